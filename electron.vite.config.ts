@@ -1,0 +1,38 @@
+import { defineConfig } from 'electron-vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rolldownOptions: {
+        // Entries as inputs, not build.lib.entry (that breaks worker paths); the worker is an entry of its own so the
+        // pool finds it by a fixed file name next to the main bundle.
+        input: {
+          index: 'src-main/index.ts',
+          serve: 'src-main/serve.ts',
+          'run-batch.worker': 'src-main/workers/run-batch.worker.ts',
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rolldownOptions: {
+        input: { index: 'src-main/preload.ts' },
+        // A sandboxed preload cannot load ES modules.
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: 'src-renderer',
+    base: './',
+    build: {
+      outDir: 'out/renderer',
+      rolldownOptions: { input: 'src-renderer/index.html' },
+    },
+    plugins: [svelte({ configFile: false })],
+  },
+});

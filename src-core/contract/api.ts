@@ -1,0 +1,27 @@
+import type { Result } from './result';
+import type { SweepEvent, SweepLaunched } from './types';
+
+/** A text file the user asked to save: the desktop shows a save dialog, the browser downloads it. */
+export interface SaveFileRequest {
+  suggestedName: string;
+  content: string;
+}
+
+export interface SaveFileOutcome {
+  saved: boolean;
+  path?: string;
+}
+
+/**
+ * The one interface the renderer talks to, whichever transport carries it (Electron preload or serve-mode socket).
+ * launchSweep takes the unvalidated form value: the main side validates it once with the shared schema.
+ */
+export interface LabApi {
+  launchSweep(spec: unknown): Promise<Result<SweepLaunched>>;
+  /** The renderer has stored these runs: the main process may forget them. */
+  acknowledge(runIds: string[]): Promise<Result<number>>;
+  /** Ask for every result sent but not yet acknowledged (after a reload). */
+  resendPending(): Promise<Result<number>>;
+  saveFile(request: SaveFileRequest): Promise<Result<SaveFileOutcome>>;
+  onEvent(listener: (event: SweepEvent) => void): () => void;
+}

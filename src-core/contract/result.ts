@@ -1,0 +1,12 @@
+/** What every handler returns across a process boundary: nothing throws across IPC or the socket. */
+export type ErrorCode = 'invalid-input' | 'not-found' | 'unauthorized' | 'internal' | 'cancelled';
+
+export interface LabError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError };
+
+export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
