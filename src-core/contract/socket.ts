@@ -1,0 +1,19 @@
+/**
+ * Serve mode's WebSocket protocol. Every message is a binary frame of src-core/wire.ts (typed arrays travel exactly).
+ * Client -> server: a request. Server -> client: the reply to a request, or an event.
+ */
+import type { Result } from './result';
+import type { SweepEvent } from './types';
+
+export type SocketMethod = 'launchSweep' | 'acknowledge' | 'resendPending';
+
+export interface SocketRequest {
+  id: number;
+  method: SocketMethod;
+  payload: unknown;
+}
+
+export type SocketReply = { id: number; result: Result<unknown> } | { event: SweepEvent };
+
+/** The path the WebSocket upgrade is accepted on. */
+export const SOCKET_PATH = '/socket';

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { SweepSpecSchema, validate } from '../src-core/contract/schemas';
+import { fail, ok, type Result } from '../src-core/contract/result';
+import type { RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
+import { expandSweep } from '../src-core/sweep';
+import type { RunExecutor } from './pool';
+
+interface SweepRecord {
+  launched: SweepLaunched;
+  spec: SweepSpec;
+  done: number;
+  status: SweepStatus | 'queued';
+  message?: string;
+}
+
+export interface SweepServiceOptions {
+  /** Runs per worker task: large enough that per-task overhead is small, small enough that progress stays smooth. */
+  batchSize?: number;
+  newSweepId?: () => string;
+  now?: () => number;
+}
+
+/**
+ * Owns sweeps from launch to the renderer's acknowledgement. Sweeps run one after another; the runs of a sweep are
+ * spread over the executor in batches. Every result stays in `pending` until the renderer says it is stored, so a
+ * reload loses nothing: resendPending() replays it, and the renderer stores by run id, which makes a replay harmless.
+ */
+export class SweepService {
+  private readonly listeners = new Set<(event: SweepEvent) => void>();
+  private readonly sweeps = new Map<string, SweepRecord>();
+  private readonly pending = new Map<string, RunResult>();
+  private queue: Promise<void> = Promise.resolve();
+  private readonly batchSize: number;
+  private readonly newSweepId: () => string;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly executor: RunExecutor,
+    options: SweepServiceOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 16;
+    this.newSweepId = options.newSweepId ?? randomUUID;
+    this.now = options.now ?? Date.now;
+  }
+
+  onEvent(listener: (event: SweepEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Validates the spec and queues the sweep; resolves once it is queued, not when it ends. */
+  launch(input: unknown): Result<SweepLaunched> {
+    const checked = validate(SweepSpecSchema, input);
+    if (!checked.ok) return fail('invalid-input', checked.message);
+    const spec = checked.value;
+    const sweepId = this.newSweepId();
+    const configs = expandSweep(sweepId, spec);
+    const launched: SweepLaunched = { sweepId, runCount: configs.length, createdAt: this.now() };
+    const record: SweepRecord = { launched, spec, done: 0, status: 'queued' };
+    this.sweeps.set(sweepId, record);
+    this.emit(this.startedEvent(record));
+    this.queue = this.queue.then(() => this.runSweep(record, configs));
+    return ok(launched);
+  }
+
+  /** The renderer has stored these runs; returns how many were pending. */
+  acknowledge(runIds: readonly string[]): number {
+    let released = 0;
+    for (const id of runIds) if (this.pending.delete(id)) released++;
+    return released;
+  }
+
+  /** Replays every sweep that still has unacknowledged results, then those results; returns how many results. */
+  resendPending(): number {
+    const bySweep = new Map<string, RunResult[]>();
+    for (const result of this.pending.values()) {
+      const list = bySweep.get(result.config.sweepId) ?? [];
+      list.push(result);
+      bySweep.set(result.config.sweepId, list);
+    }
+    for (const record of this.sweeps.values()) {
+      const results = bySweep.get(record.launched.sweepId);
+      if (!results && record.status !== 'running' && record.status !== 'queued') continue;
+      this.emit(this.startedEvent(record));
+      if (results) this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
+      this.emit({ type: 'progress', sweepId: record.launched.sweepId, done: record.done, total: record.launched.runCount });
+      if (record.status === 'completed' || record.status === 'failed') this.emitFinished(record);
+    }
+    return this.pending.size;
+  }
+
+  /** Waits for every queued sweep to end. */
+  idle(): Promise<void> {
+    return this.queue;
+  }
+
+  private async runSweep(record: SweepRecord, configs: RunConfig[]): Promise<void> {
+    record.status = 'running';
+    const batches: RunConfig[][] = [];
+    for (let i = 0; i < configs.length; i += this.batchSize) batches.push(configs.slice(i, i + this.batchSize));
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < batches.length) {
+        const batch = batches[next++];
+        const results = await this.executor.runBatch(batch).catch((error: unknown) => batch.map((c) => failedRun(c, error)));
+        for (const result of results) this.pending.set(result.config.id, result);
+        record.done += results.length;
+        this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
+        this.emit({ type: 'progress', sweepId: record.launched.sweepId, done: record.done, total: record.launched.runCount });
+      }
+    };
+    try {
+      // Keep one batch in flight per worker so that every core stays busy.
+      await Promise.all(Array.from({ length: Math.max(1, this.executor.concurrency) }, worker));
+      record.status = 'completed';
+    } catch (error) {
+      record.status = 'failed';
+      record.message = errorMessage(error);
+    }
+    this.emitFinished(record);
+  }
+
+  private startedEvent(record: SweepRecord): SweepEvent {
+    const { sweepId, runCount, createdAt } = record.launched;
+    return { type: 'sweep-started', sweepId, spec: record.spec, runCount, createdAt };
+  }
+
+  private emitFinished(record: SweepRecord): void {
+    const status = record.status === 'failed' ? 'failed' : 'completed';
+    this.emit({ type: 'sweep-finished', sweepId: record.launched.sweepId, status, ...(record.message ? { message: record.message } : {}) });
+  }
+
+  private emit(event: SweepEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** A run whose worker failed: stored with its reason and an empty trace. */
+function failedRun(config: RunConfig, error: unknown): RunResult {
+  const empty = new Float64Array(0);
+  return {
+    config,
+    summary: { status: 'failed', finalLoss: NaN, bestLoss: NaN, bestStep: 0, divergedAt: null, error: errorMessage(error) },
+    trace: { dim: 0, loss: empty, theta: empty, grad: empty, accum: empty },
+  };
+}
