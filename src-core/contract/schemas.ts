@@ -62,7 +62,12 @@ export const SweepSpecSchema = v.pipe(
       weightDecays: list('weight decay', weightDecay),
       steps: stepCount,
     },
-    (issue) => `Unknown field: ${show(issue.input)} is not part of a sweep`,
+    (issue) =>
+      !issue.path
+        ? `Invalid sweep: ${show(issue.input)} (must be an object)`
+        : issue.input === undefined
+          ? 'Missing field: a sweep needs it'
+          : `Unknown field: ${show(issue.input)} is not part of a sweep`,
   ),
   v.check(
     (spec) => spec.lrs.length * spec.eps.length * spec.weightDecays.length <= Limits.maxRuns,

@@ -1,0 +1,28 @@
+/** Chart.js with only the parts the app draws with, registered once: the bundle stays lean. */
+import {
+  Chart,
+  Decimation,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+} from 'chart.js';
+
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip);
+
+export { Chart };
+
+export interface Point {
+  x: number;
+  y: number;
+}
+
+/** Chart.js wants plain objects, never typed arrays or Svelte proxies (it defines properties on them). */
+export function seriesOf(values: ArrayLike<number>): Point[] {
+  const points = new Array<Point>(values.length);
+  for (let i = 0; i < values.length; i++) points[i] = { x: i, y: values[i] };
+  return points;
+}

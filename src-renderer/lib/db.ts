@@ -1,0 +1,68 @@
+/**
+ * The renderer's store: every sweep, run and trace, in IndexedDB through Dexie.
+ * Traces live in their own table so that lists of runs never read them.
+ */
+import { Dexie, type EntityTable } from 'dexie';
+import type { RunConfig, RunResult, RunSummary, RunTrace, SweepSpec } from '../../src-core/contract/types';
+
+export type StoredSweepStatus = 'running' | 'completed' | 'failed';
+
+export interface StoredSweep {
+  id: string;
+  name: string;
+  spec: SweepSpec;
+  runCount: number;
+  createdAt: number;
+  status: StoredSweepStatus;
+  message?: string;
+}
+
+export interface StoredRun {
+  id: string;
+  sweepId: string;
+  index: number;
+  createdAt: number;
+  config: RunConfig;
+  summary: RunSummary;
+}
+
+export interface StoredTrace extends RunTrace {
+  runId: string;
+}
+
+export class LabDatabase extends Dexie {
+  sweeps!: EntityTable<StoredSweep, 'id'>;
+  runs!: EntityTable<StoredRun, 'id'>;
+  traces!: EntityTable<StoredTrace, 'runId'>;
+
+  constructor(name = 'adagrad-lab') {
+    super(name);
+    this.version(1).stores({
+      sweeps: 'id, createdAt, status',
+      runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr',
+      traces: 'runId',
+    });
+  }
+
+  /** Records a sweep the main process announced; a replay after a reload leaves a stored status alone. */
+  async recordSweep(sweep: StoredSweep): Promise<void> {
+    await this.transaction('rw', this.sweeps, async () => {
+      const existing = await this.sweeps.get(sweep.id);
+      if (!existing) await this.sweeps.add(sweep);
+    });
+  }
+
+  /** Stores a batch of results in one transaction: either every run and trace of it is stored, or none is. */
+  async storeResults(createdAt: number, results: readonly RunResult[]): Promise<void> {
+    await this.transaction('rw', this.runs, this.traces, async () => {
+      await this.runs.bulkPut(
+        results.map(({ config, summary }) => ({ id: config.id, sweepId: config.sweepId, index: config.index, createdAt, config, summary })),
+      );
+      await this.traces.bulkPut(results.map(({ config, trace }) => ({ runId: config.id, ...trace })));
+    });
+  }
+
+  async finishSweep(id: string, status: StoredSweepStatus, message?: string): Promise<void> {
+    await this.sweeps.update(id, { status, ...(message ? { message } : {}) });
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The app's state: what is stored (live from IndexedDB), what is running, what is selected.
+ * Events from the main process are applied one at a time, in order; each batch of results is stored in one
+ * transaction and only then acknowledged, so the main process forgets nothing that is not safely stored.
+ */
+import { liveQuery } from 'dexie';
+import type { LabApi } from '../../src-core/contract/api';
+import type { Result } from '../../src-core/contract/result';
+import type { SweepEvent, SweepLaunched } from '../../src-core/contract/types';
+import { summaryCsv } from '../../src-core/csv';
+import type { LabDatabase, StoredRun, StoredSweep, StoredTrace } from './db';
+
+export interface SweepProgress {
+  done: number;
+  total: number;
+}
+
+const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.createdAt - a.createdAt || a.index - b.index;
+
+export class LabState {
+  runs = $state.raw<StoredRun[]>([]);
+  sweeps = $state.raw<StoredSweep[]>([]);
+  progress = $state<Record<string, SweepProgress>>({});
+  selectedRunId = $state<string | null>(null);
+  selectedTrace = $state.raw<StoredTrace | null>(null);
+  /** The last thing that went wrong outside the form, shown to the user until dismissed. */
+  problem = $state<string | null>(null);
+
+  private readonly sweepCreatedAt = new Map<string, number>();
+  private applying: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly api: LabApi,
+    private readonly db: LabDatabase,
+  ) {
+    liveQuery(() => db.runs.toArray()).subscribe({
+      next: (runs) => (this.runs = runs.sort(byNewestSweepThenIndex)),
+      error: (error: unknown) => this.report('Could not read the stored runs', error),
+    });
+    liveQuery(() => db.sweeps.orderBy('createdAt').reverse().toArray()).subscribe({
+      next: (sweeps) => (this.sweeps = sweeps),
+      error: (error: unknown) => this.report('Could not read the stored sweeps', error),
+    });
+    api.onEvent((event) => {
+      this.applying = this.applying.then(() => this.apply(event)).catch((error: unknown) => this.report('Could not store results', error));
+    });
+    // After a reload, whatever the main process sent but we never acknowledged comes again.
+    void api.resendPending();
+  }
+
+  launch(spec: unknown): Promise<Result<SweepLaunched>> {
+    return this.api.launchSweep(spec);
+  }
+
+  async select(runId: string): Promise<void> {
+    this.selectedRunId = runId;
+    const trace = await this.db.traces.get(runId);
+    if (this.selectedRunId === runId) this.selectedTrace = trace ?? null;
+  }
+
+  get selectedRun(): StoredRun | undefined {
+    return this.runs.find((run) => run.id === this.selectedRunId);
+  }
+
+  /** Saves one row per stored run, every hyperparameter and metric, as CSV. */
+  async exportSummaryCsv(): Promise<void> {
+    const runs = (await this.db.runs.toArray()).sort(byNewestSweepThenIndex);
+    const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
+    const outcome = await this.api.saveFile({ suggestedName: `adagrad-lab-runs-${stamp}.csv`, content: summaryCsv(runs) });
+    if (!outcome.ok) this.problem = outcome.error.message;
+  }
+
+  private async apply(event: SweepEvent): Promise<void> {
+    switch (event.type) {
+      case 'sweep-started':
+        this.sweepCreatedAt.set(event.sweepId, event.createdAt);
+        this.progress[event.sweepId] = { done: 0, total: event.runCount };
+        await this.db.recordSweep({
+          id: event.sweepId,
+          name: event.spec.name,
+          spec: event.spec,
+          runCount: event.runCount,
+          createdAt: event.createdAt,
+          status: 'running',
+        });
+        return;
+      case 'results': {
+        await this.db.storeResults(this.sweepCreatedAt.get(event.sweepId) ?? Date.now(), event.results);
+        await this.api.acknowledge(event.results.map((r) => r.config.id));
+        return;
+      }
+      case 'progress':
+        this.progress[event.sweepId] = { done: event.done, total: event.total };
+        return;
+      case 'sweep-finished':
+        await this.db.finishSweep(event.sweepId, event.status, event.message);
+        if (event.status === 'failed') this.problem = `Sweep failed: ${event.message ?? 'unknown reason'}`;
+        return;
+    }
+  }
+
+  private report(what: string, error: unknown): void {
+    const reason = error instanceof Error ? error.message : String(error);
+    this.problem = `${what}: ${reason}`;
+  }
+}

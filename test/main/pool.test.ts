@@ -1,0 +1,23 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createWorkerPool } from '../../src-main/pool';
+import { executeRun } from '../../src-core/run';
+import { expandSweep } from '../../src-core/sweep';
+
+// The pool runs the worker exactly as the app ships it: the built file (npm test builds before the unit tests).
+const workerFile = resolve('out/main/run-batch.worker.js');
+
+describe('worker pool', () => {
+  if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npm run build\` before the unit tests`);
+  const pool = createWorkerPool(workerFile, 2);
+  afterAll(() => pool.close());
+
+  it('returns, from worker threads, results equal bit for bit to src-core run in process', async () => {
+    const configs = expandSweep('p', { name: 'p', objective: 'quadratic-1d', start: [4], lrs: [1, 0.3], eps: [1e-8, 0], weightDecays: [0, 0.1], steps: 50 });
+    const results = await pool.runBatch(configs);
+    expect(results).toHaveLength(8);
+    results.forEach((result, i) => expect(result).toEqual(executeRun(configs[i])));
+    expect(results[0].trace.theta).toBeInstanceOf(Float64Array);
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { SweepService } from '../../src-main/sweep-service';
+import { executeRun } from '../../src-core/run';
+import type { RunResult, SweepEvent } from '../../src-core/contract/types';
+import type { RunExecutor } from '../../src-main/pool';
+import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
+
+const collect = (service: SweepService) => {
+  const events: SweepEvent[] = [];
+  service.onEvent((e) => events.push(e));
+  const results = () => events.flatMap((e) => (e.type === 'results' ? e.results : []));
+  return { events, results };
+};
+
+describe('SweepService', () => {
+  it('runs every point of the grid and streams results equal to src-core run in process', async () => {
+    const service = new SweepService(inProcessExecutor(), { batchSize: 2, newSweepId: () => 'sweep-a' });
+    const { events, results } = collect(service);
+    const launched = service.launch(goodSpec);
+    expect(launched).toEqual({ ok: true, value: { sweepId: 'sweep-a', runCount: 6, createdAt: expect.any(Number) } });
+    await service.idle();
+    expect(results().map((r) => r.config.id).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `sweep-a:00000${i}`));
+    for (const result of results()) expect(result).toEqual(executeRun(result.config));
+    expect(events[0].type).toBe('sweep-started');
+    expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-a', status: 'completed' });
+    const lastProgress = events.filter((e) => e.type === 'progress').at(-1);
+    expect(lastProgress).toEqual({ type: 'progress', sweepId: 'sweep-a', done: 6, total: 6 });
+  });
+
+  it('refuses an invalid spec before anything runs, naming the field, value and rule', () => {
+    const service = new SweepService(inProcessExecutor());
+    const { events } = collect(service);
+    const result = service.launch({ ...goodSpec, lrs: [0.1, NaN] });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'lrs.1: Invalid learning rate: NaN (must be a finite number > 0)' },
+    });
+    expect(events).toEqual([]);
+  });
+
+  it('keeps results until acknowledged and sends the unacknowledged ones again', async () => {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 's' });
+    const { events, results } = collect(service);
+    service.launch(goodSpec);
+    await service.idle();
+    const ids = results().map((r) => r.config.id);
+    expect(service.acknowledge(ids.slice(0, 4))).toBe(4);
+    expect(service.acknowledge(ids.slice(0, 4))).toBe(0); // a second acknowledgement releases nothing
+    events.length = 0;
+    expect(service.resendPending()).toBe(2);
+    const resent = results();
+    expect(resent.map((r) => r.config.id)).toEqual(ids.slice(4));
+    expect(events.map((e) => e.type)).toEqual(['sweep-started', 'results', 'progress', 'sweep-finished']);
+    service.acknowledge(ids);
+    events.length = 0;
+    expect(service.resendPending()).toBe(0);
+    expect(events).toEqual([]);
+  });
+
+  it('stores the runs of a batch whose worker failed as failed, with the reason, and completes the sweep', async () => {
+    let calls = 0;
+    const flaky: RunExecutor = {
+      concurrency: 1,
+      runBatch: async (configs): Promise<RunResult[]> => {
+        if (calls++ === 1) throw new Error('worker exited with code 1');
+        return configs.map(executeRun);
+      },
+      close: async () => {},
+    };
+    const service = new SweepService(flaky, { batchSize: 2 });
+    const { events, results } = collect(service);
+    service.launch(goodSpec);
+    await service.idle();
+    const failed = results().filter((r) => r.summary.status === 'failed');
+    expect(failed).toHaveLength(2);
+    expect(failed[0].summary.error).toBe('worker exited with code 1');
+    expect(results()).toHaveLength(6);
+    expect(events.at(-1)).toMatchObject({ type: 'sweep-finished', status: 'completed' });
+  });
+});
