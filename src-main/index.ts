@@ -1,0 +1,85 @@
+/**
+ * The Electron entry: wires the secure window, the app:// protocol and the IPC layer to one SweepService.
+ * Each concern lives in its own module (window.ts, protocol.ts, ipc.ts, save-file.ts); this file only orders them.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
+import { Channels } from '../src-core/contract/channels';
+import { APP_ENTRY_URL, devServerUrl } from './app-origin';
+import { createHandlers } from './handlers';
+import { mainFrameSenderCheck, registerIpc } from './ipc';
+import { createWorkerPool, type RunExecutor } from './pool';
+import { handleAppProtocol, registerAppScheme } from './protocol';
+import { createSaveFile } from './save-file';
+import { SweepService } from './sweep-service';
+import { createMainWindow, hardenWebContents, preloadPath } from './window';
+
+const devUrl = devServerUrl();
+let mainWindow: BrowserWindow | null = null;
+let pool: RunExecutor | null = null;
+
+const liveWindow = (): BrowserWindow | null => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null);
+
+function openWindow(): void {
+  // import.meta.dirname here is out/main: this entry file is never split into a chunk.
+  const win = createMainWindow({ BrowserWindow, shell, preload: preloadPath(import.meta.dirname), devServerUrl: devUrl });
+  mainWindow = win;
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  void win.loadURL(devUrl ?? APP_ENTRY_URL);
+}
+
+function start(): void {
+  handleAppProtocol(protocol, join(import.meta.dirname, '../renderer'));
+  pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'));
+  const service = new SweepService(pool);
+  const saveFile = createSaveFile({
+    showSaveDialog: (options) => {
+      const win = liveWindow();
+      return win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options);
+    },
+    writeFile: (path, content, encoding) => writeFile(path, content, encoding),
+  });
+  registerIpc(ipcMain, createHandlers(service, saveFile), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
+  // Events go only to a window that still exists; results stay pending in the service until acknowledged anyway.
+  service.onEvent((event) => liveWindow()?.webContents.send(Channels.event, event));
+  openWindow();
+}
+
+// A second instance would start a second pool and compete for the same IndexedDB: focus the first one instead.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme(protocol);
+  // Any webContents, including ones we did not create, gets the same navigation and window-open refusal.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, shell, devUrl));
+  app.on('second-instance', () => {
+    const win = liveWindow();
+    if (!win) return;
+    if (win.isMinimized()) win.restore();
+    win.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (app.isReady() && !liveWindow()) openWindow();
+  });
+  app.on('will-quit', (event) => {
+    const closing = pool;
+    if (!closing) return;
+    // Let the worker threads end before the process does, then quit for real.
+    pool = null;
+    event.preventDefault();
+    void closing.close().finally(() => app.quit());
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((error: unknown) => {
+      console.error('AdaGrad Lab failed to start:', error);
+      app.exit(1);
+    });
+}

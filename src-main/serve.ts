@@ -1,0 +1,77 @@
+/**
+ * `npm run serve`: the lab in any browser on this machine (built to out/main/serve.js, run by plain Node; no electron).
+ *
+ *   node out/main/serve.js [--port N] [--threads N]
+ *
+ * Prints one line with the URL to open, the only place the token ever appears:
+ *   AdaGrad Lab is serving at http://127.0.0.1:PORT/?token=TOKEN
+ * The token is ADAGRAD_LAB_TOKEN when set (tests), a fresh random one otherwise.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createWorkerPool, type RunExecutor } from './pool';
+import { parseServeArgs, ServeUsageError, serveUsage, type ServeArgs } from './serve/args';
+import { createLabServer, type LabServer } from './serve/server';
+import { SweepService } from './sweep-service';
+
+async function main(): Promise<void> {
+  let args: ServeArgs;
+  try {
+    args = parseServeArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof ServeUsageError)) throw error;
+    console.error(`${error.message}\n\n${serveUsage}`);
+    process.exit(1);
+  }
+  if (args.help) {
+    console.log(serveUsage);
+    return;
+  }
+
+  const staticDir = join(import.meta.dirname, '../renderer');
+  if (!existsSync(join(staticDir, 'index.html'))) {
+    console.error(`The renderer is not built (no ${join(staticDir, 'index.html')}). Run \`npm run build\` first, or use \`npm run serve\`.`);
+    process.exit(1);
+  }
+  const token = process.env.ADAGRAD_LAB_TOKEN || randomBytes(24).toString('base64url');
+
+  const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), args.threads);
+  const service = new SweepService(pool);
+  let server: LabServer;
+  try {
+    server = await createLabServer({ service, staticDir, token, port: args.port });
+  } catch (error) {
+    await pool.close().catch(() => undefined);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      console.error(`Port ${args.port} on 127.0.0.1 is already in use. Stop whatever uses it, or pick another port with --port N (for example --port ${args.port === 65535 ? 7313 : args.port + 1}, or --port 0 for any free port).`);
+    } else if (code === 'EACCES') {
+      console.error(`Not allowed to listen on port ${args.port} on 127.0.0.1. Pick another port with --port N (ports below 1024 need privileges).`);
+    } else {
+      console.error(`Could not start the server on 127.0.0.1:${args.port}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    process.exit(1);
+  }
+
+  console.log(`AdaGrad Lab is serving at ${server.url}?token=${encodeURIComponent(token)}`);
+  console.log(`Only this machine can reach it (bound to 127.0.0.1). ${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`Received ${signal} again: exiting now.`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.error('Stopping AdaGrad Lab...');
+    Promise.allSettled([server.close(), pool.close()]).then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error: unknown) => {
+  console.error(`AdaGrad Lab could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

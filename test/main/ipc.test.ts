@@ -1,0 +1,165 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+
+// ipc.ts must never need the real electron module: the registrar is passed in. The mock stands in for ipcMain.
+vi.mock('electron', () => {
+  const handlers = new Map<string, (...args: unknown[]) => unknown>();
+  return {
+    ipcMain: {
+      handlers,
+      handle: vi.fn((channel: string, fn: (...args: unknown[]) => unknown) => {
+        if (handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+        handlers.set(channel, fn);
+      }),
+      removeHandler: vi.fn((channel: string) => handlers.delete(channel)),
+    },
+  };
+});
+
+import { ipcMain } from 'electron';
+import { Channels } from '../../src-core/contract/channels';
+import type { Result } from '../../src-core/contract/result';
+import type { RunExecutor } from '../../src-main/pool';
+import { executeRun } from '../../src-core/run';
+import type { SweepEvent } from '../../src-core/contract/types';
+import { createHandlers, type Handlers } from '../../src-main/handlers';
+import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-main/ipc';
+import { SweepService } from '../../src-main/sweep-service';
+
+type FakeIpcMain = typeof ipcMain & { handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>> };
+const fakeIpc = ipcMain as FakeIpcMain;
+
+const inProcessExecutor: RunExecutor = {
+  concurrency: 1,
+  runBatch: async (configs) => configs.map(executeRun),
+  close: async () => undefined,
+};
+
+const mainFrame: SenderFrame = { url: 'app://lab/index.html', parent: null, processId: 7, frameToken: 'main-token' };
+const frame = (overrides: Partial<SenderFrame>): SenderFrame => ({ ...mainFrame, ...overrides });
+
+const goodSpec = { name: 'three', objective: 'quadratic-1d', start: [1], lrs: [0.01, 0.1, 1], eps: [1e-10], weightDecays: [0], steps: 5 };
+
+let service: SweepService;
+let events: SweepEvent[];
+let unregister: () => void;
+
+const invoke = (channel: string, senderFrame: SenderFrame | null, ...args: unknown[]) => {
+  const handler = fakeIpc.handlers.get(channel);
+  if (!handler) throw new Error(`No handler registered for '${channel}'`);
+  return handler({ senderFrame }, ...args);
+};
+
+beforeEach(() => {
+  fakeIpc.handlers.clear();
+  service = new SweepService(inProcessExecutor, { newSweepId: () => 'sweep-1', now: () => 1000 });
+  events = [];
+  service.onEvent((e) => events.push(e));
+  unregister = registerIpc(ipcMain, createHandlers(service, null), mainFrameSenderCheck(() => mainFrame));
+});
+
+describe('registerIpc', () => {
+  it('registers exactly the four invoke channels, never the event channel or anything else', () => {
+    expect(new Set(fakeIpc.handlers.keys())).toEqual(
+      new Set([Channels.launchSweep, Channels.acknowledge, Channels.resendPending, Channels.saveFile]),
+    );
+    expect(fakeIpc.handlers.has(Channels.event)).toBe(false);
+  });
+
+  it('removes every handler it registered', () => {
+    unregister();
+    expect(fakeIpc.handlers.size).toBe(0);
+  });
+
+  it('passes a good launchSweep payload to the service', async () => {
+    const result = await invoke(Channels.launchSweep, mainFrame, goodSpec);
+    expect(result).toEqual({ ok: true, value: { sweepId: 'sweep-1', runCount: 3, createdAt: 1000 } });
+    await service.idle();
+    const results = events.flatMap((e) => (e.type === 'results' ? e.results : []));
+    expect(results.map((r) => r.config.lr)).toEqual([0.01, 0.1, 1]);
+    expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-1', status: 'completed' });
+  });
+
+  it("refuses a bad payload with the schema's message and runs nothing", async () => {
+    const result = await invoke(Channels.launchSweep, mainFrame, { ...goodSpec, lrs: [-0.1] });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.error.code).toBe('invalid-input');
+    expect(result.error.message).toContain('Invalid learning rate: -0.1 (must be a finite number > 0)');
+    expect(events).toEqual([]);
+  });
+
+  it('refuses a bad acknowledge payload', async () => {
+    const result = await invoke(Channels.acknowledge, mainFrame, 'not a list');
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('answers resendPending with no payload', async () => {
+    await expect(invoke(Channels.resendPending, mainFrame)).resolves.toEqual({ ok: true, value: 0 });
+  });
+
+  const untrusted: [string, SenderFrame | null][] = [
+    ['a foreign origin in our main frame', frame({ url: 'https://evil.example/' })],
+    ['a subframe on our origin', frame({ parent: mainFrame as never, frameToken: 'child' })],
+    ['another frame on our origin (e.g. another window)', frame({ frameToken: 'other-token' })],
+    ['a frame in another renderer process', frame({ processId: 8 })],
+    ['a file:// page', frame({ url: 'file:///home/user/evil.html' })],
+    ['credentials spoofing our host', frame({ url: 'app://evil@lab/index.html' })],
+    ['a lookalike host', frame({ url: 'app://lab.evil.example/index.html' })],
+    ['no sender frame (navigated away or destroyed)', null],
+  ];
+  it.each(untrusted)('refuses %s with unauthorized before the handler runs', async (_desc, sender) => {
+    const result = await invoke(Channels.launchSweep, sender, goodSpec);
+    expect(result).toEqual({ ok: false, error: { code: 'unauthorized', message: 'Refused: message from an untrusted frame' } });
+    expect(events).toEqual([]);
+  });
+
+  it('refuses when reading the sender frame throws (a disposed frame)', async () => {
+    const handler = fakeIpc.handlers.get(Channels.launchSweep)!;
+    const event = {
+      get senderFrame(): never {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+      },
+    };
+    await expect(handler(event, goodSpec)).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+  });
+
+  it('refuses extra arguments with invalid-input and runs nothing', async () => {
+    const result = await invoke(Channels.launchSweep, mainFrame, goodSpec, 'extra');
+    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!result.ok) expect(result.error.message).toContain('takes one payload, got 2 arguments');
+    expect(events).toEqual([]);
+  });
+
+  it('turns a throwing handler into an internal error instead of throwing across', async () => {
+    fakeIpc.handlers.clear();
+    const boom = vi.fn(async () => {
+      throw new Error('boom');
+    });
+    const handlers: Handlers = { ...createHandlers(service, null), saveFile: boom };
+    registerIpc(ipcMain, handlers, () => true);
+    const result = await invoke(Channels.saveFile, mainFrame, { suggestedName: 'a.csv', content: '' });
+    expect(boom).toHaveBeenCalledOnce();
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+  });
+
+  it('does not call a handler whose sender is refused', async () => {
+    fakeIpc.handlers.clear();
+    const saveFile = vi.fn(async () => ({ ok: true as const, value: { saved: true } }));
+    registerIpc(ipcMain, { ...createHandlers(service, null), saveFile }, () => false);
+    await invoke(Channels.saveFile, mainFrame, { suggestedName: 'a.csv', content: '' });
+    expect(saveFile).not.toHaveBeenCalled();
+  });
+});
+
+describe('mainFrameSenderCheck', () => {
+  it('trusts the dev server origin only when one is configured', () => {
+    const dev = frame({ url: 'http://localhost:5173/index.html' });
+    expect(mainFrameSenderCheck(() => mainFrame, 'http://localhost:5173')(dev)).toBe(true);
+    expect(mainFrameSenderCheck(() => mainFrame)(dev)).toBe(false);
+    expect(mainFrameSenderCheck(() => mainFrame, 'http://localhost:5173')(frame({ url: 'http://localhost:5174/' }))).toBe(false);
+  });
+
+  it('trusts nothing while there is no window', () => {
+    expect(mainFrameSenderCheck(() => null)(mainFrame)).toBe(false);
+  });
+});

@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+
+vi.mock('electron', async () => {
+  const { EventEmitter } = await import('node:events');
+  // A fake ipcRenderer: an emitter (so on/removeListener behave like Electron's) plus a recorded invoke.
+  const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn(async (channel: string) => ({ ok: true, value: channel })) });
+  return { ipcRenderer, contextBridge: { exposeInMainWorld: vi.fn() } };
+});
+
+import { contextBridge, ipcRenderer } from 'electron';
+import type { LabApi } from '../../src-core/contract/api';
+import { Channels } from '../../src-core/contract/channels';
+import type { SweepEvent } from '../../src-core/contract/types';
+
+let api: LabApi;
+beforeAll(async () => {
+  await import('../../src-main/preload');
+  const calls = vi.mocked(contextBridge.exposeInMainWorld).mock.calls;
+  expect(calls).toHaveLength(1);
+  expect(calls[0][0]).toBe('adagradLab');
+  api = calls[0][1] as LabApi;
+});
+
+const invoke = vi.mocked(ipcRenderer.invoke);
+
+describe('preload', () => {
+  it('exposes exactly the five named functions', () => {
+    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'launchSweep', 'onEvent', 'resendPending', 'saveFile']);
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+  });
+
+  it('never exposes ipcRenderer or any of its methods', () => {
+    const exposed = Object.values(api);
+    expect(exposed).not.toContain(ipcRenderer);
+    expect(exposed).not.toContain(ipcRenderer.invoke);
+    expect(exposed).not.toContain(ipcRenderer.on);
+    expect(exposed).not.toContain(ipcRenderer.send);
+  });
+
+  it('imports only electron and the contract', () => {
+    const text = readFileSync(new URL('../../src-main/preload.ts', import.meta.url), 'utf8');
+    const source = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''); // code only: the doc comment may name what is banned
+    const imports = [...source.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]);
+    expect(imports.length).toBeGreaterThan(0);
+    for (const specifier of imports) expect(specifier === 'electron' || specifier.startsWith('../src-core/contract/')).toBe(true);
+    // The preload builds as CommonJS: ES-module-only syntax would break the sandboxed load.
+    expect(source).not.toMatch(/import\.meta|\bawait\s+import\(|^await\s/m);
+  });
+
+  it('sends each call on its channel with its payload', async () => {
+    invoke.mockClear();
+    const spec = { name: 'x' };
+    await api.launchSweep(spec);
+    await api.acknowledge(['a', 'b']);
+    await api.resendPending();
+    await api.saveFile({ suggestedName: 'runs.csv', content: 'a,b' });
+    expect(invoke.mock.calls).toEqual([
+      [Channels.launchSweep, spec],
+      [Channels.acknowledge, ['a', 'b']],
+      [Channels.resendPending],
+      [Channels.saveFile, { suggestedName: 'runs.csv', content: 'a,b' }],
+    ]);
+  });
+
+  it('returns what the main process answered', async () => {
+    await expect(api.resendPending()).resolves.toEqual({ ok: true, value: Channels.resendPending });
+  });
+
+  it('hands listeners only the event payload, and unsubscribes', () => {
+    const seen: unknown[][] = [];
+    const unsubscribe = api.onEvent((...args: unknown[]) => seen.push(args));
+    const event: SweepEvent = { type: 'progress', sweepId: 's', done: 1, total: 3 };
+    const ipcEvent = { sender: ipcRenderer, ports: [] };
+    ipcRenderer.emit(Channels.event, ipcEvent, event);
+    expect(seen).toEqual([[event]]);
+
+    unsubscribe();
+    ipcRenderer.emit(Channels.event, ipcEvent, event);
+    expect(seen).toHaveLength(1);
+    expect(ipcRenderer.listenerCount(Channels.event)).toBe(0);
+  });
+
+  it('listens on the event channel only', () => {
+    const unsubscribe = api.onEvent(() => undefined);
+    expect((ipcRenderer as unknown as { eventNames(): unknown[] }).eventNames()).toEqual([Channels.event]);
+    unsubscribe();
+  });
+});

@@ -1,0 +1,524 @@
+/**
+ * Serve mode's server over real loopback sockets: who gets in (token, cookie, Host, Origin), what it serves, and the
+ * WebSocket protocol carrying the real SweepService with an in-process executor.
+ */
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import { connect } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { SOCKET_PATH, type SocketReply } from '../../src-core/contract/socket';
+import type { RunResult, SweepEvent } from '../../src-core/contract/types';
+import { executeRun } from '../../src-core/run';
+import { decodeFrame, encodeFrame } from '../../src-core/wire';
+import type { RunExecutor } from '../../src-main/pool';
+import { DEFAULT_PORT, parseServeArgs } from '../../src-main/serve/args';
+import { createLabServer, MAX_SOCKET_PAYLOAD, type LabServer } from '../../src-main/serve/server';
+import { SweepService } from '../../src-main/sweep-service';
+import { expectClose } from '../helpers/close';
+
+const TOKEN = 'test-token-0123456789abcdef';
+const INDEX_HTML = '<!doctype html><title>AdaGrad Lab</title><script type="module" src="./app.js"></script>';
+
+let dir: string;
+let server: LabServer;
+let service: SweepService;
+let base: string;
+let origin: string;
+let cookie: string;
+const logs: string[] = [];
+
+const executor: RunExecutor = {
+  concurrency: 1,
+  runBatch: async (configs) => configs.map(executeRun),
+  close: async () => undefined,
+};
+
+interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** http.request sends the path exactly as given (fetch would normalise '/../') and lets us forge Host. */
+function raw(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+function tcpConnect(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.on('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.on('error', reject);
+  });
+}
+
+type Opened = { ws: WebSocket; status?: undefined } | { ws?: undefined; status: number };
+
+/** Opens the socket, resolving with the open socket or the HTTP status the upgrade was refused with. */
+function openSocket(headers: Record<string, string>, socketOrigin?: string): Promise<Opened> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}`, {
+      headers,
+      ...(socketOrigin ? { origin: socketOrigin } : {}),
+    });
+    ws.on('open', () => resolve({ ws }));
+    ws.on('unexpected-response', (_req, res) => {
+      resolve({ status: res.statusCode ?? 0 });
+      res.resume();
+      ws.terminate();
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** A connected, authenticated client that records every reply and event. */
+class Client {
+  readonly messages: SocketReply[] = [];
+  private waiters: (() => void)[] = [];
+  private nextId = 1;
+  closed: number | null = null;
+
+  constructor(readonly ws: WebSocket) {
+    ws.on('message', (data: Buffer) => {
+      this.messages.push(decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketReply);
+      this.wake();
+    });
+    ws.on('close', (code) => {
+      this.closed = code;
+      this.wake();
+    });
+  }
+
+  static async connect(): Promise<Client> {
+    const opened = await openSocket({ cookie }, origin);
+    if (!opened.ws) throw new Error(`upgrade refused with ${opened.status}`);
+    return new Client(opened.ws);
+  }
+
+  private wake(): void {
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const w of waiters) w();
+  }
+
+  async waitFor<T extends SocketReply>(match: (m: SocketReply) => m is T, what: string, timeoutMs = 5000): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.messages.find(match);
+      if (found) return found;
+      if (this.closed !== null) throw new Error(`socket closed (${this.closed}) while waiting for ${what}`);
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  reply(id: number): Promise<Extract<SocketReply, { id: number }>> {
+    return this.waitFor((m): m is Extract<SocketReply, { id: number }> => 'id' in m && m.id === id, `reply ${id}`);
+  }
+
+  async call(method: string, payload?: unknown): Promise<Extract<SocketReply, { id: number }>['result']> {
+    const id = this.nextId++;
+    this.ws.send(encodeFrame(payload === undefined ? { id, method } : { id, method, payload }));
+    return (await this.reply(id)).result;
+  }
+
+  event<K extends SweepEvent['type']>(type: K, sweepId: string): Promise<{ event: Extract<SweepEvent, { type: K }> }> {
+    return this.waitFor(
+      (m): m is { event: Extract<SweepEvent, { type: K }> } => 'event' in m && m.event.type === type && m.event.sweepId === sweepId,
+      `${type} event`,
+    );
+  }
+
+  /** The next reply with id -1 not yet consumed. */
+  async anonymousReply(seen: number): Promise<Extract<SocketReply, { id: number }>> {
+    const isAnon = (m: SocketReply): m is Extract<SocketReply, { id: number }> => 'id' in m && m.id === -1;
+    await this.waitFor(
+      (m): m is Extract<SocketReply, { id: number }> => isAnon(m) && this.messages.filter(isAnon).length > seen,
+      'an error reply',
+    );
+    return this.messages.filter(isAnon)[seen];
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lab-serve-'));
+  const staticDir = join(dir, 'renderer');
+  await mkdir(join(staticDir, 'assets'), { recursive: true });
+  await writeFile(join(staticDir, 'index.html'), INDEX_HTML);
+  await writeFile(join(staticDir, 'app.js'), 'console.log("lab");\n');
+  await writeFile(join(staticDir, 'assets', 'style.css'), 'body{margin:0}\n');
+  await writeFile(join(staticDir, '.env'), 'HIDDEN=1\n');
+  await writeFile(join(dir, 'secret.txt'), 'outside the static dir\n');
+  service = new SweepService(executor);
+  server = await createLabServer({ service, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
+  base = server.url;
+  origin = `http://127.0.0.1:${server.port}`;
+  const res = await fetch(`${base}?token=${TOKEN}`, { redirect: 'manual' });
+  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+});
+
+afterAll(async () => {
+  await server?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('serve mode: HTTP', () => {
+  it('listens on 127.0.0.1 only, at the URL it reports', async () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
+    expect(server.port).toBeGreaterThan(0);
+    // Bound to 127.0.0.1 exactly: other loopback addresses and every other interface of this machine are refused.
+    const others = ['127.0.0.2', ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))];
+    for (const address of others.filter((a) => a !== '127.0.0.1')) {
+      await expect(tcpConnect(address, server.port), address).rejects.toMatchObject({ code: expect.stringMatching(/ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EINVAL/) });
+    }
+    await expect(tcpConnect('127.0.0.1', server.port)).resolves.toBeUndefined();
+  });
+
+  it('refuses every request without the session cookie, telling the user where the URL is', async () => {
+    for (const path of ['', 'app.js', 'index.html']) {
+      const res = await fetch(base + path, { redirect: 'manual' });
+      expect(res.status).toBe(401);
+      expect(await res.text()).toMatch(/printed in the terminal/);
+    }
+  });
+
+  it('refuses a wrong token with 401 and sets no cookie', async () => {
+    for (const token of ['wrong', `${TOKEN}x`, TOKEN.slice(0, -1), '']) {
+      const res = await fetch(`${base}?token=${token}`, { redirect: 'manual' });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('set-cookie')).toBeNull();
+    }
+  });
+
+  it('exchanges the right token for an HttpOnly SameSite=Strict session cookie and redirects the token away', async () => {
+    const res = await fetch(`${base}?token=${TOKEN}`, { redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(res.headers.get('location')).toBe('/');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    const setCookie = res.headers.get('set-cookie') ?? '';
+    expect(setCookie).toMatch(/^lab_session=[A-Za-z0-9_-]{40,};/);
+    expect(setCookie).toMatch(/; HttpOnly/);
+    expect(setCookie).toMatch(/; SameSite=Strict/);
+    expect(setCookie).toMatch(/; Path=\//);
+    // The session secret is not the token.
+    expect(setCookie).not.toContain(TOKEN);
+    expect(cookie.startsWith('lab_session=')).toBe(true);
+  });
+
+  it('with the cookie, serves index.html at / with the CSP and the security headers', async () => {
+    const res = await fetch(base, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(INDEX_HTML);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('serves scripts and styles with their content types; HEAD sends headers only', async () => {
+    const js = await fetch(`${base}app.js`, { headers: { cookie } });
+    expect(js.status).toBe(200);
+    expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await js.text()).toBe('console.log("lab");\n');
+    const css = await fetch(`${base}assets/style.css`, { headers: { cookie } });
+    expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const head = await raw('/app.js', { cookie }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.headers['content-length']).toBe(String('console.log("lab");\n'.length));
+    expect(head.body).toBe('');
+  });
+
+  it('answers a missing file with 404', async () => {
+    expect((await fetch(`${base}nope.js`, { headers: { cookie } })).status).toBe(404);
+  });
+
+  it('refuses a foreign Origin with 403, even with the cookie; accepts its own origins', async () => {
+    const evil = await raw('/', { cookie, origin: 'http://evil.example' });
+    expect(evil.status).toBe(403);
+    expect((await raw('/', { cookie, origin: 'null' })).status).toBe(403);
+    expect((await raw('/', { cookie, origin: `http://localhost:${server.port + 1}` })).status).toBe(403);
+    expect((await raw('/', { cookie, origin })).status).toBe(200);
+    expect((await raw('/', { cookie, origin: `http://localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('refuses a rebinding Host (421), even with the cookie and the right token; accepts localhost:PORT', async () => {
+    const rebound = await raw('/', { cookie, host: `evil.example:${server.port}` });
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).toMatch(/127\.0\.0\.1 and localhost/);
+    const login = await raw(`/?token=${TOKEN}`, { host: `evil.example:${server.port}` });
+    expect(login.status).toBe(421);
+    expect(login.headers['set-cookie']).toBeUndefined();
+    expect((await raw('/', { cookie, host: `127.0.0.1:${server.port + 1}` })).status).toBe(421);
+    expect((await raw('/', { cookie, host: '127.0.0.1' })).status).toBe(421);
+    expect((await raw('/', { cookie, host: `localhost:${server.port}` })).status).toBe(200);
+  });
+
+  it('refuses path traversal, encoded or not, with 404', async () => {
+    for (const path of [
+      '/../package.json',
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/%2E%2E/secret.txt',
+      '/assets/../../secret.txt',
+      '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/..\\secret.txt',
+      '/%00',
+      '/%zz',
+      '/.env',
+      '//etc/passwd',
+    ]) {
+      const res = await raw(path, { cookie });
+      expect({ path, status: res.status }).toEqual({ path, status: 404 });
+      expect(res.body).not.toContain('outside the static dir');
+    }
+  });
+
+  it('answers methods other than GET and HEAD with 405', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const res = await fetch(base, { method, headers: { cookie } });
+      expect(res.status).toBe(405);
+      expect(res.headers.get('allow')).toBe('GET, HEAD');
+    }
+  });
+});
+
+describe('serve mode: WebSocket', () => {
+  it('refuses an upgrade without the cookie', async () => {
+    expect(await openSocket({}, origin)).toEqual({ status: 401 });
+    expect(await openSocket({ cookie: 'lab_session=forged' }, origin)).toEqual({ status: 401 });
+  });
+
+  it('refuses an upgrade with the cookie but a foreign or missing Origin', async () => {
+    expect(await openSocket({ cookie }, 'http://evil.example')).toEqual({ status: 403 });
+    expect(await openSocket({ cookie })).toEqual({ status: 403 });
+  });
+
+  it('refuses an upgrade with a rebinding Host, or on another path', async () => {
+    expect(await openSocket({ cookie, host: `evil.example:${server.port}` }, `http://evil.example:${server.port}`)).toEqual({ status: 421 });
+    const elsewhere = await new Promise<number>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/other`, { headers: { cookie }, origin });
+      ws.on('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.on('open', () => reject(new Error('opened')));
+      ws.on('error', reject);
+    });
+    expect(elsewhere).toBe(404);
+  });
+
+  it('accepts an upgrade with the cookie and its own Origin', async () => {
+    const opened = await openSocket({ cookie }, origin);
+    expect(opened.ws?.readyState).toBe(WebSocket.OPEN);
+    opened.ws?.close();
+  });
+
+  it('refuses a bad sweep with the schema message, naming the value', async () => {
+    const client = await Client.connect();
+    const result = await client.call('launchSweep', {
+      name: 'bad', objective: 'quadratic-1d', start: [4], lrs: [-0.1], eps: [1e-8], weightDecays: [0], steps: 3,
+    });
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.error.code).toBe('invalid-input');
+      expect(result.error.message).toContain('Invalid learning rate: -0.1');
+    }
+    client.close();
+  });
+
+  it('runs a sweep and streams exact typed-array traces, then the finish, to the socket', async () => {
+    const client = await Client.connect();
+    const result = await client.call('launchSweep', {
+      name: 'x', objective: 'quadratic-1d', start: [4], lrs: [1, 0.5], eps: [1e-8], weightDecays: [0], steps: 3,
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const { sweepId, runCount } = result.value as { sweepId: string; runCount: number };
+    expect(runCount).toBe(2);
+
+    await client.event('sweep-started', sweepId);
+    await client.event('sweep-finished', sweepId);
+    const finished = (await client.event('sweep-finished', sweepId)).event;
+    expect(finished.status).toBe('completed');
+    const results: RunResult[] = client.messages.flatMap((m) =>
+      'event' in m && m.event.type === 'results' && m.event.sweepId === sweepId ? m.event.results : [],
+    );
+    expect(results).toHaveLength(2);
+    const fast = results.find((r) => r.config.lr === 1);
+    expect(fast).toBeDefined();
+    expect(fast!.trace.theta).toBeInstanceOf(Float64Array);
+    expect(fast!.trace.theta).toHaveLength(4);
+    expect(fast!.trace.theta[0]).toBe(4);
+    expectClose(fast!.trace.theta[1], 3, 1e-6);
+    // Exact to the bit: the socket carries what the run computed.
+    const local = executeRun(fast!.config);
+    expect(Array.from(fast!.trace.theta)).toEqual(Array.from(local.trace.theta));
+    expect(Array.from(fast!.trace.loss)).toEqual(Array.from(local.trace.loss));
+
+    // Acknowledge over the socket releases exactly these runs; a resend without payload then has nothing left.
+    const ack = await client.call('acknowledge', results.map((r) => r.config.id));
+    expect(ack).toEqual({ ok: true, value: 2 });
+    expect(await client.call('resendPending')).toEqual({ ok: true, value: 0 });
+    client.close();
+  });
+
+  it('broadcasts events to every connected socket', async () => {
+    const a = await Client.connect();
+    const b = await Client.connect();
+    const launched = await a.call('launchSweep', {
+      name: 'both', objective: 'quadratic-1d', start: [1], lrs: [0.1], eps: [0], weightDecays: [0], steps: 2,
+    });
+    if (!launched.ok) throw new Error(launched.error.message);
+    const { sweepId } = launched.value as { sweepId: string };
+    expect((await b.event('sweep-finished', sweepId)).event.status).toBe('completed');
+    expect((await a.event('sweep-finished', sweepId)).event.status).toBe('completed');
+    a.close();
+    b.close();
+  });
+
+  it('answers malformed frames and envelopes with invalid-input and stays usable', async () => {
+    const client = await Client.connect();
+    client.ws.send(Buffer.from([1, 2, 3]));
+    const short = await client.anonymousReply(0);
+    expect(short.result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    if (!short.result.ok) expect(short.result.error.message).toMatch(/Malformed frame/);
+
+    const garbage = new Uint8Array(64);
+    new DataView(garbage.buffer).setUint32(0, 20, true);
+    garbage.set(new TextEncoder().encode('{not json at all!!!'), 4);
+    client.ws.send(garbage);
+    const notJson = await client.anonymousReply(1);
+    expect(notJson.result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+
+    client.ws.send(encodeFrame({ id: 41, method: 'deleteEverything', payload: null }));
+    const unknown = await client.reply(41);
+    expect(unknown.result.ok).toBe(false);
+    if (!unknown.result.ok) {
+      expect(unknown.result.error.code).toBe('invalid-input');
+      expect(unknown.result.error.message).toContain('Unknown method: "deleteEverything"');
+    }
+    client.ws.send(encodeFrame({ id: 'seven', method: 'resendPending' }));
+    const badId = await client.anonymousReply(2);
+    if (!badId.result.ok) expect(badId.result.error.message).toMatch(/id/);
+    client.ws.send(encodeFrame([1, 2]));
+    expect((await client.anonymousReply(3)).result.ok).toBe(false);
+    client.ws.send(encodeFrame({ id: 42, method: 'saveFile', payload: { suggestedName: 'a.csv', content: '' } }));
+    expect((await client.reply(42)).result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+
+    // Still usable.
+    expect(await client.call('resendPending')).toMatchObject({ ok: true });
+    expect(client.closed).toBeNull();
+    client.close();
+  });
+
+  it('refuses text frames with an error reply and stays open', async () => {
+    const client = await Client.connect();
+    client.ws.send(JSON.stringify({ id: 1, method: 'resendPending', payload: null }));
+    const reply = await client.anonymousReply(0);
+    expect(reply.result.ok).toBe(false);
+    if (!reply.result.ok) {
+      expect(reply.result.error.code).toBe('invalid-input');
+      expect(reply.result.error.message).toMatch(/Text frames are not accepted/);
+    }
+    expect(await client.call('resendPending')).toMatchObject({ ok: true });
+    client.close();
+  });
+
+  it('closes a socket that sends more than the payload limit, and the server keeps serving', async () => {
+    const client = await Client.connect();
+    client.ws.send(new Uint8Array(MAX_SOCKET_PAYLOAD + 1));
+    await expect(client.waitFor((_m): _m is SocketReply => false, 'close')).rejects.toThrow(/socket closed \(1009\)/);
+    const again = await Client.connect();
+    expect(await again.call('resendPending')).toMatchObject({ ok: true });
+    again.close();
+  });
+
+  it('never logged the token or the session secret', () => {
+    const session = cookie.slice('lab_session='.length);
+    for (const line of logs) {
+      expect(line).not.toContain(TOKEN);
+      expect(line).not.toContain(session);
+    }
+  });
+});
+
+describe('serve mode: lifecycle', () => {
+  it('rejects with EADDRINUSE when the port is taken', async () => {
+    const taken = createLabServer({ service, staticDir: join(dir, 'renderer'), token: TOKEN, port: server.port, log: () => {} });
+    await expect(taken).rejects.toMatchObject({ code: 'EADDRINUSE' });
+  });
+
+  it('close() disconnects sockets, stops listening and stops forwarding events', async () => {
+    const own = new SweepService(executor);
+    const other = await createLabServer({ service: own, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
+    const login = await fetch(`${other.url}?token=${TOKEN}`, { redirect: 'manual' });
+    const otherCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+    // A session from one server does not open another.
+    expect((await fetch(other.url, { headers: { cookie } })).status).toBe(401);
+    expect((await fetch(other.url, { headers: { cookie: otherCookie } })).status).toBe(200);
+    const ws = new WebSocket(`ws://127.0.0.1:${other.port}${SOCKET_PATH}`, { headers: { cookie: otherCookie }, origin: other.url.slice(0, -1) });
+    await new Promise((resolve, reject) => {
+      ws.on('open', resolve);
+      ws.on('error', reject);
+    });
+    const closed = new Promise<number>((resolve) => ws.on('close', resolve));
+    await other.close();
+    expect(await closed).toBe(1001);
+    await expect(fetch(other.url)).rejects.toThrow();
+    // The service no longer has the server as a listener: launching emits to nobody and nothing throws.
+    expect(own.launch({ name: 'after', objective: 'quadratic-1d', start: [1], lrs: [1], eps: [0], weightDecays: [0], steps: 1 }).ok).toBe(true);
+    await own.idle();
+  });
+});
+
+describe('serve mode: command line', () => {
+  it('defaults to port 7312 and accepts --port/--threads in both spellings', () => {
+    expect(DEFAULT_PORT).toBe(7312);
+    expect(parseServeArgs([]).port).toBe(7312);
+    expect(parseServeArgs(['--port', '0', '--threads', '2'])).toMatchObject({ port: 0, threads: 2 });
+    expect(parseServeArgs(['--port=8080', '--threads=1'])).toMatchObject({ port: 8080, threads: 1 });
+  });
+
+  it.each([
+    { desc: 'port too large', argv: ['--port', '70000'], expectedMessage: 'Invalid value for --port: "70000" (must be a whole number from 0 to 65535)' },
+    { desc: 'port not a number', argv: ['--port', 'abc'], expectedMessage: 'Invalid value for --port: "abc"' },
+    { desc: 'port missing', argv: ['--port'], expectedMessage: 'Missing value for --port' },
+    { desc: 'threads zero', argv: ['--threads', '0'], expectedMessage: 'Invalid value for --threads: "0" (must be a whole number from 1 to 256)' },
+    { desc: 'threads fractional', argv: ['--threads=1.5'], expectedMessage: 'Invalid value for --threads: "1.5"' },
+    { desc: 'unknown flag', argv: ['--host', '0.0.0.0'], expectedMessage: 'Unknown option: "--host"' },
+  ])('refuses $desc', ({ argv, expectedMessage }) => {
+    expect(() => parseServeArgs(argv)).toThrow(expectedMessage);
+  });
+});
