@@ -31,6 +31,8 @@ export default defineConfig({
     base: './',
     build: {
       outDir: 'out/renderer',
+      // electron-vite leaves the renderer unminified by default; the same bundle is also served over serve mode.
+      minify: true,
       rolldownOptions: { input: 'src-renderer/index.html' },
     },
     plugins: [svelte({ configFile: false })],
