@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SweepSpecSchema, validate } from '../../src-core/contract/schemas';
-import { parseNumberList } from '../../src-core/parse';
+import { parseAxis, parseNumberList } from '../../src-core/parse';
 import { goodSpec } from '../helpers/in-process-executor';
 
 describe('sweep spec validation', () => {
@@ -50,5 +50,17 @@ describe('number lists as typed in the form', () => {
     { text: '0x10', expected: { ok: false, message: 'Invalid learning rate: "0x10" (must be a number)' } },
   ])('reads "$text"', ({ text, expected }) => {
     expect(parseNumberList('learning rate', text)).toEqual(expected);
+  });
+});
+
+describe('axes as typed in the form', () => {
+  it.each([
+    { text: '0.1, 0.2', expected: { ok: true, value: { values: [0.1, 0.2] } } },
+    { text: 'log(1e-3, 1, 7)', expected: { ok: true, value: { log: { from: 0.001, to: 1, count: 7 } } } },
+    { text: ' LIN(0, 0.1, 5) ', expected: { ok: true, value: { linear: { from: 0, to: 0.1, count: 5 } } } },
+    { text: 'log(1e-3, 1)', expected: { ok: false, message: 'Invalid learning rate: log(from, to, count) takes 3 numbers' } },
+    { text: 'log(a, 1, 2)', expected: { ok: false, message: 'Invalid learning rate: "a" (must be a number)' } },
+  ])('reads "$text"', ({ text, expected }) => {
+    expect(parseAxis('learning rate', text)).toEqual(expected);
   });
 });
