@@ -1,5 +1,5 @@
 import type { RunConfig, RunResult, RunSummary, RunTrace } from './contract/types';
-import { getObjective } from './objectives';
+import { createObjective } from './objectives';
 import { adagradStep, initAdagrad } from './optim/adagrad';
 
 const allFinite = (xs: Float64Array): boolean => {
@@ -12,7 +12,7 @@ const allFinite = (xs: Float64Array): boolean => {
  * A non-finite loss, θ or G is a result, not an error: the run stops there with status 'diverged'.
  */
 export function executeRun(config: RunConfig): RunResult {
-  const objective = getObjective(config.objective);
+  const objective = createObjective({ id: config.objective });
   const dim = objective.dim;
   const rows = config.steps + 1;
   const trace: RunTrace = {

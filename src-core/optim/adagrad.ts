@@ -1,13 +1,40 @@
 /**
- * AdaGrad as the seeds' NumPy class and PyTorch write it, over flat Float64Arrays, in place:
+ * AdaGrad as PyTorch's _single_tensor_adagrad computes it, fused into one pass over Float64Arrays with no allocation:
  *
- *   g ← g + weight_decay·θ          (L2 added to the gradient before it is accumulated)
+ *   g ← g + wd·θ                      (only when wd ≠ 0, as PyTorch; skipped when the decay is decoupled)
+ *   clr = lr / (1 + (t − 1)·lr_decay)
  *   G ← G + g²
- *   θ ← θ − lr·(g / (√G + eps))     (eps outside the square root)
+ *   q = g / (√G + eps)  or  g / √(G + eps)
+ *   q ← q + wd·θ                      (decoupled weight decay only)
+ *   θ ← θ + (−clr)·q
  *
- * The last line is evaluated in PyTorch's order (addcdiv: the quotient first, then the scale); the seeds' loops group
- * it differently and agree with it to within a few ulps.
+ * It performs exactly the operations of the composed chain in index.ts (addWeightDecay, scaleByRss,
+ * scaleByLearningRate), in the same order, so the two agree bit for bit (test/core/optim/properties.test.ts).
  */
+import type { AdagradConfig } from '../contract/engine';
+
+export type AdagradHyperparameters = Omit<AdagradConfig, 'kind'>;
+
+/** One AdaGrad step t (from 1) on θ and G = `sum`, in place; `grad` is read, not changed. Hyperparameters are not checked here. */
+export function adagradKernel(theta: Float64Array, grad: Float64Array, sum: Float64Array, t: number, h: AdagradHyperparameters): void {
+  const { eps, weightDecay: wd } = h;
+  const coupled = wd !== 0 && !h.decoupledWeightDecay;
+  const decoupled = wd !== 0 && h.decoupledWeightDecay;
+  const inside = h.epsPlacement === 'inside';
+  const negativeRate = -(h.lr / (1 + (t - 1) * h.lrDecay));
+  for (let i = 0; i < theta.length; i++) {
+    const p = theta[i];
+    const g = coupled ? grad[i] + wd * p : grad[i];
+    const G = sum[i] + g * g;
+    sum[i] = G;
+    // transforms.ts's rssDenominator written out: through an imported binding the loop ran 4× slower (vitest, V8).
+    const q = g / (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps);
+    theta[i] = p + negativeRate * (decoupled ? q + wd * p : q);
+  }
+}
+
+// The simple API src-core/run.ts uses until it moves to createOptimizer: the seeds' AdaGrad (eps outside, no lr decay).
+
 export interface AdagradOptions {
   lr: number;
   eps: number;
@@ -31,11 +58,13 @@ export function effectiveStep(options: AdagradOptions, accum: number): number {
 /** One AdaGrad step: updates `theta` and `state.accum` in place; `grad` is read, not changed. */
 export function adagradStep(theta: Float64Array, grad: Float64Array, state: AdagradState, options: AdagradOptions): void {
   const { lr, eps, weightDecay } = options;
-  const accum = state.accum;
-  for (let i = 0; i < theta.length; i++) {
-    const g = grad[i] + weightDecay * theta[i];
-    const G = accum[i] + g * g;
-    accum[i] = G;
-    theta[i] -= lr * (g / (Math.sqrt(G) + eps));
-  }
+  adagradKernel(theta, grad, state.accum, 1, {
+    lr,
+    eps,
+    epsPlacement: 'outside',
+    weightDecay,
+    decoupledWeightDecay: false,
+    initialAccumulator: 0,
+    lrDecay: 0,
+  });
 }

@@ -1,0 +1,70 @@
+/**
+ * The engine's configuration types: what an optimizer and an objective are, as data. Plain objects only (they cross
+ * threads, IPC and IndexedDB). Option names follow PyTorch's torch.optim, camel-cased.
+ */
+
+/** Where AdaGrad and the adaptive optimizers add eps: lr·g/(√G+eps) (PyTorch, the seeds' code) or lr·g/√(G+eps) (Keras, tfjs, Optax, the seeds' formula). */
+export type EpsPlacement = 'outside' | 'inside';
+
+export interface AdagradConfig {
+  kind: 'adagrad';
+  lr: number;
+  eps: number;
+  epsPlacement: EpsPlacement;
+  /** L2 added to the gradient before it is accumulated (PyTorch), or, when decoupled, θ ← θ − lr·wd·θ apart from it. */
+  weightDecay: number;
+  decoupledWeightDecay: boolean;
+  initialAccumulator: number;
+  /** PyTorch's lr_decay: the step t uses lr/(1+(t−1)·lrDecay). */
+  lrDecay: number;
+}
+
+export interface SgdConfig {
+  kind: 'sgd';
+  lr: number;
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+  weightDecay: number;
+}
+
+export interface RmspropConfig {
+  kind: 'rmsprop';
+  lr: number;
+  alpha: number;
+  eps: number;
+  momentum: number;
+  centered: boolean;
+  weightDecay: number;
+}
+
+export interface AdamConfig {
+  kind: 'adam';
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+}
+
+export type OptimizerConfig = AdagradConfig | SgdConfig | RmspropConfig | AdamConfig;
+export type OptimizerKind = OptimizerConfig['kind'];
+
+export type ObjectiveConfig =
+  /** f(x) = x² */
+  | { id: 'quadratic-1d' }
+  /** f(w, b) = w² + 10b² */
+  | { id: 'elliptic-2d' }
+  /** The seeds' PyTorch toy: X = [1,2,3,4], y = 2X, ŷ = w·x + b, mean squared error; θ = [w, b]. */
+  | { id: 'linear-regression' }
+  /** The seeds' NumPy demo: a fixed 2×2 gradient (np.random.seed(42)), so f(W) = ⟨G₀, W⟩; weight decay is what bends it. */
+  | { id: 'constant-gradient' }
+  /** Logistic regression on a seeded synthetic sparse data set with Zipf-distributed feature frequencies. */
+  | { id: 'sparse-logreg'; samples: number; features: number; nonZerosPerSample: number; zipfExponent: number; seed: number }
+  | { id: 'rosenbrock'; dim: number }
+  /** ½ Σ κ^(i/(d−1)) x_i²: condition number κ. */
+  | { id: 'ill-conditioned'; dim: number; condition: number }
+  | { id: 'rastrigin'; dim: number };
+
+export type ObjectiveId = ObjectiveConfig['id'];

@@ -1,0 +1,40 @@
+import { RandomState } from '../random';
+import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+
+type Config = ConfigOf<'constant-gradient'>;
+
+/**
+ * The seeds' NumPy demo, `np.random.seed(42); W = np.random.randn(2, 2); grads = np.random.randn(2, 2)`, reproduced
+ * from the same stream: W (flattened row-major) is the start and grads is a gradient that never changes.
+ */
+const stream = new RandomState(42);
+const seededW = stream.fillRandn(new Float64Array(4));
+const seededGrads = stream.fillRandn(new Float64Array(4));
+
+export const constantGradientInfo: ObjectiveInfo<Config> = {
+  id: 'constant-gradient',
+  label: 'f(W) = ⟨G₀, W⟩',
+  formula: 'f(W) = Σᵢⱼ G₀ᵢⱼ·Wᵢⱼ,  ∇f = G₀ (np.random.seed(42), second randn(2, 2))',
+  description: "The seeds' NumPy demo: the same gradient every step; it has no minimum until weight decay adds one.",
+  parameters: [],
+  defaultConfig: { id: 'constant-gradient' },
+};
+
+export function createConstantGradient(config: Config): Objective<Config> {
+  return {
+    config,
+    dim: 4,
+    defaultStart: () => seededW.slice(),
+    // Linear, so unbounded below. With L2 weight decay λ the optimizer sees G₀ + λW, which vanishes at W = −G₀/λ.
+    minimum: { value: -Infinity, at: null },
+    evaluate(theta, gradOut) {
+      let f = 0;
+      for (let i = 0; i < 4; i++) {
+        const g = seededGrads[i];
+        gradOut[i] = g;
+        f += g * theta[i];
+      }
+      return f;
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { ObjectiveLimits } from '../contract/objective-schema';
+import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+
+type Config = ConfigOf<'rosenbrock'>;
+
+export const rosenbrockInfo: ObjectiveInfo<Config> = {
+  id: 'rosenbrock',
+  label: 'Rosenbrock',
+  formula: 'f(x) = Σᵢ₌₁ᵈ⁻¹ [100(xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)²]',
+  description: 'A curved, narrow valley: easy to find, slow to follow to its minimum at (1, …, 1).',
+  parameters: [
+    {
+      key: 'dim',
+      label: 'Dimension',
+      description: 'Number of coordinates; the chained (sum) form couples each with the next.',
+      default: 2,
+      integer: true,
+      min: ObjectiveLimits.minRosenbrockDim,
+      max: ObjectiveLimits.maxDim,
+    },
+  ],
+  defaultConfig: { id: 'rosenbrock', dim: 2 },
+};
+
+export function createRosenbrock(config: Config): Objective<Config> {
+  const d = config.dim;
+  return {
+    config,
+    dim: d,
+    // The classic start (−1.2, 1), repeated: far round the valley's bend from (1, 1).
+    defaultStart: () => Float64Array.from({ length: d }, (_, i) => (i % 2 === 0 ? -1.2 : 1)),
+    minimum: { value: 0, at: new Array<number>(d).fill(1) },
+    evaluate(x, g) {
+      let f = 0;
+      // ∂/∂xᵢ gets 200(xᵢ − xᵢ₋₁²) from the pair before and −400xᵢ(xᵢ₊₁ − xᵢ²) − 2(1 − xᵢ) from its own pair.
+      let fromPrevious = 0;
+      for (let i = 0; i < d - 1; i++) {
+        const xi = x[i];
+        const t = x[i + 1] - xi * xi;
+        const u = 1 - xi;
+        f += 100 * t * t + u * u;
+        g[i] = fromPrevious - 400 * xi * t - 2 * u;
+        fromPrevious = 200 * t;
+      }
+      g[d - 1] = fromPrevious;
+      return f;
+    },
+  };
+}

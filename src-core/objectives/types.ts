@@ -1,0 +1,62 @@
+import type { ObjectiveConfig, ObjectiveId } from '../contract/engine';
+
+/** The config variant of one objective id. */
+export type ConfigOf<I extends ObjectiveId> = Extract<ObjectiveConfig, { id: I }>;
+
+/**
+ * A function to minimise, built once per config (data sets and coefficient tables are made here, not per step).
+ * `evaluate` is the hot path: one indexed pass over Float64Arrays, nothing allocated, every gradient entry written.
+ */
+export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
+  readonly config: C;
+  readonly dim: number;
+  /** A fresh start point each call: the caller owns it and may step it in place. */
+  defaultStart(): Float64Array;
+  /**
+   * The infimum and where it is reached. `at` is null when there is no minimiser (constant-gradient: −∞) or it is not
+   * known in closed form; `value` is null only when the infimum itself is unknown (sparse-logreg).
+   */
+  readonly minimum: { readonly value: number | null; readonly at: readonly number[] | null };
+  /** Writes ∇f(θ) into gradOut (length dim) and returns f(θ). */
+  evaluate(theta: Float64Array, gradOut: Float64Array): number;
+  /** Present when the objective is a mean over samples, for stochastic (per-sample) steps. */
+  readonly sparse?: SparseObjective;
+}
+
+/** f(θ) = (1/samples) Σₛ ℓₛ(θ), with each ∇ℓₛ sparse: AdaGrad's home ground. */
+export interface SparseObjective {
+  readonly samples: number;
+  /** The most non-zeros any sampleGradient returns: size indicesOut and valuesOut by it. */
+  readonly maxNonZeros: number;
+  /**
+   * ℓₛ(θ) and ∇ℓₛ(θ) as nnz (index, value) pairs written to the front of indicesOut and valuesOut, indices ascending
+   * and distinct; every other gradient entry is zero.
+   */
+  sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): { loss: number; nnz: number };
+}
+
+/** One number field of a config, as the form shows and bounds it. The schema enforces the same limits. */
+export interface ParameterInfo<K extends string = string> {
+  readonly key: K;
+  readonly label: string;
+  readonly description: string;
+  readonly default: number;
+  readonly integer: boolean;
+  /** Inclusive bounds unless `minExclusive`; max null when only finiteness limits it. */
+  readonly min: number;
+  readonly minExclusive?: boolean;
+  readonly max: number | null;
+}
+
+/** What the UI shows about an objective before one is built. */
+export interface ObjectiveInfo<C extends ObjectiveConfig = ObjectiveConfig> {
+  readonly id: C['id'];
+  /** Short, for a picker: 'f(x) = x²'. */
+  readonly label: string;
+  /** Plain text with unicode, the function and its gradient. */
+  readonly formula: string;
+  /** One line. */
+  readonly description: string;
+  readonly parameters: readonly ParameterInfo<Exclude<keyof C, 'id'> & string>[];
+  readonly defaultConfig: C;
+}

@@ -1,0 +1,243 @@
+/**
+ * The optimizers the engine runs, built from the transforms in transforms.ts. createOptimizer validates a config
+ * (RangeError with the rule's message, see rules.ts) and returns, for AdaGrad, the fused kernel of adagrad.ts, and
+ * for the others the composed chain.
+ */
+import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
+import { adagradKernel } from './adagrad';
+import { checkFlag, kindMessage } from './rules';
+import {
+  adagradSchedule,
+  adamSchedule,
+  addWeightDecay,
+  chain,
+  constantSchedule,
+  rssDenominator,
+  scaleByAdam,
+  scaleByLearningRate,
+  scaleByRms,
+  scaleByRss,
+  trace,
+  type Slots,
+  type Transform,
+} from './transforms';
+
+export interface OptimizerState {
+  /** Steps taken. step() increments it first, so during step t it is t, from 1, like PyTorch's state['step']. */
+  t: number;
+  /** One plain object of Float64Arrays per transform of the optimizer's chain, in order. */
+  inner: Slots[];
+}
+
+export interface Optimizer {
+  readonly config: OptimizerConfig;
+  init(dim: number): OptimizerState;
+  /** One step, in place on θ and the state; `grad` is read, not changed. */
+  step(theta: Float64Array, grad: Float64Array, state: OptimizerState): void;
+  /** AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The state's own array, not a copy. */
+  accumulator(state: OptimizerState): Float64Array | null;
+  /**
+   * Per coordinate, the step size a unit gradient gets at the last step t (step 1 before any step): AdaGrad
+   * clr/(√G+eps) or clr/√(G+eps); RMSProp lr/(√v+eps), or lr/(√(v−ḡ²)+eps) centered; Adam
+   * (lr/(1−β1^t))/(√v̂/√(1−β2^t)+eps); SGD lr. Momentum is not included.
+   */
+  effectiveStep(state: OptimizerState, out: Float64Array): void;
+}
+
+type ConfigOf<K extends OptimizerKind> = Extract<OptimizerConfig, { kind: K }>;
+
+/** The state array a transform keeps under `key` (slot names are unique within every chain built here). */
+function slot(state: OptimizerState, key: string): Float64Array | null {
+  for (const s of state.inner) if (key in s) return s[key];
+  return null;
+}
+
+/** What distinguishes one optimizer from another: its chain, and how to read its step size back from the state. */
+interface Plan {
+  transforms: Transform[];
+  accumulatorKey: string | null;
+  effectiveStep(state: OptimizerState, out: Float64Array): void;
+}
+
+function adagradPlan(c: AdagradConfig): Plan {
+  const schedule = adagradSchedule(c.lr, c.lrDecay);
+  const rss = scaleByRss(c);
+  const decay = addWeightDecay(c.weightDecay);
+  const inside = c.epsPlacement === 'inside';
+  return {
+    transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay)
+      ? [rss, decay, scaleByLearningRate(schedule)]
+      : [decay, rss, scaleByLearningRate(schedule)],
+    accumulatorKey: 'sum',
+    effectiveStep(state, out) {
+      const G = slot(state, 'sum')!;
+      const rate = schedule(Math.max(state.t, 1));
+      for (let i = 0; i < out.length; i++) out[i] = rate / rssDenominator(G[i], c.eps, inside);
+    },
+  };
+}
+
+function sgdPlan(c: SgdConfig): Plan {
+  const schedule = constantSchedule(c.lr);
+  const momentum = trace(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
+  return {
+    transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [momentum] : []), scaleByLearningRate(schedule)],
+    accumulatorKey: null,
+    effectiveStep: (_state, out) => void out.fill(c.lr),
+  };
+}
+
+function rmspropPlan(c: RmspropConfig): Plan {
+  // PyTorch's RMSprop buffer starts at zero (b = μ·0 + u at step 1) where SGD's starts as a copy of u: the two differ
+  // only in the sign of a zero, so RMSprop reuses SGD's momentum with no dampening.
+  const momentum = trace({ momentum: c.momentum, dampening: 0, nesterov: false });
+  return {
+    transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [momentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
+    accumulatorKey: 'squareAvg',
+    effectiveStep(state, out) {
+      const v = slot(state, 'squareAvg')!;
+      const m = slot(state, 'gradAvg');
+      for (let i = 0; i < out.length; i++) out[i] = c.lr / (Math.sqrt(m ? v[i] - m[i] * m[i] : v[i]) + c.eps);
+    },
+  };
+}
+
+function adamPlan(c: AdamConfig): Plan {
+  const schedule = adamSchedule(c.lr, c.beta1);
+  return {
+    transforms: [addWeightDecay(c.weightDecay), scaleByAdam(c), scaleByLearningRate(schedule)],
+    accumulatorKey: 'expAvgSq',
+    effectiveStep(state, out) {
+      const t = Math.max(state.t, 1);
+      const v = slot(state, 'maxExpAvgSq') ?? slot(state, 'expAvgSq')!;
+      const rate = schedule(t);
+      const bias2Sqrt = Math.sqrt(1 - c.beta2 ** t);
+      for (let i = 0; i < out.length; i++) out[i] = rate / (Math.sqrt(v[i]) / bias2Sqrt + c.eps);
+    },
+  };
+}
+
+function planFor(config: OptimizerConfig): Plan {
+  switch (config?.kind) {
+    case 'adagrad':
+      return adagradPlan(config);
+    case 'sgd':
+      return sgdPlan(config);
+    case 'rmsprop':
+      return rmspropPlan(config);
+    case 'adam':
+      return adamPlan(config);
+    default:
+      throw new RangeError(kindMessage((config as { kind?: unknown } | null)?.kind));
+  }
+}
+
+function checkDims(theta: Float64Array, grad: Float64Array): void {
+  if (grad.length !== theta.length) throw new RangeError(`Invalid gradient: ${grad.length} values for ${theta.length} parameters`);
+}
+
+/** The optimizer as its chain of transforms, applied with θ ← θ + u. Every kind runs this way except AdaGrad (fused). */
+export function createComposedOptimizer(config: OptimizerConfig): Optimizer {
+  const plan = planFor(config);
+  const pipeline = chain(...plan.transforms);
+  let u = new Float64Array(0); // scratch for the update, reallocated only when the dimension changes
+  return {
+    config: Object.freeze({ ...config }),
+    init: (dim) => ({ t: 0, inner: pipeline.init(dim) }),
+    step(theta, grad, state) {
+      checkDims(theta, grad);
+      if (u.length !== theta.length) u = new Float64Array(theta.length);
+      u.set(grad);
+      state.t += 1;
+      pipeline.update(u, state.inner, theta, state.t);
+      for (let i = 0; i < theta.length; i++) theta[i] = theta[i] + u[i];
+    },
+    accumulator: (state) => (plan.accumulatorKey === null ? null : slot(state, plan.accumulatorKey)),
+    effectiveStep: plan.effectiveStep,
+  };
+}
+
+/** Validates `config` (RangeError naming the field, the value and what is allowed) and builds its optimizer. */
+export function createOptimizer(config: OptimizerConfig): Optimizer {
+  const composed = createComposedOptimizer(config);
+  if (composed.config.kind !== 'adagrad') return composed;
+  const hyperparameters = composed.config;
+  return {
+    ...composed,
+    step(theta, grad, state) {
+      checkDims(theta, grad);
+      state.t += 1;
+      adagradKernel(theta, grad, slot(state, 'sum')!, state.t, hyperparameters);
+    },
+  };
+}
+
+/** PyTorch's defaults (torch/optim/*.py), except AdaGrad, whose defaults are the seeds' NumPy class. */
+export const optimizerDefaults: { readonly [K in OptimizerKind]: Readonly<ConfigOf<K>> } = Object.freeze({
+  adagrad: Object.freeze({
+    kind: 'adagrad',
+    lr: 0.01,
+    eps: 1e-8,
+    epsPlacement: 'outside',
+    weightDecay: 0,
+    decoupledWeightDecay: false,
+    initialAccumulator: 0,
+    lrDecay: 0,
+  }),
+  // lr 1e-3: torch.optim.SGD's default since it stopped requiring lr (2.x); momentum, dampening, nesterov off.
+  sgd: Object.freeze({ kind: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }),
+  rmsprop: Object.freeze({ kind: 'rmsprop', lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0 }),
+  adam: Object.freeze({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false }),
+});
+
+export type AdagradProfileName = 'seeds' | 'pytorch' | 'keras' | 'optax';
+export type AdagradProfile = Omit<AdagradConfig, 'kind'> & { label: string; description: string };
+
+const noDecay = { weightDecay: 0, decoupledWeightDecay: false, lrDecay: 0 } as const;
+
+/** AdaGrad as four sources set it up by default; each differs from the others in lr, eps, eps placement or G₀. */
+export const adagradProfiles: Readonly<Record<AdagradProfileName, Readonly<AdagradProfile>>> = Object.freeze({
+  // The seeds' NumPy class (seeds/001): AdaGrad(lr=0.01, eps=1e-8, weight_decay=0.0), w -= lr·g/(√G + ε), G from zeros.
+  seeds: Object.freeze({
+    label: 'Seeds (NumPy class)',
+    description: 'lr 0.01, eps 1e-8 outside the root, G starts at 0: the NumPy AdaGrad class of the seeds.',
+    lr: 0.01,
+    eps: 1e-8,
+    epsPlacement: 'outside',
+    initialAccumulator: 0,
+    ...noDecay,
+  }),
+  // torch/optim/adagrad.py: Adagrad(lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10);
+  // std = state_sum.sqrt().add_(eps).
+  pytorch: Object.freeze({
+    label: 'PyTorch',
+    description: 'torch.optim.Adagrad defaults: lr 0.01, eps 1e-10 outside the root, G starts at 0.',
+    lr: 0.01,
+    eps: 1e-10,
+    epsPlacement: 'outside',
+    initialAccumulator: 0,
+    ...noDecay,
+  }),
+  // keras/src/optimizers/adagrad.py: Adagrad(learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7);
+  // variable -= lr·g / sqrt(accumulator + epsilon).
+  keras: Object.freeze({
+    label: 'Keras',
+    description: 'keras.optimizers.Adagrad defaults: lr 0.001, eps 1e-7 inside the root, G starts at 0.1.',
+    lr: 0.001,
+    eps: 1e-7,
+    epsPlacement: 'inside',
+    initialAccumulator: 0.1,
+    ...noDecay,
+  }),
+  // optax/_src/alias.py adagrad = chain(scale_by_rss(initial_accumulator_value=0.1, eps=1e-7), scale_by_learning_rate);
+  // scale_by_rss multiplies by rsqrt(G + eps). Optax has no default learning rate: 0.01 is PyTorch's.
+  optax: Object.freeze({
+    label: 'Optax',
+    description: 'optax.adagrad defaults: eps 1e-7 inside the root, G starts at 0.1; lr 0.01 (Optax requires one).',
+    lr: 0.01,
+    eps: 1e-7,
+    epsPlacement: 'inside',
+    initialAccumulator: 0.1,
+    ...noDecay,
+  }),
+});

@@ -1,0 +1,220 @@
+/**
+ * Optimizers as chains of small gradient transformations, after Optax (optax/_src/transform.py), over flat
+ * Float64Arrays. A transform rewrites the update u in place; at the head of a chain u is a copy of the gradient, and
+ * the optimizer finally applies θ ← θ + u. Each transform's state is a plain object of Float64Arrays, so a state
+ * survives structuredClone, postMessage and IndexedDB; the step count lives with the optimizer and is passed in.
+ *
+ * Arithmetic follows PyTorch's _single_tensor_* loops (torch/optim/{adagrad,sgd,rmsprop,adam}.py) operation for
+ * operation: ATen's addcmul computes self + value·t1·t2 left to right, lerp_ uses ATen's two-branch formula, and
+ * addcdiv(self, t1, t2, value) is taken as self + value·(t1/t2), the order of PyTorch's CUDA kernel and documented
+ * formula (its CPU kernel computes (value·t1)/t2, which differs in the last bit at most).
+ */
+import type { EpsPlacement } from '../contract/engine';
+import { checkEpsPlacement, checkFlag, checkNumber, nesterovMessage } from './rules';
+
+/** A transform's state: named Float64Arrays, nothing else. */
+export type Slots = Record<string, Float64Array>;
+
+export interface Transform<S = Slots> {
+  init(dim: number): S;
+  /** Rewrites `u` in place. `theta` is θ before this step (read only); `t` is the step number, from 1. */
+  update(u: Float64Array, state: S, theta: Float64Array, t: number): void;
+}
+
+/** A step size per step number: PyTorch's lr, or lr with its built-in decay (AdaGrad) or bias correction (Adam). */
+export type Schedule = (t: number) => number;
+
+/** Runs transforms in order, each on the previous one's output; the state is the list of their states. */
+export function chain(...transforms: Transform[]): Transform<Slots[]> {
+  return {
+    init: (dim) => transforms.map((transform) => transform.init(dim)),
+    update(u, states, theta, t) {
+      if (states.length !== transforms.length) {
+        throw new RangeError(`chain: ${transforms.length} transforms but ${states.length} states (use a state made by this chain's init)`);
+      }
+      for (let k = 0; k < transforms.length; k++) transforms[k].update(u, states[k], theta, t);
+    },
+  };
+}
+
+/**
+ * u ← u + wd·θ. At the head of a chain this is PyTorch's weight_decay (L2 added to the gradient); placed after the
+ * preconditioner and before the learning rate it is decoupled weight decay, as optax.adamw places add_decayed_weights.
+ */
+export function addWeightDecay(weightDecay: number): Transform {
+  const wd = checkNumber('weightDecay', weightDecay);
+  return {
+    init: () => ({}),
+    update(u, _state, theta) {
+      // PyTorch adds only when weight_decay != 0; u + 0·θ would turn -0 into +0, and θ = ±∞ into NaN.
+      if (wd === 0) return;
+      for (let i = 0; i < u.length; i++) u[i] = u[i] + wd * theta[i];
+    },
+  };
+}
+
+/** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula). */
+export const rssDenominator = (G: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps);
+
+export interface RssOptions {
+  initialAccumulator: number;
+  eps: number;
+  epsPlacement: EpsPlacement;
+}
+
+/** AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps). G starts at initialAccumulator. */
+export function scaleByRss(options: RssOptions): Transform<{ sum: Float64Array }> {
+  const initial = checkNumber('initialAccumulator', options.initialAccumulator);
+  const eps = checkNumber('eps', options.eps);
+  const inside = checkEpsPlacement(options.epsPlacement) === 'inside';
+  return {
+    init: (dim) => ({ sum: new Float64Array(dim).fill(initial) }),
+    update(u, { sum }) {
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        const G = sum[i] + g * g;
+        sum[i] = G;
+        u[i] = g / rssDenominator(G, eps, inside);
+      }
+    },
+  };
+}
+
+/** ATen's lerp (torch.lerp_): self + w·(end − self) for |w| < 0.5, else end − (end − self)·(1 − w), exact at w = 1. */
+const lerp = (self: number, end: number, weight: number): number =>
+  Math.abs(weight) < 0.5 ? self + weight * (end - self) : end - (end - self) * (1 - weight);
+
+export interface RmsOptions {
+  alpha: number;
+  eps: number;
+  centered: boolean;
+}
+
+/**
+ * RMSProp's preconditioner: v ← α·v + (1−α)·u², and u ← u / (√v + eps); centered, also ḡ ← lerp(ḡ, u, 1−α) and
+ * u ← u / (√(v − ḡ²) + eps). Like PyTorch, eps goes outside the root, and rounding can make v − ḡ² slightly negative
+ * (then the step is NaN) when α^t is below the rounding error of v.
+ */
+export function scaleByRms(options: RmsOptions): Transform<{ squareAvg: Float64Array; gradAvg?: Float64Array }> {
+  const alpha = checkNumber('alpha', options.alpha);
+  const eps = checkNumber('eps', options.eps);
+  const centered = checkFlag('centered', options.centered);
+  const w = 1 - alpha;
+  return {
+    init: (dim) => (centered ? { squareAvg: new Float64Array(dim), gradAvg: new Float64Array(dim) } : { squareAvg: new Float64Array(dim) }),
+    update(u, { squareAvg, gradAvg }) {
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        const v = squareAvg[i] * alpha + w * g * g;
+        squareAvg[i] = v;
+        let avg: number;
+        if (gradAvg) {
+          const m = lerp(gradAvg[i], g, w);
+          gradAvg[i] = m;
+          avg = Math.sqrt(v - m * m);
+        } else {
+          avg = Math.sqrt(v);
+        }
+        u[i] = g / (avg + eps);
+      }
+    },
+  };
+}
+
+export interface AdamOptions {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  amsgrad: boolean;
+}
+
+/**
+ * Adam's moments: m ← lerp(m, u, 1−β1), v ← β2·v + (1−β2)·u², v̂ = v or, with amsgrad, its running maximum, and
+ * u ← m / (√v̂ / √(1−β2^t) + eps). The first moment's bias correction 1/(1−β1^t) is left to the step size
+ * (adamSchedule), because PyTorch folds it there: step_size = lr / (1 − β1^t).
+ */
+export function scaleByAdam(options: AdamOptions): Transform<{ expAvg: Float64Array; expAvgSq: Float64Array; maxExpAvgSq?: Float64Array }> {
+  const beta1 = checkNumber('beta1', options.beta1);
+  const beta2 = checkNumber('beta2', options.beta2);
+  const eps = checkNumber('eps', options.eps);
+  const amsgrad = checkFlag('amsgrad', options.amsgrad);
+  const w1 = 1 - beta1;
+  const w2 = 1 - beta2;
+  return {
+    init: (dim) => {
+      const moments = { expAvg: new Float64Array(dim), expAvgSq: new Float64Array(dim) };
+      return amsgrad ? { ...moments, maxExpAvgSq: new Float64Array(dim) } : moments;
+    },
+    update(u, { expAvg, expAvgSq, maxExpAvgSq }, _theta, t) {
+      const bias2Sqrt = Math.sqrt(1 - beta2 ** t);
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        const m = lerp(expAvg[i], g, w1);
+        expAvg[i] = m;
+        let v = expAvgSq[i] * beta2 + w2 * g * g;
+        expAvgSq[i] = v;
+        if (maxExpAvgSq) v = maxExpAvgSq[i] = Math.max(maxExpAvgSq[i], v);
+        u[i] = m / (Math.sqrt(v) / bias2Sqrt + eps);
+      }
+    },
+  };
+}
+
+export interface TraceOptions {
+  momentum: number;
+  dampening: number;
+  nesterov: boolean;
+}
+
+/**
+ * Momentum as PyTorch's SGD keeps it: b ← u at the first step, then b ← μ·b + (1−τ)·u; u ← b, or u + μ·b with Nesterov.
+ * (PyTorch skips momentum entirely when μ = 0; leave this transform out of the chain then.)
+ */
+export function trace(options: TraceOptions): Transform<{ momentumBuffer: Float64Array }> {
+  const mu = checkNumber('momentum', options.momentum);
+  const tau = checkNumber('dampening', options.dampening);
+  const nesterov = checkFlag('nesterov', options.nesterov);
+  if (nesterov && !(mu > 0 && tau === 0)) throw new RangeError(nesterovMessage);
+  const w = 1 - tau;
+  return {
+    init: (dim) => ({ momentumBuffer: new Float64Array(dim) }),
+    update(u, { momentumBuffer }, _theta, t) {
+      for (let i = 0; i < u.length; i++) {
+        const g = u[i];
+        const b = t === 1 ? g : momentumBuffer[i] * mu + w * g;
+        momentumBuffer[i] = b;
+        u[i] = nesterov ? g + mu * b : b;
+      }
+    },
+  };
+}
+
+/** u ← −η_t·u: the last transform of every chain, so that applying θ ← θ + u is PyTorch's param.add_(u, alpha=−lr). */
+export function scaleByLearningRate(schedule: Schedule): Transform {
+  return {
+    init: () => ({}),
+    update(u, _state, _theta, t) {
+      const negative = -schedule(t);
+      for (let i = 0; i < u.length; i++) u[i] = negative * u[i];
+    },
+  };
+}
+
+export function constantSchedule(lr: number): Schedule {
+  const rate = checkNumber('lr', lr);
+  return () => rate;
+}
+
+/** PyTorch's AdaGrad: clr = lr / (1 + (t − 1)·lr_decay); exactly lr when lr_decay = 0. */
+export function adagradSchedule(lr: number, lrDecay: number): Schedule {
+  const rate = checkNumber('lr', lr);
+  const decay = checkNumber('lrDecay', lrDecay);
+  return (t) => rate / (1 + (t - 1) * decay);
+}
+
+/** PyTorch's Adam: step_size = lr / (1 − β1^t), the first moment's bias correction (see scaleByAdam). */
+export function adamSchedule(lr: number, beta1: number): Schedule {
+  const rate = checkNumber('lr', lr);
+  const b1 = checkNumber('beta1', beta1);
+  return (t) => rate / (1 - b1 ** t);
+}
