@@ -3,6 +3,8 @@
  * very doubles that were computed, and text cells cannot be run as spreadsheet formulas.
  */
 import type { RunConfig, RunSummary } from './contract/types';
+import { hyperparameterNames, optimizerKinds } from './contract/sweep-spec';
+import { describeObjective, hyperparameter } from './format';
 
 export type Cell = string | number | null;
 
@@ -35,22 +37,35 @@ export interface RunRow {
   summary: RunSummary;
 }
 
-/** One row per run: every hyperparameter, then every metric. */
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Every hyperparameter of every optimizer kind, once, in the engine's order; a kind without one leaves it empty. */
+const hyperparameterColumns: Column<RunRow>[] = [...new Set(optimizerKinds.flatMap(hyperparameterNames))].map((name) => ({
+  header: snakeCase(name),
+  cell: (r) => {
+    const value = hyperparameter(r.config, name);
+    return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
+  },
+}));
+
+/** One row per run: what it ran, every hyperparameter, then every metric. */
 export const summaryColumns: readonly Column<RunRow>[] = [
   { header: 'run_id', cell: (r) => r.config.id },
   { header: 'sweep_id', cell: (r) => r.config.sweepId },
-  { header: 'objective', cell: (r) => r.config.objective },
-  { header: 'optimizer', cell: (r) => r.config.optimizer },
-  { header: 'start', cell: (r) => r.config.start.join(' ') },
-  { header: 'lr', cell: (r) => r.config.lr },
-  { header: 'eps', cell: (r) => r.config.eps },
-  { header: 'weight_decay', cell: (r) => r.config.weightDecay },
+  { header: 'objective', cell: (r) => describeObjective(r.config.objective) },
+  { header: 'start', cell: (r) => (r.config.start ? r.config.start.join(' ') : 'default') },
+  { header: 'optimizer', cell: (r) => r.config.optimizer.kind },
+  ...hyperparameterColumns,
   { header: 'steps', cell: (r) => r.config.steps },
+  { header: 'seed', cell: (r) => r.config.seed },
+  { header: 'tolerance', cell: (r) => r.config.tolerance },
   { header: 'status', cell: (r) => r.summary.status },
   { header: 'final_loss', cell: (r) => r.summary.finalLoss },
   { header: 'best_loss', cell: (r) => r.summary.bestLoss },
   { header: 'best_step', cell: (r) => r.summary.bestStep },
+  { header: 'steps_to_tolerance', cell: (r) => r.summary.stepsToTolerance },
   { header: 'diverged_at', cell: (r) => r.summary.divergedAt },
+  { header: 'diverged_in', cell: (r) => r.summary.divergedIn },
   { header: 'error', cell: (r) => r.summary.error ?? null },
 ];
 

@@ -1,77 +1,89 @@
-import type { RunConfig, RunResult, RunSummary, RunTrace } from './contract/types';
-import { createObjective } from './objectives';
-import { adagradStep, initAdagrad } from './optim/adagrad';
-
-const allFinite = (xs: Float64Array): boolean => {
-  for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return false;
-  return true;
-};
+import type { ObjectiveConfig } from './contract/engine';
+import type { RunConfig, RunResult } from './contract/types';
+import { createObjective, type Objective } from './objectives';
+import { createOptimizer } from './optim';
+import { SummaryTracker } from './summary';
+import { TraceRecorder } from './trace';
 
 /**
- * Runs one config to the end, recording the state after every step (see RunTrace).
- * A non-finite loss, θ or G is a result, not an error: the run stops there with status 'diverged'.
+ * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
+ * since building it can mean generating a data set). Row k of the trace is the state after k steps; a non-finite loss,
+ * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
  */
-export function executeRun(config: RunConfig): RunResult {
-  const objective = createObjective({ id: config.objective });
+export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
+  const optimizer = createOptimizer(config.optimizer);
   const dim = objective.dim;
-  const rows = config.steps + 1;
-  const trace: RunTrace = {
-    dim,
-    loss: new Float64Array(rows),
-    theta: new Float64Array(rows * dim),
-    grad: new Float64Array(rows * dim),
-    accum: new Float64Array(rows * dim),
-  };
-  const theta = Float64Array.from(config.start);
-  const grad = new Float64Array(dim);
-  const state = initAdagrad(dim);
-
-  let bestLoss = Infinity;
-  let bestStep = 0;
-  let divergedAt: number | null = null;
-  let lastStep = 0;
-  for (let step = 0; step <= config.steps; step++) {
-    if (step > 0) adagradStep(theta, grad, state, config);
-    const loss = objective.evaluate(theta, grad);
-    trace.loss[step] = loss;
-    trace.theta.set(theta, step * dim);
-    trace.grad.set(grad, step * dim);
-    trace.accum.set(state.accum, step * dim);
-    lastStep = step;
-    if (!Number.isFinite(loss) || !allFinite(theta) || !allFinite(state.accum)) {
-      divergedAt = step;
-      break;
-    }
-    if (loss < bestLoss) {
-      bestLoss = loss;
-      bestStep = step;
-    }
+  const theta = config.start ? Float64Array.from(config.start) : objective.defaultStart();
+  if (theta.length !== dim) {
+    throw new RangeError(`Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${dim})`);
   }
+  const grad = new Float64Array(dim);
+  const previous = Float64Array.from(theta);
+  const update = new Float64Array(dim);
+  const state = optimizer.init(dim);
+  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accumulator(state) !== null);
+  const summary = new SummaryTracker(config.tolerance);
 
-  const kept = lastStep + 1;
-  const summary: RunSummary = {
-    status: divergedAt === null ? 'completed' : 'diverged',
-    finalLoss: trace.loss[lastStep],
-    bestLoss,
-    bestStep,
-    divergedAt,
-  };
-  return kept === rows ? { config, summary, trace } : { config, summary, trace: truncateTrace(trace, kept) };
+  for (let step = 0; ; step++) {
+    if (step > 0) {
+      previous.set(theta);
+      optimizer.step(theta, grad, state);
+    }
+    const loss = objective.evaluate(theta, grad);
+    const accum = optimizer.accumulator(state);
+    const going = summary.observe(step, loss, theta, accum);
+    if (!going || recorder.wants(step, loss)) {
+      // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
+      for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
+      if (going) recorder.record(step, loss, theta, grad, accum, update);
+      else recorder.recordFinal(step, loss, theta, grad, accum, update);
+    }
+    if (!going || step === config.steps) break;
+  }
+  return { config, summary: summary.finish(), trace: recorder.finish() };
 }
 
-function truncateTrace(trace: RunTrace, rows: number): RunTrace {
-  const n = rows * trace.dim;
+/** A run that could not be computed (bad start, a worker that died): stored with its reason and an empty trace. */
+export function failedRun(config: RunConfig, error: unknown): RunResult {
+  const empty = () => new Float64Array(0);
   return {
-    dim: trace.dim,
-    loss: trace.loss.slice(0, rows),
-    theta: trace.theta.slice(0, n),
-    grad: trace.grad.slice(0, n),
-    accum: trace.accum.slice(0, n),
+    config,
+    summary: {
+      status: 'failed',
+      finalLoss: NaN,
+      bestLoss: NaN,
+      bestStep: 0,
+      stepsToTolerance: null,
+      divergedAt: null,
+      divergedIn: null,
+      error: error instanceof Error ? error.message : String(error),
+    },
+    trace: { steps: new Uint32Array(0), loss: empty(), dim: 0, layout: 'parameters', width: 0, theta: empty(), grad: empty(), accum: empty(), update: empty() },
   };
+}
+
+/**
+ * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
+ */
+export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
+  const objectives = new Map<string, Objective>();
+  const objectiveFor = (config: ObjectiveConfig): Objective => {
+    const key = JSON.stringify(config);
+    let objective = objectives.get(key);
+    if (!objective) objectives.set(key, (objective = createObjective(config)));
+    return objective;
+  };
+  return configs.map((config) => {
+    try {
+      return executeRun(config, objectiveFor(config.objective));
+    } catch (error) {
+      return failedRun(config, error);
+    }
+  });
 }
 
 /** The buffers of a result, for transferring it between threads instead of copying it. */
 export function transferablesOf(result: RunResult): ArrayBuffer[] {
-  const { loss, theta, grad, accum } = result.trace;
-  return [loss.buffer, theta.buffer, grad.buffer, accum.buffer] as ArrayBuffer[];
+  const { steps, loss, theta, grad, accum, update } = result.trace;
+  return [steps, loss, theta, grad, accum, update].map((column) => column.buffer as ArrayBuffer);
 }

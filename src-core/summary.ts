@@ -2,31 +2,7 @@
  * A run's summary, built step by step so that a run of a million steps needs no stored loss column to summarize it.
  */
 
-export type RunStatusV2 = 'completed' | 'converged' | 'diverged' | 'failed';
-
-/** Where divergence showed first, in the order a step computes things: the accumulator, then θ, then the loss at θ. */
-export type DivergedIn = 'accumulator' | 'parameters' | 'loss';
-
-export interface RunSummaryV2 {
-  /**
-   * 'converged': a tolerance was given and the final loss is at or below it. 'completed': every step ran, without
-   * converging. 'diverged': the loss, θ or the accumulator became non-finite; the run stopped there. 'failed': the
-   * run threw (set by the runner, with `error`).
-   */
-  status: RunStatusV2;
-  /** The loss at the last step run (the divergence step when diverged, so possibly non-finite). */
-  finalLoss: number;
-  /** The lowest finite loss and the first step reaching it; the step-0 loss when even that was not finite. */
-  bestLoss: number;
-  bestStep: number;
-  /** The first step whose loss is ≤ tolerance; null without a tolerance or when no step reached it. */
-  stepsToTolerance: number | null;
-  /** The step at which the run diverged, and what went non-finite first there; both null unless diverged. */
-  divergedAt: number | null;
-  divergedIn: DivergedIn | null;
-  /** Why a run failed (an exception in its worker); absent otherwise. */
-  error?: string;
-}
+import type { DivergedIn, RunStatus, RunSummary } from './contract/types';
 
 const allFinite = (xs: Float64Array): boolean => {
   for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return false;
@@ -70,9 +46,9 @@ export class SummaryTracker {
     return true;
   }
 
-  finish(): RunSummaryV2 {
+  finish(): RunSummary {
     if (!this.observed) throw new Error('SummaryTracker.finish: no step was observed');
-    const status: RunStatusV2 =
+    const status: RunStatus =
       this.divergedAt !== null
         ? 'diverged'
         : this.tolerance !== null && this.finalLoss <= this.tolerance

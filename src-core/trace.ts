@@ -6,29 +6,7 @@
  *
  * The recorder is fed by the run loop; it allocates its rows once and copies into them, so a step costs no allocation.
  */
-
-/** The kept rows of one run, as columns. Every per-row column is `rows × width` values, row-major. */
-export interface BoundedTrace {
-  /** The step number of each kept row, ascending; 0 is the start. */
-  steps: Uint32Array;
-  loss: Float64Array;
-  /** The number of parameters. */
-  dim: number;
-  /**
-   * 'parameters': one value per parameter (dim ≤ perParameterLimit).
-   * 'quantiles': min, median, max across the parameters, for models too wide to chart one line per parameter.
-   */
-  layout: 'parameters' | 'quantiles';
-  /** Values per row: dim, or 3 for 'quantiles'. */
-  width: number;
-  theta: Float64Array;
-  /** The gradient evaluated at that row's θ (the one the next step uses). */
-  grad: Float64Array;
-  /** The optimizer's accumulator after that step; empty (length 0) when the optimizer has none. */
-  accum: Float64Array;
-  /** θ_k − θ_{k−1}; row 0 is zeros. */
-  update: Float64Array;
-}
+import type { RunTrace } from './contract/types';
 
 export const defaultTraceMaxPoints = 1000;
 export const defaultPerParameterLimit = 16;
@@ -62,7 +40,7 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
 }
 
 /**
- * Chooses and copies the rows of a BoundedTrace while a run goes.
+ * Chooses and copies the rows of a RunTrace while a run goes.
  *
  * Protocol, per step k = 0, 1, …: if the run diverged at k, call `recordFinal` and stop; otherwise, if `wants(k, loss)`,
  * call `record`. Steps must come in ascending order. `finish()` once at the end.
@@ -145,7 +123,7 @@ export class TraceRecorder {
   }
 
   /** The recorded rows in step order, in fresh arrays sized exactly (so their buffers can be transferred). */
-  finish(): BoundedTrace {
+  finish(): RunTrace {
     const order: number[] = [];
     for (let r = 0; r < this.scheduledRows; r++) order.push(r);
     if (this.spikeSet) order.push(this.spikeRow);

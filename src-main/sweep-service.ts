@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { SweepSpecSchema, validate } from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
-import { expandSweep } from '../src-core/sweep';
+import { failedRun } from '../src-core/run';
+import { expandSweep, validateSweepSpec } from '../src-core/sweep';
 import type { RunExecutor } from './pool';
 
 interface SweepRecord {
@@ -50,7 +50,7 @@ export class SweepService {
 
   /** Validates the spec and queues the sweep; resolves once it is queued, not when it ends. */
   launch(input: unknown): Result<SweepLaunched> {
-    const checked = validate(SweepSpecSchema, input);
+    const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
     const spec = checked.value;
     const sweepId = this.newSweepId();
@@ -136,13 +136,3 @@ export class SweepService {
 }
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** A run whose worker failed: stored with its reason and an empty trace. */
-function failedRun(config: RunConfig, error: unknown): RunResult {
-  const empty = new Float64Array(0);
-  return {
-    config,
-    summary: { status: 'failed', finalLoss: NaN, bestLoss: NaN, bestStep: 0, divergedAt: null, error: errorMessage(error) },
-    trace: { dim: 0, loss: empty, theta: empty, grad: empty, accum: empty },
-  };
-}

@@ -60,7 +60,7 @@ export type OptimizerAxis = {
 export type SearchSpec = { mode: 'grid' } | { mode: 'random'; samples: number; seed: number };
 
 /** A validated sweep; defaults filled in. */
-export interface SweepSpecV2 {
+export interface SweepSpec {
   name: string;
   objectives: ObjectiveConfig[];
   /** null: each objective's default start. Otherwise its length must equal every objective's dimension. */
@@ -77,7 +77,7 @@ export interface SweepSpecV2 {
 }
 
 /** One run: a pure function of this object. */
-export interface RunConfigV2 {
+export interface RunConfig {
   id: string;
   sweepId: string;
   /** Position in the sweep's expansion; fixes the display order. */
@@ -99,7 +99,7 @@ const names = {
   adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true },
 } as const satisfies { [K in OptimizerKind]: Record<keyof Hyperparameters<K>, true> };
 
-const optimizerKinds = Object.keys(names) as OptimizerKind[];
+export const optimizerKinds = Object.keys(names) as OptimizerKind[];
 /** The names `fixed` and `axes` accept for a kind (for the form's axis picker too). */
 export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.keys(names[kind]);
 
@@ -217,7 +217,7 @@ const SearchSchema = v.variant(
 );
 
 /** The structure of a sweep spec, each field on its own; `validateSweepSpec` adds the checks across fields. */
-export const SweepSpecV2Schema = strict(
+export const SweepSpecSchema = strict(
   {
     name: v.pipe(
       v.string((issue) => `Invalid sweep name: ${show(issue.input)} (must be text)`),
@@ -260,4 +260,4 @@ export const SweepSpecV2Schema = strict(
 );
 
 /** What a user may send: the optional fields may be left out. */
-export type SweepSpecV2Input = v.InferInput<typeof SweepSpecV2Schema>;
+export type SweepSpecInput = v.InferInput<typeof SweepSpecSchema>;

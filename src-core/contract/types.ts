@@ -1,65 +1,62 @@
 /** Data that crosses threads, processes and storage. Plain objects and typed arrays only, so they clone everywhere. */
+import type { RunConfig, SweepSpec } from './sweep-spec';
 
-export type ObjectiveId = 'quadratic-1d';
-export type OptimizerId = 'adagrad';
-export type RunStatus = 'completed' | 'diverged' | 'failed';
+export type { RunConfig, SweepSpec } from './sweep-spec';
 export type SweepStatus = 'running' | 'completed' | 'failed';
 
-/** One run: a pure function of this object. */
-export interface RunConfig {
-  id: string;
-  sweepId: string;
-  /** Position in the sweep's expansion; fixes the display order. */
-  index: number;
-  objective: ObjectiveId;
-  start: number[];
-  optimizer: OptimizerId;
-  lr: number;
-  eps: number;
-  weightDecay: number;
-  steps: number;
-}
+export type RunStatus = 'completed' | 'converged' | 'diverged' | 'failed';
+
+/** Where divergence showed first, in the order a step computes things: the accumulator, then θ, then the loss at θ. */
+export type DivergedIn = 'accumulator' | 'parameters' | 'loss';
 
 export interface RunSummary {
+  /**
+   * 'converged': a tolerance was given and the final loss is at or below it. 'completed': every step ran, without
+   * converging. 'diverged': the loss, θ or the accumulator became non-finite; the run stopped there. 'failed': the
+   * run threw (set by the runner, with `error`).
+   */
   status: RunStatus;
+  /** The loss at the last step run (the divergence step when diverged, so possibly non-finite). */
   finalLoss: number;
+  /** The lowest finite loss and the first step reaching it; the step-0 loss when even that was not finite. */
   bestLoss: number;
   bestStep: number;
-  /** First step at which the loss, θ or G became non-finite; null when it never did. */
+  /** The first step whose loss is ≤ tolerance; null without a tolerance or when no step reached it. */
+  stepsToTolerance: number | null;
+  /** The step at which the run diverged, and what went non-finite first there; both null unless diverged. */
   divergedAt: number | null;
+  divergedIn: DivergedIn | null;
   /** Why a run failed (an exception in its worker); absent otherwise. */
   error?: string;
 }
 
-/**
- * The state after each step k = 0..steps (row 0 is the start), as columns.
- * theta, grad and accum hold `dim` values per row: theta[k*dim+i] is θ_i after k steps, grad[k*dim+i] the gradient
- * evaluated there (the one step k+1 uses) and accum[k*dim+i] the accumulator G_i after k steps.
- * The effective step size lr/(√G+eps) is derived from accum, never stored.
- */
+/** The kept rows of one run, as columns. Every per-row column is `rows × width` values, row-major. */
 export interface RunTrace {
-  dim: number;
+  /** The step number of each kept row, ascending; 0 is the start. */
+  steps: Uint32Array;
   loss: Float64Array;
+  /** The number of parameters. */
+  dim: number;
+  /**
+   * 'parameters': one value per parameter (dim ≤ perParameterLimit).
+   * 'quantiles': min, median, max across the parameters, for models too wide to chart one line per parameter.
+   */
+  layout: 'parameters' | 'quantiles';
+  /** Values per row: dim, or 3 for 'quantiles'. */
+  width: number;
   theta: Float64Array;
+  /** The gradient evaluated at that row's θ (the one the next step uses). */
   grad: Float64Array;
+  /** The optimizer's accumulator after that step; empty (length 0) when the optimizer has none. */
   accum: Float64Array;
+  /** θ_k − θ_{k−1}; row 0 is zeros. */
+  update: Float64Array;
 }
 
 export interface RunResult {
   config: RunConfig;
   summary: RunSummary;
   trace: RunTrace;
-}
-
-/** The user's sweep as validated; expands to one RunConfig per point of the grid. */
-export interface SweepSpec {
-  name: string;
-  objective: ObjectiveId;
-  start: number[];
-  lrs: number[];
-  eps: number[];
-  weightDecays: number[];
-  steps: number;
 }
 
 export interface SweepLaunched {

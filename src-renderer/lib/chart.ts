@@ -21,8 +21,8 @@ export interface Point {
 }
 
 /** Chart.js wants plain objects, never typed arrays or Svelte proxies (it defines properties on them). */
-export function seriesOf(values: ArrayLike<number>): Point[] {
+export function seriesOf(steps: ArrayLike<number>, values: ArrayLike<number>): Point[] {
   const points = new Array<Point>(values.length);
-  for (let i = 0; i < values.length; i++) points[i] = { x: i, y: values[i] };
+  for (let i = 0; i < values.length; i++) points[i] = { x: steps[i], y: values[i] };
   return points;
 }

@@ -4,6 +4,7 @@
  */
 import { Dexie, type EntityTable } from 'dexie';
 import type { RunConfig, RunResult, RunSummary, RunTrace, SweepSpec } from '../../src-core/contract/types';
+import { upgradeRunV1, upgradeSpecV1, upgradeTraceV1 } from './migrations';
 
 export type StoredSweepStatus = 'running' | 'completed' | 'failed';
 
@@ -42,6 +43,15 @@ export class LabDatabase extends Dexie {
       runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr',
       traces: 'runId',
     });
+    // v2: the engine's configs (objective and optimizer as objects), summaries with tolerance and divergence cause,
+    // bounded traces with their step numbers and the update column.
+    this.version(2)
+      .stores({ runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr' })
+      .upgrade(async (tx) => {
+        await tx.table('sweeps').toCollection().modify((sweep) => Object.assign(sweep, { spec: upgradeSpecV1(sweep.spec) }));
+        await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV1(run)));
+        await tx.table('traces').toCollection().modify((trace) => Object.assign(trace, upgradeTraceV1(trace)));
+      });
   }
 
   /** Records a sweep the main process announced; a replay after a reload leaves a stored status alone. */

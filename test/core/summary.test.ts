@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { SummaryTracker, type RunSummaryV2 } from '../../src-core/summary';
+import { SummaryTracker, type RunSummary } from '../../src-core/summary';
 
 type Row = { loss: number; theta?: number; accum?: number };
 
 /** Feeds rows the way a run loop does (θ and G of one coordinate), stopping where `observe` says so. */
-function summarize(rows: (number | Row)[], tolerance: number | null, hasAccumulator = true): RunSummaryV2 {
+function summarize(rows: (number | Row)[], tolerance: number | null, hasAccumulator = true): RunSummary {
   const tracker = new SummaryTracker(tolerance);
   const theta = new Float64Array(1);
   const accum = new Float64Array(1);
@@ -20,7 +20,7 @@ function summarize(rows: (number | Row)[], tolerance: number | null, hasAccumula
 const none = { stepsToTolerance: null, divergedAt: null, divergedIn: null };
 
 describe('SummaryTracker', () => {
-  it.each<{ desc: string; rows: (number | Row)[]; tolerance: number | null; expected: RunSummaryV2 }>([
+  it.each<{ desc: string; rows: (number | Row)[]; tolerance: number | null; expected: RunSummary }>([
     {
       desc: 'a run without tolerance',
       rows: [4, 2, 1, 3],

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OptimizerKind } from '../../src-core/contract/engine';
-import type { SweepSpecV2 } from '../../src-core/contract/sweep-spec';
+import type { SweepSpec } from '../../src-core/contract/sweep-spec';
 import { optimizerDefaults } from '../../src-core/optim';
-import { countRuns, expandSweep, rangePoints, splitmix32, validateSweepSpec } from '../../src-core/sweep-v2';
+import { countRuns, expandSweep, rangePoints, splitmix32, validateSweepSpec } from '../../src-core/sweep';
 
 const goodSpec = {
   name: 'lr sweep',
@@ -17,7 +17,7 @@ const goodSpec = {
 };
 
 /** The spec as validated, or the test fails with the refusal's message. */
-const valid = (input: unknown): SweepSpecV2 => {
+const valid = (input: unknown): SweepSpec => {
   const result = validateSweepSpec(input);
   if (!result.ok) throw new Error(result.message);
   return result.value;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TraceRecorder, summarizeInto, traceSchedule, type BoundedTrace } from '../../src-core/trace';
+import { TraceRecorder, summarizeInto, traceSchedule, type RunTrace } from '../../src-core/trace';
 
 describe('traceSchedule', () => {
   it('is sorted, unique, holds 0 and steps, and leaves a row for the spike', () => {
@@ -33,7 +33,7 @@ describe('traceSchedule', () => {
 });
 
 /** Runs `losses` through a recorder of dim 1 with θ = step, the way a run loop does; `divergeAt` stops it early. */
-function recordRun(losses: number[], maxPoints: number, divergeAt: number | null = null): BoundedTrace {
+function recordRun(losses: number[], maxPoints: number, divergeAt: number | null = null): RunTrace {
   const steps = losses.length - 1;
   const rec = new TraceRecorder(1, steps, maxPoints);
   const theta = new Float64Array(1);
@@ -54,7 +54,7 @@ function recordRun(losses: number[], maxPoints: number, divergeAt: number | null
   return rec.finish();
 }
 
-const expectExactBuffers = (t: BoundedTrace, rows: number) => {
+const expectExactBuffers = (t: RunTrace, rows: number) => {
   for (const column of [t.steps, t.loss]) expect(column.buffer.byteLength).toBe(rows * column.BYTES_PER_ELEMENT);
   for (const column of [t.theta, t.grad, t.accum, t.update]) expect(column.buffer.byteLength).toBe(rows * t.width * 8);
 };
