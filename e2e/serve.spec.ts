@@ -3,6 +3,7 @@ import { expect, test } from '@playwright/test';
 import { executeRun } from '../src-core/run';
 import { summaryColumns } from '../src-core/csv';
 import { E2E_TOKEN } from './server';
+import { adagradRun } from '../test/helpers/configs';
 import { fillSweepForm, launchAndWait, openRunChart } from './flows';
 
 test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page }) => {
@@ -33,18 +34,7 @@ test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page
   const column = (name: string) => header.indexOf(name);
   for (const row of rows) {
     const lr = Number(row[column('lr')]);
-    const expected = executeRun({
-      id: row[column('run_id')],
-      sweepId: row[column('sweep_id')],
-      index: 0,
-      objective: 'quadratic-1d',
-      start: [4],
-      optimizer: 'adagrad',
-      lr,
-      eps: 1e-8,
-      weightDecay: 0,
-      steps: 60,
-    });
+    const expected = executeRun(adagradRun({ lr }, { id: row[column('run_id')], sweepId: row[column('sweep_id')], steps: 60 }));
     // Exactly the doubles src-core computes, written in shortest round-trip form.
     expect(row[column('final_loss')]).toBe(String(expected.summary.finalLoss));
     expect(row[column('best_loss')]).toBe(String(expected.summary.bestLoss));
@@ -60,7 +50,7 @@ test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page
 test('the form refuses a bad learning rate with a message naming the field and value', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
   await fillSweepForm(page, { lrs: '0.1, -0.5' });
-  await expect(page.getByTestId('form-error')).toHaveText('lrs.1: Invalid learning rate: -0.5 (must be a finite number > 0)');
+  await expect(page.getByTestId('form-error')).toHaveText('optimizers.0.axes.lr: Invalid learning rate: -0.5 (must be a finite number > 0)');
   await expect(page.getByTestId('launch')).toBeDisabled();
   await fillSweepForm(page, { lrs: '0.1, abc' });
   await expect(page.getByText('Invalid learning rate: "abc" (must be a number)')).toBeVisible();

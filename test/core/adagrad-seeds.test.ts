@@ -1,22 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../src-core/run';
 import { adagradStep, effectiveStep, initAdagrad } from '../../src-core/optim/adagrad';
-import type { RunConfig } from '../../src-core/contract/types';
+import { adagradRun } from '../helpers/configs';
 import { expectClose } from '../helpers/close';
 
-const config = (over: Partial<RunConfig>): RunConfig => ({
-  id: 's:000000',
-  sweepId: 's',
-  index: 0,
-  objective: 'quadratic-1d',
-  start: [4],
-  optimizer: 'adagrad',
-  lr: 1,
-  eps: 1e-8,
-  weightDecay: 0,
-  steps: 10,
-  ...over,
-});
+const config = adagradRun;
 
 describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", () => {
   // The doubles the seed's 10-step Python loop computes. It groups the update as (lr/(√G+eps))·g where PyTorch and this
@@ -34,7 +22,7 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
     [0.6908475918817276, 1.6335110622708973, 168.32085457652272, 0.07707810627170444],
     [0.5849480027140664, 1.3816951837634552, 170.22993615735786, 0.07664468285921963],
   ];
-  const { trace, summary } = executeRun(config({}));
+  const { trace, summary } = executeRun(config());
 
   it('passes through 3, 2.4 and 1.9673 as the seed prints them', () => {
     expect(trace.theta[1].toFixed(4)).toBe('3.0000');
@@ -49,20 +37,21 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
       expectClose(trace.theta[step], x, 1e-14);
       expectClose(trace.grad[step - 1], g, 1e-14); // the gradient step t uses is the one evaluated after step t-1
       expectClose(trace.accum[step], G, 1e-14);
-      expectClose(effectiveStep(config({}), trace.accum[step]), rate, 1e-14);
+      expectClose(effectiveStep({ lr: 1, eps: 1e-8, weightDecay: 0 }, trace.accum[step]), rate, 1e-14);
     });
   });
 
   it('records the loss f(θ_k) at every step and summarises the run', () => {
     expect(trace.loss[0]).toBe(16);
     expect(trace.loss[10]).toBe(trace.theta[10] * trace.theta[10]);
-    expect(summary).toEqual({ status: 'completed', finalLoss: trace.loss[10], bestLoss: trace.loss[10], bestStep: 10, divergedAt: null });
+    expect(summary).toEqual({ status: 'completed', finalLoss: trace.loss[10], bestLoss: trace.loss[10], bestStep: 10, stepsToTolerance: null, divergedAt: null, divergedIn: null });
+    expect(Array.from(trace.steps)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });
 
 describe('AdaGrad from the seeds, further examples', () => {
   it('x² from 5 with lr 0.1 for 50 steps ends where the seed loop ends', () => {
-    const { trace } = executeRun(config({ start: [5], lr: 0.1, steps: 50 }));
+    const { trace } = executeRun(config({ lr: 0.1 }, { start: [5], steps: 50 }));
     expectClose(trace.theta[50], 3.7908236520204217, 1e-14);
   });
 
@@ -80,7 +69,7 @@ describe('AdaGrad from the seeds, further examples', () => {
   });
 
   it('reports a run whose loss overflows as diverged at the first non-finite step, keeping the trace up to it', () => {
-    const { summary, trace } = executeRun(config({ start: [1e200], lr: 1, steps: 5 }));
+    const { summary, trace } = executeRun(config({}, { start: [1e200], steps: 5 }));
     expect(summary.status).toBe('diverged');
     expect(summary.divergedAt).toBe(0);
     expect(trace.loss.length).toBe(1);

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { formatCell, summaryColumns, summaryCsv } from '../../src-core/csv';
+import { formatCell, summaryCsv } from '../../src-core/csv';
 import { executeRun } from '../../src-core/run';
-import { expandSweep } from '../../src-core/sweep';
+import { optimizerDefaults } from '../../src-core/optim';
+import { adagradRun } from '../helpers/configs';
 
 describe('CSV', () => {
   it.each([
@@ -31,11 +32,17 @@ describe('CSV', () => {
     );
   });
 
-  it('has one row per run with every hyperparameter and metric', () => {
-    const runs = expandSweep('s', { name: 's', objective: 'quadratic-1d', start: [4], lrs: [1, 0.1], eps: [1e-8], weightDecays: [0], steps: 3 }).map(executeRun);
+  it('has one row per run with what it ran, every hyperparameter of every optimizer, and every metric', () => {
+    const runs = [adagradRun({}, { steps: 3 }), { ...adagradRun({ lr: 0.1 }, { steps: 3 }), optimizer: { ...optimizerDefaults.sgd, lr: 0.1, momentum: 0.9 } }].map((c) => executeRun(c));
     const lines = summaryCsv(runs).split('\r\n');
-    expect(lines[0]).toBe(summaryColumns.map((c) => c.header).join(','));
+    expect(lines[0]).toBe(
+      'run_id,sweep_id,objective,start,optimizer,lr,eps,eps_placement,weight_decay,decoupled_weight_decay,initial_accumulator,lr_decay,' +
+        'momentum,dampening,nesterov,alpha,centered,beta1,beta2,amsgrad,steps,seed,tolerance,status,final_loss,best_loss,best_step,' +
+        'steps_to_tolerance,diverged_at,diverged_in,error',
+    );
     expect(lines).toHaveLength(4); // header, 2 rows, trailing empty after the final CRLF
-    expect(lines[1]).toBe(`s:000000,s,quadratic-1d,adagrad,4,1,1e-8,0,3,completed,${runs[0].summary.finalLoss},${runs[0].summary.bestLoss},3,,`);
+    const [a, b] = runs.map((r) => r.summary);
+    expect(lines[1]).toBe(`s:000000,s,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,`);
+    expect(lines[2]).toBe(`s:000000,s,quadratic-1d,4,sgd,0.1,,,0,,,,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,`);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SummaryTracker, type RunSummary } from '../../src-core/summary';
+import { SummaryTracker } from '../../src-core/summary';
+import type { RunSummary } from '../../src-core/contract/types';
 
 type Row = { loss: number; theta?: number; accum?: number };
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TraceRecorder, summarizeInto, traceSchedule, type RunTrace } from '../../src-core/trace';
+import { TraceRecorder, summarizeInto, traceSchedule } from '../../src-core/trace';
+import type { RunTrace } from '../../src-core/contract/types';
 
 describe('traceSchedule', () => {
   it('is sorted, unique, holds 0 and steps, and leaves a row for the spike', () => {

@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeFrame, encodeFrame } from '../../src-core/wire';
 import { executeRun } from '../../src-core/run';
+import { adagradRun } from '../helpers/configs';
 
 describe('wire frames', () => {
   it('carry a run result, typed arrays and all, bit for bit', () => {
-    const result = executeRun({ id: 'a', sweepId: 's', index: 0, objective: 'quadratic-1d', start: [4], optimizer: 'adagrad', lr: 1, eps: 1e-8, weightDecay: 0, steps: 7 });
+    const result = executeRun(adagradRun({}, { steps: 7 }));
     expect(decodeFrame(encodeFrame({ event: { type: 'results', results: [result] } }))).toEqual({ event: { type: 'results', results: [result] } });
   });
 

@@ -24,20 +24,21 @@ import type { SweepEvent } from '../../src-core/contract/types';
 import { createHandlers, type Handlers } from '../../src-main/handlers';
 import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-main/ipc';
 import { SweepService } from '../../src-main/sweep-service';
+import { adagradSweep } from '../helpers/configs';
 
 type FakeIpcMain = typeof ipcMain & { handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>> };
 const fakeIpc = ipcMain as FakeIpcMain;
 
 const inProcessExecutor: RunExecutor = {
   concurrency: 1,
-  runBatch: async (configs) => configs.map(executeRun),
+  runBatch: async (configs) => configs.map((c) => executeRun(c)),
   close: async () => undefined,
 };
 
 const mainFrame: SenderFrame = { url: 'app://lab/index.html', parent: null, processId: 7, frameToken: 'main-token' };
 const frame = (overrides: Partial<SenderFrame>): SenderFrame => ({ ...mainFrame, ...overrides });
 
-const goodSpec = { name: 'three', objective: 'quadratic-1d', start: [1], lrs: [0.01, 0.1, 1], eps: [1e-10], weightDecays: [0], steps: 5 };
+const goodSpec = adagradSweep({ name: 'three', start: [1], lrs: [0.01, 0.1, 1], eps: [1e-10], weightDecays: [0], steps: 5 });
 
 let service: SweepService;
 let events: SweepEvent[];
@@ -75,12 +76,12 @@ describe('registerIpc', () => {
     expect(result).toEqual({ ok: true, value: { sweepId: 'sweep-1', runCount: 3, createdAt: 1000 } });
     await service.idle();
     const results = events.flatMap((e) => (e.type === 'results' ? e.results : []));
-    expect(results.map((r) => r.config.lr)).toEqual([0.01, 0.1, 1]);
+    expect(results.map((r) => r.config.optimizer.lr)).toEqual([0.01, 0.1, 1]);
     expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-1', status: 'completed' });
   });
 
   it("refuses a bad payload with the schema's message and runs nothing", async () => {
-    const result = await invoke(Channels.launchSweep, mainFrame, { ...goodSpec, lrs: [-0.1] });
+    const result = await invoke(Channels.launchSweep, mainFrame, adagradSweep({ name: 'three', start: [1], lrs: [-0.1], eps: [1e-10], weightDecays: [0], steps: 5 }));
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid-input');

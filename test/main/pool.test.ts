@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '../../src-main/pool';
 import { executeRun } from '../../src-core/run';
 import { expandSweep } from '../../src-core/sweep';
+import { adagradSweep } from '../helpers/configs';
 
 // The pool runs the worker exactly as the app ships it: the built file (npm test builds before the unit tests).
 const workerFile = resolve('out/main/run-batch.worker.js');
@@ -14,7 +15,7 @@ describe('worker pool', () => {
   afterAll(() => pool.close());
 
   it('returns, from worker threads, results equal bit for bit to src-core run in process', async () => {
-    const configs = expandSweep('p', { name: 'p', objective: 'quadratic-1d', start: [4], lrs: [1, 0.3], eps: [1e-8, 0], weightDecays: [0, 0.1], steps: 50 });
+    const configs = expandSweep('p', adagradSweep({ name: 'p', start: [4], lrs: [1, 0.3], eps: [1e-8, 0], weightDecays: [0, 0.1], steps: 50 }));
     const results = await pool.runBatch(configs);
     expect(results).toHaveLength(8);
     results.forEach((result, i) => expect(result).toEqual(executeRun(configs[i])));

@@ -18,6 +18,7 @@ import { DEFAULT_PORT, parseServeArgs } from '../../src-main/serve/args';
 import { createLabServer, MAX_SOCKET_PAYLOAD, type LabServer } from '../../src-main/serve/server';
 import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
+import { adagradSweep } from '../helpers/configs';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const INDEX_HTML = '<!doctype html><title>AdaGrad Lab</title><script type="module" src="./app.js"></script>';
@@ -32,7 +33,7 @@ const logs: string[] = [];
 
 const executor: RunExecutor = {
   concurrency: 1,
-  runBatch: async (configs) => configs.map(executeRun),
+  runBatch: async (configs) => configs.map((c) => executeRun(c)),
   close: async () => undefined,
 };
 
@@ -347,9 +348,9 @@ describe('serve mode: WebSocket', () => {
 
   it('refuses a bad sweep with the schema message, naming the value', async () => {
     const client = await Client.connect();
-    const result = await client.call('launchSweep', {
-      name: 'bad', objective: 'quadratic-1d', start: [4], lrs: [-0.1], eps: [1e-8], weightDecays: [0], steps: 3,
-    });
+    const result = await client.call('launchSweep', adagradSweep({
+      name: 'bad', start: [4], lrs: [-0.1], eps: [1e-8], weightDecays: [0], steps: 3,
+    }));
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('invalid-input');
@@ -360,9 +361,9 @@ describe('serve mode: WebSocket', () => {
 
   it('runs a sweep and streams exact typed-array traces, then the finish, to the socket', async () => {
     const client = await Client.connect();
-    const result = await client.call('launchSweep', {
-      name: 'x', objective: 'quadratic-1d', start: [4], lrs: [1, 0.5], eps: [1e-8], weightDecays: [0], steps: 3,
-    });
+    const result = await client.call('launchSweep', adagradSweep({
+      name: 'x', start: [4], lrs: [1, 0.5], eps: [1e-8], weightDecays: [0], steps: 3,
+    }));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const { sweepId, runCount } = result.value as { sweepId: string; runCount: number };
@@ -376,7 +377,7 @@ describe('serve mode: WebSocket', () => {
       'event' in m && m.event.type === 'results' && m.event.sweepId === sweepId ? m.event.results : [],
     );
     expect(results).toHaveLength(2);
-    const fast = results.find((r) => r.config.lr === 1);
+    const fast = results.find((r) => r.config.optimizer.lr === 1);
     expect(fast).toBeDefined();
     expect(fast!.trace.theta).toBeInstanceOf(Float64Array);
     expect(fast!.trace.theta).toHaveLength(4);
@@ -397,9 +398,9 @@ describe('serve mode: WebSocket', () => {
   it('broadcasts events to every connected socket', async () => {
     const a = await Client.connect();
     const b = await Client.connect();
-    const launched = await a.call('launchSweep', {
-      name: 'both', objective: 'quadratic-1d', start: [1], lrs: [0.1], eps: [0], weightDecays: [0], steps: 2,
-    });
+    const launched = await a.call('launchSweep', adagradSweep({
+      name: 'both', start: [1], lrs: [0.1], eps: [0], weightDecays: [0], steps: 2,
+    }));
     if (!launched.ok) throw new Error(launched.error.message);
     const { sweepId } = launched.value as { sweepId: string };
     expect((await b.event('sweep-finished', sweepId)).event.status).toBe('completed');
@@ -498,7 +499,7 @@ describe('serve mode: lifecycle', () => {
     expect(await closed).toBe(1001);
     await expect(fetch(other.url)).rejects.toThrow();
     // The service no longer has the server as a listener: launching emits to nobody and nothing throws.
-    expect(own.launch({ name: 'after', objective: 'quadratic-1d', start: [1], lrs: [1], eps: [0], weightDecays: [0], steps: 1 }).ok).toBe(true);
+    expect(own.launch(adagradSweep({ name: 'after', start: [1], lrs: [1], eps: [0], weightDecays: [0], steps: 1 })).ok).toBe(true);
     await own.idle();
   });
 });

@@ -30,10 +30,10 @@ describe('SweepService', () => {
   it('refuses an invalid spec before anything runs, naming the field, value and rule', () => {
     const service = new SweepService(inProcessExecutor());
     const { events } = collect(service);
-    const result = service.launch({ ...goodSpec, lrs: [0.1, NaN] });
+    const result = service.launch({ ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [0.1, NaN] } } }] });
     expect(result).toEqual({
       ok: false,
-      error: { code: 'invalid-input', message: 'lrs.1: Invalid learning rate: NaN (must be a finite number > 0)' },
+      error: { code: 'invalid-input', message: 'optimizers.0.axes.lr: Invalid learning rate: NaN (must be a finite number > 0)' },
     });
     expect(events).toEqual([]);
   });
@@ -63,7 +63,7 @@ describe('SweepService', () => {
       concurrency: 1,
       runBatch: async (configs): Promise<RunResult[]> => {
         if (calls++ === 1) throw new Error('worker exited with code 1');
-        return configs.map(executeRun);
+        return configs.map((c) => executeRun(c));
       },
       close: async () => {},
     };

@@ -3,9 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { LabDatabase } from '../../src-renderer/lib/db';
 import { executeRun } from '../../src-core/run';
 import { expandSweep } from '../../src-core/sweep';
+import { adagradSweep } from '../helpers/configs';
 
-const spec = { name: 'db', objective: 'quadratic-1d', start: [4], lrs: [1, 0.5, 0.1], eps: [1e-8], weightDecays: [0], steps: 5 } as const;
-const results = expandSweep('s', { ...spec, start: [4], lrs: [1, 0.5, 0.1], eps: [1e-8], weightDecays: [0] }).map(executeRun);
+const spec = adagradSweep({ name: 'db', start: [4], lrs: [1, 0.5, 0.1], eps: [1e-8], weightDecays: [0], steps: 5 });
+const results = expandSweep('s', spec).map((c) => executeRun(c));
 let db: LabDatabase;
 afterEach(async () => {
   await db.delete();
@@ -36,7 +37,7 @@ describe('LabDatabase', () => {
 
   it('keeps a finished sweep finished when its start is replayed', async () => {
     db = new LabDatabase('t3');
-    const sweep = { id: 's', name: 'db', spec: { ...spec, start: [4], lrs: [1], eps: [1e-8], weightDecays: [0] }, runCount: 3, createdAt: 1, status: 'running' as const };
+    const sweep = { id: 's', name: 'db', spec, runCount: 3, createdAt: 1, status: 'running' as const };
     await db.recordSweep(sweep);
     await db.finishSweep('s', 'completed');
     await db.recordSweep(sweep);
