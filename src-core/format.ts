@@ -23,6 +23,9 @@ export function formatMetric(x: number): string {
   return magnitude >= 1e-4 && magnitude < 1e6 ? String(Number(x.toPrecision(6))) : x.toExponential(4);
 }
 
+/** Axis ticks: three significant digits, no trailing zeros (5e-7, 0.05, 10). */
+export const formatTick = (x: number): string => String(Number(x.toPrecision(3)));
+
 /** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
 export function describeObjective(config: ObjectiveConfig): string {
   const settings = Object.entries(config).filter(([key]) => key !== 'id');
