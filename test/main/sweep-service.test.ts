@@ -77,4 +77,31 @@ describe('SweepService', () => {
     expect(results()).toHaveLength(6);
     expect(events.at(-1)).toMatchObject({ type: 'sweep-finished', status: 'completed' });
   });
+
+  it("runs the seeds' comparison: AdaGrad against SGD, Momentum, RMSProp and Adam on w²+10b², in one sweep", async () => {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'cmp' });
+    const { results } = collect(service);
+    const launched = service.launch({
+      name: 'comparison',
+      objectives: [{ id: 'elliptic-2d' }],
+      optimizers: [
+        { kind: 'adagrad', fixed: { lr: 0.5 }, axes: {} },
+        { kind: 'sgd', fixed: { lr: 0.05 }, axes: { momentum: { values: [0, 0.9] } } },
+        { kind: 'rmsprop', fixed: { lr: 0.01 }, axes: {} },
+        { kind: 'adam', fixed: { lr: 0.05 }, axes: {} },
+      ],
+      steps: 200,
+    });
+    expect(launched.ok && launched.value.runCount).toBe(5);
+    await service.idle();
+    const byKind = results().map((r) => `${r.config.optimizer.kind}:${r.summary.status}`).sort();
+    expect(byKind).toEqual(['adagrad:completed', 'adam:completed', 'rmsprop:completed', 'sgd:completed', 'sgd:completed']);
+    for (const result of results()) {
+      expect(result.summary.finalLoss).toBeLessThan(result.trace.loss[0]);
+      expect(result).toEqual(executeRun(result.config));
+    }
+    // SGD has no accumulator; the adaptive methods record theirs.
+    expect(results().find((r) => r.config.optimizer.kind === 'sgd')?.trace.accum.length).toBe(0);
+    expect(results().find((r) => r.config.optimizer.kind === 'adagrad')?.trace.accum.length).toBeGreaterThan(0);
+  });
 });
