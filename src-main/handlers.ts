@@ -2,7 +2,7 @@
  * The requests both transports answer, each validated against the shared schemas before anything runs.
  * Nothing throws out of here: every outcome is a Result.
  */
-import { AcknowledgeSchema, SaveFileSchema, validate } from '../src-core/contract/schemas';
+import { AcknowledgeSchema, SaveFileSchema, SweepIdSchema, validate } from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { SaveFileOutcome, SaveFileRequest } from '../src-core/contract/api';
 import type { SweepLaunched } from '../src-core/contract/types';
@@ -13,6 +13,7 @@ export interface Handlers {
   acknowledge(payload: unknown): Promise<Result<number>>;
   resendPending(payload: unknown): Promise<Result<number>>;
   saveFile(payload: unknown): Promise<Result<SaveFileOutcome>>;
+  cancelSweep(payload: unknown): Promise<Result<boolean>>;
 }
 
 export type SaveFile = (request: SaveFileRequest) => Promise<SaveFileOutcome>;
@@ -25,6 +26,10 @@ export function createHandlers(service: SweepService, saveFile: SaveFile | null)
       return checked.ok ? ok(service.acknowledge(checked.value)) : fail('invalid-input', checked.message);
     },
     resendPending: async () => ok(service.resendPending()),
+    cancelSweep: async (payload) => {
+      const checked = validate(SweepIdSchema, payload);
+      return checked.ok ? ok(service.cancel(checked.value)) : fail('invalid-input', checked.message);
+    },
     saveFile: async (payload) => {
       if (!saveFile) return fail('not-found', 'Saving files is done by the browser in serve mode');
       const checked = validate(SaveFileSchema, payload);
@@ -39,6 +44,6 @@ export function createHandlers(service: SweepService, saveFile: SaveFile | null)
 }
 
 /** Method names as the transports carry them, mapped to the handler that answers. */
-export const handlerNames = ['launchSweep', 'acknowledge', 'resendPending', 'saveFile'] as const satisfies readonly (keyof Handlers)[];
+export const handlerNames = ['launchSweep', 'acknowledge', 'resendPending', 'saveFile', 'cancelSweep'] as const satisfies readonly (keyof Handlers)[];
 export type HandlerName = (typeof handlerNames)[number];
 export const isHandlerName = (name: unknown): name is HandlerName => handlerNames.includes(name as HandlerName);

@@ -5,7 +5,8 @@ import type { RunConfig, RunResult } from '../src-core/contract/types';
 /** Whatever runs batches of configs: the worker pool in the app, anything equivalent in tests. */
 export interface RunExecutor {
   readonly concurrency: number;
-  runBatch(configs: RunConfig[]): Promise<RunResult[]>;
+  /** Rejects with an AbortError when `signal` aborts first: the batch's runs are then simply not done. */
+  runBatch(configs: RunConfig[], signal?: AbortSignal): Promise<RunResult[]>;
   close(): Promise<void>;
 }
 
@@ -17,7 +18,8 @@ export function createWorkerPool(workerFile: string, threads = availableParallel
   const pool = new Piscina({ filename: workerFile, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
   return {
     concurrency: threads,
-    runBatch: (configs) => pool.run(configs) as Promise<RunResult[]>,
+    // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
+    runBatch: (configs, signal) => pool.run(configs, signal ? { signal } : {}) as Promise<RunResult[]>,
     close: () => pool.close({ force: true }),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The sandboxed preload: the page's whole view of the main process. It exposes five named functions under
+ * The sandboxed preload: the page's whole view of the main process. It exposes six named functions under
  * window.adagradLab and nothing else — never ipcRenderer, never an IpcRendererEvent (its `sender` would hand the page
  * a raw IPC handle). Built as CommonJS because a sandboxed preload cannot load ES modules; hence no top-level await
  * and no import.meta here. Imports only electron and the contract.
@@ -21,6 +21,9 @@ const api: LabApi = {
   },
   saveFile(request: SaveFileRequest) {
     return ipcRenderer.invoke(Channels.saveFile, request);
+  },
+  cancelSweep(sweepId: string) {
+    return ipcRenderer.invoke(Channels.cancelSweep, sweepId);
   },
   onEvent(listener: (event: SweepEvent) => void) {
     // Only the payload reaches the page.

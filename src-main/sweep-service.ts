@@ -9,9 +9,19 @@ interface SweepRecord {
   launched: SweepLaunched;
   spec: SweepSpec;
   done: number;
+  converged: number;
+  diverged: number;
+  failed: number;
   status: SweepStatus | 'queued';
   message?: string;
+  /** Aborts the sweep's batches in flight when the user cancels. */
+  abort: AbortController;
+  startedAt: number;
+  lastProgressAt: number;
 }
+
+/** Progress events are throttled to this interval (the final one always goes out). */
+const PROGRESS_INTERVAL_MS = 250;
 
 export interface SweepServiceOptions {
   /** Runs per worker task: large enough that per-task overhead is small, small enough that progress stays smooth. */
@@ -56,11 +66,37 @@ export class SweepService {
     const sweepId = this.newSweepId();
     const configs = expandSweep(sweepId, spec);
     const launched: SweepLaunched = { sweepId, runCount: configs.length, createdAt: this.now() };
-    const record: SweepRecord = { launched, spec, done: 0, status: 'queued' };
+    const record: SweepRecord = {
+      launched,
+      spec,
+      done: 0,
+      converged: 0,
+      diverged: 0,
+      failed: 0,
+      status: 'queued',
+      abort: new AbortController(),
+      startedAt: 0,
+      lastProgressAt: -Infinity,
+    };
     this.sweeps.set(sweepId, record);
     this.emit(this.startedEvent(record));
     this.queue = this.queue.then(() => this.runSweep(record, configs));
     return ok(launched);
+  }
+
+  /**
+   * Stops a sweep: a queued one never starts, a running one stops taking batches and aborts those in flight (their
+   * workers are terminated, so this takes effect at once). Finished runs are kept. False when the sweep has ended.
+   */
+  cancel(sweepId: string): boolean {
+    const record = this.sweeps.get(sweepId);
+    if (!record || (record.status !== 'queued' && record.status !== 'running')) return false;
+    record.abort.abort();
+    if (record.status === 'queued') {
+      record.status = 'cancelled';
+      this.emitFinished(record);
+    }
+    return true;
   }
 
   /** The renderer has stored these runs; returns how many were pending. */
@@ -83,8 +119,8 @@ export class SweepService {
       if (!results && record.status !== 'running' && record.status !== 'queued') continue;
       this.emit(this.startedEvent(record));
       if (results) this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
-      this.emit({ type: 'progress', sweepId: record.launched.sweepId, done: record.done, total: record.launched.runCount });
-      if (record.status === 'completed' || record.status === 'failed') this.emitFinished(record);
+      this.emitProgress(record, true);
+      if (record.status !== 'running' && record.status !== 'queued') this.emitFinished(record);
     }
     return this.pending.size;
   }
@@ -95,29 +131,61 @@ export class SweepService {
   }
 
   private async runSweep(record: SweepRecord, configs: RunConfig[]): Promise<void> {
+    if (record.status === 'cancelled') return;
     record.status = 'running';
+    record.startedAt = this.now();
+    const signal = record.abort.signal;
     const batches: RunConfig[][] = [];
     for (let i = 0; i < configs.length; i += this.batchSize) batches.push(configs.slice(i, i + this.batchSize));
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < batches.length) {
+      while (next < batches.length && !signal.aborted) {
         const batch = batches[next++];
-        const results = await this.executor.runBatch(batch).catch((error: unknown) => batch.map((c) => failedRun(c, error)));
-        for (const result of results) this.pending.set(result.config.id, result);
-        record.done += results.length;
-        this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
-        this.emit({ type: 'progress', sweepId: record.launched.sweepId, done: record.done, total: record.launched.runCount });
+        let results: RunResult[];
+        try {
+          results = await this.executor.runBatch(batch, signal);
+        } catch (error) {
+          if (signal.aborted) return; // cancelled: these runs are not done, nor failed
+          results = batch.map((config) => failedRun(config, error));
+        }
+        this.accept(record, results);
       }
     };
     try {
       // Keep one batch in flight per worker so that every core stays busy.
       await Promise.all(Array.from({ length: Math.max(1, this.executor.concurrency) }, worker));
-      record.status = 'completed';
+      record.status = signal.aborted ? 'cancelled' : 'completed';
     } catch (error) {
       record.status = 'failed';
       record.message = errorMessage(error);
     }
+    this.emitProgress(record, true);
     this.emitFinished(record);
+  }
+
+  private accept(record: SweepRecord, results: RunResult[]): void {
+    for (const result of results) {
+      this.pending.set(result.config.id, result);
+      const status = result.summary.status;
+      if (status === 'converged') record.converged++;
+      else if (status === 'diverged') record.diverged++;
+      else if (status === 'failed') record.failed++;
+    }
+    record.done += results.length;
+    this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
+    this.emitProgress(record, record.done === record.launched.runCount);
+  }
+
+  private emitProgress(record: SweepRecord, force: boolean): void {
+    const now = this.now();
+    if (!force && now - record.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    record.lastProgressAt = now;
+    const { done, converged, diverged, failed } = record;
+    const total = record.launched.runCount;
+    const seconds = (now - record.startedAt) / 1000;
+    const runsPerSecond = done > 0 && seconds > 0 ? done / seconds : 0;
+    const etaSeconds = runsPerSecond > 0 ? (total - done) / runsPerSecond : null;
+    this.emit({ type: 'progress', sweepId: record.launched.sweepId, progress: { done, total, converged, diverged, failed, runsPerSecond, etaSeconds } });
   }
 
   private startedEvent(record: SweepRecord): SweepEvent {
@@ -126,7 +194,7 @@ export class SweepService {
   }
 
   private emitFinished(record: SweepRecord): void {
-    const status = record.status === 'failed' ? 'failed' : 'completed';
+    const status = record.status === 'queued' || record.status === 'running' ? 'completed' : record.status;
     this.emit({ type: 'sweep-finished', sweepId: record.launched.sweepId, status, ...(record.message ? { message: record.message } : {}) });
   }
 

@@ -23,5 +23,7 @@ export interface LabApi {
   /** Ask for every result sent but not yet acknowledged (after a reload). */
   resendPending(): Promise<Result<number>>;
   saveFile(request: SaveFileRequest): Promise<Result<SaveFileOutcome>>;
+  /** Stops a queued or running sweep; the runs already finished are kept. False when it had already ended. */
+  cancelSweep(sweepId: string): Promise<Result<boolean>>;
   onEvent(listener: (event: SweepEvent) => void): () => void;
 }

@@ -4,6 +4,7 @@ export const Channels = {
   acknowledge: 'lab:acknowledge',
   resendPending: 'lab:resend-pending',
   saveFile: 'lab:save-file',
+  cancelSweep: 'lab:cancel-sweep',
   /** main -> renderer */
   event: 'lab:event',
 } as const;

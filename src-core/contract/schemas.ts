@@ -18,6 +18,8 @@ const runIdList = v.pipe(
 
 export const AcknowledgeSchema = runIdList;
 
+export const SweepIdSchema = v.pipe(v.string('Invalid sweep id: must be text'), v.maxLength(200, 'Invalid sweep id: at most 200 characters'));
+
 export const SaveFileSchema = v.strictObject({
   suggestedName: v.pipe(
     v.string('Invalid file name: must be text'),

@@ -5,7 +5,9 @@
 import type { Result } from './result';
 import type { SweepEvent } from './types';
 
-export type SocketMethod = 'launchSweep' | 'acknowledge' | 'resendPending';
+/** The requests serve mode answers (saving a file is the browser's own job there). */
+export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep'] as const;
+export type SocketMethod = (typeof socketMethods)[number];
 
 export interface SocketRequest {
   id: number;

@@ -2,7 +2,7 @@
 import type { RunConfig, SweepSpec } from './sweep-spec';
 
 export type { RunConfig, SweepSpec } from './sweep-spec';
-export type SweepStatus = 'running' | 'completed' | 'failed';
+export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
 
 export type RunStatus = 'completed' | 'converged' | 'diverged' | 'failed';
 
@@ -59,6 +59,19 @@ export interface RunResult {
   trace: RunTrace;
 }
 
+/** Where a sweep stands, sent a few times a second while it runs. */
+export interface SweepProgress {
+  done: number;
+  total: number;
+  converged: number;
+  diverged: number;
+  failed: number;
+  /** Runs finished per second since the sweep started; 0 before the first. */
+  runsPerSecond: number;
+  /** Seconds left at that rate; null until there is a rate. */
+  etaSeconds: number | null;
+}
+
 export interface SweepLaunched {
   sweepId: string;
   runCount: number;
@@ -67,6 +80,6 @@ export interface SweepLaunched {
 
 export type SweepEvent =
   | { type: 'sweep-started'; sweepId: string; spec: SweepSpec; runCount: number; createdAt: number }
-  | { type: 'progress'; sweepId: string; done: number; total: number }
+  | { type: 'progress'; sweepId: string; progress: SweepProgress }
   | { type: 'results'; sweepId: string; results: RunResult[] }
   | { type: 'sweep-finished'; sweepId: string; status: SweepStatus; message?: string };

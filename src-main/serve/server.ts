@@ -19,7 +19,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import * as v from 'valibot';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { fail, type Result } from '../../src-core/contract/result';
-import { SOCKET_PATH, type SocketReply } from '../../src-core/contract/socket';
+import { SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../../src-core/wire';
 import { createHandlers } from '../handlers';
@@ -71,8 +71,8 @@ const contentTypes: Record<string, string> = {
 const SocketRequestSchema = v.object({
   id: v.pipe(v.number('Invalid request id: must be a number'), v.safeInteger('Invalid request id: must be a whole number')),
   method: v.picklist(
-    ['launchSweep', 'acknowledge', 'resendPending'],
-    (issue) => `Unknown method: ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : typeof issue.input} (must be one of launchSweep, acknowledge, resendPending)`,
+    socketMethods,
+    (issue) => `Unknown method: ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : typeof issue.input} (must be one of ${socketMethods.join(', ')})`,
   ),
   payload: v.optional(v.unknown()),
 });

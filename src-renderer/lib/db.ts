@@ -3,10 +3,10 @@
  * Traces live in their own table so that lists of runs never read them.
  */
 import { Dexie, type EntityTable } from 'dexie';
-import type { RunConfig, RunResult, RunSummary, RunTrace, SweepSpec } from '../../src-core/contract/types';
+import type { RunConfig, RunResult, RunSummary, RunTrace, SweepSpec, SweepStatus } from '../../src-core/contract/types';
 import { upgradeRunV1, upgradeSpecV1, upgradeTraceV1 } from './migrations';
 
-export type StoredSweepStatus = 'running' | 'completed' | 'failed';
+export type StoredSweepStatus = SweepStatus;
 
 export interface StoredSweep {
   id: string;

@@ -6,14 +6,9 @@
 import { liveQuery } from 'dexie';
 import type { LabApi } from '../../src-core/contract/api';
 import type { Result } from '../../src-core/contract/result';
-import type { SweepEvent, SweepLaunched } from '../../src-core/contract/types';
+import type { SweepEvent, SweepLaunched, SweepProgress } from '../../src-core/contract/types';
 import { summaryCsv } from '../../src-core/csv';
 import type { LabDatabase, StoredRun, StoredSweep, StoredTrace } from './db';
-
-export interface SweepProgress {
-  done: number;
-  total: number;
-}
 
 const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.createdAt - a.createdAt || a.index - b.index;
 
@@ -52,6 +47,11 @@ export class LabState {
     return this.api.launchSweep(spec);
   }
 
+  async cancel(sweepId: string): Promise<void> {
+    const result = await this.api.cancelSweep(sweepId);
+    if (!result.ok) this.problem = result.error.message;
+  }
+
   async select(runId: string): Promise<void> {
     this.selectedRunId = runId;
     const trace = await this.db.traces.get(runId);
@@ -74,7 +74,7 @@ export class LabState {
     switch (event.type) {
       case 'sweep-started':
         this.sweepCreatedAt.set(event.sweepId, event.createdAt);
-        this.progress[event.sweepId] = { done: 0, total: event.runCount };
+        this.progress[event.sweepId] ??= { done: 0, total: event.runCount, converged: 0, diverged: 0, failed: 0, runsPerSecond: 0, etaSeconds: null };
         await this.db.recordSweep({
           id: event.sweepId,
           name: event.spec.name,
@@ -90,7 +90,7 @@ export class LabState {
         return;
       }
       case 'progress':
-        this.progress[event.sweepId] = { done: event.done, total: event.total };
+        this.progress[event.sweepId] = event.progress;
         return;
       case 'sweep-finished':
         await this.db.finishSweep(event.sweepId, event.status, event.message);

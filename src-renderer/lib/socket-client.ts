@@ -47,6 +47,7 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`): LabA
     launchSweep: (spec) => call('launchSweep', spec),
     acknowledge: (runIds) => call('acknowledge', runIds),
     resendPending: () => call('resendPending', null),
+    cancelSweep: (sweepId) => call('cancelSweep', sweepId),
     saveFile: async (request) => ok(downloadFile(request)),
     onEvent(listener) {
       listeners.add(listener);

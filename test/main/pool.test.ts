@@ -21,4 +21,17 @@ describe('worker pool', () => {
     results.forEach((result, i) => expect(result).toEqual(executeRun(configs[i])));
     expect(results[0].trace.theta).toBeInstanceOf(Float64Array);
   });
+
+  it('aborts a running batch at once and keeps serving batches after it', async () => {
+    const [long] = expandSweep('long', adagradSweep({ name: 'long', start: [4], lrs: [0.1], eps: [1e-8], weightDecays: [0], steps: 1_000_000 }));
+    const controller = new AbortController();
+    const running = pool.runBatch(Array.from({ length: 50 }, () => long), controller.signal);
+    await new Promise((r) => setTimeout(r, 100));
+    const before = performance.now();
+    controller.abort();
+    await expect(running).rejects.toThrow(/abort/i);
+    expect(performance.now() - before).toBeLessThan(500);
+    const [short] = expandSweep('short', adagradSweep({ name: 'short', start: [4], lrs: [1], eps: [1e-8], weightDecays: [0], steps: 10 }));
+    expect(await pool.runBatch([short])).toEqual([executeRun(short)]);
+  });
 });

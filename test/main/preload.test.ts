@@ -25,8 +25,8 @@ beforeAll(async () => {
 const invoke = vi.mocked(ipcRenderer.invoke);
 
 describe('preload', () => {
-  it('exposes exactly the five named functions', () => {
-    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'launchSweep', 'onEvent', 'resendPending', 'saveFile']);
+  it('exposes exactly the six named functions', () => {
+    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'cancelSweep', 'launchSweep', 'onEvent', 'resendPending', 'saveFile']);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -55,11 +55,13 @@ describe('preload', () => {
     await api.acknowledge(['a', 'b']);
     await api.resendPending();
     await api.saveFile({ suggestedName: 'runs.csv', content: 'a,b' });
+    await api.cancelSweep('s1');
     expect(invoke.mock.calls).toEqual([
       [Channels.launchSweep, spec],
       [Channels.acknowledge, ['a', 'b']],
       [Channels.resendPending],
       [Channels.saveFile, { suggestedName: 'runs.csv', content: 'a,b' }],
+      [Channels.cancelSweep, 's1'],
     ]);
   });
 
@@ -70,7 +72,7 @@ describe('preload', () => {
   it('hands listeners only the event payload, and unsubscribes', () => {
     const seen: unknown[][] = [];
     const unsubscribe = api.onEvent((...args: unknown[]) => seen.push(args));
-    const event: SweepEvent = { type: 'progress', sweepId: 's', done: 1, total: 3 };
+    const event: SweepEvent = { type: 'progress', sweepId: 's', progress: { done: 1, total: 3, converged: 0, diverged: 0, failed: 0, runsPerSecond: 10, etaSeconds: 0.2 } };
     const ipcEvent = { sender: ipcRenderer, ports: [] };
     ipcRenderer.emit(Channels.event, ipcEvent, event);
     expect(seen).toEqual([[event]]);

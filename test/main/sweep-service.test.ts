@@ -24,7 +24,7 @@ describe('SweepService', () => {
     expect(events[0].type).toBe('sweep-started');
     expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-a', status: 'completed' });
     const lastProgress = events.filter((e) => e.type === 'progress').at(-1);
-    expect(lastProgress).toEqual({ type: 'progress', sweepId: 'sweep-a', done: 6, total: 6 });
+    expect(lastProgress).toMatchObject({ type: 'progress', sweepId: 'sweep-a', progress: { done: 6, total: 6, converged: 0, diverged: 0, failed: 0, etaSeconds: 0 } });
   });
 
   it('refuses an invalid spec before anything runs, naming the field, value and rule', () => {
@@ -103,5 +103,66 @@ describe('SweepService', () => {
     // SGD has no accumulator; the adaptive methods record theirs.
     expect(results().find((r) => r.config.optimizer.kind === 'sgd')?.trace.accum.length).toBe(0);
     expect(results().find((r) => r.config.optimizer.kind === 'adagrad')?.trace.accum.length).toBeGreaterThan(0);
+  });
+
+  describe('cancel', () => {
+    /** Each batch takes `ms` of (fake) work and stops at once when aborted, as the worker pool does. */
+    const slowExecutor = (ms: number): RunExecutor => ({
+      concurrency: 2,
+      runBatch: (configs, signal) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve(configs.map((c) => executeRun(c))), ms);
+          signal?.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new DOMException('aborted', 'AbortError'));
+          });
+        }),
+      close: async () => {},
+    });
+    const bigSpec = { ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
+
+    it('stops a running sweep at once, keeps the runs already finished, and marks it cancelled', async () => {
+      const service = new SweepService(slowExecutor(50), { batchSize: 2, newSweepId: () => 'c' });
+      const { events, results } = collect(service);
+      service.launch(bigSpec);
+      await new Promise((r) => setTimeout(r, 130)); // two rounds of two batches
+      const before = performance.now();
+      expect(service.cancel('c')).toBe(true);
+      await service.idle();
+      expect(performance.now() - before).toBeLessThan(500);
+      const kept = results().length;
+      expect(kept).toBeGreaterThan(0);
+      expect(kept).toBeLessThan(40);
+      expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'c', status: 'cancelled' });
+      expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: kept, total: 40 } });
+      expect(service.cancel('c')).toBe(false); // already ended
+    });
+
+    it('never starts a queued sweep that was cancelled, and runs the next one', async () => {
+      let ids = 0;
+      const service = new SweepService(slowExecutor(5), { newSweepId: () => `q${ids++}` });
+      const { events, results } = collect(service);
+      service.launch(goodSpec);
+      service.launch(goodSpec);
+      service.launch(goodSpec);
+      expect(service.cancel('q1')).toBe(true);
+      await service.idle();
+      expect(new Set(results().map((r) => r.config.sweepId))).toEqual(new Set(['q0', 'q2']));
+      const finished = events.filter((e) => e.type === 'sweep-finished');
+      expect(finished).toContainEqual({ type: 'sweep-finished', sweepId: 'q1', status: 'cancelled' });
+    });
+  });
+
+  it('throttles progress to a few events a second, always sending the last', async () => {
+    let clock = 0;
+    // Every batch takes 100 ms of the service's clock.
+    const ticking: RunExecutor = { ...inProcessExecutor(), concurrency: 1, runBatch: async (configs) => ((clock += 100), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
+    const { events } = collect(service);
+    service.launch(goodSpec); // 6 batches, 100 ms apart
+    await service.idle();
+    const progress = events.filter((e) => e.type === 'progress');
+    expect(progress.length).toBeLessThan(6);
+    expect(progress.at(-1)).toMatchObject({ progress: { done: 6, total: 6, runsPerSecond: 10, etaSeconds: 0 } });
   });
 });

@@ -15,6 +15,7 @@ function wire(service: SweepService): LabApi {
     acknowledge: (ids) => handlers.acknowledge(ids),
     resendPending: () => handlers.resendPending(null),
     saveFile: (request) => handlers.saveFile(request),
+    cancelSweep: (sweepId) => handlers.cancelSweep(sweepId),
     onEvent: (listener) => service.onEvent(listener),
   };
 }
@@ -31,7 +32,7 @@ describe('LabState', () => {
     await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
     await vi.waitFor(async () => expect((await db.sweeps.get('live'))?.status).toBe('completed'));
     expect(service.resendPending()).toBe(0); // everything was acknowledged once stored
-    expect(lab.progress.live).toEqual({ done: 6, total: 6 });
+    expect(lab.progress.live).toMatchObject({ done: 6, total: 6, converged: 0, diverged: 0, failed: 0, etaSeconds: 0 });
     await lab.select('live:000002');
     expect(lab.selectedTrace?.loss.length).toBe(21);
     await db.delete();
