@@ -1,0 +1,40 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_TOKEN } from './server';
+import { fillSweepForm } from './flows';
+
+const doneOf = async (page: Page) => Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
+
+test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and keeps the finished runs', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await fillSweepForm(page, { name: 'big', lrs: 'log(1e-4, 1, 3000)', steps: '20000' });
+  await expect(page.getByTestId('run-count')).toHaveText('3000 runs');
+  await page.getByTestId('launch').click();
+
+  const progress = page.getByTestId('progress').first();
+  await expect(progress).toHaveAttribute('data-status', 'running');
+  await expect.poll(() => doneOf(page), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect(page.getByTestId('progress-rate')).toHaveText(/\d+ runs\/s/);
+  await expect(page.getByTestId('progress-eta')).toHaveText(/left$/);
+  const early = await doneOf(page);
+  await expect.poll(() => doneOf(page)).toBeGreaterThan(early);
+
+  await page.getByTestId('cancel-sweep').click();
+  await expect(progress).toHaveAttribute('data-status', 'cancelled', { timeout: 2000 });
+  const kept = await doneOf(page);
+  expect(kept).toBeLessThan(3000);
+  // Every finished run is stored and listed, once.
+  await expect(page.getByTestId('run-row')).toHaveCount(kept);
+  await page.screenshot({ path: 'e2e/artifacts/cancelled-sweep.png' });
+});
+
+test('reloading the page in the middle of a sweep ends with every run stored once', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await fillSweepForm(page, { name: 'reload', lrs: 'log(1e-3, 1, 600)', steps: '20000' });
+  await page.getByTestId('launch').click();
+  await expect.poll(() => doneOf(page), { timeout: 20_000 }).toBeGreaterThan(0);
+  await page.reload();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
+  await expect(page.getByTestId('run-row')).toHaveCount(600);
+  const ids = await page.getByTestId('run-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')));
+  expect(new Set(ids).size).toBe(600);
+});
