@@ -14,8 +14,20 @@ export interface RunExecutor {
  * Runs batches in worker threads. The worker file is a parameter because only the build knows where it lands
  * (out/main/run-batch.worker.js); tests pass the built file too.
  */
-export function createWorkerPool(workerFile: string, threads = availableParallelism()): RunExecutor {
-  const pool = new Piscina({ filename: workerFile, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+export interface PoolOptions {
+  threads?: number;
+  /** Heap limit of each worker: a run that needs more fails with an out-of-memory error instead of taking the machine. */
+  maxWorkerMemoryMb?: number;
+}
+
+export function createWorkerPool(workerFile: string, { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {}): RunExecutor {
+  const pool = new Piscina({
+    filename: workerFile,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    ...(maxWorkerMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: maxWorkerMemoryMb } } : {}),
+  });
   return {
     concurrency: threads,
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.

@@ -36,7 +36,7 @@ async function main(): Promise<void> {
   }
   const token = process.env.ADAGRAD_LAB_TOKEN || randomBytes(24).toString('base64url');
 
-  const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), args.threads);
+  const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
   const service = new SweepService(pool);
   let server: LabServer;
   try {

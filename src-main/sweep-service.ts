@@ -28,6 +28,8 @@ export interface SweepServiceOptions {
   batchSize?: number;
   newSweepId?: () => string;
   now?: () => number;
+  /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */
+  batchTimeoutMs?: number;
 }
 
 /**
@@ -43,6 +45,7 @@ export class SweepService {
   private readonly batchSize: number;
   private readonly newSweepId: () => string;
   private readonly now: () => number;
+  private readonly batchTimeoutMs: number | undefined;
 
   constructor(
     private readonly executor: RunExecutor,
@@ -51,6 +54,7 @@ export class SweepService {
     this.batchSize = options.batchSize ?? 16;
     this.newSweepId = options.newSweepId ?? randomUUID;
     this.now = options.now ?? Date.now;
+    this.batchTimeoutMs = options.batchTimeoutMs;
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -141,12 +145,14 @@ export class SweepService {
     const worker = async (): Promise<void> => {
       while (next < batches.length && !signal.aborted) {
         const batch = batches[next++];
+        const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
         let results: RunResult[];
         try {
-          results = await this.executor.runBatch(batch, signal);
+          results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
         } catch (error) {
           if (signal.aborted) return; // cancelled: these runs are not done, nor failed
-          results = batch.map((config) => failedRun(config, error));
+          const reason = timeout?.aborted ? `timed out after ${this.batchTimeoutMs! / 1000} s` : error;
+          results = batch.map((config) => failedRun(config, reason));
         }
         this.accept(record, results);
       }

@@ -11,7 +11,7 @@ const workerFile = resolve('out/main/run-batch.worker.js');
 
 describe('worker pool', () => {
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npm run build\` before the unit tests`);
-  const pool = createWorkerPool(workerFile, 2);
+  const pool = createWorkerPool(workerFile, { threads: 2 });
   afterAll(() => pool.close());
 
   it('returns, from worker threads, results equal bit for bit to src-core run in process', async () => {
