@@ -28,6 +28,12 @@ export interface SweepServiceOptions {
   batchSize?: number;
   newSweepId?: () => string;
   now?: () => number;
+  /**
+   * Back-pressure: no new batch starts while this many results wait for the renderer's acknowledgement, so memory stays
+   * bounded however far the renderer falls behind (traces are the bulk of it). Batches already running still finish,
+   * so at most maxPendingResults + concurrency × batchSize results are ever held.
+   */
+  maxPendingResults?: number;
   /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */
   batchTimeoutMs?: number;
 }
@@ -46,6 +52,9 @@ export class SweepService {
   private readonly newSweepId: () => string;
   private readonly now: () => number;
   private readonly batchTimeoutMs: number | undefined;
+  private readonly maxPendingResults: number;
+  /** Resolved when acknowledgements free room below maxPendingResults. */
+  private room: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor(
     private readonly executor: RunExecutor,
@@ -55,6 +64,7 @@ export class SweepService {
     this.newSweepId = options.newSweepId ?? randomUUID;
     this.now = options.now ?? Date.now;
     this.batchTimeoutMs = options.batchTimeoutMs;
+    this.maxPendingResults = options.maxPendingResults ?? 20_000;
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -107,6 +117,10 @@ export class SweepService {
   acknowledge(runIds: readonly string[]): number {
     let released = 0;
     for (const id of runIds) if (this.pending.delete(id)) released++;
+    if (this.room && this.pending.size < this.maxPendingResults) {
+      this.room.release();
+      this.room = null;
+    }
     return released;
   }
 
@@ -144,6 +158,9 @@ export class SweepService {
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < batches.length && !signal.aborted) {
+        await this.waitForRoom(signal);
+        // Another worker may have taken the last batch, or the user cancelled, while this one waited.
+        if (signal.aborted || next >= batches.length) return;
         const batch = batches[next++];
         const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
         let results: RunResult[];
@@ -167,6 +184,18 @@ export class SweepService {
     }
     this.emitProgress(record, true);
     this.emitFinished(record);
+  }
+
+  private async waitForRoom(signal: AbortSignal): Promise<void> {
+    while (this.pending.size >= this.maxPendingResults && !signal.aborted) {
+      if (!this.room) {
+        let release!: () => void;
+        const promise = new Promise<void>((resolve) => (release = resolve));
+        this.room = { promise, release };
+      }
+      const cancelled = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      await Promise.race([this.room.promise, cancelled]);
+    }
   }
 
   private accept(record: SweepRecord, results: RunResult[]): void {

@@ -165,4 +165,24 @@ describe('SweepService', () => {
     expect(progress.length).toBeLessThan(6);
     expect(progress.at(-1)).toMatchObject({ progress: { done: 6, total: 6, runsPerSecond: 10, etaSeconds: 0 } });
   });
+
+  it('pauses while too many results await acknowledgement, and resumes when they are stored', async () => {
+    const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'bp' });
+    const { results } = collect(service);
+    service.launch(goodSpec);
+    await new Promise((r) => setTimeout(r, 50));
+    // Two workers each took a batch before the limit was reached; nothing more runs until the renderer catches up.
+    expect(results()).toHaveLength(4);
+    service.acknowledge(results().map((r) => r.config.id));
+    await service.idle();
+    expect(results()).toHaveLength(6);
+  });
+
+  it('a cancelled sweep does not stay stuck behind back-pressure', async () => {
+    const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
+    service.launch(goodSpec);
+    await new Promise((r) => setTimeout(r, 20));
+    service.cancel('stuck');
+    await service.idle();
+  });
 });
