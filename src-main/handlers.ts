@@ -2,7 +2,7 @@
  * The requests both transports answer, each validated against the shared schemas before anything runs.
  * Nothing throws out of here: every outcome is a Result.
  */
-import { AcknowledgeSchema, SaveFileSchema, SweepIdSchema, validate } from '../src-core/contract/schemas';
+import { AcknowledgeSchema, ResumeSchema, SaveFileSchema, SweepIdSchema, validate } from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { SaveFileOutcome, SaveFileRequest } from '../src-core/contract/api';
 import type { SweepLaunched } from '../src-core/contract/types';
@@ -14,6 +14,7 @@ export interface Handlers {
   resendPending(payload: unknown): Promise<Result<number>>;
   saveFile(payload: unknown): Promise<Result<SaveFileOutcome>>;
   cancelSweep(payload: unknown): Promise<Result<boolean>>;
+  resumeSweep(payload: unknown): Promise<Result<SweepLaunched>>;
 }
 
 export type SaveFile = (request: SaveFileRequest) => Promise<SaveFileOutcome>;
@@ -30,6 +31,10 @@ export function createHandlers(service: SweepService, saveFile: SaveFile | null)
       const checked = validate(SweepIdSchema, payload);
       return checked.ok ? ok(service.cancel(checked.value)) : fail('invalid-input', checked.message);
     },
+    resumeSweep: async (payload) => {
+      const checked = validate(ResumeSchema, payload);
+      return checked.ok ? service.resume(checked.value) : fail('invalid-input', checked.message);
+    },
     saveFile: async (payload) => {
       if (!saveFile) return fail('not-found', 'Saving files is done by the browser in serve mode');
       const checked = validate(SaveFileSchema, payload);
@@ -44,6 +49,6 @@ export function createHandlers(service: SweepService, saveFile: SaveFile | null)
 }
 
 /** Method names as the transports carry them, mapped to the handler that answers. */
-export const handlerNames = ['launchSweep', 'acknowledge', 'resendPending', 'saveFile', 'cancelSweep'] as const satisfies readonly (keyof Handlers)[];
+export const handlerNames = ['launchSweep', 'acknowledge', 'resendPending', 'saveFile', 'cancelSweep', 'resumeSweep'] as const satisfies readonly (keyof Handlers)[];
 export type HandlerName = (typeof handlerNames)[number];
 export const isHandlerName = (name: unknown): name is HandlerName => handlerNames.includes(name as HandlerName);

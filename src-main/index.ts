@@ -12,12 +12,14 @@ import { mainFrameSenderCheck, registerIpc } from './ipc';
 import { createWorkerPool, type RunExecutor } from './pool';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { createSaveFile } from './save-file';
+import { guardClose } from './quit-guard';
 import { SweepService } from './sweep-service';
 import { createMainWindow, hardenWebContents, preloadPath } from './window';
 
 const devUrl = devServerUrl();
 let mainWindow: BrowserWindow | null = null;
 let pool: RunExecutor | null = null;
+let service: SweepService | null = null;
 
 const liveWindow = (): BrowserWindow | null => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null);
 
@@ -25,6 +27,7 @@ function openWindow(): void {
   // import.meta.dirname here is out/main: this entry file is never split into a chunk.
   const win = createMainWindow({ BrowserWindow, shell, preload: preloadPath(import.meta.dirname), devServerUrl: devUrl });
   mainWindow = win;
+  guardClose(win, dialog, () => service?.activeSweeps() ?? 0);
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null;
   });
@@ -34,7 +37,8 @@ function openWindow(): void {
 function start(): void {
   handleAppProtocol(protocol, join(import.meta.dirname, '../renderer'));
   pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'));
-  const service = new SweepService(pool);
+  const sweeps = new SweepService(pool);
+  service = sweeps;
   const saveFile = createSaveFile({
     showSaveDialog: (options) => {
       const win = liveWindow();
@@ -42,9 +46,9 @@ function start(): void {
     },
     writeFile: (path, content, encoding) => writeFile(path, content, encoding),
   });
-  registerIpc(ipcMain, createHandlers(service, saveFile), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
+  registerIpc(ipcMain, createHandlers(sweeps, saveFile), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
   // Events go only to a window that still exists; results stay pending in the service until acknowledged anyway.
-  service.onEvent((event) => liveWindow()?.webContents.send(Channels.event, event));
+  sweeps.onEvent((event) => liveWindow()?.webContents.send(Channels.event, event));
   openWindow();
 }
 

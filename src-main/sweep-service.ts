@@ -4,6 +4,7 @@ import type { RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepS
 import { failedRun } from '../src-core/run';
 import { expandSweep, validateSweepSpec } from '../src-core/sweep';
 import type { RunExecutor } from './pool';
+import type { ResumeRequest } from '../src-core/contract/api';
 
 interface SweepRecord {
   launched: SweepLaunched;
@@ -72,18 +73,32 @@ export class SweepService {
     return () => this.listeners.delete(listener);
   }
 
-  /** Validates the spec and queues the sweep; resolves once it is queued, not when it ends. */
+  /** Validates the spec and queues the sweep; returns once it is queued, not when it ends. */
   launch(input: unknown): Result<SweepLaunched> {
+    return this.enqueue(input, this.newSweepId(), this.now(), new Set());
+  }
+
+  /**
+   * Queues what an interrupted sweep still lacks: the same spec expands to the same run ids, and the runs the renderer
+   * already stored are skipped. A sweep this process is still running is refused (there is nothing to resume).
+   */
+  resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
+    const known = this.sweeps.get(sweepId);
+    if (known && (known.status === 'queued' || known.status === 'running')) return fail('invalid-input', `Sweep ${sweepId} is still running`);
+    return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
+  }
+
+  private enqueue(input: unknown, sweepId: string, createdAt: number, stored: ReadonlySet<string>): Result<SweepLaunched> {
     const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
     const spec = checked.value;
-    const sweepId = this.newSweepId();
-    const configs = expandSweep(sweepId, spec);
-    const launched: SweepLaunched = { sweepId, runCount: configs.length, createdAt: this.now() };
+    const all = expandSweep(sweepId, spec);
+    const configs = all.filter((config) => !stored.has(config.id));
+    const launched: SweepLaunched = { sweepId, runCount: all.length, createdAt };
     const record: SweepRecord = {
       launched,
       spec,
-      done: 0,
+      done: all.length - configs.length,
       converged: 0,
       diverged: 0,
       failed: 0,
@@ -141,6 +156,13 @@ export class SweepService {
       if (record.status !== 'running' && record.status !== 'queued') this.emitFinished(record);
     }
     return this.pending.size;
+  }
+
+  /** How many sweeps are queued or running. */
+  activeSweeps(): number {
+    let active = 0;
+    for (const record of this.sweeps.values()) if (record.status === 'queued' || record.status === 'running') active++;
+    return active;
   }
 
   /** Waits for every queued sweep to end. */

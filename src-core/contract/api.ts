@@ -7,6 +7,14 @@ export interface SaveFileRequest {
   content: string;
 }
 
+/** An interrupted sweep as the renderer stored it: its spec, and the runs it already has. */
+export interface ResumeRequest {
+  sweepId: string;
+  createdAt: number;
+  spec: unknown;
+  storedRunIds: string[];
+}
+
 export interface SaveFileOutcome {
   saved: boolean;
   path?: string;
@@ -25,5 +33,7 @@ export interface LabApi {
   saveFile(request: SaveFileRequest): Promise<Result<SaveFileOutcome>>;
   /** Stops a queued or running sweep; the runs already finished are kept. False when it had already ended. */
   cancelSweep(sweepId: string): Promise<Result<boolean>>;
+  /** Computes the runs of an interrupted sweep that were never stored, under the same sweep and run ids. */
+  resumeSweep(request: ResumeRequest): Promise<Result<SweepLaunched>>;
   onEvent(listener: (event: SweepEvent) => void): () => void;
 }

@@ -5,6 +5,7 @@ export const Channels = {
   resendPending: 'lab:resend-pending',
   saveFile: 'lab:save-file',
   cancelSweep: 'lab:cancel-sweep',
+  resumeSweep: 'lab:resume-sweep',
   /** main -> renderer */
   event: 'lab:event',
 } as const;

@@ -20,6 +20,20 @@ export const AcknowledgeSchema = runIdList;
 
 export const SweepIdSchema = v.pipe(v.string('Invalid sweep id: must be text'), v.maxLength(200, 'Invalid sweep id: at most 200 characters'));
 
+/** The spec itself is validated by validateSweepSpec, like any launch. */
+export const ResumeSchema = v.strictObject(
+  {
+    sweepId: SweepIdSchema,
+    createdAt: v.pipe(v.number('Invalid creation time: must be a number'), v.finite('Invalid creation time: must be finite')),
+    spec: v.unknown(),
+    storedRunIds: v.pipe(
+      v.array(v.pipe(v.string('Invalid run id: must be text'), v.maxLength(200, 'Invalid run id: at most 200 characters'))),
+      v.maxLength(1_000_000, 'Invalid run id list: at most 1000000 ids'),
+    ),
+  },
+  (issue) => `Invalid resume request: ${issue.input === undefined ? 'a field is missing' : 'unknown field'}`,
+);
+
 export const SaveFileSchema = v.strictObject({
   suggestedName: v.pipe(
     v.string('Invalid file name: must be text'),

@@ -6,7 +6,7 @@ import type { Result } from './result';
 import type { SweepEvent } from './types';
 
 /** The requests serve mode answers (saving a file is the browser's own job there). */
-export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep'] as const;
+export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep', 'resumeSweep'] as const;
 export type SocketMethod = (typeof socketMethods)[number];
 
 export interface SocketRequest {

@@ -6,7 +6,8 @@ import { Dexie, type EntityTable } from 'dexie';
 import type { RunConfig, RunResult, RunSummary, RunTrace, SweepSpec, SweepStatus } from '../../src-core/contract/types';
 import { upgradeRunV1, upgradeSpecV1, upgradeTraceV1 } from './migrations';
 
-export type StoredSweepStatus = SweepStatus;
+/** 'interrupted': the app stopped while it ran; what was stored is kept and the rest can be resumed. */
+export type StoredSweepStatus = SweepStatus | 'interrupted';
 
 export interface StoredSweep {
   id: string;

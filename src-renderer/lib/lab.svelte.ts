@@ -39,12 +39,31 @@ export class LabState {
     api.onEvent((event) => {
       this.applying = this.applying.then(() => this.apply(event)).catch((error: unknown) => this.report('Could not store results', error));
     });
-    // After a reload, whatever the main process sent but we never acknowledged comes again.
-    void api.resendPending();
+    // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
+    // running is announced; a sweep stored as running that it does not know of was interrupted.
+    void api.resendPending().then(() => this.applying.then(() => this.markInterrupted()));
   }
 
   launch(spec: unknown): Promise<Result<SweepLaunched>> {
     return this.api.launchSweep(spec);
+  }
+
+  /** Computes the runs an interrupted sweep never stored; the ones it has are kept as they are. */
+  async resume(sweep: StoredSweep): Promise<void> {
+    const storedRunIds = (await this.db.runs.where('sweepId').equals(sweep.id).primaryKeys()) as string[];
+    // Marked running first: for a small sweep the main process may finish it before this call returns.
+    await this.db.sweeps.update(sweep.id, { status: 'running' });
+    const result = await this.api.resumeSweep({ sweepId: sweep.id, createdAt: sweep.createdAt, spec: $state.snapshot(sweep.spec), storedRunIds });
+    if (!result.ok) {
+      await this.db.sweeps.update(sweep.id, { status: 'interrupted' });
+      this.problem = result.error.message;
+    }
+  }
+
+  private async markInterrupted(): Promise<void> {
+    const running = await this.db.sweeps.where('status').equals('running').toArray();
+    const orphans = running.filter((sweep) => !this.sweepCreatedAt.has(sweep.id)).map((sweep) => sweep.id);
+    await Promise.all(orphans.map((id) => this.db.sweeps.update(id, { status: 'interrupted' })));
   }
 
   async cancel(sweepId: string): Promise<void> {

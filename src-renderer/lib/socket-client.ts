@@ -48,6 +48,7 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`): LabA
     acknowledge: (runIds) => call('acknowledge', runIds),
     resendPending: () => call('resendPending', null),
     cancelSweep: (sweepId) => call('cancelSweep', sweepId),
+    resumeSweep: (request) => call('resumeSweep', request),
     saveFile: async (request) => ok(downloadFile(request)),
     onEvent(listener) {
       listeners.add(listener);

@@ -59,9 +59,9 @@ beforeEach(() => {
 });
 
 describe('registerIpc', () => {
-  it('registers exactly the five invoke channels, never the event channel or anything else', () => {
+  it('registers exactly the six invoke channels, never the event channel or anything else', () => {
     expect(new Set(fakeIpc.handlers.keys())).toEqual(
-      new Set([Channels.launchSweep, Channels.acknowledge, Channels.resendPending, Channels.saveFile, Channels.cancelSweep]),
+      new Set([Channels.launchSweep, Channels.acknowledge, Channels.resendPending, Channels.saveFile, Channels.cancelSweep, Channels.resumeSweep]),
     );
     expect(fakeIpc.handlers.has(Channels.event)).toBe(false);
   });

@@ -25,8 +25,8 @@ beforeAll(async () => {
 const invoke = vi.mocked(ipcRenderer.invoke);
 
 describe('preload', () => {
-  it('exposes exactly the six named functions', () => {
-    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'cancelSweep', 'launchSweep', 'onEvent', 'resendPending', 'saveFile']);
+  it('exposes exactly the seven named functions', () => {
+    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'cancelSweep', 'launchSweep', 'onEvent', 'resendPending', 'resumeSweep', 'saveFile']);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -56,12 +56,14 @@ describe('preload', () => {
     await api.resendPending();
     await api.saveFile({ suggestedName: 'runs.csv', content: 'a,b' });
     await api.cancelSweep('s1');
+    await api.resumeSweep({ sweepId: 's1', createdAt: 1, spec: {}, storedRunIds: [] });
     expect(invoke.mock.calls).toEqual([
       [Channels.launchSweep, spec],
       [Channels.acknowledge, ['a', 'b']],
       [Channels.resendPending],
       [Channels.saveFile, { suggestedName: 'runs.csv', content: 'a,b' }],
       [Channels.cancelSweep, 's1'],
+      [Channels.resumeSweep, { sweepId: 's1', createdAt: 1, spec: {}, storedRunIds: [] }],
     ]);
   });
 

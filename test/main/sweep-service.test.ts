@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SweepService } from '../../src-main/sweep-service';
 import { executeRun } from '../../src-core/run';
-import type { RunResult, SweepEvent } from '../../src-core/contract/types';
+import type { RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
+import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
 import type { RunExecutor } from '../../src-main/pool';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
 
@@ -184,5 +185,17 @@ describe('SweepService', () => {
     await new Promise((r) => setTimeout(r, 20));
     service.cancel('stuck');
     await service.idle();
+  });
+
+  it('resumes an interrupted sweep: only the runs not stored are computed, under the same ids', async () => {
+    const service = new SweepService(inProcessExecutor());
+    const { events, results } = collect(service);
+    const ids = expandSweep('gone', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value).map((c) => c.id);
+    const resumed = service.resume({ sweepId: 'gone', createdAt: 7, spec: goodSpec, storedRunIds: ids.slice(0, 4) });
+    expect(resumed).toEqual({ ok: true, value: { sweepId: 'gone', runCount: 6, createdAt: 7 } });
+    await service.idle();
+    expect(results().map((r) => r.config.id)).toEqual(ids.slice(4));
+    expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: 6, total: 6 } });
+    expect(service.resume({ sweepId: 'gone', createdAt: 7, spec: { ...goodSpec, steps: -1 }, storedRunIds: [] })).toMatchObject({ ok: false });
   });
 });

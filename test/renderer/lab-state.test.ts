@@ -5,6 +5,8 @@ import { LabDatabase } from '../../src-renderer/lib/db';
 import { SweepService } from '../../src-main/sweep-service';
 import { createHandlers } from '../../src-main/handlers';
 import type { LabApi } from '../../src-core/contract/api';
+import type { RunResult } from '../../src-core/contract/types';
+import { validateSweepSpec } from '../../src-core/sweep';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
 
 /** The renderer's state wired to a real SweepService in process, as the transports would wire it. */
@@ -16,6 +18,7 @@ function wire(service: SweepService): LabApi {
     resendPending: () => handlers.resendPending(null),
     saveFile: (request) => handlers.saveFile(request),
     cancelSweep: (sweepId) => handlers.cancelSweep(sweepId),
+    resumeSweep: (request) => handlers.resumeSweep(request),
     onEvent: (listener) => service.onEvent(listener),
   };
 }
@@ -46,6 +49,36 @@ describe('LabState', () => {
     new LabState(wire(service), db);
     await vi.waitFor(async () => expect(await db.runs.count()).toBe(6));
     await vi.waitFor(() => expect(service.resendPending()).toBe(0));
+    await db.delete();
+  });
+
+  it('after a restart marks a sweep that was running as interrupted, and resume computes only the missing runs', async () => {
+    // The previous app process ran sweep "old" and stored 2 of its 6 runs before it was killed.
+    const before = new SweepService(inProcessExecutor(), { newSweepId: () => 'old' });
+    const first: RunResult[] = [];
+    before.onEvent((e) => e.type === 'results' && first.push(...e.results));
+    before.launch(goodSpec);
+    await before.idle();
+    const db = new LabDatabase('lab-state-3');
+    const spec = validateSweepSpec(goodSpec);
+    if (!spec.ok) throw new Error(spec.message);
+    await db.recordSweep({ id: 'old', name: 'test', spec: spec.value, runCount: 6, createdAt: 5, status: 'running' });
+    await db.storeResults(5, first.slice(0, 2));
+
+    // The new process knows nothing of it.
+    const service = new SweepService(inProcessExecutor());
+    const computed: string[] = [];
+    service.onEvent((e) => e.type === 'results' && computed.push(...e.results.map((r) => r.config.id)));
+    const lab = new LabState(wire(service), db);
+    await vi.waitFor(async () => expect((await db.sweeps.get('old'))?.status).toBe('interrupted'));
+
+    await lab.resume((await db.sweeps.get('old'))!);
+    await service.idle();
+    await vi.waitFor(async () => expect((await db.sweeps.get('old'))?.status).toBe('completed'));
+    expect(computed.sort()).toEqual(first.slice(2).map((r) => r.config.id).sort());
+    expect((await db.runs.where('sweepId').equals('old').toArray()).map((r) => r.id).sort()).toEqual(first.map((r) => r.config.id).sort());
+    // The resumed runs are the very runs the first process would have computed.
+    for (const run of await db.runs.toArray()) expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
     await db.delete();
   });
 });
