@@ -20,7 +20,9 @@ export function formatMetric(x: number): string {
   if (!Number.isFinite(x)) return String(x);
   if (x === 0) return '0';
   const magnitude = Math.abs(x);
-  return magnitude >= 1e-4 && magnitude < 1e6 ? String(Number(x.toPrecision(6))) : x.toExponential(4);
+  // Shortest form of the 6-digit rounding: 1e-8, not 1.0000e-8.
+  const rounded = Number(x.toPrecision(6));
+  return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
 }
 
 /** Axis ticks: three significant digits, no trailing zeros (5e-7, 0.05, 10). */

@@ -16,8 +16,10 @@ export class LabState {
   runs = $state.raw<StoredRun[]>([]);
   sweeps = $state.raw<StoredSweep[]>([]);
   progress = $state<Record<string, SweepProgress>>({});
-  selectedRunId = $state<string | null>(null);
-  selectedTrace = $state.raw<StoredTrace | null>(null);
+  /** The runs being looked at, in the order they were picked; the charts overlay all of them. */
+  selectedRunIds = $state.raw<string[]>([]);
+  /** Their traces, loaded from IndexedDB on selection (large: kept out of deep reactivity). */
+  selectedTraces = $state.raw<ReadonlyMap<string, StoredTrace>>(new Map());
   /** The last thing that went wrong outside the form, shown to the user until dismissed. */
   problem = $state<string | null>(null);
 
@@ -71,14 +73,22 @@ export class LabState {
     if (!result.ok) this.problem = result.error.message;
   }
 
-  async select(runId: string): Promise<void> {
-    this.selectedRunId = runId;
-    const trace = await this.db.traces.get(runId);
-    if (this.selectedRunId === runId) this.selectedTrace = trace ?? null;
+  /** Selects one run, or with `add` toggles it in or out of the comparison. */
+  async select(runId: string, add = false): Promise<void> {
+    const ids = add
+      ? this.selectedRunIds.includes(runId)
+        ? this.selectedRunIds.filter((id) => id !== runId)
+        : [...this.selectedRunIds, runId]
+      : [runId];
+    this.selectedRunIds = ids;
+    const traces = await this.db.traces.bulkGet(ids);
+    if (this.selectedRunIds !== ids) return; // a newer selection won
+    this.selectedTraces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
   }
 
-  get selectedRun(): StoredRun | undefined {
-    return this.runs.find((run) => run.id === this.selectedRunId);
+  get selectedRuns(): StoredRun[] {
+    const byId = new Map(this.runs.map((run) => [run.id, run]));
+    return this.selectedRunIds.flatMap((id) => byId.get(id) ?? []);
   }
 
   /** Saves one row per stored run, every hyperparameter and metric, as CSV. */

@@ -37,7 +37,12 @@ describe('LabState', () => {
     expect(service.resendPending()).toBe(0); // everything was acknowledged once stored
     expect(lab.progress.live).toMatchObject({ done: 6, total: 6, converged: 0, diverged: 0, failed: 0, etaSeconds: 0 });
     await lab.select('live:000002');
-    expect(lab.selectedTrace?.loss.length).toBe(21);
+    expect(lab.selectedTraces.get('live:000002')?.loss.length).toBe(21);
+    await lab.select('live:000004', true);
+    expect(lab.selectedRuns.map((r) => r.id)).toEqual(['live:000002', 'live:000004']);
+    expect([...lab.selectedTraces.keys()]).toEqual(['live:000002', 'live:000004']);
+    await lab.select('live:000002', true);
+    expect(lab.selectedRunIds).toEqual(['live:000004']);
     await db.delete();
   });
 
