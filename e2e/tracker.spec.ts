@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { E2E_TOKEN } from './server';
-import { canvasIsPainted } from './flows';
+import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 
 test('a seed preset, then three runs compared on the loss, G and θ charts', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
@@ -24,4 +24,20 @@ test('a seed preset, then three runs compared on the loss, G and θ charts', asy
   // A plain click selects that run alone again.
   await page.getByTestId('run-row').nth(2).click();
   await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(1);
+});
+
+test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per pair, and opens the best run', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await fillSweepForm(page, { name: 'map', lrs: 'log(1e-3, 10, 30)', eps: 'log(1e-10, 1, 10)', steps: '200' });
+  await launchAndWait(page, 300);
+  await page.getByTestId('open-summary').first().click();
+  const heatmap = page.getByTestId('heatmap');
+  await expect(heatmap).toHaveAttribute('data-cells', '300');
+  await expect(page.getByTestId('heatmap-x')).toHaveValue('lr');
+  await expect(page.getByTestId('heatmap-y')).toHaveValue('eps');
+  await expect.poll(() => heatmap.locator('canvas').evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0))).toBe(true);
+  await page.screenshot({ path: 'e2e/artifacts/sweep-summary.png' });
+  await page.getByTestId('sweep-summary').getByRole('listitem').first().getByRole('button').click();
+  await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(1);
+  await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
 });

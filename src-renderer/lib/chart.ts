@@ -1,5 +1,7 @@
 /** Chart.js with only the parts the app draws with, registered once: the bundle stays lean. */
+import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import {
+  CategoryScale,
   Chart,
   Decimation,
   Legend,
@@ -11,7 +13,7 @@ import {
   Tooltip,
 } from 'chart.js';
 
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, Decimation, Legend, Tooltip);
+Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Decimation, Legend, Tooltip, MatrixController, MatrixElement);
 
 export { Chart };
 
