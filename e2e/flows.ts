@@ -27,7 +27,7 @@ export async function fillSweepForm(page: Page, fields: SweepFields): Promise<vo
 export async function launchAndWait(page: Page, runs: number): Promise<void> {
   await expect(page.getByTestId('run-count')).toHaveText(`${runs} run${runs === 1 ? '' : 's'}`);
   await page.getByTestId('launch').click();
-  await expect(page.getByTestId('run-row')).toHaveCount(runs, { timeout: 30_000 });
+  await expect(page.getByTestId('runs-count')).toHaveText(`${runs} runs`, { timeout: 30_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
 }
 

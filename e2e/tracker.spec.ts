@@ -5,7 +5,7 @@ import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 test('a seed preset, then three runs compared on the loss, G and θ charts', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
   await page.getByTestId('preset-five-optimizers').click();
-  await expect(page.getByTestId('run-row')).toHaveCount(5);
+  await expect(page.getByTestId('runs-count')).toHaveText('5 runs');
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
   await expect(page.getByTestId('run-status')).toHaveText(Array(5).fill('completed'));
 
@@ -37,7 +37,30 @@ test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per 
   await expect(page.getByTestId('heatmap-y')).toHaveValue('eps');
   await expect.poll(() => heatmap.locator('canvas').evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0))).toBe(true);
   await page.screenshot({ path: 'e2e/artifacts/sweep-summary.png' });
+  // Nothing was selected before: the chart appears for the run the click opened.
+  await expect(page.getByTestId('loss-chart')).toHaveCount(0);
   await page.getByTestId('sweep-summary').getByRole('listitem').first().getByRole('button').click();
-  await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(1);
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
+});
+
+test('the runs table sorts, filters and stays light at thousands of rows', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await fillSweepForm(page, { name: 'table', lrs: 'log(1e-4, 100, 2000)', steps: '50' });
+  await launchAndWait(page, 2000);
+  // Virtualised: only the rows in view are in the page.
+  expect(await page.getByTestId('run-row').count()).toBeLessThan(60);
+
+  await page.getByTestId('sort-final loss').click();
+  const losses = async () => (await page.getByTestId('final-loss').allInnerTexts()).map(Number);
+  const ascending = await losses();
+  expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
+  await page.getByTestId('sort-final loss').click();
+  const descending = await losses();
+  expect(descending).toEqual([...descending].sort((a, b) => b - a));
+
+  await page.getByTestId('runs-filter').fill('0.0001');
+  await expect(page.getByTestId('runs-count')).toHaveText(/^\d+ of 2000 runs$/);
+  await page.getByTestId('runs-filter').fill('');
+  await page.getByTestId('runs-status-filter').selectOption('diverged');
+  await expect(page.getByTestId('runs-count')).toHaveText('0 of 2000 runs');
 });
