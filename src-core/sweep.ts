@@ -245,9 +245,20 @@ function optimizerPoints(spec: SweepSpec): OptimizerConfig[][] {
   });
 }
 
+/**
+ * The trace size of each run when a spec leaves it open: the whole sweep keeps about `autoTraceRowBudget` rows, so a
+ * sweep of 10 runs keeps 1,000 rows a run and one of 10,000 runs keeps 200: storing it stays a matter of seconds
+ * while every chart still has its start, its end, its spike and a log-spaced middle.
+ */
+export function autoTracePoints(runCount: number): number {
+  const share = Math.floor(SweepLimits.autoTraceRowBudget / Math.max(runCount, 1));
+  return Math.min(SweepLimits.defaultTracePoints, Math.max(SweepLimits.minAutoTracePoints, share));
+}
+
 /** Every run of a validated spec, in the documented order, with ids `${sweepId}:${index padded to 6 digits}`. */
 export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
   const perEntry = optimizerPoints(spec);
+  const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
   const runs: RunConfig[] = [];
   for (const objective of spec.objectives) {
     for (const configs of perEntry) {
@@ -264,7 +275,7 @@ export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
             steps: spec.steps,
             seed,
             tolerance: spec.tolerance,
-            traceMaxPoints: spec.traceMaxPoints,
+            traceMaxPoints,
           });
         }
       }

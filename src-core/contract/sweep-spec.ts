@@ -24,7 +24,12 @@ export const SweepLimits = {
   /** The start, the end and the loss spike need three rows. */
   minTracePoints: 3,
   maxTracePoints: 100_000,
+  /** The most rows a run keeps when the spec leaves the trace size to the sweep (a small sweep keeps this many). */
   defaultTracePoints: 1000,
+  /** The fewest rows a run keeps when the trace size is left to a large sweep. */
+  minAutoTracePoints: 50,
+  /** Rows kept across a whole sweep when the trace size is left to it: what IndexedDB stores in a few seconds. */
+  autoTraceRowBudget: 2_000_000,
   maxListLength: 1000,
   maxAxisPoints: 1_000_000,
   maxSamples: 1_000_000,
@@ -71,7 +76,8 @@ export interface SweepSpec {
   seeds: number[];
   /** A run converged when its final loss is ≤ tolerance; null: no tolerance. */
   tolerance: number | null;
-  traceMaxPoints: number;
+  /** Rows a run's trace keeps at most; null: sized to the sweep (`autoTracePoints`). */
+  traceMaxPoints: number | null;
   search: SearchSpec;
   maxRuns: number;
 }
@@ -252,7 +258,7 @@ export const SweepSpecSchema = strict(
       [0],
     ),
     tolerance: v.optional(v.nullable(finite('tolerance')), null),
-    traceMaxPoints: v.optional(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints), SweepLimits.defaultTracePoints),
+    traceMaxPoints: v.optional(v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)), null),
     search: v.optional(SearchSchema, { mode: 'grid' }),
     maxRuns: v.optional(whole('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
   },

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { OptimizerKind } from '../../src-core/contract/engine';
 import type { SweepSpec } from '../../src-core/contract/sweep-spec';
 import { optimizerDefaults } from '../../src-core/optim';
-import { countRuns, expandSweep, rangePoints, splitmix32, validateSweepSpec } from '../../src-core/sweep';
+import { autoTracePoints, countRuns, expandSweep, rangePoints, splitmix32, validateSweepSpec } from '../../src-core/sweep';
 
 const goodSpec = {
   name: 'lr sweep',
@@ -30,7 +30,7 @@ describe('validateSweepSpec', () => {
       optimizers: [goodSpec.optimizers[0], { ...goodSpec.optimizers[1], fixed: {} }],
       start: null,
       tolerance: null,
-      traceMaxPoints: 1000,
+      traceMaxPoints: null,
       search: { mode: 'grid' },
       maxRuns: 10_000,
     });
@@ -220,6 +220,16 @@ describe('expandSweep', () => {
     optimizers: fc.array(entryArb, { minLength: 1, maxLength: 3 }),
     steps: fc.integer({ min: 1, max: 50 }),
     seeds: fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 3 }),
+  });
+
+  it('sizes traces to the sweep when the spec leaves it open, and keeps a size the spec gives', () => {
+    expect([1, 2000, 10_000, 100_000, 1_000_000].map(autoTracePoints)).toEqual([1000, 1000, 200, 50, 50]);
+    const lrs = (count: number) => ({ ...goodSpec, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count } } } }] });
+    const [small] = expandSweep('s', valid({ ...lrs(10), traceMaxPoints: undefined }));
+    // goodSpec has two objectives and two seeds: 2,500 learning rates make 10,000 runs.
+    const [large] = expandSweep('s', valid({ ...lrs(2500), traceMaxPoints: undefined }));
+    const [chosen] = expandSweep('s', valid({ ...lrs(2500), traceMaxPoints: 777 }));
+    expect([small.traceMaxPoints, large.traceMaxPoints, chosen.traceMaxPoints]).toEqual([1000, 200, 777]);
   });
 
   it('is deterministic, and its size is countRuns, the product of the axes', () => {
