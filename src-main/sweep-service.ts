@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../src-core/contract/result';
-import type { RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
+import type { FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
 import { failedRun } from '../src-core/run';
 import { expandSweep, validateSweepSpec } from '../src-core/sweep';
 import type { RunExecutor } from './pool';
 import type { ResumeRequest } from '../src-core/contract/api';
+import { BatchSizer, type BatchSizing } from './batch-sizer';
 
 interface SweepRecord {
   launched: SweepLaunched;
@@ -13,7 +14,7 @@ interface SweepRecord {
   converged: number;
   diverged: number;
   failed: number;
-  status: SweepStatus | 'queued';
+  status: SweepStatus;
   message?: string;
   /** Aborts the sweep's batches in flight when the user cancels. */
   abort: AbortController;
@@ -25,8 +26,13 @@ interface SweepRecord {
 const PROGRESS_INTERVAL_MS = 250;
 
 export interface SweepServiceOptions {
-  /** Runs per worker task: large enough that per-task overhead is small, small enough that progress stays smooth. */
+  /**
+   * Runs per worker task, fixed; by default tasks are sized from the sweep's own timings (see batch-sizer.ts) so that
+   * per-task overhead stays small while progress stays smooth.
+   */
   batchSize?: number;
+  /** The targets of the learnt task size, when `batchSize` is not fixed. */
+  batchSizing?: BatchSizing;
   newSweepId?: () => string;
   now?: () => number;
   /**
@@ -49,7 +55,7 @@ export class SweepService {
   private readonly sweeps = new Map<string, SweepRecord>();
   private readonly pending = new Map<string, RunResult>();
   private queue: Promise<void> = Promise.resolve();
-  private readonly batchSize: number;
+  private readonly newSizer: () => Pick<BatchSizer, 'next' | 'observe'>;
   private readonly newSweepId: () => string;
   private readonly now: () => number;
   private readonly batchTimeoutMs: number | undefined;
@@ -61,7 +67,8 @@ export class SweepService {
     private readonly executor: RunExecutor,
     options: SweepServiceOptions = {},
   ) {
-    this.batchSize = options.batchSize ?? 16;
+    const { batchSize, batchSizing } = options;
+    this.newSizer = batchSize ? () => ({ next: (remaining) => Math.min(batchSize, remaining), observe: () => {} }) : () => new BatchSizer(batchSizing);
     this.newSweepId = options.newSweepId ?? randomUUID;
     this.now = options.now ?? Date.now;
     this.batchTimeoutMs = options.batchTimeoutMs;
@@ -84,7 +91,7 @@ export class SweepService {
    */
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
-    if (known && (known.status === 'queued' || known.status === 'running')) return fail('invalid-input', `Sweep ${sweepId} is still running`);
+    if (known && isActive(known.status)) return fail('invalid-input', `Sweep ${sweepId} is still running`);
     return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
   }
 
@@ -120,11 +127,12 @@ export class SweepService {
   cancel(sweepId: string): boolean {
     const record = this.sweeps.get(sweepId);
     if (!record || (record.status !== 'queued' && record.status !== 'running')) return false;
-    record.abort.abort();
     if (record.status === 'queued') {
-      record.status = 'cancelled';
-      this.emitFinished(record);
+      this.finish(record, 'cancelled');
+    } else {
+      this.moveTo(record, 'cancelling');
     }
+    record.abort.abort();
     return true;
   }
 
@@ -149,19 +157,19 @@ export class SweepService {
     }
     for (const record of this.sweeps.values()) {
       const results = bySweep.get(record.launched.sweepId);
-      if (!results && record.status !== 'running' && record.status !== 'queued') continue;
+      if (!results && !isActive(record.status)) continue;
       this.emit(this.startedEvent(record));
       if (results) this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
       this.emitProgress(record, true);
-      if (record.status !== 'running' && record.status !== 'queued') this.emitFinished(record);
+      if (!isActive(record.status)) this.emitFinished(record, record.status);
     }
     return this.pending.size;
   }
 
-  /** How many sweeps are queued or running. */
+  /** How many sweeps are queued, running or cancelling. */
   activeSweeps(): number {
     let active = 0;
-    for (const record of this.sweeps.values()) if (record.status === 'queued' || record.status === 'running') active++;
+    for (const record of this.sweeps.values()) if (isActive(record.status)) active++;
     return active;
   }
 
@@ -172,22 +180,25 @@ export class SweepService {
 
   private async runSweep(record: SweepRecord, configs: RunConfig[]): Promise<void> {
     if (record.status === 'cancelled') return;
-    record.status = 'running';
     record.startedAt = this.now();
+    this.moveTo(record, 'running');
     const signal = record.abort.signal;
-    const batches: RunConfig[][] = [];
-    for (let i = 0; i < configs.length; i += this.batchSize) batches.push(configs.slice(i, i + this.batchSize));
+    const sizer = this.newSizer();
+    const workers = Math.max(1, this.executor.concurrency);
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < batches.length && !signal.aborted) {
+      while (next < configs.length && !signal.aborted) {
         await this.waitForRoom(signal);
         // Another worker may have taken the last batch, or the user cancelled, while this one waited.
-        if (signal.aborted || next >= batches.length) return;
-        const batch = batches[next++];
+        if (signal.aborted || next >= configs.length) return;
+        const size = sizer.next(configs.length - next, configs[next], workers);
+        const batch = configs.slice(next, (next += size));
+        const startedAt = this.now();
         const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
         let results: RunResult[];
         try {
           results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
+          sizer.observe(batch.length, this.now() - startedAt);
         } catch (error) {
           if (signal.aborted) return; // cancelled: these runs are not done, nor failed
           const reason = timeout?.aborted ? `timed out after ${this.batchTimeoutMs! / 1000} s` : error;
@@ -196,16 +207,17 @@ export class SweepService {
         this.accept(record, results);
       }
     };
+    let end: FinishedSweepStatus;
     try {
       // Keep one batch in flight per worker so that every core stays busy.
-      await Promise.all(Array.from({ length: Math.max(1, this.executor.concurrency) }, worker));
-      record.status = signal.aborted ? 'cancelled' : 'completed';
+      await Promise.all(Array.from({ length: workers }, worker));
+      end = signal.aborted ? 'cancelled' : 'completed';
     } catch (error) {
-      record.status = 'failed';
+      end = 'failed';
       record.message = errorMessage(error);
     }
     this.emitProgress(record, true);
-    this.emitFinished(record);
+    this.finish(record, end);
   }
 
   private async waitForRoom(signal: AbortSignal): Promise<void> {
@@ -247,11 +259,20 @@ export class SweepService {
 
   private startedEvent(record: SweepRecord): SweepEvent {
     const { sweepId, runCount, createdAt } = record.launched;
-    return { type: 'sweep-started', sweepId, spec: record.spec, runCount, createdAt };
+    return { type: 'sweep-started', sweepId, spec: record.spec, runCount, createdAt, status: record.status };
   }
 
-  private emitFinished(record: SweepRecord): void {
-    const status = record.status === 'queued' || record.status === 'running' ? 'completed' : record.status;
+  private moveTo(record: SweepRecord, status: 'running' | 'cancelling'): void {
+    record.status = status;
+    this.emit({ type: 'sweep-status', sweepId: record.launched.sweepId, status });
+  }
+
+  private finish(record: SweepRecord, status: FinishedSweepStatus): void {
+    record.status = status;
+    this.emitFinished(record, status);
+  }
+
+  private emitFinished(record: SweepRecord, status: FinishedSweepStatus): void {
     this.emit({ type: 'sweep-finished', sweepId: record.launched.sweepId, status, ...(record.message ? { message: record.message } : {}) });
   }
 
@@ -259,5 +280,8 @@ export class SweepService {
     for (const listener of this.listeners) listener(event);
   }
 }
+
+const isActive = (status: SweepStatus): status is 'queued' | 'running' | 'cancelling' =>
+  status === 'queued' || status === 'running' || status === 'cancelling';
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -2,7 +2,12 @@
 import type { RunConfig, SweepSpec } from './sweep-spec';
 
 export type { RunConfig, SweepSpec } from './sweep-spec';
-export type SweepStatus = 'running' | 'completed' | 'cancelled' | 'failed';
+/**
+ * Where a sweep is in its life: 'queued' behind another sweep, 'running', 'cancelling' (asked to stop; its batches in
+ * flight are being aborted), then one of the three ends. Sweeps run one after another in launch order.
+ */
+export type SweepStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
+export type FinishedSweepStatus = Extract<SweepStatus, 'cancelled' | 'completed' | 'failed'>;
 
 export type RunStatus = 'completed' | 'converged' | 'diverged' | 'failed';
 
@@ -79,7 +84,10 @@ export interface SweepLaunched {
 }
 
 export type SweepEvent =
-  | { type: 'sweep-started'; sweepId: string; spec: SweepSpec; runCount: number; createdAt: number }
+  /** A sweep was queued, or is announced again after a reload, with where it stands now. */
+  | { type: 'sweep-started'; sweepId: string; spec: SweepSpec; runCount: number; createdAt: number; status: SweepStatus }
+  /** A sweep moved on before its end: from queued to running, or from running to cancelling. */
+  | { type: 'sweep-status'; sweepId: string; status: Exclude<SweepStatus, FinishedSweepStatus> }
   | { type: 'progress'; sweepId: string; progress: SweepProgress }
   | { type: 'results'; sweepId: string; results: RunResult[] }
-  | { type: 'sweep-finished'; sweepId: string; status: SweepStatus; message?: string };
+  | { type: 'sweep-finished'; sweepId: string; status: FinishedSweepStatus; message?: string };

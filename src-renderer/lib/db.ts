@@ -9,6 +9,10 @@ import { upgradeRunV1, upgradeSpecV1, upgradeTraceV1 } from './migrations';
 /** 'interrupted': the app stopped while it ran; what was stored is kept and the rest can be resumed. */
 export type StoredSweepStatus = SweepStatus | 'interrupted';
 
+/** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
+export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
+const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || activeSweepStatuses.includes(status);
+
 export interface StoredSweep {
   id: string;
   name: string;
@@ -55,11 +59,16 @@ export class LabDatabase extends Dexie {
       });
   }
 
-  /** Records a sweep the main process announced; a replay after a reload leaves a stored status alone. */
+  /**
+   * Records a sweep the main process announced. A replay after a reload brings the status of a stored sweep that has
+   * not ended up to date (queued → running, or interrupted → running when resumed); an ended sweep keeps its end, and
+   * nothing else stored is touched.
+   */
   async recordSweep(sweep: StoredSweep): Promise<void> {
     await this.transaction('rw', this.sweeps, async () => {
       const existing = await this.sweeps.get(sweep.id);
       if (!existing) await this.sweeps.add(sweep);
+      else if (hasNotEnded(existing.status) && existing.status !== sweep.status) await this.sweeps.update(sweep.id, { status: sweep.status });
     });
   }
 

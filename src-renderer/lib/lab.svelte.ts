@@ -8,7 +8,7 @@ import type { LabApi } from '../../src-core/contract/api';
 import type { Result } from '../../src-core/contract/result';
 import type { SweepEvent, SweepLaunched, SweepProgress } from '../../src-core/contract/types';
 import { summaryCsv } from '../../src-core/csv';
-import type { LabDatabase, StoredRun, StoredSweep, StoredTrace } from './db';
+import { activeSweepStatuses, type LabDatabase, type StoredRun, type StoredSweep, type StoredTrace } from './db';
 
 const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.createdAt - a.createdAt || a.index - b.index;
 
@@ -63,7 +63,7 @@ export class LabState {
   }
 
   private async markInterrupted(): Promise<void> {
-    const running = await this.db.sweeps.where('status').equals('running').toArray();
+    const running = await this.db.sweeps.where('status').anyOf(activeSweepStatuses).toArray();
     const orphans = running.filter((sweep) => !this.sweepCreatedAt.has(sweep.id)).map((sweep) => sweep.id);
     await Promise.all(orphans.map((id) => this.db.sweeps.update(id, { status: 'interrupted' })));
   }
@@ -110,8 +110,11 @@ export class LabState {
           spec: event.spec,
           runCount: event.runCount,
           createdAt: event.createdAt,
-          status: 'running',
+          status: event.status,
         });
+        return;
+      case 'sweep-status':
+        await this.db.sweeps.update(event.sweepId, { status: event.status });
         return;
       case 'results': {
         await this.db.storeResults(this.sweepCreatedAt.get(event.sweepId) ?? Date.now(), event.results);

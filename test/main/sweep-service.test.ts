@@ -136,6 +136,9 @@ describe('SweepService', () => {
       expect(kept).toBeLessThan(40);
       expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'c', status: 'cancelled' });
       expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: kept, total: 40 } });
+      // A user sees every state it went through, in order.
+      const states = events.flatMap((e) => (e.type === 'sweep-started' || e.type === 'sweep-status' || e.type === 'sweep-finished' ? [e.status] : []));
+      expect(states).toEqual(['queued', 'running', 'cancelling', 'cancelled']);
       expect(service.cancel('c')).toBe(false); // already ended
     });
 
@@ -147,10 +150,12 @@ describe('SweepService', () => {
       service.launch(goodSpec);
       service.launch(goodSpec);
       expect(service.cancel('q1')).toBe(true);
+      expect(events.filter((e) => e.type === 'sweep-started').map((e) => e.type === 'sweep-started' && e.status)).toEqual(['queued', 'queued', 'queued']);
       await service.idle();
       expect(new Set(results().map((r) => r.config.sweepId))).toEqual(new Set(['q0', 'q2']));
       const finished = events.filter((e) => e.type === 'sweep-finished');
       expect(finished).toContainEqual({ type: 'sweep-finished', sweepId: 'q1', status: 'cancelled' });
+      expect(events.some((e) => e.type === 'sweep-status' && e.sweepId === 'q1')).toBe(false); // never ran
     });
   });
 

@@ -43,4 +43,15 @@ describe('LabDatabase', () => {
     await db.recordSweep(sweep);
     expect((await db.sweeps.get('s'))?.status).toBe('completed');
   });
+
+  it('brings a queued or interrupted sweep up to date when the main process announces it running', async () => {
+    db = new LabDatabase('t4');
+    const sweep = { id: 's', name: 'db', spec, runCount: 3, createdAt: 1, status: 'queued' as const };
+    await db.recordSweep(sweep);
+    await db.recordSweep({ ...sweep, name: 'renamed', status: 'running' });
+    expect(await db.sweeps.get('s')).toEqual({ ...sweep, status: 'running' });
+    await db.sweeps.update('s', { status: 'interrupted' });
+    await db.recordSweep({ ...sweep, status: 'running' });
+    expect((await db.sweeps.get('s'))?.status).toBe('running');
+  });
 });

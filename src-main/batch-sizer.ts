@@ -1,0 +1,57 @@
+/**
+ * How many runs each worker task takes. A task costs a fixed overhead (posting the configs, structured-cloning the
+ * summaries, transferring the traces, a renderer transaction per batch) on top of its runs, so tasks should be long
+ * enough for that to vanish, yet short enough that progress moves smoothly and cancel has little to throw away. Runs
+ * differ by orders of magnitude (a 2-parameter run of 1,000 steps takes microseconds; a 10⁶-parameter one, seconds),
+ * so the size is learnt from the sweep's own timings rather than guessed: the first task on each worker is one run,
+ * and every finished task refines the estimate of the time a run takes.
+ */
+import type { RunConfig } from '../src-core/contract/types';
+import { objectiveDimension } from '../src-core/sweep';
+import { defaultPerParameterLimit } from '../src-core/trace';
+
+export interface BatchSizing {
+  /** The wall time a task should take. */
+  targetMs: number;
+  /** The most runs in one task, whatever they cost: one results message, one renderer transaction. */
+  maxRuns: number;
+  /** The most trace bytes in one task (what a results message carries). */
+  maxBytes: number;
+}
+
+export const defaultBatchSizing: BatchSizing = { targetMs: 50, maxRuns: 500, maxBytes: 8 * 1024 * 1024 };
+
+/** The bytes of a run's trace as the worker sends it: step numbers, then loss, θ, g, G and update per kept row. */
+export function traceBytes(config: RunConfig): number {
+  const dim = objectiveDimension(config.objective);
+  const width = dim <= defaultPerParameterLimit ? dim : 3;
+  const rows = Math.min(config.steps + 1, config.traceMaxPoints);
+  return rows * (4 + 8 * (1 + 4 * width));
+}
+
+export class BatchSizer {
+  /** Smoothed wall time per run; null until a task has finished. */
+  private msPerRun: number | null = null;
+
+  constructor(private readonly sizing: BatchSizing = defaultBatchSizing) {}
+
+  /**
+   * The size of the next task, given how many runs are not yet handed out (`next` the first of them) and the number of
+   * workers sharing them. Near the end tasks shrink so that the last runs are spread over every worker instead of
+   * waiting behind one long task.
+   */
+  next(remaining: number, next: RunConfig, workers: number): number {
+    if (remaining <= 0) return 0;
+    const byTime = this.msPerRun === null ? 1 : Math.floor(this.sizing.targetMs / Math.max(this.msPerRun, 1e-6));
+    const byBytes = Math.floor(this.sizing.maxBytes / Math.max(traceBytes(next), 1));
+    const fairShare = Math.ceil(remaining / Math.max(workers, 1));
+    return Math.max(1, Math.min(byTime, byBytes, this.sizing.maxRuns, fairShare));
+  }
+
+  /** A task of `runs` runs took `ms`: the next sizes follow, weighting the newest timing as much as all before it. */
+  observe(runs: number, ms: number): void {
+    if (!(runs > 0 && ms >= 0)) return;
+    const perRun = ms / runs;
+    this.msPerRun = this.msPerRun === null ? perRun : (this.msPerRun + perRun) / 2;
+  }
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { BatchSizer, traceBytes } from '../../src-main/batch-sizer';
+import { adagradRun } from '../helpers/configs';
+
+const small = adagradRun({}, { objective: { id: 'elliptic-2d' }, start: null, steps: 1000, traceMaxPoints: 200 });
+const wide = adagradRun({}, { objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 100 }, start: null, steps: 100, traceMaxPoints: 1000 });
+
+describe('BatchSizer', () => {
+  it('probes with one run, then sizes tasks to the target time from what runs took', () => {
+    const sizer = new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 64 * 1024 * 1024 });
+    expect(sizer.next(10_000, small, 2)).toBe(1);
+    sizer.observe(1, 0.5); // 0.5 ms a run: 100 runs make 50 ms
+    expect(sizer.next(9_999, small, 2)).toBe(100);
+    sizer.observe(100, 150); // 1.5 ms a run now; smoothed to 1 ms
+    expect(sizer.next(9_899, small, 2)).toBe(50);
+  });
+
+  it('never exceeds the run and byte limits, and spreads the last runs over every worker', () => {
+    const sizer = new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 1024 * 1024 });
+    sizer.observe(1000, 1); // nearly free runs
+    expect(traceBytes(small)).toBe(200 * (4 + 8 * 9));
+    expect(sizer.next(10_000, small, 2)).toBe(Math.floor((1024 * 1024) / traceBytes(small)));
+    expect(new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 1e12 }).next(10_000, small, 2)).toBe(1);
+    const free = new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 1e12 });
+    free.observe(1000, 1);
+    expect(free.next(10_000, small, 2)).toBe(500);
+    expect(free.next(301, small, 2)).toBe(151);
+    expect(free.next(1, small, 2)).toBe(1);
+  });
+
+  it('gives a run that alone exceeds the targets a task of its own', () => {
+    const sizer = new BatchSizer();
+    sizer.observe(1, 2_000); // a d = 10⁶ run takes seconds
+    expect(traceBytes(wide)).toBe(101 * (4 + 8 * 13)); // quantile columns above 16 parameters
+    expect(sizer.next(20, wide, 2)).toBe(1);
+  });
+});
