@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
-import { failedRun } from '../src-core/run';
+import { failedRun, transferablesOf } from '../src-core/run';
 import { expandSweep, validateSweepSpec } from '../src-core/sweep';
 import type { RunExecutor } from './pool';
 import type { ResumeRequest } from '../src-core/contract/api';
@@ -36,11 +36,12 @@ export interface SweepServiceOptions {
   newSweepId?: () => string;
   now?: () => number;
   /**
-   * Back-pressure: no new batch starts while this many results wait for the renderer's acknowledgement, so memory stays
-   * bounded however far the renderer falls behind (traces are the bulk of it). Batches already running still finish,
-   * so at most maxPendingResults + concurrency × batchSize results are ever held.
+   * Back-pressure: no new batch starts while this many results, or this many bytes of their traces, wait for the
+   * renderer's acknowledgement, so memory stays bounded however far the renderer falls behind (traces are the bulk of
+   * it). Batches already running still finish, so at most these limits plus one batch per worker are ever held.
    */
   maxPendingResults?: number;
+  maxPendingBytes?: number;
   /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */
   batchTimeoutMs?: number;
 }
@@ -54,13 +55,15 @@ export class SweepService {
   private readonly listeners = new Set<(event: SweepEvent) => void>();
   private readonly sweeps = new Map<string, SweepRecord>();
   private readonly pending = new Map<string, RunResult>();
+  private pendingBytes = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly newSizer: () => Pick<BatchSizer, 'next' | 'observe'>;
   private readonly newSweepId: () => string;
   private readonly now: () => number;
   private readonly batchTimeoutMs: number | undefined;
   private readonly maxPendingResults: number;
-  /** Resolved when acknowledgements free room below maxPendingResults. */
+  private readonly maxPendingBytes: number;
+  /** Resolved when acknowledgements free room below the pending limits. */
   private room: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor(
@@ -73,6 +76,7 @@ export class SweepService {
     this.now = options.now ?? Date.now;
     this.batchTimeoutMs = options.batchTimeoutMs;
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
+    this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -139,8 +143,14 @@ export class SweepService {
   /** The renderer has stored these runs; returns how many were pending. */
   acknowledge(runIds: readonly string[]): number {
     let released = 0;
-    for (const id of runIds) if (this.pending.delete(id)) released++;
-    if (this.room && this.pending.size < this.maxPendingResults) {
+    for (const id of runIds) {
+      const result = this.pending.get(id);
+      if (!result) continue;
+      this.pending.delete(id);
+      this.pendingBytes -= traceBytesOf(result);
+      released++;
+    }
+    if (this.room && !this.tooMuchPending()) {
       this.room.release();
       this.room = null;
     }
@@ -221,7 +231,7 @@ export class SweepService {
   }
 
   private async waitForRoom(signal: AbortSignal): Promise<void> {
-    while (this.pending.size >= this.maxPendingResults && !signal.aborted) {
+    while (this.tooMuchPending() && !signal.aborted) {
       if (!this.room) {
         let release!: () => void;
         const promise = new Promise<void>((resolve) => (release = resolve));
@@ -232,9 +242,16 @@ export class SweepService {
     }
   }
 
+  private tooMuchPending(): boolean {
+    return this.pending.size >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
+  }
+
   private accept(record: SweepRecord, results: RunResult[]): void {
     for (const result of results) {
+      const replaced = this.pending.get(result.config.id);
+      if (replaced) this.pendingBytes -= traceBytesOf(replaced);
       this.pending.set(result.config.id, result);
+      this.pendingBytes += traceBytesOf(result);
       const status = result.summary.status;
       if (status === 'converged') record.converged++;
       else if (status === 'diverged') record.diverged++;
@@ -280,6 +297,8 @@ export class SweepService {
     for (const listener of this.listeners) listener(event);
   }
 }
+
+const traceBytesOf = (result: RunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
 
 const isActive = (status: SweepStatus): status is 'queued' | 'running' | 'cancelling' =>
   status === 'queued' || status === 'running' || status === 'cancelling';

@@ -184,6 +184,19 @@ describe('SweepService', () => {
     expect(results()).toHaveLength(6);
   });
 
+  it('pauses on the bytes of unacknowledged traces too, not only on their number', async () => {
+    // Any trace at all exceeds a 1-byte budget: each worker finishes the batch it holds, then waits.
+    const service = new SweepService(inProcessExecutor(), { batchSize: 1, maxPendingBytes: 1, newSweepId: () => 'bytes' });
+    const { results } = collect(service);
+    service.launch(goodSpec);
+    for (const expected of [2, 4, 6]) {
+      await new Promise((r) => setTimeout(r, 30));
+      expect(results()).toHaveLength(expected);
+      service.acknowledge(results().map((r) => r.config.id));
+    }
+    await service.idle();
+  });
+
   it('a cancelled sweep does not stay stuck behind back-pressure', async () => {
     const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
     service.launch(goodSpec);
