@@ -63,6 +63,9 @@ export class SweepService {
   private readonly batchTimeoutMs: number | undefined;
   private readonly maxPendingResults: number;
   private readonly maxPendingBytes: number;
+  private allowedConcurrency: number;
+  /** Starts workers for the running sweep up to the allowed concurrency; null between sweeps. */
+  private refill: (() => void) | null = null;
   /** Resolved when acknowledgements free room below the pending limits. */
   private room: { promise: Promise<void>; release: () => void } | null = null;
 
@@ -77,6 +80,7 @@ export class SweepService {
     this.batchTimeoutMs = options.batchTimeoutMs;
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
+    this.allowedConcurrency = Math.max(1, executor.concurrency);
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -183,6 +187,22 @@ export class SweepService {
     return active;
   }
 
+  /** How many batches run at once. */
+  get concurrency(): number {
+    return this.allowedConcurrency;
+  }
+
+  /**
+   * Lowers (or raises again) how many workers sweeps use, from 1 to the executor's size, so the machine stays usable
+   * during a long sweep; it takes effect at once: surplus workers stop after their batch, new ones start.
+   * Returns the value now in force.
+   */
+  setConcurrency(workers: number): number {
+    this.allowedConcurrency = Math.min(Math.max(1, Math.floor(workers)), Math.max(1, this.executor.concurrency));
+    this.refill?.();
+    return this.allowedConcurrency;
+  }
+
   /** Waits for every queued sweep to end. */
   idle(): Promise<void> {
     return this.queue;
@@ -194,37 +214,54 @@ export class SweepService {
     this.moveTo(record, 'running');
     const signal = record.abort.signal;
     const sizer = this.newSizer();
-    const workers = Math.max(1, this.executor.concurrency);
     let next = 0;
+    /** Loops taking batches; one more than `concurrency` leaves after its batch when the setting is lowered. */
+    let running = 0;
     const worker = async (): Promise<void> => {
-      while (next < configs.length && !signal.aborted) {
-        await this.waitForRoom(signal);
-        // Another worker may have taken the last batch, or the user cancelled, while this one waited.
-        if (signal.aborted || next >= configs.length) return;
-        const size = sizer.next(configs.length - next, configs[next], workers);
-        const batch = configs.slice(next, (next += size));
-        const startedAt = this.now();
-        const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
-        let results: RunResult[];
-        try {
-          results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
-          sizer.observe(batch.length, this.now() - startedAt);
-        } catch (error) {
-          if (signal.aborted) return; // cancelled: these runs are not done, nor failed
-          const reason = timeout?.aborted ? `timed out after ${this.batchTimeoutMs! / 1000} s` : error;
-          results = batch.map((config) => failedRun(config, reason));
+      running++;
+      try {
+        while (next < configs.length && !signal.aborted && running <= this.concurrency) {
+          await this.waitForRoom(signal);
+          // Another worker may have taken the last batch, or the user cancelled, while this one waited.
+          if (signal.aborted || next >= configs.length) return;
+          const size = sizer.next(configs.length - next, configs[next], this.concurrency);
+          const batch = configs.slice(next, (next += size));
+          const startedAt = this.now();
+          const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
+          let results: RunResult[];
+          try {
+            results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
+            sizer.observe(batch.length, this.now() - startedAt);
+          } catch (error) {
+            if (signal.aborted) return; // cancelled: these runs are not done, nor failed
+            const reason = timeout?.aborted ? `timed out after ${this.batchTimeoutMs! / 1000} s` : error;
+            results = batch.map((config) => failedRun(config, reason));
+          }
+          this.accept(record, results);
         }
-        this.accept(record, results);
+      } finally {
+        running--;
+      }
+    };
+    const loops = new Set<Promise<void>>();
+    // One batch in flight per allowed worker keeps those cores busy; a raised setting starts more loops at once.
+    const fill = (): void => {
+      while (running < this.concurrency && next < configs.length && !signal.aborted) {
+        const loop: Promise<void> = worker().finally(() => loops.delete(loop));
+        loops.add(loop);
       }
     };
     let end: FinishedSweepStatus;
     try {
-      // Keep one batch in flight per worker so that every core stays busy.
-      await Promise.all(Array.from({ length: workers }, worker));
+      this.refill = fill;
+      fill();
+      while (loops.size > 0) await Promise.race(loops);
       end = signal.aborted ? 'cancelled' : 'completed';
     } catch (error) {
       end = 'failed';
       record.message = errorMessage(error);
+    } finally {
+      this.refill = null;
     }
     this.emitProgress(record, true);
     this.finish(record, end);

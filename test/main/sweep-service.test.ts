@@ -197,6 +197,31 @@ describe('SweepService', () => {
     await service.idle();
   });
 
+  it('uses as many workers as the setting allows, and follows a change during a sweep', async () => {
+    let inFlight = 0;
+    const seen: number[] = [];
+    const counting: RunExecutor = {
+      concurrency: 4,
+      runBatch: async (configs) => {
+        seen.push(++inFlight);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight--;
+        return configs.map((c) => executeRun(c));
+      },
+      close: async () => {},
+    };
+    const service = new SweepService(counting, { batchSize: 1 });
+    expect(service.concurrency).toBe(4);
+    expect([service.setConcurrency(0), service.setConcurrency(9), service.setConcurrency(1)]).toEqual([1, 4, 1]);
+    const many = { ...goodSpec, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
+    service.launch(many);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(Math.max(...seen)).toBe(1);
+    service.setConcurrency(3);
+    await service.idle();
+    expect(Math.max(...seen)).toBe(3);
+  });
+
   it('a cancelled sweep does not stay stuck behind back-pressure', async () => {
     const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
     service.launch(goodSpec);
