@@ -13,6 +13,9 @@ const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.created
 export class RunList {
   /** Newest sweep first, then in each sweep's order. */
   runs = $state.raw<readonly StoredRun[]>([]);
+  /** The same runs by id, published with `runs`. */
+  private published = $state.raw<ReadonlyMap<string, StoredRun>>(new Map());
+  /** Every change so far, published or not. */
   private readonly byId = new Map<string, StoredRun>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastPublished = -Infinity;
@@ -29,11 +32,7 @@ export class RunList {
   }
 
   get(id: string): StoredRun | undefined {
-    return this.byId.get(id);
-  }
-
-  get size(): number {
-    return this.byId.size;
+    return this.published.get(id);
   }
 
   /** Adds or replaces runs; published within publishIntervalMs. */
@@ -53,6 +52,7 @@ export class RunList {
     this.timer = null;
     this.lastPublished = this.now();
     this.runs = [...this.byId.values()].sort(byNewestSweepThenIndex);
+    this.published = new Map(this.byId);
   }
 
   private schedule(): void {

@@ -27,9 +27,11 @@ describe('RunList', () => {
     const edited = { ...run('a:0', 1, 0), starred: true };
     list.upsert([edited]);
     list.remove(['a:1']);
+    expect(list.get('a:1')).toBeDefined(); // published state until the next publication
     list.flush();
     expect(list.runs).toEqual([edited]);
-    expect(list.size).toBe(1);
+    expect(list.get('a:0')).toBe(edited);
+    expect(list.get('a:1')).toBeUndefined();
   });
 });
 
