@@ -109,14 +109,20 @@ describe('LabState when the disk is full', () => {
   let restore = () => {};
   afterEach(() => restore());
 
-  it('stores nothing half-written, acknowledges nothing, says what to do, and Retry stores every run once', async () => {
-    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'full' });
-    const db = new LabDatabase('lab-state-full');
+  /** A sweep of six runs launched while writes to `fullStore` fail for lack of space. */
+  async function sweepOnFullDisk(sweepId: string, fullStore: string) {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => sweepId });
+    const db = new LabDatabase(`lab-state-${sweepId}`);
     const lab = new LabState(wire(service), db);
     await lab.idle();
-    restore = fillDisk('traces');
+    restore = fillDisk(fullStore);
     service.launch(goodSpec);
     await service.idle();
+    return { service, db, lab };
+  }
+
+  it('stores nothing half-written, acknowledges nothing, says what to do, and Retry stores every run once', async () => {
+    const { service, db, lab } = await sweepOnFullDisk('full', 'traces');
     await vi.waitFor(() => expect(lab.storageFull).toMatch(/^Storage is full: 6 finished runs were not stored, and nothing was half-written\./));
     expect(lab.storageFull).toMatch(/Delete runs or sweeps you no longer need, then press Retry\.$/);
     await lab.idle();
@@ -140,13 +146,7 @@ describe('LabState when the disk is full', () => {
   });
 
   it('a Retry while the disk is still full keeps everything held and the message up', async () => {
-    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'still-full' });
-    const db = new LabDatabase('lab-state-still-full');
-    const lab = new LabState(wire(service), db);
-    await lab.idle();
-    restore = fillDisk('sweeps');
-    service.launch(goodSpec);
-    await service.idle();
+    const { service, db, lab } = await sweepOnFullDisk('still-full', 'sweeps');
     await vi.waitFor(() => expect(lab.storageFull).not.toBeNull());
     await lab.retryStoring();
     await lab.idle();
