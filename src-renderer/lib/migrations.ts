@@ -88,14 +88,12 @@ export function upgradeTraceV1(trace: TraceV1): Omit<RunTrace, 'dim'> {
   };
 }
 
-/**
- * v2 → v3: a run gains tags, a star and a note (none yet).
- * The trace's columns are narrowed for storage by the same rule new traces follow (./trace-storage).
- */
+/** v2 → v3: a run gains tags, a star and a note (none yet). */
 export function upgradeRunV2<R extends object>(run: R): R & { tags: string[]; starred: boolean; note: string } {
   return { ...run, tags: [], starred: false, note: '' };
 }
 
+/** v2 → v3: a trace's columns are narrowed by the same rule new traces follow (./trace-storage). */
 export function upgradeTraceV2(trace: RunTrace & { runId: string }): StoredTrace {
   return toStoredTrace(trace.runId, trace);
 }
