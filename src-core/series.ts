@@ -9,17 +9,20 @@ export interface Series {
   values: Float64Array;
 }
 
+/** What series are read from: a RunTrace, or a stored one whose columns may be float32. */
+export type TraceColumns = Pick<RunTrace, 'steps' | 'layout' | 'width'> & Record<Metric, ArrayLike<number>>;
+
 const subscript = (i: number): string => String(i).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
 const quantiles = ['min', 'median', 'max'] as const;
 
 /** The names of a trace's columns: one per parameter, or min/median/max across parameters. */
-export function columnNames(trace: RunTrace): string[] {
+export function columnNames(trace: Pick<RunTrace, 'layout' | 'width'>): string[] {
   return trace.layout === 'quantiles' ? [...quantiles] : Array.from({ length: trace.width }, (_, i) => `θ${subscript(i)}`);
 }
 
 /** One series per column of a per-parameter metric (none when the optimizer records no accumulator), or the loss. */
-export function metricSeries(trace: RunTrace, metric: Metric): Series[] {
-  if (metric === 'loss') return [{ name: '', values: trace.loss }];
+export function metricSeries(trace: TraceColumns, metric: Metric): Series[] {
+  if (metric === 'loss') return [{ name: '', values: Float64Array.from(trace.loss) }];
   const matrix = trace[metric];
   if (matrix.length === 0) return [];
   const rows = trace.steps.length;

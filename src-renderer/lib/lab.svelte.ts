@@ -1,49 +1,92 @@
 /**
- * The app's state: what is stored (live from IndexedDB), what is running, what is selected.
- * Events from the main process are applied one at a time, in order; each batch of results is stored in one
- * transaction and only then acknowledged, so the main process forgets nothing that is not safely stored.
+ * The app's state: what is stored (kept in memory incrementally, see RunList), what is running, what is selected.
+ * Events from the main process are applied in order; whatever queued up while the last write ran is stored in one
+ * transaction (see event-groups) and only then acknowledged, so the main process forgets nothing that is not safely
+ * stored. When the disk is full nothing of a write is kept, nothing more is acknowledged (the main process keeps the
+ * results and, past its limit, stops computing), and Retry asks for them again once there is room.
  */
 import { liveQuery } from 'dexie';
 import type { LabApi } from '../../src-core/contract/api';
 import type { Result } from '../../src-core/contract/result';
 import type { SweepEvent, SweepLaunched, SweepProgress } from '../../src-core/contract/types';
 import { summaryCsv } from '../../src-core/csv';
-import { activeSweepStatuses, type LabDatabase, type StoredRun, type StoredSweep, type StoredTrace } from './db';
+import { parseNote, parseTag, withTag } from './annotations';
+import { activeSweepStatuses, isSweepActive, type Deletion, type LabDatabase, type RunAnnotations, type StoredRun, type StoredSweep, type StoredTrace } from './db';
+import { takeGroup, type EventGroup } from './event-groups';
+import { RunList } from './run-list.svelte';
+import { RunSelection, type ClickModifiers } from './run-selection.svelte';
+import { StorageUsage } from './storage-usage.svelte';
+import { isQuotaExceeded, storageFullMessage } from './storage-errors';
+import { UndoOffers } from './undo.svelte';
 
-const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.createdAt - a.createdAt || a.index - b.index;
+/** The most results one transaction stores: larger writes would hold the main thread longer than a frame or three. */
+const MAX_RESULTS_PER_WRITE = 500;
+/** The charts overlay at most this many of the selected runs (their traces are loaded; the rest are not). */
+export const MAX_CHARTED_RUNS = 10;
+/** Deleting more runs than this asks first (fewer are undone from the toast if need be). */
+export const CONFIRM_DELETE_ABOVE = 100;
 
 export class LabState {
-  runs = $state.raw<StoredRun[]>([]);
+  readonly runList = new RunList();
+  readonly selection = new RunSelection();
+  readonly undo = new UndoOffers();
+  readonly storage: StorageUsage;
   sweeps = $state.raw<StoredSweep[]>([]);
   progress = $state<Record<string, SweepProgress>>({});
-  /** The runs being looked at, in the order they were picked; the charts overlay all of them. */
-  selectedRunIds = $state.raw<string[]>([]);
-  /** Their traces, loaded from IndexedDB on selection (large: kept out of deep reactivity). */
+  /** Traces of the charted runs, loaded from IndexedDB on selection (large: kept out of deep reactivity). */
   selectedTraces = $state.raw<ReadonlyMap<string, StoredTrace>>(new Map());
   /** The last thing that went wrong outside the form, shown to the user until dismissed. */
   problem = $state<string | null>(null);
+  /** Set while results cannot be stored for lack of space; cleared by a successful Retry. */
+  storageFull = $state<string | null>(null);
+  /** Every tag in use, for suggestions. */
+  knownTags = $state.raw<string[]>([]);
 
-  private readonly sweepCreatedAt = new Map<string, number>();
-  private applying: Promise<void> = Promise.resolve();
+  private readonly knownSweeps = new Set<string>();
+  private readonly inbox: SweepEvent[] = [];
+  private draining: Promise<void> | null = null;
+  private readonly loaded: Promise<void>;
+  /** Sweep announcements and ends that could not be written while the disk was full, written again on Retry. */
+  private held: Pick<EventGroup, 'started' | 'statuses'> = { started: [], statuses: [] };
+  private heldResults = 0;
 
   constructor(
     private readonly api: LabApi,
     private readonly db: LabDatabase,
   ) {
-    liveQuery(() => db.runs.toArray()).subscribe({
-      next: (runs) => (this.runs = runs.sort(byNewestSweepThenIndex)),
-      error: (error: unknown) => this.report('Could not read the stored runs', error),
-    });
+    this.storage = new StorageUsage(db);
+    this.loaded = this.runList.load(db).catch((error: unknown) => this.report('Could not read the stored runs', error));
     liveQuery(() => db.sweeps.orderBy('createdAt').reverse().toArray()).subscribe({
       next: (sweeps) => (this.sweeps = sweeps),
       error: (error: unknown) => this.report('Could not read the stored sweeps', error),
     });
     api.onEvent((event) => {
-      this.applying = this.applying.then(() => this.apply(event)).catch((error: unknown) => this.report('Could not store results', error));
+      this.inbox.push(event);
+      this.draining ??= this.drain();
     });
+    void this.storage.measure();
+    void this.refreshTags();
     // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
     // running is announced; a sweep stored as running that it does not know of was interrupted.
-    void api.resendPending().then(() => this.applying.then(() => this.markInterrupted()));
+    void api.resendPending().then(() => this.idle().then(() => this.markInterrupted()));
+  }
+
+  get runs(): readonly StoredRun[] {
+    return this.runList.runs;
+  }
+
+  /** The selected runs, in the order they were picked. */
+  get selectedRuns(): StoredRun[] {
+    return this.selection.ids.flatMap((id) => this.runList.get(id) ?? []);
+  }
+
+  get selectedRunIds(): readonly string[] {
+    return this.selection.ids;
+  }
+
+  /** Resolves once every event received so far is applied. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
   }
 
   launch(spec: unknown): Promise<Result<SweepLaunched>> {
@@ -62,72 +105,191 @@ export class LabState {
     }
   }
 
-  private async markInterrupted(): Promise<void> {
-    const running = await this.db.sweeps.where('status').anyOf(activeSweepStatuses).toArray();
-    const orphans = running.filter((sweep) => !this.sweepCreatedAt.has(sweep.id)).map((sweep) => sweep.id);
-    await Promise.all(orphans.map((id) => this.db.sweeps.update(id, { status: 'interrupted' })));
-  }
-
   async cancel(sweepId: string): Promise<void> {
     const result = await this.api.cancelSweep(sweepId);
     if (!result.ok) this.problem = result.error.message;
   }
 
-  /** Selects one run, or with `add` toggles it in or out of the comparison. */
-  async select(runId: string, add = false): Promise<void> {
-    const ids = add
-      ? this.selectedRunIds.includes(runId)
-        ? this.selectedRunIds.filter((id) => id !== runId)
-        : [...this.selectedRunIds, runId]
-      : [runId];
-    this.selectedRunIds = ids;
-    const traces = await this.db.traces.bulkGet(ids);
-    if (this.selectedRunIds !== ids) return; // a newer selection won
-    this.selectedTraces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
+  /** Selects one run, or with `add` toggles it in or out of the selection (the sweep summary and charts use this). */
+  select(runId: string, add = false): Promise<void> {
+    this.selection.click(runId, { toggle: add, range: false }, []);
+    return this.loadCharted();
   }
 
-  get selectedRuns(): StoredRun[] {
-    const byId = new Map(this.runs.map((run) => [run.id, run]));
-    return this.selectedRunIds.flatMap((id) => byId.get(id) ?? []);
+  /** A click in the runs table; `shown` is the table's order. */
+  clickRun(runId: string, modifiers: ClickModifiers, shown: readonly string[]): Promise<void> {
+    this.selection.click(runId, modifiers, shown);
+    return this.loadCharted();
+  }
+
+  selectShown(shown: readonly string[], on: boolean): Promise<void> {
+    this.selection.setShown(shown, on);
+    return this.loadCharted();
+  }
+
+  /** Adds a tag to these runs; returns what was wrong with it, or null. */
+  async addTag(runIds: readonly string[], text: string): Promise<string | null> {
+    const tag = parseTag(text);
+    if (!tag.ok) return tag.message;
+    let refused: string | null = null;
+    await this.annotate(runIds, (run) => {
+      const tags = withTag(run.tags, tag.value);
+      if (tags.ok) return { tags: tags.value };
+      refused = tags.message;
+      return {};
+    });
+    return refused;
+  }
+
+  removeTag(runIds: readonly string[], tag: string): Promise<void> {
+    return this.annotate(runIds, (run) => ({ tags: run.tags.filter((t) => t !== tag) }));
+  }
+
+  setStarred(runIds: readonly string[], starred: boolean): Promise<void> {
+    return this.annotate(runIds, () => ({ starred }));
+  }
+
+  /** Saves a run's note ("" clears it); returns what was wrong with it, or null. */
+  async setNote(runId: string, text: string): Promise<string | null> {
+    const note = parseNote(text);
+    if (!note.ok) return note.message;
+    await this.annotate([runId], () => ({ note: note.value }));
+    return null;
+  }
+
+  async deleteRuns(runIds: readonly string[]): Promise<void> {
+    const deletion = await this.guard('Could not delete the runs', () => this.db.deleteRuns(runIds));
+    if (deletion) this.forget(deletion, `Deleted ${plural(deletion.runs.length, 'run')}`);
+  }
+
+  async deleteSweep(sweep: StoredSweep): Promise<void> {
+    if (isSweepActive(sweep.status)) {
+      this.problem = `Sweep "${sweep.name}" is still running: cancel it before deleting it.`;
+      return;
+    }
+    const deletion = await this.guard('Could not delete the sweep', () => this.db.deleteSweep(sweep.id));
+    if (deletion) this.forget(deletion, `Deleted sweep "${sweep.name}" (${plural(deletion.runs.length, 'run')})`);
+  }
+
+  /** Puts back exactly what the last deletion removed. */
+  async undoDelete(): Promise<void> {
+    const deletion = this.undo.take();
+    if (!deletion) return;
+    const restored = await this.guard('Could not undo the deletion', () => this.db.restore(deletion).then(() => true));
+    if (!restored) return;
+    this.runList.upsert(deletion.runs);
+    this.runList.flush();
+    this.storage.refresh();
+    await this.refreshTags();
+  }
+
+  /** After the disk was full: writes what was held back, then asks the main process for every result it still keeps. */
+  async retryStoring(): Promise<void> {
+    const held = this.held;
+    this.held = { started: [], statuses: [] };
+    this.storageFull = null;
+    this.heldResults = 0;
+    if (held.started.length + held.statuses.length > 0) await this.store({ ...held, results: [], progress: new Map() });
+    if (this.storageFull) return;
+    const resent = await this.api.resendPending();
+    if (!resent.ok) this.problem = resent.error.message;
   }
 
   /** Saves one row per stored run, every hyperparameter and metric, as CSV. */
   async exportSummaryCsv(): Promise<void> {
-    const runs = (await this.db.runs.toArray()).sort(byNewestSweepThenIndex);
     const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
-    const outcome = await this.api.saveFile({ suggestedName: `adagrad-lab-runs-${stamp}.csv`, content: summaryCsv(runs) });
+    const outcome = await this.api.saveFile({ suggestedName: `adagrad-lab-runs-${stamp}.csv`, content: summaryCsv(this.runs) });
     if (!outcome.ok) this.problem = outcome.error.message;
   }
 
-  private async apply(event: SweepEvent): Promise<void> {
-    switch (event.type) {
-      case 'sweep-started':
-        this.sweepCreatedAt.set(event.sweepId, event.createdAt);
-        this.progress[event.sweepId] ??= { done: 0, total: event.runCount, converged: 0, diverged: 0, failed: 0, runsPerSecond: 0, etaSeconds: null };
-        await this.db.recordSweep({
-          id: event.sweepId,
-          name: event.spec.name,
-          spec: event.spec,
-          runCount: event.runCount,
-          createdAt: event.createdAt,
-          status: event.status,
-        });
-        return;
-      case 'sweep-status':
-        await this.db.sweeps.update(event.sweepId, { status: event.status });
-        return;
-      case 'results': {
-        await this.db.storeResults(this.sweepCreatedAt.get(event.sweepId) ?? Date.now(), event.results);
-        await this.api.acknowledge(event.results.map((r) => r.config.id));
-        return;
-      }
-      case 'progress':
-        this.progress[event.sweepId] = event.progress;
-        return;
-      case 'sweep-finished':
-        await this.db.finishSweep(event.sweepId, event.status, event.message);
-        if (event.status === 'failed') this.problem = `Sweep failed: ${event.message ?? 'unknown reason'}`;
-        return;
+  private async drain(): Promise<void> {
+    await this.loaded;
+    while (this.inbox.length > 0) {
+      const group = takeGroup(this.inbox, MAX_RESULTS_PER_WRITE);
+      for (const sweep of group.started) this.knownSweeps.add(sweep.id);
+      if (this.storageFull) this.hold(group);
+      else await this.store(group);
+      for (const [sweepId, progress] of group.progress) this.progress[sweepId] = progress;
+    }
+    this.draining = null;
+  }
+
+  private async store(group: EventGroup): Promise<void> {
+    let runs: StoredRun[];
+    try {
+      runs = await this.db.storeResults(group);
+    } catch (error) {
+      if (isQuotaExceeded(error)) this.hold(group);
+      else this.report('Could not store results', error);
+      return;
+    }
+    this.runList.upsert(runs);
+    this.storage.refresh();
+    for (const finish of group.statuses) if (finish.status === 'failed') this.problem = `Sweep failed: ${finish.message ?? 'unknown reason'}`;
+    if (runs.length > 0) {
+      const acknowledged = await this.api.acknowledge(runs.map((run) => run.id));
+      if (!acknowledged.ok) this.problem = acknowledged.error.message;
+    }
+  }
+
+  /** Keeps a write that could not be stored for lack of space: its results wait, unacknowledged, in the main process. */
+  private hold(group: EventGroup): void {
+    this.held.started.push(...group.started);
+    this.held.statuses.push(...group.statuses);
+    this.heldResults += group.results.length;
+    this.storageFull = storageFullMessage(this.heldResults);
+  }
+
+  private async markInterrupted(): Promise<void> {
+    const running = await this.db.sweeps.where('status').anyOf(activeSweepStatuses).toArray();
+    const orphans = running.filter((sweep) => !this.knownSweeps.has(sweep.id)).map((sweep) => sweep.id);
+    await Promise.all(orphans.map((id) => this.db.sweeps.update(id, { status: 'interrupted' })));
+  }
+
+  /** Writes a change to these runs; a storage failure is shown as the problem. */
+  private async annotate(runIds: readonly string[], change: (run: StoredRun) => Partial<RunAnnotations>): Promise<void> {
+    const runs = await this.guard('Could not save the change', () => this.db.annotate(runIds, change));
+    if (!runs) return;
+    this.runList.upsert(runs);
+    this.runList.flush();
+    await this.refreshTags();
+  }
+
+  /** Lists every tag in use from the tags index, without reading the runs. */
+  private async refreshTags(): Promise<void> {
+    const tags = await this.guard('Could not list the tags', () => this.db.runs.orderBy('tags').uniqueKeys());
+    if (tags) this.knownTags = tags as string[];
+  }
+
+  /** The runs and sweep a deletion removed leave the views; the deletion is offered for undo. */
+  private forget(deletion: Deletion, description: string): void {
+    const gone = new Set(deletion.runs.map((run) => run.id));
+    this.runList.remove([...gone]);
+    this.runList.flush();
+    this.selection.retain((id) => !gone.has(id));
+    void this.loadCharted();
+    this.undo.offer(description, deletion);
+    this.storage.refresh();
+    void this.refreshTags();
+  }
+
+  /** Loads the traces of the first MAX_CHARTED_RUNS selected runs. */
+  private async loadCharted(): Promise<void> {
+    const ids = this.selection.ids.slice(0, MAX_CHARTED_RUNS);
+    const selection = this.selection.ids;
+    const traces = await this.db.traces.bulkGet(ids);
+    if (this.selection.ids !== selection) return; // a newer selection won
+    this.selectedTraces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
+  }
+
+  /** Runs a storage operation; a failure becomes the problem shown (a full disk says what to do) and null. */
+  private async guard<T>(what: string, operation: () => Promise<T>): Promise<T | null> {
+    try {
+      return await operation();
+    } catch (error) {
+      if (isQuotaExceeded(error)) this.problem = `${what}: storage is full. Delete runs or sweeps you no longer need, then try again.`;
+      else this.report(what, error);
+      return null;
     }
   }
 
@@ -136,3 +298,5 @@ export class LabState {
     this.problem = `${what}: ${reason}`;
   }
 }
+
+const plural = (count: number, noun: string): string => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;

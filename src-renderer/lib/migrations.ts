@@ -1,8 +1,10 @@
 /**
  * Record upgrades between database versions, pure functions of the old record so that they are tested on fixtures.
  * v1 (the first release): AdaGrad only, f(x)=x² only, every step traced per parameter.
+ * v2: the engine's configs and bounded traces, in float64.
  */
 import type { RunConfig, RunSummary, RunTrace, SweepSpec } from '../../src-core/contract/types';
+import { toStoredTrace, type StoredTrace } from './trace-storage';
 
 export interface RunV1 {
   config: { id: string; sweepId: string; index: number; objective: 'quadratic-1d'; start: number[]; optimizer: 'adagrad'; lr: number; eps: number; weightDecay: number; steps: number };
@@ -84,4 +86,14 @@ export function upgradeTraceV1(trace: TraceV1): Omit<RunTrace, 'dim'> {
     accum: trace.accum,
     update,
   };
+}
+
+/** v2 → v3: a run gains tags, a star and a note (none yet). */
+export function upgradeRunV2<R extends object>(run: R): R & { tags: string[]; starred: boolean; note: string } {
+  return { ...run, tags: [], starred: false, note: '' };
+}
+
+/** v2 → v3: a trace's columns are narrowed by the same rule new traces follow (./trace-storage). */
+export function upgradeTraceV2(trace: RunTrace & { runId: string }): StoredTrace {
+  return toStoredTrace(trace.runId, trace);
 }

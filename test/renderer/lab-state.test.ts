@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fillDisk } from '../helpers/quota';
 import { LabState } from '../../src-renderer/lib/lab.svelte';
 import { LabDatabase } from '../../src-renderer/lib/db';
 import { SweepService } from '../../src-main/sweep-service';
@@ -46,6 +47,23 @@ describe('LabState', () => {
     await db.delete();
   });
 
+  it('stores what queued up during a write in one transaction, and acknowledges only what is stored', async () => {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'grouped', batchSize: 1 });
+    const db = new LabDatabase('lab-state-group');
+    const api = wire(service);
+    const acknowledged: string[][] = [];
+    const lab = new LabState({ ...api, acknowledge: (ids) => (acknowledged.push(ids), api.acknowledge(ids)) }, db);
+    await lab.idle();
+    // Six results events of one run each arrive while nothing is being written: one write takes them all.
+    service.launch(goodSpec);
+    await service.idle();
+    await vi.waitFor(() => expect(acknowledged.flat()).toHaveLength(6));
+    expect(acknowledged).toHaveLength(1);
+    expect(await db.runs.count()).toBe(6);
+    expect((await db.sweeps.get('grouped'))?.status).toBe('completed');
+    await db.delete();
+  });
+
   it('after a "reload", receives what was never acknowledged and stores it once', async () => {
     const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'again' });
     service.launch(goodSpec); // the renderer that saw these results is gone before storing them
@@ -67,8 +85,7 @@ describe('LabState', () => {
     const db = new LabDatabase('lab-state-3');
     const spec = validateSweepSpec(goodSpec);
     if (!spec.ok) throw new Error(spec.message);
-    await db.recordSweep({ id: 'old', name: 'test', spec: spec.value, runCount: 6, createdAt: 5, status: 'running' });
-    await db.storeResults(5, first.slice(0, 2));
+    await db.storeResults({ started: [{ id: 'old', name: 'test', spec: spec.value, runCount: 6, createdAt: 5, status: 'running' }], results: first.slice(0, 2) });
 
     // The new process knows nothing of it.
     const service = new SweepService(inProcessExecutor());
@@ -84,6 +101,126 @@ describe('LabState', () => {
     expect((await db.runs.where('sweepId').equals('old').toArray()).map((r) => r.id).sort()).toEqual(first.map((r) => r.config.id).sort());
     // The resumed runs are the very runs the first process would have computed.
     for (const run of await db.runs.toArray()) expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
+    await db.delete();
+  });
+});
+
+describe('LabState when the disk is full', () => {
+  let restore = () => {};
+  afterEach(() => restore());
+
+  /** A sweep of six runs launched while writes to `fullStore` fail for lack of space. */
+  async function sweepOnFullDisk(sweepId: string, fullStore: string) {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => sweepId });
+    const db = new LabDatabase(`lab-state-${sweepId}`);
+    const lab = new LabState(wire(service), db);
+    await lab.idle();
+    restore = fillDisk(fullStore);
+    service.launch(goodSpec);
+    await service.idle();
+    return { service, db, lab };
+  }
+
+  it('stores nothing half-written, acknowledges nothing, says what to do, and Retry stores every run once', async () => {
+    const { service, db, lab } = await sweepOnFullDisk('full', 'traces');
+    await vi.waitFor(() => expect(lab.storageFull).toMatch(/^Storage is full: 6 finished runs were not stored, and nothing was half-written\./));
+    expect(lab.storageFull).toMatch(/Delete runs or sweeps you no longer need, then press Retry\.$/);
+    await lab.idle();
+    expect(await db.runs.count()).toBe(0);
+    expect(await db.traces.count()).toBe(0);
+    // Paused, not lost: the main process still holds every result.
+    expect(service.resendPending()).toBe(6);
+    await lab.idle();
+    expect(await db.runs.count()).toBe(0);
+
+    restore();
+    await lab.retryStoring();
+    await lab.idle();
+    expect(lab.storageFull).toBeNull();
+    expect(await db.runs.count()).toBe(6);
+    expect(await db.traces.count()).toBe(6);
+    expect((await db.sweeps.get('full'))?.status).toBe('completed');
+    await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
+    expect(service.resendPending()).toBe(0);
+    await db.delete();
+  });
+
+  it('a Retry while the disk is still full keeps everything held and the message up', async () => {
+    const { service, db, lab } = await sweepOnFullDisk('still-full', 'sweeps');
+    await vi.waitFor(() => expect(lab.storageFull).not.toBeNull());
+    await lab.retryStoring();
+    await lab.idle();
+    expect(lab.storageFull).toMatch(/^Storage is full/);
+    expect(await db.sweeps.count()).toBe(0);
+    expect(service.resendPending()).toBe(6);
+    restore();
+    await lab.retryStoring();
+    await lab.idle();
+    expect(await db.sweeps.get('still-full')).toMatchObject({ status: 'completed', runCount: 6 });
+    expect(await db.runs.count()).toBe(6);
+    await db.delete();
+  });
+});
+
+describe('LabState: tags, stars, notes, deletion and undo', () => {
+  async function sweepOfSix(name: string) {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => name });
+    const db = new LabDatabase(`lab-state-${name}`);
+    const lab = new LabState(wire(service), db);
+    service.launch(goodSpec);
+    await service.idle();
+    await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
+    await lab.idle();
+    return { lab, db };
+  }
+
+  it('tags, stars and notes runs in storage and in the list at once; bad input is refused with a reason', async () => {
+    const { lab, db } = await sweepOfSix('notes');
+    const ids = ['notes:000000', 'notes:000001'];
+    expect(await lab.addTag(ids, '  baseline ')).toBeNull();
+    expect(await lab.addTag(ids, '   ')).toBe('Invalid tag: "" (must have at least one character besides spaces)');
+    await lab.setStarred(['notes:000001'], true);
+    expect(await lab.setNote('notes:000000', ' lr 1 overshoots \n')).toBeNull();
+    expect(await lab.setNote('notes:000000', 'x'.repeat(2001))).toMatch(/^Invalid note: "x{40}…" \(must be at most 2000 characters, it has 2001\)$/);
+    expect(lab.runs.find((r) => r.id === 'notes:000000')).toMatchObject({ tags: ['baseline'], starred: false, note: 'lr 1 overshoots' });
+    expect(await db.runs.get('notes:000001')).toMatchObject({ tags: ['baseline'], starred: true, note: '' });
+    expect(lab.knownTags).toEqual(['baseline']);
+    await lab.removeTag(ids, 'baseline');
+    expect(lab.knownTags).toEqual([]);
+    expect((await db.runs.get('notes:000001'))?.tags).toEqual([]);
+    await db.delete();
+  });
+
+  it('deletes selected runs, drops them from the selection, and Undo restores exactly what was deleted', async () => {
+    const { lab, db } = await sweepOfSix('undo');
+    await lab.addTag(['undo:000002'], 'kept');
+    const before = { runs: await db.runs.toArray(), traces: await db.traces.toArray() };
+    await lab.clickRun('undo:000002', { toggle: false, range: false }, lab.runs.map((r) => r.id));
+    await lab.clickRun('undo:000004', { toggle: false, range: true }, lab.runs.map((r) => r.id));
+    expect(lab.selectedRunIds).toEqual(['undo:000002', 'undo:000003', 'undo:000004']);
+    await lab.deleteRuns(lab.selectedRunIds);
+    expect(lab.runs.map((r) => r.id)).toEqual(['undo:000000', 'undo:000001', 'undo:000005']);
+    expect(lab.selectedRunIds).toEqual([]);
+    expect(lab.undo.current?.description).toBe('Deleted 3 runs');
+    expect(await db.traces.count()).toBe(3);
+    await lab.undoDelete();
+    expect(lab.undo.current).toBeNull();
+    expect({ runs: await db.runs.toArray(), traces: await db.traces.toArray() }).toEqual(before);
+    expect(lab.runs).toHaveLength(6);
+    await db.delete();
+  });
+
+  it('deletes a finished sweep with its runs and traces, and refuses to delete one that is running', async () => {
+    const { lab, db } = await sweepOfSix('gone');
+    await vi.waitFor(() => expect(lab.sweeps[0]?.status).toBe('completed'));
+    await lab.deleteSweep({ ...lab.sweeps[0], status: 'running' });
+    expect(lab.problem).toBe('Sweep "test" is still running: cancel it before deleting it.');
+    await lab.deleteSweep(lab.sweeps[0]);
+    expect(lab.undo.current?.description).toBe('Deleted sweep "test" (6 runs)');
+    expect(await db.counts()).toEqual({ sweeps: 0, runs: 0, traces: 0 });
+    expect(lab.runs).toEqual([]);
+    await lab.undoDelete();
+    expect(await db.counts()).toEqual({ sweeps: 1, runs: 6, traces: 6 });
     await db.delete();
   });
 });

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { LabDatabase } from '../../src-renderer/lib/db';
 import { executeRun } from '../../src-core/run';
 import { optimizerDefaults } from '../../src-core/optim';
+import type { RunConfig, RunResult } from '../../src-core/contract/types';
+import { adagradRun } from '../helpers/configs';
 
 /** A database exactly as v1 of the app left it: x² from 4, lr 1, two steps, traced per step. */
 async function writeV1Fixture(name: string): Promise<void> {
@@ -32,6 +34,45 @@ async function writeV1Fixture(name: string): Promise<void> {
   v1.close();
 }
 
+/** The schema as v2 of the app declared it (v2 read v1 databases through its upgrade; a v2 fixture needs none). */
+function v2Schema(db: Dexie): void {
+  db.version(1).stores({ sweeps: 'id, createdAt, status', runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr', traces: 'runId' });
+  db.version(2).stores({ runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr' });
+}
+
+/** A database exactly as v2 of the app left it: w² + 10b², one run that converged to a loss (1e-145) far below float32's range. */
+async function writeV2Fixture(name: string): Promise<RunResult> {
+  const config: RunConfig = { ...adagradRun({ lr: 0.5 }), objective: { id: 'elliptic-2d' }, start: null, steps: 300, traceMaxPoints: 50 };
+  const result = executeRun(config);
+  const v2 = new Dexie(name);
+  v2Schema(v2);
+  await v2.table('sweeps').add({ id: 's', name: 'v2', spec: {}, runCount: 1, createdAt: 3, status: 'completed' });
+  await v2.table('runs').add({ id: config.id, sweepId: 's', index: 0, createdAt: 3, config, summary: result.summary });
+  await v2.table('traces').add({ runId: config.id, ...result.trace });
+  v2.close();
+  return result;
+}
+
+describe('database upgrade from v2', () => {
+  it('gives every run empty tags, no star and no note, and narrows trace columns to float32 only where that is faithful', async () => {
+    const result = await writeV2Fixture('upgrade-2');
+    // The loss falls below float32's smallest normal number: narrowed, the last points would read 0.
+    expect(Math.min(...result.trace.loss)).toBeLessThan(2 ** -126);
+    const db = new LabDatabase('upgrade-2');
+    const run = await db.runs.get(result.config.id);
+    expect(run).toEqual({ id: result.config.id, sweepId: 's', index: 0, createdAt: 3, config: result.config, summary: result.summary, tags: [], starred: false, note: '' });
+    const trace = await db.traces.get(result.config.id);
+    expect(trace?.loss).toEqual(result.trace.loss);
+    expect(trace?.loss).toBeInstanceOf(Float64Array);
+    expect(trace?.steps).toEqual(result.trace.steps);
+    // θ, the gradient and the update also reach 1e-73 and stay exact; G stays within [4, 546] and is narrowed.
+    for (const column of ['theta', 'grad', 'update'] as const) expect(trace?.[column], column).toEqual(result.trace[column]);
+    expect(trace?.accum).toEqual(Float32Array.from(result.trace.accum));
+    expect(await db.runs.where('tags').equals('anything').count()).toBe(0);
+    await db.delete();
+  });
+});
+
 describe('database upgrade from v1', () => {
   it('turns v1 records into the engine config the same run has today, keeping every number', async () => {
     await writeV1Fixture('upgrade-1');
@@ -45,10 +86,12 @@ describe('database upgrade from v1', () => {
     const today = executeRun(run!.config);
     const trace = await db.traces.get('s:000000');
     expect(trace?.steps).toEqual(Uint32Array.of(0, 1, 2));
-    expect(trace?.theta).toEqual(today.trace.theta);
-    expect(trace?.update).toEqual(today.trace.update);
+    // Through v2 to v3: stored in float32, to float32's precision.
+    expect(trace?.theta).toEqual(Float32Array.from(today.trace.theta));
+    expect(trace?.update).toEqual(Float32Array.from(today.trace.update));
     expect(trace?.layout).toBe('parameters');
     expect(run?.summary).toEqual({ ...today.summary, finalLoss: 5.76000000811, bestLoss: 5.76000000811 });
+    expect(run).toMatchObject({ tags: [], starred: false, note: '' });
     expect((await db.sweeps.get('s'))?.spec.optimizers).toEqual([{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [1] }, eps: { values: [1e-8] }, weightDecay: { values: [0] } } }]);
     expect(await db.runs.where('config.optimizer.lr').equals(1).count()).toBe(1);
     await db.delete();

@@ -1,0 +1,225 @@
+/**
+ * The storage path of the UI, measured in Chromium through serve mode (method and figures: docs/performance-ui.md).
+ *
+ * (a) End to end: launch 10,000 runs × 1,000 steps of w² + 10b² from the form; time from the Launch click to every run
+ *     stored in IndexedDB and listed in the table, and, for comparison, to the main process's last progress event (all
+ *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask').
+ * (b) With those 10,000 runs stored: open the runs view (a reload) and sort it by final loss; time; then the longest
+ *     task while scrolling the table from top to bottom.
+ *
+ * Each is repeated (BENCH_UI_REPEATS, 3 by default) and the medians are printed and written to bench/ui/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { BENCH_UI_TOKEN } from './playwright.config';
+
+const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
+const STEPS = 1000;
+const REPEATS = Number(process.env.BENCH_UI_REPEATS ?? 3);
+const LONG_TASK_MS = 50;
+
+interface EndToEnd {
+  launchToListedMs: number;
+  launchToComputedMs: number;
+  longestTaskMs: number;
+  longTasksOver50: number;
+  indexedDbBytes: number;
+  storedRuns: number;
+  storedTraces: number;
+  float64ColumnShare: number;
+}
+
+interface OpenAndSort {
+  openMs: number;
+  sortMs: number;
+  openAndSortedMs: number;
+  longestScrollTaskMs: number;
+  /** Baselines from the same page: the page's own start (DOMContentLoaded), and a bare IndexedDB read of every run. */
+  domContentLoadedMs: number;
+  rawReadAllRunsMs: number;
+}
+
+/** Reads every run record with IndexedDB alone (no Dexie, no app): what any way of listing them all costs at least. */
+const rawReadAllRuns = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('adagrad-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const at = performance.now();
+          const read = open.result.transaction('runs').objectStore('runs').getAll();
+          read.onsuccess = () => {
+            const records = read.result.length; // the records are deserialised on first access
+            open.result.close();
+            resolve(records > 0 ? performance.now() - at : NaN);
+          };
+        };
+      }),
+  );
+
+declare global {
+  interface Window {
+    benchLongTasks: { start: number; duration: number }[];
+  }
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+const medians = <T extends object>(samples: T[]): T =>
+  Object.fromEntries(Object.keys(samples[0]).map((key) => [key, median(samples.map((s) => (s as Record<string, number>)[key]))])) as T;
+
+/** Every long task from navigation on, kept in the page. */
+async function observeLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.benchLongTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.benchLongTasks.push({ start: entry.startTime, duration: entry.duration });
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}
+
+const longTasksBetween = (page: Page, from: number, to: number) =>
+  page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start + t.duration >= a && t.start <= b).map((t) => t.duration), [from, to]);
+
+/** Counts the stored records straight from IndexedDB, and the share of trace columns that had to stay float64. */
+const storedCounts = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<{ runs: number; traces: number; float64Share: number }>((resolve, reject) => {
+        const open = indexedDB.open('adagrad-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const tx = open.result.transaction(['runs', 'traces']);
+          const runs = tx.objectStore('runs').count();
+          const traces = tx.objectStore('traces').count();
+          const sample = tx.objectStore('traces').getAll();
+          tx.oncomplete = () => {
+            const columns = (sample.result as Record<string, unknown>[]).flatMap((t) => ['loss', 'theta', 'grad', 'accum', 'update'].map((c) => t[c]));
+            const float64 = columns.filter((c) => c instanceof Float64Array).length;
+            open.result.close();
+            resolve({ runs: runs.result, traces: traces.result, float64Share: columns.length ? float64 / columns.length : 0 });
+          };
+        };
+      }),
+  );
+
+/** Resolves in the page with performance.now() at the first moment `testid`'s text starts with `text`. */
+const whenText = (page: Page, testid: string, text: string) =>
+  page.evaluate(
+    ([id, wanted]) =>
+      new Promise<number>((resolve) => {
+        const check = (): boolean => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim().startsWith(wanted) ?? false;
+        if (check()) return resolve(performance.now());
+        const observer = new MutationObserver(() => {
+          if (!check()) return;
+          observer.disconnect();
+          resolve(performance.now());
+        });
+        observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      }),
+    [testid, text],
+  );
+
+async function endToEnd(page: Page): Promise<EndToEnd> {
+  await observeLongTasks(page);
+  await page.goto(`/?token=${BENCH_UI_TOKEN}`);
+  const form = page.getByTestId('sweep-form');
+  await form.getByTestId('field-objective').selectOption('elliptic-2d');
+  await form.getByTestId('field-lrs').fill(`log(1e-3, 1, ${RUNS})`);
+  await form.getByTestId('field-steps').fill(String(STEPS));
+  await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+
+  const launched = await page.getByTestId('launch').evaluate((button: HTMLButtonElement) => {
+    const at = performance.now();
+    button.click();
+    return at;
+  });
+  const [computed, listed] = await Promise.all([whenText(page, 'progress-count', `${RUNS} / ${RUNS}`), whenText(page, 'runs-count', `${RUNS} runs`)]);
+  const tasks = await longTasksBetween(page, launched, listed);
+  const counts = await storedCounts(page);
+  const estimate = await page.evaluate(() => navigator.storage.estimate());
+  expect(counts.runs).toBe(RUNS);
+  return {
+    launchToListedMs: listed - launched,
+    launchToComputedMs: computed - launched,
+    longestTaskMs: Math.max(0, ...tasks),
+    longTasksOver50: tasks.filter((d) => d > LONG_TASK_MS).length,
+    indexedDbBytes: estimate.usage ?? NaN,
+    storedRuns: counts.runs,
+    storedTraces: counts.traces,
+    float64ColumnShare: counts.float64Share,
+  };
+}
+
+async function openAndSort(page: Page): Promise<OpenAndSort> {
+  await page.reload();
+  const opened = await whenText(page, 'runs-count', `${RUNS} runs`);
+  const sortMs = await page.getByTestId('sort-final loss').evaluate(
+    (button: HTMLButtonElement) =>
+      new Promise<number>((resolve) => {
+        const at = performance.now();
+        button.click();
+        // Sorted and painted: the frame after the click's update.
+        requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - at)));
+      }),
+  );
+  const first = await page.getByTestId('final-loss').first().innerText();
+  const scroll = await page.getByTestId('runs-scroller').evaluate(
+    (box: HTMLElement) =>
+      new Promise<{ from: number; to: number }>((resolve) => {
+        const from = performance.now();
+        const step = () => {
+          box.scrollTop += box.clientHeight;
+          if (box.scrollTop + box.clientHeight < box.scrollHeight) requestAnimationFrame(step);
+          else requestAnimationFrame(() => resolve({ from, to: performance.now() }));
+        };
+        requestAnimationFrame(step);
+      }),
+  );
+  expect(Number(first)).toBeLessThanOrEqual(Number(await page.getByTestId('final-loss').last().innerText()));
+  const tasks = await longTasksBetween(page, scroll.from, scroll.to);
+  const domContentLoadedMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
+  return { openMs: opened, sortMs, openAndSortedMs: opened + sortMs, longestScrollTaskMs: Math.max(0, ...tasks), domContentLoadedMs, rawReadAllRunsMs: await rawReadAllRuns(page) };
+}
+
+test(`storage path: ${RUNS} runs × ${STEPS} steps, end to end; then open, sort and scroll`, async ({ browser }) => {
+  const loadBefore = loadavg()[0];
+  const sweeps: EndToEnd[] = [];
+  const views: OpenAndSort[] = [];
+  for (let i = 0; i < REPEATS; i++) {
+    // A fresh profile each time: an empty database, as a first sweep finds it.
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    sweeps.push(await endToEnd(page));
+    console.log(`sweep ${i + 1}/${REPEATS}:`, JSON.stringify(sweeps.at(-1)));
+    if (i === REPEATS - 1) {
+      for (let j = 0; j < REPEATS; j++) {
+        views.push(await openAndSort(page));
+        console.log(`open and sort ${j + 1}/${REPEATS}:`, JSON.stringify(views.at(-1)));
+      }
+    }
+    await context.close();
+  }
+  const report = {
+    date: new Date().toISOString(),
+    runs: RUNS,
+    steps: STEPS,
+    repeats: REPEATS,
+    cores: cpus().length,
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
+    endToEnd: { median: medians(sweeps), samples: sweeps },
+    openAndSort: { median: medians(views), samples: views },
+  };
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `storage-${report.date.replaceAll(':', '-')}.json`), JSON.stringify(report, null, 2));
+  writeFileSync(join(dir, 'storage-latest.json'), JSON.stringify(report, null, 2));
+  console.log('medians:', JSON.stringify({ endToEnd: report.endToEnd.median, openAndSort: report.openAndSort.median, loadAverage: report.loadAverage }, null, 2));
+});
