@@ -7,8 +7,8 @@ import { liveQuery } from 'dexie';
 import type { LabApi } from '../../src-core/contract/api';
 import type { Result } from '../../src-core/contract/result';
 import type { SweepEvent, SweepLaunched, SweepProgress } from '../../src-core/contract/types';
-import { summaryCsv } from '../../src-core/csv';
 import type { LabDatabase, StoredRun, StoredSweep, StoredTrace } from './db';
+import { Exporter } from './exporter.svelte';
 
 const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.createdAt - a.createdAt || a.index - b.index;
 
@@ -22,6 +22,8 @@ export class LabState {
   selectedTraces = $state.raw<ReadonlyMap<string, StoredTrace>>(new Map());
   /** The last thing that went wrong outside the form, shown to the user until dismissed. */
   problem = $state<string | null>(null);
+  /** CSV exports of stored runs (ExportBar). */
+  readonly exporter: Exporter;
 
   private readonly sweepCreatedAt = new Map<string, number>();
   private applying: Promise<void> = Promise.resolve();
@@ -30,6 +32,7 @@ export class LabState {
     private readonly api: LabApi,
     private readonly db: LabDatabase,
   ) {
+    this.exporter = new Exporter(api, (problem) => (this.problem = problem));
     liveQuery(() => db.runs.toArray()).subscribe({
       next: (runs) => (this.runs = runs.sort(byNewestSweepThenIndex)),
       error: (error: unknown) => this.report('Could not read the stored runs', error),
@@ -89,14 +92,6 @@ export class LabState {
   get selectedRuns(): StoredRun[] {
     const byId = new Map(this.runs.map((run) => [run.id, run]));
     return this.selectedRunIds.flatMap((id) => byId.get(id) ?? []);
-  }
-
-  /** Saves one row per stored run, every hyperparameter and metric, as CSV. */
-  async exportSummaryCsv(): Promise<void> {
-    const runs = (await this.db.runs.toArray()).sort(byNewestSweepThenIndex);
-    const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
-    const outcome = await this.api.saveFile({ suggestedName: `adagrad-lab-runs-${stamp}.csv`, content: summaryCsv(runs) });
-    if (!outcome.ok) this.problem = outcome.error.message;
   }
 
   private async apply(event: SweepEvent): Promise<void> {

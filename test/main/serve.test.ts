@@ -177,7 +177,7 @@ beforeAll(async () => {
   await writeFile(join(staticDir, '.env'), 'HIDDEN=1\n');
   await writeFile(join(dir, 'secret.txt'), 'outside the static dir\n');
   service = new SweepService(executor);
-  server = await createLabServer({ service, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
+  server = await createLabServer({ service, executor, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
   base = server.url;
   origin = `http://127.0.0.1:${server.port}`;
   const res = await fetch(`${base}?token=${TOKEN}`, { redirect: 'manual' });
@@ -477,13 +477,13 @@ describe('serve mode: WebSocket', () => {
 
 describe('serve mode: lifecycle', () => {
   it('rejects with EADDRINUSE when the port is taken', async () => {
-    const taken = createLabServer({ service, staticDir: join(dir, 'renderer'), token: TOKEN, port: server.port, log: () => {} });
+    const taken = createLabServer({ service, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: server.port, log: () => {} });
     await expect(taken).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
   it('close() disconnects sockets, stops listening and stops forwarding events', async () => {
     const own = new SweepService(executor);
-    const other = await createLabServer({ service: own, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
+    const other = await createLabServer({ service: own, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
     const login = await fetch(`${other.url}?token=${TOKEN}`, { redirect: 'manual' });
     const otherCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     // A session from one server does not open another.
