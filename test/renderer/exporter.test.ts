@@ -62,9 +62,11 @@ describe('Exporter', () => {
 
   it('stops after the page being written when cancelled, and the file is discarded', async () => {
     const sink = new RecordingSink();
-    let exporter: Exporter;
-    const api = wire(sink, (pages) => pages === 1 && exporter.cancel());
-    exporter = new Exporter(api, () => undefined);
+    // The user presses Cancel while the first page is being written.
+    const exporter: Exporter = new Exporter(
+      wire(sink, (pages) => pages === 1 && exporter.cancel()),
+      () => undefined,
+    );
     await exporter.export('traces', runs, 'traces.csv', false);
     expect(sink.outcome).toBe('aborted');
     expect(exporter.status).toBe('Export cancelled');
