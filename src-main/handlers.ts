@@ -53,5 +53,3 @@ export const handlerNames = [
   'writeExport',
   'finishExport',
 ] as const satisfies readonly (keyof Handlers)[];
-export type HandlerName = (typeof handlerNames)[number];
-export const isHandlerName = (name: unknown): name is HandlerName => handlerNames.includes(name as HandlerName);

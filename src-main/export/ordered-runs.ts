@@ -15,18 +15,21 @@ const MAX_BATCH = 16;
 /** Trace values (rows × width) a batch may hold per column; five Float64 columns make this about 80 MB. */
 const BATCH_TRACE_CELLS = 2_000_000;
 
-/** How many runs go to a worker at once: MAX_BATCH, fewer when the runs keep long, wide traces. */
-export function batchSizeFor(configs: readonly RunConfig[]): number {
+/**
+ * How many runs go to a worker at once: MAX_BATCH, fewer when the runs keep long, wide traces, and few enough that a
+ * short list still reaches every worker.
+ */
+export function batchSizeFor(configs: readonly RunConfig[], workers: number): number {
   let cells = 1;
   for (const config of configs) {
     const rows = Math.min(config.traceMaxPoints, config.steps + 1);
     cells = Math.max(cells, rows * Math.min(objectiveDimension(config.objective), defaultPerParameterLimit));
   }
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells)));
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), Math.ceil(configs.length / workers)));
 }
 
 export async function* runInOrder(executor: RunExecutor, configs: readonly RunConfig[], signal?: AbortSignal): AsyncGenerator<RunResult[]> {
-  const batchSize = batchSizeFor(configs);
+  const batchSize = batchSizeFor(configs, executor.concurrency);
   const queue: Promise<RunResult[]>[] = [];
   let next = 0;
   const launch = (): void => {

@@ -6,7 +6,7 @@ import type { RunConfig, RunResult } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
 import { ExportSessions } from '../../src-main/export/sessions';
-import { runInOrder } from '../../src-main/export/ordered-runs';
+import { batchSizeFor, runInOrder } from '../../src-main/export/ordered-runs';
 import type { ExportSink } from '../../src-main/export/sink';
 import type { RunExecutor } from '../../src-main/pool';
 import { adagradSweep } from '../helpers/configs';
@@ -187,6 +187,14 @@ describe('runInOrder', () => {
     expect(ids).toEqual(configs.map((c) => c.id));
     expect(stats.maxRunning).toBeLessThanOrEqual(4);
     expect(stats.batches).toBe(Math.ceil(100 / 16));
+  });
+
+  it('sizes batches to hold their traces in bounded memory and to reach every worker', () => {
+    const many = Array.from({ length: 1000 }, () => sweep[0]);
+    expect(batchSizeFor(many, 4)).toBe(16);
+    expect(batchSizeFor(many.slice(0, 20), 8)).toBe(3);
+    const long = { ...sweep[0], objective: { id: 'rastrigin' as const, dim: 16 }, start: null, steps: 1_000_000, traceMaxPoints: 100_000 };
+    expect(batchSizeFor([...many, long], 4)).toBe(1);
   });
 
   it('turns a batch that fails as a whole into failed runs, and goes on', async () => {

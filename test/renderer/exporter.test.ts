@@ -41,7 +41,7 @@ function wire(sink: RecordingSink, onWrite: (pages: number) => void = () => unde
   } as LabApi;
 }
 
-const runs: ExportRun[] = Array.from({ length: 45 }, (_, i) => {
+const runs: ExportRun[] = Array.from({ length: 150 }, (_, i) => {
   const config = adagradRun({ lr: 0.01 * (i + 1) }, { id: `s:${String(i).padStart(6, '0')}`, steps: 5 });
   return { config, summary: executeRun(config).summary, sweepName: 'lr' };
 });
@@ -53,9 +53,9 @@ describe('Exporter', () => {
     const exporter = new Exporter(wire(sink), (p) => problems.push(p));
     await exporter.export('traces', runs, 'traces.csv', false);
     expect(sink.outcome).toBe('finished');
-    expect(sink.lines).toHaveLength(1 + 45 * 6);
+    expect(sink.lines).toHaveLength(1 + 150 * 6);
     expect([...new Set(sink.lines.slice(1).map((line) => line.split(',')[0]))]).toEqual(runs.map((r) => r.config.id));
-    expect(exporter.status).toBe('Exported 45 runs to /home/u/runs.csv');
+    expect(exporter.status).toBe('Exported 150 runs to /home/u/runs.csv');
     expect(exporter.busy).toBe(false);
     expect(problems).toEqual([]);
   });
@@ -70,6 +70,16 @@ describe('Exporter', () => {
     await exporter.export('traces', runs, 'traces.csv', false);
     expect(sink.outcome).toBe('aborted');
     expect(exporter.status).toBe('Export cancelled');
+  });
+
+  it('keeps each call to a few megabytes, whatever the size of the start points', async () => {
+    const dim = 20_000;
+    const wide = runs.slice(0, 30).map((run) => ({ ...run, config: { ...run.config, objective: { id: 'ill-conditioned' as const, dim, condition: 10 }, start: new Array<number>(dim).fill(1) } }));
+    const sink = new RecordingSink();
+    let calls = 0;
+    await new Exporter(wire(sink, (pages) => (calls = pages)), () => undefined).export('summary', wide, 'runs.csv', false);
+    expect(sink.lines).toHaveLength(31);
+    expect(calls).toBeGreaterThanOrEqual(4); // 30 × 20,000 coordinates ≈ 15 MB: not one message
   });
 
   it('shows why an export failed, and discards it', async () => {
