@@ -1,5 +1,6 @@
 /** The command line of `npm run cli`, parsed (node:util parseArgs) into what to run and where to write it. */
 import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { flagLabels, numberRules } from '../../src-core/optim/rules';
@@ -152,8 +153,14 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     if (path !== undefined) outputs[key] = path;
   }
   if (Object.keys(outputs).length === 0) outputs.summary = '-';
-  const toStdout = Object.entries(outputs).filter(([, path]) => path === '-');
-  if (toStdout.length > 1) throw new CliUsageError(`Only one output can go to stdout: ${toStdout.map(([key]) => `--${key}`).join(' and ')} both give -`);
+  const claimed = new Map<string, string>();
+  for (const [key, path] of Object.entries(outputs)) {
+    const place = path === '-' ? '-' : resolve(path);
+    const other = claimed.get(place);
+    if (other && place === '-') throw new CliUsageError(`Only one output can go to stdout: --${other} and --${key} both give -`);
+    if (other) throw new CliUsageError(`Each output needs its own file: --${other} and --${key} both write ${path}`);
+    claimed.set(place, key);
+  }
   if (values['every-step'] && outputs.traces === undefined) throw new CliUsageError('--every-step applies to the traces: add --traces FILE');
 
   const sweepId = values['sweep-id'] ?? 'cli';

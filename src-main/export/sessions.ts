@@ -98,9 +98,13 @@ export class ExportSessions {
   }
 
   private enqueue<T>(exportId: string, task: (session: Session) => Promise<T>): Promise<Result<T>> {
+    const notOpen = (): Result<never> =>
+      fail('not-found', `No export ${exportId} is open (it has ended, or was discarded after ${this.idleMs / 1000} s without a call)`);
     const session = this.sessions.get(exportId);
-    if (!session) return Promise.resolve(fail('not-found', `No export ${exportId} is open (it has ended, or was discarded after ${this.idleMs / 1000} s without a call)`));
+    if (!session) return Promise.resolve(notOpen());
     const run = async (): Promise<Result<T>> => {
+      // A call queued behind one that ended the export finds it gone.
+      if (this.sessions.get(exportId) !== session) return notOpen();
       // Not idle while working: a long page of traces must not be discarded under its own feet.
       if (session.idleTimer) clearTimeout(session.idleTimer);
       try {

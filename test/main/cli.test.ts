@@ -181,6 +181,7 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     { desc: 'an objective setting out of range', args: ['--objective', 'rosenbrock(dim=1)'], expected: '--objective: Invalid dimension: 1 (must be a whole number from 2 to 1,000,000)' },
     { desc: 'an unknown option', args: ['--learning-rate', '1'], expected: 'Unknown option: --learning-rate (run with --help for the options)' },
     { desc: 'two outputs on stdout', args: ['--summary', '-', '--json', '-'], expected: 'Only one output can go to stdout: --summary and --json both give -' },
+    { desc: 'two outputs in one file', args: ['--summary', 'runs.csv', '--traces', './runs.csv'], expected: 'Each output needs its own file: --summary and --traces both write ./runs.csv' },
     { desc: 'an output folder that does not exist', args: ['--summary', 'no/such/folder/runs.csv'], expected: 'Cannot write no/such/folder/runs.csv: no such file or folder' },
     { desc: 'too many threads', args: ['--threads', '1000'], expected: 'Invalid value for --threads: "1000" (must be a whole number from 1 to 256)' },
   ];
