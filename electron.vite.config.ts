@@ -11,6 +11,7 @@ export default defineConfig({
         input: {
           index: 'src-main/index.ts',
           serve: 'src-main/serve.ts',
+          cli: 'src-main/cli.ts',
           'run-batch.worker': 'src-main/workers/run-batch.worker.ts',
         },
       },

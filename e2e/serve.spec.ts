@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { executeRun } from '../src-core/run';
-import { summaryColumns } from '../src-core/csv';
+import { summaryColumns } from '../src-core/export/summary-table';
 import { E2E_TOKEN } from './server';
 import { adagradRun } from '../test/helpers/configs';
 import { fillSweepForm, launchAndWait, openRunChart } from './flows';

@@ -1,10 +1,9 @@
 /**
- * CSV (RFC 4180) in which every number is written in shortest round-trip form, so a parser reading it back gets the
- * very doubles that were computed, and text cells cannot be run as spreadsheet formulas.
+ * The one CSV writer (RFC 4180, CRLF line ends) behind every export: the app's and the command line's. Rows come out
+ * in chunks from a generator, so a table of millions of rows is written as it is produced, never held whole. Every
+ * number is written in shortest round-trip form, so a parser reading it back gets the very doubles that were
+ * computed, and text cells cannot be run as spreadsheet formulas.
  */
-import type { RunConfig, RunSummary } from './contract/types';
-import { hyperparameterNames, optimizerKinds } from './contract/sweep-spec';
-import { describeObjective, hyperparameter } from './format';
 
 export type Cell = string | number | null;
 
@@ -13,7 +12,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function formatCell(cell: Cell): string {
   if (cell === null) return '';
-  if (typeof cell === 'number') return String(cell); // JS prints the shortest string that parses back to the same double
+  // JS prints the shortest string that parses back to the same double; only the sign of zero needs help.
+  if (typeof cell === 'number') return Object.is(cell, -0) ? '-0' : String(cell);
   const text = FORMULA_START.test(cell) ? `'${cell}` : cell;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
@@ -26,47 +26,25 @@ export interface Column<T> {
   cell: (record: T) => Cell;
 }
 
-export function toCsv<T>(columns: readonly Column<T>[], records: Iterable<T>): string {
-  const lines = [formatRow(columns.map((c) => c.header))];
-  for (const record of records) lines.push(formatRow(columns.map((c) => c.cell(record))));
-  return `${lines.join('\r\n')}\r\n`;
+/** The header line, CRLF included. */
+export const csvHeader = <T>(columns: readonly Column<T>[]): string => `${formatRow(columns.map((c) => c.header))}\r\n`;
+
+/** About this many characters per chunk: large enough that writes are few, small enough to stay out of the way. */
+const CHUNK_CHARS = 1 << 16;
+
+/** The rows of `records`, each ending in CRLF, joined into chunks of about 64K characters; nothing when empty. */
+export function* csvRows<T>(columns: readonly Column<T>[], records: Iterable<T>): Generator<string> {
+  let lines: string[] = [];
+  let size = 0;
+  for (const record of records) {
+    const line = `${formatRow(columns.map((c) => c.cell(record)))}\r\n`;
+    lines.push(line);
+    size += line.length;
+    if (size >= CHUNK_CHARS) {
+      yield lines.join('');
+      lines = [];
+      size = 0;
+    }
+  }
+  if (lines.length > 0) yield lines.join('');
 }
-
-export interface RunRow {
-  config: RunConfig;
-  summary: RunSummary;
-}
-
-const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-
-/** Every hyperparameter of every optimizer kind, once, in the engine's order; a kind without one leaves it empty. */
-const hyperparameterColumns: Column<RunRow>[] = [...new Set(optimizerKinds.flatMap(hyperparameterNames))].map((name) => ({
-  header: snakeCase(name),
-  cell: (r) => {
-    const value = hyperparameter(r.config, name);
-    return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
-  },
-}));
-
-/** One row per run: what it ran, every hyperparameter, then every metric. */
-export const summaryColumns: readonly Column<RunRow>[] = [
-  { header: 'run_id', cell: (r) => r.config.id },
-  { header: 'sweep_id', cell: (r) => r.config.sweepId },
-  { header: 'objective', cell: (r) => describeObjective(r.config.objective) },
-  { header: 'start', cell: (r) => (r.config.start ? r.config.start.join(' ') : 'default') },
-  { header: 'optimizer', cell: (r) => r.config.optimizer.kind },
-  ...hyperparameterColumns,
-  { header: 'steps', cell: (r) => r.config.steps },
-  { header: 'seed', cell: (r) => r.config.seed },
-  { header: 'tolerance', cell: (r) => r.config.tolerance },
-  { header: 'status', cell: (r) => r.summary.status },
-  { header: 'final_loss', cell: (r) => r.summary.finalLoss },
-  { header: 'best_loss', cell: (r) => r.summary.bestLoss },
-  { header: 'best_step', cell: (r) => r.summary.bestStep },
-  { header: 'steps_to_tolerance', cell: (r) => r.summary.stepsToTolerance },
-  { header: 'diverged_at', cell: (r) => r.summary.divergedAt },
-  { header: 'diverged_in', cell: (r) => r.summary.divergedIn },
-  { header: 'error', cell: (r) => r.summary.error ?? null },
-];
-
-export const summaryCsv = (runs: Iterable<RunRow>): string => toCsv(summaryColumns, runs);

@@ -2,53 +2,54 @@
  * The requests both transports answer, each validated against the shared schemas before anything runs.
  * Nothing throws out of here: every outcome is a Result.
  */
-import { AcknowledgeSchema, ResumeSchema, SaveFileSchema, SweepIdSchema, validate } from '../src-core/contract/schemas';
+import * as v from 'valibot';
+import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate } from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
-import type { SaveFileOutcome, SaveFileRequest } from '../src-core/contract/api';
+import type { ExportOutcome, ExportStarted } from '../src-core/contract/api';
 import type { SweepLaunched } from '../src-core/contract/types';
+import type { ExportSessions } from './export/sessions';
 import type { SweepService } from './sweep-service';
 
 export interface Handlers {
   launchSweep(payload: unknown): Promise<Result<SweepLaunched>>;
   acknowledge(payload: unknown): Promise<Result<number>>;
   resendPending(payload: unknown): Promise<Result<number>>;
-  saveFile(payload: unknown): Promise<Result<SaveFileOutcome>>;
   cancelSweep(payload: unknown): Promise<Result<boolean>>;
   resumeSweep(payload: unknown): Promise<Result<SweepLaunched>>;
+  startExport(payload: unknown): Promise<Result<ExportStarted>>;
+  writeExport(payload: unknown): Promise<Result<number>>;
+  finishExport(payload: unknown): Promise<Result<ExportOutcome>>;
 }
 
-export type SaveFile = (request: SaveFileRequest) => Promise<SaveFileOutcome>;
+/** Validates `payload` with `schema`, then hands the typed value on; a refusal names the field and the rule. */
+const checked =
+  <S extends v.GenericSchema, T>(schema: S, handle: (value: v.InferOutput<S>) => Result<T> | Promise<Result<T>>) =>
+  async (payload: unknown): Promise<Result<T>> => {
+    const parsed = validate(schema, payload);
+    return parsed.ok ? handle(parsed.value) : fail('invalid-input', parsed.message);
+  };
 
-export function createHandlers(service: SweepService, saveFile: SaveFile | null): Handlers {
+export function createHandlers(service: SweepService, exports: ExportSessions): Handlers {
   return {
     launchSweep: async (payload) => service.launch(payload),
-    acknowledge: async (payload) => {
-      const checked = validate(AcknowledgeSchema, payload);
-      return checked.ok ? ok(service.acknowledge(checked.value)) : fail('invalid-input', checked.message);
-    },
+    acknowledge: checked(AcknowledgeSchema, (runIds) => ok(service.acknowledge(runIds))),
     resendPending: async () => ok(service.resendPending()),
-    cancelSweep: async (payload) => {
-      const checked = validate(SweepIdSchema, payload);
-      return checked.ok ? ok(service.cancel(checked.value)) : fail('invalid-input', checked.message);
-    },
-    resumeSweep: async (payload) => {
-      const checked = validate(ResumeSchema, payload);
-      return checked.ok ? service.resume(checked.value) : fail('invalid-input', checked.message);
-    },
-    saveFile: async (payload) => {
-      if (!saveFile) return fail('not-found', 'Saving files is done by the browser in serve mode');
-      const checked = validate(SaveFileSchema, payload);
-      if (!checked.ok) return fail('invalid-input', checked.message);
-      try {
-        return ok(await saveFile(checked.value));
-      } catch (error) {
-        return fail('internal', `Could not save ${checked.value.suggestedName}: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    },
+    cancelSweep: checked(SweepIdSchema, (sweepId) => ok(service.cancel(sweepId))),
+    resumeSweep: checked(ResumeSchema, (request) => service.resume(request)),
+    startExport: checked(ExportStartSchema, (request) => exports.start(request)),
+    writeExport: checked(ExportPageSchema, (page) => exports.write(page)),
+    finishExport: checked(ExportEndSchema, (end) => exports.finish(end)),
   };
 }
 
 /** Method names as the transports carry them, mapped to the handler that answers. */
-export const handlerNames = ['launchSweep', 'acknowledge', 'resendPending', 'saveFile', 'cancelSweep', 'resumeSweep'] as const satisfies readonly (keyof Handlers)[];
-export type HandlerName = (typeof handlerNames)[number];
-export const isHandlerName = (name: unknown): name is HandlerName => handlerNames.includes(name as HandlerName);
+export const handlerNames = [
+  'launchSweep',
+  'acknowledge',
+  'resendPending',
+  'cancelSweep',
+  'resumeSweep',
+  'startExport',
+  'writeExport',
+  'finishExport',
+] as const satisfies readonly (keyof Handlers)[];

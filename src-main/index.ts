@@ -2,7 +2,6 @@
  * The Electron entry: wires the secure window, the app:// protocol and the IPC layer to one SweepService.
  * Each concern lives in its own module (window.ts, protocol.ts, ipc.ts, save-file.ts); this file only orders them.
  */
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
 import { Channels } from '../src-core/contract/channels';
@@ -11,7 +10,8 @@ import { createHandlers } from './handlers';
 import { mainFrameSenderCheck, registerIpc } from './ipc';
 import { createWorkerPool, type RunExecutor } from './pool';
 import { handleAppProtocol, registerAppScheme } from './protocol';
-import { createSaveFile } from './save-file';
+import { ExportSessions } from './export/sessions';
+import { createSaveDialogSink } from './save-file';
 import { guardClose } from './quit-guard';
 import { SweepService } from './sweep-service';
 import { createMainWindow, hardenWebContents, preloadPath } from './window';
@@ -20,6 +20,7 @@ const devUrl = devServerUrl();
 let mainWindow: BrowserWindow | null = null;
 let pool: RunExecutor | null = null;
 let service: SweepService | null = null;
+let exportSessions: ExportSessions | null = null;
 
 const liveWindow = (): BrowserWindow | null => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null);
 
@@ -39,14 +40,14 @@ function start(): void {
   pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'));
   const sweeps = new SweepService(pool);
   service = sweeps;
-  const saveFile = createSaveFile({
+  const saveDialog = createSaveDialogSink({
     showSaveDialog: (options) => {
       const win = liveWindow();
       return win ? dialog.showSaveDialog(win, options) : dialog.showSaveDialog(options);
     },
-    writeFile: (path, content, encoding) => writeFile(path, content, encoding),
   });
-  registerIpc(ipcMain, createHandlers(sweeps, saveFile), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
+  exportSessions = new ExportSessions(pool, saveDialog);
+  registerIpc(ipcMain, createHandlers(sweeps, exportSessions), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
   // Events go only to a window that still exists; results stay pending in the service until acknowledged anyway.
   sweeps.onEvent((event) => liveWindow()?.webContents.send(Channels.event, event));
   openWindow();
@@ -74,10 +75,11 @@ if (!app.requestSingleInstanceLock()) {
   app.on('will-quit', (event) => {
     const closing = pool;
     if (!closing) return;
-    // Let the worker threads end before the process does, then quit for real.
+    // Let the worker threads end before the process does (and unfinished exports remove their partial files), then
+    // quit for real.
     pool = null;
     event.preventDefault();
-    void closing.close().finally(() => app.quit());
+    void Promise.allSettled([exportSessions?.discardAll(), closing.close()]).finally(() => app.quit());
   });
   app
     .whenReady()

@@ -1,11 +1,11 @@
 /**
- * The sandboxed preload: the page's whole view of the main process. It exposes seven named functions under
+ * The sandboxed preload: the page's whole view of the main process. It exposes nine named functions under
  * window.adagradLab and nothing else — never ipcRenderer, never an IpcRendererEvent (its `sender` would hand the page
  * a raw IPC handle). Built as CommonJS because a sandboxed preload cannot load ES modules; hence no top-level await
  * and no import.meta here. Imports only electron and the contract.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { LabApi, ResumeRequest, SaveFileRequest } from '../src-core/contract/api';
+import type { ExportEnd, ExportPage, ExportStart, LabApi, ResumeRequest } from '../src-core/contract/api';
 import { Channels } from '../src-core/contract/channels';
 import type { SweepEvent } from '../src-core/contract/types';
 
@@ -19,14 +19,20 @@ const api: LabApi = {
   resendPending() {
     return ipcRenderer.invoke(Channels.resendPending);
   },
-  saveFile(request: SaveFileRequest) {
-    return ipcRenderer.invoke(Channels.saveFile, request);
-  },
   cancelSweep(sweepId: string) {
     return ipcRenderer.invoke(Channels.cancelSweep, sweepId);
   },
   resumeSweep(request: ResumeRequest) {
     return ipcRenderer.invoke(Channels.resumeSweep, request);
+  },
+  startExport(request: ExportStart) {
+    return ipcRenderer.invoke(Channels.startExport, request);
+  },
+  writeExport(page: ExportPage) {
+    return ipcRenderer.invoke(Channels.writeExport, page);
+  },
+  finishExport(request: ExportEnd) {
+    return ipcRenderer.invoke(Channels.finishExport, request);
   },
   onEvent(listener: (event: SweepEvent) => void) {
     // Only the payload reaches the page.

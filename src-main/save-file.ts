@@ -1,14 +1,15 @@
-/** Desktop file saving: the user picks the place in a native dialog; cancelling is an outcome, not an error. */
+/** Desktop exports: the user picks the place in a native dialog; cancelling is an outcome, not an error. */
 import type { SaveDialogOptions, SaveDialogReturnValue } from 'electron';
-import type { SaveFile } from './handlers';
+import { openFileSink } from './export/file-sink';
+import type { OpenExportSink } from './export/sessions';
 
-export interface SaveFileDeps {
+export interface SaveDialogDeps {
   showSaveDialog(options: SaveDialogOptions): Promise<SaveDialogReturnValue>;
-  writeFile(path: string, content: string, encoding: 'utf8'): Promise<void>;
 }
 
-export function createSaveFile(deps: SaveFileDeps): SaveFile {
-  return async ({ suggestedName, content }) => {
+/** Asks where to save, then streams the export into that file (see file-sink.ts); null when the user cancels. */
+export function createSaveDialogSink(deps: SaveDialogDeps): OpenExportSink {
+  return async (_exportId, suggestedName) => {
     const choice = await deps.showSaveDialog({
       defaultPath: suggestedName,
       filters: [
@@ -16,8 +17,7 @@ export function createSaveFile(deps: SaveFileDeps): SaveFile {
         { name: 'All files', extensions: ['*'] },
       ],
     });
-    if (choice.canceled || !choice.filePath) return { saved: false };
-    await deps.writeFile(choice.filePath, content, 'utf8');
-    return { saved: true, path: choice.filePath };
+    if (choice.canceled || !choice.filePath) return null;
+    return openFileSink(choice.filePath);
   };
 }

@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const service = new SweepService(pool);
   let server: LabServer;
   try {
-    server = await createLabServer({ service, staticDir, token, port: args.port });
+    server = await createLabServer({ service, executor: pool, staticDir, token, port: args.port });
   } catch (error) {
     await pool.close().catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;

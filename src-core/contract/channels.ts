@@ -3,7 +3,9 @@ export const Channels = {
   launchSweep: 'lab:launch-sweep',
   acknowledge: 'lab:acknowledge',
   resendPending: 'lab:resend-pending',
-  saveFile: 'lab:save-file',
+  startExport: 'lab:start-export',
+  writeExport: 'lab:write-export',
+  finishExport: 'lab:finish-export',
   cancelSweep: 'lab:cancel-sweep',
   resumeSweep: 'lab:resume-sweep',
   /** main -> renderer */

@@ -4,11 +4,15 @@
  * allowed. Sweep specs: sweep-spec.ts and src-core/sweep.ts (validateSweepSpec).
  */
 import * as v from 'valibot';
+import { exportKinds, type ExportEnd, type ExportPage, type ExportStart } from './api';
+import { RunConfigSchema, strict, SweepLimits } from './sweep-spec';
+import type { DivergedIn, RunStatus } from './types';
 
 /** Limits of the messages themselves (sweep limits live in sweep-spec.ts). */
 export const Limits = {
   maxRunIdsPerAck: 100_000,
-  maxFileChars: 256 * 1024 * 1024,
+  /** Runs per export page: a page of full configs and summaries stays well under a megabyte per thousand runs. */
+  maxRunsPerExportPage: 5000,
 } as const;
 
 const runIdList = v.pipe(
@@ -17,6 +21,8 @@ const runIdList = v.pipe(
 );
 
 export const AcknowledgeSchema = runIdList;
+
+const ExportIdSchema = v.pipe(v.string('Invalid export id: must be text'), v.maxLength(100, 'Invalid export id: at most 100 characters'));
 
 export const SweepIdSchema = v.pipe(v.string('Invalid sweep id: must be text'), v.maxLength(200, 'Invalid sweep id: at most 200 characters'));
 
@@ -34,15 +40,69 @@ export const ResumeSchema = v.strictObject(
   (issue) => `Invalid resume request: ${issue.input === undefined ? 'a field is missing' : 'unknown field'}`,
 );
 
-export const SaveFileSchema = v.strictObject({
-  suggestedName: v.pipe(
-    v.string('Invalid file name: must be text'),
-    v.minLength(1, 'Invalid file name: must not be empty'),
-    v.maxLength(200, 'Invalid file name: at most 200 characters'),
-    v.regex(/^[^/\\:*?"<>|\0]+$/, 'Invalid file name: must not contain / \\ : * ? " < > |'),
-  ),
-  content: v.pipe(v.string('Invalid file content: must be text'), v.maxLength(Limits.maxFileChars, 'Invalid file content: too large')),
-});
+/** A file name offered to the save dialog or the download: one plain name, no folders, nothing a file system refuses. */
+const FileNameSchema = v.pipe(
+  v.string('Invalid file name: must be text'),
+  v.minLength(1, 'Invalid file name: must not be empty'),
+  v.maxLength(200, 'Invalid file name: at most 200 characters'),
+  v.regex(/^[^/\\:*?"<>|]+$/, 'Invalid file name: must not contain / \\ : * ? " < > |'),
+  v.check((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20), 'Invalid file name: must not contain control characters'),
+);
+
+export const ExportStartSchema = strict(
+  {
+    kind: v.picklist(exportKinds, (issue) => `Invalid export kind: ${JSON.stringify(issue.input)} (must be one of ${exportKinds.join(', ')})`),
+    suggestedName: FileNameSchema,
+    everyStep: v.boolean('Invalid every-step choice: must be true or false'),
+  },
+  'export request',
+);
+
+/** A number as a run computed it: NaN and ±Infinity are results (a diverged loss), not errors. */
+const computed = (label: string) => v.custom<number>((x) => typeof x === 'number', `Invalid ${label}: must be a number`);
+const step = (label: string) =>
+  v.pipe(v.number(`Invalid ${label}: must be a step number`), v.integer(`Invalid ${label}: must be a whole number`), v.minValue(0, `Invalid ${label}: must be >= 0`));
+
+/** Keyed by every RunStatus and DivergedIn, so the compiler refuses these lists when the types gain a member. */
+const runStatuses = Object.keys({ completed: true, converged: true, diverged: true, failed: true } satisfies Record<RunStatus, true>) as RunStatus[];
+const divergedIns = Object.keys({ accumulator: true, parameters: true, loss: true } satisfies Record<DivergedIn, true>) as DivergedIn[];
+
+export const RunSummarySchema = strict(
+  {
+    status: v.picklist(runStatuses, (issue) => `Invalid run status: ${JSON.stringify(issue.input)} (must be one of ${runStatuses.join(', ')})`),
+    finalLoss: computed('final loss'),
+    bestLoss: computed('best loss'),
+    bestStep: step('best step'),
+    stepsToTolerance: v.nullable(step('steps to tolerance')),
+    divergedAt: v.nullable(step('divergence step')),
+    divergedIn: v.nullable(v.picklist(divergedIns, (issue) => `Invalid divergence cause: ${JSON.stringify(issue.input)} (must be one of ${divergedIns.join(', ')})`)),
+    error: v.optional(v.pipe(v.string('Invalid error: must be text'), v.maxLength(10_000, 'Invalid error: at most 10000 characters'))),
+  },
+  'run summary',
+);
+
+export const ExportPageSchema = strict(
+  {
+    exportId: ExportIdSchema,
+    runs: v.pipe(
+      v.array(
+        strict(
+          {
+            config: RunConfigSchema,
+            summary: RunSummarySchema,
+            sweepName: v.pipe(v.string('Invalid sweep name: must be text'), v.maxLength(SweepLimits.maxNameLength, `Invalid sweep name: at most ${SweepLimits.maxNameLength} characters`)),
+          },
+          'export run',
+        ),
+        'Invalid export page: runs must be a list',
+      ),
+      v.maxLength(Limits.maxRunsPerExportPage, `Invalid export page: at most ${Limits.maxRunsPerExportPage} runs`),
+    ),
+  },
+  'export page',
+);
+
+export const ExportEndSchema = strict({ exportId: ExportIdSchema, abort: v.boolean('Invalid abort choice: must be true or false') }, 'export end');
 
 /** Validates `input`; on failure the message names the field path and what is wrong. */
 export function validate<S extends v.GenericSchema>(
@@ -55,3 +115,9 @@ export function validate<S extends v.GenericSchema>(
   const path = v.getDotPath(issue);
   return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
 }
+
+// The export schemas' output is exactly the contract's types.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _startMatches: Same<v.InferOutput<typeof ExportStartSchema>, ExportStart> = true;
+const _pageMatches: Same<v.InferOutput<typeof ExportPageSchema>, ExportPage> = true;
+const _endMatches: Same<v.InferOutput<typeof ExportEndSchema>, ExportEnd> = true;

@@ -5,8 +5,11 @@
 import type { Result } from './result';
 import type { SweepEvent } from './types';
 
-/** The requests serve mode answers (saving a file is the browser's own job there). */
-export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep', 'resumeSweep'] as const;
+/** The requests serve mode answers: every LabApi request. */
+export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep', 'resumeSweep', 'startExport', 'writeExport', 'finishExport'] as const;
+
+/** Where the browser downloads a started export from: EXPORT_PATH + its exportId (the session cookie still applies). */
+export const EXPORT_PATH = '/export/';
 export type SocketMethod = (typeof socketMethods)[number];
 
 export interface SocketRequest {

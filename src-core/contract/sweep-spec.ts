@@ -15,6 +15,7 @@
 import * as v from 'valibot';
 import type { ObjectiveConfig, OptimizerConfig, OptimizerKind } from './engine';
 import { ObjectiveConfigSchema, ObjectiveLimits } from './objective-schema';
+import { OptimizerConfigSchema } from './optimizer-schema';
 
 export const SweepLimits = {
   maxSteps: 1_000_000,
@@ -132,7 +133,7 @@ const whole = (label: string, min: number, max: number) =>
   numberField(label, `a whole number from ${min} to ${max}`, (x) => Number.isInteger(x) && x >= min && x <= max);
 
 /** A strict object whose messages name it (`label`) and add `hint` to the refusal of an unknown key. */
-const strict = <E extends v.ObjectEntries>(entries: E, label: string, hint = '') => {
+export const strict = <E extends v.ObjectEntries>(entries: E, label: string, hint = '') => {
   const what = `${/^[aeiou]/.test(label) ? 'an' : 'a'} ${label}`;
   return v.strictObject(entries, (issue) =>
     issue.expected === 'never'
@@ -267,3 +268,28 @@ export const SweepSpecSchema = strict(
 
 /** What a user may send: the optional fields may be left out. */
 export type SweepSpecInput = v.InferInput<typeof SweepSpecSchema>;
+
+/**
+ * One run as it crosses a boundary on its own (an export of stored runs, the command line's --run file), field by
+ * field with the same rules and words as a spec. Whether `start` fits the objective is left to the run itself, which
+ * fails alone with its reason, as in a sweep.
+ */
+export const RunConfigSchema = strict(
+  {
+    id: v.pipe(v.string((issue) => `Invalid run id: ${show(issue.input)} (must be text)`), v.maxLength(200, 'Invalid run id: at most 200 characters')),
+    sweepId: v.pipe(v.string((issue) => `Invalid sweep id: ${show(issue.input)} (must be text)`), v.maxLength(200, 'Invalid sweep id: at most 200 characters')),
+    index: whole('run index', 0, SweepLimits.maxRunsCeiling),
+    objective: ObjectiveConfigSchema,
+    start: v.nullable(list('start point', finite('start point'), ObjectiveLimits.maxDim)),
+    optimizer: OptimizerConfigSchema,
+    steps: whole('number of steps', 1, SweepLimits.maxSteps),
+    seed: whole('seed', 0, SweepLimits.maxSeed),
+    tolerance: v.nullable(finite('tolerance')),
+    traceMaxPoints: whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints),
+  },
+  'run config',
+);
+
+// The schema's output is exactly the engine's type.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _runConfigMatches: Same<v.InferOutput<typeof RunConfigSchema>, RunConfig> = true;

@@ -6,13 +6,13 @@
 import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
 import { adagradKernel } from './adagrad';
 import { checkFlag, kindMessage } from './rules';
+import { effectiveStepSize } from './step-size';
 import {
   adagradSchedule,
   adamSchedule,
   addWeightDecay,
   chain,
   constantSchedule,
-  rssDenominator,
   scaleByAdam,
   scaleByLearningRate,
   scaleByRms,
@@ -36,11 +36,7 @@ export interface Optimizer {
   step(theta: Float64Array, grad: Float64Array, state: OptimizerState): void;
   /** AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The state's own array, not a copy. */
   accumulator(state: OptimizerState): Float64Array | null;
-  /**
-   * Per coordinate, the step size a unit gradient gets at the last step t (step 1 before any step): AdaGrad
-   * clr/(√G+eps) or clr/√(G+eps); RMSProp lr/(√v+eps), or lr/(√(v−ḡ²)+eps) centered; Adam
-   * (lr/(1−β1^t))/(√v̂/√(1−β2^t)+eps); SGD lr. Momentum is not included.
-   */
+  /** Per coordinate, the step size a unit gradient gets at the last step t (step 1 before any step): step-size.ts. */
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
 
@@ -63,7 +59,6 @@ function adagradPlan(c: AdagradConfig): Plan {
   const schedule = adagradSchedule(c.lr, c.lrDecay);
   const rss = scaleByRss(c);
   const decay = addWeightDecay(c.weightDecay);
-  const inside = c.epsPlacement === 'inside';
   return {
     transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay)
       ? [rss, decay, scaleByLearningRate(schedule)]
@@ -71,8 +66,8 @@ function adagradPlan(c: AdagradConfig): Plan {
     accumulatorKey: 'sum',
     effectiveStep(state, out) {
       const G = slot(state, 'sum')!;
-      const rate = schedule(Math.max(state.t, 1));
-      for (let i = 0; i < out.length; i++) out[i] = rate / rssDenominator(G[i], c.eps, inside);
+      const t = Math.max(state.t, 1);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, G[i]);
     },
   };
 }
@@ -97,7 +92,8 @@ function rmspropPlan(c: RmspropConfig): Plan {
     effectiveStep(state, out) {
       const v = slot(state, 'squareAvg')!;
       const m = slot(state, 'gradAvg');
-      for (let i = 0; i < out.length; i++) out[i] = c.lr / (Math.sqrt(m ? v[i] - m[i] * m[i] : v[i]) + c.eps);
+      const t = Math.max(state.t, 1);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, m ? v[i] - m[i] * m[i] : v[i]);
     },
   };
 }
@@ -110,9 +106,7 @@ function adamPlan(c: AdamConfig): Plan {
     effectiveStep(state, out) {
       const t = Math.max(state.t, 1);
       const v = slot(state, 'maxExpAvgSq') ?? slot(state, 'expAvgSq')!;
-      const rate = schedule(t);
-      const bias2Sqrt = Math.sqrt(1 - c.beta2 ** t);
-      for (let i = 0; i < out.length; i++) out[i] = rate / (Math.sqrt(v[i]) / bias2Sqrt + c.eps);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, v[i]);
     },
   };
 }

@@ -9,6 +9,9 @@
  *    exchanged for a separate random session secret in an HttpOnly SameSite=Strict cookie, and the browser is redirected
  *    to / so the token leaves the address bar and the history.
  * Neither the token nor the session secret is ever logged, and no URL with a query string is logged.
+ *
+ * Besides the renderer's files and the socket it serves one more kind of path, behind the same checks: EXPORT_PATH +
+ * the id of an export started over the socket, the browser's download of that CSV (serve/downloads.ts).
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { realpath, readFile, stat } from 'node:fs/promises';
@@ -19,15 +22,20 @@ import { extname, join, resolve, sep } from 'node:path';
 import * as v from 'valibot';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { fail, type Result } from '../../src-core/contract/result';
-import { SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
+import { EXPORT_PATH, SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../../src-core/wire';
+import { ExportSessions } from '../export/sessions';
 import { createHandlers } from '../handlers';
+import type { RunExecutor } from '../pool';
 import { contentSecurityPolicy } from '../security/csp';
 import type { SweepService } from '../sweep-service';
+import { Downloads } from './downloads';
 
 export interface LabServerOptions {
   service: SweepService;
+  /** The service's worker pool: exports of traces compute their runs on it. */
+  executor: RunExecutor;
   /** The built renderer (out/renderer). */
   staticDir: string;
   /** The secret in the printed URL. */
@@ -91,7 +99,9 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
   const tokenDigest = digest(token);
   const session = randomBytes(32).toString('base64url');
   const sessionDigest = digest(session);
-  const handlers = createHandlers(service, null);
+  const downloads = new Downloads();
+  const exportSessions = new ExportSessions(options.executor, async (exportId, suggestedName) => downloads.open(exportId, suggestedName));
+  const handlers = createHandlers(service, exportSessions);
 
   // Filled in once listening: the port is known only then (port 0).
   let allowedHosts = new Set<string>();
@@ -197,6 +207,11 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
       return;
     }
     if (!hasSession(req)) return sendText(req, res, 401, notSignedIn);
+
+    if (rawPath.startsWith(EXPORT_PATH)) {
+      if (req.method === 'GET' && downloads.attach(rawPath.slice(EXPORT_PATH.length), res, baseHeaders)) return;
+      return sendText(req, res, 404, 'No such export: it was downloaded already, discarded, or never started.\n');
+    }
 
     const file = await resolveStatic(rawPath);
     if (!file) return sendText(req, res, 404, 'Not found.\n');
@@ -366,6 +381,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
   const close = (): Promise<void> => {
     closing ??= new Promise<void>((resolveClose) => {
       unsubscribe();
+      void exportSessions.discardAll();
       for (const ws of wss.clients) ws.close(1001, 'The server is shutting down');
       // Sockets that do not finish the closing handshake promptly are cut.
       const cut = setTimeout(() => {

@@ -1,13 +1,8 @@
-import type { SaveFileOutcome, SaveFileRequest } from '../../src-core/contract/api';
-
-/** The browser's way to save a file: a download of an in-memory Blob. */
-export function downloadFile({ suggestedName, content }: SaveFileRequest): SaveFileOutcome {
-  const url = URL.createObjectURL(new Blob([content], { type: 'text/csv;charset=utf-8' }));
+/** The browser's way to save an export (serve mode): a download of the URL the server streams it from. */
+export function startDownload(href: string): void {
   const link = document.createElement('a');
-  link.href = url;
-  link.download = suggestedName;
+  link.href = href;
+  // Empty: the file takes the name the server's Content-Disposition gives.
+  link.download = '';
   link.click();
-  // Revoke on the next turn: the click has started the download by then.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
-  return { saved: true };
 }

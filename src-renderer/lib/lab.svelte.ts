@@ -9,10 +9,10 @@ import { liveQuery } from 'dexie';
 import type { LabApi } from '../../src-core/contract/api';
 import type { Result } from '../../src-core/contract/result';
 import type { SweepEvent, SweepLaunched, SweepProgress } from '../../src-core/contract/types';
-import { summaryCsv } from '../../src-core/csv';
 import { parseNote, parseTag, withTag } from './annotations';
 import { activeSweepStatuses, isSweepActive, type Deletion, type LabDatabase, type RunAnnotations, type StoredRun, type StoredSweep, type StoredTrace } from './db';
 import { takeGroup, type EventGroup } from './event-groups';
+import { Exporter } from './exporter.svelte';
 import { RunList } from './run-list.svelte';
 import { RunSelection, type ClickModifiers } from './run-selection.svelte';
 import { StorageUsage } from './storage-usage.svelte';
@@ -41,6 +41,8 @@ export class LabState {
   storageFull = $state<string | null>(null);
   /** Every tag in use, for suggestions. */
   knownTags = $state.raw<string[]>([]);
+  /** CSV exports of stored runs (ExportBar). */
+  readonly exporter: Exporter;
 
   private readonly knownSweeps = new Set<string>();
   private readonly inbox: SweepEvent[] = [];
@@ -55,6 +57,7 @@ export class LabState {
     private readonly db: LabDatabase,
   ) {
     this.storage = new StorageUsage(db);
+    this.exporter = new Exporter(api, (problem) => (this.problem = problem));
     this.loaded = this.runList.load(db).catch((error: unknown) => this.report('Could not read the stored runs', error));
     liveQuery(() => db.sweeps.orderBy('createdAt').reverse().toArray()).subscribe({
       next: (sweeps) => (this.sweeps = sweeps),
@@ -193,13 +196,6 @@ export class LabState {
     if (this.storageFull) return;
     const resent = await this.api.resendPending();
     if (!resent.ok) this.problem = resent.error.message;
-  }
-
-  /** Saves one row per stored run, every hyperparameter and metric, as CSV. */
-  async exportSummaryCsv(): Promise<void> {
-    const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '-');
-    const outcome = await this.api.saveFile({ suggestedName: `adagrad-lab-runs-${stamp}.csv`, content: summaryCsv(this.runs) });
-    if (!outcome.ok) this.problem = outcome.error.message;
   }
 
   private async drain(): Promise<void> {

@@ -1,10 +1,10 @@
 /** LabApi over serve mode's WebSocket (binary frames of src-core/wire.ts). */
-import type { LabApi } from '../../src-core/contract/api';
-import { fail, ok, type Result } from '../../src-core/contract/result';
-import { SOCKET_PATH, type SocketMethod, type SocketReply, type SocketRequest } from '../../src-core/contract/socket';
+import type { ExportStarted, LabApi } from '../../src-core/contract/api';
+import { fail, type Result } from '../../src-core/contract/result';
+import { EXPORT_PATH, SOCKET_PATH, type SocketMethod, type SocketReply, type SocketRequest } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../../src-core/wire';
-import { downloadFile } from './download';
+import { startDownload } from './download';
 
 const RECONNECT_MS = 1000;
 
@@ -49,7 +49,14 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`): LabA
     resendPending: () => call('resendPending', null),
     cancelSweep: (sweepId) => call('cancelSweep', sweepId),
     resumeSweep: (request) => call('resumeSweep', request),
-    saveFile: async (request) => ok(downloadFile(request)),
+    // The server streams the export into the browser's download of its URL; the pages go over the socket.
+    startExport: async (request) => {
+      const started = await call<ExportStarted>('startExport', request);
+      if (started.ok && started.value.exportId !== null) startDownload(EXPORT_PATH + encodeURIComponent(started.value.exportId));
+      return started;
+    },
+    writeExport: (page) => call('writeExport', page),
+    finishExport: (request) => call('finishExport', request),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

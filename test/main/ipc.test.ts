@@ -21,6 +21,7 @@ import type { Result } from '../../src-core/contract/result';
 import type { RunExecutor } from '../../src-main/pool';
 import { executeRun } from '../../src-core/run';
 import type { SweepEvent } from '../../src-core/contract/types';
+import { ExportSessions } from '../../src-main/export/sessions';
 import { createHandlers, type Handlers } from '../../src-main/handlers';
 import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-main/ipc';
 import { SweepService } from '../../src-main/sweep-service';
@@ -41,6 +42,8 @@ const frame = (overrides: Partial<SenderFrame>): SenderFrame => ({ ...mainFrame,
 const goodSpec = adagradSweep({ name: 'three', start: [1], lrs: [0.01, 0.1, 1], eps: [1e-10], weightDecays: [0], steps: 5 });
 
 let service: SweepService;
+/** Exports whose save dialog is always cancelled: what IPC does with them is all these tests look at. */
+const exports = new ExportSessions(inProcessExecutor, async () => null);
 let events: SweepEvent[];
 let unregister: () => void;
 
@@ -55,13 +58,22 @@ beforeEach(() => {
   service = new SweepService(inProcessExecutor, { newSweepId: () => 'sweep-1', now: () => 1000 });
   events = [];
   service.onEvent((e) => events.push(e));
-  unregister = registerIpc(ipcMain, createHandlers(service, null), mainFrameSenderCheck(() => mainFrame));
+  unregister = registerIpc(ipcMain, createHandlers(service, exports), mainFrameSenderCheck(() => mainFrame));
 });
 
 describe('registerIpc', () => {
-  it('registers exactly the six invoke channels, never the event channel or anything else', () => {
+  it('registers exactly the eight invoke channels, never the event channel or anything else', () => {
     expect(new Set(fakeIpc.handlers.keys())).toEqual(
-      new Set([Channels.launchSweep, Channels.acknowledge, Channels.resendPending, Channels.saveFile, Channels.cancelSweep, Channels.resumeSweep]),
+      new Set([
+        Channels.launchSweep,
+        Channels.acknowledge,
+        Channels.resendPending,
+        Channels.cancelSweep,
+        Channels.resumeSweep,
+        Channels.startExport,
+        Channels.writeExport,
+        Channels.finishExport,
+      ]),
     );
     expect(fakeIpc.handlers.has(Channels.event)).toBe(false);
   });
@@ -92,6 +104,20 @@ describe('registerIpc', () => {
   it('refuses a bad acknowledge payload', async () => {
     const result = await invoke(Channels.acknowledge, mainFrame, 'not a list');
     expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+  });
+
+  it('refuses a bad export request with the field, the value and what is allowed', async () => {
+    const result = await invoke(Channels.startExport, mainFrame, { kind: 'everything', suggestedName: 'a.csv', everyStep: false });
+    expect(result).toEqual({ ok: false, error: { code: 'invalid-input', message: 'kind: Invalid export kind: "everything" (must be one of summary, traces)' } });
+    const page = await invoke(Channels.writeExport, mainFrame, { exportId: 'x', runs: [{ config: { id: 1 }, summary: {}, sweepName: '' }] });
+    expect(page).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'runs.0.config.id: Invalid run id: 1 (must be text)' } });
+  });
+
+  it('passes a good export request on: a cancelled dialog opens nothing', async () => {
+    await expect(invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'runs.csv', everyStep: false })).resolves.toEqual({
+      ok: true,
+      value: { exportId: null },
+    });
   });
 
   it('answers resendPending with no payload', async () => {
@@ -136,19 +162,19 @@ describe('registerIpc', () => {
     const boom = vi.fn(async () => {
       throw new Error('boom');
     });
-    const handlers: Handlers = { ...createHandlers(service, null), saveFile: boom };
+    const handlers: Handlers = { ...createHandlers(service, exports), startExport: boom };
     registerIpc(ipcMain, handlers, () => true);
-    const result = await invoke(Channels.saveFile, mainFrame, { suggestedName: 'a.csv', content: '' });
+    const result = await invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'a.csv', everyStep: false });
     expect(boom).toHaveBeenCalledOnce();
     expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
   });
 
   it('does not call a handler whose sender is refused', async () => {
     fakeIpc.handlers.clear();
-    const saveFile = vi.fn(async () => ({ ok: true as const, value: { saved: true } }));
-    registerIpc(ipcMain, { ...createHandlers(service, null), saveFile }, () => false);
-    await invoke(Channels.saveFile, mainFrame, { suggestedName: 'a.csv', content: '' });
-    expect(saveFile).not.toHaveBeenCalled();
+    const startExport = vi.fn(async () => ({ ok: true as const, value: { exportId: null } }));
+    registerIpc(ipcMain, { ...createHandlers(service, exports), startExport }, () => false);
+    await invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'a.csv', everyStep: false });
+    expect(startExport).not.toHaveBeenCalled();
   });
 });
 

@@ -25,8 +25,18 @@ beforeAll(async () => {
 const invoke = vi.mocked(ipcRenderer.invoke);
 
 describe('preload', () => {
-  it('exposes exactly the seven named functions', () => {
-    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'cancelSweep', 'launchSweep', 'onEvent', 'resendPending', 'resumeSweep', 'saveFile']);
+  it('exposes exactly the nine named functions', () => {
+    expect(Object.keys(api).sort()).toEqual([
+      'acknowledge',
+      'cancelSweep',
+      'finishExport',
+      'launchSweep',
+      'onEvent',
+      'resendPending',
+      'resumeSweep',
+      'startExport',
+      'writeExport',
+    ]);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -54,16 +64,20 @@ describe('preload', () => {
     await api.launchSweep(spec);
     await api.acknowledge(['a', 'b']);
     await api.resendPending();
-    await api.saveFile({ suggestedName: 'runs.csv', content: 'a,b' });
     await api.cancelSweep('s1');
     await api.resumeSweep({ sweepId: 's1', createdAt: 1, spec: {}, storedRunIds: [] });
+    await api.startExport({ kind: 'traces', suggestedName: 'traces.csv', everyStep: true });
+    await api.writeExport({ exportId: 'e1', runs: [] });
+    await api.finishExport({ exportId: 'e1', abort: false });
     expect(invoke.mock.calls).toEqual([
       [Channels.launchSweep, spec],
       [Channels.acknowledge, ['a', 'b']],
       [Channels.resendPending],
-      [Channels.saveFile, { suggestedName: 'runs.csv', content: 'a,b' }],
       [Channels.cancelSweep, 's1'],
       [Channels.resumeSweep, { sweepId: 's1', createdAt: 1, spec: {}, storedRunIds: [] }],
+      [Channels.startExport, { kind: 'traces', suggestedName: 'traces.csv', everyStep: true }],
+      [Channels.writeExport, { exportId: 'e1', runs: [] }],
+      [Channels.finishExport, { exportId: 'e1', abort: false }],
     ]);
   });
 

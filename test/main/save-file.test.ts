@@ -1,22 +1,59 @@
-import { describe, expect, it, vi } from 'vitest';
-import { createSaveFile } from '../../src-main/save-file';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openFileSink } from '../../src-main/export/file-sink';
+import { createSaveDialogSink } from '../../src-main/save-file';
 
-describe('createSaveFile', () => {
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'lab-save-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('createSaveDialogSink', () => {
   it('offers the suggested name with a CSV filter and writes where the user chose', async () => {
-    const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: '/home/u/runs.csv' }));
-    const writeFile = vi.fn(async () => undefined);
-    const outcome = await createSaveFile({ showSaveDialog, writeFile })({ suggestedName: 'runs.csv', content: 'lr,loss\n' });
-    expect(outcome).toEqual({ saved: true, path: '/home/u/runs.csv' });
+    const path = join(dir, 'runs.csv');
+    const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: path }));
+    const sink = await createSaveDialogSink({ showSaveDialog })('export-1', 'runs.csv');
     expect(showSaveDialog).toHaveBeenCalledExactlyOnceWith(
       expect.objectContaining({ defaultPath: 'runs.csv', filters: expect.arrayContaining([{ name: 'CSV', extensions: ['csv'] }]) }),
     );
-    expect(writeFile).toHaveBeenCalledExactlyOnceWith('/home/u/runs.csv', 'lr,loss\n', 'utf8');
+    await sink!.write(['lr,loss\r\n', '1,16\r\n']);
+    await expect(sink!.finish()).resolves.toEqual({ saved: true, path });
+    expect(await readFile(path, 'utf8')).toBe('lr,loss\r\n1,16\r\n');
   });
 
-  it('reports a cancelled dialog as not saved and writes nothing', async () => {
-    const writeFile = vi.fn(async () => undefined);
-    const save = createSaveFile({ showSaveDialog: async () => ({ canceled: true, filePath: '' }), writeFile });
-    await expect(save({ suggestedName: 'runs.csv', content: 'x' })).resolves.toEqual({ saved: false });
-    expect(writeFile).not.toHaveBeenCalled();
+  it('opens nothing when the dialog is cancelled', async () => {
+    const open = createSaveDialogSink({ showSaveDialog: async () => ({ canceled: true, filePath: '' }) });
+    await expect(open('export-1', 'runs.csv')).resolves.toBeNull();
+    expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('openFileSink', () => {
+  it('shows nothing at the path until the export completes, then the whole file', async () => {
+    const path = join(dir, 'traces.csv');
+    const sink = await openFileSink(path);
+    await sink.write(['a\r\n']);
+    expect(await readdir(dir)).not.toContain('traces.csv');
+    await sink.finish();
+    expect(await readdir(dir)).toEqual(['traces.csv']);
+  });
+
+  it('leaves a file that was there untouched, and no partial file, when the export is discarded', async () => {
+    const path = join(dir, 'runs.csv');
+    await writeFile(path, 'the old export\n');
+    const sink = await openFileSink(path);
+    await sink.write(['half of the new one']);
+    await sink.abort();
+    expect(await readdir(dir)).toEqual(['runs.csv']);
+    expect(await readFile(path, 'utf8')).toBe('the old export\n');
+  });
+
+  it('refuses a folder that does not exist', async () => {
+    await expect(openFileSink(join(dir, 'missing', 'runs.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });

@@ -18,7 +18,7 @@ import { DEFAULT_PORT, parseServeArgs } from '../../src-main/serve/args';
 import { createLabServer, MAX_SOCKET_PAYLOAD, type LabServer } from '../../src-main/serve/server';
 import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
-import { adagradSweep } from '../helpers/configs';
+import { adagradRun, adagradSweep } from '../helpers/configs';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const INDEX_HTML = '<!doctype html><title>AdaGrad Lab</title><script type="module" src="./app.js"></script>';
@@ -177,7 +177,7 @@ beforeAll(async () => {
   await writeFile(join(staticDir, '.env'), 'HIDDEN=1\n');
   await writeFile(join(dir, 'secret.txt'), 'outside the static dir\n');
   service = new SweepService(executor);
-  server = await createLabServer({ service, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
+  server = await createLabServer({ service, executor, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
   base = server.url;
   origin = `http://127.0.0.1:${server.port}`;
   const res = await fetch(`${base}?token=${TOKEN}`, { redirect: 'manual' });
@@ -475,15 +475,96 @@ describe('serve mode: WebSocket', () => {
   });
 });
 
+describe('serve mode: exports', () => {
+  const seedRun = adagradRun({}, { steps: 3 });
+  const page = (exportId: string) => ({ exportId, runs: [{ config: seedRun, summary: executeRun(seedRun).summary, sweepName: '=seeds' }] });
+
+  async function startExport(client: Client, kind: 'summary' | 'traces', suggestedName: string): Promise<string> {
+    const started = await client.call('startExport', { kind, suggestedName, everyStep: false });
+    if (!started.ok) throw new Error(started.error.message);
+    return (started.value as { exportId: string }).exportId;
+  }
+
+  it('streams a started export into a download behind the session cookie, good for one download', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'traces', 'seeds (x²).csv');
+    expect((await raw(`/export/${exportId}`)).status).toBe(401);
+    expect((await raw(`/export/${exportId}`, { cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await raw(`/export/${exportId}`, { cookie, host: 'evil.example' })).status).toBe(421);
+
+    // The browser starts the download while the pages come over the socket.
+    const download = fetch(`${base}export/${exportId}`, { headers: { cookie } });
+    expect(await client.call('writeExport', page(exportId))).toEqual({ ok: true, value: 1 });
+    expect(await client.call('finishExport', { exportId, abort: false })).toEqual({ ok: true, value: { saved: true } });
+    const res = await download;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="seeds (x_).csv"; filename*=UTF-8''seeds%20%28x%C2%B2%29.csv`);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    const lines = (await res.text()).split('\r\n');
+    expect(lines[0]).toBe('run_id,step,parameter,theta,g,G,effective_step,loss');
+    expect(lines[2]).toBe('s:000000,1,0,3.00000000125,6.0000000025,64,0.12499999984374999,9.0000000075');
+    expect(lines).toHaveLength(6);
+
+    expect((await raw(`/export/${exportId}`, { cookie })).status).toBe(404);
+    client.close();
+  });
+
+  it('writes the summary with a formula-like sweep name neutralised', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'summary', 'runs.csv');
+    const download = fetch(`${base}export/${exportId}`, { headers: { cookie } });
+    await client.call('writeExport', page(exportId));
+    await client.call('finishExport', { exportId, abort: false });
+    const [, row] = (await (await download).text()).split('\r\n');
+    expect(row.split(',').slice(0, 3)).toEqual(['s:000000', 's', "'=seeds"]);
+    client.close();
+  });
+
+  it('fails the export once the browser stops the download, and breaks the download off when discarded', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'summary', 'runs.csv');
+    const stopped = new Promise<void>((resolve) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: `/export/${exportId}`, headers: { cookie } }, (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+      });
+      req.end();
+    });
+    expect(await client.call('writeExport', page(exportId))).toMatchObject({ ok: true });
+    await stopped;
+    let result = await client.call('writeExport', page(exportId));
+    for (let i = 0; i < 100 && result.ok; i++) result = await client.call('writeExport', page(exportId));
+    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Could not export runs.csv: the download was stopped in the browser' } });
+
+    const discarded = await startExport(client, 'summary', 'runs.csv');
+    const broken = fetch(`${base}export/${discarded}`, { headers: { cookie } }).then((res) => res.text());
+    await client.call('writeExport', page(discarded));
+    expect(await client.call('finishExport', { exportId: discarded, abort: true })).toEqual({ ok: true, value: { saved: false } });
+    await expect(broken).rejects.toThrow();
+    client.close();
+  });
+
+  it('refuses a malformed page with the field and the rule, and an unknown download with 404', async () => {
+    const client = await Client.connect();
+    const bad = await client.call('writeExport', { exportId: 'x', runs: [{ ...page('x').runs[0], config: { ...seedRun, steps: 0 } }] });
+    expect(bad).toEqual({ ok: false, error: { code: 'invalid-input', message: 'runs.0.config.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)' } });
+    expect((await raw('/export/no-such-export', { cookie })).status).toBe(404);
+    client.close();
+  });
+});
+
 describe('serve mode: lifecycle', () => {
   it('rejects with EADDRINUSE when the port is taken', async () => {
-    const taken = createLabServer({ service, staticDir: join(dir, 'renderer'), token: TOKEN, port: server.port, log: () => {} });
+    const taken = createLabServer({ service, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: server.port, log: () => {} });
     await expect(taken).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
   it('close() disconnects sockets, stops listening and stops forwarding events', async () => {
     const own = new SweepService(executor);
-    const other = await createLabServer({ service: own, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
+    const other = await createLabServer({ service: own, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
     const login = await fetch(`${other.url}?token=${TOKEN}`, { redirect: 'manual' });
     const otherCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
     // A session from one server does not open another.

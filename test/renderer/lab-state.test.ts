@@ -5,6 +5,7 @@ import { LabState } from '../../src-renderer/lib/lab.svelte';
 import { LabDatabase } from '../../src-renderer/lib/db';
 import { SweepService } from '../../src-main/sweep-service';
 import { createHandlers } from '../../src-main/handlers';
+import { ExportSessions } from '../../src-main/export/sessions';
 import type { LabApi } from '../../src-core/contract/api';
 import type { RunResult } from '../../src-core/contract/types';
 import { validateSweepSpec } from '../../src-core/sweep';
@@ -12,14 +13,16 @@ import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
 
 /** The renderer's state wired to a real SweepService in process, as the transports would wire it. */
 function wire(service: SweepService): LabApi {
-  const handlers = createHandlers(service, null);
+  const handlers = createHandlers(service, new ExportSessions(inProcessExecutor(), async () => null));
   return {
     launchSweep: (spec) => handlers.launchSweep(spec),
     acknowledge: (ids) => handlers.acknowledge(ids),
     resendPending: () => handlers.resendPending(null),
-    saveFile: (request) => handlers.saveFile(request),
     cancelSweep: (sweepId) => handlers.cancelSweep(sweepId),
     resumeSweep: (request) => handlers.resumeSweep(request),
+    startExport: (request) => handlers.startExport(request),
+    writeExport: (page) => handlers.writeExport(page),
+    finishExport: (request) => handlers.finishExport(request),
     onEvent: (listener) => service.onEvent(listener),
   };
 }

@@ -1,0 +1,37 @@
+/** The summary table: one row per run, with what it ran, every hyperparameter of every optimizer, then every metric. */
+import type { ExportRun } from '../contract/api';
+import { hyperparameterNames, optimizerKinds } from '../contract/sweep-spec';
+import type { Column } from '../csv';
+import { describeObjective, hyperparameter } from '../format';
+
+const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/** Every hyperparameter of every optimizer kind, once, in the engine's order; a kind without one leaves it empty. */
+const hyperparameterColumns: Column<ExportRun>[] = [...new Set(optimizerKinds.flatMap(hyperparameterNames))].map((name) => ({
+  header: snakeCase(name),
+  cell: (r) => {
+    const value = hyperparameter(r.config, name);
+    return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
+  },
+}));
+
+export const summaryColumns: readonly Column<ExportRun>[] = [
+  { header: 'run_id', cell: (r) => r.config.id },
+  { header: 'sweep_id', cell: (r) => r.config.sweepId },
+  { header: 'sweep_name', cell: (r) => r.sweepName },
+  { header: 'objective', cell: (r) => describeObjective(r.config.objective) },
+  { header: 'start', cell: (r) => (r.config.start ? r.config.start.join(' ') : 'default') },
+  { header: 'optimizer', cell: (r) => r.config.optimizer.kind },
+  ...hyperparameterColumns,
+  { header: 'steps', cell: (r) => r.config.steps },
+  { header: 'seed', cell: (r) => r.config.seed },
+  { header: 'tolerance', cell: (r) => r.config.tolerance },
+  { header: 'status', cell: (r) => r.summary.status },
+  { header: 'final_loss', cell: (r) => r.summary.finalLoss },
+  { header: 'best_loss', cell: (r) => r.summary.bestLoss },
+  { header: 'best_step', cell: (r) => r.summary.bestStep },
+  { header: 'steps_to_tolerance', cell: (r) => r.summary.stepsToTolerance },
+  { header: 'diverged_at', cell: (r) => r.summary.divergedAt },
+  { header: 'diverged_in', cell: (r) => r.summary.divergedIn },
+  { header: 'error', cell: (r) => r.summary.error ?? null },
+];

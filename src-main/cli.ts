@@ -1,0 +1,83 @@
+#!/usr/bin/env node
+/**
+ * `npm run cli`: a sweep spec, a run config or run flags in; the summary CSV, the long-format trace CSV and/or JSON out,
+ * computed on the same worker pool and built worker as the app (built to out/main/cli.js, run by plain Node).
+ *
+ * Exit codes: 0 when every run was computed (a run that diverges or fails is a result), 1 when writing failed midway,
+ * 2 for bad usage or bad input (nothing has run), 130 when interrupted (no output is left behind).
+ */
+import { join } from 'node:path';
+import { everyStepConfig } from '../src-core/export/trace-table';
+import { cliUsage, CliUsageError, parseCliArgs, type CliArgs } from './cli/args';
+import { CliInputError, readJob, type CliJob } from './cli/input';
+import { openOutputs, type CliOutputs } from './cli/outputs';
+import { ProgressReporter } from './cli/progress';
+import { runInOrder } from './export/ordered-runs';
+import { createWorkerPool } from './pool';
+
+const say = (message: string): void => void process.stderr.write(`${message}\n`);
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** Usage and input errors become exit 2 with their message; anything else is not bad input and goes on. */
+async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: CliJob; outputs: CliOutputs } | number> {
+  try {
+    const args = parseCliArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${cliUsage}\n`);
+      return 0;
+    }
+    const job = await readJob(args.input, args.sweepId);
+    return { args, job, outputs: await openOutputs(args.outputs, job, process.stdout) };
+  } catch (error) {
+    if (error instanceof CliUsageError) say(`${error.message}\nRun with --help for how to use it.`);
+    else if (error instanceof CliInputError) say(error.message);
+    else throw error;
+    return 2;
+  }
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const prepared = await prepare(argv);
+  if (typeof prepared === 'number') return prepared;
+  const { args, job, outputs } = prepared;
+  const configs = args.everyStep ? job.configs.map(everyStepConfig) : job.configs;
+  const pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
+  const interrupt = new AbortController();
+  const stop = (): void => interrupt.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  // A closed pipe (`| head`) is seen by the next write, which then stops the runs.
+  process.stdout.on('error', () => undefined);
+  const progress = args.quiet ? null : new ProgressReporter(process.stderr, configs.length);
+  if (progress) say(`Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`);
+  try {
+    let done = 0;
+    for await (const results of runInOrder(pool, configs, interrupt.signal)) {
+      await outputs.write({ results, configs: job.configs.slice(done, done + results.length) });
+      done += results.length;
+      progress?.add(results);
+    }
+    const written = await outputs.finish();
+    progress?.finish();
+    if (progress && written.length > 0) say(`Wrote ${written.join(', ')}`);
+    return 0;
+  } catch (error) {
+    await outputs.abort();
+    if (interrupt.signal.aborted) {
+      say('\nInterrupted: no file was written.');
+      return 130;
+    }
+    say(`Failed: ${errorMessage(error)}. No file was written.`);
+    return 1;
+  } finally {
+    await pool.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    say(`AdaGrad Lab failed: ${errorMessage(error)}`);
+    process.exitCode = 1;
+  },
+);

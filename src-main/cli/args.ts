@@ -1,0 +1,179 @@
+/** The command line of `npm run cli`, parsed (node:util parseArgs) into what to run and where to write it. */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SweepLimits } from '../../src-core/contract/sweep-spec';
+import { flagLabels, numberRules } from '../../src-core/optim/rules';
+
+const MAX_THREADS = 256;
+
+/** camelCase hyperparameter names as flags: weightDecay → weight-decay. */
+export const flagName = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The hyperparameters a number flag sets (a value, a list or a range each), and those a bare flag switches on. */
+export const numberHyperparameters = Object.keys(numberRules) as (keyof typeof numberRules)[];
+export const switchHyperparameters = Object.keys(flagLabels) as (keyof typeof flagLabels)[];
+
+/** The flags that describe a run (or a grid of them) when no spec or run file is given. */
+const runFlagOptions = {
+  objective: { type: 'string' },
+  start: { type: 'string' },
+  optimizer: { type: 'string' },
+  'eps-placement': { type: 'string' },
+  steps: { type: 'string' },
+  seeds: { type: 'string' },
+  tolerance: { type: 'string' },
+  'trace-points': { type: 'string' },
+  name: { type: 'string' },
+  ...Object.fromEntries(numberHyperparameters.map((name) => [flagName(name), { type: 'string' }])),
+  ...Object.fromEntries(switchHyperparameters.map((name) => [flagName(name), { type: 'boolean' }])),
+} as const satisfies Record<string, { type: 'string' | 'boolean' }>;
+
+const options = {
+  ...runFlagOptions,
+  run: { type: 'string' },
+  summary: { type: 'string' },
+  traces: { type: 'string' },
+  json: { type: 'string' },
+  'every-step': { type: 'boolean' },
+  threads: { type: 'string' },
+  'sweep-id': { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The run flags as given: each value as typed (parsed in input.ts), each switch present or not. */
+export type RunFlags = Partial<Record<keyof typeof runFlagOptions, string | boolean>>;
+
+export type CliInput = { kind: 'spec'; path: string } | { kind: 'run'; path: string } | { kind: 'flags'; flags: RunFlags };
+
+/** Where each output goes: a file path, or '-' for stdout. */
+export interface CliOutputPaths {
+  summary?: string;
+  traces?: string;
+  json?: string;
+}
+
+export interface CliArgs {
+  help: boolean;
+  input: CliInput;
+  outputs: CliOutputPaths;
+  everyStep: boolean;
+  threads: number;
+  sweepId: string;
+  quiet: boolean;
+}
+
+/** Bad usage: exit 2 with this message. */
+export class CliUsageError extends Error {}
+
+export const cliUsage = `AdaGrad Lab on the command line: runs a sweep on the app's worker pool and writes CSV and JSON.
+
+Usage:
+  npm run cli -- <spec.json> [outputs] [options]     a sweep spec, as the app's form makes them
+  npm run cli -- --run <run.json> [outputs] [options] one run config, as --json writes them
+  npm run cli -- [run flags] [outputs] [options]      the run, or grid of runs, the flags describe
+
+Outputs (FILE may be - for stdout, for one of them; none given: --summary -):
+  --summary FILE        one row per run: what it ran, every hyperparameter, every metric (CSV)
+  --traces FILE         long format: run_id, step, parameter, theta, g, G, effective_step, loss (CSV)
+  --json FILE           the sweep spec and every run's config and summary (JSON; NaN and ±Infinity as strings)
+  --every-step          traces: every step of each run (at most ${SweepLimits.maxTracePoints.toLocaleString('en')} rows a run), not only the
+                        steps the app's charts keep
+
+Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "lin(0, 0.1, 5)": one run per point):
+  --objective ID        quadratic-1d (default), elliptic-2d, linear-regression, constant-gradient, sparse-logreg,
+                        rosenbrock, ill-conditioned, rastrigin; settings in brackets: "rosenbrock(dim=10)"
+  --start X,Y,...       the start point (default: the objective's own); a negative one as --start=-1,2
+  --optimizer KIND      adagrad (default), sgd, rmsprop, adam; each starts from its defaults (AdaGrad: the seeds')
+  ${numberHyperparameters.map((name) => `--${flagName(name)}`).join(', ')} VALUES
+  --eps-placement outside|inside, ${switchHyperparameters.map((name) => `--${flagName(name)}`).join(', ')}
+  --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
+
+Options:
+  --threads N           worker threads, 1 to ${MAX_THREADS} (default: every core)
+  --sweep-id ID         run ids are ID:000000, ID:000001, ... (default: cli)
+  --quiet               no progress on stderr
+  -h, --help            this text
+
+Progress, with the rate and the time left, goes to stderr. A run that diverges or fails is a result (its status says
+so); bad input stops before anything runs, with exit code 2.
+
+Examples:
+  npm run cli -- --start 4 --lr 1 --steps 3 --traces -                 the seeds' x² from 4: θ = 3, 2.4, 1.967…
+  npm run cli -- --lr "log(1e-3, 1, 7)" --eps "1e-8, 1e-4" --summary grid.csv
+  npm run cli -- --objective "rosenbrock(dim=2)" --optimizer adam --lr 0.01 --steps 5000 --traces adam.csv --every-step
+  npm run cli -- sweep.json --summary runs.csv --traces traces.csv --json runs.json --threads 4`;
+
+function wholeNumber(flag: string, text: string, min: number, max: number): number {
+  const n = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
+    throw new CliUsageError(`Invalid value for --${flag}: ${JSON.stringify(text)} (must be a whole number from ${min} to ${max})`);
+  }
+  return n;
+}
+
+/** parseArgs' own complaint, in the house style. */
+function usageError(error: unknown): CliUsageError {
+  const message = error instanceof Error ? error.message : String(error);
+  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  const code = (error as { code?: string }).code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CliUsageError(`Unknown option: ${option} (run with --help for the options)`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(message)) {
+    return new CliUsageError(`Missing value for ${option}; a value starting with a dash goes after =, as ${option}=-1`);
+  }
+  return new CliUsageError(message.split('\n')[0]);
+}
+
+function parse(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw usageError(error);
+  }
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const { values, positionals } = parse(argv);
+  if (positionals.length > 1) throw new CliUsageError(`One sweep spec at a time: got ${positionals.map((p) => JSON.stringify(p)).join(', ')}`);
+  const specPath: string | undefined = positionals[0];
+  if (specPath !== undefined && values.run !== undefined) throw new CliUsageError(`Give a sweep spec or --run ${values.run}, not both`);
+  const runFlags = Object.fromEntries(Object.keys(runFlagOptions).flatMap((key) => (key in values ? [[key, values[key as keyof typeof values]]] : []))) as RunFlags;
+  const flagged = Object.keys(runFlags);
+  if ((specPath !== undefined || values.run !== undefined) && flagged.length > 0) {
+    throw new CliUsageError(`--${flagged[0]} describes a run by flags; it cannot be combined with ${specPath !== undefined ? 'a sweep spec file' : '--run'}`);
+  }
+  const input: CliInput =
+    specPath !== undefined ? { kind: 'spec', path: specPath } : values.run !== undefined ? { kind: 'run', path: values.run } : { kind: 'flags', flags: runFlags };
+
+  const outputs: CliOutputPaths = {};
+  for (const key of ['summary', 'traces', 'json'] as const) {
+    const path = values[key];
+    if (path === '') throw new CliUsageError(`Missing file for --${key} (a path, or - for stdout)`);
+    if (path !== undefined) outputs[key] = path;
+  }
+  if (Object.keys(outputs).length === 0) outputs.summary = '-';
+  const claimed = new Map<string, string>();
+  for (const [key, path] of Object.entries(outputs)) {
+    const place = path === '-' ? '-' : resolve(path);
+    const other = claimed.get(place);
+    if (other && place === '-') throw new CliUsageError(`Only one output can go to stdout: --${other} and --${key} both give -`);
+    if (other) throw new CliUsageError(`Each output needs its own file: --${other} and --${key} both write ${path}`);
+    claimed.set(place, key);
+  }
+  if (values['every-step'] && outputs.traces === undefined) throw new CliUsageError('--every-step applies to the traces: add --traces FILE');
+
+  const sweepId = values['sweep-id'] ?? 'cli';
+  if (!/^[\w.-]{1,100}$/.test(sweepId)) {
+    throw new CliUsageError(`Invalid value for --sweep-id: ${JSON.stringify(sweepId)} (must be 1 to 100 letters, digits, _ . or -)`);
+  }
+  return {
+    help: values.help ?? false,
+    input,
+    outputs,
+    everyStep: values['every-step'] ?? false,
+    threads: values.threads === undefined ? availableParallelism() : wholeNumber('threads', values.threads, 1, MAX_THREADS),
+    sweepId,
+    quiet: values.quiet ?? false,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * What the command line runs: a sweep spec file, a run config file, or the run flags, each checked with the app's own
+ * schemas and words before anything runs. Every refusal is a CliInputError (exit 2) naming the file or the flag.
+ */
+import { readFile } from 'node:fs/promises';
+import type { OptimizerKind } from '../../src-core/contract/engine';
+import { validate } from '../../src-core/contract/schemas';
+import { RunConfigSchema, type RunConfig, type SweepSpec, type SweepSpecInput } from '../../src-core/contract/sweep-spec';
+import { objectiveInfo } from '../../src-core/objectives';
+import { numberRules } from '../../src-core/optim/rules';
+import { parseAxis, parseNumberList, type Parsed } from '../../src-core/parse';
+import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
+import { flagName, numberHyperparameters, switchHyperparameters, type CliInput, type RunFlags } from './args';
+
+export interface CliJob {
+  /** The validated spec the runs come from; null for a single run config. */
+  spec: SweepSpec | null;
+  sweepName: string;
+  configs: RunConfig[];
+}
+
+export class CliInputError extends Error {}
+
+/** A file system error in a few words: "no such file", not the errno dump. */
+export function describeFileError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function readJson(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new CliInputError(`Cannot read ${what} ${path}: ${describeFileError(error)}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliInputError(`Invalid JSON in ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function fromSpec(input: unknown, sweepId: string, refused: (message: string) => string): CliJob {
+  const checked = validateSweepSpec(input);
+  if (!checked.ok) throw new CliInputError(refused(checked.message));
+  return { spec: checked.value, sweepName: checked.value.name, configs: expandSweep(sweepId, checked.value) };
+}
+
+export async function readJob(input: CliInput, sweepId: string): Promise<CliJob> {
+  switch (input.kind) {
+    case 'spec':
+      return fromSpec(await readJson(input.path, 'sweep spec'), sweepId, (message) => `${input.path}: ${message}`);
+    case 'run': {
+      const checked = validate(RunConfigSchema, await readJson(input.path, 'run config'));
+      if (!checked.ok) throw new CliInputError(`${input.path}: ${checked.message}`);
+      return { spec: null, sweepName: '', configs: [checked.value] };
+    }
+    case 'flags':
+      return fromSpec(specFromFlags(input.flags), sweepId, flagMessage);
+  }
+}
+
+/** A value as the form's fields parse it; a refusal names the flag. */
+function parsed<T>(flag: string, result: Parsed<T>): T {
+  if (!result.ok) throw new CliInputError(`--${flag}: ${result.message}`);
+  return result.value;
+}
+
+function single(flag: string, label: string, given: string): number {
+  const values = parsed(flag, parseNumberList(label, given));
+  if (values.length !== 1) throw new CliInputError(`--${flag}: Invalid ${label}: ${JSON.stringify(given)} (must be one number)`);
+  return values[0];
+}
+
+/** "rosenbrock(dim=10 …)" → { id: 'rosenbrock', dim: 10 }, over the objective's defaults; the schema judges the rest. */
+function objectiveFromFlag(given: string): unknown {
+  const match = /^\s*([\w-]+)\s*(?:\((.*)\))?\s*$/.exec(given);
+  if (!match) throw new CliInputError(`--objective: Invalid objective: ${JSON.stringify(given)} (must be an id, with any settings in brackets: "rosenbrock(dim=10)")`);
+  const [, id, settings = ''] = match;
+  const known = (objectiveInfo as Record<string, { defaultConfig: object } | undefined>)[id];
+  const objective: Record<string, unknown> = { ...(known?.defaultConfig ?? { id }) };
+  for (const setting of settings.split(/[\s,]+/).filter((s) => s !== '')) {
+    const [key, value, ...rest] = setting.split('=');
+    if (value === undefined || rest.length > 0) throw new CliInputError(`--objective: Invalid setting: ${JSON.stringify(setting)} (must be name=value)`);
+    objective[key] = single('objective', key, value);
+  }
+  return objective;
+}
+
+/** The sweep the run flags describe: one objective, one optimizer kind over its defaults, each number flag an axis. */
+export function specFromFlags(flags: RunFlags): SweepSpecInput {
+  const text = (key: keyof RunFlags): string | undefined => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
+  const numbers = (key: keyof RunFlags, label: string): number[] | undefined => {
+    const given = text(key);
+    return given === undefined ? undefined : parsed(key, parseNumberList(label, given));
+  };
+  const axes: Record<string, unknown> = {};
+  for (const name of numberHyperparameters) {
+    const flag = flagName(name) as keyof RunFlags;
+    const given = text(flag);
+    if (given !== undefined) axes[name] = parsed(flag, parseAxis(numberRules[name].label, given));
+  }
+  const fixed: Record<string, unknown> = {};
+  for (const name of switchHyperparameters) if (flags[flagName(name) as keyof RunFlags] === true) fixed[name] = true;
+  if (text('eps-placement') !== undefined) fixed.epsPlacement = text('eps-placement');
+  const start = text('start');
+  const tolerance = text('tolerance');
+  const tracePoints = text('trace-points');
+  return {
+    name: text('name') ?? 'cli',
+    objectives: [objectiveFromFlag(text('objective') ?? 'quadratic-1d')],
+    start: start === undefined || start.trim() === 'default' ? null : numbers('start', 'start point'),
+    optimizers: [{ kind: (text('optimizer') ?? 'adagrad') as OptimizerKind, fixed, axes }],
+    steps: single('steps', 'number of steps', text('steps') ?? '100'),
+    seeds: numbers('seeds', 'seed') ?? [0],
+    tolerance: tolerance === undefined ? null : single('tolerance', 'tolerance', tolerance),
+    traceMaxPoints: tracePoints === undefined ? null : single('trace-points', 'trace size', tracePoints),
+  } as SweepSpecInput;
+}
+
+/** The spec's field paths, as the flags that set them. */
+const flagOfPath: [RegExp, (match: RegExpExecArray) => string][] = [
+  [/^optimizers\.0\.(?:axes|fixed)\.(\w+)/, (m) => flagName(m[1])],
+  [/^optimizers\.0/, () => 'optimizer'],
+  [/^objectives\.0/, () => 'objective'],
+  [/^traceMaxPoints/, () => 'trace-points'],
+  [/^(start|steps|seeds|tolerance|name)\b/, (m) => m[1]],
+];
+
+/** A spec refusal, with the flag in place of the field path it names: "--lr: Invalid learning rate: -0.1 (…)". */
+function flagMessage(message: string): string {
+  for (const [path, flag] of flagOfPath) {
+    const match = path.exec(message);
+    if (match) return `--${flag(match)}${message.slice(match[0].length).replace(/^[.\w]*(?=:)/, '')}`;
+  }
+  return message;
+}

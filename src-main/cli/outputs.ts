@@ -1,0 +1,99 @@
+/**
+ * The command line's outputs: each is a sink (a file, which appears only once complete, or stdout) and the table it
+ * holds: the summary CSV, the trace CSV or the JSON document. Every batch of results goes to each in turn, with
+ * back-pressure, so a slow disk or a slow pipe holds the runs back instead of filling memory.
+ */
+import type { Writable } from 'node:stream';
+import type { ExportRun } from '../../src-core/contract/api';
+import type { RunConfig, RunResult } from '../../src-core/contract/types';
+import { csvHeader, csvRows } from '../../src-core/csv';
+import { summaryColumns } from '../../src-core/export/summary-table';
+import { traceColumns, traceRecords } from '../../src-core/export/trace-table';
+import { openFileSink } from '../export/file-sink';
+import { writeChunks, type ExportSink } from '../export/sink';
+import type { CliOutputPaths } from './args';
+import { CliInputError, describeFileError, type CliJob } from './input';
+
+/** A batch of results, with the configs as the job gave them (an every-step trace runs a copy with a longer trace). */
+export interface ResultBatch {
+  results: readonly RunResult[];
+  configs: readonly RunConfig[];
+}
+
+interface Table {
+  head: string;
+  rows(batch: ResultBatch): Iterable<string>;
+  tail: string;
+}
+
+export interface CliOutputs {
+  write(batch: ResultBatch): Promise<void>;
+  /** Completes every output; returns the files written. */
+  finish(): Promise<string[]>;
+  /** Discards every output: no partial file is left. */
+  abort(): Promise<void>;
+}
+
+/** JSON has no NaN or ±Infinity (JSON.stringify would write null and lose them): they are written as strings. */
+const toJson = (value: unknown): string => JSON.stringify(value, (_key, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+
+function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
+  switch (kind) {
+    case 'summary':
+      return {
+        head: csvHeader(summaryColumns),
+        rows: ({ results, configs }) =>
+          csvRows(
+            summaryColumns,
+            results.map((result, i): ExportRun => ({ config: configs[i], summary: result.summary, sweepName: job.sweepName })),
+          ),
+        tail: '',
+      };
+    case 'traces':
+      return { head: csvHeader(traceColumns), rows: ({ results }) => csvRows(traceColumns, traceRecords(results)), tail: '' };
+    case 'json': {
+      let written = 0;
+      return {
+        head: `{"spec":${toJson(job.spec)},"runs":[`,
+        rows: ({ results, configs }) => results.map((result, i) => `${written++ === 0 ? '' : ','}\n${toJson({ config: configs[i], summary: result.summary })}`),
+        tail: '\n]}\n',
+      };
+    }
+  }
+}
+
+const stdoutSink = (stdout: Writable): ExportSink => ({
+  write: (chunks) => writeChunks(stdout, chunks),
+  finish: async () => ({ saved: true }),
+  abort: async () => undefined,
+});
+
+export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Writable): Promise<CliOutputs> {
+  const outputs: { path: string; sink: ExportSink; table: Table }[] = [];
+  for (const [kind, path] of Object.entries(paths) as [keyof CliOutputPaths, string][]) {
+    let sink: ExportSink;
+    try {
+      sink = path === '-' ? stdoutSink(stdout) : await openFileSink(path);
+    } catch (error) {
+      await Promise.all(outputs.map((output) => output.sink.abort()));
+      throw new CliInputError(`Cannot write ${path}: ${describeFileError(error)}`);
+    }
+    outputs.push({ path, sink, table: tableOf(kind, job) });
+  }
+  for (const { sink, table } of outputs) await sink.write([table.head]);
+  return {
+    async write(batch) {
+      for (const { sink, table } of outputs) await sink.write(table.rows(batch));
+    },
+    async finish() {
+      for (const { sink, table } of outputs) {
+        if (table.tail) await sink.write([table.tail]);
+        await sink.finish();
+      }
+      return outputs.filter((output) => output.path !== '-').map((output) => output.path);
+    },
+    async abort() {
+      await Promise.all(outputs.map((output) => output.sink.abort()));
+    },
+  };
+}

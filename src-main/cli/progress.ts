@@ -1,0 +1,72 @@
+/**
+ * Progress on stderr while the command line runs: one line that updates in place on a terminal, plain lines (one every
+ * few seconds, and the last) when stderr is a file or a pipe, so a log stays readable.
+ */
+import type { RunResult } from '../../src-core/contract/types';
+
+export interface ProgressCounts {
+  done: number;
+  total: number;
+  diverged: number;
+  failed: number;
+  seconds: number;
+}
+
+function duration(seconds: number): string {
+  if (seconds < 1) return 'under a second';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** "120/300 runs (40%) · 85.3 runs/s · 2 s left · 1 diverged, 0 failed" */
+export function describeProgress({ done, total, diverged, failed, seconds }: ProgressCounts): string {
+  const rate = seconds > 0 ? done / seconds : 0;
+  const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
+  const pace = rate > 0 ? ` · ${rate >= 10 ? Math.round(rate) : rate.toPrecision(2)} runs/s` : '';
+  const left = done === total ? ` · took ${duration(seconds)}` : rate > 0 ? ` · ${duration((total - done) / rate)} left` : '';
+  return `${done}/${total} runs (${percent}%)${pace}${left} · ${diverged} diverged, ${failed} failed`;
+}
+
+/** Redraws at most this often on a terminal; writes a plain line at most this often elsewhere. */
+const TTY_INTERVAL_MS = 100;
+const LOG_INTERVAL_MS = 5000;
+
+export class ProgressReporter {
+  private readonly counts: ProgressCounts;
+  private readonly startedAt: number;
+  private lastShown = -Infinity;
+
+  constructor(
+    private readonly stream: NodeJS.WriteStream,
+    total: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.counts = { done: 0, total, diverged: 0, failed: 0, seconds: 0 };
+    this.startedAt = now();
+  }
+
+  add(results: readonly RunResult[]): void {
+    for (const { summary } of results) {
+      if (summary.status === 'diverged') this.counts.diverged++;
+      else if (summary.status === 'failed') this.counts.failed++;
+    }
+    this.counts.done += results.length;
+    const now = this.now();
+    // The last line is finish()'s.
+    if (this.counts.done < this.counts.total && now - this.lastShown >= (this.stream.isTTY ? TTY_INTERVAL_MS : LOG_INTERVAL_MS)) this.show(now, false);
+  }
+
+  /** The final line, always shown. */
+  finish(): void {
+    this.show(this.now(), true);
+  }
+
+  private show(now: number, last: boolean): void {
+    this.lastShown = now;
+    this.counts.seconds = (now - this.startedAt) / 1000;
+    const line = describeProgress(this.counts);
+    // \r and "erase to the end of the line" redraw a terminal's line in place.
+    this.stream.write(this.stream.isTTY ? `\r${line}\x1b[K${last ? '\n' : ''}` : `${line}\n`);
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The effective step read back from a trace's G (what the trace CSV writes and the charts show) is the optimizer's own,
+ * step for step: the same doubles its live state gives, and the seeds' adjusted learning rate.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { OptimizerConfig } from '../../../src-core/contract/engine';
+import { createObjective } from '../../../src-core/objectives';
+import { createOptimizer, optimizerDefaults } from '../../../src-core/optim';
+import { traceEffectiveStep } from '../../../src-core/optim/step-size';
+import { executeRun } from '../../../src-core/run';
+import { adagradRun } from '../../helpers/configs';
+import { expectClose } from '../../helpers/close';
+
+const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+const unit = positive(0, 0.99);
+
+/** Every kind whose rule reads only t and G: AdaGrad (both eps placements, lr decay, G₀), RMSProp, Adam, SGD. */
+const readableFromG: fc.Arbitrary<OptimizerConfig> = fc.oneof(
+  fc.record({
+    kind: fc.constant('adagrad' as const),
+    lr: positive(1e-3, 2),
+    eps: positive(1e-10, 1e-2),
+    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+    weightDecay: fc.constantFrom(0, 0.01),
+    decoupledWeightDecay: fc.boolean(),
+    initialAccumulator: fc.constantFrom(0, 0.1),
+    lrDecay: fc.constantFrom(0, 0.05),
+  }),
+  fc.record({ kind: fc.constant('rmsprop' as const), lr: positive(1e-3, 0.1), alpha: unit, eps: positive(1e-10, 1e-2), momentum: unit, centered: fc.constant(false), weightDecay: fc.constant(0) }),
+  fc.record({ kind: fc.constant('adam' as const), lr: positive(1e-3, 0.1), beta1: unit, beta2: unit, eps: positive(1e-10, 1e-2), weightDecay: fc.constant(0), amsgrad: fc.constant(false) }),
+  fc.record({ kind: fc.constant('sgd' as const), lr: positive(1e-3, 0.1), momentum: fc.constant(0), dampening: fc.constant(0), nesterov: fc.constant(false), weightDecay: fc.constant(0) }),
+);
+
+describe('traceEffectiveStep', () => {
+  it("equals the optimizer's effectiveStep on its live state, bit for bit, at every step of a run", () => {
+    fc.assert(
+      fc.property(readableFromG, (optimizer) => {
+        const config = { ...adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1, -2], steps: 25 }), optimizer };
+        const { trace } = executeRun(config);
+        // The same run stepped by hand, reading the optimizer's own answer after each step.
+        const objective = createObjective(config.objective);
+        const live = createOptimizer(optimizer);
+        const theta = Float64Array.of(1, -2);
+        const grad = new Float64Array(2);
+        const state = live.init(2);
+        const expected = new Float64Array(2);
+        objective.evaluate(theta, grad);
+        for (let step = 1; step <= config.steps; step++) {
+          live.step(theta, grad, state);
+          objective.evaluate(theta, grad);
+          live.effectiveStep(state, expected);
+          for (let i = 0; i < 2; i++) {
+            const G = trace.accum.length > 0 ? trace.accum[step * 2 + i] : null;
+            expect(traceEffectiveStep(optimizer, step, G)).toBe(expected[i]);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("gives the seeds' adjusted learning rate lr/(√G+eps) on x² from 4 with lr 1", () => {
+    const { trace } = executeRun(adagradRun({}, { steps: 3 }));
+    const seedRates = [0.12499999984374999, 0.099999999885, 0.09015230564267492];
+    seedRates.forEach((rate, i) => expectClose(traceEffectiveStep(adagradRun().optimizer, i + 1, trace.accum[i + 1])!, rate, 1e-14));
+  });
+
+  it('is null before any step, and where the rule needs state a trace does not keep', () => {
+    expect(traceEffectiveStep(optimizerDefaults.adagrad, 0, 0)).toBeNull();
+    expect(traceEffectiveStep({ ...optimizerDefaults.rmsprop, centered: true }, 5, 0.3)).toBeNull();
+    expect(traceEffectiveStep({ ...optimizerDefaults.adam, amsgrad: true }, 5, 0.3)).toBeNull();
+    expect(traceEffectiveStep(optimizerDefaults.adam, 5, null)).toBeNull();
+  });
+
+  it('is lr for SGD, which has no accumulator', () => {
+    expect(traceEffectiveStep({ ...optimizerDefaults.sgd, lr: 0.05, momentum: 0.9 }, 3, null)).toBe(0.05);
+  });
+});
