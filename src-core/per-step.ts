@@ -95,3 +95,23 @@ export function computePerStepTable(config: RunConfig, cellBudget: number = perS
   const { trace } = executeRun({ ...config, steps, traceMaxPoints: Math.max(3, steps + 1) }, objective);
   return { table: perStepRows(trace, config.optimizer), totalSteps: config.steps };
 }
+
+/** The table's quantities, in the seeds' column order, then the loss. */
+export const perStepQuantities = [
+  { key: 'theta', label: 'θ' },
+  { key: 'grad', label: 'gradient' },
+  { key: 'accum', label: 'G' },
+  { key: 'stepSize', label: 'step size' },
+  { key: 'update', label: 'update' },
+  { key: 'loss', label: 'loss' },
+] as const;
+export type PerStepQuantity = (typeof perStepQuantities)[number]['key'];
+
+/** 'full': the shortest text that reads back as the same double. 'seeds': the seeds' printout, fixed decimals. */
+export type PerStepPrecision = 'full' | 'seeds';
+
+/** One cell: the seeds print the learning rate with 6 decimals and everything else with 4 (`{x:7.4f}`, `{lr:13.6f}`). */
+export function formatPerStep(value: number, quantity: PerStepQuantity, precision: PerStepPrecision): string {
+  if (precision === 'full' || !Number.isFinite(value)) return String(value);
+  return value.toFixed(quantity === 'stepSize' ? 6 : 4);
+}

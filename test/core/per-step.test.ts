@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computePerStepTable, perStepRows } from '../../src-core/per-step';
+import { computePerStepTable, formatPerStep, perStepRows } from '../../src-core/per-step';
 import { executeRun } from '../../src-core/run';
 import { optimizerDefaults } from '../../src-core/optim';
 import { adagradRun } from '../helpers/configs';
@@ -23,8 +23,9 @@ describe('the per-step table', () => {
   it("reproduces the seeds' printout row for row, column for column", () => {
     const { table, totalSteps } = computePerStepTable(adagradRun());
     expect(totalSteps).toBe(10);
+    const seeds = (value: number, quantity: Parameters<typeof formatPerStep>[1]) => formatPerStep(value, quantity, 'seeds');
     const rows = Array.from(table.steps, (t, i) =>
-      [String(t), table.theta[i].toFixed(4), table.grad[i].toFixed(4), table.accum[i].toFixed(4), table.stepSize[i].toFixed(6), table.update[i].toFixed(4)].join(' | '),
+      [String(t), seeds(table.theta[i], 'theta'), seeds(table.grad[i], 'grad'), seeds(table.accum[i], 'accum'), seeds(table.stepSize[i], 'stepSize'), seeds(table.update[i], 'update')].join(' | '),
     );
     expect(rows).toEqual(printout);
   });
@@ -65,6 +66,12 @@ describe('the per-step table', () => {
     expect(table.steps.length).toBe(20);
     const whole = computePerStepTable(config).table;
     expect(Array.from(table.theta)).toEqual(Array.from(whole.theta.slice(0, 20)));
+  });
+
+  it('prints full precision as the shortest round-trip text, and non-finite values as they are', () => {
+    expect(formatPerStep(1 / (8 + 1e-8), 'stepSize', 'full')).toBe('0.12499999984374999'); // as Python's repr prints it
+    expect(Number(formatPerStep(0.1 + 0.2, 'theta', 'full'))).toBe(0.1 + 0.2);
+    expect([NaN, Infinity, -Infinity].map((v) => formatPerStep(v, 'loss', 'seeds'))).toEqual(['NaN', 'Infinity', '-Infinity']);
   });
 
   it('refuses a trace that skipped steps', () => {
