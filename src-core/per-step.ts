@@ -98,14 +98,24 @@ export function computePerStepTable(config: RunConfig, cellBudget: number = perS
 
 /** The table's quantities, in the seeds' column order, then the loss. */
 export const perStepQuantities = [
-  { key: 'theta', label: 'θ' },
-  { key: 'grad', label: 'gradient' },
-  { key: 'accum', label: 'G' },
-  { key: 'stepSize', label: 'step size' },
-  { key: 'update', label: 'update' },
-  { key: 'loss', label: 'loss' },
+  { key: 'theta', label: 'θ', symbol: 'θ' },
+  { key: 'grad', label: 'gradient', symbol: 'g' },
+  { key: 'accum', label: 'G', symbol: 'G' },
+  { key: 'stepSize', label: 'step size', symbol: 'step' },
+  { key: 'update', label: 'update', symbol: 'update' },
+  { key: 'loss', label: 'loss', symbol: 'loss' },
 ] as const;
 export type PerStepQuantity = (typeof perStepQuantities)[number]['key'];
+
+/**
+ * A column's header: the quantity's name for a one-parameter run ("gradient"), its symbol and the parameter's
+ * subscript for several ("g₁"), its symbol and the quantile for a wide model ("g median").
+ */
+export function perStepHeader(quantity: (typeof perStepQuantities)[number], table: Pick<PerStepTable, 'names' | 'width'>, column: number): string {
+  if (quantity.key === 'loss' || table.width === 1) return quantity.label;
+  const name = table.names[column];
+  return name.startsWith('θ') ? `${quantity.symbol}${name.slice(1)}` : `${quantity.symbol} ${name}`;
+}
 
 /** 'full': the shortest text that reads back as the same double. 'seeds': the seeds' printout, fixed decimals. */
 export type PerStepPrecision = 'full' | 'seeds';

@@ -1,13 +1,19 @@
 /** Chart.js with only the parts the app draws with, registered once: the bundle stays lean. */
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip } from 'chart.js';
+import { CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type Scale } from 'chart.js';
+import { tickLabel } from '../../src-core/ticks';
 import { downloadBlob } from './download';
 
 // Decimation is not registered: series are decimated before they reach Chart.js (src-core/decimate.ts), per view.
 Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip, MatrixController, MatrixElement, zoomPlugin);
 
 export { Chart };
+
+/** Tick labels for a numeric axis, linear or log (src-core/ticks.ts): readable over any number of decades. */
+export function numericTicks(this: Scale, value: string | number): string {
+  return tickLabel(Number(value), this.type === 'logarithmic', Math.log10(this.max / this.min));
+}
 
 /** Wheel or pinch to zoom, drag a box to zoom, shift-drag to pan; `onview` runs when a zoom or pan settles. */
 export function zoomOptions(onview: () => void) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computePerStepTable, formatPerStep, perStepRows } from '../../src-core/per-step';
+import { computePerStepTable, formatPerStep, perStepHeader, perStepQuantities, perStepRows } from '../../src-core/per-step';
 import { executeRun } from '../../src-core/run';
 import { optimizerDefaults } from '../../src-core/optim';
 import { adagradRun } from '../helpers/configs';
@@ -77,5 +77,14 @@ describe('the per-step table', () => {
   it('refuses a trace that skipped steps', () => {
     const { trace } = executeRun(adagradRun({}, { steps: 100, traceMaxPoints: 10 }));
     expect(() => perStepRows(trace, optimizerDefaults.adagrad)).toThrow(/must keep every step/);
+  });
+});
+
+describe('per-step column headers', () => {
+  it('name the quantity for one parameter, its symbol and subscript for several, symbol and quantile for wide models', () => {
+    const [theta, grad] = perStepQuantities;
+    expect(perStepHeader(grad, { names: ['θ₀'], width: 1 }, 0)).toBe('gradient');
+    expect([perStepHeader(theta, { names: ['θ₀', 'θ₁'], width: 2 }, 1), perStepHeader(grad, { names: ['θ₀', 'θ₁'], width: 2 }, 1)]).toEqual(['θ₁', 'g₁']);
+    expect(perStepHeader(grad, { names: ['min', 'median', 'max'], width: 3 }, 1)).toBe('g median');
   });
 });
