@@ -53,7 +53,7 @@ test('the step size chart: a 1/√t reference, log axes, zoom and reset, Save PN
   await expect(box).toHaveAttribute('data-points', '100');
   await page.getByTestId('log-x').check();
   await expect(page.getByTestId('log-y')).toBeChecked();
-  await page.screenshot({ path: 'e2e/artifacts/step-size-log-log.png' });
+  await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/step-size-log-log.png' });
 
   await expect(box).toHaveAttribute('data-zoomed', 'false');
   await expect(page.getByTestId('chart-stepSize-reset')).toBeDisabled();
@@ -89,7 +89,8 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
 
   await expect(page.getByTestId('loss-chart-markers')).toHaveText('✕ optimizer=sgd lr=2: diverged at step 97: loss = Infinity');
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
-  await page.screenshot({ path: 'e2e/artifacts/diverged-loss.png' });
+  await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/diverged-loss.png' });
+  await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/diverged-table.png' });
   await page.getByTestId('tab-theta').click();
   await expect(page.getByTestId('chart-theta-markers')).toHaveText(/diverged at step 97/);
 });
@@ -110,7 +111,7 @@ test('w² + 10b²: paths over the contours, linked to the step charts', async ({
   const step = Number(await trajectory.getAttribute('data-highlight-step'));
   expect(step).toBeGreaterThan(0);
   await expect(page.getByTestId('trajectory-hover')).toContainText(`step ${step}: lr=0.1 at (`);
-  await page.screenshot({ path: 'e2e/artifacts/trajectory.png', fullPage: true });
+  await trajectory.screenshot({ path: 'e2e/artifacts/trajectory.png' });
 
   // And back: a point of a path sets the step the table highlights.
   const path = (await page.getByTestId('trajectory-chart').boundingBox())!;
