@@ -140,3 +140,38 @@ test('the sweep summary fills in while the sweep runs and draws loss against lr,
   await expect.poll(() => canvasIsPainted(page, 'loss-curves')).toBe(true);
   await page.getByTestId('sweep-summary').screenshot({ path: 'e2e/artifacts/sweep-summary-curves.png' });
 });
+
+test('Rosenbrock in two dimensions: paths along the curved valley', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId('field-objective').selectOption('rosenbrock');
+  await fillSweepForm(page, { name: 'valley', lrs: '0.05, 0.5', steps: '3000' });
+  await launchAndWait(page, 2);
+  await page.getByTestId('compare-run').nth(0).check();
+  await page.getByTestId('compare-run').nth(1).check();
+  await expect.poll(() => canvasIsPainted(page, 'trajectory-chart')).toBe(true);
+  await expect(page.getByTestId('trajectory')).toContainText('Paths over the contours of Rosenbrock');
+  await page.getByTestId('trajectory').screenshot({ path: 'e2e/artifacts/trajectory-rosenbrock.png' });
+});
+
+test('charts follow the colour scheme: the canvas background is the theme panel colour', async ({ page }) => {
+  await runPreset(page, 'x2-from-4', 1);
+  await page.getByTestId('run-row').first().click();
+  await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
+  const corner = () => page.getByTestId('loss-chart').evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(1, 1, 1, 1).data].slice(0, 3));
+  // The theme's --panel colour as the browser paints it.
+  const panel = () =>
+    page.evaluate(() => {
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.fillStyle = getComputedStyle(document.documentElement).getPropertyValue('--panel');
+      context.fillRect(0, 0, 1, 1);
+      return [...context.getImageData(0, 0, 1, 1).data].slice(0, 3);
+    });
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await panel();
+  await expect.poll(corner).toEqual(light);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await panel();
+  expect(dark).not.toEqual(light);
+  await expect.poll(corner).toEqual(dark);
+  await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/loss-dark.png' });
+});

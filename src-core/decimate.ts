@@ -1,8 +1,9 @@
 /**
  * Min-max decimation for line charts that must not hide what matters. A series of a million steps is drawn on a few
- * hundred pixel columns; per column this keeps the first, last, lowest and highest points, so a loss spike, the start
- * and the end always survive, and the edges of every stretch of non-finite values (drawn as a gap, marked apart) too.
- * It reads typed arrays directly, so a million rows never become a million objects.
+ * hundred pixel columns; per column this keeps the lowest and highest points (what a column shows is the span between
+ * them), so a loss spike always survives; the series' first and last points and the edges of every stretch of
+ * non-finite values (drawn as a gap, marked apart) are kept too. It reads typed arrays directly, so a million rows
+ * never become a million objects, and Chart.js gets at most two points per pixel column.
  */
 
 export interface Point {
@@ -11,7 +12,7 @@ export interface Point {
 }
 
 export interface DecimateOptions {
-  /** Pixel columns to reduce to; a series with at most 4 points per column is returned whole. */
+  /** Pixel columns to reduce to; a series with at most 2 points per column is returned whole. */
   buckets: number;
   /** The visible x range (a zoomed chart re-decimates its view); default: the whole series. */
   from?: number;
@@ -32,8 +33,8 @@ function firstAbove(xs: ArrayLike<number>, bound: number, lo: number, n: number,
 }
 
 /**
- * The points to draw of (xs, ys), xs ascending: every point when there are few, else per column the first, last,
- * lowest and highest, plus both sides of every change between finite and non-finite y. One point beyond each end of
+ * The points to draw of (xs, ys), xs ascending: every point when there are few, else per column the lowest and
+ * highest, plus the first and last and both sides of every change between finite and non-finite y. One point beyond each end of
  * the range is kept so that lines run to the chart's edges. Non-finite y become NaN: a gap in the line.
  */
 export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, options: DecimateOptions): Point[] {
@@ -48,7 +49,7 @@ export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, opt
   const end = Math.min(n, firstAbove(xs, to, start, n, false) + 1);
   const point = (i: number): Point => ({ x: xs[i], y: Number.isFinite(ys[i]) ? ys[i] : NaN });
   const buckets = Math.max(1, Math.floor(options.buckets));
-  if (end - start <= 4 * buckets || !(to > from)) {
+  if (end - start <= 2 * buckets || !(to > from)) {
     const all = new Array<Point>(end - start);
     for (let i = start; i < end; i++) all[i - start] = point(i);
     return all;
@@ -68,7 +69,7 @@ export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, opt
     let last = i;
     let lowest = -1;
     let highest = -1;
-    const chosen: number[] = [i];
+    const chosen: number[] = [];
     for (let j = i; j < end && (j === i || bucketOf(j) === bucket); j++) {
       last = j;
       const y = ys[j];
@@ -79,10 +80,12 @@ export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, opt
       if (j > start && Number.isFinite(y) !== Number.isFinite(ys[j - 1])) chosen.push(j - 1, j);
     }
     if (lowest >= 0) chosen.push(lowest, highest);
-    chosen.push(last);
     for (const k of chosen.sort((a, b) => a - b)) keep(k);
     i = last + 1;
   }
+  // The ends of the range: where the line starts and stops.
+  if (kept[0] !== start) kept.unshift(start);
+  if (kept[kept.length - 1] !== end - 1) kept.push(end - 1);
   return kept.map(point);
 }
 

@@ -1,6 +1,7 @@
 /**
  * The objective's filled contours painted under a trajectory chart's datasets, for whatever the axes show: recomputed
- * (src-core/contour.ts) only when the view or the chart's size changes, at half the pixel resolution, then stretched.
+ * (src-core/contour.ts) only when the view or the chart's size changes, one cell per CSS pixel but at most CELLS
+ * evaluations of the objective (a large plot gets a coarser grid), then stretched over the plot.
  */
 import type { Chart, Plugin } from 'chart.js';
 import { NO_BAND, bandEdges, levelBands, quantileLevels, sampleObjective } from '../../src-core/contour';
@@ -8,6 +9,8 @@ import type { Objective } from '../../src-core/objectives';
 import { scaleRgb } from './colors';
 
 const LEVELS = 12;
+/** The most objective evaluations one contour image costs. */
+const CELLS = 250_000;
 /** Contours are a backdrop: paler than the paths drawn over them. */
 const OPACITY = 0.45;
 
@@ -47,8 +50,9 @@ export function contourPlugin(objective: () => Objective | null): Plugin {
       const f = objective();
       if (!f) return;
       const { chartArea: area, scales } = chart;
-      const nx = Math.max(1, Math.ceil(area.width / 2));
-      const ny = Math.max(1, Math.ceil(area.height / 2));
+      const shrink = Math.max(1, Math.sqrt((area.width * area.height) / CELLS));
+      const nx = Math.max(1, Math.ceil(area.width / shrink));
+      const ny = Math.max(1, Math.ceil(area.height / shrink));
       const key = [JSON.stringify(f.config), scales.x.min, scales.x.max, scales.y.min, scales.y.max, nx, ny].join();
       if (cached?.key !== key) cached = { key, image: paint(f, chart, nx, ny) };
       const { ctx } = chart;
