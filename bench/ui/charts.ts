@@ -10,7 +10,7 @@ import { build } from 'vite';
 import { chromium } from '@playwright/test';
 import config from '../../playwright.config';
 
-const REPEATS = 9;
+const REPEATS = 15;
 const root = 'out/bench-charts';
 
 interface Contender {
