@@ -95,3 +95,9 @@ export function firstNonFinite(xs: ArrayLike<number>, ys: ArrayLike<number>): { 
   for (let i = 0; i < n; i++) if (!Number.isFinite(ys[i])) return { x: xs[i], value: ys[i] };
   return null;
 }
+
+/** Whether any finite value is ≤ 0: such values have no place on a log axis, and the chart should say so. */
+export function hasNonPositive(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] <= 0) return true;
+  return false;
+}

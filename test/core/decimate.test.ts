@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decimateMinMax, firstNonFinite } from '../../src-core/decimate';
+import { decimateMinMax, firstNonFinite, hasNonPositive } from '../../src-core/decimate';
 
 const steps = (n: number) => Float64Array.from({ length: n }, (_, i) => i);
 
@@ -72,5 +72,9 @@ describe('min-max decimation', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('tells when a series has values a log axis cannot show', () => {
+    expect([[1, 2, 3], [1, 0, 3], [NaN, -Infinity], [NaN, Infinity]].map((v) => hasNonPositive(v))).toEqual([false, true, true, false]);
   });
 });
