@@ -19,6 +19,8 @@ export interface DecimateOptions {
   to?: number;
   /** Columns evenly spaced in log x; points at x ≤ 0 cannot be drawn there and are left out. */
   logX?: boolean;
+  /** y ≤ 0 becomes a gap: a log y axis has no place for it (Chart.js would draw it at the axis minimum). */
+  logY?: boolean;
 }
 
 /** The first index in [lo, n) whose x is > bound, or ≥ bound when `inclusive` (xs ascending). */
@@ -47,7 +49,8 @@ export function decimateMinMax(xs: ArrayLike<number>, ys: ArrayLike<number>, opt
   // The points in [from, to] and one beyond each end.
   const start = Math.max(first, firstAbove(xs, from, first, n, true) - 1);
   const end = Math.min(n, firstAbove(xs, to, start, n, false) + 1);
-  const point = (i: number): Point => ({ x: xs[i], y: Number.isFinite(ys[i]) ? ys[i] : NaN });
+  const logY = options.logY ?? false;
+  const point = (i: number): Point => ({ x: xs[i], y: Number.isFinite(ys[i]) && !(logY && ys[i] <= 0) ? ys[i] : NaN });
   const buckets = Math.max(1, Math.floor(options.buckets));
   if (end - start <= 2 * buckets || !(to > from)) {
     const all = new Array<Point>(end - start);

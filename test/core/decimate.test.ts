@@ -74,6 +74,11 @@ describe('min-max decimation', () => {
     );
   });
 
+  it('on a log y axis turns values ≤ 0 into gaps instead of points at the axis minimum', () => {
+    const drawn = decimateMinMax([1, 2, 3, 4], [1, 0, -2, 3], { buckets: 10, logY: true });
+    expect(drawn.map((p) => p.y)).toEqual([1, NaN, NaN, 3]);
+  });
+
   it('tells when a series has values a log axis cannot show', () => {
     expect([[1, 2, 3], [1, 0, 3], [NaN, -Infinity], [NaN, Infinity]].map((v) => hasNonPositive(v))).toEqual([false, true, true, false]);
   });
