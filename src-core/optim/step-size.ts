@@ -1,7 +1,8 @@
 /**
  * The effective step size: the factor a unit gradient is scaled by at step t, per coordinate, by the optimizer's own
  * rule. One definition, read from live state by `Optimizer.effectiveStep` and from a trace's G column by
- * `traceEffectiveStep` (the trace CSV, the charts). Momentum is not part of it.
+ * `traceEffectiveStep` (the trace CSV) and `effectiveStepAt` (the charts and the per-step table), so the formulas live
+ * in one place and the derivations cannot drift from them. Momentum is not part of it.
  *
  *   AdaGrad  clr/(√G+eps) or clr/√(G+eps), clr = lr/(1+(t−1)·lr_decay)
  *   RMSProp  lr/(√v+eps), centered lr/(√(v−ḡ²)+eps)
@@ -29,13 +30,36 @@ export function effectiveStepSize(config: OptimizerConfig, t: number, secondMome
 }
 
 /**
+ * Why a trace's accumulator does not determine the step size of `config`, or null when it does. Centered RMSProp
+ * divides by √(v − ḡ²) and AMSGrad by √max(v): neither ḡ nor max(v) is in a trace.
+ */
+export function effectiveStepUnavailable(config: OptimizerConfig): string | null {
+  if (config.kind === 'rmsprop' && config.centered) return 'centered RMSProp divides by √(v − ḡ²), and a trace does not keep ḡ';
+  if (config.kind === 'adam' && config.amsgrad) return 'AMSGrad divides by the running maximum of v, which a trace does not keep';
+  return null;
+}
+
+/**
  * The effective step of trace row `step` (the state after that many steps) from its G, the optimizer's accumulator
  * after that step (null when it has none, as SGD): the size step `step` took per unit of gradient. Null at step 0,
- * before any step, and where the rule also reads state a trace does not keep: centered RMSProp's ḡ and AMSGrad's
- * running maximum of v.
+ * before any step, and where the rule is unavailable (effectiveStepUnavailable).
  */
 export function traceEffectiveStep(config: OptimizerConfig, step: number, G: number | null): number | null {
-  if (step === 0 || (config.kind === 'rmsprop' && config.centered) || (config.kind === 'adam' && config.amsgrad)) return null;
+  if (step === 0 || effectiveStepUnavailable(config) !== null) return null;
   if (config.kind === 'sgd') return config.lr;
   return G === null ? null : effectiveStepSize(config, step, G);
+}
+
+/** Writes the step size of step `step` (from 1) per coordinate into `out`, from a trace row's accumulator. */
+export type EffectiveStepRule = (step: number, accum: ArrayLike<number>, out: Float64Array) => void;
+
+/**
+ * The step-size rule of `config` for `width` coordinates, row by row (every rule is per coordinate, so the
+ * min/median/max columns of a wide model work too), or null when it is unavailable. SGD reads no accumulator.
+ */
+export function effectiveStepAt(config: OptimizerConfig, width: number): EffectiveStepRule | null {
+  if (effectiveStepUnavailable(config) !== null) return null;
+  return (step, accum, out) => {
+    for (let i = 0; i < width; i++) out[i] = config.kind === 'sgd' ? config.lr : effectiveStepSize(config, step, accum[i]);
+  };
 }

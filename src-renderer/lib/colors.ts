@@ -7,14 +7,23 @@ const stops = [
   [253, 231, 37],
 ].reverse();
 
-export function scaleColor(t: number): string {
+/** The scale's colour at t as [r, g, b] (0–255), for painting pixels. */
+export function scaleRgb(t: number): number[] {
   const clamped = Math.min(1, Math.max(0, t));
   const at = clamped * (stops.length - 1);
   const i = Math.min(stops.length - 2, Math.floor(at));
   const f = at - i;
-  const [r, g, b] = stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
+  return stops[i].map((c, k) => Math.round(c + (stops[i + 1][k] - c) * f));
+}
+
+export function scaleColor(t: number): string {
+  const [r, g, b] = scaleRgb(t);
   return `rgb(${r}, ${g}, ${b})`;
 }
 
 /** Cells where every run diverged. */
 export const DIVERGED_COLOR = 'rgb(180, 35, 24)';
+
+/** Line colours, one per run (parameters of one run share it, dashed): distinct on light and dark backgrounds. */
+const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#64748b', '#65a30d'];
+export const seriesColor = (i: number): string => palette[i % palette.length];

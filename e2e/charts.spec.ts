@@ -1,0 +1,179 @@
+import { readFile } from 'node:fs/promises';
+import { expect, test, type Page } from '@playwright/test';
+import { E2E_TOKEN } from './server';
+import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
+import { computePerStepTable } from '../src-core/per-step';
+import { adagradRun } from '../test/helpers/configs';
+
+/** The text of the per-step table's body rows, cells joined by " | ". */
+const tableRows = (page: Page) =>
+  page.getByTestId('per-step-table').locator('tbody tr:not(.spacer)').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')));
+
+async function runPreset(page: Page, preset: string, runs: number) {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId(`preset-${preset}`).click();
+  await expect(page.getByTestId('runs-count')).toHaveText(`${runs} runs`);
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+}
+
+test("x² from 4: the per-step table shows the seeds' printout, and exact doubles", async ({ page }) => {
+  await runPreset(page, 'x2-from-4', 1);
+  await page.getByTestId('run-row').first().click();
+  await expect(page.getByTestId('per-step-status')).toHaveText('completed');
+  await page.getByTestId('per-step-precision').selectOption('seeds');
+  // The seeds' loop prints: step | x | gradient | G | learning rate | update; the table adds the loss.
+  const rows = await tableRows(page);
+  expect(rows.map((r) => r.split(' | ').slice(0, 6).join(' | '))).toEqual([
+    '1 | 3.0000 | 8.0000 | 64.0000 | 0.125000 | 1.0000',
+    '2 | 2.4000 | 6.0000 | 100.0000 | 0.100000 | 0.6000',
+    '3 | 1.9673 | 4.8000 | 123.0400 | 0.090152 | 0.4327',
+    '4 | 1.6330 | 3.9345 | 138.5206 | 0.084966 | 0.3343',
+    '5 | 1.3656 | 3.2659 | 149.1869 | 0.081872 | 0.2674',
+    '6 | 1.1474 | 2.7312 | 156.6462 | 0.079899 | 0.2182',
+    '7 | 0.9670 | 2.2947 | 161.9120 | 0.078589 | 0.1803',
+    '8 | 0.8168 | 1.9340 | 165.6525 | 0.077696 | 0.1503',
+    '9 | 0.6908 | 1.6335 | 168.3209 | 0.077078 | 0.1259',
+    '10 | 0.5849 | 1.3817 | 170.2299 | 0.076645 | 0.1059',
+  ]);
+  await page.getByTestId('per-step-precision').selectOption('full');
+  const { table } = computePerStepTable(adagradRun());
+  const exact = Array.from(table.steps, (t, i) => [t, table.theta[i], table.grad[i], table.accum[i], table.stepSize[i], table.update[i], table.loss[i]].map(String).join(' | '));
+  expect(await tableRows(page)).toEqual(exact);
+  expect(exact[0]).toBe('1 | 3.00000000125 | 8 | 64 | 0.12499999984374999 | 0.9999999987499999 | 9.0000000075');
+  await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/per-step-table.png' });
+});
+
+test('the step size chart: a 1/√t reference, log axes, zoom and reset, Save PNG', async ({ page }) => {
+  await runPreset(page, 'x2-from-5', 1);
+  await page.getByTestId('run-row').first().click();
+  await page.getByTestId('tab-stepSize').click();
+  const box = page.getByTestId('chart-stepSize-box');
+  await expect.poll(() => canvasIsPainted(page, 'chart-stepSize')).toBe(true);
+  // 50 step sizes and the reference line through the first of them.
+  await expect(box).toHaveAttribute('data-points', '100');
+  await page.getByTestId('log-x').check();
+  await expect(page.getByTestId('log-y')).toBeChecked();
+  await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/step-size-log-log.png' });
+
+  await expect(box).toHaveAttribute('data-zoomed', 'false');
+  await expect(page.getByTestId('chart-stepSize-reset')).toBeDisabled();
+  const canvas = page.getByTestId('chart-stepSize');
+  const area = (await canvas.boundingBox())!;
+  await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
+  await page.mouse.wheel(0, -400);
+  await expect(box).toHaveAttribute('data-zoomed', 'true');
+  await page.getByTestId('chart-stepSize-reset').focus();
+  await page.keyboard.press('Enter');
+  await expect(box).toHaveAttribute('data-zoomed', 'false');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('chart-stepSize-png').click()]);
+  expect(download.suggestedFilename()).toBe('adagrad-lab-stepSize.png');
+  const png = await readFile(await download.path());
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+});
+
+test('a diverging run: "diverged at step k" in the table and a marker on every chart', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId('field-objective').selectOption('elliptic-2d');
+  await page.getByTestId('field-optimizer').selectOption('sgd');
+  await fillSweepForm(page, { name: 'diverge', lrs: '0.05, 2', steps: '200' });
+  await launchAndWait(page, 2);
+  await expect(page.getByTestId('run-status')).toHaveText(['completed', 'diverged at step 97']);
+  await page.getByTestId('run-row').nth(1).click();
+
+  await expect(page.getByTestId('per-step-status')).toHaveText('diverged at step 97');
+  await page.getByTestId('per-step-goto').fill('97');
+  await page.getByTestId('per-step-goto').press('Enter');
+  await expect(page.getByTestId('diverged-row')).toContainText('Infinity');
+  await expect(page.getByTestId('diverged-row').locator('td').first()).toHaveText('97');
+
+  await expect(page.getByTestId('loss-chart-markers')).toHaveText('✕ optimizer=sgd lr=2: diverged at step 97: loss = Infinity');
+  await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
+  await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/diverged-loss.png' });
+  await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/diverged-table.png' });
+  await page.getByTestId('tab-theta').click();
+  await expect(page.getByTestId('chart-theta-markers')).toHaveText(/diverged at step 97/);
+});
+
+test('w² + 10b²: paths over the contours, linked to the step charts', async ({ page }) => {
+  await runPreset(page, 'elliptic', 2);
+  const boxes = page.getByTestId('compare-run');
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const trajectory = page.getByTestId('trajectory');
+  await expect(trajectory).toBeVisible();
+  await expect.poll(() => canvasIsPainted(page, 'trajectory-chart')).toBe(true);
+
+  // Hover the middle of the loss chart: the trajectory rings that step on both paths.
+  const loss = (await page.getByTestId('loss-chart').boundingBox())!;
+  await page.mouse.move(loss.x + loss.width * 0.3, loss.y + loss.height * 0.4);
+  await expect(trajectory).toHaveAttribute('data-highlight-step', /^\d+$/);
+  const step = Number(await trajectory.getAttribute('data-highlight-step'));
+  expect(step).toBeGreaterThan(0);
+  await expect(page.getByTestId('trajectory-hover')).toContainText(`step ${step}: lr=0.1 at (`);
+  await trajectory.screenshot({ path: 'e2e/artifacts/trajectory.png' });
+
+  // And back: a point of a path sets the step the table highlights.
+  const path = (await page.getByTestId('trajectory-chart').boundingBox())!;
+  await page.mouse.move(path.x + path.width * 0.5, path.y + path.height * 0.5);
+  await expect(trajectory).not.toHaveAttribute('data-highlight-step', String(step));
+});
+
+test('the sweep summary fills in while the sweep runs and draws loss against lr, one line per eps', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await fillSweepForm(page, { name: 'live', lrs: 'log(1e-3, 1e3, 10)', eps: 'log(1e-10, 1, 300)', steps: '20000' });
+  await expect(page.getByTestId('run-count')).toHaveText('3000 runs');
+  await page.getByTestId('launch').click();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('open-summary').first().click();
+  const heatmap = page.getByTestId('heatmap');
+  const cells = async () => Number(await heatmap.getAttribute('data-cells'));
+  await expect.poll(cells, { timeout: 20_000 }).toBeGreaterThan(0);
+  const early = await cells();
+  await expect.poll(cells).toBeGreaterThan(early);
+  await page.getByTestId('cancel-sweep').click();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'cancelled');
+
+  await expect(page.getByTestId('curves-x')).toHaveValue('lr');
+  await expect(page.getByTestId('curves-line')).toHaveValue('eps');
+  // 300 eps values: one line each, 10 points per line.
+  await expect.poll(() => canvasIsPainted(page, 'loss-curves')).toBe(true);
+  // From lr ≈ 0.5 on, AdaGrad lands x² exactly on 0: a log axis cannot show it, and the chart says so.
+  await expect(page.getByTestId('loss-curves-hidden')).toHaveText('Not drawn on the log axis: final loss ≤ 0.');
+  await page.getByTestId('sweep-summary').screenshot({ path: 'e2e/artifacts/sweep-summary-curves.png' });
+});
+
+test('Rosenbrock in two dimensions: paths along the curved valley', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId('field-objective').selectOption('rosenbrock');
+  await fillSweepForm(page, { name: 'valley', lrs: '0.05, 0.5', steps: '3000' });
+  await launchAndWait(page, 2);
+  await page.getByTestId('compare-run').nth(0).check();
+  await page.getByTestId('compare-run').nth(1).check();
+  await expect.poll(() => canvasIsPainted(page, 'trajectory-chart')).toBe(true);
+  await expect(page.getByTestId('trajectory')).toContainText('Paths over the contours of Rosenbrock');
+  await page.getByTestId('trajectory').screenshot({ path: 'e2e/artifacts/trajectory-rosenbrock.png' });
+});
+
+test('charts follow the colour scheme: the canvas background is the theme panel colour', async ({ page }) => {
+  await runPreset(page, 'x2-from-4', 1);
+  await page.getByTestId('run-row').first().click();
+  await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
+  const corner = () => page.getByTestId('loss-chart').evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(1, 1, 1, 1).data].slice(0, 3));
+  // The theme's --panel colour as the browser paints it.
+  const panel = () =>
+    page.evaluate(() => {
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.fillStyle = getComputedStyle(document.documentElement).getPropertyValue('--panel');
+      context.fillRect(0, 0, 1, 1);
+      return [...context.getImageData(0, 0, 1, 1).data].slice(0, 3);
+    });
+  await page.emulateMedia({ colorScheme: 'light' });
+  const light = await panel();
+  await expect.poll(corner).toEqual(light);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  const dark = await panel();
+  expect(dark).not.toEqual(light);
+  await expect.poll(corner).toEqual(dark);
+  await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/loss-dark.png' });
+});
