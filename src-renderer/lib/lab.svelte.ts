@@ -24,6 +24,8 @@ export class LabState {
   problem = $state<string | null>(null);
 
   private readonly sweepCreatedAt = new Map<string, number>();
+  /** Who waits for a sweep to finish (whenFinished), by sweep id. */
+  private readonly finishWaiters = new Map<string, (() => void)[]>();
   private applying: Promise<void> = Promise.resolve();
 
   constructor(
@@ -80,10 +82,28 @@ export class LabState {
         ? this.selectedRunIds.filter((id) => id !== runId)
         : [...this.selectedRunIds, runId]
       : [runId];
+    await this.showRuns(ids);
+  }
+
+  /** Selects exactly these runs, in this order (a preset opens the runs it is about; [] clears the selection). */
+  async showRuns(ids: string[]): Promise<void> {
     this.selectedRunIds = ids;
     const traces = await this.db.traces.bulkGet(ids);
     if (this.selectedRunIds !== ids) return; // a newer selection won
     this.selectedTraces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
+  }
+
+  /** Resolves once a sweep has finished and every result it sent is stored (at once if it already has). */
+  async whenFinished(sweepId: string): Promise<void> {
+    const finished = new Promise<void>((resolve) => this.finishWaiters.set(sweepId, [...(this.finishWaiters.get(sweepId) ?? []), resolve]));
+    const stored = await this.db.sweeps.get(sweepId);
+    if (stored && stored.status !== 'running') this.releaseWaiters(sweepId);
+    return finished;
+  }
+
+  private releaseWaiters(sweepId: string): void {
+    for (const resolve of this.finishWaiters.get(sweepId) ?? []) resolve();
+    this.finishWaiters.delete(sweepId);
   }
 
   get selectedRuns(): StoredRun[] {
@@ -123,6 +143,7 @@ export class LabState {
         return;
       case 'sweep-finished':
         await this.db.finishSweep(event.sweepId, event.status, event.message);
+        this.releaseWaiters(event.sweepId);
         if (event.status === 'failed') this.problem = `Sweep failed: ${event.message ?? 'unknown reason'}`;
         return;
     }
