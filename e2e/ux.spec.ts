@@ -25,12 +25,14 @@ async function typeOver(page: Page, text: string): Promise<void> {
   await page.keyboard.type(text);
 }
 
+/** Screenshots in the light and the dark theme, as the system's preference would choose them. */
 async function shoot(page: Page, name: string): Promise<void> {
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    await page.screenshot({ path: `e2e/artifacts/${name}-${theme}.png` });
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', colorScheme);
+    await page.screenshot({ path: `e2e/artifacts/${name}-${colorScheme}.png` });
   }
-  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 test('keyboard only: a sweep filled in and launched with Tab, typing and Enter, ending with its runs listed', async ({ page }) => {

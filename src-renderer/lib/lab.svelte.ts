@@ -14,6 +14,8 @@ const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.created
 
 export class LabState {
   runs = $state.raw<StoredRun[]>([]);
+  /** False until the stored runs have been read once: no "no runs yet" flashes past a returning person. */
+  runsLoaded = $state(false);
   sweeps = $state.raw<StoredSweep[]>([]);
   progress = $state<Record<string, SweepProgress>>({});
   /** The runs being looked at, in the order they were picked; the charts overlay all of them. */
@@ -33,7 +35,10 @@ export class LabState {
     private readonly db: LabDatabase,
   ) {
     liveQuery(() => db.runs.toArray()).subscribe({
-      next: (runs) => (this.runs = runs.sort(byNewestSweepThenIndex)),
+      next: (runs) => {
+        this.runs = runs.sort(byNewestSweepThenIndex);
+        this.runsLoaded = true;
+      },
       error: (error: unknown) => this.report('Could not read the stored runs', error),
     });
     liveQuery(() => db.sweeps.orderBy('createdAt').reverse().toArray()).subscribe({

@@ -44,7 +44,8 @@ const kindHelp: Partial<Record<OptimizerKind, Record<string, string>>> = {
   adam: { eps: 'Added to √v̂; it matters only while v is tiny.' },
 };
 
-const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+/** "learning rate" → "Learning rate"; an abbreviation stays one: "lr decay" → "LR decay". */
+const capitalised = (text: string): string => text.replace(/^lr\b/, 'LR').replace(/^\w/, (c) => c.toUpperCase());
 
 function labelOf(key: string): string {
   if (key in numberRules) return capitalised(numberRules[key as keyof typeof numberRules].label);
