@@ -4,7 +4,8 @@
  */
 import type { ObjectiveId, OptimizerKind } from '../../src-core/contract/engine';
 import { adagradProfiles, type AdagradProfileName } from '../../src-core/optim';
-import { checkDraft, defaultDraft, objectiveDraft, optimizerDraft, type SweepDraft } from './sweep-draft';
+import { checkDraft } from './draft-check';
+import { defaultDraft, objectiveDraft, optimizerDraft, type SweepDraft } from './sweep-draft';
 
 const profileNames = Object.keys(adagradProfiles) as AdagradProfileName[];
 

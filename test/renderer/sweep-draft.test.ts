@@ -2,15 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { presets } from '../../src-core/presets';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
 import type { SweepSpec, SweepSpecInput } from '../../src-core/contract/sweep-spec';
-import {
-  checkDraft,
-  defaultDraft,
-  draftFromRun,
-  draftFromSpec,
-  objectiveDraft,
-  optimizerDraft,
-  type SweepDraft,
-} from '../../src-renderer/lib/sweep-draft';
+import { checkDraft } from '../../src-renderer/lib/draft-check';
+import { defaultDraft, draftFromRun, draftFromSpec, objectiveDraft, optimizerDraft, type SweepDraft } from '../../src-renderer/lib/sweep-draft';
 
 const validated = (input: SweepSpecInput): SweepSpec => {
   const checked = validateSweepSpec(input);
