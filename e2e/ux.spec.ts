@@ -169,8 +169,11 @@ test('the theme follows the system until toggled, and the toggle is remembered',
   expect(await theme()).toBe('dark');
   const bg = () => page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
   const darkBackground = await bg();
-  await page.getByTestId('theme-toggle').click();
+  const toggle = page.getByTestId('theme-toggle');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  await toggle.click();
   expect(await theme()).toBe('light');
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
   expect(await bg()).not.toBe(darkBackground);
   await page.reload();
   await expect(page.getByTestId('sweep-form')).toBeVisible();
