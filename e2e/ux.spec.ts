@@ -11,12 +11,13 @@ const open = async (page: Page) => {
   await expect(page.getByTestId('sweep-form')).toBeVisible();
 };
 
-const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+/** The focused element's test id, or its id. */
+const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') || document.activeElement?.id || '');
 
-/** Presses Tab until the element with `id` has the focus (at most `limit` presses). */
-async function tabTo(page: Page, id: string, limit = 40): Promise<void> {
-  for (let i = 0; i < limit && (await focusedId(page)) !== id; i++) await page.keyboard.press('Tab');
-  expect(await focusedId(page)).toBe(id);
+/** Presses Tab until the element with this test id (or id) has the focus, at most `limit` times. */
+async function tabTo(page: Page, target: string, limit = 40): Promise<void> {
+  for (let i = 0; i < limit && (await focused(page)) !== target; i++) await page.keyboard.press('Tab');
+  expect(await focused(page)).toBe(target);
 }
 
 /** Replaces the focused field's text, as a person would: select all, type. */
@@ -63,8 +64,9 @@ test('keyboard only: a sweep filled in and launched with Tab, typing and Enter, 
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
   await expect(page.getByTestId('run-row').first()).toContainText('by keyboard');
 
-  // A run is charted from the keyboard too: "/" reaches the filter, Tab the rows, Enter selects.
-  await page.locator('body').click({ position: { x: 1, y: 1 } });
+  // A run is charted from the keyboard too: out of the text fields (to a radio button), "/" reaches the filter, Tab
+  // the rows, Enter selects.
+  await tabTo(page, 'search-grid');
   await page.keyboard.press('/');
   await expect(page.getByTestId('runs-filter')).toBeFocused();
   await page.keyboard.type('0.1');
@@ -75,8 +77,9 @@ test('keyboard only: a sweep filled in and launched with Tab, typing and Enter, 
   await expect(page.getByTestId('runs-none-match')).toContainText('No run matches “nothing like it”');
   await page.keyboard.press('Control+A');
   await page.keyboard.press('Delete');
-  await page.getByTestId('run-row').first().focus();
+  await tabTo(page, 'run-row');
   await page.keyboard.press('Enter');
+  await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(1);
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
 });
 

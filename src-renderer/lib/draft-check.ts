@@ -35,13 +35,14 @@ function readObjective(reader: Reader, draft: ObjectiveDraft, i: number): Record
   const objective: Record<string, unknown> = { id: draft.id };
   for (const p of objectiveInfo[draft.id].parameters) {
     const text = draft.settings[p.key] ?? '';
-    if (!blank(text)) objective[p.key] = reader.read(`objectives.${i}.${p.key}`, parseNumber(p.label.toLowerCase(), text));
+    if (!blank(text)) objective[p.key] = reader.read(`objectives.${i}.${p.key}`, parseNumber(p.label, text));
   }
   return objective;
 }
 
 /** A field's text as an axis: numbers as lists, ranges or intervals; flags and words as lists of choices. */
 function parseField(field: HyperparameterField, text: string): Parsed<Axis> {
+  // The rules' own words ("learning rate"), as the schema's messages use them.
   const label = field.label.toLowerCase();
   if (field.control === 'number') return parseAxis(label, text);
   const choices = parseChoices(label, text, field.choices);

@@ -5,7 +5,6 @@
 import { objectiveInfo } from '../../src-core/objectives';
 import type { ObjectiveConfig, ObjectiveId, OptimizerConfig, OptimizerKind } from '../../src-core/contract/engine';
 import type { Axis, HyperparameterValue, RunConfig, SweepSpec } from '../../src-core/contract/sweep-spec';
-import { optimizerDefaults } from '../../src-core/optim';
 import { formatAxis, formatValues } from '../../src-core/parse';
 import { optimizerFields } from './optimizer-fields';
 
@@ -40,6 +39,7 @@ export interface SweepDraft {
   searchSeed: string;
 }
 
+/** A newly picked objective, every setting at its default. */
 export const objectiveDraft = (id: ObjectiveId): ObjectiveDraft => ({
   id,
   settings: Object.fromEntries(objectiveInfo[id].parameters.map((p) => [p.key, String(p.default)])),
@@ -47,8 +47,7 @@ export const objectiveDraft = (id: ObjectiveId): ObjectiveDraft => ({
 
 /** Every hyperparameter of the kind at its default, with `values` over them. */
 export function optimizerDraft(kind: OptimizerKind, values: Record<string, HyperparameterValue> = {}): OptimizerDraft {
-  const defaults = optimizerDefaults[kind] as unknown as Record<string, HyperparameterValue>;
-  return { kind, values: Object.fromEntries(optimizerFields(kind).map((f) => [f.key, String(values[f.key] ?? defaults[f.key])])) };
+  return { kind, values: Object.fromEntries(optimizerFields(kind).map((f) => [f.key, String(values[f.key] ?? f.default)])) };
 }
 
 /** What the form shows first: the seeds' worked example over three learning rates. */
