@@ -164,6 +164,30 @@ test('the compare table highlights the differing learning rate, and can show onl
   await shoot(page, 'summary');
 });
 
+test('two optimizer entries in one random search: AdaGrad with the Keras defaults and Adam, log-uniform learning rates', async ({ page }) => {
+  await open(page);
+  await page.getByTestId('profile-keras').click();
+  await expect(page.getByTestId('profile-keras')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('field-optimizers-0-epsPlacement')).toHaveValue('inside');
+  await expect(page.getByTestId('field-optimizers-0-initialAccumulator')).toHaveValue('0.1');
+  await page.getByTestId('add-optimizer').click();
+  await page.getByTestId('field-optimizers-1-kind').selectOption('adam');
+  await expect(page.getByTestId('field-optimizers-1-amsgrad')).toBeVisible();
+  await page.getByTestId('field-optimizers-1-amsgrad').selectOption('false, true');
+  await expect(page.getByTestId('run-count')).toHaveText('3 runs');
+
+  await page.getByTestId('field-optimizers-0-lr').fill('loguniform(1e-3, 1)');
+  await expect(page.locator('#field-optimizers-0-lr-error')).toContainText("logUniform needs search mode 'random'");
+  await page.getByTestId('search-random').check();
+  await page.getByTestId('field-search-samples').fill('4');
+  await page.getByTestId('field-optimizers-1-lr').fill('loguniform(1e-4, 0.1)');
+  await expect(page.getByTestId('run-count')).toHaveText('8 runs');
+  await shoot(page, 'form-random');
+  await page.getByTestId('launch').click();
+  await expect(page.getByTestId('runs-count')).toHaveText('8 runs', { timeout: 30_000 });
+  await expect(page.getByTestId('run-row').filter({ hasText: 'adam' })).toHaveCount(4);
+});
+
 test('the theme follows the system until toggled, and the toggle is remembered', async ({ browser }) => {
   const context = await browser.newContext({ colorScheme: 'dark' });
   const page = await context.newPage();

@@ -44,10 +44,12 @@ const kindHelp: Partial<Record<OptimizerKind, Record<string, string>>> = {
   adam: { eps: 'Added to √v̂; it matters only while v is tiny.' },
 };
 
-/** "learning rate" → "Learning rate"; an abbreviation stays one: "lr decay" → "LR decay". */
-const capitalised = (text: string): string => text.replace(/^lr\b/, 'LR').replace(/^\w/, (c) => c.toUpperCase());
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+/** Where capitalising the rules' label would misspell a name. */
+const labelOverrides: Record<string, string> = { lrDecay: 'LR decay', amsgrad: 'AMSGrad' };
 
 function labelOf(key: string): string {
+  if (key in labelOverrides) return labelOverrides[key];
   if (key in numberRules) return capitalised(numberRules[key as keyof typeof numberRules].label);
   if (key in flagLabels) return capitalised(flagLabels[key as keyof typeof flagLabels]);
   return 'Eps placement';
