@@ -92,6 +92,10 @@ test('the shortcuts: "?" lists them, they never fire while typing, Ctrl+Enter la
   expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
   await page.keyboard.press('Control+Enter');
   await expect(page.getByTestId('runs-count')).toHaveText('3 runs', { timeout: 30_000 });
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+  // Launched once: the shortcut takes the place of the field's own Enter, it does not add to it.
+  await expect(page.getByTestId('progress')).toHaveCount(1);
+  await expect(page.getByTestId('runs-count')).toHaveText('3 runs');
 
   await page.locator('body').click({ position: { x: 1, y: 1 } });
   await page.keyboard.press('?');

@@ -50,7 +50,10 @@ export class LabState {
     });
     // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
     // running is announced; a sweep stored as running that it does not know of was interrupted.
-    void api.resendPending().then(() => this.applying.then(() => this.markInterrupted()));
+    void api
+      .resendPending()
+      .then(() => this.applying.then(() => this.markInterrupted()))
+      .catch((error: unknown) => this.report('Could not check for interrupted sweeps', error));
   }
 
   launch(spec: unknown): Promise<Result<SweepLaunched>> {
