@@ -121,6 +121,8 @@ test('a re-run of a run and a duplicate of a sweep pre-fill the form, and Launch
   await expect(page.getByTestId('field-start')).toHaveValue('4');
   await expect(page.getByTestId('field-traceMaxPoints')).toHaveValue('1000');
   await expect(page.getByTestId('run-count')).toHaveText('1 run');
+  // Only the two columns scroll: the page itself stays put, header in view, however long the form.
+  expect(await page.evaluate(() => [document.documentElement.scrollHeight <= innerHeight, scrollY])).toEqual([true, 0]);
   await shoot(page, 'rerun-prefilled');
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('runs-count')).toHaveText('4 runs', { timeout: 30_000 });
