@@ -17,9 +17,9 @@ export async function fillSweepForm(page: Page, fields: SweepFields): Promise<vo
   };
   await set('field-name', fields.name);
   await set('field-start', fields.start);
-  await set('field-lrs', fields.lrs);
-  await set('field-eps', fields.eps);
-  await set('field-weight-decays', fields.weightDecays);
+  await set('field-optimizers-0-lr', fields.lrs);
+  await set('field-optimizers-0-eps', fields.eps);
+  await set('field-optimizers-0-weightDecay', fields.weightDecays);
   await set('field-steps', fields.steps);
 }
 

@@ -50,7 +50,7 @@ test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page
 test('the form refuses a bad learning rate with a message naming the field and value', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
   await fillSweepForm(page, { lrs: '0.1, -0.5' });
-  await expect(page.getByTestId('form-error')).toHaveText('optimizers.0.axes.lr: Invalid learning rate: -0.5 (must be a finite number > 0)');
+  await expect(page.locator('#field-optimizers-0-lr-error')).toHaveText('Invalid learning rate: -0.5 (must be a finite number > 0)');
   await expect(page.getByTestId('launch')).toBeDisabled();
   await fillSweepForm(page, { lrs: '0.1, abc' });
   await expect(page.getByText('Invalid learning rate: "abc" (must be a number)')).toBeVisible();

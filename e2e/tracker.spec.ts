@@ -8,6 +8,9 @@ test('a seed preset, then three runs compared on the loss, G and θ charts', asy
   await expect(page.getByTestId('runs-count')).toHaveText('5 runs');
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
   await expect(page.getByTestId('run-status')).toHaveText(Array(5).fill('completed'));
+  // The preset opens its view, every run on the loss chart; start the comparison afresh.
+  await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(5);
+  await page.getByTestId('clear-selection').click();
 
   const boxes = page.getByTestId('compare-run');
   for (const i of [0, 1, 4]) await boxes.nth(i).check();

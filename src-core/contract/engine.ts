@@ -58,8 +58,12 @@ export type ObjectiveConfig =
   | { id: 'elliptic-2d' }
   /** The seeds' PyTorch toy: X = [1,2,3,4], y = 2X, ŷ = w·x + b, mean squared error; θ = [w, b]. */
   | { id: 'linear-regression' }
-  /** The seeds' NumPy demo: a fixed 2×2 gradient (np.random.seed(42)), so f(W) = ⟨G₀, W⟩; weight decay is what bends it. */
-  | { id: 'constant-gradient' }
+  /**
+   * The seeds' NumPy demo: a fixed 2×2 gradient, so f(W) = ⟨G₀, W⟩; weight decay is what bends it. After
+   * np.random.seed(42), W is the `startDraw`-th np.random.randn(2, 2) call (default 1) and G₀ the `gradientDraw`-th
+   * (default 2); the seeds' learning-rate comparison draws W_1, W_2, then its gradient third.
+   */
+  | { id: 'constant-gradient'; startDraw?: number; gradientDraw?: number }
   /** Logistic regression on a seeded synthetic sparse data set with Zipf-distributed feature frequencies. */
   | { id: 'sparse-logreg'; samples: number; features: number; nonZerosPerSample: number; zipfExponent: number; seed: number }
   | { id: 'rosenbrock'; dim: number }

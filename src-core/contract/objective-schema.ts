@@ -15,6 +15,8 @@ export const ObjectiveLimits = {
   /** samples × nonZerosPerSample: the data set's indices take 4 bytes each (200 MB at the limit). */
   maxTotalNonZeros: 50_000_000,
   maxSeed: 0xffffffff,
+  /** How many np.random.randn(2, 2) calls after np.random.seed(42) constant-gradient may reach. */
+  maxDraw: 10,
 } as const;
 
 /** Every objective id; `satisfies` makes the compiler refuse this list when ObjectiveConfig gains an id it lacks. */
@@ -90,7 +92,10 @@ export const ObjectiveConfigSchema = v.variant(
     objective('quadratic-1d', {}),
     objective('elliptic-2d', {}),
     objective('linear-regression', {}),
-    objective('constant-gradient', {}),
+    objective('constant-gradient', {
+      startDraw: v.optional(wholeNumber('start draw', 1, ObjectiveLimits.maxDraw)),
+      gradientDraw: v.optional(wholeNumber('gradient draw', 1, ObjectiveLimits.maxDraw)),
+    }),
     sparseLogreg,
     objective('rosenbrock', { dim: dim(ObjectiveLimits.minRosenbrockDim) }),
     objective('ill-conditioned', {

@@ -1,36 +1,44 @@
+import { ObjectiveLimits } from '../contract/objective-schema';
 import { RandomState } from '../random';
 import type { ConfigOf, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'constant-gradient'>;
 
 /**
- * The seeds' NumPy demo, `np.random.seed(42); W = np.random.randn(2, 2); grads = np.random.randn(2, 2)`, reproduced
- * from the same stream: W (flattened row-major) is the start and grads is a gradient that never changes.
+ * The seeds' NumPy demos, `np.random.seed(42); W = np.random.randn(2, 2); grads = np.random.randn(2, 2)` (and, for the
+ * learning-rate comparison, `W_1`, `W_2`, then `grads`), reproduced from the same stream: draw k is the k-th
+ * randn(2, 2) call, flattened row-major. The start is one draw and the gradient, which never changes, another.
  */
 const stream = new RandomState(42);
-const seededW = stream.fillRandn(new Float64Array(4));
-const seededGrads = stream.fillRandn(new Float64Array(4));
+const draws = Array.from({ length: ObjectiveLimits.maxDraw }, () => stream.fillRandn(new Float64Array(4)));
+const drawParameter = (key: 'startDraw' | 'gradientDraw', label: string, value: number, description: string) =>
+  ({ key, label, description, default: value, integer: true, min: 1, max: ObjectiveLimits.maxDraw }) as const;
 
 export const constantGradientInfo: ObjectiveInfo<Config> = {
   id: 'constant-gradient',
   label: 'f(W) = ⟨G₀, W⟩',
-  formula: 'f(W) = Σᵢⱼ G₀ᵢⱼ·Wᵢⱼ,  ∇f = G₀ (np.random.seed(42), second randn(2, 2))',
+  formula: 'f(W) = Σᵢⱼ G₀ᵢⱼ·Wᵢⱼ,  ∇f = G₀ (np.random.seed(42); W and G₀ are randn(2, 2) draws)',
   description: "The seeds' NumPy demo: the same gradient every step; it has no minimum until weight decay adds one.",
-  parameters: [],
-  defaultConfig: { id: 'constant-gradient' },
+  parameters: [
+    drawParameter('startDraw', 'W from draw', 1, 'Which np.random.randn(2, 2) call after np.random.seed(42) gives the start W.'),
+    drawParameter('gradientDraw', 'G₀ from draw', 2, 'Which np.random.randn(2, 2) call gives the constant gradient.'),
+  ],
+  defaultConfig: { id: 'constant-gradient', startDraw: 1, gradientDraw: 2 },
 };
 
 export function createConstantGradient(config: Config): Objective<Config> {
+  const start = draws[(config.startDraw ?? 1) - 1];
+  const gradient = draws[(config.gradientDraw ?? 2) - 1];
   return {
     config,
     dim: 4,
-    defaultStart: () => seededW.slice(),
+    defaultStart: () => start.slice(),
     // Linear, so unbounded below. With L2 weight decay λ the optimizer sees G₀ + λW, which vanishes at W = −G₀/λ.
     minimum: { value: -Infinity, at: null },
     evaluate(theta, gradOut) {
       let f = 0;
       for (let i = 0; i < 4; i++) {
-        const g = seededGrads[i];
+        const g = gradient[i];
         gradOut[i] = g;
         f += g * theta[i];
       }

@@ -16,9 +16,9 @@ export function readChartTheme(): ChartTheme {
   const style = getComputedStyle(document.documentElement);
   const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
   return {
-    text: read('--text', '#1b1f24'),
+    text: read('--fg', '#1b1f24'),
     muted: read('--muted', '#5b6470'),
-    grid: read('--border', '#d7dce2'),
+    grid: read('--grid', '#e4e8ec'),
     background: read('--panel', '#ffffff'),
     danger: read('--danger', '#b42318'),
   };

@@ -24,6 +24,12 @@ export function scaleColor(t: number): string {
 /** Cells where every run diverged. */
 export const DIVERGED_COLOR = 'rgb(180, 35, 24)';
 
-/** Line colours, one per run (parameters of one run share it, dashed): distinct on light and dark backgrounds. */
-const palette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#64748b', '#65a30d'];
-export const seriesColor = (i: number): string => palette[i % palette.length];
+/** Line colours, one per run (parameters of one run share it, dashed), used where the theme's are not defined. */
+const fallbackPalette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#64748b', '#65a30d'];
+
+/** The theme's i-th series colour (app.css --series-1 … --series-10, distinct on its background). */
+export function seriesColor(i: number): string {
+  const k = i % fallbackPalette.length;
+  const themed = typeof document === 'undefined' ? '' : getComputedStyle(document.documentElement).getPropertyValue(`--series-${k + 1}`).trim();
+  return themed || fallbackPalette[k];
+}

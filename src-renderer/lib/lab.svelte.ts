@@ -51,6 +51,8 @@ export class LabState {
   /** Sweep announcements and ends that could not be written while the disk was full, written again on Retry. */
   private held: Pick<EventGroup, 'started' | 'statuses'> = { started: [], statuses: [] };
   private heldResults = 0;
+  /** Who waits for a sweep to finish (whenFinished), by sweep id. */
+  private readonly finishWaiters = new Map<string, (() => void)[]>();
 
   constructor(
     private readonly api: LabApi,
@@ -71,7 +73,15 @@ export class LabState {
     void this.refreshTags();
     // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
     // running is announced; a sweep stored as running that it does not know of was interrupted.
-    void api.resendPending().then(() => this.idle().then(() => this.markInterrupted()));
+    void api
+      .resendPending()
+      .then(() => this.idle().then(() => this.markInterrupted()))
+      .catch((error: unknown) => this.report('Could not check for interrupted sweeps', error));
+  }
+
+  /** False until the stored runs have been read once. */
+  get runsLoaded(): boolean {
+    return this.runList.loaded;
   }
 
   get runs(): readonly StoredRun[] {
@@ -123,6 +133,25 @@ export class LabState {
   clickRun(runId: string, modifiers: ClickModifiers, shown: readonly string[]): Promise<void> {
     this.selection.click(runId, modifiers, shown);
     return this.loadCharted();
+  }
+
+  /** Selects exactly these runs, in this order (a preset opens the runs it is about; [] clears the selection). */
+  showRuns(ids: readonly string[]): Promise<void> {
+    this.selection.replace(ids);
+    return this.loadCharted();
+  }
+
+  /** Resolves once a sweep has finished and every result it sent is stored (at once if it already has). */
+  async whenFinished(sweepId: string): Promise<void> {
+    const finished = new Promise<void>((resolve) => this.finishWaiters.set(sweepId, [...(this.finishWaiters.get(sweepId) ?? []), resolve]));
+    const stored = await this.db.sweeps.get(sweepId);
+    if (stored && !isSweepActive(stored.status)) this.releaseWaiters(sweepId);
+    return finished;
+  }
+
+  private releaseWaiters(sweepId: string): void {
+    for (const resolve of this.finishWaiters.get(sweepId) ?? []) resolve();
+    this.finishWaiters.delete(sweepId);
   }
 
   selectShown(shown: readonly string[], on: boolean): Promise<void> {
@@ -221,7 +250,10 @@ export class LabState {
     }
     this.runList.upsert(runs);
     this.storage.refresh();
-    for (const finish of group.statuses) if (finish.status === 'failed') this.problem = `Sweep failed: ${finish.message ?? 'unknown reason'}`;
+    for (const { sweepId, status, message } of group.statuses) {
+      if (status === 'failed') this.problem = `Sweep failed: ${message ?? 'unknown reason'}`;
+      if (!isSweepActive(status)) this.releaseWaiters(sweepId);
+    }
     if (runs.length > 0) {
       const acknowledged = await this.api.acknowledge(runs.map((run) => run.id));
       if (!acknowledged.ok) this.problem = acknowledged.error.message;

@@ -13,6 +13,8 @@ const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number => b.created
 export class RunList {
   /** Newest sweep first, then in each sweep's order. */
   runs = $state.raw<readonly StoredRun[]>([]);
+  /** False until what is stored has been read once: no "no runs yet" flashes past a returning person. */
+  loaded = $state(false);
   /** The same runs by id, published with `runs`. */
   private published = $state.raw<ReadonlyMap<string, StoredRun>>(new Map());
   /** Every change so far, published or not. */
@@ -29,6 +31,7 @@ export class RunList {
   async load(db: LabDatabase): Promise<void> {
     for (const run of await db.runs.toArray()) if (!this.byId.has(run.id)) this.byId.set(run.id, run);
     this.flush();
+    this.loaded = true;
   }
 
   get(id: string): StoredRun | undefined {

@@ -30,6 +30,12 @@ export class RunSelection {
     else this.ids = this.set.has(id) ? this.ids.filter((other) => other !== id) : [...this.ids, id];
   }
 
+  /** Selects exactly these runs, in this order ([] clears the selection). */
+  replace(ids: readonly string[]): void {
+    this.ids = [...ids];
+    this.anchor = ids.at(-1) ?? null;
+  }
+
   /** Selects every run shown (on), or removes them all from the selection (off). */
   setShown(shown: readonly string[], on: boolean): void {
     if (on) this.ids = union(this.ids, shown);

@@ -37,6 +37,13 @@ export class RunsView {
   readonly shown = $derived.by(() => this.order(this.filter(this.source())));
   readonly shownIds = $derived(this.shown.map((run) => run.id));
 
+  /** Shows every run again: no search, every status, no column filter. */
+  clearFilters(): void {
+    this.search = '';
+    this.status = 'all';
+    this.filters = {};
+  }
+
   private readonly searchText = new WeakMap<StoredRun, { columns: string; text: string }>();
 
   constructor(

@@ -106,6 +106,25 @@ describe('LabState', () => {
     for (const run of await db.runs.toArray()) expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
     await db.delete();
   });
+
+  it('tells when a sweep has finished with every run stored, even when asked after the fact, and shows chosen runs', async () => {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'waited' });
+    const db = new LabDatabase('lab-state-4');
+    const lab = new LabState(wire(service), db);
+    const launched = await lab.launch(goodSpec);
+    if (!launched.ok) throw new Error(launched.error.message);
+    await lab.whenFinished('waited');
+    expect(await db.runs.where('sweepId').equals('waited').count()).toBe(6);
+    expect((await db.sweeps.get('waited'))?.status).toBe('completed');
+    await lab.whenFinished('waited'); // already finished: at once
+    await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
+    await lab.showRuns(['waited:000005', 'waited:000001']);
+    expect(lab.selectedRuns.map((r) => r.id)).toEqual(['waited:000005', 'waited:000001']);
+    expect([...lab.selectedTraces.keys()]).toEqual(['waited:000005', 'waited:000001']);
+    await lab.showRuns([]);
+    expect(lab.selectedRuns).toEqual([]);
+    await db.delete();
+  });
 });
 
 describe('LabState when the disk is full', () => {
