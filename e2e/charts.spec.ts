@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_TOKEN } from './server';
-import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
+import { canvasIsPainted, fillSweepForm, launchAndWait, runsCount } from './flows';
 import { computePerStepTable } from '../src-core/per-step';
 import { adagradRun } from '../test/helpers/configs';
 
@@ -12,7 +12,7 @@ const tableRows = (page: Page) =>
 async function runPreset(page: Page, preset: string, runs: number) {
   await page.goto(`/?token=${E2E_TOKEN}`);
   await page.getByTestId(`preset-${preset}`).click();
-  await expect(page.getByTestId('runs-count')).toHaveText(`${runs} runs`);
+  await expect(page.getByTestId('runs-count')).toHaveText(runsCount(runs));
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
 }
 
@@ -74,8 +74,8 @@ test('the step size chart: a 1/√t reference, log axes, zoom and reset, Save PN
 
 test('a diverging run: "diverged at step k" in the table and a marker on every chart', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
-  await page.getByTestId('field-objective').selectOption('elliptic-2d');
-  await page.getByTestId('field-optimizer').selectOption('sgd');
+  await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
   await fillSweepForm(page, { name: 'diverge', lrs: '0.05, 2', steps: '200' });
   await launchAndWait(page, 2);
   await expect(page.getByTestId('run-status')).toHaveText(['completed', 'diverged at step 97']);
@@ -96,7 +96,10 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
 });
 
 test('w² + 10b²: paths over the contours, linked to the step charts', async ({ page }) => {
-  await runPreset(page, 'elliptic', 2);
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await fillSweepForm(page, { name: 'paths', lrs: '0.1, 0.5', steps: '100' });
+  await launchAndWait(page, 2);
   const boxes = page.getByTestId('compare-run');
   await boxes.nth(0).check();
   await boxes.nth(1).check();
@@ -145,7 +148,7 @@ test('the sweep summary fills in while the sweep runs and draws loss against lr,
 
 test('Rosenbrock in two dimensions: paths along the curved valley', async ({ page }) => {
   await page.goto(`/?token=${E2E_TOKEN}`);
-  await page.getByTestId('field-objective').selectOption('rosenbrock');
+  await page.getByTestId('field-objectives-0').selectOption('rosenbrock');
   await fillSweepForm(page, { name: 'valley', lrs: '0.05, 0.5', steps: '3000' });
   await launchAndWait(page, 2);
   await page.getByTestId('compare-run').nth(0).check();
@@ -158,6 +161,7 @@ test('Rosenbrock in two dimensions: paths along the curved valley', async ({ pag
 test('charts follow the colour scheme: the canvas background is the theme panel colour', async ({ page }) => {
   await runPreset(page, 'x2-from-4', 1);
   await page.getByTestId('run-row').first().click();
+  await page.getByTestId('tab-loss').click();
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   const corner = () => page.getByTestId('loss-chart').evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(1, 1, 1, 1).data].slice(0, 3));
   // The theme's --panel colour as the browser paints it.
@@ -172,8 +176,9 @@ test('charts follow the colour scheme: the canvas background is the theme panel 
   const light = await panel();
   await expect.poll(corner).toEqual(light);
   await page.emulateMedia({ colorScheme: 'dark' });
+  // The theme follows the system's change event, a moment after it.
+  await expect.poll(panel).not.toEqual(light);
   const dark = await panel();
-  expect(dark).not.toEqual(light);
   await expect.poll(corner).toEqual(dark);
   await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/loss-dark.png' });
 });

@@ -23,11 +23,14 @@ export async function fillSweepForm(page: Page, fields: SweepFields): Promise<vo
   await set('field-steps', fields.steps);
 }
 
+/** What the runs table's count says of `runs` runs. */
+export const runsCount = (runs: number): string => `${runs} run${runs === 1 ? '' : 's'}`;
+
 /** Launches the sweep in the form and waits until `runs` rows are listed and the sweep shows completed. */
 export async function launchAndWait(page: Page, runs: number): Promise<void> {
   await expect(page.getByTestId('run-count')).toHaveText(`${runs} run${runs === 1 ? '' : 's'}`);
   await page.getByTestId('launch').click();
-  await expect(page.getByTestId('runs-count')).toHaveText(`${runs} runs`, { timeout: 30_000 });
+  await expect(page.getByTestId('runs-count')).toHaveText(runsCount(runs), { timeout: 30_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
 }
 
