@@ -2,6 +2,7 @@ import type { ObjectiveConfig } from './contract/engine';
 import type { RunConfig, RunResult } from './contract/types';
 import { createObjective, type Objective } from './objectives';
 import { createOptimizer } from './optim';
+import { executeStochasticRun } from './run-stochastic';
 import { SummaryTracker } from './summary';
 import { TraceRecorder } from './trace';
 
@@ -11,12 +12,13 @@ import { TraceRecorder } from './trace';
  * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
  */
 export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
-  const optimizer = createOptimizer(config.optimizer);
   const dim = objective.dim;
   const theta = config.start ? Float64Array.from(config.start) : objective.defaultStart();
   if (theta.length !== dim) {
     throw new RangeError(`Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${dim})`);
   }
+  if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
+  const optimizer = createOptimizer(config.optimizer);
   const grad = new Float64Array(dim);
   const previous = Float64Array.from(theta);
   const update = new Float64Array(dim);

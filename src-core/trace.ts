@@ -152,7 +152,8 @@ export class TraceRecorder {
     };
   }
 
-  private isScheduled(step: number): boolean {
+  /** Whether `step` is one of the schedule's steps. Steps must be asked about in ascending order. */
+  isScheduled(step: number): boolean {
     while (this.cursor < this.schedule.length && this.schedule[this.cursor] < step) this.cursor++;
     return this.schedule[this.cursor] === step;
   }

@@ -29,6 +29,11 @@ export interface SparseObjective {
   /** The most non-zeros any sampleGradient returns: size indicesOut and valuesOut by it. */
   readonly maxNonZeros: number;
   /**
+   * Samples per step of a run, from the config: 0, the full batch (runs step on `evaluate`); b ≥ 1, stochastic steps on
+   * the mean gradient of b samples (src-core/run-stochastic.ts).
+   */
+  readonly batchSize: number;
+  /**
    * ℓₛ(θ) and ∇ℓₛ(θ) as nnz (index, value) pairs written to the front of indicesOut and valuesOut, indices ascending
    * and distinct; every other gradient entry is zero.
    */
