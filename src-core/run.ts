@@ -2,6 +2,7 @@ import type { ObjectiveConfig } from './contract/engine';
 import type { RunConfig, RunResult } from './contract/types';
 import { createObjective, type Objective } from './objectives';
 import { createOptimizer } from './optim';
+import { executeLanes, laneGroupKey } from './run-lanes';
 import { executeStochasticRun } from './run-stochastic';
 import { SummaryTracker } from './summary';
 import { TraceRecorder } from './trace';
@@ -13,10 +14,7 @@ import { TraceRecorder } from './trace';
  */
 export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
   const dim = objective.dim;
-  const theta = config.start ? Float64Array.from(config.start) : objective.defaultStart();
-  if (theta.length !== dim) {
-    throw new RangeError(`Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${dim})`);
-  }
+  const theta = startOf(config, objective);
   if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
   const optimizer = createOptimizer(config.optimizer);
   const grad = new Float64Array(dim);
@@ -64,8 +62,19 @@ export function failedRun(config: RunConfig, error: unknown): RunResult {
   };
 }
 
+/** The start point of a run, checked against the objective's dimension. */
+function startOf(config: RunConfig, objective: Objective): Float64Array {
+  const theta = config.start ? Float64Array.from(config.start) : objective.defaultStart();
+  if (theta.length !== objective.dim) {
+    throw new RangeError(`Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${objective.dim})`);
+  }
+  return theta;
+}
+
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
+ * Runs that can be stepped side by side (run-lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
+ * the others run one by one. Either way each result is exactly executeRun's (test/core/run-lanes.test.ts).
  */
 export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
   const objectives = new Map<string, Objective>();
@@ -75,13 +84,35 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
     if (!objective) objectives.set(key, (objective = createObjective(config)));
     return objective;
   };
-  return configs.map((config) => {
+  const results: RunResult[] = new Array(configs.length);
+  const groups = new Map<string, { objective: Objective; indices: number[]; starts: Float64Array[] }>();
+  configs.forEach((config, i) => {
     try {
-      return executeRun(config, objectiveFor(config.objective));
+      const objective = objectiveFor(config.objective);
+      const key = laneGroupKey(config, objective);
+      if (key === null) {
+        results[i] = executeRun(config, objective);
+        return;
+      }
+      const start = startOf(config, objective);
+      createOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
+      const group = groups.get(key) ?? { objective, indices: [], starts: [] };
+      groups.set(key, group);
+      group.indices.push(i);
+      group.starts.push(start);
     } catch (error) {
-      return failedRun(config, error);
+      results[i] = failedRun(config, error);
     }
   });
+  for (const { objective, indices, starts } of groups.values()) {
+    const group = indices.map((i) => configs[i]);
+    try {
+      executeLanes(group, objective, starts).forEach((result, k) => (results[indices[k]] = result));
+    } catch (error) {
+      group.forEach((config, k) => (results[indices[k]] = failedRun(config, error)));
+    }
+  }
+  return results;
 }
 
 /** The buffers of a result, for transferring it between threads instead of copying it. */

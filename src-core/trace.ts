@@ -39,6 +39,33 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
   return out;
 }
 
+/** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
+let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
+function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
+  if (lastSchedule?.steps !== steps || lastSchedule.maxPoints !== maxPoints) lastSchedule = { steps, maxPoints, schedule: traceSchedule(steps, maxPoints) };
+  return lastSchedule.schedule;
+}
+
+/** Trace columns for `capacity` rows of `width` values; the accumulator column is empty without an accumulator. */
+class Rows {
+  readonly steps: Uint32Array;
+  readonly loss: Float64Array;
+  readonly theta: Float64Array;
+  readonly grad: Float64Array;
+  readonly accum: Float64Array;
+  readonly update: Float64Array;
+
+  constructor(capacity: number, width: number, hasAccumulator: boolean) {
+    const cells = capacity * width;
+    this.steps = new Uint32Array(capacity);
+    this.loss = new Float64Array(capacity);
+    this.theta = new Float64Array(cells);
+    this.grad = new Float64Array(cells);
+    this.accum = new Float64Array(hasAccumulator ? cells : 0);
+    this.update = new Float64Array(cells);
+  }
+}
+
 /**
  * Chooses and copies the rows of a RunTrace while a run goes.
  *
@@ -50,21 +77,18 @@ export class TraceRecorder {
   readonly width: number;
   private readonly schedule: Uint32Array;
   private cursor = 0;
-  /** Rows 0..capacity−3 hold scheduled steps in order; the last two are the spike row and the final row. */
-  private readonly capacity: number;
+  /**
+   * The scheduled rows in order, sized to the schedule: a run that records exactly its schedule (most do) finishes by
+   * handing these arrays over, without a copy.
+   */
+  private readonly scheduled: Rows;
   private scheduledRows = 0;
-  private readonly spikeRow: number;
-  private readonly finalRow: number;
+  /** Row 0: the loss spike between scheduled steps; row 1: the final row of a run that diverged. */
+  private readonly extra: Rows;
   private spikeSet = false;
   private finalSet = false;
   /** The highest loss recorded so far; unrecorded steps never exceed it (else `wants` would have said yes). */
   private maxLoss = -Infinity;
-  private readonly steps: Uint32Array;
-  private readonly loss: Float64Array;
-  private readonly theta: Float64Array;
-  private readonly grad: Float64Array;
-  private readonly accum: Float64Array;
-  private readonly update: Float64Array;
   /** Scratch for quickselect in the 'quantiles' layout, reused by every call. */
   private readonly scratch: Float64Array;
 
@@ -76,19 +100,11 @@ export class TraceRecorder {
     hasAccumulator = true,
   ) {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new RangeError(`TraceRecorder: dim ${dim}`);
-    this.schedule = traceSchedule(totalSteps, maxPoints);
+    this.schedule = sharedSchedule(totalSteps, maxPoints);
     this.layout = dim <= perParameterLimit ? 'parameters' : 'quantiles';
     this.width = this.layout === 'parameters' ? dim : 3;
-    this.capacity = this.schedule.length + 2;
-    this.spikeRow = this.capacity - 2;
-    this.finalRow = this.capacity - 1;
-    const cells = this.capacity * this.width;
-    this.steps = new Uint32Array(this.capacity);
-    this.loss = new Float64Array(this.capacity);
-    this.theta = new Float64Array(cells);
-    this.grad = new Float64Array(cells);
-    this.accum = new Float64Array(hasAccumulator ? cells : 0);
-    this.update = new Float64Array(cells);
+    this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
+    this.extra = new Rows(2, this.width, hasAccumulator);
     this.scratch = new Float64Array(this.layout === 'quantiles' ? dim : 0);
   }
 
@@ -99,56 +115,54 @@ export class TraceRecorder {
 
   /** Copies one row. Call it only when `wants(step, loss)` said yes. `accum` is ignored when there is no accumulator. */
   record(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
-    let row: number;
     if (this.isScheduled(step)) {
-      row = this.scheduledRows++;
+      this.write(this.scheduled, this.scheduledRows++, step, loss, theta, grad, accum, update);
       this.cursor++;
     } else if (loss > this.maxLoss) {
       // A new maximum between scheduled steps replaces the previous spike: only the highest one must survive.
-      row = this.spikeRow;
+      this.write(this.extra, 0, step, loss, theta, grad, accum, update);
       this.spikeSet = true;
     } else {
       // A non-finite loss off the schedule: the divergence step, which is the run's last.
-      row = this.finalRow;
+      this.write(this.extra, 1, step, loss, theta, grad, accum, update);
       this.finalSet = true;
     }
     if (loss > this.maxLoss) this.maxLoss = loss;
-    this.write(row, step, loss, theta, grad, accum, update);
   }
 
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */
   recordFinal(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
     this.finalSet = true;
-    this.write(this.finalRow, step, loss, theta, grad, accum, update);
+    this.write(this.extra, 1, step, loss, theta, grad, accum, update);
   }
 
-  /** The recorded rows in step order, in fresh arrays sized exactly (so their buffers can be transferred). */
+  /** The recorded rows in step order, in arrays sized exactly (so their buffers can be transferred). */
   finish(): RunTrace {
-    const order: number[] = [];
-    for (let r = 0; r < this.scheduledRows; r++) order.push(r);
-    if (this.spikeSet) order.push(this.spikeRow);
-    if (this.finalSet) order.push(this.finalRow);
-    order.sort((a, b) => this.steps[a] - this.steps[b]);
-    // The final step may also have been recorded as scheduled or as the spike: keep one row per step.
-    const rows = order.filter((r, i) => i === 0 || this.steps[r] !== this.steps[order[i - 1]]);
-
+    const trace = { dim: this.dim, layout: this.layout, width: this.width };
+    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) {
+      const { steps, loss, theta, grad, accum, update } = this.scheduled;
+      return { ...trace, steps, loss, theta, grad, accum, update };
+    }
+    const rows = this.rowOrder();
+    const n = rows.length;
     const w = this.width;
-    const pick = (src: Float64Array): Float64Array => {
-      if (src.length === 0) return new Float64Array(0);
-      const out = new Float64Array(rows.length * w);
-      rows.forEach((r, i) => out.set(src.subarray(r * w, r * w + w), i * w));
+    const pick = (column: (store: Rows) => Float64Array): Float64Array => {
+      if (column(this.extra).length === 0) return new Float64Array(0);
+      const out = new Float64Array(n * w);
+      for (let k = 0; k < n; k++) {
+        const src = column(rows[k].store);
+        for (let c = 0, from = rows[k].row * w; c < w; c++) out[k * w + c] = src[from + c];
+      }
       return out;
     };
     return {
-      steps: Uint32Array.from(rows, (r) => this.steps[r]),
-      loss: Float64Array.from(rows, (r) => this.loss[r]),
-      dim: this.dim,
-      layout: this.layout,
-      width: w,
-      theta: pick(this.theta),
-      grad: pick(this.grad),
-      accum: pick(this.accum),
-      update: pick(this.update),
+      ...trace,
+      steps: Uint32Array.from(rows, ({ store, row }) => store.steps[row]),
+      loss: Float64Array.from(rows, ({ store, row }) => store.loss[row]),
+      theta: pick((s) => s.theta),
+      grad: pick((s) => s.grad),
+      accum: pick((s) => s.accum),
+      update: pick((s) => s.update),
     };
   }
 
@@ -158,18 +172,29 @@ export class TraceRecorder {
     return this.schedule[this.cursor] === step;
   }
 
-  private write(row: number, step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
-    this.steps[row] = step;
-    this.loss[row] = loss;
-    this.put(this.theta, row, theta);
-    this.put(this.grad, row, grad);
-    if (this.accum.length > 0 && accum) this.put(this.accum, row, accum);
-    this.put(this.update, row, update);
+  /** The rows to keep, in step order: the scheduled ones, then the spike and the final row put in their places. */
+  private rowOrder(): { store: Rows; row: number }[] {
+    const order = Array.from({ length: this.scheduledRows }, (_, row) => ({ store: this.scheduled, row }));
+    if (this.spikeSet) order.push({ store: this.extra, row: 0 });
+    if (this.finalSet) order.push({ store: this.extra, row: 1 });
+    const stepOf = ({ store, row }: { store: Rows; row: number }) => store.steps[row];
+    // A stable sort: where the final step was also recorded as scheduled or as the spike, the first of them is kept.
+    order.sort((a, b) => stepOf(a) - stepOf(b));
+    return order.filter((entry, i) => i === 0 || stepOf(entry) !== stepOf(order[i - 1]));
+  }
+
+  private write(store: Rows, row: number, step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
+    store.steps[row] = step;
+    store.loss[row] = loss;
+    this.put(store.theta, row, theta);
+    this.put(store.grad, row, grad);
+    if (store.accum.length > 0 && accum) this.put(store.accum, row, accum);
+    this.put(store.update, row, update);
   }
 
   private put(column: Float64Array, row: number, values: Float64Array): void {
     const at = row * this.width;
-    if (this.layout === 'parameters') column.set(values, at);
+    if (this.layout === 'parameters') for (let i = 0; i < values.length; i++) column[at + i] = values[i];
     else summarizeInto(values, this.scratch, column, at);
   }
 }

@@ -19,9 +19,17 @@ export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
   readonly minimum: { readonly value: number | null; readonly at: readonly number[] | null };
   /** Writes ∇f(θ) into gradOut (length dim) and returns f(θ). */
   evaluate(theta: Float64Array, gradOut: Float64Array): number;
+  /** Present when many points can be evaluated side by side: runs of a batch are then stepped together (run-lanes.ts). */
+  readonly evaluateLanes?: LaneEvaluator;
   /** Present when the objective is a mean over samples, for stochastic (per-sample) steps. */
   readonly sparse?: SparseObjective;
 }
+
+/**
+ * f and ∇f at `lanes` points at once, stored coordinate-major: coordinate d of point r at d·stride + r in θ and the
+ * gradient, its value at loss[r]. It is the objective's one formula: `evaluate` is this with one lane.
+ */
+export type LaneEvaluator = (theta: Float64Array, grad: Float64Array, loss: Float64Array, lanes: number, stride: number) => void;
 
 /** f(θ) = (1/samples) Σₛ ℓₛ(θ), with each ∇ℓₛ sparse: AdaGrad's home ground. */
 export interface SparseObjective {

@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AdagradConfig, ObjectiveConfig } from '../../src-core/contract/engine';
+import type { RunConfig } from '../../src-core/contract/types';
+import { createObjective } from '../../src-core/objectives';
+import { executeBatch, executeRun } from '../../src-core/run';
+import { laneGroupKey } from '../../src-core/run-lanes';
+
+const zeroOr = (arb: fc.Arbitrary<number>) => fc.oneof(fc.constant(0), arb);
+
+const adagrad: fc.Arbitrary<AdagradConfig> = fc.record({
+  kind: fc.constant('adagrad' as const),
+  // Up to 1e300: some runs overflow and diverge, in the accumulator or in θ.
+  lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
+  eps: zeroOr(fc.double({ min: 1e-12, max: 1, noNaN: true })),
+  epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+  weightDecay: zeroOr(fc.double({ min: 1e-4, max: 1, noNaN: true })),
+  decoupledWeightDecay: fc.boolean(),
+  initialAccumulator: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
+  lrDecay: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
+});
+
+const objectives: ObjectiveConfig[] = [{ id: 'quadratic-1d' }, { id: 'elliptic-2d' }];
+
+/** Runs that share steps and trace size (so many of them group), each with its own optimizer, start and tolerance. */
+const batch = fc
+  .record({ steps: fc.integer({ min: 1, max: 150 }), traceMaxPoints: fc.integer({ min: 3, max: 60 }), size: fc.integer({ min: 1, max: 24 }) })
+  .chain(({ steps, traceMaxPoints, size }) =>
+    fc.array(
+      fc.record({
+        objective: fc.constantFrom(...objectives),
+        optimizer: adagrad,
+        start: fc.option(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 2, maxLength: 2 }), { nil: null }),
+        tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
+      }),
+      { minLength: size, maxLength: size },
+    ).map((runs) =>
+      runs.map(
+        (run, index): RunConfig => ({
+          id: `s:${index}`,
+          sweepId: 's',
+          index,
+          objective: run.objective,
+          start: run.start && run.objective.id === 'quadratic-1d' ? run.start.slice(0, 1) : run.start,
+          optimizer: run.optimizer,
+          steps,
+          seed: 0,
+          tolerance: run.tolerance,
+          traceMaxPoints,
+        }),
+      ),
+    ),
+  );
+
+describe('runs stepped side by side', () => {
+  it('give every run exactly what executeRun gives it: summary, trace rows, divergence', () => {
+    fc.assert(
+      fc.property(batch, (configs) => {
+        expect(executeBatch(configs)).toEqual(configs.map((config) => executeRun(config)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('cover the outcomes that matter: converged, diverged in the accumulator and in θ, spikes kept', () => {
+    const base: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 100, seed: 0, tolerance: 1e-3, traceMaxPoints: 5,
+      optimizer: { kind: 'adagrad', lr: 0.5, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const configs: RunConfig[] = [
+      base,
+      { ...base, start: [1e154, 1] }, // f is finite, but G = (2·10¹⁵⁴)² overflows at step 1
+      { ...base, optimizer: { ...base.optimizer, lr: 1e308, eps: 1e-300 }, start: [1e-300, 1e-300] }, // θ overflows
+      { ...base, optimizer: { ...base.optimizer, lr: 1.9 }, start: [0.1, 0.1], tolerance: null }, // overshoots: a spike
+    ];
+    const results = executeBatch(configs);
+    expect(results).toEqual(configs.map((c) => executeRun(c)));
+    expect(results.map((r) => [r.summary.status, r.summary.divergedIn])).toEqual([
+      ['converged', null],
+      ['diverged', 'accumulator'],
+      ['diverged', 'parameters'],
+      ['completed', null],
+    ]);
+    expect(results[3].trace.steps.length).toBe(5);
+  });
+
+  it('are used for AdaGrad on objectives that evaluate many points at once, and only there', () => {
+    const run = (objective: ObjectiveConfig, kind: 'adagrad' | 'sgd') =>
+      laneGroupKey({ objective, optimizer: { kind } } as RunConfig, createObjective(objective));
+    expect(run({ id: 'elliptic-2d' }, 'adagrad')).not.toBeNull();
+    expect(run({ id: 'quadratic-1d' }, 'adagrad')).not.toBeNull();
+    expect(run({ id: 'elliptic-2d' }, 'sgd')).toBeNull();
+    expect(run({ id: 'rosenbrock', dim: 2 }, 'adagrad')).toBeNull();
+  });
+
+  it('fail alone: a bad start or optimizer fails its run, not its group', () => {
+    const good: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'quadratic-1d' }, start: [4], steps: 3, seed: 0, tolerance: null, traceMaxPoints: 10,
+      optimizer: { kind: 'adagrad', lr: 1, eps: 0, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const results = executeBatch([good, { ...good, start: [1, 2] }, { ...good, optimizer: { ...good.optimizer, lr: -1 } }, good]);
+    expect(results.map((r) => r.summary.status)).toEqual(['completed', 'failed', 'failed', 'completed']);
+    expect(results[1].summary.error).toBe('Invalid start point: 2 coordinates (quadratic-1d takes 1)');
+    expect(results[2].summary.error).toBe('Invalid learning rate: -1 (must be a finite number > 0)');
+    expect(Array.from(results[0].trace.theta.subarray(0, 3))).toEqual([4, 3, 2.4]); // the seeds' table
+  });
+});
