@@ -52,13 +52,13 @@ class BatchGradient {
     const count = order.nextBatch(this.batch, this.sparse.batchSize);
     if (this.sums.length === 0) {
       // One sample: its gradient is the batch's, written in place (its indices are already distinct); g/1 = g.
-      this.nnz = this.sparse.sampleGradient(theta, this.batch[0], this.indices, this.values).nnz;
+      this.nnz = this.sparse.sampleGradient(theta, this.batch[0], this.indices, this.values);
       return;
     }
     const stamp = ++this.stamp;
     let nnz = 0;
     for (let s = 0; s < count; s++) {
-      const n = this.sparse.sampleGradient(theta, this.batch[s], this.sampleIndices, this.sampleValues).nnz;
+      const n = this.sparse.sampleGradient(theta, this.batch[s], this.sampleIndices, this.sampleValues);
       for (let j = 0; j < n; j++) {
         const f = this.sampleIndices[j];
         if (this.seenAt[f] !== stamp) {
@@ -77,11 +77,12 @@ class BatchGradient {
 /** One step of the run's optimizer on a batch gradient; returns false when θ or the accumulator went non-finite. */
 type SparseStep = (theta: Float64Array, gradient: BatchGradient, state: OptimizerState) => boolean;
 
-function lazyStep(optimizer: Optimizer): SparseStep {
+function lazyStep(optimizer: Optimizer, state: OptimizerState): SparseStep {
   const h = optimizer.config as Extract<Optimizer['config'], { kind: 'adagrad' }>;
-  return (theta, gradient, state) => {
+  const sum = optimizer.accumulator(state)!; // the state's own array, updated in place every step
+  return (theta, gradient) => {
     state.t += 1;
-    return adagradSparseKernel(theta, optimizer.accumulator(state)!, gradient.indices, gradient.values, gradient.nnz, state.t, h);
+    return adagradSparseKernel(theta, sum, gradient.indices, gradient.values, gradient.nnz, state.t, h);
   };
 }
 
@@ -110,7 +111,7 @@ export function executeStochasticRun(config: RunConfig, objective: Objective, th
   const optimizer = createOptimizer(config.optimizer);
   const state = optimizer.init(dim);
   const lazy = !forceDense && lazyUpdateIsExact(optimizer.config);
-  const step = lazy ? lazyStep(optimizer) : denseStep(optimizer, dim);
+  const step = lazy ? lazyStep(optimizer, state) : denseStep(optimizer, dim);
   const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accumulator(state) !== null);

@@ -11,11 +11,30 @@ import { TraceRecorder } from './trace';
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
  * since building it can mean generating a data set). Row k of the trace is the state after k steps; a non-finite loss,
  * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
+ *
+ * It takes the fastest path that gives the same numbers: stochastic steps when the objective asks for them, a lane of
+ * its own (run-lanes.ts) for AdaGrad on an objective that evaluates lanes, otherwise the composed loop (runStepByStep).
  */
 export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
-  const dim = objective.dim;
   const theta = startOf(config, objective);
   if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
+  if (laneGroupKey(config, objective) !== null) {
+    createOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
+    return executeLanes([config], objective, [theta])[0];
+  }
+  return stepByStep(config, objective, theta);
+}
+
+/**
+ * The straightforward loop, one step at a time through createOptimizer and objective.evaluate: what every fast path is
+ * proven equal to (test/core/run-lanes.test.ts), and the path of every run no fast path covers.
+ */
+export function runStepByStep(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
+  return stepByStep(config, objective, startOf(config, objective));
+}
+
+function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array): RunResult {
+  const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
   const grad = new Float64Array(dim);
   const previous = Float64Array.from(theta);

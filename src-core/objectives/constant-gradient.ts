@@ -1,5 +1,5 @@
 import { RandomState } from '../random';
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'constant-gradient'>;
 
@@ -20,7 +20,20 @@ export const constantGradientInfo: ObjectiveInfo<Config> = {
   defaultConfig: { id: 'constant-gradient' },
 };
 
+const evaluateLanes: LaneEvaluator = (theta, grad, loss, lanes, stride) => {
+  for (let r = 0; r < lanes; r++) {
+    let f = 0;
+    for (let i = 0, at = r; i < 4; i++, at += stride) {
+      const g = seededGrads[i];
+      grad[at] = g;
+      f += g * theta[at];
+    }
+    loss[r] = f;
+  }
+};
+
 export function createConstantGradient(config: Config): Objective<Config> {
+  const loss = new Float64Array(1);
   return {
     config,
     dim: 4,
@@ -28,13 +41,9 @@ export function createConstantGradient(config: Config): Objective<Config> {
     // Linear, so unbounded below. With L2 weight decay λ the optimizer sees G₀ + λW, which vanishes at W = −G₀/λ.
     minimum: { value: -Infinity, at: null },
     evaluate(theta, gradOut) {
-      let f = 0;
-      for (let i = 0; i < 4; i++) {
-        const g = seededGrads[i];
-        gradOut[i] = g;
-        f += g * theta[i];
-      }
-      return f;
+      evaluateLanes(theta, gradOut, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

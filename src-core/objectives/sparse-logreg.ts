@@ -85,11 +85,15 @@ export function createSparseLogreg(config: Config): Objective<Config> {
           indicesOut[j] = f;
           m += theta[f];
         }
-        const y = labels[sample];
         const e = Math.exp(-Math.abs(m));
-        const r = (m >= 0 ? 1 : e) / (1 + e) - y;
+        const r = (m >= 0 ? 1 : e) / (1 + e) - labels[sample];
         for (let j = 0; j < k; j++) valuesOut[j] = r;
-        return { loss: (m > 0 ? m : 0) + Math.log1p(e) - y * m, nnz: k };
+        return k;
+      },
+      sampleLoss(theta, sample) {
+        let m = 0;
+        for (let j = sample * k; j < sample * k + k; j++) m += theta[indices[j]];
+        return (m > 0 ? m : 0) + Math.log1p(Math.exp(-Math.abs(m))) - labels[sample] * m;
       },
     },
   };

@@ -42,10 +42,12 @@ export interface SparseObjective {
    */
   readonly batchSize: number;
   /**
-   * ℓₛ(θ) and ∇ℓₛ(θ) as nnz (index, value) pairs written to the front of indicesOut and valuesOut, indices ascending
-   * and distinct; every other gradient entry is zero.
+   * ∇ℓₛ(θ) as nnz (index, value) pairs written to the front of indicesOut and valuesOut, indices ascending and
+   * distinct; every other gradient entry is zero. Returns nnz. The hot path of a stochastic run: it allocates nothing.
    */
-  sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): { loss: number; nnz: number };
+  sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): number;
+  /** ℓₛ(θ), the loss of one sample. */
+  sampleLoss(theta: Float64Array, sample: number): number;
 }
 
 /** One number field of a config, as the form shows and bounds it. The schema enforces the same limits. */

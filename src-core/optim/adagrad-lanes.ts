@@ -14,9 +14,8 @@ export const weightDecayMode = (c: AdagradConfig): WeightDecayMode =>
 
 export interface AdagradLanes {
   readonly dim: number;
-  /** Allocated lanes; `lanes` of them are in use, 0…lanes−1. */
+  /** The number of lanes. */
   readonly stride: number;
-  lanes: number;
   readonly inside: boolean;
   readonly decay: WeightDecayMode;
   theta: Float64Array;
@@ -43,7 +42,6 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
   return {
     dim,
     stride,
-    lanes: stride,
     inside: configs[0].epsPlacement === 'inside',
     decay: weightDecayMode(configs[0]),
     theta: new Float64Array(dim * stride),
@@ -59,44 +57,40 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
   };
 }
 
-/** Step t (from 1) of every lane in use, on `grad`, in place. */
+/** Step t (from 1) of every lane, on `grad`, in place. */
 export function stepAdagradLanes(l: AdagradLanes, t: number): void {
-  const { lanes, rate } = l;
+  const { stride, rate } = l;
   // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
-  if (t === 1 || l.decays) for (let r = 0; r < lanes; r++) rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  if (t === 1 || l.decays) for (let r = 0; r < stride; r++) rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
   if (l.decay === 'none') stepWithoutDecay(l);
   else stepWithDecay(l, l.decay === 'coupled');
 }
 
-// Two loops rather than one with a weight-decay branch per coordinate: V8 does not hoist loop-invariant branches.
+// Two loops rather than one with a weight-decay branch per coordinate: V8 does not hoist loop-invariant branches. One
+// flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
+// coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
 
-function stepWithoutDecay({ lanes, stride, dim, inside, theta, previous, grad, sum, eps, rate }: AdagradLanes): void {
-  for (let d = 0; d < dim; d++) {
-    const base = d * stride;
-    for (let r = 0; r < lanes; r++) {
-      const i = base + r;
-      const p = theta[i];
-      const g = grad[i];
-      const G = sum[i] + g * g;
-      sum[i] = G;
-      previous[i] = p;
-      theta[i] = p + rate[r] * (g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]));
-    }
+function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, sum, eps, rate }: AdagradLanes): void {
+  for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
+    const p = theta[i];
+    const g = grad[i];
+    const G = sum[i] + g * g;
+    sum[i] = G;
+    previous[i] = p;
+    theta[i] = p + rate[r] * (g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]));
+    if (++r === stride) r = 0;
   }
 }
 
-function stepWithDecay({ lanes, stride, dim, inside, theta, previous, grad, sum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): void {
-  for (let d = 0; d < dim; d++) {
-    const base = d * stride;
-    for (let r = 0; r < lanes; r++) {
-      const i = base + r;
-      const p = theta[i];
-      const g = coupled ? grad[i] + wd[r] * p : grad[i];
-      const G = sum[i] + g * g;
-      sum[i] = G;
-      const q = g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]);
-      previous[i] = p;
-      theta[i] = p + rate[r] * (coupled ? q : q + wd[r] * p);
-    }
+function stepWithDecay({ stride, dim, inside, theta, previous, grad, sum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): void {
+  for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
+    const p = theta[i];
+    const g = coupled ? grad[i] + wd[r] * p : grad[i];
+    const G = sum[i] + g * g;
+    sum[i] = G;
+    const q = g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]);
+    previous[i] = p;
+    theta[i] = p + rate[r] * (coupled ? q : q + wd[r] * p);
+    if (++r === stride) r = 0;
   }
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AdagradConfig, ObjectiveConfig } from '../../src-core/contract/engine';
 import type { RunConfig } from '../../src-core/contract/types';
 import { createObjective } from '../../src-core/objectives';
-import { executeBatch, executeRun } from '../../src-core/run';
+import { executeBatch, executeRun, runStepByStep } from '../../src-core/run';
 import { laneGroupKey } from '../../src-core/run-lanes';
 
 const zeroOr = (arb: fc.Arbitrary<number>) => fc.oneof(fc.constant(0), arb);
@@ -20,7 +20,16 @@ const adagrad: fc.Arbitrary<AdagradConfig> = fc.record({
   lrDecay: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
 });
 
-const objectives: ObjectiveConfig[] = [{ id: 'quadratic-1d' }, { id: 'elliptic-2d' }];
+/** Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16). */
+const objectives: ObjectiveConfig[] = [
+  { id: 'quadratic-1d' },
+  { id: 'elliptic-2d' },
+  { id: 'linear-regression' },
+  { id: 'constant-gradient' },
+  { id: 'rosenbrock', dim: 3 },
+  { id: 'ill-conditioned', dim: 20, condition: 100 },
+  { id: 'rastrigin', dim: 2 },
+];
 
 /** Runs that share steps and trace size (so many of them group), each with its own optimizer, start and tolerance. */
 const batch = fc
@@ -30,7 +39,7 @@ const batch = fc
       fc.record({
         objective: fc.constantFrom(...objectives),
         optimizer: adagrad,
-        start: fc.option(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 2, maxLength: 2 }), { nil: null }),
+        start: fc.option(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }), { nil: null }),
         tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
       }),
       { minLength: size, maxLength: size },
@@ -41,7 +50,7 @@ const batch = fc
           sweepId: 's',
           index,
           objective: run.objective,
-          start: run.start && run.objective.id === 'quadratic-1d' ? run.start.slice(0, 1) : run.start,
+          start: run.start && run.start.slice(0, createObjective(run.objective).dim),
           optimizer: run.optimizer,
           steps,
           seed: 0,
@@ -53,28 +62,30 @@ const batch = fc
   );
 
 describe('runs stepped side by side', () => {
-  it('give every run exactly what executeRun gives it: summary, trace rows, divergence', () => {
+  it('give every run exactly what the step-by-step loop gives it: summary, trace rows, divergence', () => {
     fc.assert(
       fc.property(batch, (configs) => {
-        expect(executeBatch(configs)).toEqual(configs.map((config) => executeRun(config)));
+        const stepByStep = configs.map((config) => runStepByStep(config));
+        expect(executeBatch(configs)).toEqual(stepByStep);
+        expect(configs.map((config) => executeRun(config))).toEqual(stepByStep);
       }),
       { numRuns: 200 },
     );
   });
 
   it('cover the outcomes that matter: converged, diverged in the accumulator and in θ, spikes kept', () => {
+    const optimizer: AdagradConfig = { kind: 'adagrad', lr: 0.5, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 };
     const base: RunConfig = {
-      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 100, seed: 0, tolerance: 1e-3, traceMaxPoints: 5,
-      optimizer: { kind: 'adagrad', lr: 0.5, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 100, seed: 0, tolerance: 1e-3, traceMaxPoints: 5, optimizer,
     };
     const configs: RunConfig[] = [
       base,
       { ...base, start: [1e154, 1] }, // f is finite, but G = (2·10¹⁵⁴)² overflows at step 1
-      { ...base, optimizer: { ...base.optimizer, lr: 1e308, eps: 1e-300 }, start: [1e-300, 1e-300] }, // θ overflows
-      { ...base, optimizer: { ...base.optimizer, lr: 1.9 }, start: [0.1, 0.1], tolerance: null }, // overshoots: a spike
+      { ...base, optimizer: { ...optimizer, lr: 1e308, eps: 1e-300 }, start: [1e-300, 1e-300] }, // θ overflows
+      { ...base, optimizer: { ...optimizer, lr: 1.9 }, start: [0.1, 0.1], tolerance: null }, // overshoots: a spike
     ];
     const results = executeBatch(configs);
-    expect(results).toEqual(configs.map((c) => executeRun(c)));
+    expect(results).toEqual(configs.map((c) => runStepByStep(c)));
     expect(results.map((r) => [r.summary.status, r.summary.divergedIn])).toEqual([
       ['converged', null],
       ['diverged', 'accumulator'],
@@ -90,7 +101,8 @@ describe('runs stepped side by side', () => {
     expect(run({ id: 'elliptic-2d' }, 'adagrad')).not.toBeNull();
     expect(run({ id: 'quadratic-1d' }, 'adagrad')).not.toBeNull();
     expect(run({ id: 'elliptic-2d' }, 'sgd')).toBeNull();
-    expect(run({ id: 'rosenbrock', dim: 2 }, 'adagrad')).toBeNull();
+    const logreg = { id: 'sparse-logreg', samples: 10, features: 5, nonZerosPerSample: 2, zipfExponent: 1, seed: 1 } as const;
+    expect(run(logreg, 'adagrad')).toBeNull();
   });
 
   it('fail alone: a bad start or optimizer fails its run, not its group', () => {
