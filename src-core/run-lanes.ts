@@ -5,12 +5,14 @@
  * the same operations in the same order, the same summary (SummaryTracker's rules, written out per lane) and the same
  * trace rows (a TraceRecorder per lane, fed what executeRun would feed it). test/core/run-lanes.test.ts proves it.
  *
- * A lane that diverges is finished at that step and then left alone (its arithmetic goes on, on NaNs, unread).
+ * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
+ * each step tell from one sum whether any other lane went non-finite.
  */
 import type { AdagradConfig } from './contract/engine';
 import type { RunConfig, RunResult } from './contract/types';
 import type { Objective } from './objectives';
-import { createAdagradLanes, stepAdagradLanes, weightDecayMode } from './optim/adagrad-lanes';
+import { createAdagradLanes, parkLane, stepAdagradLanes, weightDecayMode } from './optim/adagrad-lanes';
+import { wasmLaneKernel, type WasmLaneKernel } from './optim/lane-kernel-wasm';
 import { divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
 import type { DivergedIn } from './contract/types';
@@ -66,20 +68,67 @@ const DIVERGED = 1;
 const SPIKE = 2;
 
 /**
- * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
- * dimension) and returns their results in order.
+ * SummaryTracker.observe for every lane still running; marks in `event` the lanes that need a trace row and returns
+ * their count. `laneIsFinite` is null when the step found every θ and G finite, so that only the losses need a look.
+ * A function of its own, on typed arrays only: this loop runs once per lane per step.
  */
-export function executeLanes(configs: readonly RunConfig[], objective: Objective, starts: readonly Float64Array[]): RunResult[] {
+function observeLanes(
+  step: number,
+  loss: Float64Array,
+  summaries: LaneSummaries,
+  maxLoss: Float64Array,
+  finished: Uint8Array,
+  event: Uint8Array,
+  laneIsFinite: ((r: number) => boolean) | null,
+): number {
+  const { finalLoss, bestLoss, bestStep, stepsToTolerance, tolerance } = summaries;
+  let events = 0;
+  for (let r = 0; r < loss.length; r++) {
+    if (finished[r]) continue;
+    const f = loss[r];
+    finalLoss[r] = f;
+    if (step === 0) {
+      bestLoss[r] = f;
+      bestStep[r] = 0;
+    }
+    if (f - f !== 0 || (laneIsFinite !== null && !laneIsFinite(r))) {
+      event[r] = DIVERGED;
+      events++;
+      continue;
+    }
+    if (f < bestLoss[r]) {
+      bestLoss[r] = f;
+      bestStep[r] = step;
+    }
+    if (stepsToTolerance[r] < 0 && f <= tolerance[r]) stepsToTolerance[r] = step;
+    const spike = f > maxLoss[r];
+    event[r] = spike ? SPIKE : KEEP_GOING;
+    if (spike) events++;
+  }
+  return events;
+}
+
+/**
+ * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
+ * dimension) and returns their results in order. `kernel`: the WebAssembly SIMD step where this thread has one, else
+ * (or when null is passed) the JavaScript loop; both give the same bits.
+ */
+export function executeLanes(
+  configs: readonly RunConfig[],
+  objective: Objective,
+  starts: readonly Float64Array[],
+  kernel: WasmLaneKernel | null = wasmLaneKernel(),
+): RunResult[] {
   const evaluateLanes = objective.evaluateLanes!;
   const dim = objective.dim;
   const { steps, traceMaxPoints } = configs[0];
-  const lanes = createAdagradLanes(configs.map((c) => c.optimizer as AdagradConfig), dim);
-  const { stride, theta, previous, grad, sum } = lanes;
+  const lanes = createAdagradLanes(configs.map((c) => c.optimizer as AdagradConfig), dim, kernel);
+  const { lanes: count, stride, theta, previous, grad, sum } = lanes;
   starts.forEach((start, r) => start.forEach((x, d) => (theta[d * stride + r] = previous[d * stride + r] = x)));
-  const loss = new Float64Array(stride);
-  const maxLoss = new Float64Array(stride).fill(-Infinity);
-  const finished = new Uint8Array(stride);
-  const event = new Uint8Array(stride);
+  const loss = new Float64Array(count);
+  const maxLoss = new Float64Array(count).fill(-Infinity);
+  const finished = new Uint8Array(count);
+  const event = new Uint8Array(count);
   const summaries = new LaneSummaries(configs);
   const recorders = configs.map(() => new TraceRecorder(dim, steps, traceMaxPoints, undefined, true));
   const schedule = traceSchedule(steps, traceMaxPoints);
@@ -106,48 +155,25 @@ export function executeLanes(configs: readonly RunConfig[], objective: Objective
     summaries.divergedIn[r] = divergedIn(loss[r], row.theta, row.accum);
     recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
     finished[r] = 1;
+    parkLane(lanes, r); // finite from now on, so that the other lanes' steps keep reporting all finite
   };
 
-  /** SummaryTracker.observe for every lane still running; marks the lanes that need a trace row. Returns their count. */
-  const observe = (step: number): number => {
-    const { finalLoss, bestLoss, bestStep, stepsToTolerance, tolerance } = summaries;
-    let events = 0;
-    for (let r = 0; r < stride; r++) {
-      if (finished[r]) continue;
-      const f = loss[r];
-      let check = f - f; // 0 for finite values, NaN as soon as one of them is ±∞ or NaN
-      for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (sum[i] - sum[i]);
-      finalLoss[r] = f;
-      if (step === 0) {
-        bestLoss[r] = f;
-        bestStep[r] = 0;
-      }
-      if (check !== 0) {
-        event[r] = DIVERGED;
-        events++;
-      } else {
-        if (f < bestLoss[r]) {
-          bestLoss[r] = f;
-          bestStep[r] = step;
-        }
-        if (stepsToTolerance[r] < 0 && f <= tolerance[r]) stepsToTolerance[r] = step;
-        const spike = f > maxLoss[r];
-        event[r] = spike ? SPIKE : KEEP_GOING;
-        if (spike) events++;
-      }
-    }
-    return events;
+  /** Whether lane r's θ or accumulator holds a non-finite value. */
+  const laneIsFinite = (r: number): boolean => {
+    let check = 0; // x − x is 0 for finite x, NaN for ±∞ and NaN
+    for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (sum[i] - sum[i]);
+    return check === 0;
   };
 
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
-    if (step > 0) stepAdagradLanes(lanes, step);
-    evaluateLanes(theta, grad, loss, stride, stride);
-    const events = observe(step);
+    const check = step > 0 ? stepAdagradLanes(lanes, step) : NaN; // at step 0, every lane is looked at
+    evaluateLanes(theta, grad, loss, count, stride);
+    const events = observeLanes(step, loss, summaries, maxLoss, finished, event, check === 0 ? null : laneIsFinite);
     const scheduled = schedule[cursor] === step;
     if (scheduled) cursor++;
     if (!scheduled && events === 0) continue;
-    for (let r = 0; r < stride; r++) {
+    for (let r = 0; r < count; r++) {
       if (finished[r]) continue;
       if (event[r] === DIVERGED) diverge(r, step);
       else if (scheduled || event[r] === SPIKE) record(r, step);

@@ -91,6 +91,12 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
 }
 
 /**
+ * Lanes stepped together at most: 512 runs of a 2-parameter objective keep their ~20 arrays within ~100 KB, the size of
+ * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane.
+ */
+const laneBlock = 512;
+
+/**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
  * Runs that can be stepped side by side (run-lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run-lanes.test.ts).
@@ -115,8 +121,12 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
       }
       const start = startOf(config, objective);
       createOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
-      const group = groups.get(key) ?? { objective, indices: [], starts: [] };
-      groups.set(key, group);
+      let group = groups.get(key);
+      if (!group || group.indices.length === laneBlock) {
+        // A full block is set aside under a key of its own: blocks keep a group's working set in the core's cache.
+        if (group) groups.set(`${key}#${i}`, group);
+        groups.set(key, (group = { objective, indices: [], starts: [] }));
+      }
       group.indices.push(i);
       group.starts.push(start);
     } catch (error) {

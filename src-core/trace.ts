@@ -83,8 +83,9 @@ export class TraceRecorder {
    */
   private readonly scheduled: Rows;
   private scheduledRows = 0;
-  /** Row 0: the loss spike between scheduled steps; row 1: the final row of a run that diverged. */
-  private readonly extra: Rows;
+  /** Row 0: the loss spike between scheduled steps; row 1: the final row of a run that diverged. Made when needed. */
+  private extraRows: Rows | null = null;
+  private readonly hasAccumulator: boolean;
   private spikeSet = false;
   private finalSet = false;
   /** The highest loss recorded so far; unrecorded steps never exceed it (else `wants` would have said yes). */
@@ -104,8 +105,12 @@ export class TraceRecorder {
     this.layout = dim <= perParameterLimit ? 'parameters' : 'quantiles';
     this.width = this.layout === 'parameters' ? dim : 3;
     this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
-    this.extra = new Rows(2, this.width, hasAccumulator);
+    this.hasAccumulator = hasAccumulator;
     this.scratch = new Float64Array(this.layout === 'quantiles' ? dim : 0);
+  }
+
+  private get extra(): Rows {
+    return (this.extraRows ??= new Rows(2, this.width, this.hasAccumulator));
   }
 
   /** Whether step `step` must be recorded: it is scheduled, its loss beats every loss so far, or its loss is not finite. O(1) amortized; records nothing. */
@@ -147,7 +152,7 @@ export class TraceRecorder {
     const n = rows.length;
     const w = this.width;
     const pick = (column: (store: Rows) => Float64Array): Float64Array => {
-      if (column(this.extra).length === 0) return new Float64Array(0);
+      if (column(this.scheduled).length === 0) return new Float64Array(0);
       const out = new Float64Array(n * w);
       for (let k = 0; k < n; k++) {
         const src = column(rows[k].store);

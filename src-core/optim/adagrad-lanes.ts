@@ -6,6 +6,7 @@
  * weight decay is off, coupled or decoupled (PyTorch skips a zero weight decay, which keeps −0 and ±∞ as they are).
  */
 import type { AdagradConfig } from '../contract/engine';
+import type { WasmLaneKernel } from './lane-kernel-wasm';
 
 export type WeightDecayMode = 'none' | 'coupled' | 'decoupled';
 
@@ -14,75 +15,112 @@ export const weightDecayMode = (c: AdagradConfig): WeightDecayMode =>
 
 export interface AdagradLanes {
   readonly dim: number;
-  /** The number of lanes. */
+  /** The runs stepped, lanes 0…lanes−1. */
+  readonly lanes: number;
+  /** Lanes allocated: `lanes`, or one more for the WebAssembly kernel, which takes lanes two by two. */
   readonly stride: number;
   readonly inside: boolean;
   readonly decay: WeightDecayMode;
-  theta: Float64Array;
+  readonly theta: Float64Array;
   /** θ before the last step, for the trace's update column. */
-  previous: Float64Array;
-  grad: Float64Array;
-  sum: Float64Array;
-  lr: Float64Array;
-  lrDecay: Float64Array;
-  eps: Float64Array;
-  weightDecay: Float64Array;
+  readonly previous: Float64Array;
+  readonly grad: Float64Array;
+  readonly sum: Float64Array;
+  readonly lr: Float64Array;
+  readonly lrDecay: Float64Array;
+  readonly eps: Float64Array;
+  readonly weightDecay: Float64Array;
   /** −clr of each lane at the current step. */
-  rate: Float64Array;
+  readonly rate: Float64Array;
   /** Whether any lane has an lr decay, so that its rate changes from step to step. */
   readonly decays: boolean;
+  /** The SIMD kernel that steps these lanes (arrays in its memory), or null for the JavaScript loop. */
+  readonly kernel: WasmLaneKernel | null;
 }
 
-/** Lanes for `configs` (one group: same eps placement and weight-decay mode), θ and the gradient left at zero. */
-export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number): AdagradLanes {
-  const stride = configs.length;
+/**
+ * Lanes for `configs` (one group: same eps placement and weight-decay mode), θ and the gradient left at zero. With a
+ * kernel (and no weight decay, which only the JavaScript loop does) the arrays are laid out in its memory; a padding
+ * lane, if any, has eps 1 and rate 0 and so never moves.
+ */
+export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number, wasm: WasmLaneKernel | null): AdagradLanes {
+  const lanes = configs.length;
+  const decay = weightDecayMode(configs[0]);
+  const kernel = decay === 'none' ? wasm : null;
+  const stride = kernel && lanes > 1 ? lanes + (lanes & 1) : lanes;
+  const [theta, previous, grad, sum, eps, rate] = kernel
+    ? kernel.allocate([dim * stride, dim * stride, dim * stride, dim * stride, stride, stride])
+    : [dim * stride, dim * stride, dim * stride, dim * stride, stride, stride].map((n) => new Float64Array(n));
+  eps.fill(1);
+  configs.forEach((c, r) => {
+    eps[r] = c.eps;
+    for (let d = 0; d < dim; d++) sum[d * stride + r] = c.initialAccumulator;
+  });
   const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
-  const sum = new Float64Array(dim * stride);
-  for (let d = 0; d < dim; d++) configs.forEach((c, r) => (sum[d * stride + r] = c.initialAccumulator));
   return {
     dim,
+    lanes,
     stride,
     inside: configs[0].epsPlacement === 'inside',
-    decay: weightDecayMode(configs[0]),
-    theta: new Float64Array(dim * stride),
-    previous: new Float64Array(dim * stride),
-    grad: new Float64Array(dim * stride),
+    decay,
+    theta,
+    previous,
+    grad,
     sum,
     lr: column((c) => c.lr),
     lrDecay: column((c) => c.lrDecay),
-    eps: column((c) => c.eps),
+    eps,
     weightDecay: column((c) => c.weightDecay),
-    rate: new Float64Array(stride),
+    rate,
     decays: configs.some((c) => c.lrDecay !== 0),
+    kernel,
   };
 }
 
-/** Step t (from 1) of every lane, on `grad`, in place. */
-export function stepAdagradLanes(l: AdagradLanes, t: number): void {
-  const { stride, rate } = l;
+/**
+ * Step t (from 1) of every lane, on `grad`, in place. Returns Σ (θ − θ) + (G − G) over the new values: 0 when every
+ * lane's θ and G are finite, NaN as soon as one is not (then lanes must be checked one by one).
+ */
+export function stepAdagradLanes(l: AdagradLanes, t: number): number {
+  const { lanes, rate, kernel } = l;
   // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
-  if (t === 1 || l.decays) for (let r = 0; r < stride; r++) rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
-  if (l.decay === 'none') stepWithoutDecay(l);
-  else stepWithDecay(l, l.decay === 'coupled');
+  if (t === 1 || l.decays) for (let r = 0; r < lanes; r++) rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.sum, l.eps[0], rate[0], l.inside);
+  if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.sum, l.eps, rate, l.inside);
+  return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
+}
+
+/** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */
+export function parkLane(l: AdagradLanes, r: number): void {
+  for (let i = r; i < l.theta.length; i += l.stride) l.theta[i] = l.previous[i] = l.grad[i] = l.sum[i] = 0;
+  l.eps[r] = 1;
+  l.lr[r] = 0;
+  l.rate[r] = 0;
+  l.weightDecay[r] = 0;
 }
 
 // Two loops rather than one with a weight-decay branch per coordinate: V8 does not hoist loop-invariant branches. One
 // flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
 // coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
 
-function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, sum, eps, rate }: AdagradLanes): void {
+function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, sum, eps, rate }: AdagradLanes): number {
+  let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
     const g = grad[i];
     const G = sum[i] + g * g;
     sum[i] = G;
     previous[i] = p;
-    theta[i] = p + rate[r] * (g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]));
+    const x = p + rate[r] * (g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]));
+    theta[i] = x;
+    check += x - x + (G - G);
     if (++r === stride) r = 0;
   }
+  return check;
 }
 
-function stepWithDecay({ stride, dim, inside, theta, previous, grad, sum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): void {
+function stepWithDecay({ stride, dim, inside, theta, previous, grad, sum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): number {
+  let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
     const g = coupled ? grad[i] + wd[r] * p : grad[i];
@@ -90,7 +128,10 @@ function stepWithDecay({ stride, dim, inside, theta, previous, grad, sum, eps, w
     sum[i] = G;
     const q = g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]);
     previous[i] = p;
-    theta[i] = p + rate[r] * (coupled ? q : q + wd[r] * p);
+    const x = p + rate[r] * (coupled ? q : q + wd[r] * p);
+    theta[i] = x;
+    check += x - x + (G - G);
     if (++r === stride) r = 0;
   }
+  return check;
 }

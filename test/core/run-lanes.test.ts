@@ -4,7 +4,8 @@ import type { AdagradConfig, ObjectiveConfig } from '../../src-core/contract/eng
 import type { RunConfig } from '../../src-core/contract/types';
 import { createObjective } from '../../src-core/objectives';
 import { executeBatch, executeRun, runStepByStep } from '../../src-core/run';
-import { laneGroupKey } from '../../src-core/run-lanes';
+import { executeLanes, laneGroupKey } from '../../src-core/run-lanes';
+import { wasmLaneKernel } from '../../src-core/optim/lane-kernel-wasm';
 
 const zeroOr = (arb: fc.Arbitrary<number>) => fc.oneof(fc.constant(0), arb);
 
@@ -62,14 +63,29 @@ const batch = fc
   );
 
 describe('runs stepped side by side', () => {
+  it('have the WebAssembly SIMD kernel here (Node), so that the property below tests it', () => {
+    expect(wasmLaneKernel()).not.toBeNull();
+  });
+
   it('give every run exactly what the step-by-step loop gives it: summary, trace rows, divergence', () => {
     fc.assert(
       fc.property(batch, (configs) => {
         const stepByStep = configs.map((config) => runStepByStep(config));
         expect(executeBatch(configs)).toEqual(stepByStep);
+        // The same lanes again with the JavaScript loop instead of the WebAssembly SIMD kernel (executeBatch's default).
+        const groups = new Map<string | null, RunConfig[]>();
+        for (const c of configs) {
+          const key = laneGroupKey(c, createObjective(c.objective));
+          groups.set(key, [...(groups.get(key) ?? []), c]);
+        }
+        for (const group of groups.values()) {
+          const objective = createObjective(group[0].objective);
+          const starts = group.map((c) => (c.start ? Float64Array.from(c.start) : objective.defaultStart()));
+          expect(executeLanes(group, objective, starts, null)).toEqual(group.map((c) => runStepByStep(c)));
+        }
         expect(configs.map((config) => executeRun(config))).toEqual(stepByStep);
       }),
-      { numRuns: 200 },
+      { numRuns: 120 },
     );
   });
 
