@@ -6,7 +6,7 @@
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createObjective } from '../src-core/objectives';
@@ -15,7 +15,7 @@ import { w1Input, w2Input, w3Input } from './baselines/inputs';
 import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
 import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
 import { cBuilds, compileReference, referenceRunner, w1Bytes, w2Bytes, w3Bytes, type Compiled } from './c-reference';
-import { measure, timed, type Contender, type Measured } from './measure';
+import { measure, median, timed, type Contender } from './measure';
 import { poolSeconds, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, type Report, type WorkloadReport } from './report';
 import { w1Configs, w1Size, w2Config, w2Size, w3Config, w3Size } from './workloads';
@@ -127,19 +127,32 @@ function w3(): WorkloadReport {
   };
 }
 
-async function parallel(direct: Measured): Promise<Report['parallel']> {
+/**
+ * The pool against the engine in this thread, all on the wall clock (what a user waits for), each measured right after
+ * the other so that other load on the machine weighs on both alike.
+ */
+async function parallel(): Promise<Report['parallel']> {
   if (!workerIsBuilt()) return { skipped: `${workerFile} is missing: run npm run build first` };
   const configs = w1Configs(false);
+  const work = configs.length * w1Size.steps * 2;
   const cores = availableParallelism();
-  const rate = (seconds: number) => direct.work / seconds;
-  const batchSizes = [16, 500];
+  const direct = () => {
+    const seconds: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const start = performance.now();
+      executeBatch(configs);
+      seconds.push((performance.now() - start) / 1000);
+    }
+    return work / median(seconds);
+  };
   const rows = [];
-  for (const batchSize of batchSizes) {
-    const one = rate(await poolSeconds(configs, 1, batchSize, repeats));
-    const all = rate(await poolSeconds(configs, cores, batchSize, repeats));
-    rows.push({ batchSize, oneWorker: one, allWorkers: all, scaling: all / one, saturation: all / direct.rate });
+  for (const batchSize of [16, 500]) {
+    const inThread = direct();
+    const one = work / (await poolSeconds(configs, 1, batchSize, repeats));
+    const all = work / (await poolSeconds(configs, cores, batchSize, repeats));
+    rows.push({ batchSize, direct: inThread, oneWorker: one, allWorkers: all, scaling: all / one, saturation: all / inThread });
   }
-  return { cores, directRate: direct.rate, rows };
+  return { cores, loadAverage: loadavg()[0], rows };
 }
 
 function machine(): Report['machine'] {
@@ -149,7 +162,7 @@ function machine(): Report['machine'] {
   } catch {
     // reported as none
   }
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version, v8: process.versions.v8, gcc };
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadAverage: loadavg()[0], node: process.version, v8: process.versions.v8, gcc };
 }
 
 async function main(): Promise<void> {
@@ -164,7 +177,7 @@ async function main(): Promise<void> {
   log('W3…');
   workloads.push(w3());
   log('pool…');
-  const report: Report = { started, repeats, machine: machine(), workloads, parallel: await parallel(workloads[0].measured[0]) };
+  const report: Report = { started, repeats, machine: machine(), workloads, parallel: await parallel() };
   printReport(report);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });

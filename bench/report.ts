@@ -12,21 +12,24 @@ export interface WorkloadReport {
 
 export interface PoolRow {
   batchSize: number;
+  /** W1 updates per second of the engine in this thread, on the wall clock. */
+  direct: number;
   /** W1 updates per second through the pool with one worker, and with one per core. */
   oneWorker: number;
   allWorkers: number;
   /** allWorkers / oneWorker: the 2-core/1-core ratio on this machine. */
   scaling: number;
-  /** allWorkers / the engine's rate run directly in one thread. */
+  /** allWorkers / direct. */
   saturation: number;
 }
 
 export interface Report {
   started: string;
   repeats: number;
-  machine: { cpu: string; cores: number; node: string; v8: string; gcc: string };
+  /** loadAverage: the 1-minute load average when the run started (the machine may be shared). */
+  machine: { cpu: string; cores: number; loadAverage: number; node: string; v8: string; gcc: string };
   workloads: WorkloadReport[];
-  parallel: { cores: number; directRate: number; rows: PoolRow[] } | { skipped: string };
+  parallel: { cores: number; loadAverage: number; rows: PoolRow[] } | { skipped: string };
 }
 
 /** How many times longer the engine takes than `name` (its rate over the engine's); null when `name` did not run. */
@@ -47,6 +50,7 @@ export function printReport(report: Report): void {
   const out: string[] = [];
   const { machine: m } = report;
   out.push(`AdaGrad Lab bench: ${m.cpu}, ${m.cores} cores, Node ${m.node} (V8 ${m.v8}), ${m.gcc}; medians of ${report.repeats}`);
+  out.push(`CPU seconds of each process; load average ${m.loadAverage.toFixed(1)} when it started (other work on the machine)`);
   for (const w of report.workloads) {
     out.push('', `${w.id}: ${w.title} (${w.unit === 'GB/s' ? 'GB/s = 40 bytes per coordinate per step' : 'parameter updates per second'})`);
     for (const x of w.measured) {
@@ -67,10 +71,10 @@ export function printReport(report: Report): void {
   const p = report.parallel;
   if ('skipped' in p) out.push('', `pool: skipped, ${p.skipped}`);
   else {
-    out.push('', `W1 through the worker pool (${p.cores} workers), against the engine in one thread (${(p.directRate / 1e6).toFixed(1)} M/s):`);
+    out.push('', `W1 through the worker pool, wall clock (load average ${p.loadAverage.toFixed(1)}):`);
     for (const r of p.rows) {
       out.push(
-        `  batches of ${String(r.batchSize).padStart(4)}: 1 worker ${(r.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(r.allWorkers / 1e6).toFixed(1)} M/s; ` +
+        `  batches of ${String(r.batchSize).padStart(4)}: in this thread ${(r.direct / 1e6).toFixed(1)} M/s, 1 worker ${(r.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(r.allWorkers / 1e6).toFixed(1)} M/s; ` +
           `${p.cores}-core/1-core ${times(r.scaling)} (target ≥ 1.7×), saturation ${r.saturation.toFixed(2)} (target ≥ ${(0.85 * p.cores).toFixed(2)})`,
       );
     }

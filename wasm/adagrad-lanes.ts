@@ -69,3 +69,30 @@ export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, gr
   }
   return f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1);
 }
+
+/**
+ * The summary of `stride` lanes (even) after step `step`, as src-core/run-lanes.ts's observeLanes keeps it, for a step
+ * whose θ and G were all finite: a lane whose loss beats its best takes it and the step, a lane that first reaches its
+ * tolerance takes the step. Returns how many lanes need a trace row (a non-finite loss, or one above the highest
+ * recorded); the caller finds them. Finished and padding lanes hold best −∞, tolerance NaN and max +∞: never counted.
+ */
+export function observeLanes(stride: i32, step: f64, loss: usize, best: usize, bestStep: usize, reached: usize, tolerance: usize, maxLoss: usize): i32 {
+  const zero = f64x2.splat(0);
+  const at = f64x2.splat(step);
+  const end = <usize>stride << 3;
+  let events = 0;
+  for (let o: usize = 0; o < end; o += 16) {
+    const f = v128.load(loss + o);
+    const b = v128.load(best + o);
+    const finite = f64x2.eq(f64x2.sub(f, f), zero);
+    const better = v128.and(f64x2.lt(f, b), finite);
+    v128.store(best + o, v128.bitselect(f, b, better));
+    v128.store(bestStep + o, v128.bitselect(at, v128.load(bestStep + o), better));
+    const r = v128.load(reached + o);
+    const reach = v128.and(v128.and(f64x2.lt(r, zero), f64x2.le(f, v128.load(tolerance + o))), finite);
+    v128.store(reached + o, v128.bitselect(at, r, reach));
+    const event = v128.or(v128.not(finite), f64x2.gt(f, v128.load(maxLoss + o)));
+    events += <i32>popcnt(i64x2.bitmask(event));
+  }
+  return events;
+}

@@ -39,18 +39,28 @@ export interface AdagradLanes {
 }
 
 /**
- * Lanes for `configs` (one group: same eps placement and weight-decay mode), θ and the gradient left at zero. With a
- * kernel (and no weight decay, which only the JavaScript loop does) the arrays are laid out in its memory; a padding
- * lane, if any, has eps 1 and rate 0 and so never moves.
+ * How a group's lanes are laid out: the kernel that steps them (the WebAssembly one if given, unless weight decay is
+ * on, which only the JavaScript loop does) and the lanes allocated: the kernel takes lanes two by two, so a group of
+ * more than one gets an even count, the last one padding.
  */
-export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number, wasm: WasmLaneKernel | null): AdagradLanes {
+export function laneLayout(configs: readonly AdagradConfig[], wasm: WasmLaneKernel | null): { kernel: WasmLaneKernel | null; stride: number } {
+  const kernel = weightDecayMode(configs[0]) === 'none' ? wasm : null;
   const lanes = configs.length;
-  const decay = weightDecayMode(configs[0]);
-  const kernel = decay === 'none' ? wasm : null;
-  const stride = kernel && lanes > 1 ? lanes + (lanes & 1) : lanes;
-  const [theta, previous, grad, sum, eps, rate] = kernel
-    ? kernel.allocate([dim * stride, dim * stride, dim * stride, dim * stride, stride, stride])
-    : [dim * stride, dim * stride, dim * stride, dim * stride, stride, stride].map((n) => new Float64Array(n));
+  return { kernel, stride: kernel && lanes > 1 ? lanes + (lanes & 1) : lanes };
+}
+
+/** The arrays of a lane group, zeroed, from `laneLayout`'s kernel memory or plain: θ, θ before, ∇, G (dim·stride), eps, rate (stride). */
+export type LaneArrays = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+
+export const laneArrayLengths = (dim: number, stride: number): number[] => [dim * stride, dim * stride, dim * stride, dim * stride, stride, stride];
+
+/**
+ * Lanes for `configs` (one group: same eps placement and weight-decay mode) on `arrays`, θ and the gradient left at
+ * zero. A padding lane has eps 1 and rate 0, and so never moves.
+ */
+export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number, layout: ReturnType<typeof laneLayout>, arrays: LaneArrays): AdagradLanes {
+  const { kernel, stride } = layout;
+  const [theta, previous, grad, sum, eps, rate] = arrays;
   eps.fill(1);
   configs.forEach((c, r) => {
     eps[r] = c.eps;
@@ -59,10 +69,10 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
   const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
   return {
     dim,
-    lanes,
+    lanes: configs.length,
     stride,
     inside: configs[0].epsPlacement === 'inside',
-    decay,
+    decay: weightDecayMode(configs[0]),
     theta,
     previous,
     grad,

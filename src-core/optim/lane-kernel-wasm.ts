@@ -14,6 +14,7 @@ interface Exports {
   heapBase(): number;
   stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
   stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
+  observeLanes(stride: number, step: number, loss: number, best: number, bestStep: number, reached: number, tolerance: number, maxLoss: number): number;
 }
 
 const PAGE = 65536;
@@ -45,6 +46,11 @@ export class WasmLaneKernel {
   /** `stride` lanes (even), per-lane eps and −clr in views from `allocate`. Returns 0 when every new θ and G is finite. */
   stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, sum: Float64Array, eps: Float64Array, rate: Float64Array, inside: boolean): number {
     return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
+  }
+
+  /** The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad-lanes.ts observeLanes). */
+  observeLanes(step: number, loss: Float64Array, best: Float64Array, bestStep: Float64Array, reached: Float64Array, tolerance: Float64Array, maxLoss: Float64Array): number {
+    return this.exports.observeLanes(loss.length, step, loss.byteOffset, best.byteOffset, bestStep.byteOffset, reached.byteOffset, tolerance.byteOffset, maxLoss.byteOffset);
   }
 }
 

@@ -133,3 +133,17 @@ describe('runs stepped side by side', () => {
     expect(Array.from(results[0].trace.theta.subarray(0, 3))).toEqual([4, 3, 2.4]); // the seeds' table
   });
 });
+
+describe('a single run of a million coordinates (the bench W2)', () => {
+  it('runs as one lane with the numbers of the step-by-step loop', () => {
+    const config: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 1e6 }, start: null, steps: 4, seed: 0, tolerance: null, traceMaxPoints: 3,
+      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const objective = createObjective(config.objective);
+    const result = executeRun(config, objective);
+    expect(result).toEqual(runStepByStep(config, objective));
+    expect(result.trace.layout).toBe('quantiles');
+    expect(result.summary.finalLoss).toBeLessThan(result.trace.loss[0]);
+  });
+});
