@@ -42,7 +42,7 @@ export function slowdown(w: WorkloadReport, name: string): number | null {
 const targets: Partial<Record<WorkloadReport['id'], number>> = { W1: 1.5, W2: 1.5, W3: 2 };
 
 const rate = (w: WorkloadReport, m: Measured): string =>
-  w.unit === 'GB/s' ? `${(m.rate / 1e9).toFixed(2)} GB/s` : `${(m.rate / 1e6).toFixed(1)} M/s`;
+  w.unit === 'GB/s' ? `${(m.rate / 1e9).toPrecision(3)} GB/s` : `${(m.rate / 1e6).toPrecision(3)} M/s`;
 
 const times = (x: number | null): string => (x === null ? '–' : `${x.toFixed(2)}×`);
 
