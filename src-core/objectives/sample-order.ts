@@ -18,7 +18,7 @@ export class SampleOrder {
   ) {
     this.rng = new RandomState(seed);
     this.order = new Int32Array(samples);
-    this.position = samples; // the first next() draws the first epoch
+    this.position = samples; // the first nextBatch draws the first epoch
   }
 
   /**

@@ -168,6 +168,34 @@ describe('stochastic runs of sparse logistic regression', () => {
     expect(result.summary.bestLoss).toBe(Math.min(...result.trace.loss));
   });
 
+  it('step on the mean gradient of the batch: a batch of every sample is the full-batch gradient', () => {
+    // Plain SGD with lr 1 from 0: the first update is minus the batch's gradient.
+    const sgd: OptimizerConfig = { kind: 'sgd', lr: 1, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 };
+    for (const batchSize of [30, 7]) {
+      const objective = logreg({ features: 12, batchSize });
+      const { trace } = executeRun(run(objective, sgd, { steps: 1, traceMaxPoints: 3 }));
+      const step = Array.from(trace.update.subarray(12, 24), (u) => -u);
+      if (batchSize === 30) {
+        const full = new Float64Array(12);
+        createObjective(objective).evaluate(new Float64Array(12), full);
+        step.forEach((g, i) => expect(g).toBeCloseTo(full[i], 14));
+      } else {
+        // Seven samples: the mean of their per-sample gradients, in the order the run's seed draws them.
+        const sparse = createObjective(objective).sparse!;
+        const batch = new Int32Array(7);
+        new SampleOrder(30, 3).nextBatch(batch, 7);
+        const mean = new Float64Array(12);
+        const indices = new Int32Array(3);
+        const values = new Float64Array(3);
+        for (const sample of batch) {
+          const nnz = sparse.sampleGradient(new Float64Array(12), sample, indices, values);
+          for (let j = 0; j < nnz; j++) mean[indices[j]] += values[j] / 7;
+        }
+        step.forEach((g, i) => expect(g).toBeCloseTo(mean[i], 14));
+      }
+    }
+  });
+
   it('learn: five epochs of per-sample AdaGrad bring the loss well below log 2', () => {
     const config = run(logreg({ samples: 400, features: 300, nonZerosPerSample: 5 }), { lr: 0.1 }, { steps: 2000 });
     const { summary, trace } = executeRun(config);
