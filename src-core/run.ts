@@ -144,8 +144,8 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
   return results;
 }
 
-/** The buffers of a result, for transferring it between threads instead of copying it. */
+/** The buffers of a result, each once (a trace's columns may share one), for transferring it instead of copying it. */
 export function transferablesOf(result: RunResult): ArrayBuffer[] {
   const { steps, loss, theta, grad, accum, update } = result.trace;
-  return [steps, loss, theta, grad, accum, update].map((column) => column.buffer as ArrayBuffer);
+  return [...new Set([steps, loss, theta, grad, accum, update].map((column) => column.buffer as ArrayBuffer))];
 }

@@ -46,7 +46,10 @@ function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
   return lastSchedule.schedule;
 }
 
-/** Trace columns for `capacity` rows of `width` values; the accumulator column is empty without an accumulator. */
+/**
+ * Trace columns for `capacity` rows of `width` values; the accumulator column is empty without an accumulator. All
+ * six are views of one buffer: a run's trace is one allocation and, between threads, one transfer.
+ */
 class Rows {
   readonly steps: Uint32Array;
   readonly loss: Float64Array;
@@ -57,14 +60,26 @@ class Rows {
 
   constructor(capacity: number, width: number, hasAccumulator: boolean) {
     const cells = capacity * width;
-    this.steps = new Uint32Array(capacity);
-    this.loss = new Float64Array(capacity);
-    this.theta = new Float64Array(cells);
-    this.grad = new Float64Array(cells);
-    this.accum = new Float64Array(hasAccumulator ? cells : 0);
-    this.update = new Float64Array(cells);
+    const accumCells = hasAccumulator ? cells : 0;
+    // The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned.
+    const doubles = capacity + 3 * cells + accumCells;
+    const buffer = new ArrayBuffer(doubles * 8 + capacity * 4);
+    let at = 0;
+    const next = (n: number): Float64Array => {
+      const view = new Float64Array(buffer, at * 8, n);
+      at += n;
+      return view;
+    };
+    this.loss = next(capacity);
+    this.theta = next(cells);
+    this.grad = next(cells);
+    this.accum = next(accumCells);
+    this.update = next(cells);
+    this.steps = new Uint32Array(buffer, doubles * 8, capacity);
   }
 }
+
+const noScratch = new Float64Array(0);
 
 /**
  * Chooses and copies the rows of a RunTrace while a run goes.
@@ -106,7 +121,7 @@ export class TraceRecorder {
     this.width = this.layout === 'parameters' ? dim : 3;
     this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
     this.hasAccumulator = hasAccumulator;
-    this.scratch = new Float64Array(this.layout === 'quantiles' ? dim : 0);
+    this.scratch = this.layout === 'quantiles' ? new Float64Array(dim) : noScratch;
   }
 
   private get extra(): Rows {
@@ -141,34 +156,27 @@ export class TraceRecorder {
     this.write(this.extra, 1, step, loss, theta, grad, accum, update);
   }
 
-  /** The recorded rows in step order, in arrays sized exactly (so their buffers can be transferred). */
+  /** The recorded rows in step order, in columns sized exactly, views of one buffer (transfer it once: transferablesOf). */
   finish(): RunTrace {
-    const trace = { dim: this.dim, layout: this.layout, width: this.width };
+    const { dim, layout, width } = this;
     if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) {
       const { steps, loss, theta, grad, accum, update } = this.scheduled;
-      return { ...trace, steps, loss, theta, grad, accum, update };
+      return { steps, loss, dim, layout, width, theta, grad, accum, update };
     }
     const rows = this.rowOrder();
-    const n = rows.length;
     const w = this.width;
-    const pick = (column: (store: Rows) => Float64Array): Float64Array => {
-      if (column(this.scheduled).length === 0) return new Float64Array(0);
-      const out = new Float64Array(n * w);
-      for (let k = 0; k < n; k++) {
-        const src = column(rows[k].store);
-        for (let c = 0, from = rows[k].row * w; c < w; c++) out[k * w + c] = src[from + c];
+    const out = new Rows(rows.length, w, this.scheduled.accum.length > 0);
+    rows.forEach(({ store, row }, k) => {
+      out.steps[k] = store.steps[row];
+      out.loss[k] = store.loss[row];
+      for (const column of ['theta', 'grad', 'accum', 'update'] as const) {
+        const src = store[column];
+        const dst = out[column];
+        for (let c = 0; c < w && dst.length > 0; c++) dst[k * w + c] = src[row * w + c];
       }
-      return out;
-    };
-    return {
-      ...trace,
-      steps: Uint32Array.from(rows, ({ store, row }) => store.steps[row]),
-      loss: Float64Array.from(rows, ({ store, row }) => store.loss[row]),
-      theta: pick((s) => s.theta),
-      grad: pick((s) => s.grad),
-      accum: pick((s) => s.accum),
-      update: pick((s) => s.update),
-    };
+    });
+    const { steps, loss, theta, grad, accum, update } = out;
+    return { steps, loss, dim, layout, width, theta, grad, accum, update };
   }
 
   /** Whether `step` is one of the schedule's steps. Steps must be asked about in ascending order. */
