@@ -8,3 +8,21 @@ declare class TextEncoder {
 declare class TextDecoder {
   decode(input?: Uint8Array): string;
 }
+
+/** Base64 to a binary string: the wasm modules' bytes are embedded that way. */
+declare function atob(data: string): string;
+
+/** The part of the WebAssembly JS API that src-core uses (optim/lane-kernel-wasm.ts). */
+declare namespace WebAssembly {
+  class Module {
+    constructor(bytes: Uint8Array);
+  }
+  class Instance {
+    constructor(module: Module, imports?: Record<string, unknown>);
+    readonly exports: Record<string, unknown>;
+  }
+  class Memory {
+    readonly buffer: ArrayBuffer;
+    grow(pages: number): number;
+  }
+}

@@ -30,8 +30,7 @@ export class SummaryTracker {
    */
   observe(step: number, loss: number, theta: Float64Array, accum: Float64Array | null): boolean {
     this.finalLoss = loss;
-    const where: DivergedIn | null =
-      accum && !allFinite(accum) ? 'accumulator' : !allFinite(theta) ? 'parameters' : !Number.isFinite(loss) ? 'loss' : null;
+    const where = divergedIn(loss, theta, accum);
     if (!this.observed || (where === null && loss < this.bestLoss)) {
       this.bestLoss = loss;
       this.bestStep = step;
@@ -48,20 +47,27 @@ export class SummaryTracker {
 
   finish(): RunSummary {
     if (!this.observed) throw new Error('SummaryTracker.finish: no step was observed');
-    const status: RunStatus =
-      this.divergedAt !== null
-        ? 'diverged'
-        : this.tolerance !== null && this.finalLoss <= this.tolerance
-          ? 'converged'
-          : 'completed';
-    return {
-      status,
-      finalLoss: this.finalLoss,
-      bestLoss: this.bestLoss,
-      bestStep: this.bestStep,
-      stepsToTolerance: this.stepsToTolerance,
-      divergedAt: this.divergedAt,
-      divergedIn: this.divergedIn,
-    };
+    const { finalLoss, bestLoss, bestStep, stepsToTolerance, divergedAt, divergedIn } = this;
+    return summaryOf({ finalLoss, bestLoss, bestStep, stepsToTolerance, divergedAt, divergedIn }, this.tolerance);
   }
+}
+
+/** Where the first non-finite value of a step is, in the order a step computes them; null when all are finite. */
+export function divergedIn(loss: number, theta: Float64Array, accum: Float64Array | null): DivergedIn | null {
+  return accum && !allFinite(accum) ? 'accumulator' : !allFinite(theta) ? 'parameters' : !Number.isFinite(loss) ? 'loss' : null;
+}
+
+/** A run's summary from what was tracked; the one definition of its status, for the tracker and the batched runner. */
+export function summaryOf(tracked: Omit<RunSummary, 'status' | 'error'>, tolerance: number | null): RunSummary {
+  const status: RunStatus =
+    tracked.divergedAt !== null ? 'diverged' : tolerance !== null && tracked.finalLoss <= tolerance ? 'converged' : 'completed';
+  return {
+    status,
+    finalLoss: tracked.finalLoss,
+    bestLoss: tracked.bestLoss,
+    bestStep: tracked.bestStep,
+    stepsToTolerance: tracked.stepsToTolerance,
+    divergedAt: tracked.divergedAt,
+    divergedIn: tracked.divergedIn,
+  };
 }

@@ -39,6 +39,48 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
   return out;
 }
 
+/** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
+let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
+function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
+  if (lastSchedule?.steps !== steps || lastSchedule.maxPoints !== maxPoints) lastSchedule = { steps, maxPoints, schedule: traceSchedule(steps, maxPoints) };
+  return lastSchedule.schedule;
+}
+
+/**
+ * Trace columns for `capacity` rows of `width` values; the accumulator column is empty without an accumulator. All
+ * six are views of one buffer: a run's trace is one allocation and, between threads, one transfer.
+ */
+class Rows {
+  readonly steps: Uint32Array;
+  readonly loss: Float64Array;
+  readonly theta: Float64Array;
+  readonly grad: Float64Array;
+  readonly accum: Float64Array;
+  readonly update: Float64Array;
+
+  constructor(capacity: number, width: number, hasAccumulator: boolean) {
+    const cells = capacity * width;
+    const accumCells = hasAccumulator ? cells : 0;
+    // The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned.
+    const doubles = capacity + 3 * cells + accumCells;
+    const buffer = new ArrayBuffer(doubles * 8 + capacity * 4);
+    let at = 0;
+    const next = (n: number): Float64Array => {
+      const view = new Float64Array(buffer, at * 8, n);
+      at += n;
+      return view;
+    };
+    this.loss = next(capacity);
+    this.theta = next(cells);
+    this.grad = next(cells);
+    this.accum = next(accumCells);
+    this.update = next(cells);
+    this.steps = new Uint32Array(buffer, doubles * 8, capacity);
+  }
+}
+
+const noScratch = new Float64Array(0);
+
 /**
  * Chooses and copies the rows of a RunTrace while a run goes.
  *
@@ -50,21 +92,19 @@ export class TraceRecorder {
   readonly width: number;
   private readonly schedule: Uint32Array;
   private cursor = 0;
-  /** Rows 0..capacity−3 hold scheduled steps in order; the last two are the spike row and the final row. */
-  private readonly capacity: number;
+  /**
+   * The scheduled rows in order, sized to the schedule: a run that records exactly its schedule (most do) finishes by
+   * handing these arrays over, without a copy.
+   */
+  private readonly scheduled: Rows;
   private scheduledRows = 0;
-  private readonly spikeRow: number;
-  private readonly finalRow: number;
+  /** Row 0: the loss spike between scheduled steps; row 1: the final row of a run that diverged. Made when needed. */
+  private extraRows: Rows | null = null;
+  private readonly hasAccumulator: boolean;
   private spikeSet = false;
   private finalSet = false;
   /** The highest loss recorded so far; unrecorded steps never exceed it (else `wants` would have said yes). */
   private maxLoss = -Infinity;
-  private readonly steps: Uint32Array;
-  private readonly loss: Float64Array;
-  private readonly theta: Float64Array;
-  private readonly grad: Float64Array;
-  private readonly accum: Float64Array;
-  private readonly update: Float64Array;
   /** Scratch for quickselect in the 'quantiles' layout, reused by every call. */
   private readonly scratch: Float64Array;
 
@@ -76,20 +116,16 @@ export class TraceRecorder {
     hasAccumulator = true,
   ) {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new RangeError(`TraceRecorder: dim ${dim}`);
-    this.schedule = traceSchedule(totalSteps, maxPoints);
+    this.schedule = sharedSchedule(totalSteps, maxPoints);
     this.layout = dim <= perParameterLimit ? 'parameters' : 'quantiles';
     this.width = this.layout === 'parameters' ? dim : 3;
-    this.capacity = this.schedule.length + 2;
-    this.spikeRow = this.capacity - 2;
-    this.finalRow = this.capacity - 1;
-    const cells = this.capacity * this.width;
-    this.steps = new Uint32Array(this.capacity);
-    this.loss = new Float64Array(this.capacity);
-    this.theta = new Float64Array(cells);
-    this.grad = new Float64Array(cells);
-    this.accum = new Float64Array(hasAccumulator ? cells : 0);
-    this.update = new Float64Array(cells);
-    this.scratch = new Float64Array(this.layout === 'quantiles' ? dim : 0);
+    this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
+    this.hasAccumulator = hasAccumulator;
+    this.scratch = this.layout === 'quantiles' ? new Float64Array(dim) : noScratch;
+  }
+
+  private get extra(): Rows {
+    return (this.extraRows ??= new Rows(2, this.width, this.hasAccumulator));
   }
 
   /** Whether step `step` must be recorded: it is scheduled, its loss beats every loss so far, or its loss is not finite. O(1) amortized; records nothing. */
@@ -99,76 +135,79 @@ export class TraceRecorder {
 
   /** Copies one row. Call it only when `wants(step, loss)` said yes. `accum` is ignored when there is no accumulator. */
   record(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
-    let row: number;
     if (this.isScheduled(step)) {
-      row = this.scheduledRows++;
+      this.write(this.scheduled, this.scheduledRows++, step, loss, theta, grad, accum, update);
       this.cursor++;
     } else if (loss > this.maxLoss) {
       // A new maximum between scheduled steps replaces the previous spike: only the highest one must survive.
-      row = this.spikeRow;
+      this.write(this.extra, 0, step, loss, theta, grad, accum, update);
       this.spikeSet = true;
     } else {
       // A non-finite loss off the schedule: the divergence step, which is the run's last.
-      row = this.finalRow;
+      this.write(this.extra, 1, step, loss, theta, grad, accum, update);
       this.finalSet = true;
     }
     if (loss > this.maxLoss) this.maxLoss = loss;
-    this.write(row, step, loss, theta, grad, accum, update);
   }
 
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */
   recordFinal(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
     this.finalSet = true;
-    this.write(this.finalRow, step, loss, theta, grad, accum, update);
+    this.write(this.extra, 1, step, loss, theta, grad, accum, update);
   }
 
-  /** The recorded rows in step order, in fresh arrays sized exactly (so their buffers can be transferred). */
+  /** The recorded rows in step order, in columns sized exactly, views of one buffer (transfer it once: transferablesOf). */
   finish(): RunTrace {
-    const order: number[] = [];
-    for (let r = 0; r < this.scheduledRows; r++) order.push(r);
-    if (this.spikeSet) order.push(this.spikeRow);
-    if (this.finalSet) order.push(this.finalRow);
-    order.sort((a, b) => this.steps[a] - this.steps[b]);
-    // The final step may also have been recorded as scheduled or as the spike: keep one row per step.
-    const rows = order.filter((r, i) => i === 0 || this.steps[r] !== this.steps[order[i - 1]]);
-
+    const { dim, layout, width } = this;
+    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) {
+      const { steps, loss, theta, grad, accum, update } = this.scheduled;
+      return { steps, loss, dim, layout, width, theta, grad, accum, update };
+    }
+    const rows = this.rowOrder();
     const w = this.width;
-    const pick = (src: Float64Array): Float64Array => {
-      if (src.length === 0) return new Float64Array(0);
-      const out = new Float64Array(rows.length * w);
-      rows.forEach((r, i) => out.set(src.subarray(r * w, r * w + w), i * w));
-      return out;
-    };
-    return {
-      steps: Uint32Array.from(rows, (r) => this.steps[r]),
-      loss: Float64Array.from(rows, (r) => this.loss[r]),
-      dim: this.dim,
-      layout: this.layout,
-      width: w,
-      theta: pick(this.theta),
-      grad: pick(this.grad),
-      accum: pick(this.accum),
-      update: pick(this.update),
-    };
+    const out = new Rows(rows.length, w, this.scheduled.accum.length > 0);
+    rows.forEach(({ store, row }, k) => {
+      out.steps[k] = store.steps[row];
+      out.loss[k] = store.loss[row];
+      for (const column of ['theta', 'grad', 'accum', 'update'] as const) {
+        const src = store[column];
+        const dst = out[column];
+        for (let c = 0; c < w && dst.length > 0; c++) dst[k * w + c] = src[row * w + c];
+      }
+    });
+    const { steps, loss, theta, grad, accum, update } = out;
+    return { steps, loss, dim, layout, width, theta, grad, accum, update };
   }
 
-  private isScheduled(step: number): boolean {
+  /** Whether `step` is one of the schedule's steps. Steps must be asked about in ascending order. */
+  isScheduled(step: number): boolean {
     while (this.cursor < this.schedule.length && this.schedule[this.cursor] < step) this.cursor++;
     return this.schedule[this.cursor] === step;
   }
 
-  private write(row: number, step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
-    this.steps[row] = step;
-    this.loss[row] = loss;
-    this.put(this.theta, row, theta);
-    this.put(this.grad, row, grad);
-    if (this.accum.length > 0 && accum) this.put(this.accum, row, accum);
-    this.put(this.update, row, update);
+  /** The rows to keep, in step order: the scheduled ones, then the spike and the final row put in their places. */
+  private rowOrder(): { store: Rows; row: number }[] {
+    const order = Array.from({ length: this.scheduledRows }, (_, row) => ({ store: this.scheduled, row }));
+    if (this.spikeSet) order.push({ store: this.extra, row: 0 });
+    if (this.finalSet) order.push({ store: this.extra, row: 1 });
+    const stepOf = ({ store, row }: { store: Rows; row: number }) => store.steps[row];
+    // A stable sort: where the final step was also recorded as scheduled or as the spike, the first of them is kept.
+    order.sort((a, b) => stepOf(a) - stepOf(b));
+    return order.filter((entry, i) => i === 0 || stepOf(entry) !== stepOf(order[i - 1]));
+  }
+
+  private write(store: Rows, row: number, step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
+    store.steps[row] = step;
+    store.loss[row] = loss;
+    this.put(store.theta, row, theta);
+    this.put(store.grad, row, grad);
+    if (store.accum.length > 0 && accum) this.put(store.accum, row, accum);
+    this.put(store.update, row, update);
   }
 
   private put(column: Float64Array, row: number, values: Float64Array): void {
     const at = row * this.width;
-    if (this.layout === 'parameters') column.set(values, at);
+    if (this.layout === 'parameters') for (let i = 0; i < values.length; i++) column[at + i] = values[i];
     else summarizeInto(values, this.scratch, column, at);
   }
 }

@@ -20,6 +20,9 @@ export interface PoolOptions {
   maxWorkerMemoryMb?: number;
 }
 
+/** What a worker sends back for a run: its result without the config, which the pool already holds. */
+export type WorkerResult = Omit<RunResult, 'config'>;
+
 export function createWorkerPool(workerFile: string, { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {}): RunExecutor {
   const pool = new Piscina({
     filename: workerFile,
@@ -31,7 +34,12 @@ export function createWorkerPool(workerFile: string, { threads = availableParall
   return {
     concurrency: threads,
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
-    runBatch: (configs, signal) => pool.run(configs, signal ? { signal } : {}) as Promise<RunResult[]>,
+    // Configs go out and only summaries and traces come back: the pool holds the configs, and sending them back would
+    // clone every one of them a second time.
+    runBatch: async (configs, signal) => {
+      const results = (await pool.run(configs, signal ? { signal } : {})) as WorkerResult[];
+      return results.map(({ summary, trace }, i) => ({ config: configs[i], summary, trace }));
+    },
     close: () => pool.close({ force: true }),
   };
 }

@@ -64,8 +64,12 @@ export type ObjectiveConfig =
    * (default 2); the seeds' learning-rate comparison draws W_1, W_2, then its gradient third.
    */
   | { id: 'constant-gradient'; startDraw?: number; gradientDraw?: number }
-  /** Logistic regression on a seeded synthetic sparse data set with Zipf-distributed feature frequencies. */
-  | { id: 'sparse-logreg'; samples: number; features: number; nonZerosPerSample: number; zipfExponent: number; seed: number }
+  /**
+   * Logistic regression on a seeded synthetic sparse data set with Zipf-distributed feature frequencies. `batchSize`
+   * samples per step: 0 or absent, all of them (full-batch gradient descent); 1, per-sample (stochastic) updates; b, a
+   * minibatch of b. Stochastic runs visit the samples in a fresh order each epoch, drawn from the run's seed.
+   */
+  | { id: 'sparse-logreg'; samples: number; features: number; nonZerosPerSample: number; zipfExponent: number; seed: number; batchSize?: number }
   | { id: 'rosenbrock'; dim: number }
   /** ½ Σ κ^(i/(d−1)) x_i²: condition number κ. */
   | { id: 'ill-conditioned'; dim: number; condition: number }

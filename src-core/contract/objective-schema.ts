@@ -70,6 +70,8 @@ const sparseLogreg = v.pipe(
     nonZerosPerSample: wholeNumber('non-zeros per sample', 1, ObjectiveLimits.maxNonZerosPerSample),
     zipfExponent: numberField('Zipf exponent', 'a finite number > 0', (x) => x > 0 && Number.isFinite(x)),
     seed: wholeNumber('seed', 0, ObjectiveLimits.maxSeed),
+    // Optional so that configs stored before stochastic runs existed still mean what they meant: the full batch.
+    batchSize: v.optional(wholeNumber('batch size', 0, ObjectiveLimits.maxSamples)),
   }),
   v.forward(
     v.check(
@@ -77,6 +79,13 @@ const sparseLogreg = v.pipe(
       (issue) => `Invalid non-zeros per sample: ${issue.input.nonZerosPerSample} (must be at most the number of features, ${issue.input.features})`,
     ),
     ['nonZerosPerSample'],
+  ),
+  v.forward(
+    v.check(
+      (c) => (c.batchSize ?? 0) <= c.samples,
+      (issue) => `Invalid batch size: ${issue.input.batchSize} (must be at most the number of samples, ${issue.input.samples}; 0 means all of them)`,
+    ),
+    ['batchSize'],
   ),
   v.check(
     (c) => c.samples * c.nonZerosPerSample <= ObjectiveLimits.maxTotalNonZeros,

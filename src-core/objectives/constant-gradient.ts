@@ -1,6 +1,6 @@
 import { ObjectiveLimits } from '../contract/objective-schema';
 import { RandomState } from '../random';
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'constant-gradient'>;
 
@@ -26,9 +26,25 @@ export const constantGradientInfo: ObjectiveInfo<Config> = {
   defaultConfig: { id: 'constant-gradient', startDraw: 1, gradientDraw: 2 },
 };
 
+/** f and ∇f at many points at once (see LaneEvaluator): the gradient is G₀ at every one of them. */
+const lanesFor =
+  (gradient: Float64Array): LaneEvaluator =>
+  (theta, grad, loss, lanes, stride) => {
+    for (let r = 0; r < lanes; r++) {
+      let f = 0;
+      for (let i = 0, at = r; i < 4; i++, at += stride) {
+        const g = gradient[i];
+        grad[at] = g;
+        f += g * theta[at];
+      }
+      loss[r] = f;
+    }
+  };
+
 export function createConstantGradient(config: Config): Objective<Config> {
   const start = draws[(config.startDraw ?? 1) - 1];
-  const gradient = draws[(config.gradientDraw ?? 2) - 1];
+  const evaluateLanes = lanesFor(draws[(config.gradientDraw ?? 2) - 1]);
+  const loss = new Float64Array(1);
   return {
     config,
     dim: 4,
@@ -36,13 +52,9 @@ export function createConstantGradient(config: Config): Objective<Config> {
     // Linear, so unbounded below. With L2 weight decay λ the optimizer sees G₀ + λW, which vanishes at W = −G₀/λ.
     minimum: { value: -Infinity, at: null },
     evaluate(theta, gradOut) {
-      let f = 0;
-      for (let i = 0; i < 4; i++) {
-        const g = gradient[i];
-        gradOut[i] = g;
-        f += g * theta[i];
-      }
-      return f;
+      evaluateLanes(theta, gradOut, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

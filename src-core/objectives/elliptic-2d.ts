@@ -1,4 +1,4 @@
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'elliptic-2d'>;
 
@@ -11,7 +11,18 @@ export const elliptic2dInfo: ObjectiveInfo<Config> = {
   defaultConfig: { id: 'elliptic-2d' },
 };
 
+const evaluateLanes: LaneEvaluator = (theta, grad, loss, lanes, stride) => {
+  for (let r = 0; r < lanes; r++) {
+    const w = theta[r];
+    const b = theta[stride + r];
+    grad[r] = 2 * w;
+    grad[stride + r] = 20 * b;
+    loss[r] = w * w + 10 * b * b;
+  }
+};
+
 export function createElliptic2d(config: Config): Objective<Config> {
+  const loss = new Float64Array(1);
   return {
     config,
     dim: 2,
@@ -19,11 +30,9 @@ export function createElliptic2d(config: Config): Objective<Config> {
     defaultStart: () => Float64Array.of(1, 1),
     minimum: { value: 0, at: [0, 0] },
     evaluate(theta, gradOut) {
-      const w = theta[0];
-      const b = theta[1];
-      gradOut[0] = 2 * w;
-      gradOut[1] = 20 * b;
-      return w * w + 10 * b * b;
+      evaluateLanes(theta, gradOut, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

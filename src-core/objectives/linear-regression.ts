@@ -1,4 +1,4 @@
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'linear-regression'>;
 
@@ -15,8 +15,29 @@ export const linearRegressionInfo: ObjectiveInfo<Config> = {
   defaultConfig: { id: 'linear-regression' },
 };
 
-export function createLinearRegression(config: Config): Objective<Config> {
+const evaluateLanes: LaneEvaluator = (theta, grad, loss, lanes, stride) => {
   const n = xs.length;
+  for (let lane = 0; lane < lanes; lane++) {
+    const w = theta[lane];
+    const b = theta[stride + lane];
+    let sum = 0;
+    let gw = 0;
+    let gb = 0;
+    for (let i = 0; i < n; i++) {
+      const r = w * xs[i] + b - ys[i];
+      sum += r * r;
+      gw += r * xs[i];
+      gb += r;
+    }
+    // nn.MSELoss averages (reduction='mean'): L = Σr²/n, ∂L/∂w = 2Σ r·x/n, ∂L/∂b = 2Σ r/n.
+    grad[lane] = (2 * gw) / n;
+    grad[stride + lane] = (2 * gb) / n;
+    loss[lane] = sum / n;
+  }
+};
+
+export function createLinearRegression(config: Config): Objective<Config> {
+  const loss = new Float64Array(1);
   return {
     config,
     dim: 2,
@@ -24,21 +45,9 @@ export function createLinearRegression(config: Config): Objective<Config> {
     defaultStart: () => new Float64Array(2),
     minimum: { value: 0, at: [2, 0] },
     evaluate(theta, gradOut) {
-      const w = theta[0];
-      const b = theta[1];
-      let loss = 0;
-      let gw = 0;
-      let gb = 0;
-      for (let i = 0; i < n; i++) {
-        const r = w * xs[i] + b - ys[i];
-        loss += r * r;
-        gw += r * xs[i];
-        gb += r;
-      }
-      // nn.MSELoss averages (reduction='mean'): L = Σr²/n, ∂L/∂w = 2Σ r·x/n, ∂L/∂b = 2Σ r/n.
-      gradOut[0] = (2 * gw) / n;
-      gradOut[1] = (2 * gb) / n;
-      return loss / n;
+      evaluateLanes(theta, gradOut, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

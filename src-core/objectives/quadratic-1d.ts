@@ -1,4 +1,4 @@
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'quadratic-1d'>;
 
@@ -11,7 +11,16 @@ export const quadratic1dInfo: ObjectiveInfo<Config> = {
   defaultConfig: { id: 'quadratic-1d' },
 };
 
+const evaluateLanes: LaneEvaluator = (theta, grad, loss, lanes) => {
+  for (let r = 0; r < lanes; r++) {
+    const x = theta[r];
+    grad[r] = 2 * x;
+    loss[r] = x * x;
+  }
+};
+
 export function createQuadratic1d(config: Config): Objective<Config> {
+  const loss = new Float64Array(1);
   return {
     config,
     dim: 1,
@@ -19,9 +28,9 @@ export function createQuadratic1d(config: Config): Objective<Config> {
     defaultStart: () => Float64Array.of(4),
     minimum: { value: 0, at: [0] },
     evaluate(theta, gradOut) {
-      const x = theta[0];
-      gradOut[0] = 2 * x;
-      return x * x;
+      evaluateLanes(theta, gradOut, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

@@ -1,5 +1,5 @@
 import { ObjectiveLimits } from '../contract/objective-schema';
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'rastrigin'>;
 
@@ -21,6 +21,19 @@ export const rastriginInfo: ObjectiveInfo<Config> = {
 
 export function createRastrigin(config: Config): Objective<Config> {
   const d = config.dim;
+  const evaluateLanes: LaneEvaluator = (x, g, loss, lanes, stride) => {
+    for (let r = 0; r < lanes; r++) {
+      let f = A * d;
+      for (let i = 0, at = r; i < d; i++, at += stride) {
+        const xi = x[at];
+        const phase = TWO_PI * xi;
+        f += xi * xi - A * Math.cos(phase);
+        g[at] = 2 * xi + RIPPLE_SLOPE * Math.sin(phase);
+      }
+      loss[r] = f;
+    }
+  };
+  const loss = new Float64Array(1);
   return {
     config,
     dim: d,
@@ -28,14 +41,9 @@ export function createRastrigin(config: Config): Objective<Config> {
     defaultStart: () => new Float64Array(d).fill(2.5),
     minimum: { value: 0, at: new Array<number>(d).fill(0) },
     evaluate(x, g) {
-      let f = A * d;
-      for (let i = 0; i < d; i++) {
-        const xi = x[i];
-        const phase = TWO_PI * xi;
-        f += xi * xi - A * Math.cos(phase);
-        g[i] = 2 * xi + RIPPLE_SLOPE * Math.sin(phase);
-      }
-      return f;
+      evaluateLanes(x, g, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

@@ -1,5 +1,5 @@
 import { ObjectiveLimits } from '../contract/objective-schema';
-import type { ConfigOf, Objective, ObjectiveInfo } from './types';
+import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'rosenbrock'>;
 
@@ -24,6 +24,25 @@ export const rosenbrockInfo: ObjectiveInfo<Config> = {
 
 export function createRosenbrock(config: Config): Objective<Config> {
   const d = config.dim;
+  const evaluateLanes: LaneEvaluator = (x, g, loss, lanes, stride) => {
+    for (let r = 0; r < lanes; r++) {
+      let f = 0;
+      // ∂/∂xᵢ gets 200(xᵢ − xᵢ₋₁²) from the pair before and −400xᵢ(xᵢ₊₁ − xᵢ²) − 2(1 − xᵢ) from its own pair.
+      let fromPrevious = 0;
+      let at = r;
+      for (let i = 0; i < d - 1; i++, at += stride) {
+        const xi = x[at];
+        const t = x[at + stride] - xi * xi;
+        const u = 1 - xi;
+        f += 100 * t * t + u * u;
+        g[at] = fromPrevious - 400 * xi * t - 2 * u;
+        fromPrevious = 200 * t;
+      }
+      g[at] = fromPrevious;
+      loss[r] = f;
+    }
+  };
+  const loss = new Float64Array(1);
   return {
     config,
     dim: d,
@@ -31,19 +50,9 @@ export function createRosenbrock(config: Config): Objective<Config> {
     defaultStart: () => Float64Array.from({ length: d }, (_, i) => (i % 2 === 0 ? -1.2 : 1)),
     minimum: { value: 0, at: new Array<number>(d).fill(1) },
     evaluate(x, g) {
-      let f = 0;
-      // ∂/∂xᵢ gets 200(xᵢ − xᵢ₋₁²) from the pair before and −400xᵢ(xᵢ₊₁ − xᵢ²) − 2(1 − xᵢ) from its own pair.
-      let fromPrevious = 0;
-      for (let i = 0; i < d - 1; i++) {
-        const xi = x[i];
-        const t = x[i + 1] - xi * xi;
-        const u = 1 - xi;
-        f += 100 * t * t + u * u;
-        g[i] = fromPrevious - 400 * xi * t - 2 * u;
-        fromPrevious = 200 * t;
-      }
-      g[d - 1] = fromPrevious;
-      return f;
+      evaluateLanes(x, g, loss, 1, 1);
+      return loss[0];
     },
+    evaluateLanes,
   };
 }

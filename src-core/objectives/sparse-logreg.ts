@@ -32,8 +32,19 @@ export const sparseLogregInfo: ObjectiveInfo<Config> = {
       max: null,
     },
     { key: 'seed', label: 'Seed', description: 'Same seed, same data set.', default: 42, integer: true, min: 0, max: ObjectiveLimits.maxSeed },
+    {
+      key: 'batchSize',
+      label: 'Samples per step',
+      description:
+        '0: all of them (full-batch gradient descent). 1: per-sample (stochastic) updates; b: minibatches of b. ' +
+        "A stochastic step is one update; an epoch is samples ÷ b steps, each epoch in a fresh order drawn from the run's seed.",
+      default: 0,
+      integer: true,
+      min: 0,
+      max: ObjectiveLimits.maxSamples,
+    },
   ],
-  defaultConfig: { id: 'sparse-logreg', samples: 1000, features: 500, nonZerosPerSample: 10, zipfExponent: 1.1, seed: 42 },
+  defaultConfig: { id: 'sparse-logreg', samples: 1000, features: 500, nonZerosPerSample: 10, zipfExponent: 1.1, seed: 42, batchSize: 0 },
 };
 
 export function createSparseLogreg(config: Config): Objective<Config> {
@@ -65,6 +76,7 @@ export function createSparseLogreg(config: Config): Objective<Config> {
     sparse: {
       samples: n,
       maxNonZeros: k,
+      batchSize: config.batchSize ?? 0,
       sampleGradient(theta, sample, indicesOut, valuesOut) {
         const base = sample * k;
         let m = 0;
@@ -73,11 +85,15 @@ export function createSparseLogreg(config: Config): Objective<Config> {
           indicesOut[j] = f;
           m += theta[f];
         }
-        const y = labels[sample];
         const e = Math.exp(-Math.abs(m));
-        const r = (m >= 0 ? 1 : e) / (1 + e) - y;
+        const r = (m >= 0 ? 1 : e) / (1 + e) - labels[sample];
         for (let j = 0; j < k; j++) valuesOut[j] = r;
-        return { loss: (m > 0 ? m : 0) + Math.log1p(e) - y * m, nnz: k };
+        return k;
+      },
+      sampleLoss(theta, sample) {
+        let m = 0;
+        for (let j = sample * k; j < sample * k + k; j++) m += theta[indices[j]];
+        return (m > 0 ? m : 0) + Math.log1p(Math.exp(-Math.abs(m))) - labels[sample] * m;
       },
     },
   };

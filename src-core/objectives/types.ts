@@ -19,9 +19,17 @@ export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
   readonly minimum: { readonly value: number | null; readonly at: readonly number[] | null };
   /** Writes ∇f(θ) into gradOut (length dim) and returns f(θ). */
   evaluate(theta: Float64Array, gradOut: Float64Array): number;
+  /** Present when many points can be evaluated side by side: runs of a batch are then stepped together (run-lanes.ts). */
+  readonly evaluateLanes?: LaneEvaluator;
   /** Present when the objective is a mean over samples, for stochastic (per-sample) steps. */
   readonly sparse?: SparseObjective;
 }
+
+/**
+ * f and ∇f at `lanes` points at once, stored coordinate-major: coordinate d of point r at d·stride + r in θ and the
+ * gradient, its value at loss[r]. It is the objective's one formula: `evaluate` is this with one lane.
+ */
+export type LaneEvaluator = (theta: Float64Array, grad: Float64Array, loss: Float64Array, lanes: number, stride: number) => void;
 
 /** f(θ) = (1/samples) Σₛ ℓₛ(θ), with each ∇ℓₛ sparse: AdaGrad's home ground. */
 export interface SparseObjective {
@@ -29,10 +37,17 @@ export interface SparseObjective {
   /** The most non-zeros any sampleGradient returns: size indicesOut and valuesOut by it. */
   readonly maxNonZeros: number;
   /**
-   * ℓₛ(θ) and ∇ℓₛ(θ) as nnz (index, value) pairs written to the front of indicesOut and valuesOut, indices ascending
-   * and distinct; every other gradient entry is zero.
+   * Samples per step of a run, from the config: 0, the full batch (runs step on `evaluate`); b ≥ 1, stochastic steps on
+   * the mean gradient of b samples (src-core/run-stochastic.ts).
    */
-  sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): { loss: number; nnz: number };
+  readonly batchSize: number;
+  /**
+   * ∇ℓₛ(θ) as nnz (index, value) pairs written to the front of indicesOut and valuesOut, indices ascending and
+   * distinct; every other gradient entry is zero. Returns nnz. The hot path of a stochastic run: it allocates nothing.
+   */
+  sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): number;
+  /** ℓₛ(θ), the loss of one sample. */
+  sampleLoss(theta: Float64Array, sample: number): number;
 }
 
 /** One number field of a config, as the form shows and bounds it. The schema enforces the same limits. */

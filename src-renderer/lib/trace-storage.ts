@@ -33,9 +33,13 @@ function fitsFloat32(x: number): boolean {
   return magnitude === 0 || !Number.isFinite(x) || (magnitude >= FLOAT32_MIN_NORMAL && magnitude <= FLOAT32_MAX);
 }
 
-/** A column narrowed to float32 when every value fits (a fresh array), else the float64 column itself. */
+/**
+ * A column narrowed to float32 when every value fits, else kept in float64; a fresh array either way. The columns of
+ * a trace from the engine are views of one buffer, and IndexedDB stores a view with its whole buffer: a view kept
+ * as it is would store every column again with it.
+ */
 export function storedColumn(values: Float64Array): StoredColumn {
-  for (let i = 0; i < values.length; i++) if (!fitsFloat32(values[i])) return values;
+  for (let i = 0; i < values.length; i++) if (!fitsFloat32(values[i])) return values.slice();
   return Float32Array.from(values);
 }
 
@@ -43,7 +47,7 @@ export function storedColumn(values: Float64Array): StoredColumn {
 export function toStoredTrace(runId: string, trace: RunTrace): StoredTrace {
   return {
     runId,
-    steps: trace.steps,
+    steps: trace.steps.slice(),
     dim: trace.dim,
     layout: trace.layout,
     width: trace.width,

@@ -19,7 +19,9 @@ describe('trace columns on disk', () => {
     ['a value in float32 subnormal range (it would lose digits)', 1e-40],
   ])('keeps the column in float64, exactly, for %s', (_, value) => {
     const values = Float64Array.of(1, value, 2);
-    expect(storedColumn(values)).toBe(values);
+    const column = storedColumn(values);
+    expect(column).toBeInstanceOf(Float64Array);
+    expect(column).toEqual(values);
   });
 
   test.prop([fc.array(fc.double({ noNaN: true, min: -3e38, max: 3e38 }), { maxLength: 50 })])(
@@ -38,5 +40,15 @@ describe('trace columns on disk', () => {
     expect(stored.theta).toEqual(Float32Array.from(trace.theta));
     // Half the bytes of the wire format for every float column.
     expect(stored.loss.byteLength).toBe(trace.loss.byteLength / 2);
+  });
+
+  it("stores each column with a buffer of its own: the engine's columns share one, which IndexedDB would store whole", () => {
+    const { trace } = executeRun(adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1e-45, 1], steps: 5 }));
+    expect(trace.theta.buffer).toBe(trace.loss.buffer); // the engine's layout
+    const stored = toStoredTrace('r', trace);
+    expect(stored.theta).toBeInstanceOf(Float64Array); // 1e-45 is below float32's normal range: kept in float64
+    for (const column of [stored.steps, stored.loss, stored.theta, stored.grad, stored.accum, stored.update]) {
+      expect(column.buffer.byteLength).toBe(column.byteLength);
+    }
   });
 });

@@ -11,6 +11,8 @@ describe('objective config validation', () => {
     { id: 'ill-conditioned', dim: 1_000_000, condition: 1 },
     { id: 'rastrigin', dim: 1 },
     logreg,
+    { ...logreg, batchSize: 1 },
+    { ...logreg, batchSize: 100 },
     { ...logreg, samples: 50_000, nonZerosPerSample: 1000, features: 1000, seed: 2 ** 32 - 1 },
   ])('accepts $id', (input) => {
     expect(validate(ObjectiveConfigSchema, input)).toEqual({ ok: true, value: input });
@@ -42,6 +44,13 @@ describe('objective config validation', () => {
     { desc: 'NaN Zipf exponent', input: { ...logreg, zipfExponent: NaN }, expectedMessage: 'zipfExponent: Invalid Zipf exponent: NaN (must be a finite number > 0)' },
     { desc: 'a negative seed', input: { ...logreg, seed: -1 }, expectedMessage: 'seed: Invalid seed: -1 (must be a whole number from 0 to 4,294,967,295)' },
     { desc: 'a seed past 2³²−1', input: { ...logreg, seed: 2 ** 32 }, expectedMessage: 'seed: Invalid seed: 4294967296 (must be a whole number from 0 to 4,294,967,295)' },
+    { desc: 'a fractional batch size', input: { ...logreg, batchSize: 1.5 }, expectedMessage: 'batchSize: Invalid batch size: 1.5 (must be a whole number from 0 to 1,000,000)' },
+    { desc: 'a NaN batch size', input: { ...logreg, batchSize: NaN }, expectedMessage: 'batchSize: Invalid batch size: NaN (must be a whole number from 0 to 1,000,000)' },
+    {
+      desc: 'a batch larger than the data set',
+      input: { ...logreg, batchSize: 101 },
+      expectedMessage: 'batchSize: Invalid batch size: 101 (must be at most the number of samples, 100; 0 means all of them)',
+    },
     {
       desc: 'a data set over the size limit',
       input: { ...logreg, samples: 1_000_000, features: 1000, nonZerosPerSample: 100 },

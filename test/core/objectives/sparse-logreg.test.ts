@@ -20,7 +20,8 @@ const configs = fc
 function sampleDense(sparse: SparseObjective, dim: number, theta: Float64Array, sample: number) {
   const indices = new Int32Array(sparse.maxNonZeros);
   const values = new Float64Array(sparse.maxNonZeros);
-  const { loss, nnz } = sparse.sampleGradient(theta, sample, indices, values);
+  const nnz = sparse.sampleGradient(theta, sample, indices, values);
+  const loss = sparse.sampleLoss(theta, sample);
   const dense = new Float64Array(dim);
   for (let j = 0; j < nnz; j++) dense[indices[j]] = values[j];
   return { loss, dense, indices: Array.from(indices.subarray(0, nnz)) };

@@ -1,0 +1,188 @@
+/**
+ * `npm run bench`: the speed issue's workloads, each run several times in turns with its baselines, medians reported as
+ * rates and ratios measured in the same run. Prints a table and writes bench/results/latest.json.
+ *
+ *   npm run bench -- --repeats 7
+ */
+import { execSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createObjective } from '../src-core/objectives';
+import { executeBatch, executeRun } from '../src-core/run';
+import { w1Input, w2Input, w3Input } from './baselines/inputs';
+import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
+import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
+import { cBuilds, compileReference, referenceRunner, w1Bytes, w2Bytes, w3Bytes, type Compiled } from './c-reference';
+import { measure, median, timed, type Contender } from './measure';
+import { poolSeconds, workerFile, workerIsBuilt } from './pool-bench';
+import { printReport, type Report, type WorkloadReport } from './report';
+import { w1Configs, w1Size, w2Config, w2Size, w3Config, w3Size } from './workloads';
+
+const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
+const repeats = Number(values.repeats);
+if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 64)) throw new Error(`--repeats ${values.repeats}: a whole number from 1 to 64`);
+
+const compiled: Compiled[] = cBuilds.map(compileReference);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The C builds as contenders on one workload; each round runs the C loop once in a fresh process. */
+function cContenders(workload: 'w1' | 'w2' | 'w3', input: Uint8Array, work: number, checksums: Map<string, number>): Contender[] {
+  return compiled.flatMap((c) => {
+    if (!c.ok) return [];
+    const run = referenceRunner(c.binary, workload, input);
+    return [{ name: c.label, work, run: () => {
+      const result = run(1);
+      checksums.set(c.label, result.checksum);
+      return result.seconds[0];
+    } }];
+  });
+}
+
+/** Compares the C checksums with the engine's: exact for W1 and W2, within `relative` for W3 (exp differs). */
+function checkC(checksums: Map<string, number>, engine: number, relative = 0): string[] {
+  return [...checksums].map(([label, value]) => {
+    const error = Math.abs(value - engine) / Math.abs(engine);
+    const agrees = relative === 0 ? value === engine : error <= relative;
+    return `${label} ${agrees ? 'agrees' : 'DISAGREES'} with the engine (${relative === 0 ? 'bit for bit' : `relative difference ${error.toExponential(1)}`})`;
+  });
+}
+
+function w1(trace: boolean): WorkloadReport {
+  const configs = w1Configs(trace);
+  const input = w1Input(configs);
+  const work = configs.length * w1Size.steps * 2;
+  // The seeds' way is ~100× slower: it runs a tenth of the runs, and its rate is per update like the others'.
+  const tenth = { ...input, lr: input.lr.subarray(0, input.lr.length / 10), eps: input.eps.subarray(0, input.eps.length / 10) };
+  const checksums = new Map<string, number>();
+  let engineChecksum = 0;
+  const contenders: Contender[] = [
+    timed('engine', work, () => {
+      // Summed as reference.c sums it, run by run: (final + best + best step) added to the total.
+      engineChecksum = executeBatch(configs).reduce((sum, { summary: s }) => sum + (s.finalLoss + s.bestLoss + s.bestStep), 0);
+    }),
+    ...(trace ? [] : [timed("seeds' way", work / 10, () => w1SeedsWay(tenth)), timed('tight JS loop', work, () => w1TightLoop(input))]),
+    ...(trace ? [] : cContenders('w1', w1Bytes(input), work, checksums)),
+  ];
+  const measured = measure(contenders, repeats);
+  return {
+    id: trace ? 'W1t' : 'W1',
+    title: `${configs.length.toLocaleString('en')} runs × ${w1Size.steps.toLocaleString('en')} steps on w² + 10b²${trace ? `, traces of ${configs[0].traceMaxPoints} rows kept` : ', summaries only'}`,
+    unit: 'updates/s',
+    measured,
+    checks: checkC(checksums, engineChecksum),
+  };
+}
+
+function w2(): WorkloadReport {
+  const config = w2Config();
+  const input = w2Input(config);
+  const objective = createObjective(config.objective);
+  // The minimum traffic of a step: read x, κ and G, write x and G, 8 bytes each, per coordinate.
+  const bytes = 40 * w2Size.dim * w2Size.steps;
+  const checksums = new Map<string, number>();
+  let engineLoss = 0;
+  const measured = measure(
+    [
+      timed('engine', bytes, () => (engineLoss = executeRun(config, objective).summary.finalLoss)),
+      // The seeds' way makes ~5 arrays of a million numbers a step: it runs 5 steps, its rate per step like the others'.
+      timed("seeds' way", (bytes / w2Size.steps) * 5, () => w2SeedsWay({ ...input, steps: 5 })),
+      timed('tight JS loop', bytes, () => w2TightLoop(input)),
+      ...cContenders('w2', w2Bytes(input), bytes, checksums),
+    ],
+    repeats,
+  );
+  return { id: 'W2', title: `one run, d = 10⁶, ${w2Size.steps} steps (ill-conditioned quadratic)`, unit: 'GB/s', measured, checks: checkC(checksums, engineLoss) };
+}
+
+function w3(): WorkloadReport {
+  const config = w3Config();
+  const input = w3Input(config);
+  const objective = createObjective(config.objective);
+  const work = config.steps * w3Size.nonZerosPerSample;
+  // The seeds' way steps every feature for every sample (O(features)): it runs the first 200 samples of the order.
+  const seedsSteps = 200;
+  const checksums = new Map<string, number>();
+  let engineChecksum = 0;
+  const measured = measure(
+    [
+      timed('engine', work, () => {
+        const { trace, summary } = executeRun(config, objective);
+        engineChecksum = trace.loss[0] + summary.finalLoss;
+      }),
+      timed("seeds' way", seedsSteps * w3Size.nonZerosPerSample, () => w3SeedsWay(input, seedsSteps)),
+      timed('tight JS loop', work, () => w3TightLoop(input)),
+      ...cContenders('w3', w3Bytes(input), work, checksums),
+    ],
+    repeats,
+  );
+  const { samples, features, nonZerosPerSample, epochs } = w3Size;
+  return {
+    id: 'W3',
+    title: `sparse logistic regression, ${samples.toLocaleString('en')} × ${features.toLocaleString('en')}, ${nonZerosPerSample} non-zeros, ${epochs} epochs per sample`,
+    unit: 'updates/s',
+    measured,
+    checks: checkC(checksums, engineChecksum, 1e-9),
+  };
+}
+
+/**
+ * The pool against the engine in this thread, all on the wall clock (what a user waits for), each measured right after
+ * the other so that other load on the machine weighs on both alike.
+ */
+async function parallel(): Promise<Report['parallel']> {
+  if (!workerIsBuilt()) return { skipped: `${workerFile} is missing: run npm run build first` };
+  const configs = w1Configs(false);
+  const work = configs.length * w1Size.steps * 2;
+  const cores = availableParallelism();
+  const direct = () => {
+    const seconds: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const start = performance.now();
+      executeBatch(configs);
+      seconds.push((performance.now() - start) / 1000);
+    }
+    return work / median(seconds);
+  };
+  const rows = [];
+  for (const batchSize of [16, 500]) {
+    const inThread = direct();
+    const one = work / (await poolSeconds(configs, 1, batchSize, repeats));
+    const all = work / (await poolSeconds(configs, cores, batchSize, repeats));
+    rows.push({ batchSize, direct: inThread, oneWorker: one, allWorkers: all, scaling: all / one, saturation: all / inThread });
+  }
+  return { cores, loadAverage: loadavg()[0], rows };
+}
+
+function machine(): Report['machine'] {
+  let gcc = 'none';
+  try {
+    gcc = execSync('gcc --version', { encoding: 'utf8' }).split('\n')[0];
+  } catch {
+    // reported as none
+  }
+  return { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadAverage: loadavg()[0], node: process.version, v8: process.versions.v8, gcc };
+}
+
+async function main(): Promise<void> {
+  const started = new Date().toISOString();
+  for (const c of compiled) if (!c.ok) log(`${c.label}: skipped, ${c.reason}`);
+  log('W1…');
+  const workloads = [w1(false)];
+  log('W1t…');
+  workloads.push(w1(true));
+  log('W2…');
+  workloads.push(w2());
+  log('W3…');
+  workloads.push(w3());
+  log('pool…');
+  const report: Report = { started, repeats, machine: machine(), workloads, parallel: await parallel() };
+  printReport(report);
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  log(`written to ${join(dir, 'latest.json')}`);
+}
+
+await main();

@@ -1,0 +1,83 @@
+/** The bench's figures: the JSON it writes, the derived ratios against the issue's targets, and the printed table. */
+import type { Measured } from './measure';
+
+export interface WorkloadReport {
+  id: 'W1' | 'W1t' | 'W2' | 'W3';
+  title: string;
+  unit: 'updates/s' | 'GB/s';
+  measured: Measured[];
+  /** How each C build's result compared with the engine's. */
+  checks: string[];
+}
+
+export interface PoolRow {
+  batchSize: number;
+  /** W1 updates per second of the engine in this thread, on the wall clock. */
+  direct: number;
+  /** W1 updates per second through the pool with one worker, and with one per core. */
+  oneWorker: number;
+  allWorkers: number;
+  /** allWorkers / oneWorker: the 2-core/1-core ratio on this machine. */
+  scaling: number;
+  /** allWorkers / direct. */
+  saturation: number;
+}
+
+export interface Report {
+  started: string;
+  repeats: number;
+  /** loadAverage: the 1-minute load average when the run started (the machine may be shared). */
+  machine: { cpu: string; cores: number; loadAverage: number; node: string; v8: string; gcc: string };
+  workloads: WorkloadReport[];
+  parallel: { cores: number; loadAverage: number; rows: PoolRow[] } | { skipped: string };
+}
+
+/** How many times longer the engine takes than `name` (its rate over the engine's); null when `name` did not run. */
+export function slowdown(w: WorkloadReport, name: string): number | null {
+  const engine = w.measured.find((m) => m.name === 'engine')!;
+  const other = w.measured.find((m) => m.name === name);
+  return other ? other.rate / engine.rate : null;
+}
+
+const targets: Partial<Record<WorkloadReport['id'], number>> = { W1: 1.5, W2: 1.5, W3: 2 };
+
+const rate = (w: WorkloadReport, m: Measured): string =>
+  w.unit === 'GB/s' ? `${(m.rate / 1e9).toPrecision(3)} GB/s` : `${(m.rate / 1e6).toPrecision(3)} M/s`;
+
+const times = (x: number | null): string => (x === null ? '–' : `${x.toFixed(2)}×`);
+
+export function printReport(report: Report): void {
+  const out: string[] = [];
+  const { machine: m } = report;
+  out.push(`AdaGrad Lab bench: ${m.cpu}, ${m.cores} cores, Node ${m.node} (V8 ${m.v8}), ${m.gcc}; medians of ${report.repeats}`);
+  out.push(`CPU seconds of each process; load average ${m.loadAverage.toFixed(1)} when it started (other work on the machine)`);
+  for (const w of report.workloads) {
+    out.push('', `${w.id}: ${w.title} (${w.unit === 'GB/s' ? 'GB/s = 40 bytes per coordinate per step' : 'parameter updates per second'})`);
+    for (const x of w.measured) {
+      const ratio = x.name === 'engine' ? '' : `  engine takes ${times(slowdown(w, x.name))} its time`;
+      out.push(`  ${x.name.padEnd(22)} ${rate(w, x).padStart(12)}   median ${(x.median * 1000).toFixed(1).padStart(8)} ms${ratio}`);
+    }
+    const target = targets[w.id];
+    const c = slowdown(w, 'C -O3 -march=native');
+    if (target !== undefined && c !== null) out.push(`  target: within ${target}× of C: ${c <= target ? 'met' : 'NOT met'} (${times(c)})`);
+    for (const check of w.checks) out.push(`  ${check}`);
+  }
+  const w1 = report.workloads.find((w) => w.id === 'W1');
+  const w1t = report.workloads.find((w) => w.id === 'W1t');
+  if (w1 && w1t) {
+    const cost = w1t.measured[0].median / w1.measured[0].median;
+    out.push('', `W1t/W1 (the cost of recording traces): ${times(cost)} (target at most 1.5×: ${cost <= 1.5 ? 'met' : 'NOT met'})`);
+  }
+  const p = report.parallel;
+  if ('skipped' in p) out.push('', `pool: skipped, ${p.skipped}`);
+  else {
+    out.push('', `W1 through the worker pool, wall clock (load average ${p.loadAverage.toFixed(1)}):`);
+    for (const r of p.rows) {
+      out.push(
+        `  batches of ${String(r.batchSize).padStart(4)}: in this thread ${(r.direct / 1e6).toFixed(1)} M/s, 1 worker ${(r.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(r.allWorkers / 1e6).toFixed(1)} M/s; ` +
+          `${p.cores}-core/1-core ${times(r.scaling)} (target ≥ 1.7×), saturation ${r.saturation.toFixed(2)} (target ≥ ${(0.85 * p.cores).toFixed(2)})`,
+      );
+    }
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}

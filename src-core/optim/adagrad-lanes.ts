@@ -1,0 +1,147 @@
+/**
+ * AdaGrad on many runs side by side: one step of every lane, over coordinate-major arrays (coordinate d of lane r at
+ * d·stride + r), so the inner loop walks contiguous memory and the lanes' independent arithmetic overlaps. Every lane
+ * performs exactly adagradKernel's operations in its order (adagrad.ts), so a lane's numbers are its run's numbers
+ * (test/core/run-lanes.test.ts). What must be the same for all lanes is fixed per group: eps placement, and whether
+ * weight decay is off, coupled or decoupled (PyTorch skips a zero weight decay, which keeps −0 and ±∞ as they are).
+ */
+import type { AdagradConfig } from '../contract/engine';
+import type { WasmLaneKernel } from './lane-kernel-wasm';
+
+export type WeightDecayMode = 'none' | 'coupled' | 'decoupled';
+
+export const weightDecayMode = (c: AdagradConfig): WeightDecayMode =>
+  c.weightDecay === 0 ? 'none' : c.decoupledWeightDecay ? 'decoupled' : 'coupled';
+
+export interface AdagradLanes {
+  readonly dim: number;
+  /** The runs stepped, lanes 0…lanes−1. */
+  readonly lanes: number;
+  /** Lanes allocated: `lanes`, or one more for the WebAssembly kernel, which takes lanes two by two. */
+  readonly stride: number;
+  readonly inside: boolean;
+  readonly decay: WeightDecayMode;
+  readonly theta: Float64Array;
+  /** θ before the last step, for the trace's update column. */
+  readonly previous: Float64Array;
+  readonly grad: Float64Array;
+  readonly sum: Float64Array;
+  readonly lr: Float64Array;
+  readonly lrDecay: Float64Array;
+  readonly eps: Float64Array;
+  readonly weightDecay: Float64Array;
+  /** −clr of each lane at the current step. */
+  readonly rate: Float64Array;
+  /** Whether any lane has an lr decay, so that its rate changes from step to step. */
+  readonly decays: boolean;
+  /** The SIMD kernel that steps these lanes (arrays in its memory), or null for the JavaScript loop. */
+  readonly kernel: WasmLaneKernel | null;
+}
+
+/**
+ * How a group's lanes are laid out: the kernel that steps them (the WebAssembly one if given, unless weight decay is
+ * on, which only the JavaScript loop does) and the lanes allocated: the kernel takes lanes two by two, so a group of
+ * more than one gets an even count, the last one padding.
+ */
+export function laneLayout(configs: readonly AdagradConfig[], wasm: WasmLaneKernel | null): { kernel: WasmLaneKernel | null; stride: number } {
+  const kernel = weightDecayMode(configs[0]) === 'none' ? wasm : null;
+  const lanes = configs.length;
+  return { kernel, stride: kernel && lanes > 1 ? lanes + (lanes & 1) : lanes };
+}
+
+/** The arrays of a lane group, zeroed, from `laneLayout`'s kernel memory or plain: θ, θ before, ∇, G (dim·stride), eps, rate (stride). */
+export type LaneArrays = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+
+export const laneArrayLengths = (dim: number, stride: number): number[] => [dim * stride, dim * stride, dim * stride, dim * stride, stride, stride];
+
+/**
+ * Lanes for `configs` (one group: same eps placement and weight-decay mode) on `arrays`, θ and the gradient left at
+ * zero. A padding lane has eps 1 and rate 0, and so never moves.
+ */
+export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number, layout: ReturnType<typeof laneLayout>, arrays: LaneArrays): AdagradLanes {
+  const { kernel, stride } = layout;
+  const [theta, previous, grad, sum, eps, rate] = arrays;
+  eps.fill(1);
+  configs.forEach((c, r) => {
+    eps[r] = c.eps;
+    for (let d = 0; d < dim; d++) sum[d * stride + r] = c.initialAccumulator;
+  });
+  const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
+  return {
+    dim,
+    lanes: configs.length,
+    stride,
+    inside: configs[0].epsPlacement === 'inside',
+    decay: weightDecayMode(configs[0]),
+    theta,
+    previous,
+    grad,
+    sum,
+    lr: column((c) => c.lr),
+    lrDecay: column((c) => c.lrDecay),
+    eps,
+    weightDecay: column((c) => c.weightDecay),
+    rate,
+    decays: configs.some((c) => c.lrDecay !== 0),
+    kernel,
+  };
+}
+
+/**
+ * Step t (from 1) of every lane, on `grad`, in place. Returns Σ (θ − θ) + (G − G) over the new values: 0 when every
+ * lane's θ and G are finite, NaN as soon as one is not (then lanes must be checked one by one).
+ */
+export function stepAdagradLanes(l: AdagradLanes, t: number): number {
+  const { lanes, rate, kernel } = l;
+  // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
+  if (t === 1 || l.decays) for (let r = 0; r < lanes; r++) rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.sum, l.eps[0], rate[0], l.inside);
+  if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.sum, l.eps, rate, l.inside);
+  return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
+}
+
+/** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */
+export function parkLane(l: AdagradLanes, r: number): void {
+  for (let i = r; i < l.theta.length; i += l.stride) l.theta[i] = l.previous[i] = l.grad[i] = l.sum[i] = 0;
+  l.eps[r] = 1;
+  l.lr[r] = 0;
+  l.rate[r] = 0;
+  l.weightDecay[r] = 0;
+}
+
+// Two loops rather than one with a weight-decay branch per coordinate: V8 does not hoist loop-invariant branches. One
+// flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
+// coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
+
+function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, sum, eps, rate }: AdagradLanes): number {
+  let check = 0;
+  for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
+    const p = theta[i];
+    const g = grad[i];
+    const G = sum[i] + g * g;
+    sum[i] = G;
+    previous[i] = p;
+    const x = p + rate[r] * (g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]));
+    theta[i] = x;
+    check += x - x + (G - G);
+    if (++r === stride) r = 0;
+  }
+  return check;
+}
+
+function stepWithDecay({ stride, dim, inside, theta, previous, grad, sum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): number {
+  let check = 0;
+  for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
+    const p = theta[i];
+    const g = coupled ? grad[i] + wd[r] * p : grad[i];
+    const G = sum[i] + g * g;
+    sum[i] = G;
+    const q = g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]);
+    previous[i] = p;
+    const x = p + rate[r] * (coupled ? q : q + wd[r] * p);
+    theta[i] = x;
+    check += x - x + (G - G);
+    if (++r === stride) r = 0;
+  }
+  return check;
+}

@@ -1,0 +1,204 @@
+/**
+ * Runs stepped side by side: a group of AdaGrad runs of one objective (same config, steps and trace size, same eps
+ * placement and weight-decay mode) becomes one set of lanes, and each step is one pass over all of them: the AdaGrad
+ * step (optim/adagrad-lanes.ts, WebAssembly SIMD where available), the objective's evaluateLanes, and the summaries.
+ * Every lane gets exactly its run's numbers from the step-by-step loop: the same operations in the same order, the
+ * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
+ * what the loop would feed it). test/core/run-lanes.test.ts proves it, with and without WebAssembly.
+ *
+ * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
+ * each step tell from one sum whether any other lane went non-finite, and given a best of −∞, no tolerance and a
+ * highest loss of +∞, so that no summary pass touches what it recorded.
+ */
+import type { AdagradConfig } from './contract/engine';
+import type { RunConfig, RunResult, RunSummary } from './contract/types';
+import type { Objective } from './objectives';
+import { createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, weightDecayMode, type LaneArrays } from './optim/adagrad-lanes';
+import { wasmLaneKernel, type WasmLaneKernel } from './optim/lane-kernel-wasm';
+import { divergedIn, summaryOf } from './summary';
+import { TraceRecorder, traceSchedule } from './trace';
+
+/** The key of the lane group `config` belongs to, or null when it must run alone (executeRun). */
+export function laneGroupKey(config: RunConfig, objective: Objective): string | null {
+  if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad') return null;
+  const o = config.optimizer;
+  return JSON.stringify([config.objective, o.epsPlacement, weightDecayMode(o), config.steps, config.traceMaxPoints]);
+}
+
+/** Per lane, what SummaryTracker tracks between steps; the lane's loss, and the highest loss its trace recorded. */
+interface LaneSummaries {
+  loss: Float64Array;
+  best: Float64Array;
+  bestStep: Float64Array;
+  /** The first step at or below tolerance, −1 until then. */
+  reached: Float64Array;
+  /** NaN for none: loss ≤ NaN never holds. */
+  tolerance: Float64Array;
+  maxLoss: Float64Array;
+}
+
+const summaryLengths = 6;
+
+function laneSummaries(configs: readonly RunConfig[], [loss, best, bestStep, reached, tolerance, maxLoss]: Float64Array[]): LaneSummaries {
+  best.fill(-Infinity);
+  reached.fill(-1);
+  tolerance.fill(NaN);
+  maxLoss.fill(Infinity);
+  configs.forEach((c, r) => {
+    tolerance[r] = c.tolerance ?? NaN;
+    maxLoss[r] = -Infinity;
+  });
+  return { loss, best, bestStep, reached, tolerance, maxLoss };
+}
+
+const KEEP_GOING = 0;
+const DIVERGED = 1;
+const SPIKE = 2;
+
+/**
+ * SummaryTracker.observe for the first `count` lanes, skipping finished ones; marks in `event` the lanes that need a
+ * trace row and returns their count. `laneIsFinite` is null when the step found every θ and G finite, so that only
+ * the losses need a look. A function of its own, on typed arrays only: this loop runs once per lane per step.
+ */
+function observeLanes(
+  step: number,
+  count: number,
+  s: LaneSummaries,
+  finished: Uint8Array,
+  event: Uint8Array,
+  laneIsFinite: ((r: number) => boolean) | null,
+): number {
+  const { loss, best, bestStep, reached, tolerance, maxLoss } = s;
+  let events = 0;
+  for (let r = 0; r < count; r++) {
+    event[r] = KEEP_GOING;
+    if (finished[r]) continue;
+    const f = loss[r];
+    if (step === 0) {
+      best[r] = f;
+      bestStep[r] = 0;
+    }
+    if (f - f !== 0 || (laneIsFinite !== null && !laneIsFinite(r))) {
+      event[r] = DIVERGED;
+      events++;
+      continue;
+    }
+    if (f < best[r]) {
+      best[r] = f;
+      bestStep[r] = step;
+    }
+    if (reached[r] < 0 && f <= tolerance[r]) reached[r] = step;
+    if (f > maxLoss[r]) {
+      event[r] = SPIKE;
+      events++;
+    }
+  }
+  return events;
+}
+
+/** Marks the lanes that need a trace row after a summary pass that only counted them (the WebAssembly one). */
+function findEvents(count: number, s: LaneSummaries, finished: Uint8Array, event: Uint8Array): void {
+  for (let r = 0; r < count; r++) {
+    const f = s.loss[r];
+    event[r] = finished[r] ? KEEP_GOING : f - f !== 0 ? DIVERGED : f > s.maxLoss[r] ? SPIKE : KEEP_GOING;
+  }
+}
+
+/**
+ * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
+ * dimension) and returns their results in order. `wasm`: the WebAssembly SIMD kernel where this thread has one, else
+ * (or when null is passed) the JavaScript loops; both give the same bits.
+ */
+export function executeLanes(
+  configs: readonly RunConfig[],
+  objective: Objective,
+  starts: readonly Float64Array[],
+  wasm: WasmLaneKernel | null = wasmLaneKernel(),
+): RunResult[] {
+  const evaluateLanes = objective.evaluateLanes!;
+  const dim = objective.dim;
+  const count = configs.length;
+  const { steps, traceMaxPoints } = configs[0];
+  const optimizers = configs.map((c) => c.optimizer as AdagradConfig);
+  const layout = laneLayout(optimizers, wasm);
+  const { kernel, stride } = layout;
+  const lengths = [...laneArrayLengths(dim, stride), ...new Array<number>(summaryLengths).fill(stride)];
+  const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
+  const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
+  const summaries = laneSummaries(configs, arrays.slice(6));
+  const { theta, previous, grad, sum } = lanes;
+  const { loss } = summaries;
+  starts.forEach((start, r) => start.forEach((x, d) => (theta[d * stride + r] = previous[d * stride + r] = x)));
+  const finished = new Uint8Array(count);
+  const event = new Uint8Array(count);
+  const diverged: (RunSummary | null)[] = configs.map(() => null);
+  const recorders = configs.map(() => new TraceRecorder(dim, steps, traceMaxPoints, undefined, true));
+  const schedule = traceSchedule(steps, traceMaxPoints);
+  // The WebAssembly summary pass takes lanes two by two: a group of one lane uses the JavaScript one.
+  const wasmObserve = kernel !== null && stride % 2 === 0;
+
+  /** Whether lane r's θ and accumulator are all finite. */
+  const laneIsFinite = (r: number): boolean => {
+    let check = 0; // x − x is 0 for finite x, NaN for ±∞ and NaN
+    for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (sum[i] - sum[i]);
+    return check === 0;
+  };
+
+  // One lane's row as the step-by-step loop hands it to its recorder.
+  const row = { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
+  const gather = (r: number) => {
+    for (let d = 0; d < dim; d++) {
+      const i = d * stride + r;
+      row.theta[d] = theta[i];
+      row.grad[d] = grad[i];
+      row.accum[d] = sum[i];
+      row.update[d] = theta[i] - previous[i];
+    }
+  };
+  const record = (r: number, step: number) => {
+    gather(r);
+    recorders[r].record(step, loss[r], row.theta, row.grad, row.accum, row.update);
+    if (loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
+  };
+  /** Lane r's summary as it stands, its final loss the current one. */
+  const summaryNow = (r: number, divergedAt: number | null, where: RunSummary['divergedIn']): RunSummary => {
+    const { best, bestStep, reached } = summaries;
+    const stepsToTolerance = reached[r] < 0 ? null : reached[r];
+    return summaryOf({ finalLoss: loss[r], bestLoss: best[r], bestStep: bestStep[r], stepsToTolerance, divergedAt, divergedIn: where }, configs[r].tolerance);
+  };
+  const finish = (r: number, step: number, where: RunSummary['divergedIn']) => {
+    diverged[r] = summaryNow(r, step, where);
+    finished[r] = 1;
+    parkLane(lanes, r);
+    summaries.best[r] = -Infinity;
+    summaries.tolerance[r] = NaN;
+    summaries.maxLoss[r] = Infinity;
+  };
+  const diverge = (r: number, step: number) => {
+    gather(r);
+    recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
+    finish(r, step, divergedIn(loss[r], row.theta, row.accum));
+  };
+
+  let cursor = 0;
+  for (let step = 0; step <= steps; step++) {
+    const check = step > 0 ? stepAdagradLanes(lanes, step) : NaN; // at step 0, every lane is looked at
+    evaluateLanes(theta, grad, loss, count, stride);
+    let events: number;
+    if (wasmObserve && check === 0 && step > 0) {
+      events = kernel.observeLanes(step, loss, summaries.best, summaries.bestStep, summaries.reached, summaries.tolerance, summaries.maxLoss);
+      if (events > 0) findEvents(count, summaries, finished, event);
+    } else {
+      events = observeLanes(step, count, summaries, finished, event, check === 0 ? null : laneIsFinite);
+    }
+    const scheduled = schedule[cursor] === step;
+    if (scheduled) cursor++;
+    if (!scheduled && events === 0) continue;
+    for (let r = 0; r < count; r++) {
+      if (finished[r]) continue;
+      if (event[r] === DIVERGED) diverge(r, step);
+      else if (scheduled || event[r] === SPIKE) record(r, step);
+    }
+  }
+  return configs.map((config, r) => ({ config, summary: diverged[r] ?? summaryNow(r, null, null), trace: recorders[r].finish() }));
+}
