@@ -33,7 +33,8 @@ export default defineConfig({
     build: {
       outDir: 'out/renderer',
       // electron-vite leaves the renderer unminified by default; the same bundle is also served over serve mode.
-      minify: true,
+      // NO_MINIFY=1 npm run build keeps names readable, for profiles.
+      minify: process.env.NO_MINIFY ? false : true,
       rolldownOptions: { input: 'src-renderer/index.html' },
     },
     plugins: [svelte({ configFile: false })],

@@ -131,8 +131,8 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   await observeLongTasks(page);
   await page.goto(`/?token=${BENCH_UI_TOKEN}`);
   const form = page.getByTestId('sweep-form');
-  await form.getByTestId('field-objective').selectOption('elliptic-2d');
-  await form.getByTestId('field-lrs').fill(`log(1e-3, 1, ${RUNS})`);
+  await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
   await form.getByTestId('field-steps').fill(String(STEPS));
   await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
 

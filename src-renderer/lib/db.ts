@@ -85,7 +85,9 @@ export class LabDatabase extends Dexie {
   traces!: EntityTable<StoredTrace, 'runId'>;
 
   constructor(name = 'adagrad-lab') {
-    super(name);
+    // Relaxed: a write is acknowledged once the browser has it, without waiting for the disk to flush; a crash of the
+    // whole machine can lose the last writes, which an interrupted sweep's Resume then computes again.
+    super(name, { chromeTransactionDurability: 'relaxed' });
     this.version(1).stores({
       sweeps: 'id, createdAt, status',
       runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr',
@@ -128,9 +130,10 @@ export class LabDatabase extends Dexie {
         return { id: config.id, sweepId: config.sweepId, index: config.index, createdAt: createdAt.get(config.sweepId) ?? Date.now(), config, summary, tags, starred, note };
       });
       // In chunks, each awaited: the main thread serialises what it puts, so one long loop of puts would be one long task.
+      // A chunk's runs and traces go together, one round trip to the database.
       for (let i = 0; i < results.length; i += PUT_CHUNK) {
-        await this.runs.bulkPut(runs.slice(i, i + PUT_CHUNK));
-        await this.traces.bulkPut(results.slice(i, i + PUT_CHUNK).map(({ config, trace }) => toStoredTrace(config.id, trace)));
+        const traces = results.slice(i, i + PUT_CHUNK).map(({ config, trace }) => toStoredTrace(config.id, trace));
+        await Promise.all([this.runs.bulkPut(runs.slice(i, i + PUT_CHUNK)), this.traces.bulkPut(traces)]);
       }
       for (const { sweepId, status, message } of [...replayed, ...statuses]) {
         const ends = !hasNotEnded(status);

@@ -255,8 +255,10 @@ export class LabState {
       if (!isSweepActive(status)) this.releaseWaiters(sweepId);
     }
     if (runs.length > 0) {
-      const acknowledged = await this.api.acknowledge(runs.map((run) => run.id));
-      if (!acknowledged.ok) this.problem = acknowledged.error.message;
+      // Not awaited: the next write need not wait for the main process to answer; it only frees memory there.
+      void this.api.acknowledge(runs.map((run) => run.id)).then((acknowledged) => {
+        if (!acknowledged.ok) this.problem = acknowledged.error.message;
+      });
     }
   }
 
