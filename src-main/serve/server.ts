@@ -139,6 +139,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Length': String(bytes.length),
       'Cache-Control': 'no-store',
+      'Content-Security-Policy': csp,
       ...extra,
     });
     res.end(req.method === 'HEAD' ? undefined : bytes);
@@ -191,6 +192,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
         Location: '/',
         'Set-Cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
         'Cache-Control': 'no-store',
+        'Content-Security-Policy': csp,
         'Content-Length': '0',
       });
       res.end();
