@@ -12,11 +12,11 @@ import {
   kindMessage,
   nesterovMessage,
   numberMessage,
-  show,
   type FlagField,
   type NumberField,
 } from '../optim/rules';
 import type { OptimizerConfig } from './engine';
+import { show } from './show';
 
 const number = (field: NumberField) =>
   v.pipe(

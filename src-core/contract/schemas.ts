@@ -4,54 +4,107 @@
  * allowed. Sweep specs: sweep-spec.ts and src-core/sweep.ts (validateSweepSpec).
  */
 import * as v from 'valibot';
+import { show } from './show';
 
 /** Limits of the messages themselves (sweep limits live in sweep-spec.ts). */
 export const Limits = {
+  maxIdLength: 200,
   maxRunIdsPerAck: 100_000,
+  maxRunIdsPerResume: 1_000_000,
+  maxFileNameLength: 200,
   maxFileChars: 256 * 1024 * 1024,
 } as const;
 
-const runIdList = v.pipe(
-  v.array(v.pipe(v.string('Invalid run id: must be text'), v.maxLength(200, 'Invalid run id: at most 200 characters'))),
-  v.maxLength(Limits.maxRunIdsPerAck, `Invalid run id list: at most ${Limits.maxRunIdsPerAck} ids`),
-);
+/**
+ * Text of at most `max` characters. The length is checked before anything else reads the text, so an overlong string
+ * is refused without being copied (see show.ts).
+ */
+const text = (label: string, max: number) =>
+  v.pipe(
+    v.string((issue) => `Invalid ${label}: ${show(issue.input)} (must be text)`),
+    v.maxLength(max, (issue) => `Invalid ${label}: ${show(issue.input)} (must be at most ${max} characters)`),
+  );
 
-export const AcknowledgeSchema = runIdList;
+const idList = (max: number) =>
+  v.pipe(
+    v.array(text('run id', Limits.maxIdLength), (issue) => `Invalid run id list: ${show(issue.input)} (must be a list of run ids)`),
+    v.maxLength(max, (issue) => `Invalid run id list: ${issue.input.length} ids (must be at most ${max})`),
+  );
 
-export const SweepIdSchema = v.pipe(v.string('Invalid sweep id: must be text'), v.maxLength(200, 'Invalid sweep id: at most 200 characters'));
+const notAnObject = (label: string, input: unknown): string => `Invalid ${label}: ${show(input)} (must be an object)`;
+
+/**
+ * A strict object named `label` in its messages: an unknown key and a missing one are named (validate adds the path).
+ * A list is refused first: valibot's object schemas take arrays for objects and would then report a missing key.
+ */
+const message = <E extends v.ObjectEntries>(label: string, entries: E) =>
+  v.pipe(
+    v.unknown(),
+    v.check((x) => !Array.isArray(x), (issue) => notAnObject(label, issue.input)),
+    v.strictObject(entries, (issue) =>
+      !issue.path
+        ? notAnObject(label, issue.input)
+        : issue.expected === 'never'
+          ? `Unknown field: ${show(issue.input)} is not part of a ${label}`
+          : `Missing field: a ${label} needs it`,
+    ),
+  );
+
+export const AcknowledgeSchema = idList(Limits.maxRunIdsPerAck);
+
+export const SweepIdSchema = text('sweep id', Limits.maxIdLength);
 
 /** The spec itself is validated by validateSweepSpec, like any launch. */
-export const ResumeSchema = v.strictObject(
-  {
-    sweepId: SweepIdSchema,
-    createdAt: v.pipe(v.number('Invalid creation time: must be a number'), v.finite('Invalid creation time: must be finite')),
-    spec: v.unknown(),
-    storedRunIds: v.pipe(
-      v.array(v.pipe(v.string('Invalid run id: must be text'), v.maxLength(200, 'Invalid run id: at most 200 characters'))),
-      v.maxLength(1_000_000, 'Invalid run id list: at most 1000000 ids'),
-    ),
-  },
-  (issue) => `Invalid resume request: ${issue.input === undefined ? 'a field is missing' : 'unknown field'}`,
-);
-
-export const SaveFileSchema = v.strictObject({
-  suggestedName: v.pipe(
-    v.string('Invalid file name: must be text'),
-    v.minLength(1, 'Invalid file name: must not be empty'),
-    v.maxLength(200, 'Invalid file name: at most 200 characters'),
-    v.regex(/^[^/\\:*?"<>|\0]+$/, 'Invalid file name: must not contain / \\ : * ? " < > |'),
+export const ResumeSchema = message('resume request', {
+  sweepId: SweepIdSchema,
+  createdAt: v.pipe(
+    v.unknown(),
+    v.check((x) => typeof x === 'number' && Number.isFinite(x), (issue) => `Invalid creation time: ${show(issue.input)} (must be a finite number)`),
+    v.transform((x) => x as number),
   ),
-  content: v.pipe(v.string('Invalid file content: must be text'), v.maxLength(Limits.maxFileChars, 'Invalid file content: too large')),
+  spec: v.unknown(),
+  storedRunIds: idList(Limits.maxRunIdsPerResume),
 });
+
+export const SaveFileSchema = message('save-file request', {
+  suggestedName: v.pipe(
+    text('file name', Limits.maxFileNameLength),
+    v.regex(/^[^/\\:*?"<>|\0]+$/, (issue) => `Invalid file name: ${show(issue.input)} (must not be empty or contain / \\ : * ? " < > |)`),
+  ),
+  content: text('file content', Limits.maxFileChars),
+});
+
+/**
+ * The first issue `schema` finds in `input`, or null when it passes (then `output` holds the parsed value). Never
+ * throws: valibot quotes a refused string into its issue, and for a string at V8's maximum length (2²⁹−24
+ * characters) that concatenation throws RangeError; such an input is refused as a whole.
+ */
+export function firstIssue<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+): { issue: null; output: v.InferOutput<S> } | { issue: { message: string; path: string | null; key: unknown } } {
+  let parsed: v.SafeParseResult<S>;
+  try {
+    parsed = v.safeParse(schema, input, { abortPipeEarly: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { issue: { message: TOO_LONG_TO_READ, path: null, key: null } };
+  }
+  if (parsed.success) return { issue: null, output: parsed.output };
+  const issue = parsed.issues[0];
+  return { issue: { message: issue.message, path: v.getDotPath(issue), key: issue.path?.[0]?.key } };
+}
+
+export const TOO_LONG_TO_READ =
+  'Invalid input: a text as long as JavaScript strings go (2²⁹ characters; no field allows more than 268435456)';
 
 /** Validates `input`; on failure the message names the field path and what is wrong. */
 export function validate<S extends v.GenericSchema>(
   schema: S,
   input: unknown,
 ): { ok: true; value: v.InferOutput<S> } | { ok: false; message: string } {
-  const parsed = v.safeParse(schema, input, { abortPipeEarly: true });
-  if (parsed.success) return { ok: true, value: parsed.output };
-  const issue = parsed.issues[0];
-  const path = v.getDotPath(issue);
-  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
+  const result = firstIssue(schema, input);
+  if (!result.issue) return { ok: true, value: result.output };
+  const { path, message } = result.issue;
+  return { ok: false, message: path ? `${path}: ${message}` : message };
 }
