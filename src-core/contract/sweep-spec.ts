@@ -178,9 +178,13 @@ export const AxisSchema = v.pipe(
     'axis',
     ` (must be one of ${axisKinds.join(', ')})`,
   ),
+  // A kind given as undefined (structured clone keeps such keys) counts as absent, and refuses the axis if it is alone.
   v.check(
-    (axis) => Object.keys(axis).length === 1,
-    (issue) => `Invalid axis: ${Object.keys(issue.input).join(', ') || 'nothing'} (must be exactly one of ${axisKinds.join(', ')})`,
+    (axis) => Object.keys(axis).length === 1 && Object.values(axis)[0] !== undefined,
+    (issue) => {
+      const given = Object.entries(issue.input).flatMap(([kind, value]) => (value === undefined ? [] : [kind]));
+      return `Invalid axis: ${given.join(', ') || 'nothing'} (must be exactly one of ${axisKinds.join(', ')})`;
+    },
   ),
 );
 
