@@ -11,6 +11,8 @@ import { optimizerDefaults } from '../../src-core/optim';
 
 /** Fixed seeds: a failure here reproduces with the same seed and path that fast-check prints. */
 export const FUZZ_SEED = 20_260_712;
+/** Fuzz tests are sized by count, not time; on a loaded machine they may need longer than vitest's default. */
+export const FUZZ_TIMEOUT_MS = 120_000;
 
 /** Values that have broken validators elsewhere: non-finite and edge numbers, odd types, prototype keys, deep nesting. */
 const deep = (depth: number): unknown => (depth === 0 ? [] : [deep(depth - 1)]);

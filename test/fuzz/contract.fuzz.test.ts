@@ -18,7 +18,7 @@ import { AcknowledgeSchema, Limits, ResumeSchema, SaveFileSchema, SweepIdSchema,
 import { AxisSchema, SweepLimits, SweepSpecSchema, type SweepSpec } from '../../src-core/contract/sweep-spec';
 import { nesterovMessage } from '../../src-core/optim/rules';
 import { countRuns, expandSweep, objectiveDimension, validateSweepSpec } from '../../src-core/sweep';
-import { anyPayload, FUZZ_SEED, mutated, validObjective, validOptimizerConfig, validSpec, type Mutation } from './arbitraries';
+import { anyPayload, FUZZ_SEED, FUZZ_TIMEOUT_MS, mutated, validObjective, validOptimizerConfig, validSpec, type Mutation } from './arbitraries';
 import { expectClearMessage, pathOf, Tally } from './oracle';
 
 const tally = new Tally();
@@ -53,7 +53,7 @@ const related = (a: string, b: string): boolean => a === '' || b === '' || a ===
 /** Refusals that are about several fields at once, so they need not name the one that was mutated. */
 const CROSS_FIELD = /^(?:start: Invalid start point: \d+ coordinate|Invalid sweep size: )|needs search mode 'random'\)$/;
 
-describe('validateSweepSpec', () => {
+describe('validateSweepSpec', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('never throws on random input, and refuses it clearly', () => {
     fc.assert(
       fc.property(anyPayload, (input) => {
@@ -111,7 +111,7 @@ const schemas = [
   },
 ] as { name: string; schema: Parameters<typeof validate>[0]; valid: fc.Arbitrary<unknown>; bounded: (output: never) => boolean }[];
 
-describe.each(schemas)('$name', ({ name, schema, valid, bounded }) => {
+describe.each(schemas)('$name', { timeout: FUZZ_TIMEOUT_MS }, ({ name, schema, valid, bounded }) => {
   it('never throws, refuses clearly, and accepts only what is within bounds', () => {
     fc.assert(
       fc.property(fc.oneof(anyPayload, mutated(valid).map((m) => m.payload)), (input) => {

@@ -16,7 +16,7 @@ import { createHandlers, handlerNames, type HandlerName } from '../../src-main/h
 import { isAppUrl } from '../../src-main/app-origin';
 import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-main/ipc';
 import { SweepService } from '../../src-main/sweep-service';
-import { anyPayload, FUZZ_SEED } from './arbitraries';
+import { anyPayload, FUZZ_SEED, FUZZ_TIMEOUT_MS } from './arbitraries';
 import { expectAgreesWithSchema, payloadFor } from './payloads';
 import { instantExecutor } from './instant-executor';
 import { expectResult, Tally } from './oracle';
@@ -66,7 +66,7 @@ const call = fc
     return fc.record({ channel: fc.constant(channel), senderFrame: sender, args: fc.oneof({ weight: 5, arbitrary: args.map((a) => a.slice(0, 1)) }, { weight: 1, arbitrary: args }) });
   });
 
-describe('IPC', () => {
+describe('IPC', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('answers every invoke with a Result: untrusted senders refused first, payloads exactly as the schema says', async () => {
     await fc.assert(
       fc.asyncProperty(call, async ({ channel, senderFrame, args }) => {
