@@ -26,7 +26,12 @@ describe('worker faults', () => {
     service.onEvent((e) => events.push(e));
     for (let i = 0; i < 3; i++) service.launch(goodSpec);
     await service.idle();
-    const results = (sweepId: string): RunResult[] => events.flatMap((e) => (e.type === 'results' && e.sweepId === sweepId ? e.results : []));
+    const results = (sweepId: string): RunResult[] => {
+      const sent = events.flatMap((e) => (e.type === 'results' && e.sweepId === sweepId ? e.results : []));
+      // Whatever the fault, no run is sent (and so stored) twice: each id once.
+      expect(new Set(sent.map((r) => r.config.id)).size).toBe(sent.length);
+      return sent;
+    };
     const finished = (sweepId: string) => events.find((e) => e.type === 'sweep-finished' && e.sweepId === sweepId);
     return { results, finished };
   }
