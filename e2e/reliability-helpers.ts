@@ -22,9 +22,12 @@ export interface ServeProcess {
   stop(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** Starts `node out/main/serve.js`; port 0 picks a free one. Resolves once it prints the URL it serves. */
-export function startServe(token: string, port = 0): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['out/main/serve.js', '--port', String(port), '--threads', '2'], {
+/**
+ * Starts `node [nodeArgs] out/main/serve.js`; port 0 picks a free one. Resolves once it prints the URL it serves.
+ * Two worker threads: this machine's cores, and the same on every machine the tests run on.
+ */
+export function startServe(token: string, port = 0, nodeArgs: string[] = []): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'out/main/serve.js', '--port', String(port), '--threads', '2'], {
     cwd: root,
     env: { ...process.env, ADAGRAD_LAB_TOKEN: token },
     stdio: ['ignore', 'pipe', 'pipe'],
