@@ -37,7 +37,7 @@ const notAnObject = (label: string, input: unknown): string => `Invalid ${label}
  * A strict object named `label` in its messages: an unknown key and a missing one are named (validate adds the path).
  * A list is refused first: valibot's object schemas take arrays for objects and would then report a missing key.
  */
-const message = <E extends v.ObjectEntries>(label: string, entries: E) =>
+const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
   v.pipe(
     v.unknown(),
     v.check((x) => !Array.isArray(x), (issue) => notAnObject(label, issue.input)),
@@ -55,7 +55,7 @@ export const AcknowledgeSchema = idList(Limits.maxRunIdsPerAck);
 export const SweepIdSchema = text('sweep id', Limits.maxIdLength);
 
 /** The spec itself is validated by validateSweepSpec, like any launch. */
-export const ResumeSchema = message('resume request', {
+export const ResumeSchema = strictRequest('resume request', {
   sweepId: SweepIdSchema,
   createdAt: v.pipe(
     v.unknown(),
@@ -66,13 +66,17 @@ export const ResumeSchema = message('resume request', {
   storedRunIds: idList(Limits.maxRunIdsPerResume),
 });
 
-export const SaveFileSchema = message('save-file request', {
+export const SaveFileSchema = strictRequest('save-file request', {
   suggestedName: v.pipe(
     text('file name', Limits.maxFileNameLength),
     v.regex(/^[^/\\:*?"<>|\0]+$/, (issue) => `Invalid file name: ${show(issue.input)} (must not be empty or contain / \\ : * ? " < > |)`),
   ),
   content: text('file content', Limits.maxFileChars),
 });
+
+/** The refusal of an input holding a string at V8's maximum length, which valibot cannot report on (see firstIssue). */
+export const TOO_LONG_TO_READ =
+  'Invalid input: a text as long as JavaScript strings go (2²⁹ characters; no field allows more than 268435456)';
 
 /**
  * The first issue `schema` finds in `input`, or null when it passes (then `output` holds the parsed value). Never
@@ -94,9 +98,6 @@ export function firstIssue<S extends v.GenericSchema>(
   const issue = parsed.issues[0];
   return { issue: { message: issue.message, path: v.getDotPath(issue), key: issue.path?.[0]?.key } };
 }
-
-export const TOO_LONG_TO_READ =
-  'Invalid input: a text as long as JavaScript strings go (2²⁹ characters; no field allows more than 268435456)';
 
 /** Validates `input`; on failure the message names the field path and what is wrong. */
 export function validate<S extends v.GenericSchema>(
