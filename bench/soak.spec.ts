@@ -41,11 +41,13 @@ const median = (values: number[]): number => {
 };
 
 /**
- * Flat: over the last quarter of the sweep, the series' median is within 20% (or 32 MB, for small series) of its
+ * Flat: over the last quarter of the runs stored, the series' median is within 20% (or 32 MB, for small series) of its
  * median over the second quarter, after the first quarter's warm-up. Growth that tracks the runs stored fails this.
+ * The quarters are of the runs the soak got through, so a soak stopped by its time bound is judged on what it did.
  */
 function flatness(samples: Sample[], pick: (s: Sample) => number): { peak: number; early: number; late: number; flat: boolean } {
-  const quarter = (q: number) => samples.filter((s) => s.done >= (q * RUNS) / 4 && (q === 3 ? s.done <= RUNS : s.done < ((q + 1) * RUNS) / 4)).map(pick);
+  const reached = Math.max(...samples.map((s) => s.done));
+  const quarter = (q: number) => samples.filter((s) => s.done >= (q * reached) / 4 && (q === 3 ? s.done <= reached : s.done < ((q + 1) * reached) / 4)).map(pick);
   const early = median(quarter(1));
   const late = median(quarter(3));
   return { peak: Math.max(...samples.map(pick)), early, late, flat: late <= Math.max(early * 1.2, early + 32 * MB) };
