@@ -5,10 +5,9 @@
  * Order: objectives outermost, then the `optimizers` entries, then each entry's points (grid: its axes in key-sorted
  * order, the first key slowest; random: sample by sample), then seeds innermost.
  */
-import * as v from 'valibot';
 import type { ObjectiveConfig, OptimizerConfig } from './contract/engine';
 import { OptimizerConfigSchema } from './contract/optimizer-schema';
-import { validate } from './contract/schemas';
+import { firstIssue, validate } from './contract/schemas';
 import {
   SweepLimits,
   SweepSpecSchema,
@@ -109,6 +108,8 @@ const baseOf = (entry: OptimizerAxis): Record<string, unknown> => ({ ...optimize
  * the optimizer's message, when it is built.
  */
 export function validateSweepSpec(input: unknown): SweepValidation {
+  // valibot's object schemas take a list for an object, and would then report its first missing key.
+  if (Array.isArray(input)) return { ok: false, message: 'Invalid sweep: a list (must be an object)' };
   const parsed = validate(SweepSpecSchema, input);
   if (!parsed.ok) return parsed;
   // The schema has checked every hyperparameter name against its kind; values are checked below.
@@ -183,11 +184,8 @@ function checkOptimizers(spec: SweepSpec): Refusal {
 
 /** The optimizer schema's first complaint about `config`, with the top-level key it is about (null when none). */
 function optimizerIssue(config: Record<string, unknown>): { key: string | null; message: string } | null {
-  const parsed = v.safeParse(OptimizerConfigSchema, config, { abortPipeEarly: true });
-  if (parsed.success) return null;
-  const issue = parsed.issues[0];
-  const key = issue.path?.[0]?.key;
-  return { key: typeof key === 'string' ? key : null, message: issue.message };
+  const { issue } = firstIssue(OptimizerConfigSchema, config);
+  return issue && { key: typeof issue.key === 'string' ? issue.key : null, message: issue.message };
 }
 
 /**

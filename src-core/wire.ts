@@ -59,11 +59,15 @@ export function decodeFrame(frame: Uint8Array): unknown {
   const bodyStart = align8(4 + headerLength);
   return JSON.parse(header, (_key, value: unknown) => {
     if (!isSlot(value)) return value;
+    // An own key only: "constructor" or "toString" would otherwise name Object's functions.
+    if (!Object.hasOwn(kinds, value.$typed)) throw new Error(`Invalid frame: unknown array kind ${JSON.stringify(value.$typed.slice(0, 40))}`);
     const Ctor = kinds[value.$typed];
-    if (!Ctor) throw new Error(`Invalid frame: unknown array kind ${value.$typed}`);
+    if (!Number.isSafeInteger(value.at) || !Number.isSafeInteger(value.length) || value.at < 0 || value.length < 0) {
+      throw new Error('Invalid frame: an array slot needs whole, non-negative "at" and "length"');
+    }
     const start = bodyStart + value.at;
     const bytes = value.length * Ctor.BYTES_PER_ELEMENT;
-    if (!(value.at >= 0) || start + bytes > frame.byteLength) throw new Error('Invalid frame: array outside the frame');
+    if (start + bytes > frame.byteLength) throw new Error('Invalid frame: array outside the frame');
     // Copy: the frame's own offset need not be aligned for the view's element size.
     const copy = frame.slice(start, start + bytes);
     return new Ctor(copy.buffer);

@@ -53,3 +53,4 @@ export const handlerNames = [
   'writeExport',
   'finishExport',
 ] as const satisfies readonly (keyof Handlers)[];
+export type HandlerName = (typeof handlerNames)[number];

@@ -56,20 +56,20 @@ export function resolveRendererPath(rendererDir: string, requestUrl: string): st
   return file.startsWith(root + sep) ? file : null;
 }
 
-const notFound = (): Response => new Response('Not found', { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
-
-/** The protocol.handle('app', …) handler: GET files of the built renderer, each with the CSP header. */
+/** The protocol.handle('app', …) handler: GET files of the built renderer. Every response, refusals too, carries the CSP. */
 export function createAppRequestHandler(rendererDir: string): (request: Request) => Promise<Response> {
   const csp = contentSecurityPolicy();
+  const refusal = (status: number, text: string): Response =>
+    new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' } });
   return async (request) => {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new Response('Method not allowed', { status: 405 });
+    if (request.method !== 'GET' && request.method !== 'HEAD') return refusal(405, 'Method not allowed');
     const file = resolveRendererPath(rendererDir, request.url);
-    if (!file) return notFound();
+    if (!file) return refusal(404, 'Not found');
     let body: Buffer;
     try {
       body = await readFile(file);
     } catch {
-      return notFound(); // missing file, or a directory
+      return refusal(404, 'Not found'); // missing file, or a directory
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       status: 200,

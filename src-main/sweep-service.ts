@@ -99,7 +99,9 @@ export class SweepService {
    */
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
-    if (known && isActive(known.status)) return fail('invalid-input', `Sweep ${sweepId} is still running`);
+    if (known && isActive(known.status)) {
+      return fail('invalid-input', `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`);
+    }
     return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
   }
 

@@ -1,3 +1,4 @@
+import type { RunAnnotations } from './annotations';
 import type { Result } from './result';
 import type { RunConfig, RunSummary, SweepEvent, SweepLaunched } from './types';
 
@@ -18,11 +19,13 @@ export interface ExportStarted {
   exportId: string | null;
 }
 
-/** One run to export: its config, its stored summary and the name of its sweep. */
+/** One run to export: its config, its stored summary, the name of its sweep and what a person attached to it. */
 export interface ExportRun {
   config: RunConfig;
   summary: RunSummary;
   sweepName: string;
+  /** Absent where runs carry none (the CLI). */
+  annotations?: RunAnnotations;
 }
 
 /** The next runs of an export, in the order their rows are to be written. */

@@ -4,6 +4,7 @@
  * buffers within what a desktop worker can hold; the form reads them too, so they are exported.
  */
 import * as v from 'valibot';
+import { show } from './show';
 import type { ObjectiveConfig, ObjectiveId } from './engine';
 
 export const ObjectiveLimits = {
@@ -35,11 +36,6 @@ export const objectiveIds = Object.keys(idSet) as ObjectiveId[];
 /** 1000000 → "1,000,000", for rules a person reads. */
 const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
-const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number') return String(value);
-  return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
-};
 
 /** A number passing `allowed` (written as a positive test, so NaN fails), else `Invalid <label>: <value> (must be <rule>)`. */
 const numberField = (label: string, rule: string, allowed: (x: number) => boolean) =>

@@ -12,11 +12,11 @@ import {
   kindMessage,
   nesterovMessage,
   numberMessage,
-  show,
   type FlagField,
   type NumberField,
 } from '../optim/rules';
 import type { OptimizerConfig } from './engine';
+import { show } from './show';
 
 const number = (field: NumberField) =>
   v.pipe(
@@ -39,7 +39,7 @@ const config = <const E extends v.ObjectEntries>(name: string, entries: E) =>
   });
 
 export const AdagradConfigSchema = config('AdaGrad', {
-  kind: v.literal('adagrad'),
+  kind: v.literal('adagrad', (issue) => kindMessage(issue.input)),
   lr: number('lr'),
   eps: number('eps'),
   epsPlacement,
@@ -50,7 +50,7 @@ export const AdagradConfigSchema = config('AdaGrad', {
 });
 
 export const SgdConfigSchema = config('SGD', {
-  kind: v.literal('sgd'),
+  kind: v.literal('sgd', (issue) => kindMessage(issue.input)),
   lr: number('lr'),
   momentum: number('momentum'),
   dampening: number('dampening'),
@@ -59,7 +59,7 @@ export const SgdConfigSchema = config('SGD', {
 });
 
 export const RmspropConfigSchema = config('RMSProp', {
-  kind: v.literal('rmsprop'),
+  kind: v.literal('rmsprop', (issue) => kindMessage(issue.input)),
   lr: number('lr'),
   alpha: number('alpha'),
   eps: number('eps'),
@@ -69,7 +69,7 @@ export const RmspropConfigSchema = config('RMSProp', {
 });
 
 export const AdamConfigSchema = config('Adam', {
-  kind: v.literal('adam'),
+  kind: v.literal('adam', (issue) => kindMessage(issue.input)),
   lr: number('lr'),
   beta1: number('beta1'),
   beta2: number('beta2'),

@@ -4,116 +4,177 @@
  * allowed. Sweep specs: sweep-spec.ts and src-core/sweep.ts (validateSweepSpec).
  */
 import * as v from 'valibot';
+import { AnnotationLimits } from './annotations';
 import { exportKinds, type ExportEnd, type ExportPage, type ExportStart } from './api';
-import { RunConfigSchema, strict, SweepLimits } from './sweep-spec';
+import { show } from './show';
+import { RunConfigSchema, SweepLimits } from './sweep-spec';
 import type { DivergedIn, RunStatus } from './types';
 
 /** Limits of the messages themselves (sweep limits live in sweep-spec.ts). */
 export const Limits = {
+  maxIdLength: 200,
   maxRunIdsPerAck: 100_000,
+  maxRunIdsPerResume: 1_000_000,
+  maxFileNameLength: 200,
+  maxExportIdLength: 100,
   /** Runs per export page: a page of full configs and summaries stays well under a megabyte per thousand runs. */
   maxRunsPerExportPage: 5000,
 } as const;
 
-const runIdList = v.pipe(
-  v.array(v.pipe(v.string('Invalid run id: must be text'), v.maxLength(200, 'Invalid run id: at most 200 characters'))),
-  v.maxLength(Limits.maxRunIdsPerAck, `Invalid run id list: at most ${Limits.maxRunIdsPerAck} ids`),
-);
+/**
+ * Text of at most `max` characters. The length is checked before anything else reads the text, so an overlong string
+ * is refused without being copied (see show.ts).
+ */
+const text = (label: string, max: number) =>
+  v.pipe(
+    v.string((issue) => `Invalid ${label}: ${show(issue.input)} (must be text)`),
+    v.maxLength(max, (issue) => `Invalid ${label}: ${show(issue.input)} (must be at most ${max} characters)`),
+  );
 
-export const AcknowledgeSchema = runIdList;
+const idList = (max: number) =>
+  v.pipe(
+    v.array(text('run id', Limits.maxIdLength), (issue) => `Invalid run id list: ${show(issue.input)} (must be a list of run ids)`),
+    v.maxLength(max, (issue) => `Invalid run id list: ${issue.input.length} ids (must be at most ${max})`),
+  );
 
-const ExportIdSchema = v.pipe(v.string('Invalid export id: must be text'), v.maxLength(100, 'Invalid export id: at most 100 characters'));
+const article = (label: string): string => (/^[aeiou]/.test(label) ? 'an' : 'a');
 
-export const SweepIdSchema = v.pipe(v.string('Invalid sweep id: must be text'), v.maxLength(200, 'Invalid sweep id: at most 200 characters'));
+const notAnObject = (label: string, input: unknown): string => `Invalid ${label}: ${show(input)} (must be an object)`;
+
+/**
+ * A strict object named `label` in its messages: an unknown key and a missing one are named (validate adds the path).
+ * A list is refused first: valibot's object schemas take arrays for objects and would then report a missing key.
+ */
+const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
+  v.pipe(
+    v.unknown(),
+    v.check((x) => !Array.isArray(x), (issue) => notAnObject(label, issue.input)),
+    v.strictObject(entries, (issue) =>
+      !issue.path
+        ? notAnObject(label, issue.input)
+        : issue.expected === 'never'
+          ? `Unknown field: ${show(issue.input)} is not part of ${article(label)} ${label}`
+          : `Missing field: ${article(label)} ${label} needs it`,
+    ),
+  );
+
+export const AcknowledgeSchema = idList(Limits.maxRunIdsPerAck);
+
+export const SweepIdSchema = text('sweep id', Limits.maxIdLength);
 
 /** The spec itself is validated by validateSweepSpec, like any launch. */
-export const ResumeSchema = v.strictObject(
-  {
-    sweepId: SweepIdSchema,
-    createdAt: v.pipe(v.number('Invalid creation time: must be a number'), v.finite('Invalid creation time: must be finite')),
-    spec: v.unknown(),
-    storedRunIds: v.pipe(
-      v.array(v.pipe(v.string('Invalid run id: must be text'), v.maxLength(200, 'Invalid run id: at most 200 characters'))),
-      v.maxLength(1_000_000, 'Invalid run id list: at most 1000000 ids'),
-    ),
-  },
-  (issue) => `Invalid resume request: ${issue.input === undefined ? 'a field is missing' : 'unknown field'}`,
-);
+export const ResumeSchema = strictRequest('resume request', {
+  sweepId: SweepIdSchema,
+  createdAt: v.pipe(
+    v.unknown(),
+    v.check((x) => typeof x === 'number' && Number.isFinite(x), (issue) => `Invalid creation time: ${show(issue.input)} (must be a finite number)`),
+    v.transform((x) => x as number),
+  ),
+  spec: v.unknown(),
+  storedRunIds: idList(Limits.maxRunIdsPerResume),
+});
 
 /** A file name offered to the save dialog or the download: one plain name, no folders, nothing a file system refuses. */
 const FileNameSchema = v.pipe(
-  v.string('Invalid file name: must be text'),
-  v.minLength(1, 'Invalid file name: must not be empty'),
-  v.maxLength(200, 'Invalid file name: at most 200 characters'),
-  v.regex(/^[^/\\:*?"<>|]+$/, 'Invalid file name: must not contain / \\ : * ? " < > |'),
-  v.check((name) => ![...name].some((c) => c.charCodeAt(0) < 0x20), 'Invalid file name: must not contain control characters'),
+  text('file name', Limits.maxFileNameLength),
+  v.regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, (issue) => `Invalid file name: ${show(issue.input)} (must not be empty or contain / \\ : * ? " < > | or control characters)`),
 );
 
-export const ExportStartSchema = strict(
-  {
-    kind: v.picklist(exportKinds, (issue) => `Invalid export kind: ${JSON.stringify(issue.input)} (must be one of ${exportKinds.join(', ')})`),
-    suggestedName: FileNameSchema,
-    everyStep: v.boolean('Invalid every-step choice: must be true or false'),
-  },
-  'export request',
-);
+const flag = (label: string) => v.boolean((issue) => `Invalid ${label}: ${show(issue.input)} (must be true or false)`);
+
+const ExportIdSchema = text('export id', Limits.maxExportIdLength);
+
+export const ExportStartSchema = strictRequest('export request', {
+  kind: v.picklist(exportKinds, (issue) => `Invalid export kind: ${show(issue.input)} (must be one of ${exportKinds.join(', ')})`),
+  suggestedName: FileNameSchema,
+  everyStep: flag('every-step choice'),
+});
 
 /** A number as a run computed it: NaN and ±Infinity are results (a diverged loss), not errors. */
-const computed = (label: string) => v.custom<number>((x) => typeof x === 'number', `Invalid ${label}: must be a number`);
+const computed = (label: string) => v.custom<number>((x) => typeof x === 'number', (issue) => `Invalid ${label}: ${show(issue.input)} (must be a number)`);
 const step = (label: string) =>
-  v.pipe(v.number(`Invalid ${label}: must be a step number`), v.integer(`Invalid ${label}: must be a whole number`), v.minValue(0, `Invalid ${label}: must be >= 0`));
+  v.pipe(
+    v.unknown(),
+    v.check((x) => Number.isSafeInteger(x) && (x as number) >= 0, (issue) => `Invalid ${label}: ${show(issue.input)} (must be a whole number >= 0)`),
+    v.transform((x) => x as number),
+  );
 
 /** Keyed by every RunStatus and DivergedIn, so the compiler refuses these lists when the types gain a member. */
 const runStatuses = Object.keys({ completed: true, converged: true, diverged: true, failed: true } satisfies Record<RunStatus, true>) as RunStatus[];
 const divergedIns = Object.keys({ accumulator: true, parameters: true, loss: true } satisfies Record<DivergedIn, true>) as DivergedIn[];
 
-export const RunSummarySchema = strict(
-  {
-    status: v.picklist(runStatuses, (issue) => `Invalid run status: ${JSON.stringify(issue.input)} (must be one of ${runStatuses.join(', ')})`),
-    finalLoss: computed('final loss'),
-    bestLoss: computed('best loss'),
-    bestStep: step('best step'),
-    stepsToTolerance: v.nullable(step('steps to tolerance')),
-    divergedAt: v.nullable(step('divergence step')),
-    divergedIn: v.nullable(v.picklist(divergedIns, (issue) => `Invalid divergence cause: ${JSON.stringify(issue.input)} (must be one of ${divergedIns.join(', ')})`)),
-    error: v.optional(v.pipe(v.string('Invalid error: must be text'), v.maxLength(10_000, 'Invalid error: at most 10000 characters'))),
-  },
-  'run summary',
-);
+export const RunSummarySchema = strictRequest('run summary', {
+  status: v.picklist(runStatuses, (issue) => `Invalid run status: ${show(issue.input)} (must be one of ${runStatuses.join(', ')})`),
+  finalLoss: computed('final loss'),
+  bestLoss: computed('best loss'),
+  bestStep: step('best step'),
+  stepsToTolerance: v.nullable(step('steps to tolerance')),
+  divergedAt: v.nullable(step('divergence step')),
+  divergedIn: v.nullable(v.picklist(divergedIns, (issue) => `Invalid divergence cause: ${show(issue.input)} (must be one of ${divergedIns.join(', ')})`)),
+  error: v.optional(text('error', 10_000)),
+});
 
-export const ExportPageSchema = strict(
-  {
-    exportId: ExportIdSchema,
-    runs: v.pipe(
-      v.array(
-        strict(
-          {
-            config: RunConfigSchema,
-            summary: RunSummarySchema,
-            sweepName: v.pipe(v.string('Invalid sweep name: must be text'), v.maxLength(SweepLimits.maxNameLength, `Invalid sweep name: at most ${SweepLimits.maxNameLength} characters`)),
-          },
-          'export run',
-        ),
-        'Invalid export page: runs must be a list',
-      ),
-      v.maxLength(Limits.maxRunsPerExportPage, `Invalid export page: at most ${Limits.maxRunsPerExportPage} runs`),
+const RunAnnotationsSchema = strictRequest('run annotations', {
+  tags: v.pipe(
+    v.array(text('tag', AnnotationLimits.maxTagLength), (issue) => `Invalid tag list: ${show(issue.input)} (must be a list of tags)`),
+    v.maxLength(AnnotationLimits.maxTagsPerRun, (issue) => `Invalid tag list: ${issue.input.length} tags (must be at most ${AnnotationLimits.maxTagsPerRun})`),
+  ),
+  starred: flag('star'),
+  note: text('note', AnnotationLimits.maxNoteLength),
+});
+
+export const ExportPageSchema = strictRequest('export page', {
+  exportId: ExportIdSchema,
+  runs: v.pipe(
+    v.array(
+      strictRequest('export run', {
+        config: RunConfigSchema,
+        summary: RunSummarySchema,
+        sweepName: text('sweep name', SweepLimits.maxNameLength),
+        annotations: v.optional(RunAnnotationsSchema),
+      }),
+      (issue) => `Invalid export page runs: ${show(issue.input)} (must be a list)`,
     ),
-  },
-  'export page',
-);
+    v.maxLength(Limits.maxRunsPerExportPage, (issue) => `Invalid export page: ${issue.input.length} runs (must be at most ${Limits.maxRunsPerExportPage})`),
+  ),
+});
 
-export const ExportEndSchema = strict({ exportId: ExportIdSchema, abort: v.boolean('Invalid abort choice: must be true or false') }, 'export end');
+export const ExportEndSchema = strictRequest('export end', { exportId: ExportIdSchema, abort: flag('abort choice') });
+
+/** The refusal of an input holding a string at V8's maximum length, which valibot cannot report on (see firstIssue). */
+export const TOO_LONG_TO_READ =
+  'Invalid input: a text as long as JavaScript strings go (2²⁹ characters; no field allows more than 268435456)';
+
+/**
+ * The first issue `schema` finds in `input`, or null when it passes (then `output` holds the parsed value). Never
+ * throws: valibot quotes a refused string into its issue, and for a string at V8's maximum length (2²⁹−24
+ * characters) that concatenation throws RangeError; such an input is refused as a whole.
+ */
+export function firstIssue<S extends v.GenericSchema>(
+  schema: S,
+  input: unknown,
+): { issue: null; output: v.InferOutput<S> } | { issue: { message: string; path: string | null; key: unknown } } {
+  let parsed: v.SafeParseResult<S>;
+  try {
+    parsed = v.safeParse(schema, input, { abortPipeEarly: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return { issue: { message: TOO_LONG_TO_READ, path: null, key: null } };
+  }
+  if (parsed.success) return { issue: null, output: parsed.output };
+  const issue = parsed.issues[0];
+  return { issue: { message: issue.message, path: v.getDotPath(issue), key: issue.path?.[0]?.key } };
+}
 
 /** Validates `input`; on failure the message names the field path and what is wrong. */
 export function validate<S extends v.GenericSchema>(
   schema: S,
   input: unknown,
 ): { ok: true; value: v.InferOutput<S> } | { ok: false; message: string } {
-  const parsed = v.safeParse(schema, input, { abortPipeEarly: true });
-  if (parsed.success) return { ok: true, value: parsed.output };
-  const issue = parsed.issues[0];
-  const path = v.getDotPath(issue);
-  return { ok: false, message: path ? `${path}: ${issue.message}` : issue.message };
+  const result = firstIssue(schema, input);
+  if (!result.issue) return { ok: true, value: result.output };
+  const { path, message } = result.issue;
+  return { ok: false, message: path ? `${path}: ${message}` : message };
 }
 
 // The export schemas' output is exactly the contract's types.

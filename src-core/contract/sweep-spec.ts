@@ -13,6 +13,7 @@
  * which is the function the edges call.
  */
 import * as v from 'valibot';
+import { show } from './show';
 import type { ObjectiveConfig, OptimizerConfig, OptimizerKind } from './engine';
 import { ObjectiveConfigSchema, ObjectiveLimits } from './objective-schema';
 import { OptimizerConfigSchema } from './optimizer-schema';
@@ -110,11 +111,6 @@ export const optimizerKinds = Object.keys(names) as OptimizerKind[];
 /** The names `fixed` and `axes` accept for a kind (for the form's axis picker too). */
 export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.keys(names[kind]);
 
-const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number') return String(value);
-  return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
-};
 
 /** A number passing `allowed` (a positive test, so NaN fails), else `Invalid <label>: <value> (must be <rule>)`. */
 const numberField = (label: string, rule: string, allowed: (x: number) => boolean) =>
@@ -183,9 +179,13 @@ export const AxisSchema = v.pipe(
     'axis',
     ` (must be one of ${axisKinds.join(', ')})`,
   ),
+  // A kind given as undefined (structured clone keeps such keys) counts as absent, and refuses the axis if it is alone.
   v.check(
-    (axis) => Object.keys(axis).length === 1,
-    (issue) => `Invalid axis: ${Object.keys(issue.input).join(', ') || 'nothing'} (must be exactly one of ${axisKinds.join(', ')})`,
+    (axis) => Object.keys(axis).length === 1 && Object.values(axis)[0] !== undefined,
+    (issue) => {
+      const given = Object.entries(issue.input).flatMap(([kind, value]) => (value === undefined ? [] : [kind]));
+      return `Invalid axis: ${given.join(', ') || 'nothing'} (must be exactly one of ${axisKinds.join(', ')})`;
+    },
   ),
 );
 
@@ -226,10 +226,11 @@ const SearchSchema = v.variant(
 /** The structure of a sweep spec, each field on its own; `validateSweepSpec` adds the checks across fields. */
 export const SweepSpecSchema = strict(
   {
+    // The length is checked before trim() reads the text: trimming a huge string would copy it first (see show.ts).
     name: v.pipe(
       v.string((issue) => `Invalid sweep name: ${show(issue.input)} (must be text)`),
+      v.maxLength(SweepLimits.maxNameLength, (issue) => `Invalid sweep name: ${show(issue.input)} (must be at most ${SweepLimits.maxNameLength} characters)`),
       v.trim(),
-      v.maxLength(SweepLimits.maxNameLength, `Invalid sweep name: at most ${SweepLimits.maxNameLength} characters`),
     ),
     objectives: list('objective', ObjectiveConfigSchema),
     start: v.optional(

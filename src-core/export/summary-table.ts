@@ -34,4 +34,8 @@ export const summaryColumns: readonly Column<ExportRun>[] = [
   { header: 'diverged_at', cell: (r) => r.summary.divergedAt },
   { header: 'diverged_in', cell: (r) => r.summary.divergedIn },
   { header: 'error', cell: (r) => r.summary.error ?? null },
+  // What a person attached to the run; empty where runs carry none (the command line).
+  { header: 'starred', cell: (r) => (r.annotations ? String(r.annotations.starred) : null) },
+  { header: 'tags', cell: (r) => (r.annotations ? r.annotations.tags.join('; ') : null) },
+  { header: 'note', cell: (r) => r.annotations?.note ?? null },
 ];

@@ -6,6 +6,7 @@
  * Every test is written as a positive statement (x > 0, x >= 0 && x < 1) so that NaN fails it; PyTorch writes
  * `not 0.0 <= lr` for the same reason. Unlike PyTorch, lr = 0 and infinities are refused: a sweep over them is a mistake.
  */
+import { show } from '../contract/show';
 
 export interface NumberRule {
   readonly label: string;
@@ -48,12 +49,6 @@ export const optimizerKinds = ['adagrad', 'sgd', 'rmsprop', 'adam'] as const;
 /** PyTorch's own message (torch/optim/sgd.py). */
 export const nesterovMessage = 'Nesterov momentum requires a momentum and zero dampening';
 
-/** A value as a message shows it: numbers as JavaScript prints them (NaN, Infinity, -1e-8), text quoted. */
-export const show = (value: unknown): string => {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
-  return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;
-};
 
 export const isValidNumber = (field: NumberField, value: unknown): value is number =>
   typeof value === 'number' && numberRules[field].test(value);

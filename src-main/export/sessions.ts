@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ExportEnd, ExportOutcome, ExportPage, ExportRun, ExportStart, ExportStarted } from '../../src-core/contract/api';
 import { fail, ok, type Result } from '../../src-core/contract/result';
+import { show } from '../../src-core/contract/show';
 import { csvHeader, csvRows } from '../../src-core/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig, traceColumns, traceRecords } from '../../src-core/export/trace-table';
@@ -53,7 +54,7 @@ export class ExportSessions {
   }
 
   async start(request: ExportStart): Promise<Result<ExportStarted>> {
-    if (this.sessions.size >= MAX_OPEN) return fail('invalid-input', `Too many exports at once: ${MAX_OPEN} are open (finish one first)`);
+    if (this.sessions.size >= MAX_OPEN) return fail('invalid-input', `Invalid export request: ${MAX_OPEN} exports are open already (must be fewer: finish one first)`);
     const exportId = this.newExportId();
     let sink: ExportSink | null;
     try {
@@ -99,7 +100,7 @@ export class ExportSessions {
 
   private enqueue<T>(exportId: string, task: (session: Session) => Promise<T>): Promise<Result<T>> {
     const notOpen = (): Result<never> =>
-      fail('not-found', `No export ${exportId} is open (it has ended, or was discarded after ${this.idleMs / 1000} s without a call)`);
+      fail('not-found', `Invalid export id: ${show(exportId)} (must be an open export's; it has ended, or was discarded after ${this.idleMs / 1000} s without a call)`);
     const session = this.sessions.get(exportId);
     if (!session) return Promise.resolve(notOpen());
     const run = async (): Promise<Result<T>> => {

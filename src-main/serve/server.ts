@@ -22,6 +22,7 @@ import { extname, join, resolve, sep } from 'node:path';
 import * as v from 'valibot';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import { fail, type Result } from '../../src-core/contract/result';
+import { show } from '../../src-core/contract/show';
 import { EXPORT_PATH, SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../../src-core/wire';
@@ -76,14 +77,18 @@ const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-const SocketRequestSchema = v.object({
-  id: v.pipe(v.number('Invalid request id: must be a number'), v.safeInteger('Invalid request id: must be a whole number')),
-  method: v.picklist(
-    socketMethods,
-    (issue) => `Unknown method: ${typeof issue.input === 'string' ? JSON.stringify(issue.input.slice(0, 40)) : typeof issue.input} (must be one of ${socketMethods.join(', ')})`,
-  ),
-  payload: v.optional(v.unknown()),
-});
+const SocketRequestSchema = v.object(
+  {
+    id: v.pipe(
+      v.unknown(),
+      v.check(Number.isSafeInteger, (issue) => `Invalid request id: ${show(issue.input)} (must be a whole number)`),
+      v.transform((id) => id as number),
+    ),
+    method: v.picklist(socketMethods, (issue) => `Unknown method: ${show(issue.input)} (must be one of ${socketMethods.join(', ')})`),
+    payload: v.optional(v.unknown()),
+  },
+  (issue) => (issue.path ? 'Missing field: a request needs it' : `Invalid request: ${show(issue.input)} (must be an object {id, method, payload})`),
+);
 
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 /** Constant-time equality whatever the lengths: both sides are hashed to 32 bytes first. */
@@ -149,6 +154,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
       'Content-Type': 'text/plain; charset=utf-8',
       'Content-Length': String(bytes.length),
       'Cache-Control': 'no-store',
+      'Content-Security-Policy': csp,
       ...extra,
     });
     res.end(req.method === 'HEAD' ? undefined : bytes);
@@ -201,6 +207,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
         Location: '/',
         'Set-Cookie': `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`,
         'Cache-Control': 'no-store',
+        'Content-Security-Policy': csp,
         'Content-Length': '0',
       });
       res.end();
@@ -266,7 +273,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
     if (!envelope.success) {
       const issue = envelope.issues[0];
       const path = v.getDotPath(issue);
-      const detail = path ? `${path}: ${issue.message}` : 'must be an object {id, method, payload}';
+      const detail = path ? `${path}: ${issue.message}` : issue.message;
       return { id: readableId(message), result: fail('invalid-input', `Malformed request: ${detail}`) };
     }
     const { id, method, payload } = envelope.output;

@@ -3,6 +3,7 @@
  * Traces live in their own table so that lists of runs never read them.
  */
 import { Dexie, type EntityTable } from 'dexie';
+import type { RunAnnotations } from '../../src-core/contract/annotations';
 import type { RunConfig, RunResult, RunSummary, SweepSpec, SweepStatus } from '../../src-core/contract/types';
 import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
 import { toStoredTrace, type StoredTrace } from './trace-storage';
@@ -22,12 +23,8 @@ export interface StoredSweep {
   message?: string;
 }
 
-/** What a person attaches to a run (checked by ./annotations before it is written). */
-export interface RunAnnotations {
-  tags: string[];
-  starred: boolean;
-  note: string;
-}
+/** What a person attaches to a run, checked by ./annotations before it is written. */
+export type { RunAnnotations };
 
 export interface StoredRun extends RunAnnotations {
   id: string;

@@ -1,0 +1,133 @@
+/**
+ * What the reliability e2e tests need beyond a person's steps: a serve-mode process of their own (to read its log, to
+ * SIGKILL it and start it again on the same port, so the browser keeps the same origin and IndexedDB), and a look
+ * into the page's IndexedDB to check what is stored. The store's layout (database adagrad-lab, tables runs and traces,
+ * keyed by run id) is read in this one place.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { expect, type Page } from '@playwright/test';
+import { executeRun } from '../src-core/run';
+import { storedColumn } from '../src-renderer/lib/trace-storage';
+import type { RunConfig, RunSummary } from '../src-core/contract/types';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export interface ServeProcess {
+  /** http://127.0.0.1:PORT/ (without the token). */
+  url: string;
+  port: number;
+  /** Everything the process wrote to stdout and stderr so far. */
+  output(): string;
+  /** Sends `signal` and waits for the process to end. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts `node [nodeArgs] out/main/serve.js`; port 0 picks a free one. Resolves once it prints the URL it serves.
+ * Two worker threads: this machine's cores, and the same on every machine the tests run on.
+ */
+export function startServe(token: string, port = 0, nodeArgs: string[] = []): Promise<ServeProcess> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'out/main/serve.js', '--port', String(port), '--threads', '2'], {
+    cwd: root,
+    env: { ...process.env, ADAGRAD_LAB_TOKEN: token },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start within 20 s:\n${output}`)), 20_000);
+    const read = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      const match = /serving at (http:\/\/127\.0\.0\.1:(\d+)\/)\?token=/.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      resolve({
+        url: match[1],
+        port: Number(match[2]),
+        output: () => output,
+        stop: async (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    };
+    child.stdout!.on('data', read);
+    child.stderr!.on('data', read);
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code} before serving:\n${output}`)));
+  });
+}
+
+export interface StoredRunView {
+  id: string;
+  sweepId: string;
+  index: number;
+  config: RunConfig;
+  summary: RunSummary;
+}
+
+/** One read of the page's IndexedDB: every record of a table, its keys, or one record by key. */
+function readTable<T>(page: Page, table: 'sweeps' | 'runs' | 'traces', read: 'all' | 'keys' | { key: string }): Promise<T> {
+  return page.evaluate(
+    async ({ table, read }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('adagrad-lab');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      try {
+        const store = db.transaction(table).objectStore(table);
+        const request = read === 'all' ? store.getAll() : read === 'keys' ? store.getAllKeys() : store.get(read.key);
+        return await new Promise<unknown>((resolve, reject) => {
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      } finally {
+        db.close();
+      }
+    },
+    { table, read },
+  ) as Promise<T>;
+}
+
+/** The runs of one sweep as IndexedDB holds them, and the ids of the traces stored for them. */
+export async function readStored(page: Page, sweepId: string): Promise<{ runs: StoredRunView[]; traceIds: string[] }> {
+  const runs = (await readTable<StoredRunView[]>(page, 'runs', 'all')).filter((r) => r.sweepId === sweepId);
+  const traceIds = (await readTable<string[]>(page, 'traces', 'keys')).filter((key) => key.startsWith(`${sweepId}:`));
+  return { runs, traceIds };
+}
+
+/** The loss trace IndexedDB holds for a run, as plain numbers. */
+export const readLoss = async (page: Page, runId: string): Promise<number[]> =>
+  Array.from(Object.values((await readTable<{ loss: Record<string, number> }>(page, 'traces', { key: runId })).loss));
+
+/** The sweeps IndexedDB holds, oldest first. */
+export const readSweeps = async (page: Page): Promise<{ id: string; status: string; runCount: number; createdAt: number }[]> =>
+  (await readTable<{ id: string; status: string; runCount: number; createdAt: number }[]>(page, 'sweeps', 'all')).sort((a, b) => a.createdAt - b.createdAt);
+
+export const runIdOf = (sweepId: string, index: number): string => `${sweepId}:${String(index).padStart(6, '0')}`;
+
+/**
+ * Checks that the stored runs of a sweep are whole and unique: each under the id its index gives, one per index, each
+ * with its trace, and a sample bit-identical to src-core's own run of the stored config. With `total`, every run of the
+ * sweep must be there. Returns the stored ids and how many runs were recomputed.
+ */
+export async function expectWholeAndUnique(page: Page, sweepId: string, total?: number, sample = 12): Promise<{ ids: string[]; recomputed: number }> {
+  const { runs, traceIds } = await readStored(page, sweepId);
+  const ids = runs.map((r) => r.id).sort();
+  for (const run of runs) expect(run.id).toBe(runIdOf(sweepId, run.index));
+  expect(new Set(runs.map((r) => r.index)).size).toBe(runs.length);
+  expect(traceIds.sort()).toEqual(ids);
+  if (total !== undefined) expect(ids).toEqual(Array.from({ length: total }, (_, i) => runIdOf(sweepId, i)));
+  const step = Math.max(1, Math.floor(runs.length / sample));
+  let recomputed = 0;
+  for (let i = 0; i < runs.length; i += step) {
+    const run = runs[i];
+    const local = executeRun(run.config);
+    expect(run.summary, run.id).toEqual(local.summary);
+    // Stored as the store narrows it (float32 where faithful): the same numbers, bit for bit.
+    expect(await readLoss(page, run.id), run.id).toEqual(Array.from(storedColumn(local.trace.loss)));
+    recomputed++;
+  }
+  return { ids, recomputed };
+}
