@@ -42,3 +42,19 @@ test('reloading the page in the middle of a sweep ends with every run stored onc
   expect(rows).toHaveLength(600);
   expect(new Set(rows.map((row) => row.split(',')[0])).size).toBe(600);
 });
+
+test('fewer workers: the choice applies at once and is remembered after a reload', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  const workers = page.getByTestId('worker-threads');
+  const max = await workers.locator('option').count();
+  await expect(workers).toHaveValue(String(max)); // every core by default
+  await workers.selectOption('1');
+  await fillSweepForm(page, { name: 'one worker', lrs: '1, 0.5, 0.1', steps: '100' });
+  await page.getByTestId('launch').click();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
+  await page.reload();
+  await expect(page.getByTestId('worker-threads')).toHaveValue('1');
+  // The server is shared by the tests that follow: give them every core again.
+  await page.getByTestId('worker-threads').selectOption(String(max));
+  await expect(page.getByTestId('worker-threads')).toHaveValue(String(max));
+});

@@ -3,9 +3,9 @@
  * Nothing throws out of here: every outcome is a Result.
  */
 import * as v from 'valibot';
-import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate } from '../src-core/contract/schemas';
+import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate, WorkerThreadsSchema } from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
-import type { ExportOutcome, ExportStarted } from '../src-core/contract/api';
+import type { ExportOutcome, ExportStarted, WorkerThreads } from '../src-core/contract/api';
 import type { SweepLaunched } from '../src-core/contract/types';
 import type { ExportSessions } from './export/sessions';
 import type { SweepService } from './sweep-service';
@@ -19,6 +19,7 @@ export interface Handlers {
   startExport(payload: unknown): Promise<Result<ExportStarted>>;
   writeExport(payload: unknown): Promise<Result<number>>;
   finishExport(payload: unknown): Promise<Result<ExportOutcome>>;
+  workerThreads(payload: unknown): Promise<Result<WorkerThreads>>;
 }
 
 /** Validates `payload` with `schema`, then hands the typed value on; a refusal names the field and the rule. */
@@ -39,6 +40,9 @@ export function createHandlers(service: SweepService, exports: ExportSessions): 
     startExport: checked(ExportStartSchema, (request) => exports.start(request)),
     writeExport: checked(ExportPageSchema, (page) => exports.write(page)),
     finishExport: checked(ExportEndSchema, (end) => exports.finish(end)),
+    workerThreads: checked(WorkerThreadsSchema, ({ threads }) =>
+      ok({ threads: threads === null ? service.concurrency : service.setConcurrency(threads), max: service.maxConcurrency }),
+    ),
   };
 }
 
@@ -52,5 +56,6 @@ export const handlerNames = [
   'startExport',
   'writeExport',
   'finishExport',
+  'workerThreads',
 ] as const satisfies readonly (keyof Handlers)[];
 export type HandlerName = (typeof handlerNames)[number];

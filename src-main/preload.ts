@@ -1,11 +1,11 @@
 /**
- * The sandboxed preload: the page's whole view of the main process. It exposes nine named functions under
+ * The sandboxed preload: the page's whole view of the main process. It exposes ten named functions under
  * window.adagradLab and nothing else — never ipcRenderer, never an IpcRendererEvent (its `sender` would hand the page
  * a raw IPC handle). Built as CommonJS because a sandboxed preload cannot load ES modules; hence no top-level await
  * and no import.meta here. Imports only electron and the contract.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ExportEnd, ExportPage, ExportStart, LabApi, ResumeRequest } from '../src-core/contract/api';
+import type { ExportEnd, ExportPage, ExportStart, LabApi, ResumeRequest, WorkerThreadsRequest } from '../src-core/contract/api';
 import { Channels } from '../src-core/contract/channels';
 import type { SweepEvent } from '../src-core/contract/types';
 
@@ -33,6 +33,9 @@ const api: LabApi = {
   },
   finishExport(request: ExportEnd) {
     return ipcRenderer.invoke(Channels.finishExport, request);
+  },
+  workerThreads(request: WorkerThreadsRequest) {
+    return ipcRenderer.invoke(Channels.workerThreads, request);
   },
   onEvent(listener: (event: SweepEvent) => void) {
     // Only the payload reaches the page.

@@ -194,13 +194,18 @@ export class SweepService {
     return this.allowedConcurrency;
   }
 
+  /** The most batches that can run at once: the executor's size. */
+  get maxConcurrency(): number {
+    return Math.max(1, this.executor.concurrency);
+  }
+
   /**
    * Lowers (or raises again) how many workers sweeps use, from 1 to the executor's size, so the machine stays usable
    * during a long sweep; it takes effect at once: surplus workers stop after their batch, new ones start.
    * Returns the value now in force.
    */
   setConcurrency(workers: number): number {
-    this.allowedConcurrency = Math.min(Math.max(1, Math.floor(workers)), Math.max(1, this.executor.concurrency));
+    this.allowedConcurrency = Math.min(Math.max(1, Math.floor(workers)), this.maxConcurrency);
     this.refill?.();
     return this.allowedConcurrency;
   }

@@ -54,6 +54,17 @@ export interface ExportOutcome {
   path?: string;
 }
 
+/** How many worker threads sweeps use: `threads` of the `max` the machine's pool has. */
+export interface WorkerThreads {
+  threads: number;
+  max: number;
+}
+
+/** Asks for `threads` workers (clamped to 1 … max), or with null only reads the setting. */
+export interface WorkerThreadsRequest {
+  threads: number | null;
+}
+
 /**
  * The one interface the renderer talks to, whichever transport carries it (Electron preload or serve-mode socket).
  * launchSweep takes the unvalidated form value: the main side validates it once with the shared schema.
@@ -77,5 +88,7 @@ export interface LabApi {
   cancelSweep(sweepId: string): Promise<Result<boolean>>;
   /** Computes the runs of an interrupted sweep that were never stored, under the same sweep and run ids. */
   resumeSweep(request: ResumeRequest): Promise<Result<SweepLaunched>>;
+  /** Reads or changes how many workers sweeps use, so the machine stays usable during a long sweep; at once. */
+  workerThreads(request: WorkerThreadsRequest): Promise<Result<WorkerThreads>>;
   onEvent(listener: (event: SweepEvent) => void): () => void;
 }

@@ -8,6 +8,7 @@ export const Channels = {
   finishExport: 'lab:finish-export',
   cancelSweep: 'lab:cancel-sweep',
   resumeSweep: 'lab:resume-sweep',
+  workerThreads: 'lab:worker-threads',
   /** main -> renderer */
   event: 'lab:event',
 } as const;

@@ -17,6 +17,8 @@ export const Limits = {
   maxRunIdsPerResume: 1_000_000,
   maxFileNameLength: 200,
   maxExportIdLength: 100,
+  /** Worker threads one may ask for; the pool's own size is the real bound (the service clamps to it). */
+  maxWorkerThreads: 256,
   /** Runs per export page: a page of full configs and summaries stays well under a megabyte per thousand runs. */
   maxRunsPerExportPage: 5000,
 } as const;
@@ -136,6 +138,19 @@ export const ExportPageSchema = strictRequest('export page', {
       (issue) => `Invalid export page runs: ${show(issue.input)} (must be a list)`,
     ),
     v.maxLength(Limits.maxRunsPerExportPage, (issue) => `Invalid export page: ${issue.input.length} runs (must be at most ${Limits.maxRunsPerExportPage})`),
+  ),
+});
+
+export const WorkerThreadsSchema = strictRequest('worker-threads request', {
+  threads: v.nullable(
+    v.pipe(
+      v.unknown(),
+      v.check(
+        (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= Limits.maxWorkerThreads,
+        (issue) => `Invalid worker threads: ${show(issue.input)} (must be a whole number from 1 to ${Limits.maxWorkerThreads}, or null to read)`,
+      ),
+      v.transform((x) => x as number),
+    ),
   ),
 });
 

@@ -6,7 +6,7 @@ import type { Result } from './result';
 import type { SweepEvent } from './types';
 
 /** The requests serve mode answers: every LabApi request. */
-export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep', 'resumeSweep', 'startExport', 'writeExport', 'finishExport'] as const;
+export const socketMethods = ['launchSweep', 'acknowledge', 'resendPending', 'cancelSweep', 'resumeSweep', 'startExport', 'writeExport', 'finishExport', 'workerThreads'] as const;
 
 /** Where the browser downloads a started export from: EXPORT_PATH + its exportId (the session cookie still applies). */
 export const EXPORT_PATH = '/export/';

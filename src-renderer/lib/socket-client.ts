@@ -57,6 +57,7 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`): LabA
     },
     writeExport: (page) => call('writeExport', page),
     finishExport: (request) => call('finishExport', request),
+    workerThreads: (request) => call('workerThreads', request),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Result } from '../../src-core/contract/result';
-import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate } from '../../src-core/contract/schemas';
+import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate, WorkerThreadsSchema } from '../../src-core/contract/schemas';
 import { validateSweepSpec } from '../../src-core/sweep';
 import type { HandlerName } from '../../src-main/handlers';
 import { anyPayload, mutated, validSpec } from './arbitraries';
@@ -20,6 +20,7 @@ const schemaAccepts: Record<HandlerName, (payload: unknown) => boolean> = {
   startExport: (p) => validate(ExportStartSchema, p).ok,
   writeExport: (p) => validate(ExportPageSchema, p).ok,
   finishExport: (p) => validate(ExportEndSchema, p).ok,
+  workerThreads: (p) => validate(WorkerThreadsSchema, p).ok,
 };
 
 /** A payload for a channel: a valid one, one mutation from valid, or anything. */
@@ -33,6 +34,7 @@ export const payloadFor = (name: HandlerName): fc.Arbitrary<unknown> => {
     startExport: fc.record({ kind: fc.constantFrom('summary', 'traces'), suggestedName: fc.constantFrom('runs.csv', 'é.csv'), everyStep: fc.boolean() }),
     writeExport: fc.record({ exportId: fc.uuid(), runs: fc.constant([]) }),
     finishExport: fc.record({ exportId: fc.uuid(), abort: fc.boolean() }),
+    workerThreads: fc.record({ threads: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 300 })) }),
   };
   return fc.oneof(valid[name], mutated(valid[name]).map((m) => m.payload), anyPayload);
 };

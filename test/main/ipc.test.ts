@@ -62,7 +62,7 @@ beforeEach(() => {
 });
 
 describe('registerIpc', () => {
-  it('registers exactly the eight invoke channels, never the event channel or anything else', () => {
+  it('registers exactly the nine invoke channels, never the event channel or anything else', () => {
     expect(new Set(fakeIpc.handlers.keys())).toEqual(
       new Set([
         Channels.launchSweep,
@@ -73,6 +73,7 @@ describe('registerIpc', () => {
         Channels.startExport,
         Channels.writeExport,
         Channels.finishExport,
+        Channels.workerThreads,
       ]),
     );
     expect(fakeIpc.handlers.has(Channels.event)).toBe(false);
@@ -117,6 +118,16 @@ describe('registerIpc', () => {
     await expect(invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'runs.csv', everyStep: false })).resolves.toEqual({
       ok: true,
       value: { exportId: null },
+    });
+  });
+
+  it('reads the worker threads, clamps a request to the pool, and refuses a bad count by name', async () => {
+    // This file's in-process executor is a pool of one.
+    await expect(invoke(Channels.workerThreads, mainFrame, { threads: null })).resolves.toEqual({ ok: true, value: { threads: 1, max: 1 } });
+    await expect(invoke(Channels.workerThreads, mainFrame, { threads: 64 })).resolves.toEqual({ ok: true, value: { threads: 1, max: 1 } });
+    await expect(invoke(Channels.workerThreads, mainFrame, { threads: 1.5 })).resolves.toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'threads: Invalid worker threads: 1.5 (must be a whole number from 1 to 256, or null to read)' },
     });
   });
 

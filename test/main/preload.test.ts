@@ -25,7 +25,7 @@ beforeAll(async () => {
 const invoke = vi.mocked(ipcRenderer.invoke);
 
 describe('preload', () => {
-  it('exposes exactly the nine named functions', () => {
+  it('exposes exactly the ten named functions', () => {
     expect(Object.keys(api).sort()).toEqual([
       'acknowledge',
       'cancelSweep',
@@ -35,6 +35,7 @@ describe('preload', () => {
       'resendPending',
       'resumeSweep',
       'startExport',
+      'workerThreads',
       'writeExport',
     ]);
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
@@ -69,6 +70,7 @@ describe('preload', () => {
     await api.startExport({ kind: 'traces', suggestedName: 'traces.csv', everyStep: true });
     await api.writeExport({ exportId: 'e1', runs: [] });
     await api.finishExport({ exportId: 'e1', abort: false });
+    await api.workerThreads({ threads: 1 });
     expect(invoke.mock.calls).toEqual([
       [Channels.launchSweep, spec],
       [Channels.acknowledge, ['a', 'b']],
@@ -78,6 +80,7 @@ describe('preload', () => {
       [Channels.startExport, { kind: 'traces', suggestedName: 'traces.csv', everyStep: true }],
       [Channels.writeExport, { exportId: 'e1', runs: [] }],
       [Channels.finishExport, { exportId: 'e1', abort: false }],
+      [Channels.workerThreads, { threads: 1 }],
     ]);
   });
 

@@ -23,6 +23,7 @@ function wire(service: SweepService): LabApi {
     startExport: (request) => handlers.startExport(request),
     writeExport: (page) => handlers.writeExport(page),
     finishExport: (request) => handlers.finishExport(request),
+    workerThreads: (request) => handlers.workerThreads(request),
     onEvent: (listener) => service.onEvent(listener),
   };
 }
