@@ -4,7 +4,7 @@ import { executeRun } from '../src-core/run';
 import { summaryColumns } from '../src-core/export/summary-table';
 import { E2E_TOKEN } from './server';
 import { adagradRun } from '../test/helpers/configs';
-import { fillSweepForm, launchAndWait, openRunChart } from './flows';
+import { canvasIsPainted, fillSweepForm, launchAndWait, openRunChart } from './flows';
 
 test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page }) => {
   const problems: string[] = [];
@@ -23,7 +23,13 @@ test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page
   await expect(page.getByTestId('run-status')).toHaveText(['completed', 'completed', 'completed']);
 
   await openRunChart(page, 0);
+  // The README's screenshot: the three runs overlaid on the step size lr/(√G+ε), log-log, against its 1/√t reference.
+  await page.getByTestId('select-shown').check();
+  await page.getByTestId('tab-stepSize').click();
+  await page.getByTestId('log-x').check();
+  await expect.poll(() => canvasIsPainted(page, 'chart-stepSize')).toBe(true);
   await page.screenshot({ path: 'docs/screenshot.png' });
+  await page.getByTestId('run-row').first().click();
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
   expect(download.suggestedFilename()).toMatch(/^adagrad-lab-runs-.*\.csv$/);
