@@ -4,6 +4,7 @@
  * buffers within what a desktop worker can hold; the form reads them too, so they are exported.
  */
 import * as v from 'valibot';
+import { numberField } from './fields';
 import { show } from './show';
 import type { ObjectiveConfig, ObjectiveId } from './engine';
 
@@ -37,16 +38,6 @@ export const objectiveIds = Object.keys(idSet) as ObjectiveId[];
 const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
 
-/** A number passing `allowed` (written as a positive test, so NaN fails), else `Invalid <label>: <value> (must be <rule>)`. */
-const numberField = (label: string, rule: string, allowed: (x: number) => boolean) =>
-  v.pipe(
-    v.unknown(),
-    v.check(
-      (x) => typeof x === 'number' && allowed(x),
-      (issue) => `Invalid ${label}: ${show(issue.input)} (must be ${rule})`,
-    ),
-    v.transform((x) => x as number),
-  );
 
 const wholeNumber = (label: string, min: number, max: number) =>
   numberField(label, `a whole number from ${grouped(min)} to ${grouped(max)}`, (x) => Number.isInteger(x) && x >= min && x <= max);

@@ -13,6 +13,7 @@
  * which is the function the edges call.
  */
 import * as v from 'valibot';
+import { numberField } from './fields';
 import { show } from './show';
 import type { ObjectiveConfig, OptimizerConfig, OptimizerKind } from './engine';
 import { ObjectiveConfigSchema, ObjectiveLimits } from './objective-schema';
@@ -112,16 +113,6 @@ export const optimizerKinds = Object.keys(names) as OptimizerKind[];
 export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.keys(names[kind]);
 
 
-/** A number passing `allowed` (a positive test, so NaN fails), else `Invalid <label>: <value> (must be <rule>)`. */
-const numberField = (label: string, rule: string, allowed: (x: number) => boolean) =>
-  v.pipe(
-    v.unknown(),
-    v.check(
-      (x) => typeof x === 'number' && allowed(x),
-      (issue) => `Invalid ${label}: ${show(issue.input)} (must be ${rule})`,
-    ),
-    v.transform((x) => x as number),
-  );
 
 const finite = (label: string) => numberField(label, 'a finite number', Number.isFinite);
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
