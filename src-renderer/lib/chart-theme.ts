@@ -67,6 +67,22 @@ export function followTheme(chart: Chart, ontheme: (theme: ChartTheme) => void):
   return watchTheme(apply);
 }
 
+/**
+ * What a component's `{@attach}` needs to hold a chart for its lifetime: the chart follows the theme (`ontheme`
+ * keeps what its plugins draw with), `onleave` runs when the pointer leaves the canvas, and the returned teardown
+ * undoes both and destroys the chart.
+ */
+export function holdChart(chart: Chart, ontheme: (theme: ChartTheme) => void, onleave?: () => void): () => void {
+  const canvas = chart.canvas;
+  if (onleave) canvas.addEventListener('pointerleave', onleave);
+  const stopWatching = followTheme(chart, ontheme);
+  return () => {
+    stopWatching();
+    if (onleave) canvas.removeEventListener('pointerleave', onleave);
+    chart.destroy();
+  };
+}
+
 /** Paints the canvas with the theme's panel colour first, so a saved PNG has the background the chart is seen on. */
 export function backgroundPlugin(theme: () => ChartTheme): Plugin {
   return {
