@@ -1,46 +1,129 @@
 // AdaGrad's lane step (src-core/optim/adagrad-lanes.ts, stepWithoutDecay) in WebAssembly SIMD, two doubles per
-// instruction. AssemblyScript, built by `npm run build:wasm` into src-core/optim/adagrad-lanes.wasm.ts.
+// instruction, and the same step fused with a diagonal quadratic objective and the lanes' summaries: one pass per step
+// over θ and G, as a C loop would make. AssemblyScript, built by `npm run build:wasm` into
+// src-core/optim/adagrad-lanes.wasm.ts.
 //
-// The same operations in the same order as the JavaScript loop: f64x2.sqrt and f64x2.div are correctly rounded IEEE
+// The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
 // operations like Math.sqrt and /, and nothing is fused into an FMA, so every lane gets the same bits either way
-// (test/core/run-lanes.test.ts runs both). Arrays are byte addresses in this module's memory, laid out by the caller.
-// Each step returns Σ (θ − θ) + (G − G) over the new values: 0 when all are finite, NaN as soon as one is not.
+// (test/core/run-lanes.test.ts runs both). Arrays are byte addresses in this module's memory, laid out by the caller
+// (src-core/optim/lane-kernel-wasm.ts). A step's finiteness is Σ (θ − θ) + (G − G) over the new values: 0 when all are
+// finite, NaN as soon as one is not.
+//
+// The lanes' summaries are seven rows of `stride` doubles from one address, in this order:
+const LOSS: usize = 0;
+const BEST: usize = 1;
+const BEST_STEP: usize = 2;
+/** The first step at or below tolerance, −1 until then. */
+const REACHED: usize = 3;
+/** NaN for none: loss ≤ NaN never holds. */
+const TOLERANCE: usize = 4;
+/** The highest loss the lane's trace recorded. */
+const MAX_LOSS: usize = 5;
+/** What the last step asks of the caller for the lane: KEEP_GOING, DIVERGED or SPIKE (src-core/run-lanes.ts). */
+const EVENT: usize = 6;
+
+const DIVERGED: f64 = 1;
+const SPIKE: f64 = 2;
 
 /** Where the caller's arrays may start: after this module's own static data. */
 export function heapBase(): usize {
   return __heap_base;
 }
 
-/** One lane of n coordinates: its eps and −clr are scalars, two coordinates a step; an odd last one alone. */
+// The pieces every kernel below shares, inlined into each.
+
+/** G + g·g: the accumulator after a step on gradient g. */
+function accumulate(G: v128, g: v128): v128 {
+  return f64x2.add(G, f64x2.mul(g, g));
+}
+
+/**
+ * θ + (−clr)·(g / (√(G + eIn) + eOut)), `rate` being −clr: AdaGrad's update with eps outside the root (eIn 0, eOut eps)
+ * or inside it (eIn eps, eOut 0). Adding that 0 changes nothing (G ≥ +0 after a step, never
+ * −0, so G + 0 = G and √(G + eps) + 0 = √(G + eps)), and it keeps one square root a step where a choice between the
+ * two forms would be compiled to both and a select.
+ */
+function update(p: v128, g: v128, G: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+  return f64x2.add(p, f64x2.mul(rate, f64x2.div(g, f64x2.add(f64x2.sqrt(f64x2.add(G, eIn)), eOut))));
+}
+
+/** All ones when eps goes inside the root, else all zeros: v128.and(eps, mask) is eIn, v128.andnot(eps, mask) eOut. */
+function insideMask(inside: bool): v128 {
+  return i64x2.splat(inside ? -1 : 0);
+}
+
+/** (x − x) + (G − G): 0 where both are finite, NaN where either is not. */
+function nonFinite(x: v128, G: v128): v128 {
+  return f64x2.add(f64x2.sub(x, x), f64x2.sub(G, G));
+}
+
+/**
+ * One AdaGrad step of the two doubles at byte offset o, from θ = p on gradient g: stores G, θ before and θ after, and
+ * returns the step's finiteness there ((x − x) + (G − G) per double).
+ */
+function stepAt(theta: usize, previous: usize, sum: usize, o: usize, p: v128, g: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+  const G = accumulate(v128.load(sum + o), g);
+  const x = update(p, g, G, eIn, eOut, rate);
+  v128.store(sum + o, G);
+  v128.store(previous + o, p);
+  v128.store(theta + o, x);
+  return nonFinite(x, G);
+}
+
+function total(check: v128): f64 {
+  return f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1);
+}
+
+/**
+ * The summaries of `stride` lanes (even) after step `step`, as src-core/run-lanes.ts's observeLanes keeps them, their
+ * losses in the LOSS row: a lane whose loss beats its best takes it and the step, a lane that first reaches its
+ * tolerance takes the step. Where `masked`, the EVENT row holds on entry, per lane, all ones when its θ and G are all
+ * finite and zeros when not; otherwise all are. Writes each lane's EVENT (DIVERGED: something is not finite; SPIKE: a
+ * loss above the highest recorded) and returns how many have one. Finished and padding lanes hold best −∞, tolerance
+ * NaN and max +∞ at rest: never touched, never counted.
+ *
+ * A pass of its own after a fused step rather than part of it: in one loop body the two ran at half the speed.
+ */
+function observe(stride: i32, step: f64, summaries: usize, masked: bool): i32 {
+  const row = <usize>stride << 3;
+  const at = f64x2.splat(step);
+  const zero = f64x2.splat(0);
+  const all = i64x2.splat(-1);
+  let events = 0;
+  for (let base = summaries, end = summaries + row; base < end; base += 16) {
+    const f = v128.load(base + LOSS * row);
+    const ok = v128.and(f64x2.eq(f64x2.sub(f, f), zero), masked ? v128.load(base + EVENT * row) : all);
+    const b = v128.load(base + BEST * row);
+    const better = v128.and(f64x2.lt(f, b), ok);
+    v128.store(base + BEST * row, v128.bitselect(f, b, better));
+    v128.store(base + BEST_STEP * row, v128.bitselect(at, v128.load(base + BEST_STEP * row), better));
+    const r = v128.load(base + REACHED * row);
+    const reach = v128.and(v128.and(f64x2.lt(r, zero), f64x2.le(f, v128.load(base + TOLERANCE * row))), ok);
+    v128.store(base + REACHED * row, v128.bitselect(at, r, reach));
+    const diverged = v128.not(ok);
+    const spike = v128.and(f64x2.gt(f, v128.load(base + MAX_LOSS * row)), ok);
+    v128.store(base + EVENT * row, v128.or(v128.and(diverged, f64x2.splat(DIVERGED)), v128.and(spike, f64x2.splat(SPIKE))));
+    events += <i32>popcnt(i64x2.bitmask(v128.or(diverged, spike)));
+  }
+  return events;
+}
+
+// The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`.
+//
+// A lane of odd length ends in half a pair: its last two doubles are stepped together like the others, the second
+// being the 16-byte padding after the arrays' last double (src-core/optim/lane-kernel-wasm.ts allocates them so), and
+// only the first is counted.
+
+/** One lane of n coordinates: its eps and −clr are scalars, two coordinates at a time. */
 export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, inside: bool): f64 {
-  const e = f64x2.splat(eps);
+  const eIn = f64x2.splat(inside ? eps : 0);
+  const eOut = f64x2.splat(inside ? 0 : eps);
   const r = f64x2.splat(rate);
   let check = f64x2.splat(0);
   const pairs = <usize>(n >> 1) << 4;
-  for (let o: usize = 0; o < pairs; o += 16) {
-    const p = v128.load(theta + o);
-    const g = v128.load(grad + o);
-    const G = f64x2.add(v128.load(sum + o), f64x2.mul(g, g));
-    v128.store(sum + o, G);
-    v128.store(previous + o, p);
-    const den = inside ? f64x2.sqrt(f64x2.add(G, e)) : f64x2.add(f64x2.sqrt(G), e);
-    const x = f64x2.add(p, f64x2.mul(r, f64x2.div(g, den)));
-    v128.store(theta + o, x);
-    check = f64x2.add(check, f64x2.add(f64x2.sub(x, x), f64x2.sub(G, G)));
-  }
-  let tail: f64 = 0;
-  if (n & 1) {
-    const o = pairs;
-    const p = load<f64>(theta + o);
-    const g = load<f64>(grad + o);
-    const G = load<f64>(sum + o) + g * g;
-    store<f64>(sum + o, G);
-    store<f64>(previous + o, p);
-    const x = p + rate * (g / (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps));
-    store<f64>(theta + o, x);
-    tail = x - x + (G - G);
-  }
-  return f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1) + tail;
+  for (let o: usize = 0; o < pairs; o += 16) check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r));
+  const tail = n & 1 ? f64x2.extract_lane(stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r), 0) : 0;
+  return total(check) + tail;
 }
 
 /**
@@ -50,49 +133,103 @@ export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, 
 export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: usize, rate: usize, inside: bool): f64 {
   const row = <usize>stride << 3;
   const end = <usize>n << 3;
+  const mask = insideMask(inside);
   let lane: usize = 0;
   let check = f64x2.splat(0);
   for (let o: usize = 0; o < end; o += 16) {
     const e = v128.load(eps + lane);
-    const r = v128.load(rate + lane);
-    const p = v128.load(theta + o);
-    const g = v128.load(grad + o);
-    const G = f64x2.add(v128.load(sum + o), f64x2.mul(g, g));
-    v128.store(sum + o, G);
-    v128.store(previous + o, p);
-    const den = inside ? f64x2.sqrt(f64x2.add(G, e)) : f64x2.add(f64x2.sqrt(G), e);
-    const x = f64x2.add(p, f64x2.mul(r, f64x2.div(g, den)));
-    v128.store(theta + o, x);
-    check = f64x2.add(check, f64x2.add(f64x2.sub(x, x), f64x2.sub(G, G)));
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), v128.and(e, mask), v128.andnot(e, mask), v128.load(rate + lane)));
     lane += 16;
     if (lane == row) lane = 0;
   }
-  return f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1);
+  return total(check);
 }
 
 /**
- * The summary of `stride` lanes (even) after step `step`, as src-core/run-lanes.ts's observeLanes keeps it, for a step
- * whose θ and G were all finite: a lane whose loss beats its best takes it and the step, a lane that first reaches its
- * tolerance takes the step. Returns how many lanes need a trace row (a non-finite loss, or one above the highest
- * recorded); the caller finds them. Finished and padding lanes hold best −∞, tolerance NaN and max +∞: never counted.
+ * The summaries of `stride` lanes (even) after step `step`, for a step whose θ and G were all finite (stepLanes
+ * returned 0), the losses written by the objective. Returns how many lanes have an EVENT.
  */
-export function observeLanes(stride: i32, step: f64, loss: usize, best: usize, bestStep: usize, reached: usize, tolerance: usize, maxLoss: usize): i32 {
+export function observeLanes(stride: i32, step: f64, summaries: usize): i32 {
+  return observe(stride, step, summaries, false);
+}
+
+// The step fused with a diagonal quadratic, f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∇f_d = a_d·θ_d (the coefficients
+// a and c in memory, dim doubles each; src-core/objectives/diagonal-quadratic.ts is the same formula in JavaScript):
+// each coordinate's gradient is taken from θ as the step reads it, and the loss at the new θ is summed in the same
+// pass, in coordinate order, so the gradient is never stored.
+
+/** (c·x)·x, the loss's term of the new θ = x at byte offset o. */
+function lossTerm(c: v128, theta: usize, o: usize): v128 {
+  const x = v128.load(theta + o);
+  return f64x2.mul(f64x2.mul(c, x), x);
+}
+
+/**
+ * `stride` lanes (even) of `dim` coordinates, coordinate-major, then their summaries after step `step`: each lane's
+ * loss and finiteness from the one pass, then `observe`. Returns how many lanes have an EVENT.
+ */
+export function stepQuadraticLanes(
+  dim: i32,
+  stride: i32,
+  step: f64,
+  theta: usize,
+  previous: usize,
+  sum: usize,
+  eps: usize,
+  rate: usize,
+  a: usize,
+  c: usize,
+  scale: f64,
+  summaries: usize,
+  inside: bool,
+): i32 {
+  const row = <usize>stride << 3;
+  const s = f64x2.splat(scale);
   const zero = f64x2.splat(0);
-  const at = f64x2.splat(step);
-  const end = <usize>stride << 3;
-  let events = 0;
-  for (let o: usize = 0; o < end; o += 16) {
-    const f = v128.load(loss + o);
-    const b = v128.load(best + o);
-    const finite = f64x2.eq(f64x2.sub(f, f), zero);
-    const better = v128.and(f64x2.lt(f, b), finite);
-    v128.store(best + o, v128.bitselect(f, b, better));
-    v128.store(bestStep + o, v128.bitselect(at, v128.load(bestStep + o), better));
-    const r = v128.load(reached + o);
-    const reach = v128.and(v128.and(f64x2.lt(r, zero), f64x2.le(f, v128.load(tolerance + o))), finite);
-    v128.store(reached + o, v128.bitselect(at, r, reach));
-    const event = v128.or(v128.not(finite), f64x2.gt(f, v128.load(maxLoss + o)));
-    events += <i32>popcnt(i64x2.bitmask(event));
+  const end = <usize>dim << 3;
+  const mask = insideMask(inside);
+  for (let o: usize = 0; o < row; o += 16) {
+    const e = v128.load(eps + o);
+    const eIn = v128.and(e, mask);
+    const eOut = v128.andnot(e, mask);
+    const r = v128.load(rate + o);
+    let f = zero;
+    let check = zero;
+    for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
+      const p = v128.load(theta + i);
+      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(v128.load64_splat(a + d), p), eIn, eOut, r));
+      f = f64x2.add(f, lossTerm(v128.load64_splat(c + d), theta, i));
+    }
+    v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
+    v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
   }
-  return events;
+  return observe(stride, step, summaries, true);
+}
+
+/**
+ * One lane of n coordinates, two at a time, its loss written to `loss`; the sum over coordinates runs in their order,
+ * one at a time, as the JavaScript formula adds them. Returns the step's finiteness.
+ */
+export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, inside: bool): f64 {
+  const eIn = f64x2.splat(inside ? eps : 0);
+  const eOut = f64x2.splat(inside ? 0 : eps);
+  const r = f64x2.splat(rate);
+  let check = f64x2.splat(0);
+  let f: f64 = 0;
+  const pairs = <usize>(n >> 1) << 4;
+  for (let o: usize = 0; o < pairs; o += 16) {
+    const p = v128.load(theta + o);
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(v128.load(a + o), p), eIn, eOut, r));
+    const term = lossTerm(v128.load(c + o), theta, o);
+    f += f64x2.extract_lane(term, 0);
+    f += f64x2.extract_lane(term, 1);
+  }
+  let tail: f64 = 0;
+  if (n & 1) {
+    const p = v128.load(theta + pairs);
+    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(v128.load(a + pairs), p), eIn, eOut, r), 0);
+    f += f64x2.extract_lane(lossTerm(v128.load(c + pairs), theta, pairs), 0);
+  }
+  store<f64>(loss, scale * f);
+  return total(check) + tail;
 }

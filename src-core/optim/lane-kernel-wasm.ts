@@ -4,9 +4,12 @@
  * 'wasm-unsafe-eval', as the renderer's does) `wasmLaneKernel()` is null and the lanes take the JavaScript loop, which
  * gives the same bits.
  *
- * Its arrays live in the module's memory: `allocate` lays out one lane group's arrays there (16-byte aligned, growing
- * the memory first), and the next group's allocation reuses the space. The views stay valid until then.
+ * Its arrays live in the module's memory: `allocate` lays out one lane group's arrays there (each 16-byte aligned and
+ * padded to a multiple of 16 bytes, which the kernel's last half pair of an odd-length lane relies on; the memory
+ * grown first), and the next group's allocation reuses the space. The views stay valid until then.
  */
+import type { DiagonalQuadratic } from '../objectives/types';
+import type { AdagradLanes } from './adagrad-lanes';
 import { adagradLanesWasm } from './adagrad-lanes.wasm';
 
 interface Exports {
@@ -14,10 +17,25 @@ interface Exports {
   heapBase(): number;
   stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
   stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  observeLanes(stride: number, step: number, loss: number, best: number, bestStep: number, reached: number, tolerance: number, maxLoss: number): number;
+  observeLanes(stride: number, step: number, summaries: number): number;
+  stepQuadraticLanes(
+    dim: number, stride: number, step: number, theta: number, previous: number, sum: number, eps: number, rate: number,
+    a: number, c: number, scale: number, summaries: number, inside: boolean,
+  ): number;
+  stepQuadraticOneLane(n: number, theta: number, previous: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean): number;
+}
+
+/** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
+export interface KernelQuadratic {
+  readonly a: Float64Array;
+  readonly c: Float64Array;
+  readonly scale: number;
 }
 
 const PAGE = 65536;
+
+/** The arrays `placeQuadratic` needs: one when a and c are the same (ill-conditioned: no second stream to read). */
+export const quadraticLengths = (q: DiagonalQuadratic): number[] => (q.loss === q.gradient ? [q.gradient.length] : [q.gradient.length, q.loss.length]);
 
 export class WasmLaneKernel {
   constructor(private readonly exports: Exports) {}
@@ -48,9 +66,37 @@ export class WasmLaneKernel {
     return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
   }
 
-  /** The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad-lanes.ts observeLanes). */
-  observeLanes(step: number, loss: Float64Array, best: Float64Array, bestStep: Float64Array, reached: Float64Array, tolerance: Float64Array, maxLoss: Float64Array): number {
-    return this.exports.observeLanes(loss.length, step, loss.byteOffset, best.byteOffset, bestStep.byteOffset, reached.byteOffset, tolerance.byteOffset, maxLoss.byteOffset);
+  /**
+   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad-lanes.ts observeLanes): `summaries`
+   * is their seven rows of `stride` doubles, from `allocate`. Returns how many lanes have an event.
+   */
+  observeLanes(step: number, stride: number, summaries: Float64Array): number {
+    return this.exports.observeLanes(stride, step, summaries.byteOffset);
+  }
+
+  /** `quadratic`'s coefficients copied into `views`, the allocation's last arrays, sized by quadraticLengths. */
+  placeQuadratic(quadratic: DiagonalQuadratic, [a, c = a]: Float64Array[]): KernelQuadratic {
+    a.set(quadratic.gradient);
+    if (c !== a) c.set(quadratic.loss);
+    return { a, c, scale: quadratic.scale };
+  }
+
+  /**
+   * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
+   * lane's loss, summary and event. Returns how many lanes have an event.
+   */
+  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array): number {
+    return this.exports.stepQuadraticLanes(
+      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, l.sum.byteOffset, l.eps.byteOffset, l.rate.byteOffset,
+      q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, l.inside,
+    );
+  }
+
+  /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
+  stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array): number {
+    return this.exports.stepQuadraticOneLane(
+      l.dim, l.theta.byteOffset, l.previous.byteOffset, l.sum.byteOffset, l.eps[0], l.rate[0], q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
+    );
   }
 }
 

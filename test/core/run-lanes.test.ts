@@ -21,7 +21,11 @@ const adagrad: fc.Arbitrary<AdagradConfig> = fc.record({
   lrDecay: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
 });
 
-/** Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16). */
+/**
+ * Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16); the diagonal
+ * quadratics (fused into the WebAssembly step) at odd and even dimensions too, a single lane's last coordinate being
+ * half a pair when odd.
+ */
 const objectives: ObjectiveConfig[] = [
   { id: 'quadratic-1d' },
   { id: 'elliptic-2d' },
@@ -29,6 +33,7 @@ const objectives: ObjectiveConfig[] = [
   { id: 'constant-gradient' },
   { id: 'rosenbrock', dim: 3 },
   { id: 'ill-conditioned', dim: 20, condition: 100 },
+  { id: 'ill-conditioned', dim: 7, condition: 1e4 },
   { id: 'rastrigin', dim: 2 },
 ];
 
