@@ -20,11 +20,14 @@ import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from './optim/l
 import { divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
 
-/** The key of the lane group `config` belongs to, or null when it must run alone (executeRun). */
-export function laneGroupKey(config: RunConfig, objective: Objective): string | null {
+/**
+ * The key of the lane group `config` belongs to, or null when it must run alone (executeRun). `objectiveKey`: the
+ * objective config's JSON, when the caller has it already.
+ */
+export function laneGroupKey(config: RunConfig, objective: Objective, objectiveKey = JSON.stringify(config.objective)): string | null {
   if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad') return null;
   const o = config.optimizer;
-  return JSON.stringify([config.objective, o.epsPlacement, weightDecayMode(o), config.steps, config.traceMaxPoints]);
+  return `${objectiveKey} ${o.epsPlacement} ${weightDecayMode(o)} ${config.steps} ${config.traceMaxPoints}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { ObjectiveConfig } from './contract/engine';
 import type { RunConfig, RunResult } from './contract/types';
 import { createObjective, type Objective } from './objectives';
-import { createOptimizer } from './optim';
+import { checkOptimizer, createOptimizer } from './optim';
 import { executeLanes, laneGroupKey } from './run-lanes';
 import { executeStochasticRun } from './run-stochastic';
 import { SummaryTracker } from './summary';
@@ -19,7 +19,7 @@ export function executeRun(config: RunConfig, objective: Objective = createObjec
   const theta = startOf(config, objective);
   if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
   if (laneGroupKey(config, objective) !== null) {
-    createOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
+    checkOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
     return executeLanes([config], objective, [theta])[0];
   }
   return stepByStep(config, objective, theta);
@@ -102,25 +102,19 @@ const laneBlock = 512;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run-lanes.test.ts).
  */
 export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
-  const objectives = new Map<string, Objective>();
-  const objectiveFor = (config: ObjectiveConfig): Objective => {
-    const key = JSON.stringify(config);
-    let objective = objectives.get(key);
-    if (!objective) objectives.set(key, (objective = createObjective(config)));
-    return objective;
-  };
+  const objectiveFor = objectiveCache();
   const results: RunResult[] = new Array(configs.length);
   const groups = new Map<string, { objective: Objective; indices: number[]; starts: Float64Array[] }>();
   configs.forEach((config, i) => {
     try {
-      const objective = objectiveFor(config.objective);
-      const key = laneGroupKey(config, objective);
+      const { objective, key: objectiveKey } = objectiveFor(config.objective);
+      const key = laneGroupKey(config, objective, objectiveKey);
       if (key === null) {
         results[i] = executeRun(config, objective);
         return;
       }
       const start = startOf(config, objective);
-      createOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
+      checkOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
       let group = groups.get(key);
       if (!group || group.indices.length === laneBlock) {
         // A full block is set aside under a key of its own: blocks keep a group's working set in the core's cache.
@@ -142,6 +136,34 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
     }
   }
   return results;
+}
+
+/**
+ * The objectives of a batch, each built once and keyed by its config's JSON. The runs of a sweep come in long stretches
+ * with one objective, so a config with the same fields as the last one asked for is recognised without serialising it.
+ */
+function objectiveCache(): (config: ObjectiveConfig) => { objective: Objective; key: string } {
+  const built = new Map<string, { objective: Objective; key: string }>();
+  let last: { config: ObjectiveConfig; entry: { objective: Objective; key: string } } | null = null;
+  return (config) => {
+    if (last && sameFields(last.config, config)) return last.entry;
+    const key = JSON.stringify(config);
+    let entry = built.get(key);
+    if (!entry) built.set(key, (entry = { objective: createObjective(config), key }));
+    last = { config, entry };
+    return entry;
+  };
+}
+
+/** Whether two flat configs hold the same fields in the same order with the same values (so the same JSON). */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  const others = Object.keys(y);
+  if (keys.length !== others.length) return false;
+  for (let k = 0; k < keys.length; k++) if (keys[k] !== others[k] || x[keys[k]] !== y[keys[k]]) return false;
+  return true;
 }
 
 /** The buffers of a result, each once (a trace's columns may share one), for transferring it instead of copying it. */

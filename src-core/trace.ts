@@ -64,17 +64,12 @@ class Rows {
     // The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned.
     const doubles = capacity + 3 * cells + accumCells;
     const buffer = new ArrayBuffer(doubles * 8 + capacity * 4);
-    let at = 0;
-    const next = (n: number): Float64Array => {
-      const view = new Float64Array(buffer, at * 8, n);
-      at += n;
-      return view;
-    };
-    this.loss = next(capacity);
-    this.theta = next(cells);
-    this.grad = next(cells);
-    this.accum = next(accumCells);
-    this.update = next(cells);
+    // Offsets in doubles, written out: a helper closure per trace cost more than the arithmetic (one per run).
+    this.loss = new Float64Array(buffer, 0, capacity);
+    this.theta = new Float64Array(buffer, capacity * 8, cells);
+    this.grad = new Float64Array(buffer, (capacity + cells) * 8, cells);
+    this.accum = new Float64Array(buffer, (capacity + 2 * cells) * 8, accumCells);
+    this.update = new Float64Array(buffer, (capacity + 2 * cells + accumCells) * 8, cells);
     this.steps = new Uint32Array(buffer, doubles * 8, capacity);
   }
 }
