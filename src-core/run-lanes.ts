@@ -203,6 +203,10 @@ export function executeLanes(
     finish(r, step, divergedIn(loss[r], row.theta, row.accum));
   };
 
+  /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
+  const wholeRows = recorders[0].layout === 'parameters';
+  const rowsFrom = { stride, loss, theta, grad, accum: sum, previous };
+
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
     let events: number;
@@ -217,6 +221,13 @@ export function executeLanes(
     if (scheduled) cursor++;
     if (!scheduled && events === 0) continue;
     if (fused && step > 0) evaluateLanes(theta, grad, rowLoss, count, stride);
+    if (scheduled && wholeRows) {
+      // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
+      if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
+      TraceRecorder.recordLanes(recorders, step, rowsFrom, finished);
+      for (let r = 0; r < count; r++) if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
+      continue;
+    }
     for (let r = 0; r < count; r++) {
       if (finished[r]) continue;
       if (event[r] === DIVERGED) diverge(r, step);

@@ -5,7 +5,7 @@ import { checkOptimizer, createOptimizer } from './optim';
 import { executeLanes, laneGroupKey } from './run-lanes';
 import { executeStochasticRun } from './run-stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder } from './trace';
+import { TraceRecorder, traceBytes } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -92,9 +92,15 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
 
 /**
  * Lanes stepped together at most: 512 runs of a 2-parameter objective keep their ~20 arrays within ~100 KB, the size of
- * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane.
+ * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And the traces a block
+ * writes a row into at each kept step stay within ~1 MB: 512 traces of 200 rows (~8 MB, more pages than the TLB maps)
+ * took twice as long to record as 64.
  */
-const laneBlock = 512;
+function laneBlock(dim: number, config: RunConfig): number {
+  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / traceBytes(dim, config.steps, config.traceMaxPoints))));
+}
+
+const laneTraceBudget = 1 << 20;
 
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
@@ -104,7 +110,7 @@ const laneBlock = 512;
 export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
   const objectiveFor = objectiveCache();
   const results: RunResult[] = new Array(configs.length);
-  const groups = new Map<string, { objective: Objective; indices: number[]; starts: Float64Array[] }>();
+  const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
   configs.forEach((config, i) => {
     try {
       const { objective, key: objectiveKey } = objectiveFor(config.objective);
@@ -116,10 +122,10 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
       const start = startOf(config, objective);
       checkOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
       let group = groups.get(key);
-      if (!group || group.indices.length === laneBlock) {
+      if (!group || group.indices.length === group.block) {
         // A full block is set aside under a key of its own: blocks keep a group's working set in the core's cache.
         if (group) groups.set(`${key}#${i}`, group);
-        groups.set(key, (group = { objective, indices: [], starts: [] }));
+        groups.set(key, (group = { objective, block: laneBlock(objective.dim, config), indices: [], starts: [] }));
       }
       group.indices.push(i);
       group.starts.push(start);

@@ -39,6 +39,16 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
   return out;
 }
 
+/**
+ * The bytes of a run's trace at most, as TraceRecorder keeps it: per row a step number (4 bytes) and the loss, θ, ∇, G
+ * and update (8 bytes a value; θ and the others `dim` wide, or min, median and max above the per-parameter limit).
+ */
+export function traceBytes(dim: number, steps: number, maxPoints: number, perParameterLimit: number = defaultPerParameterLimit): number {
+  const width = dim <= perParameterLimit ? dim : 3;
+  const rows = Math.min(steps + 1, maxPoints);
+  return rows * (4 + 8 * (1 + 4 * width));
+}
+
 /** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
 let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
 function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
@@ -75,6 +85,19 @@ class Rows {
 }
 
 const noScratch = new Float64Array(0);
+
+/** The state of runs stepped side by side, coordinate-major, as TraceRecorder.recordLanes reads it. */
+export interface LaneRows {
+  readonly stride: number;
+  /** Per lane. */
+  readonly loss: Float64Array;
+  /** Lane r's coordinate d at d·stride + r. */
+  readonly theta: Float64Array;
+  readonly grad: Float64Array;
+  readonly accum: Float64Array;
+  /** θ before the last step. */
+  readonly previous: Float64Array;
+}
 
 /**
  * Chooses and copies the rows of a RunTrace while a run goes.
@@ -143,6 +166,35 @@ export class TraceRecorder {
       this.finalSet = true;
     }
     if (loss > this.maxLoss) this.maxLoss = loss;
+  }
+
+  /**
+   * `record` of scheduled step `step` for every lane r whose skip[r] is 0, from the coordinate-major state of runs
+   * stepped side by side (lane r's coordinate d at d·stride + r; the update is θ − θ before): one pass over the lanes,
+   * the same rows. The recorders must have the 'parameters' layout and an accumulator column.
+   */
+  static recordLanes(recorders: readonly TraceRecorder[], step: number, lanes: LaneRows, skip: Uint8Array): void {
+    const { loss, theta, grad, accum, previous, stride } = lanes;
+    for (let r = 0; r < recorders.length; r++) {
+      if (skip[r]) continue;
+      const recorder = recorders[r];
+      if (!recorder.isScheduled(step)) throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not scheduled`);
+      const row = recorder.scheduledRows++;
+      recorder.cursor++;
+      const f = loss[r];
+      if (f > recorder.maxLoss) recorder.maxLoss = f;
+      const rows = recorder.scheduled;
+      rows.steps[row] = step;
+      rows.loss[row] = f;
+      const dim = recorder.dim;
+      for (let d = 0, at = row * dim, i = r; d < dim; d++, at++, i += stride) {
+        const x = theta[i];
+        rows.theta[at] = x;
+        rows.grad[at] = grad[i];
+        rows.accum[at] = accum[i];
+        rows.update[at] = x - previous[i];
+      }
+    }
   }
 
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */
