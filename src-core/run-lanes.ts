@@ -140,19 +140,22 @@ export function executeLanes(
     return check === 0;
   };
 
-  /** Step `step` (from 1) of every lane, their losses and summaries; returns how many lanes have an event. */
-  let advance: (step: number) => number;
-  /** Whether `advance` leaves the gradient to be evaluated for the rows kept. */
+  /**
+   * Step `step` (from 1) of every lane, their losses and summaries; returns how many lanes have an event. `scheduled`:
+   * the step's rows are kept, so the gradient at the new θ is needed.
+   */
+  let advance: (step: number, scheduled: boolean) => number;
+  /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
   let fused = false;
   if (kernel && quadratic) {
     const q = kernel.placeQuadratic(quadratic, arrays.slice(7));
     fused = true;
     advance =
       stride > 1
-        ? (step) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows))
-        : (step) => {
+        ? (step, scheduled) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, scheduled))
+        : (step, scheduled) => {
             updateRates(lanes, step);
-            const check = kernel.stepQuadraticOneLane(lanes, q, loss);
+            const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
             return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
           };
   } else {
@@ -209,18 +212,19 @@ export function executeLanes(
 
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
+    const scheduled = schedule[cursor] === step;
+    if (scheduled) cursor++;
     let events: number;
     if (step === 0) {
       // Every lane is looked at: a start may already be non-finite.
       evaluateLanes(theta, grad, loss, count, stride);
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
     } else {
-      events = advance(step);
+      events = advance(step, scheduled);
     }
-    const scheduled = schedule[cursor] === step;
-    if (scheduled) cursor++;
     if (!scheduled && events === 0) continue;
-    if (fused && step > 0) evaluateLanes(theta, grad, rowLoss, count, stride);
+    // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
+    if (fused && !scheduled) evaluateLanes(theta, grad, rowLoss, count, stride);
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);

@@ -67,6 +67,9 @@ class Rows {
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   readonly update: Float64Array;
+  /** Every double of the buffer (loss, θ, ∇, G, update), and where θ's cells start: the columns follow each other. */
+  readonly doubles: Float64Array;
+  readonly thetaAt: number;
 
   constructor(capacity: number, width: number, hasAccumulator: boolean) {
     const cells = capacity * width;
@@ -81,6 +84,8 @@ class Rows {
     this.accum = new Float64Array(buffer, (capacity + 2 * cells) * 8, accumCells);
     this.update = new Float64Array(buffer, (capacity + 2 * cells + accumCells) * 8, cells);
     this.steps = new Uint32Array(buffer, doubles * 8, capacity);
+    this.doubles = new Float64Array(buffer, 0, doubles);
+    this.thetaAt = capacity;
   }
 }
 
@@ -185,14 +190,17 @@ export class TraceRecorder {
       if (f > recorder.maxLoss) recorder.maxLoss = f;
       const rows = recorder.scheduled;
       rows.steps[row] = step;
-      rows.loss[row] = f;
+      // Through one view of all the doubles, the columns `cells` apart: a view per column cost a load of each per row.
+      const out = rows.doubles;
+      out[row] = f;
       const dim = recorder.dim;
-      for (let d = 0, at = row * dim, i = r; d < dim; d++, at++, i += stride) {
+      const cells = rows.theta.length;
+      for (let d = 0, at = rows.thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
         const x = theta[i];
-        rows.theta[at] = x;
-        rows.grad[at] = grad[i];
-        rows.accum[at] = accum[i];
-        rows.update[at] = x - previous[i];
+        out[at] = x;
+        out[at + cells] = grad[i];
+        out[at + 2 * cells] = accum[i];
+        out[at + 3 * cells] = x - previous[i];
       }
     }
   }

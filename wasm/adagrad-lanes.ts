@@ -156,11 +156,12 @@ export function observeLanes(stride: i32, step: f64, summaries: usize): i32 {
 // The step fused with a diagonal quadratic, f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∇f_d = a_d·θ_d (the coefficients
 // a and c in memory, dim doubles each; src-core/objectives/diagonal-quadratic.ts is the same formula in JavaScript):
 // each coordinate's gradient is taken from θ as the step reads it, and the loss at the new θ is summed in the same
-// pass, in coordinate order, so the gradient is never stored.
+// pass, in coordinate order. The gradient at the new θ is stored only when `grad` is not 0 (a step whose rows are kept).
 
-/** (c·x)·x, the loss's term of the new θ = x at byte offset o. */
-function lossTerm(c: v128, theta: usize, o: usize): v128 {
+/** The loss's term (c·x)·x of the new θ = x at byte offset o, its gradient a·x written to `grad` first unless that is 0. */
+function newPoint(theta: usize, grad: usize, o: usize, a: v128, c: v128): v128 {
   const x = v128.load(theta + o);
+  if (grad) v128.store(grad + o, f64x2.mul(a, x));
   return f64x2.mul(f64x2.mul(c, x), x);
 }
 
@@ -174,6 +175,7 @@ export function stepQuadraticLanes(
   step: f64,
   theta: usize,
   previous: usize,
+  grad: usize,
   sum: usize,
   eps: usize,
   rate: usize,
@@ -197,8 +199,9 @@ export function stepQuadraticLanes(
     let check = zero;
     for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
       const p = v128.load(theta + i);
-      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(v128.load64_splat(a + d), p), eIn, eOut, r));
-      f = f64x2.add(f, lossTerm(v128.load64_splat(c + d), theta, i));
+      const ad = v128.load64_splat(a + d);
+      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(ad, p), eIn, eOut, r));
+      f = f64x2.add(f, newPoint(theta, grad, i, ad, v128.load64_splat(c + d)));
     }
     v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
     v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
@@ -210,7 +213,7 @@ export function stepQuadraticLanes(
  * One lane of n coordinates, two at a time, its loss written to `loss`; the sum over coordinates runs in their order,
  * one at a time, as the JavaScript formula adds them. Returns the step's finiteness.
  */
-export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, inside: bool): f64 {
+export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, inside: bool): f64 {
   const eIn = f64x2.splat(inside ? eps : 0);
   const eOut = f64x2.splat(inside ? 0 : eps);
   const r = f64x2.splat(rate);
@@ -219,16 +222,18 @@ export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, sum:
   const pairs = <usize>(n >> 1) << 4;
   for (let o: usize = 0; o < pairs; o += 16) {
     const p = v128.load(theta + o);
-    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(v128.load(a + o), p), eIn, eOut, r));
-    const term = lossTerm(v128.load(c + o), theta, o);
+    const ao = v128.load(a + o);
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(ao, p), eIn, eOut, r));
+    const term = newPoint(theta, grad, o, ao, v128.load(c + o));
     f += f64x2.extract_lane(term, 0);
     f += f64x2.extract_lane(term, 1);
   }
   let tail: f64 = 0;
   if (n & 1) {
     const p = v128.load(theta + pairs);
-    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(v128.load(a + pairs), p), eIn, eOut, r), 0);
-    f += f64x2.extract_lane(lossTerm(v128.load(c + pairs), theta, pairs), 0);
+    const ao = v128.load(a + pairs);
+    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(ao, p), eIn, eOut, r), 0);
+    f += f64x2.extract_lane(newPoint(theta, grad, pairs, ao, v128.load(c + pairs)), 0);
   }
   store<f64>(loss, scale * f);
   return total(check) + tail;

@@ -19,10 +19,12 @@ interface Exports {
   stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
   observeLanes(stride: number, step: number, summaries: number): number;
   stepQuadraticLanes(
-    dim: number, stride: number, step: number, theta: number, previous: number, sum: number, eps: number, rate: number,
+    dim: number, stride: number, step: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number,
     a: number, c: number, scale: number, summaries: number, inside: boolean,
   ): number;
-  stepQuadraticOneLane(n: number, theta: number, previous: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean): number;
+  stepQuadraticOneLane(
+    n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
+  ): number;
 }
 
 /** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
@@ -83,19 +85,21 @@ export class WasmLaneKernel {
 
   /**
    * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
-   * lane's loss, summary and event. Returns how many lanes have an event.
+   * lane's loss, summary and event, and the gradient at the new θ when `keepGradient` (a step whose rows are kept).
+   * Returns how many lanes have an event.
    */
-  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array): number {
+  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, keepGradient: boolean): number {
     return this.exports.stepQuadraticLanes(
-      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, l.sum.byteOffset, l.eps.byteOffset, l.rate.byteOffset,
-      q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, l.inside,
+      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps.byteOffset,
+      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, l.inside,
     );
   }
 
   /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
-  stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array): number {
+  stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
     return this.exports.stepQuadraticOneLane(
-      l.dim, l.theta.byteOffset, l.previous.byteOffset, l.sum.byteOffset, l.eps[0], l.rate[0], q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
+      l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps[0], l.rate[0],
+      q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
     );
   }
 }
