@@ -127,7 +127,9 @@ export function executeLanes(
   const summaries = laneSummaries(configs, stride, arrays[6]);
   const { theta, previous, grad, sum } = lanes;
   const { loss, event } = summaries;
-  starts.forEach((start, r) => start.forEach((x, d) => (theta[d * stride + r] = previous[d * stride + r] = x)));
+  starts.forEach((start, r) => {
+    for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
+  });
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
   const recorders = configs.map(() => new TraceRecorder(dim, steps, traceMaxPoints, undefined, true));
@@ -170,11 +172,17 @@ export function executeLanes(
   }
   const rowLoss = fused ? new Float64Array(stride) : loss;
 
-  // One lane's row as the step-by-step loop hands it to its recorder.
-  const row = { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
+  // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
+  const single = stride === 1;
+  const row = single
+    ? { theta, grad, accum: sum, update: new Float64Array(dim) }
+    : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
   const gather = (r: number) => {
-    for (let d = 0; d < dim; d++) {
-      const i = d * stride + r;
+    if (single) {
+      for (let d = 0; d < dim; d++) row.update[d] = theta[d] - previous[d];
+      return;
+    }
+    for (let d = 0, i = r; d < dim; d++, i += stride) {
       row.theta[d] = theta[i];
       row.grad[d] = grad[i];
       row.accum[d] = sum[i];

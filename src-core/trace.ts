@@ -7,6 +7,7 @@
  * The recorder is fed by the run loop; it allocates its rows once and copies into them, so a step costs no allocation.
  */
 import type { RunTrace } from './contract/types';
+import { summarizeInto } from './quantiles';
 
 export const defaultTraceMaxPoints = 1000;
 export const defaultPerParameterLimit = 16;
@@ -265,63 +266,4 @@ export class TraceRecorder {
     if (this.layout === 'parameters') for (let i = 0; i < values.length; i++) column[at + i] = values[i];
     else summarizeInto(values, this.scratch, column, at);
   }
-}
-
-/**
- * Writes min, median and max of `values` to out[at..at+2] using `scratch` (length ≥ values.length) and quickselect, in
- * O(n) without allocating. The median of an even count is the mean of the two middle values. A vector holding NaN
- * summarizes as NaN, NaN, NaN: it has no order, and a diverged row should look diverged.
- */
-export function summarizeInto(values: Float64Array, scratch: Float64Array, out: Float64Array, at: number): void {
-  const n = values.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    if (Number.isNaN(x)) {
-      out[at] = out[at + 1] = out[at + 2] = NaN;
-      return;
-    }
-    scratch[i] = x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const k = (n - 1) >> 1;
-  const lower = quickselect(scratch, n, k);
-  let median = lower;
-  if (n % 2 === 0) {
-    // After selecting k, everything right of k is ≥ scratch[k]: the upper middle value is their minimum.
-    let upper = Infinity;
-    for (let i = k + 1; i < n; i++) if (scratch[i] < upper) upper = scratch[i];
-    median = (lower + upper) / 2;
-  }
-  out[at] = min;
-  out[at + 1] = median;
-  out[at + 2] = max;
-}
-
-/** Hoare's selection over a[0..n−1]: reorders it so a[k] is the k-th smallest, smaller ones before it, larger after. */
-function quickselect(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k];
 }
