@@ -70,6 +70,8 @@ function middleBySample(values: Float64Array, scratch: Float64Array, n: number, 
   }
   const rank = k - below;
   if (rank < 0 || rank + (even ? 1 : 0) >= kept) return null;
+  // A bracket of one value (a vector mostly of one value, as the zeros of features no sample has touched): the middle.
+  if (low === high) return low;
   const lower = quickselect(scratch, kept, rank);
   return even ? (lower + minimumOf(scratch, rank + 1, kept)) / 2 : lower;
 }

@@ -33,7 +33,7 @@ export function laneGroupKey(config: RunConfig, objective: Objective, objectiveK
 /**
  * Per lane, what SummaryTracker tracks between steps; the lane's loss, the highest loss its trace recorded, and what the
  * last step asks for it (KEEP_GOING, DIVERGED, SPIKE). Seven rows of one array, in the order the WebAssembly kernel
- * reads them from one address (wasm/adagrad-lanes.ts).
+ * reads them from one address (wasm/adagrad.ts).
  */
 interface LaneSummaries {
   readonly rows: Float64Array;
@@ -63,7 +63,7 @@ function laneSummaries(configs: readonly RunConfig[], stride: number, rows: Floa
   return { rows, loss, best, bestStep, reached, tolerance, maxLoss, event };
 }
 
-// The events of a lane, as wasm/adagrad-lanes.ts writes them too.
+// The events of a lane, as wasm/adagrad.ts writes them too.
 const KEEP_GOING = 0;
 const DIVERGED = 1;
 const SPIKE = 2;

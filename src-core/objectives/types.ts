@@ -60,6 +60,19 @@ export interface SparseObjective {
   sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): number;
   /** ℓₛ(θ), the loss of one sample. */
   sampleLoss(theta: Float64Array, sample: number): number;
+  /**
+   * Present when ℓₛ is binary logistic regression on binary features, written as sparse-logreg.ts writes it: the data
+   * set then goes to the WebAssembly per-sample kernel (wasm/adagrad.ts, stepLogisticSamples), which computes the
+   * same sampleGradient fused into AdaGrad's lazy step.
+   */
+  readonly logistic?: LogisticData;
+}
+
+/** Row s of a binary logistic regression data set: its k features at indices[s·k … s·k + k − 1], its label labels[s]. */
+export interface LogisticData {
+  readonly nonZerosPerSample: number;
+  readonly indices: Int32Array;
+  readonly labels: Uint8Array;
 }
 
 /** One number field of a config, as the form shows and bounds it. The schema enforces the same limits. */

@@ -1,31 +1,14 @@
 /**
- * The WebAssembly SIMD build of AdaGrad's lane step (wasm/adagrad-lanes.ts), instantiated once per thread from the
- * bytes embedded in adagrad-lanes.wasm.ts. Where WebAssembly may not be compiled (a page whose CSP lacks
- * 'wasm-unsafe-eval', as the renderer's does) `wasmLaneKernel()` is null and the lanes take the JavaScript loop, which
- * gives the same bits.
+ * AdaGrad's lane kernels in WebAssembly SIMD (wasm-module.ts): the step alone, the step fused with a diagonal
+ * quadratic and the lanes' summaries, the summaries alone. `wasmLaneKernel()` is null where WebAssembly cannot be
+ * compiled, and the lanes take the JavaScript loops (run-lanes.ts), which give the same bits.
  *
- * Its arrays live in the module's memory: `allocate` lays out one lane group's arrays there (each 16-byte aligned and
- * padded to a multiple of 16 bytes, which the kernel's last half pair of an odd-length lane relies on; the memory
- * grown first), and the next group's allocation reuses the space. The views stay valid until then.
+ * A lane group's arrays live in the module's memory: `allocate` lays them out there, and the next group's allocation
+ * reuses the space.
  */
 import type { DiagonalQuadratic } from '../objectives/types';
 import type { AdagradLanes } from './adagrad-lanes';
-import { adagradLanesWasm } from './adagrad-lanes.wasm';
-
-interface Exports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  observeLanes(stride: number, step: number, summaries: number): number;
-  stepQuadraticLanes(
-    dim: number, stride: number, step: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number,
-    a: number, c: number, scale: number, summaries: number, inside: boolean,
-  ): number;
-  stepQuadraticOneLane(
-    n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
-  ): number;
-}
+import { adagradModule, type AdagradModule } from './wasm-module';
 
 /** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
 export interface KernelQuadratic {
@@ -34,28 +17,19 @@ export interface KernelQuadratic {
   readonly scale: number;
 }
 
-const PAGE = 65536;
-
 /** The arrays `placeQuadratic` needs: one when a and c are the same (ill-conditioned: no second stream to read). */
 export const quadraticLengths = (q: DiagonalQuadratic): number[] => (q.loss === q.gradient ? [q.gradient.length] : [q.gradient.length, q.loss.length]);
 
 export class WasmLaneKernel {
-  constructor(private readonly exports: Exports) {}
+  private readonly exports: AdagradModule['exports'];
+
+  constructor(private readonly module: AdagradModule) {
+    this.exports = module.exports;
+  }
 
   /** Fresh zeroed views of the given lengths (in doubles), replacing the previous allocation's. */
   allocate(lengths: readonly number[]): Float64Array[] {
-    const { memory } = this.exports;
-    const start = (this.exports.heapBase() + 15) & ~15;
-    const bytes = lengths.reduce((total, n) => total + ((n * 8 + 15) & ~15), 0);
-    const missing = start + bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
-    let at = start;
-    return lengths.map((n) => {
-      const view = new Float64Array(memory.buffer, at, n);
-      view.fill(0);
-      at += (n * 8 + 15) & ~15;
-      return view;
-    });
+    return this.module.allocate(lengths);
   }
 
   /** One lane: eps and −clr given as numbers. Returns 0 when every new θ and G is finite. */
@@ -69,7 +43,7 @@ export class WasmLaneKernel {
   }
 
   /**
-   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad-lanes.ts observeLanes): `summaries`
+   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad.ts observeLanes): `summaries`
    * is their seven rows of `stride` doubles, from `allocate`. Returns how many lanes have an event.
    */
   observeLanes(step: number, stride: number, summaries: Float64Array): number {
@@ -106,14 +80,11 @@ export class WasmLaneKernel {
 
 let kernel: WasmLaneKernel | null | undefined;
 
-/** This thread's kernel, compiled on first use; null where WebAssembly cannot be compiled here. */
+/** This thread's lane kernel; null where WebAssembly cannot be compiled here. */
 export function wasmLaneKernel(): WasmLaneKernel | null {
-  if (kernel !== undefined) return kernel;
-  try {
-    const bytes = Uint8Array.from(atob(adagradLanesWasm), (c) => c.charCodeAt(0));
-    kernel = new WasmLaneKernel(new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports);
-  } catch {
-    kernel = null;
+  if (kernel === undefined) {
+    const module = adagradModule();
+    kernel = module && new WasmLaneKernel(module);
   }
   return kernel;
 }

@@ -1,14 +1,17 @@
-// AdaGrad's lane step (src-core/optim/adagrad-lanes.ts, stepWithoutDecay) in WebAssembly SIMD, two doubles per
-// instruction, and the same step fused with a diagonal quadratic objective and the lanes' summaries: one pass per step
-// over θ and G, as a C loop would make. AssemblyScript, built by `npm run build:wasm` into
-// src-core/optim/adagrad-lanes.wasm.ts.
+// AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
+// stepWithoutDecay), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
+// step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
+// built by `npm run build:wasm` into src-core/optim/adagrad.wasm.ts.
 //
 // The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
-// operations like Math.sqrt and /, and nothing is fused into an FMA, so every lane gets the same bits either way
-// (test/core/run-lanes.test.ts runs both). Arrays are byte addresses in this module's memory, laid out by the caller
-// (src-core/optim/lane-kernel-wasm.ts). A step's finiteness is Σ (θ − θ) + (G − G) over the new values: 0 when all are
-// finite, NaN as soon as one is not.
-//
+// operations like Math.sqrt and /, nothing is fused into an FMA, and exp is JavaScript's own Math.exp (imported), so
+// every run gets the same bits either way (test/core/run-lanes.test.ts and test/core/stochastic.test.ts run both).
+// Arrays are byte addresses in this module's memory, laid out by the caller (src-core/optim/wasm-module.ts). A step's
+// finiteness is Σ (θ − θ) + (G − G) over the new values: 0 when all are finite, NaN as soon as one is not.
+
+/** Math.exp, imported as adagrad.exp. */
+declare function exp(x: f64): f64;
+
 // The lanes' summaries are seven rows of `stride` doubles from one address, in this order:
 const LOSS: usize = 0;
 const BEST: usize = 1;
@@ -237,4 +240,72 @@ export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad
   }
   store<f64>(loss, scale * f);
   return total(check) + tail;
+}
+
+// Per-sample AdaGrad on sparse logistic regression (src-core/objectives/sparse-logreg.ts, sampleGradient, then
+// src-core/optim/sparse-adagrad.ts, adagradSparseKernel): a sample's loss is log(1 + e^m) − y·m with m the sum of θ
+// over its k features, its gradient σ(m) − y on each of them; the lazy step touches only those.
+
+/**
+ * `count` steps, step firstStep + j on sample samples[j] (i32): its features at indices[s·k …] (i32, distinct), its label
+ * at labels[s] (u8, 0 or 1). Each step writes θ before it to `previous` for the features it touches, and runs the
+ * features two at a time (an odd last one alone). Returns count when every touched θ and G stayed finite, else
+ * −(j + 1) for the first step j that made one non-finite, after which nothing ran.
+ */
+export function stepLogisticSamples(
+  count: i32,
+  samples: usize,
+  indices: usize,
+  k: i32,
+  labels: usize,
+  theta: usize,
+  sum: usize,
+  previous: usize,
+  firstStep: f64,
+  lr: f64,
+  lrDecay: f64,
+  eps: f64,
+  inside: bool,
+): i32 {
+  const eIn = f64x2.splat(inside ? eps : 0);
+  const eOut = f64x2.splat(inside ? 0 : eps);
+  const width = <usize>k << 2;
+  const pairs = <usize>(k >> 1) << 3;
+  for (let j = 0; j < count; j++) {
+    const s = <usize>load<i32>(samples + (<usize>j << 2));
+    const row = indices + s * width;
+    let m: f64 = 0;
+    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + (<usize>load<i32>(row + q) << 3));
+    const e = exp(-Math.abs(m));
+    const g = f64x2.splat((m >= 0 ? 1 : e) / (1 + e) - <f64>load<u8>(labels + s));
+    const rate = f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
+    let check = f64x2.splat(0);
+    for (let q: usize = 0; q < pairs; q += 8) {
+      const a = <usize>load<i32>(row + q) << 3;
+      const b = <usize>load<i32>(row + q + 4) << 3;
+      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, eIn, eOut, rate));
+    }
+    let tail: f64 = 0;
+    if (k & 1) {
+      // The last feature in both lanes: written twice, the same values; counted once.
+      const a = <usize>load<i32>(row + pairs) << 3;
+      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, eIn, eOut, rate), 0);
+    }
+    if (total(check) + tail != 0) return -(j + 1);
+  }
+  return count;
+}
+
+/** The lazy step of two distinct features at byte offsets a and b of θ, G and θ before; returns its finiteness. */
+function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: usize, g: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+  const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
+  const G = accumulate(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), g);
+  const x = update(p, g, G, eIn, eOut, rate);
+  v128.store64_lane(previous + a, p, 0);
+  v128.store64_lane(previous + b, p, 1);
+  v128.store64_lane(sum + a, G, 0);
+  v128.store64_lane(sum + b, G, 1);
+  v128.store64_lane(theta + a, x, 0);
+  v128.store64_lane(theta + b, x, 1);
+  return nonFinite(x, G);
 }
