@@ -138,7 +138,8 @@ export function executeStochasticRun(
   previous.set(theta);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
   const summary = new SummaryTracker(config.tolerance);
-  const fullGradient = new Float64Array(dim);
+  const fullGradient = run ? run.gradient : new Float64Array(dim);
+  const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
   const update = new Float64Array(dim);
 
   /**
@@ -147,7 +148,7 @@ export function executeStochasticRun(
    * schedule moved (θ before it is kept for those alone); null when `previous` holds all of θ before the step.
    */
   const keep = (k: number, touched: BatchGradient | null): boolean => {
-    const loss = objective.evaluate(theta, fullGradient);
+    const loss = evaluate();
     const going = summary.observe(k, loss, theta, accum);
     if (touched === null) {
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];

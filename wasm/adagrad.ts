@@ -4,13 +4,14 @@
 // built by `npm run build:wasm` into src-core/optim/adagrad.wasm.ts.
 //
 // The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
-// operations like Math.sqrt and /, nothing is fused into an FMA, and exp is JavaScript's own Math.exp (imported), so
+// operations like Math.sqrt and /, nothing is fused into an FMA, and exp and log1p are JavaScript's own (imported), so
 // every run gets the same bits either way (test/core/run-lanes.test.ts and test/core/stochastic.test.ts run both).
 // Arrays are byte addresses in this module's memory, laid out by the caller (src-core/optim/wasm-module.ts). A step's
 // finiteness is Σ (θ − θ) + (G − G) over the new values: 0 when all are finite, NaN as soon as one is not.
 
-/** Math.exp, imported as adagrad.exp. */
+/** Math.exp and Math.log1p, imported as adagrad.exp and adagrad.log1p. */
 declare function exp(x: f64): f64;
+declare function log1p(x: f64): f64;
 
 // The lanes' summaries are seven rows of `stride` doubles from one address, in this order:
 const LOSS: usize = 0;
@@ -308,4 +309,28 @@ function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: us
   v128.store64_lane(theta + a, x, 0);
   v128.store64_lane(theta + b, x, 1);
   return nonFinite(x, G);
+}
+
+/**
+ * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above, and its gradient
+ * (1/n) Σₛ (σ(m) − yₛ)·xₛ written to `grad` (dim doubles, zeroed first): sparse-logreg.ts's evaluate, in its order.
+ */
+export function evaluateLogistic(n: i32, indices: usize, k: i32, labels: usize, theta: usize, grad: usize, dim: i32): f64 {
+  memory.fill(grad, 0, <usize>dim << 3);
+  const invN = 1 / <f64>n;
+  const width = <usize>k << 2;
+  let loss: f64 = 0;
+  for (let s: usize = 0, row = indices; s < <usize>n; s++, row += width) {
+    let m: f64 = 0;
+    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + (<usize>load<i32>(row + q) << 3));
+    const y = <f64>load<u8>(labels + s);
+    const e = exp(-Math.abs(m));
+    loss += (m > 0 ? m : 0) + log1p(e) - y * m;
+    const r = ((m >= 0 ? 1 : e) / (1 + e) - y) * invN;
+    for (let q: usize = 0; q < width; q += 4) {
+      const at = grad + (<usize>load<i32>(row + q) << 3);
+      store<f64>(at, load<f64>(at) + r);
+    }
+  }
+  return loss * invN;
 }

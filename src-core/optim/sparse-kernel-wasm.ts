@@ -1,6 +1,7 @@
 /**
  * Per-sample AdaGrad on sparse logistic regression in WebAssembly (wasm-module.ts; wasm/adagrad.ts,
- * stepLogisticSamples): the objective's sampleGradient fused into the lazy sparse step, many steps a call.
+ * stepLogisticSamples): the objective's sampleGradient fused into the lazy sparse step, many steps a call; and the
+ * objective's full-data evaluate (evaluateLogistic), for the rows a run keeps.
  * `wasmLogisticKernel()` is null where WebAssembly cannot be compiled; run-stochastic.ts then takes its JavaScript
  * steps, which give the same bits.
  */
@@ -16,11 +17,15 @@ export interface LogisticRun {
   readonly previous: Float64Array;
   /** The samples of the next `steps` call, one per step. */
   readonly samples: Int32Array;
+  /** For `evaluate`'s gradient. */
+  readonly gradient: Float64Array;
   /**
    * `count` steps from step `firstStep` on samples[0…count−1]: count when all stayed finite, else −(j + 1) for the
    * first step j that made a touched θ or G non-finite (nothing ran after it).
    */
   steps(count: number, firstStep: number): number;
+  /** The objective's evaluate at θ: the full-data loss, its gradient written to `gradient`. */
+  evaluate(): number;
 }
 
 export class WasmLogisticKernel {
@@ -29,7 +34,9 @@ export class WasmLogisticKernel {
   /** Lays out a run of `dim` weights on `data` (copied in): θ and θ before zeroed, G at its initial value, room for `batch` samples a call. */
   place(dim: number, data: LogisticData, batch: number, h: AdagradHyperparameters): LogisticRun {
     const { indices, labels, nonZerosPerSample: k } = data;
-    const [thetaAt, sumAt, previousAt, indicesAt, labelsAt, samplesAt] = this.module.regions([dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength, batch * 4]);
+    const sizes = [dim * 8, dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength, batch * 4];
+    const [thetaAt, sumAt, previousAt, gradientAt, indicesAt, labelsAt, samplesAt] = this.module.regions(sizes);
+    const samples = labels.length;
     const { exports } = this.module;
     const { buffer } = exports.memory; // after `regions`, which may have grown the memory (a new buffer)
     new Int32Array(buffer, indicesAt, indices.length).set(indices);
@@ -40,8 +47,10 @@ export class WasmLogisticKernel {
       sum: new Float64Array(buffer, sumAt, dim).fill(h.initialAccumulator),
       previous: new Float64Array(buffer, previousAt, dim),
       samples: new Int32Array(buffer, samplesAt, batch),
+      gradient: new Float64Array(buffer, gradientAt, dim),
       steps: (count, firstStep) =>
         exports.stepLogisticSamples(count, samplesAt, indicesAt, k, labelsAt, thetaAt, sumAt, previousAt, firstStep, h.lr, h.lrDecay, h.eps, inside),
+      evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt, gradientAt, dim),
     };
   }
 }

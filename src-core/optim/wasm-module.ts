@@ -4,8 +4,8 @@
  * Where WebAssembly may not be compiled (a page whose CSP lacks 'wasm-unsafe-eval', as the renderer's does)
  * `adagradModule()` is null and every caller takes its JavaScript loop, which gives the same bits.
  *
- * The module imports one function: Math.exp itself, so that its exp is JavaScript's to the bit (V8 calls that import
- * directly, as fast as JavaScript calls it).
+ * The module imports two functions, Math.exp and Math.log1p themselves, so that they are JavaScript's to the bit (V8
+ * calls an imported Math.exp directly, as fast as JavaScript calls it).
  */
 import { adagradWasm } from './adagrad.wasm';
 
@@ -27,6 +27,7 @@ export interface AdagradExports {
     count: number, samples: number, indices: number, k: number, labels: number, theta: number, sum: number, previous: number,
     firstStep: number, lr: number, lrDecay: number, eps: number, inside: boolean,
   ): number;
+  evaluateLogistic(n: number, indices: number, k: number, labels: number, theta: number, grad: number, dim: number): number;
 }
 
 const PAGE = 65536;
@@ -69,7 +70,7 @@ export function adagradModule(): AdagradModule | null {
   if (instance !== undefined) return instance;
   try {
     const bytes = Uint8Array.from(atob(adagradWasm), (c) => c.charCodeAt(0));
-    const imports = { adagrad: { exp: Math.exp } };
+    const imports = { adagrad: { exp: Math.exp, log1p: Math.log1p } };
     instance = new AdagradModule(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as AdagradExports);
   } catch {
     instance = null;

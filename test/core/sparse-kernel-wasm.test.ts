@@ -54,4 +54,27 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
       { numRuns: 400 },
     );
   });
+
+  it('evaluates the full-data loss and gradient as the objective does, bit for bit', () => {
+    const cases = fc.record({
+      samples: fc.integer({ min: 1, max: 60 }),
+      features: fc.integer({ min: 5, max: 40 }),
+      k: fc.integer({ min: 1, max: 5 }),
+      seed: fc.nat(),
+      theta: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ noNaN: true })), { minLength: 40, maxLength: 40 }),
+    });
+    fc.assert(
+      fc.property(cases, (c) => {
+        const objective = createObjective({ id: 'sparse-logreg', samples: c.samples, features: c.features, nonZerosPerSample: c.k, zipfExponent: 1.1, seed: c.seed, batchSize: 1 });
+        const theta = Float64Array.from(c.theta.slice(0, c.features));
+        const run = kernel.place(c.features, objective.sparse!.logistic!, 1, optimizerDefaults.adagrad);
+        run.theta.set(theta);
+        run.gradient.fill(NaN);
+        const grad = new Float64Array(c.features);
+        expect(run.evaluate()).toBe(objective.evaluate(theta, grad));
+        expect(Array.from(run.gradient)).toEqual(Array.from(grad));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
