@@ -59,7 +59,8 @@ function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
 
 /**
  * Trace columns for `capacity` rows of `width` values; the accumulator column is empty without an accumulator. All
- * six are views of one buffer: a run's trace is one allocation and, between threads, one transfer.
+ * six are views of one buffer (a new one, or `buffer` from byte `at`): a run's trace is one allocation and, between
+ * threads, one transfer.
  */
 class Rows {
   readonly steps: Uint32Array;
@@ -68,26 +69,53 @@ class Rows {
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   readonly update: Float64Array;
-  /** Every double of the buffer (loss, θ, ∇, G, update), and where θ's cells start: the columns follow each other. */
-  readonly doubles: Float64Array;
+  /** Where θ's cells start in `doubles`: the columns follow each other. */
   readonly thetaAt: number;
+  private readonly doubleCount: number;
+  private allDoubles: Float64Array | null = null;
 
-  constructor(capacity: number, width: number, hasAccumulator: boolean) {
+  /** The bytes of the buffer. The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned. */
+  static bytes(capacity: number, width: number, hasAccumulator: boolean): number {
+    const cells = capacity * width;
+    return (capacity + 3 * cells + (hasAccumulator ? cells : 0)) * 8 + capacity * 4;
+  }
+
+  constructor(capacity: number, width: number, hasAccumulator: boolean, buffer = new ArrayBuffer(Rows.bytes(capacity, width, hasAccumulator)), at = 0) {
     const cells = capacity * width;
     const accumCells = hasAccumulator ? cells : 0;
-    // The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned.
     const doubles = capacity + 3 * cells + accumCells;
-    const buffer = new ArrayBuffer(doubles * 8 + capacity * 4);
     // Offsets in doubles, written out: a helper closure per trace cost more than the arithmetic (one per run).
-    this.loss = new Float64Array(buffer, 0, capacity);
-    this.theta = new Float64Array(buffer, capacity * 8, cells);
-    this.grad = new Float64Array(buffer, (capacity + cells) * 8, cells);
-    this.accum = new Float64Array(buffer, (capacity + 2 * cells) * 8, accumCells);
-    this.update = new Float64Array(buffer, (capacity + 2 * cells + accumCells) * 8, cells);
-    this.steps = new Uint32Array(buffer, doubles * 8, capacity);
-    this.doubles = new Float64Array(buffer, 0, doubles);
+    this.loss = new Float64Array(buffer, at, capacity);
+    this.theta = new Float64Array(buffer, at + capacity * 8, cells);
+    this.grad = new Float64Array(buffer, at + (capacity + cells) * 8, cells);
+    this.accum = new Float64Array(buffer, at + (capacity + 2 * cells) * 8, accumCells);
+    this.update = new Float64Array(buffer, at + (capacity + 2 * cells + accumCells) * 8, cells);
+    this.steps = new Uint32Array(buffer, at + doubles * 8, capacity);
     this.thetaAt = capacity;
+    this.doubleCount = doubles;
   }
+
+  /** Every double of the buffer (loss, θ, ∇, G, update), made when first asked for. */
+  get doubles(): Float64Array {
+    return (this.allDoubles ??= new Float64Array(this.loss.buffer, this.loss.byteOffset, this.doubleCount));
+  }
+
+  /** The RunTrace these rows are. */
+  trace(dim: number, layout: RunTrace['layout'], width: number): RunTrace {
+    const { steps, loss, theta, grad, accum, update } = this;
+    return { steps, loss, dim, layout, width, theta, grad, accum, update };
+  }
+}
+
+/** The shape of a trace: what laying one out in a buffer takes (traceLayoutBytes, traceOver). */
+export type TraceShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: number; hasAccumulator: boolean };
+
+/** The bytes of a trace of this shape laid out as TraceRecorder lays one out: loss, θ, ∇, G and update, then steps. */
+export const traceLayoutBytes = ({ rows, width, hasAccumulator }: TraceShape): number => Rows.bytes(rows, width, hasAccumulator);
+
+/** A trace of this shape over `buffer` from byte `at` (8-byte aligned), laid out as TraceRecorder lays one out. */
+export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): RunTrace {
+  return new Rows(shape.rows, shape.width, shape.hasAccumulator, buffer, at).trace(shape.dim, shape.layout, shape.width);
 }
 
 const noScratch = new Float64Array(0);
@@ -215,10 +243,7 @@ export class TraceRecorder {
   /** The recorded rows in step order, in columns sized exactly, views of one buffer (transfer it once: transferablesOf). */
   finish(): RunTrace {
     const { dim, layout, width } = this;
-    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) {
-      const { steps, loss, theta, grad, accum, update } = this.scheduled;
-      return { steps, loss, dim, layout, width, theta, grad, accum, update };
-    }
+    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) return this.scheduled.trace(dim, layout, width);
     const rows = this.rowOrder();
     const w = this.width;
     const out = new Rows(rows.length, w, this.scheduled.accum.length > 0);
@@ -231,8 +256,7 @@ export class TraceRecorder {
         for (let c = 0; c < w && dst.length > 0; c++) dst[k * w + c] = src[row * w + c];
       }
     });
-    const { steps, loss, theta, grad, accum, update } = out;
-    return { steps, loss, dim, layout, width, theta, grad, accum, update };
+    return out.trace(dim, layout, width);
   }
 
   /** Whether `step` is one of the schedule's steps. Steps must be asked about in ascending order. */
