@@ -142,8 +142,10 @@ export function executeLanes(
     return check === 0;
   };
 
+  /** Whether any lane has a tolerance: without one, the summary passes need not look for steps that reach it. */
+  const tolerances = configs.some((c) => c.tolerance !== null);
   /**
-   * Step `step` (from 1) of every lane, their losses and summaries; returns how many lanes have an event. `scheduled`:
+   * Step `step` (from 1) of every lane, their losses and summaries; returns 0 when no lane has an event. `scheduled`:
    * the step's rows are kept, so the gradient at the new θ is needed.
    */
   let advance: (step: number, scheduled: boolean) => number;
@@ -154,7 +156,7 @@ export function executeLanes(
     fused = true;
     advance =
       stride > 1
-        ? (step, scheduled) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, scheduled))
+        ? (step, scheduled) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, tolerances, scheduled))
         : (step, scheduled) => {
             updateRates(lanes, step);
             const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
@@ -166,7 +168,7 @@ export function executeLanes(
     advance = (step) => {
       const check = stepAdagradLanes(lanes, step);
       evaluateLanes(theta, grad, loss, count, stride);
-      if (wasmObserve && check === 0) return wasmObserve.observeLanes(step, stride, summaries.rows);
+      if (wasmObserve && check === 0) return wasmObserve.observeLanes(step, stride, summaries.rows, tolerances);
       return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
     };
   }

@@ -81,35 +81,45 @@ function total(check: v128): f64 {
 /**
  * The summaries of `stride` lanes (even) after step `step`, as src-core/run-lanes.ts's observeLanes keeps them, their
  * losses in the LOSS row: a lane whose loss beats its best takes it and the step, a lane that first reaches its
- * tolerance takes the step. Where `masked`, the EVENT row holds on entry, per lane, all ones when its θ and G are all
- * finite and zeros when not; otherwise all are. Writes each lane's EVENT (DIVERGED: something is not finite; SPIKE: a
- * loss above the highest recorded) and returns how many have one. Finished and padding lanes hold best −∞, tolerance
- * NaN and max +∞ at rest: never touched, never counted.
+ * tolerance takes the step (`tolerances`: whether any lane has one; none need looking at otherwise). Where `masked`,
+ * the EVENT row holds on entry, per lane, all ones when its θ and G are all finite and zeros when not; otherwise all
+ * are. Writes each lane's EVENT (DIVERGED: something is not finite; SPIKE: a loss above the highest recorded) and
+ * returns 1 when any lane has one, else 0. Finished and padding lanes hold best −∞, tolerance NaN and max +∞ at rest:
+ * never touched, never counted.
  *
  * A pass of its own after a fused step rather than part of it: in one loop body the two ran at half the speed.
  */
-function observe(stride: i32, step: f64, summaries: usize, masked: bool): i32 {
+function observe(stride: i32, step: f64, summaries: usize, masked: bool, tolerances: bool): i32 {
   const row = <usize>stride << 3;
+  const lossAt = LOSS * row;
+  const bestAt = BEST * row;
+  const bestStepAt = BEST_STEP * row;
+  const reachedAt = REACHED * row;
+  const toleranceAt = TOLERANCE * row;
+  const maxLossAt = MAX_LOSS * row;
+  const eventAt = EVENT * row;
   const at = f64x2.splat(step);
   const zero = f64x2.splat(0);
   const all = i64x2.splat(-1);
-  let events = 0;
+  let any = zero;
   for (let base = summaries, end = summaries + row; base < end; base += 16) {
-    const f = v128.load(base + LOSS * row);
-    const ok = v128.and(f64x2.eq(f64x2.sub(f, f), zero), masked ? v128.load(base + EVENT * row) : all);
-    const b = v128.load(base + BEST * row);
+    const f = v128.load(base + lossAt);
+    const ok = v128.and(f64x2.eq(f64x2.sub(f, f), zero), masked ? v128.load(base + eventAt) : all);
+    const b = v128.load(base + bestAt);
     const better = v128.and(f64x2.lt(f, b), ok);
-    v128.store(base + BEST * row, v128.bitselect(f, b, better));
-    v128.store(base + BEST_STEP * row, v128.bitselect(at, v128.load(base + BEST_STEP * row), better));
-    const r = v128.load(base + REACHED * row);
-    const reach = v128.and(v128.and(f64x2.lt(r, zero), f64x2.le(f, v128.load(base + TOLERANCE * row))), ok);
-    v128.store(base + REACHED * row, v128.bitselect(at, r, reach));
+    v128.store(base + bestAt, v128.bitselect(f, b, better));
+    v128.store(base + bestStepAt, v128.bitselect(at, v128.load(base + bestStepAt), better));
+    if (tolerances) {
+      const r = v128.load(base + reachedAt);
+      const reach = v128.and(v128.and(f64x2.lt(r, zero), f64x2.le(f, v128.load(base + toleranceAt))), ok);
+      v128.store(base + reachedAt, v128.bitselect(at, r, reach));
+    }
     const diverged = v128.not(ok);
-    const spike = v128.and(f64x2.gt(f, v128.load(base + MAX_LOSS * row)), ok);
-    v128.store(base + EVENT * row, v128.or(v128.and(diverged, f64x2.splat(DIVERGED)), v128.and(spike, f64x2.splat(SPIKE))));
-    events += <i32>popcnt(i64x2.bitmask(v128.or(diverged, spike)));
+    const spike = v128.and(f64x2.gt(f, v128.load(base + maxLossAt)), ok);
+    v128.store(base + eventAt, v128.or(v128.and(diverged, f64x2.splat(DIVERGED)), v128.and(spike, f64x2.splat(SPIKE))));
+    any = v128.or(any, v128.or(diverged, spike));
   }
-  return events;
+  return <i32>v128.any_true(any);
 }
 
 // The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`.
@@ -151,10 +161,10 @@ export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, gr
 
 /**
  * The summaries of `stride` lanes (even) after step `step`, for a step whose θ and G were all finite (stepLanes
- * returned 0), the losses written by the objective. Returns how many lanes have an EVENT.
+ * returned 0), the losses written by the objective. Returns 1 when any lane has an EVENT, else 0.
  */
-export function observeLanes(stride: i32, step: f64, summaries: usize): i32 {
-  return observe(stride, step, summaries, false);
+export function observeLanes(stride: i32, step: f64, summaries: usize, tolerances: bool): i32 {
+  return observe(stride, step, summaries, false, tolerances);
 }
 
 // The step fused with a diagonal quadratic, f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∇f_d = a_d·θ_d (the coefficients
@@ -171,7 +181,7 @@ function newPoint(theta: usize, grad: usize, o: usize, a: v128, c: v128): v128 {
 
 /**
  * `stride` lanes (even) of `dim` coordinates, coordinate-major, then their summaries after step `step`: each lane's
- * loss and finiteness from the one pass, then `observe`. Returns how many lanes have an EVENT.
+ * loss and finiteness from the one pass, then `observe`. Returns 1 when any lane has an EVENT, else 0.
  */
 export function stepQuadraticLanes(
   dim: i32,
@@ -187,6 +197,7 @@ export function stepQuadraticLanes(
   c: usize,
   scale: f64,
   summaries: usize,
+  tolerances: bool,
   inside: bool,
 ): i32 {
   const row = <usize>stride << 3;
@@ -210,7 +221,7 @@ export function stepQuadraticLanes(
     v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
     v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
   }
-  return observe(stride, step, summaries, true);
+  return observe(stride, step, summaries, true, tolerances);
 }
 
 /**

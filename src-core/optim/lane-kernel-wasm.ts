@@ -43,11 +43,12 @@ export class WasmLaneKernel {
   }
 
   /**
-   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad.ts observeLanes): `summaries`
-   * is their seven rows of `stride` doubles, from `allocate`. Returns how many lanes have an event.
+   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad.ts observeLanes): `summaries` is their
+   * seven rows of `stride` doubles, from `allocate`; `tolerances`: whether any lane has a tolerance. Returns 0 when no
+   * lane has an event.
    */
-  observeLanes(step: number, stride: number, summaries: Float64Array): number {
-    return this.exports.observeLanes(stride, step, summaries.byteOffset);
+  observeLanes(step: number, stride: number, summaries: Float64Array, tolerances: boolean): number {
+    return this.exports.observeLanes(stride, step, summaries.byteOffset, tolerances);
   }
 
   /** `quadratic`'s coefficients copied into `views`, the allocation's last arrays, sized by quadraticLengths. */
@@ -60,12 +61,12 @@ export class WasmLaneKernel {
   /**
    * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
    * lane's loss, summary and event, and the gradient at the new θ when `keepGradient` (a step whose rows are kept).
-   * Returns how many lanes have an event.
+   * Returns 0 when no lane has an event.
    */
-  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, keepGradient: boolean): number {
+  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, tolerances: boolean, keepGradient: boolean): number {
     return this.exports.stepQuadraticLanes(
       l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps.byteOffset,
-      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, l.inside,
+      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.inside,
     );
   }
 

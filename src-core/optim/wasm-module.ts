@@ -15,10 +15,10 @@ export interface AdagradExports {
   heapBase(): number;
   stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
   stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  observeLanes(stride: number, step: number, summaries: number): number;
+  observeLanes(stride: number, step: number, summaries: number, tolerances: boolean): number;
   stepQuadraticLanes(
     dim: number, stride: number, step: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number,
-    a: number, c: number, scale: number, summaries: number, inside: boolean,
+    a: number, c: number, scale: number, summaries: number, tolerances: boolean, inside: boolean,
   ): number;
   stepQuadraticOneLane(
     n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
