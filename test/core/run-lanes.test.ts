@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AdagradConfig, ObjectiveConfig } from '../../src-core/contract/engine';
 import type { RunConfig } from '../../src-core/contract/types';
 import { createObjective } from '../../src-core/objectives';
-import { executeBatch, executeRun, runStepByStep } from '../../src-core/run';
+import { executeBatch, executeRun, failedRun, runStepByStep, transferablesOf } from '../../src-core/run';
 import { executeLanes, laneGroupKey } from '../../src-core/run-lanes';
 import { wasmLaneKernel } from '../../src-core/optim/lane-kernel-wasm';
 
@@ -136,6 +136,21 @@ describe('runs stepped side by side', () => {
     expect(results[1].summary.error).toBe('Invalid start point: 2 coordinates (quadratic-1d takes 1)');
     expect(results[2].summary.error).toBe('Invalid learning rate: -1 (must be a finite number > 0)');
     expect(Array.from(results[0].trace.theta.subarray(0, 3))).toEqual([4, 3, 2.4]); // the seeds' table
+  });
+});
+
+describe('the buffers a result is transferred by', () => {
+  it('are each named once: the one buffer of a trace, or the empty columns of a failed run', () => {
+    const config: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 10, seed: 0, tolerance: null, traceMaxPoints: 5,
+      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const result = executeRun(config);
+    expect(transferablesOf(result)).toEqual([result.trace.theta.buffer]);
+    const failed = failedRun(config, new Error('no'));
+    const { steps, loss, theta, grad, accum, update } = failed.trace;
+    expect(transferablesOf(failed)).toEqual([...new Set([steps, loss, theta, grad, accum, update].map((c) => c.buffer))]);
+    expect(transferablesOf(failed)).toHaveLength(6);
   });
 });
 
