@@ -132,7 +132,8 @@ export function executeLanes(
   });
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
-  const recorders = configs.map(() => new TraceRecorder(dim, steps, traceMaxPoints, undefined, true));
+  const lanesTraces = TraceRecorder.forLanes(count, dim, steps, traceMaxPoints);
+  const { recorders } = lanesTraces;
   const schedule = traceSchedule(steps, traceMaxPoints);
 
   /** Whether lane r's θ and accumulator are all finite. */
@@ -238,7 +239,7 @@ export function executeLanes(
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
-      TraceRecorder.recordLanes(recorders, step, rowsFrom, finished);
+      TraceRecorder.recordLanes(lanesTraces, step, rowsFrom, finished);
       for (let r = 0; r < count; r++) if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
       continue;
     }

@@ -120,6 +120,16 @@ export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): R
 
 const noScratch = new Float64Array(0);
 
+/** The recorders of a group of lanes and their traces' arrays (TraceRecorder.forLanes). */
+export interface LaneRecorders {
+  readonly recorders: readonly TraceRecorder[];
+  readonly doubles: readonly Float64Array[];
+  readonly steps: readonly Uint32Array[];
+  /** Where θ starts in each trace's doubles, and how many cells a column holds (the same for every lane). */
+  readonly thetaAt: number;
+  readonly cells: number;
+}
+
 /** The state of runs stepped side by side, coordinate-major, as TraceRecorder.recordLanes reads it. */
 export interface LaneRows {
   readonly stride: number;
@@ -203,28 +213,37 @@ export class TraceRecorder {
   }
 
   /**
+   * The recorders of `lanes` runs stepped side by side (run-lanes.ts), with the 'parameters' layout and an accumulator
+   * column, gathered for `recordLanes`.
+   */
+  static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
+    const recorders = Array.from({ length: lanes }, () => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true));
+    const rows = recorders.map((recorder) => recorder.scheduled);
+    return { recorders, doubles: rows.map((r) => r.doubles), steps: rows.map((r) => r.steps), thetaAt: rows[0].thetaAt, cells: rows[0].theta.length };
+  }
+
+  /**
    * `record` of scheduled step `step` for every lane r whose skip[r] is 0, from the coordinate-major state of runs
    * stepped side by side (lane r's coordinate d at d·stride + r; the update is θ − θ before): one pass over the lanes,
-   * the same rows. The recorders must have the 'parameters' layout and an accumulator column.
+   * the same rows. Every lane still running keeps every scheduled row, so each writes its next one, through the
+   * arrays `forLanes` gathered: looking them up through each recorder per row cost more than the row's dozen numbers.
    */
-  static recordLanes(recorders: readonly TraceRecorder[], step: number, lanes: LaneRows, skip: Uint8Array): void {
+  static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows, skip: Uint8Array): void {
+    const { recorders, doubles, steps, thetaAt, cells } = group;
     const { loss, theta, grad, accum, previous, stride } = lanes;
     for (let r = 0; r < recorders.length; r++) {
       if (skip[r]) continue;
       const recorder = recorders[r];
-      if (!recorder.isScheduled(step)) throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not scheduled`);
       const row = recorder.scheduledRows++;
-      recorder.cursor++;
+      if (recorder.schedule[row] !== step) throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
+      recorder.cursor = row + 1;
       const f = loss[r];
       if (f > recorder.maxLoss) recorder.maxLoss = f;
-      const rows = recorder.scheduled;
-      rows.steps[row] = step;
-      // Through one view of all the doubles, the columns `cells` apart: a view per column cost a load of each per row.
-      const out = rows.doubles;
+      steps[r][row] = step;
+      const out = doubles[r];
       out[row] = f;
       const dim = recorder.dim;
-      const cells = rows.theta.length;
-      for (let d = 0, at = rows.thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
+      for (let d = 0, at = thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
         const x = theta[i];
         out[at] = x;
         out[at + cells] = grad[i];
