@@ -16,9 +16,9 @@ import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
 import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
 import { cBuilds, compileReference, referenceRunner, w1Bytes, w2Bytes, w3Bytes, type Compiled } from './c-reference';
 import { measure, median, timed, type Contender } from './measure';
-import { poolSeconds, workerFile, workerIsBuilt } from './pool-bench';
+import { openSweeper, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, type Report, type WorkloadReport } from './report';
-import { w1Configs, w1Size, w2Config, w2Size, w3Config, w3Size } from './workloads';
+import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from './workloads';
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const repeats = Number(values.repeats);
@@ -128,31 +128,31 @@ function w3(): WorkloadReport {
 }
 
 /**
- * The pool against the engine in this thread, all on the wall clock (what a user waits for), each measured right after
- * the other so that other load on the machine weighs on both alike.
+ * The pool against the engine in this thread, all on the wall clock (what a user waits for), in turns (this thread, one
+ * worker, every worker, …) so that other load on the machine weighs on all alike. The pool side is the app's: the
+ * SweepService expanding W1's spec and sizing its batches itself.
  */
 async function parallel(): Promise<Report['parallel']> {
   if (!workerIsBuilt()) return { skipped: `${workerFile} is missing: run npm run build first` };
   const configs = w1Configs(false);
   const work = configs.length * w1Size.steps * 2;
   const cores = availableParallelism();
-  const direct = () => {
-    const seconds: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      const start = performance.now();
-      executeBatch(configs);
-      seconds.push((performance.now() - start) / 1000);
-    }
-    return work / median(seconds);
+  const inThread = async () => {
+    const start = performance.now();
+    executeBatch(configs);
+    return (performance.now() - start) / 1000;
   };
-  const rows = [];
-  for (const batchSize of [16, 500]) {
-    const inThread = direct();
-    const one = work / (await poolSeconds(configs, 1, batchSize, repeats));
-    const all = work / (await poolSeconds(configs, cores, batchSize, repeats));
-    rows.push({ batchSize, direct: inThread, oneWorker: one, allWorkers: all, scaling: all / one, saturation: all / inThread });
+  const one = await openSweeper(w1Spec(false), 1);
+  const all = await openSweeper(w1Spec(false), cores);
+  try {
+    const seconds = [[], [], []] as number[][];
+    await inThread();
+    for (let r = 0; r < repeats; r++) for (const [i, run] of [inThread, one.sweep, all.sweep].entries()) seconds[i].push(await run());
+    const [direct, oneWorker, allWorkers] = seconds.map((s) => work / median(s));
+    return { cores, loadAverage: loadavg()[0], direct, oneWorker, allWorkers, scaling: allWorkers / oneWorker, saturation: allWorkers / direct };
+  } finally {
+    await Promise.all([one.close(), all.close()]);
   }
-  return { cores, loadAverage: loadavg()[0], rows };
 }
 
 function machine(): Report['machine'] {

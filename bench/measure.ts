@@ -44,9 +44,12 @@ export const timed = (name: string, work: number, fn: () => unknown): Contender 
   },
 });
 
-/** One warm-up call each (so the JIT has compiled them), then `repeats` rounds. */
+/**
+ * Warm-up calls each (so the JIT has compiled them: a contender of a few milliseconds gets up to five, within a quarter
+ * of a second; the compiler tiers a function up only after enough calls), then `repeats` rounds.
+ */
 export function measure(contenders: readonly Contender[], repeats: number): Measured[] {
-  for (const c of contenders) c.run();
+  for (const c of contenders) for (let calls = 0, spent = 0; calls === 0 || (calls < 5 && spent < 0.25); calls++) spent += c.run();
   const seconds = contenders.map(() => [] as number[]);
   for (let r = 0; r < repeats; r++) contenders.forEach((c, i) => seconds[i].push(c.run()));
   return contenders.map((c, i) => {

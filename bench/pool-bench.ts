@@ -1,37 +1,37 @@
 /**
- * W1 through src-main's real worker pool (piscina, the built worker out/main/run-batch.worker.js), fed the way the
- * SweepService feeds it: the runs cut into batches, one batch in flight per worker. Startup is excluded: every worker
- * runs one batch before the clock starts.
+ * W1 through the app's own path: the SweepService (its batch sizes learnt from the runs' timings) on src-main's worker
+ * pool (piscina, the built worker out/main/run-batch.worker.js), every batch of results acknowledged as it arrives (a
+ * renderer that stores at once). A first sweep, untimed, starts the workers and warms their JIT up.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunConfig } from '../src-core/contract/types';
+import type { SweepSpecInput } from '../src-core/contract/sweep-spec';
 import { createWorkerPool } from '../src-main/pool';
-import { median } from './measure';
+import { SweepService } from '../src-main/sweep-service';
 
 export const workerFile = join(import.meta.dirname, '..', 'out', 'main', 'run-batch.worker.js');
 
 export const workerIsBuilt = (): boolean => existsSync(workerFile);
 
-/** Median seconds to run every config through a pool of `threads` workers in batches of `batchSize`. */
-export async function poolSeconds(configs: readonly RunConfig[], threads: number, batchSize: number, repeats: number): Promise<number> {
+export interface Sweeper {
+  /** Wall seconds from launching `spec` to the end of the sweep. */
+  sweep(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function openSweeper(spec: SweepSpecInput, threads: number): Promise<Sweeper> {
   const pool = createWorkerPool(workerFile, { threads });
-  try {
-    const batches: RunConfig[][] = [];
-    for (let i = 0; i < configs.length; i += batchSize) batches.push(configs.slice(i, i + batchSize));
-    await Promise.all(Array.from({ length: threads }, () => pool.runBatch(batches[0])));
-    const seconds: number[] = [];
-    for (let r = 0; r < repeats; r++) {
-      let next = 0;
-      const start = performance.now();
-      const worker = async () => {
-        while (next < batches.length) await pool.runBatch(batches[next++]);
-      };
-      await Promise.all(Array.from({ length: threads }, worker));
-      seconds.push((performance.now() - start) / 1000);
-    }
-    return median(seconds);
-  } finally {
-    await pool.close();
-  }
+  const service = new SweepService(pool);
+  service.onEvent((event) => {
+    if (event.type === 'results') service.acknowledge(event.results.map((r) => r.config.id));
+  });
+  const sweep = async () => {
+    const start = performance.now();
+    const launched = service.launch(spec);
+    if (!launched.ok) throw new Error(`bench sweep: ${launched.error.message}`);
+    await service.idle();
+    return (performance.now() - start) / 1000;
+  };
+  await sweep();
+  return { sweep, close: () => pool.close() };
 }

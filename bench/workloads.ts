@@ -29,8 +29,8 @@ export const w1Size: W1Size = { lrCount: 100, epsCount: 100, steps: 1000 };
  * `trace` false keeps only the summary (the minimum trace of 3 rows); true lets the sweep size the trace as the app
  * does (200 rows a run at 10,000 runs).
  */
-export function w1Configs(trace: boolean, size: W1Size = w1Size): RunConfig[] {
-  return expand({
+export function w1Spec(trace: boolean, size: W1Size = w1Size): SweepSpecInput {
+  return {
     name: trace ? 'W1t' : 'W1',
     objectives: [{ id: 'elliptic-2d' }],
     optimizers: [
@@ -42,8 +42,11 @@ export function w1Configs(trace: boolean, size: W1Size = w1Size): RunConfig[] {
     steps: size.steps,
     traceMaxPoints: trace ? null : 3,
     maxRuns: 1_000_000,
-  });
+  };
 }
+
+/** W1's runs, as the sweep expands them. */
+export const w1Configs = (trace: boolean, size: W1Size = w1Size): RunConfig[] => expand(w1Spec(trace, size));
 
 export interface W2Size {
   dim: number;

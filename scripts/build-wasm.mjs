@@ -4,7 +4,7 @@
 import asc from 'assemblyscript/asc';
 import { writeFile } from 'node:fs/promises';
 
-export const modules = [{ source: 'wasm/adagrad-lanes.ts', output: 'src-core/optim/adagrad-lanes.wasm.ts', name: 'adagradLanesWasm' }];
+export const modules = [{ source: 'wasm/adagrad.ts', output: 'src-core/optim/adagrad.wasm.ts', name: 'adagradWasm' }];
 
 export const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '1'];
 

@@ -1,7 +1,9 @@
 /**
  * Runs stepped side by side: a group of AdaGrad runs of one objective (same config, steps and trace size, same eps
  * placement and weight-decay mode) becomes one set of lanes, and each step is one pass over all of them: the AdaGrad
- * step (optim/adagrad-lanes.ts, WebAssembly SIMD where available), the objective's evaluateLanes, and the summaries.
+ * step (optim/adagrad-lanes.ts, WebAssembly SIMD where available), the objective's evaluateLanes, and the summaries;
+ * for a diagonal quadratic (objectives/diagonal-quadratic.ts) with the WebAssembly kernel, all three in one fused pass,
+ * the gradient then evaluated only for the steps whose rows are kept.
  * Every lane gets exactly its run's numbers from the step-by-step loop: the same operations in the same order, the
  * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
  * what the loop would feed it). test/core/run-lanes.test.ts proves it, with and without WebAssembly.
@@ -13,33 +15,43 @@
 import type { AdagradConfig } from './contract/engine';
 import type { RunConfig, RunResult, RunSummary } from './contract/types';
 import type { Objective } from './objectives';
-import { createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, weightDecayMode, type LaneArrays } from './optim/adagrad-lanes';
-import { wasmLaneKernel, type WasmLaneKernel } from './optim/lane-kernel-wasm';
+import { createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, updateRates, weightDecayMode, type LaneArrays } from './optim/adagrad-lanes';
+import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from './optim/lane-kernel-wasm';
 import { divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
 
-/** The key of the lane group `config` belongs to, or null when it must run alone (executeRun). */
-export function laneGroupKey(config: RunConfig, objective: Objective): string | null {
+/**
+ * The key of the lane group `config` belongs to, or null when it must run alone (executeRun). `objectiveKey`: the
+ * objective config's JSON, when the caller has it already.
+ */
+export function laneGroupKey(config: RunConfig, objective: Objective, objectiveKey = JSON.stringify(config.objective)): string | null {
   if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad') return null;
   const o = config.optimizer;
-  return JSON.stringify([config.objective, o.epsPlacement, weightDecayMode(o), config.steps, config.traceMaxPoints]);
+  return `${objectiveKey} ${o.epsPlacement} ${weightDecayMode(o)} ${config.steps} ${config.traceMaxPoints}`;
 }
 
-/** Per lane, what SummaryTracker tracks between steps; the lane's loss, and the highest loss its trace recorded. */
+/**
+ * Per lane, what SummaryTracker tracks between steps; the lane's loss, the highest loss its trace recorded, and what the
+ * last step asks for it (KEEP_GOING, DIVERGED, SPIKE). Seven rows of one array, in the order the WebAssembly kernel
+ * reads them from one address (wasm/adagrad.ts).
+ */
 interface LaneSummaries {
-  loss: Float64Array;
-  best: Float64Array;
-  bestStep: Float64Array;
+  readonly rows: Float64Array;
+  readonly loss: Float64Array;
+  readonly best: Float64Array;
+  readonly bestStep: Float64Array;
   /** The first step at or below tolerance, −1 until then. */
-  reached: Float64Array;
+  readonly reached: Float64Array;
   /** NaN for none: loss ≤ NaN never holds. */
-  tolerance: Float64Array;
-  maxLoss: Float64Array;
+  readonly tolerance: Float64Array;
+  readonly maxLoss: Float64Array;
+  readonly event: Float64Array;
 }
 
-const summaryLengths = 6;
+const summaryRows = 7;
 
-function laneSummaries(configs: readonly RunConfig[], [loss, best, bestStep, reached, tolerance, maxLoss]: Float64Array[]): LaneSummaries {
+function laneSummaries(configs: readonly RunConfig[], stride: number, rows: Float64Array): LaneSummaries {
+  const [loss, best, bestStep, reached, tolerance, maxLoss, event] = Array.from({ length: summaryRows }, (_, k) => rows.subarray(k * stride, (k + 1) * stride));
   best.fill(-Infinity);
   reached.fill(-1);
   tolerance.fill(NaN);
@@ -48,27 +60,21 @@ function laneSummaries(configs: readonly RunConfig[], [loss, best, bestStep, rea
     tolerance[r] = c.tolerance ?? NaN;
     maxLoss[r] = -Infinity;
   });
-  return { loss, best, bestStep, reached, tolerance, maxLoss };
+  return { rows, loss, best, bestStep, reached, tolerance, maxLoss, event };
 }
 
+// The events of a lane, as wasm/adagrad.ts writes them too.
 const KEEP_GOING = 0;
 const DIVERGED = 1;
 const SPIKE = 2;
 
 /**
- * SummaryTracker.observe for the first `count` lanes, skipping finished ones; marks in `event` the lanes that need a
- * trace row and returns their count. `laneIsFinite` is null when the step found every θ and G finite, so that only
- * the losses need a look. A function of its own, on typed arrays only: this loop runs once per lane per step.
+ * SummaryTracker.observe for the first `count` lanes, skipping finished ones; sets the event of each and returns how
+ * many have one. `laneIsFinite` is null when the step found every θ and G finite, so that only the losses need a
+ * look. A function of its own, on typed arrays only: this loop runs once per lane per step.
  */
-function observeLanes(
-  step: number,
-  count: number,
-  s: LaneSummaries,
-  finished: Uint8Array,
-  event: Uint8Array,
-  laneIsFinite: ((r: number) => boolean) | null,
-): number {
-  const { loss, best, bestStep, reached, tolerance, maxLoss } = s;
+function observeLanes(step: number, count: number, s: LaneSummaries, finished: Uint8Array, laneIsFinite: ((r: number) => boolean) | null): number {
+  const { loss, best, bestStep, reached, tolerance, maxLoss, event } = s;
   let events = 0;
   for (let r = 0; r < count; r++) {
     event[r] = KEEP_GOING;
@@ -96,14 +102,6 @@ function observeLanes(
   return events;
 }
 
-/** Marks the lanes that need a trace row after a summary pass that only counted them (the WebAssembly one). */
-function findEvents(count: number, s: LaneSummaries, finished: Uint8Array, event: Uint8Array): void {
-  for (let r = 0; r < count; r++) {
-    const f = s.loss[r];
-    event[r] = finished[r] ? KEEP_GOING : f - f !== 0 ? DIVERGED : f > s.maxLoss[r] ? SPIKE : KEEP_GOING;
-  }
-}
-
 /**
  * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
  * dimension) and returns their results in order. `wasm`: the WebAssembly SIMD kernel where this thread has one, else
@@ -122,20 +120,21 @@ export function executeLanes(
   const optimizers = configs.map((c) => c.optimizer as AdagradConfig);
   const layout = laneLayout(optimizers, wasm);
   const { kernel, stride } = layout;
-  const lengths = [...laneArrayLengths(dim, stride), ...new Array<number>(summaryLengths).fill(stride)];
+  const quadratic = kernel ? (objective.quadratic ?? null) : null;
+  const lengths = [...laneArrayLengths(dim, stride), summaryRows * stride, ...(quadratic ? quadraticLengths(quadratic) : [])];
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
-  const summaries = laneSummaries(configs, arrays.slice(6));
+  const summaries = laneSummaries(configs, stride, arrays[6]);
   const { theta, previous, grad, sum } = lanes;
-  const { loss } = summaries;
-  starts.forEach((start, r) => start.forEach((x, d) => (theta[d * stride + r] = previous[d * stride + r] = x)));
+  const { loss, event } = summaries;
+  starts.forEach((start, r) => {
+    for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
+  });
   const finished = new Uint8Array(count);
-  const event = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
-  const recorders = configs.map(() => new TraceRecorder(dim, steps, traceMaxPoints, undefined, true));
+  const lanesTraces = TraceRecorder.forLanes(count, dim, steps, traceMaxPoints);
+  const { recorders } = lanesTraces;
   const schedule = traceSchedule(steps, traceMaxPoints);
-  // The WebAssembly summary pass takes lanes two by two: a group of one lane uses the JavaScript one.
-  const wasmObserve = kernel !== null && stride % 2 === 0;
 
   /** Whether lane r's θ and accumulator are all finite. */
   const laneIsFinite = (r: number): boolean => {
@@ -144,11 +143,49 @@ export function executeLanes(
     return check === 0;
   };
 
-  // One lane's row as the step-by-step loop hands it to its recorder.
-  const row = { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
+  /** Whether any lane has a tolerance: without one, the summary passes need not look for steps that reach it. */
+  const tolerances = configs.some((c) => c.tolerance !== null);
+  /**
+   * Step `step` (from 1) of every lane, their losses and summaries; returns 0 when no lane has an event. `scheduled`:
+   * the step's rows are kept, so the gradient at the new θ is needed.
+   */
+  let advance: (step: number, scheduled: boolean) => number;
+  /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
+  let fused = false;
+  if (kernel && quadratic) {
+    const q = kernel.placeQuadratic(quadratic, arrays.slice(7));
+    fused = true;
+    advance =
+      stride > 1
+        ? (step, scheduled) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, tolerances, scheduled))
+        : (step, scheduled) => {
+            updateRates(lanes, step);
+            const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
+            return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
+          };
+  } else {
+    // The WebAssembly summary pass takes lanes two by two: a group of one lane uses the JavaScript one.
+    const wasmObserve = kernel !== null && stride % 2 === 0 ? kernel : null;
+    advance = (step) => {
+      const check = stepAdagradLanes(lanes, step);
+      evaluateLanes(theta, grad, loss, count, stride);
+      if (wasmObserve && check === 0) return wasmObserve.observeLanes(step, stride, summaries.rows, tolerances);
+      return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
+    };
+  }
+  const rowLoss = fused ? new Float64Array(stride) : loss;
+
+  // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
+  const single = stride === 1;
+  const row = single
+    ? { theta, grad, accum: sum, update: new Float64Array(dim) }
+    : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
   const gather = (r: number) => {
-    for (let d = 0; d < dim; d++) {
-      const i = d * stride + r;
+    if (single) {
+      for (let d = 0; d < dim; d++) row.update[d] = theta[d] - previous[d];
+      return;
+    }
+    for (let d = 0, i = r; d < dim; d++, i += stride) {
       row.theta[d] = theta[i];
       row.grad[d] = grad[i];
       row.accum[d] = sum[i];
@@ -180,20 +217,32 @@ export function executeLanes(
     finish(r, step, divergedIn(loss[r], row.theta, row.accum));
   };
 
+  /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
+  const wholeRows = recorders[0].layout === 'parameters';
+  const rowsFrom = { stride, loss, theta, grad, accum: sum, previous };
+
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
-    const check = step > 0 ? stepAdagradLanes(lanes, step) : NaN; // at step 0, every lane is looked at
-    evaluateLanes(theta, grad, loss, count, stride);
-    let events: number;
-    if (wasmObserve && check === 0 && step > 0) {
-      events = kernel.observeLanes(step, loss, summaries.best, summaries.bestStep, summaries.reached, summaries.tolerance, summaries.maxLoss);
-      if (events > 0) findEvents(count, summaries, finished, event);
-    } else {
-      events = observeLanes(step, count, summaries, finished, event, check === 0 ? null : laneIsFinite);
-    }
     const scheduled = schedule[cursor] === step;
     if (scheduled) cursor++;
+    let events: number;
+    if (step === 0) {
+      // Every lane is looked at: a start may already be non-finite.
+      evaluateLanes(theta, grad, loss, count, stride);
+      events = observeLanes(0, count, summaries, finished, laneIsFinite);
+    } else {
+      events = advance(step, scheduled);
+    }
     if (!scheduled && events === 0) continue;
+    // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
+    if (fused && !scheduled) evaluateLanes(theta, grad, rowLoss, count, stride);
+    if (scheduled && wholeRows) {
+      // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
+      if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
+      TraceRecorder.recordLanes(lanesTraces, step, rowsFrom, finished);
+      for (let r = 0; r < count; r++) if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
+      continue;
+    }
     for (let r = 0; r < count; r++) {
       if (finished[r]) continue;
       if (event[r] === DIVERGED) diverge(r, step);

@@ -11,13 +11,15 @@
  * AdaGrad with weight decay included, takes the dense step on a gradient that is zero off the batch's features, as
  * PyTorch's dense optimizers would: O(features) per step.
  */
+import type { AdagradConfig } from './contract/engine';
 import type { RunConfig, RunResult } from './contract/types';
 import type { Objective, SparseObjective } from './objectives';
 import { SampleOrder } from './objectives/sample-order';
 import { createOptimizer, type Optimizer, type OptimizerState } from './optim';
 import { adagradSparseKernel, lazyUpdateIsExact } from './optim/sparse-adagrad';
+import { wasmLogisticKernel, type LogisticRun, type WasmLogisticKernel } from './optim/sparse-kernel-wasm';
 import { SummaryTracker } from './summary';
-import { TraceRecorder } from './trace';
+import { TraceRecorder, traceSchedule } from './trace';
 
 /** The mean gradient of a batch as (index, value) pairs: its features in order of first appearance, each once. */
 class BatchGradient {
@@ -45,6 +47,11 @@ class BatchGradient {
     this.sampleValues = b === 1 ? this.values : new Float64Array(sparse.maxNonZeros);
     this.sums = new Float64Array(b === 1 ? 0 : dim);
     this.seenAt = new Int32Array(b === 1 ? 0 : dim);
+  }
+
+  /** The gradient of one sample, for a batch of one (the WebAssembly kernel's steps, which compute it themselves). */
+  ofSample(theta: Float64Array, sample: number): void {
+    this.nnz = this.sparse.sampleGradient(theta, sample, this.indices, this.values);
   }
 
   /** The next batch of `order` at θ. */
@@ -101,25 +108,81 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
 }
 
 /**
- * Runs `config` from θ (stepped in place) with stochastic steps; the objective must have `sparse` with batchSize ≥ 1.
- * Same contract as executeRun. `forceDense` takes dense steps even where the lazy one is exact: the reference the lazy
- * path is proven equal to (test/core/stochastic.test.ts).
+ * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
+ * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun. `forceDense` takes dense
+ * steps even where the lazy one is exact: the reference the lazy paths are proven equal to
+ * (test/core/stochastic.test.ts). `wasm`: the kernel for per-sample logistic regression where this thread has one
+ * (null: the JavaScript steps, which give the same bits).
  */
-export function executeStochasticRun(config: RunConfig, objective: Objective, theta: Float64Array, forceDense = false): RunResult {
+export function executeStochasticRun(
+  config: RunConfig,
+  objective: Objective,
+  start: Float64Array,
+  forceDense = false,
+  wasm: WasmLogisticKernel | null = wasmLogisticKernel(),
+): RunResult {
   const sparse = objective.sparse!;
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
   const state = optimizer.init(dim);
   const lazy = !forceDense && lazyUpdateIsExact(optimizer.config);
-  const step = lazy ? lazyStep(optimizer, state) : denseStep(optimizer, dim);
   const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
-  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accumulator(state) !== null);
+  // Lazy steps are AdaGrad's.
+  const run = lazy && sparse.batchSize === 1 && sparse.logistic && wasm ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig) : null;
+  // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
+  const theta = run ? run.theta : start;
+  const accum = run ? run.sum : optimizer.accumulator(state);
+  const previous = run ? run.previous : new Float64Array(dim);
+  if (run) theta.set(start);
+  previous.set(theta);
+  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
   const summary = new SummaryTracker(config.tolerance);
-  const fullGradient = new Float64Array(dim);
-  const previous = Float64Array.from(theta);
+  const fullGradient = run ? run.gradient : new Float64Array(dim);
+  const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
   const update = new Float64Array(dim);
 
+  /**
+   * Keeps step k's row (scheduled, or the step that diverged): full-data loss and gradient, summary, update column;
+   * returns false when the run must stop there. `touched`: the only coordinates a lazy step that diverged off the
+   * schedule moved (θ before it is kept for those alone); null when `previous` holds all of θ before the step.
+   */
+  const keep = (k: number, touched: BatchGradient | null): boolean => {
+    const loss = evaluate();
+    const going = summary.observe(k, loss, theta, accum);
+    if (touched === null) {
+      for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
+    } else {
+      // The others are finite and did not move: θ − θ = 0.
+      update.fill(0);
+      for (let j = 0; j < touched.nnz; j++) update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
+    }
+    if (going) recorder.record(k, loss, theta, fullGradient, accum, update);
+    else recorder.recordFinal(k, loss, theta, fullGradient, accum, update);
+    return going;
+  };
+
+  if (run) stepInWasm(run, config, order, gradient, theta, keep);
+  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep);
+  return { config, summary: summary.finish(), trace: recorder.finish() };
+}
+
+type KeepRow = (k: number, touched: BatchGradient | null) => boolean;
+
+/** Every step in turn, one batch gradient and one optimizer step each; rows kept as `keep` says. */
+function stepInJs(
+  config: RunConfig,
+  optimizer: Optimizer,
+  state: OptimizerState,
+  lazy: boolean,
+  order: SampleOrder,
+  gradient: BatchGradient,
+  theta: Float64Array,
+  previous: Float64Array,
+  recorder: TraceRecorder,
+  keep: KeepRow,
+): void {
+  const step = lazy ? lazyStep(optimizer, state) : denseStep(optimizer, theta.length);
   for (let k = 0; ; k++) {
     let finite = true;
     const kept = recorder.isScheduled(k);
@@ -131,21 +194,37 @@ export function executeStochasticRun(config: RunConfig, objective: Objective, th
       if (!kept && lazy) for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
       finite = step(theta, gradient, state);
     }
-    if (kept || !finite) {
-      const loss = objective.evaluate(theta, fullGradient);
-      const going = summary.observe(k, loss, theta, optimizer.accumulator(state));
-      if (kept || !lazy) {
-        for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
-      } else {
-        // A lazy step that diverged off the schedule: only its own features moved (the others are finite, so θ − θ = 0).
-        update.fill(0);
-        for (let j = 0; j < gradient.nnz; j++) update[gradient.indices[j]] = theta[gradient.indices[j]] - previous[gradient.indices[j]];
-      }
-      if (going) recorder.record(k, loss, theta, fullGradient, optimizer.accumulator(state), update);
-      else recorder.recordFinal(k, loss, theta, fullGradient, optimizer.accumulator(state), update);
-      if (!going) break;
-    }
-    if (k === config.steps) break;
+    if ((kept || !finite) && !keep(k, kept || !lazy ? null : gradient)) return;
+    if (k === config.steps) return;
   }
-  return { config, summary: summary.finish(), trace: recorder.finish() };
+}
+
+/**
+ * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the sample order is the
+ * same: SampleOrder hands out each epoch's samples in order); each kept step alone, θ before it copied first.
+ */
+function stepInWasm(run: LogisticRun, config: RunConfig, order: SampleOrder, gradient: BatchGradient, theta: Float64Array, keep: KeepRow): void {
+  const schedule = traceSchedule(config.steps, config.traceMaxPoints);
+  if (!keep(0, null)) return;
+  let k = 0;
+  for (let next = 1; next < schedule.length; next++) {
+    const target = schedule[next];
+    while (k + 1 < target) {
+      const count = order.nextBatch(run.samples, target - 1 - k);
+      const done = run.steps(count, k + 1);
+      if (done < 0) {
+        // Diverged off the schedule: its row, with the sample's features as the coordinates it moved.
+        k += -done;
+        gradient.ofSample(theta, run.samples[-done - 1]);
+        keep(k, gradient);
+        return;
+      }
+      k += count;
+    }
+    run.previous.set(theta);
+    order.nextBatch(run.samples, 1);
+    run.steps(1, target);
+    k = target;
+    if (!keep(k, null)) return;
+  }
 }

@@ -1,11 +1,11 @@
 import type { ObjectiveConfig } from './contract/engine';
 import type { RunConfig, RunResult } from './contract/types';
 import { createObjective, type Objective } from './objectives';
-import { createOptimizer } from './optim';
+import { checkOptimizer, createOptimizer } from './optim';
 import { executeLanes, laneGroupKey } from './run-lanes';
 import { executeStochasticRun } from './run-stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder } from './trace';
+import { TraceRecorder, traceBytes } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -19,7 +19,7 @@ export function executeRun(config: RunConfig, objective: Objective = createObjec
   const theta = startOf(config, objective);
   if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
   if (laneGroupKey(config, objective) !== null) {
-    createOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
+    checkOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
     return executeLanes([config], objective, [theta])[0];
   }
   return stepByStep(config, objective, theta);
@@ -92,9 +92,15 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
 
 /**
  * Lanes stepped together at most: 512 runs of a 2-parameter objective keep their ~20 arrays within ~100 KB, the size of
- * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane.
+ * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And the traces a block
+ * writes a row into at each kept step stay within ~1 MB: 512 traces of 200 rows (~8 MB, more pages than the TLB maps)
+ * took twice as long to record as 64.
  */
-const laneBlock = 512;
+function laneBlock(dim: number, config: RunConfig): number {
+  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / traceBytes(dim, config.steps, config.traceMaxPoints))));
+}
+
+const laneTraceBudget = 1 << 20;
 
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
@@ -102,30 +108,24 @@ const laneBlock = 512;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run-lanes.test.ts).
  */
 export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
-  const objectives = new Map<string, Objective>();
-  const objectiveFor = (config: ObjectiveConfig): Objective => {
-    const key = JSON.stringify(config);
-    let objective = objectives.get(key);
-    if (!objective) objectives.set(key, (objective = createObjective(config)));
-    return objective;
-  };
+  const objectiveFor = objectiveCache();
   const results: RunResult[] = new Array(configs.length);
-  const groups = new Map<string, { objective: Objective; indices: number[]; starts: Float64Array[] }>();
+  const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
   configs.forEach((config, i) => {
     try {
-      const objective = objectiveFor(config.objective);
-      const key = laneGroupKey(config, objective);
+      const { objective, key: objectiveKey } = objectiveFor(config.objective);
+      const key = laneGroupKey(config, objective, objectiveKey);
       if (key === null) {
         results[i] = executeRun(config, objective);
         return;
       }
       const start = startOf(config, objective);
-      createOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
+      checkOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
       let group = groups.get(key);
-      if (!group || group.indices.length === laneBlock) {
+      if (!group || group.indices.length === group.block) {
         // A full block is set aside under a key of its own: blocks keep a group's working set in the core's cache.
         if (group) groups.set(`${key}#${i}`, group);
-        groups.set(key, (group = { objective, indices: [], starts: [] }));
+        groups.set(key, (group = { objective, block: laneBlock(objective.dim, config), indices: [], starts: [] }));
       }
       group.indices.push(i);
       group.starts.push(start);
@@ -144,8 +144,39 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
   return results;
 }
 
+/**
+ * The objectives of a batch, each built once and keyed by its config's JSON. The runs of a sweep come in long stretches
+ * with one objective, so a config with the same fields as the last one asked for is recognised without serialising it.
+ */
+function objectiveCache(): (config: ObjectiveConfig) => { objective: Objective; key: string } {
+  const built = new Map<string, { objective: Objective; key: string }>();
+  let last: { config: ObjectiveConfig; entry: { objective: Objective; key: string } } | null = null;
+  return (config) => {
+    if (last && sameFields(last.config, config)) return last.entry;
+    const key = JSON.stringify(config);
+    let entry = built.get(key);
+    if (!entry) built.set(key, (entry = { objective: createObjective(config), key }));
+    last = { config, entry };
+    return entry;
+  };
+}
+
+/** Whether two flat configs hold the same fields in the same order with the same values (so the same JSON). */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  const others = Object.keys(y);
+  if (keys.length !== others.length) return false;
+  for (let k = 0; k < keys.length; k++) if (keys[k] !== others[k] || x[keys[k]] !== y[keys[k]]) return false;
+  return true;
+}
+
 /** The buffers of a result, each once (a trace's columns may share one), for transferring it instead of copying it. */
 export function transferablesOf(result: RunResult): ArrayBuffer[] {
   const { steps, loss, theta, grad, accum, update } = result.trace;
+  const buffer = steps.buffer as ArrayBuffer;
+  // The common case, told without a Set: the main thread asks this of every result twice (bytes pending, then acknowledged).
+  if (loss.buffer === buffer && theta.buffer === buffer && grad.buffer === buffer && accum.buffer === buffer && update.buffer === buffer) return [buffer];
   return [...new Set([steps, loss, theta, grad, accum, update].map((column) => column.buffer as ArrayBuffer))];
 }

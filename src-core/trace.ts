@@ -7,6 +7,7 @@
  * The recorder is fed by the run loop; it allocates its rows once and copies into them, so a step costs no allocation.
  */
 import type { RunTrace } from './contract/types';
+import { summarizeInto } from './quantiles';
 
 export const defaultTraceMaxPoints = 1000;
 export const defaultPerParameterLimit = 16;
@@ -39,6 +40,16 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
   return out;
 }
 
+/**
+ * The bytes of a run's trace at most, as TraceRecorder keeps it: per row a step number (4 bytes) and the loss, θ, ∇, G
+ * and update (8 bytes a value; θ and the others `dim` wide, or min, median and max above the per-parameter limit).
+ */
+export function traceBytes(dim: number, steps: number, maxPoints: number, perParameterLimit: number = defaultPerParameterLimit): number {
+  const width = dim <= perParameterLimit ? dim : 3;
+  const rows = Math.min(steps + 1, maxPoints);
+  return rows * (4 + 8 * (1 + 4 * width));
+}
+
 /** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
 let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
 function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
@@ -48,7 +59,8 @@ function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
 
 /**
  * Trace columns for `capacity` rows of `width` values; the accumulator column is empty without an accumulator. All
- * six are views of one buffer: a run's trace is one allocation and, between threads, one transfer.
+ * six are views of one buffer (a new one, or `buffer` from byte `at`): a run's trace is one allocation and, between
+ * threads, one transfer.
  */
 class Rows {
   readonly steps: Uint32Array;
@@ -57,29 +69,79 @@ class Rows {
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   readonly update: Float64Array;
+  /** Where θ's cells start in `doubles`: the columns follow each other. */
+  readonly thetaAt: number;
+  private readonly doubleCount: number;
+  private allDoubles: Float64Array | null = null;
 
-  constructor(capacity: number, width: number, hasAccumulator: boolean) {
+  /** The bytes of the buffer. The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned. */
+  static bytes(capacity: number, width: number, hasAccumulator: boolean): number {
+    const cells = capacity * width;
+    return (capacity + 3 * cells + (hasAccumulator ? cells : 0)) * 8 + capacity * 4;
+  }
+
+  constructor(capacity: number, width: number, hasAccumulator: boolean, buffer = new ArrayBuffer(Rows.bytes(capacity, width, hasAccumulator)), at = 0) {
     const cells = capacity * width;
     const accumCells = hasAccumulator ? cells : 0;
-    // The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned.
     const doubles = capacity + 3 * cells + accumCells;
-    const buffer = new ArrayBuffer(doubles * 8 + capacity * 4);
-    let at = 0;
-    const next = (n: number): Float64Array => {
-      const view = new Float64Array(buffer, at * 8, n);
-      at += n;
-      return view;
-    };
-    this.loss = next(capacity);
-    this.theta = next(cells);
-    this.grad = next(cells);
-    this.accum = next(accumCells);
-    this.update = next(cells);
-    this.steps = new Uint32Array(buffer, doubles * 8, capacity);
+    // Offsets in doubles, written out: a helper closure per trace cost more than the arithmetic (one per run).
+    this.loss = new Float64Array(buffer, at, capacity);
+    this.theta = new Float64Array(buffer, at + capacity * 8, cells);
+    this.grad = new Float64Array(buffer, at + (capacity + cells) * 8, cells);
+    this.accum = new Float64Array(buffer, at + (capacity + 2 * cells) * 8, accumCells);
+    this.update = new Float64Array(buffer, at + (capacity + 2 * cells + accumCells) * 8, cells);
+    this.steps = new Uint32Array(buffer, at + doubles * 8, capacity);
+    this.thetaAt = capacity;
+    this.doubleCount = doubles;
+  }
+
+  /** Every double of the buffer (loss, θ, ∇, G, update), made when first asked for. */
+  get doubles(): Float64Array {
+    return (this.allDoubles ??= new Float64Array(this.loss.buffer, this.loss.byteOffset, this.doubleCount));
+  }
+
+  /** The RunTrace these rows are. */
+  trace(dim: number, layout: RunTrace['layout'], width: number): RunTrace {
+    const { steps, loss, theta, grad, accum, update } = this;
+    return { steps, loss, dim, layout, width, theta, grad, accum, update };
   }
 }
 
+/** The shape of a trace: what laying one out in a buffer takes (traceLayoutBytes, traceOver). */
+export type TraceShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: number; hasAccumulator: boolean };
+
+/** The bytes of a trace of this shape laid out as TraceRecorder lays one out: loss, θ, ∇, G and update, then steps. */
+export const traceLayoutBytes = ({ rows, width, hasAccumulator }: TraceShape): number => Rows.bytes(rows, width, hasAccumulator);
+
+/** A trace of this shape over `buffer` from byte `at` (8-byte aligned), laid out as TraceRecorder lays one out. */
+export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): RunTrace {
+  return new Rows(shape.rows, shape.width, shape.hasAccumulator, buffer, at).trace(shape.dim, shape.layout, shape.width);
+}
+
 const noScratch = new Float64Array(0);
+
+/** The recorders of a group of lanes and their traces' arrays (TraceRecorder.forLanes). */
+export interface LaneRecorders {
+  readonly recorders: readonly TraceRecorder[];
+  readonly doubles: readonly Float64Array[];
+  readonly steps: readonly Uint32Array[];
+  /** Where θ starts in each trace's doubles, and how many cells a column holds (the same for every lane). */
+  readonly thetaAt: number;
+  readonly cells: number;
+}
+
+/** The state of runs stepped side by side, coordinate-major, as TraceRecorder.recordLanes reads it. */
+export interface LaneRows {
+  readonly stride: number;
+  /** Per lane. */
+  readonly loss: Float64Array;
+  /** Lane r's coordinate d at d·stride + r. */
+  readonly theta: Float64Array;
+  readonly grad: Float64Array;
+  readonly accum: Float64Array;
+  /** θ before the last step. */
+  readonly previous: Float64Array;
+}
 
 /**
  * Chooses and copies the rows of a RunTrace while a run goes.
@@ -150,6 +212,47 @@ export class TraceRecorder {
     if (loss > this.maxLoss) this.maxLoss = loss;
   }
 
+  /**
+   * The recorders of `lanes` runs stepped side by side (run-lanes.ts), with the 'parameters' layout and an accumulator
+   * column, gathered for `recordLanes`.
+   */
+  static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
+    const recorders = Array.from({ length: lanes }, () => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true));
+    const rows = recorders.map((recorder) => recorder.scheduled);
+    return { recorders, doubles: rows.map((r) => r.doubles), steps: rows.map((r) => r.steps), thetaAt: rows[0].thetaAt, cells: rows[0].theta.length };
+  }
+
+  /**
+   * `record` of scheduled step `step` for every lane r whose skip[r] is 0, from the coordinate-major state of runs
+   * stepped side by side (lane r's coordinate d at d·stride + r; the update is θ − θ before): one pass over the lanes,
+   * the same rows. Every lane still running keeps every scheduled row, so each writes its next one, through the
+   * arrays `forLanes` gathered: looking them up through each recorder per row cost more than the row's dozen numbers.
+   */
+  static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows, skip: Uint8Array): void {
+    const { recorders, doubles, steps, thetaAt, cells } = group;
+    const { loss, theta, grad, accum, previous, stride } = lanes;
+    for (let r = 0; r < recorders.length; r++) {
+      if (skip[r]) continue;
+      const recorder = recorders[r];
+      const row = recorder.scheduledRows++;
+      if (recorder.schedule[row] !== step) throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
+      recorder.cursor = row + 1;
+      const f = loss[r];
+      if (f > recorder.maxLoss) recorder.maxLoss = f;
+      steps[r][row] = step;
+      const out = doubles[r];
+      out[row] = f;
+      const dim = recorder.dim;
+      for (let d = 0, at = thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
+        const x = theta[i];
+        out[at] = x;
+        out[at + cells] = grad[i];
+        out[at + 2 * cells] = accum[i];
+        out[at + 3 * cells] = x - previous[i];
+      }
+    }
+  }
+
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */
   recordFinal(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
     this.finalSet = true;
@@ -159,10 +262,7 @@ export class TraceRecorder {
   /** The recorded rows in step order, in columns sized exactly, views of one buffer (transfer it once: transferablesOf). */
   finish(): RunTrace {
     const { dim, layout, width } = this;
-    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) {
-      const { steps, loss, theta, grad, accum, update } = this.scheduled;
-      return { steps, loss, dim, layout, width, theta, grad, accum, update };
-    }
+    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) return this.scheduled.trace(dim, layout, width);
     const rows = this.rowOrder();
     const w = this.width;
     const out = new Rows(rows.length, w, this.scheduled.accum.length > 0);
@@ -175,8 +275,7 @@ export class TraceRecorder {
         for (let c = 0; c < w && dst.length > 0; c++) dst[k * w + c] = src[row * w + c];
       }
     });
-    const { steps, loss, theta, grad, accum, update } = out;
-    return { steps, loss, dim, layout, width, theta, grad, accum, update };
+    return out.trace(dim, layout, width);
   }
 
   /** Whether `step` is one of the schedule's steps. Steps must be asked about in ascending order. */
@@ -210,63 +309,4 @@ export class TraceRecorder {
     if (this.layout === 'parameters') for (let i = 0; i < values.length; i++) column[at + i] = values[i];
     else summarizeInto(values, this.scratch, column, at);
   }
-}
-
-/**
- * Writes min, median and max of `values` to out[at..at+2] using `scratch` (length ≥ values.length) and quickselect, in
- * O(n) without allocating. The median of an even count is the mean of the two middle values. A vector holding NaN
- * summarizes as NaN, NaN, NaN: it has no order, and a diverged row should look diverged.
- */
-export function summarizeInto(values: Float64Array, scratch: Float64Array, out: Float64Array, at: number): void {
-  const n = values.length;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = values[i];
-    if (Number.isNaN(x)) {
-      out[at] = out[at + 1] = out[at + 2] = NaN;
-      return;
-    }
-    scratch[i] = x;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  const k = (n - 1) >> 1;
-  const lower = quickselect(scratch, n, k);
-  let median = lower;
-  if (n % 2 === 0) {
-    // After selecting k, everything right of k is ≥ scratch[k]: the upper middle value is their minimum.
-    let upper = Infinity;
-    for (let i = k + 1; i < n; i++) if (scratch[i] < upper) upper = scratch[i];
-    median = (lower + upper) / 2;
-  }
-  out[at] = min;
-  out[at + 1] = median;
-  out[at + 2] = max;
-}
-
-/** Hoare's selection over a[0..n−1]: reorders it so a[k] is the k-th smallest, smaller ones before it, larger after. */
-function quickselect(a: Float64Array, n: number, k: number): number {
-  let lo = 0;
-  let hi = n - 1;
-  while (lo < hi) {
-    const pivot = a[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (a[i] < pivot) i++;
-      while (a[j] > pivot) j--;
-      if (i <= j) {
-        const t = a[i];
-        a[i] = a[j];
-        a[j] = t;
-        i++;
-        j--;
-      }
-    }
-    if (k <= j) hi = j;
-    else if (k >= i) lo = i;
-    else break;
-  }
-  return a[k];
 }

@@ -8,7 +8,7 @@
  */
 import type { RunConfig } from '../src-core/contract/types';
 import { objectiveDimension } from '../src-core/sweep';
-import { defaultPerParameterLimit } from '../src-core/trace';
+import { traceBytes as traceBytesOf } from '../src-core/trace';
 
 export interface BatchSizing {
   /** The wall time a task should take. */
@@ -22,12 +22,7 @@ export interface BatchSizing {
 export const defaultBatchSizing: BatchSizing = { targetMs: 50, maxRuns: 500, maxBytes: 8 * 1024 * 1024 };
 
 /** The bytes of a run's trace as the worker sends it: step numbers, then loss, θ, g, G and update per kept row. */
-export function traceBytes(config: RunConfig): number {
-  const dim = objectiveDimension(config.objective);
-  const width = dim <= defaultPerParameterLimit ? dim : 3;
-  const rows = Math.min(config.steps + 1, config.traceMaxPoints);
-  return rows * (4 + 8 * (1 + 4 * width));
-}
+export const traceBytes = (config: RunConfig): number => traceBytesOf(objectiveDimension(config.objective), config.steps, config.traceMaxPoints);
 
 export class BatchSizer {
   /** Smoothed wall time per run; null until a task has finished. */

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunConfig, RunResult } from '../src-core/contract/types';
+import { decodeResults, encodeConfigs, type EncodedResults } from './workers/batch-codec';
 
 /** Whatever runs batches of configs: the worker pool in the app, anything equivalent in tests. */
 export interface RunExecutor {
@@ -20,8 +21,6 @@ export interface PoolOptions {
   maxWorkerMemoryMb?: number;
 }
 
-/** What a worker sends back for a run: its result without the config, which the pool already holds. */
-export type WorkerResult = Omit<RunResult, 'config'>;
 
 export function createWorkerPool(workerFile: string, { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {}): RunExecutor {
   const pool = new Piscina({
@@ -34,12 +33,9 @@ export function createWorkerPool(workerFile: string, { threads = availableParall
   return {
     concurrency: threads,
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
-    // Configs go out and only summaries and traces come back: the pool holds the configs, and sending them back would
-    // clone every one of them a second time.
-    runBatch: async (configs, signal) => {
-      const results = (await pool.run(configs, signal ? { signal } : {})) as WorkerResult[];
-      return results.map(({ summary, trace }, i) => ({ config: configs[i], summary, trace }));
-    },
+    // Configs go out as columns and results come back as typed arrays (workers/batch-codec.ts), without the configs:
+    // the pool holds them.
+    runBatch: async (configs, signal) => decodeResults((await pool.run(encodeConfigs(configs), signal ? { signal } : {})) as EncodedResults, configs),
     close: () => pool.close({ force: true }),
   };
 }

@@ -1,5 +1,6 @@
 import { ObjectiveLimits } from '../contract/objective-schema';
-import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
+import { diagonalQuadraticObjective } from './diagonal-quadratic';
+import type { ConfigOf, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'ill-conditioned'>;
 
@@ -33,31 +34,14 @@ export const illConditionedInfo: ObjectiveInfo<Config> = {
 
 export function createIllConditioned(config: Config): Objective<Config> {
   const { dim: d, condition } = config;
-  // Made once so evaluate is a multiply-add over three arrays, bound by memory bandwidth. One coordinate has curvature 1.
+  // Made once so that a step is a multiply-add over three arrays, bound by memory bandwidth. One coordinate has curvature 1.
   const curvature = new Float64Array(d);
   for (let i = 0; i < d; i++) curvature[i] = d === 1 ? 1 : Math.pow(condition, i / (d - 1));
-  const evaluateLanes: LaneEvaluator = (x, g, loss, lanes, stride) => {
-    for (let r = 0; r < lanes; r++) {
-      let twiceF = 0;
-      for (let i = 0, at = r; i < d; i++, at += stride) {
-        const xi = x[at];
-        const gi = curvature[i] * xi;
-        g[at] = gi;
-        twiceF += gi * xi;
-      }
-      loss[r] = 0.5 * twiceF;
-    }
-  };
-  const loss = new Float64Array(1);
   return {
     config,
-    dim: d,
     defaultStart: () => new Float64Array(d).fill(1),
     minimum: { value: 0, at: new Array<number>(d).fill(0) },
-    evaluate(x, g) {
-      evaluateLanes(x, g, loss, 1, 1);
-      return loss[0];
-    },
-    evaluateLanes,
+    // ½ Σ (κᵢxᵢ)·xᵢ: the gradient κᵢxᵢ times xᵢ, summed, halved.
+    ...diagonalQuadraticObjective({ gradient: curvature, loss: curvature, scale: 0.5 }),
   };
 }

@@ -38,27 +38,30 @@ export class SampleOrder {
 
   private shuffle(): void {
     const order = this.order;
+    const rng = this.rng;
     for (let i = 0; i < order.length; i++) order[i] = i;
+    // NumPy's random_interval(i) for each i from n−1 down: draws masked by the smallest all-ones mask ≥ i, until one
+    // is ≤ i. The mask only changes when i falls below half of it, so it is kept from one i to the next.
+    let mask = smallestMask(order.length - 1);
     for (let i = order.length - 1; i >= 1; i--) {
-      const j = this.interval(i);
+      if (i <= mask >>> 1) mask >>>= 1;
+      let j: number;
+      do j = (rng.nextUint32() & mask) >>> 0;
+      while (j > i);
       const t = order[i];
       order[i] = order[j];
       order[j] = t;
     }
   }
+}
 
-  /** NumPy's random_interval(max) for max < 2³²: the smallest all-ones mask ≥ max, draws masked until one is ≤ max. */
-  private interval(max: number): number {
-    let mask = max;
-    mask |= mask >>> 1;
-    mask |= mask >>> 2;
-    mask |= mask >>> 4;
-    mask |= mask >>> 8;
-    mask |= mask >>> 16;
-    mask >>>= 0;
-    for (;;) {
-      const value = (this.rng.nextUint32() & mask) >>> 0;
-      if (value <= max) return value;
-    }
-  }
+/** The smallest all-ones mask ≥ max (max < 2³²). */
+function smallestMask(max: number): number {
+  let mask = max;
+  mask |= mask >>> 1;
+  mask |= mask >>> 2;
+  mask |= mask >>> 4;
+  mask |= mask >>> 8;
+  mask |= mask >>> 16;
+  return mask >>> 0;
 }

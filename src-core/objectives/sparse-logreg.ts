@@ -76,6 +76,7 @@ export function createSparseLogreg(config: Config): Objective<Config> {
     sparse: {
       samples: n,
       maxNonZeros: k,
+      logistic: { nonZerosPerSample: k, indices, labels },
       batchSize: config.batchSize ?? 0,
       sampleGradient(theta, sample, indicesOut, valuesOut) {
         const base = sample * k;

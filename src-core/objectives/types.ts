@@ -21,6 +21,8 @@ export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
   evaluate(theta: Float64Array, gradOut: Float64Array): number;
   /** Present when many points can be evaluated side by side: runs of a batch are then stepped together (run-lanes.ts). */
   readonly evaluateLanes?: LaneEvaluator;
+  /** Present when the objective is a diagonal quadratic, whose evaluateLanes is then diagonalQuadraticLanes(quadratic). */
+  readonly quadratic?: DiagonalQuadratic;
   /** Present when the objective is a mean over samples, for stochastic (per-sample) steps. */
   readonly sparse?: SparseObjective;
 }
@@ -30,6 +32,16 @@ export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
  * gradient, its value at loss[r]. It is the objective's one formula: `evaluate` is this with one lane.
  */
 export type LaneEvaluator = (theta: Float64Array, grad: Float64Array, loss: Float64Array, lanes: number, stride: number) => void;
+
+/**
+ * f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∂f/∂θ_d = a_d·θ_d, in exactly that order (diagonal-quadratic.ts): `gradient` is
+ * a, `loss` is c (the same array when they are equal), one value per coordinate.
+ */
+export interface DiagonalQuadratic {
+  readonly gradient: Float64Array;
+  readonly loss: Float64Array;
+  readonly scale: number;
+}
 
 /** f(θ) = (1/samples) Σₛ ℓₛ(θ), with each ∇ℓₛ sparse: AdaGrad's home ground. */
 export interface SparseObjective {
@@ -48,6 +60,19 @@ export interface SparseObjective {
   sampleGradient(theta: Float64Array, sample: number, indicesOut: Int32Array, valuesOut: Float64Array): number;
   /** ℓₛ(θ), the loss of one sample. */
   sampleLoss(theta: Float64Array, sample: number): number;
+  /**
+   * Present when ℓₛ is binary logistic regression on binary features, written as sparse-logreg.ts writes it: the data
+   * set then goes to the WebAssembly per-sample kernel (wasm/adagrad.ts, stepLogisticSamples), which computes the
+   * same sampleGradient fused into AdaGrad's lazy step.
+   */
+  readonly logistic?: LogisticData;
+}
+
+/** Row s of a binary logistic regression data set: its k features at indices[s·k … s·k + k − 1], its label labels[s]. */
+export interface LogisticData {
+  readonly nonZerosPerSample: number;
+  readonly indices: Int32Array;
+  readonly labels: Uint8Array;
 }
 
 /** One number field of a config, as the form shows and bounds it. The schema enforces the same limits. */

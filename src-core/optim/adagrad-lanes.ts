@@ -92,12 +92,17 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
  * lane's θ and G are finite, NaN as soon as one is not (then lanes must be checked one by one).
  */
 export function stepAdagradLanes(l: AdagradLanes, t: number): number {
-  const { lanes, rate, kernel } = l;
-  // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
-  if (t === 1 || l.decays) for (let r = 0; r < lanes; r++) rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  const { rate, kernel } = l;
+  updateRates(l, t);
   if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.sum, l.eps[0], rate[0], l.inside);
   if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.sum, l.eps, rate, l.inside);
   return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
+}
+
+/** Sets each lane's −clr for step t (from 1), as adagradKernel computes it (adagrad.ts). */
+export function updateRates(l: AdagradLanes, t: number): void {
+  // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
+  if (t === 1 || l.decays) for (let r = 0; r < l.lanes; r++) l.rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
 }
 
 /** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */

@@ -5,7 +5,7 @@
  */
 import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
 import { adagradKernel } from './adagrad';
-import { checkFlag, kindMessage } from './rules';
+import { checkFlag, isValidNumber, kindMessage } from './rules';
 import { effectiveStepSize } from './step-size';
 import {
   adagradSchedule,
@@ -164,6 +164,26 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
       adagradKernel(theta, grad, slot(state, 'sum')!, state.t, hyperparameters);
     },
   };
+}
+
+/** Whether an AdaGrad config passes every rule adagradPlan applies: told without building anything. */
+const adagradIsValid = (c: AdagradConfig): boolean =>
+  isValidNumber('lr', c.lr) &&
+  isValidNumber('lrDecay', c.lrDecay) &&
+  isValidNumber('initialAccumulator', c.initialAccumulator) &&
+  isValidNumber('eps', c.eps) &&
+  (c.epsPlacement === 'outside' || c.epsPlacement === 'inside') &&
+  isValidNumber('weightDecay', c.weightDecay) &&
+  typeof c.decoupledWeightDecay === 'boolean';
+
+/**
+ * Throws createOptimizer's RangeError for a bad config, and does nothing for a good one: for runs that step without an
+ * Optimizer (run-lanes.ts), where building one per run just to check it cost more than the run (a good AdaGrad config
+ * is told apart without building anything).
+ */
+export function checkOptimizer(config: OptimizerConfig): void {
+  if (config?.kind === 'adagrad' && adagradIsValid(config)) return;
+  createOptimizer(config);
 }
 
 /** PyTorch's defaults (torch/optim/*.py), except AdaGrad, whose defaults are the seeds' NumPy class. */

@@ -1,41 +1,35 @@
 /**
- * The WebAssembly SIMD build of AdaGrad's lane step (wasm/adagrad-lanes.ts), instantiated once per thread from the
- * bytes embedded in adagrad-lanes.wasm.ts. Where WebAssembly may not be compiled (a page whose CSP lacks
- * 'wasm-unsafe-eval', as the renderer's does) `wasmLaneKernel()` is null and the lanes take the JavaScript loop, which
- * gives the same bits.
+ * AdaGrad's lane kernels in WebAssembly SIMD (wasm-module.ts): the step alone, the step fused with a diagonal
+ * quadratic and the lanes' summaries, the summaries alone. `wasmLaneKernel()` is null where WebAssembly cannot be
+ * compiled, and the lanes take the JavaScript loops (run-lanes.ts), which give the same bits.
  *
- * Its arrays live in the module's memory: `allocate` lays out one lane group's arrays there (16-byte aligned, growing
- * the memory first), and the next group's allocation reuses the space. The views stay valid until then.
+ * A lane group's arrays live in the module's memory: `allocate` lays them out there, and the next group's allocation
+ * reuses the space.
  */
-import { adagradLanesWasm } from './adagrad-lanes.wasm';
+import type { DiagonalQuadratic } from '../objectives/types';
+import type { AdagradLanes } from './adagrad-lanes';
+import { adagradModule, type AdagradModule } from './wasm-module';
 
-interface Exports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  observeLanes(stride: number, step: number, loss: number, best: number, bestStep: number, reached: number, tolerance: number, maxLoss: number): number;
+/** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
+export interface KernelQuadratic {
+  readonly a: Float64Array;
+  readonly c: Float64Array;
+  readonly scale: number;
 }
 
-const PAGE = 65536;
+/** The arrays `placeQuadratic` needs: one when a and c are the same (ill-conditioned: no second stream to read). */
+export const quadraticLengths = (q: DiagonalQuadratic): number[] => (q.loss === q.gradient ? [q.gradient.length] : [q.gradient.length, q.loss.length]);
 
 export class WasmLaneKernel {
-  constructor(private readonly exports: Exports) {}
+  private readonly exports: AdagradModule['exports'];
+
+  constructor(private readonly module: AdagradModule) {
+    this.exports = module.exports;
+  }
 
   /** Fresh zeroed views of the given lengths (in doubles), replacing the previous allocation's. */
   allocate(lengths: readonly number[]): Float64Array[] {
-    const { memory } = this.exports;
-    const start = (this.exports.heapBase() + 15) & ~15;
-    const bytes = lengths.reduce((total, n) => total + ((n * 8 + 15) & ~15), 0);
-    const missing = start + bytes - memory.buffer.byteLength;
-    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
-    let at = start;
-    return lengths.map((n) => {
-      const view = new Float64Array(memory.buffer, at, n);
-      view.fill(0);
-      at += (n * 8 + 15) & ~15;
-      return view;
-    });
+    return this.module.allocate(lengths);
   }
 
   /** One lane: eps and −clr given as numbers. Returns 0 when every new θ and G is finite. */
@@ -48,22 +42,50 @@ export class WasmLaneKernel {
     return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
   }
 
-  /** The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad-lanes.ts observeLanes). */
-  observeLanes(step: number, loss: Float64Array, best: Float64Array, bestStep: Float64Array, reached: Float64Array, tolerance: Float64Array, maxLoss: Float64Array): number {
-    return this.exports.observeLanes(loss.length, step, loss.byteOffset, best.byteOffset, bestStep.byteOffset, reached.byteOffset, tolerance.byteOffset, maxLoss.byteOffset);
+  /**
+   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad.ts observeLanes): `summaries` is their
+   * seven rows of `stride` doubles, from `allocate`; `tolerances`: whether any lane has a tolerance. Returns 0 when no
+   * lane has an event.
+   */
+  observeLanes(step: number, stride: number, summaries: Float64Array, tolerances: boolean): number {
+    return this.exports.observeLanes(stride, step, summaries.byteOffset, tolerances);
+  }
+
+  /** `quadratic`'s coefficients copied into `views`, the allocation's last arrays, sized by quadraticLengths. */
+  placeQuadratic(quadratic: DiagonalQuadratic, [a, c = a]: Float64Array[]): KernelQuadratic {
+    a.set(quadratic.gradient);
+    if (c !== a) c.set(quadratic.loss);
+    return { a, c, scale: quadratic.scale };
+  }
+
+  /**
+   * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
+   * lane's loss, summary and event, and the gradient at the new θ when `keepGradient` (a step whose rows are kept).
+   * Returns 0 when no lane has an event.
+   */
+  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, tolerances: boolean, keepGradient: boolean): number {
+    return this.exports.stepQuadraticLanes(
+      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps.byteOffset,
+      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.inside,
+    );
+  }
+
+  /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
+  stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
+    return this.exports.stepQuadraticOneLane(
+      l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps[0], l.rate[0],
+      q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
+    );
   }
 }
 
 let kernel: WasmLaneKernel | null | undefined;
 
-/** This thread's kernel, compiled on first use; null where WebAssembly cannot be compiled here. */
+/** This thread's lane kernel; null where WebAssembly cannot be compiled here. */
 export function wasmLaneKernel(): WasmLaneKernel | null {
-  if (kernel !== undefined) return kernel;
-  try {
-    const bytes = Uint8Array.from(atob(adagradLanesWasm), (c) => c.charCodeAt(0));
-    kernel = new WasmLaneKernel(new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Exports);
-  } catch {
-    kernel = null;
+  if (kernel === undefined) {
+    const module = adagradModule();
+    kernel = module && new WasmLaneKernel(module);
   }
   return kernel;
 }

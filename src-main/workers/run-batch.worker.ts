@@ -1,16 +1,15 @@
 /**
- * A pool worker: runs a batch of configs and hands the results back without their configs (the pool has them and
- * puts them back: src-main/pool.ts), each trace by transfer of its one buffer, not by copy.
+ * A pool worker: runs a batch of configs, sent as columns, and hands the results back as typed arrays, transferred
+ * (batch-codec.ts: structured cloning each config and result cost more than a small run).
  */
 import { Piscina } from 'piscina';
-import type { RunConfig } from '../../src-core/contract/types';
-import { executeBatch, transferablesOf } from '../../src-core/run';
-import type { WorkerResult } from '../pool';
+import { executeBatch } from '../../src-core/run';
+import { decodeConfigs, encodeResults, transferablesOfResults, type EncodedConfigs, type EncodedResults } from './batch-codec';
 
-export default function runBatch(configs: RunConfig[]): WorkerResult[] {
-  const results = executeBatch(configs);
+export default function runBatch(batch: EncodedConfigs): EncodedResults {
+  const encoded = encodeResults(executeBatch(decodeConfigs(batch)));
   return Piscina.move({
-    [Piscina.transferableSymbol]: results.flatMap(transferablesOf),
-    [Piscina.valueSymbol]: results.map(({ summary, trace }) => ({ summary, trace })),
-  } as never) as unknown as WorkerResult[];
+    [Piscina.transferableSymbol]: transferablesOfResults(encoded),
+    [Piscina.valueSymbol]: encoded,
+  } as never) as unknown as EncodedResults;
 }

@@ -9,7 +9,7 @@ import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from '../../bench/baselines/seeds-
 import { w1TightLoop, w2TightLoop, w3TightLoop } from '../../bench/baselines/tight-loop';
 import { w1Configs, w2Config, w3Config } from '../../bench/workloads';
 import { executeBatch, executeRun } from '../../src-core/run';
-import { summarizeInto } from '../../src-core/trace';
+import { summarizeInto } from '../../src-core/quantiles';
 
 const lastRow = (column: Float64Array, width: number) => Array.from(column.subarray(column.length - width));
 

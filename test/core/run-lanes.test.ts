@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AdagradConfig, ObjectiveConfig } from '../../src-core/contract/engine';
 import type { RunConfig } from '../../src-core/contract/types';
 import { createObjective } from '../../src-core/objectives';
-import { executeBatch, executeRun, runStepByStep } from '../../src-core/run';
+import { executeBatch, executeRun, failedRun, runStepByStep, transferablesOf } from '../../src-core/run';
 import { executeLanes, laneGroupKey } from '../../src-core/run-lanes';
 import { wasmLaneKernel } from '../../src-core/optim/lane-kernel-wasm';
 
@@ -21,7 +21,11 @@ const adagrad: fc.Arbitrary<AdagradConfig> = fc.record({
   lrDecay: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
 });
 
-/** Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16). */
+/**
+ * Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16); the diagonal
+ * quadratics (fused into the WebAssembly step) at odd and even dimensions too, a single lane's last coordinate being
+ * half a pair when odd.
+ */
 const objectives: ObjectiveConfig[] = [
   { id: 'quadratic-1d' },
   { id: 'elliptic-2d' },
@@ -29,6 +33,7 @@ const objectives: ObjectiveConfig[] = [
   { id: 'constant-gradient' },
   { id: 'rosenbrock', dim: 3 },
   { id: 'ill-conditioned', dim: 20, condition: 100 },
+  { id: 'ill-conditioned', dim: 7, condition: 1e4 },
   { id: 'rastrigin', dim: 2 },
 ];
 
@@ -131,6 +136,21 @@ describe('runs stepped side by side', () => {
     expect(results[1].summary.error).toBe('Invalid start point: 2 coordinates (quadratic-1d takes 1)');
     expect(results[2].summary.error).toBe('Invalid learning rate: -1 (must be a finite number > 0)');
     expect(Array.from(results[0].trace.theta.subarray(0, 3))).toEqual([4, 3, 2.4]); // the seeds' table
+  });
+});
+
+describe('the buffers a result is transferred by', () => {
+  it('are each named once: the one buffer of a trace, or the empty columns of a failed run', () => {
+    const config: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 10, seed: 0, tolerance: null, traceMaxPoints: 5,
+      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const result = executeRun(config);
+    expect(transferablesOf(result)).toEqual([result.trace.theta.buffer]);
+    const failed = failedRun(config, new Error('no'));
+    const { steps, loss, theta, grad, accum, update } = failed.trace;
+    expect(transferablesOf(failed)).toEqual([...new Set([steps, loss, theta, grad, accum, update].map((c) => c.buffer))]);
+    expect(transferablesOf(failed)).toHaveLength(6);
   });
 });
 

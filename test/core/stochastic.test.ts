@@ -9,6 +9,7 @@ import { adagradKernel } from '../../src-core/optim/adagrad';
 import { adagradSparseKernel, lazyUpdateIsExact } from '../../src-core/optim/sparse-adagrad';
 import { executeRun } from '../../src-core/run';
 import { executeStochasticRun } from '../../src-core/run-stochastic';
+import { wasmLogisticKernel } from '../../src-core/optim/sparse-kernel-wasm';
 import { traceSchedule } from '../../src-core/trace';
 
 type Logreg = Extract<ObjectiveConfig, { id: 'sparse-logreg' }>;
@@ -119,33 +120,45 @@ describe("AdaGrad's lazy sparse step", () => {
 });
 
 describe('stochastic runs of sparse logistic regression', () => {
-  const stochastic = (config: RunConfig, forceDense = false): RunResult => {
+  /** The run through executeStochasticRun: lazy steps where exact (by default in WebAssembly for one sample a step), or dense. */
+  const stochastic = (config: RunConfig, forceDense = false, wasm = wasmLogisticKernel()): RunResult => {
     const objective = createObjective(config.objective);
-    return executeStochasticRun(config, objective, objective.defaultStart(), forceDense);
+    return executeStochasticRun(config, objective, objective.defaultStart(), forceDense, wasm);
   };
 
-  it('give the same result, trace and summary, lazy or dense, wherever the lazy step is used', () => {
+  it('have the WebAssembly kernel here (Node), so that the property below tests it', () => {
+    expect(wasmLogisticKernel()).not.toBeNull();
+  });
+
+  it('give the same result, trace and summary, lazy (in WebAssembly or JavaScript) or dense, wherever the lazy step is used', () => {
     const problems = fc.record({
       samples: fc.integer({ min: 1, max: 25 }),
-      features: fc.integer({ min: 3, max: 30 }),
-      nonZerosPerSample: fc.integer({ min: 1, max: 3 }),
+      features: fc.integer({ min: 4, max: 30 }),
+      // Odd and even: the kernel takes a sample's features two at a time.
+      nonZerosPerSample: fc.integer({ min: 1, max: 4 }),
       seed: fc.nat(),
-      batch: fc.integer({ min: 1, max: 25 }),
+      // One sample a step half of the time: the WebAssembly kernel's case.
+      batch: fc.oneof(fc.constant(1), fc.integer({ min: 1, max: 25 })),
       runSeed: fc.nat(),
       steps: fc.integer({ min: 1, max: 120 }),
       traceMaxPoints: fc.integer({ min: 3, max: 40 }),
-      lr: fc.double({ min: 1e-3, max: 3, noNaN: true }),
-      eps: fc.double({ min: 1e-10, max: 0.1, noNaN: true }),
+      // Up to 1e300: some runs overflow θ or G and diverge, on the schedule or off it.
+      lr: fc.oneof(fc.double({ min: 1e-3, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
+      eps: fc.double({ min: 1e-300, max: 0.1, noNaN: true }),
       epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+      initialAccumulator: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
       lrDecay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.1, noNaN: true })),
     });
     fc.assert(
       fc.property(problems, (p) => {
         const objective = logreg({ samples: p.samples, features: p.features, nonZerosPerSample: p.nonZerosPerSample, seed: p.seed, batchSize: Math.min(p.batch, p.samples) });
-        const config = run(objective, { lr: p.lr, eps: p.eps, epsPlacement: p.epsPlacement, lrDecay: p.lrDecay }, { steps: p.steps, seed: p.runSeed, traceMaxPoints: p.traceMaxPoints });
-        expect(stochastic(config)).toEqual(stochastic(config, true));
+        const optimizer = { lr: p.lr, eps: p.eps, epsPlacement: p.epsPlacement, initialAccumulator: p.initialAccumulator, lrDecay: p.lrDecay };
+        const config = run(objective, optimizer, { steps: p.steps, seed: p.runSeed, traceMaxPoints: p.traceMaxPoints });
+        const dense = stochastic(config, true);
+        expect(stochastic(config)).toEqual(dense);
+        expect(stochastic(config, false, null)).toEqual(dense);
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 

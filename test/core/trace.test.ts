@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TraceRecorder, summarizeInto, traceSchedule } from '../../src-core/trace';
+import { summarizeInto } from '../../src-core/quantiles';
+import { TraceRecorder, traceSchedule } from '../../src-core/trace';
 import type { RunTrace } from '../../src-core/contract/types';
 
 describe('traceSchedule', () => {
@@ -189,6 +190,27 @@ describe('summarizeInto', () => {
         expect(plain(Array.from(out.subarray(1, 4)))).toEqual(plain(naive(xs)));
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('agrees with sorting on long vectors too, selected through a sample: spread, clustered, repeated, or made to fool the sample', () => {
+    const spacing = (n: number) => Math.floor(n / Math.floor(Math.cbrt(n) ** 2));
+    const shapes = {
+      spread: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 1e3),
+      clustered: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => 1e-3 * (1 + 1e-12 * ((i * 7919 + seed) % 1000))),
+      repeated: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => [0, -0, 1, -1, Infinity][(i + seed) % 5]),
+      // The sampled positions hold the largest values: the sample's bracket misses the middle.
+      adversarial: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => (i % spacing(n) === 0 ? 1e9 + i : (i * 31 + seed) % 977)),
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.values(shapes)), fc.integer({ min: 4096, max: 20_000 }), fc.nat(), (shape, n, seed) => {
+        const xs = shape(n, seed);
+        const out = new Float64Array(3);
+        summarizeInto(xs, new Float64Array(n), out, 0);
+        const plain = (values: number[]) => values.map((x) => (x === 0 ? 0 : x));
+        expect(plain(Array.from(out))).toEqual(plain(naive(Array.from(xs))));
+      }),
+      { numRuns: 60 },
     );
   });
 

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { OptimizerConfig, OptimizerKind } from '../../../src-core/contract/engine';
 import { OptimizerConfigSchema } from '../../../src-core/contract/optimizer-schema';
 import { validate } from '../../../src-core/contract/schemas';
-import { createOptimizer, optimizerDefaults } from '../../../src-core/optim';
+import { checkOptimizer, createOptimizer, optimizerDefaults } from '../../../src-core/optim';
 import { addWeightDecay, scaleByAdam, scaleByRms, scaleByRss, trace } from '../../../src-core/optim/transforms';
 
 const positive = 'a finite number > 0';
@@ -93,6 +93,14 @@ function rangeErrorOf(run: () => unknown): string {
 describe('optimizer configs are refused with a message naming field, value and rule', () => {
   it.each(cases.filter((c) => !c.schemaOnly))('createOptimizer refuses $desc', ({ input, expectedMessage }) => {
     expect(rangeErrorOf(() => createOptimizer(input as unknown as OptimizerConfig))).toBe(expectedMessage);
+  });
+
+  it.each(cases.filter((c) => !c.schemaOnly))('checkOptimizer refuses $desc with the same words', ({ input, expectedMessage }) => {
+    expect(rangeErrorOf(() => checkOptimizer(input as unknown as OptimizerConfig))).toBe(expectedMessage);
+  });
+
+  it.each(Object.values(optimizerDefaults))('checkOptimizer accepts the defaults of $kind', (config) => {
+    expect(() => checkOptimizer(config)).not.toThrow();
   });
 
   it.each(cases)('the schema refuses $desc', ({ input, field, expectedMessage }) => {

@@ -1,0 +1,79 @@
+/**
+ * The AdaGrad kernels in WebAssembly SIMD (wasm/adagrad.ts, AssemblyScript; `npm run build:wasm` embeds the bytes in
+ * adagrad.wasm.ts), instantiated once per thread from those bytes, and the memory their callers lay arrays out in.
+ * Where WebAssembly may not be compiled (a page whose CSP lacks 'wasm-unsafe-eval', as the renderer's does)
+ * `adagradModule()` is null and every caller takes its JavaScript loop, which gives the same bits.
+ *
+ * The module imports two functions, Math.exp and Math.log1p themselves, so that they are JavaScript's to the bit (V8
+ * calls an imported Math.exp directly, as fast as JavaScript calls it).
+ */
+import { adagradWasm } from './adagrad.wasm';
+
+/** The module's exports (wasm/adagrad.ts documents each); arrays are byte addresses in `memory`. */
+export interface AdagradExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
+  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
+  observeLanes(stride: number, step: number, summaries: number, tolerances: boolean): number;
+  stepQuadraticLanes(
+    dim: number, stride: number, step: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number,
+    a: number, c: number, scale: number, summaries: number, tolerances: boolean, inside: boolean,
+  ): number;
+  stepQuadraticOneLane(
+    n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
+  ): number;
+  stepLogisticSamples(
+    count: number, samples: number, indices: number, k: number, labels: number, theta: number, sum: number, previous: number,
+    firstStep: number, lr: number, lrDecay: number, eps: number, inside: boolean,
+  ): number;
+  evaluateLogistic(n: number, indices: number, k: number, labels: number, theta: number, grad: number, dim: number): number;
+}
+
+const PAGE = 65536;
+
+export class AdagradModule {
+  constructor(readonly exports: AdagradExports) {}
+
+  /**
+   * Fresh zeroed regions of `sizes` bytes, replacing the previous allocation's, and returns their byte addresses: each
+   * 16-byte aligned and padded to a multiple of 16 bytes (the kernels read and write the padding after an odd last
+   * double: wasm/adagrad.ts). Views on them stay valid until the next call.
+   */
+  regions(sizes: readonly number[]): number[] {
+    const { memory } = this.exports;
+    const start = (this.exports.heapBase() + 15) & ~15;
+    const total = sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0);
+    const missing = start + total - memory.buffer.byteLength;
+    if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+    new Uint8Array(memory.buffer, start, total).fill(0);
+    let at = start;
+    return sizes.map((n) => {
+      const address = at;
+      at += (n + 15) & ~15;
+      return address;
+    });
+  }
+
+  /** Fresh zeroed Float64Array views of the given lengths (`regions`). */
+  allocate(lengths: readonly number[]): Float64Array[] {
+    const addresses = this.regions(lengths.map((n) => n * 8));
+    const { buffer } = this.exports.memory; // after `regions`, which may have grown the memory (a new buffer)
+    return addresses.map((at, i) => new Float64Array(buffer, at, lengths[i]));
+  }
+}
+
+let instance: AdagradModule | null | undefined;
+
+/** This thread's module, compiled on first use; null where WebAssembly cannot be compiled here. */
+export function adagradModule(): AdagradModule | null {
+  if (instance !== undefined) return instance;
+  try {
+    const bytes = Uint8Array.from(atob(adagradWasm), (c) => c.charCodeAt(0));
+    const imports = { adagrad: { exp: Math.exp, log1p: Math.log1p } };
+    instance = new AdagradModule(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as AdagradExports);
+  } catch {
+    instance = null;
+  }
+  return instance;
+}

@@ -1,0 +1,347 @@
+// AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
+// stepWithoutDecay), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
+// step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
+// built by `npm run build:wasm` into src-core/optim/adagrad.wasm.ts.
+//
+// The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
+// operations like Math.sqrt and /, nothing is fused into an FMA, and exp and log1p are JavaScript's own (imported), so
+// every run gets the same bits either way (test/core/run-lanes.test.ts and test/core/stochastic.test.ts run both).
+// Arrays are byte addresses in this module's memory, laid out by the caller (src-core/optim/wasm-module.ts). A step's
+// finiteness is Σ (θ − θ) + (G − G) over the new values: 0 when all are finite, NaN as soon as one is not.
+
+/** Math.exp and Math.log1p, imported as adagrad.exp and adagrad.log1p. */
+declare function exp(x: f64): f64;
+declare function log1p(x: f64): f64;
+
+// The lanes' summaries are seven rows of `stride` doubles from one address, in this order:
+const LOSS: usize = 0;
+const BEST: usize = 1;
+const BEST_STEP: usize = 2;
+/** The first step at or below tolerance, −1 until then. */
+const REACHED: usize = 3;
+/** NaN for none: loss ≤ NaN never holds. */
+const TOLERANCE: usize = 4;
+/** The highest loss the lane's trace recorded. */
+const MAX_LOSS: usize = 5;
+/** What the last step asks of the caller for the lane: KEEP_GOING, DIVERGED or SPIKE (src-core/run-lanes.ts). */
+const EVENT: usize = 6;
+
+const DIVERGED: f64 = 1;
+const SPIKE: f64 = 2;
+
+/** Where the caller's arrays may start: after this module's own static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// The pieces every kernel below shares, inlined into each.
+
+/** G + g·g: the accumulator after a step on gradient g. */
+function accumulate(G: v128, g: v128): v128 {
+  return f64x2.add(G, f64x2.mul(g, g));
+}
+
+/**
+ * θ + (−clr)·(g / (√(G + eIn) + eOut)), `rate` being −clr: AdaGrad's update with eps outside the root (eIn 0, eOut eps)
+ * or inside it (eIn eps, eOut 0). Adding that 0 changes nothing (G ≥ +0 after a step, never
+ * −0, so G + 0 = G and √(G + eps) + 0 = √(G + eps)), and it keeps one square root a step where a choice between the
+ * two forms would be compiled to both and a select.
+ */
+function update(p: v128, g: v128, G: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+  return f64x2.add(p, f64x2.mul(rate, f64x2.div(g, f64x2.add(f64x2.sqrt(f64x2.add(G, eIn)), eOut))));
+}
+
+/** All ones when eps goes inside the root, else all zeros: v128.and(eps, mask) is eIn, v128.andnot(eps, mask) eOut. */
+function insideMask(inside: bool): v128 {
+  return i64x2.splat(inside ? -1 : 0);
+}
+
+/** (x − x) + (G − G): 0 where both are finite, NaN where either is not. */
+function nonFinite(x: v128, G: v128): v128 {
+  return f64x2.add(f64x2.sub(x, x), f64x2.sub(G, G));
+}
+
+/**
+ * One AdaGrad step of the two doubles at byte offset o, from θ = p on gradient g: stores G, θ before and θ after, and
+ * returns the step's finiteness there ((x − x) + (G − G) per double).
+ */
+function stepAt(theta: usize, previous: usize, sum: usize, o: usize, p: v128, g: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+  const G = accumulate(v128.load(sum + o), g);
+  const x = update(p, g, G, eIn, eOut, rate);
+  v128.store(sum + o, G);
+  v128.store(previous + o, p);
+  v128.store(theta + o, x);
+  return nonFinite(x, G);
+}
+
+function total(check: v128): f64 {
+  return f64x2.extract_lane(check, 0) + f64x2.extract_lane(check, 1);
+}
+
+/**
+ * The summaries of `stride` lanes (even) after step `step`, as src-core/run-lanes.ts's observeLanes keeps them, their
+ * losses in the LOSS row: a lane whose loss beats its best takes it and the step, a lane that first reaches its
+ * tolerance takes the step (`tolerances`: whether any lane has one; none need looking at otherwise). Where `masked`,
+ * the EVENT row holds on entry, per lane, all ones when its θ and G are all finite and zeros when not; otherwise all
+ * are. Writes each lane's EVENT (DIVERGED: something is not finite; SPIKE: a loss above the highest recorded) and
+ * returns 1 when any lane has one, else 0. Finished and padding lanes hold best −∞, tolerance NaN and max +∞ at rest:
+ * never touched, never counted.
+ *
+ * A pass of its own after a fused step rather than part of it: in one loop body the two ran at half the speed.
+ */
+function observe(stride: i32, step: f64, summaries: usize, masked: bool, tolerances: bool): i32 {
+  const row = <usize>stride << 3;
+  const lossAt = LOSS * row;
+  const bestAt = BEST * row;
+  const bestStepAt = BEST_STEP * row;
+  const reachedAt = REACHED * row;
+  const toleranceAt = TOLERANCE * row;
+  const maxLossAt = MAX_LOSS * row;
+  const eventAt = EVENT * row;
+  const at = f64x2.splat(step);
+  const zero = f64x2.splat(0);
+  const all = i64x2.splat(-1);
+  let any = zero;
+  for (let base = summaries, end = summaries + row; base < end; base += 16) {
+    const f = v128.load(base + lossAt);
+    const ok = v128.and(f64x2.eq(f64x2.sub(f, f), zero), masked ? v128.load(base + eventAt) : all);
+    const b = v128.load(base + bestAt);
+    const better = v128.and(f64x2.lt(f, b), ok);
+    v128.store(base + bestAt, v128.bitselect(f, b, better));
+    v128.store(base + bestStepAt, v128.bitselect(at, v128.load(base + bestStepAt), better));
+    if (tolerances) {
+      const r = v128.load(base + reachedAt);
+      const reach = v128.and(v128.and(f64x2.lt(r, zero), f64x2.le(f, v128.load(base + toleranceAt))), ok);
+      v128.store(base + reachedAt, v128.bitselect(at, r, reach));
+    }
+    const diverged = v128.not(ok);
+    const spike = v128.and(f64x2.gt(f, v128.load(base + maxLossAt)), ok);
+    v128.store(base + eventAt, v128.or(v128.and(diverged, f64x2.splat(DIVERGED)), v128.and(spike, f64x2.splat(SPIKE))));
+    any = v128.or(any, v128.or(diverged, spike));
+  }
+  return <i32>v128.any_true(any);
+}
+
+// The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`.
+//
+// A lane of odd length ends in half a pair: its last two doubles are stepped together like the others, the second
+// being the 16-byte padding after the arrays' last double (src-core/optim/lane-kernel-wasm.ts allocates them so), and
+// only the first is counted.
+
+/** One lane of n coordinates: its eps and −clr are scalars, two coordinates at a time. */
+export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, inside: bool): f64 {
+  const eIn = f64x2.splat(inside ? eps : 0);
+  const eOut = f64x2.splat(inside ? 0 : eps);
+  const r = f64x2.splat(rate);
+  let check = f64x2.splat(0);
+  const pairs = <usize>(n >> 1) << 4;
+  for (let o: usize = 0; o < pairs; o += 16) check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r));
+  const tail = n & 1 ? f64x2.extract_lane(stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r), 0) : 0;
+  return total(check) + tail;
+}
+
+/**
+ * `stride` lanes (even) of n / stride coordinates each, coordinate-major: two lanes a step, each with its own eps and
+ * −clr, read from the per-lane arrays `eps` and `rate` at the lane's offset.
+ */
+export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: usize, rate: usize, inside: bool): f64 {
+  const row = <usize>stride << 3;
+  const end = <usize>n << 3;
+  const mask = insideMask(inside);
+  let lane: usize = 0;
+  let check = f64x2.splat(0);
+  for (let o: usize = 0; o < end; o += 16) {
+    const e = v128.load(eps + lane);
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), v128.and(e, mask), v128.andnot(e, mask), v128.load(rate + lane)));
+    lane += 16;
+    if (lane == row) lane = 0;
+  }
+  return total(check);
+}
+
+/**
+ * The summaries of `stride` lanes (even) after step `step`, for a step whose θ and G were all finite (stepLanes
+ * returned 0), the losses written by the objective. Returns 1 when any lane has an EVENT, else 0.
+ */
+export function observeLanes(stride: i32, step: f64, summaries: usize, tolerances: bool): i32 {
+  return observe(stride, step, summaries, false, tolerances);
+}
+
+// The step fused with a diagonal quadratic, f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∇f_d = a_d·θ_d (the coefficients
+// a and c in memory, dim doubles each; src-core/objectives/diagonal-quadratic.ts is the same formula in JavaScript):
+// each coordinate's gradient is taken from θ as the step reads it, and the loss at the new θ is summed in the same
+// pass, in coordinate order. The gradient at the new θ is stored only when `grad` is not 0 (a step whose rows are kept).
+
+/** The loss's term (c·x)·x of the new θ = x at byte offset o, its gradient a·x written to `grad` first unless that is 0. */
+function newPoint(theta: usize, grad: usize, o: usize, a: v128, c: v128): v128 {
+  const x = v128.load(theta + o);
+  if (grad) v128.store(grad + o, f64x2.mul(a, x));
+  return f64x2.mul(f64x2.mul(c, x), x);
+}
+
+/**
+ * `stride` lanes (even) of `dim` coordinates, coordinate-major, then their summaries after step `step`: each lane's
+ * loss and finiteness from the one pass, then `observe`. Returns 1 when any lane has an EVENT, else 0.
+ */
+export function stepQuadraticLanes(
+  dim: i32,
+  stride: i32,
+  step: f64,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: usize,
+  rate: usize,
+  a: usize,
+  c: usize,
+  scale: f64,
+  summaries: usize,
+  tolerances: bool,
+  inside: bool,
+): i32 {
+  const row = <usize>stride << 3;
+  const s = f64x2.splat(scale);
+  const zero = f64x2.splat(0);
+  const end = <usize>dim << 3;
+  const mask = insideMask(inside);
+  for (let o: usize = 0; o < row; o += 16) {
+    const e = v128.load(eps + o);
+    const eIn = v128.and(e, mask);
+    const eOut = v128.andnot(e, mask);
+    const r = v128.load(rate + o);
+    let f = zero;
+    let check = zero;
+    for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
+      const p = v128.load(theta + i);
+      const ad = v128.load64_splat(a + d);
+      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(ad, p), eIn, eOut, r));
+      f = f64x2.add(f, newPoint(theta, grad, i, ad, v128.load64_splat(c + d)));
+    }
+    v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
+    v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
+  }
+  return observe(stride, step, summaries, true, tolerances);
+}
+
+/**
+ * One lane of n coordinates, two at a time, its loss written to `loss`; the sum over coordinates runs in their order,
+ * one at a time, as the JavaScript formula adds them. Returns the step's finiteness.
+ */
+export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, inside: bool): f64 {
+  const eIn = f64x2.splat(inside ? eps : 0);
+  const eOut = f64x2.splat(inside ? 0 : eps);
+  const r = f64x2.splat(rate);
+  let check = f64x2.splat(0);
+  let f: f64 = 0;
+  const pairs = <usize>(n >> 1) << 4;
+  for (let o: usize = 0; o < pairs; o += 16) {
+    const p = v128.load(theta + o);
+    const ao = v128.load(a + o);
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(ao, p), eIn, eOut, r));
+    const term = newPoint(theta, grad, o, ao, v128.load(c + o));
+    f += f64x2.extract_lane(term, 0);
+    f += f64x2.extract_lane(term, 1);
+  }
+  let tail: f64 = 0;
+  if (n & 1) {
+    const p = v128.load(theta + pairs);
+    const ao = v128.load(a + pairs);
+    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(ao, p), eIn, eOut, r), 0);
+    f += f64x2.extract_lane(newPoint(theta, grad, pairs, ao, v128.load(c + pairs)), 0);
+  }
+  store<f64>(loss, scale * f);
+  return total(check) + tail;
+}
+
+// Per-sample AdaGrad on sparse logistic regression (src-core/objectives/sparse-logreg.ts, sampleGradient, then
+// src-core/optim/sparse-adagrad.ts, adagradSparseKernel): a sample's loss is log(1 + e^m) − y·m with m the sum of θ
+// over its k features, its gradient σ(m) − y on each of them; the lazy step touches only those.
+
+/**
+ * `count` steps, step firstStep + j on sample samples[j] (i32): its features at indices[s·k …] (i32, distinct), its label
+ * at labels[s] (u8, 0 or 1). Each step writes θ before it to `previous` for the features it touches, and runs the
+ * features two at a time (an odd last one alone). Returns count when every touched θ and G stayed finite, else
+ * −(j + 1) for the first step j that made one non-finite, after which nothing ran.
+ */
+export function stepLogisticSamples(
+  count: i32,
+  samples: usize,
+  indices: usize,
+  k: i32,
+  labels: usize,
+  theta: usize,
+  sum: usize,
+  previous: usize,
+  firstStep: f64,
+  lr: f64,
+  lrDecay: f64,
+  eps: f64,
+  inside: bool,
+): i32 {
+  const eIn = f64x2.splat(inside ? eps : 0);
+  const eOut = f64x2.splat(inside ? 0 : eps);
+  const width = <usize>k << 2;
+  const pairs = <usize>(k >> 1) << 3;
+  for (let j = 0; j < count; j++) {
+    const s = <usize>load<i32>(samples + (<usize>j << 2));
+    const row = indices + s * width;
+    let m: f64 = 0;
+    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + (<usize>load<i32>(row + q) << 3));
+    const e = exp(-Math.abs(m));
+    const g = f64x2.splat((m >= 0 ? 1 : e) / (1 + e) - <f64>load<u8>(labels + s));
+    const rate = f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
+    let check = f64x2.splat(0);
+    for (let q: usize = 0; q < pairs; q += 8) {
+      const a = <usize>load<i32>(row + q) << 3;
+      const b = <usize>load<i32>(row + q + 4) << 3;
+      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, eIn, eOut, rate));
+    }
+    let tail: f64 = 0;
+    if (k & 1) {
+      // The last feature in both lanes: written twice, the same values; counted once.
+      const a = <usize>load<i32>(row + pairs) << 3;
+      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, eIn, eOut, rate), 0);
+    }
+    if (total(check) + tail != 0) return -(j + 1);
+  }
+  return count;
+}
+
+/** The lazy step of two distinct features at byte offsets a and b of θ, G and θ before; returns its finiteness. */
+function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: usize, g: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+  const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
+  const G = accumulate(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), g);
+  const x = update(p, g, G, eIn, eOut, rate);
+  v128.store64_lane(previous + a, p, 0);
+  v128.store64_lane(previous + b, p, 1);
+  v128.store64_lane(sum + a, G, 0);
+  v128.store64_lane(sum + b, G, 1);
+  v128.store64_lane(theta + a, x, 0);
+  v128.store64_lane(theta + b, x, 1);
+  return nonFinite(x, G);
+}
+
+/**
+ * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above, and its gradient
+ * (1/n) Σₛ (σ(m) − yₛ)·xₛ written to `grad` (dim doubles, zeroed first): sparse-logreg.ts's evaluate, in its order.
+ */
+export function evaluateLogistic(n: i32, indices: usize, k: i32, labels: usize, theta: usize, grad: usize, dim: i32): f64 {
+  memory.fill(grad, 0, <usize>dim << 3);
+  const invN = 1 / <f64>n;
+  const width = <usize>k << 2;
+  let loss: f64 = 0;
+  for (let s: usize = 0, row = indices; s < <usize>n; s++, row += width) {
+    let m: f64 = 0;
+    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + (<usize>load<i32>(row + q) << 3));
+    const y = <f64>load<u8>(labels + s);
+    const e = exp(-Math.abs(m));
+    loss += (m > 0 ? m : 0) + log1p(e) - y * m;
+    const r = ((m >= 0 ? 1 : e) / (1 + e) - y) * invN;
+    for (let q: usize = 0; q < width; q += 4) {
+      const at = grad + (<usize>load<i32>(row + q) << 3);
+      store<f64>(at, load<f64>(at) + r);
+    }
+  }
+  return loss * invN;
+}
