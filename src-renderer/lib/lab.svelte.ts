@@ -108,7 +108,7 @@ export class LabState {
 
   /** Computes the runs an interrupted sweep never stored; the ones it has are kept as they are. */
   async resume(sweep: StoredSweep): Promise<void> {
-    const storedRunIds = (await this.db.runs.where('sweepId').equals(sweep.id).primaryKeys()) as string[];
+    const storedRunIds = await this.db.runIdsOf(sweep.id);
     // Marked running first: for a small sweep the main process may finish it before this call returns.
     await this.db.sweeps.update(sweep.id, { status: 'running' });
     const result = await this.api.resumeSweep({ sweepId: sweep.id, createdAt: sweep.createdAt, spec: $state.snapshot(sweep.spec), storedRunIds });
@@ -287,8 +287,8 @@ export class LabState {
 
   /** Lists every tag in use from the tags index, without reading the runs. */
   private async refreshTags(): Promise<void> {
-    const tags = await this.guard('Could not list the tags', () => this.db.runs.orderBy('tags').uniqueKeys());
-    if (tags) this.knownTags = tags as string[];
+    const tags = await this.guard('Could not list the tags', () => this.db.tags());
+    if (tags) this.knownTags = tags;
   }
 
   /** The runs and sweep a deletion removed leave the views; the deletion is offered for undo. */
@@ -307,7 +307,7 @@ export class LabState {
   private async loadCharted(): Promise<void> {
     const ids = this.selection.ids.slice(0, MAX_CHARTED_RUNS);
     const selection = this.selection.ids;
-    const traces = await this.db.traces.bulkGet(ids);
+    const traces = await this.db.traces(ids);
     if (this.selection.ids !== selection) return; // a newer selection won
     this.selectedTraces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
   }
