@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 import { executeRun } from '../src-core/run';
-import { pageKey, runAddress, TRACES_PER_PAGE, type PageKey } from '../src-renderer/lib/run-pages';
+import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/run-pages';
 import { storedColumn } from '../src-renderer/lib/trace-storage';
 import type { RunConfig, RunSummary } from '../src-core/contract/types';
 
@@ -68,8 +68,8 @@ export interface StoredRunView {
 }
 
 type Table = 'sweeps' | 'runPages' | 'tracePages';
-/** Every record of a table, the pages of one sweep, or one page by key. */
-type Read = 'all' | { sweepId: string } | { key: PageKey };
+/** Every record of a table, the pages of one sweep, or the loss column of one run's trace, from its trace page. */
+type Read = 'all' | { sweepId: string } | { page: PageKey; lossOf: string };
 
 /** One read of the page's IndexedDB. */
 function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
@@ -83,11 +83,18 @@ function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
       try {
         const store = db.transaction(table).objectStore(table);
         const request =
-          read === 'all' ? store.getAll() : 'sweepId' in read ? store.getAll(IDBKeyRange.bound([read.sweepId, -Infinity], [read.sweepId, Infinity])) : store.get(read.key);
-        return await new Promise<unknown>((resolve, reject) => {
+          read === 'all' ? store.getAll() : 'sweepId' in read ? store.getAll(IDBKeyRange.bound([read.sweepId, -Infinity], [read.sweepId, Infinity])) : store.get(read.page);
+        const result = await new Promise<unknown>((resolve, reject) => {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
+        if (read === 'all' || 'sweepId' in read) return result;
+        // A trace page: one buffer, and per trace where each column is (src-renderer/lib/trace-storage.ts).
+        const { entries, bytes } = result as { entries: { runId: string; columns: [string, number, number][] }[]; bytes: ArrayBuffer };
+        const trace = entries.find((entry) => entry.runId === read.lossOf);
+        if (!trace) throw new Error(`No trace stored for run ${read.lossOf}`);
+        const [kind, at, length] = trace.columns[1];
+        return Array.from(kind === 'f32' ? new Float32Array(bytes, at, length) : new Float64Array(bytes, at, length));
       } finally {
         db.close();
       }
@@ -109,12 +116,8 @@ export async function readStored(page: Page, sweepId: string): Promise<{ runs: S
 }
 
 /** The loss trace IndexedDB holds for a run, as plain numbers: read from the trace page its id names. */
-export async function readLoss(page: Page, runId: string): Promise<number[]> {
-  const tracePage = await readTable<PageRecord<{ runId: string; loss: Record<string, number> }>>(page, 'tracePages', { key: pageKey(runAddress(runId), TRACES_PER_PAGE) });
-  const trace = tracePage.entries.find((entry) => entry.runId === runId);
-  if (!trace) throw new Error(`No trace stored for run ${runId}`);
-  return Array.from(Object.values(trace.loss));
-}
+export const readLoss = (page: Page, runId: string): Promise<number[]> =>
+  readTable<number[]>(page, 'tracePages', { page: pageKey(runAddress(runId)), lossOf: runId });
 
 /** The sweeps IndexedDB holds, oldest first. */
 export const readSweeps = async (page: Page): Promise<{ id: string; status: string; runCount: number; createdAt: number }[]> =>

@@ -100,10 +100,11 @@ const storedCounts = (page: Page) =>
           const runPages = tx.objectStore('runPages').getAll();
           const tracePages = tx.objectStore('tracePages').getAll();
           tx.oncomplete = () => {
-            const entries = (pages: { entries: Record<string, unknown>[] }[]) => pages.flatMap((p) => p.entries);
-            const traces = entries(tracePages.result);
-            const columns = traces.flatMap((t) => ['loss', 'theta', 'grad', 'accum', 'update'].map((c) => t[c]));
-            const float64 = columns.filter((c) => c instanceof Float64Array).length;
+            const entries = <T>(pages: { entries: T[] }[]) => pages.flatMap((p) => p.entries);
+            // A packed trace lists where its columns are, steps first (src-renderer/lib/trace-storage.ts).
+            const traces = entries<{ columns: [string, number, number][] }>(tracePages.result);
+            const columns = traces.flatMap((t) => t.columns.slice(1));
+            const float64 = columns.filter(([kind]) => kind === 'f64').length;
             open.result.close();
             resolve({ runs: entries(runPages.result).length, traces: traces.length, float64Share: columns.length ? float64 / columns.length : 0 });
           };

@@ -1,8 +1,8 @@
 /**
  * The renderer's store: every sweep, run and trace, in IndexedDB through Dexie.
  *
- * Runs and traces are stored in pages (./run-pages: a sweep's runs floor(index / size) in one record), because
- * IndexedDB's cost is per record: a sweep of 10,000 runs is 20 run records and 100 trace records, not 20,000. Pages
+ * Runs and traces are stored in pages (./run-pages: a sweep's runs floor(index / PAGE_SIZE) in one record), because
+ * IndexedDB's cost is per record: a sweep of 10,000 runs is 100 run records and 100 trace records, not 20,000. Pages
  * are this module's business: the rest of the app sees runs and traces (StoredRun, StoredTrace), never a page.
  * Traces have pages of their own so that listing runs never reads them.
  *
@@ -15,8 +15,8 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { RunAnnotations } from '../../src-core/contract/annotations';
 import type { RunConfig, RunResult, RunSummary, SweepSpec, SweepStatus } from '../../src-core/contract/types';
 import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
-import { groupByPage, mergeEntries, runAddress, RUNS_PER_PAGE, TRACES_PER_PAGE, type PageKey, type StoredPage } from './run-pages';
-import { toStoredTrace, type StoredTrace } from './trace-storage';
+import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
+import { ownTrace, packTraces, unpackTraces, type PackedTrace, type StoredTrace } from './trace-storage';
 
 export type { StoredColumn, StoredTrace } from './trace-storage';
 
@@ -51,7 +51,10 @@ export interface RunPage extends StoredPage<StoredRun> {
   tags: string[];
 }
 
-export type TracePage = StoredPage<StoredTrace>;
+/** A page of traces: every column of its traces in one buffer (./trace-storage). */
+export interface TracePage extends StoredPage<PackedTrace> {
+  bytes: ArrayBuffer;
+}
 
 /** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
 export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
@@ -89,14 +92,14 @@ export interface StoredCounts {
 }
 
 /**
- * How many entries one task puts: the main thread serialises a page when it puts it, so puts are issued in awaited
- * chunks. A trace entry costs about five run entries to serialise (its typed arrays are most of the bytes).
+ * The most entries (runs and traces) one task puts: the main thread serialises a page when it is put, so the puts of a
+ * write are issued in awaited chunks. 200 is a page of runs and its page of traces, a few ms of serialising.
  */
-const PUT_CHUNK = { traces: 200, runs: 1000 };
+const PUT_CHUNK = 2 * PAGE_SIZE;
 
 const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
 const runIndex = (run: StoredRun): number => run.index;
-const traceIndex = (trace: StoredTrace): number => runAddress(trace.runId).index;
+const traceIndex = (trace: { runId: string }): number => runAddress(trace.runId).index;
 const traceAddress = (trace: StoredTrace) => runAddress(trace.runId);
 const keyOf = ({ sweepId, page }: StoredPage<unknown>): PageKey => [sweepId, page];
 
@@ -108,7 +111,12 @@ export const runPage = ([sweepId, page]: PageKey, entries: StoredRun[]): RunPage
   tags: [...new Set(entries.flatMap((run) => run.tags))].sort(),
 });
 
-export const tracePage = ([sweepId, page]: PageKey, entries: StoredTrace[]): TracePage => ({ sweepId, page, entries, count: entries.length });
+export function tracePage([sweepId, page]: PageKey, traces: StoredTrace[]): TracePage {
+  const { traces: entries, bytes } = packTraces(traces);
+  return { sweepId, page, entries, count: entries.length, bytes };
+}
+
+const tracesIn = (page: TracePage | undefined): StoredTrace[] => (page ? unpackTraces({ traces: page.entries, bytes: page.bytes }) : []);
 
 /** Every page of one sweep: a range of the [sweepId, page] keys. */
 const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) => table.where(':id').between([sweepId, Dexie.minKey], [sweepId, Dexie.maxKey], true, true);
@@ -151,9 +159,9 @@ export class LabDatabase extends Dexie {
       .stores({ runs: null, traces: null, runPages: '[sweepId+page], *tags, count', tracePages: '[sweepId+page], count' })
       .upgrade(async (tx) => {
         const runs: StoredRun[] = await tx.table('runs').toArray();
-        await tx.table('runPages').bulkAdd(groupByPage(runs, (run) => run, RUNS_PER_PAGE).map(({ key, items }) => runPage(key, mergeEntries([], items.values(), runIndex))));
+        await tx.table('runPages').bulkAdd(groupByPage(runs, (run) => run).map(({ key, items }) => runPage(key, mergeEntries([], items.values(), runIndex))));
         const traceIds = (await tx.table('traces').toCollection().primaryKeys()) as string[];
-        for (const { key, items } of groupByPage(traceIds, runAddress, TRACES_PER_PAGE)) {
+        for (const { key, items } of groupByPage(traceIds, runAddress)) {
           const traces: StoredTrace[] = await tx.table('traces').bulkGet([...items.values()]);
           await tx.table('tracePages').add(tracePage(key, mergeEntries([], traces, traceIndex)));
         }
@@ -165,20 +173,19 @@ export class LabDatabase extends Dexie {
    * results, and the sweeps' moves and ends, in one transaction, so either all of it is stored or none of it. Storing
    * a run again (a resend after a reload) keeps what a person attached to it. Returns the runs as stored.
    *
-   * Results arrive in batches that do not line up with pages, so a page is merged with what it holds: every run page
-   * the write touches is read (it also holds the annotations to keep), a trace page only when the write does not fill
-   * it. Trace pages are small so that a merge rewrites little: at most two partly filled trace pages per batch.
+   * A page is merged with what it holds: every run page the write touches is read (it holds the annotations to keep),
+   * a trace page only when the write does not fill it. Writes come whole pages at a time (./page-assembly), so that
+   * is rare: a resumed or slow sweep's, and a sweep's last page.
    */
   async storeResults({ started = [], results, statuses = [] }: ResultsWrite): Promise<StoredRun[]> {
     return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
-      const runGroups = groupByPage(results, ({ config }) => config, RUNS_PER_PAGE);
-      const traceGroups = groupByPage(results, ({ config }) => config, TRACES_PER_PAGE);
-      const partialTraceGroups = traceGroups.filter((group) => group.items.size < TRACES_PER_PAGE);
+      const groups = groupByPage(results, ({ config }) => config);
+      const partial = groups.filter((group) => group.items.size < PAGE_SIZE);
       const [known, sweeps, storedRunPages, storedTracePages] = await Promise.all([
         this.sweeps.bulkGet(started.map((s) => s.id)),
         this.sweeps.bulkGet([...new Set(results.map((r) => r.config.sweepId))]),
-        this.runPages.bulkGet(runGroups.map((group) => group.key)),
-        this.tracePages.bulkGet(partialTraceGroups.map((group) => group.key)),
+        this.runPages.bulkGet(groups.map((group) => group.key)),
+        this.tracePages.bulkGet(partial.map((group) => group.key)),
       ]);
       const stored = new Set(known.flatMap((sweep) => (sweep ? [sweep.id] : [])));
       await this.sweeps.bulkAdd(started.filter((sweep) => !stored.has(sweep.id)));
@@ -191,10 +198,10 @@ export class LabDatabase extends Dexie {
         return { id: config.id, sweepId: config.sweepId, index: config.index, createdAt: createdAt.get(config.sweepId) ?? Date.now(), config, summary, tags, starred, note };
       });
       const runsById = new Map(runs.map((run) => [run.id, run] as const));
-      const storedTraces = new Map(partialTraceGroups.map((group, i) => [group, storedTracePages[i]?.entries ?? []] as const));
+      const storedTraces = new Map(partial.map((group, i) => [group, tracesIn(storedTracePages[i])] as const));
       await this.putPages(
-        runGroups.map(({ key, items }, i) => runPage(key, mergeEntries(storedRunPages[i]?.entries ?? [], [...items.values()].map((r) => runsById.get(r.config.id)!), runIndex))),
-        traceGroups.map((group) => tracePage(group.key, mergeEntries(storedTraces.get(group) ?? [], [...group.items.values()].map((r) => toStoredTrace(r.config.id, r.trace)), traceIndex))),
+        groups.map(({ key, items }, i) => runPage(key, mergeEntries(storedRunPages[i]?.entries ?? [], [...items.values()].map((r) => runsById.get(r.config.id)!), runIndex))),
+        groups.map((group) => tracePage(group.key, mergeEntries(storedTraces.get(group) ?? [], [...group.items.values()].map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })), traceIndex))),
       );
       for (const { sweepId, status, message } of [...replayed, ...statuses]) {
         const ends = !hasNotEnded(status);
@@ -225,11 +232,11 @@ export class LabDatabase extends Dexie {
     return (await this.runPages.orderBy('tags').uniqueKeys()) as string[];
   }
 
-  /** The traces of these runs, in this order (undefined where none is stored): each read from its page. */
+  /** The traces of these runs, in this order (undefined where none is stored): each read from its page, and copied out of it. */
   async traces(runIds: readonly string[]): Promise<(StoredTrace | undefined)[]> {
-    const groups = groupByPage(runIds, runAddress, TRACES_PER_PAGE);
-    const pages = await this.tracePages.bulkGet(groups.map((group) => group.key));
-    const byId = new Map(pages.flatMap((page) => page?.entries ?? []).map((trace) => [trace.runId, trace] as const));
+    const wanted = new Set(runIds);
+    const pages = await this.pagesHolding(this.tracePages, runIds);
+    const byId = new Map(pages.flatMap(tracesIn).flatMap((trace) => (wanted.has(trace.runId) ? [[trace.runId, ownTrace(trace)] as const] : [])));
     return runIds.map((id) => byId.get(id));
   }
 
@@ -244,7 +251,7 @@ export class LabDatabase extends Dexie {
         changed.set(run.id, edited);
         return edited;
       };
-      const pages = await this.pagesHolding(this.runPages, runIds, RUNS_PER_PAGE);
+      const pages = await this.pagesHolding(this.runPages, runIds);
       await this.runPages.bulkPut(pages.map((page) => runPage(keyOf(page), page.entries.map(edit))));
       return runIds.flatMap((id) => changed.get(id) ?? []);
     });
@@ -254,16 +261,16 @@ export class LabDatabase extends Dexie {
   async deleteRuns(runIds: readonly string[]): Promise<Deletion> {
     return this.transaction('rw', this.runPages, this.tracePages, async () => {
       const gone = new Set(runIds);
-      const [runPages, tracePages] = await Promise.all([this.pagesHolding(this.runPages, runIds, RUNS_PER_PAGE), this.pagesHolding(this.tracePages, runIds, TRACES_PER_PAGE)]);
+      const [runPages, tracePages] = await Promise.all([this.pagesHolding(this.runPages, runIds), this.pagesHolding(this.tracePages, runIds)]);
       const isGone = (id: string) => gone.has(id);
       await Promise.all([
         this.replacePages(this.runPages, runPages.map((page) => runPage(keyOf(page), page.entries.filter((run) => !isGone(run.id))))),
-        this.replacePages(this.tracePages, tracePages.map((page) => tracePage(keyOf(page), page.entries.filter((trace) => !isGone(trace.runId))))),
+        this.replacePages(this.tracePages, tracePages.map((page) => tracePage(keyOf(page), tracesIn(page).filter((trace) => !isGone(trace.runId))))),
       ]);
       return {
         sweeps: [],
         runs: runPages.flatMap((page) => page.entries.filter((run) => isGone(run.id))),
-        traces: tracePages.flatMap((page) => page.entries.filter((trace) => isGone(trace.runId))),
+        traces: tracePages.flatMap(tracesIn).filter((trace) => isGone(trace.runId)),
       };
     });
   }
@@ -273,20 +280,20 @@ export class LabDatabase extends Dexie {
     return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
       const [sweep, runPages, tracePages] = await Promise.all([this.sweeps.get(sweepId), pagesOfSweep(this.runPages, sweepId).toArray(), pagesOfSweep(this.tracePages, sweepId).toArray()]);
       await Promise.all([this.sweeps.delete(sweepId), pagesOfSweep(this.runPages, sweepId).delete(), pagesOfSweep(this.tracePages, sweepId).delete()]);
-      return { sweeps: sweep ? [sweep] : [], runs: runPages.flatMap((page) => page.entries), traces: tracePages.flatMap((page) => page.entries) };
+      return { sweeps: sweep ? [sweep] : [], runs: runPages.flatMap((page) => page.entries), traces: tracePages.flatMap(tracesIn) };
     });
   }
 
   /** Puts back exactly what a deletion removed, in one transaction. */
   async restore(deletion: Deletion): Promise<void> {
     await this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
-      const runGroups = groupByPage(deletion.runs, (run) => run, RUNS_PER_PAGE);
-      const traceGroups = groupByPage(deletion.traces, traceAddress, TRACES_PER_PAGE);
+      const runGroups = groupByPage(deletion.runs, (run) => run);
+      const traceGroups = groupByPage(deletion.traces, traceAddress);
       const [runPages, tracePages] = await Promise.all([this.runPages.bulkGet(runGroups.map((g) => g.key)), this.tracePages.bulkGet(traceGroups.map((g) => g.key))]);
       await this.sweeps.bulkPut(deletion.sweeps);
       await this.putPages(
         runGroups.map(({ key, items }, i) => runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex))),
-        traceGroups.map(({ key, items }, i) => tracePage(key, mergeEntries(tracePages[i]?.entries ?? [], items.values(), traceIndex))),
+        traceGroups.map(({ key, items }, i) => tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex))),
       );
     });
   }
@@ -299,8 +306,8 @@ export class LabDatabase extends Dexie {
   }
 
   /** The stored pages that hold any of these runs. */
-  private async pagesHolding<P extends StoredPage<unknown>>(table: Table<P, PageKey>, runIds: readonly string[], size: number): Promise<P[]> {
-    const pages = await table.bulkGet(groupByPage(runIds, runAddress, size).map((group) => group.key));
+  private async pagesHolding<P extends StoredPage<unknown>>(table: Table<P, PageKey>, runIds: readonly string[]): Promise<P[]> {
+    const pages = await table.bulkGet(groupByPage(runIds, runAddress).map((group) => group.key));
     return pages.filter((page): page is P => page !== undefined);
   }
 
@@ -309,24 +316,18 @@ export class LabDatabase extends Dexie {
     await Promise.all([table.bulkPut(pages.filter((page) => page.count > 0)), table.bulkDelete(pages.filter((page) => page.count === 0).map(keyOf))]);
   }
 
-  /**
-   * Puts run and trace pages in awaited chunks of at most PUT_CHUNK entries, run and trace pages together in each
-   * round trip: one loop of puts would be one long task of serialising.
-   */
+  /** Puts run and trace pages in awaited chunks of at most PUT_CHUNK entries: one loop of puts would be one long task. */
   private async putPages(runPages: readonly RunPage[], tracePages: readonly TracePage[]): Promise<void> {
-    const puts = [
-      ...runPages.map((page) => ({ share: page.count / PUT_CHUNK.runs, put: () => this.runPages.put(page) })),
-      ...tracePages.map((page) => ({ share: page.count / PUT_CHUNK.traces, put: () => this.tracePages.put(page) })),
-    ];
+    const puts = [...runPages.map((page) => ({ page, put: () => this.runPages.put(page) })), ...tracePages.map((page) => ({ page, put: () => this.tracePages.put(page) }))];
     let chunk: Promise<unknown>[] = [];
-    let filled = 0;
-    for (const { share, put } of puts) {
+    let entries = 0;
+    for (const { page, put } of puts) {
       chunk.push(put());
-      filled += share;
-      if (filled < 1) continue;
+      entries += page.count;
+      if (entries < PUT_CHUNK) continue;
       await Promise.all(chunk);
       chunk = [];
-      filled = 0;
+      entries = 0;
     }
     await Promise.all(chunk);
   }

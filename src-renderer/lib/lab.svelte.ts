@@ -13,6 +13,7 @@ import { parseNote, parseTag, withTag } from './annotations';
 import { activeSweepStatuses, isSweepActive, type Deletion, type LabDatabase, type RunAnnotations, type StoredRun, type StoredSweep, type StoredTrace } from './db';
 import { takeGroup, type EventGroup } from './event-groups';
 import { Exporter } from './exporter.svelte';
+import { PageAssembly } from './page-assembly';
 import { RunList } from './run-list.svelte';
 import { RunSelection, type ClickModifiers } from './run-selection.svelte';
 import { StorageUsage } from './storage-usage.svelte';
@@ -44,8 +45,12 @@ export class LabState {
   /** CSV exports of stored runs (ExportBar). */
   readonly exporter: Exporter;
 
-  private readonly knownSweeps = new Set<string>();
+  /** The sweeps the main process announced since start-up, with their run counts. */
+  private readonly knownSweeps = new Map<string, number>();
   private readonly inbox: SweepEvent[] = [];
+  /** Results that wait for the rest of their storage page (see page-assembly), and the timer that writes them when due. */
+  private readonly assembly = new PageAssembly();
+  private assemblyTimer: ReturnType<typeof setTimeout> | null = null;
   private draining: Promise<void> | null = null;
   private readonly loaded: Promise<void>;
   /** Sweep announcements and ends that could not be written while the disk was full, written again on Retry. */
@@ -229,14 +234,36 @@ export class LabState {
 
   private async drain(): Promise<void> {
     await this.loaded;
-    while (this.inbox.length > 0) {
+    while (this.inbox.length > 0 || (this.assembly.nextDue ?? Infinity) <= performance.now()) {
       const group = takeGroup(this.inbox, MAX_RESULTS_PER_WRITE);
-      for (const sweep of group.started) this.knownSweeps.add(sweep.id);
+      for (const sweep of group.started) this.knownSweeps.set(sweep.id, sweep.runCount);
       if (this.storageFull) this.hold(group);
-      else await this.store(group);
+      else await this.store(this.withWholePages(group));
       for (const [sweepId, progress] of group.progress) this.progress[sweepId] = progress;
     }
     this.draining = null;
+    this.armAssembly();
+  }
+
+  /** The group with the results that are ready to write: their pages complete, their sweeps ended, or their wait over. */
+  private withWholePages(group: EventGroup): EventGroup {
+    const now = performance.now();
+    const ended = new Set(group.statuses.filter(({ status }) => !isSweepActive(status)).map(({ sweepId }) => sweepId));
+    const ready = this.assembly.admit(group.results, (sweepId) => this.knownSweeps.get(sweepId), now);
+    return { ...group, results: [...ready, ...this.assembly.release(ended, now)] };
+  }
+
+  /** Drains again when the page that has waited longest is due. */
+  private armAssembly(): void {
+    if (this.assemblyTimer !== null) clearTimeout(this.assemblyTimer);
+    const due = this.assembly.nextDue;
+    this.assemblyTimer =
+      due === null
+        ? null
+        : setTimeout(() => {
+            this.assemblyTimer = null;
+            this.draining ??= this.drain();
+          }, due - performance.now());
   }
 
   private async store(group: EventGroup): Promise<void> {
@@ -262,11 +289,14 @@ export class LabState {
     }
   }
 
-  /** Keeps a write that could not be stored for lack of space: its results wait, unacknowledged, in the main process. */
+  /**
+   * Keeps a write that could not be stored for lack of space: its results wait, unacknowledged, in the main process,
+   * and so do those that waited for their page, which Retry asks for again with the rest.
+   */
   private hold(group: EventGroup): void {
     this.held.started.push(...group.started);
     this.held.statuses.push(...group.statuses);
-    this.heldResults += group.results.length;
+    this.heldResults += group.results.length + this.assembly.drop();
     this.storageFull = storageFullMessage(this.heldResults);
   }
 

@@ -1,18 +1,21 @@
 /**
  * Where a run's records live on disk. IndexedDB's cost is per record far more than per byte (a record is a request, a
  * key, an entry in every index, a write of its own), so the runs and traces of a sweep are stored in pages: the runs
- * numbered floor(index / size) of one sweep are one record, keyed [sweepId, page]. The key follows from the run id
+ * numbered floor(index / PAGE_SIZE) of one sweep are one record, keyed [sweepId, page]. The key follows from the run id
  * alone, so a resend writes to the same page, and writing a run that is there already replaces it (merged by index).
  * Measured sizes and why: docs/performance-ui.md.
  */
 import { runId } from '../../src-core/sweep';
 
-/** Runs per page of run records: the whole page is read to merge into it, and a page is serialised in one task. */
-export const RUNS_PER_PAGE = 500;
-/** Traces per page: a trace is ~25 times a run's bytes, so its pages are smaller (see storeResults on merging). */
-export const TRACES_PER_PAGE = 100;
+/**
+ * Runs per page, for runs and traces alike: a run page is then complete exactly when its trace page is, which is
+ * what the group commit waits for (./page-assembly). Measured (docs/performance-ui.md): pages of 100 keep the records
+ * of a 10,000-run sweep at 200 and a page's put well under a millisecond of the main thread, while a partial page
+ * (a resumed sweep, a slow one) costs little to merge; the start-up read of 100 run pages is a few ms more than of 20.
+ */
+export const PAGE_SIZE = 100;
 
-/** A page's key: the sweep, then floor(index / size). */
+/** A page's key: the sweep, then floor(index / PAGE_SIZE). */
 export type PageKey = [sweepId: string, page: number];
 
 /** What a run's place is read from: its sweep and its index in it. */
@@ -41,7 +44,7 @@ export function runAddress(id: string): RunAddress {
   return { sweepId, index };
 }
 
-export const pageKey = ({ sweepId, index }: RunAddress, size: number): PageKey => [sweepId, Math.floor(index / size)];
+export const pageKey = ({ sweepId, index }: RunAddress): PageKey => [sweepId, Math.floor(index / PAGE_SIZE)];
 
 /** Items of one page, by index (a later item replaces an earlier one at the same index). */
 export interface PageGroup<T> {
@@ -49,13 +52,13 @@ export interface PageGroup<T> {
   items: Map<number, T>;
 }
 
-/** Items grouped by the page of `size` runs each belongs to, the pages in the order they first appear. */
-export function groupByPage<T>(items: Iterable<T>, addressOf: (item: T) => RunAddress, size: number): PageGroup<T>[] {
+/** Items grouped by the page each belongs to, the pages in the order they first appear. */
+export function groupByPage<T>(items: Iterable<T>, addressOf: (item: T) => RunAddress): PageGroup<T>[] {
   const bySweep = new Map<string, Map<number, PageGroup<T>>>();
   const groups: PageGroup<T>[] = [];
   for (const item of items) {
     const address = addressOf(item);
-    const key = pageKey(address, size);
+    const key = pageKey(address);
     const pages = bySweep.get(key[0]) ?? bySweep.set(key[0], new Map()).get(key[0])!;
     let group = pages.get(key[1]);
     if (!group) {

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { LabDatabase, type StoredRun, type StoredSweep } from '../../src-renderer/lib/db';
-import { RUNS_PER_PAGE, TRACES_PER_PAGE } from '../../src-renderer/lib/run-pages';
+import { PAGE_SIZE } from '../../src-renderer/lib/run-pages';
 import { isQuotaExceeded } from '../../src-renderer/lib/storage-errors';
 import { toStoredTrace } from '../../src-renderer/lib/trace-storage';
 import { executeRun } from '../../src-core/run';
@@ -15,8 +15,8 @@ const spec = adagradSweep({ name: 'db', start: [4], lrs: [1, 0.5, 0.1], eps: [1e
 const results = expandSweep('s', spec).map((c) => executeRun(c));
 const sweep: StoredSweep = { id: 's', name: 'db', spec, runCount: 3, createdAt: 7, status: 'running' };
 
-/** A sweep larger than a page of runs (and so of many trace pages), 2 steps a run. */
-const wideSpec = adagradSweep({ name: 'wide', start: [4], lrs: Array.from({ length: RUNS_PER_PAGE + 2 * TRACES_PER_PAGE + 7 }, (_, i) => 1 / (i + 1)), eps: [1e-8], weightDecays: [0], steps: 2 });
+/** A sweep of two pages and a bit, 2 steps a run. */
+const wideSpec = adagradSweep({ name: 'wide', start: [4], lrs: Array.from({ length: 2 * PAGE_SIZE + 7 }, (_, i) => 1 / (i + 1)), eps: [1e-8], weightDecays: [0], steps: 2 });
 const wide = expandSweep('w', wideSpec).map((c) => executeRun(c));
 const wideSweep: StoredSweep = { id: 'w', name: 'wide', spec: wideSpec, runCount: wide.length, createdAt: 9, status: 'running' };
 
@@ -56,8 +56,9 @@ describe('LabDatabase', () => {
 
   it('writes a batch in one transaction: when any record fails, none of it is stored, nor the sweep it announces or ends', async () => {
     db = new LabDatabase('t3');
-    // A trace that cannot be cloned into IndexedDB (a function as its steps) makes the transaction fail part way.
-    const broken = { ...results[2], trace: { ...results[2].trace, steps: (() => 0) as unknown as Uint32Array } };
+    // A trace that cannot be cloned into IndexedDB (a function as its layout) makes the transaction fail part way:
+    // after its run's page is put.
+    const broken = { ...results[2], trace: { ...results[2].trace, layout: (() => 0) as unknown as 'parameters' } };
     await expect(db.storeResults({ started: [sweep], results: [results[1], broken], statuses: [{ sweepId: 's', status: 'completed' }] })).rejects.toThrow();
     expect(await db.counts()).toEqual({ sweeps: 0, runs: 0, traces: 0 });
   });
@@ -103,11 +104,13 @@ describe('LabDatabase', () => {
     db = new LabDatabase('t6b');
     await db.storeResults({ started: [wideSweep], results: wide });
     const before = await everything();
-    const firstPage = wide.slice(0, RUNS_PER_PAGE).map((r) => r.config.id);
-    const deletion = await db.deleteRuns(firstPage);
-    expect(deletion.runs).toHaveLength(RUNS_PER_PAGE);
-    expect((await db.runPages.toArray()).map((page) => page.page)).toEqual([1]);
-    expect(await db.counts()).toEqual({ sweeps: 1, runs: wide.length - RUNS_PER_PAGE, traces: wide.length - RUNS_PER_PAGE });
+    const secondPage = wide.slice(PAGE_SIZE, 2 * PAGE_SIZE).map((r) => r.config.id);
+    const deletion = await db.deleteRuns(secondPage);
+    expect(deletion.runs).toHaveLength(PAGE_SIZE);
+    expect(deletion.traces).toHaveLength(PAGE_SIZE);
+    expect((await db.runPages.toArray()).map((page) => page.page)).toEqual([0, 2]);
+    expect((await db.tracePages.toArray()).map((page) => page.page)).toEqual([0, 2]);
+    expect(await db.counts()).toEqual({ sweeps: 1, runs: wide.length - PAGE_SIZE, traces: wide.length - PAGE_SIZE });
     await db.restore(deletion);
     expect(await everything()).toEqual(before);
   });
@@ -183,10 +186,14 @@ describe('LabDatabase pages', () => {
       expect(runs.filter((run) => run.starred).map((run) => [run.id, run.tags])).toEqual([[starredId, ['kept']]]);
       expect(await db.traces(wide.map((r) => r.config.id))).toEqual(wide.map((r) => toStoredTrace(r.config.id, r.trace)));
       expect(await db.counts()).toEqual({ sweeps: 1, runs: wide.length, traces: wide.length });
-      const pages = await db.tracePages.toArray();
-      expect(pages.map((page) => page.page)).toEqual([...Array(Math.ceil(wide.length / TRACES_PER_PAGE)).keys()]);
-      for (const page of pages) expect(page.entries.map((t) => t.runId)).toEqual(wide.slice(page.page * TRACES_PER_PAGE, (page.page + 1) * TRACES_PER_PAGE).map((r) => r.config.id));
-      expect((await db.runPages.toArray()).map((page) => [page.page, page.count])).toEqual([[0, RUNS_PER_PAGE], [1, wide.length - RUNS_PER_PAGE]]);
+      // Each page holds exactly the runs its key names, in index order.
+      const inPage = (page: number) => wide.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map((r) => r.config.id);
+      const runPages = await db.runPages.toArray();
+      const tracePages = await db.tracePages.toArray();
+      expect(runPages.map((page) => page.page)).toEqual([0, 1, 2]);
+      expect(tracePages.map((page) => page.page)).toEqual([0, 1, 2]);
+      for (const page of runPages) expect([page.count, page.entries.map((run) => run.id)]).toEqual([inPage(page.page).length, inPage(page.page)]);
+      for (const page of tracePages) expect([page.count, page.entries.map((trace) => trace.runId)]).toEqual([inPage(page.page).length, inPage(page.page)]);
     } finally {
       await db.delete();
     }

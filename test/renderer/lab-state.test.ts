@@ -3,11 +3,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fillDisk } from '../helpers/quota';
 import { LabState } from '../../src-renderer/lib/lab.svelte';
 import { LabDatabase } from '../../src-renderer/lib/db';
+import { PAGE_SIZE } from '../../src-renderer/lib/run-pages';
 import { SweepService } from '../../src-main/sweep-service';
 import { createHandlers } from '../../src-main/handlers';
 import { ExportSessions } from '../../src-main/export/sessions';
 import type { LabApi } from '../../src-core/contract/api';
-import type { RunResult } from '../../src-core/contract/types';
+import type { RunConfig, RunResult } from '../../src-core/contract/types';
+import { executeRun } from '../../src-core/run';
 import { validateSweepSpec } from '../../src-core/sweep';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
 
@@ -65,6 +67,36 @@ describe('LabState', () => {
     expect(acknowledged).toHaveLength(1);
     expect((await db.counts()).runs).toBe(6);
     expect((await db.sweeps.get('grouped'))?.status).toBe('completed');
+    await db.delete();
+  });
+
+  it('writes results a page at a time, however the main process batches them', async () => {
+    // Frozen time: no page waits long enough to be written unfinished; only whole pages and the sweep's end write.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const runCount = 2 * PAGE_SIZE + 30;
+    const spec = { ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: Array.from({ length: runCount }, (_, i) => 1 / (i + 1)) } } }] };
+    // Batches of 7 that take a while each, so that they arrive while earlier ones are being written.
+    const slow = { ...inProcessExecutor(), runBatch: async (configs: RunConfig[]) => (await new Promise((wake) => setTimeout(wake, 2)), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(slow, { newSweepId: () => 'paged', batchSize: 7 });
+    const db = new LabDatabase('lab-state-paged');
+    const writes: number[][] = [];
+    const storeResults = db.storeResults.bind(db);
+    db.storeResults = (write) => (writes.push(write.results.map((r) => r.config.index)), storeResults(write));
+    const lab = new LabState(wire(service), db);
+    await lab.idle();
+    const launched = await lab.launch(spec);
+    if (!launched.ok) throw new Error(launched.error.message);
+    await lab.whenFinished('paged');
+    expect(writes.filter((w) => w.length > 0).length).toBeGreaterThan(1);
+    vi.useRealTimers();
+    const pagesOf = (indexes: number[]) => [...new Set(indexes.map((i) => Math.floor(i / PAGE_SIZE)))];
+    for (const write of writes.filter((w) => w.length > 0)) {
+      for (const page of pagesOf(write)) {
+        expect(write.filter((i) => Math.floor(i / PAGE_SIZE) === page)).toHaveLength(Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE));
+      }
+    }
+    expect(writes.flat().sort((a, b) => a - b)).toEqual([...Array(runCount).keys()]);
+    expect(await db.counts()).toEqual({ sweeps: 1, runs: runCount, traces: runCount });
     await db.delete();
   });
 

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { LabDatabase, type StoredRun, type StoredTrace } from '../../src-renderer/lib/db';
-import { RUNS_PER_PAGE, TRACES_PER_PAGE } from '../../src-renderer/lib/run-pages';
+import { PAGE_SIZE } from '../../src-renderer/lib/run-pages';
 import { toStoredTrace } from '../../src-renderer/lib/trace-storage';
 import { runId } from '../../src-core/sweep';
 import { executeRun } from '../../src-core/run';
@@ -64,17 +64,17 @@ function v3Schema(db: Dexie): void {
 
 /**
  * A database exactly as v3 of the app left it: one record per run and per trace, annotated. Sweep "a" has runs on
- * both sides of a run page's and of trace pages' boundaries, with gaps; sweep "b" has one run.
+ * both sides of a page boundary, and a page with a gap before it; sweep "b" has one run.
  */
 async function writeV3Fixture(name: string): Promise<{ runs: StoredRun[]; traces: StoredTrace[] }> {
   const at = (sweepId: string, index: number, lr: number): RunResult => executeRun({ ...adagradRun({ lr }), id: runId(sweepId, index), sweepId, index, steps: 4 });
-  const results = [at('a', 0, 1), at('a', 1, 0.5), at('a', TRACES_PER_PAGE + 3, 0.1), at('a', RUNS_PER_PAGE - 1, 0.2), at('a', RUNS_PER_PAGE, 0.3), at('b', 0, 1)];
+  const results = [at('a', 0, 1), at('a', 1, 0.5), at('a', PAGE_SIZE - 1, 0.1), at('a', PAGE_SIZE, 0.2), at('a', 3 * PAGE_SIZE + 3, 0.3), at('b', 0, 1)];
   const annotations = [{ tags: ['first', 'seed'], starred: true, note: 'lr 1' }, { tags: ['seed'], starred: false, note: '' }];
   const runs = results.map(({ config, summary }, i): StoredRun => ({ id: config.id, sweepId: config.sweepId, index: config.index, createdAt: config.sweepId === 'a' ? 1 : 2, config, summary, ...(annotations[i] ?? { tags: [], starred: false, note: '' }) }));
   const traces = results.map(({ config, trace }) => toStoredTrace(config.id, trace));
   const v3 = new Dexie(name);
   v3Schema(v3);
-  await v3.table('sweeps').bulkAdd([{ id: 'a', name: 'a', spec: {}, runCount: RUNS_PER_PAGE + 1, createdAt: 1, status: 'completed' }, { id: 'b', name: 'b', spec: {}, runCount: 1, createdAt: 2, status: 'interrupted' }]);
+  await v3.table('sweeps').bulkAdd([{ id: 'a', name: 'a', spec: {}, runCount: 4 * PAGE_SIZE, createdAt: 1, status: 'completed' }, { id: 'b', name: 'b', spec: {}, runCount: 1, createdAt: 2, status: 'interrupted' }]);
   await v3.table('runs').bulkAdd(runs);
   await v3.table('traces').bulkAdd(traces);
   v3.close();
@@ -88,12 +88,13 @@ describe('database upgrade from v3', () => {
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
     expect((await db.allRuns()).sort(byId)).toEqual([...before.runs].sort(byId));
     expect(await db.traces(before.runs.map((run) => run.id))).toEqual(before.traces);
-    expect((await db.traces([runId('a', TRACES_PER_PAGE + 3)]))[0]?.loss).toBeInstanceOf(Float32Array);
+    expect((await db.traces([runId('a', PAGE_SIZE)]))[0]?.loss).toBeInstanceOf(Float32Array);
     expect(await db.tags()).toEqual(['first', 'seed']);
     expect(await db.counts()).toEqual({ sweeps: 2, runs: 6, traces: 6 });
-    expect(await db.runPages.toCollection().primaryKeys()).toEqual([['a', 0], ['a', 1], ['b', 0]]);
-    expect(await db.tracePages.toCollection().primaryKeys()).toEqual([['a', 0], ['a', 1], ['a', Math.floor((RUNS_PER_PAGE - 1) / TRACES_PER_PAGE)], ['a', RUNS_PER_PAGE / TRACES_PER_PAGE], ['b', 0]]);
-    expect(await db.runIdsOf('a')).toEqual(['a:000000', 'a:000001', runId('a', TRACES_PER_PAGE + 3), runId('a', RUNS_PER_PAGE - 1), runId('a', RUNS_PER_PAGE)]);
+    const pages = [['a', 0], ['a', 1], ['a', 3], ['b', 0]];
+    expect(await db.runPages.toCollection().primaryKeys()).toEqual(pages);
+    expect(await db.tracePages.toCollection().primaryKeys()).toEqual(pages);
+    expect(await db.runIdsOf('a')).toEqual(['a:000000', 'a:000001', runId('a', PAGE_SIZE - 1), runId('a', PAGE_SIZE), runId('a', 3 * PAGE_SIZE + 3)]);
     expect((await db.sweeps.get('b'))?.status).toBe('interrupted');
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(['runPages', 'sweeps', 'tracePages']);
     await db.delete();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { groupByPage, mergeEntries, pageKey, runAddress } from '../../src-renderer/lib/run-pages';
+import { groupByPage, mergeEntries, PAGE_SIZE, pageKey, runAddress } from '../../src-renderer/lib/run-pages';
 import { runId } from '../../src-core/sweep';
 
 describe('run pages', () => {
@@ -17,20 +17,20 @@ describe('run pages', () => {
     expect(() => runAddress(id)).toThrow(`Invalid run id: "${id}" (must be a sweep id, ":" and the run's index in 6 or more digits)`);
   });
 
-  it("keys a run's page by its sweep and floor(index / size)", () => {
-    expect(pageKey({ sweepId: 's', index: 0 }, 100)).toEqual(['s', 0]);
-    expect(pageKey({ sweepId: 's', index: 99 }, 100)).toEqual(['s', 0]);
-    expect(pageKey({ sweepId: 's', index: 100 }, 100)).toEqual(['s', 1]);
+  it("keys a run's page by its sweep and floor(index / PAGE_SIZE)", () => {
+    expect(pageKey({ sweepId: 's', index: 0 })).toEqual(['s', 0]);
+    expect(pageKey({ sweepId: 's', index: PAGE_SIZE - 1 })).toEqual(['s', 0]);
+    expect(pageKey({ sweepId: 's', index: PAGE_SIZE })).toEqual(['s', 1]);
   });
 
   it('groups items by page, pages in the order they first appear, a later item replacing an earlier one at its index', () => {
     const items = [
       { sweepId: 'b', index: 5, v: 1 },
-      { sweepId: 'a', index: 12, v: 2 },
+      { sweepId: 'a', index: PAGE_SIZE + 2, v: 2 },
       { sweepId: 'b', index: 7, v: 3 },
       { sweepId: 'b', index: 5, v: 4 },
     ];
-    const groups = groupByPage(items, (item) => item, 10);
+    const groups = groupByPage(items, (item) => item);
     expect(groups.map((g) => [g.key, [...g.items.values()].map((item) => item.v)])).toEqual([
       [['b', 0], [4, 3]],
       [['a', 1], [2]],
