@@ -91,11 +91,8 @@ export interface StoredCounts {
   traces: number;
 }
 
-/**
- * The most entries (runs and traces) one task puts: the main thread serialises a page when it is put, so the puts of a
- * write are issued in awaited chunks. 200 is a page of runs and its page of traces, a few ms of serialising.
- */
-const PUT_CHUNK = 2 * PAGE_SIZE;
+/** A page of runs and its page of traces, built only when they are put (see putPages); either may be absent. */
+type PageWrite = () => [RunPage | null, TracePage | null];
 
 const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
 const runIndex = (run: StoredRun): number => run.index;
@@ -200,8 +197,12 @@ export class LabDatabase extends Dexie {
       const runsById = new Map(runs.map((run) => [run.id, run] as const));
       const storedTraces = new Map(partial.map((group, i) => [group, tracesIn(storedTracePages[i])] as const));
       await this.putPages(
-        groups.map(({ key, items }, i) => runPage(key, mergeEntries(storedRunPages[i]?.entries ?? [], [...items.values()].map((r) => runsById.get(r.config.id)!), runIndex))),
-        groups.map((group) => tracePage(group.key, mergeEntries(storedTraces.get(group) ?? [], [...group.items.values()].map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })), traceIndex))),
+        groups.map((group, i): PageWrite => () => {
+          const results = [...group.items.values()];
+          const runs = mergeEntries(storedRunPages[i]?.entries ?? [], results.map((r) => runsById.get(r.config.id)!), runIndex);
+          const traces = mergeEntries(storedTraces.get(group) ?? [], results.map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })), traceIndex);
+          return [runPage(group.key, runs), tracePage(group.key, traces)];
+        }),
       );
       for (const { sweepId, status, message } of [...replayed, ...statuses]) {
         const ends = !hasNotEnded(status);
@@ -291,10 +292,10 @@ export class LabDatabase extends Dexie {
       const traceGroups = groupByPage(deletion.traces, traceAddress);
       const [runPages, tracePages] = await Promise.all([this.runPages.bulkGet(runGroups.map((g) => g.key)), this.tracePages.bulkGet(traceGroups.map((g) => g.key))]);
       await this.sweeps.bulkPut(deletion.sweeps);
-      await this.putPages(
-        runGroups.map(({ key, items }, i) => runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex))),
-        traceGroups.map(({ key, items }, i) => tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex))),
-      );
+      await this.putPages([
+        ...runGroups.map(({ key, items }, i): PageWrite => () => [runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex)), null]),
+        ...traceGroups.map(({ key, items }, i): PageWrite => () => [null, tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex))]),
+      ]);
     });
   }
 
@@ -316,19 +317,15 @@ export class LabDatabase extends Dexie {
     await Promise.all([table.bulkPut(pages.filter((page) => page.count > 0)), table.bulkDelete(pages.filter((page) => page.count === 0).map(keyOf))]);
   }
 
-  /** Puts run and trace pages in awaited chunks of at most PUT_CHUNK entries: one loop of puts would be one long task. */
-  private async putPages(runPages: readonly RunPage[], tracePages: readonly TracePage[]): Promise<void> {
-    const puts = [...runPages.map((page) => ({ page, put: () => this.runPages.put(page) })), ...tracePages.map((page) => ({ page, put: () => this.tracePages.put(page) }))];
-    let chunk: Promise<unknown>[] = [];
-    let entries = 0;
-    for (const { page, put } of puts) {
-      chunk.push(put());
-      entries += page.count;
-      if (entries < PUT_CHUNK) continue;
-      await Promise.all(chunk);
-      chunk = [];
-      entries = 0;
+  /**
+   * Builds and puts pages one pair at a time, each awaited: the main thread packs a page of traces and serialises
+   * every page it puts, so one loop over a write's pages would be one long task. A page's runs and traces go in one
+   * round trip.
+   */
+  private async putPages(writes: readonly PageWrite[]): Promise<void> {
+    for (const build of writes) {
+      const [runs, traces] = build();
+      await Promise.all([runs && this.runPages.put(runs), traces && this.tracePages.put(traces)]);
     }
-    await Promise.all(chunk);
   }
 }

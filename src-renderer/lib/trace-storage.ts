@@ -109,9 +109,11 @@ export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
     }),
   );
   const bytes = new ArrayBuffer(size);
+  // One view of each kind over the whole buffer (offsets are 8-byte aligned): no array allocated per column.
+  const views: Record<ColumnKind, Uint32Array | StoredColumn> = { u32: new Uint32Array(bytes), f32: new Float32Array(bytes), f64: new Float64Array(bytes, 0, size / 8) };
   traces.forEach((trace, i) => {
     const sources = [trace.steps, ...valueColumns.map((name) => trace[name])];
-    packed[i].columns.forEach(([kind, at, length], c) => new arrays[kind](bytes, at, length).set(sources[c]));
+    packed[i].columns.forEach(([kind, at], c) => views[kind].set(sources[c], at / arrays[kind].BYTES_PER_ELEMENT));
   });
   return { traces: packed, bytes };
 }
