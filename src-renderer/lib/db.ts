@@ -100,7 +100,7 @@ const traceIndex = (trace: { runId: string }): number => runAddress(trace.runId)
 const traceAddress = (trace: StoredTrace) => runAddress(trace.runId);
 const keyOf = ({ sweepId, page }: StoredPage<unknown>): PageKey => [sweepId, page];
 
-export const runPage = ([sweepId, page]: PageKey, entries: StoredRun[]): RunPage => ({
+const runPage = ([sweepId, page]: PageKey, entries: StoredRun[]): RunPage => ({
   sweepId,
   page,
   entries,
@@ -108,7 +108,7 @@ export const runPage = ([sweepId, page]: PageKey, entries: StoredRun[]): RunPage
   tags: [...new Set(entries.flatMap((run) => run.tags))].sort(),
 });
 
-export function tracePage([sweepId, page]: PageKey, traces: StoredTrace[]): TracePage {
+function tracePage([sweepId, page]: PageKey, traces: StoredTrace[]): TracePage {
   const { traces: entries, bytes } = packTraces(traces);
   return { sweepId, page, entries, count: entries.length, bytes };
 }

@@ -1,8 +1,8 @@
 /**
  * The app's state: what is stored (kept in memory incrementally, see RunList), what is running, what is selected.
  * Events from the main process are applied in order; whatever queued up while the last write ran is stored in one
- * transaction (see event-groups) and only then acknowledged, so the main process forgets nothing that is not safely
- * stored. When the disk is full nothing of a write is kept, nothing more is acknowledged (the main process keeps the
+ * transaction (see event-groups), results a whole storage page at a time (see page-assembly), and only then
+ * acknowledged, so the main process forgets nothing that is not safely stored. When the disk is full nothing of a write is kept, nothing more is acknowledged (the main process keeps the
  * results and, past its limit, stops computing), and Retry asks for them again once there is room.
  */
 import { liveQuery } from 'dexie';
@@ -20,7 +20,7 @@ import { StorageUsage } from './storage-usage.svelte';
 import { isQuotaExceeded, storageFullMessage } from './storage-errors';
 import { UndoOffers } from './undo.svelte';
 
-/** The most results one transaction stores: larger writes would hold the main thread longer than a frame or three. */
+/** The most results one transaction stores (five pages): the table and the acknowledgements follow in steps of that size. */
 const MAX_RESULTS_PER_WRITE = 500;
 /** The charts overlay at most this many of the selected runs (their traces are loaded; the rest are not). */
 export const MAX_CHARTED_RUNS = 10;
@@ -74,8 +74,8 @@ export class LabState {
       this.inbox.push(event);
       this.draining ??= this.drain();
     });
-    void this.storage.measure();
-    void this.refreshTags();
+    // Counted and listed once the runs are read: they would only slow the read that the first view waits for.
+    void this.loaded.then(() => Promise.all([this.storage.measure(), this.refreshTags()]));
     // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
     // running is announced; a sweep stored as running that it does not know of was interrupted.
     void api
