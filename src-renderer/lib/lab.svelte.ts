@@ -2,8 +2,9 @@
  * The app's state: what is stored (kept in memory incrementally, see RunList), what is running, what is selected.
  * Events from the main process are applied in order; whatever queued up while the last write ran is stored in one
  * transaction (see event-groups), results a whole storage page at a time (see page-assembly), and only then
- * acknowledged, so the main process forgets nothing that is not safely stored. When the disk is full nothing of a write is kept, nothing more is acknowledged (the main process keeps the
- * results and, past its limit, stops computing), and Retry asks for them again once there is room.
+ * acknowledged, so the main process forgets nothing that is not safely stored. When the disk is full nothing of a
+ * write is kept, nothing more is acknowledged (the main process keeps the results and, past its limit, stops
+ * computing), and Retry asks for them again once there is room.
  */
 import { liveQuery } from 'dexie';
 import type { LabApi } from '../../src-core/contract/api';
