@@ -1,13 +1,14 @@
 /**
  * What the reliability e2e tests need beyond a person's steps: a serve-mode process of their own (to read its log, to
  * SIGKILL it and start it again on the same port, so the browser keeps the same origin and IndexedDB), and a look
- * into the page's IndexedDB to check what is stored. The store's layout (database adagrad-lab, tables runs and traces,
- * keyed by run id) is read in this one place.
+ * into the page's IndexedDB to check what is stored. The store's layout (database adagrad-lab; tables runPages and
+ * tracePages, pages of a sweep's runs keyed [sweepId, page], see src-renderer/lib/run-pages.ts) is read in this one place.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 import { executeRun } from '../src-core/run';
+import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/run-pages';
 import { storedColumn } from '../src-renderer/lib/trace-storage';
 import type { RunConfig, RunSummary } from '../src-core/contract/types';
 
@@ -66,8 +67,12 @@ export interface StoredRunView {
   summary: RunSummary;
 }
 
-/** One read of the page's IndexedDB: every record of a table, its keys, or one record by key. */
-function readTable<T>(page: Page, table: 'sweeps' | 'runs' | 'traces', read: 'all' | 'keys' | { key: string }): Promise<T> {
+type Table = 'sweeps' | 'runPages' | 'tracePages';
+/** Every record of a table, the pages of one sweep, or the loss column of one run's trace, from its trace page. */
+type Read = 'all' | { sweepId: string } | { page: PageKey; lossOf: string };
+
+/** One read of the page's IndexedDB. */
+function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
   return page.evaluate(
     async ({ table, read }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -77,11 +82,19 @@ function readTable<T>(page: Page, table: 'sweeps' | 'runs' | 'traces', read: 'al
       });
       try {
         const store = db.transaction(table).objectStore(table);
-        const request = read === 'all' ? store.getAll() : read === 'keys' ? store.getAllKeys() : store.get(read.key);
-        return await new Promise<unknown>((resolve, reject) => {
+        const request =
+          read === 'all' ? store.getAll() : 'sweepId' in read ? store.getAll(IDBKeyRange.bound([read.sweepId, -Infinity], [read.sweepId, Infinity])) : store.get(read.page);
+        const result = await new Promise<unknown>((resolve, reject) => {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
+        if (read === 'all' || 'sweepId' in read) return result;
+        // A trace page: one buffer, and per trace where each column is (src-renderer/lib/trace-storage.ts).
+        const { entries, bytes } = result as { entries: { runId: string; columns: [string, number, number][] }[]; bytes: ArrayBuffer };
+        const trace = entries.find((entry) => entry.runId === read.lossOf);
+        if (!trace) throw new Error(`No trace stored for run ${read.lossOf}`);
+        const [kind, at, length] = trace.columns[1];
+        return Array.from(kind === 'f32' ? new Float32Array(bytes, at, length) : new Float64Array(bytes, at, length));
       } finally {
         db.close();
       }
@@ -90,16 +103,21 @@ function readTable<T>(page: Page, table: 'sweeps' | 'runs' | 'traces', read: 'al
   ) as Promise<T>;
 }
 
-/** The runs of one sweep as IndexedDB holds them, and the ids of the traces stored for them. */
-export async function readStored(page: Page, sweepId: string): Promise<{ runs: StoredRunView[]; traceIds: string[] }> {
-  const runs = (await readTable<StoredRunView[]>(page, 'runs', 'all')).filter((r) => r.sweepId === sweepId);
-  const traceIds = (await readTable<string[]>(page, 'traces', 'keys')).filter((key) => key.startsWith(`${sweepId}:`));
-  return { runs, traceIds };
+/** A page of runs or traces as stored (src-renderer/lib/run-pages.ts). */
+interface PageRecord<T> {
+  entries: T[];
 }
 
-/** The loss trace IndexedDB holds for a run, as plain numbers. */
-export const readLoss = async (page: Page, runId: string): Promise<number[]> =>
-  Array.from(Object.values((await readTable<{ loss: Record<string, number> }>(page, 'traces', { key: runId })).loss));
+/** The runs of one sweep as IndexedDB holds them (in their pages), and the ids of the traces stored for them. */
+export async function readStored(page: Page, sweepId: string): Promise<{ runs: StoredRunView[]; traceIds: string[] }> {
+  const runPages = await readTable<PageRecord<StoredRunView>[]>(page, 'runPages', { sweepId });
+  const tracePages = await readTable<PageRecord<{ runId: string }>[]>(page, 'tracePages', { sweepId });
+  return { runs: runPages.flatMap((p) => p.entries), traceIds: tracePages.flatMap((p) => p.entries.map((trace) => trace.runId)) };
+}
+
+/** The loss trace IndexedDB holds for a run, as plain numbers: read from the trace page its id names. */
+export const readLoss = (page: Page, runId: string): Promise<number[]> =>
+  readTable<number[]>(page, 'tracePages', { page: pageKey(runAddress(runId)), lossOf: runId });
 
 /** The sweeps IndexedDB holds, oldest first. */
 export const readSweeps = async (page: Page): Promise<{ id: string; status: string; runCount: number; createdAt: number }[]> =>

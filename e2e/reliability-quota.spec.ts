@@ -18,7 +18,7 @@ test('the disk fills mid-sweep: nothing half-written, the sweep waits, Retry sto
     for (const method of ['put', 'add'] as const) {
       const original = IDBObjectStore.prototype[method];
       IDBObjectStore.prototype[method] = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['put']>) {
-        if (full() && (this.name === 'runs' || this.name === 'traces')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        if (full() && (this.name === 'runPages' || this.name === 'tracePages')) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
         return original.apply(this, args);
       };
     }

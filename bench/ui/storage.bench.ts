@@ -41,7 +41,7 @@ interface OpenAndSort {
   rawReadAllRunsMs: number;
 }
 
-/** Reads every run record with IndexedDB alone (no Dexie, no app): what any way of listing them all costs at least. */
+/** Reads every page of runs with IndexedDB alone (no Dexie, no app): what any way of listing them all costs at least. */
 const rawReadAllRuns = (page: Page) =>
   page.evaluate(
     () =>
@@ -50,11 +50,11 @@ const rawReadAllRuns = (page: Page) =>
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
           const at = performance.now();
-          const read = open.result.transaction('runs').objectStore('runs').getAll();
+          const read = open.result.transaction('runPages').objectStore('runPages').getAll();
           read.onsuccess = () => {
-            const records = read.result.length; // the records are deserialised on first access
+            const runs = (read.result as { entries: unknown[] }[]).reduce((sum, p) => sum + p.entries.length, 0); // deserialised on first access
             open.result.close();
-            resolve(records > 0 ? performance.now() - at : NaN);
+            resolve(runs > 0 ? performance.now() - at : NaN);
           };
         };
       }),
@@ -88,7 +88,7 @@ async function observeLongTasks(page: Page): Promise<void> {
 const longTasksBetween = (page: Page, from: number, to: number) =>
   page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start + t.duration >= a && t.start <= b).map((t) => t.duration), [from, to]);
 
-/** Counts the stored records straight from IndexedDB, and the share of trace columns that had to stay float64. */
+/** Counts the stored runs and traces straight from IndexedDB (in their pages), and the share of trace columns that had to stay float64. */
 const storedCounts = (page: Page) =>
   page.evaluate(
     () =>
@@ -96,15 +96,17 @@ const storedCounts = (page: Page) =>
         const open = indexedDB.open('adagrad-lab');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const tx = open.result.transaction(['runs', 'traces']);
-          const runs = tx.objectStore('runs').count();
-          const traces = tx.objectStore('traces').count();
-          const sample = tx.objectStore('traces').getAll();
+          const tx = open.result.transaction(['runPages', 'tracePages']);
+          const runPages = tx.objectStore('runPages').getAll();
+          const tracePages = tx.objectStore('tracePages').getAll();
           tx.oncomplete = () => {
-            const columns = (sample.result as Record<string, unknown>[]).flatMap((t) => ['loss', 'theta', 'grad', 'accum', 'update'].map((c) => t[c]));
-            const float64 = columns.filter((c) => c instanceof Float64Array).length;
+            const entries = <T>(pages: { entries: T[] }[]) => pages.flatMap((p) => p.entries);
+            // A packed trace lists where its columns are, steps first (src-renderer/lib/trace-storage.ts).
+            const traces = entries<{ columns: [string, number, number][] }>(tracePages.result);
+            const columns = traces.flatMap((t) => t.columns.slice(1));
+            const float64 = columns.filter(([kind]) => kind === 'f64').length;
             open.result.close();
-            resolve({ runs: runs.result, traces: traces.result, float64Share: columns.length ? float64 / columns.length : 0 });
+            resolve({ runs: entries(runPages.result).length, traces: traces.length, float64Share: columns.length ? float64 / columns.length : 0 });
           };
         };
       }),

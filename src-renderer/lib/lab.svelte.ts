@@ -1,9 +1,10 @@
 /**
  * The app's state: what is stored (kept in memory incrementally, see RunList), what is running, what is selected.
  * Events from the main process are applied in order; whatever queued up while the last write ran is stored in one
- * transaction (see event-groups) and only then acknowledged, so the main process forgets nothing that is not safely
- * stored. When the disk is full nothing of a write is kept, nothing more is acknowledged (the main process keeps the
- * results and, past its limit, stops computing), and Retry asks for them again once there is room.
+ * transaction (see event-groups), results a whole storage page at a time (see page-assembly), and only then
+ * acknowledged, so the main process forgets nothing that is not safely stored. When the disk is full nothing of a
+ * write is kept, nothing more is acknowledged (the main process keeps the results and, past its limit, stops
+ * computing), and Retry asks for them again once there is room.
  */
 import { liveQuery } from 'dexie';
 import type { LabApi } from '../../src-core/contract/api';
@@ -13,13 +14,14 @@ import { parseNote, parseTag, withTag } from './annotations';
 import { activeSweepStatuses, isSweepActive, type Deletion, type LabDatabase, type RunAnnotations, type StoredRun, type StoredSweep, type StoredTrace } from './db';
 import { takeGroup, type EventGroup } from './event-groups';
 import { Exporter } from './exporter.svelte';
+import { PageAssembly } from './page-assembly';
 import { RunList } from './run-list.svelte';
 import { RunSelection, type ClickModifiers } from './run-selection.svelte';
 import { StorageUsage } from './storage-usage.svelte';
 import { isQuotaExceeded, storageFullMessage } from './storage-errors';
 import { UndoOffers } from './undo.svelte';
 
-/** The most results one transaction stores: larger writes would hold the main thread longer than a frame or three. */
+/** The most results one transaction stores (five pages): the table and the acknowledgements follow in steps of that size. */
 const MAX_RESULTS_PER_WRITE = 500;
 /** The charts overlay at most this many of the selected runs (their traces are loaded; the rest are not). */
 export const MAX_CHARTED_RUNS = 10;
@@ -44,8 +46,12 @@ export class LabState {
   /** CSV exports of stored runs (ExportBar). */
   readonly exporter: Exporter;
 
-  private readonly knownSweeps = new Set<string>();
+  /** The sweeps the main process announced since start-up, with their run counts. */
+  private readonly knownSweeps = new Map<string, number>();
   private readonly inbox: SweepEvent[] = [];
+  /** Results that wait for the rest of their storage page (see page-assembly), and the timer that writes them when due. */
+  private readonly assembly = new PageAssembly();
+  private assemblyTimer: ReturnType<typeof setTimeout> | null = null;
   private draining: Promise<void> | null = null;
   private readonly loaded: Promise<void>;
   /** Sweep announcements and ends that could not be written while the disk was full, written again on Retry. */
@@ -69,8 +75,8 @@ export class LabState {
       this.inbox.push(event);
       this.draining ??= this.drain();
     });
-    void this.storage.measure();
-    void this.refreshTags();
+    // Counted and listed once the runs are read: they would only slow the read that the first view waits for.
+    void this.loaded.then(() => Promise.all([this.storage.measure(), this.refreshTags()]));
     // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
     // running is announced; a sweep stored as running that it does not know of was interrupted.
     void api
@@ -108,7 +114,7 @@ export class LabState {
 
   /** Computes the runs an interrupted sweep never stored; the ones it has are kept as they are. */
   async resume(sweep: StoredSweep): Promise<void> {
-    const storedRunIds = (await this.db.runs.where('sweepId').equals(sweep.id).primaryKeys()) as string[];
+    const storedRunIds = await this.db.runIdsOf(sweep.id);
     // Marked running first: for a small sweep the main process may finish it before this call returns.
     await this.db.sweeps.update(sweep.id, { status: 'running' });
     const result = await this.api.resumeSweep({ sweepId: sweep.id, createdAt: sweep.createdAt, spec: $state.snapshot(sweep.spec), storedRunIds });
@@ -229,14 +235,36 @@ export class LabState {
 
   private async drain(): Promise<void> {
     await this.loaded;
-    while (this.inbox.length > 0) {
+    while (this.inbox.length > 0 || (this.assembly.nextDue ?? Infinity) <= performance.now()) {
       const group = takeGroup(this.inbox, MAX_RESULTS_PER_WRITE);
-      for (const sweep of group.started) this.knownSweeps.add(sweep.id);
+      for (const sweep of group.started) this.knownSweeps.set(sweep.id, sweep.runCount);
       if (this.storageFull) this.hold(group);
-      else await this.store(group);
+      else await this.store(this.withWholePages(group));
       for (const [sweepId, progress] of group.progress) this.progress[sweepId] = progress;
     }
     this.draining = null;
+    this.armAssembly();
+  }
+
+  /** The group with the results that are ready to write: their pages complete, their sweeps ended, or their wait over. */
+  private withWholePages(group: EventGroup): EventGroup {
+    const now = performance.now();
+    const ended = new Set(group.statuses.filter(({ status }) => !isSweepActive(status)).map(({ sweepId }) => sweepId));
+    const ready = this.assembly.admit(group.results, (sweepId) => this.knownSweeps.get(sweepId), now);
+    return { ...group, results: [...ready, ...this.assembly.release(ended, now)] };
+  }
+
+  /** Drains again when the page that has waited longest is due. */
+  private armAssembly(): void {
+    if (this.assemblyTimer !== null) clearTimeout(this.assemblyTimer);
+    const due = this.assembly.nextDue;
+    this.assemblyTimer =
+      due === null
+        ? null
+        : setTimeout(() => {
+            this.assemblyTimer = null;
+            this.draining ??= this.drain();
+          }, due - performance.now());
   }
 
   private async store(group: EventGroup): Promise<void> {
@@ -262,11 +290,14 @@ export class LabState {
     }
   }
 
-  /** Keeps a write that could not be stored for lack of space: its results wait, unacknowledged, in the main process. */
+  /**
+   * Keeps a write that could not be stored for lack of space: its results wait, unacknowledged, in the main process,
+   * and so do those that waited for their page, which Retry asks for again with the rest.
+   */
   private hold(group: EventGroup): void {
     this.held.started.push(...group.started);
     this.held.statuses.push(...group.statuses);
-    this.heldResults += group.results.length;
+    this.heldResults += group.results.length + this.assembly.drop();
     this.storageFull = storageFullMessage(this.heldResults);
   }
 
@@ -287,8 +318,8 @@ export class LabState {
 
   /** Lists every tag in use from the tags index, without reading the runs. */
   private async refreshTags(): Promise<void> {
-    const tags = await this.guard('Could not list the tags', () => this.db.runs.orderBy('tags').uniqueKeys());
-    if (tags) this.knownTags = tags as string[];
+    const tags = await this.guard('Could not list the tags', () => this.db.tags());
+    if (tags) this.knownTags = tags;
   }
 
   /** The runs and sweep a deletion removed leave the views; the deletion is offered for undo. */
@@ -307,7 +338,7 @@ export class LabState {
   private async loadCharted(): Promise<void> {
     const ids = this.selection.ids.slice(0, MAX_CHARTED_RUNS);
     const selection = this.selection.ids;
-    const traces = await this.db.traces.bulkGet(ids);
+    const traces = await this.db.traces(ids);
     if (this.selection.ids !== selection) return; // a newer selection won
     this.selectedTraces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
   }

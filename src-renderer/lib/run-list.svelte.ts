@@ -29,7 +29,7 @@ export class RunList {
 
   /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
   async load(db: LabDatabase): Promise<void> {
-    for (const run of await db.runs.toArray()) if (!this.byId.has(run.id)) this.byId.set(run.id, run);
+    for (const run of await db.allRuns()) if (!this.byId.has(run.id)) this.byId.set(run.id, run);
     this.flush();
     this.loaded = true;
   }

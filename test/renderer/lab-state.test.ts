@@ -3,11 +3,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fillDisk } from '../helpers/quota';
 import { LabState } from '../../src-renderer/lib/lab.svelte';
 import { LabDatabase } from '../../src-renderer/lib/db';
+import { PAGE_SIZE } from '../../src-renderer/lib/run-pages';
 import { SweepService } from '../../src-main/sweep-service';
 import { createHandlers } from '../../src-main/handlers';
 import { ExportSessions } from '../../src-main/export/sessions';
 import type { LabApi } from '../../src-core/contract/api';
-import type { RunResult } from '../../src-core/contract/types';
+import type { RunConfig, RunResult } from '../../src-core/contract/types';
+import { executeRun } from '../../src-core/run';
 import { validateSweepSpec } from '../../src-core/sweep';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
 
@@ -36,7 +38,7 @@ describe('LabState', () => {
     const launched = await lab.launch(goodSpec);
     expect(launched.ok).toBe(true);
     await service.idle();
-    await vi.waitFor(async () => expect(await db.runs.count()).toBe(6));
+    await vi.waitFor(async () => expect((await db.counts()).runs).toBe(6));
     await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
     await vi.waitFor(async () => expect((await db.sweeps.get('live'))?.status).toBe('completed'));
     expect(service.resendPending()).toBe(0); // everything was acknowledged once stored
@@ -63,8 +65,38 @@ describe('LabState', () => {
     await service.idle();
     await vi.waitFor(() => expect(acknowledged.flat()).toHaveLength(6));
     expect(acknowledged).toHaveLength(1);
-    expect(await db.runs.count()).toBe(6);
+    expect((await db.counts()).runs).toBe(6);
     expect((await db.sweeps.get('grouped'))?.status).toBe('completed');
+    await db.delete();
+  });
+
+  it('writes results a page at a time, however the main process batches them', async () => {
+    // Frozen time: no page waits long enough to be written unfinished; only whole pages and the sweep's end write.
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const runCount = 2 * PAGE_SIZE + 30;
+    const spec = { ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: Array.from({ length: runCount }, (_, i) => 1 / (i + 1)) } } }] };
+    // Batches of 7 that take a while each, so that they arrive while earlier ones are being written.
+    const slow = { ...inProcessExecutor(), runBatch: async (configs: RunConfig[]) => (await new Promise((wake) => setTimeout(wake, 2)), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(slow, { newSweepId: () => 'paged', batchSize: 7 });
+    const db = new LabDatabase('lab-state-paged');
+    const writes: number[][] = [];
+    const storeResults = db.storeResults.bind(db);
+    db.storeResults = (write) => (writes.push(write.results.map((r) => r.config.index)), storeResults(write));
+    const lab = new LabState(wire(service), db);
+    await lab.idle();
+    const launched = await lab.launch(spec);
+    if (!launched.ok) throw new Error(launched.error.message);
+    await lab.whenFinished('paged');
+    expect(writes.filter((w) => w.length > 0).length).toBeGreaterThan(1);
+    vi.useRealTimers();
+    const pagesOf = (indexes: number[]) => [...new Set(indexes.map((i) => Math.floor(i / PAGE_SIZE)))];
+    for (const write of writes.filter((w) => w.length > 0)) {
+      for (const page of pagesOf(write)) {
+        expect(write.filter((i) => Math.floor(i / PAGE_SIZE) === page)).toHaveLength(Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE));
+      }
+    }
+    expect(writes.flat().sort((a, b) => a - b)).toEqual([...Array(runCount).keys()]);
+    expect(await db.counts()).toEqual({ sweeps: 1, runs: runCount, traces: runCount });
     await db.delete();
   });
 
@@ -74,7 +106,7 @@ describe('LabState', () => {
     await service.idle();
     const db = new LabDatabase('lab-state-2');
     new LabState(wire(service), db);
-    await vi.waitFor(async () => expect(await db.runs.count()).toBe(6));
+    await vi.waitFor(async () => expect((await db.counts()).runs).toBe(6));
     await vi.waitFor(() => expect(service.resendPending()).toBe(0));
     await db.delete();
   });
@@ -102,9 +134,9 @@ describe('LabState', () => {
     await service.idle();
     await vi.waitFor(async () => expect((await db.sweeps.get('old'))?.status).toBe('completed'));
     expect(computed.sort()).toEqual(first.slice(2).map((r) => r.config.id).sort());
-    expect((await db.runs.where('sweepId').equals('old').toArray()).map((r) => r.id).sort()).toEqual(first.map((r) => r.config.id).sort());
+    expect((await db.runIdsOf('old')).sort()).toEqual(first.map((r) => r.config.id).sort());
     // The resumed runs are the very runs the first process would have computed.
-    for (const run of await db.runs.toArray()) expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
+    for (const run of await db.allRuns()) expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
     await db.delete();
   });
 
@@ -115,7 +147,7 @@ describe('LabState', () => {
     const launched = await lab.launch(goodSpec);
     if (!launched.ok) throw new Error(launched.error.message);
     await lab.whenFinished('waited');
-    expect(await db.runs.where('sweepId').equals('waited').count()).toBe(6);
+    expect(await db.runIdsOf('waited')).toHaveLength(6);
     expect((await db.sweeps.get('waited'))?.status).toBe('completed');
     await lab.whenFinished('waited'); // already finished: at once
     await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
@@ -145,23 +177,23 @@ describe('LabState when the disk is full', () => {
   }
 
   it('stores nothing half-written, acknowledges nothing, says what to do, and Retry stores every run once', async () => {
-    const { service, db, lab } = await sweepOnFullDisk('full', 'traces');
+    const { service, db, lab } = await sweepOnFullDisk('full', 'tracePages');
     await vi.waitFor(() => expect(lab.storageFull).toMatch(/^Storage is full: 6 finished runs were not stored, and nothing was half-written\./));
     expect(lab.storageFull).toMatch(/Delete runs or sweeps you no longer need, then press Retry\.$/);
     await lab.idle();
-    expect(await db.runs.count()).toBe(0);
-    expect(await db.traces.count()).toBe(0);
+    expect((await db.counts()).runs).toBe(0);
+    expect((await db.counts()).traces).toBe(0);
     // Paused, not lost: the main process still holds every result.
     expect(service.resendPending()).toBe(6);
     await lab.idle();
-    expect(await db.runs.count()).toBe(0);
+    expect((await db.counts()).runs).toBe(0);
 
     restore();
     await lab.retryStoring();
     await lab.idle();
     expect(lab.storageFull).toBeNull();
-    expect(await db.runs.count()).toBe(6);
-    expect(await db.traces.count()).toBe(6);
+    expect((await db.counts()).runs).toBe(6);
+    expect((await db.counts()).traces).toBe(6);
     expect((await db.sweeps.get('full'))?.status).toBe('completed');
     await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
     expect(service.resendPending()).toBe(0);
@@ -180,7 +212,7 @@ describe('LabState when the disk is full', () => {
     await lab.retryStoring();
     await lab.idle();
     expect(await db.sweeps.get('still-full')).toMatchObject({ status: 'completed', runCount: 6 });
-    expect(await db.runs.count()).toBe(6);
+    expect((await db.counts()).runs).toBe(6);
     await db.delete();
   });
 });
@@ -206,18 +238,18 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     expect(await lab.setNote('notes:000000', ' lr 1 overshoots \n')).toBeNull();
     expect(await lab.setNote('notes:000000', 'x'.repeat(2001))).toMatch(/^Invalid note: "x{40}…" \(must be at most 2000 characters, it has 2001\)$/);
     expect(lab.runs.find((r) => r.id === 'notes:000000')).toMatchObject({ tags: ['baseline'], starred: false, note: 'lr 1 overshoots' });
-    expect(await db.runs.get('notes:000001')).toMatchObject({ tags: ['baseline'], starred: true, note: '' });
+    expect((await db.allRuns()).find((r) => r.id === 'notes:000001')).toMatchObject({ tags: ['baseline'], starred: true, note: '' });
     expect(lab.knownTags).toEqual(['baseline']);
     await lab.removeTag(ids, 'baseline');
     expect(lab.knownTags).toEqual([]);
-    expect((await db.runs.get('notes:000001'))?.tags).toEqual([]);
+    expect((await db.allRuns()).find((r) => r.id === 'notes:000001')?.tags).toEqual([]);
     await db.delete();
   });
 
   it('deletes selected runs, drops them from the selection, and Undo restores exactly what was deleted', async () => {
     const { lab, db } = await sweepOfSix('undo');
     await lab.addTag(['undo:000002'], 'kept');
-    const before = { runs: await db.runs.toArray(), traces: await db.traces.toArray() };
+    const before = { runPages: await db.runPages.toArray(), tracePages: await db.tracePages.toArray() };
     await lab.clickRun('undo:000002', { toggle: false, range: false }, lab.runs.map((r) => r.id));
     await lab.clickRun('undo:000004', { toggle: false, range: true }, lab.runs.map((r) => r.id));
     expect(lab.selectedRunIds).toEqual(['undo:000002', 'undo:000003', 'undo:000004']);
@@ -225,10 +257,10 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     expect(lab.runs.map((r) => r.id)).toEqual(['undo:000000', 'undo:000001', 'undo:000005']);
     expect(lab.selectedRunIds).toEqual([]);
     expect(lab.undo.current?.description).toBe('Deleted 3 runs');
-    expect(await db.traces.count()).toBe(3);
+    expect((await db.counts()).traces).toBe(3);
     await lab.undoDelete();
     expect(lab.undo.current).toBeNull();
-    expect({ runs: await db.runs.toArray(), traces: await db.traces.toArray() }).toEqual(before);
+    expect({ runPages: await db.runPages.toArray(), tracePages: await db.tracePages.toArray() }).toEqual(before);
     expect(lab.runs).toHaveLength(6);
     await db.delete();
   });

@@ -1,7 +1,10 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { LabDatabase } from '../../src-renderer/lib/db';
+import { LabDatabase, type StoredRun, type StoredTrace } from '../../src-renderer/lib/db';
+import { PAGE_SIZE } from '../../src-renderer/lib/run-pages';
+import { toStoredTrace } from '../../src-renderer/lib/trace-storage';
+import { runId } from '../../src-core/sweep';
 import { executeRun } from '../../src-core/run';
 import { optimizerDefaults } from '../../src-core/optim';
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
@@ -53,22 +56,67 @@ async function writeV2Fixture(name: string): Promise<RunResult> {
   return result;
 }
 
+/** The schema as v3 of the app declared it. */
+function v3Schema(db: Dexie): void {
+  v2Schema(db);
+  db.version(3).stores({ runs: 'id, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr, *tags' });
+}
+
+/**
+ * A database exactly as v3 of the app left it: one record per run and per trace, annotated. Sweep "a" has runs on
+ * both sides of a page boundary, and a page with a gap before it; sweep "b" has one run.
+ */
+async function writeV3Fixture(name: string): Promise<{ runs: StoredRun[]; traces: StoredTrace[] }> {
+  const at = (sweepId: string, index: number, lr: number): RunResult => executeRun({ ...adagradRun({ lr }), id: runId(sweepId, index), sweepId, index, steps: 4 });
+  const results = [at('a', 0, 1), at('a', 1, 0.5), at('a', PAGE_SIZE - 1, 0.1), at('a', PAGE_SIZE, 0.2), at('a', 3 * PAGE_SIZE + 3, 0.3), at('b', 0, 1)];
+  const annotations = [{ tags: ['first', 'seed'], starred: true, note: 'lr 1' }, { tags: ['seed'], starred: false, note: '' }];
+  const runs = results.map(({ config, summary }, i): StoredRun => ({ id: config.id, sweepId: config.sweepId, index: config.index, createdAt: config.sweepId === 'a' ? 1 : 2, config, summary, ...(annotations[i] ?? { tags: [], starred: false, note: '' }) }));
+  const traces = results.map(({ config, trace }) => toStoredTrace(config.id, trace));
+  const v3 = new Dexie(name);
+  v3Schema(v3);
+  await v3.table('sweeps').bulkAdd([{ id: 'a', name: 'a', spec: {}, runCount: 4 * PAGE_SIZE, createdAt: 1, status: 'completed' }, { id: 'b', name: 'b', spec: {}, runCount: 1, createdAt: 2, status: 'interrupted' }]);
+  await v3.table('runs').bulkAdd(runs);
+  await v3.table('traces').bulkAdd(traces);
+  v3.close();
+  return { runs, traces };
+}
+
+describe('database upgrade from v3', () => {
+  it('moves every run and trace, annotations and columns as they were, into the pages their ids name, and drops the old tables', async () => {
+    const before = await writeV3Fixture('upgrade-3');
+    const db = new LabDatabase('upgrade-3');
+    const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+    expect((await db.allRuns()).sort(byId)).toEqual([...before.runs].sort(byId));
+    expect(await db.traces(before.runs.map((run) => run.id))).toEqual(before.traces);
+    expect((await db.traces([runId('a', PAGE_SIZE)]))[0]?.loss).toBeInstanceOf(Float32Array);
+    expect(await db.tags()).toEqual(['first', 'seed']);
+    expect(await db.counts()).toEqual({ sweeps: 2, runs: 6, traces: 6 });
+    const pages = [['a', 0], ['a', 1], ['a', 3], ['b', 0]];
+    expect(await db.runPages.toCollection().primaryKeys()).toEqual(pages);
+    expect(await db.tracePages.toCollection().primaryKeys()).toEqual(pages);
+    expect(await db.runIdsOf('a')).toEqual(['a:000000', 'a:000001', runId('a', PAGE_SIZE - 1), runId('a', PAGE_SIZE), runId('a', 3 * PAGE_SIZE + 3)]);
+    expect((await db.sweeps.get('b'))?.status).toBe('interrupted');
+    expect([...db.backendDB().objectStoreNames].sort()).toEqual(['runPages', 'sweeps', 'tracePages']);
+    await db.delete();
+  });
+});
+
 describe('database upgrade from v2', () => {
   it('gives every run empty tags, no star and no note, and narrows trace columns to float32 only where that is faithful', async () => {
     const result = await writeV2Fixture('upgrade-2');
     // The loss falls below float32's smallest normal number: narrowed, the last points would read 0.
     expect(Math.min(...result.trace.loss)).toBeLessThan(2 ** -126);
     const db = new LabDatabase('upgrade-2');
-    const run = await db.runs.get(result.config.id);
+    const [run] = await db.allRuns();
     expect(run).toEqual({ id: result.config.id, sweepId: 's', index: 0, createdAt: 3, config: result.config, summary: result.summary, tags: [], starred: false, note: '' });
-    const trace = await db.traces.get(result.config.id);
+    const [trace] = await db.traces([result.config.id]);
     expect(trace?.loss).toEqual(result.trace.loss);
     expect(trace?.loss).toBeInstanceOf(Float64Array);
     expect(trace?.steps).toEqual(result.trace.steps);
     // θ, the gradient and the update also reach 1e-73 and stay exact; G stays within [4, 546] and is narrowed.
     for (const column of ['theta', 'grad', 'update'] as const) expect(trace?.[column], column).toEqual(result.trace[column]);
     expect(trace?.accum).toEqual(Float32Array.from(result.trace.accum));
-    expect(await db.runs.where('tags').equals('anything').count()).toBe(0);
+    expect(await db.tags()).toEqual([]);
     await db.delete();
   });
 });
@@ -77,23 +125,23 @@ describe('database upgrade from v1', () => {
   it('turns v1 records into the engine config the same run has today, keeping every number', async () => {
     await writeV1Fixture('upgrade-1');
     const db = new LabDatabase('upgrade-1');
-    const run = await db.runs.get('s:000000');
+    const [run] = await db.allRuns();
     expect(run?.config).toEqual({
       id: 's:000000', sweepId: 's', index: 0, objective: { id: 'quadratic-1d' }, start: [4],
       optimizer: { ...optimizerDefaults.adagrad, lr: 1 }, steps: 2, seed: 0, tolerance: null, traceMaxPoints: 3,
     });
     // The upgraded config, run today, gives the very numbers v1 stored.
     const today = executeRun(run!.config);
-    const trace = await db.traces.get('s:000000');
+    const [trace] = await db.traces(['s:000000']);
     expect(trace?.steps).toEqual(Uint32Array.of(0, 1, 2));
-    // Through v2 to v3: stored in float32, to float32's precision.
+    // Through v2 and v3 to v4: stored in float32, to float32's precision.
     expect(trace?.theta).toEqual(Float32Array.from(today.trace.theta));
     expect(trace?.update).toEqual(Float32Array.from(today.trace.update));
     expect(trace?.layout).toBe('parameters');
     expect(run?.summary).toEqual({ ...today.summary, finalLoss: 5.76000000811, bestLoss: 5.76000000811 });
     expect(run).toMatchObject({ tags: [], starred: false, note: '' });
     expect((await db.sweeps.get('s'))?.spec.optimizers).toEqual([{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [1] }, eps: { values: [1e-8] }, weightDecay: { values: [0] } } }]);
-    expect(await db.runs.where('config.optimizer.lr').equals(1).count()).toBe(1);
+    expect(await db.runIdsOf('s')).toEqual(['s:000000']);
     await db.delete();
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { storedColumn, toStoredTrace } from '../../src-renderer/lib/trace-storage';
+import { ownTrace, packTraces, storedColumn, toStoredTrace, unpackTraces } from '../../src-renderer/lib/trace-storage';
 import { executeRun } from '../../src-core/run';
 import { adagradRun } from '../helpers/configs';
 
@@ -50,5 +50,27 @@ describe('trace columns on disk', () => {
     for (const column of [stored.steps, stored.loss, stored.theta, stored.grad, stored.accum, stored.update]) {
       expect(column.buffer.byteLength).toBe(column.byteLength);
     }
+  });
+
+  it('packs a page of traces into one buffer and reads back each trace as its narrowed columns, views of that buffer', () => {
+    const traces = [
+      executeRun(adagradRun({ lr: 0.5 }, { id: 's:000000' })),
+      // θ starts at 1e-45, below float32's normal range, and the loss and gradient fall below it too: those stay
+      // float64. An optimizer without an accumulator leaves accum empty: a zero-length column must survive too.
+      executeRun(adagradRun({}, { id: 's:000001', objective: { id: 'elliptic-2d' }, start: [1e-45, 1], steps: 5 })),
+    ].map(({ config, trace }) => ({ runId: config.id, ...trace }));
+    traces[1] = { ...traces[1], accum: new Float64Array(0) };
+    const packed = packTraces(traces);
+    expect(packed.traces.map((t) => t.columns.map(([kind]) => kind))).toEqual([
+      ['u32', 'f32', 'f32', 'f32', 'f32', 'f32'],
+      ['u32', 'f64', 'f64', 'f64', 'f32', 'f32'],
+    ]);
+    for (const trace of packed.traces) for (const [, at] of trace.columns) expect(at % 8).toBe(0);
+    const unpacked = unpackTraces(packed);
+    expect(unpacked).toEqual(traces.map((t) => toStoredTrace(t.runId, t)));
+    for (const trace of unpacked) expect(trace.loss.buffer).toBe(packed.bytes);
+    // Read back and packed again (a merge), the page is the same to the byte; a trace copied out owns its columns.
+    expect(packTraces(unpacked)).toEqual(packed);
+    expect(ownTrace(unpacked[0]).loss.buffer.byteLength).toBe(unpacked[0].loss.byteLength);
   });
 });
