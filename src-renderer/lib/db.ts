@@ -185,8 +185,13 @@ export class LabDatabase extends Dexie {
         this.tracePages.bulkGet(partial.map((group) => group.key)),
       ]);
       const stored = new Set(known.flatMap((sweep) => (sweep ? [sweep.id] : [])));
-      await this.sweeps.bulkAdd(started.filter((sweep) => !stored.has(sweep.id)));
-      const replayed = started.filter((sweep) => stored.has(sweep.id)).map(({ id, status }): SweepStatusChange => ({ sweepId: id, status }));
+      // A sweep may be announced twice in one write (its start, then a replay of it): it is added once, as first
+      // announced, and every other announcement is a move to the status it gives (never over an end).
+      const firstOf = new Map<string, StoredSweep>();
+      for (const sweep of started) if (!firstOf.has(sweep.id)) firstOf.set(sweep.id, sweep);
+      const added = new Set([...firstOf.values()].filter((sweep) => !stored.has(sweep.id)));
+      await this.sweeps.bulkAdd([...added]);
+      const replayed = started.filter((sweep) => !added.has(sweep)).map(({ id, status }): SweepStatusChange => ({ sweepId: id, status }));
       // A sweep announced in this write is not stored yet: its time is the announcement's (a stored one's wins).
       const createdAt = new Map([...started, ...sweeps.flatMap((sweep) => sweep ?? [])].map((sweep) => [sweep.id, sweep.createdAt] as const));
       const annotations = new Map(storedRunPages.flatMap((page) => page?.entries ?? []).map((run) => [run.id, run] as const));

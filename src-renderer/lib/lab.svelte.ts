@@ -227,10 +227,17 @@ export class LabState {
     this.held = { started: [], statuses: [] };
     this.storageFull = null;
     this.heldResults = 0;
-    if (held.started.length + held.statuses.length > 0) await this.store({ ...held, results: [], progress: new Map() });
-    if (this.storageFull) return;
+    // First what the main process kept: it replays each sweep it has results of, those results, then the sweep's end,
+    // in that order, so a sweep is never marked ended before its runs are stored.
     const resent = await this.api.resendPending();
     if (!resent.ok) this.problem = resent.error.message;
+    await this.idle();
+    // Then the moves and ends it has nothing left to send for (their results were stored before the disk filled).
+    if (this.storageFull) {
+      this.held = { started: [...held.started, ...this.held.started], statuses: [...held.statuses, ...this.held.statuses] };
+      return;
+    }
+    if (held.started.length + held.statuses.length > 0) await this.store({ ...held, results: [], progress: new Map() });
   }
 
   private async drain(): Promise<void> {

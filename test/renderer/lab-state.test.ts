@@ -189,8 +189,17 @@ describe('LabState when the disk is full', () => {
     expect((await db.counts()).runs).toBe(0);
 
     restore();
+    // A sweep is never marked ended before its runs are stored: record what each write held.
+    const writes: { results: number; ended: boolean }[] = [];
+    const storeResults = db.storeResults.bind(db);
+    db.storeResults = (write) => {
+      writes.push({ results: write.results.length, ended: (write.statuses ?? []).some((s) => s.status === 'completed') });
+      return storeResults(write);
+    };
     await lab.retryStoring();
     await lab.idle();
+    const endWrite = writes.findIndex((w) => w.ended);
+    expect(writes.slice(0, endWrite + 1).reduce((sum, w) => sum + w.results, 0)).toBe(6);
     expect(lab.storageFull).toBeNull();
     expect((await db.counts()).runs).toBe(6);
     expect((await db.counts()).traces).toBe(6);
