@@ -32,39 +32,3 @@ export function adagradKernel(theta: Float64Array, grad: Float64Array, sum: Floa
     theta[i] = p + negativeRate * (decoupled ? q + wd * p : q);
   }
 }
-
-// The simple API src-core/run.ts uses until it moves to createOptimizer: the seeds' AdaGrad (eps outside, no lr decay).
-
-export interface AdagradOptions {
-  lr: number;
-  eps: number;
-  weightDecay: number;
-}
-
-export interface AdagradState {
-  /** G: the running sum of squared gradients, one per parameter. */
-  accum: Float64Array;
-}
-
-export function initAdagrad(dim: number): AdagradState {
-  return { accum: new Float64Array(dim) };
-}
-
-/** lr/(√G+eps): the step size a unit gradient would get; what the seeds call the adjusted learning rate. */
-export function effectiveStep(options: AdagradOptions, accum: number): number {
-  return options.lr / (Math.sqrt(accum) + options.eps);
-}
-
-/** One AdaGrad step: updates `theta` and `state.accum` in place; `grad` is read, not changed. */
-export function adagradStep(theta: Float64Array, grad: Float64Array, state: AdagradState, options: AdagradOptions): void {
-  const { lr, eps, weightDecay } = options;
-  adagradKernel(theta, grad, state.accum, 1, {
-    lr,
-    eps,
-    epsPlacement: 'outside',
-    weightDecay,
-    decoupledWeightDecay: false,
-    initialAccumulator: 0,
-    lrDecay: 0,
-  });
-}

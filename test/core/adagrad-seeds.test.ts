@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../src-core/run';
-import { adagradStep, effectiveStep, initAdagrad } from '../../src-core/optim/adagrad';
+import { createOptimizer } from '../../src-core/optim';
+import { effectiveStepSize } from '../../src-core/optim/step-size';
 import { adagradRun } from '../helpers/configs';
 import { expectClose } from '../helpers/close';
 
@@ -37,7 +38,7 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
       expectClose(trace.theta[step], x, 1e-14);
       expectClose(trace.grad[step - 1], g, 1e-14); // the gradient step t uses is the one evaluated after step t-1
       expectClose(trace.accum[step], G, 1e-14);
-      expectClose(effectiveStep({ lr: 1, eps: 1e-8, weightDecay: 0 }, trace.accum[step]), rate, 1e-14);
+      expectClose(effectiveStepSize(config().optimizer, step, trace.accum[step]), rate, 1e-14);
     });
   });
 
@@ -58,11 +59,12 @@ describe('AdaGrad from the seeds, further examples', () => {
   it('adds weight decay · θ to the gradient before accumulating it, as the NumPy class does', () => {
     const theta = Float64Array.of(2, -1);
     const grad = Float64Array.of(0.5, 0.25);
-    const state = initAdagrad(2);
-    adagradStep(theta, grad, state, { lr: 0.01, eps: 1e-8, weightDecay: 0.1 });
+    const optimizer = createOptimizer(config({ lr: 0.01, weightDecay: 0.1 }).optimizer);
+    const state = optimizer.init(2);
+    optimizer.step(theta, grad, state);
     const g0 = 0.5 + 0.1 * 2;
     const g1 = 0.25 + 0.1 * -1;
-    expect(Array.from(state.accum)).toEqual([g0 * g0, g1 * g1]);
+    expect(Array.from(optimizer.accumulator(state)!)).toEqual([g0 * g0, g1 * g1]);
     expect(theta[0]).toBe(2 - 0.01 * (g0 / (Math.sqrt(g0 * g0) + 1e-8)));
     expect(theta[1]).toBe(-1 - 0.01 * (g1 / (Math.sqrt(g1 * g1) + 1e-8)));
     expect(Array.from(grad)).toEqual([0.5, 0.25]);
