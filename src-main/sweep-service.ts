@@ -42,6 +42,11 @@ export interface SweepServiceOptions {
    */
   maxPendingResults?: number;
   maxPendingBytes?: number;
+  /**
+   * A batch's results go out in events of about this many bytes of traces at most (at least one run each): the window
+   * receives and decodes an event in one task of its main thread, and one of 1.5 MB took 40–80 ms there.
+   */
+  maxResultsEventBytes?: number;
   /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */
   batchTimeoutMs?: number;
 }
@@ -63,6 +68,7 @@ export class SweepService {
   private readonly batchTimeoutMs: number | undefined;
   private readonly maxPendingResults: number;
   private readonly maxPendingBytes: number;
+  private readonly maxResultsEventBytes: number;
   private allowedConcurrency: number;
   /** Starts workers for the running sweep up to the allowed concurrency; null between sweeps. */
   private refill: (() => void) | null = null;
@@ -80,6 +86,7 @@ export class SweepService {
     this.batchTimeoutMs = options.batchTimeoutMs;
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
+    this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
     this.allowedConcurrency = Math.max(1, executor.concurrency);
   }
 
@@ -175,7 +182,7 @@ export class SweepService {
       const results = bySweep.get(record.launched.sweepId);
       if (!results && !isActive(record.status)) continue;
       this.emit(this.startedEvent(record));
-      if (results) this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
+      if (results) this.emitResults(record, results);
       this.emitProgress(record, true);
       if (!isActive(record.status)) this.emitFinished(record, record.status);
     }
@@ -302,8 +309,22 @@ export class SweepService {
       else if (status === 'failed') record.failed++;
     }
     record.done += results.length;
-    this.emit({ type: 'results', sweepId: record.launched.sweepId, results });
+    this.emitResults(record, results);
     this.emitProgress(record, record.done === record.launched.runCount);
+  }
+
+  /** Emits `results` in order, in events that each end with the run that brings them to maxResultsEventBytes. */
+  private emitResults(record: SweepRecord, results: RunResult[]): void {
+    let from = 0;
+    let bytes = 0;
+    for (let i = 0; i < results.length; i++) {
+      bytes += traceBytesOf(results[i]);
+      if (bytes >= this.maxResultsEventBytes || i === results.length - 1) {
+        this.emit({ type: 'results', sweepId: record.launched.sweepId, results: results.slice(from, i + 1) });
+        from = i + 1;
+        bytes = 0;
+      }
+    }
   }
 
   private emitProgress(record: SweepRecord, force: boolean): void {

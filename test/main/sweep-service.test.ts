@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SweepService } from '../../src-main/sweep-service';
-import { executeRun } from '../../src-core/run';
+import { executeRun, transferablesOf } from '../../src-core/run';
 import type { RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
 import type { RunExecutor } from '../../src-main/pool';
@@ -56,6 +56,22 @@ describe('SweepService', () => {
     events.length = 0;
     expect(service.resendPending()).toBe(0);
     expect(events).toEqual([]);
+  });
+
+  it('sends the results of a batch in events of bounded size, every run once and in order', async () => {
+    const [config] = expandSweep('s', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value);
+    const oneRun = transferablesOf(executeRun(config)).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    // Room for two and a half traces: an event ends with the run that reaches it.
+    const service = new SweepService(inProcessExecutor(), { batchSize: 6, maxResultsEventBytes: 2.5 * oneRun, newSweepId: () => 's' });
+    const { events, results } = collect(service);
+    service.launch(goodSpec);
+    await service.idle();
+    const sizes = events.flatMap((e) => (e.type === 'results' ? [e.results.length] : []));
+    expect(sizes).toEqual([3, 3]);
+    expect(results().map((r) => r.config.id)).toEqual(Array.from({ length: 6 }, (_, i) => `s:00000${i}`));
+    events.length = 0;
+    expect(service.resendPending()).toBe(6);
+    expect(events.flatMap((e) => (e.type === 'results' ? [e.results.length] : []))).toEqual([3, 3]);
   });
 
   it('stores the runs of a batch whose worker failed as failed, with the reason, and completes the sweep', async () => {
