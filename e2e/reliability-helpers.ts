@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 import { executeRun } from '../src-core/run';
 import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/run-pages';
-import { storedColumn } from '../src-renderer/lib/trace-storage';
+import { compactColumn } from '../src-core/compact-trace';
 import type { RunConfig, RunSummary } from '../src-core/contract/types';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -144,7 +144,7 @@ export async function expectWholeAndUnique(page: Page, sweepId: string, total?: 
     const local = executeRun(run.config);
     expect(run.summary, run.id).toEqual(local.summary);
     // Stored as the store narrows it (float32 where faithful): the same numbers, bit for bit.
-    expect(await readLoss(page, run.id), run.id).toEqual(Array.from(storedColumn(local.trace.loss)));
+    expect(await readLoss(page, run.id), run.id).toEqual(Array.from(compactColumn(local.trace.loss)));
     recomputed++;
   }
   return { ids, recomputed };

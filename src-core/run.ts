@@ -1,5 +1,5 @@
 import type { ObjectiveConfig } from './contract/engine';
-import type { RunConfig, RunResult } from './contract/types';
+import type { CompactRunResult, RunConfig, RunResult } from './contract/types';
 import { createObjective, type Objective } from './objectives';
 import { checkOptimizer, createOptimizer } from './optim';
 import { executeLanes, laneGroupKey } from './run-lanes';
@@ -173,7 +173,7 @@ function sameFields(a: object, b: object): boolean {
 }
 
 /** The buffers of a result, each once (a trace's columns may share one), for transferring it instead of copying it. */
-export function transferablesOf(result: RunResult): ArrayBuffer[] {
+export function transferablesOf(result: Pick<CompactRunResult, 'trace'>): ArrayBuffer[] {
   const { steps, loss, theta, grad, accum, update } = result.trace;
   const buffer = steps.buffer as ArrayBuffer;
   // The common case, told without a Set: the main thread asks this of every result twice (bytes pending, then acknowledged).

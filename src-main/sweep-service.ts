@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../src-core/contract/result';
-import type { FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
+import type { CompactRunResult, FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
+import { compactResult } from '../src-core/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run';
 import { expandSweep, validateSweepSpec } from '../src-core/sweep';
 import type { RunExecutor } from './pool';
@@ -59,7 +60,7 @@ export interface SweepServiceOptions {
 export class SweepService {
   private readonly listeners = new Set<(event: SweepEvent) => void>();
   private readonly sweeps = new Map<string, SweepRecord>();
-  private readonly pending = new Map<string, RunResult>();
+  private readonly pending = new Map<string, CompactRunResult>();
   private pendingBytes = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly newSizer: () => Pick<BatchSizer, 'next' | 'observe'>;
@@ -172,7 +173,7 @@ export class SweepService {
 
   /** Replays every sweep that still has unacknowledged results, then those results; returns how many results. */
   resendPending(): number {
-    const bySweep = new Map<string, RunResult[]>();
+    const bySweep = new Map<string, CompactRunResult[]>();
     for (const result of this.pending.values()) {
       const list = bySweep.get(result.config.sweepId) ?? [];
       list.push(result);
@@ -297,7 +298,9 @@ export class SweepService {
     return this.pending.size >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
   }
 
-  private accept(record: SweepRecord, results: RunResult[]): void {
+  /** Keeps and sends a batch's results, their traces compacted: they are for the window, which stores them so. */
+  private accept(record: SweepRecord, computed: RunResult[]): void {
+    const results = computed.map(compactResult);
     for (const result of results) {
       const replaced = this.pending.get(result.config.id);
       if (replaced) this.pendingBytes -= traceBytesOf(replaced);
@@ -314,7 +317,7 @@ export class SweepService {
   }
 
   /** Emits `results` in order, in events that each end with the run that brings them to maxResultsEventBytes. */
-  private emitResults(record: SweepRecord, results: RunResult[]): void {
+  private emitResults(record: SweepRecord, results: CompactRunResult[]): void {
     let from = 0;
     let bytes = 0;
     for (let i = 0; i < results.length; i++) {
@@ -363,7 +366,7 @@ export class SweepService {
   }
 }
 
-const traceBytesOf = (result: RunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+const traceBytesOf = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
 
 const isActive = (status: SweepStatus): status is 'queued' | 'running' | 'cancelling' =>
   status === 'queued' || status === 'running' || status === 'cancelling';

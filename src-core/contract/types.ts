@@ -64,6 +64,23 @@ export interface RunResult {
   trace: RunTrace;
 }
 
+/** A trace value column as the window gets it: float32 where that keeps every value (src-core/compact-trace.ts). */
+export type TraceColumn = Float32Array | Float64Array;
+
+/** A RunTrace with its value columns compacted; a RunTrace is one too. */
+export interface CompactTrace extends Omit<RunTrace, 'loss' | 'theta' | 'grad' | 'accum' | 'update'> {
+  loss: TraceColumn;
+  theta: TraceColumn;
+  grad: TraceColumn;
+  accum: TraceColumn;
+  update: TraceColumn;
+}
+
+/** A result as the main process sends it to the window: its summary exact, its trace compacted. */
+export interface CompactRunResult extends Omit<RunResult, 'trace'> {
+  trace: CompactTrace;
+}
+
 /** Where a sweep stands, sent a few times a second while it runs. */
 export interface SweepProgress {
   done: number;
@@ -89,5 +106,5 @@ export type SweepEvent =
   /** A sweep moved on before its end: from queued to running, or from running to cancelling. */
   | { type: 'sweep-status'; sweepId: string; status: Exclude<SweepStatus, FinishedSweepStatus> }
   | { type: 'progress'; sweepId: string; progress: SweepProgress }
-  | { type: 'results'; sweepId: string; results: RunResult[] }
+  | { type: 'results'; sweepId: string; results: CompactRunResult[] }
   | { type: 'sweep-finished'; sweepId: string; status: FinishedSweepStatus; message?: string };

@@ -13,7 +13,7 @@
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { RunAnnotations } from '../../src-core/contract/annotations';
-import type { RunConfig, RunResult, RunSummary, SweepSpec, SweepStatus } from '../../src-core/contract/types';
+import type { CompactRunResult, RunConfig, RunSummary, SweepSpec, SweepStatus } from '../../src-core/contract/types';
 import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
 import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
 import { ownTrace, packTraces, unpackTraces, type PackedTrace, type StoredTrace } from './trace-storage';
@@ -74,7 +74,7 @@ export interface SweepStatusChange {
 /** What one transaction stores: see LabDatabase.storeResults. */
 export interface ResultsWrite {
   started?: readonly StoredSweep[];
-  results: readonly RunResult[];
+  results: readonly CompactRunResult[];
   statuses?: readonly SweepStatusChange[];
 }
 

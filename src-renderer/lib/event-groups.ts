@@ -4,13 +4,13 @@
  * the previous write ran is taken together and written in one transaction: the slower the disk, the larger the
  * writes, and a sweep's end is written with its last results. Order is kept: a group is a run of consecutive events.
  */
-import type { RunResult, SweepEvent, SweepProgress } from '../../src-core/contract/types';
+import type { CompactRunResult, SweepEvent, SweepProgress } from '../../src-core/contract/types';
 import type { StoredSweep, SweepStatusChange } from './db';
 
 export interface EventGroup {
   /** Sweeps announced, to record (a replayed one only brings a status that has not ended up to date). */
   started: StoredSweep[];
-  results: RunResult[];
+  results: CompactRunResult[];
   /** Moves and ends of sweeps, in order. */
   statuses: SweepStatusChange[];
   /** The latest progress of each sweep in the group, applied once the group is stored. */

@@ -8,7 +8,7 @@
  * What waits here is not acknowledged, so the main process keeps it, as it keeps every result not yet stored: a
  * reload loses none of it.
  */
-import type { RunResult } from '../../src-core/contract/types';
+import type { CompactRunResult } from '../../src-core/contract/types';
 import { groupByPage, PAGE_SIZE } from './run-pages';
 
 interface HeldPage {
@@ -16,7 +16,7 @@ interface HeldPage {
   page: number;
   /** When its first result arrived. */
   since: number;
-  results: Map<number, RunResult>;
+  results: Map<number, CompactRunResult>;
 }
 
 export class PageAssembly {
@@ -35,12 +35,12 @@ export class PageAssembly {
    * Takes results in and returns those to write now: the pages they complete. A sweep's run count comes from
    * `runCountOf`; the results of a sweep it does not know are not held.
    */
-  admit(results: readonly RunResult[], runCountOf: (sweepId: string) => number | undefined, now: number): RunResult[] {
-    const ready: RunResult[] = [];
+  admit(results: readonly CompactRunResult[], runCountOf: (sweepId: string) => number | undefined, now: number): CompactRunResult[] {
+    const ready: CompactRunResult[] = [];
     for (const { key, items } of groupByPage(results, ({ config }) => config)) {
       const [sweepId, page] = key;
       const id = JSON.stringify(key);
-      const held = this.held.get(id) ?? { sweepId, page, since: now, results: new Map<number, RunResult>() };
+      const held = this.held.get(id) ?? { sweepId, page, since: now, results: new Map<number, CompactRunResult>() };
       for (const [index, result] of items) held.results.set(index, result);
       const runCount = runCountOf(sweepId);
       const complete = runCount === undefined || held.results.size >= Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE);
@@ -55,7 +55,7 @@ export class PageAssembly {
   }
 
   /** Every result that waits for these sweeps (they ended), and every page due by `now`. */
-  release(endedSweeps: ReadonlySet<string>, now: number): RunResult[] {
+  release(endedSweeps: ReadonlySet<string>, now: number): CompactRunResult[] {
     return this.take((page) => endedSweeps.has(page.sweepId) || page.since + this.maxHoldMs <= now);
   }
 
@@ -64,8 +64,8 @@ export class PageAssembly {
     return this.take(() => true).length;
   }
 
-  private take(which: (page: HeldPage) => boolean): RunResult[] {
-    const taken: RunResult[] = [];
+  private take(which: (page: HeldPage) => boolean): CompactRunResult[] {
+    const taken: CompactRunResult[] = [];
     for (const [id, page] of this.held) {
       if (!which(page)) continue;
       this.held.delete(id);

@@ -1,35 +1,22 @@
 /**
- * What a trace becomes on disk: the one place where the wire's Float64Array columns are narrowed for IndexedDB, and
- * where a page of traces is packed into one buffer.
- *
- * Traces are for charts, and storage is what a large sweep costs, so a column is stored as float32 (half the bytes)
- * whenever that keeps every value to float32's relative precision (2⁻²⁴ ≈ 6e-8, beyond the 6 digits anything shows):
- * that holds for 0, ±Infinity, NaN and every magnitude in float32's normal range. A column with a value outside it
- * (a diverging loss of 1e300 would become Infinity, a loss converged to 1e-50 would become 0 and vanish from a log
- * chart) stays float64, so what a chart shows is never a different number class than what was computed. Exact values
- * for export and per-step tables are recomputed from the run's config, not read from here.
+ * What a trace becomes on disk: a page of traces packed into one buffer, each value column float32 where that keeps
+ * every value (the rule and why: src-core/compact-trace.ts; the main process sends traces already compacted).
  *
  * Packing: IndexedDB serialises every typed array of a record on the main thread when it is put, one by one; a page
  * of traces would have six per trace. A page instead keeps one ArrayBuffer with every column of its traces back to
  * back (each 8-byte aligned), and for each trace where its columns are: putting a page is one copy of its bytes, and
  * the float64 → float32 narrowing is a native conversion straight into them. Read back, a column is a view of them.
  */
-import type { RunTrace } from '../../src-core/contract/types';
+import { compactColumn, fitsFloat32, traceValueColumns as valueColumns } from '../../src-core/compact-trace';
+import type { CompactTrace, TraceColumn } from '../../src-core/contract/types';
 
-export type StoredColumn = Float32Array | Float64Array;
+export type StoredColumn = TraceColumn;
 
 /** A run's trace as stored: the same columns as RunTrace, each float32 where that is faithful. */
-export interface StoredTrace extends Omit<RunTrace, 'loss' | 'theta' | 'grad' | 'accum' | 'update'> {
+export interface StoredTrace extends CompactTrace {
   runId: string;
-  loss: StoredColumn;
-  theta: StoredColumn;
-  grad: StoredColumn;
-  accum: StoredColumn;
-  update: StoredColumn;
 }
 
-/** The columns of a trace, in the order they are packed. */
-const valueColumns = ['loss', 'theta', 'grad', 'accum', 'update'] as const;
 const arrays = { u32: Uint32Array, f32: Float32Array, f64: Float64Array } as const;
 export type ColumnKind = keyof typeof arrays;
 
@@ -46,43 +33,19 @@ export interface PackedTraces {
   bytes: ArrayBuffer;
 }
 
-/** The smallest positive normal float32; below it float32 loses precision, then flushes to 0. */
-const FLOAT32_MIN_NORMAL = 2 ** -126;
-/** The largest finite float32; above it (after rounding) a value becomes Infinity. */
-const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
-
-/** True when float32 keeps every value to its relative precision (or exactly: 0, ±Infinity, NaN). */
-function fitsFloat32(values: StoredColumn): boolean {
-  if (values instanceof Float32Array) return true;
-  for (let i = 0; i < values.length; i++) {
-    const magnitude = Math.abs(values[i]);
-    if (magnitude !== 0 && Number.isFinite(magnitude) && (magnitude < FLOAT32_MIN_NORMAL || magnitude > FLOAT32_MAX)) return false;
-  }
-  return true;
-}
-
-/**
- * A column narrowed to float32 when every value fits, else kept in float64; a fresh array either way. The columns of
- * a trace from the engine are views of one buffer, and IndexedDB stores a view with its whole buffer: a view kept
- * as it is would store every column again with it.
- */
-export function storedColumn(values: Float64Array): StoredColumn {
-  return fitsFloat32(values) ? new Float32Array(values) : values.slice();
-}
-
 /** A run's trace with each column narrowed where that is faithful, and a buffer of its own. */
-export function toStoredTrace(runId: string, trace: RunTrace): StoredTrace {
+export function toStoredTrace(runId: string, trace: CompactTrace): StoredTrace {
   return {
     runId,
     steps: trace.steps.slice(),
     dim: trace.dim,
     layout: trace.layout,
     width: trace.width,
-    loss: storedColumn(trace.loss),
-    theta: storedColumn(trace.theta),
-    grad: storedColumn(trace.grad),
-    accum: storedColumn(trace.accum),
-    update: storedColumn(trace.update),
+    loss: compactColumn(trace.loss),
+    theta: compactColumn(trace.theta),
+    grad: compactColumn(trace.grad),
+    accum: compactColumn(trace.accum),
+    update: compactColumn(trace.update),
   };
 }
 
@@ -90,7 +53,7 @@ const align8 = (n: number): number => (n + 7) & ~7;
 
 /**
  * Packs traces into one buffer, each float column narrowed where that is faithful. A trace may come from the wire
- * (float64 columns) or from a page read back (views, float32 where it was narrowed): the same rule gives the same kind.
+ * (compacted by the main process) or from a page read back (views): the same rule gives the same kind.
  */
 export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
   let size = 0;

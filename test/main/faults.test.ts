@@ -7,8 +7,9 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '../../src-main/pool';
 import { SweepService } from '../../src-main/sweep-service';
+import { compactResult } from '../../src-core/compact-trace';
 import { executeRun } from '../../src-core/run';
-import type { RunResult, SweepEvent } from '../../src-core/contract/types';
+import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { goodSpec } from '../helpers/configs';
 
 const workerFile = resolve('test/fixtures/crashing-worker.mjs');
@@ -26,7 +27,7 @@ describe('worker faults', () => {
     service.onEvent((e) => events.push(e));
     for (let i = 0; i < 3; i++) service.launch(goodSpec);
     await service.idle();
-    const results = (sweepId: string): RunResult[] => {
+    const results = (sweepId: string): CompactRunResult[] => {
       const sent = events.flatMap((e) => (e.type === 'results' && e.sweepId === sweepId ? e.results : []));
       // Whatever the fault, no run is sent (and so stored) twice: each id once.
       expect(new Set(sent.map((r) => r.config.id)).size).toBe(sent.length);
@@ -51,7 +52,7 @@ describe('worker faults', () => {
     expect(finished(fault)).toMatchObject({ status: 'completed' });
     for (const sweepId of ['healthy-before', 'healthy-after']) {
       expect(results(sweepId)).toHaveLength(6);
-      for (const run of results(sweepId)) expect(run).toEqual(executeRun(run.config));
+      for (const run of results(sweepId)) expect(run).toEqual(compactResult(executeRun(run.config)));
     }
   });
 

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SOCKET_PATH, type SocketReply } from '../../src-core/contract/socket';
-import type { RunResult, SweepEvent } from '../../src-core/contract/types';
+import { compactTrace } from '../../src-core/compact-trace';
+import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run';
 import { decodeFrame, encodeFrame } from '../../src-core/wire';
 import type { RunExecutor } from '../../src-main/pool';
@@ -373,20 +374,21 @@ describe('serve mode: WebSocket', () => {
     await client.event('sweep-finished', sweepId);
     const finished = (await client.event('sweep-finished', sweepId)).event;
     expect(finished.status).toBe('completed');
-    const results: RunResult[] = client.messages.flatMap((m) =>
+    const results: CompactRunResult[] = client.messages.flatMap((m) =>
       'event' in m && m.event.type === 'results' && m.event.sweepId === sweepId ? m.event.results : [],
     );
     expect(results).toHaveLength(2);
     const fast = results.find((r) => r.config.optimizer.lr === 1);
     expect(fast).toBeDefined();
-    expect(fast!.trace.theta).toBeInstanceOf(Float64Array);
+    // Float32 where that keeps every value, as the window stores it (src-core/compact-trace.ts).
+    expect(fast!.trace.theta).toBeInstanceOf(Float32Array);
     expect(fast!.trace.theta).toHaveLength(4);
     expect(fast!.trace.theta[0]).toBe(4);
     expectClose(fast!.trace.theta[1], 3, 1e-6);
-    // Exact to the bit: the socket carries what the run computed.
+    // Exact to the bit: the socket carries the summary the run computed and its trace compacted, nothing else.
     const local = executeRun(fast!.config);
-    expect(Array.from(fast!.trace.theta)).toEqual(Array.from(local.trace.theta));
-    expect(Array.from(fast!.trace.loss)).toEqual(Array.from(local.trace.loss));
+    expect(fast!.summary).toEqual(local.summary);
+    expect(fast!.trace).toEqual(compactTrace(local.trace));
 
     // Acknowledge over the socket releases exactly these runs; a resend without payload then has nothing left.
     const ack = await client.call('acknowledge', results.map((r) => r.config.id));

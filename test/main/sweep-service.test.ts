@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SweepService } from '../../src-main/sweep-service';
+import { compactResult } from '../../src-core/compact-trace';
 import { executeRun, transferablesOf } from '../../src-core/run';
 import type { RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
@@ -14,14 +15,14 @@ const collect = (service: SweepService) => {
 };
 
 describe('SweepService', () => {
-  it('runs every point of the grid and streams results equal to src-core run in process', async () => {
+  it('runs every point of the grid and streams results equal to src-core run in process, traces compacted for the window', async () => {
     const service = new SweepService(inProcessExecutor(), { batchSize: 2, newSweepId: () => 'sweep-a' });
     const { events, results } = collect(service);
     const launched = service.launch(goodSpec);
     expect(launched).toEqual({ ok: true, value: { sweepId: 'sweep-a', runCount: 6, createdAt: expect.any(Number) } });
     await service.idle();
     expect(results().map((r) => r.config.id).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `sweep-a:00000${i}`));
-    for (const result of results()) expect(result).toEqual(executeRun(result.config));
+    for (const result of results()) expect(result).toEqual(compactResult(executeRun(result.config)));
     expect(events[0].type).toBe('sweep-started');
     expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-a', status: 'completed' });
     const lastProgress = events.filter((e) => e.type === 'progress').at(-1);
@@ -60,7 +61,7 @@ describe('SweepService', () => {
 
   it('sends the results of a batch in events of bounded size, every run once and in order', async () => {
     const [config] = expandSweep('s', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value);
-    const oneRun = transferablesOf(executeRun(config)).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    const oneRun = transferablesOf(compactResult(executeRun(config))).reduce((sum, buffer) => sum + buffer.byteLength, 0);
     // Room for two and a half traces: an event ends with the run that reaches it.
     const service = new SweepService(inProcessExecutor(), { batchSize: 6, maxResultsEventBytes: 2.5 * oneRun, newSweepId: () => 's' });
     const { events, results } = collect(service);
@@ -115,7 +116,7 @@ describe('SweepService', () => {
     expect(byKind).toEqual(['adagrad:completed', 'adam:completed', 'rmsprop:completed', 'sgd:completed', 'sgd:completed']);
     for (const result of results()) {
       expect(result.summary.finalLoss).toBeLessThan(result.trace.loss[0]);
-      expect(result).toEqual(executeRun(result.config));
+      expect(result).toEqual(compactResult(executeRun(result.config)));
     }
     // SGD has no accumulator; the adaptive methods record theirs.
     expect(results().find((r) => r.config.optimizer.kind === 'sgd')?.trace.accum.length).toBe(0);

@@ -8,7 +8,7 @@ import { SweepService } from '../../src-main/sweep-service';
 import { createHandlers } from '../../src-main/handlers';
 import { ExportSessions } from '../../src-main/export/sessions';
 import type { LabApi } from '../../src-core/contract/api';
-import type { RunConfig, RunResult } from '../../src-core/contract/types';
+import type { CompactRunResult, RunConfig } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run';
 import { validateSweepSpec } from '../../src-core/sweep';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
@@ -114,7 +114,7 @@ describe('LabState', () => {
   it('after a restart marks a sweep that was running as interrupted, and resume computes only the missing runs', async () => {
     // The previous app process ran sweep "old" and stored 2 of its 6 runs before it was killed.
     const before = new SweepService(inProcessExecutor(), { newSweepId: () => 'old' });
-    const first: RunResult[] = [];
+    const first: CompactRunResult[] = [];
     before.onEvent((e) => e.type === 'results' && first.push(...e.results));
     before.launch(goodSpec);
     await before.idle();

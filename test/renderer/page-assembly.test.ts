@@ -2,12 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { PageAssembly } from '../../src-renderer/lib/page-assembly';
 import { PAGE_SIZE } from '../../src-renderer/lib/run-pages';
-import type { RunResult } from '../../src-core/contract/types';
+import type { CompactRunResult } from '../../src-core/contract/types';
 
 /** Stand-ins for results: the assembly reads only their sweep and index. */
-const result = (sweepId: string, index: number) => ({ config: { sweepId, index } }) as RunResult;
+const result = (sweepId: string, index: number) => ({ config: { sweepId, index } }) as CompactRunResult;
 const range = (sweepId: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => result(sweepId, from + i));
-const indexes = (results: RunResult[]) => results.map((r) => r.config.index);
+const indexes = (results: CompactRunResult[]) => results.map((r) => r.config.index);
 const runCounts = (counts: Record<string, number>) => (sweepId: string) => counts[sweepId];
 
 describe('PageAssembly', () => {

@@ -1,38 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { fc, test } from '@fast-check/vitest';
-import { ownTrace, packTraces, storedColumn, toStoredTrace, unpackTraces } from '../../src-renderer/lib/trace-storage';
+import { ownTrace, packTraces, toStoredTrace, unpackTraces } from '../../src-renderer/lib/trace-storage';
 import { executeRun } from '../../src-core/run';
 import { adagradRun } from '../helpers/configs';
 
-const FLOAT32_MIN_NORMAL = 2 ** -126;
-
 describe('trace columns on disk', () => {
-  it('narrows to float32 when every value is 0, non-finite or in the normal float32 range', () => {
-    const column = storedColumn(Float64Array.of(0, -0, 1e-37, -3e38, Infinity, -Infinity, NaN, 0.1));
-    expect(column).toBeInstanceOf(Float32Array);
-    expect([...column]).toEqual([0, -0, Math.fround(1e-37), Math.fround(-3e38), Infinity, -Infinity, NaN, Math.fround(0.1)]);
-  });
-
-  it.each([
-    ['a diverging loss beyond float32 (it would read Infinity)', 1e300],
-    ['a loss converged below float32 (it would read 0)', 1e-50],
-    ['a value in float32 subnormal range (it would lose digits)', 1e-40],
-  ])('keeps the column in float64, exactly, for %s', (_, value) => {
-    const values = Float64Array.of(1, value, 2);
-    const column = storedColumn(values);
-    expect(column).toBeInstanceOf(Float64Array);
-    expect(column).toEqual(values);
-  });
-
-  test.prop([fc.array(fc.double({ noNaN: true, min: -3e38, max: 3e38 }), { maxLength: 50 })])(
-    'a narrowed value is within float32 rounding (2⁻²⁴ relative) of the value computed',
-    (values) => {
-      const column = storedColumn(Float64Array.from(values));
-      if (column instanceof Float64Array) expect(values.some((x) => x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL)).toBe(true);
-      column.forEach((stored, i) => expect(Math.abs(stored - values[i])).toBeLessThanOrEqual(Math.abs(values[i]) * 2 ** -24));
-    },
-  );
-
   it('stores a run trace under its run id with the steps and shape unchanged', () => {
     const { trace } = executeRun(adagradRun());
     const stored = toStoredTrace('r', trace);
