@@ -3,15 +3,15 @@
  * computed by a serve-mode process and stored by the app in Chromium, with memory sampled every second: the main
  * process's RSS and heap (a probe preloaded into it, bench/soak-memory-probe.cjs) and the renderer's JS heap (CDP
  * Performance.getMetrics). It writes every sample to test-results/soak-samples.csv and fails if a sweep does not
- * complete within SOAK_MAX_MINUTES (all of them together), if the main process's peak memory during the last sweep is
- * above its peak during the first (a leak grows from sweep to sweep; the first sweep's ramp up to what back-pressure
- * allows is not one), or if the renderer then holds more than a page freshly loaded with the same runs (a leak beyond
+ * complete within SOAK_MAX_MINUTES (all of them together), if the main process's steady memory during the last sweep
+ * is above that during the first (a leak grows from sweep to sweep; each sweep's ramp up to what back-pressure allows
+ * is not one), or if the renderer then holds more than a page freshly loaded with the same runs (a leak beyond
  * the run summaries it keeps by design).
  *
  * The sweeps are launched over a socket of the soak's own (the form stops at 10,000 runs; a spec may allow 100,000):
  * serve mode sends every event to every socket, so the page stores and acknowledges them exactly as if it had launched
  * them.
- *   SOAK_RUNS (default 100000 a sweep, a multiple of 100), SOAK_SWEEPS (3), SOAK_STEPS (2000), SOAK_TRACE_POINTS (200),
+ *   SOAK_RUNS (default 100000 a sweep, a multiple of 100), SOAK_SWEEPS (2), SOAK_STEPS (2000), SOAK_TRACE_POINTS (200),
  *   SOAK_MAX_MINUTES (60).
  */
 import { writeFileSync } from 'node:fs';
@@ -29,7 +29,7 @@ const RUNS = Number(process.env.SOAK_RUNS ?? 100_000);
 const STEPS = Number(process.env.SOAK_STEPS ?? 2000);
 // Each trace thinned from 2,001 steps to 200 rows: 20 million rows stored in all.
 const TRACE_POINTS = Number(process.env.SOAK_TRACE_POINTS ?? 200);
-const SWEEPS = Number(process.env.SOAK_SWEEPS ?? 3);
+const SWEEPS = Number(process.env.SOAK_SWEEPS ?? 2);
 const MAX_MINUTES = Number(process.env.SOAK_MAX_MINUTES ?? 60);
 const SAMPLE_MS = 1000;
 const MB = 1024 * 1024;
@@ -46,14 +46,20 @@ interface Sample {
   rendererHeapTotal: number;
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length === 0 ? NaN : sorted[Math.floor(sorted.length / 2)];
+};
+
 /**
- * No growth from sweep to sweep: a series' peak during the last sweep is within 20% (or 32 MB, for small series) of its
- * peak during the first.
+ * No growth from sweep to sweep: a series' median over the second half of the last sweep's runs is within 20% (or
+ * 32 MB, for small series) of its median over the second half of the first's. The second half is steady state: the
+ * launch's expansion of the runs and the ramp of unacknowledged results up to the back-pressure bound come before it.
  */
 function growth(samples: Sample[], pick: (s: Sample) => number): { first: number; last: number; flat: boolean } {
-  const peakOf = (sweep: number) => Math.max(...samples.filter((s) => s.sweep === sweep).map(pick));
-  const first = peakOf(1);
-  const last = peakOf(Math.max(...samples.map((s) => s.sweep)));
+  const steady = (sweep: number) => median(samples.filter((s) => s.sweep === sweep && s.done >= RUNS / 2).map(pick));
+  const first = steady(1);
+  const last = steady(Math.max(...samples.map((s) => s.sweep)));
   return { first, last, flat: last <= Math.max(first * 1.2, first + 32 * MB) };
 }
 
@@ -125,7 +131,11 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
         }
         await page.waitForTimeout(SAMPLE_MS);
       }
-      if (!completed) break;
+      if (!completed) {
+        // What the page says, for whoever reads the failure: the sweep's card and any problem it reports.
+        console.log(`soak: sweep ${sweep} did not complete; its card reads "${await card.innerText()}"; the page reports: ${await page.getByRole('alert').allInnerTexts()}`);
+        break;
+      }
       completedSweeps++;
       sweepSeconds.push((Date.now() - sweepStarted) / 1000);
       console.log(`soak: sweep ${sweep} of ${SWEEPS}: ${RUNS.toLocaleString('en')} runs stored in ${sweepSeconds.at(-1)!.toFixed(0)} s (${(RUNS / sweepSeconds.at(-1)!).toFixed(0)} runs/s)`);
@@ -135,14 +145,12 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
       'test-results/soak-samples.csv',
       ['seconds,sweep,done,main_rss,main_heap_used,renderer_js_heap_used,renderer_js_heap_total', ...samples.map((s) => [s.seconds, s.sweep, s.done, s.mainRss, s.mainHeap, s.rendererHeap, s.rendererHeapTotal].join(','))].join('\n') + '\n',
     );
-    const report = {
-      'main RSS': growth(samples, (s) => s.mainRss),
-      'main heap': growth(samples, (s) => s.mainHeap),
-    };
+    const pickers: Record<string, (s: Sample) => number> = { 'main RSS': (s) => s.mainRss, 'main heap': (s) => s.mainHeap };
+    const report = Object.fromEntries(Object.entries(pickers).map(([name, pick]) => [name, growth(samples, pick)]));
     const storedRuns = completedSweeps * RUNS;
     console.log(`soak: ${completedSweeps} of ${SWEEPS} sweeps completed, ${storedRuns.toLocaleString('en')} runs stored in ${samples.at(-1)!.seconds.toFixed(0)} s, ${samples.length} samples`);
     for (const [name, r] of Object.entries(report)) {
-      console.log(`soak: ${name}: peak ${(r.first / MB).toFixed(0)} MB during the first sweep, ${(r.last / MB).toFixed(0)} MB during the last: ${r.flat ? 'flat' : 'GROWING'}`);
+      console.log(`soak: ${name}: peak ${(Math.max(...samples.map(pickers[name])) / MB).toFixed(0)} MB; steady ${(r.first / MB).toFixed(0)} MB in the first sweep, ${(r.last / MB).toFixed(0)} MB in the last: ${r.flat ? 'flat' : 'GROWING'}`);
     }
 
     // The renderer keeps every stored run's summary in memory by design (the runs table sorts and filters them all), so
