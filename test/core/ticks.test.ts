@@ -12,4 +12,9 @@ describe('axis tick labels', () => {
     expect(ticks.map((v) => tickLabel(v, true, 6))).toEqual(['0.001', '', '', '', '', '0.01', '', '', '0.1']);
     expect([1e-47, 1e44, 3e44].map((v) => tickLabel(v, true, 90))).toEqual(['1e-47', '1e44', '']);
   });
+
+  it('on a log axis within one decade label every tick, so a narrow range still reads', () => {
+    // Two runs' final losses, 1.198 and 2.017: Chart.js ticks at the ends and at each mantissa between them.
+    expect([1.198, 2, 2.017].map((v) => tickLabel(v, true, Math.log10(2.017 / 1.198)))).toEqual(['1.2', '2', '2.02']);
+  });
 });
