@@ -4,6 +4,7 @@ import { E2E_TOKEN } from './server';
 import { canvasIsPainted, fillSweepForm, launchAndWait, runsCount } from './flows';
 import { computePerStepTable } from '../src-core/per-step';
 import { adagradRun } from '../test/helpers/configs';
+import { seedsPrintoutX2From4 } from '../test/helpers/seeds';
 
 /** The text of the per-step table's body rows, cells joined by " | ". */
 const tableRows = (page: Page) =>
@@ -23,18 +24,7 @@ test("x² from 4: the per-step table shows the seeds' printout, and exact double
   await page.getByTestId('per-step-precision').selectOption('seeds');
   // The seeds' loop prints: step | x | gradient | G | learning rate | update; the table adds the loss.
   const rows = await tableRows(page);
-  expect(rows.map((r) => r.split(' | ').slice(0, 6).join(' | '))).toEqual([
-    '1 | 3.0000 | 8.0000 | 64.0000 | 0.125000 | 1.0000',
-    '2 | 2.4000 | 6.0000 | 100.0000 | 0.100000 | 0.6000',
-    '3 | 1.9673 | 4.8000 | 123.0400 | 0.090152 | 0.4327',
-    '4 | 1.6330 | 3.9345 | 138.5206 | 0.084966 | 0.3343',
-    '5 | 1.3656 | 3.2659 | 149.1869 | 0.081872 | 0.2674',
-    '6 | 1.1474 | 2.7312 | 156.6462 | 0.079899 | 0.2182',
-    '7 | 0.9670 | 2.2947 | 161.9120 | 0.078589 | 0.1803',
-    '8 | 0.8168 | 1.9340 | 165.6525 | 0.077696 | 0.1503',
-    '9 | 0.6908 | 1.6335 | 168.3209 | 0.077078 | 0.1259',
-    '10 | 0.5849 | 1.3817 | 170.2299 | 0.076645 | 0.1059',
-  ]);
+  expect(rows.map((r) => r.split(' | ').slice(0, 6).join(' | '))).toEqual(seedsPrintoutX2From4);
   await page.getByTestId('per-step-precision').selectOption('full');
   const { table } = computePerStepTable(adagradRun());
   const exact = Array.from(table.steps, (t, i) => [t, table.theta[i], table.grad[i], table.accum[i], table.stepSize[i], table.update[i], table.loss[i]].map(String).join(' | '));

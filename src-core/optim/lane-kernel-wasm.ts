@@ -8,7 +8,7 @@
  */
 import type { DiagonalQuadratic } from '../objectives/types';
 import type { AdagradLanes } from './adagrad-lanes';
-import { adagradModule, type AdagradModule } from './wasm-module';
+import { kernelOfModule, type AdagradModule } from './wasm-module';
 
 /** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
 export interface KernelQuadratic {
@@ -79,13 +79,5 @@ export class WasmLaneKernel {
   }
 }
 
-let kernel: WasmLaneKernel | null | undefined;
-
 /** This thread's lane kernel; null where WebAssembly cannot be compiled here. */
-export function wasmLaneKernel(): WasmLaneKernel | null {
-  if (kernel === undefined) {
-    const module = adagradModule();
-    kernel = module && new WasmLaneKernel(module);
-  }
-  return kernel;
-}
+export const wasmLaneKernel = kernelOfModule((module) => new WasmLaneKernel(module));

@@ -7,7 +7,7 @@
  */
 import type { LogisticData } from '../objectives/types';
 import type { AdagradHyperparameters } from './adagrad';
-import { adagradModule, type AdagradModule } from './wasm-module';
+import { kernelOfModule, type AdagradModule } from './wasm-module';
 
 /** One run's arrays in the kernel's memory, valid until the module's next allocation. */
 export interface LogisticRun {
@@ -55,13 +55,5 @@ export class WasmLogisticKernel {
   }
 }
 
-let kernel: WasmLogisticKernel | null | undefined;
-
 /** This thread's kernel; null where WebAssembly cannot be compiled here. */
-export function wasmLogisticKernel(): WasmLogisticKernel | null {
-  if (kernel === undefined) {
-    const module = adagradModule();
-    kernel = module && new WasmLogisticKernel(module);
-  }
-  return kernel;
-}
+export const wasmLogisticKernel = kernelOfModule((module) => new WasmLogisticKernel(module));

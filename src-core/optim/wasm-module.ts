@@ -77,3 +77,15 @@ export function adagradModule(): AdagradModule | null {
   }
   return instance;
 }
+
+/** A kernel over this thread's module, made on first use and kept; null where WebAssembly cannot be compiled here. */
+export function kernelOfModule<K>(make: (module: AdagradModule) => K): () => K | null {
+  let kernel: K | null | undefined;
+  return () => {
+    if (kernel === undefined) {
+      const module = adagradModule();
+      kernel = module && make(module);
+    }
+    return kernel;
+  };
+}

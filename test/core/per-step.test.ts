@@ -3,23 +3,10 @@ import { computePerStepTable, formatPerStep, perStepHeader, perStepQuantities, p
 import { executeRun } from '../../src-core/run';
 import { optimizerDefaults } from '../../src-core/optim';
 import { adagradRun } from '../helpers/configs';
+import { seedsPrintoutX2From4 } from '../helpers/seeds';
 import { expectClose } from '../helpers/close';
 
 describe('the per-step table', () => {
-  // The seeds' 10-step printout of x² from 4 with lr 1, eps 1e-8: "step | x | gradient | G | learning rate | update".
-  const printout = [
-    '1 | 3.0000 | 8.0000 | 64.0000 | 0.125000 | 1.0000',
-    '2 | 2.4000 | 6.0000 | 100.0000 | 0.100000 | 0.6000',
-    '3 | 1.9673 | 4.8000 | 123.0400 | 0.090152 | 0.4327',
-    '4 | 1.6330 | 3.9345 | 138.5206 | 0.084966 | 0.3343',
-    '5 | 1.3656 | 3.2659 | 149.1869 | 0.081872 | 0.2674',
-    '6 | 1.1474 | 2.7312 | 156.6462 | 0.079899 | 0.2182',
-    '7 | 0.9670 | 2.2947 | 161.9120 | 0.078589 | 0.1803',
-    '8 | 0.8168 | 1.9340 | 165.6525 | 0.077696 | 0.1503',
-    '9 | 0.6908 | 1.6335 | 168.3209 | 0.077078 | 0.1259',
-    '10 | 0.5849 | 1.3817 | 170.2299 | 0.076645 | 0.1059',
-  ];
-
   it("reproduces the seeds' printout row for row, column for column", () => {
     const { table, totalSteps } = computePerStepTable(adagradRun());
     expect(totalSteps).toBe(10);
@@ -27,7 +14,7 @@ describe('the per-step table', () => {
     const rows = Array.from(table.steps, (t, i) =>
       [String(t), seeds(table.theta[i], 'theta'), seeds(table.grad[i], 'grad'), seeds(table.accum[i], 'accum'), seeds(table.stepSize[i], 'stepSize'), seeds(table.update[i], 'update')].join(' | '),
     );
-    expect(rows).toEqual(printout);
+    expect(rows).toEqual(seedsPrintoutX2From4);
   });
 
   it("holds the seeds' doubles: x 3.00000000125, g 8, G 64, step 1/(8+1e-8), update 4 − x", () => {

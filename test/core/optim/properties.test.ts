@@ -1,27 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { AdagradConfig, OptimizerConfig } from '../../../src-core/contract/engine';
+import type { OptimizerConfig } from '../../../src-core/contract/engine';
 import { createComposedOptimizer, createOptimizer, type Optimizer, type OptimizerState } from '../../../src-core/optim';
+import { adagradConfig, zeroOr } from '../../helpers/arbitraries';
 
 const runs = { numRuns: 300 };
 
 /** Doubles from `min` to `max` in magnitude, either sign. */
 const magnitude = (min: number, max: number) => fc.tuple(fc.double({ min, max, noNaN: true }), fc.boolean()).map(([x, negative]) => (negative ? -x : x));
-const zeroOr = (arb: fc.Arbitrary<number>) => fc.oneof(fc.constant(0), arb);
-
-const adagradConfig = (over: Partial<Record<keyof AdagradConfig, fc.Arbitrary<unknown>>> = {}): fc.Arbitrary<AdagradConfig> =>
-  fc.record({
-    kind: fc.constant('adagrad' as const),
-    lr: fc.double({ min: 1e-4, max: 10, noNaN: true }),
-    eps: zeroOr(fc.double({ min: 1e-12, max: 1, noNaN: true })),
-    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
-    weightDecay: zeroOr(fc.double({ min: 1e-4, max: 1, noNaN: true })),
-    decoupledWeightDecay: fc.boolean(),
-    initialAccumulator: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
-    lrDecay: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
-    ...over,
-  }) as fc.Arbitrary<AdagradConfig>;
-
 const unit = fc.double({ min: 0, max: 0.99, noNaN: true });
 const anyConfig: fc.Arbitrary<OptimizerConfig> = fc.oneof(
   adagradConfig({ eps: fc.double({ min: 1e-12, max: 1, noNaN: true }) }),
