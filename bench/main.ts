@@ -10,7 +10,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createObjective } from '../src-core/objectives';
-import { executeBatch, executeRun } from '../src-core/run';
+import { executeBatch, executeRun } from '../src-core/run/execute';
 import { w1Input, w2Input, w3Input } from './baselines/inputs';
 import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
 import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';

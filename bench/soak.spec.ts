@@ -20,7 +20,7 @@ import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
 import { SOCKET_PATH, type SocketReply } from '../src-core/contract/socket';
 import type { SweepLaunched } from '../src-core/contract/types';
-import { decodeFrame, encodeFrame } from '../src-core/wire';
+import { decodeFrame, encodeFrame } from '../src-core/transport/wire';
 import { runsCount } from '../e2e/flows';
 import { startServe } from '../e2e/reliability-helpers';
 

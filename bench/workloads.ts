@@ -1,11 +1,11 @@
 /**
  * The four workloads of the speed issue, as the app would run them: sweep specs validated and expanded by src-core, so
  * the engine sees exactly the RunConfigs a user's sweep produces. Sizes are parameters so that the unit test can run the
- * same workloads small (test/core/bench-baselines.test.ts) and check the baselines against the engine.
+ * same workloads small (test/bench/baselines.test.ts) and check the baselines against the engine.
  */
 import type { ObjectiveConfig } from '../src-core/contract/engine';
 import type { RunConfig, SweepSpecInput } from '../src-core/contract/sweep-spec';
-import { expandSweep, validateSweepSpec } from '../src-core/sweep';
+import { expandSweep, validateSweepSpec } from '../src-core/sweep/expand';
 
 function expand(spec: SweepSpecInput): RunConfig[] {
   const checked = validateSweepSpec(spec);

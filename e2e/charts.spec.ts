@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E_TOKEN } from './server';
 import { canvasIsPainted, fillSweepForm, launchAndWait, runsCount } from './flows';
-import { computePerStepTable } from '../src-core/per-step';
+import { computePerStepTable } from '../src-core/views/per-step';
 import { adagradRun } from '../test/helpers/configs';
 import { seedsPrintoutX2From4 } from '../test/helpers/seeds';
 

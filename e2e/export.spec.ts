@@ -4,8 +4,8 @@ import { expect, test, type Page } from '@playwright/test';
 import type { AdagradConfig } from '../src-core/contract/engine';
 import type { RunConfig } from '../src-core/contract/types';
 import { traceEffectiveStep } from '../src-core/optim/step-size';
-import { executeRun } from '../src-core/run';
-import { autoTracePoints } from '../src-core/sweep';
+import { executeRun } from '../src-core/run/execute';
+import { autoTracePoints } from '../src-core/sweep/expand';
 import { E2E_TOKEN } from './server';
 import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 

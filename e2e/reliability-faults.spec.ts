@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { SocketReply } from '../src-core/contract/socket';
-import { decodeFrame } from '../src-core/wire';
+import { decodeFrame } from '../src-core/transport/wire';
 import { fillSweepForm } from './flows';
 import { expectWholeAndUnique, readStored, readSweeps, startServe } from './reliability-helpers';
 

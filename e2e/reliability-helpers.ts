@@ -2,14 +2,14 @@
  * What the reliability e2e tests need beyond a person's steps: a serve-mode process of their own (to read its log, to
  * SIGKILL it and start it again on the same port, so the browser keeps the same origin and IndexedDB), and a look
  * into the page's IndexedDB to check what is stored. The store's layout (database adagrad-lab; tables runPages and
- * tracePages, pages of a sweep's runs keyed [sweepId, page], see src-renderer/lib/run-pages.ts) is read in this one place.
+ * tracePages, pages of a sweep's runs keyed [sweepId, page], see src-renderer/lib/storage/run-pages.ts) is read in this one place.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
-import { executeRun } from '../src-core/run';
-import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/run-pages';
-import { compactColumn } from '../src-core/compact-trace';
+import { executeRun } from '../src-core/run/execute';
+import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/storage/run-pages';
+import { compactColumn } from '../src-core/run/compact-trace';
 import type { RunConfig, RunSummary } from '../src-core/contract/types';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -89,7 +89,7 @@ function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
           request.onerror = () => reject(request.error);
         });
         if (read === 'all' || 'sweepId' in read) return result;
-        // A trace page: one buffer, and per trace where each column is (src-renderer/lib/trace-storage.ts).
+        // A trace page: one buffer, and per trace where each column is (src-renderer/lib/storage/trace-storage.ts).
         const { entries, bytes } = result as { entries: { runId: string; columns: [string, number, number][] }[]; bytes: ArrayBuffer };
         const trace = entries.find((entry) => entry.runId === read.lossOf);
         if (!trace) throw new Error(`No trace stored for run ${read.lossOf}`);
@@ -103,7 +103,7 @@ function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
   ) as Promise<T>;
 }
 
-/** A page of runs or traces as stored (src-renderer/lib/run-pages.ts). */
+/** A page of runs or traces as stored (src-renderer/lib/storage/run-pages.ts). */
 interface PageRecord<T> {
   entries: T[];
 }

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
-import { executeRun } from '../src-core/run';
+import { executeRun } from '../src-core/run/execute';
 import { summaryColumns } from '../src-core/export/summary-table';
 import { E2E_TOKEN } from './server';
 import { adagradRun } from '../test/helpers/configs';

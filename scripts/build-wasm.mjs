@@ -1,10 +1,10 @@
 // Builds wasm/*.ts with AssemblyScript and writes each module's bytes, base64, into a TypeScript module in src-core, so
 // that src-core instantiates it from bytes wherever it runs (worker, renderer, CLI) with no file or fetch. The output
-// is committed; test/core/wasm-build.test.ts checks it is what the source builds to.
+// is committed; test/core/optim/wasm/build.test.ts checks it is what the source builds to.
 import asc from 'assemblyscript/asc';
 import { writeFile } from 'node:fs/promises';
 
-export const modules = [{ source: 'wasm/adagrad.ts', output: 'src-core/optim/adagrad.wasm.ts', name: 'adagradWasm' }];
+export const modules = [{ source: 'wasm/adagrad.ts', output: 'src-core/optim/wasm/adagrad.wasm.ts', name: 'adagradWasm' }];
 
 export const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '1'];
 

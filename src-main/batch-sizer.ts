@@ -7,8 +7,8 @@
  * and every finished task refines the estimate of the time a run takes.
  */
 import type { RunConfig } from '../src-core/contract/types';
-import { objectiveDimension } from '../src-core/sweep';
-import { traceBytes as traceBytesOf } from '../src-core/trace';
+import { objectiveDimension } from '../src-core/sweep/expand';
+import { traceBytes as traceBytesOf } from '../src-core/run/trace';
 
 export interface BatchSizing {
   /** The wall time a task should take. */

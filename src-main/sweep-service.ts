@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { CompactRunResult, FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
-import { compactResult } from '../src-core/compact-trace';
-import { failedRun, transferablesOf } from '../src-core/run';
-import { expandSweep, validateSweepSpec } from '../src-core/sweep';
+import { compactResult } from '../src-core/run/compact-trace';
+import { failedRun, transferablesOf } from '../src-core/run/execute';
+import { expandSweep, validateSweepSpec } from '../src-core/sweep/expand';
 import type { RunExecutor } from './pool';
 import type { ResumeRequest } from '../src-core/contract/api';
 import { BatchSizer, type BatchSizing } from './batch-sizer';

@@ -1,12 +1,12 @@
 // AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
 // stepWithoutDecay), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
 // step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
-// built by `npm run build:wasm` into src-core/optim/adagrad.wasm.ts.
+// built by `npm run build:wasm` into src-core/optim/wasm/adagrad.wasm.ts.
 //
 // The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
 // operations like Math.sqrt and /, nothing is fused into an FMA, and exp and log1p are JavaScript's own (imported), so
-// every run gets the same bits either way (test/core/run-lanes.test.ts and test/core/stochastic.test.ts run both).
-// Arrays are byte addresses in this module's memory, laid out by the caller (src-core/optim/wasm-module.ts). A step's
+// every run gets the same bits either way (test/core/run/lanes.test.ts and test/core/run/stochastic.test.ts run both).
+// Arrays are byte addresses in this module's memory, laid out by the caller (src-core/optim/wasm/module.ts). A step's
 // finiteness is Σ (θ − θ) + (G − G) over the new values: 0 when all are finite, NaN as soon as one is not.
 
 /** Math.exp and Math.log1p, imported as adagrad.exp and adagrad.log1p. */
@@ -23,7 +23,7 @@ const REACHED: usize = 3;
 const TOLERANCE: usize = 4;
 /** The highest loss the lane's trace recorded. */
 const MAX_LOSS: usize = 5;
-/** What the last step asks of the caller for the lane: KEEP_GOING, DIVERGED or SPIKE (src-core/run-lanes.ts). */
+/** What the last step asks of the caller for the lane: KEEP_GOING, DIVERGED or SPIKE (src-core/run/lanes.ts). */
 const EVENT: usize = 6;
 
 const DIVERGED: f64 = 1;
@@ -79,7 +79,7 @@ function total(check: v128): f64 {
 }
 
 /**
- * The summaries of `stride` lanes (even) after step `step`, as src-core/run-lanes.ts's observeLanes keeps them, their
+ * The summaries of `stride` lanes (even) after step `step`, as src-core/run/lanes.ts's observeLanes keeps them, their
  * losses in the LOSS row: a lane whose loss beats its best takes it and the step, a lane that first reaches its
  * tolerance takes the step (`tolerances`: whether any lane has one; none need looking at otherwise). Where `masked`,
  * the EVENT row holds on entry, per lane, all ones when its θ and G are all finite and zeros when not; otherwise all
@@ -125,7 +125,7 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
 // The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`.
 //
 // A lane of odd length ends in half a pair: its last two doubles are stepped together like the others, the second
-// being the 16-byte padding after the arrays' last double (src-core/optim/lane-kernel-wasm.ts allocates them so), and
+// being the 16-byte padding after the arrays' last double (src-core/optim/wasm/lane-kernel.ts allocates them so), and
 // only the first is counted.
 
 /** One lane of n coordinates: its eps and −clr are scalars, two coordinates at a time. */

@@ -2,7 +2,7 @@
  * Baseline 1, the seeds' way: one run at a time, plain arrays, the objective as a pair of closures and AdaGrad as the
  * seeds' NumPy class written in JavaScript (a new array for every intermediate, as NumPy's expressions make one). The
  * arithmetic is the engine's (PyTorch's order: θ − lr·(g/(√G + eps)); the seeds' `lr * g / (...)` rounds differently
- * in the last bit), so that test/core/bench-baselines.test.ts can require the same numbers as the engine.
+ * in the last bit), so that test/bench/baselines.test.ts can require the same numbers as the engine.
  */
 import type { W1Input, W2Input, W3Input } from './inputs';
 

@@ -101,7 +101,7 @@ const storedCounts = (page: Page) =>
           const tracePages = tx.objectStore('tracePages').getAll();
           tx.oncomplete = () => {
             const entries = <T>(pages: { entries: T[] }[]) => pages.flatMap((p) => p.entries);
-            // A packed trace lists where its columns are, steps first (src-renderer/lib/trace-storage.ts).
+            // A packed trace lists where its columns are, steps first (src-renderer/lib/storage/trace-storage.ts).
             const traces = entries<{ columns: [string, number, number][] }>(tracePages.result);
             const columns = traces.flatMap((t) => t.columns.slice(1));
             const float64 = columns.filter(([kind]) => kind === 'f64').length;

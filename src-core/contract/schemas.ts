@@ -1,7 +1,7 @@
 /**
  * The schemas of the transport's own messages, and `validate`, which every boundary uses so that main and renderer
  * refuse the same things with the same words. Messages follow PyTorch's: they name the field, the value and what is
- * allowed. Sweep specs: sweep-spec.ts and src-core/sweep.ts (validateSweepSpec).
+ * allowed. Sweep specs: sweep-spec.ts and src-core/sweep/expand.ts (validateSweepSpec).
  */
 import * as v from 'valibot';
 import { AnnotationLimits } from './annotations';

@@ -1,5 +1,5 @@
 /**
- * Serve mode's WebSocket protocol. Every message is a binary frame of src-core/wire.ts (typed arrays travel exactly).
+ * Serve mode's WebSocket protocol. Every message is a binary frame of src-core/transport/wire.ts (typed arrays travel exactly).
  * Client -> server: a request. Server -> client: the reply to a request, or an event.
  */
 import type { Result } from './result';

@@ -64,7 +64,7 @@ export interface RunResult {
   trace: RunTrace;
 }
 
-/** A trace value column as the window gets it: float32 where that keeps every value (src-core/compact-trace.ts). */
+/** A trace value column as the window gets it: float32 where that keeps every value (src-core/run/compact-trace.ts). */
 export type TraceColumn = Float32Array | Float64Array;
 
 /** A RunTrace with its value columns compacted; a RunTrace is one too. */

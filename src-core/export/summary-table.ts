@@ -1,8 +1,8 @@
 /** The summary table: one row per run, with what it ran, every hyperparameter of every optimizer, then every metric. */
 import type { ExportRun } from '../contract/api';
 import { hyperparameterNames, optimizerKinds } from '../contract/sweep-spec';
-import type { Column } from '../csv';
-import { describeObjective, hyperparameter } from '../format';
+import type { Column } from './csv';
+import { describeObjective, hyperparameter } from '../views/format';
 
 const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 

@@ -5,7 +5,7 @@
  */
 import { SweepLimits } from '../contract/sweep-spec';
 import type { RunConfig, RunResult } from '../contract/types';
-import type { Column } from '../csv';
+import type { Column } from './csv';
 import { traceEffectiveStep } from '../optim/step-size';
 
 /** Above 16 parameters a trace keeps these three values across the parameters instead of one per parameter. */

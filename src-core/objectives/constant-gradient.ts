@@ -1,5 +1,5 @@
 import { ObjectiveLimits } from '../contract/objective-schema';
-import { RandomState } from '../random';
+import { RandomState } from './random';
 import type { ConfigOf, LaneEvaluator, Objective, ObjectiveInfo } from './types';
 
 type Config = ConfigOf<'constant-gradient'>;

@@ -5,7 +5,7 @@
  *
  * computed in exactly this order, the sum from 0 in coordinate order. Written once as a lane evaluator; the WebAssembly
  * lane kernel (wasm/adagrad.ts, stepQuadratic*) performs the same operations fused into the AdaGrad step, and
- * test/core/run-lanes.test.ts proves the two equal bit for bit.
+ * test/core/run/lanes.test.ts proves the two equal bit for bit.
  */
 import type { DiagonalQuadratic, LaneEvaluator, Objective } from './types';
 

@@ -1,4 +1,4 @@
-import { RandomState } from '../random';
+import { RandomState } from './random';
 
 /**
  * The order in which a stochastic run visits the samples: epoch after epoch, each a fresh permutation of 0…n−1 drawn

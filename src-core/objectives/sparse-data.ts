@@ -1,5 +1,5 @@
 import type { ObjectiveConfig } from '../contract/engine';
-import { RandomState, ZipfSampler } from '../random';
+import { RandomState, ZipfSampler } from './random';
 
 type DataConfig = Omit<Extract<ObjectiveConfig, { id: 'sparse-logreg' }>, 'id'>;
 

@@ -50,7 +50,7 @@ export interface SparseObjective {
   readonly maxNonZeros: number;
   /**
    * Samples per step of a run, from the config: 0, the full batch (runs step on `evaluate`); b ≥ 1, stochastic steps on
-   * the mean gradient of b samples (src-core/run-stochastic.ts).
+   * the mean gradient of b samples (src-core/run/stochastic.ts).
    */
   readonly batchSize: number;
   /**

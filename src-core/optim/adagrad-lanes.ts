@@ -2,11 +2,11 @@
  * AdaGrad on many runs side by side: one step of every lane, over coordinate-major arrays (coordinate d of lane r at
  * d·stride + r), so the inner loop walks contiguous memory and the lanes' independent arithmetic overlaps. Every lane
  * performs exactly adagradKernel's operations in its order (adagrad.ts), so a lane's numbers are its run's numbers
- * (test/core/run-lanes.test.ts). What must be the same for all lanes is fixed per group: eps placement, and whether
+ * (test/core/run/lanes.test.ts). What must be the same for all lanes is fixed per group: eps placement, and whether
  * weight decay is off, coupled or decoupled (PyTorch skips a zero weight decay, which keeps −0 and ±∞ as they are).
  */
 import type { AdagradConfig } from '../contract/engine';
-import type { WasmLaneKernel } from './lane-kernel-wasm';
+import type { WasmLaneKernel } from './wasm/lane-kernel';
 
 export type WeightDecayMode = 'none' | 'coupled' | 'decoupled';
 

@@ -2,7 +2,7 @@
  * AdaGrad's lazy sparse update: the step of adagrad.ts's kernel on the coordinates a sparse gradient touches, and
  * nothing on the others. It is exact, not an approximation, whenever the dense step would leave an untouched coordinate
  * (gradient +0) as it is: G + 0·0 = G, 0/(√G + eps) = +0 when the denominator is > 0, and θ + (−clr)·(+0) = θ.
- * `lazyUpdateIsExact` says when that holds; otherwise a run must take dense steps (src-core/run-stochastic.ts).
+ * `lazyUpdateIsExact` says when that holds; otherwise a run must take dense steps (src-core/run/stochastic.ts).
  */
 import type { OptimizerConfig } from '../contract/engine';
 import type { AdagradHyperparameters } from './adagrad';

@@ -8,8 +8,8 @@ import { validate } from '../../src-core/contract/schemas';
 import { RunConfigSchema, type RunConfig, type SweepSpec, type SweepSpecInput } from '../../src-core/contract/sweep-spec';
 import { objectiveInfo } from '../../src-core/objectives';
 import { numberRules } from '../../src-core/optim/rules';
-import { parseAxis, parseNumberList, type Parsed } from '../../src-core/parse';
-import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
+import { parseAxis, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
+import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
 import { flagName, numberHyperparameters, switchHyperparameters, type CliInput, type RunFlags } from './args';
 
 export interface CliJob {

@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream';
 import type { ExportRun } from '../../src-core/contract/api';
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
-import { csvHeader, csvRows } from '../../src-core/csv';
+import { csvHeader, csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { traceColumns, traceRecords } from '../../src-core/export/trace-table';
 import { openFileSink } from '../export/file-sink';

@@ -5,9 +5,9 @@
  * runs, as in a sweep: a run that fails is a result.
  */
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
-import { failedRun } from '../../src-core/run';
-import { objectiveDimension } from '../../src-core/sweep';
-import { defaultPerParameterLimit } from '../../src-core/trace';
+import { failedRun } from '../../src-core/run/execute';
+import { objectiveDimension } from '../../src-core/sweep/expand';
+import { defaultPerParameterLimit } from '../../src-core/run/trace';
 import type { RunExecutor } from '../pool';
 
 /** Runs per batch when traces are short: the sweep service's size. */

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { ExportEnd, ExportOutcome, ExportPage, ExportRun, ExportStart, ExportStarted } from '../../src-core/contract/api';
 import { fail, ok, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
-import { csvHeader, csvRows } from '../../src-core/csv';
+import { csvHeader, csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig, traceColumns, traceRecords } from '../../src-core/export/trace-table';
 import type { RunExecutor } from '../pool';

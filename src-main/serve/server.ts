@@ -25,7 +25,7 @@ import { fail, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
 import { EXPORT_PATH, SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
-import { decodeFrame, encodeFrame } from '../../src-core/wire';
+import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import { ExportSessions } from '../export/sessions';
 import { createHandlers } from '../handlers';
 import type { RunExecutor } from '../pool';
@@ -261,7 +261,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
       : -1;
 
   const answer = async (data: RawData, isBinary: boolean): Promise<SocketReply> => {
-    if (!isBinary) return { id: -1, result: fail('invalid-input', 'Text frames are not accepted: send binary frames (src-core/wire.ts)') };
+    if (!isBinary) return { id: -1, result: fail('invalid-input', 'Text frames are not accepted: send binary frames (src-core/transport/wire.ts)') };
     const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
     let message: unknown;
     try {

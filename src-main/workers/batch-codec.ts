@@ -7,7 +7,7 @@
  * back into a buffer of its own (one copy, as the trace contract promises: a run's columns share one buffer).
  */
 import type { RunConfig, RunResult, RunStatus, RunSummary } from '../../src-core/contract/types';
-import { traceLayoutBytes, traceOver, type TraceShape } from '../../src-core/trace';
+import { traceLayoutBytes, traceOver, type TraceShape } from '../../src-core/run/trace';
 
 // Configs as columns.
 

@@ -3,7 +3,7 @@
  * (batch-codec.ts: structured cloning each config and result cost more than a small run).
  */
 import { Piscina } from 'piscina';
-import { executeBatch } from '../../src-core/run';
+import { executeBatch } from '../../src-core/run/execute';
 import { decodeConfigs, encodeResults, transferablesOfResults, type EncodedConfigs, type EncodedResults } from './batch-codec';
 
 export default function runBatch(batch: EncodedConfigs): EncodedResults {

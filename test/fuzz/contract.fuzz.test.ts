@@ -17,8 +17,8 @@ import {
 import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, Limits, ResumeSchema, SweepIdSchema, validate } from '../../src-core/contract/schemas';
 import { AxisSchema, SweepLimits, SweepSpecSchema, type SweepSpec } from '../../src-core/contract/sweep-spec';
 import { nesterovMessage } from '../../src-core/optim/rules';
-import { executeRun } from '../../src-core/run';
-import { countRuns, expandSweep, objectiveDimension, validateSweepSpec } from '../../src-core/sweep';
+import { executeRun } from '../../src-core/run/execute';
+import { countRuns, expandSweep, objectiveDimension, validateSweepSpec } from '../../src-core/sweep/expand';
 import { adagradRun } from '../helpers/configs';
 import { anyPayload, FUZZ_SEED, FUZZ_TIMEOUT_MS, mutated, validObjective, validOptimizerConfig, validSpec, type Mutation } from './arbitraries';
 import { expectClearMessage, pathOf, Tally } from './oracle';

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the CSV export (src-core/csv.ts): whatever text a cell holds, a spreadsheet must not run it, and every
+ * Fuzzing the CSV export (src-core/export/csv.ts): whatever text a cell holds, a spreadsheet must not run it, and every
  * number must read back as the very double written. Each generated table is written with toCsv, the writer every
  * export goes through, and read back with an independent RFC 4180 parser (csv-parse).
  */
@@ -7,9 +7,9 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExportRun } from '../../src-core/contract/api';
-import { csvHeader, csvRows, type Cell, type Column } from '../../src-core/csv';
+import { csvHeader, csvRows, type Cell, type Column } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
-import { failedRun } from '../../src-core/run';
+import { failedRun } from '../../src-core/run/execute';
 import { adagradRun } from '../helpers/configs';
 import { FUZZ_SEED, FUZZ_TIMEOUT_MS } from './arbitraries';
 import { Tally } from './oracle';

@@ -1,4 +1,4 @@
-import { failedRun } from '../../src-core/run';
+import { failedRun } from '../../src-core/run/execute';
 import type { RunExecutor } from '../../src-main/pool';
 
 /**

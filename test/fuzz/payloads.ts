@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { expect } from 'vitest';
 import type { Result } from '../../src-core/contract/result';
 import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate, WorkerThreadsSchema } from '../../src-core/contract/schemas';
-import { validateSweepSpec } from '../../src-core/sweep';
+import { validateSweepSpec } from '../../src-core/sweep/expand';
 import type { HandlerName } from '../../src-main/handlers';
 import { anyPayload, mutated, validSpec } from './arbitraries';
 

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
-import { decodeFrame, encodeFrame } from '../../src-core/wire';
+import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { HandlerName } from '../../src-main/handlers';
 import { createLabServer, type LabServer } from '../../src-main/serve/server';
 import { SweepService } from '../../src-main/sweep-service';

@@ -1,5 +1,5 @@
 import type { RunExecutor } from '../../src-main/pool';
-import { executeRun } from '../../src-core/run';
+import { executeRun } from '../../src-core/run/execute';
 
 /** Runs batches on the test's own thread: the service's logic without worker threads. */
 export const inProcessExecutor = (): RunExecutor => ({

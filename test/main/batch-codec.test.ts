@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { ObjectiveConfig, OptimizerConfig } from '../../src-core/contract/engine';
 import type { RunConfig } from '../../src-core/contract/types';
 import { optimizerDefaults } from '../../src-core/optim';
-import { executeBatch } from '../../src-core/run';
+import { executeBatch } from '../../src-core/run/execute';
 import { decodeConfigs, decodeResults, encodeConfigs, encodeResults } from '../../src-main/workers/batch-codec';
 
 const objectives: ObjectiveConfig[] = [

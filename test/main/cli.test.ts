@@ -10,8 +10,8 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunConfig, RunSummary } from '../../src-core/contract/types';
-import { executeRun } from '../../src-core/run';
-import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
+import { executeRun } from '../../src-core/run/execute';
+import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
 import { adagradRun } from '../helpers/configs';
 
 const cliFile = resolve('out/main/cli.js');

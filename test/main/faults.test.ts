@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '../../src-main/pool';
 import { SweepService } from '../../src-main/sweep-service';
-import { compactResult } from '../../src-core/compact-trace';
-import { executeRun } from '../../src-core/run';
+import { compactResult } from '../../src-core/run/compact-trace';
+import { executeRun } from '../../src-core/run/execute';
 import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { goodSpec } from '../helpers/configs';
 

@@ -19,7 +19,7 @@ import { ipcMain } from 'electron';
 import { Channels } from '../../src-core/contract/channels';
 import type { Result } from '../../src-core/contract/result';
 import type { RunExecutor } from '../../src-main/pool';
-import { executeRun } from '../../src-core/run';
+import { executeRun } from '../../src-core/run/execute';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { ExportSessions } from '../../src-main/export/sessions';
 import { createHandlers, type Handlers } from '../../src-main/handlers';

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '../../src-main/pool';
-import { executeRun } from '../../src-core/run';
-import { expandSweep } from '../../src-core/sweep';
+import { executeRun } from '../../src-core/run/execute';
+import { expandSweep } from '../../src-core/sweep/expand';
 import { adagradSweep } from '../helpers/configs';
 
 // The pool runs the worker exactly as the app ships it: the built file (npm test builds before the unit tests).

@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SOCKET_PATH, type SocketReply } from '../../src-core/contract/socket';
-import { compactTrace } from '../../src-core/compact-trace';
+import { compactTrace } from '../../src-core/run/compact-trace';
 import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
-import { executeRun } from '../../src-core/run';
-import { decodeFrame, encodeFrame } from '../../src-core/wire';
+import { executeRun } from '../../src-core/run/execute';
+import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { RunExecutor } from '../../src-main/pool';
 import { DEFAULT_PORT, parseServeArgs } from '../../src-main/serve/args';
 import { createLabServer, MAX_SOCKET_PAYLOAD, type LabServer } from '../../src-main/serve/server';
@@ -380,7 +380,7 @@ describe('serve mode: WebSocket', () => {
     expect(results).toHaveLength(2);
     const fast = results.find((r) => r.config.optimizer.lr === 1);
     expect(fast).toBeDefined();
-    // Float32 where that keeps every value, as the window stores it (src-core/compact-trace.ts).
+    // Float32 where that keeps every value, as the window stores it (src-core/run/compact-trace.ts).
     expect(fast!.trace.theta).toBeInstanceOf(Float32Array);
     expect(fast!.trace.theta).toHaveLength(4);
     expect(fast!.trace.theta[0]).toBe(4);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SweepService } from '../../src-main/sweep-service';
-import { compactResult } from '../../src-core/compact-trace';
-import { executeRun, transferablesOf } from '../../src-core/run';
+import { compactResult } from '../../src-core/run/compact-trace';
+import { executeRun, transferablesOf } from '../../src-core/run/execute';
 import type { RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
-import { expandSweep, validateSweepSpec } from '../../src-core/sweep';
+import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
 import type { RunExecutor } from '../../src-main/pool';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
 

@@ -4,7 +4,7 @@
  * field, a 10⁹-run sweep, a 1 GB string and prototype-pollution keys. Every row goes through createHandlers, the layer
  * both transports (Electron IPC and serve mode's socket) call after their own sender and framing checks, so the
  * message is what the user's renderer receives. Optimizer hyperparameters one by one: test/core/optim/errors.test.ts;
- * the structure of sweep specs: test/core/sweep.test.ts (rows not repeated here).
+ * the structure of sweep specs: test/core/sweep/expand.test.ts (rows not repeated here).
  *
  * The 1 GB string: V8's longest string, 2²⁹−24 UTF-16 units (1 GiB as UTF-16), built by String.prototype.repeat as a
  * rope that costs 0.1 MB. Reading its length is free; trimming, slicing or matching it makes V8 flatten it, 0.5 GB at
@@ -13,7 +13,7 @@
  * test/main/serve.test.ts); Electron IPC would deliver it, which is what these rows stand for.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { executeRun } from '../../src-core/run';
+import { executeRun } from '../../src-core/run/execute';
 import { ExportSessions } from '../../src-main/export/sessions';
 import { createHandlers, type HandlerName } from '../../src-main/handlers';
 import { SweepService } from '../../src-main/sweep-service';

@@ -5,8 +5,8 @@
  */
 import { flushSync, mount } from 'svelte';
 import { Decimation } from 'chart.js';
-import SeriesChart, { type ChartLine } from '../../../src-renderer/components/SeriesChart.svelte';
-import { Chart } from '../../../src-renderer/lib/chart';
+import SeriesChart, { type ChartLine } from '../../../src-renderer/components/charts/SeriesChart.svelte';
+import { Chart } from '../../../src-renderer/lib/charts/chart';
 import './bench.css';
 
 // Registered here only: the app decimates before Chart.js sees the data.

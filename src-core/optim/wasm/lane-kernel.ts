@@ -1,0 +1,83 @@
+/**
+ * AdaGrad's lane kernels in WebAssembly SIMD (wasm-module.ts): the step alone, the step fused with a diagonal
+ * quadratic and the lanes' summaries, the summaries alone. `wasmLaneKernel()` is null where WebAssembly cannot be
+ * compiled, and the lanes take the JavaScript loops (run-lanes.ts), which give the same bits.
+ *
+ * A lane group's arrays live in the module's memory: `allocate` lays them out there, and the next group's allocation
+ * reuses the space.
+ */
+import type { DiagonalQuadratic } from '../../objectives/types';
+import type { AdagradLanes } from '../adagrad-lanes';
+import { kernelOfModule, type AdagradModule } from './module';
+
+/** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
+export interface KernelQuadratic {
+  readonly a: Float64Array;
+  readonly c: Float64Array;
+  readonly scale: number;
+}
+
+/** The arrays `placeQuadratic` needs: one when a and c are the same (ill-conditioned: no second stream to read). */
+export const quadraticLengths = (q: DiagonalQuadratic): number[] => (q.loss === q.gradient ? [q.gradient.length] : [q.gradient.length, q.loss.length]);
+
+export class WasmLaneKernel {
+  private readonly exports: AdagradModule['exports'];
+
+  constructor(private readonly module: AdagradModule) {
+    this.exports = module.exports;
+  }
+
+  /** Fresh zeroed views of the given lengths (in doubles), replacing the previous allocation's. */
+  allocate(lengths: readonly number[]): Float64Array[] {
+    return this.module.allocate(lengths);
+  }
+
+  /** One lane: eps and −clr given as numbers. Returns 0 when every new θ and G is finite. */
+  stepOneLane(theta: Float64Array, previous: Float64Array, grad: Float64Array, sum: Float64Array, eps: number, rate: number, inside: boolean): number {
+    return this.exports.stepOneLane(theta.length, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps, rate, inside);
+  }
+
+  /** `stride` lanes (even), per-lane eps and −clr in views from `allocate`. Returns 0 when every new θ and G is finite. */
+  stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, sum: Float64Array, eps: Float64Array, rate: Float64Array, inside: boolean): number {
+    return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
+  }
+
+  /**
+   * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad.ts observeLanes): `summaries` is their
+   * seven rows of `stride` doubles, from `allocate`; `tolerances`: whether any lane has a tolerance. Returns 0 when no
+   * lane has an event.
+   */
+  observeLanes(step: number, stride: number, summaries: Float64Array, tolerances: boolean): number {
+    return this.exports.observeLanes(stride, step, summaries.byteOffset, tolerances);
+  }
+
+  /** `quadratic`'s coefficients copied into `views`, the allocation's last arrays, sized by quadraticLengths. */
+  placeQuadratic(quadratic: DiagonalQuadratic, [a, c = a]: Float64Array[]): KernelQuadratic {
+    a.set(quadratic.gradient);
+    if (c !== a) c.set(quadratic.loss);
+    return { a, c, scale: quadratic.scale };
+  }
+
+  /**
+   * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
+   * lane's loss, summary and event, and the gradient at the new θ when `keepGradient` (a step whose rows are kept).
+   * Returns 0 when no lane has an event.
+   */
+  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, tolerances: boolean, keepGradient: boolean): number {
+    return this.exports.stepQuadraticLanes(
+      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps.byteOffset,
+      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.inside,
+    );
+  }
+
+  /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
+  stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
+    return this.exports.stepQuadraticOneLane(
+      l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps[0], l.rate[0],
+      q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
+    );
+  }
+}
+
+/** This thread's lane kernel; null where WebAssembly cannot be compiled here. */
+export const wasmLaneKernel = kernelOfModule((module) => new WasmLaneKernel(module));

@@ -1,0 +1,182 @@
+import type { ObjectiveConfig } from '../contract/engine';
+import type { CompactRunResult, RunConfig, RunResult } from '../contract/types';
+import { createObjective, type Objective } from '../objectives';
+import { checkOptimizer, createOptimizer } from '../optim';
+import { executeLanes, laneGroupKey } from './lanes';
+import { executeStochasticRun } from './stochastic';
+import { SummaryTracker } from './summary';
+import { TraceRecorder, traceBytes } from './trace';
+
+/**
+ * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
+ * since building it can mean generating a data set). Row k of the trace is the state after k steps; a non-finite loss,
+ * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
+ *
+ * It takes the fastest path that gives the same numbers: stochastic steps when the objective asks for them, a lane of
+ * its own (run-lanes.ts) for AdaGrad on an objective that evaluates lanes, otherwise the composed loop (runStepByStep).
+ */
+export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
+  const theta = startOf(config, objective);
+  if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
+  if (laneGroupKey(config, objective) !== null) {
+    checkOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
+    return executeLanes([config], objective, [theta])[0];
+  }
+  return stepByStep(config, objective, theta);
+}
+
+/**
+ * The straightforward loop, one step at a time through createOptimizer and objective.evaluate: what every fast path is
+ * proven equal to (test/core/run/lanes.test.ts), and the path of every run no fast path covers.
+ */
+export function runStepByStep(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
+  return stepByStep(config, objective, startOf(config, objective));
+}
+
+function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array): RunResult {
+  const dim = objective.dim;
+  const optimizer = createOptimizer(config.optimizer);
+  const grad = new Float64Array(dim);
+  const previous = Float64Array.from(theta);
+  const update = new Float64Array(dim);
+  const state = optimizer.init(dim);
+  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accumulator(state) !== null);
+  const summary = new SummaryTracker(config.tolerance);
+
+  for (let step = 0; ; step++) {
+    if (step > 0) {
+      previous.set(theta);
+      optimizer.step(theta, grad, state);
+    }
+    const loss = objective.evaluate(theta, grad);
+    const accum = optimizer.accumulator(state);
+    const going = summary.observe(step, loss, theta, accum);
+    if (!going || recorder.wants(step, loss)) {
+      // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
+      for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
+      if (going) recorder.record(step, loss, theta, grad, accum, update);
+      else recorder.recordFinal(step, loss, theta, grad, accum, update);
+    }
+    if (!going || step === config.steps) break;
+  }
+  return { config, summary: summary.finish(), trace: recorder.finish() };
+}
+
+/** A run that could not be computed (bad start, a worker that died): stored with its reason and an empty trace. */
+export function failedRun(config: RunConfig, error: unknown): RunResult {
+  const empty = () => new Float64Array(0);
+  return {
+    config,
+    summary: {
+      status: 'failed',
+      finalLoss: NaN,
+      bestLoss: NaN,
+      bestStep: 0,
+      stepsToTolerance: null,
+      divergedAt: null,
+      divergedIn: null,
+      error: error instanceof Error ? error.message : String(error),
+    },
+    trace: { steps: new Uint32Array(0), loss: empty(), dim: 0, layout: 'parameters', width: 0, theta: empty(), grad: empty(), accum: empty(), update: empty() },
+  };
+}
+
+/** The start point of a run, checked against the objective's dimension. */
+function startOf(config: RunConfig, objective: Objective): Float64Array {
+  const theta = config.start ? Float64Array.from(config.start) : objective.defaultStart();
+  if (theta.length !== objective.dim) {
+    throw new RangeError(`Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${objective.dim})`);
+  }
+  return theta;
+}
+
+/**
+ * Lanes stepped together at most: 512 runs of a 2-parameter objective keep their ~20 arrays within ~100 KB, the size of
+ * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And the traces a block
+ * writes a row into at each kept step stay within ~1 MB: 512 traces of 200 rows (~8 MB, more pages than the TLB maps)
+ * took twice as long to record as 64.
+ */
+function laneBlock(dim: number, config: RunConfig): number {
+  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / traceBytes(dim, config.steps, config.traceMaxPoints))));
+}
+
+const laneTraceBudget = 1 << 20;
+
+/**
+ * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
+ * Runs that can be stepped side by side (run-lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
+ * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts).
+ */
+export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
+  const objectiveFor = objectiveCache();
+  const results: RunResult[] = new Array(configs.length);
+  const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
+  configs.forEach((config, i) => {
+    try {
+      const { objective, key: objectiveKey } = objectiveFor(config.objective);
+      const key = laneGroupKey(config, objective, objectiveKey);
+      if (key === null) {
+        results[i] = executeRun(config, objective);
+        return;
+      }
+      const start = startOf(config, objective);
+      checkOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
+      let group = groups.get(key);
+      if (!group || group.indices.length === group.block) {
+        // A full block is set aside under a key of its own: blocks keep a group's working set in the core's cache.
+        if (group) groups.set(`${key}#${i}`, group);
+        groups.set(key, (group = { objective, block: laneBlock(objective.dim, config), indices: [], starts: [] }));
+      }
+      group.indices.push(i);
+      group.starts.push(start);
+    } catch (error) {
+      results[i] = failedRun(config, error);
+    }
+  });
+  for (const { objective, indices, starts } of groups.values()) {
+    const group = indices.map((i) => configs[i]);
+    try {
+      executeLanes(group, objective, starts).forEach((result, k) => (results[indices[k]] = result));
+    } catch (error) {
+      group.forEach((config, k) => (results[indices[k]] = failedRun(config, error)));
+    }
+  }
+  return results;
+}
+
+/**
+ * The objectives of a batch, each built once and keyed by its config's JSON. The runs of a sweep come in long stretches
+ * with one objective, so a config with the same fields as the last one asked for is recognised without serialising it.
+ */
+function objectiveCache(): (config: ObjectiveConfig) => { objective: Objective; key: string } {
+  const built = new Map<string, { objective: Objective; key: string }>();
+  let last: { config: ObjectiveConfig; entry: { objective: Objective; key: string } } | null = null;
+  return (config) => {
+    if (last && sameFields(last.config, config)) return last.entry;
+    const key = JSON.stringify(config);
+    let entry = built.get(key);
+    if (!entry) built.set(key, (entry = { objective: createObjective(config), key }));
+    last = { config, entry };
+    return entry;
+  };
+}
+
+/** Whether two flat configs hold the same fields in the same order with the same values (so the same JSON). */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  const keys = Object.keys(x);
+  const others = Object.keys(y);
+  if (keys.length !== others.length) return false;
+  for (let k = 0; k < keys.length; k++) if (keys[k] !== others[k] || x[keys[k]] !== y[keys[k]]) return false;
+  return true;
+}
+
+/** The buffers of a result, each once (a trace's columns may share one), for transferring it instead of copying it. */
+export function transferablesOf(result: Pick<CompactRunResult, 'trace'>): ArrayBuffer[] {
+  const { steps, loss, theta, grad, accum, update } = result.trace;
+  const buffer = steps.buffer as ArrayBuffer;
+  // The common case, told without a Set: the main thread asks this of every result twice (bytes pending, then acknowledged).
+  if (loss.buffer === buffer && theta.buffer === buffer && grad.buffer === buffer && accum.buffer === buffer && update.buffer === buffer) return [buffer];
+  return [...new Set([steps, loss, theta, grad, accum, update].map((column) => column.buffer as ArrayBuffer))];
+}

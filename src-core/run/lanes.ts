@@ -1,0 +1,253 @@
+/**
+ * Runs stepped side by side: a group of AdaGrad runs of one objective (same config, steps and trace size, same eps
+ * placement and weight-decay mode) becomes one set of lanes, and each step is one pass over all of them: the AdaGrad
+ * step (optim/adagrad-lanes.ts, WebAssembly SIMD where available), the objective's evaluateLanes, and the summaries;
+ * for a diagonal quadratic (objectives/diagonal-quadratic.ts) with the WebAssembly kernel, all three in one fused pass,
+ * the gradient then evaluated only for the steps whose rows are kept.
+ * Every lane gets exactly its run's numbers from the step-by-step loop: the same operations in the same order, the
+ * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
+ * what the loop would feed it). test/core/run/lanes.test.ts proves it, with and without WebAssembly.
+ *
+ * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
+ * each step tell from one sum whether any other lane went non-finite, and given a best of −∞, no tolerance and a
+ * highest loss of +∞, so that no summary pass touches what it recorded.
+ */
+import type { AdagradConfig } from '../contract/engine';
+import type { RunConfig, RunResult, RunSummary } from '../contract/types';
+import type { Objective } from '../objectives';
+import { createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
+import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
+import { divergedIn, summaryOf } from './summary';
+import { TraceRecorder, traceSchedule } from './trace';
+
+/**
+ * The key of the lane group `config` belongs to, or null when it must run alone (executeRun). `objectiveKey`: the
+ * objective config's JSON, when the caller has it already.
+ */
+export function laneGroupKey(config: RunConfig, objective: Objective, objectiveKey = JSON.stringify(config.objective)): string | null {
+  if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad') return null;
+  const o = config.optimizer;
+  return `${objectiveKey} ${o.epsPlacement} ${weightDecayMode(o)} ${config.steps} ${config.traceMaxPoints}`;
+}
+
+/**
+ * Per lane, what SummaryTracker tracks between steps; the lane's loss, the highest loss its trace recorded, and what the
+ * last step asks for it (KEEP_GOING, DIVERGED, SPIKE). Seven rows of one array, in the order the WebAssembly kernel
+ * reads them from one address (wasm/adagrad.ts).
+ */
+interface LaneSummaries {
+  readonly rows: Float64Array;
+  readonly loss: Float64Array;
+  readonly best: Float64Array;
+  readonly bestStep: Float64Array;
+  /** The first step at or below tolerance, −1 until then. */
+  readonly reached: Float64Array;
+  /** NaN for none: loss ≤ NaN never holds. */
+  readonly tolerance: Float64Array;
+  readonly maxLoss: Float64Array;
+  readonly event: Float64Array;
+}
+
+const summaryRows = 7;
+
+function laneSummaries(configs: readonly RunConfig[], stride: number, rows: Float64Array): LaneSummaries {
+  const [loss, best, bestStep, reached, tolerance, maxLoss, event] = Array.from({ length: summaryRows }, (_, k) => rows.subarray(k * stride, (k + 1) * stride));
+  best.fill(-Infinity);
+  reached.fill(-1);
+  tolerance.fill(NaN);
+  maxLoss.fill(Infinity);
+  configs.forEach((c, r) => {
+    tolerance[r] = c.tolerance ?? NaN;
+    maxLoss[r] = -Infinity;
+  });
+  return { rows, loss, best, bestStep, reached, tolerance, maxLoss, event };
+}
+
+// The events of a lane, as wasm/adagrad.ts writes them too.
+const KEEP_GOING = 0;
+const DIVERGED = 1;
+const SPIKE = 2;
+
+/**
+ * SummaryTracker.observe for the first `count` lanes, skipping finished ones; sets the event of each and returns how
+ * many have one. `laneIsFinite` is null when the step found every θ and G finite, so that only the losses need a
+ * look. A function of its own, on typed arrays only: this loop runs once per lane per step.
+ */
+function observeLanes(step: number, count: number, s: LaneSummaries, finished: Uint8Array, laneIsFinite: ((r: number) => boolean) | null): number {
+  const { loss, best, bestStep, reached, tolerance, maxLoss, event } = s;
+  let events = 0;
+  for (let r = 0; r < count; r++) {
+    event[r] = KEEP_GOING;
+    if (finished[r]) continue;
+    const f = loss[r];
+    if (step === 0) {
+      best[r] = f;
+      bestStep[r] = 0;
+    }
+    if (f - f !== 0 || (laneIsFinite !== null && !laneIsFinite(r))) {
+      event[r] = DIVERGED;
+      events++;
+      continue;
+    }
+    if (f < best[r]) {
+      best[r] = f;
+      bestStep[r] = step;
+    }
+    if (reached[r] < 0 && f <= tolerance[r]) reached[r] = step;
+    if (f > maxLoss[r]) {
+      event[r] = SPIKE;
+      events++;
+    }
+  }
+  return events;
+}
+
+/**
+ * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
+ * dimension) and returns their results in order. `wasm`: the WebAssembly SIMD kernel where this thread has one, else
+ * (or when null is passed) the JavaScript loops; both give the same bits.
+ */
+export function executeLanes(
+  configs: readonly RunConfig[],
+  objective: Objective,
+  starts: readonly Float64Array[],
+  wasm: WasmLaneKernel | null = wasmLaneKernel(),
+): RunResult[] {
+  const evaluateLanes = objective.evaluateLanes!;
+  const dim = objective.dim;
+  const count = configs.length;
+  const { steps, traceMaxPoints } = configs[0];
+  const optimizers = configs.map((c) => c.optimizer as AdagradConfig);
+  const layout = laneLayout(optimizers, wasm);
+  const { kernel, stride } = layout;
+  const quadratic = kernel ? (objective.quadratic ?? null) : null;
+  const lengths = [...laneArrayLengths(dim, stride), summaryRows * stride, ...(quadratic ? quadraticLengths(quadratic) : [])];
+  const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
+  const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
+  const summaries = laneSummaries(configs, stride, arrays[6]);
+  const { theta, previous, grad, sum } = lanes;
+  const { loss, event } = summaries;
+  starts.forEach((start, r) => {
+    for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
+  });
+  const finished = new Uint8Array(count);
+  const diverged: (RunSummary | null)[] = configs.map(() => null);
+  const lanesTraces = TraceRecorder.forLanes(count, dim, steps, traceMaxPoints);
+  const { recorders } = lanesTraces;
+  const schedule = traceSchedule(steps, traceMaxPoints);
+
+  /** Whether lane r's θ and accumulator are all finite. */
+  const laneIsFinite = (r: number): boolean => {
+    let check = 0; // x − x is 0 for finite x, NaN for ±∞ and NaN
+    for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (sum[i] - sum[i]);
+    return check === 0;
+  };
+
+  /** Whether any lane has a tolerance: without one, the summary passes need not look for steps that reach it. */
+  const tolerances = configs.some((c) => c.tolerance !== null);
+  /**
+   * Step `step` (from 1) of every lane, their losses and summaries; returns 0 when no lane has an event. `scheduled`:
+   * the step's rows are kept, so the gradient at the new θ is needed.
+   */
+  let advance: (step: number, scheduled: boolean) => number;
+  /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
+  let fused = false;
+  if (kernel && quadratic) {
+    const q = kernel.placeQuadratic(quadratic, arrays.slice(7));
+    fused = true;
+    advance =
+      stride > 1
+        ? (step, scheduled) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, tolerances, scheduled))
+        : (step, scheduled) => {
+            updateRates(lanes, step);
+            const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
+            return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
+          };
+  } else {
+    // The WebAssembly summary pass takes lanes two by two: a group of one lane uses the JavaScript one.
+    const wasmObserve = kernel !== null && stride % 2 === 0 ? kernel : null;
+    advance = (step) => {
+      const check = stepAdagradLanes(lanes, step);
+      evaluateLanes(theta, grad, loss, count, stride);
+      if (wasmObserve && check === 0) return wasmObserve.observeLanes(step, stride, summaries.rows, tolerances);
+      return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
+    };
+  }
+  const rowLoss = fused ? new Float64Array(stride) : loss;
+
+  // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
+  const single = stride === 1;
+  const row = single
+    ? { theta, grad, accum: sum, update: new Float64Array(dim) }
+    : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
+  const gather = (r: number) => {
+    if (single) {
+      for (let d = 0; d < dim; d++) row.update[d] = theta[d] - previous[d];
+      return;
+    }
+    for (let d = 0, i = r; d < dim; d++, i += stride) {
+      row.theta[d] = theta[i];
+      row.grad[d] = grad[i];
+      row.accum[d] = sum[i];
+      row.update[d] = theta[i] - previous[i];
+    }
+  };
+  const record = (r: number, step: number) => {
+    gather(r);
+    recorders[r].record(step, loss[r], row.theta, row.grad, row.accum, row.update);
+    if (loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
+  };
+  /** Lane r's summary as it stands, its final loss the current one. */
+  const summaryNow = (r: number, divergedAt: number | null, where: RunSummary['divergedIn']): RunSummary => {
+    const { best, bestStep, reached } = summaries;
+    const stepsToTolerance = reached[r] < 0 ? null : reached[r];
+    return summaryOf({ finalLoss: loss[r], bestLoss: best[r], bestStep: bestStep[r], stepsToTolerance, divergedAt, divergedIn: where }, configs[r].tolerance);
+  };
+  const finish = (r: number, step: number, where: RunSummary['divergedIn']) => {
+    diverged[r] = summaryNow(r, step, where);
+    finished[r] = 1;
+    parkLane(lanes, r);
+    summaries.best[r] = -Infinity;
+    summaries.tolerance[r] = NaN;
+    summaries.maxLoss[r] = Infinity;
+  };
+  const diverge = (r: number, step: number) => {
+    gather(r);
+    recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
+    finish(r, step, divergedIn(loss[r], row.theta, row.accum));
+  };
+
+  /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
+  const wholeRows = recorders[0].layout === 'parameters';
+  const rowsFrom = { stride, loss, theta, grad, accum: sum, previous };
+
+  let cursor = 0;
+  for (let step = 0; step <= steps; step++) {
+    const scheduled = schedule[cursor] === step;
+    if (scheduled) cursor++;
+    let events: number;
+    if (step === 0) {
+      // Every lane is looked at: a start may already be non-finite.
+      evaluateLanes(theta, grad, loss, count, stride);
+      events = observeLanes(0, count, summaries, finished, laneIsFinite);
+    } else {
+      events = advance(step, scheduled);
+    }
+    if (!scheduled && events === 0) continue;
+    // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
+    if (fused && !scheduled) evaluateLanes(theta, grad, rowLoss, count, stride);
+    if (scheduled && wholeRows) {
+      // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
+      if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
+      TraceRecorder.recordLanes(lanesTraces, step, rowsFrom, finished);
+      for (let r = 0; r < count; r++) if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
+      continue;
+    }
+    for (let r = 0; r < count; r++) {
+      if (finished[r]) continue;
+      if (event[r] === DIVERGED) diverge(r, step);
+      else if (scheduled || event[r] === SPIKE) record(r, step);
+    }
+  }
+  return configs.map((config, r) => ({ config, summary: diverged[r] ?? summaryNow(r, null, null), trace: recorders[r].finish() }));
+}

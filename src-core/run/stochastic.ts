@@ -1,0 +1,230 @@
+/**
+ * Stochastic runs of an objective that is a mean over samples (sparse-logreg with batchSize ≥ 1).
+ *
+ * A step is one update, on the mean gradient of one batch of samples (one sample when batchSize is 1), taken in the
+ * order of SampleOrder(seed of the run); an epoch is ⌈samples / batchSize⌉ steps. The full-data loss costs a pass over
+ * the whole data set, so it is computed only at the rows the trace keeps (its schedule, which always holds step 0 and
+ * the last step) and at the step a run diverges: the summary's best loss and steps to tolerance are taken over those
+ * rows, and the trace keeps no loss-spike row between them. A row's gradient column is the full-data gradient at its θ.
+ *
+ * AdaGrad takes its lazy sparse step when that is exact (lazyUpdateIsExact): O(non-zeros) per step. Everything else,
+ * AdaGrad with weight decay included, takes the dense step on a gradient that is zero off the batch's features, as
+ * PyTorch's dense optimizers would: O(features) per step.
+ */
+import type { AdagradConfig } from '../contract/engine';
+import type { RunConfig, RunResult } from '../contract/types';
+import type { Objective, SparseObjective } from '../objectives';
+import { SampleOrder } from '../objectives/sample-order';
+import { createOptimizer, type Optimizer, type OptimizerState } from '../optim';
+import { adagradSparseKernel, lazyUpdateIsExact } from '../optim/sparse-adagrad';
+import { wasmLogisticKernel, type LogisticRun, type WasmLogisticKernel } from '../optim/wasm/sparse-kernel';
+import { SummaryTracker } from './summary';
+import { TraceRecorder, traceSchedule } from './trace';
+
+/** The mean gradient of a batch as (index, value) pairs: its features in order of first appearance, each once. */
+class BatchGradient {
+  readonly indices: Int32Array;
+  readonly values: Float64Array;
+  nnz = 0;
+  private readonly batch: Int32Array;
+  private readonly sampleIndices: Int32Array;
+  private readonly sampleValues: Float64Array;
+  /** Per feature, the sum over the batch so far, and the step that last touched it (an O(1) "seen" test). */
+  private readonly sums: Float64Array;
+  private readonly seenAt: Int32Array;
+  private stamp = 0;
+
+  constructor(
+    private readonly sparse: SparseObjective,
+    dim: number,
+  ) {
+    const b = sparse.batchSize;
+    const capacity = Math.min(dim, b * sparse.maxNonZeros);
+    this.indices = new Int32Array(capacity);
+    this.values = new Float64Array(capacity);
+    this.batch = new Int32Array(b);
+    this.sampleIndices = b === 1 ? this.indices : new Int32Array(sparse.maxNonZeros);
+    this.sampleValues = b === 1 ? this.values : new Float64Array(sparse.maxNonZeros);
+    this.sums = new Float64Array(b === 1 ? 0 : dim);
+    this.seenAt = new Int32Array(b === 1 ? 0 : dim);
+  }
+
+  /** The gradient of one sample, for a batch of one (the WebAssembly kernel's steps, which compute it themselves). */
+  ofSample(theta: Float64Array, sample: number): void {
+    this.nnz = this.sparse.sampleGradient(theta, sample, this.indices, this.values);
+  }
+
+  /** The next batch of `order` at θ. */
+  compute(theta: Float64Array, order: SampleOrder): void {
+    const count = order.nextBatch(this.batch, this.sparse.batchSize);
+    if (this.sums.length === 0) {
+      // One sample: its gradient is the batch's, written in place (its indices are already distinct); g/1 = g.
+      this.nnz = this.sparse.sampleGradient(theta, this.batch[0], this.indices, this.values);
+      return;
+    }
+    const stamp = ++this.stamp;
+    let nnz = 0;
+    for (let s = 0; s < count; s++) {
+      const n = this.sparse.sampleGradient(theta, this.batch[s], this.sampleIndices, this.sampleValues);
+      for (let j = 0; j < n; j++) {
+        const f = this.sampleIndices[j];
+        if (this.seenAt[f] !== stamp) {
+          this.seenAt[f] = stamp;
+          this.sums[f] = 0;
+          this.indices[nnz++] = f;
+        }
+        this.sums[f] += this.sampleValues[j];
+      }
+    }
+    for (let j = 0; j < nnz; j++) this.values[j] = this.sums[this.indices[j]] / count;
+    this.nnz = nnz;
+  }
+}
+
+/** One step of the run's optimizer on a batch gradient; returns false when θ or the accumulator went non-finite. */
+type SparseStep = (theta: Float64Array, gradient: BatchGradient, state: OptimizerState) => boolean;
+
+function lazyStep(optimizer: Optimizer, state: OptimizerState): SparseStep {
+  const h = optimizer.config as Extract<Optimizer['config'], { kind: 'adagrad' }>;
+  const sum = optimizer.accumulator(state)!; // the state's own array, updated in place every step
+  return (theta, gradient) => {
+    state.t += 1;
+    return adagradSparseKernel(theta, sum, gradient.indices, gradient.values, gradient.nnz, state.t, h);
+  };
+}
+
+function denseStep(optimizer: Optimizer, dim: number): SparseStep {
+  const dense = new Float64Array(dim); // zero except during a step
+  const finite = (xs: Float64Array | null): boolean => {
+    if (xs) for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return false;
+    return true;
+  };
+  return (theta, { indices, values, nnz }, state) => {
+    for (let j = 0; j < nnz; j++) dense[indices[j]] = values[j];
+    optimizer.step(theta, dense, state);
+    for (let j = 0; j < nnz; j++) dense[indices[j]] = 0;
+    return finite(theta) && finite(optimizer.accumulator(state));
+  };
+}
+
+/**
+ * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
+ * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun. `forceDense` takes dense
+ * steps even where the lazy one is exact: the reference the lazy paths are proven equal to
+ * (test/core/run/stochastic.test.ts). `wasm`: the kernel for per-sample logistic regression where this thread has one
+ * (null: the JavaScript steps, which give the same bits).
+ */
+export function executeStochasticRun(
+  config: RunConfig,
+  objective: Objective,
+  start: Float64Array,
+  forceDense = false,
+  wasm: WasmLogisticKernel | null = wasmLogisticKernel(),
+): RunResult {
+  const sparse = objective.sparse!;
+  const dim = objective.dim;
+  const optimizer = createOptimizer(config.optimizer);
+  const state = optimizer.init(dim);
+  const lazy = !forceDense && lazyUpdateIsExact(optimizer.config);
+  const order = new SampleOrder(sparse.samples, config.seed);
+  const gradient = new BatchGradient(sparse, dim);
+  // Lazy steps are AdaGrad's.
+  const run = lazy && sparse.batchSize === 1 && sparse.logistic && wasm ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig) : null;
+  // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
+  const theta = run ? run.theta : start;
+  const accum = run ? run.sum : optimizer.accumulator(state);
+  const previous = run ? run.previous : new Float64Array(dim);
+  if (run) theta.set(start);
+  previous.set(theta);
+  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
+  const summary = new SummaryTracker(config.tolerance);
+  const fullGradient = run ? run.gradient : new Float64Array(dim);
+  const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
+  const update = new Float64Array(dim);
+
+  /**
+   * Keeps step k's row (scheduled, or the step that diverged): full-data loss and gradient, summary, update column;
+   * returns false when the run must stop there. `touched`: the only coordinates a lazy step that diverged off the
+   * schedule moved (θ before it is kept for those alone); null when `previous` holds all of θ before the step.
+   */
+  const keep = (k: number, touched: BatchGradient | null): boolean => {
+    const loss = evaluate();
+    const going = summary.observe(k, loss, theta, accum);
+    if (touched === null) {
+      for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
+    } else {
+      // The others are finite and did not move: θ − θ = 0.
+      update.fill(0);
+      for (let j = 0; j < touched.nnz; j++) update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
+    }
+    if (going) recorder.record(k, loss, theta, fullGradient, accum, update);
+    else recorder.recordFinal(k, loss, theta, fullGradient, accum, update);
+    return going;
+  };
+
+  if (run) stepInWasm(run, config, order, gradient, theta, keep);
+  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep);
+  return { config, summary: summary.finish(), trace: recorder.finish() };
+}
+
+type KeepRow = (k: number, touched: BatchGradient | null) => boolean;
+
+/** Every step in turn, one batch gradient and one optimizer step each; rows kept as `keep` says. */
+function stepInJs(
+  config: RunConfig,
+  optimizer: Optimizer,
+  state: OptimizerState,
+  lazy: boolean,
+  order: SampleOrder,
+  gradient: BatchGradient,
+  theta: Float64Array,
+  previous: Float64Array,
+  recorder: TraceRecorder,
+  keep: KeepRow,
+): void {
+  const step = lazy ? lazyStep(optimizer, state) : denseStep(optimizer, theta.length);
+  for (let k = 0; ; k++) {
+    let finite = true;
+    const kept = recorder.isScheduled(k);
+    if (k > 0) {
+      // θ before the step, for the update column: all of it when this row is kept (or the step is dense), else only
+      // the coordinates this step touches, in case it diverges.
+      if (kept || !lazy) previous.set(theta);
+      gradient.compute(theta, order);
+      if (!kept && lazy) for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
+      finite = step(theta, gradient, state);
+    }
+    if ((kept || !finite) && !keep(k, kept || !lazy ? null : gradient)) return;
+    if (k === config.steps) return;
+  }
+}
+
+/**
+ * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the sample order is the
+ * same: SampleOrder hands out each epoch's samples in order); each kept step alone, θ before it copied first.
+ */
+function stepInWasm(run: LogisticRun, config: RunConfig, order: SampleOrder, gradient: BatchGradient, theta: Float64Array, keep: KeepRow): void {
+  const schedule = traceSchedule(config.steps, config.traceMaxPoints);
+  if (!keep(0, null)) return;
+  let k = 0;
+  for (let next = 1; next < schedule.length; next++) {
+    const target = schedule[next];
+    while (k + 1 < target) {
+      const count = order.nextBatch(run.samples, target - 1 - k);
+      const done = run.steps(count, k + 1);
+      if (done < 0) {
+        // Diverged off the schedule: its row, with the sample's features as the coordinates it moved.
+        k += -done;
+        gradient.ofSample(theta, run.samples[-done - 1]);
+        keep(k, gradient);
+        return;
+      }
+      k += count;
+    }
+    run.previous.set(theta);
+    order.nextBatch(run.samples, 1);
+    run.steps(1, target);
+    k = target;
+    if (!keep(k, null)) return;
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Reads what people type into the form's value fields, and writes specs back as text the same reader accepts:
+ *   "0.1, 0.05 1e-3"          → a list of values
+ *   "log(1e-3, 1, 7)"         → 7 values spaced evenly in log space from 1e-3 to 1
+ *   "lin(0, 0.1, 5)"          → 5 values spaced evenly from 0 to 0.1
+ *   "uniform(0, 0.1)"         → drawn uniformly from [0, 0.1) (random search)
+ *   "loguniform(1e-4, 1)"     → drawn log-uniformly from [1e-4, 1) (random search)
+ * Anything that is not a number literal is refused here, by name; range rules (> 0, finite…) are the schema's, so the
+ * form and the main process say the same thing.
+ */
+import type { Axis, HyperparameterValue } from '../contract/sweep-spec';
+
+const NUMBER_LITERAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?Infinity$|^NaN$/i;
+const RANGE = /^(lin|log|uniform|loguniform)\s*\(([^)]*)\)$/i;
+const SEPARATORS = /[\s,;]+/;
+
+export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
+
+export interface Range {
+  from: number;
+  to: number;
+  count: number;
+}
+export interface Interval {
+  from: number;
+  to: number;
+}
+export type ParsedAxis = { values: number[] } | { linear: Range } | { log: Range } | { uniform: Interval } | { logUniform: Interval };
+
+const tokensOf = (text: string): string[] => text.split(SEPARATORS).filter((t) => t !== '');
+
+/** A plain list of numbers: "0.1, 0.05 1e-3". */
+export function parseNumberList(label: string, text: string): Parsed<number[]> {
+  const tokens = tokensOf(text);
+  if (tokens.length === 0) return { ok: false, message: `Invalid ${label}: give at least one value` };
+  const values: number[] = [];
+  for (const token of tokens) {
+    if (!NUMBER_LITERAL.test(token)) return { ok: false, message: `Invalid ${label}: "${token}" (must be a number)` };
+    values.push(Number(token));
+  }
+  return { ok: true, value: values };
+}
+
+/** Exactly one number: "1000". */
+export function parseNumber(label: string, text: string): Parsed<number> {
+  const list = parseNumberList(label, text);
+  if (!list.ok) return list;
+  return list.value.length === 1 ? { ok: true, value: list.value[0] } : { ok: false, message: `Invalid ${label}: "${text.trim()}" (must be one number)` };
+}
+
+/** A list, a lin(from, to, count) / log(from, to, count) range, or a uniform(from, to) / loguniform(from, to) interval. */
+export function parseAxis(label: string, text: string): Parsed<ParsedAxis> {
+  const range = RANGE.exec(text.trim());
+  if (!range) {
+    const list = parseNumberList(label, text);
+    return list.ok ? { ok: true, value: { values: list.value } } : list;
+  }
+  const kind = range[1].toLowerCase() as 'lin' | 'log' | 'uniform' | 'loguniform';
+  const args = parseNumberList(label, range[2]);
+  if (!args.ok) return args;
+  const continuous = kind === 'uniform' || kind === 'loguniform';
+  const arity = continuous ? 2 : 3;
+  if (args.value.length !== arity) {
+    return { ok: false, message: `Invalid ${label}: ${kind}(from, to${continuous ? '' : ', count'}) takes ${arity} numbers` };
+  }
+  const [from, to, count] = args.value;
+  switch (kind) {
+    case 'lin':
+      return { ok: true, value: { linear: { from, to, count } } };
+    case 'log':
+      return { ok: true, value: { log: { from, to, count } } };
+    case 'uniform':
+      return { ok: true, value: { uniform: { from, to } } };
+    case 'loguniform':
+      return { ok: true, value: { logUniform: { from, to } } };
+  }
+}
+
+/** A list of choices ("false, true"; "inside"), each one of `allowed`, read back as the values they name. */
+export function parseChoices<T extends HyperparameterValue>(label: string, text: string, allowed: readonly T[]): Parsed<T[]> {
+  const tokens = tokensOf(text);
+  if (tokens.length === 0) return { ok: false, message: `Invalid ${label}: give at least one value` };
+  const values: T[] = [];
+  for (const token of tokens) {
+    const value = allowed.find((choice) => String(choice) === token);
+    if (value === undefined) return { ok: false, message: `Invalid ${label}: "${token}" (must be ${allowed.join(' or ')})` };
+    values.push(value);
+  }
+  return { ok: true, value: values };
+}
+
+/** Values as the form shows them: shortest round-trip numbers, so reading the text back gives the same doubles. */
+export const formatValues = (values: readonly HyperparameterValue[]): string => values.map(String).join(', ');
+
+/** An axis as text that parseAxis (or parseChoices, for a list of flags or words) reads back to the same axis. */
+export function formatAxis(axis: Axis): string {
+  if ('values' in axis) return formatValues(axis.values);
+  if ('linear' in axis) return `lin(${formatValues([axis.linear.from, axis.linear.to, axis.linear.count])})`;
+  if ('log' in axis) return `log(${formatValues([axis.log.from, axis.log.to, axis.log.count])})`;
+  if ('uniform' in axis) return `uniform(${formatValues([axis.uniform.from, axis.uniform.to])})`;
+  return `loguniform(${formatValues([axis.logUniform.from, axis.logUniform.to])})`;
+}

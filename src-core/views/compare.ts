@@ -1,0 +1,97 @@
+/** What tells runs apart, for legends and comparison tables: only the settings that differ between them. */
+import type { RunConfig, RunSummary } from '../contract/types';
+import { describeStatus, formatMetric } from './format';
+
+/** The names a run's settings use besides its objective's own (hyperparameters come from the optimizer). */
+const runLevelNames = new Set(['objective', 'start', 'optimizer', 'kind', 'steps', 'seed', 'tolerance']);
+
+/**
+ * A run's settings as flat name → text pairs: the objective and each of its settings, start, optimizer, each
+ * hyperparameter, steps, seed, tolerance. Values are exact (String(x)), so two different doubles never read alike.
+ * An objective setting is named by its key, or `<objective>.<key>` where the key is also a run-level name
+ * (sparse-logreg's seed makes its data set; the run's seed is another thing).
+ */
+export function settingsOf(config: RunConfig): Map<string, string> {
+  const { id, ...objectiveSettings } = config.objective as { id: string } & Record<string, unknown>;
+  const settings = new Map<string, string>([['objective', id]]);
+  for (const [key, value] of Object.entries(objectiveSettings)) settings.set(runLevelNames.has(key) ? `${id}.${key}` : key, String(value));
+  settings.set('start', config.start ? config.start.join(' ') : 'default');
+  settings.set('optimizer', config.optimizer.kind);
+  for (const [name, value] of Object.entries(config.optimizer)) if (name !== 'kind') settings.set(name, String(value));
+  settings.set('steps', String(config.steps));
+  settings.set('seed', String(config.seed));
+  settings.set('tolerance', config.tolerance === null ? 'none' : String(config.tolerance));
+  return settings;
+}
+
+/** True when the values present (undefined: the run lacks the setting) take more than one value. */
+const varies = (values: readonly (string | undefined)[]): boolean => new Set(values.filter((x) => x !== undefined)).size > 1;
+
+/**
+ * The setting names whose values differ among the runs that have them. A setting only one optimizer has (SGD's
+ * momentum beside AdaGrad) is not a difference by itself: the optimizer name already says so.
+ */
+export function differingSettings(configs: readonly RunConfig[]): string[] {
+  const all = configs.map(settingsOf);
+  const names = [...new Set(all.flatMap((s) => [...s.keys()]))];
+  return names.filter((name) => varies(all.map((s) => s.get(name))));
+}
+
+/** Numbers to 6 significant digits for reading; anything else as it is. */
+export function shortValue(value: string): string {
+  const x = Number(value);
+  return value.trim() !== '' && Number.isFinite(x) ? formatMetric(x) : value;
+}
+
+/** A legend label naming only what differs and this run has: "lr=0.1 eps=1e-8"; a lone run gets optimizer and lr. */
+export function legendLabel(config: RunConfig, differing: readonly string[]): string {
+  const settings = settingsOf(config);
+  const names = differing.length > 0 ? differing : ['optimizer', 'lr'];
+  return names.flatMap((name) => (settings.has(name) ? [`${name}=${shortValue(settings.get(name)!)}`] : [])).join(' ');
+}
+
+export interface ComparedRun {
+  config: RunConfig;
+  summary: RunSummary;
+}
+
+/** One row of the comparison table: a setting (what the run was asked to do) or an outcome (what it did). */
+export interface ComparisonRow {
+  name: string;
+  kind: 'setting' | 'outcome';
+  /** One cell per run, in the runs' order; undefined where a run has no such setting (SGD has no eps). */
+  cells: (string | undefined)[];
+  /**
+   * Settings: the values differ among the runs that have them (as for legends). Outcomes: any two cells differ, an
+   * empty one included (one run diverged, the other did not).
+   */
+  differs: boolean;
+}
+
+/** What a run did, as the table reads it; rows that mean nothing for any of the runs are left out. */
+const outcomes: { name: string; cell: (s: RunSummary) => string | undefined }[] = [
+  { name: 'status', cell: (s) => describeStatus(s) },
+  { name: 'final loss', cell: (s) => formatMetric(s.finalLoss) },
+  { name: 'best loss', cell: (s) => formatMetric(s.bestLoss) },
+  { name: 'best step', cell: (s) => String(s.bestStep) },
+  { name: 'steps to tolerance', cell: (s) => (s.stepsToTolerance === null ? undefined : String(s.stepsToTolerance)) },
+  { name: 'diverged at', cell: (s) => (s.divergedAt === null ? undefined : `step ${s.divergedAt} (${s.divergedIn})`) },
+];
+
+/**
+ * The comparison table of some runs: every setting any of them has (objective, its settings, start, optimizer, every
+ * hyperparameter, steps, seed, tolerance), then their outcomes, each row marked when its values differ.
+ */
+export function comparisonRows(runs: readonly ComparedRun[]): ComparisonRow[] {
+  const all = runs.map((run) => settingsOf(run.config));
+  const names = [...new Set(all.flatMap((s) => [...s.keys()]))];
+  const settingRows = names.map((name): ComparisonRow => {
+    const cells = all.map((s) => s.get(name));
+    return { name, kind: 'setting', cells, differs: varies(cells) };
+  });
+  const outcomeRows = outcomes.flatMap(({ name, cell }): ComparisonRow[] => {
+    const cells = runs.map((run) => cell(run.summary));
+    return cells.every((c) => c === undefined) ? [] : [{ name, kind: 'outcome', cells, differs: new Set(cells).size > 1 }];
+  });
+  return [...settingRows, ...outcomeRows];
+}

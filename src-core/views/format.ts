@@ -1,0 +1,49 @@
+import type { ObjectiveConfig } from '../contract/engine';
+import type { RunConfig, RunSummary } from '../contract/types';
+
+/** A run's outcome in words, as the runs table shows it. */
+export function describeStatus(summary: RunSummary): string {
+  switch (summary.status) {
+    case 'completed':
+      return 'completed';
+    case 'diverged':
+      return `diverged at step ${summary.divergedAt}`;
+    case 'converged':
+      return `converged at step ${summary.stepsToTolerance}`;
+    case 'failed':
+      return `failed: ${summary.error ?? 'unknown reason'}`;
+  }
+}
+
+/** Six significant digits for tables; exact values are in the CSV export. */
+export function formatMetric(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return '0';
+  const magnitude = Math.abs(x);
+  // Shortest form of the 6-digit rounding: 1e-8, not 1.0000e-8.
+  const rounded = Number(x.toPrecision(6));
+  return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
+}
+
+/** Axis ticks: three significant digits, no trailing zeros (5e-7, 0.05, 10). */
+export const formatTick = (x: number): string => String(Number(x.toPrecision(3)));
+
+/** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
+export function describeObjective(config: ObjectiveConfig): string {
+  const settings = Object.entries(config).filter(([key]) => key !== 'id');
+  return settings.length === 0 ? config.id : `${config.id}(${settings.map(([k, v]) => `${k}=${v}`).join(' ')})`;
+}
+
+/** A hyperparameter of a run's optimizer, or undefined when its kind has none (SGD has no eps). */
+export function hyperparameter(config: RunConfig, name: string): number | boolean | string | undefined {
+  return (config.optimizer as unknown as Record<string, number | boolean | string | undefined>)[name];
+}
+
+/** A run in a few words, for legends: "adagrad lr=1 eps=1e-8 wd=0". */
+export function describeRun(config: RunConfig): string {
+  const parts = [config.optimizer.kind, `lr=${config.optimizer.lr}`];
+  const eps = hyperparameter(config, 'eps');
+  if (eps !== undefined) parts.push(`eps=${eps}`);
+  parts.push(`wd=${config.optimizer.weightDecay}`);
+  return parts.join(' ');
+}

@@ -1,0 +1,127 @@
+/**
+ * The per-step table: the seeds' printout (step | x | gradient | G | learning rate | update) for any run, in exact
+ * doubles. Row t is step t as the seeds print it: θ after step t, the gradient step t used (at θₜ₋₁), G after step t,
+ * the step size of step t and what step t subtracted from θ. For f(x) = x² from 4 with lr 1 the first rows are
+ * x 3, 2.4, 1.9672…; g 8, 6, 4.8; G 64, 100, 123.04; step size 1/(√G+ε); update 1, 0.6, 0.4327….
+ *
+ * A stored trace keeps a bounded, possibly rounded, selection of rows, so the table recomputes the run from its config
+ * (executeRun is a pure function of it) with every step kept.
+ */
+import type { OptimizerConfig } from '../contract/engine';
+import type { RunConfig } from '../contract/types';
+import { effectiveStepAt } from '../optim/step-size';
+import { createObjective } from '../objectives';
+import { executeRun } from '../run/execute';
+import { columnNames, type TraceColumns } from './series';
+import { defaultPerParameterLimit } from '../run/trace';
+
+export interface PerStepTable {
+  /** The column group names: one per parameter (θ₀, θ₁…), or min/median/max across a wide model's parameters. */
+  names: string[];
+  width: number;
+  /** 1, 2, …: one row per step taken. */
+  steps: Uint32Array;
+  /** f(θₜ). */
+  loss: Float64Array;
+  /** The rest are rows × width, row-major. θₜ. */
+  theta: Float64Array;
+  /** ∇f(θₜ₋₁): the gradient step t used (before any weight decay is added to it). */
+  grad: Float64Array;
+  /** G after step t; empty when the optimizer keeps no accumulator. */
+  accum: Float64Array;
+  /** The step size of step t, by the optimizer's rule; empty when a trace cannot determine it. */
+  stepSize: Float64Array;
+  /** θₜ₋₁ − θₜ: what step t subtracted, the seeds' "update" (lr·g/(√G+ε) for plain AdaGrad). */
+  update: Float64Array;
+}
+
+/** Maps a trace that kept every step (row k is step k) to the table's rows. */
+export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): PerStepTable {
+  const rows = trace.steps.length;
+  for (let k = 0; k < rows; k++) {
+    if (trace.steps[k] !== k) throw new RangeError(`perStepRows: the trace must keep every step (row ${k} is step ${trace.steps[k]})`);
+  }
+  const w = trace.width;
+  const n = Math.max(0, rows - 1);
+  const hasAccum = trace.accum.length > 0;
+  const rule = effectiveStepAt(optimizer, w);
+  const withSteps = rule !== null && (hasAccum || optimizer.kind === 'sgd');
+  const table: PerStepTable = {
+    names: columnNames(trace),
+    width: w,
+    steps: Uint32Array.from({ length: n }, (_, i) => i + 1),
+    loss: Float64Array.from({ length: n }, (_, i) => trace.loss[i + 1]),
+    theta: new Float64Array(n * w),
+    grad: new Float64Array(n * w),
+    accum: new Float64Array(hasAccum ? n * w : 0),
+    stepSize: new Float64Array(withSteps ? n * w : 0),
+    update: new Float64Array(n * w),
+  };
+  const G = new Float64Array(w);
+  const out = new Float64Array(w);
+  for (let t = 1; t <= n; t++) {
+    const at = (t - 1) * w;
+    for (let i = 0; i < w; i++) {
+      table.theta[at + i] = trace.theta[t * w + i];
+      table.grad[at + i] = trace.grad[(t - 1) * w + i];
+      table.update[at + i] = -trace.update[t * w + i];
+      if (hasAccum) table.accum[at + i] = G[i] = trace.accum[t * w + i];
+    }
+    if (withSteps) {
+      rule(t, G, out);
+      table.stepSize.set(out, at);
+    }
+  }
+  return table;
+}
+
+/** Values per column the table holds at most (8 MB per column): a longer or wider run shows its first steps. */
+export const perStepCellBudget = 1_000_000;
+
+export interface ComputedPerStepTable {
+  table: PerStepTable;
+  /** The steps the run has; the table holds min(totalSteps, what fits the budget), up to where the run stopped. */
+  totalSteps: number;
+}
+
+/**
+ * Recomputes a run with every step kept and maps it to the table. A run's first N steps do not depend on how many
+ * steps follow, so when the run is too long for the budget the table holds exactly its first steps.
+ */
+export function computePerStepTable(config: RunConfig, cellBudget: number = perStepCellBudget): ComputedPerStepTable {
+  const objective = createObjective(config.objective);
+  const width = objective.dim <= defaultPerParameterLimit ? objective.dim : 3;
+  const steps = Math.min(config.steps, Math.max(1, Math.floor(cellBudget / width) - 1));
+  const { trace } = executeRun({ ...config, steps, traceMaxPoints: Math.max(3, steps + 1) }, objective);
+  return { table: perStepRows(trace, config.optimizer), totalSteps: config.steps };
+}
+
+/** The table's quantities, in the seeds' column order, then the loss. */
+export const perStepQuantities = [
+  { key: 'theta', label: 'θ', symbol: 'θ' },
+  { key: 'grad', label: 'gradient', symbol: 'g' },
+  { key: 'accum', label: 'G', symbol: 'G' },
+  { key: 'stepSize', label: 'step size', symbol: 'step' },
+  { key: 'update', label: 'update', symbol: 'update' },
+  { key: 'loss', label: 'loss', symbol: 'loss' },
+] as const;
+export type PerStepQuantity = (typeof perStepQuantities)[number]['key'];
+
+/**
+ * A column's header: the quantity's name for a one-parameter run ("gradient"), its symbol and the parameter's
+ * subscript for several ("g₁"), its symbol and the quantile for a wide model ("g median").
+ */
+export function perStepHeader(quantity: (typeof perStepQuantities)[number], table: Pick<PerStepTable, 'names' | 'width'>, column: number): string {
+  if (quantity.key === 'loss' || table.width === 1) return quantity.label;
+  const name = table.names[column];
+  return name.startsWith('θ') ? `${quantity.symbol}${name.slice(1)}` : `${quantity.symbol} ${name}`;
+}
+
+/** 'full': the shortest text that reads back as the same double. 'seeds': the seeds' printout, fixed decimals. */
+export type PerStepPrecision = 'full' | 'seeds';
+
+/** One cell: the seeds print the learning rate with 6 decimals and everything else with 4 (`{x:7.4f}`, `{lr:13.6f}`). */
+export function formatPerStep(value: number, quantity: PerStepQuantity, precision: PerStepPrecision): string {
+  if (precision === 'full' || !Number.isFinite(value)) return String(value);
+  return value.toFixed(quantity === 'stepSize' ? 6 : 4);
+}

@@ -1,0 +1,99 @@
+/** The columns of a trace as named series over steps, for charts and tables. */
+import type { OptimizerConfig } from '../contract/engine';
+import type { RunSummary, RunTrace } from '../contract/types';
+import { effectiveStepAt } from '../optim/step-size';
+
+/**
+ * A trace as the views read it: every column any array of numbers, because stored traces may keep Float32Array
+ * columns where a fresh run has Float64Array ones.
+ */
+export type TraceColumns = Pick<RunTrace, 'layout' | 'width'> & {
+  [K in 'steps' | 'loss' | 'theta' | 'grad' | 'accum' | 'update']: ArrayLike<number>;
+};
+
+/** 'stepSize' is the effective step size, derived from the accumulator by the optimizer's rule (src-core/optim/step-size.ts). */
+export type Metric = 'loss' | 'accum' | 'stepSize' | 'theta' | 'grad' | 'update';
+
+export interface Series {
+  /** '' for the loss; the parameter ('θ₀', 'θ₁'…) or the quantile ('median'…) otherwise. */
+  name: string;
+  /** The step of each value, ascending. */
+  steps: ArrayLike<number>;
+  values: Float64Array;
+}
+
+const subscript = (i: number): string => String(i).replace(/\d/g, (d) => '₀₁₂₃₄₅₆₇₈₉'[Number(d)]);
+const quantiles = ['min', 'median', 'max'] as const;
+
+/** The names of a trace's columns: one per parameter, or min/median/max across parameters. */
+export function columnNames(trace: Pick<TraceColumns, 'layout' | 'width'>): string[] {
+  return trace.layout === 'quantiles' ? [...quantiles] : Array.from({ length: trace.width }, (_, i) => `θ${subscript(i)}`);
+}
+
+function column(matrix: ArrayLike<number>, width: number, index: number, fromRow: number, rows: number): Float64Array {
+  const values = new Float64Array(rows - fromRow);
+  for (let row = fromRow; row < rows; row++) values[row - fromRow] = matrix[row * width + index];
+  return values;
+}
+
+/**
+ * The step sizes of rows 1… (row 0 has taken no step, so it has none), one series per column; none when the optimizer
+ * keeps no accumulator its rule needs or the rule is not derivable from a trace (see effectiveStepUnavailable).
+ */
+function stepSizeSeries(trace: TraceColumns, optimizer: OptimizerConfig): Series[] {
+  const rule = effectiveStepAt(optimizer, trace.width);
+  const rows = trace.steps.length;
+  // SGD's rule needs no accumulator (its step size is lr); every other rule reads one.
+  const hasAccum = trace.accum.length > 0;
+  if (!rule || rows < 2 || (optimizer.kind !== 'sgd' && !hasAccum)) return [];
+  const sizes = new Float64Array((rows - 1) * trace.width);
+  const out = new Float64Array(trace.width);
+  const row = new Float64Array(trace.width);
+  for (let r = 1; r < rows; r++) {
+    if (hasAccum) for (let i = 0; i < trace.width; i++) row[i] = trace.accum[r * trace.width + i];
+    rule(trace.steps[r], row, out);
+    sizes.set(out, (r - 1) * trace.width);
+  }
+  const steps = Array.from({ length: rows - 1 }, (_, r) => trace.steps[r + 1]);
+  return columnNames(trace).map((name, i) => ({ name, steps, values: column(sizes, trace.width, i, 0, rows - 1) }));
+}
+
+/**
+ * One series per column of a per-parameter metric (none when the optimizer records no accumulator), or the loss.
+ * `optimizer` is the run's, needed for the step size.
+ */
+export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: OptimizerConfig): Series[] {
+  const rows = trace.steps.length;
+  if (metric === 'loss') return [{ name: '', steps: trace.steps, values: column(trace.loss, 1, 0, 0, rows) }];
+  if (metric === 'stepSize') return stepSizeSeries(trace, optimizer);
+  const matrix = trace[metric];
+  if (matrix.length === 0) return [];
+  return columnNames(trace).map((name, i) => ({ name, steps: trace.steps, values: column(matrix, trace.width, i, 0, rows) }));
+}
+
+export interface Divergence {
+  step: number;
+  /** "diverged at step 7: loss = NaN", naming what went non-finite first and its value. */
+  text: string;
+}
+
+/** Where a diverged run stopped and what went non-finite there (its trace always keeps that row); null otherwise. */
+export function divergenceOf(summary: RunSummary, trace: TraceColumns): Divergence | null {
+  const step = summary.divergedAt;
+  if (step === null) return null;
+  const prefix = `diverged at step ${step}`;
+  let row = -1;
+  for (let r = trace.steps.length - 1; r >= 0 && row < 0; r--) if (trace.steps[r] === step) row = r;
+  if (row < 0) return { step, text: prefix };
+  if (summary.divergedIn === 'loss' || summary.divergedIn === null) return { step, text: `${prefix}: loss = ${trace.loss[row]}` };
+  const [matrix, symbol] = summary.divergedIn === 'accumulator' ? [trace.accum, 'G'] : [trace.theta, 'θ'];
+  const names = columnNames(trace);
+  for (let i = 0; i < trace.width; i++) {
+    const value = matrix[row * trace.width + i];
+    if (!Number.isFinite(value)) {
+      const name = trace.layout === 'quantiles' ? `${symbol} ${names[i]}` : symbol === 'θ' ? names[i] : `G${names[i].slice(1)}`;
+      return { step, text: `${prefix}: ${name} = ${value}` };
+    }
+  }
+  return { step, text: prefix };
+}

@@ -1,0 +1,150 @@
+/**
+ * Reads and checks the sweep form's draft (sweep-draft.ts): each field on its own first (src-core/sweep/parse.ts: lists,
+ * ranges, intervals), then the whole spec by validateSweepSpec, the check the main process runs, whose message is
+ * pinned to the field its path names. Field ids ("optimizers.0.lr") name the inputs, their messages and labels.
+ */
+import { objectiveInfo } from '../../../src-core/objectives';
+import type { Axis, HyperparameterValue, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
+import { parseAxis, parseChoices, parseNumber, parseNumberList, type Parsed } from '../../../src-core/sweep/parse';
+import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
+import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
+import type { ObjectiveDraft, OptimizerDraft, SweepDraft } from './sweep-draft';
+
+export interface DraftCheck {
+  /** Field id (see fieldIds) → what is wrong with it, without the path; 'form' for what belongs to no one field. */
+  errors: ReadonlyMap<string, string>;
+  /** The shared check's verdict; null while some field cannot be read. */
+  validation: SweepValidation | null;
+  /** How many runs Launch would start; null until the spec is valid. */
+  runs: number | null;
+}
+
+/** Reads every field; problems are collected per field id, values into the spec input. */
+class Reader {
+  readonly errors = new Map<string, string>();
+  read<T>(id: string, parsed: Parsed<T>): T | undefined {
+    if (parsed.ok) return parsed.value;
+    this.errors.set(id, parsed.message);
+    return undefined;
+  }
+}
+
+const blank = (text: string): boolean => text.trim() === '';
+
+function readObjective(reader: Reader, draft: ObjectiveDraft, i: number): Record<string, unknown> {
+  const objective: Record<string, unknown> = { id: draft.id };
+  for (const p of objectiveInfo[draft.id].parameters) {
+    const text = draft.settings[p.key] ?? '';
+    if (!blank(text)) objective[p.key] = reader.read(`objectives.${i}.${p.key}`, parseNumber(p.label, text));
+  }
+  return objective;
+}
+
+/** A field's text as an axis: numbers as lists, ranges or intervals; flags and words as lists of choices. */
+function parseField(field: HyperparameterField, text: string): Parsed<Axis> {
+  // The rules' own words ("learning rate"), as the schema's messages use them.
+  const label = field.label.toLowerCase();
+  if (field.control === 'number') return parseAxis(label, text);
+  const choices = parseChoices(label, text, field.choices);
+  return choices.ok ? { ok: true, value: { values: choices.value } } : choices;
+}
+
+/** One value is fixed, several (or a range) are swept; a blank field keeps the kind's default. */
+function readOptimizer(reader: Reader, draft: OptimizerDraft, i: number) {
+  const fixed: Record<string, HyperparameterValue> = {};
+  const axes: Record<string, Axis> = {};
+  for (const field of optimizerFields(draft.kind)) {
+    const text = draft.values[field.key] ?? '';
+    if (blank(text)) continue;
+    const axis = reader.read(`optimizers.${i}.${field.key}`, parseField(field, text));
+    if (!axis) continue;
+    if ('values' in axis && axis.values.length === 1) fixed[field.key] = axis.values[0];
+    else axes[field.key] = axis;
+  }
+  return { kind: draft.kind, fixed, axes };
+}
+
+/** The spec input the draft describes, or null with every field that cannot be read. */
+export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; errors: Map<string, string> } {
+  const reader = new Reader();
+  const optional = (id: string, label: string, text: string) => (blank(text) ? null : reader.read(id, parseNumber(label, text)));
+  const input = {
+    name: draft.name,
+    objectives: draft.objectives.map((o, i) => readObjective(reader, o, i)),
+    start: blank(draft.start) || draft.start.trim() === 'default' ? null : reader.read('start', parseNumberList('start point', draft.start)),
+    optimizers: draft.optimizers.map((o, i) => readOptimizer(reader, o, i)),
+    steps: reader.read('steps', parseNumber('number of steps', draft.steps)),
+    seeds: reader.read('seeds', parseNumberList('seed', draft.seeds)),
+    tolerance: optional('tolerance', 'tolerance', draft.tolerance),
+    traceMaxPoints: optional('traceMaxPoints', 'trace size', draft.traceMaxPoints),
+    search:
+      draft.search === 'grid'
+        ? { mode: 'grid' }
+        : { mode: 'random', samples: reader.read('search.samples', parseNumber('number of samples', draft.samples)), seed: reader.read('search.seed', parseNumber('search seed', draft.searchSeed)) },
+    ...(blank(draft.maxRuns) ? {} : { maxRuns: reader.read('maxRuns', parseNumber('run limit', draft.maxRuns)) }),
+  };
+  return { input: reader.errors.size === 0 ? (input as SweepSpecInput) : null, errors: reader.errors };
+}
+
+/** Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them. */
+export function fieldIds(draft: SweepDraft): Set<string> {
+  const ids = ['name', 'start', 'steps', 'seeds', 'tolerance', 'traceMaxPoints', 'maxRuns', 'search.samples', 'search.seed'];
+  draft.objectives.forEach((o, i) => ids.push(`objectives.${i}`, ...Object.keys(o.settings).map((k) => `objectives.${i}.${k}`)));
+  draft.optimizers.forEach((o, i) => ids.push(`optimizers.${i}`, ...Object.keys(o.values).map((k) => `optimizers.${i}.${k}`)));
+  return new Set(ids);
+}
+
+/**
+ * The field a validation message is about: its path ("optimizers.0.axes.lr: …") without axes/fixed, shortened until
+ * it names a field ("seeds.2" → "seeds"); 'form' for a message with no path (the sweep's size).
+ */
+export function fieldOf(message: string, ids: ReadonlySet<string>): string {
+  const path = /^([\w.]+): /.exec(message)?.[1].replace(/\.(axes|fixed)\./, '.');
+  for (let parts = path?.split('.') ?? []; parts.length > 0; parts = parts.slice(0, -1)) {
+    if (ids.has(parts.join('.'))) return parts.join('.');
+  }
+  return 'form';
+}
+
+/** Reads and checks a draft as the main process will. */
+export function checkDraft(draft: SweepDraft): DraftCheck {
+  const { input, errors } = readDraft(draft);
+  if (!input) return { errors, validation: null, runs: null };
+  const validation = validateSweepSpec(input);
+  if (validation.ok) return { errors, validation, runs: countRuns(validation.value) };
+  const field = fieldOf(validation.message, fieldIds(draft));
+  return { errors: new Map([[field, validation.message.replace(/^[\w.]+: /, '')]]), validation, runs: null };
+}
+
+/** The id (and test id) of a field's input: "optimizers.0.lr" → "field-optimizers-0-lr". */
+export const fieldElementId = (field: string): string => `field-${field.replaceAll('.', '-')}`;
+
+/** The labels of the fields every sweep has, as the form shows them. */
+export const runFieldLabels: Record<string, string> = {
+  name: 'Name',
+  start: 'Start point',
+  steps: 'Steps',
+  seeds: 'Seeds (repeats)',
+  tolerance: 'Loss tolerance',
+  traceMaxPoints: 'Trace size',
+  maxRuns: 'Run limit',
+  'search.samples': 'Samples per optimizer',
+  'search.seed': 'Search seed',
+};
+
+/** A field's label, with the objective or optimizer entry it belongs to: "Learning rate (AdaGrad 2)". */
+export function fieldLabel(draft: SweepDraft, field: string): string {
+  const [group, index, key] = field.split('.');
+  const i = Number(index);
+  if (group === 'objectives' && draft.objectives[i]) {
+    const label = objectiveInfo[draft.objectives[i].id].parameters.find((p) => p.key === key)?.label ?? 'Objective';
+    return draft.objectives.length > 1 ? `${label} (objective ${i + 1})` : label;
+  }
+  if (group === 'optimizers' && draft.optimizers[i]) {
+    const { kind } = draft.optimizers[i];
+    const entry = `${optimizerLabels[kind]}${draft.optimizers.length > 1 ? ` ${i + 1}` : ''}`;
+    const label = optimizerFields(kind).find((f) => f.key === key)?.label;
+    return label ? `${label} (${entry})` : entry;
+  }
+  return runFieldLabels[field] ?? 'The sweep';
+}

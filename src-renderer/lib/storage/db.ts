@@ -1,0 +1,336 @@
+/**
+ * The renderer's store: every sweep, run and trace, in IndexedDB through Dexie.
+ *
+ * Runs and traces are stored in pages (./run-pages: a sweep's runs floor(index / PAGE_SIZE) in one record), because
+ * IndexedDB's cost is per record: a sweep of 10,000 runs is 100 run records and 100 trace records, not 20,000. Pages
+ * are this module's business: the rest of the app sees runs and traces (StoredRun, StoredTrace), never a page.
+ * Traces have pages of their own so that listing runs never reads them.
+ *
+ * Indexes: the views sort and filter every run in memory (RunList), so a page keeps only what a query needs: its key
+ * (a sweep's pages are a key range), `*tags` (every tag in use, listed without reading runs) and `count` (what is
+ * stored, counted without reading pages). v3's indexes on createdAt, status, final loss and lr served no query since
+ * the views moved to memory, and cost an index entry per run on every write.
+ */
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { RunAnnotations } from '../../../src-core/contract/annotations';
+import type { CompactRunResult, RunConfig, RunSummary, SweepSpec, SweepStatus } from '../../../src-core/contract/types';
+import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
+import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
+import { ownTrace, packTraces, unpackTraces, type PackedTrace, type StoredTrace } from './trace-storage';
+
+export type { StoredColumn, StoredTrace } from './trace-storage';
+
+/** 'interrupted': the app stopped while it ran; what was stored is kept and the rest can be resumed. */
+export type StoredSweepStatus = SweepStatus | 'interrupted';
+
+export interface StoredSweep {
+  id: string;
+  name: string;
+  spec: SweepSpec;
+  runCount: number;
+  createdAt: number;
+  status: StoredSweepStatus;
+  message?: string;
+}
+
+/** What a person attaches to a run, checked by ./annotations before it is written. */
+export type { RunAnnotations };
+
+export interface StoredRun extends RunAnnotations {
+  id: string;
+  sweepId: string;
+  index: number;
+  /** The sweep's createdAt: lists show the newest sweep first. */
+  createdAt: number;
+  config: RunConfig;
+  summary: RunSummary;
+}
+
+/** A page of runs; `tags` is every tag its runs have, once each, for the multi-entry index. */
+export interface RunPage extends StoredPage<StoredRun> {
+  tags: string[];
+}
+
+/** A page of traces: every column of its traces in one buffer (./trace-storage). */
+export interface TracePage extends StoredPage<PackedTrace> {
+  bytes: ArrayBuffer;
+}
+
+/** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
+export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
+export const isSweepActive = (status: StoredSweepStatus): boolean => activeSweepStatuses.includes(status);
+const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || activeSweepStatuses.includes(status);
+
+/**
+ * A sweep moved on (queued → running → cancelling) or ended, written in the same transaction as the results before
+ * it. A move never overrides an end (a replay after a reload can repeat an old move); an end always applies.
+ */
+export interface SweepStatusChange {
+  sweepId: string;
+  status: StoredSweepStatus;
+  message?: string;
+}
+
+/** What one transaction stores: see LabDatabase.storeResults. */
+export interface ResultsWrite {
+  started?: readonly StoredSweep[];
+  results: readonly CompactRunResult[];
+  statuses?: readonly SweepStatusChange[];
+}
+
+/** Exactly what a deletion removed, so that undo can put it back. */
+export interface Deletion {
+  sweeps: StoredSweep[];
+  runs: StoredRun[];
+  traces: StoredTrace[];
+}
+
+export interface StoredCounts {
+  sweeps: number;
+  runs: number;
+  traces: number;
+}
+
+/** A page of runs and its page of traces, built only when they are put (see putPages); either may be absent. */
+type PageWrite = () => [RunPage | null, TracePage | null];
+
+const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
+const runIndex = (run: StoredRun): number => run.index;
+const traceIndex = (trace: { runId: string }): number => runAddress(trace.runId).index;
+const traceAddress = (trace: StoredTrace) => runAddress(trace.runId);
+const keyOf = ({ sweepId, page }: StoredPage<unknown>): PageKey => [sweepId, page];
+
+const runPage = ([sweepId, page]: PageKey, entries: StoredRun[]): RunPage => ({
+  sweepId,
+  page,
+  entries,
+  count: entries.length,
+  tags: [...new Set(entries.flatMap((run) => run.tags))].sort(),
+});
+
+function tracePage([sweepId, page]: PageKey, traces: StoredTrace[]): TracePage {
+  const { traces: entries, bytes } = packTraces(traces);
+  return { sweepId, page, entries, count: entries.length, bytes };
+}
+
+const tracesIn = (page: TracePage | undefined): StoredTrace[] => (page ? unpackTraces({ traces: page.entries, bytes: page.bytes }) : []);
+
+/** Every page of one sweep: a range of the [sweepId, page] keys. */
+const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) => table.where(':id').between([sweepId, Dexie.minKey], [sweepId, Dexie.maxKey], true, true);
+
+export class LabDatabase extends Dexie {
+  sweeps!: EntityTable<StoredSweep, 'id'>;
+  runPages!: Table<RunPage, PageKey>;
+  tracePages!: Table<TracePage, PageKey>;
+
+  constructor(name = 'adagrad-lab') {
+    // Relaxed: a write is acknowledged once the browser has it, without waiting for the disk to flush; a crash of the
+    // whole machine can lose the last writes, which an interrupted sweep's Resume then computes again.
+    // No cache: Dexie's query cache serves live queries, and the app's only one is on the handful of sweeps.
+    super(name, { chromeTransactionDurability: 'relaxed', cache: 'disabled' });
+    this.version(1).stores({
+      sweeps: 'id, createdAt, status',
+      runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr',
+      traces: 'runId',
+    });
+    // v2: the engine's configs (objective and optimizer as objects), summaries with tolerance and divergence cause,
+    // bounded traces with their step numbers and the update column.
+    this.version(2)
+      .stores({ runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr' })
+      .upgrade(async (tx) => {
+        await tx.table('sweeps').toCollection().modify((sweep) => Object.assign(sweep, { spec: upgradeSpecV1(sweep.spec) }));
+        await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV1(run)));
+        await tx.table('traces').toCollection().modify((trace) => Object.assign(trace, upgradeTraceV1(trace)));
+      });
+    // v3: tags (a multi-entry index lists every tag in use), a star and a note on each run; trace columns in float32
+    // where that is faithful (./trace-storage).
+    this.version(3)
+      .stores({ runs: 'id, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr, *tags' })
+      .upgrade(async (tx) => {
+        await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV2(run)));
+        await tx.table('traces').toCollection().modify((trace, ref) => (ref.value = upgradeTraceV2(trace)));
+      });
+    // v4: runs and traces in pages; the record tables go once their records are copied. Traces a page at a time, so
+    // that a large store is never all in memory.
+    this.version(4)
+      .stores({ runs: null, traces: null, runPages: '[sweepId+page], *tags, count', tracePages: '[sweepId+page], count' })
+      .upgrade(async (tx) => {
+        const runs: StoredRun[] = await tx.table('runs').toArray();
+        await tx.table('runPages').bulkAdd(groupByPage(runs, (run) => run).map(({ key, items }) => runPage(key, mergeEntries([], items.values(), runIndex))));
+        const traceIds = (await tx.table('traces').toCollection().primaryKeys()) as string[];
+        for (const { key, items } of groupByPage(traceIds, runAddress)) {
+          const traces: StoredTrace[] = await tx.table('traces').bulkGet([...items.values()]);
+          await tx.table('tracePages').add(tracePage(key, mergeEntries([], traces, traceIndex)));
+        }
+      });
+  }
+
+  /**
+   * Stores one write: the sweeps announced (a replayed one keeps everything stored but a status that has not ended),
+   * results, and the sweeps' moves and ends, in one transaction, so either all of it is stored or none of it. Storing
+   * a run again (a resend after a reload) keeps what a person attached to it. Returns the runs as stored.
+   *
+   * A page is merged with what it holds: every run page the write touches is read (it holds the annotations to keep),
+   * a trace page only when the write does not fill it. Writes come whole pages at a time (./page-assembly), so that
+   * is rare: a resumed or slow sweep's, and a sweep's last page.
+   */
+  async storeResults({ started = [], results, statuses = [] }: ResultsWrite): Promise<StoredRun[]> {
+    return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
+      const groups = groupByPage(results, ({ config }) => config);
+      const partial = groups.filter((group) => group.items.size < PAGE_SIZE);
+      const [known, sweeps, storedRunPages, storedTracePages] = await Promise.all([
+        this.sweeps.bulkGet(started.map((s) => s.id)),
+        this.sweeps.bulkGet([...new Set(results.map((r) => r.config.sweepId))]),
+        this.runPages.bulkGet(groups.map((group) => group.key)),
+        this.tracePages.bulkGet(partial.map((group) => group.key)),
+      ]);
+      const stored = new Set(known.flatMap((sweep) => (sweep ? [sweep.id] : [])));
+      // A sweep may be announced twice in one write (its start, then a replay of it): it is added once, as first
+      // announced, and every other announcement is a move to the status it gives (never over an end).
+      const firstOf = new Map<string, StoredSweep>();
+      for (const sweep of started) if (!firstOf.has(sweep.id)) firstOf.set(sweep.id, sweep);
+      const added = new Set([...firstOf.values()].filter((sweep) => !stored.has(sweep.id)));
+      await this.sweeps.bulkAdd([...added]);
+      const replayed = started.filter((sweep) => !added.has(sweep)).map(({ id, status }): SweepStatusChange => ({ sweepId: id, status }));
+      // A sweep announced in this write is not stored yet: its time is the announcement's (a stored one's wins).
+      const createdAt = new Map([...started, ...sweeps.flatMap((sweep) => sweep ?? [])].map((sweep) => [sweep.id, sweep.createdAt] as const));
+      const annotations = new Map(storedRunPages.flatMap((page) => page?.entries ?? []).map((run) => [run.id, run] as const));
+      const runs = results.map(({ config, summary }): StoredRun => {
+        const { tags, starred, note } = annotations.get(config.id) ?? noAnnotations();
+        return { id: config.id, sweepId: config.sweepId, index: config.index, createdAt: createdAt.get(config.sweepId) ?? Date.now(), config, summary, tags, starred, note };
+      });
+      const runsById = new Map(runs.map((run) => [run.id, run] as const));
+      const storedTraces = new Map(partial.map((group, i) => [group, tracesIn(storedTracePages[i])] as const));
+      await this.putPages(
+        groups.map((group, i): PageWrite => () => {
+          const results = [...group.items.values()];
+          const runs = mergeEntries(storedRunPages[i]?.entries ?? [], results.map((r) => runsById.get(r.config.id)!), runIndex);
+          const traces = mergeEntries(storedTraces.get(group) ?? [], results.map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })), traceIndex);
+          return [runPage(group.key, runs), tracePage(group.key, traces)];
+        }),
+      );
+      for (const { sweepId, status, message } of [...replayed, ...statuses]) {
+        const ends = !hasNotEnded(status);
+        const change = { status, ...(message ? { message } : {}) };
+        await this.sweeps
+          .where('id')
+          .equals(sweepId)
+          .modify((sweep) => {
+            if (ends || hasNotEnded(sweep.status)) Object.assign(sweep, change);
+          });
+      }
+      return runs;
+    });
+  }
+
+  /** Every stored run (the order is the pages'; RunList sorts). */
+  async allRuns(): Promise<StoredRun[]> {
+    return (await this.runPages.toArray()).flatMap((page) => page.entries);
+  }
+
+  /** The ids of the runs of one sweep that are stored. */
+  async runIdsOf(sweepId: string): Promise<string[]> {
+    return (await pagesOfSweep(this.runPages, sweepId).toArray()).flatMap((page) => page.entries.map((run) => run.id));
+  }
+
+  /** Every tag in use, from the tags index, without reading runs. */
+  async tags(): Promise<string[]> {
+    return (await this.runPages.orderBy('tags').uniqueKeys()) as string[];
+  }
+
+  /** The traces of these runs, in this order (undefined where none is stored): each read from its page, and copied out of it. */
+  async traces(runIds: readonly string[]): Promise<(StoredTrace | undefined)[]> {
+    const wanted = new Set(runIds);
+    const pages = await this.pagesHolding(this.tracePages, runIds);
+    const byId = new Map(pages.flatMap(tracesIn).flatMap((trace) => (wanted.has(trace.runId) ? [[trace.runId, ownTrace(trace)] as const] : [])));
+    return runIds.map((id) => byId.get(id));
+  }
+
+  /** Applies `change` to each of these runs in one transaction; returns the runs as stored now (missing ones skipped). */
+  async annotate(runIds: readonly string[], change: (run: StoredRun) => Partial<RunAnnotations>): Promise<StoredRun[]> {
+    return this.transaction('rw', this.runPages, async () => {
+      const wanted = new Set(runIds);
+      const changed = new Map<string, StoredRun>();
+      const edit = (run: StoredRun): StoredRun => {
+        if (!wanted.has(run.id)) return run;
+        const edited = { ...run, ...change(run) };
+        changed.set(run.id, edited);
+        return edited;
+      };
+      const pages = await this.pagesHolding(this.runPages, runIds);
+      await this.runPages.bulkPut(pages.map((page) => runPage(keyOf(page), page.entries.map(edit))));
+      return runIds.flatMap((id) => changed.get(id) ?? []);
+    });
+  }
+
+  /** Deletes these runs and their traces in one transaction; returns what was deleted. */
+  async deleteRuns(runIds: readonly string[]): Promise<Deletion> {
+    return this.transaction('rw', this.runPages, this.tracePages, async () => {
+      const gone = new Set(runIds);
+      const [runPages, tracePages] = await Promise.all([this.pagesHolding(this.runPages, runIds), this.pagesHolding(this.tracePages, runIds)]);
+      const isGone = (id: string) => gone.has(id);
+      await Promise.all([
+        this.replacePages(this.runPages, runPages.map((page) => runPage(keyOf(page), page.entries.filter((run) => !isGone(run.id))))),
+        this.replacePages(this.tracePages, tracePages.map((page) => tracePage(keyOf(page), tracesIn(page).filter((trace) => !isGone(trace.runId))))),
+      ]);
+      return {
+        sweeps: [],
+        runs: runPages.flatMap((page) => page.entries.filter((run) => isGone(run.id))),
+        traces: tracePages.flatMap(tracesIn).filter((trace) => isGone(trace.runId)),
+      };
+    });
+  }
+
+  /** Deletes a sweep with all its runs and traces in one transaction; returns what was deleted. */
+  async deleteSweep(sweepId: string): Promise<Deletion> {
+    return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
+      const [sweep, runPages, tracePages] = await Promise.all([this.sweeps.get(sweepId), pagesOfSweep(this.runPages, sweepId).toArray(), pagesOfSweep(this.tracePages, sweepId).toArray()]);
+      await Promise.all([this.sweeps.delete(sweepId), pagesOfSweep(this.runPages, sweepId).delete(), pagesOfSweep(this.tracePages, sweepId).delete()]);
+      return { sweeps: sweep ? [sweep] : [], runs: runPages.flatMap((page) => page.entries), traces: tracePages.flatMap(tracesIn) };
+    });
+  }
+
+  /** Puts back exactly what a deletion removed, in one transaction. */
+  async restore(deletion: Deletion): Promise<void> {
+    await this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
+      const runGroups = groupByPage(deletion.runs, (run) => run);
+      const traceGroups = groupByPage(deletion.traces, traceAddress);
+      const [runPages, tracePages] = await Promise.all([this.runPages.bulkGet(runGroups.map((g) => g.key)), this.tracePages.bulkGet(traceGroups.map((g) => g.key))]);
+      await this.sweeps.bulkPut(deletion.sweeps);
+      await this.putPages([
+        ...runGroups.map(({ key, items }, i): PageWrite => () => [runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex)), null]),
+        ...traceGroups.map(({ key, items }, i): PageWrite => () => [null, tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex))]),
+      ]);
+    });
+  }
+
+  /** What is stored, counted from the pages' count index. */
+  async counts(): Promise<StoredCounts> {
+    const total = async <P>(table: Table<P, PageKey>) => ((await table.orderBy('count').keys()) as number[]).reduce((sum, n) => sum + n, 0);
+    const [sweeps, runs, traces] = await Promise.all([this.sweeps.count(), total(this.runPages), total(this.tracePages)]);
+    return { sweeps, runs, traces };
+  }
+
+  /** The stored pages that hold any of these runs. */
+  private async pagesHolding<P extends StoredPage<unknown>>(table: Table<P, PageKey>, runIds: readonly string[]): Promise<P[]> {
+    const pages = await table.bulkGet(groupByPage(runIds, runAddress).map((group) => group.key));
+    return pages.filter((page): page is P => page !== undefined);
+  }
+
+  /** Writes pages back after entries were taken out: an emptied page is deleted. */
+  private async replacePages<P extends StoredPage<unknown>>(table: Table<P, PageKey>, pages: P[]): Promise<void> {
+    await Promise.all([table.bulkPut(pages.filter((page) => page.count > 0)), table.bulkDelete(pages.filter((page) => page.count === 0).map(keyOf))]);
+  }
+
+  /**
+   * Builds and puts pages one pair at a time, each awaited: the main thread packs a page of traces and serialises
+   * every page it puts, so one loop over a write's pages would be one long task. A page's runs and traces go in one
+   * round trip.
+   */
+  private async putPages(writes: readonly PageWrite[]): Promise<void> {
+    for (const build of writes) {
+      const [runs, traces] = build();
+      await Promise.all([runs && this.runPages.put(runs), traces && this.tracePages.put(traces)]);
+    }
+  }
+}

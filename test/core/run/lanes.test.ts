@@ -1,0 +1,159 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { AdagradConfig, ObjectiveConfig } from '../../../src-core/contract/engine';
+import type { RunConfig } from '../../../src-core/contract/types';
+import { createObjective } from '../../../src-core/objectives';
+import { executeBatch, executeRun, failedRun, runStepByStep, transferablesOf } from '../../../src-core/run/execute';
+import { executeLanes, laneGroupKey } from '../../../src-core/run/lanes';
+import { wasmLaneKernel } from '../../../src-core/optim/wasm/lane-kernel';
+import { adagradConfig } from '../../helpers/arbitraries';
+
+// Up to 1e300: some runs overflow and diverge, in the accumulator or in θ.
+const adagrad = adagradConfig({ lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })) });
+
+/**
+ * Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16); the diagonal
+ * quadratics (fused into the WebAssembly step) at odd and even dimensions too, a single lane's last coordinate being
+ * half a pair when odd.
+ */
+const objectives: ObjectiveConfig[] = [
+  { id: 'quadratic-1d' },
+  { id: 'elliptic-2d' },
+  { id: 'linear-regression' },
+  { id: 'constant-gradient' },
+  { id: 'rosenbrock', dim: 3 },
+  { id: 'ill-conditioned', dim: 20, condition: 100 },
+  { id: 'ill-conditioned', dim: 7, condition: 1e4 },
+  { id: 'rastrigin', dim: 2 },
+];
+
+/** Runs that share steps and trace size (so many of them group), each with its own optimizer, start and tolerance. */
+const batch = fc
+  .record({ steps: fc.integer({ min: 1, max: 150 }), traceMaxPoints: fc.integer({ min: 3, max: 60 }), size: fc.integer({ min: 1, max: 24 }) })
+  .chain(({ steps, traceMaxPoints, size }) =>
+    fc.array(
+      fc.record({
+        objective: fc.constantFrom(...objectives),
+        optimizer: adagrad,
+        start: fc.option(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }), { nil: null }),
+        tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
+      }),
+      { minLength: size, maxLength: size },
+    ).map((runs) =>
+      runs.map(
+        (run, index): RunConfig => ({
+          id: `s:${index}`,
+          sweepId: 's',
+          index,
+          objective: run.objective,
+          start: run.start && run.start.slice(0, createObjective(run.objective).dim),
+          optimizer: run.optimizer,
+          steps,
+          seed: 0,
+          tolerance: run.tolerance,
+          traceMaxPoints,
+        }),
+      ),
+    ),
+  );
+
+describe('runs stepped side by side', () => {
+  it('have the WebAssembly SIMD kernel here (Node), so that the property below tests it', () => {
+    expect(wasmLaneKernel()).not.toBeNull();
+  });
+
+  it('give every run exactly what the step-by-step loop gives it: summary, trace rows, divergence', () => {
+    fc.assert(
+      fc.property(batch, (configs) => {
+        const stepByStep = configs.map((config) => runStepByStep(config));
+        expect(executeBatch(configs)).toEqual(stepByStep);
+        // The same lanes again with the JavaScript loop instead of the WebAssembly SIMD kernel (executeBatch's default).
+        const groups = new Map<string | null, RunConfig[]>();
+        for (const c of configs) {
+          const key = laneGroupKey(c, createObjective(c.objective));
+          groups.set(key, [...(groups.get(key) ?? []), c]);
+        }
+        for (const group of groups.values()) {
+          const objective = createObjective(group[0].objective);
+          const starts = group.map((c) => (c.start ? Float64Array.from(c.start) : objective.defaultStart()));
+          expect(executeLanes(group, objective, starts, null)).toEqual(group.map((c) => runStepByStep(c)));
+        }
+        expect(configs.map((config) => executeRun(config))).toEqual(stepByStep);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('cover the outcomes that matter: converged, diverged in the accumulator and in θ, spikes kept', () => {
+    const optimizer: AdagradConfig = { kind: 'adagrad', lr: 0.5, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 };
+    const base: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 100, seed: 0, tolerance: 1e-3, traceMaxPoints: 5, optimizer,
+    };
+    const configs: RunConfig[] = [
+      base,
+      { ...base, start: [1e154, 1] }, // f is finite, but G = (2·10¹⁵⁴)² overflows at step 1
+      { ...base, optimizer: { ...optimizer, lr: 1e308, eps: 1e-300 }, start: [1e-300, 1e-300] }, // θ overflows
+      { ...base, optimizer: { ...optimizer, lr: 1.9 }, start: [0.1, 0.1], tolerance: null }, // overshoots: a spike
+    ];
+    const results = executeBatch(configs);
+    expect(results).toEqual(configs.map((c) => runStepByStep(c)));
+    expect(results.map((r) => [r.summary.status, r.summary.divergedIn])).toEqual([
+      ['converged', null],
+      ['diverged', 'accumulator'],
+      ['diverged', 'parameters'],
+      ['completed', null],
+    ]);
+    expect(results[3].trace.steps.length).toBe(5);
+  });
+
+  it('are used for AdaGrad on objectives that evaluate many points at once, and only there', () => {
+    const run = (objective: ObjectiveConfig, kind: 'adagrad' | 'sgd') =>
+      laneGroupKey({ objective, optimizer: { kind } } as RunConfig, createObjective(objective));
+    expect(run({ id: 'elliptic-2d' }, 'adagrad')).not.toBeNull();
+    expect(run({ id: 'quadratic-1d' }, 'adagrad')).not.toBeNull();
+    expect(run({ id: 'elliptic-2d' }, 'sgd')).toBeNull();
+    const logreg = { id: 'sparse-logreg', samples: 10, features: 5, nonZerosPerSample: 2, zipfExponent: 1, seed: 1 } as const;
+    expect(run(logreg, 'adagrad')).toBeNull();
+  });
+
+  it('fail alone: a bad start or optimizer fails its run, not its group', () => {
+    const good: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'quadratic-1d' }, start: [4], steps: 3, seed: 0, tolerance: null, traceMaxPoints: 10,
+      optimizer: { kind: 'adagrad', lr: 1, eps: 0, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const results = executeBatch([good, { ...good, start: [1, 2] }, { ...good, optimizer: { ...good.optimizer, lr: -1 } }, good]);
+    expect(results.map((r) => r.summary.status)).toEqual(['completed', 'failed', 'failed', 'completed']);
+    expect(results[1].summary.error).toBe('Invalid start point: 2 coordinates (quadratic-1d takes 1)');
+    expect(results[2].summary.error).toBe('Invalid learning rate: -1 (must be a finite number > 0)');
+    expect(Array.from(results[0].trace.theta.subarray(0, 3))).toEqual([4, 3, 2.4]); // the seeds' table
+  });
+});
+
+describe('the buffers a result is transferred by', () => {
+  it('are each named once: the one buffer of a trace, or the empty columns of a failed run', () => {
+    const config: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 10, seed: 0, tolerance: null, traceMaxPoints: 5,
+      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const result = executeRun(config);
+    expect(transferablesOf(result)).toEqual([result.trace.theta.buffer]);
+    const failed = failedRun(config, new Error('no'));
+    const { steps, loss, theta, grad, accum, update } = failed.trace;
+    expect(transferablesOf(failed)).toEqual([...new Set([steps, loss, theta, grad, accum, update].map((c) => c.buffer))]);
+    expect(transferablesOf(failed)).toHaveLength(6);
+  });
+});
+
+describe('a single run of a million coordinates (the bench W2)', () => {
+  it('runs as one lane with the numbers of the step-by-step loop', () => {
+    const config: RunConfig = {
+      id: 's:0', sweepId: 's', index: 0, objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 1e6 }, start: null, steps: 4, seed: 0, tolerance: null, traceMaxPoints: 3,
+      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+    };
+    const objective = createObjective(config.objective);
+    const result = executeRun(config, objective);
+    expect(result).toEqual(runStepByStep(config, objective));
+    expect(result.trace.layout).toBe('quantiles');
+    expect(result.summary.finalLoss).toBeLessThan(result.trace.loss[0]);
+  });
+});

@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { SummaryTracker } from '../../../src-core/run/summary';
+import type { RunSummary } from '../../../src-core/contract/types';
+
+type Row = { loss: number; theta?: number; accum?: number };
+
+/** Feeds rows the way a run loop does (θ and G of one coordinate), stopping where `observe` says so. */
+function summarize(rows: (number | Row)[], tolerance: number | null, hasAccumulator = true): RunSummary {
+  const tracker = new SummaryTracker(tolerance);
+  const theta = new Float64Array(1);
+  const accum = new Float64Array(1);
+  for (const [step, row] of rows.entries()) {
+    const { loss, theta: t = 1, accum: g = 1 } = typeof row === 'number' ? { loss: row } : row;
+    theta[0] = t;
+    accum[0] = g;
+    if (!tracker.observe(step, loss, theta, hasAccumulator ? accum : null)) break;
+  }
+  return tracker.finish();
+}
+
+const none = { stepsToTolerance: null, divergedAt: null, divergedIn: null };
+
+describe('SummaryTracker', () => {
+  it.each<{ desc: string; rows: (number | Row)[]; tolerance: number | null; expected: RunSummary }>([
+    {
+      desc: 'a run without tolerance',
+      rows: [4, 2, 1, 3],
+      tolerance: null,
+      expected: { status: 'completed', finalLoss: 3, bestLoss: 1, bestStep: 2, ...none },
+    },
+    {
+      desc: 'a run ending within tolerance',
+      rows: [4, 0.5, 0.2, 0.05, 0.01],
+      tolerance: 0.1,
+      expected: { status: 'converged', finalLoss: 0.01, bestLoss: 0.01, bestStep: 4, ...none, stepsToTolerance: 3 },
+    },
+    {
+      desc: 'a run that touched the tolerance and left it',
+      rows: [4, 0.05, 2],
+      tolerance: 0.1,
+      expected: { status: 'completed', finalLoss: 2, bestLoss: 0.05, bestStep: 1, ...none, stepsToTolerance: 1 },
+    },
+    {
+      desc: 'a loss exactly at the tolerance',
+      rows: [1, 0.1],
+      tolerance: 0.1,
+      expected: { status: 'converged', finalLoss: 0.1, bestLoss: 0.1, bestStep: 1, ...none, stepsToTolerance: 1 },
+    },
+    {
+      desc: 'a tolerance never reached',
+      rows: [3, 2],
+      tolerance: 0.1,
+      expected: { status: 'completed', finalLoss: 2, bestLoss: 2, bestStep: 1, ...none },
+    },
+    {
+      desc: 'ties: the first step reaching the best loss',
+      rows: [2, 1, 1],
+      tolerance: null,
+      expected: { status: 'completed', finalLoss: 1, bestLoss: 1, bestStep: 1, ...none },
+    },
+    {
+      desc: 'a negative tolerance (an objective unbounded below)',
+      rows: [0, -1, -3],
+      tolerance: -2,
+      expected: { status: 'converged', finalLoss: -3, bestLoss: -3, bestStep: 2, ...none, stepsToTolerance: 2 },
+    },
+    {
+      desc: 'a NaN loss: diverged, the rows after it unread',
+      rows: [4, 1, NaN, 0],
+      tolerance: 0.1,
+      expected: { status: 'diverged', finalLoss: NaN, bestLoss: 1, bestStep: 1, stepsToTolerance: null, divergedAt: 2, divergedIn: 'loss' },
+    },
+    {
+      desc: 'an infinite loss',
+      rows: [4, Infinity],
+      tolerance: null,
+      expected: { status: 'diverged', finalLoss: Infinity, bestLoss: 4, bestStep: 0, stepsToTolerance: null, divergedAt: 1, divergedIn: 'loss' },
+    },
+    {
+      desc: 'a loss of −∞ is divergence too, never the best loss',
+      rows: [4, -Infinity],
+      tolerance: 0,
+      expected: { status: 'diverged', finalLoss: -Infinity, bestLoss: 4, bestStep: 0, stepsToTolerance: null, divergedAt: 1, divergedIn: 'loss' },
+    },
+    {
+      desc: 'non-finite θ with a finite loss',
+      rows: [4, 2, { loss: 1, theta: NaN }],
+      tolerance: null,
+      expected: { status: 'diverged', finalLoss: 1, bestLoss: 2, bestStep: 1, stepsToTolerance: null, divergedAt: 2, divergedIn: 'parameters' },
+    },
+    {
+      desc: 'an overflowing accumulator, named before θ and loss',
+      rows: [4, { loss: NaN, theta: NaN, accum: Infinity }],
+      tolerance: null,
+      expected: { status: 'diverged', finalLoss: NaN, bestLoss: 4, bestStep: 0, stepsToTolerance: null, divergedAt: 1, divergedIn: 'accumulator' },
+    },
+    {
+      desc: 'divergence at the start',
+      rows: [NaN, 1],
+      tolerance: 1,
+      expected: { status: 'diverged', finalLoss: NaN, bestLoss: NaN, bestStep: 0, stepsToTolerance: null, divergedAt: 0, divergedIn: 'loss' },
+    },
+  ])('$desc', ({ rows, tolerance, expected }) => {
+    expect(summarize(rows, tolerance)).toEqual(expected);
+  });
+
+  it('ignores the accumulator of an optimizer without one', () => {
+    expect(summarize([{ loss: 1, accum: NaN }], null, false).status).toBe('completed');
+  });
+
+  it('refuses to summarize a run with no steps', () => {
+    expect(() => new SummaryTracker(null).finish()).toThrow('no step was observed');
+  });
+});

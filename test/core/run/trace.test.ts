@@ -1,0 +1,222 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { summarizeInto } from '../../../src-core/run/quantiles';
+import { TraceRecorder, traceSchedule } from '../../../src-core/run/trace';
+import type { RunTrace } from '../../../src-core/contract/types';
+
+describe('traceSchedule', () => {
+  it('is sorted, unique, holds 0 and steps, and leaves a row for the spike', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2_000_000 }), fc.integer({ min: 3, max: 5000 }), (steps, maxPoints) => {
+        const s = traceSchedule(steps, maxPoints);
+        expect(s[0]).toBe(0);
+        expect(s[s.length - 1]).toBe(steps);
+        expect(s.every((x, i) => i === 0 || x > s[i - 1])).toBe(true);
+        if (steps + 1 <= maxPoints) expect(s.length).toBe(steps + 1);
+        else expect(s.length).toBeLessThanOrEqual(maxPoints - 1);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps the first quarter dense, then spaces steps out logarithmically', () => {
+    const s = traceSchedule(1_000_000, 1000);
+    expect(s.length).toBe(999);
+    expect(Array.from(s.subarray(0, 249))).toEqual(Array.from({ length: 249 }, (_, i) => i));
+    const ratios = Array.from(s.subarray(400), (x, i) => x / s[399 + i]);
+    // Geometric spacing: the ratio between neighbours stays near the ideal (1e6/249)^(1/750) ≈ 1.011.
+    for (const r of ratios) expect(r).toBeGreaterThan(1.005);
+    for (const r of ratios) expect(r).toBeLessThan(1.02);
+  });
+
+  it('refuses a budget too small for the start, the end and the spike', () => {
+    expect(() => traceSchedule(10, 2)).toThrow(RangeError);
+  });
+});
+
+/** Runs `losses` through a recorder of dim 1 with θ = step, the way a run loop does; `divergeAt` stops it early. */
+function recordRun(losses: number[], maxPoints: number, divergeAt: number | null = null): RunTrace {
+  const steps = losses.length - 1;
+  const rec = new TraceRecorder(1, steps, maxPoints);
+  const theta = new Float64Array(1);
+  const grad = new Float64Array(1);
+  const accum = new Float64Array(1);
+  const update = new Float64Array(1);
+  for (let k = 0; k <= steps; k++) {
+    theta[0] = k;
+    grad[0] = -k;
+    accum[0] = 2 * k;
+    update[0] = k === 0 ? 0 : 1;
+    if (k === divergeAt) {
+      rec.recordFinal(k, losses[k], theta, grad, accum, update);
+      break;
+    }
+    if (rec.wants(k, losses[k])) rec.record(k, losses[k], theta, grad, accum, update);
+  }
+  return rec.finish();
+}
+
+/** The columns hold `rows` rows each, as views of one buffer that holds nothing else: one transfer moves exactly the trace. */
+const expectExactBuffers = (t: RunTrace, rows: number) => {
+  const columns = [t.steps, t.loss, t.theta, t.grad, t.accum, t.update];
+  for (const column of [t.steps, t.loss]) expect(column.length).toBe(rows);
+  for (const column of [t.theta, t.grad, t.update]) expect(column.length).toBe(rows * t.width);
+  expect(new Set(columns.map((c) => c.buffer)).size).toBe(1);
+  expect(t.steps.buffer.byteLength).toBe(columns.reduce((bytes, c) => bytes + c.byteLength, 0));
+};
+
+describe('TraceRecorder', () => {
+  it('keeps every step of a short run', () => {
+    const losses = [5, 4, 3, 2, 1];
+    const t = recordRun(losses, 10);
+    expect(Array.from(t.steps)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(t.loss)).toEqual(losses);
+    expect(Array.from(t.theta)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(t.update)).toEqual([0, 1, 1, 1, 1]);
+    expect(t).toMatchObject({ dim: 1, layout: 'parameters', width: 1 });
+    expectExactBuffers(t, 5);
+  });
+
+  it('keeps the first, the last and the highest loss of a long run, in at most maxPoints rows, sorted', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0, max: 1e6, noNaN: true }), { minLength: 1, maxLength: 3000 }),
+        fc.integer({ min: 3, max: 200 }),
+        (losses, maxPoints) => {
+          const t = recordRun(losses, maxPoints);
+          const steps = Array.from(t.steps);
+          expect(steps[0]).toBe(0);
+          expect(steps[steps.length - 1]).toBe(losses.length - 1);
+          expect(steps.length).toBeLessThanOrEqual(maxPoints);
+          for (let i = 1; i < steps.length; i++) expect(steps[i]).toBeGreaterThan(steps[i - 1]);
+          const max = Math.max(...losses);
+          expect(steps).toContain(losses.indexOf(max));
+          // Each row holds its own step's data.
+          steps.forEach((k, i) => {
+            expect(t.loss[i]).toBe(losses[k]);
+            expect(t.theta[i]).toBe(k);
+          });
+          expectExactBuffers(t, steps.length);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps a spike between scheduled steps, and only the highest one', () => {
+    const losses = Array.from({ length: 10_001 }, () => 1);
+    const schedule = new Set(traceSchedule(10_000, 100));
+    const offSchedule = (from: number) => {
+      let k = from;
+      while (schedule.has(k)) k++;
+      return k;
+    };
+    const [low, high] = [offSchedule(5000), offSchedule(7000)];
+    losses[low] = 50;
+    losses[high] = 60;
+    const steps = Array.from(recordRun(losses, 100).steps);
+    expect(steps).toContain(high);
+    expect(steps).not.toContain(low);
+  });
+
+  it('keeps the step at which a run diverged, scheduled or not, and nothing after it', () => {
+    const losses = Array.from({ length: 10_001 }, (_, k) => 1 / (k + 1));
+    const schedule = new Set(traceSchedule(10_000, 50));
+    let offSchedule = 6000;
+    while (schedule.has(offSchedule)) offSchedule++;
+    for (const divergeAt of [offSchedule, 0, 3]) {
+      const t = recordRun(losses, 50, divergeAt);
+      expect(t.steps[t.steps.length - 1]).toBe(divergeAt);
+      expect(t.theta[t.steps.length - 1]).toBe(divergeAt);
+      expect(new Set(t.steps).size).toBe(t.steps.length);
+      expect(t.steps.length).toBeLessThanOrEqual(50);
+    }
+  });
+
+  it('wants a non-finite loss off the schedule, and keeps it once when recordFinal follows', () => {
+    const rec = new TraceRecorder(1, 10_000, 10);
+    const v = new Float64Array(1);
+    expect(rec.wants(0, 1)).toBe(true);
+    rec.record(0, 1, v, v, v, v);
+    expect(rec.wants(5000, 0.5)).toBe(false);
+    expect(rec.wants(5000, NaN)).toBe(true);
+    rec.record(5000, NaN, v, v, v, v);
+    rec.recordFinal(5000, NaN, v, v, v, v);
+    expect(Array.from(rec.finish().steps)).toEqual([0, 5000]);
+  });
+
+  it('leaves the accumulator empty for an optimizer without one', () => {
+    const rec = new TraceRecorder(2, 3, 10, 16, false);
+    const v = new Float64Array(2);
+    for (let k = 0; k <= 3; k++) if (rec.wants(k, 1)) rec.record(k, 1, v, v, null, v);
+    const t = rec.finish();
+    expect(t.accum.length).toBe(0);
+    expect(t.theta.length).toBe(8);
+  });
+
+  it('summarizes wide parameters as min, median and max per row', () => {
+    const dim = 5;
+    const rec = new TraceRecorder(dim, 1, 10, 4);
+    const theta = Float64Array.from([3, -1, 7, 2, 0]);
+    const grad = Float64Array.from([1, 1, 1, 1, 1]);
+    const update = new Float64Array(dim);
+    rec.record(0, 1, theta, grad, theta, update);
+    const t = rec.finish();
+    expect(t).toMatchObject({ dim: 5, layout: 'quantiles', width: 3 });
+    expect(Array.from(t.theta)).toEqual([-1, 2, 7]);
+    expect(Array.from(t.grad)).toEqual([1, 1, 1]);
+    expect(Array.from(t.update)).toEqual([0, 0, 0]);
+    expect(Array.from(theta)).toEqual([3, -1, 7, 2, 0]); // the caller's vector is not reordered
+    expectExactBuffers(t, 1);
+  });
+});
+
+describe('summarizeInto', () => {
+  const naive = (xs: number[]): number[] => {
+    const s = [...xs].sort((a, b) => a - b);
+    const n = s.length;
+    const median = n % 2 === 1 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+    return [s[0], median, s[n - 1]];
+  };
+
+  it('agrees with sorting, duplicates and infinities included', () => {
+    const value = fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -3, max: 3 }));
+    fc.assert(
+      fc.property(fc.array(value, { minLength: 1, maxLength: 200 }), (xs) => {
+        const out = new Float64Array(5);
+        summarizeInto(Float64Array.from(xs), new Float64Array(xs.length), out, 1);
+        // ±0 compare equal, so which zero is the min or max of {0, −0} is not defined: compare them as numbers.
+        const plain = (values: number[]) => values.map((x) => (x === 0 ? 0 : x));
+        expect(plain(Array.from(out.subarray(1, 4)))).toEqual(plain(naive(xs)));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('agrees with sorting on long vectors too, selected through a sample: spread, clustered, repeated, or made to fool the sample', () => {
+    const spacing = (n: number) => Math.floor(n / Math.floor(Math.cbrt(n) ** 2));
+    const shapes = {
+      spread: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 1e3),
+      clustered: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => 1e-3 * (1 + 1e-12 * ((i * 7919 + seed) % 1000))),
+      repeated: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => [0, -0, 1, -1, Infinity][(i + seed) % 5]),
+      // The sampled positions hold the largest values: the sample's bracket misses the middle.
+      adversarial: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => (i % spacing(n) === 0 ? 1e9 + i : (i * 31 + seed) % 977)),
+    };
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.values(shapes)), fc.integer({ min: 4096, max: 20_000 }), fc.nat(), (shape, n, seed) => {
+        const xs = shape(n, seed);
+        const out = new Float64Array(3);
+        summarizeInto(xs, new Float64Array(n), out, 0);
+        const plain = (values: number[]) => values.map((x) => (x === 0 ? 0 : x));
+        expect(plain(Array.from(out))).toEqual(plain(naive(Array.from(xs))));
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('gives NaN, NaN, NaN for a vector holding NaN', () => {
+    const out = new Float64Array(3);
+    summarizeInto(Float64Array.from([1, NaN, 2]), new Float64Array(3), out, 0);
+    expect(Array.from(out)).toEqual([NaN, NaN, NaN]);
+  });
+});

@@ -1,0 +1,59 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import { formatAxis, parseAxis, parseChoices, parseNumber } from '../../../src-core/sweep/parse';
+import type { Axis } from '../../../src-core/contract/sweep-spec';
+
+describe('random-search intervals and single numbers as typed in the form', () => {
+  it.each([
+    { text: 'uniform(0, 0.1)', expected: { ok: true, value: { uniform: { from: 0, to: 0.1 } } } },
+    { text: 'LogUniform(1e-4, 1)', expected: { ok: true, value: { logUniform: { from: 1e-4, to: 1 } } } },
+    { text: 'uniform(0, 0.1, 3)', expected: { ok: false, message: 'Invalid learning rate: uniform(from, to) takes 2 numbers' } },
+    { text: 'loguniform(1e-4)', expected: { ok: false, message: 'Invalid learning rate: loguniform(from, to) takes 2 numbers' } },
+  ])('reads "$text"', ({ text, expected }) => {
+    expect(parseAxis('learning rate', text)).toEqual(expected);
+  });
+
+  it.each([
+    { text: ' 200 ', expected: { ok: true, value: 200 } },
+    { text: '200, 300', expected: { ok: false, message: 'Invalid number of steps: "200, 300" (must be one number)' } },
+    { text: '', expected: { ok: false, message: 'Invalid number of steps: give at least one value' } },
+    { text: 'many', expected: { ok: false, message: 'Invalid number of steps: "many" (must be a number)' } },
+  ])('reads one number from "$text"', ({ text, expected }) => {
+    expect(parseNumber('number of steps', text)).toEqual(expected);
+  });
+});
+
+describe('choices as the selects write them', () => {
+  it('reads flags and words back as the values they name, in order', () => {
+    expect(parseChoices('nesterov', 'true, false', [false, true])).toEqual({ ok: true, value: [true, false] });
+    expect(parseChoices('eps placement', 'inside', ['outside', 'inside'])).toEqual({ ok: true, value: ['inside'] });
+    expect(parseChoices('eps placement', 'under', ['outside', 'inside'])).toEqual({
+      ok: false,
+      message: 'Invalid eps placement: "under" (must be outside or inside)',
+    });
+  });
+});
+
+const number = fc.double({ noNaN: true, noDefaultInfinity: true });
+const count = fc.integer({ min: 1, max: 1000 });
+const axis: fc.Arbitrary<Axis> = fc.oneof(
+  fc.record({ values: fc.array(number, { minLength: 1, maxLength: 8 }) }),
+  fc.record({ linear: fc.record({ from: number, to: number, count }) }),
+  fc.record({ log: fc.record({ from: number, to: number, count }) }),
+  fc.record({ uniform: fc.record({ from: number, to: number }) }),
+  fc.record({ logUniform: fc.record({ from: number, to: number }) }),
+);
+
+describe('axes written back as text', () => {
+  it('writes each kind the way a person would type it', () => {
+    expect(formatAxis({ values: [1, 0.5, 1e-8] })).toBe('1, 0.5, 1e-8');
+    expect(formatAxis({ log: { from: 1e-3, to: 1, count: 7 } })).toBe('log(0.001, 1, 7)');
+    expect(formatAxis({ linear: { from: 0, to: 0.1, count: 5 } })).toBe('lin(0, 0.1, 5)');
+    expect(formatAxis({ logUniform: { from: 1e-4, to: 1 } })).toBe('loguniform(0.0001, 1)');
+  });
+
+  // -0 prints as "0", the one double the text cannot keep (it is the same point of any axis); JSON drops it alike.
+  test.prop([axis])('reads back to the very same axis, every double exact', (original) => {
+    expect(parseAxis('x', formatAxis(original))).toEqual({ ok: true, value: JSON.parse(JSON.stringify(original)) });
+  });
+});

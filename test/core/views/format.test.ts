@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { describeObjective, describeStatus, formatMetric, formatTick } from '../../../src-core/views/format';
+
+describe('formatting for tables and charts', () => {
+  it.each([
+    [0, '0'],
+    [1e-8, '1e-8'],
+    [5.504912345e-9, '5.50491e-9'],
+    [0.023854123, '0.0238541'],
+    [7.25527, '7.25527'],
+    [12345678, '1.23457e+7'],
+    [Infinity, 'Infinity'],
+    [NaN, 'NaN'],
+  ])('formatMetric(%s) = %s', (x, text) => expect(formatMetric(x)).toBe(text));
+
+  it('writes ticks with three significant digits', () => {
+    expect([5e-7, 0.05, 10, 0.123456].map(formatTick)).toEqual(['5e-7', '0.05', '10', '0.123']);
+  });
+
+  it('describes statuses and objectives in words', () => {
+    const base = { finalLoss: 1, bestLoss: 1, bestStep: 0, stepsToTolerance: 4, divergedAt: 7, divergedIn: 'loss' as const };
+    expect(describeStatus({ ...base, status: 'diverged' })).toBe('diverged at step 7');
+    expect(describeStatus({ ...base, status: 'converged' })).toBe('converged at step 4');
+    expect(describeStatus({ ...base, status: 'failed', error: 'worker exited' })).toBe('failed: worker exited');
+    expect(describeObjective({ id: 'rosenbrock', dim: 2 })).toBe('rosenbrock(dim=2)');
+    expect(describeObjective({ id: 'quadratic-1d' })).toBe('quadratic-1d');
+  });
+});

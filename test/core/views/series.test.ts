@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { divergenceOf, metricSeries } from '../../../src-core/views/series';
+import { executeRun } from '../../../src-core/run/execute';
+import { adagradRun } from '../../helpers/configs';
+import { optimizerDefaults } from '../../../src-core/optim';
+
+describe('trace series', () => {
+  it('splits per-parameter columns and names them', () => {
+    const { config, trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 3 }));
+    const theta = metricSeries(trace, 'theta', config.optimizer);
+    expect(theta.map((s) => s.name)).toEqual(['θ₀', 'θ₁']);
+    expect(Array.from(theta[1].values)).toEqual([trace.theta[1], trace.theta[3], trace.theta[5], trace.theta[7]]);
+    const [loss] = metricSeries(trace, 'loss', config.optimizer);
+    expect([loss.name, Array.from(loss.steps), Array.from(loss.values)]).toEqual(['', [0, 1, 2, 3], Array.from(trace.loss)]);
+  });
+
+  it('gives min, median and max above 16 parameters, and nothing for an accumulator SGD lacks', () => {
+    const wide = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'ill-conditioned', dim: 20, condition: 10 }, start: null, steps: 2 }));
+    expect(metricSeries(wide.trace, 'accum', wide.config.optimizer).map((s) => s.name)).toEqual(['min', 'median', 'max']);
+    const sgd = executeRun({ ...adagradRun(), optimizer: { ...optimizerDefaults.sgd, lr: 0.1 } });
+    expect(metricSeries(sgd.trace, 'accum', sgd.config.optimizer)).toEqual([]);
+  });
+
+  it('derives the step size from G from step 1 on (step 0 has taken no step), read from Float32 columns too', () => {
+    const { config, trace } = executeRun(adagradRun());
+    const [sizes] = metricSeries(trace, 'stepSize', config.optimizer);
+    expect(Array.from(sizes.steps)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(Array.from(sizes.values.slice(0, 2))).toEqual([1 / (8 + 1e-8), 1 / (Math.sqrt(trace.accum[2]) + 1e-8)]);
+    const stored = { ...trace, accum: Float32Array.from(trace.accum), theta: Float32Array.from(trace.theta) };
+    expect(metricSeries(stored, 'stepSize', config.optimizer)[0].values[0]).toBe(1 / (8 + 1e-8));
+    expect(metricSeries(trace, 'stepSize', { ...optimizerDefaults.adam, amsgrad: true })).toEqual([]);
+  });
+});
+
+describe('where a run diverged', () => {
+  it('names the loss when it overflowed first', () => {
+    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000 });
+    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 97, text: 'diverged at step 97: loss = Infinity' });
+  });
+
+  it('names the accumulator coordinate when G overflowed first', () => {
+    const run = executeRun(adagradRun({ lr: 1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1e153], steps: 5 }));
+    expect(run.summary.divergedIn).toBe('accumulator');
+    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 1, text: 'diverged at step 1: G₁ = Infinity' });
+  });
+
+  it('is null for a run that did not diverge', () => {
+    const run = executeRun(adagradRun());
+    expect(divergenceOf(run.summary, run.trace)).toBeNull();
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { presets } from '../../../src-core/sweep/presets';
+import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
+import type { SweepSpec, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
+import { checkDraft } from '../../../src-renderer/lib/form/draft-check';
+import { defaultDraft, draftFromRun, draftFromSpec, objectiveDraft, optimizerDraft, type SweepDraft } from '../../../src-renderer/lib/form/sweep-draft';
+
+const validated = (input: SweepSpecInput): SweepSpec => {
+  const checked = validateSweepSpec(input);
+  if (!checked.ok) throw new Error(checked.message);
+  return checked.value;
+};
+
+const specOf = (draft: SweepDraft): SweepSpec => {
+  const { validation } = checkDraft(draft);
+  if (!validation?.ok) throw new Error(validation ? validation.message : 'a field cannot be read');
+  return validation.value;
+};
+
+/** A draft with some fields of the first optimizer entry (or of the draft) changed. */
+const withOptimizer = (values: Record<string, string>, over: Partial<SweepDraft> = {}): SweepDraft => {
+  const draft = { ...defaultDraft(), ...over };
+  draft.optimizers = [{ ...draft.optimizers[0], values: { ...draft.optimizers[0].values, ...values } }];
+  return draft;
+};
+
+const handMade: [string, SweepSpecInput][] = [
+  [
+    'random search over two optimizers, flags and eps placement swept, a tolerance, a trace size and a run limit',
+    {
+      name: 'random',
+      objectives: [{ id: 'rosenbrock', dim: 3 }, { id: 'ill-conditioned', dim: 3, condition: 100 }],
+      start: [0.5, -1, 2],
+      optimizers: [
+        { kind: 'adagrad', fixed: { initialAccumulator: 0.1 }, axes: { lr: { logUniform: { from: 1e-3, to: 1 } }, epsPlacement: { values: ['inside', 'outside'] } } },
+        { kind: 'sgd', fixed: { momentum: 0.9, dampening: 0 }, axes: { lr: { uniform: { from: 0.001, to: 0.01 } }, nesterov: { values: [true, false] } } },
+      ],
+      steps: 300,
+      seeds: [3, 1],
+      tolerance: 1e-6,
+      traceMaxPoints: 77,
+      search: { mode: 'random', samples: 9, seed: 12345 },
+      maxRuns: 500,
+    },
+  ],
+  [
+    'a grid of ranges on sparse logistic regression',
+    {
+      name: 'grid',
+      objectives: [{ id: 'sparse-logreg', samples: 50, features: 20, nonZerosPerSample: 3, zipfExponent: 1.3, seed: 9 }],
+      optimizers: [{ kind: 'adam', fixed: { amsgrad: true }, axes: { lr: { log: { from: 1e-4, to: 0.1, count: 4 } }, beta1: { linear: { from: 0, to: 0.9, count: 3 } } } }],
+      steps: 20,
+    },
+  ],
+];
+
+describe('the sweep draft', () => {
+  it('starts as the seeds’ example over three learning rates: valid, 3 runs', () => {
+    const check = checkDraft(defaultDraft());
+    expect(check.errors.size).toBe(0);
+    expect(check.runs).toBe(3);
+    expect(specOf(defaultDraft()).optimizers[0]).toMatchObject({ kind: 'adagrad', axes: { lr: { values: [1, 0.5, 0.1] } } });
+  });
+
+  it.each([...presets.map((p) => [p.id, p.spec] as [string, SweepSpecInput]), ...handMade])(
+    'a duplicate of "%s" launches exactly the same runs',
+    (_name, input) => {
+      const original = validated(input);
+      const copy = specOf(draftFromSpec(original, `copy of ${original.name}`));
+      expect(copy.name).toBe(`copy of ${original.name}`);
+      expect(expandSweep('s', copy)).toEqual(expandSweep('s', original));
+    },
+  );
+
+  it('a re-run of any run of a sweep is a sweep of one that runs the very same config', () => {
+    const [original] = handMade;
+    const runs = expandSweep('s', validated(original[1]));
+    for (const run of [runs[0], runs[runs.length - 1]]) {
+      const again = expandSweep('t', specOf(draftFromRun(run, 're-run')));
+      expect(again).toHaveLength(1);
+      expect({ ...again[0], id: run.id, sweepId: run.sweepId, index: run.index }).toEqual(run);
+    }
+  });
+
+  it('pins a bad value to its field, with the rule, and leaves nothing to launch', () => {
+    const check = checkDraft(withOptimizer({ lr: '0.1, -0.5' }));
+    expect(check.validation).toEqual({ ok: false, message: 'optimizers.0.axes.lr: Invalid learning rate: -0.5 (must be a finite number > 0)' });
+    expect([...check.errors]).toEqual([['optimizers.0.lr', 'Invalid learning rate: -0.5 (must be a finite number > 0)']]);
+    expect(check.runs).toBeNull();
+  });
+
+  it('names every field it cannot read, before checking the spec', () => {
+    const draft = withOptimizer({ lr: 'abc', eps: 'NaN, 1e-8' }, { steps: 'ten', seeds: '' });
+    const check = checkDraft(draft);
+    expect(check.validation).toBeNull();
+    expect(Object.fromEntries(check.errors)).toEqual({
+      'optimizers.0.lr': 'Invalid learning rate: "abc" (must be a number)',
+      steps: 'Invalid number of steps: "ten" (must be a number)',
+      seeds: 'Invalid seed: give at least one value',
+    });
+  });
+
+  it.each([
+    { desc: 'NaN as a learning rate', draft: withOptimizer({ lr: 'NaN' }), field: 'optimizers.0.lr', message: 'Invalid learning rate: NaN (must be a finite number > 0)' },
+    {
+      desc: 'an interval in a grid',
+      draft: withOptimizer({ lr: 'uniform(0.1, 1)' }),
+      field: 'optimizers.0.lr',
+      message: "Invalid axis: uniform (must be values, linear or log in a grid search; uniform needs search mode 'random')",
+    },
+    { desc: 'a start of the wrong length', draft: { ...defaultDraft(), start: '1, 2' }, field: 'start', message: /^Invalid start point: 2 coordinates/ },
+    { desc: 'a seed twice', draft: { ...defaultDraft(), seeds: '1, 2, 1' }, field: 'seeds', message: 'Invalid seed list: 1 appears twice (each seed once)' },
+    { desc: 'a grid over the limit', draft: withOptimizer({ lr: 'log(1e-4, 1, 20001)' }), field: 'form', message: /^Invalid sweep size: 20001 runs/ },
+    { desc: 'a zero trace size', draft: { ...defaultDraft(), traceMaxPoints: '0' }, field: 'traceMaxPoints', message: 'Invalid trace size: 0 (must be a whole number from 3 to 100000)' },
+    {
+      desc: 'an objective setting out of range',
+      draft: { ...defaultDraft(), objectives: [{ id: 'rosenbrock' as const, settings: { dim: '1' } }] },
+      field: 'objectives.0.dim',
+      message: 'Invalid dimension: 1 (must be a whole number from 2 to 1,000,000)',
+    },
+    {
+      desc: 'Nesterov without momentum',
+      draft: { ...defaultDraft(), optimizers: [optimizerDraft('sgd', { nesterov: true })] },
+      field: 'optimizers.0',
+      message: 'Nesterov momentum requires a momentum and zero dampening',
+    },
+    {
+      desc: 'random search with no samples',
+      draft: { ...defaultDraft(), search: 'random' as const, samples: '0' },
+      field: 'search.samples',
+      message: 'Invalid number of samples: 0 (must be a whole number from 1 to 1000000)',
+    },
+  ])('pins $desc to $field', ({ draft, field, message }) => {
+    const check = checkDraft(draft);
+    expect([...check.errors.keys()]).toEqual([field]);
+    expect(check.errors.get(field)).toMatch(message);
+  });
+
+  it('counts the runs of several entries and objectives as the sweep will: entries added, objectives and seeds crossed', () => {
+    const draft = {
+      ...defaultDraft(),
+      objectives: [objectiveDraft('quadratic-1d'), objectiveDraft('elliptic-2d')],
+      optimizers: [optimizerDraft('adagrad', { lr: '1, 0.1' }), optimizerDraft('adam', { lr: 'log(1e-3, 1e-1, 3)' })],
+      seeds: '0, 1',
+    };
+    expect(checkDraft(draft).runs).toBe((2 + 3) * 2 * 2);
+    expect(checkDraft({ ...draft, search: 'random', samples: '7' }).runs).toBe(7 * 2 * 2 * 2);
+  });
+
+  it('takes a blank hyperparameter as the kind’s default; a blank objective setting is left out, so a required one is missing', () => {
+    const spec = specOf(withOptimizer({ eps: '', lrDecay: ' ' }));
+    expect(spec.optimizers[0].fixed).not.toHaveProperty('eps');
+    expect(expandSweep('s', spec)[0].optimizer).toMatchObject({ eps: 1e-8, lrDecay: 0 });
+    const optional = specOf({ ...defaultDraft(), objectives: [{ id: 'constant-gradient', settings: { startDraw: '', gradientDraw: '3' } }], start: 'default' });
+    expect(optional.objectives).toEqual([{ id: 'constant-gradient', gradientDraw: 3 }]);
+    const missing = checkDraft({ ...defaultDraft(), objectives: [{ id: 'rosenbrock', settings: { dim: '' } }] });
+    expect(Object.fromEntries(missing.errors)).toEqual({ 'objectives.0.dim': 'Missing field: rosenbrock needs it' });
+  });
+});

@@ -1,0 +1,134 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
+import { RunSelection } from '../../../src-renderer/lib/runs-table/run-selection.svelte';
+import { UndoOffers } from '../../../src-renderer/lib/state/undo.svelte';
+import type { StoredRun } from '../../../src-renderer/lib/storage/db';
+
+const run = (id: string, createdAt: number, index: number) => ({ id, sweepId: id.split(':')[0], createdAt, index }) as StoredRun;
+afterEach(() => vi.useRealTimers());
+
+describe('RunList', () => {
+  it('publishes the first change at once, then at most once per interval, newest sweep first and in sweep order', () => {
+    vi.useFakeTimers();
+    const list = new RunList(200, () => Date.now());
+    list.upsert([run('a:1', 1, 1), run('a:0', 1, 0)]);
+    expect(list.runs.map((r) => r.id)).toEqual(['a:0', 'a:1']);
+    list.upsert([run('b:0', 2, 0)]);
+    list.upsert([run('a:2', 1, 2)]);
+    expect(list.runs).toHaveLength(2); // within the interval: not yet
+    vi.advanceTimersByTime(200);
+    expect(list.runs.map((r) => r.id)).toEqual(['b:0', 'a:0', 'a:1', 'a:2']);
+  });
+
+  it('replaces a run by id and removes runs; flush publishes at once', () => {
+    vi.useFakeTimers();
+    const list = new RunList(200, () => Date.now());
+    list.upsert([run('a:0', 1, 0), run('a:1', 1, 1)]);
+    const edited = { ...run('a:0', 1, 0), starred: true };
+    list.upsert([edited]);
+    list.remove(['a:1']);
+    expect(list.get('a:1')).toBeDefined(); // published state until the next publication
+    list.flush();
+    expect(list.runs).toEqual([edited]);
+    expect(list.get('a:0')).toBe(edited);
+    expect(list.get('a:1')).toBeUndefined();
+  });
+});
+
+const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number =>
+  b.createdAt - a.createdAt || (a.sweepId < b.sweepId ? -1 : a.sweepId > b.sweepId ? 1 : 0) || a.index - b.index;
+
+test.prop([
+  fc.array(
+    fc.record({
+      remove: fc.boolean(),
+      runs: fc.array(fc.record({ sweep: fc.integer({ min: 0, max: 4 }), index: fc.integer({ min: 0, max: 40 }), starred: fc.boolean() }), { maxLength: 30 }),
+    }),
+    { maxLength: 12 },
+  ),
+])('whatever arrives in whatever order, lists every run once: newest sweep first, each sweep in index order', (batches) => {
+  const list = new RunList(0);
+  const expected = new Map<string, StoredRun>();
+  for (const batch of batches) {
+    // Sweeps 0…4, created at 10, 10, 20, 30, 30: two pairs share a time, ordered by id.
+    const runs = batch.runs.map(({ sweep, index, starred }) => ({ ...run(`s${sweep}:${index}`, [10, 10, 20, 30, 30][sweep], index), starred }));
+    if (batch.remove) {
+      list.remove(runs.map((r) => r.id));
+      for (const r of runs) expected.delete(r.id);
+    } else {
+      list.upsert(runs);
+      for (const r of runs) expected.set(r.id, r);
+    }
+  }
+  list.flush();
+  expect(list.runs).toEqual([...expected.values()].sort(byNewestSweepThenIndex));
+  for (const [id, r] of expected) expect(list.get(id)).toBe(r);
+});
+
+describe('RunSelection', () => {
+  const shown = ['r0', 'r1', 'r2', 'r3', 'r4'];
+  const plain = { toggle: false, range: false };
+
+  it('a click selects one run; Ctrl/Cmd+click toggles; Shift+click selects the range from the last click', () => {
+    const selection = new RunSelection();
+    selection.click('r1', plain, shown);
+    expect(selection.ids).toEqual(['r1']);
+    selection.click('r3', { toggle: true, range: false }, shown);
+    expect(selection.ids).toEqual(['r1', 'r3']);
+    selection.click('r1', { toggle: true, range: false }, shown);
+    expect(selection.ids).toEqual(['r3']);
+    // The range starts at the last run clicked (r1, even though that click unselected it).
+    selection.click('r4', { toggle: false, range: true }, shown);
+    expect(selection.ids).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(selection.set.has('r2')).toBe(true);
+    selection.click('r0', { toggle: false, range: true }, shown);
+    expect(selection.ids).toEqual(['r0', 'r1']);
+  });
+
+  it('Ctrl+Shift+click adds the range to what is selected', () => {
+    const selection = new RunSelection();
+    selection.click('r4', plain, shown);
+    selection.click('r0', { toggle: true, range: false }, shown);
+    selection.click('r2', { toggle: true, range: true }, shown);
+    expect(selection.ids).toEqual(['r4', 'r0', 'r1', 'r2']);
+  });
+
+  it('selects and clears every run shown, keeping others; forgets deleted runs', () => {
+    const selection = new RunSelection();
+    selection.click('other', plain, []);
+    selection.setShown(shown, true);
+    expect(selection.ids).toEqual(['other', ...shown]);
+    selection.setShown(['r1', 'r2'], false);
+    expect(selection.ids).toEqual(['other', 'r0', 'r3', 'r4']);
+    selection.retain((id) => id !== 'r3');
+    expect(selection.ids).toEqual(['other', 'r0', 'r4']);
+  });
+});
+
+describe('UndoOffers', () => {
+  const deletion = { sweeps: [], runs: [run('a', 1, 0)], traces: [] };
+
+  it('offers the last deletion for its duration, once', () => {
+    vi.useFakeTimers();
+    const undo = new UndoOffers(8000);
+    undo.offer('Deleted 1 run', deletion);
+    vi.advanceTimersByTime(7999);
+    expect(undo.current?.description).toBe('Deleted 1 run');
+    expect(undo.take()).toBe(deletion);
+    expect(undo.take()).toBeNull();
+  });
+
+  it('withdraws the offer when the time is up, and a newer deletion replaces an older one', () => {
+    vi.useFakeTimers();
+    const undo = new UndoOffers(8000);
+    undo.offer('first', deletion);
+    vi.advanceTimersByTime(5000);
+    const second = { ...deletion, runs: [] };
+    undo.offer('second', second);
+    vi.advanceTimersByTime(5000);
+    expect(undo.current?.deletion).toBe(second);
+    vi.advanceTimersByTime(3000);
+    expect(undo.current).toBeNull();
+  });
+});

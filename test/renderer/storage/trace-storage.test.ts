@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ownTrace, packTraces, toStoredTrace, unpackTraces } from '../../../src-renderer/lib/storage/trace-storage';
+import { executeRun } from '../../../src-core/run/execute';
+import { adagradRun } from '../../helpers/configs';
+
+describe('trace columns on disk', () => {
+  it('stores a run trace under its run id with the steps and shape unchanged', () => {
+    const { trace } = executeRun(adagradRun());
+    const stored = toStoredTrace('r', trace);
+    expect(stored).toMatchObject({ runId: 'r', steps: trace.steps, dim: 1, layout: 'parameters', width: 1 });
+    expect(stored.theta).toEqual(Float32Array.from(trace.theta));
+    // Half the bytes of the wire format for every float column.
+    expect(stored.loss.byteLength).toBe(trace.loss.byteLength / 2);
+  });
+
+  it("stores each column with a buffer of its own: the engine's columns share one, which IndexedDB would store whole", () => {
+    const { trace } = executeRun(adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1e-45, 1], steps: 5 }));
+    expect(trace.theta.buffer).toBe(trace.loss.buffer); // the engine's layout
+    const stored = toStoredTrace('r', trace);
+    expect(stored.theta).toBeInstanceOf(Float64Array); // 1e-45 is below float32's normal range: kept in float64
+    for (const column of [stored.steps, stored.loss, stored.theta, stored.grad, stored.accum, stored.update]) {
+      expect(column.buffer.byteLength).toBe(column.byteLength);
+    }
+  });
+
+  it('packs a page of traces into one buffer and reads back each trace as its narrowed columns, views of that buffer', () => {
+    const traces = [
+      executeRun(adagradRun({ lr: 0.5 }, { id: 's:000000' })),
+      // θ starts at 1e-45, below float32's normal range, and the loss and gradient fall below it too: those stay
+      // float64. An optimizer without an accumulator leaves accum empty: a zero-length column must survive too.
+      executeRun(adagradRun({}, { id: 's:000001', objective: { id: 'elliptic-2d' }, start: [1e-45, 1], steps: 5 })),
+    ].map(({ config, trace }) => ({ runId: config.id, ...trace }));
+    traces[1] = { ...traces[1], accum: new Float64Array(0) };
+    const packed = packTraces(traces);
+    expect(packed.traces.map((t) => t.columns.map(([kind]) => kind))).toEqual([
+      ['u32', 'f32', 'f32', 'f32', 'f32', 'f32'],
+      ['u32', 'f64', 'f64', 'f64', 'f32', 'f32'],
+    ]);
+    for (const trace of packed.traces) for (const [, at] of trace.columns) expect(at % 8).toBe(0);
+    const unpacked = unpackTraces(packed);
+    expect(unpacked).toEqual(traces.map((t) => toStoredTrace(t.runId, t)));
+    for (const trace of unpacked) expect(trace.loss.buffer).toBe(packed.bytes);
+    // Read back and packed again (a merge), the page is the same to the byte; a trace copied out owns its columns.
+    expect(packTraces(unpacked)).toEqual(packed);
+    expect(ownTrace(unpacked[0]).loss.buffer.byteLength).toBe(unpacked[0].loss.byteLength);
+  });
+});
