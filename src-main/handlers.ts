@@ -5,22 +5,12 @@
 import * as v from 'valibot';
 import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate, WorkerThreadsSchema } from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
-import type { ExportOutcome, ExportStarted, WorkerThreads } from '../src-core/contract/api';
-import type { SweepLaunched } from '../src-core/contract/types';
+import type { MethodName, ReplyOf } from '../src-core/contract/methods';
 import type { ExportSessions } from './export/sessions';
 import type { SweepService } from './sweep-service';
 
-export interface Handlers {
-  launchSweep(payload: unknown): Promise<Result<SweepLaunched>>;
-  acknowledge(payload: unknown): Promise<Result<number>>;
-  resendPending(payload: unknown): Promise<Result<number>>;
-  cancelSweep(payload: unknown): Promise<Result<boolean>>;
-  resumeSweep(payload: unknown): Promise<Result<SweepLaunched>>;
-  startExport(payload: unknown): Promise<Result<ExportStarted>>;
-  writeExport(payload: unknown): Promise<Result<number>>;
-  finishExport(payload: unknown): Promise<Result<ExportOutcome>>;
-  workerThreads(payload: unknown): Promise<Result<WorkerThreads>>;
-}
+/** One handler per method of the registry (src-core/contract/methods.ts), each given the payload unchecked. */
+export type Handlers = { [K in MethodName]: (payload: unknown) => Promise<Result<ReplyOf<K>>> };
 
 /** Validates `payload` with `schema`, then hands the typed value on; a refusal names the field and the rule. */
 const checked =
@@ -45,17 +35,3 @@ export function createHandlers(service: SweepService, exports: ExportSessions): 
     ),
   };
 }
-
-/** Method names as the transports carry them, mapped to the handler that answers. */
-export const handlerNames = [
-  'launchSweep',
-  'acknowledge',
-  'resendPending',
-  'cancelSweep',
-  'resumeSweep',
-  'startExport',
-  'writeExport',
-  'finishExport',
-  'workerThreads',
-] as const satisfies readonly (keyof Handlers)[];
-export type HandlerName = (typeof handlerNames)[number];

@@ -6,8 +6,9 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { Channels } from '../src-core/contract/channels';
+import { methodNames } from '../src-core/contract/methods';
 import { fail, type Result } from '../src-core/contract/result';
-import { handlerNames, type Handlers } from './handlers';
+import type { Handlers } from './handlers';
 import { isAppUrl } from './app-origin';
 
 /** The frame fields the trust check reads; a structural subset of WebFrameMain so tests can build one. */
@@ -47,7 +48,7 @@ const errorMessage = (error: unknown): string => (error instanceof Error ? error
 /** Registers one handler per invoke channel; returns a function that removes them all. */
 export function registerIpc(ipcMain: IpcRegistrar, handlers: Handlers, isTrustedSender: IsTrustedSender): () => void {
   const channels: string[] = [];
-  for (const name of handlerNames) {
+  for (const name of methodNames) {
     const channel = Channels[name];
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<Result<unknown>> => {
       if (!isTrusted(event, isTrustedSender)) return fail('unauthorized', 'Refused: message from an untrusted frame');

@@ -1,6 +1,6 @@
 import type { RunAnnotations } from './annotations';
-import type { Result } from './result';
-import type { RunConfig, RunSummary, SweepEvent, SweepLaunched } from './types';
+import type { LabRequests } from './methods';
+import type { RunConfig, RunSummary, SweepEvent } from './types';
 
 /** 'summary': one row per run, every hyperparameter and metric. 'traces': long format, one row per step and parameter. */
 export const exportKinds = ['summary', 'traces'] as const;
@@ -66,29 +66,9 @@ export interface WorkerThreadsRequest {
 }
 
 /**
- * The one interface the renderer talks to, whichever transport carries it (Electron preload or serve-mode socket).
- * launchSweep takes the unvalidated form value: the main side validates it once with the shared schema.
+ * The one interface the renderer talks to, whichever transport carries it (Electron preload or serve-mode socket):
+ * a function per method of the registry (methods.ts), and the events.
  */
-export interface LabApi {
-  launchSweep(spec: unknown): Promise<Result<SweepLaunched>>;
-  /** The renderer has stored these runs: the main process may forget them. */
-  acknowledge(runIds: string[]): Promise<Result<number>>;
-  /** Ask for every result sent but not yet acknowledged (after a reload). */
-  resendPending(): Promise<Result<number>>;
-  /**
-   * A CSV export, written as a stream: startExport opens the file (the desktop's save dialog; the browser's download),
-   * each writeExport adds the rows of a page of runs and resolves once they are written (the traces are computed afresh
-   * in the main process), finishExport completes or discards it. An export left idle is discarded after a while.
-   */
-  startExport(request: ExportStart): Promise<Result<ExportStarted>>;
-  /** Resolves with the number of runs written so far. */
-  writeExport(page: ExportPage): Promise<Result<number>>;
-  finishExport(request: ExportEnd): Promise<Result<ExportOutcome>>;
-  /** Stops a queued or running sweep; the runs already finished are kept. False when it had already ended. */
-  cancelSweep(sweepId: string): Promise<Result<boolean>>;
-  /** Computes the runs of an interrupted sweep that were never stored, under the same sweep and run ids. */
-  resumeSweep(request: ResumeRequest): Promise<Result<SweepLaunched>>;
-  /** Reads or changes how many workers sweeps use, so the machine stays usable during a long sweep; at once. */
-  workerThreads(request: WorkerThreadsRequest): Promise<Result<WorkerThreads>>;
+export interface LabApi extends LabRequests {
   onEvent(listener: (event: SweepEvent) => void): () => void;
 }

@@ -1,16 +1,10 @@
-/** IPC channel names: the only ones the main process answers. */
+import { labMethods, methodNames, type MethodName } from './methods';
+
+/**
+ * IPC channel names, the only ones the main process answers: each method's, from the registry (methods.ts), and the
+ * event channel (main -> renderer).
+ */
 export const Channels = {
-  launchSweep: 'lab:launch-sweep',
-  acknowledge: 'lab:acknowledge',
-  resendPending: 'lab:resend-pending',
-  startExport: 'lab:start-export',
-  writeExport: 'lab:write-export',
-  finishExport: 'lab:finish-export',
-  cancelSweep: 'lab:cancel-sweep',
-  resumeSweep: 'lab:resume-sweep',
-  workerThreads: 'lab:worker-threads',
-  /** main -> renderer */
+  ...(Object.fromEntries(methodNames.map((name) => [name, labMethods[name].channel])) as { readonly [K in MethodName]: string }),
   event: 'lab:event',
 } as const;
-
-export type InvokeChannel = Exclude<(typeof Channels)[keyof typeof Channels], typeof Channels.event>;

@@ -11,8 +11,9 @@ vi.mock('electron', async () => (await import('../security/fake-electron')).fake
 
 import { ipcMain } from 'electron';
 import { Channels } from '../../src-core/contract/channels';
+import { methodNames, type MethodName } from '../../src-core/contract/methods';
 import { ExportSessions } from '../../src-main/export/sessions';
-import { createHandlers, handlerNames, type HandlerName } from '../../src-main/handlers';
+import { createHandlers } from '../../src-main/handlers';
 import { isAppUrl } from '../../src-main/app-origin';
 import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-main/ipc';
 import { SweepService } from '../../src-main/sweep-service';
@@ -36,7 +37,7 @@ registerIpc(
   mainFrameSenderCheck(() => mainFrame),
 );
 
-const channelByName = new Map<string, HandlerName>(handlerNames.map((name) => [Channels[name], name]));
+const channelByName = new Map<string, MethodName>(methodNames.map((name) => [Channels[name], name]));
 
 /** A sender: ours, a near miss of ours, or any frame at all; sometimes none, sometimes one that throws when read. */
 const sender = fc.oneof(

@@ -7,11 +7,11 @@ import { expect } from 'vitest';
 import type { Result } from '../../src-core/contract/result';
 import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate, WorkerThreadsSchema } from '../../src-core/contract/schemas';
 import { validateSweepSpec } from '../../src-core/sweep/expand';
-import type { HandlerName } from '../../src-main/handlers';
+import type { MethodName } from '../../src-core/contract/methods';
 import { anyPayload, mutated, validSpec } from './arbitraries';
 
 /** What the shared schema says of a payload: the oracle the handler's answer must agree with. */
-const schemaAccepts: Record<HandlerName, (payload: unknown) => boolean> = {
+const schemaAccepts: Record<MethodName, (payload: unknown) => boolean> = {
   launchSweep: (p) => validateSweepSpec(p).ok,
   acknowledge: (p) => validate(AcknowledgeSchema, p).ok,
   resendPending: () => true,
@@ -24,8 +24,8 @@ const schemaAccepts: Record<HandlerName, (payload: unknown) => boolean> = {
 };
 
 /** A payload for a channel: a valid one, one mutation from valid, or anything. */
-export const payloadFor = (name: HandlerName): fc.Arbitrary<unknown> => {
-  const valid: Record<HandlerName, fc.Arbitrary<unknown>> = {
+export const payloadFor = (name: MethodName): fc.Arbitrary<unknown> => {
+  const valid: Record<MethodName, fc.Arbitrary<unknown>> = {
     launchSweep: validSpec,
     acknowledge: fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }),
     resendPending: fc.constant(undefined),
@@ -47,7 +47,7 @@ export const payloadFor = (name: HandlerName): fc.Arbitrary<unknown> => {
  */
 const stateRefusals = ['Invalid sweep to resume: ', 'Invalid export id: ', 'Invalid export request: '];
 
-export function expectAgreesWithSchema(name: HandlerName, payload: unknown, result: Result<unknown>): void {
+export function expectAgreesWithSchema(name: MethodName, payload: unknown, result: Result<unknown>): void {
   if (!result.ok && stateRefusals.some((start) => result.error.message.startsWith(start))) return;
   expect(result.ok, `${name}: accepted must equal schema-valid (${result.ok ? 'accepted' : result.error.message})`).toBe(schemaAccepts[name](payload));
 }

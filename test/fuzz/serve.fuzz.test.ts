@@ -13,9 +13,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { MethodName } from '../../src-core/contract/methods';
 import { SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
-import type { HandlerName } from '../../src-main/handlers';
 import { createLabServer, type LabServer } from '../../src-main/serve/server';
 import { SweepService } from '../../src-main/sweep-service';
 import { anyPayload, FUZZ_SEED, FUZZ_TIMEOUT_MS } from './arbitraries';
@@ -303,7 +303,7 @@ const envelope = fc
     fc.record({
       id: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, NaN, '7', null) }),
       method: fc.constant(method),
-      payload: (socketMethods as readonly string[]).includes(method) ? payloadFor(method as HandlerName) : anyPayload,
+      payload: (socketMethods as readonly string[]).includes(method) ? payloadFor(method as MethodName) : anyPayload,
     }),
   );
 
@@ -350,7 +350,7 @@ describe('serve mode: WebSocket', { timeout: FUZZ_TIMEOUT_MS }, () => {
         expect(reply.id, context).toBe(Number.isSafeInteger(id) ? id : -1);
         if (!known) expect(reply.result.ok, context).toBe(false);
         // The schema is asked about the payload as the server received it: the frame drops keys whose value is undefined.
-        else expectAgreesWithSchema(method as HandlerName, (decodeFrame(m.data as Uint8Array) as { payload?: unknown }).payload, reply.result);
+        else expectAgreesWithSchema(method as MethodName, (decodeFrame(m.data as Uint8Array) as { payload?: unknown }).payload, reply.result);
       }),
       { numRuns: 3000, seed: FUZZ_SEED },
     );

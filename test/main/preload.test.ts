@@ -11,6 +11,7 @@ vi.mock('electron', async () => {
 import { contextBridge, ipcRenderer } from 'electron';
 import type { LabApi } from '../../src-core/contract/api';
 import { Channels } from '../../src-core/contract/channels';
+import { methodNames } from '../../src-core/contract/methods';
 import type { SweepEvent } from '../../src-core/contract/types';
 
 let api: LabApi;
@@ -25,7 +26,7 @@ beforeAll(async () => {
 const invoke = vi.mocked(ipcRenderer.invoke);
 
 describe('preload', () => {
-  it('exposes exactly the ten named functions', () => {
+  it('exposes exactly one named function per method of the registry, and onEvent', () => {
     expect(Object.keys(api).sort()).toEqual([
       'acknowledge',
       'cancelSweep',
@@ -38,6 +39,7 @@ describe('preload', () => {
       'workerThreads',
       'writeExport',
     ]);
+    expect(Object.keys(api).sort()).toEqual([...methodNames, 'onEvent'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -81,6 +83,19 @@ describe('preload', () => {
       [Channels.writeExport, { exportId: 'e1', runs: [] }],
       [Channels.finishExport, { exportId: 'e1', abort: false }],
       [Channels.workerThreads, { threads: 1 }],
+    ]);
+  });
+
+  it('sends the one payload given and nothing more, whatever the page passes', async () => {
+    invoke.mockClear();
+    const call = api as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+    await call.launchSweep({ name: 'x' }, 'extra', 3);
+    await call.resendPending();
+    await call.cancelSweep('s1', { more: true });
+    expect(invoke.mock.calls).toEqual([
+      [Channels.launchSweep, { name: 'x' }],
+      [Channels.resendPending],
+      [Channels.cancelSweep, 's1'],
     ]);
   });
 

@@ -15,7 +15,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { executeRun } from '../../src-core/run/execute';
 import { ExportSessions } from '../../src-main/export/sessions';
-import { createHandlers, type HandlerName } from '../../src-main/handlers';
+import type { MethodName } from '../../src-core/contract/methods';
+import { createHandlers } from '../../src-main/handlers';
 import { SweepService } from '../../src-main/sweep-service';
 import { Limits, TOO_LONG_TO_READ } from '../../src-core/contract/schemas';
 import { adagradRun, goodSpec } from '../helpers/configs';
@@ -44,7 +45,7 @@ const withKey = (base: object, key: string, value: unknown): Record<string, unkn
 
 interface Row {
   desc: string;
-  handler: HandlerName;
+  handler: MethodName;
   input: unknown;
   expectedMessage: string;
 }

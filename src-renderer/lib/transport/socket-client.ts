@@ -1,5 +1,6 @@
 /** LabApi over serve mode's WebSocket (binary frames of src-core/transport/wire.ts). */
-import type { ExportStarted, LabApi } from '../../../src-core/contract/api';
+import type { LabApi } from '../../../src-core/contract/api';
+import { methodNames, type LabRequests } from '../../../src-core/contract/methods';
 import { fail, type Result } from '../../../src-core/contract/result';
 import { EXPORT_PATH, SOCKET_PATH, type SocketMethod, type SocketReply, type SocketRequest } from '../../../src-core/contract/socket';
 import type { SweepEvent } from '../../../src-core/contract/types';
@@ -33,31 +34,29 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`): LabA
   };
   connect();
 
-  const call = async <T>(method: SocketMethod, payload: unknown): Promise<Result<T>> => {
+  const call = async (method: SocketMethod, payload: unknown): Promise<Result<unknown>> => {
     await opened;
     const id = nextId++;
     const request: SocketRequest = { id, method, payload };
     return new Promise((resolve) => {
-      waiting.set(id, resolve as (result: Result<unknown>) => void);
+      waiting.set(id, resolve);
       socket.send(encodeFrame(request));
     });
   };
 
+  // One function per method of the registry; the payload is the one argument given, or null (resendPending takes none).
+  const requests = Object.fromEntries(
+    methodNames.map((method) => [method, (...payload: unknown[]) => call(method, payload.length === 0 ? null : payload[0])]),
+  ) as LabRequests;
+
   return {
-    launchSweep: (spec) => call('launchSweep', spec),
-    acknowledge: (runIds) => call('acknowledge', runIds),
-    resendPending: () => call('resendPending', null),
-    cancelSweep: (sweepId) => call('cancelSweep', sweepId),
-    resumeSweep: (request) => call('resumeSweep', request),
+    ...requests,
     // The server streams the export into the browser's download of its URL; the pages go over the socket.
     startExport: async (request) => {
-      const started = await call<ExportStarted>('startExport', request);
+      const started = await requests.startExport(request);
       if (started.ok && started.value.exportId !== null) startDownload(EXPORT_PATH + encodeURIComponent(started.value.exportId));
       return started;
     },
-    writeExport: (page) => call('writeExport', page),
-    finishExport: (request) => call('finishExport', request),
-    workerThreads: (request) => call('workerThreads', request),
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
