@@ -1,0 +1,41 @@
+/** Frames to the browsers' sockets: the one back-pressure check, and every sweep event sent to every client. */
+import { WebSocket } from 'ws';
+import type { SocketReply } from '../../src-core/contract/socket';
+import type { SweepEvent } from '../../src-core/contract/types';
+import { encodeFrame } from '../../src-core/transport/wire';
+import type { SweepService } from '../sweep-service';
+import { errorText, type Log } from './responses';
+
+/** A client this far behind is disconnected; on reconnect it asks for resendPending. */
+const MAX_BUFFERED_BYTES = 512 * 1024 * 1024;
+
+/** Sends `frame` to an open socket, unless its client has fallen too far behind: then it is cut. */
+export function deliver(ws: WebSocket, frame: Uint8Array, log: Log): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
+  if (ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+    log('serve: a client fell too far behind and was disconnected');
+    ws.terminate();
+    return;
+  }
+  ws.send(frame, { binary: true });
+}
+
+/** Sends each of the service's events, encoded once, to every connected client; returns the unsubscribe. */
+export function broadcastEvents(service: SweepService, clients: Set<WebSocket>, log: Log): () => void {
+  return service.onEvent((event: SweepEvent) => {
+    if (clients.size === 0) return;
+    let frame: Uint8Array;
+    try {
+      frame = encodeFrame({ event } satisfies SocketReply);
+    } catch (error) {
+      return log(`serve: could not encode an event: ${errorText(error)}`);
+    }
+    for (const ws of clients) {
+      try {
+        deliver(ws, frame, log);
+      } catch (error) {
+        log(`serve: could not send an event: ${errorText(error)}`);
+      }
+    }
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Requests over the WebSocket: each binary frame is decoded (src-core/transport/wire.ts), its envelope checked, and the
+ * method's handler (src-main/handlers.ts) answers; the reply goes back on the same socket. A malformed request is
+ * answered with a Result, never dropped and never thrown.
+ */
+import * as v from 'valibot';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { fail, type Result } from '../../src-core/contract/result';
+import { show } from '../../src-core/contract/show';
+import { socketMethods, type SocketReply } from '../../src-core/contract/socket';
+import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
+import type { Handlers } from '../handlers';
+import { deliver } from './broadcast';
+import { errorText, type Log } from './responses';
+
+/** The largest WebSocket message accepted; larger ones close the socket with 1009. */
+export const MAX_SOCKET_PAYLOAD = 16 * 1024 * 1024;
+
+type Reply = Extract<SocketReply, { id: number }>;
+
+const SocketRequestSchema = v.object(
+  {
+    id: v.pipe(
+      v.unknown(),
+      v.check(Number.isSafeInteger, (issue) => `Invalid request id: ${show(issue.input)} (must be a whole number)`),
+      v.transform((id) => id as number),
+    ),
+    method: v.picklist(socketMethods, (issue) => `Unknown method: ${show(issue.input)} (must be one of ${socketMethods.join(', ')})`),
+    payload: v.optional(v.unknown()),
+  },
+  (issue) => (issue.path ? 'Missing field: a request needs it' : `Invalid request: ${show(issue.input)} (must be an object {id, method, payload})`),
+);
+
+/** The WebSocket server the upgrades are handed to: it tracks its clients (for the events and the shutdown). */
+export function createSocketServer(log: Log): WebSocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_PAYLOAD, clientTracking: true });
+  wss.on('error', (error) => log(`serve: WebSocket server error: ${errorText(error)}`));
+  return wss;
+}
+
+/** Answers every request that arrives on `ws`. */
+export function answerRequests(ws: WebSocket, handlers: Handlers, log: Log): void {
+  ws.on('error', (error) => log(`serve: socket error: ${errorText(error)}`));
+  ws.on('message', (data, isBinary) => {
+    answer(data, isBinary, handlers, log)
+      .then((reply) => deliver(ws, replyFrame(reply), log))
+      .catch((error: unknown) => log(`serve: could not answer a request: ${errorText(error)}`));
+  });
+}
+
+/** A reply that cannot be encoded becomes an internal error for the same request id. */
+function replyFrame(reply: Reply): Uint8Array {
+  try {
+    return encodeFrame(reply);
+  } catch (error) {
+    return encodeFrame({ id: reply.id, result: fail('internal', `Could not encode the reply: ${errorText(error)}`) });
+  }
+}
+
+const readableId = (message: unknown): number =>
+  typeof message === 'object' && message !== null && Number.isSafeInteger((message as { id?: unknown }).id)
+    ? (message as { id: number }).id
+    : -1;
+
+async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log: Log): Promise<Reply> {
+  if (!isBinary) return { id: -1, result: fail('invalid-input', 'Text frames are not accepted: send binary frames (src-core/transport/wire.ts)') };
+  const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+  let message: unknown;
+  try {
+    message = decodeFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  } catch (error) {
+    return { id: -1, result: fail('invalid-input', `Malformed frame: ${errorText(error)}`) };
+  }
+  const envelope = v.safeParse(SocketRequestSchema, message, { abortPipeEarly: true });
+  if (!envelope.success) {
+    const issue = envelope.issues[0];
+    const path = v.getDotPath(issue);
+    const detail = path ? `${path}: ${issue.message}` : issue.message;
+    return { id: readableId(message), result: fail('invalid-input', `Malformed request: ${detail}`) };
+  }
+  const { id, method, payload } = envelope.output;
+  let result: Result<unknown>;
+  try {
+    result = await handlers[method](payload);
+  } catch (error) {
+    log(`serve: ${method} failed: ${errorText(error)}`);
+    result = fail('internal', `${method} failed: ${errorText(error)}`);
+  }
+  return { id, result };
+}
