@@ -7,6 +7,7 @@ import { parseNote, parseTag, withTag } from './annotations';
 import type { Deletion, LabDatabase } from '../storage/db';
 import { isSweepActive, type RunAnnotations, type StoredRun, type StoredSweep } from '../storage/records';
 import type { StorageUsage } from '../storage/storage-usage.svelte';
+import { countOf, sweepLabel } from './labels';
 import type { ProblemReport } from './problem.svelte';
 import type { RunList } from './run-list.svelte';
 import type { ChartedSelection } from './selection.svelte';
@@ -65,16 +66,16 @@ export class RunEdits {
 
   async deleteRuns(runIds: readonly string[]): Promise<void> {
     const deletion = await this.views.problem.guard('Could not delete the runs', () => this.db.deleteRuns(runIds));
-    if (deletion) this.forget(deletion, `Deleted ${plural(deletion.runs.length, 'run')}`);
+    if (deletion) this.forget(deletion, `Deleted ${countOf(deletion.runs.length, 'run')}`);
   }
 
   async deleteSweep(sweep: StoredSweep): Promise<void> {
     if (isSweepActive(sweep.status)) {
-      this.views.problem.message = `Sweep "${sweep.name}" is still running: cancel it before deleting it.`;
+      this.views.problem.message = `Sweep "${sweepLabel(sweep)}" is still running: cancel it before deleting it.`;
       return;
     }
     const deletion = await this.views.problem.guard('Could not delete the sweep', () => this.db.deleteSweep(sweep.id));
-    if (deletion) this.forget(deletion, `Deleted sweep "${sweep.name}" (${plural(deletion.runs.length, 'run')})`);
+    if (deletion) this.forget(deletion, `Deleted sweep "${sweepLabel(sweep)}" (${countOf(deletion.runs.length, 'run')})`);
   }
 
   /** Puts back exactly what the last deletion removed. */
@@ -115,5 +116,3 @@ export class RunEdits {
     void this.refreshTags();
   }
 }
-
-const plural = (count: number, noun: string): string => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
