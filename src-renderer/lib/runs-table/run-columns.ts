@@ -3,7 +3,7 @@
  * what a person attached. A column gives the value it sorts and filters on (a number, NaN when the run has none, or
  * text) and the text it shows.
  */
-import type { StoredRun } from '../storage/db';
+import type { StoredRun } from '../storage/records';
 import { hyperparameterNames, optimizerKinds } from '../../../src-core/contract/sweep-spec';
 import { describeObjective, describeStatus, formatMetric, hyperparameter } from '../../../src-core/views/format';
 import { optimizerDefaults } from '../../../src-core/optim';

@@ -7,7 +7,7 @@
  */
 import type { Parsed } from '../../../src-core/sweep/parse';
 import type { RunColumn } from './run-columns';
-import type { StoredRun } from '../storage/db';
+import type { StoredRun } from '../storage/records';
 
 export type RunPredicate = (run: StoredRun) => boolean;
 

@@ -4,7 +4,7 @@
  * few milliseconds; the one costly part, the text a search matches, is built once per run object and column choice.
  */
 import type { RunStatus } from '../../../src-core/contract/types';
-import type { StoredRun } from '../storage/db';
+import type { StoredRun } from '../storage/records';
 import { defaultColumnIds, runColumns, type RunColumn } from './run-columns';
 import { parseColumnFilter, type RunPredicate } from './run-filters';
 

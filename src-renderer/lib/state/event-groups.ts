@@ -5,7 +5,7 @@
  * writes, and a sweep's end is written with its last results. Order is kept: a group is a run of consecutive events.
  */
 import type { CompactRunResult, SweepEvent, SweepProgress } from '../../../src-core/contract/types';
-import type { StoredSweep, SweepStatusChange } from '../storage/db';
+import type { StoredSweep, SweepStatusChange } from '../storage/records';
 
 export interface EventGroup {
   /** Sweeps announced, to record (a replayed one only brings a status that has not ended up to date). */

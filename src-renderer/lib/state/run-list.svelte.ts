@@ -8,7 +8,8 @@
  *
  * This tab's writes are the only ones it sees: another tab on the same database shows them after a reload.
  */
-import type { LabDatabase, StoredRun } from '../storage/db';
+import type { LabDatabase } from '../storage/db';
+import type { StoredRun } from '../storage/records';
 
 /** One sweep's runs, each in the slot of its index (a sweep's runs are numbered 0…runCount−1). */
 interface SweepRuns {

@@ -1,75 +1,21 @@
 /**
- * The renderer's store: every sweep, run and trace, in IndexedDB through Dexie.
+ * The renderer's store: every sweep, run and trace, in IndexedDB through Dexie, and the operations on them.
  *
- * Runs and traces are stored in pages (./run-pages: a sweep's runs floor(index / PAGE_SIZE) in one record), because
- * IndexedDB's cost is per record: a sweep of 10,000 runs is 100 run records and 100 trace records, not 20,000. Pages
- * are this module's business: the rest of the app sees runs and traces (StoredRun, StoredTrace), never a page.
- * Traces have pages of their own so that listing runs never reads them.
- *
- * Indexes: the views sort and filter every run in memory (RunList), so a page keeps only what a query needs: its key
- * (a sweep's pages are a key range), `*tags` (every tag in use, listed without reading runs) and `count` (what is
- * stored, counted without reading pages). v3's indexes on createdAt, status, final loss and lr served no query since
- * the views moved to memory, and cost an index entry per run on every write.
+ * Runs and traces are stored in pages (./run-pages: a sweep's runs floor(index / PAGE_SIZE) in one record; the
+ * records themselves: ./page-codec), because IndexedDB's cost is per record: a sweep of 10,000 runs is 100 run
+ * records and 100 trace records, not 20,000. Pages are this module's business: the rest of the app sees runs and
+ * traces (./records: StoredRun, StoredTrace), never a page. Traces have pages of their own so that listing runs never
+ * reads them. The tables, their indexes and every upgrade are declared in ./schema.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { RunAnnotations } from '../../../src-core/contract/annotations';
-import type { CompactRunResult, RunConfig, RunSummary, SweepSpec, SweepStatus } from '../../../src-core/contract/types';
-import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
+import type { CompactRunResult } from '../../../src-core/contract/types';
+import { keyOf, runIndex, runPage, traceAddress, traceIndex, tracePage, tracesIn, type RunPage, type TracePage } from './page-codec';
+import { activeSweepStatuses, type RunAnnotations, type StoredRun, type StoredSweep, type StoredSweepStatus, type StoredTrace, type SweepStatusChange } from './records';
 import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
-import { ownTrace, packTraces, unpackTraces, type PackedTrace, type StoredTrace } from './trace-storage';
+import { declareSchema } from './schema';
+import { ownTrace } from './trace-storage';
 
-export type { StoredColumn, StoredTrace } from './trace-storage';
-
-/** 'interrupted': the app stopped while it ran; what was stored is kept and the rest can be resumed. */
-export type StoredSweepStatus = SweepStatus | 'interrupted';
-
-export interface StoredSweep {
-  id: string;
-  name: string;
-  spec: SweepSpec;
-  runCount: number;
-  createdAt: number;
-  status: StoredSweepStatus;
-  message?: string;
-}
-
-/** What a person attaches to a run, checked by ./annotations before it is written. */
-export type { RunAnnotations };
-
-export interface StoredRun extends RunAnnotations {
-  id: string;
-  sweepId: string;
-  index: number;
-  /** The sweep's createdAt: lists show the newest sweep first. */
-  createdAt: number;
-  config: RunConfig;
-  summary: RunSummary;
-}
-
-/** A page of runs; `tags` is every tag its runs have, once each, for the multi-entry index. */
-export interface RunPage extends StoredPage<StoredRun> {
-  tags: string[];
-}
-
-/** A page of traces: every column of its traces in one buffer (./trace-storage). */
-export interface TracePage extends StoredPage<PackedTrace> {
-  bytes: ArrayBuffer;
-}
-
-/** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
-export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
-export const isSweepActive = (status: StoredSweepStatus): boolean => activeSweepStatuses.includes(status);
 const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || activeSweepStatuses.includes(status);
-
-/**
- * A sweep moved on (queued → running → cancelling) or ended, written in the same transaction as the results before
- * it. A move never overrides an end (a replay after a reload can repeat an old move); an end always applies.
- */
-export interface SweepStatusChange {
-  sweepId: string;
-  status: StoredSweepStatus;
-  message?: string;
-}
 
 /** What one transaction stores: see LabDatabase.storeResults. */
 export interface ResultsWrite {
@@ -95,25 +41,6 @@ export interface StoredCounts {
 type PageWrite = () => [RunPage | null, TracePage | null];
 
 const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
-const runIndex = (run: StoredRun): number => run.index;
-const traceIndex = (trace: { runId: string }): number => runAddress(trace.runId).index;
-const traceAddress = (trace: StoredTrace) => runAddress(trace.runId);
-const keyOf = ({ sweepId, page }: StoredPage<unknown>): PageKey => [sweepId, page];
-
-const runPage = ([sweepId, page]: PageKey, entries: StoredRun[]): RunPage => ({
-  sweepId,
-  page,
-  entries,
-  count: entries.length,
-  tags: [...new Set(entries.flatMap((run) => run.tags))].sort(),
-});
-
-function tracePage([sweepId, page]: PageKey, traces: StoredTrace[]): TracePage {
-  const { traces: entries, bytes } = packTraces(traces);
-  return { sweepId, page, entries, count: entries.length, bytes };
-}
-
-const tracesIn = (page: TracePage | undefined): StoredTrace[] => (page ? unpackTraces({ traces: page.entries, bytes: page.bytes }) : []);
 
 /** Every page of one sweep: a range of the [sweepId, page] keys. */
 const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) => table.where(':id').between([sweepId, Dexie.minKey], [sweepId, Dexie.maxKey], true, true);
@@ -128,41 +55,7 @@ export class LabDatabase extends Dexie {
     // whole machine can lose the last writes, which an interrupted sweep's Resume then computes again.
     // No cache: Dexie's query cache serves live queries, and the app's only one is on the handful of sweeps.
     super(name, { chromeTransactionDurability: 'relaxed', cache: 'disabled' });
-    this.version(1).stores({
-      sweeps: 'id, createdAt, status',
-      runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr',
-      traces: 'runId',
-    });
-    // v2: the engine's configs (objective and optimizer as objects), summaries with tolerance and divergence cause,
-    // bounded traces with their step numbers and the update column.
-    this.version(2)
-      .stores({ runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr' })
-      .upgrade(async (tx) => {
-        await tx.table('sweeps').toCollection().modify((sweep) => Object.assign(sweep, { spec: upgradeSpecV1(sweep.spec) }));
-        await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV1(run)));
-        await tx.table('traces').toCollection().modify((trace) => Object.assign(trace, upgradeTraceV1(trace)));
-      });
-    // v3: tags (a multi-entry index lists every tag in use), a star and a note on each run; trace columns in float32
-    // where that is faithful (./trace-storage).
-    this.version(3)
-      .stores({ runs: 'id, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr, *tags' })
-      .upgrade(async (tx) => {
-        await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV2(run)));
-        await tx.table('traces').toCollection().modify((trace, ref) => (ref.value = upgradeTraceV2(trace)));
-      });
-    // v4: runs and traces in pages; the record tables go once their records are copied. Traces a page at a time, so
-    // that a large store is never all in memory.
-    this.version(4)
-      .stores({ runs: null, traces: null, runPages: '[sweepId+page], *tags, count', tracePages: '[sweepId+page], count' })
-      .upgrade(async (tx) => {
-        const runs: StoredRun[] = await tx.table('runs').toArray();
-        await tx.table('runPages').bulkAdd(groupByPage(runs, (run) => run).map(({ key, items }) => runPage(key, mergeEntries([], items.values(), runIndex))));
-        const traceIds = (await tx.table('traces').toCollection().primaryKeys()) as string[];
-        for (const { key, items } of groupByPage(traceIds, runAddress)) {
-          const traces: StoredTrace[] = await tx.table('traces').bulkGet([...items.values()]);
-          await tx.table('tracePages').add(tracePage(key, mergeEntries([], traces, traceIndex)));
-        }
-      });
+    declareSchema(this);
   }
 
   /**

@@ -1,5 +1,6 @@
 /**
- * Record upgrades between database versions, pure functions of the old record so that they are tested on fixtures.
+ * Record upgrades between database versions, pure functions of the old record so that they are tested on fixtures;
+ * the versions that apply them are declared in ./schema.
  * v1 (the first release): AdaGrad only, f(x)=x² only, every step traced per parameter.
  * v2: the engine's configs and bounded traces, in float64.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COLUMNS_STORAGE_KEY, RunsView } from '../../../src-renderer/lib/runs-table/runs-view.svelte';
 import { parseColumnFilter } from '../../../src-renderer/lib/runs-table/run-filters';
 import { runColumns } from '../../../src-renderer/lib/runs-table/run-columns';
-import type { StoredRun } from '../../../src-renderer/lib/storage/db';
+import type { StoredRun } from '../../../src-renderer/lib/storage/records';
 import { executeRun } from '../../../src-core/run/execute';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { adagradRun } from '../../helpers/configs';

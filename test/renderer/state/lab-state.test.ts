@@ -287,4 +287,18 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     expect(await db.counts()).toEqual({ sweeps: 1, runs: 6, traces: 6 });
     await db.delete();
   });
+
+  it('names a deleted sweep that has no name "untitled"', async () => {
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'nameless' });
+    const db = new LabDatabase('lab-state-nameless');
+    const lab = new LabState(wire(service), db);
+    service.launch({ ...goodSpec, name: '' });
+    await service.idle();
+    await vi.waitFor(() => expect(lab.sweeps[0]?.status).toBe('completed'));
+    await lab.deleteSweep({ ...lab.sweeps[0], status: 'running' });
+    expect(lab.problem).toBe('Sweep "untitled" is still running: cancel it before deleting it.');
+    await lab.deleteSweep(lab.sweeps[0]);
+    expect(lab.undo.current?.description).toBe('Deleted sweep "untitled" (6 runs)');
+    await db.delete();
+  });
 });

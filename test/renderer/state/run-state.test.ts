@@ -3,7 +3,7 @@ import { fc, test } from '@fast-check/vitest';
 import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { RunSelection } from '../../../src-renderer/lib/runs-table/run-selection.svelte';
 import { UndoOffers } from '../../../src-renderer/lib/state/undo.svelte';
-import type { StoredRun } from '../../../src-renderer/lib/storage/db';
+import type { StoredRun } from '../../../src-renderer/lib/storage/records';
 
 const run = (id: string, createdAt: number, index: number) => ({ id, sweepId: id.split(':')[0], createdAt, index }) as StoredRun;
 afterEach(() => vi.useRealTimers());

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
-import { LabDatabase, type StoredRun, type StoredSweep } from '../../../src-renderer/lib/storage/db';
+import { LabDatabase } from '../../../src-renderer/lib/storage/db';
+import type { StoredRun, StoredSweep } from '../../../src-renderer/lib/storage/records';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
 import { isQuotaExceeded } from '../../../src-renderer/lib/storage/storage-errors';
 import { toStoredTrace } from '../../../src-renderer/lib/storage/trace-storage';

@@ -1,7 +1,8 @@
 import 'fake-indexeddb/auto';
 import { Dexie } from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { LabDatabase, type StoredRun, type StoredTrace } from '../../../src-renderer/lib/storage/db';
+import { LabDatabase } from '../../../src-renderer/lib/storage/db';
+import type { StoredRun, StoredTrace } from '../../../src-renderer/lib/storage/records';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
 import { toStoredTrace } from '../../../src-renderer/lib/storage/trace-storage';
 import { runId } from '../../../src-core/sweep/expand';

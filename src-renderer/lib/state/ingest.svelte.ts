@@ -1,0 +1,178 @@
+/**
+ * Storing what the main process sends. Its events are applied in order; whatever queued up while the last write ran
+ * is stored in one transaction (see event-groups), results a whole storage page at a time (see page-assembly), and
+ * only then acknowledged, so the main process forgets nothing that is not safely stored. When the disk is full
+ * nothing of a write is kept, nothing more is acknowledged (the main process keeps the results and, past its limit,
+ * stops computing), and Retry asks for them again once there is room. After a reload, whatever was sent but never
+ * acknowledged comes again.
+ */
+import type { LabApi } from '../../../src-core/contract/api';
+import type { SweepEvent, SweepProgress } from '../../../src-core/contract/types';
+import type { LabDatabase } from '../storage/db';
+import { PageAssembly } from '../storage/page-assembly';
+import { activeSweepStatuses, isSweepActive, type StoredRun } from '../storage/records';
+import { isQuotaExceeded, storageFullMessage } from '../storage/storage-errors';
+import type { StorageUsage } from '../storage/storage-usage.svelte';
+import { takeGroup, type EventGroup } from './event-groups';
+import type { ProblemReport } from './problem.svelte';
+import type { RunList } from './run-list.svelte';
+
+/** The most results one transaction stores (five pages): the table and the acknowledgements follow in steps of that size. */
+const MAX_RESULTS_PER_WRITE = 500;
+
+/** What storing results keeps up to date besides the database. */
+export interface IngestViews {
+  runList: RunList;
+  storage: StorageUsage;
+  problem: ProblemReport;
+}
+
+export class Ingest {
+  /** The latest progress of each sweep, applied once the results before it are stored. */
+  progress = $state<Record<string, SweepProgress>>({});
+  /** Set while results cannot be stored for lack of space; cleared by a successful Retry. */
+  storageFull = $state<string | null>(null);
+
+  /** The sweeps the main process announced since start-up, with their run counts. */
+  private readonly knownSweeps = new Map<string, number>();
+  private readonly inbox: SweepEvent[] = [];
+  /** Results that wait for the rest of their storage page (see page-assembly), and the timer that writes them when due. */
+  private readonly assembly = new PageAssembly();
+  private assemblyTimer: ReturnType<typeof setTimeout> | null = null;
+  private draining: Promise<void> | null = null;
+  /** Sweep announcements and ends that could not be written while the disk was full, written again on Retry. */
+  private held: Pick<EventGroup, 'started' | 'statuses'> = { started: [], statuses: [] };
+  private heldResults = 0;
+  /** Who waits for a sweep to finish (whenFinished), by sweep id. */
+  private readonly finishWaiters = new Map<string, (() => void)[]>();
+
+  /** Starts listening; nothing is written before `loaded` (the stored runs read once) settles. */
+  constructor(
+    private readonly api: LabApi,
+    private readonly db: LabDatabase,
+    private readonly views: IngestViews,
+    private readonly loaded: Promise<void>,
+  ) {
+    api.onEvent((event) => {
+      this.inbox.push(event);
+      this.draining ??= this.drain();
+    });
+    // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
+    // running is announced; a sweep stored as running that it does not know of was interrupted.
+    void api
+      .resendPending()
+      .then(() => this.idle().then(() => this.markInterrupted()))
+      .catch((error: unknown) => this.views.problem.report('Could not check for interrupted sweeps', error));
+  }
+
+  /** Resolves once every event received so far is applied. */
+  async idle(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Resolves once a sweep has finished and every result it sent is stored (at once if it already has). */
+  async whenFinished(sweepId: string): Promise<void> {
+    const finished = new Promise<void>((resolve) => this.finishWaiters.set(sweepId, [...(this.finishWaiters.get(sweepId) ?? []), resolve]));
+    const stored = await this.db.sweeps.get(sweepId);
+    if (stored && !isSweepActive(stored.status)) this.releaseWaiters(sweepId);
+    return finished;
+  }
+
+  /** After the disk was full: writes what was held back, then asks the main process for every result it still keeps. */
+  async retryStoring(): Promise<void> {
+    const held = this.held;
+    this.held = { started: [], statuses: [] };
+    this.storageFull = null;
+    this.heldResults = 0;
+    // First what the main process kept: it replays each sweep it has results of, those results, then the sweep's end,
+    // in that order, so a sweep is never marked ended before its runs are stored.
+    const resent = await this.api.resendPending();
+    if (!resent.ok) this.views.problem.message = resent.error.message;
+    await this.idle();
+    // Then the moves and ends it has nothing left to send for (their results were stored before the disk filled).
+    if (this.storageFull) {
+      this.held = { started: [...held.started, ...this.held.started], statuses: [...held.statuses, ...this.held.statuses] };
+      return;
+    }
+    if (held.started.length + held.statuses.length > 0) await this.store({ ...held, results: [], progress: new Map() });
+  }
+
+  private releaseWaiters(sweepId: string): void {
+    for (const resolve of this.finishWaiters.get(sweepId) ?? []) resolve();
+    this.finishWaiters.delete(sweepId);
+  }
+
+  private async drain(): Promise<void> {
+    await this.loaded;
+    while (this.inbox.length > 0 || (this.assembly.nextDue ?? Infinity) <= performance.now()) {
+      const group = takeGroup(this.inbox, MAX_RESULTS_PER_WRITE);
+      for (const sweep of group.started) this.knownSweeps.set(sweep.id, sweep.runCount);
+      if (this.storageFull) this.hold(group);
+      else await this.store(this.withWholePages(group));
+      for (const [sweepId, progress] of group.progress) this.progress[sweepId] = progress;
+    }
+    this.draining = null;
+    this.armAssembly();
+  }
+
+  /** The group with the results that are ready to write: their pages complete, their sweeps ended, or their wait over. */
+  private withWholePages(group: EventGroup): EventGroup {
+    const now = performance.now();
+    const ended = new Set(group.statuses.filter(({ status }) => !isSweepActive(status)).map(({ sweepId }) => sweepId));
+    const ready = this.assembly.admit(group.results, (sweepId) => this.knownSweeps.get(sweepId), now);
+    return { ...group, results: [...ready, ...this.assembly.release(ended, now)] };
+  }
+
+  /** Drains again when the page that has waited longest is due. */
+  private armAssembly(): void {
+    if (this.assemblyTimer !== null) clearTimeout(this.assemblyTimer);
+    const due = this.assembly.nextDue;
+    this.assemblyTimer =
+      due === null
+        ? null
+        : setTimeout(() => {
+            this.assemblyTimer = null;
+            this.draining ??= this.drain();
+          }, due - performance.now());
+  }
+
+  private async store(group: EventGroup): Promise<void> {
+    let runs: StoredRun[];
+    try {
+      runs = await this.db.storeResults(group);
+    } catch (error) {
+      if (isQuotaExceeded(error)) this.hold(group);
+      else this.views.problem.report('Could not store results', error);
+      return;
+    }
+    this.views.runList.upsert(runs);
+    this.views.storage.refresh();
+    for (const { sweepId, status, message } of group.statuses) {
+      if (status === 'failed') this.views.problem.message = `Sweep failed: ${message ?? 'unknown reason'}`;
+      if (!isSweepActive(status)) this.releaseWaiters(sweepId);
+    }
+    if (runs.length > 0) {
+      // Not awaited: the next write need not wait for the main process to answer; it only frees memory there.
+      void this.api.acknowledge(runs.map((run) => run.id)).then((acknowledged) => {
+        if (!acknowledged.ok) this.views.problem.message = acknowledged.error.message;
+      });
+    }
+  }
+
+  /**
+   * Keeps a write that could not be stored for lack of space: its results wait, unacknowledged, in the main process,
+   * and so do those that waited for their page, which Retry asks for again with the rest.
+   */
+  private hold(group: EventGroup): void {
+    this.held.started.push(...group.started);
+    this.held.statuses.push(...group.statuses);
+    this.heldResults += group.results.length + this.assembly.drop();
+    this.storageFull = storageFullMessage(this.heldResults);
+  }
+
+  private async markInterrupted(): Promise<void> {
+    const running = await this.db.sweeps.where('status').anyOf(activeSweepStatuses).toArray();
+    const orphans = running.filter((sweep) => !this.knownSweeps.has(sweep.id)).map((sweep) => sweep.id);
+    await Promise.all(orphans.map((id) => this.db.sweeps.update(id, { status: 'interrupted' })));
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The runs selected (as a person picks them: ../runs-table/run-selection) and the traces of the first few, which the
+ * charts overlay: loaded from IndexedDB whenever the selection changes, the newest selection winning.
+ */
+import type { LabDatabase } from '../storage/db';
+import type { StoredRun, StoredTrace } from '../storage/records';
+import { RunSelection, type ClickModifiers } from '../runs-table/run-selection.svelte';
+import type { RunList } from './run-list.svelte';
+
+/** The charts overlay at most this many of the selected runs (their traces are loaded; the rest are not). */
+export const MAX_CHARTED_RUNS = 10;
+
+export class ChartedSelection {
+  private readonly picks = new RunSelection();
+  /** Traces of the charted runs, loaded from IndexedDB on selection (large: kept out of deep reactivity). */
+  traces = $state.raw<ReadonlyMap<string, StoredTrace>>(new Map());
+
+  constructor(
+    private readonly runList: RunList,
+    private readonly db: LabDatabase,
+  ) {}
+
+  /** The selected run ids, in the order they were picked. */
+  get ids(): readonly string[] {
+    return this.picks.ids;
+  }
+
+  get set(): ReadonlySet<string> {
+    return this.picks.set;
+  }
+
+  /** The selected runs, in the order they were picked. */
+  get runs(): StoredRun[] {
+    return this.picks.ids.flatMap((id) => this.runList.get(id) ?? []);
+  }
+
+  /** Selects one run, or with `add` toggles it in or out of the selection (the sweep summary and charts use this). */
+  select(runId: string, add = false): Promise<void> {
+    this.picks.click(runId, { toggle: add, range: false }, []);
+    return this.loadCharted();
+  }
+
+  /** A click in the runs table; `shown` is the table's order. */
+  click(runId: string, modifiers: ClickModifiers, shown: readonly string[]): Promise<void> {
+    this.picks.click(runId, modifiers, shown);
+    return this.loadCharted();
+  }
+
+  /** Selects exactly these runs, in this order (a preset opens the runs it is about; [] clears the selection). */
+  replace(ids: readonly string[]): Promise<void> {
+    this.picks.replace(ids);
+    return this.loadCharted();
+  }
+
+  setShown(shown: readonly string[], on: boolean): Promise<void> {
+    this.picks.setShown(shown, on);
+    return this.loadCharted();
+  }
+
+  /** Keeps only the runs that still exist (after a deletion). */
+  retain(exists: (id: string) => boolean): Promise<void> {
+    this.picks.retain(exists);
+    return this.loadCharted();
+  }
+
+  /** Loads the traces of the first MAX_CHARTED_RUNS selected runs. */
+  private async loadCharted(): Promise<void> {
+    const ids = this.picks.ids.slice(0, MAX_CHARTED_RUNS);
+    const selection = this.picks.ids;
+    const traces = await this.db.traces(ids);
+    if (this.picks.ids !== selection) return; // a newer selection won
+    this.traces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
+  }
+}

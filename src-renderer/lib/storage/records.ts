@@ -1,0 +1,48 @@
+/**
+ * What the renderer stores, as the rest of the app sees it: sweeps, runs and traces (./trace-storage), never the
+ * pages they are kept in (./page-codec). The repository that reads and writes them is ./db.
+ */
+import type { RunAnnotations } from '../../../src-core/contract/annotations';
+import type { RunConfig, RunSummary, SweepSpec, SweepStatus } from '../../../src-core/contract/types';
+
+export type { StoredColumn, StoredTrace } from './trace-storage';
+
+/** 'interrupted': the app stopped while it ran; what was stored is kept and the rest can be resumed. */
+export type StoredSweepStatus = SweepStatus | 'interrupted';
+
+export interface StoredSweep {
+  id: string;
+  name: string;
+  spec: SweepSpec;
+  runCount: number;
+  createdAt: number;
+  status: StoredSweepStatus;
+  message?: string;
+}
+
+/** What a person attaches to a run, checked by ../state/annotations before it is written. */
+export type { RunAnnotations };
+
+export interface StoredRun extends RunAnnotations {
+  id: string;
+  sweepId: string;
+  index: number;
+  /** The sweep's createdAt: lists show the newest sweep first. */
+  createdAt: number;
+  config: RunConfig;
+  summary: RunSummary;
+}
+
+/** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
+export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
+export const isSweepActive = (status: StoredSweepStatus): boolean => activeSweepStatuses.includes(status);
+
+/**
+ * A sweep moved on (queued → running → cancelling) or ended, written in the same transaction as the results before
+ * it. A move never overrides an end (a replay after a reload can repeat an old move); an end always applies.
+ */
+export interface SweepStatusChange {
+  sweepId: string;
+  status: StoredSweepStatus;
+  message?: string;
+}
