@@ -12,7 +12,7 @@ declare class TextDecoder {
 /** Base64 to a binary string: the wasm modules' bytes are embedded that way. */
 declare function atob(data: string): string;
 
-/** The part of the WebAssembly JS API that src-core uses (optim/lane-kernel-wasm.ts). */
+/** The part of the WebAssembly JS API that src-core uses (optim/wasm/). */
 declare namespace WebAssembly {
   class Module {
     constructor(bytes: Uint8Array);

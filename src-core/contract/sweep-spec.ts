@@ -9,8 +9,8 @@
  *
  * This schema checks each field on its own (types, ranges, known hyperparameter names, strict objects). What depends on
  * several fields (the start's length against every objective, the number of runs, hyperparameter values against the
- * optimizer's own rules, continuous axes only in random mode) is checked by `validateSweepSpec` in src-core/sweep-v2.ts,
- * which is the function the edges call.
+ * optimizer's own rules, continuous axes only in random mode) is checked by `validateSweepSpec`
+ * (src-core/sweep/expand.ts), which is the function the edges call.
  */
 import * as v from 'valibot';
 import { numberField } from './fields';

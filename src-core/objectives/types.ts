@@ -19,7 +19,7 @@ export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
   readonly minimum: { readonly value: number | null; readonly at: readonly number[] | null };
   /** Writes ∇f(θ) into gradOut (length dim) and returns f(θ). */
   evaluate(theta: Float64Array, gradOut: Float64Array): number;
-  /** Present when many points can be evaluated side by side: runs of a batch are then stepped together (run-lanes.ts). */
+  /** Present when many points can be evaluated side by side: runs of a batch are then stepped together (run/lanes.ts). */
   readonly evaluateLanes?: LaneEvaluator;
   /** Present when the objective is a diagonal quadratic, whose evaluateLanes is then diagonalQuadraticLanes(quadratic). */
   readonly quadratic?: DiagonalQuadratic;

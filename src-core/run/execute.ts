@@ -13,7 +13,7 @@ import { TraceRecorder, traceBytes } from './trace';
  * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
  *
  * It takes the fastest path that gives the same numbers: stochastic steps when the objective asks for them, a lane of
- * its own (run-lanes.ts) for AdaGrad on an objective that evaluates lanes, otherwise the composed loop (runStepByStep).
+ * its own (lanes.ts) for AdaGrad on an objective that evaluates lanes, otherwise the composed loop (runStepByStep).
  */
 export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
   const theta = startOf(config, objective);
@@ -104,7 +104,7 @@ const laneTraceBudget = 1 << 20;
 
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
- * Runs that can be stepped side by side (run-lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
+ * Runs that can be stepped side by side (lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts).
  */
 export function executeBatch(configs: readonly RunConfig[]): RunResult[] {

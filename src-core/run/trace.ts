@@ -213,7 +213,7 @@ export class TraceRecorder {
   }
 
   /**
-   * The recorders of `lanes` runs stepped side by side (run-lanes.ts), with the 'parameters' layout and an accumulator
+   * The recorders of `lanes` runs stepped side by side (lanes.ts), with the 'parameters' layout and an accumulator
    * column, gathered for `recordLanes`.
    */
   static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
