@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { fail, ok, type Result } from '../src-core/contract/result';
-import type { CompactRunResult, FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
+import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunConfig, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
 import { compactResult } from '../src-core/run/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run/execute';
 import { expandSweep, validateSweepSpec } from '../src-core/sweep/expand';
@@ -107,7 +107,7 @@ export class SweepService {
    */
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
-    if (known && isActive(known.status)) {
+    if (known && isSweepActive(known.status)) {
       return fail('invalid-input', `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`);
     }
     return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
@@ -181,11 +181,11 @@ export class SweepService {
     }
     for (const record of this.sweeps.values()) {
       const results = bySweep.get(record.launched.sweepId);
-      if (!results && !isActive(record.status)) continue;
+      if (!results && !isSweepActive(record.status)) continue;
       this.emit(this.startedEvent(record));
       if (results) this.emitResults(record, results);
       this.emitProgress(record, true);
-      if (!isActive(record.status)) this.emitFinished(record, record.status);
+      if (!isSweepActive(record.status)) this.emitFinished(record, record.status);
     }
     return this.pending.size;
   }
@@ -193,7 +193,7 @@ export class SweepService {
   /** How many sweeps are queued, running or cancelling. */
   activeSweeps(): number {
     let active = 0;
-    for (const record of this.sweeps.values()) if (isActive(record.status)) active++;
+    for (const record of this.sweeps.values()) if (isSweepActive(record.status)) active++;
     return active;
   }
 
@@ -367,8 +367,5 @@ export class SweepService {
 }
 
 const traceBytesOf = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
-
-const isActive = (status: SweepStatus): status is 'queued' | 'running' | 'cancelling' =>
-  status === 'queued' || status === 'running' || status === 'cancelling';
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

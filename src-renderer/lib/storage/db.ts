@@ -13,7 +13,7 @@
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { RunAnnotations } from '../../../src-core/contract/annotations';
-import type { CompactRunResult, RunConfig, RunSummary, SweepSpec, SweepStatus } from '../../../src-core/contract/types';
+import { activeSweepStatuses, isSweepActive, type CompactRunResult, type RunConfig, type RunSummary, type SweepSpec, type SweepStatus } from '../../../src-core/contract/types';
 import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
 import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
 import { ownTrace, packTraces, unpackTraces, type PackedTrace, type StoredTrace } from './trace-storage';
@@ -57,9 +57,8 @@ export interface TracePage extends StoredPage<PackedTrace> {
 }
 
 /** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
-export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
-export const isSweepActive = (status: StoredSweepStatus): boolean => activeSweepStatuses.includes(status);
-const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || activeSweepStatuses.includes(status);
+export { activeSweepStatuses, isSweepActive };
+const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || isSweepActive(status);
 
 /**
  * A sweep moved on (queued → running → cancelling) or ended, written in the same transaction as the results before
