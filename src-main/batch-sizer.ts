@@ -7,7 +7,7 @@
  * and every finished task refines the estimate of the time a run takes.
  */
 import type { RunConfig } from '../src-core/contract/types';
-import { objectiveDimension } from '../src-core/sweep/expand';
+import { objectiveDimension } from '../src-core/objectives';
 import { traceBytes as traceBytesOf } from '../src-core/run/trace';
 
 export interface BatchSizing {

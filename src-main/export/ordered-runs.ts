@@ -6,7 +6,7 @@
  */
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
 import { failedRun } from '../../src-core/run/execute';
-import { objectiveDimension } from '../../src-core/sweep/expand';
+import { objectiveDimension } from '../../src-core/objectives';
 import { defaultPerParameterLimit } from '../../src-core/run/trace';
 import type { RunExecutor } from '../pool';
 
