@@ -4,8 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { flagLabels, numberRules } from '../../src-core/optim/rules';
-
-const MAX_THREADS = 256;
+import { maxThreads, parseWholeNumber } from '../whole-number';
 
 /** camelCase hyperparameter names as flags: weightDecay → weight-decay. */
 export const flagName = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -91,7 +90,7 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
   --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
 
 Options:
-  --threads N           worker threads, 1 to ${MAX_THREADS} (default: every core)
+  --threads N           worker threads, 1 to ${maxThreads} (default: every core)
   --sweep-id ID         run ids are ID:000000, ID:000001, ... (default: cli)
   --quiet               no progress on stderr
   -h, --help            this text
@@ -104,14 +103,6 @@ Examples:
   npm run cli -- --lr "log(1e-3, 1, 7)" --eps "1e-8, 1e-4" --summary grid.csv
   npm run cli -- --objective "rosenbrock(dim=2)" --optimizer adam --lr 0.01 --steps 5000 --traces adam.csv --every-step
   npm run cli -- sweep.json --summary runs.csv --traces traces.csv --json runs.json --threads 4`;
-
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
-    throw new CliUsageError(`Invalid value for --${flag}: ${JSON.stringify(text)} (must be a whole number from ${min} to ${max})`);
-  }
-  return n;
-}
 
 /** parseArgs' own complaint, in the house style. */
 function usageError(error: unknown): CliUsageError {
@@ -172,7 +163,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     input,
     outputs,
     everyStep: values['every-step'] ?? false,
-    threads: values.threads === undefined ? availableParallelism() : wholeNumber('threads', values.threads, 1, MAX_THREADS),
+    threads: values.threads === undefined ? availableParallelism() : parseWholeNumber('--threads', values.threads, 1, maxThreads, (message) => new CliUsageError(message)),
     sweepId,
     quiet: values.quiet ?? false,
   };
