@@ -6,7 +6,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { Channels } from '../src-core/contract/channels';
-import { fail, type Result } from '../src-core/contract/result';
+import { errorMessage, fail, type Result } from '../src-core/contract/result';
 import { handlerNames, type Handlers } from './handlers';
 import { isAppUrl } from './app-origin';
 
@@ -41,8 +41,6 @@ function isTrusted(event: IpcMainInvokeEvent, isTrustedSender: IsTrustedSender):
     return false;
   }
 }
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Registers one handler per invoke channel; returns a function that removes them all. */
 export function registerIpc(ipcMain: IpcRegistrar, handlers: Handlers, isTrustedSender: IsTrustedSender): () => void {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { fail, ok, type Result } from '../src-core/contract/result';
+import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
 import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunConfig, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
 import { compactResult } from '../src-core/run/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run/execute';
@@ -367,5 +367,3 @@ export class SweepService {
 }
 
 const traceBytesOf = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

@@ -1,4 +1,5 @@
 import type { ObjectiveConfig } from '../contract/engine';
+import { errorMessage } from '../contract/result';
 import type { CompactRunResult, RunConfig, RunResult } from '../contract/types';
 import { createObjective, type Objective } from '../objectives';
 import { checkOptimizer, createOptimizer } from '../optim';
@@ -75,7 +76,7 @@ export function failedRun(config: RunConfig, error: unknown): RunResult {
       stepsToTolerance: null,
       divergedAt: null,
       divergedIn: null,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     },
     trace: { steps: new Uint32Array(0), loss: empty(), dim: 0, layout: 'parameters', width: 0, theta: empty(), grad: empty(), accum: empty(), update: empty() },
   };

@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../src-core/contract/result';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { flagLabels, numberRules } from '../../src-core/optim/rules';
 import { maxThreads, parseWholeNumber } from '../whole-number';
@@ -106,7 +107,7 @@ Examples:
 
 /** parseArgs' own complaint, in the house style. */
 function usageError(error: unknown): CliUsageError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CliUsageError(`Unknown option: ${option} (run with --help for the options)`);

@@ -21,7 +21,7 @@ import type { Duplex } from 'node:stream';
 import { extname, join, resolve, sep } from 'node:path';
 import * as v from 'valibot';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
-import { fail, type Result } from '../../src-core/contract/result';
+import { errorMessage as errorText, fail, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
 import { EXPORT_PATH, SOCKET_PATH, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
@@ -93,8 +93,6 @@ const SocketRequestSchema = v.object(
 const digest = (text: string): Buffer => createHash('sha256').update(text, 'utf8').digest();
 /** Constant-time equality whatever the lengths: both sides are hashed to 32 bytes first. */
 const secretEquals = (given: string, expected: Buffer): boolean => timingSafeEqual(digest(given), expected);
-
-const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function createLabServer(options: LabServerOptions): Promise<LabServer> {
   const { service, token } = options;
