@@ -35,11 +35,11 @@ export class BatchSizer {
    * workers sharing them. Near the end tasks shrink so that the last runs are spread over every worker instead of
    * waiting behind one long task.
    */
-  next(remaining: number, next: RunConfig, workers: number): number {
+  next(remaining: number, next: RunConfig, threads: number): number {
     if (remaining <= 0) return 0;
     const byTime = this.msPerRun === null ? 1 : Math.floor(this.sizing.targetMs / Math.max(this.msPerRun, 1e-6));
     const byBytes = Math.floor(this.sizing.maxBytes / Math.max(traceBytes(next), 1));
-    const fairShare = Math.ceil(remaining / Math.max(workers, 1));
+    const fairShare = Math.ceil(remaining / Math.max(threads, 1));
     return Math.max(1, Math.min(byTime, byBytes, this.sizing.maxRuns, fairShare));
   }
 

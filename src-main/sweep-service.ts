@@ -70,8 +70,8 @@ export class SweepService {
   private readonly maxPendingResults: number;
   private readonly maxPendingBytes: number;
   private readonly maxResultsEventBytes: number;
-  private allowedConcurrency: number;
-  /** Starts workers for the running sweep up to the allowed concurrency; null between sweeps. */
+  private allowedThreads: number;
+  /** Starts workers for the running sweep up to the allowed threads; null between sweeps. */
   private refill: (() => void) | null = null;
   /** Resolved when acknowledgements free room below the pending limits. */
   private room: { promise: Promise<void>; release: () => void } | null = null;
@@ -88,7 +88,7 @@ export class SweepService {
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
     this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
-    this.allowedConcurrency = Math.max(1, executor.concurrency);
+    this.allowedThreads = Math.max(1, executor.threads);
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -197,14 +197,14 @@ export class SweepService {
     return active;
   }
 
-  /** How many batches run at once. */
-  get concurrency(): number {
-    return this.allowedConcurrency;
+  /** Worker threads sweeps use: how many batches run at once. */
+  get threads(): number {
+    return this.allowedThreads;
   }
 
-  /** The most batches that can run at once: the executor's size. */
-  get maxConcurrency(): number {
-    return Math.max(1, this.executor.concurrency);
+  /** The most worker threads sweeps can use: the executor's size. */
+  get maxThreads(): number {
+    return Math.max(1, this.executor.threads);
   }
 
   /**
@@ -212,10 +212,10 @@ export class SweepService {
    * during a long sweep; it takes effect at once: surplus workers stop after their batch, new ones start.
    * Returns the value now in force.
    */
-  setConcurrency(workers: number): number {
-    this.allowedConcurrency = Math.min(Math.max(1, Math.floor(workers)), this.maxConcurrency);
+  setThreads(threads: number): number {
+    this.allowedThreads = Math.min(Math.max(1, Math.floor(threads)), this.maxThreads);
     this.refill?.();
-    return this.allowedConcurrency;
+    return this.allowedThreads;
   }
 
   /** Waits for every queued sweep to end. */
@@ -230,16 +230,16 @@ export class SweepService {
     const signal = record.abort.signal;
     const sizer = this.newSizer();
     let next = 0;
-    /** Loops taking batches; one more than `concurrency` leaves after its batch when the setting is lowered. */
+    /** Loops taking batches; one more than `threads` leaves after its batch when the setting is lowered. */
     let running = 0;
     const worker = async (): Promise<void> => {
       running++;
       try {
-        while (next < configs.length && !signal.aborted && running <= this.concurrency) {
+        while (next < configs.length && !signal.aborted && running <= this.threads) {
           await this.waitForRoom(signal);
           // Another worker may have taken the last batch, or the user cancelled, while this one waited.
           if (signal.aborted || next >= configs.length) return;
-          const size = sizer.next(configs.length - next, configs[next], this.concurrency);
+          const size = sizer.next(configs.length - next, configs[next], this.threads);
           const batch = configs.slice(next, (next += size));
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
@@ -261,7 +261,7 @@ export class SweepService {
     const loops = new Set<Promise<void>>();
     // One batch in flight per allowed worker keeps those cores busy; a raised setting starts more loops at once.
     const fill = (): void => {
-      while (running < this.concurrency && next < configs.length && !signal.aborted) {
+      while (running < this.threads && next < configs.length && !signal.aborted) {
         const loop: Promise<void> = worker().finally(() => loops.delete(loop));
         loops.add(loop);
       }
