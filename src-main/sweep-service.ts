@@ -161,7 +161,7 @@ export class SweepService {
       const result = this.pending.get(id);
       if (!result) continue;
       this.pending.delete(id);
-      this.pendingBytes -= traceBytesOf(result);
+      this.pendingBytes -= resultTraceBytes(result);
       released++;
     }
     if (this.room && !this.tooMuchPending()) {
@@ -303,9 +303,9 @@ export class SweepService {
     const results = computed.map(compactResult);
     for (const result of results) {
       const replaced = this.pending.get(result.config.id);
-      if (replaced) this.pendingBytes -= traceBytesOf(replaced);
+      if (replaced) this.pendingBytes -= resultTraceBytes(replaced);
       this.pending.set(result.config.id, result);
-      this.pendingBytes += traceBytesOf(result);
+      this.pendingBytes += resultTraceBytes(result);
       const status = result.summary.status;
       if (status === 'converged') record.converged++;
       else if (status === 'diverged') record.diverged++;
@@ -321,7 +321,7 @@ export class SweepService {
     let from = 0;
     let bytes = 0;
     for (let i = 0; i < results.length; i++) {
-      bytes += traceBytesOf(results[i]);
+      bytes += resultTraceBytes(results[i]);
       if (bytes >= this.maxResultsEventBytes || i === results.length - 1) {
         this.emit({ type: 'results', sweepId: record.launched.sweepId, results: results.slice(from, i + 1) });
         from = i + 1;
@@ -366,4 +366,5 @@ export class SweepService {
   }
 }
 
-const traceBytesOf = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+/** The size of a result, once computed: the bytes of its (compacted) trace's buffers. */
+const resultTraceBytes = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);

@@ -6,7 +6,7 @@ import { checkOptimizer, createOptimizer } from '../optim';
 import { executeLanes, laneGroupKey } from './lanes';
 import { executeStochasticRun } from './stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, traceBytes } from './trace';
+import { TraceRecorder, maxTraceBytes } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -98,7 +98,7 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
  * took twice as long to record as 64.
  */
 function laneBlock(dim: number, config: RunConfig): number {
-  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / traceBytes(dim, config.steps, config.traceMaxPoints))));
+  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / maxTraceBytes(dim, config.steps, config.traceMaxPoints))));
 }
 
 const laneTraceBudget = 1 << 20;
