@@ -13,11 +13,11 @@ import {
   addWeightDecay,
   chain,
   constantSchedule,
+  momentum,
   scaleByAdam,
   scaleByLearningRate,
   scaleByRms,
   scaleByRss,
-  trace,
   type Slots,
   type Transform,
 } from './transforms';
@@ -74,9 +74,9 @@ function adagradPlan(c: AdagradConfig): Plan {
 
 function sgdPlan(c: SgdConfig): Plan {
   const schedule = constantSchedule(c.lr);
-  const momentum = trace(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
+  const withMomentum = momentum(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
   return {
-    transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [momentum] : []), scaleByLearningRate(schedule)],
+    transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
     accumulatorKey: null,
     effectiveStep: (_state, out) => void out.fill(c.lr),
   };
@@ -85,9 +85,9 @@ function sgdPlan(c: SgdConfig): Plan {
 function rmspropPlan(c: RmspropConfig): Plan {
   // PyTorch's RMSprop buffer starts at zero (b = μ·0 + u at step 1) where SGD's starts as a copy of u: the two differ
   // only in the sign of a zero, so RMSprop reuses SGD's momentum with no dampening.
-  const momentum = trace({ momentum: c.momentum, dampening: 0, nesterov: false });
+  const withMomentum = momentum({ momentum: c.momentum, dampening: 0, nesterov: false });
   return {
-    transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [momentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
+    transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
     accumulatorKey: 'squareAvg',
     effectiveStep(state, out) {
       const v = slot(state, 'squareAvg')!;

@@ -160,7 +160,7 @@ export function scaleByAdam(options: AdamOptions): Transform<{ expAvg: Float64Ar
   };
 }
 
-export interface TraceOptions {
+export interface MomentumOptions {
   momentum: number;
   dampening: number;
   nesterov: boolean;
@@ -168,9 +168,10 @@ export interface TraceOptions {
 
 /**
  * Momentum as PyTorch's SGD keeps it: b ← u at the first step, then b ← μ·b + (1−τ)·u; u ← b, or u + μ·b with Nesterov.
- * (PyTorch skips momentum entirely when μ = 0; leave this transform out of the chain then.)
+ * (PyTorch skips momentum entirely when μ = 0; leave this transform out of the chain then.) Optax calls this transform
+ * `trace`; here a trace is a run's recorded rows (src-core/run/trace.ts), so it is named for what it does.
  */
-export function trace(options: TraceOptions): Transform<{ momentumBuffer: Float64Array }> {
+export function momentum(options: MomentumOptions): Transform<{ momentumBuffer: Float64Array }> {
   const mu = checkNumber('momentum', options.momentum);
   const tau = checkNumber('dampening', options.dampening);
   const nesterov = checkFlag('nesterov', options.nesterov);
