@@ -6,7 +6,7 @@
 import { SweepLimits } from '../contract/sweep-spec';
 import type { RunConfig, RunResult } from '../contract/types';
 import type { Column } from './csv';
-import { traceEffectiveStep } from '../optim/step-size';
+import { traceEffectiveStep } from '../optim/effective-step';
 
 /** Above 16 parameters a trace keeps these three values across the parameters instead of one per parameter. */
 const quantileNames = ['min', 'median', 'max'] as const;
@@ -21,7 +21,7 @@ export interface TraceRecord {
   g: number;
   /** The optimizer's accumulator after this step; null when it has none (SGD). */
   G: number | null;
-  /** Derived from G by the optimizer's rule (optim/step-size.ts); null where the rule needs more than G. */
+  /** Derived from G by the optimizer's rule (optim/effective-step.ts); null where the rule needs more than G. */
   effectiveStep: number | null;
   loss: number;
 }

@@ -6,7 +6,7 @@
 import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
 import { adagradKernel } from './adagrad';
 import { checkFlag, isValidNumber, kindMessage } from './rules';
-import { effectiveStepSize } from './step-size';
+import { effectiveStep } from './effective-step';
 import {
   adagradSchedule,
   adamSchedule,
@@ -36,7 +36,7 @@ export interface Optimizer {
   step(theta: Float64Array, grad: Float64Array, state: OptimizerState): void;
   /** AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The state's own array, not a copy. */
   accumulator(state: OptimizerState): Float64Array | null;
-  /** Per coordinate, the step size a unit gradient gets at the last step t (step 1 before any step): step-size.ts. */
+  /** Per coordinate, the effective step a unit gradient gets at the last step t (step 1 before any step): effective-step.ts. */
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
 
@@ -67,7 +67,7 @@ function adagradPlan(c: AdagradConfig): Plan {
     effectiveStep(state, out) {
       const G = slot(state, 'sum')!;
       const t = Math.max(state.t, 1);
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, G[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, G[i]);
     },
   };
 }
@@ -93,7 +93,7 @@ function rmspropPlan(c: RmspropConfig): Plan {
       const v = slot(state, 'squareAvg')!;
       const m = slot(state, 'gradAvg');
       const t = Math.max(state.t, 1);
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, m ? v[i] - m[i] * m[i] : v[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, m ? v[i] - m[i] * m[i] : v[i]);
     },
   };
 }
@@ -106,7 +106,7 @@ function adamPlan(c: AdamConfig): Plan {
     effectiveStep(state, out) {
       const t = Math.max(state.t, 1);
       const v = slot(state, 'maxExpAvgSq') ?? slot(state, 'expAvgSq')!;
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, v[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, v[i]);
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../../src-core/run/execute';
 import { createOptimizer } from '../../../src-core/optim';
-import { effectiveStepSize } from '../../../src-core/optim/step-size';
+import { effectiveStep } from '../../../src-core/optim/effective-step';
 import { adagradRun } from '../../helpers/configs';
 import { expectClose } from '../../helpers/close';
 
@@ -38,7 +38,7 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
       expectClose(trace.theta[step], x, 1e-14);
       expectClose(trace.grad[step - 1], g, 1e-14); // the gradient step t uses is the one evaluated after step t-1
       expectClose(trace.accum[step], G, 1e-14);
-      expectClose(effectiveStepSize(config().optimizer, step, trace.accum[step]), rate, 1e-14);
+      expectClose(effectiveStep(config().optimizer, step, trace.accum[step]), rate, 1e-14);
     });
   });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { OptimizerConfig } from '../../../src-core/contract/engine';
 import { createObjective } from '../../../src-core/objectives';
 import { createOptimizer, optimizerDefaults } from '../../../src-core/optim';
-import { effectiveStepAt, effectiveStepUnavailable, traceEffectiveStep } from '../../../src-core/optim/step-size';
+import { effectiveStepAt, effectiveStepUnavailable, traceEffectiveStep } from '../../../src-core/optim/effective-step';
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 import { expectClose } from '../../helpers/close';
