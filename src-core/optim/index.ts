@@ -34,8 +34,11 @@ export interface Optimizer {
   init(dim: number): OptimizerState;
   /** One step, in place on θ and the state; `grad` is read, not changed. */
   step(theta: Float64Array, grad: Float64Array, state: OptimizerState): void;
-  /** AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The state's own array, not a copy. */
-  accumulator(state: OptimizerState): Float64Array | null;
+  /**
+   * What a trace's `accum` column records: AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The
+   * state's own array, not a copy.
+   */
+  accum(state: OptimizerState): Float64Array | null;
   /** Per coordinate, the effective step a unit gradient gets at the last step t (step 1 before any step): effective-step.ts. */
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
@@ -51,7 +54,7 @@ function slot(state: OptimizerState, key: string): Float64Array | null {
 /** What distinguishes one optimizer from another: its chain, and how to read its step size back from the state. */
 interface Plan {
   transforms: Transform[];
-  accumulatorKey: string | null;
+  accumKey: string | null;
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
 
@@ -63,11 +66,11 @@ function adagradPlan(c: AdagradConfig): Plan {
     transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay)
       ? [rss, decay, scaleByLearningRate(schedule)]
       : [decay, rss, scaleByLearningRate(schedule)],
-    accumulatorKey: 'sum',
+    accumKey: 'accum',
     effectiveStep(state, out) {
-      const G = slot(state, 'sum')!;
+      const accum = slot(state, 'accum')!;
       const t = Math.max(state.t, 1);
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, G[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, accum[i]);
     },
   };
 }
@@ -77,7 +80,7 @@ function sgdPlan(c: SgdConfig): Plan {
   const withMomentum = momentum(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
   return {
     transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
-    accumulatorKey: null,
+    accumKey: null,
     effectiveStep: (_state, out) => void out.fill(c.lr),
   };
 }
@@ -88,7 +91,7 @@ function rmspropPlan(c: RmspropConfig): Plan {
   const withMomentum = momentum({ momentum: c.momentum, dampening: 0, nesterov: false });
   return {
     transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
-    accumulatorKey: 'squareAvg',
+    accumKey: 'squareAvg',
     effectiveStep(state, out) {
       const v = slot(state, 'squareAvg')!;
       const m = slot(state, 'gradAvg');
@@ -102,7 +105,7 @@ function adamPlan(c: AdamConfig): Plan {
   const schedule = adamSchedule(c.lr, c.beta1);
   return {
     transforms: [addWeightDecay(c.weightDecay), scaleByAdam(c), scaleByLearningRate(schedule)],
-    accumulatorKey: 'expAvgSq',
+    accumKey: 'expAvgSq',
     effectiveStep(state, out) {
       const t = Math.max(state.t, 1);
       const v = slot(state, 'maxExpAvgSq') ?? slot(state, 'expAvgSq')!;
@@ -146,7 +149,7 @@ export function createComposedOptimizer(config: OptimizerConfig): Optimizer {
       pipeline.update(u, state.inner, theta, state.t);
       for (let i = 0; i < theta.length; i++) theta[i] = theta[i] + u[i];
     },
-    accumulator: (state) => (plan.accumulatorKey === null ? null : slot(state, plan.accumulatorKey)),
+    accum: (state) => (plan.accumKey === null ? null : slot(state, plan.accumKey)),
     effectiveStep: plan.effectiveStep,
   };
 }
@@ -161,7 +164,7 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
     step(theta, grad, state) {
       checkDims(theta, grad);
       state.t += 1;
-      adagradKernel(theta, grad, slot(state, 'sum')!, state.t, hyperparameters);
+      adagradKernel(theta, grad, slot(state, 'accum')!, state.t, hyperparameters);
     },
   };
 }

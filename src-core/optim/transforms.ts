@@ -53,8 +53,8 @@ export function addWeightDecay(weightDecay: number): Transform {
   };
 }
 
-/** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula). */
-export const rssDenominator = (G: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps);
+/** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula); G is `accum`. */
+export const rssDenominator = (accum: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(accum + eps) : Math.sqrt(accum) + eps);
 
 export interface RssOptions {
   initialAccumulator: number;
@@ -62,19 +62,20 @@ export interface RssOptions {
   epsPlacement: EpsPlacement;
 }
 
-/** AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps). G starts at initialAccumulator. */
-export function scaleByRss(options: RssOptions): Transform<{ sum: Float64Array }> {
+/** AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps). G starts at initialAccumulator.
+ * G is the state's `accum` (PyTorch's state['sum']). */
+export function scaleByRss(options: RssOptions): Transform<{ accum: Float64Array }> {
   const initial = checkNumber('initialAccumulator', options.initialAccumulator);
   const eps = checkNumber('eps', options.eps);
   const inside = checkEpsPlacement(options.epsPlacement) === 'inside';
   return {
-    init: (dim) => ({ sum: new Float64Array(dim).fill(initial) }),
-    update(u, { sum }) {
+    init: (dim) => ({ accum: new Float64Array(dim).fill(initial) }),
+    update(u, { accum }) {
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
-        const G = sum[i] + g * g;
-        sum[i] = G;
-        u[i] = g / rssDenominator(G, eps, inside);
+        const newAccum = accum[i] + g * g;
+        accum[i] = newAccum;
+        u[i] = g / rssDenominator(newAccum, eps, inside);
       }
     },
   };

@@ -41,7 +41,7 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
   const previous = Float64Array.from(theta);
   const update = new Float64Array(dim);
   const state = optimizer.init(dim);
-  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accumulator(state) !== null);
+  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accum(state) !== null);
   const summary = new SummaryTracker(config.tolerance);
 
   for (let step = 0; ; step++) {
@@ -50,7 +50,7 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
       optimizer.step(theta, grad, state);
     }
     const loss = objective.evaluate(theta, grad);
-    const accum = optimizer.accumulator(state);
+    const accum = optimizer.accum(state);
     const going = summary.observe(step, loss, theta, accum);
     if (!going || recorder.wants(step, loss)) {
       // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.

@@ -57,7 +57,7 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
     effectiveStep: new Float64Array(withSteps ? n * w : 0),
     update: new Float64Array(n * w),
   };
-  const G = new Float64Array(w);
+  const accum = new Float64Array(w);
   const out = new Float64Array(w);
   for (let t = 1; t <= n; t++) {
     const at = (t - 1) * w;
@@ -65,10 +65,10 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
       table.theta[at + i] = trace.theta[t * w + i];
       table.grad[at + i] = trace.grad[(t - 1) * w + i];
       table.update[at + i] = -trace.update[t * w + i];
-      if (hasAccum) table.accum[at + i] = G[i] = trace.accum[t * w + i];
+      if (hasAccum) table.accum[at + i] = accum[i] = trace.accum[t * w + i];
     }
     if (withSteps) {
-      rule(t, G, out);
+      rule(t, accum, out);
       table.effectiveStep.set(out, at);
     }
   }

@@ -64,7 +64,7 @@ describe('AdaGrad from the seeds, further examples', () => {
     optimizer.step(theta, grad, state);
     const g0 = 0.5 + 0.1 * 2;
     const g1 = 0.25 + 0.1 * -1;
-    expect(Array.from(optimizer.accumulator(state)!)).toEqual([g0 * g0, g1 * g1]);
+    expect(Array.from(optimizer.accum(state)!)).toEqual([g0 * g0, g1 * g1]);
     expect(theta[0]).toBe(2 - 0.01 * (g0 / (Math.sqrt(g0 * g0) + 1e-8)));
     expect(theta[1]).toBe(-1 - 0.01 * (g1 / (Math.sqrt(g1 * g1) + 1e-8)));
     expect(Array.from(grad)).toEqual([0.5, 0.25]);

@@ -96,7 +96,7 @@ function* steps(config: OptimizerConfig) {
   for (let t = 1; t <= 8; t++) {
     optimizer.step(theta, Float64Array.of(0.3 * t, -1.5, 2 / t), state);
     optimizer.effectiveStep(state, expected);
-    const accum = optimizer.accumulator(state);
+    const accum = optimizer.accum(state);
     yield { t, accum: accum ? Float64Array.from(accum) : new Float64Array(3), expected: Float64Array.from(expected) };
   }
 }
