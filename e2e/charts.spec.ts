@@ -27,7 +27,7 @@ test("x² from 4: the per-step table shows the seeds' printout, and exact double
   expect(rows.map((r) => r.split(' | ').slice(0, 6).join(' | '))).toEqual(seedsPrintoutX2From4);
   await page.getByTestId('per-step-precision').selectOption('full');
   const { table } = computePerStepTable(adagradRun());
-  const exact = Array.from(table.steps, (t, i) => [t, table.theta[i], table.grad[i], table.accum[i], table.stepSize[i], table.update[i], table.loss[i]].map(String).join(' | '));
+  const exact = Array.from(table.steps, (t, i) => [t, table.theta[i], table.grad[i], table.accum[i], table.effectiveStep[i], table.update[i], table.loss[i]].map(String).join(' | '));
   expect(await tableRows(page)).toEqual(exact);
   expect(exact[0]).toBe('1 | 3.00000000125 | 8 | 64 | 0.12499999984374999 | 0.9999999987499999 | 9.0000000075');
   await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/per-step-table.png' });

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { expect, test, type Page } from '@playwright/test';
 import type { AdagradConfig } from '../src-core/contract/engine';
 import type { RunConfig } from '../src-core/contract/types';
-import { traceEffectiveStep } from '../src-core/optim/step-size';
+import { traceEffectiveStep } from '../src-core/optim/effective-step';
 import { executeRun } from '../src-core/run/execute';
 import { autoTracePoints } from '../src-core/sweep/expand';
 import { E2E_TOKEN } from './server';

@@ -7,8 +7,8 @@
  * and every finished task refines the estimate of the time a run takes.
  */
 import type { RunConfig } from '../src-core/contract/types';
-import { objectiveDimension } from '../src-core/sweep/expand';
-import { traceBytes as traceBytesOf } from '../src-core/run/trace';
+import { objectiveDimension } from '../src-core/objectives';
+import { maxTraceBytes } from '../src-core/run/trace';
 
 export interface BatchSizing {
   /** The wall time a task should take. */
@@ -21,8 +21,11 @@ export interface BatchSizing {
 
 export const defaultBatchSizing: BatchSizing = { targetMs: 50, maxRuns: 500, maxBytes: 8 * 1024 * 1024 };
 
-/** The bytes of a run's trace as the worker sends it: step numbers, then loss, θ, g, G and update per kept row. */
-export const traceBytes = (config: RunConfig): number => traceBytesOf(objectiveDimension(config.objective), config.steps, config.traceMaxPoints);
+/**
+ * An estimate for a config, before it runs: the bytes of its trace at most as the worker sends it (step numbers, then
+ * loss, θ, g, G and update per kept row).
+ */
+export const estimatedTraceBytes = (config: RunConfig): number => maxTraceBytes(objectiveDimension(config.objective), config.steps, config.traceMaxPoints);
 
 export class BatchSizer {
   /** Smoothed wall time per run; null until a task has finished. */
@@ -35,11 +38,11 @@ export class BatchSizer {
    * workers sharing them. Near the end tasks shrink so that the last runs are spread over every worker instead of
    * waiting behind one long task.
    */
-  next(remaining: number, next: RunConfig, workers: number): number {
+  next(remaining: number, next: RunConfig, threads: number): number {
     if (remaining <= 0) return 0;
     const byTime = this.msPerRun === null ? 1 : Math.floor(this.sizing.targetMs / Math.max(this.msPerRun, 1e-6));
-    const byBytes = Math.floor(this.sizing.maxBytes / Math.max(traceBytes(next), 1));
-    const fairShare = Math.ceil(remaining / Math.max(workers, 1));
+    const byBytes = Math.floor(this.sizing.maxBytes / Math.max(estimatedTraceBytes(next), 1));
+    const fairShare = Math.ceil(remaining / Math.max(threads, 1));
     return Math.max(1, Math.min(byTime, byBytes, this.sizing.maxRuns, fairShare));
   }
 

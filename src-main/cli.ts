@@ -7,6 +7,7 @@
  * 2 for bad usage or bad input (nothing has run), 130 when interrupted (no output is left behind).
  */
 import { join } from 'node:path';
+import { errorMessage } from '../src-core/contract/result';
 import { everyStepConfig } from '../src-core/export/trace-table';
 import { cliUsage, CliUsageError, parseCliArgs, type CliArgs } from './cli/args';
 import { CliInputError, readJob, type CliJob } from './cli/input';
@@ -16,7 +17,6 @@ import { runInOrder } from './export/ordered-runs';
 import { createWorkerPool } from './pool';
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Usage and input errors become exit 2 with their message; anything else is not bad input and goes on. */
 async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: CliJob; outputs: CliOutputs } | number> {

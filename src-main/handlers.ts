@@ -31,7 +31,7 @@ export function createHandlers(service: SweepService, exports: ExportSessions): 
     writeExport: checked(ExportPageSchema, (page) => exports.write(page)),
     finishExport: checked(ExportEndSchema, (end) => exports.finish(end)),
     workerThreads: checked(WorkerThreadsSchema, ({ threads }) =>
-      ok({ threads: threads === null ? service.concurrency : service.setConcurrency(threads), max: service.maxConcurrency }),
+      ok({ threads: threads === null ? service.threads : service.setThreads(threads), max: service.maxThreads }),
     ),
   };
 }

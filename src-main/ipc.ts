@@ -7,7 +7,7 @@
 import type { IpcMain, IpcMainInvokeEvent, WebFrameMain } from 'electron';
 import { Channels } from '../src-core/contract/channels';
 import { methodNames } from '../src-core/contract/methods';
-import { fail, type Result } from '../src-core/contract/result';
+import { errorMessage, fail, type Result } from '../src-core/contract/result';
 import type { Handlers } from './handlers';
 import { isAppUrl } from './app-origin';
 
@@ -42,8 +42,6 @@ function isTrusted(event: IpcMainInvokeEvent, isTrustedSender: IsTrustedSender):
     return false;
   }
 }
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** Registers one handler per invoke channel; returns a function that removes them all. */
 export function registerIpc(ipcMain: IpcRegistrar, handlers: Handlers, isTrustedSender: IsTrustedSender): () => void {

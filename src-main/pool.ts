@@ -5,7 +5,8 @@ import { decodeResults, encodeConfigs, type EncodedResults } from './workers/bat
 
 /** Whatever runs batches of configs: the worker pool in the app, anything equivalent in tests. */
 export interface RunExecutor {
-  readonly concurrency: number;
+  /** Worker threads: how many batches it runs at once. */
+  readonly threads: number;
   /** Rejects with an AbortError when `signal` aborts first: the batch's runs are then simply not done. */
   runBatch(configs: RunConfig[], signal?: AbortSignal): Promise<RunResult[]>;
   close(): Promise<void>;
@@ -31,7 +32,7 @@ export function createWorkerPool(workerFile: string, { threads = availableParall
     ...(maxWorkerMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: maxWorkerMemoryMb } } : {}),
   });
   return {
-    concurrency: threads,
+    threads,
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
     // Configs go out as columns and results come back as typed arrays (workers/batch-codec.ts), without the configs:
     // the pool holds them.

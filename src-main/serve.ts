@@ -10,6 +10,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorMessage } from '../src-core/contract/result';
 import { createWorkerPool, type RunExecutor } from './pool';
 import { parseServeArgs, ServeUsageError, serveUsage, type ServeArgs } from './serve/args';
 import { createLabServer, type LabServer } from './serve/server';
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     } else if (code === 'EACCES') {
       console.error(`Not allowed to listen on port ${args.port} on 127.0.0.1. Pick another port with --port N (ports below 1024 need privileges).`);
     } else {
-      console.error(`Could not start the server on 127.0.0.1:${args.port}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`Could not start the server on 127.0.0.1:${args.port}: ${errorMessage(error)}`);
     }
     process.exit(1);
   }
@@ -72,6 +73,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`AdaGrad Lab could not start: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`AdaGrad Lab could not start: ${errorMessage(error)}`);
   process.exit(1);
 });

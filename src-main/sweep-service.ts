@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { fail, ok, type Result } from '../src-core/contract/result';
-import type { CompactRunResult, FinishedSweepStatus, RunConfig, RunResult, SweepEvent, SweepLaunched, SweepSpec, SweepStatus } from '../src-core/contract/types';
+import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
+import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunConfig, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
 import { compactResult } from '../src-core/run/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run/execute';
 import { expandSweep, validateSweepSpec } from '../src-core/sweep/expand';
@@ -70,8 +70,8 @@ export class SweepService {
   private readonly maxPendingResults: number;
   private readonly maxPendingBytes: number;
   private readonly maxResultsEventBytes: number;
-  private allowedConcurrency: number;
-  /** Starts workers for the running sweep up to the allowed concurrency; null between sweeps. */
+  private allowedThreads: number;
+  /** Starts workers for the running sweep up to the allowed threads; null between sweeps. */
   private refill: (() => void) | null = null;
   /** Resolved when acknowledgements free room below the pending limits. */
   private room: { promise: Promise<void>; release: () => void } | null = null;
@@ -88,7 +88,7 @@ export class SweepService {
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
     this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
-    this.allowedConcurrency = Math.max(1, executor.concurrency);
+    this.allowedThreads = Math.max(1, executor.threads);
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -107,7 +107,7 @@ export class SweepService {
    */
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
-    if (known && isActive(known.status)) {
+    if (known && isSweepActive(known.status)) {
       return fail('invalid-input', `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`);
     }
     return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
@@ -161,7 +161,7 @@ export class SweepService {
       const result = this.pending.get(id);
       if (!result) continue;
       this.pending.delete(id);
-      this.pendingBytes -= traceBytesOf(result);
+      this.pendingBytes -= resultTraceBytes(result);
       released++;
     }
     if (this.room && !this.tooMuchPending()) {
@@ -181,11 +181,11 @@ export class SweepService {
     }
     for (const record of this.sweeps.values()) {
       const results = bySweep.get(record.launched.sweepId);
-      if (!results && !isActive(record.status)) continue;
+      if (!results && !isSweepActive(record.status)) continue;
       this.emit(this.startedEvent(record));
       if (results) this.emitResults(record, results);
       this.emitProgress(record, true);
-      if (!isActive(record.status)) this.emitFinished(record, record.status);
+      if (!isSweepActive(record.status)) this.emitFinished(record, record.status);
     }
     return this.pending.size;
   }
@@ -193,18 +193,18 @@ export class SweepService {
   /** How many sweeps are queued, running or cancelling. */
   activeSweeps(): number {
     let active = 0;
-    for (const record of this.sweeps.values()) if (isActive(record.status)) active++;
+    for (const record of this.sweeps.values()) if (isSweepActive(record.status)) active++;
     return active;
   }
 
-  /** How many batches run at once. */
-  get concurrency(): number {
-    return this.allowedConcurrency;
+  /** Worker threads sweeps use: how many batches run at once. */
+  get threads(): number {
+    return this.allowedThreads;
   }
 
-  /** The most batches that can run at once: the executor's size. */
-  get maxConcurrency(): number {
-    return Math.max(1, this.executor.concurrency);
+  /** The most worker threads sweeps can use: the executor's size. */
+  get maxThreads(): number {
+    return Math.max(1, this.executor.threads);
   }
 
   /**
@@ -212,10 +212,10 @@ export class SweepService {
    * during a long sweep; it takes effect at once: surplus workers stop after their batch, new ones start.
    * Returns the value now in force.
    */
-  setConcurrency(workers: number): number {
-    this.allowedConcurrency = Math.min(Math.max(1, Math.floor(workers)), this.maxConcurrency);
+  setThreads(threads: number): number {
+    this.allowedThreads = Math.min(Math.max(1, Math.floor(threads)), this.maxThreads);
     this.refill?.();
-    return this.allowedConcurrency;
+    return this.allowedThreads;
   }
 
   /** Waits for every queued sweep to end. */
@@ -230,16 +230,16 @@ export class SweepService {
     const signal = record.abort.signal;
     const sizer = this.newSizer();
     let next = 0;
-    /** Loops taking batches; one more than `concurrency` leaves after its batch when the setting is lowered. */
+    /** Loops taking batches; one more than `threads` leaves after its batch when the setting is lowered. */
     let running = 0;
     const worker = async (): Promise<void> => {
       running++;
       try {
-        while (next < configs.length && !signal.aborted && running <= this.concurrency) {
+        while (next < configs.length && !signal.aborted && running <= this.threads) {
           await this.waitForRoom(signal);
           // Another worker may have taken the last batch, or the user cancelled, while this one waited.
           if (signal.aborted || next >= configs.length) return;
-          const size = sizer.next(configs.length - next, configs[next], this.concurrency);
+          const size = sizer.next(configs.length - next, configs[next], this.threads);
           const batch = configs.slice(next, (next += size));
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
@@ -261,7 +261,7 @@ export class SweepService {
     const loops = new Set<Promise<void>>();
     // One batch in flight per allowed worker keeps those cores busy; a raised setting starts more loops at once.
     const fill = (): void => {
-      while (running < this.concurrency && next < configs.length && !signal.aborted) {
+      while (running < this.threads && next < configs.length && !signal.aborted) {
         const loop: Promise<void> = worker().finally(() => loops.delete(loop));
         loops.add(loop);
       }
@@ -303,9 +303,9 @@ export class SweepService {
     const results = computed.map(compactResult);
     for (const result of results) {
       const replaced = this.pending.get(result.config.id);
-      if (replaced) this.pendingBytes -= traceBytesOf(replaced);
+      if (replaced) this.pendingBytes -= resultTraceBytes(replaced);
       this.pending.set(result.config.id, result);
-      this.pendingBytes += traceBytesOf(result);
+      this.pendingBytes += resultTraceBytes(result);
       const status = result.summary.status;
       if (status === 'converged') record.converged++;
       else if (status === 'diverged') record.diverged++;
@@ -321,7 +321,7 @@ export class SweepService {
     let from = 0;
     let bytes = 0;
     for (let i = 0; i < results.length; i++) {
-      bytes += traceBytesOf(results[i]);
+      bytes += resultTraceBytes(results[i]);
       if (bytes >= this.maxResultsEventBytes || i === results.length - 1) {
         this.emit({ type: 'results', sweepId: record.launched.sweepId, results: results.slice(from, i + 1) });
         from = i + 1;
@@ -366,9 +366,5 @@ export class SweepService {
   }
 }
 
-const traceBytesOf = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
-
-const isActive = (status: SweepStatus): status is 'queued' | 'running' | 'cancelling' =>
-  status === 'queued' || status === 'running' || status === 'cancelling';
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+/** The size of a result, once computed: the bytes of its (compacted) trace's buffers. */
+const resultTraceBytes = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);

@@ -10,3 +10,6 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: LabError };
 
 export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = (code: ErrorCode, message: string): Result<never> => ({ ok: false, error: { code, message } });
+
+/** What went wrong, in words: an Error's message, or whatever else was thrown as text. */
+export const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));

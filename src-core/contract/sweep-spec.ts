@@ -18,6 +18,7 @@ import { show } from './show';
 import type { ObjectiveConfig, OptimizerConfig, OptimizerKind } from './engine';
 import { ObjectiveConfigSchema, ObjectiveLimits } from './objective-schema';
 import { OptimizerConfigSchema } from './optimizer-schema';
+import { kindMessage, optimizerKinds } from '../optim/rules';
 
 export const SweepLimits = {
   maxSteps: 1_000_000,
@@ -108,7 +109,7 @@ const names = {
   adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true },
 } as const satisfies { [K in OptimizerKind]: Record<keyof Hyperparameters<K>, true> };
 
-export const optimizerKinds = Object.keys(names) as OptimizerKind[];
+export { optimizerKinds } from '../optim/rules';
 /** The names `fixed` and `axes` accept for a kind (for the form's axis picker too). */
 export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.keys(names[kind]);
 
@@ -235,7 +236,7 @@ export const SweepSpecSchema = strict(
         optimizerKinds.map(optimizerAxisSchema),
         (issue) =>
           issue.path
-            ? `Invalid optimizer kind: ${show(issue.input)} (must be one of ${optimizerKinds.join(', ')})`
+            ? kindMessage(issue.input)
             : `Invalid optimizer: ${show(issue.input)} (must be an object with a kind)`,
       ),
     ),

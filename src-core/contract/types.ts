@@ -8,6 +8,11 @@ export type { RunConfig, SweepSpec } from './sweep-spec';
  */
 export type SweepStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
 export type FinishedSweepStatus = Extract<SweepStatus, 'cancelled' | 'completed' | 'failed'>;
+/** The statuses of a sweep the main process is still working on: it has not reached one of its ends. */
+export const activeSweepStatuses = ['queued', 'running', 'cancelling'] as const satisfies readonly Exclude<SweepStatus, FinishedSweepStatus>[];
+export type ActiveSweepStatus = (typeof activeSweepStatuses)[number];
+/** Takes any status text, so that a store's own statuses (the renderer's 'interrupted') can be asked too. */
+export const isSweepActive = (status: string): status is ActiveSweepStatus => (activeSweepStatuses as readonly string[]).includes(status);
 
 export type RunStatus = 'completed' | 'converged' | 'diverged' | 'failed';
 

@@ -6,7 +6,7 @@
 import { SweepLimits } from '../contract/sweep-spec';
 import type { RunConfig, RunResult } from '../contract/types';
 import type { Column } from './csv';
-import { traceEffectiveStep } from '../optim/step-size';
+import { traceEffectiveStep } from '../optim/effective-step';
 
 /** Above 16 parameters a trace keeps these three values across the parameters instead of one per parameter. */
 const quantileNames = ['min', 'median', 'max'] as const;
@@ -19,9 +19,9 @@ export interface TraceRecord {
   theta: number;
   /** The gradient at this step's θ. */
   g: number;
-  /** The optimizer's accumulator after this step; null when it has none (SGD). */
-  G: number | null;
-  /** Derived from G by the optimizer's rule (optim/step-size.ts); null where the rule needs more than G. */
+  /** The column G: the optimizer's accum after this step (G for AdaGrad); null when it has none (SGD). */
+  accum: number | null;
+  /** Derived from accum by the optimizer's rule (optim/effective-step.ts); null where the rule needs more than G. */
   effectiveStep: number | null;
   loss: number;
 }
@@ -32,7 +32,7 @@ export const traceColumns: readonly Column<TraceRecord>[] = [
   { header: 'parameter', cell: (r) => r.parameter },
   { header: 'theta', cell: (r) => r.theta },
   { header: 'g', cell: (r) => r.g },
-  { header: 'G', cell: (r) => r.G },
+  { header: 'G', cell: (r) => r.accum },
   { header: 'effective_step', cell: (r) => r.effectiveStep },
   { header: 'loss', cell: (r) => r.loss },
 ];
@@ -48,20 +48,20 @@ export function* traceRecords(results: Iterable<RunResult>): Generator<TraceReco
 
 function* runTraceRecords({ config, trace }: RunResult): Generator<TraceRecord> {
   const width = trace.width;
-  const hasAccumulator = trace.accum.length > 0;
+  const hasAccum = trace.accum.length > 0;
   for (let row = 0; row < trace.steps.length; row++) {
     const step = trace.steps[row];
     for (let j = 0; j < width; j++) {
       const at = row * width + j;
-      const G = hasAccumulator ? trace.accum[at] : null;
+      const accum = hasAccum ? trace.accum[at] : null;
       yield {
         runId: config.id,
         step,
         parameter: trace.layout === 'parameters' ? j : quantileNames[j],
         theta: trace.theta[at],
         g: trace.grad[at],
-        G,
-        effectiveStep: traceEffectiveStep(config.optimizer, step, G),
+        accum,
+        effectiveStep: traceEffectiveStep(config.optimizer, step, accum),
         loss: trace.loss[row],
       };
     }

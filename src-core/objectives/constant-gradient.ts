@@ -24,6 +24,7 @@ export const constantGradientInfo: ObjectiveInfo<Config> = {
     drawParameter('gradientDraw', 'G₀ from draw', 2, 'Which np.random.randn(2, 2) call gives the constant gradient.'),
   ],
   defaultConfig: { id: 'constant-gradient', startDraw: 1, gradientDraw: 2 },
+  dimension: () => 4,
 };
 
 /** f and ∇f at many points at once (see LaneEvaluator): the gradient is G₀ at every one of them. */
@@ -47,7 +48,7 @@ export function createConstantGradient(config: Config): Objective<Config> {
   const loss = new Float64Array(1);
   return {
     config,
-    dim: 4,
+    dim: constantGradientInfo.dimension(config),
     defaultStart: () => start.slice(),
     // Linear, so unbounded below. With L2 weight decay λ the optimizer sees G₀ + λW, which vanishes at W = −G₀/λ.
     minimum: { value: -Infinity, at: null },

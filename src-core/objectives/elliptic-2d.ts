@@ -10,6 +10,7 @@ export const elliptic2dInfo: ObjectiveInfo<Config> = {
   description: "The seeds' 2-D toy: b is ten times steeper, so AdaGrad shrinks its step faster than w's.",
   parameters: [],
   defaultConfig: { id: 'elliptic-2d' },
+  dimension: () => 2,
 };
 
 export function createElliptic2d(config: Config): Objective<Config> {

@@ -30,6 +30,7 @@ export const illConditionedInfo: ObjectiveInfo<Config> = {
     },
   ],
   defaultConfig: { id: 'ill-conditioned', dim: 100, condition: 1000 },
+  dimension: (config) => config.dim,
 };
 
 export function createIllConditioned(config: Config): Objective<Config> {

@@ -28,6 +28,9 @@ export const objectiveInfo: { readonly [I in ObjectiveId]: ObjectiveInfo<ConfigO
   rastrigin: rastriginInfo,
 };
 
+/** The number of parameters an objective's θ has, read from its config by its own module (no data set is built). */
+export const objectiveDimension = (config: ObjectiveConfig): number => (objectiveInfo[config.id] as ObjectiveInfo).dimension(config);
+
 /**
  * Builds the objective a validated config describes (ObjectiveConfigSchema). Costly ones (sparse-logreg's data set,
  * ill-conditioned's coefficients) do their work here, once: build one per run, or share one across runs of a sweep.

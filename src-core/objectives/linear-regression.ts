@@ -13,6 +13,7 @@ export const linearRegressionInfo: ObjectiveInfo<Config> = {
   description: "The seeds' PyTorch toy: nn.Linear(1, 1) fitted to y = 2x with nn.MSELoss; θ = [w, b].",
   parameters: [],
   defaultConfig: { id: 'linear-regression' },
+  dimension: () => 2,
 };
 
 const evaluateLanes: LaneEvaluator = (theta, grad, loss, lanes, stride) => {
@@ -40,7 +41,7 @@ export function createLinearRegression(config: Config): Objective<Config> {
   const loss = new Float64Array(1);
   return {
     config,
-    dim: 2,
+    dim: linearRegressionInfo.dimension(config),
     // nn.Linear starts from random weights; a fixed (0, 0) makes runs comparable (L = mean(y²) = 30 there).
     defaultStart: () => new Float64Array(2),
     minimum: { value: 0, at: [2, 0] },

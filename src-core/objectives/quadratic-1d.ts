@@ -10,6 +10,7 @@ export const quadratic1dInfo: ObjectiveInfo<Config> = {
   description: "The seeds' worked example: one parameter rolling down a parabola from x = 4.",
   parameters: [],
   defaultConfig: { id: 'quadratic-1d' },
+  dimension: () => 1,
 };
 
 export function createQuadratic1d(config: Config): Objective<Config> {

@@ -17,6 +17,7 @@ export const rastriginInfo: ObjectiveInfo<Config> = {
     { key: 'dim', label: 'Dimension', description: 'Number of coordinates.', default: 2, integer: true, min: 1, max: ObjectiveLimits.maxDim },
   ],
   defaultConfig: { id: 'rastrigin', dim: 2 },
+  dimension: (config) => config.dim,
 };
 
 export function createRastrigin(config: Config): Objective<Config> {

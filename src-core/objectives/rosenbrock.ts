@@ -20,6 +20,7 @@ export const rosenbrockInfo: ObjectiveInfo<Config> = {
     },
   ],
   defaultConfig: { id: 'rosenbrock', dim: 2 },
+  dimension: (config) => config.dim,
 };
 
 export function createRosenbrock(config: Config): Objective<Config> {

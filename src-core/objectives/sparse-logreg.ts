@@ -45,6 +45,7 @@ export const sparseLogregInfo: ObjectiveInfo<Config> = {
     },
   ],
   defaultConfig: { id: 'sparse-logreg', samples: 1000, features: 500, nonZerosPerSample: 10, zipfExponent: 1.1, seed: 42, batchSize: 0 },
+  dimension: (config) => config.features,
 };
 
 export function createSparseLogreg(config: Config): Objective<Config> {

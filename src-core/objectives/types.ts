@@ -99,4 +99,6 @@ export interface ObjectiveInfo<C extends ObjectiveConfig = ObjectiveConfig> {
   readonly description: string;
   readonly parameters: readonly ParameterInfo<Exclude<keyof C, 'id'> & string>[];
   readonly defaultConfig: C;
+  /** The number of parameters θ has under `config`, read without building anything: `Objective.dim` of what it builds. */
+  dimension(config: C): number;
 }

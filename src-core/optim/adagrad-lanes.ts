@@ -25,7 +25,7 @@ export interface AdagradLanes {
   /** θ before the last step, for the trace's update column. */
   readonly previous: Float64Array;
   readonly grad: Float64Array;
-  readonly sum: Float64Array;
+  readonly accum: Float64Array;
   readonly lr: Float64Array;
   readonly lrDecay: Float64Array;
   readonly eps: Float64Array;
@@ -60,11 +60,11 @@ export const laneArrayLengths = (dim: number, stride: number): number[] => [dim 
  */
 export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number, layout: ReturnType<typeof laneLayout>, arrays: LaneArrays): AdagradLanes {
   const { kernel, stride } = layout;
-  const [theta, previous, grad, sum, eps, rate] = arrays;
+  const [theta, previous, grad, accum, eps, rate] = arrays;
   eps.fill(1);
   configs.forEach((c, r) => {
     eps[r] = c.eps;
-    for (let d = 0; d < dim; d++) sum[d * stride + r] = c.initialAccumulator;
+    for (let d = 0; d < dim; d++) accum[d * stride + r] = c.initialAccumulator;
   });
   const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
   return {
@@ -76,7 +76,7 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
     theta,
     previous,
     grad,
-    sum,
+    accum,
     lr: column((c) => c.lr),
     lrDecay: column((c) => c.lrDecay),
     eps,
@@ -94,8 +94,8 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
 export function stepAdagradLanes(l: AdagradLanes, t: number): number {
   const { rate, kernel } = l;
   updateRates(l, t);
-  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.sum, l.eps[0], rate[0], l.inside);
-  if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.sum, l.eps, rate, l.inside);
+  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.accum, l.eps[0], rate[0], l.inside);
+  if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.accum, l.eps, rate, l.inside);
   return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
 }
 
@@ -107,7 +107,7 @@ export function updateRates(l: AdagradLanes, t: number): void {
 
 /** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */
 export function parkLane(l: AdagradLanes, r: number): void {
-  for (let i = r; i < l.theta.length; i += l.stride) l.theta[i] = l.previous[i] = l.grad[i] = l.sum[i] = 0;
+  for (let i = r; i < l.theta.length; i += l.stride) l.theta[i] = l.previous[i] = l.grad[i] = l.accum[i] = 0;
   l.eps[r] = 1;
   l.lr[r] = 0;
   l.rate[r] = 0;
@@ -118,34 +118,34 @@ export function parkLane(l: AdagradLanes, r: number): void {
 // flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
 // coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
 
-function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, sum, eps, rate }: AdagradLanes): number {
+function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, accum, eps, rate }: AdagradLanes): number {
   let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
     const g = grad[i];
-    const G = sum[i] + g * g;
-    sum[i] = G;
+    const newAccum = accum[i] + g * g;
+    accum[i] = newAccum;
     previous[i] = p;
-    const x = p + rate[r] * (g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]));
+    const x = p + rate[r] * (g / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]));
     theta[i] = x;
-    check += x - x + (G - G);
+    check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;
   }
   return check;
 }
 
-function stepWithDecay({ stride, dim, inside, theta, previous, grad, sum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): number {
+function stepWithDecay({ stride, dim, inside, theta, previous, grad, accum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): number {
   let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
     const g = coupled ? grad[i] + wd[r] * p : grad[i];
-    const G = sum[i] + g * g;
-    sum[i] = G;
-    const q = g / (inside ? Math.sqrt(G + eps[r]) : Math.sqrt(G) + eps[r]);
+    const newAccum = accum[i] + g * g;
+    accum[i] = newAccum;
+    const q = g / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]);
     previous[i] = p;
     const x = p + rate[r] * (coupled ? q : q + wd[r] * p);
     theta[i] = x;
-    check += x - x + (G - G);
+    check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;
   }
   return check;

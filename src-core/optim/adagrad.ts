@@ -15,8 +15,8 @@ import type { AdagradConfig } from '../contract/engine';
 
 export type AdagradHyperparameters = Omit<AdagradConfig, 'kind'>;
 
-/** One AdaGrad step t (from 1) on θ and G = `sum`, in place; `grad` is read, not changed. Hyperparameters are not checked here. */
-export function adagradKernel(theta: Float64Array, grad: Float64Array, sum: Float64Array, t: number, h: AdagradHyperparameters): void {
+/** One AdaGrad step t (from 1) on θ and G = `accum`, in place; `grad` is read, not changed. Hyperparameters are not checked here. */
+export function adagradKernel(theta: Float64Array, grad: Float64Array, accum: Float64Array, t: number, h: AdagradHyperparameters): void {
   const { eps, weightDecay: wd } = h;
   const coupled = wd !== 0 && !h.decoupledWeightDecay;
   const decoupled = wd !== 0 && h.decoupledWeightDecay;
@@ -25,10 +25,10 @@ export function adagradKernel(theta: Float64Array, grad: Float64Array, sum: Floa
   for (let i = 0; i < theta.length; i++) {
     const p = theta[i];
     const g = coupled ? grad[i] + wd * p : grad[i];
-    const G = sum[i] + g * g;
-    sum[i] = G;
+    const newAccum = accum[i] + g * g;
+    accum[i] = newAccum;
     // transforms.ts's rssDenominator written out: through an imported binding the loop ran 4× slower (vitest, V8).
-    const q = g / (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps);
+    const q = g / (inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps);
     theta[i] = p + negativeRate * (decoupled ? q + wd * p : q);
   }
 }

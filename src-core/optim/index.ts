@@ -6,18 +6,18 @@
 import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
 import { adagradKernel } from './adagrad';
 import { checkFlag, isValidNumber, kindMessage } from './rules';
-import { effectiveStepSize } from './step-size';
+import { effectiveStep } from './effective-step';
 import {
   adagradSchedule,
   adamSchedule,
   addWeightDecay,
   chain,
   constantSchedule,
+  momentum,
   scaleByAdam,
   scaleByLearningRate,
   scaleByRms,
   scaleByRss,
-  trace,
   type Slots,
   type Transform,
 } from './transforms';
@@ -34,9 +34,12 @@ export interface Optimizer {
   init(dim: number): OptimizerState;
   /** One step, in place on θ and the state; `grad` is read, not changed. */
   step(theta: Float64Array, grad: Float64Array, state: OptimizerState): void;
-  /** AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The state's own array, not a copy. */
-  accumulator(state: OptimizerState): Float64Array | null;
-  /** Per coordinate, the step size a unit gradient gets at the last step t (step 1 before any step): step-size.ts. */
+  /**
+   * What a trace's `accum` column records: AdaGrad's G, RMSProp's square_avg, Adam's exp_avg_sq (v); null for SGD. The
+   * state's own array, not a copy.
+   */
+  accum(state: OptimizerState): Float64Array | null;
+  /** Per coordinate, the effective step a unit gradient gets at the last step t (step 1 before any step): effective-step.ts. */
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
 
@@ -51,7 +54,7 @@ function slot(state: OptimizerState, key: string): Float64Array | null {
 /** What distinguishes one optimizer from another: its chain, and how to read its step size back from the state. */
 interface Plan {
   transforms: Transform[];
-  accumulatorKey: string | null;
+  accumKey: string | null;
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
 
@@ -63,21 +66,21 @@ function adagradPlan(c: AdagradConfig): Plan {
     transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay)
       ? [rss, decay, scaleByLearningRate(schedule)]
       : [decay, rss, scaleByLearningRate(schedule)],
-    accumulatorKey: 'sum',
+    accumKey: 'accum',
     effectiveStep(state, out) {
-      const G = slot(state, 'sum')!;
+      const accum = slot(state, 'accum')!;
       const t = Math.max(state.t, 1);
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, G[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, accum[i]);
     },
   };
 }
 
 function sgdPlan(c: SgdConfig): Plan {
   const schedule = constantSchedule(c.lr);
-  const momentum = trace(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
+  const withMomentum = momentum(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
   return {
-    transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [momentum] : []), scaleByLearningRate(schedule)],
-    accumulatorKey: null,
+    transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
+    accumKey: null,
     effectiveStep: (_state, out) => void out.fill(c.lr),
   };
 }
@@ -85,15 +88,15 @@ function sgdPlan(c: SgdConfig): Plan {
 function rmspropPlan(c: RmspropConfig): Plan {
   // PyTorch's RMSprop buffer starts at zero (b = μ·0 + u at step 1) where SGD's starts as a copy of u: the two differ
   // only in the sign of a zero, so RMSprop reuses SGD's momentum with no dampening.
-  const momentum = trace({ momentum: c.momentum, dampening: 0, nesterov: false });
+  const withMomentum = momentum({ momentum: c.momentum, dampening: 0, nesterov: false });
   return {
-    transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [momentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
-    accumulatorKey: 'squareAvg',
+    transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
+    accumKey: 'squareAvg',
     effectiveStep(state, out) {
       const v = slot(state, 'squareAvg')!;
       const m = slot(state, 'gradAvg');
       const t = Math.max(state.t, 1);
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, m ? v[i] - m[i] * m[i] : v[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, m ? v[i] - m[i] * m[i] : v[i]);
     },
   };
 }
@@ -102,11 +105,11 @@ function adamPlan(c: AdamConfig): Plan {
   const schedule = adamSchedule(c.lr, c.beta1);
   return {
     transforms: [addWeightDecay(c.weightDecay), scaleByAdam(c), scaleByLearningRate(schedule)],
-    accumulatorKey: 'expAvgSq',
+    accumKey: 'expAvgSq',
     effectiveStep(state, out) {
       const t = Math.max(state.t, 1);
       const v = slot(state, 'maxExpAvgSq') ?? slot(state, 'expAvgSq')!;
-      for (let i = 0; i < out.length; i++) out[i] = effectiveStepSize(c, t, v[i]);
+      for (let i = 0; i < out.length; i++) out[i] = effectiveStep(c, t, v[i]);
     },
   };
 }
@@ -146,7 +149,7 @@ export function createComposedOptimizer(config: OptimizerConfig): Optimizer {
       pipeline.update(u, state.inner, theta, state.t);
       for (let i = 0; i < theta.length; i++) theta[i] = theta[i] + u[i];
     },
-    accumulator: (state) => (plan.accumulatorKey === null ? null : slot(state, plan.accumulatorKey)),
+    accum: (state) => (plan.accumKey === null ? null : slot(state, plan.accumKey)),
     effectiveStep: plan.effectiveStep,
   };
 }
@@ -161,7 +164,7 @@ export function createOptimizer(config: OptimizerConfig): Optimizer {
     step(theta, grad, state) {
       checkDims(theta, grad);
       state.t += 1;
-      adagradKernel(theta, grad, slot(state, 'sum')!, state.t, hyperparameters);
+      adagradKernel(theta, grad, slot(state, 'accum')!, state.t, hyperparameters);
     },
   };
 }
@@ -178,7 +181,7 @@ const adagradIsValid = (c: AdagradConfig): boolean =>
 
 /**
  * Throws createOptimizer's RangeError for a bad config, and does nothing for a good one: for runs that step without an
- * Optimizer (run-lanes.ts), where building one per run just to check it cost more than the run (a good AdaGrad config
+ * Optimizer (src-core/run/lanes.ts), where building one per run just to check it cost more than the run (a good AdaGrad config
  * is told apart without building anything).
  */
 export function checkOptimizer(config: OptimizerConfig): void {

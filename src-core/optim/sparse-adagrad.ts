@@ -18,12 +18,12 @@ export function lazyUpdateIsExact(config: OptimizerConfig): boolean {
 
 /**
  * One AdaGrad step t on the nnz coordinates `indices[0…nnz−1]` (distinct) with gradient `values`, in place on θ and
- * G = `sum`, in the dense kernel's order of operations. Weight decay is not applied (see lazyUpdateIsExact). Returns
+ * G = `accum`, in the dense kernel's order of operations. Weight decay is not applied (see lazyUpdateIsExact). Returns
  * whether every touched θ and G is still finite: the untouched ones have not changed, so that is the divergence test.
  */
 export function adagradSparseKernel(
   theta: Float64Array,
-  sum: Float64Array,
+  accum: Float64Array,
   indices: Int32Array,
   values: Float64Array,
   nnz: number,
@@ -38,11 +38,11 @@ export function adagradSparseKernel(
   for (let j = 0; j < nnz; j++) {
     const i = indices[j];
     const g = values[j];
-    const G = sum[i] + g * g;
-    sum[i] = G;
-    const p = theta[i] + negativeRate * (g / (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps));
+    const newAccum = accum[i] + g * g;
+    accum[i] = newAccum;
+    const p = theta[i] + negativeRate * (g / (inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps));
     theta[i] = p;
-    check += p - p + (G - G);
+    check += p - p + (newAccum - newAccum);
   }
   return check === 0;
 }

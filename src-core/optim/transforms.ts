@@ -53,8 +53,8 @@ export function addWeightDecay(weightDecay: number): Transform {
   };
 }
 
-/** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula). */
-export const rssDenominator = (G: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(G + eps) : Math.sqrt(G) + eps);
+/** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula); G is `accum`. */
+export const rssDenominator = (accum: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(accum + eps) : Math.sqrt(accum) + eps);
 
 export interface RssOptions {
   initialAccumulator: number;
@@ -62,19 +62,20 @@ export interface RssOptions {
   epsPlacement: EpsPlacement;
 }
 
-/** AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps). G starts at initialAccumulator. */
-export function scaleByRss(options: RssOptions): Transform<{ sum: Float64Array }> {
+/** AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps). G starts at initialAccumulator.
+ * G is the state's `accum` (PyTorch's state['sum']). */
+export function scaleByRss(options: RssOptions): Transform<{ accum: Float64Array }> {
   const initial = checkNumber('initialAccumulator', options.initialAccumulator);
   const eps = checkNumber('eps', options.eps);
   const inside = checkEpsPlacement(options.epsPlacement) === 'inside';
   return {
-    init: (dim) => ({ sum: new Float64Array(dim).fill(initial) }),
-    update(u, { sum }) {
+    init: (dim) => ({ accum: new Float64Array(dim).fill(initial) }),
+    update(u, { accum }) {
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
-        const G = sum[i] + g * g;
-        sum[i] = G;
-        u[i] = g / rssDenominator(G, eps, inside);
+        const newAccum = accum[i] + g * g;
+        accum[i] = newAccum;
+        u[i] = g / rssDenominator(newAccum, eps, inside);
       }
     },
   };
@@ -160,7 +161,7 @@ export function scaleByAdam(options: AdamOptions): Transform<{ expAvg: Float64Ar
   };
 }
 
-export interface TraceOptions {
+export interface MomentumOptions {
   momentum: number;
   dampening: number;
   nesterov: boolean;
@@ -168,9 +169,10 @@ export interface TraceOptions {
 
 /**
  * Momentum as PyTorch's SGD keeps it: b ← u at the first step, then b ← μ·b + (1−τ)·u; u ← b, or u + μ·b with Nesterov.
- * (PyTorch skips momentum entirely when μ = 0; leave this transform out of the chain then.)
+ * (PyTorch skips momentum entirely when μ = 0; leave this transform out of the chain then.) Optax calls this transform
+ * `trace`; here a trace is a run's recorded rows (src-core/run/trace.ts), so it is named for what it does.
  */
-export function trace(options: TraceOptions): Transform<{ momentumBuffer: Float64Array }> {
+export function momentum(options: MomentumOptions): Transform<{ momentumBuffer: Float64Array }> {
   const mu = checkNumber('momentum', options.momentum);
   const tau = checkNumber('dampening', options.dampening);
   const nesterov = checkFlag('nesterov', options.nesterov);

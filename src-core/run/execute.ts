@@ -1,11 +1,12 @@
 import type { ObjectiveConfig } from '../contract/engine';
+import { errorMessage } from '../contract/result';
 import type { CompactRunResult, RunConfig, RunResult } from '../contract/types';
 import { createObjective, type Objective } from '../objectives';
 import { checkOptimizer, createOptimizer } from '../optim';
 import { executeLanes, laneGroupKey } from './lanes';
 import { executeStochasticRun } from './stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, traceBytes } from './trace';
+import { TraceRecorder, maxTraceBytes } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -40,7 +41,7 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
   const previous = Float64Array.from(theta);
   const update = new Float64Array(dim);
   const state = optimizer.init(dim);
-  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accumulator(state) !== null);
+  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accum(state) !== null);
   const summary = new SummaryTracker(config.tolerance);
 
   for (let step = 0; ; step++) {
@@ -49,7 +50,7 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
       optimizer.step(theta, grad, state);
     }
     const loss = objective.evaluate(theta, grad);
-    const accum = optimizer.accumulator(state);
+    const accum = optimizer.accum(state);
     const going = summary.observe(step, loss, theta, accum);
     if (!going || recorder.wants(step, loss)) {
       // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
@@ -75,7 +76,7 @@ export function failedRun(config: RunConfig, error: unknown): RunResult {
       stepsToTolerance: null,
       divergedAt: null,
       divergedIn: null,
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     },
     trace: { steps: new Uint32Array(0), loss: empty(), dim: 0, layout: 'parameters', width: 0, theta: empty(), grad: empty(), accum: empty(), update: empty() },
   };
@@ -97,7 +98,7 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
  * took twice as long to record as 64.
  */
 function laneBlock(dim: number, config: RunConfig): number {
-  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / traceBytes(dim, config.steps, config.traceMaxPoints))));
+  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / maxTraceBytes(dim, config.steps, config.traceMaxPoints))));
 }
 
 const laneTraceBudget = 1 << 20;

@@ -125,7 +125,7 @@ export function executeLanes(
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
   const summaries = laneSummaries(configs, stride, arrays[6]);
-  const { theta, previous, grad, sum } = lanes;
+  const { theta, previous, grad, accum } = lanes;
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
     for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
@@ -136,10 +136,10 @@ export function executeLanes(
   const { recorders } = lanesTraces;
   const schedule = traceSchedule(steps, traceMaxPoints);
 
-  /** Whether lane r's θ and accumulator are all finite. */
+  /** Whether lane r's θ and accum are all finite. */
   const laneIsFinite = (r: number): boolean => {
     let check = 0; // x − x is 0 for finite x, NaN for ±∞ and NaN
-    for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (sum[i] - sum[i]);
+    for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (accum[i] - accum[i]);
     return check === 0;
   };
 
@@ -178,7 +178,7 @@ export function executeLanes(
   // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
   const single = stride === 1;
   const row = single
-    ? { theta, grad, accum: sum, update: new Float64Array(dim) }
+    ? { theta, grad, accum, update: new Float64Array(dim) }
     : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
   const gather = (r: number) => {
     if (single) {
@@ -188,7 +188,7 @@ export function executeLanes(
     for (let d = 0, i = r; d < dim; d++, i += stride) {
       row.theta[d] = theta[i];
       row.grad[d] = grad[i];
-      row.accum[d] = sum[i];
+      row.accum[d] = accum[i];
       row.update[d] = theta[i] - previous[i];
     }
   };
@@ -219,7 +219,7 @@ export function executeLanes(
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
   const wholeRows = recorders[0].layout === 'parameters';
-  const rowsFrom = { stride, loss, theta, grad, accum: sum, previous };
+  const rowsFrom = { stride, loss, theta, grad, accum, previous };
 
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {

@@ -86,10 +86,10 @@ type SparseStep = (theta: Float64Array, gradient: BatchGradient, state: Optimize
 
 function lazyStep(optimizer: Optimizer, state: OptimizerState): SparseStep {
   const h = optimizer.config as Extract<Optimizer['config'], { kind: 'adagrad' }>;
-  const sum = optimizer.accumulator(state)!; // the state's own array, updated in place every step
+  const accum = optimizer.accum(state)!; // the state's own array, updated in place every step
   return (theta, gradient) => {
     state.t += 1;
-    return adagradSparseKernel(theta, sum, gradient.indices, gradient.values, gradient.nnz, state.t, h);
+    return adagradSparseKernel(theta, accum, gradient.indices, gradient.values, gradient.nnz, state.t, h);
   };
 }
 
@@ -103,7 +103,7 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
     for (let j = 0; j < nnz; j++) dense[indices[j]] = values[j];
     optimizer.step(theta, dense, state);
     for (let j = 0; j < nnz; j++) dense[indices[j]] = 0;
-    return finite(theta) && finite(optimizer.accumulator(state));
+    return finite(theta) && finite(optimizer.accum(state));
   };
 }
 
@@ -132,7 +132,7 @@ export function executeStochasticRun(
   const run = lazy && sparse.batchSize === 1 && sparse.logistic && wasm ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig) : null;
   // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
   const theta = run ? run.theta : start;
-  const accum = run ? run.sum : optimizer.accumulator(state);
+  const accum = run ? run.accum : optimizer.accum(state);
   const previous = run ? run.previous : new Float64Array(dim);
   if (run) theta.set(start);
   previous.set(theta);

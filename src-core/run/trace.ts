@@ -41,10 +41,10 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
 }
 
 /**
- * The bytes of a run's trace at most, as TraceRecorder keeps it: per row a step number (4 bytes) and the loss, θ, ∇, G
+ * An estimate from a trace's shape, before anything runs: the bytes of a run's trace at most, as TraceRecorder keeps it: per row a step number (4 bytes) and the loss, θ, ∇, G
  * and update (8 bytes a value; θ and the others `dim` wide, or min, median and max above the per-parameter limit).
  */
-export function traceBytes(dim: number, steps: number, maxPoints: number, perParameterLimit: number = defaultPerParameterLimit): number {
+export function maxTraceBytes(dim: number, steps: number, maxPoints: number, perParameterLimit: number = defaultPerParameterLimit): number {
   const width = dim <= perParameterLimit ? dim : 3;
   const rows = Math.min(steps + 1, maxPoints);
   return rows * (4 + 8 * (1 + 4 * width));

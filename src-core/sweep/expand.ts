@@ -5,7 +5,7 @@
  * Order: objectives outermost, then the `optimizers` entries, then each entry's points (grid: its axes in key-sorted
  * order, the first key slowest; random: sample by sample), then seeds innermost.
  */
-import type { ObjectiveConfig, OptimizerConfig } from '../contract/engine';
+import type { OptimizerConfig } from '../contract/engine';
 import { OptimizerConfigSchema } from '../contract/optimizer-schema';
 import { firstIssue, validate } from '../contract/schemas';
 import {
@@ -17,30 +17,12 @@ import {
   type RunConfig,
   type SweepSpec,
 } from '../contract/sweep-spec';
+import { objectiveDimension } from '../objectives';
 import { optimizerDefaults } from '../optim';
 
 export type SweepValidation = { ok: true; value: SweepSpec } | { ok: false; message: string };
 
 export const runId = (sweepId: string, index: number): string => `${sweepId}:${String(index).padStart(6, '0')}`;
-
-/** The number of parameters an objective's θ has, read from its config (no data set is built). */
-export function objectiveDimension(objective: ObjectiveConfig): number {
-  switch (objective.id) {
-    case 'quadratic-1d':
-      return 1;
-    case 'elliptic-2d':
-    case 'linear-regression':
-      return 2;
-    case 'constant-gradient':
-      return 4;
-    case 'sparse-logreg':
-      return objective.features;
-    case 'rosenbrock':
-    case 'ill-conditioned':
-    case 'rastrigin':
-      return objective.dim;
-  }
-}
 
 /**
  * An interior point rounded to 15 significant digits, so a decade grid reads 0.01 and not 0.010000000000000002; kept

@@ -25,9 +25,6 @@ export function formatMetric(x: number): string {
   return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
 }
 
-/** Axis ticks: three significant digits, no trailing zeros (5e-7, 0.05, 10). */
-export const formatTick = (x: number): string => String(Number(x.toPrecision(3)));
-
 /** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
 export function describeObjective(config: ObjectiveConfig): string {
   const settings = Object.entries(config).filter(([key]) => key !== 'id');
@@ -37,13 +34,4 @@ export function describeObjective(config: ObjectiveConfig): string {
 /** A hyperparameter of a run's optimizer, or undefined when its kind has none (SGD has no eps). */
 export function hyperparameter(config: RunConfig, name: string): number | boolean | string | undefined {
   return (config.optimizer as unknown as Record<string, number | boolean | string | undefined>)[name];
-}
-
-/** A run in a few words, for legends: "adagrad lr=1 eps=1e-8 wd=0". */
-export function describeRun(config: RunConfig): string {
-  const parts = [config.optimizer.kind, `lr=${config.optimizer.lr}`];
-  const eps = hyperparameter(config, 'eps');
-  if (eps !== undefined) parts.push(`eps=${eps}`);
-  parts.push(`wd=${config.optimizer.weightDecay}`);
-  return parts.join(' ');
 }

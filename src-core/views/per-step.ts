@@ -9,7 +9,7 @@
  */
 import type { OptimizerConfig } from '../contract/engine';
 import type { RunConfig } from '../contract/types';
-import { effectiveStepAt } from '../optim/step-size';
+import { effectiveStepAt } from '../optim/effective-step';
 import { createObjective } from '../objectives';
 import { executeRun } from '../run/execute';
 import { columnNames, type TraceColumns } from './series';
@@ -29,8 +29,8 @@ export interface PerStepTable {
   grad: Float64Array;
   /** G after step t; empty when the optimizer keeps no accumulator. */
   accum: Float64Array;
-  /** The step size of step t, by the optimizer's rule; empty when a trace cannot determine it. */
-  stepSize: Float64Array;
+  /** The effective step of step t, by the optimizer's rule; empty when a trace cannot determine it. */
+  effectiveStep: Float64Array;
   /** θₜ₋₁ − θₜ: what step t subtracted, the seeds' "update" (lr·g/(√G+ε) for plain AdaGrad). */
   update: Float64Array;
 }
@@ -54,10 +54,10 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
     theta: new Float64Array(n * w),
     grad: new Float64Array(n * w),
     accum: new Float64Array(hasAccum ? n * w : 0),
-    stepSize: new Float64Array(withSteps ? n * w : 0),
+    effectiveStep: new Float64Array(withSteps ? n * w : 0),
     update: new Float64Array(n * w),
   };
-  const G = new Float64Array(w);
+  const accum = new Float64Array(w);
   const out = new Float64Array(w);
   for (let t = 1; t <= n; t++) {
     const at = (t - 1) * w;
@@ -65,11 +65,11 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
       table.theta[at + i] = trace.theta[t * w + i];
       table.grad[at + i] = trace.grad[(t - 1) * w + i];
       table.update[at + i] = -trace.update[t * w + i];
-      if (hasAccum) table.accum[at + i] = G[i] = trace.accum[t * w + i];
+      if (hasAccum) table.accum[at + i] = accum[i] = trace.accum[t * w + i];
     }
     if (withSteps) {
-      rule(t, G, out);
-      table.stepSize.set(out, at);
+      rule(t, accum, out);
+      table.effectiveStep.set(out, at);
     }
   }
   return table;
@@ -101,7 +101,7 @@ export const perStepQuantities = [
   { key: 'theta', label: 'θ', symbol: 'θ' },
   { key: 'grad', label: 'gradient', symbol: 'g' },
   { key: 'accum', label: 'G', symbol: 'G' },
-  { key: 'stepSize', label: 'step size', symbol: 'step' },
+  { key: 'effectiveStep', label: 'step size', symbol: 'step' },
   { key: 'update', label: 'update', symbol: 'update' },
   { key: 'loss', label: 'loss', symbol: 'loss' },
 ] as const;
@@ -123,5 +123,5 @@ export type PerStepPrecision = 'full' | 'seeds';
 /** One cell: the seeds print the learning rate with 6 decimals and everything else with 4 (`{x:7.4f}`, `{lr:13.6f}`). */
 export function formatPerStep(value: number, quantity: PerStepQuantity, precision: PerStepPrecision): string {
   if (precision === 'full' || !Number.isFinite(value)) return String(value);
-  return value.toFixed(quantity === 'stepSize' ? 6 : 4);
+  return value.toFixed(quantity === 'effectiveStep' ? 6 : 4);
 }

@@ -1,7 +1,7 @@
 /** The columns of a trace as named series over steps, for charts and tables. */
 import type { OptimizerConfig } from '../contract/engine';
 import type { RunSummary, RunTrace } from '../contract/types';
-import { effectiveStepAt } from '../optim/step-size';
+import { effectiveStepAt } from '../optim/effective-step';
 
 /**
  * A trace as the views read it: every column any array of numbers, because stored traces may keep Float32Array
@@ -11,7 +11,10 @@ export type TraceColumns = Pick<RunTrace, 'layout' | 'width'> & {
   [K in 'steps' | 'loss' | 'theta' | 'grad' | 'accum' | 'update']: ArrayLike<number>;
 };
 
-/** 'stepSize' is the effective step size, derived from the accumulator by the optimizer's rule (src-core/optim/step-size.ts). */
+/**
+ * 'stepSize' is the effective step, derived from the accum column by the optimizer's rule (src-core/optim/effective-step.ts).
+ * The metric keeps its old name because it names an exported file: a chart's PNG is saved as adagrad-lab-<metric>.png.
+ */
 export type Metric = 'loss' | 'accum' | 'stepSize' | 'theta' | 'grad' | 'update';
 
 export interface Series {
@@ -37,25 +40,25 @@ function column(matrix: ArrayLike<number>, width: number, index: number, fromRow
 }
 
 /**
- * The step sizes of rows 1… (row 0 has taken no step, so it has none), one series per column; none when the optimizer
+ * The effective steps of rows 1… (row 0 has taken no step, so it has none), one series per column; none when the optimizer
  * keeps no accumulator its rule needs or the rule is not derivable from a trace (see effectiveStepUnavailable).
  */
-function stepSizeSeries(trace: TraceColumns, optimizer: OptimizerConfig): Series[] {
+function effectiveStepSeries(trace: TraceColumns, optimizer: OptimizerConfig): Series[] {
   const rule = effectiveStepAt(optimizer, trace.width);
   const rows = trace.steps.length;
-  // SGD's rule needs no accumulator (its step size is lr); every other rule reads one.
+  // SGD's rule needs no accum (its effective step is lr); every other rule reads one.
   const hasAccum = trace.accum.length > 0;
   if (!rule || rows < 2 || (optimizer.kind !== 'sgd' && !hasAccum)) return [];
-  const sizes = new Float64Array((rows - 1) * trace.width);
+  const effective = new Float64Array((rows - 1) * trace.width);
   const out = new Float64Array(trace.width);
   const row = new Float64Array(trace.width);
   for (let r = 1; r < rows; r++) {
     if (hasAccum) for (let i = 0; i < trace.width; i++) row[i] = trace.accum[r * trace.width + i];
     rule(trace.steps[r], row, out);
-    sizes.set(out, (r - 1) * trace.width);
+    effective.set(out, (r - 1) * trace.width);
   }
   const steps = Array.from({ length: rows - 1 }, (_, r) => trace.steps[r + 1]);
-  return columnNames(trace).map((name, i) => ({ name, steps, values: column(sizes, trace.width, i, 0, rows - 1) }));
+  return columnNames(trace).map((name, i) => ({ name, steps, values: column(effective, trace.width, i, 0, rows - 1) }));
 }
 
 /**
@@ -65,7 +68,7 @@ function stepSizeSeries(trace: TraceColumns, optimizer: OptimizerConfig): Series
 export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: OptimizerConfig): Series[] {
   const rows = trace.steps.length;
   if (metric === 'loss') return [{ name: '', steps: trace.steps, values: column(trace.loss, 1, 0, 0, rows) }];
-  if (metric === 'stepSize') return stepSizeSeries(trace, optimizer);
+  if (metric === 'stepSize') return effectiveStepSeries(trace, optimizer);
   const matrix = trace[metric];
   if (matrix.length === 0) return [];
   return columnNames(trace).map((name, i) => ({ name, steps: trace.steps, values: column(matrix, trace.width, i, 0, rows) }));

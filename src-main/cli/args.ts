@@ -2,10 +2,10 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { errorMessage } from '../../src-core/contract/result';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { flagLabels, numberRules } from '../../src-core/optim/rules';
-
-const MAX_THREADS = 256;
+import { maxThreads, parseWholeNumber } from '../whole-number';
 
 /** camelCase hyperparameter names as flags: weightDecay → weight-decay. */
 export const flagName = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -91,7 +91,7 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
   --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
 
 Options:
-  --threads N           worker threads, 1 to ${MAX_THREADS} (default: every core)
+  --threads N           worker threads, 1 to ${maxThreads} (default: every core)
   --sweep-id ID         run ids are ID:000000, ID:000001, ... (default: cli)
   --quiet               no progress on stderr
   -h, --help            this text
@@ -105,17 +105,9 @@ Examples:
   npm run cli -- --objective "rosenbrock(dim=2)" --optimizer adam --lr 0.01 --steps 5000 --traces adam.csv --every-step
   npm run cli -- sweep.json --summary runs.csv --traces traces.csv --json runs.json --threads 4`;
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const n = /^\d+$/.test(text) ? Number(text) : NaN;
-  if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
-    throw new CliUsageError(`Invalid value for --${flag}: ${JSON.stringify(text)} (must be a whole number from ${min} to ${max})`);
-  }
-  return n;
-}
-
 /** parseArgs' own complaint, in the house style. */
 function usageError(error: unknown): CliUsageError {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CliUsageError(`Unknown option: ${option} (run with --help for the options)`);
@@ -172,7 +164,7 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
     input,
     outputs,
     everyStep: values['every-step'] ?? false,
-    threads: values.threads === undefined ? availableParallelism() : wholeNumber('threads', values.threads, 1, MAX_THREADS),
+    threads: values.threads === undefined ? availableParallelism() : parseWholeNumber('--threads', values.threads, 1, maxThreads, (message) => new CliUsageError(message)),
     sweepId,
     quiet: values.quiet ?? false,
   };

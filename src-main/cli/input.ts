@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { OptimizerKind } from '../../src-core/contract/engine';
+import { errorMessage } from '../../src-core/contract/result';
 import { validate } from '../../src-core/contract/schemas';
 import { RunConfigSchema, type RunConfig, type SweepSpec, type SweepSpecInput } from '../../src-core/contract/sweep-spec';
 import { objectiveInfo } from '../../src-core/objectives';
@@ -27,7 +28,7 @@ export function describeFileError(error: unknown): string {
   if (code === 'ENOENT') return 'no such file or folder';
   if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
   if (code === 'EISDIR') return 'it is a folder';
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 async function readJson(path: string, what: string): Promise<unknown> {
@@ -40,7 +41,7 @@ async function readJson(path: string, what: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new CliInputError(`Invalid JSON in ${path}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new CliInputError(`Invalid JSON in ${path}: ${errorMessage(error)}`);
   }
 }
 

@@ -6,7 +6,7 @@
  */
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
 import { failedRun } from '../../src-core/run/execute';
-import { objectiveDimension } from '../../src-core/sweep/expand';
+import { objectiveDimension } from '../../src-core/objectives';
 import { defaultPerParameterLimit } from '../../src-core/run/trace';
 import type { RunExecutor } from '../pool';
 
@@ -19,17 +19,17 @@ const BATCH_TRACE_CELLS = 2_000_000;
  * How many runs go to a worker at once: MAX_BATCH, fewer when the runs keep long, wide traces, and few enough that a
  * short list still reaches every worker.
  */
-export function batchSizeFor(configs: readonly RunConfig[], workers: number): number {
+export function batchSizeFor(configs: readonly RunConfig[], threads: number): number {
   let cells = 1;
   for (const config of configs) {
     const rows = Math.min(config.traceMaxPoints, config.steps + 1);
     cells = Math.max(cells, rows * Math.min(objectiveDimension(config.objective), defaultPerParameterLimit));
   }
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), Math.ceil(configs.length / workers)));
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), Math.ceil(configs.length / threads)));
 }
 
 export async function* runInOrder(executor: RunExecutor, configs: readonly RunConfig[], signal?: AbortSignal): AsyncGenerator<RunResult[]> {
-  const batchSize = batchSizeFor(configs, executor.concurrency);
+  const batchSize = batchSizeFor(configs, executor.threads);
   const queue: Promise<RunResult[]>[] = [];
   let next = 0;
   const launch = (): void => {
@@ -43,7 +43,7 @@ export async function* runInOrder(executor: RunExecutor, configs: readonly RunCo
     running.catch(() => undefined);
     queue.push(running);
   };
-  while (next < configs.length && queue.length <= executor.concurrency) launch();
+  while (next < configs.length && queue.length <= executor.threads) launch();
   while (queue.length > 0) {
     const results = await queue.shift()!;
     if (next < configs.length) launch();

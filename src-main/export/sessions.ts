@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ExportEnd, ExportOutcome, ExportPage, ExportRun, ExportStart, ExportStarted } from '../../src-core/contract/api';
-import { fail, ok, type Result } from '../../src-core/contract/result';
+import { errorMessage, fail, ok, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
 import { csvHeader, csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
@@ -36,8 +36,6 @@ interface Session {
 
 /** Exports open at once; each holds a file or a download. */
 const MAX_OPEN = 8;
-
-const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export class ExportSessions {
   private readonly sessions = new Map<string, Session>();

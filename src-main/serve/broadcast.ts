@@ -4,7 +4,7 @@ import type { SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { encodeFrame } from '../../src-core/transport/wire';
 import type { SweepService } from '../sweep-service';
-import { errorText, type Log } from './responses';
+import { errorMessage, type Log } from './responses';
 
 /** A client this far behind is disconnected; on reconnect it asks for resendPending. */
 const MAX_BUFFERED_BYTES = 512 * 1024 * 1024;
@@ -28,13 +28,13 @@ export function broadcastEvents(service: SweepService, clients: Set<WebSocket>, 
     try {
       frame = encodeFrame({ event } satisfies SocketReply);
     } catch (error) {
-      return log(`serve: could not encode an event: ${errorText(error)}`);
+      return log(`serve: could not encode an event: ${errorMessage(error)}`);
     }
     for (const ws of clients) {
       try {
         deliver(ws, frame, log);
       } catch (error) {
-        log(`serve: could not send an event: ${errorText(error)}`);
+        log(`serve: could not send an event: ${errorMessage(error)}`);
       }
     }
   });

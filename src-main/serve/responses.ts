@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 /** Where operational messages go (never tokens, session values or query strings). */
 export type Log = (message: string) => void;
 
-export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+export { errorMessage } from '../../src-core/contract/result';
 
 export const baseHeaders = {
   'X-Content-Type-Options': 'nosniff',

@@ -21,7 +21,7 @@ import { contentSecurityPolicy } from '../security/csp';
 import type { SweepService } from '../sweep-service';
 import { broadcastEvents } from './broadcast';
 import { Downloads } from './downloads';
-import { baseHeaders, errorText, refuseUpgrade, TextResponses, type Log } from './responses';
+import { baseHeaders, errorMessage, refuseUpgrade, TextResponses, type Log } from './responses';
 import { Gate, notSignedIn } from './session';
 import { shutdownOnce } from './shutdown';
 import { answerRequests, createSocketServer } from './socket-rpc';
@@ -102,19 +102,19 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
         try {
           answerRequests(ws, handlers, log);
         } catch (error) {
-          log(`serve: could not accept a socket: ${errorText(error)}`);
+          log(`serve: could not accept a socket: ${errorMessage(error)}`);
           ws.terminate();
         }
       });
     } catch (error) {
-      log(`serve: upgrade failed: ${errorText(error)}`);
+      log(`serve: upgrade failed: ${errorMessage(error)}`);
       socket.destroy();
     }
   };
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
-      log(`serve: request failed: ${errorText(error)}`);
+      log(`serve: request failed: ${errorMessage(error)}`);
       if (!res.headersSent) text.send(req, res, 500, 'Internal error.\n');
       else res.destroy();
     });
@@ -138,7 +138,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
     wss.close();
     throw error;
   }
-  server.on('error', (error) => log(`serve: server error: ${errorText(error)}`));
+  server.on('error', (error) => log(`serve: server error: ${errorMessage(error)}`));
 
   // The port is known only now (port 0): the allowed hosts and origins, and the CSP's WebSocket origins, name it.
   const port = (server.address() as AddressInfo).port;

@@ -11,7 +11,7 @@ import { socketMethods, type SocketReply } from '../../src-core/contract/socket'
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { Handlers } from '../handlers';
 import { deliver } from './broadcast';
-import { errorText, type Log } from './responses';
+import { errorMessage, type Log } from './responses';
 
 /** The largest WebSocket message accepted; larger ones close the socket with 1009. */
 export const MAX_SOCKET_PAYLOAD = 16 * 1024 * 1024;
@@ -34,17 +34,17 @@ const SocketRequestSchema = v.object(
 /** The WebSocket server the upgrades are handed to: it tracks its clients (for the events and the shutdown). */
 export function createSocketServer(log: Log): WebSocketServer {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_PAYLOAD, clientTracking: true });
-  wss.on('error', (error) => log(`serve: WebSocket server error: ${errorText(error)}`));
+  wss.on('error', (error) => log(`serve: WebSocket server error: ${errorMessage(error)}`));
   return wss;
 }
 
 /** Answers every request that arrives on `ws`. */
 export function answerRequests(ws: WebSocket, handlers: Handlers, log: Log): void {
-  ws.on('error', (error) => log(`serve: socket error: ${errorText(error)}`));
+  ws.on('error', (error) => log(`serve: socket error: ${errorMessage(error)}`));
   ws.on('message', (data, isBinary) => {
     answer(data, isBinary, handlers, log)
       .then((reply) => deliver(ws, replyFrame(reply), log))
-      .catch((error: unknown) => log(`serve: could not answer a request: ${errorText(error)}`));
+      .catch((error: unknown) => log(`serve: could not answer a request: ${errorMessage(error)}`));
   });
 }
 
@@ -53,7 +53,7 @@ function replyFrame(reply: Reply): Uint8Array {
   try {
     return encodeFrame(reply);
   } catch (error) {
-    return encodeFrame({ id: reply.id, result: fail('internal', `Could not encode the reply: ${errorText(error)}`) });
+    return encodeFrame({ id: reply.id, result: fail('internal', `Could not encode the reply: ${errorMessage(error)}`) });
   }
 }
 
@@ -69,7 +69,7 @@ async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log:
   try {
     message = decodeFrame(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (error) {
-    return { id: -1, result: fail('invalid-input', `Malformed frame: ${errorText(error)}`) };
+    return { id: -1, result: fail('invalid-input', `Malformed frame: ${errorMessage(error)}`) };
   }
   const envelope = v.safeParse(SocketRequestSchema, message, { abortPipeEarly: true });
   if (!envelope.success) {
@@ -83,8 +83,8 @@ async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log:
   try {
     result = await handlers[method](payload);
   } catch (error) {
-    log(`serve: ${method} failed: ${errorText(error)}`);
-    result = fail('internal', `${method} failed: ${errorText(error)}`);
+    log(`serve: ${method} failed: ${errorMessage(error)}`);
+    result = fail('internal', `${method} failed: ${errorMessage(error)}`);
   }
   return { id, result };
 }

@@ -18,7 +18,8 @@ import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema
 import { AxisSchema, SweepLimits, SweepSpecSchema, type SweepSpec } from '../../src-core/contract/sweep-spec';
 import { nesterovMessage } from '../../src-core/optim/rules';
 import { executeRun } from '../../src-core/run/execute';
-import { countRuns, expandSweep, objectiveDimension, validateSweepSpec } from '../../src-core/sweep/expand';
+import { objectiveDimension } from '../../src-core/objectives';
+import { countRuns, expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
 import { adagradRun } from '../helpers/configs';
 import { anyPayload, FUZZ_SEED, FUZZ_TIMEOUT_MS, mutated, validObjective, validOptimizerConfig, validSpec, type Mutation } from './arbitraries';
 import { expectClearMessage, pathOf, Tally } from './oracle';

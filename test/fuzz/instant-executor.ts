@@ -6,7 +6,7 @@ import type { RunExecutor } from '../../src-main/pool';
  * can have a real SweepService accept sweeps of any size without computing them.
  */
 export const instantExecutor: RunExecutor = {
-  concurrency: 2,
+  threads: 2,
   runBatch: async (configs) => configs.map((config) => failedRun(config, 'not run: fuzz test')),
   close: async () => undefined,
 };

@@ -3,7 +3,7 @@ import { executeRun } from '../../src-core/run/execute';
 
 /** Runs batches on the test's own thread: the service's logic without worker threads. */
 export const inProcessExecutor = (): RunExecutor => ({
-  concurrency: 2,
+  threads: 2,
   runBatch: async (configs) => configs.map((c) => executeRun(c)),
   close: async () => {},
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BatchSizer, traceBytes } from '../../src-main/batch-sizer';
+import { BatchSizer, estimatedTraceBytes } from '../../src-main/batch-sizer';
 import { adagradRun } from '../helpers/configs';
 
 const small = adagradRun({}, { objective: { id: 'elliptic-2d' }, start: null, steps: 1000, traceMaxPoints: 200 });
@@ -18,8 +18,8 @@ describe('BatchSizer', () => {
   it('never exceeds the run and byte limits, and spreads the last runs over every worker', () => {
     const sizer = new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 1024 * 1024 });
     sizer.observe(1000, 1); // nearly free runs
-    expect(traceBytes(small)).toBe(200 * (4 + 8 * 9));
-    expect(sizer.next(10_000, small, 2)).toBe(Math.floor((1024 * 1024) / traceBytes(small)));
+    expect(estimatedTraceBytes(small)).toBe(200 * (4 + 8 * 9));
+    expect(sizer.next(10_000, small, 2)).toBe(Math.floor((1024 * 1024) / estimatedTraceBytes(small)));
     expect(new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 1e12 }).next(10_000, small, 2)).toBe(1);
     const free = new BatchSizer({ targetMs: 50, maxRuns: 500, maxBytes: 1e12 });
     free.observe(1000, 1);
@@ -31,7 +31,7 @@ describe('BatchSizer', () => {
   it('gives a run that alone exceeds the targets a task of its own', () => {
     const sizer = new BatchSizer();
     sizer.observe(1, 2_000); // a d = 10⁶ run takes seconds
-    expect(traceBytes(wide)).toBe(101 * (4 + 8 * 13)); // quantile columns above 16 parameters
+    expect(estimatedTraceBytes(wide)).toBe(101 * (4 + 8 * 13)); // quantile columns above 16 parameters
     expect(sizer.next(20, wide, 2)).toBe(1);
   });
 });

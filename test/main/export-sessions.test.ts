@@ -159,11 +159,11 @@ describe('ExportSessions', () => {
 
 describe('runInOrder', () => {
   /** Batches that finish in a scrambled order, counting how many run at once. */
-  function scrambled(concurrency: number) {
+  function scrambled(threads: number) {
     let running = 0;
     const stats = { maxRunning: 0, batches: 0 };
     const executor: RunExecutor = {
-      concurrency,
+      threads,
       async runBatch(configs) {
         running++;
         stats.batches++;

@@ -31,7 +31,7 @@ type FakeIpcMain = typeof ipcMain & { handlers: Map<string, (event: unknown, ...
 const fakeIpc = ipcMain as FakeIpcMain;
 
 const inProcessExecutor: RunExecutor = {
-  concurrency: 1,
+  threads: 1,
   runBatch: async (configs) => configs.map((c) => executeRun(c)),
   close: async () => undefined,
 };

@@ -33,7 +33,7 @@ let cookie: string;
 const logs: string[] = [];
 
 const executor: RunExecutor = {
-  concurrency: 1,
+  threads: 1,
   runBatch: async (configs) => configs.map((c) => executeRun(c)),
   close: async () => undefined,
 };

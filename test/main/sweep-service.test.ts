@@ -78,7 +78,7 @@ describe('SweepService', () => {
   it('stores the runs of a batch whose worker failed as failed, with the reason, and completes the sweep', async () => {
     let calls = 0;
     const flaky: RunExecutor = {
-      concurrency: 1,
+      threads: 1,
       runBatch: async (configs): Promise<RunResult[]> => {
         if (calls++ === 1) throw new Error('worker exited with code 1');
         return configs.map((c) => executeRun(c));
@@ -126,7 +126,7 @@ describe('SweepService', () => {
   describe('cancel', () => {
     /** Each batch takes `ms` of (fake) work and stops at once when aborted, as the worker pool does. */
     const slowExecutor = (ms: number): RunExecutor => ({
-      concurrency: 2,
+      threads: 2,
       runBatch: (configs, signal) =>
         new Promise((resolve, reject) => {
           const timer = setTimeout(() => resolve(configs.map((c) => executeRun(c))), ms);
@@ -179,7 +179,7 @@ describe('SweepService', () => {
   it('throttles progress to a few events a second, always sending the last', async () => {
     let clock = 0;
     // Every batch takes 100 ms of the service's clock.
-    const ticking: RunExecutor = { ...inProcessExecutor(), concurrency: 1, runBatch: async (configs) => ((clock += 100), configs.map((c) => executeRun(c))) };
+    const ticking: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += 100), configs.map((c) => executeRun(c))) };
     const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
     const { events } = collect(service);
     service.launch(goodSpec); // 6 batches, 100 ms apart
@@ -218,7 +218,7 @@ describe('SweepService', () => {
     let inFlight = 0;
     const seen: number[] = [];
     const counting: RunExecutor = {
-      concurrency: 4,
+      threads: 4,
       runBatch: async (configs) => {
         seen.push(++inFlight);
         await new Promise((r) => setTimeout(r, 5));
@@ -228,13 +228,13 @@ describe('SweepService', () => {
       close: async () => {},
     };
     const service = new SweepService(counting, { batchSize: 1 });
-    expect(service.concurrency).toBe(4);
-    expect([service.setConcurrency(0), service.setConcurrency(9), service.setConcurrency(1)]).toEqual([1, 4, 1]);
+    expect(service.threads).toBe(4);
+    expect([service.setThreads(0), service.setThreads(9), service.setThreads(1)]).toEqual([1, 4, 1]);
     const many = { ...goodSpec, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
     service.launch(many);
     await new Promise((r) => setTimeout(r, 30));
     expect(Math.max(...seen)).toBe(1);
-    service.setConcurrency(3);
+    service.setThreads(3);
     await service.idle();
     expect(Math.max(...seen)).toBe(3);
   });

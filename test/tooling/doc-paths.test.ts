@@ -175,24 +175,6 @@ const sources = files.filter(
     file !== 'package-lock.json',
 );
 
-/**
- * Stale paths in text that other branches are rewriting as this test is written. The last test fails once one of them
- * is fixed, so that it is taken off: this list only shrinks, and should end empty.
- */
-const pendingElsewhere: Mention[] = [
-  { file: 'docs/architecture.md', path: 'lib/draft-check.ts' },
-  { file: 'docs/architecture.md', path: 'lib/sweep-draft.svelte.ts' },
-  { file: 'docs/architecture.md', path: 'lib/theme.svelte.ts' },
-  { file: 'docs/architecture.md', path: 'lib/shortcuts.ts' },
-  { file: 'src-core/optim/index.ts', path: 'run-lanes.ts' },
-  { file: 'src-core/optim/wasm/lane-kernel.ts', path: 'wasm-module.ts' },
-  { file: 'src-core/optim/wasm/lane-kernel.ts', path: 'run-lanes.ts' },
-  { file: 'src-core/optim/wasm/sparse-kernel.ts', path: 'wasm-module.ts' },
-  { file: 'src-core/optim/wasm/sparse-kernel.ts', path: 'run-stochastic.ts' },
-];
-
-const isPending = ({ file, path }: Mention) => pendingElsewhere.some((p) => p.file === file && p.path === path);
-
 describe('paths named in the docs and in comments exist', () => {
   it('finds the paths it checks', () => {
     expect(documents).toContain('docs/architecture.md');
@@ -204,20 +186,12 @@ describe('paths named in the docs and in comments exist', () => {
   });
 
   it.each(documents)('%s', (file) => {
-    expect(
-      stalePaths(file)
-        .filter((m) => !isPending(m))
-        .map((m) => m.path),
-    ).toEqual([]);
+    expect(stalePaths(file).map((m) => m.path)).toEqual([]);
   });
 
   it('source comments', () => {
-    const stale = sources.flatMap(stalePaths).filter((m) => !isPending(m));
+    const stale = sources.flatMap(stalePaths);
     expect(stale.map(({ file, path }) => `${file}: ${path}`)).toEqual([]);
   });
 
-  it('lists as pending only paths still stale', () => {
-    const stillStale = pendingElsewhere.filter((m) => stalePaths(m.file).some((s) => s.path === m.path));
-    expect(stillStale).toEqual(pendingElsewhere);
-  });
 });

@@ -1,7 +1,7 @@
 /**
- * AdaGrad's lane kernels in WebAssembly SIMD (wasm-module.ts): the step alone, the step fused with a diagonal
+ * AdaGrad's lane kernels in WebAssembly SIMD (module.ts): the step alone, the step fused with a diagonal
  * quadratic and the lanes' summaries, the summaries alone. `wasmLaneKernel()` is null where WebAssembly cannot be
- * compiled, and the lanes take the JavaScript loops (run-lanes.ts), which give the same bits.
+ * compiled, and the lanes take the JavaScript loops (src-core/run/lanes.ts), which give the same bits.
  *
  * A lane group's arrays live in the module's memory: `allocate` lays them out there, and the next group's allocation
  * reuses the space.
@@ -33,13 +33,13 @@ export class WasmLaneKernel {
   }
 
   /** One lane: eps and −clr given as numbers. Returns 0 when every new θ and G is finite. */
-  stepOneLane(theta: Float64Array, previous: Float64Array, grad: Float64Array, sum: Float64Array, eps: number, rate: number, inside: boolean): number {
-    return this.exports.stepOneLane(theta.length, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps, rate, inside);
+  stepOneLane(theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: number, rate: number, inside: boolean): number {
+    return this.exports.stepOneLane(theta.length, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps, rate, inside);
   }
 
   /** `stride` lanes (even), per-lane eps and −clr in views from `allocate`. Returns 0 when every new θ and G is finite. */
-  stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, sum: Float64Array, eps: Float64Array, rate: Float64Array, inside: boolean): number {
-    return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, sum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
+  stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: Float64Array, rate: Float64Array, inside: boolean): number {
+    return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
   }
 
   /**
@@ -65,7 +65,7 @@ export class WasmLaneKernel {
    */
   stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, tolerances: boolean, keepGradient: boolean): number {
     return this.exports.stepQuadraticLanes(
-      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps.byteOffset,
+      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.accum.byteOffset, l.eps.byteOffset,
       l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.inside,
     );
   }
@@ -73,7 +73,7 @@ export class WasmLaneKernel {
   /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
   stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
     return this.exports.stepQuadraticOneLane(
-      l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.sum.byteOffset, l.eps[0], l.rate[0],
+      l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.accum.byteOffset, l.eps[0], l.rate[0],
       q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
     );
   }

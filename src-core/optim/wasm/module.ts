@@ -13,18 +13,18 @@ import { adagradWasm } from './adagrad.wasm';
 export interface AdagradExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  stepOneLane(n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
-  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, inside: boolean): number;
+  stepOneLane(n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, inside: boolean): number;
+  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, inside: boolean): number;
   observeLanes(stride: number, step: number, summaries: number, tolerances: boolean): number;
   stepQuadraticLanes(
-    dim: number, stride: number, step: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number,
+    dim: number, stride: number, step: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number,
     a: number, c: number, scale: number, summaries: number, tolerances: boolean, inside: boolean,
   ): number;
   stepQuadraticOneLane(
-    n: number, theta: number, previous: number, grad: number, sum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
+    n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
   ): number;
   stepLogisticSamples(
-    count: number, samples: number, indices: number, k: number, labels: number, theta: number, sum: number, previous: number,
+    count: number, samples: number, indices: number, k: number, labels: number, theta: number, accum: number, previous: number,
     firstStep: number, lr: number, lrDecay: number, eps: number, inside: boolean,
   ): number;
   evaluateLogistic(n: number, indices: number, k: number, labels: number, theta: number, grad: number, dim: number): number;

@@ -1,8 +1,8 @@
 /**
- * Per-sample AdaGrad on sparse logistic regression in WebAssembly (wasm-module.ts; wasm/adagrad.ts,
+ * Per-sample AdaGrad on sparse logistic regression in WebAssembly (module.ts; wasm/adagrad.ts,
  * stepLogisticSamples): the objective's sampleGradient fused into the lazy sparse step, many steps a call; and the
  * objective's full-data evaluate (evaluateLogistic), for the rows a run keeps.
- * `wasmLogisticKernel()` is null where WebAssembly cannot be compiled; run-stochastic.ts then takes its JavaScript
+ * `wasmLogisticKernel()` is null where WebAssembly cannot be compiled; src-core/run/stochastic.ts then takes its JavaScript
  * steps, which give the same bits.
  */
 import type { LogisticData } from '../../objectives/types';
@@ -12,7 +12,7 @@ import { kernelOfModule, type AdagradModule } from './module';
 /** One run's arrays in the kernel's memory, valid until the module's next allocation. */
 export interface LogisticRun {
   readonly theta: Float64Array;
-  readonly sum: Float64Array;
+  readonly accum: Float64Array;
   /** θ before the last step that touched each coordinate. */
   readonly previous: Float64Array;
   /** The samples of the next `steps` call, one per step. */
@@ -35,7 +35,7 @@ export class WasmLogisticKernel {
   place(dim: number, data: LogisticData, batch: number, h: AdagradHyperparameters): LogisticRun {
     const { indices, labels, nonZerosPerSample: k } = data;
     const sizes = [dim * 8, dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength, batch * 4];
-    const [thetaAt, sumAt, previousAt, gradientAt, indicesAt, labelsAt, samplesAt] = this.module.regions(sizes);
+    const [thetaAt, accumAt, previousAt, gradientAt, indicesAt, labelsAt, samplesAt] = this.module.regions(sizes);
     const samples = labels.length;
     const { exports } = this.module;
     const { buffer } = exports.memory; // after `regions`, which may have grown the memory (a new buffer)
@@ -44,12 +44,12 @@ export class WasmLogisticKernel {
     const inside = h.epsPlacement === 'inside';
     return {
       theta: new Float64Array(buffer, thetaAt, dim),
-      sum: new Float64Array(buffer, sumAt, dim).fill(h.initialAccumulator),
+      accum: new Float64Array(buffer, accumAt, dim).fill(h.initialAccumulator),
       previous: new Float64Array(buffer, previousAt, dim),
       samples: new Int32Array(buffer, samplesAt, batch),
       gradient: new Float64Array(buffer, gradientAt, dim),
       steps: (count, firstStep) =>
-        exports.stepLogisticSamples(count, samplesAt, indicesAt, k, labelsAt, thetaAt, sumAt, previousAt, firstStep, h.lr, h.lrDecay, h.eps, inside),
+        exports.stepLogisticSamples(count, samplesAt, indicesAt, k, labelsAt, thetaAt, accumAt, previousAt, firstStep, h.lr, h.lrDecay, h.eps, inside),
       evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt, gradientAt, dim),
     };
   }

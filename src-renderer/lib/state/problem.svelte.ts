@@ -2,6 +2,7 @@
  * The last thing that went wrong outside the form, in words, shown to the user until dismissed. Every part of the
  * app's state reports here, so that a failed write, a refused request and a storage error all read alike.
  */
+import { errorMessage } from '../../../src-core/contract/result';
 import { isQuotaExceeded } from '../storage/storage-errors';
 
 export class ProblemReport {
@@ -9,8 +10,7 @@ export class ProblemReport {
 
   /** Shows what failed and why. */
   report(what: string, error: unknown): void {
-    const reason = error instanceof Error ? error.message : String(error);
-    this.message = `${what}: ${reason}`;
+    this.message = `${what}: ${errorMessage(error)}`;
   }
 
   /** Runs a storage operation; a failure becomes the problem shown (a full disk says what to do) and null. */

@@ -10,12 +10,12 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { CompactRunResult } from '../../../src-core/contract/types';
 import { keyOf, runIndex, runPage, traceAddress, traceIndex, tracePage, tracesIn, type RunPage, type TracePage } from './page-codec';
-import { activeSweepStatuses, type RunAnnotations, type StoredRun, type StoredSweep, type StoredSweepStatus, type StoredTrace, type SweepStatusChange } from './records';
+import { isSweepActive, type RunAnnotations, type StoredRun, type StoredSweep, type StoredSweepStatus, type StoredTrace, type SweepStatusChange } from './records';
 import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
 import { declareSchema } from './schema';
 import { ownTrace } from './trace-storage';
 
-const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || activeSweepStatuses.includes(status);
+const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || isSweepActive(status);
 
 /** What one transaction stores: see LabDatabase.storeResults. */
 export interface ResultsWrite {

@@ -5,6 +5,8 @@
 import type { RunAnnotations } from '../../../src-core/contract/annotations';
 import type { RunConfig, RunSummary, SweepSpec, SweepStatus } from '../../../src-core/contract/types';
 
+export { activeSweepStatuses, isSweepActive } from '../../../src-core/contract/types';
+
 export type { StoredColumn, StoredTrace } from './trace-storage';
 
 /** 'interrupted': the app stopped while it ran; what was stored is kept and the rest can be resumed. */
@@ -33,9 +35,6 @@ export interface StoredRun extends RunAnnotations {
   summary: RunSummary;
 }
 
-/** The statuses of a sweep the main process is still working on; one stored so that it does not know is interrupted. */
-export const activeSweepStatuses: readonly StoredSweepStatus[] = ['queued', 'running', 'cancelling'];
-export const isSweepActive = (status: StoredSweepStatus): boolean => activeSweepStatuses.includes(status);
 
 /**
  * A sweep moved on (queued → running → cancelling) or ended, written in the same transaction as the results before

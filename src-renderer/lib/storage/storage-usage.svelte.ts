@@ -2,6 +2,7 @@
  * How much the lab stores: the origin's usage and quota as the browser estimates them (navigator.storage.estimate),
  * and the records by table. Refreshed after changes, at most once every `intervalMs`, since an estimate is not free.
  */
+import { errorMessage } from '../../../src-core/contract/result';
 import type { LabDatabase, StoredCounts } from './db';
 
 export interface StorageReport {
@@ -40,7 +41,7 @@ export class StorageUsage {
       this.report = { usage: estimate?.usage ?? null, quota: estimate?.quota ?? null, counts };
       this.error = null;
     } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+      this.error = errorMessage(error);
     }
   }
 }

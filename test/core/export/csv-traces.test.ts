@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { csvHeader, csvRows } from '../../../src-core/export/csv';
 import { everyStepConfig, traceColumns, traceRecords } from '../../../src-core/export/trace-table';
 import { optimizerDefaults } from '../../../src-core/optim';
-import { traceEffectiveStep } from '../../../src-core/optim/step-size';
+import { traceEffectiveStep } from '../../../src-core/optim/effective-step';
 import { executeRun, failedRun } from '../../../src-core/run/execute';
 import type { RunResult } from '../../../src-core/contract/types';
 import { adagradRun } from '../../helpers/configs';

@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ObjectiveConfigSchema, objectiveIds } from '../../../src-core/contract/objective-schema';
-import { createObjective, objectiveInfo } from '../../../src-core/objectives';
+import type { ObjectiveConfig } from '../../../src-core/contract/engine';
+import { createObjective, objectiveDimension, objectiveInfo } from '../../../src-core/objectives';
 
 describe('the objective registry', () => {
   it('describes exactly the ids the schema accepts', () => {
@@ -29,5 +30,19 @@ describe('the objective registry', () => {
     if (objective.minimum.at) expect(objective.minimum.at.length).toBe(objective.dim);
     const grad = new Float64Array(objective.dim);
     expect(Number.isFinite(objective.evaluate(objective.defaultStart(), grad))).toBe(true);
+  });
+
+  // objectiveDimension reads a config without building anything; it must say what the objective built from it has.
+  const sized: ObjectiveConfig[] = [
+    ...Object.values(objectiveInfo).map((info) => info.defaultConfig),
+    { id: 'rosenbrock', dim: 7 },
+    { id: 'ill-conditioned', dim: 3, condition: 10 },
+    { id: 'rastrigin', dim: 1 },
+    { ...objectiveInfo['sparse-logreg'].defaultConfig, samples: 20, features: 37, nonZerosPerSample: 3 },
+  ];
+  it.each(sized.map((config) => [JSON.stringify(config), config] as const))('objectiveDimension(%s) is the built objective\'s dim', (_name, config) => {
+    const objective = createObjective(config);
+    expect(objectiveDimension(config)).toBe(objective.dim);
+    expect(objective.defaultStart().length).toBe(objective.dim);
   });
 });

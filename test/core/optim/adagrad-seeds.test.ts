@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { executeRun } from '../../../src-core/run/execute';
 import { createOptimizer } from '../../../src-core/optim';
-import { effectiveStepSize } from '../../../src-core/optim/step-size';
+import { effectiveStep } from '../../../src-core/optim/effective-step';
 import { adagradRun } from '../../helpers/configs';
 import { expectClose } from '../../helpers/close';
 
@@ -38,7 +38,7 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
       expectClose(trace.theta[step], x, 1e-14);
       expectClose(trace.grad[step - 1], g, 1e-14); // the gradient step t uses is the one evaluated after step t-1
       expectClose(trace.accum[step], G, 1e-14);
-      expectClose(effectiveStepSize(config().optimizer, step, trace.accum[step]), rate, 1e-14);
+      expectClose(effectiveStep(config().optimizer, step, trace.accum[step]), rate, 1e-14);
     });
   });
 
@@ -64,7 +64,7 @@ describe('AdaGrad from the seeds, further examples', () => {
     optimizer.step(theta, grad, state);
     const g0 = 0.5 + 0.1 * 2;
     const g1 = 0.25 + 0.1 * -1;
-    expect(Array.from(optimizer.accumulator(state)!)).toEqual([g0 * g0, g1 * g1]);
+    expect(Array.from(optimizer.accum(state)!)).toEqual([g0 * g0, g1 * g1]);
     expect(theta[0]).toBe(2 - 0.01 * (g0 / (Math.sqrt(g0 * g0) + 1e-8)));
     expect(theta[1]).toBe(-1 - 0.01 * (g1 / (Math.sqrt(g1 * g1) + 1e-8)));
     expect(Array.from(grad)).toEqual([0.5, 0.25]);

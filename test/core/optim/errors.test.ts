@@ -7,7 +7,7 @@ import type { OptimizerConfig, OptimizerKind } from '../../../src-core/contract/
 import { OptimizerConfigSchema } from '../../../src-core/contract/optimizer-schema';
 import { validate } from '../../../src-core/contract/schemas';
 import { checkOptimizer, createOptimizer, optimizerDefaults } from '../../../src-core/optim';
-import { addWeightDecay, scaleByAdam, scaleByRms, scaleByRss, trace } from '../../../src-core/optim/transforms';
+import { addWeightDecay, scaleByAdam, scaleByRms, scaleByRss, momentum } from '../../../src-core/optim/transforms';
 
 const positive = 'a finite number > 0';
 const nonNegative = 'a finite number >= 0';
@@ -126,6 +126,6 @@ describe('optimizer configs are refused with a message naming field, value and r
     expect(rangeErrorOf(() => scaleByRss({ initialAccumulator: 0, eps: NaN, epsPlacement: 'outside' }))).toBe('Invalid epsilon: NaN (must be a finite number >= 0)');
     expect(rangeErrorOf(() => scaleByRms({ alpha: 1, eps: 0, centered: false }))).toBe('Invalid alpha: 1 (must be a number in [0, 1))');
     expect(rangeErrorOf(() => scaleByAdam({ beta1: 0.9, beta2: -0.1, eps: 0, amsgrad: false }))).toBe('Invalid beta2: -0.1 (must be a number in [0, 1))');
-    expect(rangeErrorOf(() => trace({ momentum: 0, dampening: 0, nesterov: true }))).toBe('Nesterov momentum requires a momentum and zero dampening');
+    expect(rangeErrorOf(() => momentum({ momentum: 0, dampening: 0, nesterov: true }))).toBe('Nesterov momentum requires a momentum and zero dampening');
   });
 });

@@ -70,7 +70,7 @@ describe('AdaGrad, fused', () => {
           fused.step(a, grad, sa);
           composed.step(b, grad, sb);
           expect(bits(a)).toEqual(bits(b));
-          expect(bits(fused.accumulator(sa)!)).toEqual(bits(composed.accumulator(sb)!));
+          expect(bits(fused.accum(sa)!)).toEqual(bits(composed.accum(sb)!));
           expect(bits(grad)).toEqual(bits(Float64Array.from(g))); // the gradient is read, not changed
         }
         expect(sa).toEqual(sb);
@@ -85,10 +85,10 @@ describe('AdaGrad, fused', () => {
         const optimizer = createOptimizer(config);
         const x = Float64Array.from(theta);
         const state = optimizer.init(x.length);
-        let before = Float64Array.from(optimizer.accumulator(state)!);
+        let before = Float64Array.from(optimizer.accum(state)!);
         for (const g of grads) {
           optimizer.step(x, Float64Array.from(g), state);
-          const after = optimizer.accumulator(state)!;
+          const after = optimizer.accum(state)!;
           after.forEach((G, i) => expect(G).toBeGreaterThanOrEqual(before[i]));
           before = Float64Array.from(after);
         }

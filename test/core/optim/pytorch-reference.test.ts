@@ -157,7 +157,7 @@ describe('AdaGrad matches torch.optim.Adagrad', () => {
 
   it('reports G as its accumulator', () => {
     const { state } = runEngine(optimizerDefaults.adagrad);
-    const G = createOptimizer(optimizerDefaults.adagrad).accumulator(state)!;
+    const G = createOptimizer(optimizerDefaults.adagrad).accum(state)!;
     grads[0].forEach((_, i) => expectClose(G[i], grads.reduce((s, g) => s + g[i] * g[i], 0), 1e-12));
   });
 });
@@ -173,7 +173,7 @@ describe('SGD matches torch.optim.SGD', () => {
   ]);
 
   it('has no accumulator', () => {
-    expect(createOptimizer(optimizerDefaults.sgd).accumulator(runEngine(optimizerDefaults.sgd).state)).toBeNull();
+    expect(createOptimizer(optimizerDefaults.sgd).accum(runEngine(optimizerDefaults.sgd).state)).toBeNull();
   });
 });
 

@@ -83,7 +83,7 @@ describe("AdaGrad's lazy sparse step", () => {
   const sparseProblem = fc.integer({ min: 1, max: 20 }).chain((dim) =>
     fc.record({
       theta: fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: dim, maxLength: dim }),
-      sum: fc.array(fc.double({ min: 0, max: 5, noNaN: true }), { minLength: dim, maxLength: dim }),
+      accum: fc.array(fc.double({ min: 0, max: 5, noNaN: true }), { minLength: dim, maxLength: dim }),
       touched: fc.uniqueArray(fc.integer({ min: 0, max: dim - 1 }), { maxLength: dim }),
       values: fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: dim, maxLength: dim }),
       t: fc.integer({ min: 1, max: 100 }),
@@ -93,16 +93,16 @@ describe("AdaGrad's lazy sparse step", () => {
   it('equals the dense step bit for bit on a gradient that is zero off its indices', () => {
     fc.assert(
       fc.property(hyperparameters, sparseProblem, (h, p) => {
-        const dense = { theta: Float64Array.from(p.theta), sum: Float64Array.from(p.sum) };
-        const lazy = { theta: Float64Array.from(p.theta), sum: Float64Array.from(p.sum) };
+        const dense = { theta: Float64Array.from(p.theta), accum: Float64Array.from(p.accum) };
+        const lazy = { theta: Float64Array.from(p.theta), accum: Float64Array.from(p.accum) };
         const grad = new Float64Array(p.theta.length);
         p.touched.forEach((i, j) => (grad[i] = p.values[j]));
-        adagradKernel(dense.theta, grad, dense.sum, p.t, h);
+        adagradKernel(dense.theta, grad, dense.accum, p.t, h);
         const indices = Int32Array.from(p.touched);
         const values = Float64Array.from(p.touched, (_, j) => p.values[j]);
-        adagradSparseKernel(lazy.theta, lazy.sum, indices, values, indices.length, p.t, h);
+        adagradSparseKernel(lazy.theta, lazy.accum, indices, values, indices.length, p.t, h);
         expect(Array.from(lazy.theta)).toEqual(Array.from(dense.theta));
-        expect(Array.from(lazy.sum)).toEqual(Array.from(dense.sum));
+        expect(Array.from(lazy.accum)).toEqual(Array.from(dense.accum));
       }),
       { numRuns: 300 },
     );

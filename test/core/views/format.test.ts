@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeObjective, describeStatus, formatMetric, formatTick } from '../../../src-core/views/format';
+import { describeObjective, describeStatus, formatMetric } from '../../../src-core/views/format';
 
 describe('formatting for tables and charts', () => {
   it.each([
@@ -12,10 +12,6 @@ describe('formatting for tables and charts', () => {
     [Infinity, 'Infinity'],
     [NaN, 'NaN'],
   ])('formatMetric(%s) = %s', (x, text) => expect(formatMetric(x)).toBe(text));
-
-  it('writes ticks with three significant digits', () => {
-    expect([5e-7, 0.05, 10, 0.123456].map(formatTick)).toEqual(['5e-7', '0.05', '10', '0.123']);
-  });
 
   it('describes statuses and objectives in words', () => {
     const base = { finalLoss: 1, bestLoss: 1, bestStep: 0, stepsToTolerance: 4, divergedAt: 7, divergedIn: 'loss' as const };

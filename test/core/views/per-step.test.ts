@@ -12,18 +12,18 @@ describe('the per-step table', () => {
     expect(totalSteps).toBe(10);
     const seeds = (value: number, quantity: Parameters<typeof formatPerStep>[1]) => formatPerStep(value, quantity, 'seeds');
     const rows = Array.from(table.steps, (t, i) =>
-      [String(t), seeds(table.theta[i], 'theta'), seeds(table.grad[i], 'grad'), seeds(table.accum[i], 'accum'), seeds(table.stepSize[i], 'stepSize'), seeds(table.update[i], 'update')].join(' | '),
+      [String(t), seeds(table.theta[i], 'theta'), seeds(table.grad[i], 'grad'), seeds(table.accum[i], 'accum'), seeds(table.effectiveStep[i], 'effectiveStep'), seeds(table.update[i], 'update')].join(' | '),
     );
     expect(rows).toEqual(seedsPrintoutX2From4);
   });
 
   it("holds the seeds' doubles: x 3.00000000125, g 8, G 64, step 1/(8+1e-8), update 4 − x", () => {
     const { table } = computePerStepTable(adagradRun());
-    expect([table.theta[0], table.grad[0], table.accum[0], table.stepSize[0], table.update[0]]).toEqual([3.00000000125, 8, 64, 1 / (8 + 1e-8), 4 - 3.00000000125]);
+    expect([table.theta[0], table.grad[0], table.accum[0], table.effectiveStep[0], table.update[0]]).toEqual([3.00000000125, 8, 64, 1 / (8 + 1e-8), 4 - 3.00000000125]);
     // Step 3 against the seed loop's doubles (it groups lr/(√G+ε)·g differently: a few ulps apart at most).
     expectClose(table.theta[2], 1.9672689343004457, 1e-14);
     expectClose(table.accum[2], 123.040000062448, 1e-14);
-    expectClose(table.stepSize[2], 0.09015230564267492, 1e-14);
+    expectClose(table.effectiveStep[2], 0.09015230564267492, 1e-14);
     expectClose(table.update[2], 0.4327310673895544, 1e-13);
     expect(Array.from(table.loss.slice(0, 2))).toEqual([3.00000000125 ** 2, table.theta[1] ** 2]);
   });
@@ -34,7 +34,7 @@ describe('the per-step table', () => {
     expect(table.names).toEqual(['θ₀', 'θ₁']);
     expect(table.theta.length).toBe(8);
     expect(table.accum.length).toBe(8);
-    expect(table.stepSize.length).toBe(0);
+    expect(table.effectiveStep.length).toBe(0);
   });
 
   it('stops at the divergence step, whose row shows the non-finite values', () => {
@@ -43,7 +43,7 @@ describe('the per-step table', () => {
     expect(table.steps[last]).toBeLessThan(2000);
     expect(Number.isFinite(table.loss[last])).toBe(false);
     expect(table.loss.slice(0, last).every(Number.isFinite)).toBe(true);
-    expect(Array.from(table.stepSize.slice(0, 2))).toEqual([2, 2]);
+    expect(Array.from(table.effectiveStep.slice(0, 2))).toEqual([2, 2]);
   });
 
   it('shows the first steps of a run too long for the budget: exactly the first rows of the whole run', () => {
@@ -56,7 +56,7 @@ describe('the per-step table', () => {
   });
 
   it('prints full precision as the shortest round-trip text, and non-finite values as they are', () => {
-    expect(formatPerStep(1 / (8 + 1e-8), 'stepSize', 'full')).toBe('0.12499999984374999'); // as Python's repr prints it
+    expect(formatPerStep(1 / (8 + 1e-8), 'effectiveStep', 'full')).toBe('0.12499999984374999'); // as Python's repr prints it
     expect(Number(formatPerStep(0.1 + 0.2, 'theta', 'full'))).toBe(0.1 + 0.2);
     expect([NaN, Infinity, -Infinity].map((v) => formatPerStep(v, 'loss', 'seeds'))).toEqual(['NaN', 'Infinity', '-Infinity']);
   });

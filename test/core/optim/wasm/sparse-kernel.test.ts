@@ -18,7 +18,7 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
       k: fc.integer({ min: 1, max: 5 }),
       seed: fc.nat(),
       theta: fc.array(fc.double({ min: -20, max: 20, noNaN: true }), { minLength: 40, maxLength: 40 }),
-      sum: fc.array(fc.double({ min: 0, max: 5, noNaN: true }), { minLength: 40, maxLength: 40 }),
+      accum: fc.array(fc.double({ min: 0, max: 5, noNaN: true }), { minLength: 40, maxLength: 40 }),
       sample: fc.nat({ max: 9 }),
       t: fc.integer({ min: 1, max: 1000 }),
       lr: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.double({ min: 1e300, max: 1e308, noNaN: true })),
@@ -32,10 +32,10 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
         const sparse = objective.sparse!;
         const h = { ...optimizerDefaults.adagrad, lr: c.lr, eps: c.eps, epsPlacement: c.epsPlacement, lrDecay: c.lrDecay };
         const theta = Float64Array.from(c.theta.slice(0, c.features));
-        const sum = Float64Array.from(c.sum.slice(0, c.features));
+        const accum = Float64Array.from(c.accum.slice(0, c.features));
         const run = kernel.place(c.features, sparse.logistic!, 1, { ...h, initialAccumulator: 0 });
         run.theta.set(theta);
-        run.sum.set(sum);
+        run.accum.set(accum);
         run.previous.fill(NaN);
         run.samples[0] = c.sample;
         const done = run.steps(1, c.t);
@@ -44,10 +44,10 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
         const values = new Float64Array(c.k);
         const nnz = sparse.sampleGradient(theta, c.sample, indices, values);
         const before = Float64Array.from(theta);
-        const finite = adagradSparseKernel(theta, sum, indices, values, nnz, c.t, h);
+        const finite = adagradSparseKernel(theta, accum, indices, values, nnz, c.t, h);
         expect(done).toBe(finite ? 1 : -1);
         expect(Array.from(run.theta)).toEqual(Array.from(theta));
-        expect(Array.from(run.sum)).toEqual(Array.from(sum));
+        expect(Array.from(run.accum)).toEqual(Array.from(accum));
         const touched = new Set(indices);
         run.previous.forEach((p, i) => expect(p).toEqual(touched.has(i) ? before[i] : NaN));
       }),

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { OptimizerConfig } from '../../../src-core/contract/engine';
 import { createObjective } from '../../../src-core/objectives';
 import { createOptimizer, optimizerDefaults } from '../../../src-core/optim';
-import { effectiveStepAt, effectiveStepUnavailable, traceEffectiveStep } from '../../../src-core/optim/step-size';
+import { effectiveStepAt, effectiveStepUnavailable, traceEffectiveStep } from '../../../src-core/optim/effective-step';
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 import { expectClose } from '../../helpers/close';
@@ -96,7 +96,7 @@ function* steps(config: OptimizerConfig) {
   for (let t = 1; t <= 8; t++) {
     optimizer.step(theta, Float64Array.of(0.3 * t, -1.5, 2 / t), state);
     optimizer.effectiveStep(state, expected);
-    const accum = optimizer.accumulator(state);
+    const accum = optimizer.accum(state);
     yield { t, accum: accum ? Float64Array.from(accum) : new Float64Array(3), expected: Float64Array.from(expected) };
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The effective step size: the factor a unit gradient is scaled by at step t, per coordinate, by the optimizer's own
+ * The effective step: the factor a unit gradient is scaled by at step t, per coordinate, by the optimizer's own
  * rule. One definition, read from live state by `Optimizer.effectiveStep` and from a trace's G column by
  * `traceEffectiveStep` (the trace CSV) and `effectiveStepAt` (the charts and the per-step table), so the formulas live
  * in one place and the derivations cannot drift from them. Momentum is not part of it.
@@ -13,10 +13,11 @@ import type { OptimizerConfig } from '../contract/engine';
 import { rssDenominator } from './transforms';
 
 /**
- * The rule at step t (from 1) given `secondMoment`, the value under the rule's square root: AdaGrad's G, RMSProp's v
- * (v − ḡ² centered), Adam's v̂. Ignored by SGD. The operations are PyTorch's, in its order.
+ * The rule at step t (from 1) given `secondMoment`, the optimizer's second moment of the gradient, the value under the
+ * rule's square root: for AdaGrad it is G (the sum of squared gradients, the trace's `accum`), for RMSProp v (v − ḡ²
+ * centered), for Adam v̂. Ignored by SGD. The operations are PyTorch's, in its order.
  */
-export function effectiveStepSize(config: OptimizerConfig, t: number, secondMoment: number): number {
+export function effectiveStep(config: OptimizerConfig, t: number, secondMoment: number): number {
   switch (config.kind) {
     case 'adagrad':
       return config.lr / (1 + (t - 1) * config.lrDecay) / rssDenominator(secondMoment, config.eps, config.epsPlacement === 'inside');
@@ -30,7 +31,7 @@ export function effectiveStepSize(config: OptimizerConfig, t: number, secondMome
 }
 
 /**
- * Why a trace's accumulator does not determine the step size of `config`, or null when it does. Centered RMSProp
+ * Why a trace's accum does not determine the effective step of `config`, or null when it does. Centered RMSProp
  * divides by √(v − ḡ²) and AMSGrad by √max(v): neither ḡ nor max(v) is in a trace.
  */
 export function effectiveStepUnavailable(config: OptimizerConfig): string | null {
@@ -40,26 +41,26 @@ export function effectiveStepUnavailable(config: OptimizerConfig): string | null
 }
 
 /**
- * The effective step of trace row `step` (the state after that many steps) from its G, the optimizer's accumulator
- * after that step (null when it has none, as SGD): the size step `step` took per unit of gradient. Null at step 0,
+ * The effective step of trace row `step` (the state after that many steps) from its `accum`, the optimizer's second
+ * moment after that step (G for AdaGrad; null when it has none, as SGD): the size step `step` took per unit of gradient. Null at step 0,
  * before any step, and where the rule is unavailable (effectiveStepUnavailable).
  */
-export function traceEffectiveStep(config: OptimizerConfig, step: number, G: number | null): number | null {
+export function traceEffectiveStep(config: OptimizerConfig, step: number, accum: number | null): number | null {
   if (step === 0 || effectiveStepUnavailable(config) !== null) return null;
   if (config.kind === 'sgd') return config.lr;
-  return G === null ? null : effectiveStepSize(config, step, G);
+  return accum === null ? null : effectiveStep(config, step, accum);
 }
 
-/** Writes the step size of step `step` (from 1) per coordinate into `out`, from a trace row's accumulator. */
+/** Writes the effective step of step `step` (from 1) per coordinate into `out`, from a trace row's accum. */
 export type EffectiveStepRule = (step: number, accum: ArrayLike<number>, out: Float64Array) => void;
 
 /**
- * The step-size rule of `config` for `width` coordinates, row by row (every rule is per coordinate, so the
- * min/median/max columns of a wide model work too), or null when it is unavailable. SGD reads no accumulator.
+ * The effective-step rule of `config` for `width` coordinates, row by row (every rule is per coordinate, so the
+ * min/median/max columns of a wide model work too), or null when it is unavailable. SGD reads no accum.
  */
 export function effectiveStepAt(config: OptimizerConfig, width: number): EffectiveStepRule | null {
   if (effectiveStepUnavailable(config) !== null) return null;
   return (step, accum, out) => {
-    for (let i = 0; i < width; i++) out[i] = config.kind === 'sgd' ? config.lr : effectiveStepSize(config, step, accum[i]);
+    for (let i = 0; i < width; i++) out[i] = config.kind === 'sgd' ? config.lr : effectiveStep(config, step, accum[i]);
   };
 }
