@@ -19,30 +19,18 @@ import {
 } from '../contract/sweep-spec';
 import { objectiveDimension } from '../objectives';
 import { optimizerDefaults } from '../optim';
+import { linspace, logspace } from './grid';
 
 export type SweepValidation = { ok: true; value: SweepSpec } | { ok: false; message: string };
 
 export const runId = (sweepId: string, index: number): string => `${sweepId}:${String(index).padStart(6, '0')}`;
 
 /**
- * An interior point rounded to 15 significant digits, so a decade grid reads 0.01 and not 0.010000000000000002; kept
- * between the ends for ranges narrower than that precision (rounding is monotone, so the points stay in order).
- */
-const tidy = (x: number, from: number, to: number): number =>
-  Math.min(Math.max(Number(x.toPrecision(15)), Math.min(from, to)), Math.max(from, to));
-
-/**
- * The `count` points of a linear or log range, both ends included and exact (count 1 gives `from`). Log points are
- * from·(to/from)^(i/(count−1)).
+ * The `count` points of a linear or log range: NumPy's np.linspace(from, to, count) and
+ * np.logspace(np.log10(from), np.log10(to), count), to the last bit (grid.ts; count 1 gives `from`).
  */
 export function rangePoints(scale: 'linear' | 'log', from: number, to: number, count: number): number[] {
-  if (count === 1) return [from];
-  return Array.from({ length: count }, (_, i) => {
-    if (i === 0) return from;
-    if (i === count - 1) return to;
-    const t = i / (count - 1);
-    return tidy(scale === 'linear' ? from + (to - from) * t : from * Math.pow(to / from, t), from, to);
-  });
+  return scale === 'linear' ? linspace(from, to, count) : logspace(from, to, count);
 }
 
 /** The points of a discrete axis; null for a continuous one (uniform, logUniform). */
