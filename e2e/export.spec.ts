@@ -44,6 +44,8 @@ function configOf(row: Row, traceMaxPoints: number): RunConfig {
   };
 }
 
+/** The gradient an AdaGrad step on x² takes into G from θ: 2θ, plus wd·θ when the decay is coupled. */
+const enteredG = ({ weightDecay: wd, decoupledWeightDecay }: AdagradConfig, theta: number): number => (wd !== 0 && !decoupledWeightDecay ? 2 * theta + wd * theta : 2 * theta);
 const same = (cell: string, x: number | null): boolean => (x === null ? cell === '' : Object.is(Number(cell), x));
 
 test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and their traces, every number src-core's", async ({ page }) => {
@@ -92,9 +94,12 @@ test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and 
       expect(row.run_id).toBe(runId);
       expect(Number(row.step)).toBe(trace.steps[k]);
       expect(row.parameter).toBe('0');
+      // Row k: θ after step k, the gradient step k used (2θₖ₋₁, what entered G), G after it, its step size and its
+      // update θₖ₋₁ − θₖ; row 0 has no step, so those are empty.
+      const first = k === 0;
       const exact =
         same(row.theta, trace.theta[k]) &&
-        same(row.g, trace.grad[k]) &&
+        (first ? row.g === '' && row.update === '' : same(row.g, enteredG(config.optimizer as AdagradConfig, trace.theta[k - 1])) && same(row.update, trace.theta[k - 1] - trace.theta[k])) &&
         same(row.G, trace.accum[k]) &&
         same(row.effective_step, traceEffectiveStep(config.optimizer, trace.steps[k], trace.accum[k])) &&
         same(row.loss, trace.loss[k]);

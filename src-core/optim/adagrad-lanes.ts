@@ -114,6 +114,17 @@ export function parkLane(l: AdagradLanes, r: number): void {
   l.weightDecay[r] = 0;
 }
 
+/**
+ * out ← out + wd·θ per lane, θ being `at` (θ before the step: `previous` once it has run): the gradient a coupled
+ * weight decay enters into G from ∇f in `out`, as stepWithDecay computes it (for the trace's gradient column).
+ */
+export function addCoupledDecay({ stride, weightDecay: wd, previous }: AdagradLanes, out: Float64Array, at: Float64Array = previous): void {
+  for (let i = 0, r = 0; i < out.length; i++) {
+    out[i] = out[i] + wd[r] * at[i];
+    if (++r === stride) r = 0;
+  }
+}
+
 // Two loops rather than one with a weight-decay branch per coordinate: V8 does not hoist loop-invariant branches. One
 // flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
 // coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.

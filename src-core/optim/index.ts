@@ -13,6 +13,7 @@ import {
   addWeightDecay,
   chain,
   constantSchedule,
+  enteringGradient,
   momentum,
   scaleByAdam,
   scaleByLearningRate,
@@ -39,6 +40,12 @@ export interface Optimizer {
    * state's own array, not a copy.
    */
   accum(state: OptimizerState): Float64Array | null;
+  /**
+   * The gradient the last step used, after the transforms of the chain that come before its statistics (weight decay
+   * when coupled, …): what entered G (`enteringGradient`), the trace's `grad` column. NaN before the first step. The
+   * state's own array, not a copy.
+   */
+  gradient(state: OptimizerState): Float64Array;
   /** Per coordinate, the effective step a unit gradient gets at the last step t (step 1 before any step): effective-step.ts. */
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
@@ -64,8 +71,8 @@ function adagradPlan(c: AdagradConfig): Plan {
   const decay = addWeightDecay(c.weightDecay);
   return {
     transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay)
-      ? [rss, decay, scaleByLearningRate(schedule)]
-      : [decay, rss, scaleByLearningRate(schedule)],
+      ? [enteringGradient, rss, decay, scaleByLearningRate(schedule)]
+      : [decay, enteringGradient, rss, scaleByLearningRate(schedule)],
     accumKey: 'accum',
     effectiveStep(state, out) {
       const accum = slot(state, 'accum')!;
@@ -79,7 +86,7 @@ function sgdPlan(c: SgdConfig): Plan {
   const schedule = constantSchedule(c.lr);
   const withMomentum = momentum(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
   return {
-    transforms: [addWeightDecay(c.weightDecay), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
+    transforms: [addWeightDecay(c.weightDecay), enteringGradient, ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
     accumKey: null,
     effectiveStep: (_state, out) => void out.fill(c.lr),
   };
@@ -90,7 +97,7 @@ function rmspropPlan(c: RmspropConfig): Plan {
   // only in the sign of a zero, so RMSprop reuses SGD's momentum with no dampening.
   const withMomentum = momentum({ momentum: c.momentum, dampening: 0, nesterov: false });
   return {
-    transforms: [addWeightDecay(c.weightDecay), scaleByRms(c), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
+    transforms: [addWeightDecay(c.weightDecay), enteringGradient, scaleByRms(c), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
     accumKey: 'squareAvg',
     effectiveStep(state, out) {
       const v = slot(state, 'squareAvg')!;
@@ -104,7 +111,7 @@ function rmspropPlan(c: RmspropConfig): Plan {
 function adamPlan(c: AdamConfig): Plan {
   const schedule = adamSchedule(c.lr, c.beta1);
   return {
-    transforms: [addWeightDecay(c.weightDecay), scaleByAdam(c), scaleByLearningRate(schedule)],
+    transforms: [addWeightDecay(c.weightDecay), enteringGradient, scaleByAdam(c), scaleByLearningRate(schedule)],
     accumKey: 'expAvgSq',
     effectiveStep(state, out) {
       const t = Math.max(state.t, 1);
@@ -135,10 +142,27 @@ function checkDims(theta: Float64Array, grad: Float64Array): void {
 
 /** The optimizer as its chain of transforms, applied with θ ← θ + u. Every kind runs this way except AdaGrad (fused). */
 export function createComposedOptimizer(config: OptimizerConfig): Optimizer {
+  return composed(config).optimizer;
+}
+
+/**
+ * The composed optimizer, and `enter`: the chain up to its enteringGradient alone, which fills that slot for a fused
+ * step that does not run the chain (createOptimizer), so the gradient it records is the chain's own.
+ */
+function composed(config: OptimizerConfig): { optimizer: Optimizer; enter: (theta: Float64Array, grad: Float64Array, state: OptimizerState) => void } {
   const plan = planFor(config);
   const pipeline = chain(...plan.transforms);
+  const tap = plan.transforms.indexOf(enteringGradient as unknown as Transform);
+  const head = plan.transforms.slice(0, tap + 1);
+  const gradient = (state: OptimizerState): Float64Array => state.inner[tap].gradient;
   let u = new Float64Array(0); // scratch for the update, reallocated only when the dimension changes
-  return {
+  const enter = (theta: Float64Array, grad: Float64Array, state: OptimizerState): void => {
+    const g = gradient(state);
+    g.set(grad);
+    // The transforms before enteringGradient, on its slot itself.
+    for (let k = 0; k < head.length - 1; k++) head[k].update(g, state.inner[k], theta, state.t);
+  };
+  const optimizer: Optimizer = {
     config: Object.freeze({ ...config }),
     init: (dim) => ({ t: 0, inner: pipeline.init(dim) }),
     step(theta, grad, state) {
@@ -150,20 +174,23 @@ export function createComposedOptimizer(config: OptimizerConfig): Optimizer {
       for (let i = 0; i < theta.length; i++) theta[i] = theta[i] + u[i];
     },
     accum: (state) => (plan.accumKey === null ? null : slot(state, plan.accumKey)),
+    gradient,
     effectiveStep: plan.effectiveStep,
   };
+  return { optimizer, enter };
 }
 
 /** Validates `config` (RangeError naming the field, the value and what is allowed) and builds its optimizer. */
 export function createOptimizer(config: OptimizerConfig): Optimizer {
-  const composed = createComposedOptimizer(config);
-  if (composed.config.kind !== 'adagrad') return composed;
-  const hyperparameters = composed.config;
+  const { optimizer, enter } = composed(config);
+  if (optimizer.config.kind !== 'adagrad') return optimizer;
+  const hyperparameters = optimizer.config;
   return {
-    ...composed,
+    ...optimizer,
     step(theta, grad, state) {
       checkDims(theta, grad);
       state.t += 1;
+      enter(theta, grad, state);
       adagradKernel(theta, grad, slot(state, 'accum')!, state.t, hyperparameters);
     },
   };

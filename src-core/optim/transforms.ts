@@ -53,6 +53,19 @@ export function addWeightDecay(weightDecay: number): Transform {
   };
 }
 
+/**
+ * Keeps a copy of u as it passes, and changes nothing: placed in a chain just before the transform that reads the
+ * gradient into the optimizer's statistics (G, v, the momentum buffer), its `gradient` slot is the gradient step t used
+ * after every transform before it (coupled weight decay, and any other placed ahead): what entered G. NaN before the
+ * first step. One object for every chain, so that an optimizer finds it in its own (index.ts).
+ */
+export const enteringGradient: Transform<{ gradient: Float64Array }> = {
+  init: (dim) => ({ gradient: new Float64Array(dim).fill(NaN) }),
+  update(u, { gradient }) {
+    gradient.set(u);
+  },
+};
+
 /** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula); G is `accum`. */
 export const rssDenominator = (accum: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(accum + eps) : Math.sqrt(accum) + eps);
 

@@ -10,7 +10,8 @@ import { TraceRecorder, maxTraceBytes } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
- * since building it can mean generating a data set). Row k of the trace is the state after k steps; a non-finite loss,
+ * since building it can mean generating a data set). Row k of the trace is the state after k steps (the columns are
+ * defined once, in docs/architecture.md's glossary: the gradient of row k is the one step k used); a non-finite loss,
  * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
  *
  * It takes the fastest path that gives the same numbers: stochastic steps when the objective asks for them, a lane of
@@ -55,8 +56,9 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
     if (!going || recorder.wants(step, loss)) {
       // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
-      if (going) recorder.record(step, loss, theta, grad, accum, update);
-      else recorder.recordFinal(step, loss, theta, grad, accum, update);
+      const used = optimizer.gradient(state); // what step `step` entered into G; NaN in row 0
+      if (going) recorder.record(step, loss, theta, used, accum, update);
+      else recorder.recordFinal(step, loss, theta, used, accum, update);
     }
     if (!going || step === config.steps) break;
   }

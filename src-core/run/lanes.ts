@@ -8,6 +8,10 @@
  * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
  * what the loop would feed it). test/core/run/lanes.test.ts proves it, with and without WebAssembly.
  *
+ * A row's gradient is the one its step used (what entered G): ∇f(θₜ₋₁), copied before a kept step overwrites it, or
+ * evaluated again at θₜ₋₁ (`previous`) for a row not known in advance (a spike, a divergence) or after a fused step
+ * that did not write it; plus wd·θₜ₋₁ when the decay is coupled.
+ *
  * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
  * each step tell from one sum whether any other lane went non-finite, and given a best of −∞, no tolerance and a
  * highest loss of +∞, so that no summary pass touches what it recorded.
@@ -15,7 +19,7 @@
 import type { AdagradConfig } from '../contract/engine';
 import type { RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
-import { createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
+import { addCoupledDecay, createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
 import { divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
@@ -175,10 +179,23 @@ export function executeLanes(
   }
   const rowLoss = fused ? new Float64Array(stride) : loss;
 
+  /** The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's. */
+  const used = new Float64Array(dim * stride).fill(NaN);
+  let usedFresh = true;
+  /** Whether `grad` holds ∇f at θ as it is: always after an evaluation, after a fused step only where its row was kept. */
+  let gradFresh = true;
+  const previousLoss = new Float64Array(stride);
+  const enterUsed = () => {
+    if (usedFresh) return;
+    evaluateLanes(previous, used, previousLoss, count, stride);
+    if (lanes.decay === 'coupled') addCoupledDecay(lanes, used);
+    usedFresh = true;
+  };
+
   // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
   const single = stride === 1;
   const row = single
-    ? { theta, grad, accum, update: new Float64Array(dim) }
+    ? { theta, grad: used, accum, update: new Float64Array(dim) }
     : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
   const gather = (r: number) => {
     if (single) {
@@ -187,7 +204,7 @@ export function executeLanes(
     }
     for (let d = 0, i = r; d < dim; d++, i += stride) {
       row.theta[d] = theta[i];
-      row.grad[d] = grad[i];
+      row.grad[d] = used[i];
       row.accum[d] = accum[i];
       row.update[d] = theta[i] - previous[i];
     }
@@ -219,7 +236,7 @@ export function executeLanes(
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
   const wholeRows = recorders[0].layout === 'parameters';
-  const rowsFrom = { stride, loss, theta, grad, accum, previous };
+  const rowsFrom = { stride, loss, theta, grad: used, accum, previous };
 
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
@@ -231,11 +248,22 @@ export function executeLanes(
       evaluateLanes(theta, grad, loss, count, stride);
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
     } else {
+      // ∇f(θₜ₋₁), what a kept row's step uses, before the step overwrites it.
+      usedFresh = scheduled && gradFresh;
+      if (usedFresh) {
+        used.set(grad);
+        if (lanes.decay === 'coupled') addCoupledDecay(lanes, used, theta);
+      }
       events = advance(step, scheduled);
+      gradFresh = !fused || scheduled;
     }
     if (!scheduled && events === 0) continue;
     // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
-    if (fused && !scheduled) evaluateLanes(theta, grad, rowLoss, count, stride);
+    if (fused && !scheduled) {
+      evaluateLanes(theta, grad, rowLoss, count, stride);
+      gradFresh = true;
+    }
+    if (step > 0) enterUsed();
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);

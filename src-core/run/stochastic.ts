@@ -141,13 +141,16 @@ export function executeStochasticRun(
   const fullGradient = run ? run.gradient : new Float64Array(dim);
   const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
   const update = new Float64Array(dim);
+  const noStep = new Float64Array(dim).fill(NaN);
+  const lazyUsed = new Float64Array(dim);
 
   /**
-   * Keeps step k's row (scheduled, or the step that diverged): full-data loss and gradient, summary, update column;
-   * returns false when the run must stop there. `touched`: the only coordinates a lazy step that diverged off the
-   * schedule moved (θ before it is kept for those alone); null when `previous` holds all of θ before the step.
+   * Keeps step k's row (scheduled, or the step that diverged): full-data loss, summary, update column; returns false
+   * when the run must stop there. `touched`: the only coordinates a lazy step that diverged off the schedule moved (θ
+   * before it is kept for those alone); null when `previous` holds all of θ before the step. `batch`: the gradient a
+   * lazy step k used, or null for row 0 and dense steps (the optimizer keeps what its step entered into G).
    */
-  const keep = (k: number, touched: BatchGradient | null): boolean => {
+  const keep = (k: number, touched: BatchGradient | null, batch: BatchGradient | null = null): boolean => {
     const loss = evaluate();
     const going = summary.observe(k, loss, theta, accum);
     if (touched === null) {
@@ -157,8 +160,13 @@ export function executeStochasticRun(
       update.fill(0);
       for (let j = 0; j < touched.nnz; j++) update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
     }
-    if (going) recorder.record(k, loss, theta, fullGradient, accum, update);
-    else recorder.recordFinal(k, loss, theta, fullGradient, accum, update);
+    const used = k === 0 ? noStep : batch === null ? optimizer.gradient(state) : lazyUsed;
+    if (k > 0 && batch !== null) {
+      lazyUsed.fill(0);
+      for (let j = 0; j < batch.nnz; j++) lazyUsed[batch.indices[j]] = batch.values[j];
+    }
+    if (going) recorder.record(k, loss, theta, used, accum, update);
+    else recorder.recordFinal(k, loss, theta, used, accum, update);
     return going;
   };
 
@@ -167,7 +175,7 @@ export function executeStochasticRun(
   return { config, summary: summary.finish(), trace: recorder.finish() };
 }
 
-type KeepRow = (k: number, touched: BatchGradient | null) => boolean;
+type KeepRow = (k: number, touched: BatchGradient | null, batch?: BatchGradient | null) => boolean;
 
 /** Every step in turn, one batch gradient and one optimizer step each; rows kept as `keep` says. */
 function stepInJs(
@@ -194,7 +202,7 @@ function stepInJs(
       if (!kept && lazy) for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
       finite = step(theta, gradient, state);
     }
-    if ((kept || !finite) && !keep(k, kept || !lazy ? null : gradient)) return;
+    if ((kept || !finite) && !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null)) return;
     if (k === config.steps) return;
   }
 }
@@ -213,10 +221,11 @@ function stepInWasm(run: LogisticRun, config: RunConfig, order: SampleOrder, gra
       const count = order.nextBatch(run.samples, target - 1 - k);
       const done = run.steps(count, k + 1);
       if (done < 0) {
-        // Diverged off the schedule: its row, with the sample's features as the coordinates it moved.
+        // Diverged off the schedule: its row, with the sample's features as the coordinates it moved, and its gradient
+        // at θ before the step (`previous` holds it on those features).
         k += -done;
-        gradient.ofSample(theta, run.samples[-done - 1]);
-        keep(k, gradient);
+        gradient.ofSample(run.previous, run.samples[-done - 1]);
+        keep(k, gradient, gradient);
         return;
       }
       k += count;
@@ -225,6 +234,7 @@ function stepInWasm(run: LogisticRun, config: RunConfig, order: SampleOrder, gra
     order.nextBatch(run.samples, 1);
     run.steps(1, target);
     k = target;
-    if (!keep(k, null)) return;
+    gradient.ofSample(run.previous, run.samples[0]);
+    if (!keep(k, null, gradient)) return;
   }
 }

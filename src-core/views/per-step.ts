@@ -1,8 +1,9 @@
 /**
  * The per-step table: the seeds' printout (step | x | gradient | G | learning rate | update) for any run, in exact
- * doubles. Row t is step t as the seeds print it: θ after step t, the gradient step t used (at θₜ₋₁), G after step t,
- * the step size of step t and what step t subtracted from θ. For f(x) = x² from 4 with lr 1 the first rows are
- * x 3, 2.4, 1.9672…; g 8, 6, 4.8; G 64, 100, 123.04; step size 1/(√G+ε); update 1, 0.6, 0.4327….
+ * doubles. Row t holds what a trace's row t holds (docs/architecture.md, Glossary): θ after step t, the gradient step t
+ * used (what entered G: after weight decay), G after step t, the step size of step t, its update θₜ₋₁ − θₜ (what it
+ * subtracted) and the loss at θₜ; so G_t − G_{t−1} = g_t² row by row for AdaGrad. For f(x) = x² from 4 with lr 1 the
+ * first rows are x 3, 2.4, 1.9672…; g 8, 6, 4.8; G 64, 100, 123.04; step size 1/(√G+ε); update 1, 0.6, 0.4327….
  *
  * A stored trace keeps a bounded, possibly rounded, selection of rows, so the table recomputes the run from its config
  * (executeRun is a pure function of it) with every step kept.
@@ -12,8 +13,9 @@ import type { RunConfig } from '../contract/types';
 import { effectiveStepAt } from '../optim/effective-step';
 import { createObjective } from '../objectives';
 import { executeRun } from '../run/execute';
-import { columnNames, type TraceColumns } from './series';
+import { columnNames, stepUpdate, type TraceColumns } from './series';
 import { defaultPerParameterLimit } from '../run/trace';
+import { csvHeader, csvRows, type Column } from '../export/csv';
 
 export interface PerStepTable {
   /** The column group names: one per parameter (θ₀, θ₁…), or min/median/max across a wide model's parameters. */
@@ -25,13 +27,13 @@ export interface PerStepTable {
   loss: Float64Array;
   /** The rest are rows × width, row-major. θₜ. */
   theta: Float64Array;
-  /** ∇f(θₜ₋₁): the gradient step t used (before any weight decay is added to it). */
+  /** The gradient step t used, what entered G: ∇f(θₜ₋₁), plus wd·θₜ₋₁ under coupled weight decay. */
   grad: Float64Array;
   /** G after step t; empty when the optimizer keeps no accumulator. */
   accum: Float64Array;
   /** The effective step of step t, by the optimizer's rule; empty when a trace cannot determine it. */
   effectiveStep: Float64Array;
-  /** θₜ₋₁ − θₜ: what step t subtracted, the seeds' "update" (lr·g/(√G+ε) for plain AdaGrad). */
+  /** θₜ₋₁ − θₜ: what step t subtracted, the seeds' "update" (lr·g/(√G+ε) for plain AdaGrad): stepUpdate. */
   update: Float64Array;
 }
 
@@ -63,8 +65,8 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
     const at = (t - 1) * w;
     for (let i = 0; i < w; i++) {
       table.theta[at + i] = trace.theta[t * w + i];
-      table.grad[at + i] = trace.grad[(t - 1) * w + i];
-      table.update[at + i] = -trace.update[t * w + i];
+      table.grad[at + i] = trace.grad[t * w + i];
+      table.update[at + i] = stepUpdate(trace, t, i);
       if (hasAccum) table.accum[at + i] = accum[i] = trace.accum[t * w + i];
     }
     if (withSteps) {
@@ -124,4 +126,34 @@ export type PerStepPrecision = 'full' | 'seeds';
 export function formatPerStep(value: number, quantity: PerStepQuantity, precision: PerStepPrecision): string {
   if (precision === 'full' || !Number.isFinite(value)) return String(value);
   return value.toFixed(quantity === 'effectiveStep' ? 6 : 4);
+}
+
+/** A quantity's name in a CSV file: the trace CSV's (export/trace-table.ts), since the two hold the same quantities. */
+const csvNames: Record<PerStepQuantity, string> = { theta: 'theta', grad: 'g', accum: 'G', effectiveStep: 'effective_step', update: 'update', loss: 'loss' };
+
+/**
+ * The table's CSV columns, one per column shown (`theta`, `g`, …; `theta_0`, `theta_1` for several parameters,
+ * `theta_min` … for a wide model), each record a row index.
+ */
+export function perStepCsvColumns(table: PerStepTable): Column<number>[] {
+  const suffix = (name: string, j: number) => (table.width === 1 ? '' : `_${name.startsWith('θ') ? j : name}`);
+  const columns: Column<number>[] = [{ header: 'step', cell: (row) => table.steps[row] }];
+  for (const { key } of perStepQuantities) {
+    if (key === 'loss') columns.push({ header: 'loss', cell: (row) => table.loss[row] });
+    else if (table[key].length > 0) {
+      const values = table[key];
+      table.names.forEach((name, j) => columns.push({ header: csvNames[key] + suffix(name, j), cell: (row) => values[row * table.width + j] }));
+    }
+  }
+  return columns;
+}
+
+/**
+ * The table as CSV, through the one CSV writer: every value a round-trip double (the exact numbers, whatever digits
+ * the table shows), the header first, in chunks.
+ */
+export function* perStepCsv(table: PerStepTable): Generator<string> {
+  const columns = perStepCsvColumns(table);
+  yield csvHeader(columns);
+  yield* csvRows(columns, table.steps.keys());
 }

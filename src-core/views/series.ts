@@ -1,4 +1,8 @@
-/** The columns of a trace as named series over steps, for charts and tables. */
+/**
+ * The columns of a trace as named series over steps, for charts and tables. What row t of each holds is defined once,
+ * in docs/architecture.md's glossary; the per-step table (per-step.ts) and the trace CSV (export/trace-table.ts) show
+ * the same quantities. The gradient, the step size and the update belong to a step, so their series start at step 1.
+ */
 import type { OptimizerConfig } from '../contract/engine';
 import type { RunSummary, RunTrace } from '../contract/types';
 import { effectiveStepAt } from '../optim/effective-step';
@@ -31,6 +35,16 @@ const quantiles = ['min', 'median', 'max'] as const;
 /** The names of a trace's columns: one per parameter, or min/median/max across parameters. */
 export function columnNames(trace: Pick<TraceColumns, 'layout' | 'width'>): string[] {
   return trace.layout === 'quantiles' ? [...quantiles] : Array.from({ length: trace.width }, (_, i) => `θ${subscript(i)}`);
+}
+
+/**
+ * The update of step t as every view shows it, θₜ₋₁ − θₜ (what the step subtracted: lr·g/(√G+ε) for AdaGrad), at row
+ * `row` and column `j` of a trace, whose update column keeps θₜ − θₜ₋₁ (the Optax sign, as stored): 0 − x is −x
+ * exactly (+0 for ±0), and in the 'quantiles' layout the min of one sign is the max of the other.
+ */
+export function stepUpdate(trace: Pick<TraceColumns, 'layout' | 'width' | 'update'>, row: number, j: number): number {
+  const w = trace.width;
+  return 0 - trace.update[row * w + (trace.layout === 'quantiles' ? w - 1 - j : j)];
 }
 
 function column(matrix: ArrayLike<number>, width: number, index: number, fromRow: number, rows: number): Float64Array {
@@ -71,7 +85,14 @@ export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: Opt
   if (metric === 'stepSize') return effectiveStepSeries(trace, optimizer);
   const matrix = trace[metric];
   if (matrix.length === 0) return [];
-  return columnNames(trace).map((name, i) => ({ name, steps: trace.steps, values: column(matrix, trace.width, i, 0, rows) }));
+  // A step's quantities start at row 1: row 0 has taken no step (its gradient is NaN, its update 0).
+  const from = metric === 'grad' || metric === 'update' ? Math.min(1, rows) : 0;
+  const steps = from === 0 ? trace.steps : Array.from({ length: rows - from }, (_, r) => trace.steps[r + from]);
+  return columnNames(trace).map((name, i) => {
+    const values = column(matrix, trace.width, i, from, rows);
+    if (metric === 'update') values.forEach((_, k) => (values[k] = stepUpdate(trace, k + from, i)));
+    return { name, steps, values };
+  });
 }
 
 export interface Divergence {

@@ -3,9 +3,10 @@
  * the versions that apply them are declared in ./schema.
  * v1 (the first release): AdaGrad only, f(x)=x² only, every step traced per parameter.
  * v2: the engine's configs and bounded traces, in float64.
+ * v5: a trace's gradient column means the gradient step t used (what entered G), no longer ∇f at θₜ.
  */
 import type { RunConfig, RunSummary, RunTrace, SweepSpec } from '../../../src-core/contract/types';
-import { toStoredTrace, type StoredTrace } from './trace-storage';
+import { toStoredTrace, type PackedTrace, type StoredTrace } from './trace-storage';
 
 export interface RunV1 {
   config: { id: string; sweepId: string; index: number; objective: 'quadratic-1d'; start: number[]; optimizer: 'adagrad'; lr: number; eps: number; weightDecay: number; steps: number };
@@ -97,4 +98,18 @@ export function upgradeRunV2<R extends object>(run: R): R & { tags: string[]; st
 /** v2 → v3: a trace's columns are narrowed by the same rule new traces follow (./trace-storage). */
 export function upgradeTraceV2(trace: RunTrace & { runId: string }): StoredTrace {
   return toStoredTrace(trace.runId, trace);
+}
+
+/**
+ * v4 → v5: row t of a trace's gradient column now holds the gradient step t used, what entered G (docs/architecture.md,
+ * Glossary); a stored trace holds ∇f at θₜ, before weight decay, which cannot be turned into it (its rows are a
+ * selection, its θ maybe float32). The column is emptied (its bytes stay, unread): the gradient chart shows nothing for
+ * such a run rather than the old meaning under the new name; the per-step table and the trace CSV recompute the run.
+ */
+export function upgradeTracePageV4<P extends { entries: PackedTrace[] }>(page: P): P {
+  const gradient = 3; // steps, loss, θ, g, G, update
+  return {
+    ...page,
+    entries: page.entries.map((entry) => ({ ...entry, columns: entry.columns.map((column, c) => (c === gradient ? [column[0], column[1], 0] : column)) })),
+  };
 }

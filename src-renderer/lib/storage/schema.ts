@@ -9,7 +9,7 @@
  * the views moved to memory, and cost an index entry per run on every write.
  */
 import type { Dexie } from 'dexie';
-import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2 } from './migrations';
+import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2, upgradeTracePageV4 } from './migrations';
 import { runIndex, runPage, traceIndex, tracePage } from './page-codec';
 import { groupByPage, mergeEntries, runAddress } from './run-pages';
 import type { StoredRun, StoredTrace } from './records';
@@ -50,5 +50,12 @@ export function declareSchema(db: Dexie): void {
         const traces: StoredTrace[] = await tx.table('traces').bulkGet([...items.values()]);
         await tx.table('tracePages').add(tracePage(key, mergeEntries([], traces, traceIndex)));
       }
+    });
+  // v5: the trace's gradient column holds the gradient each step used (what entered G); stored ones, which hold ∇f at
+  // θ, are emptied (./migrations). No index changes.
+  db.version(5)
+    .stores({})
+    .upgrade(async (tx) => {
+      await tx.table('tracePages').toCollection().modify((page, ref) => (ref.value = upgradeTracePageV4(page)));
     });
 }

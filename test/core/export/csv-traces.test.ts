@@ -22,16 +22,17 @@ describe('the trace table', () => {
   it("holds the seeds' x² from 4 with lr 1: θ 4, 3, 2.4, 1.9672689…, g = 2θ, G and lr/(√G+eps)", () => {
     const result = executeRun(adagradRun({}, { steps: 3 }));
     const rows = writtenRows([result]);
-    expect(Object.keys(rows[0])).toEqual(['run_id', 'step', 'parameter', 'theta', 'g', 'G', 'effective_step', 'loss']);
+    expect(Object.keys(rows[0])).toEqual(['run_id', 'step', 'parameter', 'theta', 'g', 'G', 'effective_step', 'update', 'loss']);
     expect(rows.map((r) => r.step)).toEqual(['0', '1', '2', '3']);
     expect(rows.map((r) => r.theta)).toEqual(['4', '3.00000000125', '2.40000000169', '1.9672689343004457']);
     expect(rows.map((r) => r.G)).toEqual(['0', '64', '100.00000003', '123.040000062448']);
     // Step 0 took no step; step k's size is lr/(√G_k+eps), G_k including the gradient that step used.
     expect(rows.map((r) => r.effective_step)).toEqual(['', '0.12499999984374999', '0.099999999885', '0.09015230564267492']);
-    for (const row of rows) {
-      expect(Number(row.g)).toBe(2 * Number(row.theta));
-      expect(Number(row.loss)).toBe(Number(row.theta) ** 2);
-    }
+    // Row t: the gradient step t used, 2θₜ₋₁ (what entered G), and what it subtracted, θₜ₋₁ − θₜ; none in row 0.
+    expect(rows.map((r) => r.g)).toEqual(['', '8', '6.0000000025', '4.80000000338']);
+    expect(rows.map((r) => r.update)).toEqual(['', String(4 - 3.00000000125), String(3.00000000125 - 2.40000000169), String(2.40000000169 - 1.9672689343004457)]);
+    for (const row of rows) expect(Number(row.loss)).toBe(Number(row.theta) ** 2);
+    rows.slice(1).forEach((row, t) => expect(Number(row.g)).toBe(2 * Number(rows[t].theta)));
   });
 
   it("writes exactly the run's doubles, one row per kept step and parameter, for every run in order", () => {
@@ -51,7 +52,8 @@ describe('the trace table', () => {
           expect(Number(row.step)).toBe(trace.steps[k]);
           expect(Number(row.parameter)).toBe(j);
           expect(Object.is(Number(row.theta), trace.theta[i])).toBe(true);
-          expect(Object.is(Number(row.g), trace.grad[i])).toBe(true);
+          expect(value(row.g)).toBe(trace.steps[k] === 0 ? null : trace.grad[i]);
+          expect(value(row.update)).toBe(trace.steps[k] === 0 ? null : 0 - trace.update[i]);
           expect(Object.is(Number(row.G), trace.accum[i])).toBe(true);
           expect(value(row.effective_step)).toBe(traceEffectiveStep(config.optimizer, trace.steps[k], trace.accum[i]));
           expect(Object.is(Number(row.loss), trace.loss[k])).toBe(true);

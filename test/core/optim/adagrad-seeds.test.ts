@@ -36,7 +36,7 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
     seedTable.forEach(([x, g, G, rate], i) => {
       const step = i + 1;
       expectClose(trace.theta[step], x, 1e-14);
-      expectClose(trace.grad[step - 1], g, 1e-14); // the gradient step t uses is the one evaluated after step t-1
+      expectClose(trace.grad[step], g, 1e-14); // row t holds the gradient step t used (evaluated after step t − 1)
       expectClose(trace.accum[step], G, 1e-14);
       expectClose(effectiveStep(config().optimizer, step, trace.accum[step]), rate, 1e-14);
     });
@@ -44,6 +44,7 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
 
   it('records the loss f(θ_k) at every step and summarises the run', () => {
     expect(trace.loss[0]).toBe(16);
+    expect(trace.grad[0]).toBeNaN(); // no step yet, no gradient used
     expect(trace.loss[10]).toBe(trace.theta[10] * trace.theta[10]);
     expect(summary).toEqual({ status: 'completed', finalLoss: trace.loss[10], bestLoss: trace.loss[10], bestStep: 10, stepsToTolerance: null, divergedAt: null, divergedIn: null });
     expect(Array.from(trace.steps)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { summarizeInto } from '../../../src-core/run/quantiles';
 import { TraceRecorder, traceSchedule } from '../../../src-core/run/trace';
 import type { RunTrace } from '../../../src-core/contract/types';
+import { executeBatch, executeRun, runStepByStep } from '../../../src-core/run/execute';
+import { adagradRun } from '../../helpers/configs';
 
 describe('traceSchedule', () => {
   it('is sorted, unique, holds 0 and steps, and leaves a row for the spike', () => {
@@ -218,5 +220,32 @@ describe('summarizeInto', () => {
     const out = new Float64Array(3);
     summarizeInto(Float64Array.from([1, NaN, 2]), new Float64Array(3), out, 0);
     expect(Array.from(out)).toEqual([NaN, NaN, NaN]);
+  });
+});
+
+describe('the gradient column is what entered G (property)', () => {
+  const objectives = [{ id: 'quadratic-1d' }, { id: 'elliptic-2d' }, { id: 'rosenbrock', dim: 3 }, { id: 'ill-conditioned', dim: 4, condition: 100 }] as const;
+  it('G_t = G_{t−1} + g_t·g_t exactly, every row of every-step AdaGrad traces, on every path', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...objectives),
+        fc.double({ min: 1e-3, max: 2, noNaN: true }),
+        fc.constantFrom(0, 0.05),
+        fc.boolean(),
+        fc.constantFrom('outside' as const, 'inside' as const),
+        (objective, lr, weightDecay, decoupledWeightDecay, epsPlacement) => {
+          const config = adagradRun({ lr, weightDecay, decoupledWeightDecay, epsPlacement, initialAccumulator: 0.1 }, { objective, start: null, steps: 40 });
+          for (const { trace } of [executeRun(config), runStepByStep(config), ...executeBatch([config, { ...config, id: 's:000001' }])]) {
+            const w = trace.width;
+            expect(trace.grad.subarray(0, w).every(Number.isNaN)).toBe(true);
+            for (let t = 1; t < trace.steps.length; t++) {
+              expect(trace.steps[t]).toBe(t);
+              for (let i = 0; i < w; i++) expect(trace.accum[t * w + i]).toBe(trace.accum[(t - 1) * w + i] + trace.grad[t * w + i] * trace.grad[t * w + i]);
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 });

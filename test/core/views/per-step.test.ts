@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { computePerStepTable, formatPerStep, perStepHeader, perStepQuantities, perStepRows } from '../../../src-core/views/per-step';
+import { computePerStepTable, formatPerStep, perStepCsv, perStepHeader, perStepQuantities, perStepRows } from '../../../src-core/views/per-step';
+import { metricSeries } from '../../../src-core/views/series';
+import { csvHeader, csvRows } from '../../../src-core/export/csv';
+import { everyStepConfig, traceColumns, traceRecords } from '../../../src-core/export/trace-table';
 import { executeRun } from '../../../src-core/run/execute';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { adagradRun } from '../../helpers/configs';
@@ -73,5 +76,62 @@ describe('per-step column headers', () => {
     expect(perStepHeader(grad, { names: ['θ₀'], width: 1 }, 0)).toBe('gradient');
     expect([perStepHeader(theta, { names: ['θ₀', 'θ₁'], width: 2 }, 1), perStepHeader(grad, { names: ['θ₀', 'θ₁'], width: 2 }, 1)]).toEqual(['θ₁', 'g₁']);
     expect(perStepHeader(grad, { names: ['min', 'median', 'max'], width: 3 }, 1)).toBe('g median');
+  });
+});
+
+describe('one meaning per column: row t holds step t (docs/architecture.md, Glossary)', () => {
+  // x² from 4, lr 1, eps 1e-8, weight decay 0.1. Row 1 by hand: coupled, g = 2·4 + 0.1·4 = 8.4, G = 8.4² = 70.56,
+  // θ = 4 − 8.4/(√70.56 + 1e-8); decoupled, g = 2·4 = 8, G = 64, θ = 4 − (8/(8 + 1e-8) + 0.1·4).
+  const coupled = computePerStepTable(adagradRun({ weightDecay: 0.1 })).table;
+  const decoupled = computePerStepTable(adagradRun({ weightDecay: 0.1, decoupledWeightDecay: true })).table;
+  const row = (table: typeof coupled, i: number) => [table.theta[i], table.grad[i], table.accum[i], table.update[i], table.loss[i]];
+
+  it('coupled weight decay: g is what entered G, 2θₜ₋₁ + wd·θₜ₋₁, and G_t = G_{t−1} + g_t² row by row', () => {
+    expect(row(coupled, 0)).toEqual([3.000000001190476, 8.4, 70.56, 4 - 3.000000001190476, 3.000000001190476 ** 2]);
+    expect(coupled.grad[1]).toBe(6.3000000025); // 2.1 × 3.000000001190476, to the last digit
+    for (let t = 1; t < coupled.steps.length; t++) {
+      const before = coupled.theta[t - 1];
+      expect(coupled.grad[t]).toBe(2 * before + 0.1 * before);
+      expect(coupled.accum[t]).toBe(coupled.accum[t - 1] + coupled.grad[t] ** 2);
+      expect(coupled.update[t]).toBe(before - coupled.theta[t]);
+    }
+  });
+
+  it('decoupled weight decay: g is the gradient alone, 2θₜ₋₁; the decay goes to θ, not to G', () => {
+    expect(row(decoupled, 0)).toEqual([2.60000000125, 8, 64, 4 - 2.60000000125, 2.60000000125 ** 2]);
+    for (let t = 1; t < decoupled.steps.length; t++) {
+      const before = decoupled.theta[t - 1];
+      expect(decoupled.grad[t]).toBe(2 * before);
+      expect(decoupled.accum[t]).toBe(decoupled.accum[t - 1] + decoupled.grad[t] ** 2);
+      expectClose(decoupled.update[t], decoupled.grad[t] / (Math.sqrt(decoupled.accum[t]) + 1e-8) + 0.1 * before, 1e-15);
+    }
+  });
+});
+
+describe('the per-step CSV agrees with the trace CSV and the charts', () => {
+  const parse = (chunks: Iterable<string>) => {
+    const [head, ...lines] = [...chunks].join('').trimEnd().split('\r\n').map((line) => line.split(','));
+    return lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
+  };
+
+  it('writes the exact doubles the table holds, and the trace CSV has the same numbers in its rows of steps 1…', () => {
+    const config = adagradRun({ weightDecay: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1.5, -0.7], steps: 6 });
+    const { table } = computePerStepTable(config);
+    const perStep = parse(perStepCsv(table));
+    expect(Object.keys(perStep[0])).toEqual(['step', 'theta_0', 'theta_1', 'g_0', 'g_1', 'G_0', 'G_1', 'effective_step_0', 'effective_step_1', 'update_0', 'update_1', 'loss']);
+    expect(perStep.map((r) => Number(r.g_1))).toEqual(Array.from(table.grad.filter((_, i) => i % 2 === 1)));
+    const traces = parse([csvHeader(traceColumns), ...csvRows(traceColumns, traceRecords([executeRun(everyStepConfig(config))]))]);
+    for (const row of traces.filter((r) => r.step !== '0')) {
+      const mine = perStep[Number(row.step) - 1];
+      const j = row.parameter;
+      expect([row.theta, row.g, row.G, row.effective_step, row.update, row.loss]).toEqual([mine[`theta_${j}`], mine[`g_${j}`], mine[`G_${j}`], mine[`effective_step_${j}`], mine[`update_${j}`], mine.loss]);
+    }
+    // The charts' series: the gradient and the update start at step 1, with the table's values.
+    const { trace } = executeRun(config);
+    const [g0] = metricSeries(trace, 'grad', config.optimizer);
+    const [u0] = metricSeries(trace, 'update', config.optimizer);
+    expect(Array.from(g0.steps)).toEqual(Array.from(table.steps));
+    expect(Array.from(g0.values)).toEqual(Array.from(table.grad.filter((_, i) => i % 2 === 0)));
+    expect(Array.from(u0.values)).toEqual(Array.from(table.update.filter((_, i) => i % 2 === 0)));
   });
 });

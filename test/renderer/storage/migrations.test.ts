@@ -5,6 +5,8 @@ import { LabDatabase } from '../../../src-renderer/lib/storage/db';
 import type { StoredRun, StoredTrace } from '../../../src-renderer/lib/storage/records';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
 import { toStoredTrace } from '../../../src-renderer/lib/storage/trace-storage';
+import { tracePage, tracesIn } from '../../../src-renderer/lib/storage/page-codec';
+import { upgradeTracePageV4 } from '../../../src-renderer/lib/storage/migrations';
 import { runId } from '../../../src-core/sweep/expand';
 import { executeRun } from '../../../src-core/run/execute';
 import { optimizerDefaults } from '../../../src-core/optim';
@@ -88,7 +90,8 @@ describe('database upgrade from v3', () => {
     const db = new LabDatabase('upgrade-3');
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
     expect((await db.allRuns()).sort(byId)).toEqual([...before.runs].sort(byId));
-    expect(await db.traces(before.runs.map((run) => run.id))).toEqual(before.traces);
+    // Every column as it was but the gradient, which v5 empties (its meaning changed).
+    expect(await db.traces(before.runs.map((run) => run.id))).toEqual(before.traces.map((trace) => ({ ...trace, grad: trace.grad.subarray(0, 0) })));
     expect((await db.traces([runId('a', PAGE_SIZE)]))[0]?.loss).toBeInstanceOf(Float32Array);
     expect(await db.tags()).toEqual(['first', 'seed']);
     expect(await db.counts()).toEqual({ sweeps: 2, runs: 6, traces: 6 });
@@ -114,8 +117,9 @@ describe('database upgrade from v2', () => {
     expect(trace?.loss).toEqual(result.trace.loss);
     expect(trace?.loss).toBeInstanceOf(Float64Array);
     expect(trace?.steps).toEqual(result.trace.steps);
-    // θ, the gradient and the update also reach 1e-73 and stay exact; G stays within [4, 546] and is narrowed.
-    for (const column of ['theta', 'grad', 'update'] as const) expect(trace?.[column], column).toEqual(result.trace[column]);
+    // θ and the update also reach 1e-73 and stay exact; G stays within [4, 546] and is narrowed; v5 empties the gradient.
+    for (const column of ['theta', 'update'] as const) expect(trace?.[column], column).toEqual(result.trace[column]);
+    expect(trace?.grad.length).toBe(0);
     expect(trace?.accum).toEqual(Float32Array.from(result.trace.accum));
     expect(await db.tags()).toEqual([]);
     await db.delete();
@@ -144,5 +148,19 @@ describe('database upgrade from v1', () => {
     expect((await db.sweeps.get('s'))?.spec.optimizers).toEqual([{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [1] }, eps: { values: [1e-8] }, weightDecay: { values: [0] } } }]);
     expect(await db.runIdsOf('s')).toEqual(['s:000000']);
     await db.delete();
+  });
+});
+
+describe('v4 → v5: the gradient column changed meaning', () => {
+  it('empties each stored trace’s gradient column and leaves every other column as it was', () => {
+    const trace = toStoredTrace('s:000000', executeRun(adagradRun({}, { steps: 3 })).trace);
+    const page = tracePage(['s', 0], [trace]);
+    const upgraded = upgradeTracePageV4(page);
+    const [read] = tracesIn(upgraded);
+    expect(read.grad.length).toBe(0);
+    expect(Array.from(read.theta)).toEqual(Array.from(trace.theta));
+    expect(Array.from(read.update)).toEqual(Array.from(trace.update));
+    expect(Array.from(read.accum)).toEqual(Array.from(trace.accum));
+    expect(upgraded.bytes).toBe(page.bytes);
   });
 });
