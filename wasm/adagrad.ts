@@ -13,7 +13,7 @@
 declare function exp(x: f64): f64;
 declare function log1p(x: f64): f64;
 
-// The lanes' summaries are seven rows of `stride` doubles from one address, in this order:
+// The lanes' summaries are eight rows of `stride` doubles from one address, in this order:
 const LOSS: usize = 0;
 const BEST: usize = 1;
 const BEST_STEP: usize = 2;
@@ -25,6 +25,8 @@ const TOLERANCE: usize = 4;
 const MAX_LOSS: usize = 5;
 /** What the last step asks of the caller for the lane: KEEP_GOING, DIVERGED or SPIKE (src-core/run/lanes.ts). */
 const EVENT: usize = 6;
+/** The loss above which the lane has blown up (src-core/run/summary.ts, blowUpLimit); +∞ for none. */
+const LIMIT: usize = 7;
 
 const DIVERGED: f64 = 1;
 const SPIKE: f64 = 2;
@@ -83,7 +85,8 @@ function total(check: v128): f64 {
  * losses in the LOSS row: a lane whose loss beats its best takes it and the step, a lane that first reaches its
  * tolerance takes the step (`tolerances`: whether any lane has one; none need looking at otherwise). Where `masked`,
  * the EVENT row holds on entry, per lane, all ones when its θ and G are all finite and zeros when not; otherwise all
- * are. Writes each lane's EVENT (DIVERGED: something is not finite; SPIKE: a loss above the highest recorded) and
+ * are. Writes each lane's EVENT (DIVERGED: something is not finite, or the loss is above the lane's LIMIT; SPIKE: a
+ * loss above the highest recorded) and
  * returns 1 when any lane has one, else 0. Finished and padding lanes hold best −∞, tolerance NaN and max +∞ at rest:
  * never touched, never counted.
  *
@@ -98,13 +101,15 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
   const toleranceAt = TOLERANCE * row;
   const maxLossAt = MAX_LOSS * row;
   const eventAt = EVENT * row;
+  const limitAt = LIMIT * row;
   const at = f64x2.splat(step);
   const zero = f64x2.splat(0);
   const all = i64x2.splat(-1);
   let any = zero;
   for (let base = summaries, end = summaries + row; base < end; base += 16) {
     const f = v128.load(base + lossAt);
-    const ok = v128.and(f64x2.eq(f64x2.sub(f, f), zero), masked ? v128.load(base + eventAt) : all);
+    const finite = v128.and(f64x2.eq(f64x2.sub(f, f), zero), masked ? v128.load(base + eventAt) : all);
+    const ok = v128.andnot(finite, f64x2.gt(f, v128.load(base + limitAt)));
     const b = v128.load(base + bestAt);
     const better = v128.and(f64x2.lt(f, b), ok);
     v128.store(base + bestAt, v128.bitselect(f, b, better));

@@ -80,6 +80,12 @@ export interface SweepSpec {
   seeds: number[];
   /** A run converged when its final loss is ≤ tolerance; null: no tolerance. */
   tolerance: number | null;
+  /**
+   * A run diverged (blew up) at the first step whose loss is above this × |its initial loss|; 'off': only non-finite
+   * values make a run diverge. Validation fills in the default; a sweep stored before it existed has none, and its runs
+   * (expandSweep passes it on) read as the default.
+   */
+  divergenceThreshold?: DivergenceThreshold;
   /** Rows a run's trace keeps at most; null: sized to the sweep (`autoTracePoints`). */
   traceMaxPoints: number | null;
   search: SearchSpec;
@@ -98,8 +104,15 @@ export interface RunConfig {
   steps: number;
   seed: number;
   tolerance: number | null;
+  /** See SweepSpec; absent in runs stored before it existed, which read as the default. */
+  divergenceThreshold?: DivergenceThreshold;
   traceMaxPoints: number;
 }
+
+/** How far above its initial loss a run's loss may go before the run counts as diverged; 'off': no limit. */
+export type DivergenceThreshold = number | 'off';
+/** 10⁶ × the initial loss. */
+export const defaultDivergenceThreshold = 1e6;
 
 /** Every hyperparameter name per kind, in the engine's order; `satisfies` refuses a list that drifts from OptimizerConfig. */
 const names = {
@@ -119,6 +132,16 @@ const finite = (label: string) => numberField(label, 'a finite number', Number.i
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
 const whole = (label: string, min: number, max: number) =>
   numberField(label, `a whole number from ${min} to ${max}`, (x) => Number.isInteger(x) && x >= min && x <= max);
+
+/** A finite number above 1, or 'off'. */
+const DivergenceThresholdSchema = v.pipe(
+  v.unknown(),
+  v.check(
+    (x) => x === 'off' || (typeof x === 'number' && x > 1 && Number.isFinite(x)),
+    (issue) => `Invalid divergence threshold: ${show(issue.input)} (must be > 1 or off)`,
+  ),
+  v.transform((x) => x as DivergenceThreshold),
+);
 
 /** A strict object whose messages name it (`label`) and add `hint` to the refusal of an unknown key. */
 export const strict = <E extends v.ObjectEntries>(entries: E, label: string, hint = '') => {
@@ -252,6 +275,7 @@ export const SweepSpecSchema = strict(
       [0],
     ),
     tolerance: v.optional(v.nullable(finite('tolerance')), null),
+    divergenceThreshold: v.optional(DivergenceThresholdSchema, defaultDivergenceThreshold),
     traceMaxPoints: v.optional(v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)), null),
     search: v.optional(SearchSchema, { mode: 'grid' }),
     maxRuns: v.optional(whole('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
@@ -278,6 +302,7 @@ export const RunConfigSchema = strict(
     steps: whole('number of steps', 1, SweepLimits.maxSteps),
     seed: whole('seed', 0, SweepLimits.maxSeed),
     tolerance: v.nullable(finite('tolerance')),
+    divergenceThreshold: v.optional(DivergenceThresholdSchema),
     traceMaxPoints: whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints),
   },
   'run config',

@@ -43,7 +43,7 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
   const update = new Float64Array(dim);
   const state = optimizer.init(dim);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accum(state) !== null);
-  const summary = new SummaryTracker(config.tolerance);
+  const summary = new SummaryTracker(config.tolerance, config.divergenceThreshold);
 
   for (let step = 0; ; step++) {
     if (step > 0) {

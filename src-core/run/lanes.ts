@@ -21,7 +21,7 @@ import type { RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
 import { addCoupledDecay, createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
-import { divergedIn, summaryOf } from './summary';
+import { blowUpLimit, divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
 
 /**
@@ -35,9 +35,9 @@ export function laneGroupKey(config: RunConfig, objective: Objective, objectiveK
 }
 
 /**
- * Per lane, what SummaryTracker tracks between steps; the lane's loss, the highest loss its trace recorded, and what the
- * last step asks for it (KEEP_GOING, DIVERGED, SPIKE). Seven rows of one array, in the order the WebAssembly kernel
- * reads them from one address (wasm/adagrad.ts).
+ * Per lane, what SummaryTracker tracks between steps; the lane's loss, the highest loss its trace recorded, what the
+ * last step asks for it (KEEP_GOING, DIVERGED, SPIKE) and the loss above which it has blown up (blowUpLimit). Eight
+ * rows of one array, in the order the WebAssembly kernel reads them from one address (wasm/adagrad.ts).
  */
 interface LaneSummaries {
   readonly rows: Float64Array;
@@ -50,21 +50,24 @@ interface LaneSummaries {
   readonly tolerance: Float64Array;
   readonly maxLoss: Float64Array;
   readonly event: Float64Array;
+  /** +∞ until step 0's loss sets it, and for finished and padding lanes. */
+  readonly limit: Float64Array;
 }
 
-const summaryRows = 7;
+const summaryRows = 8;
 
 function laneSummaries(configs: readonly RunConfig[], stride: number, rows: Float64Array): LaneSummaries {
-  const [loss, best, bestStep, reached, tolerance, maxLoss, event] = Array.from({ length: summaryRows }, (_, k) => rows.subarray(k * stride, (k + 1) * stride));
+  const [loss, best, bestStep, reached, tolerance, maxLoss, event, limit] = Array.from({ length: summaryRows }, (_, k) => rows.subarray(k * stride, (k + 1) * stride));
   best.fill(-Infinity);
   reached.fill(-1);
   tolerance.fill(NaN);
   maxLoss.fill(Infinity);
+  limit.fill(Infinity);
   configs.forEach((c, r) => {
     tolerance[r] = c.tolerance ?? NaN;
     maxLoss[r] = -Infinity;
   });
-  return { rows, loss, best, bestStep, reached, tolerance, maxLoss, event };
+  return { rows, loss, best, bestStep, reached, tolerance, maxLoss, event, limit };
 }
 
 // The events of a lane, as wasm/adagrad.ts writes them too.
@@ -78,7 +81,7 @@ const SPIKE = 2;
  * look. A function of its own, on typed arrays only: this loop runs once per lane per step.
  */
 function observeLanes(step: number, count: number, s: LaneSummaries, finished: Uint8Array, laneIsFinite: ((r: number) => boolean) | null): number {
-  const { loss, best, bestStep, reached, tolerance, maxLoss, event } = s;
+  const { loss, best, bestStep, reached, tolerance, maxLoss, event, limit } = s;
   let events = 0;
   for (let r = 0; r < count; r++) {
     event[r] = KEEP_GOING;
@@ -88,7 +91,7 @@ function observeLanes(step: number, count: number, s: LaneSummaries, finished: U
       best[r] = f;
       bestStep[r] = 0;
     }
-    if (f - f !== 0 || (laneIsFinite !== null && !laneIsFinite(r))) {
+    if (f - f !== 0 || (laneIsFinite !== null && !laneIsFinite(r)) || f > limit[r]) {
       event[r] = DIVERGED;
       events++;
       continue;
@@ -227,11 +230,12 @@ export function executeLanes(
     summaries.best[r] = -Infinity;
     summaries.tolerance[r] = NaN;
     summaries.maxLoss[r] = Infinity;
+    summaries.limit[r] = Infinity;
   };
   const diverge = (r: number, step: number) => {
     gather(r);
     recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
-    finish(r, step, divergedIn(loss[r], row.theta, row.accum));
+    finish(r, step, divergedIn(loss[r], row.theta, row.accum) ?? 'loss'); // all finite: the loss blew up
   };
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
@@ -246,6 +250,7 @@ export function executeLanes(
     if (step === 0) {
       // Every lane is looked at: a start may already be non-finite.
       evaluateLanes(theta, grad, loss, count, stride);
+      configs.forEach((c, r) => (summaries.limit[r] = blowUpLimit(c.divergenceThreshold, loss[r])));
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
     } else {
       // ∇f(θₜ₋₁), what a kept row's step uses, before the step overwrites it.

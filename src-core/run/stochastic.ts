@@ -137,7 +137,7 @@ export function executeStochasticRun(
   if (run) theta.set(start);
   previous.set(theta);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
-  const summary = new SummaryTracker(config.tolerance);
+  const summary = new SummaryTracker(config.tolerance, config.divergenceThreshold);
   const fullGradient = run ? run.gradient : new Float64Array(dim);
   const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
   const update = new Float64Array(dim);

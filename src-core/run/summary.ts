@@ -3,6 +3,19 @@
  */
 
 import type { DivergedIn, RunStatus, RunSummary } from '../contract/types';
+import { defaultDivergenceThreshold, type DivergenceThreshold } from '../contract/sweep-spec';
+
+/**
+ * The loss above which a run has blown up, from its threshold and its initial loss f₀: threshold × |f₀|; +∞ (never)
+ * when the threshold is off, or f₀ is 0 or not finite (no scale to be relative to). A run's threshold is absent in
+ * runs stored before it existed: the default. Every path (SummaryTracker, lanes.ts, the WebAssembly summaries, the
+ * stochastic runs) compares the loss against this one number.
+ */
+export function blowUpLimit(threshold: DivergenceThreshold | undefined, initialLoss: number): number {
+  const factor = threshold ?? defaultDivergenceThreshold;
+  if (factor === 'off' || initialLoss === 0 || !Number.isFinite(initialLoss)) return Infinity;
+  return factor * Math.abs(initialLoss);
+}
 
 const allFinite = (xs: Float64Array): boolean => {
   for (let i = 0; i < xs.length; i++) if (!Number.isFinite(xs[i])) return false;
@@ -11,7 +24,8 @@ const allFinite = (xs: Float64Array): boolean => {
 
 /**
  * Fed every step's state in order (k = 0, 1, …); `observe` says when the run must stop. Owns the definition of
- * divergence so that the runner, the tests and any future fused loop agree on it.
+ * divergence so that the runner, the tests and any future fused loop agree on it: a non-finite loss, θ or
+ * accumulator, or a loss above `blowUpLimit` (the run blew up: diverged in its loss, at the step it crossed).
  */
 export class SummaryTracker {
   private observed = false;
@@ -22,7 +36,12 @@ export class SummaryTracker {
   private divergedAt: number | null = null;
   private divergedIn: DivergedIn | null = null;
 
-  constructor(private readonly tolerance: number | null) {}
+  private limit = Infinity;
+
+  constructor(
+    private readonly tolerance: number | null,
+    private readonly threshold?: DivergenceThreshold,
+  ) {}
 
   /**
    * Takes step `step`'s loss, θ and accumulator (null when the optimizer has none). Returns false when the run
@@ -30,7 +49,8 @@ export class SummaryTracker {
    */
   observe(step: number, loss: number, theta: Float64Array, accum: Float64Array | null): boolean {
     this.finalLoss = loss;
-    const where = divergedIn(loss, theta, accum);
+    if (!this.observed) this.limit = blowUpLimit(this.threshold, loss);
+    const where = divergedIn(loss, theta, accum) ?? (loss > this.limit ? 'loss' : null);
     if (!this.observed || (where === null && loss < this.bestLoss)) {
       this.bestLoss = loss;
       this.bestStep = step;

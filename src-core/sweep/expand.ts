@@ -243,6 +243,8 @@ export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
             steps: spec.steps,
             seed,
             tolerance: spec.tolerance,
+            // A sweep stored before the field existed has none: its runs read as the default, as they ran.
+            ...(spec.divergenceThreshold === undefined ? {} : { divergenceThreshold: spec.divergenceThreshold }),
             traceMaxPoints,
           });
         }

@@ -44,7 +44,7 @@ export class WasmLaneKernel {
 
   /**
    * The lanes' summaries after a step whose θ and G were all finite (wasm/adagrad.ts observeLanes): `summaries` is their
-   * seven rows of `stride` doubles, from `allocate`; `tolerances`: whether any lane has a tolerance. Returns 0 when no
+   * eight rows of `stride` doubles, from `allocate`; `tolerances`: whether any lane has a tolerance. Returns 0 when no
    * lane has an event.
    */
   observeLanes(step: number, stride: number, summaries: Float64Array, tolerances: boolean): number {

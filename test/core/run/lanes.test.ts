@@ -27,7 +27,10 @@ const objectives: ObjectiveConfig[] = [
   { id: 'rastrigin', dim: 2 },
 ];
 
-/** Runs that share steps and trace size (so many of them group), each with its own optimizer, start and tolerance. */
+/**
+ * Runs that share steps and trace size (so many of them group), each with its own optimizer, start, tolerance and
+ * divergence threshold (absent: the default, as in runs stored before it existed; low ones make runs blow up).
+ */
 const batch = fc
   .record({ steps: fc.integer({ min: 1, max: 150 }), traceMaxPoints: fc.integer({ min: 3, max: 60 }), size: fc.integer({ min: 1, max: 24 }) })
   .chain(({ steps, traceMaxPoints, size }) =>
@@ -37,6 +40,7 @@ const batch = fc
         optimizer: adagrad,
         start: fc.option(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }), { nil: null }),
         tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
+        divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.01, 1.5, 10, 1e3, 1e6),
       }),
       { minLength: size, maxLength: size },
     ).map((runs) =>
@@ -51,6 +55,7 @@ const batch = fc
           steps,
           seed: 0,
           tolerance: run.tolerance,
+          ...(run.divergenceThreshold === undefined ? {} : { divergenceThreshold: run.divergenceThreshold }),
           traceMaxPoints,
         }),
       ),
@@ -104,6 +109,38 @@ describe('runs stepped side by side', () => {
       ['completed', null],
     ]);
     expect(results[3].trace.steps.length).toBe(5);
+  });
+
+  it('stop a run that blows up at the step its loss first goes above threshold × |f₀|, on every path', () => {
+    // x² from 4 (f₀ = 16) and the 2-parameter ellipse, with weight decay (the JavaScript lanes) and without (the
+    // WebAssembly kernel, fused for these quadratics): the step expected is read off the same run with the threshold off.
+    for (const [objective, start, weightDecay] of [['quadratic-1d', [4], 0], ['quadratic-1d', [4], 0.01], ['elliptic-2d', [1, -2], 0], ['rosenbrock', [-1.2, 1], 0]] as const) {
+      const optimizer: AdagradConfig = { kind: 'adagrad', lr: 30, eps: 1e-8, epsPlacement: 'outside', weightDecay, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 };
+      const base: RunConfig = {
+        id: 's:0', sweepId: 's', index: 0, objective: objective === 'rosenbrock' ? { id: 'rosenbrock', dim: 2 } : { id: objective }, start: [...start], steps: 60, seed: 0, tolerance: null, traceMaxPoints: 8, optimizer,
+      };
+      const free = runStepByStep({ ...base, divergenceThreshold: 'off', traceMaxPoints: 61 });
+      expect(free.summary.status).not.toBe('diverged');
+      const f0 = free.trace.loss[0];
+      const peak = Math.max(...free.trace.loss);
+      const threshold = Math.sqrt(peak / Math.abs(f0)); // somewhere between f₀ and the peak
+      expect(threshold).toBeGreaterThan(1);
+      const expected = free.trace.loss.findIndex((f) => f > threshold * Math.abs(f0));
+      expect(expected).toBeGreaterThan(0);
+      const configs = [{ ...base, divergenceThreshold: threshold }, { ...base, id: 's:1', index: 1, divergenceThreshold: threshold }];
+      const composed = runStepByStep(configs[0]);
+      expect(composed.summary).toMatchObject({ status: 'diverged', divergedAt: expected, divergedIn: 'loss', finalLoss: free.trace.loss[expected] });
+      // The numbers stay PyTorch's: the last row is the free run's row of that step.
+      const last = composed.trace.steps.length - 1;
+      expect(composed.trace.steps[last]).toBe(expected);
+      expect(composed.trace.theta.slice(last * composed.trace.width)).toEqual(free.trace.theta.slice(expected * free.trace.width, (expected + 1) * free.trace.width));
+      const o = createObjective(configs[0].objective);
+      const starts = configs.map(() => Float64Array.from(start));
+      for (const got of [executeRun(configs[0]), ...executeBatch(configs), ...executeLanes(configs, o, starts, null), ...executeLanes(configs, o, starts), ...executeLanes([configs[0]], o, [starts[0]], null)]) {
+        expect(got.summary).toEqual(composed.summary);
+        expect(got.trace).toEqual(composed.trace);
+      }
+    }
   });
 
   it('are used for AdaGrad on objectives that evaluate many points at once, and only there', () => {

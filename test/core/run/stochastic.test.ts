@@ -148,18 +148,35 @@ describe('stochastic runs of sparse logistic regression', () => {
       epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
       initialAccumulator: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
       lrDecay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.1, noNaN: true })),
+      // Low thresholds make runs blow up at a kept row.
+      divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.001, 1.1, 2),
     });
     fc.assert(
       fc.property(problems, (p) => {
         const objective = logreg({ samples: p.samples, features: p.features, nonZerosPerSample: p.nonZerosPerSample, seed: p.seed, batchSize: Math.min(p.batch, p.samples) });
         const optimizer = { lr: p.lr, eps: p.eps, epsPlacement: p.epsPlacement, initialAccumulator: p.initialAccumulator, lrDecay: p.lrDecay };
-        const config = run(objective, optimizer, { steps: p.steps, seed: p.runSeed, traceMaxPoints: p.traceMaxPoints });
+        const config = run(objective, optimizer, { steps: p.steps, seed: p.runSeed, traceMaxPoints: p.traceMaxPoints, divergenceThreshold: p.divergenceThreshold });
         const dense = stochastic(config, true);
         expect(stochastic(config)).toEqual(dense);
         expect(stochastic(config, false, null)).toEqual(dense);
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('stop at the first kept row whose full-data loss is above threshold × f₀, lazy or dense, in WebAssembly or not', () => {
+    const config = run(logreg({ features: 12 }), { lr: 5 }, { steps: 200, traceMaxPoints: 40, divergenceThreshold: 'off' });
+    const free = stochastic(config);
+    const f0 = free.trace.loss[0];
+    const threshold = Math.sqrt(Math.max(...free.trace.loss) / f0);
+    expect(threshold).toBeGreaterThan(1);
+    const row = free.trace.loss.findIndex((f) => f > threshold * f0);
+    const blown = { ...config, divergenceThreshold: threshold };
+    const dense = stochastic(blown, true);
+    expect(dense.summary).toMatchObject({ status: 'diverged', divergedAt: free.trace.steps[row], divergedIn: 'loss', finalLoss: free.trace.loss[row] });
+    expect(Array.from(dense.trace.loss)).toEqual(Array.from(free.trace.loss.slice(0, row + 1)));
+    expect(stochastic(blown)).toEqual(dense);
+    expect(stochastic(blown, false, null)).toEqual(dense);
   });
 
   it('are what executeRun runs when the batch size is set, and report the full-data loss at every kept row', () => {

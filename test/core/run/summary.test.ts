@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SummaryTracker } from '../../../src-core/run/summary';
+import { blowUpLimit, SummaryTracker } from '../../../src-core/run/summary';
 import type { RunSummary } from '../../../src-core/contract/types';
 
 type Row = { loss: number; theta?: number; accum?: number };
@@ -110,5 +110,29 @@ describe('SummaryTracker', () => {
 
   it('refuses to summarize a run with no steps', () => {
     expect(() => new SummaryTracker(null).finish()).toThrow('no step was observed');
+  });
+});
+
+describe('blowing up: a loss above threshold × |f₀| is a divergence', () => {
+  const theta = Float64Array.of(1);
+  const observe = (threshold: Parameters<typeof blowUpLimit>[0], losses: number[]) => {
+    const tracker = new SummaryTracker(null, threshold);
+    for (let k = 0; k < losses.length; k++) if (!tracker.observe(k, losses[k], theta, null)) break;
+    return tracker.finish();
+  };
+
+  it('diverges at the step it crosses, with that loss as the final one (default 10⁶ × f₀)', () => {
+    expect(observe(undefined, [16, 1e3, 1.6e7, 1])).toMatchObject({ status: 'completed', finalLoss: 1 }); // 1.6e7 is not above
+    expect(observe(undefined, [16, 1e3, 1.7e7, 1])).toEqual({ status: 'diverged', finalLoss: 1.7e7, bestLoss: 16, bestStep: 0, stepsToTolerance: null, divergedAt: 2, divergedIn: 'loss' });
+    expect(observe(10, [2, 19, 21])).toMatchObject({ status: 'diverged', divergedAt: 2 });
+    expect(observe('off', [2, 1e300, 1])).toMatchObject({ status: 'completed' });
+  });
+
+  it('is relative to |f₀|, and has no scale to be relative to when f₀ is 0', () => {
+    expect(blowUpLimit(10, -3)).toBe(30);
+    expect(blowUpLimit(10, 0)).toBe(Infinity);
+    expect(blowUpLimit(undefined, 2)).toBe(2e6);
+    expect(blowUpLimit('off', 2)).toBe(Infinity);
+    expect(observe(10, [-3, 29, 31])).toMatchObject({ status: 'diverged', divergedAt: 2 });
   });
 });

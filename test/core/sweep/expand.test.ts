@@ -30,6 +30,7 @@ describe('validateSweepSpec', () => {
       optimizers: [goodSpec.optimizers[0], { ...goodSpec.optimizers[1], fixed: {} }],
       start: null,
       tolerance: null,
+      divergenceThreshold: 1e6,
       traceMaxPoints: null,
       search: { mode: 'grid' },
       maxRuns: 10_000,
@@ -45,6 +46,8 @@ describe('validateSweepSpec', () => {
     { desc: 'too many steps', input: { steps: 2e6 }, expectedMessage: 'steps: Invalid number of steps: 2000000 (must be a whole number from 1 to 1000000)' },
     { desc: 'steps as text', input: { steps: '100' }, expectedMessage: 'steps: Invalid number of steps: "100" (must be a whole number from 1 to 1000000)' },
     { desc: 'an infinite tolerance', input: { tolerance: Infinity }, expectedMessage: 'tolerance: Invalid tolerance: Infinity (must be a finite number)' },
+    { desc: 'a divergence threshold of 1', input: { divergenceThreshold: 1 }, expectedMessage: 'divergenceThreshold: Invalid divergence threshold: 1 (must be > 1 or off)' },
+    { desc: 'a divergence threshold as other text', input: { divergenceThreshold: 'none' }, expectedMessage: 'divergenceThreshold: Invalid divergence threshold: "none" (must be > 1 or off)' },
     { desc: 'a NaN start', input: { objectives: [{ id: 'quadratic-1d' }], start: [NaN] }, expectedMessage: 'start.0: Invalid start point: NaN (must be a finite number)' },
     {
       desc: 'a start of the wrong length',
@@ -196,6 +199,7 @@ describe('expandSweep', () => {
       steps: 10,
       seed: 5,
       tolerance: null,
+      divergenceThreshold: 1e6,
       traceMaxPoints: 1000,
     });
   });

@@ -34,8 +34,16 @@ describe('trace series', () => {
 
 describe('where a run diverged', () => {
   it('names the loss when it overflowed first', () => {
-    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000 });
+    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000, divergenceThreshold: 'off' });
     expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 97, text: 'diverged at step 97: loss = Infinity' });
+  });
+
+  it('names the loss when it blew up: above 10⁶ × the initial loss, by default', () => {
+    // SGD with lr 2 on w² + 10b² from (1, 1): w ← (1 − 2·2)·w = −3w, b ← (1 − 2·20)·b = −39b; f₀ = 11, and the loss
+    // 9^k + 10·39^(2k) first goes above 1.1·10⁷ at k = 2 (81 + 10·39⁴ = 23 134 491; k = 1 gives 15 219).
+    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000 });
+    expect(run.summary).toMatchObject({ status: 'diverged', divergedAt: 2, divergedIn: 'loss', finalLoss: 23134491 });
+    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 2, text: 'diverged at step 2: loss = 23134491' });
   });
 
   it('names the accumulator coordinate when G overflowed first', () => {
