@@ -23,6 +23,7 @@ const runFlagOptions = {
   steps: { type: 'string' },
   seeds: { type: 'string' },
   tolerance: { type: 'string' },
+  'divergence-threshold': { type: 'string' },
   'trace-points': { type: 'string' },
   name: { type: 'string' },
   ...Object.fromEntries(numberHyperparameters.map((name) => [flagName(name), { type: 'string' }])),
@@ -89,6 +90,7 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
   ${numberHyperparameters.map((name) => `--${flagName(name)}`).join(', ')} VALUES
   --eps-placement outside|inside, ${switchHyperparameters.map((name) => `--${flagName(name)}`).join(', ')}
   --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
+  --divergence-threshold X|off  a run whose loss goes above X × its initial loss has diverged (default 1e6)
 
 Options:
   --threads N           worker threads, 1 to ${maxThreads} (default: every core)

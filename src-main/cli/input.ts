@@ -111,6 +111,7 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
   const start = text('start');
   const tolerance = text('tolerance');
   const tracePoints = text('trace-points');
+  const threshold = text('divergence-threshold');
   return {
     name: text('name') ?? 'cli',
     objectives: [objectiveFromFlag(text('objective') ?? 'quadratic-1d')],
@@ -120,6 +121,7 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
     seeds: numbers('seeds', 'seed') ?? [0],
     tolerance: tolerance === undefined ? null : single('tolerance', 'tolerance', tolerance),
     traceMaxPoints: tracePoints === undefined ? null : single('trace-points', 'trace size', tracePoints),
+    ...(threshold === undefined ? {} : { divergenceThreshold: threshold.trim() === 'off' ? 'off' : single('divergence-threshold', 'divergence threshold', threshold) }),
   } as SweepSpecInput;
 }
 
@@ -129,6 +131,7 @@ const flagOfPath: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^optimizers\.0/, () => 'optimizer'],
   [/^objectives\.0/, () => 'objective'],
   [/^traceMaxPoints/, () => 'trace-points'],
+  [/^divergenceThreshold/, () => 'divergence-threshold'],
   [/^(start|steps|seeds|tolerance|name)\b/, (m) => m[1]],
 ];
 

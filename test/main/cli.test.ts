@@ -63,7 +63,10 @@ describe('the command line', () => {
     const { trace } = executeRun(adagradRun({}, { id: 'cli:000000', sweepId: 'cli', steps: 3 }));
     rows.forEach((row, k) => {
       expect(row.run_id).toBe('cli:000000');
-      expect(same(row.theta, trace.theta[k]) && same(row.g, trace.grad[k]) && same(row.G, trace.accum[k]) && same(row.loss, trace.loss[k])).toBe(true);
+      expect(same(row.theta, trace.theta[k]) && same(row.G, trace.accum[k]) && same(row.loss, trace.loss[k])).toBe(true);
+      // Row k: the gradient step k used, 2θₖ₋₁, and what it subtracted, θₖ₋₁ − θₖ; none in row 0.
+      if (k === 0) expect([row.g, row.update]).toEqual(['', '']);
+      else expect([Number(row.g), Number(row.update)]).toEqual([2 * trace.theta[k - 1], trace.theta[k - 1] - trace.theta[k]]);
     });
   });
 
@@ -107,7 +110,9 @@ describe('the command line', () => {
         const row = traces[at++];
         expect(row.run_id).toBe(config.id);
         expect(Number(row.step)).toBe(trace.steps[Math.floor(i / trace.width)]);
-        expect(same(row.theta, trace.theta[i]) && same(row.g, trace.grad[i]) && same(row.G, trace.accum[i])).toBe(true);
+        // g: the trace's gradient column, the one each step used (empty in row 0, which took none).
+        const g = trace.steps[Math.floor(i / trace.width)] === 0 ? row.g === '' : same(row.g, trace.grad[i]);
+        expect(same(row.theta, trace.theta[i]) && g && same(row.G, trace.accum[i])).toBe(true);
       }
     }
     expect(at).toBe(traces.length);
@@ -176,6 +181,7 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     },
     { desc: 'an invalid run config', args: ['--run', 'run.json'], file: ['run.json', JSON.stringify({ ...adagradRun(), steps: 0 })], expected: 'run.json: steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)' },
     { desc: 'a bad learning rate flag', args: ['--lr=-0.1'], expected: '--lr: Invalid learning rate: -0.1 (must be a finite number > 0)' },
+    { desc: 'a divergence threshold of 1', args: ['--divergence-threshold', '1'], expected: '--divergence-threshold: Invalid divergence threshold: 1 (must be > 1 or off)' },
     { desc: 'a flag value that is not a number', args: ['--eps', '1e-8, tiny'], expected: '--eps: Invalid epsilon: "tiny" (must be a number)' },
     { desc: 'a hyperparameter the optimizer lacks', args: ['--optimizer', 'sgd', '--beta1', '0.9'], expected: '--beta1: Unknown hyperparameter: "beta1" is not an option of sgd' },
     { desc: 'an objective setting out of range', args: ['--objective', 'rosenbrock(dim=1)'], expected: '--objective: Invalid dimension: 1 (must be a whole number from 2 to 1,000,000)' },

@@ -76,6 +76,9 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
     steps: reader.read('steps', parseNumber('number of steps', draft.steps)),
     seeds: reader.read('seeds', parseNumberList('seed', draft.seeds)),
     tolerance: optional('tolerance', 'tolerance', draft.tolerance),
+    ...(blank(draft.divergenceThreshold)
+      ? {}
+      : { divergenceThreshold: draft.divergenceThreshold.trim() === 'off' ? 'off' : reader.read('divergenceThreshold', parseNumber('divergence threshold', draft.divergenceThreshold)) }),
     traceMaxPoints: optional('traceMaxPoints', 'trace size', draft.traceMaxPoints),
     search:
       draft.search === 'grid'
@@ -88,7 +91,7 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
 
 /** Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them. */
 export function fieldIds(draft: SweepDraft): Set<string> {
-  const ids = ['name', 'start', 'steps', 'seeds', 'tolerance', 'traceMaxPoints', 'maxRuns', 'search.samples', 'search.seed'];
+  const ids = ['name', 'start', 'steps', 'seeds', 'tolerance', 'divergenceThreshold', 'traceMaxPoints', 'maxRuns', 'search.samples', 'search.seed'];
   draft.objectives.forEach((o, i) => ids.push(`objectives.${i}`, ...Object.keys(o.settings).map((k) => `objectives.${i}.${k}`)));
   draft.optimizers.forEach((o, i) => ids.push(`optimizers.${i}`, ...Object.keys(o.values).map((k) => `optimizers.${i}.${k}`)));
   return new Set(ids);
@@ -126,6 +129,7 @@ export const runFieldLabels: Record<string, string> = {
   steps: 'Steps',
   seeds: 'Seeds (repeats)',
   tolerance: 'Loss tolerance',
+  divergenceThreshold: 'Divergence threshold',
   traceMaxPoints: 'Trace size',
   maxRuns: 'Run limit',
   'search.samples': 'Samples per optimizer',

@@ -4,7 +4,7 @@
  */
 import { objectiveInfo } from '../../../src-core/objectives';
 import type { ObjectiveConfig, ObjectiveId, OptimizerConfig, OptimizerKind } from '../../../src-core/contract/engine';
-import type { Axis, HyperparameterValue, RunConfig, SweepSpec } from '../../../src-core/contract/sweep-spec';
+import { defaultDivergenceThreshold, type Axis, type DivergenceThreshold, type HyperparameterValue, type RunConfig, type SweepSpec } from '../../../src-core/contract/sweep-spec';
 import { formatAxis, formatValues } from '../../../src-core/sweep/parse';
 import { optimizerFields } from './optimizer-fields';
 
@@ -30,6 +30,8 @@ export interface SweepDraft {
   seeds: string;
   /** '' for none. */
   tolerance: string;
+  /** '' for the default (10⁶ × the initial loss); 'off' for none. */
+  divergenceThreshold: string;
   /** '' to size the trace to the sweep (autoTracePoints). */
   traceMaxPoints: string;
   /** '' for the default limit. */
@@ -60,6 +62,7 @@ export function defaultDraft(): SweepDraft {
     steps: '100',
     seeds: '0',
     tolerance: '',
+    divergenceThreshold: '',
     traceMaxPoints: '',
     maxRuns: '',
     search: 'grid',
@@ -75,6 +78,10 @@ const objectiveText = (objective: ObjectiveConfig): ObjectiveDraft => {
   return { id, settings: { ...blanks, ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) } };
 };
 
+/** A divergence threshold as typed: blank for the default (or none stored), 'off', or the number. */
+const thresholdText = (threshold: DivergenceThreshold | undefined): string =>
+  threshold === undefined || threshold === defaultDivergenceThreshold ? '' : String(threshold);
+
 /** A stored (validated) sweep as the form would have it typed: a duplicate launches the same runs. */
 export function draftFromSpec(spec: SweepSpec, name: string): SweepDraft {
   return {
@@ -89,6 +96,7 @@ export function draftFromSpec(spec: SweepSpec, name: string): SweepDraft {
     steps: String(spec.steps),
     seeds: formatValues(spec.seeds),
     tolerance: spec.tolerance === null ? '' : String(spec.tolerance),
+    divergenceThreshold: thresholdText(spec.divergenceThreshold),
     traceMaxPoints: spec.traceMaxPoints === null ? '' : String(spec.traceMaxPoints),
     maxRuns: String(spec.maxRuns),
     search: spec.search.mode,
@@ -109,6 +117,7 @@ export function draftFromRun(config: RunConfig, name: string): SweepDraft {
     steps: String(config.steps),
     seeds: String(config.seed),
     tolerance: config.tolerance === null ? '' : String(config.tolerance),
+    divergenceThreshold: thresholdText(config.divergenceThreshold),
     traceMaxPoints: String(config.traceMaxPoints),
   };
 }

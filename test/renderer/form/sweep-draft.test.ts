@@ -38,6 +38,7 @@ const handMade: [string, SweepSpecInput][] = [
       steps: 300,
       seeds: [3, 1],
       tolerance: 1e-6,
+      divergenceThreshold: 'off',
       traceMaxPoints: 77,
       search: { mode: 'random', samples: 9, seed: 12345 },
       maxRuns: 500,
@@ -50,11 +51,22 @@ const handMade: [string, SweepSpecInput][] = [
       objectives: [{ id: 'sparse-logreg', samples: 50, features: 20, nonZerosPerSample: 3, zipfExponent: 1.3, seed: 9 }],
       optimizers: [{ kind: 'adam', fixed: { amsgrad: true }, axes: { lr: { log: { from: 1e-4, to: 0.1, count: 4 } }, beta1: { linear: { from: 0, to: 0.9, count: 3 } } } }],
       steps: 20,
+      divergenceThreshold: 1e3,
     },
   ],
 ];
 
 describe('the sweep draft', () => {
+  it('reads the divergence threshold: blank for 10⁶, off, a number above 1; refuses 1 on its field', () => {
+    expect(specOf(defaultDraft()).divergenceThreshold).toBe(1e6);
+    expect(specOf({ ...defaultDraft(), divergenceThreshold: 'off' }).divergenceThreshold).toBe('off');
+    expect(specOf({ ...defaultDraft(), divergenceThreshold: '1e3' }).divergenceThreshold).toBe(1000);
+    expect(checkDraft({ ...defaultDraft(), divergenceThreshold: '1' }).errors.get('divergenceThreshold')).toBe('Invalid divergence threshold: 1 (must be > 1 or off)');
+    // A sweep stored before the field existed duplicates as the default.
+    const { divergenceThreshold: _, ...stored } = specOf(defaultDraft());
+    expect(draftFromSpec(stored, 'copy').divergenceThreshold).toBe('');
+  });
+
   it('starts as the seeds’ example over three learning rates: valid, 3 runs', () => {
     const check = checkDraft(defaultDraft());
     expect(check.errors.size).toBe(0);
