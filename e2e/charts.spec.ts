@@ -30,6 +30,17 @@ test("x² from 4: the per-step table shows the seeds' printout, and exact double
   const exact = Array.from(table.steps, (t, i) => [t, table.theta[i], table.grad[i], table.accum[i], table.effectiveStep[i], table.update[i], table.loss[i]].map(String).join(' | '));
   expect(await tableRows(page)).toEqual(exact);
   expect(exact[0]).toBe('1 | 3.00000000125 | 8 | 64 | 0.12499999984374999 | 0.9999999987499999 | 9.0000000075');
+  // Its CSV: the exact doubles whatever digits are shown; row t the gradient step t used, 2θₜ₋₁, and G_t = G_{t−1} + g².
+  await page.getByTestId('per-step-precision').selectOption('seeds');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('per-step-csv').click()]);
+  const lines = (await readFile(await download.path(), 'utf8')).trimEnd().split('\r\n');
+  expect(lines[0]).toBe('step,theta,g,G,effective_step,update,loss');
+  expect(lines[1]).toBe('1,3.00000000125,8,64,0.12499999984374999,0.9999999987499999,9.0000000075');
+  const rowsOfCsv = lines.slice(1).map((line) => line.split(',').map(Number));
+  rowsOfCsv.slice(1).forEach(([, , g, G], i) => {
+    expect(g).toBe(2 * rowsOfCsv[i][1]);
+    expect(G).toBe(rowsOfCsv[i][3] + g * g);
+  });
   await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/per-step-table.png' });
 });
 
@@ -67,6 +78,8 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
   await fillSweepForm(page, { name: 'diverge', lrs: '0.05, 2', steps: '200' });
+  // Off: the run goes on until its loss overflows (with the default threshold it stops when it blows up: below).
+  await page.getByTestId('field-divergenceThreshold').fill('off');
   await launchAndWait(page, 2);
   await expect(page.getByTestId('run-status')).toHaveText(['completed', 'diverged at step 97']);
   await page.getByTestId('run-row').nth(1).click();
@@ -83,6 +96,20 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/diverged-table.png' });
   await page.getByTestId('tab-theta').click();
   await expect(page.getByTestId('chart-theta-markers')).toHaveText(/diverged at step 97/);
+});
+
+test('a run that blows up: diverged at the step its loss goes above 10⁶ × its initial loss', async ({ page }) => {
+  await page.goto(`/?token=${E2E_TOKEN}`);
+  await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
+  await fillSweepForm(page, { name: 'blow-up', lrs: '2', steps: '200' });
+  await launchAndWait(page, 1);
+  // SGD with lr 2 on w² + 10b² from (1, 1): w ← −3w, b ← −39b; f₀ = 11 and the loss 9^k + 10·39^(2k) is 15 219 at
+  // step 1, then 23 134 491 > 1.1·10⁷ at step 2.
+  await expect(page.getByTestId('run-status')).toHaveText(['diverged at step 2']);
+  await page.getByTestId('run-row').first().click();
+  await expect(page.getByTestId('loss-chart-markers')).toHaveText(/diverged at step 2: loss = 23134491$/);
+  await expect(page.getByTestId('diverged-row').locator('td').first()).toHaveText('2');
 });
 
 test('w² + 10b²: paths over the contours, linked to the step charts', async ({ page }) => {
