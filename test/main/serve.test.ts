@@ -504,8 +504,9 @@ describe('serve mode: exports', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="seeds (x_).csv"; filename*=UTF-8''seeds%20%28x%C2%B2%29.csv`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const lines = (await res.text()).split('\r\n');
-    expect(lines[0]).toBe('run_id,step,parameter,theta,g,G,effective_step,loss');
-    expect(lines[2]).toBe('s:000000,1,0,3.00000000125,6.0000000025,64,0.12499999984374999,9.0000000075');
+    expect(lines[0]).toBe('run_id,step,parameter,theta,g,G,effective_step,update,loss');
+    // Row 1 is step 1: the gradient it used (2·4), G = 0 + 8², its step size and what it subtracted (4 − θ₁).
+    expect(lines[2]).toBe('s:000000,1,0,3.00000000125,8,64,0.12499999984374999,0.9999999987499999,9.0000000075');
     expect(lines).toHaveLength(6);
 
     expect((await raw(`/export/${exportId}`, { cookie })).status).toBe(404);
