@@ -109,7 +109,12 @@ export function divergenceOf(summary: RunSummary, trace: TraceColumns): Divergen
   let row = -1;
   for (let r = trace.steps.length - 1; r >= 0 && row < 0; r--) if (trace.steps[r] === step) row = r;
   if (row < 0) return { step, text: prefix };
-  if (summary.divergedIn === 'loss' || summary.divergedIn === null) return { step, text: `${prefix}: loss = ${trace.loss[row]}` };
+  if (summary.divergedIn === 'loss' || summary.divergedIn === null) {
+    // The loss there is the run's final loss: a finite one (a blow-up) from the summary, which keeps it exactly where a
+    // stored trace may keep it in float32; a non-finite one from the trace (a stored summary may hold it as null).
+    const final: unknown = summary.finalLoss;
+    return { step, text: `${prefix}: loss = ${typeof final === 'number' && Number.isFinite(final) ? final : trace.loss[row]}` };
+  }
   const [matrix, symbol] = summary.divergedIn === 'accumulator' ? [trace.accum, 'G'] : [trace.theta, 'θ'];
   const names = columnNames(trace);
   for (let i = 0; i < trace.width; i++) {
