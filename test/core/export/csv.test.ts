@@ -133,6 +133,17 @@ describe('the summary table', () => {
     expect(rows[0].tags).toBe("'a; =b");
   });
 
+  it('writes a 1-D start as a number and a longer one in a form no spreadsheet runs or needs to neutralise', () => {
+    const record = { ...executeRun(adagradRun({}, { steps: 2 })), sweepName: 's' };
+    const rows = [[-0.5], [-0], [4], [-0.5, 2], [1e-300, -Infinity], null].map((start) => ({ ...record, config: { ...record.config, start } }));
+    const lines = table(summaryColumns, rows).split('\r\n').slice(1, -1);
+    expect(lines.map((line) => line.split(',')[4])).toEqual(['-0.5', '-0', '4', '[-0.5 2]', '[1e-300 -Infinity]', 'default']);
+    const read = (parse(table(summaryColumns, rows), { columns: true, cast: false }) as Record<string, string>[]).map((row) => row.start);
+    expect(Number(read[0])).toBe(-0.5);
+    expect(Object.is(Number(read[1]), -0)).toBe(true);
+    expect(read[3]).toBe('[-0.5 2]');
+  });
+
   it('writes a diverged run with its non-finite loss and where it diverged', () => {
     const result = executeRun(adagradRun({ lr: 1e308 }, { objective: { id: 'rosenbrock', dim: 2 }, start: null, steps: 50 }));
     expect(result.summary.status).toBe('diverged');
