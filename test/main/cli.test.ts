@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -185,6 +185,16 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     { desc: 'an output folder that does not exist', args: ['--summary', 'no/such/folder/runs.csv'], expected: 'Cannot write no/such/folder/runs.csv: no such file or folder' },
     { desc: 'too many threads', args: ['--threads', '1000'], expected: 'Invalid value for --threads: "1000" (must be a whole number from 1 to 256)' },
   ];
+
+  it('a spec file too large to read (1.1 GB, sparse), saying so and the limit, without reading it', async () => {
+    const own = await mkdtemp(join(dir, 'huge-'));
+    await writeFile(join(own, 'huge.json'), '');
+    await truncate(join(own, 'huge.json'), 1.1e9);
+    const ran = await cli(['huge.json'], own);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr.trim()).toBe('Cannot read sweep spec huge.json: the file is too large (1,100,000,000 bytes; at most 67,108,864, 64 MiB)');
+    expect(ran.stdout).toBe('');
+  });
 
   it.each(cases)('$desc', async ({ args, file, expected }) => {
     const own = await mkdtemp(join(dir, 'bad-'));
