@@ -308,7 +308,7 @@ describe('the command line writes its outputs all or nothing, and writes special
     let received = '';
     let stderr = '';
     (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const code = await new Promise<number | null>((resolveCode) => child.on('close', (exit) => resolveCode(exit)));
     expect(stderr).toBe('');
     expect(code).toBe(0);
