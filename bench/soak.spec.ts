@@ -24,7 +24,7 @@ import { decodeFrame, encodeFrame } from '../src-core/transport/wire';
 import { runsCount } from '../e2e/flows';
 import { startServe } from '../e2e/reliability-helpers';
 
-const TOKEN = 'soak-token-3f9d2c7b1a';
+const TOKEN = 'soak-token-3f9d2c7b1a8e5d04c6';
 const RUNS = Number(process.env.SOAK_RUNS ?? 100_000);
 const STEPS = Number(process.env.SOAK_STEPS ?? 2000);
 // Each trace thinned from 2,001 steps to 200 rows: 20 million rows stored in all.

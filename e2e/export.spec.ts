@@ -35,7 +35,7 @@ function configOf(row: Row, traceMaxPoints: number): RunConfig {
     sweepId: row.sweep_id,
     index: Number(row.run_id.split(':')[1]),
     objective: { id: row.objective as 'quadratic-1d' },
-    start: row.start === 'default' ? null : row.start.split(' ').map(Number),
+    start: row.start === 'default' ? null : row.start.replace(/^\[|\]$/g, '').split(' ').map(Number),
     optimizer,
     steps: Number(row.steps),
     seed: Number(row.seed),

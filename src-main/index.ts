@@ -16,7 +16,7 @@ import { guardClose } from './quit-guard';
 import { SweepService } from './sweep-service';
 import { createMainWindow, hardenWebContents, preloadPath } from './window';
 
-const devUrl = devServerUrl();
+const devUrl = devServerUrl(app.isPackaged);
 let mainWindow: BrowserWindow | null = null;
 let pool: RunExecutor | null = null;
 let service: SweepService | null = null;

@@ -5,21 +5,22 @@
  *
  * Prints one line with the URL to open, the only place the token ever appears:
  *   AdaGrad Lab is serving at http://127.0.0.1:PORT/?token=TOKEN
- * The token is ADAGRAD_LAB_TOKEN when set (tests), a fresh random one otherwise.
+ * The token is ADAGRAD_LAB_TOKEN when set (tests; at least 128 bits, see serveToken), a fresh random one otherwise.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
 import { createWorkerPool, type RunExecutor } from './pool';
-import { parseServeArgs, ServeUsageError, serveUsage, type ServeArgs } from './serve/args';
+import { parseServeArgs, ServeUsageError, serveToken, serveUsage, type ServeArgs } from './serve/args';
 import { createLabServer, type LabServer } from './serve/server';
 import { SweepService } from './sweep-service';
 
 async function main(): Promise<void> {
   let args: ServeArgs;
+  let token: string;
   try {
     args = parseServeArgs(process.argv.slice(2));
+    token = serveToken(process.env.ADAGRAD_LAB_TOKEN);
   } catch (error) {
     if (!(error instanceof ServeUsageError)) throw error;
     console.error(`${error.message}\n\n${serveUsage}`);
@@ -35,7 +36,6 @@ async function main(): Promise<void> {
     console.error(`The renderer is not built (no ${join(staticDir, 'index.html')}). Run \`npm run build\` first, or use \`npm run serve\`.`);
     process.exit(1);
   }
-  const token = process.env.ADAGRAD_LAB_TOKEN || randomBytes(24).toString('base64url');
 
   const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
   const service = new SweepService(pool);

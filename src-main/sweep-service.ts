@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
-import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunConfig, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
+import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
 import { compactResult } from '../src-core/run/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run/execute';
-import { expandSweep, validateSweepSpec } from '../src-core/sweep/expand';
+import { countRuns, validateSweepSpec } from '../src-core/sweep/expand';
 import type { RunExecutor } from './pool';
 import type { ResumeRequest } from '../src-core/contract/api';
 import { BatchSizer, type BatchSizing } from './batch-sizer';
+import { SweepRuns } from './sweep-runs';
 
 interface SweepRecord {
   launched: SweepLaunched;
@@ -98,7 +99,7 @@ export class SweepService {
 
   /** Validates the spec and queues the sweep; returns once it is queued, not when it ends. */
   launch(input: unknown): Result<SweepLaunched> {
-    return this.enqueue(input, this.newSweepId(), this.now(), new Set());
+    return this.enqueue(input, this.newSweepId(), this.now(), []);
   }
 
   /**
@@ -110,20 +111,21 @@ export class SweepService {
     if (known && isSweepActive(known.status)) {
       return fail('invalid-input', `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`);
     }
-    return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
+    return this.enqueue(spec, sweepId, createdAt, storedRunIds);
   }
 
-  private enqueue(input: unknown, sweepId: string, createdAt: number, stored: ReadonlySet<string>): Result<SweepLaunched> {
+  private enqueue(input: unknown, sweepId: string, createdAt: number, stored: readonly string[]): Result<SweepLaunched> {
     const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
     const spec = checked.value;
-    const all = expandSweep(sweepId, spec);
-    const configs = all.filter((config) => !stored.has(config.id));
-    const launched: SweepLaunched = { sweepId, runCount: all.length, createdAt };
+    // The runs are built as tasks take them, never all at once (validation has counted them without expanding).
+    const runCount = countRuns(spec);
+    const runs = new SweepRuns(sweepId, spec, runCount, stored);
+    const launched: SweepLaunched = { sweepId, runCount, createdAt };
     const record: SweepRecord = {
       launched,
       spec,
-      done: all.length - configs.length,
+      done: runs.alreadyStored,
       converged: 0,
       diverged: 0,
       failed: 0,
@@ -134,7 +136,7 @@ export class SweepService {
     };
     this.sweeps.set(sweepId, record);
     this.emit(this.startedEvent(record));
-    this.queue = this.queue.then(() => this.runSweep(record, configs));
+    this.queue = this.queue.then(() => this.runSweep(record, runs));
     return ok(launched);
   }
 
@@ -223,24 +225,22 @@ export class SweepService {
     return this.queue;
   }
 
-  private async runSweep(record: SweepRecord, configs: RunConfig[]): Promise<void> {
+  private async runSweep(record: SweepRecord, runs: SweepRuns): Promise<void> {
     if (record.status === 'cancelled') return;
     record.startedAt = this.now();
     this.moveTo(record, 'running');
     const signal = record.abort.signal;
     const sizer = this.newSizer();
-    let next = 0;
     /** Loops taking batches; one more than `threads` leaves after its batch when the setting is lowered. */
     let running = 0;
     const worker = async (): Promise<void> => {
       running++;
       try {
-        while (next < configs.length && !signal.aborted && running <= this.threads) {
+        while (runs.remaining > 0 && !signal.aborted && running <= this.threads) {
           await this.waitForRoom(signal);
           // Another worker may have taken the last batch, or the user cancelled, while this one waited.
-          if (signal.aborted || next >= configs.length) return;
-          const size = sizer.next(configs.length - next, configs[next], this.threads);
-          const batch = configs.slice(next, (next += size));
+          if (signal.aborted || runs.remaining === 0) return;
+          const batch = runs.take(sizer.next(runs.remaining, runs.peek()!, this.threads));
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
           let results: RunResult[];
@@ -261,7 +261,7 @@ export class SweepService {
     const loops = new Set<Promise<void>>();
     // One batch in flight per allowed worker keeps those cores busy; a raised setting starts more loops at once.
     const fill = (): void => {
-      while (running < this.threads && next < configs.length && !signal.aborted) {
+      while (running < this.threads && runs.remaining > 0 && !signal.aborted) {
         const loop: Promise<void> = worker().finally(() => loops.delete(loop));
         loops.add(loop);
       }

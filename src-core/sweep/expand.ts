@@ -32,17 +32,20 @@ const tidy = (x: number, from: number, to: number): number =>
   Math.min(Math.max(Number(x.toPrecision(15)), Math.min(from, to)), Math.max(from, to));
 
 /**
- * The `count` points of a linear or log range, both ends included and exact (count 1 gives `from`). Log points are
- * from·(to/from)^(i/(count−1)).
+ * Point `i` of the `count` points of a linear or log range, both ends included and exact (count 1 gives `from`). Log
+ * points are from·(to/from)^(i/(count−1)).
  */
+function rangePoint(scale: 'linear' | 'log', from: number, to: number, count: number, i: number): number {
+  if (i === 0 || count === 1) return from;
+  if (i === count - 1) return to;
+  const t = i / (count - 1);
+  return tidy(scale === 'linear' ? from + (to - from) * t : from * Math.pow(to / from, t), from, to);
+}
+
+/** The `count` points of a linear or log range (see rangePoint). */
 export function rangePoints(scale: 'linear' | 'log', from: number, to: number, count: number): number[] {
   if (count === 1) return [from];
-  return Array.from({ length: count }, (_, i) => {
-    if (i === 0) return from;
-    if (i === count - 1) return to;
-    const t = i / (count - 1);
-    return tidy(scale === 'linear' ? from + (to - from) * t : from * Math.pow(to / from, t), from, to);
-  });
+  return Array.from({ length: count }, (_, i) => rangePoint(scale, from, to, count, i));
 }
 
 /** The points of a discrete axis; null for a continuous one (uniform, logUniform). */
@@ -51,6 +54,14 @@ export function axisPoints(axis: Axis): HyperparameterValue[] | null {
   if ('linear' in axis) return rangePoints('linear', axis.linear.from, axis.linear.to, axis.linear.count);
   if ('log' in axis) return rangePoints('log', axis.log.from, axis.log.to, axis.log.count);
   return null;
+}
+
+/** Point `i` of a discrete axis, without listing the others (a range of 10⁶ points is never built as a list). */
+function axisPoint(axis: Axis, i: number): HyperparameterValue {
+  if ('values' in axis) return axis.values[i];
+  if ('linear' in axis) return rangePoint('linear', axis.linear.from, axis.linear.to, axis.linear.count, i);
+  if ('log' in axis) return rangePoint('log', axis.log.from, axis.log.to, axis.log.count, i);
+  throw new Error('A continuous axis has no listed points');
 }
 
 /** A discrete axis's number of points without listing them; Infinity for a continuous one. */
@@ -185,44 +196,45 @@ export function splitmix32(seed: number): () => number {
   };
 }
 
-/** One draw from an axis: a discrete axis picks one of its points, a continuous one a value in [from, to). */
-function draw(axis: Axis, points: HyperparameterValue[] | null, next: () => number): HyperparameterValue {
-  if ('uniform' in axis) return axis.uniform.from + (axis.uniform.to - axis.uniform.from) * next();
-  if ('logUniform' in axis) return axis.logUniform.from * Math.pow(axis.logUniform.to / axis.logUniform.from, next());
-  const discrete = points as HyperparameterValue[];
-  return discrete[Math.floor(next() * discrete.length)];
+/** The value of a draw `r` in [0, 1) from an axis: a discrete axis picks one of its points, a continuous one a value in [from, to). */
+function drawn(axis: Axis, r: number): HyperparameterValue {
+  if ('uniform' in axis) return axis.uniform.from + (axis.uniform.to - axis.uniform.from) * r;
+  if ('logUniform' in axis) return axis.logUniform.from * Math.pow(axis.logUniform.to / axis.logUniform.from, r);
+  return axisPoint(axis, Math.floor(r * axisSize(axis)));
 }
 
-/** The optimizer configs of each `optimizers` entry, in expansion order. */
-function optimizerPoints(spec: SweepSpec): OptimizerConfig[][] {
-  // One stream for the whole sweep, drawn entry by entry, sample by sample, axis by axis.
+/**
+ * The optimizer points of the spec, entry by entry, in expansion order, each as the function that builds its config:
+ * a point none of whose runs is wanted (Resume) costs a few integers, never its values or its config. The random
+ * stream starts afresh on every call, so each objective sees the same points; one stream serves the whole sweep,
+ * drawn entry by entry, sample by sample, axis by axis, whether or not a point is wanted, so it stays in step.
+ */
+function* optimizerPoints(spec: SweepSpec): Generator<() => OptimizerConfig> {
   const random = spec.search.mode === 'random' ? { samples: spec.search.samples, next: splitmix32(spec.search.seed) } : null;
-  return spec.optimizers.map((entry) => {
+  for (const entry of spec.optimizers) {
     const base = baseOf(entry);
     const axes = axesOf(entry);
-    const points = axes.map(([, axis]) => axisPoints(axis));
-    // Typed loosely while built: the spec's checks stand behind each point (see validateSweepSpec).
-    const configs: Record<string, unknown>[] = [];
+    // Per axis, a grid point's index or a random draw in [0, 1). Typed loosely while built: the spec's checks stand
+    // behind each point (see validateSweepSpec).
+    const build = (picks: readonly number[], value: (axis: Axis, pick: number) => HyperparameterValue) => (): OptimizerConfig => {
+      const config = { ...base };
+      axes.forEach(([key, axis], a) => (config[key] = value(axis, picks[a])));
+      return config as unknown as OptimizerConfig;
+    };
     if (random) {
-      for (let s = 0; s < random.samples; s++) {
-        const config = { ...base };
-        axes.forEach(([key, axis], a) => (config[key] = draw(axis, points[a], random.next)));
-        configs.push(config);
-      }
-      return configs as unknown as OptimizerConfig[];
+      for (let s = 0; s < random.samples; s++) yield build(axes.map(() => random.next()), drawn);
+      continue;
     }
     // An odometer over the axes' indices, the last axis fastest.
-    const grid = points as HyperparameterValue[][];
+    const sizes = axes.map(([, axis]) => axisSize(axis));
     const at = new Array<number>(axes.length).fill(0);
     for (;;) {
-      const config = { ...base };
-      axes.forEach(([key], a) => (config[key] = grid[a][at[a]]));
-      configs.push(config);
+      yield build(at.slice(), axisPoint);
       let a = axes.length - 1;
-      while (a >= 0 && ++at[a] === grid[a].length) at[a--] = 0;
-      if (a < 0) return configs as unknown as OptimizerConfig[];
+      while (a >= 0 && ++at[a] === sizes[a]) at[a--] = 0;
+      if (a < 0) break;
     }
-  });
+  }
 }
 
 /**
@@ -235,31 +247,62 @@ export function autoTracePoints(runCount: number): number {
   return Math.min(SweepLimits.defaultTracePoints, Math.max(SweepLimits.minAutoTracePoints, share));
 }
 
-/** Every run of a validated spec, in the documented order, with ids `${sweepId}:${index padded to 6 digits}`. */
-export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
-  const perEntry = optimizerPoints(spec);
+/**
+ * The runs of a validated spec one at a time, in the documented order, with ids `${sweepId}:${index padded to 6
+ * digits}`: a sweep of 10⁶ runs costs its spec and the run being built, not 10⁶ configs. The indexes in `skip` are
+ * passed over without building their configs (Resume: the runs already stored), the others keep their index and id.
+ */
+export function* expandSweepLazily(sweepId: string, spec: SweepSpec, skip: ReadonlySet<number> = new Set()): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
-  const runs: RunConfig[] = [];
+  let index = 0;
   for (const objective of spec.objectives) {
-    for (const configs of perEntry) {
-      for (const optimizer of configs) {
-        for (const seed of spec.seeds) {
-          const index = runs.length;
-          runs.push({
-            id: runId(sweepId, index),
-            sweepId,
-            index,
-            objective: { ...objective },
-            start: spec.start && [...spec.start],
-            optimizer: { ...optimizer },
-            steps: spec.steps,
-            seed,
-            tolerance: spec.tolerance,
-            traceMaxPoints,
-          });
+    for (const point of optimizerPoints(spec)) {
+      let optimizer: OptimizerConfig | null = null;
+      for (const seed of spec.seeds) {
+        if (skip.has(index)) {
+          index++;
+          continue;
         }
+        optimizer ??= point();
+        yield {
+          id: runId(sweepId, index),
+          sweepId,
+          index: index++,
+          objective: { ...objective },
+          start: spec.start && [...spec.start],
+          optimizer: { ...optimizer },
+          steps: spec.steps,
+          seed,
+          tolerance: spec.tolerance,
+          traceMaxPoints,
+        };
       }
     }
   }
-  return runs;
+}
+
+/** Every run of a validated spec at once (see expandSweepLazily): for the CLI, tests and small sweeps. */
+export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
+  return Array.from(expandSweepLazily(sweepId, spec));
+}
+
+/**
+ * The indexes of the runs of a sweep of `runCount` runs whose ids are in `ids` (ids of other sweeps, or that no run
+ * of this one has, are ignored), read from the ids without expanding the sweep.
+ */
+export function runIndexesOf(sweepId: string, runCount: number, ids: Iterable<string>): Set<number> {
+  const prefix = `${sweepId}:`;
+  const indexes = new Set<number>();
+  for (const id of ids) {
+    // runId's form read back digit by digit (a Resume may name 10⁶ ids): at least 6 digits, no extra leading zero.
+    const digits = id.length - prefix.length;
+    if (digits < 6 || !id.startsWith(prefix) || (digits > 6 && id.charCodeAt(prefix.length) === 48)) continue;
+    let index = 0;
+    for (let i = prefix.length; i < id.length && index < runCount; i++) {
+      const digit = id.charCodeAt(i) - 48;
+      index = digit >= 0 && digit <= 9 ? index * 10 + digit : runCount;
+    }
+    if (index < runCount) indexes.add(index);
+  }
+  return indexes;
 }

@@ -4,6 +4,11 @@
  *
  * Frame: [u32 header length][header: JSON with each typed array replaced by {"$typed": kind, "at": n}][padding to 8]
  *        [each array's bytes, each padded to 8]. Little-endian throughout, as on every platform Electron ships.
+ *
+ * Decoding trusts nothing in the header: each slot must lie inside the frame, after the end of the slot before it (in
+ * the order the header names them, which is the order `encodeFrame` writes them), so no two slots share a byte and the
+ * arrays decoded never add up to more bytes than the frame has. Without that, one 4 MiB message whose 600 slots all
+ * named the same bytes made the server copy 2.4 GB.
  */
 const kinds = { Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array } as const;
 type Kind = keyof typeof kinds;
@@ -57,6 +62,8 @@ export function decodeFrame(frame: Uint8Array): unknown {
   if (4 + headerLength > frame.byteLength) throw new Error('Invalid frame: header longer than the frame');
   const header = new TextDecoder().decode(frame.subarray(4, 4 + headerLength));
   const bodyStart = align8(4 + headerLength);
+  // Where the last slot decoded ended: the next one must start at or after it.
+  let nextFree = bodyStart;
   return JSON.parse(header, (_key, value: unknown) => {
     if (!isSlot(value)) return value;
     // An own key only: "constructor" or "toString" would otherwise name Object's functions.
@@ -68,6 +75,8 @@ export function decodeFrame(frame: Uint8Array): unknown {
     const start = bodyStart + value.at;
     const bytes = value.length * Ctor.BYTES_PER_ELEMENT;
     if (start + bytes > frame.byteLength) throw new Error('Invalid frame: array outside the frame');
+    if (start < nextFree) throw new Error('Invalid frame: array slots must be disjoint and in order (one slot starts before the previous one ends)');
+    nextFree = start + bytes;
     // Copy: the frame's own offset need not be aligned for the view's element size.
     const copy = frame.slice(start, start + bytes);
     return new Ctor(copy.buffer);

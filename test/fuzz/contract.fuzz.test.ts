@@ -114,7 +114,7 @@ const schemas = [
     name: 'ExportStartSchema',
     schema: ExportStartSchema,
     valid: fc.record({ kind: fc.constantFrom('summary', 'traces'), suggestedName: fc.constantFrom('runs.csv', 'a b.csv'), everyStep: fc.boolean() }),
-    bounded: (f: { suggestedName: string }) => !/[/\\:*?"<>|\p{Cc}]/u.test(f.suggestedName) && f.suggestedName.length > 0,
+    bounded: (f: { suggestedName: string }) => !/^\.|[/\\:*?"<>|\p{Cc}\p{Cf}]/u.test(f.suggestedName) && f.suggestedName.length > 0,
   },
   {
     name: 'ExportPageSchema',

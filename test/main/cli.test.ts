@@ -2,9 +2,9 @@
  * The command line as a person runs it: the built out/main/cli.js in a child process (npm test builds before the unit
  * tests), its files parsed back and held against src-core's executeRun, double for double.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -186,6 +186,16 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     { desc: 'too many threads', args: ['--threads', '1000'], expected: 'Invalid value for --threads: "1000" (must be a whole number from 1 to 256)' },
   ];
 
+  it('a spec file too large to read (1.1 GB, sparse), saying so and the limit, without reading it', async () => {
+    const own = await mkdtemp(join(dir, 'huge-'));
+    await writeFile(join(own, 'huge.json'), '');
+    await truncate(join(own, 'huge.json'), 1.1e9);
+    const ran = await cli(['huge.json'], own);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr.trim()).toBe('Cannot read sweep spec huge.json: the file is too large (1,100,000,000 bytes; at most 67,108,864, 64 MiB)');
+    expect(ran.stdout).toBe('');
+  });
+
   it.each(cases)('$desc', async ({ args, file, expected }) => {
     const own = await mkdtemp(join(dir, 'bad-'));
     if (file) await writeFile(join(own, file[0]), file[1]);
@@ -195,5 +205,128 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     expect(ran.stderr).not.toContain('Running');
     expect(ran.stdout).toBe('');
     expect(await readdir(own)).toEqual(file ? [file[0]] : []);
+  });
+});
+
+describe('the command line writes its outputs all or nothing, and writes special files as streams', () => {
+  const sweep = ['--lr', 'log(1e-3, 1, 20)', '--steps', '50', '--quiet'];
+
+  /** Reads what `path` (a FIFO) receives until its writer closes it; fails after `ms` without a writer. */
+  function readFifo(path: string, ms = 10_000): Promise<string> {
+    return new Promise((resolveRead, reject) => {
+      const reader = spawn('cat', [path]);
+      let text = '';
+      reader.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      const timer = setTimeout(() => {
+        reader.kill();
+        reject(new Error(`nothing closed ${path} within ${ms} ms`));
+      }, ms);
+      reader.on('close', () => {
+        clearTimeout(timer);
+        resolveRead(text);
+      });
+    });
+  }
+
+  it('checks every destination before computing: an existing folder as one output writes nothing at all', async () => {
+    const own = await mkdtemp(join(dir, 'folder-'));
+    await mkdir(join(own, 'traces'));
+    const ran = await cli([...sweep, '--summary', 'a.csv', '--traces', 'traces'], own);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('Cannot write traces: it is a folder');
+    expect(ran.stderr).not.toContain('Running');
+    expect(await readdir(own)).toEqual(['traces']);
+    expect(await readdir(join(own, 'traces'))).toEqual([]);
+  });
+
+  it('leaves no output when one of them fails midway (/dev/full), exit 1, and never replaces the device', async () => {
+    const own = await mkdtemp(join(dir, 'full-'));
+    const ran = await cli([...sweep, '--summary', 'a.csv', '--json', 'b.json', '--traces', '/dev/full'], own);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/Failed: .*(ENOSPC|no space)/i);
+    expect(await readdir(own)).toEqual([]);
+    expect((await stat('/dev/full')).isCharacterDevice()).toBe(true);
+    expect((await readdir('/dev')).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('writes to /dev/null as a stream, the device left as it is, and the other outputs in place', async () => {
+    const own = await mkdtemp(join(dir, 'null-'));
+    const ran = await cli([...sweep, '--summary', '/dev/null', '--json', 'runs.json'], own);
+    expect(ran.code).toBe(0);
+    expect((await stat('/dev/null')).isCharacterDevice()).toBe(true);
+    expect(await readdir(own)).toEqual(['runs.json']);
+    expect((JSON.parse(await readFile(join(own, 'runs.json'), 'utf8')) as { runs: unknown[] }).runs).toHaveLength(20);
+  });
+
+  it('writes into a FIFO as a stream: the reader gets the table, and the FIFO stays a FIFO', async () => {
+    const own = await mkdtemp(join(dir, 'fifo-'));
+    const fifo = join(own, 'runs.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const received = readFifo(fifo);
+    const ran = await cli([...sweep, '--summary', 'runs.fifo'], own);
+    expect(ran.code).toBe(0);
+    expect(rowsOf(await received)).toHaveLength(20);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(own)).toEqual(['runs.fifo']);
+  });
+
+  it('writes through a symlink: the link stays a link and its target gets the table', async () => {
+    const own = await mkdtemp(join(dir, 'link-'));
+    await mkdir(join(own, 'real'));
+    await writeFile(join(own, 'real', 'runs.csv'), 'old');
+    await symlink(join('real', 'runs.csv'), join(own, 'runs.csv'));
+    const ran = await cli([...sweep, '--summary', 'runs.csv'], own);
+    expect(ran.code).toBe(0);
+    expect((await lstat(join(own, 'runs.csv'))).isSymbolicLink()).toBe(true);
+    expect(await readlink(join(own, 'runs.csv'))).toBe(join('real', 'runs.csv'));
+    expect(rowsOf(await readFile(join(own, 'real', 'runs.csv'), 'utf8'))).toHaveLength(20);
+    expect((await readdir(own)).sort()).toEqual(['real', 'runs.csv']);
+    expect(await readdir(join(own, 'real'))).toEqual(['runs.csv']);
+  });
+
+  it('writes to /dev/fd/N, as process substitution gives it (a pipe)', async () => {
+    const own = await mkdtemp(join(dir, 'fd-'));
+    // The shell gives the CLI a pipe as descriptor 3, the way `--summary >(sort)` does, and its own stdout the null device.
+    const line = [process.execPath, cliFile, ...sweep, '--summary', '/dev/fd/3'].map((word) => `'${word}'`).join(' ');
+    const ran = await new Promise<Ran>((resolveRun) => {
+      const child = spawn('sh', ['-c', `${line} 3>&1 >/dev/null | cat`], { cwd: own });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('close', (code, signal) => resolveRun({ code, signal, stdout, stderr }));
+    });
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(rowsOf(ran.stdout)).toHaveLength(20);
+    expect(await readdir(own)).toEqual([]);
+  });
+
+  it('writes to /dev/fd/N when the descriptor is a socket (a parent process\'s pipe)', async () => {
+    const own = await mkdtemp(join(dir, 'fd-'));
+    const child = spawn(process.execPath, [cliFile, ...sweep, '--summary', '/dev/fd/3'], { cwd: own, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let received = '';
+    let stderr = '';
+    (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolveCode) => child.on('close', (exit) => resolveCode(exit)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(rowsOf(received)).toHaveLength(20);
+    expect(await readdir(own)).toEqual([]);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('stops at %s and leaves no .partial file behind', async (signal) => {
+    const own = await mkdtemp(join(dir, 'signal-'));
+    let sent = false;
+    const ran = await cli(['--lr', 'log(1e-3, 1, 400)', '--steps', '1000000', '--summary', 'never.csv', '--traces', 'never-traces.csv', '--threads', '1'], own, (text, child) => {
+      if (sent || !text.includes('Running')) return;
+      sent = true;
+      child.kill(signal);
+    });
+    expect(ran.signal).toBeNull();
+    expect(ran.code).toBe(130);
+    expect(ran.stderr).toContain('Interrupted: no file was written.');
+    expect(await readdir(own)).toEqual([]);
   });
 });

@@ -15,7 +15,8 @@ import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types
 import { executeRun } from '../../src-core/run/execute';
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { RunExecutor } from '../../src-main/pool';
-import { DEFAULT_PORT, parseServeArgs } from '../../src-main/serve/args';
+import { DEFAULT_PORT, parseServeArgs, serveToken } from '../../src-main/serve/args';
+import { contentDisposition } from '../../src-main/serve/downloads';
 import { createLabServer, MAX_SOCKET_PAYLOAD, type LabServer } from '../../src-main/serve/server';
 import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
@@ -604,5 +605,37 @@ describe('serve mode: command line', () => {
     { desc: 'unknown flag', argv: ['--host', '0.0.0.0'], expectedMessage: 'Unknown option: "--host"' },
   ])('refuses $desc', ({ argv, expectedMessage }) => {
     expect(() => parseServeArgs(argv)).toThrow(expectedMessage);
+  });
+});
+
+describe('serve mode: the access token from ADAGRAD_LAB_TOKEN', () => {
+  const rule = 'must have at least 128 bits: 32 or more hexadecimal digits, or 22 or more base64url characters A-Z a-z 0-9 - _';
+
+  it.each([
+    { desc: 'one character', token: 'a' },
+    { desc: '31 hexadecimal digits', token: '0123456789abcdef0123456789abcde' },
+    { desc: '21 base64url characters', token: 'AbCdEfGhIjKlMnOpQrStU' },
+    { desc: 'characters outside base64url', token: 'pass word with spaces and more!!' },
+  ])('refuses $desc, naming the variable and the rule', ({ token }) => {
+    expect(() => serveToken(token)).toThrow(`Invalid ADAGRAD_LAB_TOKEN: ${token.length} characters (${rule}; leave it unset for a random one)`);
+  });
+
+  it('accepts 32 hexadecimal digits and 22 base64url characters, and makes a random token when unset', () => {
+    expect(serveToken('0123456789abcdef0123456789abcdef')).toBe('0123456789abcdef0123456789abcdef');
+    expect(serveToken('AbCdEfGhIjKlMnOpQrStU_')).toBe('AbCdEfGhIjKlMnOpQrStU_');
+    const made = serveToken(undefined);
+    expect(made).toMatch(/^[\w-]{32}$/);
+    expect(serveToken('')).not.toBe(made);
+  });
+});
+
+describe('serve mode: the download\'s file name', () => {
+  it.each([
+    { desc: 'a right-to-left override', name: 'runs\u202evsc.exe', ascii: 'runs_vsc.exe', utf8: 'runs_vsc.exe' },
+    { desc: 'other invisible format characters', name: 'a\u200bb\u2066c\ufeff.csv', ascii: 'a_b_c_.csv', utf8: 'a_b_c_.csv' },
+    { desc: 'a leading dot', name: '..bashrc', ascii: '_.bashrc', utf8: '_.bashrc' },
+    { desc: 'a plain name', name: 'seeds (x²).csv', ascii: 'seeds (x_).csv', utf8: 'seeds%20%28x%C2%B2%29.csv' },
+  ])('is sanitised in Content-Disposition when it holds $desc', ({ name, ascii, utf8 }) => {
+    expect(contentDisposition(name)).toBe(`attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`);
   });
 });

@@ -112,6 +112,19 @@ const rows: Row[] = [
   { desc: 'a 1 GB sweep id', handler: 'cancelSweep', input: GIGABYTE_STRING, expectedMessage: 'Invalid sweep id: text of 536869888 characters (must be at most 200 characters)' },
   { desc: 'a 1 GB run id', handler: 'acknowledge', input: [GIGABYTE_STRING], expectedMessage: '0: Invalid run id: text of 536869888 characters (must be at most 200 characters)' },
   { desc: 'a 1 GB note on an exported run', handler: 'writeExport', input: exportPage({ note: GIGABYTE_STRING }), expectedMessage: 'runs.0.annotations.note: Invalid note: text of 536869888 characters (must be at most 2000 characters)' },
+  // file names that disguise themselves
+  {
+    desc: 'a file name with a right-to-left override (runs‮vsc.exe shows as runsexe.csv)',
+    handler: 'startExport',
+    input: startExport({ suggestedName: 'runs\u202evsc.exe' }),
+    expectedMessage: 'suggestedName: Invalid file name: "runs\\u202evsc.exe" (must not be empty, start with a dot, or contain / \\ : * ? " < > |, control characters or invisible format characters such as U+202E)',
+  },
+  {
+    desc: 'a hidden file name',
+    handler: 'startExport',
+    input: startExport({ suggestedName: '.bashrc' }),
+    expectedMessage: 'suggestedName: Invalid file name: ".bashrc" (must not be empty, start with a dot, or contain / \\ : * ? " < > |, control characters or invisible format characters such as U+202E)',
+  },
   { desc: 'a 1 GB file name', handler: 'startExport', input: startExport({ suggestedName: GIGABYTE_STRING }), expectedMessage: 'suggestedName: Invalid file name: text of 536869888 characters (must be at most 200 characters)' },
   { desc: 'a 1 GB axis value', handler: 'launchSweep', input: spec(adagrad({ axes: { epsPlacement: { values: ['inside', GIGABYTE_STRING] } } })), expectedMessage: 'optimizers.0.axes.epsPlacement: Invalid eps placement: text of 536869888 characters (must be one of outside, inside)' },
   { desc: 'a learning rate 1 GB long, as long as JavaScript strings go', handler: 'launchSweep', input: spec(adagrad({ fixed: { lr: LONGEST_STRING } })), expectedMessage: `optimizers.0: ${TOO_LONG_TO_READ}` },
