@@ -37,6 +37,9 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // A failing stdout (a closed pipe such as `| head`, a full device) is seen by the next write, which then stops the
+  // runs; without a listener its 'error' event would crash the process instead.
+  process.stdout.on('error', () => undefined);
   const prepared = await prepare(argv);
   if (typeof prepared === 'number') return prepared;
   const { args, job, outputs } = prepared;
@@ -46,8 +49,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const stop = (): void => interrupt.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  // A closed pipe (`| head`) is seen by the next write, which then stops the runs.
-  process.stdout.on('error', () => undefined);
   const progress = args.quiet ? null : new ProgressReporter(process.stderr, configs.length);
   if (progress) say(`Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`);
   try {
