@@ -78,7 +78,7 @@ const call = fc
   });
 
 describe('IPC', { timeout: FUZZ_TIMEOUT_MS }, () => {
-  it('answers every invoke with a Result: untrusted senders refused first, payloads as the contract's rules say', async () => {
+  it('answers every invoke with a Result: untrusted senders refused first, payloads as the contract rules say', async () => {
     await fc.assert(
       fc.asyncProperty(call, async ({ channel, senderFrame, args }) => {
         const handler = fakeIpc.handlers.get(channel);
