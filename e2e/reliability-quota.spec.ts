@@ -1,7 +1,7 @@
 /**
  * A full disk, in a real browser with the real app: IndexedDB refuses writes as it does when the origin's quota is
  * used up. Chromium gives a test no way to shrink the quota (the DevTools override does not reach IndexedDB's
- * checks), so the page's IndexedDB is made to refuse `put`, after a given number of puts, with the QuotaExceededError a full disk raises; everything
+ * checks), so the page's IndexedDB is made to refuse `put` (the first write after the disk fills gets one page put through) with the QuotaExceededError a full disk raises; everything
  * above it, Dexie, the store, the app and the main process, is the real code. While the disk is full nothing more is
  * stored and nothing is half-written (the disk fills midway through a write: some of its puts reach IndexedDB before
  * one fails, and none of them is kept); what was stored stays whole and unique; the sweep waits, not lost, and Retry,
