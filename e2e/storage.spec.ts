@@ -62,8 +62,9 @@ test('a large deletion asks first; select-all-shown selects exactly the runs the
   await fillSweepForm(page, { name: 'many', lrs: 'log(1e-3, 1, 150)', steps: '20' });
   await launchAndWait(page, 150);
   await page.getByTestId('filter-hp.lr').fill('<=0.01');
-  const shown = Number((await page.getByTestId('runs-count').innerText()).split(' ')[0]);
-  expect(shown).toBeGreaterThan(0);
+  // lr_k = 1e-3·1000^(k/149), k = 0…149, is at most 0.01 exactly for k/149 ≤ 1/3: k = 0…49, 50 of the 150 runs.
+  const shown = 50;
+  await expect(page.getByTestId('runs-count')).toHaveText(`${shown} of 150 runs`);
   await page.getByTestId('select-shown').check();
   await expect(page.getByTestId('selected-count')).toHaveText(`${shown} runs selected`);
   await page.getByTestId('filter-hp.lr').fill('');

@@ -62,7 +62,14 @@ test('the runs table sorts, filters and stays light at thousands of rows', async
   expect(descending).toEqual([...descending].sort((a, b) => b - a));
 
   await page.getByTestId('runs-filter').fill('0.0001');
+  // The search narrows the table to some of the runs, never none and never all, and every row shown matches it.
   await expect(page.getByTestId('runs-count')).toHaveText(/^\d+ of 2000 runs$/);
+  const found = Number.parseInt(await page.getByTestId('runs-count').innerText(), 10);
+  expect(found).toBeGreaterThan(0);
+  expect(found).toBeLessThan(2000);
+  const shownRows = await page.getByTestId('run-row').allInnerTexts();
+  expect(shownRows.length).toBeGreaterThan(0);
+  for (const text of shownRows) expect(text).toContain('0.0001');
   await page.getByTestId('runs-filter').fill('');
   await page.getByTestId('runs-status-filter').selectOption('diverged');
   await expect(page.getByTestId('runs-count')).toHaveText('0 of 2000 runs');

@@ -42,6 +42,9 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(argv: readonly string[]): Promise<number> {
+  // A failing stdout (a closed pipe such as `| head`, a full device) is seen by the next write, which then stops the
+  // runs; without a listener its 'error' event would crash the process instead.
+  process.stdout.on('error', () => undefined);
   const interrupt = new AbortController();
   // Until the runs start, a signal may come while an output is being opened (a FIFO waits for its reader): the
   // temporaries made so far are removed and the process ends at once.
@@ -60,8 +63,6 @@ async function main(argv: readonly string[]): Promise<number> {
   const { args, job, outputs } = prepared;
   const configs = args.everyStep ? job.configs.map(everyStepConfig) : job.configs;
   const pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
-  // A closed pipe (`| head`) is seen by the next write, which then stops the runs.
-  process.stdout.on('error', () => undefined);
   const progress = args.quiet ? null : new ProgressReporter(process.stderr, configs.length);
   if (progress) say(`Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`);
   try {

@@ -84,7 +84,12 @@ export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Wr
     }
     outputs.push({ path, sink, table: tableOf(kind, job) });
   }
-  for (const { sink, table } of outputs) await sink.write([table.head]);
+  try {
+    for (const { sink, table } of outputs) await sink.write([table.head]);
+  } catch (error) {
+    await Promise.all(outputs.map((output) => output.sink.abort()));
+    throw error;
+  }
   return {
     async write(batch) {
       for (const { sink, table } of outputs) await sink.write(table.rows(batch));

@@ -334,7 +334,7 @@ const message = fc.oneof(
 );
 
 describe('serve mode: WebSocket', { timeout: FUZZ_TIMEOUT_MS }, () => {
-  it('replies once to every message with a clear Result, accepts what the schema accepts, and stays open', async () => {
+  it('replies once to every message with a clear Result, accepts what the contract rules accept, and stays open', async () => {
     const acknowledger = await openAcknowledger();
     const client = await SocketClient.open();
     await fc.assert(

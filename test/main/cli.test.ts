@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -154,6 +154,52 @@ describe('the command line', () => {
     expect(ran.code).toBe(130);
     expect(ran.stderr).toContain('Interrupted: no file was written.');
     expect(await readdir(own)).toEqual([]);
+  });
+
+  it('exits 1 when writing fails midway (the reader of stdout goes away), and leaves no file behind', async () => {
+    const own = await mkdtemp(join(dir, 'midway-'));
+    const args = ['--lr', 'log(1e-3, 1, 400)', '--steps', '2000', '--traces', '-', '--every-step', '--summary', 'summary.csv', '--threads', '1'];
+    const ran = await new Promise<Ran & { read: number }>((resolveRun, reject) => {
+      const child = spawn(process.execPath, [cliFile, ...args], { cwd: own });
+      let read = 0;
+      let stderr = '';
+      // Read the header and the first rows, then close our end of the pipe: every later write gets EPIPE.
+      child.stdout.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > 100_000) child.stdout.destroy();
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolveRun({ code, signal, stdout: '', stderr, read }));
+    });
+    expect(ran.read).toBeGreaterThan(100_000); // it had written part of the output when it failed
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/Failed: .*(EPIPE|closed).*\. No file was written\./);
+    expect(ran.stderr).not.toMatch(/400\/400 runs/); // it stopped, rather than computing every run to nowhere
+    expect(await readdir(own)).toEqual([]);
+  });
+
+  it('exits 1 when stdout is a full device (/dev/full), with the reason, and leaves no file behind', async () => {
+    const own = await mkdtemp(join(dir, 'full-'));
+    const full = await open('/dev/full', 'w');
+    try {
+      const ran = await new Promise<{ code: number | null; stderr: string }>((resolveRun, reject) => {
+        const child = spawn(process.execPath, [cliFile, '--lr', 'log(1e-3, 1, 40)', '--steps', '200', '--traces', '-', '--summary', 'summary.csv', '--quiet'], {
+          cwd: own,
+          stdio: ['ignore', full.fd, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (code) => resolveRun({ code, stderr }));
+      });
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(/failed: .*(ENOSPC|the destination closed before everything was written)/i);
+      expect(ran.stderr).not.toMatch(/\n\s+at /); // a message, not a crash's stack trace
+      expect(await readdir(own)).toEqual([]);
+    } finally {
+      await full.close();
+    }
   });
 
   it('shows its usage, with examples, on --help', async () => {

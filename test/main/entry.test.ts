@@ -1,81 +1,153 @@
 /**
- * The Electron entry (src-main/index.ts) with `electron` and the worker pool faked: which URL the window loads, and
- * which origin navigation trusts, in a packaged app and in development.
+ * The Electron entry (src-main/index.ts) imported whole with `electron` faked: what it wires, not each module again.
+ * IPC reaches the handlers only from the main frame of its own window at app://lab/ (a trusted sender is the main
+ * frame of our window, at our origin: written out below, not read from src-main/app-origin.ts); every webContents
+ * Electron creates, not only the window's, refuses navigation off app://lab/, window.open and <webview>.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { APP_ENTRY_URL } from '../../src-main/app-origin';
-import type { FakeBrowserWindow } from '../security/fake-electron';
-
-const state = vi.hoisted(() => ({ isPackaged: false, windows: [] as unknown[], appHandlers: new Map<string, (...args: unknown[]) => void>() }));
+import { EventEmitter } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it, vi, type Mock } from 'vitest';
+import { inProcessExecutor } from '../helpers/in-process-executor';
 
 vi.mock('electron', async () => {
   const fake = (await import('../security/fake-electron')).fakeElectron();
-  class EntryWindow extends fake.BrowserWindow {
+  const { FakeBrowserWindow } = await import('../security/fake-electron');
+  class EntryWindow extends FakeBrowserWindow {
+    static created: EntryWindow[] = [];
     loadURL = vi.fn(async () => undefined);
-    isDestroyed = (): boolean => false;
+    isDestroyed = () => false;
+    isMinimized = () => false;
+    restore = vi.fn();
+    focus = vi.fn();
     constructor(options: Record<string, unknown>) {
       super(options);
-      state.windows.push(this);
+      Object.assign(this.webContents, {
+        mainFrame: { url: 'app://lab/index.html', parent: null, processId: 4, frameToken: 'main-frame-token' },
+        send: vi.fn(),
+      });
+      EntryWindow.created.push(this);
     }
   }
-  return {
-    ...fake,
-    BrowserWindow: EntryWindow,
-    dialog: { showSaveDialog: vi.fn(), showMessageBox: vi.fn() },
-    app: {
-      get isPackaged() {
-        return state.isPackaged;
-      },
-      requestSingleInstanceLock: () => true,
-      on: (name: string, handler: (...args: unknown[]) => void) => state.appHandlers.set(name, handler),
-      whenReady: () => Promise.resolve(),
-      isReady: () => true,
-      quit: vi.fn(),
-      exit: vi.fn(),
-    },
-  };
+  const app = Object.assign(new EventEmitter(), {
+    requestSingleInstanceLock: vi.fn(() => true),
+    whenReady: vi.fn(() => Promise.resolve()),
+    isReady: vi.fn(() => true),
+    quit: vi.fn(),
+    exit: vi.fn(),
+  });
+  return { ...fake, BrowserWindow: EntryWindow, app, dialog: { showSaveDialog: vi.fn(), showMessageBoxSync: vi.fn(() => 0) } };
 });
-vi.mock('../../src-main/pool', () => ({ createWorkerPool: () => ({ threads: 1, runBatch: async () => [], close: async () => undefined }) }));
 
-/** Loads the entry afresh, as the app starts, and returns the window it opened. */
-async function startApp(isPackaged: boolean, rendererUrl: string | undefined): Promise<FakeBrowserWindow & { loadURL: ReturnType<typeof vi.fn> }> {
-  vi.resetModules();
-  state.isPackaged = isPackaged;
-  state.windows = [];
-  if (rendererUrl === undefined) delete process.env.ELECTRON_RENDERER_URL;
-  else process.env.ELECTRON_RENDERER_URL = rendererUrl;
-  await import('../../src-main/index');
-  await vi.waitFor(() => expect(state.windows).toHaveLength(1));
-  return state.windows[0] as FakeBrowserWindow & { loadURL: ReturnType<typeof vi.fn> };
+// The entry's worker pool, replaced by runs on this thread: the wiring is under test, not the pool.
+vi.mock('../../src-main/pool', async (original) => ({ ...(await original<object>()), createWorkerPool: () => inProcessExecutor() }));
+
+import { app, BrowserWindow, ipcMain } from 'electron';
+import { Channels } from '../../src-core/contract/channels';
+import { FakeWebContents } from '../security/fake-electron';
+
+type Handler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
+const handlers = (ipcMain as unknown as { handlers: Map<string, Handler> }).handlers;
+interface Frame {
+  url: string;
+  parent: Frame | null;
+  processId: number;
+  frameToken: string;
 }
+interface EntryWindowShape {
+  webContents: FakeWebContents & { mainFrame: Frame; send: Mock };
+  loadURL: Mock;
+}
+const windows = (BrowserWindow as unknown as { created: EntryWindowShape[] }).created;
 
-/** Emits will-navigate the way Electron does and reports whether the app prevented it. */
-const prevented = (win: FakeBrowserWindow, url: string): boolean => {
-  const details = { url, preventDefault: vi.fn() };
-  win.webContents.emit('will-navigate', details, url);
-  return details.preventDefault.mock.calls.length > 0;
-};
+const refused = { ok: false, error: { code: 'unauthorized', message: 'Refused: message from an untrusted frame' } };
+const previousRendererUrl = process.env.ELECTRON_RENDERER_URL;
 
-afterEach(() => {
-  delete process.env.ELECTRON_RENDERER_URL;
+beforeAll(async () => {
+  delete process.env.ELECTRON_RENDERER_URL; // a built app: its only origin is app://lab
+  await import('../../src-main/index');
+  // whenReady() resolved: let start() run.
+  await new Promise((resolve) => setImmediate(resolve));
+});
+afterAll(() => {
+  if (previousRendererUrl !== undefined) process.env.ELECTRON_RENDERER_URL = previousRendererUrl;
 });
 
-describe('the Electron entry and ELECTRON_RENDERER_URL', () => {
-  it('ignores it in a packaged app: the window loads app://lab/ and the named origin is not trusted', async () => {
-    const win = await startApp(true, 'http://127.0.0.1:6666/');
-    expect(win.loadURL).toHaveBeenCalledWith(APP_ENTRY_URL);
-    expect(prevented(win, 'http://127.0.0.1:6666/page')).toBe(true);
-    expect(prevented(win, 'app://lab/index.html')).toBe(false);
+describe('the Electron entry', () => {
+  it('opens one window on app://lab/index.html and registers a handler for every request channel', () => {
+    expect(windows).toHaveLength(1);
+    expect(windows[0].loadURL).toHaveBeenCalledWith('app://lab/index.html');
+    expect(handlers.has(Channels.resendPending)).toBe(true);
+    expect(handlers.has(Channels.launchSweep)).toBe(true);
   });
 
-  it('honours it in development (not packaged): the dev server is loaded and trusted', async () => {
-    const win = await startApp(false, 'http://localhost:5173/');
-    expect(win.loadURL).toHaveBeenCalledWith('http://localhost:5173/');
-    expect(prevented(win, 'http://localhost:5173/other')).toBe(false);
+  it('answers its window’s main frame at app://lab/', async () => {
+    const main = windows[0].webContents.mainFrame;
+    expect(await handlers.get(Channels.resendPending)!({ senderFrame: main }, undefined)).toEqual({ ok: true, value: 0 });
+    // The same frame as Electron hands it over again: a new object with the same process and token.
+    expect(await handlers.get(Channels.resendPending)!({ senderFrame: { ...main } }, undefined)).toEqual({ ok: true, value: 0 });
   });
 
-  it('loads app://lab/ when it is not set', async () => {
-    const win = await startApp(false, undefined);
-    expect(win.loadURL).toHaveBeenCalledWith(APP_ENTRY_URL);
+  it.each([
+    ['a subframe of the window', (main: Frame) => ({ ...main, parent: main, frameToken: 'child' })],
+    ['another frame in the same process', (main: Frame) => ({ ...main, frameToken: 'other' })],
+    ['a frame of another process', (main: Frame) => ({ ...main, processId: main.processId + 1 })],
+    ['the main frame navigated to another site', (main: Frame) => ({ ...main, url: 'https://evil.example/index.html' })],
+    ['the main frame at a look-alike of app://lab', (main: Frame) => ({ ...main, url: 'app://lab.evil/index.html' })],
+    ['the main frame at app://lab with credentials', (main: Frame) => ({ ...main, url: 'app://evil@lab/index.html' })],
+    ['the main frame on file://', (main: Frame) => ({ ...main, url: 'file:///tmp/index.html' })],
+    ['no frame', () => null],
+  ])('refuses a message from %s before any handler runs', async (_name, frameOf) => {
+    const send = windows[0].webContents.send;
+    send.mockClear();
+    const frame = frameOf(windows[0].webContents.mainFrame);
+    const spec = { name: 'x', objectives: [{ id: 'quadratic-1d' }], optimizers: [{ kind: 'adagrad', fixed: {}, axes: {} }], steps: 2, search: { mode: 'grid' } };
+    expect(await handlers.get(Channels.launchSweep)!({ senderFrame: frame }, spec)).toEqual(refused);
+    expect(await handlers.get(Channels.resendPending)!({ senderFrame: frame }, undefined)).toEqual(refused);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(send).not.toHaveBeenCalled(); // nothing was launched
+  });
+
+  it('refuses a message from a disposed frame', async () => {
+    const disposed = {
+      get senderFrame(): never {
+        throw new Error('Render frame was disposed before WebFrameMain could be accessed');
+      },
+    };
+    expect(await handlers.get(Channels.resendPending)!(disposed, undefined)).toEqual(refused);
+  });
+
+  describe('hardens every webContents Electron creates, not only its window’s', () => {
+    const created = () => {
+      const contents = new FakeWebContents();
+      app.emit('web-contents-created', { preventDefault: vi.fn() }, contents);
+      return contents;
+    };
+    const prevented = (contents: FakeWebContents, event: string, url: string): boolean => {
+      const details = { url, preventDefault: vi.fn() };
+      contents.emit(event, details, url);
+      return details.preventDefault.mock.calls.length > 0;
+    };
+
+    it('refuses navigation and redirects off app://lab/, and allows them on it', () => {
+      const contents = created();
+      for (const event of ['will-navigate', 'will-redirect']) {
+        for (const url of ['https://evil.example/', 'http://localhost:5173/', 'file:///etc/passwd', 'app://lab.evil/', 'app://evil@lab/', 'javascript:alert(1)']) {
+          expect({ event, url, prevented: prevented(contents, event, url) }).toEqual({ event, url, prevented: true });
+        }
+        expect(prevented(contents, event, 'app://lab/index.html')).toBe(false);
+      }
+    });
+
+    it('denies window.open, even of an allowed documentation link (that one opens in the system browser)', () => {
+      const contents = created();
+      expect(contents.windowOpenHandler).not.toBeNull();
+      expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+      expect(contents.windowOpenHandler!({ url: 'app://lab/index.html' })).toEqual({ action: 'deny' });
+      expect(contents.windowOpenHandler!({ url: 'https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html' })).toEqual({ action: 'deny' });
+    });
+
+    it('prevents every <webview> from attaching', () => {
+      const contents = created();
+      expect(prevented(contents, 'will-attach-webview', 'app://lab/index.html')).toBe(true);
+    });
   });
 });

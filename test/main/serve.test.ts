@@ -70,6 +70,19 @@ function tcpConnect(host: string, port: number): Promise<void> {
   });
 }
 
+/**
+ * Origins that are not the server's own although they share part of it: written out from the rule (an origin is
+ * scheme, host and port; the server's are http://127.0.0.1:PORT and http://localhost:PORT), not from the server's list.
+ */
+const foreignOrigins = (): string[] => [
+  `https://127.0.0.1:${server.port}`,
+  `https://localhost:${server.port}`,
+  `ws://127.0.0.1:${server.port}`,
+  `http://127.0.0.1:${server.port + 1}`,
+  `http://localhost:${server.port - 1}`,
+  `http://127.0.0.1`,
+];
+
 type Opened = { ws: WebSocket; status?: undefined } | { ws?: undefined; status: number };
 
 /** Opens the socket, resolving with the open socket or the HTTP status the upgrade was refused with. */
@@ -270,6 +283,9 @@ describe('serve mode: HTTP', () => {
     expect(evil.status).toBe(403);
     expect((await raw('/', { cookie, origin: 'null' })).status).toBe(403);
     expect((await raw('/', { cookie, origin: `http://localhost:${server.port + 1}` })).status).toBe(403);
+    // The origin is scheme, host and port: the right host and port under another scheme, or the right scheme and host
+    // on another port, is another site.
+    for (const foreign of foreignOrigins()) expect({ foreign, status: (await raw('/', { cookie, origin: foreign })).status }).toEqual({ foreign, status: 403 });
     expect((await raw('/', { cookie, origin })).status).toBe(200);
     expect((await raw('/', { cookie, origin: `http://localhost:${server.port}` })).status).toBe(200);
   });
@@ -326,6 +342,7 @@ describe('serve mode: WebSocket', () => {
   it('refuses an upgrade with the cookie but a foreign or missing Origin', async () => {
     expect(await openSocket({ cookie }, 'http://evil.example')).toEqual({ status: 403 });
     expect(await openSocket({ cookie })).toEqual({ status: 403 });
+    for (const foreign of foreignOrigins()) expect({ foreign, opened: await openSocket({ cookie }, foreign) }).toEqual({ foreign, opened: { status: 403 } });
   });
 
   it('refuses an upgrade with a rebinding Host, or on another path', async () => {

@@ -14,6 +14,45 @@ const collect = (service: SweepService) => {
   return { events, results };
 };
 
+/**
+ * Resolves once `state()` holds, checked after each event of `service`; rejects, naming what was waited for, if it
+ * has not within 10 s. Tests wait on events and then assert the state, never on a fixed sleep.
+ */
+function until(service: SweepService, state: () => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (state()) return resolve();
+    const timer = setTimeout(() => reject(new Error(`still waiting for: ${what}`)), 10_000);
+    service.onEvent(() => {
+      if (state()) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+/** One macrotask: whatever the service would start after its last result (a new batch) has started by then. */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The in-process executor, counting the batches it was handed and those still running. */
+function counted(inner: RunExecutor = inProcessExecutor()) {
+  let started = 0;
+  let running = 0;
+  const executor: RunExecutor = {
+    ...inner,
+    runBatch: async (configs, signal) => {
+      started++;
+      running++;
+      try {
+        return await inner.runBatch(configs, signal);
+      } finally {
+        running--;
+      }
+    },
+  };
+  return { executor, started: () => started, running: () => running };
+}
+
 describe('SweepService', () => {
   it('runs every point of the grid and streams results equal to src-core run in process, traces compacted for the window', async () => {
     const service = new SweepService(inProcessExecutor(), { batchSize: 2, newSweepId: () => 'sweep-a' });
@@ -143,7 +182,7 @@ describe('SweepService', () => {
       const service = new SweepService(slowExecutor(50), { batchSize: 2, newSweepId: () => 'c' });
       const { events, results } = collect(service);
       service.launch(bigSpec);
-      await new Promise((r) => setTimeout(r, 130)); // two rounds of two batches
+      await until(service, () => results().length >= 4, 'two batches of two runs'); // runs finished before the cancel
       const before = performance.now();
       expect(service.cancel('c')).toBe(true);
       await service.idle();
@@ -190,28 +229,33 @@ describe('SweepService', () => {
   });
 
   it('pauses while too many results await acknowledgement, and resumes when they are stored', async () => {
-    const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'bp' });
+    const { executor, started, running } = counted();
+    const service = new SweepService(executor, { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'bp' });
     const { results } = collect(service);
     service.launch(goodSpec);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(service, () => results().length >= 4 && running() === 0, 'the first two batches sent, none running');
+    await settled();
     // Two workers each took a batch before the limit was reached; nothing more runs until the renderer catches up.
-    expect(results()).toHaveLength(4);
+    expect({ results: results().length, started: started(), running: running() }).toEqual({ results: 4, started: 2, running: 0 });
     service.acknowledge(results().map((r) => r.config.id));
     await service.idle();
-    expect(results()).toHaveLength(6);
+    expect({ results: results().length, started: started() }).toEqual({ results: 6, started: 3 });
   });
 
   it('pauses on the bytes of unacknowledged traces too, not only on their number', async () => {
     // Any trace at all exceeds a 1-byte budget: each worker finishes the batch it holds, then waits.
-    const service = new SweepService(inProcessExecutor(), { batchSize: 1, maxPendingBytes: 1, newSweepId: () => 'bytes' });
-    const { results } = collect(service);
+    const { executor, started, running } = counted();
+    const service = new SweepService(executor, { batchSize: 1, maxPendingBytes: 1, newSweepId: () => 'bytes' });
+    const { events, results } = collect(service);
     service.launch(goodSpec);
     for (const expected of [2, 4, 6]) {
-      await new Promise((r) => setTimeout(r, 30));
-      expect(results()).toHaveLength(expected);
+      await until(service, () => results().length >= expected && running() === 0, `${expected} results sent, no batch running`);
+      await settled();
+      expect({ results: results().length, started: started(), running: running() }).toEqual({ results: expected, started: expected, running: 0 });
       service.acknowledge(results().map((r) => r.config.id));
     }
     await service.idle();
+    expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'bytes', status: 'completed' });
   });
 
   it('uses as many workers as the setting allows, and follows a change during a sweep', async () => {
@@ -231,8 +275,9 @@ describe('SweepService', () => {
     expect(service.threads).toBe(4);
     expect([service.setThreads(0), service.setThreads(9), service.setThreads(1)]).toEqual([1, 4, 1]);
     const many = { ...goodSpec, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
+    const { results } = collect(service);
     service.launch(many);
-    await new Promise((r) => setTimeout(r, 30));
+    await until(service, () => results().length >= 5, 'five runs at one worker');
     expect(Math.max(...seen)).toBe(1);
     service.setThreads(3);
     await service.idle();
@@ -240,11 +285,18 @@ describe('SweepService', () => {
   });
 
   it('a cancelled sweep does not stay stuck behind back-pressure', async () => {
-    const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
+    const { executor, running } = counted();
+    const service = new SweepService(executor, { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
+    const { events, results } = collect(service);
     service.launch(goodSpec);
-    await new Promise((r) => setTimeout(r, 20));
-    service.cancel('stuck');
-    await service.idle();
+    await until(service, () => results().length >= 4 && running() === 0, 'paused by back-pressure');
+    await settled();
+    expect(results()).toHaveLength(4); // held back: 2 runs not computed
+    expect(service.cancel('stuck')).toBe(true);
+    const stuck = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 5000));
+    expect(await Promise.race([service.idle().then(() => 'idle' as const), stuck])).toBe('idle');
+    expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'stuck', status: 'cancelled' });
+    expect(results()).toHaveLength(4);
   });
 
   it('resumes an interrupted sweep: only the runs not stored are computed, under the same ids', async () => {
