@@ -25,6 +25,14 @@ export function formatMetric(x: number): string {
   return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
 }
 
+/** A duration in words: "under a second", "42 s", "1 min 5 s", "2 h 3 min". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1) return 'under a second';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
 /** Axis ticks: three significant digits, no trailing zeros (5e-7, 0.05, 10). */
 export const formatTick = (x: number): string => String(Number(x.toPrecision(3)));
 
