@@ -47,6 +47,11 @@ export function secureWebPreferences(preload: string): NonNullable<BrowserWindow
 }
 
 type OpenExternal = Pick<Shell, 'openExternal'>;
+
+/** Opens an allow-listed link in the user's browser, and nothing else; a link the system cannot open is dropped. */
+export function openAllowedLink(shell: OpenExternal, url: string): void {
+  if (isAllowedExternalLink(url)) void shell.openExternal(url).catch(() => undefined);
+}
 type HardenableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
 
 // Both the window factory and app 'web-contents-created' harden contents; doing it twice would double the listeners.
@@ -63,7 +68,7 @@ export function hardenWebContents(contents: HardenableContents, shell: OpenExter
   contents.on('will-redirect', refuseForeign);
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalLink(url)) void shell.openExternal(url).catch(() => undefined);
+    openAllowedLink(shell, url);
     return { action: 'deny' };
   });
 }
