@@ -4,7 +4,7 @@
  * <webview>; every permission request denied (the app needs none).
  */
 import { join } from 'node:path';
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle, Session, Shell, WebContents } from 'electron';
 import { isAppUrl } from './app-origin';
 
 /** Links the page may open in the user's browser: project and reference docs only. */
@@ -85,6 +85,8 @@ export interface WindowDeps {
   /** Absolute path of the built preload: preloadPath(import.meta.dirname) from the entry. */
   preload: string;
   devServerUrl?: string;
+  /** Where the window was last time (window-state.ts), when it still fits a display; else the default size, centred. */
+  bounds?: Rectangle;
 }
 
 /** Creates the main window, hidden until its first paint so the user never sees a blank frame. */
@@ -95,6 +97,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
     height: 800,
     minWidth: 960,
     minHeight: 640,
+    ...deps.bounds,
     show: false,
     webPreferences: secureWebPreferences(deps.preload),
   });
