@@ -56,6 +56,13 @@ class TestWindow extends FakeBrowserWindow {
 }
 const tracked = (win: TestWindow): TrackedWindow => win as unknown as TrackedWindow;
 const stored = (): unknown => JSON.parse(readFileSync(file, 'utf8'));
+/** A window whose state is kept in `file`, on fake timers. */
+const watched = (): TestWindow => {
+  vi.useFakeTimers();
+  const win = new TestWindow({});
+  keepWindowState(tracked(win), file);
+  return win;
+};
 
 describe('reading the saved state', () => {
   it('reads back what it saved', () => {
@@ -156,9 +163,7 @@ describe('restoring', () => {
 
 describe('saving', () => {
   it('saves once, a moment after moving and resizing stop', () => {
-    vi.useFakeTimers();
-    const win = new TestWindow({});
-    keepWindowState(tracked(win), file);
+    const win = watched();
     for (let i = 0; i < 20; i++) {
       win.bounds = { ...win.bounds, x: 10 + i };
       win.emit(i % 2 ? 'move' : 'resize');
@@ -170,9 +175,7 @@ describe('saving', () => {
   });
 
   it('saves the normal bounds and the maximized flag when maximized', () => {
-    vi.useFakeTimers();
-    const win = new TestWindow({});
-    keepWindowState(tracked(win), file);
+    const win = watched();
     win.maximized = true;
     win.emit('maximize');
     vi.advanceTimersByTime(SAVE_DELAY_MS);
@@ -180,9 +183,7 @@ describe('saving', () => {
   });
 
   it('saves at once on close, and nothing after the window is gone', () => {
-    vi.useFakeTimers();
-    const win = new TestWindow({});
-    keepWindowState(tracked(win), file);
+    const win = watched();
     win.emit('resize');
     win.emit('close');
     expect(stored()).toEqual({ x: 10, y: 40, width: 1280, height: 800, maximized: false });
