@@ -47,7 +47,7 @@ const same = (cell: string, x: number | null): boolean => (x === null ? cell ===
 
 /**
  * The effective step of an AdaGrad trace row from its G, torch.optim.Adagrad's rule written out here rather than
- * read from src-core's step-size.ts: clr = lr/(1 + (t−1)·lr_decay), divided by √G + eps (or √(G + eps) inside).
+ * read from src-core's effective-step.ts: clr = lr/(1 + (t−1)·lr_decay), divided by √G + eps (or √(G + eps) inside).
  */
 function adagradEffectiveStep(o: AdagradConfig, t: number, G: number): number | null {
   if (t === 0) return null;

@@ -1,4 +1,5 @@
 import type { RunAnnotations } from './annotations';
+import type { MenuCommand } from './menu-commands';
 import type { LabRequests } from './methods';
 import type { RunConfig, RunSummary, SweepEvent } from './types';
 
@@ -71,4 +72,12 @@ export interface WorkerThreadsRequest {
  */
 export interface LabApi extends LabRequests {
   onEvent(listener: (event: SweepEvent) => void): () => void;
+}
+
+/**
+ * What the desktop preload exposes: the LabApi and the application menu's commands for the page (only known command
+ * names, the payload alone). Serve mode has no menu, so the renderer treats onMenuCommand as optional.
+ */
+export interface DesktopLabApi extends LabApi {
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }

@@ -23,6 +23,7 @@ vi.mock('electron', async () => {
     BrowserWindow: EntryWindow,
     dialog: { showSaveDialog: vi.fn(), showMessageBox: vi.fn() },
     app: {
+      ...(await import('../security/fake-electron')).fakeAppIdentity(),
       get isPackaged() {
         return state.isPackaged;
       },

@@ -27,7 +27,7 @@ vi.mock('electron', async () => {
       EntryWindow.created.push(this);
     }
   }
-  const app = Object.assign(new EventEmitter(), {
+  const app = Object.assign(new EventEmitter(), (await import('../security/fake-electron')).fakeAppIdentity(), {
     requestSingleInstanceLock: vi.fn(() => true),
     whenReady: vi.fn(() => Promise.resolve()),
     isReady: vi.fn(() => true),

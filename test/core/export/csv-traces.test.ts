@@ -21,7 +21,7 @@ function writtenRows(results: RunResult[]): Record<string, string>[] {
 const value = (cell: string): number | null => (cell === '' ? null : Number(cell));
 
 /**
- * The effective step of trace row `t` from its G, PyTorch's rules written out here (not the engine's step-size.ts):
+ * The effective step of trace row `t` from its G, PyTorch's rules written out here (not the engine's effective-step.ts):
  * AdaGrad (lr/(1+(t−1)·lr_decay))/(√G+eps) or /√(G+eps); Adam (lr/(1−β₁ᵗ))/(√G/√(1−β₂ᵗ)+eps), G = v; SGD lr.
  */
 function effectiveStepByRule(o: OptimizerConfig, t: number, G: number): number | null {
