@@ -14,6 +14,7 @@ import { openOutputs, type CliOutputs } from './cli/outputs';
 import { ProgressReporter } from './cli/progress';
 import { runInOrder } from './export/ordered-runs';
 import { createWorkerPool } from './pool';
+import { linkCommand } from './serve/link';
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
@@ -37,6 +38,8 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+  // `adagrad-lab link --port N`: a fresh sign-in link of a running serve-mode server (src-main/serve/link.ts).
+  if (argv[0] === 'link') return linkCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`), say);
   const prepared = await prepare(argv);
   if (typeof prepared === 'number') return prepared;
   const { args, job, outputs } = prepared;
