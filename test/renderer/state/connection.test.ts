@@ -100,15 +100,20 @@ describe('a finished sweep checked against what is stored', () => {
   });
 });
 
+/** A page signed in to a server whose sweep `sweepId` is running (its batches held until `release`). */
+async function runningSweep(sweepId: string) {
+  const { executor, release } = heldExecutor();
+  const socket = socketLike(new SweepService(executor, { newSweepId: () => sweepId }));
+  const db = new LabDatabase(`connection-${sweepId}`);
+  const lab = new LabState(socket.api, db);
+  await lab.launch(goodSpec);
+  await vi.waitFor(async () => expect((await db.sweeps.get(sweepId))?.status).toBe('running'));
+  return { socket, db, lab, release };
+}
+
 describe('serve mode: the connection lost and back', () => {
   it('marks a running sweep interrupted while the connection is lost, and running again when the same server is back', async () => {
-    const { executor, release } = heldExecutor();
-    const service = new SweepService(executor, { newSweepId: () => 'blip' });
-    const socket = socketLike(service);
-    const db = new LabDatabase('connection-blip');
-    const lab = new LabState(socket.api, db);
-    await lab.launch(goodSpec);
-    await vi.waitFor(async () => expect((await db.sweeps.get('blip'))?.status).toBe('running'));
+    const { socket, db, lab, release } = await runningSweep('blip');
 
     socket.set({ state: 'lost' });
     expect(lab.connection).toEqual({ state: 'lost' });
@@ -125,13 +130,7 @@ describe('serve mode: the connection lost and back', () => {
   });
 
   it('after a server restart keeps the sweep interrupted, says what to do, and Resume computes the missing runs', async () => {
-    const { executor } = heldExecutor();
-    const before = new SweepService(executor, { newSweepId: () => 'restart' });
-    const socket = socketLike(before);
-    const db = new LabDatabase('connection-restart');
-    const lab = new LabState(socket.api, db);
-    await lab.launch(goodSpec);
-    await vi.waitFor(async () => expect((await db.sweeps.get('restart'))?.status).toBe('running'));
+    const { socket, db, lab } = await runningSweep('restart');
 
     // The server was killed; the page's reconnection is refused: it does not know the session.
     const refused: LabConnection = { state: 'signed-out', reason: 'unknown-session', detail: 'Unknown session (the server restarted?)' };
