@@ -5,7 +5,7 @@ import type { AdagradConfig } from '../src-core/contract/engine';
 import type { RunConfig } from '../src-core/contract/types';
 import { executeRun } from '../src-core/run/execute';
 import { autoTracePoints } from '../src-core/sweep/expand';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 
 type Row = Record<string, string>;
@@ -58,7 +58,7 @@ function adagradEffectiveStep(o: AdagradConfig, t: number, G: number): number | 
 test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and their traces, every number src-core's", async ({ page }) => {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: '=HYPERLINK("x")', lrs: 'log(1e-3, 10, 30)', eps: 'log(1e-10, 1, 10)', steps: '200' });
   await launchAndWait(page, 300);
 

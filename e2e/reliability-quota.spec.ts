@@ -8,7 +8,7 @@
  * once there is room, stores every run exactly once.
  */
 import { expect, test } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { fillSweepForm, runsCount } from './flows';
 import { expectWholeAndUnique, readStored, readSweeps } from './reliability-helpers';
 
@@ -54,7 +54,7 @@ test('the disk fills midway through a write: nothing of it is kept, the sweep wa
     }
   });
   const disk = () => page.evaluate(() => (window as unknown as { disk: Disk }).disk);
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'full disk', lrs: 'log(1e-4, 1, 1500)', steps: '20000' });
   await page.getByTestId('launch').click();
   const stored = async () => Number.parseInt((await page.getByTestId('runs-count').textContent()) ?? '0', 10) || 0;

@@ -3,11 +3,11 @@
  * themes. Screenshots of every view, light and dark, go to e2e/artifacts/ (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 
 const open = async (page: Page) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await expect(page.getByTestId('sweep-form')).toBeVisible();
 };
 

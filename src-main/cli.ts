@@ -17,6 +17,7 @@ import { removeTemporariesSync } from './export/file-sink';
 import { ProgressReporter } from './cli/progress';
 import { runInOrder } from './export/ordered-runs';
 import { createWorkerPool } from './pool';
+import { linkCommand } from './serve/link';
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
 
@@ -42,6 +43,8 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(argv: readonly string[]): Promise<number> {
+  // `adagrad-lab link --port N`: a fresh sign-in link of a running serve-mode server (src-main/serve/link.ts).
+  if (argv[0] === 'link') return linkCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`), say);
   // A failing stdout (a closed pipe such as `| head`, a full device) is seen by the next write, which then stops the
   // runs; without a listener its 'error' event would crash the process instead.
   process.stdout.on('error', () => undefined);
