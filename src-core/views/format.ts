@@ -25,6 +25,13 @@ export function formatMetric(x: number): string {
   return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
 }
 
+/** formatMetric, with the values a diverged run ends on written as a reader writes them: ∞, −∞, NaN. */
+export function formatOutcome(x: number): string {
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return '−∞';
+  return Number.isNaN(x) ? 'NaN' : formatMetric(x);
+}
+
 /** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
 export function describeObjective(config: ObjectiveConfig): string {
   const settings = Object.entries(config).filter(([key]) => key !== 'id');
