@@ -7,6 +7,15 @@ import { runFieldLabels } from '../form/draft-check';
 /** A sweep's name as shown: "untitled" for a sweep that has none (or that is not known). */
 export const sweepLabel = (sweep: { name: string } | undefined): string => sweep?.name || 'untitled';
 
+/** `name`, or where a sweep of that name is listed already, the first free "name (2)", "name (3)"…: one name, one sweep. */
+export function distinctName(name: string, taken: readonly string[]): string {
+  const names = new Set(taken);
+  if (!names.has(name)) return name;
+  let n = 2;
+  while (names.has(`${name} (${n})`)) n++;
+  return `${name} (${n})`;
+}
+
 /** "1 run", "2 runs", "10,000 runs". */
 export const countOf = (count: number, noun: string): string => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 
