@@ -22,10 +22,17 @@ interface SweepRecord {
   abort: AbortController;
   startedAt: number;
   lastProgressAt: number;
+  /**
+   * (time, runs done) since this run of the sweep started, the oldest kept just before the rate's window: the rate and
+   * the time left come from runs computed now, not from those a resumed sweep had stored before.
+   */
+  samples: { at: number; done: number }[];
 }
 
 /** Progress events are throttled to this interval (the final one always goes out). */
 const PROGRESS_INTERVAL_MS = 250;
+/** The rate is that of the runs done over about this long, so the time left follows a sweep that speeds up or slows. */
+const RATE_WINDOW_MS = 10_000;
 
 export interface SweepServiceOptions {
   /**
@@ -103,8 +110,8 @@ export class SweepService {
   }
 
   /**
-   * Queues what an interrupted sweep still lacks: the same spec expands to the same run ids, and the runs the renderer
-   * already stored are skipped. A sweep this process is still running is refused (there is nothing to resume).
+   * Queues what an interrupted or cancelled sweep still lacks: the same spec expands to the same run ids, and the runs
+   * the renderer already stored are skipped. A sweep this process is still running is refused (there is nothing to resume).
    */
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
@@ -133,6 +140,7 @@ export class SweepService {
       abort: new AbortController(),
       startedAt: 0,
       lastProgressAt: -Infinity,
+      samples: [],
     };
     this.sweeps.set(sweepId, record);
     this.emit(this.startedEvent(record));
@@ -142,7 +150,9 @@ export class SweepService {
 
   /**
    * Stops a sweep: a queued one never starts, a running one stops taking batches and aborts those in flight (their
-   * workers are terminated, so this takes effect at once). Finished runs are kept. False when the sweep has ended.
+   * workers are terminated, so this takes effect at once). Runs sent before are kept; the results of a batch that
+   * finishes after this call are dropped, never sent, so nothing of the sweep is stored after Cancel (Resume computes
+   * them). False when the sweep has ended.
    */
   cancel(sweepId: string): boolean {
     const record = this.sweeps.get(sweepId);
@@ -228,6 +238,7 @@ export class SweepService {
   private async runSweep(record: SweepRecord, runs: SweepRuns): Promise<void> {
     if (record.status === 'cancelled') return;
     record.startedAt = this.now();
+    record.samples = [{ at: record.startedAt, done: record.done }];
     this.moveTo(record, 'running');
     const signal = record.abort.signal;
     const sizer = this.newSizer();
@@ -246,6 +257,8 @@ export class SweepService {
           let results: RunResult[];
           try {
             results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
+            // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
+            if (signal.aborted) return;
             sizer.observe(batch.length, this.now() - startedAt);
           } catch (error) {
             if (signal.aborted) return; // cancelled: these runs are not done, nor failed
@@ -336,8 +349,11 @@ export class SweepService {
     record.lastProgressAt = now;
     const { done, converged, diverged, failed } = record;
     const total = record.launched.runCount;
-    const seconds = (now - record.startedAt) / 1000;
-    const runsPerSecond = done > 0 && seconds > 0 ? done / seconds : 0;
+    const { samples } = record;
+    samples.push({ at: now, done });
+    while (samples.length > 2 && samples[1].at <= now - RATE_WINDOW_MS) samples.shift();
+    const seconds = (now - samples[0].at) / 1000;
+    const runsPerSecond = seconds > 0 ? (done - samples[0].done) / seconds : 0;
     const etaSeconds = runsPerSecond > 0 ? (total - done) / runsPerSecond : null;
     this.emit({ type: 'progress', sweepId: record.launched.sweepId, progress: { done, total, converged, diverged, failed, runsPerSecond, etaSeconds } });
   }

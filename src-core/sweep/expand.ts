@@ -18,6 +18,8 @@ import {
   type SweepSpec,
 } from '../contract/sweep-spec';
 import { objectiveDimension } from '../objectives';
+import { numberRules } from '../optim/rules';
+import { formatAxis } from './parse';
 import { optimizerDefaults } from '../optim';
 
 export type SweepValidation = { ok: true; value: SweepSpec } | { ok: false; message: string };
@@ -117,8 +119,8 @@ function checkAxesFitSearch(spec: SweepSpec): Refusal {
   for (const [i, entry] of spec.optimizers.entries()) {
     for (const [key, axis] of axesOf(entry)) {
       if (spec.search.mode === 'grid' && ('uniform' in axis || 'logUniform' in axis)) {
-        const kind = 'uniform' in axis ? 'uniform' : 'logUniform';
-        return refuse(`optimizers.${i}.axes.${key}: Invalid axis: ${kind} (must be values, linear or log in a grid search; ${kind} needs search mode 'random')`);
+        const label = key in numberRules ? numberRules[key as keyof typeof numberRules].label : key;
+        return refuse(`optimizers.${i}.axes.${key}: ${randomAxisInGrid(label, axis)}`);
       }
       if (key in entry.fixed) {
         return refuse(`optimizers.${i}.axes.${key}: Invalid axis: ${key} is also fixed (give it in fixed or in axes, not both)`);
@@ -127,6 +129,10 @@ function checkAxesFitSearch(spec: SweepSpec): Refusal {
   }
   return null;
 }
+
+/** Why an interval (uniform, loguniform) cannot be a grid's axis, in plain words: what it does and what a grid takes. */
+export const randomAxisInGrid = (label: string, axis: Axis): string =>
+  `Invalid ${label}: ${formatAxis(axis)} draws values at random, so it needs a random search (a grid takes a list, lin(from, to, count) or log(from, to, count))`;
 
 function checkStart(spec: SweepSpec): Refusal {
   if (spec.start === null) return null;

@@ -33,6 +33,13 @@ export function formatDuration(seconds: number): string {
   return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** formatMetric, with the values a diverged run ends on written as a reader writes them: ∞, −∞, NaN. */
+export function formatOutcome(x: number): string {
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return '−∞';
+  return Number.isNaN(x) ? 'NaN' : formatMetric(x);
+}
+
 /** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
 export function describeObjective(config: ObjectiveConfig): string {
   const settings = Object.entries(config).filter(([key]) => key !== 'id');

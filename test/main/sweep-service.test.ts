@@ -198,6 +198,61 @@ describe('SweepService', () => {
       expect(service.cancel('c')).toBe(false); // already ended
     });
 
+    it('sends no result of the sweep once it is cancelled, not even of a batch that finishes just after', async () => {
+      // Batches that end when the test says, whatever the signal: a task finishing as the user presses Cancel.
+      const held: (() => void)[] = [];
+      let bothStarted!: () => void;
+      const started = new Promise<void>((resolve) => (bothStarted = resolve));
+      const stubborn: RunExecutor = {
+        threads: 2,
+        runBatch: (configs) =>
+          new Promise((resolve) => {
+            held.push(() => resolve(configs.map((c) => executeRun(c))));
+            if (held.length === 2) bothStarted();
+          }),
+        close: async () => {},
+      };
+      const service = new SweepService(stubborn, { batchSize: 2, newSweepId: () => 'late' });
+      const { events } = collect(service);
+      const finished = new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
+      service.launch(bigSpec);
+      await started;
+      held.shift()!(); // one batch ends before Cancel: its runs are kept
+      await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'results' && resolve()));
+      expect(service.cancel('late')).toBe(true);
+      for (const release of held) release(); // the other ends after it
+      await finished;
+      await service.idle();
+      const cancelledAt = events.findIndex((e) => e.type === 'sweep-status' && e.status === 'cancelling');
+      expect(cancelledAt).toBeGreaterThan(0);
+      expect(events.slice(cancelledAt).filter((e) => e.type === 'results')).toEqual([]);
+      expect(events.filter((e) => e.type === 'results').flatMap((e) => (e.type === 'results' ? e.results : []))).toHaveLength(2);
+      expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'late', status: 'cancelled' });
+      expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: 2, total: 40 } });
+    });
+
+    it('resumes a cancelled sweep: the runs it never stored, under the same ids, and no other', async () => {
+      const service = new SweepService(slowExecutor(5), { batchSize: 2, newSweepId: () => 'again' });
+      const { events, results } = collect(service);
+      const finished = () => new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
+      const cancelled = finished();
+      service.launch(bigSpec);
+      await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'results' && resolve()));
+      service.cancel('again');
+      await cancelled;
+      const stored = results().map((r) => r.config.id);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.length).toBeLessThan(40);
+      const all = expandSweep('again', (validateSweepSpec(bigSpec) as { value: SweepSpec }).value).map((c) => c.id);
+      events.length = 0;
+      const completed = finished();
+      expect(service.resume({ sweepId: 'again', createdAt: 1, spec: bigSpec, storedRunIds: stored })).toMatchObject({ ok: true, value: { sweepId: 'again', runCount: 40 } });
+      await completed;
+      const computed = results().map((r) => r.config.id);
+      expect(computed.sort()).toEqual(all.filter((id) => !stored.includes(id)).sort());
+      expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'again', status: 'completed' });
+    });
+
     it('never starts a queued sweep that was cancelled, and runs the next one', async () => {
       let ids = 0;
       const service = new SweepService(slowExecutor(5), { newSweepId: () => `q${ids++}` });
@@ -226,6 +281,34 @@ describe('SweepService', () => {
     const progress = events.filter((e) => e.type === 'progress');
     expect(progress.length).toBeLessThan(6);
     expect(progress.at(-1)).toMatchObject({ progress: { done: 6, total: 6, runsPerSecond: 10, etaSeconds: 0 } });
+  });
+
+  it('estimates a resumed sweep from the runs it computes now, not from those stored before', async () => {
+    let clock = 0;
+    const ticking: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += 1000), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
+    const { events } = collect(service);
+    const ids = expandSweep('r', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value).map((c) => c.id);
+    service.resume({ sweepId: 'r', createdAt: 1, spec: goodSpec, storedRunIds: ids.slice(0, 3) });
+    await service.idle();
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+    // One run a second: after the first of the 3 missing runs, 2 s are left (not 3 stored + 1 computed in 1 s: 0.5 s).
+    expect(progress[0]).toMatchObject({ done: 4, total: 6, runsPerSecond: 1, etaSeconds: 2 });
+    expect(progress.at(-1)).toMatchObject({ done: 6, runsPerSecond: 1, etaSeconds: 0 });
+  });
+
+  it('estimates from the recent rate: a sweep that slows down says so', async () => {
+    let clock = 0;
+    let batches = 0;
+    // 20 fast runs (10 ms each), then slow ones (1 s each).
+    const slowing: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += ++batches <= 20 ? 10 : 1000), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(slowing, { batchSize: 1, now: () => clock });
+    const { events } = collect(service);
+    service.launch({ ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] });
+    await service.idle();
+    const late = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : [])).find((p) => p.done === 35)!;
+    // Over the last 10 s the rate is one run a second (since the start it would be 35 runs in 15.2 s).
+    expect(late.runsPerSecond).toBeCloseTo(1, 1);
   });
 
   it('pauses while too many results await acknowledgement, and resumes when they are stored', async () => {

@@ -48,7 +48,8 @@ const capitalised = (text: string): string => text.charAt(0).toUpperCase() + tex
 /** Where capitalising the rules' label would misspell a name. */
 const labelOverrides: Record<string, string> = { lrDecay: 'LR decay', amsgrad: 'AMSGrad' };
 
-function labelOf(key: string): string {
+/** A hyperparameter's label, as its field in the form shows it (and the runs and compare tables, through settingLabel). */
+export function labelOf(key: string): string {
   if (key in labelOverrides) return labelOverrides[key];
   if (key in numberRules) return capitalised(numberRules[key as keyof typeof numberRules].label);
   if (key in flagLabels) return capitalised(flagLabels[key as keyof typeof flagLabels]);

@@ -109,14 +109,15 @@ export class LabState {
     return this.api.launchSweep(spec);
   }
 
-  /** Computes the runs an interrupted sweep never stored; the ones it has are kept as they are. */
+  /** Computes the runs an interrupted or cancelled sweep never stored; the ones it has are kept as they are. */
   async resume(sweep: StoredSweep): Promise<void> {
+    const before = sweep.status;
     const storedRunIds = await this.db.runIdsOf(sweep.id);
     // Marked running first: for a small sweep the main process may finish it before this call returns.
     await this.db.sweeps.update(sweep.id, { status: 'running', incomplete: false });
     const result = await this.api.resumeSweep({ sweepId: sweep.id, createdAt: sweep.createdAt, spec: $state.snapshot(sweep.spec), storedRunIds });
     if (!result.ok) {
-      await this.db.sweeps.update(sweep.id, { status: 'interrupted', incomplete: sweep.incomplete ?? false });
+      await this.db.sweeps.update(sweep.id, { status: before, incomplete: sweep.incomplete ?? false });
       this.problems.message = result.error.message;
     }
   }

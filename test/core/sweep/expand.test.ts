@@ -86,7 +86,7 @@ describe('validateSweepSpec', () => {
     },
     { desc: 'a hyperparameter outside fixed and axes', input: adagrad({ lr: 0.1 }), expectedMessage: 'optimizers.0.lr: Unknown field: "lr" is not part of an optimizer axis (hyperparameters go in fixed or axes)' },
     { desc: 'a hyperparameter both fixed and swept', input: adagrad({ fixed: { lr: 0.1 }, axes: { lr: { values: [1] } } }), expectedMessage: 'optimizers.0.axes.lr: Invalid axis: lr is also fixed (give it in fixed or in axes, not both)' },
-    { desc: 'a uniform axis in a grid search', input: adagrad({ axes: { lr: { uniform: { from: 0.1, to: 1 } } } }), expectedMessage: "optimizers.0.axes.lr: Invalid axis: uniform (must be values, linear or log in a grid search; uniform needs search mode 'random')" },
+    { desc: 'a uniform axis in a grid search', input: adagrad({ axes: { lr: { uniform: { from: 0.1, to: 1 } } } }), expectedMessage: 'optimizers.0.axes.lr: Invalid learning rate: uniform(0.1, 1) draws values at random, so it needs a random search (a grid takes a list, lin(from, to, count) or log(from, to, count))' },
     { desc: 'a rule across two hyperparameters', input: { optimizers: [{ kind: 'sgd', fixed: { nesterov: true } }] }, expectedMessage: expect.stringMatching(/^optimizers\.0(\.fixed\.\w+)?: Nesterov momentum requires a momentum and zero dampening$/) },
     { desc: 'an extra field', input: { extra: 1 }, expectedMessage: 'extra: Unknown field: "extra" is not part of a sweep' },
     { desc: 'a __proto__ key in a sweep', input: JSON.parse('{"__proto__": {"polluted": true}}'), expectedMessage: '__proto__: Unknown field: "__proto__" is not part of a sweep' },

@@ -21,7 +21,17 @@ describe('wire frames', () => {
     );
   });
 
+  it("keep NaN, ±Infinity and -0 outside typed arrays too: a diverged run's summary arrives as computed, not as null", () => {
+    const summary = { finalLoss: Infinity, bestLoss: 2, nan: NaN, low: -Infinity, zero: -0, list: [NaN, 1, -Infinity], text: 'NaN' };
+    const decoded = decodeFrame(encodeFrame({ summary })) as { summary: typeof summary };
+    expect(decoded.summary).toEqual(summary);
+    expect(Object.is(decoded.summary.zero, -0)).toBe(true);
+    expect(Number.isNaN(decoded.summary.list[0])).toBe(true);
+    expect(decoded.summary.text).toBe('NaN');
+  });
+
   it.each([
+    { desc: 'an unknown special number', frame: encodeFrame({ x: { $number: 'constructor' } }), message: 'Invalid frame: unknown number "constructor"' },
     { desc: 'a frame shorter than its length field', frame: Uint8Array.of(1, 0), message: 'Invalid frame: shorter than its header length' },
     { desc: 'a header longer than the frame', frame: Uint8Array.of(255, 0, 0, 0, 1), message: 'Invalid frame: header longer than the frame' },
     { desc: 'an array outside the frame', frame: encodeFrame({ $typed: 'Float64Array', at: 64, length: 4 }), message: 'Invalid frame: array outside the frame' },
