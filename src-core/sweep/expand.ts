@@ -256,6 +256,8 @@ export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
             seed,
             tolerance: spec.tolerance,
             traceMaxPoints,
+            // Only when asked for, so that every other run's config (and JSON) stays as it was.
+            ...(spec.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
           });
         }
       }

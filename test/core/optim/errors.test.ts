@@ -27,7 +27,7 @@ const numbers: Record<string, [string, string, number | null]> = {
   beta1: ['beta1', unitOpen, 1],
   beta2: ['beta2', unitOpen, 1],
 };
-const flags: Record<string, string> = { decoupledWeightDecay: 'decoupled weight decay', nesterov: 'nesterov', centered: 'centered', amsgrad: 'amsgrad' };
+const flags: Record<string, string> = { decoupledWeightDecay: 'decoupled weight decay', nesterov: 'nesterov', centered: 'centered', amsgrad: 'amsgrad', maximize: 'maximize' };
 const names: Record<OptimizerKind, string> = { adagrad: 'AdaGrad', sgd: 'SGD', rmsprop: 'RMSProp', adam: 'Adam' };
 
 interface Case {
@@ -60,7 +60,7 @@ function casesFor(kind: OptimizerKind): Case[] {
       bad('as a number', field, 1, `Invalid ${flags[field]}: 1 (must be true or false)`);
     }
   }
-  if (kind === 'adagrad') bad('unknown', 'epsPlacement', 'middle', 'Invalid eps placement: "middle" (must be one of outside, inside)');
+  if (kind === 'adagrad') bad('unknown', 'epsPlacement', 'middle', 'Invalid eps placement: "middle" (must be one of outside, inside, inside-guarded)');
   cases.push({ desc: `${kind} with an unknown key`, input: { ...base, betas: [0.9, 0.999] }, field: 'betas', expectedMessage: `Unknown field: "betas" is not part of ${names[kind]}`, schemaOnly: true });
   const { lr: _lr, ...withoutLr } = base;
   cases.push({ desc: `${kind} without lr`, input: withoutLr, field: 'lr', expectedMessage: `Missing field: ${names[kind]} needs lr`, schemaOnly: true });
