@@ -108,6 +108,13 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
 }
 
 /**
+ * Whether a stochastic run of `config` takes AdaGrad's lazy sparse steps (per sample, in WebAssembly where there is
+ * WebAssembly) rather than dense ones. After a non-finite value the lazy step is no longer the dense one (a NaN in G
+ * makes the dense step's untouched coordinates NaN too), so a run that goes on past one takes dense steps throughout.
+ */
+export const takesLazySteps = (config: RunConfig): boolean => config.continueAfterNonFinite !== true && lazyUpdateIsExact(config.optimizer);
+
+/**
  * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
  * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun. `forceDense` takes dense
  * steps even where the lazy one is exact: the reference the lazy paths are proven equal to
@@ -125,10 +132,8 @@ export function executeStochasticRun(
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
   const state = optimizer.init(dim);
-  // After a non-finite value the lazy step is no longer the dense one (a NaN in G makes the dense step's untouched
-  // coordinates NaN too), so a run that goes on past one takes dense steps throughout.
   const continuing = config.continueAfterNonFinite === true;
-  const lazy = !forceDense && !continuing && lazyUpdateIsExact(optimizer.config);
+  const lazy = !forceDense && takesLazySteps(config);
   const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
   // Lazy steps are AdaGrad's.

@@ -125,7 +125,7 @@ describe('optimizer configs are refused with a message naming field, value and r
     expect(rangeErrorOf(() => addWeightDecay(-1))).toBe('Invalid weight decay: -1 (must be a finite number >= 0)');
     expect(rangeErrorOf(() => scaleByRss({ initialAccumulator: 0, eps: NaN, epsPlacement: 'outside' }))).toBe('Invalid epsilon: NaN (must be a finite number >= 0)');
     expect(rangeErrorOf(() => scaleByRms({ alpha: 1, eps: 0, centered: false }))).toBe('Invalid alpha: 1 (must be a number in [0, 1))');
-    expect(rangeErrorOf(() => scaleByAdam({ beta1: 0.9, beta2: -0.1, eps: 0, amsgrad: false }))).toBe('Invalid beta2: -0.1 (must be a number in [0, 1))');
+    expect(rangeErrorOf(() => scaleByAdam({ beta1: 0.9, beta2: -0.1, eps: 0, amsgrad: false }, () => 1))).toBe('Invalid beta2: -0.1 (must be a number in [0, 1))');
     expect(rangeErrorOf(() => momentum({ momentum: 0, dampening: 0, nesterov: true }))).toBe('Nesterov momentum requires a momentum and zero dampening');
   });
 });
