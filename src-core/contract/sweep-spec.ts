@@ -80,6 +80,8 @@ export interface SweepSpec {
   seeds: number[];
   /** A run converged when its final loss is ≤ tolerance; null: no tolerance. */
   tolerance: number | null;
+  /** Keep stepping after a non-finite loss, θ or accumulator, as a PyTorch loop does; absent or false: stop there. */
+  continueAfterNonFinite?: boolean;
   /** Rows a run's trace keeps at most; null: sized to the sweep (`autoTracePoints`). */
   traceMaxPoints: number | null;
   search: SearchSpec;
@@ -99,14 +101,19 @@ export interface RunConfig {
   seed: number;
   tolerance: number | null;
   traceMaxPoints: number;
+  /**
+   * Keep stepping after the first non-finite loss, θ or accumulator, as a PyTorch loop does (its summary still says
+   * where it diverged first); absent (false): the run stops there.
+   */
+  continueAfterNonFinite?: boolean;
 }
 
 /** Every hyperparameter name per kind, in the engine's order; `satisfies` refuses a list that drifts from OptimizerConfig. */
 const names = {
-  adagrad: { lr: true, eps: true, epsPlacement: true, weightDecay: true, decoupledWeightDecay: true, initialAccumulator: true, lrDecay: true },
-  sgd: { lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true },
-  rmsprop: { lr: true, alpha: true, eps: true, momentum: true, centered: true, weightDecay: true },
-  adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true },
+  adagrad: { lr: true, eps: true, epsPlacement: true, weightDecay: true, decoupledWeightDecay: true, initialAccumulator: true, lrDecay: true, maximize: true },
+  sgd: { lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true, maximize: true },
+  rmsprop: { lr: true, alpha: true, eps: true, momentum: true, centered: true, weightDecay: true, maximize: true },
+  adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true, maximize: true },
 } as const satisfies { [K in OptimizerKind]: Record<keyof Hyperparameters<K>, true> };
 
 export { optimizerKinds } from '../optim/rules';
@@ -115,6 +122,7 @@ export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.key
 
 
 
+const afterNonFinite = v.boolean((issue) => `Invalid continue after non-finite: ${show(issue.input)} (must be true or false)`);
 const finite = (label: string) => numberField(label, 'a finite number', Number.isFinite);
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
 const whole = (label: string, min: number, max: number) =>
@@ -252,6 +260,7 @@ export const SweepSpecSchema = strict(
       [0],
     ),
     tolerance: v.optional(v.nullable(finite('tolerance')), null),
+    continueAfterNonFinite: v.optional(afterNonFinite),
     traceMaxPoints: v.optional(v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)), null),
     search: v.optional(SearchSchema, { mode: 'grid' }),
     maxRuns: v.optional(whole('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
@@ -279,6 +288,7 @@ export const RunConfigSchema = strict(
     seed: whole('seed', 0, SweepLimits.maxSeed),
     tolerance: v.nullable(finite('tolerance')),
     traceMaxPoints: whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints),
+    continueAfterNonFinite: v.optional(afterNonFinite),
   },
   'run config',
 );

@@ -25,7 +25,8 @@ import { TraceRecorder, traceSchedule } from './trace';
  * objective config's JSON, when the caller has it already.
  */
 export function laneGroupKey(config: RunConfig, objective: Objective, objectiveKey = JSON.stringify(config.objective)): string | null {
-  if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad') return null;
+  // A lane that diverges is parked (its run ends there): a run that goes on after a non-finite value steps alone.
+  if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad' || config.continueAfterNonFinite) return null;
   const o = config.optimizer;
   return `${objectiveKey} ${o.epsPlacement} ${weightDecayMode(o)} ${config.steps} ${config.traceMaxPoints}`;
 }

@@ -19,7 +19,7 @@ import { createOptimizer, type Optimizer, type OptimizerState } from '../optim';
 import { adagradSparseKernel, lazyUpdateIsExact } from '../optim/sparse-adagrad';
 import { wasmLogisticKernel, type LogisticRun, type WasmLogisticKernel } from '../optim/wasm/sparse-kernel';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, traceSchedule } from './trace';
+import { TraceRecorder, keptRow, traceSchedule } from './trace';
 
 /** The mean gradient of a batch as (index, value) pairs: its features in order of first appearance, each once. */
 class BatchGradient {
@@ -108,6 +108,13 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
 }
 
 /**
+ * Whether a stochastic run of `config` takes AdaGrad's lazy sparse steps (per sample, in WebAssembly where there is
+ * WebAssembly) rather than dense ones. After a non-finite value the lazy step is no longer the dense one (a NaN in G
+ * makes the dense step's untouched coordinates NaN too), so a run that goes on past one takes dense steps throughout.
+ */
+export const takesLazySteps = (config: RunConfig): boolean => config.continueAfterNonFinite !== true && lazyUpdateIsExact(config.optimizer);
+
+/**
  * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
  * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun. `forceDense` takes dense
  * steps even where the lazy one is exact: the reference the lazy paths are proven equal to
@@ -125,7 +132,8 @@ export function executeStochasticRun(
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
   const state = optimizer.init(dim);
-  const lazy = !forceDense && lazyUpdateIsExact(optimizer.config);
+  const continuing = config.continueAfterNonFinite === true;
+  const lazy = !forceDense && takesLazySteps(config);
   const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
   // Lazy steps are AdaGrad's.
@@ -137,7 +145,7 @@ export function executeStochasticRun(
   if (run) theta.set(start);
   previous.set(theta);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
-  const summary = new SummaryTracker(config.tolerance);
+  const summary = new SummaryTracker(config.tolerance, continuing);
   const fullGradient = run ? run.gradient : new Float64Array(dim);
   const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
   const update = new Float64Array(dim);
@@ -149,7 +157,9 @@ export function executeStochasticRun(
    */
   const keep = (k: number, touched: BatchGradient | null): boolean => {
     const loss = evaluate();
+    const divergedBefore = summary.divergedStep !== null;
     const going = summary.observe(k, loss, theta, accum);
+    const row = keptRow(recorder, k, loss, going, divergedBefore, summary.divergedStep === k);
     if (touched === null) {
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
     } else {
@@ -157,13 +167,13 @@ export function executeStochasticRun(
       update.fill(0);
       for (let j = 0; j < touched.nnz; j++) update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
     }
-    if (going) recorder.record(k, loss, theta, fullGradient, accum, update);
-    else recorder.recordFinal(k, loss, theta, fullGradient, accum, update);
+    if (row === 'final') recorder.recordFinal(k, loss, theta, fullGradient, accum, update);
+    else if (row === 'row') recorder.record(k, loss, theta, fullGradient, accum, update);
     return going;
   };
 
   if (run) stepInWasm(run, config, order, gradient, theta, keep);
-  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep);
+  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep, () => summary.divergedStep !== null);
   return { config, summary: summary.finish(), trace: recorder.finish() };
 }
 
@@ -181,6 +191,7 @@ function stepInJs(
   previous: Float64Array,
   recorder: TraceRecorder,
   keep: KeepRow,
+  hasDiverged: () => boolean,
 ): void {
   const step = lazy ? lazyStep(optimizer, state) : denseStep(optimizer, theta.length);
   for (let k = 0; ; k++) {
@@ -194,7 +205,8 @@ function stepInJs(
       if (!kept && lazy) for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
       finite = step(theta, gradient, state);
     }
-    if ((kept || !finite) && !keep(k, kept || !lazy ? null : gradient)) return;
+    // A continuing run keeps the step it first diverged at (keptRow), then its scheduled rows.
+    if ((kept || (!finite && !hasDiverged())) && !keep(k, kept || !lazy ? null : gradient)) return;
     if (k === config.steps) return;
   }
 }

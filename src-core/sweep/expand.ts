@@ -281,6 +281,8 @@ export function* expandSweepLazily(sweepId: string, spec: SweepSpec, skip: Reado
           seed,
           tolerance: spec.tolerance,
           traceMaxPoints,
+          // Only when asked for, so that every other run's config (and JSON) stays as it was.
+          ...(spec.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
         };
       }
     }

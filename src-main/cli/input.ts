@@ -130,6 +130,7 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
     seeds: numbers('seeds', 'seed') ?? [0],
     tolerance: tolerance === undefined ? null : single('tolerance', 'tolerance', tolerance),
     traceMaxPoints: tracePoints === undefined ? null : single('trace-points', 'trace size', tracePoints),
+    ...(flags['continue-after-non-finite'] === true ? { continueAfterNonFinite: true } : {}),
   } as SweepSpecInput;
 }
 

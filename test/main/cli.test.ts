@@ -67,6 +67,18 @@ describe('the command line', () => {
     });
   });
 
+  it('takes --maximize and --continue-after-non-finite from flags: x² climbed from 4, past the overflow to the last step', async () => {
+    const ran = await cli(['--start', '4', '--lr', '1e300', '--maximize', '--continue-after-non-finite', '--steps', '4', '--traces', '-', '--quiet'], dir);
+    expect(ran.code).toBe(0);
+    const rows = rowsOf(ran.stdout);
+    const config = adagradRun({ lr: 1e300, maximize: true }, { id: 'cli:000000', sweepId: 'cli', steps: 4, continueAfterNonFinite: true });
+    const { trace, summary } = executeRun(config);
+    expect(summary).toMatchObject({ status: 'diverged', divergedAt: 1 });
+    expect(rows.map((r) => Number(r.step))).toEqual(Array.from(trace.steps));
+    expect(rows[rows.length - 1].step).toBe('4');
+    rows.forEach((row, k) => expect(same(row.theta, trace.theta[k])).toBe(true));
+  });
+
   it('runs a sweep spec file into the summary, the traces and JSON, every number the one executeRun computes', async () => {
     const spec = {
       name: '=grid',

@@ -105,14 +105,14 @@ describe('the summary table', () => {
     const annotations = [{ tags: ['best', 'x²'], starred: true, note: 'looks right' }, undefined];
     const lines = table(summaryColumns, results.map((r, i) => ({ ...r, sweepName: 'seeds', annotations: annotations[i] }))).split('\r\n');
     expect(lines[0]).toBe(
-      'run_id,sweep_id,sweep_name,objective,start,optimizer,lr,eps,eps_placement,weight_decay,decoupled_weight_decay,initial_accumulator,lr_decay,' +
+      'run_id,sweep_id,sweep_name,objective,start,optimizer,lr,eps,eps_placement,weight_decay,decoupled_weight_decay,initial_accumulator,lr_decay,maximize,' +
         'momentum,dampening,nesterov,alpha,centered,beta1,beta2,amsgrad,steps,seed,tolerance,status,final_loss,best_loss,best_step,' +
         'steps_to_tolerance,diverged_at,diverged_in,error,starred,tags,note',
     );
     expect(lines).toHaveLength(4); // header, 2 rows, trailing empty after the final CRLF
     const [a, b] = results.map((r) => r.summary);
-    expect(lines[1]).toBe(`s:000000,s,seeds,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,,true,best; x²,looks right`);
-    expect(lines[2]).toBe(`s:000000,s,seeds,quadratic-1d,4,sgd,0.1,,,0,,,,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,,,,`);
+    expect(lines[1]).toBe(`s:000000,s,seeds,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,false,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,,true,best; x²,looks right`);
+    expect(lines[2]).toBe(`s:000000,s,seeds,quadratic-1d,4,sgd,0.1,,,0,,,,false,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,,,,`);
   });
 
   it('neutralises a sweep name a spreadsheet would run, and keeps the numbers plain', () => {

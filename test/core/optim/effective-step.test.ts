@@ -16,17 +16,18 @@ import { rowsDiffer, x2ByHand, type HandOptimizer } from '../../helpers/x2-by-ha
 const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
 const unit = positive(0, 0.99);
 
-/** Every kind whose rule reads only t and G: AdaGrad (both eps placements, lr decay, G₀), RMSProp, Adam, SGD. */
+/** Every kind whose rule reads only t and G: AdaGrad (every eps placement, lr decay, G₀, maximize), RMSProp, Adam, SGD. */
 const readableFromG: fc.Arbitrary<OptimizerConfig> = fc.oneof(
   fc.record({
     kind: fc.constant('adagrad' as const),
     lr: positive(1e-3, 2),
     eps: positive(1e-10, 1e-2),
-    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
     weightDecay: fc.constantFrom(0, 0.01),
     decoupledWeightDecay: fc.boolean(),
     initialAccumulator: fc.constantFrom(0, 0.1),
     lrDecay: fc.constantFrom(0, 0.05),
+    maximize: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('rmsprop' as const), lr: positive(1e-3, 0.1), alpha: unit, eps: positive(1e-10, 1e-2), momentum: unit, centered: fc.constant(false), weightDecay: fc.constant(0) }),
   fc.record({ kind: fc.constant('adam' as const), lr: positive(1e-3, 0.1), beta1: unit, beta2: unit, eps: positive(1e-10, 1e-2), weightDecay: fc.constant(0), amsgrad: fc.constant(false) }),

@@ -82,7 +82,7 @@ describe('validateSweepSpec', () => {
       desc: 'an unknown hyperparameter name',
       input: adagrad({ axes: { momentum: { values: [0.9] } } }),
       expectedMessage:
-        'optimizers.0.axes.momentum: Unknown hyperparameter: "momentum" is not an option of adagrad (must be one of lr, eps, epsPlacement, weightDecay, decoupledWeightDecay, initialAccumulator, lrDecay)',
+        'optimizers.0.axes.momentum: Unknown hyperparameter: "momentum" is not an option of adagrad (must be one of lr, eps, epsPlacement, weightDecay, decoupledWeightDecay, initialAccumulator, lrDecay, maximize)',
     },
     { desc: 'a hyperparameter outside fixed and axes', input: adagrad({ lr: 0.1 }), expectedMessage: 'optimizers.0.lr: Unknown field: "lr" is not part of an optimizer axis (hyperparameters go in fixed or axes)' },
     { desc: 'a hyperparameter both fixed and swept', input: adagrad({ fixed: { lr: 0.1 }, axes: { lr: { values: [1] } } }), expectedMessage: 'optimizers.0.axes.lr: Invalid axis: lr is also fixed (give it in fixed or in axes, not both)' },
