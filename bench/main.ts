@@ -15,6 +15,7 @@ import { w1Input, w2Input, w3Input } from './baselines/inputs';
 import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
 import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
 import { cBuilds, compileReference, referenceRunner, w1Bytes, w2Bytes, w3Bytes, type Compiled } from './c-reference';
+import { fastPathLines } from './fast-paths';
 import { measure, median, timed, type Contender } from './measure';
 import { openSweeper, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, type Report, type WorkloadReport } from './report';
@@ -168,6 +169,8 @@ function machine(): Report['machine'] {
 async function main(): Promise<void> {
   const started = new Date().toISOString();
   for (const c of compiled) if (!c.ok) log(`${c.label}: skipped, ${c.reason}`);
+  log('Paths of the AdaGrad options (the figures below time the fast ones):');
+  for (const line of fastPathLines()) log(`  ${line}`);
   log('W1…');
   const workloads = [w1(false)];
   log('W1t…');

@@ -18,13 +18,13 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from '@playwright/test';
 import { WebSocket } from 'ws';
-import { SOCKET_PATH, type SocketReply } from '../src-core/contract/socket';
+import { SESSION_PROTOCOL, SOCKET_PATH, SOCKET_PROTOCOL, type SocketReply } from '../src-core/contract/socket';
 import type { SweepLaunched } from '../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../src-core/transport/wire';
 import { runsCount } from '../e2e/flows';
 import { startServe } from '../e2e/reliability-helpers';
 
-const TOKEN = 'soak-token-3f9d2c7b1a';
+const TOKEN = 'soak-token-3f9d2c7b1a8e5d04c6';
 const RUNS = Number(process.env.SOAK_RUNS ?? 100_000);
 const STEPS = Number(process.env.SOAK_STEPS ?? 2000);
 // Each trace thinned from 2,001 steps to 200 rows: 20 million rows stored in all.
@@ -67,14 +67,15 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
   const server = await startServe(TOKEN, 0, ['-r', probe]);
   const socket: { ws?: WebSocket } = {};
   try {
-    await page.goto(`${server.url}?token=${TOKEN}`);
+    await page.goto(`${server.url}#token=${TOKEN}`);
     await expect(page.getByTestId('sweep-form')).toBeVisible();
-    const session = (await context.cookies()).find((cookie) => cookie.name === 'lab_session');
-    expect(session, 'signed in').toBeDefined();
+    // The page's session (the link's token works once): this launcher signs in with it, as a reconnecting page does.
+    await expect.poll(() => page.evaluate(() => sessionStorage.getItem('adagrad-lab-session'))).not.toBeNull();
+    const session = await page.evaluate(() => sessionStorage.getItem('adagrad-lab-session'));
 
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}`, { headers: { cookie: `lab_session=${session!.value}` }, origin: server.url.slice(0, -1) });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}`, [SOCKET_PROTOCOL, SESSION_PROTOCOL + session], { origin: server.url.slice(0, -1) });
     socket.ws = ws;
-    await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+    await new Promise((resolve, reject) => ws.once('message', resolve).once('close', reject).once('error', reject));
     // Only launch replies are read; the events are the page's to store (decoding them all would slow the soak).
     const replies = new Map<number, { resolve: (launched: SweepLaunched) => void; reject: (error: Error) => void }>();
     ws.on('message', (data: Buffer) => {

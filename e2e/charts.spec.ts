@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { canvasIsPainted, fillSweepForm, launchAndWait, runsCount } from './flows';
 import { computePerStepTable } from '../src-core/views/per-step';
 import { adagradRun } from '../test/helpers/configs';
@@ -11,7 +11,7 @@ const tableRows = (page: Page) =>
   page.getByTestId('per-step-table').locator('tbody tr:not(.spacer)').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')));
 
 async function runPreset(page: Page, preset: string, runs: number) {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await page.getByTestId(`preset-${preset}`).click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(runs));
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
@@ -74,7 +74,7 @@ test('the step size chart: a 1/√t reference, log axes, zoom and reset, Save PN
 });
 
 test('a diverging run: "diverged at step k" in the table and a marker on every chart', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
   await fillSweepForm(page, { name: 'diverge', lrs: '0.05, 2', steps: '200' });
@@ -99,7 +99,7 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
 });
 
 test('a run that blows up: diverged at the step its loss goes above 10⁶ × its initial loss', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
   await fillSweepForm(page, { name: 'blow-up', lrs: '2', steps: '200' });
@@ -113,7 +113,7 @@ test('a run that blows up: diverged at the step its loss goes above 10⁶ × its
 });
 
 test('w² + 10b²: paths over the contours, linked to the step charts', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await fillSweepForm(page, { name: 'paths', lrs: '0.1, 0.5', steps: '100' });
   await launchAndWait(page, 2);
@@ -140,7 +140,7 @@ test('w² + 10b²: paths over the contours, linked to the step charts', async ({
 });
 
 test('the sweep summary fills in while the sweep runs and draws loss against lr, one line per eps', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'live', lrs: 'log(1e-3, 1e3, 10)', eps: 'log(1e-10, 1, 300)', steps: '20000' });
   await expect(page.getByTestId('run-count')).toHaveText('3000 runs');
   await page.getByTestId('launch').click();
@@ -164,7 +164,7 @@ test('the sweep summary fills in while the sweep runs and draws loss against lr,
 });
 
 test('Rosenbrock in two dimensions: paths along the curved valley', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await page.getByTestId('field-objectives-0').selectOption('rosenbrock');
   await fillSweepForm(page, { name: 'valley', lrs: '0.05, 0.5', steps: '3000' });
   await launchAndWait(page, 2);

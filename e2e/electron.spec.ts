@@ -1,7 +1,8 @@
 /**
  * The desktop window, driven through a person's path: the same steps as the serve-mode test, in Electron.
  * Electron's binary cannot be downloaded everywhere (it is fetched on first launch), so it is detected first and the
- * test is skipped, with the reason printed, when it is absent. Run `npm run build` before this test.
+ * test is skipped, with the reason printed, when it is absent; a wrong ELECTRON_EXEC_PATH fails it (a binary that
+ * does not exist, or that does not start as Electron). Run `npm run build` before this test.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,16 @@ import { fillSweepForm, launchAndWait, openRunChart } from './flows';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** ELECTRON_EXEC_PATH, else the binary the electron package would run; or why there is none. */
+/**
+ * ELECTRON_EXEC_PATH, else the binary the electron package would run; or why there is none. A path that was asked for
+ * (ELECTRON_EXEC_PATH) and is wrong is an error, never a skip: whoever set it meant this test to run.
+ */
 function findElectron(): { path: string } | { reason: string } {
   const fromEnv = process.env.ELECTRON_EXEC_PATH;
-  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv } : { reason: `ELECTRON_EXEC_PATH=${fromEnv} does not exist` };
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`ELECTRON_EXEC_PATH=${fromEnv} does not exist: fix or unset it (unset, the test is skipped where no Electron binary is found)`);
+    return { path: fromEnv };
+  }
   const pathFile = join(root, 'node_modules/electron/path.txt');
   if (!existsSync(pathFile)) return { reason: 'node_modules/electron/path.txt is missing, the binary was never downloaded' };
   const binary = join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());

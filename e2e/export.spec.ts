@@ -3,10 +3,9 @@ import { parse } from 'csv-parse/sync';
 import { expect, test, type Page } from '@playwright/test';
 import type { AdagradConfig } from '../src-core/contract/engine';
 import type { RunConfig } from '../src-core/contract/types';
-import { traceEffectiveStep } from '../src-core/optim/effective-step';
 import { executeRun } from '../src-core/run/execute';
 import { autoTracePoints } from '../src-core/sweep/expand';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 
 type Row = Record<string, string>;
@@ -35,7 +34,7 @@ function configOf(row: Row, traceMaxPoints: number): RunConfig {
     sweepId: row.sweep_id,
     index: Number(row.run_id.split(':')[1]),
     objective: { id: row.objective as 'quadratic-1d' },
-    start: row.start === 'default' ? null : row.start.split(' ').map(Number),
+    start: row.start === 'default' ? null : row.start.replace(/^\[|\]$/g, '').split(' ').map(Number),
     optimizer,
     steps: Number(row.steps),
     seed: Number(row.seed),
@@ -48,10 +47,20 @@ function configOf(row: Row, traceMaxPoints: number): RunConfig {
 const enteredG = ({ weightDecay: wd, decoupledWeightDecay }: AdagradConfig, theta: number): number => (wd !== 0 && !decoupledWeightDecay ? 2 * theta + wd * theta : 2 * theta);
 const same = (cell: string, x: number | null): boolean => (x === null ? cell === '' : Object.is(Number(cell), x));
 
+/**
+ * The effective step of an AdaGrad trace row from its G, torch.optim.Adagrad's rule written out here rather than
+ * read from src-core's effective-step.ts: clr = lr/(1 + (t−1)·lr_decay), divided by √G + eps (or √(G + eps) inside).
+ */
+function adagradEffectiveStep(o: AdagradConfig, t: number, G: number): number | null {
+  if (t === 0) return null;
+  const clr = o.lr / (1 + (t - 1) * o.lrDecay);
+  return clr / (o.epsPlacement === 'inside' ? Math.sqrt(G + o.eps) : Math.sqrt(G) + o.eps);
+}
+
 test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and their traces, every number src-core's", async ({ page }) => {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: '=HYPERLINK("x")', lrs: 'log(1e-3, 10, 30)', eps: 'log(1e-10, 1, 10)', steps: '200' });
   await launchAndWait(page, 300);
 
@@ -101,7 +110,7 @@ test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and 
         same(row.theta, trace.theta[k]) &&
         (first ? row.g === '' && row.update === '' : same(row.g, enteredG(config.optimizer as AdagradConfig, trace.theta[k - 1])) && same(row.update, trace.theta[k - 1] - trace.theta[k])) &&
         same(row.G, trace.accum[k]) &&
-        same(row.effective_step, traceEffectiveStep(config.optimizer, trace.steps[k], trace.accum[k])) &&
+        same(row.effective_step, adagradEffectiveStep(config.optimizer as AdagradConfig, trace.steps[k], trace.accum[k])) &&
         same(row.loss, trace.loss[k]);
       expect(exact, `${runId} step ${trace.steps[k]}`).toBe(true);
     }

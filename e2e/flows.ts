@@ -34,15 +34,51 @@ export async function launchAndWait(page: Page, runs: number): Promise<void> {
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
 }
 
-/** True once the canvas holds at least one non-transparent pixel. */
-export async function canvasIsPainted(page: Page, testid: string): Promise<boolean> {
-  return page.getByTestId(testid).evaluate((canvas: HTMLCanvasElement) => {
+/**
+ * True once the chart on the canvas shows data: at least `minPixels` pixels in one of the theme's series colours
+ * (--series-1 … --series-10 but the grey one, which every line, path and marker of a run is drawn in) outside the
+ * legend. Axes, grid and labels are drawn in other colours, so a chart with its axes and no data fails; legend boxes
+ * (solid squares of a series colour) are told apart from lines (at most 2 px wide) by their solid 7 × 7 cores.
+ */
+export async function canvasIsPainted(page: Page, testid: string, minPixels = 30): Promise<boolean> {
+  return page.getByTestId(testid).evaluate((canvas: HTMLCanvasElement, minPixels: number) => {
     const context = canvas.getContext('2d');
-    if (!context || canvas.width === 0 || canvas.height === 0) return false;
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
-    for (let i = 3; i < pixels.length; i += 4) if (pixels[i] !== 0) return true;
-    return false;
-  });
+    const { width, height } = canvas;
+    if (!context || width === 0 || height === 0) return false;
+    const probe = document.createElement('span');
+    document.body.append(probe);
+    const colours = Array.from({ length: 10 }, (_, k) => {
+      probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(`--series-${k + 1}`).trim();
+      return (/rgba?\((\d+), (\d+), (\d+)/.exec(getComputedStyle(probe).color) ?? []).slice(1).map(Number);
+      // A grey series colour (--series-9) is too close to the text's anti-aliased greys to tell apart: left out.
+    }).filter((rgb) => rgb.length === 3 && Math.max(...rgb) - Math.min(...rgb) >= 30);
+    probe.remove();
+    if (colours.length === 0) return false;
+    const pixels = context.getImageData(0, 0, width, height).data;
+    const series = new Uint8Array(width * height);
+    for (let p = 0; p < width * height; p++) {
+      const i = p * 4;
+      if (pixels[i + 3] < 64) continue;
+      if (colours.some(([r, g, b]) => Math.abs(pixels[i] - r) <= 12 && Math.abs(pixels[i + 1] - g) <= 12 && Math.abs(pixels[i + 2] - b) <= 12)) series[p] = 1;
+    }
+    // Solid 7 × 7 cores (legend boxes, never a line), grown by 7 px to cover the whole box.
+    const solid = new Uint8Array(width * height);
+    for (let y = 3; y < height - 3; y++) {
+      for (let x = 3; x < width - 3; x++) {
+        let all = series[y * width + x] === 1;
+        for (let dy = -3; all && dy <= 3; dy++) for (let dx = -3; all && dx <= 3; dx++) all = series[(y + dy) * width + x + dx] === 1;
+        if (!all) continue;
+        for (let dy = -7; dy <= 7; dy++) for (let dx = -7; dx <= 7; dx++) {
+          const yy = y + dy;
+          const xx = x + dx;
+          if (yy >= 0 && yy < height && xx >= 0 && xx < width) solid[yy * width + xx] = 1;
+        }
+      }
+    }
+    let data = 0;
+    for (let p = 0; p < width * height; p++) if (series[p] === 1 && solid[p] === 0) data++;
+    return data >= minPixels;
+  }, minPixels);
 }
 
 /** Opens a run's chart by clicking its row and waits for the chart to be drawn. */

@@ -28,7 +28,7 @@ test('the renderer crashes while results are being written: what was stored is w
   test.setTimeout(120_000);
   const server = await startServe(TOKEN);
   try {
-    await page.goto(`${server.url}?token=${TOKEN}`);
+    await page.goto(`${server.url}#token=${TOKEN}`);
     const sweepId = await launchAndWaitForSome(page, 'crash', 1000, 50);
     const storedAtCrash = (await readStored(page, sweepId)).runs.length;
     const cdp = await context.newCDPSession(page);
@@ -38,7 +38,7 @@ test('the renderer crashes while results are being written: what was stored is w
     await crashed;
 
     const reopened = await context.newPage();
-    await reopened.goto(server.url); // still signed in: the session cookie lives in the browser
+    await reopened.goto(await server.link()); // a new tab signs in with a fresh link (sessions live in a tab)
     await expect(reopened.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
     await expect(reopened.getByTestId('runs-count')).toHaveText('1000 runs');
     const { ids, recomputed } = await expectWholeAndUnique(reopened, sweepId, 1000);
@@ -53,7 +53,7 @@ test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume com
   const first = await startServe(TOKEN);
   let second: Awaited<ReturnType<typeof startServe>> | null = null;
   try {
-    await page.goto(`${first.url}?token=${TOKEN}`);
+    await page.goto(`${first.url}#token=${TOKEN}`);
     const sweepId = await launchAndWaitForSome(page, 'kill', 1500, 100);
     await first.stop('SIGKILL');
     await page.close();
@@ -69,7 +69,7 @@ test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume com
         if ('event' in message && message.event.type === 'results') computedAfterRestart.push(...message.event.results.map((r) => r.config.id));
       }),
     );
-    await reopened.goto(`${second.url}?token=${TOKEN}`);
+    await reopened.goto(`${second.url}#token=${TOKEN}`);
     const progress = reopened.getByTestId('progress').first();
     await expect(progress).toHaveAttribute('data-status', 'interrupted', { timeout: 20_000 });
 

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { expect, type Page } from '@playwright/test';
 import { executeRun } from '../src-core/run/execute';
+import { requestLink } from '../src-main/serve/link';
 import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/storage/run-pages';
 import { compactColumn } from '../src-core/run/compact-trace';
 import type { RunConfig, RunSummary } from '../src-core/contract/types';
@@ -18,6 +19,8 @@ export interface ServeProcess {
   /** http://127.0.0.1:PORT/ (without the token). */
   url: string;
   port: number;
+  /** A fresh single-use sign-in link, from the server's local socket (as `adagrad-lab link --port PORT` gets one). */
+  link(): Promise<string>;
   /** Everything the process wrote to stdout and stderr so far. */
   output(): string;
   /** Sends `signal` and waits for the process to end. */
@@ -40,12 +43,13 @@ export function startServe(token: string, port = 0, nodeArgs: string[] = []): Pr
     const timer = setTimeout(() => reject(new Error(`serve did not start within 20 s:\n${output}`)), 20_000);
     const read = (chunk: Buffer): void => {
       output += chunk.toString('utf8');
-      const match = /serving at (http:\/\/127\.0\.0\.1:(\d+)\/)\?token=/.exec(output);
+      const match = /serving at (http:\/\/127\.0\.0\.1:(\d+)\/)#token=/.exec(output);
       if (!match) return;
       clearTimeout(timer);
       resolve({
         url: match[1],
         port: Number(match[2]),
+        link: () => requestLink(Number(match[2])),
         output: () => output,
         stop: async (signal) => {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);

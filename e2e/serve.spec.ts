@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from '@playwright/test';
 import { executeRun } from '../src-core/run/execute';
 import { summaryColumns } from '../src-core/export/summary-table';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { adagradRun } from '../test/helpers/configs';
 import { canvasIsPainted, fillSweepForm, launchAndWait, openRunChart } from './flows';
 
@@ -13,8 +13,8 @@ test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
   });
 
-  await page.goto(`/?token=${E2E_TOKEN}`);
-  // The token leaves the address bar at once: it is traded for a session cookie.
+  await signIn(page);
+  // The token leaves the address bar at once: it is traded for a session over the socket.
   await expect(page).toHaveURL(/\/$/);
   await expect(page.getByTestId('empty-runs')).toBeVisible();
 
@@ -54,7 +54,7 @@ test('a sweep of 3 learning rates: launch, chart, export, reload', async ({ page
 });
 
 test('the form refuses a bad learning rate with a message naming the field and value', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { lrs: '0.1, -0.5' });
   await expect(page.locator('#field-optimizers-0-lr-error')).toHaveText('Invalid learning rate: -0.5 (must be a finite number > 0)');
   await expect(page.getByTestId('launch')).toBeDisabled();

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { fillSweepForm, launchAndWait } from './flows';
 
 test('tag, star and note a run; delete two and undo; choose a column; see the storage used', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'kept', lrs: '1, 0.5, 0.1, 0.05', steps: '30' });
   await launchAndWait(page, 4);
   const rows = page.getByTestId('run-row');
@@ -58,12 +58,13 @@ test('tag, star and note a run; delete two and undo; choose a column; see the st
 });
 
 test('a large deletion asks first; select-all-shown selects exactly the runs the filter shows', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'many', lrs: 'log(1e-3, 1, 150)', steps: '20' });
   await launchAndWait(page, 150);
   await page.getByTestId('filter-hp.lr').fill('<=0.01');
-  const shown = Number((await page.getByTestId('runs-count').innerText()).split(' ')[0]);
-  expect(shown).toBeGreaterThan(0);
+  // lr_k = 1e-3·1000^(k/149), k = 0…149, is at most 0.01 exactly for k/149 ≤ 1/3: k = 0…49, 50 of the 150 runs.
+  const shown = 50;
+  await expect(page.getByTestId('runs-count')).toHaveText(`${shown} of 150 runs`);
   await page.getByTestId('select-shown').check();
   await expect(page.getByTestId('selected-count')).toHaveText(`${shown} runs selected`);
   await page.getByTestId('filter-hp.lr').fill('');

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { fillSweepForm, runsCount } from './flows';
 
 const doneOf = async (page: Page) => Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
 
 test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and keeps the finished runs', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'big', lrs: 'log(1e-4, 1, 3000)', steps: '20000' });
   await expect(page.getByTestId('run-count')).toHaveText('3000 runs');
   await page.getByTestId('launch').click();
@@ -29,7 +29,7 @@ test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and 
 });
 
 test('reloading the page in the middle of a sweep ends with every run stored once', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'reload', lrs: 'log(1e-3, 1, 600)', steps: '20000' });
   await page.getByTestId('launch').click();
   await expect.poll(() => doneOf(page), { timeout: 20_000 }).toBeGreaterThan(0);
@@ -44,7 +44,7 @@ test('reloading the page in the middle of a sweep ends with every run stored onc
 });
 
 test('fewer workers: the choice applies at once and is remembered after a reload', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   const workers = page.getByTestId('worker-threads');
   const max = await workers.locator('option').count();
   await expect(workers).toHaveValue(String(max)); // every core by default

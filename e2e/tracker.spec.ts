@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 
 test('a seed preset, then three runs compared on the loss, G and θ charts', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await page.getByTestId('preset-five-optimizers').click();
   await expect(page.getByTestId('runs-count')).toHaveText('5 runs');
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
@@ -30,7 +30,7 @@ test('a seed preset, then three runs compared on the loss, G and θ charts', asy
 });
 
 test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per pair, and opens the best run', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'map', lrs: 'log(1e-3, 10, 30)', eps: 'log(1e-10, 1, 10)', steps: '200' });
   await launchAndWait(page, 300);
   await page.getByTestId('open-summary').first().click();
@@ -47,7 +47,7 @@ test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per 
 });
 
 test('the runs table sorts, filters and stays light at thousands of rows', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await fillSweepForm(page, { name: 'table', lrs: 'log(1e-4, 100, 2000)', steps: '50' });
   await launchAndWait(page, 2000);
   // Virtualised: only the rows in view are in the page.
@@ -62,7 +62,14 @@ test('the runs table sorts, filters and stays light at thousands of rows', async
   expect(descending).toEqual([...descending].sort((a, b) => b - a));
 
   await page.getByTestId('runs-filter').fill('0.0001');
+  // The search narrows the table to some of the runs, never none and never all, and every row shown matches it.
   await expect(page.getByTestId('runs-count')).toHaveText(/^\d+ of 2000 runs$/);
+  const found = Number.parseInt(await page.getByTestId('runs-count').innerText(), 10);
+  expect(found).toBeGreaterThan(0);
+  expect(found).toBeLessThan(2000);
+  const shownRows = await page.getByTestId('run-row').allInnerTexts();
+  expect(shownRows.length).toBeGreaterThan(0);
+  for (const text of shownRows) expect(text).toContain('0.0001');
   await page.getByTestId('runs-filter').fill('');
   await page.getByTestId('runs-status-filter').selectOption('diverged');
   await expect(page.getByTestId('runs-count')).toHaveText('0 of 2000 runs');

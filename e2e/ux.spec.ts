@@ -3,11 +3,11 @@
  * themes. Screenshots of every view, light and dark, go to e2e/artifacts/ (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './server';
+import { signIn } from './sign-in';
 import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
 
 const open = async (page: Page) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await expect(page.getByTestId('sweep-form')).toBeVisible();
 };
 
@@ -183,7 +183,7 @@ test('two optimizer entries in one random search: AdaGrad with the Keras default
   await expect(page.getByTestId('run-count')).toHaveText('3 runs');
 
   await page.getByTestId('field-optimizers-0-lr').fill('loguniform(1e-3, 1)');
-  await expect(page.locator('#field-optimizers-0-lr-error')).toContainText("logUniform needs search mode 'random'");
+  await expect(page.locator('#field-optimizers-0-lr-error')).toContainText('draws values at random, which a grid does not do. Choose "Random samples" under Search');
   await page.getByTestId('search-random').check();
   await page.getByTestId('field-search-samples').fill('4');
   await page.getByTestId('field-optimizers-1-lr').fill('loguniform(1e-4, 0.1)');

@@ -1,6 +1,6 @@
 /**
  * Where the desktop renderer lives: the privileged custom scheme app://lab/ in a packaged or built app, or the
- * electron-vite dev server when ELECTRON_RENDERER_URL is set. Navigation, IPC sender and protocol checks all ask this
+ * electron-vite dev server when ELECTRON_RENDERER_URL is set and the app is not packaged. Navigation, IPC sender and protocol checks all ask this
  * module, so the answer to "is this URL ours?" is written once.
  */
 export const APP_SCHEME = 'app';
@@ -28,5 +28,8 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
   return dev !== null && dev.origin !== 'null' && parsed.origin === dev.origin;
 }
 
-/** The dev server URL electron-vite sets in development; undefined in a built app. */
-export const devServerUrl = (): string | undefined => process.env.ELECTRON_RENDERER_URL || undefined;
+/**
+ * The dev server URL electron-vite sets in development. A packaged app ignores it: the variable would otherwise make
+ * the window load, and navigation and the IPC sender check trust, any http(s) origin it names.
+ */
+export const devServerUrl = (isPackaged: boolean): string | undefined => (isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined);

@@ -4,7 +4,8 @@
  * computed on the same worker pool and built worker as the app (built to out/main/cli.js, run by plain Node).
  *
  * Exit codes: 0 when every run was computed (a run that diverges or fails is a result), 1 when writing failed midway,
- * 2 for bad usage or bad input (nothing has run), 130 when interrupted (no output is left behind).
+ * 2 for bad usage or bad input (nothing has run), 130 when interrupted by SIGINT, SIGTERM or SIGHUP (no output is
+ * left behind).
  */
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
@@ -12,9 +13,11 @@ import { everyStepConfig } from '../src-core/export/trace-table';
 import { cliUsage, CliUsageError, parseCliArgs, type CliArgs } from './cli/args';
 import { CliInputError, readJob, type CliJob } from './cli/input';
 import { openOutputs, type CliOutputs } from './cli/outputs';
+import { removeTemporariesSync } from './export/file-sink';
 import { ProgressReporter } from './cli/progress';
 import { runInOrder } from './export/ordered-runs';
 import { createWorkerPool } from './pool';
+import { linkCommand } from './serve/link';
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
 
@@ -36,18 +39,33 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
   }
 }
 
+/** The signals that end a run cleanly: every temporary file is removed, whichever arrives. */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 async function main(argv: readonly string[]): Promise<number> {
+  // `adagrad-lab link --port N`: a fresh sign-in link of a running serve-mode server (src-main/serve/link.ts).
+  if (argv[0] === 'link') return linkCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`), say);
+  // A failing stdout (a closed pipe such as `| head`, a full device) is seen by the next write, which then stops the
+  // runs; without a listener its 'error' event would crash the process instead.
+  process.stdout.on('error', () => undefined);
+  const interrupt = new AbortController();
+  // Until the runs start, a signal may come while an output is being opened (a FIFO waits for its reader): the
+  // temporaries made so far are removed and the process ends at once.
+  let computing = false;
+  const stop = (): void => {
+    interrupt.abort();
+    if (computing) return;
+    removeTemporariesSync();
+    say('\nInterrupted: no file was written.');
+    process.exit(130);
+  };
+  for (const signal of STOP_SIGNALS) process.once(signal, stop);
   const prepared = await prepare(argv);
   if (typeof prepared === 'number') return prepared;
+  computing = true;
   const { args, job, outputs } = prepared;
   const configs = args.everyStep ? job.configs.map(everyStepConfig) : job.configs;
   const pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
-  const interrupt = new AbortController();
-  const stop = (): void => interrupt.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  // A closed pipe (`| head`) is seen by the next write, which then stops the runs.
-  process.stdout.on('error', () => undefined);
   const progress = args.quiet ? null : new ProgressReporter(process.stderr, configs.length);
   if (progress) say(`Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`);
   try {

@@ -1,9 +1,10 @@
 /**
  * The Electron entry: wires the secure window, the app:// protocol and the IPC layer to one SweepService.
- * Each concern lives in its own module (window.ts, protocol.ts, ipc.ts, save-file.ts); this file only orders them.
+ * Each concern lives in its own module (window.ts, protocol.ts, ipc.ts, save-file.ts, and the desktop conventions:
+ * menu.ts, window-state.ts, sweep-notifier.ts); this file only orders them.
  */
 import { join } from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, Notification, protocol, screen, shell } from 'electron';
 import { Channels } from '../src-core/contract/channels';
 import { APP_ENTRY_URL, devServerUrl } from './app-origin';
 import { createHandlers } from './handlers';
@@ -15,8 +16,11 @@ import { createSaveDialogSink } from './save-file';
 import { guardClose } from './quit-guard';
 import { SweepService } from './sweep-service';
 import { createMainWindow, hardenWebContents, preloadPath } from './window';
+import { installAppMenu } from './menu';
+import { notifyLongSweeps } from './sweep-notifier';
+import { restoreWindow, WINDOW_STATE_FILE } from './window-state';
 
-const devUrl = devServerUrl();
+const devUrl = devServerUrl(app.isPackaged);
 let mainWindow: BrowserWindow | null = null;
 let pool: RunExecutor | null = null;
 let service: SweepService | null = null;
@@ -26,7 +30,10 @@ const liveWindow = (): BrowserWindow | null => (mainWindow && !mainWindow.isDest
 
 function openWindow(): void {
   // import.meta.dirname here is out/main: this entry file is never split into a chunk.
-  const win = createMainWindow({ BrowserWindow, shell, preload: preloadPath(import.meta.dirname), devServerUrl: devUrl });
+  const windowOptions = { BrowserWindow, shell, preload: preloadPath(import.meta.dirname), devServerUrl: devUrl };
+  // Where it was last time, if that still fits a connected display (window-state.ts).
+  const workAreas = screen.getAllDisplays().map((display) => display.workArea);
+  const win = restoreWindow(join(app.getPath('userData'), WINDOW_STATE_FILE), workAreas, (bounds) => createMainWindow({ ...windowOptions, bounds }));
   mainWindow = win;
   guardClose(win, dialog, () => service?.activeSweeps() ?? 0);
   win.on('closed', () => {
@@ -50,6 +57,8 @@ function start(): void {
   registerIpc(ipcMain, createHandlers(sweeps, exportSessions), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
   // Events go only to a window that still exists; results stay pending in the service until acknowledged anyway.
   sweeps.onEvent((event) => liveWindow()?.webContents.send(Channels.event, event));
+  sweeps.onEvent(notifyLongSweeps({ Notification, window: liveWindow }));
+  installAppMenu(Menu, { app, shell, dialog, window: liveWindow, platform: process.platform, versions: process.versions });
   openWindow();
 }
 

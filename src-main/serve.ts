@@ -3,23 +3,26 @@
  *
  *   node out/main/serve.js [--port N] [--threads N]
  *
- * Prints one line with the URL to open, the only place the token ever appears:
- *   AdaGrad Lab is serving at http://127.0.0.1:PORT/?token=TOKEN
- * The token is ADAGRAD_LAB_TOKEN when set (tests), a fresh random one otherwise.
+ * Prints one line with the link to open, the only place the first token ever appears:
+ *   AdaGrad Lab is serving at http://127.0.0.1:PORT/#token=TOKEN
+ * The token is ADAGRAD_LAB_TOKEN when set (tests; at least 128 bits, see serveToken), a fresh random one otherwise; it works once. Fresh links:
+ * `adagrad-lab link --port PORT` (serve/link.ts), or Enter in this terminal.
  */
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
 import { createWorkerPool, type RunExecutor } from './pool';
-import { parseServeArgs, ServeUsageError, serveUsage, type ServeArgs } from './serve/args';
+import { parseServeArgs, ServeUsageError, serveToken, serveUsage, type ServeArgs } from './serve/args';
+import { listenForLinks, type LinkListener } from './serve/link';
 import { createLabServer, type LabServer } from './serve/server';
 import { SweepService } from './sweep-service';
 
 async function main(): Promise<void> {
   let args: ServeArgs;
+  let token: string;
   try {
     args = parseServeArgs(process.argv.slice(2));
+    token = serveToken(process.env.ADAGRAD_LAB_TOKEN);
   } catch (error) {
     if (!(error instanceof ServeUsageError)) throw error;
     console.error(`${error.message}\n\n${serveUsage}`);
@@ -35,7 +38,6 @@ async function main(): Promise<void> {
     console.error(`The renderer is not built (no ${join(staticDir, 'index.html')}). Run \`npm run build\` first, or use \`npm run serve\`.`);
     process.exit(1);
   }
-  const token = process.env.ADAGRAD_LAB_TOKEN || randomBytes(24).toString('base64url');
 
   const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
   const service = new SweepService(pool);
@@ -55,8 +57,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  console.log(`AdaGrad Lab is serving at ${server.url}?token=${encodeURIComponent(token)}`);
+  console.log(`AdaGrad Lab is serving at ${server.url}#token=${encodeURIComponent(token)}`);
   console.log(`Only this machine can reach it (bound to 127.0.0.1). ${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`);
+  const links = await offerFreshLinks(server);
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -66,10 +69,29 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.error('Stopping AdaGrad Lab...');
-    Promise.allSettled([server.close(), pool.close()]).then(() => process.exit(0));
+    Promise.allSettled([server.close(), pool.close(), links?.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Each link works once: fresh ones from `adagrad-lab link --port N`, and from Enter here when stdin is a terminal. */
+async function offerFreshLinks(server: LabServer): Promise<LinkListener | null> {
+  const how = process.stdin.isTTY ? ' (or press Enter here)' : '';
+  let links: LinkListener | null = null;
+  try {
+    links = await listenForLinks(server.port, server.freshLink);
+    console.log(`The link works once. For a fresh one: adagrad-lab link --port ${server.port}${how}.`);
+  } catch (error) {
+    console.error(`No fresh links over a local socket: ${errorMessage(error)}.${how ? ' Press Enter here for one.' : ''}`);
+  }
+  if (process.stdin.isTTY) {
+    process.stdin.setEncoding('utf8');
+    process.stdin.on('data', (typed: string) => {
+      if (typed.includes('\n')) console.log(`Fresh link (works once): ${server.freshLink()}`);
+    });
+  }
+  return links;
 }
 
 main().catch((error: unknown) => {

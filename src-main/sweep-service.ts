@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
-import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunConfig, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
+import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
 import { compactResult } from '../src-core/run/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run/execute';
-import { expandSweep, validateSweepSpec } from '../src-core/sweep/expand';
+import { countRuns, validateSweepSpec } from '../src-core/sweep/expand';
 import type { RunExecutor } from './pool';
 import type { ResumeRequest } from '../src-core/contract/api';
 import { BatchSizer, type BatchSizing } from './batch-sizer';
+import { SweepRuns } from './sweep-runs';
 
 interface SweepRecord {
   launched: SweepLaunched;
@@ -21,10 +22,17 @@ interface SweepRecord {
   abort: AbortController;
   startedAt: number;
   lastProgressAt: number;
+  /**
+   * (time, runs done) since this run of the sweep started, the oldest kept just before the rate's window: the rate and
+   * the time left come from runs computed now, not from those a resumed sweep had stored before.
+   */
+  samples: { at: number; done: number }[];
 }
 
 /** Progress events are throttled to this interval (the final one always goes out). */
 const PROGRESS_INTERVAL_MS = 250;
+/** The rate is that of the runs done over about this long, so the time left follows a sweep that speeds up or slows. */
+const RATE_WINDOW_MS = 10_000;
 
 export interface SweepServiceOptions {
   /**
@@ -98,32 +106,33 @@ export class SweepService {
 
   /** Validates the spec and queues the sweep; returns once it is queued, not when it ends. */
   launch(input: unknown): Result<SweepLaunched> {
-    return this.enqueue(input, this.newSweepId(), this.now(), new Set());
+    return this.enqueue(input, this.newSweepId(), this.now(), []);
   }
 
   /**
-   * Queues what an interrupted sweep still lacks: the same spec expands to the same run ids, and the runs the renderer
-   * already stored are skipped. A sweep this process is still running is refused (there is nothing to resume).
+   * Queues what an interrupted or cancelled sweep still lacks: the same spec expands to the same run ids, and the runs
+   * the renderer already stored are skipped. A sweep this process is still running is refused (there is nothing to resume).
    */
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
     if (known && isSweepActive(known.status)) {
       return fail('invalid-input', `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`);
     }
-    return this.enqueue(spec, sweepId, createdAt, new Set(storedRunIds));
+    return this.enqueue(spec, sweepId, createdAt, storedRunIds);
   }
 
-  private enqueue(input: unknown, sweepId: string, createdAt: number, stored: ReadonlySet<string>): Result<SweepLaunched> {
+  private enqueue(input: unknown, sweepId: string, createdAt: number, stored: readonly string[]): Result<SweepLaunched> {
     const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
     const spec = checked.value;
-    const all = expandSweep(sweepId, spec);
-    const configs = all.filter((config) => !stored.has(config.id));
-    const launched: SweepLaunched = { sweepId, runCount: all.length, createdAt };
+    // The runs are built as tasks take them, never all at once (validation has counted them without expanding).
+    const runCount = countRuns(spec);
+    const runs = new SweepRuns(sweepId, spec, runCount, stored);
+    const launched: SweepLaunched = { sweepId, runCount, createdAt };
     const record: SweepRecord = {
       launched,
       spec,
-      done: all.length - configs.length,
+      done: runs.alreadyStored,
       converged: 0,
       diverged: 0,
       failed: 0,
@@ -131,16 +140,19 @@ export class SweepService {
       abort: new AbortController(),
       startedAt: 0,
       lastProgressAt: -Infinity,
+      samples: [],
     };
     this.sweeps.set(sweepId, record);
     this.emit(this.startedEvent(record));
-    this.queue = this.queue.then(() => this.runSweep(record, configs));
+    this.queue = this.queue.then(() => this.runSweep(record, runs));
     return ok(launched);
   }
 
   /**
    * Stops a sweep: a queued one never starts, a running one stops taking batches and aborts those in flight (their
-   * workers are terminated, so this takes effect at once). Finished runs are kept. False when the sweep has ended.
+   * workers are terminated, so this takes effect at once). Runs sent before are kept; the results of a batch that
+   * finishes after this call are dropped, never sent, so nothing of the sweep is stored after Cancel (Resume computes
+   * them). False when the sweep has ended.
    */
   cancel(sweepId: string): boolean {
     const record = this.sweeps.get(sweepId);
@@ -223,29 +235,30 @@ export class SweepService {
     return this.queue;
   }
 
-  private async runSweep(record: SweepRecord, configs: RunConfig[]): Promise<void> {
+  private async runSweep(record: SweepRecord, runs: SweepRuns): Promise<void> {
     if (record.status === 'cancelled') return;
     record.startedAt = this.now();
+    record.samples = [{ at: record.startedAt, done: record.done }];
     this.moveTo(record, 'running');
     const signal = record.abort.signal;
     const sizer = this.newSizer();
-    let next = 0;
     /** Loops taking batches; one more than `threads` leaves after its batch when the setting is lowered. */
     let running = 0;
     const worker = async (): Promise<void> => {
       running++;
       try {
-        while (next < configs.length && !signal.aborted && running <= this.threads) {
+        while (runs.remaining > 0 && !signal.aborted && running <= this.threads) {
           await this.waitForRoom(signal);
           // Another worker may have taken the last batch, or the user cancelled, while this one waited.
-          if (signal.aborted || next >= configs.length) return;
-          const size = sizer.next(configs.length - next, configs[next], this.threads);
-          const batch = configs.slice(next, (next += size));
+          if (signal.aborted || runs.remaining === 0) return;
+          const batch = runs.take(sizer.next(runs.remaining, runs.peek()!, this.threads));
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
           let results: RunResult[];
           try {
             results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
+            // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
+            if (signal.aborted) return;
             sizer.observe(batch.length, this.now() - startedAt);
           } catch (error) {
             if (signal.aborted) return; // cancelled: these runs are not done, nor failed
@@ -261,7 +274,7 @@ export class SweepService {
     const loops = new Set<Promise<void>>();
     // One batch in flight per allowed worker keeps those cores busy; a raised setting starts more loops at once.
     const fill = (): void => {
-      while (running < this.threads && next < configs.length && !signal.aborted) {
+      while (running < this.threads && runs.remaining > 0 && !signal.aborted) {
         const loop: Promise<void> = worker().finally(() => loops.delete(loop));
         loops.add(loop);
       }
@@ -336,8 +349,11 @@ export class SweepService {
     record.lastProgressAt = now;
     const { done, converged, diverged, failed } = record;
     const total = record.launched.runCount;
-    const seconds = (now - record.startedAt) / 1000;
-    const runsPerSecond = done > 0 && seconds > 0 ? done / seconds : 0;
+    const { samples } = record;
+    samples.push({ at: now, done });
+    while (samples.length > 2 && samples[1].at <= now - RATE_WINDOW_MS) samples.shift();
+    const seconds = (now - samples[0].at) / 1000;
+    const runsPerSecond = seconds > 0 ? (done - samples[0].done) / seconds : 0;
     const etaSeconds = runsPerSecond > 0 ? (total - done) / runsPerSecond : null;
     this.emit({ type: 'progress', sweepId: record.launched.sweepId, progress: { done, total, converged, diverged, failed, runsPerSecond, etaSeconds } });
   }

@@ -4,7 +4,7 @@
  * <webview>; every permission request denied (the app needs none).
  */
 import { join } from 'node:path';
-import type { BrowserWindow, BrowserWindowConstructorOptions, Session, Shell, WebContents } from 'electron';
+import type { BrowserWindow, BrowserWindowConstructorOptions, Rectangle, Session, Shell, WebContents } from 'electron';
 import { isAppUrl } from './app-origin';
 
 /** Links the page may open in the user's browser: project and reference docs only. */
@@ -47,6 +47,11 @@ export function secureWebPreferences(preload: string): NonNullable<BrowserWindow
 }
 
 type OpenExternal = Pick<Shell, 'openExternal'>;
+
+/** Opens an allow-listed link in the user's browser, and nothing else; a link the system cannot open is dropped. */
+export function openAllowedLink(shell: OpenExternal, url: string): void {
+  if (isAllowedExternalLink(url)) void shell.openExternal(url).catch(() => undefined);
+}
 type HardenableContents = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
 
 // Both the window factory and app 'web-contents-created' harden contents; doing it twice would double the listeners.
@@ -63,7 +68,7 @@ export function hardenWebContents(contents: HardenableContents, shell: OpenExter
   contents.on('will-redirect', refuseForeign);
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (isAllowedExternalLink(url)) void shell.openExternal(url).catch(() => undefined);
+    openAllowedLink(shell, url);
     return { action: 'deny' };
   });
 }
@@ -80,6 +85,8 @@ export interface WindowDeps {
   /** Absolute path of the built preload: preloadPath(import.meta.dirname) from the entry. */
   preload: string;
   devServerUrl?: string;
+  /** Where the window was last time (window-state.ts), when it still fits a display; else the default size, centred. */
+  bounds?: Rectangle;
 }
 
 /** Creates the main window, hidden until its first paint so the user never sees a blank frame. */
@@ -90,6 +97,7 @@ export function createMainWindow(deps: WindowDeps): BrowserWindow {
     height: 800,
     minWidth: 960,
     minHeight: 640,
+    ...deps.bounds,
     show: false,
     webPreferences: secureWebPreferences(deps.preload),
   });

@@ -44,18 +44,29 @@ function accumulate(G: v128, g: v128): v128 {
 }
 
 /**
- * θ + (−clr)·(g / (√(G + eIn) + eOut)), `rate` being −clr: AdaGrad's update with eps outside the root (eIn 0, eOut eps)
- * or inside it (eIn eps, eOut 0). Adding that 0 changes nothing (G ≥ +0 after a step, never
- * −0, so G + 0 = G and √(G + eps) + 0 = √(G + eps)), and it keeps one square root a step where a choice between the
- * two forms would be compiled to both and a select.
+ * θ + (rate·g) / (√(G + eIn) + eOut), `rate` being −clr (+clr to maximize: (−clr)·(−g) is clr·g), in the order of ATen's
+ * CPU addcdiv_: AdaGrad's update with eps outside the root (eIn 0, eOut eps) or inside it (eIn eps, eOut 0). Adding
+ * that 0 changes nothing (G ≥ +0 after a step, never −0, so G + 0 = G and √(G + eps) + 0 = √(G + eps)), and it keeps
+ * one square root a step where a choice between the two forms would be compiled to both and a select. Where `guard`
+ * (all ones for Optax's guarded placement) and G is not > 0, θ stays p.
  */
-function update(p: v128, g: v128, G: v128, eIn: v128, eOut: v128, rate: v128): v128 {
-  return f64x2.add(p, f64x2.mul(rate, f64x2.div(g, f64x2.add(f64x2.sqrt(f64x2.add(G, eIn)), eOut))));
+function update(p: v128, g: v128, G: v128, eIn: v128, eOut: v128, rate: v128, guard: v128): v128 {
+  const x = f64x2.add(p, f64x2.div(f64x2.mul(rate, g), f64x2.add(f64x2.sqrt(f64x2.add(G, eIn)), eOut)));
+  return v128.bitselect(p, x, v128.andnot(guard, f64x2.gt(G, f64x2.splat(0))));
 }
 
+// The eps placements, as src-core/optim/adagrad-lanes.ts's placementCode numbers them.
+const INSIDE: i32 = 1;
+const GUARDED: i32 = 2;
+
 /** All ones when eps goes inside the root, else all zeros: v128.and(eps, mask) is eIn, v128.andnot(eps, mask) eOut. */
-function insideMask(inside: bool): v128 {
-  return i64x2.splat(inside ? -1 : 0);
+function insideMask(placement: i32): v128 {
+  return i64x2.splat(placement == INSIDE || placement == GUARDED ? -1 : 0);
+}
+
+/** All ones for Optax's guard (no update where G = 0), else all zeros. */
+function guardMask(placement: i32): v128 {
+  return i64x2.splat(placement == GUARDED ? -1 : 0);
 }
 
 /** (x − x) + (G − G): 0 where both are finite, NaN where either is not. */
@@ -67,9 +78,9 @@ function nonFinite(x: v128, G: v128): v128 {
  * One AdaGrad step of the two doubles at byte offset o, from θ = p on gradient g: stores G, θ before and θ after, and
  * returns the step's finiteness there ((x − x) + (G − G) per double).
  */
-function stepAt(theta: usize, previous: usize, sum: usize, o: usize, p: v128, g: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+function stepAt(theta: usize, previous: usize, sum: usize, o: usize, p: v128, g: v128, eIn: v128, eOut: v128, rate: v128, guard: v128): v128 {
   const G = accumulate(v128.load(sum + o), g);
-  const x = update(p, g, G, eIn, eOut, rate);
+  const x = update(p, g, G, eIn, eOut, rate, guard);
   v128.store(sum + o, G);
   v128.store(previous + o, p);
   v128.store(theta + o, x);
@@ -133,31 +144,35 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
 // being the 16-byte padding after the arrays' last double (src-core/optim/wasm/lane-kernel.ts allocates them so), and
 // only the first is counted.
 
-/** One lane of n coordinates: its eps and −clr are scalars, two coordinates at a time. */
-export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, inside: bool): f64 {
-  const eIn = f64x2.splat(inside ? eps : 0);
-  const eOut = f64x2.splat(inside ? 0 : eps);
+/** One lane of n coordinates: its eps and rate are scalars, two coordinates at a time. */
+export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, placement: i32): f64 {
+  const mask = insideMask(placement);
+  const guard = guardMask(placement);
+  const e = f64x2.splat(eps);
+  const eIn = v128.and(e, mask);
+  const eOut = v128.andnot(e, mask);
   const r = f64x2.splat(rate);
   let check = f64x2.splat(0);
   const pairs = <usize>(n >> 1) << 4;
-  for (let o: usize = 0; o < pairs; o += 16) check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r));
-  const tail = n & 1 ? f64x2.extract_lane(stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r), 0) : 0;
+  for (let o: usize = 0; o < pairs; o += 16) check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r, guard));
+  const tail = n & 1 ? f64x2.extract_lane(stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r, guard), 0) : 0;
   return total(check) + tail;
 }
 
 /**
  * `stride` lanes (even) of n / stride coordinates each, coordinate-major: two lanes a step, each with its own eps and
- * −clr, read from the per-lane arrays `eps` and `rate` at the lane's offset.
+ * rate, read from the per-lane arrays `eps` and `rate` at the lane's offset.
  */
-export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: usize, rate: usize, inside: bool): f64 {
+export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: usize, rate: usize, placement: i32): f64 {
   const row = <usize>stride << 3;
   const end = <usize>n << 3;
-  const mask = insideMask(inside);
+  const mask = insideMask(placement);
+  const guard = guardMask(placement);
   let lane: usize = 0;
   let check = f64x2.splat(0);
   for (let o: usize = 0; o < end; o += 16) {
     const e = v128.load(eps + lane);
-    check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), v128.and(e, mask), v128.andnot(e, mask), v128.load(rate + lane)));
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), v128.and(e, mask), v128.andnot(e, mask), v128.load(rate + lane), guard));
     lane += 16;
     if (lane == row) lane = 0;
   }
@@ -172,16 +187,16 @@ export function observeLanes(stride: i32, step: f64, summaries: usize, tolerance
   return observe(stride, step, summaries, false, tolerances);
 }
 
-// The step fused with a diagonal quadratic, f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∇f_d = a_d·θ_d (the coefficients
+// The step fused with a diagonal quadratic, f(θ) = scale · Σ_d c_d·(θ_d·θ_d) with ∇f_d = a_d·θ_d (the coefficients
 // a and c in memory, dim doubles each; src-core/objectives/diagonal-quadratic.ts is the same formula in JavaScript):
 // each coordinate's gradient is taken from θ as the step reads it, and the loss at the new θ is summed in the same
 // pass, in coordinate order. The gradient at the new θ is stored only when `grad` is not 0 (a step whose rows are kept).
 
-/** The loss's term (c·x)·x of the new θ = x at byte offset o, its gradient a·x written to `grad` first unless that is 0. */
+/** The loss's term c·(x·x) of the new θ = x at byte offset o, its gradient a·x written to `grad` first unless that is 0. */
 function newPoint(theta: usize, grad: usize, o: usize, a: v128, c: v128): v128 {
   const x = v128.load(theta + o);
   if (grad) v128.store(grad + o, f64x2.mul(a, x));
-  return f64x2.mul(f64x2.mul(c, x), x);
+  return f64x2.mul(c, f64x2.mul(x, x));
 }
 
 /**
@@ -203,13 +218,14 @@ export function stepQuadraticLanes(
   scale: f64,
   summaries: usize,
   tolerances: bool,
-  inside: bool,
+  placement: i32,
 ): i32 {
   const row = <usize>stride << 3;
   const s = f64x2.splat(scale);
   const zero = f64x2.splat(0);
   const end = <usize>dim << 3;
-  const mask = insideMask(inside);
+  const mask = insideMask(placement);
+  const guard = guardMask(placement);
   for (let o: usize = 0; o < row; o += 16) {
     const e = v128.load(eps + o);
     const eIn = v128.and(e, mask);
@@ -220,7 +236,7 @@ export function stepQuadraticLanes(
     for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
       const p = v128.load(theta + i);
       const ad = v128.load64_splat(a + d);
-      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(ad, p), eIn, eOut, r));
+      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(ad, p), eIn, eOut, r, guard));
       f = f64x2.add(f, newPoint(theta, grad, i, ad, v128.load64_splat(c + d)));
     }
     v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
@@ -233,9 +249,12 @@ export function stepQuadraticLanes(
  * One lane of n coordinates, two at a time, its loss written to `loss`; the sum over coordinates runs in their order,
  * one at a time, as the JavaScript formula adds them. Returns the step's finiteness.
  */
-export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, inside: bool): f64 {
-  const eIn = f64x2.splat(inside ? eps : 0);
-  const eOut = f64x2.splat(inside ? 0 : eps);
+export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, placement: i32): f64 {
+  const mask = insideMask(placement);
+  const guard = guardMask(placement);
+  const e = f64x2.splat(eps);
+  const eIn = v128.and(e, mask);
+  const eOut = v128.andnot(e, mask);
   const r = f64x2.splat(rate);
   let check = f64x2.splat(0);
   let f: f64 = 0;
@@ -243,7 +262,7 @@ export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad
   for (let o: usize = 0; o < pairs; o += 16) {
     const p = v128.load(theta + o);
     const ao = v128.load(a + o);
-    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(ao, p), eIn, eOut, r));
+    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(ao, p), eIn, eOut, r, guard));
     const term = newPoint(theta, grad, o, ao, v128.load(c + o));
     f += f64x2.extract_lane(term, 0);
     f += f64x2.extract_lane(term, 1);
@@ -252,7 +271,7 @@ export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad
   if (n & 1) {
     const p = v128.load(theta + pairs);
     const ao = v128.load(a + pairs);
-    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(ao, p), eIn, eOut, r), 0);
+    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(ao, p), eIn, eOut, r, guard), 0);
     f += f64x2.extract_lane(newPoint(theta, grad, pairs, ao, v128.load(c + pairs)), 0);
   }
   store<f64>(loss, scale * f);
@@ -282,10 +301,13 @@ export function stepLogisticSamples(
   lr: f64,
   lrDecay: f64,
   eps: f64,
-  inside: bool,
+  placement: i32,
 ): i32 {
-  const eIn = f64x2.splat(inside ? eps : 0);
-  const eOut = f64x2.splat(inside ? 0 : eps);
+  const mask = insideMask(placement);
+  const guard = guardMask(placement);
+  const e = f64x2.splat(eps);
+  const eIn = v128.and(e, mask);
+  const eOut = v128.andnot(e, mask);
   const width = <usize>k << 2;
   const pairs = <usize>(k >> 1) << 3;
   for (let j = 0; j < count; j++) {
@@ -300,13 +322,13 @@ export function stepLogisticSamples(
     for (let q: usize = 0; q < pairs; q += 8) {
       const a = <usize>load<i32>(row + q) << 3;
       const b = <usize>load<i32>(row + q + 4) << 3;
-      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, eIn, eOut, rate));
+      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, eIn, eOut, rate, guard));
     }
     let tail: f64 = 0;
     if (k & 1) {
       // The last feature in both lanes: written twice, the same values; counted once.
       const a = <usize>load<i32>(row + pairs) << 3;
-      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, eIn, eOut, rate), 0);
+      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, eIn, eOut, rate, guard), 0);
     }
     if (total(check) + tail != 0) return -(j + 1);
   }
@@ -314,10 +336,10 @@ export function stepLogisticSamples(
 }
 
 /** The lazy step of two distinct features at byte offsets a and b of θ, G and θ before; returns its finiteness. */
-function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: usize, g: v128, eIn: v128, eOut: v128, rate: v128): v128 {
+function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: usize, g: v128, eIn: v128, eOut: v128, rate: v128, guard: v128): v128 {
   const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
   const G = accumulate(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), g);
-  const x = update(p, g, G, eIn, eOut, rate);
+  const x = update(p, g, G, eIn, eOut, rate, guard);
   v128.store64_lane(previous + a, p, 0);
   v128.store64_lane(previous + b, p, 1);
   v128.store64_lane(sum + a, G, 0);

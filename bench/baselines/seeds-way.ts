@@ -31,13 +31,13 @@ class SeedsAdagrad {
   step(params: number[], grads: number[]): void {
     const G = (this.G ?? params.map(() => 0)).map((Gi, i) => Gi + grads[i] * grads[i]);
     this.G = G;
-    const next = params.map((p, i) => p - this.lr * (grads[i] / (Math.sqrt(G[i]) + this.eps)));
+    const next = params.map((p, i) => p - (this.lr * grads[i]) / (Math.sqrt(G[i]) + this.eps));
     next.forEach((p, i) => (params[i] = p));
   }
 }
 
 export function w1SeedsWay({ steps, lr, eps }: W1Input): W1Summary[] {
-  const f = ([w, b]: number[]) => w * w + 10 * b * b;
+  const f = ([w, b]: number[]) => w * w + 10 * (b * b);
   const grad = ([w, b]: number[]) => [2 * w, 20 * b];
   return Array.from(lr, (rate, r) => {
     const optimizer = new SeedsAdagrad(rate, eps[r]);
@@ -60,7 +60,7 @@ export function w1SeedsWay({ steps, lr, eps }: W1Input): W1Summary[] {
 
 export function w2SeedsWay({ steps, lr, eps, curvature }: W2Input): { loss: number; theta: number[] } {
   const kappa = Array.from(curvature);
-  const f = (x: number[]) => 0.5 * x.reduce((sum, xi, i) => sum + kappa[i] * xi * xi, 0);
+  const f = (x: number[]) => 0.5 * x.reduce((sum, xi, i) => sum + kappa[i] * (xi * xi), 0);
   const grad = (x: number[]) => x.map((xi, i) => kappa[i] * xi);
   const optimizer = new SeedsAdagrad(lr, eps);
   const x = kappa.map(() => 1);

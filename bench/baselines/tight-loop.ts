@@ -23,9 +23,9 @@ export function w1TightLoop({ steps, lr, eps }: W1Input): W1Summary[] {
       const G0 = Gw[r] + g0 * g0;
       const G1 = Gb[r] + g1 * g1;
       const rate = -lr[r];
-      const x0 = w[r] + rate * (g0 / (Math.sqrt(G0) + eps[r]));
-      const x1 = b[r] + rate * (g1 / (Math.sqrt(G1) + eps[r]));
-      const f = x0 * x0 + 10 * x1 * x1;
+      const x0 = w[r] + (rate * g0) / (Math.sqrt(G0) + eps[r]);
+      const x1 = b[r] + (rate * g1) / (Math.sqrt(G1) + eps[r]);
+      const f = x0 * x0 + 10 * (x1 * x1);
       Gw[r] = G0;
       Gb[r] = G1;
       w[r] = x0;
@@ -55,11 +55,10 @@ export function w2TightLoop({ steps, lr, eps, curvature }: W2Input): { loss: num
       const xi = x[i];
       const g = k * xi;
       const Gi = G[i] + g * g;
-      const xn = xi + rate * (g / (Math.sqrt(Gi) + eps));
+      const xn = xi + (rate * g) / (Math.sqrt(Gi) + eps);
       G[i] = Gi;
       x[i] = xn;
-      const gn = k * xn;
-      twice += gn * xn;
+      twice += k * (xn * xn);
       check += Gi - Gi + (xn - xn);
     }
     loss = 0.5 * twice;
@@ -96,7 +95,7 @@ export function w3TightLoop(input: W3Input): W3Result {
     for (let j = base; j < base + k; j++) {
       const i = indices[j];
       const Gi = G[i] + r * r;
-      const p = theta[i] + rate * (r / (Math.sqrt(Gi) + eps));
+      const p = theta[i] + (rate * r) / (Math.sqrt(Gi) + eps);
       G[i] = Gi;
       theta[i] = p;
       check += p - p + (Gi - Gi);

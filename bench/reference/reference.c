@@ -65,7 +65,7 @@ static void w1(const char *path, int repeats) {
     double t0 = now();
     for (int r = 0; r < runs; r++) {
       w[r] = 1; b[r] = 1; Gw[r] = 0; Gb[r] = 0;
-      loss[r] = w[r] * w[r] + 10 * b[r] * b[r];
+      loss[r] = w[r] * w[r] + 10 * (b[r] * b[r]);
       best[r] = loss[r]; bestStep[r] = 0; check[r] = 0;
     }
     for (int s = 1; s <= steps; s++) {
@@ -74,9 +74,9 @@ static void w1(const char *path, int repeats) {
         const double g0 = 2 * w[r], g1 = 20 * b[r];
         const double G0 = Gw[r] + g0 * g0, G1 = Gb[r] + g1 * g1;
         const double rate = -lr[r];
-        const double x0 = w[r] + rate * (g0 / (sqrt(G0) + eps[r]));
-        const double x1 = b[r] + rate * (g1 / (sqrt(G1) + eps[r]));
-        const double f = x0 * x0 + 10 * x1 * x1;
+        const double x0 = w[r] + (rate * g0) / (sqrt(G0) + eps[r]);
+        const double x1 = b[r] + (rate * g1) / (sqrt(G1) + eps[r]);
+        const double f = x0 * x0 + 10 * (x1 * x1);
         Gw[r] = G0; Gb[r] = G1; w[r] = x0; b[r] = x1;
         loss[r] = f;
         check[r] += (G0 - G0) + (G1 - G1) + (x0 - x0) + (x1 - x1) + (f - f);
@@ -119,10 +119,9 @@ static void w2(const char *path, int repeats) {
         const double k = kappa[i], xi = x[i];
         const double g = k * xi;
         const double Gi = G[i] + g * g;
-        const double xn = xi + rate * (g / (sqrt(Gi) + eps));
+        const double xn = xi + (rate * g) / (sqrt(Gi) + eps);
         G[i] = Gi; x[i] = xn;
-        const double gn = k * xn;
-        twice += gn * xn;
+        twice += k * (xn * xn);
         check += (Gi - Gi) + (xn - xn);
       }
       loss = 0.5 * twice;
@@ -178,7 +177,7 @@ static void w3(const char *path, int repeats) {
       for (int j = 0; j < k; j++) {
         const int i = row[j];
         const double Gi = G[i] + r * r;
-        const double p = theta[i] + rate * (r / (sqrt(Gi) + eps));
+        const double p = theta[i] + (rate * r) / (sqrt(Gi) + eps);
         G[i] = Gi; theta[i] = p;
         check += (p - p) + (Gi - Gi);
       }

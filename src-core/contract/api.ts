@@ -1,4 +1,5 @@
 import type { RunAnnotations } from './annotations';
+import type { MenuCommand } from './menu-commands';
 import type { LabRequests } from './methods';
 import type { RunConfig, RunSummary, SweepEvent } from './types';
 
@@ -66,9 +67,34 @@ export interface WorkerThreadsRequest {
 }
 
 /**
+ * How serve mode's socket stands (the desktop's IPC has no connection to lose):
+ * - 'connecting': not signed in yet (requests wait);
+ * - 'open': signed in;
+ * - 'lost': the socket closed; it reconnects by itself with its session (requests fail at once meanwhile);
+ * - 'signed-out': the server refused to sign in: 'unknown-session' (it restarted, or the session expired),
+ *   'no-credential' (opened without a link), 'bad-link' (a used or wrong link), 'throttled' (too many failed sign-ins).
+ *   It stays so until a fresh link is opened.
+ */
+export type LabConnection =
+  | { state: 'connecting' }
+  | { state: 'open' }
+  | { state: 'lost' }
+  | { state: 'signed-out'; reason: 'unknown-session' | 'no-credential' | 'bad-link' | 'throttled'; detail: string };
+
+/**
  * The one interface the renderer talks to, whichever transport carries it (Electron preload or serve-mode socket):
  * a function per method of the registry (methods.ts), and the events.
  */
 export interface LabApi extends LabRequests {
   onEvent(listener: (event: SweepEvent) => void): () => void;
+  /** Serve mode only: the connection's state now, and each change of it. */
+  onConnection?(listener: (connection: LabConnection) => void): () => void;
+}
+
+/**
+ * What the desktop preload exposes: the LabApi and the application menu's commands for the page (only known command
+ * names, the payload alone). Serve mode has no menu, so the renderer treats onMenuCommand as optional.
+ */
+export interface DesktopLabApi extends LabApi {
+  onMenuCommand(listener: (command: MenuCommand) => void): () => void;
 }

@@ -3,10 +3,21 @@
  * threads, IPC and IndexedDB). Option names follow PyTorch's torch.optim, camel-cased.
  */
 
-/** Where AdaGrad and the adaptive optimizers add eps: lr·g/(√G+eps) (PyTorch, the seeds' code) or lr·g/√(G+eps) (Keras, tfjs, Optax, the seeds' formula). */
-export type EpsPlacement = 'outside' | 'inside';
+/**
+ * Where AdaGrad adds eps: lr·g/(√G+eps) (PyTorch, the seeds' code), lr·g/√(G+eps) (Keras, tfjs, the seeds' formula), or
+ * lr·g/√(G+eps) with no update at all where G = 0 (Optax's scale_by_rss: `where(G > 0, rsqrt(G + eps), 0)`).
+ */
+export type EpsPlacement = 'outside' | 'inside' | 'inside-guarded';
 
-export interface AdagradConfig {
+/**
+ * PyTorch's `maximize`: the gradient is negated before anything else (weight decay included), so the optimizer climbs
+ * f. Absent means false (configs stored before the option).
+ */
+interface Maximize {
+  maximize?: boolean;
+}
+
+export interface AdagradConfig extends Maximize {
   kind: 'adagrad';
   lr: number;
   eps: number;
@@ -19,7 +30,7 @@ export interface AdagradConfig {
   lrDecay: number;
 }
 
-export interface SgdConfig {
+export interface SgdConfig extends Maximize {
   kind: 'sgd';
   lr: number;
   momentum: number;
@@ -28,7 +39,7 @@ export interface SgdConfig {
   weightDecay: number;
 }
 
-export interface RmspropConfig {
+export interface RmspropConfig extends Maximize {
   kind: 'rmsprop';
   lr: number;
   alpha: number;
@@ -38,7 +49,7 @@ export interface RmspropConfig {
   weightDecay: number;
 }
 
-export interface AdamConfig {
+export interface AdamConfig extends Maximize {
   kind: 'adam';
   lr: number;
   beta1: number;

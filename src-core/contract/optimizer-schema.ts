@@ -29,6 +29,9 @@ const flag = (field: FlagField) => v.boolean((issue) => flagMessage(field, issue
 
 const epsPlacement = v.picklist(epsPlacements, (issue) => epsPlacementMessage(issue.input));
 
+/** PyTorch's maximize; optional, so that configs stored before it still pass (absent: false). */
+const maximize = v.optional(flag('maximize'));
+
 /** A strict object whose own issues (not an object, missing key, unknown key) name the optimizer. */
 const config = <const E extends v.ObjectEntries>(name: string, entries: E) =>
   v.strictObject(entries, (issue) => {
@@ -47,6 +50,7 @@ export const AdagradConfigSchema = config('AdaGrad', {
   decoupledWeightDecay: flag('decoupledWeightDecay'),
   initialAccumulator: number('initialAccumulator'),
   lrDecay: number('lrDecay'),
+  maximize,
 });
 
 export const SgdConfigSchema = config('SGD', {
@@ -56,6 +60,7 @@ export const SgdConfigSchema = config('SGD', {
   dampening: number('dampening'),
   nesterov: flag('nesterov'),
   weightDecay: number('weightDecay'),
+  maximize,
 });
 
 export const RmspropConfigSchema = config('RMSProp', {
@@ -66,6 +71,7 @@ export const RmspropConfigSchema = config('RMSProp', {
   momentum: number('momentum'),
   centered: flag('centered'),
   weightDecay: number('weightDecay'),
+  maximize,
 });
 
 export const AdamConfigSchema = config('Adam', {
@@ -76,6 +82,7 @@ export const AdamConfigSchema = config('Adam', {
   eps: number('eps'),
   weightDecay: number('weightDecay'),
   amsgrad: flag('amsgrad'),
+  maximize,
 });
 
 export const OptimizerConfigSchema = v.pipe(

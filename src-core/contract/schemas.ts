@@ -76,10 +76,18 @@ export const ResumeSchema = strictRequest('resume request', {
   storedRunIds: idList(Limits.maxRunIdsPerResume),
 });
 
-/** A file name offered to the save dialog or the download: one plain name, no folders, nothing a file system refuses. */
+/**
+ * A file name offered to the save dialog or the download: one plain name, no folders, nothing a file system refuses,
+ * not hidden (a leading dot), and no invisible format characters (U+202E turns "runs\u202evsc.exe" into what reads as
+ * "runsexe.csv"; zero-width and isolate characters disguise names the same way).
+ */
 const FileNameSchema = v.pipe(
   text('file name', Limits.maxFileNameLength),
-  v.regex(/^[^/\\:*?"<>|\p{Cc}]+$/u, (issue) => `Invalid file name: ${show(issue.input)} (must not be empty or contain / \\ : * ? " < > | or control characters)`),
+  v.regex(
+    /^(?!\.)[^/\\:*?"<>|\p{Cc}\p{Cf}]+$/u,
+    (issue) =>
+      `Invalid file name: ${show(issue.input)} (must not be empty, start with a dot, or contain / \\ : * ? " < > |, control characters or invisible format characters such as U+202E)`,
+  ),
 );
 
 const flag = (label: string) => v.boolean((issue) => `Invalid ${label}: ${show(issue.input)} (must be true or false)`);

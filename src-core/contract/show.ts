@@ -7,10 +7,13 @@
 const MAX_SHOWN = 40;
 const MAX_SLICED = 10_000;
 
+/** Invisible format characters (U+202E and the like) shown as \u escapes: a message must not reorder itself. */
+const quoted = (text: string): string => JSON.stringify(text).replace(/\p{Cf}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 export function show(value: unknown): string {
   if (typeof value === 'string') {
-    if (value.length <= MAX_SHOWN) return JSON.stringify(value);
-    return value.length <= MAX_SLICED ? JSON.stringify(`${value.slice(0, MAX_SHOWN)}…`) : `text of ${value.length} characters`;
+    if (value.length <= MAX_SHOWN) return quoted(value);
+    return value.length <= MAX_SLICED ? quoted(`${value.slice(0, MAX_SHOWN)}…`) : `text of ${value.length} characters`;
   }
   if (typeof value === 'number' || typeof value === 'boolean' || value === undefined) return String(value);
   return Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value;

@@ -86,6 +86,11 @@ export interface SweepSpec {
    * (expandSweep passes it on) read as the default.
    */
   divergenceThreshold?: DivergenceThreshold;
+  /**
+   * Keep stepping after a run diverges (a non-finite loss, θ or accumulator, or a loss above the divergence
+   * threshold), as a PyTorch loop does; absent or false: stop there.
+   */
+  continueAfterNonFinite?: boolean;
   /** Rows a run's trace keeps at most; null: sized to the sweep (`autoTracePoints`). */
   traceMaxPoints: number | null;
   search: SearchSpec;
@@ -107,6 +112,12 @@ export interface RunConfig {
   /** See SweepSpec; absent in runs stored before it existed, which read as the default. */
   divergenceThreshold?: DivergenceThreshold;
   traceMaxPoints: number;
+  /**
+   * Keep stepping after the first divergence (a non-finite loss, θ or accumulator, or a loss above the divergence
+   * threshold), as a PyTorch loop does (its summary still says where it diverged first); absent (false): the run stops
+   * there.
+   */
+  continueAfterNonFinite?: boolean;
 }
 
 /** How far above its initial loss a run's loss may go before the run counts as diverged; 'off': no limit. */
@@ -116,10 +127,10 @@ export const defaultDivergenceThreshold = 1e6;
 
 /** Every hyperparameter name per kind, in the engine's order; `satisfies` refuses a list that drifts from OptimizerConfig. */
 const names = {
-  adagrad: { lr: true, eps: true, epsPlacement: true, weightDecay: true, decoupledWeightDecay: true, initialAccumulator: true, lrDecay: true },
-  sgd: { lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true },
-  rmsprop: { lr: true, alpha: true, eps: true, momentum: true, centered: true, weightDecay: true },
-  adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true },
+  adagrad: { lr: true, eps: true, epsPlacement: true, weightDecay: true, decoupledWeightDecay: true, initialAccumulator: true, lrDecay: true, maximize: true },
+  sgd: { lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true, maximize: true },
+  rmsprop: { lr: true, alpha: true, eps: true, momentum: true, centered: true, weightDecay: true, maximize: true },
+  adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true, maximize: true },
 } as const satisfies { [K in OptimizerKind]: Record<keyof Hyperparameters<K>, true> };
 
 export { optimizerKinds } from '../optim/rules';
@@ -128,6 +139,7 @@ export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.key
 
 
 
+const afterNonFinite = v.boolean((issue) => `Invalid continue after non-finite: ${show(issue.input)} (must be true or false)`);
 const finite = (label: string) => numberField(label, 'a finite number', Number.isFinite);
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
 const whole = (label: string, min: number, max: number) =>
@@ -276,6 +288,7 @@ export const SweepSpecSchema = strict(
     ),
     tolerance: v.optional(v.nullable(finite('tolerance')), null),
     divergenceThreshold: v.optional(DivergenceThresholdSchema, defaultDivergenceThreshold),
+    continueAfterNonFinite: v.optional(afterNonFinite),
     traceMaxPoints: v.optional(v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)), null),
     search: v.optional(SearchSchema, { mode: 'grid' }),
     maxRuns: v.optional(whole('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
@@ -304,6 +317,7 @@ export const RunConfigSchema = strict(
     tolerance: v.nullable(finite('tolerance')),
     divergenceThreshold: v.optional(DivergenceThresholdSchema),
     traceMaxPoints: whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints),
+    continueAfterNonFinite: v.optional(afterNonFinite),
   },
   'run config',
 );

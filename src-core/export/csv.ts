@@ -7,14 +7,19 @@
 
 export type Cell = string | number | null;
 
-/** A leading = + - @ tab or CR makes spreadsheets evaluate a text cell; a leading apostrophe makes it plain text. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * What makes a spreadsheet evaluate a text cell: a leading = + - @ tab or CR, or one of = + - @ after a separator a
+ * spreadsheet may split on (comma, semicolon, tab: Excel's default in many locales is the semicolon) or a line break,
+ * spaces allowed between (an import that trims spaces starts the cell there). Such a cell gets a leading apostrophe,
+ * which makes it plain text.
+ */
+const FORMULA = /^[=+\-@\t\r]|[,;\t\r\n] *[=+\-@]/;
 
 export function formatCell(cell: Cell): string {
   if (cell === null) return '';
   // JS prints the shortest string that parses back to the same double; only the sign of zero needs help.
   if (typeof cell === 'number') return Object.is(cell, -0) ? '-0' : String(cell);
-  const text = FORMULA_START.test(cell) ? `'${cell}` : cell;
+  const text = FORMULA.test(cell) ? `'${cell}` : cell;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

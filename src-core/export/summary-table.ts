@@ -1,7 +1,7 @@
 /** The summary table: one row per run, with what it ran, every hyperparameter of every optimizer, then every metric. */
 import type { ExportRun } from '../contract/api';
 import { hyperparameterNames, optimizerKinds } from '../contract/sweep-spec';
-import type { Column } from './csv';
+import { formatCell, type Cell, type Column } from './csv';
 import { describeObjective, hyperparameter } from '../views/format';
 
 const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -15,12 +15,19 @@ const hyperparameterColumns: Column<ExportRun>[] = [...new Set(optimizerKinds.fl
   },
 }));
 
+/**
+ * A 1-D start is a number cell; a longer one is its coordinates in brackets, `[-0.5 2]`, text that cannot start a
+ * formula, so it is never prefixed (a 1-D start of −0.5 was written `'-0.5`, kept as text by a spreadsheet).
+ */
+const startCell = (start: number[] | null): Cell =>
+  start === null ? 'default' : start.length === 1 ? start[0] : `[${start.map(formatCell).join(' ')}]`;
+
 export const summaryColumns: readonly Column<ExportRun>[] = [
   { header: 'run_id', cell: (r) => r.config.id },
   { header: 'sweep_id', cell: (r) => r.config.sweepId },
   { header: 'sweep_name', cell: (r) => r.sweepName },
   { header: 'objective', cell: (r) => describeObjective(r.config.objective) },
-  { header: 'start', cell: (r) => (r.config.start ? r.config.start.join(' ') : 'default') },
+  { header: 'start', cell: (r) => startCell(r.config.start) },
   { header: 'optimizer', cell: (r) => r.config.optimizer.kind },
   ...hyperparameterColumns,
   { header: 'steps', cell: (r) => r.config.steps },

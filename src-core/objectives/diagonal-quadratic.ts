@@ -1,9 +1,10 @@
 /**
  * The one formula of the objectives that are diagonal quadratics (quadratic-1d, elliptic-2d, ill-conditioned):
  *
- *   f(θ) = scale · Σ_d (c_d·θ_d)·θ_d,   ∂f/∂θ_d = a_d·θ_d
+ *   f(θ) = scale · Σ_d c_d·(θ_d·θ_d),   ∂f/∂θ_d = a_d·θ_d
  *
- * computed in exactly this order, the sum from 0 in coordinate order. Written once as a lane evaluator; the WebAssembly
+ * computed in exactly this order, the sum from 0 in coordinate order: PyTorch's order for `w**2 + 10 * b**2` (the square
+ * first, then its coefficient; autograd's 10·(2·b) is 20·b to the bit, both being the rounded 20b). Written once as a lane evaluator; the WebAssembly
  * lane kernel (wasm/adagrad.ts, stepQuadratic*) performs the same operations fused into the AdaGrad step, and
  * test/core/run/lanes.test.ts proves the two equal bit for bit.
  */
@@ -17,7 +18,7 @@ export function diagonalQuadraticLanes({ gradient: a, loss: c, scale }: Diagonal
       for (let d = 0, i = r; d < dim; d++, i += stride) {
         const x = theta[i];
         grad[i] = a[d] * x;
-        f += c[d] * x * x;
+        f += c[d] * (x * x);
       }
       loss[r] = scale * f;
     }

@@ -19,7 +19,7 @@ export function createElliptic2d(config: Config): Objective<Config> {
     // The seeds give no start; (1, 1) puts both coordinates equally far from 0 so only the curvature differs.
     defaultStart: () => Float64Array.of(1, 1),
     minimum: { value: 0, at: [0, 0] },
-    // f = 1·((1·w)·w + (10·b)·b) is w·w + 10·b·b to the bit: multiplying by 1 and adding to 0 change no square.
+    // f = 1·(1·(w·w) + 10·(b·b)) is PyTorch's w**2 + 10 * b**2 to the bit: multiplying by 1 and adding to 0 change no square.
     ...diagonalQuadraticObjective({ gradient: Float64Array.of(2, 20), loss: Float64Array.of(1, 10), scale: 1 }),
   };
 }

@@ -28,15 +28,18 @@ export function createRosenbrock(config: Config): Objective<Config> {
   const evaluateLanes: LaneEvaluator = (x, g, loss, lanes, stride) => {
     for (let r = 0; r < lanes; r++) {
       let f = 0;
-      // ∂/∂xᵢ gets 200(xᵢ − xᵢ₋₁²) from the pair before and −400xᵢ(xᵢ₊₁ − xᵢ²) − 2(1 − xᵢ) from its own pair.
+      // PyTorch's `100 * (y - x**2)**2 + (1 - x)**2` and what autograd makes of it: ∂/∂xᵢ gets 200(xᵢ − xᵢ₋₁²) (as
+      // 100·(2t)) from the pair before, and −(200t)·(2xᵢ) − 2u from its own pair (t = xᵢ₊₁ − xᵢ², u = 1 − xᵢ), the two
+      // terms of its own pair added first. For d = 2 that is PyTorch's gradient to the bit.
       let fromPrevious = 0;
       let at = r;
       for (let i = 0; i < d - 1; i++, at += stride) {
         const xi = x[at];
         const t = x[at + stride] - xi * xi;
         const u = 1 - xi;
-        f += 100 * t * t + u * u;
-        g[at] = fromPrevious - 400 * xi * t - 2 * u;
+        f += 100 * (t * t) + u * u;
+        const own = -(200 * t) * (2 * xi) - 2 * u;
+        g[at] = i === 0 ? own : fromPrevious + own;
         fromPrevious = 200 * t;
       }
       g[at] = fromPrevious;

@@ -4,6 +4,10 @@
  * performs exactly adagradKernel's operations in its order (adagrad.ts), so a lane's numbers are its run's numbers
  * (test/core/run/lanes.test.ts). What must be the same for all lanes is fixed per group: eps placement, and whether
  * weight decay is off, coupled or decoupled (PyTorch skips a zero weight decay, which keeps −0 and ±∞ as they are).
+ *
+ * Maximize is per lane, in `sign` (−1) and in the rate: a lane's rate is sign·(−clr), so that without weight decay the
+ * step θ + (rate·g)/denominator is PyTorch's θ + (−clr·(−g))/denominator exactly (the product of two negations is the
+ * product). With weight decay the loops negate g themselves, before the decay, and take −clr back as rate·sign.
  */
 import type { AdagradConfig } from '../contract/engine';
 import type { WasmLaneKernel } from './wasm/lane-kernel';
@@ -13,6 +17,9 @@ export type WeightDecayMode = 'none' | 'coupled' | 'decoupled';
 export const weightDecayMode = (c: AdagradConfig): WeightDecayMode =>
   c.weightDecay === 0 ? 'none' : c.decoupledWeightDecay ? 'decoupled' : 'coupled';
 
+/** The eps placements as the WebAssembly kernels take them. */
+export const placementCode = { outside: 0, inside: 1, 'inside-guarded': 2 } as const satisfies Record<AdagradConfig['epsPlacement'], number>;
+
 export interface AdagradLanes {
   readonly dim: number;
   /** The runs stepped, lanes 0…lanes−1. */
@@ -20,6 +27,10 @@ export interface AdagradLanes {
   /** Lanes allocated: `lanes`, or one more for the WebAssembly kernel, which takes lanes two by two. */
   readonly stride: number;
   readonly inside: boolean;
+  /** Optax's guard: no update where G = 0 ('inside-guarded'). */
+  readonly guarded: boolean;
+  /** placementCode of the group's eps placement, for the WebAssembly kernels. */
+  readonly placement: number;
   readonly decay: WeightDecayMode;
   readonly theta: Float64Array;
   /** θ before the last step, for the trace's update column. */
@@ -30,7 +41,9 @@ export interface AdagradLanes {
   readonly lrDecay: Float64Array;
   readonly eps: Float64Array;
   readonly weightDecay: Float64Array;
-  /** −clr of each lane at the current step. */
+  /** −1 for a lane that maximizes, else 1. */
+  readonly sign: Float64Array;
+  /** sign·(−clr) of each lane at the current step. */
   readonly rate: Float64Array;
   /** Whether any lane has an lr decay, so that its rate changes from step to step. */
   readonly decays: boolean;
@@ -67,11 +80,14 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
     for (let d = 0; d < dim; d++) accum[d * stride + r] = c.initialAccumulator;
   });
   const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
+  const placement = configs[0].epsPlacement;
   return {
     dim,
     lanes: configs.length,
     stride,
-    inside: configs[0].epsPlacement === 'inside',
+    inside: placement !== 'outside',
+    guarded: placement === 'inside-guarded',
+    placement: placementCode[placement],
     decay: weightDecayMode(configs[0]),
     theta,
     previous,
@@ -81,6 +97,7 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
     lrDecay: column((c) => c.lrDecay),
     eps,
     weightDecay: column((c) => c.weightDecay),
+    sign: column((c) => (c.maximize ? -1 : 1)),
     rate,
     decays: configs.some((c) => c.lrDecay !== 0),
     kernel,
@@ -94,15 +111,15 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
 export function stepAdagradLanes(l: AdagradLanes, t: number): number {
   const { rate, kernel } = l;
   updateRates(l, t);
-  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.accum, l.eps[0], rate[0], l.inside);
-  if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.accum, l.eps, rate, l.inside);
+  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.accum, l.eps[0], rate[0], l.placement);
+  if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.accum, l.eps, rate, l.placement);
   return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
 }
 
-/** Sets each lane's −clr for step t (from 1), as adagradKernel computes it (adagrad.ts). */
+/** Sets each lane's sign·(−clr) for step t (from 1), −clr as adagradKernel computes it (adagrad.ts). */
 export function updateRates(l: AdagradLanes, t: number): void {
   // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
-  if (t === 1 || l.decays) for (let r = 0; r < l.lanes; r++) l.rate[r] = -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  if (t === 1 || l.decays) for (let r = 0; r < l.lanes; r++) l.rate[r] = l.sign[r] * -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
 }
 
 /** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */
@@ -114,13 +131,21 @@ export function parkLane(l: AdagradLanes, r: number): void {
   l.weightDecay[r] = 0;
 }
 
+/** Whether a lane's recorded gradient differs from ∇f: some lane maximizes (−∇f), or the decay is coupled (+ wd·θ). */
+export const entersOtherThanGradient = (l: AdagradLanes): boolean => l.decay === 'coupled' || l.sign.some((s) => s < 0);
+
 /**
- * out ← out + wd·θ per lane, θ being `at` (θ before the step: `previous` once it has run): the gradient a coupled
- * weight decay enters into G from ∇f in `out`, as stepWithDecay computes it (for the trace's gradient column).
+ * out ← −out where a lane maximizes, then out ← out + wd·θ per lane when the decay is coupled, θ being `at` (θ before
+ * the step: `previous` once it has run): the gradient the step enters into G from ∇f in `out`, as adagradKernel
+ * computes it (negate, then the decay), for the trace's gradient column. The steps themselves fold maximize into the
+ * rate's sign where there is no decay (stepWithoutDecay, the WebAssembly kernels): G takes g² either way, but the
+ * gradient that entered G is −∇f, and this is what the trace records.
  */
-export function addCoupledDecay({ stride, weightDecay: wd, previous }: AdagradLanes, out: Float64Array, at: Float64Array = previous): void {
+export function toEnteringGradient({ stride, weightDecay: wd, sign, decay, previous }: AdagradLanes, out: Float64Array, at: Float64Array = previous): void {
+  const coupled = decay === 'coupled';
   for (let i = 0, r = 0; i < out.length; i++) {
-    out[i] = out[i] + wd[r] * at[i];
+    const g = sign[r] < 0 ? -out[i] : out[i];
+    out[i] = coupled ? g + wd[r] * at[i] : g;
     if (++r === stride) r = 0;
   }
 }
@@ -129,7 +154,7 @@ export function addCoupledDecay({ stride, weightDecay: wd, previous }: AdagradLa
 // flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
 // coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
 
-function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, accum, eps, rate }: AdagradLanes): number {
+function stepWithoutDecay({ stride, dim, inside, guarded, theta, previous, grad, accum, eps, rate }: AdagradLanes): number {
   let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
@@ -137,7 +162,7 @@ function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, accum, e
     const newAccum = accum[i] + g * g;
     accum[i] = newAccum;
     previous[i] = p;
-    const x = p + rate[r] * (g / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]));
+    const x = guarded && !(newAccum > 0) ? p : p + (rate[r] * g) / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]);
     theta[i] = x;
     check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;
@@ -145,16 +170,20 @@ function stepWithoutDecay({ stride, dim, inside, theta, previous, grad, accum, e
   return check;
 }
 
-function stepWithDecay({ stride, dim, inside, theta, previous, grad, accum, eps, weightDecay: wd, rate }: AdagradLanes, coupled: boolean): number {
+function stepWithDecay({ stride, dim, inside, guarded, theta, previous, grad, accum, eps, weightDecay: wd, sign, rate }: AdagradLanes, coupled: boolean): number {
   let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
-    const g = coupled ? grad[i] + wd[r] * p : grad[i];
+    const s = sign[r];
+    const gi = s < 0 ? -grad[i] : grad[i];
+    const g = coupled ? gi + wd[r] * p : gi;
     const newAccum = accum[i] + g * g;
     accum[i] = newAccum;
-    const q = g / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]);
+    const skip = guarded && !(newAccum > 0);
+    const denominator = inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r];
+    const negativeRate = rate[r] * s;
     previous[i] = p;
-    const x = p + rate[r] * (coupled ? q : q + wd[r] * p);
+    const x = coupled ? (skip ? p : p + (negativeRate * g) / denominator) : p + negativeRate * ((skip ? -0 : g / denominator) + wd[r] * p);
     theta[i] = x;
     check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;

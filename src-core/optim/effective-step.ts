@@ -2,15 +2,17 @@
  * The effective step: the factor a unit gradient is scaled by at step t, per coordinate, by the optimizer's own
  * rule. One definition, read from live state by `Optimizer.effectiveStep` and from a trace's G column by
  * `traceEffectiveStep` (the trace CSV) and `effectiveStepAt` (the charts and the per-step table), so the formulas live
- * in one place and the derivations cannot drift from them. Momentum is not part of it.
+ * in one place and the derivations cannot drift from them. Momentum is not part of it, and neither is maximize: it
+ * flips the gradient's sign, not the size of the step.
  *
- *   AdaGrad  clr/(√G+eps) or clr/√(G+eps), clr = lr/(1+(t−1)·lr_decay)
+ *   AdaGrad  clr/(√G+eps) or clr/√(G+eps), clr = lr/(1+(t−1)·lr_decay); 0 where G = 0 with Optax's guard ('inside-guarded')
  *   RMSProp  lr/(√v+eps), centered lr/(√(v−ḡ²)+eps)
  *   Adam     (lr/(1−β1^t)) / (√v̂/√(1−β2^t) + eps), v̂ = v or, with amsgrad, its running maximum
  *   SGD      lr
  */
 import type { OptimizerConfig } from '../contract/engine';
-import { rssDenominator } from './transforms';
+import { exactPow } from './exact-pow';
+import { epsInside, guardedAt, rssDenominator } from './transforms';
 
 /**
  * The rule at step t (from 1) given `secondMoment`, the optimizer's second moment of the gradient, the value under the
@@ -20,13 +22,14 @@ import { rssDenominator } from './transforms';
 export function effectiveStep(config: OptimizerConfig, t: number, secondMoment: number): number {
   switch (config.kind) {
     case 'adagrad':
-      return config.lr / (1 + (t - 1) * config.lrDecay) / rssDenominator(secondMoment, config.eps, config.epsPlacement === 'inside');
+      if (guardedAt(config.epsPlacement === 'inside-guarded', secondMoment)) return 0;
+      return config.lr / (1 + (t - 1) * config.lrDecay) / rssDenominator(secondMoment, config.eps, epsInside(config.epsPlacement));
     case 'sgd':
       return config.lr;
     case 'rmsprop':
       return config.lr / (Math.sqrt(secondMoment) + config.eps);
     case 'adam':
-      return config.lr / (1 - config.beta1 ** t) / (Math.sqrt(secondMoment) / Math.sqrt(1 - config.beta2 ** t) + config.eps);
+      return config.lr / (1 - exactPow(config.beta1, t)) / (Math.sqrt(secondMoment) / Math.sqrt(1 - exactPow(config.beta2, t)) + config.eps);
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
 import { adagradKernel } from './adagrad';
-import { checkFlag, isValidNumber, kindMessage } from './rules';
+import { checkFlag, checkMaximize, isEpsPlacement, isValidNumber, kindMessage } from './rules';
 import { effectiveStep } from './effective-step';
 import {
   adagradSchedule,
@@ -15,6 +15,7 @@ import {
   constantSchedule,
   enteringGradient,
   momentum,
+  negate,
   scaleByAdam,
   scaleByLearningRate,
   scaleByRms,
@@ -65,14 +66,18 @@ interface Plan {
   effectiveStep(state: OptimizerState, out: Float64Array): void;
 }
 
+/** PyTorch's maximize: the gradient negated at the head of the chain, before weight decay. */
+const maximizing = (c: OptimizerConfig): Transform[] => (checkMaximize(c.maximize) ? [negate()] : []);
+
 function adagradPlan(c: AdagradConfig): Plan {
   const schedule = adagradSchedule(c.lr, c.lrDecay);
-  const rss = scaleByRss(c);
   const decay = addWeightDecay(c.weightDecay);
+  // PyTorch's order: θ + (−clr·g)/(√G + eps) (addcdiv_). Decoupled decay is the lab's own (Optax's adamw order):
+  // θ + (−clr)·(g/(√G + eps) + wd·θ); with wd = 0 there is no decay to decouple, and the step is PyTorch's.
   return {
-    transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay)
-      ? [enteringGradient, rss, decay, scaleByLearningRate(schedule)]
-      : [decay, enteringGradient, rss, scaleByLearningRate(schedule)],
+    transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay) && c.weightDecay !== 0
+      ? [...maximizing(c), enteringGradient, scaleByRss(c), decay, scaleByLearningRate(schedule)]
+      : [...maximizing(c), decay, enteringGradient, scaleByRss(c, schedule)],
     accumKey: 'accum',
     effectiveStep(state, out) {
       const accum = slot(state, 'accum')!;
@@ -86,7 +91,7 @@ function sgdPlan(c: SgdConfig): Plan {
   const schedule = constantSchedule(c.lr);
   const withMomentum = momentum(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
   return {
-    transforms: [addWeightDecay(c.weightDecay), enteringGradient, ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
+    transforms: [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
     accumKey: null,
     effectiveStep: (_state, out) => void out.fill(c.lr),
   };
@@ -95,9 +100,14 @@ function sgdPlan(c: SgdConfig): Plan {
 function rmspropPlan(c: RmspropConfig): Plan {
   // PyTorch's RMSprop buffer starts at zero (b = μ·0 + u at step 1) where SGD's starts as a copy of u: the two differ
   // only in the sign of a zero, so RMSprop reuses SGD's momentum with no dampening.
+  // Without momentum the step is PyTorch's param.addcdiv_(grad, avg, value=-lr): the rate goes into scaleByRms.
   const withMomentum = momentum({ momentum: c.momentum, dampening: 0, nesterov: false });
+  const schedule = constantSchedule(c.lr);
   return {
-    transforms: [addWeightDecay(c.weightDecay), enteringGradient, scaleByRms(c), ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(constantSchedule(c.lr))],
+    transforms:
+      c.momentum !== 0
+        ? [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, scaleByRms(c), withMomentum, scaleByLearningRate(schedule)]
+        : [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, scaleByRms(c, schedule)],
     accumKey: 'squareAvg',
     effectiveStep(state, out) {
       const v = slot(state, 'squareAvg')!;
@@ -111,7 +121,7 @@ function rmspropPlan(c: RmspropConfig): Plan {
 function adamPlan(c: AdamConfig): Plan {
   const schedule = adamSchedule(c.lr, c.beta1);
   return {
-    transforms: [addWeightDecay(c.weightDecay), enteringGradient, scaleByAdam(c), scaleByLearningRate(schedule)],
+    transforms: [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, scaleByAdam(c, schedule)],
     accumKey: 'expAvgSq',
     effectiveStep(state, out) {
       const t = Math.max(state.t, 1);
@@ -202,9 +212,10 @@ const adagradIsValid = (c: AdagradConfig): boolean =>
   isValidNumber('lrDecay', c.lrDecay) &&
   isValidNumber('initialAccumulator', c.initialAccumulator) &&
   isValidNumber('eps', c.eps) &&
-  (c.epsPlacement === 'outside' || c.epsPlacement === 'inside') &&
+  isEpsPlacement(c.epsPlacement) &&
   isValidNumber('weightDecay', c.weightDecay) &&
-  typeof c.decoupledWeightDecay === 'boolean';
+  typeof c.decoupledWeightDecay === 'boolean' &&
+  (c.maximize === undefined || typeof c.maximize === 'boolean');
 
 /**
  * Throws createOptimizer's RangeError for a bad config, and does nothing for a good one: for runs that step without an
@@ -227,17 +238,18 @@ export const optimizerDefaults: { readonly [K in OptimizerKind]: Readonly<Config
     decoupledWeightDecay: false,
     initialAccumulator: 0,
     lrDecay: 0,
+    maximize: false,
   }),
   // lr 1e-3: torch.optim.SGD's default since it stopped requiring lr (2.x); momentum, dampening, nesterov off.
-  sgd: Object.freeze({ kind: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0 }),
-  rmsprop: Object.freeze({ kind: 'rmsprop', lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0 }),
-  adam: Object.freeze({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false }),
+  sgd: Object.freeze({ kind: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }),
+  rmsprop: Object.freeze({ kind: 'rmsprop', lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0, maximize: false }),
+  adam: Object.freeze({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }),
 });
 
 export type AdagradProfileName = 'seeds' | 'pytorch' | 'keras' | 'optax';
 export type AdagradProfile = Omit<AdagradConfig, 'kind'> & { label: string; description: string };
 
-const noDecay = { weightDecay: 0, decoupledWeightDecay: false, lrDecay: 0 } as const;
+const noDecay = { weightDecay: 0, decoupledWeightDecay: false, lrDecay: 0, maximize: false } as const;
 
 /** AdaGrad as four sources set it up by default; each differs from the others in lr, eps, eps placement or G₀. */
 export const adagradProfiles: Readonly<Record<AdagradProfileName, Readonly<AdagradProfile>>> = Object.freeze({
@@ -274,13 +286,13 @@ export const adagradProfiles: Readonly<Record<AdagradProfileName, Readonly<Adagr
     ...noDecay,
   }),
   // optax/_src/alias.py adagrad = chain(scale_by_rss(initial_accumulator_value=0.1, eps=1e-7), scale_by_learning_rate);
-  // scale_by_rss multiplies by rsqrt(G + eps). Optax has no default learning rate: 0.01 is PyTorch's.
+  // scale_by_rss multiplies by where(G > 0, rsqrt(G + eps), 0). Optax has no default learning rate: 0.01 is PyTorch's.
   optax: Object.freeze({
     label: 'Optax',
-    description: 'optax.adagrad defaults: eps 1e-7 inside the root, G starts at 0.1; lr 0.01 (Optax requires one).',
+    description: 'optax.adagrad defaults: eps 1e-7 inside the root (no update where G = 0), G starts at 0.1; lr 0.01 (Optax requires one).',
     lr: 0.01,
     eps: 1e-7,
-    epsPlacement: 'inside',
+    epsPlacement: 'inside-guarded',
     initialAccumulator: 0.1,
     ...noDecay,
   }),

@@ -40,10 +40,12 @@ export const flagLabels = {
   nesterov: 'nesterov',
   centered: 'centered',
   amsgrad: 'amsgrad',
+  maximize: 'maximize',
 } as const;
 export type FlagField = keyof typeof flagLabels;
 
-export const epsPlacements = ['outside', 'inside'] as const;
+/** Where eps goes: outside the root (PyTorch), inside (Keras), inside with no update where G = 0 (optax.scale_by_rss). */
+export const epsPlacements = ['outside', 'inside', 'inside-guarded'] as const;
 export const optimizerKinds = ['adagrad', 'sgd', 'rmsprop', 'adam'] as const;
 
 /** PyTorch's own message (torch/optim/sgd.py). */
@@ -71,7 +73,12 @@ export function checkFlag(field: FlagField, value: unknown): boolean {
   return value;
 }
 
+export const isEpsPlacement = (value: unknown): value is (typeof epsPlacements)[number] => (epsPlacements as readonly unknown[]).includes(value);
+
 export function checkEpsPlacement(value: unknown): (typeof epsPlacements)[number] {
-  if (value !== 'outside' && value !== 'inside') throw new RangeError(epsPlacementMessage(value));
+  if (!isEpsPlacement(value)) throw new RangeError(epsPlacementMessage(value));
   return value;
 }
+
+/** PyTorch's `maximize` (default false): absent means false, so configs stored before the option keep their meaning. */
+export const checkMaximize = (value: unknown): boolean => checkFlag('maximize', value ?? false);

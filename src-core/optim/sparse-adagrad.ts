@@ -1,19 +1,27 @@
 /**
  * AdaGrad's lazy sparse update: the step of adagrad.ts's kernel on the coordinates a sparse gradient touches, and
  * nothing on the others. It is exact, not an approximation, whenever the dense step would leave an untouched coordinate
- * (gradient +0) as it is: G + 0·0 = G, 0/(√G + eps) = +0 when the denominator is > 0, and θ + (−clr)·(+0) = θ.
+ * (gradient +0) as it is: G + 0·0 = G, (−clr·0)/(√G + eps) = −0 when the denominator is > 0 (or no update at all
+ * where Optax's guard sees G = 0), and θ + (−0) = θ.
  * `lazyUpdateIsExact` says when that holds; otherwise a run must take dense steps (src-core/run/stochastic.ts).
  */
 import type { OptimizerConfig } from '../contract/engine';
 import type { AdagradHyperparameters } from './adagrad';
 
 /**
- * True for AdaGrad without weight decay whose denominator cannot be 0. Weight decay (coupled or decoupled) moves every
- * coordinate every step (g = 0 + wd·θ), so it needs the dense step; so does eps = 0 with G₀ = 0, where the dense step
- * divides 0 by 0 on every coordinate no gradient has touched yet, and PyTorch's dense AdaGrad turns them into NaN.
+ * True for AdaGrad without weight decay or maximize whose denominator cannot be 0 unguarded. Weight decay (coupled or
+ * decoupled) moves every coordinate every step (g = 0 + wd·θ), so it needs the dense step; so does eps = 0 with G₀ = 0
+ * outside Optax's guard, where the dense step divides 0 by 0 on every coordinate no gradient has touched yet, and
+ * PyTorch's dense AdaGrad turns them into NaN. Maximize negates the untouched coordinates' +0 into −0, and the dense
+ * step then adds +0, which turns a θ of −0 into +0: the lazy step would keep its sign.
  */
 export function lazyUpdateIsExact(config: OptimizerConfig): boolean {
-  return config.kind === 'adagrad' && config.weightDecay === 0 && (config.eps > 0 || config.initialAccumulator > 0);
+  return (
+    config.kind === 'adagrad' &&
+    config.weightDecay === 0 &&
+    config.maximize !== true &&
+    (config.eps > 0 || config.initialAccumulator > 0 || config.epsPlacement === 'inside-guarded')
+  );
 }
 
 /**
@@ -31,7 +39,8 @@ export function adagradSparseKernel(
   h: AdagradHyperparameters,
 ): boolean {
   const eps = h.eps;
-  const inside = h.epsPlacement === 'inside';
+  const inside = h.epsPlacement !== 'outside';
+  const guarded = h.epsPlacement === 'inside-guarded';
   const negativeRate = -(h.lr / (1 + (t - 1) * h.lrDecay));
   // x − x is 0 for every finite x and NaN for ±∞ and NaN, so one sum tells whether all were finite.
   let check = 0;
@@ -40,7 +49,7 @@ export function adagradSparseKernel(
     const g = values[j];
     const newAccum = accum[i] + g * g;
     accum[i] = newAccum;
-    const p = theta[i] + negativeRate * (g / (inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps));
+    const p = guarded && !(newAccum > 0) ? theta[i] : theta[i] + (negativeRate * g) / (inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps);
     theta[i] = p;
     check += p - p + (newAccum - newAccum);
   }

@@ -5,11 +5,13 @@
  * survives structuredClone, postMessage and IndexedDB; the step count lives with the optimizer and is passed in.
  *
  * Arithmetic follows PyTorch's _single_tensor_* loops (torch/optim/{adagrad,sgd,rmsprop,adam}.py) operation for
- * operation: ATen's addcmul computes self + value·t1·t2 left to right, lerp_ uses ATen's two-branch formula, and
- * addcdiv(self, t1, t2, value) is taken as self + value·(t1/t2), the order of PyTorch's CUDA kernel and documented
- * formula (its CPU kernel computes (value·t1)/t2, which differs in the last bit at most).
+ * operation, as ATen's CPU kernels compute them without FMA: addcmul computes self + value·t1·t2 left to right, lerp_
+ * uses ATen's two-branch formula, and addcdiv(self, t1, t2, value) computes self + (value·t1)/t2. That last one is why a
+ * preconditioner that ends in PyTorch's `param.addcdiv_(g, denominator, value=-lr)` takes the step size itself
+ * (`rate`): u ← (−η_t·u)/denominator, and its chain has no scaleByLearningRate after it.
  */
 import type { EpsPlacement } from '../contract/engine';
+import { exactPow } from './exact-pow';
 import { checkEpsPlacement, checkFlag, checkNumber, nesterovMessage } from './rules';
 
 /** A transform's state: named Float64Arrays, nothing else. */
@@ -33,6 +35,16 @@ export function chain(...transforms: Transform[]): Transform<Slots[]> {
         throw new RangeError(`chain: ${transforms.length} transforms but ${states.length} states (use a state made by this chain's init)`);
       }
       for (let k = 0; k < transforms.length; k++) transforms[k].update(u, states[k], theta, t);
+    },
+  };
+}
+
+/** u ← −u: PyTorch's maximize, the gradient negated before anything else (weight decay included). */
+export function negate(): Transform {
+  return {
+    init: () => ({}),
+    update(u) {
+      for (let i = 0; i < u.length; i++) u[i] = -u[i];
     },
   };
 }
@@ -69,26 +81,42 @@ export const enteringGradient: Transform<{ gradient: Float64Array }> = {
 /** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula); G is `accum`. */
 export const rssDenominator = (accum: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(accum + eps) : Math.sqrt(accum) + eps);
 
+/** Whether eps goes inside the root ('inside' and 'inside-guarded'). */
+export const epsInside = (placement: EpsPlacement): boolean => placement !== 'outside';
+
+/**
+ * Whether a coordinate with accumulator G gets no update at all: with Optax's guard ('inside-guarded') where G is not
+ * > 0, as `where(G > 0, rsqrt(G + eps), 0)` leaves it.
+ */
+export const guardedAt = (guarded: boolean, accum: number): boolean => guarded && !(accum > 0);
+
 export interface RssOptions {
   initialAccumulator: number;
   eps: number;
   epsPlacement: EpsPlacement;
 }
 
-/** AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps). G starts at initialAccumulator.
- * G is the state's `accum` (PyTorch's state['sum']). */
-export function scaleByRss(options: RssOptions): Transform<{ accum: Float64Array }> {
+/**
+ * AdaGrad's preconditioner: G ← G + u², u ← u / (√G + eps) or u / √(G + eps); with the guard, u ← −0 where G = 0 (no
+ * update: θ + (−0) is θ). G starts at initialAccumulator and is the state's `accum` (PyTorch's state['sum']). With a
+ * `rate`, the step size too, in PyTorch's order: u ← (−η_t·u) / denominator (`param.addcdiv_(g, std, value=-clr)`).
+ */
+export function scaleByRss(options: RssOptions, rate?: Schedule): Transform<{ accum: Float64Array }> {
   const initial = checkNumber('initialAccumulator', options.initialAccumulator);
   const eps = checkNumber('eps', options.eps);
-  const inside = checkEpsPlacement(options.epsPlacement) === 'inside';
+  const placement = checkEpsPlacement(options.epsPlacement);
+  const inside = epsInside(placement);
+  const guarded = placement === 'inside-guarded';
   return {
     init: (dim) => ({ accum: new Float64Array(dim).fill(initial) }),
-    update(u, { accum }) {
+    update(u, { accum }, _theta, t) {
+      const value = rate ? -rate(t) : 1;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         const newAccum = accum[i] + g * g;
         accum[i] = newAccum;
-        u[i] = g / rssDenominator(newAccum, eps, inside);
+        // value·g is g itself when there is no rate (1·g = g, NaN and ±0 included).
+        u[i] = guardedAt(guarded, newAccum) ? -0 : (value * g) / rssDenominator(newAccum, eps, inside);
       }
     },
   };
@@ -107,16 +135,19 @@ export interface RmsOptions {
 /**
  * RMSProp's preconditioner: v ← α·v + (1−α)·u², and u ← u / (√v + eps); centered, also ḡ ← lerp(ḡ, u, 1−α) and
  * u ← u / (√(v − ḡ²) + eps). Like PyTorch, eps goes outside the root, and rounding can make v − ḡ² slightly negative
- * (then the step is NaN) when α^t is below the rounding error of v.
+ * (then the step is NaN) when α^t is below the rounding error of v. With a `rate` (no momentum), the step size too:
+ * u ← (−lr·u) / (√v + eps), PyTorch's `param.addcdiv_(grad, avg, value=-lr)`. The centered average is a lerp_ as in
+ * current PyTorch; 1.13 computed ḡ·α + (1−α)·u.
  */
-export function scaleByRms(options: RmsOptions): Transform<{ squareAvg: Float64Array; gradAvg?: Float64Array }> {
+export function scaleByRms(options: RmsOptions, rate?: Schedule): Transform<{ squareAvg: Float64Array; gradAvg?: Float64Array }> {
   const alpha = checkNumber('alpha', options.alpha);
   const eps = checkNumber('eps', options.eps);
   const centered = checkFlag('centered', options.centered);
   const w = 1 - alpha;
   return {
     init: (dim) => (centered ? { squareAvg: new Float64Array(dim), gradAvg: new Float64Array(dim) } : { squareAvg: new Float64Array(dim) }),
-    update(u, { squareAvg, gradAvg }) {
+    update(u, { squareAvg, gradAvg }, _theta, t) {
+      const value = rate ? -rate(t) : 1;
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         const v = squareAvg[i] * alpha + w * g * g;
@@ -129,7 +160,7 @@ export function scaleByRms(options: RmsOptions): Transform<{ squareAvg: Float64A
         } else {
           avg = Math.sqrt(v);
         }
-        u[i] = g / (avg + eps);
+        u[i] = (value * g) / (avg + eps);
       }
     },
   };
@@ -144,10 +175,11 @@ export interface AdamOptions {
 
 /**
  * Adam's moments: m ← lerp(m, u, 1−β1), v ← β2·v + (1−β2)·u², v̂ = v or, with amsgrad, its running maximum, and
- * u ← m / (√v̂ / √(1−β2^t) + eps). The first moment's bias correction 1/(1−β1^t) is left to the step size
- * (adamSchedule), because PyTorch folds it there: step_size = lr / (1 − β1^t).
+ * u ← (−s_t·m) / (√v̂ / √(1−β2^t) + eps), s_t = `rate` (adamSchedule: PyTorch folds the first moment's bias correction
+ * into the step size, lr / (1 − β1^t)), as `param.addcdiv_(exp_avg, denom, value=-step_size)` computes it. The first
+ * moment is a lerp_ as in current PyTorch; 1.13 computed m·β1 + (1−β1)·u, which rounds differently.
  */
-export function scaleByAdam(options: AdamOptions): Transform<{ expAvg: Float64Array; expAvgSq: Float64Array; maxExpAvgSq?: Float64Array }> {
+export function scaleByAdam(options: AdamOptions, rate: Schedule): Transform<{ expAvg: Float64Array; expAvgSq: Float64Array; maxExpAvgSq?: Float64Array }> {
   const beta1 = checkNumber('beta1', options.beta1);
   const beta2 = checkNumber('beta2', options.beta2);
   const eps = checkNumber('eps', options.eps);
@@ -160,7 +192,8 @@ export function scaleByAdam(options: AdamOptions): Transform<{ expAvg: Float64Ar
       return amsgrad ? { ...moments, maxExpAvgSq: new Float64Array(dim) } : moments;
     },
     update(u, { expAvg, expAvgSq, maxExpAvgSq }, _theta, t) {
-      const bias2Sqrt = Math.sqrt(1 - beta2 ** t);
+      const bias2Sqrt = Math.sqrt(1 - exactPow(beta2, t));
+      const value = -rate(t);
       for (let i = 0; i < u.length; i++) {
         const g = u[i];
         const m = lerp(expAvg[i], g, w1);
@@ -168,7 +201,7 @@ export function scaleByAdam(options: AdamOptions): Transform<{ expAvg: Float64Ar
         let v = expAvgSq[i] * beta2 + w2 * g * g;
         expAvgSq[i] = v;
         if (maxExpAvgSq) v = maxExpAvgSq[i] = Math.max(maxExpAvgSq[i], v);
-        u[i] = m / (Math.sqrt(v) / bias2Sqrt + eps);
+        u[i] = (value * m) / (Math.sqrt(v) / bias2Sqrt + eps);
       }
     },
   };
@@ -227,9 +260,9 @@ export function adagradSchedule(lr: number, lrDecay: number): Schedule {
   return (t) => rate / (1 + (t - 1) * decay);
 }
 
-/** PyTorch's Adam: step_size = lr / (1 − β1^t), the first moment's bias correction (see scaleByAdam). */
+/** PyTorch's Adam: step_size = lr / (1 − β1^t), the first moment's bias correction (see scaleByAdam), β1^t as C's pow. */
 export function adamSchedule(lr: number, beta1: number): Schedule {
   const rate = checkNumber('lr', lr);
   const b1 = checkNumber('beta1', beta1);
-  return (t) => rate / (1 - b1 ** t);
+  return (t) => rate / (1 - exactPow(b1, t));
 }

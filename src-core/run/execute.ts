@@ -6,16 +6,19 @@ import { checkOptimizer, createOptimizer } from '../optim';
 import { executeLanes, laneGroupKey } from './lanes';
 import { executeStochasticRun } from './stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, maxTraceBytes } from './trace';
+import { TraceRecorder, keptRow, maxTraceBytes } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
  * since building it can mean generating a data set). Row k of the trace is the state after k steps (the columns are
  * defined once, in docs/architecture.md's glossary: the gradient of row k is the one step k used); a non-finite loss,
- * θ or accumulator is a result, not an error: the run stops there with status 'diverged'.
+ * θ or accumulator, or a loss above the divergence threshold, is a result, not an error: the run stops there with
+ * status 'diverged' (or, with continueAfterNonFinite, goes on to its last step as PyTorch would, keeping the
+ * divergence step's row and then its scheduled ones).
  *
  * It takes the fastest path that gives the same numbers: stochastic steps when the objective asks for them, a lane of
- * its own (lanes.ts) for AdaGrad on an objective that evaluates lanes, otherwise the composed loop (runStepByStep).
+ * its own (lanes.ts) for AdaGrad on an objective that evaluates lanes (not when continuing after a non-finite value),
+ * otherwise the composed loop (runStepByStep).
  */
 export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
   const theta = startOf(config, objective);
@@ -43,7 +46,7 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
   const update = new Float64Array(dim);
   const state = optimizer.init(dim);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accum(state) !== null);
-  const summary = new SummaryTracker(config.tolerance, config.divergenceThreshold);
+  const summary = new SummaryTracker(config.tolerance, config.continueAfterNonFinite === true, config.divergenceThreshold);
 
   for (let step = 0; ; step++) {
     if (step > 0) {
@@ -52,12 +55,14 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
     }
     const loss = objective.evaluate(theta, grad);
     const accum = optimizer.accum(state);
+    const divergedBefore = summary.divergedStep !== null;
     const going = summary.observe(step, loss, theta, accum);
-    if (!going || recorder.wants(step, loss)) {
+    const row = keptRow(recorder, step, loss, going, divergedBefore, summary.divergedStep === step);
+    if (row !== 'none') {
       // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
       const used = optimizer.gradient(state); // what step `step` entered into G; NaN in row 0
-      if (going) recorder.record(step, loss, theta, used, accum, update);
+      if (row === 'row') recorder.record(step, loss, theta, used, accum, update);
       else recorder.recordFinal(step, loss, theta, used, accum, update);
     }
     if (!going || step === config.steps) break;

@@ -10,7 +10,8 @@
  *
  * A row's gradient is the one its step used (what entered G): ∇f(θₜ₋₁), copied before a kept step overwrites it, or
  * evaluated again at θₜ₋₁ (`previous`) for a row not known in advance (a spike, a divergence) or after a fused step
- * that did not write it; plus wd·θₜ₋₁ when the decay is coupled.
+ * that did not write it; negated for a lane that maximizes (whose step folds the negation into its rate's sign: G
+ * takes g² either way, but what entered G is −∇f), then plus wd·θₜ₋₁ when the decay is coupled.
  *
  * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
  * each step tell from one sum whether any other lane went non-finite, and given a best of −∞, no tolerance and a
@@ -19,7 +20,7 @@
 import type { AdagradConfig } from '../contract/engine';
 import type { RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
-import { addCoupledDecay, createAdagradLanes, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
+import { createAdagradLanes, entersOtherThanGradient, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, toEnteringGradient, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
 import { blowUpLimit, divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
@@ -29,7 +30,8 @@ import { TraceRecorder, traceSchedule } from './trace';
  * objective config's JSON, when the caller has it already.
  */
 export function laneGroupKey(config: RunConfig, objective: Objective, objectiveKey = JSON.stringify(config.objective)): string | null {
-  if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad') return null;
+  // A lane that diverges is parked (its run ends there): a run that goes on after a non-finite value steps alone.
+  if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad' || config.continueAfterNonFinite) return null;
   const o = config.optimizer;
   return `${objectiveKey} ${o.epsPlacement} ${weightDecayMode(o)} ${config.steps} ${config.traceMaxPoints}`;
 }
@@ -184,6 +186,8 @@ export function executeLanes(
 
   /** The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's. */
   const used = new Float64Array(dim * stride).fill(NaN);
+  /** Whether what a step enters into G is other than ∇f for some lane: −∇f where it maximizes, + wd·θ when coupled. */
+  const transformed = entersOtherThanGradient(lanes);
   let usedFresh = true;
   /** Whether `grad` holds ∇f at θ as it is: always after an evaluation, after a fused step only where its row was kept. */
   let gradFresh = true;
@@ -191,7 +195,7 @@ export function executeLanes(
   const enterUsed = () => {
     if (usedFresh) return;
     evaluateLanes(previous, used, previousLoss, count, stride);
-    if (lanes.decay === 'coupled') addCoupledDecay(lanes, used);
+    if (transformed) toEnteringGradient(lanes, used);
     usedFresh = true;
   };
 
@@ -257,7 +261,7 @@ export function executeLanes(
       usedFresh = scheduled && gradFresh;
       if (usedFresh) {
         used.set(grad);
-        if (lanes.decay === 'coupled') addCoupledDecay(lanes, used, theta);
+        if (transformed) toEnteringGradient(lanes, used, theta);
       }
       events = advance(step, scheduled);
       gradFresh = !fused || scheduled;

@@ -5,7 +5,8 @@
  * order of SampleOrder(seed of the run); an epoch is ⌈samples / batchSize⌉ steps. The full-data loss costs a pass over
  * the whole data set, so it is computed only at the rows the trace keeps (its schedule, which always holds step 0 and
  * the last step) and at the step a run diverges: the summary's best loss and steps to tolerance are taken over those
- * rows, and the trace keeps no loss-spike row between them. A row's gradient column is the full-data gradient at its θ.
+ * rows (a loss above the divergence threshold, too, is seen only there), and the trace keeps no loss-spike row between
+ * them. A row's gradient column is the batch gradient its step entered into G (docs/architecture.md's glossary).
  *
  * AdaGrad takes its lazy sparse step when that is exact (lazyUpdateIsExact): O(non-zeros) per step. Everything else,
  * AdaGrad with weight decay included, takes the dense step on a gradient that is zero off the batch's features, as
@@ -19,7 +20,7 @@ import { createOptimizer, type Optimizer, type OptimizerState } from '../optim';
 import { adagradSparseKernel, lazyUpdateIsExact } from '../optim/sparse-adagrad';
 import { wasmLogisticKernel, type LogisticRun, type WasmLogisticKernel } from '../optim/wasm/sparse-kernel';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, traceSchedule } from './trace';
+import { TraceRecorder, keptRow, traceSchedule } from './trace';
 
 /** The mean gradient of a batch as (index, value) pairs: its features in order of first appearance, each once. */
 class BatchGradient {
@@ -108,6 +109,13 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
 }
 
 /**
+ * Whether a stochastic run of `config` takes AdaGrad's lazy sparse steps (per sample, in WebAssembly where there is
+ * WebAssembly) rather than dense ones. After a non-finite value the lazy step is no longer the dense one (a NaN in G
+ * makes the dense step's untouched coordinates NaN too), so a run that goes on past one takes dense steps throughout.
+ */
+export const takesLazySteps = (config: RunConfig): boolean => config.continueAfterNonFinite !== true && lazyUpdateIsExact(config.optimizer);
+
+/**
  * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
  * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun. `forceDense` takes dense
  * steps even where the lazy one is exact: the reference the lazy paths are proven equal to
@@ -125,7 +133,8 @@ export function executeStochasticRun(
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
   const state = optimizer.init(dim);
-  const lazy = !forceDense && lazyUpdateIsExact(optimizer.config);
+  const continuing = config.continueAfterNonFinite === true;
+  const lazy = !forceDense && takesLazySteps(config);
   const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
   // Lazy steps are AdaGrad's.
@@ -137,7 +146,7 @@ export function executeStochasticRun(
   if (run) theta.set(start);
   previous.set(theta);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
-  const summary = new SummaryTracker(config.tolerance, config.divergenceThreshold);
+  const summary = new SummaryTracker(config.tolerance, continuing, config.divergenceThreshold);
   const fullGradient = run ? run.gradient : new Float64Array(dim);
   const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
   const update = new Float64Array(dim);
@@ -152,7 +161,9 @@ export function executeStochasticRun(
    */
   const keep = (k: number, touched: BatchGradient | null, batch: BatchGradient | null = null): boolean => {
     const loss = evaluate();
+    const divergedBefore = summary.divergedStep !== null;
     const going = summary.observe(k, loss, theta, accum);
+    const row = keptRow(recorder, k, loss, going, divergedBefore, summary.divergedStep === k);
     if (touched === null) {
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
     } else {
@@ -165,13 +176,13 @@ export function executeStochasticRun(
       lazyUsed.fill(0);
       for (let j = 0; j < batch.nnz; j++) lazyUsed[batch.indices[j]] = batch.values[j];
     }
-    if (going) recorder.record(k, loss, theta, used, accum, update);
-    else recorder.recordFinal(k, loss, theta, used, accum, update);
+    if (row === 'final') recorder.recordFinal(k, loss, theta, used, accum, update);
+    else if (row === 'row') recorder.record(k, loss, theta, used, accum, update);
     return going;
   };
 
   if (run) stepInWasm(run, config, order, gradient, theta, keep);
-  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep);
+  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep, () => summary.divergedStep !== null);
   return { config, summary: summary.finish(), trace: recorder.finish() };
 }
 
@@ -189,6 +200,7 @@ function stepInJs(
   previous: Float64Array,
   recorder: TraceRecorder,
   keep: KeepRow,
+  hasDiverged: () => boolean,
 ): void {
   const step = lazy ? lazyStep(optimizer, state) : denseStep(optimizer, theta.length);
   for (let k = 0; ; k++) {
@@ -202,7 +214,8 @@ function stepInJs(
       if (!kept && lazy) for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
       finite = step(theta, gradient, state);
     }
-    if ((kept || !finite) && !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null)) return;
+    // A continuing run keeps the step it first diverged at (keptRow), then its scheduled rows.
+    if ((kept || (!finite && !hasDiverged())) && !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null)) return;
     if (k === config.steps) return;
   }
 }

@@ -25,7 +25,10 @@ const allFinite = (xs: Float64Array): boolean => {
 /**
  * Fed every step's state in order (k = 0, 1, …); `observe` says when the run must stop. Owns the definition of
  * divergence so that the runner, the tests and any future fused loop agree on it: a non-finite loss, θ or
- * accumulator, or a loss above `blowUpLimit` (the run blew up: diverged in its loss, at the step it crossed).
+ * accumulator, or a loss above `blowUpLimit` (the run blew up: diverged in its loss, at the step it crossed). With
+ * `continueAfterNonFinite` a run that diverges (either way) goes on, as a PyTorch loop does, and the summary keeps the
+ * first divergence: its step and where; a later step counts towards the best loss and the tolerance only when it is
+ * itself finite and under the limit.
  */
 export class SummaryTracker {
   private observed = false;
@@ -40,12 +43,18 @@ export class SummaryTracker {
 
   constructor(
     private readonly tolerance: number | null,
+    private readonly continueAfterNonFinite = false,
     private readonly threshold?: DivergenceThreshold,
   ) {}
 
+  /** The first step at which the run diverged, null so far. */
+  get divergedStep(): number | null {
+    return this.divergedAt;
+  }
+
   /**
    * Takes step `step`'s loss, θ and accumulator (null when the optimizer has none). Returns false when the run
-   * diverged at this step and must stop. O(dim).
+   * diverged at this step and must stop (never with continueAfterNonFinite). O(dim).
    */
   observe(step: number, loss: number, theta: Float64Array, accum: Float64Array | null): boolean {
     this.finalLoss = loss;
@@ -57,9 +66,11 @@ export class SummaryTracker {
     }
     this.observed = true;
     if (where !== null) {
-      this.divergedAt = step;
-      this.divergedIn = where;
-      return false;
+      if (this.divergedAt === null) {
+        this.divergedAt = step;
+        this.divergedIn = where;
+      }
+      return this.continueAfterNonFinite;
     }
     if (this.tolerance !== null && this.stepsToTolerance === null && loss <= this.tolerance) this.stepsToTolerance = step;
     return true;

@@ -310,3 +310,16 @@ export class TraceRecorder {
     else summarizeInto(values, this.scratch, column, at);
   }
 }
+
+/**
+ * Which row step `step` keeps, by TraceRecorder's protocol: 'final' for the step a run diverged at (the row it stopped at,
+ * or, continuing after it, the divergence row kept off the schedule), 'row' for one `wants` asks for, else 'none'.
+ * After a divergence a continuing run keeps its scheduled rows only: its non-finite losses are neither spikes nor a
+ * divergence of their own.
+ */
+export function keptRow(recorder: TraceRecorder, step: number, loss: number, going: boolean, divergedBefore: boolean, divergesHere: boolean): 'row' | 'final' | 'none' {
+  if (!going) return 'final';
+  if (divergedBefore) return recorder.isScheduled(step) ? 'row' : 'none';
+  if (divergesHere) return recorder.isScheduled(step) ? 'row' : 'final';
+  return recorder.wants(step, loss) ? 'row' : 'none';
+}

@@ -18,18 +18,29 @@ import {
   type SweepSpec,
 } from '../contract/sweep-spec';
 import { objectiveDimension } from '../objectives';
+import { numberRules } from '../optim/rules';
+import { formatAxis } from './parse';
 import { optimizerDefaults } from '../optim';
-import { linspace, logspace } from './grid';
+import { linspace, linspacePoint, logspace, logspacePoint } from './grid';
 
 export type SweepValidation = { ok: true; value: SweepSpec } | { ok: false; message: string };
 
 export const runId = (sweepId: string, index: number): string => `${sweepId}:${String(index).padStart(6, '0')}`;
 
 /**
- * The `count` points of a linear or log range: NumPy's np.linspace(from, to, count) and
- * np.logspace(np.log10(from), np.log10(to), count), to the last bit (grid.ts; count 1 gives `from`).
+/**
+ * Point `i` of the `count` points of a linear or log range, computed alone (a range of 10⁶ points is never listed): the
+ * value np.linspace(from, to, count)[i] or np.logspace(np.log10(from), np.log10(to), count)[i] has, to the last bit
+ * (grid.ts; count 1 gives `from`).
  */
+function rangePoint(scale: 'linear' | 'log', from: number, to: number, count: number, i: number): number {
+  if (count === 1) return from;
+  return scale === 'linear' ? linspacePoint(from, to, count, i) : logspacePoint(from, to, count, i);
+}
+
+/** The `count` points of a linear or log range, as np.linspace and np.logspace list them (see rangePoint). */
 export function rangePoints(scale: 'linear' | 'log', from: number, to: number, count: number): number[] {
+  if (count === 1) return [from];
   return scale === 'linear' ? linspace(from, to, count) : logspace(from, to, count);
 }
 
@@ -39,6 +50,14 @@ export function axisPoints(axis: Axis): HyperparameterValue[] | null {
   if ('linear' in axis) return rangePoints('linear', axis.linear.from, axis.linear.to, axis.linear.count);
   if ('log' in axis) return rangePoints('log', axis.log.from, axis.log.to, axis.log.count);
   return null;
+}
+
+/** Point `i` of a discrete axis, without listing the others (a range of 10⁶ points is never built as a list). */
+function axisPoint(axis: Axis, i: number): HyperparameterValue {
+  if ('values' in axis) return axis.values[i];
+  if ('linear' in axis) return rangePoint('linear', axis.linear.from, axis.linear.to, axis.linear.count, i);
+  if ('log' in axis) return rangePoint('log', axis.log.from, axis.log.to, axis.log.count, i);
+  throw new Error('A continuous axis has no listed points');
 }
 
 /** A discrete axis's number of points without listing them; Infinity for a continuous one. */
@@ -94,8 +113,8 @@ function checkAxesFitSearch(spec: SweepSpec): Refusal {
   for (const [i, entry] of spec.optimizers.entries()) {
     for (const [key, axis] of axesOf(entry)) {
       if (spec.search.mode === 'grid' && ('uniform' in axis || 'logUniform' in axis)) {
-        const kind = 'uniform' in axis ? 'uniform' : 'logUniform';
-        return refuse(`optimizers.${i}.axes.${key}: Invalid axis: ${kind} (must be values, linear or log in a grid search; ${kind} needs search mode 'random')`);
+        const label = key in numberRules ? numberRules[key as keyof typeof numberRules].label : key;
+        return refuse(`optimizers.${i}.axes.${key}: ${randomAxisInGrid(label, axis)}`);
       }
       if (key in entry.fixed) {
         return refuse(`optimizers.${i}.axes.${key}: Invalid axis: ${key} is also fixed (give it in fixed or in axes, not both)`);
@@ -104,6 +123,10 @@ function checkAxesFitSearch(spec: SweepSpec): Refusal {
   }
   return null;
 }
+
+/** Why an interval (uniform, loguniform) cannot be a grid's axis, in plain words: what it does and what a grid takes. */
+export const randomAxisInGrid = (label: string, axis: Axis): string =>
+  `Invalid ${label}: ${formatAxis(axis)} draws values at random, so it needs a random search (a grid takes a list, lin(from, to, count) or log(from, to, count))`;
 
 function checkStart(spec: SweepSpec): Refusal {
   if (spec.start === null) return null;
@@ -173,44 +196,45 @@ export function splitmix32(seed: number): () => number {
   };
 }
 
-/** One draw from an axis: a discrete axis picks one of its points, a continuous one a value in [from, to). */
-function draw(axis: Axis, points: HyperparameterValue[] | null, next: () => number): HyperparameterValue {
-  if ('uniform' in axis) return axis.uniform.from + (axis.uniform.to - axis.uniform.from) * next();
-  if ('logUniform' in axis) return axis.logUniform.from * Math.pow(axis.logUniform.to / axis.logUniform.from, next());
-  const discrete = points as HyperparameterValue[];
-  return discrete[Math.floor(next() * discrete.length)];
+/** The value of a draw `r` in [0, 1) from an axis: a discrete axis picks one of its points, a continuous one a value in [from, to). */
+function drawn(axis: Axis, r: number): HyperparameterValue {
+  if ('uniform' in axis) return axis.uniform.from + (axis.uniform.to - axis.uniform.from) * r;
+  if ('logUniform' in axis) return axis.logUniform.from * Math.pow(axis.logUniform.to / axis.logUniform.from, r);
+  return axisPoint(axis, Math.floor(r * axisSize(axis)));
 }
 
-/** The optimizer configs of each `optimizers` entry, in expansion order. */
-function optimizerPoints(spec: SweepSpec): OptimizerConfig[][] {
-  // One stream for the whole sweep, drawn entry by entry, sample by sample, axis by axis.
+/**
+ * The optimizer points of the spec, entry by entry, in expansion order, each as the function that builds its config:
+ * a point none of whose runs is wanted (Resume) costs a few integers, never its values or its config. The random
+ * stream starts afresh on every call, so each objective sees the same points; one stream serves the whole sweep,
+ * drawn entry by entry, sample by sample, axis by axis, whether or not a point is wanted, so it stays in step.
+ */
+function* optimizerPoints(spec: SweepSpec): Generator<() => OptimizerConfig> {
   const random = spec.search.mode === 'random' ? { samples: spec.search.samples, next: splitmix32(spec.search.seed) } : null;
-  return spec.optimizers.map((entry) => {
+  for (const entry of spec.optimizers) {
     const base = baseOf(entry);
     const axes = axesOf(entry);
-    const points = axes.map(([, axis]) => axisPoints(axis));
-    // Typed loosely while built: the spec's checks stand behind each point (see validateSweepSpec).
-    const configs: Record<string, unknown>[] = [];
+    // Per axis, a grid point's index or a random draw in [0, 1). Typed loosely while built: the spec's checks stand
+    // behind each point (see validateSweepSpec).
+    const build = (picks: readonly number[], value: (axis: Axis, pick: number) => HyperparameterValue) => (): OptimizerConfig => {
+      const config = { ...base };
+      axes.forEach(([key, axis], a) => (config[key] = value(axis, picks[a])));
+      return config as unknown as OptimizerConfig;
+    };
     if (random) {
-      for (let s = 0; s < random.samples; s++) {
-        const config = { ...base };
-        axes.forEach(([key, axis], a) => (config[key] = draw(axis, points[a], random.next)));
-        configs.push(config);
-      }
-      return configs as unknown as OptimizerConfig[];
+      for (let s = 0; s < random.samples; s++) yield build(axes.map(() => random.next()), drawn);
+      continue;
     }
     // An odometer over the axes' indices, the last axis fastest.
-    const grid = points as HyperparameterValue[][];
+    const sizes = axes.map(([, axis]) => axisSize(axis));
     const at = new Array<number>(axes.length).fill(0);
     for (;;) {
-      const config = { ...base };
-      axes.forEach(([key], a) => (config[key] = grid[a][at[a]]));
-      configs.push(config);
+      yield build(at.slice(), axisPoint);
       let a = axes.length - 1;
-      while (a >= 0 && ++at[a] === grid[a].length) at[a--] = 0;
-      if (a < 0) return configs as unknown as OptimizerConfig[];
+      while (a >= 0 && ++at[a] === sizes[a]) at[a--] = 0;
+      if (a < 0) break;
     }
-  });
+  }
 }
 
 /**
@@ -223,33 +247,66 @@ export function autoTracePoints(runCount: number): number {
   return Math.min(SweepLimits.defaultTracePoints, Math.max(SweepLimits.minAutoTracePoints, share));
 }
 
-/** Every run of a validated spec, in the documented order, with ids `${sweepId}:${index padded to 6 digits}`. */
-export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
-  const perEntry = optimizerPoints(spec);
+/**
+ * The runs of a validated spec one at a time, in the documented order, with ids `${sweepId}:${index padded to 6
+ * digits}`: a sweep of 10⁶ runs costs its spec and the run being built, not 10⁶ configs. The indexes in `skip` are
+ * passed over without building their configs (Resume: the runs already stored), the others keep their index and id.
+ */
+export function* expandSweepLazily(sweepId: string, spec: SweepSpec, skip: ReadonlySet<number> = new Set()): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
-  const runs: RunConfig[] = [];
+  let index = 0;
   for (const objective of spec.objectives) {
-    for (const configs of perEntry) {
-      for (const optimizer of configs) {
-        for (const seed of spec.seeds) {
-          const index = runs.length;
-          runs.push({
-            id: runId(sweepId, index),
-            sweepId,
-            index,
-            objective: { ...objective },
-            start: spec.start && [...spec.start],
-            optimizer: { ...optimizer },
-            steps: spec.steps,
-            seed,
-            tolerance: spec.tolerance,
-            // A sweep stored before the field existed has none: its runs read as the default, as they ran.
-            ...(spec.divergenceThreshold === undefined ? {} : { divergenceThreshold: spec.divergenceThreshold }),
-            traceMaxPoints,
-          });
+    for (const point of optimizerPoints(spec)) {
+      let optimizer: OptimizerConfig | null = null;
+      for (const seed of spec.seeds) {
+        if (skip.has(index)) {
+          index++;
+          continue;
         }
+        optimizer ??= point();
+        yield {
+          id: runId(sweepId, index),
+          sweepId,
+          index: index++,
+          objective: { ...objective },
+          start: spec.start && [...spec.start],
+          optimizer: { ...optimizer },
+          steps: spec.steps,
+          seed,
+          tolerance: spec.tolerance,
+          // A sweep stored before the field existed has none: its runs read as the default, as they ran.
+          ...(spec.divergenceThreshold === undefined ? {} : { divergenceThreshold: spec.divergenceThreshold }),
+          traceMaxPoints,
+          // Only when asked for, so that every other run's config (and JSON) stays as it was.
+          ...(spec.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
+        };
       }
     }
   }
-  return runs;
+}
+
+/** Every run of a validated spec at once (see expandSweepLazily): for the CLI, tests and small sweeps. */
+export function expandSweep(sweepId: string, spec: SweepSpec): RunConfig[] {
+  return Array.from(expandSweepLazily(sweepId, spec));
+}
+
+/**
+ * The indexes of the runs of a sweep of `runCount` runs whose ids are in `ids` (ids of other sweeps, or that no run
+ * of this one has, are ignored), read from the ids without expanding the sweep.
+ */
+export function runIndexesOf(sweepId: string, runCount: number, ids: Iterable<string>): Set<number> {
+  const prefix = `${sweepId}:`;
+  const indexes = new Set<number>();
+  for (const id of ids) {
+    // runId's form read back digit by digit (a Resume may name 10⁶ ids): at least 6 digits, no extra leading zero.
+    const digits = id.length - prefix.length;
+    if (digits < 6 || !id.startsWith(prefix) || (digits > 6 && id.charCodeAt(prefix.length) === 48)) continue;
+    let index = 0;
+    for (let i = prefix.length; i < id.length && index < runCount; i++) {
+      const digit = id.charCodeAt(i) - 48;
+      index = digit >= 0 && digit <= 9 ? index * 10 + digit : runCount;
+    }
+    if (index < runCount) indexes.add(index);
+  }
+  return indexes;
 }

@@ -20,18 +20,29 @@
 
 /** np.linspace(from, to, count), endpoint included: count 1 gives [from]. */
 export function linspace(from: number, to: number, count: number): number[] {
-  if (count === 1) return [from];
+  return Array.from({ length: count }, (_, i) => linspacePoint(from, to, count, i));
+}
+
+/** np.linspace(from, to, count)[i], computed alone: i·step + from, the last point `to` itself; count 1 gives from. */
+export function linspacePoint(from: number, to: number, count: number, i: number): number {
+  if (count === 1) return from;
+  if (i === count - 1) return to;
   const div = count - 1;
   const delta = to - from;
   const step = delta / div;
-  const points = Array.from({ length: count }, (_, i) => (step === 0 ? (i / div) * delta : i * step) + from);
-  points[count - 1] = to;
-  return points;
+  return (step === 0 ? (i / div) * delta : i * step) + from;
 }
 
 /** np.logspace(np.log10(from), np.log10(to), count): 10 to each point of the linear grid of the exponents. */
 export function logspace(from: number, to: number, count: number): number[] {
-  return linspace(log10(from), log10(to), count).map(pow10);
+  const a = log10(from);
+  const b = log10(to);
+  return Array.from({ length: count }, (_, i) => pow10(linspacePoint(a, b, count, i)));
+}
+
+/** np.logspace(np.log10(from), np.log10(to), count)[i], computed alone. */
+export function logspacePoint(from: number, to: number, count: number, i: number): number {
+  return pow10(linspacePoint(log10(from), log10(to), count, i));
 }
 
 // Double-double arithmetic: a value is hi + lo with |lo| ≤ ulp(hi)/2, about 106 bits (Dekker, Knuth).

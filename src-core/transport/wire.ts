@@ -4,6 +4,14 @@
  *
  * Frame: [u32 header length][header: JSON with each typed array replaced by {"$typed": kind, "at": n}][padding to 8]
  *        [each array's bytes, each padded to 8]. Little-endian throughout, as on every platform Electron ships.
+ *
+ * Decoding trusts nothing in the header: each slot must lie inside the frame, after the end of the slot before it (in
+ * the order the header names them, which is the order `encodeFrame` writes them), so no two slots share a byte and the
+ * arrays decoded never add up to more bytes than the frame has. Without that, one 4 MiB message whose 600 slots all
+ * named the same bytes made the server copy 2.4 GB.
+ *
+ * A number JSON cannot write (NaN, ±Infinity: a diverged run's final loss; and -0) goes in the header as
+ * {"$number": "NaN" | "Infinity" | "-Infinity" | "-0"}, so a summary arrives as the worker computed it, not as null.
  */
 const kinds = { Float64Array, Float32Array, Int32Array, Uint32Array, Uint8Array } as const;
 type Kind = keyof typeof kinds;
@@ -17,6 +25,13 @@ interface Slot {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+const specialNumbers: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0 };
+/** The header's form of a number JSON would not keep; null for any other value. */
+const specialNumber = (value: unknown): { $number: string } | null =>
+  typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)) ? { $number: Object.is(value, -0) ? '-0' : String(value) } : null;
+const isNumberSlot = (value: unknown): value is { $number: string } =>
+  typeof value === 'object' && value !== null && '$number' in value && typeof (value as { $number: unknown }).$number === 'string';
+
 function kindOf(value: unknown): Kind | null {
   if (!ArrayBuffer.isView(value)) return null;
   const name = value.constructor.name;
@@ -27,6 +42,8 @@ export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
   const arrays: Typed[] = [];
   let offset = 0;
   const header = JSON.stringify(message, (_key, value: unknown) => {
+    const special = specialNumber(value);
+    if (special) return special;
     const kind = kindOf(value);
     if (kind === null) return value;
     const array = value as Typed;
@@ -57,7 +74,13 @@ export function decodeFrame(frame: Uint8Array): unknown {
   if (4 + headerLength > frame.byteLength) throw new Error('Invalid frame: header longer than the frame');
   const header = new TextDecoder().decode(frame.subarray(4, 4 + headerLength));
   const bodyStart = align8(4 + headerLength);
+  // Where the last slot decoded ended: the next one must start at or after it.
+  let nextFree = bodyStart;
   return JSON.parse(header, (_key, value: unknown) => {
+    if (isNumberSlot(value)) {
+      if (!Object.hasOwn(specialNumbers, value.$number)) throw new Error(`Invalid frame: unknown number ${JSON.stringify(value.$number.slice(0, 40))}`);
+      return specialNumbers[value.$number];
+    }
     if (!isSlot(value)) return value;
     // An own key only: "constructor" or "toString" would otherwise name Object's functions.
     if (!Object.hasOwn(kinds, value.$typed)) throw new Error(`Invalid frame: unknown array kind ${JSON.stringify(value.$typed.slice(0, 40))}`);
@@ -68,6 +91,8 @@ export function decodeFrame(frame: Uint8Array): unknown {
     const start = bodyStart + value.at;
     const bytes = value.length * Ctor.BYTES_PER_ELEMENT;
     if (start + bytes > frame.byteLength) throw new Error('Invalid frame: array outside the frame');
+    if (start < nextFree) throw new Error('Invalid frame: array slots must be disjoint and in order (one slot starts before the previous one ends)');
+    nextFree = start + bytes;
     // Copy: the frame's own offset need not be aligned for the view's element size.
     const copy = frame.slice(start, start + bytes);
     return new Ctor(copy.buffer);

@@ -1,6 +1,6 @@
 /** What tells runs apart, for legends and comparison tables: only the settings that differ between them. */
 import type { RunConfig, RunSummary } from '../contract/types';
-import { describeStatus, formatMetric } from './format';
+import { describeStatus, formatMetric, formatOutcome } from './format';
 
 /** The names a run's settings use besides its objective's own (hyperparameters come from the optimizer). */
 const runLevelNames = new Set(['objective', 'start', 'optimizer', 'kind', 'steps', 'seed', 'tolerance']);
@@ -71,8 +71,8 @@ export interface ComparisonRow {
 /** What a run did, as the table reads it; rows that mean nothing for any of the runs are left out. */
 const outcomes: { name: string; cell: (s: RunSummary) => string | undefined }[] = [
   { name: 'status', cell: (s) => describeStatus(s) },
-  { name: 'final loss', cell: (s) => formatMetric(s.finalLoss) },
-  { name: 'best loss', cell: (s) => formatMetric(s.bestLoss) },
+  { name: 'final loss', cell: (s) => formatOutcome(s.finalLoss) },
+  { name: 'best loss', cell: (s) => formatOutcome(s.bestLoss) },
   { name: 'best step', cell: (s) => String(s.bestStep) },
   { name: 'steps to tolerance', cell: (s) => (s.stepsToTolerance === null ? undefined : String(s.stepsToTolerance)) },
   { name: 'diverged at', cell: (s) => (s.divergedAt === null ? undefined : `step ${s.divergedAt} (${s.divergedIn})`) },

@@ -25,6 +25,21 @@ export function formatMetric(x: number): string {
   return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
 }
 
+/** A duration in words: "under a second", "42 s", "1 min 5 s", "2 h 3 min". */
+export function formatDuration(seconds: number): string {
+  if (seconds < 1) return 'under a second';
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  const minutes = Math.floor(seconds / 60);
+  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+/** formatMetric, with the values a diverged run ends on written as a reader writes them: ∞, −∞, NaN. */
+export function formatOutcome(x: number): string {
+  if (x === Infinity) return '∞';
+  if (x === -Infinity) return '−∞';
+  return Number.isNaN(x) ? 'NaN' : formatMetric(x);
+}
+
 /** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
 export function describeObjective(config: ObjectiveConfig): string {
   const settings = Object.entries(config).filter(([key]) => key !== 'id');

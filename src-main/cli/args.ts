@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { errorMessage } from '../../src-core/contract/result';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
-import { flagLabels, numberRules } from '../../src-core/optim/rules';
+import { epsPlacements, flagLabels, numberRules } from '../../src-core/optim/rules';
 import { maxThreads, parseWholeNumber } from '../whole-number';
 
 /** camelCase hyperparameter names as flags: weightDecay → weight-decay. */
@@ -25,6 +25,7 @@ const runFlagOptions = {
   tolerance: { type: 'string' },
   'divergence-threshold': { type: 'string' },
   'trace-points': { type: 'string' },
+  'continue-after-non-finite': { type: 'boolean' },
   name: { type: 'string' },
   ...Object.fromEntries(numberHyperparameters.map((name) => [flagName(name), { type: 'string' }])),
   ...Object.fromEntries(switchHyperparameters.map((name) => [flagName(name), { type: 'boolean' }])),
@@ -88,9 +89,11 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
   --start X,Y,...       the start point (default: the objective's own); a negative one as --start=-1,2
   --optimizer KIND      adagrad (default), sgd, rmsprop, adam; each starts from its defaults (AdaGrad: the seeds')
   ${numberHyperparameters.map((name) => `--${flagName(name)}`).join(', ')} VALUES
-  --eps-placement outside|inside, ${switchHyperparameters.map((name) => `--${flagName(name)}`).join(', ')}
+  --eps-placement ${epsPlacements.join('|')}, ${switchHyperparameters.map((name) => `--${flagName(name)}`).join(', ')}
   --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
   --divergence-threshold X|off  a run whose loss goes above X × its initial loss has diverged (default 1e6)
+  --continue-after-non-finite   step on after a run diverges (a non-finite loss, θ or G, or the threshold crossed),
+                        as a PyTorch loop does; its summary keeps the first divergence (default: stop there)
 
 Options:
   --threads N           worker threads, 1 to ${maxThreads} (default: every core)

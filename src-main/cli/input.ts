@@ -2,7 +2,7 @@
  * What the command line runs: a sweep spec file, a run config file, or the run flags, each checked with the app's own
  * schemas and words before anything runs. Every refusal is a CliInputError (exit 2) naming the file or the flag.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import type { OptimizerKind } from '../../src-core/contract/engine';
 import { errorMessage } from '../../src-core/contract/result';
 import { validate } from '../../src-core/contract/schemas';
@@ -31,11 +31,21 @@ export function describeFileError(error: unknown): string {
   return errorMessage(error);
 }
 
+/** The largest spec or config file read: far above any valid one (a 10⁶-value list is ~20 MB), far below what fails. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
 async function readJson(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
+    // Checked before reading: a 1.1 GB file would otherwise fail as "Invalid string length" after reading it all.
+    const stats = await stat(path);
+    if (stats.isFile() && stats.size > MAX_INPUT_BYTES) {
+      const bytes = (n: number): string => n.toLocaleString('en-US');
+      throw new CliInputError(`Cannot read ${what} ${path}: the file is too large (${bytes(stats.size)} bytes; at most ${bytes(MAX_INPUT_BYTES)}, 64 MiB)`);
+    }
     text = await readFile(path, 'utf8');
   } catch (error) {
+    if (error instanceof CliInputError) throw error;
     throw new CliInputError(`Cannot read ${what} ${path}: ${describeFileError(error)}`);
   }
   try {
@@ -122,6 +132,7 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
     tolerance: tolerance === undefined ? null : single('tolerance', 'tolerance', tolerance),
     traceMaxPoints: tracePoints === undefined ? null : single('trace-points', 'trace size', tracePoints),
     ...(threshold === undefined ? {} : { divergenceThreshold: threshold.trim() === 'off' ? 'off' : single('divergence-threshold', 'divergence threshold', threshold) }),
+    ...(flags['continue-after-non-finite'] === true ? { continueAfterNonFinite: true } : {}),
   } as SweepSpecInput;
 }
 

@@ -1,7 +1,10 @@
 /**
- * The command line's outputs: each is a sink (a file, which appears only once complete, or stdout) and the table it
- * holds: the summary CSV, the trace CSV or the JSON document. Every batch of results goes to each in turn, with
- * back-pressure, so a slow disk or a slow pipe holds the runs back instead of filling memory.
+ * The command line's outputs: each is a sink (a file, which appears only once complete, a special file written as a
+ * stream, or stdout) and the table it holds: the summary CSV, the trace CSV or the JSON document. Every destination is
+ * opened before anything runs, so a folder or an unwritable path is refused up front. Every batch of results goes to
+ * each in turn, with back-pressure, so a slow disk or a slow pipe holds the runs back instead of filling memory. All
+ * or nothing: the files are put in place only once every output has been written out and closed, so one that fails
+ * leaves none of the others behind.
  */
 import type { Writable } from 'node:stream';
 import type { ExportRun } from '../../src-core/contract/api';
@@ -9,8 +12,8 @@ import type { RunConfig, RunResult } from '../../src-core/contract/types';
 import { csvHeader, csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { traceColumns, traceRecords } from '../../src-core/export/trace-table';
-import { openFileSink } from '../export/file-sink';
-import { writeChunks, type ExportSink } from '../export/sink';
+import { openFileSink, type FileSink } from '../export/file-sink';
+import { writeChunks } from '../export/sink';
 import type { CliOutputPaths } from './args';
 import { CliInputError, describeFileError, type CliJob } from './input';
 
@@ -62,16 +65,17 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
   }
 }
 
-const stdoutSink = (stdout: Writable): ExportSink => ({
+const stdoutSink = (stdout: Writable): FileSink => ({
   write: (chunks) => writeChunks(stdout, chunks),
+  complete: async () => undefined,
   finish: async () => ({ saved: true }),
   abort: async () => undefined,
 });
 
 export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Writable): Promise<CliOutputs> {
-  const outputs: { path: string; sink: ExportSink; table: Table }[] = [];
+  const outputs: { path: string; sink: FileSink; table: Table }[] = [];
   for (const [kind, path] of Object.entries(paths) as [keyof CliOutputPaths, string][]) {
-    let sink: ExportSink;
+    let sink: FileSink;
     try {
       sink = path === '-' ? stdoutSink(stdout) : await openFileSink(path);
     } catch (error) {
@@ -80,16 +84,23 @@ export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Wr
     }
     outputs.push({ path, sink, table: tableOf(kind, job) });
   }
-  for (const { sink, table } of outputs) await sink.write([table.head]);
+  try {
+    for (const { sink, table } of outputs) await sink.write([table.head]);
+  } catch (error) {
+    await Promise.all(outputs.map((output) => output.sink.abort()));
+    throw error;
+  }
   return {
     async write(batch) {
       for (const { sink, table } of outputs) await sink.write(table.rows(batch));
     },
     async finish() {
+      // Every output written out and closed first (a full disk shows here); only then is any file put in place.
       for (const { sink, table } of outputs) {
         if (table.tail) await sink.write([table.tail]);
-        await sink.finish();
+        await sink.complete();
       }
+      for (const { sink } of outputs) await sink.finish();
       return outputs.filter((output) => output.path !== '-').map((output) => output.path);
     },
     async abort() {

@@ -3,6 +3,7 @@
  * few seconds, and the last) when stderr is a file or a pipe, so a log stays readable.
  */
 import type { RunResult } from '../../src-core/contract/types';
+import { formatDuration } from '../../src-core/views/format';
 
 export interface ProgressCounts {
   done: number;
@@ -12,19 +13,12 @@ export interface ProgressCounts {
   seconds: number;
 }
 
-function duration(seconds: number): string {
-  if (seconds < 1) return 'under a second';
-  if (seconds < 60) return `${Math.round(seconds)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
-
 /** "120/300 runs (40%) · 85.3 runs/s · 2 s left · 1 diverged, 0 failed" */
 export function describeProgress({ done, total, diverged, failed, seconds }: ProgressCounts): string {
   const rate = seconds > 0 ? done / seconds : 0;
   const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
   const pace = rate > 0 ? ` · ${rate >= 10 ? Math.round(rate) : rate.toPrecision(2)} runs/s` : '';
-  const left = done === total ? ` · took ${duration(seconds)}` : rate > 0 ? ` · ${duration((total - done) / rate)} left` : '';
+  const left = done === total ? ` · took ${formatDuration(seconds)}` : rate > 0 ? ` · ${formatDuration((total - done) / rate)} left` : '';
   return `${done}/${total} runs (${percent}%)${pace}${left} · ${diverged} diverged, ${failed} failed`;
 }
 

@@ -1,4 +1,5 @@
 /** The command line of `npm run serve`, parsed with messages that name the flag, the value and what is allowed. */
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { maxThreads, parseWholeNumber } from '../whole-number';
 
@@ -13,7 +14,8 @@ export interface ServeArgs {
 export const serveUsage = `Usage: npm run serve -- [--port N] [--threads N]
   --port N      TCP port on 127.0.0.1, 0 to 65535 (0 picks a free one; default ${DEFAULT_PORT})
   --threads N   worker threads running sweeps, 1 to ${maxThreads} (default: the number of cores)
-Set ADAGRAD_LAB_TOKEN to choose the access token; otherwise a random one is made.`;
+Set ADAGRAD_LAB_TOKEN to choose the access token (at least 128 bits: 32 hexadecimal digits or 22 base64url
+characters); otherwise a random one is made.`;
 
 export class ServeUsageError extends Error {}
 
@@ -38,4 +40,23 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     else throw new ServeUsageError(`Unknown option: ${JSON.stringify(arg)} (allowed: --port N, --threads N, --help)`);
   }
   return args;
+}
+
+/**
+ * The access token: ADAGRAD_LAB_TOKEN when set, which must carry at least 128 bits (32 or more hexadecimal digits, or
+ * 22 or more base64url characters: a short one can be guessed); a fresh random one (192 bits) otherwise. The message
+ * never shows the token.
+ */
+export function serveToken(fromEnvironment: string | undefined): string {
+  if (!fromEnvironment) return randomBytes(24).toString('base64url');
+  // Hexadecimal digits carry 4 bits each, base64url characters 6: a token of hexadecimal digits only is judged as hex.
+  const hex = /^[0-9a-fA-F]+$/.test(fromEnvironment);
+  const strong = hex ? fromEnvironment.length >= 32 : /^[\w-]{22,}$/.test(fromEnvironment);
+  if (!strong) {
+    throw new ServeUsageError(
+      `Invalid ADAGRAD_LAB_TOKEN: ${fromEnvironment.length} characters (must have at least 128 bits: 32 or more hexadecimal digits, ` +
+        'or 22 or more base64url characters A-Z a-z 0-9 - _; leave it unset for a random one)',
+    );
+  }
+  return fromEnvironment;
 }

@@ -93,8 +93,13 @@ export class Downloads {
   }
 }
 
-/** RFC 6266: an ASCII fallback for old clients, and the exact name in UTF-8 (the schema has refused quotes and controls). */
-function contentDisposition(name: string): string {
+/**
+ * RFC 6266: an ASCII fallback for old clients, and the name in UTF-8. The schema has refused quotes, controls, format
+ * characters and a leading dot; should one get here anyway, it is replaced, so the browser is never offered a hidden
+ * name or one that a U+202E reorders.
+ */
+export function contentDisposition(suggested: string): string {
+  const name = suggested.replace(/[\p{Cc}\p{Cf}]/gu, '_').replace(/^\./, '_');
   const ascii = name.replace(/[^\x20-\x7e]/g, '_');
   // RFC 8187 leaves ' ( ) * out of the characters that may appear unencoded; encodeURIComponent keeps them.
   const utf8 = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);

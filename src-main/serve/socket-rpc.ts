@@ -7,7 +7,7 @@ import * as v from 'valibot';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { fail, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
-import { socketMethods, type SocketReply } from '../../src-core/contract/socket';
+import { SOCKET_PROTOCOL, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { Handlers } from '../handlers';
 import { deliver } from './broadcast';
@@ -18,7 +18,7 @@ export const MAX_SOCKET_PAYLOAD = 16 * 1024 * 1024;
 
 type Reply = Extract<SocketReply, { id: number }>;
 
-const SocketRequestSchema = v.object(
+const SocketRequestSchema = v.strictObject(
   {
     id: v.pipe(
       v.unknown(),
@@ -28,12 +28,23 @@ const SocketRequestSchema = v.object(
     method: v.picklist(socketMethods, (issue) => `Unknown method: ${show(issue.input)} (must be one of ${socketMethods.join(', ')})`),
     payload: v.optional(v.unknown()),
   },
-  (issue) => (issue.path ? 'Missing field: a request needs it' : `Invalid request: ${show(issue.input)} (must be an object {id, method, payload})`),
+  (issue) =>
+    !issue.path
+      ? `Invalid request: ${show(issue.input)} (must be an object {id, method, payload})`
+      : issue.expected === 'never'
+        ? `Unknown field: ${show(issue.input)} is not part of a request (must be only id, method, payload)`
+        : 'Missing field: a request needs it',
 );
 
 /** The WebSocket server the upgrades are handed to: it tracks its clients (for the events and the shutdown). */
 export function createSocketServer(log: Log): WebSocketServer {
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SOCKET_PAYLOAD, clientTracking: true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_SOCKET_PAYLOAD,
+    clientTracking: true,
+    // Only the lab's own protocol is ever chosen: the credential offered beside it is never echoed back.
+    handleProtocols: (protocols) => (protocols.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
+  });
   wss.on('error', (error) => log(`serve: WebSocket server error: ${errorMessage(error)}`));
   return wss;
 }

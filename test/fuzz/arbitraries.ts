@@ -135,11 +135,24 @@ function pathsOf(value: unknown, prefix: string[] = []): string[][] {
   return paths;
 }
 
+/**
+ * The container at `path` in `copy`, each container on the way copied afresh: a node the valid payload holds in two
+ * places (fc.constantFrom hands out one object, and structuredClone keeps the sharing) must change at `path` alone.
+ */
+const ownPath = (copy: Container, path: string[]): Container => {
+  let node = copy;
+  for (const key of path) {
+    const child = node[key as never] as Container;
+    const fresh = (Array.isArray(child) ? [...child] : { ...child }) as Container;
+    node[key as never] = fresh as never;
+    node = fresh;
+  }
+  return node;
+};
+
 const cloneWith = (value: unknown, path: string[], change: (parent: Container, key: string) => void): unknown => {
   const copy = structuredClone(value) as Container;
-  let parent = copy;
-  for (const key of path.slice(0, -1)) parent = parent[key as never] as Container;
-  change(parent, path[path.length - 1]);
+  change(ownPath(copy, path.slice(0, -1)), path[path.length - 1]);
   return copy;
 };
 
@@ -159,8 +172,8 @@ export const mutationOf = (payload: unknown): fc.Arbitrary<Mutation> =>
     if (isContainer(target) && !Array.isArray(target)) {
       options.push(
         fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'toString'), nastyValue).map(([key, value]): Mutation => {
-          const copy = structuredClone(payload);
-          const node = [...path].reduce<unknown>((n, k) => (n as Container)[k as never], copy) as Record<string, unknown>;
+          const copy = structuredClone(payload) as Container;
+          const node = ownPath(copy, path) as Record<string, unknown>;
           // An own key, as JSON.parse and structured clone make it; plain assignment of __proto__ would set the prototype.
           Object.defineProperty(node, key, { value, enumerable: true, configurable: true, writable: true });
           return { path: [...path, key].join('.'), kind: 'add', payload: copy };

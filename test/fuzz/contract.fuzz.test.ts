@@ -58,7 +58,7 @@ function expectWithinBounds(spec: SweepSpec): void {
 
 const related = (a: string, b: string): boolean => a === '' || b === '' || a === b || a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
 /** Refusals that are about several fields at once, so they need not name the one that was mutated. */
-const CROSS_FIELD = /^(?:start: Invalid start point: \d+ coordinate|Invalid sweep size: )|needs search mode 'random'\)$/;
+const CROSS_FIELD = /^(?:start: Invalid start point: \d+ coordinate|Invalid sweep size: )| draws values at random, so it needs a random search /;
 
 describe('validateSweepSpec', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('never throws on random input, and refuses it clearly', () => {
@@ -114,7 +114,7 @@ const schemas = [
     name: 'ExportStartSchema',
     schema: ExportStartSchema,
     valid: fc.record({ kind: fc.constantFrom('summary', 'traces'), suggestedName: fc.constantFrom('runs.csv', 'a b.csv'), everyStep: fc.boolean() }),
-    bounded: (f: { suggestedName: string }) => !/[/\\:*?"<>|\p{Cc}]/u.test(f.suggestedName) && f.suggestedName.length > 0,
+    bounded: (f: { suggestedName: string }) => !/^\.|[/\\:*?"<>|\p{Cc}\p{Cf}]/u.test(f.suggestedName) && f.suggestedName.length > 0,
   },
   {
     name: 'ExportPageSchema',

@@ -20,11 +20,21 @@ const tally = new Tally();
 const toCsv = <T>(columns: readonly Column<T>[], records: Iterable<T>): string => csvHeader(columns) + [...csvRows(columns, records)].join('');
 afterAll(() => tally.print());
 
-/** What spreadsheets (Excel, LibreOffice, Google Sheets) treat as the start of a formula. */
+/**
+ * What spreadsheets (Excel, LibreOffice, Google Sheets) treat as the start of a formula: at the start of the cell, or
+ * after a separator one may split on (comma, semicolon, tab) or a line break, spaces allowed between.
+ */
 const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA = /^[=+\-@\t\r]|[,;\t\r\n] *[=+\-@]/;
 
-/** Text that starts like a formula half of the time. */
-const text = fc.oneof(fc.string(), fc.tuple(fc.constantFrom('=', '+', '-', '@', '\t', '\r'), fc.string()).map(([lead, rest]) => lead + rest), fc.constantFrom('=HYPERLINK("http://evil.example","x")', '@SUM(1+1)*cmd|" /C calc"!A0', '-2+3', '+1'));
+const formulaLead = fc.constantFrom('=', '+', '-', '@', '\t', '\r');
+/** Text that starts like a formula, or hides one after a separator, much of the time. */
+const text = fc.oneof(
+  fc.string(),
+  fc.tuple(formulaLead, fc.string()).map(([lead, rest]) => lead + rest),
+  fc.tuple(fc.string(), fc.constantFrom(',', ';', '\t', '\r\n', '\n', '; ', ',  '), formulaLead, fc.string()).map((parts) => parts.join('')),
+  fc.constantFrom('=HYPERLINK("http://evil.example","x")', '@SUM(1+1)*cmd|" /C calc"!A0', '-2+3', '+1', 'ok;=1+2', 'ok\t=1+3', 'ok\r\n=1'),
+);
 const cell: fc.Arbitrary<Cell> = fc.oneof(text, fc.double(), fc.integer(), fc.constant(null));
 
 /** A cell as a spreadsheet would receive it: text neutralised by a leading apostrophe when it could run, numbers as written. */
@@ -35,7 +45,7 @@ function expectReadBack(written: Cell, read: string): void {
     expect(Object.is(Number(read), written)).toBe(true);
     return;
   }
-  expect(read).toBe(FORMULA_START.test(written) ? `'${written}` : written);
+  expect(read).toBe(FORMULA.test(written) ? `'${written}` : written);
   expect(FORMULA_START.test(read), `a cell that still starts a formula: ${JSON.stringify(read)}`).toBe(false);
 }
 

@@ -11,10 +11,11 @@ export const adagradConfig = (over: Partial<Record<keyof AdagradConfig, fc.Arbit
     kind: fc.constant('adagrad' as const),
     lr: fc.double({ min: 1e-4, max: 10, noNaN: true }),
     eps: zeroOr(fc.double({ min: 1e-12, max: 1, noNaN: true })),
-    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
     weightDecay: zeroOr(fc.double({ min: 1e-4, max: 1, noNaN: true })),
     decoupledWeightDecay: fc.boolean(),
     initialAccumulator: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
     lrDecay: zeroOr(fc.double({ min: 0, max: 1, noNaN: true })),
+    maximize: fc.boolean(),
     ...over,
   }) as fc.Arbitrary<AdagradConfig>;

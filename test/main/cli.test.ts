@@ -2,9 +2,9 @@
  * The command line as a person runs it: the built out/main/cli.js in a child process (npm test builds before the unit
  * tests), its files parsed back and held against src-core's executeRun, double for double.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -68,6 +68,18 @@ describe('the command line', () => {
       if (k === 0) expect([row.g, row.update]).toEqual(['', '']);
       else expect([Number(row.g), Number(row.update)]).toEqual([2 * trace.theta[k - 1], trace.theta[k - 1] - trace.theta[k]]);
     });
+  });
+
+  it('takes --maximize and --continue-after-non-finite from flags: x² climbed from 4, past the overflow to the last step', async () => {
+    const ran = await cli(['--start', '4', '--lr', '1e300', '--maximize', '--continue-after-non-finite', '--steps', '4', '--traces', '-', '--quiet'], dir);
+    expect(ran.code).toBe(0);
+    const rows = rowsOf(ran.stdout);
+    const config = adagradRun({ lr: 1e300, maximize: true }, { id: 'cli:000000', sweepId: 'cli', steps: 4, continueAfterNonFinite: true });
+    const { trace, summary } = executeRun(config);
+    expect(summary).toMatchObject({ status: 'diverged', divergedAt: 1 });
+    expect(rows.map((r) => Number(r.step))).toEqual(Array.from(trace.steps));
+    expect(rows[rows.length - 1].step).toBe('4');
+    rows.forEach((row, k) => expect(same(row.theta, trace.theta[k])).toBe(true));
   });
 
   it('runs a sweep spec file into the summary, the traces and JSON, every number the one executeRun computes', async () => {
@@ -161,6 +173,52 @@ describe('the command line', () => {
     expect(await readdir(own)).toEqual([]);
   });
 
+  it('exits 1 when writing fails midway (the reader of stdout goes away), and leaves no file behind', async () => {
+    const own = await mkdtemp(join(dir, 'midway-'));
+    const args = ['--lr', 'log(1e-3, 1, 400)', '--steps', '2000', '--traces', '-', '--every-step', '--summary', 'summary.csv', '--threads', '1'];
+    const ran = await new Promise<Ran & { read: number }>((resolveRun, reject) => {
+      const child = spawn(process.execPath, [cliFile, ...args], { cwd: own });
+      let read = 0;
+      let stderr = '';
+      // Read the header and the first rows, then close our end of the pipe: every later write gets EPIPE.
+      child.stdout.on('data', (chunk: Buffer) => {
+        read += chunk.length;
+        if (read > 100_000) child.stdout.destroy();
+      });
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('error', reject);
+      child.on('close', (code, signal) => resolveRun({ code, signal, stdout: '', stderr, read }));
+    });
+    expect(ran.read).toBeGreaterThan(100_000); // it had written part of the output when it failed
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/Failed: .*(EPIPE|closed).*\. No file was written\./);
+    expect(ran.stderr).not.toMatch(/400\/400 runs/); // it stopped, rather than computing every run to nowhere
+    expect(await readdir(own)).toEqual([]);
+  });
+
+  it('exits 1 when stdout is a full device (/dev/full), with the reason, and leaves no file behind', async () => {
+    const own = await mkdtemp(join(dir, 'full-'));
+    const full = await open('/dev/full', 'w');
+    try {
+      const ran = await new Promise<{ code: number | null; stderr: string }>((resolveRun, reject) => {
+        const child = spawn(process.execPath, [cliFile, '--lr', 'log(1e-3, 1, 40)', '--steps', '200', '--traces', '-', '--summary', 'summary.csv', '--quiet'], {
+          cwd: own,
+          stdio: ['ignore', full.fd, 'pipe'],
+        });
+        let stderr = '';
+        child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+        child.on('error', reject);
+        child.on('close', (code) => resolveRun({ code, stderr }));
+      });
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(/failed: .*(ENOSPC|the destination closed before everything was written)/i);
+      expect(ran.stderr).not.toMatch(/\n\s+at /); // a message, not a crash's stack trace
+      expect(await readdir(own)).toEqual([]);
+    } finally {
+      await full.close();
+    }
+  });
+
   it('shows its usage, with examples, on --help', async () => {
     const ran = await cli(['--help'], dir);
     expect(ran.code).toBe(0);
@@ -192,6 +250,16 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     { desc: 'too many threads', args: ['--threads', '1000'], expected: 'Invalid value for --threads: "1000" (must be a whole number from 1 to 256)' },
   ];
 
+  it('a spec file too large to read (1.1 GB, sparse), saying so and the limit, without reading it', async () => {
+    const own = await mkdtemp(join(dir, 'huge-'));
+    await writeFile(join(own, 'huge.json'), '');
+    await truncate(join(own, 'huge.json'), 1.1e9);
+    const ran = await cli(['huge.json'], own);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr.trim()).toBe('Cannot read sweep spec huge.json: the file is too large (1,100,000,000 bytes; at most 67,108,864, 64 MiB)');
+    expect(ran.stdout).toBe('');
+  });
+
   it.each(cases)('$desc', async ({ args, file, expected }) => {
     const own = await mkdtemp(join(dir, 'bad-'));
     if (file) await writeFile(join(own, file[0]), file[1]);
@@ -201,5 +269,152 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     expect(ran.stderr).not.toContain('Running');
     expect(ran.stdout).toBe('');
     expect(await readdir(own)).toEqual(file ? [file[0]] : []);
+  });
+});
+
+describe('the command line writes its outputs all or nothing, and writes special files as streams', () => {
+  const sweep = ['--lr', 'log(1e-3, 1, 20)', '--steps', '50', '--quiet'];
+
+  /** Reads what `path` (a FIFO) receives until its writer closes it; fails after `ms` without a writer. */
+  function readFifo(path: string, ms = 10_000): Promise<string> {
+    return new Promise((resolveRead, reject) => {
+      const reader = spawn('cat', [path]);
+      let text = '';
+      reader.stdout.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+      const timer = setTimeout(() => {
+        reader.kill();
+        reject(new Error(`nothing closed ${path} within ${ms} ms`));
+      }, ms);
+      reader.on('close', () => {
+        clearTimeout(timer);
+        resolveRead(text);
+      });
+    });
+  }
+
+  it('checks every destination before computing: an existing folder as one output writes nothing at all', async () => {
+    const own = await mkdtemp(join(dir, 'folder-'));
+    await mkdir(join(own, 'traces'));
+    const ran = await cli([...sweep, '--summary', 'a.csv', '--traces', 'traces'], own);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('Cannot write traces: it is a folder');
+    expect(ran.stderr).not.toContain('Running');
+    expect(await readdir(own)).toEqual(['traces']);
+    expect(await readdir(join(own, 'traces'))).toEqual([]);
+  });
+
+  /**
+   * A device node of the test's own (mknod: root only, as CI runs): the same driver as /dev/full or /dev/null, in the
+   * test's folder, so that a regression replacing its destination with a regular file cannot damage the machine's
+   * devices. Null where mknod is not permitted.
+   */
+  function ownDevice(folder: string, name: string, minor: number): string | null {
+    const path = join(folder, name);
+    try {
+      execFileSync('mknod', ['-m', '666', path, 'c', '1', String(minor)], { stdio: 'ignore' });
+      return path;
+    } catch {
+      return null;
+    }
+  }
+  const probe = ownDevice(tmpdir(), `adagrad-lab-probe-${process.pid}`, 3);
+  if (probe) execFileSync('rm', ['-f', probe]);
+  const canMakeDevices = probe !== null;
+  if (!canMakeDevices) console.log('cli: device-node cases skipped (mknod needs root here)');
+
+  it.runIf(canMakeDevices)('leaves no output when one of them fails midway (a full device), exit 1, and never replaces the device', async () => {
+    const own = await mkdtemp(join(dir, 'full-'));
+    const devices = await mkdtemp(join(dir, 'full-devices-'));
+    const full = ownDevice(devices, 'full', 7)!;
+    const ran = await cli([...sweep, '--summary', 'a.csv', '--json', 'b.json', '--traces', full], own);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr).toMatch(/Failed: .*(ENOSPC|no space)/i);
+    expect(await readdir(own)).toEqual([]);
+    expect((await stat(full)).isCharacterDevice()).toBe(true);
+    expect(await readdir(devices)).toEqual(['full']);
+  });
+
+  it.runIf(canMakeDevices)('writes to a null device as a stream, the device left as it is, and the other outputs in place', async () => {
+    const own = await mkdtemp(join(dir, 'null-'));
+    const devices = await mkdtemp(join(dir, 'null-devices-'));
+    const sink = ownDevice(devices, 'null', 3)!;
+    const ran = await cli([...sweep, '--summary', sink, '--json', 'runs.json'], own);
+    expect(ran.code).toBe(0);
+    expect((await stat(sink)).isCharacterDevice()).toBe(true);
+    expect(await readdir(devices)).toEqual(['null']);
+    expect(await readdir(own)).toEqual(['runs.json']);
+    expect((JSON.parse(await readFile(join(own, 'runs.json'), 'utf8')) as { runs: unknown[] }).runs).toHaveLength(20);
+  });
+
+  it('writes into a FIFO as a stream: the reader gets the table, and the FIFO stays a FIFO', async () => {
+    const own = await mkdtemp(join(dir, 'fifo-'));
+    const fifo = join(own, 'runs.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const received = readFifo(fifo);
+    const ran = await cli([...sweep, '--summary', 'runs.fifo'], own);
+    expect(ran.code).toBe(0);
+    expect(rowsOf(await received)).toHaveLength(20);
+    expect((await lstat(fifo)).isFIFO()).toBe(true);
+    expect(await readdir(own)).toEqual(['runs.fifo']);
+  });
+
+  it('writes through a symlink: the link stays a link and its target gets the table', async () => {
+    const own = await mkdtemp(join(dir, 'link-'));
+    await mkdir(join(own, 'real'));
+    await writeFile(join(own, 'real', 'runs.csv'), 'old');
+    await symlink(join('real', 'runs.csv'), join(own, 'runs.csv'));
+    const ran = await cli([...sweep, '--summary', 'runs.csv'], own);
+    expect(ran.code).toBe(0);
+    expect((await lstat(join(own, 'runs.csv'))).isSymbolicLink()).toBe(true);
+    expect(await readlink(join(own, 'runs.csv'))).toBe(join('real', 'runs.csv'));
+    expect(rowsOf(await readFile(join(own, 'real', 'runs.csv'), 'utf8'))).toHaveLength(20);
+    expect((await readdir(own)).sort()).toEqual(['real', 'runs.csv']);
+    expect(await readdir(join(own, 'real'))).toEqual(['runs.csv']);
+  });
+
+  it('writes to /dev/fd/N, as process substitution gives it (a pipe)', async () => {
+    const own = await mkdtemp(join(dir, 'fd-'));
+    // The shell gives the CLI a pipe as descriptor 3, the way `--summary >(sort)` does, and its own stdout the null device.
+    const line = [process.execPath, cliFile, ...sweep, '--summary', '/dev/fd/3'].map((word) => `'${word}'`).join(' ');
+    const ran = await new Promise<Ran>((resolveRun) => {
+      const child = spawn('sh', ['-c', `${line} 3>&1 >/dev/null | cat`], { cwd: own });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+      child.on('close', (code, signal) => resolveRun({ code, signal, stdout, stderr }));
+    });
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(rowsOf(ran.stdout)).toHaveLength(20);
+    expect(await readdir(own)).toEqual([]);
+  });
+
+  it('writes to /dev/fd/N when the descriptor is a socket (a parent process\'s pipe)', async () => {
+    const own = await mkdtemp(join(dir, 'fd-'));
+    const child = spawn(process.execPath, [cliFile, ...sweep, '--summary', '/dev/fd/3'], { cwd: own, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    let received = '';
+    let stderr = '';
+    (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolveCode) => child.on('close', (exit) => resolveCode(exit)));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(rowsOf(received)).toHaveLength(20);
+    expect(await readdir(own)).toEqual([]);
+  });
+
+  it.each(['SIGTERM', 'SIGHUP'] as const)('stops at %s and leaves no .partial file behind', async (signal) => {
+    const own = await mkdtemp(join(dir, 'signal-'));
+    let sent = false;
+    const ran = await cli(['--lr', 'log(1e-3, 1, 400)', '--steps', '1000000', '--summary', 'never.csv', '--traces', 'never-traces.csv', '--threads', '1'], own, (text, child) => {
+      if (sent || !text.includes('Running')) return;
+      sent = true;
+      child.kill(signal);
+    });
+    expect(ran.signal).toBeNull();
+    expect(ran.code).toBe(130);
+    expect(ran.stderr).toContain('Interrupted: no file was written.');
+    expect(await readdir(own)).toEqual([]);
   });
 });

@@ -9,37 +9,39 @@ vi.mock('electron', async () => {
 });
 
 import { contextBridge, ipcRenderer } from 'electron';
-import type { LabApi } from '../../src-core/contract/api';
+import type { DesktopLabApi } from '../../src-core/contract/api';
 import { Channels } from '../../src-core/contract/channels';
+import { menuCommands } from '../../src-core/contract/menu-commands';
 import { methodNames } from '../../src-core/contract/methods';
 import type { SweepEvent } from '../../src-core/contract/types';
 
-let api: LabApi;
+let api: DesktopLabApi;
 beforeAll(async () => {
   await import('../../src-main/preload');
   const calls = vi.mocked(contextBridge.exposeInMainWorld).mock.calls;
   expect(calls).toHaveLength(1);
   expect(calls[0][0]).toBe('adagradLab');
-  api = calls[0][1] as LabApi;
+  api = calls[0][1] as DesktopLabApi;
 });
 
 const invoke = vi.mocked(ipcRenderer.invoke);
 
 describe('preload', () => {
-  it('exposes exactly one named function per method of the registry, and onEvent', () => {
+  it('exposes exactly one named function per method of the registry, onEvent and onMenuCommand', () => {
     expect(Object.keys(api).sort()).toEqual([
       'acknowledge',
       'cancelSweep',
       'finishExport',
       'launchSweep',
       'onEvent',
+      'onMenuCommand',
       'resendPending',
       'resumeSweep',
       'startExport',
       'workerThreads',
       'writeExport',
     ]);
-    expect(Object.keys(api).sort()).toEqual([...methodNames, 'onEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...methodNames, 'onEvent', 'onMenuCommand'].sort());
     for (const value of Object.values(api)) expect(typeof value).toBe('function');
   });
 
@@ -120,6 +122,32 @@ describe('preload', () => {
   it('listens on the event channel only', () => {
     const unsubscribe = api.onEvent(() => undefined);
     expect((ipcRenderer as unknown as { eventNames(): unknown[] }).eventNames()).toEqual([Channels.event]);
+    unsubscribe();
+  });
+
+  it('hands menu listeners only the command name, and only a known one; unsubscribes', () => {
+    const seen: unknown[][] = [];
+    const unsubscribe = api.onMenuCommand((...args: unknown[]) => seen.push(args));
+    const ipcEvent = { sender: ipcRenderer, ports: [] };
+    for (const command of menuCommands) ipcRenderer.emit(Channels.menuCommand, ipcEvent, command);
+    for (const hostile of ['launch', '__proto__', 'toString', '', null, 7, { command: 'new-sweep' }, ['new-sweep']]) {
+      ipcRenderer.emit(Channels.menuCommand, ipcEvent, hostile);
+    }
+    ipcRenderer.emit(Channels.menuCommand, ipcEvent, 'theme-dark', 'extra');
+    expect(seen).toEqual([...menuCommands.map((command) => [command]), ['theme-dark']]);
+
+    unsubscribe();
+    ipcRenderer.emit(Channels.menuCommand, ipcEvent, 'new-sweep');
+    expect(seen).toHaveLength(menuCommands.length + 1);
+    expect(ipcRenderer.listenerCount(Channels.menuCommand)).toBe(0);
+  });
+
+  it('listens for menu commands on the menu channel only, and sends nothing back', () => {
+    const invokes = invoke.mock.calls.length;
+    const unsubscribe = api.onMenuCommand(() => undefined);
+    expect((ipcRenderer as unknown as { eventNames(): unknown[] }).eventNames()).toEqual([Channels.menuCommand]);
+    ipcRenderer.emit(Channels.menuCommand, { sender: ipcRenderer, ports: [] }, 'new-sweep');
+    expect(invoke.mock.calls).toHaveLength(invokes);
     unsubscribe();
   });
 });

@@ -1,6 +1,7 @@
 /**
- * Serve mode's server over real loopback sockets: who gets in (token, cookie, Host, Origin), what it serves, and the
- * WebSocket protocol carrying the real SweepService with an in-process executor.
+ * Serve mode's server over real loopback sockets: who gets in (single-use link tokens exchanged for sessions over the
+ * socket, Host, Origin, the one canonical origin, the limit on failed sign-ins), its HTTP limits, what it serves, and
+ * the WebSocket protocol carrying the real SweepService with an in-process executor.
  */
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -9,17 +10,20 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { SOCKET_PATH, type SocketReply } from '../../src-core/contract/socket';
+import { SignInRefusal, SOCKET_PROTOCOL, type SocketReply } from '../../src-core/contract/socket';
 import { compactTrace } from '../../src-core/run/compact-trace';
 import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run/execute';
-import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
+import { encodeFrame } from '../../src-core/transport/wire';
 import type { RunExecutor } from '../../src-main/pool';
-import { DEFAULT_PORT, parseServeArgs } from '../../src-main/serve/args';
-import { createLabServer, MAX_SOCKET_PAYLOAD, type LabServer } from '../../src-main/serve/server';
+import { DEFAULT_PORT, parseServeArgs, serveToken } from '../../src-main/serve/args';
+import { contentDisposition } from '../../src-main/serve/downloads';
+import { createLabServer, HTTP_LIMITS, MAX_SOCKET_PAYLOAD, type LabServer, type LabServerOptions } from '../../src-main/serve/server';
+import { MAX_FAILURES_PER_MINUTE, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src-main/serve/session';
 import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
 import { adagradRun, adagradSweep } from '../helpers/configs';
+import { mustSignIn, signInSocket, type Credential, type SignedInSocket } from '../helpers/serve-socket';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const INDEX_HTML = '<!doctype html><title>AdaGrad Lab</title><script type="module" src="./app.js"></script>';
@@ -29,7 +33,8 @@ let server: LabServer;
 let service: SweepService;
 let base: string;
 let origin: string;
-let cookie: string;
+/** The session the first link's token was exchanged for. */
+let session: string;
 const logs: string[] = [];
 
 const executor: RunExecutor = {
@@ -69,47 +74,41 @@ function tcpConnect(host: string, port: number): Promise<void> {
   });
 }
 
-type Opened = { ws: WebSocket; status?: undefined } | { ws?: undefined; status: number };
-
-/** Opens the socket, resolving with the open socket or the HTTP status the upgrade was refused with. */
-function openSocket(headers: Record<string, string>, socketOrigin?: string): Promise<Opened> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}`, {
-      headers,
-      ...(socketOrigin ? { origin: socketOrigin } : {}),
-    });
-    ws.on('open', () => resolve({ ws }));
-    ws.on('unexpected-response', (_req, res) => {
-      resolve({ status: res.statusCode ?? 0 });
-      res.resume();
-      ws.terminate();
-    });
-    ws.on('error', reject);
-  });
-}
+/**
+ * Origins that are not the server's own although they share part of it: written out from the rule (an origin is
+ * scheme, host and port; the server's are http://127.0.0.1:PORT and http://localhost:PORT), not from the server's list.
+ */
+const foreignOrigins = (): string[] => [
+  `https://127.0.0.1:${server.port}`,
+  `https://localhost:${server.port}`,
+  `ws://127.0.0.1:${server.port}`,
+  `http://127.0.0.1:${server.port + 1}`,
+  `http://localhost:${server.port - 1}`,
+  `http://127.0.0.1`,
+];
 
 /** A connected, authenticated client that records every reply and event. */
 class Client {
-  readonly messages: SocketReply[] = [];
   private waiters: (() => void)[] = [];
   private nextId = 1;
   closed: number | null = null;
 
-  constructor(readonly ws: WebSocket) {
-    ws.on('message', (data: Buffer) => {
-      this.messages.push(decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketReply);
-      this.wake();
-    });
-    ws.on('close', (code) => {
+  readonly messages: SocketReply[];
+  readonly ws: WebSocket;
+
+  constructor(signedIn: SignedInSocket) {
+    this.ws = signedIn.ws;
+    this.messages = signedIn.messages;
+    signedIn.wake = () => this.wake();
+    this.ws.on('close', (code) => {
       this.closed = code;
       this.wake();
     });
   }
 
-  static async connect(): Promise<Client> {
-    const opened = await openSocket({ cookie }, origin);
-    if (!opened.ws) throw new Error(`upgrade refused with ${opened.status}`);
-    return new Client(opened.ws);
+  /** A socket signed in with the session of the first link (as a page reconnecting does). */
+  static async connect(credential: Credential = { session }): Promise<Client> {
+    return new Client(await mustSignIn(server.port, credential));
   }
 
   private wake(): void {
@@ -181,9 +180,22 @@ beforeAll(async () => {
   server = await createLabServer({ service, executor, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
   base = server.url;
   origin = `http://127.0.0.1:${server.port}`;
-  const res = await fetch(`${base}?token=${TOKEN}`, { redirect: 'manual' });
-  cookie = (res.headers.get('set-cookie') ?? '').split(';')[0];
+  session = (await mustSignIn(server.port, { token: TOKEN })).session!;
 });
+
+/** A server of its own (for tests that change its clock, exhaust its limits or count its connections). */
+async function ownServer(options: Partial<LabServerOptions> = {}): Promise<LabServer> {
+  return createLabServer({ service: new SweepService(executor), executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {}, ...options });
+}
+
+/** Resolves once the server closes the TCP connection `socket`, with what it sent before closing. */
+const closedBy = (socket: ReturnType<typeof connect>): Promise<string> =>
+  new Promise((resolve) => {
+    let text = '';
+    socket.on('data', (chunk) => (text += chunk.toString('latin1')));
+    socket.on('error', () => undefined);
+    socket.on('close', () => resolve(text));
+  });
 
 afterAll(async () => {
   await server?.close();
@@ -202,45 +214,23 @@ describe('serve mode: HTTP', () => {
     await expect(tcpConnect('127.0.0.1', server.port)).resolves.toBeUndefined();
   });
 
-  it('refuses every request without the session cookie, telling the user where the URL is', async () => {
-    for (const path of ['', 'app.js', 'index.html']) {
-      const res = await fetch(base + path, { redirect: 'manual' });
-      expect(res.status).toBe(401);
-      expect(await res.text()).toMatch(/printed in the terminal/);
-    }
-  });
-
-  it('refuses a wrong token with 401 and sets no cookie', async () => {
-    for (const token of ['wrong', `${TOKEN}x`, TOKEN.slice(0, -1), '']) {
-      const res = await fetch(`${base}?token=${token}`, { redirect: 'manual' });
-      expect(res.status).toBe(401);
+  it('serves the renderer files without a session (they hold no secret), and no longer reads or sets a cookie', async () => {
+    for (const [path, headers] of [['', {}], ['app.js', {}], ['', { cookie: 'lab_session=anything' }], [`?token=${TOKEN}`, {}]] as const) {
+      const res = await fetch(base + path, { redirect: 'manual', headers });
+      expect(res.status).toBe(200);
       expect(res.headers.get('set-cookie')).toBeNull();
     }
   });
 
-  it('exchanges the right token for an HttpOnly SameSite=Strict session cookie and redirects the token away', async () => {
-    const res = await fetch(`${base}?token=${TOKEN}`, { redirect: 'manual' });
-    expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/');
-    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
-    const setCookie = res.headers.get('set-cookie') ?? '';
-    expect(setCookie).toMatch(/^lab_session=[A-Za-z0-9_-]{40,};/);
-    expect(setCookie).toMatch(/; HttpOnly/);
-    expect(setCookie).toMatch(/; SameSite=Strict/);
-    expect(setCookie).toMatch(/; Path=\//);
-    // The session secret is not the token.
-    expect(setCookie).not.toContain(TOKEN);
-    expect(cookie.startsWith('lab_session=')).toBe(true);
-  });
-
-  it('with the cookie, serves index.html at / with the CSP and the security headers', async () => {
-    const res = await fetch(base, { headers: { cookie } });
+  it('serves index.html at / with the CSP (only the canonical WebSocket origin) and the security headers', async () => {
+    const res = await fetch(base);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(INDEX_HTML);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const csp = res.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
+    expect(csp).toContain(`connect-src 'self' ws://127.0.0.1:${server.port};`);
+    expect(csp).not.toContain('localhost');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     expect(res.headers.get('cross-origin-opener-policy')).toBe('same-origin');
@@ -248,41 +238,51 @@ describe('serve mode: HTTP', () => {
   });
 
   it('serves scripts and styles with their content types; HEAD sends headers only', async () => {
-    const js = await fetch(`${base}app.js`, { headers: { cookie } });
+    const js = await fetch(`${base}app.js`);
     expect(js.status).toBe(200);
     expect(js.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(await js.text()).toBe('console.log("lab");\n');
-    const css = await fetch(`${base}assets/style.css`, { headers: { cookie } });
+    const css = await fetch(`${base}assets/style.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
-    const head = await raw('/app.js', { cookie }, 'HEAD');
+    const head = await raw('/app.js', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.headers['content-length']).toBe(String('console.log("lab");\n'.length));
     expect(head.body).toBe('');
   });
 
   it('answers a missing file with 404', async () => {
-    expect((await fetch(`${base}nope.js`, { headers: { cookie } })).status).toBe(404);
+    expect((await fetch(`${base}nope.js`)).status).toBe(404);
   });
 
-  it('refuses a foreign Origin with 403, even with the cookie; accepts its own origins', async () => {
-    const evil = await raw('/', { cookie, origin: 'http://evil.example' });
+  it('refuses a foreign Origin with 403, localhost:PORT included (one canonical origin); accepts its own', async () => {
+    const evil = await raw('/', { origin: 'http://evil.example' });
     expect(evil.status).toBe(403);
-    expect((await raw('/', { cookie, origin: 'null' })).status).toBe(403);
-    expect((await raw('/', { cookie, origin: `http://localhost:${server.port + 1}` })).status).toBe(403);
-    expect((await raw('/', { cookie, origin })).status).toBe(200);
-    expect((await raw('/', { cookie, origin: `http://localhost:${server.port}` })).status).toBe(200);
+    expect((await raw('/', { origin: 'null' })).status).toBe(403);
+    expect((await raw('/', { origin: `http://localhost:${server.port + 1}` })).status).toBe(403);
+    expect((await raw('/', { origin: `http://localhost:${server.port}` })).status).toBe(403);
+    expect((await raw('/', { origin })).status).toBe(200);
+    // The origin is scheme, host and port: the right host and port under another scheme, or the right scheme and host
+    // on another port, is another site.
+    for (const foreign of foreignOrigins()) expect({ foreign, status: (await raw('/', { origin: foreign })).status }).toEqual({ foreign, status: 403 });
   });
 
-  it('refuses a rebinding Host (421), even with the cookie and the right token; accepts localhost:PORT', async () => {
-    const rebound = await raw('/', { cookie, host: `evil.example:${server.port}` });
+  it('redirects localhost:PORT to http://127.0.0.1:PORT with 308, path kept: one origin, one store of runs', async () => {
+    const moved = await raw('/assets/style.css?x=1', { host: `localhost:${server.port}` });
+    expect(moved.status).toBe(308);
+    expect(moved.headers.location).toBe(`http://127.0.0.1:${server.port}/assets/style.css?x=1`);
+    expect((await raw('/', { host: `LOCALHOST:${server.port}` })).headers.location).toBe(`http://127.0.0.1:${server.port}/`);
+    // The browser keeps a fragment across a redirect without one: localhost:PORT/#token=… arrives at 127.0.0.1 with it.
+    const page = await fetch(`http://localhost:${server.port}/`, { redirect: 'manual' }).catch(() => null);
+    if (page) expect(page.status).toBe(308);
+  });
+
+  it('refuses a rebinding Host with 421', async () => {
+    const rebound = await raw('/', { host: `evil.example:${server.port}` });
     expect(rebound.status).toBe(421);
-    expect(rebound.body).toMatch(/127\.0\.0\.1 and localhost/);
-    const login = await raw(`/?token=${TOKEN}`, { host: `evil.example:${server.port}` });
-    expect(login.status).toBe(421);
-    expect(login.headers['set-cookie']).toBeUndefined();
-    expect((await raw('/', { cookie, host: `127.0.0.1:${server.port + 1}` })).status).toBe(421);
-    expect((await raw('/', { cookie, host: '127.0.0.1' })).status).toBe(421);
-    expect((await raw('/', { cookie, host: `localhost:${server.port}` })).status).toBe(200);
+    expect(rebound.body).toMatch(/only to 127\.0\.0\.1:/);
+    expect((await raw('/', { host: `127.0.0.1:${server.port + 1}` })).status).toBe(421);
+    expect((await raw('/', { host: '127.0.0.1' })).status).toBe(421);
+    expect((await raw('/', { host: `localhost:${server.port + 1}` })).status).toBe(421);
   });
 
   it('refuses path traversal, encoded or not, with 404', async () => {
@@ -301,7 +301,7 @@ describe('serve mode: HTTP', () => {
       '/.env',
       '//etc/passwd',
     ]) {
-      const res = await raw(path, { cookie });
+      const res = await raw(path);
       expect({ path, status: res.status }).toEqual({ path, status: 404 });
       expect(res.body).not.toContain('outside the static dir');
     }
@@ -309,44 +309,146 @@ describe('serve mode: HTTP', () => {
 
   it('answers methods other than GET and HEAD with 405', async () => {
     for (const method of ['POST', 'PUT', 'DELETE']) {
-      const res = await fetch(base, { method, headers: { cookie } });
+      const res = await fetch(base, { method });
       expect(res.status).toBe(405);
       expect(res.headers.get('allow')).toBe('GET, HEAD');
     }
   });
 });
 
+describe('serve mode: signing in', () => {
+  const outcome = (credential: Credential, options: Parameters<typeof signInSocket>[2] = {}) => signInSocket(server.port, credential, options);
+  const refusedWith = (code: number) => ({ closed: code, reason: expect.any(String) });
+
+  it('exchanges a link token once for a fresh session: the same token again is refused, even right away', async () => {
+    const link = server.freshLink();
+    expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:${server.port}/#token=[A-Za-z0-9_-]{32}$`));
+    const token = link.slice(link.indexOf('#token=') + '#token='.length);
+    const first = await mustSignIn(server.port, { token });
+    expect(first.session).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(first.session).not.toContain(token);
+    // The handshake names the lab's protocol only: the credential is never echoed back.
+    expect(first.protocol).toBe(SOCKET_PROTOCOL);
+    first.ws.close();
+    expect(await outcome({ token })).toEqual(refusedWith(SignInRefusal.badToken));
+    // The first token (the printed link) was used in beforeAll: a history entry that kept it grants nothing.
+    expect(await outcome({ token: TOKEN })).toEqual(refusedWith(SignInRefusal.badToken));
+  });
+
+  it('mints a new session per exchange; a session reconnects any number of times', async () => {
+    const sessions = new Set<string>();
+    for (let i = 0; i < 3; i++) {
+      const link = server.freshLink();
+      const signedIn = await mustSignIn(server.port, { token: link.split('#token=')[1] });
+      sessions.add(signedIn.session!);
+      signedIn.ws.close();
+    }
+    expect(sessions.size).toBe(3);
+    for (let i = 0; i < 3; i++) {
+      const again = await mustSignIn(server.port, { session });
+      expect(again.session).toBeNull();
+      again.ws.close();
+    }
+  });
+
+  it('refuses no credential, a forged session and a cookie with 4401, a close code the page can read', async () => {
+    expect(await outcome(null)).toEqual(refusedWith(SignInRefusal.unknownSession));
+    expect(await outcome({ session: 'forged' })).toEqual(refusedWith(SignInRefusal.unknownSession));
+    expect(await outcome({ session: `${session}x` })).toEqual(refusedWith(SignInRefusal.unknownSession));
+    // The old cookie (which every port of 127.0.0.1 receives) grants nothing: it is not read at all.
+    expect(await outcome(null, { headers: { cookie: `lab_session=${session}` } })).toEqual(refusedWith(SignInRefusal.unknownSession));
+  });
+
+  it('refuses an upgrade without the lab subprotocol (400), from a foreign, missing or localhost Origin (403)', async () => {
+    expect(await outcome({ session }, { protocols: [] })).toEqual({ status: 400 });
+    expect(await outcome({ session }, { origin: 'http://evil.example' })).toEqual({ status: 403 });
+    expect(await outcome({ session }, { origin: null })).toEqual({ status: 403 });
+    expect(await outcome({ session }, { origin: `http://localhost:${server.port}` })).toEqual({ status: 403 });
+    for (const foreign of foreignOrigins()) expect({ foreign, opened: await outcome({ session }, { origin: foreign }) }).toEqual({ foreign, opened: { status: 403 } });
+  });
+
+  it('refuses an upgrade with a rebinding or localhost Host (421), or on another path (404)', async () => {
+    expect(await outcome({ session }, { headers: { host: `evil.example:${server.port}` }, origin: `http://evil.example:${server.port}` })).toEqual({ status: 421 });
+    expect(await outcome({ session }, { headers: { host: `localhost:${server.port}` } })).toEqual({ status: 421 });
+    expect(await outcome({ session }, { path: '/other' })).toEqual({ status: 404 });
+  });
+
+  it('keeps at most MAX_SESSIONS sessions, dropping the least recently used, and forgets one unused for SESSION_IDLE_MS', async () => {
+    let now = 1_000_000;
+    const own = await ownServer({ now: () => now });
+    try {
+      const token = (): { token: string } => ({ token: own.freshLink().split('#token=')[1] });
+      const first = await mustSignIn(own.port, { token: TOKEN });
+      first.ws.close();
+      const later: string[] = [];
+      for (let i = 0; i < MAX_SESSIONS; i++) {
+        now += 1000;
+        const signedIn = await mustSignIn(own.port, token());
+        later.push(signedIn.session!);
+        signedIn.ws.close();
+      }
+      // The first session was the least recently used when the 33rd was made: it is gone; the next oldest is not.
+      expect(await signInSocket(own.port, { session: first.session! })).toEqual(refusedWith(SignInRefusal.unknownSession));
+      const kept = await mustSignIn(own.port, { session: later[0] });
+      kept.ws.close();
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the server sees the close
+      now += SESSION_IDLE_MS + 1;
+      expect(await signInSocket(own.port, { session: later[1] })).toEqual(refusedWith(SignInRefusal.unknownSession));
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('slows wrong tokens and sessions down: after a few failures a minute every sign-in is refused until they age out', async () => {
+    let now = 5_000_000;
+    const own = await ownServer({ now: () => now });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 50; i++) {
+        const result = await signInSocket(own.port, i % 2 ? { token: `wrong-${i}` } : { session: `forged-${i}` });
+        codes.push('closed' in result ? result.closed : -1);
+      }
+      expect(codes.slice(0, MAX_FAILURES_PER_MINUTE).every((c) => c === SignInRefusal.badToken || c === SignInRefusal.unknownSession)).toBe(true);
+      expect(codes.slice(MAX_FAILURES_PER_MINUTE)).toEqual(Array(50 - MAX_FAILURES_PER_MINUTE).fill(SignInRefusal.throttled));
+      // While throttled even the right token is refused (and not used up); a minute later it works.
+      const throttled = await signInSocket(own.port, { token: TOKEN });
+      expect(throttled).toEqual({ closed: SignInRefusal.throttled, reason: expect.stringMatching(/^Too many failed sign-ins: try again in \d+ s$/) });
+      now += 60_001;
+      (await mustSignIn(own.port, { token: TOKEN })).ws.close();
+    } finally {
+      await own.close();
+    }
+  });
+});
+
+describe('serve mode: HTTP limits', () => {
+  it('caps connections, and cuts requests whose headers or body do not arrive in time', async () => {
+    expect(HTTP_LIMITS).toEqual({ maxConnections: 64, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 });
+    const own = await ownServer({ limits: { maxConnections: 4, headersTimeoutMs: 600, requestTimeoutMs: 1200 } });
+    try {
+      // Slow headers: a request line and no end of headers.
+      const started = Date.now();
+      const slow = Array.from({ length: 4 }, () => connect({ host: '127.0.0.1', port: own.port }));
+      for (const socket of slow) socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const slowClosed = slow.map(closedBy);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // A fifth connection while four are open is closed at once, unanswered.
+      const extra = connect({ host: '127.0.0.1', port: own.port });
+      extra.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${own.port}\r\nConnection: close\r\n\r\n`);
+      expect(await closedBy(extra)).toBe('');
+      const answers = await Promise.all(slowClosed);
+      const waited = Date.now() - started;
+      expect(waited).toBeLessThan(3000);
+      for (const answer of answers) expect(answer).toMatch(/^(HTTP\/1\.1 (408|400)|$)/);
+      // Room again: a request is answered.
+      expect((await fetch(own.url)).status).toBe(200);
+    } finally {
+      await own.close();
+    }
+  });
+});
+
 describe('serve mode: WebSocket', () => {
-  it('refuses an upgrade without the cookie', async () => {
-    expect(await openSocket({}, origin)).toEqual({ status: 401 });
-    expect(await openSocket({ cookie: 'lab_session=forged' }, origin)).toEqual({ status: 401 });
-  });
-
-  it('refuses an upgrade with the cookie but a foreign or missing Origin', async () => {
-    expect(await openSocket({ cookie }, 'http://evil.example')).toEqual({ status: 403 });
-    expect(await openSocket({ cookie })).toEqual({ status: 403 });
-  });
-
-  it('refuses an upgrade with a rebinding Host, or on another path', async () => {
-    expect(await openSocket({ cookie, host: `evil.example:${server.port}` }, `http://evil.example:${server.port}`)).toEqual({ status: 421 });
-    const elsewhere = await new Promise<number>((resolve, reject) => {
-      const ws = new WebSocket(`ws://127.0.0.1:${server.port}/other`, { headers: { cookie }, origin });
-      ws.on('unexpected-response', (_req, res) => {
-        resolve(res.statusCode ?? 0);
-        ws.terminate();
-      });
-      ws.on('open', () => reject(new Error('opened')));
-      ws.on('error', reject);
-    });
-    expect(elsewhere).toBe(404);
-  });
-
-  it('accepts an upgrade with the cookie and its own Origin', async () => {
-    const opened = await openSocket({ cookie }, origin);
-    expect(opened.ws?.readyState).toBe(WebSocket.OPEN);
-    opened.ws?.close();
-  });
-
   it('refuses a bad sweep with the schema message, naming the value', async () => {
     const client = await Client.connect();
     const result = await client.call('launchSweep', adagradSweep({
@@ -468,8 +570,17 @@ describe('serve mode: WebSocket', () => {
     again.close();
   });
 
+  it('refuses a request envelope with a key it does not know, naming the key', async () => {
+    const client = await Client.connect();
+    client.ws.send(encodeFrame({ id: 43, method: 'resendPending', payload: null, priority: 'high' }));
+    expect((await client.reply(43)).result).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: 'Malformed request: priority: Unknown field: "priority" is not part of a request (must be only id, method, payload)' },
+    });
+    client.close();
+  });
+
   it('never logged the token or the session secret', () => {
-    const session = cookie.slice('lab_session='.length);
     for (const line of logs) {
       expect(line).not.toContain(TOKEN);
       expect(line).not.toContain(session);
@@ -487,15 +598,16 @@ describe('serve mode: exports', () => {
     return (started.value as { exportId: string }).exportId;
   }
 
-  it('streams a started export into a download behind the session cookie, good for one download', async () => {
+  it('streams a started export into a download whose random id is its capability, good for one download', async () => {
     const client = await Client.connect();
     const exportId = await startExport(client, 'traces', 'seeds (x²).csv');
-    expect((await raw(`/export/${exportId}`)).status).toBe(401);
-    expect((await raw(`/export/${exportId}`, { cookie, origin: 'http://evil.example' })).status).toBe(403);
-    expect((await raw(`/export/${exportId}`, { cookie, host: 'evil.example' })).status).toBe(421);
+    // 192 random bits (a link cannot carry the session, so the id must not be guessable).
+    expect(exportId).toMatch(/^[A-Za-z0-9_-]{32}$/);
+    expect((await raw(`/export/${exportId}`, { origin: 'http://evil.example' })).status).toBe(403);
+    expect((await raw(`/export/${exportId}`, { host: 'evil.example' })).status).toBe(421);
 
-    // The browser starts the download while the pages come over the socket.
-    const download = fetch(`${base}export/${exportId}`, { headers: { cookie } });
+    // The browser starts the download (a plain link: no session) while the pages come over the socket.
+    const download = fetch(`${base}export/${exportId}`);
     expect(await client.call('writeExport', page(exportId))).toEqual({ ok: true, value: 1 });
     expect(await client.call('finishExport', { exportId, abort: false })).toEqual({ ok: true, value: { saved: true } });
     const res = await download;
@@ -509,14 +621,14 @@ describe('serve mode: exports', () => {
     expect(lines[2]).toBe('s:000000,1,0,3.00000000125,8,64,0.12499999984374999,0.9999999987499999,9.0000000075');
     expect(lines).toHaveLength(6);
 
-    expect((await raw(`/export/${exportId}`, { cookie })).status).toBe(404);
+    expect((await raw(`/export/${exportId}`)).status).toBe(404);
     client.close();
   });
 
   it('writes the summary with a formula-like sweep name neutralised', async () => {
     const client = await Client.connect();
     const exportId = await startExport(client, 'summary', 'runs.csv');
-    const download = fetch(`${base}export/${exportId}`, { headers: { cookie } });
+    const download = fetch(`${base}export/${exportId}`);
     await client.call('writeExport', page(exportId));
     await client.call('finishExport', { exportId, abort: false });
     const [, row] = (await (await download).text()).split('\r\n');
@@ -528,7 +640,7 @@ describe('serve mode: exports', () => {
     const client = await Client.connect();
     const exportId = await startExport(client, 'summary', 'runs.csv');
     const stopped = new Promise<void>((resolve) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: `/export/${exportId}`, headers: { cookie } }, (res) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: `/export/${exportId}` }, (res) => {
         res.once('data', () => {
           req.destroy();
           resolve();
@@ -543,7 +655,7 @@ describe('serve mode: exports', () => {
     expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Could not export runs.csv: the download was stopped in the browser' } });
 
     const discarded = await startExport(client, 'summary', 'runs.csv');
-    const broken = fetch(`${base}export/${discarded}`, { headers: { cookie } }).then((res) => res.text());
+    const broken = fetch(`${base}export/${discarded}`).then((res) => res.text());
     await client.call('writeExport', page(discarded));
     expect(await client.call('finishExport', { exportId: discarded, abort: true })).toEqual({ ok: true, value: { saved: false } });
     await expect(broken).rejects.toThrow();
@@ -554,7 +666,7 @@ describe('serve mode: exports', () => {
     const client = await Client.connect();
     const bad = await client.call('writeExport', { exportId: 'x', runs: [{ ...page('x').runs[0], config: { ...seedRun, steps: 0 } }] });
     expect(bad).toEqual({ ok: false, error: { code: 'invalid-input', message: 'runs.0.config.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)' } });
-    expect((await raw('/export/no-such-export', { cookie })).status).toBe(404);
+    expect((await raw('/export/no-such-export')).status).toBe(404);
     client.close();
   });
 });
@@ -568,16 +680,9 @@ describe('serve mode: lifecycle', () => {
   it('close() disconnects sockets, stops listening and stops forwarding events', async () => {
     const own = new SweepService(executor);
     const other = await createLabServer({ service: own, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
-    const login = await fetch(`${other.url}?token=${TOKEN}`, { redirect: 'manual' });
-    const otherCookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
-    // A session from one server does not open another.
-    expect((await fetch(other.url, { headers: { cookie } })).status).toBe(401);
-    expect((await fetch(other.url, { headers: { cookie: otherCookie } })).status).toBe(200);
-    const ws = new WebSocket(`ws://127.0.0.1:${other.port}${SOCKET_PATH}`, { headers: { cookie: otherCookie }, origin: other.url.slice(0, -1) });
-    await new Promise((resolve, reject) => {
-      ws.on('open', resolve);
-      ws.on('error', reject);
-    });
+    // A session from one server does not open another (sessions live in a server's memory: a restart forgets them).
+    expect(await signInSocket(other.port, { session })).toEqual({ closed: SignInRefusal.unknownSession, reason: expect.any(String) });
+    const { ws } = await mustSignIn(other.port, { token: TOKEN });
     const closed = new Promise<number>((resolve) => ws.on('close', resolve));
     await other.close();
     expect(await closed).toBe(1001);
@@ -605,5 +710,37 @@ describe('serve mode: command line', () => {
     { desc: 'unknown flag', argv: ['--host', '0.0.0.0'], expectedMessage: 'Unknown option: "--host"' },
   ])('refuses $desc', ({ argv, expectedMessage }) => {
     expect(() => parseServeArgs(argv)).toThrow(expectedMessage);
+  });
+});
+
+describe('serve mode: the access token from ADAGRAD_LAB_TOKEN', () => {
+  const rule = 'must have at least 128 bits: 32 or more hexadecimal digits, or 22 or more base64url characters A-Z a-z 0-9 - _';
+
+  it.each([
+    { desc: 'one character', token: 'a' },
+    { desc: '31 hexadecimal digits', token: '0123456789abcdef0123456789abcde' },
+    { desc: '21 base64url characters', token: 'AbCdEfGhIjKlMnOpQrStU' },
+    { desc: 'characters outside base64url', token: 'pass word with spaces and more!!' },
+  ])('refuses $desc, naming the variable and the rule', ({ token }) => {
+    expect(() => serveToken(token)).toThrow(`Invalid ADAGRAD_LAB_TOKEN: ${token.length} characters (${rule}; leave it unset for a random one)`);
+  });
+
+  it('accepts 32 hexadecimal digits and 22 base64url characters, and makes a random token when unset', () => {
+    expect(serveToken('0123456789abcdef0123456789abcdef')).toBe('0123456789abcdef0123456789abcdef');
+    expect(serveToken('AbCdEfGhIjKlMnOpQrStU_')).toBe('AbCdEfGhIjKlMnOpQrStU_');
+    const made = serveToken(undefined);
+    expect(made).toMatch(/^[\w-]{32}$/);
+    expect(serveToken('')).not.toBe(made);
+  });
+});
+
+describe('serve mode: the download\'s file name', () => {
+  it.each([
+    { desc: 'a right-to-left override', name: 'runs\u202evsc.exe', ascii: 'runs_vsc.exe', utf8: 'runs_vsc.exe' },
+    { desc: 'other invisible format characters', name: 'a\u200bb\u2066c\ufeff.csv', ascii: 'a_b_c_.csv', utf8: 'a_b_c_.csv' },
+    { desc: 'a leading dot', name: '..bashrc', ascii: '_.bashrc', utf8: '_.bashrc' },
+    { desc: 'a plain name', name: 'seeds (x²).csv', ascii: 'seeds (x_).csv', utf8: 'seeds%20%28x%C2%B2%29.csv' },
+  ])('is sanitised in Content-Disposition when it holds $desc', ({ name, ascii, utf8 }) => {
+    expect(contentDisposition(name)).toBe(`attachment; filename="${ascii}"; filename*=UTF-8''${utf8}`);
   });
 });

@@ -14,6 +14,45 @@ const collect = (service: SweepService) => {
   return { events, results };
 };
 
+/**
+ * Resolves once `state()` holds, checked after each event of `service`; rejects, naming what was waited for, if it
+ * has not within 10 s. Tests wait on events and then assert the state, never on a fixed sleep.
+ */
+function until(service: SweepService, state: () => boolean, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (state()) return resolve();
+    const timer = setTimeout(() => reject(new Error(`still waiting for: ${what}`)), 10_000);
+    service.onEvent(() => {
+      if (state()) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
+/** One macrotask: whatever the service would start after its last result (a new batch) has started by then. */
+const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** The in-process executor, counting the batches it was handed and those still running. */
+function counted(inner: RunExecutor = inProcessExecutor()) {
+  let started = 0;
+  let running = 0;
+  const executor: RunExecutor = {
+    ...inner,
+    runBatch: async (configs, signal) => {
+      started++;
+      running++;
+      try {
+        return await inner.runBatch(configs, signal);
+      } finally {
+        running--;
+      }
+    },
+  };
+  return { executor, started: () => started, running: () => running };
+}
+
 describe('SweepService', () => {
   it('runs every point of the grid and streams results equal to src-core run in process, traces compacted for the window', async () => {
     const service = new SweepService(inProcessExecutor(), { batchSize: 2, newSweepId: () => 'sweep-a' });
@@ -143,7 +182,7 @@ describe('SweepService', () => {
       const service = new SweepService(slowExecutor(50), { batchSize: 2, newSweepId: () => 'c' });
       const { events, results } = collect(service);
       service.launch(bigSpec);
-      await new Promise((r) => setTimeout(r, 130)); // two rounds of two batches
+      await until(service, () => results().length >= 4, 'two batches of two runs'); // runs finished before the cancel
       const before = performance.now();
       expect(service.cancel('c')).toBe(true);
       await service.idle();
@@ -157,6 +196,61 @@ describe('SweepService', () => {
       const states = events.flatMap((e) => (e.type === 'sweep-started' || e.type === 'sweep-status' || e.type === 'sweep-finished' ? [e.status] : []));
       expect(states).toEqual(['queued', 'running', 'cancelling', 'cancelled']);
       expect(service.cancel('c')).toBe(false); // already ended
+    });
+
+    it('sends no result of the sweep once it is cancelled, not even of a batch that finishes just after', async () => {
+      // Batches that end when the test says, whatever the signal: a task finishing as the user presses Cancel.
+      const held: (() => void)[] = [];
+      let bothStarted!: () => void;
+      const started = new Promise<void>((resolve) => (bothStarted = resolve));
+      const stubborn: RunExecutor = {
+        threads: 2,
+        runBatch: (configs) =>
+          new Promise((resolve) => {
+            held.push(() => resolve(configs.map((c) => executeRun(c))));
+            if (held.length === 2) bothStarted();
+          }),
+        close: async () => {},
+      };
+      const service = new SweepService(stubborn, { batchSize: 2, newSweepId: () => 'late' });
+      const { events } = collect(service);
+      const finished = new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
+      service.launch(bigSpec);
+      await started;
+      held.shift()!(); // one batch ends before Cancel: its runs are kept
+      await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'results' && resolve()));
+      expect(service.cancel('late')).toBe(true);
+      for (const release of held) release(); // the other ends after it
+      await finished;
+      await service.idle();
+      const cancelledAt = events.findIndex((e) => e.type === 'sweep-status' && e.status === 'cancelling');
+      expect(cancelledAt).toBeGreaterThan(0);
+      expect(events.slice(cancelledAt).filter((e) => e.type === 'results')).toEqual([]);
+      expect(events.filter((e) => e.type === 'results').flatMap((e) => (e.type === 'results' ? e.results : []))).toHaveLength(2);
+      expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'late', status: 'cancelled' });
+      expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: 2, total: 40 } });
+    });
+
+    it('resumes a cancelled sweep: the runs it never stored, under the same ids, and no other', async () => {
+      const service = new SweepService(slowExecutor(5), { batchSize: 2, newSweepId: () => 'again' });
+      const { events, results } = collect(service);
+      const finished = () => new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
+      const cancelled = finished();
+      service.launch(bigSpec);
+      await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'results' && resolve()));
+      service.cancel('again');
+      await cancelled;
+      const stored = results().map((r) => r.config.id);
+      expect(stored.length).toBeGreaterThan(0);
+      expect(stored.length).toBeLessThan(40);
+      const all = expandSweep('again', (validateSweepSpec(bigSpec) as { value: SweepSpec }).value).map((c) => c.id);
+      events.length = 0;
+      const completed = finished();
+      expect(service.resume({ sweepId: 'again', createdAt: 1, spec: bigSpec, storedRunIds: stored })).toMatchObject({ ok: true, value: { sweepId: 'again', runCount: 40 } });
+      await completed;
+      const computed = results().map((r) => r.config.id);
+      expect(computed.sort()).toEqual(all.filter((id) => !stored.includes(id)).sort());
+      expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'again', status: 'completed' });
     });
 
     it('never starts a queued sweep that was cancelled, and runs the next one', async () => {
@@ -189,29 +283,62 @@ describe('SweepService', () => {
     expect(progress.at(-1)).toMatchObject({ progress: { done: 6, total: 6, runsPerSecond: 10, etaSeconds: 0 } });
   });
 
+  it('estimates a resumed sweep from the runs it computes now, not from those stored before', async () => {
+    let clock = 0;
+    const ticking: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += 1000), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
+    const { events } = collect(service);
+    const ids = expandSweep('r', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value).map((c) => c.id);
+    service.resume({ sweepId: 'r', createdAt: 1, spec: goodSpec, storedRunIds: ids.slice(0, 3) });
+    await service.idle();
+    const progress = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : []));
+    // One run a second: after the first of the 3 missing runs, 2 s are left (not 3 stored + 1 computed in 1 s: 0.5 s).
+    expect(progress[0]).toMatchObject({ done: 4, total: 6, runsPerSecond: 1, etaSeconds: 2 });
+    expect(progress.at(-1)).toMatchObject({ done: 6, runsPerSecond: 1, etaSeconds: 0 });
+  });
+
+  it('estimates from the recent rate: a sweep that slows down says so', async () => {
+    let clock = 0;
+    let batches = 0;
+    // 20 fast runs (10 ms each), then slow ones (1 s each).
+    const slowing: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += ++batches <= 20 ? 10 : 1000), configs.map((c) => executeRun(c))) };
+    const service = new SweepService(slowing, { batchSize: 1, now: () => clock });
+    const { events } = collect(service);
+    service.launch({ ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] });
+    await service.idle();
+    const late = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : [])).find((p) => p.done === 35)!;
+    // Over the last 10 s the rate is one run a second (since the start it would be 35 runs in 15.2 s).
+    expect(late.runsPerSecond).toBeCloseTo(1, 1);
+  });
+
   it('pauses while too many results await acknowledgement, and resumes when they are stored', async () => {
-    const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'bp' });
+    const { executor, started, running } = counted();
+    const service = new SweepService(executor, { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'bp' });
     const { results } = collect(service);
     service.launch(goodSpec);
-    await new Promise((r) => setTimeout(r, 50));
+    await until(service, () => results().length >= 4 && running() === 0, 'the first two batches sent, none running');
+    await settled();
     // Two workers each took a batch before the limit was reached; nothing more runs until the renderer catches up.
-    expect(results()).toHaveLength(4);
+    expect({ results: results().length, started: started(), running: running() }).toEqual({ results: 4, started: 2, running: 0 });
     service.acknowledge(results().map((r) => r.config.id));
     await service.idle();
-    expect(results()).toHaveLength(6);
+    expect({ results: results().length, started: started() }).toEqual({ results: 6, started: 3 });
   });
 
   it('pauses on the bytes of unacknowledged traces too, not only on their number', async () => {
     // Any trace at all exceeds a 1-byte budget: each worker finishes the batch it holds, then waits.
-    const service = new SweepService(inProcessExecutor(), { batchSize: 1, maxPendingBytes: 1, newSweepId: () => 'bytes' });
-    const { results } = collect(service);
+    const { executor, started, running } = counted();
+    const service = new SweepService(executor, { batchSize: 1, maxPendingBytes: 1, newSweepId: () => 'bytes' });
+    const { events, results } = collect(service);
     service.launch(goodSpec);
     for (const expected of [2, 4, 6]) {
-      await new Promise((r) => setTimeout(r, 30));
-      expect(results()).toHaveLength(expected);
+      await until(service, () => results().length >= expected && running() === 0, `${expected} results sent, no batch running`);
+      await settled();
+      expect({ results: results().length, started: started(), running: running() }).toEqual({ results: expected, started: expected, running: 0 });
       service.acknowledge(results().map((r) => r.config.id));
     }
     await service.idle();
+    expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'bytes', status: 'completed' });
   });
 
   it('uses as many workers as the setting allows, and follows a change during a sweep', async () => {
@@ -231,8 +358,9 @@ describe('SweepService', () => {
     expect(service.threads).toBe(4);
     expect([service.setThreads(0), service.setThreads(9), service.setThreads(1)]).toEqual([1, 4, 1]);
     const many = { ...goodSpec, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
+    const { results } = collect(service);
     service.launch(many);
-    await new Promise((r) => setTimeout(r, 30));
+    await until(service, () => results().length >= 5, 'five runs at one worker');
     expect(Math.max(...seen)).toBe(1);
     service.setThreads(3);
     await service.idle();
@@ -240,11 +368,18 @@ describe('SweepService', () => {
   });
 
   it('a cancelled sweep does not stay stuck behind back-pressure', async () => {
-    const service = new SweepService(inProcessExecutor(), { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
+    const { executor, running } = counted();
+    const service = new SweepService(executor, { batchSize: 2, maxPendingResults: 2, newSweepId: () => 'stuck' });
+    const { events, results } = collect(service);
     service.launch(goodSpec);
-    await new Promise((r) => setTimeout(r, 20));
-    service.cancel('stuck');
-    await service.idle();
+    await until(service, () => results().length >= 4 && running() === 0, 'paused by back-pressure');
+    await settled();
+    expect(results()).toHaveLength(4); // held back: 2 runs not computed
+    expect(service.cancel('stuck')).toBe(true);
+    const stuck = new Promise<'stuck'>((resolve) => setTimeout(() => resolve('stuck'), 5000));
+    expect(await Promise.race([service.idle().then(() => 'idle' as const), stuck])).toBe('idle');
+    expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'stuck', status: 'cancelled' });
+    expect(results()).toHaveLength(4);
   });
 
   it('resumes an interrupted sweep: only the runs not stored are computed, under the same ids', async () => {

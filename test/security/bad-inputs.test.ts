@@ -112,8 +112,21 @@ const rows: Row[] = [
   { desc: 'a 1 GB sweep id', handler: 'cancelSweep', input: GIGABYTE_STRING, expectedMessage: 'Invalid sweep id: text of 536869888 characters (must be at most 200 characters)' },
   { desc: 'a 1 GB run id', handler: 'acknowledge', input: [GIGABYTE_STRING], expectedMessage: '0: Invalid run id: text of 536869888 characters (must be at most 200 characters)' },
   { desc: 'a 1 GB note on an exported run', handler: 'writeExport', input: exportPage({ note: GIGABYTE_STRING }), expectedMessage: 'runs.0.annotations.note: Invalid note: text of 536869888 characters (must be at most 2000 characters)' },
+  // file names that disguise themselves
+  {
+    desc: 'a file name with a right-to-left override (runs‮vsc.exe shows as runsexe.csv)',
+    handler: 'startExport',
+    input: startExport({ suggestedName: 'runs\u202evsc.exe' }),
+    expectedMessage: 'suggestedName: Invalid file name: "runs\\u202evsc.exe" (must not be empty, start with a dot, or contain / \\ : * ? " < > |, control characters or invisible format characters such as U+202E)',
+  },
+  {
+    desc: 'a hidden file name',
+    handler: 'startExport',
+    input: startExport({ suggestedName: '.bashrc' }),
+    expectedMessage: 'suggestedName: Invalid file name: ".bashrc" (must not be empty, start with a dot, or contain / \\ : * ? " < > |, control characters or invisible format characters such as U+202E)',
+  },
   { desc: 'a 1 GB file name', handler: 'startExport', input: startExport({ suggestedName: GIGABYTE_STRING }), expectedMessage: 'suggestedName: Invalid file name: text of 536869888 characters (must be at most 200 characters)' },
-  { desc: 'a 1 GB axis value', handler: 'launchSweep', input: spec(adagrad({ axes: { epsPlacement: { values: ['inside', GIGABYTE_STRING] } } })), expectedMessage: 'optimizers.0.axes.epsPlacement: Invalid eps placement: text of 536869888 characters (must be one of outside, inside)' },
+  { desc: 'a 1 GB axis value', handler: 'launchSweep', input: spec(adagrad({ axes: { epsPlacement: { values: ['inside', GIGABYTE_STRING] } } })), expectedMessage: 'optimizers.0.axes.epsPlacement: Invalid eps placement: text of 536869888 characters (must be one of outside, inside, inside-guarded)' },
   { desc: 'a learning rate 1 GB long, as long as JavaScript strings go', handler: 'launchSweep', input: spec(adagrad({ fixed: { lr: LONGEST_STRING } })), expectedMessage: `optimizers.0: ${TOO_LONG_TO_READ}` },
   { desc: 'a stored run id 1 GB long, as long as JavaScript strings go', handler: 'resumeSweep', input: resume({ storedRunIds: ['s:000000', LONGEST_STRING] }), expectedMessage: 'storedRunIds.1: Invalid run id: text of 536870888 characters (must be at most 200 characters)' },
   // prototype-pollution keys
@@ -121,7 +134,7 @@ const rows: Row[] = [
   { desc: 'a __proto__ key in an export request', handler: 'startExport', input: withKey(startExport({}), '__proto__', { polluted: true }), expectedMessage: '__proto__: Unknown field: "__proto__" is not part of an export request' },
   { desc: 'a constructor key in a sweep', handler: 'launchSweep', input: withKey(goodSpec, 'constructor', { prototype: { polluted: true } }), expectedMessage: 'constructor: Unknown field: "constructor" is not part of a sweep' },
   { desc: 'a prototype key in an objective', handler: 'launchSweep', input: spec({ objectives: [withKey({ id: 'quadratic-1d' }, 'prototype', { polluted: true })] }), expectedMessage: 'objectives.0.prototype: Unknown field: "prototype" is not part of quadratic-1d' },
-  { desc: 'a constructor key among fixed hyperparameters', handler: 'launchSweep', input: spec(adagrad({ fixed: withKey({}, 'constructor', 1) })), expectedMessage: 'optimizers.0.fixed.constructor: Unknown hyperparameter: "constructor" is not an option of adagrad (must be one of lr, eps, epsPlacement, weightDecay, decoupledWeightDecay, initialAccumulator, lrDecay)' },
+  { desc: 'a constructor key among fixed hyperparameters', handler: 'launchSweep', input: spec(adagrad({ fixed: withKey({}, 'constructor', 1) })), expectedMessage: 'optimizers.0.fixed.constructor: Unknown hyperparameter: "constructor" is not an option of adagrad (must be one of lr, eps, epsPlacement, weightDecay, decoupledWeightDecay, initialAccumulator, lrDecay, maximize)' },
 ];
 
 describe('bad inputs get the exact message naming field, value and rule', () => {

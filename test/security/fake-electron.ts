@@ -6,6 +6,9 @@
  * `vi.mock('electron', async () => (await import('./fake-electron')).fakeElectron())`.
  */
 import { EventEmitter } from 'node:events';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { vi } from 'vitest';
 
 type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void;
@@ -54,5 +57,17 @@ export function fakeElectron() {
     },
     ipcRenderer,
     contextBridge: { exposeInMainWorld: vi.fn() },
+    Menu: { buildFromTemplate: vi.fn((template: unknown) => ({ template })), setApplicationMenu: vi.fn() },
+    Notification: Object.assign(vi.fn(), { isSupported: () => false }),
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   };
+}
+
+/**
+ * What the entry asks of `app` besides its life cycle: its name and version (menu, About), and where user data goes
+ * (the window's remembered bounds: a fresh empty folder, so every test starts from the default window).
+ */
+export function fakeAppIdentity() {
+  const userData = mkdtempSync(join(tmpdir(), 'adagrad-lab-user-data-'));
+  return { name: 'AdaGrad Lab', isPackaged: false, getVersion: () => '0.0.0-test', setAboutPanelOptions: vi.fn(), getPath: () => userData };
 }

@@ -32,14 +32,17 @@ export class WasmLaneKernel {
     return this.module.allocate(lengths);
   }
 
-  /** One lane: eps and −clr given as numbers. Returns 0 when every new θ and G is finite. */
-  stepOneLane(theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: number, rate: number, inside: boolean): number {
-    return this.exports.stepOneLane(theta.length, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps, rate, inside);
+  /**
+   * One lane: eps and its rate (sign·(−clr), adagrad-lanes.ts) given as numbers; `placement` as placementCode gives it.
+   * Returns 0 when every new θ and G is finite.
+   */
+  stepOneLane(theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: number, rate: number, placement: number): number {
+    return this.exports.stepOneLane(theta.length, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps, rate, placement);
   }
 
-  /** `stride` lanes (even), per-lane eps and −clr in views from `allocate`. Returns 0 when every new θ and G is finite. */
-  stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: Float64Array, rate: Float64Array, inside: boolean): number {
-    return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps.byteOffset, rate.byteOffset, inside);
+  /** `stride` lanes (even), per-lane eps and rate in views from `allocate`. Returns 0 when every new θ and G is finite. */
+  stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: Float64Array, rate: Float64Array, placement: number): number {
+    return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps.byteOffset, rate.byteOffset, placement);
   }
 
   /**
@@ -66,7 +69,7 @@ export class WasmLaneKernel {
   stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, tolerances: boolean, keepGradient: boolean): number {
     return this.exports.stepQuadraticLanes(
       l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.accum.byteOffset, l.eps.byteOffset,
-      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.inside,
+      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.placement,
     );
   }
 
@@ -74,7 +77,7 @@ export class WasmLaneKernel {
   stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
     return this.exports.stepQuadraticOneLane(
       l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.accum.byteOffset, l.eps[0], l.rate[0],
-      q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.inside,
+      q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.placement,
     );
   }
 }

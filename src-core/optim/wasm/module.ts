@@ -13,19 +13,19 @@ import { adagradWasm } from './adagrad.wasm';
 export interface AdagradExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  stepOneLane(n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, inside: boolean): number;
-  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, inside: boolean): number;
+  stepOneLane(n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, placement: number): number;
+  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, placement: number): number;
   observeLanes(stride: number, step: number, summaries: number, tolerances: boolean): number;
   stepQuadraticLanes(
     dim: number, stride: number, step: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number,
-    a: number, c: number, scale: number, summaries: number, tolerances: boolean, inside: boolean,
+    a: number, c: number, scale: number, summaries: number, tolerances: boolean, placement: number,
   ): number;
   stepQuadraticOneLane(
-    n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, inside: boolean,
+    n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, placement: number,
   ): number;
   stepLogisticSamples(
     count: number, samples: number, indices: number, k: number, labels: number, theta: number, accum: number, previous: number,
-    firstStep: number, lr: number, lrDecay: number, eps: number, inside: boolean,
+    firstStep: number, lr: number, lrDecay: number, eps: number, placement: number,
   ): number;
   evaluateLogistic(n: number, indices: number, k: number, labels: number, theta: number, grad: number, dim: number): number;
 }

@@ -7,6 +7,7 @@
  */
 import type { LogisticData } from '../../objectives/types';
 import type { AdagradHyperparameters } from '../adagrad';
+import { placementCode } from '../adagrad-lanes';
 import { kernelOfModule, type AdagradModule } from './module';
 
 /** One run's arrays in the kernel's memory, valid until the module's next allocation. */
@@ -41,7 +42,7 @@ export class WasmLogisticKernel {
     const { buffer } = exports.memory; // after `regions`, which may have grown the memory (a new buffer)
     new Int32Array(buffer, indicesAt, indices.length).set(indices);
     new Uint8Array(buffer, labelsAt, labels.length).set(labels);
-    const inside = h.epsPlacement === 'inside';
+    const placement = placementCode[h.epsPlacement];
     return {
       theta: new Float64Array(buffer, thetaAt, dim),
       accum: new Float64Array(buffer, accumAt, dim).fill(h.initialAccumulator),
@@ -49,7 +50,7 @@ export class WasmLogisticKernel {
       samples: new Int32Array(buffer, samplesAt, batch),
       gradient: new Float64Array(buffer, gradientAt, dim),
       steps: (count, firstStep) =>
-        exports.stepLogisticSamples(count, samplesAt, indicesAt, k, labelsAt, thetaAt, accumAt, previousAt, firstStep, h.lr, h.lrDecay, h.eps, inside),
+        exports.stepLogisticSamples(count, samplesAt, indicesAt, k, labelsAt, thetaAt, accumAt, previousAt, firstStep, h.lr, h.lrDecay, h.eps, placement),
       evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt, gradientAt, dim),
     };
   }

@@ -5,7 +5,7 @@
  */
 import { objectiveInfo } from '../../../src-core/objectives';
 import type { Axis, HyperparameterValue, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
-import { parseAxis, parseChoices, parseNumber, parseNumberList, type Parsed } from '../../../src-core/sweep/parse';
+import { formatAxis, formatValues, parseAxis, parseChoices, parseNumber, parseNumberList, type Parsed } from '../../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
 import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
 import type { ObjectiveDraft, OptimizerDraft, SweepDraft } from './sweep-draft';
@@ -49,14 +49,27 @@ function parseField(field: HyperparameterField, text: string): Parsed<Axis> {
   return choices.ok ? { ok: true, value: { values: choices.value } } : choices;
 }
 
+/**
+ * An interval typed in a grid search, in the form's words: what it does, and the two ways on (the Search choice, or
+ * the grid range over the same ends).
+ */
+function intervalInGrid(field: HyperparameterField, axis: Axis): string | null {
+  if (!('uniform' in axis) && !('logUniform' in axis)) return null;
+  const { from, to } = 'uniform' in axis ? axis.uniform : axis.logUniform;
+  const grid = `${'uniform' in axis ? 'lin' : 'log'}(${formatValues([from, to, 5])})`;
+  return `${field.label}: ${formatAxis(axis)} draws values at random, which a grid does not do. Choose "Random samples" under Search, or type ${grid} for 5 values on a grid.`;
+}
+
 /** One value is fixed, several (or a range) are swept; a blank field keeps the kind's default. */
-function readOptimizer(reader: Reader, draft: OptimizerDraft, i: number) {
+function readOptimizer(reader: Reader, draft: OptimizerDraft, i: number, grid: boolean) {
   const fixed: Record<string, HyperparameterValue> = {};
   const axes: Record<string, Axis> = {};
   for (const field of optimizerFields(draft.kind)) {
     const text = draft.values[field.key] ?? '';
     if (blank(text)) continue;
-    const axis = reader.read(`optimizers.${i}.${field.key}`, parseField(field, text));
+    const parsed = parseField(field, text);
+    const inGrid = grid && parsed.ok ? intervalInGrid(field, parsed.value) : null;
+    const axis = reader.read(`optimizers.${i}.${field.key}`, inGrid === null ? parsed : { ok: false, message: inGrid });
     if (!axis) continue;
     if ('values' in axis && axis.values.length === 1) fixed[field.key] = axis.values[0];
     else axes[field.key] = axis;
@@ -72,7 +85,7 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
     name: draft.name,
     objectives: draft.objectives.map((o, i) => readObjective(reader, o, i)),
     start: blank(draft.start) || draft.start.trim() === 'default' ? null : reader.read('start', parseNumberList('start point', draft.start)),
-    optimizers: draft.optimizers.map((o, i) => readOptimizer(reader, o, i)),
+    optimizers: draft.optimizers.map((o, i) => readOptimizer(reader, o, i, draft.search === 'grid')),
     steps: reader.read('steps', parseNumber('number of steps', draft.steps)),
     seeds: reader.read('seeds', parseNumberList('seed', draft.seeds)),
     tolerance: optional('tolerance', 'tolerance', draft.tolerance),
@@ -127,7 +140,7 @@ export const runFieldLabels: Record<string, string> = {
   name: 'Name',
   start: 'Start point',
   steps: 'Steps',
-  seeds: 'Seeds (repeats)',
+  seeds: 'Seeds',
   tolerance: 'Loss tolerance',
   divergenceThreshold: 'Divergence threshold',
   traceMaxPoints: 'Trace size',
@@ -135,6 +148,17 @@ export const runFieldLabels: Record<string, string> = {
   'search.samples': 'Samples per optimizer',
   'search.seed': 'Search seed',
 };
+
+/**
+ * What the seeds field means for the sweep's size, in words: "0" is one run per setting (with seed 0), not zero
+ * repeats; a list repeats every setting once per seed.
+ */
+export function seedsHint(text: string): string {
+  const seeds = parseNumberList('seed', text);
+  if (!seeds.ok || seeds.value.length === 0) return 'One run per setting for each seed listed.';
+  if (seeds.value.length === 1) return `1 run per setting, with seed ${seeds.value[0]}. List seeds (0, 1, 2) to repeat each setting.`;
+  return `${seeds.value.length} runs per setting, one per seed.`;
+}
 
 /** A field's label, with the objective or optimizer entry it belongs to: "Learning rate (AdaGrad 2)". */
 export function fieldLabel(draft: SweepDraft, field: string): string {

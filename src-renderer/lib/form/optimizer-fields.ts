@@ -25,7 +25,8 @@ export const optimizerLabels: Record<OptimizerKind, string> = { adagrad: 'AdaGra
 const help: Record<string, string> = {
   lr: 'Step size η. AdaGrad divides it by √G in each coordinate.',
   eps: 'Keeps the denominator above 0; it matters only while G is tiny.',
-  epsPlacement: "outside: lr·g/(√G+ε), PyTorch and the seeds' code; inside: lr·g/√(G+ε), Keras, Optax and the seeds' formula.",
+  epsPlacement:
+    "outside: lr·g/(√G+ε), PyTorch and the seeds' code; inside: lr·g/√(G+ε), Keras and the seeds' formula; inside-guarded: the same, but no step where G = 0 (Optax).",
   weightDecay: 'L2: wd·θ is added to the gradient, so it is accumulated in G too.',
   decoupledWeightDecay: 'true: θ ← θ − lr·wd·θ beside the update, kept out of G (AdamW style).',
   initialAccumulator: 'G starts here instead of 0 (Keras and Optax use 0.1): gentler first steps.',
@@ -38,6 +39,7 @@ const help: Record<string, string> = {
   beta1: 'Decay of the mean of gradients m (momentum).',
   beta2: 'Decay of the mean of squared gradients v (the adaptive part).',
   amsgrad: 'Divide by the largest v seen so far, so the step never grows back.',
+  maximize: "true: climb f instead of descending it (PyTorch's maximize: the gradient is negated before weight decay).",
 };
 const kindHelp: Partial<Record<OptimizerKind, Record<string, string>>> = {
   rmsprop: { momentum: 'Momentum on the scaled step: b ← μ·b + g/√v; θ moves by lr·b.' },
@@ -48,7 +50,8 @@ const capitalised = (text: string): string => text.charAt(0).toUpperCase() + tex
 /** Where capitalising the rules' label would misspell a name. */
 const labelOverrides: Record<string, string> = { lrDecay: 'LR decay', amsgrad: 'AMSGrad' };
 
-function labelOf(key: string): string {
+/** A hyperparameter's label, as its field in the form shows it (and the runs and compare tables, through settingLabel). */
+export function labelOf(key: string): string {
   if (key in labelOverrides) return labelOverrides[key];
   if (key in numberRules) return capitalised(numberRules[key as keyof typeof numberRules].label);
   if (key in flagLabels) return capitalised(flagLabels[key as keyof typeof flagLabels]);

@@ -1,12 +1,15 @@
 /**
  * Every column the runs table can show: the run's place, every hyperparameter of every optimizer, every metric, and
- * what a person attached. A column gives the value it sorts and filters on (a number, NaN when the run has none, or
- * text) and the text it shows.
+ * what a person attached. A column gives the value it sorts and filters on (a number, null when the run has none, or
+ * text) and the text it shows. A loss keeps what the run ended on: ∞, −∞ or NaN for a diverged run (numbers, not
+ * "none": they sort past every finite loss and filters match them).
  */
 import type { StoredRun } from '../storage/records';
+import type { RunSummary } from '../../../src-core/contract/types';
 import { hyperparameterNames, optimizerKinds } from '../../../src-core/contract/sweep-spec';
-import { describeObjective, describeStatus, formatMetric, hyperparameter } from '../../../src-core/views/format';
+import { describeObjective, describeStatus, formatMetric, formatOutcome, hyperparameter } from '../../../src-core/views/format';
 import { optimizerDefaults } from '../../../src-core/optim';
+import { settingLabel } from '../state/labels';
 
 export type ColumnKind = 'number' | 'text' | 'flag';
 export type ColumnGroup = 'run' | 'hyperparameter' | 'metric' | 'annotation';
@@ -16,30 +19,41 @@ export interface RunColumn {
   id: string;
   label: string;
   group: ColumnGroup;
-  /** 'number': compared as numbers (NaN, "none", sorts last); 'text': compared as text; 'flag': yes or no. */
+  /**
+   * 'number': compared as numbers (null, "none", sorts last either way; ∞, −∞ and NaN past every finite value);
+   * 'text': compared as text; 'flag': yes or no.
+   */
   kind: ColumnKind;
-  value: (run: StoredRun) => number | string;
+  value: (run: StoredRun) => number | string | null;
   text: (run: StoredRun) => string;
 }
 
-const numberText = (x: number): string => (Number.isNaN(x) ? '—' : formatMetric(x));
-const countText = (x: number): string => (Number.isNaN(x) ? '—' : String(x));
-const orNaN = (x: number | null): number => x ?? NaN;
+const numberText = (x: number | null): string => (x === null ? '—' : formatMetric(x));
+const countText = (x: number | null): string => (x === null ? '—' : String(x));
 
-function numberColumn(id: string, label: string, group: ColumnGroup, value: (run: StoredRun) => number, text = (run: StoredRun) => numberText(value(run))): RunColumn {
+function numberColumn(id: string, label: string, group: ColumnGroup, value: (run: StoredRun) => number | null, text = (run: StoredRun) => numberText(value(run))): RunColumn {
   return { id, label, group, kind: 'number', value, text };
 }
 
 /** A count (steps, a seed): shown whole, never rounded to 6 digits. */
-const countColumn = (id: string, label: string, group: ColumnGroup, value: (run: StoredRun) => number): RunColumn =>
+const countColumn = (id: string, label: string, group: ColumnGroup, value: (run: StoredRun) => number | null): RunColumn =>
   numberColumn(id, label, group, value, (run) => countText(value(run)));
+
+/** A stored loss: runs stored over serve mode before its frames kept non-finite numbers have null there (read as NaN). */
+const lossOf = (x: number | null): number => x ?? NaN;
+
+/** A loss as the table shows it: "∞ (diverged at step 12)" where the run ended on a value that is not finite. */
+function lossText(x: number, summary: RunSummary): string {
+  const text = formatOutcome(x);
+  return !Number.isFinite(x) && summary.divergedAt !== null ? `${text} (diverged at step ${summary.divergedAt})` : text;
+}
+
+const lossColumn = (id: string, label: string, loss: (summary: RunSummary) => number | null): RunColumn =>
+  numberColumn(id, label, 'metric', (r) => lossOf(loss(r.summary)), (r) => lossText(lossOf(loss(r.summary)), r.summary));
 
 function textColumn(id: string, label: string, group: ColumnGroup, text: (run: StoredRun) => string): RunColumn {
   return { id, label, group, kind: 'text', value: text, text };
 }
-
-/** "weightDecay" → "weight decay". */
-const words = (name: string): string => name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 
 /** One column per hyperparameter name across every optimizer kind, in the engine's order; "—" where a kind has none. */
 function hyperparameterColumns(): RunColumn[] {
@@ -48,12 +62,12 @@ function hyperparameterColumns(): RunColumn[] {
     const numeric = optimizerKinds.some((kind) => typeof (optimizerDefaults[kind] as Record<string, unknown>)[name] === 'number');
     const id = `hp.${name}`;
     if (numeric) {
-      return numberColumn(id, words(name), 'hyperparameter', (run) => {
+      return numberColumn(id, settingLabel(name), 'hyperparameter', (run) => {
         const value = hyperparameter(run.config, name);
-        return typeof value === 'number' ? value : NaN;
+        return typeof value === 'number' ? value : null;
       });
     }
-    return textColumn(id, words(name), 'hyperparameter', (run) => {
+    return textColumn(id, settingLabel(name), 'hyperparameter', (run) => {
       const value = hyperparameter(run.config, name);
       return value === undefined ? '—' : String(value);
     });
@@ -72,11 +86,11 @@ export function runColumns(sweepName: (sweepId: string) => string): RunColumn[] 
     ...hyperparameterColumns(),
     countColumn('steps', 'steps', 'run', (r) => r.config.steps),
     countColumn('seed', 'seed', 'run', (r) => r.config.seed),
-    numberColumn('finalLoss', 'final loss', 'metric', (r) => r.summary.finalLoss),
-    numberColumn('bestLoss', 'best loss', 'metric', (r) => r.summary.bestLoss),
+    lossColumn('finalLoss', 'final loss', (s) => s.finalLoss),
+    lossColumn('bestLoss', 'best loss', (s) => s.bestLoss),
     countColumn('bestStep', 'best step', 'metric', (r) => r.summary.bestStep),
-    countColumn('stepsToTolerance', 'steps to tolerance', 'metric', (r) => orNaN(r.summary.stepsToTolerance)),
-    countColumn('divergedAt', 'diverged at step', 'metric', (r) => orNaN(r.summary.divergedAt)),
+    countColumn('stepsToTolerance', 'steps to tolerance', 'metric', (r) => r.summary.stepsToTolerance),
+    countColumn('divergedAt', 'diverged at step', 'metric', (r) => r.summary.divergedAt),
     textColumn('divergedIn', 'diverged in', 'metric', (r) => r.summary.divergedIn ?? '—'),
     textColumn('status', 'status', 'metric', (r) => describeStatus(r.summary)),
     textColumn('tags', 'tags', 'annotation', (r) => r.tags.join(', ')),
@@ -86,3 +100,30 @@ export function runColumns(sweepName: (sweepId: string) => string): RunColumn[] 
 
 /** What a new table shows: the columns this app always showed, the star and the tags. */
 export const defaultColumnIds: readonly string[] = ['starred', 'sweep', 'index', 'objective', 'optimizer', 'hp.lr', 'hp.eps', 'hp.weightDecay', 'steps', 'seed', 'finalLoss', 'bestLoss', 'status', 'tags'];
+
+/** The columns of what a run was set up with, which show themselves where their values differ (varyingColumnIds). */
+const settingColumn = (column: RunColumn): boolean =>
+  column.group === 'hyperparameter' || ['objective', 'start', 'optimizer', 'steps', 'seed'].includes(column.id);
+
+/**
+ * The setting columns whose values differ among the runs that have them (as settingsOf's differences do for legends):
+ * swept eps placements or decoupled weight decay then show without a person choosing them, so swept rows never look
+ * identical. A setting only some runs have (SGD's momentum beside AdaGrad) differs only if those runs differ.
+ */
+export function varyingColumnIds(columns: readonly RunColumn[], runs: readonly StoredRun[]): Set<string> {
+  const varying = new Set<string>();
+  for (const column of columns) {
+    if (!settingColumn(column)) continue;
+    let first: number | string | null = null;
+    for (const run of runs) {
+      const value = column.value(run);
+      if (value === null || value === '—') continue;
+      if (first === null) first = value;
+      else if (value !== first) {
+        varying.add(column.id);
+        break;
+      }
+    }
+  }
+  return varying;
+}

@@ -1,6 +1,8 @@
 /**
  * The filters a person types above each column of the runs table:
- *   numbers:  <0.1   <=0.1   >1e-3   >=1e-3   =12   12   1e-4..1e-2 (both ends included)
+ *   numbers:  <0.1   <=0.1   >1e-3   >=1e-3   =12   12   1e-4..1e-2 (both ends included); ∞ is above every
+ *             bound (">1e6" matches a loss that overflowed), NaN passes no comparison; a word is looked for in the
+ *             cell's text ("diverged", "NaN"; "inf" or "infinity" reads as ∞, "-inf" as −∞)
  *   text:     any part of it, in any case ("diverged at step 12" in the status column)
  *   a flag:   on or off (the star)
  * "=" compares at the 6 significant digits the table shows, so what one reads is what one can type.
@@ -42,17 +44,40 @@ function numberTest(text: string): ((x: number) => boolean) | null {
   }
 }
 
+/** Words typed for the values that are not finite, as the table writes them. */
+const INFINITY = /^([-+−]?)\s*(?:inf|infinity|∞)$/i;
+
+/** What a typed word looks for in a cell's lower-cased text: "inf" is written ∞ there, "-inf" −∞. */
+export function searchedText(needle: string): string {
+  const infinity = INFINITY.exec(needle.trim());
+  if (infinity) return infinity[1] === '-' || infinity[1] === '−' ? '−∞' : '∞';
+  return needle.trim().toLowerCase();
+}
+
+/** A number column's filter made of words, not a comparison: letters, ∞, signs and spaces only. */
+const WORDS = /^[\p{L}∞+\-−\s]+$/u;
+
 /** The predicate a column's filter text means; null when the text is empty (no filter). */
 export function parseColumnFilter(column: RunColumn, input: string): Parsed<RunPredicate | null> {
   const text = input.trim();
   if (text === '') return { ok: true, value: null };
   if (column.kind === 'number') {
     const test = numberTest(text);
-    if (!test) return { ok: false, message: `Invalid filter for ${column.label}: "${text}" (use <x, <=x, >x, >=x, =x or a..b, with numbers such as 0.1 or 1e-3)` };
-    // NaN (a run without this value) passes no comparison.
-    return { ok: true, value: (run) => test(column.value(run) as number) };
+    if (test) {
+      // A run without this value (null) passes no comparison, nor does NaN.
+      return {
+        ok: true,
+        value: (run) => {
+          const x = column.value(run);
+          return x !== null && test(x as number);
+        },
+      };
+    }
+    if (!WORDS.test(text)) {
+      return { ok: false, message: `Invalid filter for ${column.label}: "${text}" (use <x, <=x, >x, >=x, =x or a..b, with numbers such as 0.1 or 1e-3, or a word: inf, NaN, diverged)` };
+    }
   }
   if (column.kind === 'flag') return { ok: true, value: (run) => column.value(run) === 1 };
-  const needle = text.toLowerCase();
+  const needle = searchedText(text);
   return { ok: true, value: (run) => column.text(run).toLowerCase().includes(needle) };
 }

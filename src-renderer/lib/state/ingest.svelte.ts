@@ -4,9 +4,12 @@
  * only then acknowledged, so the main process forgets nothing that is not safely stored. When the disk is full
  * nothing of a write is kept, nothing more is acknowledged (the main process keeps the results and, past its limit,
  * stops computing), and Retry asks for them again once there is room. After a reload, whatever was sent but never
- * acknowledged comes again.
+ * acknowledged comes again. A sweep that finishes is checked against what is stored: one with runs missing is shown
+ * incomplete and offered for Resume, never as completed. When serve mode's connection is lost, the sweeps that were
+ * running are marked interrupted (nothing more arrives for them); once it is back, what is pending comes again and the
+ * sweeps the server still runs are announced again.
  */
-import type { LabApi } from '../../../src-core/contract/api';
+import type { LabApi, LabConnection } from '../../../src-core/contract/api';
 import type { SweepEvent, SweepProgress } from '../../../src-core/contract/types';
 import type { LabDatabase } from '../storage/db';
 import { PageAssembly } from '../storage/page-assembly';
@@ -45,6 +48,8 @@ export class Ingest {
   private heldResults = 0;
   /** Who waits for a sweep to finish (whenFinished), by sweep id. */
   private readonly finishWaiters = new Map<string, (() => void)[]>();
+  /** Set while serve mode's connection is lost or refused: the sweeps that ran were marked interrupted. */
+  private disconnected = false;
 
   /** Starts listening; nothing is written before `loaded` (the stored runs read once) settles. */
   constructor(
@@ -57,11 +62,31 @@ export class Ingest {
       this.inbox.push(event);
       this.draining ??= this.drain();
     });
-    // After a reload, whatever the main process sent but we never acknowledged comes again, and every sweep it is still
-    // running is announced; a sweep stored as running that it does not know of was interrupted.
-    void api
+    this.recover();
+  }
+
+  /** Serve mode's connection changed: lost or refused, the running sweeps are interrupted; back, what is pending comes again. */
+  connectionChanged(connection: LabConnection): void {
+    if (connection.state === 'lost' || connection.state === 'signed-out') {
+      if (this.disconnected) return;
+      this.disconnected = true;
+      void this.idle()
+        .then(() => this.markInterrupted(true))
+        .catch((error: unknown) => this.views.problem.report('Could not mark the running sweeps interrupted', error));
+    } else if (connection.state === 'open' && this.disconnected) {
+      this.disconnected = false;
+      this.recover();
+    }
+  }
+
+  /**
+   * After a reload or a reconnection, whatever the main process sent but we never acknowledged comes again, and every
+   * sweep it is still running is announced; a sweep stored as running that it does not know of was interrupted.
+   */
+  private recover(): void {
+    void this.api
       .resendPending()
-      .then(() => this.idle().then(() => this.markInterrupted()))
+      .then(() => this.idle().then(() => this.markInterrupted(false)))
       .catch((error: unknown) => this.views.problem.report('Could not check for interrupted sweeps', error));
   }
 
@@ -147,6 +172,7 @@ export class Ingest {
     }
     this.views.runList.upsert(runs);
     this.views.storage.refresh();
+    await this.checkCompleted(group.statuses.filter(({ status }) => status === 'completed').map(({ sweepId }) => sweepId));
     for (const { sweepId, status, message } of group.statuses) {
       if (status === 'failed') this.views.problem.message = `Sweep failed: ${message ?? 'unknown reason'}`;
       if (!isSweepActive(status)) this.releaseWaiters(sweepId);
@@ -170,9 +196,24 @@ export class Ingest {
     this.storageFull = storageFullMessage(this.heldResults);
   }
 
-  private async markInterrupted(): Promise<void> {
+  /**
+   * Marks the sweeps stored as active interrupted: those the main process does not know of, or with `all` (the
+   * connection is lost) every one, which it announces again if it still runs them once the connection is back.
+   */
+  private async markInterrupted(all: boolean): Promise<void> {
+    if (all) this.knownSweeps.clear();
     const running = await this.db.sweeps.where('status').anyOf(activeSweepStatuses).toArray();
     const orphans = running.filter((sweep) => !this.knownSweeps.has(sweep.id)).map((sweep) => sweep.id);
     await Promise.all(orphans.map((id) => this.db.sweeps.update(id, { status: 'interrupted' })));
+  }
+
+  /** A finished sweep with runs missing from this store (they went to another) is incomplete, not completed: Resume fills it. */
+  private async checkCompleted(sweepIds: readonly string[]): Promise<void> {
+    for (const sweepId of sweepIds) {
+      const [sweep, stored] = await Promise.all([this.db.sweeps.get(sweepId), this.db.storedRunCount(sweepId)]);
+      if (sweep?.status === 'completed' && stored < sweep.runCount) {
+        await this.db.sweeps.update(sweepId, { status: 'interrupted', incomplete: true });
+      }
+    }
   }
 }

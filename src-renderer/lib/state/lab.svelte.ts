@@ -5,7 +5,7 @@
  * (ProblemReport). Launching, cancelling and resuming sweeps are requests to the main process, made here.
  */
 import { liveQuery } from 'dexie';
-import type { LabApi } from '../../../src-core/contract/api';
+import type { LabApi, LabConnection } from '../../../src-core/contract/api';
 import type { Result } from '../../../src-core/contract/result';
 import type { SweepLaunched, SweepProgress } from '../../../src-core/contract/types';
 import type { LabDatabase } from '../storage/db';
@@ -29,6 +29,8 @@ export class LabState {
   /** CSV exports of stored runs (ExportBar). */
   readonly exporter: Exporter;
   sweeps = $state.raw<StoredSweep[]>([]);
+  /** Serve mode's connection (the desktop's is always open): see ConnectionBanner. */
+  connection = $state.raw<LabConnection>({ state: 'open' });
   private readonly problems = new ProblemReport();
 
   constructor(
@@ -47,6 +49,10 @@ export class LabState {
     // Counted and listed once the runs are read: they would only slow the read that the first view waits for.
     void loaded.then(() => Promise.all([this.storage.measure(), this.edits.refreshTags()]));
     this.ingest = new Ingest(api, db, { runList: this.runList, storage: this.storage, problem: this.problems }, loaded);
+    api.onConnection?.((connection) => {
+      this.connection = connection;
+      this.ingest.connectionChanged(connection);
+    });
   }
 
   /** The last thing that went wrong outside the form, shown to the user until dismissed (null dismisses it). */
@@ -103,14 +109,15 @@ export class LabState {
     return this.api.launchSweep(spec);
   }
 
-  /** Computes the runs an interrupted sweep never stored; the ones it has are kept as they are. */
+  /** Computes the runs an interrupted or cancelled sweep never stored; the ones it has are kept as they are. */
   async resume(sweep: StoredSweep): Promise<void> {
+    const before = sweep.status;
     const storedRunIds = await this.db.runIdsOf(sweep.id);
     // Marked running first: for a small sweep the main process may finish it before this call returns.
-    await this.db.sweeps.update(sweep.id, { status: 'running' });
+    await this.db.sweeps.update(sweep.id, { status: 'running', incomplete: false });
     const result = await this.api.resumeSweep({ sweepId: sweep.id, createdAt: sweep.createdAt, spec: $state.snapshot(sweep.spec), storedRunIds });
     if (!result.ok) {
-      await this.db.sweeps.update(sweep.id, { status: 'interrupted' });
+      await this.db.sweeps.update(sweep.id, { status: before, incomplete: sweep.incomplete ?? false });
       this.problems.message = result.error.message;
     }
   }

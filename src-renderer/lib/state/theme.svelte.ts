@@ -35,9 +35,14 @@ export class ThemeState {
   }
 
   toggle(): void {
-    this.chosen = this.current === 'dark' ? 'light' : 'dark';
+    this.choose(this.current === 'dark' ? 'light' : 'dark');
+  }
+
+  /** A theme, remembered; or null: follow the system again (also remembered, as 'system'). */
+  choose(choice: Theme | null): void {
+    this.chosen = choice;
     try {
-      this.host.storage.setItem(STORAGE_KEY, this.chosen);
+      this.host.storage.setItem(STORAGE_KEY, choice ?? 'system');
     } catch {
       // Storage refused (a private window, a full quota): the choice holds until the page closes.
     }

@@ -126,6 +126,15 @@ export class LabDatabase extends Dexie {
     return (await pagesOfSweep(this.runPages, sweepId).toArray()).flatMap((page) => page.entries.map((run) => run.id));
   }
 
+  /** How many runs of one sweep are stored, from the pages' count index (keys only: no page is read). */
+  async storedRunCount(sweepId: string): Promise<number> {
+    let stored = 0;
+    await this.runPages.orderBy('count').eachKey((count, cursor) => {
+      if ((cursor.primaryKey as PageKey)[0] === sweepId) stored += count as number;
+    });
+    return stored;
+  }
+
   /** Every tag in use, from the tags index, without reading runs. */
   async tags(): Promise<string[]> {
     return (await this.runPages.orderBy('tags').uniqueKeys()) as string[];

@@ -31,9 +31,9 @@ export interface TraceV1 {
   accum: Float64Array;
 }
 
-/** v1's AdaGrad was the seeds' class: eps outside the root, G from 0, L2 weight decay, no lr decay. */
+/** v1's AdaGrad was the seeds' class: eps outside the root, G from 0, L2 weight decay, no lr decay, minimizing. */
 const adagradV1 = (lr: number, eps: number, weightDecay: number) =>
-  ({ kind: 'adagrad', lr, eps, epsPlacement: 'outside', weightDecay, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 }) as const;
+  ({ kind: 'adagrad', lr, eps, epsPlacement: 'outside', weightDecay, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0, maximize: false }) as const;
 
 export function upgradeRunV1({ config, summary }: RunV1): { config: RunConfig; summary: RunSummary } {
   return {

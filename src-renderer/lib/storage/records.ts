@@ -20,6 +20,11 @@ export interface StoredSweep {
   createdAt: number;
   status: StoredSweepStatus;
   message?: string;
+  /**
+   * Set (with status 'interrupted') when the sweep finished but fewer of its runs are stored than it has: some never
+   * reached this store (acknowledged by another store of the same server's results). Resume computes the missing ones.
+   */
+  incomplete?: boolean;
 }
 
 /** What a person attaches to a run, checked by ../state/annotations before it is written. */
@@ -44,4 +49,9 @@ export interface SweepStatusChange {
   sweepId: string;
   status: StoredSweepStatus;
   message?: string;
+  /**
+   * Set (with status 'interrupted') when the sweep finished but fewer of its runs are stored than it has: some never
+   * reached this store (acknowledged by another store of the same server's results). Resume computes the missing ones.
+   */
+  incomplete?: boolean;
 }

@@ -9,12 +9,14 @@ describe('the method registry', () => {
     expect(socketMethods).toEqual(methodNames);
   });
 
-  it('gives each method its own lab: channel, none of them the event channel', () => {
+  it('gives each method its own lab: channel, none of them the event or the menu channel', () => {
     const channels = methodNames.map((name) => Channels[name]);
     expect(channels).toEqual(methodNames.map((name) => labMethods[name].channel));
     expect(new Set(channels).size).toBe(methodNames.length);
     for (const channel of channels) expect(channel).toMatch(/^lab:[a-z-]+$/);
     expect(channels).not.toContain(Channels.event);
-    expect(Object.keys(Channels).sort()).toEqual([...methodNames, 'event'].sort());
+    expect(channels).not.toContain(Channels.menuCommand);
+    expect(Channels.menuCommand).not.toBe(Channels.event);
+    expect(Object.keys(Channels).sort()).toEqual([...methodNames, 'event', 'menuCommand'].sort());
   });
 });

@@ -22,6 +22,14 @@ describe('CSV cells', () => {
     { desc: 'a leading at', input: '@SUM(A1)', expected: "'@SUM(A1)" },
     { desc: 'a leading tab', input: '\tx', expected: "'\tx" },
     { desc: 'a leading carriage return', input: '\r=1', expected: '"\'\r=1"' },
+    // A spreadsheet that splits on ; or tab (Excel's default in many locales) starts a cell after the separator.
+    { desc: 'a formula after a semicolon', input: 'ok;=1+2', expected: "'ok;=1+2" },
+    { desc: 'a formula after a tab', input: 'ok\t=1+3', expected: "'ok\t=1+3" },
+    { desc: 'a formula after a comma', input: 'ok,@SUM(A1)', expected: '"\'ok,@SUM(A1)"' },
+    { desc: 'a formula on the next line', input: 'ok\r\n=1', expected: '"\'ok\r\n=1"' },
+    { desc: 'a formula after a bare line feed', input: 'ok\n-1+2', expected: '"\'ok\n-1+2"' },
+    { desc: 'a formula after a separator and spaces', input: 'a;  =1', expected: "'a;  =1" },
+    { desc: 'a separator before plain text', input: 'a; b, c-d', expected: '"a; b, c-d"' },
     { desc: 'a negative number stays a number', input: -0.5, expected: '-0.5' },
     { desc: 'negative zero keeps its sign', input: -0, expected: '-0' },
     { desc: 'null is empty', input: null, expected: '' },
@@ -46,9 +54,9 @@ describe('CSV cells', () => {
       { header: 'after', cell: () => 1 },
     ];
     fc.assert(
-      fc.property(fc.array(fc.string({ unit: 'binary' }), { minLength: 1, maxLength: 5 }), (texts) => {
+      fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.stringMatching(/^[a-z]{0,3}[,;\t\r\n] ?[=+\-@][a-z0-9+]{0,3}$/)), { minLength: 1, maxLength: 5 }), (texts) => {
         const rows: string[][] = parse(table(columns, texts), { from_line: 2, relax_column_count: false });
-        expect(rows.map((r) => r[0])).toEqual(texts.map((t) => (/^[=+\-@\t\r]/.test(t) ? `'${t}` : t)));
+        expect(rows.map((r) => r[0])).toEqual(texts.map((t) => (/^[=+\-@\t\r]|[,;\t\r\n] *[=+\-@]/.test(t) ? `'${t}` : t)));
         expect(rows.every((r) => r[1] === '1')).toBe(true);
       }),
       { numRuns: 200 },
@@ -97,14 +105,14 @@ describe('the summary table', () => {
     const annotations = [{ tags: ['best', 'x²'], starred: true, note: 'looks right' }, undefined];
     const lines = table(summaryColumns, results.map((r, i) => ({ ...r, sweepName: 'seeds', annotations: annotations[i] }))).split('\r\n');
     expect(lines[0]).toBe(
-      'run_id,sweep_id,sweep_name,objective,start,optimizer,lr,eps,eps_placement,weight_decay,decoupled_weight_decay,initial_accumulator,lr_decay,' +
+      'run_id,sweep_id,sweep_name,objective,start,optimizer,lr,eps,eps_placement,weight_decay,decoupled_weight_decay,initial_accumulator,lr_decay,maximize,' +
         'momentum,dampening,nesterov,alpha,centered,beta1,beta2,amsgrad,steps,seed,tolerance,status,final_loss,best_loss,best_step,' +
         'steps_to_tolerance,diverged_at,diverged_in,error,starred,tags,note',
     );
     expect(lines).toHaveLength(4); // header, 2 rows, trailing empty after the final CRLF
     const [a, b] = results.map((r) => r.summary);
-    expect(lines[1]).toBe(`s:000000,s,seeds,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,,true,best; x²,looks right`);
-    expect(lines[2]).toBe(`s:000000,s,seeds,quadratic-1d,4,sgd,0.1,,,0,,,,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,,,,`);
+    expect(lines[1]).toBe(`s:000000,s,seeds,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,false,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,,true,best; x²,looks right`);
+    expect(lines[2]).toBe(`s:000000,s,seeds,quadratic-1d,4,sgd,0.1,,,0,,,,false,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,,,,`);
   });
 
   it('neutralises a sweep name a spreadsheet would run, and keeps the numbers plain', () => {
@@ -113,6 +121,27 @@ describe('the summary table', () => {
     expect(row.sweep_name).toBe("'=1+1");
     expect(row.lr).toBe('0.5');
     expect(Number(row.final_loss)).toBe(result.summary.finalLoss);
+  });
+
+  it('neutralises notes and tags that hide a formula after a separator, and reads them back whole', () => {
+    const result = executeRun(adagradRun({}, { steps: 3 }));
+    const notes = ['ok;=1+2', 'ok\t=1+3', 'ok\r\n=1', 'fine; really'];
+    const runs = notes.map((note) => ({ ...result, sweepName: 's', annotations: { tags: ['a', '=b'], starred: false, note } }));
+    const rows = parse(table(summaryColumns, runs), { columns: true }) as Record<string, string>[];
+    expect(rows.map((row) => row.note)).toEqual(["'ok;=1+2", "'ok\t=1+3", "'ok\r\n=1", 'fine; really']);
+    // The tags cell is joined with "; ": a second tag starting like a formula would follow a separator.
+    expect(rows[0].tags).toBe("'a; =b");
+  });
+
+  it('writes a 1-D start as a number and a longer one in a form no spreadsheet runs or needs to neutralise', () => {
+    const record = { ...executeRun(adagradRun({}, { steps: 2 })), sweepName: 's' };
+    const rows = [[-0.5], [-0], [4], [-0.5, 2], [1e-300, -Infinity], null].map((start) => ({ ...record, config: { ...record.config, start } }));
+    const lines = table(summaryColumns, rows).split('\r\n').slice(1, -1);
+    expect(lines.map((line) => line.split(',')[4])).toEqual(['-0.5', '-0', '4', '[-0.5 2]', '[1e-300 -Infinity]', 'default']);
+    const read = (parse(table(summaryColumns, rows), { columns: true, cast: false }) as Record<string, string>[]).map((row) => row.start);
+    expect(Number(read[0])).toBe(-0.5);
+    expect(Object.is(Number(read[1]), -0)).toBe(true);
+    expect(read[3]).toBe('[-0.5 2]');
   });
 
   it('writes a diverged run with its non-finite loss and where it diverged', () => {

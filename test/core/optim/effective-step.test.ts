@@ -11,21 +11,23 @@ import { effectiveStepAt, effectiveStepUnavailable, traceEffectiveStep } from '.
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 import { expectClose } from '../../helpers/close';
+import { rowsDiffer, x2ByHand, type HandOptimizer } from '../../helpers/x2-by-hand';
 
 const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
 const unit = positive(0, 0.99);
 
-/** Every kind whose rule reads only t and G: AdaGrad (both eps placements, lr decay, G₀), RMSProp, Adam, SGD. */
+/** Every kind whose rule reads only t and G: AdaGrad (every eps placement, lr decay, G₀, maximize), RMSProp, Adam, SGD. */
 const readableFromG: fc.Arbitrary<OptimizerConfig> = fc.oneof(
   fc.record({
     kind: fc.constant('adagrad' as const),
     lr: positive(1e-3, 2),
     eps: positive(1e-10, 1e-2),
-    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
     weightDecay: fc.constantFrom(0, 0.01),
     decoupledWeightDecay: fc.boolean(),
     initialAccumulator: fc.constantFrom(0, 0.1),
     lrDecay: fc.constantFrom(0, 0.05),
+    maximize: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('rmsprop' as const), lr: positive(1e-3, 0.1), alpha: unit, eps: positive(1e-10, 1e-2), momentum: unit, centered: fc.constant(false), weightDecay: fc.constant(0) }),
   fc.record({ kind: fc.constant('adam' as const), lr: positive(1e-3, 0.1), beta1: unit, beta2: unit, eps: positive(1e-10, 1e-2), weightDecay: fc.constant(0), amsgrad: fc.constant(false) }),
@@ -134,5 +136,81 @@ describe('effective step size from a stored accumulator', () => {
     expect(effectiveStepUnavailable(centered)).toMatch(/centered RMSProp/);
     expect(effectiveStepUnavailable(amsgrad)).toMatch(/AMSGrad/);
     expect(effectiveStepUnavailable(optimizerDefaults.adagrad)).toBeNull();
+  });
+});
+
+/** The engine's config for a hand-written optimizer. */
+function engineConfig(o: HandOptimizer): OptimizerConfig {
+  switch (o.kind) {
+    case 'adagrad':
+      return { ...optimizerDefaults.adagrad, lr: o.lr, eps: o.eps, epsPlacement: o.inside ? 'inside' : 'outside', lrDecay: o.lrDecay, weightDecay: o.weightDecay, decoupledWeightDecay: o.decoupled, initialAccumulator: o.initialAccumulator };
+    case 'rmsprop':
+      return { ...optimizerDefaults.rmsprop, lr: o.lr, alpha: o.alpha, eps: o.eps };
+    case 'adam':
+      return { ...optimizerDefaults.adam, lr: o.lr, beta1: o.beta1, beta2: o.beta2, eps: o.eps };
+  }
+}
+
+const adagradByHand = (over: Partial<Extract<HandOptimizer, { kind: 'adagrad' }>>): HandOptimizer => ({
+  kind: 'adagrad', lr: 1, eps: 1e-10, inside: false, lrDecay: 0, weightDecay: 0, decoupled: false, initialAccumulator: 0, ...over,
+});
+
+/** x² from 4 under PyTorch's rules written out by hand (test/helpers/x2-by-hand.ts), eps placed both ways. */
+const handCases: [string, HandOptimizer][] = [
+  ['AdaGrad lr 1, eps 1e-10 outside the root', adagradByHand({})],
+  ['AdaGrad lr 1, eps 1e-10 inside the root', adagradByHand({ inside: true })],
+  ['AdaGrad lr 1, eps 1 outside the root', adagradByHand({ eps: 1 })],
+  ['AdaGrad lr 1, eps 1 inside the root', adagradByHand({ eps: 1, inside: true })],
+  ['AdaGrad lr 0.5, eps 1e-3 inside, lr decay 0.1, G₀ 0.1', adagradByHand({ lr: 0.5, eps: 1e-3, inside: true, lrDecay: 0.1, initialAccumulator: 0.1 })],
+  ['AdaGrad lr 0.5, eps 0.01 outside, lr decay 0.5', adagradByHand({ lr: 0.5, eps: 0.01, lrDecay: 0.5 })],
+  ['AdaGrad lr 0.5, eps 0.01, weight decay 0.1 coupled (added to the gradient)', adagradByHand({ lr: 0.5, eps: 0.01, weightDecay: 0.1 })],
+  ['AdaGrad lr 0.5, eps 0.01, weight decay 0.1 decoupled (θ·(1 − lr·λ), AdamW-style)', adagradByHand({ lr: 0.5, eps: 0.01, weightDecay: 0.1, decoupled: true })],
+  ['RMSProp lr 0.05, α 0.9, eps 0.1', { kind: 'rmsprop', lr: 0.05, alpha: 0.9, eps: 0.1 }],
+  ['Adam lr 0.1, β 0.8/0.9, eps 0.5 (bias-corrected)', { kind: 'adam', lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 0.5 }],
+];
+
+describe('the effective step against values computed by hand', () => {
+  it('is 1/(8+1e-10) after the first step of x² from 4 with lr 1 (g = 8, G = 64), 1/√(64+1e-10) with eps inside the root', () => {
+    const first = (inside: boolean, eps: number) => {
+      const { trace } = executeRun(adagradRun({ eps, epsPlacement: inside ? 'inside' : 'outside' }, { steps: 1 }));
+      // Row 1: the gradient step 1 used, 2·4, and G after it.
+      expect([trace.grad[0], trace.grad[1], trace.accum[1]]).toEqual([NaN, 8, 64]);
+      return traceEffectiveStep(adagradRun({ eps, epsPlacement: inside ? 'inside' : 'outside' }).optimizer, 1, trace.accum[1]);
+    };
+    expect(first(false, 1e-10)).toBe(1 / (8 + 1e-10));
+    expect(first(true, 1e-10)).toBe(1 / Math.sqrt(64 + 1e-10));
+    // eps 1 makes the placement plain to see: 1/9 against 1/√65.
+    expect(first(false, 1)).toBe(0.1111111111111111);
+    expect(first(true, 1)).toBe(0.12403473458920847);
+  });
+
+  it('with lr decay: step 2 of lr 1, decay 0.5, eps 1 inside is (1/1.5)/√(64 + (2·(4 − 8/√65))² + 1)', () => {
+    const config = adagradRun({ eps: 1, epsPlacement: 'inside', lrDecay: 0.5 }, { steps: 2 });
+    const { trace } = executeRun(config);
+    const theta1 = 4 - 8 / Math.sqrt(65);
+    const G2 = 64 + (2 * theta1) ** 2;
+    expectClose(trace.accum[2], G2, 1e-15);
+    expectClose(traceEffectiveStep(config.optimizer, 2, trace.accum[2])!, 1 / 1.5 / Math.sqrt(G2 + 1), 1e-15);
+  });
+
+  it.each(handCases)('%s: G and the effective step of every row, from the trace, the live optimizer and the chart rule', (_name, hand) => {
+    const expected = x2ByHand(hand, 4, 8);
+    const optimizer = engineConfig(hand);
+    const { trace } = executeRun({ ...adagradRun({}, { steps: 8 }), optimizer });
+    const live = createOptimizer(optimizer);
+    const state = live.init(1);
+    const theta = Float64Array.of(4);
+    const liveStep = new Float64Array(1);
+    const chartStep = new Float64Array(1);
+    const rule = effectiveStepAt(optimizer, 1)!;
+    const fromTrace = expected.map((row) => ({ ...row, theta: trace.theta[row.step], g: trace.grad[row.step], update: row.step === 0 ? NaN : -trace.update[row.step], G: trace.accum[row.step], loss: trace.loss[row.step], effectiveStep: traceEffectiveStep(optimizer, row.step, trace.accum[row.step]) }));
+    expect(rowsDiffer(fromTrace, expected, 1e-13)).toBeNull();
+    for (const row of expected.slice(1)) {
+      live.step(theta, Float64Array.of(2 * theta[0]), state);
+      live.effectiveStep(state, liveStep);
+      rule(row.step, [row.G], chartStep);
+      expectClose(liveStep[0], row.effectiveStep!, 1e-13);
+      expectClose(chartStep[0], row.effectiveStep!, 1e-13);
+    }
   });
 });

@@ -27,7 +27,7 @@ const numbers: Record<string, [string, string, number | null]> = {
   beta1: ['beta1', unitOpen, 1],
   beta2: ['beta2', unitOpen, 1],
 };
-const flags: Record<string, string> = { decoupledWeightDecay: 'decoupled weight decay', nesterov: 'nesterov', centered: 'centered', amsgrad: 'amsgrad' };
+const flags: Record<string, string> = { decoupledWeightDecay: 'decoupled weight decay', nesterov: 'nesterov', centered: 'centered', amsgrad: 'amsgrad', maximize: 'maximize' };
 const names: Record<OptimizerKind, string> = { adagrad: 'AdaGrad', sgd: 'SGD', rmsprop: 'RMSProp', adam: 'Adam' };
 
 interface Case {
@@ -60,7 +60,7 @@ function casesFor(kind: OptimizerKind): Case[] {
       bad('as a number', field, 1, `Invalid ${flags[field]}: 1 (must be true or false)`);
     }
   }
-  if (kind === 'adagrad') bad('unknown', 'epsPlacement', 'middle', 'Invalid eps placement: "middle" (must be one of outside, inside)');
+  if (kind === 'adagrad') bad('unknown', 'epsPlacement', 'middle', 'Invalid eps placement: "middle" (must be one of outside, inside, inside-guarded)');
   cases.push({ desc: `${kind} with an unknown key`, input: { ...base, betas: [0.9, 0.999] }, field: 'betas', expectedMessage: `Unknown field: "betas" is not part of ${names[kind]}`, schemaOnly: true });
   const { lr: _lr, ...withoutLr } = base;
   cases.push({ desc: `${kind} without lr`, input: withoutLr, field: 'lr', expectedMessage: `Missing field: ${names[kind]} needs lr`, schemaOnly: true });
@@ -125,7 +125,7 @@ describe('optimizer configs are refused with a message naming field, value and r
     expect(rangeErrorOf(() => addWeightDecay(-1))).toBe('Invalid weight decay: -1 (must be a finite number >= 0)');
     expect(rangeErrorOf(() => scaleByRss({ initialAccumulator: 0, eps: NaN, epsPlacement: 'outside' }))).toBe('Invalid epsilon: NaN (must be a finite number >= 0)');
     expect(rangeErrorOf(() => scaleByRms({ alpha: 1, eps: 0, centered: false }))).toBe('Invalid alpha: 1 (must be a number in [0, 1))');
-    expect(rangeErrorOf(() => scaleByAdam({ beta1: 0.9, beta2: -0.1, eps: 0, amsgrad: false }))).toBe('Invalid beta2: -0.1 (must be a number in [0, 1))');
+    expect(rangeErrorOf(() => scaleByAdam({ beta1: 0.9, beta2: -0.1, eps: 0, amsgrad: false }, () => 1))).toBe('Invalid beta2: -0.1 (must be a number in [0, 1))');
     expect(rangeErrorOf(() => momentum({ momentum: 0, dampening: 0, nesterov: true }))).toBe('Nesterov momentum requires a momentum and zero dampening');
   });
 });

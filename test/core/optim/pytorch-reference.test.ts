@@ -2,7 +2,8 @@
  * Each optimizer against a scalar transcription of the algorithm box in PyTorch's documentation
  * (torch.optim.Adagrad / SGD / RMSprop / Adam), written here without the code under test: θ after three steps on a
  * fixed gradient sequence, to a relative 1e-9. Every option row must also move θ away from the plain row, so an
- * option that is silently ignored fails.
+ * option that is silently ignored fails. `maximize` is PyTorch's: g ← −g before anything else, weight decay included.
+ * (pytorch-fixtures.test.ts holds the lab to real PyTorch's numbers, bit for bit.)
  */
 import { describe, expect, it } from 'vitest';
 import type { AdagradConfig, AdamConfig, OptimizerConfig, RmspropConfig, SgdConfig } from '../../../src-core/contract/engine';
@@ -27,25 +28,28 @@ const adagradReference: Reference<AdagradConfig> = (c) => {
   for (let t = 1; t <= grads.length; t++) {
     clr = c.lr / (1 + (t - 1) * c.lrDecay);
     for (let i = 0; i < theta.length; i++) {
-      let g = grads[t - 1][i];
+      let g = c.maximize ? -grads[t - 1][i] : grads[t - 1][i];
       if (c.weightDecay !== 0 && !c.decoupledWeightDecay) g += c.weightDecay * theta[i];
       sum[i] += g * g;
       const denominator = c.epsPlacement === 'outside' ? Math.sqrt(sum[i]) + c.eps : Math.sqrt(sum[i] + c.eps);
       if (c.decoupledWeightDecay) theta[i] -= clr * c.weightDecay * theta[i];
-      theta[i] -= (clr * g) / denominator;
+      // Optax's guard: where(G > 0, rsqrt(G + eps), 0).
+      if (c.epsPlacement !== 'inside-guarded' || sum[i] > 0) theta[i] -= (clr * g) / denominator;
     }
   }
-  const effective = sum.map((s) => clr / (c.epsPlacement === 'outside' ? Math.sqrt(s) + c.eps : Math.sqrt(s + c.eps)));
+  const effective = sum.map((s) =>
+    c.epsPlacement === 'inside-guarded' && !(s > 0) ? 0 : clr / (c.epsPlacement === 'outside' ? Math.sqrt(s) + c.eps : Math.sqrt(s + c.eps)),
+  );
   return { theta, effective };
 };
 
-/** SGD: if λ≠0 g ← g+λθ; if μ≠0 { b ← t>1 ? μb+(1−τ)g : g; g ← nesterov ? g+μb : b }; θ ← θ − γg. */
+/** SGD: maximize g ← −g; if λ≠0 g ← g+λθ; if μ≠0 { b ← t>1 ? μb+(1−τ)g : g; g ← nesterov ? g+μb : b }; θ ← θ − γg. */
 const sgdReference: Reference<SgdConfig> = (c) => {
   const theta = [...theta0];
   const b = theta.map(() => 0);
   for (let t = 1; t <= grads.length; t++) {
     for (let i = 0; i < theta.length; i++) {
-      let g = grads[t - 1][i];
+      let g = c.maximize ? -grads[t - 1][i] : grads[t - 1][i];
       if (c.weightDecay !== 0) g += c.weightDecay * theta[i];
       if (c.momentum !== 0) {
         b[i] = t > 1 ? c.momentum * b[i] + (1 - c.dampening) * g : g;
@@ -66,7 +70,7 @@ const rmspropReference: Reference<RmspropConfig> = (c) => {
   const vTilde = theta.map(() => 0);
   for (let t = 1; t <= grads.length; t++) {
     for (let i = 0; i < theta.length; i++) {
-      let g = grads[t - 1][i];
+      let g = c.maximize ? -grads[t - 1][i] : grads[t - 1][i];
       if (c.weightDecay !== 0) g += c.weightDecay * theta[i];
       v[i] = c.alpha * v[i] + (1 - c.alpha) * g * g;
       vTilde[i] = v[i];
@@ -98,7 +102,7 @@ const adamReference: Reference<AdamConfig> = (c) => {
   let t = 0;
   for (t = 1; t <= grads.length; t++) {
     for (let i = 0; i < theta.length; i++) {
-      let g = grads[t - 1][i];
+      let g = c.maximize ? -grads[t - 1][i] : grads[t - 1][i];
       if (c.weightDecay !== 0) g += c.weightDecay * theta[i];
       m[i] = c.beta1 * m[i] + (1 - c.beta1) * g;
       v[i] = c.beta2 * v[i] + (1 - c.beta2) * g * g;
@@ -145,6 +149,10 @@ describe('AdaGrad matches torch.optim.Adagrad', () => {
     ['defaults', {}],
     ['eps outside, large', { eps: 0.1 }],
     ['eps inside', { epsPlacement: 'inside', eps: 0.1 }, { eps: 0.1 }],
+    ['eps inside, guarded', { epsPlacement: 'inside-guarded', eps: 0.1 }, { eps: 0.1 }],
+    ['maximize', { maximize: true }],
+    ['maximize with weight decay', { maximize: true, weightDecay: 0.1 }, { maximize: true }],
+    ['maximize with decoupled weight decay', { maximize: true, weightDecay: 0.1, decoupledWeightDecay: true }, { maximize: true }],
     ['weight decay', { weightDecay: 0.1 }],
     ['decoupled weight decay', { weightDecay: 0.1, decoupledWeightDecay: true }, { weightDecay: 0.1 }],
     ['initial accumulator', { initialAccumulator: 0.5 }],
@@ -154,6 +162,21 @@ describe('AdaGrad matches torch.optim.Adagrad', () => {
     ['Keras profile', { ...keras }],
     ['Optax profile', { ...optax }],
   ]);
+
+  it("takes no step where G = 0 with Optax's guard, where eps inside divides 0 by 0", () => {
+    const zero = Float64Array.of(0, 1);
+    const step = (epsPlacement: AdagradConfig['epsPlacement']) => {
+      const optimizer = createOptimizer({ ...optimizerDefaults.adagrad, eps: 0, epsPlacement });
+      const theta = Float64Array.of(0.5, 0.5);
+      const state = optimizer.init(2);
+      optimizer.step(theta, zero, state);
+      const effective = new Float64Array(2);
+      optimizer.effectiveStep(state, effective);
+      return { theta: Array.from(theta), effective: Array.from(effective) };
+    };
+    expect(step('inside-guarded')).toEqual({ theta: [0.5, 0.49], effective: [0, 0.01] });
+    expect(step('inside').theta[0]).toBeNaN();
+  });
 
   it('reports G as its accumulator', () => {
     const { state } = runEngine(optimizerDefaults.adagrad);
@@ -169,7 +192,9 @@ describe('SGD matches torch.optim.SGD', () => {
     ['momentum with dampening', { momentum: 0.9, dampening: 0.5 }, { momentum: 0.9 }],
     ['nesterov', { momentum: 0.9, nesterov: true }, { momentum: 0.9 }],
     ['weight decay', { weightDecay: 0.1 }],
-    ['all options', { lr: 0.1, momentum: 0.5, nesterov: true, weightDecay: 0.01 }],
+    ['maximize', { maximize: true }],
+    ['maximize with weight decay', { maximize: true, weightDecay: 0.1 }, { maximize: true }],
+    ['all options', { lr: 0.1, momentum: 0.5, nesterov: true, weightDecay: 0.01, maximize: true }],
   ]);
 
   it('has no accumulator', () => {
@@ -184,7 +209,9 @@ describe('RMSProp matches torch.optim.RMSprop', () => {
     ['momentum', { momentum: 0.9 }],
     ['weight decay', { weightDecay: 0.1 }],
     ['small alpha', { alpha: 0.5 }],
-    ['all options', { lr: 0.05, alpha: 0.9, eps: 1e-6, momentum: 0.5, centered: true, weightDecay: 0.01 }],
+    ['maximize', { maximize: true }],
+    ['maximize with weight decay', { maximize: true, weightDecay: 0.1 }, { maximize: true }],
+    ['all options', { lr: 0.05, alpha: 0.9, eps: 1e-6, momentum: 0.5, centered: true, weightDecay: 0.01, maximize: true }],
   ]);
 });
 
@@ -194,6 +221,8 @@ describe('Adam matches torch.optim.Adam', () => {
     ['amsgrad', { amsgrad: true, beta2: 0.5 }, { beta2: 0.5 }],
     ['weight decay', { weightDecay: 0.1 }],
     ['betas', { beta1: 0.5, beta2: 0.9 }],
-    ['all options', { lr: 0.01, beta1: 0.8, beta2: 0.5, eps: 1e-6, weightDecay: 0.05, amsgrad: true }],
+    ['maximize', { maximize: true }],
+    ['maximize with weight decay', { maximize: true, weightDecay: 0.1 }, { maximize: true }],
+    ['all options', { lr: 0.01, beta1: 0.8, beta2: 0.5, eps: 1e-6, weightDecay: 0.05, amsgrad: true, maximize: true }],
   ]);
 });

@@ -5,6 +5,16 @@ import { transferablesOf, executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 
 const FLOAT32_MIN_NORMAL = 2 ** -126;
+/** float32's largest finite value, (2 − 2⁻²³)·2¹²⁷, as its published decimal. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** The next double above a positive x. */
+const nextUp = (x: number): number => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  view.setBigUint64(0, view.getBigUint64(0) + 1n);
+  return view.getFloat64(0);
+};
 
 describe('a trace column compacted', () => {
   it('narrows to float32 when every value is 0, non-finite or in the normal float32 range', () => {
@@ -13,7 +23,18 @@ describe('a trace column compacted', () => {
     expect([...column]).toEqual([0, -0, Math.fround(1e-37), Math.fround(-3e38), Infinity, -Infinity, NaN, Math.fround(0.1)]);
   });
 
+  it("narrows float32's largest value, ±3.4028234663852886e38, and keeps it exactly", () => {
+    expect(Math.fround(FLOAT32_MAX)).toBe(FLOAT32_MAX);
+    const column = compactColumn(Float64Array.of(FLOAT32_MAX, -FLOAT32_MAX, 1));
+    expect(column).toBeInstanceOf(Float32Array);
+    expect([...column]).toEqual([FLOAT32_MAX, -FLOAT32_MAX, 1]);
+  });
+
   it.each([
+    ['the next double above float32’s largest', nextUp(FLOAT32_MAX)],
+    ['minus the next double above float32’s largest', -nextUp(FLOAT32_MAX)],
+    ['a value that float32 would round to Infinity', 3.4028235677973366e38],
+    ['3.5e38', 3.5e38],
     ['a diverging loss beyond float32 (it would read Infinity)', 1e300],
     ['a loss converged below float32 (it would read 0)', 1e-50],
     ['a value in float32 subnormal range (it would lose digits)', 1e-40],
@@ -24,12 +45,22 @@ describe('a trace column compacted', () => {
     expect(column).toEqual(values);
   });
 
-  test.prop([fc.array(fc.double({ noNaN: true, min: -3e38, max: 3e38 }), { maxLength: 50 })])(
+  test.prop([fc.array(fc.oneof(fc.double({ noNaN: true, min: -FLOAT32_MAX, max: FLOAT32_MAX }), fc.constantFrom(FLOAT32_MAX, -FLOAT32_MAX)), { maxLength: 50 })])(
     'a narrowed value is within float32 rounding (2⁻²⁴ relative) of the value computed',
     (values) => {
       const column = compactColumn(Float64Array.from(values));
       if (column instanceof Float64Array) expect(values.some((x) => x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL)).toBe(true);
       column.forEach((stored, i) => expect(Math.abs(stored - values[i])).toBeLessThanOrEqual(Math.abs(values[i]) * 2 ** -24));
+    },
+  );
+
+  test.prop([fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 20 }), fc.double({ min: nextUp(FLOAT32_MAX), max: 1.7e308, noNaN: true })])(
+    'a column with any finite value beyond float32’s largest stays float64, exactly',
+    (values, beyond) => {
+      const input = Float64Array.from([...values, beyond]);
+      const column = compactColumn(input);
+      expect(column).toBeInstanceOf(Float64Array);
+      expect(column).toEqual(input);
     },
   );
 

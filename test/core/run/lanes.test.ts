@@ -166,6 +166,52 @@ describe('runs stepped side by side', () => {
   });
 });
 
+describe('decoupled weight decay in the lanes, against the rule computed by hand', () => {
+  // AdamW's rule for AdaGrad: θ ← θ·(1 − lr·λ), then the AdaGrad step on the raw gradient 2θ (never on 2θ + λθ).
+  const lanes: { lr: number; wd: number }[] = [
+    { lr: 0.5, wd: 0.1 },
+    { lr: 1, wd: 0.5 },
+    { lr: 0.1, wd: 0.01 },
+  ];
+  const configs = lanes.map(({ lr, wd }, index): RunConfig => ({
+    id: `s:${index}`,
+    sweepId: 's',
+    index,
+    objective: { id: 'quadratic-1d' },
+    start: [4],
+    optimizer: { kind: 'adagrad', lr, eps: 0.01, epsPlacement: 'outside', weightDecay: wd, decoupledWeightDecay: true, initialAccumulator: 0, lrDecay: 0 },
+    steps: 5,
+    seed: 0,
+    tolerance: null,
+    traceMaxPoints: 100,
+  }));
+
+  it('step 1 of lr 0.5, λ 0.1, eps 0.01 on x² from 4 is 4·(1 − 0.05) − 0.5·8/(8 + 0.01), and G is 64, not (8 + 0.4)²', () => {
+    const [result] = executeLanes(configs.slice(0, 1), createObjective({ id: 'quadratic-1d' }), [Float64Array.of(4)], null);
+    expect(result.trace.accum[1]).toBe(64);
+    expect(result.trace.theta[1]).toBeCloseTo(3.8 - 4 / 8.01, 15);
+  });
+
+  it.each([
+    ['the JavaScript loop', () => null],
+    ['the WebAssembly kernel when offered', () => wasmLaneKernel()],
+  ])('gives every lane the hand-computed θ and G at every step (%s)', (_path, kernel) => {
+    const results = executeLanes(configs, createObjective({ id: 'quadratic-1d' }), configs.map(() => Float64Array.of(4)), kernel());
+    results.forEach((result, r) => {
+      const { lr, wd } = lanes[r];
+      let theta = 4;
+      let G = 0;
+      for (let t = 1; t <= 5; t++) {
+        const g = 2 * theta;
+        G += g * g;
+        theta = theta * (1 - lr * wd) - (lr * g) / (Math.sqrt(G) + 0.01);
+        expect(Math.abs(result.trace.accum[t] - G)).toBeLessThanOrEqual(1e-13 * G);
+        expect(Math.abs(result.trace.theta[t] - theta)).toBeLessThanOrEqual(1e-13 * Math.abs(theta));
+      }
+    });
+  });
+});
+
 describe('the buffers a result is transferred by', () => {
   it('are each named once: the one buffer of a trace, or the empty columns of a failed run', () => {
     const config: RunConfig = {

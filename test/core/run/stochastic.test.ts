@@ -74,7 +74,7 @@ describe("AdaGrad's lazy sparse step", () => {
   const hyperparameters = fc.record({
     lr: fc.double({ min: 1e-4, max: 10, noNaN: true }),
     eps: fc.double({ min: 1e-12, max: 1, noNaN: true }),
-    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+    epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
     weightDecay: fc.constant(0),
     decoupledWeightDecay: fc.boolean(),
     initialAccumulator: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
@@ -145,16 +145,17 @@ describe('stochastic runs of sparse logistic regression', () => {
       // Up to 1e300: some runs overflow θ or G and diverge, on the schedule or off it.
       lr: fc.oneof(fc.double({ min: 1e-3, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
       eps: fc.double({ min: 1e-300, max: 0.1, noNaN: true }),
-      epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+      epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
       initialAccumulator: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
       lrDecay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 0.1, noNaN: true })),
       // Low thresholds make runs blow up at a kept row.
       divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.001, 1.1, 2),
+      maximize: fc.boolean(),
     });
     fc.assert(
       fc.property(problems, (p) => {
         const objective = logreg({ samples: p.samples, features: p.features, nonZerosPerSample: p.nonZerosPerSample, seed: p.seed, batchSize: Math.min(p.batch, p.samples) });
-        const optimizer = { lr: p.lr, eps: p.eps, epsPlacement: p.epsPlacement, initialAccumulator: p.initialAccumulator, lrDecay: p.lrDecay };
+        const optimizer = { lr: p.lr, eps: p.eps, epsPlacement: p.epsPlacement, initialAccumulator: p.initialAccumulator, lrDecay: p.lrDecay, maximize: p.maximize };
         const config = run(objective, optimizer, { steps: p.steps, seed: p.runSeed, traceMaxPoints: p.traceMaxPoints, divergenceThreshold: p.divergenceThreshold });
         const dense = stochastic(config, true);
         expect(stochastic(config)).toEqual(dense);

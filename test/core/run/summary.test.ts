@@ -115,8 +115,8 @@ describe('SummaryTracker', () => {
 
 describe('blowing up: a loss above threshold × |f₀| is a divergence', () => {
   const theta = Float64Array.of(1);
-  const observe = (threshold: Parameters<typeof blowUpLimit>[0], losses: number[]) => {
-    const tracker = new SummaryTracker(null, threshold);
+  const observe = (threshold: Parameters<typeof blowUpLimit>[0], losses: number[], continueAfterNonFinite = false) => {
+    const tracker = new SummaryTracker(null, continueAfterNonFinite, threshold);
     for (let k = 0; k < losses.length; k++) if (!tracker.observe(k, losses[k], theta, null)) break;
     return tracker.finish();
   };
@@ -134,5 +134,19 @@ describe('blowing up: a loss above threshold × |f₀| is a divergence', () => {
     expect(blowUpLimit(undefined, 2)).toBe(2e6);
     expect(blowUpLimit('off', 2)).toBe(Infinity);
     expect(observe(10, [-3, 29, 31])).toMatchObject({ status: 'diverged', divergedAt: 2 });
+  });
+
+  it('with continueAfterNonFinite, steps on past the crossing and reports the first one', () => {
+    // The run is not stopped: the final loss is the last step's; the later crossing (step 4) is not the one reported;
+    // step 3, back under the limit, counts for the best loss as any finite step under it does.
+    expect(observe(10, [2, 19, 21, 1, 25, 30], true)).toEqual({
+      status: 'diverged',
+      finalLoss: 30,
+      bestLoss: 1,
+      bestStep: 3,
+      stepsToTolerance: null,
+      divergedAt: 2,
+      divergedIn: 'loss',
+    });
   });
 });

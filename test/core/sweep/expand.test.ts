@@ -1,9 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { OptimizerKind } from '../../../src-core/contract/engine';
-import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
+import type { Axis, HyperparameterValue, RunConfig, SweepSpec } from '../../../src-core/contract/sweep-spec';
 import { optimizerDefaults } from '../../../src-core/optim';
-import { autoTracePoints, countRuns, expandSweep, rangePoints, splitmix32, validateSweepSpec } from '../../../src-core/sweep/expand';
+import {
+  autoTracePoints,
+  axisPoints,
+  countRuns,
+  expandSweep,
+  expandSweepLazily,
+  rangePoints,
+  runIndexesOf,
+  splitmix32,
+  validateSweepSpec,
+} from '../../../src-core/sweep/expand';
 
 const goodSpec = {
   name: 'lr sweep',
@@ -75,11 +85,11 @@ describe('validateSweepSpec', () => {
       desc: 'an unknown hyperparameter name',
       input: adagrad({ axes: { momentum: { values: [0.9] } } }),
       expectedMessage:
-        'optimizers.0.axes.momentum: Unknown hyperparameter: "momentum" is not an option of adagrad (must be one of lr, eps, epsPlacement, weightDecay, decoupledWeightDecay, initialAccumulator, lrDecay)',
+        'optimizers.0.axes.momentum: Unknown hyperparameter: "momentum" is not an option of adagrad (must be one of lr, eps, epsPlacement, weightDecay, decoupledWeightDecay, initialAccumulator, lrDecay, maximize)',
     },
     { desc: 'a hyperparameter outside fixed and axes', input: adagrad({ lr: 0.1 }), expectedMessage: 'optimizers.0.lr: Unknown field: "lr" is not part of an optimizer axis (hyperparameters go in fixed or axes)' },
     { desc: 'a hyperparameter both fixed and swept', input: adagrad({ fixed: { lr: 0.1 }, axes: { lr: { values: [1] } } }), expectedMessage: 'optimizers.0.axes.lr: Invalid axis: lr is also fixed (give it in fixed or in axes, not both)' },
-    { desc: 'a uniform axis in a grid search', input: adagrad({ axes: { lr: { uniform: { from: 0.1, to: 1 } } } }), expectedMessage: "optimizers.0.axes.lr: Invalid axis: uniform (must be values, linear or log in a grid search; uniform needs search mode 'random')" },
+    { desc: 'a uniform axis in a grid search', input: adagrad({ axes: { lr: { uniform: { from: 0.1, to: 1 } } } }), expectedMessage: 'optimizers.0.axes.lr: Invalid learning rate: uniform(0.1, 1) draws values at random, so it needs a random search (a grid takes a list, lin(from, to, count) or log(from, to, count))' },
     { desc: 'a rule across two hyperparameters', input: { optimizers: [{ kind: 'sgd', fixed: { nesterov: true } }] }, expectedMessage: expect.stringMatching(/^optimizers\.0(\.fixed\.\w+)?: Nesterov momentum requires a momentum and zero dampening$/) },
     { desc: 'an extra field', input: { extra: 1 }, expectedMessage: 'extra: Unknown field: "extra" is not part of a sweep' },
     { desc: 'a __proto__ key in a sweep', input: JSON.parse('{"__proto__": {"polluted": true}}'), expectedMessage: '__proto__: Unknown field: "__proto__" is not part of a sweep' },
@@ -225,6 +235,99 @@ describe('expandSweep', () => {
     optimizers: fc.array(entryArb, { minLength: 1, maxLength: 3 }),
     steps: fc.integer({ min: 1, max: 50 }),
     seeds: fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 3 }),
+  });
+
+  /**
+   * The documented order written out the plain way, every list built: objectives × (each entry's cross product of its
+   * key-sorted axes, or its samples drawn axis by axis from one stream) × seeds. The generator is held to it.
+   */
+  function referenceExpansion(sweepId: string, spec: SweepSpec): RunConfig[] {
+    const next = spec.search.mode === 'random' ? splitmix32(spec.search.seed) : null;
+    const samples = spec.search.mode === 'random' ? spec.search.samples : 0;
+    const drawn = (axis: Axis, r: number): HyperparameterValue => {
+      if ('uniform' in axis) return axis.uniform.from + (axis.uniform.to - axis.uniform.from) * r;
+      if ('logUniform' in axis) return axis.logUniform.from * Math.pow(axis.logUniform.to / axis.logUniform.from, r);
+      const list = axisPoints(axis) as HyperparameterValue[];
+      return list[Math.floor(r * list.length)];
+    };
+    const optimizers = spec.optimizers.flatMap((entry) => {
+      const axes = (Object.entries(entry.axes) as [string, Axis][]).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const combos: HyperparameterValue[][] = next
+        ? Array.from({ length: samples }, () => axes.map(([, axis]) => drawn(axis, next())))
+        : axes.reduce<HyperparameterValue[][]>((product, [, axis]) => product.flatMap((combo) => (axisPoints(axis) ?? []).map((v) => [...combo, v])), [[]]);
+      return combos.map((combo) => ({ ...optimizerDefaults[entry.kind], ...entry.fixed, ...Object.fromEntries(axes.map(([key], a) => [key, combo[a]])) }));
+    });
+    const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
+    return spec.objectives
+      .flatMap((objective) => optimizers.flatMap((optimizer) => spec.seeds.map((seed) => ({ objective, optimizer, seed }))))
+      .map(({ objective, optimizer, seed }, index) => ({
+        id: `${sweepId}:${String(index).padStart(6, '0')}`,
+        sweepId,
+        index,
+        objective,
+        start: spec.start,
+        optimizer,
+        steps: spec.steps,
+        seed,
+        tolerance: spec.tolerance,
+        ...(spec.divergenceThreshold === undefined ? {} : { divergenceThreshold: spec.divergenceThreshold }),
+        traceMaxPoints,
+        ...(spec.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
+      })) as RunConfig[];
+  }
+
+  const continuousArb = fc.oneof(
+    fc.constant({ uniform: { from: 0.01, to: 0.5 } }),
+    fc.constant({ logUniform: { from: 1e-4, to: 0.5 } }),
+  );
+  const randomEntryArb = fc.constantFrom<OptimizerKind>('adagrad', 'sgd', 'rmsprop', 'adam').chain((kind) =>
+    fc.dictionary(fc.constantFrom(...namesOf[kind]), fc.oneof(axisArb, continuousArb), { maxKeys: 3 }).map((axes) => ({ kind, axes })),
+  );
+  const anySpecArb = fc.oneof(
+    specArb,
+    fc.record({
+      name: fc.constant('random'),
+      objectives: fc.array(fc.constantFrom({ id: 'quadratic-1d' }, { id: 'rosenbrock', dim: 2 }), { minLength: 1, maxLength: 2 }),
+      optimizers: fc.array(randomEntryArb, { minLength: 1, maxLength: 3 }),
+      search: fc.record({ mode: fc.constant('random'), samples: fc.integer({ min: 1, max: 20 }), seed: fc.nat({ max: 1000 }) }),
+      steps: fc.integer({ min: 1, max: 50 }),
+      seeds: fc.uniqueArray(fc.integer({ min: 0, max: 100 }), { minLength: 1, maxLength: 3 }),
+      start: fc.option(fc.constant(null)),
+      divergenceThreshold: fc.constantFrom(1.5, 1e6, 'off'),
+      continueAfterNonFinite: fc.boolean(),
+    }),
+  );
+
+  it('lazily gives the very runs, ids and order of the whole expansion, and skips exactly the indexes asked', () => {
+    fc.assert(
+      fc.property(anySpecArb, fc.array(fc.nat({ max: 400 })), (input, picked) => {
+        const spec = valid(input);
+        const reference = referenceExpansion('p', spec);
+        expect([...expandSweepLazily('p', spec)]).toEqual(reference);
+        expect(expandSweep('p', spec)).toEqual(reference);
+        // Resume: the stored runs named by id (with ids of another sweep and of no run mixed in) are passed over.
+        const storedIds = [...picked.map((i) => `p:${String(i).padStart(6, '0')}`), 'q:000000', 'p:0', `p:${String(reference.length).padStart(6, '0')}`, 'p:'];
+        const skip = runIndexesOf('p', reference.length, storedIds);
+        expect([...skip].sort((a, b) => a - b)).toEqual([...new Set(picked.filter((i) => i < reference.length))].sort((a, b) => a - b));
+        expect([...expandSweepLazily('p', spec, skip)]).toEqual(reference.filter((run) => !storedIds.includes(run.id)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('builds a run only when it is asked for: the first runs of a 10⁶-run sweep come at once', () => {
+    const spec = valid({ ...goodSpec, objectives: [{ id: 'quadratic-1d' }], seeds: [0], maxRuns: 1_000_000, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-4, to: 1, count: 1000 } }, eps: { linear: { from: 0, to: 1e-3, count: 1000 } } } }] });
+    expect(countRuns(spec)).toBe(1_000_000);
+    const runs = expandSweepLazily('big', spec);
+    const first = [runs.next().value, runs.next().value] as RunConfig[];
+    expect(first.map((r) => [r.id, r.optimizer.lr, (r.optimizer as { eps: number }).eps])).toEqual([
+      ['big:000000', 1e-4, 0],
+      // Axes in key order, the first slowest: eps, then lr.
+      ['big:000001', rangePoints('log', 1e-4, 1, 1000)[1], 0],
+    ]);
+    // The last run, reached by skipping every other index: nothing else is built.
+    const skip = { has: (i: number) => i !== 999_999, size: 999_999 } as ReadonlySet<number>;
+    expect([...expandSweepLazily('big', spec, skip)].map((r) => [r.id, r.optimizer.lr, (r.optimizer as { eps: number }).eps])).toEqual([['big:999999', 1, 1e-3]]);
   });
 
   it('sizes traces to the sweep when the spec leaves it open, and keeps a size the spec gives', () => {

@@ -57,7 +57,7 @@ describe('the comparison table', () => {
     const table = rows([slow, fast]);
     const byName = new Map(table.map((row) => [row.name, row]));
     expect(table.filter((r) => r.kind === 'setting').map((r) => r.name)).toEqual([
-      'objective', 'start', 'optimizer', 'lr', 'eps', 'epsPlacement', 'weightDecay', 'decoupledWeightDecay', 'initialAccumulator', 'lrDecay', 'steps', 'seed', 'tolerance',
+      'objective', 'start', 'optimizer', 'lr', 'eps', 'epsPlacement', 'weightDecay', 'decoupledWeightDecay', 'initialAccumulator', 'lrDecay', 'maximize', 'steps', 'seed', 'tolerance',
     ]);
     expect(byName.get('lr')).toEqual({ name: 'lr', kind: 'setting', cells: ['0.1', '1'], differs: true });
     expect(byName.get('eps')).toMatchObject({ cells: ['1e-8', '1e-8'], differs: false });

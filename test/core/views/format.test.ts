@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeObjective, describeStatus, formatMetric } from '../../../src-core/views/format';
+import { describeObjective, describeStatus, formatDuration, formatMetric } from '../../../src-core/views/format';
 
 describe('formatting for tables and charts', () => {
   it.each([
@@ -20,5 +20,15 @@ describe('formatting for tables and charts', () => {
     expect(describeStatus({ ...base, status: 'failed', error: 'worker exited' })).toBe('failed: worker exited');
     expect(describeObjective({ id: 'rosenbrock', dim: 2 })).toBe('rosenbrock(dim=2)');
     expect(describeObjective({ id: 'quadratic-1d' })).toBe('quadratic-1d');
+  });
+
+  it.each([
+    [0.4, 'under a second'],
+    [42.4, '42 s'],
+    [65, '1 min 5 s'],
+    [3599, '59 min 59 s'],
+    [7380, '2 h 3 min'],
+  ])('says %s s as %s', (seconds, words) => {
+    expect(formatDuration(seconds)).toBe(words);
   });
 });

@@ -20,7 +20,7 @@ describe('the sweep form state', () => {
   it('switches an entry to another kind with that kind’s options, keeping the learning rates typed', () => {
     const form = new SweepDraftState();
     form.setKind(0, 'rmsprop');
-    expect(Object.keys(form.draft.optimizers[0].values)).toEqual(['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay']);
+    expect(Object.keys(form.draft.optimizers[0].values)).toEqual(['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay', 'maximize']);
     expect(form.draft.optimizers[0].values).toMatchObject({ lr: '1, 0.5, 0.1', alpha: '0.99', centered: 'false' });
     expect(form.check.runs).toBe(3);
   });

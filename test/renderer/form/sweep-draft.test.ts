@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { presets } from '../../../src-core/sweep/presets';
 import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
 import type { SweepSpec, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
-import { checkDraft } from '../../../src-renderer/lib/form/draft-check';
+import { checkDraft, runFieldLabels, seedsHint } from '../../../src-renderer/lib/form/draft-check';
 import { defaultDraft, draftFromRun, draftFromSpec, objectiveDraft, optimizerDraft, type SweepDraft } from '../../../src-renderer/lib/form/sweep-draft';
 
 const validated = (input: SweepSpecInput): SweepSpec => {
@@ -118,7 +118,7 @@ describe('the sweep draft', () => {
       desc: 'an interval in a grid',
       draft: withOptimizer({ lr: 'uniform(0.1, 1)' }),
       field: 'optimizers.0.lr',
-      message: "Invalid axis: uniform (must be values, linear or log in a grid search; uniform needs search mode 'random')",
+      message: 'Learning rate: uniform(0.1, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type lin(0.1, 1, 5) for 5 values on a grid.',
     },
     { desc: 'a start of the wrong length', draft: { ...defaultDraft(), start: '1, 2' }, field: 'start', message: /^Invalid start point: 2 coordinates/ },
     { desc: 'a seed twice', draft: { ...defaultDraft(), seeds: '1, 2, 1' }, field: 'seeds', message: 'Invalid seed list: 1 appears twice (each seed once)' },
@@ -167,5 +167,23 @@ describe('the sweep draft', () => {
     expect(optional.objectives).toEqual([{ id: 'constant-gradient', gradientDraw: 3 }]);
     const missing = checkDraft({ ...defaultDraft(), objectives: [{ id: 'rosenbrock', settings: { dim: '' } }] });
     expect(Object.fromEntries(missing.errors)).toEqual({ 'objectives.0.dim': 'Missing field: rosenbrock needs it' });
+  });
+});
+
+describe('the form says what its numbers mean', () => {
+  it('reads the default seed "0" as one run per setting, not as zero repeats', () => {
+    expect(runFieldLabels.seeds).toBe('Seeds');
+    expect(defaultDraft().seeds).toBe('0');
+    expect(seedsHint('0')).toBe('1 run per setting, with seed 0. List seeds (0, 1, 2) to repeat each setting.');
+    expect(seedsHint('0, 1, 2')).toBe('3 runs per setting, one per seed.');
+    expect(seedsHint('x')).toBe('One run per setting for each seed listed.');
+  });
+
+  it('names the field and the two ways on for a log-uniform interval in a grid, in the words of the form', () => {
+    const draft = { ...defaultDraft(), optimizers: [{ ...optimizerDraft('adagrad'), values: { ...optimizerDraft('adagrad').values, lr: 'loguniform(1e-3, 1)' } }] };
+    const message = checkDraft(draft).errors.get('optimizers.0.lr');
+    expect(message).toBe('Learning rate: loguniform(0.001, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type log(0.001, 1, 5) for 5 values on a grid.');
+    expect(message).not.toMatch(/logUniform|search mode/);
+    expect(checkDraft({ ...draft, search: 'random', samples: '4', searchSeed: '0' }).errors.size).toBe(0);
   });
 });

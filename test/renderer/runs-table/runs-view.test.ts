@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMNS_STORAGE_KEY, RunsView } from '../../../src-renderer/lib/runs-table/runs-view.svelte';
+import { COLUMNS_STORAGE_KEY, compareNumbers, HIDDEN_STORAGE_KEY, RunsView } from '../../../src-renderer/lib/runs-table/runs-view.svelte';
 import { parseColumnFilter } from '../../../src-renderer/lib/runs-table/run-filters';
 import { runColumns } from '../../../src-renderer/lib/runs-table/run-columns';
 import type { StoredRun } from '../../../src-renderer/lib/storage/records';
@@ -87,7 +87,9 @@ describe('runs table sorting and filtering', () => {
   it('a filter that does not parse says why and filters nothing', () => {
     const v = view();
     v.filters['hp.lr'] = '<abc';
-    expect(v.compiledFilters.errors['hp.lr']).toBe('Invalid filter for lr: "<abc" (use <x, <=x, >x, >=x, =x or a..b, with numbers such as 0.1 or 1e-3)');
+    expect(v.compiledFilters.errors['hp.lr']).toBe(
+      'Invalid filter for Learning rate: "<abc" (use <x, <=x, >x, >=x, =x or a..b, with numbers such as 0.1 or 1e-3, or a word: inf, NaN, diverged)',
+    );
     expect(ids(v)).toHaveLength(4);
   });
 
@@ -110,5 +112,97 @@ describe('runs table sorting and filtering', () => {
     expect(ids(v)).toEqual([]); // the note is not shown
     v.toggleColumn('note');
     expect(ids(v)).toEqual(['s:2']);
+  });
+});
+
+describe('a diverged run in the runs table', () => {
+  const diverged = runs[3];
+  /** The same diverged run, ending on NaN instead of ∞ (and one stored as null by an older serve mode). */
+  const nan = { ...stored(4, {}, 3, [1e155]), summary: { ...diverged.summary, finalLoss: NaN, bestLoss: 1 } };
+  const legacy = { ...stored(5, {}, 3, [1e155]), summary: { ...diverged.summary, finalLoss: null as unknown as number, bestLoss: null as unknown as number } };
+  const all = [...runs, nan, legacy];
+  const column = (id: string) => runColumns(() => '').find((c) => c.id === id)!;
+  const filtered = (id: string, text: string) => {
+    const parsed = parseColumnFilter(column(id), text);
+    if (!parsed.ok || !parsed.value) throw new Error(`no filter from ${text}`);
+    return all.filter(parsed.value).map((r) => r.id);
+  };
+
+  it('reads its final loss as ∞ or NaN, with the step it diverged at, never as null or "—"', () => {
+    expect(diverged.summary.finalLoss).toBe(Infinity);
+    const k = diverged.summary.divergedAt;
+    expect(column('finalLoss').text(diverged)).toBe(`∞ (diverged at step ${k})`);
+    expect(column('finalLoss').text(nan)).toBe(`NaN (diverged at step ${k})`);
+    expect(column('finalLoss').text(legacy)).toBe(`NaN (diverged at step ${k})`);
+    expect(column('finalLoss').value(legacy)).toBeNaN();
+    const low = { ...nan, summary: { ...nan.summary, finalLoss: -Infinity } };
+    expect(column('finalLoss').text(low)).toBe(`−∞ (diverged at step ${k})`);
+    expect(column('finalLoss').text(runs[0])).toBe(String(Number(runs[0].summary.finalLoss.toPrecision(6))));
+  });
+
+  it('sorts non-finite losses after every finite one ascending and before them descending', () => {
+    const v = new RunsView(() => all, () => 'sweep', memory());
+    v.sortBy('finalLoss');
+    const finite = [...runs.slice(0, 3)].sort((a, b) => a.summary.finalLoss - b.summary.finalLoss).map((r) => r.id);
+    expect(ids(v)).toEqual([...finite, 's:3', 's:4', 's:5']);
+    v.sortBy('finalLoss');
+    expect(ids(v).slice(0, 3).sort()).toEqual(['s:3', 's:4', 's:5']);
+    expect(ids(v).slice(3)).toEqual([...finite].reverse());
+  });
+
+  it('orders numbers: none last either way; ∞, −∞, NaN past every finite value', () => {
+    const values = [2, null, NaN, -Infinity, Infinity, -1];
+    const sorted = (descending: boolean) => [...values].sort((a, b) => compareNumbers(a, b, descending));
+    expect(sorted(false)).toEqual([-1, 2, Infinity, -Infinity, NaN, null]);
+    expect(sorted(true)).toEqual([NaN, -Infinity, Infinity, 2, -1, null]);
+  });
+
+  it('is matched by a comparison it exceeds and by the words a person types: diverged, NaN, inf', () => {
+    expect(filtered('finalLoss', '> 1e6')).toEqual(['s:3']);
+    expect(filtered('finalLoss', '<1e6')).toEqual(['s:0', 's:1', 's:2']);
+    expect(filtered('finalLoss', 'diverged')).toEqual(['s:3', 's:4', 's:5']);
+    expect(filtered('finalLoss', 'NaN')).toEqual(['s:4', 's:5']);
+    expect(filtered('finalLoss', 'inf')).toEqual(['s:3']);
+    expect(filtered('finalLoss', 'Infinity')).toEqual(['s:3']);
+    expect(filtered('finalLoss', '∞')).toEqual(['s:3']);
+    expect(filtered('finalLoss', '-inf')).toEqual([]);
+    const v = new RunsView(() => all, () => 'sweep', memory());
+    v.search = 'inf';
+    expect(ids(v)).toEqual(['s:3']);
+  });
+});
+
+describe('settings that differ show themselves', () => {
+  const withOptions = (index: number, epsPlacement: 'inside' | 'outside', decoupledWeightDecay: boolean): StoredRun => {
+    const run = stored(index);
+    return { ...run, config: { ...run.config, optimizer: { ...run.config.optimizer, epsPlacement, decoupledWeightDecay } as typeof run.config.optimizer } };
+  };
+  const swept = [withOptions(0, 'outside', false), withOptions(1, 'inside', false), withOptions(2, 'outside', true), withOptions(3, 'inside', true)];
+
+  it('shows swept eps placement and decoupled weight decay without being chosen, labelled as the form labels them', () => {
+    const v = new RunsView(() => swept, () => 'sweep', memory());
+    const shown = v.visibleColumns.map((c) => c.id);
+    expect(shown).toEqual(expect.arrayContaining(['hp.epsPlacement', 'hp.decoupledWeightDecay']));
+    expect(v.visibleColumns.find((c) => c.id === 'hp.epsPlacement')?.label).toBe('Eps placement');
+    expect(v.visibleColumns.find((c) => c.id === 'hp.lr')?.label).toBe('Learning rate');
+    // Rows that differ only there read apart.
+    const texts = swept.map((run) => v.visibleColumns.map((c) => c.text(run)).join('|'));
+    expect(new Set(texts).size).toBe(4);
+    // Settings alike in every run stay hidden (the defaults show lr and eps anyway).
+    expect(shown).not.toContain('hp.initialAccumulator');
+    expect(new RunsView(() => runs.slice(0, 3), () => 'sweep', memory()).visibleColumns.map((c) => c.id)).not.toContain('hp.epsPlacement');
+  });
+
+  it('stays hidden once the person hides it, after a restart too; choosing it again shows it', () => {
+    const storage = memory();
+    const v = new RunsView(() => swept, () => 'sweep', storage);
+    v.toggleColumn('hp.epsPlacement');
+    expect(v.isShown('hp.epsPlacement')).toBe(false);
+    expect(JSON.parse(storage.getItem(HIDDEN_STORAGE_KEY)!)).toEqual(['hp.epsPlacement']);
+    const again = new RunsView(() => swept, () => 'sweep', storage);
+    expect(again.isShown('hp.epsPlacement')).toBe(false);
+    expect(again.isShown('hp.decoupledWeightDecay')).toBe(true);
+    again.toggleColumn('hp.epsPlacement');
+    expect(again.isShown('hp.epsPlacement')).toBe(true);
   });
 });

@@ -28,4 +28,12 @@ describe('tags and notes', () => {
     expect(parseNote('x'.repeat(2000))).toEqual({ ok: true, value: 'x'.repeat(2000) });
     expect(parseNote(' ' + 'x'.repeat(2001))).toEqual({ ok: false, message: `Invalid note: "${'x'.repeat(40)}…" (must be at most 2000 characters, it has 2001)` });
   });
+
+  it.each([
+    { desc: 'a line break inside', input: 'ok\r\n=1', shown: '"ok\\r\\n=1"' },
+    { desc: 'a tab inside', input: 'ok\t=1+3', shown: '"ok\\t=1+3"' },
+    { desc: 'a NUL', input: 'a\u0000b', shown: '"a\\u0000b"' },
+  ])('refuses a note with $desc, naming it and what is allowed', ({ input, shown }) => {
+    expect(parseNote(input)).toEqual({ ok: false, message: `Invalid note: ${shown} (must not contain tabs, line breaks or other control characters)` });
+  });
 });

@@ -54,4 +54,19 @@ describe('the theme', () => {
     theme.toggle();
     expect(root.dataset.theme).toBe('dark');
   });
+
+  it('takes the menu’s choice: a theme, or back to following the system, each remembered', () => {
+    const { page, saved, changeSystem, root } = host(false);
+    const theme = new ThemeState(page);
+    theme.choose('dark');
+    expect([root.dataset.theme, saved.get('adagrad-lab-theme')]).toEqual(['dark', 'dark']);
+    theme.choose('dark'); // choosing the current theme keeps it
+    expect(root.dataset.theme).toBe('dark');
+    theme.choose(null);
+    expect([theme.chosen, root.dataset.theme, saved.get('adagrad-lab-theme')]).toEqual([null, 'light', 'system']);
+    changeSystem(true);
+    expect(root.dataset.theme).toBe('dark');
+    // The next visit follows the system too.
+    expect(new ThemeState(host(true, 'system').page).chosen).toBeNull();
+  });
 });

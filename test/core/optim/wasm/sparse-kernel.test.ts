@@ -23,7 +23,7 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
       t: fc.integer({ min: 1, max: 1000 }),
       lr: fc.oneof(fc.double({ min: 1e-3, max: 10, noNaN: true }), fc.double({ min: 1e300, max: 1e308, noNaN: true })),
       eps: fc.double({ min: 1e-12, max: 1, noNaN: true }),
-      epsPlacement: fc.constantFrom('outside' as const, 'inside' as const),
+      epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
       lrDecay: fc.oneof(fc.constant(0), fc.double({ min: 0, max: 1, noNaN: true })),
     });
     fc.assert(
