@@ -4,12 +4,12 @@
  * from the DOM; screenshots go to e2e/artifacts/clarity-*.png (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './server';
 import { fillSweepForm, launchAndWait, runsCount } from './flows';
 import { expectWholeAndUnique, readSweeps } from './reliability-helpers';
+import { signIn } from './sign-in';
 
 const open = async (page: Page) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await expect(page.getByTestId('sweep-form')).toBeVisible();
 };
 
@@ -26,6 +26,8 @@ test("a diverged run's final loss reads ∞ with its step, sorts past the finite
   // SGD on x² from 4: lr 2 triples |θ| each step until the loss overflows; lr 0.1 and 1 do not diverge.
   await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
   await fillSweepForm(page, { name: 'overflow', lrs: '0.1, 2, 1', steps: '1000' });
+  // Off: the run goes on until its loss overflows to ∞ (the default threshold would stop it, finite, when it blows up).
+  await page.getByTestId('field-divergenceThreshold').fill('off');
   await launchAndWait(page, 3);
   const diverged = page.locator('tr.diverged');
   await expect(diverged).toHaveCount(1);
@@ -53,14 +55,15 @@ test("a diverged run's final loss reads ∞ with its step, sorts past the finite
 test('swept eps placement shows in the runs table; the compare table names settings as the form does and fits many runs', async ({ page }) => {
   await open(page);
   await fillSweepForm(page, { name: 'placements', lrs: '0.1, 0.3, 1', steps: '50' });
-  await page.getByTestId('field-optimizers-0-epsPlacement').selectOption({ label: 'both' });
-  await launchAndWait(page, 6);
-  // Not chosen in Columns, shown because it differs: the two rows of each lr read apart.
+  await page.getByTestId('field-optimizers-0-epsPlacement').selectOption({ label: 'all' });
+  // Three placements (outside, inside, inside with Optax's guard) × three rates.
+  await launchAndWait(page, 9);
+  // Not chosen in Columns, shown because it differs: the three rows of each lr read apart.
   const header = page.locator('table.runs thead tr').first();
   await expect(header).toContainText('Eps placement');
   await expect(header).toContainText('Learning rate');
   const rows = await page.getByTestId('run-row').allInnerTexts();
-  expect(new Set(rows.map((row) => row.replace(/^\s*\S+\s+\S+\s+\d+/, ''))).size).toBe(6);
+  expect(new Set(rows.map((row) => row.replace(/^\s*\S+\s+\S+\s+\d+/, ''))).size).toBe(9);
 
   await page.getByTestId('select-shown').check();
   await page.getByTestId('view-table').click();
@@ -69,7 +72,7 @@ test('swept eps placement shows in the runs table; the compare table names setti
   await expect(table.locator('tr[data-name="lr"] th')).toHaveText(/Learning rate$/);
   const names = await table.locator('tbody th[scope="row"]').allInnerTexts();
   for (const name of names) expect(name).not.toMatch(/[a-z][A-Z]/);
-  // Six runs at 1280 px: the page does not widen; the table scrolls sideways under its first column.
+  // Nine runs at 1280 px: the page does not widen; the table scrolls sideways under its first column.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   const box = table.locator('.compare-box');
   const firstColumn = table.locator('tr[data-name="lr"] th');

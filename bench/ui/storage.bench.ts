@@ -13,7 +13,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { BENCH_UI_TOKEN } from './playwright.config';
+import { signIn } from '../../e2e/sign-in';
+import { BENCH_UI_PORT } from './playwright.config';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const STEPS = 1000;
@@ -131,7 +132,8 @@ const whenText = (page: Page, testid: string, text: string) =>
 
 async function endToEnd(page: Page): Promise<EndToEnd> {
   await observeLongTasks(page);
-  await page.goto(`/?token=${BENCH_UI_TOKEN}`);
+  // Each link works once: every repeat signs in with a fresh one from the server's local socket.
+  await signIn(page, BENCH_UI_PORT);
   const form = page.getByTestId('sweep-form');
   await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
