@@ -92,6 +92,8 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
     ...(blank(draft.divergenceThreshold)
       ? {}
       : { divergenceThreshold: draft.divergenceThreshold.trim() === 'off' ? 'off' : reader.read('divergenceThreshold', parseNumber('divergence threshold', draft.divergenceThreshold)) }),
+    // Only when asked for, as the spec writes it: a spec without it reads as before.
+    ...(draft.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
     traceMaxPoints: optional('traceMaxPoints', 'trace size', draft.traceMaxPoints),
     search:
       draft.search === 'grid'

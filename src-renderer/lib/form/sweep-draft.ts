@@ -32,6 +32,8 @@ export interface SweepDraft {
   tolerance: string;
   /** '' for the default (10⁶ × the initial loss); 'off' for none. */
   divergenceThreshold: string;
+  /** PyTorch's behaviour: step on after a non-finite value (the summary still reports the first). */
+  continueAfterNonFinite: boolean;
   /** '' to size the trace to the sweep (autoTracePoints). */
   traceMaxPoints: string;
   /** '' for the default limit. */
@@ -63,6 +65,7 @@ export function defaultDraft(): SweepDraft {
     seeds: '0',
     tolerance: '',
     divergenceThreshold: '',
+    continueAfterNonFinite: false,
     traceMaxPoints: '',
     maxRuns: '',
     search: 'grid',
@@ -97,6 +100,7 @@ export function draftFromSpec(spec: SweepSpec, name: string): SweepDraft {
     seeds: formatValues(spec.seeds),
     tolerance: spec.tolerance === null ? '' : String(spec.tolerance),
     divergenceThreshold: thresholdText(spec.divergenceThreshold),
+    continueAfterNonFinite: spec.continueAfterNonFinite === true,
     traceMaxPoints: spec.traceMaxPoints === null ? '' : String(spec.traceMaxPoints),
     maxRuns: String(spec.maxRuns),
     search: spec.search.mode,
@@ -118,6 +122,7 @@ export function draftFromRun(config: RunConfig, name: string): SweepDraft {
     seeds: String(config.seed),
     tolerance: config.tolerance === null ? '' : String(config.tolerance),
     divergenceThreshold: thresholdText(config.divergenceThreshold),
+    continueAfterNonFinite: config.continueAfterNonFinite === true,
     traceMaxPoints: String(config.traceMaxPoints),
   };
 }

@@ -39,6 +39,7 @@ const handMade: [string, SweepSpecInput][] = [
       seeds: [3, 1],
       tolerance: 1e-6,
       divergenceThreshold: 'off',
+      continueAfterNonFinite: true,
       traceMaxPoints: 77,
       search: { mode: 'random', samples: 9, seed: 12345 },
       maxRuns: 500,
@@ -65,6 +66,15 @@ describe('the sweep draft', () => {
     // A sweep stored before the field existed duplicates as the default.
     const { divergenceThreshold: _, ...stored } = specOf(defaultDraft());
     expect(draftFromSpec(stored, 'copy').divergenceThreshold).toBe('');
+  });
+
+  it('keeps stepping after ∞ or NaN only when the box is ticked, and a duplicate or re-run keeps the choice', () => {
+    expect(specOf(defaultDraft())).not.toHaveProperty('continueAfterNonFinite');
+    const ticked = specOf({ ...defaultDraft(), continueAfterNonFinite: true });
+    expect(ticked.continueAfterNonFinite).toBe(true);
+    expect(draftFromSpec(ticked, 'copy').continueAfterNonFinite).toBe(true);
+    expect(draftFromRun(expandSweep('s', ticked)[0], 're-run').continueAfterNonFinite).toBe(true);
+    expect(expandSweep('s', specOf({ ...defaultDraft(), continueAfterNonFinite: true }))[0].continueAfterNonFinite).toBe(true);
   });
 
   it('starts as the seeds’ example over three learning rates: valid, 3 runs', () => {
