@@ -62,8 +62,8 @@ function effectiveStepSeries(trace: TraceColumns, optimizer: OptimizerConfig): S
 }
 
 /**
- * One series per column of a per-parameter metric (none when the optimizer records no accumulator), or the loss.
- * `optimizer` is the run's, needed for the step size.
+ * One series per column of a per-parameter metric (none when the optimizer records no accumulator), or the loss; the
+ * update's from step 1, the first step taken. `optimizer` is the run's, needed for the step size.
  */
 export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: OptimizerConfig): Series[] {
   const rows = trace.steps.length;
@@ -71,7 +71,10 @@ export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: Opt
   if (metric === 'stepSize') return effectiveStepSeries(trace, optimizer);
   const matrix = trace[metric];
   if (matrix.length === 0) return [];
-  return columnNames(trace).map((name, i) => ({ name, steps: trace.steps, values: column(matrix, trace.width, i, 0, rows) }));
+  // Row 0 is the start: no step has been taken, so it has no update (its zeros would draw a false V down to 0).
+  const from = metric === 'update' && rows > 0 && trace.steps[0] === 0 ? 1 : 0;
+  const steps = from === 0 ? trace.steps : Array.from({ length: rows - from }, (_, r) => trace.steps[r + from]);
+  return columnNames(trace).map((name, i) => ({ name, steps, values: column(matrix, trace.width, i, from, rows) }));
 }
 
 export interface Divergence {
