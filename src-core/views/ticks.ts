@@ -169,12 +169,15 @@ function* logCandidates(request: TickRequest): Generator<Candidate> {
   const [lo, hi] = [request.extendMin ? Math.floor(a + 1e-12) : Math.ceil(a - 1e-12), request.extendMax ? Math.ceil(b - 1e-12) : Math.floor(b + 1e-12)];
   const span = Math.max(1, hi - lo);
   const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  const decade = (e: number): AxisTick => ({ value: Number(`1e${e}`), label: labelFor(Number(`1e${e}`), Number(`1e${e}`)) });
   for (const k of niceSteps(1)) {
-    const ends = [lo, hi].filter((e) => (e === lo ? request.extendMin : request.extendMax));
-    const inner = decades.filter((e) => e % k === 0 && ends.every((end) => Math.abs(e - end) >= k || e === end));
-    const exponents = [...new Set([...ends, ...inner])].sort((x, y) => x - y);
     const range = { min: request.extendMin ? 10 ** lo : min, max: request.extendMax ? 10 ** hi : max };
-    yield { ...range, labelled: exponents.map((e) => Number(`1e${e}`)), minor: k > 1 ? decades.map((e) => Number(`1e${e}`)) : fine };
+    const ends = [lo, hi].filter((e) => (e === lo ? request.extendMin : request.extendMax));
+    // An aligned decade too close to a bounding one to keep its room gives way to it.
+    const clear = (e: number) => ends.every((end) => end === e || labelsFit([decade(e), decade(end)], { ...request, ...range, log: true }));
+    const inner = decades.filter((e) => e % k === 0 && clear(e));
+    const exponents = [...new Set([...ends, ...inner])].sort((x, y) => x - y);
+    yield { ...range, labelled: exponents.map((e) => decade(e).value), minor: k > 1 ? decades.map((e) => decade(e).value) : fine };
     if (k >= span) return;
   }
 }
