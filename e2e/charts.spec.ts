@@ -61,7 +61,10 @@ test('the step size chart: a 1/√t reference, log axes, zoom and reset, Save PN
   const canvas = page.getByTestId('chart-stepSize');
   const area = (await canvas.boundingBox())!;
   await page.mouse.move(area.x + area.width / 2, area.y + area.height / 2);
+  // The wheel alone scrolls the page (e2e/chart-axes.spec.ts); Ctrl + wheel zooms.
+  await page.keyboard.down('Control');
   await page.mouse.wheel(0, -400);
+  await page.keyboard.up('Control');
   await expect(box).toHaveAttribute('data-zoomed', 'true');
   await page.getByTestId('chart-stepSize-reset').focus();
   await page.keyboard.press('Enter');

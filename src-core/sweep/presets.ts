@@ -5,9 +5,15 @@
 import type { SweepSpecInput } from '../contract/sweep-spec';
 import type { Metric } from '../views/series';
 
-export interface PresetView {
+/** What the step charts show: one chart, and its axes where they matter (each tab's own default otherwise). */
+export interface ChartView {
   /** The chart to open. */
   metric: Metric;
+  logX?: boolean;
+  logY?: boolean;
+}
+
+export interface PresetView extends ChartView {
   /** The runs to select, by their index in the sweep's expansion; every run when absent. */
   runs?: readonly number[];
 }
@@ -116,7 +122,11 @@ export const presets: readonly Preset[] = [
       // RMSProp's average reaches 1 − 0.99ᵗ of g²: 99.996% by step 1000, while AdaGrad's G is t·g².
       steps: 1000,
     },
-    view: { metric: 'accum' },
+    // Log-log with the G chart's "∝ t" reference: AdaGrad's G = t·g² is a straight line of slope 1 that never bends,
+    // on the reference, while RMSProp's rises the same way and then turns flat at g² (by step ~300). On log y over a
+    // linear x, log t itself flattens, so AdaGrad seemed to level off too; on linear y, RMSProp's g² is 1/1000 of
+    // AdaGrad's last G and its whole curve lies on the axis.
+    view: { metric: 'accum', logX: true, logY: true },
   },
   {
     id: 'five-optimizers',

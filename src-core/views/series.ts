@@ -76,8 +76,8 @@ function effectiveStepSeries(trace: TraceColumns, optimizer: OptimizerConfig): S
 }
 
 /**
- * One series per column of a per-parameter metric (none when the optimizer records no accumulator), or the loss.
- * `optimizer` is the run's, needed for the step size.
+ * One series per column of a per-parameter metric (none when the optimizer records no accumulator), or the loss; the
+ * update's from step 1, the first step taken. `optimizer` is the run's, needed for the step size.
  */
 export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: OptimizerConfig): Series[] {
   const rows = trace.steps.length;

@@ -24,12 +24,37 @@ export function scaleColor(t: number): string {
 /** Cells where every run diverged. */
 export const DIVERGED_COLOR = 'rgb(180, 35, 24)';
 
-/** Line colours, one per run (parameters of one run share it, dashed), used where the theme's are not defined. */
-const fallbackPalette = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777', '#64748b', '#65a30d'];
+/** Line colours where the theme's are not defined: the light theme's --series-1 … --series-10 (app.css). */
+export const fallbackPalette = ['#1f5fd1', '#d2570b', '#15803d', '#b3141b', '#7b3fc4', '#7a4b1c', '#d0388f', '#525252', '#7a7d00', '#0a7c99'];
+
+/** Dash patterns taken in turn once every colour of the palette is in use: solid first. */
+export const dashPatterns: readonly (readonly number[])[] = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
+
+export interface LineStyle {
+  /** Index into the palette (app.css --series-<k + 1>). */
+  colorIndex: number;
+  /** The canvas's setLineDash pattern; [] is solid. */
+  dash: number[];
+}
+
+/**
+ * The style of the i-th line of a chart: each line its own colour while the palette lasts, then the colours again with
+ * the next dash pattern, so no two of the first palette × patterns lines look alike.
+ */
+export function lineStyle(i: number, paletteSize = fallbackPalette.length): LineStyle {
+  const round = Math.floor(i / paletteSize);
+  return { colorIndex: i % paletteSize, dash: [...dashPatterns[round % dashPatterns.length]] };
+}
 
 /** The theme's i-th series colour (app.css --series-1 … --series-10, distinct on its background). */
 export function seriesColor(i: number): string {
   const k = i % fallbackPalette.length;
   const themed = typeof document === 'undefined' ? '' : getComputedStyle(document.documentElement).getPropertyValue(`--series-${k + 1}`).trim();
   return themed || fallbackPalette[k];
+}
+
+/** The i-th line's colour in the theme, and its dash. */
+export function seriesLine(i: number): { color: string; dash: number[] } {
+  const style = lineStyle(i);
+  return { color: seriesColor(style.colorIndex), dash: style.dash };
 }

@@ -30,6 +30,17 @@ describe('trace series', () => {
     expect(metricSeries(stored, 'stepSize', config.optimizer)[0].values[0]).toBe(1 / (8 + 1e-8));
     expect(metricSeries(trace, 'stepSize', { ...optimizerDefaults.adam, amsgrad: true })).toEqual([]);
   });
+
+  it('starts the update at step 1: row 0 took no step, and its 0 would draw a false V', () => {
+    const { config, trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 3 }));
+    const update = metricSeries(trace, 'update', config.optimizer);
+    expect(update.map((s) => Array.from(s.steps))).toEqual([[1, 2, 3], [1, 2, 3]]);
+    // Shown with the seeds' sign, θₜ₋₁ − θₜ (what the step subtracted); the stored column holds θₜ − θₜ₋₁.
+    expect(Array.from(update[1].values)).toEqual([-trace.update[3], -trace.update[5], -trace.update[7]]);
+    // The gradient belongs to a step too (row 0's is NaN); θ and G keep step 0: θ₀, G₀.
+    expect(Array.from(metricSeries(trace, 'grad', config.optimizer)[0].steps)).toEqual([1, 2, 3]);
+    expect(Array.from(metricSeries(trace, 'theta', config.optimizer)[0].steps)).toEqual([0, 1, 2, 3]);
+  });
 });
 
 describe('where a run diverged', () => {

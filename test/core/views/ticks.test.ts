@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tickLabel } from '../../../src-core/views/ticks';
+import fc from 'fast-check';
+import { axisTicks, labelsFit, tickLabel, type AxisTicks } from '../../../src-core/views/ticks';
 
 describe('axis tick labels', () => {
   it('give three significant digits, in exponent form far from 1', () => {
@@ -16,5 +17,135 @@ describe('axis tick labels', () => {
   it('on a log axis within one decade label every tick, so a narrow range still reads', () => {
     // Two runs' final losses, 1.198 and 2.017: Chart.js ticks at the ends and at each mantissa between them.
     expect([1.198, 2, 2.017].map((v) => tickLabel(v, true, Math.log10(2.017 / 1.198)))).toEqual(['1.2', '2', '2.02']);
+  });
+});
+
+describe('axis ticks', () => {
+  /** A vertical axis: 12 px text, 14.4 px lines, labels 1.5 line heights apart at least (centre to centre 2.5). */
+  const vertical = { extent: () => 14.4, gap: 21.6 };
+  /** A horizontal axis: ~7 px a character. */
+  const horizontal = { extent: (label: string) => 7 * label.length, gap: 30 };
+  const labelled = (result: AxisTicks) => result.ticks.filter((t) => t.label !== '');
+  const labels = (result: AxisTicks) => labelled(result).map((t) => t.label);
+  const exponent = (value: number) => Math.round(Math.log10(value));
+  const isDecade = (value: number) => Math.abs(value / 10 ** exponent(value) - 1) < 1e-9;
+
+  it('label the decades that bound the data and decades aligned on a stride between: no 1e-28, 1e-50 or 1e-73 inside', () => {
+    // The weight-decay loss of the issue: from 11 down to 1.3e-73 on a 200 px plot.
+    const small = axisTicks({ min: 1.3e-73, max: 11, log: true, pixels: 200, ...vertical });
+    expect([small.min, small.max]).toEqual([1e-73, 100]);
+    expect(labels(small)).toEqual(['1e-73', '1e-40', '1e-20', '100']);
+    const tall = axisTicks({ min: 1.3e-73, max: 11, log: true, pixels: 600, ...vertical });
+    expect(labels(tall)[0]).toBe('1e-73');
+    expect(labels(tall).at(-1)).toBe('100');
+    expect(labels(tall).slice(1, -1).every((l) => Number(l.slice(2)) % 5 === 0)).toBe(true);
+  });
+
+  it('label 1, 2 and 5 within each decade when the range is short, and evenly spaced values within one decade', () => {
+    expect(labels(axisTicks({ min: 0.0013, max: 0.9, log: true, pixels: 400, ...vertical }))).toEqual(['0.001', '0.002', '0.005', '0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1']);
+    expect(labels(axisTicks({ min: 0.0013, max: 0.9, log: true, pixels: 200, ...vertical }))).toEqual(['0.001', '0.01', '0.1', '1']);
+    expect(labels(axisTicks({ min: 11, max: 13, log: true, pixels: 200, ...vertical }))).toEqual(['11', '11.5', '12', '12.5', '13']);
+    // Two runs' final losses, 1.198 and 2.017.
+    expect(labels(axisTicks({ min: 1.198, max: 2.017, log: true, pixels: 200, ...vertical }))).toEqual(['1', '1.5', '2', '2.5']);
+    expect(labels(axisTicks({ min: 1.198, max: 2.017, log: true, pixels: 120, ...vertical }))).toEqual(['1', '2', '3']);
+  });
+
+  it('keep the grid lines of the decades or mantissas between labels where there is room for them', () => {
+    const decades = axisTicks({ min: 1e-3, max: 1e3, log: true, pixels: 400, ...vertical });
+    expect(labels(decades)).toEqual(['0.001', '0.01', '0.1', '1', '10', '100', '1000']);
+    const tall = axisTicks({ min: 1e-3, max: 1e3, log: true, pixels: 1200, ...vertical });
+    expect(labels(tall).slice(0, 4)).toEqual(['0.001', '0.002', '0.005', '0.01']);
+    expect(tall.ticks.filter((t) => t.label === '').map((t) => t.value)).toContain(0.003);
+    const long = axisTicks({ min: 1e-60, max: 1, log: true, pixels: 400, ...vertical });
+    expect(long.ticks.filter((t) => t.label === '').map((t) => t.value)).toContain(1e-59);
+  });
+
+  it('on a step axis show whole steps only', () => {
+    expect(labels(axisTicks({ min: 0, max: 3, log: false, pixels: 800, integer: true, ...horizontal }))).toEqual(['0', '1', '2', '3']);
+    expect(labels(axisTicks({ min: 1, max: 2, log: false, pixels: 800, integer: true, ...horizontal }))).toEqual(['1', '2']);
+    expect(labels(axisTicks({ min: 1, max: 3, log: true, pixels: 800, integer: true, ...horizontal }))).toEqual(['1', '2', '3']);
+    expect(labels(axisTicks({ min: 0, max: 3, log: false, pixels: 800, ...horizontal })).some((l) => !Number.isInteger(Number(l)))).toBe(true);
+  });
+
+  it('leave a zoomed end where the zoom put it', () => {
+    const result = axisTicks({ min: 2e-5, max: 3e-3, log: true, pixels: 200, ...vertical, extendMin: false, extendMax: false });
+    expect([result.min, result.max]).toEqual([2e-5, 3e-3]);
+    expect(labelled(result).every((t) => t.value >= 2e-5 && t.value <= 3e-3)).toBe(true);
+    const linear = axisTicks({ min: 1000.1, max: 1000.5, log: false, pixels: 200, ...vertical, extendMin: false, extendMax: false });
+    expect(labels(linear)).toEqual(['1000.1', '1000.2', '1000.3', '1000.4', '1000.5']);
+  });
+
+  it('draw something for ranges Chart.js can hand over: one value, zeros, nothing', () => {
+    expect(labels(axisTicks({ min: 5, max: 5, log: false, pixels: 200, ...vertical })).length).toBeGreaterThan(1);
+    expect(labels(axisTicks({ min: 10, max: 10, log: true, pixels: 200, ...vertical }))).toEqual(['1', '10', '100']);
+    expect(labels(axisTicks({ min: 0, max: 0, log: true, pixels: 200, ...vertical })).length).toBeGreaterThan(1);
+  });
+
+  /** Random data ranges and plot sizes; on a log axis from within one decade to a few hundred. */
+  const logRanges = fc.record({
+    low: fc.double({ min: -300, max: 300, noNaN: true }),
+    decades: fc.double({ min: 0.01, max: 300, noNaN: true }),
+    pixels: fc.integer({ min: 80, max: 2000 }),
+    vertical: fc.boolean(),
+  });
+
+  it('never overlap, always label the ends of the data, and keep a long log axis on decades aligned to one stride', () => {
+    fc.assert(
+      fc.property(logRanges, ({ low, decades, pixels, vertical: isVertical }) => {
+        const high = Math.min(307, low + decades);
+        const [min, max] = [10 ** low, 10 ** high];
+        fc.pre(min > 0 && Number.isFinite(max) && max > min);
+        const axis = isVertical ? vertical : horizontal;
+        const result = axisTicks({ min, max, log: true, pixels, ...axis });
+        expect(labelsFit(result.ticks, { ...result, log: true, pixels, ...axis })).toBe(true);
+        const shown = labelled(result);
+        expect(shown.length).toBeGreaterThanOrEqual(2);
+        // The axis covers the data, and its ends are labelled.
+        expect(result.min).toBeLessThanOrEqual(min);
+        expect(result.max).toBeGreaterThanOrEqual(max);
+        expect(shown[0].value / result.min).toBeCloseTo(1, 6);
+        expect(shown.at(-1)!.value / result.max).toBeCloseTo(1, 6);
+        const mantissa = (value: number) => Number((value / 10 ** Math.floor(Math.log10(value) + 1e-9)).toPrecision(6));
+        // Over a decade or more: 1–9 × 10ᵏ; where a decade gets under 100 px (too little for 1, 2, 5), decades only.
+        if (high - low >= 1) expect(shown.every((t) => Number.isInteger(mantissa(t.value)))).toBe(true);
+        if (high - low >= 1 && pixels / (high - low) < 100) expect(shown.every((t) => isDecade(t.value))).toBe(true);
+        if (high - low >= 1 && shown.every((t) => isDecade(t.value))) {
+          // The bounding decades, and between them multiples of one stride.
+          expect(shown.every((t) => isDecade(t.value))).toBe(true);
+          expect(exponent(shown[0].value)).toBe(Math.floor(Math.log10(min) + 1e-12) + 0);
+          expect(exponent(shown.at(-1)!.value)).toBe(Math.ceil(Math.log10(max) - 1e-12) + 0);
+          const inner = shown.slice(1, -1).map((t) => exponent(t.value));
+          const stride = inner.length > 1 ? Math.min(...inner.slice(1).map((e, i) => e - inner[i])) : 1;
+          expect(inner.every((e) => e % stride === 0)).toBe(true);
+          expect([1, 2, 5, 10, 20, 50, 100, 200]).toContain(stride);
+        }
+      }),
+      { numRuns: 400, endOnFailure: true },
+    );
+  });
+
+  it('never overlap on a linear axis either, and count whole steps on a step axis', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-6, max: 1e7, noNaN: true }),
+        fc.integer({ min: 80, max: 2000 }),
+        fc.boolean(),
+        (low, span, pixels, steps) => {
+          const [min, max] = steps ? [Math.max(0, Math.round(low)), Math.max(0, Math.round(low)) + Math.max(1, Math.round(span))] : [low, low + span];
+          fc.pre(max > min);
+          const result = axisTicks({ min, max, log: false, pixels, integer: steps, ...horizontal });
+          expect(labelsFit(result.ticks, { ...result, log: false, pixels, ...horizontal })).toBe(true);
+          expect(result.min).toBeLessThanOrEqual(min);
+          expect(result.max).toBeGreaterThanOrEqual(max);
+          const values = labelled(result).map((t) => t.value);
+          expect(values.length).toBeGreaterThanOrEqual(1);
+          if (steps) expect(values.every(Number.isInteger)).toBe(true);
+          // Distinct values keep distinct labels.
+          expect(new Set(labels(result)).size).toBe(values.length);
+        },
+      ),
+      { numRuns: 400, endOnFailure: true },
+    );
   });
 });

@@ -2,28 +2,12 @@
  * WCAG 2.2 contrast of the themes' colours, computed from the custom properties in app.css: text needs 4.5:1 (AA,
  * 1.4.3), the boundaries of controls, the focus ring and chart lines 3:1 (1.4.11), in the light and the dark theme.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { darkTheme as dark, lightTheme as light, linearRgb } from '../../helpers/theme-css';
 
-const css = readFileSync(new URL('../../../src-renderer/app.css', import.meta.url), 'utf8');
-
-/** The custom properties declared in the first block that `selector` opens. */
-function themeOf(selector: string): Map<string, string> {
-  const start = css.indexOf(`${selector} {`);
-  if (start < 0) throw new Error(`app.css has no ${selector} block`);
-  const block = css.slice(start, css.indexOf('}', start));
-  return new Map([...block.matchAll(/(--[\w-]+):\s*(#[0-9a-f]{6})\s*;/gi)].map((m) => [m[1], m[2]]));
-}
-
-const light = themeOf(':root');
-const dark = new Map([...light, ...themeOf(":root[data-theme='dark']")]);
-
-/** Relative luminance of an sRGB colour (WCAG 2.2, with the sRGB standard's 0.04045 threshold). */
+/** Relative luminance of an sRGB colour (WCAG 2.2). */
 function luminance(hex: string): number {
-  const [r, g, b] = [1, 3, 5].map((i) => {
-    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
-    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-  });
+  const [r, g, b] = linearRgb(hex);
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
