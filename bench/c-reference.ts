@@ -59,10 +59,20 @@ export const w2Bytes = ({ steps, lr, eps, curvature }: W2Input): Uint8Array =>
   pack([Int32Array.of(curvature.length, steps), Float64Array.of(lr, eps), curvature]);
 
 export const w3Bytes = (w: W3Input): Uint8Array =>
-  pack([Int32Array.of(w.samples, w.features, w.nonZerosPerSample, w.order.length), Float64Array.of(w.lr, w.eps), w.indices, w.order, w.labels]);
+  pack([
+    Int32Array.of(w.samples, w.features, w.nonZerosPerSample, w.order.length),
+    Float64Array.of(w.lr, w.eps),
+    w.indices,
+    w.order,
+    w.labels,
+  ]);
 
 /** Writes the input once; `run` then times `repeats` repeats inside one C process. */
-export function referenceRunner(binary: string, workload: 'w1' | 'w2' | 'w3', input: Uint8Array): (repeats: number) => CResult {
+export function referenceRunner(
+  binary: string,
+  workload: 'w1' | 'w2' | 'w3',
+  input: Uint8Array,
+): (repeats: number) => CResult {
   const file = join(workDir, `${workload}.bin`);
   writeFileSync(file, input);
   return (repeats) => {

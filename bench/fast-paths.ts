@@ -27,9 +27,22 @@ const variants: [string, Partial<AdagradConfig>, Partial<RunConfig>?][] = [
   ['continue after non-finite', {}, { continueAfterNonFinite: true }],
 ];
 
-const run = (objective: RunConfig['objective'], optimizer: Partial<AdagradConfig>, extra: Partial<RunConfig> = {}): RunConfig => ({
-  id: 'b:0', sweepId: 'b', index: 0, objective, start: null, optimizer: { ...optimizerDefaults.adagrad, ...optimizer },
-  steps: 10, seed: 0, tolerance: null, traceMaxPoints: 3, ...extra,
+const run = (
+  objective: RunConfig['objective'],
+  optimizer: Partial<AdagradConfig>,
+  extra: Partial<RunConfig> = {},
+): RunConfig => ({
+  id: 'b:0',
+  sweepId: 'b',
+  index: 0,
+  objective,
+  start: null,
+  optimizer: { ...optimizerDefaults.adagrad, ...optimizer },
+  steps: 10,
+  seed: 0,
+  tolerance: null,
+  traceMaxPoints: 3,
+  ...extra,
 });
 
 /** One line per variant: the path on a lane objective (w² + 10b²) and on per-sample sparse logistic regression. */
@@ -45,8 +58,24 @@ export function fastPathLines(): string[] {
         : laneLayout([dense.optimizer as AdagradConfig], wasm).kernel
           ? 'WebAssembly lanes'
           : 'FALLS BACK to the JavaScript lanes';
-    const sparse = run({ id: 'sparse-logreg', samples: 10, features: 10, nonZerosPerSample: 2, zipfExponent: 1.1, seed: 0, batchSize: 1 }, optimizer, extra);
-    const sparsePath = takesLazySteps(sparse) ? (logistic ? 'WebAssembly lazy steps' : 'FALLS BACK to JavaScript lazy steps') : 'FALLS BACK to dense steps';
+    const sparse = run(
+      {
+        id: 'sparse-logreg',
+        samples: 10,
+        features: 10,
+        nonZerosPerSample: 2,
+        zipfExponent: 1.1,
+        seed: 0,
+        batchSize: 1,
+      },
+      optimizer,
+      extra,
+    );
+    const sparsePath = takesLazySteps(sparse)
+      ? logistic
+        ? 'WebAssembly lazy steps'
+        : 'FALLS BACK to JavaScript lazy steps'
+      : 'FALLS BACK to dense steps';
     return `${label}: lanes ${lanePath}; per-sample logistic ${sparsePath}`;
   });
 }

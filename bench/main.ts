@@ -23,21 +23,33 @@ import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from '.
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const repeats = Number(values.repeats);
-if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 64)) throw new Error(`--repeats ${values.repeats}: a whole number from 1 to 64`);
+if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 64))
+  throw new Error(`--repeats ${values.repeats}: a whole number from 1 to 64`);
 
 const compiled: Compiled[] = cBuilds.map(compileReference);
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
 /** The C builds as contenders on one workload; each round runs the C loop once in a fresh process. */
-function cContenders(workload: 'w1' | 'w2' | 'w3', input: Uint8Array, work: number, checksums: Map<string, number>): Contender[] {
+function cContenders(
+  workload: 'w1' | 'w2' | 'w3',
+  input: Uint8Array,
+  work: number,
+  checksums: Map<string, number>,
+): Contender[] {
   return compiled.flatMap((c) => {
     if (!c.ok) return [];
     const run = referenceRunner(c.binary, workload, input);
-    return [{ name: c.label, work, run: () => {
-      const result = run(1);
-      checksums.set(c.label, result.checksum);
-      return result.seconds[0];
-    } }];
+    return [
+      {
+        name: c.label,
+        work,
+        run: () => {
+          const result = run(1);
+          checksums.set(c.label, result.checksum);
+          return result.seconds[0];
+        },
+      },
+    ];
   });
 }
 
@@ -55,15 +67,27 @@ function w1(trace: boolean): WorkloadReport {
   const input = w1Input(configs);
   const work = configs.length * w1Size.steps * 2;
   // The seeds' way is ~100× slower: it runs a tenth of the runs, and its rate is per update like the others'.
-  const tenth = { ...input, lr: input.lr.subarray(0, input.lr.length / 10), eps: input.eps.subarray(0, input.eps.length / 10) };
+  const tenth = {
+    ...input,
+    lr: input.lr.subarray(0, input.lr.length / 10),
+    eps: input.eps.subarray(0, input.eps.length / 10),
+  };
   const checksums = new Map<string, number>();
   let engineChecksum = 0;
   const contenders: Contender[] = [
     timed('engine', work, () => {
       // Summed as reference.c sums it, run by run: (final + best + best step) added to the total.
-      engineChecksum = executeBatch(configs).reduce((sum, { summary: s }) => sum + (s.finalLoss + s.bestLoss + s.bestStep), 0);
+      engineChecksum = executeBatch(configs).reduce(
+        (sum, { summary: s }) => sum + (s.finalLoss + s.bestLoss + s.bestStep),
+        0,
+      );
     }),
-    ...(trace ? [] : [timed("seeds' way", work / 10, () => w1SeedsWay(tenth)), timed('tight JS loop', work, () => w1TightLoop(input))]),
+    ...(trace
+      ? []
+      : [
+          timed("seeds' way", work / 10, () => w1SeedsWay(tenth)),
+          timed('tight JS loop', work, () => w1TightLoop(input)),
+        ]),
     ...(trace ? [] : cContenders('w1', w1Bytes(input), work, checksums)),
   ];
   const measured = measure(contenders, repeats);
@@ -94,7 +118,13 @@ function w2(): WorkloadReport {
     ],
     repeats,
   );
-  return { id: 'W2', title: `one run, d = 10⁶, ${w2Size.steps} steps (ill-conditioned quadratic)`, unit: 'GB/s', measured, checks: checkC(checksums, engineLoss) };
+  return {
+    id: 'W2',
+    title: `one run, d = 10⁶, ${w2Size.steps} steps (ill-conditioned quadratic)`,
+    unit: 'GB/s',
+    measured,
+    checks: checkC(checksums, engineLoss),
+  };
 }
 
 function w3(): WorkloadReport {
@@ -148,9 +178,18 @@ async function parallel(): Promise<Report['parallel']> {
   try {
     const seconds = [[], [], []] as number[][];
     await inThread();
-    for (let r = 0; r < repeats; r++) for (const [i, run] of [inThread, one.sweep, all.sweep].entries()) seconds[i].push(await run());
+    for (let r = 0; r < repeats; r++)
+      for (const [i, run] of [inThread, one.sweep, all.sweep].entries()) seconds[i].push(await run());
     const [direct, oneWorker, allWorkers] = seconds.map((s) => work / median(s));
-    return { cores, loadAverage: loadavg()[0], direct, oneWorker, allWorkers, scaling: allWorkers / oneWorker, saturation: allWorkers / direct };
+    return {
+      cores,
+      loadAverage: loadavg()[0],
+      direct,
+      oneWorker,
+      allWorkers,
+      scaling: allWorkers / oneWorker,
+      saturation: allWorkers / direct,
+    };
   } finally {
     await Promise.all([one.close(), all.close()]);
   }
@@ -163,7 +202,14 @@ function machine(): Report['machine'] {
   } catch {
     // reported as none
   }
-  return { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), loadAverage: loadavg()[0], node: process.version, v8: process.versions.v8, gcc };
+  return {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    loadAverage: loadavg()[0],
+    node: process.version,
+    v8: process.versions.v8,
+    gcc,
+  };
 }
 
 async function main(): Promise<void> {

@@ -49,7 +49,8 @@ export const timed = (name: string, work: number, fn: () => unknown): Contender 
  * of a second; the compiler tiers a function up only after enough calls), then `repeats` rounds.
  */
 export function measure(contenders: readonly Contender[], repeats: number): Measured[] {
-  for (const c of contenders) for (let calls = 0, spent = 0; calls === 0 || (calls < 5 && spent < 0.25); calls++) spent += c.run();
+  for (const c of contenders)
+    for (let calls = 0, spent = 0; calls === 0 || (calls < 5 && spent < 0.25); calls++) spent += c.run();
   const seconds = contenders.map(() => [] as number[]);
   for (let r = 0; r < repeats; r++) contenders.forEach((c, i) => seconds[i].push(c.run()));
   return contenders.map((c, i) => {

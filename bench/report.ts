@@ -50,18 +50,28 @@ const times = (x: number | null): string => (x === null ? '–' : `${x.toFixed(2
 export function printReport(report: Report): void {
   const out: string[] = [];
   const { machine: m } = report;
-  out.push(`AdaGrad Lab bench: ${m.cpu}, ${m.cores} cores, Node ${m.node} (V8 ${m.v8}), ${m.gcc}; medians of ${report.repeats}`);
-  out.push(`CPU seconds of each process; load average ${m.loadAverage.toFixed(1)} when it started (other work on the machine)`);
+  out.push(
+    `AdaGrad Lab bench: ${m.cpu}, ${m.cores} cores, Node ${m.node} (V8 ${m.v8}), ${m.gcc}; medians of ${report.repeats}`,
+  );
+  out.push(
+    `CPU seconds of each process; load average ${m.loadAverage.toFixed(1)} when it started (other work on the machine)`,
+  );
   for (const w of report.workloads) {
-    out.push('', `${w.id}: ${w.title} (${w.unit === 'GB/s' ? 'GB/s = 40 bytes per coordinate per step' : 'parameter updates per second'})`);
+    out.push(
+      '',
+      `${w.id}: ${w.title} (${w.unit === 'GB/s' ? 'GB/s = 40 bytes per coordinate per step' : 'parameter updates per second'})`,
+    );
     for (const x of w.measured) {
       const ratio = x.name === 'engine' ? '' : `  engine takes ${times(slowdown(w, x.name))} its time`;
-      out.push(`  ${x.name.padEnd(22)} ${rate(w, x).padStart(12)}   median ${(x.median * 1000).toFixed(1).padStart(8)} ms${ratio}`);
+      out.push(
+        `  ${x.name.padEnd(22)} ${rate(w, x).padStart(12)}   median ${(x.median * 1000).toFixed(1).padStart(8)} ms${ratio}`,
+      );
     }
     const target = targets[w.id];
     for (const build of ['C -O3', 'C -O3 -march=native']) {
       const c = slowdown(w, build);
-      if (target !== undefined && c !== null) out.push(`  target: within ${target}× of ${build}: ${c <= target ? 'met' : 'NOT met'} (${times(c)})`);
+      if (target !== undefined && c !== null)
+        out.push(`  target: within ${target}× of ${build}: ${c <= target ? 'met' : 'NOT met'} (${times(c)})`);
     }
     for (const check of w.checks) out.push(`  ${check}`);
   }
@@ -69,12 +79,18 @@ export function printReport(report: Report): void {
   const w1t = report.workloads.find((w) => w.id === 'W1t');
   if (w1 && w1t) {
     const cost = w1t.measured[0].median / w1.measured[0].median;
-    out.push('', `W1t/W1 (the cost of recording traces): ${times(cost)} (target at most 1.5×: ${cost <= 1.5 ? 'met' : 'NOT met'})`);
+    out.push(
+      '',
+      `W1t/W1 (the cost of recording traces): ${times(cost)} (target at most 1.5×: ${cost <= 1.5 ? 'met' : 'NOT met'})`,
+    );
   }
   const p = report.parallel;
   if ('skipped' in p) out.push('', `pool: skipped, ${p.skipped}`);
   else {
-    out.push('', `W1 through the SweepService and the worker pool, wall clock (load average ${p.loadAverage.toFixed(1)}):`);
+    out.push(
+      '',
+      `W1 through the SweepService and the worker pool, wall clock (load average ${p.loadAverage.toFixed(1)}):`,
+    );
     out.push(
       `  in this thread ${(p.direct / 1e6).toFixed(1)} M/s, 1 worker ${(p.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(p.allWorkers / 1e6).toFixed(1)} M/s`,
       `  ${p.cores}-core/1-core ${times(p.scaling)} (target ≥ 1.7×), saturation ${p.saturation.toFixed(2)} (target ≥ ${(0.85 * p.cores).toFixed(2)})`,

@@ -63,7 +63,10 @@ function growth(samples: Sample[], pick: (s: Sample) => number): { first: number
   return { first, last, flat: last <= Math.max(first * 1.2, first + 32 * MB) };
 }
 
-test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve mode with flat memory`, async ({ context, page }) => {
+test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve mode with flat memory`, async ({
+  context,
+  page,
+}) => {
   const server = await startServe(TOKEN, 0, ['-r', probe]);
   const socket: { ws?: WebSocket } = {};
   try {
@@ -73,7 +76,11 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
     await expect.poll(() => page.evaluate(() => sessionStorage.getItem('adagrad-lab-session'))).not.toBeNull();
     const session = await page.evaluate(() => sessionStorage.getItem('adagrad-lab-session'));
 
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}`, [SOCKET_PROTOCOL, SESSION_PROTOCOL + session], { origin: server.url.slice(0, -1) });
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${server.port}${SOCKET_PATH}`,
+      [SOCKET_PROTOCOL, SESSION_PROTOCOL + session],
+      { origin: server.url.slice(0, -1) },
+    );
     socket.ws = ws;
     await new Promise((resolve, reject) => ws.once('message', resolve).once('close', reject).once('error', reject));
     // Only launch replies are read; the events are the page's to store (decoding them all would slow the soak).
@@ -90,7 +97,15 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
         name: `soak ${sweep} of ${SWEEPS}`,
         objectives: [{ id: 'quadratic-1d' }],
         start: [4],
-        optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-4, to: 10, count: RUNS / 100 } }, eps: { log: { from: 1e-10, to: 0.1, count: 100 } } } }],
+        optimizers: [
+          {
+            kind: 'adagrad',
+            axes: {
+              lr: { log: { from: 1e-4, to: 10, count: RUNS / 100 } },
+              eps: { log: { from: 1e-10, to: 0.1, count: 100 } },
+            },
+          },
+        ],
         steps: STEPS,
         traceMaxPoints: TRACE_POINTS,
         maxRuns: RUNS,
@@ -114,11 +129,21 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
       while (Date.now() - started < MAX_MINUTES * 60_000) {
         const text = await card.getByTestId('progress-count').innerText();
         const done = Number(text.split(' / ')[0]);
-        const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+        const { metrics } = (await cdp.send('Performance.getMetrics')) as {
+          metrics: { name: string; value: number }[];
+        };
         const metric = (name: string) => metrics.find((m) => m.name === name)?.value ?? NaN;
         const probeLines = server.output().match(/soak-memory (\{.*\})/g) ?? [];
         const main = JSON.parse(probeLines.at(-1)?.slice('soak-memory '.length) ?? '{}') as NodeJS.MemoryUsage;
-        const sample = { seconds: (Date.now() - started) / 1000, sweep, done, mainRss: main.rss, mainHeap: main.heapUsed, rendererHeap: metric('JSHeapUsedSize'), rendererHeapTotal: metric('JSHeapTotalSize') };
+        const sample = {
+          seconds: (Date.now() - started) / 1000,
+          sweep,
+          done,
+          mainRss: main.rss,
+          mainHeap: main.heapUsed,
+          rendererHeap: metric('JSHeapUsedSize'),
+          rendererHeapTotal: metric('JSHeapTotalSize'),
+        };
         samples.push(sample);
         if (samples.length % 15 === 1) {
           console.log(
@@ -134,24 +159,40 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
       }
       if (!completed) {
         // What the page says, for whoever reads the failure: the sweep's card and any problem it reports.
-        console.log(`soak: sweep ${sweep} did not complete; its card reads "${await card.innerText()}"; the page reports: ${await page.getByRole('alert').allInnerTexts()}`);
+        console.log(
+          `soak: sweep ${sweep} did not complete; its card reads "${await card.innerText()}"; the page reports: ${await page.getByRole('alert').allInnerTexts()}`,
+        );
         break;
       }
       completedSweeps++;
       sweepSeconds.push((Date.now() - sweepStarted) / 1000);
-      console.log(`soak: sweep ${sweep} of ${SWEEPS}: ${RUNS.toLocaleString('en')} runs stored in ${sweepSeconds.at(-1)!.toFixed(0)} s (${(RUNS / sweepSeconds.at(-1)!).toFixed(0)} runs/s)`);
+      console.log(
+        `soak: sweep ${sweep} of ${SWEEPS}: ${RUNS.toLocaleString('en')} runs stored in ${sweepSeconds.at(-1)!.toFixed(0)} s (${(RUNS / sweepSeconds.at(-1)!).toFixed(0)} runs/s)`,
+      );
     }
 
     writeFileSync(
       'test-results/soak-samples.csv',
-      ['seconds,sweep,done,main_rss,main_heap_used,renderer_js_heap_used,renderer_js_heap_total', ...samples.map((s) => [s.seconds, s.sweep, s.done, s.mainRss, s.mainHeap, s.rendererHeap, s.rendererHeapTotal].join(','))].join('\n') + '\n',
+      [
+        'seconds,sweep,done,main_rss,main_heap_used,renderer_js_heap_used,renderer_js_heap_total',
+        ...samples.map((s) =>
+          [s.seconds, s.sweep, s.done, s.mainRss, s.mainHeap, s.rendererHeap, s.rendererHeapTotal].join(','),
+        ),
+      ].join('\n') + '\n',
     );
-    const pickers: Record<string, (s: Sample) => number> = { 'main RSS': (s) => s.mainRss, 'main heap': (s) => s.mainHeap };
+    const pickers: Record<string, (s: Sample) => number> = {
+      'main RSS': (s) => s.mainRss,
+      'main heap': (s) => s.mainHeap,
+    };
     const report = Object.fromEntries(Object.entries(pickers).map(([name, pick]) => [name, growth(samples, pick)]));
     const storedRuns = completedSweeps * RUNS;
-    console.log(`soak: ${completedSweeps} of ${SWEEPS} sweeps completed, ${storedRuns.toLocaleString('en')} runs stored in ${samples.at(-1)!.seconds.toFixed(0)} s, ${samples.length} samples`);
+    console.log(
+      `soak: ${completedSweeps} of ${SWEEPS} sweeps completed, ${storedRuns.toLocaleString('en')} runs stored in ${samples.at(-1)!.seconds.toFixed(0)} s, ${samples.length} samples`,
+    );
     for (const [name, r] of Object.entries(report)) {
-      console.log(`soak: ${name}: peak ${(Math.max(...samples.map(pickers[name])) / MB).toFixed(0)} MB; steady ${(r.first / MB).toFixed(0)} MB in the first sweep, ${(r.last / MB).toFixed(0)} MB in the last: ${r.flat ? 'flat' : 'GROWING'}`);
+      console.log(
+        `soak: ${name}: peak ${(Math.max(...samples.map(pickers[name])) / MB).toFixed(0)} MB; steady ${(r.first / MB).toFixed(0)} MB in the first sweep, ${(r.last / MB).toFixed(0)} MB in the last: ${r.flat ? 'flat' : 'GROWING'}`,
+      );
     }
 
     // The renderer keeps every stored run's summary in memory by design (the runs table sorts and filters them all), so

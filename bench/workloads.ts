@@ -36,7 +36,10 @@ export function w1Spec(trace: boolean, size: W1Size = w1Size): SweepSpecInput {
     optimizers: [
       {
         kind: 'adagrad',
-        axes: { lr: { log: { from: 1e-3, to: 0.3, count: size.lrCount } }, eps: { log: { from: 1e-10, to: 1e-4, count: size.epsCount } } },
+        axes: {
+          lr: { log: { from: 1e-3, to: 0.3, count: size.lrCount } },
+          eps: { log: { from: 1e-10, to: 1e-4, count: size.epsCount } },
+        },
       },
     ],
     steps: size.steps,

@@ -23,12 +23,24 @@ test.beforeEach(async ({ page }) => {
     const { fillRect, fillText } = proto;
     proto.fillRect = function (x, y, w, h) {
       // The theme plugin paints the whole chart first on every draw: a new frame starts.
-      if (x === 0 && y === 0 && w * devicePixelRatio >= this.canvas.width - 1 && h * devicePixelRatio >= this.canvas.height - 1) drawn.set(this.canvas, []);
+      if (
+        x === 0 &&
+        y === 0 &&
+        w * devicePixelRatio >= this.canvas.width - 1 &&
+        h * devicePixelRatio >= this.canvas.height - 1
+      )
+        drawn.set(this.canvas, []);
       return fillRect.call(this, x, y, w, h);
     };
     proto.fillText = function (text, x, y, maxWidth) {
       const m = this.getTransform();
-      if (m.b === 0 && m.c === 0) drawn.get(this.canvas)?.push({ text, x: (m.a * x + m.e) / devicePixelRatio, y: (m.d * y + m.f) / devicePixelRatio, align: this.textAlign });
+      if (m.b === 0 && m.c === 0)
+        drawn.get(this.canvas)?.push({
+          text,
+          x: (m.a * x + m.e) / devicePixelRatio,
+          y: (m.d * y + m.f) / devicePixelRatio,
+          align: this.textAlign,
+        });
       return maxWidth === undefined ? fillText.call(this, text, x, y) : fillText.call(this, text, x, y, maxWidth);
     };
   });
@@ -40,7 +52,12 @@ const problemsOf = (page: Page) => {
   return problems;
 };
 
-const texts = (page: Page, testid: string) => page.getByTestId(testid).evaluate((c: HTMLCanvasElement) => (window as unknown as { drawnTexts: (c: HTMLCanvasElement) => DrawnText[] }).drawnTexts(c));
+const texts = (page: Page, testid: string) =>
+  page
+    .getByTestId(testid)
+    .evaluate((c: HTMLCanvasElement) =>
+      (window as unknown as { drawnTexts: (c: HTMLCanvasElement) => DrawnText[] }).drawnTexts(c),
+    );
 
 /** The y axis's tick labels (right-aligned, left of the plot), top to bottom, and the x axis's (centred, one row). */
 async function axisLabels(page: Page, testid: string) {
@@ -65,31 +82,46 @@ function logLabelsRead(labels: readonly DrawnText[]): boolean {
   const values = labels.map((t) => Number(t.text)).sort((a, b) => a - b);
   if (values.every((v) => v > 0 && [1, 2, 5].includes(mantissa(v)))) return true;
   const step = values[1] - values[0];
-  return values[values.length - 1] < 10 * values[0] && values.every((v, i) => Math.abs(v - values[0] - i * step) < 1e-9 * values[values.length - 1]);
+  return (
+    values[values.length - 1] < 10 * values[0] &&
+    values.every((v, i) => Math.abs(v - values[0] - i * step) < 1e-9 * values[values.length - 1])
+  );
 }
 
-test('the weight-decay loss on log y: decades or 1-2-5, the top one above the data, none overlapping; whole steps on x', async ({ page }) => {
+test('the weight-decay loss on log y: decades or 1-2-5, the top one above the data, none overlapping; whole steps on x', async ({
+  page,
+}) => {
   const problems = problemsOf(page);
   await page.goto(`/?token=${E2E_TOKEN}`);
   await runPreset(page, 'weight-decay', 2);
   await page.getByTestId('tab-loss').click();
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   await expect.poll(async () => (await axisLabels(page, 'loss-chart')).y.length).toBeGreaterThan(1);
-  for (const size of [{ width: 1280, height: 800 }, { width: 900, height: 600 }]) {
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 900, height: 600 },
+  ]) {
     await page.setViewportSize(size);
     await page.waitForTimeout(300);
     const { y, x } = await axisLabels(page, 'loss-chart');
     // 12 px labels: at least 1.5 label heights (14.4 px lines) between centres.
-    for (let i = 1; i < y.length; i++) expect(y[i].y - y[i - 1].y, `${y[i - 1].text} / ${y[i].text}`).toBeGreaterThanOrEqual(21.6);
+    for (let i = 1; i < y.length; i++)
+      expect(y[i].y - y[i - 1].y, `${y[i - 1].text} / ${y[i].text}`).toBeGreaterThanOrEqual(21.6);
     for (let i = 1; i < x.length; i++) expect(x[i].x - x[i - 1].x).toBeGreaterThan(20);
     expect(logLabelsRead(y), y.map((t) => t.text).join(' ')).toBe(true);
     expect(x.map((t) => Number(t.text)).every(Number.isInteger), x.map((t) => t.text).join(' ')).toBe(true);
-    await page.locator('figure.chart').first().screenshot({ path: `test-results/t13-weight-decay-loss-${size.width}.png` });
+    await page
+      .locator('figure.chart')
+      .first()
+      .screenshot({ path: `test-results/t13-weight-decay-loss-${size.width}.png` });
   }
   // The top label is at or above the largest loss (the per-step table's last column; step 0 is the run's start, above
   // them all on this objective, and the axis covers it too).
   const { y } = await axisLabels(page, 'loss-chart');
-  const losses = await page.getByTestId('per-step-table').locator('tbody tr:not(.spacer) td:last-child').allTextContents();
+  const losses = await page
+    .getByTestId('per-step-table')
+    .locator('tbody tr:not(.spacer) td:last-child')
+    .allTextContents();
   expect(Number(y[0].text)).toBeGreaterThanOrEqual(Math.max(...losses.map(Number)));
   expect(problems).toEqual([]);
 });
@@ -139,7 +171,12 @@ test('the update chart starts at step 1, and every line has its own legend swatc
     const ratio = devicePixelRatio;
     return items.map((item) => {
       // The swatch is the 30 px stroke ending 6 px before the text.
-      const data = ctx.getImageData(Math.round((item.x - 34) * ratio), Math.round(item.y * ratio) - 1, Math.round(26 * ratio), 3).data;
+      const data = ctx.getImageData(
+        Math.round((item.x - 34) * ratio),
+        Math.round(item.y * ratio) - 1,
+        Math.round(26 * ratio),
+        3,
+      ).data;
       const counts = new Map<string, number>();
       for (let i = 0; i < data.length; i += 4) {
         const [r, g, b] = [data[i], data[i + 1], data[i + 2]];
@@ -167,18 +204,24 @@ test('AdaGrad vs RMSProp opens G on log-log with a ∝ t reference', async ({ pa
   const { y, x } = await axisLabels(page, 'chart-accum');
   expect(logLabelsRead(y), y.map((t) => t.text).join(' ')).toBe(true);
   // 1000 steps on a log x: decades, or 1, 2, 5 within them.
-  expect(x.every((t) => [1, 2, 5].includes(mantissa(Number(t.text)))), x.map((t) => t.text).join(' ')).toBe(true);
+  expect(
+    x.every((t) => [1, 2, 5].includes(mantissa(Number(t.text)))),
+    x.map((t) => t.text).join(' '),
+  ).toBe(true);
   expect(x.map((t) => Number(t.text)).every(Number.isInteger)).toBe(true);
   await page.locator('figure.chart').first().screenshot({ path: 'test-results/t13-adagrad-vs-rmsprop.png' });
 });
 
-test('switching between a two-parameter run (paths shown) and a one-parameter run never raises a page error', async ({ page }) => {
+test('switching between a two-parameter run (paths shown) and a one-parameter run never raises a page error', async ({
+  page,
+}) => {
   const problems = problemsOf(page);
   await page.goto(`/?token=${E2E_TOKEN}`);
   await runPreset(page, 'elliptic', 1);
   // Once there are runs the presets fold under the form.
   const folded = page.locator('details.presets');
-  if ((await folded.count()) > 0 && !(await folded.evaluate((d: HTMLDetailsElement) => d.open))) await folded.locator('summary').click();
+  if ((await folded.count()) > 0 && !(await folded.evaluate((d: HTMLDetailsElement) => d.open)))
+    await folded.locator('summary').click();
   await page.getByTestId('preset-x2-from-4').click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(2));
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');

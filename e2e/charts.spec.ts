@@ -8,7 +8,12 @@ import { seedsPrintoutX2From4 } from '../test/helpers/seeds';
 
 /** The text of the per-step table's body rows, cells joined by " | ". */
 const tableRows = (page: Page) =>
-  page.getByTestId('per-step-table').locator('tbody tr:not(.spacer)').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')));
+  page
+    .getByTestId('per-step-table')
+    .locator('tbody tr:not(.spacer)')
+    .evaluateAll((rows) =>
+      rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent!.trim()).join(' | ')),
+    );
 
 async function runPreset(page: Page, preset: string, runs: number) {
   await signIn(page);
@@ -27,7 +32,11 @@ test("x² from 4: the per-step table shows the seeds' printout, and exact double
   expect(rows.map((r) => r.split(' | ').slice(0, 6).join(' | '))).toEqual(seedsPrintoutX2From4);
   await page.getByTestId('per-step-precision').selectOption('full');
   const { table } = computePerStepTable(adagradRun());
-  const exact = Array.from(table.steps, (t, i) => [t, table.theta[i], table.grad[i], table.accum[i], table.effectiveStep[i], table.update[i], table.loss[i]].map(String).join(' | '));
+  const exact = Array.from(table.steps, (t, i) =>
+    [t, table.theta[i], table.grad[i], table.accum[i], table.effectiveStep[i], table.update[i], table.loss[i]]
+      .map(String)
+      .join(' | '),
+  );
   expect(await tableRows(page)).toEqual(exact);
   expect(exact[0]).toBe('1 | 3.00000000125 | 8 | 64 | 0.12499999984374999 | 0.9999999987499999 | 9.0000000075');
   // Its CSV: the exact doubles whatever digits are shown; row t the gradient step t used, 2θₜ₋₁, and G_t = G_{t−1} + g².
@@ -93,7 +102,9 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   await expect(page.getByTestId('diverged-row')).toContainText('Infinity');
   await expect(page.getByTestId('diverged-row').locator('td').first()).toHaveText('97');
 
-  await expect(page.getByTestId('loss-chart-markers')).toHaveText('✕ optimizer=sgd lr=2: diverged at step 97: loss = Infinity');
+  await expect(page.getByTestId('loss-chart-markers')).toHaveText(
+    '✕ optimizer=sgd lr=2: diverged at step 97: loss = Infinity',
+  );
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/diverged-loss.png' });
   await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/diverged-table.png' });
@@ -142,7 +153,9 @@ test('w² + 10b²: paths over the contours, linked to the step charts', async ({
   await expect(trajectory).not.toHaveAttribute('data-highlight-step', String(step));
 });
 
-test('the sweep summary fills in while the sweep runs and draws loss against lr, one line per eps', async ({ page }) => {
+test('the sweep summary fills in while the sweep runs and draws loss against lr, one line per eps', async ({
+  page,
+}) => {
   await signIn(page);
   await fillSweepForm(page, { name: 'live', lrs: 'log(1e-3, 1e3, 10)', eps: 'log(1e-10, 1, 300)', steps: '20000' });
   await expect(page.getByTestId('run-count')).toHaveText('3000 runs');
@@ -183,7 +196,10 @@ test('charts follow the colour scheme: the canvas background is the theme panel 
   await page.getByTestId('run-row').first().click();
   await page.getByTestId('tab-loss').click();
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
-  const corner = () => page.getByTestId('loss-chart').evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(1, 1, 1, 1).data].slice(0, 3));
+  const corner = () =>
+    page
+      .getByTestId('loss-chart')
+      .evaluate((c: HTMLCanvasElement) => [...c.getContext('2d')!.getImageData(1, 1, 1, 1).data].slice(0, 3));
   // The theme's --panel colour as the browser paints it.
   const panel = () =>
     page.evaluate(() => {

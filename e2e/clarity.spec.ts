@@ -17,11 +17,19 @@ const shoot = (page: Page, name: string) => page.screenshot({ path: `e2e/artifac
 
 /** The final-loss cells of the rows shown, top to bottom. */
 const finalLosses = async (page: Page): Promise<string[]> => {
-  const index = await page.locator('table.runs thead tr').first().locator('th').evaluateAll((ths) => ths.findIndex((th) => th.textContent?.includes('final loss')));
-  return page.getByTestId('run-row').evaluateAll((rows, i) => rows.map((row) => (row.children[i] as HTMLElement).innerText.trim()), index);
+  const index = await page
+    .locator('table.runs thead tr')
+    .first()
+    .locator('th')
+    .evaluateAll((ths) => ths.findIndex((th) => th.textContent?.includes('final loss')));
+  return page
+    .getByTestId('run-row')
+    .evaluateAll((rows, i) => rows.map((row) => (row.children[i] as HTMLElement).innerText.trim()), index);
 };
 
-test("a diverged run's final loss reads ∞ with its step, sorts past the finite ones and is found by filters", async ({ page }) => {
+test("a diverged run's final loss reads ∞ with its step, sorts past the finite ones and is found by filters", async ({
+  page,
+}) => {
   await open(page);
   // SGD on x² from 4: lr 2 triples |θ| each step until the loss overflows; lr 0.1 and 1 do not diverge.
   await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
@@ -52,7 +60,9 @@ test("a diverged run's final loss reads ∞ with its step, sorts past the finite
   await shoot(page, 'diverged-row');
 });
 
-test('swept eps placement shows in the runs table; the compare table names settings as the form does and fits many runs', async ({ page }) => {
+test('swept eps placement shows in the runs table; the compare table names settings as the form does and fits many runs', async ({
+  page,
+}) => {
   await open(page);
   await fillSweepForm(page, { name: 'placements', lrs: '0.1, 0.3, 1', steps: '50' });
   await page.getByTestId('field-optimizers-0-epsPlacement').selectOption({ label: 'all' });
@@ -86,13 +96,17 @@ test('swept eps placement shows in the runs table; the compare table names setti
 test('the form says what its fields mean, in plain words, and its help has room', async ({ page }) => {
   await open(page);
   await expect(page.locator('label[for="field-seeds"]')).toHaveText('Seeds');
-  await expect(page.locator('#field-seeds-hint')).toHaveText('1 run per setting, with seed 0. List seeds (0, 1, 2) to repeat each setting.');
+  await expect(page.locator('#field-seeds-hint')).toHaveText(
+    '1 run per setting, with seed 0. List seeds (0, 1, 2) to repeat each setting.',
+  );
   await page.getByTestId('field-seeds').fill('0, 1, 2');
   await expect(page.locator('#field-seeds-hint')).toHaveText('3 runs per setting, one per seed.');
 
   await page.getByTestId('field-optimizers-0-lr').fill('loguniform(1e-3, 1)');
   const error = page.locator('#field-optimizers-0-lr-error');
-  await expect(error).toHaveText('Learning rate: loguniform(0.001, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type log(0.001, 1, 5) for 5 values on a grid.');
+  await expect(error).toHaveText(
+    'Learning rate: loguniform(0.001, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type log(0.001, 1, 5) for 5 values on a grid.',
+  );
   await expect(error).not.toContainText('logUniform');
 
   await page.getByText('What these do').first().click();
@@ -104,12 +118,17 @@ test('the form says what its fields mean, in plain words, and its help has room'
   await shoot(page, 'form-help');
 });
 
-test('the header holds one row at 1280 × 800: the whole formula, and an export message that does not wrap it', async ({ page }) => {
+test('the header holds one row at 1280 × 800: the whole formula, and an export message that does not wrap it', async ({
+  page,
+}) => {
   await open(page);
   const header = page.locator('header.top');
   const formula = page.getByTestId('formula');
   await expect(formula).toHaveText('G ← G + g² · θ ← θ − lr·g/(√G+ε)');
-  const whole = await formula.evaluate((element) => element.scrollWidth <= element.clientWidth && element.getBoundingClientRect().right <= window.innerWidth);
+  const whole = await formula.evaluate(
+    (element) =>
+      element.scrollWidth <= element.clientWidth && element.getBoundingClientRect().right <= window.innerWidth,
+  );
   expect(whole).toBe(true);
   const height = (await header.boundingBox())!.height;
   expect(height).toBeLessThanOrEqual(64);
@@ -119,7 +138,9 @@ test('the header holds one row at 1280 × 800: the whole formula, and an export 
   await expect(page.getByTestId('export-status')).toHaveText('Exported 2 runs');
   expect((await header.boundingBox())!.height).toBe(height);
   // Nothing in the header wraps onto a second line: every control is one line high.
-  const tall = await header.locator('button, select, label').evaluateAll((elements) => elements.filter((e) => e.getBoundingClientRect().height > 40).map((e) => e.textContent));
+  const tall = await header
+    .locator('button, select, label')
+    .evaluateAll((elements) => elements.filter((e) => e.getBoundingClientRect().height > 40).map((e) => e.textContent));
   expect(tall).toEqual([]);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   await shoot(page, 'header-exported');
@@ -131,15 +152,21 @@ test('a preset run twice makes two sweeps named apart, and says so', async ({ pa
   await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(2, { timeout: 30_000 });
   await page.locator('details.presets summary').click();
   await page.getByTestId('preset-constant-gradient').click();
-  await expect(page.getByTestId('preset-notice')).toHaveText(/^Launched as “(.+) \(2\)”: a sweep named “\1” is listed already\.$/);
+  await expect(page.getByTestId('preset-notice')).toHaveText(
+    /^Launched as “(.+) \(2\)”: a sweep named “\1” is listed already\.$/,
+  );
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(4), { timeout: 30_000 });
-  const names = (await page.getByTestId('open-summary').allInnerTexts()).map((name) => name.replace(/: open its summary$/, '').trim());
+  const names = (await page.getByTestId('open-summary').allInnerTexts()).map((name) =>
+    name.replace(/: open its summary$/, '').trim(),
+  );
   const base = names.find((name) => !name.includes('(2)'))!;
   expect(names.sort()).toEqual([base, `${base} (2)`].sort());
   await shoot(page, 'preset-twice');
 });
 
-test('a cancelled sweep resumes: exactly its missing runs are computed and stored, under the same ids', async ({ page }) => {
+test('a cancelled sweep resumes: exactly its missing runs are computed and stored, under the same ids', async ({
+  page,
+}) => {
   await open(page);
   await fillSweepForm(page, { name: 'stop and go', lrs: 'log(1e-4, 1, 2000)', steps: '20000' });
   await expect(page.getByTestId('run-count')).toHaveText('2000 runs');

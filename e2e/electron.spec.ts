@@ -20,11 +20,15 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 function findElectron(): { path: string } | { reason: string } {
   const fromEnv = process.env.ELECTRON_EXEC_PATH;
   if (fromEnv) {
-    if (!existsSync(fromEnv)) throw new Error(`ELECTRON_EXEC_PATH=${fromEnv} does not exist: fix or unset it (unset, the test is skipped where no Electron binary is found)`);
+    if (!existsSync(fromEnv))
+      throw new Error(
+        `ELECTRON_EXEC_PATH=${fromEnv} does not exist: fix or unset it (unset, the test is skipped where no Electron binary is found)`,
+      );
     return { path: fromEnv };
   }
   const pathFile = join(root, 'node_modules/electron/path.txt');
-  if (!existsSync(pathFile)) return { reason: 'node_modules/electron/path.txt is missing, the binary was never downloaded' };
+  if (!existsSync(pathFile))
+    return { reason: 'node_modules/electron/path.txt is missing, the binary was never downloaded' };
   const binary = join(root, 'node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
   return existsSync(binary) ? { path: binary } : { reason: `${binary} does not exist` };
 }
@@ -37,14 +41,21 @@ test('desktop: a sweep of 3 learning rates, a chart, and a reload that keeps the
     test.skip(true, reason);
     return;
   }
-  expect(existsSync(join(root, 'out/main/index.js')), 'out/main/index.js is missing: run `npm run build` first').toBe(true);
+  expect(existsSync(join(root, 'out/main/index.js')), 'out/main/index.js is missing: run `npm run build` first').toBe(
+    true,
+  );
 
   // A fresh profile, so IndexedDB starts empty and the run count below is this test's alone.
   const userData = mkdtempSync(join(tmpdir(), 'adagrad-lab-electron-'));
   const env = { ...process.env } as Record<string, string>;
   delete env.ELECTRON_RENDERER_URL; // load the built renderer over app://, not a dev server
   delete env.ELECTRON_RUN_AS_NODE;
-  const app = await _electron.launch({ executablePath: electron.path, args: ['out/main/index.js', `--user-data-dir=${userData}`], cwd: root, env });
+  const app = await _electron.launch({
+    executablePath: electron.path,
+    args: ['out/main/index.js', `--user-data-dir=${userData}`],
+    cwd: root,
+    env,
+  });
   try {
     const page = await app.firstWindow();
     const problems: string[] = [];
@@ -52,7 +63,14 @@ test('desktop: a sweep of 3 learning rates, a chart, and a reload that keeps the
     await expect(page).toHaveURL(/^app:\/\/lab\//);
     await expect(page.getByTestId('sweep-form')).toBeVisible();
 
-    await fillSweepForm(page, { name: 'desktop', start: '4', lrs: '1, 0.5, 0.1', eps: '1e-8', weightDecays: '0', steps: '60' });
+    await fillSweepForm(page, {
+      name: 'desktop',
+      start: '4',
+      lrs: '1, 0.5, 0.1',
+      eps: '1e-8',
+      weightDecays: '0',
+      steps: '60',
+    });
     await launchAndWait(page, 3);
     await expect(page.getByTestId('runs-table').getByTestId('run-row')).toHaveCount(3);
     await openRunChart(page, 0);

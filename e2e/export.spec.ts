@@ -34,7 +34,13 @@ function configOf(row: Row, traceMaxPoints: number): RunConfig {
     sweepId: row.sweep_id,
     index: Number(row.run_id.split(':')[1]),
     objective: { id: row.objective as 'quadratic-1d' },
-    start: row.start === 'default' ? null : row.start.replace(/^\[|\]$/g, '').split(' ').map(Number),
+    start:
+      row.start === 'default'
+        ? null
+        : row.start
+            .replace(/^\[|\]$/g, '')
+            .split(' ')
+            .map(Number),
     optimizer,
     steps: Number(row.steps),
     seed: Number(row.seed),
@@ -44,7 +50,8 @@ function configOf(row: Row, traceMaxPoints: number): RunConfig {
 }
 
 /** The gradient an AdaGrad step on x² takes into G from θ: 2θ, plus wd·θ when the decay is coupled. */
-const enteredG = ({ weightDecay: wd, decoupledWeightDecay }: AdagradConfig, theta: number): number => (wd !== 0 && !decoupledWeightDecay ? 2 * theta + wd * theta : 2 * theta);
+const enteredG = ({ weightDecay: wd, decoupledWeightDecay }: AdagradConfig, theta: number): number =>
+  wd !== 0 && !decoupledWeightDecay ? 2 * theta + wd * theta : 2 * theta;
 const same = (cell: string, x: number | null): boolean => (x === null ? cell === '' : Object.is(Number(cell), x));
 
 /**
@@ -57,11 +64,18 @@ function adagradEffectiveStep(o: AdagradConfig, t: number, G: number): number | 
   return clr / (o.epsPlacement === 'inside' ? Math.sqrt(G + o.eps) : Math.sqrt(G) + o.eps);
 }
 
-test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and their traces, every number src-core's", async ({ page }) => {
+test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and their traces, every number src-core's", async ({
+  page,
+}) => {
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await signIn(page);
-  await fillSweepForm(page, { name: '=HYPERLINK("x")', lrs: 'log(1e-3, 10, 30)', eps: 'log(1e-10, 1, 10)', steps: '200' });
+  await fillSweepForm(page, {
+    name: '=HYPERLINK("x")',
+    lrs: 'log(1e-3, 10, 30)',
+    eps: 'log(1e-10, 1, 10)',
+    steps: '200',
+  });
   await launchAndWait(page, 300);
 
   // Three rows in view (the table renders only those).
@@ -83,7 +97,11 @@ test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and 
     expect(row.sweep_name).toBe('\'=HYPERLINK("x")');
     const { summary: expected } = executeRun(configOf(row, traceMaxPoints));
     expect(row.status).toBe(expected.status);
-    expect(same(row.final_loss, expected.finalLoss) && same(row.best_loss, expected.bestLoss) && Number(row.best_step) === expected.bestStep).toBe(true);
+    expect(
+      same(row.final_loss, expected.finalLoss) &&
+        same(row.best_loss, expected.bestLoss) &&
+        Number(row.best_step) === expected.bestStep,
+    ).toBe(true);
   }
   await expect(page.getByTestId('export-status')).toHaveText('Exported 300 runs');
 
@@ -108,9 +126,15 @@ test("a 300-run lr × eps sweep: compare 3 runs, export the sweep's summary and 
       const first = k === 0;
       const exact =
         same(row.theta, trace.theta[k]) &&
-        (first ? row.g === '' && row.update === '' : same(row.g, enteredG(config.optimizer as AdagradConfig, trace.theta[k - 1])) && same(row.update, trace.theta[k - 1] - trace.theta[k])) &&
+        (first
+          ? row.g === '' && row.update === ''
+          : same(row.g, enteredG(config.optimizer as AdagradConfig, trace.theta[k - 1])) &&
+            same(row.update, trace.theta[k - 1] - trace.theta[k])) &&
         same(row.G, trace.accum[k]) &&
-        same(row.effective_step, adagradEffectiveStep(config.optimizer as AdagradConfig, trace.steps[k], trace.accum[k])) &&
+        same(
+          row.effective_step,
+          adagradEffectiveStep(config.optimizer as AdagradConfig, trace.steps[k], trace.accum[k]),
+        ) &&
         same(row.loss, trace.loss[k]);
       expect(exact, `${runId} step ${trace.steps[k]}`).toBe(true);
     }

@@ -48,7 +48,9 @@ export async function canvasIsPainted(page: Page, testid: string, minPixels = 30
     const probe = document.createElement('span');
     document.body.append(probe);
     const colours = Array.from({ length: 10 }, (_, k) => {
-      probe.style.color = getComputedStyle(document.documentElement).getPropertyValue(`--series-${k + 1}`).trim();
+      probe.style.color = getComputedStyle(document.documentElement)
+        .getPropertyValue(`--series-${k + 1}`)
+        .trim();
       return (/rgba?\((\d+), (\d+), (\d+)/.exec(getComputedStyle(probe).color) ?? []).slice(1).map(Number);
       // A grey series colour (--series-9) is too close to the text's anti-aliased greys to tell apart: left out.
     }).filter((rgb) => rgb.length === 3 && Math.max(...rgb) - Math.min(...rgb) >= 30);
@@ -59,20 +61,28 @@ export async function canvasIsPainted(page: Page, testid: string, minPixels = 30
     for (let p = 0; p < width * height; p++) {
       const i = p * 4;
       if (pixels[i + 3] < 64) continue;
-      if (colours.some(([r, g, b]) => Math.abs(pixels[i] - r) <= 12 && Math.abs(pixels[i + 1] - g) <= 12 && Math.abs(pixels[i + 2] - b) <= 12)) series[p] = 1;
+      if (
+        colours.some(
+          ([r, g, b]) =>
+            Math.abs(pixels[i] - r) <= 12 && Math.abs(pixels[i + 1] - g) <= 12 && Math.abs(pixels[i + 2] - b) <= 12,
+        )
+      )
+        series[p] = 1;
     }
     // Solid 7 × 7 cores (legend boxes, never a line), grown by 7 px to cover the whole box.
     const solid = new Uint8Array(width * height);
     for (let y = 3; y < height - 3; y++) {
       for (let x = 3; x < width - 3; x++) {
         let all = series[y * width + x] === 1;
-        for (let dy = -3; all && dy <= 3; dy++) for (let dx = -3; all && dx <= 3; dx++) all = series[(y + dy) * width + x + dx] === 1;
+        for (let dy = -3; all && dy <= 3; dy++)
+          for (let dx = -3; all && dx <= 3; dx++) all = series[(y + dy) * width + x + dx] === 1;
         if (!all) continue;
-        for (let dy = -7; dy <= 7; dy++) for (let dx = -7; dx <= 7; dx++) {
-          const yy = y + dy;
-          const xx = x + dx;
-          if (yy >= 0 && yy < height && xx >= 0 && xx < width) solid[yy * width + xx] = 1;
-        }
+        for (let dy = -7; dy <= 7; dy++)
+          for (let dx = -7; dx <= 7; dx++) {
+            const yy = y + dy;
+            const xx = x + dx;
+            if (yy >= 0 && yy < height && xx >= 0 && xx < width) solid[yy * width + xx] = 1;
+          }
       }
     }
     let data = 0;

@@ -12,7 +12,8 @@ import { fillSweepForm } from './flows';
 import { expectWholeAndUnique, readStored, readSweeps, startServe } from './reliability-helpers';
 
 const TOKEN = 'reliability-faults-token-51c0ffee';
-const doneOf = async (page: Page): Promise<number> => Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
+const doneOf = async (page: Page): Promise<number> =>
+  Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
 
 /** Launches a sweep of `runs` learning rates from the form and waits until some, not all, of them are stored. */
 async function launchAndWaitForSome(page: Page, name: string, runs: number, some: number): Promise<string> {
@@ -24,7 +25,10 @@ async function launchAndWaitForSome(page: Page, name: string, runs: number, some
   return sweep.id;
 }
 
-test('the renderer crashes while results are being written: what was stored is whole, the rest arrives, none twice', async ({ context, page }) => {
+test('the renderer crashes while results are being written: what was stored is whole, the rest arrives, none twice', async ({
+  context,
+  page,
+}) => {
   test.setTimeout(120_000);
   const server = await startServe(TOKEN);
   try {
@@ -39,16 +43,23 @@ test('the renderer crashes while results are being written: what was stored is w
 
     const reopened = await context.newPage();
     await reopened.goto(await server.link()); // a new tab signs in with a fresh link (sessions live in a tab)
-    await expect(reopened.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 90_000 });
+    await expect(reopened.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', {
+      timeout: 90_000,
+    });
     await expect(reopened.getByTestId('runs-count')).toHaveText('1000 runs');
     const { ids, recomputed } = await expectWholeAndUnique(reopened, sweepId, 1000);
-    console.log(`reliability-faults: renderer crash with ${storedAtCrash} of 1000 stored; after reopening ${ids.length} stored, each once, ${recomputed} recomputed bit-identical`);
+    console.log(
+      `reliability-faults: renderer crash with ${storedAtCrash} of 1000 stored; after reopening ${ids.length} stored, each once, ${recomputed} recomputed bit-identical`,
+    );
   } finally {
     await server.stop('SIGTERM');
   }
 });
 
-test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume computes only the missing runs', async ({ context, page }) => {
+test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume computes only the missing runs', async ({
+  context,
+  page,
+}) => {
   test.setTimeout(180_000);
   const first = await startServe(TOKEN);
   let second: Awaited<ReturnType<typeof startServe>> | null = null;
@@ -66,7 +77,8 @@ test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume com
       ws.on('framereceived', ({ payload }) => {
         if (typeof payload === 'string') return;
         const message = decodeFrame(new Uint8Array(payload)) as SocketReply;
-        if ('event' in message && message.event.type === 'results') computedAfterRestart.push(...message.event.results.map((r) => r.config.id));
+        if ('event' in message && message.event.type === 'results')
+          computedAfterRestart.push(...message.event.results.map((r) => r.config.id));
       }),
     );
     await reopened.goto(`${second.url}#token=${TOKEN}`);
@@ -77,7 +89,9 @@ test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume com
     const survived = await expectWholeAndUnique(reopened, sweepId);
     expect(survived.ids.length).toBeGreaterThanOrEqual(100);
     expect(survived.ids.length).toBeLessThan(1500);
-    await expect(reopened.getByTestId('resume-sweep')).toHaveText(`Resume the ${1500 - survived.ids.length} missing runs`);
+    await expect(reopened.getByTestId('resume-sweep')).toHaveText(
+      `Resume the ${1500 - survived.ids.length} missing runs`,
+    );
     expect(computedAfterRestart).toEqual([]);
 
     await reopened.getByTestId('resume-sweep').click();

@@ -32,11 +32,15 @@ export interface ServeProcess {
  * Two worker threads: this machine's cores, and the same on every machine the tests run on.
  */
 export function startServe(token: string, port = 0, nodeArgs: string[] = []): Promise<ServeProcess> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, 'out/main/serve.js', '--port', String(port), '--threads', '2'], {
-    cwd: root,
-    env: { ...process.env, ADAGRAD_LAB_TOKEN: token },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, 'out/main/serve.js', '--port', String(port), '--threads', '2'],
+    {
+      cwd: root,
+      env: { ...process.env, ADAGRAD_LAB_TOKEN: token },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
@@ -87,14 +91,21 @@ function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
       try {
         const store = db.transaction(table).objectStore(table);
         const request =
-          read === 'all' ? store.getAll() : 'sweepId' in read ? store.getAll(IDBKeyRange.bound([read.sweepId, -Infinity], [read.sweepId, Infinity])) : store.get(read.page);
+          read === 'all'
+            ? store.getAll()
+            : 'sweepId' in read
+              ? store.getAll(IDBKeyRange.bound([read.sweepId, -Infinity], [read.sweepId, Infinity]))
+              : store.get(read.page);
         const result = await new Promise<unknown>((resolve, reject) => {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
         if (read === 'all' || 'sweepId' in read) return result;
         // A trace page: one buffer, and per trace where each column is (src-renderer/lib/storage/trace-storage.ts).
-        const { entries, bytes } = result as { entries: { runId: string; columns: [string, number, number][] }[]; bytes: ArrayBuffer };
+        const { entries, bytes } = result as {
+          entries: { runId: string; columns: [string, number, number][] }[];
+          bytes: ArrayBuffer;
+        };
         const trace = entries.find((entry) => entry.runId === read.lossOf);
         if (!trace) throw new Error(`No trace stored for run ${read.lossOf}`);
         const [kind, at, length] = trace.columns[1];
@@ -116,7 +127,10 @@ interface PageRecord<T> {
 export async function readStored(page: Page, sweepId: string): Promise<{ runs: StoredRunView[]; traceIds: string[] }> {
   const runPages = await readTable<PageRecord<StoredRunView>[]>(page, 'runPages', { sweepId });
   const tracePages = await readTable<PageRecord<{ runId: string }>[]>(page, 'tracePages', { sweepId });
-  return { runs: runPages.flatMap((p) => p.entries), traceIds: tracePages.flatMap((p) => p.entries.map((trace) => trace.runId)) };
+  return {
+    runs: runPages.flatMap((p) => p.entries),
+    traceIds: tracePages.flatMap((p) => p.entries.map((trace) => trace.runId)),
+  };
 }
 
 /** The loss trace IndexedDB holds for a run, as plain numbers: read from the trace page its id names. */
@@ -124,8 +138,12 @@ export const readLoss = (page: Page, runId: string): Promise<number[]> =>
   readTable<number[]>(page, 'tracePages', { page: pageKey(runAddress(runId)), lossOf: runId });
 
 /** The sweeps IndexedDB holds, oldest first. */
-export const readSweeps = async (page: Page): Promise<{ id: string; status: string; runCount: number; createdAt: number }[]> =>
-  (await readTable<{ id: string; status: string; runCount: number; createdAt: number }[]>(page, 'sweeps', 'all')).sort((a, b) => a.createdAt - b.createdAt);
+export const readSweeps = async (
+  page: Page,
+): Promise<{ id: string; status: string; runCount: number; createdAt: number }[]> =>
+  (await readTable<{ id: string; status: string; runCount: number; createdAt: number }[]>(page, 'sweeps', 'all')).sort(
+    (a, b) => a.createdAt - b.createdAt,
+  );
 
 export const runIdOf = (sweepId: string, index: number): string => `${sweepId}:${String(index).padStart(6, '0')}`;
 
@@ -134,7 +152,12 @@ export const runIdOf = (sweepId: string, index: number): string => `${sweepId}:$
  * with its trace, and a sample bit-identical to src-core's own run of the stored config. With `total`, every run of the
  * sweep must be there. Returns the stored ids and how many runs were recomputed.
  */
-export async function expectWholeAndUnique(page: Page, sweepId: string, total?: number, sample = 12): Promise<{ ids: string[]; recomputed: number }> {
+export async function expectWholeAndUnique(
+  page: Page,
+  sweepId: string,
+  total?: number,
+  sample = 12,
+): Promise<{ ids: string[]; recomputed: number }> {
   const { runs, traceIds } = await readStored(page, sweepId);
   const ids = runs.map((r) => r.id).sort();
   for (const run of runs) expect(run.id).toBe(runIdOf(sweepId, run.index));

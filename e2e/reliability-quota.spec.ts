@@ -21,7 +21,9 @@ interface Disk {
   refused: number;
 }
 
-test('the disk fills midway through a write: nothing of it is kept, the sweep waits, Retry stores every run once', async ({ page }) => {
+test('the disk fills midway through a write: nothing of it is kept, the sweep waits, Retry stores every run once', async ({
+  page,
+}) => {
   test.setTimeout(120_000);
   await page.addInitScript(() => {
     const disk: Disk = { full: false, passed: [], refused: 0 };

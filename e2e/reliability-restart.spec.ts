@@ -23,7 +23,11 @@ test('the server restarts under an open page: lost, interrupted, told what to do
     const progress = page.getByTestId('progress').first();
     await expect(progress).toHaveAttribute('data-status', 'running');
     await expect(page.getByTestId('cancel-sweep')).toBeVisible();
-    await expect.poll(async () => Number((await page.getByTestId('progress-count').innerText()).split(' / ')[0]), { timeout: 30_000 }).toBeGreaterThan(50);
+    await expect
+      .poll(async () => Number((await page.getByTestId('progress-count').innerText()).split(' / ')[0]), {
+        timeout: 30_000,
+      })
+      .toBeGreaterThan(50);
 
     await first.stop('SIGKILL');
     await expect(page.getByTestId('connection')).toHaveText('Connection to the lab server lost — reconnecting…');
@@ -49,7 +53,9 @@ test('the server restarts under an open page: lost, interrupted, told what to do
     await expect(progress).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
     await expectWholeAndUnique(page, sweep.id, 1200);
     expect(problems).toEqual([]);
-    console.log(`reliability-restart: ${stored} of 1200 stored when the server was killed; the page said so, and Resume completed the sweep`);
+    console.log(
+      `reliability-restart: ${stored} of 1200 stored when the server was killed; the page said so, and Resume completed the sweep`,
+    );
   } finally {
     await second?.stop('SIGTERM');
     await first.stop('SIGTERM');

@@ -19,7 +19,10 @@ test.afterAll(async () => {
   await server?.stop('SIGTERM');
 });
 
-test('the token leaves the address bar at once, is in no request, works once; the session is no cookie', async ({ page, context }) => {
+test('the token leaves the address bar at once, is in no request, works once; the session is no cookie', async ({
+  page,
+  context,
+}) => {
   const requested: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
   page.on('websocket', (ws) => requested.push(ws.url()));
@@ -73,9 +76,13 @@ test('the token leaves the address bar at once, is in no request, works once; th
 
   // The printed URL is the one place the first token appears in the server's output.
   const lines = server.output().split('\n');
-  expect(lines.filter((line) => line.includes(TOKEN))).toEqual([`AdaGrad Lab is serving at ${server.url}#token=${TOKEN}`]);
+  expect(lines.filter((line) => line.includes(TOKEN))).toEqual([
+    `AdaGrad Lab is serving at ${server.url}#token=${TOKEN}`,
+  ]);
   expect(server.output()).not.toContain(seen.session);
-  console.log(`reliability-token: ${requested.length} requests and ${lines.length} log lines checked for the token and the session`);
+  console.log(
+    `reliability-token: ${requested.length} requests and ${lines.length} log lines checked for the token and the session`,
+  );
 });
 
 test('a link opened on localhost lands on 127.0.0.1: one origin, one store of runs', async ({ page }) => {

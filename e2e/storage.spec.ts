@@ -21,7 +21,9 @@ test('tag, star and note a run; delete two and undo; choose a column; see the st
   await expect(rows.nth(1).getByTestId('cell-tags')).toHaveText('baseline');
   await page.getByTestId('tag-input').fill('a'.repeat(41));
   await page.getByTestId('add-tag').click();
-  await expect(page.getByTestId('tag-error')).toHaveText(`Invalid tag: "${'a'.repeat(40)}…" (must be at most 40 characters, it has 41)`);
+  await expect(page.getByTestId('tag-error')).toHaveText(
+    `Invalid tag: "${'a'.repeat(40)}…" (must be at most 40 characters, it has 41)`,
+  );
   await page.getByTestId('note-input').fill('lr 0.5: the smooth one');
   await page.getByTestId('save-note').click();
   await expect(page.getByTestId('save-note')).toBeDisabled();

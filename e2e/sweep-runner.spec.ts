@@ -3,9 +3,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './sign-in';
 import { fillSweepForm, runsCount } from './flows';
 
-const doneOf = async (page: Page) => Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
+const doneOf = async (page: Page) =>
+  Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
 
-test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and keeps the finished runs', async ({ page }) => {
+test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and keeps the finished runs', async ({
+  page,
+}) => {
   await signIn(page);
   await fillSweepForm(page, { name: 'big', lrs: 'log(1e-4, 1, 3000)', steps: '20000' });
   await expect(page.getByTestId('run-count')).toHaveText('3000 runs');

@@ -29,7 +29,9 @@ test('a seed preset, then three runs compared on the loss, G and θ charts', asy
   await expect(page.locator('tr[aria-selected="true"]')).toHaveCount(1);
 });
 
-test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per pair, and opens the best run', async ({ page }) => {
+test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per pair, and opens the best run', async ({
+  page,
+}) => {
   await signIn(page);
   await fillSweepForm(page, { name: 'map', lrs: 'log(1e-3, 10, 30)', eps: 'log(1e-10, 1, 10)', steps: '200' });
   await launchAndWait(page, 300);
@@ -38,7 +40,16 @@ test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per 
   await expect(heatmap).toHaveAttribute('data-cells', '300');
   await expect(page.getByTestId('heatmap-x')).toHaveValue('lr');
   await expect(page.getByTestId('heatmap-y')).toHaveValue('eps');
-  await expect.poll(() => heatmap.locator('canvas').evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v, i) => i % 4 === 3 && v > 0))).toBe(true);
+  await expect
+    .poll(() =>
+      heatmap.locator('canvas').evaluate((c: HTMLCanvasElement) =>
+        c
+          .getContext('2d')!
+          .getImageData(0, 0, c.width, c.height)
+          .data.some((v, i) => i % 4 === 3 && v > 0),
+      ),
+    )
+    .toBe(true);
   await page.screenshot({ path: 'e2e/artifacts/sweep-summary.png' });
   // Nothing was selected before: the chart appears for the run the click opened.
   await expect(page.getByTestId('loss-chart')).toHaveCount(0);

@@ -12,7 +12,8 @@ const open = async (page: Page) => {
 };
 
 /** The focused element's test id, or its id. */
-const focused = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('data-testid') || document.activeElement?.id || '');
+const focused = (page: Page) =>
+  page.evaluate(() => document.activeElement?.getAttribute('data-testid') || document.activeElement?.id || '');
 
 /** Presses Tab until the element with this test id (or id) has the focus, at most `limit` times. */
 async function tabTo(page: Page, target: string, limit = 40): Promise<void> {
@@ -36,7 +37,9 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.emulateMedia({ colorScheme: 'light' });
 }
 
-test('keyboard only: a sweep filled in and launched with Tab, typing and Enter, ending with its runs listed', async ({ page }) => {
+test('keyboard only: a sweep filled in and launched with Tab, typing and Enter, ending with its runs listed', async ({
+  page,
+}) => {
   await open(page);
   await shoot(page, 'empty');
   // The first Tab reaches the skip links, and the one to the form moves there.
@@ -83,7 +86,9 @@ test('keyboard only: a sweep filled in and launched with Tab, typing and Enter, 
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
 });
 
-test('the shortcuts: "?" lists them, they never fire while typing, Ctrl+Enter launches from a field', async ({ page }) => {
+test('the shortcuts: "?" lists them, they never fire while typing, Ctrl+Enter launches from a field', async ({
+  page,
+}) => {
   await open(page);
   await page.getByTestId('field-name').focus();
   await page.keyboard.type('a/b?t');
@@ -141,7 +146,9 @@ test('a re-run of a run and a duplicate of a sweep pre-fill the form, and Launch
   await expect(page.getByTestId('runs-count')).toHaveText('7 runs', { timeout: 30_000 });
 });
 
-test('the compare table highlights the differing learning rate, and can show only the differences', async ({ page }) => {
+test('the compare table highlights the differing learning rate, and can show only the differences', async ({
+  page,
+}) => {
   await open(page);
   await page.getByTestId('preset-constant-gradient').click();
   // The preset opens its view: both runs on the update chart.
@@ -158,7 +165,11 @@ test('the compare table highlights the differing learning rate, and can show onl
   await expect(row('eps')).toHaveAttribute('data-differs', 'false');
   await expect(row('final loss')).toHaveAttribute('data-differs', 'true');
   // The differing cells are painted apart from the rest.
-  const background = (name: string) => row(name).locator('td').first().evaluate((td) => getComputedStyle(td).backgroundColor);
+  const background = (name: string) =>
+    row(name)
+      .locator('td')
+      .first()
+      .evaluate((td) => getComputedStyle(td).backgroundColor);
   expect(await background('lr')).not.toBe(await background('eps'));
   await shoot(page, 'compare-table');
   await page.getByTestId('only-differences').check();
@@ -170,7 +181,9 @@ test('the compare table highlights the differing learning rate, and can show onl
   await shoot(page, 'summary');
 });
 
-test('two optimizer entries in one random search: AdaGrad with the Keras defaults and Adam, log-uniform learning rates', async ({ page }) => {
+test('two optimizer entries in one random search: AdaGrad with the Keras defaults and Adam, log-uniform learning rates', async ({
+  page,
+}) => {
   await open(page);
   await page.getByTestId('profile-keras').click();
   await expect(page.getByTestId('profile-keras')).toHaveAttribute('aria-pressed', 'true');
@@ -183,7 +196,9 @@ test('two optimizer entries in one random search: AdaGrad with the Keras default
   await expect(page.getByTestId('run-count')).toHaveText('3 runs');
 
   await page.getByTestId('field-optimizers-0-lr').fill('loguniform(1e-3, 1)');
-  await expect(page.locator('#field-optimizers-0-lr-error')).toContainText('draws values at random, which a grid does not do. Choose "Random samples" under Search');
+  await expect(page.locator('#field-optimizers-0-lr-error')).toContainText(
+    'draws values at random, which a grid does not do. Choose "Random samples" under Search',
+  );
   await page.getByTestId('search-random').check();
   await page.getByTestId('field-search-samples').fill('4');
   await page.getByTestId('field-optimizers-1-lr').fill('loguniform(1e-4, 0.1)');

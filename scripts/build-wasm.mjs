@@ -4,7 +4,9 @@
 import asc from 'assemblyscript/asc';
 import { writeFile } from 'node:fs/promises';
 
-export const modules = [{ source: 'wasm/adagrad.ts', output: 'src-core/optim/wasm/adagrad.wasm.ts', name: 'adagradWasm' }];
+export const modules = [
+  { source: 'wasm/adagrad.ts', output: 'src-core/optim/wasm/adagrad.wasm.ts', name: 'adagradWasm' },
+];
 
 export const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '1'];
 

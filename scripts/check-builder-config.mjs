@@ -83,7 +83,9 @@ function schemaValidator() {
     try {
       const schemaPath = require.resolve('app-builder-lib/scheme.json');
       const Ajv = createRequire(schemaPath)('ajv');
-      compiledSchema = new (Ajv.default ?? Ajv)({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
+      compiledSchema = new (Ajv.default ?? Ajv)({ allErrors: true, strict: false }).compile(
+        JSON.parse(readFileSync(schemaPath, 'utf8')),
+      );
     } catch {
       compiledSchema = null;
     }
@@ -97,7 +99,10 @@ function schemaProblems(config) {
   if (validate(config)) return [];
   return validate.errors
     .filter((e) => e.keyword !== 'anyOf' && !(e.keyword === 'type' && e.params?.type === 'null'))
-    .map((e) => `schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`);
+    .map(
+      (e) =>
+        `schema: ${e.instancePath || '/'} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ''}`,
+    );
 }
 
 const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].sort());
@@ -105,7 +110,11 @@ const same = (a, b) => JSON.stringify([...a].sort()) === JSON.stringify([...b].s
 /**
  * Returns the problems found (empty when all is well). `checkFiles: false` skips the glob check, which needs a build.
  */
-export function checkBuilderConfig({ projectDir = process.cwd(), configPath = join(projectDir, 'electron-builder.yml'), checkFiles = true } = {}) {
+export function checkBuilderConfig({
+  projectDir = process.cwd(),
+  configPath = join(projectDir, 'electron-builder.yml'),
+  checkFiles = true,
+} = {}) {
   if (!existsSync(configPath)) return [`${configPath} does not exist`];
   let config;
   try {
@@ -116,23 +125,32 @@ export function checkBuilderConfig({ projectDir = process.cwd(), configPath = jo
   if (!config || typeof config !== 'object') return [`${configPath} is empty or not a mapping`];
   const problems = [...(schemaProblems(config) ?? [])];
 
-  if (config.appId !== 'lab.adagrad.app') problems.push(`appId is ${JSON.stringify(config.appId)}, expected "lab.adagrad.app"`);
-  if (config.productName !== 'AdaGrad Lab') problems.push(`productName is ${JSON.stringify(config.productName)}, expected "AdaGrad Lab"`);
-  if (config.directories?.output !== 'dist') problems.push(`directories.output is ${JSON.stringify(config.directories?.output)}, expected "dist"`);
+  if (config.appId !== 'lab.adagrad.app')
+    problems.push(`appId is ${JSON.stringify(config.appId)}, expected "lab.adagrad.app"`);
+  if (config.productName !== 'AdaGrad Lab')
+    problems.push(`productName is ${JSON.stringify(config.productName)}, expected "AdaGrad Lab"`);
+  if (config.directories?.output !== 'dist')
+    problems.push(`directories.output is ${JSON.stringify(config.directories?.output)}, expected "dist"`);
 
   for (const [platform, expected] of Object.entries(expectedTargets)) {
     const actual = targetNames(config[platform]);
-    if (!same(actual, expected)) problems.push(`${platform}.target is [${actual.join(', ')}], expected [${expected.join(', ')}]`);
+    if (!same(actual, expected))
+      problems.push(`${platform}.target is [${actual.join(', ')}], expected [${expected.join(', ')}]`);
   }
-  if (config.linux?.category !== 'Science') problems.push(`linux.category is ${JSON.stringify(config.linux?.category)}, expected "Science"`);
-  if (!/<[^>]+@[^>]+>/.test(config.linux?.maintainer ?? '')) problems.push('linux.maintainer must be "Name <email>" (the deb package needs it)');
+  if (config.linux?.category !== 'Science')
+    problems.push(`linux.category is ${JSON.stringify(config.linux?.category)}, expected "Science"`);
+  if (!/<[^>]+@[^>]+>/.test(config.linux?.maintainer ?? ''))
+    problems.push('linux.maintainer must be "Name <email>" (the deb package needs it)');
   if (config.mac?.category !== 'public.app-category.developer-tools') {
-    problems.push(`mac.category is ${JSON.stringify(config.mac?.category)}, expected "public.app-category.developer-tools"`);
+    problems.push(
+      `mac.category is ${JSON.stringify(config.mac?.category)}, expected "public.app-category.developer-tools"`,
+    );
   }
 
   const fuses = config.electronFuses ?? {};
   for (const [fuse, value] of Object.entries(expectedFuses)) {
-    if (fuses[fuse] !== value) problems.push(`electronFuses.${fuse} is ${JSON.stringify(fuses[fuse])}, expected ${value}`);
+    if (fuses[fuse] !== value)
+      problems.push(`electronFuses.${fuse} is ${JSON.stringify(fuses[fuse])}, expected ${value}`);
   }
   // onlyLoadAppFromAsar with no asar would leave the app unable to start.
   if (config.asar === false) problems.push('asar is false, but the onlyLoadAppFromAsar fuse requires an asar archive');
@@ -144,7 +162,8 @@ export function checkBuilderConfig({ projectDir = process.cwd(), configPath = jo
     const present = listFiles(projectDir);
     for (const glob of files.filter((g) => typeof g === 'string' && !g.startsWith('!'))) {
       const pattern = globToRegExp(glob);
-      if (!present.some((file) => pattern.test(file))) problems.push(`files: "${glob}" matches nothing in ${projectDir} (run \`npm run build\` first?)`);
+      if (!present.some((file) => pattern.test(file)))
+        problems.push(`files: "${glob}" matches nothing in ${projectDir} (run \`npm run build\` first?)`);
     }
     // The entry package.json names must be among the packaged files, or the packaged app cannot start.
     const packageJson = join(projectDir, 'package.json');
@@ -153,7 +172,8 @@ export function checkBuilderConfig({ projectDir = process.cwd(), configPath = jo
       const mainFile = main.replace(/^\.\//, '');
       const included = files.some((g) => typeof g === 'string' && !g.startsWith('!') && globToRegExp(g).test(mainFile));
       if (!included) problems.push(`package.json main "${main}" is not matched by any files glob`);
-      else if (!present.includes(mainFile)) problems.push(`package.json main "${main}" does not exist (run \`npm run build\` first?)`);
+      else if (!present.includes(mainFile))
+        problems.push(`package.json main "${main}" does not exist (run \`npm run build\` first?)`);
     }
   }
   return problems;
@@ -163,7 +183,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const projectDir = resolve(fileURLToPath(new URL('..', import.meta.url)));
   const problems = checkBuilderConfig({ projectDir });
   if (problems.length > 0) {
-    console.error(`electron-builder.yml: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    console.error(
+      `electron-builder.yml: ${problems.length} problem(s):\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     process.exit(1);
   }
   console.log('electron-builder.yml: targets, fuses and files check out');

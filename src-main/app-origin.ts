@@ -32,4 +32,5 @@ export function isAppUrl(url: string, devServerUrl?: string): boolean {
  * The dev server URL electron-vite sets in development. A packaged app ignores it: the variable would otherwise make
  * the window load, and navigation and the IPC sender check trust, any http(s) origin it names.
  */
-export const devServerUrl = (isPackaged: boolean): string | undefined => (isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined);
+export const devServerUrl = (isPackaged: boolean): string | undefined =>
+  isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL || undefined;

@@ -25,7 +25,8 @@ export const defaultBatchSizing: BatchSizing = { targetMs: 50, maxRuns: 500, max
  * An estimate for a config, before it runs: the bytes of its trace at most as the worker sends it (step numbers, then
  * loss, θ, g, G and update per kept row).
  */
-export const estimatedTraceBytes = (config: RunConfig): number => maxTraceBytes(objectiveDimension(config.objective), config.steps, config.traceMaxPoints);
+export const estimatedTraceBytes = (config: RunConfig): number =>
+  maxTraceBytes(objectiveDimension(config.objective), config.steps, config.traceMaxPoints);
 
 export class BatchSizer {
   /** Smoothed wall time per run; null until a task has finished. */

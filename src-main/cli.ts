@@ -67,7 +67,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const configs = args.everyStep ? job.configs.map(everyStepConfig) : job.configs;
   const pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
   const progress = args.quiet ? null : new ProgressReporter(process.stderr, configs.length);
-  if (progress) say(`Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`);
+  if (progress)
+    say(
+      `Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`,
+    );
   try {
     let done = 0;
     for await (const results of runInOrder(pool, configs, interrupt.signal)) {

@@ -3,7 +3,16 @@
  * Nothing throws out of here: every outcome is a Result.
  */
 import * as v from 'valibot';
-import { AcknowledgeSchema, ExportEndSchema, ExportPageSchema, ExportStartSchema, ResumeSchema, SweepIdSchema, validate, WorkerThreadsSchema } from '../src-core/contract/schemas';
+import {
+  AcknowledgeSchema,
+  ExportEndSchema,
+  ExportPageSchema,
+  ExportStartSchema,
+  ResumeSchema,
+  SweepIdSchema,
+  validate,
+  WorkerThreadsSchema,
+} from '../src-core/contract/schemas';
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { MethodName, ReplyOf } from '../src-core/contract/methods';
 import type { ExportSessions } from './export/sessions';

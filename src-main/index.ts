@@ -33,7 +33,9 @@ function openWindow(): void {
   const windowOptions = { BrowserWindow, shell, preload: preloadPath(import.meta.dirname), devServerUrl: devUrl };
   // Where it was last time, if that still fits a connected display (window-state.ts).
   const workAreas = screen.getAllDisplays().map((display) => display.workArea);
-  const win = restoreWindow(join(app.getPath('userData'), WINDOW_STATE_FILE), workAreas, (bounds) => createMainWindow({ ...windowOptions, bounds }));
+  const win = restoreWindow(join(app.getPath('userData'), WINDOW_STATE_FILE), workAreas, (bounds) =>
+    createMainWindow({ ...windowOptions, bounds }),
+  );
   mainWindow = win;
   guardClose(win, dialog, () => service?.activeSweeps() ?? 0);
   win.on('closed', () => {
@@ -54,11 +56,22 @@ function start(): void {
     },
   });
   exportSessions = new ExportSessions(pool, saveDialog);
-  registerIpc(ipcMain, createHandlers(sweeps, exportSessions), mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl));
+  registerIpc(
+    ipcMain,
+    createHandlers(sweeps, exportSessions),
+    mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl),
+  );
   // Events go only to a window that still exists; results stay pending in the service until acknowledged anyway.
   sweeps.onEvent((event) => liveWindow()?.webContents.send(Channels.event, event));
   sweeps.onEvent(notifyLongSweeps({ Notification, window: liveWindow }));
-  installAppMenu(Menu, { app, shell, dialog, window: liveWindow, platform: process.platform, versions: process.versions });
+  installAppMenu(Menu, {
+    app,
+    shell,
+    dialog,
+    window: liveWindow,
+    platform: process.platform,
+    versions: process.versions,
+  });
   openWindow();
 }
 

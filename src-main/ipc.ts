@@ -51,7 +51,8 @@ export function registerIpc(ipcMain: IpcRegistrar, handlers: Handlers, isTrusted
     ipcMain.handle(channel, async (event: IpcMainInvokeEvent, ...args: unknown[]): Promise<Result<unknown>> => {
       if (!isTrusted(event, isTrustedSender)) return fail('unauthorized', 'Refused: message from an untrusted frame');
       // The preload sends exactly one payload (none for resendPending); anything more is not our client.
-      if (args.length > 1) return fail('invalid-input', `Invalid request: ${channel} takes one payload, got ${args.length} arguments`);
+      if (args.length > 1)
+        return fail('invalid-input', `Invalid request: ${channel} takes one payload, got ${args.length} arguments`);
       try {
         return await handlers[name](args[0]);
       } catch (error) {

@@ -51,19 +51,38 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
   const send = (command: MenuCommand) => (): void => deps.window()?.webContents.send(Channels.menuCommand, command);
   const showAbout = (): void => {
     const win = deps.window();
-    const options = { type: 'info' as const, title: `About ${deps.app.name}`, message: `${deps.app.name} ${deps.app.getVersion()}`, detail: describeVersions(deps.versions) };
-    void (win ? deps.dialog.showMessageBox(win as BrowserWindow, options) : deps.dialog.showMessageBox(options)).catch(() => undefined);
+    const options = {
+      type: 'info' as const,
+      title: `About ${deps.app.name}`,
+      message: `${deps.app.name} ${deps.app.getVersion()}`,
+      detail: describeVersions(deps.versions),
+    };
+    void (win ? deps.dialog.showMessageBox(win as BrowserWindow, options) : deps.dialog.showMessageBox(options)).catch(
+      () => undefined,
+    );
   };
 
   const appMenu: MenuItemConstructorOptions[] = mac
     ? [
         {
           label: deps.app.name,
-          submenu: [{ role: 'about' }, separator, { role: 'services' }, separator, { role: 'hide' }, { role: 'hideOthers' }, { role: 'unhide' }, separator, { role: 'quit' }],
+          submenu: [
+            { role: 'about' },
+            separator,
+            { role: 'services' },
+            separator,
+            { role: 'hide' },
+            { role: 'hideOthers' },
+            { role: 'unhide' },
+            separator,
+            { role: 'quit' },
+          ],
         },
       ]
     : [];
-  const devTools: MenuItemConstructorOptions[] = deps.app.isPackaged ? [] : [separator, { role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }];
+  const devTools: MenuItemConstructorOptions[] = deps.app.isPackaged
+    ? []
+    : [separator, { role: 'reload' }, { role: 'forceReload' }, { role: 'toggleDevTools' }];
 
   return [
     ...appMenu,
@@ -73,7 +92,12 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
         { id: 'new-sweep', label: 'New Sweep', accelerator: 'CmdOrCtrl+N', click: send('new-sweep') },
         separator,
         { id: 'export-summary', label: 'Export Summary…', accelerator: 'CmdOrCtrl+E', click: send('export-summary') },
-        { id: 'export-traces', label: 'Export Traces…', accelerator: 'CmdOrCtrl+Shift+E', click: send('export-traces') },
+        {
+          id: 'export-traces',
+          label: 'Export Traces…',
+          accelerator: 'CmdOrCtrl+Shift+E',
+          click: send('export-traces'),
+        },
         separator,
         // macOS quits from the app menu; its File menu closes the window.
         mac ? { role: 'close' } : { role: 'quit' },
@@ -117,12 +141,18 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
     },
     {
       label: 'Window',
-      submenu: mac ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }, separator, { role: 'window' }] : [{ role: 'minimize' }, { role: 'close' }],
+      submenu: mac
+        ? [{ role: 'minimize' }, { role: 'zoom' }, separator, { role: 'front' }, separator, { role: 'window' }]
+        : [{ role: 'minimize' }, { role: 'close' }],
     },
     {
       role: 'help',
       submenu: [
-        { id: 'documentation', label: 'AdaGrad in PyTorch’s Documentation', click: () => openAllowedLink(deps.shell, DOCUMENTATION_URL) },
+        {
+          id: 'documentation',
+          label: 'AdaGrad in PyTorch’s Documentation',
+          click: () => openAllowedLink(deps.shell, DOCUMENTATION_URL),
+        },
         // macOS has About in the app menu.
         ...(mac ? [] : [separator, { id: 'about', label: `About ${deps.app.name}`, click: showAbout }]),
       ],
@@ -131,7 +161,10 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
 }
 
 /** Builds and sets the application menu, and fills the About panel (macOS's, and Linux's) with the versions. */
-export function installAppMenu(menu: Pick<typeof Menu, 'buildFromTemplate' | 'setApplicationMenu'>, deps: MenuDeps): void {
+export function installAppMenu(
+  menu: Pick<typeof Menu, 'buildFromTemplate' | 'setApplicationMenu'>,
+  deps: MenuDeps,
+): void {
   deps.app.setAboutPanelOptions({
     applicationName: deps.app.name,
     applicationVersion: deps.app.getVersion(),

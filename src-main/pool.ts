@@ -22,8 +22,10 @@ export interface PoolOptions {
   maxWorkerMemoryMb?: number;
 }
 
-
-export function createWorkerPool(workerFile: string, { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {}): RunExecutor {
+export function createWorkerPool(
+  workerFile: string,
+  { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {},
+): RunExecutor {
   const pool = new Piscina({
     filename: workerFile,
     minThreads: threads,
@@ -36,7 +38,8 @@ export function createWorkerPool(workerFile: string, { threads = availableParall
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
     // Configs go out as columns and results come back as typed arrays (workers/batch-codec.ts), without the configs:
     // the pool holds them.
-    runBatch: async (configs, signal) => decodeResults((await pool.run(encodeConfigs(configs), signal ? { signal } : {})) as EncodedResults, configs),
+    runBatch: async (configs, signal) =>
+      decodeResults((await pool.run(encodeConfigs(configs), signal ? { signal } : {})) as EncodedResults, configs),
     close: () => pool.close({ force: true }),
   };
 }

@@ -30,7 +30,8 @@ const CONTENT_TYPES: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-export const contentTypeOf = (file: string): string => CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+export const contentTypeOf = (file: string): string =>
+  CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 
 /**
  * Maps an app:// request URL to a file strictly inside `rendererDir`, or null (served as 404). Pure: no disk access.
@@ -60,7 +61,14 @@ export function resolveRendererPath(rendererDir: string, requestUrl: string): st
 export function createAppRequestHandler(rendererDir: string): (request: Request) => Promise<Response> {
   const csp = contentSecurityPolicy();
   const refusal = (status: number, text: string): Response =>
-    new Response(text, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Security-Policy': csp, 'X-Content-Type-Options': 'nosniff' } });
+    new Response(text, {
+      status,
+      headers: {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
   return async (request) => {
     if (request.method !== 'GET' && request.method !== 'HEAD') return refusal(405, 'Method not allowed');
     const file = resolveRendererPath(rendererDir, request.url);

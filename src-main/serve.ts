@@ -35,11 +35,15 @@ async function main(): Promise<void> {
 
   const staticDir = join(import.meta.dirname, '../renderer');
   if (!existsSync(join(staticDir, 'index.html'))) {
-    console.error(`The renderer is not built (no ${join(staticDir, 'index.html')}). Run \`npm run build\` first, or use \`npm run serve\`.`);
+    console.error(
+      `The renderer is not built (no ${join(staticDir, 'index.html')}). Run \`npm run build\` first, or use \`npm run serve\`.`,
+    );
     process.exit(1);
   }
 
-  const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
+  const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), {
+    threads: args.threads,
+  });
   const service = new SweepService(pool);
   let server: LabServer;
   try {
@@ -48,9 +52,13 @@ async function main(): Promise<void> {
     await pool.close().catch(() => undefined);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
-      console.error(`Port ${args.port} on 127.0.0.1 is already in use. Stop whatever uses it, or pick another port with --port N (for example --port ${args.port === 65535 ? 7313 : args.port + 1}, or --port 0 for any free port).`);
+      console.error(
+        `Port ${args.port} on 127.0.0.1 is already in use. Stop whatever uses it, or pick another port with --port N (for example --port ${args.port === 65535 ? 7313 : args.port + 1}, or --port 0 for any free port).`,
+      );
     } else if (code === 'EACCES') {
-      console.error(`Not allowed to listen on port ${args.port} on 127.0.0.1. Pick another port with --port N (ports below 1024 need privileges).`);
+      console.error(
+        `Not allowed to listen on port ${args.port} on 127.0.0.1. Pick another port with --port N (ports below 1024 need privileges).`,
+      );
     } else {
       console.error(`Could not start the server on 127.0.0.1:${args.port}: ${errorMessage(error)}`);
     }
@@ -58,7 +66,9 @@ async function main(): Promise<void> {
   }
 
   console.log(`AdaGrad Lab is serving at ${server.url}#token=${encodeURIComponent(token)}`);
-  console.log(`Only this machine can reach it (bound to 127.0.0.1). ${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`);
+  console.log(
+    `Only this machine can reach it (bound to 127.0.0.1). ${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`,
+  );
   const links = await offerFreshLinks(server);
 
   let stopping = false;
@@ -83,7 +93,9 @@ async function offerFreshLinks(server: LabServer): Promise<LinkListener | null> 
     links = await listenForLinks(server.port, server.freshLink);
     console.log(`The link works once. For a fresh one: adagrad-lab link --port ${server.port}${how}.`);
   } catch (error) {
-    console.error(`No fresh links over a local socket: ${errorMessage(error)}.${how ? ' Press Enter here for one.' : ''}`);
+    console.error(
+      `No fresh links over a local socket: ${errorMessage(error)}.${how ? ' Press Enter here for one.' : ''}`,
+    );
   }
   if (process.stdin.isTTY) {
     process.stdin.setEncoding('utf8');

@@ -29,7 +29,11 @@ interface Tracked {
 const plural = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
 
 /** The notification's words: "Sweep lr-grid completed" / "112 runs in 1 min 5 s". */
-export function describeFinishedSweep(sweep: Pick<Tracked, 'name' | 'runCount' | 'done'>, event: Extract<SweepEvent, { type: 'sweep-finished' }>, ms: number): { title: string; body: string } {
+export function describeFinishedSweep(
+  sweep: Pick<Tracked, 'name' | 'runCount' | 'done'>,
+  event: Extract<SweepEvent, { type: 'sweep-finished' }>,
+  ms: number,
+): { title: string; body: string } {
   const took = formatDuration(ms / 1000);
   const title = `Sweep ${sweep.name || 'untitled'} ${event.status}`;
   switch (event.status) {
@@ -72,8 +76,14 @@ export function notifyLongSweeps(deps: NotifierDeps): (event: SweepEvent) => voi
     switch (event.type) {
       case 'sweep-started': {
         const known = sweeps.get(event.sweepId);
-        const runningSince = known?.runningSince ?? (event.status === 'running' || event.status === 'cancelling' ? now() : null);
-        sweeps.set(event.sweepId, { name: event.spec.name, runCount: event.runCount, done: known?.done ?? 0, runningSince });
+        const runningSince =
+          known?.runningSince ?? (event.status === 'running' || event.status === 'cancelling' ? now() : null);
+        sweeps.set(event.sweepId, {
+          name: event.spec.name,
+          runCount: event.runCount,
+          done: known?.done ?? 0,
+          runningSince,
+        });
         return;
       }
       case 'sweep-status': {

@@ -1,6 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
-import { isSweepActive, type CompactRunResult, type FinishedSweepStatus, type RunResult, type SweepEvent, type SweepLaunched, type SweepSpec, type SweepStatus } from '../src-core/contract/types';
+import {
+  isSweepActive,
+  type CompactRunResult,
+  type FinishedSweepStatus,
+  type RunResult,
+  type SweepEvent,
+  type SweepLaunched,
+  type SweepSpec,
+  type SweepStatus,
+} from '../src-core/contract/types';
 import { compactResult } from '../src-core/run/compact-trace';
 import { failedRun, transferablesOf } from '../src-core/run/execute';
 import { countRuns, validateSweepSpec } from '../src-core/sweep/expand';
@@ -89,7 +98,9 @@ export class SweepService {
     options: SweepServiceOptions = {},
   ) {
     const { batchSize, batchSizing } = options;
-    this.newSizer = batchSize ? () => ({ next: (remaining) => Math.min(batchSize, remaining), observe: () => {} }) : () => new BatchSizer(batchSizing);
+    this.newSizer = batchSize
+      ? () => ({ next: (remaining) => Math.min(batchSize, remaining), observe: () => {} })
+      : () => new BatchSizer(batchSizing);
     this.newSweepId = options.newSweepId ?? randomUUID;
     this.now = options.now ?? Date.now;
     this.batchTimeoutMs = options.batchTimeoutMs;
@@ -116,12 +127,20 @@ export class SweepService {
   resume({ sweepId, createdAt, spec, storedRunIds }: ResumeRequest): Result<SweepLaunched> {
     const known = this.sweeps.get(sweepId);
     if (known && isSweepActive(known.status)) {
-      return fail('invalid-input', `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`);
+      return fail(
+        'invalid-input',
+        `Invalid sweep to resume: ${sweepId} is still running (only a sweep that stopped can be resumed)`,
+      );
     }
     return this.enqueue(spec, sweepId, createdAt, storedRunIds);
   }
 
-  private enqueue(input: unknown, sweepId: string, createdAt: number, stored: readonly string[]): Result<SweepLaunched> {
+  private enqueue(
+    input: unknown,
+    sweepId: string,
+    createdAt: number,
+    stored: readonly string[],
+  ): Result<SweepLaunched> {
     const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
     const spec = checked.value;
@@ -302,7 +321,9 @@ export class SweepService {
         const promise = new Promise<void>((resolve) => (release = resolve));
         this.room = { promise, release };
       }
-      const cancelled = new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+      const cancelled = new Promise<void>((resolve) =>
+        signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
       await Promise.race([this.room.promise, cancelled]);
     }
   }
@@ -355,7 +376,11 @@ export class SweepService {
     const seconds = (now - samples[0].at) / 1000;
     const runsPerSecond = seconds > 0 ? (done - samples[0].done) / seconds : 0;
     const etaSeconds = runsPerSecond > 0 ? (total - done) / runsPerSecond : null;
-    this.emit({ type: 'progress', sweepId: record.launched.sweepId, progress: { done, total, converged, diverged, failed, runsPerSecond, etaSeconds } });
+    this.emit({
+      type: 'progress',
+      sweepId: record.launched.sweepId,
+      progress: { done, total, converged, diverged, failed, runsPerSecond, etaSeconds },
+    });
   }
 
   private startedEvent(record: SweepRecord): SweepEvent {
@@ -374,7 +399,12 @@ export class SweepService {
   }
 
   private emitFinished(record: SweepRecord, status: FinishedSweepStatus): void {
-    this.emit({ type: 'sweep-finished', sweepId: record.launched.sweepId, status, ...(record.message ? { message: record.message } : {}) });
+    this.emit({
+      type: 'sweep-finished',
+      sweepId: record.launched.sweepId,
+      status,
+      ...(record.message ? { message: record.message } : {}),
+    });
   }
 
   private emit(event: SweepEvent): void {
@@ -383,4 +413,5 @@ export class SweepService {
 }
 
 /** The size of a result, once computed: the bytes of its (compacted) trace's buffers. */
-const resultTraceBytes = (result: CompactRunResult): number => transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+const resultTraceBytes = (result: CompactRunResult): number =>
+  transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);

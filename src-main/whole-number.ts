@@ -8,7 +8,13 @@ export const maxThreads = Limits.maxWorkerThreads;
  * `text`, the value given for `flag` (as `--threads`), as a whole number from min to max; otherwise throws what
  * `refuse` makes of the message that names the flag, the value and what is allowed.
  */
-export function parseWholeNumber(flag: string, text: string, min: number, max: number, refuse: (message: string) => Error): number {
+export function parseWholeNumber(
+  flag: string,
+  text: string,
+  min: number,
+  max: number,
+  refuse: (message: string) => Error,
+): number {
   const n = /^\d+$/.test(text) ? Number(text) : NaN;
   if (!(Number.isSafeInteger(n) && n >= min && n <= max)) {
     throw refuse(`Invalid value for ${flag}: ${JSON.stringify(text)} (must be a whole number from ${min} to ${max})`);

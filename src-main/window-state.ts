@@ -19,7 +19,13 @@ export const SAVE_DELAY_MS = 500;
 const coordinate = v.pipe(v.number(), v.integer(), v.minValue(-100_000), v.maxValue(100_000));
 const length = v.pipe(v.number(), v.integer(), v.minValue(100), v.maxValue(100_000));
 
-export const WindowStateSchema = v.strictObject({ x: coordinate, y: coordinate, width: length, height: length, maximized: v.boolean() });
+export const WindowStateSchema = v.strictObject({
+  x: coordinate,
+  y: coordinate,
+  width: length,
+  height: length,
+  maximized: v.boolean(),
+});
 export type WindowState = v.InferOutput<typeof WindowStateSchema>;
 
 /** The saved state in `text`, or null when it is not exactly a window state. */
@@ -45,11 +51,18 @@ export function loadWindowState(file: string): WindowState | null {
 /** True when `bounds` lie wholly within one of the work areas. */
 export const fitsOnADisplay = (bounds: Rectangle, workAreas: readonly Rectangle[]): boolean =>
   workAreas.some(
-    (area) => bounds.x >= area.x && bounds.y >= area.y && bounds.x + bounds.width <= area.x + area.width && bounds.y + bounds.height <= area.y + area.height,
+    (area) =>
+      bounds.x >= area.x &&
+      bounds.y >= area.y &&
+      bounds.x + bounds.width <= area.x + area.width &&
+      bounds.y + bounds.height <= area.y + area.height,
   );
 
 /** What to open the window with: the saved bounds where they still fit a display (else the defaults), and maximized. */
-export function restoredWindowState(saved: WindowState | null, workAreas: readonly Rectangle[]): { bounds?: Rectangle; maximized: boolean } {
+export function restoredWindowState(
+  saved: WindowState | null,
+  workAreas: readonly Rectangle[],
+): { bounds?: Rectangle; maximized: boolean } {
   if (!saved) return { maximized: false };
   const { maximized, ...bounds } = saved;
   return fitsOnADisplay(bounds, workAreas) ? { bounds, maximized } : { maximized };
@@ -67,7 +80,10 @@ export function saveWindowState(file: string, state: WindowState): void {
   }
 }
 
-export type TrackedWindow = Pick<BrowserWindow, 'on' | 'once' | 'getNormalBounds' | 'isMaximized' | 'isDestroyed' | 'maximize'>;
+export type TrackedWindow = Pick<
+  BrowserWindow,
+  'on' | 'once' | 'getNormalBounds' | 'isMaximized' | 'isDestroyed' | 'maximize'
+>;
 
 /** Saves the window's state into `file` on move and resize (after SAVE_DELAY_MS of quiet) and on close. */
 export function keepWindowState(win: TrackedWindow, file: string, delayMs = SAVE_DELAY_MS): void {
@@ -94,7 +110,11 @@ export function keepWindowState(win: TrackedWindow, file: string, delayMs = SAVE
  * Opens the window where it was: `create` gets the bounds to use (none: the defaults), the window is maximized when it
  * first shows if it was, and its state is kept from then on.
  */
-export function restoreWindow<W extends TrackedWindow>(file: string, workAreas: readonly Rectangle[], create: (bounds?: Rectangle) => W): W {
+export function restoreWindow<W extends TrackedWindow>(
+  file: string,
+  workAreas: readonly Rectangle[],
+  create: (bounds?: Rectangle) => W,
+): W {
   const { bounds, maximized } = restoredWindowState(loadWindowState(file), workAreas);
   const win = create(bounds);
   if (maximized) win.once('ready-to-show', () => win.maximize());

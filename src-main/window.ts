@@ -22,7 +22,9 @@ export function isAllowedExternalLink(url: string): boolean {
     return false;
   }
   if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return false;
-  return EXTERNAL_LINK_ALLOW_LIST.some((entry) => parsed.origin === entry.origin && parsed.pathname.startsWith(entry.pathPrefix));
+  return EXTERNAL_LINK_ALLOW_LIST.some(
+    (entry) => parsed.origin === entry.origin && parsed.pathname.startsWith(entry.pathPrefix),
+  );
 }
 
 /**
@@ -74,7 +76,9 @@ export function hardenWebContents(contents: HardenableContents, shell: OpenExter
 }
 
 /** The app asks for no permission (camera, notifications, …), so a request means something is wrong: deny all. */
-export function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
+export function denyAllPermissions(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
 }

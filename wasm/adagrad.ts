@@ -78,7 +78,18 @@ function nonFinite(x: v128, G: v128): v128 {
  * One AdaGrad step of the two doubles at byte offset o, from θ = p on gradient g: stores G, θ before and θ after, and
  * returns the step's finiteness there ((x − x) + (G − G) per double).
  */
-function stepAt(theta: usize, previous: usize, sum: usize, o: usize, p: v128, g: v128, eIn: v128, eOut: v128, rate: v128, guard: v128): v128 {
+function stepAt(
+  theta: usize,
+  previous: usize,
+  sum: usize,
+  o: usize,
+  p: v128,
+  g: v128,
+  eIn: v128,
+  eOut: v128,
+  rate: v128,
+  guard: v128,
+): v128 {
   const G = accumulate(v128.load(sum + o), g);
   const x = update(p, g, G, eIn, eOut, rate, guard);
   v128.store(sum + o, G);
@@ -104,7 +115,7 @@ function total(check: v128): f64 {
  * A pass of its own after a fused step rather than part of it: in one loop body the two ran at half the speed.
  */
 function observe(stride: i32, step: f64, summaries: usize, masked: bool, tolerances: bool): i32 {
-  const row = <usize>stride << 3;
+  const row = (<usize>stride) << 3;
   const lossAt = LOSS * row;
   const bestAt = BEST * row;
   const bestStepAt = BEST_STEP * row;
@@ -145,7 +156,16 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
 // only the first is counted.
 
 /** One lane of n coordinates: its eps and rate are scalars, two coordinates at a time. */
-export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, placement: i32): f64 {
+export function stepOneLane(
+  n: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: f64,
+  rate: f64,
+  placement: i32,
+): f64 {
   const mask = insideMask(placement);
   const guard = guardMask(placement);
   const e = f64x2.splat(eps);
@@ -153,9 +173,19 @@ export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, 
   const eOut = v128.andnot(e, mask);
   const r = f64x2.splat(rate);
   let check = f64x2.splat(0);
-  const pairs = <usize>(n >> 1) << 4;
-  for (let o: usize = 0; o < pairs; o += 16) check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r, guard));
-  const tail = n & 1 ? f64x2.extract_lane(stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r, guard), 0) : 0;
+  const pairs = (<usize>(n >> 1)) << 4;
+  for (let o: usize = 0; o < pairs; o += 16)
+    check = f64x2.add(
+      check,
+      stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r, guard),
+    );
+  const tail =
+    n & 1
+      ? f64x2.extract_lane(
+          stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r, guard),
+          0,
+        )
+      : 0;
   return total(check) + tail;
 }
 
@@ -163,16 +193,40 @@ export function stepOneLane(n: i32, theta: usize, previous: usize, grad: usize, 
  * `stride` lanes (even) of n / stride coordinates each, coordinate-major: two lanes a step, each with its own eps and
  * rate, read from the per-lane arrays `eps` and `rate` at the lane's offset.
  */
-export function stepLanes(n: i32, stride: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: usize, rate: usize, placement: i32): f64 {
-  const row = <usize>stride << 3;
-  const end = <usize>n << 3;
+export function stepLanes(
+  n: i32,
+  stride: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: usize,
+  rate: usize,
+  placement: i32,
+): f64 {
+  const row = (<usize>stride) << 3;
+  const end = (<usize>n) << 3;
   const mask = insideMask(placement);
   const guard = guardMask(placement);
   let lane: usize = 0;
   let check = f64x2.splat(0);
   for (let o: usize = 0; o < end; o += 16) {
     const e = v128.load(eps + lane);
-    check = f64x2.add(check, stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), v128.and(e, mask), v128.andnot(e, mask), v128.load(rate + lane), guard));
+    check = f64x2.add(
+      check,
+      stepAt(
+        theta,
+        previous,
+        sum,
+        o,
+        v128.load(theta + o),
+        v128.load(grad + o),
+        v128.and(e, mask),
+        v128.andnot(e, mask),
+        v128.load(rate + lane),
+        guard,
+      ),
+    );
     lane += 16;
     if (lane == row) lane = 0;
   }
@@ -220,10 +274,10 @@ export function stepQuadraticLanes(
   tolerances: bool,
   placement: i32,
 ): i32 {
-  const row = <usize>stride << 3;
+  const row = (<usize>stride) << 3;
   const s = f64x2.splat(scale);
   const zero = f64x2.splat(0);
-  const end = <usize>dim << 3;
+  const end = (<usize>dim) << 3;
   const mask = insideMask(placement);
   const guard = guardMask(placement);
   for (let o: usize = 0; o < row; o += 16) {
@@ -249,7 +303,20 @@ export function stepQuadraticLanes(
  * One lane of n coordinates, two at a time, its loss written to `loss`; the sum over coordinates runs in their order,
  * one at a time, as the JavaScript formula adds them. Returns the step's finiteness.
  */
-export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad: usize, sum: usize, eps: f64, rate: f64, a: usize, c: usize, scale: f64, loss: usize, placement: i32): f64 {
+export function stepQuadraticOneLane(
+  n: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: f64,
+  rate: f64,
+  a: usize,
+  c: usize,
+  scale: f64,
+  loss: usize,
+  placement: i32,
+): f64 {
   const mask = insideMask(placement);
   const guard = guardMask(placement);
   const e = f64x2.splat(eps);
@@ -258,7 +325,7 @@ export function stepQuadraticOneLane(n: i32, theta: usize, previous: usize, grad
   const r = f64x2.splat(rate);
   let check = f64x2.splat(0);
   let f: f64 = 0;
-  const pairs = <usize>(n >> 1) << 4;
+  const pairs = (<usize>(n >> 1)) << 4;
   for (let o: usize = 0; o < pairs; o += 16) {
     const p = v128.load(theta + o);
     const ao = v128.load(a + o);
@@ -308,26 +375,26 @@ export function stepLogisticSamples(
   const e = f64x2.splat(eps);
   const eIn = v128.and(e, mask);
   const eOut = v128.andnot(e, mask);
-  const width = <usize>k << 2;
-  const pairs = <usize>(k >> 1) << 3;
+  const width = (<usize>k) << 2;
+  const pairs = (<usize>(k >> 1)) << 3;
   for (let j = 0; j < count; j++) {
-    const s = <usize>load<i32>(samples + (<usize>j << 2));
+    const s = <usize>load<i32>(samples + ((<usize>j) << 2));
     const row = indices + s * width;
     let m: f64 = 0;
-    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + (<usize>load<i32>(row + q) << 3));
+    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
     const e = exp(-Math.abs(m));
     const g = f64x2.splat((m >= 0 ? 1 : e) / (1 + e) - <f64>load<u8>(labels + s));
     const rate = f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
     let check = f64x2.splat(0);
     for (let q: usize = 0; q < pairs; q += 8) {
-      const a = <usize>load<i32>(row + q) << 3;
-      const b = <usize>load<i32>(row + q + 4) << 3;
+      const a = (<usize>load<i32>(row + q)) << 3;
+      const b = (<usize>load<i32>(row + q + 4)) << 3;
       check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, eIn, eOut, rate, guard));
     }
     let tail: f64 = 0;
     if (k & 1) {
       // The last feature in both lanes: written twice, the same values; counted once.
-      const a = <usize>load<i32>(row + pairs) << 3;
+      const a = (<usize>load<i32>(row + pairs)) << 3;
       tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, eIn, eOut, rate, guard), 0);
     }
     if (total(check) + tail != 0) return -(j + 1);
@@ -336,7 +403,18 @@ export function stepLogisticSamples(
 }
 
 /** The lazy step of two distinct features at byte offsets a and b of θ, G and θ before; returns its finiteness. */
-function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: usize, g: v128, eIn: v128, eOut: v128, rate: v128, guard: v128): v128 {
+function stepFeatures(
+  theta: usize,
+  sum: usize,
+  previous: usize,
+  a: usize,
+  b: usize,
+  g: v128,
+  eIn: v128,
+  eOut: v128,
+  rate: v128,
+  guard: v128,
+): v128 {
   const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
   const G = accumulate(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), g);
   const x = update(p, g, G, eIn, eOut, rate, guard);
@@ -353,20 +431,28 @@ function stepFeatures(theta: usize, sum: usize, previous: usize, a: usize, b: us
  * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above, and its gradient
  * (1/n) Σₛ (σ(m) − yₛ)·xₛ written to `grad` (dim doubles, zeroed first): sparse-logreg.ts's evaluate, in its order.
  */
-export function evaluateLogistic(n: i32, indices: usize, k: i32, labels: usize, theta: usize, grad: usize, dim: i32): f64 {
-  memory.fill(grad, 0, <usize>dim << 3);
+export function evaluateLogistic(
+  n: i32,
+  indices: usize,
+  k: i32,
+  labels: usize,
+  theta: usize,
+  grad: usize,
+  dim: i32,
+): f64 {
+  memory.fill(grad, 0, (<usize>dim) << 3);
   const invN = 1 / <f64>n;
-  const width = <usize>k << 2;
+  const width = (<usize>k) << 2;
   let loss: f64 = 0;
   for (let s: usize = 0, row = indices; s < <usize>n; s++, row += width) {
     let m: f64 = 0;
-    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + (<usize>load<i32>(row + q) << 3));
+    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
     const y = <f64>load<u8>(labels + s);
     const e = exp(-Math.abs(m));
     loss += (m > 0 ? m : 0) + log1p(e) - y * m;
     const r = ((m >= 0 ? 1 : e) / (1 + e) - y) * invN;
     for (let q: usize = 0; q < width; q += 4) {
-      const at = grad + (<usize>load<i32>(row + q) << 3);
+      const at = grad + ((<usize>load<i32>(row + q)) << 3);
       store<f64>(at, load<f64>(at) + r);
     }
   }

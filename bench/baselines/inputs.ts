@@ -16,10 +16,15 @@ export interface W1Input {
 
 export function w1Input(configs: readonly RunConfig[]): W1Input {
   const adagrad = configs.map((c) => {
-    if (c.optimizer.kind !== 'adagrad' || c.objective.id !== 'elliptic-2d') throw new Error('W1 runs AdaGrad on elliptic-2d');
+    if (c.optimizer.kind !== 'adagrad' || c.objective.id !== 'elliptic-2d')
+      throw new Error('W1 runs AdaGrad on elliptic-2d');
     return c.optimizer;
   });
-  return { steps: configs[0].steps, lr: Float64Array.from(adagrad, (o) => o.lr), eps: Float64Array.from(adagrad, (o) => o.eps) };
+  return {
+    steps: configs[0].steps,
+    lr: Float64Array.from(adagrad, (o) => o.lr),
+    eps: Float64Array.from(adagrad, (o) => o.eps),
+  };
 }
 
 export interface W2Input {
@@ -31,7 +36,8 @@ export interface W2Input {
 }
 
 export function w2Input(config: RunConfig): W2Input {
-  if (config.optimizer.kind !== 'adagrad' || config.objective.id !== 'ill-conditioned') throw new Error('W2 runs AdaGrad on ill-conditioned');
+  if (config.optimizer.kind !== 'adagrad' || config.objective.id !== 'ill-conditioned')
+    throw new Error('W2 runs AdaGrad on ill-conditioned');
   // The objective's gradient at x = 1 is its curvature vector.
   const objective = createObjective(config.objective);
   const curvature = new Float64Array(objective.dim);

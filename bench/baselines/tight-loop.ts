@@ -38,7 +38,11 @@ export function w1TightLoop({ steps, lr, eps }: W1Input): W1Summary[] {
       }
     }
   }
-  return Array.from(loss, (finalLoss, r) => ({ finalLoss: finalLoss + check[r], bestLoss: best[r], bestStep: bestStep[r] }));
+  return Array.from(loss, (finalLoss, r) => ({
+    finalLoss: finalLoss + check[r],
+    bestLoss: best[r],
+    bestStep: bestStep[r],
+  }));
 }
 
 export function w2TightLoop({ steps, lr, eps, curvature }: W2Input): { loss: number; theta: Float64Array } {

@@ -85,8 +85,10 @@ async function main(): Promise<void> {
       console.log(`| ${c.name} | ${median(xs).toFixed(1)} | ${range} | ${c.target ? `< ${c.target}` : ''} |`);
     });
     const ratio = (a: number, b: number) => (median(samples[b]) / median(samples[a])).toFixed(1);
-    console.log(`\nThe app is ${ratio(0, 1)}× faster than plain Chart.js at 20 × 10,000, ${ratio(2, 3)}× at 1 × 1,000,000 ` +
-      `(${ratio(2, 4)}× against Chart.js's own decimation) and ${ratio(5, 6)}× at 100 × 1,000.`);
+    console.log(
+      `\nThe app is ${ratio(0, 1)}× faster than plain Chart.js at 20 × 10,000, ${ratio(2, 3)}× at 1 × 1,000,000 ` +
+        `(${ratio(2, 4)}× against Chart.js's own decimation) and ${ratio(5, 6)}× at 100 × 1,000.`,
+    );
     console.log(`The app drew ${drawn} points for the last 100 runs × 1,000.`);
   } finally {
     await browser.close();

@@ -74,20 +74,26 @@ const median = (values: number[]): number => {
 };
 
 const medians = <T extends object>(samples: T[]): T =>
-  Object.fromEntries(Object.keys(samples[0]).map((key) => [key, median(samples.map((s) => (s as Record<string, number>)[key]))])) as T;
+  Object.fromEntries(
+    Object.keys(samples[0]).map((key) => [key, median(samples.map((s) => (s as Record<string, number>)[key]))]),
+  ) as T;
 
 /** Every long task from navigation on, kept in the page. */
 async function observeLongTasks(page: Page): Promise<void> {
   await page.addInitScript(() => {
     window.benchLongTasks = [];
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.benchLongTasks.push({ start: entry.startTime, duration: entry.duration });
+      for (const entry of list.getEntries())
+        window.benchLongTasks.push({ start: entry.startTime, duration: entry.duration });
     }).observe({ type: 'longtask', buffered: true });
   });
 }
 
 const longTasksBetween = (page: Page, from: number, to: number) =>
-  page.evaluate(([a, b]) => window.benchLongTasks.filter((t) => t.start + t.duration >= a && t.start <= b).map((t) => t.duration), [from, to]);
+  page.evaluate(
+    ([a, b]) => window.benchLongTasks.filter((t) => t.start + t.duration >= a && t.start <= b).map((t) => t.duration),
+    [from, to],
+  );
 
 /** Counts the stored runs and traces straight from IndexedDB (in their pages), and the share of trace columns that had to stay float64. */
 const storedCounts = (page: Page) =>
@@ -107,7 +113,11 @@ const storedCounts = (page: Page) =>
             const columns = traces.flatMap((t) => t.columns.slice(1));
             const float64 = columns.filter(([kind]) => kind === 'f64').length;
             open.result.close();
-            resolve({ runs: entries(runPages.result).length, traces: traces.length, float64Share: columns.length ? float64 / columns.length : 0 });
+            resolve({
+              runs: entries(runPages.result).length,
+              traces: traces.length,
+              float64Share: columns.length ? float64 / columns.length : 0,
+            });
           };
         };
       }),
@@ -118,7 +128,8 @@ const whenText = (page: Page, testid: string, text: string) =>
   page.evaluate(
     ([id, wanted]) =>
       new Promise<number>((resolve) => {
-        const check = (): boolean => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim().startsWith(wanted) ?? false;
+        const check = (): boolean =>
+          document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim().startsWith(wanted) ?? false;
         if (check()) return resolve(performance.now());
         const observer = new MutationObserver(() => {
           if (!check()) return;
@@ -145,7 +156,10 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
     button.click();
     return at;
   });
-  const [computed, listed] = await Promise.all([whenText(page, 'progress-count', `${RUNS} / ${RUNS}`), whenText(page, 'runs-count', `${RUNS} runs`)]);
+  const [computed, listed] = await Promise.all([
+    whenText(page, 'progress-count', `${RUNS} / ${RUNS}`),
+    whenText(page, 'runs-count', `${RUNS} runs`),
+  ]);
   const tasks = await longTasksBetween(page, launched, listed);
   const counts = await storedCounts(page);
   const estimate = await page.evaluate(() => navigator.storage.estimate());
@@ -189,8 +203,17 @@ async function openAndSort(page: Page): Promise<OpenAndSort> {
   );
   expect(Number(first)).toBeLessThanOrEqual(Number(await page.getByTestId('final-loss').last().innerText()));
   const tasks = await longTasksBetween(page, scroll.from, scroll.to);
-  const domContentLoadedMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd);
-  return { openMs: opened, sortMs, openAndSortedMs: opened + sortMs, longestScrollTaskMs: Math.max(0, ...tasks), domContentLoadedMs, rawReadAllRunsMs: await rawReadAllRuns(page) };
+  const domContentLoadedMs = await page.evaluate(
+    () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
+  );
+  return {
+    openMs: opened,
+    sortMs,
+    openAndSortedMs: opened + sortMs,
+    longestScrollTaskMs: Math.max(0, ...tasks),
+    domContentLoadedMs,
+    rawReadAllRunsMs: await rawReadAllRuns(page),
+  };
 }
 
 test(`storage path: ${RUNS} runs × ${STEPS} steps, end to end; then open, sort and scroll`, async ({ browser }) => {
@@ -225,5 +248,12 @@ test(`storage path: ${RUNS} runs × ${STEPS} steps, end to end; then open, sort 
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `storage-${report.date.replaceAll(':', '-')}.json`), JSON.stringify(report, null, 2));
   writeFileSync(join(dir, 'storage-latest.json'), JSON.stringify(report, null, 2));
-  console.log('medians:', JSON.stringify({ endToEnd: report.endToEnd.median, openAndSort: report.openAndSort.median, loadAverage: report.loadAverage }, null, 2));
+  console.log(
+    'medians:',
+    JSON.stringify(
+      { endToEnd: report.endToEnd.median, openAndSort: report.openAndSort.median, loadAverage: report.loadAverage },
+      null,
+      2,
+    ),
+  );
 });

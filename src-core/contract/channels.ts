@@ -5,7 +5,9 @@ import { labMethods, methodNames, type MethodName } from './methods';
  * it sends on (main -> renderer): the sweeps' events, and the application menu's commands (menu-commands.ts).
  */
 export const Channels = {
-  ...(Object.fromEntries(methodNames.map((name) => [name, labMethods[name].channel])) as { readonly [K in MethodName]: string }),
+  ...(Object.fromEntries(methodNames.map((name) => [name, labMethods[name].channel])) as {
+    readonly [K in MethodName]: string;
+  }),
   event: 'lab:event',
   menuCommand: 'lab:menu-command',
 } as const;

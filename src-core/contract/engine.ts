@@ -80,7 +80,15 @@ export type ObjectiveConfig =
    * samples per step: 0 or absent, all of them (full-batch gradient descent); 1, per-sample (stochastic) updates; b, a
    * minibatch of b. Stochastic runs visit the samples in a fresh order each epoch, drawn from the run's seed.
    */
-  | { id: 'sparse-logreg'; samples: number; features: number; nonZerosPerSample: number; zipfExponent: number; seed: number; batchSize?: number }
+  | {
+      id: 'sparse-logreg';
+      samples: number;
+      features: number;
+      nonZerosPerSample: number;
+      zipfExponent: number;
+      seed: number;
+      batchSize?: number;
+    }
   | { id: 'rosenbrock'; dim: number }
   /** ½ Σ κ^(i/(d−1)) x_i²: condition number κ. */
   | { id: 'ill-conditioned'; dim: number; condition: number }

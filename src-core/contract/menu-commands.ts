@@ -5,8 +5,16 @@
  *
  * No imports: the sandboxed preload bundles this module.
  */
-export const menuCommands = ['new-sweep', 'export-summary', 'export-traces', 'theme-system', 'theme-light', 'theme-dark'] as const;
+export const menuCommands = [
+  'new-sweep',
+  'export-summary',
+  'export-traces',
+  'theme-system',
+  'theme-light',
+  'theme-dark',
+] as const;
 export type MenuCommand = (typeof menuCommands)[number];
 
 /** True only for a known command name: whatever else arrives is dropped, on both sides of the preload. */
-export const isMenuCommand = (value: unknown): value is MenuCommand => typeof value === 'string' && (menuCommands as readonly string[]).includes(value);
+export const isMenuCommand = (value: unknown): value is MenuCommand =>
+  typeof value === 'string' && (menuCommands as readonly string[]).includes(value);

@@ -6,7 +6,16 @@
  *
  * Types only, besides the entries themselves: the preload imports this module and is bundled alone for the sandbox.
  */
-import type { ExportEnd, ExportOutcome, ExportPage, ExportStart, ExportStarted, ResumeRequest, WorkerThreads, WorkerThreadsRequest } from './api';
+import type {
+  ExportEnd,
+  ExportOutcome,
+  ExportPage,
+  ExportStart,
+  ExportStarted,
+  ResumeRequest,
+  WorkerThreads,
+  WorkerThreadsRequest,
+} from './api';
 import type { Result } from './result';
 import type { SweepLaunched } from './types';
 
@@ -48,7 +57,8 @@ export const labMethods = {
 
 export type LabMethods = typeof labMethods;
 export type MethodName = keyof LabMethods;
-export type RequestOf<K extends MethodName> = LabMethods[K] extends MethodEntry<infer Request, unknown> ? Request : never;
+export type RequestOf<K extends MethodName> =
+  LabMethods[K] extends MethodEntry<infer Request, unknown> ? Request : never;
 export type ReplyOf<K extends MethodName> = LabMethods[K] extends MethodEntry<unknown, infer Reply> ? Reply : never;
 
 /** Every method as a function of the renderer's API: no parameter where the request is void. */

@@ -37,15 +37,19 @@ export const objectiveIds = Object.keys(idSet) as ObjectiveId[];
 /** 1000000 → "1,000,000", for rules a person reads. */
 const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
 
-
-
 const wholeNumber = (label: string, min: number, max: number) =>
-  numberField(label, `a whole number from ${grouped(min)} to ${grouped(max)}`, (x) => Number.isInteger(x) && x >= min && x <= max);
+  numberField(
+    label,
+    `a whole number from ${grouped(min)} to ${grouped(max)}`,
+    (x) => Number.isInteger(x) && x >= min && x <= max,
+  );
 
 /** A strict object for one objective: a missing or unknown field is named, with the objective it belongs to. */
 const objective = <I extends ObjectiveId, E extends v.ObjectEntries>(id: I, entries: E) =>
   v.strictObject({ id: v.literal(id), ...entries }, (issue) =>
-    issue.input === undefined ? `Missing field: ${id} needs it` : `Unknown field: ${show(issue.input)} is not part of ${id}`,
+    issue.input === undefined
+      ? `Missing field: ${id} needs it`
+      : `Unknown field: ${show(issue.input)} is not part of ${id}`,
   );
 
 const dim = (min: number) => wholeNumber('dimension', min, ObjectiveLimits.maxDim);
@@ -63,14 +67,16 @@ const sparseLogreg = v.pipe(
   v.forward(
     v.check(
       (c) => c.nonZerosPerSample <= c.features,
-      (issue) => `Invalid non-zeros per sample: ${issue.input.nonZerosPerSample} (must be at most the number of features, ${issue.input.features})`,
+      (issue) =>
+        `Invalid non-zeros per sample: ${issue.input.nonZerosPerSample} (must be at most the number of features, ${issue.input.features})`,
     ),
     ['nonZerosPerSample'],
   ),
   v.forward(
     v.check(
       (c) => (c.batchSize ?? 0) <= c.samples,
-      (issue) => `Invalid batch size: ${issue.input.batchSize} (must be at most the number of samples, ${issue.input.samples}; 0 means all of them)`,
+      (issue) =>
+        `Invalid batch size: ${issue.input.batchSize} (must be at most the number of samples, ${issue.input.samples}; 0 means all of them)`,
     ),
     ['batchSize'],
   ),

@@ -21,7 +21,10 @@ import { show } from './show';
 const number = (field: NumberField) =>
   v.pipe(
     v.unknown(),
-    v.check((x) => isValidNumber(field, x), (issue) => numberMessage(field, issue.input)),
+    v.check(
+      (x) => isValidNumber(field, x),
+      (issue) => numberMessage(field, issue.input),
+    ),
     v.transform((x) => x as number),
   );
 

@@ -35,7 +35,10 @@ const text = (label: string, max: number) =>
 
 const idList = (max: number) =>
   v.pipe(
-    v.array(text('run id', Limits.maxIdLength), (issue) => `Invalid run id list: ${show(issue.input)} (must be a list of run ids)`),
+    v.array(
+      text('run id', Limits.maxIdLength),
+      (issue) => `Invalid run id list: ${show(issue.input)} (must be a list of run ids)`,
+    ),
     v.maxLength(max, (issue) => `Invalid run id list: ${issue.input.length} ids (must be at most ${max})`),
   );
 
@@ -50,7 +53,10 @@ const notAnObject = (label: string, input: unknown): string => `Invalid ${label}
 const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
   v.pipe(
     v.unknown(),
-    v.check((x) => !Array.isArray(x), (issue) => notAnObject(label, issue.input)),
+    v.check(
+      (x) => !Array.isArray(x),
+      (issue) => notAnObject(label, issue.input),
+    ),
     v.strictObject(entries, (issue) =>
       !issue.path
         ? notAnObject(label, issue.input)
@@ -69,7 +75,10 @@ export const ResumeSchema = strictRequest('resume request', {
   sweepId: SweepIdSchema,
   createdAt: v.pipe(
     v.unknown(),
-    v.check((x) => typeof x === 'number' && Number.isFinite(x), (issue) => `Invalid creation time: ${show(issue.input)} (must be a finite number)`),
+    v.check(
+      (x) => typeof x === 'number' && Number.isFinite(x),
+      (issue) => `Invalid creation time: ${show(issue.input)} (must be a finite number)`,
+    ),
     v.transform((x) => x as number),
   ),
   spec: v.unknown(),
@@ -95,39 +104,69 @@ const flag = (label: string) => v.boolean((issue) => `Invalid ${label}: ${show(i
 const ExportIdSchema = text('export id', Limits.maxExportIdLength);
 
 export const ExportStartSchema = strictRequest('export request', {
-  kind: v.picklist(exportKinds, (issue) => `Invalid export kind: ${show(issue.input)} (must be one of ${exportKinds.join(', ')})`),
+  kind: v.picklist(
+    exportKinds,
+    (issue) => `Invalid export kind: ${show(issue.input)} (must be one of ${exportKinds.join(', ')})`,
+  ),
   suggestedName: FileNameSchema,
   everyStep: flag('every-step choice'),
 });
 
 /** A number as a run computed it: NaN and ±Infinity are results (a diverged loss), not errors. */
-const computed = (label: string) => v.custom<number>((x) => typeof x === 'number', (issue) => `Invalid ${label}: ${show(issue.input)} (must be a number)`);
+const computed = (label: string) =>
+  v.custom<number>(
+    (x) => typeof x === 'number',
+    (issue) => `Invalid ${label}: ${show(issue.input)} (must be a number)`,
+  );
 const step = (label: string) =>
   v.pipe(
     v.unknown(),
-    v.check((x) => Number.isSafeInteger(x) && (x as number) >= 0, (issue) => `Invalid ${label}: ${show(issue.input)} (must be a whole number >= 0)`),
+    v.check(
+      (x) => Number.isSafeInteger(x) && (x as number) >= 0,
+      (issue) => `Invalid ${label}: ${show(issue.input)} (must be a whole number >= 0)`,
+    ),
     v.transform((x) => x as number),
   );
 
 /** Keyed by every RunStatus and DivergedIn, so the compiler refuses these lists when the types gain a member. */
-const runStatuses = Object.keys({ completed: true, converged: true, diverged: true, failed: true } satisfies Record<RunStatus, true>) as RunStatus[];
-const divergedIns = Object.keys({ accumulator: true, parameters: true, loss: true } satisfies Record<DivergedIn, true>) as DivergedIn[];
+const runStatuses = Object.keys({ completed: true, converged: true, diverged: true, failed: true } satisfies Record<
+  RunStatus,
+  true
+>) as RunStatus[];
+const divergedIns = Object.keys({ accumulator: true, parameters: true, loss: true } satisfies Record<
+  DivergedIn,
+  true
+>) as DivergedIn[];
 
 export const RunSummarySchema = strictRequest('run summary', {
-  status: v.picklist(runStatuses, (issue) => `Invalid run status: ${show(issue.input)} (must be one of ${runStatuses.join(', ')})`),
+  status: v.picklist(
+    runStatuses,
+    (issue) => `Invalid run status: ${show(issue.input)} (must be one of ${runStatuses.join(', ')})`,
+  ),
   finalLoss: computed('final loss'),
   bestLoss: computed('best loss'),
   bestStep: step('best step'),
   stepsToTolerance: v.nullable(step('steps to tolerance')),
   divergedAt: v.nullable(step('divergence step')),
-  divergedIn: v.nullable(v.picklist(divergedIns, (issue) => `Invalid divergence cause: ${show(issue.input)} (must be one of ${divergedIns.join(', ')})`)),
+  divergedIn: v.nullable(
+    v.picklist(
+      divergedIns,
+      (issue) => `Invalid divergence cause: ${show(issue.input)} (must be one of ${divergedIns.join(', ')})`,
+    ),
+  ),
   error: v.optional(text('error', 10_000)),
 });
 
 const RunAnnotationsSchema = strictRequest('run annotations', {
   tags: v.pipe(
-    v.array(text('tag', AnnotationLimits.maxTagLength), (issue) => `Invalid tag list: ${show(issue.input)} (must be a list of tags)`),
-    v.maxLength(AnnotationLimits.maxTagsPerRun, (issue) => `Invalid tag list: ${issue.input.length} tags (must be at most ${AnnotationLimits.maxTagsPerRun})`),
+    v.array(
+      text('tag', AnnotationLimits.maxTagLength),
+      (issue) => `Invalid tag list: ${show(issue.input)} (must be a list of tags)`,
+    ),
+    v.maxLength(
+      AnnotationLimits.maxTagsPerRun,
+      (issue) => `Invalid tag list: ${issue.input.length} tags (must be at most ${AnnotationLimits.maxTagsPerRun})`,
+    ),
   ),
   starred: flag('star'),
   note: text('note', AnnotationLimits.maxNoteLength),
@@ -145,7 +184,10 @@ export const ExportPageSchema = strictRequest('export page', {
       }),
       (issue) => `Invalid export page runs: ${show(issue.input)} (must be a list)`,
     ),
-    v.maxLength(Limits.maxRunsPerExportPage, (issue) => `Invalid export page: ${issue.input.length} runs (must be at most ${Limits.maxRunsPerExportPage})`),
+    v.maxLength(
+      Limits.maxRunsPerExportPage,
+      (issue) => `Invalid export page: ${issue.input.length} runs (must be at most ${Limits.maxRunsPerExportPage})`,
+    ),
   ),
 });
 
@@ -155,7 +197,8 @@ export const WorkerThreadsSchema = strictRequest('worker-threads request', {
       v.unknown(),
       v.check(
         (x) => Number.isInteger(x) && (x as number) >= 1 && (x as number) <= Limits.maxWorkerThreads,
-        (issue) => `Invalid worker threads: ${show(issue.input)} (must be a whole number from 1 to ${Limits.maxWorkerThreads}, or null to read)`,
+        (issue) =>
+          `Invalid worker threads: ${show(issue.input)} (must be a whole number from 1 to ${Limits.maxWorkerThreads}, or null to read)`,
       ),
       v.transform((x) => x as number),
     ),

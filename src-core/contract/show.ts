@@ -8,7 +8,8 @@ const MAX_SHOWN = 40;
 const MAX_SLICED = 10_000;
 
 /** Invisible format characters (U+202E and the like) shown as \u escapes: a message must not reorder itself. */
-const quoted = (text: string): string => JSON.stringify(text).replace(/\p{Cf}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+const quoted = (text: string): string =>
+  JSON.stringify(text).replace(/\p{Cf}/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 
 export function show(value: unknown): string {
   if (typeof value === 'string') {

@@ -63,7 +63,11 @@ export type Axis =
 
 /** One optimizer kind's part of a sweep: `fixed` is merged over the kind's defaults, `axes` over that. */
 export type OptimizerAxis = {
-  [K in OptimizerKind]: { kind: K; fixed: Partial<Hyperparameters<K>>; axes: Partial<Record<keyof Hyperparameters<K>, Axis>> };
+  [K in OptimizerKind]: {
+    kind: K;
+    fixed: Partial<Hyperparameters<K>>;
+    axes: Partial<Record<keyof Hyperparameters<K>, Axis>>;
+  };
 }[OptimizerKind];
 
 export type SearchSpec = { mode: 'grid' } | { mode: 'random'; samples: number; seed: number };
@@ -127,7 +131,16 @@ export const defaultDivergenceThreshold = 1e6;
 
 /** Every hyperparameter name per kind, in the engine's order; `satisfies` refuses a list that drifts from OptimizerConfig. */
 const names = {
-  adagrad: { lr: true, eps: true, epsPlacement: true, weightDecay: true, decoupledWeightDecay: true, initialAccumulator: true, lrDecay: true, maximize: true },
+  adagrad: {
+    lr: true,
+    eps: true,
+    epsPlacement: true,
+    weightDecay: true,
+    decoupledWeightDecay: true,
+    initialAccumulator: true,
+    lrDecay: true,
+    maximize: true,
+  },
   sgd: { lr: true, momentum: true, dampening: true, nesterov: true, weightDecay: true, maximize: true },
   rmsprop: { lr: true, alpha: true, eps: true, momentum: true, centered: true, weightDecay: true, maximize: true },
   adam: { lr: true, beta1: true, beta2: true, eps: true, weightDecay: true, amsgrad: true, maximize: true },
@@ -137,9 +150,9 @@ export { optimizerKinds } from '../optim/rules';
 /** The names `fixed` and `axes` accept for a kind (for the form's axis picker too). */
 export const hyperparameterNames = (kind: OptimizerKind): string[] => Object.keys(names[kind]);
 
-
-
-const afterNonFinite = v.boolean((issue) => `Invalid continue after non-finite: ${show(issue.input)} (must be true or false)`);
+const afterNonFinite = v.boolean(
+  (issue) => `Invalid continue after non-finite: ${show(issue.input)} (must be true or false)`,
+);
 const finite = (label: string) => numberField(label, 'a finite number', Number.isFinite);
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
 const whole = (label: string, min: number, max: number) =>
@@ -194,7 +207,10 @@ const axisKinds = ['values', 'linear', 'log', 'uniform', 'logUniform'] as const;
  */
 export const AxisSchema = v.pipe(
   v.unknown(),
-  v.check((x) => !Array.isArray(x), (issue) => `Invalid axis: ${show(issue.input)} (must be an object)`),
+  v.check(
+    (x) => !Array.isArray(x),
+    (issue) => `Invalid axis: ${show(issue.input)} (must be an object)`,
+  ),
   strict(
     {
       values: v.optional(list('axis value', axisValue)),
@@ -220,12 +236,10 @@ export const AxisSchema = v.pipe(
 const optimizerAxisSchema = (kind: OptimizerKind) => {
   const keys = hyperparameterNames(kind);
   const over = <T extends v.GenericSchema>(item: T, what: string) =>
-    v.strictObject(
-      Object.fromEntries(keys.map((key) => [key, v.optional(item)])),
-      (issue) =>
-        issue.expected === 'never'
-          ? `Unknown hyperparameter: ${show(issue.input)} is not an option of ${kind} (must be one of ${keys.join(', ')})`
-          : `Invalid ${what}: ${show(issue.input)} (must be an object)`,
+    v.strictObject(Object.fromEntries(keys.map((key) => [key, v.optional(item)])), (issue) =>
+      issue.expected === 'never'
+        ? `Unknown hyperparameter: ${show(issue.input)} is not an option of ${kind} (must be one of ${keys.join(', ')})`
+        : `Invalid ${what}: ${show(issue.input)} (must be an object)`,
     );
   return strict(
     {
@@ -243,7 +257,11 @@ const SearchSchema = v.variant(
   [
     strict({ mode: v.literal('grid') }, 'grid search'),
     strict(
-      { mode: v.literal('random'), samples: whole('number of samples', 1, SweepLimits.maxSamples), seed: whole('search seed', 0, SweepLimits.maxSeed) },
+      {
+        mode: v.literal('random'),
+        samples: whole('number of samples', 1, SweepLimits.maxSamples),
+        seed: whole('search seed', 0, SweepLimits.maxSeed),
+      },
       'random search',
     ),
   ],
@@ -256,23 +274,20 @@ export const SweepSpecSchema = strict(
     // The length is checked before trim() reads the text: trimming a huge string would copy it first (see show.ts).
     name: v.pipe(
       v.string((issue) => `Invalid sweep name: ${show(issue.input)} (must be text)`),
-      v.maxLength(SweepLimits.maxNameLength, (issue) => `Invalid sweep name: ${show(issue.input)} (must be at most ${SweepLimits.maxNameLength} characters)`),
+      v.maxLength(
+        SweepLimits.maxNameLength,
+        (issue) => `Invalid sweep name: ${show(issue.input)} (must be at most ${SweepLimits.maxNameLength} characters)`,
+      ),
       v.trim(),
     ),
     objectives: list('objective', ObjectiveConfigSchema),
-    start: v.optional(
-      v.nullable(list('start point', finite('start point'), ObjectiveLimits.maxDim)),
-      null,
-    ),
+    start: v.optional(v.nullable(list('start point', finite('start point'), ObjectiveLimits.maxDim)), null),
     optimizers: list(
       'optimizer',
-      v.variant(
-        'kind',
-        optimizerKinds.map(optimizerAxisSchema),
-        (issue) =>
-          issue.path
-            ? kindMessage(issue.input)
-            : `Invalid optimizer: ${show(issue.input)} (must be an object with a kind)`,
+      v.variant('kind', optimizerKinds.map(optimizerAxisSchema), (issue) =>
+        issue.path
+          ? kindMessage(issue.input)
+          : `Invalid optimizer: ${show(issue.input)} (must be an object with a kind)`,
       ),
     ),
     steps: whole('number of steps', 1, SweepLimits.maxSteps),
@@ -281,7 +296,8 @@ export const SweepSpecSchema = strict(
         list('seed', whole('seed', 0, SweepLimits.maxSeed)),
         v.check(
           (seeds) => new Set(seeds).size === seeds.length,
-          (issue) => `Invalid seed list: ${issue.input.find((s, i) => issue.input.indexOf(s) !== i)} appears twice (each seed once)`,
+          (issue) =>
+            `Invalid seed list: ${issue.input.find((s, i) => issue.input.indexOf(s) !== i)} appears twice (each seed once)`,
         ),
       ),
       [0],
@@ -289,7 +305,10 @@ export const SweepSpecSchema = strict(
     tolerance: v.optional(v.nullable(finite('tolerance')), null),
     divergenceThreshold: v.optional(DivergenceThresholdSchema, defaultDivergenceThreshold),
     continueAfterNonFinite: v.optional(afterNonFinite),
-    traceMaxPoints: v.optional(v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)), null),
+    traceMaxPoints: v.optional(
+      v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)),
+      null,
+    ),
     search: v.optional(SearchSchema, { mode: 'grid' }),
     maxRuns: v.optional(whole('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
   },
@@ -306,8 +325,14 @@ export type SweepSpecInput = v.InferInput<typeof SweepSpecSchema>;
  */
 export const RunConfigSchema = strict(
   {
-    id: v.pipe(v.string((issue) => `Invalid run id: ${show(issue.input)} (must be text)`), v.maxLength(200, 'Invalid run id: at most 200 characters')),
-    sweepId: v.pipe(v.string((issue) => `Invalid sweep id: ${show(issue.input)} (must be text)`), v.maxLength(200, 'Invalid sweep id: at most 200 characters')),
+    id: v.pipe(
+      v.string((issue) => `Invalid run id: ${show(issue.input)} (must be text)`),
+      v.maxLength(200, 'Invalid run id: at most 200 characters'),
+    ),
+    sweepId: v.pipe(
+      v.string((issue) => `Invalid sweep id: ${show(issue.input)} (must be text)`),
+      v.maxLength(200, 'Invalid sweep id: at most 200 characters'),
+    ),
     index: whole('run index', 0, SweepLimits.maxRunsCeiling),
     objective: ObjectiveConfigSchema,
     start: v.nullable(list('start point', finite('start point'), ObjectiveLimits.maxDim)),

@@ -9,10 +9,14 @@ export type { RunConfig, SweepSpec } from './sweep-spec';
 export type SweepStatus = 'queued' | 'running' | 'cancelling' | 'cancelled' | 'completed' | 'failed';
 export type FinishedSweepStatus = Extract<SweepStatus, 'cancelled' | 'completed' | 'failed'>;
 /** The statuses of a sweep the main process is still working on: it has not reached one of its ends. */
-export const activeSweepStatuses = ['queued', 'running', 'cancelling'] as const satisfies readonly Exclude<SweepStatus, FinishedSweepStatus>[];
+export const activeSweepStatuses = ['queued', 'running', 'cancelling'] as const satisfies readonly Exclude<
+  SweepStatus,
+  FinishedSweepStatus
+>[];
 export type ActiveSweepStatus = (typeof activeSweepStatuses)[number];
 /** Takes any status text, so that a store's own statuses (the renderer's 'interrupted') can be asked too. */
-export const isSweepActive = (status: string): status is ActiveSweepStatus => (activeSweepStatuses as readonly string[]).includes(status);
+export const isSweepActive = (status: string): status is ActiveSweepStatus =>
+  (activeSweepStatuses as readonly string[]).includes(status);
 
 export type RunStatus = 'completed' | 'converged' | 'diverged' | 'failed';
 
@@ -107,7 +111,14 @@ export interface SweepLaunched {
 
 export type SweepEvent =
   /** A sweep was queued, or is announced again after a reload, with where it stands now. */
-  | { type: 'sweep-started'; sweepId: string; spec: SweepSpec; runCount: number; createdAt: number; status: SweepStatus }
+  | {
+      type: 'sweep-started';
+      sweepId: string;
+      spec: SweepSpec;
+      runCount: number;
+      createdAt: number;
+      status: SweepStatus;
+    }
   /** A sweep moved on before its end: from queued to running, or from running to cancelling. */
   | { type: 'sweep-status'; sweepId: string; status: Exclude<SweepStatus, FinishedSweepStatus> }
   | { type: 'progress'; sweepId: string; progress: SweepProgress }

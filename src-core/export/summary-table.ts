@@ -7,13 +7,15 @@ import { describeObjective, hyperparameter } from '../views/format';
 const snakeCase = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Every hyperparameter of every optimizer kind, once, in the engine's order; a kind without one leaves it empty. */
-const hyperparameterColumns: Column<ExportRun>[] = [...new Set(optimizerKinds.flatMap(hyperparameterNames))].map((name) => ({
-  header: snakeCase(name),
-  cell: (r) => {
-    const value = hyperparameter(r.config, name);
-    return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
-  },
-}));
+const hyperparameterColumns: Column<ExportRun>[] = [...new Set(optimizerKinds.flatMap(hyperparameterNames))].map(
+  (name) => ({
+    header: snakeCase(name),
+    cell: (r) => {
+      const value = hyperparameter(r.config, name);
+      return value === undefined ? null : typeof value === 'boolean' ? String(value) : value;
+    },
+  }),
+);
 
 /**
  * A 1-D start is a number cell; a longer one is its coordinates in brackets, `[-0.5 2]`, text that cannot start a

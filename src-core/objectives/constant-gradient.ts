@@ -20,7 +20,12 @@ export const constantGradientInfo: ObjectiveInfo<Config> = {
   formula: 'f(W) = Σᵢⱼ G₀ᵢⱼ·Wᵢⱼ,  ∇f = G₀ (np.random.seed(42); W and G₀ are randn(2, 2) draws)',
   description: "The seeds' NumPy demo: the same gradient every step; it has no minimum until weight decay adds one.",
   parameters: [
-    drawParameter('startDraw', 'W from draw', 1, 'Which np.random.randn(2, 2) call after np.random.seed(42) gives the start W.'),
+    drawParameter(
+      'startDraw',
+      'W from draw',
+      1,
+      'Which np.random.randn(2, 2) call after np.random.seed(42) gives the start W.',
+    ),
     drawParameter('gradientDraw', 'G₀ from draw', 2, 'Which np.random.randn(2, 2) call gives the constant gradient.'),
   ],
   defaultConfig: { id: 'constant-gradient', startDraw: 1, gradientDraw: 2 },

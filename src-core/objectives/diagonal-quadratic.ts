@@ -26,7 +26,9 @@ export function diagonalQuadraticLanes({ gradient: a, loss: c, scale }: Diagonal
 }
 
 /** The evaluation part of an objective that is a diagonal quadratic: `evaluate` is one lane of `evaluateLanes`. */
-export function diagonalQuadraticObjective(quadratic: DiagonalQuadratic): Pick<Objective, 'dim' | 'evaluate' | 'evaluateLanes' | 'quadratic'> {
+export function diagonalQuadraticObjective(
+  quadratic: DiagonalQuadratic,
+): Pick<Objective, 'dim' | 'evaluate' | 'evaluateLanes' | 'quadratic'> {
   const evaluateLanes = diagonalQuadraticLanes(quadratic);
   const loss = new Float64Array(1);
   return {

@@ -29,7 +29,8 @@ export const objectiveInfo: { readonly [I in ObjectiveId]: ObjectiveInfo<ConfigO
 };
 
 /** The number of parameters an objective's θ has, read from its config by its own module (no data set is built). */
-export const objectiveDimension = (config: ObjectiveConfig): number => (objectiveInfo[config.id] as ObjectiveInfo).dimension(config);
+export const objectiveDimension = (config: ObjectiveConfig): number =>
+  (objectiveInfo[config.id] as ObjectiveInfo).dimension(config);
 
 /**
  * Builds the objective a validated config describes (ObjectiveConfigSchema). Costly ones (sparse-logreg's data set,

@@ -122,8 +122,10 @@ export class ZipfSampler {
     readonly count: number,
     readonly exponent: number,
   ) {
-    if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`Invalid Zipf count: ${count} (must be a whole number >= 1)`);
-    if (!(exponent > 0 && Number.isFinite(exponent))) throw new RangeError(`Invalid Zipf exponent: ${exponent} (must be a finite number > 0)`);
+    if (!(Number.isInteger(count) && count >= 1))
+      throw new RangeError(`Invalid Zipf count: ${count} (must be a whole number >= 1)`);
+    if (!(exponent > 0 && Number.isFinite(exponent)))
+      throw new RangeError(`Invalid Zipf exponent: ${exponent} (must be a finite number > 0)`);
     this.hIntegralX1 = this.hIntegral(1.5) - 1;
     this.hIntegralCount = this.hIntegral(count + 0.5);
     this.squeeze = 2 - this.hIntegralInverse(this.hIntegral(2.5) - this.h(2));

@@ -14,7 +14,15 @@ export const rastriginInfo: ObjectiveInfo<Config> = {
   formula: 'f(x) = 10d + Σᵢ [xᵢ² − 10 cos(2πxᵢ)],  ∂f/∂xᵢ = 2xᵢ + 20π sin(2πxᵢ)',
   description: 'A bowl covered in local minima near every integer point; the global one is at 0.',
   parameters: [
-    { key: 'dim', label: 'Dimension', description: 'Number of coordinates.', default: 2, integer: true, min: 1, max: ObjectiveLimits.maxDim },
+    {
+      key: 'dim',
+      label: 'Dimension',
+      description: 'Number of coordinates.',
+      default: 2,
+      integer: true,
+      min: 1,
+      max: ObjectiveLimits.maxDim,
+    },
   ],
   defaultConfig: { id: 'rastrigin', dim: 2 },
   dimension: (config) => config.dim,

@@ -10,8 +10,24 @@ export const sparseLogregInfo: ObjectiveInfo<Config> = {
   formula: 'L(θ) = (1/n) Σₛ [log(1 + e^mₛ) − yₛ·mₛ],  mₛ = Σ_{j ∈ row s} θⱼ;  ∇L = (1/n) Σₛ (σ(mₛ) − yₛ)·xₛ',
   description: 'Binary features with Zipf-distributed frequencies: a few common, most rare, as in text.',
   parameters: [
-    { key: 'samples', label: 'Samples', description: 'Rows of the synthetic data set.', default: 1000, integer: true, min: 1, max: ObjectiveLimits.maxSamples },
-    { key: 'features', label: 'Features', description: 'Columns, and so the number of weights.', default: 500, integer: true, min: 1, max: ObjectiveLimits.maxFeatures },
+    {
+      key: 'samples',
+      label: 'Samples',
+      description: 'Rows of the synthetic data set.',
+      default: 1000,
+      integer: true,
+      min: 1,
+      max: ObjectiveLimits.maxSamples,
+    },
+    {
+      key: 'features',
+      label: 'Features',
+      description: 'Columns, and so the number of weights.',
+      default: 500,
+      integer: true,
+      min: 1,
+      max: ObjectiveLimits.maxFeatures,
+    },
     {
       key: 'nonZerosPerSample',
       label: 'Non-zeros per sample',
@@ -31,7 +47,15 @@ export const sparseLogregInfo: ObjectiveInfo<Config> = {
       minExclusive: true,
       max: null,
     },
-    { key: 'seed', label: 'Seed', description: 'Same seed, same data set.', default: 42, integer: true, min: 0, max: ObjectiveLimits.maxSeed },
+    {
+      key: 'seed',
+      label: 'Seed',
+      description: 'Same seed, same data set.',
+      default: 42,
+      integer: true,
+      min: 0,
+      max: ObjectiveLimits.maxSeed,
+    },
     {
       key: 'batchSize',
       label: 'Samples per step',
@@ -44,7 +68,15 @@ export const sparseLogregInfo: ObjectiveInfo<Config> = {
       max: ObjectiveLimits.maxSamples,
     },
   ],
-  defaultConfig: { id: 'sparse-logreg', samples: 1000, features: 500, nonZerosPerSample: 10, zipfExponent: 1.1, seed: 42, batchSize: 0 },
+  defaultConfig: {
+    id: 'sparse-logreg',
+    samples: 1000,
+    features: 500,
+    nonZerosPerSample: 10,
+    zipfExponent: 1.1,
+    seed: 42,
+    batchSize: 0,
+  },
   dimension: (config) => config.features,
 };
 

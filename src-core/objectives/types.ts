@@ -31,7 +31,13 @@ export interface Objective<C extends ObjectiveConfig = ObjectiveConfig> {
  * f and ∇f at `lanes` points at once, stored coordinate-major: coordinate d of point r at d·stride + r in θ and the
  * gradient, its value at loss[r]. It is the objective's one formula: `evaluate` is this with one lane.
  */
-export type LaneEvaluator = (theta: Float64Array, grad: Float64Array, loss: Float64Array, lanes: number, stride: number) => void;
+export type LaneEvaluator = (
+  theta: Float64Array,
+  grad: Float64Array,
+  loss: Float64Array,
+  lanes: number,
+  stride: number,
+) => void;
 
 /**
  * f(θ) = scale · Σ_d (c_d·θ_d)·θ_d with ∂f/∂θ_d = a_d·θ_d, in exactly that order (diagonal-quadratic.ts): `gradient` is

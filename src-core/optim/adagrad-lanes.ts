@@ -18,7 +18,10 @@ export const weightDecayMode = (c: AdagradConfig): WeightDecayMode =>
   c.weightDecay === 0 ? 'none' : c.decoupledWeightDecay ? 'decoupled' : 'coupled';
 
 /** The eps placements as the WebAssembly kernels take them. */
-export const placementCode = { outside: 0, inside: 1, 'inside-guarded': 2 } as const satisfies Record<AdagradConfig['epsPlacement'], number>;
+export const placementCode = { outside: 0, inside: 1, 'inside-guarded': 2 } as const satisfies Record<
+  AdagradConfig['epsPlacement'],
+  number
+>;
 
 export interface AdagradLanes {
   readonly dim: number;
@@ -56,7 +59,10 @@ export interface AdagradLanes {
  * on, which only the JavaScript loop does) and the lanes allocated: the kernel takes lanes two by two, so a group of
  * more than one gets an even count, the last one padding.
  */
-export function laneLayout(configs: readonly AdagradConfig[], wasm: WasmLaneKernel | null): { kernel: WasmLaneKernel | null; stride: number } {
+export function laneLayout(
+  configs: readonly AdagradConfig[],
+  wasm: WasmLaneKernel | null,
+): { kernel: WasmLaneKernel | null; stride: number } {
   const kernel = weightDecayMode(configs[0]) === 'none' ? wasm : null;
   const lanes = configs.length;
   return { kernel, stride: kernel && lanes > 1 ? lanes + (lanes & 1) : lanes };
@@ -65,13 +71,25 @@ export function laneLayout(configs: readonly AdagradConfig[], wasm: WasmLaneKern
 /** The arrays of a lane group, zeroed, from `laneLayout`'s kernel memory or plain: θ, θ before, ∇, G (dim·stride), eps, rate (stride). */
 export type LaneArrays = [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
 
-export const laneArrayLengths = (dim: number, stride: number): number[] => [dim * stride, dim * stride, dim * stride, dim * stride, stride, stride];
+export const laneArrayLengths = (dim: number, stride: number): number[] => [
+  dim * stride,
+  dim * stride,
+  dim * stride,
+  dim * stride,
+  stride,
+  stride,
+];
 
 /**
  * Lanes for `configs` (one group: same eps placement and weight-decay mode) on `arrays`, θ and the gradient left at
  * zero. A padding lane has eps 1 and rate 0, and so never moves.
  */
-export function createAdagradLanes(configs: readonly AdagradConfig[], dim: number, layout: ReturnType<typeof laneLayout>, arrays: LaneArrays): AdagradLanes {
+export function createAdagradLanes(
+  configs: readonly AdagradConfig[],
+  dim: number,
+  layout: ReturnType<typeof laneLayout>,
+  arrays: LaneArrays,
+): AdagradLanes {
   const { kernel, stride } = layout;
   const [theta, previous, grad, accum, eps, rate] = arrays;
   eps.fill(1);
@@ -111,7 +129,8 @@ export function createAdagradLanes(configs: readonly AdagradConfig[], dim: numbe
 export function stepAdagradLanes(l: AdagradLanes, t: number): number {
   const { rate, kernel } = l;
   updateRates(l, t);
-  if (kernel && l.stride === 1) return kernel.stepOneLane(l.theta, l.previous, l.grad, l.accum, l.eps[0], rate[0], l.placement);
+  if (kernel && l.stride === 1)
+    return kernel.stepOneLane(l.theta, l.previous, l.grad, l.accum, l.eps[0], rate[0], l.placement);
   if (kernel) return kernel.stepLanes(l.stride, l.theta, l.previous, l.grad, l.accum, l.eps, rate, l.placement);
   return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
 }
@@ -119,7 +138,8 @@ export function stepAdagradLanes(l: AdagradLanes, t: number): number {
 /** Sets each lane's sign·(−clr) for step t (from 1), −clr as adagradKernel computes it (adagrad.ts). */
 export function updateRates(l: AdagradLanes, t: number): void {
   // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
-  if (t === 1 || l.decays) for (let r = 0; r < l.lanes; r++) l.rate[r] = l.sign[r] * -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  if (t === 1 || l.decays)
+    for (let r = 0; r < l.lanes; r++) l.rate[r] = l.sign[r] * -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
 }
 
 /** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */
@@ -141,7 +161,11 @@ export const entersOtherThanGradient = (l: AdagradLanes): boolean => l.decay ===
  * rate's sign where there is no decay (stepWithoutDecay, the WebAssembly kernels): G takes g² either way, but the
  * gradient that entered G is −∇f, and this is what the trace records.
  */
-export function toEnteringGradient({ stride, weightDecay: wd, sign, decay, previous }: AdagradLanes, out: Float64Array, at: Float64Array = previous): void {
+export function toEnteringGradient(
+  { stride, weightDecay: wd, sign, decay, previous }: AdagradLanes,
+  out: Float64Array,
+  at: Float64Array = previous,
+): void {
   const coupled = decay === 'coupled';
   for (let i = 0, r = 0; i < out.length; i++) {
     const g = sign[r] < 0 ? -out[i] : out[i];
@@ -154,7 +178,18 @@ export function toEnteringGradient({ stride, weightDecay: wd, sign, decay, previ
 // flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
 // coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
 
-function stepWithoutDecay({ stride, dim, inside, guarded, theta, previous, grad, accum, eps, rate }: AdagradLanes): number {
+function stepWithoutDecay({
+  stride,
+  dim,
+  inside,
+  guarded,
+  theta,
+  previous,
+  grad,
+  accum,
+  eps,
+  rate,
+}: AdagradLanes): number {
   let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
@@ -162,7 +197,10 @@ function stepWithoutDecay({ stride, dim, inside, guarded, theta, previous, grad,
     const newAccum = accum[i] + g * g;
     accum[i] = newAccum;
     previous[i] = p;
-    const x = guarded && !(newAccum > 0) ? p : p + (rate[r] * g) / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]);
+    const x =
+      guarded && !(newAccum > 0)
+        ? p
+        : p + (rate[r] * g) / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]);
     theta[i] = x;
     check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;
@@ -170,7 +208,10 @@ function stepWithoutDecay({ stride, dim, inside, guarded, theta, previous, grad,
   return check;
 }
 
-function stepWithDecay({ stride, dim, inside, guarded, theta, previous, grad, accum, eps, weightDecay: wd, sign, rate }: AdagradLanes, coupled: boolean): number {
+function stepWithDecay(
+  { stride, dim, inside, guarded, theta, previous, grad, accum, eps, weightDecay: wd, sign, rate }: AdagradLanes,
+  coupled: boolean,
+): number {
   let check = 0;
   for (let i = 0, r = 0, n = dim * stride; i < n; i++) {
     const p = theta[i];
@@ -183,7 +224,11 @@ function stepWithDecay({ stride, dim, inside, guarded, theta, previous, grad, ac
     const denominator = inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r];
     const negativeRate = rate[r] * s;
     previous[i] = p;
-    const x = coupled ? (skip ? p : p + (negativeRate * g) / denominator) : p + negativeRate * ((skip ? -0 : g / denominator) + wd[r] * p);
+    const x = coupled
+      ? skip
+        ? p
+        : p + (negativeRate * g) / denominator
+      : p + negativeRate * ((skip ? -0 : g / denominator) + wd[r] * p);
     theta[i] = x;
     check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;

@@ -19,7 +19,13 @@ import type { AdagradConfig } from '../contract/engine';
 export type AdagradHyperparameters = Omit<AdagradConfig, 'kind'>;
 
 /** One AdaGrad step t (from 1) on θ and G = `accum`, in place; `grad` is read, not changed. Hyperparameters are not checked here. */
-export function adagradKernel(theta: Float64Array, grad: Float64Array, accum: Float64Array, t: number, h: AdagradHyperparameters): void {
+export function adagradKernel(
+  theta: Float64Array,
+  grad: Float64Array,
+  accum: Float64Array,
+  t: number,
+  h: AdagradHyperparameters,
+): void {
   const { eps, weightDecay: wd } = h;
   const coupled = wd !== 0 && !h.decoupledWeightDecay;
   const decoupled = wd !== 0 && h.decoupledWeightDecay;
@@ -37,6 +43,10 @@ export function adagradKernel(theta: Float64Array, grad: Float64Array, accum: Fl
     // transforms.ts's rssDenominator and guardedAt written out: through an imported binding the loop ran 4× slower (vitest, V8).
     const skip = guarded && !(newAccum > 0);
     const denominator = inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps;
-    theta[i] = decoupled ? p + negativeRate * ((skip ? -0 : g / denominator) + wd * p) : skip ? p : p + (negativeRate * g) / denominator;
+    theta[i] = decoupled
+      ? p + negativeRate * ((skip ? -0 : g / denominator) + wd * p)
+      : skip
+        ? p
+        : p + (negativeRate * g) / denominator;
   }
 }

@@ -23,13 +23,21 @@ export function effectiveStep(config: OptimizerConfig, t: number, secondMoment: 
   switch (config.kind) {
     case 'adagrad':
       if (guardedAt(config.epsPlacement === 'inside-guarded', secondMoment)) return 0;
-      return config.lr / (1 + (t - 1) * config.lrDecay) / rssDenominator(secondMoment, config.eps, epsInside(config.epsPlacement));
+      return (
+        config.lr /
+        (1 + (t - 1) * config.lrDecay) /
+        rssDenominator(secondMoment, config.eps, epsInside(config.epsPlacement))
+      );
     case 'sgd':
       return config.lr;
     case 'rmsprop':
       return config.lr / (Math.sqrt(secondMoment) + config.eps);
     case 'adam':
-      return config.lr / (1 - exactPow(config.beta1, t)) / (Math.sqrt(secondMoment) / Math.sqrt(1 - exactPow(config.beta2, t)) + config.eps);
+      return (
+        config.lr /
+        (1 - exactPow(config.beta1, t)) /
+        (Math.sqrt(secondMoment) / Math.sqrt(1 - exactPow(config.beta2, t)) + config.eps)
+      );
   }
 }
 
@@ -38,8 +46,10 @@ export function effectiveStep(config: OptimizerConfig, t: number, secondMoment: 
  * divides by √(v − ḡ²) and AMSGrad by √max(v): neither ḡ nor max(v) is in a trace.
  */
 export function effectiveStepUnavailable(config: OptimizerConfig): string | null {
-  if (config.kind === 'rmsprop' && config.centered) return 'centered RMSProp divides by √(v − ḡ²), and a trace does not keep ḡ';
-  if (config.kind === 'adam' && config.amsgrad) return 'AMSGrad divides by the running maximum of v, which a trace does not keep';
+  if (config.kind === 'rmsprop' && config.centered)
+    return 'centered RMSProp divides by √(v − ḡ²), and a trace does not keep ḡ';
+  if (config.kind === 'adam' && config.amsgrad)
+    return 'AMSGrad divides by the running maximum of v, which a trace does not keep';
   return null;
 }
 

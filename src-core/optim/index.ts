@@ -3,7 +3,14 @@
  * (RangeError with the rule's message, see rules.ts) and returns, for AdaGrad, the fused kernel of adagrad.ts, and
  * for the others the composed chain.
  */
-import type { AdagradConfig, AdamConfig, OptimizerConfig, OptimizerKind, RmspropConfig, SgdConfig } from '../contract/engine';
+import type {
+  AdagradConfig,
+  AdamConfig,
+  OptimizerConfig,
+  OptimizerKind,
+  RmspropConfig,
+  SgdConfig,
+} from '../contract/engine';
 import { adagradKernel } from './adagrad';
 import { checkFlag, checkMaximize, isEpsPlacement, isValidNumber, kindMessage } from './rules';
 import { effectiveStep } from './effective-step';
@@ -75,9 +82,10 @@ function adagradPlan(c: AdagradConfig): Plan {
   // PyTorch's order: θ + (−clr·g)/(√G + eps) (addcdiv_). Decoupled decay is the lab's own (Optax's adamw order):
   // θ + (−clr)·(g/(√G + eps) + wd·θ); with wd = 0 there is no decay to decouple, and the step is PyTorch's.
   return {
-    transforms: checkFlag('decoupledWeightDecay', c.decoupledWeightDecay) && c.weightDecay !== 0
-      ? [...maximizing(c), enteringGradient, scaleByRss(c), decay, scaleByLearningRate(schedule)]
-      : [...maximizing(c), decay, enteringGradient, scaleByRss(c, schedule)],
+    transforms:
+      checkFlag('decoupledWeightDecay', c.decoupledWeightDecay) && c.weightDecay !== 0
+        ? [...maximizing(c), enteringGradient, scaleByRss(c), decay, scaleByLearningRate(schedule)]
+        : [...maximizing(c), decay, enteringGradient, scaleByRss(c, schedule)],
     accumKey: 'accum',
     effectiveStep(state, out) {
       const accum = slot(state, 'accum')!;
@@ -91,7 +99,13 @@ function sgdPlan(c: SgdConfig): Plan {
   const schedule = constantSchedule(c.lr);
   const withMomentum = momentum(c); // validates momentum, dampening, nesterov even when momentum is 0 and it is left out
   return {
-    transforms: [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, ...(c.momentum !== 0 ? [withMomentum] : []), scaleByLearningRate(schedule)],
+    transforms: [
+      ...maximizing(c),
+      addWeightDecay(c.weightDecay),
+      enteringGradient,
+      ...(c.momentum !== 0 ? [withMomentum] : []),
+      scaleByLearningRate(schedule),
+    ],
     accumKey: null,
     effectiveStep: (_state, out) => void out.fill(c.lr),
   };
@@ -106,7 +120,14 @@ function rmspropPlan(c: RmspropConfig): Plan {
   return {
     transforms:
       c.momentum !== 0
-        ? [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, scaleByRms(c), withMomentum, scaleByLearningRate(schedule)]
+        ? [
+            ...maximizing(c),
+            addWeightDecay(c.weightDecay),
+            enteringGradient,
+            scaleByRms(c),
+            withMomentum,
+            scaleByLearningRate(schedule),
+          ]
         : [...maximizing(c), addWeightDecay(c.weightDecay), enteringGradient, scaleByRms(c, schedule)],
     accumKey: 'squareAvg',
     effectiveStep(state, out) {
@@ -147,7 +168,8 @@ function planFor(config: OptimizerConfig): Plan {
 }
 
 function checkDims(theta: Float64Array, grad: Float64Array): void {
-  if (grad.length !== theta.length) throw new RangeError(`Invalid gradient: ${grad.length} values for ${theta.length} parameters`);
+  if (grad.length !== theta.length)
+    throw new RangeError(`Invalid gradient: ${grad.length} values for ${theta.length} parameters`);
 }
 
 /** The optimizer as its chain of transforms, applied with θ ← θ + u. Every kind runs this way except AdaGrad (fused). */
@@ -159,7 +181,10 @@ export function createComposedOptimizer(config: OptimizerConfig): Optimizer {
  * The composed optimizer, and `enter`: the chain up to its enteringGradient alone, which fills that slot for a fused
  * step that does not run the chain (createOptimizer), so the gradient it records is the chain's own.
  */
-function composed(config: OptimizerConfig): { optimizer: Optimizer; enter: (theta: Float64Array, grad: Float64Array, state: OptimizerState) => void } {
+function composed(config: OptimizerConfig): {
+  optimizer: Optimizer;
+  enter: (theta: Float64Array, grad: Float64Array, state: OptimizerState) => void;
+} {
   const plan = planFor(config);
   const pipeline = chain(...plan.transforms);
   const tap = plan.transforms.indexOf(enteringGradient as unknown as Transform);
@@ -241,9 +266,35 @@ export const optimizerDefaults: { readonly [K in OptimizerKind]: Readonly<Config
     maximize: false,
   }),
   // lr 1e-3: torch.optim.SGD's default since it stopped requiring lr (2.x); momentum, dampening, nesterov off.
-  sgd: Object.freeze({ kind: 'sgd', lr: 1e-3, momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false }),
-  rmsprop: Object.freeze({ kind: 'rmsprop', lr: 0.01, alpha: 0.99, eps: 1e-8, momentum: 0, centered: false, weightDecay: 0, maximize: false }),
-  adam: Object.freeze({ kind: 'adam', lr: 1e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0, amsgrad: false, maximize: false }),
+  sgd: Object.freeze({
+    kind: 'sgd',
+    lr: 1e-3,
+    momentum: 0,
+    dampening: 0,
+    nesterov: false,
+    weightDecay: 0,
+    maximize: false,
+  }),
+  rmsprop: Object.freeze({
+    kind: 'rmsprop',
+    lr: 0.01,
+    alpha: 0.99,
+    eps: 1e-8,
+    momentum: 0,
+    centered: false,
+    weightDecay: 0,
+    maximize: false,
+  }),
+  adam: Object.freeze({
+    kind: 'adam',
+    lr: 1e-3,
+    beta1: 0.9,
+    beta2: 0.999,
+    eps: 1e-8,
+    weightDecay: 0,
+    amsgrad: false,
+    maximize: false,
+  }),
 });
 
 export type AdagradProfileName = 'seeds' | 'pytorch' | 'keras' | 'optax';
@@ -289,7 +340,8 @@ export const adagradProfiles: Readonly<Record<AdagradProfileName, Readonly<Adagr
   // scale_by_rss multiplies by where(G > 0, rsqrt(G + eps), 0). Optax has no default learning rate: 0.01 is PyTorch's.
   optax: Object.freeze({
     label: 'Optax',
-    description: 'optax.adagrad defaults: eps 1e-7 inside the root (no update where G = 0), G starts at 0.1; lr 0.01 (Optax requires one).',
+    description:
+      'optax.adagrad defaults: eps 1e-7 inside the root (no update where G = 0), G starts at 0.1; lr 0.01 (Optax requires one).',
     lr: 0.01,
     eps: 1e-7,
     epsPlacement: 'inside-guarded',

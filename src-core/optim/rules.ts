@@ -14,10 +14,22 @@ export interface NumberRule {
   readonly test: (x: number) => boolean;
 }
 
-const positive = (label: string): NumberRule => ({ label, rule: 'a finite number > 0', test: (x) => x > 0 && x < Infinity });
-const nonNegative = (label: string): NumberRule => ({ label, rule: 'a finite number >= 0', test: (x) => x >= 0 && x < Infinity });
+const positive = (label: string): NumberRule => ({
+  label,
+  rule: 'a finite number > 0',
+  test: (x) => x > 0 && x < Infinity,
+});
+const nonNegative = (label: string): NumberRule => ({
+  label,
+  rule: 'a finite number >= 0',
+  test: (x) => x >= 0 && x < Infinity,
+});
 const unitOpen = (label: string): NumberRule => ({ label, rule: 'a number in [0, 1)', test: (x) => x >= 0 && x < 1 });
-const unitClosed = (label: string): NumberRule => ({ label, rule: 'a number in [0, 1]', test: (x) => x >= 0 && x <= 1 });
+const unitClosed = (label: string): NumberRule => ({
+  label,
+  rule: 'a number in [0, 1]',
+  test: (x) => x >= 0 && x <= 1,
+});
 
 /** Keyed by the OptimizerConfig field each rule checks. */
 export const numberRules = {
@@ -51,16 +63,17 @@ export const optimizerKinds = ['adagrad', 'sgd', 'rmsprop', 'adam'] as const;
 /** PyTorch's own message (torch/optim/sgd.py). */
 export const nesterovMessage = 'Nesterov momentum requires a momentum and zero dampening';
 
-
 export const isValidNumber = (field: NumberField, value: unknown): value is number =>
   typeof value === 'number' && numberRules[field].test(value);
 
 export const numberMessage = (field: NumberField, value: unknown): string =>
   `Invalid ${numberRules[field].label}: ${show(value)} (must be ${numberRules[field].rule})`;
-export const flagMessage = (field: FlagField, value: unknown): string => `Invalid ${flagLabels[field]}: ${show(value)} (must be true or false)`;
+export const flagMessage = (field: FlagField, value: unknown): string =>
+  `Invalid ${flagLabels[field]}: ${show(value)} (must be true or false)`;
 export const epsPlacementMessage = (value: unknown): string =>
   `Invalid eps placement: ${show(value)} (must be one of ${epsPlacements.join(', ')})`;
-export const kindMessage = (value: unknown): string => `Invalid optimizer kind: ${show(value)} (must be one of ${optimizerKinds.join(', ')})`;
+export const kindMessage = (value: unknown): string =>
+  `Invalid optimizer kind: ${show(value)} (must be one of ${optimizerKinds.join(', ')})`;
 
 /** Returns `value` if it satisfies the rule for `field`, else throws RangeError with the rule's message. */
 export function checkNumber(field: NumberField, value: unknown): number {
@@ -73,7 +86,8 @@ export function checkFlag(field: FlagField, value: unknown): boolean {
   return value;
 }
 
-export const isEpsPlacement = (value: unknown): value is (typeof epsPlacements)[number] => (epsPlacements as readonly unknown[]).includes(value);
+export const isEpsPlacement = (value: unknown): value is (typeof epsPlacements)[number] =>
+  (epsPlacements as readonly unknown[]).includes(value);
 
 export function checkEpsPlacement(value: unknown): (typeof epsPlacements)[number] {
   if (!isEpsPlacement(value)) throw new RangeError(epsPlacementMessage(value));

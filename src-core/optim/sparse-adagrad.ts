@@ -49,7 +49,10 @@ export function adagradSparseKernel(
     const g = values[j];
     const newAccum = accum[i] + g * g;
     accum[i] = newAccum;
-    const p = guarded && !(newAccum > 0) ? theta[i] : theta[i] + (negativeRate * g) / (inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps);
+    const p =
+      guarded && !(newAccum > 0)
+        ? theta[i]
+        : theta[i] + (negativeRate * g) / (inside ? Math.sqrt(newAccum + eps) : Math.sqrt(newAccum) + eps);
     theta[i] = p;
     check += p - p + (newAccum - newAccum);
   }

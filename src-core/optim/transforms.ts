@@ -32,7 +32,9 @@ export function chain(...transforms: Transform[]): Transform<Slots[]> {
     init: (dim) => transforms.map((transform) => transform.init(dim)),
     update(u, states, theta, t) {
       if (states.length !== transforms.length) {
-        throw new RangeError(`chain: ${transforms.length} transforms but ${states.length} states (use a state made by this chain's init)`);
+        throw new RangeError(
+          `chain: ${transforms.length} transforms but ${states.length} states (use a state made by this chain's init)`,
+        );
       }
       for (let k = 0; k < transforms.length; k++) transforms[k].update(u, states[k], theta, t);
     },
@@ -79,7 +81,8 @@ export const enteringGradient: Transform<{ gradient: Float64Array }> = {
 };
 
 /** √G + eps (PyTorch, the seeds' code) or √(G + eps) (Keras, Optax, the seeds' formula); G is `accum`. */
-export const rssDenominator = (accum: number, eps: number, inside: boolean): number => (inside ? Math.sqrt(accum + eps) : Math.sqrt(accum) + eps);
+export const rssDenominator = (accum: number, eps: number, inside: boolean): number =>
+  inside ? Math.sqrt(accum + eps) : Math.sqrt(accum) + eps;
 
 /** Whether eps goes inside the root ('inside' and 'inside-guarded'). */
 export const epsInside = (placement: EpsPlacement): boolean => placement !== 'outside';
@@ -139,13 +142,19 @@ export interface RmsOptions {
  * u ← (−lr·u) / (√v + eps), PyTorch's `param.addcdiv_(grad, avg, value=-lr)`. The centered average is a lerp_ as in
  * current PyTorch; 1.13 computed ḡ·α + (1−α)·u.
  */
-export function scaleByRms(options: RmsOptions, rate?: Schedule): Transform<{ squareAvg: Float64Array; gradAvg?: Float64Array }> {
+export function scaleByRms(
+  options: RmsOptions,
+  rate?: Schedule,
+): Transform<{ squareAvg: Float64Array; gradAvg?: Float64Array }> {
   const alpha = checkNumber('alpha', options.alpha);
   const eps = checkNumber('eps', options.eps);
   const centered = checkFlag('centered', options.centered);
   const w = 1 - alpha;
   return {
-    init: (dim) => (centered ? { squareAvg: new Float64Array(dim), gradAvg: new Float64Array(dim) } : { squareAvg: new Float64Array(dim) }),
+    init: (dim) =>
+      centered
+        ? { squareAvg: new Float64Array(dim), gradAvg: new Float64Array(dim) }
+        : { squareAvg: new Float64Array(dim) },
     update(u, { squareAvg, gradAvg }, _theta, t) {
       const value = rate ? -rate(t) : 1;
       for (let i = 0; i < u.length; i++) {
@@ -179,7 +188,10 @@ export interface AdamOptions {
  * into the step size, lr / (1 − β1^t)), as `param.addcdiv_(exp_avg, denom, value=-step_size)` computes it. The first
  * moment is a lerp_ as in current PyTorch; 1.13 computed m·β1 + (1−β1)·u, which rounds differently.
  */
-export function scaleByAdam(options: AdamOptions, rate: Schedule): Transform<{ expAvg: Float64Array; expAvgSq: Float64Array; maxExpAvgSq?: Float64Array }> {
+export function scaleByAdam(
+  options: AdamOptions,
+  rate: Schedule,
+): Transform<{ expAvg: Float64Array; expAvgSq: Float64Array; maxExpAvgSq?: Float64Array }> {
   const beta1 = checkNumber('beta1', options.beta1);
   const beta2 = checkNumber('beta2', options.beta2);
   const eps = checkNumber('eps', options.eps);

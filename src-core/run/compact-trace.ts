@@ -24,7 +24,8 @@ export function fitsFloat32(values: TraceColumn): boolean {
   if (values instanceof Float32Array) return true;
   for (let i = 0; i < values.length; i++) {
     const magnitude = Math.abs(values[i]);
-    if (magnitude !== 0 && Number.isFinite(magnitude) && (magnitude < FLOAT32_MIN_NORMAL || magnitude > FLOAT32_MAX)) return false;
+    if (magnitude !== 0 && Number.isFinite(magnitude) && (magnitude < FLOAT32_MIN_NORMAL || magnitude > FLOAT32_MAX))
+      return false;
   }
   return true;
 }
@@ -60,4 +61,8 @@ export function compactTrace(trace: RunTrace): CompactTrace {
 }
 
 /** The result as the window gets it: the same config and summary, the trace compacted. */
-export const compactResult = ({ config, summary, trace }: RunResult): CompactRunResult => ({ config, summary, trace: compactTrace(trace) });
+export const compactResult = ({ config, summary, trace }: RunResult): CompactRunResult => ({
+  config,
+  summary,
+  trace: compactTrace(trace),
+});

@@ -45,8 +45,18 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
   const previous = Float64Array.from(theta);
   const update = new Float64Array(dim);
   const state = optimizer.init(dim);
-  const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accum(state) !== null);
-  const summary = new SummaryTracker(config.tolerance, config.continueAfterNonFinite === true, config.divergenceThreshold);
+  const recorder = new TraceRecorder(
+    dim,
+    config.steps,
+    config.traceMaxPoints,
+    undefined,
+    optimizer.accum(state) !== null,
+  );
+  const summary = new SummaryTracker(
+    config.tolerance,
+    config.continueAfterNonFinite === true,
+    config.divergenceThreshold,
+  );
 
   for (let step = 0; ; step++) {
     if (step > 0) {
@@ -85,7 +95,17 @@ export function failedRun(config: RunConfig, error: unknown): RunResult {
       divergedIn: null,
       error: errorMessage(error),
     },
-    trace: { steps: new Uint32Array(0), loss: empty(), dim: 0, layout: 'parameters', width: 0, theta: empty(), grad: empty(), accum: empty(), update: empty() },
+    trace: {
+      steps: new Uint32Array(0),
+      loss: empty(),
+      dim: 0,
+      layout: 'parameters',
+      width: 0,
+      theta: empty(),
+      grad: empty(),
+      accum: empty(),
+      update: empty(),
+    },
   };
 }
 
@@ -93,7 +113,9 @@ export function failedRun(config: RunConfig, error: unknown): RunResult {
 function startOf(config: RunConfig, objective: Objective): Float64Array {
   const theta = config.start ? Float64Array.from(config.start) : objective.defaultStart();
   if (theta.length !== objective.dim) {
-    throw new RangeError(`Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${objective.dim})`);
+    throw new RangeError(
+      `Invalid start point: ${theta.length} coordinates (${config.objective.id} takes ${objective.dim})`,
+    );
   }
   return theta;
 }
@@ -105,7 +127,10 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
  * took twice as long to record as 64.
  */
 function laneBlock(dim: number, config: RunConfig): number {
-  return Math.max(64, Math.min(512, Math.floor(laneTraceBudget / maxTraceBytes(dim, config.steps, config.traceMaxPoints))));
+  return Math.max(
+    64,
+    Math.min(512, Math.floor(laneTraceBudget / maxTraceBytes(dim, config.steps, config.traceMaxPoints))),
+  );
 }
 
 const laneTraceBudget = 1 << 20;
@@ -185,6 +210,13 @@ export function transferablesOf(result: Pick<CompactRunResult, 'trace'>): ArrayB
   const { steps, loss, theta, grad, accum, update } = result.trace;
   const buffer = steps.buffer as ArrayBuffer;
   // The common case, told without a Set: the main thread asks this of every result twice (bytes pending, then acknowledged).
-  if (loss.buffer === buffer && theta.buffer === buffer && grad.buffer === buffer && accum.buffer === buffer && update.buffer === buffer) return [buffer];
+  if (
+    loss.buffer === buffer &&
+    theta.buffer === buffer &&
+    grad.buffer === buffer &&
+    accum.buffer === buffer &&
+    update.buffer === buffer
+  )
+    return [buffer];
   return [...new Set([steps, loss, theta, grad, accum, update].map((column) => column.buffer as ArrayBuffer))];
 }

@@ -20,7 +20,18 @@
 import type { AdagradConfig } from '../contract/engine';
 import type { RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
-import { createAdagradLanes, entersOtherThanGradient, laneArrayLengths, laneLayout, parkLane, stepAdagradLanes, toEnteringGradient, updateRates, weightDecayMode, type LaneArrays } from '../optim/adagrad-lanes';
+import {
+  createAdagradLanes,
+  entersOtherThanGradient,
+  laneArrayLengths,
+  laneLayout,
+  parkLane,
+  stepAdagradLanes,
+  toEnteringGradient,
+  updateRates,
+  weightDecayMode,
+  type LaneArrays,
+} from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
 import { blowUpLimit, divergedIn, summaryOf } from './summary';
 import { TraceRecorder, traceSchedule } from './trace';
@@ -29,7 +40,11 @@ import { TraceRecorder, traceSchedule } from './trace';
  * The key of the lane group `config` belongs to, or null when it must run alone (executeRun). `objectiveKey`: the
  * objective config's JSON, when the caller has it already.
  */
-export function laneGroupKey(config: RunConfig, objective: Objective, objectiveKey = JSON.stringify(config.objective)): string | null {
+export function laneGroupKey(
+  config: RunConfig,
+  objective: Objective,
+  objectiveKey = JSON.stringify(config.objective),
+): string | null {
   // A lane that diverges is parked (its run ends there): a run that goes on after a non-finite value steps alone.
   if (!objective.evaluateLanes || config.optimizer.kind !== 'adagrad' || config.continueAfterNonFinite) return null;
   const o = config.optimizer;
@@ -59,7 +74,10 @@ interface LaneSummaries {
 const summaryRows = 8;
 
 function laneSummaries(configs: readonly RunConfig[], stride: number, rows: Float64Array): LaneSummaries {
-  const [loss, best, bestStep, reached, tolerance, maxLoss, event, limit] = Array.from({ length: summaryRows }, (_, k) => rows.subarray(k * stride, (k + 1) * stride));
+  const [loss, best, bestStep, reached, tolerance, maxLoss, event, limit] = Array.from(
+    { length: summaryRows },
+    (_, k) => rows.subarray(k * stride, (k + 1) * stride),
+  );
   best.fill(-Infinity);
   reached.fill(-1);
   tolerance.fill(NaN);
@@ -82,7 +100,13 @@ const SPIKE = 2;
  * many have one. `laneIsFinite` is null when the step found every θ and G finite, so that only the losses need a
  * look. A function of its own, on typed arrays only: this loop runs once per lane per step.
  */
-function observeLanes(step: number, count: number, s: LaneSummaries, finished: Uint8Array, laneIsFinite: ((r: number) => boolean) | null): number {
+function observeLanes(
+  step: number,
+  count: number,
+  s: LaneSummaries,
+  finished: Uint8Array,
+  laneIsFinite: ((r: number) => boolean) | null,
+): number {
   const { loss, best, bestStep, reached, tolerance, maxLoss, event, limit } = s;
   let events = 0;
   for (let r = 0; r < count; r++) {
@@ -130,7 +154,11 @@ export function executeLanes(
   const layout = laneLayout(optimizers, wasm);
   const { kernel, stride } = layout;
   const quadratic = kernel ? (objective.quadratic ?? null) : null;
-  const lengths = [...laneArrayLengths(dim, stride), summaryRows * stride, ...(quadratic ? quadraticLengths(quadratic) : [])];
+  const lengths = [
+    ...laneArrayLengths(dim, stride),
+    summaryRows * stride,
+    ...(quadratic ? quadraticLengths(quadratic) : []),
+  ];
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
   const summaries = laneSummaries(configs, stride, arrays[6]);
@@ -166,7 +194,10 @@ export function executeLanes(
     fused = true;
     advance =
       stride > 1
-        ? (step, scheduled) => (updateRates(lanes, step), kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, tolerances, scheduled))
+        ? (step, scheduled) => (
+            updateRates(lanes, step),
+            kernel.stepQuadraticLanes(lanes, q, step, summaries.rows, tolerances, scheduled)
+          )
         : (step, scheduled) => {
             updateRates(lanes, step);
             const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
@@ -203,7 +234,12 @@ export function executeLanes(
   const single = stride === 1;
   const row = single
     ? { theta, grad: used, accum, update: new Float64Array(dim) }
-    : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update: new Float64Array(dim) };
+    : {
+        theta: new Float64Array(dim),
+        grad: new Float64Array(dim),
+        accum: new Float64Array(dim),
+        update: new Float64Array(dim),
+      };
   const gather = (r: number) => {
     if (single) {
       for (let d = 0; d < dim; d++) row.update[d] = theta[d] - previous[d];
@@ -225,7 +261,10 @@ export function executeLanes(
   const summaryNow = (r: number, divergedAt: number | null, where: RunSummary['divergedIn']): RunSummary => {
     const { best, bestStep, reached } = summaries;
     const stepsToTolerance = reached[r] < 0 ? null : reached[r];
-    return summaryOf({ finalLoss: loss[r], bestLoss: best[r], bestStep: bestStep[r], stepsToTolerance, divergedAt, divergedIn: where }, configs[r].tolerance);
+    return summaryOf(
+      { finalLoss: loss[r], bestLoss: best[r], bestStep: bestStep[r], stepsToTolerance, divergedAt, divergedIn: where },
+      configs[r].tolerance,
+    );
   };
   const finish = (r: number, step: number, where: RunSummary['divergedIn']) => {
     diverged[r] = summaryNow(r, step, where);
@@ -277,7 +316,8 @@ export function executeLanes(
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
       TraceRecorder.recordLanes(lanesTraces, step, rowsFrom, finished);
-      for (let r = 0; r < count; r++) if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
+      for (let r = 0; r < count; r++)
+        if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
       continue;
     }
     for (let r = 0; r < count; r++) {
@@ -286,5 +326,9 @@ export function executeLanes(
       else if (scheduled || event[r] === SPIKE) record(r, step);
     }
   }
-  return configs.map((config, r) => ({ config, summary: diverged[r] ?? summaryNow(r, null, null), trace: recorders[r].finish() }));
+  return configs.map((config, r) => ({
+    config,
+    summary: diverged[r] ?? summaryNow(r, null, null),
+    trace: recorders[r].finish(),
+  }));
 }

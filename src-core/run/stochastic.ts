@@ -113,7 +113,8 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
  * WebAssembly) rather than dense ones. After a non-finite value the lazy step is no longer the dense one (a NaN in G
  * makes the dense step's untouched coordinates NaN too), so a run that goes on past one takes dense steps throughout.
  */
-export const takesLazySteps = (config: RunConfig): boolean => config.continueAfterNonFinite !== true && lazyUpdateIsExact(config.optimizer);
+export const takesLazySteps = (config: RunConfig): boolean =>
+  config.continueAfterNonFinite !== true && lazyUpdateIsExact(config.optimizer);
 
 /**
  * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
@@ -138,7 +139,10 @@ export function executeStochasticRun(
   const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
   // Lazy steps are AdaGrad's.
-  const run = lazy && sparse.batchSize === 1 && sparse.logistic && wasm ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig) : null;
+  const run =
+    lazy && sparse.batchSize === 1 && sparse.logistic && wasm
+      ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig)
+      : null;
   // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
   const theta = run ? run.theta : start;
   const accum = run ? run.accum : optimizer.accum(state);
@@ -169,7 +173,8 @@ export function executeStochasticRun(
     } else {
       // The others are finite and did not move: θ − θ = 0.
       update.fill(0);
-      for (let j = 0; j < touched.nnz; j++) update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
+      for (let j = 0; j < touched.nnz; j++)
+        update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
     }
     const used = k === 0 ? noStep : batch === null ? optimizer.gradient(state) : lazyUsed;
     if (k > 0 && batch !== null) {
@@ -182,7 +187,20 @@ export function executeStochasticRun(
   };
 
   if (run) stepInWasm(run, config, order, gradient, theta, keep);
-  else stepInJs(config, optimizer, state, lazy, order, gradient, theta, previous, recorder, keep, () => summary.divergedStep !== null);
+  else
+    stepInJs(
+      config,
+      optimizer,
+      state,
+      lazy,
+      order,
+      gradient,
+      theta,
+      previous,
+      recorder,
+      keep,
+      () => summary.divergedStep !== null,
+    );
   return { config, summary: summary.finish(), trace: recorder.finish() };
 }
 
@@ -211,11 +229,16 @@ function stepInJs(
       // the coordinates this step touches, in case it diverges.
       if (kept || !lazy) previous.set(theta);
       gradient.compute(theta, order);
-      if (!kept && lazy) for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
+      if (!kept && lazy)
+        for (let j = 0; j < gradient.nnz; j++) previous[gradient.indices[j]] = theta[gradient.indices[j]];
       finite = step(theta, gradient, state);
     }
     // A continuing run keeps the step it first diverged at (keptRow), then its scheduled rows.
-    if ((kept || (!finite && !hasDiverged())) && !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null)) return;
+    if (
+      (kept || (!finite && !hasDiverged())) &&
+      !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null)
+    )
+      return;
     if (k === config.steps) return;
   }
 }
@@ -224,7 +247,14 @@ function stepInJs(
  * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the sample order is the
  * same: SampleOrder hands out each epoch's samples in order); each kept step alone, θ before it copied first.
  */
-function stepInWasm(run: LogisticRun, config: RunConfig, order: SampleOrder, gradient: BatchGradient, theta: Float64Array, keep: KeepRow): void {
+function stepInWasm(
+  run: LogisticRun,
+  config: RunConfig,
+  order: SampleOrder,
+  gradient: BatchGradient,
+  theta: Float64Array,
+  keep: KeepRow,
+): void {
   const schedule = traceSchedule(config.steps, config.traceMaxPoints);
   if (!keep(0, null)) return;
   let k = 0;

@@ -72,7 +72,8 @@ export class SummaryTracker {
       }
       return this.continueAfterNonFinite;
     }
-    if (this.tolerance !== null && this.stepsToTolerance === null && loss <= this.tolerance) this.stepsToTolerance = step;
+    if (this.tolerance !== null && this.stepsToTolerance === null && loss <= this.tolerance)
+      this.stepsToTolerance = step;
     return true;
   }
 
@@ -85,13 +86,23 @@ export class SummaryTracker {
 
 /** Where the first non-finite value of a step is, in the order a step computes them; null when all are finite. */
 export function divergedIn(loss: number, theta: Float64Array, accum: Float64Array | null): DivergedIn | null {
-  return accum && !allFinite(accum) ? 'accumulator' : !allFinite(theta) ? 'parameters' : !Number.isFinite(loss) ? 'loss' : null;
+  return accum && !allFinite(accum)
+    ? 'accumulator'
+    : !allFinite(theta)
+      ? 'parameters'
+      : !Number.isFinite(loss)
+        ? 'loss'
+        : null;
 }
 
 /** A run's summary from what was tracked; the one definition of its status, for the tracker and the batched runner. */
 export function summaryOf(tracked: Omit<RunSummary, 'status' | 'error'>, tolerance: number | null): RunSummary {
   const status: RunStatus =
-    tracked.divergedAt !== null ? 'diverged' : tolerance !== null && tracked.finalLoss <= tolerance ? 'converged' : 'completed';
+    tracked.divergedAt !== null
+      ? 'diverged'
+      : tolerance !== null && tracked.finalLoss <= tolerance
+        ? 'converged'
+        : 'completed';
   return {
     status,
     finalLoss: tracked.finalLoss,

@@ -21,9 +21,11 @@ export const defaultPerParameterLimit = 16;
  * to whole steps never runs out of room or repeats a step.
  */
 export function traceSchedule(steps: number, maxPoints: number = defaultTraceMaxPoints): Uint32Array {
-  if (!(Number.isInteger(steps) && steps >= 0 && steps <= 0xffffffff)) throw new RangeError(`traceSchedule: steps ${steps}`);
+  if (!(Number.isInteger(steps) && steps >= 0 && steps <= 0xffffffff))
+    throw new RangeError(`traceSchedule: steps ${steps}`);
   // The start, the end and the spike need three rows.
-  if (!(Number.isInteger(maxPoints) && maxPoints >= 3)) throw new RangeError(`traceSchedule: maxPoints ${maxPoints} (must be >= 3)`);
+  if (!(Number.isInteger(maxPoints) && maxPoints >= 3))
+    throw new RangeError(`traceSchedule: maxPoints ${maxPoints} (must be >= 3)`);
   if (steps + 1 <= maxPoints) return Uint32Array.from({ length: steps + 1 }, (_, i) => i);
 
   const budget = maxPoints - 1;
@@ -44,7 +46,12 @@ export function traceSchedule(steps: number, maxPoints: number = defaultTraceMax
  * An estimate from a trace's shape, before anything runs: the bytes of a run's trace at most, as TraceRecorder keeps it: per row a step number (4 bytes) and the loss, θ, ∇, G
  * and update (8 bytes a value; θ and the others `dim` wide, or min, median and max above the per-parameter limit).
  */
-export function maxTraceBytes(dim: number, steps: number, maxPoints: number, perParameterLimit: number = defaultPerParameterLimit): number {
+export function maxTraceBytes(
+  dim: number,
+  steps: number,
+  maxPoints: number,
+  perParameterLimit: number = defaultPerParameterLimit,
+): number {
   const width = dim <= perParameterLimit ? dim : 3;
   const rows = Math.min(steps + 1, maxPoints);
   return rows * (4 + 8 * (1 + 4 * width));
@@ -53,7 +60,8 @@ export function maxTraceBytes(dim: number, steps: number, maxPoints: number, per
 /** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
 let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
 function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
-  if (lastSchedule?.steps !== steps || lastSchedule.maxPoints !== maxPoints) lastSchedule = { steps, maxPoints, schedule: traceSchedule(steps, maxPoints) };
+  if (lastSchedule?.steps !== steps || lastSchedule.maxPoints !== maxPoints)
+    lastSchedule = { steps, maxPoints, schedule: traceSchedule(steps, maxPoints) };
   return lastSchedule.schedule;
 }
 
@@ -80,7 +88,13 @@ class Rows {
     return (capacity + 3 * cells + (hasAccumulator ? cells : 0)) * 8 + capacity * 4;
   }
 
-  constructor(capacity: number, width: number, hasAccumulator: boolean, buffer = new ArrayBuffer(Rows.bytes(capacity, width, hasAccumulator)), at = 0) {
+  constructor(
+    capacity: number,
+    width: number,
+    hasAccumulator: boolean,
+    buffer = new ArrayBuffer(Rows.bytes(capacity, width, hasAccumulator)),
+    at = 0,
+  ) {
     const cells = capacity * width;
     const accumCells = hasAccumulator ? cells : 0;
     const doubles = capacity + 3 * cells + accumCells;
@@ -111,11 +125,16 @@ class Rows {
 export type TraceShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: number; hasAccumulator: boolean };
 
 /** The bytes of a trace of this shape laid out as TraceRecorder lays one out: loss, θ, ∇, G and update, then steps. */
-export const traceLayoutBytes = ({ rows, width, hasAccumulator }: TraceShape): number => Rows.bytes(rows, width, hasAccumulator);
+export const traceLayoutBytes = ({ rows, width, hasAccumulator }: TraceShape): number =>
+  Rows.bytes(rows, width, hasAccumulator);
 
 /** A trace of this shape over `buffer` from byte `at` (8-byte aligned), laid out as TraceRecorder lays one out. */
 export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): RunTrace {
-  return new Rows(shape.rows, shape.width, shape.hasAccumulator, buffer, at).trace(shape.dim, shape.layout, shape.width);
+  return new Rows(shape.rows, shape.width, shape.hasAccumulator, buffer, at).trace(
+    shape.dim,
+    shape.layout,
+    shape.width,
+  );
 }
 
 const noScratch = new Float64Array(0);
@@ -196,7 +215,14 @@ export class TraceRecorder {
   }
 
   /** Copies one row. Call it only when `wants(step, loss)` said yes. `accum` is ignored when there is no accumulator. */
-  record(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
+  record(
+    step: number,
+    loss: number,
+    theta: Float64Array,
+    grad: Float64Array,
+    accum: Float64Array | null,
+    update: Float64Array,
+  ): void {
     if (this.isScheduled(step)) {
       this.write(this.scheduled, this.scheduledRows++, step, loss, theta, grad, accum, update);
       this.cursor++;
@@ -217,9 +243,18 @@ export class TraceRecorder {
    * column, gathered for `recordLanes`.
    */
   static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
-    const recorders = Array.from({ length: lanes }, () => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true));
+    const recorders = Array.from(
+      { length: lanes },
+      () => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true),
+    );
     const rows = recorders.map((recorder) => recorder.scheduled);
-    return { recorders, doubles: rows.map((r) => r.doubles), steps: rows.map((r) => r.steps), thetaAt: rows[0].thetaAt, cells: rows[0].theta.length };
+    return {
+      recorders,
+      doubles: rows.map((r) => r.doubles),
+      steps: rows.map((r) => r.steps),
+      thetaAt: rows[0].thetaAt,
+      cells: rows[0].theta.length,
+    };
   }
 
   /**
@@ -235,7 +270,8 @@ export class TraceRecorder {
       if (skip[r]) continue;
       const recorder = recorders[r];
       const row = recorder.scheduledRows++;
-      if (recorder.schedule[row] !== step) throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
+      if (recorder.schedule[row] !== step)
+        throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
       recorder.cursor = row + 1;
       const f = loss[r];
       if (f > recorder.maxLoss) recorder.maxLoss = f;
@@ -254,7 +290,14 @@ export class TraceRecorder {
   }
 
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */
-  recordFinal(step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
+  recordFinal(
+    step: number,
+    loss: number,
+    theta: Float64Array,
+    grad: Float64Array,
+    accum: Float64Array | null,
+    update: Float64Array,
+  ): void {
     this.finalSet = true;
     this.write(this.extra, 1, step, loss, theta, grad, accum, update);
   }
@@ -262,7 +305,8 @@ export class TraceRecorder {
   /** The recorded rows in step order, in columns sized exactly, views of one buffer (transfer it once: transferablesOf). */
   finish(): RunTrace {
     const { dim, layout, width } = this;
-    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length) return this.scheduled.trace(dim, layout, width);
+    if (!this.spikeSet && !this.finalSet && this.scheduledRows === this.schedule.length)
+      return this.scheduled.trace(dim, layout, width);
     const rows = this.rowOrder();
     const w = this.width;
     const out = new Rows(rows.length, w, this.scheduled.accum.length > 0);
@@ -295,7 +339,16 @@ export class TraceRecorder {
     return order.filter((entry, i) => i === 0 || stepOf(entry) !== stepOf(order[i - 1]));
   }
 
-  private write(store: Rows, row: number, step: number, loss: number, theta: Float64Array, grad: Float64Array, accum: Float64Array | null, update: Float64Array): void {
+  private write(
+    store: Rows,
+    row: number,
+    step: number,
+    loss: number,
+    theta: Float64Array,
+    grad: Float64Array,
+    accum: Float64Array | null,
+    update: Float64Array,
+  ): void {
     store.steps[row] = step;
     store.loss[row] = loss;
     this.put(store.theta, row, theta);
@@ -317,7 +370,14 @@ export class TraceRecorder {
  * After a divergence a continuing run keeps its scheduled rows only: its non-finite losses are neither spikes nor a
  * divergence of their own.
  */
-export function keptRow(recorder: TraceRecorder, step: number, loss: number, going: boolean, divergedBefore: boolean, divergesHere: boolean): 'row' | 'final' | 'none' {
+export function keptRow(
+  recorder: TraceRecorder,
+  step: number,
+  loss: number,
+  going: boolean,
+  divergedBefore: boolean,
+  divergesHere: boolean,
+): 'row' | 'final' | 'none' {
   if (!going) return 'final';
   if (divergedBefore) return recorder.isScheduled(step) ? 'row' : 'none';
   if (divergesHere) return recorder.isScheduled(step) ? 'row' : 'final';

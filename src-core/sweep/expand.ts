@@ -62,7 +62,13 @@ function axisPoint(axis: Axis, i: number): HyperparameterValue {
 
 /** A discrete axis's number of points without listing them; Infinity for a continuous one. */
 const axisSize = (axis: Axis): number =>
-  'values' in axis ? axis.values.length : 'linear' in axis ? axis.linear.count : 'log' in axis ? axis.log.count : Infinity;
+  'values' in axis
+    ? axis.values.length
+    : 'linear' in axis
+      ? axis.linear.count
+      : 'log' in axis
+        ? axis.log.count
+        : Infinity;
 
 const axesOf = (entry: OptimizerAxis): [string, Axis][] =>
   (Object.entries(entry.axes) as [string, Axis | undefined][])
@@ -78,12 +84,18 @@ export function countRuns(spec: SweepSpec): number {
   const perObjectiveAndSeed =
     spec.search.mode === 'random'
       ? spec.search.samples * spec.optimizers.length
-      : spec.optimizers.reduce((sum, entry) => sum + axesOf(entry).reduce((product, [, axis]) => product * axisSize(axis), 1), 0);
+      : spec.optimizers.reduce(
+          (sum, entry) => sum + axesOf(entry).reduce((product, [, axis]) => product * axisSize(axis), 1),
+          0,
+        );
   return perObjectiveAndSeed * spec.objectives.length * spec.seeds.length;
 }
 
 /** The hyperparameters an entry's runs all share: the kind's defaults under `fixed`. */
-const baseOf = (entry: OptimizerAxis): Record<string, unknown> => ({ ...optimizerDefaults[entry.kind], ...entry.fixed });
+const baseOf = (entry: OptimizerAxis): Record<string, unknown> => ({
+  ...optimizerDefaults[entry.kind],
+  ...entry.fixed,
+});
 
 /**
  * Validates a sweep spec at the edge: its structure (SweepSpecSchema), then what depends on several fields. Messages
@@ -103,7 +115,12 @@ export function validateSweepSpec(input: unknown): SweepValidation {
   if (!parsed.ok) return parsed;
   // The schema has checked every hyperparameter name against its kind; values are checked below.
   const spec = parsed.value as SweepSpec;
-  return checkAxesFitSearch(spec) ?? checkStart(spec) ?? checkSize(spec) ?? checkOptimizers(spec) ?? { ok: true, value: spec };
+  return (
+    checkAxesFitSearch(spec) ??
+    checkStart(spec) ??
+    checkSize(spec) ??
+    checkOptimizers(spec) ?? { ok: true, value: spec }
+  );
 }
 
 type Refusal = { ok: false; message: string } | null;
@@ -117,7 +134,9 @@ function checkAxesFitSearch(spec: SweepSpec): Refusal {
         return refuse(`optimizers.${i}.axes.${key}: ${randomAxisInGrid(label, axis)}`);
       }
       if (key in entry.fixed) {
-        return refuse(`optimizers.${i}.axes.${key}: Invalid axis: ${key} is also fixed (give it in fixed or in axes, not both)`);
+        return refuse(
+          `optimizers.${i}.axes.${key}: Invalid axis: ${key} is also fixed (give it in fixed or in axes, not both)`,
+        );
       }
     }
   }
@@ -145,7 +164,10 @@ function checkStart(spec: SweepSpec): Refusal {
 function checkSize(spec: SweepSpec): Refusal {
   const runs = countRuns(spec);
   if (runs <= spec.maxRuns) return null;
-  const raise = spec.maxRuns < SweepLimits.maxRunsCeiling ? `; raise maxRuns up to ${SweepLimits.maxRunsCeiling} to allow more` : '';
+  const raise =
+    spec.maxRuns < SweepLimits.maxRunsCeiling
+      ? `; raise maxRuns up to ${SweepLimits.maxRunsCeiling} to allow more`
+      : '';
   return refuse(`Invalid sweep size: ${runs} runs (must be at most ${spec.maxRuns}${raise})`);
 }
 
@@ -155,7 +177,8 @@ function checkOptimizers(spec: SweepSpec): Refusal {
     // Ends to check per axis: a range's interior lies between its ends.
     const checkPoints = axes.map(([, axis]): HyperparameterValue[] => {
       if ('values' in axis) return axis.values;
-      const range = 'linear' in axis ? axis.linear : 'log' in axis ? axis.log : 'uniform' in axis ? axis.uniform : axis.logUniform;
+      const range =
+        'linear' in axis ? axis.linear : 'log' in axis ? axis.log : 'uniform' in axis ? axis.uniform : axis.logUniform;
       return 'count' in range && range.count === 1 ? [range.from] : [range.from, range.to];
     });
     const first = { ...baseOf(entry), ...Object.fromEntries(axes.map(([key], a) => [key, checkPoints[a][0]])) };
@@ -210,19 +233,25 @@ function drawn(axis: Axis, r: number): HyperparameterValue {
  * drawn entry by entry, sample by sample, axis by axis, whether or not a point is wanted, so it stays in step.
  */
 function* optimizerPoints(spec: SweepSpec): Generator<() => OptimizerConfig> {
-  const random = spec.search.mode === 'random' ? { samples: spec.search.samples, next: splitmix32(spec.search.seed) } : null;
+  const random =
+    spec.search.mode === 'random' ? { samples: spec.search.samples, next: splitmix32(spec.search.seed) } : null;
   for (const entry of spec.optimizers) {
     const base = baseOf(entry);
     const axes = axesOf(entry);
     // Per axis, a grid point's index or a random draw in [0, 1). Typed loosely while built: the spec's checks stand
     // behind each point (see validateSweepSpec).
-    const build = (picks: readonly number[], value: (axis: Axis, pick: number) => HyperparameterValue) => (): OptimizerConfig => {
-      const config = { ...base };
-      axes.forEach(([key, axis], a) => (config[key] = value(axis, picks[a])));
-      return config as unknown as OptimizerConfig;
-    };
+    const build =
+      (picks: readonly number[], value: (axis: Axis, pick: number) => HyperparameterValue) => (): OptimizerConfig => {
+        const config = { ...base };
+        axes.forEach(([key, axis], a) => (config[key] = value(axis, picks[a])));
+        return config as unknown as OptimizerConfig;
+      };
     if (random) {
-      for (let s = 0; s < random.samples; s++) yield build(axes.map(() => random.next()), drawn);
+      for (let s = 0; s < random.samples; s++)
+        yield build(
+          axes.map(() => random.next()),
+          drawn,
+        );
       continue;
     }
     // An odometer over the axes' indices, the last axis fastest.
@@ -252,7 +281,11 @@ export function autoTracePoints(runCount: number): number {
  * digits}`: a sweep of 10⁶ runs costs its spec and the run being built, not 10⁶ configs. The indexes in `skip` are
  * passed over without building their configs (Resume: the runs already stored), the others keep their index and id.
  */
-export function* expandSweepLazily(sweepId: string, spec: SweepSpec, skip: ReadonlySet<number> = new Set()): Generator<RunConfig, void, undefined> {
+export function* expandSweepLazily(
+  sweepId: string,
+  spec: SweepSpec,
+  skip: ReadonlySet<number> = new Set(),
+): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
   let index = 0;
   for (const objective of spec.objectives) {

@@ -25,7 +25,8 @@ export interface Interval {
   from: number;
   to: number;
 }
-export type ParsedAxis = { values: number[] } | { linear: Range } | { log: Range } | { uniform: Interval } | { logUniform: Interval };
+export type ParsedAxis =
+  { values: number[] } | { linear: Range } | { log: Range } | { uniform: Interval } | { logUniform: Interval };
 
 const tokensOf = (text: string): string[] => text.split(SEPARATORS).filter((t) => t !== '');
 
@@ -45,7 +46,9 @@ export function parseNumberList(label: string, text: string): Parsed<number[]> {
 export function parseNumber(label: string, text: string): Parsed<number> {
   const list = parseNumberList(label, text);
   if (!list.ok) return list;
-  return list.value.length === 1 ? { ok: true, value: list.value[0] } : { ok: false, message: `Invalid ${label}: "${text.trim()}" (must be one number)` };
+  return list.value.length === 1
+    ? { ok: true, value: list.value[0] }
+    : { ok: false, message: `Invalid ${label}: "${text.trim()}" (must be one number)` };
 }
 
 /** A list, a lin(from, to, count) / log(from, to, count) range, or a uniform(from, to) / loguniform(from, to) interval. */
@@ -61,7 +64,10 @@ export function parseAxis(label: string, text: string): Parsed<ParsedAxis> {
   const continuous = kind === 'uniform' || kind === 'loguniform';
   const arity = continuous ? 2 : 3;
   if (args.value.length !== arity) {
-    return { ok: false, message: `Invalid ${label}: ${kind}(from, to${continuous ? '' : ', count'}) takes ${arity} numbers` };
+    return {
+      ok: false,
+      message: `Invalid ${label}: ${kind}(from, to${continuous ? '' : ', count'}) takes ${arity} numbers`,
+    };
   }
   const [from, to, count] = args.value;
   switch (kind) {
@@ -77,13 +83,18 @@ export function parseAxis(label: string, text: string): Parsed<ParsedAxis> {
 }
 
 /** A list of choices ("false, true"; "inside"), each one of `allowed`, read back as the values they name. */
-export function parseChoices<T extends HyperparameterValue>(label: string, text: string, allowed: readonly T[]): Parsed<T[]> {
+export function parseChoices<T extends HyperparameterValue>(
+  label: string,
+  text: string,
+  allowed: readonly T[],
+): Parsed<T[]> {
   const tokens = tokensOf(text);
   if (tokens.length === 0) return { ok: false, message: `Invalid ${label}: give at least one value` };
   const values: T[] = [];
   for (const token of tokens) {
     const value = allowed.find((choice) => String(choice) === token);
-    if (value === undefined) return { ok: false, message: `Invalid ${label}: "${token}" (must be ${allowed.join(' or ')})` };
+    if (value === undefined)
+      return { ok: false, message: `Invalid ${label}: "${token}" (must be ${allowed.join(' or ')})` };
     values.push(value);
   }
   return { ok: true, value: values };

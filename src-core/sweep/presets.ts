@@ -39,14 +39,26 @@ export const presets: readonly Preset[] = [
     id: 'x2-from-4',
     label: 'x² from 4, lr 1',
     shows: 'The worked example: x goes 4 → 3 → 2.4 → 1.967…, the step lr/√G shrinking as G grows.',
-    spec: { name: 'Seeds: x² from 4, lr 1', objectives: [{ id: 'quadratic-1d' }], start: [4], optimizers: [adagrad(1)], steps: 10 },
+    spec: {
+      name: 'Seeds: x² from 4, lr 1',
+      objectives: [{ id: 'quadratic-1d' }],
+      start: [4],
+      optimizers: [adagrad(1)],
+      steps: 10,
+    },
     view: { metric: 'theta' },
   },
   {
     id: 'x2-from-5',
     label: 'x² from 5, lr 0.1',
     shows: 'The from-scratch loop, 50 steps: fast at first, then slower and slower as G piles up.',
-    spec: { name: 'Seeds: x² from 5, lr 0.1', objectives: [{ id: 'quadratic-1d' }], start: [5], optimizers: [adagrad(0.1)], steps: 50 },
+    spec: {
+      name: 'Seeds: x² from 5, lr 0.1',
+      objectives: [{ id: 'quadratic-1d' }],
+      start: [5],
+      optimizers: [adagrad(0.1)],
+      steps: 50,
+    },
     view: { metric: 'theta' },
   },
   {

@@ -28,9 +28,14 @@ const align8 = (n: number): number => (n + 7) & ~7;
 const specialNumbers: Record<string, number> = { NaN, Infinity, '-Infinity': -Infinity, '-0': -0 };
 /** The header's form of a number JSON would not keep; null for any other value. */
 const specialNumber = (value: unknown): { $number: string } | null =>
-  typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0)) ? { $number: Object.is(value, -0) ? '-0' : String(value) } : null;
+  typeof value === 'number' && (!Number.isFinite(value) || Object.is(value, -0))
+    ? { $number: Object.is(value, -0) ? '-0' : String(value) }
+    : null;
 const isNumberSlot = (value: unknown): value is { $number: string } =>
-  typeof value === 'object' && value !== null && '$number' in value && typeof (value as { $number: unknown }).$number === 'string';
+  typeof value === 'object' &&
+  value !== null &&
+  '$number' in value &&
+  typeof (value as { $number: unknown }).$number === 'string';
 
 function kindOf(value: unknown): Kind | null {
   if (!ArrayBuffer.isView(value)) return null;
@@ -78,12 +83,14 @@ export function decodeFrame(frame: Uint8Array): unknown {
   let nextFree = bodyStart;
   return JSON.parse(header, (_key, value: unknown) => {
     if (isNumberSlot(value)) {
-      if (!Object.hasOwn(specialNumbers, value.$number)) throw new Error(`Invalid frame: unknown number ${JSON.stringify(value.$number.slice(0, 40))}`);
+      if (!Object.hasOwn(specialNumbers, value.$number))
+        throw new Error(`Invalid frame: unknown number ${JSON.stringify(value.$number.slice(0, 40))}`);
       return specialNumbers[value.$number];
     }
     if (!isSlot(value)) return value;
     // An own key only: "constructor" or "toString" would otherwise name Object's functions.
-    if (!Object.hasOwn(kinds, value.$typed)) throw new Error(`Invalid frame: unknown array kind ${JSON.stringify(value.$typed.slice(0, 40))}`);
+    if (!Object.hasOwn(kinds, value.$typed))
+      throw new Error(`Invalid frame: unknown array kind ${JSON.stringify(value.$typed.slice(0, 40))}`);
     const Ctor = kinds[value.$typed];
     if (!Number.isSafeInteger(value.at) || !Number.isSafeInteger(value.length) || value.at < 0 || value.length < 0) {
       throw new Error('Invalid frame: an array slot needs whole, non-negative "at" and "length"');
@@ -91,7 +98,10 @@ export function decodeFrame(frame: Uint8Array): unknown {
     const start = bodyStart + value.at;
     const bytes = value.length * Ctor.BYTES_PER_ELEMENT;
     if (start + bytes > frame.byteLength) throw new Error('Invalid frame: array outside the frame');
-    if (start < nextFree) throw new Error('Invalid frame: array slots must be disjoint and in order (one slot starts before the previous one ends)');
+    if (start < nextFree)
+      throw new Error(
+        'Invalid frame: array slots must be disjoint and in order (one slot starts before the previous one ends)',
+      );
     nextFree = start + bytes;
     // Copy: the frame's own offset need not be aligned for the view's element size.
     const copy = frame.slice(start, start + bytes);

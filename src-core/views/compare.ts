@@ -14,7 +14,8 @@ const runLevelNames = new Set(['objective', 'start', 'optimizer', 'kind', 'steps
 export function settingsOf(config: RunConfig): Map<string, string> {
   const { id, ...objectiveSettings } = config.objective as { id: string } & Record<string, unknown>;
   const settings = new Map<string, string>([['objective', id]]);
-  for (const [key, value] of Object.entries(objectiveSettings)) settings.set(runLevelNames.has(key) ? `${id}.${key}` : key, String(value));
+  for (const [key, value] of Object.entries(objectiveSettings))
+    settings.set(runLevelNames.has(key) ? `${id}.${key}` : key, String(value));
   settings.set('start', config.start ? config.start.join(' ') : 'default');
   settings.set('optimizer', config.optimizer.kind);
   for (const [name, value] of Object.entries(config.optimizer)) if (name !== 'kind') settings.set(name, String(value));
@@ -25,7 +26,8 @@ export function settingsOf(config: RunConfig): Map<string, string> {
 }
 
 /** True when the values present (undefined: the run lacks the setting) take more than one value. */
-const varies = (values: readonly (string | undefined)[]): boolean => new Set(values.filter((x) => x !== undefined)).size > 1;
+const varies = (values: readonly (string | undefined)[]): boolean =>
+  new Set(values.filter((x) => x !== undefined)).size > 1;
 
 /**
  * The setting names whose values differ among the runs that have them. A setting only one optimizer has (SGD's
@@ -91,7 +93,9 @@ export function comparisonRows(runs: readonly ComparedRun[]): ComparisonRow[] {
   });
   const outcomeRows = outcomes.flatMap(({ name, cell }): ComparisonRow[] => {
     const cells = runs.map((run) => cell(run.summary));
-    return cells.every((c) => c === undefined) ? [] : [{ name, kind: 'outcome', cells, differs: new Set(cells).size > 1 }];
+    return cells.every((c) => c === undefined)
+      ? []
+      : [{ name, kind: 'outcome', cells, differs: new Set(cells).size > 1 }];
   });
   return [...settingRows, ...outcomeRows];
 }

@@ -24,8 +24,12 @@ const centre = (min: number, max: number, cells: number, i: number): number => m
 
 /** Samples f(θ₀, θ₁) of a two-parameter objective on nx × ny cells over `bounds`. */
 export function sampleObjective(objective: Objective, bounds: Bounds, nx: number, ny: number): Grid {
-  if (objective.dim !== 2) throw new RangeError(`sampleObjective: ${objective.config.id} has ${objective.dim} parameters (a contour plot needs 2)`);
-  if (!(Number.isInteger(nx) && nx >= 1 && Number.isInteger(ny) && ny >= 1)) throw new RangeError(`sampleObjective: grid ${nx} × ${ny}`);
+  if (objective.dim !== 2)
+    throw new RangeError(
+      `sampleObjective: ${objective.config.id} has ${objective.dim} parameters (a contour plot needs 2)`,
+    );
+  if (!(Number.isInteger(nx) && nx >= 1 && Number.isInteger(ny) && ny >= 1))
+    throw new RangeError(`sampleObjective: grid ${nx} × ${ny}`);
   const theta = new Float64Array(2);
   const grad = new Float64Array(2);
   const values = new Float64Array(nx * ny);

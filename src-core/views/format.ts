@@ -30,7 +30,9 @@ export function formatDuration(seconds: number): string {
   if (seconds < 1) return 'under a second';
   if (seconds < 60) return `${Math.round(seconds)} s`;
   const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  return minutes < 60
+    ? `${minutes} min ${Math.round(seconds % 60)} s`
+    : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** formatMetric, with the values a diverged run ends on written as a reader writes them: ∞, −∞, NaN. */

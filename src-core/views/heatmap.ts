@@ -75,7 +75,12 @@ export function groupRuns(runs: readonly RunRecord[], axes: readonly SweepAxis[]
   return [...groups.values()];
 }
 
-export function heatmapCells(runs: readonly RunRecord[], x: SweepAxis, y: SweepAxis, metric: HeatmapMetric): HeatmapCell[] {
+export function heatmapCells(
+  runs: readonly RunRecord[],
+  x: SweepAxis,
+  y: SweepAxis,
+  metric: HeatmapMetric,
+): HeatmapCell[] {
   return groupRuns(runs, [x, y], metric).map(({ at, ...group }) => ({ x: at[0], y: at[1], ...group }));
 }
 
@@ -91,7 +96,12 @@ export interface LossCurve {
 }
 
 /** Loss against a numeric axis (lr by default), one curve per value of `line` (or one curve): the best run at each point. */
-export function lossCurves(runs: readonly RunRecord[], x: SweepAxis, line: SweepAxis | null, metric: HeatmapMetric): LossCurve[] {
+export function lossCurves(
+  runs: readonly RunRecord[],
+  x: SweepAxis,
+  line: SweepAxis | null,
+  metric: HeatmapMetric,
+): LossCurve[] {
   const groups = groupRuns(runs, line ? [x, line] : [x], metric);
   const labels = line ? line.values : [''];
   return labels
@@ -100,7 +110,13 @@ export function lossCurves(runs: readonly RunRecord[], x: SweepAxis, line: Sweep
       points: groups
         .filter((g) => (line ? g.at[1] === l : true))
         .sort((a, b) => a.at[0] - b.at[0])
-        .map(({ at, value, runs: count, diverged, bestRunId }) => ({ x: Number(x.values[at[0]]), y: value, runs: count, diverged, bestRunId })),
+        .map(({ at, value, runs: count, diverged, bestRunId }) => ({
+          x: Number(x.values[at[0]]),
+          y: value,
+          runs: count,
+          diverged,
+          bestRunId,
+        })),
     }))
     .filter((curve) => curve.points.length > 0);
 }

@@ -41,7 +41,8 @@ export interface PerStepTable {
 export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): PerStepTable {
   const rows = trace.steps.length;
   for (let k = 0; k < rows; k++) {
-    if (trace.steps[k] !== k) throw new RangeError(`perStepRows: the trace must keep every step (row ${k} is step ${trace.steps[k]})`);
+    if (trace.steps[k] !== k)
+      throw new RangeError(`perStepRows: the trace must keep every step (row ${k} is step ${trace.steps[k]})`);
   }
   const w = trace.width;
   const n = Math.max(0, rows - 1);
@@ -113,7 +114,11 @@ export type PerStepQuantity = (typeof perStepQuantities)[number]['key'];
  * A column's header: the quantity's name for a one-parameter run ("gradient"), its symbol and the parameter's
  * subscript for several ("g₁"), its symbol and the quantile for a wide model ("g median").
  */
-export function perStepHeader(quantity: (typeof perStepQuantities)[number], table: Pick<PerStepTable, 'names' | 'width'>, column: number): string {
+export function perStepHeader(
+  quantity: (typeof perStepQuantities)[number],
+  table: Pick<PerStepTable, 'names' | 'width'>,
+  column: number,
+): string {
   if (quantity.key === 'loss' || table.width === 1) return quantity.label;
   const name = table.names[column];
   return name.startsWith('θ') ? `${quantity.symbol}${name.slice(1)}` : `${quantity.symbol} ${name}`;
@@ -129,7 +134,14 @@ export function formatPerStep(value: number, quantity: PerStepQuantity, precisio
 }
 
 /** A quantity's name in a CSV file: the trace CSV's (export/trace-table.ts), since the two hold the same quantities. */
-const csvNames: Record<PerStepQuantity, string> = { theta: 'theta', grad: 'g', accum: 'G', effectiveStep: 'effective_step', update: 'update', loss: 'loss' };
+const csvNames: Record<PerStepQuantity, string> = {
+  theta: 'theta',
+  grad: 'g',
+  accum: 'G',
+  effectiveStep: 'effective_step',
+  update: 'update',
+  loss: 'loss',
+};
 
 /**
  * The table's CSV columns, one per column shown (`theta`, `g`, …; `theta_0`, `theta_1` for several parameters,
@@ -142,7 +154,9 @@ export function perStepCsvColumns(table: PerStepTable): Column<number>[] {
     if (key === 'loss') columns.push({ header: 'loss', cell: (row) => table.loss[row] });
     else if (table[key].length > 0) {
       const values = table[key];
-      table.names.forEach((name, j) => columns.push({ header: csvNames[key] + suffix(name, j), cell: (row) => values[row * table.width + j] }));
+      table.names.forEach((name, j) =>
+        columns.push({ header: csvNames[key] + suffix(name, j), cell: (row) => values[row * table.width + j] }),
+      );
     }
   }
   return columns;

@@ -34,7 +34,9 @@ const quantiles = ['min', 'median', 'max'] as const;
 
 /** The names of a trace's columns: one per parameter, or min/median/max across parameters. */
 export function columnNames(trace: Pick<TraceColumns, 'layout' | 'width'>): string[] {
-  return trace.layout === 'quantiles' ? [...quantiles] : Array.from({ length: trace.width }, (_, i) => `θ${subscript(i)}`);
+  return trace.layout === 'quantiles'
+    ? [...quantiles]
+    : Array.from({ length: trace.width }, (_, i) => `θ${subscript(i)}`);
 }
 
 /**
@@ -113,14 +115,18 @@ export function divergenceOf(summary: RunSummary, trace: TraceColumns): Divergen
     // The loss there is the run's final loss: a finite one (a blow-up) from the summary, which keeps it exactly where a
     // stored trace may keep it in float32; a non-finite one from the trace (a stored summary may hold it as null).
     const final: unknown = summary.finalLoss;
-    return { step, text: `${prefix}: loss = ${typeof final === 'number' && Number.isFinite(final) ? final : trace.loss[row]}` };
+    return {
+      step,
+      text: `${prefix}: loss = ${typeof final === 'number' && Number.isFinite(final) ? final : trace.loss[row]}`,
+    };
   }
   const [matrix, symbol] = summary.divergedIn === 'accumulator' ? [trace.accum, 'G'] : [trace.theta, 'θ'];
   const names = columnNames(trace);
   for (let i = 0; i < trace.width; i++) {
     const value = matrix[row * trace.width + i];
     if (!Number.isFinite(value)) {
-      const name = trace.layout === 'quantiles' ? `${symbol} ${names[i]}` : symbol === 'θ' ? names[i] : `G${names[i].slice(1)}`;
+      const name =
+        trace.layout === 'quantiles' ? `${symbol} ${names[i]}` : symbol === 'θ' ? names[i] : `G${names[i].slice(1)}`;
       return { step, text: `${prefix}: ${name} = ${value}` };
     }
   }

@@ -4,7 +4,9 @@ const decimal = (x: number): string => {
   const rounded = Number(x.toPrecision(3));
   const magnitude = Math.abs(rounded);
   // "1e18" and "5e-7", never "1000000000000000000" or "5e-7" with a "+".
-  return magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-4) ? rounded.toExponential().replace('e+', 'e') : String(rounded);
+  return magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-4)
+    ? rounded.toExponential().replace('e+', 'e')
+    : String(rounded);
 };
 
 /**
@@ -17,7 +19,8 @@ export function tickLabel(value: number, log: boolean, decades: number, crowded 
   if (!log) return decimal(value);
   if (!(value > 0)) return '';
   const mantissa = Number((value / 10 ** Math.floor(Math.log10(value))).toPrecision(6));
-  const shown = decades < 1 || (decades > crowded ? mantissa === 1 || mantissa === 10 : [1, 2, 5, 10].includes(mantissa));
+  const shown =
+    decades < 1 || (decades > crowded ? mantissa === 1 || mantissa === 10 : [1, 2, 5, 10].includes(mantissa));
   return shown ? decimal(value) : '';
 }
 
@@ -81,7 +84,10 @@ interface Candidate {
 }
 
 /** Whether every two neighbouring labels of `ticks` are at least `gap` pixels apart on the axis [min, max]. */
-export function labelsFit(ticks: readonly AxisTick[], range: Pick<TickRequest, 'min' | 'max' | 'log' | 'pixels' | 'extent' | 'gap'>): boolean {
+export function labelsFit(
+  ticks: readonly AxisTick[],
+  range: Pick<TickRequest, 'min' | 'max' | 'log' | 'pixels' | 'extent' | 'gap'>,
+): boolean {
   const position = pixelScale(range.min, range.max, range.log, range.pixels);
   const labelled = ticks.filter((t) => t.label !== '').sort((a, b) => a.value - b.value);
   for (let i = 1; i < labelled.length; i++) {
@@ -145,7 +151,11 @@ function within(sorted: readonly number[], min: number, max: number, request: Ti
   if (request.extendMin && sorted[first] > min * (1 + 1e-12)) first--;
   if (request.extendMax && sorted[last] < max * (1 - 1e-12)) last++;
   const labelled = sorted.slice(first, last + 1);
-  return { min: request.extendMin ? Math.min(min, labelled[0]) : min, max: request.extendMax ? Math.max(max, labelled[labelled.length - 1]) : max, labelled };
+  return {
+    min: request.extendMin ? Math.min(min, labelled[0]) : min,
+    max: request.extendMax ? Math.max(max, labelled[labelled.length - 1]) : max,
+    labelled,
+  };
 }
 
 function* logCandidates(request: TickRequest): Generator<Candidate> {
@@ -166,18 +176,29 @@ function* logCandidates(request: TickRequest): Generator<Candidate> {
   }
   // Then every k-th decade, k = 1, 2, 5, 10, 20…: the decades that bound the data always, the others at multiples
   // of k (1e-20, 1e-10, 1, never 1e-73 between them).
-  const [lo, hi] = [request.extendMin ? Math.floor(a + 1e-12) : Math.ceil(a - 1e-12), request.extendMax ? Math.ceil(b - 1e-12) : Math.floor(b + 1e-12)];
+  const [lo, hi] = [
+    request.extendMin ? Math.floor(a + 1e-12) : Math.ceil(a - 1e-12),
+    request.extendMax ? Math.ceil(b - 1e-12) : Math.floor(b + 1e-12),
+  ];
   const span = Math.max(1, hi - lo);
   const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-  const decade = (e: number): AxisTick => ({ value: Number(`1e${e}`), label: labelFor(Number(`1e${e}`), Number(`1e${e}`)) });
+  const decade = (e: number): AxisTick => ({
+    value: Number(`1e${e}`),
+    label: labelFor(Number(`1e${e}`), Number(`1e${e}`)),
+  });
   for (const k of niceSteps(1)) {
     const range = { min: request.extendMin ? 10 ** lo : min, max: request.extendMax ? 10 ** hi : max };
     const ends = [lo, hi].filter((e) => (e === lo ? request.extendMin : request.extendMax));
     // An aligned decade too close to a bounding one to keep its room gives way to it.
-    const clear = (e: number) => ends.every((end) => end === e || labelsFit([decade(e), decade(end)], { ...request, ...range, log: true }));
+    const clear = (e: number) =>
+      ends.every((end) => end === e || labelsFit([decade(e), decade(end)], { ...request, ...range, log: true }));
     const inner = decades.filter((e) => e % k === 0 && clear(e));
     const exponents = [...new Set([...ends, ...inner])].sort((x, y) => x - y);
-    yield { ...range, labelled: exponents.map((e) => decade(e).value), minor: k > 1 ? decades.map((e) => decade(e).value) : fine };
+    yield {
+      ...range,
+      labelled: exponents.map((e) => decade(e).value),
+      minor: k > 1 ? decades.map((e) => decade(e).value) : fine,
+    };
     if (k >= span) return;
   }
 }
@@ -234,13 +255,20 @@ function toTicks(candidate: Candidate, request: TickRequest): AxisTick[] {
   const { min, max } = candidate;
   const slack = request.log ? 0 : 1e-9 * (max - min);
   const inRange = (v: number) =>
-    (request.log ? v >= min * (1 - 1e-12) && v <= max * (1 + 1e-12) : v >= min - slack && v <= max + slack) && (!request.integer || Number.isInteger(v));
+    (request.log ? v >= min * (1 - 1e-12) && v <= max * (1 + 1e-12) : v >= min - slack && v <= max + slack) &&
+    (!request.integer || Number.isInteger(v));
   const labelled = candidate.labelled.filter(inRange);
   const label = (v: number) => labelFor(v, candidate.step ?? Math.abs(v));
   const ticks: AxisTick[] = labelled.map((value) => ({ value, label: label(value) }));
   const minor = (candidate.minor ?? []).filter((v) => inRange(v) && !labelled.includes(v));
   const position = pixelScale(min, max, request.log, request.pixels);
-  if (minor.length > 0 && smallestGap([...minor, ...labelled].sort((x, y) => x - y), position) >= MIN_GRID_GAP) {
+  if (
+    minor.length > 0 &&
+    smallestGap(
+      [...minor, ...labelled].sort((x, y) => x - y),
+      position,
+    ) >= MIN_GRID_GAP
+  ) {
     ticks.push(...minor.map((value) => ({ value, label: '' })));
   }
   return ticks.sort((x, y) => x.value - y.value);

@@ -9,11 +9,15 @@ export interface PathPoint {
 }
 
 /** Whether a trace can be drawn as a path in the plane: exactly two parameters, one column each. */
-export const isPlanar = (trace: Pick<TraceColumns, 'layout' | 'width'>): boolean => trace.layout === 'parameters' && trace.width === 2;
+export const isPlanar = (trace: Pick<TraceColumns, 'layout' | 'width'>): boolean =>
+  trace.layout === 'parameters' && trace.width === 2;
 
 /** (θ₀, θ₁) at each kept row, in step order; rows with a non-finite coordinate are left out (the run diverged there). */
 export function trajectoryPoints(trace: TraceColumns): PathPoint[] {
-  if (!isPlanar(trace)) throw new RangeError(`trajectoryPoints: the trace has ${trace.width} ${trace.layout} columns (a path needs 2 parameters)`);
+  if (!isPlanar(trace))
+    throw new RangeError(
+      `trajectoryPoints: the trace has ${trace.width} ${trace.layout} columns (a path needs 2 parameters)`,
+    );
   const points: PathPoint[] = [];
   for (let r = 0; r < trace.steps.length; r++) {
     const x = trace.theta[2 * r];
@@ -36,7 +40,8 @@ export function viewBounds(points: Iterable<{ x: number; y: number }>, pad = 0.1
     yMax = Math.max(yMax, p.y);
   }
   if (!(xMin <= xMax)) return { xMin: -1, xMax: 1, yMin: -1, yMax: 1 };
-  const grow = (lo: number, hi: number): [number, number] => (hi > lo ? [lo - pad * (hi - lo), hi + pad * (hi - lo)] : [lo - 1, hi + 1]);
+  const grow = (lo: number, hi: number): [number, number] =>
+    hi > lo ? [lo - pad * (hi - lo), hi + pad * (hi - lo)] : [lo - 1, hi + 1];
   [xMin, xMax] = grow(xMin, xMax);
   [yMin, yMax] = grow(yMin, yMax);
   return { xMin, xMax, yMin, yMax };
@@ -86,11 +91,16 @@ function clipSegment(a: { x: number; y: number }, b: { x: number; y: number }, b
   return [t0, t1];
 }
 
-const inside = (p: { x: number; y: number }, box: Bounds): boolean => p.x >= box.xMin && p.x <= box.xMax && p.y >= box.yMin && p.y <= box.yMax;
+const inside = (p: { x: number; y: number }, box: Bounds): boolean =>
+  p.x >= box.xMin && p.x <= box.xMax && p.y >= box.yMin && p.y <= box.yMax;
 const clamp = (v: number, lo: number, hi: number): number => Math.min(Math.max(v, lo), hi);
 /** The point at t along a → b; a point on the box's edge is kept inside it (rounding could put it a hair outside). */
 const along = (a: PathPoint, b: PathPoint, t: number, box: Bounds): { x: number; y: number } =>
-  t === 0 ? a : t === 1 ? b : { x: clamp(a.x + t * (b.x - a.x), box.xMin, box.xMax), y: clamp(a.y + t * (b.y - a.y), box.yMin, box.yMax) };
+  t === 0
+    ? a
+    : t === 1
+      ? b
+      : { x: clamp(a.x + t * (b.x - a.x), box.xMin, box.xMax), y: clamp(a.y + t * (b.y - a.y), box.yMin, box.yMax) };
 
 /** A path cut to `box`: its parts inside, gaps between them, and each place it leaves (heading on to where it went). */
 export function clipPath(path: readonly PathPoint[], box: Bounds): FramedPath {
@@ -124,11 +134,20 @@ export function clipPath(path: readonly PathPoint[], box: Bounds): FramedPath {
  * grown by `pad`. A run that diverges (to 1e153, say) then leaves the view instead of stretching the axes until every
  * other path is a dot: each path is cut at the view's edge (clipPath), with where and which way it left.
  */
-export function frameTrajectories(paths: readonly (readonly PathPoint[])[], minimiser: { x: number; y: number } | null, { reach = 4, pad = 0.1 } = {}): TrajectoryFrame {
+export function frameTrajectories(
+  paths: readonly (readonly PathPoint[])[],
+  minimiser: { x: number; y: number } | null,
+  { reach = 4, pad = 0.1 } = {},
+): TrajectoryFrame {
   const anchors = [...paths.flatMap((path) => path.slice(0, 1)), ...(minimiser ? [minimiser] : [])];
   const core = viewBounds(anchors, 0);
   const size = Math.max(core.xMax - core.xMin, core.yMax - core.yMin);
-  const region: Bounds = { xMin: core.xMin - reach * size, xMax: core.xMax + reach * size, yMin: core.yMin - reach * size, yMax: core.yMax + reach * size };
+  const region: Bounds = {
+    xMin: core.xMin - reach * size,
+    xMax: core.xMax + reach * size,
+    yMin: core.yMin - reach * size,
+    yMax: core.yMax + reach * size,
+  };
   const bounds = viewBounds([...anchors, ...paths.flatMap((path) => path.filter((p) => inside(p, region)))], pad);
   return { bounds, paths: paths.map((path) => clipPath(path, bounds)) };
 }

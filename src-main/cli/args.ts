@@ -47,7 +47,8 @@ const options = {
 /** The run flags as given: each value as typed (parsed in input.ts), each switch present or not. */
 export type RunFlags = Partial<Record<keyof typeof runFlagOptions, string | boolean>>;
 
-export type CliInput = { kind: 'spec'; path: string } | { kind: 'run'; path: string } | { kind: 'flags'; flags: RunFlags };
+export type CliInput =
+  { kind: 'spec'; path: string } | { kind: 'run'; path: string } | { kind: 'flags'; flags: RunFlags };
 
 /** Where each output goes: a file path, or '-' for stdout. */
 export interface CliOutputPaths {
@@ -115,7 +116,8 @@ function usageError(error: unknown): CliUsageError {
   const message = errorMessage(error);
   const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
   const code = (error as { code?: string }).code;
-  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return new CliUsageError(`Unknown option: ${option} (run with --help for the options)`);
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
+    return new CliUsageError(`Unknown option: ${option} (run with --help for the options)`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(message)) {
     return new CliUsageError(`Missing value for ${option}; a value starting with a dash goes after =, as ${option}=-1`);
   }
@@ -132,16 +134,26 @@ function parse(argv: readonly string[]) {
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
   const { values, positionals } = parse(argv);
-  if (positionals.length > 1) throw new CliUsageError(`One sweep spec at a time: got ${positionals.map((p) => JSON.stringify(p)).join(', ')}`);
+  if (positionals.length > 1)
+    throw new CliUsageError(`One sweep spec at a time: got ${positionals.map((p) => JSON.stringify(p)).join(', ')}`);
   const specPath: string | undefined = positionals[0];
-  if (specPath !== undefined && values.run !== undefined) throw new CliUsageError(`Give a sweep spec or --run ${values.run}, not both`);
-  const runFlags = Object.fromEntries(Object.keys(runFlagOptions).flatMap((key) => (key in values ? [[key, values[key as keyof typeof values]]] : []))) as RunFlags;
+  if (specPath !== undefined && values.run !== undefined)
+    throw new CliUsageError(`Give a sweep spec or --run ${values.run}, not both`);
+  const runFlags = Object.fromEntries(
+    Object.keys(runFlagOptions).flatMap((key) => (key in values ? [[key, values[key as keyof typeof values]]] : [])),
+  ) as RunFlags;
   const flagged = Object.keys(runFlags);
   if ((specPath !== undefined || values.run !== undefined) && flagged.length > 0) {
-    throw new CliUsageError(`--${flagged[0]} describes a run by flags; it cannot be combined with ${specPath !== undefined ? 'a sweep spec file' : '--run'}`);
+    throw new CliUsageError(
+      `--${flagged[0]} describes a run by flags; it cannot be combined with ${specPath !== undefined ? 'a sweep spec file' : '--run'}`,
+    );
   }
   const input: CliInput =
-    specPath !== undefined ? { kind: 'spec', path: specPath } : values.run !== undefined ? { kind: 'run', path: values.run } : { kind: 'flags', flags: runFlags };
+    specPath !== undefined
+      ? { kind: 'spec', path: specPath }
+      : values.run !== undefined
+        ? { kind: 'run', path: values.run }
+        : { kind: 'flags', flags: runFlags };
 
   const outputs: CliOutputPaths = {};
   for (const key of ['summary', 'traces', 'json'] as const) {
@@ -154,22 +166,29 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
   for (const [key, path] of Object.entries(outputs)) {
     const place = path === '-' ? '-' : resolve(path);
     const other = claimed.get(place);
-    if (other && place === '-') throw new CliUsageError(`Only one output can go to stdout: --${other} and --${key} both give -`);
+    if (other && place === '-')
+      throw new CliUsageError(`Only one output can go to stdout: --${other} and --${key} both give -`);
     if (other) throw new CliUsageError(`Each output needs its own file: --${other} and --${key} both write ${path}`);
     claimed.set(place, key);
   }
-  if (values['every-step'] && outputs.traces === undefined) throw new CliUsageError('--every-step applies to the traces: add --traces FILE');
+  if (values['every-step'] && outputs.traces === undefined)
+    throw new CliUsageError('--every-step applies to the traces: add --traces FILE');
 
   const sweepId = values['sweep-id'] ?? 'cli';
   if (!/^[\w.-]{1,100}$/.test(sweepId)) {
-    throw new CliUsageError(`Invalid value for --sweep-id: ${JSON.stringify(sweepId)} (must be 1 to 100 letters, digits, _ . or -)`);
+    throw new CliUsageError(
+      `Invalid value for --sweep-id: ${JSON.stringify(sweepId)} (must be 1 to 100 letters, digits, _ . or -)`,
+    );
   }
   return {
     help: values.help ?? false,
     input,
     outputs,
     everyStep: values['every-step'] ?? false,
-    threads: values.threads === undefined ? availableParallelism() : parseWholeNumber('--threads', values.threads, 1, maxThreads, (message) => new CliUsageError(message)),
+    threads:
+      values.threads === undefined
+        ? availableParallelism()
+        : parseWholeNumber('--threads', values.threads, 1, maxThreads, (message) => new CliUsageError(message)),
     sweepId,
     quiet: values.quiet ?? false,
   };

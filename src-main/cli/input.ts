@@ -6,7 +6,12 @@ import { readFile, stat } from 'node:fs/promises';
 import type { OptimizerKind } from '../../src-core/contract/engine';
 import { errorMessage } from '../../src-core/contract/result';
 import { validate } from '../../src-core/contract/schemas';
-import { RunConfigSchema, type RunConfig, type SweepSpec, type SweepSpecInput } from '../../src-core/contract/sweep-spec';
+import {
+  RunConfigSchema,
+  type RunConfig,
+  type SweepSpec,
+  type SweepSpecInput,
+} from '../../src-core/contract/sweep-spec';
 import { objectiveInfo } from '../../src-core/objectives';
 import { numberRules } from '../../src-core/optim/rules';
 import { parseAxis, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
@@ -41,7 +46,9 @@ async function readJson(path: string, what: string): Promise<unknown> {
     const stats = await stat(path);
     if (stats.isFile() && stats.size > MAX_INPUT_BYTES) {
       const bytes = (n: number): string => n.toLocaleString('en-US');
-      throw new CliInputError(`Cannot read ${what} ${path}: the file is too large (${bytes(stats.size)} bytes; at most ${bytes(MAX_INPUT_BYTES)}, 64 MiB)`);
+      throw new CliInputError(
+        `Cannot read ${what} ${path}: the file is too large (${bytes(stats.size)} bytes; at most ${bytes(MAX_INPUT_BYTES)}, 64 MiB)`,
+      );
     }
     text = await readFile(path, 'utf8');
   } catch (error) {
@@ -83,20 +90,25 @@ function parsed<T>(flag: string, result: Parsed<T>): T {
 
 function single(flag: string, label: string, given: string): number {
   const values = parsed(flag, parseNumberList(label, given));
-  if (values.length !== 1) throw new CliInputError(`--${flag}: Invalid ${label}: ${JSON.stringify(given)} (must be one number)`);
+  if (values.length !== 1)
+    throw new CliInputError(`--${flag}: Invalid ${label}: ${JSON.stringify(given)} (must be one number)`);
   return values[0];
 }
 
 /** "rosenbrock(dim=10 …)" → { id: 'rosenbrock', dim: 10 }, over the objective's defaults; the schema judges the rest. */
 function objectiveFromFlag(given: string): unknown {
   const match = /^\s*([\w-]+)\s*(?:\((.*)\))?\s*$/.exec(given);
-  if (!match) throw new CliInputError(`--objective: Invalid objective: ${JSON.stringify(given)} (must be an id, with any settings in brackets: "rosenbrock(dim=10)")`);
+  if (!match)
+    throw new CliInputError(
+      `--objective: Invalid objective: ${JSON.stringify(given)} (must be an id, with any settings in brackets: "rosenbrock(dim=10)")`,
+    );
   const [, id, settings = ''] = match;
   const known = (objectiveInfo as Record<string, { defaultConfig: object } | undefined>)[id];
   const objective: Record<string, unknown> = { ...(known?.defaultConfig ?? { id }) };
   for (const setting of settings.split(/[\s,]+/).filter((s) => s !== '')) {
     const [key, value, ...rest] = setting.split('=');
-    if (value === undefined || rest.length > 0) throw new CliInputError(`--objective: Invalid setting: ${JSON.stringify(setting)} (must be name=value)`);
+    if (value === undefined || rest.length > 0)
+      throw new CliInputError(`--objective: Invalid setting: ${JSON.stringify(setting)} (must be name=value)`);
     objective[key] = single('objective', key, value);
   }
   return objective;
@@ -104,7 +116,8 @@ function objectiveFromFlag(given: string): unknown {
 
 /** The sweep the run flags describe: one objective, one optimizer kind over its defaults, each number flag an axis. */
 export function specFromFlags(flags: RunFlags): SweepSpecInput {
-  const text = (key: keyof RunFlags): string | undefined => (typeof flags[key] === 'string' ? (flags[key] as string) : undefined);
+  const text = (key: keyof RunFlags): string | undefined =>
+    typeof flags[key] === 'string' ? (flags[key] as string) : undefined;
   const numbers = (key: keyof RunFlags, label: string): number[] | undefined => {
     const given = text(key);
     return given === undefined ? undefined : parsed(key, parseNumberList(label, given));
@@ -131,7 +144,12 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
     seeds: numbers('seeds', 'seed') ?? [0],
     tolerance: tolerance === undefined ? null : single('tolerance', 'tolerance', tolerance),
     traceMaxPoints: tracePoints === undefined ? null : single('trace-points', 'trace size', tracePoints),
-    ...(threshold === undefined ? {} : { divergenceThreshold: threshold.trim() === 'off' ? 'off' : single('divergence-threshold', 'divergence threshold', threshold) }),
+    ...(threshold === undefined
+      ? {}
+      : {
+          divergenceThreshold:
+            threshold.trim() === 'off' ? 'off' : single('divergence-threshold', 'divergence threshold', threshold),
+        }),
     ...(flags['continue-after-non-finite'] === true ? { continueAfterNonFinite: true } : {}),
   } as SweepSpecInput;
 }

@@ -38,7 +38,8 @@ export interface CliOutputs {
 }
 
 /** JSON has no NaN or ±Infinity (JSON.stringify would write null and lose them): they are written as strings. */
-const toJson = (value: unknown): string => JSON.stringify(value, (_key, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
+const toJson = (value: unknown): string =>
+  JSON.stringify(value, (_key, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
 function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
   switch (kind) {
@@ -48,17 +49,28 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
         rows: ({ results, configs }) =>
           csvRows(
             summaryColumns,
-            results.map((result, i): ExportRun => ({ config: configs[i], summary: result.summary, sweepName: job.sweepName })),
+            results.map((result, i): ExportRun => ({
+              config: configs[i],
+              summary: result.summary,
+              sweepName: job.sweepName,
+            })),
           ),
         tail: '',
       };
     case 'traces':
-      return { head: csvHeader(traceColumns), rows: ({ results }) => csvRows(traceColumns, traceRecords(results)), tail: '' };
+      return {
+        head: csvHeader(traceColumns),
+        rows: ({ results }) => csvRows(traceColumns, traceRecords(results)),
+        tail: '',
+      };
     case 'json': {
       let written = 0;
       return {
         head: `{"spec":${toJson(job.spec)},"runs":[`,
-        rows: ({ results, configs }) => results.map((result, i) => `${written++ === 0 ? '' : ','}\n${toJson({ config: configs[i], summary: result.summary })}`),
+        rows: ({ results, configs }) =>
+          results.map(
+            (result, i) => `${written++ === 0 ? '' : ','}\n${toJson({ config: configs[i], summary: result.summary })}`,
+          ),
         tail: '\n]}\n',
       };
     }

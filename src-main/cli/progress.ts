@@ -18,7 +18,12 @@ export function describeProgress({ done, total, diverged, failed, seconds }: Pro
   const rate = seconds > 0 ? done / seconds : 0;
   const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
   const pace = rate > 0 ? ` · ${rate >= 10 ? Math.round(rate) : rate.toPrecision(2)} runs/s` : '';
-  const left = done === total ? ` · took ${formatDuration(seconds)}` : rate > 0 ? ` · ${formatDuration((total - done) / rate)} left` : '';
+  const left =
+    done === total
+      ? ` · took ${formatDuration(seconds)}`
+      : rate > 0
+        ? ` · ${formatDuration((total - done) / rate)} left`
+        : '';
   return `${done}/${total} runs (${percent}%)${pace}${left} · ${diverged} diverged, ${failed} failed`;
 }
 
@@ -48,7 +53,11 @@ export class ProgressReporter {
     this.counts.done += results.length;
     const now = this.now();
     // The last line is finish()'s.
-    if (this.counts.done < this.counts.total && now - this.lastShown >= (this.stream.isTTY ? TTY_INTERVAL_MS : LOG_INTERVAL_MS)) this.show(now, false);
+    if (
+      this.counts.done < this.counts.total &&
+      now - this.lastShown >= (this.stream.isTTY ? TTY_INTERVAL_MS : LOG_INTERVAL_MS)
+    )
+      this.show(now, false);
   }
 
   /** The final line, always shown. */

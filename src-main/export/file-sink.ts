@@ -59,7 +59,12 @@ async function linkTarget(path: string): Promise<string> {
   }
 }
 
-function sinkOver(stream: WriteStream, place: () => Promise<void>, discard: () => Promise<void>, path: string): FileSink {
+function sinkOver(
+  stream: WriteStream,
+  place: () => Promise<void>,
+  discard: () => Promise<void>,
+  path: string,
+): FileSink {
   // Kept on the stream's `errored`; writeChunks and close report it.
   stream.on('error', () => undefined);
   let completed: Promise<void> | null = null;
@@ -79,7 +84,8 @@ function sinkOver(stream: WriteStream, place: () => Promise<void>, discard: () =
     },
     async abort() {
       // Closed before removed: Windows refuses to delete an open file.
-      if (!stream.closed) await new Promise<void>((resolveClose) => stream.destroy().once('close', () => resolveClose()));
+      if (!stream.closed)
+        await new Promise<void>((resolveClose) => stream.destroy().once('close', () => resolveClose()));
       await discard().catch(() => undefined);
     },
   };
@@ -119,7 +125,12 @@ async function openStreamSink(path: string): Promise<FileSink> {
     if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || !fd) throw error;
     stream = createWriteStream('', { fd: Number(fd[1]) });
   }
-  return sinkOver(stream, async () => undefined, async () => undefined, path);
+  return sinkOver(
+    stream,
+    async () => undefined,
+    async () => undefined,
+    path,
+  );
 }
 
 /** Ends the stream and waits until its file is closed; rejects with the stream's error, if it had one. */

@@ -28,7 +28,11 @@ export function batchSizeFor(configs: readonly RunConfig[], threads: number): nu
   return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), Math.ceil(configs.length / threads)));
 }
 
-export async function* runInOrder(executor: RunExecutor, configs: readonly RunConfig[], signal?: AbortSignal): AsyncGenerator<RunResult[]> {
+export async function* runInOrder(
+  executor: RunExecutor,
+  configs: readonly RunConfig[],
+  signal?: AbortSignal,
+): AsyncGenerator<RunResult[]> {
   const batchSize = batchSizeFor(configs, executor.threads);
   const queue: Promise<RunResult[]>[] = [];
   let next = 0;

@@ -5,7 +5,14 @@
  * computed afresh from the configs on the worker pool, in full precision, never taken from stored traces.
  */
 import { randomUUID } from 'node:crypto';
-import type { ExportEnd, ExportOutcome, ExportPage, ExportRun, ExportStart, ExportStarted } from '../../src-core/contract/api';
+import type {
+  ExportEnd,
+  ExportOutcome,
+  ExportPage,
+  ExportRun,
+  ExportStart,
+  ExportStarted,
+} from '../../src-core/contract/api';
 import { errorMessage, fail, ok, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
 import { csvHeader, csvRows } from '../../src-core/export/csv';
@@ -52,7 +59,11 @@ export class ExportSessions {
   }
 
   async start(request: ExportStart): Promise<Result<ExportStarted>> {
-    if (this.sessions.size >= MAX_OPEN) return fail('invalid-input', `Invalid export request: ${MAX_OPEN} exports are open already (must be fewer: finish one first)`);
+    if (this.sessions.size >= MAX_OPEN)
+      return fail(
+        'invalid-input',
+        `Invalid export request: ${MAX_OPEN} exports are open already (must be fewer: finish one first)`,
+      );
     const exportId = this.newExportId();
     let sink: ExportSink | null;
     try {
@@ -61,7 +72,14 @@ export class ExportSessions {
       return fail('internal', `Could not open ${request.suggestedName}: ${errorMessage(error)}`);
     }
     if (!sink) return ok({ exportId: null });
-    const session: Session = { request, sink, headerWritten: false, runsWritten: 0, queue: Promise.resolve(), idleTimer: null };
+    const session: Session = {
+      request,
+      sink,
+      headerWritten: false,
+      runsWritten: 0,
+      queue: Promise.resolve(),
+      idleTimer: null,
+    };
     this.sessions.set(exportId, session);
     this.armIdleTimer(exportId, session);
     return ok({ exportId });
@@ -98,7 +116,10 @@ export class ExportSessions {
 
   private enqueue<T>(exportId: string, task: (session: Session) => Promise<T>): Promise<Result<T>> {
     const notOpen = (): Result<never> =>
-      fail('not-found', `Invalid export id: ${show(exportId)} (must be an open export's; it has ended, or was discarded after ${this.idleMs / 1000} s without a call)`);
+      fail(
+        'not-found',
+        `Invalid export id: ${show(exportId)} (must be an open export's; it has ended, or was discarded after ${this.idleMs / 1000} s without a call)`,
+      );
     const session = this.sessions.get(exportId);
     if (!session) return Promise.resolve(notOpen());
     const run = async (): Promise<Result<T>> => {
@@ -142,6 +163,7 @@ export class ExportSessions {
       return;
     }
     const configs = runs.map((run) => (everyStep ? everyStepConfig(run.config) : run.config));
-    for await (const results of runInOrder(this.executor, configs)) await session.sink.write(csvRows(traceColumns, traceRecords(results)));
+    for await (const results of runInOrder(this.executor, configs))
+      await session.sink.write(csvRows(traceColumns, traceRecords(results)));
   }
 }

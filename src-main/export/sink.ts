@@ -24,7 +24,8 @@ export async function writeChunks(stream: Writable, chunks: Iterable<string>): P
   }
 }
 
-const closedError = (stream: Writable): Error => stream.errored ?? new Error('the destination closed before everything was written');
+const closedError = (stream: Writable): Error =>
+  stream.errored ?? new Error('the destination closed before everything was written');
 
 function drained(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -20,7 +20,8 @@ characters); otherwise a random one is made.`;
 export class ServeUsageError extends Error {}
 
 function parseInteger(flag: string, value: string | undefined, min: number, max: number): number {
-  if (value === undefined || value === '') throw new ServeUsageError(`Missing value for ${flag} (must be a whole number from ${min} to ${max})`);
+  if (value === undefined || value === '')
+    throw new ServeUsageError(`Missing value for ${flag} (must be a whole number from ${min} to ${max})`);
   return parseWholeNumber(flag, value, min, max, (message) => new ServeUsageError(message));
 }
 

@@ -12,7 +12,9 @@ import { DEFAULT_PORT } from './args';
 
 /** The folder the link sockets are in: the user's runtime folder, else one of the user's own in the temporary folder. */
 export function linkFolder(env: NodeJS.ProcessEnv = process.env): string {
-  return env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'adagrad-lab') : join(tmpdir(), `adagrad-lab-${process.getuid?.() ?? 'user'}`);
+  return env.XDG_RUNTIME_DIR
+    ? join(env.XDG_RUNTIME_DIR, 'adagrad-lab')
+    : join(tmpdir(), `adagrad-lab-${process.getuid?.() ?? 'user'}`);
 }
 
 export const linkSocketPath = (port: number, folder = linkFolder()): string => join(folder, `port-${port}.sock`);
@@ -56,7 +58,13 @@ export async function listenForLinks(port: number, fresh: () => string, folder =
     await listen();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    if (await requestLink(port, folder).then(() => true, () => false)) throw new Error(`another server answers at ${path}`, { cause: error });
+    if (
+      await requestLink(port, folder).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new Error(`another server answers at ${path}`, { cause: error });
     await unlink(path);
     await listen();
   }
@@ -76,10 +84,19 @@ export function requestLink(port: number, folder = linkFolder()): Promise<string
     socket.setEncoding('utf8');
     socket.setTimeout(5000, () => socket.destroy(new Error('no answer within 5 s')));
     socket.on('data', (chunk: string) => (text += chunk));
-    socket.on('end', () => (text.endsWith('\n') ? resolve(text.trim()) : reject(new Error(`an incomplete answer from ${path}`))));
+    socket.on('end', () =>
+      text.endsWith('\n') ? resolve(text.trim()) : reject(new Error(`an incomplete answer from ${path}`)),
+    );
     socket.on('error', (error: NodeJS.ErrnoException) => {
-      const why = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' ? `no AdaGrad Lab server on port ${port} answers at ${path}` : error.message;
-      reject(new Error(`${why}. Start one with \`npm run serve -- --port ${port}\`, or give the port it prints with --port N.`));
+      const why =
+        error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
+          ? `no AdaGrad Lab server on port ${port} answers at ${path}`
+          : error.message;
+      reject(
+        new Error(
+          `${why}. Start one with \`npm run serve -- --port ${port}\`, or give the port it prints with --port N.`,
+        ),
+      );
     });
   });
 }
@@ -88,7 +105,11 @@ export const linkUsage = `Usage: adagrad-lab link [--port N]
   Prints a fresh single-use sign-in link of the AdaGrad Lab server (npm run serve) on port N (default ${DEFAULT_PORT}).`;
 
 /** `adagrad-lab link [--port N]`: prints a fresh link; the exit code (0, or 2 for bad usage, 1 when no server answers). */
-export async function linkCommand(argv: readonly string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function linkCommand(
+  argv: readonly string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   let port = DEFAULT_PORT;
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split(/=(.*)/s, 2);

@@ -18,7 +18,13 @@ export const baseHeaders = {
 export class TextResponses {
   csp = '';
 
-  send(req: IncomingMessage, res: ServerResponse, status: number, body: string, extra: Record<string, string> = {}): void {
+  send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    body: string,
+    extra: Record<string, string> = {},
+  ): void {
     const bytes = Buffer.from(body, 'utf8');
     res.writeHead(status, {
       ...baseHeaders,

@@ -61,7 +61,12 @@ export interface HttpLimits {
   keepAliveTimeoutMs: number;
 }
 
-export const HTTP_LIMITS: HttpLimits = { maxConnections: 64, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 };
+export const HTTP_LIMITS: HttpLimits = {
+  maxConnections: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 export interface LabServer {
   /** http://127.0.0.1:PORT/ (without the token). */
@@ -88,9 +93,13 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
   const text = new TextResponses();
   const downloads = new Downloads();
   // The id is the download's capability (a link cannot carry the session): 192 random bits.
-  const exportSessions = new ExportSessions(options.executor, async (exportId, suggestedName) => downloads.open(exportId, suggestedName), {
-    newExportId: () => randomBytes(24).toString('base64url'),
-  });
+  const exportSessions = new ExportSessions(
+    options.executor,
+    async (exportId, suggestedName) => downloads.open(exportId, suggestedName),
+    {
+      newExportId: () => randomBytes(24).toString('base64url'),
+    },
+  );
   const handlers = createHandlers(service, exportSessions);
   const wss = createSocketServer(log);
   const unsubscribe = broadcastEvents(service, wss.clients, log);
@@ -118,11 +127,16 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
     try {
       const checked = gate.check(req, true);
       // An upgrade is never redirected: check() refuses localhost for it.
-      if (checked) return 'refuse' in checked ? refuseUpgrade(socket, ...checked.refuse) : refuseUpgrade(socket, 421, 'Use 127.0.0.1.\n');
+      if (checked)
+        return 'refuse' in checked
+          ? refuseUpgrade(socket, ...checked.refuse)
+          : refuseUpgrade(socket, 421, 'Use 127.0.0.1.\n');
       if (splitTarget(req.url ?? '')[0] !== SOCKET_PATH) return refuseUpgrade(socket, 404, 'Not found.\n');
-      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') return refuseUpgrade(socket, 400, 'Only WebSocket upgrades.\n');
+      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket')
+        return refuseUpgrade(socket, 400, 'Only WebSocket upgrades.\n');
       const offered = offeredProtocols(req);
-      if (!offered.has(SOCKET_PROTOCOL)) return refuseUpgrade(socket, 400, `Offer the WebSocket subprotocol ${SOCKET_PROTOCOL}.\n`);
+      if (!offered.has(SOCKET_PROTOCOL))
+        return refuseUpgrade(socket, 400, `Offer the WebSocket subprotocol ${SOCKET_PROTOCOL}.\n`);
       const signIn = gate.signIn(offered);
       wss.handleUpgrade(req, socket, head, (ws) => {
         try {
@@ -130,7 +144,11 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
           if (!signIn.ok) return ws.close(signIn.code, signIn.reason);
           gate.inUse(signIn.session, true);
           ws.once('close', () => gate.inUse(signIn.session, false));
-          deliver(ws, encodeFrame({ signedIn: { session: signIn.fresh ? signIn.session : null } } satisfies SocketReply), log);
+          deliver(
+            ws,
+            encodeFrame({ signedIn: { session: signIn.fresh ? signIn.session : null } } satisfies SocketReply),
+            log,
+          );
           answerRequests(ws, handlers, log);
         } catch (error) {
           log(`serve: could not accept a socket: ${errorMessage(error)}`);
@@ -143,19 +161,22 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
     }
   };
 
-  const server = createServer({
-    headersTimeout: limits.headersTimeoutMs,
-    requestTimeout: limits.requestTimeoutMs,
-    keepAliveTimeout: limits.keepAliveTimeoutMs,
-    // How often the timeouts above are checked (Node's default, 30 s, would let a slow request live 30 s longer).
-    connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
-  }, (req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      log(`serve: request failed: ${errorMessage(error)}`);
-      if (!res.headersSent) text.send(req, res, 500, 'Internal error.\n');
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often the timeouts above are checked (Node's default, 30 s, would let a slow request live 30 s longer).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
+      handleRequest(req, res).catch((error: unknown) => {
+        log(`serve: request failed: ${errorMessage(error)}`);
+        if (!res.headersSent) text.send(req, res, 500, 'Internal error.\n');
+        else res.destroy();
+      });
+    },
+  );
   server.on('clientError', (_error, socket: Duplex) => {
     if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();

@@ -40,7 +40,12 @@ const newSecret = (): string => randomBytes(32).toString('base64url');
 /** The subprotocols a WebSocket upgrade offers (Sec-WebSocket-Protocol, comma-separated). */
 export function offeredProtocols(req: IncomingMessage): Set<string> {
   const header = req.headers['sec-websocket-protocol'];
-  return new Set((header ?? '').split(',').map((p) => p.trim()).filter((p) => p !== ''));
+  return new Set(
+    (header ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p !== ''),
+  );
 }
 
 interface Session {
@@ -87,7 +92,8 @@ export class Gate {
     }
     if (!localhost) return null;
     const target = req.url ?? '';
-    if (upgrade || !/^\/[\x21-\x7e]*$/.test(target)) return { refuse: [421, `Use ${this.canonicalOrigin}/ (not localhost): one address, one store of runs.\n`] };
+    if (upgrade || !/^\/[\x21-\x7e]*$/.test(target))
+      return { refuse: [421, `Use ${this.canonicalOrigin}/ (not localhost): one address, one store of runs.\n`] };
     return { redirect: this.canonicalOrigin + target };
   }
 
@@ -131,7 +137,8 @@ export class Gate {
     const token = /^(?:[0-9a-f]{2})+$/.test(hex) ? Buffer.from(hex, 'hex').toString('utf8') : null;
     const key = token === null ? null : digest(token);
     const until = key === null ? undefined : this.tokens.get(key);
-    if (key === null || until === undefined || until < now) return this.failed(now, SignInRefusal.badToken, 'This link was used already or is not valid');
+    if (key === null || until === undefined || until < now)
+      return this.failed(now, SignInRefusal.badToken, 'This link was used already or is not valid');
     this.tokens.delete(key);
     const session = newSecret();
     this.sessions.set(digest(session), { lastUsed: now, open: 0 });
@@ -151,7 +158,8 @@ export class Gate {
   }
 
   private dropOldSessions(now: number): void {
-    for (const [key, s] of this.sessions) if (s.open === 0 && s.lastUsed < now - SESSION_IDLE_MS) this.sessions.delete(key);
+    for (const [key, s] of this.sessions)
+      if (s.open === 0 && s.lastUsed < now - SESSION_IDLE_MS) this.sessions.delete(key);
     while (this.sessions.size > MAX_SESSIONS) {
       let oldest: string | null = null;
       let at = Infinity;

@@ -25,7 +25,10 @@ const SocketRequestSchema = v.strictObject(
       v.check(Number.isSafeInteger, (issue) => `Invalid request id: ${show(issue.input)} (must be a whole number)`),
       v.transform((id) => id as number),
     ),
-    method: v.picklist(socketMethods, (issue) => `Unknown method: ${show(issue.input)} (must be one of ${socketMethods.join(', ')})`),
+    method: v.picklist(
+      socketMethods,
+      (issue) => `Unknown method: ${show(issue.input)} (must be one of ${socketMethods.join(', ')})`,
+    ),
     payload: v.optional(v.unknown()),
   },
   (issue) =>
@@ -64,7 +67,10 @@ function replyFrame(reply: Reply): Uint8Array {
   try {
     return encodeFrame(reply);
   } catch (error) {
-    return encodeFrame({ id: reply.id, result: fail('internal', `Could not encode the reply: ${errorMessage(error)}`) });
+    return encodeFrame({
+      id: reply.id,
+      result: fail('internal', `Could not encode the reply: ${errorMessage(error)}`),
+    });
   }
 }
 
@@ -74,7 +80,11 @@ const readableId = (message: unknown): number =>
     : -1;
 
 async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log: Log): Promise<Reply> {
-  if (!isBinary) return { id: -1, result: fail('invalid-input', 'Text frames are not accepted: send binary frames (src-core/transport/wire.ts)') };
+  if (!isBinary)
+    return {
+      id: -1,
+      result: fail('invalid-input', 'Text frames are not accepted: send binary frames (src-core/transport/wire.ts)'),
+    };
   const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
   let message: unknown;
   try {

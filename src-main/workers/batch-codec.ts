@@ -23,7 +23,8 @@ export interface EncodedConfigs {
   readonly column: Column;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The column of `values`, one a row. Plain loops: through accessor closures, encoding cost ~2 µs a config. */
 function encodeColumn(values: readonly unknown[]): Column {
@@ -81,7 +82,8 @@ export const encodeConfigs = (configs: readonly RunConfig[]): EncodedConfigs => 
   column: configs.length > 0 ? encodeColumn(configs) : { values: [] },
 });
 
-export const decodeConfigs = ({ count, column }: EncodedConfigs): RunConfig[] => decodeColumn(column, count) as RunConfig[];
+export const decodeConfigs = ({ count, column }: EncodedConfigs): RunConfig[] =>
+  decodeColumn(column, count) as RunConfig[];
 
 // Results as typed arrays.
 
@@ -124,12 +126,23 @@ export function encodeResults(results: readonly Pick<RunResult, 'summary' | 'tra
   results.forEach((result, r) => {
     const s = result.summary;
     summaries.set(
-      [statuses.indexOf(s.status), s.finalLoss, s.bestLoss, s.bestStep, orNaN(s.stepsToTolerance), orNaN(s.divergedAt), s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN],
+      [
+        statuses.indexOf(s.status),
+        s.finalLoss,
+        s.bestLoss,
+        s.bestStep,
+        orNaN(s.stepsToTolerance),
+        orNaN(s.divergedAt),
+        s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN,
+      ],
       r * SUMMARY_WIDTH,
     );
     if (s.error !== undefined) errors.push([r, s.error]);
     const shape = shapeOf(result);
-    shapes.set([bytes, shape.rows, shape.dim, shape.width, layouts.indexOf(shape.layout), shape.hasAccumulator ? 1 : 0], r * SHAPE_WIDTH);
+    shapes.set(
+      [bytes, shape.rows, shape.dim, shape.width, layouts.indexOf(shape.layout), shape.hasAccumulator ? 1 : 0],
+      r * SHAPE_WIDTH,
+    );
     bytes += align8(traceLayoutBytes(shape));
   });
   const traces = new ArrayBuffer(bytes);
@@ -146,10 +159,17 @@ export function encodeResults(results: readonly Pick<RunResult, 'summary' | 'tra
 }
 
 /** The buffers to transfer rather than copy. */
-export const transferablesOfResults = ({ summaries, shapes, traces }: EncodedResults): ArrayBuffer[] => [summaries.buffer as ArrayBuffer, shapes.buffer as ArrayBuffer, traces];
+export const transferablesOfResults = ({ summaries, shapes, traces }: EncodedResults): ArrayBuffer[] => [
+  summaries.buffer as ArrayBuffer,
+  shapes.buffer as ArrayBuffer,
+  traces,
+];
 
 /** The results of `configs`, in order, from what their worker sent; each trace in a buffer of its own. */
-export function decodeResults({ summaries, errors, shapes, traces }: EncodedResults, configs: readonly RunConfig[]): RunResult[] {
+export function decodeResults(
+  { summaries, errors, shapes, traces }: EncodedResults,
+  configs: readonly RunConfig[],
+): RunResult[] {
   const messages = new Map(errors);
   return configs.map((config, r) => {
     const s = r * SUMMARY_WIDTH;
@@ -166,7 +186,13 @@ export function decodeResults({ summaries, errors, shapes, traces }: EncodedResu
     const error = messages.get(r);
     if (error !== undefined) summary.error = error;
     const h = r * SHAPE_WIDTH;
-    const shape: TraceShape = { rows: shapes[h + 1], dim: shapes[h + 2], width: shapes[h + 3], layout: layouts[shapes[h + 4]], hasAccumulator: shapes[h + 5] === 1 };
+    const shape: TraceShape = {
+      rows: shapes[h + 1],
+      dim: shapes[h + 2],
+      width: shapes[h + 3],
+      layout: layouts[shapes[h + 4]],
+      hasAccumulator: shapes[h + 5] === 1,
+    };
     const at = shapes[h];
     return { config, summary, trace: traceOver(traces.slice(at, at + traceLayoutBytes(shape)), 0, shape) };
   });

@@ -4,7 +4,13 @@
  */
 import { Piscina } from 'piscina';
 import { executeBatch } from '../../src-core/run/execute';
-import { decodeConfigs, encodeResults, transferablesOfResults, type EncodedConfigs, type EncodedResults } from './batch-codec';
+import {
+  decodeConfigs,
+  encodeResults,
+  transferablesOfResults,
+  type EncodedConfigs,
+  type EncodedResults,
+} from './batch-codec';
 
 export default function runBatch(batch: EncodedConfigs): EncodedResults {
   const encoded = encodeResults(executeBatch(decodeConfigs(batch)));

@@ -16,7 +16,11 @@ const lastRow = (column: Float64Array, width: number) => Array.from(column.subar
 describe('the bench baselines compute what the engine computes', () => {
   it('W1: final loss, best loss and best step of every run', () => {
     const configs = w1Configs(false, { lrCount: 7, epsCount: 4, steps: 300 });
-    const engine = executeBatch(configs).map(({ summary: { finalLoss, bestLoss, bestStep } }) => ({ finalLoss, bestLoss, bestStep }));
+    const engine = executeBatch(configs).map(({ summary: { finalLoss, bestLoss, bestStep } }) => ({
+      finalLoss,
+      bestLoss,
+      bestStep,
+    }));
     const input = w1Input(configs);
     expect(w1SeedsWay(input)).toEqual(engine);
     expect(w1TightLoop(input)).toEqual(engine);

@@ -18,7 +18,18 @@ export const FUZZ_TIMEOUT_MS = 120_000;
 const deep = (depth: number): unknown => (depth === 0 ? [] : [deep(depth - 1)]);
 export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(NaN, Infinity, -Infinity, -1, 0, -0, 1e308, -1e-308, 2 ** 53, 2 ** 32, 0.5, 1e6 + 1, 4294967296),
-  fc.constantFrom('', 'x', '0.1', 'NaN', '__proto__', 'constructor', '=cmd|/c calc', 'a'.repeat(10_001), '\u0000', '\ud800'),
+  fc.constantFrom(
+    '',
+    'x',
+    '0.1',
+    'NaN',
+    '__proto__',
+    'constructor',
+    '=cmd|/c calc',
+    'a'.repeat(10_001),
+    '\u0000',
+    '\ud800',
+  ),
   fc.constantFrom(true, false, null, undefined),
   fc.constantFrom([], {}, [NaN], [1, 2, 3], { values: [] }, new Float64Array(2), deep(200)),
   fc.constant(JSON.parse('{"__proto__": {"polluted": true}}')),
@@ -29,7 +40,10 @@ export const nastyValue: fc.Arbitrary<unknown> = fc.oneof(
 
 /** Anything a JSON or structured-clone sender could produce, nasty values mixed in. */
 export const anyPayload: fc.Arbitrary<unknown> = fc.oneof(
-  { weight: 3, arbitrary: fc.anything({ maxDepth: 4, withTypedArray: true, withNullPrototype: true, withObjectString: true }) },
+  {
+    weight: 3,
+    arbitrary: fc.anything({ maxDepth: 4, withTypedArray: true, withNullPrototype: true, withObjectString: true }),
+  },
   { weight: 1, arbitrary: nastyValue },
 );
 
@@ -54,11 +68,18 @@ const hyperparameterValue = (kind: OptimizerKind, name: string): fc.Arbitrary<nu
   if (name === 'epsPlacement') return fc.constantFrom('outside', 'inside');
   // nesterov needs momentum and zero dampening: leave it off so a random entry never breaks that cross-field rule.
   if (name === 'nesterov') return fc.constant(false);
-  return typeof optimizerDefaults[kind][name as never] === 'boolean' ? fc.boolean() : fc.constant(optimizerDefaults[kind][name as never]);
+  return typeof optimizerDefaults[kind][name as never] === 'boolean'
+    ? fc.boolean()
+    : fc.constant(optimizerDefaults[kind][name as never]);
 };
 
 export const validObjective = fc.oneof(
-  fc.constantFrom({ id: 'quadratic-1d' }, { id: 'elliptic-2d' }, { id: 'linear-regression' }, { id: 'constant-gradient' }),
+  fc.constantFrom(
+    { id: 'quadratic-1d' },
+    { id: 'elliptic-2d' },
+    { id: 'linear-regression' },
+    { id: 'constant-gradient' },
+  ),
   fc.record({ id: fc.constant('rosenbrock'), dim: fc.integer({ min: 2, max: 6 }) }),
   fc.record({ id: fc.constant('rastrigin'), dim: fc.integer({ min: 1, max: 6 }) }),
   fc.record({ id: fc.constant('ill-conditioned'), dim: fc.integer({ min: 1, max: 6 }), condition: finiteIn(1, 1e6) }),
@@ -75,7 +96,9 @@ export const validObjective = fc.oneof(
 export const optimizerKind = fc.constantFrom<OptimizerKind>('adagrad', 'sgd', 'rmsprop', 'adam');
 
 export const validOptimizerConfig = optimizerKind.chain((kind) =>
-  fc.record(Object.fromEntries(hyperparameterNames(kind).map((name) => [name, hyperparameterValue(kind, name)]))).map((values) => ({ kind, ...values })),
+  fc
+    .record(Object.fromEntries(hyperparameterNames(kind).map((name) => [name, hyperparameterValue(kind, name)])))
+    .map((values) => ({ kind, ...values })),
 );
 
 /** One `optimizers` entry: some hyperparameters fixed, others swept (never both), at most 3 points an axis. */
@@ -84,15 +107,25 @@ const optimizerEntry = (random: boolean) =>
     fc.shuffledSubarray(hyperparameterNames(kind), { maxLength: 4 }).chain((names) => {
       const split = Math.floor(names.length / 2);
       const axis = (name: string) => {
-        const values = fc.array(hyperparameterValue(kind, name), { minLength: 1, maxLength: 3 }).map((list) => ({ values: list }));
+        const values = fc
+          .array(hyperparameterValue(kind, name), { minLength: 1, maxLength: 3 })
+          .map((list) => ({ values: list }));
         if (!(name in numberRules) || numberRules[name as NumberField].rule !== 'a finite number > 0') return values;
         const range = fc.tuple(finiteIn(1e-4, 1), finiteIn(1e-4, 1), fc.integer({ min: 1, max: 3 }));
-        const continuous = random ? [fc.tuple(finiteIn(1e-4, 1), finiteIn(1e-4, 1)).map(([from, to]) => ({ logUniform: { from, to } }))] : [];
-        return fc.oneof(values, range.map(([from, to, count]) => ({ log: { from, to, count } })), ...continuous);
+        const continuous = random
+          ? [fc.tuple(finiteIn(1e-4, 1), finiteIn(1e-4, 1)).map(([from, to]) => ({ logUniform: { from, to } }))]
+          : [];
+        return fc.oneof(
+          values,
+          range.map(([from, to, count]) => ({ log: { from, to, count } })),
+          ...continuous,
+        );
       };
       return fc.record({
         kind: fc.constant(kind),
-        fixed: fc.record(Object.fromEntries(names.slice(0, split).map((name) => [name, hyperparameterValue(kind, name)]))),
+        fixed: fc.record(
+          Object.fromEntries(names.slice(0, split).map((name) => [name, hyperparameterValue(kind, name)])),
+        ),
         axes: fc.record(Object.fromEntries(names.slice(split).map((name) => [name, axis(name)]))),
       });
     }),
@@ -110,7 +143,9 @@ export const validSpec = fc.boolean().chain((random) =>
       seeds: fc.uniqueArray(fc.nat({ max: 1000 }), { minLength: 1, maxLength: 3 }),
       tolerance: fc.option(finiteIn(-1, 1), { nil: null }),
       traceMaxPoints: fc.option(fc.integer({ min: 3, max: 100 }), { nil: null }),
-      search: random ? fc.record({ mode: fc.constant('random'), samples: fc.integer({ min: 1, max: 5 }), seed: fc.nat() }) : fc.constant({ mode: 'grid' }),
+      search: random
+        ? fc.record({ mode: fc.constant('random'), samples: fc.integer({ min: 1, max: 5 }), seed: fc.nat() })
+        : fc.constant({ mode: 'grid' }),
       maxRuns: fc.constant(10_000),
     },
     // search is always given: a random spec's continuous axes need it. The other optional keys come and go.
@@ -126,12 +161,14 @@ export interface Mutation {
 }
 
 type Container = Record<string, unknown> | unknown[];
-const isContainer = (value: unknown): value is Container => typeof value === 'object' && value !== null && !ArrayBuffer.isView(value);
+const isContainer = (value: unknown): value is Container =>
+  typeof value === 'object' && value !== null && !ArrayBuffer.isView(value);
 
 /** Every path into `value`, containers and leaves, the root first. */
 function pathsOf(value: unknown, prefix: string[] = []): string[][] {
   const paths = [prefix];
-  if (isContainer(value)) for (const [key, child] of Object.entries(value)) paths.push(...pathsOf(child, [...prefix, key]));
+  if (isContainer(value))
+    for (const [key, child] of Object.entries(value)) paths.push(...pathsOf(child, [...prefix, key]));
   return paths;
 }
 
@@ -162,22 +199,31 @@ export const mutationOf = (payload: unknown): fc.Arbitrary<Mutation> =>
     const replace = nastyValue.map((value): Mutation => ({
       path: path.join('.'),
       kind: 'replace',
-      payload: path.length === 0 ? value : cloneWith(payload, path, (parent, key) => (parent[key as never] = value as never)),
+      payload:
+        path.length === 0 ? value : cloneWith(payload, path, (parent, key) => (parent[key as never] = value as never)),
     }));
     const target = path.reduce<unknown>((node, key) => (node as Container)[key as never], payload);
     const options: fc.Arbitrary<Mutation>[] = [replace];
     if (path.length > 0) {
-      options.push(fc.constant({ path: path.join('.'), kind: 'delete', payload: cloneWith(payload, path, (parent, key) => delete parent[key as never]) }));
+      options.push(
+        fc.constant({
+          path: path.join('.'),
+          kind: 'delete',
+          payload: cloneWith(payload, path, (parent, key) => delete parent[key as never]),
+        }),
+      );
     }
     if (isContainer(target) && !Array.isArray(target)) {
       options.push(
-        fc.tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'toString'), nastyValue).map(([key, value]): Mutation => {
-          const copy = structuredClone(payload) as Container;
-          const node = ownPath(copy, path) as Record<string, unknown>;
-          // An own key, as JSON.parse and structured clone make it; plain assignment of __proto__ would set the prototype.
-          Object.defineProperty(node, key, { value, enumerable: true, configurable: true, writable: true });
-          return { path: [...path, key].join('.'), kind: 'add', payload: copy };
-        }),
+        fc
+          .tuple(fc.constantFrom('__proto__', 'constructor', 'prototype', 'extra', 'toString'), nastyValue)
+          .map(([key, value]): Mutation => {
+            const copy = structuredClone(payload) as Container;
+            const node = ownPath(copy, path) as Record<string, unknown>;
+            // An own key, as JSON.parse and structured clone make it; plain assignment of __proto__ would set the prototype.
+            Object.defineProperty(node, key, { value, enumerable: true, configurable: true, writable: true });
+            return { path: [...path, key].join('.'), kind: 'add', payload: copy };
+          }),
       );
     }
     return fc.oneof(...options);
@@ -185,4 +231,9 @@ export const mutationOf = (payload: unknown): fc.Arbitrary<Mutation> =>
 
 /** A valid payload with one mutation, or the payload untouched (a tenth of the time, so acceptance is exercised too). */
 export const mutated = (valid: fc.Arbitrary<unknown>): fc.Arbitrary<Mutation> =>
-  valid.chain((payload) => fc.oneof({ weight: 9, arbitrary: mutationOf(payload) }, { weight: 1, arbitrary: fc.constant<Mutation>({ path: '', kind: 'none', payload }) }));
+  valid.chain((payload) =>
+    fc.oneof(
+      { weight: 9, arbitrary: mutationOf(payload) },
+      { weight: 1, arbitrary: fc.constant<Mutation>({ path: '', kind: 'none', payload }) },
+    ),
+  );

@@ -17,7 +17,8 @@ import { Tally } from './oracle';
 const tally = new Tally();
 
 /** A table as the export writes it, header and every row, joined. */
-const toCsv = <T>(columns: readonly Column<T>[], records: Iterable<T>): string => csvHeader(columns) + [...csvRows(columns, records)].join('');
+const toCsv = <T>(columns: readonly Column<T>[], records: Iterable<T>): string =>
+  csvHeader(columns) + [...csvRows(columns, records)].join('');
 afterAll(() => tally.print());
 
 /**
@@ -32,8 +33,18 @@ const formulaLead = fc.constantFrom('=', '+', '-', '@', '\t', '\r');
 const text = fc.oneof(
   fc.string(),
   fc.tuple(formulaLead, fc.string()).map(([lead, rest]) => lead + rest),
-  fc.tuple(fc.string(), fc.constantFrom(',', ';', '\t', '\r\n', '\n', '; ', ',  '), formulaLead, fc.string()).map((parts) => parts.join('')),
-  fc.constantFrom('=HYPERLINK("http://evil.example","x")', '@SUM(1+1)*cmd|" /C calc"!A0', '-2+3', '+1', 'ok;=1+2', 'ok\t=1+3', 'ok\r\n=1'),
+  fc
+    .tuple(fc.string(), fc.constantFrom(',', ';', '\t', '\r\n', '\n', '; ', ',  '), formulaLead, fc.string())
+    .map((parts) => parts.join('')),
+  fc.constantFrom(
+    '=HYPERLINK("http://evil.example","x")',
+    '@SUM(1+1)*cmd|" /C calc"!A0',
+    '-2+3',
+    '+1',
+    'ok;=1+2',
+    'ok\t=1+3',
+    'ok\r\n=1',
+  ),
 );
 const cell: fc.Arbitrary<Cell> = fc.oneof(text, fc.double(), fc.integer(), fc.constant(null));
 

@@ -25,14 +25,19 @@ const tally = new Tally();
 afterAll(() => tally.print());
 
 const mainFrame: SenderFrame = { url: 'app://lab/index.html', parent: null, processId: 7, frameToken: 'main' };
-const fakeIpc = ipcMain as unknown as { handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>> };
+const fakeIpc = ipcMain as unknown as {
+  handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>;
+};
 // Every export is declined at its start, as a cancelled save dialog does: nothing is ever written. The names the
 // dialog was asked to offer are kept, to check that nothing but a plain file name ever got that far.
 const offered: string[] = [];
 const declined = async (_exportId: string, suggestedName: string) => (offered.push(suggestedName), null);
 registerIpc(
   ipcMain,
-  createHandlers(new SweepService(instantExecutor, { maxPendingResults: 100_000 }), new ExportSessions(instantExecutor, declined)),
+  createHandlers(
+    new SweepService(instantExecutor, { maxPendingResults: 100_000 }),
+    new ExportSessions(instantExecutor, declined),
+  ),
   mainFrameSenderCheck(() => mainFrame),
 );
 
@@ -54,7 +59,18 @@ const sender = fc.oneof(
     arbitrary: fc
       .record({
         url: fc.oneof(
-          fc.constantFrom('app://lab/index.html', 'app://lab', 'app://lab/?x#y', 'https://evil.example/', 'file:///tmp/x.html', 'app://evil@lab/', 'app://lab.evil/', 'app://lab:8080/', 'http://lab/', 'app://labs/'),
+          fc.constantFrom(
+            'app://lab/index.html',
+            'app://lab',
+            'app://lab/?x#y',
+            'https://evil.example/',
+            'file:///tmp/x.html',
+            'app://evil@lab/',
+            'app://lab.evil/',
+            'app://lab:8080/',
+            'http://lab/',
+            'app://labs/',
+          ),
           fc.webUrl(),
           fc.string(),
         ),
@@ -70,12 +86,24 @@ const sender = fc.oneof(
 const call = fc
   .oneof(
     { weight: 8, arbitrary: fc.constantFrom(...channelByName.keys()) },
-    { weight: 1, arbitrary: fc.oneof(fc.constantFrom(Channels.event, 'lab:delete-everything', 'LAB:LAUNCH-SWEEP', '__proto__'), fc.string()) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        fc.constantFrom(Channels.event, 'lab:delete-everything', 'LAB:LAUNCH-SWEEP', '__proto__'),
+        fc.string(),
+      ),
+    },
   )
   .chain((channel) => {
     const name = channelByName.get(channel);
-    const args = name ? fc.array(payloadFor(name), { minLength: 0, maxLength: 2 }) : fc.array(anyPayload, { maxLength: 2 });
-    return fc.record({ channel: fc.constant(channel), senderFrame: sender, args: fc.oneof({ weight: 5, arbitrary: args.map((a) => a.slice(0, 1)) }, { weight: 1, arbitrary: args }) });
+    const args = name
+      ? fc.array(payloadFor(name), { minLength: 0, maxLength: 2 })
+      : fc.array(anyPayload, { maxLength: 2 });
+    return fc.record({
+      channel: fc.constant(channel),
+      senderFrame: sender,
+      args: fc.oneof({ weight: 5, arbitrary: args.map((a) => a.slice(0, 1)) }, { weight: 1, arbitrary: args }),
+    });
   });
 
 describe('IPC', { timeout: FUZZ_TIMEOUT_MS }, () => {
@@ -102,10 +130,22 @@ describe('IPC', { timeout: FUZZ_TIMEOUT_MS }, () => {
         expectResult(result, `${channel} ${JSON.stringify(args).slice(0, 200)}`);
         // Our window's main frame is the one with its process and token, at the top, showing our origin.
         const trusted =
-          typeof senderFrame === 'object' && senderFrame !== null && senderFrame.parent === null &&
-          senderFrame.processId === mainFrame.processId && senderFrame.frameToken === mainFrame.frameToken && atAppOrigin(senderFrame.url);
-        if (!trusted) expect(result).toEqual({ ok: false, error: { code: 'unauthorized', message: 'Refused: message from an untrusted frame' } });
-        else if (args.length > 1) expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input', message: expect.stringContaining('takes one payload') } });
+          typeof senderFrame === 'object' &&
+          senderFrame !== null &&
+          senderFrame.parent === null &&
+          senderFrame.processId === mainFrame.processId &&
+          senderFrame.frameToken === mainFrame.frameToken &&
+          atAppOrigin(senderFrame.url);
+        if (!trusted)
+          expect(result).toEqual({
+            ok: false,
+            error: { code: 'unauthorized', message: 'Refused: message from an untrusted frame' },
+          });
+        else if (args.length > 1)
+          expect(result).toMatchObject({
+            ok: false,
+            error: { code: 'invalid-input', message: expect.stringContaining('takes one payload') },
+          });
         else expectAgreesWithSchema(name, args[0], result);
         tally.record(`IPC: ${trusted ? 'trusted' : 'untrusted'} senders`, result.ok);
       }),

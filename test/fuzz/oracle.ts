@@ -23,7 +23,10 @@ export function expectClearMessage(message: string, context: string): void {
   expect(message.length, `${context}: an empty or overlong message`).toBeGreaterThan(10);
   expect(message.length, `${context}: ${message.slice(0, 200)}…`).toBeLessThan(600);
   const shape = message.slice(pathOf(message).length).replace(/^: /, '');
-  expect(new RegExp(`^${SHAPES.source}`, 's').test(shape) && !UNCLEAR.test(message), `${context}: unclear message ${JSON.stringify(message)}`).toBe(true);
+  expect(
+    new RegExp(`^${SHAPES.source}`, 's').test(shape) && !UNCLEAR.test(message),
+    `${context}: unclear message ${JSON.stringify(message)}`,
+  ).toBe(true);
 }
 
 /** A handler's answer: always a Result; a refusal of bad input is invalid-input with a clear message, never internal. */
@@ -31,7 +34,9 @@ export function expectResult(result: unknown, context: string): asserts result i
   expect(result, context).toMatchObject({ ok: expect.any(Boolean) });
   const r = result as Result<unknown>;
   if (!r.ok) {
-    expect(['invalid-input', 'unauthorized', 'not-found'], `${context}: ${r.error.code}: ${r.error.message}`).toContain(r.error.code);
+    expect(['invalid-input', 'unauthorized', 'not-found'], `${context}: ${r.error.code}: ${r.error.message}`).toContain(
+      r.error.code,
+    );
     expectClearMessage(r.error.message, context);
   }
 }

@@ -24,7 +24,8 @@ const onlyKeys = (x: Record<string, unknown>, allowed: readonly string[]): boole
   return true;
 };
 const isText = (x: unknown, max: number): boolean => typeof x === 'string' && x.length <= max;
-const isWhole = (x: unknown, min: number, max: number): boolean => Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
+const isWhole = (x: unknown, min: number, max: number): boolean =>
+  Number.isInteger(x) && (x as number) >= min && (x as number) <= max;
 /** A list (a real array, holes count as missing) of at most `max` run ids of at most 200 characters. */
 const isIdList = (x: unknown, max: number): boolean => {
   if (!Array.isArray(x) || x.length > max) return false;
@@ -32,20 +33,37 @@ const isIdList = (x: unknown, max: number): boolean => {
   return true;
 };
 /** A file name: 1 to 200 characters, none of / \ : * ? " < > | or a control character. */
-const isFileName = (x: unknown): boolean => isText(x, 200) && (x as string).length > 0 && ![...(x as string)].some((c) => '/\\:*?"<>|'.includes(c) || c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f));
+const isFileName = (x: unknown): boolean =>
+  isText(x, 200) &&
+  (x as string).length > 0 &&
+  ![...(x as string)].some(
+    (c) => '/\\:*?"<>|'.includes(c) || c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f),
+  );
 const verdict = (accepted: boolean): Verdict => (accepted ? 'accept' : 'refuse');
 
 /** A sweep spec: refused when a rule of its own fields is broken; otherwise it depends on what is nested in it. */
 function specVerdict(p: unknown): Verdict {
   if (!isRecord(p)) return 'refuse';
-  const fields = ['name', 'objectives', 'start', 'optimizers', 'steps', 'seeds', 'tolerance', 'traceMaxPoints', 'search', 'maxRuns'];
+  const fields = [
+    'name',
+    'objectives',
+    'start',
+    'optimizers',
+    'steps',
+    'seeds',
+    'tolerance',
+    'traceMaxPoints',
+    'search',
+    'maxRuns',
+  ];
   if (!onlyKeys(p, fields)) return 'refuse';
   if (!isText(p.name, 200)) return 'refuse';
   if (!Array.isArray(p.objectives) || p.objectives.length === 0) return 'refuse';
   if (!Array.isArray(p.optimizers) || p.optimizers.length === 0) return 'refuse';
   if (!isWhole(p.steps, 1, 1_000_000)) return 'refuse';
   if (p.tolerance !== undefined && p.tolerance !== null && !Number.isFinite(p.tolerance)) return 'refuse';
-  if (p.traceMaxPoints !== undefined && p.traceMaxPoints !== null && !isWhole(p.traceMaxPoints, 3, 100_000)) return 'refuse';
+  if (p.traceMaxPoints !== undefined && p.traceMaxPoints !== null && !isWhole(p.traceMaxPoints, 3, 100_000))
+    return 'refuse';
   if (p.maxRuns !== undefined && !isWhole(p.maxRuns, 1, 1_000_000)) return 'refuse';
   return 'undecided';
 }
@@ -56,21 +74,44 @@ const rules: Record<MethodName, (p: unknown) => Verdict> = {
   resendPending: () => 'accept',
   cancelSweep: (p) => verdict(isText(p, 200)),
   resumeSweep: (p) => {
-    const request = isRecord(p) && onlyKeys(p, ['sweepId', 'createdAt', 'spec', 'storedRunIds']) && isText(p.sweepId, 200) && Number.isFinite(p.createdAt) && isIdList(p.storedRunIds, 1_000_000);
+    const request =
+      isRecord(p) &&
+      onlyKeys(p, ['sweepId', 'createdAt', 'spec', 'storedRunIds']) &&
+      isText(p.sweepId, 200) &&
+      Number.isFinite(p.createdAt) &&
+      isIdList(p.storedRunIds, 1_000_000);
     return request ? specVerdict((p as { spec: unknown }).spec) : 'refuse';
   },
-  startExport: (p) => verdict(isRecord(p) && onlyKeys(p, ['kind', 'suggestedName', 'everyStep']) && (p.kind === 'summary' || p.kind === 'traces') && isFileName(p.suggestedName) && typeof p.everyStep === 'boolean'),
+  startExport: (p) =>
+    verdict(
+      isRecord(p) &&
+        onlyKeys(p, ['kind', 'suggestedName', 'everyStep']) &&
+        (p.kind === 'summary' || p.kind === 'traces') &&
+        isFileName(p.suggestedName) &&
+        typeof p.everyStep === 'boolean',
+    ),
   // The fuzzed pages have no runs, or runs that are not export runs (nasty values): a list of them is refused.
   writeExport: (p) => {
-    if (!(isRecord(p) && onlyKeys(p, ['exportId', 'runs']) && isText(p.exportId, 100) && Array.isArray(p.runs) && p.runs.length <= 5000)) return 'refuse';
+    if (!(
+      isRecord(p) &&
+      onlyKeys(p, ['exportId', 'runs']) &&
+      isText(p.exportId, 100) &&
+      Array.isArray(p.runs) &&
+      p.runs.length <= 5000
+    ))
+      return 'refuse';
     for (let i = 0; i < p.runs.length; i++) {
       const run = p.runs[i];
       if (isRecord(run) && 'config' in run && 'summary' in run && 'sweepName' in run) return 'undecided';
     }
     return verdict(p.runs.length === 0);
   },
-  finishExport: (p) => verdict(isRecord(p) && onlyKeys(p, ['exportId', 'abort']) && isText(p.exportId, 100) && typeof p.abort === 'boolean'),
-  workerThreads: (p) => verdict(isRecord(p) && onlyKeys(p, ['threads']) && (p.threads === null || isWhole(p.threads, 1, 256))),
+  finishExport: (p) =>
+    verdict(
+      isRecord(p) && onlyKeys(p, ['exportId', 'abort']) && isText(p.exportId, 100) && typeof p.abort === 'boolean',
+    ),
+  workerThreads: (p) =>
+    verdict(isRecord(p) && onlyKeys(p, ['threads']) && (p.threads === null || isWhole(p.threads, 1, 256))),
 };
 
 /** A payload for a channel: a valid one, one mutation from valid, or anything. */
@@ -80,15 +121,27 @@ export const payloadFor = (name: MethodName): fc.Arbitrary<unknown> => {
     acknowledge: fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }),
     resendPending: fc.constant(undefined),
     cancelSweep: fc.uuid(),
-    resumeSweep: fc.record({ sweepId: fc.uuid(), createdAt: fc.nat(), spec: validSpec, storedRunIds: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }) }),
-    startExport: fc.record({ kind: fc.constantFrom('summary', 'traces'), suggestedName: fc.constantFrom('runs.csv', 'é.csv'), everyStep: fc.boolean() }),
+    resumeSweep: fc.record({
+      sweepId: fc.uuid(),
+      createdAt: fc.nat(),
+      spec: validSpec,
+      storedRunIds: fc.array(fc.string({ maxLength: 20 }), { maxLength: 3 }),
+    }),
+    startExport: fc.record({
+      kind: fc.constantFrom('summary', 'traces'),
+      suggestedName: fc.constantFrom('runs.csv', 'é.csv'),
+      everyStep: fc.boolean(),
+    }),
     writeExport: fc.record({ exportId: fc.uuid(), runs: fc.constant([]) }),
     finishExport: fc.record({ exportId: fc.uuid(), abort: fc.boolean() }),
     workerThreads: fc.record({ threads: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 300 })) }),
   };
-  return fc.oneof(valid[name], mutated(valid[name]).map((m) => m.payload), anyPayload);
+  return fc.oneof(
+    valid[name],
+    mutated(valid[name]).map((m) => m.payload),
+    anyPayload,
+  );
 };
-
 
 /** Sweeps a resume was accepted for: only these may be refused as still running. */
 const resumed = new Set<string>();
@@ -108,7 +161,8 @@ export function expectAgreesWithSchema(name: MethodName, payload: unknown, resul
   const said = `${name}: the rules say ${rule}, the handler ${result.ok ? 'accepted' : `refused (${result.error.message.slice(0, 200)})`}`;
   if (name === 'writeExport' || name === 'finishExport') {
     expect(result.ok, said).toBe(false);
-    const forItsId = !result.ok && result.error.code === 'not-found' && result.error.message.startsWith('Invalid export id: ');
+    const forItsId =
+      !result.ok && result.error.code === 'not-found' && result.error.message.startsWith('Invalid export id: ');
     if (rule !== 'undecided') expect(forItsId, said).toBe(rule === 'accept');
     return;
   }
@@ -118,11 +172,17 @@ export function expectAgreesWithSchema(name: MethodName, payload: unknown, resul
     return;
   }
   if (name === 'resumeSweep' && result.ok) resumed.add((payload as { sweepId: string }).sweepId);
-  if (name === 'startExport' && !result.ok && result.error.message.startsWith('Invalid export request: ') && result.error.message.includes('open already')) {
+  if (
+    name === 'startExport' &&
+    !result.ok &&
+    result.error.message.startsWith('Invalid export request: ') &&
+    result.error.message.includes('open already')
+  ) {
     expect(openExports, said).toBeGreaterThanOrEqual(MAX_OPEN_EXPORTS);
     expect(rule, said).toBe('accept');
     return;
   }
-  if (name === 'startExport' && result.ok && (result.value as { exportId: string | null }).exportId !== null) openExports++;
+  if (name === 'startExport' && result.ok && (result.value as { exportId: string | null }).exportId !== null)
+    openExports++;
   if (rule !== 'undecided') expect(result.ok, said).toBe(rule === 'accept');
 }

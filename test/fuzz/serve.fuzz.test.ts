@@ -46,7 +46,14 @@ beforeAll(async () => {
   for (const [path, body] of Object.entries(FILES)) await writeFile(join(staticDir, path), body);
   await writeFile(join(staticDir, '.env'), `${SECRET}\n`);
   await writeFile(join(dir, 'secret.txt'), `${SECRET}\n`);
-  server = await createLabServer({ service: new SweepService(instantExecutor, { maxPendingResults: 1_000_000 }), executor: instantExecutor, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
+  server = await createLabServer({
+    service: new SweepService(instantExecutor, { maxPendingResults: 1_000_000 }),
+    executor: instantExecutor,
+    staticDir,
+    token: TOKEN,
+    port: 0,
+    log: (line) => logs.push(line),
+  });
   port = server.port;
   session = (await mustSignIn(port, { token: TOKEN })).session!;
 });
@@ -87,7 +94,9 @@ function rawRequest(request: string | Uint8Array, endAfterMs?: number): Promise<
       const head = end < 0 ? text : text.slice(0, end);
       const [statusLine, ...lines] = head.split('\r\n');
       const status = /^HTTP\/1\.[01] (\d{3})/.exec(statusLine)?.[1];
-      const headers = Object.fromEntries(lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]));
+      const headers = Object.fromEntries(
+        lines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+      );
       resolve({ status: status ? Number(status) : null, headers, body: end < 0 ? '' : text.slice(end + 4) });
     });
     socket.write(request);
@@ -97,18 +106,49 @@ function rawRequest(request: string | Uint8Array, endAfterMs?: number): Promise<
 // --- HTTP -----------------------------------------------------------------------------------------------------------
 
 const KNOWN_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'TRACE'];
-const method = fc.oneof({ weight: 6, arbitrary: fc.constantFrom('GET', 'HEAD') }, { weight: 3, arbitrary: fc.constantFrom(...KNOWN_METHODS) }, { weight: 1, arbitrary: fc.constantFrom('BREW', 'get') });
-const fragment = fc.constantFrom('..', '.', '%2e%2e', '%2E%2E', '%2f', '%5c', '..%2f', '%00', '%zz', '.env', 'secret.txt', 'index.html', 'assets', 'style.css', 'app.js', '', 'a', '%41pp.js', '~');
+const method = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom('GET', 'HEAD') },
+  { weight: 3, arbitrary: fc.constantFrom(...KNOWN_METHODS) },
+  { weight: 1, arbitrary: fc.constantFrom('BREW', 'get') },
+);
+const fragment = fc.constantFrom(
+  '..',
+  '.',
+  '%2e%2e',
+  '%2E%2E',
+  '%2f',
+  '%5c',
+  '..%2f',
+  '%00',
+  '%zz',
+  '.env',
+  'secret.txt',
+  'index.html',
+  'assets',
+  'style.css',
+  'app.js',
+  '',
+  'a',
+  '%41pp.js',
+  '~',
+);
 const path = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom('/', ...Object.keys(FILES)) },
   { weight: 6, arbitrary: fc.array(fragment, { minLength: 1, maxLength: 4 }).map((parts) => `/${parts.join('/')}`) },
   { weight: 1, arbitrary: fc.constantFrom('*', 'http://127.0.0.1/index.html', 'index.html') },
 );
-const query = fc.oneof(fc.constant(''), fc.constant(`?token=${TOKEN}`), fc.constantFrom('?token=wrong', '?token=', `?token=${TOKEN}x`, '?x=1', `?a=1&token=${TOKEN}`));
+const query = fc.oneof(
+  fc.constant(''),
+  fc.constant(`?token=${TOKEN}`),
+  fc.constantFrom('?token=wrong', '?token=', `?token=${TOKEN}x`, '?x=1', `?a=1&token=${TOKEN}`),
+);
 
 type Choice<T> = { label: string; value: T };
 /** Mostly the values that get a request through, so the checks behind each gate are reached as often as the gates. */
-const mostly = (through: Choice<string | null>[], others: Choice<string | null>[]): fc.Arbitrary<Choice<string | null>> =>
+const mostly = (
+  through: Choice<string | null>[],
+  others: Choice<string | null>[],
+): fc.Arbitrary<Choice<string | null>> =>
   fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...through) }, { weight: 1, arbitrary: fc.constantFrom(...others) });
 const host = (): fc.Arbitrary<Choice<string | null>> =>
   mostly(
@@ -154,13 +194,21 @@ const cookie = (): fc.Arbitrary<Choice<string | null>> =>
       { label: 'forged', value: `${session}x` },
     ],
   );
-const extraHeader = fc.tuple(fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/), fc.stringMatching(/^[\x20-\x7e]{0,40}$/));
+const extraHeader = fc.tuple(
+  fc.stringMatching(/^[A-Za-z][A-Za-z0-9-]{0,15}$/),
+  fc.stringMatching(/^[\x20-\x7e]{0,40}$/),
+);
 
 /**
  * The status the server's rules give a well-formed request (see the order in src-main/serve/server.ts and session.ts).
  * Cookies and tokens in the query change nothing: the files hold no secret, and signing in happens on the socket.
  */
-function expectedStatus(r: { method: string; target: string; host: Choice<string | null>; origin: Choice<string | null> }): number[] {
+function expectedStatus(r: {
+  method: string;
+  target: string;
+  host: Choice<string | null>;
+  origin: Choice<string | null>;
+}): number[] {
   // The HTTP parser refuses an unknown method and a target in none of HTTP's forms before the server sees them.
   if (!KNOWN_METHODS.includes(r.method) || !/^(?:\/|\*|http:\/\/)/.test(r.target)) return [400];
   if (r.host.label === 'missing') return [400]; // HTTP/1.1 requires Host
@@ -175,7 +223,15 @@ function expectedStatus(r: { method: string; target: string; host: Choice<string
   return [200, 404]; // 200 only for a file of the renderer, checked by its body
 }
 
-type FuzzRequest = { method: string; path: string; query: string; host: Choice<string | null>; origin: Choice<string | null>; cookie: Choice<string | null>; extra: [string, string][] };
+type FuzzRequest = {
+  method: string;
+  path: string;
+  query: string;
+  host: Choice<string | null>;
+  origin: Choice<string | null>;
+  cookie: Choice<string | null>;
+  extra: [string, string][];
+};
 
 /** Sends one generated request and checks the answer against the model and the invariants. */
 async function checkRequest(r: FuzzRequest): Promise<void> {
@@ -184,7 +240,9 @@ async function checkRequest(r: FuzzRequest): Promise<void> {
   if (r.host.value !== null) lines.push(`Host: ${r.host.value}`);
   if (r.origin.value !== null) lines.push(`Origin: ${r.origin.value}`);
   if (r.cookie.value !== null) lines.push(`Cookie: ${r.cookie.value}`);
-  for (const [name, value] of r.extra) if (!/^(host|origin|cookie|content-length|transfer-encoding|connection|expect|upgrade)$/i.test(name)) lines.push(`${name}: ${value}`);
+  for (const [name, value] of r.extra)
+    if (!/^(host|origin|cookie|content-length|transfer-encoding|connection|expect|upgrade)$/i.test(name))
+      lines.push(`${name}: ${value}`);
   lines.push('Connection: close', '', '');
   const res = await rawRequest(lines.join('\r\n'));
   const context = `${lines.slice(0, 4).join(' | ')} -> ${res.status}`;
@@ -202,10 +260,20 @@ async function checkRequest(r: FuzzRequest): Promise<void> {
 
 describe('serve mode: HTTP', { timeout: FUZZ_TIMEOUT_MS }, () => {
   it('answers each request as the rules say, serves only renderer files, and never sets a cookie', async () => {
-    const request = fc.record({ method, path, query, host: host(), origin: origin(), cookie: cookie(), extra: fc.array(extraHeader, { maxLength: 3 }) });
+    const request = fc.record({
+      method,
+      path,
+      query,
+      host: host(),
+      origin: origin(),
+      cookie: cookie(),
+      extra: fc.array(extraHeader, { maxLength: 3 }),
+    });
     // Ten requests at a time on ten connections: each is independent, and loopback latency dominates one by one.
     await fc.assert(
-      fc.asyncProperty(fc.array(request, { minLength: 10, maxLength: 10 }), (batch) => Promise.all(batch.map(checkRequest)).then(() => undefined)),
+      fc.asyncProperty(fc.array(request, { minLength: 10, maxLength: 10 }), (batch) =>
+        Promise.all(batch.map(checkRequest)).then(() => undefined),
+      ),
       { numRuns: 250, seed: FUZZ_SEED },
     );
   });
@@ -214,7 +282,25 @@ describe('serve mode: HTTP', { timeout: FUZZ_TIMEOUT_MS }, () => {
     const garbage = fc.oneof(
       fc.uint8Array({ minLength: 1, maxLength: 300 }),
       fc.string({ maxLength: 200 }),
-      fc.array(fc.constantFrom('GET', ' ', '/', 'HTTP/1.1', '\r\n', '\n', ':', 'Host', `127.0.0.1:${port}`, 'Content-Length: 5', '\0', 'Transfer-Encoding: chunked'), { maxLength: 20 }).map((parts) => parts.join('')),
+      fc
+        .array(
+          fc.constantFrom(
+            'GET',
+            ' ',
+            '/',
+            'HTTP/1.1',
+            '\r\n',
+            '\n',
+            ':',
+            'Host',
+            `127.0.0.1:${port}`,
+            'Content-Length: 5',
+            '\0',
+            'Transfer-Encoding: chunked',
+          ),
+          { maxLength: 20 },
+        )
+        .map((parts) => parts.join('')),
     );
     const check = async (bytes: string | Uint8Array): Promise<void> => {
       const res = await rawRequest(bytes, 200);
@@ -223,7 +309,9 @@ describe('serve mode: HTTP', { timeout: FUZZ_TIMEOUT_MS }, () => {
       expect(res.body).not.toContain(SECRET);
     };
     await fc.assert(
-      fc.asyncProperty(fc.array(garbage, { minLength: 30, maxLength: 30 }), (batch) => Promise.all(batch.map(check)).then(() => undefined)),
+      fc.asyncProperty(fc.array(garbage, { minLength: 30, maxLength: 30 }), (batch) =>
+        Promise.all(batch.map(check)).then(() => undefined),
+      ),
       { numRuns: 20, seed: FUZZ_SEED },
     );
     const healthy = await fetch(server.url);
@@ -245,7 +333,9 @@ async function openAcknowledger(): Promise<WebSocket> {
   signedIn.wake = () => {
     for (const message of signedIn.messages.splice(0)) {
       if ('event' in message && message.event.type === 'results') {
-        signedIn.ws.send(encodeFrame({ id: --id, method: 'acknowledge', payload: message.event.results.map((r) => r.config.id) }));
+        signedIn.ws.send(
+          encodeFrame({ id: --id, method: 'acknowledge', payload: message.event.results.map((r) => r.config.id) }),
+        );
       }
     }
   };
@@ -302,17 +392,36 @@ class SocketClient {
 }
 
 const envelope = fc
-  .oneof({ weight: 9, arbitrary: fc.constantFrom(...socketMethods) }, { weight: 1, arbitrary: fc.oneof(fc.constantFrom('saveFile', 'constructor', '__proto__', 'LAUNCHSWEEP'), fc.string()) })
+  .oneof(
+    { weight: 9, arbitrary: fc.constantFrom(...socketMethods) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(fc.constantFrom('saveFile', 'constructor', '__proto__', 'LAUNCHSWEEP'), fc.string()),
+    },
+  )
   .chain((method) =>
     fc.record({
-      id: fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }) }, { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, NaN, '7', null) }),
+      id: fc.oneof(
+        { weight: 9, arbitrary: fc.integer({ min: 0, max: 2 ** 31 }) },
+        { weight: 1, arbitrary: fc.constantFrom(-1, 1.5, NaN, '7', null) },
+      ),
       method: fc.constant(method),
       payload: (socketMethods as readonly string[]).includes(method) ? payloadFor(method as MethodName) : anyPayload,
       // Now and then a key the envelope does not have: refused, naming it.
-      extra: fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: fc.constantFrom('priority', '__proto__', 'constructor', 'token') }),
+      extra: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(undefined) },
+        { weight: 1, arbitrary: fc.constantFrom('priority', '__proto__', 'constructor', 'token') },
+      ),
     }),
   )
-  .map(({ extra, ...request }) => (extra === undefined ? request : { ...request, ...JSON.parse(`{${JSON.stringify(extra)}: 1}`) }) as { id: unknown; method: string; payload: unknown });
+  .map(
+    ({ extra, ...request }) =>
+      (extra === undefined ? request : { ...request, ...JSON.parse(`{${JSON.stringify(extra)}: 1}`) }) as {
+        id: unknown;
+        method: string;
+        payload: unknown;
+      },
+  );
 
 /** A valid request frame, broken: header length rewritten, truncated, a byte flipped, or an array slot forged. */
 const brokenFrame = fc.oneof(
@@ -321,19 +430,28 @@ const brokenFrame = fc.oneof(
     new DataView(frame.buffer).setUint32(0, length, true);
     return frame;
   }),
-  fc.tuple(envelope, fc.double({ min: 0, max: 1, noNaN: true })).map(([request, at]) => encodeFrame(request).slice(0, Math.floor(at * 40))),
+  fc
+    .tuple(envelope, fc.double({ min: 0, max: 1, noNaN: true }))
+    .map(([request, at]) => encodeFrame(request).slice(0, Math.floor(at * 40))),
   fc.tuple(envelope, fc.nat(), fc.integer({ min: 1, max: 255 })).map(([request, at, xor]) => {
     const frame = encodeFrame(request);
     frame[at % frame.length] ^= xor;
     return frame;
   }),
   fc
-    .record({ $typed: fc.constantFrom('Float64Array', 'BigInt64Array', 'constructor', 'toString', '__proto__'), at: fc.oneof(fc.integer(), fc.double()), length: fc.oneof(fc.integer(), fc.double(), fc.string()) })
+    .record({
+      $typed: fc.constantFrom('Float64Array', 'BigInt64Array', 'constructor', 'toString', '__proto__'),
+      at: fc.oneof(fc.integer(), fc.double()),
+      length: fc.oneof(fc.integer(), fc.double(), fc.string()),
+    })
     .map((slot) => encodeFrame({ id: 1, method: 'acknowledge', payload: [slot] })),
 );
 
 const message = fc.oneof(
-  { weight: 1, arbitrary: fc.string({ maxLength: 100 }).map((text) => ({ kind: 'text', data: text as string | Uint8Array })) },
+  {
+    weight: 1,
+    arbitrary: fc.string({ maxLength: 100 }).map((text) => ({ kind: 'text', data: text as string | Uint8Array })),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 200 }).map((data) => ({ kind: 'bytes', data })) },
   { weight: 1, arbitrary: fc.jsonValue().map((value) => ({ kind: 'wire value', data: encodeFrame(value) })) },
   { weight: 5, arbitrary: envelope.map((request) => ({ kind: 'request', data: encodeFrame(request), request })) },
@@ -350,18 +468,33 @@ describe('serve mode: WebSocket', { timeout: FUZZ_TIMEOUT_MS }, () => {
         const context = `${m.kind}: ${JSON.stringify('request' in m ? m.request : String(m.data)).slice(0, 200)}`;
         expectResult(reply.result, context);
         tally.record(`socket: ${m.kind}`, reply.result.ok);
-        if (m.kind === 'text') expect(reply).toMatchObject({ id: -1, result: { ok: false, error: { message: expect.stringMatching(/^Text frames are not accepted/) } } });
+        if (m.kind === 'text')
+          expect(reply).toMatchObject({
+            id: -1,
+            result: { ok: false, error: { message: expect.stringMatching(/^Text frames are not accepted/) } },
+          });
         if (!('request' in m) || !m.request) return;
         const { id, method } = m.request;
         const extra = Object.keys(m.request).find((key) => !['id', 'method', 'payload'].includes(key));
-        const known = (socketMethods as readonly string[]).includes(method) && Number.isSafeInteger(id) && extra === undefined;
+        const known =
+          (socketMethods as readonly string[]).includes(method) && Number.isSafeInteger(id) && extra === undefined;
         expect(reply.id, context).toBe(Number.isSafeInteger(id) ? id : -1);
         if (extra !== undefined && Number.isSafeInteger(id) && (socketMethods as readonly string[]).includes(method)) {
-          expect(reply.result, context).toMatchObject({ ok: false, error: { message: `Malformed request: ${extra}: Unknown field: "${extra}" is not part of a request (must be only id, method, payload)` } });
+          expect(reply.result, context).toMatchObject({
+            ok: false,
+            error: {
+              message: `Malformed request: ${extra}: Unknown field: "${extra}" is not part of a request (must be only id, method, payload)`,
+            },
+          });
         }
         if (!known) expect(reply.result.ok, context).toBe(false);
         // The schema is asked about the payload as the server received it: the frame drops keys whose value is undefined.
-        else expectAgreesWithSchema(method as MethodName, (decodeFrame(m.data as Uint8Array) as { payload?: unknown }).payload, reply.result);
+        else
+          expectAgreesWithSchema(
+            method as MethodName,
+            (decodeFrame(m.data as Uint8Array) as { payload?: unknown }).payload,
+            reply.result,
+          );
       }),
       { numRuns: 3000, seed: FUZZ_SEED },
     );

@@ -6,7 +6,9 @@ import type { AdagradConfig } from '../../src-core/contract/engine';
 export const zeroOr = (arb: fc.Arbitrary<number>): fc.Arbitrary<number> => fc.oneof(fc.constant(0), arb);
 
 /** Any valid AdagradConfig, every option on or off; `over` replaces the arbitrary of a field. */
-export const adagradConfig = (over: Partial<Record<keyof AdagradConfig, fc.Arbitrary<unknown>>> = {}): fc.Arbitrary<AdagradConfig> =>
+export const adagradConfig = (
+  over: Partial<Record<keyof AdagradConfig, fc.Arbitrary<unknown>>> = {},
+): fc.Arbitrary<AdagradConfig> =>
   fc.record({
     kind: fc.constant('adagrad' as const),
     lr: fc.double({ min: 1e-4, max: 10, noNaN: true }),

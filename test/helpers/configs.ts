@@ -3,7 +3,10 @@ import type { RunConfig } from '../../src-core/contract/types';
 import { optimizerDefaults } from '../../src-core/optim';
 
 /** An AdaGrad run on f(x)=x² from 4, the seeds' example, with any option changed. */
-export function adagradRun(optimizer: Partial<Omit<AdagradConfig, 'kind'>> = {}, over: Partial<RunConfig> = {}): RunConfig {
+export function adagradRun(
+  optimizer: Partial<Omit<AdagradConfig, 'kind'>> = {},
+  over: Partial<RunConfig> = {},
+): RunConfig {
   return {
     id: 's:000000',
     sweepId: 's',
@@ -24,12 +27,21 @@ export const goodSpec = {
   name: 'test',
   objectives: [{ id: 'quadratic-1d' }],
   start: [4],
-  optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [1, 0.5, 0.1] }, weightDecay: { values: [0, 0.01] } } }],
+  optimizers: [
+    { kind: 'adagrad', fixed: {}, axes: { lr: { values: [1, 0.5, 0.1] }, weightDecay: { values: [0, 0.01] } } },
+  ],
   steps: 20,
 };
 
 /** A v2 sweep of AdaGrad on x², from the lists a person types: one run per (lr, eps, weight decay). */
-export function adagradSweep(lists: { name: string; start: number[]; lrs: number[]; eps: number[]; weightDecays: number[]; steps: number }) {
+export function adagradSweep(lists: {
+  name: string;
+  start: number[];
+  lrs: number[];
+  eps: number[];
+  weightDecays: number[];
+  steps: number;
+}) {
   return {
     name: lists.name,
     objectives: [{ id: 'quadratic-1d' as const }],

@@ -23,7 +23,8 @@ const full = new Set<string>();
 
 transactionPrototype._start = function start(this: FakeTransaction) {
   // Started, not finished, nothing left to run: the next step is the commit.
-  const committing = this._started && this._state !== 'finished' && this._requests.every(({ request }) => request.readyState === 'done');
+  const committing =
+    this._started && this._state !== 'finished' && this._requests.every(({ request }) => request.readyState === 'done');
   const wrote = this.mode === 'readwrite' && [...this._scope].some((store) => full.has(store));
   if (committing && wrote) this._abort('QuotaExceededError');
   else realStart.call(this);

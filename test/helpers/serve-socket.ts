@@ -3,7 +3,13 @@
  * subprotocol and one credential (a link's token, hex-encoded, or a session) in the subprotocol list.
  */
 import { WebSocket } from 'ws';
-import { SESSION_PROTOCOL, SOCKET_PATH, SOCKET_PROTOCOL, TOKEN_PROTOCOL, type SocketReply } from '../../src-core/contract/socket';
+import {
+  SESSION_PROTOCOL,
+  SOCKET_PATH,
+  SOCKET_PROTOCOL,
+  TOKEN_PROTOCOL,
+  type SocketReply,
+} from '../../src-core/contract/socket';
 import { decodeFrame } from '../../src-core/transport/wire';
 
 export type Credential = { token: string } | { session: string } | null;
@@ -24,7 +30,11 @@ export type SignInOutcome = { signedIn: SignedInSocket } | { closed: number; rea
 
 export const protocolsFor = (credential: Credential): string[] => [
   SOCKET_PROTOCOL,
-  ...(credential === null ? [] : 'token' in credential ? [TOKEN_PROTOCOL + Buffer.from(credential.token, 'utf8').toString('hex')] : [SESSION_PROTOCOL + credential.session]),
+  ...(credential === null
+    ? []
+    : 'token' in credential
+      ? [TOKEN_PROTOCOL + Buffer.from(credential.token, 'utf8').toString('hex')]
+      : [SESSION_PROTOCOL + credential.session]),
 ];
 
 export function signInSocket(
@@ -34,10 +44,14 @@ export function signInSocket(
 ): Promise<SignInOutcome> {
   const origin = options.origin === undefined ? `http://127.0.0.1:${port}` : options.origin;
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}${options.path ?? SOCKET_PATH}`, options.protocols ?? protocolsFor(credential), {
-      headers: options.headers ?? {},
-      ...(origin === null ? {} : { origin }),
-    });
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${port}${options.path ?? SOCKET_PATH}`,
+      options.protocols ?? protocolsFor(credential),
+      {
+        headers: options.headers ?? {},
+        ...(origin === null ? {} : { origin }),
+      },
+    );
     let signedIn: SignedInSocket | null = null;
     ws.on('message', (data: Buffer) => {
       const message = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketReply;
@@ -45,7 +59,13 @@ export function signInSocket(
         signedIn.messages.push(message);
         signedIn.wake();
       } else if ('signedIn' in message) {
-        signedIn = { ws, session: message.signedIn.session, protocol: ws.protocol, messages: [], wake: () => undefined };
+        signedIn = {
+          ws,
+          session: message.signedIn.session,
+          protocol: ws.protocol,
+          messages: [],
+          wake: () => undefined,
+        };
         resolve({ signedIn });
       } else {
         reject(new Error(`a frame before the sign-in: ${JSON.stringify(message)}`));

@@ -24,7 +24,16 @@ export interface HandRow {
 }
 
 export type HandOptimizer =
-  | { kind: 'adagrad'; lr: number; eps: number; inside: boolean; lrDecay: number; weightDecay: number; decoupled: boolean; initialAccumulator: number }
+  | {
+      kind: 'adagrad';
+      lr: number;
+      eps: number;
+      inside: boolean;
+      lrDecay: number;
+      weightDecay: number;
+      decoupled: boolean;
+      initialAccumulator: number;
+    }
   | { kind: 'rmsprop'; lr: number; alpha: number; eps: number }
   | { kind: 'adam'; lr: number; beta1: number; beta2: number; eps: number };
 
@@ -88,7 +97,8 @@ export function rowsDiffer(actual: HandRow[], expected: HandRow[], rel: number):
         if (!Object.is(a, e)) return `row ${k} ${field}: ${a}, expected ${e}`;
         continue;
       }
-      if (!(Math.abs(a - e) <= rel * Math.max(Math.abs(e), Number.MIN_VALUE))) return `row ${k} ${field}: ${a}, expected ${e}`;
+      if (!(Math.abs(a - e) <= rel * Math.max(Math.abs(e), Number.MIN_VALUE)))
+        return `row ${k} ${field}: ${a}, expected ${e}`;
     }
   }
   return null;

@@ -20,24 +20,35 @@ const objectives: ObjectiveConfig[] = [
 
 const number = fc.oneof(fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.constantFrom(0, -0, 1e300));
 const optimizer: fc.Arbitrary<OptimizerConfig> = fc.oneof(
-  fc.record({ lr: number, eps: number, weightDecay: fc.constantFrom(0, 0.1), lrDecay: fc.constantFrom(0, 0.5) }).map((o) => ({ ...optimizerDefaults.adagrad, ...o })),
+  fc
+    .record({ lr: number, eps: number, weightDecay: fc.constantFrom(0, 0.1), lrDecay: fc.constantFrom(0, 0.5) })
+    .map((o) => ({ ...optimizerDefaults.adagrad, ...o })),
   fc.record({ lr: number, momentum: fc.constantFrom(0, 0.9) }).map((o) => ({ ...optimizerDefaults.sgd, ...o })),
 );
 
 /** Batches as a sweep makes them (one sweep, fields mostly shared) or mixed; some runs invalid, so that they fail. */
-const batch = fc.array(
-  fc.record({
-    objective: fc.constantFrom(...objectives),
-    optimizer,
-    start: fc.option(fc.constant([1e160, 1, 1]), { nil: null }),
-    steps: fc.constantFrom(5, 40),
-    tolerance: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
-    traceMaxPoints: fc.constantFrom(3, 30),
-  }),
-  { minLength: 1, maxLength: 12 },
-).map((runs) =>
-  runs.map((run, index): RunConfig => ({ id: `s:${index}`, sweepId: 's', index, seed: 0, ...run, start: run.start && run.start.slice(0, objectiveDim(run.objective)) })),
-);
+const batch = fc
+  .array(
+    fc.record({
+      objective: fc.constantFrom(...objectives),
+      optimizer,
+      start: fc.option(fc.constant([1e160, 1, 1]), { nil: null }),
+      steps: fc.constantFrom(5, 40),
+      tolerance: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+      traceMaxPoints: fc.constantFrom(3, 30),
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((runs) =>
+    runs.map((run, index): RunConfig => ({
+      id: `s:${index}`,
+      sweepId: 's',
+      index,
+      seed: 0,
+      ...run,
+      start: run.start && run.start.slice(0, objectiveDim(run.objective)),
+    })),
+  );
 
 const objectiveDim = (o: ObjectiveConfig): number => (o.id === 'quadratic-1d' ? 1 : o.id === 'elliptic-2d' ? 2 : 3);
 
@@ -54,7 +65,9 @@ describe('a batch as it crosses to a worker and back', () => {
   });
 
   it('sends a value the batch shares once, and a number that differs as one array', () => {
-    const configs = batch.map((runs) => runs.map((c) => ({ ...c, objective: { id: 'elliptic-2d' as const }, start: null }))).filter((runs) => runs.length > 3);
+    const configs = batch
+      .map((runs) => runs.map((c) => ({ ...c, objective: { id: 'elliptic-2d' as const }, start: null })))
+      .filter((runs) => runs.length > 3);
     fc.assert(
       fc.property(configs, (runs) => {
         const { column } = encodeConfigs(runs);

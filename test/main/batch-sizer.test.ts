@@ -3,7 +3,15 @@ import { BatchSizer, estimatedTraceBytes } from '../../src-main/batch-sizer';
 import { adagradRun } from '../helpers/configs';
 
 const small = adagradRun({}, { objective: { id: 'elliptic-2d' }, start: null, steps: 1000, traceMaxPoints: 200 });
-const wide = adagradRun({}, { objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 100 }, start: null, steps: 100, traceMaxPoints: 1000 });
+const wide = adagradRun(
+  {},
+  {
+    objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 100 },
+    start: null,
+    steps: 100,
+    traceMaxPoints: 1000,
+  },
+);
 
 describe('BatchSizer', () => {
   it('probes with one run, then sizes tasks to the target time from what runs took', () => {

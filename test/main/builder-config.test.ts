@@ -57,17 +57,35 @@ describe('electron-builder.yml', () => {
   });
 
   it('skips the files check when asked, for an unbuilt tree', () => {
-    expect(checkBuilderConfig({ projectDir: project({ built: false }), configPath: realConfig, checkFiles: false })).toEqual([]);
+    expect(
+      checkBuilderConfig({ projectDir: project({ built: false }), configPath: realConfig, checkFiles: false }),
+    ).toEqual([]);
   });
 
   it.each([
     ['a fuse flipped', edit('runAsNode: false', 'runAsNode: true'), 'electronFuses.runAsNode is true, expected false'],
-    ['a fuse missing', edit('  onlyLoadAppFromAsar: true\n', ''), 'electronFuses.onlyLoadAppFromAsar is undefined, expected true'],
+    [
+      'a fuse missing',
+      edit('  onlyLoadAppFromAsar: true\n', ''),
+      'electronFuses.onlyLoadAppFromAsar is undefined, expected true',
+    ],
     ['a linux target missing', edit('    - deb\n', ''), 'linux.target is [AppImage], expected [AppImage, deb]'],
     ['a wrong mac target', edit('    - dmg', '    - zip'), 'mac.target is [zip], expected [dmg]'],
-    ['a wrong linux category', edit('category: Science', 'category: Game'), 'linux.category is "Game", expected "Science"'],
-    ['asar disabled', edit('asar: true', 'asar: false'), 'asar is false, but the onlyLoadAppFromAsar fuse requires an asar archive'],
-    ['a misspelt fuse', edit('runAsNode: false', 'runAsNode: false\n  runAsNod: false'), 'schema: /electronFuses must NOT have additional properties (runAsNod)'],
+    [
+      'a wrong linux category',
+      edit('category: Science', 'category: Game'),
+      'linux.category is "Game", expected "Science"',
+    ],
+    [
+      'asar disabled',
+      edit('asar: true', 'asar: false'),
+      'asar is false, but the onlyLoadAppFromAsar fuse requires an asar archive',
+    ],
+    [
+      'a misspelt fuse',
+      edit('runAsNode: false', 'runAsNode: false\n  runAsNod: false'),
+      'schema: /electronFuses must NOT have additional properties (runAsNod)',
+    ],
   ])('reports %s', (_desc, config, expected) => {
     expect(check(project({ built: true, config }))).toContain(expected);
   });

@@ -4,7 +4,20 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { lstat, mkdir, mkdtemp, open, readdir, readFile, readlink, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
+import {
+  lstat,
+  mkdir,
+  mkdtemp,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  stat,
+  symlink,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -24,7 +37,11 @@ interface Ran {
 }
 
 /** Runs the CLI in `cwd`; `onStderr` may act on what it prints (to interrupt it). */
-function cli(args: string[], cwd: string, onStderr?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<Ran> {
+function cli(
+  args: string[],
+  cwd: string,
+  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+): Promise<Ran> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [cliFile, ...args], { cwd });
     let stdout = '';
@@ -63,18 +80,42 @@ describe('the command line', () => {
     const { trace } = executeRun(adagradRun({}, { id: 'cli:000000', sweepId: 'cli', steps: 3 }));
     rows.forEach((row, k) => {
       expect(row.run_id).toBe('cli:000000');
-      expect(same(row.theta, trace.theta[k]) && same(row.G, trace.accum[k]) && same(row.loss, trace.loss[k])).toBe(true);
+      expect(same(row.theta, trace.theta[k]) && same(row.G, trace.accum[k]) && same(row.loss, trace.loss[k])).toBe(
+        true,
+      );
       // Row k: the gradient step k used, 2θₖ₋₁, and what it subtracted, θₖ₋₁ − θₖ; none in row 0.
       if (k === 0) expect([row.g, row.update]).toEqual(['', '']);
-      else expect([Number(row.g), Number(row.update)]).toEqual([2 * trace.theta[k - 1], trace.theta[k - 1] - trace.theta[k]]);
+      else
+        expect([Number(row.g), Number(row.update)]).toEqual([
+          2 * trace.theta[k - 1],
+          trace.theta[k - 1] - trace.theta[k],
+        ]);
     });
   });
 
   it('takes --maximize and --continue-after-non-finite from flags: x² climbed from 4, past the overflow to the last step', async () => {
-    const ran = await cli(['--start', '4', '--lr', '1e300', '--maximize', '--continue-after-non-finite', '--steps', '4', '--traces', '-', '--quiet'], dir);
+    const ran = await cli(
+      [
+        '--start',
+        '4',
+        '--lr',
+        '1e300',
+        '--maximize',
+        '--continue-after-non-finite',
+        '--steps',
+        '4',
+        '--traces',
+        '-',
+        '--quiet',
+      ],
+      dir,
+    );
     expect(ran.code).toBe(0);
     const rows = rowsOf(ran.stdout);
-    const config = adagradRun({ lr: 1e300, maximize: true }, { id: 'cli:000000', sweepId: 'cli', steps: 4, continueAfterNonFinite: true });
+    const config = adagradRun(
+      { lr: 1e300, maximize: true },
+      { id: 'cli:000000', sweepId: 'cli', steps: 4, continueAfterNonFinite: true },
+    );
     const { trace, summary } = executeRun(config);
     expect(summary).toMatchObject({ status: 'diverged', divergedAt: 1 });
     expect(rows.map((r) => Number(r.step))).toEqual(Array.from(trace.steps));
@@ -95,7 +136,10 @@ describe('the command line', () => {
     };
     const own = await mkdtemp(join(dir, 'sweep-'));
     await writeFile(join(own, 'sweep.json'), JSON.stringify(spec));
-    const ran = await cli(['sweep.json', '--summary', 'runs.csv', '--traces', 'traces.csv', '--json', 'runs.json', '--threads', '2'], own);
+    const ran = await cli(
+      ['sweep.json', '--summary', 'runs.csv', '--traces', 'traces.csv', '--json', 'runs.json', '--threads', '2'],
+      own,
+    );
     expect(ran.code).toBe(0);
     expect(ran.stdout).toBe('');
 
@@ -129,7 +173,10 @@ describe('the command line', () => {
     }
     expect(at).toBe(traces.length);
 
-    const json = JSON.parse(await readFile(join(own, 'runs.json'), 'utf8')) as { spec: unknown; runs: { config: RunConfig; summary: RunSummary }[] };
+    const json = JSON.parse(await readFile(join(own, 'runs.json'), 'utf8')) as {
+      spec: unknown;
+      runs: { config: RunConfig; summary: RunSummary }[];
+    };
     expect(json.spec).toEqual(checked.value);
     expect(json.runs.map((r) => r.config)).toEqual(expected.map((r) => r.config));
     // JSON has no NaN or Infinity: they are written as strings, so nothing turns into null.
@@ -163,11 +210,15 @@ describe('the command line', () => {
   it('stops at Ctrl+C with exit 130 and leaves no file behind', async () => {
     const own = await mkdtemp(join(dir, 'stop-'));
     let interrupted = false;
-    const ran = await cli(['--lr', 'log(1e-3, 1, 400)', '--steps', '1000000', '--summary', 'never.csv', '--threads', '1'], own, (text, child) => {
-      if (interrupted || !text.includes('Running')) return;
-      interrupted = true;
-      child.kill('SIGINT');
-    });
+    const ran = await cli(
+      ['--lr', 'log(1e-3, 1, 400)', '--steps', '1000000', '--summary', 'never.csv', '--threads', '1'],
+      own,
+      (text, child) => {
+        if (interrupted || !text.includes('Running')) return;
+        interrupted = true;
+        child.kill('SIGINT');
+      },
+    );
     expect(ran.code).toBe(130);
     expect(ran.stderr).toContain('Interrupted: no file was written.');
     expect(await readdir(own)).toEqual([]);
@@ -175,7 +226,19 @@ describe('the command line', () => {
 
   it('exits 1 when writing fails midway (the reader of stdout goes away), and leaves no file behind', async () => {
     const own = await mkdtemp(join(dir, 'midway-'));
-    const args = ['--lr', 'log(1e-3, 1, 400)', '--steps', '2000', '--traces', '-', '--every-step', '--summary', 'summary.csv', '--threads', '1'];
+    const args = [
+      '--lr',
+      'log(1e-3, 1, 400)',
+      '--steps',
+      '2000',
+      '--traces',
+      '-',
+      '--every-step',
+      '--summary',
+      'summary.csv',
+      '--threads',
+      '1',
+    ];
     const ran = await new Promise<Ran & { read: number }>((resolveRun, reject) => {
       const child = spawn(process.execPath, [cliFile, ...args], { cwd: own });
       let read = 0;
@@ -201,10 +264,25 @@ describe('the command line', () => {
     const full = await open('/dev/full', 'w');
     try {
       const ran = await new Promise<{ code: number | null; stderr: string }>((resolveRun, reject) => {
-        const child = spawn(process.execPath, [cliFile, '--lr', 'log(1e-3, 1, 40)', '--steps', '200', '--traces', '-', '--summary', 'summary.csv', '--quiet'], {
-          cwd: own,
-          stdio: ['ignore', full.fd, 'pipe'],
-        });
+        const child = spawn(
+          process.execPath,
+          [
+            cliFile,
+            '--lr',
+            'log(1e-3, 1, 40)',
+            '--steps',
+            '200',
+            '--traces',
+            '-',
+            '--summary',
+            'summary.csv',
+            '--quiet',
+          ],
+          {
+            cwd: own,
+            stdio: ['ignore', full.fd, 'pipe'],
+          },
+        );
         let stderr = '';
         child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
         child.on('error', reject);
@@ -229,25 +307,87 @@ describe('the command line', () => {
 
 describe('the command line refuses bad input with exit 2 and a clear message, before running anything', () => {
   const cases: { desc: string; args: string[]; file?: [string, string]; expected: string }[] = [
-    { desc: 'a missing spec file', args: ['missing.json'], expected: 'Cannot read sweep spec missing.json: no such file or folder' },
-    { desc: 'a spec that is not JSON', args: ['broken.json'], file: ['broken.json', '{"name": "x",'], expected: 'Invalid JSON in broken.json: ' },
+    {
+      desc: 'a missing spec file',
+      args: ['missing.json'],
+      expected: 'Cannot read sweep spec missing.json: no such file or folder',
+    },
+    {
+      desc: 'a spec that is not JSON',
+      args: ['broken.json'],
+      file: ['broken.json', '{"name": "x",'],
+      expected: 'Invalid JSON in broken.json: ',
+    },
     {
       desc: 'an invalid spec, in the words the app uses',
       args: ['negative.json'],
-      file: ['negative.json', JSON.stringify({ name: 'x', objectives: [{ id: 'quadratic-1d' }], optimizers: [{ kind: 'adagrad', axes: { lr: { values: [0.1, -0.1] } } }], steps: 3 })],
+      file: [
+        'negative.json',
+        JSON.stringify({
+          name: 'x',
+          objectives: [{ id: 'quadratic-1d' }],
+          optimizers: [{ kind: 'adagrad', axes: { lr: { values: [0.1, -0.1] } } }],
+          steps: 3,
+        }),
+      ],
       expected: 'negative.json: optimizers.0.axes.lr: Invalid learning rate: -0.1 (must be a finite number > 0)',
     },
-    { desc: 'an invalid run config', args: ['--run', 'run.json'], file: ['run.json', JSON.stringify({ ...adagradRun(), steps: 0 })], expected: 'run.json: steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)' },
-    { desc: 'a bad learning rate flag', args: ['--lr=-0.1'], expected: '--lr: Invalid learning rate: -0.1 (must be a finite number > 0)' },
-    { desc: 'a divergence threshold of 1', args: ['--divergence-threshold', '1'], expected: '--divergence-threshold: Invalid divergence threshold: 1 (must be > 1 or off)' },
-    { desc: 'a flag value that is not a number', args: ['--eps', '1e-8, tiny'], expected: '--eps: Invalid epsilon: "tiny" (must be a number)' },
-    { desc: 'a hyperparameter the optimizer lacks', args: ['--optimizer', 'sgd', '--beta1', '0.9'], expected: '--beta1: Unknown hyperparameter: "beta1" is not an option of sgd' },
-    { desc: 'an objective setting out of range', args: ['--objective', 'rosenbrock(dim=1)'], expected: '--objective: Invalid dimension: 1 (must be a whole number from 2 to 1,000,000)' },
-    { desc: 'an unknown option', args: ['--learning-rate', '1'], expected: 'Unknown option: --learning-rate (run with --help for the options)' },
-    { desc: 'two outputs on stdout', args: ['--summary', '-', '--json', '-'], expected: 'Only one output can go to stdout: --summary and --json both give -' },
-    { desc: 'two outputs in one file', args: ['--summary', 'runs.csv', '--traces', './runs.csv'], expected: 'Each output needs its own file: --summary and --traces both write ./runs.csv' },
-    { desc: 'an output folder that does not exist', args: ['--summary', 'no/such/folder/runs.csv'], expected: 'Cannot write no/such/folder/runs.csv: no such file or folder' },
-    { desc: 'too many threads', args: ['--threads', '1000'], expected: 'Invalid value for --threads: "1000" (must be a whole number from 1 to 256)' },
+    {
+      desc: 'an invalid run config',
+      args: ['--run', 'run.json'],
+      file: ['run.json', JSON.stringify({ ...adagradRun(), steps: 0 })],
+      expected: 'run.json: steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)',
+    },
+    {
+      desc: 'a bad learning rate flag',
+      args: ['--lr=-0.1'],
+      expected: '--lr: Invalid learning rate: -0.1 (must be a finite number > 0)',
+    },
+    {
+      desc: 'a divergence threshold of 1',
+      args: ['--divergence-threshold', '1'],
+      expected: '--divergence-threshold: Invalid divergence threshold: 1 (must be > 1 or off)',
+    },
+    {
+      desc: 'a flag value that is not a number',
+      args: ['--eps', '1e-8, tiny'],
+      expected: '--eps: Invalid epsilon: "tiny" (must be a number)',
+    },
+    {
+      desc: 'a hyperparameter the optimizer lacks',
+      args: ['--optimizer', 'sgd', '--beta1', '0.9'],
+      expected: '--beta1: Unknown hyperparameter: "beta1" is not an option of sgd',
+    },
+    {
+      desc: 'an objective setting out of range',
+      args: ['--objective', 'rosenbrock(dim=1)'],
+      expected: '--objective: Invalid dimension: 1 (must be a whole number from 2 to 1,000,000)',
+    },
+    {
+      desc: 'an unknown option',
+      args: ['--learning-rate', '1'],
+      expected: 'Unknown option: --learning-rate (run with --help for the options)',
+    },
+    {
+      desc: 'two outputs on stdout',
+      args: ['--summary', '-', '--json', '-'],
+      expected: 'Only one output can go to stdout: --summary and --json both give -',
+    },
+    {
+      desc: 'two outputs in one file',
+      args: ['--summary', 'runs.csv', '--traces', './runs.csv'],
+      expected: 'Each output needs its own file: --summary and --traces both write ./runs.csv',
+    },
+    {
+      desc: 'an output folder that does not exist',
+      args: ['--summary', 'no/such/folder/runs.csv'],
+      expected: 'Cannot write no/such/folder/runs.csv: no such file or folder',
+    },
+    {
+      desc: 'too many threads',
+      args: ['--threads', '1000'],
+      expected: 'Invalid value for --threads: "1000" (must be a whole number from 1 to 256)',
+    },
   ];
 
   it('a spec file too large to read (1.1 GB, sparse), saying so and the limit, without reading it', async () => {
@@ -256,7 +396,9 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     await truncate(join(own, 'huge.json'), 1.1e9);
     const ran = await cli(['huge.json'], own);
     expect(ran.code).toBe(2);
-    expect(ran.stderr.trim()).toBe('Cannot read sweep spec huge.json: the file is too large (1,100,000,000 bytes; at most 67,108,864, 64 MiB)');
+    expect(ran.stderr.trim()).toBe(
+      'Cannot read sweep spec huge.json: the file is too large (1,100,000,000 bytes; at most 67,108,864, 64 MiB)',
+    );
     expect(ran.stdout).toBe('');
   });
 
@@ -322,29 +464,35 @@ describe('the command line writes its outputs all or nothing, and writes special
   const canMakeDevices = probe !== null;
   if (!canMakeDevices) console.log('cli: device-node cases skipped (mknod needs root here)');
 
-  it.runIf(canMakeDevices)('leaves no output when one of them fails midway (a full device), exit 1, and never replaces the device', async () => {
-    const own = await mkdtemp(join(dir, 'full-'));
-    const devices = await mkdtemp(join(dir, 'full-devices-'));
-    const full = ownDevice(devices, 'full', 7)!;
-    const ran = await cli([...sweep, '--summary', 'a.csv', '--json', 'b.json', '--traces', full], own);
-    expect(ran.code).toBe(1);
-    expect(ran.stderr).toMatch(/Failed: .*(ENOSPC|no space)/i);
-    expect(await readdir(own)).toEqual([]);
-    expect((await stat(full)).isCharacterDevice()).toBe(true);
-    expect(await readdir(devices)).toEqual(['full']);
-  });
+  it.runIf(canMakeDevices)(
+    'leaves no output when one of them fails midway (a full device), exit 1, and never replaces the device',
+    async () => {
+      const own = await mkdtemp(join(dir, 'full-'));
+      const devices = await mkdtemp(join(dir, 'full-devices-'));
+      const full = ownDevice(devices, 'full', 7)!;
+      const ran = await cli([...sweep, '--summary', 'a.csv', '--json', 'b.json', '--traces', full], own);
+      expect(ran.code).toBe(1);
+      expect(ran.stderr).toMatch(/Failed: .*(ENOSPC|no space)/i);
+      expect(await readdir(own)).toEqual([]);
+      expect((await stat(full)).isCharacterDevice()).toBe(true);
+      expect(await readdir(devices)).toEqual(['full']);
+    },
+  );
 
-  it.runIf(canMakeDevices)('writes to a null device as a stream, the device left as it is, and the other outputs in place', async () => {
-    const own = await mkdtemp(join(dir, 'null-'));
-    const devices = await mkdtemp(join(dir, 'null-devices-'));
-    const sink = ownDevice(devices, 'null', 3)!;
-    const ran = await cli([...sweep, '--summary', sink, '--json', 'runs.json'], own);
-    expect(ran.code).toBe(0);
-    expect((await stat(sink)).isCharacterDevice()).toBe(true);
-    expect(await readdir(devices)).toEqual(['null']);
-    expect(await readdir(own)).toEqual(['runs.json']);
-    expect((JSON.parse(await readFile(join(own, 'runs.json'), 'utf8')) as { runs: unknown[] }).runs).toHaveLength(20);
-  });
+  it.runIf(canMakeDevices)(
+    'writes to a null device as a stream, the device left as it is, and the other outputs in place',
+    async () => {
+      const own = await mkdtemp(join(dir, 'null-'));
+      const devices = await mkdtemp(join(dir, 'null-devices-'));
+      const sink = ownDevice(devices, 'null', 3)!;
+      const ran = await cli([...sweep, '--summary', sink, '--json', 'runs.json'], own);
+      expect(ran.code).toBe(0);
+      expect((await stat(sink)).isCharacterDevice()).toBe(true);
+      expect(await readdir(devices)).toEqual(['null']);
+      expect(await readdir(own)).toEqual(['runs.json']);
+      expect((JSON.parse(await readFile(join(own, 'runs.json'), 'utf8')) as { runs: unknown[] }).runs).toHaveLength(20);
+    },
+  );
 
   it('writes into a FIFO as a stream: the reader gets the table, and the FIFO stays a FIFO', async () => {
     const own = await mkdtemp(join(dir, 'fifo-'));
@@ -390,9 +538,12 @@ describe('the command line writes its outputs all or nothing, and writes special
     expect(await readdir(own)).toEqual([]);
   });
 
-  it('writes to /dev/fd/N when the descriptor is a socket (a parent process\'s pipe)', async () => {
+  it("writes to /dev/fd/N when the descriptor is a socket (a parent process's pipe)", async () => {
     const own = await mkdtemp(join(dir, 'fd-'));
-    const child = spawn(process.execPath, [cliFile, ...sweep, '--summary', '/dev/fd/3'], { cwd: own, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliFile, ...sweep, '--summary', '/dev/fd/3'], {
+      cwd: own,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let received = '';
     let stderr = '';
     (child.stdio[3] as NodeJS.ReadableStream).setEncoding('utf8').on('data', (chunk: string) => (received += chunk));
@@ -407,11 +558,26 @@ describe('the command line writes its outputs all or nothing, and writes special
   it.each(['SIGTERM', 'SIGHUP'] as const)('stops at %s and leaves no .partial file behind', async (signal) => {
     const own = await mkdtemp(join(dir, 'signal-'));
     let sent = false;
-    const ran = await cli(['--lr', 'log(1e-3, 1, 400)', '--steps', '1000000', '--summary', 'never.csv', '--traces', 'never-traces.csv', '--threads', '1'], own, (text, child) => {
-      if (sent || !text.includes('Running')) return;
-      sent = true;
-      child.kill(signal);
-    });
+    const ran = await cli(
+      [
+        '--lr',
+        'log(1e-3, 1, 400)',
+        '--steps',
+        '1000000',
+        '--summary',
+        'never.csv',
+        '--traces',
+        'never-traces.csv',
+        '--threads',
+        '1',
+      ],
+      own,
+      (text, child) => {
+        if (sent || !text.includes('Running')) return;
+        sent = true;
+        child.kill(signal);
+      },
+    );
     expect(ran.signal).toBeNull();
     expect(ran.code).toBe(130);
     expect(ran.stderr).toContain('Interrupted: no file was written.');

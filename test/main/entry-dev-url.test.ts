@@ -6,7 +6,11 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { APP_ENTRY_URL } from '../../src-main/app-origin';
 import type { FakeBrowserWindow } from '../security/fake-electron';
 
-const state = vi.hoisted(() => ({ isPackaged: false, windows: [] as unknown[], appHandlers: new Map<string, (...args: unknown[]) => void>() }));
+const state = vi.hoisted(() => ({
+  isPackaged: false,
+  windows: [] as unknown[],
+  appHandlers: new Map<string, (...args: unknown[]) => void>(),
+}));
 
 vi.mock('electron', async () => {
   const fake = (await import('../security/fake-electron')).fakeElectron();
@@ -36,10 +40,15 @@ vi.mock('electron', async () => {
     },
   };
 });
-vi.mock('../../src-main/pool', () => ({ createWorkerPool: () => ({ threads: 1, runBatch: async () => [], close: async () => undefined }) }));
+vi.mock('../../src-main/pool', () => ({
+  createWorkerPool: () => ({ threads: 1, runBatch: async () => [], close: async () => undefined }),
+}));
 
 /** Loads the entry afresh, as the app starts, and returns the window it opened. */
-async function startApp(isPackaged: boolean, rendererUrl: string | undefined): Promise<FakeBrowserWindow & { loadURL: ReturnType<typeof vi.fn> }> {
+async function startApp(
+  isPackaged: boolean,
+  rendererUrl: string | undefined,
+): Promise<FakeBrowserWindow & { loadURL: ReturnType<typeof vi.fn> }> {
   vi.resetModules();
   state.isPackaged = isPackaged;
   state.windows = [];

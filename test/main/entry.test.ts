@@ -34,11 +34,19 @@ vi.mock('electron', async () => {
     quit: vi.fn(),
     exit: vi.fn(),
   });
-  return { ...fake, BrowserWindow: EntryWindow, app, dialog: { showSaveDialog: vi.fn(), showMessageBoxSync: vi.fn(() => 0) } };
+  return {
+    ...fake,
+    BrowserWindow: EntryWindow,
+    app,
+    dialog: { showSaveDialog: vi.fn(), showMessageBoxSync: vi.fn(() => 0) },
+  };
 });
 
 // The entry's worker pool, replaced by runs on this thread: the wiring is under test, not the pool.
-vi.mock('../../src-main/pool', async (original) => ({ ...(await original<object>()), createWorkerPool: () => inProcessExecutor() }));
+vi.mock('../../src-main/pool', async (original) => ({
+  ...(await original<object>()),
+  createWorkerPool: () => inProcessExecutor(),
+}));
 
 import { app, BrowserWindow, ipcMain } from 'electron';
 import { Channels } from '../../src-core/contract/channels';
@@ -81,16 +89,25 @@ describe('the Electron entry', () => {
 
   it('answers its window’s main frame at app://lab/', async () => {
     const main = windows[0].webContents.mainFrame;
-    expect(await handlers.get(Channels.resendPending)!({ senderFrame: main }, undefined)).toEqual({ ok: true, value: 0 });
+    expect(await handlers.get(Channels.resendPending)!({ senderFrame: main }, undefined)).toEqual({
+      ok: true,
+      value: 0,
+    });
     // The same frame as Electron hands it over again: a new object with the same process and token.
-    expect(await handlers.get(Channels.resendPending)!({ senderFrame: { ...main } }, undefined)).toEqual({ ok: true, value: 0 });
+    expect(await handlers.get(Channels.resendPending)!({ senderFrame: { ...main } }, undefined)).toEqual({
+      ok: true,
+      value: 0,
+    });
   });
 
   it.each([
     ['a subframe of the window', (main: Frame) => ({ ...main, parent: main, frameToken: 'child' })],
     ['another frame in the same process', (main: Frame) => ({ ...main, frameToken: 'other' })],
     ['a frame of another process', (main: Frame) => ({ ...main, processId: main.processId + 1 })],
-    ['the main frame navigated to another site', (main: Frame) => ({ ...main, url: 'https://evil.example/index.html' })],
+    [
+      'the main frame navigated to another site',
+      (main: Frame) => ({ ...main, url: 'https://evil.example/index.html' }),
+    ],
     ['the main frame at a look-alike of app://lab', (main: Frame) => ({ ...main, url: 'app://lab.evil/index.html' })],
     ['the main frame at app://lab with credentials', (main: Frame) => ({ ...main, url: 'app://evil@lab/index.html' })],
     ['the main frame on file://', (main: Frame) => ({ ...main, url: 'file:///tmp/index.html' })],
@@ -99,7 +116,13 @@ describe('the Electron entry', () => {
     const send = windows[0].webContents.send;
     send.mockClear();
     const frame = frameOf(windows[0].webContents.mainFrame);
-    const spec = { name: 'x', objectives: [{ id: 'quadratic-1d' }], optimizers: [{ kind: 'adagrad', fixed: {}, axes: {} }], steps: 2, search: { mode: 'grid' } };
+    const spec = {
+      name: 'x',
+      objectives: [{ id: 'quadratic-1d' }],
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: {} }],
+      steps: 2,
+      search: { mode: 'grid' },
+    };
     expect(await handlers.get(Channels.launchSweep)!({ senderFrame: frame }, spec)).toEqual(refused);
     expect(await handlers.get(Channels.resendPending)!({ senderFrame: frame }, undefined)).toEqual(refused);
     await new Promise((resolve) => setImmediate(resolve));
@@ -130,7 +153,14 @@ describe('the Electron entry', () => {
     it('refuses navigation and redirects off app://lab/, and allows them on it', () => {
       const contents = created();
       for (const event of ['will-navigate', 'will-redirect']) {
-        for (const url of ['https://evil.example/', 'http://localhost:5173/', 'file:///etc/passwd', 'app://lab.evil/', 'app://evil@lab/', 'javascript:alert(1)']) {
+        for (const url of [
+          'https://evil.example/',
+          'http://localhost:5173/',
+          'file:///etc/passwd',
+          'app://lab.evil/',
+          'app://evil@lab/',
+          'javascript:alert(1)',
+        ]) {
           expect({ event, url, prevented: prevented(contents, event, url) }).toEqual({ event, url, prevented: true });
         }
         expect(prevented(contents, event, 'app://lab/index.html')).toBe(false);
@@ -142,7 +172,9 @@ describe('the Electron entry', () => {
       expect(contents.windowOpenHandler).not.toBeNull();
       expect(contents.windowOpenHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
       expect(contents.windowOpenHandler!({ url: 'app://lab/index.html' })).toEqual({ action: 'deny' });
-      expect(contents.windowOpenHandler!({ url: 'https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html' })).toEqual({ action: 'deny' });
+      expect(
+        contents.windowOpenHandler!({ url: 'https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html' }),
+      ).toEqual({ action: 'deny' });
     });
 
     it('prevents every <webview> from attaching', () => {

@@ -34,11 +34,21 @@ class MemorySink implements ExportSink {
 }
 
 const sweep = (() => {
-  const checked = validateSweepSpec(adagradSweep({ name: 'grid', start: [4], lrs: [1, 0.5, 0.1, 0.05, 0.01], eps: [1e-8, 1e-3], weightDecays: [0], steps: 30 }));
+  const checked = validateSweepSpec(
+    adagradSweep({
+      name: 'grid',
+      start: [4],
+      lrs: [1, 0.5, 0.1, 0.05, 0.01],
+      eps: [1e-8, 1e-3],
+      weightDecays: [0],
+      steps: 30,
+    }),
+  );
   if (!checked.ok) throw new Error(checked.message);
   return expandSweep('sw', checked.value);
 })();
-const asExportRuns = (results: RunResult[]): ExportRun[] => results.map(({ config, summary }) => ({ config, summary, sweepName: 'grid' }));
+const asExportRuns = (results: RunResult[]): ExportRun[] =>
+  results.map(({ config, summary }) => ({ config, summary, sweepName: 'grid' }));
 
 function sessions(sink = new MemorySink(), options = {}) {
   const opened: string[] = [];
@@ -65,18 +75,27 @@ describe('ExportSessions', () => {
     expect(started).toEqual({ ok: true, value: { exportId: 'e1' } });
     expect(await exports.write({ exportId: 'e1', runs: runs.slice(0, 4) })).toEqual({ ok: true, value: 4 });
     expect(await exports.write({ exportId: 'e1', runs: runs.slice(4) })).toEqual({ ok: true, value: 10 });
-    expect(await exports.finish({ exportId: 'e1', abort: false })).toEqual({ ok: true, value: { saved: true, path: '/somewhere/runs.csv' } });
+    expect(await exports.finish({ exportId: 'e1', abort: false })).toEqual({
+      ok: true,
+      value: { saved: true, path: '/somewhere/runs.csv' },
+    });
     const rows = parse(sink.text, { columns: true }) as Record<string, string>[];
     expect(rows.map((r) => r.run_id)).toEqual(sweep.map((c) => c.id));
     rows.forEach((row, i) => expect(Number(row.final_loss)).toBe(runs[i].summary.finalLoss));
     // Finished means gone.
-    expect(await exports.write({ exportId: 'e1', runs: [] })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await exports.write({ exportId: 'e1', runs: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it("computes the traces afresh from the configs, in the pages' order, with the run's own doubles", async () => {
     const { exports, sink } = sessions();
     // The summaries the renderer sends play no part in the traces: make them nonsense.
-    const runs = asExportRuns(sweep.map((c) => executeRun(c))).map((r) => ({ ...r, summary: { ...r.summary, finalLoss: -1 } }));
+    const runs = asExportRuns(sweep.map((c) => executeRun(c))).map((r) => ({
+      ...r,
+      summary: { ...r.summary, finalLoss: -1 },
+    }));
     await exports.start({ kind: 'traces', suggestedName: 'traces.csv', everyStep: false });
     await exports.write({ exportId: 'e1', runs: runs.slice(0, 7) });
     await exports.write({ exportId: 'e1', runs: runs.slice(7) });
@@ -84,7 +103,12 @@ describe('ExportSessions', () => {
     const rows = parse(sink.text, { columns: true }) as Record<string, string>[];
     const expected = sweep.flatMap((config) => {
       const { trace } = executeRun(config);
-      return Array.from(trace.steps, (step, k) => ({ run_id: config.id, step: String(step), theta: trace.theta[k], loss: trace.loss[k] }));
+      return Array.from(trace.steps, (step, k) => ({
+        run_id: config.id,
+        step: String(step),
+        theta: trace.theta[k],
+        loss: trace.loss[k],
+      }));
     });
     expect(rows).toHaveLength(expected.length);
     rows.forEach((row, i) => {
@@ -110,7 +134,9 @@ describe('ExportSessions', () => {
     sink.hold = new Promise((resolve) => (release = resolve));
     await exports.start({ kind: 'summary', suggestedName: 'runs.csv', everyStep: false });
     let settled = false;
-    const writing = exports.write({ exportId: 'e1', runs: asExportRuns([executeRun(sweep[0])]) }).then(() => (settled = true));
+    const writing = exports
+      .write({ exportId: 'e1', runs: asExportRuns([executeRun(sweep[0])]) })
+      .then(() => (settled = true));
     await new Promise((resolve) => setImmediate(resolve));
     expect(settled).toBe(false);
     release();
@@ -123,9 +149,15 @@ describe('ExportSessions', () => {
     await exports.start({ kind: 'summary', suggestedName: 'runs.csv', everyStep: false });
     sink.failWith = new Error('ENOSPC: no space left on device');
     const result = await exports.write({ exportId: 'e1', runs: asExportRuns([executeRun(sweep[0])]) });
-    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Could not export runs.csv: ENOSPC: no space left on device' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Could not export runs.csv: ENOSPC: no space left on device' },
+    });
     expect(sink.aborted).toBe(true);
-    expect(await exports.finish({ exportId: 'e1', abort: false })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await exports.finish({ exportId: 'e1', abort: false })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('discards on request, and discards an export left idle', async () => {
@@ -142,16 +174,26 @@ describe('ExportSessions', () => {
     expect(await idle.exports.write({ exportId: 'e1', runs: [] })).toMatchObject({ ok: true });
     await vi.advanceTimersByTimeAsync(61_000);
     expect(idle.sink.aborted).toBe(true);
-    expect(await idle.exports.write({ exportId: 'e1', runs: [] })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await idle.exports.write({ exportId: 'e1', runs: [] })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('opens nothing when the user cancels the dialog, and refuses a ninth export at once', async () => {
     const cancelled = new ExportSessions(inProcessExecutor(), async () => null);
-    expect(await cancelled.start({ kind: 'traces', suggestedName: 't.csv', everyStep: false })).toEqual({ ok: true, value: { exportId: null } });
+    expect(await cancelled.start({ kind: 'traces', suggestedName: 't.csv', everyStep: false })).toEqual({
+      ok: true,
+      value: { exportId: null },
+    });
 
     const many = new ExportSessions(inProcessExecutor(), async () => new MemorySink());
-    for (let i = 0; i < 8; i++) expect((await many.start({ kind: 'summary', suggestedName: 'a.csv', everyStep: false })).ok).toBe(true);
-    expect(await many.start({ kind: 'summary', suggestedName: 'a.csv', everyStep: false })).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    for (let i = 0; i < 8; i++)
+      expect((await many.start({ kind: 'summary', suggestedName: 'a.csv', everyStep: false })).ok).toBe(true);
+    expect(await many.start({ kind: 'summary', suggestedName: 'a.csv', everyStep: false })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
     await many.discardAll();
     expect((await many.start({ kind: 'summary', suggestedName: 'a.csv', everyStep: false })).ok).toBe(true);
   });
@@ -193,14 +235,21 @@ describe('runInOrder', () => {
     const many = Array.from({ length: 1000 }, () => sweep[0]);
     expect(batchSizeFor(many, 4)).toBe(16);
     expect(batchSizeFor(many.slice(0, 20), 8)).toBe(3);
-    const long = { ...sweep[0], objective: { id: 'rastrigin' as const, dim: 16 }, start: null, steps: 1_000_000, traceMaxPoints: 100_000 };
+    const long = {
+      ...sweep[0],
+      objective: { id: 'rastrigin' as const, dim: 16 },
+      start: null,
+      steps: 1_000_000,
+      traceMaxPoints: 100_000,
+    };
     expect(batchSizeFor([...many, long], 4)).toBe(1);
   });
 
   it('turns a batch that fails as a whole into failed runs, and goes on', async () => {
     const configs = Array.from({ length: 64 }, (_, i) => ({ ...sweep[0], id: `r:${i}`, index: i }));
     const statuses: string[] = [];
-    for await (const results of runInOrder(scrambled(2).executor, configs)) statuses.push(...results.map((r) => r.summary.status));
+    for await (const results of runInOrder(scrambled(2).executor, configs))
+      statuses.push(...results.map((r) => r.summary.status));
     expect(statuses.filter((s) => s === 'failed')).toHaveLength(16);
     expect(statuses.slice(32, 48).every((s) => s === 'failed')).toBe(true);
   });

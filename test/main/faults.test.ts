@@ -13,7 +13,8 @@ import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types
 import { goodSpec } from '../helpers/configs';
 
 const workerFile = resolve('test/fixtures/crashing-worker.mjs');
-if (!existsSync(resolve('out/main/run-batch.worker.js'))) throw new Error('out/main/run-batch.worker.js is missing: run `npm run build` first');
+if (!existsSync(resolve('out/main/run-batch.worker.js')))
+  throw new Error('out/main/run-batch.worker.js is missing: run `npm run build` first');
 
 describe('worker faults', () => {
   const pool = createWorkerPool(workerFile, { threads: 2, maxWorkerMemoryMb: 64 });

@@ -27,7 +27,9 @@ import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-m
 import { SweepService } from '../../src-main/sweep-service';
 import { adagradSweep } from '../helpers/configs';
 
-type FakeIpcMain = typeof ipcMain & { handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>> };
+type FakeIpcMain = typeof ipcMain & {
+  handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>>;
+};
 const fakeIpc = ipcMain as FakeIpcMain;
 
 const inProcessExecutor: RunExecutor = {
@@ -39,7 +41,14 @@ const inProcessExecutor: RunExecutor = {
 const mainFrame: SenderFrame = { url: 'app://lab/index.html', parent: null, processId: 7, frameToken: 'main-token' };
 const frame = (overrides: Partial<SenderFrame>): SenderFrame => ({ ...mainFrame, ...overrides });
 
-const goodSpec = adagradSweep({ name: 'three', start: [1], lrs: [0.01, 0.1, 1], eps: [1e-10], weightDecays: [0], steps: 5 });
+const goodSpec = adagradSweep({
+  name: 'three',
+  start: [1],
+  lrs: [0.01, 0.1, 1],
+  eps: [1e-10],
+  weightDecays: [0],
+  steps: 5,
+});
 
 let service: SweepService;
 /** Exports whose save dialog is always cancelled: what IPC does with them is all these tests look at. */
@@ -58,7 +67,11 @@ beforeEach(() => {
   service = new SweepService(inProcessExecutor, { newSweepId: () => 'sweep-1', now: () => 1000 });
   events = [];
   service.onEvent((e) => events.push(e));
-  unregister = registerIpc(ipcMain, createHandlers(service, exports), mainFrameSenderCheck(() => mainFrame));
+  unregister = registerIpc(
+    ipcMain,
+    createHandlers(service, exports),
+    mainFrameSenderCheck(() => mainFrame),
+  );
 });
 
 describe('registerIpc', () => {
@@ -94,7 +107,11 @@ describe('registerIpc', () => {
   });
 
   it("refuses a bad payload with the schema's message and runs nothing", async () => {
-    const result = await invoke(Channels.launchSweep, mainFrame, adagradSweep({ name: 'three', start: [1], lrs: [-0.1], eps: [1e-10], weightDecays: [0], steps: 5 }));
+    const result = await invoke(
+      Channels.launchSweep,
+      mainFrame,
+      adagradSweep({ name: 'three', start: [1], lrs: [-0.1], eps: [1e-10], weightDecays: [0], steps: 5 }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('invalid-input');
@@ -108,14 +125,32 @@ describe('registerIpc', () => {
   });
 
   it('refuses a bad export request with the field, the value and what is allowed', async () => {
-    const result = await invoke(Channels.startExport, mainFrame, { kind: 'everything', suggestedName: 'a.csv', everyStep: false });
-    expect(result).toEqual({ ok: false, error: { code: 'invalid-input', message: 'kind: Invalid export kind: "everything" (must be one of summary, traces)' } });
-    const page = await invoke(Channels.writeExport, mainFrame, { exportId: 'x', runs: [{ config: { id: 1 }, summary: {}, sweepName: '' }] });
-    expect(page).toMatchObject({ ok: false, error: { code: 'invalid-input', message: 'runs.0.config.id: Invalid run id: 1 (must be text)' } });
+    const result = await invoke(Channels.startExport, mainFrame, {
+      kind: 'everything',
+      suggestedName: 'a.csv',
+      everyStep: false,
+    });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: 'kind: Invalid export kind: "everything" (must be one of summary, traces)',
+      },
+    });
+    const page = await invoke(Channels.writeExport, mainFrame, {
+      exportId: 'x',
+      runs: [{ config: { id: 1 }, summary: {}, sweepName: '' }],
+    });
+    expect(page).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input', message: 'runs.0.config.id: Invalid run id: 1 (must be text)' },
+    });
   });
 
   it('passes a good export request on: a cancelled dialog opens nothing', async () => {
-    await expect(invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'runs.csv', everyStep: false })).resolves.toEqual({
+    await expect(
+      invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'runs.csv', everyStep: false }),
+    ).resolves.toEqual({
       ok: true,
       value: { exportId: null },
     });
@@ -123,11 +158,20 @@ describe('registerIpc', () => {
 
   it('reads the worker threads, clamps a request to the pool, and refuses a bad count by name', async () => {
     // This file's in-process executor is a pool of one.
-    await expect(invoke(Channels.workerThreads, mainFrame, { threads: null })).resolves.toEqual({ ok: true, value: { threads: 1, max: 1 } });
-    await expect(invoke(Channels.workerThreads, mainFrame, { threads: 64 })).resolves.toEqual({ ok: true, value: { threads: 1, max: 1 } });
+    await expect(invoke(Channels.workerThreads, mainFrame, { threads: null })).resolves.toEqual({
+      ok: true,
+      value: { threads: 1, max: 1 },
+    });
+    await expect(invoke(Channels.workerThreads, mainFrame, { threads: 64 })).resolves.toEqual({
+      ok: true,
+      value: { threads: 1, max: 1 },
+    });
     await expect(invoke(Channels.workerThreads, mainFrame, { threads: 1.5 })).resolves.toEqual({
       ok: false,
-      error: { code: 'invalid-input', message: 'threads: Invalid worker threads: 1.5 (must be a whole number from 1 to 256, or null to read)' },
+      error: {
+        code: 'invalid-input',
+        message: 'threads: Invalid worker threads: 1.5 (must be a whole number from 1 to 256, or null to read)',
+      },
     });
   });
 
@@ -151,7 +195,11 @@ describe('registerIpc', () => {
     });
     const handlers: Handlers = { ...createHandlers(service, exports), startExport: boom };
     registerIpc(ipcMain, handlers, () => true);
-    const result = await invoke(Channels.startExport, mainFrame, { kind: 'summary', suggestedName: 'a.csv', everyStep: false });
+    const result = await invoke(Channels.startExport, mainFrame, {
+      kind: 'summary',
+      suggestedName: 'a.csv',
+      everyStep: false,
+    });
     expect(boom).toHaveBeenCalledOnce();
     expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
   });
@@ -170,7 +218,9 @@ describe('mainFrameSenderCheck', () => {
     const dev = frame({ url: 'http://localhost:5173/index.html' });
     expect(mainFrameSenderCheck(() => mainFrame, 'http://localhost:5173')(dev)).toBe(true);
     expect(mainFrameSenderCheck(() => mainFrame)(dev)).toBe(false);
-    expect(mainFrameSenderCheck(() => mainFrame, 'http://localhost:5173')(frame({ url: 'http://localhost:5174/' }))).toBe(false);
+    expect(
+      mainFrameSenderCheck(() => mainFrame, 'http://localhost:5173')(frame({ url: 'http://localhost:5174/' })),
+    ).toBe(false);
   });
 
   it('trusts nothing while there is no window', () => {

@@ -15,7 +15,12 @@ const versions = { electron: '39.2.0', chrome: '142.0.7444.52', node: '22.20.0',
 function deps(overrides: { platform?: NodeJS.Platform; isPackaged?: boolean; window?: boolean } = {}) {
   const send = vi.fn();
   const win = { webContents: { send } };
-  const app = { name: 'AdaGrad Lab', isPackaged: overrides.isPackaged ?? true, getVersion: () => '0.1.0', setAboutPanelOptions: vi.fn() };
+  const app = {
+    name: 'AdaGrad Lab',
+    isPackaged: overrides.isPackaged ?? true,
+    getVersion: () => '0.1.0',
+    setAboutPanelOptions: vi.fn(),
+  };
   const shell = { openExternal: vi.fn(async () => undefined) };
   const dialog = { showMessageBox: vi.fn(async () => ({ response: 0, checkboxChecked: false })) };
   const menuDeps: MenuDeps = {
@@ -37,8 +42,10 @@ const labelled = (template: Item[], label: string): Item => {
   return found;
 };
 /** Every item, submenus included. */
-const flatten = (items: Item[]): Item[] => items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])]);
-const roles = (items: Item[]): string[] => items.filter((item) => item.type !== 'separator').map((item) => String(item.role ?? item.id));
+const flatten = (items: Item[]): Item[] =>
+  items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])]);
+const roles = (items: Item[]): string[] =>
+  items.filter((item) => item.type !== 'separator').map((item) => String(item.role ?? item.id));
 const click = (item: Item): void => (item.click as () => void)();
 const byId = (template: Item[], id: string): Item => {
   const found = flatten(template).find((item) => item.id === id);
@@ -51,7 +58,12 @@ describe('the application menu', () => {
     for (const platform of ['linux', 'win32'] as const) {
       const template = menuTemplate(deps({ platform }).menuDeps);
       expect(template.map((item) => item.label ?? item.role)).toEqual(['File', 'Edit', 'View', 'Window', 'help']);
-      expect(roles(submenu(labelled(template, 'File')))).toEqual(['new-sweep', 'export-summary', 'export-traces', 'quit']);
+      expect(roles(submenu(labelled(template, 'File')))).toEqual([
+        'new-sweep',
+        'export-summary',
+        'export-traces',
+        'quit',
+      ]);
       expect(roles(submenu(labelled(template, 'Window')))).toEqual(['minimize', 'close']);
       expect(roles(submenu(labelled(template, 'Help')))).toEqual(['documentation', 'about']);
     }
@@ -59,9 +71,21 @@ describe('the application menu', () => {
 
   it('puts the app menu first on macOS, with About and Quit, and the standard Window roles', () => {
     const template = menuTemplate(deps({ platform: 'darwin' }).menuDeps);
-    expect(template.map((item) => item.label ?? item.role)).toEqual(['AdaGrad Lab', 'File', 'Edit', 'View', 'Window', 'help']);
+    expect(template.map((item) => item.label ?? item.role)).toEqual([
+      'AdaGrad Lab',
+      'File',
+      'Edit',
+      'View',
+      'Window',
+      'help',
+    ]);
     expect(roles(submenu(template[0]))).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit']);
-    expect(roles(submenu(labelled(template, 'File')))).toEqual(['new-sweep', 'export-summary', 'export-traces', 'close']);
+    expect(roles(submenu(labelled(template, 'File')))).toEqual([
+      'new-sweep',
+      'export-summary',
+      'export-traces',
+      'close',
+    ]);
     expect(roles(submenu(labelled(template, 'Window')))).toEqual(['minimize', 'zoom', 'front', 'window']);
     expect(roles(submenu(labelled(template, 'Help')))).toEqual(['documentation']);
   });
@@ -69,7 +93,16 @@ describe('the application menu', () => {
   it('gives Edit the standard roles, so copy and paste work in fields on macOS', () => {
     for (const platform of ['darwin', 'linux'] as const) {
       const edit = submenu(labelled(menuTemplate(deps({ platform }).menuDeps), 'Edit'));
-      expect(roles(edit)).toEqual(['undo', 'redo', 'cut', 'copy', 'paste', 'pasteAndMatchStyle', 'delete', 'selectAll']);
+      expect(roles(edit)).toEqual([
+        'undo',
+        'redo',
+        'cut',
+        'copy',
+        'paste',
+        'pasteAndMatchStyle',
+        'delete',
+        'selectAll',
+      ]);
     }
   });
 
@@ -77,12 +110,17 @@ describe('the application menu', () => {
     const packaged = submenu(labelled(menuTemplate(deps({ isPackaged: true }).menuDeps), 'View'));
     expect(roles(packaged)).toEqual(['theme', 'resetZoom', 'zoomIn', 'zoomOut', 'togglefullscreen']);
     expect(roles(submenu(packaged[0]))).toEqual(['theme-system', 'theme-light', 'theme-dark']);
-    const everywhere = (isPackaged: boolean) => flatten(menuTemplate(deps({ isPackaged }).menuDeps)).map((item) => item.role);
+    const everywhere = (isPackaged: boolean) =>
+      flatten(menuTemplate(deps({ isPackaged }).menuDeps)).map((item) => item.role);
     for (const devOnly of ['reload', 'forceReload', 'toggleDevTools']) {
       expect(everywhere(true)).not.toContain(devOnly);
       expect(everywhere(false)).toContain(devOnly);
     }
-    expect(roles(submenu(labelled(menuTemplate(deps({ isPackaged: false }).menuDeps), 'View'))).slice(-3)).toEqual(['reload', 'forceReload', 'toggleDevTools']);
+    expect(roles(submenu(labelled(menuTemplate(deps({ isPackaged: false }).menuDeps), 'View'))).slice(-3)).toEqual([
+      'reload',
+      'forceReload',
+      'toggleDevTools',
+    ]);
   });
 
   it('uses the conventional accelerators, each with Ctrl or ⌘ so none clashes with the page’s single-key shortcuts', () => {

@@ -15,7 +15,10 @@ describe('worker pool', () => {
   afterAll(() => pool.close());
 
   it('returns, from worker threads, results equal bit for bit to src-core run in process', async () => {
-    const configs = expandSweep('p', adagradSweep({ name: 'p', start: [4], lrs: [1, 0.3], eps: [1e-8, 0], weightDecays: [0, 0.1], steps: 50 }));
+    const configs = expandSweep(
+      'p',
+      adagradSweep({ name: 'p', start: [4], lrs: [1, 0.3], eps: [1e-8, 0], weightDecays: [0, 0.1], steps: 50 }),
+    );
     const results = await pool.runBatch(configs);
     expect(results).toHaveLength(8);
     results.forEach((result, i) => expect(result).toEqual(executeRun(configs[i])));
@@ -23,15 +26,24 @@ describe('worker pool', () => {
   });
 
   it('aborts a running batch at once and keeps serving batches after it', async () => {
-    const [long] = expandSweep('long', adagradSweep({ name: 'long', start: [4], lrs: [0.1], eps: [1e-8], weightDecays: [0], steps: 1_000_000 }));
+    const [long] = expandSweep(
+      'long',
+      adagradSweep({ name: 'long', start: [4], lrs: [0.1], eps: [1e-8], weightDecays: [0], steps: 1_000_000 }),
+    );
     const controller = new AbortController();
-    const running = pool.runBatch(Array.from({ length: 50 }, () => long), controller.signal);
+    const running = pool.runBatch(
+      Array.from({ length: 50 }, () => long),
+      controller.signal,
+    );
     await new Promise((r) => setTimeout(r, 100));
     const before = performance.now();
     controller.abort();
     await expect(running).rejects.toThrow(/abort/i);
     expect(performance.now() - before).toBeLessThan(500);
-    const [short] = expandSweep('short', adagradSweep({ name: 'short', start: [4], lrs: [1], eps: [1e-8], weightDecays: [0], steps: 10 }));
+    const [short] = expandSweep(
+      'short',
+      adagradSweep({ name: 'short', start: [4], lrs: [1], eps: [1e-8], weightDecays: [0], steps: 10 }),
+    );
     expect(await pool.runBatch([short])).toEqual([executeRun(short)]);
   });
 });

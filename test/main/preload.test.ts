@@ -4,7 +4,9 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 vi.mock('electron', async () => {
   const { EventEmitter } = await import('node:events');
   // A fake ipcRenderer: an emitter (so on/removeListener behave like Electron's) plus a recorded invoke.
-  const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn(async (channel: string) => ({ ok: true, value: channel })) });
+  const ipcRenderer = Object.assign(new EventEmitter(), {
+    invoke: vi.fn(async (channel: string) => ({ ok: true, value: channel })),
+  });
   return { ipcRenderer, contextBridge: { exposeInMainWorld: vi.fn() } };
 });
 
@@ -58,7 +60,8 @@ describe('preload', () => {
     const source = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, ''); // code only: the doc comment may name what is banned
     const imports = [...source.matchAll(/from\s+'([^']+)'/g)].map((m) => m[1]);
     expect(imports.length).toBeGreaterThan(0);
-    for (const specifier of imports) expect(specifier === 'electron' || specifier.startsWith('../src-core/contract/')).toBe(true);
+    for (const specifier of imports)
+      expect(specifier === 'electron' || specifier.startsWith('../src-core/contract/')).toBe(true);
     // The preload builds as CommonJS: ES-module-only syntax would break the sandboxed load.
     expect(source).not.toMatch(/import\.meta|\bawait\s+import\(|^await\s/m);
   });
@@ -108,7 +111,11 @@ describe('preload', () => {
   it('hands listeners only the event payload, and unsubscribes', () => {
     const seen: unknown[][] = [];
     const unsubscribe = api.onEvent((...args: unknown[]) => seen.push(args));
-    const event: SweepEvent = { type: 'progress', sweepId: 's', progress: { done: 1, total: 3, converged: 0, diverged: 0, failed: 0, runsPerSecond: 10, etaSeconds: 0.2 } };
+    const event: SweepEvent = {
+      type: 'progress',
+      sweepId: 's',
+      progress: { done: 1, total: 3, converged: 0, diverged: 0, failed: 0, runsPerSecond: 10, etaSeconds: 0.2 },
+    };
     const ipcEvent = { sender: ipcRenderer, ports: [] };
     ipcRenderer.emit(Channels.event, ipcEvent, event);
     expect(seen).toEqual([[event]]);

@@ -41,7 +41,9 @@ describe('resolveRendererPath', () => {
   });
 
   it('maps a path to the file inside the renderer directory, ignoring query and hash', () => {
-    expect(resolveRendererPath('/srv/renderer', 'app://lab/assets/app-1.js?v=2#x')).toBe(join('/srv/renderer', 'assets', 'app-1.js'));
+    expect(resolveRendererPath('/srv/renderer', 'app://lab/assets/app-1.js?v=2#x')).toBe(
+      join('/srv/renderer', 'assets', 'app-1.js'),
+    );
   });
 
   it.each([
@@ -56,21 +58,26 @@ describe('resolveRendererPath', () => {
     expect(resolveRendererPath('/srv/renderer', url)).toBeNull();
   });
 
-  it.each(['app://lab/../secret.txt', 'app://lab/%2e%2e/secret.txt', 'app://lab/assets/%2E%2E/%2e%2e/%2e%2e/secret.txt', 'app://lab/.%2e/secret.txt'])(
-    'keeps %s inside the renderer directory (the URL parser folds the dots)',
-    (url) => {
-      const file = resolveRendererPath('/srv/renderer', url);
-      expect(file).toBe(join('/srv/renderer', 'secret.txt'));
-      expect(file!.startsWith(`/srv/renderer${sep}`)).toBe(true);
-    },
-  );
+  it.each([
+    'app://lab/../secret.txt',
+    'app://lab/%2e%2e/secret.txt',
+    'app://lab/assets/%2E%2E/%2e%2e/%2e%2e/secret.txt',
+    'app://lab/.%2e/secret.txt',
+  ])('keeps %s inside the renderer directory (the URL parser folds the dots)', (url) => {
+    const file = resolveRendererPath('/srv/renderer', url);
+    expect(file).toBe(join('/srv/renderer', 'secret.txt'));
+    expect(file!.startsWith(`/srv/renderer${sep}`)).toBe(true);
+  });
 
-  it.each(['https://lab/index.html', 'app://other/index.html', 'app://evil@lab/index.html', 'file:///srv/renderer/index.html', 'not a url'])(
-    'refuses a URL that is not ours: %s',
-    (url) => {
-      expect(resolveRendererPath('/srv/renderer', url)).toBeNull();
-    },
-  );
+  it.each([
+    'https://lab/index.html',
+    'app://other/index.html',
+    'app://evil@lab/index.html',
+    'file:///srv/renderer/index.html',
+    'not a url',
+  ])('refuses a URL that is not ours: %s', (url) => {
+    expect(resolveRendererPath('/srv/renderer', url)).toBeNull();
+  });
 });
 
 describe('the app:// request handler', () => {
@@ -90,7 +97,9 @@ describe('the app:// request handler', () => {
     expect(js.headers.get('Content-Type')).toBe('text/javascript; charset=utf-8');
     expect(js.headers.get('Content-Security-Policy')).toBe(contentSecurityPolicy());
     expect(await js.text()).toBe('console.log(1)');
-    expect((await handle(request('app://lab/assets/app.css'))).headers.get('Content-Type')).toBe('text/css; charset=utf-8');
+    expect((await handle(request('app://lab/assets/app.css'))).headers.get('Content-Type')).toBe(
+      'text/css; charset=utf-8',
+    );
   });
 
   it.each([

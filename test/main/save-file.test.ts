@@ -19,7 +19,10 @@ describe('createSaveDialogSink', () => {
     const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: path }));
     const sink = await createSaveDialogSink({ showSaveDialog })('export-1', 'runs.csv');
     expect(showSaveDialog).toHaveBeenCalledExactlyOnceWith(
-      expect.objectContaining({ defaultPath: 'runs.csv', filters: expect.arrayContaining([{ name: 'CSV', extensions: ['csv'] }]) }),
+      expect.objectContaining({
+        defaultPath: 'runs.csv',
+        filters: expect.arrayContaining([{ name: 'CSV', extensions: ['csv'] }]),
+      }),
     );
     await sink!.write(['lr,loss\r\n', '1,16\r\n']);
     await expect(sink!.finish()).resolves.toEqual({ saved: true, path });

@@ -25,7 +25,14 @@ beforeAll(async () => {
   folder = join(dir, 'links');
   await mkdir(join(dir, 'renderer'));
   await writeFile(join(dir, 'renderer', 'index.html'), '<!doctype html>');
-  server = await createLabServer({ service: new SweepService(executor), executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
+  server = await createLabServer({
+    service: new SweepService(executor),
+    executor,
+    staticDir: join(dir, 'renderer'),
+    token: TOKEN,
+    port: 0,
+    log: () => {},
+  });
 });
 
 afterAll(async () => {
@@ -47,7 +54,10 @@ describe.skipIf(process.platform === 'win32')('fresh links over a local socket',
       expect(b).not.toBe(a);
       const signedIn = await mustSignIn(server.port, { token: tokenOf(a) });
       signedIn.ws.close();
-      expect(await signInSocket(server.port, { token: tokenOf(a) })).toEqual({ closed: SignInRefusal.badToken, reason: expect.any(String) });
+      expect(await signInSocket(server.port, { token: tokenOf(a) })).toEqual({
+        closed: SignInRefusal.badToken,
+        reason: expect.any(String),
+      });
       (await mustSignIn(server.port, { token: tokenOf(b) })).ws.close();
     } finally {
       await links.close();
@@ -73,14 +83,30 @@ describe.skipIf(process.platform === 'win32')('fresh links over a local socket',
   });
 
   it('`adagrad-lab link` says what to do when no server answers, and refuses bad usage', async () => {
-    await expect(requestLink(1, folder)).rejects.toThrow(/no AdaGrad Lab server on port 1 answers at .*Start one with `npm run serve -- --port 1`/);
+    await expect(requestLink(1, folder)).rejects.toThrow(
+      /no AdaGrad Lab server on port 1 answers at .*Start one with `npm run serve -- --port 1`/,
+    );
     const run = async (argv: string[]) => {
       const out: string[] = [];
       const err: string[] = [];
-      return { code: await linkCommand(argv, (l) => out.push(l), (l) => err.push(l)), out, err };
+      return {
+        code: await linkCommand(
+          argv,
+          (l) => out.push(l),
+          (l) => err.push(l),
+        ),
+        out,
+        err,
+      };
     };
-    expect(await run(['--port', 'x'])).toMatchObject({ code: 2, err: [expect.stringContaining('Invalid value for --port: "x" (must be a whole number from 1 to 65535)')] });
-    expect(await run(['--host', 'a'])).toMatchObject({ code: 2, err: [expect.stringContaining('Unknown option: "--host"')] });
+    expect(await run(['--port', 'x'])).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining('Invalid value for --port: "x" (must be a whole number from 1 to 65535)')],
+    });
+    expect(await run(['--host', 'a'])).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining('Unknown option: "--host"')],
+    });
     expect(await run(['--help'])).toMatchObject({ code: 0, out: [expect.stringContaining('Usage: adagrad-lab link')] });
     expect(linkFolder({ XDG_RUNTIME_DIR: '/run/user/1000' })).toBe('/run/user/1000/adagrad-lab');
     expect(linkFolder({})).toMatch(/adagrad-lab-/);

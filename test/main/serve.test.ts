@@ -18,7 +18,13 @@ import { encodeFrame } from '../../src-core/transport/wire';
 import type { RunExecutor } from '../../src-main/pool';
 import { DEFAULT_PORT, parseServeArgs, serveToken } from '../../src-main/serve/args';
 import { contentDisposition } from '../../src-main/serve/downloads';
-import { createLabServer, HTTP_LIMITS, MAX_SOCKET_PAYLOAD, type LabServer, type LabServerOptions } from '../../src-main/serve/server';
+import {
+  createLabServer,
+  HTTP_LIMITS,
+  MAX_SOCKET_PAYLOAD,
+  type LabServer,
+  type LabServerOptions,
+} from '../../src-main/serve/server';
 import { MAX_FAILURES_PER_MINUTE, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src-main/serve/session';
 import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
@@ -147,7 +153,8 @@ class Client {
 
   event<K extends SweepEvent['type']>(type: K, sweepId: string): Promise<{ event: Extract<SweepEvent, { type: K }> }> {
     return this.waitFor(
-      (m): m is { event: Extract<SweepEvent, { type: K }> } => 'event' in m && m.event.type === type && m.event.sweepId === sweepId,
+      (m): m is { event: Extract<SweepEvent, { type: K }> } =>
+        'event' in m && m.event.type === type && m.event.sweepId === sweepId,
       `${type} event`,
     );
   }
@@ -177,7 +184,14 @@ beforeAll(async () => {
   await writeFile(join(staticDir, '.env'), 'HIDDEN=1\n');
   await writeFile(join(dir, 'secret.txt'), 'outside the static dir\n');
   service = new SweepService(executor);
-  server = await createLabServer({ service, executor, staticDir, token: TOKEN, port: 0, log: (line) => logs.push(line) });
+  server = await createLabServer({
+    service,
+    executor,
+    staticDir,
+    token: TOKEN,
+    port: 0,
+    log: (line) => logs.push(line),
+  });
   base = server.url;
   origin = `http://127.0.0.1:${server.port}`;
   session = (await mustSignIn(server.port, { token: TOKEN })).session!;
@@ -185,7 +199,15 @@ beforeAll(async () => {
 
 /** A server of its own (for tests that change its clock, exhaust its limits or count its connections). */
 async function ownServer(options: Partial<LabServerOptions> = {}): Promise<LabServer> {
-  return createLabServer({ service: new SweepService(executor), executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {}, ...options });
+  return createLabServer({
+    service: new SweepService(executor),
+    executor,
+    staticDir: join(dir, 'renderer'),
+    token: TOKEN,
+    port: 0,
+    log: () => {},
+    ...options,
+  });
 }
 
 /** Resolves once the server closes the TCP connection `socket`, with what it sent before closing. */
@@ -207,15 +229,25 @@ describe('serve mode: HTTP', () => {
     expect(server.url).toBe(`http://127.0.0.1:${server.port}/`);
     expect(server.port).toBeGreaterThan(0);
     // Bound to 127.0.0.1 exactly: other loopback addresses and every other interface of this machine are refused.
-    const others = ['127.0.0.2', ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))];
+    const others = [
+      '127.0.0.2',
+      ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)),
+    ];
     for (const address of others.filter((a) => a !== '127.0.0.1')) {
-      await expect(tcpConnect(address, server.port), address).rejects.toMatchObject({ code: expect.stringMatching(/ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EINVAL/) });
+      await expect(tcpConnect(address, server.port), address).rejects.toMatchObject({
+        code: expect.stringMatching(/ECONNREFUSED|EADDRNOTAVAIL|ENETUNREACH|EINVAL/),
+      });
     }
     await expect(tcpConnect('127.0.0.1', server.port)).resolves.toBeUndefined();
   });
 
   it('serves the renderer files without a session (they hold no secret), and no longer reads or sets a cookie', async () => {
-    for (const [path, headers] of [['', {}], ['app.js', {}], ['', { cookie: 'lab_session=anything' }], [`?token=${TOKEN}`, {}]] as const) {
+    for (const [path, headers] of [
+      ['', {}],
+      ['app.js', {}],
+      ['', { cookie: 'lab_session=anything' }],
+      [`?token=${TOKEN}`, {}],
+    ] as const) {
       const res = await fetch(base + path, { redirect: 'manual', headers });
       expect(res.status).toBe(200);
       expect(res.headers.get('set-cookie')).toBeNull();
@@ -263,14 +295,17 @@ describe('serve mode: HTTP', () => {
     expect((await raw('/', { origin })).status).toBe(200);
     // The origin is scheme, host and port: the right host and port under another scheme, or the right scheme and host
     // on another port, is another site.
-    for (const foreign of foreignOrigins()) expect({ foreign, status: (await raw('/', { origin: foreign })).status }).toEqual({ foreign, status: 403 });
+    for (const foreign of foreignOrigins())
+      expect({ foreign, status: (await raw('/', { origin: foreign })).status }).toEqual({ foreign, status: 403 });
   });
 
   it('redirects localhost:PORT to http://127.0.0.1:PORT with 308, path kept: one origin, one store of runs', async () => {
     const moved = await raw('/assets/style.css?x=1', { host: `localhost:${server.port}` });
     expect(moved.status).toBe(308);
     expect(moved.headers.location).toBe(`http://127.0.0.1:${server.port}/assets/style.css?x=1`);
-    expect((await raw('/', { host: `LOCALHOST:${server.port}` })).headers.location).toBe(`http://127.0.0.1:${server.port}/`);
+    expect((await raw('/', { host: `LOCALHOST:${server.port}` })).headers.location).toBe(
+      `http://127.0.0.1:${server.port}/`,
+    );
     // The browser keeps a fragment across a redirect without one: localhost:PORT/#token=… arrives at 127.0.0.1 with it.
     const page = await fetch(`http://localhost:${server.port}/`, { redirect: 'manual' }).catch(() => null);
     if (page) expect(page.status).toBe(308);
@@ -317,7 +352,8 @@ describe('serve mode: HTTP', () => {
 });
 
 describe('serve mode: signing in', () => {
-  const outcome = (credential: Credential, options: Parameters<typeof signInSocket>[2] = {}) => signInSocket(server.port, credential, options);
+  const outcome = (credential: Credential, options: Parameters<typeof signInSocket>[2] = {}) =>
+    signInSocket(server.port, credential, options);
   const refusedWith = (code: number) => ({ closed: code, reason: expect.any(String) });
 
   it('exchanges a link token once for a fresh session: the same token again is refused, even right away', async () => {
@@ -356,7 +392,9 @@ describe('serve mode: signing in', () => {
     expect(await outcome({ session: 'forged' })).toEqual(refusedWith(SignInRefusal.unknownSession));
     expect(await outcome({ session: `${session}x` })).toEqual(refusedWith(SignInRefusal.unknownSession));
     // The old cookie (which every port of 127.0.0.1 receives) grants nothing: it is not read at all.
-    expect(await outcome(null, { headers: { cookie: `lab_session=${session}` } })).toEqual(refusedWith(SignInRefusal.unknownSession));
+    expect(await outcome(null, { headers: { cookie: `lab_session=${session}` } })).toEqual(
+      refusedWith(SignInRefusal.unknownSession),
+    );
   });
 
   it('refuses an upgrade without the lab subprotocol (400), from a foreign, missing or localhost Origin (403)', async () => {
@@ -364,11 +402,20 @@ describe('serve mode: signing in', () => {
     expect(await outcome({ session }, { origin: 'http://evil.example' })).toEqual({ status: 403 });
     expect(await outcome({ session }, { origin: null })).toEqual({ status: 403 });
     expect(await outcome({ session }, { origin: `http://localhost:${server.port}` })).toEqual({ status: 403 });
-    for (const foreign of foreignOrigins()) expect({ foreign, opened: await outcome({ session }, { origin: foreign }) }).toEqual({ foreign, opened: { status: 403 } });
+    for (const foreign of foreignOrigins())
+      expect({ foreign, opened: await outcome({ session }, { origin: foreign }) }).toEqual({
+        foreign,
+        opened: { status: 403 },
+      });
   });
 
   it('refuses an upgrade with a rebinding or localhost Host (421), or on another path (404)', async () => {
-    expect(await outcome({ session }, { headers: { host: `evil.example:${server.port}` }, origin: `http://evil.example:${server.port}` })).toEqual({ status: 421 });
+    expect(
+      await outcome(
+        { session },
+        { headers: { host: `evil.example:${server.port}` }, origin: `http://evil.example:${server.port}` },
+      ),
+    ).toEqual({ status: 421 });
     expect(await outcome({ session }, { headers: { host: `localhost:${server.port}` } })).toEqual({ status: 421 });
     expect(await outcome({ session }, { path: '/other' })).toEqual({ status: 404 });
   });
@@ -388,7 +435,9 @@ describe('serve mode: signing in', () => {
         signedIn.ws.close();
       }
       // The first session was the least recently used when the 33rd was made: it is gone; the next oldest is not.
-      expect(await signInSocket(own.port, { session: first.session! })).toEqual(refusedWith(SignInRefusal.unknownSession));
+      expect(await signInSocket(own.port, { session: first.session! })).toEqual(
+        refusedWith(SignInRefusal.unknownSession),
+      );
       const kept = await mustSignIn(own.port, { session: later[0] });
       kept.ws.close();
       await new Promise((resolve) => setTimeout(resolve, 50)); // the server sees the close
@@ -408,11 +457,20 @@ describe('serve mode: signing in', () => {
         const result = await signInSocket(own.port, i % 2 ? { token: `wrong-${i}` } : { session: `forged-${i}` });
         codes.push('closed' in result ? result.closed : -1);
       }
-      expect(codes.slice(0, MAX_FAILURES_PER_MINUTE).every((c) => c === SignInRefusal.badToken || c === SignInRefusal.unknownSession)).toBe(true);
-      expect(codes.slice(MAX_FAILURES_PER_MINUTE)).toEqual(Array(50 - MAX_FAILURES_PER_MINUTE).fill(SignInRefusal.throttled));
+      expect(
+        codes
+          .slice(0, MAX_FAILURES_PER_MINUTE)
+          .every((c) => c === SignInRefusal.badToken || c === SignInRefusal.unknownSession),
+      ).toBe(true);
+      expect(codes.slice(MAX_FAILURES_PER_MINUTE)).toEqual(
+        Array(50 - MAX_FAILURES_PER_MINUTE).fill(SignInRefusal.throttled),
+      );
       // While throttled even the right token is refused (and not used up); a minute later it works.
       const throttled = await signInSocket(own.port, { token: TOKEN });
-      expect(throttled).toEqual({ closed: SignInRefusal.throttled, reason: expect.stringMatching(/^Too many failed sign-ins: try again in \d+ s$/) });
+      expect(throttled).toEqual({
+        closed: SignInRefusal.throttled,
+        reason: expect.stringMatching(/^Too many failed sign-ins: try again in \d+ s$/),
+      });
       now += 60_001;
       (await mustSignIn(own.port, { token: TOKEN })).ws.close();
     } finally {
@@ -423,7 +481,12 @@ describe('serve mode: signing in', () => {
 
 describe('serve mode: HTTP limits', () => {
   it('caps connections, and cuts requests whose headers or body do not arrive in time', async () => {
-    expect(HTTP_LIMITS).toEqual({ maxConnections: 64, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 5_000 });
+    expect(HTTP_LIMITS).toEqual({
+      maxConnections: 64,
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 5_000,
+    });
     const own = await ownServer({ limits: { maxConnections: 4, headersTimeoutMs: 600, requestTimeoutMs: 1200 } });
     try {
       // Slow headers: a request line and no end of headers.
@@ -451,9 +514,17 @@ describe('serve mode: HTTP limits', () => {
 describe('serve mode: WebSocket', () => {
   it('refuses a bad sweep with the schema message, naming the value', async () => {
     const client = await Client.connect();
-    const result = await client.call('launchSweep', adagradSweep({
-      name: 'bad', start: [4], lrs: [-0.1], eps: [1e-8], weightDecays: [0], steps: 3,
-    }));
+    const result = await client.call(
+      'launchSweep',
+      adagradSweep({
+        name: 'bad',
+        start: [4],
+        lrs: [-0.1],
+        eps: [1e-8],
+        weightDecays: [0],
+        steps: 3,
+      }),
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe('invalid-input');
@@ -464,9 +535,17 @@ describe('serve mode: WebSocket', () => {
 
   it('runs a sweep and streams exact typed-array traces, then the finish, to the socket', async () => {
     const client = await Client.connect();
-    const result = await client.call('launchSweep', adagradSweep({
-      name: 'x', start: [4], lrs: [1, 0.5], eps: [1e-8], weightDecays: [0], steps: 3,
-    }));
+    const result = await client.call(
+      'launchSweep',
+      adagradSweep({
+        name: 'x',
+        start: [4],
+        lrs: [1, 0.5],
+        eps: [1e-8],
+        weightDecays: [0],
+        steps: 3,
+      }),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const { sweepId, runCount } = result.value as { sweepId: string; runCount: number };
@@ -493,7 +572,10 @@ describe('serve mode: WebSocket', () => {
     expect(fast!.trace).toEqual(compactTrace(local.trace));
 
     // Acknowledge over the socket releases exactly these runs; a resend without payload then has nothing left.
-    const ack = await client.call('acknowledge', results.map((r) => r.config.id));
+    const ack = await client.call(
+      'acknowledge',
+      results.map((r) => r.config.id),
+    );
     expect(ack).toEqual({ ok: true, value: 2 });
     expect(await client.call('resendPending')).toEqual({ ok: true, value: 0 });
     client.close();
@@ -502,9 +584,17 @@ describe('serve mode: WebSocket', () => {
   it('broadcasts events to every connected socket', async () => {
     const a = await Client.connect();
     const b = await Client.connect();
-    const launched = await a.call('launchSweep', adagradSweep({
-      name: 'both', start: [1], lrs: [0.1], eps: [0], weightDecays: [0], steps: 2,
-    }));
+    const launched = await a.call(
+      'launchSweep',
+      adagradSweep({
+        name: 'both',
+        start: [1],
+        lrs: [0.1],
+        eps: [0],
+        weightDecays: [0],
+        steps: 2,
+      }),
+    );
     if (!launched.ok) throw new Error(launched.error.message);
     const { sweepId } = launched.value as { sweepId: string };
     expect((await b.event('sweep-finished', sweepId)).event.status).toBe('completed');
@@ -575,7 +665,11 @@ describe('serve mode: WebSocket', () => {
     client.ws.send(encodeFrame({ id: 43, method: 'resendPending', payload: null, priority: 'high' }));
     expect((await client.reply(43)).result).toEqual({
       ok: false,
-      error: { code: 'invalid-input', message: 'Malformed request: priority: Unknown field: "priority" is not part of a request (must be only id, method, payload)' },
+      error: {
+        code: 'invalid-input',
+        message:
+          'Malformed request: priority: Unknown field: "priority" is not part of a request (must be only id, method, payload)',
+      },
     });
     client.close();
   });
@@ -590,7 +684,10 @@ describe('serve mode: WebSocket', () => {
 
 describe('serve mode: exports', () => {
   const seedRun = adagradRun({}, { steps: 3 });
-  const page = (exportId: string) => ({ exportId, runs: [{ config: seedRun, summary: executeRun(seedRun).summary, sweepName: '=seeds' }] });
+  const page = (exportId: string) => ({
+    exportId,
+    runs: [{ config: seedRun, summary: executeRun(seedRun).summary, sweepName: '=seeds' }],
+  });
 
   async function startExport(client: Client, kind: 'summary' | 'traces', suggestedName: string): Promise<string> {
     const started = await client.call('startExport', { kind, suggestedName, everyStep: false });
@@ -613,7 +710,9 @@ describe('serve mode: exports', () => {
     const res = await download;
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="seeds (x_).csv"; filename*=UTF-8''seeds%20%28x%C2%B2%29.csv`);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="seeds (x_).csv"; filename*=UTF-8''seeds%20%28x%C2%B2%29.csv`,
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     const lines = (await res.text()).split('\r\n');
     expect(lines[0]).toBe('run_id,step,parameter,theta,g,G,effective_step,update,loss');
@@ -652,20 +751,35 @@ describe('serve mode: exports', () => {
     await stopped;
     let result = await client.call('writeExport', page(exportId));
     for (let i = 0; i < 100 && result.ok; i++) result = await client.call('writeExport', page(exportId));
-    expect(result).toEqual({ ok: false, error: { code: 'internal', message: 'Could not export runs.csv: the download was stopped in the browser' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'Could not export runs.csv: the download was stopped in the browser' },
+    });
 
     const discarded = await startExport(client, 'summary', 'runs.csv');
     const broken = fetch(`${base}export/${discarded}`).then((res) => res.text());
     await client.call('writeExport', page(discarded));
-    expect(await client.call('finishExport', { exportId: discarded, abort: true })).toEqual({ ok: true, value: { saved: false } });
+    expect(await client.call('finishExport', { exportId: discarded, abort: true })).toEqual({
+      ok: true,
+      value: { saved: false },
+    });
     await expect(broken).rejects.toThrow();
     client.close();
   });
 
   it('refuses a malformed page with the field and the rule, and an unknown download with 404', async () => {
     const client = await Client.connect();
-    const bad = await client.call('writeExport', { exportId: 'x', runs: [{ ...page('x').runs[0], config: { ...seedRun, steps: 0 } }] });
-    expect(bad).toEqual({ ok: false, error: { code: 'invalid-input', message: 'runs.0.config.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)' } });
+    const bad = await client.call('writeExport', {
+      exportId: 'x',
+      runs: [{ ...page('x').runs[0], config: { ...seedRun, steps: 0 } }],
+    });
+    expect(bad).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: 'runs.0.config.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)',
+      },
+    });
     expect((await raw('/export/no-such-export')).status).toBe(404);
     client.close();
   });
@@ -673,22 +787,41 @@ describe('serve mode: exports', () => {
 
 describe('serve mode: lifecycle', () => {
   it('rejects with EADDRINUSE when the port is taken', async () => {
-    const taken = createLabServer({ service, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: server.port, log: () => {} });
+    const taken = createLabServer({
+      service,
+      executor,
+      staticDir: join(dir, 'renderer'),
+      token: TOKEN,
+      port: server.port,
+      log: () => {},
+    });
     await expect(taken).rejects.toMatchObject({ code: 'EADDRINUSE' });
   });
 
   it('close() disconnects sockets, stops listening and stops forwarding events', async () => {
     const own = new SweepService(executor);
-    const other = await createLabServer({ service: own, executor, staticDir: join(dir, 'renderer'), token: TOKEN, port: 0, log: () => {} });
+    const other = await createLabServer({
+      service: own,
+      executor,
+      staticDir: join(dir, 'renderer'),
+      token: TOKEN,
+      port: 0,
+      log: () => {},
+    });
     // A session from one server does not open another (sessions live in a server's memory: a restart forgets them).
-    expect(await signInSocket(other.port, { session })).toEqual({ closed: SignInRefusal.unknownSession, reason: expect.any(String) });
+    expect(await signInSocket(other.port, { session })).toEqual({
+      closed: SignInRefusal.unknownSession,
+      reason: expect.any(String),
+    });
     const { ws } = await mustSignIn(other.port, { token: TOKEN });
     const closed = new Promise<number>((resolve) => ws.on('close', resolve));
     await other.close();
     expect(await closed).toBe(1001);
     await expect(fetch(other.url)).rejects.toThrow();
     // The service no longer has the server as a listener: launching emits to nobody and nothing throws.
-    expect(own.launch(adagradSweep({ name: 'after', start: [1], lrs: [1], eps: [0], weightDecays: [0], steps: 1 })).ok).toBe(true);
+    expect(
+      own.launch(adagradSweep({ name: 'after', start: [1], lrs: [1], eps: [0], weightDecays: [0], steps: 1 })).ok,
+    ).toBe(true);
     await own.idle();
   });
 });
@@ -702,10 +835,18 @@ describe('serve mode: command line', () => {
   });
 
   it.each([
-    { desc: 'port too large', argv: ['--port', '70000'], expectedMessage: 'Invalid value for --port: "70000" (must be a whole number from 0 to 65535)' },
+    {
+      desc: 'port too large',
+      argv: ['--port', '70000'],
+      expectedMessage: 'Invalid value for --port: "70000" (must be a whole number from 0 to 65535)',
+    },
     { desc: 'port not a number', argv: ['--port', 'abc'], expectedMessage: 'Invalid value for --port: "abc"' },
     { desc: 'port missing', argv: ['--port'], expectedMessage: 'Missing value for --port' },
-    { desc: 'threads zero', argv: ['--threads', '0'], expectedMessage: 'Invalid value for --threads: "0" (must be a whole number from 1 to 256)' },
+    {
+      desc: 'threads zero',
+      argv: ['--threads', '0'],
+      expectedMessage: 'Invalid value for --threads: "0" (must be a whole number from 1 to 256)',
+    },
     { desc: 'threads fractional', argv: ['--threads=1.5'], expectedMessage: 'Invalid value for --threads: "1.5"' },
     { desc: 'unknown flag', argv: ['--host', '0.0.0.0'], expectedMessage: 'Unknown option: "--host"' },
   ])('refuses $desc', ({ argv, expectedMessage }) => {
@@ -714,7 +855,8 @@ describe('serve mode: command line', () => {
 });
 
 describe('serve mode: the access token from ADAGRAD_LAB_TOKEN', () => {
-  const rule = 'must have at least 128 bits: 32 or more hexadecimal digits, or 22 or more base64url characters A-Z a-z 0-9 - _';
+  const rule =
+    'must have at least 128 bits: 32 or more hexadecimal digits, or 22 or more base64url characters A-Z a-z 0-9 - _';
 
   it.each([
     { desc: 'one character', token: 'a' },
@@ -722,7 +864,9 @@ describe('serve mode: the access token from ADAGRAD_LAB_TOKEN', () => {
     { desc: '21 base64url characters', token: 'AbCdEfGhIjKlMnOpQrStU' },
     { desc: 'characters outside base64url', token: 'pass word with spaces and more!!' },
   ])('refuses $desc, naming the variable and the rule', ({ token }) => {
-    expect(() => serveToken(token)).toThrow(`Invalid ADAGRAD_LAB_TOKEN: ${token.length} characters (${rule}; leave it unset for a random one)`);
+    expect(() => serveToken(token)).toThrow(
+      `Invalid ADAGRAD_LAB_TOKEN: ${token.length} characters (${rule}; leave it unset for a random one)`,
+    );
   });
 
   it('accepts 32 hexadecimal digits and 22 base64url characters, and makes a random token when unset', () => {
@@ -734,10 +878,15 @@ describe('serve mode: the access token from ADAGRAD_LAB_TOKEN', () => {
   });
 });
 
-describe('serve mode: the download\'s file name', () => {
+describe("serve mode: the download's file name", () => {
   it.each([
     { desc: 'a right-to-left override', name: 'runs\u202evsc.exe', ascii: 'runs_vsc.exe', utf8: 'runs_vsc.exe' },
-    { desc: 'other invisible format characters', name: 'a\u200bb\u2066c\ufeff.csv', ascii: 'a_b_c_.csv', utf8: 'a_b_c_.csv' },
+    {
+      desc: 'other invisible format characters',
+      name: 'a\u200bb\u2066c\ufeff.csv',
+      ascii: 'a_b_c_.csv',
+      utf8: 'a_b_c_.csv',
+    },
     { desc: 'a leading dot', name: '..bashrc', ascii: '_.bashrc', utf8: '_.bashrc' },
     { desc: 'a plain name', name: 'seeds (x²).csv', ascii: 'seeds (x_).csv', utf8: 'seeds%20%28x%C2%B2%29.csv' },
   ])('is sanitised in Content-Disposition when it holds $desc', ({ name, ascii, utf8 }) => {

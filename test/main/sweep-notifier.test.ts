@@ -22,16 +22,34 @@ function setup(options: { focused?: boolean; supported?: boolean; window?: boole
   FakeNotification.shown = [];
   FakeNotification.supported = options.supported ?? true;
   let clock = 1_000_000;
-  const win = { isFocused: vi.fn(() => options.focused ?? false), isMinimized: vi.fn(() => true), restore: vi.fn(), show: vi.fn(), focus: vi.fn() };
-  const onEvent = notifyLongSweeps({ Notification: FakeNotification as never, window: () => (options.window === false ? null : win), now: () => clock });
+  const win = {
+    isFocused: vi.fn(() => options.focused ?? false),
+    isMinimized: vi.fn(() => true),
+    restore: vi.fn(),
+    show: vi.fn(),
+    focus: vi.fn(),
+  };
+  const onEvent = notifyLongSweeps({
+    Notification: FakeNotification as never,
+    window: () => (options.window === false ? null : win),
+    now: () => clock,
+  });
   const spec = { ...(goodSpec as object), name: 'lr-grid' } as Extract<SweepEvent, { type: 'sweep-started' }>['spec'];
   /** Queues sweep s, runs it for `ms`, and ends it so. */
-  const run = (ms: number, end: Partial<Extract<SweepEvent, { type: 'sweep-finished' }>> = {}, sweepId = 's1'): void => {
+  const run = (
+    ms: number,
+    end: Partial<Extract<SweepEvent, { type: 'sweep-finished' }>> = {},
+    sweepId = 's1',
+  ): void => {
     onEvent({ type: 'sweep-started', sweepId, spec, runCount: 112, createdAt: clock, status: 'queued' });
     clock += 60_000; // waiting in the queue does not count
     onEvent({ type: 'sweep-status', sweepId, status: 'running' });
     clock += ms / 2;
-    onEvent({ type: 'progress', sweepId, progress: { done: 50, total: 112, converged: 0, diverged: 0, failed: 0, runsPerSecond: 10, etaSeconds: 6 } });
+    onEvent({
+      type: 'progress',
+      sweepId,
+      progress: { done: 50, total: 112, converged: 0, diverged: 0, failed: 0, runsPerSecond: 10, etaSeconds: 6 },
+    });
     onEvent({ type: 'results', sweepId, results: [] });
     clock += ms / 2;
     onEvent({ type: 'sweep-finished', sweepId, status: 'completed', ...end });
@@ -53,7 +71,10 @@ describe('the long-sweep notification', () => {
   it('notifies once when a sweep of 10 s or more ends while the window is not focused', () => {
     setup().run(65_000);
     expect(FakeNotification.shown).toHaveLength(1);
-    expect(FakeNotification.shown[0].options).toEqual({ title: 'Sweep lr-grid completed', body: '112 runs in 1 min 5 s' });
+    expect(FakeNotification.shown[0].options).toEqual({
+      title: 'Sweep lr-grid completed',
+      body: '112 runs in 1 min 5 s',
+    });
   });
 
   it('names a cancelled or failed sweep’s outcome', () => {

@@ -28,7 +28,13 @@ const millionRuns = {
   name: 'a million',
   objectives: [{ id: 'quadratic-1d' }],
   start: [4],
-  optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-4, to: 1, count: 1000 } }, eps: { linear: { from: 0, to: 1e-3, count: 1000 } } } }],
+  optimizers: [
+    {
+      kind: 'adagrad',
+      fixed: {},
+      axes: { lr: { log: { from: 1e-4, to: 1, count: 1000 } }, eps: { linear: { from: 0, to: 1e-3, count: 1000 } } },
+    },
+  ],
   steps: 1000,
   maxRuns: 1_000_000,
 };
@@ -40,7 +46,9 @@ const neverFinishes = (): RunExecutor & { received: number } => {
     received: 0,
     runBatch: (configs: RunConfig[], signal?: AbortSignal) => {
       executor.received += configs.length;
-      return new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }));
+      return new Promise<never>((_, reject) =>
+        signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
+      );
     },
     close: async () => {},
   };
@@ -78,15 +86,22 @@ describe('SweepService with huge sweeps queued', () => {
     const service = new SweepService(executor);
     built.count = 0;
     const missing = new Set([0, 500_000, 999_999]);
-    const storedRunIds = Array.from({ length: 1_000_000 }, (_, i) => `r:${String(i).padStart(6, '0')}`).filter((_, i) => !missing.has(i));
+    const storedRunIds = Array.from({ length: 1_000_000 }, (_, i) => `r:${String(i).padStart(6, '0')}`).filter(
+      (_, i) => !missing.has(i),
+    );
     const events: unknown[] = [];
     service.onEvent((event) => events.push(event));
-    expect(service.resume({ sweepId: 'r', createdAt: 1, spec: millionRuns, storedRunIds })).toMatchObject({ ok: true, value: { runCount: 1_000_000 } });
+    expect(service.resume({ sweepId: 'r', createdAt: 1, spec: millionRuns, storedRunIds })).toMatchObject({
+      ok: true,
+      value: { runCount: 1_000_000 },
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(built.count).toBe(2);
     expect(executor.received).toBe(2);
     service.cancel('r');
     await service.idle();
-    expect(events.filter((e) => (e as { type: string }).type === 'progress').at(-1)).toMatchObject({ progress: { done: 999_997, total: 1_000_000 } });
+    expect(events.filter((e) => (e as { type: string }).type === 'progress').at(-1)).toMatchObject({
+      progress: { done: 999_997, total: 1_000_000 },
+    });
   });
 });

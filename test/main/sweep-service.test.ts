@@ -60,21 +60,35 @@ describe('SweepService', () => {
     const launched = service.launch(goodSpec);
     expect(launched).toEqual({ ok: true, value: { sweepId: 'sweep-a', runCount: 6, createdAt: expect.any(Number) } });
     await service.idle();
-    expect(results().map((r) => r.config.id).sort()).toEqual(Array.from({ length: 6 }, (_, i) => `sweep-a:00000${i}`));
+    expect(
+      results()
+        .map((r) => r.config.id)
+        .sort(),
+    ).toEqual(Array.from({ length: 6 }, (_, i) => `sweep-a:00000${i}`));
     for (const result of results()) expect(result).toEqual(compactResult(executeRun(result.config)));
     expect(events[0].type).toBe('sweep-started');
     expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-a', status: 'completed' });
     const lastProgress = events.filter((e) => e.type === 'progress').at(-1);
-    expect(lastProgress).toMatchObject({ type: 'progress', sweepId: 'sweep-a', progress: { done: 6, total: 6, converged: 0, diverged: 0, failed: 0, etaSeconds: 0 } });
+    expect(lastProgress).toMatchObject({
+      type: 'progress',
+      sweepId: 'sweep-a',
+      progress: { done: 6, total: 6, converged: 0, diverged: 0, failed: 0, etaSeconds: 0 },
+    });
   });
 
   it('refuses an invalid spec before anything runs, naming the field, value and rule', () => {
     const service = new SweepService(inProcessExecutor());
     const { events } = collect(service);
-    const result = service.launch({ ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [0.1, NaN] } } }] });
+    const result = service.launch({
+      ...goodSpec,
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [0.1, NaN] } } }],
+    });
     expect(result).toEqual({
       ok: false,
-      error: { code: 'invalid-input', message: 'optimizers.0.axes.lr: Invalid learning rate: NaN (must be a finite number > 0)' },
+      error: {
+        code: 'invalid-input',
+        message: 'optimizers.0.axes.lr: Invalid learning rate: NaN (must be a finite number > 0)',
+      },
     });
     expect(events).toEqual([]);
   });
@@ -100,9 +114,16 @@ describe('SweepService', () => {
 
   it('sends the results of a batch in events of bounded size, every run once and in order', async () => {
     const [config] = expandSweep('s', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value);
-    const oneRun = transferablesOf(compactResult(executeRun(config))).reduce((sum, buffer) => sum + buffer.byteLength, 0);
+    const oneRun = transferablesOf(compactResult(executeRun(config))).reduce(
+      (sum, buffer) => sum + buffer.byteLength,
+      0,
+    );
     // Room for two and a half traces: an event ends with the run that reaches it.
-    const service = new SweepService(inProcessExecutor(), { batchSize: 6, maxResultsEventBytes: 2.5 * oneRun, newSweepId: () => 's' });
+    const service = new SweepService(inProcessExecutor(), {
+      batchSize: 6,
+      maxResultsEventBytes: 2.5 * oneRun,
+      newSweepId: () => 's',
+    });
     const { events, results } = collect(service);
     service.launch(goodSpec);
     await service.idle();
@@ -151,8 +172,16 @@ describe('SweepService', () => {
     });
     expect(launched.ok && launched.value.runCount).toBe(5);
     await service.idle();
-    const byKind = results().map((r) => `${r.config.optimizer.kind}:${r.summary.status}`).sort();
-    expect(byKind).toEqual(['adagrad:completed', 'adam:completed', 'rmsprop:completed', 'sgd:completed', 'sgd:completed']);
+    const byKind = results()
+      .map((r) => `${r.config.optimizer.kind}:${r.summary.status}`)
+      .sort();
+    expect(byKind).toEqual([
+      'adagrad:completed',
+      'adam:completed',
+      'rmsprop:completed',
+      'sgd:completed',
+      'sgd:completed',
+    ]);
     for (const result of results()) {
       expect(result.summary.finalLoss).toBeLessThan(result.trace.loss[0]);
       expect(result).toEqual(compactResult(executeRun(result.config)));
@@ -176,7 +205,10 @@ describe('SweepService', () => {
         }),
       close: async () => {},
     });
-    const bigSpec = { ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
+    const bigSpec = {
+      ...goodSpec,
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }],
+    };
 
     it('stops a running sweep at once, keeps the runs already finished, and marks it cancelled', async () => {
       const service = new SweepService(slowExecutor(50), { batchSize: 2, newSweepId: () => 'c' });
@@ -193,7 +225,9 @@ describe('SweepService', () => {
       expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'c', status: 'cancelled' });
       expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: kept, total: 40 } });
       // A user sees every state it went through, in order.
-      const states = events.flatMap((e) => (e.type === 'sweep-started' || e.type === 'sweep-status' || e.type === 'sweep-finished' ? [e.status] : []));
+      const states = events.flatMap((e) =>
+        e.type === 'sweep-started' || e.type === 'sweep-status' || e.type === 'sweep-finished' ? [e.status] : [],
+      );
       expect(states).toEqual(['queued', 'running', 'cancelling', 'cancelled']);
       expect(service.cancel('c')).toBe(false); // already ended
     });
@@ -226,7 +260,9 @@ describe('SweepService', () => {
       const cancelledAt = events.findIndex((e) => e.type === 'sweep-status' && e.status === 'cancelling');
       expect(cancelledAt).toBeGreaterThan(0);
       expect(events.slice(cancelledAt).filter((e) => e.type === 'results')).toEqual([]);
-      expect(events.filter((e) => e.type === 'results').flatMap((e) => (e.type === 'results' ? e.results : []))).toHaveLength(2);
+      expect(
+        events.filter((e) => e.type === 'results').flatMap((e) => (e.type === 'results' ? e.results : [])),
+      ).toHaveLength(2);
       expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'late', status: 'cancelled' });
       expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: 2, total: 40 } });
     });
@@ -234,7 +270,8 @@ describe('SweepService', () => {
     it('resumes a cancelled sweep: the runs it never stored, under the same ids, and no other', async () => {
       const service = new SweepService(slowExecutor(5), { batchSize: 2, newSweepId: () => 'again' });
       const { events, results } = collect(service);
-      const finished = () => new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
+      const finished = () =>
+        new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
       const cancelled = finished();
       service.launch(bigSpec);
       await new Promise<void>((resolve) => service.onEvent((e) => e.type === 'results' && resolve()));
@@ -246,7 +283,10 @@ describe('SweepService', () => {
       const all = expandSweep('again', (validateSweepSpec(bigSpec) as { value: SweepSpec }).value).map((c) => c.id);
       events.length = 0;
       const completed = finished();
-      expect(service.resume({ sweepId: 'again', createdAt: 1, spec: bigSpec, storedRunIds: stored })).toMatchObject({ ok: true, value: { sweepId: 'again', runCount: 40 } });
+      expect(service.resume({ sweepId: 'again', createdAt: 1, spec: bigSpec, storedRunIds: stored })).toMatchObject({
+        ok: true,
+        value: { sweepId: 'again', runCount: 40 },
+      });
       await completed;
       const computed = results().map((r) => r.config.id);
       expect(computed.sort()).toEqual(all.filter((id) => !stored.includes(id)).sort());
@@ -261,7 +301,9 @@ describe('SweepService', () => {
       service.launch(goodSpec);
       service.launch(goodSpec);
       expect(service.cancel('q1')).toBe(true);
-      expect(events.filter((e) => e.type === 'sweep-started').map((e) => e.type === 'sweep-started' && e.status)).toEqual(['queued', 'queued', 'queued']);
+      expect(
+        events.filter((e) => e.type === 'sweep-started').map((e) => e.type === 'sweep-started' && e.status),
+      ).toEqual(['queued', 'queued', 'queued']);
       await service.idle();
       expect(new Set(results().map((r) => r.config.sweepId))).toEqual(new Set(['q0', 'q2']));
       const finished = events.filter((e) => e.type === 'sweep-finished');
@@ -273,7 +315,11 @@ describe('SweepService', () => {
   it('throttles progress to a few events a second, always sending the last', async () => {
     let clock = 0;
     // Every batch takes 100 ms of the service's clock.
-    const ticking: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += 100), configs.map((c) => executeRun(c))) };
+    const ticking: RunExecutor = {
+      ...inProcessExecutor(),
+      threads: 1,
+      runBatch: async (configs) => ((clock += 100), configs.map((c) => executeRun(c))),
+    };
     const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
     const { events } = collect(service);
     service.launch(goodSpec); // 6 batches, 100 ms apart
@@ -285,7 +331,11 @@ describe('SweepService', () => {
 
   it('estimates a resumed sweep from the runs it computes now, not from those stored before', async () => {
     let clock = 0;
-    const ticking: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += 1000), configs.map((c) => executeRun(c))) };
+    const ticking: RunExecutor = {
+      ...inProcessExecutor(),
+      threads: 1,
+      runBatch: async (configs) => ((clock += 1000), configs.map((c) => executeRun(c))),
+    };
     const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
     const { events } = collect(service);
     const ids = expandSweep('r', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value).map((c) => c.id);
@@ -301,10 +351,17 @@ describe('SweepService', () => {
     let clock = 0;
     let batches = 0;
     // 20 fast runs (10 ms each), then slow ones (1 s each).
-    const slowing: RunExecutor = { ...inProcessExecutor(), threads: 1, runBatch: async (configs) => ((clock += ++batches <= 20 ? 10 : 1000), configs.map((c) => executeRun(c))) };
+    const slowing: RunExecutor = {
+      ...inProcessExecutor(),
+      threads: 1,
+      runBatch: async (configs) => ((clock += ++batches <= 20 ? 10 : 1000), configs.map((c) => executeRun(c))),
+    };
     const service = new SweepService(slowing, { batchSize: 1, now: () => clock });
     const { events } = collect(service);
-    service.launch({ ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] });
+    service.launch({
+      ...goodSpec,
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }],
+    });
     await service.idle();
     const late = events.flatMap((e) => (e.type === 'progress' ? [e.progress] : [])).find((p) => p.done === 35)!;
     // Over the last 10 s the rate is one run a second (since the start it would be 35 runs in 15.2 s).
@@ -319,7 +376,11 @@ describe('SweepService', () => {
     await until(service, () => results().length >= 4 && running() === 0, 'the first two batches sent, none running');
     await settled();
     // Two workers each took a batch before the limit was reached; nothing more runs until the renderer catches up.
-    expect({ results: results().length, started: started(), running: running() }).toEqual({ results: 4, started: 2, running: 0 });
+    expect({ results: results().length, started: started(), running: running() }).toEqual({
+      results: 4,
+      started: 2,
+      running: 0,
+    });
     service.acknowledge(results().map((r) => r.config.id));
     await service.idle();
     expect({ results: results().length, started: started() }).toEqual({ results: 6, started: 3 });
@@ -332,9 +393,17 @@ describe('SweepService', () => {
     const { events, results } = collect(service);
     service.launch(goodSpec);
     for (const expected of [2, 4, 6]) {
-      await until(service, () => results().length >= expected && running() === 0, `${expected} results sent, no batch running`);
+      await until(
+        service,
+        () => results().length >= expected && running() === 0,
+        `${expected} results sent, no batch running`,
+      );
       await settled();
-      expect({ results: results().length, started: started(), running: running() }).toEqual({ results: expected, started: expected, running: 0 });
+      expect({ results: results().length, started: started(), running: running() }).toEqual({
+        results: expected,
+        started: expected,
+        running: 0,
+      });
       service.acknowledge(results().map((r) => r.config.id));
     }
     await service.idle();
@@ -357,7 +426,10 @@ describe('SweepService', () => {
     const service = new SweepService(counting, { batchSize: 1 });
     expect(service.threads).toBe(4);
     expect([service.setThreads(0), service.setThreads(9), service.setThreads(1)]).toEqual([1, 4, 1]);
-    const many = { ...goodSpec, optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }] };
+    const many = {
+      ...goodSpec,
+      optimizers: [{ kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1, count: 40 } } } }],
+    };
     const { results } = collect(service);
     service.launch(many);
     await until(service, () => results().length >= 5, 'five runs at one worker');
@@ -391,6 +463,8 @@ describe('SweepService', () => {
     await service.idle();
     expect(results().map((r) => r.config.id)).toEqual(ids.slice(4));
     expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: 6, total: 6 } });
-    expect(service.resume({ sweepId: 'gone', createdAt: 7, spec: { ...goodSpec, steps: -1 }, storedRunIds: [] })).toMatchObject({ ok: false });
+    expect(
+      service.resume({ sweepId: 'gone', createdAt: 7, spec: { ...goodSpec, steps: -1 }, storedRunIds: [] }),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -113,9 +113,15 @@ describe('reading the saved state', () => {
 
 describe('restoring', () => {
   it('restores bounds that lie wholly within a display, the second one included', () => {
-    expect(restoredWindowState(saved, displays)).toEqual({ bounds: { x: 100, y: 80, width: 1400, height: 900 }, maximized: false });
+    expect(restoredWindowState(saved, displays)).toEqual({
+      bounds: { x: 100, y: 80, width: 1400, height: 900 },
+      maximized: false,
+    });
     const onSecond = { x: 2000, y: -150, width: 1600, height: 1000, maximized: true };
-    expect(restoredWindowState(onSecond, displays)).toEqual({ bounds: { x: 2000, y: -150, width: 1600, height: 1000 }, maximized: true });
+    expect(restoredWindowState(onSecond, displays)).toEqual({
+      bounds: { x: 2000, y: -150, width: 1600, height: 1000 },
+      maximized: true,
+    });
   });
 
   it.each([
@@ -138,8 +144,20 @@ describe('restoring', () => {
 
   it('opens the real window at the saved bounds, and maximizes it when it first shows', () => {
     saveWindowState(file, { ...saved, maximized: true });
-    const win = restoreWindow(file, displays, (bounds) => createMainWindow({ BrowserWindow, shell, preload: '/p.cjs', bounds }) as never) as unknown as FakeBrowserWindow & { maximize?: unknown };
-    expect(win.options).toMatchObject({ x: 100, y: 80, width: 1400, height: 900, minWidth: 960, minHeight: 640, show: false });
+    const win = restoreWindow(
+      file,
+      displays,
+      (bounds) => createMainWindow({ BrowserWindow, shell, preload: '/p.cjs', bounds }) as never,
+    ) as unknown as FakeBrowserWindow & { maximize?: unknown };
+    expect(win.options).toMatchObject({
+      x: 100,
+      y: 80,
+      width: 1400,
+      height: 900,
+      minWidth: 960,
+      minHeight: 640,
+      show: false,
+    });
     const maximize = vi.fn();
     win.maximize = maximize;
     win.emit('ready-to-show');
@@ -150,7 +168,11 @@ describe('restoring', () => {
   it('opens at the default size when the saved state is off-screen or corrupt', () => {
     const open = (text: string) => {
       writeFileSync(file, text);
-      return restoreWindow(file, displays, (bounds) => createMainWindow({ BrowserWindow, shell, preload: '/p.cjs', bounds }) as never) as unknown as FakeBrowserWindow;
+      return restoreWindow(
+        file,
+        displays,
+        (bounds) => createMainWindow({ BrowserWindow, shell, preload: '/p.cjs', bounds }) as never,
+      ) as unknown as FakeBrowserWindow;
     };
     for (const text of [JSON.stringify({ ...saved, x: 9000 }), '{oops', JSON.stringify({ ...saved, width: 1e9 })]) {
       const win = open(text);

@@ -12,7 +12,12 @@ import { createMainWindow, hardenWebContents, isAllowedExternalLink, preloadPath
 import type { FakeBrowserWindow } from '../security/fake-electron';
 
 const makeWindow = (devServerUrl?: string): FakeBrowserWindow =>
-  createMainWindow({ BrowserWindow, shell, preload: '/app/out/preload/index.cjs', devServerUrl }) as unknown as FakeBrowserWindow;
+  createMainWindow({
+    BrowserWindow,
+    shell,
+    preload: '/app/out/preload/index.cjs',
+    devServerUrl,
+  }) as unknown as FakeBrowserWindow;
 
 /** Emits will-navigate the way Electron does and reports whether the app prevented it. */
 const prevented = (win: FakeBrowserWindow, url: string): boolean => {
@@ -38,7 +43,14 @@ describe('createMainWindow', () => {
 
   it('has the title and sizes, and shows only when ready to show', () => {
     const win = makeWindow();
-    expect(win.options).toMatchObject({ title: 'AdaGrad Lab', width: 1280, height: 800, minWidth: 960, minHeight: 640, show: false });
+    expect(win.options).toMatchObject({
+      title: 'AdaGrad Lab',
+      width: 1280,
+      height: 800,
+      minWidth: 960,
+      minHeight: 640,
+      show: false,
+    });
     expect(win.show).not.toHaveBeenCalled();
     win.emit('ready-to-show');
     expect(win.show).toHaveBeenCalledOnce();

@@ -85,13 +85,16 @@ describe('4. Enable process sandboxing', () => {
 });
 
 describe('5. Handle session permission requests from remote content', () => {
-  it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'])('denies a %s request and check', (permission) => {
-    const { session } = makeWindow().webContents;
-    const callback = vi.fn();
-    session.requestHandler!(null, permission, callback, {});
-    expect(callback).toHaveBeenCalledExactlyOnceWith(false);
-    expect(session.checkHandler!(null, permission, 'app://lab', {})).toBe(false);
-  });
+  it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'openExternal', 'fullscreen'])(
+    'denies a %s request and check',
+    (permission) => {
+      const { session } = makeWindow().webContents;
+      const callback = vi.fn();
+      session.requestHandler!(null, permission, callback, {});
+      expect(callback).toHaveBeenCalledExactlyOnceWith(false);
+      expect(session.checkHandler!(null, permission, 'app://lab', {})).toBe(false);
+    },
+  );
 });
 
 describe('6. Do not disable webSecurity', () => {
@@ -103,7 +106,14 @@ describe('6. Do not disable webSecurity', () => {
 describe('7. Define a Content Security Policy', () => {
   let server: LabServer;
   beforeAll(async () => {
-    server = await createLabServer({ service: new SweepService(inProcessExecutor()), executor: inProcessExecutor(), staticDir: rendererDir, token: 'checklist-token', port: 0, log: () => {} });
+    server = await createLabServer({
+      service: new SweepService(inProcessExecutor()),
+      executor: inProcessExecutor(),
+      staticDir: rendererDir,
+      token: 'checklist-token',
+      port: 0,
+      log: () => {},
+    });
   });
   afterAll(() => server.close());
 
@@ -117,9 +127,17 @@ describe('7. Define a Content Security Policy', () => {
 
   it('sends it with every app:// response: each built file, a missing one and a refused method', async () => {
     const handle = createAppRequestHandler(rendererDir);
-    const urls = ['app://lab/', ...rendererFiles().map((file) => `app://lab/${file}`), 'app://lab/missing.js', 'app://lab/../secret'];
+    const urls = [
+      'app://lab/',
+      ...rendererFiles().map((file) => `app://lab/${file}`),
+      'app://lab/missing.js',
+      'app://lab/../secret',
+    ];
     for (const url of urls) assertStrict((await handle(new Request(url))).headers.get('content-security-policy'), url);
-    assertStrict((await handle(new Request('app://lab/', { method: 'POST' }))).headers.get('content-security-policy'), 'POST');
+    assertStrict(
+      (await handle(new Request('app://lab/', { method: 'POST' }))).headers.get('content-security-policy'),
+      'POST',
+    );
     expect(urls.length).toBeGreaterThan(4);
   });
 
@@ -174,39 +192,58 @@ describe('12. <webview>: Verify options and params', () => {
   it('refuses to attach any webview, whatever its options', () => {
     const win = makeWindow();
     const event = { preventDefault: vi.fn() };
-    win.webContents.emit('will-attach-webview', event, { preload: '/tmp/evil.js', nodeIntegration: true }, { src: 'https://evil.example/' });
+    win.webContents.emit(
+      'will-attach-webview',
+      event,
+      { preload: '/tmp/evil.js', nodeIntegration: true },
+      { src: 'https://evil.example/' },
+    );
     expect(event.preventDefault).toHaveBeenCalledOnce();
   });
 });
 
 describe('13. Disable or limit navigation', () => {
-  it.each(['will-navigate', 'will-redirect'] as const)('%s: refuses every URL off our origin, allows our own', (event) => {
-    const win = makeWindow();
-    for (const url of ['https://evil.example/', 'file:///etc/passwd', 'app://evil@lab/index.html', 'app://lab.evil.example/', 'http://localhost:5173/', 'javascript:alert(1)']) {
-      expect(prevented(win, event, url), url).toBe(true);
-    }
-    expect(prevented(win, event, 'app://lab/index.html')).toBe(false);
-    expect(prevented(win, event, 'app://lab/index.html#/runs')).toBe(false);
-  });
+  it.each(['will-navigate', 'will-redirect'] as const)(
+    '%s: refuses every URL off our origin, allows our own',
+    (event) => {
+      const win = makeWindow();
+      for (const url of [
+        'https://evil.example/',
+        'file:///etc/passwd',
+        'app://evil@lab/index.html',
+        'app://lab.evil.example/',
+        'http://localhost:5173/',
+        'javascript:alert(1)',
+      ]) {
+        expect(prevented(win, event, url), url).toBe(true);
+      }
+      expect(prevented(win, event, 'app://lab/index.html')).toBe(false);
+      expect(prevented(win, event, 'app://lab/index.html#/runs')).toBe(false);
+    },
+  );
 });
 
 describe('14. Disable or limit creation of new windows', () => {
-  it.each(['https://github.com/pytorch/pytorch', 'https://evil.example/', 'app://lab/index.html', 'file:///etc/passwd', 'javascript:alert(1)', 'not a url'])(
-    'denies window.open(%s): the app never opens a second window',
-    (url) => {
-      expect(makeWindow().webContents.windowOpenHandler!({ url })).toEqual({ action: 'deny' });
-    },
-  );
+  it.each([
+    'https://github.com/pytorch/pytorch',
+    'https://evil.example/',
+    'app://lab/index.html',
+    'file:///etc/passwd',
+    'javascript:alert(1)',
+    'not a url',
+  ])('denies window.open(%s): the app never opens a second window', (url) => {
+    expect(makeWindow().webContents.windowOpenHandler!({ url })).toEqual({ action: 'deny' });
+  });
 });
 
 describe('15. Do not use shell.openExternal with untrusted content', () => {
-  it.each(['https://github.com/pytorch/pytorch/blob/main/torch/optim/adagrad.py', 'https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html'])(
-    'opens the allow-listed %s in the browser',
-    (url) => {
-      makeWindow().webContents.windowOpenHandler!({ url });
-      expect(openExternal).toHaveBeenCalledExactlyOnceWith(url);
-    },
-  );
+  it.each([
+    'https://github.com/pytorch/pytorch/blob/main/torch/optim/adagrad.py',
+    'https://pytorch.org/docs/stable/generated/torch.optim.Adagrad.html',
+  ])('opens the allow-listed %s in the browser', (url) => {
+    makeWindow().webContents.windowOpenHandler!({ url });
+    expect(openExternal).toHaveBeenCalledExactlyOnceWith(url);
+  });
 
   it.each([
     'https://evil.example/',
@@ -224,14 +261,21 @@ describe('15. Do not use shell.openExternal with untrusted content', () => {
   });
 
   it('keeps the allow-list to GitHub and the PyTorch docs, https only', () => {
-    expect(EXTERNAL_LINK_ALLOW_LIST.map((e) => `${e.origin}${e.pathPrefix}`)).toEqual(['https://github.com/', 'https://pytorch.org/docs/']);
+    expect(EXTERNAL_LINK_ALLOW_LIST.map((e) => `${e.origin}${e.pathPrefix}`)).toEqual([
+      'https://github.com/',
+      'https://pytorch.org/docs/',
+    ]);
   });
 });
 
 describe('16. Use a current version of Electron', () => {
   it('builds on Electron 45 or later, the version the app is tested with', () => {
-    const installed = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as { version: string };
-    const wanted = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.electron;
+    const installed = JSON.parse(readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8')) as {
+      version: string;
+    };
+    const wanted = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }
+    ).devDependencies.electron;
     expect(wanted).toMatch(/^\^\d+\./);
     expect(Number(installed.version.split('.')[0])).toBeGreaterThanOrEqual(45);
     expect(installed.version.split('.')[0]).toBe(wanted.slice(1).split('.')[0]);
@@ -241,7 +285,9 @@ describe('16. Use a current version of Electron', () => {
 describe('17. Validate the sender of all IPC messages', () => {
   const mainFrame: SenderFrame = { url: 'app://lab/index.html', parent: null, processId: 7, frameToken: 'main' };
   const frame = (overrides: Partial<SenderFrame>): SenderFrame => ({ ...mainFrame, ...overrides });
-  const fakeIpc = ipcMain as unknown as { handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>> };
+  const fakeIpc = ipcMain as unknown as {
+    handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<unknown>>;
+  };
   let events: SweepEvent[];
 
   beforeEach(() => {
@@ -249,7 +295,11 @@ describe('17. Validate the sender of all IPC messages', () => {
     const service = new SweepService(inProcessExecutor());
     events = [];
     service.onEvent((e) => events.push(e));
-    registerIpc(ipcMain, createHandlers(service, new ExportSessions(inProcessExecutor(), async () => null)), mainFrameSenderCheck(() => mainFrame));
+    registerIpc(
+      ipcMain,
+      createHandlers(service, new ExportSessions(inProcessExecutor(), async () => null)),
+      mainFrameSenderCheck(() => mainFrame),
+    );
   });
 
   it.each([
@@ -264,7 +314,10 @@ describe('17. Validate the sender of all IPC messages', () => {
   ])('refuses %s on every channel before any handler runs', async (_desc, senderFrame) => {
     expect(fakeIpc.handlers.size).toBe(methodNames.length);
     for (const [channel, handler] of fakeIpc.handlers) {
-      await expect(handler({ senderFrame }, channel === Channels.launchSweep ? goodSpec : []), channel).resolves.toEqual({
+      await expect(
+        handler({ senderFrame }, channel === Channels.launchSweep ? goodSpec : []),
+        channel,
+      ).resolves.toEqual({
         ok: false,
         error: { code: 'unauthorized', message: 'Refused: message from an untrusted frame' },
       });
@@ -278,14 +331,19 @@ describe('17. Validate the sender of all IPC messages', () => {
         throw new Error('Render frame was disposed before WebFrameMain could be accessed');
       },
     };
-    await expect(fakeIpc.handlers.get(Channels.launchSweep)!(disposed, goodSpec)).resolves.toMatchObject({ ok: false, error: { code: 'unauthorized' } });
+    await expect(fakeIpc.handlers.get(Channels.launchSweep)!(disposed, goodSpec)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unauthorized' },
+    });
   });
 });
 
 describe('18. Avoid usage of the file:// protocol and prefer usage of custom protocols', () => {
   it('registers app: as a standard, secure scheme and never navigates to file://', () => {
     registerAppScheme(protocol);
-    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([{ scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+    expect(protocol.registerSchemesAsPrivileged).toHaveBeenCalledWith([
+      { scheme: 'app', privileges: { standard: true, secure: true, supportFetchAPI: true } },
+    ]);
     expect(prevented(makeWindow(), 'will-navigate', 'file:///home/user/out/renderer/index.html')).toBe(true);
   });
 });
@@ -316,10 +374,23 @@ describe('20. Do not expose Electron APIs to untrusted web content', () => {
   });
 
   it('exposes one named function per method, onEvent and onMenuCommand, never ipcRenderer, its methods or its events', () => {
-    expect(Object.keys(api).sort()).toEqual(['acknowledge', 'cancelSweep', 'finishExport', 'launchSweep', 'onEvent', 'onMenuCommand', 'resendPending', 'resumeSweep', 'startExport', 'workerThreads', 'writeExport']);
+    expect(Object.keys(api).sort()).toEqual([
+      'acknowledge',
+      'cancelSweep',
+      'finishExport',
+      'launchSweep',
+      'onEvent',
+      'onMenuCommand',
+      'resendPending',
+      'resumeSweep',
+      'startExport',
+      'workerThreads',
+      'writeExport',
+    ]);
     const exposed = Object.values(api);
     for (const value of exposed) expect(typeof value).toBe('function');
-    for (const raw of [ipcRenderer, ipcRenderer.invoke, ipcRenderer.on, ipcRenderer.send]) expect(exposed).not.toContain(raw);
+    for (const raw of [ipcRenderer, ipcRenderer.invoke, ipcRenderer.on, ipcRenderer.send])
+      expect(exposed).not.toContain(raw);
     const seen: unknown[][] = [];
     const stop = api.onEvent((...args: unknown[]) => seen.push(args));
     ipcRenderer.emit(Channels.event, { sender: ipcRenderer, ports: [] }, { type: 'progress' });

@@ -49,16 +49,36 @@ async function scan(input: string): Promise<{ findings: Finding[]; refusedFetche
   const report = join(dir, 'report.csv');
   const { stderr } = await promisify(execFile)(
     process.execPath,
-    ['-r', join(here, 'offline-got.cjs'), cli, '--input', input, '--output', report, '--relative', '--exclude-checks', 'AvailableSecurityFixesGlobalCheck'],
+    [
+      '-r',
+      join(here, 'offline-got.cjs'),
+      cli,
+      '--input',
+      input,
+      '--output',
+      report,
+      '--relative',
+      '--exclude-checks',
+      'AvailableSecurityFixesGlobalCheck',
+    ],
     // The CLI writes the CSV header and the rows with two concurrent fs.writeFile calls; one libuv thread orders them.
     { env: { ...process.env, LANG: 'en-US', UV_THREADPOOL_SIZE: '1' }, timeout: 60_000 },
   );
-  const findings = parse(readFileSync(report, 'utf8'), { columns: true, trim: true, skip_empty_lines: true }) as Finding[];
-  return { findings, refusedFetches: stderr.split('\n').filter((line) => line.startsWith('offline-got: refused')).length };
+  const findings = parse(readFileSync(report, 'utf8'), {
+    columns: true,
+    trim: true,
+    skip_empty_lines: true,
+  }) as Finding[];
+  return {
+    findings,
+    refusedFetches: stderr.split('\n').filter((line) => line.startsWith('offline-got: refused')).length,
+  };
 }
 
-const serious = (findings: Finding[]): Finding[] => findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM');
-const describeFinding = (f: Finding): string => `${f.issue} (${f.severity}) in ${f.filename} at ${f.location}: ${f.description} — ${f.sample}`;
+const serious = (findings: Finding[]): Finding[] =>
+  findings.filter((f) => f.severity === 'HIGH' || f.severity === 'MEDIUM');
+const describeFinding = (f: Finding): string =>
+  `${f.issue} (${f.severity}) in ${f.filename} at ${f.location}: ${f.description} — ${f.sample}`;
 
 describe('electronegativity', () => {
   it('reports a deliberately insecure app, so a clean scan of ours means something', async () => {
@@ -76,7 +96,8 @@ describe('electronegativity', () => {
     // version, which sets the defaults it judges by). Tests and fixtures stay out.
     const input = mkdtempSync(join(tmpdir(), 'electronegativity-input-'));
     temporary.push(input);
-    for (const part of ['src-core', 'src-main', 'src-renderer', 'out', 'package.json']) cpSync(join(root, part), join(input, part), { recursive: true });
+    for (const part of ['src-core', 'src-main', 'src-renderer', 'out', 'package.json'])
+      cpSync(join(root, part), join(input, part), { recursive: true });
 
     const { findings } = await scan(input);
     const exceptions = JSON.parse(readFileSync(join(here, 'electronegativity-exceptions.json'), 'utf8')) as Exception[];
@@ -84,7 +105,9 @@ describe('electronegativity', () => {
     const unexcused = serious(findings).filter((f) => !excused(f));
     const stale = exceptions.filter((e) => !findings.some((f) => f.issue === e.check && f.filename === e.file));
 
-    console.log(`electronegativity: ${findings.length} findings, ${serious(findings).length} HIGH or MEDIUM, ${serious(findings).length - unexcused.length} excused`);
+    console.log(
+      `electronegativity: ${findings.length} findings, ${serious(findings).length} HIGH or MEDIUM, ${serious(findings).length - unexcused.length} excused`,
+    );
     expect(unexcused.map(describeFinding)).toEqual([]);
     expect(stale, 'exceptions that match no finding any more: remove them').toEqual([]);
     for (const exception of exceptions) expect(exception.reason.length, exception.check).toBeGreaterThan(40);

@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vi } from 'vitest';
 
-type PermissionRequestHandler = (contents: unknown, permission: string, callback: (granted: boolean) => void, details: unknown) => void;
+type PermissionRequestHandler = (
+  contents: unknown,
+  permission: string,
+  callback: (granted: boolean) => void,
+  details: unknown,
+) => void;
 type PermissionCheckHandler = (contents: unknown, permission: string, origin: string, details: unknown) => boolean;
 type WindowOpenHandler = (details: { url: string }) => { action: string };
 type IpcHandler = (event: unknown, ...args: unknown[]) => Promise<unknown>;
@@ -45,7 +50,10 @@ export class FakeBrowserWindow extends EventEmitter {
 
 export function fakeElectron() {
   const handlers = new Map<string, IpcHandler>();
-  const ipcRenderer = Object.assign(new EventEmitter(), { invoke: vi.fn(async () => ({ ok: true, value: null })), send: vi.fn() });
+  const ipcRenderer = Object.assign(new EventEmitter(), {
+    invoke: vi.fn(async () => ({ ok: true, value: null })),
+    send: vi.fn(),
+  });
   return {
     BrowserWindow: FakeBrowserWindow,
     shell: { openExternal: vi.fn(async () => undefined) },
@@ -69,5 +77,11 @@ export function fakeElectron() {
  */
 export function fakeAppIdentity() {
   const userData = mkdtempSync(join(tmpdir(), 'adagrad-lab-user-data-'));
-  return { name: 'AdaGrad Lab', isPackaged: false, getVersion: () => '0.0.0-test', setAboutPanelOptions: vi.fn(), getPath: () => userData };
+  return {
+    name: 'AdaGrad Lab',
+    isPackaged: false,
+    getVersion: () => '0.0.0-test',
+    setAboutPanelOptions: vi.fn(),
+    getPath: () => userData,
+  };
 }

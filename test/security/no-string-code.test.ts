@@ -27,14 +27,23 @@ const filesUnder = (dir: string, pattern: RegExp): string[] =>
 /** Every place in `code` where a string would become code, as `file:line rule`. */
 function dynamicCode(code: string, file: string, typescript = false): string[] {
   const languageOptions = typescript ? { ...browser, parser: tseslint.parser } : browser;
-  const messages = linter.verify(code, [{ files: ['**/*.js', '**/*.mjs', '**/*.ts'], languageOptions, rules }], { filename: file });
+  const messages = linter.verify(code, [{ files: ['**/*.js', '**/*.mjs', '**/*.ts'], languageOptions, rules }], {
+    filename: file,
+  });
   // A message without a rule is a parse error: a file the scan cannot read must fail it, not pass it.
   return messages.map((m) => `${file}:${m.line} ${m.ruleId ?? `unparsed: ${m.message}`}`);
 }
 
 describe('no string is ever evaluated as code', () => {
   it('the scan finds each way of doing it (so a clean result means something)', () => {
-    const bad = ['eval("1")', 'window.eval("1")', 'new Function("return 1")', 'Function("return 1")()', 'setTimeout("go()", 1)', 'window.setInterval("go()" + 1, 1)'];
+    const bad = [
+      'eval("1")',
+      'window.eval("1")',
+      'new Function("return 1")',
+      'Function("return 1")()',
+      'setTimeout("go()", 1)',
+      'window.setInterval("go()" + 1, 1)',
+    ];
     for (const line of bad) expect(dynamicCode(line, 'bad.js'), line).toHaveLength(1);
     expect(dynamicCode('setTimeout(() => go(), 1); const f = new Map();', 'good.js')).toEqual([]);
   });
@@ -48,7 +57,9 @@ describe('no string is ever evaluated as code', () => {
     }
     expect(files.length).toBeGreaterThan(0);
     const found = files.flatMap((file) => dynamicCode(readFileSync(join(root, file), 'utf8'), file));
-    console.log(`no-string-code: ${files.length} bundle file(s), ${files.reduce((n, f) => n + readFileSync(join(root, f)).length, 0)} bytes scanned`);
+    console.log(
+      `no-string-code: ${files.length} bundle file(s), ${files.reduce((n, f) => n + readFileSync(join(root, f)).length, 0)} bytes scanned`,
+    );
     expect(found).toEqual([]);
   });
 
@@ -57,7 +68,9 @@ describe('no string is ever evaluated as code', () => {
     const components = filesUnder('src-renderer', /\.svelte$/);
     const found = [
       ...scripts.flatMap((file) => dynamicCode(readFileSync(join(root, file), 'utf8'), file, true)),
-      ...components.flatMap((file) => dynamicCode(compile(readFileSync(join(root, file), 'utf8'), { filename: file }).js.code, `${file}.js`)),
+      ...components.flatMap((file) =>
+        dynamicCode(compile(readFileSync(join(root, file), 'utf8'), { filename: file }).js.code, `${file}.js`),
+      ),
     ];
     console.log(`no-string-code: ${scripts.length} TypeScript and ${components.length} Svelte source files scanned`);
     expect(components.length).toBeGreaterThan(0);
@@ -66,7 +79,9 @@ describe('no string is ever evaluated as code', () => {
 
   it('no component writes raw HTML ({@html}, innerHTML, outerHTML, insertAdjacentHTML, document.write)', () => {
     const sinks = /\{@html\b|\.innerHTML\b|\.outerHTML\b|insertAdjacentHTML|document\.write/;
-    const offenders = [...filesUnder('src-renderer', /\.(ts|svelte)$/)].filter((file) => sinks.test(readFileSync(join(root, file), 'utf8')));
+    const offenders = [...filesUnder('src-renderer', /\.(ts|svelte)$/)].filter((file) =>
+      sinks.test(readFileSync(join(root, file), 'utf8')),
+    );
     expect(offenders).toEqual([]);
   });
 });

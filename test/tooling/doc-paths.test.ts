@@ -193,5 +193,4 @@ describe('paths named in the docs and in comments exist', () => {
     const stale = sources.flatMap(stalePaths);
     expect(stale.map(({ file, path }) => `${file}: ${path}`)).toEqual([]);
   });
-
 });

@@ -26,7 +26,15 @@ function makeLines(runs: number, points: number): ChartLine[] {
   });
 }
 
-const props = $state({ lines: [] as ChartLine[], yLabel: 'loss', logX: false, logY: true, testid: 'bench', description: 'bench', filename: 'bench.png' });
+const props = $state({
+  lines: [] as ChartLine[],
+  yLabel: 'loss',
+  logX: false,
+  logY: true,
+  testid: 'bench',
+  description: 'bench',
+  filename: 'bench.png',
+});
 mount(SeriesChart, { target: document.getElementById('app')!, props });
 flushSync();
 

@@ -18,7 +18,8 @@ export interface KernelQuadratic {
 }
 
 /** The arrays `placeQuadratic` needs: one when a and c are the same (ill-conditioned: no second stream to read). */
-export const quadraticLengths = (q: DiagonalQuadratic): number[] => (q.loss === q.gradient ? [q.gradient.length] : [q.gradient.length, q.loss.length]);
+export const quadraticLengths = (q: DiagonalQuadratic): number[] =>
+  q.loss === q.gradient ? [q.gradient.length] : [q.gradient.length, q.loss.length];
 
 export class WasmLaneKernel {
   private readonly exports: AdagradModule['exports'];
@@ -36,13 +37,49 @@ export class WasmLaneKernel {
    * One lane: eps and its rate (sign·(−clr), adagrad-lanes.ts) given as numbers; `placement` as placementCode gives it.
    * Returns 0 when every new θ and G is finite.
    */
-  stepOneLane(theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: number, rate: number, placement: number): number {
-    return this.exports.stepOneLane(theta.length, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps, rate, placement);
+  stepOneLane(
+    theta: Float64Array,
+    previous: Float64Array,
+    grad: Float64Array,
+    accum: Float64Array,
+    eps: number,
+    rate: number,
+    placement: number,
+  ): number {
+    return this.exports.stepOneLane(
+      theta.length,
+      theta.byteOffset,
+      previous.byteOffset,
+      grad.byteOffset,
+      accum.byteOffset,
+      eps,
+      rate,
+      placement,
+    );
   }
 
   /** `stride` lanes (even), per-lane eps and rate in views from `allocate`. Returns 0 when every new θ and G is finite. */
-  stepLanes(stride: number, theta: Float64Array, previous: Float64Array, grad: Float64Array, accum: Float64Array, eps: Float64Array, rate: Float64Array, placement: number): number {
-    return this.exports.stepLanes(theta.length, stride, theta.byteOffset, previous.byteOffset, grad.byteOffset, accum.byteOffset, eps.byteOffset, rate.byteOffset, placement);
+  stepLanes(
+    stride: number,
+    theta: Float64Array,
+    previous: Float64Array,
+    grad: Float64Array,
+    accum: Float64Array,
+    eps: Float64Array,
+    rate: Float64Array,
+    placement: number,
+  ): number {
+    return this.exports.stepLanes(
+      theta.length,
+      stride,
+      theta.byteOffset,
+      previous.byteOffset,
+      grad.byteOffset,
+      accum.byteOffset,
+      eps.byteOffset,
+      rate.byteOffset,
+      placement,
+    );
   }
 
   /**
@@ -66,18 +103,48 @@ export class WasmLaneKernel {
    * lane's loss, summary and event, and the gradient at the new θ when `keepGradient` (a step whose rows are kept).
    * Returns 0 when no lane has an event.
    */
-  stepQuadraticLanes(l: AdagradLanes, q: KernelQuadratic, step: number, summaries: Float64Array, tolerances: boolean, keepGradient: boolean): number {
+  stepQuadraticLanes(
+    l: AdagradLanes,
+    q: KernelQuadratic,
+    step: number,
+    summaries: Float64Array,
+    tolerances: boolean,
+    keepGradient: boolean,
+  ): number {
     return this.exports.stepQuadraticLanes(
-      l.dim, l.stride, step, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.accum.byteOffset, l.eps.byteOffset,
-      l.rate.byteOffset, q.a.byteOffset, q.c.byteOffset, q.scale, summaries.byteOffset, tolerances, l.placement,
+      l.dim,
+      l.stride,
+      step,
+      l.theta.byteOffset,
+      l.previous.byteOffset,
+      keepGradient ? l.grad.byteOffset : 0,
+      l.accum.byteOffset,
+      l.eps.byteOffset,
+      l.rate.byteOffset,
+      q.a.byteOffset,
+      q.c.byteOffset,
+      q.scale,
+      summaries.byteOffset,
+      tolerances,
+      l.placement,
     );
   }
 
   /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
   stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
     return this.exports.stepQuadraticOneLane(
-      l.dim, l.theta.byteOffset, l.previous.byteOffset, keepGradient ? l.grad.byteOffset : 0, l.accum.byteOffset, l.eps[0], l.rate[0],
-      q.a.byteOffset, q.c.byteOffset, q.scale, loss.byteOffset, l.placement,
+      l.dim,
+      l.theta.byteOffset,
+      l.previous.byteOffset,
+      keepGradient ? l.grad.byteOffset : 0,
+      l.accum.byteOffset,
+      l.eps[0],
+      l.rate[0],
+      q.a.byteOffset,
+      q.c.byteOffset,
+      q.scale,
+      loss.byteOffset,
+      l.placement,
     );
   }
 }

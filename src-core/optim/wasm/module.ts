@@ -13,21 +13,83 @@ import { adagradWasm } from './adagrad.wasm';
 export interface AdagradExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  stepOneLane(n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, placement: number): number;
-  stepLanes(n: number, stride: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, placement: number): number;
+  stepOneLane(
+    n: number,
+    theta: number,
+    previous: number,
+    grad: number,
+    accum: number,
+    eps: number,
+    rate: number,
+    placement: number,
+  ): number;
+  stepLanes(
+    n: number,
+    stride: number,
+    theta: number,
+    previous: number,
+    grad: number,
+    accum: number,
+    eps: number,
+    rate: number,
+    placement: number,
+  ): number;
   observeLanes(stride: number, step: number, summaries: number, tolerances: boolean): number;
   stepQuadraticLanes(
-    dim: number, stride: number, step: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number,
-    a: number, c: number, scale: number, summaries: number, tolerances: boolean, placement: number,
+    dim: number,
+    stride: number,
+    step: number,
+    theta: number,
+    previous: number,
+    grad: number,
+    accum: number,
+    eps: number,
+    rate: number,
+    a: number,
+    c: number,
+    scale: number,
+    summaries: number,
+    tolerances: boolean,
+    placement: number,
   ): number;
   stepQuadraticOneLane(
-    n: number, theta: number, previous: number, grad: number, accum: number, eps: number, rate: number, a: number, c: number, scale: number, loss: number, placement: number,
+    n: number,
+    theta: number,
+    previous: number,
+    grad: number,
+    accum: number,
+    eps: number,
+    rate: number,
+    a: number,
+    c: number,
+    scale: number,
+    loss: number,
+    placement: number,
   ): number;
   stepLogisticSamples(
-    count: number, samples: number, indices: number, k: number, labels: number, theta: number, accum: number, previous: number,
-    firstStep: number, lr: number, lrDecay: number, eps: number, placement: number,
+    count: number,
+    samples: number,
+    indices: number,
+    k: number,
+    labels: number,
+    theta: number,
+    accum: number,
+    previous: number,
+    firstStep: number,
+    lr: number,
+    lrDecay: number,
+    eps: number,
+    placement: number,
   ): number;
-  evaluateLogistic(n: number, indices: number, k: number, labels: number, theta: number, grad: number, dim: number): number;
+  evaluateLogistic(
+    n: number,
+    indices: number,
+    k: number,
+    labels: number,
+    theta: number,
+    grad: number,
+    dim: number,
+  ): number;
 }
 
 const PAGE = 65536;
@@ -71,7 +133,9 @@ export function adagradModule(): AdagradModule | null {
   try {
     const bytes = Uint8Array.from(atob(adagradWasm), (c) => c.charCodeAt(0));
     const imports = { adagrad: { exp: Math.exp, log1p: Math.log1p } };
-    instance = new AdagradModule(new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as AdagradExports);
+    instance = new AdagradModule(
+      new WebAssembly.Instance(new WebAssembly.Module(bytes), imports).exports as unknown as AdagradExports,
+    );
   } catch {
     instance = null;
   }

@@ -50,7 +50,21 @@ export class WasmLogisticKernel {
       samples: new Int32Array(buffer, samplesAt, batch),
       gradient: new Float64Array(buffer, gradientAt, dim),
       steps: (count, firstStep) =>
-        exports.stepLogisticSamples(count, samplesAt, indicesAt, k, labelsAt, thetaAt, accumAt, previousAt, firstStep, h.lr, h.lrDecay, h.eps, placement),
+        exports.stepLogisticSamples(
+          count,
+          samplesAt,
+          indicesAt,
+          k,
+          labelsAt,
+          thetaAt,
+          accumAt,
+          previousAt,
+          firstStep,
+          h.lr,
+          h.lrDecay,
+          h.eps,
+          placement,
+        ),
       evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt, gradientAt, dim),
     };
   }

@@ -1,13 +1,38 @@
 /** Chart.js with only the parts the app draws with, registered once: the bundle stays lean. */
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import zoomPlugin from 'chartjs-plugin-zoom';
-import { CategoryScale, Chart, Legend, LineController, LineElement, LinearScale, LogarithmicScale, PointElement, Tooltip, type LegendItem, type Scale, type Tick } from 'chart.js';
+import {
+  CategoryScale,
+  Chart,
+  Legend,
+  LineController,
+  LineElement,
+  LinearScale,
+  LogarithmicScale,
+  PointElement,
+  Tooltip,
+  type LegendItem,
+  type Scale,
+  type Tick,
+} from 'chart.js';
 import { toFont } from 'chart.js/helpers';
 import { axisTicks, tickLabel } from '../../../src-core/views/ticks';
 import { downloadBlob } from '../transport/download';
 
 // Decimation is not registered: series are decimated before they reach Chart.js (src-core/views/decimate.ts), per view.
-Chart.register(LineController, LineElement, PointElement, LinearScale, LogarithmicScale, CategoryScale, Legend, Tooltip, MatrixController, MatrixElement, zoomPlugin);
+Chart.register(
+  LineController,
+  LineElement,
+  PointElement,
+  LinearScale,
+  LogarithmicScale,
+  CategoryScale,
+  Legend,
+  Tooltip,
+  MatrixController,
+  MatrixElement,
+  zoomPlugin,
+);
 
 export { Chart };
 

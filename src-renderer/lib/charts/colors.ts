@@ -25,7 +25,18 @@ export function scaleColor(t: number): string {
 export const DIVERGED_COLOR = 'rgb(180, 35, 24)';
 
 /** Line colours where the theme's are not defined: the light theme's --series-1 … --series-10 (app.css). */
-export const fallbackPalette = ['#1f5fd1', '#d2570b', '#15803d', '#b3141b', '#7b3fc4', '#7a4b1c', '#d0388f', '#525252', '#7a7d00', '#0a7c99'];
+export const fallbackPalette = [
+  '#1f5fd1',
+  '#d2570b',
+  '#15803d',
+  '#b3141b',
+  '#7b3fc4',
+  '#7a4b1c',
+  '#d0388f',
+  '#525252',
+  '#7a7d00',
+  '#0a7c99',
+];
 
 /** Dash patterns taken in turn once every colour of the palette is in use: solid first. */
 export const dashPatterns: readonly (readonly number[])[] = [[], [6, 4], [2, 3], [10, 3, 2, 3]];
@@ -49,7 +60,12 @@ export function lineStyle(i: number, paletteSize = fallbackPalette.length): Line
 /** The theme's i-th series colour (app.css --series-1 … --series-10, distinct on its background). */
 export function seriesColor(i: number): string {
   const k = i % fallbackPalette.length;
-  const themed = typeof document === 'undefined' ? '' : getComputedStyle(document.documentElement).getPropertyValue(`--series-${k + 1}`).trim();
+  const themed =
+    typeof document === 'undefined'
+      ? ''
+      : getComputedStyle(document.documentElement)
+          .getPropertyValue(`--series-${k + 1}`)
+          .trim();
   return themed || fallbackPalette[k];
 }
 

@@ -2,7 +2,8 @@
 import type { RunConfig } from '../../../src-core/contract/types';
 import type { ComputedPerStepTable } from '../../../src-core/views/per-step';
 
-export type PerStepReply = { id: number; ok: true; value: ComputedPerStepTable } | { id: number; ok: false; message: string };
+export type PerStepReply =
+  { id: number; ok: true; value: ComputedPerStepTable } | { id: number; ok: false; message: string };
 
 export class PerStepLoader {
   result = $state.raw<ComputedPerStepTable | null>(null);

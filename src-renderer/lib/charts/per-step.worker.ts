@@ -16,6 +16,10 @@ self.onmessage = (event: MessageEvent<{ id: number; config: RunConfig }>) => {
     reply = { id, ok: false, message: errorMessage(error) };
   }
   const { table } = reply.ok ? reply.value : { table: null };
-  const buffers = table ? [table.steps, table.loss, table.theta, table.grad, table.accum, table.effectiveStep, table.update].map((c) => c.buffer as ArrayBuffer) : [];
+  const buffers = table
+    ? [table.steps, table.loss, table.theta, table.grad, table.accum, table.effectiveStep, table.update].map(
+        (c) => c.buffer as ArrayBuffer,
+      )
+    : [];
   self.postMessage(reply, { transfer: buffers });
 };

@@ -5,7 +5,15 @@
  */
 import { objectiveInfo } from '../../../src-core/objectives';
 import type { Axis, HyperparameterValue, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
-import { formatAxis, formatValues, parseAxis, parseChoices, parseNumber, parseNumberList, type Parsed } from '../../../src-core/sweep/parse';
+import {
+  formatAxis,
+  formatValues,
+  parseAxis,
+  parseChoices,
+  parseNumber,
+  parseNumberList,
+  type Parsed,
+} from '../../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
 import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
 import type { ObjectiveDraft, OptimizerDraft, SweepDraft } from './sweep-draft';
@@ -80,25 +88,38 @@ function readOptimizer(reader: Reader, draft: OptimizerDraft, i: number, grid: b
 /** The spec input the draft describes, or null with every field that cannot be read. */
 export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; errors: Map<string, string> } {
   const reader = new Reader();
-  const optional = (id: string, label: string, text: string) => (blank(text) ? null : reader.read(id, parseNumber(label, text)));
+  const optional = (id: string, label: string, text: string) =>
+    blank(text) ? null : reader.read(id, parseNumber(label, text));
   const input = {
     name: draft.name,
     objectives: draft.objectives.map((o, i) => readObjective(reader, o, i)),
-    start: blank(draft.start) || draft.start.trim() === 'default' ? null : reader.read('start', parseNumberList('start point', draft.start)),
+    start:
+      blank(draft.start) || draft.start.trim() === 'default'
+        ? null
+        : reader.read('start', parseNumberList('start point', draft.start)),
     optimizers: draft.optimizers.map((o, i) => readOptimizer(reader, o, i, draft.search === 'grid')),
     steps: reader.read('steps', parseNumber('number of steps', draft.steps)),
     seeds: reader.read('seeds', parseNumberList('seed', draft.seeds)),
     tolerance: optional('tolerance', 'tolerance', draft.tolerance),
     ...(blank(draft.divergenceThreshold)
       ? {}
-      : { divergenceThreshold: draft.divergenceThreshold.trim() === 'off' ? 'off' : reader.read('divergenceThreshold', parseNumber('divergence threshold', draft.divergenceThreshold)) }),
+      : {
+          divergenceThreshold:
+            draft.divergenceThreshold.trim() === 'off'
+              ? 'off'
+              : reader.read('divergenceThreshold', parseNumber('divergence threshold', draft.divergenceThreshold)),
+        }),
     // Only when asked for, as the spec writes it: a spec without it reads as before.
     ...(draft.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
     traceMaxPoints: optional('traceMaxPoints', 'trace size', draft.traceMaxPoints),
     search:
       draft.search === 'grid'
         ? { mode: 'grid' }
-        : { mode: 'random', samples: reader.read('search.samples', parseNumber('number of samples', draft.samples)), seed: reader.read('search.seed', parseNumber('search seed', draft.searchSeed)) },
+        : {
+            mode: 'random',
+            samples: reader.read('search.samples', parseNumber('number of samples', draft.samples)),
+            seed: reader.read('search.seed', parseNumber('search seed', draft.searchSeed)),
+          },
     ...(blank(draft.maxRuns) ? {} : { maxRuns: reader.read('maxRuns', parseNumber('run limit', draft.maxRuns)) }),
   };
   return { input: reader.errors.size === 0 ? (input as SweepSpecInput) : null, errors: reader.errors };
@@ -106,9 +127,24 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
 
 /** Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them. */
 export function fieldIds(draft: SweepDraft): Set<string> {
-  const ids = ['name', 'start', 'steps', 'seeds', 'tolerance', 'divergenceThreshold', 'traceMaxPoints', 'maxRuns', 'search.samples', 'search.seed'];
-  draft.objectives.forEach((o, i) => ids.push(`objectives.${i}`, ...Object.keys(o.settings).map((k) => `objectives.${i}.${k}`)));
-  draft.optimizers.forEach((o, i) => ids.push(`optimizers.${i}`, ...Object.keys(o.values).map((k) => `optimizers.${i}.${k}`)));
+  const ids = [
+    'name',
+    'start',
+    'steps',
+    'seeds',
+    'tolerance',
+    'divergenceThreshold',
+    'traceMaxPoints',
+    'maxRuns',
+    'search.samples',
+    'search.seed',
+  ];
+  draft.objectives.forEach((o, i) =>
+    ids.push(`objectives.${i}`, ...Object.keys(o.settings).map((k) => `objectives.${i}.${k}`)),
+  );
+  draft.optimizers.forEach((o, i) =>
+    ids.push(`optimizers.${i}`, ...Object.keys(o.values).map((k) => `optimizers.${i}.${k}`)),
+  );
   return new Set(ids);
 }
 
@@ -158,7 +194,8 @@ export const runFieldLabels: Record<string, string> = {
 export function seedsHint(text: string): string {
   const seeds = parseNumberList('seed', text);
   if (!seeds.ok || seeds.value.length === 0) return 'One run per setting for each seed listed.';
-  if (seeds.value.length === 1) return `1 run per setting, with seed ${seeds.value[0]}. List seeds (0, 1, 2) to repeat each setting.`;
+  if (seeds.value.length === 1)
+    return `1 run per setting, with seed ${seeds.value[0]}. List seeds (0, 1, 2) to repeat each setting.`;
   return `${seeds.value.length} runs per setting, one per seed.`;
 }
 

@@ -59,6 +59,10 @@ export class SweepDraftState {
   /** The AdaGrad profile an entry matches in every field, if any. */
   profileOf(index: number): AdagradProfileName | null {
     const values = this.draft.optimizers[index].values;
-    return profileNames.find((name) => Object.entries(profileValues(name)).every(([key, value]) => values[key]?.trim() === value)) ?? null;
+    return (
+      profileNames.find((name) =>
+        Object.entries(profileValues(name)).every(([key, value]) => values[key]?.trim() === value),
+      ) ?? null
+    );
   }
 }

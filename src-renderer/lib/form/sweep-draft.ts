@@ -4,7 +4,14 @@
  */
 import { objectiveInfo } from '../../../src-core/objectives';
 import type { ObjectiveConfig, ObjectiveId, OptimizerConfig, OptimizerKind } from '../../../src-core/contract/engine';
-import { defaultDivergenceThreshold, type Axis, type DivergenceThreshold, type HyperparameterValue, type RunConfig, type SweepSpec } from '../../../src-core/contract/sweep-spec';
+import {
+  defaultDivergenceThreshold,
+  type Axis,
+  type DivergenceThreshold,
+  type HyperparameterValue,
+  type RunConfig,
+  type SweepSpec,
+} from '../../../src-core/contract/sweep-spec';
 import { formatAxis, formatValues } from '../../../src-core/sweep/parse';
 import { optimizerFields } from './optimizer-fields';
 
@@ -51,7 +58,10 @@ export const objectiveDraft = (id: ObjectiveId): ObjectiveDraft => ({
 
 /** Every hyperparameter of the kind at its default, with `values` over them. */
 export function optimizerDraft(kind: OptimizerKind, values: Record<string, HyperparameterValue> = {}): OptimizerDraft {
-  return { kind, values: Object.fromEntries(optimizerFields(kind).map((f) => [f.key, String(values[f.key] ?? f.default)])) };
+  return {
+    kind,
+    values: Object.fromEntries(optimizerFields(kind).map((f) => [f.key, String(values[f.key] ?? f.default)])),
+  };
 }
 
 /** What the form shows first: the seeds' worked example over three learning rates. */
@@ -78,7 +88,10 @@ export function defaultDraft(): SweepDraft {
 const objectiveText = (objective: ObjectiveConfig): ObjectiveDraft => {
   const { id, ...settings } = objective as { id: ObjectiveId } & Record<string, number>;
   const blanks = Object.fromEntries(objectiveInfo[id].parameters.map((p) => [p.key, '']));
-  return { id, settings: { ...blanks, ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) } };
+  return {
+    id,
+    settings: { ...blanks, ...Object.fromEntries(Object.entries(settings).map(([k, v]) => [k, String(v)])) },
+  };
 };
 
 /** A divergence threshold as typed: blank for the default (or none stored), 'off', or the number. */
@@ -93,7 +106,8 @@ export function draftFromSpec(spec: SweepSpec, name: string): SweepDraft {
     start: spec.start ? formatValues(spec.start) : 'default',
     optimizers: spec.optimizers.map((entry) => {
       const draft = optimizerDraft(entry.kind, entry.fixed as Record<string, HyperparameterValue>);
-      for (const [key, axis] of Object.entries(entry.axes as Record<string, Axis | undefined>)) if (axis) draft.values[key] = formatAxis(axis);
+      for (const [key, axis] of Object.entries(entry.axes as Record<string, Axis | undefined>))
+        if (axis) draft.values[key] = formatAxis(axis);
       return draft;
     }),
     steps: String(spec.steps),

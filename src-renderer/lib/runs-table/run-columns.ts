@@ -7,7 +7,13 @@
 import type { StoredRun } from '../storage/records';
 import type { RunSummary } from '../../../src-core/contract/types';
 import { hyperparameterNames, optimizerKinds } from '../../../src-core/contract/sweep-spec';
-import { describeObjective, describeStatus, formatMetric, formatOutcome, hyperparameter } from '../../../src-core/views/format';
+import {
+  describeObjective,
+  describeStatus,
+  formatMetric,
+  formatOutcome,
+  hyperparameter,
+} from '../../../src-core/views/format';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { settingLabel } from '../state/labels';
 
@@ -31,13 +37,23 @@ export interface RunColumn {
 const numberText = (x: number | null): string => (x === null ? '—' : formatMetric(x));
 const countText = (x: number | null): string => (x === null ? '—' : String(x));
 
-function numberColumn(id: string, label: string, group: ColumnGroup, value: (run: StoredRun) => number | null, text = (run: StoredRun) => numberText(value(run))): RunColumn {
+function numberColumn(
+  id: string,
+  label: string,
+  group: ColumnGroup,
+  value: (run: StoredRun) => number | null,
+  text = (run: StoredRun) => numberText(value(run)),
+): RunColumn {
   return { id, label, group, kind: 'number', value, text };
 }
 
 /** A count (steps, a seed): shown whole, never rounded to 6 digits. */
-const countColumn = (id: string, label: string, group: ColumnGroup, value: (run: StoredRun) => number | null): RunColumn =>
-  numberColumn(id, label, group, value, (run) => countText(value(run)));
+const countColumn = (
+  id: string,
+  label: string,
+  group: ColumnGroup,
+  value: (run: StoredRun) => number | null,
+): RunColumn => numberColumn(id, label, group, value, (run) => countText(value(run)));
 
 /** A stored loss: runs stored over serve mode before its frames kept non-finite numbers have null there (read as NaN). */
 const lossOf = (x: number | null): number => x ?? NaN;
@@ -49,7 +65,13 @@ function lossText(x: number, summary: RunSummary): string {
 }
 
 const lossColumn = (id: string, label: string, loss: (summary: RunSummary) => number | null): RunColumn =>
-  numberColumn(id, label, 'metric', (r) => lossOf(loss(r.summary)), (r) => lossText(lossOf(loss(r.summary)), r.summary));
+  numberColumn(
+    id,
+    label,
+    'metric',
+    (r) => lossOf(loss(r.summary)),
+    (r) => lossText(lossOf(loss(r.summary)), r.summary),
+  );
 
 function textColumn(id: string, label: string, group: ColumnGroup, text: (run: StoredRun) => string): RunColumn {
   return { id, label, group, kind: 'text', value: text, text };
@@ -59,7 +81,9 @@ function textColumn(id: string, label: string, group: ColumnGroup, text: (run: S
 function hyperparameterColumns(): RunColumn[] {
   const names = [...new Set(optimizerKinds.flatMap((kind) => hyperparameterNames(kind)))];
   return names.map((name) => {
-    const numeric = optimizerKinds.some((kind) => typeof (optimizerDefaults[kind] as Record<string, unknown>)[name] === 'number');
+    const numeric = optimizerKinds.some(
+      (kind) => typeof (optimizerDefaults[kind] as Record<string, unknown>)[name] === 'number',
+    );
     const id = `hp.${name}`;
     if (numeric) {
       return numberColumn(id, settingLabel(name), 'hyperparameter', (run) => {
@@ -77,9 +101,22 @@ function hyperparameterColumns(): RunColumn[] {
 /** Every column, in the order the table shows them. `sweepName` names a sweep by id. */
 export function runColumns(sweepName: (sweepId: string) => string): RunColumn[] {
   return [
-    { id: 'starred', label: '★', group: 'annotation', kind: 'flag', value: (r) => (r.starred ? 1 : 0), text: (r) => (r.starred ? '★' : '') },
+    {
+      id: 'starred',
+      label: '★',
+      group: 'annotation',
+      kind: 'flag',
+      value: (r) => (r.starred ? 1 : 0),
+      text: (r) => (r.starred ? '★' : ''),
+    },
     textColumn('sweep', 'Sweep', 'run', (r) => sweepName(r.sweepId)),
-    numberColumn('index', '#', 'run', (r) => r.index + 1, (r) => String(r.index + 1)),
+    numberColumn(
+      'index',
+      '#',
+      'run',
+      (r) => r.index + 1,
+      (r) => String(r.index + 1),
+    ),
     textColumn('objective', 'objective', 'run', (r) => describeObjective(r.config.objective)),
     textColumn('start', 'start', 'run', (r) => (r.config.start ? r.config.start.join(', ') : 'default')),
     textColumn('optimizer', 'optimizer', 'run', (r) => r.config.optimizer.kind),
@@ -99,7 +136,22 @@ export function runColumns(sweepName: (sweepId: string) => string): RunColumn[] 
 }
 
 /** What a new table shows: the columns this app always showed, the star and the tags. */
-export const defaultColumnIds: readonly string[] = ['starred', 'sweep', 'index', 'objective', 'optimizer', 'hp.lr', 'hp.eps', 'hp.weightDecay', 'steps', 'seed', 'finalLoss', 'bestLoss', 'status', 'tags'];
+export const defaultColumnIds: readonly string[] = [
+  'starred',
+  'sweep',
+  'index',
+  'objective',
+  'optimizer',
+  'hp.lr',
+  'hp.eps',
+  'hp.weightDecay',
+  'steps',
+  'seed',
+  'finalLoss',
+  'bestLoss',
+  'status',
+  'tags',
+];
 
 /** The columns of what a run was set up with, which show themselves where their values differ (varyingColumnIds). */
 const settingColumn = (column: RunColumn): boolean =>

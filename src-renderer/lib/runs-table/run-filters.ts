@@ -74,7 +74,10 @@ export function parseColumnFilter(column: RunColumn, input: string): Parsed<RunP
       };
     }
     if (!WORDS.test(text)) {
-      return { ok: false, message: `Invalid filter for ${column.label}: "${text}" (use <x, <=x, >x, >=x, =x or a..b, with numbers such as 0.1 or 1e-3, or a word: inf, NaN, diverged)` };
+      return {
+        ok: false,
+        message: `Invalid filter for ${column.label}: "${text}" (use <x, <=x, >x, >=x, =x or a..b, with numbers such as 0.1 or 1e-3, or a word: inf, NaN, diverged)`,
+      };
     }
   }
   if (column.kind === 'flag') return { ok: true, value: (run) => column.value(run) === 1 };

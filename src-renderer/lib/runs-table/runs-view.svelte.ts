@@ -105,7 +105,10 @@ export class RunsView {
     const needle = searchedText(this.search);
     if (predicates.length === 0 && status === 'all' && needle === '') return runs;
     return runs.filter(
-      (run) => (status === 'all' || run.summary.status === status) && predicates.every((p) => p(run)) && (needle === '' || this.textOf(run).includes(needle)),
+      (run) =>
+        (status === 'all' || run.summary.status === status) &&
+        predicates.every((p) => p(run)) &&
+        (needle === '' || this.textOf(run).includes(needle)),
     );
   }
 
@@ -115,7 +118,8 @@ export class RunsView {
     if (!column) return runs;
     const descending = this.descending;
     const keyed = runs.map((run) => ({ run, key: column.value(run) }));
-    if (column.kind === 'text') keyed.sort((a, b) => (descending ? -1 : 1) * collator.compare(a.key as string, b.key as string));
+    if (column.kind === 'text')
+      keyed.sort((a, b) => (descending ? -1 : 1) * collator.compare(a.key as string, b.key as string));
     else keyed.sort((a, b) => compareNumbers(a.key as number | null, b.key as number | null, descending));
     return keyed.map((entry) => entry.run);
   }
@@ -125,7 +129,10 @@ export class RunsView {
     const columns = this.visibleColumns.map((c) => c.id).join();
     const cached = this.searchText.get(run);
     if (cached?.columns === columns) return cached.text;
-    const text = this.visibleColumns.map((c) => c.text(run)).join('\u0000').toLowerCase();
+    const text = this.visibleColumns
+      .map((c) => c.text(run))
+      .join('\u0000')
+      .toLowerCase();
     this.searchText.set(run, { columns, text });
     return text;
   }

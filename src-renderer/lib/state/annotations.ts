@@ -18,7 +18,10 @@ export function parseTag(input: string): Parsed<string> {
   const tag = input.trim();
   if (tag === '') return { ok: false, message: 'Invalid tag: "" (must have at least one character besides spaces)' };
   if (tag.length > AnnotationLimits.maxTagLength) {
-    return { ok: false, message: `Invalid tag: ${show(tag)} (must be at most ${AnnotationLimits.maxTagLength} characters, it has ${tag.length})` };
+    return {
+      ok: false,
+      message: `Invalid tag: ${show(tag)} (must be at most ${AnnotationLimits.maxTagLength} characters, it has ${tag.length})`,
+    };
   }
   if (CONTROL.test(tag)) return { ok: false, message: `Invalid tag: ${show(tag)} ${noControl}` };
   return { ok: true, value: tag };
@@ -28,7 +31,10 @@ export function parseTag(input: string): Parsed<string> {
 export function withTag(tags: readonly string[], tag: string): Parsed<string[]> {
   if (tags.includes(tag)) return { ok: true, value: [...tags] };
   if (tags.length >= AnnotationLimits.maxTagsPerRun) {
-    return { ok: false, message: `Invalid tag: ${show(tag)} (a run has at most ${AnnotationLimits.maxTagsPerRun} tags; remove one first)` };
+    return {
+      ok: false,
+      message: `Invalid tag: ${show(tag)} (a run has at most ${AnnotationLimits.maxTagsPerRun} tags; remove one first)`,
+    };
   }
   return { ok: true, value: [...tags, tag] };
 }
@@ -37,7 +43,10 @@ export function withTag(tags: readonly string[], tag: string): Parsed<string[]> 
 export function parseNote(input: string): Parsed<string> {
   const note = input.trim();
   if (note.length > AnnotationLimits.maxNoteLength) {
-    return { ok: false, message: `Invalid note: ${show(note)} (must be at most ${AnnotationLimits.maxNoteLength} characters, it has ${note.length})` };
+    return {
+      ok: false,
+      message: `Invalid note: ${show(note)} (must be at most ${AnnotationLimits.maxNoteLength} characters, it has ${note.length})`,
+    };
   }
   if (CONTROL.test(note)) return { ok: false, message: `Invalid note: ${show(note)} ${noControl}` };
   return { ok: true, value: note };

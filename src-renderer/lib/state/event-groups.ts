@@ -27,7 +27,14 @@ export function takeGroup(queue: SweepEvent[], maxResults: number): EventGroup {
     const event = queue[0];
     switch (event.type) {
       case 'sweep-started':
-        group.started.push({ id: event.sweepId, name: event.spec.name, spec: event.spec, runCount: event.runCount, createdAt: event.createdAt, status: event.status });
+        group.started.push({
+          id: event.sweepId,
+          name: event.spec.name,
+          spec: event.spec,
+          runCount: event.runCount,
+          createdAt: event.createdAt,
+          status: event.status,
+        });
         break;
       case 'results': {
         const room = maxResults - group.results.length;
@@ -48,7 +55,11 @@ export function takeGroup(queue: SweepEvent[], maxResults: number): EventGroup {
         group.statuses.push({ sweepId: event.sweepId, status: event.status });
         break;
       case 'sweep-finished':
-        group.statuses.push({ sweepId: event.sweepId, status: event.status, ...(event.message ? { message: event.message } : {}) });
+        group.statuses.push({
+          sweepId: event.sweepId,
+          status: event.status,
+          ...(event.message ? { message: event.message } : {}),
+        });
         break;
     }
     queue.shift();

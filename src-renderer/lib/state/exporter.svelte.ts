@@ -55,7 +55,12 @@ export class Exporter {
     this.cancelled = true;
   }
 
-  private async run(kind: ExportKind, runs: readonly ExportRun[], suggestedName: string, everyStep: boolean): Promise<void> {
+  private async run(
+    kind: ExportKind,
+    runs: readonly ExportRun[],
+    suggestedName: string,
+    everyStep: boolean,
+  ): Promise<void> {
     const started = await this.api.startExport({ kind, suggestedName, everyStep });
     if (!started.ok) return this.fail(started.error.message);
     const { exportId } = started.value;

@@ -97,7 +97,9 @@ export class Ingest {
 
   /** Resolves once a sweep has finished and every result it sent is stored (at once if it already has). */
   async whenFinished(sweepId: string): Promise<void> {
-    const finished = new Promise<void>((resolve) => this.finishWaiters.set(sweepId, [...(this.finishWaiters.get(sweepId) ?? []), resolve]));
+    const finished = new Promise<void>((resolve) =>
+      this.finishWaiters.set(sweepId, [...(this.finishWaiters.get(sweepId) ?? []), resolve]),
+    );
     const stored = await this.db.sweeps.get(sweepId);
     if (stored && !isSweepActive(stored.status)) this.releaseWaiters(sweepId);
     return finished;
@@ -116,7 +118,10 @@ export class Ingest {
     await this.idle();
     // Then the moves and ends it has nothing left to send for (their results were stored before the disk filled).
     if (this.storageFull) {
-      this.held = { started: [...held.started, ...this.held.started], statuses: [...held.statuses, ...this.held.statuses] };
+      this.held = {
+        started: [...held.started, ...this.held.started],
+        statuses: [...held.statuses, ...this.held.statuses],
+      };
       return;
     }
     if (held.started.length + held.statuses.length > 0) await this.store({ ...held, results: [], progress: new Map() });
@@ -172,7 +177,9 @@ export class Ingest {
     }
     this.views.runList.upsert(runs);
     this.views.storage.refresh();
-    await this.checkCompleted(group.statuses.filter(({ status }) => status === 'completed').map(({ sweepId }) => sweepId));
+    await this.checkCompleted(
+      group.statuses.filter(({ status }) => status === 'completed').map(({ sweepId }) => sweepId),
+    );
     for (const { sweepId, status, message } of group.statuses) {
       if (status === 'failed') this.views.problem.message = `Sweep failed: ${message ?? 'unknown reason'}`;
       if (!isSweepActive(status)) this.releaseWaiters(sweepId);

@@ -39,9 +39,16 @@ export class LabState {
   ) {
     this.storage = new StorageUsage(db);
     this.selection = new ChartedSelection(this.runList, db);
-    this.edits = new RunEdits(db, { runList: this.runList, selection: this.selection, storage: this.storage, problem: this.problems });
+    this.edits = new RunEdits(db, {
+      runList: this.runList,
+      selection: this.selection,
+      storage: this.storage,
+      problem: this.problems,
+    });
     this.exporter = new Exporter(api, (problem) => (this.problems.message = problem));
-    const loaded = this.runList.load(db).catch((error: unknown) => this.problems.report('Could not read the stored runs', error));
+    const loaded = this.runList
+      .load(db)
+      .catch((error: unknown) => this.problems.report('Could not read the stored runs', error));
     liveQuery(() => db.sweeps.orderBy('createdAt').reverse().toArray()).subscribe({
       next: (sweeps) => (this.sweeps = sweeps),
       error: (error: unknown) => this.problems.report('Could not read the stored sweeps', error),
@@ -115,7 +122,12 @@ export class LabState {
     const storedRunIds = await this.db.runIdsOf(sweep.id);
     // Marked running first: for a small sweep the main process may finish it before this call returns.
     await this.db.sweeps.update(sweep.id, { status: 'running', incomplete: false });
-    const result = await this.api.resumeSweep({ sweepId: sweep.id, createdAt: sweep.createdAt, spec: $state.snapshot(sweep.spec), storedRunIds });
+    const result = await this.api.resumeSweep({
+      sweepId: sweep.id,
+      createdAt: sweep.createdAt,
+      spec: $state.snapshot(sweep.spec),
+      storedRunIds,
+    });
     if (!result.ok) {
       await this.db.sweeps.update(sweep.id, { status: before, incomplete: sweep.incomplete ?? false });
       this.problems.message = result.error.message;
@@ -132,7 +144,8 @@ export class LabState {
   whenFinished = (sweepId: string): Promise<void> => this.ingest.whenFinished(sweepId);
   retryStoring = (): Promise<void> => this.ingest.retryStoring();
   select = (runId: string, add = false): Promise<void> => this.selection.select(runId, add);
-  clickRun = (runId: string, modifiers: ClickModifiers, shown: readonly string[]): Promise<void> => this.selection.click(runId, modifiers, shown);
+  clickRun = (runId: string, modifiers: ClickModifiers, shown: readonly string[]): Promise<void> =>
+    this.selection.click(runId, modifiers, shown);
   showRuns = (ids: readonly string[]): Promise<void> => this.selection.replace(ids);
   selectShown = (shown: readonly string[], on: boolean): Promise<void> => this.selection.setShown(shown, on);
   addTag = (runIds: readonly string[], text: string): Promise<string | null> => this.edits.addTag(runIds, text);

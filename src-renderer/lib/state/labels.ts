@@ -17,11 +17,17 @@ export function distinctName(name: string, taken: readonly string[]): string {
 }
 
 /** "1 run", "2 runs", "10,000 runs". */
-export const countOf = (count: number, noun: string): string => `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+export const countOf = (count: number, noun: string): string =>
+  `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
 
 const hyperparameters = new Set(optimizerKinds.flatMap((kind) => hyperparameterNames(kind)));
 /** The run-level names of settingsOf (src-core/views/compare.ts) that are not fields of the form under that name. */
-const runSettingLabels: Record<string, string> = { objective: 'Objective', optimizer: 'Optimizer', seed: 'Seed', tolerance: runFieldLabels.tolerance };
+const runSettingLabels: Record<string, string> = {
+  objective: 'Objective',
+  optimizer: 'Optimizer',
+  seed: 'Seed',
+  tolerance: runFieldLabels.tolerance,
+};
 
 /**
  * A setting's label wherever runs are shown (the runs table's columns, the compare table's rows), the one the form's

@@ -18,7 +18,8 @@ export class ProblemReport {
     try {
       return await operation();
     } catch (error) {
-      if (isQuotaExceeded(error)) this.message = `${what}: storage is full. Delete runs or sweeps you no longer need, then try again.`;
+      if (isQuotaExceeded(error))
+        this.message = `${what}: storage is full. Delete runs or sweeps you no longer need, then try again.`;
       else this.report(what, error);
       return null;
     }

@@ -75,14 +75,17 @@ export class RunEdits {
       return;
     }
     const deletion = await this.views.problem.guard('Could not delete the sweep', () => this.db.deleteSweep(sweep.id));
-    if (deletion) this.forget(deletion, `Deleted sweep "${sweepLabel(sweep)}" (${countOf(deletion.runs.length, 'run')})`);
+    if (deletion)
+      this.forget(deletion, `Deleted sweep "${sweepLabel(sweep)}" (${countOf(deletion.runs.length, 'run')})`);
   }
 
   /** Puts back exactly what the last deletion removed. */
   async undoDelete(): Promise<void> {
     const deletion = this.undo.take();
     if (!deletion) return;
-    const restored = await this.views.problem.guard('Could not undo the deletion', () => this.db.restore(deletion).then(() => true));
+    const restored = await this.views.problem.guard('Could not undo the deletion', () =>
+      this.db.restore(deletion).then(() => true),
+    );
     if (!restored) return;
     this.views.runList.upsert(deletion.runs);
     this.views.runList.flush();
@@ -97,7 +100,10 @@ export class RunEdits {
   }
 
   /** Writes a change to these runs; a storage failure is shown as the problem. */
-  private async annotate(runIds: readonly string[], change: (run: StoredRun) => Partial<RunAnnotations>): Promise<void> {
+  private async annotate(
+    runIds: readonly string[],
+    change: (run: StoredRun) => Partial<RunAnnotations>,
+  ): Promise<void> {
     const runs = await this.views.problem.guard('Could not save the change', () => this.db.annotate(runIds, change));
     if (!runs) return;
     this.views.runList.upsert(runs);

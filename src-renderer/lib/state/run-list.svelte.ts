@@ -18,7 +18,8 @@ interface SweepRuns {
   slots: (StoredRun | undefined)[];
 }
 
-const newestFirst = (a: SweepRuns, b: SweepRuns): number => b.createdAt - a.createdAt || (a.sweepId < b.sweepId ? -1 : a.sweepId > b.sweepId ? 1 : 0);
+const newestFirst = (a: SweepRuns, b: SweepRuns): number =>
+  b.createdAt - a.createdAt || (a.sweepId < b.sweepId ? -1 : a.sweepId > b.sweepId ? 1 : 0);
 
 export class RunList {
   /** Newest sweep first, then in each sweep's order. */

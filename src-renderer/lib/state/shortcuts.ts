@@ -3,7 +3,8 @@
  * A single-key shortcut never fires while the person is typing in a field (nor with Ctrl, Alt or ⌘ held); Ctrl+Enter,
  * which types nothing, launches from anywhere, the form's fields above all.
  */
-export type ShortcutAction = 'launch' | 'filter-runs' | 'new-sweep' | 'presets' | 'rerun' | 'compare' | 'theme' | 'help';
+export type ShortcutAction =
+  'launch' | 'filter-runs' | 'new-sweep' | 'presets' | 'rerun' | 'compare' | 'theme' | 'help';
 
 export interface Shortcut {
   action: ShortcutAction;
@@ -15,7 +16,12 @@ export interface Shortcut {
 }
 
 export const shortcuts: readonly Shortcut[] = [
-  { action: 'launch', keys: 'Ctrl + Enter', aria: 'Control+Enter', description: 'Launch the sweep in the form (from any field)' },
+  {
+    action: 'launch',
+    keys: 'Ctrl + Enter',
+    aria: 'Control+Enter',
+    description: 'Launch the sweep in the form (from any field)',
+  },
   { action: 'new-sweep', keys: 'n', aria: 'n', description: 'Go to the new sweep form' },
   { action: 'presets', keys: 'p', aria: 'p', description: 'Go to the seed presets' },
   { action: 'filter-runs', keys: '/', aria: '/', description: 'Filter the runs' },

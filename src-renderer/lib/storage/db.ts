@@ -9,8 +9,26 @@
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { CompactRunResult } from '../../../src-core/contract/types';
-import { keyOf, runIndex, runPage, traceAddress, traceIndex, tracePage, tracesIn, type RunPage, type TracePage } from './page-codec';
-import { isSweepActive, type RunAnnotations, type StoredRun, type StoredSweep, type StoredSweepStatus, type StoredTrace, type SweepStatusChange } from './records';
+import {
+  keyOf,
+  runIndex,
+  runPage,
+  traceAddress,
+  traceIndex,
+  tracePage,
+  tracesIn,
+  type RunPage,
+  type TracePage,
+} from './page-codec';
+import {
+  isSweepActive,
+  type RunAnnotations,
+  type StoredRun,
+  type StoredSweep,
+  type StoredSweepStatus,
+  type StoredTrace,
+  type SweepStatusChange,
+} from './records';
 import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
 import { declareSchema } from './schema';
 import { ownTrace } from './trace-storage';
@@ -43,7 +61,8 @@ type PageWrite = () => [RunPage | null, TracePage | null];
 const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
 
 /** Every page of one sweep: a range of the [sweepId, page] keys. */
-const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) => table.where(':id').between([sweepId, Dexie.minKey], [sweepId, Dexie.maxKey], true, true);
+const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) =>
+  table.where(':id').between([sweepId, Dexie.minKey], [sweepId, Dexie.maxKey], true, true);
 
 export class LabDatabase extends Dexie {
   sweeps!: EntityTable<StoredSweep, 'id'>;
@@ -84,21 +103,45 @@ export class LabDatabase extends Dexie {
       for (const sweep of started) if (!firstOf.has(sweep.id)) firstOf.set(sweep.id, sweep);
       const added = new Set([...firstOf.values()].filter((sweep) => !stored.has(sweep.id)));
       await this.sweeps.bulkAdd([...added]);
-      const replayed = started.filter((sweep) => !added.has(sweep)).map(({ id, status }): SweepStatusChange => ({ sweepId: id, status }));
+      const replayed = started
+        .filter((sweep) => !added.has(sweep))
+        .map(({ id, status }): SweepStatusChange => ({ sweepId: id, status }));
       // A sweep announced in this write is not stored yet: its time is the announcement's (a stored one's wins).
-      const createdAt = new Map([...started, ...sweeps.flatMap((sweep) => sweep ?? [])].map((sweep) => [sweep.id, sweep.createdAt] as const));
-      const annotations = new Map(storedRunPages.flatMap((page) => page?.entries ?? []).map((run) => [run.id, run] as const));
+      const createdAt = new Map(
+        [...started, ...sweeps.flatMap((sweep) => sweep ?? [])].map((sweep) => [sweep.id, sweep.createdAt] as const),
+      );
+      const annotations = new Map(
+        storedRunPages.flatMap((page) => page?.entries ?? []).map((run) => [run.id, run] as const),
+      );
       const runs = results.map(({ config, summary }): StoredRun => {
         const { tags, starred, note } = annotations.get(config.id) ?? noAnnotations();
-        return { id: config.id, sweepId: config.sweepId, index: config.index, createdAt: createdAt.get(config.sweepId) ?? Date.now(), config, summary, tags, starred, note };
+        return {
+          id: config.id,
+          sweepId: config.sweepId,
+          index: config.index,
+          createdAt: createdAt.get(config.sweepId) ?? Date.now(),
+          config,
+          summary,
+          tags,
+          starred,
+          note,
+        };
       });
       const runsById = new Map(runs.map((run) => [run.id, run] as const));
       const storedTraces = new Map(partial.map((group, i) => [group, tracesIn(storedTracePages[i])] as const));
       await this.putPages(
         groups.map((group, i): PageWrite => () => {
           const results = [...group.items.values()];
-          const runs = mergeEntries(storedRunPages[i]?.entries ?? [], results.map((r) => runsById.get(r.config.id)!), runIndex);
-          const traces = mergeEntries(storedTraces.get(group) ?? [], results.map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })), traceIndex);
+          const runs = mergeEntries(
+            storedRunPages[i]?.entries ?? [],
+            results.map((r) => runsById.get(r.config.id)!),
+            runIndex,
+          );
+          const traces = mergeEntries(
+            storedTraces.get(group) ?? [],
+            results.map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })),
+            traceIndex,
+          );
           return [runPage(group.key, runs), tracePage(group.key, traces)];
         }),
       );
@@ -144,7 +187,11 @@ export class LabDatabase extends Dexie {
   async traces(runIds: readonly string[]): Promise<(StoredTrace | undefined)[]> {
     const wanted = new Set(runIds);
     const pages = await this.pagesHolding(this.tracePages, runIds);
-    const byId = new Map(pages.flatMap(tracesIn).flatMap((trace) => (wanted.has(trace.runId) ? [[trace.runId, ownTrace(trace)] as const] : [])));
+    const byId = new Map(
+      pages
+        .flatMap(tracesIn)
+        .flatMap((trace) => (wanted.has(trace.runId) ? [[trace.runId, ownTrace(trace)] as const] : [])),
+    );
     return runIds.map((id) => byId.get(id));
   }
 
@@ -169,11 +216,30 @@ export class LabDatabase extends Dexie {
   async deleteRuns(runIds: readonly string[]): Promise<Deletion> {
     return this.transaction('rw', this.runPages, this.tracePages, async () => {
       const gone = new Set(runIds);
-      const [runPages, tracePages] = await Promise.all([this.pagesHolding(this.runPages, runIds), this.pagesHolding(this.tracePages, runIds)]);
+      const [runPages, tracePages] = await Promise.all([
+        this.pagesHolding(this.runPages, runIds),
+        this.pagesHolding(this.tracePages, runIds),
+      ]);
       const isGone = (id: string) => gone.has(id);
       await Promise.all([
-        this.replacePages(this.runPages, runPages.map((page) => runPage(keyOf(page), page.entries.filter((run) => !isGone(run.id))))),
-        this.replacePages(this.tracePages, tracePages.map((page) => tracePage(keyOf(page), tracesIn(page).filter((trace) => !isGone(trace.runId))))),
+        this.replacePages(
+          this.runPages,
+          runPages.map((page) =>
+            runPage(
+              keyOf(page),
+              page.entries.filter((run) => !isGone(run.id)),
+            ),
+          ),
+        ),
+        this.replacePages(
+          this.tracePages,
+          tracePages.map((page) =>
+            tracePage(
+              keyOf(page),
+              tracesIn(page).filter((trace) => !isGone(trace.runId)),
+            ),
+          ),
+        ),
       ]);
       return {
         sweeps: [],
@@ -186,9 +252,21 @@ export class LabDatabase extends Dexie {
   /** Deletes a sweep with all its runs and traces in one transaction; returns what was deleted. */
   async deleteSweep(sweepId: string): Promise<Deletion> {
     return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
-      const [sweep, runPages, tracePages] = await Promise.all([this.sweeps.get(sweepId), pagesOfSweep(this.runPages, sweepId).toArray(), pagesOfSweep(this.tracePages, sweepId).toArray()]);
-      await Promise.all([this.sweeps.delete(sweepId), pagesOfSweep(this.runPages, sweepId).delete(), pagesOfSweep(this.tracePages, sweepId).delete()]);
-      return { sweeps: sweep ? [sweep] : [], runs: runPages.flatMap((page) => page.entries), traces: tracePages.flatMap(tracesIn) };
+      const [sweep, runPages, tracePages] = await Promise.all([
+        this.sweeps.get(sweepId),
+        pagesOfSweep(this.runPages, sweepId).toArray(),
+        pagesOfSweep(this.tracePages, sweepId).toArray(),
+      ]);
+      await Promise.all([
+        this.sweeps.delete(sweepId),
+        pagesOfSweep(this.runPages, sweepId).delete(),
+        pagesOfSweep(this.tracePages, sweepId).delete(),
+      ]);
+      return {
+        sweeps: sweep ? [sweep] : [],
+        runs: runPages.flatMap((page) => page.entries),
+        traces: tracePages.flatMap(tracesIn),
+      };
     });
   }
 
@@ -197,31 +275,51 @@ export class LabDatabase extends Dexie {
     await this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
       const runGroups = groupByPage(deletion.runs, (run) => run);
       const traceGroups = groupByPage(deletion.traces, traceAddress);
-      const [runPages, tracePages] = await Promise.all([this.runPages.bulkGet(runGroups.map((g) => g.key)), this.tracePages.bulkGet(traceGroups.map((g) => g.key))]);
+      const [runPages, tracePages] = await Promise.all([
+        this.runPages.bulkGet(runGroups.map((g) => g.key)),
+        this.tracePages.bulkGet(traceGroups.map((g) => g.key)),
+      ]);
       await this.sweeps.bulkPut(deletion.sweeps);
       await this.putPages([
-        ...runGroups.map(({ key, items }, i): PageWrite => () => [runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex)), null]),
-        ...traceGroups.map(({ key, items }, i): PageWrite => () => [null, tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex))]),
+        ...runGroups.map(({ key, items }, i): PageWrite => () => [
+          runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex)),
+          null,
+        ]),
+        ...traceGroups.map(({ key, items }, i): PageWrite => () => [
+          null,
+          tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex)),
+        ]),
       ]);
     });
   }
 
   /** What is stored, counted from the pages' count index. */
   async counts(): Promise<StoredCounts> {
-    const total = async <P>(table: Table<P, PageKey>) => ((await table.orderBy('count').keys()) as number[]).reduce((sum, n) => sum + n, 0);
-    const [sweeps, runs, traces] = await Promise.all([this.sweeps.count(), total(this.runPages), total(this.tracePages)]);
+    const total = async <P>(table: Table<P, PageKey>) =>
+      ((await table.orderBy('count').keys()) as number[]).reduce((sum, n) => sum + n, 0);
+    const [sweeps, runs, traces] = await Promise.all([
+      this.sweeps.count(),
+      total(this.runPages),
+      total(this.tracePages),
+    ]);
     return { sweeps, runs, traces };
   }
 
   /** The stored pages that hold any of these runs. */
-  private async pagesHolding<P extends StoredPage<unknown>>(table: Table<P, PageKey>, runIds: readonly string[]): Promise<P[]> {
+  private async pagesHolding<P extends StoredPage<unknown>>(
+    table: Table<P, PageKey>,
+    runIds: readonly string[],
+  ): Promise<P[]> {
     const pages = await table.bulkGet(groupByPage(runIds, runAddress).map((group) => group.key));
     return pages.filter((page): page is P => page !== undefined);
   }
 
   /** Writes pages back after entries were taken out: an emptied page is deleted. */
   private async replacePages<P extends StoredPage<unknown>>(table: Table<P, PageKey>, pages: P[]): Promise<void> {
-    await Promise.all([table.bulkPut(pages.filter((page) => page.count > 0)), table.bulkDelete(pages.filter((page) => page.count === 0).map(keyOf))]);
+    await Promise.all([
+      table.bulkPut(pages.filter((page) => page.count > 0)),
+      table.bulkDelete(pages.filter((page) => page.count === 0).map(keyOf)),
+    ]);
   }
 
   /**

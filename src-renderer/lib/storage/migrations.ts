@@ -9,8 +9,26 @@ import type { RunConfig, RunSummary, RunTrace, SweepSpec } from '../../../src-co
 import { toStoredTrace, type PackedTrace, type StoredTrace } from './trace-storage';
 
 export interface RunV1 {
-  config: { id: string; sweepId: string; index: number; objective: 'quadratic-1d'; start: number[]; optimizer: 'adagrad'; lr: number; eps: number; weightDecay: number; steps: number };
-  summary: { status: 'completed' | 'diverged' | 'failed'; finalLoss: number; bestLoss: number; bestStep: number; divergedAt: number | null; error?: string };
+  config: {
+    id: string;
+    sweepId: string;
+    index: number;
+    objective: 'quadratic-1d';
+    start: number[];
+    optimizer: 'adagrad';
+    lr: number;
+    eps: number;
+    weightDecay: number;
+    steps: number;
+  };
+  summary: {
+    status: 'completed' | 'diverged' | 'failed';
+    finalLoss: number;
+    bestLoss: number;
+    bestStep: number;
+    divergedAt: number | null;
+    error?: string;
+  };
 }
 
 export interface SpecV1 {
@@ -33,7 +51,17 @@ export interface TraceV1 {
 
 /** v1's AdaGrad was the seeds' class: eps outside the root, G from 0, L2 weight decay, no lr decay, minimizing. */
 const adagradV1 = (lr: number, eps: number, weightDecay: number) =>
-  ({ kind: 'adagrad', lr, eps, epsPlacement: 'outside', weightDecay, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0, maximize: false }) as const;
+  ({
+    kind: 'adagrad',
+    lr,
+    eps,
+    epsPlacement: 'outside',
+    weightDecay,
+    decoupledWeightDecay: false,
+    initialAccumulator: 0,
+    lrDecay: 0,
+    maximize: false,
+  }) as const;
 
 export function upgradeRunV1({ config, summary }: RunV1): { config: RunConfig; summary: RunSummary } {
   return {
@@ -63,7 +91,13 @@ export function upgradeSpecV1(spec: SpecV1): SweepSpec {
     name: spec.name,
     objectives: [{ id: spec.objective }],
     start: spec.start,
-    optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: spec.lrs }, eps: { values: spec.eps }, weightDecay: { values: spec.weightDecays } } }],
+    optimizers: [
+      {
+        kind: 'adagrad',
+        fixed: {},
+        axes: { lr: { values: spec.lrs }, eps: { values: spec.eps }, weightDecay: { values: spec.weightDecays } },
+      },
+    ],
     steps: spec.steps,
     seeds: [0],
     tolerance: null,
@@ -110,6 +144,9 @@ export function upgradeTracePageV4<P extends { entries: PackedTrace[] }>(page: P
   const gradient = 3; // steps, loss, θ, g, G, update
   return {
     ...page,
-    entries: page.entries.map((entry) => ({ ...entry, columns: entry.columns.map((column, c) => (c === gradient ? [column[0], column[1], 0] : column)) })),
+    entries: page.entries.map((entry) => ({
+      ...entry,
+      columns: entry.columns.map((column, c) => (c === gradient ? [column[0], column[1], 0] : column)),
+    })),
   };
 }

@@ -35,7 +35,11 @@ export class PageAssembly {
    * Takes results in and returns those to write now: the pages they complete. A sweep's run count comes from
    * `runCountOf`; the results of a sweep it does not know are not held.
    */
-  admit(results: readonly CompactRunResult[], runCountOf: (sweepId: string) => number | undefined, now: number): CompactRunResult[] {
+  admit(
+    results: readonly CompactRunResult[],
+    runCountOf: (sweepId: string) => number | undefined,
+    now: number,
+  ): CompactRunResult[] {
     const ready: CompactRunResult[] = [];
     for (const { key, items } of groupByPage(results, ({ config }) => config)) {
       const [sweepId, page] = key;

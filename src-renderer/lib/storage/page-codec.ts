@@ -36,4 +36,5 @@ export function tracePage([sweepId, page]: PageKey, traces: StoredTrace[]): Trac
 }
 
 /** The traces of a stored page (none for a page not stored), as views of its buffer. */
-export const tracesIn = (page: TracePage | undefined): StoredTrace[] => (page ? unpackTraces({ traces: page.entries, bytes: page.bytes }) : []);
+export const tracesIn = (page: TracePage | undefined): StoredTrace[] =>
+  page ? unpackTraces({ traces: page.entries, bytes: page.bytes }) : [];

@@ -40,7 +40,6 @@ export interface StoredRun extends RunAnnotations {
   summary: RunSummary;
 }
 
-
 /**
  * A sweep moved on (queued → running → cancelling) or ended, written in the same transaction as the results before
  * it. A move never overrides an end (a replay after a reload can repeat an old move); an end always applies.

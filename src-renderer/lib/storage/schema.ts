@@ -9,7 +9,14 @@
  * the views moved to memory, and cost an index entry per run on every write.
  */
 import type { Dexie } from 'dexie';
-import { upgradeRunV1, upgradeRunV2, upgradeSpecV1, upgradeTraceV1, upgradeTraceV2, upgradeTracePageV4 } from './migrations';
+import {
+  upgradeRunV1,
+  upgradeRunV2,
+  upgradeSpecV1,
+  upgradeTraceV1,
+  upgradeTraceV2,
+  upgradeTracePageV4,
+} from './migrations';
 import { runIndex, runPage, traceIndex, tracePage } from './page-codec';
 import { groupByPage, mergeEntries, runAddress } from './run-pages';
 import type { StoredRun, StoredTrace } from './records';
@@ -26,17 +33,32 @@ export function declareSchema(db: Dexie): void {
   db.version(2)
     .stores({ runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr' })
     .upgrade(async (tx) => {
-      await tx.table('sweeps').toCollection().modify((sweep) => Object.assign(sweep, { spec: upgradeSpecV1(sweep.spec) }));
-      await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV1(run)));
-      await tx.table('traces').toCollection().modify((trace) => Object.assign(trace, upgradeTraceV1(trace)));
+      await tx
+        .table('sweeps')
+        .toCollection()
+        .modify((sweep) => Object.assign(sweep, { spec: upgradeSpecV1(sweep.spec) }));
+      await tx
+        .table('runs')
+        .toCollection()
+        .modify((run) => Object.assign(run, upgradeRunV1(run)));
+      await tx
+        .table('traces')
+        .toCollection()
+        .modify((trace) => Object.assign(trace, upgradeTraceV1(trace)));
     });
   // v3: tags (a multi-entry index lists every tag in use), a star and a note on each run; trace columns in float32
   // where that is faithful (./trace-storage).
   db.version(3)
     .stores({ runs: 'id, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr, *tags' })
     .upgrade(async (tx) => {
-      await tx.table('runs').toCollection().modify((run) => Object.assign(run, upgradeRunV2(run)));
-      await tx.table('traces').toCollection().modify((trace, ref) => (ref.value = upgradeTraceV2(trace)));
+      await tx
+        .table('runs')
+        .toCollection()
+        .modify((run) => Object.assign(run, upgradeRunV2(run)));
+      await tx
+        .table('traces')
+        .toCollection()
+        .modify((trace, ref) => (ref.value = upgradeTraceV2(trace)));
     });
   // v4: runs and traces in pages; the record tables go once their records are copied. Traces a page at a time, so
   // that a large store is never all in memory.
@@ -44,7 +66,13 @@ export function declareSchema(db: Dexie): void {
     .stores({ runs: null, traces: null, runPages: '[sweepId+page], *tags, count', tracePages: '[sweepId+page], count' })
     .upgrade(async (tx) => {
       const runs: StoredRun[] = await tx.table('runs').toArray();
-      await tx.table('runPages').bulkAdd(groupByPage(runs, (run) => run).map(({ key, items }) => runPage(key, mergeEntries([], items.values(), runIndex))));
+      await tx
+        .table('runPages')
+        .bulkAdd(
+          groupByPage(runs, (run) => run).map(({ key, items }) =>
+            runPage(key, mergeEntries([], items.values(), runIndex)),
+          ),
+        );
       const traceIds = (await tx.table('traces').toCollection().primaryKeys()) as string[];
       for (const { key, items } of groupByPage(traceIds, runAddress)) {
         const traces: StoredTrace[] = await tx.table('traces').bulkGet([...items.values()]);
@@ -56,6 +84,9 @@ export function declareSchema(db: Dexie): void {
   db.version(5)
     .stores({})
     .upgrade(async (tx) => {
-      await tx.table('tracePages').toCollection().modify((page, ref) => (ref.value = upgradeTracePageV4(page)));
+      await tx
+        .table('tracePages')
+        .toCollection()
+        .modify((page, ref) => (ref.value = upgradeTracePageV4(page)));
     });
 }

@@ -62,18 +62,23 @@ export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
     size += align8(length * arrays[kind].BYTES_PER_ELEMENT);
     return column;
   };
-  const packed = traces.map(
-    ({ runId, dim, layout, width, steps, ...columns }): PackedTrace => ({
-      runId,
-      dim,
-      layout,
-      width,
-      columns: [place('u32', steps.length), ...valueColumns.map((name) => place(fitsFloat32(columns[name]) ? 'f32' : 'f64', columns[name].length))],
-    }),
-  );
+  const packed = traces.map(({ runId, dim, layout, width, steps, ...columns }): PackedTrace => ({
+    runId,
+    dim,
+    layout,
+    width,
+    columns: [
+      place('u32', steps.length),
+      ...valueColumns.map((name) => place(fitsFloat32(columns[name]) ? 'f32' : 'f64', columns[name].length)),
+    ],
+  }));
   const bytes = new ArrayBuffer(size);
   // One view of each kind over the whole buffer (offsets are 8-byte aligned): no array allocated per column.
-  const views: Record<ColumnKind, Uint32Array | StoredColumn> = { u32: new Uint32Array(bytes), f32: new Float32Array(bytes), f64: new Float64Array(bytes, 0, size / 8) };
+  const views: Record<ColumnKind, Uint32Array | StoredColumn> = {
+    u32: new Uint32Array(bytes),
+    f32: new Float32Array(bytes),
+    f64: new Float64Array(bytes, 0, size / 8),
+  };
   traces.forEach((trace, i) => {
     const sources = [trace.steps, ...valueColumns.map((name) => trace[name])];
     packed[i].columns.forEach(([kind, at], c) => views[kind].set(sources[c], at / arrays[kind].BYTES_PER_ELEMENT));
@@ -92,5 +97,13 @@ export function unpackTraces({ traces, bytes }: PackedTraces): StoredTrace[] {
 
 /** A trace with columns of its own (a copy), so that keeping it does not keep the page it was read from. */
 export function ownTrace(trace: StoredTrace): StoredTrace {
-  return { ...trace, steps: trace.steps.slice(), loss: trace.loss.slice(), theta: trace.theta.slice(), grad: trace.grad.slice(), accum: trace.accum.slice(), update: trace.update.slice() };
+  return {
+    ...trace,
+    steps: trace.steps.slice(),
+    loss: trace.loss.slice(),
+    theta: trace.theta.slice(),
+    grad: trace.grad.slice(),
+    accum: trace.accum.slice(),
+    update: trace.update.slice(),
+  };
 }

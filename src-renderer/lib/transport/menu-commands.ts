@@ -9,7 +9,10 @@ import { isMenuCommand, type MenuCommand } from '../../../src-core/contract/menu
 export type MenuHandlers = Record<MenuCommand, () => void>;
 
 /** Runs each command's handler; returns the unsubscribe. `source` is window.adagradLab (undefined in serve mode). */
-export function onMenuCommands(handlers: MenuHandlers, source: Partial<Pick<DesktopLabApi, 'onMenuCommand'>> | undefined): () => void {
+export function onMenuCommands(
+  handlers: MenuHandlers,
+  source: Partial<Pick<DesktopLabApi, 'onMenuCommand'>> | undefined,
+): () => void {
   if (typeof source?.onMenuCommand !== 'function') return () => undefined;
   return source.onMenuCommand((command: unknown) => {
     if (isMenuCommand(command)) handlers[command]();

@@ -53,4 +53,5 @@ export const browserSignIn: SignInStore = {
 };
 
 /** The subprotocol value of a link's token: its UTF-8 bytes in hex (a token may hold characters a subprotocol may not). */
-export const tokenHex = (token: string): string => Array.from(new TextEncoder().encode(token), (b) => b.toString(16).padStart(2, '0')).join('');
+export const tokenHex = (token: string): string =>
+  Array.from(new TextEncoder().encode(token), (b) => b.toString(16).padStart(2, '0')).join('');

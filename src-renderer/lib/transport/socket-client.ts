@@ -61,7 +61,12 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`, store
     retry = null;
     const session = store.session;
     const offered = token !== null ? 'token' : session !== null ? 'session' : 'none';
-    const credential = offered === 'token' ? [TOKEN_PROTOCOL + tokenHex(token!)] : offered === 'session' ? [SESSION_PROTOCOL + session!] : [];
+    const credential =
+      offered === 'token'
+        ? [TOKEN_PROTOCOL + tokenHex(token!)]
+        : offered === 'session'
+          ? [SESSION_PROTOCOL + session!]
+          : [];
     const ws = new WebSocket(url, [SOCKET_PROTOCOL, ...credential]);
     socket = ws;
     ws.binaryType = 'arraybuffer';
@@ -82,7 +87,8 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`, store
     ws.addEventListener('close', (closed) => {
       if (socket !== ws) return; // replaced by a newer socket (a fresh link was opened in this tab)
       socket = null;
-      for (const settle of waiting.values()) settle(fail('internal', 'The connection to the AdaGrad Lab server closed'));
+      for (const settle of waiting.values())
+        settle(fail('internal', 'The connection to the AdaGrad Lab server closed'));
       waiting.clear();
       if (offered === 'token' && closed.code === SignInRefusal.badToken) token = null;
       const signedOut = refused(closed.code, closed.reason, offered);
@@ -106,7 +112,9 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`, store
   });
 
   const ready = (): Promise<boolean> =>
-    connection.state === 'connecting' ? new Promise((resolve) => readyWaiters.push(resolve)) : Promise.resolve(connection.state === 'open');
+    connection.state === 'connecting'
+      ? new Promise((resolve) => readyWaiters.push(resolve))
+      : Promise.resolve(connection.state === 'open');
 
   const call = async (method: SocketMethod, payload: unknown): Promise<Result<unknown>> => {
     if (!(await ready()) || socket === null) return fail('internal', lostMessage);
@@ -121,7 +129,10 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`, store
 
   // One function per method of the registry; the payload is the one argument given, or null (resendPending takes none).
   const requests = Object.fromEntries(
-    methodNames.map((method) => [method, (...payload: unknown[]) => call(method, payload.length === 0 ? null : payload[0])]),
+    methodNames.map((method) => [
+      method,
+      (...payload: unknown[]) => call(method, payload.length === 0 ? null : payload[0]),
+    ]),
   ) as LabRequests;
 
   return {
@@ -129,7 +140,8 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`, store
     // The server streams the export into the browser's download of its URL; the pages go over the socket.
     startExport: async (request) => {
       const started = await requests.startExport(request);
-      if (started.ok && started.value.exportId !== null) startDownload(EXPORT_PATH + encodeURIComponent(started.value.exportId));
+      if (started.ok && started.value.exportId !== null)
+        startDownload(EXPORT_PATH + encodeURIComponent(started.value.exportId));
       return started;
     },
     onEvent(listener) {

@@ -19,7 +19,10 @@ describe('axes as typed in the form', () => {
     { text: '0.1, 0.2', expected: { ok: true, value: { values: [0.1, 0.2] } } },
     { text: 'log(1e-3, 1, 7)', expected: { ok: true, value: { log: { from: 0.001, to: 1, count: 7 } } } },
     { text: ' LIN(0, 0.1, 5) ', expected: { ok: true, value: { linear: { from: 0, to: 0.1, count: 5 } } } },
-    { text: 'log(1e-3, 1)', expected: { ok: false, message: 'Invalid learning rate: log(from, to, count) takes 3 numbers' } },
+    {
+      text: 'log(1e-3, 1)',
+      expected: { ok: false, message: 'Invalid learning rate: log(from, to, count) takes 3 numbers' },
+    },
     { text: 'log(a, 1, 2)', expected: { ok: false, message: 'Invalid learning rate: "a" (must be a number)' } },
   ])('reads "$text"', ({ text, expected }) => {
     expect(parseAxis('learning rate', text)).toEqual(expected);

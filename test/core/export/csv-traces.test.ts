@@ -28,7 +28,9 @@ function effectiveStepByRule(o: OptimizerConfig, t: number, G: number): number |
   if (t === 0) return null;
   switch (o.kind) {
     case 'adagrad':
-      return o.lr / (1 + (t - 1) * o.lrDecay) / (o.epsPlacement === 'inside' ? Math.sqrt(G + o.eps) : Math.sqrt(G) + o.eps);
+      return (
+        o.lr / (1 + (t - 1) * o.lrDecay) / (o.epsPlacement === 'inside' ? Math.sqrt(G + o.eps) : Math.sqrt(G) + o.eps)
+      );
     case 'adam':
       return o.lr / (1 - o.beta1 ** t) / (Math.sqrt(G) / Math.sqrt(1 - o.beta2 ** t) + o.eps);
     case 'rmsprop':
@@ -42,23 +44,54 @@ describe('the trace table', () => {
   it("holds the seeds' x² from 4 with lr 1: θ 4, 3, 2.4, 1.9672689…, g = 2θ, G and lr/(√G+eps)", () => {
     const result = executeRun(adagradRun({}, { steps: 3 }));
     const rows = writtenRows([result]);
-    expect(Object.keys(rows[0])).toEqual(['run_id', 'step', 'parameter', 'theta', 'g', 'G', 'effective_step', 'update', 'loss']);
+    expect(Object.keys(rows[0])).toEqual([
+      'run_id',
+      'step',
+      'parameter',
+      'theta',
+      'g',
+      'G',
+      'effective_step',
+      'update',
+      'loss',
+    ]);
     expect(rows.map((r) => r.step)).toEqual(['0', '1', '2', '3']);
     expect(rows.map((r) => r.theta)).toEqual(['4', '3.00000000125', '2.40000000169', '1.9672689343004457']);
     expect(rows.map((r) => r.G)).toEqual(['0', '64', '100.00000003', '123.040000062448']);
     // Step 0 took no step; step k's size is lr/(√G_k+eps), G_k including the gradient that step used.
-    expect(rows.map((r) => r.effective_step)).toEqual(['', '0.12499999984374999', '0.099999999885', '0.09015230564267492']);
+    expect(rows.map((r) => r.effective_step)).toEqual([
+      '',
+      '0.12499999984374999',
+      '0.099999999885',
+      '0.09015230564267492',
+    ]);
     // Row t: the gradient step t used, 2θₜ₋₁ (what entered G), and what it subtracted, θₜ₋₁ − θₜ; none in row 0.
     expect(rows.map((r) => r.g)).toEqual(['', '8', '6.0000000025', '4.80000000338']);
-    expect(rows.map((r) => r.update)).toEqual(['', String(4 - 3.00000000125), String(3.00000000125 - 2.40000000169), String(2.40000000169 - 1.9672689343004457)]);
+    expect(rows.map((r) => r.update)).toEqual([
+      '',
+      String(4 - 3.00000000125),
+      String(3.00000000125 - 2.40000000169),
+      String(2.40000000169 - 1.9672689343004457),
+    ]);
     for (const row of rows) expect(Number(row.loss)).toBe(Number(row.theta) ** 2);
     rows.slice(1).forEach((row, t) => expect(Number(row.g)).toBe(2 * Number(rows[t].theta)));
   });
 
   it("writes exactly the run's doubles, one row per kept step and parameter, for every run in order", () => {
     const results = [
-      executeRun(adagradRun({ lr: 0.3, epsPlacement: 'inside' }, { objective: { id: 'elliptic-2d' }, start: [1.5, -0.7], steps: 40 })),
-      executeRun({ ...adagradRun({}, { id: 's:000001', objective: { id: 'rosenbrock', dim: 3 }, start: null, steps: 500, traceMaxPoints: 50 }), optimizer: { ...optimizerDefaults.adam, lr: 0.01 } }),
+      executeRun(
+        adagradRun(
+          { lr: 0.3, epsPlacement: 'inside' },
+          { objective: { id: 'elliptic-2d' }, start: [1.5, -0.7], steps: 40 },
+        ),
+      ),
+      executeRun({
+        ...adagradRun(
+          {},
+          { id: 's:000001', objective: { id: 'rosenbrock', dim: 3 }, start: null, steps: 500, traceMaxPoints: 50 },
+        ),
+        optimizer: { ...optimizerDefaults.adam, lr: 0.01 },
+      }),
     ];
     const rows = writtenRows(results);
     let at = 0;
@@ -86,25 +119,81 @@ describe('the trace table', () => {
   });
 
   it.each([
-    ['AdaGrad, eps 1 inside the root, lr decay 0.5', { kind: 'adagrad', lr: 1, eps: 1, inside: true, lrDecay: 0.5, weightDecay: 0, decoupled: false, initialAccumulator: 0 }],
-    ['AdaGrad, eps 0.01 outside, G₀ 0.1', { kind: 'adagrad', lr: 0.5, eps: 0.01, inside: false, lrDecay: 0, weightDecay: 0, decoupled: false, initialAccumulator: 0.1 }],
-    ['AdaGrad, decoupled weight decay 0.1', { kind: 'adagrad', lr: 0.5, eps: 0.01, inside: false, lrDecay: 0, weightDecay: 0.1, decoupled: true, initialAccumulator: 0 }],
+    [
+      'AdaGrad, eps 1 inside the root, lr decay 0.5',
+      {
+        kind: 'adagrad',
+        lr: 1,
+        eps: 1,
+        inside: true,
+        lrDecay: 0.5,
+        weightDecay: 0,
+        decoupled: false,
+        initialAccumulator: 0,
+      },
+    ],
+    [
+      'AdaGrad, eps 0.01 outside, G₀ 0.1',
+      {
+        kind: 'adagrad',
+        lr: 0.5,
+        eps: 0.01,
+        inside: false,
+        lrDecay: 0,
+        weightDecay: 0,
+        decoupled: false,
+        initialAccumulator: 0.1,
+      },
+    ],
+    [
+      'AdaGrad, decoupled weight decay 0.1',
+      {
+        kind: 'adagrad',
+        lr: 0.5,
+        eps: 0.01,
+        inside: false,
+        lrDecay: 0,
+        weightDecay: 0.1,
+        decoupled: true,
+        initialAccumulator: 0,
+      },
+    ],
     ['RMSProp', { kind: 'rmsprop', lr: 0.05, alpha: 0.9, eps: 0.1 }],
     ['Adam, bias-corrected', { kind: 'adam', lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 0.5 }],
-  ] as const)('writes every column of x² from 4 as PyTorch\'s rule computed by hand gives it (%s)', (_name, hand) => {
+  ] as const)("writes every column of x² from 4 as PyTorch's rule computed by hand gives it (%s)", (_name, hand) => {
     const optimizer: OptimizerConfig =
       hand.kind === 'adagrad'
-        ? { kind: 'adagrad', lr: hand.lr, eps: hand.eps, epsPlacement: hand.inside ? 'inside' : 'outside', lrDecay: hand.lrDecay, weightDecay: hand.weightDecay, decoupledWeightDecay: hand.decoupled, initialAccumulator: hand.initialAccumulator }
+        ? {
+            kind: 'adagrad',
+            lr: hand.lr,
+            eps: hand.eps,
+            epsPlacement: hand.inside ? 'inside' : 'outside',
+            lrDecay: hand.lrDecay,
+            weightDecay: hand.weightDecay,
+            decoupledWeightDecay: hand.decoupled,
+            initialAccumulator: hand.initialAccumulator,
+          }
         : hand.kind === 'rmsprop'
           ? { ...optimizerDefaults.rmsprop, lr: hand.lr, alpha: hand.alpha, eps: hand.eps }
           : { ...optimizerDefaults.adam, lr: hand.lr, beta1: hand.beta1, beta2: hand.beta2, eps: hand.eps };
     const rows = writtenRows([executeRun({ ...adagradRun({}, { steps: 6 }), optimizer })]);
-    const written: HandRow[] = rows.map((r) => ({ step: Number(r.step), theta: Number(r.theta), g: value(r.g) ?? NaN, update: value(r.update) ?? NaN, G: Number(r.G), effectiveStep: value(r.effective_step), loss: Number(r.loss) }));
+    const written: HandRow[] = rows.map((r) => ({
+      step: Number(r.step),
+      theta: Number(r.theta),
+      g: value(r.g) ?? NaN,
+      update: value(r.update) ?? NaN,
+      G: Number(r.G),
+      effectiveStep: value(r.effective_step),
+      loss: Number(r.loss),
+    }));
     expect(rowsDiffer(written, x2ByHand(hand, 4, 6), 1e-13)).toBeNull();
   });
 
   it('writes min, median and max as the parameter above 16 parameters, and leaves G empty without an accumulator', () => {
-    const result = executeRun({ ...adagradRun({}, { objective: { id: 'rastrigin', dim: 40 }, start: null, steps: 5 }), optimizer: { ...optimizerDefaults.sgd, lr: 0.001 } });
+    const result = executeRun({
+      ...adagradRun({}, { objective: { id: 'rastrigin', dim: 40 }, start: null, steps: 5 }),
+      optimizer: { ...optimizerDefaults.sgd, lr: 0.001 },
+    });
     expect(result.trace.layout).toBe('quantiles');
     const rows = writtenRows([result]);
     expect(rows).toHaveLength(6 * 3);
@@ -117,7 +206,9 @@ describe('the trace table', () => {
   });
 
   it('writes a diverged run up to the step it diverged at, its non-finite values as NaN and Infinity', () => {
-    const result = executeRun(adagradRun({ lr: 1e308 }, { objective: { id: 'rosenbrock', dim: 2 }, start: null, steps: 50 }));
+    const result = executeRun(
+      adagradRun({ lr: 1e308 }, { objective: { id: 'rosenbrock', dim: 2 }, start: null, steps: 50 }),
+    );
     const rows = writtenRows([result]);
     const last = rows.at(-1)!;
     expect(Number(last.step)).toBe(result.summary.divergedAt);

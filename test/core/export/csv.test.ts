@@ -8,7 +8,8 @@ import { optimizerDefaults } from '../../../src-core/optim';
 import { adagradRun } from '../../helpers/configs';
 
 /** A whole table as one string, as a file holds it. */
-const table = <T>(columns: readonly Column<T>[], records: Iterable<T>): string => csvHeader(columns) + [...csvRows(columns, records)].join('');
+const table = <T>(columns: readonly Column<T>[], records: Iterable<T>): string =>
+  csvHeader(columns) + [...csvRows(columns, records)].join('');
 
 describe('CSV cells', () => {
   it.each([
@@ -54,11 +55,19 @@ describe('CSV cells', () => {
       { header: 'after', cell: () => 1 },
     ];
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.stringMatching(/^[a-z]{0,3}[,;\t\r\n] ?[=+\-@][a-z0-9+]{0,3}$/)), { minLength: 1, maxLength: 5 }), (texts) => {
-        const rows: string[][] = parse(table(columns, texts), { from_line: 2, relax_column_count: false });
-        expect(rows.map((r) => r[0])).toEqual(texts.map((t) => (/^[=+\-@\t\r]|[,;\t\r\n] *[=+\-@]/.test(t) ? `'${t}` : t)));
-        expect(rows.every((r) => r[1] === '1')).toBe(true);
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(fc.string({ unit: 'binary' }), fc.stringMatching(/^[a-z]{0,3}[,;\t\r\n] ?[=+\-@][a-z0-9+]{0,3}$/)),
+          { minLength: 1, maxLength: 5 },
+        ),
+        (texts) => {
+          const rows: string[][] = parse(table(columns, texts), { from_line: 2, relax_column_count: false });
+          expect(rows.map((r) => r[0])).toEqual(
+            texts.map((t) => (/^[=+\-@\t\r]|[,;\t\r\n] *[=+\-@]/.test(t) ? `'${t}` : t)),
+          );
+          expect(rows.every((r) => r[1] === '1')).toBe(true);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -72,7 +81,12 @@ describe('CSV rows', () => {
 
   it('come in chunks that end at row ends, together the whole table', () => {
     const n = 20_000;
-    const chunks = [...csvRows(numbered, Array.from({ length: n }, (_, i) => i))];
+    const chunks = [
+      ...csvRows(
+        numbered,
+        Array.from({ length: n }, (_, i) => i),
+      ),
+    ];
     expect(chunks.length).toBeGreaterThan(2);
     for (const chunk of chunks) expect(chunk.endsWith('\r\n')).toBe(true);
     const lines = chunks.join('').split('\r\n');
@@ -101,9 +115,15 @@ describe('CSV rows', () => {
 
 describe('the summary table', () => {
   it('has one row per run with what it ran, every hyperparameter of every optimizer, and every metric', () => {
-    const results = [adagradRun({}, { steps: 3 }), { ...adagradRun({ lr: 0.1 }, { steps: 3 }), optimizer: { ...optimizerDefaults.sgd, lr: 0.1, momentum: 0.9 } }].map((c) => executeRun(c));
+    const results = [
+      adagradRun({}, { steps: 3 }),
+      { ...adagradRun({ lr: 0.1 }, { steps: 3 }), optimizer: { ...optimizerDefaults.sgd, lr: 0.1, momentum: 0.9 } },
+    ].map((c) => executeRun(c));
     const annotations = [{ tags: ['best', 'x²'], starred: true, note: 'looks right' }, undefined];
-    const lines = table(summaryColumns, results.map((r, i) => ({ ...r, sweepName: 'seeds', annotations: annotations[i] }))).split('\r\n');
+    const lines = table(
+      summaryColumns,
+      results.map((r, i) => ({ ...r, sweepName: 'seeds', annotations: annotations[i] })),
+    ).split('\r\n');
     expect(lines[0]).toBe(
       'run_id,sweep_id,sweep_name,objective,start,optimizer,lr,eps,eps_placement,weight_decay,decoupled_weight_decay,initial_accumulator,lr_decay,maximize,' +
         'momentum,dampening,nesterov,alpha,centered,beta1,beta2,amsgrad,steps,seed,tolerance,status,final_loss,best_loss,best_step,' +
@@ -111,13 +131,20 @@ describe('the summary table', () => {
     );
     expect(lines).toHaveLength(4); // header, 2 rows, trailing empty after the final CRLF
     const [a, b] = results.map((r) => r.summary);
-    expect(lines[1]).toBe(`s:000000,s,seeds,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,false,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,,true,best; x²,looks right`);
-    expect(lines[2]).toBe(`s:000000,s,seeds,quadratic-1d,4,sgd,0.1,,,0,,,,false,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,,,,`);
+    expect(lines[1]).toBe(
+      `s:000000,s,seeds,quadratic-1d,4,adagrad,1,1e-8,outside,0,false,0,0,false,,,,,,,,,3,0,,completed,${a.finalLoss},${a.bestLoss},3,,,,,true,best; x²,looks right`,
+    );
+    expect(lines[2]).toBe(
+      `s:000000,s,seeds,quadratic-1d,4,sgd,0.1,,,0,,,,false,0.9,0,false,,,,,,3,0,,completed,${b.finalLoss},${b.bestLoss},3,,,,,,,`,
+    );
   });
 
   it('neutralises a sweep name a spreadsheet would run, and keeps the numbers plain', () => {
     const result = executeRun(adagradRun({ lr: 0.5 }, { steps: 3 }));
-    const [row] = parse(table(summaryColumns, [{ ...result, sweepName: '=1+1' }]), { columns: true }) as Record<string, string>[];
+    const [row] = parse(table(summaryColumns, [{ ...result, sweepName: '=1+1' }]), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(row.sweep_name).toBe("'=1+1");
     expect(row.lr).toBe('0.5');
     expect(Number(row.final_loss)).toBe(result.summary.finalLoss);
@@ -126,7 +153,11 @@ describe('the summary table', () => {
   it('neutralises notes and tags that hide a formula after a separator, and reads them back whole', () => {
     const result = executeRun(adagradRun({}, { steps: 3 }));
     const notes = ['ok;=1+2', 'ok\t=1+3', 'ok\r\n=1', 'fine; really'];
-    const runs = notes.map((note) => ({ ...result, sweepName: 's', annotations: { tags: ['a', '=b'], starred: false, note } }));
+    const runs = notes.map((note) => ({
+      ...result,
+      sweepName: 's',
+      annotations: { tags: ['a', '=b'], starred: false, note },
+    }));
     const rows = parse(table(summaryColumns, runs), { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => row.note)).toEqual(["'ok;=1+2", "'ok\t=1+3", "'ok\r\n=1", 'fine; really']);
     // The tags cell is joined with "; ": a second tag starting like a formula would follow a separator.
@@ -135,19 +166,36 @@ describe('the summary table', () => {
 
   it('writes a 1-D start as a number and a longer one in a form no spreadsheet runs or needs to neutralise', () => {
     const record = { ...executeRun(adagradRun({}, { steps: 2 })), sweepName: 's' };
-    const rows = [[-0.5], [-0], [4], [-0.5, 2], [1e-300, -Infinity], null].map((start) => ({ ...record, config: { ...record.config, start } }));
+    const rows = [[-0.5], [-0], [4], [-0.5, 2], [1e-300, -Infinity], null].map((start) => ({
+      ...record,
+      config: { ...record.config, start },
+    }));
     const lines = table(summaryColumns, rows).split('\r\n').slice(1, -1);
-    expect(lines.map((line) => line.split(',')[4])).toEqual(['-0.5', '-0', '4', '[-0.5 2]', '[1e-300 -Infinity]', 'default']);
-    const read = (parse(table(summaryColumns, rows), { columns: true, cast: false }) as Record<string, string>[]).map((row) => row.start);
+    expect(lines.map((line) => line.split(',')[4])).toEqual([
+      '-0.5',
+      '-0',
+      '4',
+      '[-0.5 2]',
+      '[1e-300 -Infinity]',
+      'default',
+    ]);
+    const read = (parse(table(summaryColumns, rows), { columns: true, cast: false }) as Record<string, string>[]).map(
+      (row) => row.start,
+    );
     expect(Number(read[0])).toBe(-0.5);
     expect(Object.is(Number(read[1]), -0)).toBe(true);
     expect(read[3]).toBe('[-0.5 2]');
   });
 
   it('writes a diverged run with its non-finite loss and where it diverged', () => {
-    const result = executeRun(adagradRun({ lr: 1e308 }, { objective: { id: 'rosenbrock', dim: 2 }, start: null, steps: 50 }));
+    const result = executeRun(
+      adagradRun({ lr: 1e308 }, { objective: { id: 'rosenbrock', dim: 2 }, start: null, steps: 50 }),
+    );
     expect(result.summary.status).toBe('diverged');
-    const [row] = parse(table(summaryColumns, [{ ...result, sweepName: 'big' }]), { columns: true }) as Record<string, string>[];
+    const [row] = parse(table(summaryColumns, [{ ...result, sweepName: 'big' }]), { columns: true }) as Record<
+      string,
+      string
+    >[];
     expect(row.status).toBe('diverged');
     expect(Number(row.diverged_at)).toBe(result.summary.divergedAt);
     expect(row.diverged_in).toBe(result.summary.divergedIn);

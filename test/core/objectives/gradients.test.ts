@@ -5,7 +5,9 @@ import { createObjective } from '../../../src-core/objectives';
 import { expectGradientsClose, finiteDifference } from './fd';
 
 const coordinates = (dim: number, size: number) =>
-  fc.array(fc.double({ min: -size, max: size, noNaN: true }), { minLength: dim, maxLength: dim }).map((xs) => Float64Array.from(xs));
+  fc
+    .array(fc.double({ min: -size, max: size, noNaN: true }), { minLength: dim, maxLength: dim })
+    .map((xs) => Float64Array.from(xs));
 
 /** Each case: a config arbitrary and how far from the origin to sample θ. */
 const cases: { desc: string; config: fc.Arbitrary<ObjectiveConfig>; size: number }[] = [
@@ -16,7 +18,9 @@ const cases: { desc: string; config: fc.Arbitrary<ObjectiveConfig>; size: number
   { desc: 'rosenbrock', config: fc.integer({ min: 2, max: 7 }).map((dim) => ({ id: 'rosenbrock', dim })), size: 2 },
   {
     desc: 'ill-conditioned',
-    config: fc.record({ dim: fc.integer({ min: 1, max: 7 }), condition: fc.double({ min: 1, max: 1e4, noNaN: true }) }).map((c) => ({ id: 'ill-conditioned', ...c })),
+    config: fc
+      .record({ dim: fc.integer({ min: 1, max: 7 }), condition: fc.double({ min: 1, max: 1e4, noNaN: true }) })
+      .map((c) => ({ id: 'ill-conditioned', ...c })),
     size: 5,
   },
   { desc: 'rastrigin', config: fc.integer({ min: 1, max: 6 }).map((dim) => ({ id: 'rastrigin', dim })), size: 5.12 },

@@ -2,14 +2,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RandomState, ZipfSampler } from '../../../src-core/objectives/random';
 
-const draw = (rng: RandomState, n: number, next: (r: RandomState) => number) => Array.from({ length: n }, () => next(rng));
+const draw = (rng: RandomState, n: number, next: (r: RandomState) => number) =>
+  Array.from({ length: n }, () => next(rng));
 
 describe("RandomState reproduces NumPy's legacy np.random", () => {
   it("gives the seeds' W and grads: np.random.seed(42); randn(2, 2); randn(2, 2)", () => {
     const rng = new RandomState(42);
     // Published doubles; toEqual on numbers is Object.is, so this is bit equality.
-    expect(Array.from(rng.fillRandn(new Float64Array(4)))).toEqual([0.4967141530112327, -0.13826430117118466, 0.6476885381006925, 1.5230298564080254]);
-    expect(Array.from(rng.fillRandn(new Float64Array(4)))).toEqual([-0.23415337472333597, -0.23413695694918055, 1.5792128155073915, 0.7674347291529088]);
+    expect(Array.from(rng.fillRandn(new Float64Array(4)))).toEqual([
+      0.4967141530112327, -0.13826430117118466, 0.6476885381006925, 1.5230298564080254,
+    ]);
+    expect(Array.from(rng.fillRandn(new Float64Array(4)))).toEqual([
+      -0.23415337472333597, -0.23413695694918055, 1.5792128155073915, 0.7674347291529088,
+    ]);
   });
 
   it('gives np.random.random() after seed(0) and seed(42)', () => {

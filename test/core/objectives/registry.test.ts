@@ -6,7 +6,9 @@ import { createObjective, objectiveDimension, objectiveInfo } from '../../../src
 
 describe('the objective registry', () => {
   it('describes exactly the ids the schema accepts', () => {
-    const schemaIds = ObjectiveConfigSchema.options.map((option) => ('pipe' in option ? option.pipe[0] : option).entries.id.literal);
+    const schemaIds = ObjectiveConfigSchema.options.map(
+      (option) => ('pipe' in option ? option.pipe[0] : option).entries.id.literal,
+    );
     expect(schemaIds.sort()).toEqual([...objectiveIds].sort());
     expect(Object.keys(objectiveInfo).sort()).toEqual([...objectiveIds].sort());
   });
@@ -40,9 +42,12 @@ describe('the objective registry', () => {
     { id: 'rastrigin', dim: 1 },
     { ...objectiveInfo['sparse-logreg'].defaultConfig, samples: 20, features: 37, nonZerosPerSample: 3 },
   ];
-  it.each(sized.map((config) => [JSON.stringify(config), config] as const))('objectiveDimension(%s) is the built objective\'s dim', (_name, config) => {
-    const objective = createObjective(config);
-    expect(objectiveDimension(config)).toBe(objective.dim);
-    expect(objective.defaultStart().length).toBe(objective.dim);
-  });
+  it.each(sized.map((config) => [JSON.stringify(config), config] as const))(
+    "objectiveDimension(%s) is the built objective's dim",
+    (_name, config) => {
+      const objective = createObjective(config);
+      expect(objectiveDimension(config)).toBe(objective.dim);
+      expect(objective.defaultStart().length).toBe(objective.dim);
+    },
+  );
 });

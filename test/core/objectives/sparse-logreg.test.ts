@@ -14,7 +14,11 @@ const configs = fc
     zipfExponent: fc.double({ min: 0.1, max: 4, noNaN: true }),
     seed: fc.integer({ min: 0, max: 0xffffffff }),
   })
-  .map((c): LogregConfig => ({ id: 'sparse-logreg', ...c, nonZerosPerSample: Math.min(c.nonZerosPerSample, c.features) }));
+  .map((c): LogregConfig => ({
+    id: 'sparse-logreg',
+    ...c,
+    nonZerosPerSample: Math.min(c.nonZerosPerSample, c.features),
+  }));
 
 /** ℓₛ and its gradient as a dense vector, from sampleGradient. */
 function sampleDense(sparse: SparseObjective, dim: number, theta: Float64Array, sample: number) {
@@ -36,7 +40,9 @@ describe('the synthetic data set', () => {
       { numRuns: 30 },
     );
     const base = { samples: 200, features: 1000, nonZerosPerSample: 5, zipfExponent: 1.1 };
-    expect(generateSparseDataset({ ...base, seed: 1 }).indices).not.toEqual(generateSparseDataset({ ...base, seed: 2 }).indices);
+    expect(generateSparseDataset({ ...base, seed: 1 }).indices).not.toEqual(
+      generateSparseDataset({ ...base, seed: 2 }).indices,
+    );
   });
 
   it('has exactly k distinct, ascending, in-range features per row and 0/1 labels', () => {
@@ -60,7 +66,13 @@ describe('the synthetic data set', () => {
   });
 
   it('makes low feature indices common and high ones rare, and labels of both classes', () => {
-    const data = generateSparseDataset({ samples: 20_000, features: 50_000, nonZerosPerSample: 10, zipfExponent: 1.1, seed: 42 });
+    const data = generateSparseDataset({
+      samples: 20_000,
+      features: 50_000,
+      nonZerosPerSample: 10,
+      zipfExponent: 1.1,
+      seed: 42,
+    });
     const counts = new Int32Array(50_000);
     for (const f of data.indices) counts[f]++;
     // Feature 0 is in nearly every row; most features appear a handful of times or never: the sparse regime.
@@ -77,7 +89,9 @@ describe('per-sample gradients', () => {
     fc.record({
       config: fc.constant(config),
       sample: fc.integer({ min: 0, max: config.samples - 1 }),
-      theta: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: config.features, maxLength: config.features }).map((t) => Float64Array.from(t)),
+      theta: fc
+        .array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: config.features, maxLength: config.features })
+        .map((t) => Float64Array.from(t)),
     }),
   );
 
@@ -116,7 +130,14 @@ describe('per-sample gradients', () => {
   });
 
   it('stay finite for huge margins of either sign', () => {
-    const objective = createObjective({ id: 'sparse-logreg', samples: 50, features: 5, nonZerosPerSample: 3, zipfExponent: 1, seed: 3 });
+    const objective = createObjective({
+      id: 'sparse-logreg',
+      samples: 50,
+      features: 5,
+      nonZerosPerSample: 3,
+      zipfExponent: 1,
+      seed: 3,
+    });
     for (const value of [-1e6, 1e6]) {
       const grad = new Float64Array(5);
       const loss = objective.evaluate(new Float64Array(5).fill(value), grad);

@@ -14,12 +14,48 @@ describe('values at known points', () => {
   it.each([
     { desc: 'x² at the seeds’ start 4', config: { id: 'quadratic-1d' }, theta: [4], value: 16, grad: [8] },
     { desc: 'w² + 10b² at (1, 1)', config: { id: 'elliptic-2d' }, theta: [1, 1], value: 11, grad: [2, 20] },
-    { desc: 'the seeds’ regression at (0, 0): mean(y²) = 30', config: { id: 'linear-regression' }, theta: [0, 0], value: 30, grad: [-30, -10] },
-    { desc: 'the regression at its minimum (2, 0)', config: { id: 'linear-regression' }, theta: [2, 0], value: 0, grad: [0, 0] },
-    { desc: 'Rosenbrock at (−1.2, 1)', config: { id: 'rosenbrock', dim: 2 }, theta: [-1.2, 1], value: 24.2, grad: [-215.6, -88] },
-    { desc: 'Rosenbrock at ones', config: { id: 'rosenbrock', dim: 5 }, theta: [1, 1, 1, 1, 1], value: 0, grad: [0, 0, 0, 0, 0] },
-    { desc: 'ill-conditioned at ones, κ = 100, d = 3', config: { id: 'ill-conditioned', dim: 3, condition: 100 }, theta: [1, 1, 1], value: 55.5, grad: [1, 10, 100] },
-    { desc: 'ill-conditioned in one dimension has curvature 1', config: { id: 'ill-conditioned', dim: 1, condition: 100 }, theta: [2], value: 2, grad: [2] },
+    {
+      desc: 'the seeds’ regression at (0, 0): mean(y²) = 30',
+      config: { id: 'linear-regression' },
+      theta: [0, 0],
+      value: 30,
+      grad: [-30, -10],
+    },
+    {
+      desc: 'the regression at its minimum (2, 0)',
+      config: { id: 'linear-regression' },
+      theta: [2, 0],
+      value: 0,
+      grad: [0, 0],
+    },
+    {
+      desc: 'Rosenbrock at (−1.2, 1)',
+      config: { id: 'rosenbrock', dim: 2 },
+      theta: [-1.2, 1],
+      value: 24.2,
+      grad: [-215.6, -88],
+    },
+    {
+      desc: 'Rosenbrock at ones',
+      config: { id: 'rosenbrock', dim: 5 },
+      theta: [1, 1, 1, 1, 1],
+      value: 0,
+      grad: [0, 0, 0, 0, 0],
+    },
+    {
+      desc: 'ill-conditioned at ones, κ = 100, d = 3',
+      config: { id: 'ill-conditioned', dim: 3, condition: 100 },
+      theta: [1, 1, 1],
+      value: 55.5,
+      grad: [1, 10, 100],
+    },
+    {
+      desc: 'ill-conditioned in one dimension has curvature 1',
+      config: { id: 'ill-conditioned', dim: 1, condition: 100 },
+      theta: [2],
+      value: 2,
+      grad: [2],
+    },
     { desc: 'Rastrigin at 0', config: { id: 'rastrigin', dim: 3 }, theta: [0, 0, 0], value: 0, grad: [0, 0, 0] },
   ] as const)('$desc', ({ config, theta, value, grad }) => {
     const got = evaluate(config as ObjectiveConfig, [...theta]);
@@ -72,7 +108,10 @@ describe('values at known points', () => {
       if (at === null) continue;
       const grad = new Float64Array(objective.dim);
       expect(objective.evaluate(Float64Array.from(at), grad), info.id).toBe(value);
-      expect(grad.every((g) => g === 0), info.id).toBe(true);
+      expect(
+        grad.every((g) => g === 0),
+        info.id,
+      ).toBe(true);
     }
   });
 });
@@ -82,19 +121,25 @@ describe('evaluate writes the whole gradient', () => {
     ...Object.values(objectiveInfo).map((info) => info.defaultConfig),
     { id: 'sparse-logreg', samples: 5, features: 40, nonZerosPerSample: 2, zipfExponent: 2, seed: 1 },
   ];
-  it.each(configs.map((config) => ({ id: config.id, config })))('$id: no stale entries from an earlier call', ({ config }) => {
-    const objective = createObjective(config);
-    const thetas = fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: objective.dim, maxLength: objective.dim });
-    fc.assert(
-      fc.property(thetas, thetas, (first, second) => {
-        const reused = new Float64Array(objective.dim).fill(NaN);
-        objective.evaluate(Float64Array.from(first), reused);
-        const value = objective.evaluate(Float64Array.from(second), reused);
-        const fresh = new Float64Array(objective.dim);
-        expect(objective.evaluate(Float64Array.from(second), fresh)).toBe(value);
-        expect(reused).toEqual(fresh);
-      }),
-      { numRuns: 10 },
-    );
-  });
+  it.each(configs.map((config) => ({ id: config.id, config })))(
+    '$id: no stale entries from an earlier call',
+    ({ config }) => {
+      const objective = createObjective(config);
+      const thetas = fc.array(fc.double({ min: -3, max: 3, noNaN: true }), {
+        minLength: objective.dim,
+        maxLength: objective.dim,
+      });
+      fc.assert(
+        fc.property(thetas, thetas, (first, second) => {
+          const reused = new Float64Array(objective.dim).fill(NaN);
+          objective.evaluate(Float64Array.from(first), reused);
+          const value = objective.evaluate(Float64Array.from(second), reused);
+          const fresh = new Float64Array(objective.dim);
+          expect(objective.evaluate(Float64Array.from(second), fresh)).toBe(value);
+          expect(reused).toEqual(fresh);
+        }),
+        { numRuns: 10 },
+      );
+    },
+  );
 });

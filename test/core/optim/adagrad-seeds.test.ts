@@ -46,7 +46,15 @@ describe("AdaGrad on the seeds' worked example f(x)=x², x0=4, lr=1, eps=1e-8", 
     expect(trace.loss[0]).toBe(16);
     expect(trace.grad[0]).toBeNaN(); // no step yet, no gradient used
     expect(trace.loss[10]).toBe(trace.theta[10] * trace.theta[10]);
-    expect(summary).toEqual({ status: 'completed', finalLoss: trace.loss[10], bestLoss: trace.loss[10], bestStep: 10, stepsToTolerance: null, divergedAt: null, divergedIn: null });
+    expect(summary).toEqual({
+      status: 'completed',
+      finalLoss: trace.loss[10],
+      bestLoss: trace.loss[10],
+      bestStep: 10,
+      stepsToTolerance: null,
+      divergedAt: null,
+      divergedIn: null,
+    });
     expect(Array.from(trace.steps)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   });
 });

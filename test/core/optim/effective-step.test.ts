@@ -29,16 +29,42 @@ const readableFromG: fc.Arbitrary<OptimizerConfig> = fc.oneof(
     lrDecay: fc.constantFrom(0, 0.05),
     maximize: fc.boolean(),
   }),
-  fc.record({ kind: fc.constant('rmsprop' as const), lr: positive(1e-3, 0.1), alpha: unit, eps: positive(1e-10, 1e-2), momentum: unit, centered: fc.constant(false), weightDecay: fc.constant(0) }),
-  fc.record({ kind: fc.constant('adam' as const), lr: positive(1e-3, 0.1), beta1: unit, beta2: unit, eps: positive(1e-10, 1e-2), weightDecay: fc.constant(0), amsgrad: fc.constant(false) }),
-  fc.record({ kind: fc.constant('sgd' as const), lr: positive(1e-3, 0.1), momentum: fc.constant(0), dampening: fc.constant(0), nesterov: fc.constant(false), weightDecay: fc.constant(0) }),
+  fc.record({
+    kind: fc.constant('rmsprop' as const),
+    lr: positive(1e-3, 0.1),
+    alpha: unit,
+    eps: positive(1e-10, 1e-2),
+    momentum: unit,
+    centered: fc.constant(false),
+    weightDecay: fc.constant(0),
+  }),
+  fc.record({
+    kind: fc.constant('adam' as const),
+    lr: positive(1e-3, 0.1),
+    beta1: unit,
+    beta2: unit,
+    eps: positive(1e-10, 1e-2),
+    weightDecay: fc.constant(0),
+    amsgrad: fc.constant(false),
+  }),
+  fc.record({
+    kind: fc.constant('sgd' as const),
+    lr: positive(1e-3, 0.1),
+    momentum: fc.constant(0),
+    dampening: fc.constant(0),
+    nesterov: fc.constant(false),
+    weightDecay: fc.constant(0),
+  }),
 );
 
 describe('traceEffectiveStep', () => {
   it("equals the optimizer's effectiveStep on its live state, bit for bit, at every step of a run", () => {
     fc.assert(
       fc.property(readableFromG, (optimizer) => {
-        const config = { ...adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1, -2], steps: 25 }), optimizer };
+        const config = {
+          ...adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1, -2], steps: 25 }),
+          optimizer,
+        };
         const { trace } = executeRun(config);
         // The same run stepped by hand, reading the optimizer's own answer after each step.
         const objective = createObjective(config.objective);
@@ -65,7 +91,9 @@ describe('traceEffectiveStep', () => {
   it("gives the seeds' adjusted learning rate lr/(√G+eps) on x² from 4 with lr 1", () => {
     const { trace } = executeRun(adagradRun({}, { steps: 3 }));
     const seedRates = [0.12499999984374999, 0.099999999885, 0.09015230564267492];
-    seedRates.forEach((rate, i) => expectClose(traceEffectiveStep(adagradRun().optimizer, i + 1, trace.accum[i + 1])!, rate, 1e-14));
+    seedRates.forEach((rate, i) =>
+      expectClose(traceEffectiveStep(adagradRun().optimizer, i + 1, trace.accum[i + 1])!, rate, 1e-14),
+    );
   });
 
   it('is null before any step, and where the rule needs state a trace does not keep', () => {
@@ -104,14 +132,17 @@ function* steps(config: OptimizerConfig) {
 }
 
 describe('effective step size from a stored accumulator', () => {
-  it.each(configs.map((c) => [c.kind, c] as const))("equals the optimizer's own rule bit for bit (%s)", (_kind, config) => {
-    const rule = effectiveStepAt(config, 3)!;
-    const out = new Float64Array(3);
-    for (const { t, accum, expected } of steps(config)) {
-      rule(t, accum, out);
-      expect(Array.from(out)).toEqual(Array.from(expected));
-    }
-  });
+  it.each(configs.map((c) => [c.kind, c] as const))(
+    "equals the optimizer's own rule bit for bit (%s)",
+    (_kind, config) => {
+      const rule = effectiveStepAt(config, 3)!;
+      const out = new Float64Array(3);
+      for (const { t, accum, expected } of steps(config)) {
+        rule(t, accum, out);
+        expect(Array.from(out)).toEqual(Array.from(expected));
+      }
+    },
+  );
 
   it("gives the seeds' 1/(√G+ε) for x² from 4 with lr 1: 0.125, 0.1, 0.0902 at G = 64, 100, 123.04", () => {
     const rule = effectiveStepAt({ ...optimizerDefaults.adagrad, lr: 1 }, 1)!;
@@ -143,7 +174,16 @@ describe('effective step size from a stored accumulator', () => {
 function engineConfig(o: HandOptimizer): OptimizerConfig {
   switch (o.kind) {
     case 'adagrad':
-      return { ...optimizerDefaults.adagrad, lr: o.lr, eps: o.eps, epsPlacement: o.inside ? 'inside' : 'outside', lrDecay: o.lrDecay, weightDecay: o.weightDecay, decoupledWeightDecay: o.decoupled, initialAccumulator: o.initialAccumulator };
+      return {
+        ...optimizerDefaults.adagrad,
+        lr: o.lr,
+        eps: o.eps,
+        epsPlacement: o.inside ? 'inside' : 'outside',
+        lrDecay: o.lrDecay,
+        weightDecay: o.weightDecay,
+        decoupledWeightDecay: o.decoupled,
+        initialAccumulator: o.initialAccumulator,
+      };
     case 'rmsprop':
       return { ...optimizerDefaults.rmsprop, lr: o.lr, alpha: o.alpha, eps: o.eps };
     case 'adam':
@@ -152,7 +192,15 @@ function engineConfig(o: HandOptimizer): OptimizerConfig {
 }
 
 const adagradByHand = (over: Partial<Extract<HandOptimizer, { kind: 'adagrad' }>>): HandOptimizer => ({
-  kind: 'adagrad', lr: 1, eps: 1e-10, inside: false, lrDecay: 0, weightDecay: 0, decoupled: false, initialAccumulator: 0, ...over,
+  kind: 'adagrad',
+  lr: 1,
+  eps: 1e-10,
+  inside: false,
+  lrDecay: 0,
+  weightDecay: 0,
+  decoupled: false,
+  initialAccumulator: 0,
+  ...over,
 });
 
 /** x² from 4 under PyTorch's rules written out by hand (test/helpers/x2-by-hand.ts), eps placed both ways. */
@@ -161,10 +209,19 @@ const handCases: [string, HandOptimizer][] = [
   ['AdaGrad lr 1, eps 1e-10 inside the root', adagradByHand({ inside: true })],
   ['AdaGrad lr 1, eps 1 outside the root', adagradByHand({ eps: 1 })],
   ['AdaGrad lr 1, eps 1 inside the root', adagradByHand({ eps: 1, inside: true })],
-  ['AdaGrad lr 0.5, eps 1e-3 inside, lr decay 0.1, G₀ 0.1', adagradByHand({ lr: 0.5, eps: 1e-3, inside: true, lrDecay: 0.1, initialAccumulator: 0.1 })],
+  [
+    'AdaGrad lr 0.5, eps 1e-3 inside, lr decay 0.1, G₀ 0.1',
+    adagradByHand({ lr: 0.5, eps: 1e-3, inside: true, lrDecay: 0.1, initialAccumulator: 0.1 }),
+  ],
   ['AdaGrad lr 0.5, eps 0.01 outside, lr decay 0.5', adagradByHand({ lr: 0.5, eps: 0.01, lrDecay: 0.5 })],
-  ['AdaGrad lr 0.5, eps 0.01, weight decay 0.1 coupled (added to the gradient)', adagradByHand({ lr: 0.5, eps: 0.01, weightDecay: 0.1 })],
-  ['AdaGrad lr 0.5, eps 0.01, weight decay 0.1 decoupled (θ·(1 − lr·λ), AdamW-style)', adagradByHand({ lr: 0.5, eps: 0.01, weightDecay: 0.1, decoupled: true })],
+  [
+    'AdaGrad lr 0.5, eps 0.01, weight decay 0.1 coupled (added to the gradient)',
+    adagradByHand({ lr: 0.5, eps: 0.01, weightDecay: 0.1 }),
+  ],
+  [
+    'AdaGrad lr 0.5, eps 0.01, weight decay 0.1 decoupled (θ·(1 − lr·λ), AdamW-style)',
+    adagradByHand({ lr: 0.5, eps: 0.01, weightDecay: 0.1, decoupled: true }),
+  ],
   ['RMSProp lr 0.05, α 0.9, eps 0.1', { kind: 'rmsprop', lr: 0.05, alpha: 0.9, eps: 0.1 }],
   ['Adam lr 0.1, β 0.8/0.9, eps 0.5 (bias-corrected)', { kind: 'adam', lr: 0.1, beta1: 0.8, beta2: 0.9, eps: 0.5 }],
 ];
@@ -175,7 +232,11 @@ describe('the effective step against values computed by hand', () => {
       const { trace } = executeRun(adagradRun({ eps, epsPlacement: inside ? 'inside' : 'outside' }, { steps: 1 }));
       // Row 1: the gradient step 1 used, 2·4, and G after it.
       expect([trace.grad[0], trace.grad[1], trace.accum[1]]).toEqual([NaN, 8, 64]);
-      return traceEffectiveStep(adagradRun({ eps, epsPlacement: inside ? 'inside' : 'outside' }).optimizer, 1, trace.accum[1]);
+      return traceEffectiveStep(
+        adagradRun({ eps, epsPlacement: inside ? 'inside' : 'outside' }).optimizer,
+        1,
+        trace.accum[1],
+      );
     };
     expect(first(false, 1e-10)).toBe(1 / (8 + 1e-10));
     expect(first(true, 1e-10)).toBe(1 / Math.sqrt(64 + 1e-10));
@@ -193,24 +254,35 @@ describe('the effective step against values computed by hand', () => {
     expectClose(traceEffectiveStep(config.optimizer, 2, trace.accum[2])!, 1 / 1.5 / Math.sqrt(G2 + 1), 1e-15);
   });
 
-  it.each(handCases)('%s: G and the effective step of every row, from the trace, the live optimizer and the chart rule', (_name, hand) => {
-    const expected = x2ByHand(hand, 4, 8);
-    const optimizer = engineConfig(hand);
-    const { trace } = executeRun({ ...adagradRun({}, { steps: 8 }), optimizer });
-    const live = createOptimizer(optimizer);
-    const state = live.init(1);
-    const theta = Float64Array.of(4);
-    const liveStep = new Float64Array(1);
-    const chartStep = new Float64Array(1);
-    const rule = effectiveStepAt(optimizer, 1)!;
-    const fromTrace = expected.map((row) => ({ ...row, theta: trace.theta[row.step], g: trace.grad[row.step], update: row.step === 0 ? NaN : -trace.update[row.step], G: trace.accum[row.step], loss: trace.loss[row.step], effectiveStep: traceEffectiveStep(optimizer, row.step, trace.accum[row.step]) }));
-    expect(rowsDiffer(fromTrace, expected, 1e-13)).toBeNull();
-    for (const row of expected.slice(1)) {
-      live.step(theta, Float64Array.of(2 * theta[0]), state);
-      live.effectiveStep(state, liveStep);
-      rule(row.step, [row.G], chartStep);
-      expectClose(liveStep[0], row.effectiveStep!, 1e-13);
-      expectClose(chartStep[0], row.effectiveStep!, 1e-13);
-    }
-  });
+  it.each(handCases)(
+    '%s: G and the effective step of every row, from the trace, the live optimizer and the chart rule',
+    (_name, hand) => {
+      const expected = x2ByHand(hand, 4, 8);
+      const optimizer = engineConfig(hand);
+      const { trace } = executeRun({ ...adagradRun({}, { steps: 8 }), optimizer });
+      const live = createOptimizer(optimizer);
+      const state = live.init(1);
+      const theta = Float64Array.of(4);
+      const liveStep = new Float64Array(1);
+      const chartStep = new Float64Array(1);
+      const rule = effectiveStepAt(optimizer, 1)!;
+      const fromTrace = expected.map((row) => ({
+        ...row,
+        theta: trace.theta[row.step],
+        g: trace.grad[row.step],
+        update: row.step === 0 ? NaN : -trace.update[row.step],
+        G: trace.accum[row.step],
+        loss: trace.loss[row.step],
+        effectiveStep: traceEffectiveStep(optimizer, row.step, trace.accum[row.step]),
+      }));
+      expect(rowsDiffer(fromTrace, expected, 1e-13)).toBeNull();
+      for (const row of expected.slice(1)) {
+        live.step(theta, Float64Array.of(2 * theta[0]), state);
+        live.effectiveStep(state, liveStep);
+        rule(row.step, [row.G], chartStep);
+        expectClose(liveStep[0], row.effectiveStep!, 1e-13);
+        expectClose(chartStep[0], row.effectiveStep!, 1e-13);
+      }
+    },
+  );
 });

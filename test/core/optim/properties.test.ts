@@ -7,7 +7,8 @@ import { adagradConfig, zeroOr } from '../../helpers/arbitraries';
 const runs = { numRuns: 300 };
 
 /** Doubles from `min` to `max` in magnitude, either sign. */
-const magnitude = (min: number, max: number) => fc.tuple(fc.double({ min, max, noNaN: true }), fc.boolean()).map(([x, negative]) => (negative ? -x : x));
+const magnitude = (min: number, max: number) =>
+  fc.tuple(fc.double({ min, max, noNaN: true }), fc.boolean()).map(([x, negative]) => (negative ? -x : x));
 const unit = fc.double({ min: 0, max: 0.99, noNaN: true });
 const anyConfig: fc.Arbitrary<OptimizerConfig> = fc.oneof(
   adagradConfig({ eps: fc.double({ min: 1e-12, max: 1, noNaN: true }) }),
@@ -58,41 +59,49 @@ describe('AdaGrad, fused', () => {
   it('equals the composed chain bit for bit, for every option and any input, at every step', () => {
     const special = fc.constantFrom(0, -0, 1e-320, -1e300, Infinity, -Infinity, NaN);
     fc.assert(
-      fc.property(adagradConfig(), problem(fc.oneof(moderate, special), fc.oneof(moderate, moderate, special)), (config, { theta, grads }) => {
-        const fused = createOptimizer(config);
-        const composed = createComposedOptimizer(config);
-        const a = Float64Array.from(theta);
-        const b = Float64Array.from(theta);
-        const sa = fused.init(a.length);
-        const sb = composed.init(b.length);
-        for (const g of grads) {
-          const grad = Float64Array.from(g);
-          fused.step(a, grad, sa);
-          composed.step(b, grad, sb);
-          expect(bits(a)).toEqual(bits(b));
-          expect(bits(fused.accum(sa)!)).toEqual(bits(composed.accum(sb)!));
-          expect(bits(grad)).toEqual(bits(Float64Array.from(g))); // the gradient is read, not changed
-        }
-        expect(sa).toEqual(sb);
-      }),
+      fc.property(
+        adagradConfig(),
+        problem(fc.oneof(moderate, special), fc.oneof(moderate, moderate, special)),
+        (config, { theta, grads }) => {
+          const fused = createOptimizer(config);
+          const composed = createComposedOptimizer(config);
+          const a = Float64Array.from(theta);
+          const b = Float64Array.from(theta);
+          const sa = fused.init(a.length);
+          const sb = composed.init(b.length);
+          for (const g of grads) {
+            const grad = Float64Array.from(g);
+            fused.step(a, grad, sa);
+            composed.step(b, grad, sb);
+            expect(bits(a)).toEqual(bits(b));
+            expect(bits(fused.accum(sa)!)).toEqual(bits(composed.accum(sb)!));
+            expect(bits(grad)).toEqual(bits(Float64Array.from(g))); // the gradient is read, not changed
+          }
+          expect(sa).toEqual(sb);
+        },
+      ),
       runs,
     );
   });
 
   it('never decreases G (eps > 0: with eps = 0, see the NaN case below)', () => {
     fc.assert(
-      fc.property(adagradConfig({ eps: fc.double({ min: 1e-12, max: 1, noNaN: true }) }), problem(moderate, moderate), (config, { theta, grads }) => {
-        const optimizer = createOptimizer(config);
-        const x = Float64Array.from(theta);
-        const state = optimizer.init(x.length);
-        let before = Float64Array.from(optimizer.accum(state)!);
-        for (const g of grads) {
-          optimizer.step(x, Float64Array.from(g), state);
-          const after = optimizer.accum(state)!;
-          after.forEach((G, i) => expect(G).toBeGreaterThanOrEqual(before[i]));
-          before = Float64Array.from(after);
-        }
-      }),
+      fc.property(
+        adagradConfig({ eps: fc.double({ min: 1e-12, max: 1, noNaN: true }) }),
+        problem(moderate, moderate),
+        (config, { theta, grads }) => {
+          const optimizer = createOptimizer(config);
+          const x = Float64Array.from(theta);
+          const state = optimizer.init(x.length);
+          let before = Float64Array.from(optimizer.accum(state)!);
+          for (const g of grads) {
+            optimizer.step(x, Float64Array.from(g), state);
+            const after = optimizer.accum(state)!;
+            after.forEach((G, i) => expect(G).toBeGreaterThanOrEqual(before[i]));
+            before = Float64Array.from(after);
+          }
+        },
+      ),
       runs,
     );
   });
@@ -108,7 +117,9 @@ describe('AdaGrad, fused', () => {
         for (const g of grads) {
           const before = Float64Array.from(x);
           optimizer.step(x, Float64Array.from(g), state);
-          x.forEach((after, i) => expect(Math.abs(after - before[i])).toBeLessThanOrEqual(c.lr + (Math.abs(before[i]) + c.lr) * 2 ** -52));
+          x.forEach((after, i) =>
+            expect(Math.abs(after - before[i])).toBeLessThanOrEqual(c.lr + (Math.abs(before[i]) + c.lr) * 2 ** -52),
+          );
         }
       }),
       runs,
@@ -116,7 +127,16 @@ describe('AdaGrad, fused', () => {
   });
 
   it('gives NaN for a zero gradient on a zero accumulator with eps = 0, as PyTorch does (0/0)', () => {
-    const optimizer = createOptimizer({ kind: 'adagrad', lr: 0.1, eps: 0, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 });
+    const optimizer = createOptimizer({
+      kind: 'adagrad',
+      lr: 0.1,
+      eps: 0,
+      epsPlacement: 'outside',
+      weightDecay: 0,
+      decoupledWeightDecay: false,
+      initialAccumulator: 0,
+      lrDecay: 0,
+    });
     const theta = Float64Array.of(1, 1);
     optimizer.step(theta, Float64Array.of(0, 2), optimizer.init(2));
     expect(Array.from(theta)).toEqual([NaN, 0.9]);
@@ -134,7 +154,8 @@ describe('every optimizer', () => {
         for (const g of grads) {
           optimizer.step(x, Float64Array.from(g), state);
           optimizer.effectiveStep(state, step);
-          for (const xs of [x, step, ...state.inner.flatMap((s) => Object.values(s))]) expect(xs.every(Number.isFinite)).toBe(true);
+          for (const xs of [x, step, ...state.inner.flatMap((s) => Object.values(s))])
+            expect(xs.every(Number.isFinite)).toBe(true);
         }
       }),
       runs,

@@ -37,10 +37,12 @@ const steps: number = fixture.steps;
 const num = (x: Value): number => (typeof x === 'number' ? x : Number(x));
 
 /** Relative difference of two doubles; 0 when they are the same double (NaN and infinities included). */
-const relative = (a: number, b: number): number => (Object.is(a, b) || a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b)));
+const relative = (a: number, b: number): number =>
+  Object.is(a, b) || a === b ? 0 : Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
 
 /** First moments as lerp_ (current PyTorch) where 1.13 computed mul_ + add_. */
-const followsCurrentPyTorch = (c: Case): boolean => c.optimizer.kind === 'adam' || (c.optimizer.kind === 'rmsprop' && c.optimizer.centered);
+const followsCurrentPyTorch = (c: Case): boolean =>
+  c.optimizer.kind === 'adam' || (c.optimizer.kind === 'rmsprop' && c.optimizer.centered);
 
 /** 1.13's mul_ + add_ against current PyTorch's lerp_, over the fixture's 15 steps. */
 const lerpBound = 1e-13;
@@ -77,7 +79,11 @@ function rowsOf(trace: RunTrace): { theta: number[][]; loss: number[]; accum: nu
 }
 
 /** Every value of `reference` against the lab's, through `compare` (column, row, coordinate, lab, reference). */
-function eachValue(reference: Case['noFma'], lab: ReturnType<typeof rowsOf>, visit: (where: string, lab: number, ref: number) => void): void {
+function eachValue(
+  reference: Case['noFma'],
+  lab: ReturnType<typeof rowsOf>,
+  visit: (where: string, lab: number, ref: number) => void,
+): void {
   expect(lab.theta.length).toBe(reference.theta.length);
   reference.theta.forEach((row, k) => row.forEach((x, i) => visit(`theta[${k}][${i}]`, lab.theta[k][i], num(x))));
   reference.loss.forEach((x, k) => visit(`loss[${k}]`, lab.loss[k], num(x)));
@@ -105,27 +111,38 @@ describe('the lab equals PyTorch 1.13 without FMA, bit for bit', () => {
 });
 
 describe('AdaGrad fast paths give PyTorch numbers too', () => {
-  const adagrad = bitIdentical.filter((c) => c.optimizer.kind === 'adagrad' && c.noFma.loss.every((x) => typeof x === 'number'));
-  it.each(adagrad.map((c) => [c.name, c] as const))('%s: fused kernel, lanes (JavaScript and WebAssembly)', (_name, c) => {
-    const config = { ...configOf(c, cases.indexOf(c)), continueAfterNonFinite: undefined };
-    const reference = rowsOf(runStepByStep(config).trace);
-    const objective = createObjective(config.objective);
-    for (const result of [executeRun(config, objective), executeLanes([config], objective, [Float64Array.from(c.start)], null)[0]]) {
-      const lab = rowsOf(result.trace);
-      eachValue(c.noFma, lab, (where, x, ref) => expect(Object.is(x, ref), where).toBe(true));
-      expect(lab).toEqual(reference);
-    }
-  });
+  const adagrad = bitIdentical.filter(
+    (c) => c.optimizer.kind === 'adagrad' && c.noFma.loss.every((x) => typeof x === 'number'),
+  );
+  it.each(adagrad.map((c) => [c.name, c] as const))(
+    '%s: fused kernel, lanes (JavaScript and WebAssembly)',
+    (_name, c) => {
+      const config = { ...configOf(c, cases.indexOf(c)), continueAfterNonFinite: undefined };
+      const reference = rowsOf(runStepByStep(config).trace);
+      const objective = createObjective(config.objective);
+      for (const result of [
+        executeRun(config, objective),
+        executeLanes([config], objective, [Float64Array.from(c.start)], null)[0],
+      ]) {
+        const lab = rowsOf(result.trace);
+        eachValue(c.noFma, lab, (where, x, ref) => expect(Object.is(x, ref), where).toBe(true));
+        expect(lab).toEqual(reference);
+      }
+    },
+  );
 });
 
 describe('Adam and centered RMSProp follow current PyTorch (lerp_ first moments)', () => {
-  it.each(cases.filter(followsCurrentPyTorch).map((c) => [c.name, c] as const))(`%s: within ${lerpBound} of 1.13`, (_name, c) => {
-    const lab = rowsOf(runStepByStep(configOf(c, cases.indexOf(c))).trace);
-    eachValue(c.noFma, lab, (where, x, ref) => {
-      const d = Math.abs(ref) < tiny ? Math.abs(x - ref) : relative(x, ref);
-      expect(d, `${where}: lab ${x}, PyTorch ${ref}`).toBeLessThanOrEqual(lerpBound);
-    });
-  });
+  it.each(cases.filter(followsCurrentPyTorch).map((c) => [c.name, c] as const))(
+    `%s: within ${lerpBound} of 1.13`,
+    (_name, c) => {
+      const lab = rowsOf(runStepByStep(configOf(c, cases.indexOf(c))).trace);
+      eachValue(c.noFma, lab, (where, x, ref) => {
+        const d = Math.abs(ref) < tiny ? Math.abs(x - ref) : relative(x, ref);
+        expect(d, `${where}: lab ${x}, PyTorch ${ref}`).toBeLessThanOrEqual(lerpBound);
+      });
+    },
+  );
 });
 
 describe("against PyTorch's AVX2 kernels (FMA)", () => {

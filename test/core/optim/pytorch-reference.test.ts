@@ -6,7 +6,13 @@
  * (pytorch-fixtures.test.ts holds the lab to real PyTorch's numbers, bit for bit.)
  */
 import { describe, expect, it } from 'vitest';
-import type { AdagradConfig, AdamConfig, OptimizerConfig, RmspropConfig, SgdConfig } from '../../../src-core/contract/engine';
+import type {
+  AdagradConfig,
+  AdamConfig,
+  OptimizerConfig,
+  RmspropConfig,
+  SgdConfig,
+} from '../../../src-core/contract/engine';
 import { adagradProfiles, createOptimizer, optimizerDefaults } from '../../../src-core/optim';
 import { expectClose } from '../../helpers/close';
 
@@ -38,7 +44,9 @@ const adagradReference: Reference<AdagradConfig> = (c) => {
     }
   }
   const effective = sum.map((s) =>
-    c.epsPlacement === 'inside-guarded' && !(s > 0) ? 0 : clr / (c.epsPlacement === 'outside' ? Math.sqrt(s) + c.eps : Math.sqrt(s + c.eps)),
+    c.epsPlacement === 'inside-guarded' && !(s > 0)
+      ? 0
+      : clr / (c.epsPlacement === 'outside' ? Math.sqrt(s) + c.eps : Math.sqrt(s + c.eps)),
   );
   return { theta, effective };
 };
@@ -113,7 +121,9 @@ const adamReference: Reference<AdamConfig> = (c) => {
     }
   }
   t = grads.length;
-  const effective = theta.map((_, i) => c.lr / (1 - c.beta1 ** t) / (Math.sqrt((c.amsgrad ? vMax[i] : v[i]) / (1 - c.beta2 ** t)) + c.eps));
+  const effective = theta.map(
+    (_, i) => c.lr / (1 - c.beta1 ** t) / (Math.sqrt((c.amsgrad ? vMax[i] : v[i]) / (1 - c.beta2 ** t)) + c.eps),
+  );
   return { theta, effective };
 };
 
@@ -152,12 +162,19 @@ describe('AdaGrad matches torch.optim.Adagrad', () => {
     ['eps inside, guarded', { epsPlacement: 'inside-guarded', eps: 0.1 }, { eps: 0.1 }],
     ['maximize', { maximize: true }],
     ['maximize with weight decay', { maximize: true, weightDecay: 0.1 }, { maximize: true }],
-    ['maximize with decoupled weight decay', { maximize: true, weightDecay: 0.1, decoupledWeightDecay: true }, { maximize: true }],
+    [
+      'maximize with decoupled weight decay',
+      { maximize: true, weightDecay: 0.1, decoupledWeightDecay: true },
+      { maximize: true },
+    ],
     ['weight decay', { weightDecay: 0.1 }],
     ['decoupled weight decay', { weightDecay: 0.1, decoupledWeightDecay: true }, { weightDecay: 0.1 }],
     ['initial accumulator', { initialAccumulator: 0.5 }],
     ['lr decay', { lrDecay: 0.5 }],
-    ['all options', { lr: 0.3, eps: 1e-3, epsPlacement: 'inside', weightDecay: 0.2, initialAccumulator: 0.1, lrDecay: 0.1 }],
+    [
+      'all options',
+      { lr: 0.3, eps: 1e-3, epsPlacement: 'inside', weightDecay: 0.2, initialAccumulator: 0.1, lrDecay: 0.1 },
+    ],
     ['PyTorch profile', { ...pytorch, lr: 0.5 }],
     ['Keras profile', { ...keras }],
     ['Optax profile', { ...optax }],
@@ -181,7 +198,13 @@ describe('AdaGrad matches torch.optim.Adagrad', () => {
   it('reports G as its accumulator', () => {
     const { state } = runEngine(optimizerDefaults.adagrad);
     const G = createOptimizer(optimizerDefaults.adagrad).accum(state)!;
-    grads[0].forEach((_, i) => expectClose(G[i], grads.reduce((s, g) => s + g[i] * g[i], 0), 1e-12));
+    grads[0].forEach((_, i) =>
+      expectClose(
+        G[i],
+        grads.reduce((s, g) => s + g[i] * g[i], 0),
+        1e-12,
+      ),
+    );
   });
 });
 
@@ -211,7 +234,10 @@ describe('RMSProp matches torch.optim.RMSprop', () => {
     ['small alpha', { alpha: 0.5 }],
     ['maximize', { maximize: true }],
     ['maximize with weight decay', { maximize: true, weightDecay: 0.1 }, { maximize: true }],
-    ['all options', { lr: 0.05, alpha: 0.9, eps: 1e-6, momentum: 0.5, centered: true, weightDecay: 0.01, maximize: true }],
+    [
+      'all options',
+      { lr: 0.05, alpha: 0.9, eps: 1e-6, momentum: 0.5, centered: true, weightDecay: 0.01, maximize: true },
+    ],
   ]);
 });
 

@@ -20,7 +20,16 @@ describe('a trace column compacted', () => {
   it('narrows to float32 when every value is 0, non-finite or in the normal float32 range', () => {
     const column = compactColumn(Float64Array.of(0, -0, 1e-37, -3e38, Infinity, -Infinity, NaN, 0.1));
     expect(column).toBeInstanceOf(Float32Array);
-    expect([...column]).toEqual([0, -0, Math.fround(1e-37), Math.fround(-3e38), Infinity, -Infinity, NaN, Math.fround(0.1)]);
+    expect([...column]).toEqual([
+      0,
+      -0,
+      Math.fround(1e-37),
+      Math.fround(-3e38),
+      Infinity,
+      -Infinity,
+      NaN,
+      Math.fround(0.1),
+    ]);
   });
 
   it("narrows float32's largest value, ±3.4028234663852886e38, and keeps it exactly", () => {
@@ -45,25 +54,32 @@ describe('a trace column compacted', () => {
     expect(column).toEqual(values);
   });
 
-  test.prop([fc.array(fc.oneof(fc.double({ noNaN: true, min: -FLOAT32_MAX, max: FLOAT32_MAX }), fc.constantFrom(FLOAT32_MAX, -FLOAT32_MAX)), { maxLength: 50 })])(
-    'a narrowed value is within float32 rounding (2⁻²⁴ relative) of the value computed',
-    (values) => {
-      const column = compactColumn(Float64Array.from(values));
-      if (column instanceof Float64Array) expect(values.some((x) => x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL)).toBe(true);
-      column.forEach((stored, i) => expect(Math.abs(stored - values[i])).toBeLessThanOrEqual(Math.abs(values[i]) * 2 ** -24));
-    },
-  );
+  test.prop([
+    fc.array(
+      fc.oneof(
+        fc.double({ noNaN: true, min: -FLOAT32_MAX, max: FLOAT32_MAX }),
+        fc.constantFrom(FLOAT32_MAX, -FLOAT32_MAX),
+      ),
+      { maxLength: 50 },
+    ),
+  ])('a narrowed value is within float32 rounding (2⁻²⁴ relative) of the value computed', (values) => {
+    const column = compactColumn(Float64Array.from(values));
+    if (column instanceof Float64Array)
+      expect(values.some((x) => x !== 0 && Math.abs(x) < FLOAT32_MIN_NORMAL)).toBe(true);
+    column.forEach((stored, i) =>
+      expect(Math.abs(stored - values[i])).toBeLessThanOrEqual(Math.abs(values[i]) * 2 ** -24),
+    );
+  });
 
-  test.prop([fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 20 }), fc.double({ min: nextUp(FLOAT32_MAX), max: 1.7e308, noNaN: true })])(
-    'a column with any finite value beyond float32’s largest stays float64, exactly',
-    (values, beyond) => {
-      const input = Float64Array.from([...values, beyond]);
-      const column = compactColumn(input);
-      expect(column).toBeInstanceOf(Float64Array);
-      expect(column).toEqual(input);
-    },
-  );
-
+  test.prop([
+    fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), { minLength: 1, maxLength: 20 }),
+    fc.double({ min: nextUp(FLOAT32_MAX), max: 1.7e308, noNaN: true }),
+  ])('a column with any finite value beyond float32’s largest stays float64, exactly', (values, beyond) => {
+    const input = Float64Array.from([...values, beyond]);
+    const column = compactColumn(input);
+    expect(column).toBeInstanceOf(Float64Array);
+    expect(column).toEqual(input);
+  });
 });
 
 describe('a trace compacted for the window', () => {
@@ -72,18 +88,26 @@ describe('a trace compacted for the window', () => {
     const { trace } = executeRun(adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1e-45, 1], steps: 5 }));
     const compact = compactTrace(trace);
     expect(compact).toMatchObject({ steps: trace.steps, dim: 2, layout: 'parameters', width: 2 });
-    expect([compact.loss, compact.theta, compact.grad, compact.accum, compact.update].map((c) => c.constructor.name)).toEqual([
-      'Float64Array', 'Float64Array', 'Float64Array', 'Float64Array', 'Float32Array',
-    ]);
+    expect(
+      [compact.loss, compact.theta, compact.grad, compact.accum, compact.update].map((c) => c.constructor.name),
+    ).toEqual(['Float64Array', 'Float64Array', 'Float64Array', 'Float64Array', 'Float32Array']);
     expect(compact.theta).toEqual(trace.theta);
     expect(compact.update).toEqual(Float32Array.from(trace.update));
-    for (const name of ['loss', 'theta', 'grad', 'accum', 'update'] as const) expect(compact[name]).toEqual(compactColumn(trace[name]));
+    for (const name of ['loss', 'theta', 'grad', 'accum', 'update'] as const)
+      expect(compact[name]).toEqual(compactColumn(trace[name]));
   });
 
   it('lays its columns out in one buffer of its own, 8-byte aligned, which is what a transfer moves', () => {
     const result = executeRun(adagradRun({ lr: 0.5 }, { steps: 7 }));
     const compact = compactResult(result);
-    const columns = [compact.trace.steps, compact.trace.loss, compact.trace.theta, compact.trace.grad, compact.trace.accum, compact.trace.update];
+    const columns = [
+      compact.trace.steps,
+      compact.trace.loss,
+      compact.trace.theta,
+      compact.trace.grad,
+      compact.trace.accum,
+      compact.trace.update,
+    ];
     for (const column of columns) expect(column.buffer).toBe(compact.trace.steps.buffer);
     for (const column of columns) expect(column.byteOffset % 8).toBe(0);
     expect(transferablesOf(compact)).toEqual([compact.trace.steps.buffer]);
@@ -95,7 +119,15 @@ describe('a trace compacted for the window', () => {
 
   it('keeps a failed run, whose trace is empty, empty', () => {
     const { trace } = executeRun(adagradRun({}, { start: [1e200], steps: 5 }));
-    const empty = { ...trace, steps: new Uint32Array(0), loss: new Float64Array(0), theta: new Float64Array(0), grad: new Float64Array(0), accum: new Float64Array(0), update: new Float64Array(0) };
+    const empty = {
+      ...trace,
+      steps: new Uint32Array(0),
+      loss: new Float64Array(0),
+      theta: new Float64Array(0),
+      grad: new Float64Array(0),
+      accum: new Float64Array(0),
+      update: new Float64Array(0),
+    };
     expect(compactTrace(empty)).toMatchObject({ steps: new Uint32Array(0), loss: new Float32Array(0) });
   });
 });

@@ -25,7 +25,13 @@ describe('continueAfterNonFinite', () => {
   it('goes on to the last step, keeps the divergence row and the scheduled ones, and reports the first divergence', () => {
     const config = { ...blowUp, continueAfterNonFinite: true };
     const result = executeRun(config);
-    expect(result.summary).toMatchObject({ status: 'diverged', divergedAt: 1, divergedIn: 'loss', bestLoss: 16, bestStep: 0 });
+    expect(result.summary).toMatchObject({
+      status: 'diverged',
+      divergedAt: 1,
+      divergedIn: 'loss',
+      bestLoss: 16,
+      bestStep: 0,
+    });
     expect(result.trace.steps[0]).toBe(0);
     expect(Array.from(result.trace.steps)).toContain(1);
     expect(result.trace.steps[result.trace.steps.length - 1]).toBe(12);
@@ -36,8 +42,19 @@ describe('continueAfterNonFinite', () => {
   });
 
   it('keeps going in stochastic runs too, with dense steps', () => {
-    const objective = { id: 'sparse-logreg' as const, samples: 30, features: 12, nonZerosPerSample: 3, zipfExponent: 1.1, seed: 1, batchSize: 1 };
-    const config = adagradRun({ lr: 1.7e308 }, { objective, start: null, steps: 40, traceMaxPoints: 5, continueAfterNonFinite: true });
+    const objective = {
+      id: 'sparse-logreg' as const,
+      samples: 30,
+      features: 12,
+      nonZerosPerSample: 3,
+      zipfExponent: 1.1,
+      seed: 1,
+      batchSize: 1,
+    };
+    const config = adagradRun(
+      { lr: 1.7e308 },
+      { objective, start: null, steps: 40, traceMaxPoints: 5, continueAfterNonFinite: true },
+    );
     const { summary, trace } = executeRun(config);
     expect(summary.status).toBe('diverged');
     expect(summary.divergedAt).toBeGreaterThan(0);
@@ -50,12 +67,26 @@ describe('continueAfterNonFinite', () => {
   it('steps on past the divergence threshold too, reporting the first crossing', () => {
     // SGD with lr 2 on w² + 10b² from (1, 1): w ← −3w, b ← −39b; f₀ = 11 and the loss is 23 134 491 > 10⁶·11 at step 2,
     // every later one above it too, all finite to step 10.
-    const sgd = { ...adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 10, traceMaxPoints: 4 }), optimizer: { ...optimizerDefaults.sgd, lr: 2 } };
+    const sgd = {
+      ...adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 10, traceMaxPoints: 4 }),
+      optimizer: { ...optimizerDefaults.sgd, lr: 2 },
+    };
     const stopped = executeRun(sgd);
-    expect(stopped.summary).toMatchObject({ status: 'diverged', divergedAt: 2, divergedIn: 'loss', finalLoss: 23134491 });
+    expect(stopped.summary).toMatchObject({
+      status: 'diverged',
+      divergedAt: 2,
+      divergedIn: 'loss',
+      finalLoss: 23134491,
+    });
     const config = { ...sgd, continueAfterNonFinite: true };
     const going = executeRun(config);
-    expect(going.summary).toMatchObject({ status: 'diverged', divergedAt: 2, divergedIn: 'loss', bestLoss: 11, bestStep: 0 });
+    expect(going.summary).toMatchObject({
+      status: 'diverged',
+      divergedAt: 2,
+      divergedIn: 'loss',
+      bestLoss: 11,
+      bestStep: 0,
+    });
     expect(going.summary.finalLoss).toBe(9 ** 10 + 10 * 39 ** 20);
     expect(Array.from(going.trace.steps)).toContain(2);
     expect(going.trace.steps[going.trace.steps.length - 1]).toBe(10);
@@ -82,8 +113,19 @@ describe('continueAfterNonFinite', () => {
 
   it('with a threshold in stochastic runs: dense steps on past the first crossing at a kept row', () => {
     // Gradient ascent on the logistic loss (maximize) from 0: the loss grows; 1.5 × ln 2 is soon passed.
-    const objective = { id: 'sparse-logreg' as const, samples: 30, features: 12, nonZerosPerSample: 3, zipfExponent: 1.1, seed: 1, batchSize: 1 };
-    const config = adagradRun({ lr: 0.5, maximize: true }, { objective, start: null, steps: 60, traceMaxPoints: 8, divergenceThreshold: 1.5 });
+    const objective = {
+      id: 'sparse-logreg' as const,
+      samples: 30,
+      features: 12,
+      nonZerosPerSample: 3,
+      zipfExponent: 1.1,
+      seed: 1,
+      batchSize: 1,
+    };
+    const config = adagradRun(
+      { lr: 0.5, maximize: true },
+      { objective, start: null, steps: 60, traceMaxPoints: 8, divergenceThreshold: 1.5 },
+    );
     const stopped = executeRun(config);
     expect(stopped.summary).toMatchObject({ status: 'diverged', divergedIn: 'loss' });
     const k = stopped.summary.divergedAt!;
@@ -94,7 +136,12 @@ describe('continueAfterNonFinite', () => {
   });
 
   it('crosses from a sweep spec to its runs, and only when asked for', () => {
-    const spec = { name: 'x', objectives: [{ id: 'quadratic-1d' }], optimizers: [{ kind: 'adagrad', fixed: {}, axes: {} }], steps: 3 };
+    const spec = {
+      name: 'x',
+      objectives: [{ id: 'quadratic-1d' }],
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: {} }],
+      steps: 3,
+    };
     const on = validateSweepSpec({ ...spec, continueAfterNonFinite: true });
     const off = validateSweepSpec(spec);
     if (!on.ok || !off.ok) throw new Error('valid specs refused');

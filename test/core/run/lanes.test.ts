@@ -9,7 +9,9 @@ import { wasmLaneKernel } from '../../../src-core/optim/wasm/lane-kernel';
 import { adagradConfig } from '../../helpers/arbitraries';
 
 // Up to 1e300: some runs overflow and diverge, in the accumulator or in θ.
-const adagrad = adagradConfig({ lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })) });
+const adagrad = adagradConfig({
+  lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
+});
 
 /**
  * Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16); the diagonal
@@ -32,20 +34,28 @@ const objectives: ObjectiveConfig[] = [
  * divergence threshold (absent: the default, as in runs stored before it existed; low ones make runs blow up).
  */
 const batch = fc
-  .record({ steps: fc.integer({ min: 1, max: 150 }), traceMaxPoints: fc.integer({ min: 3, max: 60 }), size: fc.integer({ min: 1, max: 24 }) })
+  .record({
+    steps: fc.integer({ min: 1, max: 150 }),
+    traceMaxPoints: fc.integer({ min: 3, max: 60 }),
+    size: fc.integer({ min: 1, max: 24 }),
+  })
   .chain(({ steps, traceMaxPoints, size }) =>
-    fc.array(
-      fc.record({
-        objective: fc.constantFrom(...objectives),
-        optimizer: adagrad,
-        start: fc.option(fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }), { nil: null }),
-        tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
-        divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.01, 1.5, 10, 1e3, 1e6),
-      }),
-      { minLength: size, maxLength: size },
-    ).map((runs) =>
-      runs.map(
-        (run, index): RunConfig => ({
+    fc
+      .array(
+        fc.record({
+          objective: fc.constantFrom(...objectives),
+          optimizer: adagrad,
+          start: fc.option(
+            fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }),
+            { nil: null },
+          ),
+          tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
+          divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.01, 1.5, 10, 1e3, 1e6),
+        }),
+        { minLength: size, maxLength: size },
+      )
+      .map((runs) =>
+        runs.map((run, index): RunConfig => ({
           id: `s:${index}`,
           sweepId: 's',
           index,
@@ -57,9 +67,8 @@ const batch = fc
           tolerance: run.tolerance,
           ...(run.divergenceThreshold === undefined ? {} : { divergenceThreshold: run.divergenceThreshold }),
           traceMaxPoints,
-        }),
+        })),
       ),
-    ),
   );
 
 describe('runs stepped side by side', () => {
@@ -90,9 +99,27 @@ describe('runs stepped side by side', () => {
   });
 
   it('cover the outcomes that matter: converged, diverged in the accumulator and in θ, spikes kept', () => {
-    const optimizer: AdagradConfig = { kind: 'adagrad', lr: 0.5, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 };
+    const optimizer: AdagradConfig = {
+      kind: 'adagrad',
+      lr: 0.5,
+      eps: 1e-8,
+      epsPlacement: 'outside',
+      weightDecay: 0,
+      decoupledWeightDecay: false,
+      initialAccumulator: 0,
+      lrDecay: 0,
+    };
     const base: RunConfig = {
-      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 100, seed: 0, tolerance: 1e-3, traceMaxPoints: 5, optimizer,
+      id: 's:0',
+      sweepId: 's',
+      index: 0,
+      objective: { id: 'elliptic-2d' },
+      start: null,
+      steps: 100,
+      seed: 0,
+      tolerance: 1e-3,
+      traceMaxPoints: 5,
+      optimizer,
     };
     const configs: RunConfig[] = [
       base,
@@ -114,10 +141,33 @@ describe('runs stepped side by side', () => {
   it('stop a run that blows up at the step its loss first goes above threshold × |f₀|, on every path', () => {
     // x² from 4 (f₀ = 16) and the 2-parameter ellipse, with weight decay (the JavaScript lanes) and without (the
     // WebAssembly kernel, fused for these quadratics): the step expected is read off the same run with the threshold off.
-    for (const [objective, start, weightDecay] of [['quadratic-1d', [4], 0], ['quadratic-1d', [4], 0.01], ['elliptic-2d', [1, -2], 0], ['rosenbrock', [-1.2, 1], 0]] as const) {
-      const optimizer: AdagradConfig = { kind: 'adagrad', lr: 30, eps: 1e-8, epsPlacement: 'outside', weightDecay, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 };
+    for (const [objective, start, weightDecay] of [
+      ['quadratic-1d', [4], 0],
+      ['quadratic-1d', [4], 0.01],
+      ['elliptic-2d', [1, -2], 0],
+      ['rosenbrock', [-1.2, 1], 0],
+    ] as const) {
+      const optimizer: AdagradConfig = {
+        kind: 'adagrad',
+        lr: 30,
+        eps: 1e-8,
+        epsPlacement: 'outside',
+        weightDecay,
+        decoupledWeightDecay: false,
+        initialAccumulator: 0,
+        lrDecay: 0,
+      };
       const base: RunConfig = {
-        id: 's:0', sweepId: 's', index: 0, objective: objective === 'rosenbrock' ? { id: 'rosenbrock', dim: 2 } : { id: objective }, start: [...start], steps: 60, seed: 0, tolerance: null, traceMaxPoints: 8, optimizer,
+        id: 's:0',
+        sweepId: 's',
+        index: 0,
+        objective: objective === 'rosenbrock' ? { id: 'rosenbrock', dim: 2 } : { id: objective },
+        start: [...start],
+        steps: 60,
+        seed: 0,
+        tolerance: null,
+        traceMaxPoints: 8,
+        optimizer,
       };
       const free = runStepByStep({ ...base, divergenceThreshold: 'off', traceMaxPoints: 61 });
       expect(free.summary.status).not.toBe('diverged');
@@ -127,16 +177,32 @@ describe('runs stepped side by side', () => {
       expect(threshold).toBeGreaterThan(1);
       const expected = free.trace.loss.findIndex((f) => f > threshold * Math.abs(f0));
       expect(expected).toBeGreaterThan(0);
-      const configs = [{ ...base, divergenceThreshold: threshold }, { ...base, id: 's:1', index: 1, divergenceThreshold: threshold }];
+      const configs = [
+        { ...base, divergenceThreshold: threshold },
+        { ...base, id: 's:1', index: 1, divergenceThreshold: threshold },
+      ];
       const composed = runStepByStep(configs[0]);
-      expect(composed.summary).toMatchObject({ status: 'diverged', divergedAt: expected, divergedIn: 'loss', finalLoss: free.trace.loss[expected] });
+      expect(composed.summary).toMatchObject({
+        status: 'diverged',
+        divergedAt: expected,
+        divergedIn: 'loss',
+        finalLoss: free.trace.loss[expected],
+      });
       // The numbers stay PyTorch's: the last row is the free run's row of that step.
       const last = composed.trace.steps.length - 1;
       expect(composed.trace.steps[last]).toBe(expected);
-      expect(composed.trace.theta.slice(last * composed.trace.width)).toEqual(free.trace.theta.slice(expected * free.trace.width, (expected + 1) * free.trace.width));
+      expect(composed.trace.theta.slice(last * composed.trace.width)).toEqual(
+        free.trace.theta.slice(expected * free.trace.width, (expected + 1) * free.trace.width),
+      );
       const o = createObjective(configs[0].objective);
       const starts = configs.map(() => Float64Array.from(start));
-      for (const got of [executeRun(configs[0]), ...executeBatch(configs), ...executeLanes(configs, o, starts, null), ...executeLanes(configs, o, starts), ...executeLanes([configs[0]], o, [starts[0]], null)]) {
+      for (const got of [
+        executeRun(configs[0]),
+        ...executeBatch(configs),
+        ...executeLanes(configs, o, starts, null),
+        ...executeLanes(configs, o, starts),
+        ...executeLanes([configs[0]], o, [starts[0]], null),
+      ]) {
         expect(got.summary).toEqual(composed.summary);
         expect(got.trace).toEqual(composed.trace);
       }
@@ -149,16 +215,45 @@ describe('runs stepped side by side', () => {
     expect(run({ id: 'elliptic-2d' }, 'adagrad')).not.toBeNull();
     expect(run({ id: 'quadratic-1d' }, 'adagrad')).not.toBeNull();
     expect(run({ id: 'elliptic-2d' }, 'sgd')).toBeNull();
-    const logreg = { id: 'sparse-logreg', samples: 10, features: 5, nonZerosPerSample: 2, zipfExponent: 1, seed: 1 } as const;
+    const logreg = {
+      id: 'sparse-logreg',
+      samples: 10,
+      features: 5,
+      nonZerosPerSample: 2,
+      zipfExponent: 1,
+      seed: 1,
+    } as const;
     expect(run(logreg, 'adagrad')).toBeNull();
   });
 
   it('fail alone: a bad start or optimizer fails its run, not its group', () => {
     const good: RunConfig = {
-      id: 's:0', sweepId: 's', index: 0, objective: { id: 'quadratic-1d' }, start: [4], steps: 3, seed: 0, tolerance: null, traceMaxPoints: 10,
-      optimizer: { kind: 'adagrad', lr: 1, eps: 0, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+      id: 's:0',
+      sweepId: 's',
+      index: 0,
+      objective: { id: 'quadratic-1d' },
+      start: [4],
+      steps: 3,
+      seed: 0,
+      tolerance: null,
+      traceMaxPoints: 10,
+      optimizer: {
+        kind: 'adagrad',
+        lr: 1,
+        eps: 0,
+        epsPlacement: 'outside',
+        weightDecay: 0,
+        decoupledWeightDecay: false,
+        initialAccumulator: 0,
+        lrDecay: 0,
+      },
     };
-    const results = executeBatch([good, { ...good, start: [1, 2] }, { ...good, optimizer: { ...good.optimizer, lr: -1 } }, good]);
+    const results = executeBatch([
+      good,
+      { ...good, start: [1, 2] },
+      { ...good, optimizer: { ...good.optimizer, lr: -1 } },
+      good,
+    ]);
     expect(results.map((r) => r.summary.status)).toEqual(['completed', 'failed', 'failed', 'completed']);
     expect(results[1].summary.error).toBe('Invalid start point: 2 coordinates (quadratic-1d takes 1)');
     expect(results[2].summary.error).toBe('Invalid learning rate: -1 (must be a finite number > 0)');
@@ -179,7 +274,16 @@ describe('decoupled weight decay in the lanes, against the rule computed by hand
     index,
     objective: { id: 'quadratic-1d' },
     start: [4],
-    optimizer: { kind: 'adagrad', lr, eps: 0.01, epsPlacement: 'outside', weightDecay: wd, decoupledWeightDecay: true, initialAccumulator: 0, lrDecay: 0 },
+    optimizer: {
+      kind: 'adagrad',
+      lr,
+      eps: 0.01,
+      epsPlacement: 'outside',
+      weightDecay: wd,
+      decoupledWeightDecay: true,
+      initialAccumulator: 0,
+      lrDecay: 0,
+    },
     steps: 5,
     seed: 0,
     tolerance: null,
@@ -187,7 +291,12 @@ describe('decoupled weight decay in the lanes, against the rule computed by hand
   }));
 
   it('step 1 of lr 0.5, λ 0.1, eps 0.01 on x² from 4 is 4·(1 − 0.05) − 0.5·8/(8 + 0.01), and G is 64, not (8 + 0.4)²', () => {
-    const [result] = executeLanes(configs.slice(0, 1), createObjective({ id: 'quadratic-1d' }), [Float64Array.of(4)], null);
+    const [result] = executeLanes(
+      configs.slice(0, 1),
+      createObjective({ id: 'quadratic-1d' }),
+      [Float64Array.of(4)],
+      null,
+    );
     expect(result.trace.accum[1]).toBe(64);
     expect(result.trace.theta[1]).toBeCloseTo(3.8 - 4 / 8.01, 15);
   });
@@ -196,7 +305,12 @@ describe('decoupled weight decay in the lanes, against the rule computed by hand
     ['the JavaScript loop', () => null],
     ['the WebAssembly kernel when offered', () => wasmLaneKernel()],
   ])('gives every lane the hand-computed θ and G at every step (%s)', (_path, kernel) => {
-    const results = executeLanes(configs, createObjective({ id: 'quadratic-1d' }), configs.map(() => Float64Array.of(4)), kernel());
+    const results = executeLanes(
+      configs,
+      createObjective({ id: 'quadratic-1d' }),
+      configs.map(() => Float64Array.of(4)),
+      kernel(),
+    );
     results.forEach((result, r) => {
       const { lr, wd } = lanes[r];
       let theta = 4;
@@ -215,14 +329,33 @@ describe('decoupled weight decay in the lanes, against the rule computed by hand
 describe('the buffers a result is transferred by', () => {
   it('are each named once: the one buffer of a trace, or the empty columns of a failed run', () => {
     const config: RunConfig = {
-      id: 's:0', sweepId: 's', index: 0, objective: { id: 'elliptic-2d' }, start: null, steps: 10, seed: 0, tolerance: null, traceMaxPoints: 5,
-      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+      id: 's:0',
+      sweepId: 's',
+      index: 0,
+      objective: { id: 'elliptic-2d' },
+      start: null,
+      steps: 10,
+      seed: 0,
+      tolerance: null,
+      traceMaxPoints: 5,
+      optimizer: {
+        kind: 'adagrad',
+        lr: 0.1,
+        eps: 1e-8,
+        epsPlacement: 'outside',
+        weightDecay: 0,
+        decoupledWeightDecay: false,
+        initialAccumulator: 0,
+        lrDecay: 0,
+      },
     };
     const result = executeRun(config);
     expect(transferablesOf(result)).toEqual([result.trace.theta.buffer]);
     const failed = failedRun(config, new Error('no'));
     const { steps, loss, theta, grad, accum, update } = failed.trace;
-    expect(transferablesOf(failed)).toEqual([...new Set([steps, loss, theta, grad, accum, update].map((c) => c.buffer))]);
+    expect(transferablesOf(failed)).toEqual([
+      ...new Set([steps, loss, theta, grad, accum, update].map((c) => c.buffer)),
+    ]);
     expect(transferablesOf(failed)).toHaveLength(6);
   });
 });
@@ -230,8 +363,25 @@ describe('the buffers a result is transferred by', () => {
 describe('a single run of a million coordinates (the bench W2)', () => {
   it('runs as one lane with the numbers of the step-by-step loop', () => {
     const config: RunConfig = {
-      id: 's:0', sweepId: 's', index: 0, objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 1e6 }, start: null, steps: 4, seed: 0, tolerance: null, traceMaxPoints: 3,
-      optimizer: { kind: 'adagrad', lr: 0.1, eps: 1e-8, epsPlacement: 'outside', weightDecay: 0, decoupledWeightDecay: false, initialAccumulator: 0, lrDecay: 0 },
+      id: 's:0',
+      sweepId: 's',
+      index: 0,
+      objective: { id: 'ill-conditioned', dim: 1_000_000, condition: 1e6 },
+      start: null,
+      steps: 4,
+      seed: 0,
+      tolerance: null,
+      traceMaxPoints: 3,
+      optimizer: {
+        kind: 'adagrad',
+        lr: 0.1,
+        eps: 1e-8,
+        epsPlacement: 'outside',
+        weightDecay: 0,
+        decoupledWeightDecay: false,
+        initialAccumulator: 0,
+        lrDecay: 0,
+      },
     };
     const objective = createObjective(config.objective);
     const result = executeRun(config, objective);

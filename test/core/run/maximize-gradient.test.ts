@@ -21,14 +21,29 @@ const start = [1, -2];
 const cases: [string, OptimizerConfig, boolean][] = [
   ['AdaGrad', { ...optimizerDefaults.adagrad, lr: 0.1, maximize: true }, false],
   ['AdaGrad, coupled weight decay', { ...optimizerDefaults.adagrad, lr: 0.1, weightDecay: wd, maximize: true }, true],
-  ['AdaGrad, decoupled weight decay', { ...optimizerDefaults.adagrad, lr: 0.1, weightDecay: wd, decoupledWeightDecay: true, maximize: true }, false],
-  ['AdaGrad, guarded eps, lr decay', { ...optimizerDefaults.adagrad, lr: 0.1, epsPlacement: 'inside-guarded', lrDecay: 0.3, maximize: true }, false],
-  ['SGD with momentum, weight decay', { ...optimizerDefaults.sgd, lr: 0.01, momentum: 0.9, weightDecay: wd, maximize: true }, true],
+  [
+    'AdaGrad, decoupled weight decay',
+    { ...optimizerDefaults.adagrad, lr: 0.1, weightDecay: wd, decoupledWeightDecay: true, maximize: true },
+    false,
+  ],
+  [
+    'AdaGrad, guarded eps, lr decay',
+    { ...optimizerDefaults.adagrad, lr: 0.1, epsPlacement: 'inside-guarded', lrDecay: 0.3, maximize: true },
+    false,
+  ],
+  [
+    'SGD with momentum, weight decay',
+    { ...optimizerDefaults.sgd, lr: 0.01, momentum: 0.9, weightDecay: wd, maximize: true },
+    true,
+  ],
   ['RMSProp, weight decay', { ...optimizerDefaults.rmsprop, lr: 0.01, weightDecay: wd, maximize: true }, true],
   ['Adam, weight decay', { ...optimizerDefaults.adam, lr: 0.01, weightDecay: wd, maximize: true }, true],
 ];
 
-const run = (optimizer: OptimizerConfig, over: Partial<RunConfig> = {}): RunConfig => ({ ...adagradRun({}, { objective, start, steps: 12, divergenceThreshold: 'off', ...over }), optimizer });
+const run = (optimizer: OptimizerConfig, over: Partial<RunConfig> = {}): RunConfig => ({
+  ...adagradRun({}, { objective, start, steps: 12, divergenceThreshold: 'off', ...over }),
+  optimizer,
+});
 
 describe('maximize and the gradient a step enters into G', () => {
   it.each(cases)('%s: row t records −∇f(θₜ₋₁) (+ wd·θₜ₋₁ when coupled), on every path', (_name, optimizer, coupled) => {
@@ -49,7 +64,12 @@ describe('maximize and the gradient a step enters into G', () => {
     expect(executeBatch([ascending, descending])).toEqual([runStepByStep(ascending), runStepByStep(descending)]);
     if (optimizer.kind === 'adagrad') {
       const f = createObjective(objective);
-      const lanes = executeLanes([ascending, descending], f, [Float64Array.from(start), Float64Array.from(start)], null);
+      const lanes = executeLanes(
+        [ascending, descending],
+        f,
+        [Float64Array.from(start), Float64Array.from(start)],
+        null,
+      );
       expect(lanes).toEqual([runStepByStep(ascending), runStepByStep(descending)]);
     }
   });

@@ -29,7 +29,7 @@ describe("the seeds' 2×2 constant-gradient examples (np.random.seed(42))", () =
   const W = [rng.randn(), rng.randn(), rng.randn(), rng.randn()];
   const grads = [rng.randn(), rng.randn(), rng.randn(), rng.randn()];
 
-  it('start from the seed\'s W, printed as [[0.4967, -0.1383], [0.6477, 1.5230]]', () => {
+  it("start from the seed's W, printed as [[0.4967, -0.1383], [0.6477, 1.5230]]", () => {
     expect(W.map((x) => x.toFixed(4))).toEqual(['0.4967', '-0.1383', '0.6477', '1.5230']);
     expect(grads.map((x) => x.toFixed(4))).toEqual(['-0.2342', '-0.2341', '1.5792', '0.7674']);
   });
@@ -40,7 +40,9 @@ describe("the seeds' 2×2 constant-gradient examples (np.random.seed(42))", () =
     { lr: 0.01, weightDecay: 0.01 },
     { lr: 0.1, weightDecay: 0.01 },
   ])('lr $lr, weight decay $weightDecay: every step of W as the class computes it', ({ lr, weightDecay }) => {
-    const { trace, summary } = executeRun(adagradRun({ lr, weightDecay }, { objective: { id: 'constant-gradient' }, start: null, steps: 5 }));
+    const { trace, summary } = executeRun(
+      adagradRun({ lr, weightDecay }, { objective: { id: 'constant-gradient' }, start: null, steps: 5 }),
+    );
     expect(summary.status).toBe('completed');
     const expected = seedClass(W, grads, lr, weightDecay, 5);
     for (let step = 0; step <= 5; step++) {
@@ -49,7 +51,9 @@ describe("the seeds' 2×2 constant-gradient examples (np.random.seed(42))", () =
   });
 
   it('without weight decay every coordinate moves by lr per step against its gradient sign (G grows as t·g²)', () => {
-    const { trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'constant-gradient' }, start: null, steps: 3 }));
+    const { trace } = executeRun(
+      adagradRun({ lr: 0.1 }, { objective: { id: 'constant-gradient' }, start: null, steps: 3 }),
+    );
     for (let i = 0; i < 4; i++) {
       const first = trace.theta[4 + i] - trace.theta[i];
       expectClose(Math.abs(first), 0.1, 1e-7);
@@ -60,7 +64,9 @@ describe("the seeds' 2×2 constant-gradient examples (np.random.seed(42))", () =
 
 describe("the seeds' PyTorch linear-regression toy: X = [1,2,3,4], y = 2X, Adagrad(lr=0.1)", () => {
   it('follows the PyTorch update on the mean-squared error from (w, b) = (0, 0) for 100 epochs', () => {
-    const { trace } = executeRun(adagradRun({ lr: 0.1, eps: 1e-10 }, { objective: { id: 'linear-regression' }, start: [0, 0], steps: 100 }));
+    const { trace } = executeRun(
+      adagradRun({ lr: 0.1, eps: 1e-10 }, { objective: { id: 'linear-regression' }, start: [0, 0], steps: 100 }),
+    );
     // Scalar transcription: ∂/∂w mean((w·x+b−y)²) = mean(2(ŷ−y)x), ∂/∂b = mean(2(ŷ−y)); PyTorch's Adagrad step.
     let w = 0;
     let b = 0;
@@ -88,7 +94,9 @@ describe("the seeds' PyTorch linear-regression toy: X = [1,2,3,4], y = 2X, Adagr
 
 describe("the seeds' f(w, b) = w² + 10b²", () => {
   it("gives b, the steeper direction, the smaller effective step: AdaGrad 'balances the steps'", () => {
-    const { trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 20 }));
+    const { trace } = executeRun(
+      adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 20 }),
+    );
     for (let step = 1; step <= 20; step++) {
       const [Gw, Gb] = [trace.accum[step * 2], trace.accum[step * 2 + 1]];
       expect(0.1 / (Math.sqrt(Gb) + 1e-8)).toBeLessThan(0.1 / (Math.sqrt(Gw) + 1e-8));

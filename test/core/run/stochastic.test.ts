@@ -25,7 +25,11 @@ const logreg = (over: Partial<Logreg> = {}): Logreg => ({
   ...over,
 });
 
-const run = (objective: Logreg, optimizer: Partial<Omit<AdagradConfig, 'kind'>> | OptimizerConfig, over: Partial<RunConfig> = {}): RunConfig => ({
+const run = (
+  objective: Logreg,
+  optimizer: Partial<Omit<AdagradConfig, 'kind'>> | OptimizerConfig,
+  over: Partial<RunConfig> = {},
+): RunConfig => ({
   id: 's:000000',
   sweepId: 's',
   index: 0,
@@ -154,9 +158,27 @@ describe('stochastic runs of sparse logistic regression', () => {
     });
     fc.assert(
       fc.property(problems, (p) => {
-        const objective = logreg({ samples: p.samples, features: p.features, nonZerosPerSample: p.nonZerosPerSample, seed: p.seed, batchSize: Math.min(p.batch, p.samples) });
-        const optimizer = { lr: p.lr, eps: p.eps, epsPlacement: p.epsPlacement, initialAccumulator: p.initialAccumulator, lrDecay: p.lrDecay, maximize: p.maximize };
-        const config = run(objective, optimizer, { steps: p.steps, seed: p.runSeed, traceMaxPoints: p.traceMaxPoints, divergenceThreshold: p.divergenceThreshold });
+        const objective = logreg({
+          samples: p.samples,
+          features: p.features,
+          nonZerosPerSample: p.nonZerosPerSample,
+          seed: p.seed,
+          batchSize: Math.min(p.batch, p.samples),
+        });
+        const optimizer = {
+          lr: p.lr,
+          eps: p.eps,
+          epsPlacement: p.epsPlacement,
+          initialAccumulator: p.initialAccumulator,
+          lrDecay: p.lrDecay,
+          maximize: p.maximize,
+        };
+        const config = run(objective, optimizer, {
+          steps: p.steps,
+          seed: p.runSeed,
+          traceMaxPoints: p.traceMaxPoints,
+          divergenceThreshold: p.divergenceThreshold,
+        });
         const dense = stochastic(config, true);
         expect(stochastic(config)).toEqual(dense);
         expect(stochastic(config, false, null)).toEqual(dense);
@@ -166,7 +188,11 @@ describe('stochastic runs of sparse logistic regression', () => {
   });
 
   it('stop at the first kept row whose full-data loss is above threshold × f₀, lazy or dense, in WebAssembly or not', () => {
-    const config = run(logreg({ features: 12 }), { lr: 5 }, { steps: 200, traceMaxPoints: 40, divergenceThreshold: 'off' });
+    const config = run(
+      logreg({ features: 12 }),
+      { lr: 5 },
+      { steps: 200, traceMaxPoints: 40, divergenceThreshold: 'off' },
+    );
     const free = stochastic(config);
     const f0 = free.trace.loss[0];
     const threshold = Math.sqrt(Math.max(...free.trace.loss) / f0);
@@ -174,7 +200,12 @@ describe('stochastic runs of sparse logistic regression', () => {
     const row = free.trace.loss.findIndex((f) => f > threshold * f0);
     const blown = { ...config, divergenceThreshold: threshold };
     const dense = stochastic(blown, true);
-    expect(dense.summary).toMatchObject({ status: 'diverged', divergedAt: free.trace.steps[row], divergedIn: 'loss', finalLoss: free.trace.loss[row] });
+    expect(dense.summary).toMatchObject({
+      status: 'diverged',
+      divergedAt: free.trace.steps[row],
+      divergedIn: 'loss',
+      finalLoss: free.trace.loss[row],
+    });
     expect(Array.from(dense.trace.loss)).toEqual(Array.from(free.trace.loss.slice(0, row + 1)));
     expect(stochastic(blown)).toEqual(dense);
     expect(stochastic(blown, false, null)).toEqual(dense);
@@ -272,7 +303,14 @@ describe('stochastic runs of sparse logistic regression', () => {
   });
 
   it('with other optimizers take dense steps on the batch gradient', () => {
-    const config = run(logreg(), { kind: 'sgd', lr: 0.5, momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0 });
+    const config = run(logreg(), {
+      kind: 'sgd',
+      lr: 0.5,
+      momentum: 0.9,
+      dampening: 0,
+      nesterov: false,
+      weightDecay: 0,
+    });
     const { summary } = executeRun(config);
     expect(summary.status).toBe('completed');
     expect(summary.finalLoss).toBeLessThan(Math.log(2));

@@ -68,37 +68,85 @@ describe('SummaryTracker', () => {
       desc: 'a NaN loss: diverged, the rows after it unread',
       rows: [4, 1, NaN, 0],
       tolerance: 0.1,
-      expected: { status: 'diverged', finalLoss: NaN, bestLoss: 1, bestStep: 1, stepsToTolerance: null, divergedAt: 2, divergedIn: 'loss' },
+      expected: {
+        status: 'diverged',
+        finalLoss: NaN,
+        bestLoss: 1,
+        bestStep: 1,
+        stepsToTolerance: null,
+        divergedAt: 2,
+        divergedIn: 'loss',
+      },
     },
     {
       desc: 'an infinite loss',
       rows: [4, Infinity],
       tolerance: null,
-      expected: { status: 'diverged', finalLoss: Infinity, bestLoss: 4, bestStep: 0, stepsToTolerance: null, divergedAt: 1, divergedIn: 'loss' },
+      expected: {
+        status: 'diverged',
+        finalLoss: Infinity,
+        bestLoss: 4,
+        bestStep: 0,
+        stepsToTolerance: null,
+        divergedAt: 1,
+        divergedIn: 'loss',
+      },
     },
     {
       desc: 'a loss of −∞ is divergence too, never the best loss',
       rows: [4, -Infinity],
       tolerance: 0,
-      expected: { status: 'diverged', finalLoss: -Infinity, bestLoss: 4, bestStep: 0, stepsToTolerance: null, divergedAt: 1, divergedIn: 'loss' },
+      expected: {
+        status: 'diverged',
+        finalLoss: -Infinity,
+        bestLoss: 4,
+        bestStep: 0,
+        stepsToTolerance: null,
+        divergedAt: 1,
+        divergedIn: 'loss',
+      },
     },
     {
       desc: 'non-finite θ with a finite loss',
       rows: [4, 2, { loss: 1, theta: NaN }],
       tolerance: null,
-      expected: { status: 'diverged', finalLoss: 1, bestLoss: 2, bestStep: 1, stepsToTolerance: null, divergedAt: 2, divergedIn: 'parameters' },
+      expected: {
+        status: 'diverged',
+        finalLoss: 1,
+        bestLoss: 2,
+        bestStep: 1,
+        stepsToTolerance: null,
+        divergedAt: 2,
+        divergedIn: 'parameters',
+      },
     },
     {
       desc: 'an overflowing accumulator, named before θ and loss',
       rows: [4, { loss: NaN, theta: NaN, accum: Infinity }],
       tolerance: null,
-      expected: { status: 'diverged', finalLoss: NaN, bestLoss: 4, bestStep: 0, stepsToTolerance: null, divergedAt: 1, divergedIn: 'accumulator' },
+      expected: {
+        status: 'diverged',
+        finalLoss: NaN,
+        bestLoss: 4,
+        bestStep: 0,
+        stepsToTolerance: null,
+        divergedAt: 1,
+        divergedIn: 'accumulator',
+      },
     },
     {
       desc: 'divergence at the start',
       rows: [NaN, 1],
       tolerance: 1,
-      expected: { status: 'diverged', finalLoss: NaN, bestLoss: NaN, bestStep: 0, stepsToTolerance: null, divergedAt: 0, divergedIn: 'loss' },
+      expected: {
+        status: 'diverged',
+        finalLoss: NaN,
+        bestLoss: NaN,
+        bestStep: 0,
+        stepsToTolerance: null,
+        divergedAt: 0,
+        divergedIn: 'loss',
+      },
     },
   ])('$desc', ({ rows, tolerance, expected }) => {
     expect(summarize(rows, tolerance)).toEqual(expected);
@@ -123,7 +171,15 @@ describe('blowing up: a loss above threshold × |f₀| is a divergence', () => {
 
   it('diverges at the step it crosses, with that loss as the final one (default 10⁶ × f₀)', () => {
     expect(observe(undefined, [16, 1e3, 1.6e7, 1])).toMatchObject({ status: 'completed', finalLoss: 1 }); // 1.6e7 is not above
-    expect(observe(undefined, [16, 1e3, 1.7e7, 1])).toEqual({ status: 'diverged', finalLoss: 1.7e7, bestLoss: 16, bestStep: 0, stepsToTolerance: null, divergedAt: 2, divergedIn: 'loss' });
+    expect(observe(undefined, [16, 1e3, 1.7e7, 1])).toEqual({
+      status: 'diverged',
+      finalLoss: 1.7e7,
+      bestLoss: 16,
+      bestStep: 0,
+      stepsToTolerance: null,
+      divergedAt: 2,
+      divergedIn: 'loss',
+    });
     expect(observe(10, [2, 19, 21])).toMatchObject({ status: 'diverged', divergedAt: 2 });
     expect(observe('off', [2, 1e300, 1])).toMatchObject({ status: 'completed' });
   });

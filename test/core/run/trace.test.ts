@@ -198,20 +198,29 @@ describe('summarizeInto', () => {
   it('agrees with sorting on long vectors too, selected through a sample: spread, clustered, repeated, or made to fool the sample', () => {
     const spacing = (n: number) => Math.floor(n / Math.floor(Math.cbrt(n) ** 2));
     const shapes = {
-      spread: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 1e3),
-      clustered: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => 1e-3 * (1 + 1e-12 * ((i * 7919 + seed) % 1000))),
-      repeated: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => [0, -0, 1, -1, Infinity][(i + seed) % 5]),
+      spread: (n: number, seed: number) =>
+        Float64Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed) * 1e3),
+      clustered: (n: number, seed: number) =>
+        Float64Array.from({ length: n }, (_, i) => 1e-3 * (1 + 1e-12 * ((i * 7919 + seed) % 1000))),
+      repeated: (n: number, seed: number) =>
+        Float64Array.from({ length: n }, (_, i) => [0, -0, 1, -1, Infinity][(i + seed) % 5]),
       // The sampled positions hold the largest values: the sample's bracket misses the middle.
-      adversarial: (n: number, seed: number) => Float64Array.from({ length: n }, (_, i) => (i % spacing(n) === 0 ? 1e9 + i : (i * 31 + seed) % 977)),
+      adversarial: (n: number, seed: number) =>
+        Float64Array.from({ length: n }, (_, i) => (i % spacing(n) === 0 ? 1e9 + i : (i * 31 + seed) % 977)),
     };
     fc.assert(
-      fc.property(fc.constantFrom(...Object.values(shapes)), fc.integer({ min: 4096, max: 20_000 }), fc.nat(), (shape, n, seed) => {
-        const xs = shape(n, seed);
-        const out = new Float64Array(3);
-        summarizeInto(xs, new Float64Array(n), out, 0);
-        const plain = (values: number[]) => values.map((x) => (x === 0 ? 0 : x));
-        expect(plain(Array.from(out))).toEqual(plain(naive(Array.from(xs))));
-      }),
+      fc.property(
+        fc.constantFrom(...Object.values(shapes)),
+        fc.integer({ min: 4096, max: 20_000 }),
+        fc.nat(),
+        (shape, n, seed) => {
+          const xs = shape(n, seed);
+          const out = new Float64Array(3);
+          summarizeInto(xs, new Float64Array(n), out, 0);
+          const plain = (values: number[]) => values.map((x) => (x === 0 ? 0 : x));
+          expect(plain(Array.from(out))).toEqual(plain(naive(Array.from(xs))));
+        },
+      ),
       { numRuns: 60 },
     );
   });
@@ -224,7 +233,12 @@ describe('summarizeInto', () => {
 });
 
 describe('the gradient column is what entered G (property)', () => {
-  const objectives = [{ id: 'quadratic-1d' }, { id: 'elliptic-2d' }, { id: 'rosenbrock', dim: 3 }, { id: 'ill-conditioned', dim: 4, condition: 100 }] as const;
+  const objectives = [
+    { id: 'quadratic-1d' },
+    { id: 'elliptic-2d' },
+    { id: 'rosenbrock', dim: 3 },
+    { id: 'ill-conditioned', dim: 4, condition: 100 },
+  ] as const;
   it('G_t = G_{t−1} + g_t·g_t exactly, every row of every-step AdaGrad traces, on every path', () => {
     fc.assert(
       fc.property(
@@ -234,13 +248,23 @@ describe('the gradient column is what entered G (property)', () => {
         fc.boolean(),
         fc.constantFrom('outside' as const, 'inside' as const),
         (objective, lr, weightDecay, decoupledWeightDecay, epsPlacement) => {
-          const config = adagradRun({ lr, weightDecay, decoupledWeightDecay, epsPlacement, initialAccumulator: 0.1 }, { objective, start: null, steps: 40 });
-          for (const { trace } of [executeRun(config), runStepByStep(config), ...executeBatch([config, { ...config, id: 's:000001' }])]) {
+          const config = adagradRun(
+            { lr, weightDecay, decoupledWeightDecay, epsPlacement, initialAccumulator: 0.1 },
+            { objective, start: null, steps: 40 },
+          );
+          for (const { trace } of [
+            executeRun(config),
+            runStepByStep(config),
+            ...executeBatch([config, { ...config, id: 's:000001' }]),
+          ]) {
             const w = trace.width;
             expect(trace.grad.subarray(0, w).every(Number.isNaN)).toBe(true);
             for (let t = 1; t < trace.steps.length; t++) {
               expect(trace.steps[t]).toBe(t);
-              for (let i = 0; i < w; i++) expect(trace.accum[t * w + i]).toBe(trace.accum[(t - 1) * w + i] + trace.grad[t * w + i] * trace.grad[t * w + i]);
+              for (let i = 0; i < w; i++)
+                expect(trace.accum[t * w + i]).toBe(
+                  trace.accum[(t - 1) * w + i] + trace.grad[t * w + i] * trace.grad[t * w + i],
+                );
             }
           }
         },

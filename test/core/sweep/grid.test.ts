@@ -15,10 +15,13 @@ interface Case {
   /** Where NumPy's value is not the correctly rounded 10^exponent (the C library's log10 or pow erred by a last bit). */
   residual?: number[];
 }
-const reference = JSON.parse(readFileSync(new URL('../../fixtures/numpy-grids.json', import.meta.url), 'utf8')) as { cases: Case[] };
+const reference = JSON.parse(readFileSync(new URL('../../fixtures/numpy-grids.json', import.meta.url), 'utf8')) as {
+  cases: Case[];
+};
 
 /** The indices where two lists of doubles differ (Object.is: -0 and NaN count). */
-const differences = (got: number[], want: number[]) => want.flatMap((w, i) => (Object.is(got[i], w) ? [] : [{ i, got: got[i], want: w }]));
+const differences = (got: number[], want: number[]) =>
+  want.flatMap((w, i) => (Object.is(got[i], w) ? [] : [{ i, got: got[i], want: w }]));
 
 describe('linspace and logspace: NumPy’s doubles', () => {
   it('holds a reference table of hundreds of (a, b, n)', () => {
@@ -27,7 +30,8 @@ describe('linspace and logspace: NumPy’s doubles', () => {
   });
 
   it('np.linspace(a, b, n), value for value', () => {
-    for (const c of reference.cases) expect(differences(linspace(c.from, c.to, c.count), c.linear), `${c.from} ${c.to} ${c.count}`).toEqual([]);
+    for (const c of reference.cases)
+      expect(differences(linspace(c.from, c.to, c.count), c.linear), `${c.from} ${c.to} ${c.count}`).toEqual([]);
   });
 
   it('np.logspace(np.log10(a), np.log10(b), n), value for value but the residual the fixture names', () => {
@@ -36,7 +40,10 @@ describe('linspace and logspace: NumPy’s doubles', () => {
       const residual = new Set(c.residual);
       const got = logspace(c.from, c.to, c.count);
       const off = differences(got, c.log!);
-      expect(off.filter(({ i }) => !residual.has(i)), `${c.from} ${c.to} ${c.count}`).toEqual([]);
+      expect(
+        off.filter(({ i }) => !residual.has(i)),
+        `${c.from} ${c.to} ${c.count}`,
+      ).toEqual([]);
       // Where glibc's pow is not correctly rounded NumPy's value is the neighbouring double; where its log10 is not, the
       // exponent moves by an ulp, and the power by ln 10 · |exponent| ulps at most.
       for (const { got: x, want } of off) expect(Math.abs(x - want) / want).toBeLessThan(32 * Number.EPSILON);
@@ -58,7 +65,9 @@ describe('linspace and logspace: NumPy’s doubles', () => {
     const c = reference.cases.find((e) => e.log && e.count > 5)!;
     expect(rangePoints('log', c.from, c.to, c.count)).toEqual(c.log);
     expect(rangePoints('linear', c.from, c.to, c.count)).toEqual(c.linear);
-    expect(rangePoints('linear', 0, 1, 11)).toEqual([0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9, 1]);
+    expect(rangePoints('linear', 0, 1, 11)).toEqual([
+      0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9, 1,
+    ]);
   });
 
   it('pow10 stays within a few ulps of V8’s power everywhere', () => {

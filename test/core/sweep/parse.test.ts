@@ -7,8 +7,14 @@ describe('random-search intervals and single numbers as typed in the form', () =
   it.each([
     { text: 'uniform(0, 0.1)', expected: { ok: true, value: { uniform: { from: 0, to: 0.1 } } } },
     { text: 'LogUniform(1e-4, 1)', expected: { ok: true, value: { logUniform: { from: 1e-4, to: 1 } } } },
-    { text: 'uniform(0, 0.1, 3)', expected: { ok: false, message: 'Invalid learning rate: uniform(from, to) takes 2 numbers' } },
-    { text: 'loguniform(1e-4)', expected: { ok: false, message: 'Invalid learning rate: loguniform(from, to) takes 2 numbers' } },
+    {
+      text: 'uniform(0, 0.1, 3)',
+      expected: { ok: false, message: 'Invalid learning rate: uniform(from, to) takes 2 numbers' },
+    },
+    {
+      text: 'loguniform(1e-4)',
+      expected: { ok: false, message: 'Invalid learning rate: loguniform(from, to) takes 2 numbers' },
+    },
   ])('reads "$text"', ({ text, expected }) => {
     expect(parseAxis('learning rate', text)).toEqual(expected);
   });

@@ -27,20 +27,29 @@ const finalTheta = (result: RunResult): number[] => {
   return Array.from(theta.slice((steps.length - 1) * width, steps.length * width));
 };
 
-const expectTheta = (result: RunResult, expected: number[]) => finalTheta(result).forEach((x, i) => expectClose(x, expected[i], 1e-14));
+const expectTheta = (result: RunResult, expected: number[]) =>
+  finalTheta(result).forEach((x, i) => expectClose(x, expected[i], 1e-14));
 
 describe('seed presets', () => {
-  it.each(presets.map((p) => [p.id, p] as const))('%s is a valid sweep whose runs all complete, and its view names real runs', (_id, p) => {
-    const runs = run(p.id);
-    expect(runs.length).toBeGreaterThan(0);
-    for (const result of runs) expect(result.summary.status).toBe('completed');
-    for (const index of p.view.runs ?? []) expect(index).toBeLessThan(runs.length);
-    expect(p.shows.length).toBeGreaterThan(0);
-  });
+  it.each(presets.map((p) => [p.id, p] as const))(
+    '%s is a valid sweep whose runs all complete, and its view names real runs',
+    (_id, p) => {
+      const runs = run(p.id);
+      expect(runs.length).toBeGreaterThan(0);
+      for (const result of runs) expect(result.summary.status).toBe('completed');
+      for (const index of p.view.runs ?? []) expect(index).toBeLessThan(runs.length);
+      expect(p.shows.length).toBeGreaterThan(0);
+    },
+  );
 
   it('x² from 4 with lr 1 passes through 3, 2.4 and 1.967', () => {
     const [result] = run('x2-from-4');
-    expect(Array.from(result.trace.theta.slice(0, 4), (x) => x.toFixed(3))).toEqual(['4.000', '3.000', '2.400', '1.967']);
+    expect(Array.from(result.trace.theta.slice(0, 4), (x) => x.toFixed(3))).toEqual([
+      '4.000',
+      '3.000',
+      '2.400',
+      '1.967',
+    ]);
   });
 
   it('x² from 5 with lr 0.1 ends where the seeds’ 50-step loop ends', () => {
@@ -70,10 +79,16 @@ describe('seed presets', () => {
     expect(w1Slow.config.optimizer.lr).toBe(0.01);
     expect(w2Fast.config.optimizer.lr).toBe(0.1);
     // np.random.seed(42): W_1, W_2, grads = three randn(2, 2) calls.
-    expect(Array.from(w1Slow.trace.theta.slice(0, 4))).toEqual([0.4967141530112327, -0.13826430117118466, 0.6476885381006925, 1.5230298564080254]);
-    expect(Array.from(w2Fast.trace.theta.slice(0, 4))).toEqual([-0.23415337472333597, -0.23413695694918055, 1.5792128155073915, 0.7674347291529088]);
+    expect(Array.from(w1Slow.trace.theta.slice(0, 4))).toEqual([
+      0.4967141530112327, -0.13826430117118466, 0.6476885381006925, 1.5230298564080254,
+    ]);
+    expect(Array.from(w2Fast.trace.theta.slice(0, 4))).toEqual([
+      -0.23415337472333597, -0.23413695694918055, 1.5792128155073915, 0.7674347291529088,
+    ]);
     // Row 1 holds the gradient step 1 used (row 0 has taken no step).
-    expect(Array.from(w1Slow.trace.grad.slice(4, 8))).toEqual([-0.4694743859349521, 0.5425600435859647, -0.46341769281246226, -0.46572975357025687]);
+    expect(Array.from(w1Slow.trace.grad.slice(4, 8))).toEqual([
+      -0.4694743859349521, 0.5425600435859647, -0.46341769281246226, -0.46572975357025687,
+    ]);
     expectTheta(w1Slow, [0.5195587231244867, -0.16110887133704216, 0.6705331082088428, 1.5458744265181399]);
     expectTheta(w2Fast, [-0.005707673590794937, -0.46258265860775566, 1.8076585165888948, 0.9958804302540516]);
   });
@@ -98,7 +113,13 @@ describe('seed presets', () => {
   it('the five-optimizer comparison runs AdaGrad, SGD, Momentum, RMSProp and Adam on one objective', () => {
     const runs = run('five-optimizers');
     expect(runs.map((r) => r.config.optimizer.kind)).toEqual(['adagrad', 'sgd', 'sgd', 'rmsprop', 'adam']);
-    expect(runs.map((r) => ('momentum' in r.config.optimizer ? r.config.optimizer.momentum : null))).toEqual([null, 0, 0.9, 0, null]);
+    expect(runs.map((r) => ('momentum' in r.config.optimizer ? r.config.optimizer.momentum : null))).toEqual([
+      null,
+      0,
+      0.9,
+      0,
+      null,
+    ]);
     expect(new Set(runs.map((r) => r.config.objective.id))).toEqual(new Set(['elliptic-2d']));
   });
 });

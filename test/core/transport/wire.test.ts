@@ -7,7 +7,9 @@ import { adagradRun } from '../../helpers/configs';
 describe('wire frames', () => {
   it('carry a run result, typed arrays and all, bit for bit', () => {
     const result = executeRun(adagradRun({}, { steps: 7 }));
-    expect(decodeFrame(encodeFrame({ event: { type: 'results', results: [result] } }))).toEqual({ event: { type: 'results', results: [result] } });
+    expect(decodeFrame(encodeFrame({ event: { type: 'results', results: [result] } }))).toEqual({
+      event: { type: 'results', results: [result] },
+    });
   });
 
   it('keep NaN, ±Infinity and -0 inside typed arrays', () => {
@@ -15,14 +17,24 @@ describe('wire frames', () => {
       fc.property(fc.float64Array({ maxLength: 50 }), fc.string(), (values, text) => {
         const decoded = decodeFrame(encodeFrame({ text, values })) as { text: string; values: Float64Array };
         expect(decoded.text).toBe(text);
-        expect(Array.from(decoded.values).map((x) => Object.is(x, -0) ? '-0' : String(x))).toEqual(Array.from(values).map((x) => Object.is(x, -0) ? '-0' : String(x)));
+        expect(Array.from(decoded.values).map((x) => (Object.is(x, -0) ? '-0' : String(x)))).toEqual(
+          Array.from(values).map((x) => (Object.is(x, -0) ? '-0' : String(x))),
+        );
       }),
       { numRuns: 500 },
     );
   });
 
   it("keep NaN, ±Infinity and -0 outside typed arrays too: a diverged run's summary arrives as computed, not as null", () => {
-    const summary = { finalLoss: Infinity, bestLoss: 2, nan: NaN, low: -Infinity, zero: -0, list: [NaN, 1, -Infinity], text: 'NaN' };
+    const summary = {
+      finalLoss: Infinity,
+      bestLoss: 2,
+      nan: NaN,
+      low: -Infinity,
+      zero: -0,
+      list: [NaN, 1, -Infinity],
+      text: 'NaN',
+    };
     const decoded = decodeFrame(encodeFrame({ summary })) as { summary: typeof summary };
     expect(decoded.summary).toEqual(summary);
     expect(Object.is(decoded.summary.zero, -0)).toBe(true);
@@ -31,10 +43,26 @@ describe('wire frames', () => {
   });
 
   it.each([
-    { desc: 'an unknown special number', frame: encodeFrame({ x: { $number: 'constructor' } }), message: 'Invalid frame: unknown number "constructor"' },
-    { desc: 'a frame shorter than its length field', frame: Uint8Array.of(1, 0), message: 'Invalid frame: shorter than its header length' },
-    { desc: 'a header longer than the frame', frame: Uint8Array.of(255, 0, 0, 0, 1), message: 'Invalid frame: header longer than the frame' },
-    { desc: 'an array outside the frame', frame: encodeFrame({ $typed: 'Float64Array', at: 64, length: 4 }), message: 'Invalid frame: array outside the frame' },
+    {
+      desc: 'an unknown special number',
+      frame: encodeFrame({ x: { $number: 'constructor' } }),
+      message: 'Invalid frame: unknown number "constructor"',
+    },
+    {
+      desc: 'a frame shorter than its length field',
+      frame: Uint8Array.of(1, 0),
+      message: 'Invalid frame: shorter than its header length',
+    },
+    {
+      desc: 'a header longer than the frame',
+      frame: Uint8Array.of(255, 0, 0, 0, 1),
+      message: 'Invalid frame: header longer than the frame',
+    },
+    {
+      desc: 'an array outside the frame',
+      frame: encodeFrame({ $typed: 'Float64Array', at: 64, length: 4 }),
+      message: 'Invalid frame: array outside the frame',
+    },
   ])('refuse $desc', ({ frame, message }) => {
     expect(() => decodeFrame(frame)).toThrow(message);
   });
@@ -52,14 +80,35 @@ describe('wire frames', () => {
   it('refuse many array slots over the same bytes (one 4 MiB body asking for gigabytes)', () => {
     const body = 4 * 1024 * 1024;
     const slot = { $typed: 'Float64Array', at: 0, length: body / 8 };
-    const frame = forged(Array.from({ length: 600 }, () => slot), body);
+    const frame = forged(
+      Array.from({ length: 600 }, () => slot),
+      body,
+    );
     expect(() => decodeFrame(frame)).toThrow('Invalid frame: array slots must be disjoint and in order');
   });
 
   it.each([
-    { desc: 'two slots overlapping by one element', slots: [{ $typed: 'Float64Array', at: 0, length: 2 }, { $typed: 'Float64Array', at: 8, length: 1 }] },
-    { desc: 'slots out of order', slots: [{ $typed: 'Uint8Array', at: 8, length: 8 }, { $typed: 'Uint8Array', at: 0, length: 8 }] },
-    { desc: 'the same slot twice', slots: [{ $typed: 'Int32Array', at: 0, length: 2 }, { $typed: 'Int32Array', at: 0, length: 2 }] },
+    {
+      desc: 'two slots overlapping by one element',
+      slots: [
+        { $typed: 'Float64Array', at: 0, length: 2 },
+        { $typed: 'Float64Array', at: 8, length: 1 },
+      ],
+    },
+    {
+      desc: 'slots out of order',
+      slots: [
+        { $typed: 'Uint8Array', at: 8, length: 8 },
+        { $typed: 'Uint8Array', at: 0, length: 8 },
+      ],
+    },
+    {
+      desc: 'the same slot twice',
+      slots: [
+        { $typed: 'Int32Array', at: 0, length: 2 },
+        { $typed: 'Int32Array', at: 0, length: 2 },
+      ],
+    },
   ])('refuse $desc', ({ slots }) => {
     expect(() => decodeFrame(forged(slots, 16))).toThrow('Invalid frame: array slots must be disjoint and in order');
   });
@@ -67,15 +116,33 @@ describe('wire frames', () => {
   it('decode no more array bytes than the frame holds, and several arrays of every kind exactly', () => {
     const message = {
       a: Float64Array.of(NaN, Infinity, -Infinity, -0, 0, 1e-310, Number.MAX_VALUE),
-      nested: [{ b: Float32Array.of(-0, NaN, Infinity) }, Uint8Array.of(), Int32Array.of(-1, 2 ** 31 - 1), Uint32Array.of(2 ** 32 - 1)],
+      nested: [
+        { b: Float32Array.of(-0, NaN, Infinity) },
+        Uint8Array.of(),
+        Int32Array.of(-1, 2 ** 31 - 1),
+        Uint32Array.of(2 ** 32 - 1),
+      ],
       c: Uint8Array.of(1, 2, 3),
     };
     const frame = encodeFrame(message);
     const decoded = decodeFrame(frame) as typeof message;
     expect(decoded).toEqual(message);
-    expect(Array.from(decoded.a).map((x) => Object.is(x, -0))).toEqual([false, false, false, true, false, false, false]);
+    expect(Array.from(decoded.a).map((x) => Object.is(x, -0))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      false,
+      false,
+      false,
+    ]);
     expect(Object.is(decoded.nested[0] && (decoded.nested[0] as { b: Float32Array }).b[0], -0)).toBe(true);
-    const decodedBytes = [decoded.a, (decoded.nested[0] as { b: Float32Array }).b, ...(decoded.nested.slice(1) as ArrayBufferView[]), decoded.c].reduce((sum, array) => sum + array.byteLength, 0);
+    const decodedBytes = [
+      decoded.a,
+      (decoded.nested[0] as { b: Float32Array }).b,
+      ...(decoded.nested.slice(1) as ArrayBufferView[]),
+      decoded.c,
+    ].reduce((sum, array) => sum + array.byteLength, 0);
     expect(decodedBytes).toBeLessThanOrEqual(frame.byteLength);
   });
 });

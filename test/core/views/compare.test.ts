@@ -36,7 +36,13 @@ describe('comparing runs', () => {
   });
 
   it("keeps sparse-logreg's data seed apart from the run's seed", () => {
-    const run = adagradRun({}, { objective: { id: 'sparse-logreg', samples: 10, features: 5, nonZerosPerSample: 2, zipfExponent: 1.1, seed: 7 }, seed: 3 });
+    const run = adagradRun(
+      {},
+      {
+        objective: { id: 'sparse-logreg', samples: 10, features: 5, nonZerosPerSample: 2, zipfExponent: 1.1, seed: 7 },
+        seed: 3,
+      },
+    );
     const settings = settingsOf(run);
     expect(settings.get('sparse-logreg.seed')).toBe('7');
     expect(settings.get('seed')).toBe('3');
@@ -57,7 +63,20 @@ describe('the comparison table', () => {
     const table = rows([slow, fast]);
     const byName = new Map(table.map((row) => [row.name, row]));
     expect(table.filter((r) => r.kind === 'setting').map((r) => r.name)).toEqual([
-      'objective', 'start', 'optimizer', 'lr', 'eps', 'epsPlacement', 'weightDecay', 'decoupledWeightDecay', 'initialAccumulator', 'lrDecay', 'maximize', 'steps', 'seed', 'tolerance',
+      'objective',
+      'start',
+      'optimizer',
+      'lr',
+      'eps',
+      'epsPlacement',
+      'weightDecay',
+      'decoupledWeightDecay',
+      'initialAccumulator',
+      'lrDecay',
+      'maximize',
+      'steps',
+      'seed',
+      'tolerance',
     ]);
     expect(byName.get('lr')).toEqual({ name: 'lr', kind: 'setting', cells: ['0.1', '1'], differs: true });
     expect(byName.get('eps')).toMatchObject({ cells: ['1e-8', '1e-8'], differs: false });
@@ -76,7 +95,12 @@ describe('the comparison table', () => {
   });
 
   it('marks a divergence as a difference even though only one run has it', () => {
-    const diverging = { ...fast, objective: { id: 'rosenbrock' as const, dim: 2 }, start: null, optimizer: { ...optimizerDefaults.sgd, lr: 10 } };
+    const diverging = {
+      ...fast,
+      objective: { id: 'rosenbrock' as const, dim: 2 },
+      start: null,
+      optimizer: { ...optimizerDefaults.sgd, lr: 10 },
+    };
     const table = rows([{ ...slow, objective: { id: 'rosenbrock', dim: 2 }, start: null }, diverging]);
     const diverged = table.find((r) => r.name === 'diverged at')!;
     expect(diverged.cells[0]).toBeUndefined();

@@ -21,7 +21,8 @@ describe('contour plot of a two-parameter objective', () => {
     const bands = levelBands(grid.values, levels);
     const counts = new Array(10).fill(0);
     bands.forEach((b) => counts[b]++);
-    for (const count of counts) expect(Math.abs(count - grid.values.length / 10)).toBeLessThan(grid.values.length * 0.01);
+    for (const count of counts)
+      expect(Math.abs(count - grid.values.length / 10)).toBeLessThan(grid.values.length * 0.01);
   });
 
   it('puts each value in the band of the levels at or below it, and non-finite values in none', () => {

@@ -50,7 +50,10 @@ describe('min-max decimation', () => {
   });
 
   it('returns input points only, in order, always with the extremes and both ends (property)', () => {
-    const series = fc.array(fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity)), { minLength: 1, maxLength: 3000 });
+    const series = fc.array(
+      fc.oneof(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constantFrom(NaN, Infinity, -Infinity)),
+      { minLength: 1, maxLength: 3000 },
+    );
     fc.assert(
       fc.property(series, fc.integer({ min: 1, max: 200 }), (values, buckets) => {
         const ys = Float64Array.from(values);
@@ -80,6 +83,13 @@ describe('min-max decimation', () => {
   });
 
   it('tells when a series has values a log axis cannot show', () => {
-    expect([[1, 2, 3], [1, 0, 3], [NaN, -Infinity], [NaN, Infinity]].map((v) => hasNonPositive(v))).toEqual([false, true, true, false]);
+    expect(
+      [
+        [1, 2, 3],
+        [1, 0, 3],
+        [NaN, -Infinity],
+        [NaN, Infinity],
+      ].map((v) => hasNonPositive(v)),
+    ).toEqual([false, true, true, false]);
   });
 });

@@ -14,7 +14,14 @@ describe('formatting for tables and charts', () => {
   ])('formatMetric(%s) = %s', (x, text) => expect(formatMetric(x)).toBe(text));
 
   it('describes statuses and objectives in words', () => {
-    const base = { finalLoss: 1, bestLoss: 1, bestStep: 0, stepsToTolerance: 4, divergedAt: 7, divergedIn: 'loss' as const };
+    const base = {
+      finalLoss: 1,
+      bestLoss: 1,
+      bestStep: 0,
+      stepsToTolerance: 4,
+      divergedAt: 7,
+      divergedIn: 'loss' as const,
+    };
     expect(describeStatus({ ...base, status: 'diverged' })).toBe('diverged at step 7');
     expect(describeStatus({ ...base, status: 'converged' })).toBe('converged at step 4');
     expect(describeStatus({ ...base, status: 'failed', error: 'worker exited' })).toBe('failed: worker exited');

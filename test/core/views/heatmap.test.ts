@@ -13,7 +13,13 @@ describe('sweep heatmap', () => {
   const runs = sweep({
     name: 'grid',
     objectives: [{ id: 'quadratic-1d' }],
-    optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [0.1, 1, 1e6] }, eps: { values: [1e-8, 1e-4] }, weightDecay: { values: [0, 0.1] } } }],
+    optimizers: [
+      {
+        kind: 'adagrad',
+        fixed: {},
+        axes: { lr: { values: [0.1, 1, 1e6] }, eps: { values: [1e-8, 1e-4] }, weightDecay: { values: [0, 0.1] } },
+      },
+    ],
     steps: 20,
   });
 
@@ -31,7 +37,11 @@ describe('sweep heatmap', () => {
     const cells = heatmapCells(runs, x, y, 'finalLoss');
     expect(cells).toHaveLength(6);
     for (const cell of cells) {
-      const inCell = runs.filter((r) => String(r.config.optimizer.lr) === x.values[cell.x] && String((r.config.optimizer as { eps: number }).eps) === y.values[cell.y]);
+      const inCell = runs.filter(
+        (r) =>
+          String(r.config.optimizer.lr) === x.values[cell.x] &&
+          String((r.config.optimizer as { eps: number }).eps) === y.values[cell.y],
+      );
       expect(cell.runs).toBe(2);
       expect(cell.value).toBe(Math.min(...inCell.map((r) => r.summary.finalLoss)));
       expect(inCell.find((r) => r.config.id === cell.bestRunId)?.summary.finalLoss).toBe(cell.value);
@@ -43,7 +53,9 @@ describe('loss against a swept setting', () => {
   const runs = sweep({
     name: 'curves',
     objectives: [{ id: 'elliptic-2d' }],
-    optimizers: [{ kind: 'sgd', fixed: {}, axes: { lr: { values: [0.01, 0.05, 0.2] }, momentum: { values: [0, 0.5] } } }],
+    optimizers: [
+      { kind: 'sgd', fixed: {}, axes: { lr: { values: [0.01, 0.05, 0.2] }, momentum: { values: [0, 0.5] } } },
+    ],
     steps: 1000,
     divergenceThreshold: 'off', // runs go on to overflow, rather than stop when they blow up
   });
@@ -58,7 +70,10 @@ describe('loss against a swept setting', () => {
       expect(curve.points.map((p) => p.x)).toEqual([0.01, 0.05, 0.2]);
       for (const p of curve.points) {
         const run = runs.find((r) => r.config.id === p.bestRunId)!;
-        expect([run.config.optimizer.lr, String((run.config.optimizer as { momentum: number }).momentum)]).toEqual([p.x, curve.label]);
+        expect([run.config.optimizer.lr, String((run.config.optimizer as { momentum: number }).momentum)]).toEqual([
+          p.x,
+          curve.label,
+        ]);
         expect(p.y).toBe(Number.isFinite(run.summary.finalLoss) ? run.summary.finalLoss : NaN);
       }
     }
@@ -74,7 +89,15 @@ describe('loss against a swept setting', () => {
   });
 
   it('takes only numeric axes as x', () => {
-    const mixed = sweep({ name: 'm', objectives: [{ id: 'quadratic-1d' }], optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [0.1, 1] } } }, { kind: 'sgd', fixed: { lr: 0.1 }, axes: {} }], steps: 5 });
+    const mixed = sweep({
+      name: 'm',
+      objectives: [{ id: 'quadratic-1d' }],
+      optimizers: [
+        { kind: 'adagrad', fixed: {}, axes: { lr: { values: [0.1, 1] } } },
+        { kind: 'sgd', fixed: { lr: 0.1 }, axes: {} },
+      ],
+      steps: 5,
+    });
     expect(numericAxes(sweepAxes(mixed)).map((a) => a.name)).toEqual(['lr']);
   });
 });

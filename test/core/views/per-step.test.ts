@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { computePerStepTable, formatPerStep, perStepCsv, perStepHeader, perStepQuantities, perStepRows } from '../../../src-core/views/per-step';
+import {
+  computePerStepTable,
+  formatPerStep,
+  perStepCsv,
+  perStepHeader,
+  perStepQuantities,
+  perStepRows,
+} from '../../../src-core/views/per-step';
 import { metricSeries } from '../../../src-core/views/series';
 import { csvHeader, csvRows } from '../../../src-core/export/csv';
 import { everyStepConfig, traceColumns, traceRecords } from '../../../src-core/export/trace-table';
@@ -13,16 +20,30 @@ describe('the per-step table', () => {
   it("reproduces the seeds' printout row for row, column for column", () => {
     const { table, totalSteps } = computePerStepTable(adagradRun());
     expect(totalSteps).toBe(10);
-    const seeds = (value: number, quantity: Parameters<typeof formatPerStep>[1]) => formatPerStep(value, quantity, 'seeds');
+    const seeds = (value: number, quantity: Parameters<typeof formatPerStep>[1]) =>
+      formatPerStep(value, quantity, 'seeds');
     const rows = Array.from(table.steps, (t, i) =>
-      [String(t), seeds(table.theta[i], 'theta'), seeds(table.grad[i], 'grad'), seeds(table.accum[i], 'accum'), seeds(table.effectiveStep[i], 'effectiveStep'), seeds(table.update[i], 'update')].join(' | '),
+      [
+        String(t),
+        seeds(table.theta[i], 'theta'),
+        seeds(table.grad[i], 'grad'),
+        seeds(table.accum[i], 'accum'),
+        seeds(table.effectiveStep[i], 'effectiveStep'),
+        seeds(table.update[i], 'update'),
+      ].join(' | '),
     );
     expect(rows).toEqual(seedsPrintoutX2From4);
   });
 
   it("holds the seeds' doubles: x 3.00000000125, g 8, G 64, step 1/(8+1e-8), update 4 − x", () => {
     const { table } = computePerStepTable(adagradRun());
-    expect([table.theta[0], table.grad[0], table.accum[0], table.effectiveStep[0], table.update[0]]).toEqual([3.00000000125, 8, 64, 1 / (8 + 1e-8), 4 - 3.00000000125]);
+    expect([table.theta[0], table.grad[0], table.accum[0], table.effectiveStep[0], table.update[0]]).toEqual([
+      3.00000000125,
+      8,
+      64,
+      1 / (8 + 1e-8),
+      4 - 3.00000000125,
+    ]);
     // Step 3 against the seed loop's doubles (it groups lr/(√G+ε)·g differently: a few ulps apart at most).
     expectClose(table.theta[2], 1.9672689343004457, 1e-14);
     expectClose(table.accum[2], 123.040000062448, 1e-14);
@@ -41,7 +62,14 @@ describe('the per-step table', () => {
   });
 
   it('stops at the divergence step, whose row shows the non-finite values', () => {
-    const { table } = computePerStepTable({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000, divergenceThreshold: 'off' });
+    const { table } = computePerStepTable({
+      ...adagradRun(),
+      objective: { id: 'elliptic-2d' },
+      start: [1, 1],
+      optimizer: { ...optimizerDefaults.sgd, lr: 2 },
+      steps: 2000,
+      divergenceThreshold: 'off',
+    });
     const last = table.steps.length - 1;
     expect(table.steps[last]).toBeLessThan(2000);
     expect(Number.isFinite(table.loss[last])).toBe(false);
@@ -61,7 +89,11 @@ describe('the per-step table', () => {
   it('prints full precision as the shortest round-trip text, and non-finite values as they are', () => {
     expect(formatPerStep(1 / (8 + 1e-8), 'effectiveStep', 'full')).toBe('0.12499999984374999'); // as Python's repr prints it
     expect(Number(formatPerStep(0.1 + 0.2, 'theta', 'full'))).toBe(0.1 + 0.2);
-    expect([NaN, Infinity, -Infinity].map((v) => formatPerStep(v, 'loss', 'seeds'))).toEqual(['NaN', 'Infinity', '-Infinity']);
+    expect([NaN, Infinity, -Infinity].map((v) => formatPerStep(v, 'loss', 'seeds'))).toEqual([
+      'NaN',
+      'Infinity',
+      '-Infinity',
+    ]);
   });
 
   it('refuses a trace that skipped steps', () => {
@@ -74,7 +106,10 @@ describe('per-step column headers', () => {
   it('name the quantity for one parameter, its symbol and subscript for several, symbol and quantile for wide models', () => {
     const [theta, grad] = perStepQuantities;
     expect(perStepHeader(grad, { names: ['θ₀'], width: 1 }, 0)).toBe('gradient');
-    expect([perStepHeader(theta, { names: ['θ₀', 'θ₁'], width: 2 }, 1), perStepHeader(grad, { names: ['θ₀', 'θ₁'], width: 2 }, 1)]).toEqual(['θ₁', 'g₁']);
+    expect([
+      perStepHeader(theta, { names: ['θ₀', 'θ₁'], width: 2 }, 1),
+      perStepHeader(grad, { names: ['θ₀', 'θ₁'], width: 2 }, 1),
+    ]).toEqual(['θ₁', 'g₁']);
     expect(perStepHeader(grad, { names: ['min', 'median', 'max'], width: 3 }, 1)).toBe('g median');
   });
 });
@@ -84,7 +119,13 @@ describe('one meaning per column: row t holds step t (docs/architecture.md, Glos
   // θ = 4 − 8.4/(√70.56 + 1e-8); decoupled, g = 2·4 = 8, G = 64, θ = 4 − (8/(8 + 1e-8) + 0.1·4).
   const coupled = computePerStepTable(adagradRun({ weightDecay: 0.1 })).table;
   const decoupled = computePerStepTable(adagradRun({ weightDecay: 0.1, decoupledWeightDecay: true })).table;
-  const row = (table: typeof coupled, i: number) => [table.theta[i], table.grad[i], table.accum[i], table.update[i], table.loss[i]];
+  const row = (table: typeof coupled, i: number) => [
+    table.theta[i],
+    table.grad[i],
+    table.accum[i],
+    table.update[i],
+    table.loss[i],
+  ];
 
   it('coupled weight decay: g is what entered G, 2θₜ₋₁ + wd·θₜ₋₁, and G_t = G_{t−1} + g_t² row by row', () => {
     expect(row(coupled, 0)).toEqual([3.000000001190476, 8.4, 70.56, 4 - 3.000000001190476, 3.000000001190476 ** 2]);
@@ -103,14 +144,22 @@ describe('one meaning per column: row t holds step t (docs/architecture.md, Glos
       const before = decoupled.theta[t - 1];
       expect(decoupled.grad[t]).toBe(2 * before);
       expect(decoupled.accum[t]).toBe(decoupled.accum[t - 1] + decoupled.grad[t] ** 2);
-      expectClose(decoupled.update[t], decoupled.grad[t] / (Math.sqrt(decoupled.accum[t]) + 1e-8) + 0.1 * before, 1e-15);
+      expectClose(
+        decoupled.update[t],
+        decoupled.grad[t] / (Math.sqrt(decoupled.accum[t]) + 1e-8) + 0.1 * before,
+        1e-15,
+      );
     }
   });
 });
 
 describe('the per-step CSV agrees with the trace CSV and the charts', () => {
   const parse = (chunks: Iterable<string>) => {
-    const [head, ...lines] = [...chunks].join('').trimEnd().split('\r\n').map((line) => line.split(','));
+    const [head, ...lines] = [...chunks]
+      .join('')
+      .trimEnd()
+      .split('\r\n')
+      .map((line) => line.split(','));
     return lines.map((cells) => Object.fromEntries(head.map((h, i) => [h, cells[i]])));
   };
 
@@ -118,13 +167,36 @@ describe('the per-step CSV agrees with the trace CSV and the charts', () => {
     const config = adagradRun({ weightDecay: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1.5, -0.7], steps: 6 });
     const { table } = computePerStepTable(config);
     const perStep = parse(perStepCsv(table));
-    expect(Object.keys(perStep[0])).toEqual(['step', 'theta_0', 'theta_1', 'g_0', 'g_1', 'G_0', 'G_1', 'effective_step_0', 'effective_step_1', 'update_0', 'update_1', 'loss']);
+    expect(Object.keys(perStep[0])).toEqual([
+      'step',
+      'theta_0',
+      'theta_1',
+      'g_0',
+      'g_1',
+      'G_0',
+      'G_1',
+      'effective_step_0',
+      'effective_step_1',
+      'update_0',
+      'update_1',
+      'loss',
+    ]);
     expect(perStep.map((r) => Number(r.g_1))).toEqual(Array.from(table.grad.filter((_, i) => i % 2 === 1)));
-    const traces = parse([csvHeader(traceColumns), ...csvRows(traceColumns, traceRecords([executeRun(everyStepConfig(config))]))]);
+    const traces = parse([
+      csvHeader(traceColumns),
+      ...csvRows(traceColumns, traceRecords([executeRun(everyStepConfig(config))])),
+    ]);
     for (const row of traces.filter((r) => r.step !== '0')) {
       const mine = perStep[Number(row.step) - 1];
       const j = row.parameter;
-      expect([row.theta, row.g, row.G, row.effective_step, row.update, row.loss]).toEqual([mine[`theta_${j}`], mine[`g_${j}`], mine[`G_${j}`], mine[`effective_step_${j}`], mine[`update_${j}`], mine.loss]);
+      expect([row.theta, row.g, row.G, row.effective_step, row.update, row.loss]).toEqual([
+        mine[`theta_${j}`],
+        mine[`g_${j}`],
+        mine[`G_${j}`],
+        mine[`effective_step_${j}`],
+        mine[`update_${j}`],
+        mine.loss,
+      ]);
     }
     // The charts' series: the gradient and the update start at step 1, with the table's values.
     const { trace } = executeRun(config);

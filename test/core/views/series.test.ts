@@ -6,17 +6,29 @@ import { optimizerDefaults } from '../../../src-core/optim';
 
 describe('trace series', () => {
   it('splits per-parameter columns and names them', () => {
-    const { config, trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 3 }));
+    const { config, trace } = executeRun(
+      adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 3 }),
+    );
     const theta = metricSeries(trace, 'theta', config.optimizer);
     expect(theta.map((s) => s.name)).toEqual(['θ₀', 'θ₁']);
     expect(Array.from(theta[1].values)).toEqual([trace.theta[1], trace.theta[3], trace.theta[5], trace.theta[7]]);
     const [loss] = metricSeries(trace, 'loss', config.optimizer);
-    expect([loss.name, Array.from(loss.steps), Array.from(loss.values)]).toEqual(['', [0, 1, 2, 3], Array.from(trace.loss)]);
+    expect([loss.name, Array.from(loss.steps), Array.from(loss.values)]).toEqual([
+      '',
+      [0, 1, 2, 3],
+      Array.from(trace.loss),
+    ]);
   });
 
   it('gives min, median and max above 16 parameters, and nothing for an accumulator SGD lacks', () => {
-    const wide = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'ill-conditioned', dim: 20, condition: 10 }, start: null, steps: 2 }));
-    expect(metricSeries(wide.trace, 'accum', wide.config.optimizer).map((s) => s.name)).toEqual(['min', 'median', 'max']);
+    const wide = executeRun(
+      adagradRun({ lr: 0.1 }, { objective: { id: 'ill-conditioned', dim: 20, condition: 10 }, start: null, steps: 2 }),
+    );
+    expect(metricSeries(wide.trace, 'accum', wide.config.optimizer).map((s) => s.name)).toEqual([
+      'min',
+      'median',
+      'max',
+    ]);
     const sgd = executeRun({ ...adagradRun(), optimizer: { ...optimizerDefaults.sgd, lr: 0.1 } });
     expect(metricSeries(sgd.trace, 'accum', sgd.config.optimizer)).toEqual([]);
   });
@@ -32,9 +44,14 @@ describe('trace series', () => {
   });
 
   it('starts the update at step 1: row 0 took no step, and its 0 would draw a false V', () => {
-    const { config, trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 3 }));
+    const { config, trace } = executeRun(
+      adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 3 }),
+    );
     const update = metricSeries(trace, 'update', config.optimizer);
-    expect(update.map((s) => Array.from(s.steps))).toEqual([[1, 2, 3], [1, 2, 3]]);
+    expect(update.map((s) => Array.from(s.steps))).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+    ]);
     // Shown with the seeds' sign, θₜ₋₁ − θₜ (what the step subtracted); the stored column holds θₜ − θₜ₋₁.
     expect(Array.from(update[1].values)).toEqual([-trace.update[3], -trace.update[5], -trace.update[7]]);
     // The gradient belongs to a step too (row 0's is NaN); θ and G keep step 0: θ₀, G₀.
@@ -45,14 +62,27 @@ describe('trace series', () => {
 
 describe('where a run diverged', () => {
   it('names the loss when it overflowed first', () => {
-    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000, divergenceThreshold: 'off' });
+    const run = executeRun({
+      ...adagradRun(),
+      objective: { id: 'elliptic-2d' },
+      start: [1, 1],
+      optimizer: { ...optimizerDefaults.sgd, lr: 2 },
+      steps: 2000,
+      divergenceThreshold: 'off',
+    });
     expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 97, text: 'diverged at step 97: loss = Infinity' });
   });
 
   it('names the loss when it blew up: above 10⁶ × the initial loss, by default', () => {
     // SGD with lr 2 on w² + 10b² from (1, 1): w ← (1 − 2·2)·w = −3w, b ← (1 − 2·20)·b = −39b; f₀ = 11, and the loss
     // 9^k + 10·39^(2k) first goes above 1.1·10⁷ at k = 2 (81 + 10·39⁴ = 23 134 491; k = 1 gives 15 219).
-    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000 });
+    const run = executeRun({
+      ...adagradRun(),
+      objective: { id: 'elliptic-2d' },
+      start: [1, 1],
+      optimizer: { ...optimizerDefaults.sgd, lr: 2 },
+      steps: 2000,
+    });
     expect(run.summary).toMatchObject({ status: 'diverged', divergedAt: 2, divergedIn: 'loss', finalLoss: 23134491 });
     expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 2, text: 'diverged at step 2: loss = 23134491' });
   });

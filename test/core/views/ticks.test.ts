@@ -4,12 +4,31 @@ import { axisTicks, labelsFit, tickLabel, type AxisTicks } from '../../../src-co
 
 describe('axis tick labels', () => {
   it('give three significant digits, in exponent form far from 1', () => {
-    expect([0.05, 10, 123456, 1e18, 5e-7, 0, -2.5e-5, 1.23456].map((v) => tickLabel(v, false, 0))).toEqual(['0.05', '10', '123000', '1e18', '5e-7', '0', '-2.5e-5', '1.23']);
+    expect([0.05, 10, 123456, 1e18, 5e-7, 0, -2.5e-5, 1.23456].map((v) => tickLabel(v, false, 0))).toEqual([
+      '0.05',
+      '10',
+      '123000',
+      '1e18',
+      '5e-7',
+      '0',
+      '-2.5e-5',
+      '1.23',
+    ]);
   });
 
   it('on a log axis label 1, 2 and 5 × 10ᵏ, and only the decades when it spans many', () => {
     const ticks = [0.001, 0.002, 0.003, 0.005, 0.008, 0.01, 0.02, 0.07, 0.1];
-    expect(ticks.map((v) => tickLabel(v, true, 2))).toEqual(['0.001', '0.002', '', '0.005', '', '0.01', '0.02', '', '0.1']);
+    expect(ticks.map((v) => tickLabel(v, true, 2))).toEqual([
+      '0.001',
+      '0.002',
+      '',
+      '0.005',
+      '',
+      '0.01',
+      '0.02',
+      '',
+      '0.1',
+    ]);
     expect(ticks.map((v) => tickLabel(v, true, 6))).toEqual(['0.001', '', '', '', '', '0.01', '', '', '0.1']);
     expect([1e-47, 1e44, 3e44].map((v) => tickLabel(v, true, 90))).toEqual(['1e-47', '1e44', '']);
   });
@@ -38,15 +57,46 @@ describe('axis ticks', () => {
     const tall = axisTicks({ min: 1.3e-73, max: 11, log: true, pixels: 600, ...vertical });
     expect(labels(tall)[0]).toBe('1e-73');
     expect(labels(tall).at(-1)).toBe('100');
-    expect(labels(tall).slice(1, -1).every((l) => Number(l.slice(2)) % 5 === 0)).toBe(true);
+    expect(
+      labels(tall)
+        .slice(1, -1)
+        .every((l) => Number(l.slice(2)) % 5 === 0),
+    ).toBe(true);
   });
 
   it('label 1, 2 and 5 within each decade when the range is short, and evenly spaced values within one decade', () => {
-    expect(labels(axisTicks({ min: 0.0013, max: 0.9, log: true, pixels: 400, ...vertical }))).toEqual(['0.001', '0.002', '0.005', '0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1']);
-    expect(labels(axisTicks({ min: 0.0013, max: 0.9, log: true, pixels: 200, ...vertical }))).toEqual(['0.001', '0.01', '0.1', '1']);
-    expect(labels(axisTicks({ min: 11, max: 13, log: true, pixels: 200, ...vertical }))).toEqual(['11', '11.5', '12', '12.5', '13']);
+    expect(labels(axisTicks({ min: 0.0013, max: 0.9, log: true, pixels: 400, ...vertical }))).toEqual([
+      '0.001',
+      '0.002',
+      '0.005',
+      '0.01',
+      '0.02',
+      '0.05',
+      '0.1',
+      '0.2',
+      '0.5',
+      '1',
+    ]);
+    expect(labels(axisTicks({ min: 0.0013, max: 0.9, log: true, pixels: 200, ...vertical }))).toEqual([
+      '0.001',
+      '0.01',
+      '0.1',
+      '1',
+    ]);
+    expect(labels(axisTicks({ min: 11, max: 13, log: true, pixels: 200, ...vertical }))).toEqual([
+      '11',
+      '11.5',
+      '12',
+      '12.5',
+      '13',
+    ]);
     // Two runs' final losses, 1.198 and 2.017.
-    expect(labels(axisTicks({ min: 1.198, max: 2.017, log: true, pixels: 200, ...vertical }))).toEqual(['1', '1.5', '2', '2.5']);
+    expect(labels(axisTicks({ min: 1.198, max: 2.017, log: true, pixels: 200, ...vertical }))).toEqual([
+      '1',
+      '1.5',
+      '2',
+      '2.5',
+    ]);
     expect(labels(axisTicks({ min: 1.198, max: 2.017, log: true, pixels: 120, ...vertical }))).toEqual(['1', '2', '3']);
   });
 
@@ -61,17 +111,49 @@ describe('axis ticks', () => {
   });
 
   it('on a step axis show whole steps only', () => {
-    expect(labels(axisTicks({ min: 0, max: 3, log: false, pixels: 800, integer: true, ...horizontal }))).toEqual(['0', '1', '2', '3']);
-    expect(labels(axisTicks({ min: 1, max: 2, log: false, pixels: 800, integer: true, ...horizontal }))).toEqual(['1', '2']);
-    expect(labels(axisTicks({ min: 1, max: 3, log: true, pixels: 800, integer: true, ...horizontal }))).toEqual(['1', '2', '3']);
-    expect(labels(axisTicks({ min: 0, max: 3, log: false, pixels: 800, ...horizontal })).some((l) => !Number.isInteger(Number(l)))).toBe(true);
+    expect(labels(axisTicks({ min: 0, max: 3, log: false, pixels: 800, integer: true, ...horizontal }))).toEqual([
+      '0',
+      '1',
+      '2',
+      '3',
+    ]);
+    expect(labels(axisTicks({ min: 1, max: 2, log: false, pixels: 800, integer: true, ...horizontal }))).toEqual([
+      '1',
+      '2',
+    ]);
+    expect(labels(axisTicks({ min: 1, max: 3, log: true, pixels: 800, integer: true, ...horizontal }))).toEqual([
+      '1',
+      '2',
+      '3',
+    ]);
+    expect(
+      labels(axisTicks({ min: 0, max: 3, log: false, pixels: 800, ...horizontal })).some(
+        (l) => !Number.isInteger(Number(l)),
+      ),
+    ).toBe(true);
   });
 
   it('leave a zoomed end where the zoom put it', () => {
-    const result = axisTicks({ min: 2e-5, max: 3e-3, log: true, pixels: 200, ...vertical, extendMin: false, extendMax: false });
+    const result = axisTicks({
+      min: 2e-5,
+      max: 3e-3,
+      log: true,
+      pixels: 200,
+      ...vertical,
+      extendMin: false,
+      extendMax: false,
+    });
     expect([result.min, result.max]).toEqual([2e-5, 3e-3]);
     expect(labelled(result).every((t) => t.value >= 2e-5 && t.value <= 3e-3)).toBe(true);
-    const linear = axisTicks({ min: 1000.1, max: 1000.5, log: false, pixels: 200, ...vertical, extendMin: false, extendMax: false });
+    const linear = axisTicks({
+      min: 1000.1,
+      max: 1000.5,
+      log: false,
+      pixels: 200,
+      ...vertical,
+      extendMin: false,
+      extendMax: false,
+    });
     expect(labels(linear)).toEqual(['1000.1', '1000.2', '1000.3', '1000.4', '1000.5']);
   });
 
@@ -132,7 +214,9 @@ describe('axis ticks', () => {
         fc.integer({ min: 80, max: 2000 }),
         fc.boolean(),
         (low, span, pixels, steps) => {
-          const [min, max] = steps ? [Math.max(0, Math.round(low)), Math.max(0, Math.round(low)) + Math.max(1, Math.round(span))] : [low, low + span];
+          const [min, max] = steps
+            ? [Math.max(0, Math.round(low)), Math.max(0, Math.round(low)) + Math.max(1, Math.round(span))]
+            : [low, low + span];
           fc.pre(max > min);
           const result = axisTicks({ min, max, log: false, pixels, integer: steps, ...horizontal });
           expect(labelsFit(result.ticks, { ...result, log: false, pixels, ...horizontal })).toBe(true);

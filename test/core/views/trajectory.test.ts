@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { clipPath, frameTrajectories, isPlanar, nearestStep, trajectoryPoints, viewBounds } from '../../../src-core/views/trajectory';
+import {
+  clipPath,
+  frameTrajectories,
+  isPlanar,
+  nearestStep,
+  trajectoryPoints,
+  viewBounds,
+} from '../../../src-core/views/trajectory';
 import { executeRun } from '../../../src-core/run/execute';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { adagradRun } from '../../helpers/configs';
 
 describe('trajectories over the plane', () => {
   it('follows θ of a w² + 10b² run step by step, framed with room around it', () => {
-    const { trace } = executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 5 }));
+    const { trace } = executeRun(
+      adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 5 }),
+    );
     const path = trajectoryPoints(trace);
     expect(path.map((p) => p.step)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(path[0]).toEqual({ x: 1, y: 1, step: 0 });
@@ -14,11 +23,23 @@ describe('trajectories over the plane', () => {
     const box = viewBounds([...path, { x: 0, y: 0 }]);
     expect(box.xMin).toBeLessThan(0);
     expect(box.xMax).toBeCloseTo(1.1);
-    expect(viewBounds([{ x: 3, y: 1 }, { x: 3, y: 2 }])).toEqual({ xMin: 2, xMax: 4, yMin: 0.9, yMax: 2.1 });
+    expect(
+      viewBounds([
+        { x: 3, y: 1 },
+        { x: 3, y: 2 },
+      ]),
+    ).toEqual({ xMin: 2, xMax: 4, yMin: 0.9, yMax: 2.1 });
   });
 
   it('keeps the rows up to a divergence and leaves out any row whose θ is not finite', () => {
-    const { trace, summary } = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start: [1, 1], optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000, divergenceThreshold: 'off' });
+    const { trace, summary } = executeRun({
+      ...adagradRun(),
+      objective: { id: 'elliptic-2d' },
+      start: [1, 1],
+      optimizer: { ...optimizerDefaults.sgd, lr: 2 },
+      steps: 2000,
+      divergenceThreshold: 'off',
+    });
     // b ← −39b, no threshold: the loss overflows first, at a finite θ, so the divergence row is on the path.
     expect([summary.status, summary.divergedIn]).toEqual(['diverged', 'loss']);
     expect(trajectoryPoints(trace).at(-1)!.step).toBe(summary.divergedAt);
@@ -31,8 +52,17 @@ describe('trajectories over the plane', () => {
 
   it('frames the objective, not a run that diverges: its path leaves the view at the edge, heading where it went', () => {
     const start = [1, 1];
-    const converging = trajectoryPoints(executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start, steps: 200 })).trace);
-    const run = executeRun({ ...adagradRun(), objective: { id: 'elliptic-2d' }, start, optimizer: { ...optimizerDefaults.sgd, lr: 2 }, steps: 2000, divergenceThreshold: 'off' });
+    const converging = trajectoryPoints(
+      executeRun(adagradRun({ lr: 0.1 }, { objective: { id: 'elliptic-2d' }, start, steps: 200 })).trace,
+    );
+    const run = executeRun({
+      ...adagradRun(),
+      objective: { id: 'elliptic-2d' },
+      start,
+      optimizer: { ...optimizerDefaults.sgd, lr: 2 },
+      steps: 2000,
+      divergenceThreshold: 'off',
+    });
     expect(run.summary.status).toBe('diverged');
     const diverging = trajectoryPoints(run.trace);
     expect(Math.max(...diverging.map((p) => Math.abs(p.y)))).toBeGreaterThan(1e100);
@@ -50,14 +80,20 @@ describe('trajectories over the plane', () => {
     expect(framed.exits).toHaveLength(1);
     const [exit] = framed.exits;
     expect(framed.points.at(-1)).toEqual({ x: exit.x, y: exit.y, step: exit.step });
-    const toEdge = Math.min(Math.abs(exit.y - bounds.yMax), Math.abs(exit.y - bounds.yMin), Math.abs(exit.x - bounds.xMax), Math.abs(exit.x - bounds.xMin));
+    const toEdge = Math.min(
+      Math.abs(exit.y - bounds.yMax),
+      Math.abs(exit.y - bounds.yMin),
+      Math.abs(exit.x - bounds.xMax),
+      Math.abs(exit.x - bounds.xMin),
+    );
     expect(toEdge).toBeLessThan(1e-9);
     const outside = diverging.find((p) => p.step === exit.step)!;
     const before = diverging[diverging.indexOf(outside) - 1];
     expect(Math.abs(outside.y)).toBeGreaterThan(bounds.yMax);
     expect(Math.sign(exit.dy)).toBe(Math.sign(outside.y - before.y));
     expect(Math.hypot(exit.dx, exit.dy)).toBeCloseTo(1, 12);
-    for (const p of framed.points) expect(p.x >= bounds.xMin && p.x <= bounds.xMax && p.y >= bounds.yMin && p.y <= bounds.yMax).toBe(true);
+    for (const p of framed.points)
+      expect(p.x >= bounds.xMin && p.x <= bounds.xMax && p.y >= bounds.yMin && p.y <= bounds.yMax).toBe(true);
   });
 
   it('cuts a path that leaves the view and comes back into parts, with a gap between them', () => {

@@ -34,8 +34,14 @@ function deltaE2000(first: string, second: string): number {
   const [lMean, cpMean] = [(l1 + l2) / 2, (cp1 + cp2) / 2];
   let hMean = hp1 + hp2;
   if (cp1 * cp2 !== 0) hMean = (Math.abs(hp1 - hp2) > 180 ? hMean + (hMean < 360 ? 360 : -360) : hMean) / 2;
-  const t = 1 - 0.17 * Math.cos((hMean - 30) * deg) + 0.24 * Math.cos(2 * hMean * deg) + 0.32 * Math.cos((3 * hMean + 6) * deg) - 0.2 * Math.cos((4 * hMean - 63) * deg);
-  const rotation = -Math.sin(60 * Math.exp(-(((hMean - 275) / 25) ** 2)) * deg) * 2 * Math.sqrt(cpMean ** 7 / (cpMean ** 7 + 25 ** 7));
+  const t =
+    1 -
+    0.17 * Math.cos((hMean - 30) * deg) +
+    0.24 * Math.cos(2 * hMean * deg) +
+    0.32 * Math.cos((3 * hMean + 6) * deg) -
+    0.2 * Math.cos((4 * hMean - 63) * deg);
+  const rotation =
+    -Math.sin(60 * Math.exp(-(((hMean - 275) / 25) ** 2)) * deg) * 2 * Math.sqrt(cpMean ** 7 / (cpMean ** 7 + 25 ** 7));
   const sl = 1 + (0.015 * (lMean - 50) ** 2) / Math.sqrt(20 + (lMean - 50) ** 2);
   const [sc, sh] = [1 + 0.045 * cpMean, 1 + 0.015 * cpMean * t];
   const [dl, dc, dhScaled] = [(l2 - l1) / sl, (cp2 - cp1) / sc, dH / sh];
@@ -55,13 +61,17 @@ describe('the chart palette', () => {
   it.each([
     ['light', lightTheme],
     ['dark', darkTheme],
-  ])('in the %s theme has ten colours, every two at least 15 ΔE00 apart (no two greens, no two purples)', (_name, theme) => {
-    const colors = seriesOf(theme);
-    expect(new Set(colors).size).toBe(10);
-    for (let i = 0; i < colors.length; i++) {
-      for (let j = i + 1; j < colors.length; j++) expect(deltaE2000(colors[i], colors[j]), `${colors[i]} vs ${colors[j]}`).toBeGreaterThanOrEqual(15);
-    }
-  });
+  ])(
+    'in the %s theme has ten colours, every two at least 15 ΔE00 apart (no two greens, no two purples)',
+    (_name, theme) => {
+      const colors = seriesOf(theme);
+      expect(new Set(colors).size).toBe(10);
+      for (let i = 0; i < colors.length; i++) {
+        for (let j = i + 1; j < colors.length; j++)
+          expect(deltaE2000(colors[i], colors[j]), `${colors[i]} vs ${colors[j]}`).toBeGreaterThanOrEqual(15);
+      }
+    },
+  );
 
   it("falls back to the light theme's colours", () => {
     expect(fallbackPalette).toEqual(seriesOf(lightTheme));

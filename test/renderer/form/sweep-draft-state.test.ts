@@ -9,8 +9,16 @@ describe('the sweep form state', () => {
     expect(form.profileOf(0)).toBeNull(); // three learning rates: no one's default
     form.applyProfile(0, 'keras');
     expect(form.profileOf(0)).toBe('keras');
-    expect(form.draft.optimizers[0].values).toMatchObject({ lr: '0.001', eps: '1e-7', epsPlacement: 'inside', initialAccumulator: '0.1' });
-    expect(form.check.validation?.ok && form.check.validation.value.optimizers[0].fixed).toMatchObject({ epsPlacement: 'inside', initialAccumulator: 0.1 });
+    expect(form.draft.optimizers[0].values).toMatchObject({
+      lr: '0.001',
+      eps: '1e-7',
+      epsPlacement: 'inside',
+      initialAccumulator: '0.1',
+    });
+    expect(form.check.validation?.ok && form.check.validation.value.optimizers[0].fixed).toMatchObject({
+      epsPlacement: 'inside',
+      initialAccumulator: 0.1,
+    });
     form.draft.optimizers[0].values.eps = '1e-8';
     expect(form.profileOf(0)).toBeNull();
     form.applyProfile(0, 'pytorch');
@@ -20,7 +28,15 @@ describe('the sweep form state', () => {
   it('switches an entry to another kind with that kind’s options, keeping the learning rates typed', () => {
     const form = new SweepDraftState();
     form.setKind(0, 'rmsprop');
-    expect(Object.keys(form.draft.optimizers[0].values)).toEqual(['lr', 'alpha', 'eps', 'momentum', 'centered', 'weightDecay', 'maximize']);
+    expect(Object.keys(form.draft.optimizers[0].values)).toEqual([
+      'lr',
+      'alpha',
+      'eps',
+      'momentum',
+      'centered',
+      'weightDecay',
+      'maximize',
+    ]);
     expect(form.draft.optimizers[0].values).toMatchObject({ lr: '1, 0.5, 0.1', alpha: '0.99', centered: 'false' });
     expect(form.check.runs).toBe(3);
   });

@@ -3,7 +3,14 @@ import { presets } from '../../../src-core/sweep/presets';
 import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
 import type { SweepSpec, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
 import { checkDraft, runFieldLabels, seedsHint } from '../../../src-renderer/lib/form/draft-check';
-import { defaultDraft, draftFromRun, draftFromSpec, objectiveDraft, optimizerDraft, type SweepDraft } from '../../../src-renderer/lib/form/sweep-draft';
+import {
+  defaultDraft,
+  draftFromRun,
+  draftFromSpec,
+  objectiveDraft,
+  optimizerDraft,
+  type SweepDraft,
+} from '../../../src-renderer/lib/form/sweep-draft';
 
 const validated = (input: SweepSpecInput): SweepSpec => {
   const checked = validateSweepSpec(input);
@@ -29,11 +36,22 @@ const handMade: [string, SweepSpecInput][] = [
     'random search over two optimizers, flags and eps placement swept, a tolerance, a trace size and a run limit',
     {
       name: 'random',
-      objectives: [{ id: 'rosenbrock', dim: 3 }, { id: 'ill-conditioned', dim: 3, condition: 100 }],
+      objectives: [
+        { id: 'rosenbrock', dim: 3 },
+        { id: 'ill-conditioned', dim: 3, condition: 100 },
+      ],
       start: [0.5, -1, 2],
       optimizers: [
-        { kind: 'adagrad', fixed: { initialAccumulator: 0.1 }, axes: { lr: { logUniform: { from: 1e-3, to: 1 } }, epsPlacement: { values: ['inside', 'outside'] } } },
-        { kind: 'sgd', fixed: { momentum: 0.9, dampening: 0 }, axes: { lr: { uniform: { from: 0.001, to: 0.01 } }, nesterov: { values: [true, false] } } },
+        {
+          kind: 'adagrad',
+          fixed: { initialAccumulator: 0.1 },
+          axes: { lr: { logUniform: { from: 1e-3, to: 1 } }, epsPlacement: { values: ['inside', 'outside'] } },
+        },
+        {
+          kind: 'sgd',
+          fixed: { momentum: 0.9, dampening: 0 },
+          axes: { lr: { uniform: { from: 0.001, to: 0.01 } }, nesterov: { values: [true, false] } },
+        },
       ],
       steps: 300,
       seeds: [3, 1],
@@ -49,8 +67,16 @@ const handMade: [string, SweepSpecInput][] = [
     'a grid of ranges on sparse logistic regression',
     {
       name: 'grid',
-      objectives: [{ id: 'sparse-logreg', samples: 50, features: 20, nonZerosPerSample: 3, zipfExponent: 1.3, seed: 9 }],
-      optimizers: [{ kind: 'adam', fixed: { amsgrad: true }, axes: { lr: { log: { from: 1e-4, to: 0.1, count: 4 } }, beta1: { linear: { from: 0, to: 0.9, count: 3 } } } }],
+      objectives: [
+        { id: 'sparse-logreg', samples: 50, features: 20, nonZerosPerSample: 3, zipfExponent: 1.3, seed: 9 },
+      ],
+      optimizers: [
+        {
+          kind: 'adam',
+          fixed: { amsgrad: true },
+          axes: { lr: { log: { from: 1e-4, to: 0.1, count: 4 } }, beta1: { linear: { from: 0, to: 0.9, count: 3 } } },
+        },
+      ],
       steps: 20,
       divergenceThreshold: 1e3,
     },
@@ -62,7 +88,9 @@ describe('the sweep draft', () => {
     expect(specOf(defaultDraft()).divergenceThreshold).toBe(1e6);
     expect(specOf({ ...defaultDraft(), divergenceThreshold: 'off' }).divergenceThreshold).toBe('off');
     expect(specOf({ ...defaultDraft(), divergenceThreshold: '1e3' }).divergenceThreshold).toBe(1000);
-    expect(checkDraft({ ...defaultDraft(), divergenceThreshold: '1' }).errors.get('divergenceThreshold')).toBe('Invalid divergence threshold: 1 (must be > 1 or off)');
+    expect(checkDraft({ ...defaultDraft(), divergenceThreshold: '1' }).errors.get('divergenceThreshold')).toBe(
+      'Invalid divergence threshold: 1 (must be > 1 or off)',
+    );
     // A sweep stored before the field existed duplicates as the default.
     const { divergenceThreshold: _, ...stored } = specOf(defaultDraft());
     expect(draftFromSpec(stored, 'copy').divergenceThreshold).toBe('');
@@ -74,14 +102,19 @@ describe('the sweep draft', () => {
     expect(ticked.continueAfterNonFinite).toBe(true);
     expect(draftFromSpec(ticked, 'copy').continueAfterNonFinite).toBe(true);
     expect(draftFromRun(expandSweep('s', ticked)[0], 're-run').continueAfterNonFinite).toBe(true);
-    expect(expandSweep('s', specOf({ ...defaultDraft(), continueAfterNonFinite: true }))[0].continueAfterNonFinite).toBe(true);
+    expect(
+      expandSweep('s', specOf({ ...defaultDraft(), continueAfterNonFinite: true }))[0].continueAfterNonFinite,
+    ).toBe(true);
   });
 
   it('starts as the seeds’ example over three learning rates: valid, 3 runs', () => {
     const check = checkDraft(defaultDraft());
     expect(check.errors.size).toBe(0);
     expect(check.runs).toBe(3);
-    expect(specOf(defaultDraft()).optimizers[0]).toMatchObject({ kind: 'adagrad', axes: { lr: { values: [1, 0.5, 0.1] } } });
+    expect(specOf(defaultDraft()).optimizers[0]).toMatchObject({
+      kind: 'adagrad',
+      axes: { lr: { values: [1, 0.5, 0.1] } },
+    });
   });
 
   it.each([...presets.map((p) => [p.id, p.spec] as [string, SweepSpecInput]), ...handMade])(
@@ -106,8 +139,13 @@ describe('the sweep draft', () => {
 
   it('pins a bad value to its field, with the rule, and leaves nothing to launch', () => {
     const check = checkDraft(withOptimizer({ lr: '0.1, -0.5' }));
-    expect(check.validation).toEqual({ ok: false, message: 'optimizers.0.axes.lr: Invalid learning rate: -0.5 (must be a finite number > 0)' });
-    expect([...check.errors]).toEqual([['optimizers.0.lr', 'Invalid learning rate: -0.5 (must be a finite number > 0)']]);
+    expect(check.validation).toEqual({
+      ok: false,
+      message: 'optimizers.0.axes.lr: Invalid learning rate: -0.5 (must be a finite number > 0)',
+    });
+    expect([...check.errors]).toEqual([
+      ['optimizers.0.lr', 'Invalid learning rate: -0.5 (must be a finite number > 0)'],
+    ]);
     expect(check.runs).toBeNull();
   });
 
@@ -123,17 +161,43 @@ describe('the sweep draft', () => {
   });
 
   it.each([
-    { desc: 'NaN as a learning rate', draft: withOptimizer({ lr: 'NaN' }), field: 'optimizers.0.lr', message: 'Invalid learning rate: NaN (must be a finite number > 0)' },
+    {
+      desc: 'NaN as a learning rate',
+      draft: withOptimizer({ lr: 'NaN' }),
+      field: 'optimizers.0.lr',
+      message: 'Invalid learning rate: NaN (must be a finite number > 0)',
+    },
     {
       desc: 'an interval in a grid',
       draft: withOptimizer({ lr: 'uniform(0.1, 1)' }),
       field: 'optimizers.0.lr',
-      message: 'Learning rate: uniform(0.1, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type lin(0.1, 1, 5) for 5 values on a grid.',
+      message:
+        'Learning rate: uniform(0.1, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type lin(0.1, 1, 5) for 5 values on a grid.',
     },
-    { desc: 'a start of the wrong length', draft: { ...defaultDraft(), start: '1, 2' }, field: 'start', message: /^Invalid start point: 2 coordinates/ },
-    { desc: 'a seed twice', draft: { ...defaultDraft(), seeds: '1, 2, 1' }, field: 'seeds', message: 'Invalid seed list: 1 appears twice (each seed once)' },
-    { desc: 'a grid over the limit', draft: withOptimizer({ lr: 'log(1e-4, 1, 20001)' }), field: 'form', message: /^Invalid sweep size: 20001 runs/ },
-    { desc: 'a zero trace size', draft: { ...defaultDraft(), traceMaxPoints: '0' }, field: 'traceMaxPoints', message: 'Invalid trace size: 0 (must be a whole number from 3 to 100000)' },
+    {
+      desc: 'a start of the wrong length',
+      draft: { ...defaultDraft(), start: '1, 2' },
+      field: 'start',
+      message: /^Invalid start point: 2 coordinates/,
+    },
+    {
+      desc: 'a seed twice',
+      draft: { ...defaultDraft(), seeds: '1, 2, 1' },
+      field: 'seeds',
+      message: 'Invalid seed list: 1 appears twice (each seed once)',
+    },
+    {
+      desc: 'a grid over the limit',
+      draft: withOptimizer({ lr: 'log(1e-4, 1, 20001)' }),
+      field: 'form',
+      message: /^Invalid sweep size: 20001 runs/,
+    },
+    {
+      desc: 'a zero trace size',
+      draft: { ...defaultDraft(), traceMaxPoints: '0' },
+      field: 'traceMaxPoints',
+      message: 'Invalid trace size: 0 (must be a whole number from 3 to 100000)',
+    },
     {
       desc: 'an objective setting out of range',
       draft: { ...defaultDraft(), objectives: [{ id: 'rosenbrock' as const, settings: { dim: '1' } }] },
@@ -173,7 +237,11 @@ describe('the sweep draft', () => {
     const spec = specOf(withOptimizer({ eps: '', lrDecay: ' ' }));
     expect(spec.optimizers[0].fixed).not.toHaveProperty('eps');
     expect(expandSweep('s', spec)[0].optimizer).toMatchObject({ eps: 1e-8, lrDecay: 0 });
-    const optional = specOf({ ...defaultDraft(), objectives: [{ id: 'constant-gradient', settings: { startDraw: '', gradientDraw: '3' } }], start: 'default' });
+    const optional = specOf({
+      ...defaultDraft(),
+      objectives: [{ id: 'constant-gradient', settings: { startDraw: '', gradientDraw: '3' } }],
+      start: 'default',
+    });
     expect(optional.objectives).toEqual([{ id: 'constant-gradient', gradientDraw: 3 }]);
     const missing = checkDraft({ ...defaultDraft(), objectives: [{ id: 'rosenbrock', settings: { dim: '' } }] });
     expect(Object.fromEntries(missing.errors)).toEqual({ 'objectives.0.dim': 'Missing field: rosenbrock needs it' });
@@ -190,9 +258,16 @@ describe('the form says what its numbers mean', () => {
   });
 
   it('names the field and the two ways on for a log-uniform interval in a grid, in the words of the form', () => {
-    const draft = { ...defaultDraft(), optimizers: [{ ...optimizerDraft('adagrad'), values: { ...optimizerDraft('adagrad').values, lr: 'loguniform(1e-3, 1)' } }] };
+    const draft = {
+      ...defaultDraft(),
+      optimizers: [
+        { ...optimizerDraft('adagrad'), values: { ...optimizerDraft('adagrad').values, lr: 'loguniform(1e-3, 1)' } },
+      ],
+    };
     const message = checkDraft(draft).errors.get('optimizers.0.lr');
-    expect(message).toBe('Learning rate: loguniform(0.001, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type log(0.001, 1, 5) for 5 values on a grid.');
+    expect(message).toBe(
+      'Learning rate: loguniform(0.001, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type log(0.001, 1, 5) for 5 values on a grid.',
+    );
     expect(message).not.toMatch(/logUniform|search mode/);
     expect(checkDraft({ ...draft, search: 'random', samples: '4', searchSeed: '0' }).errors.size).toBe(0);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { COLUMNS_STORAGE_KEY, compareNumbers, HIDDEN_STORAGE_KEY, RunsView } from '../../../src-renderer/lib/runs-table/runs-view.svelte';
+import {
+  COLUMNS_STORAGE_KEY,
+  compareNumbers,
+  HIDDEN_STORAGE_KEY,
+  RunsView,
+} from '../../../src-renderer/lib/runs-table/runs-view.svelte';
 import { parseColumnFilter } from '../../../src-renderer/lib/runs-table/run-filters';
 import { runColumns } from '../../../src-renderer/lib/runs-table/run-columns';
 import type { StoredRun } from '../../../src-renderer/lib/storage/records';
@@ -10,7 +15,18 @@ import { hyperparameterNames, optimizerKinds } from '../../../src-core/contract/
 
 function stored(index: number, over: Partial<StoredRun> = {}, lr = 0.1, start = [4]): StoredRun {
   const { config, summary } = executeRun(adagradRun({ lr }, { id: `s:${index}`, index, steps: 20, start }));
-  return { id: config.id, sweepId: 's', index, createdAt: 1, config, summary, tags: [], starred: false, note: '', ...over };
+  return {
+    id: config.id,
+    sweepId: 's',
+    index,
+    createdAt: 1,
+    config,
+    summary,
+    tags: [],
+    starred: false,
+    note: '',
+    ...over,
+  };
 }
 
 const memory = () => {
@@ -19,19 +35,45 @@ const memory = () => {
 };
 
 // lr 3 on x² from 1e154 overflows the loss at step 0: a diverged run whose losses are not finite.
-const runs = [stored(0, {}, 1), stored(1, { starred: true, tags: ['good'] }, 0.5), stored(2, { note: 'slow' }, 0.01), stored(3, {}, 3, [1e155])];
-const view = (storage = memory()) => new RunsView(() => runs, () => 'sweep', storage);
+const runs = [
+  stored(0, {}, 1),
+  stored(1, { starred: true, tags: ['good'] }, 0.5),
+  stored(2, { note: 'slow' }, 0.01),
+  stored(3, {}, 3, [1e155]),
+];
+const view = (storage = memory()) =>
+  new RunsView(
+    () => runs,
+    () => 'sweep',
+    storage,
+  );
 const ids = (v: RunsView) => v.shown.map((r) => r.id);
 
 describe('runs table columns', () => {
   it('offer every hyperparameter of every optimizer, every metric, the star, the tags and the note', () => {
     const columnIds = runColumns(() => '').map((c) => c.id);
-    for (const kind of optimizerKinds) for (const name of hyperparameterNames(kind)) expect(columnIds).toContain(`hp.${name}`);
-    expect(columnIds).toEqual(expect.arrayContaining(['finalLoss', 'bestLoss', 'bestStep', 'stepsToTolerance', 'divergedAt', 'divergedIn', 'status', 'starred', 'tags', 'note']));
+    for (const kind of optimizerKinds)
+      for (const name of hyperparameterNames(kind)) expect(columnIds).toContain(`hp.${name}`);
+    expect(columnIds).toEqual(
+      expect.arrayContaining([
+        'finalLoss',
+        'bestLoss',
+        'bestStep',
+        'stepsToTolerance',
+        'divergedAt',
+        'divergedIn',
+        'status',
+        'starred',
+        'tags',
+        'note',
+      ]),
+    );
     // A setting the optimizer lacks reads "—"; a boolean one its value.
     const columns = new Map(runColumns(() => '').map((c) => [c.id, c]));
     expect(columns.get('hp.beta1')?.text(runs[0])).toBe('—');
-    expect(columns.get('hp.decoupledWeightDecay')?.text(runs[0])).toBe(String(optimizerDefaults.adagrad.decoupledWeightDecay));
+    expect(columns.get('hp.decoupledWeightDecay')?.text(runs[0])).toBe(
+      String(optimizerDefaults.adagrad.decoupledWeightDecay),
+    );
     expect(columns.get('divergedAt')?.text(runs[3])).toBe(String(runs[3].summary.divergedAt));
   });
 
@@ -42,7 +84,10 @@ describe('runs table columns', () => {
     first.toggleColumn('hp.lr');
     first.toggleColumn('note');
     expect(first.visibleColumns.map((c) => c.id)).not.toContain('hp.lr');
-    storage.setItem(COLUMNS_STORAGE_KEY, JSON.stringify([...JSON.parse(storage.getItem(COLUMNS_STORAGE_KEY)!), 'gone-in-this-version']));
+    storage.setItem(
+      COLUMNS_STORAGE_KEY,
+      JSON.stringify([...JSON.parse(storage.getItem(COLUMNS_STORAGE_KEY)!), 'gone-in-this-version']),
+    );
     const again = view(storage);
     expect(again.columnIds).toEqual(first.columnIds);
     expect(again.columnIds.at(-1)).toBe('note');
@@ -119,7 +164,10 @@ describe('a diverged run in the runs table', () => {
   const diverged = runs[3];
   /** The same diverged run, ending on NaN instead of ∞ (and one stored as null by an older serve mode). */
   const nan = { ...stored(4, {}, 3, [1e155]), summary: { ...diverged.summary, finalLoss: NaN, bestLoss: 1 } };
-  const legacy = { ...stored(5, {}, 3, [1e155]), summary: { ...diverged.summary, finalLoss: null as unknown as number, bestLoss: null as unknown as number } };
+  const legacy = {
+    ...stored(5, {}, 3, [1e155]),
+    summary: { ...diverged.summary, finalLoss: null as unknown as number, bestLoss: null as unknown as number },
+  };
   const all = [...runs, nan, legacy];
   const column = (id: string) => runColumns(() => '').find((c) => c.id === id)!;
   const filtered = (id: string, text: string) => {
@@ -141,7 +189,11 @@ describe('a diverged run in the runs table', () => {
   });
 
   it('sorts non-finite losses after every finite one ascending and before them descending', () => {
-    const v = new RunsView(() => all, () => 'sweep', memory());
+    const v = new RunsView(
+      () => all,
+      () => 'sweep',
+      memory(),
+    );
     v.sortBy('finalLoss');
     const finite = [...runs.slice(0, 3)].sort((a, b) => a.summary.finalLoss - b.summary.finalLoss).map((r) => r.id);
     expect(ids(v)).toEqual([...finite, 's:3', 's:4', 's:5']);
@@ -166,7 +218,11 @@ describe('a diverged run in the runs table', () => {
     expect(filtered('finalLoss', 'Infinity')).toEqual(['s:3']);
     expect(filtered('finalLoss', '∞')).toEqual(['s:3']);
     expect(filtered('finalLoss', '-inf')).toEqual([]);
-    const v = new RunsView(() => all, () => 'sweep', memory());
+    const v = new RunsView(
+      () => all,
+      () => 'sweep',
+      memory(),
+    );
     v.search = 'inf';
     expect(ids(v)).toEqual(['s:3']);
   });
@@ -175,12 +231,27 @@ describe('a diverged run in the runs table', () => {
 describe('settings that differ show themselves', () => {
   const withOptions = (index: number, epsPlacement: 'inside' | 'outside', decoupledWeightDecay: boolean): StoredRun => {
     const run = stored(index);
-    return { ...run, config: { ...run.config, optimizer: { ...run.config.optimizer, epsPlacement, decoupledWeightDecay } as typeof run.config.optimizer } };
+    return {
+      ...run,
+      config: {
+        ...run.config,
+        optimizer: { ...run.config.optimizer, epsPlacement, decoupledWeightDecay } as typeof run.config.optimizer,
+      },
+    };
   };
-  const swept = [withOptions(0, 'outside', false), withOptions(1, 'inside', false), withOptions(2, 'outside', true), withOptions(3, 'inside', true)];
+  const swept = [
+    withOptions(0, 'outside', false),
+    withOptions(1, 'inside', false),
+    withOptions(2, 'outside', true),
+    withOptions(3, 'inside', true),
+  ];
 
   it('shows swept eps placement and decoupled weight decay without being chosen, labelled as the form labels them', () => {
-    const v = new RunsView(() => swept, () => 'sweep', memory());
+    const v = new RunsView(
+      () => swept,
+      () => 'sweep',
+      memory(),
+    );
     const shown = v.visibleColumns.map((c) => c.id);
     expect(shown).toEqual(expect.arrayContaining(['hp.epsPlacement', 'hp.decoupledWeightDecay']));
     expect(v.visibleColumns.find((c) => c.id === 'hp.epsPlacement')?.label).toBe('Eps placement');
@@ -190,16 +261,30 @@ describe('settings that differ show themselves', () => {
     expect(new Set(texts).size).toBe(4);
     // Settings alike in every run stay hidden (the defaults show lr and eps anyway).
     expect(shown).not.toContain('hp.initialAccumulator');
-    expect(new RunsView(() => runs.slice(0, 3), () => 'sweep', memory()).visibleColumns.map((c) => c.id)).not.toContain('hp.epsPlacement');
+    expect(
+      new RunsView(
+        () => runs.slice(0, 3),
+        () => 'sweep',
+        memory(),
+      ).visibleColumns.map((c) => c.id),
+    ).not.toContain('hp.epsPlacement');
   });
 
   it('stays hidden once the person hides it, after a restart too; choosing it again shows it', () => {
     const storage = memory();
-    const v = new RunsView(() => swept, () => 'sweep', storage);
+    const v = new RunsView(
+      () => swept,
+      () => 'sweep',
+      storage,
+    );
     v.toggleColumn('hp.epsPlacement');
     expect(v.isShown('hp.epsPlacement')).toBe(false);
     expect(JSON.parse(storage.getItem(HIDDEN_STORAGE_KEY)!)).toEqual(['hp.epsPlacement']);
-    const again = new RunsView(() => swept, () => 'sweep', storage);
+    const again = new RunsView(
+      () => swept,
+      () => 'sweep',
+      storage,
+    );
     expect(again.isShown('hp.epsPlacement')).toBe(false);
     expect(again.isShown('hp.decoupledWeightDecay')).toBe(true);
     again.toggleColumn('hp.epsPlacement');

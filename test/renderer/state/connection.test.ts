@@ -41,7 +41,11 @@ function socketLike(first: SweepService, drop: (event: SweepEvent) => SweepEvent
     finishExport: (request) => handlers().finishExport(request),
     workerThreads: (request) => handlers().workerThreads(request),
     onEvent: (listener) => (eventListeners.add(listener), () => eventListeners.delete(listener)),
-    onConnection: (listener) => (connectionListeners.add(listener), listener(state), () => connectionListeners.delete(listener)),
+    onConnection: (listener) => (
+      connectionListeners.add(listener),
+      listener(state),
+      () => connectionListeners.delete(listener)
+    ),
   };
   return {
     api,
@@ -57,7 +61,10 @@ function socketLike(first: SweepService, drop: (event: SweepEvent) => SweepEvent
 function heldExecutor() {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const executor = { ...inProcessExecutor(), runBatch: async (configs: RunConfig[]) => (await released, configs.map((c) => executeRun(c))) };
+  const executor = {
+    ...inProcessExecutor(),
+    runBatch: async (configs: RunConfig[]) => (await released, configs.map((c) => executeRun(c))),
+  };
   return { executor, release };
 }
 
@@ -68,7 +75,9 @@ describe('a finished sweep checked against what is stored', () => {
     let taken = false;
     const takenElsewhere = (index: number): boolean => !taken && index === 3 && (taken = true);
     const socket = socketLike(service, (event) =>
-      event.type === 'results' ? { ...event, results: event.results.filter((r) => !takenElsewhere(r.config.index)) } : event,
+      event.type === 'results'
+        ? { ...event, results: event.results.filter((r) => !takenElsewhere(r.config.index)) }
+        : event,
     );
     const db = new LabDatabase('connection-gap');
     const lab = new LabState(socket.api, db);
@@ -81,7 +90,9 @@ describe('a finished sweep checked against what is stored', () => {
     const computed: string[] = [];
     service.onEvent((e) => e.type === 'results' && computed.push(...e.results.map((r) => r.config.id)));
     await lab.resume((await db.sweeps.get('gap'))!);
-    await vi.waitFor(async () => expect(await db.sweeps.get('gap')).toMatchObject({ status: 'completed', incomplete: false }));
+    await vi.waitFor(async () =>
+      expect(await db.sweeps.get('gap')).toMatchObject({ status: 'completed', incomplete: false }),
+    );
     expect(computed).toEqual(['gap:000003']);
     expect(await db.storedRunCount('gap')).toBe(6);
     await db.delete();
@@ -133,7 +144,11 @@ describe('serve mode: the connection lost and back', () => {
     const { socket, db, lab } = await runningSweep('restart');
 
     // The server was killed; the page's reconnection is refused: it does not know the session.
-    const refused: LabConnection = { state: 'signed-out', reason: 'unknown-session', detail: 'Unknown session (the server restarted?)' };
+    const refused: LabConnection = {
+      state: 'signed-out',
+      reason: 'unknown-session',
+      detail: 'Unknown session (the server restarted?)',
+    };
     socket.set({ state: 'lost' });
     socket.set(refused);
     expect(connectionMessage(lab.connection, '7312')).toBe(
@@ -160,7 +175,14 @@ describe('serve mode: the connection lost and back', () => {
     expect(connectionMessage({ state: 'signed-out', reason: 'bad-link', detail: '' }, '8000')).toBe(
       'This link was used already or is not valid (each link works once): run `adagrad-lab link --port 8000` (or press Enter in the terminal of `npm run serve`) and open the new link.',
     );
-    expect(connectionMessage({ state: 'signed-out', reason: 'no-credential', detail: '' }, '8000')).toMatch(/^Not signed in: open the link `npm run serve` printed, or run `adagrad-lab link --port 8000`/);
-    expect(connectionMessage({ state: 'signed-out', reason: 'throttled', detail: 'Too many failed sign-ins: try again in 42 s' }, '8000')).toMatch(/^Too many failed sign-ins: try again in 42 s\. Then run `adagrad-lab link/);
+    expect(connectionMessage({ state: 'signed-out', reason: 'no-credential', detail: '' }, '8000')).toMatch(
+      /^Not signed in: open the link `npm run serve` printed, or run `adagrad-lab link --port 8000`/,
+    );
+    expect(
+      connectionMessage(
+        { state: 'signed-out', reason: 'throttled', detail: 'Too many failed sign-ins: try again in 42 s' },
+        '8000',
+      ),
+    ).toMatch(/^Too many failed sign-ins: try again in 42 s\. Then run `adagrad-lab link/);
   });
 });

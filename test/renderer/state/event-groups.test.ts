@@ -5,9 +5,24 @@ import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 
 const result = (i: number): RunResult => executeRun(adagradRun({}, { id: `s:${i}`, index: i, steps: 2 }));
-const results = (from: number, to: number): SweepEvent => ({ type: 'results', sweepId: 's', results: Array.from({ length: to - from }, (_, k) => result(from + k)) });
-const progress = (done: number): SweepEvent => ({ type: 'progress', sweepId: 's', progress: { done, total: 9, converged: 0, diverged: 0, failed: 0, runsPerSecond: 1, etaSeconds: 1 } });
-const started: SweepEvent = { type: 'sweep-started', sweepId: 's', spec: { name: 'n' } as SweepSpec, runCount: 9, createdAt: 4, status: 'queued' };
+const results = (from: number, to: number): SweepEvent => ({
+  type: 'results',
+  sweepId: 's',
+  results: Array.from({ length: to - from }, (_, k) => result(from + k)),
+});
+const progress = (done: number): SweepEvent => ({
+  type: 'progress',
+  sweepId: 's',
+  progress: { done, total: 9, converged: 0, diverged: 0, failed: 0, runsPerSecond: 1, etaSeconds: 1 },
+});
+const started: SweepEvent = {
+  type: 'sweep-started',
+  sweepId: 's',
+  spec: { name: 'n' } as SweepSpec,
+  runCount: 9,
+  createdAt: 4,
+  status: 'queued',
+};
 const ids = (group: ReturnType<typeof takeGroup>) => group.results.map((r) => r.config.id);
 
 describe('group commit', () => {
@@ -23,7 +38,9 @@ describe('group commit', () => {
     ];
     const group = takeGroup(queue, 100);
     expect(queue).toEqual([]);
-    expect(group.started).toEqual([{ id: 's', name: 'n', spec: { name: 'n' }, runCount: 9, createdAt: 4, status: 'queued' }]);
+    expect(group.started).toEqual([
+      { id: 's', name: 'n', spec: { name: 'n' }, runCount: 9, createdAt: 4, status: 'queued' },
+    ]);
     expect(ids(group)).toEqual(['s:0', 's:1', 's:2']);
     expect(group.progress.get('s')?.done).toBe(3);
     expect(group.statuses).toEqual([

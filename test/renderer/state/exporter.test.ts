@@ -29,7 +29,10 @@ class RecordingSink implements ExportSink {
 
 /** The LabApi the exporter uses, wired to real handlers and export sessions over `sink`. */
 function wire(sink: RecordingSink, onWrite: (pages: number) => void = () => undefined): LabApi {
-  const handlers = createHandlers(new SweepService(inProcessExecutor()), new ExportSessions(inProcessExecutor(), async () => sink));
+  const handlers = createHandlers(
+    new SweepService(inProcessExecutor()),
+    new ExportSessions(inProcessExecutor(), async () => sink),
+  );
   let pages = 0;
   return {
     startExport: (request) => handlers.startExport(request),
@@ -74,10 +77,20 @@ describe('Exporter', () => {
 
   it('keeps each call to a few megabytes, whatever the size of the start points', async () => {
     const dim = 20_000;
-    const wide = runs.slice(0, 30).map((run) => ({ ...run, config: { ...run.config, objective: { id: 'ill-conditioned' as const, dim, condition: 10 }, start: new Array<number>(dim).fill(1) } }));
+    const wide = runs.slice(0, 30).map((run) => ({
+      ...run,
+      config: {
+        ...run.config,
+        objective: { id: 'ill-conditioned' as const, dim, condition: 10 },
+        start: new Array<number>(dim).fill(1),
+      },
+    }));
     const sink = new RecordingSink();
     let calls = 0;
-    await new Exporter(wire(sink, (pages) => (calls = pages)), () => undefined).export('summary', wide, 'runs.csv', false);
+    await new Exporter(
+      wire(sink, (pages) => (calls = pages)),
+      () => undefined,
+    ).export('summary', wide, 'runs.csv', false);
     expect(sink.lines).toHaveLength(31);
     expect(calls).toBeGreaterThanOrEqual(4); // 30 × 20,000 coordinates ≈ 15 MB: not one message
   });

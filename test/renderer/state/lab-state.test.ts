@@ -74,9 +74,24 @@ describe('LabState', () => {
     // Frozen time: no page waits long enough to be written unfinished; only whole pages and the sweep's end write.
     vi.useFakeTimers({ toFake: ['performance'] });
     const runCount = 2 * PAGE_SIZE + 30;
-    const spec = { ...goodSpec, optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: Array.from({ length: runCount }, (_, i) => 1 / (i + 1)) } } }] };
+    const spec = {
+      ...goodSpec,
+      optimizers: [
+        {
+          kind: 'adagrad',
+          fixed: {},
+          axes: { lr: { values: Array.from({ length: runCount }, (_, i) => 1 / (i + 1)) } },
+        },
+      ],
+    };
     // Batches of 7 that take a while each, so that they arrive while earlier ones are being written.
-    const slow = { ...inProcessExecutor(), runBatch: async (configs: RunConfig[]) => (await new Promise((wake) => setTimeout(wake, 2)), configs.map((c) => executeRun(c))) };
+    const slow = {
+      ...inProcessExecutor(),
+      runBatch: async (configs: RunConfig[]) => (
+        await new Promise((wake) => setTimeout(wake, 2)),
+        configs.map((c) => executeRun(c))
+      ),
+    };
     const service = new SweepService(slow, { newSweepId: () => 'paged', batchSize: 7 });
     const db = new LabDatabase('lab-state-paged');
     const writes: number[][] = [];
@@ -92,7 +107,9 @@ describe('LabState', () => {
     const pagesOf = (indexes: number[]) => [...new Set(indexes.map((i) => Math.floor(i / PAGE_SIZE)))];
     for (const write of writes.filter((w) => w.length > 0)) {
       for (const page of pagesOf(write)) {
-        expect(write.filter((i) => Math.floor(i / PAGE_SIZE) === page)).toHaveLength(Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE));
+        expect(write.filter((i) => Math.floor(i / PAGE_SIZE) === page)).toHaveLength(
+          Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE),
+        );
       }
     }
     expect(writes.flat().sort((a, b) => a - b)).toEqual([...Array(runCount).keys()]);
@@ -121,7 +138,10 @@ describe('LabState', () => {
     const db = new LabDatabase('lab-state-3');
     const spec = validateSweepSpec(goodSpec);
     if (!spec.ok) throw new Error(spec.message);
-    await db.storeResults({ started: [{ id: 'old', name: 'test', spec: spec.value, runCount: 6, createdAt: 5, status: 'running' }], results: first.slice(0, 2) });
+    await db.storeResults({
+      started: [{ id: 'old', name: 'test', spec: spec.value, runCount: 6, createdAt: 5, status: 'running' }],
+      results: first.slice(0, 2),
+    });
 
     // The new process knows nothing of it.
     const service = new SweepService(inProcessExecutor());
@@ -133,10 +153,16 @@ describe('LabState', () => {
     await lab.resume((await db.sweeps.get('old'))!);
     await service.idle();
     await vi.waitFor(async () => expect((await db.sweeps.get('old'))?.status).toBe('completed'));
-    expect(computed.sort()).toEqual(first.slice(2).map((r) => r.config.id).sort());
+    expect(computed.sort()).toEqual(
+      first
+        .slice(2)
+        .map((r) => r.config.id)
+        .sort(),
+    );
     expect((await db.runIdsOf('old')).sort()).toEqual(first.map((r) => r.config.id).sort());
     // The resumed runs are the very runs the first process would have computed.
-    for (const run of await db.allRuns()) expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
+    for (const run of await db.allRuns())
+      expect(run.summary).toEqual(first.find((r) => r.config.id === run.id)?.summary);
     await db.delete();
   });
 
@@ -178,7 +204,11 @@ describe('LabState when the disk is full', () => {
 
   it('stores nothing half-written, acknowledges nothing, says what to do, and Retry stores every run once', async () => {
     const { service, db, lab } = await sweepOnFullDisk('full', 'tracePages');
-    await vi.waitFor(() => expect(lab.storageFull).toMatch(/^Storage is full: 6 finished runs were not stored, and nothing was half-written\./));
+    await vi.waitFor(() =>
+      expect(lab.storageFull).toMatch(
+        /^Storage is full: 6 finished runs were not stored, and nothing was half-written\./,
+      ),
+    );
     expect(lab.storageFull).toMatch(/Delete runs or sweeps you no longer need, then press Retry\.$/);
     await lab.idle();
     expect((await db.counts()).runs).toBe(0);
@@ -193,7 +223,10 @@ describe('LabState when the disk is full', () => {
     const writes: { results: number; ended: boolean }[] = [];
     const storeResults = db.storeResults.bind(db);
     db.storeResults = (write) => {
-      writes.push({ results: write.results.length, ended: (write.statuses ?? []).some((s) => s.status === 'completed') });
+      writes.push({
+        results: write.results.length,
+        ended: (write.statuses ?? []).some((s) => s.status === 'completed'),
+      });
       return storeResults(write);
     };
     await lab.retryStoring();
@@ -245,9 +278,19 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     expect(await lab.addTag(ids, '   ')).toBe('Invalid tag: "" (must have at least one character besides spaces)');
     await lab.setStarred(['notes:000001'], true);
     expect(await lab.setNote('notes:000000', ' lr 1 overshoots \n')).toBeNull();
-    expect(await lab.setNote('notes:000000', 'x'.repeat(2001))).toMatch(/^Invalid note: "x{40}…" \(must be at most 2000 characters, it has 2001\)$/);
-    expect(lab.runs.find((r) => r.id === 'notes:000000')).toMatchObject({ tags: ['baseline'], starred: false, note: 'lr 1 overshoots' });
-    expect((await db.allRuns()).find((r) => r.id === 'notes:000001')).toMatchObject({ tags: ['baseline'], starred: true, note: '' });
+    expect(await lab.setNote('notes:000000', 'x'.repeat(2001))).toMatch(
+      /^Invalid note: "x{40}…" \(must be at most 2000 characters, it has 2001\)$/,
+    );
+    expect(lab.runs.find((r) => r.id === 'notes:000000')).toMatchObject({
+      tags: ['baseline'],
+      starred: false,
+      note: 'lr 1 overshoots',
+    });
+    expect((await db.allRuns()).find((r) => r.id === 'notes:000001')).toMatchObject({
+      tags: ['baseline'],
+      starred: true,
+      note: '',
+    });
     expect(lab.knownTags).toEqual(['baseline']);
     await lab.removeTag(ids, 'baseline');
     expect(lab.knownTags).toEqual([]);
@@ -259,8 +302,16 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     const { lab, db } = await sweepOfSix('undo');
     await lab.addTag(['undo:000002'], 'kept');
     const before = { runPages: await db.runPages.toArray(), tracePages: await db.tracePages.toArray() };
-    await lab.clickRun('undo:000002', { toggle: false, range: false }, lab.runs.map((r) => r.id));
-    await lab.clickRun('undo:000004', { toggle: false, range: true }, lab.runs.map((r) => r.id));
+    await lab.clickRun(
+      'undo:000002',
+      { toggle: false, range: false },
+      lab.runs.map((r) => r.id),
+    );
+    await lab.clickRun(
+      'undo:000004',
+      { toggle: false, range: true },
+      lab.runs.map((r) => r.id),
+    );
     expect(lab.selectedRunIds).toEqual(['undo:000002', 'undo:000003', 'undo:000004']);
     await lab.deleteRuns(lab.selectedRunIds);
     expect(lab.runs.map((r) => r.id)).toEqual(['undo:000000', 'undo:000001', 'undo:000005']);

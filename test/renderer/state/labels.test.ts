@@ -25,7 +25,20 @@ describe('how the app names things', () => {
   });
 
   it("labels every setting of a run as the form's field for it does: no camelCase key reaches the compare table", () => {
-    const names = [...settingsOf({ ...adagradRun(), objective: { id: 'sparse-logreg', samples: 10, features: 5, nonZerosPerSample: 2, zipfExponent: 1.1, seed: 1, batchSize: 0 } }).keys()];
+    const names = [
+      ...settingsOf({
+        ...adagradRun(),
+        objective: {
+          id: 'sparse-logreg',
+          samples: 10,
+          features: 5,
+          nonZerosPerSample: 2,
+          zipfExponent: 1.1,
+          seed: 1,
+          batchSize: 0,
+        },
+      }).keys(),
+    ];
     const labels = names.map(settingLabel);
     for (const label of labels) expect(label).not.toMatch(/[a-z][A-Z]/);
     expect(settingLabel('epsPlacement')).toBe(optimizerFields('adagrad').find((f) => f.key === 'epsPlacement')!.label);

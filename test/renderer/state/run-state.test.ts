@@ -5,7 +5,8 @@ import { RunSelection } from '../../../src-renderer/lib/runs-table/run-selection
 import { UndoOffers } from '../../../src-renderer/lib/state/undo.svelte';
 import type { StoredRun } from '../../../src-renderer/lib/storage/records';
 
-const run = (id: string, createdAt: number, index: number) => ({ id, sweepId: id.split(':')[0], createdAt, index }) as StoredRun;
+const run = (id: string, createdAt: number, index: number) =>
+  ({ id, sweepId: id.split(':')[0], createdAt, index }) as StoredRun;
 afterEach(() => vi.useRealTimers());
 
 describe('RunList', () => {
@@ -43,28 +44,41 @@ test.prop([
   fc.array(
     fc.record({
       remove: fc.boolean(),
-      runs: fc.array(fc.record({ sweep: fc.integer({ min: 0, max: 4 }), index: fc.integer({ min: 0, max: 40 }), starred: fc.boolean() }), { maxLength: 30 }),
+      runs: fc.array(
+        fc.record({
+          sweep: fc.integer({ min: 0, max: 4 }),
+          index: fc.integer({ min: 0, max: 40 }),
+          starred: fc.boolean(),
+        }),
+        { maxLength: 30 },
+      ),
     }),
     { maxLength: 12 },
   ),
-])('whatever arrives in whatever order, lists every run once: newest sweep first, each sweep in index order', (batches) => {
-  const list = new RunList(0);
-  const expected = new Map<string, StoredRun>();
-  for (const batch of batches) {
-    // Sweeps 0…4, created at 10, 10, 20, 30, 30: two pairs share a time, ordered by id.
-    const runs = batch.runs.map(({ sweep, index, starred }) => ({ ...run(`s${sweep}:${index}`, [10, 10, 20, 30, 30][sweep], index), starred }));
-    if (batch.remove) {
-      list.remove(runs.map((r) => r.id));
-      for (const r of runs) expected.delete(r.id);
-    } else {
-      list.upsert(runs);
-      for (const r of runs) expected.set(r.id, r);
+])(
+  'whatever arrives in whatever order, lists every run once: newest sweep first, each sweep in index order',
+  (batches) => {
+    const list = new RunList(0);
+    const expected = new Map<string, StoredRun>();
+    for (const batch of batches) {
+      // Sweeps 0…4, created at 10, 10, 20, 30, 30: two pairs share a time, ordered by id.
+      const runs = batch.runs.map(({ sweep, index, starred }) => ({
+        ...run(`s${sweep}:${index}`, [10, 10, 20, 30, 30][sweep], index),
+        starred,
+      }));
+      if (batch.remove) {
+        list.remove(runs.map((r) => r.id));
+        for (const r of runs) expected.delete(r.id);
+      } else {
+        list.upsert(runs);
+        for (const r of runs) expected.set(r.id, r);
+      }
     }
-  }
-  list.flush();
-  expect(list.runs).toEqual([...expected.values()].sort(byNewestSweepThenIndex));
-  for (const [id, r] of expected) expect(list.get(id)).toBe(r);
-});
+    list.flush();
+    expect(list.runs).toEqual([...expected.values()].sort(byNewestSweepThenIndex));
+    for (const [id, r] of expected) expect(list.get(id)).toBe(r);
+  },
+);
 
 describe('RunSelection', () => {
   const shown = ['r0', 'r1', 'r2', 'r3', 'r4'];

@@ -16,11 +16,19 @@ const press = (key: string, target: EventTarget | null = body, modifiers: Partia
 
 describe('keyboard shortcuts', () => {
   it('maps each listed single key to its action when nothing is being typed', () => {
-    for (const s of shortcuts.filter((s) => s.action !== 'launch')) expect(shortcutFor(press(s.keys)), s.keys).toBe(s.action);
+    for (const s of shortcuts.filter((s) => s.action !== 'launch'))
+      expect(shortcutFor(press(s.keys)), s.keys).toBe(s.action);
   });
 
   it('never fires a single-key shortcut while typing in a field, a search box, a select or an editable region', () => {
-    const typing = [textField, element('INPUT', 'search'), element('INPUT'), element('TEXTAREA'), element('SELECT'), { tagName: 'DIV', isContentEditable: true } as unknown as EventTarget];
+    const typing = [
+      textField,
+      element('INPUT', 'search'),
+      element('INPUT'),
+      element('TEXTAREA'),
+      element('SELECT'),
+      { tagName: 'DIV', isContentEditable: true } as unknown as EventTarget,
+    ];
     for (const target of typing) {
       expect(isTyping(target)).toBe(true);
       for (const key of ['/', '?', 'n', 't', 'r', 'c', 'p']) expect(shortcutFor(press(key, target))).toBeNull();
@@ -28,7 +36,8 @@ describe('keyboard shortcuts', () => {
   });
 
   it('still fires on a checkbox, a button or a table row, which take no text', () => {
-    for (const target of [element('INPUT', 'checkbox'), element('BUTTON'), element('TR')]) expect(shortcutFor(press('/', target))).toBe('filter-runs');
+    for (const target of [element('INPUT', 'checkbox'), element('BUTTON'), element('TR')])
+      expect(shortcutFor(press('/', target))).toBe('filter-runs');
   });
 
   it('leaves keys with Ctrl, Alt or ⌘ to the browser, except Ctrl/⌘+Enter, which launches from anywhere', () => {

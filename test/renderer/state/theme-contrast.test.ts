@@ -53,7 +53,21 @@ describe.each([
   };
 
   it('defines every documented colour', () => {
-    for (const name of ['--bg', '--panel', '--fg', '--muted', '--border', '--control', '--grid', '--accent', '--accent-fg', '--danger', '--selected', '--diff-bg', '--warn-bg']) {
+    for (const name of [
+      '--bg',
+      '--panel',
+      '--fg',
+      '--muted',
+      '--border',
+      '--control',
+      '--grid',
+      '--accent',
+      '--accent-fg',
+      '--danger',
+      '--selected',
+      '--diff-bg',
+      '--warn-bg',
+    ]) {
       expect(theme.has(name), name).toBe(true);
     }
   });

@@ -16,7 +16,10 @@ function host(systemDark: boolean, stored: string | null = null, failing = false
         saved.set(key, value);
       },
     },
-    systemDark: { matches: systemDark, addEventListener: (_type: string, listener: (event: { matches: boolean }) => void) => listeners.push(listener) },
+    systemDark: {
+      matches: systemDark,
+      addEventListener: (_type: string, listener: (event: { matches: boolean }) => void) => listeners.push(listener),
+    },
     root: { dataset: {} as DOMStringMap },
   };
   const changeSystem = (dark: boolean) => listeners.forEach((listener) => listener({ matches: dark }));

@@ -11,7 +11,11 @@ function fakeMain(max: number) {
     asked,
     workerThreads: async ({ threads: wanted }: WorkerThreadsRequest) => {
       asked.push(wanted);
-      if (wanted !== null && !(Number.isInteger(wanted) && wanted >= 1)) return fail('invalid-input', `Invalid worker threads: ${wanted} (must be a whole number from 1 to 256, or null to read)`);
+      if (wanted !== null && !(Number.isInteger(wanted) && wanted >= 1))
+        return fail(
+          'invalid-input',
+          `Invalid worker threads: ${wanted} (must be a whole number from 1 to 256, or null to read)`,
+        );
       if (wanted !== null) threads = Math.min(wanted, max);
       return ok({ threads, max });
     },

@@ -17,9 +17,23 @@ const results = expandSweep('s', spec).map((c) => executeRun(c));
 const sweep: StoredSweep = { id: 's', name: 'db', spec, runCount: 3, createdAt: 7, status: 'running' };
 
 /** A sweep of two pages and a bit, 2 steps a run. */
-const wideSpec = adagradSweep({ name: 'wide', start: [4], lrs: Array.from({ length: 2 * PAGE_SIZE + 7 }, (_, i) => 1 / (i + 1)), eps: [1e-8], weightDecays: [0], steps: 2 });
+const wideSpec = adagradSweep({
+  name: 'wide',
+  start: [4],
+  lrs: Array.from({ length: 2 * PAGE_SIZE + 7 }, (_, i) => 1 / (i + 1)),
+  eps: [1e-8],
+  weightDecays: [0],
+  steps: 2,
+});
 const wide = expandSweep('w', wideSpec).map((c) => executeRun(c));
-const wideSweep: StoredSweep = { id: 'w', name: 'wide', spec: wideSpec, runCount: wide.length, createdAt: 9, status: 'running' };
+const wideSweep: StoredSweep = {
+  id: 'w',
+  name: 'wide',
+  spec: wideSpec,
+  runCount: wide.length,
+  createdAt: 9,
+  status: 'running',
+};
 
 let db: LabDatabase;
 afterEach(async () => {
@@ -28,22 +42,41 @@ afterEach(async () => {
 
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
 const storedRuns = async () => (await db.allRuns()).sort(byId);
-const storedRun = async (id: string): Promise<StoredRun | undefined> => (await db.allRuns()).find((run) => run.id === id);
+const storedRun = async (id: string): Promise<StoredRun | undefined> =>
+  (await db.allRuns()).find((run) => run.id === id);
 const storedTrace = async (id: string) => (await db.traces([id]))[0];
 /** Everything in storage, page by page: what "exactly as it was" compares. */
-const everything = async () => ({ sweeps: await db.sweeps.toArray(), runPages: await db.runPages.toArray(), tracePages: await db.tracePages.toArray() });
+const everything = async () => ({
+  sweeps: await db.sweeps.toArray(),
+  runPages: await db.runPages.toArray(),
+  tracePages: await db.tracePages.toArray(),
+});
 
 describe('LabDatabase', () => {
   it('stores runs with their sweep time and no annotations, and their traces in float32', async () => {
     db = new LabDatabase('t1');
     const stored = await db.storeResults({ started: [sweep], results });
     expect(stored.map((r) => r.id)).toEqual(['s:000000', 's:000001', 's:000002']);
-    expect(await storedRun('s:000001')).toEqual({ id: 's:000001', sweepId: 's', index: 1, createdAt: 7, config: results[1].config, summary: results[1].summary, tags: [], starred: false, note: '' });
+    expect(await storedRun('s:000001')).toEqual({
+      id: 's:000001',
+      sweepId: 's',
+      index: 1,
+      createdAt: 7,
+      config: results[1].config,
+      summary: results[1].summary,
+      tags: [],
+      starred: false,
+      note: '',
+    });
     const trace = await storedTrace('s:000000');
     expect(trace?.theta).toBeInstanceOf(Float32Array);
     expect(trace?.theta).toEqual(Float32Array.from(results[0].trace.theta));
     expect(trace?.steps).toEqual(results[0].trace.steps);
-    expect(await db.traces(['s:000002', 'missing:000000', 's:000000'])).toEqual([toStoredTrace('s:000002', results[2].trace), undefined, toStoredTrace('s:000000', results[0].trace)]);
+    expect(await db.traces(['s:000002', 'missing:000000', 's:000000'])).toEqual([
+      toStoredTrace('s:000002', results[2].trace),
+      undefined,
+      toStoredTrace('s:000000', results[0].trace),
+    ]);
   });
 
   it('storing a batch again (a resend) duplicates nothing and keeps tags, star and note', async () => {
@@ -60,7 +93,13 @@ describe('LabDatabase', () => {
     // A trace that cannot be cloned into IndexedDB (a function as its layout) makes the transaction fail part way:
     // after its run's page is put.
     const broken = { ...results[2], trace: { ...results[2].trace, layout: (() => 0) as unknown as 'parameters' } };
-    await expect(db.storeResults({ started: [sweep], results: [results[1], broken], statuses: [{ sweepId: 's', status: 'completed' }] })).rejects.toThrow();
+    await expect(
+      db.storeResults({
+        started: [sweep],
+        results: [results[1], broken],
+        statuses: [{ sweepId: 's', status: 'completed' }],
+      }),
+    ).rejects.toThrow();
     expect(await db.counts()).toEqual({ sweeps: 0, runs: 0, traces: 0 });
   });
 
@@ -70,7 +109,9 @@ describe('LabDatabase', () => {
     const before = await everything();
     const restore = fillDisk('tracePages');
     try {
-      const failure = await db.storeResults({ results: results.slice(1), statuses: [{ sweepId: 's', status: 'completed' }] }).catch((e: unknown) => e);
+      const failure = await db
+        .storeResults({ results: results.slice(1), statuses: [{ sweepId: 's', status: 'completed' }] })
+        .catch((e: unknown) => e);
       expect(isQuotaExceeded(failure)).toBe(true);
     } finally {
       restore();
@@ -82,7 +123,11 @@ describe('LabDatabase', () => {
 
   it('keeps a finished sweep finished when its start is replayed', async () => {
     db = new LabDatabase('t5');
-    await db.storeResults({ started: [sweep], results: [], statuses: [{ sweepId: 's', status: 'cancelled', message: 'by you' }] });
+    await db.storeResults({
+      started: [sweep],
+      results: [],
+      statuses: [{ sweepId: 's', status: 'cancelled', message: 'by you' }],
+    });
     await db.storeResults({ started: [sweep], results: [] });
     expect(await db.sweeps.get('s')).toMatchObject({ status: 'cancelled', message: 'by you' });
   });
@@ -155,7 +200,13 @@ describe('LabDatabase', () => {
     await db.sweeps.update('s', { status: 'interrupted' });
     await db.storeResults({ started: [{ ...queued, name: 'renamed', status: 'running' }], results: [] });
     expect(await db.sweeps.get('s')).toEqual({ ...queued, status: 'running' });
-    await db.storeResults({ results: [], statuses: [{ sweepId: 's', status: 'completed' }, { sweepId: 's', status: 'cancelling' }] });
+    await db.storeResults({
+      results: [],
+      statuses: [
+        { sweepId: 's', status: 'completed' },
+        { sweepId: 's', status: 'cancelling' },
+      ],
+    });
     expect((await db.sweeps.get('s'))?.status).toBe('completed');
   });
 });
@@ -169,36 +220,54 @@ describe('LabDatabase pages', () => {
   };
 
   test.prop(
-    [fc.array(fc.integer({ min: 1, max: wide.length - 1 }), { maxLength: 6 }), fc.array(fc.nat(), { minLength: 7, maxLength: 12 }), fc.nat({ max: wide.length - 1 })],
+    [
+      fc.array(fc.integer({ min: 1, max: wide.length - 1 }), { maxLength: 6 }),
+      fc.array(fc.nat(), { minLength: 7, maxLength: 12 }),
+      fc.nat({ max: wide.length - 1 }),
+    ],
     { numRuns: 8 },
-  )('however the results are cut into writes, resent or reordered, each run and trace is stored once, in its page, annotations kept', async (cuts, order, starred) => {
-    db = new LabDatabase('pages-property');
-    try {
-      await db.storeResults({ started: [wideSweep], results: [] });
-      const starredId = wide[starred].config.id;
-      // Each write once in index order, then again in the order drawn: every run is sent at least once, many twice.
-      for (const write of writesOf(wide, cuts, [...Array(cuts.length + 1).keys()])) await db.storeResults({ results: write });
-      await db.annotate([starredId], () => ({ starred: true, tags: ['kept'] }));
-      for (const write of writesOf(wide, cuts, order)) await db.storeResults({ results: write });
+  )(
+    'however the results are cut into writes, resent or reordered, each run and trace is stored once, in its page, annotations kept',
+    async (cuts, order, starred) => {
+      db = new LabDatabase('pages-property');
+      try {
+        await db.storeResults({ started: [wideSweep], results: [] });
+        const starredId = wide[starred].config.id;
+        // Each write once in index order, then again in the order drawn: every run is sent at least once, many twice.
+        for (const write of writesOf(wide, cuts, [...Array(cuts.length + 1).keys()]))
+          await db.storeResults({ results: write });
+        await db.annotate([starredId], () => ({ starred: true, tags: ['kept'] }));
+        for (const write of writesOf(wide, cuts, order)) await db.storeResults({ results: write });
 
-      const runs = await storedRuns();
-      expect(runs.map((run) => run.id)).toEqual(wide.map((r) => r.config.id));
-      expect(runs.map((run) => run.summary)).toEqual(wide.map((r) => r.summary));
-      expect(runs.filter((run) => run.starred).map((run) => [run.id, run.tags])).toEqual([[starredId, ['kept']]]);
-      expect(await db.traces(wide.map((r) => r.config.id))).toEqual(wide.map((r) => toStoredTrace(r.config.id, r.trace)));
-      expect(await db.counts()).toEqual({ sweeps: 1, runs: wide.length, traces: wide.length });
-      // Each page holds exactly the runs its key names, in index order.
-      const inPage = (page: number) => wide.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map((r) => r.config.id);
-      const runPages = await db.runPages.toArray();
-      const tracePages = await db.tracePages.toArray();
-      expect(runPages.map((page) => page.page)).toEqual([0, 1, 2]);
-      expect(tracePages.map((page) => page.page)).toEqual([0, 1, 2]);
-      for (const page of runPages) expect([page.count, page.entries.map((run) => run.id)]).toEqual([inPage(page.page).length, inPage(page.page)]);
-      for (const page of tracePages) expect([page.count, page.entries.map((trace) => trace.runId)]).toEqual([inPage(page.page).length, inPage(page.page)]);
-    } finally {
-      await db.delete();
-    }
-  });
+        const runs = await storedRuns();
+        expect(runs.map((run) => run.id)).toEqual(wide.map((r) => r.config.id));
+        expect(runs.map((run) => run.summary)).toEqual(wide.map((r) => r.summary));
+        expect(runs.filter((run) => run.starred).map((run) => [run.id, run.tags])).toEqual([[starredId, ['kept']]]);
+        expect(await db.traces(wide.map((r) => r.config.id))).toEqual(
+          wide.map((r) => toStoredTrace(r.config.id, r.trace)),
+        );
+        expect(await db.counts()).toEqual({ sweeps: 1, runs: wide.length, traces: wide.length });
+        // Each page holds exactly the runs its key names, in index order.
+        const inPage = (page: number) => wide.slice(page * PAGE_SIZE, (page + 1) * PAGE_SIZE).map((r) => r.config.id);
+        const runPages = await db.runPages.toArray();
+        const tracePages = await db.tracePages.toArray();
+        expect(runPages.map((page) => page.page)).toEqual([0, 1, 2]);
+        expect(tracePages.map((page) => page.page)).toEqual([0, 1, 2]);
+        for (const page of runPages)
+          expect([page.count, page.entries.map((run) => run.id)]).toEqual([
+            inPage(page.page).length,
+            inPage(page.page),
+          ]);
+        for (const page of tracePages)
+          expect([page.count, page.entries.map((trace) => trace.runId)]).toEqual([
+            inPage(page.page).length,
+            inPage(page.page),
+          ]);
+      } finally {
+        await db.delete();
+      }
+    },
+  );
 
   it('a sweep larger than a page lists, tags and deletes across its pages', async () => {
     db = new LabDatabase('pages-wide');

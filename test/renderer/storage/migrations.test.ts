@@ -22,16 +22,35 @@ async function writeV1Fixture(name: string): Promise<void> {
     traces: 'runId',
   });
   await v1.table('sweeps').add({
-    id: 's', name: 'old', runCount: 1, createdAt: 1, status: 'completed',
+    id: 's',
+    name: 'old',
+    runCount: 1,
+    createdAt: 1,
+    status: 'completed',
     spec: { name: 'old', objective: 'quadratic-1d', start: [4], lrs: [1], eps: [1e-8], weightDecays: [0], steps: 2 },
   });
   await v1.table('runs').add({
-    id: 's:000000', sweepId: 's', index: 0, createdAt: 1,
-    config: { id: 's:000000', sweepId: 's', index: 0, objective: 'quadratic-1d', start: [4], optimizer: 'adagrad', lr: 1, eps: 1e-8, weightDecay: 0, steps: 2 },
+    id: 's:000000',
+    sweepId: 's',
+    index: 0,
+    createdAt: 1,
+    config: {
+      id: 's:000000',
+      sweepId: 's',
+      index: 0,
+      objective: 'quadratic-1d',
+      start: [4],
+      optimizer: 'adagrad',
+      lr: 1,
+      eps: 1e-8,
+      weightDecay: 0,
+      steps: 2,
+    },
     summary: { status: 'completed', finalLoss: 5.76000000811, bestLoss: 5.76000000811, bestStep: 2, divergedAt: null },
   });
   await v1.table('traces').add({
-    runId: 's:000000', dim: 1,
+    runId: 's:000000',
+    dim: 1,
     loss: Float64Array.of(16, 9.0000000075, 5.76000000811),
     theta: Float64Array.of(4, 3.00000000125, 2.40000000169),
     grad: Float64Array.of(8, 6.0000000025, 4.80000000338),
@@ -42,13 +61,25 @@ async function writeV1Fixture(name: string): Promise<void> {
 
 /** The schema as v2 of the app declared it (v2 read v1 databases through its upgrade; a v2 fixture needs none). */
 function v2Schema(db: Dexie): void {
-  db.version(1).stores({ sweeps: 'id, createdAt, status', runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr', traces: 'runId' });
-  db.version(2).stores({ runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr' });
+  db.version(1).stores({
+    sweeps: 'id, createdAt, status',
+    runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.lr',
+    traces: 'runId',
+  });
+  db.version(2).stores({
+    runs: 'id, sweepId, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr',
+  });
 }
 
 /** A database exactly as v2 of the app left it: w² + 10b², one run that converged to a loss (1e-145) far below float32's range. */
 async function writeV2Fixture(name: string): Promise<RunResult> {
-  const config: RunConfig = { ...adagradRun({ lr: 0.5 }), objective: { id: 'elliptic-2d' }, start: null, steps: 300, traceMaxPoints: 50 };
+  const config: RunConfig = {
+    ...adagradRun({ lr: 0.5 }),
+    objective: { id: 'elliptic-2d' },
+    start: null,
+    steps: 300,
+    traceMaxPoints: 50,
+  };
   const result = executeRun(config);
   const v2 = new Dexie(name);
   v2Schema(v2);
@@ -62,7 +93,9 @@ async function writeV2Fixture(name: string): Promise<RunResult> {
 /** The schema as v3 of the app declared it. */
 function v3Schema(db: Dexie): void {
   v2Schema(db);
-  db.version(3).stores({ runs: 'id, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr, *tags' });
+  db.version(3).stores({
+    runs: 'id, [sweepId+index], createdAt, summary.status, summary.finalLoss, config.optimizer.lr, *tags',
+  });
 }
 
 /**
@@ -70,14 +103,36 @@ function v3Schema(db: Dexie): void {
  * both sides of a page boundary, and a page with a gap before it; sweep "b" has one run.
  */
 async function writeV3Fixture(name: string): Promise<{ runs: StoredRun[]; traces: StoredTrace[] }> {
-  const at = (sweepId: string, index: number, lr: number): RunResult => executeRun({ ...adagradRun({ lr }), id: runId(sweepId, index), sweepId, index, steps: 4 });
-  const results = [at('a', 0, 1), at('a', 1, 0.5), at('a', PAGE_SIZE - 1, 0.1), at('a', PAGE_SIZE, 0.2), at('a', 3 * PAGE_SIZE + 3, 0.3), at('b', 0, 1)];
-  const annotations = [{ tags: ['first', 'seed'], starred: true, note: 'lr 1' }, { tags: ['seed'], starred: false, note: '' }];
-  const runs = results.map(({ config, summary }, i): StoredRun => ({ id: config.id, sweepId: config.sweepId, index: config.index, createdAt: config.sweepId === 'a' ? 1 : 2, config, summary, ...(annotations[i] ?? { tags: [], starred: false, note: '' }) }));
+  const at = (sweepId: string, index: number, lr: number): RunResult =>
+    executeRun({ ...adagradRun({ lr }), id: runId(sweepId, index), sweepId, index, steps: 4 });
+  const results = [
+    at('a', 0, 1),
+    at('a', 1, 0.5),
+    at('a', PAGE_SIZE - 1, 0.1),
+    at('a', PAGE_SIZE, 0.2),
+    at('a', 3 * PAGE_SIZE + 3, 0.3),
+    at('b', 0, 1),
+  ];
+  const annotations = [
+    { tags: ['first', 'seed'], starred: true, note: 'lr 1' },
+    { tags: ['seed'], starred: false, note: '' },
+  ];
+  const runs = results.map(({ config, summary }, i): StoredRun => ({
+    id: config.id,
+    sweepId: config.sweepId,
+    index: config.index,
+    createdAt: config.sweepId === 'a' ? 1 : 2,
+    config,
+    summary,
+    ...(annotations[i] ?? { tags: [], starred: false, note: '' }),
+  }));
   const traces = results.map(({ config, trace }) => toStoredTrace(config.id, trace));
   const v3 = new Dexie(name);
   v3Schema(v3);
-  await v3.table('sweeps').bulkAdd([{ id: 'a', name: 'a', spec: {}, runCount: 4 * PAGE_SIZE, createdAt: 1, status: 'completed' }, { id: 'b', name: 'b', spec: {}, runCount: 1, createdAt: 2, status: 'interrupted' }]);
+  await v3.table('sweeps').bulkAdd([
+    { id: 'a', name: 'a', spec: {}, runCount: 4 * PAGE_SIZE, createdAt: 1, status: 'completed' },
+    { id: 'b', name: 'b', spec: {}, runCount: 1, createdAt: 2, status: 'interrupted' },
+  ]);
   await v3.table('runs').bulkAdd(runs);
   await v3.table('traces').bulkAdd(traces);
   v3.close();
@@ -91,14 +146,27 @@ describe('database upgrade from v3', () => {
     const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
     expect((await db.allRuns()).sort(byId)).toEqual([...before.runs].sort(byId));
     // Every column as it was but the gradient, which v5 empties (its meaning changed).
-    expect(await db.traces(before.runs.map((run) => run.id))).toEqual(before.traces.map((trace) => ({ ...trace, grad: trace.grad.subarray(0, 0) })));
+    expect(await db.traces(before.runs.map((run) => run.id))).toEqual(
+      before.traces.map((trace) => ({ ...trace, grad: trace.grad.subarray(0, 0) })),
+    );
     expect((await db.traces([runId('a', PAGE_SIZE)]))[0]?.loss).toBeInstanceOf(Float32Array);
     expect(await db.tags()).toEqual(['first', 'seed']);
     expect(await db.counts()).toEqual({ sweeps: 2, runs: 6, traces: 6 });
-    const pages = [['a', 0], ['a', 1], ['a', 3], ['b', 0]];
+    const pages = [
+      ['a', 0],
+      ['a', 1],
+      ['a', 3],
+      ['b', 0],
+    ];
     expect(await db.runPages.toCollection().primaryKeys()).toEqual(pages);
     expect(await db.tracePages.toCollection().primaryKeys()).toEqual(pages);
-    expect(await db.runIdsOf('a')).toEqual(['a:000000', 'a:000001', runId('a', PAGE_SIZE - 1), runId('a', PAGE_SIZE), runId('a', 3 * PAGE_SIZE + 3)]);
+    expect(await db.runIdsOf('a')).toEqual([
+      'a:000000',
+      'a:000001',
+      runId('a', PAGE_SIZE - 1),
+      runId('a', PAGE_SIZE),
+      runId('a', 3 * PAGE_SIZE + 3),
+    ]);
     expect((await db.sweeps.get('b'))?.status).toBe('interrupted');
     expect([...db.backendDB().objectStoreNames].sort()).toEqual(['runPages', 'sweeps', 'tracePages']);
     await db.delete();
@@ -112,7 +180,17 @@ describe('database upgrade from v2', () => {
     expect(Math.min(...result.trace.loss)).toBeLessThan(2 ** -126);
     const db = new LabDatabase('upgrade-2');
     const [run] = await db.allRuns();
-    expect(run).toEqual({ id: result.config.id, sweepId: 's', index: 0, createdAt: 3, config: result.config, summary: result.summary, tags: [], starred: false, note: '' });
+    expect(run).toEqual({
+      id: result.config.id,
+      sweepId: 's',
+      index: 0,
+      createdAt: 3,
+      config: result.config,
+      summary: result.summary,
+      tags: [],
+      starred: false,
+      note: '',
+    });
     const [trace] = await db.traces([result.config.id]);
     expect(trace?.loss).toEqual(result.trace.loss);
     expect(trace?.loss).toBeInstanceOf(Float64Array);
@@ -132,8 +210,16 @@ describe('database upgrade from v1', () => {
     const db = new LabDatabase('upgrade-1');
     const [run] = await db.allRuns();
     expect(run?.config).toEqual({
-      id: 's:000000', sweepId: 's', index: 0, objective: { id: 'quadratic-1d' }, start: [4],
-      optimizer: { ...optimizerDefaults.adagrad, lr: 1 }, steps: 2, seed: 0, tolerance: null, traceMaxPoints: 3,
+      id: 's:000000',
+      sweepId: 's',
+      index: 0,
+      objective: { id: 'quadratic-1d' },
+      start: [4],
+      optimizer: { ...optimizerDefaults.adagrad, lr: 1 },
+      steps: 2,
+      seed: 0,
+      tolerance: null,
+      traceMaxPoints: 3,
     });
     // The upgraded config, run today, gives the very numbers v1 stored.
     const today = executeRun(run!.config);
@@ -145,7 +231,13 @@ describe('database upgrade from v1', () => {
     expect(trace?.layout).toBe('parameters');
     expect(run?.summary).toEqual({ ...today.summary, finalLoss: 5.76000000811, bestLoss: 5.76000000811 });
     expect(run).toMatchObject({ tags: [], starred: false, note: '' });
-    expect((await db.sweeps.get('s'))?.spec.optimizers).toEqual([{ kind: 'adagrad', fixed: {}, axes: { lr: { values: [1] }, eps: { values: [1e-8] }, weightDecay: { values: [0] } } }]);
+    expect((await db.sweeps.get('s'))?.spec.optimizers).toEqual([
+      {
+        kind: 'adagrad',
+        fixed: {},
+        axes: { lr: { values: [1] }, eps: { values: [1e-8] }, weightDecay: { values: [0] } },
+      },
+    ]);
     expect(await db.runIdsOf('s')).toEqual(['s:000000']);
     await db.delete();
   });

@@ -6,7 +6,8 @@ import type { CompactRunResult } from '../../../src-core/contract/types';
 
 /** Stand-ins for results: the assembly reads only their sweep and index. */
 const result = (sweepId: string, index: number) => ({ config: { sweepId, index } }) as CompactRunResult;
-const range = (sweepId: string, from: number, to: number) => Array.from({ length: to - from }, (_, i) => result(sweepId, from + i));
+const range = (sweepId: string, from: number, to: number) =>
+  Array.from({ length: to - from }, (_, i) => result(sweepId, from + i));
 const indexes = (results: CompactRunResult[]) => results.map((r) => r.config.index);
 const runCounts = (counts: Record<string, number>) => (sweepId: string) => counts[sweepId];
 
@@ -25,7 +26,11 @@ describe('PageAssembly', () => {
   it("writes a sweep's last, shorter page once it has every run, and an unknown sweep's results at once", () => {
     const assembly = new PageAssembly();
     const counts = runCounts({ s: PAGE_SIZE + 3 });
-    expect(indexes(assembly.admit(range('s', PAGE_SIZE, PAGE_SIZE + 3), counts, 0))).toEqual([PAGE_SIZE, PAGE_SIZE + 1, PAGE_SIZE + 2]);
+    expect(indexes(assembly.admit(range('s', PAGE_SIZE, PAGE_SIZE + 3), counts, 0))).toEqual([
+      PAGE_SIZE,
+      PAGE_SIZE + 1,
+      PAGE_SIZE + 2,
+    ]);
     expect(indexes(assembly.admit([result('unknown', 7)], counts, 0))).toEqual([7]);
     expect(assembly.nextDue).toBeNull();
   });
@@ -43,7 +48,11 @@ describe('PageAssembly', () => {
     expect(assembly.nextDue).toBeNull();
   });
 
-  test.prop([fc.integer({ min: 1, max: 3 * PAGE_SIZE }), fc.array(fc.integer({ min: 1, max: 3 * PAGE_SIZE }), { maxLength: 8 }), fc.integer({ min: 0, max: 2 })])(
+  test.prop([
+    fc.integer({ min: 1, max: 3 * PAGE_SIZE }),
+    fc.array(fc.integer({ min: 1, max: 3 * PAGE_SIZE }), { maxLength: 8 }),
+    fc.integer({ min: 0, max: 2 }),
+  ])(
     "however a sweep's results are batched, each is given once, in whole pages until the sweep ends",
     (runCount, cuts, resent) => {
       const assembly = new PageAssembly();
@@ -55,7 +64,9 @@ describe('PageAssembly', () => {
       for (const batch of [...batches, ...batches.slice(0, resent)]) {
         const ready = indexes(assembly.admit(batch, runCounts({ s: runCount }), 0));
         for (const page of new Set(ready.map((i) => Math.floor(i / PAGE_SIZE)))) {
-          expect(new Set(ready.filter((i) => Math.floor(i / PAGE_SIZE) === page)).size).toBe(Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE));
+          expect(new Set(ready.filter((i) => Math.floor(i / PAGE_SIZE) === page)).size).toBe(
+            Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE),
+          );
         }
         given.push(...ready);
       }

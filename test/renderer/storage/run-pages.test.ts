@@ -4,9 +4,12 @@ import { groupByPage, mergeEntries, PAGE_SIZE, pageKey, runAddress } from '../..
 import { runId } from '../../../src-core/sweep/expand';
 
 describe('run pages', () => {
-  test.prop([fc.string({ minLength: 1 }), fc.nat({ max: 10_000_000 })])('a run id names the sweep and index it was made of', (sweepId, index) => {
-    expect(runAddress(runId(sweepId, index))).toEqual({ sweepId, index });
-  });
+  test.prop([fc.string({ minLength: 1 }), fc.nat({ max: 10_000_000 })])(
+    'a run id names the sweep and index it was made of',
+    (sweepId, index) => {
+      expect(runAddress(runId(sweepId, index))).toEqual({ sweepId, index });
+    },
+  );
 
   it.each([
     ['no index', 'sweep'],
@@ -14,7 +17,9 @@ describe('run pages', () => {
     ['an index that is not a number', 's:00001x'],
     ['a negative index', 's:-00001'],
   ])('refuses a run id with %s, naming it', (_, id) => {
-    expect(() => runAddress(id)).toThrow(`Invalid run id: "${id}" (must be a sweep id, ":" and the run's index in 6 or more digits)`);
+    expect(() => runAddress(id)).toThrow(
+      `Invalid run id: "${id}" (must be a sweep id, ":" and the run's index in 6 or more digits)`,
+    );
   });
 
   it("keys a run's page by its sweep and floor(index / PAGE_SIZE)", () => {
@@ -32,7 +37,10 @@ describe('run pages', () => {
     ];
     const groups = groupByPage(items, (item) => item);
     expect(groups.map((g) => [g.key, [...g.items.values()].map((item) => item.v)])).toEqual([
-      [['b', 0], [4, 3]],
+      [
+        ['b', 0],
+        [4, 3],
+      ],
       [['a', 1], [2]],
     ]);
   });

@@ -7,7 +7,10 @@ const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededErr
 describe('telling a full disk from other failures', () => {
   it.each([
     ['the DOMException itself', quota],
-    ["Dexie's AbortError of the aborted transaction (Chromium, at commit)", new Dexie.AbortError('Transaction aborted', quota)],
+    [
+      "Dexie's AbortError of the aborted transaction (Chromium, at commit)",
+      new Dexie.AbortError('Transaction aborted', quota),
+    ],
     ['a BulkError whose failures include it', new Dexie.BulkError('bulkPut failed', [new Error('other'), quota])],
     ["Dexie's own QuotaExceededError", new Dexie.QuotaExceededError('full')],
   ])('recognises %s', (_, error) => expect(isQuotaExceeded(error)).toBe(true));
@@ -15,7 +18,10 @@ describe('telling a full disk from other failures', () => {
   it.each([
     ['a clone failure', new DOMException('could not be cloned', 'DataCloneError')],
     ['an AbortError for another reason', new Dexie.AbortError('Transaction aborted', new Error('constraint'))],
-    ['a BulkError of constraint failures', new Dexie.BulkError('bulkAdd failed', [new Dexie.ConstraintError('exists')])],
+    [
+      'a BulkError of constraint failures',
+      new Dexie.BulkError('bulkAdd failed', [new Dexie.ConstraintError('exists')]),
+    ],
     ['a string', 'QuotaExceededError'],
     ['nothing', undefined],
   ])('does not mistake %s for it', (_, error) => expect(isQuotaExceeded(error)).toBe(false));

@@ -2,14 +2,20 @@ import { describe, expect, it, vi } from 'vitest';
 import { menuCommands, type MenuCommand } from '../../../src-core/contract/menu-commands';
 import { onMenuCommands, type MenuHandlers } from '../../../src-renderer/lib/transport/menu-commands';
 
-const handlers = (): MenuHandlers => Object.fromEntries(menuCommands.map((command) => [command, vi.fn()])) as unknown as MenuHandlers;
+const handlers = (): MenuHandlers =>
+  Object.fromEntries(menuCommands.map((command) => [command, vi.fn()])) as unknown as MenuHandlers;
 
 /** A stand-in for the preload's onMenuCommand that lets the test deliver anything, as a compromised main side could. */
 function source() {
   let deliver: ((command: unknown) => void) | null = null;
   const unsubscribe = vi.fn(() => (deliver = null));
   return {
-    api: { onMenuCommand: (listener: (command: MenuCommand) => void) => ((deliver = listener as (command: unknown) => void), unsubscribe) },
+    api: {
+      onMenuCommand: (listener: (command: MenuCommand) => void) => (
+        (deliver = listener as (command: unknown) => void),
+        unsubscribe
+      ),
+    },
     send: (command: unknown) => deliver?.(command),
     unsubscribe,
   };
@@ -28,7 +34,19 @@ describe('the menu commands in the page', () => {
     const run = handlers();
     const { api, send, unsubscribe } = source();
     const stop = onMenuCommands(run, api);
-    for (const hostile of ['launch', 'toString', '__proto__', 'constructor', 'NEW-SWEEP', '', null, 3, { command: 'new-sweep' }, ['new-sweep']]) send(hostile);
+    for (const hostile of [
+      'launch',
+      'toString',
+      '__proto__',
+      'constructor',
+      'NEW-SWEEP',
+      '',
+      null,
+      3,
+      { command: 'new-sweep' },
+      ['new-sweep'],
+    ])
+      send(hostile);
     for (const command of menuCommands) expect(run[command]).not.toHaveBeenCalled();
     stop();
     expect(unsubscribe).toHaveBeenCalledOnce();

@@ -121,7 +121,10 @@ describe('the socket client signs in', () => {
     // The socket closes (the server went away): lost, requests fail at once, and it reconnects with the session.
     latest().end(1006);
     expect(states.at(-1)).toEqual({ state: 'lost' });
-    expect(await api.cancelSweep('x')).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^Not connected to the AdaGrad Lab server/) } });
+    expect(await api.cancelSweep('x')).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/^Not connected to the AdaGrad Lab server/) },
+    });
     await vi.advanceTimersByTimeAsync(500);
     expect(latest().protocols).toEqual(['adagrad-lab', 'session.S1']);
     latest().receive({ signedIn: { session: null } });
@@ -135,7 +138,11 @@ describe('the socket client signs in', () => {
     const states = track(api);
     expect(latest().protocols).toEqual(['adagrad-lab', 'session.OLD']);
     latest().end(SignInRefusal.unknownSession, 'Unknown session (the server restarted?)');
-    expect(states.at(-1)).toEqual({ state: 'signed-out', reason: 'unknown-session', detail: 'Unknown session (the server restarted?)' });
+    expect(states.at(-1)).toEqual({
+      state: 'signed-out',
+      reason: 'unknown-session',
+      detail: 'Unknown session (the server restarted?)',
+    });
     expect(storage.has('adagrad-lab-session')).toBe(false);
     await vi.advanceTimersByTimeAsync(10_000);
     expect(FakeSocket.made).toHaveLength(1);
@@ -155,6 +162,10 @@ describe('the socket client signs in', () => {
 
     const many = track(connectSocket());
     latest().end(SignInRefusal.throttled, 'Too many failed sign-ins: try again in 9 s');
-    expect(many.at(-1)).toEqual({ state: 'signed-out', reason: 'throttled', detail: 'Too many failed sign-ins: try again in 9 s' });
+    expect(many.at(-1)).toEqual({
+      state: 'signed-out',
+      reason: 'throttled',
+      detail: 'Too many failed sign-ins: try again in 9 s',
+    });
   });
 });

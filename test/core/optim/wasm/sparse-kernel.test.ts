@@ -28,9 +28,23 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
     });
     fc.assert(
       fc.property(cases, (c) => {
-        const objective = createObjective({ id: 'sparse-logreg', samples: 10, features: c.features, nonZerosPerSample: c.k, zipfExponent: 1.1, seed: c.seed, batchSize: 1 });
+        const objective = createObjective({
+          id: 'sparse-logreg',
+          samples: 10,
+          features: c.features,
+          nonZerosPerSample: c.k,
+          zipfExponent: 1.1,
+          seed: c.seed,
+          batchSize: 1,
+        });
         const sparse = objective.sparse!;
-        const h = { ...optimizerDefaults.adagrad, lr: c.lr, eps: c.eps, epsPlacement: c.epsPlacement, lrDecay: c.lrDecay };
+        const h = {
+          ...optimizerDefaults.adagrad,
+          lr: c.lr,
+          eps: c.eps,
+          epsPlacement: c.epsPlacement,
+          lrDecay: c.lrDecay,
+        };
         const theta = Float64Array.from(c.theta.slice(0, c.features));
         const accum = Float64Array.from(c.accum.slice(0, c.features));
         const run = kernel.place(c.features, sparse.logistic!, 1, { ...h, initialAccumulator: 0 });
@@ -61,11 +75,22 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
       features: fc.integer({ min: 5, max: 40 }),
       k: fc.integer({ min: 1, max: 5 }),
       seed: fc.nat(),
-      theta: fc.array(fc.oneof(fc.constant(0), fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ noNaN: true })), { minLength: 40, maxLength: 40 }),
+      theta: fc.array(
+        fc.oneof(fc.constant(0), fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ noNaN: true })),
+        { minLength: 40, maxLength: 40 },
+      ),
     });
     fc.assert(
       fc.property(cases, (c) => {
-        const objective = createObjective({ id: 'sparse-logreg', samples: c.samples, features: c.features, nonZerosPerSample: c.k, zipfExponent: 1.1, seed: c.seed, batchSize: 1 });
+        const objective = createObjective({
+          id: 'sparse-logreg',
+          samples: c.samples,
+          features: c.features,
+          nonZerosPerSample: c.k,
+          zipfExponent: 1.1,
+          seed: c.seed,
+          batchSize: 1,
+        });
         const theta = Float64Array.from(c.theta.slice(0, c.features));
         const run = kernel.place(c.features, objective.sparse!.logistic!, 1, optimizerDefaults.adagrad);
         run.theta.set(theta);
