@@ -5,8 +5,8 @@
  * fillText (text, position, alignment) per canvas since its last full repaint; the app exposes nothing for it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { E2E_TOKEN } from './server';
 import { canvasIsPainted, runsCount } from './flows';
+import { signIn } from './sign-in';
 
 interface DrawnText {
   text: string;
@@ -92,7 +92,7 @@ test('the weight-decay loss on log y: decades or 1-2-5, the top one above the da
   page,
 }) => {
   const problems = problemsOf(page);
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await runPreset(page, 'weight-decay', 2);
   await page.getByTestId('tab-loss').click();
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
@@ -128,7 +128,7 @@ test('the weight-decay loss on log y: decades or 1-2-5, the top one above the da
 
 test('the wheel scrolls the page over a chart; Ctrl + wheel zooms it, as its tools say', async ({ page }) => {
   const problems = problemsOf(page);
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await runPreset(page, 'x2-from-5', 1);
   await page.getByTestId('run-row').first().click();
   await page.getByTestId('tab-stepSize').click();
@@ -155,7 +155,7 @@ test('the wheel scrolls the page over a chart; Ctrl + wheel zooms it, as its too
 
 test('the update chart starts at step 1, and every line has its own legend swatch', async ({ page }) => {
   const problems = problemsOf(page);
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   // Opens on the update: 2 runs × 4 parameters × steps 1–5.
   await runPreset(page, 'constant-gradient', 2);
   const box = page.getByTestId('chart-update-box');
@@ -194,7 +194,7 @@ test('the update chart starts at step 1, and every line has its own legend swatc
 });
 
 test('AdaGrad vs RMSProp opens G on log-log with a ∝ t reference', async ({ page }) => {
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await runPreset(page, 'adagrad-vs-rmsprop', 2);
   await expect(page.getByTestId('tab-accum')).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('log-x')).toBeChecked();
@@ -216,7 +216,7 @@ test('switching between a two-parameter run (paths shown) and a one-parameter ru
   page,
 }) => {
   const problems = problemsOf(page);
-  await page.goto(`/?token=${E2E_TOKEN}`);
+  await signIn(page);
   await runPreset(page, 'elliptic', 1);
   // Once there are runs the presets fold under the form.
   const folded = page.locator('details.presets');
