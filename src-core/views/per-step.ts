@@ -16,6 +16,7 @@ import { executeRun } from '../run/execute';
 import { columnNames, stepUpdate, type TraceColumns } from './series';
 import { defaultPerParameterLimit } from '../run/trace';
 import { csvHeader, csvRows, type Column } from '../export/csv';
+import { accumParts, accumPartsMissing, type AccumParts } from './accum-parts';
 
 export interface PerStepTable {
   /** The column group names: one per parameter (θ₀, θ₁…), or min/median/max across a wide model's parameters. */
@@ -35,10 +36,20 @@ export interface PerStepTable {
   effectiveStep: Float64Array;
   /** θₜ₋₁ − θₜ: what step t subtracted, the seeds' "update" (lr·g/(√G+ε) for plain AdaGrad): stepUpdate. */
   update: Float64Array;
+  /** G's parts under weight decay (accum-parts.ts), rows × width: G = G₀ + gradSquares + crossTerm + decayTerm. */
+  gradSquares: Float64Array;
+  crossTerm: Float64Array;
+  decayTerm: Float64Array;
+  /** Why the three parts are empty (no G to split, decoupled decay, …); null when they are filled. */
+  partsMissing: string | null;
 }
 
 /** Maps a trace that kept every step (row k is step k) to the table's rows. */
-export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): PerStepTable {
+export function perStepRows(
+  trace: TraceColumns,
+  optimizer: OptimizerConfig,
+  parts: AccumParts | string = 'G is split only where the run is recomputed from its config',
+): PerStepTable {
   const rows = trace.steps.length;
   for (let k = 0; k < rows; k++) {
     if (trace.steps[k] !== k)
@@ -59,6 +70,9 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
     accum: new Float64Array(hasAccum ? n * w : 0),
     effectiveStep: new Float64Array(withSteps ? n * w : 0),
     update: new Float64Array(n * w),
+    ...(typeof parts === 'string'
+      ? { gradSquares: empty(), crossTerm: empty(), decayTerm: empty(), partsMissing: parts }
+      : { ...parts, partsMissing: null }),
   };
   const accum = new Float64Array(w);
   const out = new Float64Array(w);
@@ -78,6 +92,8 @@ export function perStepRows(trace: TraceColumns, optimizer: OptimizerConfig): Pe
   return table;
 }
 
+const empty = () => new Float64Array(0);
+
 /** Values per column the table holds at most (8 MB per column): a longer or wider run shows its first steps. */
 export const perStepCellBudget = 1_000_000;
 
@@ -96,7 +112,9 @@ export function computePerStepTable(config: RunConfig, cellBudget: number = perS
   const width = objective.dim <= defaultPerParameterLimit ? objective.dim : 3;
   const steps = Math.min(config.steps, Math.max(1, Math.floor(cellBudget / width) - 1));
   const { trace } = executeRun({ ...config, steps, traceMaxPoints: Math.max(3, steps + 1) }, objective);
-  return { table: perStepRows(trace, config.optimizer), totalSteps: config.steps };
+  const missing = accumPartsMissing(config, objective, defaultPerParameterLimit);
+  const parts = missing ?? accumParts(trace, config, objective);
+  return { table: perStepRows(trace, config.optimizer, parts), totalSteps: config.steps };
 }
 
 /** The table's quantities, in the seeds' column order, then the loss. */
@@ -107,12 +125,16 @@ export const perStepQuantities = [
   { key: 'effectiveStep', label: 'step size', symbol: 'step' },
   { key: 'update', label: 'update', symbol: 'update' },
   { key: 'loss', label: 'loss', symbol: 'loss' },
+  // G's parts (accum-parts.ts) last, after the seeds' columns.
+  { key: 'gradSquares', label: 'Σ∇f²', symbol: 'Σ∇f²' },
+  { key: 'crossTerm', label: '2wd·Σ∇f·θ', symbol: '2wd·Σ∇f·θ' },
+  { key: 'decayTerm', label: 'wd²·Σθ²', symbol: 'wd²·Σθ²' },
 ] as const;
 export type PerStepQuantity = (typeof perStepQuantities)[number]['key'];
 
 /**
  * A column's header: the quantity's name for a one-parameter run ("gradient"), its symbol and the parameter's
- * subscript for several ("g₁"), its symbol and the quantile for a wide model ("g median").
+ * subscript for several ("g₁"; a part of G, "Σ∇f² θ₁"), its symbol and the quantile for a wide model ("g median").
  */
 export function perStepHeader(
   quantity: (typeof perStepQuantities)[number],
@@ -121,7 +143,9 @@ export function perStepHeader(
 ): string {
   if (quantity.key === 'loss' || table.width === 1) return quantity.label;
   const name = table.names[column];
-  return name.startsWith('θ') ? `${quantity.symbol}${name.slice(1)}` : `${quantity.symbol} ${name}`;
+  // A part's symbol is a sum already: it names its parameter in full ("Σ∇f² θ₁"), not by a subscript.
+  const part = quantity.key === 'gradSquares' || quantity.key === 'crossTerm' || quantity.key === 'decayTerm';
+  return name.startsWith('θ') && !part ? `${quantity.symbol}${name.slice(1)}` : `${quantity.symbol} ${name}`;
 }
 
 /** 'full': the shortest text that reads back as the same double. 'seeds': the seeds' printout, fixed decimals. */
@@ -141,6 +165,9 @@ const csvNames: Record<PerStepQuantity, string> = {
   effectiveStep: 'effective_step',
   update: 'update',
   loss: 'loss',
+  gradSquares: 'G_grad_squares',
+  crossTerm: 'G_cross_term',
+  decayTerm: 'G_decay_term',
 };
 
 /**

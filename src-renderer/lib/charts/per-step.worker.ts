@@ -17,9 +17,18 @@ self.onmessage = (event: MessageEvent<{ id: number; config: RunConfig }>) => {
   }
   const { table } = reply.ok ? reply.value : { table: null };
   const buffers = table
-    ? [table.steps, table.loss, table.theta, table.grad, table.accum, table.effectiveStep, table.update].map(
-        (c) => c.buffer as ArrayBuffer,
-      )
+    ? [
+        table.steps,
+        table.loss,
+        table.theta,
+        table.grad,
+        table.accum,
+        table.effectiveStep,
+        table.update,
+        table.gradSquares,
+        table.crossTerm,
+        table.decayTerm,
+      ].map((c) => c.buffer as ArrayBuffer)
     : [];
   self.postMessage(reply, { transfer: buffers });
 };

@@ -180,6 +180,12 @@ describe('the per-step CSV agrees with the trace CSV and the charts', () => {
       'update_0',
       'update_1',
       'loss',
+      'G_grad_squares_0',
+      'G_grad_squares_1',
+      'G_cross_term_0',
+      'G_cross_term_1',
+      'G_decay_term_0',
+      'G_decay_term_1',
     ]);
     expect(perStep.map((r) => Number(r.g_1))).toEqual(Array.from(table.grad.filter((_, i) => i % 2 === 1)));
     const traces = parse([

@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { computePerStepTable, perStepCsvColumns, type PerStepTable } from '../../../src-core/views/per-step';
+import { presets } from '../../../src-core/sweep/presets';
+import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
+import { optimizerDefaults } from '../../../src-core/optim';
+import type { ObjectiveConfig } from '../../../src-core/contract/engine';
+import type { RunConfig } from '../../../src-core/contract/types';
+import { adagradRun } from '../../helpers/configs';
+
+/** The largest |G₀ + parts − G| / |G| over every cell of a table. */
+function worstRelativeGap(table: PerStepTable, initial: number): number {
+  let worst = 0;
+  table.accum.forEach((g, k) => {
+    const sum = initial + table.gradSquares[k] + table.crossTerm[k] + table.decayTerm[k];
+    worst = Math.max(worst, sum === g ? 0 : Math.abs(sum - g) / Math.abs(g));
+  });
+  return worst;
+}
+
+function weightDecayRuns(): RunConfig[] {
+  const preset = presets.find((p) => p.id === 'weight-decay')!;
+  const checked = validateSweepSpec(preset.spec);
+  if (!checked.ok) throw new Error(checked.message);
+  return expandSweep('p', checked.value);
+}
+
+describe("G's weight-decay parts", () => {
+  it("split the seeds' weight-decay preset: G₀ + the parts is G (exactly at wd = 0), and wd = 0 has no decay parts", () => {
+    const [plain, decayed] = weightDecayRuns().map((c) => ({ c, table: computePerStepTable(c).table }));
+    expect(plain.c.optimizer).toMatchObject({ weightDecay: 0 });
+    expect(decayed.c.optimizer).toMatchObject({ weightDecay: 0.01 });
+    for (const { table } of [plain, decayed]) {
+      expect(table.partsMissing).toBeNull();
+      expect(table.gradSquares.length).toBe(3 * 4); // 3 steps × 4 parameters
+    }
+    // G₀ = 0 here. With wd = 0.01 the expansion rounds apart from the square by an ulp or so (measured: 1.8e-16).
+    expect(worstRelativeGap(plain.table, 0)).toBe(0);
+    expect(worstRelativeGap(decayed.table, 0)).toBeLessThanOrEqual(1e-12);
+    // wd = 0: G is Σ∇f² itself, bit for bit, and the decay parts exactly 0.
+    expect(Array.from(plain.table.gradSquares)).toEqual(Array.from(plain.table.accum));
+    expect(plain.table.crossTerm.every((x) => x === 0) && plain.table.decayTerm.every((x) => x === 0)).toBe(true);
+    // wd = 0.01: the decay parts are there; wd²·θ² is ~1e-4 of ∇f²'s share (|θ| and |∇f| are both O(1) here).
+    expect(decayed.table.decayTerm.every((x) => x > 0)).toBe(true);
+    const k = decayed.table.decayTerm.length - 1;
+    expect(decayed.table.decayTerm[k] / decayed.table.gradSquares[k]).toBeLessThan(1e-2);
+  });
+
+  it('hand-checked: x² from 4, lr 1, wd 0.5: ∇f = 8, wd·θ = 2, so G₁ = 64 + 32 + 4 = 100', () => {
+    const { table } = computePerStepTable(adagradRun({ weightDecay: 0.5 }, { steps: 2 }));
+    expect([table.gradSquares[0], table.crossTerm[0], table.decayTerm[0], table.accum[0]]).toEqual([64, 32, 4, 100]);
+  });
+
+  it('maximize negates ∇f before the decay: the cross term changes sign', () => {
+    const { table } = computePerStepTable(adagradRun({ weightDecay: 0.5, maximize: true }, { steps: 1 }));
+    expect([table.gradSquares[0], table.crossTerm[0], table.decayTerm[0], table.accum[0]]).toEqual([64, -32, 4, 36]);
+  });
+
+  it('has no parts, and says why, without a G to split or with decoupled decay', () => {
+    const config = adagradRun({}, { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 4 });
+    const cases: [RunConfig['optimizer'], RegExp][] = [
+      [{ ...optimizerDefaults.sgd, weightDecay: 0.1 }, /SGD keeps no accumulator/],
+      [{ ...optimizerDefaults.adam, weightDecay: 0.1 }, /moving average/],
+      [{ ...optimizerDefaults.rmsprop, weightDecay: 0.1 }, /moving average/],
+      [{ ...optimizerDefaults.adagrad, weightDecay: 0.1, decoupledWeightDecay: true }, /decoupled weight decay/],
+    ];
+    for (const [optimizer, reason] of cases) {
+      const { table } = computePerStepTable({ ...config, optimizer });
+      expect(table.partsMissing).toMatch(reason);
+      expect([table.gradSquares.length, table.crossTerm.length, table.decayTerm.length]).toEqual([0, 0, 0]);
+      expect(perStepCsvColumns(table).some((c) => /^G_(grad|cross|decay)/.test(c.header))).toBe(false);
+    }
+  });
+
+  it('writes the parts to the CSV, one column per parameter', () => {
+    const { table } = computePerStepTable(weightDecayRuns()[1]);
+    const headers = perStepCsvColumns(table).map((c) => c.header);
+    expect(headers.filter((h) => /^G_(grad|cross|decay)/.test(h))).toEqual(
+      ['grad_squares', 'cross_term', 'decay_term'].flatMap((p) => [0, 1, 2, 3].map((j) => `G_${p}_${j}`)),
+    );
+  });
+});
+
+const objectives: ObjectiveConfig[] = [
+  { id: 'quadratic-1d' },
+  { id: 'elliptic-2d' },
+  { id: 'rosenbrock', dim: 2 },
+  { id: 'rastrigin', dim: 3 },
+  { id: 'linear-regression' },
+  { id: 'constant-gradient' },
+];
+
+describe('the parts, over random runs', () => {
+  // Every objective, weight decay, lr, G₀ and start: G₀ + the parts is G to within 1e-12 relative (the expansion of
+  // (∇f + wd·θ)² rounds differently from the square), and exactly G when wd = 0 and G₀ = 0.
+  test.prop(
+    [
+      fc.constantFrom(...objectives),
+      fc.oneof(fc.constant(0), fc.double({ min: 1e-4, max: 1, noNaN: true })),
+      fc.double({ min: 1e-3, max: 1, noNaN: true }),
+      fc.oneof(fc.constant(0), fc.double({ min: 1e-3, max: 1, noNaN: true })),
+      // Not below 1e-100: squares of such values are subnormal, where no relative bound holds.
+      fc.array(
+        fc.double({ min: -3, max: 3, noNaN: true }).filter((x) => x === 0 || Math.abs(x) > 1e-100),
+        { minLength: 4, maxLength: 4 },
+      ),
+      fc.boolean(),
+    ],
+    { numRuns: 60 },
+  )('G₀ + Σ∇f² + cross + decay² = G', (objective, weightDecay, lr, initialAccumulator, start, maximize) => {
+    const dim = { 'quadratic-1d': 1, 'elliptic-2d': 2, rosenbrock: 2, rastrigin: 3 }[objective.id as string];
+    const config = adagradRun(
+      { weightDecay, lr, initialAccumulator, maximize },
+      { objective, start: dim ? start.slice(0, dim) : undefined, steps: 40 },
+    );
+    const { table } = computePerStepTable(config);
+    expect(table.partsMissing).toBeNull();
+    const gap = worstRelativeGap(table, initialAccumulator);
+    if (weightDecay === 0 && initialAccumulator === 0) expect(gap).toBe(0);
+    else expect(gap).toBeLessThanOrEqual(1e-12);
+    if (weightDecay === 0)
+      expect(table.crossTerm.every((x) => x === 0) && table.decayTerm.every((x) => x === 0)).toBe(true);
+  });
+});
