@@ -89,3 +89,49 @@ export function accumParts(trace: RunTrace, config: RunConfig, objective: Object
   }
   return parts;
 }
+
+/** The three parts' keys, in the order the views list them. */
+export const accumPartKeys = ['gradSquares', 'crossTerm', 'decayTerm'] as const;
+export type AccumPartKey = (typeof accumPartKeys)[number];
+
+/** A table's parts and G, as the views read them: rows × width, width values a row. */
+export type AccumPartsTable = AccumParts & { accum: Float64Array; width: number };
+
+/** One part over the steps, of one parameter or (parameter null) summed over all of them, in parameter order. */
+export function partSeries(
+  table: AccumPartsTable,
+  key: AccumPartKey | 'accum',
+  parameter: number | null,
+): Float64Array {
+  const { width } = table;
+  const values = table[key];
+  const rows = values.length / width;
+  return Float64Array.from({ length: rows }, (_, row) => {
+    if (parameter !== null) return values[row * width + parameter];
+    let sum = 0;
+    for (let i = 0; i < width; i++) sum += values[row * width + i];
+    return sum;
+  });
+}
+
+/**
+ * Each part's share of what G gained (G − G₀ = the three parts' sum), in tenths of a percent that add up to exactly
+ * 1000 (largest remainders get the rounding), so a readout of three percentages always reads 100%. A cross term
+ * that works against the others has a negative share. Null when there is nothing to share: no gain yet, a non-finite
+ * part, or parts that cancel to nothing within their rounding.
+ */
+export function shareTenths(parts: Readonly<Record<AccumPartKey, number>>): Record<AccumPartKey, number> | null {
+  const values = accumPartKeys.map((key) => parts[key]);
+  const total = values[0] + values[1] + values[2];
+  const size = Math.abs(values[0]) + Math.abs(values[1]) + Math.abs(values[2]);
+  // Parts that cancel to within rounding of their size leave no share to speak of (and percentages past 10¹⁰).
+  if (!Number.isFinite(size) || !(Math.abs(total) > 1e-9 * size)) return null;
+  const exact = values.map((v) => (1000 * v) / total);
+  const tenths = exact.map(Math.floor);
+  const byRemainder = [0, 1, 2].sort((a, b) => exact[b] - tenths[b] - (exact[a] - tenths[a]));
+  // The floors fall short of 1000 by 0, 1 or 2 tenths (each floor loses less than one), give or take the rounding of
+  // shares far above 100% (a cross term against the others).
+  const short = 1000 - tenths[0] - tenths[1] - tenths[2];
+  for (let k = 0; k < Math.abs(short); k++) tenths[byRemainder[k % 3]] += Math.sign(short);
+  return { gradSquares: tenths[0], crossTerm: tenths[1], decayTerm: tenths[2] };
+}

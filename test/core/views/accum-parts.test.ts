@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { computePerStepTable, perStepCsvColumns, type PerStepTable } from '../../../src-core/views/per-step';
+import { partSeries, shareTenths } from '../../../src-core/views/accum-parts';
 import { presets } from '../../../src-core/sweep/presets';
 import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
 import { optimizerDefaults } from '../../../src-core/optim';
@@ -120,5 +121,54 @@ describe('the parts, over random runs', () => {
     else expect(gap).toBeLessThanOrEqual(1e-12);
     if (weightDecay === 0)
       expect(table.crossTerm.every((x) => x === 0) && table.decayTerm.every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('shares of what G gained', () => {
+  it('rounds to tenths of a percent that add up to 100%', () => {
+    expect(shareTenths({ gradSquares: 1, crossTerm: 1, decayTerm: 1 })).toEqual({
+      gradSquares: 334,
+      crossTerm: 333,
+      decayTerm: 333,
+    });
+    // x² from 4, wd 0.5, step 1: 64 + 32 + 4 = 100.
+    expect(shareTenths({ gradSquares: 64, crossTerm: 32, decayTerm: 4 })).toEqual({
+      gradSquares: 640,
+      crossTerm: 320,
+      decayTerm: 40,
+    });
+    // A cross term against the others: a negative share; maximize at step 1 gives 64 − 32 + 4 = 36.
+    expect(shareTenths({ gradSquares: 64, crossTerm: -32, decayTerm: 4 })).toEqual({
+      gradSquares: 1778,
+      crossTerm: -889,
+      decayTerm: 111,
+    });
+    expect(shareTenths({ gradSquares: 0, crossTerm: 0, decayTerm: 0 })).toBeNull();
+    expect(shareTenths({ gradSquares: Infinity, crossTerm: 0, decayTerm: 0 })).toBeNull();
+  });
+
+  test.prop([fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 3, maxLength: 3 })])(
+    'always 1000 tenths, each within a tenth of its exact share',
+    ([gradSquares, crossTerm, decayTerm]) => {
+      const shares = shareTenths({ gradSquares, crossTerm, decayTerm });
+      const total = gradSquares + crossTerm + decayTerm;
+      const size = Math.abs(gradSquares) + Math.abs(crossTerm) + Math.abs(decayTerm);
+      if (!(Math.abs(total) > 1e-9 * size)) return void expect(shares).toBeNull();
+      expect(shares).not.toBeNull();
+      expect(shares!.gradSquares + shares!.crossTerm + shares!.decayTerm).toBe(1000);
+      expect(Math.abs(shares!.crossTerm - (1000 * crossTerm) / total)).toBeLessThan(1 + 1e-9);
+    },
+  );
+
+  it('sums a part over the parameters, or picks one', () => {
+    const table = {
+      width: 2,
+      gradSquares: Float64Array.of(1, 2, 3, 4),
+      crossTerm: new Float64Array(4),
+      decayTerm: new Float64Array(4),
+      accum: new Float64Array(4),
+    };
+    expect(Array.from(partSeries(table, 'gradSquares', null))).toEqual([3, 7]);
+    expect(Array.from(partSeries(table, 'gradSquares', 1))).toEqual([2, 4]);
   });
 });
