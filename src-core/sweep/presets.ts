@@ -34,6 +34,9 @@ const adagrad = (lr: number | number[], extra: Record<string, unknown> = {}) => 
   axes: { lr: { values: Array.isArray(lr) ? lr : [lr] } },
 });
 
+/** Four lrs a decade from 1e-4 to 10 (21 points): wide enough that every optimizer both stalls and diverges in it. */
+const tunedLrs = { log: { from: 1e-4, to: 10, count: 21 } };
+
 export const presets: readonly Preset[] = [
   {
     id: 'x2-from-4',
@@ -157,5 +160,25 @@ export const presets: readonly Preset[] = [
       steps: 200,
     },
     view: { metric: 'loss' },
+  },
+  {
+    id: 'tuned-comparison',
+    label: 'Tuned comparison',
+    shows:
+      "The five optimizers, each over 21 lrs from 1e-4 to 10, on w² + 10b² and Rosenbrock: the sweep summary's Optimizers view gives each one's best loss, its lr and how many decades of lr come within 10× of it.",
+    spec: {
+      name: 'Tuned comparison',
+      objectives: [{ id: 'elliptic-2d' }, { id: 'rosenbrock', dim: 2 }],
+      optimizers: [
+        { kind: 'adagrad', fixed: {}, axes: { lr: tunedLrs } },
+        { kind: 'sgd', fixed: {}, axes: { lr: tunedLrs } },
+        { kind: 'sgd', fixed: { momentum: 0.9 }, axes: { lr: tunedLrs } },
+        { kind: 'rmsprop', fixed: {}, axes: { lr: tunedLrs } },
+        { kind: 'adam', fixed: {}, axes: { lr: tunedLrs } },
+      ],
+      steps: 200,
+    },
+    // Most of its 210 runs are about their lr, not their steps: the loss chart of the first ones, and the summary.
+    view: { metric: 'loss', logY: true },
   },
 ];

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { presets } from '../../../src-core/sweep/presets';
-import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
+import { expandSweep, rangePoints, validateSweepSpec } from '../../../src-core/sweep/expand';
+import { compareOptimizers, comparisonMissing } from '../../../src-core/analysis/optimizer-comparison';
 import { executeRun } from '../../../src-core/run/execute';
 import type { RunResult } from '../../../src-core/contract/types';
 import { expectClose } from '../../helpers/close';
@@ -36,7 +37,9 @@ describe('seed presets', () => {
     (_id, p) => {
       const runs = run(p.id);
       expect(runs.length).toBeGreaterThan(0);
-      for (const result of runs) expect(result.summary.status).toBe('completed');
+      // The tuned comparison sweeps lr up to 10 on purpose: there, runs diverge (its own test below).
+      const statuses = p.id === 'tuned-comparison' ? ['completed', 'diverged'] : ['completed'];
+      for (const result of runs) expect(statuses).toContain(result.summary.status);
       for (const index of p.view.runs ?? []) expect(index).toBeLessThan(runs.length);
       expect(p.shows.length).toBeGreaterThan(0);
     },
@@ -121,5 +124,23 @@ describe('seed presets', () => {
       null,
     ]);
     expect(new Set(runs.map((r) => r.config.objective.id))).toEqual(new Set(['elliptic-2d']));
+  });
+
+  it('the tuned comparison: five optimizers × 21 lrs × 2 objectives, one comparison row each, some lrs diverged', () => {
+    const runs = run('tuned-comparison');
+    expect(runs.length).toBe(5 * 21 * 2);
+    const rows = compareOptimizers(runs);
+    expect(rows.map((r) => `${r.optimizer} on ${r.objective}`)).toEqual(
+      ['elliptic-2d', 'rosenbrock dim=2'].flatMap((o) =>
+        ['AdaGrad', 'SGD', 'SGD, momentum 0.9', 'RMSProp', 'Adam'].map((name) => `${name} on ${o}`),
+      ),
+    );
+    for (const row of rows) {
+      expect(row.points.map((p) => p.lr)).toEqual(rangePoints('log', 1e-4, 10, 21));
+      expect(row.bestLr).not.toBeNull();
+    }
+    expect(comparisonMissing(rows)).toBeNull();
+    // Plain SGD diverges at the large lrs on both objectives: the chart's ✕ marks have something to mark.
+    expect(rows.filter((r) => r.optimizer === 'SGD').every((r) => r.diverged > 0)).toBe(true);
   });
 });
