@@ -42,6 +42,11 @@ export interface PerStepTable {
   decayTerm: Float64Array;
   /** Why the three parts are empty (no G to split, decoupled decay, …); null when they are filled. */
   partsMissing: string | null;
+  /**
+   * Whether the table's columns and CSV include the parts: only where weight decay entered G. Without it they are
+   * G, 0 and 0, three columns that would say nothing in the seeds' printout (the G parts chart still shows them).
+   */
+  partsShown: boolean;
 }
 
 /** Maps a trace that kept every step (row k is step k) to the table's rows. */
@@ -71,8 +76,8 @@ export function perStepRows(
     effectiveStep: new Float64Array(withSteps ? n * w : 0),
     update: new Float64Array(n * w),
     ...(typeof parts === 'string'
-      ? { gradSquares: empty(), crossTerm: empty(), decayTerm: empty(), partsMissing: parts }
-      : { ...parts, partsMissing: null }),
+      ? { gradSquares: empty(), crossTerm: empty(), decayTerm: empty(), partsMissing: parts, partsShown: false }
+      : { ...parts, partsMissing: null, partsShown: optimizer.weightDecay !== 0 }),
   };
   const accum = new Float64Array(w);
   const out = new Float64Array(w);
@@ -144,9 +149,16 @@ export function perStepHeader(
   if (quantity.key === 'loss' || table.width === 1) return quantity.label;
   const name = table.names[column];
   // A part's symbol is a sum already: it names its parameter in full ("Σ∇f² θ₁"), not by a subscript.
-  const part = quantity.key === 'gradSquares' || quantity.key === 'crossTerm' || quantity.key === 'decayTerm';
-  return name.startsWith('θ') && !part ? `${quantity.symbol}${name.slice(1)}` : `${quantity.symbol} ${name}`;
+  return name.startsWith('θ') && !isPart(quantity.key)
+    ? `${quantity.symbol}${name.slice(1)}`
+    : `${quantity.symbol} ${name}`;
 }
+
+const isPart = (key: PerStepQuantity): boolean => key === 'gradSquares' || key === 'crossTerm' || key === 'decayTerm';
+
+/** Whether the table shows a quantity's columns: the run has it, and for G's parts, weight decay entered G. */
+export const perStepShows = (table: PerStepTable, key: PerStepQuantity): boolean =>
+  key === 'loss' || (table[key].length > 0 && (!isPart(key) || table.partsShown));
 
 /** 'full': the shortest text that reads back as the same double. 'seeds': the seeds' printout, fixed decimals. */
 export type PerStepPrecision = 'full' | 'seeds';
@@ -179,7 +191,7 @@ export function perStepCsvColumns(table: PerStepTable): Column<number>[] {
   const columns: Column<number>[] = [{ header: 'step', cell: (row) => table.steps[row] }];
   for (const { key } of perStepQuantities) {
     if (key === 'loss') columns.push({ header: 'loss', cell: (row) => table.loss[row] });
-    else if (table[key].length > 0) {
+    else if (perStepShows(table, key)) {
       const values = table[key];
       table.names.forEach((name, j) =>
         columns.push({ header: csvNames[key] + suffix(name, j), cell: (row) => values[row * table.width + j] }),

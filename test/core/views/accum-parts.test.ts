@@ -73,8 +73,14 @@ describe("G's weight-decay parts", () => {
     }
   });
 
-  it('writes the parts to the CSV, one column per parameter', () => {
-    const { table } = computePerStepTable(weightDecayRuns()[1]);
+  it('writes the parts to the CSV, one column per parameter, where weight decay entered G', () => {
+    const [plain, decayed] = weightDecayRuns().map((c) => computePerStepTable(c).table);
+    // Without weight decay the parts are G, 0 and 0: kept for the chart, left out of the seeds' table and its CSV.
+    expect(plain.partsShown).toBe(false);
+    expect(plain.gradSquares.length).toBe(12);
+    expect(perStepCsvColumns(plain).some((c) => /^G_(grad|cross|decay)/.test(c.header))).toBe(false);
+    const table = decayed;
+    expect(table.partsShown).toBe(true);
     const headers = perStepCsvColumns(table).map((c) => c.header);
     expect(headers.filter((h) => /^G_(grad|cross|decay)/.test(h))).toEqual(
       ['grad_squares', 'cross_term', 'decay_term'].flatMap((p) => [0, 1, 2, 3].map((j) => `G_${p}_${j}`)),
