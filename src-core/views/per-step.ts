@@ -9,9 +9,10 @@
  * (executeRun is a pure function of it) with every step kept.
  */
 import type { OptimizerConfig } from '../contract/engine';
-import type { RunConfig } from '../contract/types';
+import type { RunConfig, RunTrace } from '../contract/types';
+import { errorMessage } from '../contract/result';
 import { effectiveStepAt } from '../optim/effective-step';
-import { createObjective } from '../objectives';
+import { createObjective, type Objective } from '../objectives';
 import { executeRun } from '../run/execute';
 import { columnNames, stepUpdate, type TraceColumns } from './series';
 import { defaultPerParameterLimit } from '../run/trace';
@@ -118,8 +119,19 @@ export function computePerStepTable(config: RunConfig, cellBudget: number = perS
   const steps = Math.min(config.steps, Math.max(1, Math.floor(cellBudget / width) - 1));
   const { trace } = executeRun({ ...config, steps, traceMaxPoints: Math.max(3, steps + 1) }, objective);
   const missing = accumPartsMissing(config, objective, defaultPerParameterLimit);
-  const parts = missing ?? accumParts(trace, config, objective);
-  return { table: perStepRows(trace, config.optimizer, parts), totalSteps: config.steps };
+  return {
+    table: perStepRows(trace, config.optimizer, missing ?? partsOrWhyNot(trace, config, objective)),
+    totalSteps: config.steps,
+  };
+}
+
+/** The parts, or why not: a gradient that does not rebuild the run's costs the table its parts, not its other columns. */
+function partsOrWhyNot(trace: RunTrace, config: RunConfig, objective: Objective): AccumParts | string {
+  try {
+    return accumParts(trace, config, objective);
+  } catch (error) {
+    return `G could not be split (${errorMessage(error)})`;
+  }
 }
 
 /** The table's quantities, in the seeds' column order, then the loss. */

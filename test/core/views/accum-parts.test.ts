@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { computePerStepTable, perStepCsvColumns, type PerStepTable } from '../../../src-core/views/per-step';
-import { partSeries, shareTenths } from '../../../src-core/views/accum-parts';
+import { accumParts, partSeries, shareTenths } from '../../../src-core/views/accum-parts';
+import { createObjective } from '../../../src-core/objectives';
+import { executeRun } from '../../../src-core/run/execute';
 import { presets } from '../../../src-core/sweep/presets';
 import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
 import { optimizerDefaults } from '../../../src-core/optim';
@@ -71,6 +73,17 @@ describe("G's weight-decay parts", () => {
       expect([table.gradSquares.length, table.crossTerm.length, table.decayTerm.length]).toEqual([0, 0, 0]);
       expect(perStepCsvColumns(table).some((c) => /^G_(grad|cross|decay)/.test(c.header))).toBe(false);
     }
+  });
+
+  it("refuses a trace whose gradient ∇f + wd·θ does not rebuild: those parts would not be the run's", () => {
+    const config = adagradRun({ weightDecay: 0.5 }, { steps: 3, traceMaxPoints: 10 });
+    const objective = createObjective(config.objective);
+    const { trace } = executeRun(config, objective);
+    expect(accumParts(trace, config, objective).gradSquares.length).toBe(3);
+    trace.grad[2] = trace.grad[2] * (1 + 2 ** -52);
+    expect(() => accumParts(trace, config, objective)).toThrow(
+      /step 2, parameter 0: ∇f \+ wd·θ = .* but the run entered/,
+    );
   });
 
   it('writes the parts to the CSV, one column per parameter, where weight decay entered G', () => {
