@@ -121,6 +121,7 @@ test('the tuned comparison: one row per optimizer × objective, src-core’s num
   expect(await shown()).toEqual(expected(10));
   await expect.poll(() => canvasIsPainted(page, 'comparison-chart')).toBe(true);
   await shoot(page, 'optimizer-comparison', 'sweep-summary');
+  await shoot(page, 'optimizer-comparison-chart', 'comparison-chart-box');
 
   const widths = async () => new Map((await read()).map((cells) => [`${cells[0]} ${cells[1]}`, Number(cells[5])]));
   const wide = await widths();
@@ -132,4 +133,13 @@ test('the tuned comparison: one row per optimizer × objective, src-core’s num
   await expect(page.getByTestId('comparison-error')).toHaveText(
     'Invalid good-range factor: 1 (must be a finite number > 1)',
   );
+
+  // A best lr opens its run; SGD keeps no G, and the G parts tab says so instead of drawing zeros.
+  await page.getByTestId('comparison-factor').fill('10');
+  await page.getByTestId('comparison-row').filter({ hasText: /^SGD/ }).first().getByRole('button').click();
+  await page.getByTestId('tab-accum-parts').click();
+  await expect(page.getByTestId('accum-parts-missing')).toHaveText(
+    'No parts of G to show: SGD keeps no accumulator: G has no weight-decay parts.',
+  );
+  await shoot(page, 'g-parts-sgd', 'accum-parts');
 });
