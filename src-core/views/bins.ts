@@ -5,8 +5,10 @@
  * open. A continuous setting has a value per run, so a categorical heatmap would have a column per run; bins give the
  * same picture a grid sweep's map does.
  */
+import { csvHeader, csvRows, type Column } from '../export/csv';
+import type { HeatmapMetric, RunRecord } from './heatmap';
 import type { SettingColumn, SettingScale } from './swept-settings';
-import type { ScatterPoints } from './scatter';
+import { metricHeader, type ScatterPoints } from './scatter';
 
 /** Bins per axis of a continuous setting: fine enough to show a valley, coarse enough that 200 runs fill some bins. */
 export const BINS_PER_AXIS = 14;
@@ -114,4 +116,36 @@ export function binPoints(scatter: ScatterPoints, x: BinAxis, y: BinAxis): Bin[]
     for (let k = 0; k < columnsOf.run.length; k++)
       add(columnsOf.x[k], columnsOf.y[k], columnsOf.loss[k], columnsOf.run[k], apart);
   return [...bins.values()];
+}
+
+/** An axis's columns in the bins' CSV: a categorical setting's name, or a numeric bin's two edges. */
+function axisColumns(axis: BinAxis, of: (bin: Bin) => number): Column<Bin>[] {
+  if (axis.scale === 'categorical') return [{ header: axis.name, cell: (bin) => axis.labels[of(bin)] }];
+  return [
+    { header: `${axis.name}_from`, cell: (bin) => axis.edges[of(bin)] },
+    { header: `${axis.name}_to`, cell: (bin) => axis.edges[of(bin) + 1] },
+  ];
+}
+
+/** The bins as CSV, column by column then row by row: where each bin is, its runs, diverged runs, best loss and run. */
+export function* binsCsv(
+  runs: readonly RunRecord[],
+  bins: readonly Bin[],
+  x: BinAxis,
+  y: BinAxis,
+  metric: HeatmapMetric,
+): Generator<string> {
+  const columns: Column<Bin>[] = [
+    ...axisColumns(x, (bin) => bin.i),
+    ...axisColumns(y, (bin) => bin.j),
+    { header: 'runs', cell: (bin) => bin.count },
+    { header: 'diverged', cell: (bin) => bin.diverged },
+    { header: `best_${metricHeader[metric]}`, cell: (bin) => (Number.isNaN(bin.best) ? null : bin.best) },
+    { header: 'best_run_id', cell: (bin) => (Number.isNaN(bin.best) ? null : runs[bin.bestRun].config.id) },
+  ];
+  yield csvHeader(columns);
+  yield* csvRows(
+    columns,
+    [...bins].sort((a, b) => a.i - b.i || a.j - b.j),
+  );
 }

@@ -129,3 +129,14 @@ export function defaultAxes(axes: readonly SweepAxis[]): [SweepAxis, SweepAxis] 
   if (lr && eps) return [lr, eps];
   return [axes[0], axes[1]];
 }
+
+/**
+ * The most distinct values a setting may take to be a heatmap axis or one line per value: a grid sweep's axes have a
+ * few values each, while random search draws a new value for every run, which would make a column (or a legend entry)
+ * per run. Such settings are read on the sweep's scatter view instead.
+ */
+export const MAX_CATEGORIES = 12;
+
+/** The axes with at most MAX_CATEGORIES values: those a categorical view can show. */
+export const fewValuedAxes = (axes: readonly SweepAxis[]): SweepAxis[] =>
+  axes.filter((axis) => axis.values.length <= MAX_CATEGORIES);

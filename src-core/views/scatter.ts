@@ -9,6 +9,7 @@
  * where it was from one draw (and one session) to the next.
  */
 import type { RunStatus } from '../contract/types';
+import { csvHeader, csvRows, type Cell, type Column } from '../export/csv';
 import type { HeatmapMetric, RunRecord } from './heatmap';
 import type { SettingColumn } from './swept-settings';
 
@@ -128,4 +129,35 @@ export function defaultSetting(columns: readonly SettingColumn[]): SettingColumn
   return (
     columns.find((c) => c.setting.name === 'lr') ?? columns.find((c) => c.setting.scale !== 'categorical') ?? columns[0]
   );
+}
+
+/** A metric's column name in CSV files, as the summary CSV names it. */
+export const metricHeader: Record<HeatmapMetric, string> = { finalLoss: 'final_loss', bestLoss: 'best_loss' };
+
+/** A setting's value in run r, as a CSV cell: the number, or a categorical setting's name; empty where it lacks it. */
+export function settingCell(column: SettingColumn, r: number): Cell {
+  const value = column.values[r];
+  if (Number.isNaN(value)) return null;
+  return column.setting.scale === 'categorical' ? column.setting.values[value] : value;
+}
+
+/**
+ * The runs of a scatter as CSV, in the runs' order, diverged and failed ones included: run_id, the settings drawn (the
+ * exact values, not a category's jitter), the metric as the run ended (Infinity, NaN too) and the status.
+ */
+export function* scatterCsv(
+  runs: readonly RunRecord[],
+  scatter: ScatterPoints,
+  x: SettingColumn,
+  y: SettingColumn | null,
+  metric: HeatmapMetric,
+): Generator<string> {
+  const columns: Column<number>[] = [
+    { header: 'run_id', cell: (r) => runs[r].config.id },
+    ...[x, ...(y ? [y] : [])].map((c) => ({ header: c.setting.name, cell: (r: number) => settingCell(c, r) })),
+    { header: metricHeader[metric], cell: (r) => runs[r].summary[metric] },
+    { header: 'status', cell: (r) => runs[r].summary.status },
+  ];
+  yield csvHeader(columns);
+  yield* csvRows(columns, Uint32Array.from([...scatter.points.run, ...scatter.apart.run]).sort());
 }

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { BINS_PER_AXIS, binAxis, binEdges, binOf, binPoints } from '../../../src-core/views/bins';
+import { BINS_PER_AXIS, binAxis, binEdges, binOf, binPoints, binsCsv } from '../../../src-core/views/bins';
 import { scatterPoints } from '../../../src-core/views/scatter';
 import { settingColumns } from '../../../src-core/views/swept-settings';
 import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
@@ -163,5 +163,12 @@ describe('binned runs', () => {
     const scatter = scatterPoints(runs, byName('lr'), byName('eps'), 'finalLoss');
     expect(scatter.missing).toBe(100);
     expect(binPoints(scatter, lr, eps).reduce((n, b) => n + b.count, 0)).toBe(100);
+    // The CSV: a categorical axis by name, a numeric one by its edges; a row per bin holding runs.
+    const csv = [...binsCsv(runs, byOptimizer, lr, optimizer, 'finalLoss')].join('').split('\r\n');
+    expect(csv[0]).toBe('lr_from,lr_to,optimizer,runs,diverged,best_final_loss,best_run_id');
+    expect(csv).toHaveLength(byOptimizer.length + 2);
+    const first = csv[1].split(',');
+    expect([Number(first[0]), Number(first[1])]).toEqual([lr.edges[0], lr.edges[1]]);
+    expect(['adagrad', 'sgd']).toContain(first[2]);
   });
 });

@@ -6,6 +6,7 @@ import {
   defaultSetting,
   logPosition,
   positiveRange,
+  scatterCsv,
   scatterPoints,
 } from '../../../src-core/views/scatter';
 import { settingColumns } from '../../../src-core/views/swept-settings';
@@ -72,6 +73,19 @@ describe('scatter points', () => {
     const drawn = scatterPoints(all, x, y, 'finalLoss');
     expect(drawn.missing).toBe(1);
     expect(drawn.points.run.length + drawn.apart.run.length).toBe(5);
+  });
+
+  it('saves every run as CSV, diverged and failed ones included, with exact values and statuses', () => {
+    const csv = [...scatterCsv(runs, scatterPoints(runs, lr, wd, 'finalLoss'), lr, wd, 'finalLoss')].join('');
+    expect(csv.split('\r\n')).toEqual([
+      'run_id,lr,weightDecay,final_loss,status',
+      's:0,0.1,0,0.5,completed',
+      's:1,1,0.01,Infinity,diverged',
+      's:2,0.01,0.02,1e-9,converged',
+      's:3,10,0.03,NaN,failed',
+      's:4,0.001,0.04,2,completed',
+      '',
+    ]);
   });
 
   it('spreads a category over ±JITTER around its index, the same way every time', () => {
