@@ -26,6 +26,8 @@ test('a random sweep of 200 runs opens on the scatter: loss against lr, diverged
   page,
 }) => {
   test.setTimeout(120_000);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(error.message));
   await signIn(page);
   // RMSProp on Rosenbrock: lr drawn log-uniformly up to 10, so some runs blow up.
   await page.getByTestId('field-objectives-0').selectOption('rosenbrock');
@@ -95,8 +97,11 @@ test('a random sweep of 200 runs opens on the scatter: loss against lr, diverged
   );
   await expect(page.getByTestId('heatmap')).toHaveCount(0);
   await expect(page.getByTestId('curves-line').locator('option')).toHaveText(['(one line)']);
+  await shoot(page, 'map-too-many');
   await page.getByTestId('open-scatter').click();
   await expect(page.getByTestId('sweep-view-scatter')).toHaveAttribute('aria-selected', 'true');
+  // Theme switches, mode switches: nothing threw on the way.
+  expect(problems).toEqual([]);
 });
 
 test('a grid sweep still opens on its map', async ({ page }) => {
