@@ -90,6 +90,17 @@ test('a random sweep of 200 runs opens on the scatter: loss against lr, diverged
   expect(lines.slice(1).reduce((n, line) => n + Number(line.split(',')[4]), 0)).toBe(200);
   expect(lines.slice(1).reduce((n, line) => n + Number(line.split(',')[5]), 0)).toBe(diverged);
 
+  // A click on a bin opens its best run (a bin whose runs all diverged has none: it opens one of them).
+  const best = new Set(lines.slice(1).map((line) => line.split(',')[7]));
+  const box = (await page.getByTestId('scatter-canvas').boundingBox())!;
+  const selected = page.locator('tr[aria-selected="true"]');
+  for (let k = 0; k < 9 && (await selected.count()) === 0; k++)
+    await page.mouse.click(box.x + box.width * (0.3 + 0.05 * k), box.y + box.height * 0.5);
+  await expect(selected).toHaveCount(1);
+  const opened = (await selected.getAttribute('data-run-id'))!;
+  if (!best.has(opened)) await expect(selected.getByTestId('run-status')).toContainText('diverged');
+  await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
+
   // The map: no categorical map of 200 values each, no line per value, and a way to the scatter.
   await page.getByTestId('sweep-view-map').click();
   await expect(page.getByTestId('map-too-many')).toContainText(
