@@ -68,6 +68,10 @@ describe('the bin of a value', () => {
       if (i < edges.length - 2) expect(v).toBeLessThan(edges[i + 1]);
       else expect(v).toBeLessThanOrEqual(edges[i + 1]);
     }
+    // An edge is in the bin it starts; the last edge (the maximum) in the last bin.
+    const increasing = edges.every((e, i) => i === 0 || e > edges[i - 1]);
+    if (max > min && increasing) for (let i = 0; i < count; i++) expect(binOf(edges, edges[i])).toBe(i);
+    expect(binOf(edges, max)).toBe(edges.length - 2);
   });
 });
 
