@@ -115,15 +115,27 @@ test('a random sweep of 200 runs opens on the scatter: loss against lr, diverged
   expect(problems).toEqual([]);
 });
 
-test('a grid sweep still opens on its map', async ({ page }) => {
+test('a grid sweep still opens on its map, a setting of too many values left to the scatter', async ({ page }) => {
   await signIn(page);
-  await fillSweepForm(page, { name: 'grid', lrs: 'log(1e-3, 0.1, 4)', eps: '1e-8, 1e-6', steps: '50' });
-  await launchAndWait(page, 8);
+  await fillSweepForm(page, {
+    name: 'grid',
+    lrs: 'log(1e-3, 0.1, 4)',
+    eps: '1e-8, 1e-6',
+    weightDecays: 'lin(0, 0.012, 13)',
+    steps: '50',
+  });
+  await launchAndWait(page, 104);
   await page.getByTestId('open-summary').first().click();
   await expect(page.getByTestId('sweep-view-map')).toHaveAttribute('aria-selected', 'true');
+  // lr × eps: 8 cells, each the best of 13 weight decays, which take too many values for an axis or lines.
   await expect(page.getByTestId('heatmap')).toHaveAttribute('data-cells', '8');
-  // Its scatter: 8 runs against lr.
+  await expect(page.getByTestId('map-left-out')).toHaveText(
+    'not on the map, more than 12 values: weightDecay (see Scatter)',
+  );
+  await expect(page.getByTestId('heatmap-x').locator('option')).toHaveText(['lr', 'eps']);
+  await expect(page.getByTestId('curves-line').locator('option')).toHaveText(['(one line)', 'eps']);
+  // Its scatter: every run against lr.
   await page.getByTestId('sweep-view-scatter').click();
-  await expect(page.getByTestId('scatter-chart')).toHaveAttribute('data-points', '8');
+  await expect(page.getByTestId('scatter-chart')).toHaveAttribute('data-points', '104');
   await expect.poll(() => canvasIsPainted(page, 'scatter-canvas', 10)).toBe(true);
 });
