@@ -138,4 +138,11 @@ test('a grid sweep still opens on its map, a setting of too many values left to 
   await page.getByTestId('sweep-view-scatter').click();
   await expect(page.getByTestId('scatter-chart')).toHaveAttribute('data-points', '104');
   await expect.poll(() => canvasIsPainted(page, 'scatter-canvas', 10)).toBe(true);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scatter-png').click()]);
+  expect(png.suggestedFilename()).toBe('adagrad-lab-lr-loss.png');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('scatter-csv').click()]);
+  const { readFile } = await import('node:fs/promises');
+  const rows = (await readFile(await csv.path(), 'utf8')).trim().split('\r\n');
+  expect(rows[0]).toBe('run_id,lr,final_loss,status');
+  expect(rows).toHaveLength(105);
 });
