@@ -157,8 +157,10 @@ test('the sweep summary fills in while the sweep runs and draws loss against lr,
   page,
 }) => {
   await signIn(page);
-  await fillSweepForm(page, { name: 'live', lrs: 'log(1e-3, 1e3, 10)', eps: 'log(1e-10, 1, 300)', steps: '20000' });
-  await expect(page.getByTestId('run-count')).toHaveText('3000 runs');
+  // eps takes 12 values, as many as the lines per value may be (MAX_LINES); a million steps a run keep the
+  // sweep running while its summary fills in.
+  await fillSweepForm(page, { name: 'live', lrs: 'log(1e-3, 1e3, 10)', eps: 'log(1e-10, 1, 12)', steps: '1000000' });
+  await expect(page.getByTestId('run-count')).toHaveText('120 runs');
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'running');
   await page.getByTestId('open-summary').first().click();
@@ -172,7 +174,7 @@ test('the sweep summary fills in while the sweep runs and draws loss against lr,
 
   await expect(page.getByTestId('curves-x')).toHaveValue('lr');
   await expect(page.getByTestId('curves-line')).toHaveValue('eps');
-  // 300 eps values: one line each, 10 points per line.
+  // 12 eps values: one line each, 10 points per line.
   await expect.poll(() => canvasIsPainted(page, 'loss-curves')).toBe(true);
   // From lr ≈ 0.5 on, AdaGrad lands x² exactly on 0: a log axis cannot show it, and the chart says so.
   await expect(page.getByTestId('loss-curves-hidden')).toHaveText('Not drawn on the log axis: final loss ≤ 0.');

@@ -129,3 +129,17 @@ export function defaultAxes(axes: readonly SweepAxis[]): [SweepAxis, SweepAxis] 
   if (lr && eps) return [lr, eps];
   return [axes[0], axes[1]];
 }
+
+/**
+ * The most distinct values a setting may take to be a heatmap axis: a grid's axis of up to 40 values keeps its cells
+ * readable across the summary, while random search draws a new value for every run, which would make a column per
+ * run. Such settings are read on the sweep's scatter view instead.
+ */
+export const MAX_MAP_VALUES = 40;
+
+/** The most values a setting may take to be drawn as one line per value: a longer legend is no longer read. */
+export const MAX_LINES = 12;
+
+/** The axes with at most `limit` values (MAX_MAP_VALUES or MAX_LINES): those a categorical view can show. */
+export const fewValuedAxes = (axes: readonly SweepAxis[], limit: number): SweepAxis[] =>
+  axes.filter((axis) => axis.values.length <= limit);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAxes, heatmapCells, lossCurves, numericAxes, sweepAxes } from '../../../src-core/views/heatmap';
+import {
+  MAX_LINES,
+  MAX_MAP_VALUES,
+  defaultAxes,
+  fewValuedAxes,
+  heatmapCells,
+  lossCurves,
+  numericAxes,
+  sweepAxes,
+} from '../../../src-core/views/heatmap';
 import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
 import { executeRun } from '../../../src-core/run/execute';
 
@@ -99,5 +108,31 @@ describe('loss against a swept setting', () => {
       steps: 5,
     });
     expect(numericAxes(sweepAxes(mixed)).map((a) => a.name)).toEqual(['lr']);
+  });
+
+  it('offers as map axes and lines only the settings with at most MAX_MAP_VALUES and MAX_LINES values', () => {
+    const axes = sweepAxes(
+      sweep({
+        name: 'many',
+        objectives: [{ id: 'quadratic-1d' }],
+        optimizers: [
+          {
+            kind: 'adagrad',
+            fixed: {},
+            axes: { lr: { log: { from: 1e-3, to: 1, count: MAX_LINES } }, eps: { values: [1e-8, 1e-6] } },
+          },
+          { kind: 'adagrad', fixed: {}, axes: { lr: { values: [2] } } },
+        ],
+        steps: 1,
+      }),
+    );
+    // lr: the grid's 12 values and one more (13); eps: two (the second entry's default, 1e-8, is one of them).
+    expect(axes.map((a) => [a.name, a.values.length])).toEqual([
+      ['lr', MAX_LINES + 1],
+      ['eps', 2],
+    ]);
+    expect(fewValuedAxes(axes, MAX_LINES).map((a) => a.name)).toEqual(['eps']);
+    expect(fewValuedAxes(axes, MAX_MAP_VALUES).map((a) => a.name)).toEqual(['lr', 'eps']);
+    expect(fewValuedAxes(axes, MAX_LINES + 1).map((a) => a.name)).toEqual(['lr', 'eps']);
   });
 });
