@@ -160,8 +160,8 @@ export function executeLanes(
     ...(quadratic ? quadraticLengths(quadratic) : []),
   ];
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
-  const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
-  const summaries = laneSummaries(configs, stride, arrays[6]);
+  const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 7) as LaneArrays);
+  const summaries = laneSummaries(configs, stride, arrays[7]);
   const { theta, previous, grad, accum } = lanes;
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
@@ -190,7 +190,7 @@ export function executeLanes(
   /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
   let fused = false;
   if (kernel && quadratic) {
-    const q = kernel.placeQuadratic(quadratic, arrays.slice(7));
+    const q = kernel.placeQuadratic(quadratic, arrays.slice(8));
     fused = true;
     advance =
       stride > 1
