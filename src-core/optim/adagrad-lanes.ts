@@ -156,6 +156,65 @@ export function stepAdagradLanes(l: AdagradLanes, t: number): number {
   return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
 }
 
+/**
+ * A diagonal quadratic (objectives/diagonal-quadratic.ts) fused into the JavaScript step, as the WebAssembly kernel's
+ * stepQuadratic* fuse it: each coordinate's gradient a_d·θ_d taken from θ as the step reads it, and each lane's loss
+ * scale·Σ_d c_d·(x_d·x_d) at the new θ summed in coordinate order into `loss`; the gradient at the new θ is written to
+ * the lanes' `grad` only when `keepGradient` (a step whose rows are kept).
+ */
+export interface FusedQuadratic {
+  readonly a: Float64Array;
+  readonly c: Float64Array;
+  readonly scale: number;
+  readonly loss: Float64Array;
+  keepGradient: boolean;
+}
+
+/**
+ * Step t (from 1) of every lane in JavaScript, fused with the diagonal quadratic `q` (the lanes' `grad` is not read).
+ * Returns the step's finiteness, as stepAdagradLanes.
+ */
+export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQuadratic): number {
+  updateRates(l, t);
+  const { stride, dim, lanes, inside, guarded, theta, previous, grad, accum, eps, weightDecay, sign, rate } = l;
+  const { a, c, scale, loss, keepGradient } = q;
+  const coupled = l.decay === 'coupled';
+  const decoupled = l.decay === 'decoupled';
+  let check = 0;
+  // Lane by lane (the coordinates of a lane are a stride apart), each lane's hyperparameters read once: for W1's lanes
+  // (dim 2) 1.7× faster than the flat loops below with the objective folded in, loop-invariant branches and all.
+  for (let r = 0; r < lanes; r++) {
+    const e = eps[r];
+    const wd = weightDecay[r];
+    const negate = sign[r] < 0 && l.decay !== 'none';
+    // Without decay the rate's sign carries maximize; with it, −clr is rate·sign and g is negated first.
+    const negativeRate = l.decay === 'none' ? rate[r] : rate[r] * sign[r];
+    let f = 0;
+    for (let d = 0, i = r; d < dim; d++, i += stride) {
+      const p = theta[i];
+      const gf = a[d] * p;
+      const gi = negate ? -gf : gf;
+      const g = coupled ? gi + wd * p : gi;
+      const newAccum = accum[i] + g * g;
+      accum[i] = newAccum;
+      previous[i] = p;
+      const skip = guarded && !(newAccum > 0);
+      const denominator = inside ? Math.sqrt(newAccum + e) : Math.sqrt(newAccum) + e;
+      const x = decoupled
+        ? p + negativeRate * ((skip ? -0 : g / denominator) + wd * p)
+        : skip
+          ? p
+          : p + (negativeRate * g) / denominator;
+      theta[i] = x;
+      check += x - x + (newAccum - newAccum);
+      if (keepGradient) grad[i] = a[d] * x;
+      f += c[d] * (x * x);
+    }
+    loss[r] = scale * f;
+  }
+  return check;
+}
+
 /** Sets each lane's sign·(−clr) for step t (from 1), −clr as adagradKernel computes it (adagrad.ts). */
 export function updateRates(l: AdagradLanes, t: number): void {
   // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
