@@ -1,5 +1,5 @@
 // AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
-// stepWithoutDecay), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
+// stepWithoutDecay and stepWithDecay: every weight-decay mode), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
 // step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
 // built by `npm run build:wasm` into src-core/optim/wasm/adagrad.wasm.ts.
 //
