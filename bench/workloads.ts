@@ -29,7 +29,7 @@ export const w1Size: W1Size = { lrCount: 100, epsCount: 100, steps: 1000 };
  * `trace` false keeps only the summary (the minimum trace of 3 rows); true lets the sweep size the trace as the app
  * does (200 rows a run at 10,000 runs).
  */
-export function w1Spec(trace: boolean, size: W1Size = w1Size): SweepSpecInput {
+export function w1Spec(trace: boolean, size: W1Size = w1Size, decay: W1Decay = 'none'): SweepSpecInput {
   return {
     name: trace ? 'W1t' : 'W1',
     objectives: [{ id: 'elliptic-2d' }],
@@ -40,6 +40,9 @@ export function w1Spec(trace: boolean, size: W1Size = w1Size): SweepSpecInput {
           lr: { log: { from: 1e-3, to: 0.3, count: size.lrCount } },
           eps: { log: { from: 1e-10, to: 1e-4, count: size.epsCount } },
         },
+        ...(decay === 'none'
+          ? {}
+          : { fixed: { weightDecay: w1WeightDecay, decoupledWeightDecay: decay === 'decoupled' } }),
       },
     ],
     steps: size.steps,
@@ -48,8 +51,13 @@ export function w1Spec(trace: boolean, size: W1Size = w1Size): SweepSpecInput {
   };
 }
 
-/** W1's runs, as the sweep expands them. */
-export const w1Configs = (trace: boolean, size: W1Size = w1Size): RunConfig[] => expand(w1Spec(trace, size));
+/** W1's runs, as the sweep expands them; `decay`: every run with weight decay w1WeightDecay (bench/weight-decay.ts). */
+export const w1Configs = (trace: boolean, size: W1Size = w1Size, decay: W1Decay = 'none'): RunConfig[] =>
+  expand(w1Spec(trace, size, decay));
+
+/** W1 with weight decay, coupled (PyTorch's) or decoupled, as the issue measured it: 1e-4 in every run. */
+export type W1Decay = 'none' | 'coupled' | 'decoupled';
+export const w1WeightDecay = 1e-4;
 
 export interface W2Size {
   dim: number;

@@ -1,5 +1,5 @@
 // AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
-// stepWithoutDecay), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
+// stepWithoutDecay and stepWithDecay: every weight-decay mode), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
 // step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
 // built by `npm run build:wasm` into src-core/optim/wasm/adagrad.wasm.ts.
 //
@@ -43,30 +43,79 @@ function accumulate(G: v128, g: v128): v128 {
   return f64x2.add(G, f64x2.mul(g, g));
 }
 
-/**
- * θ + (rate·g) / (√(G + eIn) + eOut), `rate` being −clr (+clr to maximize: (−clr)·(−g) is clr·g), in the order of ATen's
- * CPU addcdiv_: AdaGrad's update with eps outside the root (eIn 0, eOut eps) or inside it (eIn eps, eOut 0). Adding
- * that 0 changes nothing (G ≥ +0 after a step, never −0, so G + 0 = G and √(G + eps) + 0 = √(G + eps)), and it keeps
- * one square root a step where a choice between the two forms would be compiled to both and a select. Where `guard`
- * (all ones for Optax's guarded placement) and G is not > 0, θ stays p.
- */
-function update(p: v128, g: v128, G: v128, eIn: v128, eOut: v128, rate: v128, guard: v128): v128 {
-  const x = f64x2.add(p, f64x2.div(f64x2.mul(rate, g), f64x2.add(f64x2.sqrt(f64x2.add(G, eIn)), eOut)));
-  return v128.bitselect(p, x, v128.andnot(guard, f64x2.gt(G, f64x2.splat(0))));
-}
-
-// The eps placements, as src-core/optim/adagrad-lanes.ts's placementCode numbers them.
+// The eps placements, as src-core/optim/adagrad-lanes.ts's placementCode numbers them. A kernel takes its group's
+// placement as two masks, built once per call: `inside` (all ones when eps goes inside the root) and `guard` (all ones
+// for Optax's guard: no update where G = 0); each step splits a lane's eps by the first (`denominator`).
 const INSIDE: i32 = 1;
 const GUARDED: i32 = 2;
 
-/** All ones when eps goes inside the root, else all zeros: v128.and(eps, mask) is eIn, v128.andnot(eps, mask) eOut. */
 function insideMask(placement: i32): v128 {
   return i64x2.splat(placement == INSIDE || placement == GUARDED ? -1 : 0);
 }
 
-/** All ones for Optax's guard (no update where G = 0), else all zeros. */
 function guardMask(placement: i32): v128 {
   return i64x2.splat(placement == GUARDED ? -1 : 0);
+}
+
+/**
+ * √(G + eIn) + eOut with eIn = eps & inside, eOut = eps & ~inside: AdaGrad's denominator with eps outside the root
+ * (eIn 0, eOut eps) or inside it (eIn eps, eOut 0). Adding that 0 changes nothing (G ≥ +0 after a step, never −0, so
+ * G + 0 = G and √(G + eps) + 0 = √(G + eps)), and it keeps one square root a step where a choice between the two forms
+ * would be compiled to both and a select.
+ */
+function denominator(G: v128, eps: v128, inside: v128): v128 {
+  return f64x2.add(f64x2.sqrt(f64x2.add(G, v128.and(eps, inside))), v128.andnot(eps, inside));
+}
+
+// The weight-decay modes (src-core/optim/adagrad-lanes.ts, decayCode), as type arguments: each kernel's loop is written
+// once, generic in its mode, and compiled once per mode, the mode's branches settled at compile time, so that the
+// decay-free loop holds nothing of the decay.
+class NoDecay {}
+class Coupled {}
+class Decoupled {}
+
+/** Whether the weight-decay mode M is D (a compile-time constant). */
+function isMode<M, D>(): bool {
+  return idof<M>() == idof<D>();
+}
+
+/** The sign bit of both doubles. */
+function signBits(): v128 {
+  return i64x2.splat(i64.MIN_VALUE);
+}
+
+/**
+ * The gradient a step of mode M enters into G from ∇f = g at θ = p: g itself without decay (maximize is in the rate's
+ * sign, see `update`); with decay −g where the lane maximizes, then + wd·p when coupled (adagradKernel's order). With
+ * decay the rate's sign tells: a lane's rate is sign·(−clr) with clr ≥ +0, its sign bit clear exactly when it
+ * maximizes (parked and padding lanes, rate +0 and θ, ∇ and wd 0, stay at +0 either way).
+ */
+function entering<M>(p: v128, g: v128, rate: v128, wd: v128): v128 {
+  if (isMode<M, NoDecay>()) return g;
+  const gi = v128.xor(g, v128.andnot(signBits(), rate));
+  return isMode<M, Coupled>() ? f64x2.add(gi, f64x2.mul(wd, p)) : gi;
+}
+
+/**
+ * θ after a step of mode M from θ = p, g being what `entering` gave and G the new accumulator, in adagradKernel's
+ * order (src-core/optim/adagrad.ts; ATen's CPU addcdiv_):
+ *
+ * - NoDecay: p + (rate·g) / denominator; rate is sign·(−clr), and for a lane that maximizes (−clr)·(−g) is clr·g.
+ * - Coupled: p + (−clr·g) / denominator.
+ * - Decoupled: p + (−clr)·(g / denominator + wd·p).
+ *
+ * With decay −clr is rate | sign bit (−|rate|). Where `guard` and G is not > 0, θ stays p (NoDecay, Coupled), or
+ * g / denominator is −0 (Decoupled: the decay still applies). Nothing is fused into an FMA.
+ */
+function update<M>(p: v128, g: v128, G: v128, eps: v128, inside: v128, guard: v128, rate: v128, wd: v128): v128 {
+  const skip = v128.andnot(guard, f64x2.gt(G, f64x2.splat(0)));
+  const d = denominator(G, eps, inside);
+  if (isMode<M, Decoupled>()) {
+    const q = v128.bitselect(f64x2.splat(-0.0), f64x2.div(g, d), skip);
+    return f64x2.add(p, f64x2.mul(v128.or(rate, signBits()), f64x2.add(q, f64x2.mul(wd, p))));
+  }
+  const r = isMode<M, NoDecay>() ? rate : v128.or(rate, signBits());
+  return v128.bitselect(p, f64x2.add(p, f64x2.div(f64x2.mul(r, g), d)), skip);
 }
 
 /** (x − x) + (G − G): 0 where both are finite, NaN where either is not. */
@@ -75,23 +124,25 @@ function nonFinite(x: v128, G: v128): v128 {
 }
 
 /**
- * One AdaGrad step of the two doubles at byte offset o, from θ = p on gradient g: stores G, θ before and θ after, and
- * returns the step's finiteness there ((x − x) + (G − G) per double).
+ * One AdaGrad step of mode M of the two doubles at byte offset o, from θ = p on ∇f = g: stores G, θ before and θ after,
+ * and returns the step's finiteness there ((x − x) + (G − G) per double).
  */
-function stepAt(
+function stepAt<M>(
   theta: usize,
   previous: usize,
   sum: usize,
   o: usize,
   p: v128,
   g: v128,
-  eIn: v128,
-  eOut: v128,
-  rate: v128,
+  eps: v128,
+  inside: v128,
   guard: v128,
+  rate: v128,
+  wd: v128,
 ): v128 {
-  const G = accumulate(v128.load(sum + o), g);
-  const x = update(p, g, G, eIn, eOut, rate, guard);
+  const ge = entering<M>(p, g, rate, wd);
+  const G = accumulate(v128.load(sum + o), ge);
+  const x = update<M>(p, ge, G, eps, inside, guard, rate, wd);
   v128.store(sum + o, G);
   v128.store(previous + o, p);
   v128.store(theta + o, x);
@@ -149,13 +200,18 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
   return <i32>v128.any_true(any);
 }
 
-// The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`.
+// The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`. Each kernel takes its group's eps
+// placement (placementCode) and weight-decay mode (decayCode: 0 none, 1 coupled, 2 decoupled) and runs the loop of
+// that mode; a lane's weight decay is read beside its eps and rate (per lane, or a number for one lane).
 //
 // A lane of odd length ends in half a pair: its last two doubles are stepped together like the others, the second
 // being the 16-byte padding after the arrays' last double (src-core/optim/wasm/lane-kernel.ts allocates them so), and
 // only the first is counted.
 
-/** One lane of n coordinates: its eps and rate are scalars, two coordinates at a time. */
+const COUPLED: i32 = 1;
+const DECOUPLED: i32 = 2;
+
+/** One lane of n coordinates: its eps, rate and weight decay are numbers, two coordinates at a time. */
 export function stepOneLane(
   n: i32,
   theta: usize,
@@ -164,25 +220,54 @@ export function stepOneLane(
   sum: usize,
   eps: f64,
   rate: f64,
+  wd: f64,
+  placement: i32,
+  decay: i32,
+): f64 {
+  if (decay == COUPLED) return oneLane<Coupled>(n, theta, previous, grad, sum, eps, rate, wd, placement);
+  if (decay == DECOUPLED) return oneLane<Decoupled>(n, theta, previous, grad, sum, eps, rate, wd, placement);
+  return oneLane<NoDecay>(n, theta, previous, grad, sum, eps, rate, wd, placement);
+}
+
+function oneLane<M>(
+  n: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: f64,
+  rate: f64,
+  wd: f64,
   placement: i32,
 ): f64 {
-  const mask = insideMask(placement);
+  const inside = insideMask(placement);
   const guard = guardMask(placement);
   const e = f64x2.splat(eps);
-  const eIn = v128.and(e, mask);
-  const eOut = v128.andnot(e, mask);
   const r = f64x2.splat(rate);
+  const w = f64x2.splat(wd);
   let check = f64x2.splat(0);
   const pairs = (<usize>(n >> 1)) << 4;
   for (let o: usize = 0; o < pairs; o += 16)
     check = f64x2.add(
       check,
-      stepAt(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), eIn, eOut, r, guard),
+      stepAt<M>(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), e, inside, guard, r, w),
     );
   const tail =
     n & 1
       ? f64x2.extract_lane(
-          stepAt(theta, previous, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), eIn, eOut, r, guard),
+          stepAt<M>(
+            theta,
+            previous,
+            sum,
+            pairs,
+            v128.load(theta + pairs),
+            v128.load(grad + pairs),
+            e,
+            inside,
+            guard,
+            r,
+            w,
+          ),
           0,
         )
       : 0;
@@ -190,8 +275,9 @@ export function stepOneLane(
 }
 
 /**
- * `stride` lanes (even) of n / stride coordinates each, coordinate-major: two lanes a step, each with its own eps and
- * rate, read from the per-lane arrays `eps` and `rate` at the lane's offset.
+ * `stride` lanes (even) of n / stride coordinates each, coordinate-major: two lanes a step, each with its own eps, rate
+ * and weight decay, read from the per-lane arrays `eps`, `rate` and `wd` at the lane's offset (`wd` is not read without
+ * decay).
  */
 export function stepLanes(
   n: i32,
@@ -202,29 +288,50 @@ export function stepLanes(
   sum: usize,
   eps: usize,
   rate: usize,
+  wd: usize,
+  placement: i32,
+  decay: i32,
+): f64 {
+  if (decay == COUPLED) return manyLanes<Coupled>(n, stride, theta, previous, grad, sum, eps, rate, wd, placement);
+  if (decay == DECOUPLED) return manyLanes<Decoupled>(n, stride, theta, previous, grad, sum, eps, rate, wd, placement);
+  return manyLanes<NoDecay>(n, stride, theta, previous, grad, sum, eps, rate, wd, placement);
+}
+
+function manyLanes<M>(
+  n: i32,
+  stride: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: usize,
+  rate: usize,
+  wd: usize,
   placement: i32,
 ): f64 {
   const row = (<usize>stride) << 3;
   const end = (<usize>n) << 3;
-  const mask = insideMask(placement);
+  const inside = insideMask(placement);
   const guard = guardMask(placement);
+  const none = f64x2.splat(0);
   let lane: usize = 0;
   let check = f64x2.splat(0);
   for (let o: usize = 0; o < end; o += 16) {
-    const e = v128.load(eps + lane);
+    const w = isMode<M, NoDecay>() ? none : v128.load(wd + lane);
     check = f64x2.add(
       check,
-      stepAt(
+      stepAt<M>(
         theta,
         previous,
         sum,
         o,
         v128.load(theta + o),
         v128.load(grad + o),
-        v128.and(e, mask),
-        v128.andnot(e, mask),
-        v128.load(rate + lane),
+        v128.load(eps + lane),
+        inside,
         guard,
+        v128.load(rate + lane),
+        w,
       ),
     );
     lane += 16;
@@ -267,36 +374,76 @@ export function stepQuadraticLanes(
   sum: usize,
   eps: usize,
   rate: usize,
+  wd: usize,
   a: usize,
   c: usize,
   scale: f64,
   summaries: usize,
   tolerances: bool,
   placement: i32,
+  decay: i32,
 ): i32 {
+  if (decay == COUPLED)
+    quadraticLanes<Coupled>(dim, stride, theta, previous, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
+  else if (decay == DECOUPLED)
+    quadraticLanes<Decoupled>(
+      dim,
+      stride,
+      theta,
+      previous,
+      grad,
+      sum,
+      eps,
+      rate,
+      wd,
+      a,
+      c,
+      scale,
+      summaries,
+      placement,
+    );
+  else
+    quadraticLanes<NoDecay>(dim, stride, theta, previous, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
+  return observe(stride, step, summaries, true, tolerances);
+}
+
+function quadraticLanes<M>(
+  dim: i32,
+  stride: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: usize,
+  rate: usize,
+  wd: usize,
+  a: usize,
+  c: usize,
+  scale: f64,
+  summaries: usize,
+  placement: i32,
+): void {
   const row = (<usize>stride) << 3;
   const s = f64x2.splat(scale);
   const zero = f64x2.splat(0);
   const end = (<usize>dim) << 3;
-  const mask = insideMask(placement);
+  const inside = insideMask(placement);
   const guard = guardMask(placement);
   for (let o: usize = 0; o < row; o += 16) {
     const e = v128.load(eps + o);
-    const eIn = v128.and(e, mask);
-    const eOut = v128.andnot(e, mask);
     const r = v128.load(rate + o);
+    const w = isMode<M, NoDecay>() ? zero : v128.load(wd + o);
     let f = zero;
     let check = zero;
     for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
       const p = v128.load(theta + i);
       const ad = v128.load64_splat(a + d);
-      check = f64x2.add(check, stepAt(theta, previous, sum, i, p, f64x2.mul(ad, p), eIn, eOut, r, guard));
+      check = f64x2.add(check, stepAt<M>(theta, previous, sum, i, p, f64x2.mul(ad, p), e, inside, guard, r, w));
       f = f64x2.add(f, newPoint(theta, grad, i, ad, v128.load64_splat(c + d)));
     }
     v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
     v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
   }
-  return observe(stride, step, summaries, true, tolerances);
 }
 
 /**
@@ -311,25 +458,48 @@ export function stepQuadraticOneLane(
   sum: usize,
   eps: f64,
   rate: f64,
+  wd: f64,
+  a: usize,
+  c: usize,
+  scale: f64,
+  loss: usize,
+  placement: i32,
+  decay: i32,
+): f64 {
+  if (decay == COUPLED)
+    return quadraticOneLane<Coupled>(n, theta, previous, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
+  if (decay == DECOUPLED)
+    return quadraticOneLane<Decoupled>(n, theta, previous, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
+  return quadraticOneLane<NoDecay>(n, theta, previous, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
+}
+
+function quadraticOneLane<M>(
+  n: i32,
+  theta: usize,
+  previous: usize,
+  grad: usize,
+  sum: usize,
+  eps: f64,
+  rate: f64,
+  wd: f64,
   a: usize,
   c: usize,
   scale: f64,
   loss: usize,
   placement: i32,
 ): f64 {
-  const mask = insideMask(placement);
+  const inside = insideMask(placement);
   const guard = guardMask(placement);
   const e = f64x2.splat(eps);
-  const eIn = v128.and(e, mask);
-  const eOut = v128.andnot(e, mask);
   const r = f64x2.splat(rate);
+  const w = f64x2.splat(wd);
   let check = f64x2.splat(0);
   let f: f64 = 0;
   const pairs = (<usize>(n >> 1)) << 4;
   for (let o: usize = 0; o < pairs; o += 16) {
     const p = v128.load(theta + o);
     const ao = v128.load(a + o);
-    check = f64x2.add(check, stepAt(theta, previous, sum, o, p, f64x2.mul(ao, p), eIn, eOut, r, guard));
+    check = f64x2.add(check, stepAt<M>(theta, previous, sum, o, p, f64x2.mul(ao, p), e, inside, guard, r, w));
     const term = newPoint(theta, grad, o, ao, v128.load(c + o));
     f += f64x2.extract_lane(term, 0);
     f += f64x2.extract_lane(term, 1);
@@ -338,7 +508,7 @@ export function stepQuadraticOneLane(
   if (n & 1) {
     const p = v128.load(theta + pairs);
     const ao = v128.load(a + pairs);
-    tail = f64x2.extract_lane(stepAt(theta, previous, sum, pairs, p, f64x2.mul(ao, p), eIn, eOut, r, guard), 0);
+    tail = f64x2.extract_lane(stepAt<M>(theta, previous, sum, pairs, p, f64x2.mul(ao, p), e, inside, guard, r, w), 0);
     f += f64x2.extract_lane(newPoint(theta, grad, pairs, ao, v128.load(c + pairs)), 0);
   }
   store<f64>(loss, scale * f);
@@ -370,11 +540,9 @@ export function stepLogisticSamples(
   eps: f64,
   placement: i32,
 ): i32 {
-  const mask = insideMask(placement);
+  const inside = insideMask(placement);
   const guard = guardMask(placement);
-  const e = f64x2.splat(eps);
-  const eIn = v128.and(e, mask);
-  const eOut = v128.andnot(e, mask);
+  const epsPair = f64x2.splat(eps);
   const width = (<usize>k) << 2;
   const pairs = (<usize>(k >> 1)) << 3;
   for (let j = 0; j < count; j++) {
@@ -389,13 +557,13 @@ export function stepLogisticSamples(
     for (let q: usize = 0; q < pairs; q += 8) {
       const a = (<usize>load<i32>(row + q)) << 3;
       const b = (<usize>load<i32>(row + q + 4)) << 3;
-      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, eIn, eOut, rate, guard));
+      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, epsPair, inside, guard, rate));
     }
     let tail: f64 = 0;
     if (k & 1) {
       // The last feature in both lanes: written twice, the same values; counted once.
       const a = (<usize>load<i32>(row + pairs)) << 3;
-      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, eIn, eOut, rate, guard), 0);
+      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, epsPair, inside, guard, rate), 0);
     }
     if (total(check) + tail != 0) return -(j + 1);
   }
@@ -410,14 +578,14 @@ function stepFeatures(
   a: usize,
   b: usize,
   g: v128,
-  eIn: v128,
-  eOut: v128,
-  rate: v128,
+  eps: v128,
+  inside: v128,
   guard: v128,
+  rate: v128,
 ): v128 {
   const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
   const G = accumulate(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), g);
-  const x = update(p, g, G, eIn, eOut, rate, guard);
+  const x = update<NoDecay>(p, g, G, eps, inside, guard, rate, f64x2.splat(0));
   v128.store64_lane(previous + a, p, 0);
   v128.store64_lane(previous + b, p, 1);
   v128.store64_lane(sum + a, G, 0);

@@ -27,9 +27,11 @@ import {
   laneLayout,
   parkLane,
   stepAdagradLanes,
+  stepQuadraticAdagradLanes,
   toEnteringGradient,
   updateRates,
   weightDecayMode,
+  type FusedQuadratic,
   type LaneArrays,
 } from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
@@ -153,15 +155,15 @@ export function executeLanes(
   const optimizers = configs.map((c) => c.optimizer as AdagradConfig);
   const layout = laneLayout(optimizers, wasm);
   const { kernel, stride } = layout;
-  const quadratic = kernel ? (objective.quadratic ?? null) : null;
+  const quadratic = objective.quadratic ?? null;
   const lengths = [
     ...laneArrayLengths(dim, stride),
     summaryRows * stride,
-    ...(quadratic ? quadraticLengths(quadratic) : []),
+    ...(kernel && quadratic ? quadraticLengths(quadratic) : []),
   ];
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
-  const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 6) as LaneArrays);
-  const summaries = laneSummaries(configs, stride, arrays[6]);
+  const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 7) as LaneArrays);
+  const summaries = laneSummaries(configs, stride, arrays[7]);
   const { theta, previous, grad, accum } = lanes;
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
@@ -190,7 +192,7 @@ export function executeLanes(
   /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
   let fused = false;
   if (kernel && quadratic) {
-    const q = kernel.placeQuadratic(quadratic, arrays.slice(7));
+    const q = kernel.placeQuadratic(quadratic, arrays.slice(8));
     fused = true;
     advance =
       stride > 1
@@ -203,6 +205,21 @@ export function executeLanes(
             const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
             return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
           };
+  } else if (quadratic) {
+    // The same fusion in JavaScript (stepQuadraticAdagradLanes), with the JavaScript summary pass.
+    const q: FusedQuadratic = {
+      a: quadratic.gradient,
+      c: quadratic.loss,
+      scale: quadratic.scale,
+      loss,
+      keepGradient: true,
+    };
+    fused = true;
+    advance = (step, scheduled) => {
+      q.keepGradient = scheduled;
+      const check = stepQuadraticAdagradLanes(lanes, step, q);
+      return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
+    };
   } else {
     // The WebAssembly summary pass takes lanes two by two: a group of one lane uses the JavaScript one.
     const wasmObserve = kernel !== null && stride % 2 === 0 ? kernel : null;

@@ -34,51 +34,37 @@ export class WasmLaneKernel {
   }
 
   /**
-   * One lane: eps and its rate (sign·(−clr), adagrad-lanes.ts) given as numbers; `placement` as placementCode gives it.
-   * Returns 0 when every new θ and G is finite.
+   * One step of `l`'s lanes on the gradient in l.grad (adagrad-lanes.ts stepAdagradLanes): a single lane with its eps,
+   * rate (sign·(−clr)) and weight decay as numbers, or `stride` lanes (even) with theirs in views from `allocate`; the
+   * group's eps placement and weight-decay mode as placementCode and decayCode give them. Returns 0 when every new θ
+   * and G is finite.
    */
-  stepOneLane(
-    theta: Float64Array,
-    previous: Float64Array,
-    grad: Float64Array,
-    accum: Float64Array,
-    eps: number,
-    rate: number,
-    placement: number,
-  ): number {
-    return this.exports.stepOneLane(
-      theta.length,
-      theta.byteOffset,
-      previous.byteOffset,
-      grad.byteOffset,
-      accum.byteOffset,
-      eps,
-      rate,
-      placement,
-    );
-  }
-
-  /** `stride` lanes (even), per-lane eps and rate in views from `allocate`. Returns 0 when every new θ and G is finite. */
-  stepLanes(
-    stride: number,
-    theta: Float64Array,
-    previous: Float64Array,
-    grad: Float64Array,
-    accum: Float64Array,
-    eps: Float64Array,
-    rate: Float64Array,
-    placement: number,
-  ): number {
+  step(l: AdagradLanes): number {
+    if (l.stride === 1)
+      return this.exports.stepOneLane(
+        l.dim,
+        l.theta.byteOffset,
+        l.previous.byteOffset,
+        l.grad.byteOffset,
+        l.accum.byteOffset,
+        l.eps[0],
+        l.rate[0],
+        l.weightDecay[0],
+        l.placement,
+        l.decayCode,
+      );
     return this.exports.stepLanes(
-      theta.length,
-      stride,
-      theta.byteOffset,
-      previous.byteOffset,
-      grad.byteOffset,
-      accum.byteOffset,
-      eps.byteOffset,
-      rate.byteOffset,
-      placement,
+      l.theta.length,
+      l.stride,
+      l.theta.byteOffset,
+      l.previous.byteOffset,
+      l.grad.byteOffset,
+      l.accum.byteOffset,
+      l.eps.byteOffset,
+      l.rate.byteOffset,
+      l.weightDecay.byteOffset,
+      l.placement,
+      l.decayCode,
     );
   }
 
@@ -121,12 +107,14 @@ export class WasmLaneKernel {
       l.accum.byteOffset,
       l.eps.byteOffset,
       l.rate.byteOffset,
+      l.weightDecay.byteOffset,
       q.a.byteOffset,
       q.c.byteOffset,
       q.scale,
       summaries.byteOffset,
       tolerances,
       l.placement,
+      l.decayCode,
     );
   }
 
@@ -140,11 +128,13 @@ export class WasmLaneKernel {
       l.accum.byteOffset,
       l.eps[0],
       l.rate[0],
+      l.weightDecay[0],
       q.a.byteOffset,
       q.c.byteOffset,
       q.scale,
       loss.byteOffset,
       l.placement,
+      l.decayCode,
     );
   }
 }

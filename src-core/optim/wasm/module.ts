@@ -21,7 +21,9 @@ export interface AdagradExports {
     accum: number,
     eps: number,
     rate: number,
+    wd: number,
     placement: number,
+    decay: number,
   ): number;
   stepLanes(
     n: number,
@@ -32,7 +34,9 @@ export interface AdagradExports {
     accum: number,
     eps: number,
     rate: number,
+    wd: number,
     placement: number,
+    decay: number,
   ): number;
   observeLanes(stride: number, step: number, summaries: number, tolerances: boolean): number;
   stepQuadraticLanes(
@@ -45,12 +49,14 @@ export interface AdagradExports {
     accum: number,
     eps: number,
     rate: number,
+    wd: number,
     a: number,
     c: number,
     scale: number,
     summaries: number,
     tolerances: boolean,
     placement: number,
+    decay: number,
   ): number;
   stepQuadraticOneLane(
     n: number,
@@ -60,11 +66,13 @@ export interface AdagradExports {
     accum: number,
     eps: number,
     rate: number,
+    wd: number,
     a: number,
     c: number,
     scale: number,
     loss: number,
     placement: number,
+    decay: number,
   ): number;
   stepLogisticSamples(
     count: number,

@@ -5,6 +5,7 @@ import type { RunConfig } from '../../../src-core/contract/types';
 import { createObjective } from '../../../src-core/objectives';
 import { executeBatch, executeRun, failedRun, runStepByStep, transferablesOf } from '../../../src-core/run/execute';
 import { executeLanes, laneGroupKey } from '../../../src-core/run/lanes';
+import { laneLayout } from '../../../src-core/optim/adagrad-lanes';
 import { wasmLaneKernel } from '../../../src-core/optim/wasm/lane-kernel';
 import { adagradConfig } from '../../helpers/arbitraries';
 
@@ -139,8 +140,8 @@ describe('runs stepped side by side', () => {
   });
 
   it('stop a run that blows up at the step its loss first goes above threshold × |f₀|, on every path', () => {
-    // x² from 4 (f₀ = 16) and the 2-parameter ellipse, with weight decay (the JavaScript lanes) and without (the
-    // WebAssembly kernel, fused for these quadratics): the step expected is read off the same run with the threshold off.
+    // x² from 4 (f₀ = 16) and the 2-parameter ellipse, with weight decay and without (the WebAssembly kernel, fused for
+    // these quadratics, or the JavaScript lanes): the step expected is read off the same run with the threshold off.
     for (const [objective, start, weightDecay] of [
       ['quadratic-1d', [4], 0],
       ['quadratic-1d', [4], 0.01],
@@ -324,6 +325,81 @@ describe('decoupled weight decay in the lanes, against the rule computed by hand
       }
     });
   });
+});
+
+describe('weight decay in the lanes, through the WebAssembly kernel and the JavaScript loop', () => {
+  const base: AdagradConfig = {
+    kind: 'adagrad',
+    lr: 0.1,
+    eps: 1e-8,
+    epsPlacement: 'outside',
+    weightDecay: 1e-2,
+    decoupledWeightDecay: false,
+    initialAccumulator: 0,
+    lrDecay: 0,
+  };
+  /**
+   * `count` lanes, each its own lr, eps, decay, maximize, lr decay and initial accumulator; lane 1 (when there is one)
+   * diverges: its rate overflows θ at step 1; lane 2 starts at −0 in its first coordinate (where ∇ is 0: the guard's
+   * −0 and the decay's sign show there).
+   */
+  const lanesOf = (count: number, over: Partial<AdagradConfig>, objective: ObjectiveConfig): RunConfig[] =>
+    Array.from({ length: count }, (_, index) => ({
+      id: `s:${index}`,
+      sweepId: 's',
+      index,
+      objective,
+      start: index === 2 ? [-0, ...createObjective(objective).defaultStart().slice(1)] : null,
+      optimizer: {
+        ...base,
+        ...over,
+        lr: index === 1 ? 1e308 : 0.05 * (index + 1),
+        eps: [1e-8, 1e-3, 0, 0.5][index % 4],
+        weightDecay: [1e-4, 0.3, 1e-2][index % 3],
+        maximize: index % 3 === 2,
+        lrDecay: index % 2 ? 0.1 : 0,
+        initialAccumulator: index % 4 === 3 ? 0.5 : 0,
+      },
+      steps: 40,
+      seed: 0,
+      tolerance: index === 0 ? 1e-3 : null,
+      traceMaxPoints: 9,
+    }));
+  const cases = (['coupled', 'decoupled'] as const).flatMap((mode) =>
+    (['outside', 'inside', 'inside-guarded'] as const).flatMap((epsPlacement) =>
+      [1, 2, 3, 6].flatMap((count) =>
+        (
+          [
+            { id: 'elliptic-2d' },
+            { id: 'ill-conditioned', dim: 7, condition: 1e4 },
+            { id: 'rosenbrock', dim: 3 },
+          ] as ObjectiveConfig[]
+        ).map((objective) => ({ mode, epsPlacement, count, objective })),
+      ),
+    ),
+  );
+
+  it.each(cases)(
+    '$mode, eps $epsPlacement, $count lanes on $objective.id: every lane is its run, bit for bit, on both paths',
+    ({ mode, epsPlacement, count, objective }) => {
+      const configs = lanesOf(count, { epsPlacement, decoupledWeightDecay: mode === 'decoupled' }, objective);
+      const o = createObjective(objective);
+      const expected = configs.map((c) => runStepByStep(c, o));
+      if (count > 1) expect(expected[1].summary.status).toBe('diverged');
+      const starts = configs.map((c) => (c.start ? Float64Array.from(c.start) : o.defaultStart()));
+      const wasm = wasmLaneKernel()!;
+      // The kernel takes the group (the fused quadratic step for the quadratics), and the JavaScript loop when refused.
+      expect(
+        laneLayout(
+          configs.map((c) => c.optimizer as AdagradConfig),
+          wasm,
+        ).kernel,
+      ).toBe(wasm);
+      expect(executeLanes(configs, o, starts, wasm)).toEqual(expected);
+      expect(executeLanes(configs, o, starts, null)).toEqual(expected);
+      expect(executeBatch(configs)).toEqual(expected);
+    },
+  );
 });
 
 describe('the buffers a result is transferred by', () => {
