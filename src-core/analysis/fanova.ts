@@ -203,7 +203,8 @@ export function fanova(input: FanovaInput, options: ForestOptions, onTree?: (don
     }
     onTree?.(t + 1);
   });
-  if (treesWithVariance === 0) throw new RangeError('The target is the same in every run: there is no variance to explain');
+  if (treesWithVariance === 0)
+    throw new RangeError('The target is the same in every run: there is no variance to explain');
   const total = sums.reduce((a, b) => a + b, 0);
   if (!(total > 0))
     throw new RangeError('No setting alone explains any of the variance: the target varies only through interactions');

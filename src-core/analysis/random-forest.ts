@@ -78,10 +78,21 @@ export function treeSeeds(options: ForestOptions): Uint32Array {
 /** Grows one tree on a bootstrap of the data drawn from `seed`. */
 export function growTree(data: PresortedData, seed: number, maxDepth: number): RegressionTree {
   const n = data.y.length;
-  const d = data.columns.length;
   const rng = new RandomState(seed);
   const weight = new Float64Array(n);
   for (let i = 0; i < n; i++) weight[Math.floor(rng.random() * n)] += 1;
+  return growWeightedTree(data, weight, rng, maxDepth);
+}
+
+/** Grows one tree on the samples of weight > 0 (a bootstrap's counts), `rng` ordering the features at each node. */
+export function growWeightedTree(
+  data: PresortedData,
+  weight: Float64Array,
+  rng: RandomState,
+  maxDepth: number,
+): RegressionTree {
+  const n = data.y.length;
+  const d = data.columns.length;
 
   // The in-bag samples, in each feature's sorted order, with their values alongside (read in the scans).
   let m = 0;
