@@ -44,30 +44,42 @@ export function treeVariances(
   groups: FanovaInput['groups'],
 ): { total: number; marginal: Float64Array } {
   const d = bounds.length;
+  const nodes = tree.nodeCount;
+  // Each feature's cut points as fractions of its range, sorted and distinct, with 0 and 1: its interval edges.
+  const cut = new Float64Array(nodes);
+  const cuts: number[][] = Array.from({ length: d }, () => [0, 1]);
+  for (let node = 0; node < nodes; node++) {
+    const f = tree.feature[node];
+    if (f < 0) continue;
+    const [low, high] = bounds[f];
+    cut[node] = Math.min(1, Math.max(0, (tree.threshold[node] - low) / (high - low)));
+    cuts[f].push(cut[node]);
+  }
+  const edges = cuts.map((c) => Float64Array.from(new Set(c)).sort());
+  // Each node's box as edge indexes, [from, to] per feature; children follow their parent (preorder numbering).
   const span = 2 * d;
-  // Each node's box as fractions of the search space, [low, high] per feature; children follow their parent.
-  const box = new Float64Array(tree.nodeCount * span);
-  for (let f = 0; f < d; f++) box[2 * f + 1] = 1;
+  const box = new Int32Array(nodes * span);
+  for (let f = 0; f < d; f++) box[2 * f + 1] = edges[f].length - 1;
   const leafNodes: number[] = [];
-  for (let node = 0; node < tree.nodeCount; node++) {
+  for (let node = 0; node < nodes; node++) {
     const f = tree.feature[node];
     if (f < 0) {
       leafNodes.push(node);
       continue;
     }
-    const [low, high] = bounds[f];
-    const cut = Math.min(1, Math.max(0, (tree.threshold[node] - low) / (high - low)));
+    const at = indexOf(edges[f], cut[node]);
     const own = node * span;
     const left = tree.left[node] * span;
     const right = tree.right[node] * span;
     for (let i = 0; i < span; i++) box[left + i] = box[right + i] = box[own + i];
-    box[left + 2 * f + 1] = cut;
-    box[right + 2 * f] = cut;
+    box[left + 2 * f + 1] = at;
+    box[right + 2 * f] = at;
   }
 
   const leaves = leafNodes.length;
-  const low = new Float64Array(leaves * d);
-  const high = new Float64Array(leaves * d);
+  const from = new Int32Array(leaves * d);
+  const to = new Int32Array(leaves * d);
+  const width = new Float64Array(leaves * d);
   const value = new Float64Array(leaves);
   const volume = new Float64Array(leaves);
   for (let i = 0; i < leaves; i++) {
@@ -75,9 +87,10 @@ export function treeVariances(
     value[i] = tree.value[leafNodes[i]];
     let v = 1;
     for (let f = 0; f < d; f++) {
-      low[i * d + f] = box[at + 2 * f];
-      high[i * d + f] = box[at + 2 * f + 1];
-      v *= high[i * d + f] - low[i * d + f];
+      from[i * d + f] = box[at + 2 * f];
+      to[i * d + f] = box[at + 2 * f + 1];
+      width[i * d + f] = edges[f][to[i * d + f]] - edges[f][from[i * d + f]];
+      v *= width[i * d + f];
     }
     volume[i] = v;
   }
@@ -89,41 +102,23 @@ export function treeVariances(
     const k = group.length;
     inGroup.fill(0);
     for (const f of group) inGroup[f] = 1;
-    // The tree's cuts on the group's features, as fractions: each feature's interval edges.
-    const edges = group.map((f) => {
-      const cuts = new Float64Array(tree.nodeCount + 2);
-      cuts[1] = 1;
-      let count = 2;
-      for (let node = 0; node < tree.nodeCount; node++)
-        if (tree.feature[node] === f) cuts[count++] = box[tree.left[node] * span + 2 * f + 1];
-      const sorted = cuts.subarray(0, count).sort();
-      let distinct = 0;
-      for (let i = 0; i < count; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[distinct++] = sorted[i];
-      return sorted.slice(0, distinct);
-    });
-    const sizes = edges.map((e) => e.length); // intervals + 1: the difference array's extent per feature
+    const sizes = group.map((f) => edges[f].length); // intervals + 1: the difference array's extent per feature
     const strides = sizes.map((_, i) => sizes.slice(i + 1).reduce((a, b) => a * b, 1));
     const cells = sizes.reduce((a, b) => a * b, 1);
     if (cells > MAX_CELLS)
       throw new RangeError(`A setting splits into ${cells} cells in one tree (at most ${MAX_CELLS} are handled)`);
     const sum = new Float64Array(cells);
     const weight = new Float64Array(cells);
-    const from = new Int32Array(k);
-    const to = new Int32Array(k);
     for (let i = 0; i < leaves; i++) {
       let otherVolume = 1;
-      for (let f = 0; f < d; f++) if (inGroup[f] === 0) otherVolume *= high[i * d + f] - low[i * d + f];
-      for (let j = 0; j < k; j++) {
-        from[j] = indexOf(edges[j], low[i * d + group[j]]);
-        to[j] = indexOf(edges[j], high[i * d + group[j]]);
-      }
+      for (let f = 0; f < d; f++) if (inGroup[f] === 0) otherVolume *= width[i * d + f];
       // Inclusion–exclusion at the 2^k corners of the leaf's block of intervals.
       for (let corner = 0; corner < 1 << k; corner++) {
         let at = 0;
         let sign = 1;
         for (let j = 0; j < k; j++) {
           const upper = (corner >> j) & 1;
-          at += (upper ? to[j] : from[j]) * strides[j];
+          at += (upper ? to[i * d + group[j]] : from[i * d + group[j]]) * strides[j];
           if (upper) sign = -sign;
         }
         sum[at] += sign * value[i] * otherVolume;
@@ -142,7 +137,8 @@ export function treeVariances(
       let size = 1;
       for (let j = 0; j < k && size > 0; j++) {
         const i = Math.floor(at / strides[j]) % sizes[j];
-        size = i + 1 < sizes[j] ? size * (edges[j][i + 1] - edges[j][i]) : 0;
+        const e = edges[group[j]];
+        size = i + 1 < sizes[j] ? size * (e[i + 1] - e[i]) : 0;
       }
       if (size === 0) continue;
       means.push(sum[at] / weight[at]);

@@ -123,16 +123,18 @@ export function growWeightedTree(
   const scratchValue = new Float64Array(m);
   const features = Int32Array.from({ length: d }, (_, f) => f);
 
-  // Depth-first as sklearn's builder: (start, end, depth, parent, isLeft) on a stack.
-  const stack: number[] = [0, m, 0, -1, 0];
+  // Depth-first as sklearn's builder: (start, end, depth, parent, isLeft, sorted) on a stack; `sorted` is a feature
+  // whose order holds exactly the node's samples in [start, end) (all do, unless the parent skipped partitioning).
+  const stack: number[] = [0, m, 0, -1, 0, 0];
   while (stack.length > 0) {
+    const sorted = stack.pop()!;
     const isLeft = stack.pop()!;
     const parent = stack.pop()!;
     const depth = stack.pop()!;
     const end = stack.pop()!;
     const start = stack.pop()!;
 
-    const samples = order[0];
+    const samples = order[sorted];
     let w = 0;
     let sum = 0;
     let sumSquares = 0;
@@ -185,6 +187,12 @@ export function growWeightedTree(
     if (threshold === values[bestPos] || !Number.isFinite(threshold)) threshold = values[bestPos - 1];
     tree.split(node, bestFeature, threshold);
 
+    // Right pushed first so the left child is grown (and numbered) first, as in sklearn.
+    stack.push(bestPos, end, depth + 1, node, 0, bestFeature, start, bestPos, depth + 1, node, 1, bestFeature);
+    // Children too small or too deep to split need only their samples, which the best feature's slice holds.
+    const leafBySize = (size: number) => size < 2 || depth + 1 >= maxDepth;
+    if (leafBySize(bestPos - start) && leafBySize(end - bestPos)) continue;
+
     // The best feature's slice is already split at bestPos; every other one is partitioned stably around it.
     const bestOrder = order[bestFeature];
     for (let p = start; p < end; p++) goesLeft[bestOrder[p]] = p < bestPos ? 1 : 0;
@@ -209,8 +217,6 @@ export function growWeightedTree(
         fValues[left + i] = scratchValue[i];
       }
     }
-    // Right pushed first so the left child is grown (and numbered) first, as in sklearn.
-    stack.push(bestPos, end, depth + 1, node, 0, start, bestPos, depth + 1, node, 1);
   }
   return tree.finish();
 }

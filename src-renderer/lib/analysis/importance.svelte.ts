@@ -17,8 +17,14 @@ export interface ImportanceRequest {
 export type ImportanceReply =
   { id: number; kind: 'progress'; done: number } | { id: number; kind: 'done'; outcome: ImportanceOutcome };
 
+/** An answer and the target it answers (a new target's bars replace the old ones only once computed). */
+export interface ImportanceAnswer {
+  target: ImportanceTarget;
+  outcome: ImportanceOutcome;
+}
+
 export class ImportanceLoader {
-  outcome = $state.raw<ImportanceOutcome | null>(null);
+  answer = $state.raw<ImportanceAnswer | null>(null);
   /** Trees grown so far for the request in flight; null when none is. */
   treesDone = $state<number | null>(null);
   error = $state<string | null>(null);
@@ -36,7 +42,7 @@ export class ImportanceLoader {
         this.treesDone = reply.done;
         return;
       }
-      this.outcome = reply.outcome;
+      this.answer = { target, outcome: reply.outcome };
       this.treesDone = null;
       worker.terminate();
       if (this.worker === worker) this.worker = null;
