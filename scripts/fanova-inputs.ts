@@ -1,6 +1,6 @@
 /**
  * Writes test/fixtures/fanova-inputs.json: a real random sweep run by this app's engine (200 AdaGrad runs on
- * Rosenbrock, lr, eps, weight decay and G₀ drawn at random): the spec and each run's config and summary, for the tests
+ * elliptic-2d, lr, eps, weight decay and G₀ drawn at random): the spec and each run's config and summary, for the tests
  * to feed importancePlan, and the swept settings' columns with the final losses, for scripts/optuna-importance.py to
  * hand to Optuna. Run with `npx tsx scripts/fanova-inputs.ts`, then the Python script.
  */
@@ -11,20 +11,20 @@ import { settingColumns } from '../src-core/views/swept-settings';
 
 const input = {
   name: 'fanova reference',
-  objectives: [{ id: 'rosenbrock', dim: 2 }],
+  objectives: [{ id: 'elliptic-2d' }],
   optimizers: [
     {
       kind: 'adagrad',
       fixed: {},
       axes: {
-        lr: { logUniform: { from: 1e-3, to: 1 } },
-        eps: { logUniform: { from: 1e-10, to: 1e-2 } },
-        weightDecay: { uniform: { from: 0, to: 0.05 } },
-        initialAccumulator: { uniform: { from: 0, to: 1 } },
+        lr: { logUniform: { from: 1e-2, to: 1e-1 } },
+        eps: { logUniform: { from: 1e-8, to: 1 } },
+        weightDecay: { uniform: { from: 0, to: 0.5 } },
+        initialAccumulator: { logUniform: { from: 1e-2, to: 1e4 } },
       },
     },
   ],
-  steps: 500,
+  steps: 200,
   seeds: [0],
   search: { mode: 'random', samples: 200, seed: 7 },
 };
@@ -35,7 +35,7 @@ const spec = validation.value;
 const runs = expandSweep('fanova-reference', spec).map((config) => ({ config, summary: executeRun(config).summary }));
 const columns = settingColumns(runs, [spec]);
 const fixture = {
-  description: 'scripts/fanova-inputs.ts: 200 AdaGrad runs on rosenbrock(2), random search seed 7, 500 steps',
+  description: 'scripts/fanova-inputs.ts: 200 AdaGrad runs on elliptic-2d, random search seed 7, 200 steps',
   spec,
   runs,
   settings: columns.map(({ setting, values }) => ({ name: setting.name, scale: setting.scale, values: [...values] })),

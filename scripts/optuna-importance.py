@@ -97,7 +97,7 @@ def real_sweep():
     kept = losses[keep]
     kept = numpy.where(kept == 0, kept[kept > 0].min(), kept)
     return {
-        "name": "rosenbrock-sweep",
+        "name": "elliptic-sweep",
         "description": inputs["description"] + "; target log10 final loss",
         "settings": settings,
         "y": numpy.log10(kept),

@@ -13,6 +13,9 @@
  *   one that takes a single value among the used runs (Optuna gives it 0 and leaves it out of the fit).
  * - box: each numeric setting's [min, max] over the used runs. Optuna takes the distribution's bounds; a sweep's runs
  *   reach its range's ends (a grid) or come close (random search), and the forest knows nothing beyond the data.
+ *   Each numeric column is then mapped onto [0, 1] by that box. fANOVA does not depend on a setting's units (splits
+ *   and volume shares are the same), except through sklearn's rule that values 1e-7 apart or closer are one value:
+ *   unscaled, an eps drawn from uniform(1e-10, 2e-10) would be a single value to the forest and rank 0.
  */
 import type { SweepSpec } from '../contract/sweep-spec';
 import type { RunRecord } from '../views/heatmap';
@@ -96,8 +99,9 @@ export function importancePlan(
     settings.push({ name: setting.name, scale: setting.scale });
     groups.push(encoded.map((_, k) => columns.length + k));
     for (const column of encoded) {
-      columns.push(column);
-      bounds.push(setting.scale === 'categorical' ? [0, 1] : extent(column));
+      const [low, high] = setting.scale === 'categorical' ? [0, 1] : extent(column);
+      columns.push(column.map((v) => (v - low) / (high - low)));
+      bounds.push([0, 1]);
     }
   }
   if (settings.length < 2) {
