@@ -47,15 +47,28 @@ export function treeVariances(
   const nodes = tree.nodeCount;
   // Each feature's cut points as fractions of its range, sorted and distinct, with 0 and 1: its interval edges.
   const cut = new Float64Array(nodes);
-  const cuts: number[][] = Array.from({ length: d }, () => [0, 1]);
+  const counts = new Int32Array(d).fill(2);
   for (let node = 0; node < nodes; node++) {
     const f = tree.feature[node];
     if (f < 0) continue;
     const [low, high] = bounds[f];
     cut[node] = Math.min(1, Math.max(0, (tree.threshold[node] - low) / (high - low)));
-    cuts[f].push(cut[node]);
+    counts[f]++;
   }
-  const edges = cuts.map((c) => Float64Array.from(new Set(c)).sort());
+  const edges = [...counts].map((count) => {
+    const e = new Float64Array(count);
+    e[1] = 1;
+    return e;
+  });
+  counts.fill(2);
+  for (let node = 0; node < nodes; node++)
+    if (tree.feature[node] >= 0) edges[tree.feature[node]][counts[tree.feature[node]]++] = cut[node];
+  for (let f = 0; f < d; f++) {
+    const e = edges[f].sort();
+    let distinct = 0;
+    for (let i = 0; i < e.length; i++) if (i === 0 || e[i] !== e[i - 1]) e[distinct++] = e[i];
+    edges[f] = e.slice(0, distinct);
+  }
   // Each node's box as edge indexes, [from, to] per feature; children follow their parent (preorder numbering).
   const span = 2 * d;
   const box = new Int32Array(nodes * span);

@@ -94,31 +94,39 @@ export function growWeightedTree(
   const n = data.y.length;
   const d = data.columns.length;
 
-  // The in-bag samples, in each feature's sorted order, with their values alongside (read in the scans).
+  // The in-bag samples renumbered 0…m−1 (the arrays read at random in the scans stay small), in each feature's
+  // sorted order, with their values alongside.
+  const id = new Int32Array(n).fill(-1);
   let m = 0;
-  for (let i = 0; i < n; i++) if (weight[i] > 0) m++;
-  const order = data.order.map((sorted) => {
-    const out = new Int32Array(m);
+  for (let i = 0; i < n; i++) if (weight[i] > 0) id[i] = m++;
+  const order: Int32Array[] = [];
+  const sortedValues: Float64Array[] = [];
+  for (let f = 0; f < d; f++) {
+    const [sorted, column] = [data.order[f], data.columns[f]];
+    const ids = new Int32Array(m);
+    const values = new Float64Array(m);
     let k = 0;
-    for (let i = 0; i < n; i++) if (weight[sorted[i]] > 0) out[k++] = sorted[i];
-    return out;
-  });
-  // Plain loops: TypedArray.from with a map function is many times slower in V8.
-  const sortedValues = order.map((o, f) => {
-    const column = data.columns[f];
-    const out = new Float64Array(m);
-    for (let i = 0; i < m; i++) out[i] = column[o[i]];
-    return out;
-  });
-  const wy = new Float64Array(n);
-  const wyy = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = sorted[i];
+      if (id[s] < 0) continue;
+      ids[k] = id[s];
+      values[k++] = column[s];
+    }
+    order.push(ids);
+    sortedValues.push(values);
+  }
+  const sampleWeight = new Float64Array(m);
+  const wy = new Float64Array(m);
+  const wyy = new Float64Array(m);
   for (let i = 0; i < n; i++) {
-    wy[i] = weight[i] * data.y[i];
-    wyy[i] = wy[i] * data.y[i];
+    if (id[i] < 0) continue;
+    sampleWeight[id[i]] = weight[i];
+    wy[id[i]] = weight[i] * data.y[i];
+    wyy[id[i]] = wy[id[i]] * data.y[i];
   }
 
   const tree = new TreeBuilder(m);
-  const goesLeft = new Uint8Array(n);
+  const goesLeft = new Uint8Array(m);
   const scratchIndex = new Int32Array(m);
   const scratchValue = new Float64Array(m);
   const features = Int32Array.from({ length: d }, (_, f) => f);
@@ -140,7 +148,7 @@ export function growWeightedTree(
     let sumSquares = 0;
     for (let p = start; p < end; p++) {
       const s = samples[p];
-      w += weight[s];
+      w += sampleWeight[s];
       sum += wy[s];
       sumSquares += wyy[s];
     }
@@ -168,7 +176,7 @@ export function growWeightedTree(
       let sumLeft = 0;
       for (let p = start; p < end - 1; p++) {
         const s = fOrder[p];
-        wLeft += weight[s];
+        wLeft += sampleWeight[s];
         sumLeft += wy[s];
         if (values[p + 1] <= values[p] + FEATURE_THRESHOLD) continue;
         const sumRight = sum - sumLeft;
