@@ -198,8 +198,7 @@ export function growWeightedTree(
     // Right pushed first so the left child is grown (and numbered) first, as in sklearn.
     stack.push(bestPos, end, depth + 1, node, 0, bestFeature, start, bestPos, depth + 1, node, 1, bestFeature);
     // Children too small or too deep to split need only their samples, which the best feature's slice holds.
-    const leafBySize = (size: number) => size < 2 || depth + 1 >= maxDepth;
-    if (leafBySize(bestPos - start) && leafBySize(end - bestPos)) continue;
+    if (depth + 1 >= maxDepth || (bestPos - start < 2 && end - bestPos < 2)) continue;
 
     // The best feature's slice is already split at bestPos; every other one is partitioned stably around it.
     const bestOrder = order[bestFeature];
