@@ -26,7 +26,7 @@ test('importance: a random sweep where lr spans 3 decades and eps barely moves r
   const [[, lr], [, eps]] = ranking as [string, number][];
   expect(lr).toBeGreaterThan(0.9);
   expect(lr + eps).toBeCloseTo(1, 12);
-  await expect(page.getByTestId('importance-status')).toHaveText('Fitted on 60 of 60 runs.');
+  await expect(page.getByTestId('importance-status')).toHaveText('Used 60 of 60 runs.');
   await expect(page.getByTestId('importance')).toContainText("fANOVA, 64 trees (Optuna's default)");
   await expect(page.getByTestId('importance-chart')).toHaveAttribute('data-bars', '2');
 
@@ -48,12 +48,18 @@ test('importance: a random sweep where lr spans 3 decades and eps barely moves r
   }
 });
 
-test('importance: a sweep that varies one setting says so instead of drawing', async ({ page }) => {
+test('importance: a run that blew up to ∞ is left out and counted; one setting left says so instead of drawing', async ({
+  page,
+}) => {
   await signIn(page);
-  await fillSweepForm(page, { name: 'one setting', lrs: '0.01, 0.1, 1', eps: '1e-10' });
+  // lr = 1e200 sends x to −1e200 on the first step: its loss overflows to ∞.
+  await fillSweepForm(page, { name: 'one setting', lrs: '0.01, 0.1, 1e200', eps: '1e-10' });
   await launchAndWait(page, 3);
   await page.getByTestId('open-summary').first().click();
   await page.getByRole('tab', { name: 'Importance' }).click();
+  await expect(page.getByTestId('importance-status')).toHaveText(
+    'Used 2 of 3 runs; 1 left out: no finite final loss (diverged or failed).',
+  );
   await expect(page.getByTestId('importance-message')).toHaveText(
     'Importance compares at least 2 settings that vary among the used runs; this sweep has 1 (lr).',
   );
