@@ -65,3 +65,26 @@ test('importance: a run that blew up to ∞ is left out and counted; one setting
   );
   await expect(page.getByTestId('importance-chart')).toHaveCount(0);
 });
+
+test('importance follows a running sweep: the bars are redrawn as runs arrive and end on every run', async ({
+  page,
+}) => {
+  await signIn(page);
+  await fillSweepForm(page, {
+    name: 'running',
+    lrs: 'loguniform(1e-4, 1e-1)',
+    eps: 'loguniform(1e-10, 1e-6)',
+    steps: '20000',
+  });
+  await page.getByTestId('search-random').check();
+  await page.getByTestId('field-search-samples').fill('1500');
+  await page.getByTestId('launch').click();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'running');
+  await page.getByTestId('open-summary').first().click();
+  await page.getByRole('tab', { name: 'Importance' }).click();
+  // Some answer for part of the sweep while it runs, then the answer for all of it.
+  await expect(page.getByTestId('importance-status')).toHaveText(/^Used \d+ of \d+ runs/, { timeout: 30_000 });
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+  await expect(page.getByTestId('importance-status')).toHaveText('Used 1500 of 1500 runs.', { timeout: 30_000 });
+  await expect(page.getByTestId('importance-table').locator('tbody tr').first()).toHaveAttribute('data-setting', 'lr');
+});

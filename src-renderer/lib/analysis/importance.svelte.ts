@@ -1,6 +1,8 @@
 /**
- * Owns the importance worker and holds its last answer. A new request supersedes the one in flight: that worker is
- * terminated (its forest would be stale) and a fresh one started, so at most one forest grows at a time.
+ * Owns the importance worker and holds its last answer; at most one forest grows at a time. A request for another
+ * target supersedes the one in flight: that worker is terminated and a fresh one started. More runs for the same
+ * target (a running sweep's next batch) wait until the forest in flight is done, and only the newest waiting request
+ * runs then: the bars follow a running sweep instead of restarting on every batch and never finishing.
  */
 import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
 import type { ImportanceOutcome } from '../../../src-core/analysis/importance';
@@ -29,9 +31,20 @@ export class ImportanceLoader {
   treesDone = $state<number | null>(null);
   error = $state<string | null>(null);
   private worker: Worker | null = null;
+  private workerTarget: ImportanceTarget | null = null;
+  private waiting: (() => void) | null = null;
   private latest = 0;
 
   load(runs: readonly RunRecord[], specs: readonly SweepSpec[], target: ImportanceTarget): void {
+    if (this.worker && this.workerTarget === target) {
+      this.waiting = () => this.start(runs, specs, target);
+      return;
+    }
+    this.waiting = null;
+    this.start(runs, specs, target);
+  }
+
+  private start(runs: readonly RunRecord[], specs: readonly SweepSpec[], target: ImportanceTarget): void {
     this.worker?.terminate();
     const worker = new Worker(new URL('./importance.worker.ts', import.meta.url), { type: 'module' });
     const id = ++this.latest;
@@ -43,16 +56,15 @@ export class ImportanceLoader {
         return;
       }
       this.answer = { target, outcome: reply.outcome };
-      this.treesDone = null;
-      worker.terminate();
-      if (this.worker === worker) this.worker = null;
+      this.finish(worker);
     };
     worker.onerror = (event) => {
       if (id !== this.latest) return;
-      this.treesDone = null;
       this.error = `Could not compute the importance: ${event.message}`;
+      this.finish(worker);
     };
     this.worker = worker;
+    this.workerTarget = target;
     this.treesDone = 0;
     this.error = null;
     // Only what the computation reads crosses to the worker: each run's config and summary, no annotations.
@@ -60,7 +72,18 @@ export class ImportanceLoader {
     worker.postMessage({ id, runs: $state.snapshot(records), specs: $state.snapshot(specs), target });
   }
 
+  private finish(worker: Worker): void {
+    worker.terminate();
+    this.worker = null;
+    this.workerTarget = null;
+    this.treesDone = null;
+    const next = this.waiting;
+    this.waiting = null;
+    next?.();
+  }
+
   destroy(): void {
+    this.waiting = null;
     this.worker?.terminate();
     this.worker = null;
   }
