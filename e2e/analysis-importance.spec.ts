@@ -74,6 +74,7 @@ test('importance follows a running sweep: the bars are redrawn as runs arrive an
     name: 'running',
     lrs: 'loguniform(1e-4, 1e-1)',
     eps: 'loguniform(1e-10, 1e-6)',
+    weightDecays: '0, 0.01, 0.1',
     steps: '20000',
   });
   await page.getByTestId('search-random').check();
@@ -86,5 +87,7 @@ test('importance follows a running sweep: the bars are redrawn as runs arrive an
   await expect(page.getByTestId('importance-status')).toHaveText(/^Used \d+ of \d+ runs/, { timeout: 30_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
   await expect(page.getByTestId('importance-status')).toHaveText('Used 1500 of 1500 runs.', { timeout: 30_000 });
+  await expect(page.getByTestId('importance-table').locator('tbody tr')).toHaveCount(3);
   await expect(page.getByTestId('importance-table').locator('tbody tr').first()).toHaveAttribute('data-setting', 'lr');
+  await page.getByTestId('sweep-summary').screenshot({ path: 'test-results/importance-three-settings.png' });
 });
