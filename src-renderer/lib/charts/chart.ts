@@ -2,6 +2,8 @@
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import zoomPlugin from 'chartjs-plugin-zoom';
 import {
+  BarController,
+  BarElement,
   CategoryScale,
   Chart,
   Legend,
@@ -21,6 +23,8 @@ import { downloadBlob } from '../transport/download';
 
 // Decimation is not registered: series are decimated before they reach Chart.js (src-core/views/decimate.ts), per view.
 Chart.register(
+  BarController,
+  BarElement,
   LineController,
   LineElement,
   PointElement,
