@@ -60,9 +60,13 @@ export function groupRuns<R extends GroupedRun>(runs: readonly R[], grouping: Gr
   return [...groups.values()];
 }
 
-/** Seed groups when some runs differ only by their seed (there is something to aggregate), else none. */
+/**
+ * Seed groups when some runs differ only by their seed (there is something to aggregate), else none. Runs alike in
+ * every setting, seed included (one run and its re-run), are not seeds of one setting: they alone group nothing.
+ */
 export function defaultGrouping(runs: readonly GroupedRun[]): Grouping | null {
-  return groupRuns(runs, { kind: 'seeds' }).some((g) => g.runs.length > 1) ? { kind: 'seeds' } : null;
+  const seeded = groupRuns(runs, { kind: 'seeds' }).some((g) => new Set(g.runs.map((r) => r.config.seed)).size > 1);
+  return seeded ? { kind: 'seeds' } : null;
 }
 
 /** "lr=0.1 eps=1e-8": the group's settings, short; "all runs" when nothing tells groups apart. */

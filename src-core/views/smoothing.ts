@@ -17,7 +17,8 @@
  *
  * Non-finite values (a diverged run's last row; the tail of a run stepped on past its divergence) are returned as they
  * are, so the chart draws the same gap or mark as for the raw curve, and they leave the average untouched, as in
- * TensorBoard; the next finite row's gap reaches back to the last finite one.
+ * TensorBoard; the next finite row's gap reaches back to the last finite one. A constant series is returned as it is,
+ * also as in TensorBoard: the average's rounding (an ulp off here and there) would give a flat line a scale of its own.
  */
 
 /** The strongest smoothing offered: α = 1 would never move from the start (and its debias would divide by 0). */
@@ -28,16 +29,14 @@ export function smoothOverSteps(steps: ArrayLike<number>, values: ArrayLike<numb
   if (!(alpha >= 0 && alpha < 1))
     throw new RangeError(`smoothing: the weight ${alpha} is not allowed; it must be at least 0 and below 1`);
   const n = Math.min(steps.length, values.length);
-  const out = new Float64Array(n);
+  const out = Float64Array.from({ length: n }, (_, k) => values[k]);
+  if (out.every((y) => y === out[0])) return out;
   let average = 0;
   let first = NaN;
   let last = NaN;
   for (let k = 0; k < n; k++) {
     const y = values[k];
-    if (!Number.isFinite(y)) {
-      out[k] = y;
-      continue;
-    }
+    if (!Number.isFinite(y)) continue;
     const step = steps[k];
     if (Number.isNaN(first)) first = step;
     const decay = Number.isNaN(last) ? alpha : Math.pow(alpha, step - last);

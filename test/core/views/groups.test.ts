@@ -53,6 +53,8 @@ describe('groups of runs', () => {
     expect(defaultGrouping(runs)).toEqual({ kind: 'seeds' });
     // No two runs differ only by seed: nothing to aggregate.
     expect(defaultGrouping([run(0.1, 0), run(0.5, 1)])).toBeNull();
+    // A run and its re-run (same settings, same seed) are not seeds of one setting.
+    expect(defaultGrouping([run(0.1, 0), run(0.1, 0), run(0.5, 1)])).toBeNull();
   });
 
   it('groups by a chosen setting', () => {

@@ -5,12 +5,13 @@ import { executeRun } from '../../../src-core/run/execute';
 import { computePerStepTable } from '../../../src-core/views/per-step';
 import { adagradRun } from '../../helpers/configs';
 
-/** TensorBoard's smoothing (tensorboard/components/vz_line_chart2/line-chart.ts, `resmoothDataset`), its loop as written. */
+/** TensorBoard's smoothing (its line chart's `resmoothDataset`), its loop as written. */
 function tensorBoardSmoothing(ys: readonly number[], smoothingWeight: number): number[] {
   let last = 0;
   let numAccum = 0;
+  const isConstant = ys.every((v) => v == ys[0]);
   return ys.map((nextVal) => {
-    if (!Number.isFinite(nextVal)) return nextVal;
+    if (isConstant || !Number.isFinite(nextVal)) return nextVal;
     last = last * smoothingWeight + (1 - smoothingWeight) * nextVal;
     numAccum++;
     const debiasWeight = smoothingWeight !== 1 ? 1 - Math.pow(smoothingWeight, numAccum) : 1;
@@ -31,6 +32,10 @@ describe('smoothing over steps', () => {
       expect(Array.from(smoothOverSteps(trace.steps, trace.loss, alpha))).toEqual(
         tensorBoardSmoothing(Array.from(trace.loss), alpha),
       );
+    // A constant series stays exactly flat (rounding would make 0.1s read 0.09999999999999999 here and there).
+    const flat = Array<number>(50).fill(0.1);
+    expect(Array.from(smoothOverSteps(Object.keys(flat).map(Number), flat, 0.9))).toEqual(flat);
+    expect(tensorBoardSmoothing(flat, 0.9)).toEqual(flat);
     // By hand: 4, 2 with α = ½: m = 2, then 1 + 1 = 2, over debiases ½ and ¾: 4 and 8/3.
     expect(Array.from(smoothOverSteps([0, 1], [4, 2], 0.5))).toEqual([4, 2 / 0.75]);
   });
