@@ -2,7 +2,7 @@
  * What the selection's step charts draw beyond one line per run: a line and a band per group of runs (grouping on),
  * and smoothed loss curves with their raw curves faint behind them.
  */
-import type { ChartLine } from './SeriesChart.svelte';
+import type { ChartLine } from '../../lib/charts/chart-line';
 import type { StepMarker } from '../../lib/charts/chart-marks';
 import type { StoredRun, StoredTrace } from '../../lib/storage/records';
 import { seriesLine } from '../../lib/charts/colors';
