@@ -92,3 +92,37 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(8);
   await expect(page.getByTestId('group-table')).toHaveCount(0);
 });
+
+test('a group whose runs diverged: counted in its legend entry and its row, its final loss "—"', async ({ page }) => {
+  await signIn(page);
+  await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
+  await fillSweepForm(page, { name: 'diverging-groups', lrs: '0.05, 2', steps: '200' });
+  await page.getByTestId('field-seeds').fill('0, 1');
+  await launchAndWait(page, 4);
+  await page.getByTestId('select-shown').check();
+  await expect(page.getByTestId('group-by')).toHaveValue('seeds');
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
+    'lr=0.05 (2 runs)',
+    'lr=2 (2 runs, 2 diverged)',
+  ]);
+  // Each diverged run is marked where it diverged, named by its group and seed.
+  await expect(page.getByTestId('loss-chart-markers').locator('li')).toHaveText([
+    /^✕ lr=2 seed=0: diverged at step \d+/,
+    /^✕ lr=2 seed=1: diverged at step \d+/,
+  ]);
+  const rows = page.getByTestId('group-row');
+  await expect(rows.nth(1).getByTestId('group-diverged')).toHaveText('2');
+  // No run of lr = 2 ended without diverging: no final loss to average. Its best losses (one path: the objective is
+  // deterministic) have no spread.
+  await expect(rows.nth(1).getByTestId('group-final')).toHaveText('— (0 of 2)');
+  await expect(rows.nth(1).getByTestId('group-best')).toHaveText(/^\S+ ± 0$/);
+  await expect(page.getByTestId('group-table')).not.toContainText(/NaN|null|undefined/);
+  await page.getByTestId('selection').screenshot({ path: 'test-results/groups-diverged-light.png' });
+  // Every run on its own, smoothed, its raw curve faint behind.
+  await page.getByTestId('group-by').selectOption('none');
+  await page.getByTestId('smoothing').fill('0.95');
+  await expect(page.getByTestId('smoothing-value')).toHaveText('0.950');
+  await page.getByTestId('theme-toggle').click();
+  await page.getByTestId('selection').screenshot({ path: 'test-results/runs-smoothed-dark.png' });
+});
