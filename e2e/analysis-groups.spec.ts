@@ -86,6 +86,23 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   await page.getByTestId('selection').screenshot({ path: 'test-results/groups-smoothed-dark.png' });
   await expect.poll(() => bandPixels(page, 2)).toBeGreaterThan(100);
 
+  // Grouped by the settings ticked: the first that differs to begin with, then by seed alone (across learning rates).
+  await page.getByTestId('group-by').selectOption('settings');
+  await expect(page.getByTestId('group-setting-lr')).toBeChecked();
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText(['lr=0.1 (4 runs)', 'lr=1 (4 runs)']);
+  await page.getByTestId('group-setting-seed').check();
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(8);
+  await expect(page.getByTestId('loss-chart-legend').locator('li').first()).toHaveText('lr=0.1 seed=0 (1 run)');
+  await page.getByTestId('group-setting-lr').uncheck();
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
+    'seed=0 (2 runs)',
+    'seed=1 (2 runs)',
+    'seed=2 (2 runs)',
+    'seed=3 (2 runs)',
+  ]);
+  await expect(page.getByTestId('group-runs')).toHaveText(['2', '2', '2', '2']);
+  await page.getByTestId('selection').screenshot({ path: 'test-results/groups-by-seed-dark.png' });
+
   // No grouping: one line per run again, and no band.
   await page.getByTestId('group-by').selectOption('none');
   await expect(box).toHaveAttribute('data-bands', '0');
