@@ -122,11 +122,9 @@ export function groupSeries(members: readonly Member[]): GroupSeries {
       Number.isFinite(values[r]) && steps[r] <= until ? 1 : 0,
     ),
   );
-  const union = [
-    ...new Set(
-      members.flatMap((m, j) => Array.from(usable[j].keys()).flatMap((r) => (usable[j][r] ? [m.steps[r]] : []))),
-    ),
-  ].sort((a, b) => a - b);
+  const kept = new Set<number>();
+  members.forEach(({ steps }, j) => usable[j].forEach((ok, r) => ok && kept.add(steps[r])));
+  const union = Float64Array.from(kept).sort();
   const width = members.length;
   // Per step, the members' values (NaN where a member has none), gathered member by member in one pass each.
   const grid = new Float64Array(union.length * width).fill(NaN);
@@ -145,7 +143,7 @@ export function groupSeries(members: readonly Member[]): GroupSeries {
   });
   const n = union.length;
   const out: GroupSeries = {
-    steps: Float64Array.from(union),
+    steps: union,
     count: new Uint32Array(n),
     mean: new Float64Array(n),
     median: new Float64Array(n),
