@@ -208,3 +208,25 @@ export function brushedCsv(runs: readonly RunRecord[], axes: readonly ParallelAx
   ];
   return csvHeader(columns) + [...csvRows(columns, indexes)].join('');
 }
+
+/** The colour of each run as one of `buckets` steps of the scale, lost runs (diverged, failed) as `buckets`. */
+export interface ColorBuckets {
+  bucket: Uint8Array;
+  /** The lowest and highest value coloured (of the runs not lost); NaN when every run was lost. */
+  low: number;
+  high: number;
+  /** Spaced in log10 of the value (losses span decades), else linearly (a loss that reached 0). */
+  log: boolean;
+}
+
+/** Buckets by a loss axis's values: 0 the lowest (the scale's best end), `buckets - 1` the highest. */
+export function colorBuckets(axis: ParallelAxis, buckets: number): ColorBuckets {
+  const log = axis.scale === 'log';
+  const [low, high] = finiteRange(axis.values);
+  const t = (v: number) => (log ? Math.log10(v / low) / Math.log10(high / low) : (v - low) / (high - low));
+  const bucket = new Uint8Array(axis.values.length);
+  axis.values.forEach((v, r) => {
+    bucket[r] = Number.isFinite(v) ? Math.min(buckets - 1, Math.floor((high > low ? t(v) : 0) * buckets)) : buckets;
+  });
+  return { bucket, low, high, log };
+}

@@ -5,6 +5,7 @@ import {
   brushBetween,
   brushedCsv,
   brushSpans,
+  colorBuckets,
   inBrushes,
   parallelAxes,
   positionOf,
@@ -234,4 +235,20 @@ describe('properties', () => {
       expect(positionOf(layout, valueAt(layout, p))).toBeCloseTo(p, 9);
     },
   );
+});
+
+describe('colour buckets', () => {
+  it('spread the runs over the buckets in log10 of the loss, lost runs apart', () => {
+    const final = byName.get('final loss')!;
+    const { bucket, low, high, log } = colorBuckets(final, 10);
+    expect(log).toBe(true);
+    const finite = [...final.values].filter(Number.isFinite);
+    expect([low, high]).toEqual([Math.min(...finite), Math.max(...finite)]);
+    final.values.forEach((v, r) => {
+      if (!Number.isFinite(v)) return expect(bucket[r]).toBe(10);
+      expect(bucket[r]).toBe(Math.min(9, Math.floor((Math.log10(v / low) / Math.log10(high / low)) * 10)));
+    });
+    expect(bucket[final.values.indexOf(low)]).toBe(0);
+    expect(bucket[final.values.indexOf(high)]).toBe(9);
+  });
 });
