@@ -11,7 +11,7 @@ import {
   type ColorBuckets,
 } from '../../../src-core/views/parallel';
 import type { ChartTheme } from './chart-theme';
-import { DIVERGED_COLOR, scaleColor } from './colors';
+import { DIVERGED_COLOR, scaleColor, scaleRgb } from './colors';
 
 /** Where the axes stand: x of each, and the y of their bottom and top (a value at position p is at bottom − p·(bottom − top)). */
 export interface Geometry {
@@ -81,8 +81,31 @@ export interface Scene {
   mask: Uint8Array | null;
   brushes: Brushes;
   theme: ChartTheme;
+  /** The colour of a line at t of the scale (lineColor for the theme). */
+  color: (t: number) => string;
   /** Device pixels per CSS pixel. */
   ratio: number;
+}
+
+/** "#rrggbb" as [r, g, b]; null for any other form. */
+function rgbOf(hex: string): number[] | null {
+  const match = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  return match ? match.slice(1).map((h) => parseInt(h, 16)) : null;
+}
+
+/**
+ * The colour scale for 1-px lines on the theme: pulled a quarter of the way to the theme's text colour. Its yellow end
+ * barely shows on white, its purple end on the dark panel; pulled so, both read, in the same order of hues. (A wide
+ * edge under the lines would keep the colours, but Skia strokes a wide 10,000-line path in seconds, a hairline in ms.)
+ * The key (ColorScale) is drawn with the same colours.
+ */
+export function lineColor(theme: ChartTheme): (t: number) => string {
+  const text = rgbOf(theme.text);
+  if (!text) return scaleColor;
+  return (t) => {
+    const [r, g, b] = scaleRgb(t).map((c, k) => Math.round(c + (text[k] - c) * 0.25));
+    return `rgb(${r}, ${g}, ${b})`;
+  };
 }
 
 /** Lines fainter the more there are, so 10,000 still show where they crowd. */
@@ -109,8 +132,8 @@ function strokeRuns(ctx: CanvasRenderingContext2D, s: Scene, from: number, to: n
 
 function drawLines(ctx: CanvasRenderingContext2D, s: Scene): void {
   const runs = s.order.order.length;
+  // Hairlines only: Skia strokes a 1-px path of 10,000 lines in milliseconds, a 3-px one in seconds.
   ctx.lineWidth = 1;
-  ctx.lineJoin = 'round';
   if (s.mask) {
     // The runs outside the brushes, faint and grey, beneath the rest.
     ctx.globalAlpha = Math.min(0.5, lineAlpha(runs));
@@ -118,13 +141,14 @@ function drawLines(ctx: CanvasRenderingContext2D, s: Scene): void {
     strokeRuns(ctx, s, 0, runs, 0);
   }
   const inside = s.mask ? s.mask.reduce((n, x) => n + x, 0) : runs;
+  const keep = s.mask ? 1 : null;
   ctx.globalAlpha = lineAlpha(inside);
   const { starts } = s.order;
   // Lost runs first, then the worst colour to the best: the best runs end on top.
   const sequence = [s.buckets, ...Array.from({ length: s.buckets }, (_, k) => s.buckets - 1 - k)];
   for (const b of sequence) {
-    ctx.strokeStyle = b === s.buckets ? DIVERGED_COLOR : scaleColor((b + 0.5) / s.buckets);
-    strokeRuns(ctx, s, starts[b], starts[b + 1], s.mask ? 1 : null);
+    ctx.strokeStyle = b === s.buckets ? DIVERGED_COLOR : s.color((b + 0.5) / s.buckets);
+    strokeRuns(ctx, s, starts[b], starts[b + 1], keep);
   }
   ctx.globalAlpha = 1;
 }
@@ -166,7 +190,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
     ctx.moveTo(x - (tick.label ? 4 : 2), y);
     ctx.lineTo(x, y);
     ctx.stroke();
-    if (tick.label && i % every === 0) ctx.fillText(fitted(ctx, tick.label, room - 14), x - 6, y);
+    if (tick.label && i % every === 0) ctx.fillText(fitted(ctx, tick.label, room - 18), x - 10, y);
   });
   ctx.textAlign = 'center';
   if (layout.diverged > 0) {
@@ -188,10 +212,10 @@ function drawBrushes(ctx: CanvasRenderingContext2D, s: Scene): void {
       const [top, bottom] = [yOf(s.g, hi), yOf(s.g, lo)];
       ctx.globalAlpha = 0.25;
       ctx.fillStyle = s.theme.text;
-      ctx.fillRect(s.g.xs[a] - 8, top, 16, Math.max(2, bottom - top));
+      ctx.fillRect(s.g.xs[a] - 7, top, 14, Math.max(2, bottom - top));
       ctx.globalAlpha = 1;
       ctx.strokeStyle = s.theme.text;
-      ctx.strokeRect(s.g.xs[a] - 8.5, top - 0.5, 17, Math.max(2, bottom - top) + 1);
+      ctx.strokeRect(s.g.xs[a] - 7.5, top - 0.5, 15, Math.max(2, bottom - top) + 1);
     }
   });
 }
