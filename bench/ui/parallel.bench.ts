@@ -68,8 +68,8 @@ async function redraws(page: Page): Promise<{ drawMs: number[]; changeToPaintMs:
           const wait = () =>
             Number(canvas.dataset.paints) > before
               ? resolve(canvas.getContext('2d')!.getImageData(0, 0, 1, 1) && performance.now() - at)
-              : requestAnimationFrame(wait);
-          requestAnimationFrame(wait);
+              : requestAnimationFrame(() => setTimeout(wait));
+          requestAnimationFrame(() => setTimeout(wait));
         }),
       before,
     );
@@ -80,32 +80,37 @@ async function redraws(page: Page): Promise<{ drawMs: number[]; changeToPaintMs:
 }
 
 /** Types a brush end on lr and times it until the table's count and the chart both show it. */
-async function brushes(page: Page): Promise<number[]> {
+async function brushes(page: Page): Promise<{ appliedMs: number[]; updateMs: number[] }> {
   await page.getByTestId('brush-add-axis').selectOption('lr');
   await page.getByTestId('brush-add').click();
-  const times: number[] = [];
+  const appliedMs: number[] = [];
+  const updateMs: number[] = [];
   for (let i = 0; i < REPEATS; i++) {
     const ms = await page.getByTestId('brush-from-lr').evaluate(
       (input: HTMLInputElement, value: string) =>
-        new Promise<number>((resolve) => {
+        new Promise<[number, number]>((resolve) => {
           const canvas = document.querySelector<HTMLCanvasElement>('[data-testid="parallel-canvas"]')!;
           const count = document.querySelector('[data-testid="runs-count"]')!;
           const [paintsBefore, countBefore] = [Number(canvas.dataset.paints), count.textContent];
           const at = performance.now();
           input.value = value;
           input.dispatchEvent(new Event('change', { bubbles: true }));
+          // The state and the DOM updated (Svelte flushes in a microtask), before any paint.
+          let updated = NaN;
+          queueMicrotask(() => queueMicrotask(() => (updated = performance.now() - at)));
           const wait = () =>
             Number(canvas.dataset.paints) > paintsBefore && count.textContent !== countBefore
-              ? resolve(canvas.getContext('2d')!.getImageData(0, 0, 1, 1) && performance.now() - at)
-              : requestAnimationFrame(wait);
-          requestAnimationFrame(wait);
+              ? resolve([canvas.getContext('2d')!.getImageData(0, 0, 1, 1) && performance.now() - at, updated])
+              : requestAnimationFrame(() => setTimeout(wait));
+          requestAnimationFrame(() => setTimeout(wait));
         }),
       String([1e-3, 2e-3, 5e-4, 3e-3, 1e-3][i]),
     );
-    times.push(ms);
+    appliedMs.push(ms[0]);
+    updateMs.push(ms[1]);
   }
   await expect(page.getByTestId('runs-count')).toContainText('(brushed)');
-  return times;
+  return { appliedMs, updateMs };
 }
 
 /** Drags a brush along the weightDecay axis, frame by frame; the main thread's long tasks meanwhile. */
@@ -153,7 +158,8 @@ test(`parallel coordinates: ${RUNS} runs drawn, brushed by typing and by draggin
     loadAverage: { before: loadBefore, after: loadavg()[0] },
     drawMs: { median: median(drawn.drawMs), samples: drawn.drawMs },
     changeToPaintMs: { median: median(drawn.changeToPaintMs), samples: drawn.changeToPaintMs },
-    brushAppliedMs: { median: median(brushMs), samples: brushMs },
+    brushAppliedMs: { median: median(brushMs.appliedMs), samples: brushMs.appliedMs },
+    brushStateAndDomMs: { median: median(brushMs.updateMs), samples: brushMs.updateMs },
     drag: { moves: drag.moves, longTasks: drag.tasks, longestTaskMs: Math.max(0, ...drag.tasks) },
   };
   const dir = join(import.meta.dirname, 'results');

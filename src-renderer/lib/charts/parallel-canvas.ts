@@ -111,7 +111,13 @@ export function lineColor(theme: ChartTheme): (t: number) => string {
 /** Lines fainter the more there are, so 10,000 still show where they crowd. */
 const lineAlpha = (runs: number): number => Math.min(0.8, Math.max(0.12, 12 / Math.sqrt(runs)));
 
-function strokeRuns(ctx: CanvasRenderingContext2D, s: Scene, from: number, to: number, keep: 0 | 1 | null): boolean {
+function strokeRuns(
+  ctx: CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D,
+  s: Scene,
+  from: number,
+  to: number,
+  keep: 0 | 1 | null,
+): boolean {
   const { xs } = s.g;
   const n = s.layouts.length;
   const { ys, mask } = s;
@@ -135,10 +141,12 @@ function drawLines(ctx: CanvasRenderingContext2D, s: Scene): void {
   // Hairlines only: Skia strokes a 1-px path of 10,000 lines in milliseconds, a 3-px one in seconds.
   ctx.lineWidth = 1;
   if (s.mask) {
-    // The runs outside the brushes, faint and grey, beneath the rest.
-    ctx.globalAlpha = Math.min(0.5, lineAlpha(runs));
-    ctx.strokeStyle = s.theme.grid;
-    strokeRuns(ctx, s, 0, runs, 0);
+    // Every run faint and grey beneath the runs inside the brushes: one image per layout and theme, so a brush
+    // dragged repaints only the lines inside it.
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(fadedRuns(s), 0, 0);
+    ctx.restore();
   }
   const inside = s.mask ? s.mask.reduce((n, x) => n + x, 0) : runs;
   const keep = s.mask ? 1 : null;
@@ -151,6 +159,24 @@ function drawLines(ctx: CanvasRenderingContext2D, s: Scene): void {
     strokeRuns(ctx, s, starts[b], starts[b + 1], keep);
   }
   ctx.globalAlpha = 1;
+}
+
+const faded = new WeakMap<Float32Array, { key: string; image: OffscreenCanvas }>();
+
+/** Every run in the theme's grid colour, faint, on a transparent image the size of the canvas (cached). */
+function fadedRuns(s: Scene): OffscreenCanvas {
+  const key = `${s.theme.grid} ${s.ratio} ${s.g.width} ${s.g.height}`;
+  const cached = faded.get(s.ys);
+  if (cached?.key === key) return cached.image;
+  const image = new OffscreenCanvas(Math.round(s.g.width * s.ratio), Math.round(s.g.height * s.ratio));
+  const ctx = image.getContext('2d')!;
+  ctx.setTransform(s.ratio, 0, 0, s.ratio, 0, 0);
+  ctx.lineWidth = 1;
+  ctx.globalAlpha = Math.min(0.5, lineAlpha(s.order.order.length));
+  ctx.strokeStyle = s.theme.grid;
+  strokeRuns(ctx, s, 0, s.order.order.length, null);
+  faded.set(s.ys, { key, image });
+  return image;
 }
 
 /** `text` cut with an ellipsis to `width` pixels. */
@@ -190,7 +216,15 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
     ctx.moveTo(x - (tick.label ? 4 : 2), y);
     ctx.lineTo(x, y);
     ctx.stroke();
-    if (tick.label && i % every === 0) ctx.fillText(fitted(ctx, tick.label, room - 18), x - 10, y);
+    if (tick.label && i % every === 0) {
+      // Edged in the background colour: the label reads where lines cross it.
+      const label = fitted(ctx, tick.label, room - 18);
+      ctx.strokeStyle = theme.background;
+      ctx.lineWidth = 3;
+      ctx.strokeText(label, x - 10, y);
+      ctx.lineWidth = 1;
+      ctx.fillText(label, x - 10, y);
+    }
   });
   ctx.textAlign = 'center';
   if (layout.diverged > 0) {
