@@ -3,6 +3,7 @@
  * exactly the runs whose lr lies in the brushed decade (counted here from the same spec, expanded in this process), a
  * drag on another axis narrows further, and clearing the brushes lists every run again.
  */
+import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './sign-in';
 import { fillSweepForm, runsCount } from './flows';
@@ -73,9 +74,18 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await expect.poll(() => saturatedPixels(page)).toBeGreaterThan(2000);
   await expect(page.getByTestId('parallel-caption')).toContainText(`${RUNS} runs`);
 
-  // Brush lr to a decade by typing, as a person without a mouse does.
-  await page.getByTestId('brush-add-axis').selectOption('lr');
-  await page.getByTestId('brush-add').click();
+  // A selected run outside the decade: the brush will hide it from the charts, and say so.
+  // (the largest lr: the table sorted by lr, descending)
+  await page.getByTestId('sort-Learning rate').click();
+  await page.getByTestId('sort-Learning rate').click();
+  expect((await listedLrs(page))[0]).toBeGreaterThan(1e-2);
+  await page.getByTestId('run-row').first().click();
+  await expect(page.getByTestId('loss-chart')).toBeVisible();
+
+  // Enter on a focused axis brushes it by typing, as a person without a mouse does: lr to a decade.
+  await page.getByTestId('parallel-axis-lr').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('brush-from-lr')).toBeFocused();
   await page.getByTestId('brush-from-lr').fill('1e-3');
   await page.getByTestId('brush-from-lr').press('Enter');
   await page.getByTestId('brush-to-lr').fill('1e-2');
@@ -91,7 +101,29 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
     expect(lr).toBeGreaterThanOrEqual(1e-3);
     expect(lr).toBeLessThanOrEqual(1e-2);
   }
+  await expect(page.getByTestId('brush-hidden-selection')).toHaveText(
+    '1 selected run hidden by the brush. Clear brush',
+  );
+  await expect(page.getByTestId('loss-chart')).toHaveCount(0);
   await shoot(page, 'parallel-brushed');
+
+  // The exports: the canvas as PNG; the runs inside the brushes as CSV, each with its lr in the decade.
+  const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('parallel-png').click()]);
+  expect(png.suggestedFilename()).toBe('adagrad-lab-parallel.png');
+  expect([...(await readFile(await png.path())).subarray(0, 4)]).toEqual([0x89, 0x50, 0x4e, 0x47]);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('parallel-csv').click()]);
+  const lines = (await readFile(await csv.path(), 'utf8')).trimEnd().split('\r\n');
+  expect(lines[0]).toBe('run_id,lr,eps,weightDecay,final_loss,best_loss,status');
+  expect(lines).toHaveLength(inDecade + 1);
+  for (const line of lines.slice(1)) {
+    const lr = Number(line.split(',')[1]);
+    expect(lr >= 1e-3 && lr <= 1e-2).toBe(true);
+  }
+
+  // The map shows the brushed runs only: one cell per run, each (lr, eps) drawn at random.
+  await page.getByRole('tab', { name: 'Map' }).click();
+  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-cells', String(inDecade));
+  await page.getByRole('tab', { name: 'Parallel coordinates' }).click();
 
   // A bad end is refused with a message naming the field, the value and what is allowed; the brush stays.
   await page.getByTestId('brush-to-lr').fill('-1');
