@@ -22,7 +22,7 @@ export interface Geometry {
   bottom: number;
 }
 
-const MARGIN = { top: 56, bottom: 34, left: 76, right: 40 };
+const MARGIN = { top: 66, bottom: 34, left: 76, right: 40 };
 /** The diverged band stands this far above an axis's top, the "none" band as far below its bottom. */
 export const BAND = 20;
 const FONT = '12px system-ui, sans-serif';
@@ -229,7 +229,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
   ctx.textAlign = 'center';
   if (layout.diverged > 0) {
     ctx.fillStyle = theme.danger;
-    ctx.fillText(`diverged (${layout.diverged})`, x, g.top - BAND - 12);
+    ctx.fillText(`diverged (${layout.diverged})`, x, g.top - BAND - 14);
     ctx.fillRect(x - 6, g.top - BAND - 1, 12, 2);
   }
   if (layout.missing > 0) {
