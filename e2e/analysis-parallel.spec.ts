@@ -168,14 +168,19 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await expect(page.getByTestId('brush-lr')).toHaveCount(0);
 });
 
-test('parallel coordinates: diverged runs are drawn apart and counted', async ({ page }) => {
+test('parallel coordinates: diverged runs are drawn apart and counted; the optimizer is an axis of names', async ({
+  page,
+}) => {
   await signIn(page);
   await fillSweepForm(page, { name: 'pcp diverging', lrs: 'log(1e-2, 100, 20)', steps: '20' });
   // A loss ten times the first diverges: the largest rates overshoot x² that far.
   await page.getByTestId('field-divergenceThreshold').fill('10');
-  await expect(page.getByTestId('run-count')).toHaveText('20 runs');
+  await page.getByTestId('add-optimizer').click();
+  await page.getByTestId('field-optimizers-1-kind').selectOption('sgd');
+  await page.getByTestId('field-optimizers-1-lr').fill('0.01, 0.1');
+  await expect(page.getByTestId('run-count')).toHaveText('22 runs');
   await page.getByTestId('launch').click();
-  await expect(page.getByTestId('runs-count')).toHaveText(runsCount(20), { timeout: 30_000 });
+  await expect(page.getByTestId('runs-count')).toHaveText(runsCount(22), { timeout: 30_000 });
   await page.getByTestId('runs-status-filter').selectOption('diverged');
   const diverged = Number((await page.getByTestId('runs-count').innerText()).split(' ')[0]);
   expect(diverged).toBeGreaterThan(0);
@@ -185,12 +190,17 @@ test('parallel coordinates: diverged runs are drawn apart and counted', async ({
   await page.getByTestId('open-summary').first().click();
   await page.getByRole('tab', { name: 'Parallel coordinates' }).click();
   await expect(page.getByTestId('parallel-caption')).toContainText(
-    `20 runs; ${diverged} diverged: red lines, in the band above the loss axes.`,
+    `22 runs; ${diverged} diverged: red lines, in the band above the loss axes.`,
   );
   await expect(page.getByTestId('parallel-scale')).toContainText(`diverged or failed (${diverged})`);
   // A brush on the final loss keeps only runs with a finite loss in its range: never a diverged one.
   await page.getByTestId('brush-add-axis').selectOption('final loss');
   await page.getByTestId('brush-add').click();
-  await expect(page.getByTestId('runs-count')).toHaveText(`${20 - diverged} of 20 runs (brushed)`);
+  await expect(page.getByTestId('runs-count')).toHaveText(`${22 - diverged} of 22 runs (brushed)`);
+  // A categorical axis brushes by name: SGD's two runs (neither diverged).
+  await page.getByTestId('brush-add-axis').selectOption('optimizer');
+  await page.getByTestId('brush-add').click();
+  await page.getByTestId('brush-optimizer').getByLabel('adagrad').uncheck();
+  await expect(page.getByTestId('runs-count')).toHaveText('2 of 22 runs (brushed)');
   await shoot(page, 'parallel-diverged');
 });
