@@ -130,8 +130,11 @@ export function zoomOptions(onview: () => void) {
   };
 }
 
-/** Saves what a chart shows as a PNG file (its background is painted by the theme plugin, so the file is opaque). */
-export function savePng(chart: Chart, suggestedName: string): Promise<void> {
+/**
+ * Saves what a chart shows as a PNG file (its background is painted by the theme plugin, so the file is opaque): a
+ * Chart.js chart, or a canvas a view draws itself (which paints its own background).
+ */
+export function savePng(chart: { canvas: HTMLCanvasElement }, suggestedName: string): Promise<void> {
   return new Promise((resolve, reject) =>
     chart.canvas.toBlob((blob) => {
       if (!blob) return reject(new Error('The chart could not be encoded as PNG'));

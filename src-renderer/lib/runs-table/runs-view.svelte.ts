@@ -30,6 +30,16 @@ export function compareNumbers(x: number | null, y: number | null, descending: b
 
 const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 
+/** What narrows the runs from outside the table (a sweep summary's brushes): the table says so and can clear it. */
+export interface Narrowing {
+  /** Said after the count: "37 of 300 runs (brushed)". */
+  label: string;
+  keeps: RunPredicate;
+  /** The button that clears it: "Clear brush". */
+  clearLabel: string;
+  clear: () => void;
+}
+
 export class RunsView {
   readonly columns: readonly RunColumn[];
   /** The columns chosen (the defaults until a person changes them). */
@@ -73,6 +83,8 @@ export class RunsView {
     private readonly source: () => readonly StoredRun[],
     sweepName: (sweepId: string) => string,
     private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null,
+    /** The narrowing in force, if any. */
+    readonly narrowing: () => Narrowing | null = () => null,
   ) {
     this.columns = runColumns(sweepName);
     this.columnIds = this.saved(COLUMNS_STORAGE_KEY) ?? [...defaultColumnIds];
@@ -103,9 +115,11 @@ export class RunsView {
     const { predicates } = this.compiledFilters;
     const status = this.status;
     const needle = searchedText(this.search);
-    if (predicates.length === 0 && status === 'all' && needle === '') return runs;
+    const narrowing = this.narrowing();
+    if (predicates.length === 0 && status === 'all' && needle === '' && !narrowing) return runs;
     return runs.filter(
       (run) =>
+        (!narrowing || narrowing.keeps(run)) &&
         (status === 'all' || run.summary.status === status) &&
         predicates.every((p) => p(run)) &&
         (needle === '' || this.textOf(run).includes(needle)),

@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import {
+  axisLayout,
+  brushBetween,
+  brushedCsv,
+  brushSpans,
+  colorBuckets,
+  inBrushes,
+  parallelAxes,
+  positionOf,
+  valueAt,
+  wholeAxis,
+  type Brush,
+  type ParallelAxis,
+} from '../../../src-core/views/parallel';
+import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
+import type { RunStatus, SweepSpec } from '../../../src-core/contract/types';
+
+const spec = (input: unknown): SweepSpec => {
+  const checked = validateSweepSpec(input);
+  if (!checked.ok) throw new Error(checked.message);
+  return checked.value;
+};
+
+const random = spec({
+  name: 'random',
+  objectives: [{ id: 'quadratic-1d' }],
+  optimizers: [
+    {
+      kind: 'adagrad',
+      fixed: {},
+      axes: {
+        lr: { logUniform: { from: 1e-4, to: 1 } },
+        eps: { values: [1e-10, 1e-8] },
+        weightDecay: { uniform: { from: 0, to: 0.1 } },
+      },
+    },
+    { kind: 'sgd', fixed: {}, axes: { lr: { values: [0.1] } } },
+  ],
+  search: { mode: 'random', samples: 40, seed: 3 },
+  steps: 5,
+});
+const statuses: RunStatus[] = ['completed', 'converged', 'diverged', 'failed'];
+const runs = expandSweep('s', random).map((config, i) => ({
+  config,
+  summary: {
+    status: statuses[i % 4],
+    finalLoss: i % 4 === 2 ? Infinity : 10 ** -(i % 7),
+    bestLoss: 10 ** -(i % 5) / 2,
+    bestStep: 0,
+    stepsToTolerance: null,
+    divergedAt: null,
+    divergedIn: null,
+  },
+}));
+const axes = parallelAxes(runs, [random]);
+const byName = new Map(axes.map((a) => [a.name, a]));
+const request = { pixels: 300, extent: () => 14, gap: 20 };
+
+describe('the axes of a sweep', () => {
+  it('has one per swept setting on its scale, then the final and best loss on log axes', () => {
+    expect(axes.map((a) => [a.name, a.scale])).toEqual([
+      ['optimizer', 'categorical'],
+      ['lr', 'log'],
+      ['eps', 'log'],
+      ['weightDecay', 'linear'],
+      ['final loss', 'log'],
+      ['best loss', 'log'],
+    ]);
+    expect(byName.get('optimizer')!.categories).toEqual(['adagrad', 'sgd']);
+  });
+
+  it('puts diverged and failed runs in the band above the loss axes, missing settings at NaN', () => {
+    const final = byName.get('final loss')!;
+    runs.forEach((run, r) => {
+      const lost = run.summary.status === 'diverged' || run.summary.status === 'failed';
+      expect(final.values[r]).toBe(lost ? Infinity : run.summary.finalLoss);
+      expect(byName.get('best loss')!.values[r]).toBe(lost ? Infinity : run.summary.bestLoss);
+    });
+    const layout = axisLayout(final, request);
+    expect(layout.diverged).toBe(
+      runs.filter((r) => r.summary.status === 'diverged' || r.summary.status === 'failed').length,
+    );
+    expect(positionOf(layout, Infinity)).toBe(Infinity);
+    const wd = axisLayout(byName.get('eps')!, request);
+    expect(wd.missing).toBe(runs.filter((r) => r.config.optimizer.kind === 'sgd').length);
+    expect(positionOf(wd, NaN)).toBeNaN();
+  });
+
+  it('takes a linear loss axis where a loss reached 0', () => {
+    const zero = runs.map((run, i) => ({
+      ...run,
+      summary: { ...run.summary, finalLoss: i === 0 ? 0 : 1, status: 'completed' as const },
+    }));
+    expect(parallelAxes(zero, [random]).find((a) => a.name === 'final loss')!.scale).toBe('linear');
+  });
+
+  it('spaces categories evenly, each in the middle of its slot, with its name as the tick', () => {
+    const layout = axisLayout(byName.get('optimizer')!, request);
+    expect([positionOf(layout, 0), positionOf(layout, 1)]).toEqual([0.25, 0.75]);
+    expect(layout.ticks).toEqual([
+      { value: 0, label: 'adagrad' },
+      { value: 1, label: 'sgd' },
+    ]);
+    expect(valueAt(layout, 0.1)).toBe(0);
+    expect(valueAt(layout, 0.9)).toBe(1);
+  });
+
+  it('draws each numeric axis over a range holding every value, with labels that do not overlap', () => {
+    for (const axis of axes.filter((a) => a.scale !== 'categorical')) {
+      const layout = axisLayout(axis, request);
+      for (const v of axis.values) {
+        if (!Number.isFinite(v)) continue;
+        const p = positionOf(layout, v);
+        expect(p).toBeGreaterThanOrEqual(0);
+        expect(p).toBeLessThanOrEqual(1 + 1e-12);
+      }
+      const labelled = layout.ticks.filter((t) => t.label !== '').map((t) => positionOf(layout, t.value) * 300);
+      for (let i = 1; i < labelled.length; i++)
+        expect(labelled[i] - labelled[i - 1]).toBeGreaterThanOrEqual(14 + 20 - 1e-9);
+    }
+  });
+});
+
+describe('brushes', () => {
+  const lr = byName.get('lr')!;
+
+  it('keep the runs inside every brush (AND), ends included; diverged runs fail a loss range', () => {
+    const sorted = [...lr.values].sort((a, b) => a - b);
+    const brushes = new Map<string, Brush>([
+      ['lr', { kind: 'range', min: sorted[5], max: sorted[30] }],
+      ['final loss', { kind: 'range', min: 0, max: 1e300 }],
+    ]);
+    const mask = inBrushes(axes, brushes);
+    runs.forEach((run, r) => {
+      const inside =
+        run.config.optimizer.lr >= sorted[5] &&
+        run.config.optimizer.lr <= sorted[30] &&
+        run.summary.status !== 'diverged' &&
+        run.summary.status !== 'failed';
+      expect(mask[r]).toBe(inside ? 1 : 0);
+    });
+    expect(mask.reduce((n, x) => n + x, 0)).toBeGreaterThan(0);
+  });
+
+  it('keep a category’s runs, and exclude the runs that lack a brushed setting', () => {
+    const mask = inBrushes(axes, new Map([['optimizer', { kind: 'categories', categories: ['sgd'] }]]));
+    runs.forEach((run, r) => expect(mask[r]).toBe(run.config.optimizer.kind === 'sgd' ? 1 : 0));
+    const wd = inBrushes(axes, new Map([['eps', wholeAxis(byName.get('eps')!)]]));
+    runs.forEach((run, r) => expect(wd[r]).toBe(run.config.optimizer.kind === 'sgd' ? 0 : 1));
+  });
+
+  it('ignore a brush on an axis the sweep does not have', () => {
+    expect([...inBrushes(axes, new Map([['momentum', { kind: 'range', min: 5, max: 6 }]]))].every((x) => x === 1)).toBe(
+      true,
+    );
+  });
+
+  it('made by a drag snap to three significant digits, or to the categories they span', () => {
+    const layout = axisLayout(lr, request);
+    const brush = brushBetween(layout, 0.8, 0.2);
+    expect(brush.kind).toBe('range');
+    if (brush.kind !== 'range') return;
+    expect(brush.min).toBe(Number(valueAt(layout, 0.2).toPrecision(3)));
+    expect(brush.max).toBe(Number(valueAt(layout, 0.8).toPrecision(3)));
+    const optimizer = axisLayout(byName.get('optimizer')!, request);
+    expect(brushBetween(optimizer, 0, 0.5)).toEqual({ kind: 'categories', categories: ['adagrad'] });
+    expect(brushBetween(optimizer, 0.1, 0.9)).toEqual({ kind: 'categories', categories: ['adagrad', 'sgd'] });
+    expect(brushBetween(optimizer, 0.6, 0.62)).toEqual({ kind: 'categories', categories: ['sgd'] });
+    expect(brushSpans(optimizer, { kind: 'categories', categories: ['sgd'] })).toEqual([[0.5, 1]]);
+  });
+
+  it('export the runs inside as CSV: id, settings, losses, status', () => {
+    const mask = inBrushes(axes, new Map([['optimizer', { kind: 'categories', categories: ['sgd'] }]]));
+    const lines = brushedCsv(runs, axes, mask).trim().split('\r\n');
+    expect(lines[0]).toBe('run_id,optimizer,lr,eps,weightDecay,final_loss,best_loss,status');
+    const sgd = runs.filter((r) => r.config.optimizer.kind === 'sgd');
+    expect(lines.length - 1).toBe(sgd.length);
+    const s = sgd[0];
+    expect(lines[1]).toBe(
+      `${s.config.id},sgd,0.1,,${s.config.optimizer.weightDecay},${s.summary.finalLoss},${s.summary.bestLoss},${s.summary.status}`,
+    );
+  });
+});
+
+/** An axis over `values` on a scale. */
+const axisOf = (values: number[], scale: 'log' | 'linear'): ParallelAxis => ({
+  name: 'x',
+  scale,
+  categories: [],
+  values: Float64Array.from(values),
+  loss: false,
+});
+
+// Settings a sweep could take: positive values over 24 decades, at least 2% apart; signed values to 1e-3 in ±1e6.
+// (Two values 1e-15 apart, 1 and 1.000000000000001, hang axisTicks (ticks.ts) on a log or linear axis.)
+const positive = fc.integer({ min: -1200, max: 1200 }).map((e) => 10 ** (e / 100));
+const anyFinite = fc.integer({ min: -1e9, max: 1e9 }).map((k) => k / 1000);
+
+describe('properties', () => {
+  test.prop([
+    fc.constantFrom('log' as const, 'linear' as const),
+    fc.array(positive, { minLength: 2, maxLength: 60 }),
+    fc.nat(),
+    fc.nat(),
+  ])('a brush from run a’s value to run b’s keeps exactly the runs between, ends included', (scale, raw, i, j) => {
+    const values = scale === 'log' ? raw : raw.map((x, k) => (k % 2 ? -x : x));
+    const [a, b] = [values[i % values.length], values[j % values.length]];
+    const mask = inBrushes(
+      [axisOf(values, scale)],
+      new Map([['x', { kind: 'range', min: Math.min(a, b), max: Math.max(a, b) }]]),
+    );
+    values.forEach((v, r) => expect(mask[r]).toBe(v >= Math.min(a, b) && v <= Math.max(a, b) ? 1 : 0));
+    expect(mask[i % values.length]).toBe(1);
+    expect(mask[j % values.length]).toBe(1);
+  });
+
+  test.prop([fc.array(positive, { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true })])(
+    'position ↔ value round-trips on a log axis',
+    (values, p) => {
+      const layout = axisLayout(axisOf(values, 'log'), request);
+      for (const v of values) expect(valueAt(layout, positionOf(layout, v)) / v).toBeCloseTo(1, 9);
+      expect(positionOf(layout, valueAt(layout, p))).toBeCloseTo(p, 9);
+    },
+  );
+
+  test.prop([fc.array(anyFinite, { minLength: 1, maxLength: 30 }), fc.double({ min: 0, max: 1, noNaN: true })])(
+    'position ↔ value round-trips on a linear axis',
+    (values, p) => {
+      const layout = axisLayout(axisOf(values, 'linear'), request);
+      const span = layout.max - layout.min;
+      for (const v of values)
+        expect(Math.abs(valueAt(layout, positionOf(layout, v)) - v)).toBeLessThanOrEqual(1e-9 * span);
+      expect(positionOf(layout, valueAt(layout, p))).toBeCloseTo(p, 9);
+    },
+  );
+});
+
+describe('colour buckets', () => {
+  it('spread the runs over the buckets in log10 of the loss, lost runs apart', () => {
+    const final = byName.get('final loss')!;
+    const { bucket, low, high, log } = colorBuckets(final, 10);
+    expect(log).toBe(true);
+    const finite = [...final.values].filter(Number.isFinite);
+    expect([low, high]).toEqual([Math.min(...finite), Math.max(...finite)]);
+    final.values.forEach((v, r) => {
+      if (!Number.isFinite(v)) return expect(bucket[r]).toBe(10);
+      expect(bucket[r]).toBe(Math.min(9, Math.floor((Math.log10(v / low) / Math.log10(high / low)) * 10)));
+    });
+    expect(bucket[final.values.indexOf(low)]).toBe(0);
+    expect(bucket[final.values.indexOf(high)]).toBe(9);
+  });
+});
