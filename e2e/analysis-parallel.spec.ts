@@ -120,9 +120,12 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
     expect(lr >= 1e-3 && lr <= 1e-2).toBe(true);
   }
 
-  // The map shows the brushed runs only: one cell per run, each (lr, eps) drawn at random.
-  await page.getByRole('tab', { name: 'Map' }).click();
-  await expect(page.getByTestId('heatmap')).toHaveAttribute('data-cells', String(inDecade));
+  // The other views show the brushed runs only: the scatter (a random sweep's map) is given exactly those.
+  await page.getByRole('tab', { name: 'Scatter' }).click();
+  await expect(page.getByTestId('scatter-chart')).toHaveAttribute('data-runs', String(inDecade));
+  await expect(page.getByTestId('sweep-summary').getByRole('heading', { level: 2 })).toContainText(
+    `${inDecade} of 300 runs (brushed)`,
+  );
   await page.getByRole('tab', { name: 'Parallel coordinates' }).click();
 
   // A bad end is refused with a message naming the field, the value and what is allowed; the brush stays.

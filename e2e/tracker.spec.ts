@@ -53,7 +53,7 @@ test('a 300-run sweep: its summary maps final loss over lr × eps, one cell per 
   await page.screenshot({ path: 'e2e/artifacts/sweep-summary.png' });
   // Nothing was selected before: the chart appears for the run the click opened.
   await expect(page.getByTestId('loss-chart')).toHaveCount(0);
-  await page.getByTestId('sweep-summary').getByRole('listitem').first().getByRole('button').click();
+  await page.getByTestId('best-runs').getByRole('listitem').first().getByRole('button').click();
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
 });
 
