@@ -110,7 +110,8 @@ function pixelScale(min: number, max: number, log: boolean, pixels: number): (va
 function linearCandidate(min: number, max: number, step: number, request: TickRequest): Candidate | null {
   const first = request.extendMin ? Math.floor(min / step + 1e-9) : Math.ceil(min / step - 1e-9);
   const last = request.extendMax ? Math.ceil(max / step - 1e-9) : Math.floor(max / step + 1e-9);
-  if (last - first > 200) return null;
+  // Multiples past 2⁵³ are not whole numbers any more (k + 1 === k): a range 1e-15 wide at 1 tried steps of 1e-18.
+  if (last - first > 200 || !Number.isSafeInteger(first) || !Number.isSafeInteger(last)) return null;
   const labelled: number[] = [];
   for (let k = first; k <= last; k++) labelled.push(Number((k * step).toPrecision(12)));
   const lo = request.extendMin ? Math.min(min, labelled[0] ?? min) : min;

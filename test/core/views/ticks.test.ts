@@ -232,4 +232,18 @@ describe('axis ticks', () => {
       { numRuns: 400, endOnFailure: true },
     );
   });
+
+  it('ends on ranges a few ulps wide (two lrs 1e-15 apart), on linear and log axes', () => {
+    for (const [min, max] of [
+      [1, 1.000000000000001],
+      [1e-3, 1e-3 * (1 + 4e-16)],
+      [123456.789, 123456.78900000002],
+    ])
+      for (const log of [false, true]) {
+        const result = axisTicks({ min, max, log, pixels: 400, ...horizontal });
+        expect(result.min).toBeLessThanOrEqual(min);
+        expect(result.max).toBeGreaterThanOrEqual(max);
+        expect(labelled(result).length).toBeGreaterThanOrEqual(1);
+      }
+  });
 });
