@@ -198,7 +198,7 @@ export function compareOptimizers(runs: readonly ComparedRun[], options: Compari
       bestRunId: points[range.best].runId,
       goodFrom: from,
       goodTo: to,
-      widthDecades: Math.log10(to / from),
+      widthDecades: Math.log10(to) - Math.log10(from),
       outside: range.outside,
       diverged,
       failed,

@@ -31,14 +31,23 @@ const lost = (run: RunRecord): boolean => run.summary.status === 'diverged' || r
 
 function lossAxis(runs: readonly RunRecord[], metric: LossMetric): ParallelAxis {
   const values = new Float64Array(runs.length);
-  let positive = true;
+  let [negative, positive] = [false, false];
   runs.forEach((run, r) => {
     const value = run.summary[metric];
     values[r] = lost(run) || !Number.isFinite(value) ? Infinity : value;
-    if (values[r] <= 0) positive = false;
+    if (values[r] < 0) negative = true;
+    else if (values[r] > 0 && values[r] < Infinity) positive = true;
   });
-  // A loss that reached 0 (or below, a loss with an offset) cannot sit on a log axis.
-  return { name: LOSS_AXES[metric], scale: positive ? 'log' : 'linear', categories: [], values, loss: true };
+  // Losses span decades: a log axis, the runs that reached exactly 0 (AdaGrad lands x² on 0) in a band below it (a
+  // linear axis would crush every loss under 1 onto its 0). A loss below 0 (an objective with an offset) cannot be
+  // placed on a log axis at all: linear then.
+  return {
+    name: LOSS_AXES[metric],
+    scale: positive && !negative ? 'log' : 'linear',
+    categories: [],
+    values,
+    loss: true,
+  };
 }
 
 /** The axes of `runs`: what the sweep varied (its `specs` say on which scale), then the final and best loss. */
@@ -94,6 +103,8 @@ export interface AxisLayout {
   diverged: number;
   /** Runs without this setting: its "none" band below the bottom is drawn. */
   missing: number;
+  /** Runs whose loss is exactly 0 on a log loss axis: its "0" band below the bottom is drawn. */
+  zeros: number;
 }
 
 export interface LayoutRequest {
@@ -103,11 +114,11 @@ export interface LayoutRequest {
   gap: number;
 }
 
-/** The range of the finite values, [NaN, NaN] when there are none. */
-function finiteRange(values: Float64Array): [number, number] {
+/** The range of the finite values (above 0 only, for a log scale), [NaN, NaN] when there are none. */
+function finiteRange(values: Float64Array, log = false): [number, number] {
   let [min, max] = [Infinity, -Infinity];
   for (const v of values)
-    if (Number.isFinite(v)) {
+    if (Number.isFinite(v) && (!log || v > 0)) {
       if (v < min) min = v;
       if (v > max) max = v;
     }
@@ -115,26 +126,34 @@ function finiteRange(values: Float64Array): [number, number] {
 }
 
 export function axisLayout(axis: ParallelAxis, request: LayoutRequest): AxisLayout {
-  let [diverged, missing] = [0, 0];
+  let [diverged, missing, zeros] = [0, 0, 0];
   for (const v of axis.values) {
     if (v === Infinity) diverged++;
     else if (Number.isNaN(v)) missing++;
+    else if (v === 0) zeros++;
   }
   if (axis.scale === 'categorical') {
     const ticks = axis.categories.map((label, value) => ({ value, label }));
-    return { axis, min: -0.5, max: axis.categories.length - 0.5, ticks, diverged, missing };
+    return { axis, min: -0.5, max: axis.categories.length - 0.5, ticks, diverged, missing, zeros: 0 };
   }
-  const [low, high] = finiteRange(axis.values);
-  const placed = axisTicks({ min: low, max: high, log: axis.scale === 'log', ...request });
-  return { axis, min: placed.min, max: placed.max, ticks: placed.ticks, diverged, missing };
+  const isLog = axis.scale === 'log';
+  const [low, high] = finiteRange(axis.values, isLog);
+  const placed = axisTicks({ min: low, max: high, log: isLog, ...request });
+  return { axis, min: placed.min, max: placed.max, ticks: placed.ticks, diverged, missing, zeros: isLog ? zeros : 0 };
 }
 
 const log = (layout: AxisLayout): boolean => layout.axis.scale === 'log';
 
-/** Where `value` sits: 0 at the bottom, 1 at the top; NaN for no value, +Infinity for the diverged band. */
+/**
+ * Where `value` sits: 0 at the bottom, 1 at the top; NaN for no value, +Infinity for the diverged band, −Infinity for
+ * the band of losses of exactly 0 below a log axis.
+ */
 export function positionOf(layout: AxisLayout, value: number): number {
   if (Number.isNaN(value) || value === Infinity) return value;
-  if (log(layout)) return (Math.log10(value) - Math.log10(layout.min)) / (Math.log10(layout.max / layout.min) || 1);
+  if (log(layout) && value <= 0) return -Infinity;
+  // Differences of logs, never the log of a ratio: losses from 1e-320 to 16 span a ratio past the largest double.
+  if (log(layout))
+    return (Math.log10(value) - Math.log10(layout.min)) / (Math.log10(layout.max) - Math.log10(layout.min) || 1);
   return (value - layout.min) / (layout.max - layout.min || 1);
 }
 
@@ -145,7 +164,7 @@ export function valueAt(layout: AxisLayout, position: number): number {
     const last = layout.axis.categories.length - 1;
     return Math.min(last, Math.max(0, Math.round(layout.min + p * (layout.max - layout.min))));
   }
-  if (log(layout)) return 10 ** (Math.log10(layout.min) + p * Math.log10(layout.max / layout.min));
+  if (log(layout)) return 10 ** (Math.log10(layout.min) + p * (Math.log10(layout.max) - Math.log10(layout.min)));
   return layout.min + p * (layout.max - layout.min);
 }
 
@@ -165,7 +184,9 @@ export function brushBetween(layout: AxisLayout, a: number, b: number): Brush {
     });
     return { kind: 'categories', categories: names.length > 0 ? names : [layout.axis.categories[valueAt(layout, b)]] };
   }
-  return { kind: 'range', min: rounded(valueAt(layout, lo)), max: rounded(valueAt(layout, hi)) };
+  // A drag from the bottom of a log loss axis takes in its band of zeros: those are the best runs, not to be lost.
+  const min = layout.zeros > 0 && lo <= 0 ? 0 : rounded(valueAt(layout, lo));
+  return { kind: 'range', min, max: rounded(valueAt(layout, hi)) };
 }
 
 /** The spans [bottom, top] a brush covers on its axis: one per range, one per chosen category (its slot). */
@@ -222,11 +243,14 @@ export interface ColorBuckets {
 /** Buckets by a loss axis's values: 0 the lowest (the scale's best end), `buckets - 1` the highest. */
 export function colorBuckets(axis: ParallelAxis, buckets: number): ColorBuckets {
   const log = axis.scale === 'log';
-  const [low, high] = finiteRange(axis.values);
-  const t = (v: number) => (log ? Math.log10(v / low) / Math.log10(high / low) : (v - low) / (high - low));
+  const [low, high] = finiteRange(axis.values, log);
+  const t = (v: number) =>
+    log ? (Math.log10(v) - Math.log10(low)) / (Math.log10(high) - Math.log10(low)) : (v - low) / (high - low);
   const bucket = new Uint8Array(axis.values.length);
   axis.values.forEach((v, r) => {
-    bucket[r] = Number.isFinite(v) ? Math.min(buckets - 1, Math.floor((high > low ? t(v) : 0) * buckets)) : buckets;
+    // A loss of 0 on a log scale is below its lowest: the best colour.
+    const at = high > low ? Math.max(0, t(v)) : 0;
+    bucket[r] = Number.isFinite(v) ? Math.min(buckets - 1, Math.floor(at * buckets)) : buckets;
   });
   return { bucket, low, high, log };
 }

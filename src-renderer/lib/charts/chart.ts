@@ -42,7 +42,7 @@ export { Chart };
 
 /** Tick labels for a numeric axis, linear or log (src-core/views/ticks.ts): readable over any number of decades. */
 export function numericTicks(this: Scale, value: string | number): string {
-  return tickLabel(Number(value), this.type === 'logarithmic', Math.log10(this.max / this.min));
+  return tickLabel(Number(value), this.type === 'logarithmic', Math.log10(this.max) - Math.log10(this.min));
 }
 
 /**

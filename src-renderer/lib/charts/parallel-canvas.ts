@@ -34,10 +34,13 @@ export function geometry(width: number, height: number, axes: number): Geometry 
   return { width, height, xs, top: MARGIN.top, bottom: height - MARGIN.bottom };
 }
 
-/** The y of a position on an axis: the bands for a diverged run (+∞) and a missing value (NaN). */
+/**
+ * The y of a position on an axis: the bands for a diverged run (+∞) above, and below a missing value (NaN) or a loss
+ * of 0 under a log axis (−∞; a loss axis has no missing values, so the two never share an axis).
+ */
 export function yOf(g: Geometry, position: number): number {
   if (position === Infinity) return g.top - BAND;
-  if (Number.isNaN(position)) return g.bottom + BAND;
+  if (Number.isNaN(position) || position === -Infinity) return g.bottom + BAND;
   return g.bottom - position * (g.bottom - g.top);
 }
 
@@ -232,9 +235,10 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
     ctx.fillText(`diverged (${layout.diverged})`, x, g.top - BAND - 14);
     ctx.fillRect(x - 6, g.top - BAND - 1, 12, 2);
   }
-  if (layout.missing > 0) {
+  if (layout.missing > 0 || layout.zeros > 0) {
     ctx.fillStyle = theme.muted;
-    ctx.fillText(`none (${layout.missing})`, x, g.bottom + BAND + 10);
+    const band = layout.missing > 0 ? `none (${layout.missing})` : `0 (${layout.zeros})`;
+    ctx.fillText(band, x, g.bottom + BAND + 10);
   }
 }
 

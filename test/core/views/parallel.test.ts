@@ -88,12 +88,51 @@ describe('the axes of a sweep', () => {
     expect(positionOf(wd, NaN)).toBeNaN();
   });
 
-  it('takes a linear loss axis where a loss reached 0', () => {
+  it('keeps a log loss axis where losses reached 0, those in a band below it, counted, the best colour', () => {
     const zero = runs.map((run, i) => ({
       ...run,
-      summary: { ...run.summary, finalLoss: i === 0 ? 0 : 1, status: 'completed' as const },
+      summary: { ...run.summary, finalLoss: i < 3 ? 0 : 10 ** -(i % 6), status: 'completed' as const },
     }));
-    expect(parallelAxes(zero, [random]).find((a) => a.name === 'final loss')!.scale).toBe('linear');
+    const loss = parallelAxes(zero, [random]).find((a) => a.name === 'final loss')!;
+    expect(loss.scale).toBe('log');
+    const layout = axisLayout(loss, request);
+    expect(layout.zeros).toBe(3);
+    expect(layout.min).toBeGreaterThan(0);
+    expect(layout.min).toBeLessThanOrEqual(1e-5);
+    expect(positionOf(layout, 0)).toBe(-Infinity);
+    expect(positionOf(layout, 1e-5)).toBeGreaterThanOrEqual(0);
+    // A drag from the bottom takes the zeros in; one starting above the bottom does not.
+    const fromBottom = brushBetween(layout, -0.1, 0.5) as Extract<Brush, { kind: 'range' }>;
+    expect(fromBottom.min).toBe(0);
+    expect(inBrushes([loss], new Map([[loss.name, fromBottom]]))[0]).toBe(1);
+    expect((brushBetween(layout, 0.2, 0.5) as Extract<Brush, { kind: 'range' }>).min).toBeGreaterThan(0);
+    expect(colorBuckets(loss, 32).bucket[0]).toBe(0);
+  });
+
+  it('places losses spanning more than the doubles’ range of ratios (1e-320 to 16) and colours them apart', () => {
+    const extreme = runs.map((run, i) => ({
+      ...run,
+      summary: { ...run.summary, finalLoss: [1e-320, 1e-100, 1, 16][i % 4], status: 'completed' as const },
+    }));
+    const loss = parallelAxes(extreme, [random]).find((a) => a.name === 'final loss')!;
+    const layout = axisLayout(loss, request);
+    const positions = [1e-320, 1e-100, 1, 16].map((v) => positionOf(layout, v));
+    expect(positions.every((p) => p >= 0 && p <= 1)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(new Set(positions).size).toBe(4);
+    expect(valueAt(layout, positionOf(layout, 1e-100))).toBeCloseTo(1e-100, 110);
+    const [lowest, middle, , highest] = colorBuckets(loss, 32).bucket;
+    expect([lowest, highest]).toEqual([0, 31]);
+    expect(middle).toBeGreaterThan(0);
+    expect(middle).toBeLessThan(31);
+  });
+
+  it('takes a linear loss axis where a loss went below 0 (a log axis cannot hold it)', () => {
+    const negative = runs.map((run, i) => ({
+      ...run,
+      summary: { ...run.summary, finalLoss: i === 0 ? -1 : 1, status: 'completed' as const },
+    }));
+    expect(parallelAxes(negative, [random]).find((a) => a.name === 'final loss')!.scale).toBe('linear');
   });
 
   it('spaces categories evenly, each in the middle of its slot, with its name as the tick', () => {
