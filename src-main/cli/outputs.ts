@@ -77,6 +77,22 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
   }
 }
 
+/** Characters a write holds at least (but the last of a batch): a write per row cost more than formatting the row. */
+const CHUNK_CHARS = 1 << 16;
+
+/** `rows` concatenated into chunks of about CHUNK_CHARS, in order. */
+function* chunksOf(rows: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += row;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
+
 const stdoutSink = (stdout: Writable): FileSink => ({
   write: (chunks) => writeChunks(stdout, chunks),
   complete: async () => undefined,
@@ -104,7 +120,7 @@ export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Wr
   }
   return {
     async write(batch) {
-      for (const { sink, table } of outputs) await sink.write(table.rows(batch));
+      for (const { sink, table } of outputs) await sink.write(chunksOf(table.rows(batch)));
     },
     async finish() {
       // Every output written out and closed first (a full disk shows here); only then is any file put in place.
