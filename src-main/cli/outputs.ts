@@ -27,6 +27,8 @@ interface Table {
   head: string;
   rows(batch: ResultBatch): Iterable<string>;
   tail: string;
+  /** Whether `rows` gives chunks already (csvRows does), rather than a string per run. */
+  chunked: boolean;
 }
 
 export interface CliOutputs {
@@ -56,12 +58,14 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
             })),
           ),
         tail: '',
+        chunked: true,
       };
     case 'traces':
       return {
         head: csvHeader(traceColumns),
         rows: ({ results }) => csvRows(traceColumns, traceRecords(results)),
         tail: '',
+        chunked: true,
       };
     case 'json': {
       let written = 0;
@@ -72,6 +76,7 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
             (result, i) => `${written++ === 0 ? '' : ','}\n${toJson({ config: configs[i], summary: result.summary })}`,
           ),
         tail: '\n]}\n',
+        chunked: false,
       };
     }
   }
@@ -120,7 +125,8 @@ export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Wr
   }
   return {
     async write(batch) {
-      for (const { sink, table } of outputs) await sink.write(chunksOf(table.rows(batch)));
+      for (const { sink, table } of outputs)
+        await sink.write(table.chunked ? table.rows(batch) : chunksOf(table.rows(batch)));
     },
     async finish() {
       // Every output written out and closed first (a full disk shows here); only then is any file put in place.
