@@ -73,7 +73,9 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   try {
     let done = 0;
-    for await (const results of runInOrder(pool, configs, interrupt.signal)) {
+    // Summaries and JSON need no trace: the workers then record none and batches are sized for throughput.
+    const traces = args.outputs.traces !== undefined;
+    for await (const results of runInOrder(pool, configs, interrupt.signal, { traces })) {
       await outputs.write({ results, configs: job.configs.slice(done, done + results.length) });
       done += results.length;
       progress?.add(results);

@@ -7,8 +7,11 @@ import { decodeResults, encodeConfigs, type EncodedResults } from './workers/bat
 export interface RunExecutor {
   /** Worker threads: how many batches it runs at once. */
   readonly threads: number;
-  /** Rejects with an AbortError when `signal` aborts first: the batch's runs are then simply not done. */
-  runBatch(configs: RunConfig[], signal?: AbortSignal): Promise<RunResult[]>;
+  /**
+   * Rejects with an AbortError when `signal` aborts first: the batch's runs are then simply not done. `traces` false:
+   * summaries only, each result's trace the empty `noTrace` (an executor may still compute traces and drop them).
+   */
+  runBatch(configs: RunConfig[], signal?: AbortSignal, options?: { traces?: boolean }): Promise<RunResult[]>;
   close(): Promise<void>;
 }
 
@@ -38,8 +41,11 @@ export function createWorkerPool(
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
     // Configs go out as columns and results come back as typed arrays (workers/batch-codec.ts), without the configs:
     // the pool holds them.
-    runBatch: async (configs, signal) =>
-      decodeResults((await pool.run(encodeConfigs(configs), signal ? { signal } : {})) as EncodedResults, configs),
+    runBatch: async (configs, signal, options) =>
+      decodeResults(
+        (await pool.run(encodeConfigs(configs, options?.traces !== false), signal ? { signal } : {})) as EncodedResults,
+        configs,
+      ),
     close: () => pool.close({ force: true }),
   };
 }

@@ -6,7 +6,7 @@ import { checkOptimizer, createOptimizer } from '../optim';
 import { executeLanes, laneGroupKey } from './lanes';
 import { executeStochasticRun } from './stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, keptRow, maxTraceBytes } from './trace';
+import { TraceRecorder, keptRow, maxTraceBytes, noTrace } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -19,15 +19,26 @@ import { TraceRecorder, keptRow, maxTraceBytes } from './trace';
  * It takes the fastest path that gives the same numbers: stochastic steps when the objective asks for them, a lane of
  * its own (lanes.ts) for AdaGrad on an objective that evaluates lanes (not when continuing after a non-finite value),
  * otherwise the composed loop (runStepByStep).
+ *
+ * `traces` false: the summary alone (the same bits), the trace `noTrace`. The lanes and the composed loop then record
+ * nothing; a stochastic run still records its rows (its schedule decides where the full-data loss is evaluated), and
+ * they are dropped.
  */
-export function executeRun(config: RunConfig, objective: Objective = createObjective(config.objective)): RunResult {
+export function executeRun(
+  config: RunConfig,
+  objective: Objective = createObjective(config.objective),
+  traces = true,
+): RunResult {
   const theta = startOf(config, objective);
-  if (objective.sparse && objective.sparse.batchSize > 0) return executeStochasticRun(config, objective, theta);
+  if (objective.sparse && objective.sparse.batchSize > 0) {
+    const result = executeStochasticRun(config, objective, theta);
+    return traces ? result : { ...result, trace: noTrace };
+  }
   if (laneGroupKey(config, objective) !== null) {
     checkOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
-    return executeLanes([config], objective, [theta])[0];
+    return executeLanes([config], objective, [theta], undefined, traces)[0];
   }
-  return stepByStep(config, objective, theta);
+  return stepByStep(config, objective, theta, traces);
 }
 
 /**
@@ -38,20 +49,16 @@ export function runStepByStep(config: RunConfig, objective: Objective = createOb
   return stepByStep(config, objective, startOf(config, objective));
 }
 
-function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array): RunResult {
+function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array, traces = true): RunResult {
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
   const grad = new Float64Array(dim);
   const previous = Float64Array.from(theta);
   const update = new Float64Array(dim);
   const state = optimizer.init(dim);
-  const recorder = new TraceRecorder(
-    dim,
-    config.steps,
-    config.traceMaxPoints,
-    undefined,
-    optimizer.accum(state) !== null,
-  );
+  const recorder = traces
+    ? new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, optimizer.accum(state) !== null)
+    : null;
   const summary = new SummaryTracker(
     config.tolerance,
     config.continueAfterNonFinite === true,
@@ -67,17 +74,21 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
     const accum = optimizer.accum(state);
     const divergedBefore = summary.divergedStep !== null;
     const going = summary.observe(step, loss, theta, accum);
-    const row = keptRow(recorder, step, loss, going, divergedBefore, summary.divergedStep === step);
+    if (!traces) {
+      if (!going || step === config.steps) break;
+      continue;
+    }
+    const row = keptRow(recorder!, step, loss, going, divergedBefore, summary.divergedStep === step);
     if (row !== 'none') {
       // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
       const used = optimizer.gradient(state); // what step `step` entered into G; NaN in row 0
-      if (row === 'row') recorder.record(step, loss, theta, used, accum, update);
-      else recorder.recordFinal(step, loss, theta, used, accum, update);
+      if (row === 'row') recorder!.record(step, loss, theta, used, accum, update);
+      else recorder!.recordFinal(step, loss, theta, used, accum, update);
     }
     if (!going || step === config.steps) break;
   }
-  return { config, summary: summary.finish(), trace: recorder.finish() };
+  return { config, summary: summary.finish(), trace: recorder ? recorder.finish() : noTrace };
 }
 
 /** A run that could not be computed (bad start, a worker that died): stored with its reason and an empty trace. */
@@ -126,7 +137,8 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
  * writes a row into at each kept step stay within ~1 MB: 512 traces of 200 rows (~8 MB, more pages than the TLB maps)
  * took twice as long to record as 64.
  */
-function laneBlock(dim: number, config: RunConfig): number {
+function laneBlock(dim: number, config: RunConfig, traces: boolean): number {
+  if (!traces) return 512;
   return Math.max(
     64,
     Math.min(512, Math.floor(laneTraceBudget / maxTraceBytes(dim, config.steps, config.traceMaxPoints))),
@@ -138,9 +150,10 @@ const laneTraceBudget = 1 << 20;
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
  * Runs that can be stepped side by side (lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
- * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts).
+ * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts). `traces`
+ * false: summaries only (executeRun), in blocks of the most lanes, as no trace weighs on the cache.
  */
-export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
+export function executeBatch(configs: readonly RunConfig[], traces = true): RunResult[] {
   const objectiveFor = objectiveCache();
   const results: RunResult[] = new Array(configs.length);
   const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
@@ -149,7 +162,7 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
       const { objective, key: objectiveKey } = objectiveFor(config.objective);
       const key = laneGroupKey(config, objective, objectiveKey);
       if (key === null) {
-        results[i] = executeRun(config, objective);
+        results[i] = executeRun(config, objective, traces);
         return;
       }
       const start = startOf(config, objective);
@@ -158,7 +171,10 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
       if (!group || group.indices.length === group.block) {
         // A full block is set aside under a key of its own: blocks keep a group's working set in the core's cache.
         if (group) groups.set(`${key}#${i}`, group);
-        groups.set(key, (group = { objective, block: laneBlock(objective.dim, config), indices: [], starts: [] }));
+        groups.set(
+          key,
+          (group = { objective, block: laneBlock(objective.dim, config, traces), indices: [], starts: [] }),
+        );
       }
       group.indices.push(i);
       group.starts.push(start);
@@ -169,7 +185,7 @@ export function executeBatch(configs: readonly RunConfig[]): RunResult[] {
   for (const { objective, indices, starts } of groups.values()) {
     const group = indices.map((i) => configs[i]);
     try {
-      executeLanes(group, objective, starts).forEach((result, k) => (results[indices[k]] = result));
+      executeLanes(group, objective, starts, undefined, traces).forEach((result, k) => (results[indices[k]] = result));
     } catch (error) {
       group.forEach((config, k) => (results[indices[k]] = failedRun(config, error)));
     }

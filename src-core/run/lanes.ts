@@ -36,7 +36,7 @@ import {
 } from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
 import { blowUpLimit, divergedIn, summaryOf } from './summary';
-import { TraceRecorder, traceSchedule } from './trace';
+import { noTrace, TraceRecorder, traceSchedule } from './trace';
 
 /**
  * The key of the lane group `config` belongs to, or null when it must run alone (executeRun). `objectiveKey`: the
@@ -140,13 +140,16 @@ function observeLanes(
 /**
  * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
  * dimension) and returns their results in order. `wasm`: the WebAssembly SIMD kernel where this thread has one, else
- * (or when null is passed) the JavaScript loops; both give the same bits.
+ * (or when null is passed) the JavaScript loops; both give the same bits. `traces` false records no trace (each result
+ * gets `noTrace`): no step is scheduled and no lane looks for spikes (its highest loss is +∞ from the start), so only a
+ * divergence stops the loop between steps; the summaries are the same bits (test/core/run/no-trace.test.ts).
  */
 export function executeLanes(
   configs: readonly RunConfig[],
   objective: Objective,
   starts: readonly Float64Array[],
   wasm: WasmLaneKernel | null = wasmLaneKernel(),
+  traces = true,
 ): RunResult[] {
   const evaluateLanes = objective.evaluateLanes!;
   const dim = objective.dim;
@@ -164,6 +167,7 @@ export function executeLanes(
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 7) as LaneArrays);
   const summaries = laneSummaries(configs, stride, arrays[7]);
+  if (!traces) summaries.maxLoss.fill(Infinity);
   const { theta, previous, grad, accum } = lanes;
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
@@ -171,9 +175,10 @@ export function executeLanes(
   });
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
-  const lanesTraces = TraceRecorder.forLanes(count, dim, steps, traceMaxPoints);
-  const { recorders } = lanesTraces;
-  const schedule = traceSchedule(steps, traceMaxPoints);
+  const lanesTraces = traces ? TraceRecorder.forLanes(count, dim, steps, traceMaxPoints) : null;
+  const recorders = lanesTraces ? lanesTraces.recorders : [];
+  // Without traces nothing is scheduled: schedule[0] is undefined, never a step.
+  const schedule = traces ? traceSchedule(steps, traceMaxPoints) : new Uint32Array(0);
 
   /** Whether lane r's θ and accum are all finite. */
   const laneIsFinite = (r: number): boolean => {
@@ -241,7 +246,7 @@ export function executeLanes(
   let gradFresh = true;
   const previousLoss = new Float64Array(stride);
   const enterUsed = () => {
-    if (usedFresh) return;
+    if (usedFresh || !traces) return;
     evaluateLanes(previous, used, previousLoss, count, stride);
     if (transformed) toEnteringGradient(lanes, used);
     usedFresh = true;
@@ -294,12 +299,12 @@ export function executeLanes(
   };
   const diverge = (r: number, step: number) => {
     gather(r);
-    recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
+    if (traces) recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
     finish(r, step, divergedIn(loss[r], row.theta, row.accum) ?? 'loss'); // all finite: the loss blew up
   };
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
-  const wholeRows = recorders[0].layout === 'parameters';
+  const wholeRows = recorders.length > 0 && recorders[0].layout === 'parameters';
   const rowsFrom = { stride, loss, theta, grad: used, accum, previous };
 
   let cursor = 0;
@@ -332,7 +337,7 @@ export function executeLanes(
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
-      TraceRecorder.recordLanes(lanesTraces, step, rowsFrom, finished);
+      TraceRecorder.recordLanes(lanesTraces!, step, rowsFrom, finished);
       for (let r = 0; r < count; r++)
         if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
       continue;
@@ -346,6 +351,6 @@ export function executeLanes(
   return configs.map((config, r) => ({
     config,
     summary: diverged[r] ?? summaryNow(r, null, null),
-    trace: recorders[r].finish(),
+    trace: traces ? recorders[r].finish() : noTrace,
   }));
 }

@@ -139,6 +139,22 @@ export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): R
 
 const noScratch = new Float64Array(0);
 
+/**
+ * The trace of a run computed without one (executeBatch with `traces` false: the command line writing summaries only):
+ * no rows. One object shared by every such result, never transferred; its buffer is empty.
+ */
+export const noTrace: RunTrace = Object.freeze({
+  steps: new Uint32Array(0),
+  loss: new Float64Array(0),
+  dim: 0,
+  layout: 'parameters',
+  width: 0,
+  theta: new Float64Array(0),
+  grad: new Float64Array(0),
+  accum: new Float64Array(0),
+  update: new Float64Array(0),
+});
+
 /** The recorders of a group of lanes and their traces' arrays (TraceRecorder.forLanes). */
 export interface LaneRecorders {
   readonly recorders: readonly TraceRecorder[];

@@ -27,6 +27,8 @@ interface Table {
   head: string;
   rows(batch: ResultBatch): Iterable<string>;
   tail: string;
+  /** Whether `rows` gives chunks already (csvRows does), rather than a string per run. */
+  chunked: boolean;
 }
 
 export interface CliOutputs {
@@ -56,12 +58,14 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
             })),
           ),
         tail: '',
+        chunked: true,
       };
     case 'traces':
       return {
         head: csvHeader(traceColumns),
         rows: ({ results }) => csvRows(traceColumns, traceRecords(results)),
         tail: '',
+        chunked: true,
       };
     case 'json': {
       let written = 0;
@@ -72,9 +76,26 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
             (result, i) => `${written++ === 0 ? '' : ','}\n${toJson({ config: configs[i], summary: result.summary })}`,
           ),
         tail: '\n]}\n',
+        chunked: false,
       };
     }
   }
+}
+
+/** Characters a write holds at least (but the last of a batch): a write per row cost more than formatting the row. */
+const CHUNK_CHARS = 1 << 16;
+
+/** `rows` concatenated into chunks of about CHUNK_CHARS, in order. */
+function* chunksOf(rows: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += row;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
 }
 
 const stdoutSink = (stdout: Writable): FileSink => ({
@@ -104,7 +125,8 @@ export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Wr
   }
   return {
     async write(batch) {
-      for (const { sink, table } of outputs) await sink.write(table.rows(batch));
+      for (const { sink, table } of outputs)
+        await sink.write(table.chunked ? table.rows(batch) : chunksOf(table.rows(batch)));
     },
     async finish() {
       // Every output written out and closed first (a full disk shows here); only then is any file put in place.

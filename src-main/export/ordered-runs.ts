@@ -3,6 +3,10 @@
  * order too, while every worker stays busy: one batch per worker is in flight, plus one waiting, and no more, so
  * memory stays bounded whatever the number of runs. A batch that fails as a whole (a worker that died) becomes failed
  * runs, as in a sweep: a run that fails is a result.
+ *
+ * Without traces (`traces` false: the command line writing summaries only) a batch is sized by its work instead: a
+ * result is then a few numbers, and what limits throughput is the main thread's cost per batch (a task posted, a
+ * message received, a write) and per run, so batches are as large as ~10 ms of computing allows.
  */
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
 import { failedRun } from '../../src-core/run/execute';
@@ -14,32 +18,51 @@ import type { RunExecutor } from '../pool';
 const MAX_BATCH = 16;
 /** Trace values (rows × width) a batch may hold per column; five Float64 columns make this about 80 MB. */
 const BATCH_TRACE_CELLS = 2_000_000;
+/**
+ * Work of a batch without traces, in coordinate-steps (steps × dimension, plus RUN_OVERHEAD per run): AdaGrad in lanes
+ * takes ~2.5 ns each here, so ~10 ms; a batch of the slower step-by-step loop takes longer, still well under a second.
+ */
+const BATCH_WORK = 4_000_000;
+const RUN_OVERHEAD = 500;
+/** Runs per batch without traces at most: a batch of 1,000-step 2-parameter runs holds 1,600. */
+const MAX_SUMMARY_BATCH = 4096;
 
 /**
  * How many runs go to a worker at once: MAX_BATCH, fewer when the runs keep long, wide traces, and few enough that a
- * short list still reaches every worker.
+ * short list still reaches every worker. Without traces: ~BATCH_WORK of computing for the longest, widest run, at most
+ * MAX_SUMMARY_BATCH, and again few enough to reach every worker.
  */
-export function batchSizeFor(configs: readonly RunConfig[], threads: number): number {
+export function batchSizeFor(configs: readonly RunConfig[], threads: number, traces = true): number {
+  const spread = Math.ceil(configs.length / threads);
+  if (!traces) {
+    let work = 1;
+    for (const config of configs)
+      work = Math.max(work, config.steps * objectiveDimension(config.objective) + RUN_OVERHEAD);
+    return Math.max(1, Math.min(MAX_SUMMARY_BATCH, Math.floor(BATCH_WORK / work), spread));
+  }
   let cells = 1;
   for (const config of configs) {
     const rows = Math.min(config.traceMaxPoints, config.steps + 1);
     cells = Math.max(cells, rows * Math.min(objectiveDimension(config.objective), defaultPerParameterLimit));
   }
-  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), Math.ceil(configs.length / threads)));
+  return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), spread));
 }
 
+/** `traces` false: summaries only (each result's trace the empty `noTrace`), in batches sized for throughput. */
 export async function* runInOrder(
   executor: RunExecutor,
   configs: readonly RunConfig[],
   signal?: AbortSignal,
+  { traces = true }: { traces?: boolean } = {},
 ): AsyncGenerator<RunResult[]> {
-  const batchSize = batchSizeFor(configs, executor.threads);
+  const batchSize = batchSizeFor(configs, executor.threads, traces);
+  const options = traces ? undefined : { traces: false };
   const queue: Promise<RunResult[]>[] = [];
   let next = 0;
   const launch = (): void => {
     const batch = configs.slice(next, next + batchSize);
     next += batch.length;
-    const running = executor.runBatch(batch, signal).catch((error: unknown) => {
+    const running = executor.runBatch(batch, signal, options).catch((error: unknown) => {
       if (signal?.aborted) throw error;
       return batch.map((config) => failedRun(config, error));
     });

@@ -5,9 +5,11 @@
  * as columns (a value the batch shares once, a number that differs as one Float64Array), and the results as one
  * Float64Array of summaries and one buffer holding every trace, transferred; the main thread cuts each run's trace
  * back into a buffer of its own (one copy, as the trace contract promises: a run's columns share one buffer).
+ * A batch sent with `traces` false (the command line writing summaries only) is computed without traces and comes back
+ * as the summaries alone: no shapes, no trace buffer, and each decoded result's trace is the shared empty `noTrace`.
  */
 import type { RunConfig, RunResult, RunStatus, RunSummary } from '../../src-core/contract/types';
-import { traceLayoutBytes, traceOver, type TraceShape } from '../../src-core/run/trace';
+import { noTrace, traceLayoutBytes, traceOver, type TraceShape } from '../../src-core/run/trace';
 
 // Configs as columns.
 
@@ -21,6 +23,8 @@ type Column =
 export interface EncodedConfigs {
   readonly count: number;
   readonly column: Column;
+  /** false: compute the summaries only (executeBatch without traces); absent: with traces. */
+  readonly traces?: false;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -77,12 +81,13 @@ function decodeColumn(column: Column, count: number): unknown[] {
   return rows;
 }
 
-export const encodeConfigs = (configs: readonly RunConfig[]): EncodedConfigs => ({
+export const encodeConfigs = (configs: readonly RunConfig[], traces = true): EncodedConfigs => ({
   count: configs.length,
   column: configs.length > 0 ? encodeColumn(configs) : { values: [] },
+  ...(traces ? {} : { traces: false as const }),
 });
 
-export const decodeConfigs = ({ count, column }: EncodedConfigs): RunConfig[] =>
+export const decodeConfigs = ({ count, column }: Pick<EncodedConfigs, 'count' | 'column'>): RunConfig[] =>
   decodeColumn(column, count) as RunConfig[];
 
 // Results as typed arrays.
@@ -101,8 +106,9 @@ export interface EncodedResults {
   readonly summaries: Float64Array;
   /** [run, message] of each failed run. */
   readonly errors: readonly (readonly [number, string])[];
+  /** Empty for a batch without traces. */
   readonly shapes: Int32Array;
-  /** Every run's trace, laid out as TraceRecorder lays one out, each from an 8-byte aligned offset. */
+  /** Every run's trace, laid out as TraceRecorder lays one out, each from an 8-byte aligned offset; empty without. */
   readonly traces: ArrayBuffer;
 }
 
@@ -118,26 +124,24 @@ const shapeOf = ({ trace }: Pick<RunResult, 'trace'>): TraceShape => ({
   hasAccumulator: trace.accum.length > 0,
 });
 
-export function encodeResults(results: readonly Pick<RunResult, 'summary' | 'trace'>[]): EncodedResults {
+/** `traces` false: the summaries alone (the results' traces are not looked at). */
+export function encodeResults(results: readonly Pick<RunResult, 'summary' | 'trace'>[], traces = true): EncodedResults {
   const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
-  const shapes = new Int32Array(results.length * SHAPE_WIDTH);
+  const shapes = new Int32Array(traces ? results.length * SHAPE_WIDTH : 0);
   const errors: [number, string][] = [];
   let bytes = 0;
   results.forEach((result, r) => {
     const s = result.summary;
-    summaries.set(
-      [
-        statuses.indexOf(s.status),
-        s.finalLoss,
-        s.bestLoss,
-        s.bestStep,
-        orNaN(s.stepsToTolerance),
-        orNaN(s.divergedAt),
-        s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN,
-      ],
-      r * SUMMARY_WIDTH,
-    );
+    const at = r * SUMMARY_WIDTH;
+    summaries[at] = statuses.indexOf(s.status);
+    summaries[at + 1] = s.finalLoss;
+    summaries[at + 2] = s.bestLoss;
+    summaries[at + 3] = s.bestStep;
+    summaries[at + 4] = orNaN(s.stepsToTolerance);
+    summaries[at + 5] = orNaN(s.divergedAt);
+    summaries[at + 6] = s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN;
     if (s.error !== undefined) errors.push([r, s.error]);
+    if (!traces) return;
     const shape = shapeOf(result);
     shapes.set(
       [bytes, shape.rows, shape.dim, shape.width, layouts.indexOf(shape.layout), shape.hasAccumulator ? 1 : 0],
@@ -145,17 +149,18 @@ export function encodeResults(results: readonly Pick<RunResult, 'summary' | 'tra
     );
     bytes += align8(traceLayoutBytes(shape));
   });
-  const traces = new ArrayBuffer(bytes);
-  results.forEach(({ trace }, r) => {
-    const target = traceOver(traces, shapes[r * SHAPE_WIDTH], shapeOf({ trace }));
-    target.steps.set(trace.steps);
-    target.loss.set(trace.loss);
-    target.theta.set(trace.theta);
-    target.grad.set(trace.grad);
-    target.accum.set(trace.accum);
-    target.update.set(trace.update);
-  });
-  return { summaries, errors, shapes, traces };
+  const buffer = new ArrayBuffer(bytes);
+  if (traces)
+    results.forEach(({ trace }, r) => {
+      const target = traceOver(buffer, shapes[r * SHAPE_WIDTH], shapeOf({ trace }));
+      target.steps.set(trace.steps);
+      target.loss.set(trace.loss);
+      target.theta.set(trace.theta);
+      target.grad.set(trace.grad);
+      target.accum.set(trace.accum);
+      target.update.set(trace.update);
+    });
+  return { summaries, errors, shapes, traces: buffer };
 }
 
 /** The buffers to transfer rather than copy. */
@@ -165,12 +170,16 @@ export const transferablesOfResults = ({ summaries, shapes, traces }: EncodedRes
   traces,
 ];
 
-/** The results of `configs`, in order, from what their worker sent; each trace in a buffer of its own. */
+/**
+ * The results of `configs`, in order, from what their worker sent; each trace in a buffer of its own, or `noTrace`
+ * for a batch sent without traces.
+ */
 export function decodeResults(
   { summaries, errors, shapes, traces }: EncodedResults,
   configs: readonly RunConfig[],
 ): RunResult[] {
   const messages = new Map(errors);
+  const withTraces = shapes.length > 0 || configs.length === 0;
   return configs.map((config, r) => {
     const s = r * SUMMARY_WIDTH;
     const divergedIn = summaries[s + 6];
@@ -185,6 +194,7 @@ export function decodeResults(
     };
     const error = messages.get(r);
     if (error !== undefined) summary.error = error;
+    if (!withTraces) return { config, summary, trace: noTrace };
     const h = r * SHAPE_WIDTH;
     const shape: TraceShape = {
       rows: shapes[h + 1],

@@ -13,7 +13,8 @@ import {
 } from './batch-codec';
 
 export default function runBatch(batch: EncodedConfigs): EncodedResults {
-  const encoded = encodeResults(executeBatch(decodeConfigs(batch)));
+  const traces = batch.traces !== false;
+  const encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), traces);
   return Piscina.move({
     [Piscina.transferableSymbol]: transferablesOfResults(encoded),
     [Piscina.valueSymbol]: encoded,

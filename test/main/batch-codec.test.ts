@@ -8,6 +8,7 @@ import type { ObjectiveConfig, OptimizerConfig } from '../../src-core/contract/e
 import type { RunConfig } from '../../src-core/contract/types';
 import { optimizerDefaults } from '../../src-core/optim';
 import { executeBatch } from '../../src-core/run/execute';
+import { noTrace } from '../../src-core/run/trace';
 import { decodeConfigs, decodeResults, encodeConfigs, encodeResults } from '../../src-main/workers/batch-codec';
 
 const objectives: ObjectiveConfig[] = [
@@ -92,6 +93,24 @@ describe('a batch as it crosses to a worker and back', () => {
           expect(new Set(columns.map((c) => c.buffer)).size).toBe(1);
           expect(trace.steps.buffer.byteLength).toBe(columns.reduce((bytes, c) => bytes + c.byteLength, 0));
         }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sends summaries only for a batch without traces: the same summaries to the bit, no trace bytes', () => {
+    fc.assert(
+      fc.property(batch, (configs) => {
+        const encodedConfigs = structuredClone(encodeConfigs(configs, false));
+        expect(encodedConfigs.traces).toBe(false);
+        expect(encodeConfigs(configs).traces).toBeUndefined();
+        const results = executeBatch(decodeConfigs(encodedConfigs), false);
+        const encoded = encodeResults(results, false);
+        expect(encoded.shapes.length).toBe(0);
+        expect(encoded.traces.byteLength).toBe(0);
+        const decoded = decodeResults(structuredClone(encoded), configs);
+        expect(decoded.map((r) => r.summary)).toEqual(executeBatch(configs).map((r) => r.summary));
+        for (const r of decoded) expect(r.trace).toBe(noTrace);
       }),
       { numRuns: 100 },
     );

@@ -185,6 +185,56 @@ describe('the command line', () => {
     expect((await readdir(own)).sort()).toEqual(['runs.csv', 'runs.json', 'sweep.json', 'traces.csv']);
   });
 
+  it('writes the same summary CSV and JSON, byte for byte, whether it also writes traces (computed) or not', async () => {
+    // A mixed sweep: lane groups (AdaGrad, with and without weight decay, one with a tolerance reached), runs that
+    // diverge (lr 1e308) or go on after a non-finite value, and the step-by-step loop (Adam, RMSprop); enough runs
+    // and threads that batches of both sizes are used.
+    const spec = {
+      name: 'mixed',
+      objectives: [
+        { id: 'elliptic-2d' },
+        { id: 'rosenbrock', dim: 2 },
+        { id: 'ill-conditioned', dim: 20, condition: 100 },
+      ],
+      optimizers: [
+        {
+          kind: 'adagrad',
+          axes: {
+            lr: { log: { from: 1e-3, to: 1, count: 30 } },
+            weightDecay: { values: [0, 1e-4] },
+            decoupledWeightDecay: { values: [false, true] },
+          },
+        },
+        { kind: 'adagrad', axes: { lr: { values: [1e308] } } },
+        { kind: 'adam', axes: { lr: { values: [0.01, 0.1] } } },
+        { kind: 'rmsprop', fixed: { lr: 0.01 } },
+      ],
+      seeds: [0, 1],
+      steps: 300,
+      tolerance: 1e-3,
+    };
+    const own = await mkdtemp(join(dir, 'traces-or-not-'));
+    await writeFile(join(own, 'sweep.json'), JSON.stringify(spec));
+    const withTraces = await cli(
+      ['sweep.json', '--summary', 'a.csv', '--json', 'a.json', '--traces', 'traces.csv', '--threads', '2', '--quiet'],
+      own,
+    );
+    const without = await cli(
+      ['sweep.json', '--summary', 'b.csv', '--json', 'b.json', '--threads', '2', '--quiet'],
+      own,
+    );
+    const one = await cli(['sweep.json', '--summary', 'c.csv', '--threads', '1', '--quiet'], own);
+    expect([withTraces.code, without.code, one.code]).toEqual([0, 0, 0]);
+    const a = await readFile(join(own, 'a.csv'), 'utf8');
+    expect(rowsOf(a).length).toBe(3 * 2 * (30 * 4 + 1 + 2 + 1));
+    expect(rowsOf(a).some((r) => r.status === 'diverged') && rowsOf(a).some((r) => r.status === 'converged')).toBe(
+      true,
+    );
+    expect(await readFile(join(own, 'b.csv'), 'utf8')).toBe(a);
+    expect(await readFile(join(own, 'c.csv'), 'utf8')).toBe(a);
+    expect(await readFile(join(own, 'b.json'), 'utf8')).toBe(await readFile(join(own, 'a.json'), 'utf8'));
+  });
+
   it('writes every step with --every-step, and runs a config from its JSON again with --run', async () => {
     const config = adagradRun({ lr: 0.2 }, { id: 'lab:000007', sweepId: 'lab', steps: 2000, traceMaxPoints: 100 });
     await writeFile(join(dir, 'run.json'), JSON.stringify(config));

@@ -245,6 +245,37 @@ describe('runInOrder', () => {
     expect(batchSizeFor([...many, long], 4)).toBe(1);
   });
 
+  it('without traces, asks for summaries only, in batches sized by work, still in order and bounded', async () => {
+    const configs = Array.from({ length: 3000 }, (_, i) => ({ ...sweep[i % sweep.length], id: `r:${i}`, index: i }));
+    const { executor, stats } = scrambled(2);
+    const asked: (boolean | undefined)[] = [];
+    const run = executor.runBatch.bind(executor);
+    executor.runBatch = (batch, signal, options) => {
+      asked.push(options?.traces);
+      return run(batch, signal, options);
+    };
+    const ids: string[] = [];
+    for await (const results of runInOrder(executor, configs, undefined, { traces: false }))
+      ids.push(...results.map((r) => r.config.id));
+    expect(ids).toEqual(configs.map((c) => c.id));
+    expect(stats.maxRunning).toBeLessThanOrEqual(3);
+    expect(asked.every((traces) => traces === false)).toBe(true);
+    expect(stats.batches).toBe(Math.ceil(3000 / batchSizeFor(configs, 2, false)));
+  });
+
+  it('sizes batches without traces by the work of a run: ~4·10⁶ coordinate-steps, at most 4,096 runs', () => {
+    const runs = (steps: number, objective: RunConfig['objective'], n: number): RunConfig[] =>
+      Array.from({ length: n }, (_, i) => ({ ...sweep[0], objective, start: null, steps, id: `w:${i}`, index: i }));
+    // 1,000 steps × 2 coordinates (+ 500 a run): 1,600 runs, ~7 ms of AdaGrad in lanes.
+    expect(batchSizeFor(runs(1000, { id: 'elliptic-2d' }, 100_000), 2, false)).toBe(1600);
+    expect(batchSizeFor(runs(10, { id: 'elliptic-2d' }, 100_000), 2, false)).toBe(4096);
+    expect(batchSizeFor(runs(1_000_000, { id: 'rastrigin', dim: 16 }, 100), 2, false)).toBe(1);
+    // Still reaches every worker.
+    expect(batchSizeFor(runs(1000, { id: 'elliptic-2d' }, 100), 4, false)).toBe(25);
+    // With traces, as before.
+    expect(batchSizeFor(runs(1000, { id: 'elliptic-2d' }, 100_000), 2)).toBe(16);
+  });
+
   it('turns a batch that fails as a whole into failed runs, and goes on', async () => {
     const configs = Array.from({ length: 64 }, (_, i) => ({ ...sweep[0], id: `r:${i}`, index: i }));
     const statuses: string[] = [];

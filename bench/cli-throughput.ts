@@ -1,0 +1,114 @@
+/**
+ * The command line end to end (`node out/main/cli.js`, a process each time, as a user runs it) on W1 made 10× larger
+ * with weight decay: 100,000 runs (1,000 lr × 100 eps) × 1,000 steps of AdaGrad on w² + 10b², weight decay 1e-4,
+ * `--summary` only, with `--threads 1` and `--threads 2`, against the C reference (bench/reference/reference.c, -O3, one
+ * thread; it has no weight decay: one multiply-add a coordinate less) on the same lr and eps. Contenders run in turns;
+ * medians of wall clock (the whole process: start, workers, expansion, writing), with CPU seconds (user + system, every
+ * thread) beside. Not part of `npm run bench`:
+ *
+ *   npx electron-vite build && npx tsx bench/cli-throughput.ts --repeats 3 [--lr-count 1000] [--before out/before/main]
+ *
+ * `--before`: a copy of an earlier build's out/main, measured in the same turns (copy it inside the repository, so
+ * that its imports find node_modules). Every CLI's summary CSV must be the same bytes, or the bench stops.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { w1Input } from './baselines/inputs';
+import { cBuilds, compileReference, referenceRunner, w1Bytes } from './c-reference';
+import { median } from './measure';
+import { w1Configs, w1Spec, type W1Size } from './workloads';
+
+const { values } = parseArgs({
+  options: {
+    repeats: { type: 'string', default: '3' },
+    'lr-count': { type: 'string', default: '1000' },
+    before: { type: 'string' },
+    threads: { type: 'string', default: '1,2' },
+  },
+});
+const repeats = Number(values.repeats);
+const size: W1Size = { lrCount: Number(values['lr-count']), epsCount: 100, steps: 1000 };
+const threads = values.threads.split(',').map(Number);
+const runs = size.lrCount * size.epsCount;
+
+const dir = join(tmpdir(), 'adagrad-lab-cli-bench');
+mkdirSync(dir, { recursive: true });
+const specFile = join(dir, 'spec.json');
+// W1's spec with weight decay; the trace size left to the sweep (traceMaxPoints null), as a user's spec would.
+writeFileSync(specFile, JSON.stringify({ ...w1Spec(true, size, 'coupled'), name: 'cli-bench' }));
+
+const root = join(import.meta.dirname, '..');
+const builds = [{ label: 'now', cli: join(root, 'out', 'main', 'cli.js') }];
+if (values.before) builds.push({ label: 'before', cli: join(resolve(values.before), 'cli.js') });
+
+interface Timing {
+  wall: number;
+  cpu: number;
+}
+
+/** One CLI process: wall and CPU seconds from /usr/bin/time. */
+function runCli(cli: string, t: number, out: string): Timing {
+  const result = spawnSync(
+    '/usr/bin/time',
+    ['-f', '%e %U %S', process.execPath, cli, specFile, '--summary', out, '--threads', String(t), '--quiet'],
+    { encoding: 'utf8' },
+  );
+  if (result.status !== 0) throw new Error(`${cli} failed: ${result.stderr}`);
+  const [wall, user, system] = result.stderr.trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { wall, cpu: user + system };
+}
+
+const c = compileReference(
+  cBuilds.find((b) => b.label === 'C -O3')!,
+  7,
+);
+if (!c.ok) throw new Error(`C reference: ${c.reason}`);
+const cRun = referenceRunner(c.binary, 'w1', w1Bytes(w1Input(w1Configs(false, size))));
+
+const contenders: { name: string; run: () => Timing; check?: string }[] = [
+  {
+    name: 'C -O3, 1 thread (no weight decay)',
+    run: () => {
+      const start = performance.now();
+      const { seconds } = cRun(1);
+      return { wall: (performance.now() - start) / 1000, cpu: seconds[0] };
+    },
+  },
+];
+for (const t of threads)
+  for (const build of builds) {
+    const out = join(dir, `${build.label}-${t}.csv`);
+    contenders.push({ name: `CLI ${build.label}, --threads ${t}`, run: () => runCli(build.cli, t, out), check: out });
+  }
+
+process.stderr.write(
+  `${runs} runs × ${size.steps} steps; load average ${loadavg()[0].toFixed(1)}; ${repeats} rounds…\n`,
+);
+const timings = contenders.map(() => [] as Timing[]);
+for (let r = 0; r < repeats; r++) contenders.forEach((contender, i) => timings[i].push(contender.run()));
+
+const checks = contenders.filter((x) => x.check).map((x) => readFileSync(x.check!, 'utf8'));
+if (checks.some((text) => text !== checks[0])) throw new Error('the summary CSVs differ between builds or threads');
+
+const wall = timings.map((ts) => median(ts.map((t) => t.wall)));
+const cpu = timings.map((ts) => median(ts.map((t) => t.cpu)));
+const cLoop = cpu[0];
+console.log(
+  `${runs} runs × ${size.steps} steps, medians of ${repeats}; C's loop alone (its own CPU clock): ${cLoop.toFixed(3)} s`,
+);
+contenders.forEach((x, i) =>
+  console.log(
+    `${x.name.padEnd(36)} wall ${wall[i].toFixed(2).padStart(6)} s  cpu ${cpu[i].toFixed(2).padStart(6)} s  ` +
+      `wall / C wall ${(wall[i] / wall[0]).toFixed(1).padStart(5)}×  wall / C loop ${(wall[i] / cLoop).toFixed(1).padStart(5)}×  ` +
+      `${((wall[i] / runs) * 1e6).toFixed(1)} µs/run`,
+  ),
+);
+for (const build of builds)
+  if (threads.includes(1) && threads.includes(2)) {
+    const at = (t: number) => wall[contenders.findIndex((x) => x.name === `CLI ${build.label}, --threads ${t}`)];
+    console.log(`CLI ${build.label}: 2 threads / 1 thread speed-up ${(at(1) / at(2)).toFixed(2)}×`);
+  }
+console.log(`load average at the end ${loadavg()[0].toFixed(1)}`);
