@@ -1,6 +1,9 @@
 /** fast-check arbitraries of engine configs, shared by the property tests of the optimizers and of the run paths. */
 import fc from 'fast-check';
 import type { AdagradConfig } from '../../src-core/contract/engine';
+import type { ObjectiveConfig } from '../../src-core/contract/engine';
+import type { RunConfig } from '../../src-core/contract/types';
+import { createObjective } from '../../src-core/objectives';
 
 /** 0 half of the time (an option left off), else a value of `arb`. */
 export const zeroOr = (arb: fc.Arbitrary<number>): fc.Arbitrary<number> => fc.oneof(fc.constant(0), arb);
@@ -21,3 +24,70 @@ export const adagradConfig = (
     maximize: fc.boolean(),
     ...over,
   }) as fc.Arbitrary<AdagradConfig>;
+
+// Up to 1e300: some runs overflow and diverge, in the accumulator or in θ.
+const overflowingAdagrad = adagradConfig({
+  lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
+});
+
+/**
+ * Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16); the diagonal
+ * quadratics (fused into the WebAssembly step) at odd and even dimensions too, a single lane's last coordinate being
+ * half a pair when odd.
+ */
+const laneObjectives: ObjectiveConfig[] = [
+  { id: 'quadratic-1d' },
+  { id: 'elliptic-2d' },
+  { id: 'linear-regression' },
+  { id: 'constant-gradient' },
+  { id: 'rosenbrock', dim: 3 },
+  { id: 'ill-conditioned', dim: 20, condition: 100 },
+  { id: 'ill-conditioned', dim: 7, condition: 1e4 },
+  { id: 'rastrigin', dim: 2 },
+];
+
+/**
+ * A batch of AdaGrad runs on the lane objectives that share steps and trace size (so many of them group), each with its
+ * own optimizer, start, tolerance and divergence threshold (absent: the default, as in runs stored before it existed;
+ * low ones make runs blow up); `continueAfterNonFinite`: some runs step on past a divergence (the step-by-step loop).
+ */
+export const laneRunBatch = ({ continueAfterNonFinite = false } = {}): fc.Arbitrary<RunConfig[]> =>
+  fc
+    .record({
+      steps: fc.integer({ min: 1, max: 150 }),
+      traceMaxPoints: fc.integer({ min: 3, max: 60 }),
+      size: fc.integer({ min: 1, max: 24 }),
+    })
+    .chain(({ steps, traceMaxPoints, size }) =>
+      fc
+        .array(
+          fc.record({
+            objective: fc.constantFrom(...laneObjectives),
+            optimizer: overflowingAdagrad,
+            start: fc.option(
+              fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }),
+              { nil: null },
+            ),
+            tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
+            divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.01, 1.5, 10, 1e3, 1e6),
+            goesOn: continueAfterNonFinite ? fc.boolean() : fc.constant(false),
+          }),
+          { minLength: size, maxLength: size },
+        )
+        .map((runs) =>
+          runs.map((run, index): RunConfig => ({
+            id: `s:${index}`,
+            sweepId: 's',
+            index,
+            objective: run.objective,
+            start: run.start && run.start.slice(0, createObjective(run.objective).dim),
+            optimizer: run.optimizer,
+            steps,
+            seed: 0,
+            tolerance: run.tolerance,
+            ...(run.divergenceThreshold === undefined ? {} : { divergenceThreshold: run.divergenceThreshold }),
+            traceMaxPoints,
+            ...(run.goesOn ? { continueAfterNonFinite: true } : {}),
+          })),
+        ),
+    );

@@ -1,5 +1,6 @@
 import type { AdagradConfig } from '../../src-core/contract/engine';
-import type { RunConfig } from '../../src-core/contract/types';
+import type { RunConfig, RunStatus, RunSummary, SweepSpec } from '../../src-core/contract/types';
+import { validateSweepSpec } from '../../src-core/sweep/expand';
 import { optimizerDefaults } from '../../src-core/optim';
 
 /** An AdaGrad run on f(x)=x² from 4, the seeds' example, with any option changed. */
@@ -61,3 +62,21 @@ export function adagradSweep(lists: {
     maxRuns: 10_000,
   };
 }
+
+/** A spec through validateSweepSpec, for a test that needs a valid one: its message thrown if it is not. */
+export function validSpec(input: unknown): SweepSpec {
+  const checked = validateSweepSpec(input);
+  if (!checked.ok) throw new Error(checked.message);
+  return checked.value;
+}
+
+/** A run's summary with the given status and final loss (best loss the same, or 1 when not finite), for view tests. */
+export const summaryOf = (status: RunStatus, finalLoss: number): RunSummary => ({
+  status,
+  finalLoss,
+  bestLoss: Number.isFinite(finalLoss) ? finalLoss : 1,
+  bestStep: 0,
+  stepsToTolerance: null,
+  divergedAt: status === 'diverged' ? 3 : null,
+  divergedIn: status === 'diverged' ? 'loss' : null,
+});

@@ -5,18 +5,10 @@ import { importancePlan } from '../../../src-core/analysis/importance-inputs';
 import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
 import type { RunConfig, RunStatus, RunSummary } from '../../../src-core/contract/types';
 import type { RunRecord } from '../../../src-core/views/heatmap';
-import { adagradRun } from '../../helpers/configs';
+import { adagradRun, summaryOf } from '../../helpers/configs';
 import { optimizerDefaults } from '../../../src-core/optim';
 
-const summary = (finalLoss: number, status: RunStatus = 'completed'): RunSummary => ({
-  status,
-  finalLoss,
-  bestLoss: Number.isFinite(finalLoss) ? finalLoss : 1,
-  bestStep: 0,
-  stepsToTolerance: null,
-  divergedAt: status === 'diverged' ? 3 : null,
-  divergedIn: status === 'diverged' ? 'loss' : null,
-});
+const summary = (finalLoss: number, status: RunStatus = 'completed'): RunSummary => summaryOf(status, finalLoss);
 /** Runs over lr × eps (and anything else given), each with its loss. */
 const runs = (rows: { lr: number; eps: number; loss: number; status?: RunStatus; over?: Partial<RunConfig> }[]) =>
   rows.map(({ lr, eps, loss, status, over }, index): RunRecord => ({

@@ -7,70 +7,9 @@ import { executeBatch, executeRun, failedRun, runStepByStep, transferablesOf } f
 import { executeLanes, laneGroupKey } from '../../../src-core/run/lanes';
 import { laneLayout } from '../../../src-core/optim/adagrad-lanes';
 import { wasmLaneKernel } from '../../../src-core/optim/wasm/lane-kernel';
-import { adagradConfig } from '../../helpers/arbitraries';
+import { laneRunBatch } from '../../helpers/arbitraries';
 
-// Up to 1e300: some runs overflow and diverge, in the accumulator or in θ.
-const adagrad = adagradConfig({
-  lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
-});
-
-/**
- * Every objective that evaluates lanes, at dimensions on both sides of the per-parameter trace limit (16); the diagonal
- * quadratics (fused into the WebAssembly step) at odd and even dimensions too, a single lane's last coordinate being
- * half a pair when odd.
- */
-const objectives: ObjectiveConfig[] = [
-  { id: 'quadratic-1d' },
-  { id: 'elliptic-2d' },
-  { id: 'linear-regression' },
-  { id: 'constant-gradient' },
-  { id: 'rosenbrock', dim: 3 },
-  { id: 'ill-conditioned', dim: 20, condition: 100 },
-  { id: 'ill-conditioned', dim: 7, condition: 1e4 },
-  { id: 'rastrigin', dim: 2 },
-];
-
-/**
- * Runs that share steps and trace size (so many of them group), each with its own optimizer, start, tolerance and
- * divergence threshold (absent: the default, as in runs stored before it existed; low ones make runs blow up).
- */
-const batch = fc
-  .record({
-    steps: fc.integer({ min: 1, max: 150 }),
-    traceMaxPoints: fc.integer({ min: 3, max: 60 }),
-    size: fc.integer({ min: 1, max: 24 }),
-  })
-  .chain(({ steps, traceMaxPoints, size }) =>
-    fc
-      .array(
-        fc.record({
-          objective: fc.constantFrom(...objectives),
-          optimizer: adagrad,
-          start: fc.option(
-            fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }),
-            { nil: null },
-          ),
-          tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
-          divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.01, 1.5, 10, 1e3, 1e6),
-        }),
-        { minLength: size, maxLength: size },
-      )
-      .map((runs) =>
-        runs.map((run, index): RunConfig => ({
-          id: `s:${index}`,
-          sweepId: 's',
-          index,
-          objective: run.objective,
-          start: run.start && run.start.slice(0, createObjective(run.objective).dim),
-          optimizer: run.optimizer,
-          steps,
-          seed: 0,
-          tolerance: run.tolerance,
-          ...(run.divergenceThreshold === undefined ? {} : { divergenceThreshold: run.divergenceThreshold }),
-          traceMaxPoints,
-        })),
-      ),
-  );
+const batch = laneRunBatch();
 
 describe('runs stepped side by side', () => {
   it('have the WebAssembly SIMD kernel here (Node), so that the property below tests it', () => {

@@ -5,69 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { ObjectiveConfig } from '../../../src-core/contract/engine';
 import type { RunConfig } from '../../../src-core/contract/types';
 import { createObjective } from '../../../src-core/objectives';
 import { executeBatch, executeRun } from '../../../src-core/run/execute';
 import { executeLanes, laneGroupKey } from '../../../src-core/run/lanes';
 import { noTrace } from '../../../src-core/run/trace';
-import { adagradConfig } from '../../helpers/arbitraries';
+import { laneRunBatch } from '../../helpers/arbitraries';
 
-// Up to 1e300: some runs overflow and diverge, in the accumulator or in θ.
-const adagrad = adagradConfig({
-  lr: fc.oneof(fc.double({ min: 1e-4, max: 3, noNaN: true }), fc.double({ min: 1e100, max: 1e300, noNaN: true })),
-});
-
-const objectives: ObjectiveConfig[] = [
-  { id: 'quadratic-1d' },
-  { id: 'elliptic-2d' },
-  { id: 'linear-regression' },
-  { id: 'rosenbrock', dim: 3 },
-  { id: 'ill-conditioned', dim: 20, condition: 100 },
-  { id: 'ill-conditioned', dim: 7, condition: 1e4 },
-  { id: 'rastrigin', dim: 2 },
-];
-
-const batch = fc
-  .record({
-    steps: fc.integer({ min: 1, max: 150 }),
-    traceMaxPoints: fc.integer({ min: 3, max: 60 }),
-    size: fc.integer({ min: 1, max: 24 }),
-  })
-  .chain(({ steps, traceMaxPoints, size }) =>
-    fc
-      .array(
-        fc.record({
-          objective: fc.constantFrom(...objectives),
-          optimizer: adagrad,
-          start: fc.option(
-            fc.array(fc.double({ min: -1e3, max: 1e3, noNaN: true }), { minLength: 20, maxLength: 20 }),
-            { nil: null },
-          ),
-          tolerance: fc.option(fc.double({ min: 0, max: 10, noNaN: true }), { nil: null }),
-          divergenceThreshold: fc.constantFrom(undefined, 'off' as const, 1.01, 1.5, 10, 1e3),
-          // Runs that go on after a non-finite value take the step-by-step loop.
-          continueAfterNonFinite: fc.boolean(),
-        }),
-        { minLength: size, maxLength: size },
-      )
-      .map((runs) =>
-        runs.map((run, index): RunConfig => ({
-          id: `s:${index}`,
-          sweepId: 's',
-          index,
-          objective: run.objective,
-          start: run.start && run.start.slice(0, createObjective(run.objective).dim),
-          optimizer: run.optimizer,
-          steps,
-          seed: 0,
-          tolerance: run.tolerance,
-          ...(run.divergenceThreshold === undefined ? {} : { divergenceThreshold: run.divergenceThreshold }),
-          traceMaxPoints,
-          ...(run.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
-        })),
-      ),
-  );
+const batch = laneRunBatch({ continueAfterNonFinite: true });
 
 /** Summaries compared as their bits: Object.is on every number (NaN, −0). */
 const summaries = (results: readonly { summary: object }[]): unknown[] => results.map((r) => r.summary);

@@ -14,14 +14,11 @@ import {
   type Brush,
   type ParallelAxis,
 } from '../../../src-core/views/parallel';
-import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
-import type { RunStatus, SweepSpec } from '../../../src-core/contract/types';
+import { expandSweep } from '../../../src-core/sweep/expand';
+import type { RunStatus } from '../../../src-core/contract/types';
+import { validSpec } from '../../helpers/configs';
 
-const spec = (input: unknown): SweepSpec => {
-  const checked = validateSweepSpec(input);
-  if (!checked.ok) throw new Error(checked.message);
-  return checked.value;
-};
+const spec = validSpec;
 
 const random = spec({
   name: 'random',

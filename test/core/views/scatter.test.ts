@@ -10,20 +10,12 @@ import {
   scatterPoints,
 } from '../../../src-core/views/scatter';
 import { settingColumns } from '../../../src-core/views/swept-settings';
-import type { RunStatus, RunSummary } from '../../../src-core/contract/types';
+import type { RunStatus } from '../../../src-core/contract/types';
 import type { RunRecord } from '../../../src-core/views/heatmap';
 import { optimizerDefaults } from '../../../src-core/optim';
-import { adagradRun } from '../../helpers/configs';
+import { adagradRun, summaryOf } from '../../helpers/configs';
 
-const summary = (status: RunStatus, finalLoss: number): RunSummary => ({
-  status,
-  finalLoss,
-  bestLoss: Number.isFinite(finalLoss) ? finalLoss : 1,
-  bestStep: 0,
-  stepsToTolerance: null,
-  divergedAt: status === 'diverged' ? 3 : null,
-  divergedIn: status === 'diverged' ? 'loss' : null,
-});
+const summary = summaryOf;
 
 const run = (id: number, lr: number, weightDecay: number, status: RunStatus, loss: number): RunRecord => ({
   config: adagradRun({ lr, weightDecay }, { id: `s:${id}`, index: id }),

@@ -1,13 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { settingColumns } from '../../../src-core/views/swept-settings';
-import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
+import { expandSweep } from '../../../src-core/sweep/expand';
 import type { SweepSpec } from '../../../src-core/contract/types';
+import { validSpec } from '../../helpers/configs';
 
-const spec = (input: unknown): SweepSpec => {
-  const checked = validateSweepSpec(input);
-  if (!checked.ok) throw new Error(checked.message);
-  return checked.value;
-};
+const spec = validSpec;
 /** Runs whose summaries are never read here: only the configs matter. */
 const runsOf = (s: SweepSpec) => expandSweep('s', s).map((config) => ({ config, summary: {} as never }));
 
