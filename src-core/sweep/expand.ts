@@ -78,7 +78,8 @@ const AXIS_CACHE_AXES = 8;
 function cachedAxisPoint(axis: Axis): (i: number) => HyperparameterValue {
   const size = axisSize(axis);
   if ('values' in axis || !(size <= AXIS_CACHE_POINTS)) return (i) => axisPoint(axis, i);
-  const key = JSON.stringify(axis);
+  // -0 kept apart from 0 (JSON writes both as 0), should a range's points ever depend on the sign of a zero.
+  const key = JSON.stringify(axis, (_key, value: unknown) => (Object.is(value, -0) ? '-0' : value));
   let points = axisCache.get(key);
   if (!points) {
     if (axisCache.size >= AXIS_CACHE_AXES) axisCache.clear();

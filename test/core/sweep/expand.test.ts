@@ -568,6 +568,20 @@ describe('expandSweep', () => {
     );
   });
 
+  it('gives an axis the points of its own range, whatever axes were expanded before (points are cached by axis)', () => {
+    const spec = (from: number) =>
+      valid({
+        ...goodSpec,
+        objectives: [{ id: 'quadratic-1d' }],
+        seeds: [0],
+        optimizers: [{ kind: 'adagrad', axes: { weightDecay: { linear: { from, to: 1, count: 3 } } } }],
+      });
+    for (const from of [0, -0, 0.5, -0, 0])
+      expect(expandSweep('z', spec(from)).map((r) => (r.optimizer as { weightDecay: number }).weightDecay)).toEqual(
+        rangePoints('linear', from, 1, 3),
+      );
+  });
+
   it('starts a range anywhere in a grid of two entries and two objectives, at once', () => {
     const spec = valid({
       ...goodSpec,
