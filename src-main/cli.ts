@@ -11,12 +11,15 @@ import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
 import { everyStepConfig } from '../src-core/export/trace-table';
 import { cliUsage, CliUsageError, parseCliArgs, type CliArgs } from './cli/args';
+import { failedRun } from '../src-core/run/execute';
 import { CliInputError, readJob, type CliJob } from './cli/input';
-import { openOutputs, type CliOutputs } from './cli/outputs';
+import { needsRuns, openOutputs, type CliOutputs, type ResultBatch } from './cli/outputs';
 import { removeTemporariesSync } from './export/file-sink';
-import { ProgressReporter } from './cli/progress';
-import { runInOrder } from './export/ordered-runs';
-import { createWorkerPool } from './pool';
+import { countsOf, ProgressReporter, type BatchCounts } from './cli/progress';
+import { batchesInOrder, batchSizeOf, runInOrder } from './export/ordered-runs';
+import { createWorkerPool, type WorkerPool } from './pool';
+import { countStatuses, decodeResults } from './workers/batch-codec';
+import { rangeConfigs, type RangeTask } from './workers/range-task';
 import { linkCommand } from './serve/link';
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
@@ -37,6 +40,60 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
     else throw error;
     return 2;
   }
+}
+
+type CliBatch = ResultBatch & { counts: BatchCounts };
+
+/**
+ * The job's results, batch by batch, in order. A spec's runs go to the workers as ranges of its indexes, which each
+ * worker expands itself, writing the summary CSV rows too: the main thread builds no config unless the traces or the
+ * JSON need them (then only the batch's, as it comes back). A run config (`--run`) goes as itself.
+ */
+function batchesOf(job: CliJob, args: CliArgs, pool: WorkerPool, signal: AbortSignal): AsyncGenerator<CliBatch> {
+  // Summaries and JSON need no trace: the workers then record none and batches are sized for throughput.
+  const traces = args.outputs.traces !== undefined;
+  const { spec } = job;
+  if (!spec) {
+    const configs = job.configs ?? [];
+    const computed = args.everyStep ? configs.map(everyStepConfig) : configs;
+    return (async function* () {
+      let done = 0;
+      for await (const results of runInOrder(pool, computed, signal, { traces })) {
+        yield { results, configs: configs.slice(done, done + results.length), counts: countsOf(results) };
+        done += results.length;
+      }
+    })();
+  }
+  const withRuns = needsRuns(args.outputs);
+  const base = {
+    sweepId: job.sweepId,
+    spec,
+    everyStep: args.everyStep,
+    traces,
+    ...(args.outputs.summary === undefined ? {} : { summaryRows: { sweepName: job.sweepName } }),
+  };
+  // A sweep's runs differ in their objective only, as far as sizing goes: the first run of each objective stands for all.
+  const perObjective = job.count / spec.objectives.length;
+  const shapes = spec.objectives.flatMap(
+    (_, o) => rangeConfigs({ ...base, from: o * perObjective, to: o * perObjective + 1 }).computed,
+  );
+  const run = async (from: number, to: number): Promise<CliBatch> => {
+    const task: RangeTask = { ...base, from, to };
+    try {
+      const encoded = await pool.runRange(task, signal);
+      const counts = countStatuses(encoded);
+      if (!withRuns) return { results: null, configs: null, summaryCsv: encoded.summaryCsv, counts };
+      const { configs, computed } = rangeConfigs(task);
+      return { results: decodeResults(encoded, computed), configs, summaryCsv: encoded.summaryCsv, counts };
+    } catch (error) {
+      // A batch that fails as a whole (a worker that died) becomes failed runs, as in a sweep.
+      if (signal.aborted) throw error;
+      const { configs, computed } = rangeConfigs(task);
+      const results = computed.map((config) => failedRun(config, error));
+      return { results, configs, counts: countsOf(results) };
+    }
+  };
+  return batchesInOrder(pool.threads, job.count, batchSizeOf(shapes, job.count, pool.threads, traces), run);
 }
 
 /** The signals that end a run cleanly: every temporary file is removed, whichever arrives. */
@@ -64,21 +121,16 @@ async function main(argv: readonly string[]): Promise<number> {
   if (typeof prepared === 'number') return prepared;
   computing = true;
   const { args, job, outputs } = prepared;
-  const configs = args.everyStep ? job.configs.map(everyStepConfig) : job.configs;
   const pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
-  const progress = args.quiet ? null : new ProgressReporter(process.stderr, configs.length);
+  const progress = args.quiet ? null : new ProgressReporter(process.stderr, job.count);
   if (progress)
     say(
-      `Running ${configs.length} run${configs.length === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`,
+      `Running ${job.count} run${job.count === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`,
     );
   try {
-    let done = 0;
-    // Summaries and JSON need no trace: the workers then record none and batches are sized for throughput.
-    const traces = args.outputs.traces !== undefined;
-    for await (const results of runInOrder(pool, configs, interrupt.signal, { traces })) {
-      await outputs.write({ results, configs: job.configs.slice(done, done + results.length) });
-      done += results.length;
-      progress?.add(results);
+    for await (const batch of batchesOf(job, args, pool, interrupt.signal)) {
+      await outputs.write(batch);
+      progress?.add(batch.counts);
     }
     const written = await outputs.finish();
     progress?.finish();

@@ -64,14 +64,30 @@ function axisPoint(axis: Axis, i: number): HyperparameterValue {
 const AXIS_CACHE_POINTS = 1 << 16;
 
 /**
+ * The points of the range axes met lately, by their JSON, kept across expansions: a pool worker expands one range of
+ * a sweep per task, from a fresh copy of the spec, and computing a 1,000-point log axis again for every task of 1,600
+ * runs had cost ~15 ms a task. At most AXIS_CACHE_AXES axes are kept (all are dropped when one more comes).
+ */
+const axisCache = new Map<string, (HyperparameterValue | undefined)[]>();
+const AXIS_CACHE_AXES = 8;
+
+/**
  * axisPoint of one axis, each point computed once: the same doubles. An axis of more points than AXIS_CACHE_POINTS
  * computes each alone, as before (a range of 10⁶ points is never listed).
  */
 function cachedAxisPoint(axis: Axis): (i: number) => HyperparameterValue {
   const size = axisSize(axis);
   if ('values' in axis || !(size <= AXIS_CACHE_POINTS)) return (i) => axisPoint(axis, i);
-  const points = new Array<HyperparameterValue | undefined>(size);
-  return (i) => (points[i] ??= axisPoint(axis, i));
+  // -0 kept apart from 0 (JSON writes both as 0), should a range's points ever depend on the sign of a zero.
+  const key = JSON.stringify(axis, (_key, value: unknown) => (Object.is(value, -0) ? '-0' : value));
+  let points = axisCache.get(key);
+  if (!points) {
+    if (axisCache.size >= AXIS_CACHE_AXES) axisCache.clear();
+    points = new Array<HyperparameterValue | undefined>(size);
+    axisCache.set(key, points);
+  }
+  const known = points;
+  return (i) => (known[i] ??= axisPoint(axis, i));
 }
 
 /** A discrete axis's number of points without listing them; Infinity for a continuous one. */
@@ -240,18 +256,32 @@ function drawn(axis: Axis, r: number): HyperparameterValue {
   return axisPoint(axis, Math.floor(r * axisSize(axis)));
 }
 
+/** The optimizer points of an entry of the spec: a random search's samples, or the product of the grid's axis sizes. */
+const entryPoints = (spec: SweepSpec, entry: OptimizerAxis): number =>
+  spec.search.mode === 'random'
+    ? spec.search.samples
+    : axesOf(entry).reduce((product, [, axis]) => product * axisSize(axis), 1);
+
 /**
  * The optimizer points of the spec, entry by entry, in expansion order, each as the function that builds its config:
  * a point none of whose runs is wanted (Resume) costs a few integers, never its values or its config. The random
  * stream starts afresh on every call, so each objective sees the same points; one stream serves the whole sweep,
  * drawn entry by entry, sample by sample, axis by axis, whether or not a point is wanted, so it stays in step.
+ * `first`: the points before it are passed over without being yielded (a grid's odometer is set at once, a random
+ * stream draws the values it passes and drops them), so a worker given a range of a sweep starts where it begins.
  */
-function* optimizerPoints(spec: SweepSpec): Generator<() => OptimizerConfig> {
+function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => OptimizerConfig> {
   const random =
     spec.search.mode === 'random' ? { samples: spec.search.samples, next: splitmix32(spec.search.seed) } : null;
+  let skip = first;
   for (const entry of spec.optimizers) {
     const base = baseOf(entry);
     const axes = axesOf(entry);
+    const points = entryPoints(spec, entry);
+    const skipped = Math.min(skip, points);
+    skip -= skipped;
+    if (random) for (let d = skipped * axes.length; d > 0; d--) random.next();
+    if (skipped === points) continue;
     // Per axis, a grid point's index or a random draw in [0, 1). Typed loosely while built: the spec's checks stand
     // behind each point (see validateSweepSpec).
     const build =
@@ -261,16 +291,20 @@ function* optimizerPoints(spec: SweepSpec): Generator<() => OptimizerConfig> {
         return config as unknown as OptimizerConfig;
       };
     if (random) {
-      for (let s = 0; s < random.samples; s++)
+      for (let s = skipped; s < random.samples; s++)
         yield build(
           axes.map(() => random.next()),
           drawn,
         );
       continue;
     }
-    // An odometer over the axes' indices, the last axis fastest.
+    // An odometer over the axes' indices, the last axis fastest, set to point `skipped` (mixed radix).
     const sizes = axes.map(([, axis]) => axisSize(axis));
     const at = new Array<number>(axes.length).fill(0);
+    for (let a = axes.length - 1, rest = skipped; a >= 0; a--) {
+      at[a] = rest % sizes[a];
+      rest = Math.floor(rest / sizes[a]);
+    }
     const cached = new Map(axes.map(([, axis]) => [axis, cachedAxisPoint(axis)]));
     const point = (axis: Axis, i: number): HyperparameterValue => cached.get(axis)!(i);
     for (;;) {
@@ -297,18 +331,49 @@ export function autoTracePoints(runCount: number): number {
  * digits}`: a sweep of 10⁶ runs costs its spec and the run being built, not 10⁶ configs. The indexes in `skip` are
  * passed over without building their configs (Resume: the runs already stored), the others keep their index and id.
  */
-export function* expandSweepLazily(
+export function expandSweepLazily(
   sweepId: string,
   spec: SweepSpec,
   skip: ReadonlySet<number> = new Set(),
 ): Generator<RunConfig, void, undefined> {
+  return expandRuns(sweepId, spec, 0, Infinity, skip);
+}
+
+/**
+ * The runs of indexes `from` to `to` (excluded) of a validated spec, exactly as expandSweepLazily gives them, built
+ * without the ones before: whole objectives and optimizer points before `from` are passed over by counting (a random
+ * search still draws, and drops, the values of the samples it passes). What a pool worker expands of a sweep.
+ */
+export function expandSweepRange(
+  sweepId: string,
+  spec: SweepSpec,
+  from: number,
+  to: number,
+): Generator<RunConfig, void, undefined> {
+  return expandRuns(sweepId, spec, Math.max(0, from), to);
+}
+
+function* expandRuns(
+  sweepId: string,
+  spec: SweepSpec,
+  from: number,
+  to: number,
+  skip: ReadonlySet<number> = new Set(),
+): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
-  let index = 0;
-  for (const objective of spec.objectives) {
-    for (const point of optimizerPoints(spec)) {
+  const seeds = spec.seeds.length;
+  const perObjective = spec.optimizers.reduce((sum, entry) => sum + entryPoints(spec, entry), 0) * seeds;
+  for (const [o, objective] of spec.objectives.entries()) {
+    const start = o * perObjective;
+    if (start >= to) return;
+    if (start + perObjective <= from) continue;
+    const firstPoint = Math.max(0, Math.floor((from - start) / seeds));
+    let index = start + firstPoint * seeds;
+    for (const point of optimizerPoints(spec, firstPoint)) {
       let optimizer: OptimizerConfig | null = null;
       for (const seed of spec.seeds) {
-        if (skip.has(index)) {
+        if (index >= to) return;
+        if (index < from || skip.has(index)) {
           index++;
           continue;
         }

@@ -15,14 +15,18 @@ import {
 import { objectiveInfo } from '../../src-core/objectives';
 import { numberRules } from '../../src-core/optim/rules';
 import { parseAxis, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
-import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
+import { countRuns, validateSweepSpec } from '../../src-core/sweep/expand';
 import { flagName, numberHyperparameters, switchHyperparameters, type CliInput, type RunFlags } from './args';
 
 export interface CliJob {
   /** The validated spec the runs come from; null for a single run config. */
   spec: SweepSpec | null;
+  sweepId: string;
   sweepName: string;
-  configs: RunConfig[];
+  /** How many runs: countRuns(spec), or 1. */
+  count: number;
+  /** The run config's one run; null for a spec, whose runs are expanded by the workers, a range each. */
+  configs: RunConfig[] | null;
 }
 
 export class CliInputError extends Error {}
@@ -65,7 +69,13 @@ async function readJson(path: string, what: string): Promise<unknown> {
 function fromSpec(input: unknown, sweepId: string, refused: (message: string) => string): CliJob {
   const checked = validateSweepSpec(input);
   if (!checked.ok) throw new CliInputError(refused(checked.message));
-  return { spec: checked.value, sweepName: checked.value.name, configs: expandSweep(sweepId, checked.value) };
+  return {
+    spec: checked.value,
+    sweepId,
+    sweepName: checked.value.name,
+    count: countRuns(checked.value),
+    configs: null,
+  };
 }
 
 export async function readJob(input: CliInput, sweepId: string): Promise<CliJob> {
@@ -75,7 +85,7 @@ export async function readJob(input: CliInput, sweepId: string): Promise<CliJob>
     case 'run': {
       const checked = validate(RunConfigSchema, await readJson(input.path, 'run config'));
       if (!checked.ok) throw new CliInputError(`${input.path}: ${checked.message}`);
-      return { spec: null, sweepName: '', configs: [checked.value] };
+      return { spec: null, sweepId, sweepName: '', count: 1, configs: [checked.value] };
     }
     case 'flags':
       return fromSpec(specFromFlags(input.flags), sweepId, flagMessage);

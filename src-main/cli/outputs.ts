@@ -17,11 +17,27 @@ import { writeChunks } from '../export/sink';
 import type { CliOutputPaths } from './args';
 import { CliInputError, describeFileError, type CliJob } from './input';
 
-/** A batch of results, with the configs as the job gave them (an every-step trace runs a copy with a longer trace). */
+/**
+ * A batch of results, with the configs as the job gave them (an every-step trace runs a copy with a longer trace).
+ * Both are null when no output needs them (needsRuns false: the summary CSV alone, its rows written by the worker).
+ */
 export interface ResultBatch {
-  results: readonly RunResult[];
-  configs: readonly RunConfig[];
+  results: readonly RunResult[] | null;
+  configs: readonly RunConfig[] | null;
+  /** The batch's summary CSV rows as a worker wrote them (workers/range-task.ts); absent: written here. */
+  summaryCsv?: readonly string[];
 }
+
+/** Whether the outputs need each batch's results and configs (the traces and JSON do; the summary CSV may not). */
+export const needsRuns = (paths: CliOutputPaths): boolean => paths.traces !== undefined || paths.json !== undefined;
+
+const runsOf = ({
+  results,
+  configs,
+}: ResultBatch): { results: readonly RunResult[]; configs: readonly RunConfig[] } => {
+  if (!results || !configs) throw new Error('A batch without its runs was given to an output that needs them');
+  return { results, configs };
+};
 
 interface Table {
   head: string;
@@ -48,22 +64,25 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
     case 'summary':
       return {
         head: csvHeader(summaryColumns),
-        rows: ({ results, configs }) =>
-          csvRows(
+        rows: (batch) => {
+          if (batch.summaryCsv) return batch.summaryCsv;
+          const { results, configs } = runsOf(batch);
+          return csvRows(
             summaryColumns,
             results.map((result, i): ExportRun => ({
               config: configs[i],
               summary: result.summary,
               sweepName: job.sweepName,
             })),
-          ),
+          );
+        },
         tail: '',
         chunked: true,
       };
     case 'traces':
       return {
         head: csvHeader(traceColumns),
-        rows: ({ results }) => csvRows(traceColumns, traceRecords(results)),
+        rows: (batch) => csvRows(traceColumns, traceRecords(runsOf(batch).results)),
         tail: '',
         chunked: true,
       };
@@ -71,10 +90,12 @@ function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
       let written = 0;
       return {
         head: `{"spec":${toJson(job.spec)},"runs":[`,
-        rows: ({ results, configs }) =>
-          results.map(
+        rows: (batch) => {
+          const { results, configs } = runsOf(batch);
+          return results.map(
             (result, i) => `${written++ === 0 ? '' : ','}\n${toJson({ config: configs[i], summary: result.summary })}`,
-          ),
+          );
+        },
         tail: '\n]}\n',
         chunked: false,
       };

@@ -27,6 +27,22 @@ export function describeProgress({ done, total, diverged, failed, seconds }: Pro
   return `${done}/${total} runs (${percent}%)${pace}${left} · ${diverged} diverged, ${failed} failed`;
 }
 
+/** A batch's runs, and how many of them diverged or failed. */
+export interface BatchCounts {
+  runs: number;
+  diverged: number;
+  failed: number;
+}
+
+export function countsOf(results: readonly RunResult[]): BatchCounts {
+  const counts = { runs: results.length, diverged: 0, failed: 0 };
+  for (const { summary } of results) {
+    if (summary.status === 'diverged') counts.diverged++;
+    else if (summary.status === 'failed') counts.failed++;
+  }
+  return counts;
+}
+
 /** Redraws at most this often on a terminal; writes a plain line at most this often elsewhere. */
 const TTY_INTERVAL_MS = 100;
 const LOG_INTERVAL_MS = 5000;
@@ -45,12 +61,10 @@ export class ProgressReporter {
     this.startedAt = now();
   }
 
-  add(results: readonly RunResult[]): void {
-    for (const { summary } of results) {
-      if (summary.status === 'diverged') this.counts.diverged++;
-      else if (summary.status === 'failed') this.counts.failed++;
-    }
-    this.counts.done += results.length;
+  add({ runs, diverged, failed }: BatchCounts): void {
+    this.counts.diverged += diverged;
+    this.counts.failed += failed;
+    this.counts.done += runs;
     const now = this.now();
     // The last line is finish()'s.
     if (

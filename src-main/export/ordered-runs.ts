@@ -27,25 +27,62 @@ const RUN_OVERHEAD = 500;
 /** Runs per batch without traces at most: a batch of 1,000-step 2-parameter runs holds 1,600. */
 const MAX_SUMMARY_BATCH = 4096;
 
+/** What batch sizing reads of a run: its steps, objective and trace size. */
+export type RunShape = Pick<RunConfig, 'steps' | 'objective' | 'traceMaxPoints'>;
+
 /**
  * How many runs go to a worker at once: MAX_BATCH, fewer when the runs keep long, wide traces, and few enough that a
  * short list still reaches every worker. Without traces: ~BATCH_WORK of computing for the longest, widest run, at most
  * MAX_SUMMARY_BATCH, and again few enough to reach every worker.
  */
 export function batchSizeFor(configs: readonly RunConfig[], threads: number, traces = true): number {
-  const spread = Math.ceil(configs.length / threads);
+  return batchSizeOf(configs, configs.length, threads, traces);
+}
+
+/** batchSizeFor of `count` runs whose largest are among `shapes` (a sweep's runs differ in their objective only). */
+export function batchSizeOf(shapes: Iterable<RunShape>, count: number, threads: number, traces = true): number {
+  const spread = Math.ceil(count / threads);
   if (!traces) {
     let work = 1;
-    for (const config of configs)
+    for (const config of shapes)
       work = Math.max(work, config.steps * objectiveDimension(config.objective) + RUN_OVERHEAD);
     return Math.max(1, Math.min(MAX_SUMMARY_BATCH, Math.floor(BATCH_WORK / work), spread));
   }
   let cells = 1;
-  for (const config of configs) {
+  for (const config of shapes) {
     const rows = Math.min(config.traceMaxPoints, config.steps + 1);
     cells = Math.max(cells, rows * Math.min(objectiveDimension(config.objective), defaultPerParameterLimit));
   }
   return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), spread));
+}
+
+/**
+ * The batches [from, to) of `count` runs, `batchSize` at a time, each run by `run`, yielded in order: one per thread
+ * in flight, plus one waiting, and no more (the next is launched only as one is taken), so memory stays bounded and
+ * a slow consumer holds the runs back. A rejection is the caller's to turn into results (or to let through).
+ */
+export async function* batchesInOrder<T>(
+  threads: number,
+  count: number,
+  batchSize: number,
+  run: (from: number, to: number) => Promise<T>,
+): AsyncGenerator<T> {
+  const queue: Promise<T>[] = [];
+  let next = 0;
+  const launch = (): void => {
+    const from = next;
+    next = Math.min(count, next + batchSize);
+    const running = run(from, next);
+    // A batch left behind when the caller stops early must not surface as an unhandled rejection.
+    running.catch(() => undefined);
+    queue.push(running);
+  };
+  while (next < count && queue.length <= threads) launch();
+  while (queue.length > 0) {
+    const result = await queue.shift()!;
+    if (next < count) launch();
+    yield result;
+  }
 }
 
 /** `traces` false: summaries only (each result's trace the empty `noTrace`), in batches sized for throughput. */
@@ -55,25 +92,17 @@ export async function* runInOrder(
   signal?: AbortSignal,
   { traces = true }: { traces?: boolean } = {},
 ): AsyncGenerator<RunResult[]> {
-  const batchSize = batchSizeFor(configs, executor.threads, traces);
   const options = traces ? undefined : { traces: false };
-  const queue: Promise<RunResult[]>[] = [];
-  let next = 0;
-  const launch = (): void => {
-    const batch = configs.slice(next, next + batchSize);
-    next += batch.length;
-    const running = executor.runBatch(batch, signal, options).catch((error: unknown) => {
-      if (signal?.aborted) throw error;
-      return batch.map((config) => failedRun(config, error));
-    });
-    // A batch left behind when the caller stops early must not surface as an unhandled rejection.
-    running.catch(() => undefined);
-    queue.push(running);
-  };
-  while (next < configs.length && queue.length <= executor.threads) launch();
-  while (queue.length > 0) {
-    const results = await queue.shift()!;
-    if (next < configs.length) launch();
-    yield results;
-  }
+  yield* batchesInOrder(
+    executor.threads,
+    configs.length,
+    batchSizeFor(configs, executor.threads, traces),
+    (from, to) => {
+      const batch = configs.slice(from, to);
+      return executor.runBatch(batch, signal, options).catch((error: unknown) => {
+        if (signal?.aborted) throw error;
+        return batch.map((config) => failedRun(config, error));
+      });
+    },
+  );
 }

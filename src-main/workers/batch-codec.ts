@@ -110,6 +110,8 @@ export interface EncodedResults {
   readonly shapes: Int32Array;
   /** Every run's trace, laid out as TraceRecorder lays one out, each from an 8-byte aligned offset; empty without. */
   readonly traces: ArrayBuffer;
+  /** A range task's summary CSV rows, when it asked for them (range-task.ts). */
+  readonly summaryCsv?: readonly string[];
 }
 
 const orNaN = (value: number | null): number => (value === null ? NaN : value);
@@ -170,6 +172,48 @@ export const transferablesOfResults = ({ summaries, shapes, traces }: EncodedRes
   traces,
 ];
 
+/** Run `r`'s summary as decodeResults gives it; `messages`: the batch's errors by run. */
+function summaryAt(summaries: Float64Array, r: number, messages: ReadonlyMap<number, string>): RunSummary {
+  const s = r * SUMMARY_WIDTH;
+  const divergedIn = summaries[s + 6];
+  const summary: RunSummary = {
+    status: statuses[summaries[s]],
+    finalLoss: summaries[s + 1],
+    bestLoss: summaries[s + 2],
+    bestStep: summaries[s + 3],
+    stepsToTolerance: orNull(summaries[s + 4]),
+    divergedAt: orNull(summaries[s + 5]),
+    divergedIn: Number.isNaN(divergedIn) ? null : divergedIns[divergedIn],
+  };
+  const error = messages.get(r);
+  if (error !== undefined) summary.error = error;
+  return summary;
+}
+
+/** The summaries of a batch as decodeResults gives them, without configs or traces. */
+export function decodeSummaries({ summaries, errors }: Pick<EncodedResults, 'summaries' | 'errors'>): RunSummary[] {
+  const messages = new Map(errors);
+  return Array.from({ length: summaries.length / SUMMARY_WIDTH }, (_, r) => summaryAt(summaries, r, messages));
+}
+
+/** How many runs a batch holds, and how many of them diverged or failed, read from its summaries alone. */
+export function countStatuses({ summaries }: Pick<EncodedResults, 'summaries'>): {
+  runs: number;
+  diverged: number;
+  failed: number;
+} {
+  const runs = summaries.length / SUMMARY_WIDTH;
+  const diverged = statuses.indexOf('diverged');
+  const failed = statuses.indexOf('failed');
+  const counts = { runs, diverged: 0, failed: 0 };
+  for (let r = 0; r < runs; r++) {
+    const status = summaries[r * SUMMARY_WIDTH];
+    if (status === diverged) counts.diverged++;
+    else if (status === failed) counts.failed++;
+  }
+  return counts;
+}
+
 /**
  * The results of `configs`, in order, from what their worker sent; each trace in a buffer of its own, or `noTrace`
  * for a batch sent without traces.
@@ -181,19 +225,7 @@ export function decodeResults(
   const messages = new Map(errors);
   const withTraces = shapes.length > 0 || configs.length === 0;
   return configs.map((config, r) => {
-    const s = r * SUMMARY_WIDTH;
-    const divergedIn = summaries[s + 6];
-    const summary: RunSummary = {
-      status: statuses[summaries[s]],
-      finalLoss: summaries[s + 1],
-      bestLoss: summaries[s + 2],
-      bestStep: summaries[s + 3],
-      stepsToTolerance: orNull(summaries[s + 4]),
-      divergedAt: orNull(summaries[s + 5]),
-      divergedIn: Number.isNaN(divergedIn) ? null : divergedIns[divergedIn],
-    };
-    const error = messages.get(r);
-    if (error !== undefined) summary.error = error;
+    const summary = summaryAt(summaries, r, messages);
     if (!withTraces) return { config, summary, trace: noTrace };
     const h = r * SHAPE_WIDTH;
     const shape: TraceShape = {

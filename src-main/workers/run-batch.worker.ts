@@ -1,6 +1,7 @@
 /**
- * A pool worker: runs a batch of configs, sent as columns, and hands the results back as typed arrays, transferred
- * (batch-codec.ts: structured cloning each config and result cost more than a small run).
+ * A pool worker: runs a batch of configs, sent as columns, or a range of a sweep it expands itself (range-task.ts),
+ * and hands the results back as typed arrays, transferred (batch-codec.ts: structured cloning each config and result
+ * cost more than a small run).
  */
 import { Piscina } from 'piscina';
 import { executeBatch } from '../../src-core/run/execute';
@@ -11,10 +12,15 @@ import {
   type EncodedConfigs,
   type EncodedResults,
 } from './batch-codec';
+import { isRangeTask, runRangeTask, type RangeTask } from './range-task';
 
-export default function runBatch(batch: EncodedConfigs): EncodedResults {
-  const traces = batch.traces !== false;
-  const encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), traces);
+export default function runBatch(batch: EncodedConfigs | RangeTask): EncodedResults {
+  let encoded: EncodedResults;
+  if (isRangeTask(batch)) encoded = runRangeTask(batch);
+  else {
+    const traces = batch.traces !== false;
+    encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), traces);
+  }
   return Piscina.move({
     [Piscina.transferableSymbol]: transferablesOfResults(encoded),
     [Piscina.valueSymbol]: encoded,

@@ -9,6 +9,7 @@ import {
   countRuns,
   expandSweep,
   expandSweepLazily,
+  expandSweepRange,
   rangePoints,
   runIndexesOf,
   splitmix32,
@@ -540,6 +541,66 @@ describe('expandSweep', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it('expands a range [from, to) of indexes (what a worker is given) as exactly those runs of the whole expansion', () => {
+    fc.assert(
+      fc.property(
+        anySpecArb,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 1, maxLength: 4 }),
+        (input, cuts) => {
+          const spec = valid(input);
+          const reference = expandSweep('p', spec);
+          const n = reference.length;
+          // Split the sweep anywhere (the cut points sorted, 0 and n at the ends), and a range or two past the end.
+          const bounds = [0, ...cuts.map((c) => Math.floor(c * n)).sort((a, b) => a - b), n];
+          const pieces = bounds.slice(1).flatMap((to, i) => [...expandSweepRange('p', spec, bounds[i], to)]);
+          expect(pieces).toEqual(reference);
+          for (let i = 1; i < bounds.length; i++)
+            expect([...expandSweepRange('p', spec, bounds[i - 1], bounds[i])]).toEqual(
+              reference.slice(bounds[i - 1], bounds[i]),
+            );
+          expect([...expandSweepRange('p', spec, n, n + 5)]).toEqual([]);
+          expect([...expandSweepRange('p', spec, Math.max(0, n - 1), n + 5)]).toEqual(reference.slice(-1));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives an axis the points of its own range, whatever axes were expanded before (points are cached by axis)', () => {
+    const spec = (from: number) =>
+      valid({
+        ...goodSpec,
+        objectives: [{ id: 'quadratic-1d' }],
+        seeds: [0],
+        optimizers: [{ kind: 'adagrad', axes: { weightDecay: { linear: { from, to: 1, count: 3 } } } }],
+      });
+    for (const from of [0, -0, 0.5, -0, 0])
+      expect(expandSweep('z', spec(from)).map((r) => (r.optimizer as { weightDecay: number }).weightDecay)).toEqual(
+        rangePoints('linear', from, 1, 3),
+      );
+  });
+
+  it('starts a range anywhere in a grid of two entries and two objectives, at once', () => {
+    const spec = valid({
+      ...goodSpec,
+      objectives: [{ id: 'quadratic-1d' }, { id: 'elliptic-2d' }],
+      seeds: [0, 1],
+      maxRuns: 1_000_000,
+      optimizers: [
+        { kind: 'adagrad', axes: { lr: { log: { from: 1e-4, to: 1, count: 500 } }, eps: { values: [0, 1e-8] } } },
+        { kind: 'adagrad', axes: { lr: { log: { from: 1e-4, to: 1, count: 499 } } } },
+      ],
+    });
+    const n = countRuns(spec);
+    const all = expandSweep('big', spec);
+    for (const from of [0, 1, 1999, 2000, 2001, 2997, 2998, 2999, n - 1]) {
+      const started = performance.now();
+      const runs = [...expandSweepRange('big', spec, from, from + 3)];
+      expect(performance.now() - started).toBeLessThan(50);
+      expect(runs).toEqual(all.slice(from, from + 3));
+    }
   });
 
   it('builds a run only when it is asked for: the first runs of a 10⁶-run sweep come at once', () => {

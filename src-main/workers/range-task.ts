@@ -1,0 +1,52 @@
+/**
+ * A range of a sweep as a pool task: the validated spec and the indexes [from, to) of its runs. The worker expands
+ * those runs itself (expandSweepRange: the same configs and ids as the whole expansion), so the main thread never
+ * builds, holds or encodes a config; a spec is a few hundred bytes to clone, against ~1 µs a config to encode. When
+ * asked, the worker also writes the batch's summary CSV rows (~4 µs a run that the main thread, which receives every
+ * batch, no longer spends): from the summaries as the main thread decodes them, so the bytes are the same.
+ */
+import type { SweepSpec } from '../../src-core/contract/sweep-spec';
+import type { RunConfig } from '../../src-core/contract/types';
+import { csvRows } from '../../src-core/export/csv';
+import { summaryColumns } from '../../src-core/export/summary-table';
+import { everyStepConfig } from '../../src-core/export/trace-table';
+import { executeBatch } from '../../src-core/run/execute';
+import { expandSweepRange } from '../../src-core/sweep/expand';
+import { decodeSummaries, encodeResults, type EncodedResults } from './batch-codec';
+
+export interface RangeTask {
+  readonly sweepId: string;
+  /** Validated (validateSweepSpec): the worker does not check it again. */
+  readonly spec: SweepSpec;
+  readonly from: number;
+  readonly to: number;
+  /** Runs computed with every step kept (everyStepConfig); the rows still show the configs as the sweep gives them. */
+  readonly everyStep?: boolean;
+  /** false: summaries only (executeBatch without traces). */
+  readonly traces?: boolean;
+  /** Present: the results carry the batch's summary CSV rows (csvRows over summaryColumns), with this sweep name. */
+  readonly summaryRows?: { readonly sweepName: string };
+}
+
+export const isRangeTask = (task: unknown): task is RangeTask =>
+  typeof task === 'object' && task !== null && 'spec' in task;
+
+/** The configs of a range task as the sweep gives them, and as they are computed (every step kept, or the same). */
+export function rangeConfigs({ sweepId, spec, from, to, everyStep }: RangeTask): {
+  configs: RunConfig[];
+  computed: RunConfig[];
+} {
+  const configs = [...expandSweepRange(sweepId, spec, from, to)];
+  return { configs, computed: everyStep ? configs.map(everyStepConfig) : configs };
+}
+
+export function runRangeTask(task: RangeTask): EncodedResults {
+  const traces = task.traces !== false;
+  const { configs, computed } = rangeConfigs(task);
+  const encoded = encodeResults(executeBatch(computed, traces), traces);
+  if (!task.summaryRows) return encoded;
+  const sweepName = task.summaryRows.sweepName;
+  const summaries = decodeSummaries(encoded);
+  const rows = configs.map((config, i) => ({ config, summary: summaries[i], sweepName }));
+  return { ...encoded, summaryCsv: [...csvRows(summaryColumns, rows)] };
+}
