@@ -74,17 +74,13 @@ function stepByStep(config: RunConfig, objective: Objective, theta: Float64Array
     const accum = optimizer.accum(state);
     const divergedBefore = summary.divergedStep !== null;
     const going = summary.observe(step, loss, theta, accum);
-    if (!traces) {
-      if (!going || step === config.steps) break;
-      continue;
-    }
-    const row = keptRow(recorder!, step, loss, going, divergedBefore, summary.divergedStep === step);
-    if (row !== 'none') {
+    const row = recorder ? keptRow(recorder, step, loss, going, divergedBefore, summary.divergedStep === step) : 'none';
+    if (recorder && row !== 'none') {
       // The update is derived only for the rows kept: a copy of θ per step is cheaper than a subtraction per step.
       for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
       const used = optimizer.gradient(state); // what step `step` entered into G; NaN in row 0
-      if (row === 'row') recorder!.record(step, loss, theta, used, accum, update);
-      else recorder!.recordFinal(step, loss, theta, used, accum, update);
+      if (row === 'row') recorder.record(step, loss, theta, used, accum, update);
+      else recorder.recordFinal(step, loss, theta, used, accum, update);
     }
     if (!going || step === config.steps) break;
   }

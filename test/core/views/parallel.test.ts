@@ -18,9 +18,7 @@ import { expandSweep } from '../../../src-core/sweep/expand';
 import type { RunStatus } from '../../../src-core/contract/types';
 import { validSpec } from '../../helpers/configs';
 
-const spec = validSpec;
-
-const random = spec({
+const random = validSpec({
   name: 'random',
   objectives: [{ id: 'quadratic-1d' }],
   optimizers: [

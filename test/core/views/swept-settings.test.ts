@@ -4,12 +4,11 @@ import { expandSweep } from '../../../src-core/sweep/expand';
 import type { SweepSpec } from '../../../src-core/contract/types';
 import { validSpec } from '../../helpers/configs';
 
-const spec = validSpec;
 /** Runs whose summaries are never read here: only the configs matter. */
 const runsOf = (s: SweepSpec) => expandSweep('s', s).map((config) => ({ config, summary: {} as never }));
 
 describe('the settings a sweep varied', () => {
-  const random = spec({
+  const random = validSpec({
     name: 'random',
     objectives: [{ id: 'quadratic-1d' }],
     optimizers: [
