@@ -49,6 +49,8 @@ test('reloading the page in the middle of a sweep ends with every run stored onc
 test('fewer workers: the choice applies at once and is remembered after a reload', async ({ page }) => {
   await signIn(page);
   const workers = page.getByTestId('worker-threads');
+  // The choices come once the main process has said how many cores it has: counted before, they were none.
+  await expect(workers.locator('option').first()).toBeAttached();
   const max = await workers.locator('option').count();
   await expect(workers).toHaveValue(String(max)); // every core by default
   await workers.selectOption('1');
