@@ -163,11 +163,19 @@ export function groupSeries(members: readonly Member[]): GroupSeries {
     out.count[i] = k;
     out.min[i] = sorted[0];
     out.max[i] = sorted[k - 1];
-    out.median[i] = k % 2 === 1 ? sorted[(k - 1) / 2] : sorted[k / 2 - 1] / 2 + sorted[k / 2] / 2;
+    out.median[i] = k % 2 === 1 ? sorted[(k - 1) / 2] : midpoint(sorted[k / 2 - 1], sorted[k / 2]);
     out.mean[i] = mean;
     out.sd[i] = sd;
   }
   return out;
+}
+
+/**
+ * The midpoint of a ≤ b, within [a, b]. Halving each first cannot overflow, but halving a subnormal rounds (half of
+ * −1.5e-323 is −1e-323, to even), and two such halves can sum past b: the result is held inside.
+ */
+function midpoint(a: number, b: number): number {
+  return Math.min(b, Math.max(a, a / 2 + b / 2));
 }
 
 export interface MeanSd {

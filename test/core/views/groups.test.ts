@@ -144,6 +144,16 @@ describe('group statistics per step', () => {
     { minLength: 1, maxLength: 6 },
   );
 
+  test('the median of two subnormal values stays between them (halving each rounds to even)', () => {
+    // Interpolated at step 1 the two runs give −1.5e-323 each; each half rounds to −1e-323 and their sum, −2e-323, lay
+    // below both before the midpoint was held inside.
+    const s = groupSeries([
+      member([0, 2], [-1.5e-323, -1.5e-323]),
+      member([0, 1, 2], [-1.5e-323, -1.5e-323, -1.5e-323]),
+    ]);
+    expect(Array.from(s.median)).toEqual([-1.5e-323, -1.5e-323, -1.5e-323]);
+  });
+
   test.prop([members])('mean within [min, max], bands in order', (ms) => {
     const s = groupSeries(ms);
     s.steps.forEach((_, i) => {
