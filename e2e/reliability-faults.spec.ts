@@ -8,6 +8,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import type { SocketReply } from '../src-core/contract/socket';
 import { decodeFrame } from '../src-core/transport/wire';
+import { runIdsIn } from '../test/helpers/sweep-events';
 import { fillSweepForm } from './flows';
 import { expectWholeAndUnique, readStored, readSweeps, startServe } from './reliability-helpers';
 
@@ -78,7 +79,7 @@ test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume com
         if (typeof payload === 'string') return;
         const message = decodeFrame(new Uint8Array(payload)) as SocketReply;
         if ('event' in message && message.event.type === 'results')
-          computedAfterRestart.push(...message.event.results.map((r) => r.config.id));
+          computedAfterRestart.push(...runIdsIn(message.event));
       }),
     );
     await reopened.goto(`${second.url}#token=${TOKEN}`);

@@ -18,7 +18,7 @@ import { removeTemporariesSync } from './export/file-sink';
 import { countsOf, ProgressReporter, type BatchCounts } from './cli/progress';
 import { batchesInOrder, batchSizeOf, runInOrder } from './export/ordered-runs';
 import { createWorkerPool, type WorkerPool } from './pool';
-import { countStatuses, decodeResults } from './workers/batch-codec';
+import { countStatuses, decodeResults } from '../src-core/run/result-batch';
 import { rangeConfigs, type RangeTask } from './workers/range-task';
 import { linkCommand } from './serve/link';
 

@@ -9,7 +9,7 @@ import { Channels } from '../src-core/contract/channels';
 import { APP_ENTRY_URL, devServerUrl } from './app-origin';
 import { createHandlers } from './handlers';
 import { mainFrameSenderCheck, registerIpc } from './ipc';
-import { createWorkerPool, type RunExecutor } from './pool';
+import { createWorkerPool, type WorkerPool } from './pool';
 import { handleAppProtocol, registerAppScheme } from './protocol';
 import { ExportSessions } from './export/sessions';
 import { createSaveDialogSink } from './save-file';
@@ -22,7 +22,7 @@ import { restoreWindow, WINDOW_STATE_FILE } from './window-state';
 
 const devUrl = devServerUrl(app.isPackaged);
 let mainWindow: BrowserWindow | null = null;
-let pool: RunExecutor | null = null;
+let pool: WorkerPool | null = null;
 let service: SweepService | null = null;
 let exportSessions: ExportSessions | null = null;
 

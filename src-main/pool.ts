@@ -1,10 +1,11 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunConfig, RunResult } from '../src-core/contract/types';
-import { decodeResults, encodeConfigs, type EncodedResults } from './workers/batch-codec';
-import type { RangeTask } from './workers/range-task';
+import { decodeResults } from '../src-core/run/result-batch';
+import type { RangeExecutor } from './executor';
+import { encodeConfigs, type EncodedResults } from './workers/batch-codec';
 
-/** Whatever runs batches of configs: the worker pool in the app, anything equivalent in tests. */
+/** Whatever runs batches of configs (exports, whose runs come from anywhere): the worker pool, or a test's stand-in. */
 export interface RunExecutor {
   /** Worker threads: how many batches it runs at once. */
   readonly threads: number;
@@ -26,11 +27,8 @@ export interface PoolOptions {
   maxWorkerMemoryMb?: number;
 }
 
-/** The worker pool: batches of configs, and ranges of a sweep that a worker expands itself (the command line). */
-export interface WorkerPool extends RunExecutor {
-  /** The range's results as the worker encoded them (batch-codec.ts), with its summary CSV rows when asked. */
-  runRange(task: RangeTask, signal?: AbortSignal): Promise<EncodedResults>;
-}
+/** The worker pool: batches of configs, and ranges of a sweep that a worker expands itself (sweeps, the command line). */
+export type WorkerPool = RunExecutor & RangeExecutor;
 
 export function createWorkerPool(
   workerFile: string,

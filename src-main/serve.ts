@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
-import { createWorkerPool, type RunExecutor } from './pool';
+import { createWorkerPool, type WorkerPool } from './pool';
 import { parseServeArgs, ServeUsageError, serveToken, serveUsage, type ServeArgs } from './serve/args';
 import { listenForLinks, type LinkListener } from './serve/link';
 import { createLabServer, type LabServer } from './serve/server';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  const pool: RunExecutor = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), {
+  const pool: WorkerPool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), {
     threads: args.threads,
   });
   const service = new SweepService(pool);

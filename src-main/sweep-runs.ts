@@ -1,48 +1,66 @@
 import type { RunConfig, SweepSpec } from '../src-core/contract/types';
-import { expandSweepLazily, runIndexesOf } from '../src-core/sweep/expand';
+import { expandSweepRange, runIndexesOf } from '../src-core/sweep/expand';
 
 /**
- * The runs a sweep still has to hand out, built from its spec only as tasks are formed: a queued sweep of 10⁶ runs
- * costs its spec (and, on Resume, the indexes already stored), not 10⁶ RunConfigs (~500 MB), and launching it does no
- * work proportional to its size.
+ * The runs a sweep still has to hand out, as index ranges: a task is (spec, range) and its worker expands the runs
+ * itself, so the main process never builds, holds or sends a run's config. A queued sweep of 10⁶ runs costs its spec
+ * (and, on Resume, the indexes already stored), not 10⁶ RunConfigs (~500 MB), and launching it does no work
+ * proportional to its size. A range never spans a run already stored: Resume hands out the gaps.
  */
-export class SweepRuns {
+export class SweepRanges {
   /** Runs not yet handed out. */
   remaining: number;
-  /** How many runs were stored before this process started on the sweep (Resume); they are never built. */
+  /** How many runs were stored before this process started on the sweep (Resume); they are never handed out. */
   readonly alreadyStored: number;
-  private readonly runs: Iterator<RunConfig, void>;
+  /** The indexes already stored, ascending, and how many of them lie behind `next`. */
+  private readonly stored: Uint32Array;
+  private storedBehind = 0;
+  /** The first index not yet handed out (it may be a stored one, skipped when reached). */
+  private next = 0;
+  /** The config of the run at `next`, built once to size the task that starts there. */
   private head: RunConfig | null = null;
 
-  constructor(sweepId: string, spec: SweepSpec, runCount: number, storedRunIds: Iterable<string>) {
-    const stored = runIndexesOf(sweepId, runCount, storedRunIds);
-    this.alreadyStored = stored.size;
-    this.remaining = runCount - stored.size;
-    // A generator's body first runs at the first `next()`: nothing is expanded until the sweep starts.
-    this.runs = expandSweepLazily(sweepId, spec, stored);
+  constructor(
+    private readonly sweepId: string,
+    private readonly spec: SweepSpec,
+    private readonly runCount: number,
+    storedRunIds: Iterable<string>,
+  ) {
+    this.stored = Uint32Array.from(runIndexesOf(sweepId, runCount, storedRunIds)).sort();
+    this.alreadyStored = this.stored.length;
+    this.remaining = runCount - this.stored.length;
   }
 
-  /** The next run to hand out, without taking it; null when none is left. */
+  /** The next run to hand out, without taking it (what the next task is sized by); null when none is left. */
   peek(): RunConfig | null {
-    if (this.head === null && this.remaining > 0) {
-      const step = this.runs.next();
-      this.head = step.done ? null : step.value;
+    if (this.remaining === 0) return null;
+    this.skipStored();
+    if (this.head === null) {
+      const [config] = expandSweepRange(this.sweepId, this.spec, this.next, this.next + 1);
       // The count and the expansion come from the same spec; should they ever disagree, the sweep ends, not spins.
-      if (step.done) this.remaining = 0;
+      if (config === undefined) this.remaining = 0;
+      this.head = config ?? null;
     }
     return this.head;
   }
 
-  /** Takes the next `count` runs (fewer when fewer are left). */
-  take(count: number): RunConfig[] {
-    const batch: RunConfig[] = [];
-    while (batch.length < count) {
-      const run = this.peek();
-      if (run === null) break;
-      batch.push(run);
+  /** Takes the next `count` runs or fewer: as many as are left before the next stored run, or the end. */
+  take(count: number): { from: number; to: number } {
+    this.skipStored();
+    const from = this.next;
+    const nextStored = this.storedBehind < this.stored.length ? this.stored[this.storedBehind] : this.runCount;
+    const to = Math.min(from + Math.max(0, Math.min(count, this.remaining)), nextStored);
+    this.next = to;
+    this.remaining -= to - from;
+    this.head = null;
+    return { from, to };
+  }
+
+  private skipStored(): void {
+    while (this.storedBehind < this.stored.length && this.stored[this.storedBehind] === this.next) {
+      this.storedBehind++;
+      this.next++;
       this.head = null;
-      this.remaining--;
     }
-    return batch;
   }
 }

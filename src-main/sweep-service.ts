@@ -2,21 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
 import {
   isSweepActive,
-  type CompactRunResult,
   type FinishedSweepStatus,
-  type RunResult,
+  type ResultBatch,
+  type ResultColumns,
   type SweepEvent,
   type SweepLaunched,
   type SweepSpec,
   type SweepStatus,
 } from '../src-core/contract/types';
-import { compactResult } from '../src-core/run/compact-trace';
-import { failedRun, transferablesOf } from '../src-core/run/execute';
-import { countRuns, validateSweepSpec } from '../src-core/sweep/expand';
-import type { RunExecutor } from './pool';
-import type { ResumeRequest } from '../src-core/contract/api';
+import { failedRun } from '../src-core/run/execute';
+import { countStatuses, encodeResults, splitBatch } from '../src-core/run/result-batch';
+import { countRuns, expandSweepRange, validateSweepSpec } from '../src-core/sweep/expand';
+import type { RangeExecutor } from './executor';
+import type { ResumeRequest, StoredRange } from '../src-core/contract/api';
 import { BatchSizer, type BatchSizing } from './batch-sizer';
-import { SweepRuns } from './sweep-runs';
+import { SweepRanges } from './sweep-runs';
 
 interface SweepRecord {
   launched: SweepLaunched;
@@ -36,6 +36,16 @@ interface SweepRecord {
    * the time left come from runs computed now, not from those a resumed sweep had stored before.
    */
   samples: { at: number; done: number }[];
+}
+
+/**
+ * Results sent and not yet stored by the window: one part of a batch, as it went out. `stored` marks the runs the
+ * window has acknowledged when it has acknowledged only some (it stores in pages that need not match the parts).
+ */
+interface PendingPart {
+  batch: ResultBatch;
+  stored: Uint8Array | null;
+  storedCount: number;
 }
 
 /** Progress events are throttled to this interval (the final one always goes out). */
@@ -61,7 +71,7 @@ export interface SweepServiceOptions {
   maxPendingResults?: number;
   maxPendingBytes?: number;
   /**
-   * A batch's results go out in events of about this many bytes of traces at most (at least one run each): the window
+   * A batch's results go out in parts of about this many bytes of traces at most (at least one run each): the window
    * receives and decodes an event in one task of its main thread, and one of 1.5 MB took 40–80 ms there.
    */
   maxResultsEventBytes?: number;
@@ -71,13 +81,18 @@ export interface SweepServiceOptions {
 
 /**
  * Owns sweeps from launch to the renderer's acknowledgement. Sweeps run one after another; the runs of a sweep are
- * spread over the executor in batches. Every result stays in `pending` until the renderer says it is stored, so a
- * reload loses nothing: resendPending() replays it, and the renderer stores by run id, which makes a replay harmless.
+ * spread over the executor in tasks of (spec, index range). A task's results stay as columns from the worker to the
+ * window (result-batch.ts): kept, split, sent and released per part, never unpacked here into an object per run, so
+ * this thread's cost per run stays far below a run's. Every part stays in `pending` until the renderer says its runs
+ * are stored, so a reload loses nothing: resendPending() replays it, and the renderer stores by run id, which makes a
+ * replay harmless.
  */
 export class SweepService {
   private readonly listeners = new Set<(event: SweepEvent) => void>();
   private readonly sweeps = new Map<string, SweepRecord>();
-  private readonly pending = new Map<string, CompactRunResult>();
+  /** Parts sent and not yet stored, by sweep, then by their first run's index. */
+  private readonly pending = new Map<string, Map<number, PendingPart>>();
+  private pendingRuns = 0;
   private pendingBytes = 0;
   private queue: Promise<void> = Promise.resolve();
   private readonly newSizer: () => Pick<BatchSizer, 'next' | 'observe'>;
@@ -94,7 +109,7 @@ export class SweepService {
   private room: { promise: Promise<void>; release: () => void } | null = null;
 
   constructor(
-    private readonly executor: RunExecutor,
+    private readonly executor: RangeExecutor,
     options: SweepServiceOptions = {},
   ) {
     const { batchSize, batchSizing } = options;
@@ -146,7 +161,7 @@ export class SweepService {
     const spec = checked.value;
     // The runs are built as tasks take them, never all at once (validation has counted them without expanding).
     const runCount = countRuns(spec);
-    const runs = new SweepRuns(sweepId, spec, runCount, stored);
+    const runs = new SweepRanges(sweepId, spec, runCount, stored);
     const launched: SweepLaunched = { sweepId, runCount, createdAt };
     const record: SweepRecord = {
       launched,
@@ -185,40 +200,53 @@ export class SweepService {
     return true;
   }
 
-  /** The renderer has stored these runs; returns how many were pending. */
-  acknowledge(runIds: readonly string[]): number {
-    let released = 0;
-    for (const id of runIds) {
-      const result = this.pending.get(id);
-      if (!result) continue;
-      this.pending.delete(id);
-      this.pendingBytes -= resultTraceBytes(result);
-      released++;
+  /** The renderer has stored these runs; returns how many of them were pending (and not acknowledged before). */
+  acknowledge(ranges: readonly StoredRange[]): number {
+    let acknowledged = 0;
+    for (const { sweepId, from, to } of ranges) {
+      const parts = this.pending.get(sweepId);
+      if (!parts) continue;
+      for (const [start, part] of parts) {
+        const { batch } = part;
+        const lo = Math.max(from, batch.from);
+        const hi = Math.min(to, batch.to);
+        if (lo >= hi) continue;
+        const size = batch.to - batch.from;
+        const before = part.storedCount;
+        if (part.stored === null && lo === batch.from && hi === batch.to) part.storedCount = size;
+        else {
+          part.stored ??= new Uint8Array(size);
+          for (let i = lo - batch.from; i < hi - batch.from; i++) {
+            part.storedCount += 1 - part.stored[i];
+            part.stored[i] = 1;
+          }
+        }
+        acknowledged += part.storedCount - before;
+        if (part.storedCount < size) continue;
+        parts.delete(start);
+        this.pendingRuns -= size;
+        this.pendingBytes -= batch.traces.byteLength;
+      }
+      if (parts.size === 0) this.pending.delete(sweepId);
     }
     if (this.room && !this.tooMuchPending()) {
       this.room.release();
       this.room = null;
     }
-    return released;
+    return acknowledged;
   }
 
-  /** Replays every sweep that still has unacknowledged results, then those results; returns how many results. */
+  /** Replays every sweep that still has unacknowledged results, then those results; returns how many runs. */
   resendPending(): number {
-    const bySweep = new Map<string, CompactRunResult[]>();
-    for (const result of this.pending.values()) {
-      const list = bySweep.get(result.config.sweepId) ?? [];
-      list.push(result);
-      bySweep.set(result.config.sweepId, list);
-    }
     for (const record of this.sweeps.values()) {
-      const results = bySweep.get(record.launched.sweepId);
-      if (!results && !isSweepActive(record.status)) continue;
+      const parts = this.pending.get(record.launched.sweepId);
+      if (!parts && !isSweepActive(record.status)) continue;
       this.emit(this.startedEvent(record));
-      if (results) this.emitResults(record, results);
+      for (const { batch } of parts?.values() ?? []) this.emitBatch(record, batch);
       this.emitProgress(record, true);
       if (!isSweepActive(record.status)) this.emitFinished(record, record.status);
     }
-    return this.pending.size;
+    return this.pendingRuns;
   }
 
   /** How many sweeps are queued, running or cancelling. */
@@ -254,7 +282,7 @@ export class SweepService {
     return this.queue;
   }
 
-  private async runSweep(record: SweepRecord, runs: SweepRuns): Promise<void> {
+  private async runSweep(record: SweepRecord, runs: SweepRanges): Promise<void> {
     if (record.status === 'cancelled') return;
     record.startedAt = this.now();
     record.samples = [{ at: record.startedAt, done: record.done }];
@@ -270,21 +298,28 @@ export class SweepService {
           await this.waitForRoom(signal);
           // Another worker may have taken the last batch, or the user cancelled, while this one waited.
           if (signal.aborted || runs.remaining === 0) return;
-          const batch = runs.take(sizer.next(runs.remaining, runs.peek()!, this.threads));
+          const { from, to } = runs.take(sizer.next(runs.remaining, runs.peek()!, this.threads));
+          const { sweepId } = record.launched;
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
-          let results: RunResult[];
+          let columns: ResultColumns;
           try {
-            results = await this.executor.runBatch(batch, timeout ? AbortSignal.any([signal, timeout]) : signal);
+            columns = await this.executor.runRange(
+              { sweepId, spec: record.spec, from, to, compact: true },
+              timeout ? AbortSignal.any([signal, timeout]) : signal,
+            );
             // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
             if (signal.aborted) return;
-            sizer.observe(batch.length, this.now() - startedAt);
+            sizer.observe(to - from, this.now() - startedAt);
           } catch (error) {
             if (signal.aborted) return; // cancelled: these runs are not done, nor failed
             const reason = timeout?.aborted ? `timed out after ${this.batchTimeoutMs! / 1000} s` : error;
-            results = batch.map((config) => failedRun(config, reason));
+            // The one place this thread builds the configs of a task: to say which runs failed, and why.
+            const failed = [...expandSweepRange(sweepId, record.spec, from, to)].map((c) => failedRun(c, reason));
+            columns = encodeResults(failed, { compact: true });
           }
-          this.accept(record, results);
+          const { summaries, errors, shapes, traces } = columns;
+          this.accept(record, { from, to, summaries, errors, shapes, traces });
         }
       } finally {
         running--;
@@ -329,39 +364,35 @@ export class SweepService {
   }
 
   private tooMuchPending(): boolean {
-    return this.pending.size >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
+    return this.pendingRuns >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
   }
 
-  /** Keeps and sends a batch's results, their traces compacted: they are for the window, which stores them so. */
-  private accept(record: SweepRecord, computed: RunResult[]): void {
-    const results = computed.map(compactResult);
-    for (const result of results) {
-      const replaced = this.pending.get(result.config.id);
-      if (replaced) this.pendingBytes -= resultTraceBytes(replaced);
-      this.pending.set(result.config.id, result);
-      this.pendingBytes += resultTraceBytes(result);
-      const status = result.summary.status;
-      if (status === 'converged') record.converged++;
-      else if (status === 'diverged') record.diverged++;
-      else if (status === 'failed') record.failed++;
+  /** Keeps and sends a task's results, in parts of at most maxResultsEventBytes of traces each. */
+  private accept(record: SweepRecord, batch: ResultBatch): void {
+    const { sweepId } = record.launched;
+    const parts = this.pending.get(sweepId) ?? new Map<number, PendingPart>();
+    this.pending.set(sweepId, parts);
+    for (const part of splitBatch(batch, this.maxResultsEventBytes)) {
+      const replaced = parts.get(part.from);
+      if (replaced) {
+        this.pendingRuns -= replaced.batch.to - replaced.batch.from;
+        this.pendingBytes -= replaced.batch.traces.byteLength;
+      }
+      parts.set(part.from, { batch: part, stored: null, storedCount: 0 });
+      this.pendingRuns += part.to - part.from;
+      this.pendingBytes += part.traces.byteLength;
+      this.emitBatch(record, part);
     }
-    record.done += results.length;
-    this.emitResults(record, results);
+    const counts = countStatuses(batch);
+    record.converged += counts.converged;
+    record.diverged += counts.diverged;
+    record.failed += counts.failed;
+    record.done += counts.runs;
     this.emitProgress(record, record.done === record.launched.runCount);
   }
 
-  /** Emits `results` in order, in events that each end with the run that brings them to maxResultsEventBytes. */
-  private emitResults(record: SweepRecord, results: CompactRunResult[]): void {
-    let from = 0;
-    let bytes = 0;
-    for (let i = 0; i < results.length; i++) {
-      bytes += resultTraceBytes(results[i]);
-      if (bytes >= this.maxResultsEventBytes || i === results.length - 1) {
-        this.emit({ type: 'results', sweepId: record.launched.sweepId, results: results.slice(from, i + 1) });
-        from = i + 1;
-        bytes = 0;
-      }
-    }
+  private emitBatch(record: SweepRecord, batch: ResultBatch): void {
+    this.emit({ type: 'results', sweepId: record.launched.sweepId, batch });
   }
 
   private emitProgress(record: SweepRecord, force: boolean): void {
@@ -411,7 +442,3 @@ export class SweepService {
     for (const listener of this.listeners) listener(event);
   }
 }
-
-/** The size of a result, once computed: the bytes of its (compacted) trace's buffers. */
-const resultTraceBytes = (result: CompactRunResult): number =>
-  transferablesOf(result).reduce((sum, buffer) => sum + buffer.byteLength, 0);

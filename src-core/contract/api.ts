@@ -41,6 +41,13 @@ export interface ExportEnd {
   abort: boolean;
 }
 
+/** Runs [from, to) of a sweep that the window has stored: what it acknowledges. */
+export interface StoredRange {
+  sweepId: string;
+  from: number;
+  to: number;
+}
+
 /** An interrupted sweep as the renderer stored it: its spec, and the runs it already has. */
 export interface ResumeRequest {
   sweepId: string;

@@ -13,6 +13,7 @@ import type {
   ExportStart,
   ExportStarted,
   ResumeRequest,
+  StoredRange,
   WorkerThreads,
   WorkerThreadsRequest,
 } from './api';
@@ -34,8 +35,8 @@ const method = <Request, Reply>(channel: string): MethodEntry<Request, Reply> =>
 export const labMethods = {
   /** Takes the unvalidated form value: the main side validates it once with the shared schema. */
   launchSweep: method<unknown, SweepLaunched>('lab:launch-sweep'),
-  /** The renderer has stored these runs: the main process may forget them. */
-  acknowledge: method<string[], number>('lab:acknowledge'),
+  /** The renderer has stored these runs: the main process may forget them. Replies how many were pending. */
+  acknowledge: method<StoredRange[], number>('lab:acknowledge'),
   /** Ask for every result sent but not yet acknowledged (after a reload). */
   resendPending: method<void, number>('lab:resend-pending'),
   /** Stops a queued or running sweep; the runs already finished are kept. False when it had already ended. */

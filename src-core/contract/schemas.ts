@@ -7,13 +7,14 @@ import * as v from 'valibot';
 import { AnnotationLimits } from './annotations';
 import { exportKinds, type ExportEnd, type ExportPage, type ExportStart } from './api';
 import { show } from './show';
-import { RunConfigSchema, SweepLimits } from './sweep-spec';
+import { RunConfigSchema, SweepLimits, whole } from './sweep-spec';
 import type { DivergedIn, RunStatus } from './types';
 
 /** Limits of the messages themselves (sweep limits live in sweep-spec.ts). */
 export const Limits = {
   maxIdLength: 200,
-  maxRunIdsPerAck: 100_000,
+  /** Ranges of stored runs one acknowledgement names: a write stores a few thousand runs at most, in few ranges. */
+  maxRangesPerAck: 10_000,
   maxRunIdsPerResume: 1_000_000,
   maxFileNameLength: 200,
   maxExportIdLength: 100,
@@ -66,9 +67,28 @@ const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
     ),
   );
 
-export const AcknowledgeSchema = idList(Limits.maxRunIdsPerAck);
-
 export const SweepIdSchema = text('sweep id', Limits.maxIdLength);
+
+/** Runs [from, to) of a sweep, stored by the window. */
+const StoredRangeSchema = v.pipe(
+  strictRequest('stored range', {
+    sweepId: SweepIdSchema,
+    from: whole('range start', 0, SweepLimits.maxRunsCeiling - 1),
+    to: whole('range end', 1, SweepLimits.maxRunsCeiling),
+  }),
+  v.check(
+    ({ from, to }) => from < to,
+    (issue) => `Invalid stored range: ${issue.input.from} to ${issue.input.to} (the end must be after the start)`,
+  ),
+);
+
+export const AcknowledgeSchema = v.pipe(
+  v.array(StoredRangeSchema, (issue) => `Invalid stored ranges: ${show(issue.input)} (must be a list of ranges)`),
+  v.maxLength(
+    Limits.maxRangesPerAck,
+    (issue) => `Invalid stored ranges: ${issue.input.length} ranges (must be at most ${Limits.maxRangesPerAck})`,
+  ),
+);
 
 /** The spec itself is validated by validateSweepSpec, like any launch. */
 export const ResumeSchema = strictRequest('resume request', {

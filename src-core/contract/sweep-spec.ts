@@ -155,7 +155,8 @@ const afterNonFinite = v.boolean(
 );
 const finite = (label: string) => numberField(label, 'a finite number', Number.isFinite);
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
-const whole = (label: string, min: number, max: number) =>
+/** A whole number from `min` to `max`, named `label` in its message. */
+export const whole = (label: string, min: number, max: number) =>
   numberField(label, `a whole number from ${min} to ${max}`, (x) => Number.isInteger(x) && x >= min && x <= max);
 
 /** A finite number above 1, or 'off'. */

@@ -90,6 +90,29 @@ export interface CompactRunResult extends Omit<RunResult, 'trace'> {
   trace: CompactTrace;
 }
 
+/**
+ * The results of consecutive runs as columns, as a worker computes them and as they travel to the window and are kept
+ * until it has stored them (src-core/run/result-batch.ts lays them out and reads them back). The configs are not in
+ * it: they follow from the sweep's spec and the runs' indexes.
+ */
+export interface ResultColumns {
+  /** SUMMARY_WIDTH numbers per run. */
+  summaries: Float64Array;
+  /** [run within the batch, message] of each failed run. */
+  errors: [number, string][];
+  /** SHAPE_WIDTH numbers per run: where its trace starts in `traces`, its shape and which columns are float32. Empty
+   * for results computed without traces. */
+  shapes: Int32Array;
+  /** Every run's trace, one after another, each from an 8-byte aligned offset. */
+  traces: Uint8Array;
+}
+
+/** The results of runs [from, to) of a sweep. */
+export interface ResultBatch extends ResultColumns {
+  from: number;
+  to: number;
+}
+
 /** Where a sweep stands, sent a few times a second while it runs. */
 export interface SweepProgress {
   done: number;
@@ -122,5 +145,6 @@ export type SweepEvent =
   /** A sweep moved on before its end: from queued to running, or from running to cancelling. */
   | { type: 'sweep-status'; sweepId: string; status: Exclude<SweepStatus, FinishedSweepStatus> }
   | { type: 'progress'; sweepId: string; progress: SweepProgress }
-  | { type: 'results'; sweepId: string; results: CompactRunResult[] }
+  /** Runs [from, to) of a sweep, computed: as columns, never one object per run (src-core/run/result-batch.ts). */
+  | { type: 'results'; sweepId: string; batch: ResultBatch }
   | { type: 'sweep-finished'; sweepId: string; status: FinishedSweepStatus; message?: string };

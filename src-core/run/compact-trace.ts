@@ -37,27 +37,79 @@ export function compactColumn(values: TraceColumn): TraceColumn {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/** Which value columns are float32: bit i for traceValueColumns[i]. 0 is every column in float64, as computed. */
+export type Float32Mask = number;
+
+/** The columns of `trace` that float32 keeps faithfully (fitsFloat32), as a mask. */
+export function float32Mask(trace: RunTrace | CompactTrace): Float32Mask {
+  let mask = 0;
+  traceValueColumns.forEach((name, i) => {
+    if (fitsFloat32(trace[name])) mask |= 1 << i;
+  });
+  return mask;
+}
+
+/** What a compact layout needs of a trace: its rows and values per row, and whether it has an accumulator column. */
+export type CompactShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: number; hasAccumulator: boolean };
+
+/** Per value column, its length in values for this shape. */
+const columnLengths = ({ rows, width, hasAccumulator }: CompactShape): number[] =>
+  traceValueColumns.map((name) =>
+    name === 'loss' ? rows : name === 'accum' && !hasAccumulator ? 0 : rows * width,
+  );
+
+/** The byte offset of each column (steps first, then the value columns, each 8-byte aligned) and the total bytes. */
+function compactOffsets(shape: CompactShape, mask: Float32Mask): { offsets: number[]; bytes: number } {
+  let bytes = align8(shape.rows * 4);
+  const offsets = columnLengths(shape).map((length, i) => {
+    const at = bytes;
+    bytes += align8(length * (mask & (1 << i) ? 4 : 8));
+    return at;
+  });
+  return { offsets, bytes };
+}
+
+/** The bytes of a compact trace of this shape and mask. */
+export const compactTraceBytes = (shape: CompactShape, mask: Float32Mask): number =>
+  compactOffsets(shape, mask).bytes;
+
+/** The compact trace of this shape and mask laid out in `buffer` from byte `at` (8-byte aligned), as views. */
+export function compactTraceOver(buffer: ArrayBuffer, at: number, shape: CompactShape, mask: Float32Mask): CompactTrace {
+  const { offsets } = compactOffsets(shape, mask);
+  const lengths = columnLengths(shape);
+  const [loss, theta, grad, accum, update] = traceValueColumns.map((_, i) =>
+    mask & (1 << i)
+      ? new Float32Array(buffer, at + offsets[i], lengths[i])
+      : new Float64Array(buffer, at + offsets[i], lengths[i]),
+  );
+  const steps = new Uint32Array(buffer, at, shape.rows);
+  return { steps, dim: shape.dim, layout: shape.layout, width: shape.width, loss, theta, grad, accum, update };
+}
+
+/** Copies `trace` into `target`, a layout of its shape (each value narrowed where the target's column is float32). */
+export function copyTrace(trace: RunTrace | CompactTrace, target: CompactTrace): void {
+  target.steps.set(trace.steps);
+  for (const name of traceValueColumns) target[name].set(trace[name]);
+}
+
+export const shapeOfTrace = (trace: RunTrace | CompactTrace): CompactShape => ({
+  rows: trace.steps.length,
+  dim: trace.dim,
+  width: trace.width,
+  layout: trace.layout,
+  hasAccumulator: trace.accum.length > 0,
+});
+
 /**
  * The trace with each value column narrowed where that is faithful, in one buffer of its own (steps, then the
  * columns, each 8-byte aligned), as the trace contract wants a run's columns.
  */
 export function compactTrace(trace: RunTrace): CompactTrace {
-  const kinds = traceValueColumns.map((name) => (fitsFloat32(trace[name]) ? Float32Array : Float64Array));
-  let size = align8(trace.steps.byteLength);
-  const offsets = traceValueColumns.map((name, i) => {
-    const at = size;
-    size += align8(trace[name].length * kinds[i].BYTES_PER_ELEMENT);
-    return at;
-  });
-  const buffer = new ArrayBuffer(size);
-  const steps = new Uint32Array(buffer, 0, trace.steps.length);
-  steps.set(trace.steps);
-  const [loss, theta, grad, accum, update] = traceValueColumns.map((name, i) => {
-    const column = new kinds[i](buffer, offsets[i], trace[name].length);
-    column.set(trace[name]);
-    return column;
-  });
-  return { steps, dim: trace.dim, layout: trace.layout, width: trace.width, loss, theta, grad, accum, update };
+  const shape = shapeOfTrace(trace);
+  const mask = float32Mask(trace);
+  const compact = compactTraceOver(new ArrayBuffer(compactTraceBytes(shape, mask)), 0, shape, mask);
+  copyTrace(trace, compact);
+  return compact;
 }
 
 /** The result as the window gets it: the same config and summary, the trace compacted. */

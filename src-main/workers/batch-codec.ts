@@ -1,15 +1,11 @@
 /**
- * How a batch crosses between the main thread and a pool worker. Structured cloning costs microseconds per object:
- * at a run of a 2-parameter objective (~10 µs of computing) a config and a result cloned across cost more than the run
- * itself, and the main thread, which receives every result, ran out of time before the workers did. So the configs go
- * as columns (a value the batch shares once, a number that differs as one Float64Array), and the results as one
- * Float64Array of summaries and one buffer holding every trace, transferred; the main thread cuts each run's trace
- * back into a buffer of its own (one copy, as the trace contract promises: a run's columns share one buffer).
- * A batch sent with `traces` false (the command line writing summaries only) is computed without traces and comes back
- * as the summaries alone: no shapes, no trace buffer, and each decoded result's trace is the shared empty `noTrace`.
+ * How a batch of configs crosses from the main thread to a pool worker. Structured cloning costs microseconds per
+ * object: at a run of a 2-parameter objective (~10 µs of computing) a config cloned across costs about as much as the
+ * run itself. So the configs go as columns: a value the batch shares once, a number that differs as one Float64Array.
+ * The results come back as columns too (src-core/run/result-batch.ts). Sweeps send no configs at all: a worker expands
+ * its range of the sweep itself (range-task.ts); configs go this way for exports, whose runs come from anywhere.
  */
-import type { RunConfig, RunResult, RunStatus, RunSummary } from '../../src-core/contract/types';
-import { noTrace, traceLayoutBytes, traceOver, type TraceShape } from '../../src-core/run/trace';
+import type { RunConfig, ResultColumns } from '../../src-core/contract/types';
 
 // Configs as columns.
 
@@ -90,152 +86,7 @@ export const encodeConfigs = (configs: readonly RunConfig[], traces = true): Enc
 export const decodeConfigs = ({ count, column }: Pick<EncodedConfigs, 'count' | 'column'>): RunConfig[] =>
   decodeColumn(column, count) as RunConfig[];
 
-// Results as typed arrays.
-
-/** Per run: status, final loss, best loss, best step, steps to tolerance, diverged at, diverged in; NaN for null. */
-const SUMMARY_WIDTH = 7;
-/** Per run: byte offset of its trace, rows, dim, width, layout, whether it has an accumulator column. */
-const SHAPE_WIDTH = 6;
-
-const statuses: readonly RunStatus[] = ['completed', 'converged', 'diverged', 'failed'];
-const divergedIns: readonly (RunSummary['divergedIn'] & string)[] = ['accumulator', 'parameters', 'loss'];
-const layouts: readonly TraceShape['layout'][] = ['parameters', 'quantiles'];
-
-/** What a worker sends back for a batch: its results without their configs, which the pool holds. */
-export interface EncodedResults {
-  readonly summaries: Float64Array;
-  /** [run, message] of each failed run. */
-  readonly errors: readonly (readonly [number, string])[];
-  /** Empty for a batch without traces. */
-  readonly shapes: Int32Array;
-  /** Every run's trace, laid out as TraceRecorder lays one out, each from an 8-byte aligned offset; empty without. */
-  readonly traces: ArrayBuffer;
-  /** A range task's summary CSV rows, when it asked for them (range-task.ts). */
+/** What a worker sends back for a task: its results as columns, and a range task's summary CSV rows when it asked. */
+export interface EncodedResults extends ResultColumns {
   readonly summaryCsv?: readonly string[];
-}
-
-const orNaN = (value: number | null): number => (value === null ? NaN : value);
-const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
-const align8 = (n: number): number => (n + 7) & ~7;
-
-const shapeOf = ({ trace }: Pick<RunResult, 'trace'>): TraceShape => ({
-  rows: trace.steps.length,
-  dim: trace.dim,
-  width: trace.width,
-  layout: trace.layout,
-  hasAccumulator: trace.accum.length > 0,
-});
-
-/** `traces` false: the summaries alone (the results' traces are not looked at). */
-export function encodeResults(results: readonly Pick<RunResult, 'summary' | 'trace'>[], traces = true): EncodedResults {
-  const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
-  const shapes = new Int32Array(traces ? results.length * SHAPE_WIDTH : 0);
-  const errors: [number, string][] = [];
-  let bytes = 0;
-  results.forEach((result, r) => {
-    const s = result.summary;
-    const at = r * SUMMARY_WIDTH;
-    summaries[at] = statuses.indexOf(s.status);
-    summaries[at + 1] = s.finalLoss;
-    summaries[at + 2] = s.bestLoss;
-    summaries[at + 3] = s.bestStep;
-    summaries[at + 4] = orNaN(s.stepsToTolerance);
-    summaries[at + 5] = orNaN(s.divergedAt);
-    summaries[at + 6] = s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN;
-    if (s.error !== undefined) errors.push([r, s.error]);
-    if (!traces) return;
-    const shape = shapeOf(result);
-    shapes.set(
-      [bytes, shape.rows, shape.dim, shape.width, layouts.indexOf(shape.layout), shape.hasAccumulator ? 1 : 0],
-      r * SHAPE_WIDTH,
-    );
-    bytes += align8(traceLayoutBytes(shape));
-  });
-  const buffer = new ArrayBuffer(bytes);
-  if (traces)
-    results.forEach(({ trace }, r) => {
-      const target = traceOver(buffer, shapes[r * SHAPE_WIDTH], shapeOf({ trace }));
-      target.steps.set(trace.steps);
-      target.loss.set(trace.loss);
-      target.theta.set(trace.theta);
-      target.grad.set(trace.grad);
-      target.accum.set(trace.accum);
-      target.update.set(trace.update);
-    });
-  return { summaries, errors, shapes, traces: buffer };
-}
-
-/** The buffers to transfer rather than copy. */
-export const transferablesOfResults = ({ summaries, shapes, traces }: EncodedResults): ArrayBuffer[] => [
-  summaries.buffer as ArrayBuffer,
-  shapes.buffer as ArrayBuffer,
-  traces,
-];
-
-/** Run `r`'s summary as decodeResults gives it; `messages`: the batch's errors by run. */
-function summaryAt(summaries: Float64Array, r: number, messages: ReadonlyMap<number, string>): RunSummary {
-  const s = r * SUMMARY_WIDTH;
-  const divergedIn = summaries[s + 6];
-  const summary: RunSummary = {
-    status: statuses[summaries[s]],
-    finalLoss: summaries[s + 1],
-    bestLoss: summaries[s + 2],
-    bestStep: summaries[s + 3],
-    stepsToTolerance: orNull(summaries[s + 4]),
-    divergedAt: orNull(summaries[s + 5]),
-    divergedIn: Number.isNaN(divergedIn) ? null : divergedIns[divergedIn],
-  };
-  const error = messages.get(r);
-  if (error !== undefined) summary.error = error;
-  return summary;
-}
-
-/** The summaries of a batch as decodeResults gives them, without configs or traces. */
-export function decodeSummaries({ summaries, errors }: Pick<EncodedResults, 'summaries' | 'errors'>): RunSummary[] {
-  const messages = new Map(errors);
-  return Array.from({ length: summaries.length / SUMMARY_WIDTH }, (_, r) => summaryAt(summaries, r, messages));
-}
-
-/** How many runs a batch holds, and how many of them diverged or failed, read from its summaries alone. */
-export function countStatuses({ summaries }: Pick<EncodedResults, 'summaries'>): {
-  runs: number;
-  diverged: number;
-  failed: number;
-} {
-  const runs = summaries.length / SUMMARY_WIDTH;
-  const diverged = statuses.indexOf('diverged');
-  const failed = statuses.indexOf('failed');
-  const counts = { runs, diverged: 0, failed: 0 };
-  for (let r = 0; r < runs; r++) {
-    const status = summaries[r * SUMMARY_WIDTH];
-    if (status === diverged) counts.diverged++;
-    else if (status === failed) counts.failed++;
-  }
-  return counts;
-}
-
-/**
- * The results of `configs`, in order, from what their worker sent; each trace in a buffer of its own, or `noTrace`
- * for a batch sent without traces.
- */
-export function decodeResults(
-  { summaries, errors, shapes, traces }: EncodedResults,
-  configs: readonly RunConfig[],
-): RunResult[] {
-  const messages = new Map(errors);
-  const withTraces = shapes.length > 0 || configs.length === 0;
-  return configs.map((config, r) => {
-    const summary = summaryAt(summaries, r, messages);
-    if (!withTraces) return { config, summary, trace: noTrace };
-    const h = r * SHAPE_WIDTH;
-    const shape: TraceShape = {
-      rows: shapes[h + 1],
-      dim: shapes[h + 2],
-      width: shapes[h + 3],
-      layout: layouts[shapes[h + 4]],
-      hasAccumulator: shapes[h + 5] === 1,
-    };
-    const at = shapes[h];
-    return { config, summary, trace: traceOver(traces.slice(at, at + traceLayoutBytes(shape)), 0, shape) };
-  });
 }

@@ -12,7 +12,8 @@ import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig } from '../../src-core/export/trace-table';
 import { executeBatch } from '../../src-core/run/execute';
 import { expandSweepRange } from '../../src-core/sweep/expand';
-import { decodeSummaries, encodeResults, type EncodedResults } from './batch-codec';
+import { decodeSummaries, encodeResults } from '../../src-core/run/result-batch';
+import type { EncodedResults } from './batch-codec';
 
 export interface RangeTask {
   readonly sweepId: string;
@@ -24,6 +25,8 @@ export interface RangeTask {
   readonly everyStep?: boolean;
   /** false: summaries only (executeBatch without traces). */
   readonly traces?: boolean;
+  /** Traces narrowed to float32 where faithful, in the worker: the window's form (result-batch.ts). */
+  readonly compact?: boolean;
   /** Present: the results carry the batch's summary CSV rows (csvRows over summaryColumns), with this sweep name. */
   readonly summaryRows?: { readonly sweepName: string };
 }
@@ -43,7 +46,7 @@ export function rangeConfigs({ sweepId, spec, from, to, everyStep }: RangeTask):
 export function runRangeTask(task: RangeTask): EncodedResults {
   const traces = task.traces !== false;
   const { configs, computed } = rangeConfigs(task);
-  const encoded = encodeResults(executeBatch(computed, traces), traces);
+  const encoded = encodeResults(executeBatch(computed, traces), { traces, compact: task.compact === true });
   if (!task.summaryRows) return encoded;
   const sweepName = task.summaryRows.sweepName;
   const summaries = decodeSummaries(encoded);

@@ -1,17 +1,12 @@
 /**
  * A pool worker: runs a batch of configs, sent as columns, or a range of a sweep it expands itself (range-task.ts),
- * and hands the results back as typed arrays, transferred (batch-codec.ts: structured cloning each config and result
+ * and hands the results back as columns, transferred (result-batch.ts: structured cloning each config and result
  * cost more than a small run).
  */
 import { Piscina } from 'piscina';
 import { executeBatch } from '../../src-core/run/execute';
-import {
-  decodeConfigs,
-  encodeResults,
-  transferablesOfResults,
-  type EncodedConfigs,
-  type EncodedResults,
-} from './batch-codec';
+import { encodeResults, transferablesOfColumns } from '../../src-core/run/result-batch';
+import { decodeConfigs, type EncodedConfigs, type EncodedResults } from './batch-codec';
 import { isRangeTask, runRangeTask, type RangeTask } from './range-task';
 
 export default function runBatch(batch: EncodedConfigs | RangeTask): EncodedResults {
@@ -19,10 +14,10 @@ export default function runBatch(batch: EncodedConfigs | RangeTask): EncodedResu
   if (isRangeTask(batch)) encoded = runRangeTask(batch);
   else {
     const traces = batch.traces !== false;
-    encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), traces);
+    encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), { traces });
   }
   return Piscina.move({
-    [Piscina.transferableSymbol]: transferablesOfResults(encoded),
+    [Piscina.transferableSymbol]: transferablesOfColumns(encoded),
     [Piscina.valueSymbol]: encoded,
   } as never) as unknown as EncodedResults;
 }

@@ -2,17 +2,23 @@ import { describe, expect, it } from 'vitest';
 import { SweepService } from '../../src-main/sweep-service';
 import { compactResult } from '../../src-core/run/compact-trace';
 import { executeRun, transferablesOf } from '../../src-core/run/execute';
-import type { RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
+import type { CompactRunResult, RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
-import type { RunExecutor } from '../../src-main/pool';
+import { storedRanges } from '../../src-core/sweep/stored-ranges';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
+import { rangeExecutorOf, type BatchRunner } from '../helpers/range-executor';
+import { resultsIn } from '../helpers/sweep-events';
 
 const collect = (service: SweepService) => {
   const events: SweepEvent[] = [];
   service.onEvent((e) => events.push(e));
-  const results = () => events.flatMap((e) => (e.type === 'results' ? e.results : []));
+  const results = () => resultsIn(events);
   return { events, results };
 };
+
+/** The window has stored these runs. */
+const stored = (service: SweepService, results: readonly CompactRunResult[]) =>
+  service.acknowledge(storedRanges(results.map((r) => r.config)));
 
 /**
  * Resolves once `state()` holds, checked after each event of `service`; rejects, naming what was waited for, if it
@@ -35,10 +41,10 @@ function until(service: SweepService, state: () => boolean, what: string): Promi
 const settled = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** The in-process executor, counting the batches it was handed and those still running. */
-function counted(inner: RunExecutor = inProcessExecutor()) {
+function counted(inner: BatchRunner = inProcessExecutor()) {
   let started = 0;
   let running = 0;
-  const executor: RunExecutor = {
+  const executor = rangeExecutorOf({
     ...inner,
     runBatch: async (configs, signal) => {
       started++;
@@ -49,7 +55,7 @@ function counted(inner: RunExecutor = inProcessExecutor()) {
         running--;
       }
     },
-  };
+  });
   return { executor, started: () => started, running: () => running };
 }
 
@@ -94,22 +100,37 @@ describe('SweepService', () => {
   });
 
   it('keeps results until acknowledged and sends the unacknowledged ones again', async () => {
-    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 's' });
+    const service = new SweepService(inProcessExecutor(), { batchSize: 2, newSweepId: () => 's' });
     const { events, results } = collect(service);
     service.launch(goodSpec);
     await service.idle();
-    const ids = results().map((r) => r.config.id);
-    expect(service.acknowledge(ids.slice(0, 4))).toBe(4);
-    expect(service.acknowledge(ids.slice(0, 4))).toBe(0); // a second acknowledgement releases nothing
+    const sent = results();
+    const ids = sent.map((r) => r.config.id);
+    expect(stored(service, sent.slice(0, 4))).toBe(4);
+    expect(stored(service, sent.slice(0, 4))).toBe(0); // a second acknowledgement releases nothing
     events.length = 0;
     expect(service.resendPending()).toBe(2);
     const resent = results();
     expect(resent.map((r) => r.config.id)).toEqual(ids.slice(4));
     expect(events.map((e) => e.type)).toEqual(['sweep-started', 'results', 'progress', 'sweep-finished']);
-    service.acknowledge(ids);
+    stored(service, sent);
     events.length = 0;
     expect(service.resendPending()).toBe(0);
     expect(events).toEqual([]);
+  });
+
+  it('releases a part the window stored in pieces only once every run of it is stored', async () => {
+    const service = new SweepService(inProcessExecutor(), { batchSize: 6, newSweepId: () => 'p' });
+    const { events } = collect(service);
+    service.launch(goodSpec);
+    await service.idle();
+    // Stored in two writes that cut the part (a storage page ends inside it), one of them twice.
+    expect(service.acknowledge([{ sweepId: 'p', from: 0, to: 2 }])).toBe(2);
+    expect(service.acknowledge([{ sweepId: 'p', from: 1, to: 3 }])).toBe(1);
+    events.length = 0;
+    expect(service.resendPending()).toBe(6); // the part is whole or pending, never cut
+    expect(service.acknowledge([{ sweepId: 'p', from: 3, to: 6 }, { sweepId: 'other', from: 0, to: 6 }])).toBe(3);
+    expect(service.resendPending()).toBe(0);
   });
 
   it('sends the results of a batch in events of bounded size, every run once and in order', async () => {
@@ -127,17 +148,17 @@ describe('SweepService', () => {
     const { events, results } = collect(service);
     service.launch(goodSpec);
     await service.idle();
-    const sizes = events.flatMap((e) => (e.type === 'results' ? [e.results.length] : []));
+    const sizes = events.flatMap((e) => (e.type === 'results' ? [e.batch.to - e.batch.from] : []));
     expect(sizes).toEqual([3, 3]);
     expect(results().map((r) => r.config.id)).toEqual(Array.from({ length: 6 }, (_, i) => `s:00000${i}`));
     events.length = 0;
     expect(service.resendPending()).toBe(6);
-    expect(events.flatMap((e) => (e.type === 'results' ? [e.results.length] : []))).toEqual([3, 3]);
+    expect(events.flatMap((e) => (e.type === 'results' ? [e.batch.to - e.batch.from] : []))).toEqual([3, 3]);
   });
 
   it('stores the runs of a batch whose worker failed as failed, with the reason, and completes the sweep', async () => {
     let calls = 0;
-    const flaky: RunExecutor = {
+    const flaky: BatchRunner = {
       threads: 1,
       runBatch: async (configs): Promise<RunResult[]> => {
         if (calls++ === 1) throw new Error('worker exited with code 1');
@@ -145,7 +166,7 @@ describe('SweepService', () => {
       },
       close: async () => {},
     };
-    const service = new SweepService(flaky, { batchSize: 2 });
+    const service = new SweepService(rangeExecutorOf(flaky), { batchSize: 2 });
     const { events, results } = collect(service);
     service.launch(goodSpec);
     await service.idle();
@@ -193,7 +214,7 @@ describe('SweepService', () => {
 
   describe('cancel', () => {
     /** Each batch takes `ms` of (fake) work and stops at once when aborted, as the worker pool does. */
-    const slowExecutor = (ms: number): RunExecutor => ({
+    const slowExecutor = (ms: number): BatchRunner => ({
       threads: 2,
       runBatch: (configs, signal) =>
         new Promise((resolve, reject) => {
@@ -211,7 +232,7 @@ describe('SweepService', () => {
     };
 
     it('stops a running sweep at once, keeps the runs already finished, and marks it cancelled', async () => {
-      const service = new SweepService(slowExecutor(50), { batchSize: 2, newSweepId: () => 'c' });
+      const service = new SweepService(rangeExecutorOf(slowExecutor(50)), { batchSize: 2, newSweepId: () => 'c' });
       const { events, results } = collect(service);
       service.launch(bigSpec);
       await until(service, () => results().length >= 4, 'two batches of two runs'); // runs finished before the cancel
@@ -237,7 +258,7 @@ describe('SweepService', () => {
       const held: (() => void)[] = [];
       let bothStarted!: () => void;
       const started = new Promise<void>((resolve) => (bothStarted = resolve));
-      const stubborn: RunExecutor = {
+      const stubborn: BatchRunner = {
         threads: 2,
         runBatch: (configs) =>
           new Promise((resolve) => {
@@ -246,7 +267,7 @@ describe('SweepService', () => {
           }),
         close: async () => {},
       };
-      const service = new SweepService(stubborn, { batchSize: 2, newSweepId: () => 'late' });
+      const service = new SweepService(rangeExecutorOf(stubborn), { batchSize: 2, newSweepId: () => 'late' });
       const { events } = collect(service);
       const finished = new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
       service.launch(bigSpec);
@@ -260,15 +281,13 @@ describe('SweepService', () => {
       const cancelledAt = events.findIndex((e) => e.type === 'sweep-status' && e.status === 'cancelling');
       expect(cancelledAt).toBeGreaterThan(0);
       expect(events.slice(cancelledAt).filter((e) => e.type === 'results')).toEqual([]);
-      expect(
-        events.filter((e) => e.type === 'results').flatMap((e) => (e.type === 'results' ? e.results : [])),
-      ).toHaveLength(2);
+      expect(resultsIn(events)).toHaveLength(2);
       expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'late', status: 'cancelled' });
       expect(events.filter((e) => e.type === 'progress').at(-1)).toMatchObject({ progress: { done: 2, total: 40 } });
     });
 
     it('resumes a cancelled sweep: the runs it never stored, under the same ids, and no other', async () => {
-      const service = new SweepService(slowExecutor(5), { batchSize: 2, newSweepId: () => 'again' });
+      const service = new SweepService(rangeExecutorOf(slowExecutor(5)), { batchSize: 2, newSweepId: () => 'again' });
       const { events, results } = collect(service);
       const finished = () =>
         new Promise<void>((resolve) => service.onEvent((e) => e.type === 'sweep-finished' && resolve()));
@@ -295,7 +314,7 @@ describe('SweepService', () => {
 
     it('never starts a queued sweep that was cancelled, and runs the next one', async () => {
       let ids = 0;
-      const service = new SweepService(slowExecutor(5), { newSweepId: () => `q${ids++}` });
+      const service = new SweepService(rangeExecutorOf(slowExecutor(5)), { newSweepId: () => `q${ids++}` });
       const { events, results } = collect(service);
       service.launch(goodSpec);
       service.launch(goodSpec);
@@ -315,12 +334,12 @@ describe('SweepService', () => {
   it('throttles progress to a few events a second, always sending the last', async () => {
     let clock = 0;
     // Every batch takes 100 ms of the service's clock.
-    const ticking: RunExecutor = {
+    const ticking: BatchRunner = {
       ...inProcessExecutor(),
       threads: 1,
       runBatch: async (configs) => ((clock += 100), configs.map((c) => executeRun(c))),
     };
-    const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
+    const service = new SweepService(rangeExecutorOf(ticking), { batchSize: 1, now: () => clock });
     const { events } = collect(service);
     service.launch(goodSpec); // 6 batches, 100 ms apart
     await service.idle();
@@ -331,12 +350,12 @@ describe('SweepService', () => {
 
   it('estimates a resumed sweep from the runs it computes now, not from those stored before', async () => {
     let clock = 0;
-    const ticking: RunExecutor = {
+    const ticking: BatchRunner = {
       ...inProcessExecutor(),
       threads: 1,
       runBatch: async (configs) => ((clock += 1000), configs.map((c) => executeRun(c))),
     };
-    const service = new SweepService(ticking, { batchSize: 1, now: () => clock });
+    const service = new SweepService(rangeExecutorOf(ticking), { batchSize: 1, now: () => clock });
     const { events } = collect(service);
     const ids = expandSweep('r', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value).map((c) => c.id);
     service.resume({ sweepId: 'r', createdAt: 1, spec: goodSpec, storedRunIds: ids.slice(0, 3) });
@@ -351,12 +370,12 @@ describe('SweepService', () => {
     let clock = 0;
     let batches = 0;
     // 20 fast runs (10 ms each), then slow ones (1 s each).
-    const slowing: RunExecutor = {
+    const slowing: BatchRunner = {
       ...inProcessExecutor(),
       threads: 1,
       runBatch: async (configs) => ((clock += ++batches <= 20 ? 10 : 1000), configs.map((c) => executeRun(c))),
     };
-    const service = new SweepService(slowing, { batchSize: 1, now: () => clock });
+    const service = new SweepService(rangeExecutorOf(slowing), { batchSize: 1, now: () => clock });
     const { events } = collect(service);
     service.launch({
       ...goodSpec,
@@ -381,7 +400,7 @@ describe('SweepService', () => {
       started: 2,
       running: 0,
     });
-    service.acknowledge(results().map((r) => r.config.id));
+    stored(service, results());
     await service.idle();
     expect({ results: results().length, started: started() }).toEqual({ results: 6, started: 3 });
   });
@@ -404,7 +423,7 @@ describe('SweepService', () => {
         started: expected,
         running: 0,
       });
-      service.acknowledge(results().map((r) => r.config.id));
+      stored(service, results());
     }
     await service.idle();
     expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'bytes', status: 'completed' });
@@ -413,7 +432,7 @@ describe('SweepService', () => {
   it('uses as many workers as the setting allows, and follows a change during a sweep', async () => {
     let inFlight = 0;
     const seen: number[] = [];
-    const counting: RunExecutor = {
+    const counting: BatchRunner = {
       threads: 4,
       runBatch: async (configs) => {
         seen.push(++inFlight);
@@ -423,7 +442,7 @@ describe('SweepService', () => {
       },
       close: async () => {},
     };
-    const service = new SweepService(counting, { batchSize: 1 });
+    const service = new SweepService(rangeExecutorOf(counting), { batchSize: 1 });
     expect(service.threads).toBe(4);
     expect([service.setThreads(0), service.setThreads(9), service.setThreads(1)]).toEqual([1, 4, 1]);
     const many = {

@@ -7,6 +7,11 @@
 import type { CompactRunResult, SweepEvent, SweepProgress } from '../../../src-core/contract/types';
 import type { StoredSweep, SweepStatusChange } from '../storage/records';
 
+/** An event as the window keeps it until stored: a batch of results read back into one result per run. */
+export type InboxEvent =
+  | Exclude<SweepEvent, { type: 'results' }>
+  | { type: 'results'; sweepId: string; results: CompactRunResult[] };
+
 export interface EventGroup {
   /** Sweeps announced, to record (a replayed one only brings a status that has not ended up to date). */
   started: StoredSweep[];
@@ -21,7 +26,7 @@ export interface EventGroup {
  * Removes from the front of `queue` the events of one write, at least one event and at most `maxResults` results
  * (so that one transaction never holds the main thread long).
  */
-export function takeGroup(queue: SweepEvent[], maxResults: number): EventGroup {
+export function takeGroup(queue: InboxEvent[], maxResults: number): EventGroup {
   const group: EventGroup = { started: [], results: [], statuses: [], progress: new Map() };
   while (queue.length > 0) {
     const event = queue[0];

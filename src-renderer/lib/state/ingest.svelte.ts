@@ -10,13 +10,16 @@
  * sweeps the server still runs are announced again.
  */
 import type { LabApi, LabConnection } from '../../../src-core/contract/api';
-import type { SweepEvent, SweepProgress } from '../../../src-core/contract/types';
+import type { ResultBatch, SweepEvent, SweepProgress, SweepSpec } from '../../../src-core/contract/types';
+import { decodeCompactResults } from '../../../src-core/run/result-batch';
+import { expandSweepRange } from '../../../src-core/sweep/expand';
+import { storedRanges } from '../../../src-core/sweep/stored-ranges';
 import type { LabDatabase } from '../storage/db';
 import { PageAssembly } from '../storage/page-assembly';
 import { activeSweepStatuses, isSweepActive, type StoredRun } from '../storage/records';
 import { isQuotaExceeded, storageFullMessage } from '../storage/storage-errors';
 import type { StorageUsage } from '../storage/storage-usage.svelte';
-import { takeGroup, type EventGroup } from './event-groups';
+import { takeGroup, type EventGroup, type InboxEvent } from './event-groups';
 import type { ProblemReport } from './problem.svelte';
 import type { RunList } from './run-list.svelte';
 
@@ -38,7 +41,9 @@ export class Ingest {
 
   /** The sweeps the main process announced since start-up, with their run counts. */
   private readonly knownSweeps = new Map<string, number>();
-  private readonly inbox: SweepEvent[] = [];
+  /** The specs of the sweeps announced since start-up: a batch of results names its runs by index only. */
+  private readonly specs = new Map<string, SweepSpec>();
+  private readonly inbox: InboxEvent[] = [];
   /** Results that wait for the rest of their storage page (see page-assembly), and the timer that writes them when due. */
   private readonly assembly = new PageAssembly();
   private assemblyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -59,10 +64,28 @@ export class Ingest {
     private readonly loaded: Promise<void>,
   ) {
     api.onEvent((event) => {
-      this.inbox.push(event);
+      const received = this.received(event);
+      if (received === null) return;
+      this.inbox.push(received);
       this.draining ??= this.drain();
     });
     this.recover();
+  }
+
+  /**
+   * The event as the inbox keeps it: a batch of results read back into a result per run, its configs expanded from
+   * the sweep's spec, which its announcement brought before it (the main process announces a sweep again before
+   * replaying its results). Null for a batch of a sweep never announced: it stays unacknowledged, so it comes again.
+   */
+  private received(event: SweepEvent): InboxEvent | null {
+    if (event.type === 'sweep-started') this.specs.set(event.sweepId, event.spec);
+    if (event.type !== 'results') return event;
+    const spec = this.specs.get(event.sweepId);
+    if (!spec) {
+      this.views.problem.message = `Results of sweep ${event.sweepId} arrived before the sweep itself; they will be sent again`;
+      return null;
+    }
+    return { type: 'results', sweepId: event.sweepId, results: resultsOf(event.sweepId, spec, event.batch) };
   }
 
   /** Serve mode's connection changed: lost or refused, the running sweeps are interrupted; back, what is pending comes again. */
@@ -186,7 +209,7 @@ export class Ingest {
     }
     if (runs.length > 0) {
       // Not awaited: the next write need not wait for the main process to answer; it only frees memory there.
-      void this.api.acknowledge(runs.map((run) => run.id)).then((acknowledged) => {
+      void this.api.acknowledge(storedRanges(runs)).then((acknowledged) => {
         if (!acknowledged.ok) this.views.problem.message = acknowledged.error.message;
       });
     }
@@ -224,3 +247,7 @@ export class Ingest {
     }
   }
 }
+
+/** The batch's results, one per run, with the configs its sweep's spec gives runs [from, to). */
+const resultsOf = (sweepId: string, spec: SweepSpec, batch: ResultBatch) =>
+  decodeCompactResults(batch, [...expandSweepRange(sweepId, spec, batch.from, batch.to)]);

@@ -1,0 +1,201 @@
+/**
+ * Results as columns: how a batch of runs travels from a worker to the main process, on to the window, and waits
+ * there until it is stored. Structured cloning costs microseconds per object: at a run of a 2-parameter objective
+ * (~10 µs of computing) a result cloned across costs more than the run itself, and the main process, which receives
+ * every result, would run out of time before the workers did. So a batch is one Float64Array of summaries, one of
+ * shapes and one buffer holding every trace, transferred; the main process keeps, splits and forwards it without ever
+ * making an object per run, and the window (or the command line, from its own configs) reads the runs back.
+ *
+ * A trace is laid out as compact-trace.ts lays one out (steps, then loss, θ, ∇, G, update, each 8-byte aligned), each
+ * value column in float64 as computed, or — for the window (`compact`) — in float32 where that keeps every value
+ * (fitsFloat32), narrowed here in the worker so that neither the main process nor the window spends time on it.
+ * Results computed without traces carry no shapes and an empty buffer; each run read back then has the shared empty
+ * `noTrace`.
+ */
+import type {
+  CompactRunResult,
+  CompactTrace,
+  ResultBatch,
+  ResultColumns,
+  RunConfig,
+  RunResult,
+  RunStatus,
+  RunSummary,
+  RunTrace,
+} from '../contract/types';
+import {
+  compactTraceBytes,
+  compactTraceOver,
+  copyTrace,
+  float32Mask,
+  shapeOfTrace,
+  type CompactShape,
+} from './compact-trace';
+import { noTrace } from './trace';
+
+/** Per run: status, final loss, best loss, best step, steps to tolerance, diverged at, diverged in; NaN for null. */
+const SUMMARY_WIDTH = 7;
+/** Per run: byte offset of its trace, rows, dim, width, layout, whether it has an accumulator column, float32 mask. */
+const SHAPE_WIDTH = 7;
+
+const statuses: readonly RunStatus[] = ['completed', 'converged', 'diverged', 'failed'];
+const divergedIns: readonly (RunSummary['divergedIn'] & string)[] = ['accumulator', 'parameters', 'loss'];
+const layouts: readonly RunTrace['layout'][] = ['parameters', 'quantiles'];
+
+const orNaN = (value: number | null): number => (value === null ? NaN : value);
+const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+const align8 = (n: number): number => (n + 7) & ~7;
+
+export interface EncodeOptions {
+  /** false: the summaries alone (the results' traces are not looked at). */
+  traces?: boolean;
+  /** Narrow each value column to float32 where that is faithful (the window's form); otherwise float64 as computed. */
+  compact?: boolean;
+}
+
+/** The results as columns, in order. */
+export function encodeResults(
+  results: readonly Pick<RunResult, 'summary' | 'trace'>[],
+  { traces = true, compact = false }: EncodeOptions = {},
+): ResultColumns {
+  const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
+  const shapes = new Int32Array(traces ? results.length * SHAPE_WIDTH : 0);
+  const errors: [number, string][] = [];
+  let bytes = 0;
+  results.forEach(({ summary: s, trace }, r) => {
+    const at = r * SUMMARY_WIDTH;
+    summaries[at] = statuses.indexOf(s.status);
+    summaries[at + 1] = s.finalLoss;
+    summaries[at + 2] = s.bestLoss;
+    summaries[at + 3] = s.bestStep;
+    summaries[at + 4] = orNaN(s.stepsToTolerance);
+    summaries[at + 5] = orNaN(s.divergedAt);
+    summaries[at + 6] = s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN;
+    if (s.error !== undefined) errors.push([r, s.error]);
+    if (!traces) return;
+    const shape = shapeOfTrace(trace);
+    const mask = compact ? float32Mask(trace) : 0;
+    shapes.set(
+      [bytes, shape.rows, shape.dim, shape.width, layouts.indexOf(shape.layout), shape.hasAccumulator ? 1 : 0, mask],
+      r * SHAPE_WIDTH,
+    );
+    bytes += align8(compactTraceBytes(shape, mask));
+  });
+  const buffer = new ArrayBuffer(bytes);
+  if (traces) results.forEach(({ trace }, r) => copyTrace(trace, traceAt(buffer, shapes, r, 0)));
+  return { summaries, errors, shapes, traces: new Uint8Array(buffer) };
+}
+
+/** The buffers to transfer rather than copy. */
+export const transferablesOfColumns = ({ summaries, shapes, traces }: ResultColumns): ArrayBuffer[] => [
+  summaries.buffer as ArrayBuffer,
+  shapes.buffer as ArrayBuffer,
+  traces.buffer as ArrayBuffer,
+];
+
+/** How many runs the columns hold. */
+export const runsIn = ({ summaries }: Pick<ResultColumns, 'summaries'>): number => summaries.length / SUMMARY_WIDTH;
+
+/** Run `r`'s summary; `messages`: the batch's errors by run. */
+function summaryAt(summaries: Float64Array, r: number, messages: ReadonlyMap<number, string>): RunSummary {
+  const s = r * SUMMARY_WIDTH;
+  const divergedIn = summaries[s + 6];
+  const summary: RunSummary = {
+    status: statuses[summaries[s]],
+    finalLoss: summaries[s + 1],
+    bestLoss: summaries[s + 2],
+    bestStep: summaries[s + 3],
+    stepsToTolerance: orNull(summaries[s + 4]),
+    divergedAt: orNull(summaries[s + 5]),
+    divergedIn: Number.isNaN(divergedIn) ? null : divergedIns[divergedIn],
+  };
+  const error = messages.get(r);
+  if (error !== undefined) summary.error = error;
+  return summary;
+}
+
+/** The summaries of a batch, without configs or traces. */
+export function decodeSummaries({ summaries, errors }: Pick<ResultColumns, 'summaries' | 'errors'>): RunSummary[] {
+  const messages = new Map(errors);
+  return Array.from({ length: runsIn({ summaries }) }, (_, r) => summaryAt(summaries, r, messages));
+}
+
+/** How many runs a batch holds, and how many of them converged, diverged or failed, read from its summaries alone. */
+export function countStatuses({ summaries }: Pick<ResultColumns, 'summaries'>): {
+  runs: number;
+  converged: number;
+  diverged: number;
+  failed: number;
+} {
+  const counts = { runs: runsIn({ summaries }), converged: 0, diverged: 0, failed: 0 };
+  for (let r = 0; r < counts.runs; r++) {
+    const status = statuses[summaries[r * SUMMARY_WIDTH]];
+    if (status !== 'completed') counts[status]++;
+  }
+  return counts;
+}
+
+/** Run `r`'s trace in `buffer`, where the shapes place it, `shift` bytes further (where the batch starts in it). */
+function traceAt(buffer: ArrayBuffer, shapes: Int32Array, r: number, shift: number): CompactTrace {
+  const h = r * SHAPE_WIDTH;
+  const shape: CompactShape = {
+    rows: shapes[h + 1],
+    dim: shapes[h + 2],
+    width: shapes[h + 3],
+    layout: layouts[shapes[h + 4]],
+    hasAccumulator: shapes[h + 5] === 1,
+  };
+  return compactTraceOver(buffer, shapes[h] + shift, shape, shapes[h + 6]);
+}
+
+/**
+ * The results of `configs` (the batch's runs, in order) from their columns: each trace a view of the batch's buffer,
+ * or `noTrace` for results computed without traces.
+ */
+export function decodeCompactResults(columns: ResultColumns, configs: readonly RunConfig[]): CompactRunResult[] {
+  const messages = new Map(columns.errors);
+  const { summaries, shapes, traces } = columns;
+  const withTraces = shapes.length > 0;
+  // Float64Array views need the batch to start 8-byte aligned in its buffer: it has one of its own (encodeResults and
+  // splitBatch make one, wire.ts and structured cloning copy into one).
+  return configs.map((config, r) => ({
+    config,
+    summary: summaryAt(summaries, r, messages),
+    trace: withTraces ? traceAt(traces.buffer as ArrayBuffer, shapes, r, traces.byteOffset) : noTrace,
+  }));
+}
+
+/** decodeCompactResults of columns encoded without `compact`: every column float64, as the engine computed it. */
+export const decodeResults = (columns: ResultColumns, configs: readonly RunConfig[]): RunResult[] =>
+  decodeCompactResults(columns, configs) as RunResult[];
+
+/**
+ * The batch cut into consecutive batches of about `maxBytes` of traces each (at least one run each), for messages the
+ * window decodes in one short task. Each part's arrays are copies of its own: a view would carry the whole buffer
+ * along when cloned.
+ */
+export function splitBatch(batch: ResultBatch, maxBytes: number): ResultBatch[] {
+  const runs = runsIn(batch);
+  const { shapes, traces } = batch;
+  const withTraces = shapes.length > 0;
+  const endOf = (r: number): number => (r + 1 < runs ? shapes[(r + 1) * SHAPE_WIDTH] : traces.byteLength);
+  if (!withTraces || traces.byteLength <= maxBytes) return [batch];
+  const parts: ResultBatch[] = [];
+  let first = 0;
+  for (let r = 0; r < runs; r++) {
+    if (endOf(r) - shapes[first * SHAPE_WIDTH] < maxBytes && r < runs - 1) continue;
+    const start = shapes[first * SHAPE_WIDTH];
+    const partShapes = shapes.slice(first * SHAPE_WIDTH, (r + 1) * SHAPE_WIDTH);
+    for (let h = 0; h < partShapes.length; h += SHAPE_WIDTH) partShapes[h] -= start;
+    parts.push({
+      from: batch.from + first,
+      to: batch.from + r + 1,
+      summaries: batch.summaries.slice(first * SUMMARY_WIDTH, (r + 1) * SUMMARY_WIDTH),
+      errors: batch.errors.filter(([at]) => at >= first && at <= r).map(([at, message]) => [at - first, message]),
+      shapes: partShapes,
+      traces: traces.slice(start, endOf(r)),
+    });
+    first = r + 1;
+  }
+  return parts;
+}
