@@ -23,7 +23,8 @@ export async function openSweeper(spec: SweepSpecInput, threads: number): Promis
   const pool = createWorkerPool(workerFile, { threads });
   const service = new SweepService(pool);
   service.onEvent((event) => {
-    if (event.type === 'results') service.acknowledge([{ sweepId: event.sweepId, from: event.batch.from, to: event.batch.to }]);
+    if (event.type === 'results')
+      service.acknowledge([{ sweepId: event.sweepId, from: event.batch.from, to: event.batch.to }]);
   });
   const sweep = async () => {
     const start = performance.now();

@@ -54,9 +54,7 @@ export type CompactShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: 
 
 /** Per value column, its length in values for this shape. */
 const columnLengths = ({ rows, width, hasAccumulator }: CompactShape): number[] =>
-  traceValueColumns.map((name) =>
-    name === 'loss' ? rows : name === 'accum' && !hasAccumulator ? 0 : rows * width,
-  );
+  traceValueColumns.map((name) => (name === 'loss' ? rows : name === 'accum' && !hasAccumulator ? 0 : rows * width));
 
 /** The byte offset of each column (steps first, then the value columns, each 8-byte aligned) and the total bytes. */
 function compactOffsets(shape: CompactShape, mask: Float32Mask): { offsets: number[]; bytes: number } {
@@ -70,11 +68,15 @@ function compactOffsets(shape: CompactShape, mask: Float32Mask): { offsets: numb
 }
 
 /** The bytes of a compact trace of this shape and mask. */
-export const compactTraceBytes = (shape: CompactShape, mask: Float32Mask): number =>
-  compactOffsets(shape, mask).bytes;
+export const compactTraceBytes = (shape: CompactShape, mask: Float32Mask): number => compactOffsets(shape, mask).bytes;
 
 /** The compact trace of this shape and mask laid out in `buffer` from byte `at` (8-byte aligned), as views. */
-export function compactTraceOver(buffer: ArrayBuffer, at: number, shape: CompactShape, mask: Float32Mask): CompactTrace {
+export function compactTraceOver(
+  buffer: ArrayBuffer,
+  at: number,
+  shape: CompactShape,
+  mask: Float32Mask,
+): CompactTrace {
   const { offsets } = compactOffsets(shape, mask);
   const lengths = columnLengths(shape);
   const [loss, theta, grad, accum, update] = traceValueColumns.map((_, i) =>

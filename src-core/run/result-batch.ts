@@ -169,32 +169,41 @@ export function decodeCompactResults(columns: ResultColumns, configs: readonly R
 export const decodeResults = (columns: ResultColumns, configs: readonly RunConfig[]): RunResult[] =>
   decodeCompactResults(columns, configs) as RunResult[];
 
-/**
- * The batch cut into consecutive batches of about `maxBytes` of traces each (at least one run each), for messages the
- * window decodes in one short task. Each part's arrays are copies of its own: a view would carry the whole buffer
- * along when cloned.
- */
-export function splitBatch(batch: ResultBatch, maxBytes: number): ResultBatch[] {
-  const runs = runsIn(batch);
+/** Runs [from, to) of the batch (indexes of the sweep) as a batch of its own, its arrays copies of its own. */
+export function sliceBatch(batch: ResultBatch, from: number, to: number): ResultBatch {
+  const first = from - batch.from;
+  const end = to - batch.from;
   const { shapes, traces } = batch;
   const withTraces = shapes.length > 0;
+  const start = withTraces && first < runsIn(batch) ? shapes[first * SHAPE_WIDTH] : 0;
+  const stop = withTraces && end < runsIn(batch) ? shapes[end * SHAPE_WIDTH] : traces.byteLength;
+  const partShapes = shapes.slice(first * SHAPE_WIDTH, withTraces ? end * SHAPE_WIDTH : 0);
+  for (let h = 0; h < partShapes.length; h += SHAPE_WIDTH) partShapes[h] -= start;
+  return {
+    from,
+    to,
+    summaries: batch.summaries.slice(first * SUMMARY_WIDTH, end * SUMMARY_WIDTH),
+    errors: batch.errors.filter(([at]) => at >= first && at < end).map(([at, message]) => [at - first, message]),
+    shapes: partShapes,
+    traces: traces.slice(start, stop),
+  };
+}
+
+/**
+ * The batch cut into consecutive batches that each end with the run that brings their traces to `maxBytes` (at least
+ * one run each), for messages the window decodes in one short task. Each part's arrays are copies of its own: a view
+ * would carry the whole buffer along when cloned.
+ */
+export function splitBatch(batch: ResultBatch, maxBytes: number): ResultBatch[] {
+  const { shapes, traces } = batch;
+  if (shapes.length === 0 || traces.byteLength <= maxBytes) return [batch];
+  const runs = runsIn(batch);
   const endOf = (r: number): number => (r + 1 < runs ? shapes[(r + 1) * SHAPE_WIDTH] : traces.byteLength);
-  if (!withTraces || traces.byteLength <= maxBytes) return [batch];
   const parts: ResultBatch[] = [];
   let first = 0;
   for (let r = 0; r < runs; r++) {
     if (endOf(r) - shapes[first * SHAPE_WIDTH] < maxBytes && r < runs - 1) continue;
-    const start = shapes[first * SHAPE_WIDTH];
-    const partShapes = shapes.slice(first * SHAPE_WIDTH, (r + 1) * SHAPE_WIDTH);
-    for (let h = 0; h < partShapes.length; h += SHAPE_WIDTH) partShapes[h] -= start;
-    parts.push({
-      from: batch.from + first,
-      to: batch.from + r + 1,
-      summaries: batch.summaries.slice(first * SUMMARY_WIDTH, (r + 1) * SUMMARY_WIDTH),
-      errors: batch.errors.filter(([at]) => at >= first && at <= r).map(([at, message]) => [at - first, message]),
-      shapes: partShapes,
-      traces: traces.slice(start, endOf(r)),
-    });
+    parts.push(sliceBatch(batch, batch.from + first, batch.from + r + 1));
     first = r + 1;
   }
   return parts;

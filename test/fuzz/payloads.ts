@@ -70,7 +70,21 @@ function specVerdict(p: unknown): Verdict {
 
 const rules: Record<MethodName, (p: unknown) => Verdict> = {
   launchSweep: specVerdict,
-  acknowledge: (p) => verdict(isIdList(p, 100_000)),
+  acknowledge: (p) =>
+    verdict(
+      Array.isArray(p) &&
+        p.length <= 10_000 &&
+        // Array.from: a hole is undefined, as the schema reads it, where every() would skip it.
+        Array.from(p).every(
+          (r) =>
+            isRecord(r) &&
+            onlyKeys(r, ['sweepId', 'from', 'to']) &&
+            isText(r.sweepId, 200) &&
+            isWhole(r.from, 0, 999_999) &&
+            isWhole(r.to, 1, 1_000_000) &&
+            (r.from as number) < (r.to as number),
+        ),
+    ),
   resendPending: () => 'accept',
   cancelSweep: (p) => verdict(isText(p, 200)),
   resumeSweep: (p) => {
@@ -118,7 +132,16 @@ const rules: Record<MethodName, (p: unknown) => Verdict> = {
 export const payloadFor = (name: MethodName): fc.Arbitrary<unknown> => {
   const valid: Record<MethodName, fc.Arbitrary<unknown>> = {
     launchSweep: validSpec,
-    acknowledge: fc.array(fc.string({ maxLength: 30 }), { maxLength: 5 }),
+    acknowledge: fc.array(
+      fc
+        .record({
+          sweepId: fc.string({ maxLength: 30 }),
+          from: fc.nat(999_998),
+          length: fc.integer({ min: 1, max: 10 }),
+        })
+        .map(({ sweepId, from, length }) => ({ sweepId, from, to: Math.min(1_000_000, from + length) })),
+      { maxLength: 5 },
+    ),
     resendPending: fc.constant(undefined),
     cancelSweep: fc.uuid(),
     resumeSweep: fc.record({

@@ -334,7 +334,11 @@ async function openAcknowledger(): Promise<WebSocket> {
     for (const message of signedIn.messages.splice(0)) {
       if ('event' in message && message.event.type === 'results') {
         signedIn.ws.send(
-          encodeFrame({ id: --id, method: 'acknowledge', payload: message.event.results.map((r) => r.config.id) }),
+          encodeFrame({
+            id: --id,
+            method: 'acknowledge',
+            payload: [{ sweepId: message.event.sweepId, from: message.event.batch.from, to: message.event.batch.to }],
+          }),
         );
       }
     }

@@ -1,9 +1,9 @@
 /** fast-check arbitraries of engine configs, shared by the property tests of the optimizers and of the run paths. */
 import fc from 'fast-check';
-import type { AdagradConfig } from '../../src-core/contract/engine';
-import type { ObjectiveConfig } from '../../src-core/contract/engine';
+import type { AdagradConfig, ObjectiveConfig, OptimizerConfig } from '../../src-core/contract/engine';
 import type { RunConfig } from '../../src-core/contract/types';
 import { createObjective } from '../../src-core/objectives';
+import { optimizerDefaults } from '../../src-core/optim';
 
 /** 0 half of the time (an option left off), else a value of `arb`. */
 export const zeroOr = (arb: fc.Arbitrary<number>): fc.Arbitrary<number> => fc.oneof(fc.constant(0), arb);
@@ -91,3 +91,50 @@ export const laneRunBatch = ({ continueAfterNonFinite = false } = {}): fc.Arbitr
           })),
         ),
     );
+
+const batchObjectives: ObjectiveConfig[] = [
+  { id: 'quadratic-1d' },
+  { id: 'elliptic-2d' },
+  { id: 'rosenbrock', dim: 3 },
+  { id: 'ill-conditioned', dim: 20, condition: 100 },
+  { id: 'sparse-logreg', samples: 20, features: 30, nonZerosPerSample: 3, zipfExponent: 1.1, seed: 4, batchSize: 1 },
+];
+
+const batchNumber = fc.oneof(fc.double({ min: 1e-4, max: 1, noNaN: true }), fc.constantFrom(0, -0, 1e300));
+const batchOptimizer: fc.Arbitrary<OptimizerConfig> = fc.oneof(
+  fc
+    .record({
+      lr: batchNumber,
+      eps: batchNumber,
+      weightDecay: fc.constantFrom(0, 0.1),
+      lrDecay: fc.constantFrom(0, 0.5),
+    })
+    .map((o) => ({ ...optimizerDefaults.adagrad, ...o })),
+  fc.record({ lr: batchNumber, momentum: fc.constantFrom(0, 0.9) }).map((o) => ({ ...optimizerDefaults.sgd, ...o })),
+);
+
+/** Batches as a sweep makes them (one sweep, fields mostly shared) or mixed; some runs invalid, so that they fail. */
+export const configBatch = fc
+  .array(
+    fc.record({
+      objective: fc.constantFrom(...batchObjectives),
+      optimizer: batchOptimizer,
+      start: fc.option(fc.constant([1e160, 1, 1]), { nil: null }),
+      steps: fc.constantFrom(5, 40),
+      tolerance: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: null }),
+      traceMaxPoints: fc.constantFrom(3, 30),
+    }),
+    { minLength: 1, maxLength: 12 },
+  )
+  .map((runs) =>
+    runs.map((run, index): RunConfig => ({
+      id: `s:${index}`,
+      sweepId: 's',
+      index,
+      seed: 0,
+      ...run,
+      start: run.start && run.start.slice(0, objectiveDim(run.objective)),
+    })),
+  );
+
+const objectiveDim = (o: ObjectiveConfig): number => (o.id === 'quadratic-1d' ? 1 : o.id === 'elliptic-2d' ? 2 : 3);

@@ -11,6 +11,7 @@ import { compactResult } from '../../src-core/run/compact-trace';
 import { executeRun } from '../../src-core/run/execute';
 import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { goodSpec } from '../helpers/configs';
+import { resultsIn } from '../helpers/sweep-events';
 
 const workerFile = resolve('test/fixtures/crashing-worker.mjs');
 if (!existsSync(resolve('out/main/run-batch.worker.js')))
@@ -29,7 +30,7 @@ describe('worker faults', () => {
     for (let i = 0; i < 3; i++) service.launch(goodSpec);
     await service.idle();
     const results = (sweepId: string): CompactRunResult[] => {
-      const sent = events.flatMap((e) => (e.type === 'results' && e.sweepId === sweepId ? e.results : []));
+      const sent = resultsIn(events, sweepId);
       // Whatever the fault, no run is sent (and so stored) twice: each id once.
       expect(new Set(sent.map((r) => r.config.id)).size).toBe(sent.length);
       return sent;

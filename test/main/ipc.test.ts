@@ -18,25 +18,21 @@ vi.mock('electron', () => {
 import { ipcMain } from 'electron';
 import { Channels } from '../../src-core/contract/channels';
 import type { Result } from '../../src-core/contract/result';
-import type { RunExecutor } from '../../src-main/pool';
-import { executeRun } from '../../src-core/run/execute';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { ExportSessions } from '../../src-main/export/sessions';
 import { createHandlers, type Handlers } from '../../src-main/handlers';
 import { mainFrameSenderCheck, registerIpc, type SenderFrame } from '../../src-main/ipc';
 import { SweepService } from '../../src-main/sweep-service';
 import { adagradSweep } from '../helpers/configs';
+import { inProcessExecutor as inProcess } from '../helpers/in-process-executor';
+import { resultsIn } from '../helpers/sweep-events';
 
 type FakeIpcMain = typeof ipcMain & {
   handlers: Map<string, (event: unknown, ...args: unknown[]) => Promise<Result<unknown>>>;
 };
 const fakeIpc = ipcMain as FakeIpcMain;
 
-const inProcessExecutor: RunExecutor = {
-  threads: 1,
-  runBatch: async (configs) => configs.map((c) => executeRun(c)),
-  close: async () => undefined,
-};
+const inProcessExecutor = { ...inProcess(), threads: 1 };
 
 const mainFrame: SenderFrame = { url: 'app://lab/index.html', parent: null, processId: 7, frameToken: 'main-token' };
 const frame = (overrides: Partial<SenderFrame>): SenderFrame => ({ ...mainFrame, ...overrides });
@@ -101,7 +97,7 @@ describe('registerIpc', () => {
     const result = await invoke(Channels.launchSweep, mainFrame, goodSpec);
     expect(result).toEqual({ ok: true, value: { sweepId: 'sweep-1', runCount: 3, createdAt: 1000 } });
     await service.idle();
-    const results = events.flatMap((e) => (e.type === 'results' ? e.results : []));
+    const results = resultsIn(events);
     expect(results.map((r) => r.config.optimizer.lr)).toEqual([0.01, 0.1, 1]);
     expect(events.at(-1)).toEqual({ type: 'sweep-finished', sweepId: 'sweep-1', status: 'completed' });
   });
@@ -120,8 +116,11 @@ describe('registerIpc', () => {
   });
 
   it('refuses a bad acknowledge payload', async () => {
-    const result = await invoke(Channels.acknowledge, mainFrame, 'not a list');
-    expect(result).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const result = await invoke(Channels.acknowledge, mainFrame, [{ sweepId: 's', from: 3, to: 3 }]);
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'invalid-input', message: '0: Invalid stored range: 3 to 3 (the end must be after the start)' },
+    });
   });
 
   it('refuses a bad export request with the field, the value and what is allowed', async () => {

@@ -70,7 +70,7 @@ describe('preload', () => {
     invoke.mockClear();
     const spec = { name: 'x' };
     await api.launchSweep(spec);
-    await api.acknowledge(['a', 'b']);
+    await api.acknowledge([{ sweepId: 's1', from: 0, to: 2 }]);
     await api.resendPending();
     await api.cancelSweep('s1');
     await api.resumeSweep({ sweepId: 's1', createdAt: 1, spec: {}, storedRunIds: [] });
@@ -80,7 +80,7 @@ describe('preload', () => {
     await api.workerThreads({ threads: 1 });
     expect(invoke.mock.calls).toEqual([
       [Channels.launchSweep, spec],
-      [Channels.acknowledge, ['a', 'b']],
+      [Channels.acknowledge, [{ sweepId: 's1', from: 0, to: 2 }]],
       [Channels.resendPending],
       [Channels.cancelSweep, 's1'],
       [Channels.resumeSweep, { sweepId: 's1', createdAt: 1, spec: {}, storedRunIds: [] }],

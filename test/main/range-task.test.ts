@@ -9,7 +9,7 @@ import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig } from '../../src-core/export/trace-table';
 import { executeBatch } from '../../src-core/run/execute';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
-import { countStatuses, decodeResults, decodeSummaries, encodeResults } from '../../src-main/workers/batch-codec';
+import { countStatuses, decodeResults, decodeSummaries, encodeResults } from '../../src-core/run/result-batch';
 import { rangeConfigs, runRangeTask } from '../../src-main/workers/range-task';
 
 const valid = (input: unknown): SweepSpec => {
@@ -45,7 +45,7 @@ describe('runRangeTask', () => {
   ] as const)
     it(`gives the ${name} sweep's results, range by range, and its summary rows byte for byte`, () => {
       const all = expandSweep('s', spec);
-      const expected = encodeResults(executeBatch(all, false), false);
+      const expected = encodeResults(executeBatch(all, false), { traces: false });
       const rowsOf = (summaries: ReturnType<typeof decodeSummaries>, offset: number) =>
         csvRows(
           summaryColumns,

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignInRefusal } from '../../src-core/contract/socket';
-import type { RunExecutor } from '../../src-main/pool';
 import { linkCommand, linkFolder, linkSocketPath, listenForLinks, requestLink } from '../../src-main/serve/link';
 import { createLabServer, type LabServer } from '../../src-main/serve/server';
 import { SweepService } from '../../src-main/sweep-service';
 import { mustSignIn, signInSocket } from '../helpers/serve-socket';
+import { inProcessExecutor } from '../helpers/in-process-executor';
 
 const TOKEN = 'link-test-token-0123456789abcdef';
-const executor: RunExecutor = { threads: 1, runBatch: async () => [], close: async () => undefined };
+const executor = inProcessExecutor();
 
 let dir: string;
 let folder: string;

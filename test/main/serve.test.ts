@@ -15,7 +15,6 @@ import { compactTrace } from '../../src-core/run/compact-trace';
 import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run/execute';
 import { encodeFrame } from '../../src-core/transport/wire';
-import type { RunExecutor } from '../../src-main/pool';
 import { DEFAULT_PORT, parseServeArgs, serveToken } from '../../src-main/serve/args';
 import { contentDisposition } from '../../src-main/serve/downloads';
 import {
@@ -30,6 +29,9 @@ import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
 import { adagradRun, adagradSweep } from '../helpers/configs';
 import { mustSignIn, signInSocket, type Credential, type SignedInSocket } from '../helpers/serve-socket';
+import { storedRanges } from '../../src-core/sweep/stored-ranges';
+import { inProcessExecutor } from '../helpers/in-process-executor';
+import { resultsIn } from '../helpers/sweep-events';
 
 const TOKEN = 'test-token-0123456789abcdef';
 const INDEX_HTML = '<!doctype html><title>AdaGrad Lab</title><script type="module" src="./app.js"></script>';
@@ -43,11 +45,7 @@ let origin: string;
 let session: string;
 const logs: string[] = [];
 
-const executor: RunExecutor = {
-  threads: 1,
-  runBatch: async (configs) => configs.map((c) => executeRun(c)),
-  close: async () => undefined,
-};
+const executor = { ...inProcessExecutor(), threads: 1 };
 
 interface RawResponse {
   status: number;
@@ -555,8 +553,9 @@ describe('serve mode: WebSocket', () => {
     await client.event('sweep-finished', sweepId);
     const finished = (await client.event('sweep-finished', sweepId)).event;
     expect(finished.status).toBe('completed');
-    const results: CompactRunResult[] = client.messages.flatMap((m) =>
-      'event' in m && m.event.type === 'results' && m.event.sweepId === sweepId ? m.event.results : [],
+    const results: CompactRunResult[] = resultsIn(
+      client.messages.flatMap((m) => ('event' in m ? [m.event] : [])),
+      sweepId,
     );
     expect(results).toHaveLength(2);
     const fast = results.find((r) => r.config.optimizer.lr === 1);
@@ -572,10 +571,7 @@ describe('serve mode: WebSocket', () => {
     expect(fast!.trace).toEqual(compactTrace(local.trace));
 
     // Acknowledge over the socket releases exactly these runs; a resend without payload then has nothing left.
-    const ack = await client.call(
-      'acknowledge',
-      results.map((r) => r.config.id),
-    );
+    const ack = await client.call('acknowledge', storedRanges(results.map((r) => r.config)));
     expect(ack).toEqual({ ok: true, value: 2 });
     expect(await client.call('resendPending')).toEqual({ ok: true, value: 0 });
     client.close();

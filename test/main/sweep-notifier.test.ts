@@ -7,6 +7,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { SweepEvent } from '../../src-core/contract/types';
 import { LONG_SWEEP_MS, notifyLongSweeps } from '../../src-main/sweep-notifier';
 import { goodSpec } from '../helpers/configs';
+import { encodeResults } from '../../src-core/run/result-batch';
 
 class FakeNotification extends EventEmitter {
   static supported = true;
@@ -50,7 +51,7 @@ function setup(options: { focused?: boolean; supported?: boolean; window?: boole
       sweepId,
       progress: { done: 50, total: 112, converged: 0, diverged: 0, failed: 0, runsPerSecond: 10, etaSeconds: 6 },
     });
-    onEvent({ type: 'results', sweepId, results: [] });
+    onEvent({ type: 'results', sweepId, batch: { ...encodeResults([]), from: 0, to: 0 } });
     clock += ms / 2;
     onEvent({ type: 'sweep-finished', sweepId, status: 'completed', ...end });
   };

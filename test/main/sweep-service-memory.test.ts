@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { RunConfig, SweepSpec } from '../../src-core/contract/types';
-import type { RunExecutor } from '../../src-main/pool';
+import type { RangeExecutor } from '../../src-main/executor';
+import type { RangeTask } from '../../src-main/workers/range-task';
 import { SweepService } from '../../src-main/sweep-service';
 
 /** Every RunConfig the expansion builds, whichever form the service calls. */
@@ -16,6 +17,12 @@ vi.mock('../../src-core/sweep/expand', async (importOriginal) => {
     },
     expandSweepLazily: function* (...args: Parameters<typeof real.expandSweepLazily>) {
       for (const run of real.expandSweepLazily(...args)) {
+        built.count++;
+        yield run;
+      }
+    },
+    expandSweepRange: function* (...args: Parameters<typeof real.expandSweepRange>) {
+      for (const run of real.expandSweepRange(...args)) {
         built.count++;
         yield run;
       }
@@ -40,12 +47,12 @@ const millionRuns = {
 };
 
 /** Takes every task and never finishes one (until the sweep is cancelled): the sweeps stay running and queued. */
-const neverFinishes = (): RunExecutor & { received: number } => {
+const neverFinishes = (): RangeExecutor & { received: number } => {
   const executor = {
     threads: 2,
     received: 0,
-    runBatch: (configs: RunConfig[], signal?: AbortSignal) => {
-      executor.received += configs.length;
+    runRange: ({ from, to }: RangeTask, signal?: AbortSignal) => {
+      executor.received += to - from;
       return new Promise<never>((_, reject) =>
         signal?.addEventListener('abort', () => reject(new Error('aborted')), { once: true }),
       );

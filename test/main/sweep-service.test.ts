@@ -129,7 +129,12 @@ describe('SweepService', () => {
     expect(service.acknowledge([{ sweepId: 'p', from: 1, to: 3 }])).toBe(1);
     events.length = 0;
     expect(service.resendPending()).toBe(6); // the part is whole or pending, never cut
-    expect(service.acknowledge([{ sweepId: 'p', from: 3, to: 6 }, { sweepId: 'other', from: 0, to: 6 }])).toBe(3);
+    expect(
+      service.acknowledge([
+        { sweepId: 'p', from: 3, to: 6 },
+        { sweepId: 'other', from: 0, to: 6 },
+      ]),
+    ).toBe(3);
     expect(service.resendPending()).toBe(0);
   });
 

@@ -165,10 +165,10 @@ const rows: Row[] = [
       'objectives.0: Invalid data set size: 1000000000 non-zeros (must be at most 50,000,000: fewer samples or non-zeros per sample)',
   },
   {
-    desc: 'an acknowledgement of 100,001 runs',
+    desc: 'an acknowledgement of 10,001 ranges',
     handler: 'acknowledge',
-    input: Array(Limits.maxRunIdsPerAck + 1).fill('s:000000'),
-    expectedMessage: 'Invalid run id list: 100001 ids (must be at most 100000)',
+    input: Array(Limits.maxRangesPerAck + 1).fill({ sweepId: 's', from: 0, to: 1 }),
+    expectedMessage: 'Invalid stored ranges: 10001 ranges (must be at most 10000)',
   },
   // wrong type
   {
@@ -193,13 +193,19 @@ const rows: Row[] = [
     desc: 'an acknowledgement that is text',
     handler: 'acknowledge',
     input: 'not a list',
-    expectedMessage: 'Invalid run id list: "not a list" (must be a list of run ids)',
+    expectedMessage: 'Invalid stored ranges: "not a list" (must be a list of ranges)',
   },
   {
-    desc: 'a run id that is a number',
+    desc: 'a stored range that is a run id',
     handler: 'acknowledge',
-    input: ['s:000000', 7],
-    expectedMessage: '1: Invalid run id: 7 (must be text)',
+    input: [{ sweepId: 's', from: 0, to: 1 }, 's:000000'],
+    expectedMessage: '1: Invalid stored range: "s:000000" (must be an object)',
+  },
+  {
+    desc: 'a stored range past the largest sweep',
+    handler: 'acknowledge',
+    input: [{ sweepId: 's', from: 0, to: 1_000_001 }],
+    expectedMessage: '0.to: Invalid range end: 1000001 (must be a whole number from 1 to 1000000)',
   },
   {
     desc: 'a sweep id that is a number',
@@ -319,10 +325,10 @@ const rows: Row[] = [
     expectedMessage: 'Invalid sweep id: text of 536869888 characters (must be at most 200 characters)',
   },
   {
-    desc: 'a 1 GB run id',
+    desc: 'a 1 GB sweep id in an acknowledgement',
     handler: 'acknowledge',
-    input: [GIGABYTE_STRING],
-    expectedMessage: '0: Invalid run id: text of 536869888 characters (must be at most 200 characters)',
+    input: [{ sweepId: GIGABYTE_STRING, from: 0, to: 1 }],
+    expectedMessage: '0.sweepId: Invalid sweep id: text of 536869888 characters (must be at most 200 characters)',
   },
   {
     desc: 'a 1 GB note on an exported run',

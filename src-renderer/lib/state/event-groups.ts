@@ -9,8 +9,7 @@ import type { StoredSweep, SweepStatusChange } from '../storage/records';
 
 /** An event as the window keeps it until stored: a batch of results read back into one result per run. */
 export type InboxEvent =
-  | Exclude<SweepEvent, { type: 'results' }>
-  | { type: 'results'; sweepId: string; results: CompactRunResult[] };
+  Exclude<SweepEvent, { type: 'results' }> | { type: 'results'; sweepId: string; results: CompactRunResult[] };
 
 export interface EventGroup {
   /** Sweeps announced, to record (a replayed one only brings a status that has not ended up to date). */

@@ -10,12 +10,15 @@ import { connectionMessage } from '../../../src-renderer/lib/state/connection';
 import { LabState } from '../../../src-renderer/lib/state/lab.svelte';
 import { LabDatabase } from '../../../src-renderer/lib/storage/db';
 import { goodSpec, inProcessExecutor } from '../../helpers/in-process-executor';
+import { sliceBatch } from '../../../src-core/run/result-batch';
+import { rangeExecutorOf } from '../../helpers/range-executor';
+import { runIdsIn } from '../../helpers/sweep-events';
 
 /**
  * The renderer's state wired to a real SweepService as serve mode's socket would be: events arrive only while the
  * connection is open, the connection's changes are announced, and the server behind it can be replaced (a restart).
  */
-function socketLike(first: SweepService, drop: (event: SweepEvent) => SweepEvent | null = (e) => e) {
+function socketLike(first: SweepService, deliver: (event: SweepEvent) => SweepEvent[] = (e) => [e]) {
   let service = first;
   let state: LabConnection = { state: 'open' };
   const connectionListeners = new Set<(c: LabConnection) => void>();
@@ -24,8 +27,8 @@ function socketLike(first: SweepService, drop: (event: SweepEvent) => SweepEvent
   const follow = (s: SweepService): void => {
     unsubscribe();
     unsubscribe = s.onEvent((event) => {
-      const kept = state.state === 'open' ? drop(event) : null;
-      if (kept) for (const listener of eventListeners) listener(kept);
+      const kept = state.state === 'open' ? deliver(event) : [];
+      for (const e of kept) for (const listener of eventListeners) listener(e);
     });
   };
   follow(first);
@@ -61,10 +64,10 @@ function socketLike(first: SweepService, drop: (event: SweepEvent) => SweepEvent
 function heldExecutor() {
   let release!: () => void;
   const released = new Promise<void>((resolve) => (release = resolve));
-  const executor = {
-    ...inProcessExecutor(),
+  const executor = rangeExecutorOf({
+    threads: 2,
     runBatch: async (configs: RunConfig[]) => (await released, configs.map((c) => executeRun(c))),
-  };
+  });
   return { executor, release };
 }
 
@@ -74,11 +77,16 @@ describe('a finished sweep checked against what is stored', () => {
     // Run 3's result goes to another store of the same server's results (another origin's tab), which acknowledges it.
     let taken = false;
     const takenElsewhere = (index: number): boolean => !taken && index === 3 && (taken = true);
-    const socket = socketLike(service, (event) =>
-      event.type === 'results'
-        ? { ...event, results: event.results.filter((r) => !takenElsewhere(r.config.index)) }
-        : event,
-    );
+    const socket = socketLike(service, (event) => {
+      if (event.type !== 'results') return [event];
+      const { from, to } = event.batch;
+      const gap = Array.from({ length: to - from }, (_, i) => from + i).find(takenElsewhere);
+      if (gap === undefined) return [event];
+      return [
+        { ...event, batch: sliceBatch(event.batch, from, gap) },
+        { ...event, batch: sliceBatch(event.batch, gap + 1, to) },
+      ].filter((e) => e.batch.to > e.batch.from);
+    });
     const db = new LabDatabase('connection-gap');
     const lab = new LabState(socket.api, db);
     const launched = await lab.launch(goodSpec);
@@ -88,7 +96,7 @@ describe('a finished sweep checked against what is stored', () => {
     expect(await db.storedRunCount('gap')).toBe(5);
 
     const computed: string[] = [];
-    service.onEvent((e) => e.type === 'results' && computed.push(...e.results.map((r) => r.config.id)));
+    service.onEvent((e) => e.type === 'results' && computed.push(...runIdsIn(e)));
     await lab.resume((await db.sweeps.get('gap'))!);
     await vi.waitFor(async () =>
       expect(await db.sweeps.get('gap')).toMatchObject({ status: 'completed', incomplete: false }),

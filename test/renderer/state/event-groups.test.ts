@@ -1,21 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { takeGroup } from '../../../src-renderer/lib/state/event-groups';
-import type { RunResult, SweepEvent, SweepSpec } from '../../../src-core/contract/types';
+import { takeGroup, type InboxEvent } from '../../../src-renderer/lib/state/event-groups';
+import type { RunResult, SweepSpec } from '../../../src-core/contract/types';
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 
 const result = (i: number): RunResult => executeRun(adagradRun({}, { id: `s:${i}`, index: i, steps: 2 }));
-const results = (from: number, to: number): SweepEvent => ({
+const results = (from: number, to: number): InboxEvent => ({
   type: 'results',
   sweepId: 's',
   results: Array.from({ length: to - from }, (_, k) => result(from + k)),
 });
-const progress = (done: number): SweepEvent => ({
+const progress = (done: number): InboxEvent => ({
   type: 'progress',
   sweepId: 's',
   progress: { done, total: 9, converged: 0, diverged: 0, failed: 0, runsPerSecond: 1, etaSeconds: 1 },
 });
-const started: SweepEvent = {
+const started: InboxEvent = {
   type: 'sweep-started',
   sweepId: 's',
   spec: { name: 'n' } as SweepSpec,
@@ -27,7 +27,7 @@ const ids = (group: ReturnType<typeof takeGroup>) => group.results.map((r) => r.
 
 describe('group commit', () => {
   it('takes every queued event of one write: the start, its moves, the results, the latest progress and the end', () => {
-    const queue: SweepEvent[] = [
+    const queue: InboxEvent[] = [
       started,
       { type: 'sweep-status', sweepId: 's', status: 'running' },
       results(0, 2),
@@ -50,7 +50,7 @@ describe('group commit', () => {
   });
 
   it('stops at the results limit, splitting a large event, and leaves the rest in order for the next write', () => {
-    const queue: SweepEvent[] = [results(0, 3), results(3, 9), progress(9)];
+    const queue: InboxEvent[] = [results(0, 3), results(3, 9), progress(9)];
     expect(ids(takeGroup(queue, 4))).toEqual(['s:0', 's:1', 's:2', 's:3']);
     expect(ids(takeGroup(queue, 4))).toEqual(['s:4', 's:5', 's:6', 's:7']);
     const last = takeGroup(queue, 4);

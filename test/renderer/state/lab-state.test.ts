@@ -8,10 +8,13 @@ import { SweepService } from '../../../src-main/sweep-service';
 import { createHandlers } from '../../../src-main/handlers';
 import { ExportSessions } from '../../../src-main/export/sessions';
 import type { LabApi } from '../../../src-core/contract/api';
-import type { CompactRunResult, RunConfig } from '../../../src-core/contract/types';
+import type { CompactRunResult, RunConfig, SweepEvent } from '../../../src-core/contract/types';
 import { executeRun } from '../../../src-core/run/execute';
 import { validateSweepSpec } from '../../../src-core/sweep/expand';
 import { goodSpec, inProcessExecutor } from '../../helpers/in-process-executor';
+import type { StoredRange } from '../../../src-core/contract/api';
+import { rangeExecutorOf } from '../../helpers/range-executor';
+import { resultsIn, runIdsIn } from '../../helpers/sweep-events';
 
 /** The renderer's state wired to a real SweepService in process, as the transports would wire it. */
 function wire(service: SweepService): LabApi {
@@ -57,14 +60,17 @@ describe('LabState', () => {
     const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'grouped', batchSize: 1 });
     const db = new LabDatabase('lab-state-group');
     const api = wire(service);
-    const acknowledged: string[][] = [];
-    const lab = new LabState({ ...api, acknowledge: (ids) => (acknowledged.push(ids), api.acknowledge(ids)) }, db);
+    const acknowledged: StoredRange[][] = [];
+    const lab = new LabState(
+      { ...api, acknowledge: (ranges) => (acknowledged.push(ranges), api.acknowledge(ranges)) },
+      db,
+    );
     await lab.idle();
     // Six results events of one run each arrive while nothing is being written: one write takes them all.
     service.launch(goodSpec);
     await service.idle();
-    await vi.waitFor(() => expect(acknowledged.flat()).toHaveLength(6));
-    expect(acknowledged).toHaveLength(1);
+    // One acknowledgement of the one write: the six runs as one range.
+    await vi.waitFor(() => expect(acknowledged).toEqual([[{ sweepId: 'grouped', from: 0, to: 6 }]]));
     expect((await db.counts()).runs).toBe(6);
     expect((await db.sweeps.get('grouped'))?.status).toBe('completed');
     await db.delete();
@@ -85,13 +91,13 @@ describe('LabState', () => {
       ],
     };
     // Batches of 7 that take a while each, so that they arrive while earlier ones are being written.
-    const slow = {
-      ...inProcessExecutor(),
+    const slow = rangeExecutorOf({
+      threads: 2,
       runBatch: async (configs: RunConfig[]) => (
         await new Promise((wake) => setTimeout(wake, 2)),
         configs.map((c) => executeRun(c))
       ),
-    };
+    });
     const service = new SweepService(slow, { newSweepId: () => 'paged', batchSize: 7 });
     const db = new LabDatabase('lab-state-paged');
     const writes: number[][] = [];
@@ -132,9 +138,11 @@ describe('LabState', () => {
     // The previous app process ran sweep "old" and stored 2 of its 6 runs before it was killed.
     const before = new SweepService(inProcessExecutor(), { newSweepId: () => 'old' });
     const first: CompactRunResult[] = [];
-    before.onEvent((e) => e.type === 'results' && first.push(...e.results));
+    const beforeEvents: SweepEvent[] = [];
+    before.onEvent((e) => beforeEvents.push(e));
     before.launch(goodSpec);
     await before.idle();
+    first.push(...resultsIn(beforeEvents));
     const db = new LabDatabase('lab-state-3');
     const spec = validateSweepSpec(goodSpec);
     if (!spec.ok) throw new Error(spec.message);
@@ -146,7 +154,7 @@ describe('LabState', () => {
     // The new process knows nothing of it.
     const service = new SweepService(inProcessExecutor());
     const computed: string[] = [];
-    service.onEvent((e) => e.type === 'results' && computed.push(...e.results.map((r) => r.config.id)));
+    service.onEvent((e) => e.type === 'results' && computed.push(...runIdsIn(e)));
     const lab = new LabState(wire(service), db);
     await vi.waitFor(async () => expect((await db.sweeps.get('old'))?.status).toBe('interrupted'));
 

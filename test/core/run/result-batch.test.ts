@@ -1,0 +1,98 @@
+/**
+ * Results as columns (src-core/run/result-batch.ts) come back as they were computed: to the bit in float64, exactly as
+ * compactResult narrows them for the window, and the same however a batch is cut into parts.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { compactResult, compactTraceBytes, float32Mask, shapeOfTrace } from '../../../src-core/run/compact-trace';
+import { executeBatch } from '../../../src-core/run/execute';
+import {
+  countStatuses,
+  decodeCompactResults,
+  decodeResults,
+  decodeSummaries,
+  encodeResults,
+  splitBatch,
+} from '../../../src-core/run/result-batch';
+import { noTrace } from '../../../src-core/run/trace';
+import { configBatch } from '../../helpers/arbitraries';
+
+const align8 = (n: number): number => (n + 7) & ~7;
+
+describe('results as columns', () => {
+  it('gives back every result to the bit, failed, diverged and wide ones included', () => {
+    fc.assert(
+      fc.property(configBatch, (configs) => {
+        const results = executeBatch(configs);
+        expect(decodeResults(structuredClone(encodeResults(results)), configs)).toEqual(results);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('narrows traces for the window exactly as compactResult does, column by column', () => {
+    fc.assert(
+      fc.property(configBatch, (configs) => {
+        const results = executeBatch(configs);
+        const decoded = decodeCompactResults(structuredClone(encodeResults(results, { compact: true })), configs);
+        expect(decoded).toEqual(results.map(compactResult));
+        decoded.forEach(({ trace }, r) => {
+          for (const name of ['loss', 'theta', 'grad', 'accum', 'update'] as const)
+            expect(trace[name].constructor).toBe(compactResult(results[r]).trace[name].constructor);
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('cut into parts that each end with the run that reaches the bound, gives the same runs in order', () => {
+    fc.assert(
+      fc.property(configBatch, fc.integer({ min: 1, max: 20_000 }), fc.nat(50), (configs, maxBytes, from) => {
+        const results = executeBatch(configs);
+        const batch = { ...encodeResults(results, { compact: true }), from, to: from + configs.length };
+        const parts = splitBatch(batch, maxBytes);
+        expect(parts[0].from).toBe(from);
+        expect(parts.at(-1)!.to).toBe(from + configs.length);
+        for (let p = 1; p < parts.length; p++) expect(parts[p].from).toBe(parts[p - 1].to);
+        const bytes = results.map(({ trace }) => align8(compactTraceBytes(shapeOfTrace(trace), float32Mask(trace))));
+        for (const part of parts) {
+          const before = bytes.slice(part.from - from, part.to - from);
+          const last = before.pop()!;
+          expect(part.traces.byteLength).toBe(before.reduce((sum, b) => sum + b, last));
+          expect(before.reduce((sum, b) => sum + b, 0)).toBeLessThan(maxBytes);
+          if (part.to < from + configs.length) expect(part.traces.byteLength).toBeGreaterThanOrEqual(maxBytes);
+          // A part owns its arrays: cloning it does not carry the whole batch along.
+          expect(part.traces.byteOffset).toBe(0);
+        }
+        const rejoined = parts.flatMap((part) =>
+          decodeCompactResults(structuredClone(part), configs.slice(part.from - from, part.to - from)),
+        );
+        expect(rejoined).toEqual(results.map(compactResult));
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sends summaries only for results without traces: the same summaries to the bit, no trace bytes', () => {
+    fc.assert(
+      fc.property(configBatch, (configs) => {
+        const encoded = encodeResults(executeBatch(configs, false), { traces: false });
+        expect(encoded.shapes.length).toBe(0);
+        expect(encoded.traces.byteLength).toBe(0);
+        const decoded = decodeResults(structuredClone(encoded), configs);
+        const summaries = executeBatch(configs).map((r) => r.summary);
+        expect(decoded.map((r) => r.summary)).toEqual(summaries);
+        expect(decodeSummaries(encoded)).toEqual(summaries);
+        for (const r of decoded) expect(r.trace).toBe(noTrace);
+        const count = (status: string) => summaries.filter((s) => s.status === status).length;
+        expect(countStatuses(encoded)).toEqual({
+          runs: configs.length,
+          converged: count('converged'),
+          diverged: count('diverged'),
+          failed: count('failed'),
+        });
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
