@@ -177,9 +177,16 @@ async function parallel(): Promise<Report['parallel']> {
   const all = await openSweeper(w1Spec(false), cores);
   try {
     const seconds = [[], [], []] as number[][];
+    const mainMicros = [[], []] as number[][];
     await inThread();
-    for (let r = 0; r < repeats; r++)
-      for (const [i, run] of [inThread, one.sweep, all.sweep].entries()) seconds[i].push(await run());
+    for (let r = 0; r < repeats; r++) {
+      seconds[0].push(await inThread());
+      for (const [i, sweeper] of [one, all].entries()) {
+        const timing = await sweeper.sweep();
+        seconds[i + 1].push(timing.seconds);
+        mainMicros[i].push(timing.mainMicrosPerRun);
+      }
+    }
     const [direct, oneWorker, allWorkers] = seconds.map((s) => work / median(s));
     return {
       cores,
@@ -189,6 +196,8 @@ async function parallel(): Promise<Report['parallel']> {
       allWorkers,
       scaling: allWorkers / oneWorker,
       saturation: allWorkers / direct,
+      mainMicrosPerRun: median(mainMicros[1]),
+      runsPerSecondPerWorker: oneWorker / (work / configs.length),
     };
   } finally {
     await Promise.all([one.close(), all.close()]);

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { SweepSpecInput } from '../src-core/contract/sweep-spec';
 import { createWorkerPool } from '../src-main/pool';
 import { SweepService } from '../src-main/sweep-service';
@@ -13,9 +14,19 @@ export const workerFile = join(import.meta.dirname, '..', 'out', 'main', 'run-ba
 
 export const workerIsBuilt = (): boolean => existsSync(workerFile);
 
+/** One sweep's wall time, and the main thread's own time per run: what would bound many workers. */
+export interface SweepTiming {
+  /** Wall seconds from launching the spec to the end of the sweep. */
+  seconds: number;
+  /**
+   * Microseconds the main thread was busy per run (its event loop's active time, measured by Node: the service, the
+   * pool's messages, the acknowledgements), the workers' computing excluded.
+   */
+  mainMicrosPerRun: number;
+}
+
 export interface Sweeper {
-  /** Wall seconds from launching `spec` to the end of the sweep. */
-  sweep(): Promise<number>;
+  sweep(): Promise<SweepTiming>;
   close(): Promise<void>;
 }
 
@@ -26,12 +37,17 @@ export async function openSweeper(spec: SweepSpecInput, threads: number): Promis
     if (event.type === 'results')
       service.acknowledge([{ sweepId: event.sweepId, from: event.batch.from, to: event.batch.to }]);
   });
-  const sweep = async () => {
+  const sweep = async (): Promise<SweepTiming> => {
     const start = performance.now();
+    const busy = performance.eventLoopUtilization();
     const launched = service.launch(spec);
     if (!launched.ok) throw new Error(`bench sweep: ${launched.error.message}`);
     await service.idle();
-    return (performance.now() - start) / 1000;
+    const { active } = performance.eventLoopUtilization(busy);
+    return {
+      seconds: (performance.now() - start) / 1000,
+      mainMicrosPerRun: (active * 1000) / launched.value.runCount,
+    };
   };
   await sweep();
   return { sweep, close: () => pool.close() };

@@ -22,6 +22,10 @@ export interface PoolFigures {
   scaling: number;
   /** allWorkers / direct. */
   saturation: number;
+  /** The main thread's busy time per run with every worker (median), in µs: what would bound many more workers. */
+  mainMicrosPerRun: number;
+  /** Runs per second one worker computes (W1's runs). */
+  runsPerSecondPerWorker: number;
 }
 
 export interface Report {
@@ -94,6 +98,9 @@ export function printReport(report: Report): void {
     out.push(
       `  in this thread ${(p.direct / 1e6).toFixed(1)} M/s, 1 worker ${(p.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(p.allWorkers / 1e6).toFixed(1)} M/s`,
       `  ${p.cores}-core/1-core ${times(p.scaling)} (target ≥ 1.7×), saturation ${p.saturation.toFixed(2)} (target ≥ ${(0.85 * p.cores).toFixed(2)})`,
+      `  main thread ${p.mainMicrosPerRun.toFixed(2)} µs per run (target ≤ 1 µs: ${p.mainMicrosPerRun <= 1 ? 'met' : 'NOT met'}); ` +
+        `one worker computes a run in ${(1e6 / p.runsPerSecondPerWorker).toFixed(1)} µs, so the main thread would keep up with ` +
+        `${Math.floor(1e6 / p.runsPerSecondPerWorker / p.mainMicrosPerRun)} workers`,
     );
   }
   process.stdout.write(`${out.join('\n')}\n`);

@@ -80,11 +80,13 @@ function batchesOf(job: CliJob, args: CliArgs, pool: WorkerPool, signal: AbortSi
   const run = async (from: number, to: number): Promise<CliBatch> => {
     const task: RangeTask = { ...base, from, to };
     try {
-      const encoded = await pool.runRange(task, signal);
-      const counts = countStatuses(encoded);
-      if (!withRuns) return { results: null, configs: null, summaryCsv: encoded.summaryCsv, counts };
+      const { parts, summaryCsv } = await pool.runRange(task, signal);
+      // Asked for no parts (no partBytes): the task's results are one.
+      const [columns] = parts;
+      const counts = countStatuses(columns);
+      if (!withRuns) return { results: null, configs: null, summaryCsv, counts };
       const { configs, computed } = rangeConfigs(task);
-      return { results: decodeResults(encoded, computed), configs, summaryCsv: encoded.summaryCsv, counts };
+      return { results: decodeResults(columns, computed), configs, summaryCsv, counts };
     } catch (error) {
       // A batch that fails as a whole (a worker that died) becomes failed runs, as in a sweep.
       if (signal.aborted) throw error;

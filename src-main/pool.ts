@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import type { RunConfig, RunResult } from '../src-core/contract/types';
+import type { ResultColumns, RunConfig, RunResult } from '../src-core/contract/types';
 import { decodeResults } from '../src-core/run/result-batch';
 import type { RangeExecutor } from './executor';
 import { encodeConfigs, type EncodedResults } from './workers/batch-codec';
@@ -48,7 +48,7 @@ export function createWorkerPool(
     // the pool holds them.
     runBatch: async (configs, signal, options) =>
       decodeResults(
-        (await pool.run(encodeConfigs(configs, options?.traces !== false), signal ? { signal } : {})) as EncodedResults,
+        (await pool.run(encodeConfigs(configs, options?.traces !== false), signal ? { signal } : {})) as ResultColumns,
         configs,
       ),
     // The spec is cloned with each task: a few hundred bytes, against the configs' ~1 µs each it saves encoding.

@@ -4,7 +4,6 @@ import {
   isSweepActive,
   type FinishedSweepStatus,
   type ResultBatch,
-  type ResultColumns,
   type SweepEvent,
   type SweepLaunched,
   type SweepSpec,
@@ -302,12 +301,10 @@ export class SweepService {
           const { sweepId } = record.launched;
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
-          let columns: ResultColumns;
+          let parts: readonly ResultBatch[];
           try {
-            columns = await this.executor.runRange(
-              { sweepId, spec: record.spec, from, to, compact: true },
-              timeout ? AbortSignal.any([signal, timeout]) : signal,
-            );
+            const task = { sweepId, spec: record.spec, from, to, compact: true, partBytes: this.maxResultsEventBytes };
+            ({ parts } = await this.executor.runRange(task, timeout ? AbortSignal.any([signal, timeout]) : signal));
             // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
             if (signal.aborted) return;
             sizer.observe(to - from, this.now() - startedAt);
@@ -316,10 +313,9 @@ export class SweepService {
             const reason = timeout?.aborted ? `timed out after ${this.batchTimeoutMs! / 1000} s` : error;
             // The one place this thread builds the configs of a task: to say which runs failed, and why.
             const failed = [...expandSweepRange(sweepId, record.spec, from, to)].map((c) => failedRun(c, reason));
-            columns = encodeResults(failed, { compact: true });
+            parts = splitBatch({ ...encodeResults(failed, { compact: true }), from, to }, this.maxResultsEventBytes);
           }
-          const { summaries, errors, shapes, traces } = columns;
-          this.accept(record, { from, to, summaries, errors, shapes, traces });
+          this.accept(record, parts);
         }
       } finally {
         running--;
@@ -367,27 +363,27 @@ export class SweepService {
     return this.pendingRuns >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
   }
 
-  /** Keeps and sends a task's results, in parts of at most maxResultsEventBytes of traces each. */
-  private accept(record: SweepRecord, batch: ResultBatch): void {
+  /** Keeps and sends a task's results, in the parts its worker cut them into (of about maxResultsEventBytes each). */
+  private accept(record: SweepRecord, parts: readonly ResultBatch[]): void {
     const { sweepId } = record.launched;
-    const parts = this.pending.get(sweepId) ?? new Map<number, PendingPart>();
-    this.pending.set(sweepId, parts);
-    for (const part of splitBatch(batch, this.maxResultsEventBytes)) {
-      const replaced = parts.get(part.from);
+    const pending = this.pending.get(sweepId) ?? new Map<number, PendingPart>();
+    this.pending.set(sweepId, pending);
+    for (const part of parts) {
+      const replaced = pending.get(part.from);
       if (replaced) {
         this.pendingRuns -= replaced.batch.to - replaced.batch.from;
         this.pendingBytes -= replaced.batch.traces.byteLength;
       }
-      parts.set(part.from, { batch: part, stored: null, storedCount: 0 });
+      pending.set(part.from, { batch: part, stored: null, storedCount: 0 });
       this.pendingRuns += part.to - part.from;
       this.pendingBytes += part.traces.byteLength;
       this.emitBatch(record, part);
+      const counts = countStatuses(part);
+      record.converged += counts.converged;
+      record.diverged += counts.diverged;
+      record.failed += counts.failed;
+      record.done += counts.runs;
     }
-    const counts = countStatuses(batch);
-    record.converged += counts.converged;
-    record.diverged += counts.diverged;
-    record.failed += counts.failed;
-    record.done += counts.runs;
     this.emitProgress(record, record.done === record.launched.runCount);
   }
 

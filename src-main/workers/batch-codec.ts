@@ -5,7 +5,7 @@
  * The results come back as columns too (src-core/run/result-batch.ts). Sweeps send no configs at all: a worker expands
  * its range of the sweep itself (range-task.ts); configs go this way for exports, whose runs come from anywhere.
  */
-import type { RunConfig, ResultColumns } from '../../src-core/contract/types';
+import type { ResultBatch, RunConfig } from '../../src-core/contract/types';
 
 // Configs as columns.
 
@@ -86,7 +86,11 @@ export const encodeConfigs = (configs: readonly RunConfig[], traces = true): Enc
 export const decodeConfigs = ({ count, column }: Pick<EncodedConfigs, 'count' | 'column'>): RunConfig[] =>
   decodeColumn(column, count) as RunConfig[];
 
-/** What a worker sends back for a task: its results as columns, and a range task's summary CSV rows when it asked. */
-export interface EncodedResults extends ResultColumns {
+/**
+ * What a worker sends back for a range task: its results as columns, in consecutive parts (one, unless the task asked
+ * for parts of bounded bytes), and the summary CSV rows when it asked.
+ */
+export interface EncodedResults {
+  readonly parts: readonly ResultBatch[];
   readonly summaryCsv?: readonly string[];
 }

@@ -12,7 +12,7 @@ import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig } from '../../src-core/export/trace-table';
 import { executeBatch } from '../../src-core/run/execute';
 import { expandSweepRange } from '../../src-core/sweep/expand';
-import { decodeSummaries, encodeResults } from '../../src-core/run/result-batch';
+import { decodeSummaries, encodeResults, splitBatch } from '../../src-core/run/result-batch';
 import type { EncodedResults } from './batch-codec';
 
 export interface RangeTask {
@@ -27,6 +27,11 @@ export interface RangeTask {
   readonly traces?: boolean;
   /** Traces narrowed to float32 where faithful, in the worker: the window's form (result-batch.ts). */
   readonly compact?: boolean;
+  /**
+   * Present: the results come back cut into parts that each end with the run that brings their traces to this many
+   * bytes (splitBatch), cut here so that the main process forwards each part as it is, copying nothing.
+   */
+  readonly partBytes?: number;
   /** Present: the results carry the batch's summary CSV rows (csvRows over summaryColumns), with this sweep name. */
   readonly summaryRows?: { readonly sweepName: string };
 }
@@ -47,9 +52,10 @@ export function runRangeTask(task: RangeTask): EncodedResults {
   const traces = task.traces !== false;
   const { configs, computed } = rangeConfigs(task);
   const encoded = encodeResults(executeBatch(computed, traces), { traces, compact: task.compact === true });
-  if (!task.summaryRows) return encoded;
+  const parts = splitBatch({ ...encoded, from: task.from, to: task.to }, task.partBytes ?? Infinity);
+  if (!task.summaryRows) return { parts };
   const sweepName = task.summaryRows.sweepName;
   const summaries = decodeSummaries(encoded);
   const rows = configs.map((config, i) => ({ config, summary: summaries[i], sweepName }));
-  return { ...encoded, summaryCsv: [...csvRows(summaryColumns, rows)] };
+  return { parts, summaryCsv: [...csvRows(summaryColumns, rows)] };
 }

@@ -4,20 +4,25 @@
  * cost more than a small run).
  */
 import { Piscina } from 'piscina';
+import type { ResultColumns } from '../../src-core/contract/types';
 import { executeBatch } from '../../src-core/run/execute';
 import { encodeResults, transferablesOfColumns } from '../../src-core/run/result-batch';
 import { decodeConfigs, type EncodedConfigs, type EncodedResults } from './batch-codec';
 import { isRangeTask, runRangeTask, type RangeTask } from './range-task';
 
-export default function runBatch(batch: EncodedConfigs | RangeTask): EncodedResults {
-  let encoded: EncodedResults;
-  if (isRangeTask(batch)) encoded = runRangeTask(batch);
-  else {
+export default function runBatch(batch: EncodedConfigs | RangeTask): EncodedResults | ResultColumns {
+  let encoded: EncodedResults | ResultColumns;
+  let columns: readonly ResultColumns[];
+  if (isRangeTask(batch)) {
+    encoded = runRangeTask(batch);
+    columns = encoded.parts;
+  } else {
     const traces = batch.traces !== false;
     encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), { traces });
+    columns = [encoded];
   }
   return Piscina.move({
-    [Piscina.transferableSymbol]: transferablesOfColumns(encoded),
+    [Piscina.transferableSymbol]: columns.flatMap(transferablesOfColumns),
     [Piscina.valueSymbol]: encoded,
-  } as never) as unknown as EncodedResults;
+  } as never) as unknown as EncodedResults | ResultColumns;
 }

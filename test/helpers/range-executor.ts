@@ -1,5 +1,5 @@
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
-import { encodeResults } from '../../src-core/run/result-batch';
+import { encodeResults, splitBatch } from '../../src-core/run/result-batch';
 import type { RangeExecutor } from '../../src-main/executor';
 import { rangeConfigs } from '../../src-main/workers/range-task';
 
@@ -20,7 +20,8 @@ export const rangeExecutorOf = (runner: BatchRunner): RangeExecutor => ({
   },
   runRange: async (task, signal) => {
     const results = await runner.runBatch(rangeConfigs(task).computed, signal);
-    return encodeResults(results, { traces: task.traces !== false, compact: task.compact === true });
+    const columns = encodeResults(results, { traces: task.traces !== false, compact: task.compact === true });
+    return { parts: splitBatch({ ...columns, from: task.from, to: task.to }, task.partBytes ?? Infinity) };
   },
   close: async () => runner.close?.(),
 });

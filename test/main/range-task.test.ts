@@ -66,8 +66,10 @@ describe('runRangeTask', () => {
         const task = { sweepId: 's', spec, from, to, traces: false, summaryRows: { sweepName: spec.name } };
         expect(rangeConfigs(task).configs).toEqual(all.slice(from, to));
         const got = runRangeTask(task);
-        expect(countStatuses(got).runs).toBe(to - from);
-        summaries.push(...got.summaries);
+        expect(got.parts).toHaveLength(1);
+        expect(got.parts[0]).toMatchObject({ from, to });
+        expect(countStatuses(got.parts[0]).runs).toBe(to - from);
+        summaries.push(...got.parts[0].summaries);
         csv += got.summaryCsv!.join('');
       }
       expect(summaries).toEqual([...expected.summaries]);
@@ -80,11 +82,26 @@ describe('runRangeTask', () => {
     expect(computed).toEqual(configs.map(everyStepConfig));
     const got = runRangeTask(task);
     expect(got.summaryCsv).toBeUndefined();
-    const results = decodeResults(got, computed);
+    const results = decodeResults(got.parts[0], computed);
     const direct = executeBatch(computed);
     expect(results.map((r) => [r.config.id, r.summary, r.trace.steps.length])).toEqual(
       direct.map((r) => [r.config.id, r.summary, r.trace.steps.length]),
     );
     expect(results[0].trace.steps.length).toBe(31);
+  });
+
+  it('cuts its results into parts of bounded bytes when asked, the same runs in order', () => {
+    const task = { sweepId: 's', spec: grid, from: 2, to: 12 };
+    const whole = runRangeTask(task).parts;
+    const parts = runRangeTask({ ...task, partBytes: whole[0].traces.byteLength / 3 }).parts;
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(parts.map((p) => [p.from, p.to]).flat()).toEqual([
+      2,
+      ...parts.slice(1).flatMap((p) => [p.from, p.from]),
+      12,
+    ]);
+    const { computed } = rangeConfigs(task);
+    const decoded = parts.flatMap((p) => decodeResults(p, computed.slice(p.from - 2, p.to - 2)));
+    expect(decoded).toEqual(decodeResults(whole[0], computed));
   });
 });
