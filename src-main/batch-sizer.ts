@@ -1,6 +1,6 @@
 /**
- * How many runs each worker task takes. A task costs a fixed overhead (posting the configs, structured-cloning the
- * summaries, transferring the traces, a renderer transaction per batch) on top of its runs, so tasks should be long
+ * How many runs each worker task takes. A task costs a fixed overhead (posting it, transferring its results back,
+ * keeping and forwarding its parts) on top of its runs, so tasks should be long
  * enough for that to vanish, yet short enough that progress moves smoothly and cancel has little to throw away. Runs
  * differ by orders of magnitude (a 2-parameter run of 1,000 steps takes microseconds; a 10⁶-parameter one, seconds),
  * so the size is learnt from the sweep's own timings rather than guessed: the first task on each worker is one run,
@@ -13,13 +13,16 @@ import { maxTraceBytes } from '../src-core/run/trace';
 export interface BatchSizing {
   /** The wall time a task should take. */
   targetMs: number;
-  /** The most runs in one task, whatever they cost: one results message, one renderer transaction. */
+  /**
+   * The most runs in one task, whatever they cost: what Cancel throws away at most per worker. (A task's results reach
+   * the window in parts of bounded bytes whatever its size.)
+   */
   maxRuns: number;
-  /** The most trace bytes in one task (what a results message carries). */
+  /** The most trace bytes in one task: what a worker holds and hands over at once. */
   maxBytes: number;
 }
 
-export const defaultBatchSizing: BatchSizing = { targetMs: 50, maxRuns: 500, maxBytes: 8 * 1024 * 1024 };
+export const defaultBatchSizing: BatchSizing = { targetMs: 50, maxRuns: 2000, maxBytes: 16 * 1024 * 1024 };
 
 /**
  * An estimate for a config, before it runs: the bytes of its trace at most as the worker sends it (step numbers, then

@@ -17,8 +17,12 @@ export class SweepRanges {
   private storedBehind = 0;
   /** The first index not yet handed out (it may be a stored one, skipped when reached). */
   private next = 0;
-  /** The config of the run at `next`, built once to size the task that starts there. */
-  private head: RunConfig | null = null;
+  /**
+   * A config of each objective, built when first needed: what sizes a task (a sweep's runs differ in their trace and
+   * cost by their objective only), so that sizing builds no config per task.
+   */
+  private readonly sizingConfigs: (RunConfig | undefined)[] = [];
+  private readonly runsPerObjective: number;
 
   constructor(
     private readonly sweepId: string,
@@ -29,19 +33,25 @@ export class SweepRanges {
     this.stored = Uint32Array.from(runIndexesOf(sweepId, runCount, storedRunIds)).sort();
     this.alreadyStored = this.stored.length;
     this.remaining = runCount - this.stored.length;
+    this.runsPerObjective = runCount / spec.objectives.length;
   }
 
-  /** The next run to hand out, without taking it (what the next task is sized by); null when none is left. */
+  /**
+   * A run of the objective of the next run to hand out (what the next task is sized by, see sizingConfigs); null when
+   * none is left.
+   */
   peek(): RunConfig | null {
     if (this.remaining === 0) return null;
     this.skipStored();
-    if (this.head === null) {
-      const [config] = expandSweepRange(this.sweepId, this.spec, this.next, this.next + 1);
+    const objective = Math.floor(this.next / this.runsPerObjective);
+    if (this.sizingConfigs[objective] === undefined) {
+      const first = objective * this.runsPerObjective;
+      const [config] = expandSweepRange(this.sweepId, this.spec, first, first + 1);
       // The count and the expansion come from the same spec; should they ever disagree, the sweep ends, not spins.
       if (config === undefined) this.remaining = 0;
-      this.head = config ?? null;
+      this.sizingConfigs[objective] = config;
     }
-    return this.head;
+    return this.sizingConfigs[objective] ?? null;
   }
 
   /** Takes the next `count` runs or fewer: as many as are left before the next stored run, or the end. */
@@ -52,7 +62,6 @@ export class SweepRanges {
     const to = Math.min(from + Math.max(0, Math.min(count, this.remaining)), nextStored);
     this.next = to;
     this.remaining -= to - from;
-    this.head = null;
     return { from, to };
   }
 
@@ -60,7 +69,6 @@ export class SweepRanges {
     while (this.storedBehind < this.stored.length && this.stored[this.storedBehind] === this.next) {
       this.storedBehind++;
       this.next++;
-      this.head = null;
     }
   }
 }
