@@ -5,7 +5,7 @@
  */
 import { errorMessage } from '../../../src-core/contract/result';
 import { ImportLimits, parseImport, tooLargeMessage } from '../../../src-core/import/cli-json';
-import { IMPORT_CHUNK_RUNS, type ImportMessage } from './importer.svelte';
+import { IMPORT_CHUNK_RUNS, type ImportMessage } from './import-messages';
 
 const post = (message: ImportMessage): void => self.postMessage(message);
 

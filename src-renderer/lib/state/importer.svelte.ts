@@ -1,6 +1,6 @@
 /**
  * Importing runs from a file (File → Import runs…, the Import button, a file dropped on the window): the file is read
- * and checked in a worker (./import.worker.ts, src-core/import), and what passes is stored IMPORT_CHUNK_RUNS runs per
+ * and checked in a worker (./import.worker.ts, src-core/import), and what passes is stored a chunk of runs (./import-messages) per
  * transaction (LabDatabase.importRuns), so a 100,000-run file never holds the window. `report` says as it goes, and
  * at the end, what was imported, what was stored already and what was refused and why. A refused file changes
  * nothing; a run stored already is left as it is. If storing fails midway the runs stored so far stay: importing the
@@ -8,19 +8,10 @@
  */
 import { errorMessage } from '../../../src-core/contract/result';
 import { show } from '../../../src-core/contract/show';
-import type { ImportedRun, ImportedSweep, ImportRefusal } from '../../../src-core/import/cli-json';
+import type { ImportedSweep, ImportRefusal } from '../../../src-core/import/cli-json';
 import type { ImportOutcome, ImportWrite, LabDatabase } from '../storage/db';
+import type { ImportMessage } from './import-messages';
 import type { StoredRun, StoredSweep } from '../storage/records';
-
-/** Runs per message from the worker and per transaction: a few hundred keep each well under a frame's time. */
-export const IMPORT_CHUNK_RUNS = 500;
-
-/** What the worker sends, in this order: a refusal of the whole file, or the plan, its runs in chunks, and the end. */
-export type ImportMessage =
-  | { type: 'refused'; message: string }
-  | { type: 'plan'; sweeps: ImportedSweep[]; refusals: ImportRefusal[]; runCount: number }
-  | { type: 'runs'; runs: ImportedRun[] }
-  | { type: 'end' };
 
 export interface ImportReport {
   fileName: string;
