@@ -84,20 +84,22 @@ function withNonFiniteLosses(summary: unknown): unknown {
   return { ...summary, finalLoss: read(losses.finalLoss), bestLoss: read(losses.bestLoss) };
 }
 
-const RunSchema = v.pipe(
-  v.unknown(),
-  v.check(
-    (x) => !Array.isArray(x),
-    (issue) => `Invalid run: ${show(issue.input)} (must be an object with config and summary)`,
-  ),
-  strict(
-    {
-      config: RunConfigSchema,
-      summary: v.pipe(v.unknown(), v.transform(withNonFiniteLosses), RunSummarySchema),
-    },
-    'imported run',
-  ),
-);
+/** A run of the file: `config` checked by the schema given, the summary as a summary, nothing else. */
+const runSchema = (config: v.GenericSchema) =>
+  v.pipe(
+    v.unknown(),
+    v.check(
+      (x) => !Array.isArray(x),
+      (issue) => `Invalid run: ${show(issue.input)} (must be an object with config and summary)`,
+    ),
+    strict(
+      { config, summary: v.pipe(v.unknown(), v.transform(withNonFiniteLosses), RunSummarySchema) },
+      'imported run',
+    ),
+  );
+const RunSchema = runSchema(RunConfigSchema);
+/** A run whose config is already known to be what its spec gives (then valid by construction): the rest is checked. */
+const MatchedRunSchema = runSchema(v.unknown());
 
 /** "run <id>" when the run has a readable id, else its place in the file. */
 function recordOf(raw: unknown, i: number): string {
@@ -124,6 +126,8 @@ interface Candidate {
   /** The run's place in the file. */
   at: number;
   run: ImportedRun;
+  /** Whether its config was found equal to its spec's at its index already (runs in the file's order). */
+  matched: boolean;
 }
 
 interface SweepOfFile {
@@ -165,6 +169,30 @@ export function parseImport(text: string): ImportPlan {
   return planRuns(runs, fileSpec);
 }
 
+/**
+ * The configs a spec gives, followed in the file's order: a file as the command line writes it (runs in index order,
+ * any left out) is matched run by run as it is read, with no schema run on the configs (an equal config is valid by
+ * construction: the spec was validated). Any other order falls back to checking each config and matching afterwards.
+ */
+function specOrder(spec: SweepSpec | null): (raw: unknown) => RunConfig | null {
+  let sweepId: string | null = null;
+  let expanded: Generator<RunConfig> | null = null;
+  let next: IteratorResult<RunConfig> | null = null;
+  return (raw) => {
+    const config = (raw as { config?: unknown } | null)?.config as Partial<RunConfig> | null | undefined;
+    if (!spec || typeof config !== 'object' || config === null || typeof config.index !== 'number') return null;
+    if (sweepId === null && typeof config.sweepId === 'string') {
+      sweepId = config.sweepId;
+      expanded = expandSweepLazily(sweepId, spec);
+      next = expanded.next();
+    }
+    if (!expanded || !next || config.sweepId !== sweepId) return null;
+    while (!next.done && next.value.index < config.index) next = expanded.next();
+    if (next.done || next.value.index !== config.index) return null;
+    return firstDifference(config, next.value) === null ? next.value : null;
+  };
+}
+
 function planRuns(runs: readonly unknown[], fileSpec: SweepSpec | null): ImportPlan {
   const refusals: (ImportRefusal & { at: number })[] = [];
   const refuse = (at: number, message: string): void => {
@@ -172,13 +200,15 @@ function planRuns(runs: readonly unknown[], fileSpec: SweepSpec | null): ImportP
   };
   const sweeps = new Map<string, SweepOfFile>();
   const seen = new Map<string, number>();
+  const inOrder = specOrder(fileSpec);
   for (const [at, raw] of runs.entries()) {
-    const checked = validate(RunSchema, raw);
+    const expected = inOrder(raw);
+    const checked = validate(expected ? MatchedRunSchema : RunSchema, raw);
     if (!checked.ok) {
       refuse(at, checked.message);
       continue;
     }
-    const run = checked.value as ImportedRun;
+    const run = { config: expected ?? checked.value.config, summary: checked.value.summary } as ImportedRun;
     const { id, sweepId, index } = run.config;
     const expectedId = runId(sweepId, index);
     if (id !== expectedId) {
@@ -225,7 +255,7 @@ function planRuns(runs: readonly unknown[], fileSpec: SweepSpec | null): ImportP
       sweeps.set(sweepId, sweep);
     }
     seen.set(id, at);
-    sweep.runs.push({ at, run });
+    sweep.runs.push({ at, run, matched: expected !== null });
   }
   const plannedSweeps: ImportedSweep[] = [];
   const accepted: Candidate[] = [];
@@ -233,7 +263,7 @@ function planRuns(runs: readonly unknown[], fileSpec: SweepSpec | null): ImportP
     const kept = matchSpec(id, sweep, refuse);
     if (kept.length === 0) continue;
     plannedSweeps.push({ id, spec: sweep.spec, runCount: countRuns(sweep.spec), runsInFile: kept.length });
-    accepted.push(...kept);
+    for (const candidate of kept) accepted.push(candidate);
   }
   accepted.sort((a, b) => a.at - b.at);
   refusals.sort((a, b) => a.at - b.at);
@@ -247,14 +277,17 @@ function planRuns(runs: readonly unknown[], fileSpec: SweepSpec | null): ImportP
 
 /**
  * The runs whose configs are exactly what their sweep's spec gives at their indexes; the others are refused with the
- * first field that differs. The spec is expanded once, in order, up to the highest index the file holds.
+ * first field that differs. Those not matched as the file was read are matched here: the spec is expanded once, in
+ * order, up to the highest index they have.
  */
 function matchSpec(sweepId: string, sweep: SweepOfFile, refuse: (at: number, message: string) => void): Candidate[] {
   const runCount = countRuns(sweep.spec);
+  const kept: Candidate[] = [];
   const byIndex = new Map<number, Candidate>();
   for (const candidate of sweep.runs) {
     const { index } = candidate.run.config;
-    if (index >= runCount)
+    if (candidate.matched) kept.push(candidate);
+    else if (index >= runCount)
       refuse(
         candidate.at,
         `config.index: Invalid run index: ${index} (must be below ${runCount}, the number of runs its sweep’s spec has)`,
@@ -263,7 +296,7 @@ function matchSpec(sweepId: string, sweep: SweepOfFile, refuse: (at: number, mes
   }
   let last = -1;
   for (const index of byIndex.keys()) last = Math.max(last, index);
-  const kept: Candidate[] = [];
+  if (last < 0) return kept;
   for (const expected of expandSweepLazily(sweepId, sweep.spec)) {
     if (expected.index > last) break;
     const candidate = byIndex.get(expected.index);
