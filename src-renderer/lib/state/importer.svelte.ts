@@ -29,7 +29,7 @@ export interface ImportReport {
 }
 
 export interface ImporterDeps {
-  /** Where added runs are shown at once. */
+  /** Where added runs are shown, once the import has ended. */
   upsert: (runs: readonly StoredRun[]) => void;
   /** Told once the import has ended, whatever it stored (the storage counts change). */
   stored: () => void;
@@ -113,6 +113,7 @@ export class Importer {
     this.report = { ...report };
     let write: Pick<ImportWrite, 'sweeps'> = { sweeps: [] };
     const conflicts = new Map<string, number>();
+    const added: StoredRun[][] = [];
     try {
       for await (const message of messagesOf(this.worker(), file)) {
         if (message.type === 'refused') Object.assign(report, { phase: 'refused', message: message.message });
@@ -123,7 +124,7 @@ export class Importer {
           Object.assign(report, { phase: 'storing', sweeps, refusals, runCount });
         } else if (message.type === 'runs') {
           const outcome: ImportOutcome = await this.db.importRuns({ ...write, runs: message.runs });
-          this.deps.upsert(outcome.added);
+          added.push(outcome.added);
           report.added += outcome.added.length;
           report.alreadyStored += outcome.alreadyStored;
           for (const sweepId of outcome.conflicting)
@@ -146,6 +147,9 @@ export class Importer {
       ];
       this.report = { ...report };
       this.busy = false;
+      // Shown once, at the end: the runs list is republished whole each time it changes (O(runs stored)), so showing
+      // each chunk as it went in held the window ~0.35 s at a time, 41 times, over a 100,000-run import.
+      this.deps.upsert(added.flat());
       this.deps.stored();
     }
   }
