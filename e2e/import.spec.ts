@@ -4,7 +4,7 @@
  * config), and a re-import that adds nothing.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -55,6 +55,10 @@ test('a CLI --json file imports beside a local sweep; one of its runs charts; a 
     await expect(cards.filter({ hasText: 'local sweep' })).toHaveAttribute('data-status', 'completed');
     await expect(page.locator('[data-run-id="cluster-7:000004"]')).toContainText('diverged');
 
+    // Its sweep opens in the summary as a local one does.
+    await cards.filter({ hasText: 'cluster lr sweep' }).getByTestId('open-summary').click();
+    await expect(page.getByTestId('sweep-summary')).toBeVisible();
+
     // An imported run charts: its trace, absent from the file, is recomputed from its config.
     await page.locator('[data-run-id="cluster-7:000002"]').click();
     await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
@@ -86,6 +90,54 @@ test('the app’s summary CSV is refused with why, and nothing is stored', async
     await page.getByTestId('import-dialog').screenshot({ path: 'test-results/import-refused-light.png' });
     await page.getByTestId('import-close').click();
     await expect(page.getByTestId('progress')).toHaveCount(0);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run that is not its spec’s is refused by field; the others import, dropped on the window; Resume computes the refused one', async ({
+  page,
+}) => {
+  const dir = await mkdtemp(join(tmpdir(), 'adagrad-import-'));
+  try {
+    const file = join(dir, 'tampered.json');
+    execFileSync(process.execPath, [
+      'out/main/cli.js',
+      '--lr=0.1, 1, 2',
+      '--start=4',
+      '--steps=20',
+      '--sweep-id=tampered',
+      '--name=tampered sweep',
+      '--json',
+      file,
+      '--quiet',
+    ]);
+    const text = (await readFile(file, 'utf8')).replace('"lr":2,', '"lr":3,');
+    await writeFile(file, text);
+    await signIn(page);
+    await expect(page.getByTestId('storage-panel')).toBeVisible();
+    await page.getByTestId('theme-toggle').click();
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    // A drop on the window, as the operating system's drag and drop delivers a file.
+    await page.evaluate((content) => {
+      const data = new DataTransfer();
+      data.items.add(new File([content], 'tampered.json', { type: 'application/json' }));
+      window.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, cancelable: true }));
+      window.dispatchEvent(new DragEvent('drop', { dataTransfer: data, cancelable: true }));
+    }, text);
+    await expect(page.getByTestId('import-summary')).toHaveText('2 new, 0 already stored, 1 refused');
+    await expect(page.getByTestId('import-refusals')).toHaveText(
+      'run tampered:000002: runs.2.config.optimizer.lr: 3 is not what its sweep’s spec gives run 2 (2), so the run cannot belong to that sweep',
+    );
+    await page.getByTestId('import-dialog').screenshot({ path: 'test-results/import-refusals-dark.png' });
+    await page.getByTestId('import-close').click();
+    await expect(page.getByTestId('runs-count')).toHaveText(runsCount(2));
+    const card = page.getByTestId('progress');
+    await expect(card).toHaveAttribute('data-status', 'cancelled');
+    await card.getByTestId('resume-sweep').click();
+    await expect(page.getByTestId('runs-count')).toHaveText(runsCount(3));
+    await expect(card).toHaveAttribute('data-status', 'completed');
+    await expect(page.locator('[data-run-id="tampered:000002"]')).toBeVisible();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
