@@ -4,7 +4,16 @@
  * the charts hold at most a few runs, and recomputing them costs what the per-step table already spends on one.
  */
 import type { RunConfig } from '../../../src-core/contract/types';
+import { compactTrace } from '../../../src-core/run/compact-trace';
+import { executeBatch } from '../../../src-core/run/execute';
 import type { StoredTrace } from '../storage/records';
+
+/**
+ * The traces of these runs as a local sweep stores them: computed by the engine that computed them in the first place
+ * (executeBatch, the pool's own), compacted as the main process sends them. What the worker runs.
+ */
+export const computeTraces = (configs: readonly RunConfig[]): StoredTrace[] =>
+  executeBatch(configs).map((result) => ({ runId: result.config.id, ...compactTrace(result.trace) }));
 
 export type TraceReply = { id: number; ok: true; traces: StoredTrace[] } | { id: number; ok: false; message: string };
 
