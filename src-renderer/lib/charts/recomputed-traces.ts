@@ -26,7 +26,8 @@ export class TraceRecomputer {
     { resolve: (traces: StoredTrace[]) => void; reject: (e: Error) => void }
   >();
 
-  recompute = (configs: readonly RunConfig[]): Promise<StoredTrace[]> => {
+  /** Async, so that a worker that cannot start rejects like one that fails. */
+  recompute = async (configs: readonly RunConfig[]): Promise<StoredTrace[]> => {
     const worker = (this.worker ??= this.start());
     const id = ++this.next;
     return new Promise((resolve, reject) => {
