@@ -1,7 +1,7 @@
 /**
  * The application menu, built from a plain template (menuTemplate, tested with electron mocked) and installed by
  * installAppMenu. Electron carries out what it can by role (Quit, the Edit commands that make copy and paste work in
- * fields on macOS, zoom, the Window menu); what the page does (New sweep, the exports, the theme) is sent to the window
+ * fields on macOS, zoom, the Window menu); what the page does (New sweep, Import runs, the exports, the theme) is sent to the window
  * on Channels.menuCommand (src-core/contract/menu-commands.ts). Reload and the developer tools exist only in
  * unpackaged builds. Accelerators all hold Ctrl or ⌘, so none clashes with the page's single-key shortcuts
  * (src-renderer/lib/state/shortcuts.ts), which ignore a key pressed with either.
@@ -91,6 +91,7 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
       submenu: [
         { id: 'new-sweep', label: 'New Sweep', accelerator: 'CmdOrCtrl+N', click: send('new-sweep') },
         separator,
+        { id: 'import-runs', label: 'Import Runs…', accelerator: 'CmdOrCtrl+O', click: send('import-runs') },
         { id: 'export-summary', label: 'Export Summary…', accelerator: 'CmdOrCtrl+E', click: send('export-summary') },
         {
           id: 'export-traces',

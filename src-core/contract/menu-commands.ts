@@ -7,6 +7,7 @@
  */
 export const menuCommands = [
   'new-sweep',
+  'import-runs',
   'export-summary',
   'export-traces',
   'theme-system',

@@ -60,6 +60,7 @@ describe('the application menu', () => {
       expect(template.map((item) => item.label ?? item.role)).toEqual(['File', 'Edit', 'View', 'Window', 'help']);
       expect(roles(submenu(labelled(template, 'File')))).toEqual([
         'new-sweep',
+        'import-runs',
         'export-summary',
         'export-traces',
         'quit',
@@ -82,6 +83,7 @@ describe('the application menu', () => {
     expect(roles(submenu(template[0]))).toEqual(['about', 'services', 'hide', 'hideOthers', 'unhide', 'quit']);
     expect(roles(submenu(labelled(template, 'File')))).toEqual([
       'new-sweep',
+      'import-runs',
       'export-summary',
       'export-traces',
       'close',
@@ -126,6 +128,7 @@ describe('the application menu', () => {
   it('uses the conventional accelerators, each with Ctrl or ⌘ so none clashes with the page’s single-key shortcuts', () => {
     const template = menuTemplate(deps().menuDeps);
     expect(byId(template, 'new-sweep').accelerator).toBe('CmdOrCtrl+N');
+    expect(byId(template, 'import-runs').accelerator).toBe('CmdOrCtrl+O');
     expect(byId(template, 'export-summary').accelerator).toBe('CmdOrCtrl+E');
     expect(byId(template, 'export-traces').accelerator).toBe('CmdOrCtrl+Shift+E');
     const accelerators = flatten(template).flatMap((item) => (item.accelerator ? [String(item.accelerator)] : []));

@@ -8,11 +8,13 @@ import { liveQuery } from 'dexie';
 import type { LabApi, LabConnection } from '../../../src-core/contract/api';
 import type { Result } from '../../../src-core/contract/result';
 import type { SweepLaunched, SweepProgress } from '../../../src-core/contract/types';
+import { TraceRecomputer } from '../charts/recomputed-traces';
 import type { LabDatabase } from '../storage/db';
 import type { StoredRun, StoredSweep, StoredTrace } from '../storage/records';
 import { StorageUsage } from '../storage/storage-usage.svelte';
 import type { ClickModifiers } from '../runs-table/run-selection.svelte';
 import { Exporter } from './exporter.svelte';
+import { Importer } from './importer.svelte';
 import { Ingest } from './ingest.svelte';
 import { ProblemReport } from './problem.svelte';
 import { RunEdits } from './run-edits.svelte';
@@ -28,6 +30,8 @@ export class LabState {
   readonly ingest: Ingest;
   /** CSV exports of stored runs (ExportBar). */
   readonly exporter: Exporter;
+  /** Runs imported from a file (ImportDialog). */
+  readonly importer: Importer;
   sweeps = $state.raw<StoredSweep[]>([]);
   /** Serve mode's connection (the desktop's is always open): see ConnectionBanner. */
   connection = $state.raw<LabConnection>({ state: 'open' });
@@ -38,7 +42,13 @@ export class LabState {
     private readonly db: LabDatabase,
   ) {
     this.storage = new StorageUsage(db);
-    this.selection = new ChartedSelection(this.runList, db);
+    const recomputer = new TraceRecomputer();
+    this.selection = new ChartedSelection(this.runList, db, (configs) =>
+      recomputer.recompute(configs).catch((error: unknown) => {
+        this.problems.report('Could not chart the imported runs', error);
+        return [];
+      }),
+    );
     this.edits = new RunEdits(db, {
       runList: this.runList,
       selection: this.selection,
@@ -46,6 +56,13 @@ export class LabState {
       problem: this.problems,
     });
     this.exporter = new Exporter(api, (problem) => (this.problems.message = problem));
+    this.importer = new Importer(db, {
+      upsert: (runs) => this.runList.upsert(runs),
+      stored: () => {
+        this.runList.flush();
+        void this.storage.measure();
+      },
+    });
     const loaded = this.runList
       .load(db)
       .catch((error: unknown) => this.problems.report('Could not read the stored runs', error));

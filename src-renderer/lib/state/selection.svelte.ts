@@ -2,6 +2,7 @@
  * The runs selected (as a person picks them: ../runs-table/run-selection) and the traces of the first few, which the
  * charts overlay: loaded from IndexedDB whenever the selection changes, the newest selection winning.
  */
+import type { RunConfig } from '../../../src-core/contract/types';
 import type { LabDatabase } from '../storage/db';
 import type { StoredRun, StoredTrace } from '../storage/records';
 import { RunSelection, type ClickModifiers } from '../runs-table/run-selection.svelte';
@@ -18,6 +19,8 @@ export class ChartedSelection {
   constructor(
     private readonly runList: RunList,
     private readonly db: LabDatabase,
+    /** The traces of runs stored without one (imported runs), from their configs: ../charts/recomputed-traces. */
+    private readonly recompute?: (configs: readonly RunConfig[]) => Promise<StoredTrace[]>,
   ) {}
 
   /** The selected run ids, in the order they were picked. */
@@ -69,6 +72,12 @@ export class ChartedSelection {
     const selection = this.picks.ids;
     const traces = await this.db.traces(ids);
     if (this.picks.ids !== selection) return; // a newer selection won
-    this.traces = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
+    const found = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
+    this.traces = found;
+    const missing = ids.flatMap((id) => (found.has(id) ? [] : (this.runList.get(id)?.config ?? [])));
+    if (missing.length === 0 || !this.recompute) return;
+    const recomputed = await this.recompute(missing);
+    if (this.picks.ids !== selection) return;
+    this.traces = new Map([...found, ...recomputed.map((trace) => [trace.runId, trace] as const)]);
   }
 }

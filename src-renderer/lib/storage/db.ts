@@ -9,6 +9,8 @@
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { CompactRunResult } from '../../../src-core/contract/types';
+import type { ImportedRun } from '../../../src-core/import/cli-json';
+import { firstDifference } from '../../../src-core/import/first-difference';
 import {
   keyOf,
   runIndex,
@@ -333,4 +335,71 @@ export class LabDatabase extends Dexie {
       await Promise.all([runs && this.runPages.put(runs), traces && this.tracePages.put(traces)]);
     }
   }
+
+  /**
+   * Stores imported runs (src-core/import) in one transaction, adding only what is not stored: a sweep not stored is
+   * added as given; one stored under the same id with the same spec keeps its record; one with another spec is left
+   * alone with every run of it refused (`conflicting`). A run whose id is stored already is kept exactly as it is (its
+   * annotations, its trace), so a re-import adds nothing. Imported runs come without traces: the charts recompute a
+   * missing trace from the run's config (../charts/recomputed-traces). No trace page is written.
+   */
+  async importRuns({ sweeps, runs }: ImportWrite): Promise<ImportOutcome> {
+    return this.transaction('rw', this.sweeps, this.runPages, async () => {
+      const stored = await this.sweeps.bulkGet(sweeps.map((sweep) => sweep.id));
+      const conflicting = new Set<string>();
+      const createdAt = new Map<string, number>();
+      for (const [i, sweep] of sweeps.entries()) {
+        const had = stored[i];
+        if (had && firstDifference(had.spec, sweep.spec)) conflicting.add(sweep.id);
+        else createdAt.set(sweep.id, (had ?? sweep).createdAt);
+      }
+      await this.sweeps.bulkAdd(sweeps.filter((_, i) => !stored[i]));
+      const groups = groupByPage(
+        runs.filter((run) => !conflicting.has(run.config.sweepId)),
+        (run) => run.config,
+      );
+      const pages = await this.runPages.bulkGet(groups.map((group) => group.key));
+      const added: StoredRun[] = [];
+      let alreadyStored = 0;
+      const writes: RunPage[] = [];
+      for (const [i, group] of groups.entries()) {
+        const entries = pages[i]?.entries ?? [];
+        const ids = new Set(entries.map((run) => run.id));
+        const fresh = [...group.items.values()]
+          .filter(({ config }) => !ids.has(config.id))
+          .map(({ config, summary }): StoredRun => ({
+            id: config.id,
+            sweepId: config.sweepId,
+            index: config.index,
+            createdAt: createdAt.get(config.sweepId) ?? Date.now(),
+            config,
+            summary,
+            ...noAnnotations(),
+          }));
+        alreadyStored += group.items.size - fresh.length;
+        if (fresh.length === 0) continue;
+        added.push(...fresh);
+        writes.push(runPage(group.key, mergeEntries(entries, fresh, runIndex)));
+      }
+      await this.runPages.bulkPut(writes);
+      return { added, alreadyStored, conflicting: [...conflicting] };
+    });
+  }
+}
+
+/** What one import transaction stores: see LabDatabase.importRuns. */
+export interface ImportWrite {
+  /** The sweeps the runs belong to, as they are to be added when not stored yet. */
+  sweeps: readonly StoredSweep[];
+  runs: readonly ImportedRun[];
+}
+
+/** What an import transaction did. */
+export interface ImportOutcome {
+  /** The runs added, as stored. */
+  added: StoredRun[];
+  /** How many of the runs were stored already (by id): left exactly as they were. */
+  alreadyStored: number;
+  /** Sweeps stored already under the same id with another spec: none of their runs was added. */
+  conflicting: string[];
 }
