@@ -625,3 +625,78 @@ export function evaluateLogistic(
   }
   return loss * invN;
 }
+
+// The order of the samples, drawn here so that a run's steps need no JavaScript between epochs: MT19937 as NumPy's
+// RandomState(seed) (src-core/objectives/random.ts) and each epoch's permutation as SampleOrder draws it
+// (src-core/objectives/sample-order.ts), the same draws in the same order, so the same samples
+// (test/core/optim/wasm/sparse-kernel.test.ts compares the two over seeds, sizes and epochs). The generator's state
+// is 624 u32 words and then its position (i32), from one address.
+
+const MT_N: usize = 624;
+const MT_M: usize = 397;
+
+/** The bytes of a generator's state: its words and its position. */
+export function sampleOrderBytes(): usize {
+  return (MT_N + 1) << 2;
+}
+
+/** Seeds the generator at `state` as init_genrand(seed) (RandomState.seed). */
+export function seedSampleOrder(state: usize, seed: u32): void {
+  store<u32>(state, seed);
+  for (let i: usize = 1; i < MT_N; i++) {
+    const previous = load<u32>(state + ((i - 1) << 2));
+    store<u32>(state + (i << 2), 1812433253 * (previous ^ (previous >> 30)) + <u32>i);
+  }
+  store<i32>(state + (MT_N << 2), <i32>MT_N);
+}
+
+function twistWord(state: usize, i: usize, next: usize, far: usize): void {
+  const y = (load<u32>(state + (i << 2)) & 0x80000000) | (load<u32>(state + (next << 2)) & 0x7fffffff);
+  store<u32>(state + (i << 2), load<u32>(state + (far << 2)) ^ (y >> 1) ^ (y & 1 ? 0x9908b0df : 0));
+}
+
+/** The generator's next raw 32-bit output (RandomState.nextUint32). */
+function nextUint32(state: usize): u32 {
+  let position = <usize>load<i32>(state + (MT_N << 2));
+  if (position == MT_N) {
+    let i: usize = 0;
+    for (; i < MT_N - MT_M; i++) twistWord(state, i, i + 1, i + MT_M);
+    for (; i < MT_N - 1; i++) twistWord(state, i, i + 1, i + MT_M - MT_N);
+    twistWord(state, MT_N - 1, 0, MT_M - 1);
+    position = 0;
+  }
+  let y = load<u32>(state + (position << 2));
+  store<i32>(state + (MT_N << 2), <i32>(position + 1));
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  y ^= y >> 18;
+  return y;
+}
+
+/**
+ * The next epoch's permutation of 0…n−1 into `order` (n i32) from the generator at `state`: NumPy's legacy shuffle,
+ * for i from n−1 down to 1 a swap with j drawn by random_interval(i) (draws masked by the smallest all-ones mask ≥ i
+ * until one is ≤ i), as SampleOrder.shuffle.
+ */
+export function shuffleSamples(state: usize, order: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<i32>(order + ((<usize>i) << 2), i);
+  if (n < 2) return;
+  let mask = <u32>(n - 1);
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
+  for (let i = <u32>(n - 1); i >= 1; i--) {
+    if (i <= mask >> 1) mask >>= 1;
+    let j: u32;
+    do j = nextUint32(state) & mask;
+    while (j > i);
+    const at = order + ((<usize>i) << 2);
+    const other = order + ((<usize>j) << 2);
+    const t = load<i32>(at);
+    store<i32>(at, load<i32>(other));
+    store<i32>(other, t);
+  }
+}

@@ -136,12 +136,11 @@ export function executeStochasticRun(
   const state = optimizer.init(dim);
   const continuing = config.continueAfterNonFinite === true;
   const lazy = !forceDense && takesLazySteps(config);
-  const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
-  // Lazy steps are AdaGrad's.
+  // Lazy steps are AdaGrad's. The kernel draws the order of the samples itself, the same as SampleOrder's.
   const run =
     lazy && sparse.batchSize === 1 && sparse.logistic && wasm
-      ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig)
+      ? wasm.place(dim, sparse.logistic, optimizer.config as AdagradConfig, config.seed)
       : null;
   // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
   const theta = run ? run.theta : start;
@@ -186,14 +185,14 @@ export function executeStochasticRun(
     return going;
   };
 
-  if (run) stepInWasm(run, config, order, gradient, theta, keep);
+  if (run) stepInWasm(run, config, gradient, theta, keep);
   else
     stepInJs(
       config,
       optimizer,
       state,
       lazy,
-      order,
+      new SampleOrder(sparse.samples, config.seed),
       gradient,
       theta,
       previous,
@@ -244,13 +243,12 @@ function stepInJs(
 }
 
 /**
- * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the sample order is the
- * same: SampleOrder hands out each epoch's samples in order); each kept step alone, θ before it copied first.
+ * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the kernel hands out each
+ * epoch's samples in order, as SampleOrder does); each kept step alone, θ before it copied first.
  */
 function stepInWasm(
   run: LogisticRun,
   config: RunConfig,
-  order: SampleOrder,
   gradient: BatchGradient,
   theta: Float64Array,
   keep: KeepRow,
@@ -261,23 +259,23 @@ function stepInWasm(
   for (let next = 1; next < schedule.length; next++) {
     const target = schedule[next];
     while (k + 1 < target) {
-      const count = order.nextBatch(run.samples, target - 1 - k);
+      const count = run.nextSamples(target - 1 - k);
       const done = run.steps(count, k + 1);
       if (done < 0) {
         // Diverged off the schedule: its row, with the sample's features as the coordinates it moved, and its gradient
         // at θ before the step (`previous` holds it on those features).
         k += -done;
-        gradient.ofSample(run.previous, run.samples[-done - 1]);
+        gradient.ofSample(run.previous, run.sample(-done - 1));
         keep(k, gradient, gradient);
         return;
       }
       k += count;
     }
     run.previous.set(theta);
-    order.nextBatch(run.samples, 1);
+    run.nextSamples(1);
     run.steps(1, target);
     k = target;
-    gradient.ofSample(run.previous, run.samples[0]);
+    gradient.ofSample(run.previous, run.sample(0));
     if (!keep(k, null, gradient)) return;
   }
 }

@@ -89,6 +89,9 @@ export interface AdagradExports {
     eps: number,
     placement: number,
   ): number;
+  sampleOrderBytes(): number;
+  seedSampleOrder(state: number, seed: number): void;
+  shuffleSamples(state: number, order: number, n: number): void;
   evaluateLogistic(
     n: number,
     indices: number,
