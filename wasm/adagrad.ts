@@ -595,35 +595,18 @@ function stepFeatures(
 }
 
 /**
- * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above, and its gradient
- * (1/n) Σₛ (σ(m) − yₛ)·xₛ written to `grad` (dim doubles, zeroed first): sparse-logreg.ts's evaluate, in its order.
+ * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above: sparse-logreg.ts's
+ * evaluate, in its order. Its gradient is not computed: a stochastic run's rows keep the gradient its step used.
  */
-export function evaluateLogistic(
-  n: i32,
-  indices: usize,
-  k: i32,
-  labels: usize,
-  theta: usize,
-  grad: usize,
-  dim: i32,
-): f64 {
-  memory.fill(grad, 0, (<usize>dim) << 3);
-  const invN = 1 / <f64>n;
+export function evaluateLogistic(n: i32, indices: usize, k: i32, labels: usize, theta: usize): f64 {
   const width = (<usize>k) << 2;
   let loss: f64 = 0;
   for (let s: usize = 0, row = indices; s < <usize>n; s++, row += width) {
     let m: f64 = 0;
     for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
-    const y = <f64>load<u8>(labels + s);
-    const e = exp(-Math.abs(m));
-    loss += (m > 0 ? m : 0) + log1p(e) - y * m;
-    const r = ((m >= 0 ? 1 : e) / (1 + e) - y) * invN;
-    for (let q: usize = 0; q < width; q += 4) {
-      const at = grad + ((<usize>load<i32>(row + q)) << 3);
-      store<f64>(at, load<f64>(at) + r);
-    }
+    loss += (m > 0 ? m : 0) + log1p(exp(-Math.abs(m))) - <f64>load<u8>(labels + s) * m;
   }
-  return loss * invN;
+  return loss * (1 / <f64>n);
 }
 
 // The order of the samples, drawn here so that a run's steps need no JavaScript between epochs: MT19937 as NumPy's
@@ -655,18 +638,17 @@ function twistWord(state: usize, i: usize, next: usize, far: usize): void {
   store<u32>(state + (i << 2), load<u32>(state + (far << 2)) ^ (y >> 1) ^ (y & 1 ? 0x9908b0df : 0));
 }
 
-/** The generator's next raw 32-bit output (RandomState.nextUint32). */
-function nextUint32(state: usize): u32 {
-  let position = <usize>load<i32>(state + (MT_N << 2));
-  if (position == MT_N) {
-    let i: usize = 0;
-    for (; i < MT_N - MT_M; i++) twistWord(state, i, i + 1, i + MT_M);
-    for (; i < MT_N - 1; i++) twistWord(state, i, i + 1, i + MT_M - MT_N);
-    twistWord(state, MT_N - 1, 0, MT_M - 1);
-    position = 0;
-  }
-  let y = load<u32>(state + (position << 2));
-  store<i32>(state + (MT_N << 2), <i32>(position + 1));
+/** The next MT_N words of the generator at `state` (RandomState's twist). */
+function twist(state: usize): void {
+  let i: usize = 0;
+  for (; i < MT_N - MT_M; i++) twistWord(state, i, i + 1, i + MT_M);
+  for (; i < MT_N - 1; i++) twistWord(state, i, i + 1, i + MT_M - MT_N);
+  twistWord(state, MT_N - 1, 0, MT_M - 1);
+}
+
+/** The output for a word of the state (RandomState.nextUint32's tempering). */
+function temper(word: u32): u32 {
+  let y = word;
   y ^= y >> 11;
   y ^= (y << 7) & 0x9d2c5680;
   y ^= (y << 15) & 0xefc60000;
@@ -688,15 +670,24 @@ export function shuffleSamples(state: usize, order: usize, n: i32): void {
   mask |= mask >> 4;
   mask |= mask >> 8;
   mask |= mask >> 16;
+  // The generator's position, in a local while an epoch is drawn and in memory between epochs.
+  let position = <usize>load<i32>(state + (MT_N << 2));
   for (let i = <u32>(n - 1); i >= 1; i--) {
     if (i <= mask >> 1) mask >>= 1;
     let j: u32;
-    do j = nextUint32(state) & mask;
-    while (j > i);
+    do {
+      if (position == MT_N) {
+        twist(state);
+        position = 0;
+      }
+      j = temper(load<u32>(state + (position << 2))) & mask;
+      position++;
+    } while (j > i);
     const at = order + ((<usize>i) << 2);
     const other = order + ((<usize>j) << 2);
     const t = load<i32>(at);
     store<i32>(at, load<i32>(other));
     store<i32>(other, t);
   }
+  store<i32>(state + (MT_N << 2), <i32>position);
 }

@@ -150,8 +150,8 @@ export function executeStochasticRun(
   previous.set(theta);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
   const summary = new SummaryTracker(config.tolerance, continuing, config.divergenceThreshold);
-  const fullGradient = run ? run.gradient : new Float64Array(dim);
-  const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
+  // A row keeps the gradient its step used, not the full-data one: the kernel computes none.
+  const evaluate = run ? run.evaluate : fullDataLoss(objective, theta);
   const update = new Float64Array(dim);
   const noStep = new Float64Array(dim).fill(NaN);
   const lazyUsed = new Float64Array(dim);
@@ -201,6 +201,12 @@ export function executeStochasticRun(
       () => summary.divergedStep !== null,
     );
   return { config, summary: summary.finish(), trace: recorder.finish() };
+}
+
+/** The objective's full-data loss at θ as it is when called (the gradient goes to an array nothing reads). */
+function fullDataLoss(objective: Objective, theta: Float64Array): () => number {
+  const gradient = new Float64Array(objective.dim);
+  return () => objective.evaluate(theta, gradient);
 }
 
 type KeepRow = (k: number, touched: BatchGradient | null, batch?: BatchGradient | null) => boolean;

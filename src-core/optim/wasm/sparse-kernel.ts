@@ -1,7 +1,7 @@
 /**
  * Per-sample AdaGrad on sparse logistic regression in WebAssembly (module.ts; wasm/adagrad.ts,
  * stepLogisticSamples): the objective's sampleGradient fused into the lazy sparse step, many steps a call; and the
- * objective's full-data evaluate (evaluateLogistic), for the rows a run keeps.
+ * objective's full-data loss (evaluateLogistic), for the rows a run keeps.
  * `wasmLogisticKernel()` is null where WebAssembly cannot be compiled; src-core/run/stochastic.ts then takes its JavaScript
  * steps, which give the same bits.
  */
@@ -16,8 +16,6 @@ export interface LogisticRun {
   readonly accum: Float64Array;
   /** θ before the last step that touched each coordinate. */
   readonly previous: Float64Array;
-  /** For `evaluate`'s gradient. */
-  readonly gradient: Float64Array;
   /**
    * Takes the next `size` samples of the run's order, fewer at the end of an epoch, and returns how many: SampleOrder's
    * nextBatch (src-core/objectives/sample-order.ts), each epoch's permutation drawn in the kernel from the same stream.
@@ -30,7 +28,7 @@ export interface LogisticRun {
    * all stayed finite, else −(j + 1) for the first step j that made a touched θ or G non-finite (nothing ran after it).
    */
   steps(count: number, firstStep: number): number;
-  /** The objective's evaluate at θ: the full-data loss, its gradient written to `gradient`. */
+  /** The full-data loss at θ, as the objective's evaluate returns it (its gradient, which no row keeps, is not computed). */
   evaluate(): number;
 }
 
@@ -47,8 +45,8 @@ export class WasmLogisticKernel {
     const { indices, labels, nonZerosPerSample: k } = data;
     const samples = labels.length;
     const { exports } = this.module;
-    const sizes = [dim * 8, dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength];
-    const [thetaAt, accumAt, previousAt, gradientAt, indicesAt, labelsAt, stateAt, orderAt] = this.module.regions([
+    const sizes = [dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength];
+    const [thetaAt, accumAt, previousAt, indicesAt, labelsAt, stateAt, orderAt] = this.module.regions([
       ...sizes,
       exports.sampleOrderBytes(),
       samples * 4,
@@ -67,7 +65,6 @@ export class WasmLogisticKernel {
       theta: new Float64Array(buffer, thetaAt, dim),
       accum: new Float64Array(buffer, accumAt, dim).fill(h.initialAccumulator),
       previous: new Float64Array(buffer, previousAt, dim),
-      gradient: new Float64Array(buffer, gradientAt, dim),
       nextSamples: (size) => {
         if (position === samples) {
           exports.shuffleSamples(stateAt, orderAt, samples);
@@ -95,7 +92,7 @@ export class WasmLogisticKernel {
           h.eps,
           placement,
         ),
-      evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt, gradientAt, dim),
+      evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt),
     };
   }
 }

@@ -1,6 +1,7 @@
 /**
  * The WebAssembly per-sample step of sparse logistic regression against the JavaScript it replaces, one step at a
- * time from arbitrary states: the objective's sampleGradient, then the lazy AdaGrad step (sparse-adagrad.ts).
+ * time from arbitrary states: the objective's sampleGradient, then the lazy AdaGrad step (sparse-adagrad.ts); the order
+ * of the samples it draws against SampleOrder's, and its full-data loss against the objective's.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -130,7 +131,7 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
     }
   });
 
-  it('evaluates the full-data loss and gradient as the objective does, bit for bit', () => {
+  it('evaluates the full-data loss as the objective does, bit for bit', () => {
     const cases = fc.record({
       samples: fc.integer({ min: 1, max: 60 }),
       features: fc.integer({ min: 5, max: 40 }),
@@ -155,10 +156,7 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
         const theta = Float64Array.from(c.theta.slice(0, c.features));
         const run = kernel.place(c.features, objective.sparse!.logistic!, optimizerDefaults.adagrad, 0);
         run.theta.set(theta);
-        run.gradient.fill(NaN);
-        const grad = new Float64Array(c.features);
-        expect(run.evaluate()).toBe(objective.evaluate(theta, grad));
-        expect(Array.from(run.gradient)).toEqual(Array.from(grad));
+        expect(run.evaluate()).toBe(objective.evaluate(theta, new Float64Array(c.features)));
       }),
       { numRuns: 300 },
     );
