@@ -544,6 +544,9 @@ export function stepLogisticSamples(
   const guard = guardMask(placement);
   const epsPair = f64x2.splat(eps);
   const width = (<usize>k) << 2;
+  // Without lr decay the rate is −lr at every step, lr / (1 + t·0) = lr exactly, and no division a step need say so:
+  // the divider is what W3's steps wait on (a square root and a division per feature).
+  const constantRate = f64x2.splat(-lr);
   for (let j = 0; j < count; j++) {
     const s = <usize>load<i32>(samples + ((<usize>j) << 2));
     const row = indices + s * width;
@@ -551,7 +554,7 @@ export function stepLogisticSamples(
     for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
     const e = exp(-Math.abs(m));
     const g = f64x2.splat((m >= 0 ? 1 : e) / (1 + e) - <f64>load<u8>(labels + s));
-    const rate = f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
+    const rate = lrDecay == 0 ? constantRate : f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
     let check = f64x2.splat(0);
     // Two features at a time; an odd last one in both lanes (written twice, the same values; its finiteness counted
     // twice, which is 0 or NaN as once). One call site, so that binaryen inlines the step: called from two it stayed a
