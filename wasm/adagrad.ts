@@ -1,7 +1,8 @@
 // AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
-// stepWithoutDecay and stepWithDecay: every weight-decay mode), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
-// step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
-// built by `npm run build:wasm` into src-core/optim/wasm/adagrad.wasm.ts.
+// stepWithoutDecay and stepWithDecay: every weight-decay mode), the same step fused with a diagonal quadratic
+// objective and the lanes' summaries (one pass per step over θ and G, as a C loop would make), and per-sample steps of
+// sparse logistic regression with the order of their samples. AssemblyScript, built by `npm run build:wasm` into
+// src-core/optim/wasm/adagrad.wasm.ts.
 //
 // The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
 // operations like Math.sqrt and /, nothing is fused into an FMA, and exp and log1p are JavaScript's own (imported), so
