@@ -559,7 +559,7 @@ export function stepLogisticSamples(
     let check = f64x2.splat(0);
     // Two features at a time; an odd last one in both lanes (written twice, the same values; its finiteness counted
     // twice, which is 0 or NaN as once). One call site, so that binaryen inlines the step: called from two it stayed a
-    // call per pair, and W3's steps took 1.07–1.23× as long (two A/B runs).
+    // call per pair, and W3's steps took 1.02–1.09× as long (three A/B runs).
     for (let q: usize = 0; q < width; q += 8) {
       const a = (<usize>load<i32>(row + q)) << 3;
       const b = (<usize>load<i32>(row + (q + 4 < width ? q + 4 : q))) << 3;
