@@ -3,6 +3,7 @@
  * rates and ratios measured in the same run. Prints a table and writes bench/results/latest.json.
  *
  *   npm run bench -- --repeats 7
+ *   npm run bench -- --repeats 7 --only W2,W3   (only the workloads named, from W1, W1t, W2, W3 and pool)
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -21,10 +22,19 @@ import { openSweeper, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, type Report, type WorkloadReport } from './report';
 import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from './workloads';
 
-const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { repeats: { type: 'string', default: '5' }, only: { type: 'string' } },
+});
 const repeats = Number(values.repeats);
 if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 64))
   throw new Error(`--repeats ${values.repeats}: a whole number from 1 to 64`);
+const parts = ['W1', 'W1t', 'W2', 'W3', 'pool'] as const;
+type Part = (typeof parts)[number];
+const only = new Set(values.only?.split(',').map((p) => p.trim()) ?? parts);
+for (const p of only)
+  if (!(parts as readonly string[]).includes(p))
+    throw new Error(`--only ${values.only}: ${p} is not one of ${parts.join(', ')}`);
+const runs = (part: Part): boolean => only.has(part);
 
 const compiled: Compiled[] = cBuilds.map(compileReference);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -226,16 +236,24 @@ async function main(): Promise<void> {
   for (const c of compiled) if (!c.ok) log(`${c.label}: skipped, ${c.reason}`);
   log('Paths of the AdaGrad options (the figures below time the fast ones):');
   for (const line of fastPathLines()) log(`  ${line}`);
-  log('W1…');
-  const workloads = [w1(false)];
-  log('W1t…');
-  workloads.push(w1(true));
-  log('W2…');
-  workloads.push(w2());
-  log('W3…');
-  workloads.push(w3());
-  log('pool…');
-  const report: Report = { started, repeats, machine: machine(), workloads, parallel: await parallel() };
+  const workloads: WorkloadReport[] = [];
+  const workloadRuns: [Part, () => WorkloadReport][] = [
+    ['W1', () => w1(false)],
+    ['W1t', () => w1(true)],
+    ['W2', w2],
+    ['W3', w3],
+  ];
+  for (const [part, run] of workloadRuns)
+    if (runs(part)) {
+      log(`${part}…`);
+      workloads.push(run());
+    }
+  let pool: Report['parallel'] = { skipped: 'not asked for (--only)' };
+  if (runs('pool')) {
+    log('pool…');
+    pool = await parallel();
+  }
+  const report: Report = { started, repeats, machine: machine(), workloads, parallel: pool };
   printReport(report);
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });

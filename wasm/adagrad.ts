@@ -1,7 +1,8 @@
 // AdaGrad's kernels in WebAssembly SIMD, two doubles per instruction: the lane step (src-core/optim/adagrad-lanes.ts,
-// stepWithoutDecay and stepWithDecay: every weight-decay mode), the same step fused with a diagonal quadratic objective and the lanes' summaries (one pass per
-// step over θ and G, as a C loop would make), and per-sample steps of sparse logistic regression. AssemblyScript,
-// built by `npm run build:wasm` into src-core/optim/wasm/adagrad.wasm.ts.
+// stepWithoutDecay and stepWithDecay: every weight-decay mode), the same step fused with a diagonal quadratic
+// objective and the lanes' summaries (one pass per step over θ and G, as a C loop would make), and per-sample steps of
+// sparse logistic regression with the order of their samples. AssemblyScript, built by `npm run build:wasm` into
+// src-core/optim/wasm/adagrad.wasm.ts.
 //
 // The same operations in the same order as the JavaScript loops: f64x2.sqrt and f64x2.div are correctly rounded IEEE
 // operations like Math.sqrt and /, nothing is fused into an FMA, and exp and log1p are JavaScript's own (imported), so
@@ -522,7 +523,7 @@ function quadraticOneLane<M>(
 /**
  * `count` steps, step firstStep + j on sample samples[j] (i32): its features at indices[s·k …] (i32, distinct), its label
  * at labels[s] (u8, 0 or 1). Each step writes θ before it to `previous` for the features it touches, and runs the
- * features two at a time (an odd last one alone). Returns count when every touched θ and G stayed finite, else
+ * features two at a time (an odd last one in both lanes). Returns count when every touched θ and G stayed finite, else
  * −(j + 1) for the first step j that made one non-finite, after which nothing ran.
  */
 export function stepLogisticSamples(
@@ -544,7 +545,9 @@ export function stepLogisticSamples(
   const guard = guardMask(placement);
   const epsPair = f64x2.splat(eps);
   const width = (<usize>k) << 2;
-  const pairs = (<usize>(k >> 1)) << 3;
+  // Without lr decay the rate is −lr at every step, lr / (1 + t·0) = lr exactly, and no division a step need say so:
+  // the divider is what W3's steps wait on (a square root and a division per feature).
+  const constantRate = f64x2.splat(-lr);
   for (let j = 0; j < count; j++) {
     const s = <usize>load<i32>(samples + ((<usize>j) << 2));
     const row = indices + s * width;
@@ -552,25 +555,25 @@ export function stepLogisticSamples(
     for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
     const e = exp(-Math.abs(m));
     const g = f64x2.splat((m >= 0 ? 1 : e) / (1 + e) - <f64>load<u8>(labels + s));
-    const rate = f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
+    const rate = lrDecay == 0 ? constantRate : f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
     let check = f64x2.splat(0);
-    for (let q: usize = 0; q < pairs; q += 8) {
+    // Two features at a time; an odd last one in both lanes (written twice, the same values; its finiteness counted
+    // twice, which is 0 or NaN as once). One call site, so that binaryen inlines the step: called from two it stayed a
+    // call per pair, and W3's steps took 1.02–1.09× as long (three A/B runs).
+    for (let q: usize = 0; q < width; q += 8) {
       const a = (<usize>load<i32>(row + q)) << 3;
-      const b = (<usize>load<i32>(row + q + 4)) << 3;
+      const b = (<usize>load<i32>(row + (q + 4 < width ? q + 4 : q))) << 3;
       check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, epsPair, inside, guard, rate));
     }
-    let tail: f64 = 0;
-    if (k & 1) {
-      // The last feature in both lanes: written twice, the same values; counted once.
-      const a = (<usize>load<i32>(row + pairs)) << 3;
-      tail = f64x2.extract_lane(stepFeatures(theta, sum, previous, a, a, g, epsPair, inside, guard, rate), 0);
-    }
-    if (total(check) + tail != 0) return -(j + 1);
+    if (total(check) != 0) return -(j + 1);
   }
   return count;
 }
 
-/** The lazy step of two distinct features at byte offsets a and b of θ, G and θ before; returns its finiteness. */
+/**
+ * The lazy step of two features at byte offsets a and b of θ, G and θ before (distinct, or the same one twice); returns
+ * its finiteness.
+ */
 function stepFeatures(
   theta: usize,
   sum: usize,
@@ -596,33 +599,99 @@ function stepFeatures(
 }
 
 /**
- * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above, and its gradient
- * (1/n) Σₛ (σ(m) − yₛ)·xₛ written to `grad` (dim doubles, zeroed first): sparse-logreg.ts's evaluate, in its order.
+ * The full-data loss (1/n) Σₛ [max(m, 0) + log(1 + e^−|m|) − yₛ·m] over n samples laid out as above: sparse-logreg.ts's
+ * evaluate, in its order. Its gradient is not computed: a stochastic run's rows keep the gradient its step used.
  */
-export function evaluateLogistic(
-  n: i32,
-  indices: usize,
-  k: i32,
-  labels: usize,
-  theta: usize,
-  grad: usize,
-  dim: i32,
-): f64 {
-  memory.fill(grad, 0, (<usize>dim) << 3);
-  const invN = 1 / <f64>n;
+export function evaluateLogistic(n: i32, indices: usize, k: i32, labels: usize, theta: usize): f64 {
   const width = (<usize>k) << 2;
   let loss: f64 = 0;
   for (let s: usize = 0, row = indices; s < <usize>n; s++, row += width) {
     let m: f64 = 0;
     for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
-    const y = <f64>load<u8>(labels + s);
-    const e = exp(-Math.abs(m));
-    loss += (m > 0 ? m : 0) + log1p(e) - y * m;
-    const r = ((m >= 0 ? 1 : e) / (1 + e) - y) * invN;
-    for (let q: usize = 0; q < width; q += 4) {
-      const at = grad + ((<usize>load<i32>(row + q)) << 3);
-      store<f64>(at, load<f64>(at) + r);
-    }
+    loss += (m > 0 ? m : 0) + log1p(exp(-Math.abs(m))) - <f64>load<u8>(labels + s) * m;
   }
-  return loss * invN;
+  return loss * (1 / <f64>n);
+}
+
+// The order of the samples, drawn here so that a run's steps need no JavaScript between epochs: MT19937 as NumPy's
+// RandomState(seed) (src-core/objectives/random.ts) and each epoch's permutation as SampleOrder draws it
+// (src-core/objectives/sample-order.ts), the same draws in the same order, so the same samples
+// (test/core/optim/wasm/sparse-kernel.test.ts compares the two over seeds, sizes and epochs). The generator's state
+// is 624 u32 words and then its position (i32), from one address.
+
+const MT_N: usize = 624;
+const MT_M: usize = 397;
+
+/** The bytes of a generator's state: its words and its position. */
+export function sampleOrderBytes(): usize {
+  return (MT_N + 1) << 2;
+}
+
+/** Seeds the generator at `state` as init_genrand(seed) (RandomState.seed). */
+export function seedSampleOrder(state: usize, seed: u32): void {
+  store<u32>(state, seed);
+  for (let i: usize = 1; i < MT_N; i++) {
+    const previous = load<u32>(state + ((i - 1) << 2));
+    store<u32>(state + (i << 2), 1812433253 * (previous ^ (previous >> 30)) + <u32>i);
+  }
+  store<i32>(state + (MT_N << 2), <i32>MT_N);
+}
+
+function twistWord(state: usize, i: usize, next: usize, far: usize): void {
+  const y = (load<u32>(state + (i << 2)) & 0x80000000) | (load<u32>(state + (next << 2)) & 0x7fffffff);
+  store<u32>(state + (i << 2), load<u32>(state + (far << 2)) ^ (y >> 1) ^ (y & 1 ? 0x9908b0df : 0));
+}
+
+/** The next MT_N words of the generator at `state` (RandomState's twist). */
+function twist(state: usize): void {
+  let i: usize = 0;
+  for (; i < MT_N - MT_M; i++) twistWord(state, i, i + 1, i + MT_M);
+  for (; i < MT_N - 1; i++) twistWord(state, i, i + 1, i + MT_M - MT_N);
+  twistWord(state, MT_N - 1, 0, MT_M - 1);
+}
+
+/** The output for a word of the state (RandomState.nextUint32's tempering). */
+function temper(word: u32): u32 {
+  let y = word;
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680;
+  y ^= (y << 15) & 0xefc60000;
+  y ^= y >> 18;
+  return y;
+}
+
+/**
+ * The next epoch's permutation of 0…n−1 into `order` (n i32) from the generator at `state`: NumPy's legacy shuffle,
+ * for i from n−1 down to 1 a swap with j drawn by random_interval(i) (draws masked by the smallest all-ones mask ≥ i
+ * until one is ≤ i), as SampleOrder.shuffle.
+ */
+export function shuffleSamples(state: usize, order: usize, n: i32): void {
+  for (let i = 0; i < n; i++) store<i32>(order + ((<usize>i) << 2), i);
+  if (n < 2) return;
+  let mask = <u32>(n - 1);
+  mask |= mask >> 1;
+  mask |= mask >> 2;
+  mask |= mask >> 4;
+  mask |= mask >> 8;
+  mask |= mask >> 16;
+  // The generator's position, in a local while an epoch is drawn and in memory between epochs.
+  let position = <usize>load<i32>(state + (MT_N << 2));
+  for (let i = <u32>(n - 1); i >= 1; i--) {
+    if (i <= mask >> 1) mask >>= 1;
+    let j: u32;
+    do {
+      if (position == MT_N) {
+        twist(state);
+        position = 0;
+      }
+      j = temper(load<u32>(state + (position << 2))) & mask;
+      position++;
+    } while (j > i);
+    const at = order + ((<usize>i) << 2);
+    const other = order + ((<usize>j) << 2);
+    const t = load<i32>(at);
+    store<i32>(at, load<i32>(other));
+    store<i32>(other, t);
+  }
+  store<i32>(state + (MT_N << 2), <i32>position);
 }

@@ -136,12 +136,11 @@ export function executeStochasticRun(
   const state = optimizer.init(dim);
   const continuing = config.continueAfterNonFinite === true;
   const lazy = !forceDense && takesLazySteps(config);
-  const order = new SampleOrder(sparse.samples, config.seed);
   const gradient = new BatchGradient(sparse, dim);
-  // Lazy steps are AdaGrad's.
+  // Lazy steps are AdaGrad's. The kernel draws the order of the samples itself, the same as SampleOrder's.
   const run =
     lazy && sparse.batchSize === 1 && sparse.logistic && wasm
-      ? wasm.place(dim, sparse.logistic, sparse.samples, optimizer.config as AdagradConfig)
+      ? wasm.place(dim, sparse.logistic, optimizer.config as AdagradConfig, config.seed)
       : null;
   // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
   const theta = run ? run.theta : start;
@@ -151,8 +150,8 @@ export function executeStochasticRun(
   previous.set(theta);
   const recorder = new TraceRecorder(dim, config.steps, config.traceMaxPoints, undefined, accum !== null);
   const summary = new SummaryTracker(config.tolerance, continuing, config.divergenceThreshold);
-  const fullGradient = run ? run.gradient : new Float64Array(dim);
-  const evaluate = run ? run.evaluate : () => objective.evaluate(theta, fullGradient);
+  // A row keeps the gradient its step used, not the full-data one: the kernel computes none.
+  const evaluate = run ? run.evaluate : fullDataLoss(objective, theta);
   const update = new Float64Array(dim);
   const noStep = new Float64Array(dim).fill(NaN);
   const lazyUsed = new Float64Array(dim);
@@ -169,7 +168,7 @@ export function executeStochasticRun(
     const going = summary.observe(k, loss, theta, accum);
     const row = keptRow(recorder, k, loss, going, divergedBefore, summary.divergedStep === k);
     if (touched === null) {
-      for (let i = 0; i < dim; i++) update[i] = theta[i] - previous[i];
+      subtract(update, theta, previous);
     } else {
       // The others are finite and did not move: θ − θ = 0.
       update.fill(0);
@@ -186,14 +185,14 @@ export function executeStochasticRun(
     return going;
   };
 
-  if (run) stepInWasm(run, config, order, gradient, theta, keep);
+  if (run) stepInWasm(run, config, gradient, theta, keep);
   else
     stepInJs(
       config,
       optimizer,
       state,
       lazy,
-      order,
+      new SampleOrder(sparse.samples, config.seed),
       gradient,
       theta,
       previous,
@@ -202,6 +201,20 @@ export function executeStochasticRun(
       () => summary.divergedStep !== null,
     );
   return { config, summary: summary.finish(), trace: recorder.finish() };
+}
+
+/**
+ * out = a − b, element by element. A function of the module, not a loop inside a run's closures: those are made afresh
+ * for every run and ran their three rows' loops unoptimized, 50,000 weights taking ~0.3 ms a row (W3).
+ */
+function subtract(out: Float64Array, a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < out.length; i++) out[i] = a[i] - b[i];
+}
+
+/** The objective's full-data loss at θ as it is when called (the gradient goes to an array nothing reads). */
+function fullDataLoss(objective: Objective, theta: Float64Array): () => number {
+  const gradient = new Float64Array(objective.dim);
+  return () => objective.evaluate(theta, gradient);
 }
 
 type KeepRow = (k: number, touched: BatchGradient | null, batch?: BatchGradient | null) => boolean;
@@ -244,13 +257,12 @@ function stepInJs(
 }
 
 /**
- * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the sample order is the
- * same: SampleOrder hands out each epoch's samples in order); each kept step alone, θ before it copied first.
+ * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the kernel hands out each
+ * epoch's samples in order, as SampleOrder does); each kept step alone, θ before it copied first.
  */
 function stepInWasm(
   run: LogisticRun,
   config: RunConfig,
-  order: SampleOrder,
   gradient: BatchGradient,
   theta: Float64Array,
   keep: KeepRow,
@@ -261,23 +273,23 @@ function stepInWasm(
   for (let next = 1; next < schedule.length; next++) {
     const target = schedule[next];
     while (k + 1 < target) {
-      const count = order.nextBatch(run.samples, target - 1 - k);
+      const count = run.nextSamples(target - 1 - k);
       const done = run.steps(count, k + 1);
       if (done < 0) {
         // Diverged off the schedule: its row, with the sample's features as the coordinates it moved, and its gradient
         // at θ before the step (`previous` holds it on those features).
         k += -done;
-        gradient.ofSample(run.previous, run.samples[-done - 1]);
+        gradient.ofSample(run.previous, run.sample(-done - 1));
         keep(k, gradient, gradient);
         return;
       }
       k += count;
     }
     run.previous.set(theta);
-    order.nextBatch(run.samples, 1);
+    run.nextSamples(1);
     run.steps(1, target);
     k = target;
-    gradient.ofSample(run.previous, run.samples[0]);
+    gradient.ofSample(run.previous, run.sample(0));
     if (!keep(k, null, gradient)) return;
   }
 }

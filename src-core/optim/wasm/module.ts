@@ -89,15 +89,10 @@ export interface AdagradExports {
     eps: number,
     placement: number,
   ): number;
-  evaluateLogistic(
-    n: number,
-    indices: number,
-    k: number,
-    labels: number,
-    theta: number,
-    grad: number,
-    dim: number,
-  ): number;
+  sampleOrderBytes(): number;
+  seedSampleOrder(state: number, seed: number): void;
+  shuffleSamples(state: number, order: number, n: number): void;
+  evaluateLogistic(n: number, indices: number, k: number, labels: number, theta: number): number;
 }
 
 const PAGE = 65536;

@@ -1,7 +1,7 @@
 /**
  * Per-sample AdaGrad on sparse logistic regression in WebAssembly (module.ts; wasm/adagrad.ts,
  * stepLogisticSamples): the objective's sampleGradient fused into the lazy sparse step, many steps a call; and the
- * objective's full-data evaluate (evaluateLogistic), for the rows a run keeps.
+ * objective's full-data loss (evaluateLogistic), for the rows a run keeps.
  * `wasmLogisticKernel()` is null where WebAssembly cannot be compiled; src-core/run/stochastic.ts then takes its JavaScript
  * steps, which give the same bits.
  */
@@ -16,43 +16,70 @@ export interface LogisticRun {
   readonly accum: Float64Array;
   /** θ before the last step that touched each coordinate. */
   readonly previous: Float64Array;
-  /** The samples of the next `steps` call, one per step. */
-  readonly samples: Int32Array;
-  /** For `evaluate`'s gradient. */
-  readonly gradient: Float64Array;
   /**
-   * `count` steps from step `firstStep` on samples[0…count−1]: count when all stayed finite, else −(j + 1) for the
-   * first step j that made a touched θ or G non-finite (nothing ran after it).
+   * Takes the next `size` samples of the run's order, fewer at the end of an epoch, and returns how many: SampleOrder's
+   * nextBatch (src-core/objectives/sample-order.ts), each epoch's permutation drawn in the kernel from the same stream.
+   */
+  nextSamples(size: number): number;
+  /** Sample i of those the last nextSamples took. */
+  sample(i: number): number;
+  /**
+   * `count` steps from step `firstStep` on the samples the last nextSamples took (count at most as many): count when
+   * all stayed finite, else −(j + 1) for the first step j that made a touched θ or G non-finite (nothing ran after it).
    */
   steps(count: number, firstStep: number): number;
-  /** The objective's evaluate at θ: the full-data loss, its gradient written to `gradient`. */
+  /** The full-data loss at θ, as the objective's evaluate returns it (its gradient, which no row keeps, is not computed). */
   evaluate(): number;
 }
 
 export class WasmLogisticKernel {
   constructor(private readonly module: AdagradModule) {}
 
-  /** Lays out a run of `dim` weights on `data` (copied in): θ and θ before zeroed, G at its initial value, room for `batch` samples a call. */
-  place(dim: number, data: LogisticData, batch: number, h: AdagradHyperparameters): LogisticRun {
+  /**
+   * Lays out a run of `dim` weights on `data` (copied in): θ and θ before zeroed, G at its initial value, and the order
+   * of its samples seeded with `seed` as SampleOrder(samples, seed) is (a whole number from 0 to 2³² − 1).
+   */
+  place(dim: number, data: LogisticData, h: AdagradHyperparameters, seed: number): LogisticRun {
+    if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
+      throw new RangeError(`Invalid seed: ${seed} (must be a whole number from 0 to 4294967295)`);
     const { indices, labels, nonZerosPerSample: k } = data;
-    const sizes = [dim * 8, dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength, batch * 4];
-    const [thetaAt, accumAt, previousAt, gradientAt, indicesAt, labelsAt, samplesAt] = this.module.regions(sizes);
     const samples = labels.length;
     const { exports } = this.module;
+    const sizes = [dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength];
+    const [thetaAt, accumAt, previousAt, indicesAt, labelsAt, stateAt, orderAt] = this.module.regions([
+      ...sizes,
+      exports.sampleOrderBytes(),
+      samples * 4,
+    ]);
     const { buffer } = exports.memory; // after `regions`, which may have grown the memory (a new buffer)
     new Int32Array(buffer, indicesAt, indices.length).set(indices);
     new Uint8Array(buffer, labelsAt, labels.length).set(labels);
+    exports.seedSampleOrder(stateAt, seed);
+    const order = new Int32Array(buffer, orderAt, samples);
+    // Where the current epoch's permutation has been taken up to (`samples`: used up, the next one to be drawn), and
+    // where the last nextSamples began.
+    let position = samples;
+    let batch = 0;
     const placement = placementCode[h.epsPlacement];
     return {
       theta: new Float64Array(buffer, thetaAt, dim),
       accum: new Float64Array(buffer, accumAt, dim).fill(h.initialAccumulator),
       previous: new Float64Array(buffer, previousAt, dim),
-      samples: new Int32Array(buffer, samplesAt, batch),
-      gradient: new Float64Array(buffer, gradientAt, dim),
+      nextSamples: (size) => {
+        if (position === samples) {
+          exports.shuffleSamples(stateAt, orderAt, samples);
+          position = 0;
+        }
+        const count = Math.min(size, samples - position);
+        batch = position;
+        position += count;
+        return count;
+      },
+      sample: (i) => order[batch + i],
       steps: (count, firstStep) =>
         exports.stepLogisticSamples(
           count,
-          samplesAt,
+          orderAt + batch * 4,
           indicesAt,
           k,
           labelsAt,
@@ -65,7 +92,7 @@ export class WasmLogisticKernel {
           h.eps,
           placement,
         ),
-      evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt, gradientAt, dim),
+      evaluate: () => exports.evaluateLogistic(samples, indicesAt, k, labelsAt, thetaAt),
     };
   }
 }
