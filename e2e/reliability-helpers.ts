@@ -176,3 +176,52 @@ export async function expectWholeAndUnique(
   }
   return { ids, recomputed };
 }
+
+/** How a sweep's runs and traces are stored, counted inside the page (a 100,000-run sweep is too much to send out). */
+export interface StoredCounts {
+  runs: number;
+  /** Distinct indexes among the stored runs, each under the id its index gives. */
+  distinctRuns: number;
+  traces: number;
+  /** Indexes below `total` with no run stored. */
+  missing: number;
+}
+
+export function countStored(page: Page, sweepId: string, total: number): Promise<StoredCounts> {
+  return page.evaluate(
+    async ({ sweepId, total }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('adagrad-lab');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const pages = (table: string) =>
+        new Promise<{ entries: { id?: string; runId?: string; index?: number }[] }[]>((resolve, reject) => {
+          const request = db
+            .transaction(table)
+            .objectStore(table)
+            .getAll(IDBKeyRange.bound([sweepId, -Infinity], [sweepId, Infinity]));
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      try {
+        const seen = new Uint8Array(total);
+        let runs = 0;
+        let distinctRuns = 0;
+        for (const { entries } of await pages('runPages'))
+          for (const { id, index } of entries) {
+            runs++;
+            const wellNamed = index! < total && id === `${sweepId}:${String(index).padStart(6, '0')}`;
+            if (wellNamed && seen[index!] === 0) distinctRuns++;
+            if (wellNamed) seen[index!] = 1;
+          }
+        let traces = 0;
+        for (const { entries } of await pages('tracePages')) traces += entries.length;
+        return { runs, distinctRuns, traces, missing: total - distinctRuns };
+      } finally {
+        db.close();
+      }
+    },
+    { sweepId, total },
+  );
+}
