@@ -62,6 +62,23 @@ type PageWrite = () => [RunPage | null, TracePage | null];
 
 const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
 
+/** A result as a stored run of a sweep created at `createdAt`, with the person's annotations (none for a new run). */
+const storedRunOf = (
+  { config, summary }: Pick<CompactRunResult, 'config' | 'summary'>,
+  createdAt: number,
+  { tags, starred, note }: RunAnnotations = noAnnotations(),
+): StoredRun => ({
+  id: config.id,
+  sweepId: config.sweepId,
+  index: config.index,
+  createdAt,
+  config,
+  summary,
+  tags,
+  starred,
+  note,
+});
+
 /** Every page of one sweep: a range of the [sweepId, page] keys. */
 const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) =>
   table.where(':id').between([sweepId, Dexie.minKey], [sweepId, Dexie.maxKey], true, true);
@@ -115,20 +132,9 @@ export class LabDatabase extends Dexie {
       const annotations = new Map(
         storedRunPages.flatMap((page) => page?.entries ?? []).map((run) => [run.id, run] as const),
       );
-      const runs = results.map(({ config, summary }): StoredRun => {
-        const { tags, starred, note } = annotations.get(config.id) ?? noAnnotations();
-        return {
-          id: config.id,
-          sweepId: config.sweepId,
-          index: config.index,
-          createdAt: createdAt.get(config.sweepId) ?? Date.now(),
-          config,
-          summary,
-          tags,
-          starred,
-          note,
-        };
-      });
+      const runs = results.map((result) =>
+        storedRunOf(result, createdAt.get(result.config.sweepId) ?? Date.now(), annotations.get(result.config.id)),
+      );
       const runsById = new Map(runs.map((run) => [run.id, run] as const));
       const storedTraces = new Map(partial.map((group, i) => [group, tracesIn(storedTracePages[i])] as const));
       await this.putPages(
@@ -367,15 +373,7 @@ export class LabDatabase extends Dexie {
         const ids = new Set(entries.map((run) => run.id));
         const fresh = [...group.items.values()]
           .filter(({ config }) => !ids.has(config.id))
-          .map(({ config, summary }): StoredRun => ({
-            id: config.id,
-            sweepId: config.sweepId,
-            index: config.index,
-            createdAt: createdAt.get(config.sweepId) ?? Date.now(),
-            config,
-            summary,
-            ...noAnnotations(),
-          }));
+          .map((result) => storedRunOf(result, createdAt.get(result.config.sweepId) ?? Date.now()));
         alreadyStored += group.items.size - fresh.length;
         if (fresh.length === 0) continue;
         added.push(...fresh);

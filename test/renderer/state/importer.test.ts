@@ -12,6 +12,7 @@ import { importMessages, type ImportMessage } from '../../../src-renderer/lib/st
 import { Importer } from '../../../src-renderer/lib/state/importer.svelte';
 import { executeRun } from '../../../src-core/run/execute';
 import { expandSweep } from '../../../src-core/sweep/expand';
+import { everything } from '../../helpers/database';
 
 const fixtureText = readFileSync(join(import.meta.dirname, '../../fixtures/cli-sweep.json'), 'utf8');
 
@@ -33,12 +34,6 @@ class InProcessWorker {
 let db: LabDatabase;
 afterEach(async () => {
   await db.delete();
-});
-
-const everything = async () => ({
-  sweeps: await db.sweeps.toArray(),
-  runPages: await db.runPages.toArray(),
-  tracePages: await db.tracePages.toArray(),
 });
 
 function importer(name: string) {
@@ -90,10 +85,10 @@ describe('Importer', () => {
       expandSweep('cluster-a', imp.report!.sweeps[0].spec).map((c) => c.id),
     );
 
-    const before = await everything();
+    const before = await everything(db);
     await imp.importFile(fileOf(fixtureText));
     expect(imp.report).toMatchObject({ phase: 'done', added: 0, alreadyStored: 6, refusals: [] });
-    expect(await everything()).toEqual(before);
+    expect(await everything(db)).toEqual(before);
   });
 
   it('stores the runs that pass, lists the refused ones, and leaves their sweep for Resume', async () => {
@@ -123,12 +118,12 @@ describe('Importer', () => {
       started: [{ id: 'kept', name: 'kept', spec, runCount: 6, createdAt: 1, status: 'completed' }],
       results,
     });
-    const before = await everything();
+    const before = await everything(db);
     await imp.importFile(fileOf('run_id,sweep_id,sweep_name,objective\r\ncli:000000,cli,cli,x²\r\n', 'runs.csv'));
     expect(imp.report).toMatchObject({ fileName: 'runs.csv', phase: 'refused', added: 0 });
     expect(imp.report!.message).toMatch(/^This is the app’s summary CSV export: it cannot be imported/);
     expect(shown).toEqual([[]]);
-    expect(await everything()).toEqual(before);
+    expect(await everything(db)).toEqual(before);
   });
 
   it('refuses the runs of a sweep whose id is stored with another spec, naming the sweep and how many', async () => {
@@ -139,7 +134,7 @@ describe('Importer', () => {
       started: [{ id: 'cluster-a', name: 'local', spec, runCount: 6, createdAt: 1, status: 'completed' }],
       results,
     });
-    const before = await everything();
+    const before = await everything(db);
     await imp.importFile(fileOf(fixtureText));
     expect(imp.report).toMatchObject({ phase: 'done', added: 0, alreadyStored: 0 });
     expect(imp.report!.refusals).toEqual([
@@ -149,6 +144,6 @@ describe('Importer', () => {
           'sweepId: "cluster-a" is the id of a stored sweep with another spec, so its 6 runs in this file were refused (must be an id not stored yet: run the command line with --sweep-id NAME)',
       },
     ]);
-    expect(await everything()).toEqual(before);
+    expect(await everything(db)).toEqual(before);
   });
 });

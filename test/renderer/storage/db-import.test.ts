@@ -8,6 +8,7 @@ import type { StoredSweep } from '../../../src-renderer/lib/storage/records';
 import { parseImport } from '../../../src-core/import/cli-json';
 import { executeRun } from '../../../src-core/run/execute';
 import { expandSweep } from '../../../src-core/sweep/expand';
+import { everything } from '../../helpers/database';
 
 const plan = parseImport(readFileSync(join(import.meta.dirname, '../../fixtures/cli-sweep.json'), 'utf8'));
 if (!plan.ok) throw new Error(plan.message);
@@ -24,12 +25,6 @@ const sweep: StoredSweep = {
 let db: LabDatabase;
 afterEach(async () => {
   await db.delete();
-});
-
-const everything = async () => ({
-  sweeps: await db.sweeps.toArray(),
-  runPages: await db.runPages.toArray(),
-  tracePages: await db.tracePages.toArray(),
 });
 
 describe('LabDatabase.importRuns', () => {
@@ -58,10 +53,10 @@ describe('LabDatabase.importRuns', () => {
     db = new LabDatabase('import-again');
     await db.importRuns({ sweeps: [sweep], runs: plan.runs.slice(0, 4) });
     await db.annotate(['cluster-a:000001'], () => ({ starred: true, note: 'best so far' }));
-    const before = await everything();
+    const before = await everything(db);
     const again = await db.importRuns({ sweeps: [{ ...sweep, createdAt: 99 }], runs: plan.runs.slice(0, 4) });
     expect(again).toEqual({ added: [], alreadyStored: 4, conflicting: [] });
-    expect(await everything()).toEqual(before);
+    expect(await everything(db)).toEqual(before);
     // The rest of the file goes in beside them, under the sweep's first time.
     const rest = await db.importRuns({ sweeps: [{ ...sweep, createdAt: 99 }], runs: plan.runs });
     expect(rest.added.map((run) => [run.id, run.createdAt])).toEqual([
@@ -80,9 +75,9 @@ describe('LabDatabase.importRuns', () => {
     const local = { ...imported.spec, name: 'local', steps: 5 };
     const results = expandSweep('cluster-a', local).map((config) => executeRun(config));
     await db.storeResults({ started: [{ ...sweep, spec: local, name: 'local' }], results });
-    const before = await everything();
+    const before = await everything(db);
     const outcome = await db.importRuns({ sweeps: [sweep], runs: plan.runs });
     expect(outcome).toEqual({ added: [], alreadyStored: 0, conflicting: ['cluster-a'] });
-    expect(await everything()).toEqual(before);
+    expect(await everything(db)).toEqual(before);
   });
 });
