@@ -53,8 +53,8 @@ export class RunsView {
   /** What is typed in each column's filter, by column id. */
   filters = $state<Record<string, string>>({});
 
-  /** The setting columns whose values differ among the runs listed. */
-  readonly varyingIds = $derived.by(() => varyingColumnIds(this.columns, this.source()));
+  /** The setting columns whose values differ among the runs listed (read from `settingSamples`, which show them all). */
+  readonly varyingIds = $derived.by(() => varyingColumnIds(this.columns, this.settingSamples()));
   readonly visibleColumns = $derived.by(() => this.columns.filter((c) => this.isShown(c.id)));
   /** The filter of each column shown, compiled, and what is wrong with those that do not parse. */
   readonly compiledFilters = $derived.by(() => {
@@ -85,6 +85,8 @@ export class RunsView {
     private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null,
     /** The narrowing in force, if any. */
     readonly narrowing: () => Narrowing | null = () => null,
+    /** Runs whose settings differ wherever the source's do (RunList.settingSamples): fewer to read than every run. */
+    private readonly settingSamples: () => readonly StoredRun[] = source,
   ) {
     this.columns = runColumns(sweepName);
     this.columnIds = this.saved(COLUMNS_STORAGE_KEY) ?? [...defaultColumnIds];
