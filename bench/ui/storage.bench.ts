@@ -223,14 +223,14 @@ async function openAndSort(page: Page, runs = RUNS, scroll = true): Promise<Open
 
 /**
  * Copies the one stored sweep and its run pages `copies` times straight into IndexedDB (new sweep ids, the runs' ids
- * and sweep ids rewritten, each copy a moment older): a database of (copies + 1) × the sweep's runs in a second, where
+ * and sweep ids rewritten, in their configs too; each copy a moment older): a database of (copies + 1) × the sweep's runs in a second, where
  * computing them would take minutes. Their traces are not copied: the runs view never reads a trace.
  */
 const copyStoredSweep = (page: Page, copies: number) =>
   page.evaluate(
     (copies) =>
       new Promise<void>((resolve, reject) => {
-        type Run = { id: string; sweepId: string; index: number };
+        type Run = { id: string; sweepId: string; index: number; config: object };
         type Sweep = { id: string; name: string; createdAt: number };
         type RunPage = { sweepId: string; entries: Run[] };
         const open = indexedDB.open('adagrad-lab');
@@ -250,12 +250,10 @@ const copyStoredSweep = (page: Page, copies: number) =>
                 .objectStore('sweeps')
                 .put({ ...sweep, id, name: `${sweep.name} ${k}`, createdAt: sweep.createdAt - k });
               for (const p of own) {
-                const entries = p.entries.map((run) => ({
-                  ...run,
-                  id: `${id}:${String(run.index).padStart(6, '0')}`,
-                  sweepId: id,
-                  createdAt: sweep.createdAt - k,
-                }));
+                const entries = p.entries.map((run) => {
+                  const ids = { id: `${id}:${String(run.index).padStart(6, '0')}`, sweepId: id };
+                  return { ...run, ...ids, config: { ...run.config, ...ids }, createdAt: sweep.createdAt - k };
+                });
                 write.objectStore('runPages').put({ ...p, sweepId: id, entries });
               }
             }

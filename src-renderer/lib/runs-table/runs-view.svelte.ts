@@ -8,6 +8,7 @@ import type { RunStatus } from '../../../src-core/contract/types';
 import type { StoredRun } from '../storage/records';
 import { defaultColumnIds, runColumns, varyingColumnIds, type RunColumn } from './run-columns';
 import { parseColumnFilter, searchedText, type RunPredicate } from './run-filters';
+import { summaryField } from '../state/run-list.svelte';
 
 export const COLUMNS_STORAGE_KEY = 'adagrad-lab.runs-table.columns';
 /** The columns a person hid although their settings differ (they would show themselves otherwise). */
@@ -122,7 +123,7 @@ export class RunsView {
     return runs.filter(
       (run) =>
         (!narrowing || narrowing.keeps(run)) &&
-        (status === 'all' || run.summary.status === status) &&
+        (status === 'all' || summaryField(run, 'status') === status) &&
         predicates.every((p) => p(run)) &&
         (needle === '' || this.textOf(run).includes(needle)),
     );

@@ -9,7 +9,7 @@
  * Columnar, so that a million runs fit: a run is held as its slot in its sweep's columns (./shaped-columns: configs
  * and summaries as a template per shape and a Float64Array per number that varies; what a person attached only where
  * they did) and one small object that reads them, a ListedRun. Its config and summary are built when read, so the
- * views that read every run's read a number (`sortKey`) or a few samples (`settingSamples`) instead.
+ * views that read every run's read one part (`summaryField`) or a few samples (`settingSamples`) instead.
  * docs/performance-ui.md measures the bytes per run.
  *
  * This tab's writes are the only ones it sees: another tab on the same database shows them after a reload.
@@ -90,6 +90,11 @@ export class ListedRun implements StoredRun {
     return this.sweep.summaries.get(this.index)!;
   }
 
+  /** One part of the summary, read without building the rest (what a sort or a filter reads per run). */
+  summaryField<K extends keyof RunSummary>(key: K): RunSummary[K] {
+    return this.sweep.summaries.field(this.index, key)!;
+  }
+
   get tags(): string[] {
     return this.annotations.tags;
   }
@@ -106,6 +111,10 @@ export class ListedRun implements StoredRun {
     return this.sweep.annotations.get(this.index) ?? noAnnotations;
   }
 }
+
+/** One part of a run's summary: read from its columns if it is a ListedRun, without building the whole summary. */
+export const summaryField = <K extends keyof RunSummary>(run: StoredRun, key: K): RunSummary[K] =>
+  run instanceof ListedRun ? run.summaryField(key) : run.summary[key];
 
 /** The place a run id names, read leniently (ids come from stored runs): its sweep and index. */
 function placeOf(id: string): { sweepId: string; index: number } {
@@ -140,7 +149,8 @@ export class RunList {
   /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
   async load(db: LabDatabase): Promise<void> {
     const stored = await db.allRuns();
-    for (const run of stored) if (!this.pending.has(run.id) && !this.has(run.id)) this.pending.set(run.id, run);
+    const newer = this.bySweep.size > 0 || this.pending.size > 0;
+    for (const run of stored) if (!newer || (!this.pending.has(run.id) && !this.has(run.id))) this.apply(run);
     this.flush();
     this.loaded = true;
   }
@@ -168,12 +178,8 @@ export class RunList {
     this.timer = null;
     this.lastPublished = this.now();
     for (const [id, run] of this.pending) {
-      if (run) {
-        const sweep = this.bySweep.get(run.sweepId) ?? new SweepRuns(run.sweepId, run.createdAt);
-        this.bySweep.set(run.sweepId, sweep);
-        sweep.createdAt = run.createdAt;
-        sweep.put(run);
-      } else {
+      if (run) this.apply(run);
+      else {
         const { sweepId, index } = placeOf(id);
         this.bySweep.get(sweepId)?.delete(index);
       }
@@ -191,6 +197,13 @@ export class RunList {
     }
     this.settingSamples = samples;
     this.runs = runs;
+  }
+
+  private apply(run: StoredRun): void {
+    let sweep = this.bySweep.get(run.sweepId);
+    if (!sweep) this.bySweep.set(run.sweepId, (sweep = new SweepRuns(run.sweepId, run.createdAt)));
+    sweep.createdAt = run.createdAt;
+    sweep.put(run);
   }
 
   private has(id: string): boolean {

@@ -19,6 +19,8 @@ interface Shape {
   numbers: number[];
   /** Per number: null while every slot of this shape has the template's, else a value per slot. */
   columns: (Float64Array | null)[];
+  /** The position among `numbers` of each top-level key whose value is a number. */
+  fields: Map<string, number>;
 }
 
 /** At most this many shapes per set (failed runs' messages each make one); objects of more are kept whole. */
@@ -59,6 +61,19 @@ function keyCount(object: object): number {
   let count = 0;
   for (const _key in object) count++;
   return count;
+}
+
+/** Where each top-level number of a template falls among its numbers (walk's order). */
+function fieldsOf(template: Value, placed: ReadonlySet<string> | null): Map<string, number> {
+  const fields = new Map<string, number>();
+  if (template === null || typeof template !== 'object' || Array.isArray(template)) return fields;
+  const numbers: number[] = [];
+  for (const key in template) {
+    if (placed?.has(key)) continue;
+    if (typeof template[key] === 'number') fields.set(key, numbers.length);
+    walk(template[key], template[key], numbers, null);
+  }
+  return fields;
 }
 
 function grown<A extends Float64Array | Uint8Array>(array: A, size: number, make: (n: number) => A): A {
@@ -102,7 +117,13 @@ export class ShapedColumns<T extends object> {
       const template = structuredClone(value) as Value;
       numbers.length = 0;
       walk(template, template, numbers, this.placed);
-      k = this.shapes.push({ template, numbers: [...numbers], columns: numbers.map(() => null) }) - 1;
+      k =
+        this.shapes.push({
+          template,
+          numbers: [...numbers],
+          columns: numbers.map(() => null),
+          fields: fieldsOf(template, this.placed),
+        }) - 1;
     }
     const shape = this.shapes[k];
     this.last = k;
@@ -126,6 +147,21 @@ export class ShapedColumns<T extends object> {
     if (s === WHOLE) return structuredClone(this.whole.get(slot));
     [this.building, this.slot, this.next] = [this.shapes[s - 1], slot, 0];
     return this.build(this.building.template, (place ?? {}) as Record<string, Value>) as T;
+  }
+
+  /** One top-level key (not a placed one) of the object in `slot`, read without building the object (what a sort reads per run). */
+  field<K extends keyof T>(slot: number, key: K): T[K] | undefined {
+    const s = this.shapeOf[slot];
+    if (s === undefined || s === 0) return undefined;
+    if (s === WHOLE) return this.whole.get(slot)![key];
+    const shape = this.shapes[s - 1];
+    const k = shape.fields.get(key as string);
+    if (k === undefined) {
+      const leaf = (shape.template as Record<string, Value>)[key as string];
+      // An object or an array may hold numbers of this slot's: built with the rest.
+      return (leaf !== null && typeof leaf === 'object' ? this.get(slot)![key] : leaf) as T[K];
+    }
+    return (shape.columns[k]?.[slot] ?? shape.numbers[k]) as T[K];
   }
 
   /** Forgets what `slot` holds. */

@@ -30,7 +30,7 @@ const same = (a: unknown, b: unknown): boolean => {
 
 describe('ShapedColumns', () => {
   test.prop([fc.array(fc.tuple(fc.nat({ max: 300 }), value), { maxLength: 200 })])(
-    'gives back, for every slot, the last object put there: keys in order, numbers bit for bit',
+    'gives back, for every slot, the last object put there (whole or one key): keys in order, numbers bit for bit',
     (puts) => {
       const columns = new ShapedColumns<object>();
       const last = new Map<number, object>();
@@ -38,7 +38,11 @@ describe('ShapedColumns', () => {
         columns.put(slot, v);
         last.set(slot, v);
       }
-      for (const [slot, v] of last) expect(same(columns.get(slot), v)).toBe(true);
+      for (const [slot, v] of last) {
+        expect(same(columns.get(slot), v)).toBe(true);
+        for (const key of Object.keys(v))
+          expect(same(columns.field(slot, key as never), v[key as keyof typeof v])).toBe(true);
+      }
       expect(columns.get(301)).toBeUndefined();
     },
   );
