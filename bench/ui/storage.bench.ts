@@ -6,6 +6,8 @@
  *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask').
  * (b) With those 10,000 runs stored: open the runs view (a reload) and sort it by final loss; time; then the longest
  *     task while scrolling the table from top to bottom.
+ * (c) At scale: one sweep computed, then copied in IndexedDB to 100,000 runs (BENCH_UI_SCALES); open and sort at each
+ *     size, and the renderer's heap per run held (the difference between the largest and the smallest size).
  *
  * Each is repeated (BENCH_UI_REPEATS, 3 by default) and the medians are printed and written to bench/ui/results/.
  */
