@@ -1,10 +1,11 @@
 /**
  * Many small objects of a few shapes, kept as columns: what RunList holds per run instead of a config and a summary
  * object (~700 bytes a run in objects; docs/performance-ui.md). Objects of one shape (the same keys, strings, booleans
- * and nulls, in the same order; only numbers differ) share a template, and each number that differs from the
+ * and nulls; only numbers differ) share a template, and each number that differs from the
  * template in any object gets a Float64Array with a value per slot. A sweep's configs differ in the few numbers it
  * sweeps, its summaries in their losses and steps, so a slot costs 1 byte plus 8 per number that varies. An object is
- * built again, equal to the one put (numbers bit for bit, -0 and NaN included), each time it is read.
+ * built again, equal to the one put (numbers bit for bit, -0 and NaN included), each time it is read; its keys come in
+ * the template's order (one code path builds every config and summary, so that is the order they were put in).
  *
  * Top-level keys named `placed` are neither compared nor stored: the caller gives them back to `get` (a config's id,
  * sweep and index follow from its run's place).
