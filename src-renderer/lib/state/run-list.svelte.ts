@@ -33,6 +33,8 @@ class SweepRuns {
   readonly annotations = new Map<number, RunAnnotations>();
   /** Configs whose id, sweep or index are not those of their run (none the app stores): kept whole. */
   readonly odd = new Map<number, RunConfig>();
+  /** The setting samples (RunList.settingSamples) of this sweep's runs, until one is put or deleted. */
+  private sampled: ListedRun[] | null = null;
 
   constructor(
     readonly sweepId: string,
@@ -50,14 +52,24 @@ class SweepRuns {
     if (tags.length > 0 || starred || note !== '') this.annotations.set(run.index, { tags, starred, note });
     else this.annotations.delete(run.index);
     this.rows[run.index] = new ListedRun(this, run.index);
+    this.sampled = null;
   }
 
   delete(index: number): void {
+    this.sampled = null;
     this.rows[index] = undefined;
     this.configs.delete(index);
     this.summaries.delete(index);
     this.annotations.delete(index);
     this.odd.delete(index);
+  }
+
+  /** Runs whose settings differ wherever this sweep's do: kept until a run is put or deleted (a publication costs O(runs) less). */
+  samples(): readonly ListedRun[] {
+    if (this.sampled) return this.sampled;
+    const listed = (index: number) => this.rows[index] !== undefined;
+    const indexes = [...this.configs.samples(listed), ...[...this.odd.keys()].filter(listed)];
+    return (this.sampled = indexes.map((index) => this.rows[index]!));
   }
 }
 
@@ -191,9 +203,7 @@ export class RunList {
       const before = runs.length;
       for (const run of sweep.rows) if (run) runs.push(run);
       if (runs.length === before) this.bySweep.delete(sweep.sweepId);
-      const listed = (index: number) => sweep.rows[index] !== undefined;
-      for (const index of sweep.configs.samples(listed)) samples.push(sweep.rows[index]!);
-      for (const index of sweep.odd.keys()) if (listed(index)) samples.push(sweep.rows[index]!);
+      samples.push(...sweep.samples());
     }
     this.settingSamples = samples;
     this.runs = runs;
