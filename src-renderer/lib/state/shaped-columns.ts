@@ -27,6 +27,8 @@ interface Shape {
 /** At most this many shapes per set (failed runs' messages each make one); objects of more are kept whole. */
 const MAX_SHAPES = 254;
 const WHOLE = 255;
+/** How many of the newest shapes a put tries (beyond that an object of an older shape makes a new one). */
+const SHAPES_TRIED = 16;
 
 /**
  * Whether `value` has the shape of `template`; collects its numbers in `numbers` on the way. Loops, not closures or
@@ -107,8 +109,10 @@ export class ShapedColumns<T extends object> {
     this.shapeOf = grown(this.shapeOf, slot + 1, (n) => new Uint8Array(n));
     this.whole.delete(slot);
     const numbers = this.numbers;
+    // The shape put last, then the newest few: a put stays O(1) where every failed run's message makes a shape.
     let k = this.fits(this.last, value) ? this.last : -1;
-    for (let i = 0; k < 0 && i < this.shapes.length; i++) if (i !== this.last && this.fits(i, value)) k = i;
+    const oldest = Math.max(0, this.shapes.length - SHAPES_TRIED);
+    for (let i = this.shapes.length - 1; k < 0 && i >= oldest; i--) if (i !== this.last && this.fits(i, value)) k = i;
     if (k < 0) {
       if (this.shapes.length === MAX_SHAPES) {
         this.shapeOf[slot] = WHOLE;

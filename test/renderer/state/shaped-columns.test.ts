@@ -63,6 +63,16 @@ describe('ShapedColumns', () => {
     expect(Object.keys(columns.get(1, { id: 'x', index: 1 })!)).toEqual(['id', 'index', 'lr']);
   });
 
+  it('finds an old shape again after many new ones, or makes it anew: either way the object comes back', () => {
+    const columns = new ShapedColumns<{ status: string; loss: number }>();
+    columns.put(0, { status: 'completed', loss: 1 });
+    for (let i = 1; i <= 40; i++) columns.put(i, { status: `failed ${i}`, loss: i });
+    columns.put(41, { status: 'completed', loss: 0.5 });
+    expect(columns.get(0)).toEqual({ status: 'completed', loss: 1 });
+    expect(columns.get(41)).toEqual({ status: 'completed', loss: 0.5 });
+    expect(columns.get(40)).toEqual({ status: 'failed 40', loss: 40 });
+  });
+
   it('keeps objects whole beyond the last shape, and forgets deleted slots', () => {
     const columns = new ShapedColumns<{ error: string }>();
     for (let i = 0; i < 300; i++) columns.put(i, { error: `failed ${i}` });
