@@ -6,6 +6,8 @@
  *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask').
  * (b) With those 10,000 runs stored: open the runs view (a reload) and sort it by final loss; time; then the longest
  *     task while scrolling the table from top to bottom.
+ * (c) At scale: one sweep computed, then copied in IndexedDB to 100,000 runs (BENCH_UI_SCALES); open and sort at each
+ *     size, and the renderer's heap per run held (the difference between the largest and the smallest size).
  *
  * Each is repeated (BENCH_UI_REPEATS, 3 by default) and the medians are printed and written to bench/ui/results/.
  */
@@ -176,9 +178,10 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   };
 }
 
-async function openAndSort(page: Page): Promise<OpenAndSort> {
+/** `scroll`: also scroll the table from top to bottom (a frame per viewport: minutes at 100,000 runs). */
+async function openAndSort(page: Page, runs = RUNS, scroll = true): Promise<OpenAndSort> {
   await page.reload();
-  const opened = await whenText(page, 'runs-count', `${RUNS} runs`);
+  const opened = await whenText(page, 'runs-count', `${runs} runs`);
   const sortMs = await page.getByTestId('sort-final loss').evaluate(
     (button: HTMLButtonElement) =>
       new Promise<number>((resolve) => {
@@ -189,20 +192,24 @@ async function openAndSort(page: Page): Promise<OpenAndSort> {
       }),
   );
   const first = await page.getByTestId('final-loss').first().innerText();
-  const scroll = await page.getByTestId('runs-scroller').evaluate(
-    (box: HTMLElement) =>
-      new Promise<{ from: number; to: number }>((resolve) => {
-        const from = performance.now();
-        const step = () => {
-          box.scrollTop += box.clientHeight;
-          if (box.scrollTop + box.clientHeight < box.scrollHeight) requestAnimationFrame(step);
-          else requestAnimationFrame(() => resolve({ from, to: performance.now() }));
-        };
-        requestAnimationFrame(step);
-      }),
-  );
-  expect(Number(first)).toBeLessThanOrEqual(Number(await page.getByTestId('final-loss').last().innerText()));
-  const tasks = await longTasksBetween(page, scroll.from, scroll.to);
+  expect(Number(first)).toBeLessThanOrEqual(Number(await page.getByTestId('final-loss').nth(1).innerText()));
+  const scrolled = scroll
+    ? await page.getByTestId('runs-scroller').evaluate(
+        (box: HTMLElement) =>
+          new Promise<{ from: number; to: number }>((resolve) => {
+            const from = performance.now();
+            const step = () => {
+              box.scrollTop += box.clientHeight;
+              if (box.scrollTop + box.clientHeight < box.scrollHeight) requestAnimationFrame(step);
+              else requestAnimationFrame(() => resolve({ from, to: performance.now() }));
+            };
+            requestAnimationFrame(step);
+          }),
+      )
+    : null;
+  if (scrolled)
+    expect(Number(first)).toBeLessThanOrEqual(Number(await page.getByTestId('final-loss').last().innerText()));
+  const tasks = scrolled ? await longTasksBetween(page, scrolled.from, scrolled.to) : [NaN];
   const domContentLoadedMs = await page.evaluate(
     () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domContentLoadedEventEnd,
   );
@@ -215,6 +222,135 @@ async function openAndSort(page: Page): Promise<OpenAndSort> {
     rawReadAllRunsMs: await rawReadAllRuns(page),
   };
 }
+
+/**
+ * Copies the one stored sweep and its run pages `copies` times straight into IndexedDB (new sweep ids, the runs' ids
+ * and sweep ids rewritten, in their configs too; each copy a moment older): a database of (copies + 1) × the sweep's runs in a second, where
+ * computing them would take minutes. Their traces are not copied: the runs view never reads a trace.
+ */
+const copyStoredSweep = (page: Page, copies: number) =>
+  page.evaluate(
+    (copies) =>
+      new Promise<void>((resolve, reject) => {
+        type Run = { id: string; sweepId: string; index: number; config: object };
+        type Sweep = { id: string; name: string; createdAt: number };
+        type RunPage = { sweepId: string; entries: Run[] };
+        const open = indexedDB.open('adagrad-lab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction(['sweeps', 'runPages']);
+          const sweeps = read.objectStore('sweeps').getAll();
+          const pages = read.objectStore('runPages').getAll();
+          read.oncomplete = () => {
+            const [sweep] = sweeps.result as Sweep[];
+            const own = (pages.result as RunPage[]).filter((p) => p.sweepId === sweep.id);
+            const write = db.transaction(['sweeps', 'runPages'], 'readwrite');
+            for (let k = 1; k <= copies; k++) {
+              const id = crypto.randomUUID();
+              write
+                .objectStore('sweeps')
+                .put({ ...sweep, id, name: `${sweep.name} ${k}`, createdAt: sweep.createdAt - k });
+              for (const p of own) {
+                const entries = p.entries.map((run) => {
+                  const ids = { id: `${id}:${String(run.index).padStart(6, '0')}`, sweepId: id };
+                  return { ...run, ...ids, config: { ...run.config, ...ids }, createdAt: sweep.createdAt - k };
+                });
+                write.objectStore('runPages').put({ ...p, sweepId: id, entries });
+              }
+            }
+            write.oncomplete = () => (db.close(), resolve());
+            write.onerror = () => reject(write.error);
+          };
+        };
+      }),
+    copies,
+  );
+
+/** The page's JavaScript heap after a full garbage collection (CDP), in bytes. */
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize;
+}
+
+/** BENCH_UI_PROFILE=1: also write a CPU profile of one more open and sort at each size to test-results/bench-ui/. */
+const PROFILE = Boolean(process.env.BENCH_UI_PROFILE);
+
+async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await work();
+  const { profile } = await cdp.send('Profiler.stop');
+  await cdp.detach();
+  const dir = join(import.meta.dirname, '../../test-results/bench-ui');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+  return result;
+}
+
+/** The sizes the runs view is opened and sorted at (BENCH_UI_SCALES, comma-separated). */
+const SCALES = (process.env.BENCH_UI_SCALES ?? '10000,100000').split(',').map(Number);
+/** The sweep the larger databases are copied from: the runs of (a), with the fewest steps that the form allows to differ. */
+const SEED_STEPS = 100;
+
+test(`runs view at scale: open and sort at ${SCALES.join(', ')} runs; the renderer's bytes per run`, async ({
+  browser,
+}) => {
+  const loadBefore = loadavg()[0];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await observeLongTasks(page);
+  await signIn(page, BENCH_UI_PORT);
+  const form = page.getByTestId('sweep-form');
+  await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
+  await form.getByTestId('field-steps').fill(String(SEED_STEPS));
+  await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+  await page.getByTestId('launch').click();
+  await expect(page.getByTestId('runs-count')).toHaveText(`${RUNS} runs`, { timeout: 120_000 });
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+  const scales: { runs: number; heapBytes: number; median: OpenAndSort; samples: OpenAndSort[] }[] = [];
+  for (const runs of SCALES) {
+    const stored = scales.at(-1)?.runs ?? RUNS;
+    await copyStoredSweep(page, (runs - stored) / RUNS);
+    const samples: OpenAndSort[] = [];
+    for (let j = 0; j < REPEATS; j++) samples.push(await openAndSort(page, runs, false));
+    if (PROFILE) await profiled(page, `open-and-sort-${runs}`, () => openAndSort(page, runs, false));
+    scales.push({ runs, heapBytes: await heapAfterGc(page), median: medians(samples), samples });
+    console.log(`${runs} runs:`, JSON.stringify(scales.at(-1)));
+  }
+  await context.close();
+  const [small, large] = [scales[0], scales.at(-1)!];
+  const report = {
+    date: new Date().toISOString(),
+    repeats: REPEATS,
+    cores: cpus().length,
+    loadAverage: { before: loadBefore, after: loadavg()[0] },
+    // What each run more costs the renderer's heap: the difference between the smallest and the largest database.
+    bytesPerRunHeld: (large.heapBytes - small.heapBytes) / (large.runs - small.runs),
+    scales,
+  };
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'scale-latest.json'), JSON.stringify(report, null, 2));
+  console.log(
+    'medians:',
+    JSON.stringify(
+      {
+        bytesPerRunHeld: report.bytesPerRunHeld,
+        openAndSort: Object.fromEntries(scales.map((s) => [s.runs, s.median])),
+        loadAverage: report.loadAverage,
+      },
+      null,
+      2,
+    ),
+  );
+});
 
 test(`storage path: ${RUNS} runs × ${STEPS} steps, end to end; then open, sort and scroll`, async ({ browser }) => {
   const loadBefore = loadavg()[0];

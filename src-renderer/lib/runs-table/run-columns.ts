@@ -16,6 +16,7 @@ import {
 } from '../../../src-core/views/format';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { settingLabel } from '../state/labels';
+import { summaryField } from '../state/run-list.svelte';
 
 export type ColumnKind = 'number' | 'text' | 'flag';
 export type ColumnGroup = 'run' | 'hyperparameter' | 'metric' | 'annotation';
@@ -64,13 +65,13 @@ function lossText(x: number, summary: RunSummary): string {
   return !Number.isFinite(x) && summary.divergedAt !== null ? `${text} (diverged at step ${summary.divergedAt})` : text;
 }
 
-const lossColumn = (id: string, label: string, loss: (summary: RunSummary) => number | null): RunColumn =>
+const lossColumn = (id: string, label: string, loss: 'finalLoss' | 'bestLoss'): RunColumn =>
   numberColumn(
     id,
     label,
     'metric',
-    (r) => lossOf(loss(r.summary)),
-    (r) => lossText(lossOf(loss(r.summary)), r.summary),
+    (r) => lossOf(summaryField(r, loss)),
+    (r) => lossText(lossOf(summaryField(r, loss)), r.summary),
   );
 
 function textColumn(id: string, label: string, group: ColumnGroup, text: (run: StoredRun) => string): RunColumn {
@@ -123,12 +124,12 @@ export function runColumns(sweepName: (sweepId: string) => string): RunColumn[] 
     ...hyperparameterColumns(),
     countColumn('steps', 'steps', 'run', (r) => r.config.steps),
     countColumn('seed', 'seed', 'run', (r) => r.config.seed),
-    lossColumn('finalLoss', 'final loss', (s) => s.finalLoss),
-    lossColumn('bestLoss', 'best loss', (s) => s.bestLoss),
-    countColumn('bestStep', 'best step', 'metric', (r) => r.summary.bestStep),
-    countColumn('stepsToTolerance', 'steps to tolerance', 'metric', (r) => r.summary.stepsToTolerance),
-    countColumn('divergedAt', 'diverged at step', 'metric', (r) => r.summary.divergedAt),
-    textColumn('divergedIn', 'diverged in', 'metric', (r) => r.summary.divergedIn ?? '—'),
+    lossColumn('finalLoss', 'final loss', 'finalLoss'),
+    lossColumn('bestLoss', 'best loss', 'bestLoss'),
+    countColumn('bestStep', 'best step', 'metric', (r) => summaryField(r, 'bestStep')),
+    countColumn('stepsToTolerance', 'steps to tolerance', 'metric', (r) => summaryField(r, 'stepsToTolerance')),
+    countColumn('divergedAt', 'diverged at step', 'metric', (r) => summaryField(r, 'divergedAt')),
+    textColumn('divergedIn', 'diverged in', 'metric', (r) => summaryField(r, 'divergedIn') ?? '—'),
     textColumn('status', 'status', 'metric', (r) => describeStatus(r.summary)),
     textColumn('tags', 'tags', 'annotation', (r) => r.tags.join(', ')),
     textColumn('note', 'note', 'annotation', (r) => r.note),

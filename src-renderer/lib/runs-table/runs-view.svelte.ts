@@ -8,6 +8,7 @@ import type { RunStatus } from '../../../src-core/contract/types';
 import type { StoredRun } from '../storage/records';
 import { defaultColumnIds, runColumns, varyingColumnIds, type RunColumn } from './run-columns';
 import { parseColumnFilter, searchedText, type RunPredicate } from './run-filters';
+import { summaryField } from '../state/run-list.svelte';
 
 export const COLUMNS_STORAGE_KEY = 'adagrad-lab.runs-table.columns';
 /** The columns a person hid although their settings differ (they would show themselves otherwise). */
@@ -53,8 +54,8 @@ export class RunsView {
   /** What is typed in each column's filter, by column id. */
   filters = $state<Record<string, string>>({});
 
-  /** The setting columns whose values differ among the runs listed. */
-  readonly varyingIds = $derived.by(() => varyingColumnIds(this.columns, this.source()));
+  /** The setting columns whose values differ among the runs listed (read from `settingSamples`, which show them all). */
+  readonly varyingIds = $derived.by(() => varyingColumnIds(this.columns, this.settingSamples()));
   readonly visibleColumns = $derived.by(() => this.columns.filter((c) => this.isShown(c.id)));
   /** The filter of each column shown, compiled, and what is wrong with those that do not parse. */
   readonly compiledFilters = $derived.by(() => {
@@ -85,6 +86,8 @@ export class RunsView {
     private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = globalThis.localStorage ?? null,
     /** The narrowing in force, if any. */
     readonly narrowing: () => Narrowing | null = () => null,
+    /** Runs whose settings differ wherever the source's do (RunList.settingSamples): fewer to read than every run. */
+    private readonly settingSamples: () => readonly StoredRun[] = source,
   ) {
     this.columns = runColumns(sweepName);
     this.columnIds = this.saved(COLUMNS_STORAGE_KEY) ?? [...defaultColumnIds];
@@ -120,7 +123,7 @@ export class RunsView {
     return runs.filter(
       (run) =>
         (!narrowing || narrowing.keeps(run)) &&
-        (status === 'all' || run.summary.status === status) &&
+        (status === 'all' || summaryField(run, 'status') === status) &&
         predicates.every((p) => p(run)) &&
         (needle === '' || this.textOf(run).includes(needle)),
     );

@@ -6,16 +6,132 @@
  * slots of their indexes, so publishing lists them in order without sorting them: O(runs), where a sort of every run
  * each time had slowed storing to half its rate by 300,000 runs stored (docs/reliability.md, Soak).
  *
+ * Columnar, so that a million runs fit: a run is held as its slot in its sweep's columns (./shaped-columns: configs
+ * and summaries as a template per shape and a Float64Array per number that varies; what a person attached only where
+ * they did) and one small object that reads them, a ListedRun. Its config and summary are built when read, so the
+ * views that read every run's read one part (`summaryField`) or a few samples (`settingSamples`) instead.
+ * docs/performance-ui.md measures the bytes per run.
+ *
  * This tab's writes are the only ones it sees: another tab on the same database shows them after a reload.
  */
+import type { RunConfig, RunSummary } from '../../../src-core/contract/types';
+import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
-import type { StoredRun } from '../storage/records';
+import type { RunAnnotations, StoredRun } from '../storage/records';
+import { ShapedColumns } from './shaped-columns';
 
-/** One sweep's runs, each in the slot of its index (a sweep's runs are numbered 0…runCount−1). */
-interface SweepRuns {
-  sweepId: string;
-  createdAt: number;
-  slots: (StoredRun | undefined)[];
+const noTags: string[] = Object.freeze([]) as unknown as string[];
+const noAnnotations: RunAnnotations = Object.freeze({ tags: noTags, starred: false, note: '' });
+
+/** One sweep's runs: the published ones in the slots of their indexes, and the columns they read. */
+class SweepRuns {
+  readonly rows: (ListedRun | undefined)[] = [];
+  /** Configs without what the run's place gives (id, sweepId, index): the rest is alike but for a few numbers. */
+  readonly configs = new ShapedColumns<RunConfig>(['id', 'sweepId', 'index']);
+  readonly summaries = new ShapedColumns<RunSummary>();
+  /** Only the runs a person starred, tagged or noted. */
+  readonly annotations = new Map<number, RunAnnotations>();
+  /** Configs whose id, sweep or index are not those of their run (none the app stores): kept whole. */
+  readonly odd = new Map<number, RunConfig>();
+  /** The setting samples (RunList.settingSamples) of this sweep's runs, until one is put or deleted. */
+  private sampled: ListedRun[] | null = null;
+
+  constructor(
+    readonly sweepId: string,
+    public createdAt: number,
+  ) {}
+
+  put(run: StoredRun): void {
+    const { id, sweepId, index } = run.config;
+    if (id === run.id && sweepId === run.sweepId && index === run.index) {
+      this.configs.put(run.index, run.config);
+      this.odd.delete(run.index);
+    } else this.odd.set(run.index, run.config);
+    this.summaries.put(run.index, run.summary);
+    const { tags, starred, note } = run;
+    if (tags.length > 0 || starred || note !== '') this.annotations.set(run.index, { tags, starred, note });
+    else this.annotations.delete(run.index);
+    this.rows[run.index] = new ListedRun(this, run.index);
+    this.sampled = null;
+  }
+
+  delete(index: number): void {
+    this.sampled = null;
+    this.rows[index] = undefined;
+    this.configs.delete(index);
+    this.summaries.delete(index);
+    this.annotations.delete(index);
+    this.odd.delete(index);
+  }
+
+  /** Runs whose settings differ wherever this sweep's do: kept until a run is put or deleted (a publication costs O(runs) less). */
+  samples(): readonly ListedRun[] {
+    if (this.sampled) return this.sampled;
+    const listed = (index: number) => this.rows[index] !== undefined;
+    const indexes = [...this.configs.samples(listed), ...[...this.odd.keys()].filter(listed)];
+    return (this.sampled = indexes.map((index) => this.rows[index]!));
+  }
+}
+
+/** A run as listed: a StoredRun whose parts are read from its sweep's columns (built anew on each read). */
+export class ListedRun implements StoredRun {
+  constructor(
+    private readonly sweep: SweepRuns,
+    readonly index: number,
+  ) {}
+
+  get id(): string {
+    return runId(this.sweep.sweepId, this.index);
+  }
+
+  get sweepId(): string {
+    return this.sweep.sweepId;
+  }
+
+  get createdAt(): number {
+    return this.sweep.createdAt;
+  }
+
+  get config(): RunConfig {
+    const odd = this.sweep.odd.get(this.index);
+    if (odd) return odd;
+    return this.sweep.configs.get(this.index, { id: this.id, sweepId: this.sweepId, index: this.index })!;
+  }
+
+  get summary(): RunSummary {
+    return this.sweep.summaries.get(this.index)!;
+  }
+
+  /** One part of the summary, read without building the rest (what a sort or a filter reads per run). */
+  summaryField<K extends keyof RunSummary>(key: K): RunSummary[K] {
+    return this.sweep.summaries.field(this.index, key)!;
+  }
+
+  get tags(): string[] {
+    return this.annotations.tags;
+  }
+
+  get starred(): boolean {
+    return this.annotations.starred;
+  }
+
+  get note(): string {
+    return this.annotations.note;
+  }
+
+  private get annotations(): RunAnnotations {
+    return this.sweep.annotations.get(this.index) ?? noAnnotations;
+  }
+}
+
+/** One part of a run's summary: read from its columns if it is a ListedRun, without building the whole summary. */
+export const summaryField = <K extends keyof RunSummary>(run: StoredRun, key: K): RunSummary[K] =>
+  run instanceof ListedRun ? run.summaryField(key) : run.summary[key];
+
+/** The place a run id names, read leniently (ids come from stored runs): its sweep and index. */
+function placeOf(id: string): { sweepId: string; index: number } {
+  const colon = id.lastIndexOf(':');
+  return { sweepId: id.slice(0, colon), index: Number(id.slice(colon + 1)) };
 }
 
 const newestFirst = (a: SweepRuns, b: SweepRuns): number =>
@@ -24,17 +140,16 @@ const newestFirst = (a: SweepRuns, b: SweepRuns): number =>
 export class RunList {
   /** Newest sweep first, then in each sweep's order. */
   runs = $state.raw<readonly StoredRun[]>([]);
+  /**
+   * Runs that together show every setting that differs among `runs` (ShapedColumns.samples): what a view that asks
+   * which settings vary reads instead of every run's config.
+   */
+  settingSamples = $state.raw<readonly StoredRun[]>([]);
   /** False until what is stored has been read once: no "no runs yet" flashes past a returning person. */
   loaded = $state(false);
-  /** Every change so far, published or not, by id and by sweep. */
-  private readonly byId = new Map<string, StoredRun>();
   private readonly bySweep = new Map<string, SweepRuns>();
-  /**
-   * The runs as published, by id: changed in place, and only when `runs` is replaced, so that a publication costs the
-   * runs changed, not a copy of every run. `get` reads `runs` to make its callers follow it.
-   */
-  private readonly published = new Map<string, StoredRun>();
-  private readonly unpublished = new Set<string>();
+  /** Changes not yet published, by id: a run to put, or null to remove. */
+  private readonly pending = new Map<string, StoredRun | null>();
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastPublished = -Infinity;
 
@@ -45,38 +160,27 @@ export class RunList {
 
   /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
   async load(db: LabDatabase): Promise<void> {
-    this.upsert((await db.allRuns()).filter((run) => !this.byId.has(run.id)));
+    const stored = await db.allRuns();
+    const newer = this.bySweep.size > 0 || this.pending.size > 0;
+    for (const run of stored) if (!newer || (!this.pending.has(run.id) && !this.has(run.id))) this.apply(run);
     this.flush();
     this.loaded = true;
   }
 
   get(id: string): StoredRun | undefined {
-    return this.runs && this.published.get(id);
+    if (!this.runs) return undefined; // read to make callers follow publications
+    const { sweepId, index } = placeOf(id);
+    return this.bySweep.get(sweepId)?.rows[index];
   }
 
   /** Adds or replaces runs; published within publishIntervalMs. */
   upsert(runs: readonly StoredRun[]): void {
-    for (const run of runs) {
-      const previous = this.byId.get(run.id);
-      if (previous) this.slotsOf(previous)[previous.index] = undefined;
-      this.byId.set(run.id, run);
-      const sweep = this.bySweep.get(run.sweepId) ?? { sweepId: run.sweepId, createdAt: run.createdAt, slots: [] };
-      this.bySweep.set(run.sweepId, sweep);
-      sweep.createdAt = run.createdAt;
-      sweep.slots[run.index] = run;
-      this.unpublished.add(run.id);
-    }
+    for (const run of runs) this.pending.set(run.id, run);
     this.schedule();
   }
 
   remove(ids: readonly string[]): void {
-    for (const id of ids) {
-      const run = this.byId.get(id);
-      if (!run) continue;
-      this.byId.delete(id);
-      this.slotsOf(run)[run.index] = undefined;
-      this.unpublished.add(id);
-    }
+    for (const id of ids) this.pending.set(id, null);
     this.schedule();
   }
 
@@ -85,23 +189,36 @@ export class RunList {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.lastPublished = this.now();
-    for (const id of this.unpublished) {
-      const run = this.byId.get(id);
-      if (run) this.published.set(id, run);
-      else this.published.delete(id);
+    for (const [id, run] of this.pending) {
+      if (run) this.apply(run);
+      else {
+        const { sweepId, index } = placeOf(id);
+        this.bySweep.get(sweepId)?.delete(index);
+      }
     }
-    this.unpublished.clear();
+    this.pending.clear();
     const runs: StoredRun[] = [];
+    const samples: StoredRun[] = [];
     for (const sweep of [...this.bySweep.values()].sort(newestFirst)) {
       const before = runs.length;
-      for (const run of sweep.slots) if (run) runs.push(run);
+      for (const run of sweep.rows) if (run) runs.push(run);
       if (runs.length === before) this.bySweep.delete(sweep.sweepId);
+      samples.push(...sweep.samples());
     }
+    this.settingSamples = samples;
     this.runs = runs;
   }
 
-  private slotsOf(run: StoredRun): (StoredRun | undefined)[] {
-    return this.bySweep.get(run.sweepId)!.slots;
+  private apply(run: StoredRun): void {
+    let sweep = this.bySweep.get(run.sweepId);
+    if (!sweep) this.bySweep.set(run.sweepId, (sweep = new SweepRuns(run.sweepId, run.createdAt)));
+    sweep.createdAt = run.createdAt;
+    sweep.put(run);
+  }
+
+  private has(id: string): boolean {
+    const { sweepId, index } = placeOf(id);
+    return this.bySweep.get(sweepId)?.rows[index] !== undefined;
   }
 
   private schedule(): void {

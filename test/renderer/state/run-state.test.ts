@@ -4,37 +4,111 @@ import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { RunSelection } from '../../../src-renderer/lib/runs-table/run-selection.svelte';
 import { UndoOffers } from '../../../src-renderer/lib/state/undo.svelte';
 import type { StoredRun } from '../../../src-renderer/lib/storage/records';
+import { runColumns, varyingColumnIds } from '../../../src-renderer/lib/runs-table/run-columns';
+import { runId } from '../../../src-core/sweep/expand';
+import { optimizerDefaults } from '../../../src-core/optim';
 
-const run = (id: string, createdAt: number, index: number) =>
-  ({ id, sweepId: id.split(':')[0], createdAt, index }) as StoredRun;
+/** A stored run of sweep `sweepId`, as IndexedDB gives it back: its config and summary differ from its neighbours' in numbers. */
+function run(sweepId: string, createdAt: number, index: number, starred = false): StoredRun {
+  const id = runId(sweepId, index);
+  return {
+    id,
+    sweepId,
+    index,
+    createdAt,
+    config: {
+      id,
+      sweepId,
+      index,
+      objective: { id: 'elliptic-2d' },
+      start: null,
+      optimizer: { ...optimizerDefaults.adagrad, lr: 10 ** -index },
+      steps: 100,
+      seed: 0,
+      tolerance: null,
+      traceMaxPoints: 50,
+    },
+    summary: {
+      status: index % 3 ? 'completed' : 'diverged',
+      finalLoss: index % 3 ? 1 / (index + 1) : Infinity,
+      bestLoss: 1 / (index + 2),
+      bestStep: index,
+      stepsToTolerance: null,
+      divergedAt: index % 3 ? null : 7,
+      divergedIn: index % 3 ? null : 'loss',
+    },
+    tags: starred ? ['best'] : [],
+    starred,
+    note: '',
+  };
+}
+
+/** What a listed run reads as, in plain objects (a ListedRun builds its parts when read). */
+const plain = (r: StoredRun | undefined) =>
+  r && {
+    id: r.id,
+    sweepId: r.sweepId,
+    index: r.index,
+    createdAt: r.createdAt,
+    config: r.config,
+    summary: r.summary,
+    tags: r.tags,
+    starred: r.starred,
+    note: r.note,
+  };
 afterEach(() => vi.useRealTimers());
 
 describe('RunList', () => {
   it('publishes the first change at once, then at most once per interval, newest sweep first and in sweep order', () => {
     vi.useFakeTimers();
     const list = new RunList(200, () => Date.now());
-    list.upsert([run('a:1', 1, 1), run('a:0', 1, 0)]);
-    expect(list.runs.map((r) => r.id)).toEqual(['a:0', 'a:1']);
-    list.upsert([run('b:0', 2, 0)]);
-    list.upsert([run('a:2', 1, 2)]);
+    list.upsert([run('a', 1, 1), run('a', 1, 0)]);
+    expect(list.runs.map((r) => r.id)).toEqual(['a:000000', 'a:000001']);
+    list.upsert([run('b', 2, 0)]);
+    list.upsert([run('a', 1, 2)]);
     expect(list.runs).toHaveLength(2); // within the interval: not yet
     vi.advanceTimersByTime(200);
-    expect(list.runs.map((r) => r.id)).toEqual(['b:0', 'a:0', 'a:1', 'a:2']);
+    expect(list.runs.map((r) => r.id)).toEqual(['b:000000', 'a:000000', 'a:000001', 'a:000002']);
   });
 
   it('replaces a run by id and removes runs; flush publishes at once', () => {
     vi.useFakeTimers();
     const list = new RunList(200, () => Date.now());
-    list.upsert([run('a:0', 1, 0), run('a:1', 1, 1)]);
-    const edited = { ...run('a:0', 1, 0), starred: true };
+    list.upsert([run('a', 1, 0), run('a', 1, 1)]);
+    const edited = run('a', 1, 0, true);
     list.upsert([edited]);
-    list.remove(['a:1']);
-    expect(list.get('a:1')).toBeDefined(); // published state until the next publication
+    list.remove(['a:000001']);
+    expect(list.get('a:000001')).toBeDefined(); // published state until the next publication
+    expect(list.get('a:000000')?.starred).toBe(false);
     list.flush();
-    expect(list.runs).toEqual([edited]);
-    expect(list.get('a:0')).toBe(edited);
-    expect(list.get('a:1')).toBeUndefined();
+    expect(list.runs.map(plain)).toEqual([edited]);
+    expect(plain(list.get('a:000000'))).toEqual(edited);
+    expect(list.get('a:000001')).toBeUndefined();
   });
+});
+
+test.prop([
+  fc.array(
+    fc.record({ sweep: fc.integer({ min: 0, max: 2 }), index: fc.nat({ max: 30 }), lr: fc.constantFrom(1, 0.1, 0.01) }),
+    {
+      minLength: 1,
+      maxLength: 40,
+    },
+  ),
+  fc.array(fc.nat({ max: 30 }), { maxLength: 10 }),
+])('its setting samples differ in exactly the settings the runs listed differ in', (puts, removed) => {
+  const list = new RunList(0);
+  list.upsert(
+    puts.map(({ sweep, index, lr }) => {
+      const r = run(`s${sweep}`, sweep, index);
+      return { ...r, config: { ...r.config, optimizer: { ...r.config.optimizer, lr } } };
+    }),
+  );
+  list.remove(removed.map((index) => runId('s0', index)));
+  list.flush();
+  const columns = runColumns(() => 'a sweep');
+  expect(list.settingSamples.length).toBeLessThanOrEqual(list.runs.length);
+  expect(varyingColumnIds(columns, list.settingSamples)).toEqual(varyingColumnIds(columns, list.runs));
 });
 
 const byNewestSweepThenIndex = (a: StoredRun, b: StoredRun): number =>
@@ -62,10 +136,9 @@ test.prop([
     const expected = new Map<string, StoredRun>();
     for (const batch of batches) {
       // Sweeps 0…4, created at 10, 10, 20, 30, 30: two pairs share a time, ordered by id.
-      const runs = batch.runs.map(({ sweep, index, starred }) => ({
-        ...run(`s${sweep}:${index}`, [10, 10, 20, 30, 30][sweep], index),
-        starred,
-      }));
+      const runs = batch.runs.map(({ sweep, index, starred }) =>
+        run(`s${sweep}`, [10, 10, 20, 30, 30][sweep], index, starred),
+      );
       if (batch.remove) {
         list.remove(runs.map((r) => r.id));
         for (const r of runs) expected.delete(r.id);
@@ -75,8 +148,8 @@ test.prop([
       }
     }
     list.flush();
-    expect(list.runs).toEqual([...expected.values()].sort(byNewestSweepThenIndex));
-    for (const [id, r] of expected) expect(list.get(id)).toBe(r);
+    expect(list.runs.map(plain)).toEqual([...expected.values()].sort(byNewestSweepThenIndex));
+    for (const [id, r] of expected) expect(plain(list.get(id))).toEqual(r);
   },
 );
 
