@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunConfig, RunResult } from '../src-core/contract/types';
+import type { RangeExecutor } from './executor';
 import { decodeResults, encodeConfigs, type EncodedResults } from './workers/batch-codec';
 import type { RangeTask } from './workers/range-task';
 
@@ -27,7 +28,7 @@ export interface PoolOptions {
 }
 
 /** The worker pool: batches of configs, and ranges of a sweep that a worker expands itself (the command line). */
-export interface WorkerPool extends RunExecutor {
+export interface WorkerPool extends RunExecutor, RangeExecutor {
   /** The range's results as the worker encoded them (batch-codec.ts), with its summary CSV rows when asked. */
   runRange(task: RangeTask, signal?: AbortSignal): Promise<EncodedResults>;
 }

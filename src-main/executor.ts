@@ -1,0 +1,14 @@
+/**
+ * What runs a sweep's range tasks: the worker pool on this machine (pool.ts) or agents on other machines through a
+ * Redis queue (agents/redis-executor.ts). The SweepService and the command line see only this.
+ */
+import type { EncodedResults } from './workers/batch-codec';
+import type { RangeTask } from './workers/range-task';
+
+export interface RangeExecutor {
+  /** How many tasks it runs at once (may change over time for agents: read it each time). */
+  readonly threads: number;
+  /** Rejects with an AbortError when `signal` aborts first (the task's runs are then not done). */
+  runRange(task: RangeTask, signal?: AbortSignal): Promise<EncodedResults>;
+  close(): Promise<void>;
+}
