@@ -102,7 +102,11 @@ function announcementOf(text: string | null): AgentAnnouncement | null {
   }
 }
 
-export function createRedisExecutor({ url, queue: given, engine = engineVersion }: RedisExecutorOptions): RedisExecutor {
+export function createRedisExecutor({
+  url,
+  queue: given,
+  engine = engineVersion,
+}: RedisExecutorOptions): RedisExecutor {
   const address = parseRedisUrl('the Redis URL', url);
   const name = queueName('the queue', given, address);
   const keys = keysOf(name);
@@ -249,8 +253,9 @@ export function createRedisExecutor({ url, queue: given, engine = engineVersion 
 
   const stopWatching = watchReachability(redis, (state) => {
     reachable = state.reachable ? { ok: true } : { ok: false, reason: state.reason };
-    publish();
-    if (state.reachable) {
+    // Back (or there at last): the status waits for the agents to be read, so it does not say "no agent" meanwhile.
+    if (!state.reachable) publish();
+    else {
       look();
       reconcileSoon();
     }

@@ -21,9 +21,12 @@ export class RedisUrlError extends Error {}
 
 const MASK = '***';
 
-/** `text` with the password of any redis:// or rediss:// URL in it masked: for messages that quote a URL as given. */
+/**
+ * `text` with every `user:password@` in it masked, in a URL of any scheme or none (up to the word's last @, so a
+ * password holding an @ is masked whole): for messages that quote what was given, a mistyped URL included.
+ */
 export const maskPasswords = (text: string): string =>
-  text.replace(/(rediss?:\/\/[^:@/\s]*:)[^@\s]*@/gi, `$1${MASK}@`);
+  text.replace(/(^|[\s"'(])([a-z][\w+.-]*:\/\/)?([^\s:@"']*):\S*@/gi, `$1$2$3:${MASK}@`);
 
 export function parseRedisUrl(flag: string, given: string): RedisAddress {
   const refuse = (why: string): RedisUrlError =>

@@ -50,13 +50,17 @@ const exited = (child: ChildProcess): Promise<void> =>
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));
 
-export async function startRedisServer(): Promise<RedisServer> {
+/** `password`: the server requires it (requirepass), and `url` carries it. */
+export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
     child = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+        ...(password === undefined ? [] : ['--requirepass', password]),
+      ],
       { stdio: 'ignore' },
     );
     await listening(port);
@@ -71,7 +75,7 @@ export async function startRedisServer(): Promise<RedisServer> {
   await start();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
     start,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),

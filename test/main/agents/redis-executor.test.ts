@@ -154,7 +154,12 @@ describe('the Redis executor with agents', () => {
     await agentOn(queue, { threads: 2 });
     await until('both agents seen', () => executor.agents().length === 2);
     expect(executor.threads).toBe(2 * 3);
-    expect(executor.agents().map((a) => a.threads).sort()).toEqual([1, 2]);
+    expect(
+      executor
+        .agents()
+        .map((a) => a.threads)
+        .sort(),
+    ).toEqual([1, 2]);
     expect(statuses.at(-1)).toMatchObject({ state: 'ready' });
     expect(statuses.at(-1)?.message).toMatch(/^2 agents \(3 threads\) on queue /);
 
@@ -223,7 +228,9 @@ describe('the Redis executor with agents', () => {
     await server.kill();
     await until('the executor says Redis is away', () => statuses.at(-1)?.state === 'unreachable');
     expect(statuses.at(-1)?.message).toMatch(
-      new RegExp(`^Redis at 127\\.0\\.0\\.1:${server.port} is unreachable \\(.+\\); the sweep continues when it is back$`),
+      new RegExp(
+        `^Redis at 127\\.0\\.0\\.1:${server.port} is unreachable \\(.+\\); the sweep continues when it is back$`,
+      ),
     );
     const during = settled;
     await new Promise((r) => setTimeout(r, 1_000));
