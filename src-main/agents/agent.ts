@@ -201,7 +201,7 @@ export async function startAgent({
       clearTimeout(resumeTimer);
       say(
         running.size > 0
-          ? `Closing: ${plural(running.size, 'running task')} go back to the queue`
+          ? `Closing: ${plural(running.size, 'running task')} ${running.size === 1 ? 'goes' : 'go'} back to the queue`
           : 'Closing: no task was running',
       );
       worker.cancelAllJobs(CLOSING);

@@ -196,6 +196,25 @@ describe('the Redis executor with agents', () => {
     expect(bytes(next).equals(bytes(await local.runRange(taskOf(0, 5, 1))))).toBe(true);
   });
 
+  it('an agent that closes puts its running task back at once, and another agent completes it', async () => {
+    const queue = freshQueue();
+    const { executor } = executorOn(queue);
+    const leaving = await agentOn(queue);
+    const task: RangeTask = { sweepId: 'long', spec: long, from: 0, to: 2, traces: false };
+    const running = executor.runRange(task);
+    await until('the task started on the agent', () => leaving.calls.length === 1);
+    const closing = performance.now();
+    await leaving.close();
+    // Closed without waiting for its task (seconds of work): the pool's task was aborted.
+    expect(performance.now() - closing).toBeLessThan(2_000);
+    expect(leaving.lines).toContain('Closing: 1 running task goes back to the queue');
+    const staying = await agentOn(queue);
+    const results = await running;
+    expect(staying.calls).toHaveLength(1);
+    expect(bytes(results).equals(bytes(await local.runRange(task)))).toBe(true);
+    await until('the closed agent no longer seen', () => executor.agents().every((a) => a.id === staying.agent.id));
+  }, 60_000);
+
   it('an agent of another engine version refuses the task, naming both versions; a compatible agent runs it', async () => {
     const queue = freshQueue();
     const { executor, statuses } = executorOn(queue);
