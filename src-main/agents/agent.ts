@@ -101,7 +101,7 @@ export async function startAgent({
     );
     await job.moveToWait(token);
     if (!worker.isPaused()) {
-      void worker.pause(true);
+      worker.pause(true).catch(() => undefined);
       resumeTimer = setTimeout(() => worker.resume(), REFUSAL_PAUSE_MS);
     }
     throw new WaitingError();
