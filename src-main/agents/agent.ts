@@ -67,14 +67,7 @@ export interface Agent {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export async function startAgent({
-  address,
-  queue,
-  threads,
-  executor,
-  engine = engineVersion,
-  say,
-}: AgentOptions): Promise<Agent> {
+export function startAgent({ address, queue, threads, executor, engine = engineVersion, say }: AgentOptions): Agent {
   const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const keys = keysOf(queue);
   const redis = connect(address, `adagrad-lab-agent:${id}`);
@@ -167,7 +160,9 @@ export async function startAgent({
     cancelledEarly.set(jobId, now);
   });
   subscriber.on('error', () => undefined);
-  await subscriber.subscribe(keys.cancel);
+  // Not awaited: an agent started while Redis is away must still close at once; ioredis subscribes when it connects
+  // (and again after every reconnection).
+  subscriber.subscribe(keys.cancel).catch(() => undefined);
 
   const announcement: AgentAnnouncement = {
     id,
@@ -205,9 +200,16 @@ export async function startAgent({
           : 'Closing: no task was running',
       );
       worker.cancelAllJobs(CLOSING);
-      await worker.close();
-      if (redis.status === 'ready') await redis.multi().del(keys.agent(id)).srem(keys.agents, id).exec();
       stopWatching();
+      if (redis.status === 'ready') {
+        await worker.close();
+        await redis.multi().del(keys.agent(id)).srem(keys.agents, id).exec();
+      } else {
+        // Redis is away: nothing can go back to it (the tasks' locks expire and BullMQ hands them on), and a worker
+        // closed gracefully would wait for it forever.
+        redis.disconnect();
+        await worker.close(true);
+      }
       subscriber.disconnect();
       redis.disconnect();
       say(`Closed after ${plural(done, 'task')}`);

@@ -88,7 +88,7 @@ export async function agentCommand(
   const pool = createWorkerPool(workerFile, { threads });
   try {
     stamped(`Starting: ${address.shown}, queue ${queue}, ${threads} thread${threads === 1 ? '' : 's'}`);
-    const agent = await startAgent({ address, queue, threads, executor: pool, say: stamped });
+    const agent = startAgent({ address, queue, threads, executor: pool, say: stamped });
     await stopped;
     await agent.close();
     return 0;

@@ -155,6 +155,22 @@ describe('the command line on agents', () => {
     expect(await second.ended).toBe(0);
   }, 120_000);
 
+  it('an agent whose Redis is unreachable says so, masked, and still ends at once on SIGTERM with 0', async () => {
+    const dead = `redis://lab:${PASSWORD}@127.0.0.1:${server.port === 1 ? 2 : 1}`;
+    const child = spawn(process.execPath, [cliFile, 'agent', '--redis', dead, '--threads', '1']);
+    running.push(child);
+    let log = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+    const ended = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await until('the agent says Redis is away', () => /Redis at 127\.0\.0\.1:\d+ is unreachable \(/.test(log));
+    const stoppedAt = Date.now();
+    child.kill('SIGTERM');
+    expect(await ended).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(log).toContain('redis://lab:***@127.0.0.1');
+    expect(log).not.toContain(PASSWORD);
+  });
+
   it('refuses a bad --redis URL with exit 2, the password masked', async () => {
     const ran = await cli(['--lr', '1', '--redis', `http://user:${PASSWORD}@host:1`], dir);
     expect(ran.code).toBe(2);
