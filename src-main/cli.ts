@@ -162,6 +162,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const { args, job, outputs } = prepared;
   let engine: Engine;
   if (args.agents) {
+    exitWhenDone = true;
     const executor = await agentsReady(args.agents, args.quiet, interrupt.signal);
     if (!executor) {
       await outputs.abort();
@@ -205,8 +206,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * Set when the runs went to agents: the process then exits once done, since BullMQ's events connection keeps
+ * reconnecting, and the process alive, if Redis was away when it closed (agents/redis-executor.ts).
+ */
+let exitWhenDone = false;
+
 main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
+  (code) => {
+    process.exitCode = code;
+    if (exitWhenDone) process.exit(code);
+  },
   (error: unknown) => {
     say(`AdaGrad Lab failed: ${errorMessage(error)}`);
     process.exitCode = 1;

@@ -307,10 +307,18 @@ export function createRedisExecutor({
         settle(jobId, entry);
         entry.reject(abortError());
       }
-      if (reachable.ok) await Promise.all(left.map(([jobId]) => cancel(jobId).catch(() => undefined)));
       stopWatching();
-      await events.close();
-      await queue.close();
+      if (reachable.ok) {
+        await Promise.all(left.map(([jobId]) => cancel(jobId).catch(() => undefined)));
+        await events.close();
+        await queue.close();
+      } else {
+        // Redis is away: a graceful close would wait for it forever, and so does BullMQ's disconnect of the events'
+        // blocking connection (it keeps reconnecting: a process that must end then exits, as the command line does).
+        // Its tasks stay queued, for no one: agents compute them and their results expire (RESULT_TTL_MS).
+        redis.disconnect();
+        for (const closing of [events.disconnect(), queue.disconnect()]) closing.catch(() => undefined);
+      }
       redis.disconnect();
     },
   };

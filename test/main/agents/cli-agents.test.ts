@@ -171,6 +171,26 @@ describe('the command line on agents', () => {
     expect(log).not.toContain(PASSWORD);
   });
 
+  it('the lab waits while Redis is unreachable, saying so, and Ctrl+C ends it with 130 and no file', async () => {
+    const child = spawn(
+      process.execPath,
+      [cliFile, '--lr', '1', '--summary', 'never.csv', '--redis', 'redis://127.0.0.1:1'],
+      {
+        cwd: dir,
+      },
+    );
+    running.push(child);
+    let log = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+    const ended = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await until('the lab says Redis is away', () => log.includes('; the sweep continues when it is back'));
+    expect(log).toMatch(/^Redis at 127\.0\.0\.1:1 is unreachable \(.+\); the sweep continues when it is back$/m);
+    child.kill('SIGINT');
+    expect(await ended).toBe(130);
+    expect(log).toContain('Interrupted: no file was written.');
+    expect(existsSync(join(dir, 'never.csv'))).toBe(false);
+  });
+
   it('refuses a bad --redis URL with exit 2, the password masked', async () => {
     const ran = await cli(['--lr', '1', '--redis', `http://user:${PASSWORD}@host:1`], dir);
     expect(ran.code).toBe(2);
