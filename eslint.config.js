@@ -19,7 +19,7 @@ export const allowLists = {
   main: {
     layer: 'src-main',
     folders: ['src-main', 'src-core'],
-    packages: ['node:*', 'electron', 'piscina', 'ws', 'valibot'],
+    packages: ['node:*', 'electron', 'piscina', 'ws', 'valibot', 'bullmq', 'ioredis'],
   },
   // Built alone, as CommonJS, for the sandbox: the contract's channels and types, and electron's contextBridge.
   preload: { layer: 'the preload', folders: ['src-core/contract'], packages: ['electron'] },

@@ -10,13 +10,16 @@
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
 import { everyStepConfig } from '../src-core/export/trace-table';
-import { cliUsage, CliUsageError, parseCliArgs, type CliArgs } from './cli/args';
+import { cliUsage, CliUsageError, parseCliArgs, type AgentsAt, type CliArgs } from './cli/args';
+import { agentCommand } from './cli/agent';
 import { failedRun } from '../src-core/run/execute';
 import { CliInputError, readJob, type CliJob } from './cli/input';
 import { needsRuns, openOutputs, type CliOutputs, type ResultBatch } from './cli/outputs';
 import { removeTemporariesSync } from './export/file-sink';
 import { countsOf, ProgressReporter, type BatchCounts } from './cli/progress';
 import { batchesInOrder, batchSizeOf, runInOrder } from './export/ordered-runs';
+import { createRedisExecutor, type RedisExecutor } from './agents/redis-executor';
+import type { RangeExecutor } from './executor';
 import { createWorkerPool, type WorkerPool } from './pool';
 import { countStatuses, decodeResults } from '../src-core/run/result-batch';
 import { rangeConfigs, type RangeTask } from './workers/range-task';
@@ -44,26 +47,34 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
 
 type CliBatch = ResultBatch & { counts: BatchCounts };
 
+/** What computes the runs: this machine's worker pool, or agents through Redis (--redis). */
+type Engine = { kind: 'pool'; pool: WorkerPool } | { kind: 'agents'; executor: RedisExecutor };
+
+const executorOf = (engine: Engine): RangeExecutor => (engine.kind === 'pool' ? engine.pool : engine.executor);
+
 /**
  * The job's results, batch by batch, in order. A spec's runs go to the workers as ranges of its indexes, which each
  * worker expands itself, writing the summary CSV rows too: the main thread builds no config unless the traces or the
- * JSON need them (then only the batch's, as it comes back). A run config (`--run`) goes as itself.
+ * JSON need them (then only the batch's, as it comes back). A run config (`--run`) goes as itself, to this machine's
+ * pool (parseCliArgs refuses --run with --redis).
  */
-function batchesOf(job: CliJob, args: CliArgs, pool: WorkerPool, signal: AbortSignal): AsyncGenerator<CliBatch> {
+function batchesOf(job: CliJob, args: CliArgs, engine: Engine, signal: AbortSignal): AsyncGenerator<CliBatch> {
   // Summaries and JSON need no trace: the workers then record none and batches are sized for throughput.
   const traces = args.outputs.traces !== undefined;
   const { spec } = job;
   if (!spec) {
+    if (engine.kind !== 'pool') throw new Error('A run config runs on this machine, not on agents');
     const configs = job.configs ?? [];
     const computed = args.everyStep ? configs.map(everyStepConfig) : configs;
     return (async function* () {
       let done = 0;
-      for await (const results of runInOrder(pool, computed, signal, { traces })) {
+      for await (const results of runInOrder(engine.pool, computed, signal, { traces })) {
         yield { results, configs: configs.slice(done, done + results.length), counts: countsOf(results) };
         done += results.length;
       }
     })();
   }
+  const pool = executorOf(engine);
   const withRuns = needsRuns(args.outputs);
   const base = {
     sweepId: job.sweepId,
@@ -88,7 +99,7 @@ function batchesOf(job: CliJob, args: CliArgs, pool: WorkerPool, signal: AbortSi
       const { configs, computed } = rangeConfigs(task);
       return { results: decodeResults(columns, computed), configs, summaryCsv, counts };
     } catch (error) {
-      // A batch that fails as a whole (a worker that died) becomes failed runs, as in a sweep.
+      // A batch that fails as a whole (a worker or an agent that died) becomes failed runs, as in a sweep.
       if (signal.aborted) throw error;
       const { configs, computed } = rangeConfigs(task);
       const results = computed.map((config) => failedRun(config, error));
@@ -98,12 +109,40 @@ function batchesOf(job: CliJob, args: CliArgs, pool: WorkerPool, signal: AbortSi
   return batchesInOrder(pool.threads, job.count, batchSizeOf(shapes, job.count, pool.threads, traces), run);
 }
 
+/**
+ * The agents' executor, once an agent of this engine version is there (so the batches are sized to their threads);
+ * null if interrupted first. Every change of its status is said, unless all is well and `quiet`.
+ */
+async function agentsReady(
+  { address, queue }: AgentsAt,
+  quiet: boolean,
+  interrupt: AbortSignal,
+): Promise<RedisExecutor | null> {
+  const executor = createRedisExecutor({ url: address.url, queue });
+  let ready: () => void = () => undefined;
+  const someAgent = new Promise<void>((resolve) => (ready = resolve));
+  executor.onStatus((status) => {
+    if (status.state !== 'ready' || !quiet) say(status.message);
+    if (status.state === 'ready') ready();
+  });
+  const interrupted = new Promise<void>((resolve) => interrupt.addEventListener('abort', () => resolve()));
+  await Promise.race([someAgent, interrupted]);
+  if (!interrupt.aborted) return executor;
+  await executor.close();
+  return null;
+}
+
 /** The signals that end a run cleanly: every temporary file is removed, whichever arrives. */
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 async function main(argv: readonly string[]): Promise<number> {
   // `adagrad-lab link --port N`: a fresh sign-in link of a running serve-mode server (src-main/serve/link.ts).
   if (argv[0] === 'link') return linkCommand(argv.slice(1), (line) => process.stdout.write(`${line}\n`), say);
+  // `adagrad-lab agent --redis URL`: this machine runs a lab's tasks (src-main/cli/agent.ts).
+  if (argv[0] === 'agent') {
+    const out = (text: string): void => void process.stdout.write(text);
+    return agentCommand(argv.slice(1), join(import.meta.dirname, 'run-batch.worker.js'), out, say);
+  }
   // A failing stdout (a closed pipe such as `| head`, a full device) is seen by the next write, which then stops the
   // runs; without a listener its 'error' event would crash the process instead.
   process.stdout.on('error', () => undefined);
@@ -123,14 +162,32 @@ async function main(argv: readonly string[]): Promise<number> {
   if (typeof prepared === 'number') return prepared;
   computing = true;
   const { args, job, outputs } = prepared;
-  const pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads });
+  let engine: Engine;
+  if (args.agents) {
+    exitWhenDone = true;
+    const executor = await agentsReady(args.agents, args.quiet, interrupt.signal);
+    if (!executor) {
+      await outputs.abort();
+      say('\nInterrupted: no file was written.');
+      return 130;
+    }
+    engine = { kind: 'agents', executor };
+  } else
+    engine = {
+      kind: 'pool',
+      pool: createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads }),
+    };
+  const pool = executorOf(engine);
   const progress = args.quiet ? null : new ProgressReporter(process.stderr, job.count);
+  const runs = `${job.count} run${job.count === 1 ? '' : 's'}`;
   if (progress)
     say(
-      `Running ${job.count} run${job.count === 1 ? '' : 's'} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`,
+      args.agents
+        ? `Running ${runs} on agents through queue ${args.agents.queue} at ${args.agents.address.shown}`
+        : `Running ${runs} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`,
     );
   try {
-    for await (const batch of batchesOf(job, args, pool, interrupt.signal)) {
+    for await (const batch of batchesOf(job, args, engine, interrupt.signal)) {
       await outputs.write(batch);
       progress?.add(batch.counts);
     }
@@ -151,8 +208,17 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+/**
+ * Set when the runs went to agents: the process then exits once done, since BullMQ's events connection keeps
+ * reconnecting, and the process alive, if Redis was away when it closed (agents/redis-executor.ts).
+ */
+let exitWhenDone = false;
+
 main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
+  (code) => {
+    process.exitCode = code;
+    if (exitWhenDone) process.exit(code);
+  },
   (error: unknown) => {
     say(`AdaGrad Lab failed: ${errorMessage(error)}`);
     process.exitCode = 1;

@@ -1,10 +1,10 @@
+/**
+ * What runs a sweep's range tasks: the worker pool on this machine (pool.ts) or agents on other machines through a
+ * Redis queue (agents/redis-executor.ts). The SweepService and the command line see only this.
+ */
 import type { EncodedResults } from './workers/batch-codec';
 import type { RangeTask } from './workers/range-task';
 
-/**
- * Whatever runs a sweep's tasks — (spec, index range) pairs whose runs the executor expands itself: the worker pool
- * on this machine (pool.ts), agents elsewhere, anything equivalent in tests.
- */
 export interface RangeExecutor {
   /** How many tasks it runs at once (may change over time for agents: read it each time). */
   readonly threads: number;

@@ -4,6 +4,13 @@
  */
 
 /**
+ * The engine's version: raised by every change that alters any run's numbers (a summary or a trace value, bit for bit).
+ * A sweep's tasks carry it and an agent on another machine runs only tasks of its own version (src-main/agents), so
+ * the numbers never depend on which machine ran a run.
+ */
+export const engineVersion = 1;
+
+/**
  * Where AdaGrad adds eps: lr·g/(√G+eps) (PyTorch, the seeds' code), lr·g/√(G+eps) (Keras, tfjs, the seeds' formula), or
  * lr·g/√(G+eps) with no update at all where G = 0 (Optax's scale_by_rss: `where(G > 0, rsqrt(G + eps), 0)`).
  */

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { errorMessage } from '../../src-core/contract/result';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { epsPlacements, flagLabels, numberRules } from '../../src-core/optim/rules';
+import { parseRedisUrl, queueName, RedisUrlError, type RedisAddress } from '../agents/redis-url';
 import { maxThreads, parseWholeNumber } from '../whole-number';
 
 /** camelCase hyperparameter names as flags: weightDecay → weight-decay. */
@@ -40,6 +41,8 @@ const options = {
   'every-step': { type: 'boolean' },
   threads: { type: 'string' },
   'sweep-id': { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -65,6 +68,25 @@ export interface CliArgs {
   threads: number;
   sweepId: string;
   quiet: boolean;
+  /** Present: the runs go to agents through this Redis queue (src-main/agents) instead of this machine's threads. */
+  agents?: AgentsAt;
+}
+
+/** Where the lab's agents take their tasks: a Redis and a queue on it. */
+export interface AgentsAt {
+  address: RedisAddress;
+  queue: string;
+}
+
+/** --redis and --queue (the CLI's and the agent's), checked: the URL's password is never echoed. */
+export function agentsAt(redis: string, queue: string | undefined): AgentsAt {
+  try {
+    const address = parseRedisUrl('--redis', redis);
+    return { address, queue: queueName('--queue', queue, address) };
+  } catch (error) {
+    if (error instanceof RedisUrlError) throw new CliUsageError(error.message);
+    throw error;
+  }
 }
 
 /** Bad usage: exit 2 with this message. */
@@ -76,6 +98,7 @@ Usage:
   npm run cli -- <spec.json> [outputs] [options]     a sweep spec, as the app's form makes them
   npm run cli -- --run <run.json> [outputs] [options] one run config, as --json writes them
   npm run cli -- [run flags] [outputs] [options]      the run, or grid of runs, the flags describe
+  npm run cli -- agent --redis URL [--threads N] [--queue NAME]   run the lab's tasks on this machine (--help for more)
 
 Outputs (FILE may be - for stdout, for one of them; none given: --summary -):
   --summary FILE        one row per run: what it ran, every hyperparameter, every metric (CSV)
@@ -99,6 +122,9 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
 Options:
   --threads N           worker threads, 1 to ${maxThreads} (default: every core)
   --sweep-id ID         run ids are ID:000000, ID:000001, ... (default: cli)
+  --redis URL           run on agents (adagrad-lab agent) through the Redis at redis://[user:password@]host[:port][/db]
+                        (rediss:// for TLS) instead of this machine's threads: the same output, byte for byte
+  --queue NAME          the lab's queue on that Redis (default: lab-<the URL's user>, lab-default without one)
   --quiet               no progress on stderr
   -h, --help            this text
 
@@ -180,6 +206,12 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       `Invalid value for --sweep-id: ${JSON.stringify(sweepId)} (must be 1 to 100 letters, digits, _ . or -)`,
     );
   }
+  if (values.queue !== undefined && values.redis === undefined)
+    throw new CliUsageError('--queue names a queue on the Redis of --redis: add --redis URL');
+  if (values.redis !== undefined && values.run !== undefined)
+    throw new CliUsageError(
+      `--redis runs a sweep's ranges on agents; --run ${values.run} runs its one run here: drop --redis`,
+    );
   return {
     help: values.help ?? false,
     input,
@@ -191,5 +223,6 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
         : parseWholeNumber('--threads', values.threads, 1, maxThreads, (message) => new CliUsageError(message)),
     sweepId,
     quiet: values.quiet ?? false,
+    ...(values.redis === undefined ? {} : { agents: agentsAt(values.redis, values.queue) }),
   };
 }

@@ -1,0 +1,220 @@
+/**
+ * An agent: a BullMQ worker on any machine that takes the lab's range tasks from its Redis queue, runs them on its own
+ * worker pool (as the lab would locally: the same src-core, the same built worker) and leaves their results in Redis
+ * (protocol.ts). It announces itself (host, threads, engine version) every HEARTBEAT_MS so the lab sizes its work to
+ * the agents alive, and prints one line per change of state.
+ *
+ * - A task of another engine version is refused unrun and put back for another agent; this agent then stays away
+ *   from the queue for REFUSAL_PAUSE_MS, so that compatible agents take the tasks meanwhile.
+ * - The lab cancels a running task by publishing its id: the pool's task is aborted (its worker thread terminated)
+ *   and the job fails as cancelled, unretried.
+ * - close() (SIGINT, SIGTERM) aborts the running tasks and puts them back in the queue at once, for another agent.
+ * - Killed outright, the agent's locks expire and BullMQ's stalled-job check hands its tasks to another agent.
+ */
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import { engineVersion } from '../../src-core/contract/engine';
+import { errorMessage } from '../../src-core/contract/result';
+import type { RangeExecutor } from '../executor';
+import { countStatuses } from '../../src-core/run/result-batch';
+import { connect, unreachableMessage, watchReachability } from './connection';
+import {
+  AGENT_TTL_MS,
+  decodeTask,
+  encodeResult,
+  HEARTBEAT_MS,
+  KEY_PREFIX,
+  keysOf,
+  LOCK_MS,
+  MAX_STALLED,
+  RESULT_TTL_MS,
+  STALLED_INTERVAL_MS,
+  type AgentAnnouncement,
+  type TaskData,
+  type TaskDone,
+} from './protocol';
+import { maskPasswords, type RedisAddress } from './redis-url';
+
+/** How long an agent stays away from the queue after refusing a task of another engine version. */
+export const REFUSAL_PAUSE_MS = 30_000;
+/** How long a cancellation is remembered for a task this agent has not started yet (it may be about to). */
+const CANCEL_MEMORY_MS = 60_000;
+
+/** The abort reasons this agent gives its running tasks. */
+const CANCELLED = 'cancelled by the lab';
+const CLOSING = 'the agent is closing';
+
+export interface AgentOptions {
+  readonly address: RedisAddress;
+  readonly queue: string;
+  readonly threads: number;
+  /** Runs the tasks: the agent's worker pool. */
+  readonly executor: RangeExecutor;
+  /** The engine version it runs tasks of: engineVersion (another only to show a refusal). */
+  readonly engine?: number;
+  /** One line per change of state. */
+  readonly say: (line: string) => void;
+}
+
+export interface Agent {
+  readonly id: string;
+  /** Tasks completed so far. */
+  readonly tasksDone: number;
+  /** Puts its running tasks back in the queue and disconnects. */
+  close(): Promise<void>;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function startAgent({ address, queue, threads, executor, engine = engineVersion, say }: AgentOptions): Agent {
+  const id = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const keys = keysOf(queue);
+  const redis = connect(address, `adagrad-lab-agent:${id}`);
+  const subscriber = connect(address, `adagrad-lab-agent-cancel:${id}`);
+  let connectedOnce = false;
+  const stopWatching = watchReachability(redis, (state) => {
+    if (state.reachable) {
+      say(
+        `${connectedOnce ? 'Reconnected' : 'Connected'} to ${address.shown}, queue ${queue}: ${plural(threads, 'thread')}, engine version ${engine}`,
+      );
+      connectedOnce = true;
+    } else say(`${unreachableMessage(address, state.reason)}; retrying, the tasks wait`);
+  });
+
+  const running = new Set<string>();
+  /** Cancellations of tasks not (yet) running here, by job id, with when they came. */
+  const cancelledEarly = new Map<string, number>();
+  let done = 0;
+  let resumeTimer: NodeJS.Timeout | undefined;
+
+  const refuse = async (job: Job<TaskData, TaskDone>, token: string | undefined): Promise<never> => {
+    say(
+      `Refused task ${job.id}: it needs engine version ${job.data.engine} and this agent runs engine version ${engine}, whose numbers could differ; it goes back to the queue for an agent of version ${job.data.engine}. Run the lab's version here. Pausing ${REFUSAL_PAUSE_MS / 1000} s.`,
+    );
+    await job.moveToWait(token);
+    if (!worker.isPaused()) {
+      worker.pause(true).catch(() => undefined);
+      resumeTimer = setTimeout(() => worker.resume(), REFUSAL_PAUSE_MS);
+    }
+    throw new WaitingError();
+  };
+
+  const runJob = async (
+    job: Job<TaskData, TaskDone>,
+    token: string | undefined,
+    // Declared, not optional in effect: BullMQ passes a signal only to a processor of three parameters.
+    signal: AbortSignal | undefined,
+  ): Promise<TaskDone> => {
+    const jobId = job.id ?? '';
+    if (job.data.engine !== engine) return refuse(job, token);
+    if (cancelledEarly.delete(jobId)) throw new UnrecoverableError(CANCELLED);
+    const task = decodeTask(job.data);
+    const what = `task ${jobId} (runs ${task.from} to ${task.to - 1} of sweep ${task.sweepId})`;
+    const started = performance.now();
+    running.add(jobId);
+    try {
+      const results = await executor.runRange(task, signal);
+      const bytes = encodeResult(results);
+      await redis.set(keys.result(jobId), bytes, 'PX', RESULT_TTL_MS);
+      done++;
+      const counts = results.parts.map(countStatuses);
+      const total = (key: 'runs' | 'diverged' | 'failed') => counts.reduce((sum, c) => sum + c[key], 0);
+      const [runs, diverged, failed] = [total('runs'), total('diverged'), total('failed')];
+      say(
+        `Done ${what}: ${plural(runs, 'run')} in ${((performance.now() - started) / 1000).toFixed(2)} s (${diverged} diverged, ${failed} failed) · ${plural(done, 'task')} done`,
+      );
+      return { resultBytes: bytes.length };
+    } catch (error) {
+      if (signal?.aborted && signal.reason === CLOSING) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
+      if (signal?.aborted) {
+        say(`Cancelled ${what} after ${((performance.now() - started) / 1000).toFixed(2)} s: ${CANCELLED}`);
+        throw new UnrecoverableError(CANCELLED);
+      }
+      say(`Failed ${what}: ${maskPasswords(errorMessage(error))}`);
+      throw error;
+    } finally {
+      running.delete(jobId);
+    }
+  };
+
+  const worker = new Worker<TaskData, TaskDone>(queue, runJob, {
+    connection: redis,
+    prefix: KEY_PREFIX,
+    name: id,
+    concurrency: threads,
+    lockDuration: LOCK_MS,
+    stalledInterval: STALLED_INTERVAL_MS,
+    maxStalledCount: MAX_STALLED,
+  });
+  // Errors while Redis is away are said once, by the watcher above; others are said as they come.
+  worker.on('error', (error) => {
+    if (redis.status === 'ready') say(`Queue error: ${maskPasswords(errorMessage(error))}`);
+  });
+
+  subscriber.on('message', (_channel: string, jobId: string) => {
+    if (worker.cancelJob(jobId, CANCELLED)) return;
+    const now = Date.now();
+    for (const [old, at] of cancelledEarly) if (now - at > CANCEL_MEMORY_MS) cancelledEarly.delete(old);
+    cancelledEarly.set(jobId, now);
+  });
+  subscriber.on('error', () => undefined);
+  // Not awaited: an agent started while Redis is away must still close at once; ioredis subscribes when it connects
+  // (and again after every reconnection).
+  subscriber.subscribe(keys.cancel).catch(() => undefined);
+
+  const announcement: AgentAnnouncement = {
+    id,
+    host: hostname(),
+    threads,
+    engine,
+    node: process.versions.node,
+    pid: process.pid,
+  };
+  const announce = (): void => {
+    // Not queued while Redis is away: the next beat after it is back announces the agent again.
+    if (redis.status !== 'ready') return;
+    redis
+      .multi()
+      .set(keys.agent(id), JSON.stringify(announcement), 'PX', AGENT_TTL_MS)
+      .sadd(keys.agents, id)
+      .exec()
+      .catch(() => undefined);
+  };
+  announce();
+  redis.on('ready', announce);
+  const heartbeat = setInterval(announce, HEARTBEAT_MS);
+
+  return {
+    id,
+    get tasksDone() {
+      return done;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      clearTimeout(resumeTimer);
+      say(
+        running.size > 0
+          ? `Closing: ${plural(running.size, 'running task')} ${running.size === 1 ? 'goes' : 'go'} back to the queue`
+          : 'Closing: no task was running',
+      );
+      worker.cancelAllJobs(CLOSING);
+      stopWatching();
+      if (redis.status === 'ready') {
+        await worker.close();
+        await redis.multi().del(keys.agent(id)).srem(keys.agents, id).exec();
+      } else {
+        // Redis is away: nothing can go back to it (the tasks' locks expire and BullMQ hands them on), and a worker
+        // closed gracefully would wait for it forever.
+        redis.disconnect();
+        await worker.close(true);
+      }
+      subscriber.disconnect();
+      redis.disconnect();
+      say(`Closed after ${plural(done, 'task')}`);
+    },
+  };
+}

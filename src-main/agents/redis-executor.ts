@@ -1,0 +1,325 @@
+/**
+ * A RangeExecutor whose tasks run on agents (agents/agent.ts) on any machine that reaches the lab's Redis: each task is
+ * a BullMQ job, its results come back through Redis (protocol.ts), and the promise resolves with them exactly as the
+ * local pool would.
+ *
+ * It knows which tasks it awaits, so nothing is lost and nothing counted twice:
+ * - a task's results are accepted once (the first delivery; GETDEL of its result key), however often it was run;
+ * - every RECONCILE_MS, and when Redis comes back, it checks each awaited job: results it missed the event of are
+ *   taken, and a job that vanished (a Redis restarted without persistence) is added again under the same id;
+ * - while Redis is unreachable nothing fails: commands wait for it (connection.ts) and onStatus says so.
+ * `threads` follows the agents' announcements: twice the threads of the live agents of this engine version, so the
+ * queue never runs dry while results travel; at least 1.
+ */
+import { randomBytes } from 'node:crypto';
+import { Queue, QueueEvents } from 'bullmq';
+import { engineVersion } from '../../src-core/contract/engine';
+import { errorMessage } from '../../src-core/contract/result';
+import type { RangeExecutor } from '../executor';
+import type { EncodedResults } from '../workers/batch-codec';
+import type { RangeTask } from '../workers/range-task';
+import { connect, watchReachability } from './connection';
+import {
+  decodeResult,
+  encodeTask,
+  HEARTBEAT_MS,
+  JOB_NAME,
+  KEY_PREFIX,
+  keysOf,
+  type AgentAnnouncement,
+  type TaskData,
+  type TaskDone,
+} from './protocol';
+import { maskPasswords, parseRedisUrl, queueName } from './redis-url';
+
+/** How often the awaited jobs are checked against Redis (missed results, vanished jobs). */
+const RECONCILE_MS = 1_000;
+/** How long a failed job is kept for a lab that missed its event (BullMQ removes older ones as others fail). */
+const FAILED_KEPT_S = 3_600;
+
+export interface RedisExecutorOptions {
+  /** redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
+  readonly url: string;
+  /** Default: `lab-<user>`, from the URL's ACL user (redis-url.ts). */
+  readonly queue?: string;
+  /** The engine version of the tasks: engineVersion (another only in tests). */
+  readonly engine?: number;
+}
+
+export interface AgentSeen extends AgentAnnouncement {
+  /** Runs this lab's engine version: only these take its tasks. */
+  readonly compatible: boolean;
+}
+
+/**
+ * 'ready': agents of this engine version are there; 'no-agents': connected, but none can take the tasks (they wait in
+ * the queue); 'unreachable': Redis is away (the tasks wait; the sweep continues when it is back).
+ */
+export interface QueueStatus {
+  readonly state: 'ready' | 'no-agents' | 'unreachable';
+  readonly message: string;
+}
+
+export interface RedisExecutor extends RangeExecutor {
+  readonly queue: string;
+  /** The agents alive at the last look (every HEARTBEAT_MS), for "agents seen". */
+  agents(): readonly AgentSeen[];
+  /** Calls `listener` with the status now and at every change of it; returns the function that stops it. */
+  onStatus(listener: (status: QueueStatus) => void): () => void;
+  /** Resolves once Redis answered and the agents were read (so `threads` counts them). */
+  ready(): Promise<void>;
+  /** Tasks added again because their jobs vanished from Redis. */
+  readonly readded: number;
+}
+
+interface Awaited {
+  readonly data: TaskData;
+  /** Whether its job was added (until then, a missing job is not a lost one). */
+  added: boolean;
+  readonly resolve: (results: EncodedResults) => void;
+  readonly reject: (error: unknown) => void;
+  readonly cleanup: () => void;
+}
+
+const abortError = (): DOMException => new DOMException('The task was cancelled', 'AbortError');
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** An agent's announcement as read back, or null when it is not one. */
+function announcementOf(text: string | null): AgentAnnouncement | null {
+  if (text === null) return null;
+  try {
+    const value = JSON.parse(text) as Partial<AgentAnnouncement>;
+    const ok =
+      typeof value.id === 'string' &&
+      typeof value.host === 'string' &&
+      Number.isSafeInteger(value.threads) &&
+      Number.isSafeInteger(value.engine) &&
+      typeof value.node === 'string' &&
+      Number.isSafeInteger(value.pid);
+    return ok ? (value as AgentAnnouncement) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function createRedisExecutor({
+  url,
+  queue: given,
+  engine = engineVersion,
+}: RedisExecutorOptions): RedisExecutor {
+  const address = parseRedisUrl('the Redis URL', url);
+  const name = queueName('the queue', given, address);
+  const keys = keysOf(name);
+  const labId = randomBytes(4).toString('hex');
+  const redis = connect(address, `adagrad-lab:${labId}`);
+  const queue = new Queue<TaskData, TaskDone>(name, {
+    connection: redis,
+    prefix: KEY_PREFIX,
+    defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { age: FAILED_KEPT_S } },
+  });
+  const events = new QueueEvents(name, { connection: redis, prefix: KEY_PREFIX });
+  // Errors while Redis is away are the status's to report; BullMQ's classes throw on an 'error' without a listener.
+  queue.on('error', () => undefined);
+  events.on('error', () => undefined);
+
+  const awaited = new Map<string, Awaited>();
+  let sequence = 0;
+  let readded = 0;
+  let closed = false;
+  let seen: AgentSeen[] = [];
+  let reachable: { ok: true } | { ok: false; reason: string } = { ok: false, reason: 'connecting' };
+  let agentsRead = false;
+  let markReady: () => void = () => undefined;
+  const readyOnce = new Promise<void>((resolve) => (markReady = resolve));
+
+  // Status.
+  const listeners = new Set<(status: QueueStatus) => void>();
+  const threadsOf = (agents: readonly AgentSeen[]): number =>
+    agents.reduce((sum, agent) => sum + (agent.compatible ? agent.threads : 0), 0);
+  const statusNow = (): QueueStatus => {
+    if (!reachable.ok)
+      return {
+        state: 'unreachable',
+        message: `Redis at ${address.hostPort} is unreachable (${reachable.reason}); the sweep continues when it is back`,
+      };
+    const compatible = seen.filter((agent) => agent.compatible);
+    const others = seen.length - compatible.length;
+    if (compatible.length === 0) {
+      const versions = [...new Set(seen.map((agent) => agent.engine))].join(', ');
+      return {
+        state: 'no-agents',
+        message:
+          others > 0
+            ? `No agent can run this lab's tasks: ${plural(others, 'agent')} on queue ${name} run engine version ${versions}, this lab needs version ${engine}; the tasks wait for an agent of version ${engine}`
+            : `No agent on queue ${name} at ${address.shown} yet; the tasks wait: start one with adagrad-lab agent --redis ${address.shown} --queue ${name}`,
+      };
+    }
+    return {
+      state: 'ready',
+      message: `${plural(compatible.length, 'agent')} (${plural(threadsOf(seen), 'thread')}) on queue ${name} at ${address.shown}${others > 0 ? `; ${others} of another engine version left aside` : ''}`,
+    };
+  };
+  let lastMessage = '';
+  const publish = (): void => {
+    const status = statusNow();
+    if (status.message === lastMessage) return;
+    lastMessage = status.message;
+    for (const listener of listeners) listener(status);
+  };
+
+  // Results and failures.
+  const settle = (jobId: string, entry: Awaited): boolean => {
+    if (awaited.get(jobId) !== entry) return false;
+    awaited.delete(jobId);
+    entry.cleanup();
+    return true;
+  };
+  /** Takes the job's results if they are there; whether they were. */
+  const collect = async (jobId: string): Promise<boolean> => {
+    const entry = awaited.get(jobId);
+    if (!entry) return false;
+    const bytes = await redis.getdelBuffer(keys.result(jobId));
+    if (bytes === null) return false;
+    if (settle(jobId, entry)) entry.resolve(decodeResult(bytes));
+    return true;
+  };
+  const fail = (jobId: string, reason: string): void => {
+    const entry = awaited.get(jobId);
+    if (!entry || !settle(jobId, entry)) return;
+    entry.reject(new Error(`The agent failed the task: ${maskPasswords(reason)}`));
+    void queue.remove(jobId).catch(() => undefined);
+  };
+  events.on('completed', ({ jobId }) => void collect(jobId).catch(() => undefined));
+  events.on('failed', ({ jobId, failedReason }) => fail(jobId, failedReason));
+
+  const add = (jobId: string, entry: Awaited): void => {
+    queue.add(JOB_NAME, entry.data, { jobId }).then(
+      () => {
+        entry.added = true;
+        // Cancelled while it was being added: take it back.
+        if (awaited.get(jobId) !== entry) void cancel(jobId);
+      },
+      (error: unknown) => fail(jobId, `it could not be queued: ${errorMessage(error)}`),
+    );
+  };
+  /** A waiting job is removed; a running one is aborted on its agent (which fails it as cancelled). */
+  const cancel = async (jobId: string): Promise<void> => {
+    if ((await queue.remove(jobId)) === 0) await redis.publish(keys.cancel, jobId);
+  };
+
+  const reconcile = async (): Promise<void> => {
+    for (const [jobId, entry] of awaited) {
+      if (!entry.added || closed) continue;
+      const state = await queue.getJobState(jobId);
+      if (state === 'failed') {
+        const job = await queue.getJob(jobId);
+        fail(jobId, job?.failedReason ?? 'failed');
+      } else if (state === 'unknown' && !(await collect(jobId)) && awaited.get(jobId) === entry) {
+        // Neither a job nor its results: Redis lost them (restarted without persistence). Again, same id.
+        readded++;
+        entry.added = false;
+        add(jobId, entry);
+      }
+    }
+  };
+  let reconciling = false;
+  const reconcileSoon = (): void => {
+    if (reconciling || closed || !reachable.ok || awaited.size === 0) return;
+    reconciling = true;
+    reconcile()
+      .catch(() => undefined)
+      .finally(() => (reconciling = false));
+  };
+
+  const readAgents = async (): Promise<void> => {
+    const ids = await redis.smembers(keys.agents);
+    const texts = ids.length > 0 ? await redis.mget(ids.map(keys.agent)) : [];
+    const alive: AgentSeen[] = [];
+    const gone: string[] = [];
+    ids.forEach((id, i) => {
+      const announcement = announcementOf(texts[i]);
+      if (announcement) alive.push({ ...announcement, compatible: announcement.engine === engine });
+      else gone.push(id);
+    });
+    if (gone.length > 0) await redis.srem(keys.agents, ...gone);
+    seen = alive.sort((a, b) => a.id.localeCompare(b.id));
+    agentsRead = true;
+    publish();
+  };
+  const look = (): void => {
+    if (!reachable.ok || closed) return;
+    readAgents().then(markReady, () => undefined);
+  };
+
+  const stopWatching = watchReachability(redis, (state) => {
+    reachable = state.reachable ? { ok: true } : { ok: false, reason: state.reason };
+    // Back (or there at last): the status waits for the agents to be read, so it does not say "no agent" meanwhile.
+    if (!state.reachable) publish();
+    else {
+      look();
+      reconcileSoon();
+    }
+  });
+  const timers = [setInterval(look, HEARTBEAT_MS), setInterval(reconcileSoon, RECONCILE_MS)];
+
+  return {
+    queue: name,
+    get threads() {
+      return Math.max(1, 2 * threadsOf(seen));
+    },
+    get readded() {
+      return readded;
+    },
+    agents: () => seen,
+    onStatus(listener) {
+      listeners.add(listener);
+      if (lastMessage !== '') listener(statusNow());
+      return () => listeners.delete(listener);
+    },
+    ready: () => (agentsRead ? Promise.resolve() : readyOnce),
+    runRange(task: RangeTask, signal?: AbortSignal): Promise<EncodedResults> {
+      if (closed) return Promise.reject(new Error('The Redis executor is closed'));
+      if (signal?.aborted) return Promise.reject(abortError());
+      const jobId = `${labId}-${++sequence}`;
+      return new Promise((resolve, reject) => {
+        const onAbort = (): void => {
+          if (!settle(jobId, entry)) return;
+          reject(abortError());
+          if (entry.added) void cancel(jobId).catch(() => undefined);
+        };
+        const entry: Awaited = {
+          data: encodeTask(task, engine),
+          added: false,
+          resolve,
+          reject,
+          cleanup: () => signal?.removeEventListener('abort', onAbort),
+        };
+        awaited.set(jobId, entry);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        add(jobId, entry);
+      });
+    },
+    async close() {
+      closed = true;
+      for (const timer of timers) clearInterval(timer);
+      const left = [...awaited];
+      for (const [jobId, entry] of left) {
+        settle(jobId, entry);
+        entry.reject(abortError());
+      }
+      stopWatching();
+      if (reachable.ok) {
+        await Promise.all(left.map(([jobId]) => cancel(jobId).catch(() => undefined)));
+        await events.close();
+        await queue.close();
+      } else {
+        // Redis is away: a graceful close would wait for it forever, and so does BullMQ's disconnect of the events'
+        // blocking connection (it keeps reconnecting: a process that must end then exits, as the command line does).
+        // Its tasks stay queued, for no one: agents compute them and their results expire (RESULT_TTL_MS).
+        redis.disconnect();
+        for (const closing of [events.disconnect(), queue.disconnect()]) closing.catch(() => undefined);
+      }
+      redis.disconnect();
+    },
+  };
+}

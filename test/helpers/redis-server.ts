@@ -1,0 +1,83 @@
+/**
+ * A real redis-server for a test (never a mock): on a free loopback port, without persistence (`--save ''
+ * --appendonly no`), so a restart loses everything as a Redis without persistence does. Stopped, killed and restarted
+ * on the same port by the test.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer, connect } from 'node:net';
+
+export interface RedisServer {
+  readonly port: number;
+  readonly url: string;
+  /** SIGKILL: gone at once, as a crashed Redis. */
+  kill(): Promise<void>;
+  /** A fresh, empty server on the same port. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resolves once something accepts connections on the port (redis-server takes a few ms to listen). */
+async function listening(port: number, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`redis-server did not listen on port ${port} within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+const exited = (child: ChildProcess): Promise<void> =>
+  child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+
+/** `password`: the server requires it (requirepass), and `url` carries it. */
+export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
+  const port = await freePort();
+  let child: ChildProcess | null = null;
+  const start = async (): Promise<void> => {
+    child = spawn(
+      'redis-server',
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+        ...(password === undefined ? [] : ['--requirepass', password]),
+      ],
+      { stdio: 'ignore' },
+    );
+    await listening(port);
+  };
+  const end = async (signal: NodeJS.Signals): Promise<void> => {
+    const running = child;
+    child = null;
+    if (!running) return;
+    running.kill(signal);
+    await exited(running);
+  };
+  await start();
+  return {
+    port,
+    url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
+    start,
+    kill: () => end('SIGKILL'),
+    stop: () => end('SIGTERM'),
+  };
+}

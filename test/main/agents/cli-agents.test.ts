@@ -1,0 +1,204 @@
+/**
+ * The command line on agents as a person runs it: the built out/main/cli.js (`npx electron-vite build` first) as the
+ * lab with --redis and as `agent` processes, against a real redis-server that requires a password; the files written
+ * held byte for byte against the same command run locally.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+
+const cliFile = resolve('out/main/cli.js');
+const PASSWORD = 'not-to-be-printed-7f3a';
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd: string): Promise<Ran> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn(process.execPath, [cliFile, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+interface AgentProcess {
+  child: ChildProcess;
+  /** What it printed so far. */
+  readonly log: () => string;
+  /** Resolves with its exit code once it has ended. */
+  readonly ended: Promise<number | null>;
+}
+
+/** An agent process, resolved once it says it is connected. */
+async function agent(url: string, queue: string): Promise<AgentProcess> {
+  const child = spawn(process.execPath, [cliFile, 'agent', '--redis', url, '--queue', queue, '--threads', '1']);
+  let log = '';
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+  const ended = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  running.push(child);
+  await until('the agent connected', () => / Connected to /.test(log));
+  return { child, log: () => log, ended };
+}
+
+async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+const mixedSpec = {
+  name: 'mixed, "quoted"',
+  objectives: [{ id: 'quadratic-1d' }, { id: 'rosenbrock', dim: 2 }, { id: 'elliptic-2d' }],
+  optimizers: [
+    { kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1e3, count: 7 } }, weightDecay: { values: [0, 0.1] } } },
+    { kind: 'sgd', axes: { lr: { values: [0.01, 2] } } },
+  ],
+  steps: 300,
+  seeds: [0, 1],
+};
+
+let server: RedisServer;
+let dir: string;
+const running: ChildProcess[] = [];
+let queues = 0;
+const freshQueue = (): string => `cli-${process.pid}-${++queues}`;
+
+beforeAll(async () => {
+  if (!existsSync(cliFile)) throw new Error(`${cliFile} is missing: run \`npx electron-vite build\` first`);
+  server = await startRedisServer({ password: PASSWORD });
+  dir = await mkdtemp(join(tmpdir(), 'lab-agents-'));
+});
+afterAll(async () => {
+  for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await server.stop();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the command line on agents', () => {
+  it('writes, with --redis and two agents, exactly the bytes of the local run; no password anywhere', async () => {
+    const queue = freshQueue();
+    await writeFile(join(dir, 'mixed.json'), JSON.stringify(mixedSpec));
+    const agents = [await agent(server.url, queue), await agent(server.url, queue)];
+    const outputs = (name: string): string[] =>
+      ['--summary', `${name}.csv`, '--traces', `${name}-traces.csv`, '--json', `${name}.json`].map((x) => x);
+    const remote = await cli(['mixed.json', ...outputs('remote'), '--redis', server.url, '--queue', queue], dir);
+    expect(remote.stderr).toMatch(/^2 agents \(2 threads\) on queue cli-/m);
+    expect(remote.code).toBe(0);
+    const local = await cli(['mixed.json', ...outputs('local'), '--quiet'], dir);
+    expect(local.code).toBe(0);
+    for (const [a, b] of [
+      ['remote.csv', 'local.csv'],
+      ['remote-traces.csv', 'local-traces.csv'],
+      ['remote.json', 'local.json'],
+    ]) {
+      const [x, y] = [await readFile(join(dir, a)), await readFile(join(dir, b))];
+      expect(x.length).toBeGreaterThan(1000);
+      expect(x.equals(y)).toBe(true);
+    }
+    expect(await readFile(join(dir, 'remote.csv'), 'utf8')).toMatch(/,diverged,/);
+    // Both agents computed; SIGTERM closes each with 0.
+    for (const { child, log, ended } of agents) {
+      expect(log()).toMatch(/Done task .* · 1 task done/);
+      child.kill('SIGTERM');
+      expect(await ended).toBe(0);
+      expect(log()).toMatch(/Closed after \d+ tasks?\n$/);
+    }
+    const printed = [remote.stderr, remote.stdout, ...agents.map((a) => a.log())].join('\n');
+    expect(printed).toContain('redis://:***@127.0.0.1');
+    expect(printed).not.toContain(PASSWORD);
+    for (const file of ['remote.csv', 'remote-traces.csv', 'remote.json'])
+      expect(await readFile(join(dir, file), 'utf8')).not.toContain(PASSWORD);
+  }, 60_000);
+
+  it("re-delivers a SIGKILLed agent's task to another agent: every run once in the output, as the local run", async () => {
+    const queue = freshQueue();
+    // Three runs of ~2 s each: a task is one run (batches are sized by work), so the agent is killed mid-task.
+    const objective = 'ill-conditioned(dim=100000, condition=1e6)';
+    const flags = ['--objective', objective, '--lr', '0.01, 0.02, 0.03', '--steps', '5000'];
+    const first = await agent(server.url, queue);
+    const lab = cli([...flags, '--summary', 'killed.csv', '--redis', server.url, '--queue', queue], dir);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(first.log()).not.toMatch(/Done task/);
+    first.child.kill('SIGKILL');
+    const killedAt = Date.now();
+    const second = await agent(server.url, queue);
+    const remote = await lab;
+    expect(remote.code).toBe(0);
+    // The killed task went to the second agent once its lock expired: 4 s, plus up to two stalled checks of 2 s.
+    expect(second.log().match(/Done task/g)).toHaveLength(3);
+    expect(Date.now() - killedAt).toBeLessThan(60_000);
+    const local = await cli([...flags, '--summary', 'killed-local.csv', '--quiet'], dir);
+    expect(local.code).toBe(0);
+    const csv = await readFile(join(dir, 'killed.csv'), 'utf8');
+    expect(csv).toBe(await readFile(join(dir, 'killed-local.csv'), 'utf8'));
+    const ids = csv
+      .trim()
+      .split('\r\n')
+      .slice(1)
+      .map((row) => row.split(',')[0]);
+    expect(ids).toEqual(['cli:000000', 'cli:000001', 'cli:000002']);
+    second.child.kill('SIGTERM');
+    expect(await second.ended).toBe(0);
+  }, 120_000);
+
+  it('an agent whose Redis is unreachable says so, masked, and still ends at once on SIGTERM with 0', async () => {
+    const dead = `redis://lab:${PASSWORD}@127.0.0.1:${server.port === 1 ? 2 : 1}`;
+    const child = spawn(process.execPath, [cliFile, 'agent', '--redis', dead, '--threads', '1']);
+    running.push(child);
+    let log = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+    const ended = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await until('the agent says Redis is away', () => /Redis at 127\.0\.0\.1:\d+ is unreachable \(/.test(log));
+    const stoppedAt = Date.now();
+    child.kill('SIGTERM');
+    expect(await ended).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    expect(log).toContain('redis://lab:***@127.0.0.1');
+    expect(log).not.toContain(PASSWORD);
+  });
+
+  it('the lab waits while Redis is unreachable, saying so, and Ctrl+C ends it with 130 and no file', async () => {
+    const child = spawn(
+      process.execPath,
+      [cliFile, '--lr', '1', '--summary', 'never.csv', '--redis', 'redis://127.0.0.1:1'],
+      {
+        cwd: dir,
+      },
+    );
+    running.push(child);
+    let log = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
+    const ended = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+    await until('the lab says Redis is away', () => log.includes('; the sweep continues when it is back'));
+    expect(log).toMatch(/^Redis at 127\.0\.0\.1:1 is unreachable \(.+\); the sweep continues when it is back$/m);
+    child.kill('SIGINT');
+    expect(await ended).toBe(130);
+    expect(log).toContain('Interrupted: no file was written.');
+    expect(existsSync(join(dir, 'never.csv'))).toBe(false);
+  });
+
+  it('refuses a bad --redis URL with exit 2, the password masked', async () => {
+    const ran = await cli(['--lr', '1', '--redis', `http://user:${PASSWORD}@host:1`], dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain('Invalid value for --redis: "http://user:***@host:1" (the scheme is http:');
+    expect(ran.stderr).not.toContain(PASSWORD);
+    const agentRan = await cli(['agent', '--redis', `redis://u:${PASSWORD}@host/x`], dir);
+    expect(agentRan.code).toBe(2);
+    expect(agentRan.stderr).toContain('the database "x" is not a number');
+    expect(agentRan.stderr).not.toContain(PASSWORD);
+  });
+});
