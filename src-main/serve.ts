@@ -1,7 +1,7 @@
 /**
  * `npm run serve`: the lab in any browser on this machine (built to out/main/serve.js, run by plain Node; no electron).
  *
- *   node out/main/serve.js [--port N] [--threads N]
+ *   node out/main/serve.js [--port N] [--threads N] [--redis URL [--queue NAME]]
  *
  * Prints one line with the link to open, the only place the first token ever appears:
  *   AdaGrad Lab is serving at http://127.0.0.1:PORT/#token=TOKEN
@@ -11,6 +11,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
+import { createRedisExecutor, type RedisExecutor } from './agents/redis-executor';
+import { maskPasswords } from './agents/redis-url';
 import { createWorkerPool, type WorkerPool } from './pool';
 import { parseServeArgs, ServeUsageError, serveToken, serveUsage, type ServeArgs } from './serve/args';
 import { listenForLinks, type LinkListener } from './serve/link';
@@ -44,12 +46,15 @@ async function main(): Promise<void> {
   const pool: WorkerPool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), {
     threads: args.threads,
   });
-  const service = new SweepService(pool);
+  // With --redis, sweeps run on agents; exports, whose runs come from anywhere, still run on this machine's pool.
+  const agents: RedisExecutor | null = args.agents ? createRedisExecutor(args.agents) : null;
+  agents?.onStatus(({ message }) => console.log(maskPasswords(message)));
+  const service = new SweepService(agents ?? pool);
   let server: LabServer;
   try {
     server = await createLabServer({ service, executor: pool, staticDir, token, port: args.port });
   } catch (error) {
-    await pool.close().catch(() => undefined);
+    await Promise.allSettled([pool.close(), agents?.close()]);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       console.error(
@@ -67,7 +72,7 @@ async function main(): Promise<void> {
 
   console.log(`AdaGrad Lab is serving at ${server.url}#token=${encodeURIComponent(token)}`);
   console.log(
-    `Only this machine can reach it (bound to 127.0.0.1). ${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`,
+    `Only this machine can reach it (bound to 127.0.0.1). ${agents ? `Sweeps run on the agents of queue ${agents.queue}; exports on ` : ''}${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`,
   );
   const links = await offerFreshLinks(server);
 
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.error('Stopping AdaGrad Lab...');
-    Promise.allSettled([server.close(), pool.close(), links?.close()]).then(() => process.exit(0));
+    Promise.allSettled([server.close(), pool.close(), agents?.close(), links?.close()]).then(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -101,7 +101,8 @@ export class SweepService {
   private readonly maxPendingResults: number;
   private readonly maxPendingBytes: number;
   private readonly maxResultsEventBytes: number;
-  private allowedThreads: number;
+  /** The Workers setting: null for every thread the executor has (agents may come and go: followed as they do). */
+  private requestedThreads: number | null = null;
   /** Starts workers for the running sweep up to the allowed threads; null between sweeps. */
   private refill: (() => void) | null = null;
   /** Resolved when acknowledgements free room below the pending limits. */
@@ -121,7 +122,6 @@ export class SweepService {
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
     this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
-    this.allowedThreads = Math.max(1, executor.threads);
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -257,7 +257,7 @@ export class SweepService {
 
   /** Worker threads sweeps use: how many batches run at once. */
   get threads(): number {
-    return this.allowedThreads;
+    return Math.min(this.requestedThreads ?? Infinity, this.maxThreads);
   }
 
   /** The most worker threads sweeps can use: the executor's size. */
@@ -271,9 +271,9 @@ export class SweepService {
    * Returns the value now in force.
    */
   setThreads(threads: number): number {
-    this.allowedThreads = Math.min(Math.max(1, Math.floor(threads)), this.maxThreads);
+    this.requestedThreads = Math.min(Math.max(1, Math.floor(threads)), this.maxThreads);
     this.refill?.();
-    return this.allowedThreads;
+    return this.threads;
   }
 
   /** Waits for every queued sweep to end. */
@@ -316,6 +316,8 @@ export class SweepService {
             parts = splitBatch({ ...encodeResults(failed, { compact: true }), from, to }, this.maxResultsEventBytes);
           }
           this.accept(record, parts);
+          // Agents that joined since raise the executor's threads: more tasks in flight at once.
+          this.refill?.();
         }
       } finally {
         running--;

@@ -1,6 +1,7 @@
 /** The command line of `npm run serve`, parsed with messages that name the flag, the value and what is allowed. */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
+import { maskPasswords, parseRedisUrl, queueName, RedisUrlError } from '../agents/redis-url';
 import { maxThreads, parseWholeNumber } from '../whole-number';
 
 export const DEFAULT_PORT = 7312;
@@ -8,12 +9,17 @@ export const DEFAULT_PORT = 7312;
 export interface ServeArgs {
   port: number;
   threads: number;
+  /** Sweeps run on agents through this Redis (checked: redis-url.ts), on this queue; absent: on this machine. */
+  agents?: { url: string; queue: string };
   help: boolean;
 }
 
-export const serveUsage = `Usage: npm run serve -- [--port N] [--threads N]
+export const serveUsage = `Usage: npm run serve -- [--port N] [--threads N] [--redis URL [--queue NAME]]
   --port N      TCP port on 127.0.0.1, 0 to 65535 (0 picks a free one; default ${DEFAULT_PORT})
-  --threads N   worker threads running sweeps, 1 to ${maxThreads} (default: the number of cores)
+  --threads N   worker threads running sweeps (and exports), 1 to ${maxThreads} (default: the number of cores)
+  --redis URL   run sweeps on agents (adagrad-lab agent) through the Redis at redis://[user:password@]host[:port][/db]
+                (rediss:// for TLS) instead of this machine's threads; exports still run here (docs/agents.md)
+  --queue NAME  the lab's queue on that Redis (default: lab-<the URL's user>, lab-default without one)
 Set ADAGRAD_LAB_TOKEN to choose the access token (at least 128 bits: 32 hexadecimal digits or 22 base64url
 characters); otherwise a random one is made.`;
 
@@ -27,6 +33,8 @@ function parseInteger(flag: string, value: string | undefined, min: number, max:
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
   const args: ServeArgs = { port: DEFAULT_PORT, threads: availableParallelism(), help: false };
+  let redis: string | undefined;
+  let queue: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
@@ -38,7 +46,22 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     const value = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
     if (flag === '--port') args.port = parseInteger('--port', value(), 0, 65535);
     else if (flag === '--threads') args.threads = parseInteger('--threads', value(), 1, maxThreads);
-    else throw new ServeUsageError(`Unknown option: ${JSON.stringify(arg)} (allowed: --port N, --threads N, --help)`);
+    else if (flag === '--redis') redis = value() ?? '';
+    else if (flag === '--queue') queue = value() ?? '';
+    else
+      throw new ServeUsageError(
+        `Unknown option: ${JSON.stringify(maskPasswords(arg))} (allowed: --port N, --threads N, --redis URL, --queue NAME, --help)`,
+      );
+  }
+  if (queue !== undefined && redis === undefined)
+    throw new ServeUsageError('--queue names a queue on the Redis of --redis: add --redis URL');
+  if (redis !== undefined) {
+    try {
+      args.agents = { url: redis, queue: queueName('--queue', queue, parseRedisUrl('--redis', redis)) };
+    } catch (error) {
+      if (error instanceof RedisUrlError) throw new ServeUsageError(error.message);
+      throw error;
+    }
   }
   return args;
 }

@@ -830,6 +830,34 @@ describe('serve mode: command line', () => {
     expect(parseServeArgs(['--port=8080', '--threads=1'])).toMatchObject({ port: 8080, threads: 1 });
   });
 
+  it('runs sweeps on agents with --redis, on the queue named by --queue or the URL’s user', () => {
+    expect(parseServeArgs([]).agents).toBeUndefined();
+    expect(parseServeArgs(['--redis', 'redis://127.0.0.1:6390'])).toMatchObject({
+      agents: { url: 'redis://127.0.0.1:6390', queue: 'lab-default' },
+    });
+    expect(parseServeArgs(['--redis=rediss://ann:pw@cache:6380/2', '--queue', 'sweeps-2'])).toMatchObject({
+      agents: { url: 'rediss://ann:pw@cache:6380/2', queue: 'sweeps-2' },
+    });
+    expect(parseServeArgs(['--redis', 'redis://ann:pw@cache']).agents?.queue).toBe('lab-ann');
+  });
+
+  it('refuses a bad --redis without ever showing its password', () => {
+    let message = '';
+    try {
+      parseServeArgs(['--redis', 'http://ann:s3cret@cache:6379']);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toMatch(/^Invalid value for --redis: "http:\/\/ann:\*\*\*@cache:6379"/);
+    expect(message).not.toContain('s3cret');
+    expect(() => parseServeArgs(['--queue', 'q'])).toThrow(
+      '--queue names a queue on the Redis of --redis: add --redis URL',
+    );
+    expect(() => parseServeArgs(['--redis', 'redis://h', '--queue', 'a:b'])).toThrow(
+      'Invalid value for --queue: "a:b" (must be 1 to 64 letters, digits, _ . or -)',
+    );
+  });
+
   it.each([
     {
       desc: 'port too large',

@@ -18,6 +18,9 @@ import { countStatuses } from '../../../src-core/run/result-batch';
 import type { EncodedResults } from '../../../src-main/workers/batch-codec';
 import type { RangeTask } from '../../../src-main/workers/range-task';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { resultsIn } from '../../helpers/sweep-events';
+import { SweepService } from '../../../src-main/sweep-service';
+import type { SweepEvent } from '../../../src-core/contract/types';
 
 const workerFile = resolve('out/main/run-batch.worker.js');
 
@@ -28,7 +31,7 @@ const valid = (input: unknown): SweepSpec => {
 };
 
 /** Several objectives and optimizers, weight decay, and rates at which some runs diverge. */
-const mixed = valid({
+const mixedInput = {
   name: 'mixed, "quoted"',
   objectives: [{ id: 'quadratic-1d' }, { id: 'rosenbrock', dim: 2 }, { id: 'elliptic-2d' }],
   optimizers: [
@@ -37,7 +40,8 @@ const mixed = valid({
   ],
   steps: 200,
   seeds: [0, 1],
-});
+};
+const mixed = valid(mixedInput);
 
 /** A task of the mixed sweep; every other one with traces and summary rows. */
 const taskOf = (from: number, to: number, i: number): RangeTask => ({
@@ -263,5 +267,36 @@ describe('the Redis executor with agents', () => {
     expect(agent.lines.some((line) => line.startsWith('Reconnected'))).toBe(true);
     const expected = await Promise.all(tasks.map((task) => local.runRange(task)));
     remote.forEach((results, i) => expect(bytes(results).equals(bytes(expected[i]))).toBe(true));
+  }, 60_000);
+  it('runs a sweep through the SweepService on agents: every run once, bit for bit what the embedded pool gives, on every agent', async () => {
+    const queue = freshQueue();
+    const { executor } = executorOn(queue);
+    const agents = [await agentOn(queue, { threads: 1 }), await agentOn(queue, { threads: 1 })];
+    await executor.ready();
+    await until('both agents seen', () => executor.threads === 4);
+    const sweep = async (on: RangeExecutor) => {
+      const service = new SweepService(on, { newSweepId: () => 'agents' });
+      const events: SweepEvent[] = [];
+      service.onEvent((event) => {
+        events.push(event);
+        // The window stores every part at once.
+        if (event.type === 'results')
+          service.acknowledge([{ sweepId: 'agents', from: event.batch.from, to: event.batch.to }]);
+      });
+      expect(service.launch(mixedInput)).toMatchObject({ ok: true, value: { runCount: MIXED_RUNS } });
+      await service.idle();
+      // In the order of their ids: the agents finish tasks in any order.
+      const results = resultsIn(events).sort((a, b) => (a.config.id < b.config.id ? -1 : 1));
+      return { results, threads: service.threads, finished: events.at(-1) };
+    };
+    const remote = await sweep(executor);
+    const embedded = await sweep(local);
+    expect(remote.finished).toEqual({ type: 'sweep-finished', sweepId: 'agents', status: 'completed' });
+    expect(new Set(remote.results.map((r) => r.config.id)).size).toBe(MIXED_RUNS);
+    expect(remote.results).toHaveLength(MIXED_RUNS);
+    expect(remote.results).toEqual(embedded.results);
+    // The SweepService follows the agents' threads (two agents of one thread each, twice over), and both took tasks.
+    expect(remote.threads).toBe(4);
+    for (const agent of agents) expect(agent.calls.length).toBeGreaterThan(0);
   }, 60_000);
 });
