@@ -28,13 +28,18 @@ export interface ServeProcess {
 }
 
 /**
- * Starts `node [nodeArgs] out/main/serve.js`; port 0 picks a free one. Resolves once it prints the URL it serves.
+ * Starts `node [nodeArgs] out/main/serve.js [serveArgs]`; port 0 picks a free one. Resolves once it prints the URL it serves.
  * Two worker threads: this machine's cores, and the same on every machine the tests run on.
  */
-export function startServe(token: string, port = 0, nodeArgs: string[] = []): Promise<ServeProcess> {
+export function startServe(
+  token: string,
+  port = 0,
+  nodeArgs: string[] = [],
+  serveArgs: string[] = [],
+): Promise<ServeProcess> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, 'out/main/serve.js', '--port', String(port), '--threads', '2'],
+    [...nodeArgs, 'out/main/serve.js', '--port', String(port), '--threads', '2', ...serveArgs],
     {
       cwd: root,
       env: { ...process.env, ADAGRAD_LAB_TOKEN: token },

@@ -2,6 +2,7 @@
  * What runs a sweep's range tasks: the worker pool on this machine (pool.ts) or agents on other machines through a
  * Redis queue (agents/redis-executor.ts). The SweepService and the command line see only this.
  */
+import type { ExecutorStatus } from '../src-core/contract/types';
 import type { EncodedResults } from './workers/batch-codec';
 import type { RangeTask } from './workers/range-task';
 
@@ -11,4 +12,9 @@ export interface RangeExecutor {
   /** Rejects with an AbortError when `signal` aborts first (the task's runs are then not done). */
   runRange(task: RangeTask, signal?: AbortSignal): Promise<EncodedResults>;
   close(): Promise<void>;
+  /**
+   * An executor that can be away or without workers (agents through Redis) reports where it stands, now and at each
+   * change; returns the function that stops it. This machine's pool has nothing to report.
+   */
+  onStatus?(listener: (status: ExecutorStatus) => void): () => void;
 }

@@ -3,6 +3,7 @@ import { errorMessage, fail, ok, type Result } from '../src-core/contract/result
 import {
   isSweepActive,
   type FinishedSweepStatus,
+  type ExecutorStatus,
   type ResultBatch,
   type SweepEvent,
   type SweepLaunched,
@@ -105,6 +106,8 @@ export class SweepService {
   private requestedThreads: number | null = null;
   /** Starts workers for the running sweep up to the allowed threads; null between sweeps. */
   private refill: (() => void) | null = null;
+  /** The executor's last status, when it reports one (agents): sent again with everything else after a reload. */
+  private executorStatus: ExecutorStatus | null = null;
   /** Resolved when acknowledgements free room below the pending limits. */
   private room: { promise: Promise<void>; release: () => void } | null = null;
 
@@ -122,6 +125,10 @@ export class SweepService {
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
     this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
+    executor.onStatus?.((status) => {
+      this.executorStatus = status;
+      this.emit({ type: 'executor-status', status });
+    });
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -237,6 +244,7 @@ export class SweepService {
 
   /** Replays every sweep that still has unacknowledged results, then those results; returns how many runs. */
   resendPending(): number {
+    if (this.executorStatus) this.emit({ type: 'executor-status', status: this.executorStatus });
     for (const record of this.sweeps.values()) {
       const parts = this.pending.get(record.launched.sweepId);
       if (!parts && !isSweepActive(record.status)) continue;

@@ -147,4 +147,15 @@ export type SweepEvent =
   | { type: 'progress'; sweepId: string; progress: SweepProgress }
   /** Runs [from, to) of a sweep, computed: as columns, never one object per run (src-core/run/result-batch.ts). */
   | { type: 'results'; sweepId: string; batch: ResultBatch }
-  | { type: 'sweep-finished'; sweepId: string; status: FinishedSweepStatus; message?: string };
+  | { type: 'sweep-finished'; sweepId: string; status: FinishedSweepStatus; message?: string }
+  /**
+   * Where the executor of sweeps stands when it is not simply this machine's pool: agents through Redis, ready, without
+   * a compatible agent, or unreachable (tasks wait; the sweep continues when it is back). Sent at each change.
+   */
+  | { type: 'executor-status'; status: ExecutorStatus };
+
+/** See the 'executor-status' event; `message` says it in words, credentials masked. */
+export interface ExecutorStatus {
+  state: 'ready' | 'no-agents' | 'unreachable';
+  message: string;
+}

@@ -152,7 +152,7 @@ class Client {
   event<K extends SweepEvent['type']>(type: K, sweepId: string): Promise<{ event: Extract<SweepEvent, { type: K }> }> {
     return this.waitFor(
       (m): m is { event: Extract<SweepEvent, { type: K }> } =>
-        'event' in m && m.event.type === type && m.event.sweepId === sweepId,
+        'event' in m && m.event.type === type && 'sweepId' in m.event && m.event.sweepId === sweepId,
       `${type} event`,
     );
   }

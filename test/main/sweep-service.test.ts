@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SweepService } from '../../src-main/sweep-service';
 import { compactResult } from '../../src-core/run/compact-trace';
 import { executeRun, transferablesOf } from '../../src-core/run/execute';
-import type { CompactRunResult, RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
+import type { CompactRunResult, ExecutorStatus, RunResult, SweepEvent, SweepSpec } from '../../src-core/contract/types';
 import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
 import { storedRanges } from '../../src-core/sweep/stored-ranges';
 import { goodSpec, inProcessExecutor } from '../helpers/in-process-executor';
@@ -80,6 +80,22 @@ describe('SweepService', () => {
       sweepId: 'sweep-a',
       progress: { done: 6, total: 6, converged: 0, diverged: 0, failed: 0, etaSeconds: 0 },
     });
+  });
+
+  it('passes on where its executor stands (agents away or ready), and says it again after a reload', () => {
+    let report: (status: ExecutorStatus) => void = () => undefined;
+    const reporting = {
+      ...inProcessExecutor(),
+      onStatus: (listener: typeof report) => ((report = listener), () => {}),
+    };
+    const service = new SweepService(reporting);
+    const { events } = collect(service);
+    const away: ExecutorStatus = { state: 'unreachable', message: 'Redis at cache:6379 is unreachable (ECONNREFUSED)' };
+    report(away);
+    expect(events).toEqual([{ type: 'executor-status', status: away }]);
+    events.length = 0;
+    service.resendPending();
+    expect(events).toEqual([{ type: 'executor-status', status: away }]);
   });
 
   it('refuses an invalid spec before anything runs, naming the field, value and rule', () => {

@@ -10,7 +10,13 @@
  * sweeps the server still runs are announced again.
  */
 import type { LabApi, LabConnection } from '../../../src-core/contract/api';
-import type { ResultBatch, SweepEvent, SweepProgress, SweepSpec } from '../../../src-core/contract/types';
+import type {
+  ExecutorStatus,
+  ResultBatch,
+  SweepEvent,
+  SweepProgress,
+  SweepSpec,
+} from '../../../src-core/contract/types';
 import { decodeCompactResults } from '../../../src-core/run/result-batch';
 import { expandSweepRange } from '../../../src-core/sweep/expand';
 import { storedRanges } from '../../../src-core/sweep/stored-ranges';
@@ -38,6 +44,8 @@ export class Ingest {
   progress = $state<Record<string, SweepProgress>>({});
   /** Set while results cannot be stored for lack of space; cleared by a successful Retry. */
   storageFull = $state<string | null>(null);
+  /** Where the agents that run sweeps stand (serve mode with --redis); null on this machine's own threads. */
+  executorStatus = $state.raw<ExecutorStatus | null>(null);
 
   /** The sweeps the main process announced since start-up, with their run counts. */
   private readonly knownSweeps = new Map<string, number>();
@@ -78,6 +86,11 @@ export class Ingest {
    * replaying its results). Null for a batch of a sweep never announced: it stays unacknowledged, so it comes again.
    */
   private received(event: SweepEvent): InboxEvent | null {
+    if (event.type === 'executor-status') {
+      // Nothing to store: shown while it lasts.
+      this.executorStatus = event.status;
+      return null;
+    }
     if (event.type === 'sweep-started') this.specs.set(event.sweepId, event.spec);
     if (event.type !== 'results') return event;
     const spec = this.specs.get(event.sweepId);

@@ -7,7 +7,7 @@
 import { liveQuery } from 'dexie';
 import type { LabApi, LabConnection } from '../../../src-core/contract/api';
 import type { Result } from '../../../src-core/contract/result';
-import type { SweepLaunched, SweepProgress } from '../../../src-core/contract/types';
+import type { ExecutorStatus, SweepLaunched, SweepProgress } from '../../../src-core/contract/types';
 import { TraceRecomputer } from '../charts/recomputed-traces';
 import type { LabDatabase } from '../storage/db';
 import type { StoredRun, StoredSweep, StoredTrace } from '../storage/records';
@@ -104,6 +104,11 @@ export class LabState {
   /** Set while results cannot be stored for lack of space; cleared by a successful Retry. */
   get storageFull(): string | null {
     return this.ingest.storageFull;
+  }
+
+  /** Where the agents that run sweeps stand (serve mode with --redis); null on this machine's own threads. */
+  get executorStatus(): ExecutorStatus | null {
+    return this.ingest.executorStatus;
   }
 
   /** The selected runs, in the order they were picked. */
