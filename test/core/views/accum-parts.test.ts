@@ -12,11 +12,19 @@ import type { RunConfig } from '../../../src-core/contract/types';
 import { adagradRun } from '../../helpers/configs';
 
 /** The largest |G₀ + parts − G| / |G| over every cell of a table. */
+/**
+ * The largest gap between G and G₀ + its parts, relative to the parts' own magnitudes: the cross term can be negative
+ * and cancel most of Σ∇f² (a constant gradient pulling θ one way, the decay the other), and rounding errors scale with
+ * what was added, not with what is left (a constant-gradient run the property found: 1.19e-12 of G; of the parts,
+ * the gaps measured stay near 1e-16).
+ */
 function worstRelativeGap(table: PerStepTable, initial: number): number {
   let worst = 0;
   table.accum.forEach((g, k) => {
-    const sum = initial + table.gradSquares[k] + table.crossTerm[k] + table.decayTerm[k];
-    worst = Math.max(worst, sum === g ? 0 : Math.abs(sum - g) / Math.abs(g));
+    const parts = [initial, table.gradSquares[k], table.crossTerm[k], table.decayTerm[k]];
+    const sum = parts.reduce((a, b) => a + b, 0);
+    const magnitude = parts.reduce((a, b) => a + Math.abs(b), 0);
+    worst = Math.max(worst, sum === g ? 0 : Math.abs(sum - g) / magnitude);
   });
   return worst;
 }
@@ -111,8 +119,8 @@ const objectives: ObjectiveConfig[] = [
 ];
 
 describe('the parts, over random runs', () => {
-  // Every objective, weight decay, lr, G₀ and start: G₀ + the parts is G to within 1e-12 relative (the expansion of
-  // (∇f + wd·θ)² rounds differently from the square), and exactly G when wd = 0 and G₀ = 0.
+  // Every objective, weight decay, lr, G₀ and start: G₀ + the parts is G to within 1e-12 of the parts' magnitudes (the
+  // expansion of (∇f + wd·θ)² rounds differently from the square), and exactly G when wd = 0 and G₀ = 0.
   test.prop(
     [
       fc.constantFrom(...objectives),
