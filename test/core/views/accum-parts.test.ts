@@ -11,7 +11,6 @@ import type { ObjectiveConfig } from '../../../src-core/contract/engine';
 import type { RunConfig } from '../../../src-core/contract/types';
 import { adagradRun } from '../../helpers/configs';
 
-/** The largest |G₀ + parts − G| / |G| over every cell of a table. */
 /**
  * The largest gap between G and G₀ + its parts, relative to the parts' own magnitudes: the cross term can be negative
  * and cancel most of Σ∇f² (a constant gradient pulling θ one way, the decay the other), and rounding errors scale with
