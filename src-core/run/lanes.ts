@@ -168,9 +168,11 @@ export function executeLanes(
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 7) as LaneArrays);
   const summaries = laneSummaries(configs, stride, arrays[7]);
   if (!traces) summaries.maxLoss.fill(Infinity);
-  const { theta, previous, grad, accum } = lanes;
+  // θ and θ before are read from `lanes` whenever needed: each step turns the two buffers over (turnOver).
+  const { grad, accum } = lanes;
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
+    const { theta, previous } = lanes;
     for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
   });
   const finished = new Uint8Array(count);
@@ -182,6 +184,7 @@ export function executeLanes(
 
   /** Whether lane r's θ and accum are all finite. */
   const laneIsFinite = (r: number): boolean => {
+    const { theta } = lanes;
     let check = 0; // x − x is 0 for finite x, NaN for ±∞ and NaN
     for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (accum[i] - accum[i]);
     return check === 0;
@@ -230,7 +233,7 @@ export function executeLanes(
     const wasmObserve = kernel !== null && stride % 2 === 0 ? kernel : null;
     advance = (step) => {
       const check = stepAdagradLanes(lanes, step);
-      evaluateLanes(theta, grad, loss, count, stride);
+      evaluateLanes(lanes.theta, grad, loss, count, stride);
       if (wasmObserve && check === 0) return wasmObserve.observeLanes(step, stride, summaries.rows, tolerances);
       return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
     };
@@ -247,7 +250,7 @@ export function executeLanes(
   const previousLoss = new Float64Array(stride);
   const enterUsed = () => {
     if (usedFresh || !traces) return;
-    evaluateLanes(previous, used, previousLoss, count, stride);
+    evaluateLanes(lanes.previous, used, previousLoss, count, stride);
     if (transformed) toEnteringGradient(lanes, used);
     usedFresh = true;
   };
@@ -255,7 +258,7 @@ export function executeLanes(
   // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
   const single = stride === 1;
   const row = single
-    ? { theta, grad: used, accum, update: new Float64Array(dim) }
+    ? { theta: lanes.theta, grad: used, accum, update: new Float64Array(dim) }
     : {
         theta: new Float64Array(dim),
         grad: new Float64Array(dim),
@@ -263,7 +266,9 @@ export function executeLanes(
         update: new Float64Array(dim),
       };
   const gather = (r: number) => {
+    const { theta, previous } = lanes;
     if (single) {
+      row.theta = theta;
       for (let d = 0; d < dim; d++) row.update[d] = theta[d] - previous[d];
       return;
     }
@@ -305,7 +310,6 @@ export function executeLanes(
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
   const wholeRows = recorders.length > 0 && recorders[0].layout === 'parameters';
-  const rowsFrom = { stride, loss, theta, grad: used, accum, previous };
 
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
@@ -314,7 +318,7 @@ export function executeLanes(
     let events: number;
     if (step === 0) {
       // Every lane is looked at: a start may already be non-finite.
-      evaluateLanes(theta, grad, loss, count, stride);
+      evaluateLanes(lanes.theta, grad, loss, count, stride);
       configs.forEach((c, r) => (summaries.limit[r] = blowUpLimit(c.divergenceThreshold, loss[r])));
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
     } else {
@@ -322,7 +326,7 @@ export function executeLanes(
       usedFresh = scheduled && gradFresh;
       if (usedFresh) {
         used.set(grad);
-        if (transformed) toEnteringGradient(lanes, used, theta);
+        if (transformed) toEnteringGradient(lanes, used, lanes.theta);
       }
       events = advance(step, scheduled);
       gradFresh = !fused || scheduled;
@@ -330,14 +334,15 @@ export function executeLanes(
     if (!scheduled && events === 0) continue;
     // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
     if (fused && !scheduled) {
-      evaluateLanes(theta, grad, rowLoss, count, stride);
+      evaluateLanes(lanes.theta, grad, rowLoss, count, stride);
       gradFresh = true;
     }
     if (step > 0) enterUsed();
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
-      TraceRecorder.recordLanes(lanesTraces!, step, rowsFrom, finished);
+      const { theta, previous } = lanes;
+      TraceRecorder.recordLanes(lanesTraces!, step, { stride, loss, theta, grad: used, accum, previous }, finished);
       for (let r = 0; r < count; r++)
         if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
       continue;
