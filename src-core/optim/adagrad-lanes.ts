@@ -120,7 +120,9 @@ export function createAdagradLanes(
   configs.forEach((c, r) => {
     eps[r] = c.eps;
     weightDecay[r] = c.weightDecay;
-    for (let d = 0; d < dim; d++) accum[d * stride + r] = c.initialAccumulator;
+    // One lane's G is the whole array: filled at once, as a memset is, rather than a coordinate at a time.
+    if (stride === 1) accum.fill(c.initialAccumulator);
+    else for (let d = 0; d < dim; d++) accum[d * stride + r] = c.initialAccumulator;
   });
   const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
   const placement = configs[0].epsPlacement;

@@ -138,6 +138,18 @@ function observeLanes(
 }
 
 /**
+ * The arrays of a lane group's rows that are as long as all its coordinates, the gradient each lane's last step used
+ * (`length`) and one lane's update (`dim`): kept between the groups of this thread, which run one at a time and hand
+ * the recorders rows that they copy, so that a run of a million parameters does not make (and the system zero) 16 MB of
+ * fresh arrays each time. Their contents are whatever the last group left.
+ */
+let rowScratch = new Float64Array(0);
+function rowBuffers(length: number, dim: number): [Float64Array, Float64Array] {
+  if (rowScratch.length < length + dim) rowScratch = new Float64Array(length + dim);
+  return [rowScratch.subarray(0, length), rowScratch.subarray(length, length + dim)];
+}
+
+/**
  * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
  * dimension) and returns their results in order. `wasm`: the WebAssembly SIMD kernel where this thread has one, else
  * (or when null is passed) the JavaScript loops; both give the same bits. `traces` false records no trace (each result
@@ -173,7 +185,11 @@ export function executeLanes(
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
     const { theta, previous } = lanes;
-    for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
+    if (stride === 1) {
+      // One lane's θ is its start, copied whole (a memcpy) rather than a coordinate at a time.
+      theta.set(start);
+      previous.set(start);
+    } else for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
   });
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
@@ -240,8 +256,9 @@ export function executeLanes(
   }
   const rowLoss = fused ? new Float64Array(stride) : loss;
 
-  /** The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's. */
-  const used = new Float64Array(dim * stride).fill(NaN);
+  const [used, update] = rowBuffers(dim * stride, dim);
+  // The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's.
+  if (traces) used.fill(NaN);
   /** Whether what a step enters into G is other than ∇f for some lane: −∇f where it maximizes, + wd·θ when coupled. */
   const transformed = entersOtherThanGradient(lanes);
   let usedFresh = true;
@@ -258,13 +275,8 @@ export function executeLanes(
   // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
   const single = stride === 1;
   const row = single
-    ? { theta: lanes.theta, grad: used, accum, update: new Float64Array(dim) }
-    : {
-        theta: new Float64Array(dim),
-        grad: new Float64Array(dim),
-        accum: new Float64Array(dim),
-        update: new Float64Array(dim),
-      };
+    ? { theta: lanes.theta, grad: used, accum, update }
+    : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update };
   const gather = (r: number) => {
     const { theta, previous } = lanes;
     if (single) {
