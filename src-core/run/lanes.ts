@@ -176,7 +176,11 @@ export function executeLanes(
     summaryRows * stride,
     ...(kernel && quadratic ? quadraticLengths(quadratic) : []),
   ];
+  // Without a trace θ before is never read: θ's second buffer is θ's own, so that each step updates θ in place (as a C
+  // loop does: one stream of memory fewer per step than writing a second buffer), and turnOver changes nothing.
+  if (!traces) lengths[1] = 0;
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
+  if (!traces) arrays[1] = arrays[0];
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 7) as LaneArrays);
   const summaries = laneSummaries(configs, stride, arrays[7]);
   if (!traces) summaries.maxLoss.fill(Infinity);
