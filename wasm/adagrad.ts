@@ -339,12 +339,19 @@ export function observeLanes(stride: i32, step: f64, summaries: usize, tolerance
 // The step fused with a diagonal quadratic, f(θ) = scale · Σ_d c_d·(θ_d·θ_d) with ∇f_d = a_d·θ_d (the coefficients
 // a and c in memory, dim doubles each; src-core/objectives/diagonal-quadratic.ts is the same formula in JavaScript):
 // each coordinate's gradient is taken from θ as the step reads it, and the loss at the new θ is summed in the same
-// pass, in coordinate order. The gradient at the new θ is stored only when `grad` is not 0 (a step whose rows are kept).
+// pass, in coordinate order. The gradient the step used, ∇f at θ before it, is stored only when `grad` is not 0 (a step
+// whose rows are kept: the row's gradient column is that one, and no second pass evaluates it).
 
-/** The loss's term c·(x·x) of the new θ = x at byte offset o, its gradient a·x written to `grad` first unless that is 0. */
-function newPoint(next: usize, grad: usize, o: usize, a: v128, c: v128): v128 {
+/** ∇f = a·p at θ = p (byte offset o), written to `grad` too unless that is 0. */
+function usedGradient(grad: usize, o: usize, a: v128, p: v128): v128 {
+  const g = f64x2.mul(a, p);
+  if (grad) v128.store(grad + o, g);
+  return g;
+}
+
+/** The loss's term c·(x·x) of the new θ = x at byte offset o. */
+function newPoint(next: usize, o: usize, c: v128): v128 {
   const x = v128.load(next + o);
-  if (grad) v128.store(grad + o, f64x2.mul(a, x));
   return f64x2.mul(c, f64x2.mul(x, x));
 }
 
@@ -410,8 +417,8 @@ function quadraticLanes<M>(
     for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
       const p = v128.load(theta + i);
       const ad = v128.load64_splat(a + d);
-      check = f64x2.add(check, stepAt<M>(next, sum, i, p, f64x2.mul(ad, p), e, inside, guard, r, w));
-      f = f64x2.add(f, newPoint(next, grad, i, ad, v128.load64_splat(c + d)));
+      check = f64x2.add(check, stepAt<M>(next, sum, i, p, usedGradient(grad, i, ad, p), e, inside, guard, r, w));
+      f = f64x2.add(f, newPoint(next, i, v128.load64_splat(c + d)));
     }
     v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
     v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
@@ -471,8 +478,8 @@ function quadraticOneLane<M>(
   for (let o: usize = 0; o < pairs; o += 16) {
     const p = v128.load(theta + o);
     const ao = v128.load(a + o);
-    check = f64x2.add(check, stepAt<M>(next, sum, o, p, f64x2.mul(ao, p), e, inside, guard, r, w));
-    const term = newPoint(next, grad, o, ao, v128.load(c + o));
+    check = f64x2.add(check, stepAt<M>(next, sum, o, p, usedGradient(grad, o, ao, p), e, inside, guard, r, w));
+    const term = newPoint(next, o, v128.load(c + o));
     f += f64x2.extract_lane(term, 0);
     f += f64x2.extract_lane(term, 1);
   }
@@ -480,8 +487,9 @@ function quadraticOneLane<M>(
   if (n & 1) {
     const p = v128.load(theta + pairs);
     const ao = v128.load(a + pairs);
-    tail = f64x2.extract_lane(stepAt<M>(next, sum, pairs, p, f64x2.mul(ao, p), e, inside, guard, r, w), 0);
-    f += f64x2.extract_lane(newPoint(next, grad, pairs, ao, v128.load(c + pairs)), 0);
+    const g = usedGradient(grad, pairs, ao, p);
+    tail = f64x2.extract_lane(stepAt<M>(next, sum, pairs, p, g, e, inside, guard, r, w), 0);
+    f += f64x2.extract_lane(newPoint(next, pairs, v128.load(c + pairs)), 0);
   }
   store<f64>(loss, scale * f);
   return total(check) + tail;

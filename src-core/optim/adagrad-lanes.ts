@@ -167,8 +167,8 @@ export function stepAdagradLanes(l: AdagradLanes, t: number): number {
 /**
  * A diagonal quadratic (objectives/diagonal-quadratic.ts) fused into the JavaScript step, as the WebAssembly kernel's
  * stepQuadratic* fuse it: each coordinate's gradient a_d·θ_d taken from θ as the step reads it, and each lane's loss
- * scale·Σ_d c_d·(x_d·x_d) at the new θ summed in coordinate order into `loss`; the gradient at the new θ is written to
- * the lanes' `grad` only when `keepGradient` (a step whose rows are kept).
+ * scale·Σ_d c_d·(x_d·x_d) at the new θ summed in coordinate order into `loss`; the gradient the step used (∇f at θ
+ * before it) is written to the lanes' `grad` only when `keepGradient` (a step whose rows are kept).
  */
 export interface FusedQuadratic {
   readonly a: Float64Array;
@@ -215,7 +215,7 @@ export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQu
           : p + (negativeRate * g) / denominator;
       next[i] = x;
       check += x - x + (newAccum - newAccum);
-      if (keepGradient) grad[i] = a[d] * x;
+      if (keepGradient) grad[i] = gf;
       f += c[d] * (x * x);
     }
     loss[r] = scale * f;

@@ -8,9 +8,9 @@
  * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
  * what the loop would feed it). test/core/run/lanes.test.ts proves it, with and without WebAssembly.
  *
- * A row's gradient is the one its step used (what entered G): ∇f(θₜ₋₁), copied before a kept step overwrites it, or
- * evaluated again at θₜ₋₁ (`previous`) for a row not known in advance (a spike, a divergence) or after a fused step
- * that did not write it; negated for a lane that maximizes (whose step folds the negation into its rate's sign: G
+ * A row's gradient is the one its step used (what entered G): ∇f(θₜ₋₁), copied before a kept step overwrites it (a
+ * fused step writes it as it goes), or evaluated again at θₜ₋₁ (`previous`) for a row not known in advance (a spike, a
+ * divergence); negated for a lane that maximizes (whose step folds the negation into its rate's sign: G
  * takes g² either way, but what entered G is −∇f), then plus wd·θₜ₋₁ when the decay is coupled.
  *
  * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
@@ -214,7 +214,7 @@ export function executeLanes(
   const tolerances = configs.some((c) => c.tolerance !== null);
   /**
    * Step `step` (from 1) of every lane, their losses and summaries; returns 0 when no lane has an event. `scheduled`:
-   * the step's rows are kept, so the gradient at the new θ is needed.
+   * the step's rows are kept, so the gradient it used is needed (a fused step writes it to `grad`).
    */
   let advance: (step: number, scheduled: boolean) => number;
   /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
@@ -258,7 +258,6 @@ export function executeLanes(
       return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
     };
   }
-  const rowLoss = fused ? new Float64Array(stride) : loss;
 
   const [used, update] = rowBuffers(dim * stride, dim);
   // The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's.
@@ -266,8 +265,11 @@ export function executeLanes(
   /** Whether what a step enters into G is other than ∇f for some lane: −∇f where it maximizes, + wd·θ when coupled. */
   const transformed = entersOtherThanGradient(lanes);
   let usedFresh = true;
-  /** Whether `grad` holds ∇f at θ as it is: always after an evaluation, after a fused step only where its row was kept. */
-  let gradFresh = true;
+  /** `used` from ∇f at θₜ₋₁ in `grad` (`at`: θₜ₋₁, for a coupled decay's wd·θ). */
+  const takeUsed = (at: Float64Array) => {
+    used.set(grad);
+    if (transformed) toEnteringGradient(lanes, used, at);
+  };
   const previousLoss = new Float64Array(stride);
   const enterUsed = () => {
     if (usedFresh || !traces) return;
@@ -338,21 +340,14 @@ export function executeLanes(
       configs.forEach((c, r) => (summaries.limit[r] = blowUpLimit(c.divergenceThreshold, loss[r])));
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
     } else {
-      // ∇f(θₜ₋₁), what a kept row's step uses, before the step overwrites it.
-      usedFresh = scheduled && gradFresh;
-      if (usedFresh) {
-        used.set(grad);
-        if (transformed) toEnteringGradient(lanes, used, lanes.theta);
-      }
+      // ∇f(θₜ₋₁), what a kept row's step uses: before the step overwrites it, or as a fused step writes it to `grad`.
+      usedFresh = scheduled;
+      if (scheduled && !fused) takeUsed(lanes.theta);
       events = advance(step, scheduled);
-      gradFresh = !fused || scheduled;
+      if (scheduled && fused) takeUsed(lanes.previous);
     }
     if (!scheduled && events === 0) continue;
-    // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
-    if (fused && !scheduled) {
-      evaluateLanes(lanes.theta, grad, rowLoss, count, stride);
-      gradFresh = true;
-    }
+    // A spike or a divergence off the schedule (rare): its gradient is evaluated again at θ before.
     if (step > 0) enterUsed();
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
