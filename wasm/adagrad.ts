@@ -125,12 +125,12 @@ function nonFinite(x: v128, G: v128): v128 {
 }
 
 /**
- * One AdaGrad step of mode M of the two doubles at byte offset o, from θ = p on ∇f = g: stores G, θ before and θ after,
- * and returns the step's finiteness there ((x − x) + (G − G) per double).
+ * One AdaGrad step of mode M of the two doubles at byte offset o, from θ = p on ∇f = g: stores G, and θ after in
+ * `next` (θ before stays where it was read: the caller's two θ buffers swap roles each step, so no step copies θ
+ * before), and returns the step's finiteness there ((x − x) + (G − G) per double).
  */
 function stepAt<M>(
-  theta: usize,
-  previous: usize,
+  next: usize,
   sum: usize,
   o: usize,
   p: v128,
@@ -145,8 +145,7 @@ function stepAt<M>(
   const G = accumulate(v128.load(sum + o), ge);
   const x = update<M>(p, ge, G, eps, inside, guard, rate, wd);
   v128.store(sum + o, G);
-  v128.store(previous + o, p);
-  v128.store(theta + o, x);
+  v128.store(next + o, x);
   return nonFinite(x, G);
 }
 
@@ -203,7 +202,8 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
 
 // The AdaGrad step alone, on a gradient the caller's objective wrote to `grad`. Each kernel takes its group's eps
 // placement (placementCode) and weight-decay mode (decayCode: 0 none, 1 coupled, 2 decoupled) and runs the loop of
-// that mode; a lane's weight decay is read beside its eps and rate (per lane, or a number for one lane).
+// that mode; a lane's weight decay is read beside its eps and rate (per lane, or a number for one lane). Each reads θ
+// at `theta` and writes θ after the step at `next` (stepAt), a buffer of the same layout.
 //
 // A lane of odd length ends in half a pair: its last two doubles are stepped together like the others, the second
 // being the 16-byte padding after the arrays' last double (src-core/optim/wasm/lane-kernel.ts allocates them so), and
@@ -216,7 +216,7 @@ const DECOUPLED: i32 = 2;
 export function stepOneLane(
   n: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: f64,
@@ -225,15 +225,15 @@ export function stepOneLane(
   placement: i32,
   decay: i32,
 ): f64 {
-  if (decay == COUPLED) return oneLane<Coupled>(n, theta, previous, grad, sum, eps, rate, wd, placement);
-  if (decay == DECOUPLED) return oneLane<Decoupled>(n, theta, previous, grad, sum, eps, rate, wd, placement);
-  return oneLane<NoDecay>(n, theta, previous, grad, sum, eps, rate, wd, placement);
+  if (decay == COUPLED) return oneLane<Coupled>(n, theta, next, grad, sum, eps, rate, wd, placement);
+  if (decay == DECOUPLED) return oneLane<Decoupled>(n, theta, next, grad, sum, eps, rate, wd, placement);
+  return oneLane<NoDecay>(n, theta, next, grad, sum, eps, rate, wd, placement);
 }
 
 function oneLane<M>(
   n: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: f64,
@@ -251,24 +251,12 @@ function oneLane<M>(
   for (let o: usize = 0; o < pairs; o += 16)
     check = f64x2.add(
       check,
-      stepAt<M>(theta, previous, sum, o, v128.load(theta + o), v128.load(grad + o), e, inside, guard, r, w),
+      stepAt<M>(next, sum, o, v128.load(theta + o), v128.load(grad + o), e, inside, guard, r, w),
     );
   const tail =
     n & 1
       ? f64x2.extract_lane(
-          stepAt<M>(
-            theta,
-            previous,
-            sum,
-            pairs,
-            v128.load(theta + pairs),
-            v128.load(grad + pairs),
-            e,
-            inside,
-            guard,
-            r,
-            w,
-          ),
+          stepAt<M>(next, sum, pairs, v128.load(theta + pairs), v128.load(grad + pairs), e, inside, guard, r, w),
           0,
         )
       : 0;
@@ -284,7 +272,7 @@ export function stepLanes(
   n: i32,
   stride: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: usize,
@@ -293,16 +281,16 @@ export function stepLanes(
   placement: i32,
   decay: i32,
 ): f64 {
-  if (decay == COUPLED) return manyLanes<Coupled>(n, stride, theta, previous, grad, sum, eps, rate, wd, placement);
-  if (decay == DECOUPLED) return manyLanes<Decoupled>(n, stride, theta, previous, grad, sum, eps, rate, wd, placement);
-  return manyLanes<NoDecay>(n, stride, theta, previous, grad, sum, eps, rate, wd, placement);
+  if (decay == COUPLED) return manyLanes<Coupled>(n, stride, theta, next, grad, sum, eps, rate, wd, placement);
+  if (decay == DECOUPLED) return manyLanes<Decoupled>(n, stride, theta, next, grad, sum, eps, rate, wd, placement);
+  return manyLanes<NoDecay>(n, stride, theta, next, grad, sum, eps, rate, wd, placement);
 }
 
 function manyLanes<M>(
   n: i32,
   stride: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: usize,
@@ -322,8 +310,7 @@ function manyLanes<M>(
     check = f64x2.add(
       check,
       stepAt<M>(
-        theta,
-        previous,
+        next,
         sum,
         o,
         v128.load(theta + o),
@@ -352,12 +339,19 @@ export function observeLanes(stride: i32, step: f64, summaries: usize, tolerance
 // The step fused with a diagonal quadratic, f(θ) = scale · Σ_d c_d·(θ_d·θ_d) with ∇f_d = a_d·θ_d (the coefficients
 // a and c in memory, dim doubles each; src-core/objectives/diagonal-quadratic.ts is the same formula in JavaScript):
 // each coordinate's gradient is taken from θ as the step reads it, and the loss at the new θ is summed in the same
-// pass, in coordinate order. The gradient at the new θ is stored only when `grad` is not 0 (a step whose rows are kept).
+// pass, in coordinate order. The gradient the step used, ∇f at θ before it, is stored only when `grad` is not 0 (a step
+// whose rows are kept: the row's gradient column is that one, and no second pass evaluates it).
 
-/** The loss's term c·(x·x) of the new θ = x at byte offset o, its gradient a·x written to `grad` first unless that is 0. */
-function newPoint(theta: usize, grad: usize, o: usize, a: v128, c: v128): v128 {
-  const x = v128.load(theta + o);
-  if (grad) v128.store(grad + o, f64x2.mul(a, x));
+/** ∇f = a·p at θ = p (byte offset o), written to `grad` too unless that is 0. */
+function usedGradient(grad: usize, o: usize, a: v128, p: v128): v128 {
+  const g = f64x2.mul(a, p);
+  if (grad) v128.store(grad + o, g);
+  return g;
+}
+
+/** The loss's term c·(x·x) of the new θ = x at byte offset o. */
+function newPoint(next: usize, o: usize, c: v128): v128 {
+  const x = v128.load(next + o);
   return f64x2.mul(c, f64x2.mul(x, x));
 }
 
@@ -370,7 +364,7 @@ export function stepQuadraticLanes(
   stride: i32,
   step: f64,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: usize,
@@ -385,26 +379,10 @@ export function stepQuadraticLanes(
   decay: i32,
 ): i32 {
   if (decay == COUPLED)
-    quadraticLanes<Coupled>(dim, stride, theta, previous, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
+    quadraticLanes<Coupled>(dim, stride, theta, next, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
   else if (decay == DECOUPLED)
-    quadraticLanes<Decoupled>(
-      dim,
-      stride,
-      theta,
-      previous,
-      grad,
-      sum,
-      eps,
-      rate,
-      wd,
-      a,
-      c,
-      scale,
-      summaries,
-      placement,
-    );
-  else
-    quadraticLanes<NoDecay>(dim, stride, theta, previous, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
+    quadraticLanes<Decoupled>(dim, stride, theta, next, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
+  else quadraticLanes<NoDecay>(dim, stride, theta, next, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
   return observe(stride, step, summaries, true, tolerances);
 }
 
@@ -412,7 +390,7 @@ function quadraticLanes<M>(
   dim: i32,
   stride: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: usize,
@@ -439,8 +417,8 @@ function quadraticLanes<M>(
     for (let d: usize = 0, i = o; d < end; d += 8, i += row) {
       const p = v128.load(theta + i);
       const ad = v128.load64_splat(a + d);
-      check = f64x2.add(check, stepAt<M>(theta, previous, sum, i, p, f64x2.mul(ad, p), e, inside, guard, r, w));
-      f = f64x2.add(f, newPoint(theta, grad, i, ad, v128.load64_splat(c + d)));
+      check = f64x2.add(check, stepAt<M>(next, sum, i, p, usedGradient(grad, i, ad, p), e, inside, guard, r, w));
+      f = f64x2.add(f, newPoint(next, i, v128.load64_splat(c + d)));
     }
     v128.store(summaries + LOSS * row + o, f64x2.mul(s, f));
     v128.store(summaries + EVENT * row + o, f64x2.eq(check, zero));
@@ -454,7 +432,7 @@ function quadraticLanes<M>(
 export function stepQuadraticOneLane(
   n: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: f64,
@@ -468,16 +446,16 @@ export function stepQuadraticOneLane(
   decay: i32,
 ): f64 {
   if (decay == COUPLED)
-    return quadraticOneLane<Coupled>(n, theta, previous, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
+    return quadraticOneLane<Coupled>(n, theta, next, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
   if (decay == DECOUPLED)
-    return quadraticOneLane<Decoupled>(n, theta, previous, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
-  return quadraticOneLane<NoDecay>(n, theta, previous, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
+    return quadraticOneLane<Decoupled>(n, theta, next, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
+  return quadraticOneLane<NoDecay>(n, theta, next, grad, sum, eps, rate, wd, a, c, scale, loss, placement);
 }
 
 function quadraticOneLane<M>(
   n: i32,
   theta: usize,
-  previous: usize,
+  next: usize,
   grad: usize,
   sum: usize,
   eps: f64,
@@ -500,8 +478,8 @@ function quadraticOneLane<M>(
   for (let o: usize = 0; o < pairs; o += 16) {
     const p = v128.load(theta + o);
     const ao = v128.load(a + o);
-    check = f64x2.add(check, stepAt<M>(theta, previous, sum, o, p, f64x2.mul(ao, p), e, inside, guard, r, w));
-    const term = newPoint(theta, grad, o, ao, v128.load(c + o));
+    check = f64x2.add(check, stepAt<M>(next, sum, o, p, usedGradient(grad, o, ao, p), e, inside, guard, r, w));
+    const term = newPoint(next, o, v128.load(c + o));
     f += f64x2.extract_lane(term, 0);
     f += f64x2.extract_lane(term, 1);
   }
@@ -509,8 +487,9 @@ function quadraticOneLane<M>(
   if (n & 1) {
     const p = v128.load(theta + pairs);
     const ao = v128.load(a + pairs);
-    tail = f64x2.extract_lane(stepAt<M>(theta, previous, sum, pairs, p, f64x2.mul(ao, p), e, inside, guard, r, w), 0);
-    f += f64x2.extract_lane(newPoint(theta, grad, pairs, ao, v128.load(c + pairs)), 0);
+    const g = usedGradient(grad, pairs, ao, p);
+    tail = f64x2.extract_lane(stepAt<M>(next, sum, pairs, p, g, e, inside, guard, r, w), 0);
+    f += f64x2.extract_lane(newPoint(next, pairs, v128.load(c + pairs)), 0);
   }
   store<f64>(loss, scale * f);
   return total(check) + tail;

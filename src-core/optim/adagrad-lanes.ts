@@ -42,9 +42,13 @@ export interface AdagradLanes {
   readonly decay: WeightDecayMode;
   /** decayCode of `decay`, for the WebAssembly kernels. */
   readonly decayCode: number;
-  readonly theta: Float64Array;
-  /** θ before the last step, for the trace's update column. */
-  readonly previous: Float64Array;
+  /**
+   * θ, and θ before the last step (for the trace's update column): two buffers that swap roles at each step (`turnOver`),
+   * a step reading θ from one and writing its new θ to the other, so that no step copies θ before. Read them from
+   * here after a step, never from a copy of the reference taken before it.
+   */
+  theta: Float64Array;
+  previous: Float64Array;
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   readonly lr: Float64Array;
@@ -116,7 +120,9 @@ export function createAdagradLanes(
   configs.forEach((c, r) => {
     eps[r] = c.eps;
     weightDecay[r] = c.weightDecay;
-    for (let d = 0; d < dim; d++) accum[d * stride + r] = c.initialAccumulator;
+    // One lane's G is the whole array: filled at once, as a memset is, rather than a coordinate at a time.
+    if (stride === 1) accum.fill(c.initialAccumulator);
+    else for (let d = 0; d < dim; d++) accum[d * stride + r] = c.initialAccumulator;
   });
   const column = (pick: (c: AdagradConfig) => number) => Float64Array.from(configs, pick);
   const placement = configs[0].epsPlacement;
@@ -146,21 +152,23 @@ export function createAdagradLanes(
 }
 
 /**
- * Step t (from 1) of every lane, on `grad`, in place. Returns Σ (θ − θ) + (G − G) over the new values: 0 when every
+ * Step t (from 1) of every lane, on `grad`: G in place, θ into the other buffer (`turnOver`). Returns Σ (θ − θ) + (G − G) over the new values: 0 when every
  * lane's θ and G are finite, NaN as soon as one is not (then lanes must be checked one by one).
  */
 export function stepAdagradLanes(l: AdagradLanes, t: number): number {
   const { kernel } = l;
   updateRates(l, t);
   if (kernel) return kernel.step(l);
-  return l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
+  const check = l.decay === 'none' ? stepWithoutDecay(l) : stepWithDecay(l, l.decay === 'coupled');
+  turnOver(l);
+  return check;
 }
 
 /**
  * A diagonal quadratic (objectives/diagonal-quadratic.ts) fused into the JavaScript step, as the WebAssembly kernel's
  * stepQuadratic* fuse it: each coordinate's gradient a_d·θ_d taken from θ as the step reads it, and each lane's loss
- * scale·Σ_d c_d·(x_d·x_d) at the new θ summed in coordinate order into `loss`; the gradient at the new θ is written to
- * the lanes' `grad` only when `keepGradient` (a step whose rows are kept).
+ * scale·Σ_d c_d·(x_d·x_d) at the new θ summed in coordinate order into `loss`; the gradient the step used (∇f at θ
+ * before it) is written to the lanes' `grad` only when `keepGradient` (a step whose rows are kept).
  */
 export interface FusedQuadratic {
   readonly a: Float64Array;
@@ -176,7 +184,8 @@ export interface FusedQuadratic {
  */
 export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQuadratic): number {
   updateRates(l, t);
-  const { stride, dim, lanes, inside, guarded, theta, previous, grad, accum, eps, weightDecay, sign, rate } = l;
+  // θ after the step goes to the buffer of θ before the last one (turnOver).
+  const { stride, dim, lanes, inside, guarded, theta, previous: next, grad, accum, eps, weightDecay, sign, rate } = l;
   const { a, c, scale, loss, keepGradient } = q;
   const coupled = l.decay === 'coupled';
   const decoupled = l.decay === 'decoupled';
@@ -197,7 +206,6 @@ export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQu
       const g = coupled ? gi + wd * p : gi;
       const newAccum = accum[i] + g * g;
       accum[i] = newAccum;
-      previous[i] = p;
       const skip = guarded && !(newAccum > 0);
       const denominator = inside ? Math.sqrt(newAccum + e) : Math.sqrt(newAccum) + e;
       const x = decoupled
@@ -205,14 +213,22 @@ export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQu
         : skip
           ? p
           : p + (negativeRate * g) / denominator;
-      theta[i] = x;
+      next[i] = x;
       check += x - x + (newAccum - newAccum);
-      if (keepGradient) grad[i] = a[d] * x;
+      if (keepGradient) grad[i] = gf;
       f += c[d] * (x * x);
     }
     loss[r] = scale * f;
   }
+  turnOver(l);
   return check;
+}
+
+/** After a step wrote its new θ to `previous`'s buffer: that buffer becomes θ, and θ's the one before. */
+export function turnOver(l: AdagradLanes): void {
+  const before = l.theta;
+  l.theta = l.previous;
+  l.previous = before;
 }
 
 /** Sets each lane's sign·(−clr) for step t (from 1), −clr as adagradKernel computes it (adagrad.ts). */
@@ -256,7 +272,8 @@ export function toEnteringGradient(
 
 // Two loops rather than one with a weight-decay branch per coordinate: V8 does not hoist loop-invariant branches. One
 // flat loop over every (coordinate, lane) with the lane counted alongside, so that a single run of a million
-// coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead.
+// coordinates and ten thousand runs of two both stream through memory without an inner loop's overhead. Both write θ
+// after the step into `previous`'s buffer; stepAdagradLanes then turns the two over.
 
 function stepWithoutDecay({
   stride,
@@ -264,7 +281,7 @@ function stepWithoutDecay({
   inside,
   guarded,
   theta,
-  previous,
+  previous: next,
   grad,
   accum,
   eps,
@@ -276,12 +293,11 @@ function stepWithoutDecay({
     const g = grad[i];
     const newAccum = accum[i] + g * g;
     accum[i] = newAccum;
-    previous[i] = p;
     const x =
       guarded && !(newAccum > 0)
         ? p
         : p + (rate[r] * g) / (inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r]);
-    theta[i] = x;
+    next[i] = x;
     check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;
   }
@@ -289,7 +305,7 @@ function stepWithoutDecay({
 }
 
 function stepWithDecay(
-  { stride, dim, inside, guarded, theta, previous, grad, accum, eps, weightDecay: wd, sign, rate }: AdagradLanes,
+  { stride, dim, inside, guarded, theta, previous: next, grad, accum, eps, weightDecay: wd, sign, rate }: AdagradLanes,
   coupled: boolean,
 ): number {
   let check = 0;
@@ -303,13 +319,12 @@ function stepWithDecay(
     const skip = guarded && !(newAccum > 0);
     const denominator = inside ? Math.sqrt(newAccum + eps[r]) : Math.sqrt(newAccum) + eps[r];
     const negativeRate = rate[r] * s;
-    previous[i] = p;
     const x = coupled
       ? skip
         ? p
         : p + (negativeRate * g) / denominator
       : p + negativeRate * ((skip ? -0 : g / denominator) + wd[r] * p);
-    theta[i] = x;
+    next[i] = x;
     check += x - x + (newAccum - newAccum);
     if (++r === stride) r = 0;
   }

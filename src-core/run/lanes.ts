@@ -8,9 +8,9 @@
  * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
  * what the loop would feed it). test/core/run/lanes.test.ts proves it, with and without WebAssembly.
  *
- * A row's gradient is the one its step used (what entered G): ∇f(θₜ₋₁), copied before a kept step overwrites it, or
- * evaluated again at θₜ₋₁ (`previous`) for a row not known in advance (a spike, a divergence) or after a fused step
- * that did not write it; negated for a lane that maximizes (whose step folds the negation into its rate's sign: G
+ * A row's gradient is the one its step used (what entered G): ∇f(θₜ₋₁), copied before a kept step overwrites it (a
+ * fused step writes it as it goes), or evaluated again at θₜ₋₁ (`previous`) for a row not known in advance (a spike, a
+ * divergence); negated for a lane that maximizes (whose step folds the negation into its rate's sign: G
  * takes g² either way, but what entered G is −∇f), then plus wd·θₜ₋₁ when the decay is coupled.
  *
  * A lane that diverges is finished at that step and then parked: zeroed so that it stays finite and still, which lets
@@ -138,6 +138,18 @@ function observeLanes(
 }
 
 /**
+ * The arrays of a lane group's rows that are as long as all its coordinates, the gradient each lane's last step used
+ * (`length`) and one lane's update (`dim`): kept between the groups of this thread, which run one at a time and hand
+ * the recorders rows that they copy, so that a run of a million parameters does not make (and the system zero) 16 MB of
+ * fresh arrays each time. Their contents are whatever the last group left.
+ */
+let rowScratch = new Float64Array(0);
+function rowBuffers(length: number, dim: number): [Float64Array, Float64Array] {
+  if (rowScratch.length < length + dim) rowScratch = new Float64Array(length + dim);
+  return [rowScratch.subarray(0, length), rowScratch.subarray(length, length + dim)];
+}
+
+/**
  * Runs a lane group (configs with one laneGroupKey, every optimizer config valid, `starts` of the objective's
  * dimension) and returns their results in order. `wasm`: the WebAssembly SIMD kernel where this thread has one, else
  * (or when null is passed) the JavaScript loops; both give the same bits. `traces` false records no trace (each result
@@ -164,14 +176,24 @@ export function executeLanes(
     summaryRows * stride,
     ...(kernel && quadratic ? quadraticLengths(quadratic) : []),
   ];
+  // Without a trace θ before is never read: θ's second buffer is θ's own, so that each step updates θ in place (as a C
+  // loop does: one stream of memory fewer per step than writing a second buffer), and turnOver changes nothing.
+  if (!traces) lengths[1] = 0;
   const arrays = kernel ? kernel.allocate(lengths) : lengths.map((n) => new Float64Array(n));
+  if (!traces) arrays[1] = arrays[0];
   const lanes = createAdagradLanes(optimizers, dim, layout, arrays.slice(0, 7) as LaneArrays);
   const summaries = laneSummaries(configs, stride, arrays[7]);
   if (!traces) summaries.maxLoss.fill(Infinity);
-  const { theta, previous, grad, accum } = lanes;
+  // θ and θ before are read from `lanes` whenever needed: each step turns the two buffers over (turnOver).
+  const { grad, accum } = lanes;
   const { loss, event } = summaries;
   starts.forEach((start, r) => {
-    for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
+    const { theta, previous } = lanes;
+    if (stride === 1) {
+      // One lane's θ is its start, copied whole (a memcpy) rather than a coordinate at a time.
+      theta.set(start);
+      previous.set(start);
+    } else for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
   });
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
@@ -182,6 +204,7 @@ export function executeLanes(
 
   /** Whether lane r's θ and accum are all finite. */
   const laneIsFinite = (r: number): boolean => {
+    const { theta } = lanes;
     let check = 0; // x − x is 0 for finite x, NaN for ±∞ and NaN
     for (let i = r; i < theta.length; i += stride) check += theta[i] - theta[i] + (accum[i] - accum[i]);
     return check === 0;
@@ -191,7 +214,7 @@ export function executeLanes(
   const tolerances = configs.some((c) => c.tolerance !== null);
   /**
    * Step `step` (from 1) of every lane, their losses and summaries; returns 0 when no lane has an event. `scheduled`:
-   * the step's rows are kept, so the gradient at the new θ is needed.
+   * the step's rows are kept, so the gradient it used is needed (a fused step writes it to `grad`).
    */
   let advance: (step: number, scheduled: boolean) => number;
   /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
@@ -230,24 +253,27 @@ export function executeLanes(
     const wasmObserve = kernel !== null && stride % 2 === 0 ? kernel : null;
     advance = (step) => {
       const check = stepAdagradLanes(lanes, step);
-      evaluateLanes(theta, grad, loss, count, stride);
+      evaluateLanes(lanes.theta, grad, loss, count, stride);
       if (wasmObserve && check === 0) return wasmObserve.observeLanes(step, stride, summaries.rows, tolerances);
       return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
     };
   }
-  const rowLoss = fused ? new Float64Array(stride) : loss;
 
-  /** The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's. */
-  const used = new Float64Array(dim * stride).fill(NaN);
+  const [used, update] = rowBuffers(dim * stride, dim);
+  // The gradient each lane's last step used (NaN before the first), for the rows kept; `usedFresh`: it is this step's.
+  if (traces) used.fill(NaN);
   /** Whether what a step enters into G is other than ∇f for some lane: −∇f where it maximizes, + wd·θ when coupled. */
   const transformed = entersOtherThanGradient(lanes);
   let usedFresh = true;
-  /** Whether `grad` holds ∇f at θ as it is: always after an evaluation, after a fused step only where its row was kept. */
-  let gradFresh = true;
+  /** `used` from ∇f at θₜ₋₁ in `grad` (`at`: θₜ₋₁, for a coupled decay's wd·θ). */
+  const takeUsed = (at: Float64Array) => {
+    used.set(grad);
+    if (transformed) toEnteringGradient(lanes, used, at);
+  };
   const previousLoss = new Float64Array(stride);
   const enterUsed = () => {
     if (usedFresh || !traces) return;
-    evaluateLanes(previous, used, previousLoss, count, stride);
+    evaluateLanes(lanes.previous, used, previousLoss, count, stride);
     if (transformed) toEnteringGradient(lanes, used);
     usedFresh = true;
   };
@@ -255,15 +281,12 @@ export function executeLanes(
   // One lane's row as the step-by-step loop hands it to its recorder; a single lane's arrays are its row already.
   const single = stride === 1;
   const row = single
-    ? { theta, grad: used, accum, update: new Float64Array(dim) }
-    : {
-        theta: new Float64Array(dim),
-        grad: new Float64Array(dim),
-        accum: new Float64Array(dim),
-        update: new Float64Array(dim),
-      };
+    ? { theta: lanes.theta, grad: used, accum, update }
+    : { theta: new Float64Array(dim), grad: new Float64Array(dim), accum: new Float64Array(dim), update };
   const gather = (r: number) => {
+    const { theta, previous } = lanes;
     if (single) {
+      row.theta = theta;
       for (let d = 0; d < dim; d++) row.update[d] = theta[d] - previous[d];
       return;
     }
@@ -305,7 +328,6 @@ export function executeLanes(
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
   const wholeRows = recorders.length > 0 && recorders[0].layout === 'parameters';
-  const rowsFrom = { stride, loss, theta, grad: used, accum, previous };
 
   let cursor = 0;
   for (let step = 0; step <= steps; step++) {
@@ -314,30 +336,24 @@ export function executeLanes(
     let events: number;
     if (step === 0) {
       // Every lane is looked at: a start may already be non-finite.
-      evaluateLanes(theta, grad, loss, count, stride);
+      evaluateLanes(lanes.theta, grad, loss, count, stride);
       configs.forEach((c, r) => (summaries.limit[r] = blowUpLimit(c.divergenceThreshold, loss[r])));
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
     } else {
-      // ∇f(θₜ₋₁), what a kept row's step uses, before the step overwrites it.
-      usedFresh = scheduled && gradFresh;
-      if (usedFresh) {
-        used.set(grad);
-        if (transformed) toEnteringGradient(lanes, used, theta);
-      }
+      // ∇f(θₜ₋₁), what a kept row's step uses: before the step overwrites it, or as a fused step writes it to `grad`.
+      usedFresh = scheduled;
+      if (scheduled && !fused) takeUsed(lanes.theta);
       events = advance(step, scheduled);
-      gradFresh = !fused || scheduled;
+      if (scheduled && fused) takeUsed(lanes.previous);
     }
     if (!scheduled && events === 0) continue;
-    // A spike or a divergence off the schedule: rare, and the fused step did not write the gradient its row needs.
-    if (fused && !scheduled) {
-      evaluateLanes(theta, grad, rowLoss, count, stride);
-      gradFresh = true;
-    }
+    // A spike or a divergence off the schedule (rare): its gradient is evaluated again at θ before.
     if (step > 0) enterUsed();
     if (scheduled && wholeRows) {
       // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
-      TraceRecorder.recordLanes(lanesTraces!, step, rowsFrom, finished);
+      const { theta, previous } = lanes;
+      TraceRecorder.recordLanes(lanesTraces!, step, { stride, loss, theta, grad: used, accum, previous }, finished);
       for (let r = 0; r < count; r++)
         if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
       continue;

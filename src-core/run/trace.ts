@@ -137,8 +137,6 @@ export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): R
   );
 }
 
-const noScratch = new Float64Array(0);
-
 /**
  * The trace of a run computed without one (executeBatch with `traces` false: the command line writing summaries only):
  * no rows. One object shared by every such result, never transferred; its buffer is empty.
@@ -154,6 +152,12 @@ export const noTrace: RunTrace = Object.freeze({
   accum: new Float64Array(0),
   update: new Float64Array(0),
 });
+
+/**
+ * summarizeInto's scratch, for every recorder of this thread (they record one at a time), grown to the widest vector:
+ * a wide run's recorders do not each make (and the system zero) one of their own, 8 MB at a million parameters.
+ */
+let quantileScratch = new Float64Array(0);
 
 /** The recorders of a group of lanes and their traces' arrays (TraceRecorder.forLanes). */
 export interface LaneRecorders {
@@ -202,8 +206,6 @@ export class TraceRecorder {
   private finalSet = false;
   /** The highest loss recorded so far; unrecorded steps never exceed it (else `wants` would have said yes). */
   private maxLoss = -Infinity;
-  /** Scratch for quickselect in the 'quantiles' layout, reused by every call. */
-  private readonly scratch: Float64Array;
 
   constructor(
     readonly dim: number,
@@ -218,7 +220,6 @@ export class TraceRecorder {
     this.width = this.layout === 'parameters' ? dim : 3;
     this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
     this.hasAccumulator = hasAccumulator;
-    this.scratch = this.layout === 'quantiles' ? new Float64Array(dim) : noScratch;
   }
 
   private get extra(): Rows {
@@ -376,7 +377,10 @@ export class TraceRecorder {
   private put(column: Float64Array, row: number, values: Float64Array): void {
     const at = row * this.width;
     if (this.layout === 'parameters') for (let i = 0; i < values.length; i++) column[at + i] = values[i];
-    else summarizeInto(values, this.scratch, column, at);
+    else {
+      if (quantileScratch.length < values.length) quantileScratch = new Float64Array(values.length);
+      summarizeInto(values, quantileScratch, column, at);
+    }
   }
 }
 

@@ -7,7 +7,7 @@
  * reuses the space.
  */
 import type { DiagonalQuadratic } from '../../objectives/types';
-import type { AdagradLanes } from '../adagrad-lanes';
+import { turnOver, type AdagradLanes } from '../adagrad-lanes';
 import { kernelOfModule, type AdagradModule } from './module';
 
 /** A diagonal quadratic's coefficients copied into the kernel's memory (one array when a and c are the same). */
@@ -36,23 +36,32 @@ export class WasmLaneKernel {
   /**
    * One step of `l`'s lanes on the gradient in l.grad (adagrad-lanes.ts stepAdagradLanes): a single lane with its eps,
    * rate (sign·(−clr)) and weight decay as numbers, or `stride` lanes (even) with theirs in views from `allocate`; the
-   * group's eps placement and weight-decay mode as placementCode and decayCode give them. Returns 0 when every new θ
-   * and G is finite.
+   * group's eps placement and weight-decay mode as placementCode and decayCode give them. The new θ is written to
+   * l.previous's buffer, and the two are turned over (adagrad-lanes.ts turnOver), as after every step below. Returns 0
+   * when every new θ and G is finite.
    */
   step(l: AdagradLanes): number {
-    if (l.stride === 1)
-      return this.exports.stepOneLane(
-        l.dim,
-        l.theta.byteOffset,
-        l.previous.byteOffset,
-        l.grad.byteOffset,
-        l.accum.byteOffset,
-        l.eps[0],
-        l.rate[0],
-        l.weightDecay[0],
-        l.placement,
-        l.decayCode,
-      );
+    const check = l.stride === 1 ? this.stepOne(l) : this.stepMany(l);
+    turnOver(l);
+    return check;
+  }
+
+  private stepOne(l: AdagradLanes): number {
+    return this.exports.stepOneLane(
+      l.dim,
+      l.theta.byteOffset,
+      l.previous.byteOffset,
+      l.grad.byteOffset,
+      l.accum.byteOffset,
+      l.eps[0],
+      l.rate[0],
+      l.weightDecay[0],
+      l.placement,
+      l.decayCode,
+    );
+  }
+
+  private stepMany(l: AdagradLanes): number {
     return this.exports.stepLanes(
       l.theta.length,
       l.stride,
@@ -86,7 +95,8 @@ export class WasmLaneKernel {
 
   /**
    * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
-   * lane's loss, summary and event, and the gradient at the new θ when `keepGradient` (a step whose rows are kept).
+   * lane's loss, summary and event, and the gradient the step used (∇f at θ before it) to l.grad when `keepGradient`
+   * (a step whose rows are kept).
    * Returns 0 when no lane has an event.
    */
   stepQuadraticLanes(
@@ -97,7 +107,7 @@ export class WasmLaneKernel {
     tolerances: boolean,
     keepGradient: boolean,
   ): number {
-    return this.exports.stepQuadraticLanes(
+    const events = this.exports.stepQuadraticLanes(
       l.dim,
       l.stride,
       step,
@@ -116,11 +126,13 @@ export class WasmLaneKernel {
       l.placement,
       l.decayCode,
     );
+    turnOver(l);
+    return events;
   }
 
   /** The same for a single lane: writes its loss to loss[0]. Returns 0 when every new θ and G is finite. */
   stepQuadraticOneLane(l: AdagradLanes, q: KernelQuadratic, loss: Float64Array, keepGradient: boolean): number {
-    return this.exports.stepQuadraticOneLane(
+    const check = this.exports.stepQuadraticOneLane(
       l.dim,
       l.theta.byteOffset,
       l.previous.byteOffset,
@@ -136,6 +148,8 @@ export class WasmLaneKernel {
       l.placement,
       l.decayCode,
     );
+    turnOver(l);
+    return check;
   }
 }
 
