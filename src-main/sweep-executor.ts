@@ -190,7 +190,9 @@ export class SweepExecutors {
       enableOfflineQueue: false,
       retryStrategy: () => null,
     });
-    redis.on('error', () => undefined);
+    // ioredis rejects with "Connection is closed."; the reason (ECONNREFUSED, WRONGPASS …) comes as an 'error' event.
+    let reason: unknown = null;
+    redis.on('error', (error: unknown) => (reason ??= error));
     try {
       const answered = await within(
         redis.connect().then(() => redis.ping()),
@@ -200,7 +202,7 @@ export class SweepExecutors {
         ? unreachableMessage(address, `no answer within ${this.testTimeoutMs / 1000} s`)
         : null;
     } catch (error) {
-      return unreachableMessage(address, maskPasswords(errorMessage(error)));
+      return unreachableMessage(address, maskPasswords(errorMessage(reason ?? error)));
     } finally {
       redis.disconnect();
     }
