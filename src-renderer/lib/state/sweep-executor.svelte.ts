@@ -59,6 +59,8 @@ export class SweepExecutorSetting {
       }
       this.current = result.value;
       this.error = null;
+      // The test spoke of the setting before; the agents seen now are shown with the setting.
+      this.tested = null;
       this.edit(result.value);
     } finally {
       this.busy = null;
