@@ -80,8 +80,8 @@ export class SweepExecutors {
   private agents: AgentsInUse | null = null;
   private readonly save: (choice: SweepExecutorChoice) => void;
   private readonly testTimeoutMs: number;
-  /** Executors let go of, still closing (close() waits for them). */
-  private readonly closing = new Set<Promise<void>>();
+  /** The Redis executors made here and not closed yet: the one chosen, and any a running sweep still uses. */
+  private readonly open = new Set<RedisExecutor>();
 
   /** "This computer": the executor the service was made with (its worker pool). */
   private readonly local: RangeExecutor;
@@ -129,6 +129,7 @@ export class SweepExecutors {
     const { address, queue } = checked.value;
     if (this.agents?.url !== address.url || this.agents.queue !== queue) {
       const executor = createRedisExecutor({ url: address.url, queue, ...this.options.redis });
+      this.open.add(executor);
       const inUse: AgentsInUse = {
         executor,
         url: address.url,
@@ -175,10 +176,16 @@ export class SweepExecutors {
     }
   }
 
-  /** Lets go of every executor this made (the local pool is its owner's to close). */
+  /**
+   * Closes every executor this made, at once (the app is quitting: a sweep still running on agents ends with it, its
+   * tasks left for no one). The local pool is its owner's to close.
+   */
   async close(): Promise<void> {
-    if (this.agents) this.switchTo(this.local, null);
-    await Promise.allSettled([...this.closing]);
+    this.agents?.stopStatus();
+    this.agents = null;
+    const closing = [...this.open].map((executor) => executor.close());
+    this.open.clear();
+    await Promise.allSettled(closing);
   }
 
   /** One attempt to connect and PING within the test's time: null when Redis answered, else why not. */
@@ -208,16 +215,19 @@ export class SweepExecutors {
     }
   }
 
-  /** The service runs the next sweeps on `executor`; the Redis executor it lets go of is closed once unused. */
+  /** The service runs the next sweeps on `executor`; the Redis executor it lets go of is closed once no sweep uses it. */
   private switchTo(executor: RangeExecutor, agents: AgentsInUse | null): void {
     const leaving = this.agents;
     this.agents = agents;
     leaving?.stopStatus();
-    const released = this.service.useExecutor(executor).then(async (previous) => {
-      if (previous !== this.local && previous !== this.agents?.executor) await previous.close();
-    });
-    const done = released.catch(() => undefined).finally(() => this.closing.delete(done));
-    this.closing.add(done);
+    void this.service
+      .useExecutor(executor)
+      .then((previous) => {
+        // Closed already when the app quit meanwhile; never the one chosen again.
+        if (previous === this.agents?.executor || !this.open.delete(previous as RedisExecutor)) return;
+        return previous.close();
+      })
+      .catch(() => undefined);
   }
 }
 

@@ -166,7 +166,8 @@ describe('choosing where sweeps run', () => {
       queue,
       previousUntilSweepEnds: false,
     });
-    expect((state as Extract<SweepExecutorState, { on: 'agents' }>).agents).toHaveLength(1);
+    const agentsSeen = (): number => (executors.state() as Extract<SweepExecutorState, { on: 'agents' }>).agents.length;
+    await until('the agent seen', () => agentsSeen() === 1);
     expect(JSON.stringify(state)).not.toContain(PASSWORD);
     expect(saved).toEqual([{ on: 'agents', url: guarded.url, queue }]);
 
@@ -209,6 +210,18 @@ describe('choosing where sweeps run', () => {
     await until('the lab connected', async () => (await labClients()) > 0);
     valueOf(await executors.choose({ on: 'this-computer' }));
     await until('the lab disconnected', async () => (await labClients()) === 0);
+  });
+
+  it('closes at once when the app quits, even with a sweep waiting on the agents', async () => {
+    const { service, executors } = setup();
+    valueOf(await executors.choose({ on: 'agents', url: server.url, queue: freshQueue() }));
+    valueOf(service.launch(goodSpec));
+    // No agent: the sweep waits. Quitting must not wait for it.
+    const started = performance.now();
+    await executors.close();
+    expect(performance.now() - started).toBeLessThan(2_000);
+    await service.idle();
+    expect(executors.state()).toEqual({ on: 'this-computer', previousUntilSweepEnds: false });
   });
 
   it('refuses a bad URL with the URL parser message, password masked, and keeps the setting', async () => {
