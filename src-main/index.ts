@@ -14,7 +14,7 @@ import { handleAppProtocol, registerAppScheme } from './protocol';
 import { ExportSessions } from './export/sessions';
 import { createSaveDialogSink } from './save-file';
 import { guardClose } from './quit-guard';
-import { loadExecutorChoice, saveExecutorChoice, SweepExecutors, SWEEP_EXECUTOR_FILE } from './sweep-executor';
+import { rememberedExecutors, type SweepExecutors } from './sweep-executor';
 import { SweepService } from './sweep-service';
 import { createMainWindow, hardenWebContents, preloadPath } from './window';
 import { installAppMenu } from './menu';
@@ -52,11 +52,7 @@ function start(): void {
   const sweeps = new SweepService(pool);
   service = sweeps;
   // Where sweeps run (this computer, or agents through Redis), as chosen last time; the URL stays in userData only.
-  const choiceFile = join(app.getPath('userData'), SWEEP_EXECUTOR_FILE);
-  executors = new SweepExecutors(sweeps, {
-    initial: loadExecutorChoice(choiceFile),
-    save: (choice) => saveExecutorChoice(choiceFile, choice),
-  });
+  executors = rememberedExecutors(sweeps, app.getPath('userData'));
   void executors.start();
   const saveDialog = createSaveDialogSink({
     showSaveDialog: (options) => {

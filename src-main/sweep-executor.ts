@@ -231,6 +231,18 @@ export class SweepExecutors {
   }
 }
 
+/**
+ * The desktop's setting: the choice saved in the user's data folder `dir` last time is applied at start (a file that
+ * is missing or not exactly a choice: this computer), and every choice made is saved there.
+ */
+export function rememberedExecutors(service: SweepService, dir: string): SweepExecutors {
+  const file = join(dir, SWEEP_EXECUTOR_FILE);
+  return new SweepExecutors(service, {
+    initial: loadExecutorChoice(file),
+    save: (choice) => saveExecutorChoice(file, choice),
+  });
+}
+
 /** The desktop's saved choice, as read back: only exactly a choice (else sweeps run on this computer). */
 const SavedChoiceSchema = v.variant('on', [
   v.strictObject({ on: v.literal('this-computer') }),

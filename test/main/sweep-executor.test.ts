@@ -18,6 +18,7 @@ import type { RangeExecutor } from '../../src-main/executor';
 import { createWorkerPool, type WorkerPool } from '../../src-main/pool';
 import {
   loadExecutorChoice,
+  rememberedExecutors,
   saveExecutorChoice,
   SweepExecutors,
   SWEEP_EXECUTOR_FILE,
@@ -240,6 +241,37 @@ describe('choosing where sweeps run', () => {
 });
 
 describe('the desktop settings file', () => {
+  it('brings the choice back after a restart, and a bad URL saved by hand leaves sweeps on this computer', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'desk-'));
+    try {
+      const queue = freshQueue();
+      const first = rememberedExecutors(new SweepService(countedLocal().executor), dir);
+      expect(valueOf(await first.start())).toEqual({ on: 'this-computer', previousUntilSweepEnds: false });
+      valueOf(await first.choose({ on: 'agents', url: guarded.url, queue }));
+      await first.close();
+
+      const second = rememberedExecutors(new SweepService(countedLocal().executor), dir);
+      closers.push(() => second.close());
+      expect(valueOf(await second.start())).toMatchObject({
+        on: 'agents',
+        url: `redis://:***@127.0.0.1:${guarded.port}`,
+        queue,
+      });
+      // The password came back from the file: the queue's status is not "unreachable".
+      await until('the queue answered', () => {
+        const state = second.state();
+        return state.on === 'agents' && state.status?.state === 'no-agents';
+      });
+
+      writeFileSync(join(dir, SWEEP_EXECUTOR_FILE), JSON.stringify({ on: 'agents', url: 'redis://:x@host/db-one' }));
+      const third = rememberedExecutors(new SweepService(countedLocal().executor), dir);
+      expect((await third.start()).ok).toBe(false);
+      expect(third.state()).toEqual({ on: 'this-computer', previousUntilSweepEnds: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('keeps the choice for the user only, and ignores a file that is not exactly a choice', () => {
     const dir = mkdtempSync(join(tmpdir(), 'desk-'));
     try {
