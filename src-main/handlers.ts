@@ -8,7 +8,9 @@ import {
   ExportEndSchema,
   ExportPageSchema,
   ExportStartSchema,
+  RedisTestSchema,
   ResumeSchema,
+  SweepExecutorSchema,
   SweepIdSchema,
   validate,
   WorkerThreadsSchema,
@@ -16,6 +18,7 @@ import {
 import { fail, ok, type Result } from '../src-core/contract/result';
 import type { MethodName, ReplyOf } from '../src-core/contract/methods';
 import type { ExportSessions } from './export/sessions';
+import { SweepExecutors } from './sweep-executor';
 import type { SweepService } from './sweep-service';
 
 /** One handler per method of the registry (src-core/contract/methods.ts), each given the payload unchecked. */
@@ -29,7 +32,12 @@ const checked =
     return parsed.ok ? handle(parsed.value) : fail('invalid-input', parsed.message);
   };
 
-export function createHandlers(service: SweepService, exports: ExportSessions): Handlers {
+/** `executors`: where sweeps run; by default on the service's own executor, switched to agents on request. */
+export function createHandlers(
+  service: SweepService,
+  exports: ExportSessions,
+  executors = new SweepExecutors(service),
+): Handlers {
   return {
     launchSweep: async (payload) => service.launch(payload),
     acknowledge: checked(AcknowledgeSchema, (runIds) => ok(service.acknowledge(runIds))),
@@ -42,5 +50,9 @@ export function createHandlers(service: SweepService, exports: ExportSessions): 
     workerThreads: checked(WorkerThreadsSchema, ({ threads }) =>
       ok({ threads: threads === null ? service.threads : service.setThreads(threads), max: service.maxThreads }),
     ),
+    sweepExecutor: checked(SweepExecutorSchema, (choice) =>
+      choice === null ? ok(executors.state()) : executors.choose(choice),
+    ),
+    testRedis: checked(RedisTestSchema, ({ url, queue }) => executors.test(url, queue)),
   };
 }

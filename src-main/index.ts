@@ -14,6 +14,7 @@ import { handleAppProtocol, registerAppScheme } from './protocol';
 import { ExportSessions } from './export/sessions';
 import { createSaveDialogSink } from './save-file';
 import { guardClose } from './quit-guard';
+import { rememberedExecutors, type SweepExecutors } from './sweep-executor';
 import { SweepService } from './sweep-service';
 import { createMainWindow, hardenWebContents, preloadPath } from './window';
 import { installAppMenu } from './menu';
@@ -24,6 +25,7 @@ const devUrl = devServerUrl(app.isPackaged);
 let mainWindow: BrowserWindow | null = null;
 let pool: WorkerPool | null = null;
 let service: SweepService | null = null;
+let executors: SweepExecutors | null = null;
 let exportSessions: ExportSessions | null = null;
 
 const liveWindow = (): BrowserWindow | null => (mainWindow && !mainWindow.isDestroyed() ? mainWindow : null);
@@ -49,6 +51,9 @@ function start(): void {
   pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'));
   const sweeps = new SweepService(pool);
   service = sweeps;
+  // Where sweeps run (this computer, or agents through Redis), as chosen last time; the URL stays in userData only.
+  executors = rememberedExecutors(sweeps, app.getPath('userData'));
+  void executors.start();
   const saveDialog = createSaveDialogSink({
     showSaveDialog: (options) => {
       const win = liveWindow();
@@ -58,7 +63,7 @@ function start(): void {
   exportSessions = new ExportSessions(pool, saveDialog);
   registerIpc(
     ipcMain,
-    createHandlers(sweeps, exportSessions),
+    createHandlers(sweeps, exportSessions, executors),
     mainFrameSenderCheck(() => liveWindow()?.webContents.mainFrame, devUrl),
   );
   // Events go only to a window that still exists; results stay pending in the service until acknowledged anyway.
@@ -101,7 +106,9 @@ if (!app.requestSingleInstanceLock()) {
     // quit for real.
     pool = null;
     event.preventDefault();
-    void Promise.allSettled([exportSessions?.discardAll(), closing.close()]).finally(() => app.quit());
+    void Promise.allSettled([exportSessions?.discardAll(), executors?.close().then(() => closing.close())]).finally(
+      () => app.quit(),
+    );
   });
   app
     .whenReady()

@@ -11,12 +11,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
-import { createRedisExecutor, type RedisExecutor } from './agents/redis-executor';
 import { maskPasswords } from './agents/redis-url';
 import { createWorkerPool, type WorkerPool } from './pool';
 import { parseServeArgs, ServeUsageError, serveToken, serveUsage, type ServeArgs } from './serve/args';
 import { listenForLinks, type LinkListener } from './serve/link';
 import { createLabServer, type LabServer } from './serve/server';
+import { SweepExecutors } from './sweep-executor';
 import { SweepService } from './sweep-service';
 
 async function main(): Promise<void> {
@@ -46,15 +46,19 @@ async function main(): Promise<void> {
   const pool: WorkerPool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), {
     threads: args.threads,
   });
-  // With --redis, sweeps run on agents; exports, whose runs come from anywhere, still run on this machine's pool.
-  const agents: RedisExecutor | null = args.agents ? createRedisExecutor(args.agents) : null;
-  agents?.onStatus(({ message }) => console.log(maskPasswords(message)));
-  const service = new SweepService(agents ?? pool);
+  // With --redis, sweeps start on agents (the window's "Run sweeps on" setting can change it); exports, whose runs come
+  // from anywhere, always run on this machine's pool.
+  const service = new SweepService(pool);
+  service.onEvent((event) => {
+    if (event.type === 'executor-status') console.log(maskPasswords(event.status.message));
+  });
+  const executors = new SweepExecutors(service, args.agents ? { initial: { on: 'agents', ...args.agents } } : {});
+  await executors.start();
   let server: LabServer;
   try {
-    server = await createLabServer({ service, executor: pool, staticDir, token, port: args.port });
+    server = await createLabServer({ service, executor: pool, executors, staticDir, token, port: args.port });
   } catch (error) {
-    await Promise.allSettled([pool.close(), agents?.close()]);
+    await Promise.allSettled([executors.close(), pool.close()]);
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') {
       console.error(
@@ -72,7 +76,7 @@ async function main(): Promise<void> {
 
   console.log(`AdaGrad Lab is serving at ${server.url}#token=${encodeURIComponent(token)}`);
   console.log(
-    `Only this machine can reach it (bound to 127.0.0.1). ${agents ? `Sweeps run on the agents of queue ${agents.queue}; exports on ` : ''}${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`,
+    `Only this machine can reach it (bound to 127.0.0.1). ${args.agents ? `Sweeps run on the agents of queue ${args.agents.queue}; exports on ` : ''}${args.threads} worker thread${args.threads === 1 ? '' : 's'}. Press Ctrl+C to stop.`,
   );
   const links = await offerFreshLinks(server);
 
@@ -84,7 +88,9 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.error('Stopping AdaGrad Lab...');
-    Promise.allSettled([server.close(), pool.close(), agents?.close(), links?.close()]).then(() => process.exit(0));
+    Promise.allSettled([server.close(), executors.close().then(() => pool.close()), links?.close()]).then(() =>
+      process.exit(0),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -108,13 +108,18 @@ export class SweepService {
   private refill: (() => void) | null = null;
   /** The executor's last status, when it reports one (agents): sent again with everything else after a reload. */
   private executorStatus: ExecutorStatus | null = null;
+  /** What runs the sweeps; a sweep keeps the one it started on (useExecutor). */
+  private executor: RangeExecutor;
+  private stopStatus: (() => void) | null = null;
+  /** A sweep is running (not merely queued): an executor switch waits for it to end. */
+  private sweepRunning = false;
+  /** The executor the next sweep starts on, chosen while a sweep ran; `release` hands back the one let go of. */
+  private nextExecutor: { executor: RangeExecutor; release: (previous: RangeExecutor) => void } | null = null;
   /** Resolved when acknowledgements free room below the pending limits. */
   private room: { promise: Promise<void>; release: () => void } | null = null;
 
-  constructor(
-    private readonly executor: RangeExecutor,
-    options: SweepServiceOptions = {},
-  ) {
+  constructor(executor: RangeExecutor, options: SweepServiceOptions = {}) {
+    this.executor = executor;
     const { batchSize, batchSizing } = options;
     this.newSizer = batchSize
       ? () => ({ next: (remaining) => Math.min(batchSize, remaining), observe: () => {} })
@@ -125,10 +130,51 @@ export class SweepService {
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
     this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
-    executor.onStatus?.((status) => {
-      this.executorStatus = status;
-      this.emit({ type: 'executor-status', status });
+    this.followStatus();
+  }
+
+  /**
+   * Runs the next sweeps on `executor` (where sweeps run: sweep-executor.ts). A sweep running now keeps the executor it
+   * started on, so its tasks never straddle two; the switch happens as it ends. Resolves with the executor let go of,
+   * once no sweep uses it, for its owner to close: the previous one, or one chosen meanwhile that never ran.
+   */
+  useExecutor(executor: RangeExecutor): Promise<RangeExecutor> {
+    return new Promise((release) => {
+      if (!this.sweepRunning) return release(this.switchTo(executor));
+      this.nextExecutor?.release(this.nextExecutor.executor);
+      this.nextExecutor = { executor, release };
     });
+  }
+
+  /** The executor sweeps start on now. */
+  get currentExecutor(): RangeExecutor {
+    return this.executor;
+  }
+
+  /** Whether the executor last chosen waits for the running sweep to end. */
+  get executorSwitchPending(): boolean {
+    return this.nextExecutor !== null;
+  }
+
+  private switchTo(executor: RangeExecutor): RangeExecutor {
+    const previous = this.executor;
+    this.executor = executor;
+    this.followStatus();
+    return previous;
+  }
+
+  /** Passes the executor's status on; this machine's pool has none, which the window hears as ready. */
+  private followStatus(): void {
+    this.stopStatus?.();
+    this.stopStatus =
+      this.executor.onStatus?.((status) => {
+        this.executorStatus = status;
+        this.emit({ type: 'executor-status', status });
+      }) ?? null;
+    if (this.stopStatus === null && this.executorStatus !== null) {
+      this.executorStatus = null;
+      this.emit({ type: 'executor-status', status: { state: 'ready', message: 'Sweeps run on this computer' } });
+    }
   }
 
   onEvent(listener: (event: SweepEvent) => void): () => void {
@@ -291,6 +337,18 @@ export class SweepService {
 
   private async runSweep(record: SweepRecord, runs: SweepRanges): Promise<void> {
     if (record.status === 'cancelled') return;
+    this.sweepRunning = true;
+    try {
+      await this.runStarted(record, runs, this.executor);
+    } finally {
+      this.sweepRunning = false;
+      const next = this.nextExecutor;
+      this.nextExecutor = null;
+      next?.release(this.switchTo(next.executor));
+    }
+  }
+
+  private async runStarted(record: SweepRecord, runs: SweepRanges, executor: RangeExecutor): Promise<void> {
     record.startedAt = this.now();
     record.samples = [{ at: record.startedAt, done: record.done }];
     this.moveTo(record, 'running');
@@ -312,7 +370,7 @@ export class SweepService {
           let parts: readonly ResultBatch[];
           try {
             const task = { sweepId, spec: record.spec, from, to, compact: true, partBytes: this.maxResultsEventBytes };
-            ({ parts } = await this.executor.runRange(task, timeout ? AbortSignal.any([signal, timeout]) : signal));
+            ({ parts } = await executor.runRange(task, timeout ? AbortSignal.any([signal, timeout]) : signal));
             // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
             if (signal.aborted) return;
             sizer.observe(to - from, this.now() - startedAt);

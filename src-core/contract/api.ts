@@ -1,7 +1,7 @@
 import type { RunAnnotations } from './annotations';
 import type { MenuCommand } from './menu-commands';
 import type { LabRequests } from './methods';
-import type { RunConfig, RunSummary, SweepEvent } from './types';
+import type { ExecutorStatus, RunConfig, RunSummary, SweepEvent } from './types';
 
 /** 'summary': one row per run, every hyperparameter and metric. 'traces': long format, one row per step and parameter. */
 export const exportKinds = ['summary', 'traces'] as const;
@@ -71,6 +71,52 @@ export interface WorkerThreads {
 /** Asks for `threads` workers (clamped to 1 … max), or with null only reads the setting. */
 export interface WorkerThreadsRequest {
   threads: number | null;
+}
+
+/** Where sweeps run: this machine's worker threads, or agents (`adagrad-lab agent`) through a Redis queue. */
+export type SweepExecutorChoice = { on: 'this-computer' } | { on: 'agents'; url: string; queue?: string };
+
+/** Reads the setting (null), or chooses where the next sweeps run. */
+export type SweepExecutorRequest = SweepExecutorChoice | null;
+
+/** An agent alive on the lab's queue, as it announces itself; `compatible`: it runs this lab's engine version. */
+export interface AgentInfo {
+  id: string;
+  host: string;
+  threads: number;
+  engine: number;
+  node: string;
+  pid: number;
+  compatible: boolean;
+}
+
+/**
+ * Where the next sweeps run. For agents: the URL with its password masked (sent back unchanged, it keeps the
+ * password), the queue, the agents seen and the queue's status (null until Redis first answered or failed).
+ * `previousUntilSweepEnds`: a sweep running now keeps the executor it started on; the choice applies from the next.
+ */
+export type SweepExecutorState =
+  | { on: 'this-computer'; previousUntilSweepEnds: boolean }
+  | {
+      on: 'agents';
+      url: string;
+      queue: string;
+      agents: AgentInfo[];
+      status: ExecutorStatus | null;
+      previousUntilSweepEnds: boolean;
+    };
+
+/** A connection test of a Redis URL (and queue) before choosing it. */
+export interface RedisTestRequest {
+  url: string;
+  queue?: string;
+}
+
+/** `connected`: Redis answered; `message` says what was found, credentials masked. */
+export interface RedisTestOutcome {
+  connected: boolean;
+  message: string;
+  agents: AgentInfo[];
 }
 
 /**

@@ -12,8 +12,12 @@ import type {
   ExportPage,
   ExportStart,
   ExportStarted,
+  RedisTestOutcome,
+  RedisTestRequest,
   ResumeRequest,
   StoredRange,
+  SweepExecutorRequest,
+  SweepExecutorState,
   WorkerThreads,
   WorkerThreadsRequest,
 } from './api';
@@ -54,6 +58,10 @@ export const labMethods = {
   finishExport: method<ExportEnd, ExportOutcome>('lab:finish-export'),
   /** Reads or changes how many workers sweeps use, so the machine stays usable during a long sweep; at once. */
   workerThreads: method<WorkerThreadsRequest, WorkerThreads>('lab:worker-threads'),
+  /** Reads (null) or chooses where sweeps run: this computer or agents through Redis; from the next sweep on. */
+  sweepExecutor: method<SweepExecutorRequest, SweepExecutorState>('lab:sweep-executor'),
+  /** Connects to a Redis URL for a few seconds and says what it found: reachable or not, the agents on the queue. */
+  testRedis: method<RedisTestRequest, RedisTestOutcome>('lab:test-redis'),
 } as const;
 
 export type LabMethods = typeof labMethods;

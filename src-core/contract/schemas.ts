@@ -22,6 +22,10 @@ export const Limits = {
   maxWorkerThreads: 256,
   /** Runs per export page: a page of full configs and summaries stays well under a megabyte per thousand runs. */
   maxRunsPerExportPage: 5000,
+  /** A Redis URL: host, port, database and credentials fit in far less. */
+  maxRedisUrlLength: 2000,
+  /** A queue name (src-main/agents/redis-url.ts checks what it may hold). */
+  maxQueueNameLength: 64,
 } as const;
 
 /**
@@ -47,6 +51,16 @@ const article = (label: string): string => (/^[aeiou]/.test(label) ? 'an' : 'a')
 
 const notAnObject = (label: string, input: unknown): string => `Invalid ${label}: ${show(input)} (must be an object)`;
 
+/** The message of a strict object named `label`: an unknown key and a missing one are named (validate adds the path). */
+const strictMessage =
+  (label: string) =>
+  (issue: v.StrictObjectIssue): string =>
+    !issue.path
+      ? notAnObject(label, issue.input)
+      : issue.expected === 'never'
+        ? `Unknown field: ${show(issue.input)} is not part of ${article(label)} ${label}`
+        : `Missing field: ${article(label)} ${label} needs it`;
+
 /**
  * A strict object named `label` in its messages: an unknown key and a missing one are named (validate adds the path).
  * A list is refused first: valibot's object schemas take arrays for objects and would then report a missing key.
@@ -58,13 +72,7 @@ const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
       (x) => !Array.isArray(x),
       (issue) => notAnObject(label, issue.input),
     ),
-    v.strictObject(entries, (issue) =>
-      !issue.path
-        ? notAnObject(label, issue.input)
-        : issue.expected === 'never'
-          ? `Unknown field: ${show(issue.input)} is not part of ${article(label)} ${label}`
-          : `Missing field: ${article(label)} ${label} needs it`,
-    ),
+    v.strictObject(entries, strictMessage(label)),
   );
 
 export const SweepIdSchema = text('sweep id', Limits.maxIdLength);
@@ -224,6 +232,48 @@ export const WorkerThreadsSchema = strictRequest('worker-threads request', {
     ),
   ),
 });
+
+/**
+ * A Redis URL, checked here for its shape only: src-main/agents/redis-url.ts parses it (in the main process, which
+ * connects with it). Its messages never quote it, as it may hold a password.
+ */
+const RedisUrlSchema = v.pipe(
+  v.string(
+    (issue) => `Invalid Redis URL: ${typeof issue.input} (must be text: redis://[user:password@]host[:port][/db])`,
+  ),
+  v.maxLength(
+    Limits.maxRedisUrlLength,
+    (issue) => `Invalid Redis URL: ${issue.input.length} characters (must be at most ${Limits.maxRedisUrlLength})`,
+  ),
+);
+const QueueNameSchema = v.optional(text('queue name', Limits.maxQueueNameLength));
+
+export const RedisTestSchema = strictRequest('Redis test request', { url: RedisUrlSchema, queue: QueueNameSchema });
+
+const executorPlaces = ['this-computer', 'agents'] as const;
+
+/** null reads the setting; otherwise where sweeps run, with the Redis URL (and queue) for agents. */
+export const SweepExecutorSchema = v.nullable(
+  v.pipe(
+    v.unknown(),
+    v.check(
+      (x) => typeof x === 'object' && x !== null && !Array.isArray(x),
+      (issue) => notAnObject('sweep executor choice', issue.input),
+    ),
+    v.check(
+      (x) => executorPlaces.includes((x as { on?: unknown }).on as (typeof executorPlaces)[number]),
+      (issue) =>
+        `Invalid place to run sweeps: ${show((issue.input as { on?: unknown }).on)} (must be one of ${executorPlaces.join(', ')})`,
+    ),
+    v.variant('on', [
+      v.strictObject({ on: v.literal('this-computer') }, strictMessage('sweep executor choice')),
+      v.strictObject(
+        { on: v.literal('agents'), url: RedisUrlSchema, queue: QueueNameSchema },
+        strictMessage('sweep executor choice'),
+      ),
+    ]),
+  ),
+);
 
 export const ExportEndSchema = strictRequest('export end', { exportId: ExportIdSchema, abort: flag('abort choice') });
 

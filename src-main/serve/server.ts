@@ -21,6 +21,7 @@ import { ExportSessions } from '../export/sessions';
 import { createHandlers } from '../handlers';
 import type { RunExecutor } from '../pool';
 import { contentSecurityPolicy } from '../security/csp';
+import type { SweepExecutors } from '../sweep-executor';
 import type { SweepService } from '../sweep-service';
 import { broadcastEvents, deliver } from './broadcast';
 import { Downloads } from './downloads';
@@ -36,6 +37,8 @@ export interface LabServerOptions {
   service: SweepService;
   /** The service's worker pool: exports of traces compute their runs on it. */
   executor: RunExecutor;
+  /** Where the service's sweeps run, the "Run sweeps on" setting (default: on the service's own executor). */
+  executors?: SweepExecutors;
   /** The built renderer (out/renderer). */
   staticDir: string;
   /** The secret in the printed URL. */
@@ -100,7 +103,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
       newExportId: () => randomBytes(24).toString('base64url'),
     },
   );
-  const handlers = createHandlers(service, exportSessions);
+  const handlers = createHandlers(service, exportSessions, options.executors);
   const wss = createSocketServer(log);
   const unsubscribe = broadcastEvents(service, wss.clients, log);
 

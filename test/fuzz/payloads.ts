@@ -41,6 +41,15 @@ const isFileName = (x: unknown): boolean =>
   );
 const verdict = (accepted: boolean): Verdict => (accepted ? 'accept' : 'refuse');
 
+/**
+ * A Redis URL and queue as a request carries them: refused unless text (the URL up to 2000 characters, the queue up to
+ * 64) and the URL's scheme redis:// or rediss://; beyond that the URL's own rules decide (redis-url.test.ts).
+ */
+const redisTarget = (p: Record<string, unknown>): Verdict =>
+  isText(p.url, 2000) && (p.queue === undefined || isText(p.queue, 64)) && /^rediss?:\/\//i.test(p.url as string)
+    ? 'undecided'
+    : 'refuse';
+
 /** A sweep spec: refused when a rule of its own fields is broken; otherwise it depends on what is nested in it. */
 function specVerdict(p: unknown): Verdict {
   if (!isRecord(p)) return 'refuse';
@@ -126,7 +135,17 @@ const rules: Record<MethodName, (p: unknown) => Verdict> = {
     ),
   workerThreads: (p) =>
     verdict(isRecord(p) && onlyKeys(p, ['threads']) && (p.threads === null || isWhole(p.threads, 1, 256))),
+  sweepExecutor: (p) => {
+    if (p === null) return 'accept';
+    if (!isRecord(p)) return 'refuse';
+    if (p.on === 'this-computer') return verdict(onlyKeys(p, ['on']));
+    return p.on === 'agents' && onlyKeys(p, ['on', 'url', 'queue']) ? redisTarget(p) : 'refuse';
+  },
+  testRedis: (p) => (isRecord(p) && onlyKeys(p, ['url', 'queue']) ? redisTarget(p) : 'refuse'),
 };
+
+/** URLs of the right shape that are not a Redis to connect to (another scheme, no host, a password to mask). */
+const badRedisUrl = fc.constantFrom('http://127.0.0.1:6379', 'redis://', 'redis://:secret@host/db9x', 'localhost:6379');
 
 /** A payload for a channel: a valid one, one mutation from valid, or anything. */
 export const payloadFor = (name: MethodName): fc.Arbitrary<unknown> => {
@@ -158,6 +177,13 @@ export const payloadFor = (name: MethodName): fc.Arbitrary<unknown> => {
     writeExport: fc.record({ exportId: fc.uuid(), runs: fc.constant([]) }),
     finishExport: fc.record({ exportId: fc.uuid(), abort: fc.boolean() }),
     workerThreads: fc.record({ threads: fc.oneof(fc.constant(null), fc.integer({ min: 1, max: 300 })) }),
+    // No URL here reaches a Redis: choosing agents is tested against a real one (test/main/sweep-executor.test.ts).
+    sweepExecutor: fc.oneof(
+      fc.constant(null),
+      fc.constant({ on: 'this-computer' }),
+      fc.record({ on: fc.constant('agents'), url: badRedisUrl }, { requiredKeys: ['on', 'url'] }),
+    ),
+    testRedis: fc.record({ url: badRedisUrl, queue: fc.constantFrom('lab', 'a:b') }, { requiredKeys: ['url'] }),
   };
   return fc.oneof(
     valid[name],

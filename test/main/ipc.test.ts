@@ -71,7 +71,7 @@ beforeEach(() => {
 });
 
 describe('registerIpc', () => {
-  it('registers exactly the nine invoke channels, never the event channel or anything else', () => {
+  it('registers exactly the eleven invoke channels, never the event channel or anything else', () => {
     expect(new Set(fakeIpc.handlers.keys())).toEqual(
       new Set([
         Channels.launchSweep,
@@ -83,6 +83,8 @@ describe('registerIpc', () => {
         Channels.writeExport,
         Channels.finishExport,
         Channels.workerThreads,
+        Channels.sweepExecutor,
+        Channels.testRedis,
       ]),
     );
     expect(fakeIpc.handlers.has(Channels.event)).toBe(false);
@@ -170,6 +172,43 @@ describe('registerIpc', () => {
       error: {
         code: 'invalid-input',
         message: 'threads: Invalid worker threads: 1.5 (must be a whole number from 1 to 256, or null to read)',
+      },
+    });
+  });
+
+  it('reads where sweeps run, and refuses a bad choice by name, never quoting a password', async () => {
+    await expect(invoke(Channels.sweepExecutor, mainFrame, null)).resolves.toEqual({
+      ok: true,
+      value: { on: 'this-computer', previousUntilSweepEnds: false },
+    });
+    const refusal = async (payload: unknown): Promise<string> => {
+      const result = (await invoke(Channels.sweepExecutor, mainFrame, payload)) as Result<unknown>;
+      expect(result.ok).toBe(false);
+      return result.ok ? '' : result.error.message;
+    };
+    expect(await refusal({ on: 'cloud' })).toBe(
+      'Invalid place to run sweeps: "cloud" (must be one of this-computer, agents)',
+    );
+    expect(await refusal({ on: 'agents' })).toBe('url: Missing field: a sweep executor choice needs it');
+    expect(await refusal({ on: 'this-computer', url: 'redis://h' })).toBe(
+      'url: Unknown field: "url" is not part of a sweep executor choice',
+    );
+    expect(await refusal({ on: 'agents', url: 'http://:hunter2@host:6379' })).toBe(
+      'Invalid value for the Redis URL: "http://:***@host:6379" (the scheme is http:; must be redis://[user:password@]host[:port][/db], or rediss:// for TLS)',
+    );
+    expect(await refusal({ on: 'agents', url: `redis://:hunter2@h/${'x'.repeat(2000)}` })).toBe(
+      'url: Invalid Redis URL: 2019 characters (must be at most 2000)',
+    );
+    expect(await refusal({ on: 'agents', url: 'redis://h', queue: 'a:b' })).toBe(
+      'Invalid value for the queue: "a:b" (must be 1 to 64 letters, digits, _ . or -)',
+    );
+    const tested = (await invoke(Channels.testRedis, mainFrame, { url: 'rediss://u:hunter2@' })) as Result<unknown>;
+    expect(tested).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message:
+          'Invalid value for the Redis URL: "rediss://u:***@" (not a URL; must be redis://[user:password@]host[:port][/db], or rediss:// for TLS)',
       },
     });
   });

@@ -40,6 +40,8 @@ describe('preload', () => {
       'resendPending',
       'resumeSweep',
       'startExport',
+      'sweepExecutor',
+      'testRedis',
       'workerThreads',
       'writeExport',
     ]);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { RangeExecutor } from '../../src-main/executor';
 import { SweepService } from '../../src-main/sweep-service';
 import { compactResult } from '../../src-core/run/compact-trace';
 import { executeRun, transferablesOf } from '../../src-core/run/execute';
@@ -506,5 +507,111 @@ describe('SweepService', () => {
     expect(
       service.resume({ sweepId: 'gone', createdAt: 7, spec: { ...goodSpec, steps: -1 }, storedRunIds: [] }),
     ).toMatchObject({ ok: false });
+  });
+});
+
+describe('SweepService.useExecutor: where the next sweeps run', () => {
+  /** Runs tasks in process once `open()` is called, noting which sweep each task was of. */
+  function gated(): { executor: RangeExecutor; open: () => void; sweeps: string[] } {
+    const inner = inProcessExecutor();
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const sweeps: string[] = [];
+    const executor: RangeExecutor = {
+      threads: 2,
+      runRange: async (task, signal) => {
+        sweeps.push(task.sweepId);
+        await gate;
+        return inner.runRange(task, signal);
+      },
+      close: async () => {},
+    };
+    return { executor, open, sweeps };
+  }
+  const isRunning = (e: SweepEvent): boolean => e.type === 'sweep-status' && e.status === 'running';
+  const ids = () => {
+    let n = 0;
+    return () => `s${++n}`;
+  };
+
+  it('switches at once between sweeps, handing back the executor let go of', async () => {
+    const a = gated();
+    const b = gated();
+    a.open();
+    b.open();
+    const service = new SweepService(a.executor, { newSweepId: ids() });
+    expect(await service.useExecutor(b.executor)).toBe(a.executor);
+    expect(service.currentExecutor).toBe(b.executor);
+    expect(service.executorSwitchPending).toBe(false);
+    service.launch(goodSpec);
+    await service.idle();
+    expect(a.sweeps).toEqual([]);
+    expect(new Set(b.sweeps)).toEqual(new Set(['s1']));
+  });
+
+  it('lets a running sweep finish on its executor; the next sweep runs on the new one', async () => {
+    const a = gated();
+    const b = gated();
+    b.open();
+    const service = new SweepService(a.executor, { newSweepId: ids() });
+    const { events, results } = collect(service);
+    const first = service.launch(goodSpec);
+    await until(service, () => events.some(isRunning), 'the first sweep to start');
+    let released: RangeExecutor | null = null;
+    const switched = service.useExecutor(b.executor).then((previous) => (released = previous));
+    const second = service.launch(goodSpec);
+    await settled();
+    // Still running on a: the switch waits, and says so.
+    expect(released).toBeNull();
+    expect(service.executorSwitchPending).toBe(true);
+    expect(service.currentExecutor).toBe(a.executor);
+    a.open();
+    await service.idle();
+    await switched;
+    expect(released).toBe(a.executor);
+    expect(new Set(a.sweeps)).toEqual(new Set(['s1']));
+    expect(new Set(b.sweeps)).toEqual(new Set(['s2']));
+    const counts = (sweepId: string) => results().filter((r) => r.config.sweepId === sweepId).length;
+    expect(first.ok && second.ok).toBe(true);
+    if (!first.ok || !second.ok) return;
+    expect(counts('s1')).toBe(first.value.runCount);
+    expect(counts('s2')).toBe(second.value.runCount);
+  });
+
+  it('hands back at once an executor chosen meanwhile and replaced before it ran', async () => {
+    const a = gated();
+    const b = gated();
+    const c = gated();
+    const service = new SweepService(a.executor, { newSweepId: ids() });
+    const { events } = collect(service);
+    service.launch(goodSpec);
+    await until(service, () => events.some(isRunning), 'the sweep to start');
+    const toB = service.useExecutor(b.executor);
+    const toC = service.useExecutor(c.executor);
+    expect(await toB).toBe(b.executor);
+    a.open();
+    await service.idle();
+    expect(await toC).toBe(a.executor);
+    expect(service.currentExecutor).toBe(c.executor);
+  });
+
+  it("follows the new executor's status, and says 'this computer' when switched to the pool", async () => {
+    let report: (status: ExecutorStatus) => void = () => undefined;
+    const agents: RangeExecutor = {
+      ...inProcessExecutor(),
+      onStatus: (listener) => ((report = listener), () => (report = () => undefined)),
+    };
+    const pool = inProcessExecutor();
+    const service = new SweepService(pool);
+    const { events } = collect(service);
+    await service.useExecutor(agents);
+    report({ state: 'no-agents', message: 'No agent yet' });
+    await service.useExecutor(pool);
+    // The old executor's reports no longer reach the window.
+    report({ state: 'unreachable', message: 'Redis away' });
+    expect(events.filter((e) => e.type === 'executor-status').map((e) => e.status)).toEqual([
+      { state: 'no-agents', message: 'No agent yet' },
+      { state: 'ready', message: 'Sweeps run on this computer' },
+    ]);
   });
 });

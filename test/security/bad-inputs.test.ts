@@ -170,7 +170,20 @@ const rows: Row[] = [
     input: Array(Limits.maxRangesPerAck + 1).fill({ sweepId: 's', from: 0, to: 1 }),
     expectedMessage: 'Invalid stored ranges: 10001 ranges (must be at most 10000)',
   },
+  {
+    desc: 'a Redis URL of another scheme, with a password (masked)',
+    handler: 'sweepExecutor',
+    input: { on: 'agents', url: 'http://lab:hunter2@10.0.0.5:6379' },
+    expectedMessage:
+      'Invalid value for the Redis URL: "http://lab:***@10.0.0.5:6379" (the scheme is http:; must be redis://[user:password@]host[:port][/db], or rediss:// for TLS)',
+  },
   // wrong type
+  {
+    desc: 'a place to run sweeps that is not one',
+    handler: 'sweepExecutor',
+    input: { on: 'gpu' },
+    expectedMessage: 'Invalid place to run sweeps: "gpu" (must be one of this-computer, agents)',
+  },
   {
     desc: 'a learning rate as text',
     handler: 'launchSweep',
@@ -317,6 +330,12 @@ const rows: Row[] = [
     input: spec(adagrad({ fixed: { lr: GIGABYTE_STRING } })),
     expectedMessage:
       'optimizers.0.fixed.lr: Invalid learning rate: text of 536869888 characters (must be a finite number > 0)',
+  },
+  {
+    desc: 'a 1 GB Redis URL to test',
+    handler: 'testRedis',
+    input: { url: GIGABYTE_STRING },
+    expectedMessage: 'url: Invalid Redis URL: 536869888 characters (must be at most 2000)',
   },
   {
     desc: 'a 1 GB sweep id',

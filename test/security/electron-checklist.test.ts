@@ -384,6 +384,8 @@ describe('20. Do not expose Electron APIs to untrusted web content', () => {
       'resendPending',
       'resumeSweep',
       'startExport',
+      'sweepExecutor',
+      'testRedis',
       'workerThreads',
       'writeExport',
     ]);

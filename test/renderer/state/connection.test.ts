@@ -43,6 +43,8 @@ function socketLike(first: SweepService, deliver: (event: SweepEvent) => SweepEv
     writeExport: (page) => handlers().writeExport(page),
     finishExport: (request) => handlers().finishExport(request),
     workerThreads: (request) => handlers().workerThreads(request),
+    sweepExecutor: (request) => handlers().sweepExecutor(request),
+    testRedis: (request) => handlers().testRedis(request),
     onEvent: (listener) => (eventListeners.add(listener), () => eventListeners.delete(listener)),
     onConnection: (listener) => (
       connectionListeners.add(listener),

@@ -29,6 +29,8 @@ function wire(service: SweepService): LabApi {
     writeExport: (page) => handlers.writeExport(page),
     finishExport: (request) => handlers.finishExport(request),
     workerThreads: (request) => handlers.workerThreads(request),
+    sweepExecutor: (request) => handlers.sweepExecutor(request),
+    testRedis: (request) => handlers.testRedis(request),
     onEvent: (listener) => service.onEvent(listener),
   };
 }
