@@ -33,6 +33,9 @@ export function binEdges(min: number, max: number, count: number, scale: 'log' |
     edges[i] = scale === 'log' ? 10 ** t : t;
   }
   [edges[0], edges[count]] = [min, max];
+  // Over a range a few ulps wide, 10^t rounds the inner edges out of order or past the ends: held in order, within the
+  // range (a bin may then be empty, never inverted), so that binOf's search finds every value's one bin.
+  for (let i = 1; i < count; i++) edges[i] = Math.min(max, Math.max(edges[i - 1], edges[i]));
   return edges;
 }
 

@@ -52,6 +52,17 @@ describe('the bin of a value', () => {
     expect(binOf(binEdges(3, 3, 14, 'linear'), 3)).toBe(0);
   });
 
+  it('keeps its edges in order over a range a few ulps wide, each value in one bin (found by the property)', () => {
+    const [min, max] = [1e-8, 1.0000000000000012e-8];
+    const edges = binEdges(min, max, 3, 'log');
+    expect(edges.every((e, i) => i === 0 || e >= edges[i - 1])).toBe(true);
+    expect([edges[0], edges[3]]).toEqual([min, max]);
+    // 10^t rounds the first inner edge to the minimum itself: bin 0 is empty, the minimum starts bin 1.
+    expect(Array.from(edges)).toEqual([min, min, max, max]);
+    expect(binOf(edges, min)).toBe(1);
+    expect(binOf(edges, max)).toBe(2);
+  });
+
   test.prop([
     fc.array(fc.double({ min: 1e-8, max: 1e8, noNaN: true }), { minLength: 1, maxLength: 50 }),
     fc.integer({ min: 1, max: 20 }),
