@@ -16,6 +16,13 @@ import { expectWholeAndUnique, readStored, readSweeps } from './reliability-help
 interface Disk {
   /** Set when the disk fills: the first write that starts putting pages after it gets one put through, then fails. */
   full: boolean;
+  /**
+   * The disk fills once, as the write after this many writes of run pages starts (counted by the page itself, so the write
+   * that fails is a mid-sweep one however fast the sweep runs).
+   */
+  fullAfterWrites: number;
+  /** Writes of run pages so far. */
+  writes: number;
   /** The puts of that write let through: the store and the run ids in the page put. */
   passed: { store: string; ids: string[] }[];
   refused: number;
@@ -26,7 +33,7 @@ test('the disk fills midway through a write: nothing of it is kept, the sweep wa
 }) => {
   test.setTimeout(120_000);
   await page.addInitScript(() => {
-    const disk: Disk = { full: false, passed: [], refused: 0 };
+    const disk: Disk = { full: false, fullAfterWrites: Infinity, writes: 0, passed: [], refused: 0 };
     (window as unknown as { disk: Disk }).disk = disk;
     // Puts per transaction (one transaction is one write of the app), and the write chosen to fail midway.
     const puts = new WeakMap<IDBTransaction, number>();
@@ -37,6 +44,7 @@ test('the disk fills midway through a write: nothing of it is kept, the sweep wa
         if (this.name === 'runPages' || this.name === 'tracePages') {
           const before = puts.get(this.transaction) ?? 0;
           puts.set(this.transaction, before + 1);
+          if (before === 0 && this.name === 'runPages' && ++disk.writes === disk.fullAfterWrites + 1) disk.full = true;
           if (disk.full) {
             // A write already putting when the disk filled may finish; the next one to start is let through one put
             // and refused the next; every put after that is refused.
@@ -58,15 +66,13 @@ test('the disk fills midway through a write: nothing of it is kept, the sweep wa
   const disk = () => page.evaluate(() => (window as unknown as { disk: Disk }).disk);
   await signIn(page);
   await fillSweepForm(page, { name: 'full disk', lrs: 'log(1e-4, 1, 1500)', steps: '20000' });
+  // The disk fills after the first write of runs (at most 500 of the 1,500): the second write puts a page (it reaches
+  // IndexedDB), then its next put fails.
+  await page.evaluate(() => ((window as unknown as { disk: Disk }).disk.fullAfterWrites = 1));
   await page.getByTestId('launch').click();
-  const stored = async () => Number.parseInt((await page.getByTestId('runs-count').textContent()) ?? '0', 10) || 0;
-  await expect.poll(stored, { timeout: 30_000 }).toBeGreaterThanOrEqual(100);
-  const [sweep] = await readSweeps(page);
-
-  // The disk fills: the next write puts a page (it reaches IndexedDB), then its next put fails.
-  await page.evaluate(() => ((window as unknown as { disk: Disk }).disk.full = true));
   await expect(page.getByTestId('storage-full')).toContainText('Storage is full', { timeout: 30_000 });
   await expect(page.getByTestId('storage-full')).toContainText('nothing was half-written');
+  const [sweep] = await readSweeps(page);
   const failed = await disk();
   expect(failed.passed).toHaveLength(1); // a put of the failing write went through …
   expect(failed.refused).toBeGreaterThanOrEqual(1); // … and the next one failed, midway through the write
