@@ -80,3 +80,18 @@ export const summaryOf = (status: RunStatus, finalLoss: number): RunSummary => (
   divergedAt: status === 'diverged' ? 3 : null,
   divergedIn: status === 'diverged' ? 'loss' : null,
 });
+
+/**
+ * A sweep for the agents' tests: several objectives and optimizers, weight decay, rates at which some runs diverge, a
+ * name with quotes; 96 runs.
+ */
+export const mixedAgentsSweep = (steps: number) => ({
+  name: 'mixed, "quoted"',
+  objectives: [{ id: 'quadratic-1d' }, { id: 'rosenbrock', dim: 2 }, { id: 'elliptic-2d' }],
+  optimizers: [
+    { kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1e3, count: 7 } }, weightDecay: { values: [0, 0.1] } } },
+    { kind: 'sgd', axes: { lr: { values: [0.01, 2] } } },
+  ],
+  steps,
+  seeds: [0, 1],
+});

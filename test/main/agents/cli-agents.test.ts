@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { mixedAgentsSweep } from '../../helpers/configs';
 
 const cliFile = resolve('out/main/cli.js');
 const PASSWORD = 'not-to-be-printed-7f3a';
@@ -60,16 +61,7 @@ async function until(what: string, condition: () => boolean, timeoutMs = 20_000)
   }
 }
 
-const mixedSpec = {
-  name: 'mixed, "quoted"',
-  objectives: [{ id: 'quadratic-1d' }, { id: 'rosenbrock', dim: 2 }, { id: 'elliptic-2d' }],
-  optimizers: [
-    { kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1e3, count: 7 } }, weightDecay: { values: [0, 0.1] } } },
-    { kind: 'sgd', axes: { lr: { values: [0.01, 2] } } },
-  ],
-  steps: 300,
-  seeds: [0, 1],
-};
+const mixedSpec = mixedAgentsSweep(300);
 
 let server: RedisServer;
 let dir: string;

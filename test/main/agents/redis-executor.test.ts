@@ -21,6 +21,7 @@ import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
 import { resultsIn } from '../../helpers/sweep-events';
 import { SweepService } from '../../../src-main/sweep-service';
 import type { SweepEvent } from '../../../src-core/contract/types';
+import { mixedAgentsSweep } from '../../helpers/configs';
 
 const workerFile = resolve('out/main/run-batch.worker.js');
 
@@ -30,17 +31,7 @@ const valid = (input: unknown): SweepSpec => {
   return result.value;
 };
 
-/** Several objectives and optimizers, weight decay, and rates at which some runs diverge. */
-const mixedInput = {
-  name: 'mixed, "quoted"',
-  objectives: [{ id: 'quadratic-1d' }, { id: 'rosenbrock', dim: 2 }, { id: 'elliptic-2d' }],
-  optimizers: [
-    { kind: 'adagrad', axes: { lr: { log: { from: 1e-3, to: 1e3, count: 7 } }, weightDecay: { values: [0, 0.1] } } },
-    { kind: 'sgd', axes: { lr: { values: [0.01, 2] } } },
-  ],
-  steps: 200,
-  seeds: [0, 1],
-};
+const mixedInput = mixedAgentsSweep(200);
 const mixed = valid(mixedInput);
 
 /** A task of the mixed sweep; every other one with traces and summary rows. */
