@@ -8,7 +8,10 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY_PREFIX } from '../../../src-main/agents/protocol';
 import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
 import { mixedAgentsSweep } from '../../helpers/configs';
 
@@ -53,9 +56,9 @@ async function agent(url: string, queue: string): Promise<AgentProcess> {
   return { child, log: () => log, ended };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
@@ -118,14 +121,17 @@ describe('the command line on agents', () => {
 
   it("re-delivers a SIGKILLed agent's task to another agent: every run once in the output, as the local run", async () => {
     const queue = freshQueue();
-    // Three runs of ~2 s each: a task is one run (batches are sized by work), so the agent is killed mid-task.
+    const connection = new Redis(server.url, { maxRetriesPerRequest: null });
+    const tasks = new Queue(queue, { connection, prefix: KEY_PREFIX });
+    // Three runs of 4–8 s each: a task is one run (batches are sized by work), so the agent is killed mid-task, as
+    // soon as Redis shows its first task taken (a fixed wait raced a fast machine, which finished the task first).
     const objective = 'ill-conditioned(dim=100000, condition=1e6)';
-    const flags = ['--objective', objective, '--lr', '0.01, 0.02, 0.03', '--steps', '5000'];
+    const flags = ['--objective', objective, '--lr', '0.01, 0.02, 0.03', '--steps', '20000'];
     const first = await agent(server.url, queue);
     const lab = cli([...flags, '--summary', 'killed.csv', '--redis', server.url, '--queue', queue], dir);
-    await new Promise((r) => setTimeout(r, 1_500));
-    expect(first.log()).not.toMatch(/Done task/);
+    await until('the first agent took a task', async () => (await tasks.getActiveCount()) === 1);
     first.child.kill('SIGKILL');
+    expect(first.log()).not.toMatch(/Done task/);
     const killedAt = Date.now();
     const second = await agent(server.url, queue);
     const remote = await lab;
@@ -145,7 +151,9 @@ describe('the command line on agents', () => {
     expect(ids).toEqual(['cli:000000', 'cli:000001', 'cli:000002']);
     second.child.kill('SIGTERM');
     expect(await second.ended).toBe(0);
-  }, 120_000);
+    await tasks.close();
+    connection.disconnect();
+  }, 180_000);
 
   it('an agent whose Redis is unreachable says so, masked, and still ends at once on SIGTERM with 0', async () => {
     const dead = `redis://lab:${PASSWORD}@127.0.0.1:${server.port === 1 ? 2 : 1}`;
