@@ -132,7 +132,7 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await page.getByTestId('brush-to-lr').fill('-1');
   await page.getByTestId('brush-to-lr').press('Enter');
   await expect(page.getByTestId('brush-error')).toHaveText(
-    'lr to: -1 is not allowed on a log axis; type a number above 0.',
+    'Learning rate to: -1 is not allowed on a log axis; type a number above 0.',
   );
   await expect(page.getByTestId('runs-count')).toHaveText(`${inDecade} of ${RUNS} runs (brushed)`);
   await page.getByTestId('brush-to-lr').fill('1e-2');
@@ -196,12 +196,15 @@ test('parallel coordinates: diverged runs are drawn apart and counted; the optim
     `22 runs; ${diverged} diverged: red lines, in the band above the loss axes.`,
   );
   await expect(page.getByTestId('parallel-scale')).toContainText(`diverged or failed (${diverged})`);
+  // The axis to brush is never blank: the first free one until another is chosen.
+  const addAxis = page.getByTestId('brush-add-axis');
+  await expect(addAxis).toHaveValue((await addAxis.locator('option').first().getAttribute('value'))!);
   // A brush on the final loss keeps only runs with a finite loss in its range: never a diverged one.
-  await page.getByTestId('brush-add-axis').selectOption('final loss');
+  await addAxis.selectOption('Final loss');
   await page.getByTestId('brush-add').click();
   await expect(page.getByTestId('runs-count')).toHaveText(`${22 - diverged} of 22 runs (brushed)`);
   // A categorical axis brushes by name: SGD's two runs (neither diverged).
-  await page.getByTestId('brush-add-axis').selectOption('optimizer');
+  await addAxis.selectOption('Optimizer');
   await page.getByTestId('brush-add').click();
   await page.getByTestId('brush-optimizer').getByLabel('adagrad').uncheck();
   await expect(page.getByTestId('runs-count')).toHaveText('2 of 22 runs (brushed)');

@@ -12,6 +12,7 @@ import {
 } from '../../../src-core/views/parallel';
 import type { ChartTheme } from './chart-theme';
 import { DIVERGED_COLOR, scaleColor, scaleRgb } from './colors';
+import { settingLabel } from '../state/labels';
 
 /** Where the axes stand: x of each, and the y of their bottom and top (a value at position p is at bottom − p·(bottom − top)). */
 export interface Geometry {
@@ -203,7 +204,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
   ctx.font = `600 ${FONT}`;
-  ctx.fillText(fitted(ctx, layout.axis.name, room), x, 16);
+  ctx.fillText(fitted(ctx, settingLabel(layout.axis.name), room), x, 16);
   ctx.font = FONT;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';

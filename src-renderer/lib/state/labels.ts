@@ -27,6 +27,9 @@ const runSettingLabels: Record<string, string> = {
   optimizer: 'Optimizer',
   seed: 'Seed',
   tolerance: runFieldLabels.tolerance,
+  // The loss axes of the parallel coordinates (src-core/views/parallel.ts LOSS_AXES).
+  'final loss': 'Final loss',
+  'best loss': 'Best loss',
 };
 
 /**
