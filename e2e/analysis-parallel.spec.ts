@@ -209,4 +209,23 @@ test('parallel coordinates: diverged runs are drawn apart and counted; the optim
   await page.getByTestId('brush-optimizer').getByLabel('adagrad').uncheck();
   await expect(page.getByTestId('runs-count')).toHaveText('2 of 22 runs (brushed)');
   await shoot(page, 'parallel-diverged');
+
+  // Pointing at a line names its run; a click charts it. Down the middle of the first segment until a line is met.
+  const [first, second] = await Promise.all(
+    ['optimizer', 'lr'].map(async (name) => (await page.getByTestId(`parallel-axis-${name}`).boundingBox())!),
+  );
+  const tip = page.getByTestId('parallel-tip');
+  const midX = (first.x + first.width / 2 + second.x + second.width / 2) / 2;
+  for (let y = first.y; y < first.y + first.height && !(await tip.isVisible()); y += 3) await page.mouse.move(midX, y);
+  await expect(tip).toContainText('Optimizer sgd');
+  await expect(tip).toContainText('Click to chart this run');
+  const lr = /Learning rate (\S+)/.exec(await tip.innerText())![1];
+  await page.screenshot({ path: 'test-results/parallel-hover.png' });
+  await page.mouse.down();
+  await page.mouse.up();
+  const selected = page.locator('tr[aria-selected="true"]');
+  await expect(selected).toHaveCount(1);
+  await expect(selected.locator('[data-testid="cell-hp.lr"]')).toHaveText(lr);
+  await page.mouse.move(midX, first.y + first.height + 80);
+  await expect(tip).toHaveCount(0);
 });

@@ -270,3 +270,56 @@ export function paint(ctx: CanvasRenderingContext2D, s: Scene): void {
   s.layouts.forEach((_, a) => drawAxis(ctx, s, a, room));
   drawBrushes(ctx, s);
 }
+
+/**
+ * The run whose line passes nearest (x, y), within `within` pixels vertically; −1 if none. Between two axes a line is
+ * straight, so its y at x is interpolated; beyond the outer axes the nearest axis's point counts. With a `mask`, only
+ * the runs inside the brushes (1) are candidates: the others are drawn faint and grey.
+ */
+export function nearestRun(
+  g: Geometry,
+  ys: Float32Array,
+  axes: number,
+  at: { x: number; y: number },
+  mask: Uint8Array | null,
+  within = 6,
+): number {
+  if (axes === 0) return -1;
+  const { xs } = g;
+  let a = 0;
+  while (a < axes - 2 && at.x > xs[a + 1]) a++;
+  const b = Math.min(a + 1, axes - 1);
+  const t = b === a ? 0 : Math.min(1, Math.max(0, (at.x - xs[a]) / (xs[b] - xs[a])));
+  let best = -1;
+  let bestDistance = within;
+  for (let r = 0, base = 0; base < ys.length; r++, base += axes) {
+    if (mask && mask[r] !== 1) continue;
+    const distance = Math.abs(ys[base + a] + (ys[base + b] - ys[base + a]) * t - at.y);
+    if (distance <= bestDistance) [best, bestDistance] = [r, distance];
+  }
+  return best;
+}
+
+/** Run `r`'s line on its own (a clear overlay canvas the scene's size): the line a person points at, drawn over all. */
+export function paintHighlight(
+  ctx: CanvasRenderingContext2D,
+  s: Pick<Scene, 'g' | 'ys' | 'theme' | 'ratio'>,
+  axes: number,
+  r: number,
+): void {
+  ctx.setTransform(s.ratio, 0, 0, s.ratio, 0, 0);
+  ctx.clearRect(0, 0, s.g.width, s.g.height);
+  if (r < 0) return;
+  const base = r * axes;
+  ctx.beginPath();
+  ctx.moveTo(s.g.xs[0], s.ys[base]);
+  for (let a = 1; a < axes; a++) ctx.lineTo(s.g.xs[a], s.ys[base + a]);
+  // Edged in the background colour so that it reads over the lines it crosses.
+  ctx.lineJoin = 'round';
+  ctx.strokeStyle = s.theme.background;
+  ctx.lineWidth = 5;
+  ctx.stroke();
+  ctx.strokeStyle = s.theme.text;
+  ctx.lineWidth = 2;
+  ctx.stroke();
+}
