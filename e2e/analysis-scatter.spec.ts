@@ -104,7 +104,7 @@ test('a random sweep of 200 runs opens on the scatter: loss against lr, diverged
   // The map: no categorical map of 200 values each, no line per value, and a way to the scatter.
   await page.getByTestId('sweep-view-map').click();
   await expect(page.getByTestId('map-too-many')).toContainText(
-    'Too many values for a map of one cell per value: lr takes 200, eps takes 200, weightDecay takes 200.',
+    'Too many values for a map of one cell per value: Learning rate takes 200, Epsilon takes 200, Weight decay takes 200.',
   );
   await expect(page.getByTestId('heatmap')).toHaveCount(0);
   await expect(page.getByTestId('curves-line').locator('option')).toHaveText(['(one line)']);
@@ -130,10 +130,10 @@ test('a grid sweep still opens on its map, a setting of too many values left to 
   // lr × eps: 8 cells, each the best of 42 weight decays, which take too many values for an axis (or lines).
   await expect(page.getByTestId('heatmap')).toHaveAttribute('data-cells', '8');
   await expect(page.getByTestId('map-left-out')).toHaveText(
-    'not on the map, more than 40 values: weightDecay (see Scatter)',
+    'not on the map, more than 40 values: Weight decay (see Scatter)',
   );
-  await expect(page.getByTestId('heatmap-x').locator('option')).toHaveText(['lr', 'eps']);
-  await expect(page.getByTestId('curves-line').locator('option')).toHaveText(['(one line)', 'eps']);
+  await expect(page.getByTestId('heatmap-x').locator('option')).toHaveText(['Learning rate', 'Epsilon']);
+  await expect(page.getByTestId('curves-line').locator('option')).toHaveText(['(one line)', 'Epsilon']);
   // Its scatter: every run against lr.
   await page.getByTestId('sweep-view-scatter').click();
   await expect(page.getByTestId('scatter-chart')).toHaveAttribute('data-points', '336');
