@@ -18,6 +18,7 @@ const inView = (chart: Chart, x: number): number | null => {
 /**
  * A dashed vertical line and a ✕ at the top of the plot at each marker's step, with its label: a non-finite value has
  * no y to be drawn at, so its step is marked over the whole height instead. Labels stack downwards so none overlap.
+ * A bare marker is its ✕ alone: a chart of many (a sweep's diverged settings) would be striped by their lines.
  */
 export function markersPlugin(markers: () => readonly StepMarker[], textColor: () => string): Plugin {
   return {
@@ -31,13 +32,15 @@ export function markersPlugin(markers: () => readonly StepMarker[], textColor: (
         const px = inView(chart, marker.x);
         if (px === null) return;
         ctx.strokeStyle = marker.color;
-        ctx.lineWidth = 1.5;
-        ctx.setLineDash([4, 3]);
-        ctx.beginPath();
-        ctx.moveTo(px, chartArea.top);
-        ctx.lineTo(px, chartArea.bottom);
-        ctx.stroke();
-        ctx.setLineDash([]);
+        if (!marker.bare) {
+          ctx.lineWidth = 1.5;
+          ctx.setLineDash([4, 3]);
+          ctx.beginPath();
+          ctx.moveTo(px, chartArea.top);
+          ctx.lineTo(px, chartArea.bottom);
+          ctx.stroke();
+          ctx.setLineDash([]);
+        }
         const cross = chartArea.top + 6;
         ctx.lineWidth = 2.5;
         ctx.beginPath();
