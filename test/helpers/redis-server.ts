@@ -4,6 +4,7 @@
  * on the same port by the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 export interface RedisServer {
@@ -50,8 +51,17 @@ const exited = (child: ChildProcess): Promise<void> =>
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));
 
-/** `password`: the server requires it (requirepass), and `url` carries it. */
-export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** The server requires it (requirepass), and `url` carries it. */
+  readonly password?: string;
+  /**
+   * ACL users, each as a `user` line of redis.conf (`user alice on >secret ~key:* +get`), given to redis-server at
+   * each start, so a restart keeps them.
+   */
+  readonly users?: readonly string[];
+}
+
+export async function startRedisServer({ password, users = [] }: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | null = null;
   const start = async (): Promise<void> => {
@@ -60,6 +70,7 @@ export async function startRedisServer({ password }: { password?: string } = {})
       [
         ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
         ...(password === undefined ? [] : ['--requirepass', password]),
+        ...users.flatMap((line) => ['--user', ...line.replace(/^user /, '').split(' ')]),
       ],
       { stdio: 'ignore' },
     );
@@ -80,4 +91,17 @@ export async function startRedisServer({ password }: { password?: string } = {})
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
   };
+}
+
+/**
+ * The ACL rule docs/agents.md gives a lab's own Redis user (`alice`, default queue `lab-alice`), as its `user` line
+ * with `password`: read from the page, so the tests run with exactly what it tells people to use.
+ */
+export function documentedLabUser(password: string): string {
+  const prefix = 'user alice on >PASSWORD ';
+  const line = readFileSync('docs/agents.md', 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith(prefix));
+  if (line === undefined) throw new Error(`docs/agents.md has no line starting "${prefix}"`);
+  return line.replace('>PASSWORD', `>${password}`);
 }
