@@ -106,7 +106,8 @@ function batchesOf(job: CliJob, args: CliArgs, engine: Engine, signal: AbortSign
       return { results, configs, counts: countsOf(results) };
     }
   };
-  return batchesInOrder(pool.threads, job.count, batchSizeOf(shapes, job.count, pool.threads, traces), run);
+  // Sized for the runs left and the threads now (agents come and go): the last runs are spread over every thread.
+  return batchesInOrder(pool, job.count, (left, threads) => batchSizeOf(shapes, left, threads, traces), run);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The command line on agents as a person runs it: the built out/main/cli.js (`npx electron-vite build` first) as the
- * lab with --redis and as `agent` processes, against a real redis-server that requires a password; the files written
- * held byte for byte against the same command run locally.
+ * lab with --redis and as `agent` processes, against a real redis-server that requires a password and has the lab user
+ * of docs/agents.md (`alice`, confined to queue lab-alice); the files written held byte for byte against the same
+ * command run locally.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIX } from '../../../src-main/agents/protocol';
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { documentedLabUser, startRedisServer, type RedisServer } from '../../helpers/redis-server';
 import { mixedAgentsSweep } from '../../helpers/configs';
 
 const cliFile = resolve('out/main/cli.js');
@@ -44,9 +45,17 @@ interface AgentProcess {
   readonly ended: Promise<number | null>;
 }
 
-/** An agent process, resolved once it says it is connected. */
-async function agent(url: string, queue: string): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [cliFile, 'agent', '--redis', url, '--queue', queue, '--threads', '1']);
+/** An agent process, resolved once it says it is connected; without `queue`, on the URL's user's default queue. */
+async function agent(url: string, queue?: string, threads = 1): Promise<AgentProcess> {
+  const child = spawn(process.execPath, [
+    cliFile,
+    'agent',
+    '--redis',
+    url,
+    ...(queue === undefined ? [] : ['--queue', queue]),
+    '--threads',
+    String(threads),
+  ]);
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -74,7 +83,7 @@ const freshQueue = (): string => `cli-${process.pid}-${++queues}`;
 
 beforeAll(async () => {
   if (!existsSync(cliFile)) throw new Error(`${cliFile} is missing: run \`npx electron-vite build\` first`);
-  server = await startRedisServer({ password: PASSWORD });
+  server = await startRedisServer({ password: PASSWORD, users: [documentedLabUser(PASSWORD)] });
   dir = await mkdtemp(join(tmpdir(), 'lab-agents-'));
 });
 afterAll(async () => {
@@ -154,6 +163,52 @@ describe('the command line on agents', () => {
     await tasks.close();
     connection.disconnect();
   }, 180_000);
+
+  it('follows the agents: one at the start, a second joins mid-sweep and takes tasks; the bytes of the local run', async () => {
+    // As the lab user of docs/agents.md, on its default queue lab-alice. 240 runs of ~35 ms each: a task is one run
+    // (batches are sized by work), ~8 s on one agent here, so the second joins long before the end.
+    const alice = `redis://alice:${PASSWORD}@127.0.0.1:${server.port}`;
+    const connection = new Redis(server.url, { maxRetriesPerRequest: null });
+    const tasks = new Queue('lab-alice', { connection, prefix: KEY_PREFIX });
+    const flags = ['--objective', 'ill-conditioned(dim=10000, condition=100)', '--lr', 'log(1e-4, 1, 240)'];
+    const first = await agent(alice);
+    const lab = cli([...flags, '--steps', '1000', '--summary', 'joined.csv', '--redis', alice], dir);
+    await until('the first agent done a task', () => /Done task/.test(first.log()));
+    const second = await agent(alice, undefined, 3);
+    // Sized at the start for one agent of one thread: two tasks at once and one waiting. Followed, the second agent's
+    // three threads raise that: more tasks are queued at once than the start allowed.
+    await until('more tasks in flight than one agent was sized for', async () => {
+      const { active, waiting } = await tasks.getJobCounts('active', 'waiting');
+      return active + waiting > 3;
+    });
+    const remote = await lab;
+    expect(remote.code).toBe(0);
+    expect(remote.stderr).toMatch(/^1 agent \(1 thread\) on queue lab-alice at redis:\/\/alice:\*\*\*@/m);
+    expect(second.log()).toMatch(/Done task/);
+    const local = await cli([...flags, '--steps', '1000', '--summary', 'joined-local.csv', '--quiet'], dir);
+    expect(local.code).toBe(0);
+    const [x, y] = [await readFile(join(dir, 'joined.csv')), await readFile(join(dir, 'joined-local.csv'))];
+    expect(x.toString().split('\r\n')).toHaveLength(242);
+    expect(x.equals(y)).toBe(true);
+    for (const { child, ended } of [first, second]) {
+      child.kill('SIGTERM');
+      expect(await ended).toBe(0);
+    }
+    await tasks.close();
+    connection.disconnect();
+  }, 120_000);
+
+  it("ends with 2 and no file when Redis refuses the URL's user the queue, saying what it lacks", async () => {
+    const alice = `redis://alice:${PASSWORD}@127.0.0.1:${server.port}`;
+    const ran = await cli(['--lr', '1', '--summary', 'refused.csv', '--redis', alice, '--queue', 'lab-bob'], dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(
+      `Redis user alice may not use queue lab-bob at 127.0.0.1:${server.port}: it lacks the keys ~adagrad-lab:lab-bob:* (NOPERM `,
+    );
+    expect(ran.stderr).toMatch(/No file was written\.\n$/);
+    expect(ran.stderr).not.toContain(PASSWORD);
+    expect(existsSync(join(dir, 'refused.csv'))).toBe(false);
+  });
 
   it('an agent whose Redis is unreachable says so, masked, and still ends at once on SIGTERM with 0', async () => {
     const dead = `redis://lab:${PASSWORD}@127.0.0.1:${server.port === 1 ? 2 : 1}`;
