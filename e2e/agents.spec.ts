@@ -22,6 +22,9 @@ test('a 5,000-run sweep on agents through Redis: it waits for them, is cancelled
   const server = await startServe(TOKEN, 0, [], ['--redis', redis.url]);
   try {
     await page.goto(`${server.url}#token=${TOKEN}`);
+    // Where the agents stand shows from the start, before any sweep.
+    const waiting = page.getByTestId('executor-status');
+    await expect(waiting).toHaveAttribute('data-state', 'no-agents');
     await fillSweepForm(page, {
       name: 'on agents',
       lrs: 'log(1e-4, 1, 50)',
@@ -31,7 +34,6 @@ test('a 5,000-run sweep on agents through Redis: it waits for them, is cancelled
     await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
     await page.getByTestId('launch').click();
     // No agent yet: the sweep waits, and the page says why and what to start.
-    const waiting = page.getByTestId('executor-status');
     await expect(waiting).toHaveAttribute('data-state', 'no-agents');
     await expect(waiting).toContainText('adagrad-lab agent --redis');
     await page.screenshot({ path: 'test-results/agents-waiting.png' });
