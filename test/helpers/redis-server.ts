@@ -59,16 +59,25 @@ export interface RedisServerOptions {
    * each start, so a restart keeps them.
    */
   readonly users?: readonly string[];
+  /** TLS only (no plain port), with this certificate and key: `url` is then rediss://. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
 }
 
-export async function startRedisServer({ password, users = [] }: RedisServerOptions = {}): Promise<RedisServer> {
+export async function startRedisServer({ password, users = [], tls }: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | null = null;
+  // With TLS, the port speaks TLS only (clients are not asked for certificates of their own).
+  const tlsFiles = tls === undefined ? [] : ['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile];
+  const listen =
+    tls === undefined
+      ? ['--port', String(port)]
+      : ['--port', '0', '--tls-port', String(port), ...tlsFiles, '--tls-auth-clients', 'no'];
   const start = async (): Promise<void> => {
     child = spawn(
       'redis-server',
       [
-        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+        ...listen,
+        ...['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
         ...(password === undefined ? [] : ['--requirepass', password]),
         ...users.flatMap((line) => ['--user', ...line.replace(/^user /, '').split(' ')]),
       ],
@@ -86,7 +95,7 @@ export async function startRedisServer({ password, users = [] }: RedisServerOpti
   await start();
   return {
     port,
-    url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
     start,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),

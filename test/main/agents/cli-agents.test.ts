@@ -4,8 +4,8 @@
  * of docs/agents.md (`alice`, confined to queue lab-alice); the files written held byte for byte against the same
  * command run locally.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,9 +25,9 @@ interface Ran {
   stderr: string;
 }
 
-function cli(args: string[], cwd: string): Promise<Ran> {
+function cli(args: string[], cwd: string, env = process.env): Promise<Ran> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliFile, ...args], { cwd });
+    const child = spawn(process.execPath, [cliFile, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -46,16 +46,18 @@ interface AgentProcess {
 }
 
 /** An agent process, resolved once it says it is connected; without `queue`, on the URL's user's default queue. */
-async function agent(url: string, queue?: string, threads = 1): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [
-    cliFile,
-    'agent',
-    '--redis',
-    url,
-    ...(queue === undefined ? [] : ['--queue', queue]),
-    '--threads',
-    String(threads),
-  ]);
+async function agent(
+  url: string,
+  { queue, threads = 1, env = process.env }: { queue?: string; threads?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<AgentProcess> {
+  const queueFlag = queue === undefined ? [] : ['--queue', queue];
+  const child = spawn(
+    process.execPath,
+    [cliFile, 'agent', '--redis', url, ...queueFlag, '--threads', String(threads)],
+    {
+      env,
+    },
+  );
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -63,6 +65,54 @@ async function agent(url: string, queue?: string, threads = 1): Promise<AgentPro
   running.push(child);
   await until('the agent connected', () => / Connected to /.test(log));
   return { child, log: () => log, ended };
+}
+
+/** A CA, and a certificate for 127.0.0.1 it signed, made by openssl in `dir`: a Redis over TLS as docs/agents.md has it. */
+function certificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const [caFile, caKey, certFile, keyFile, request, extensions] = [
+    'ca.pem',
+    'ca.key',
+    's.pem',
+    's.key',
+    's.csr',
+    'ext',
+  ].map((name) => join(dir, name));
+  const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caFile,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=lab-test-ca',
+  );
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', request, '-subj', '/CN=127.0.0.1');
+  writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    request,
+    '-CA',
+    caFile,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    certFile,
+    '-days',
+    '1',
+    '-extfile',
+    extensions,
+  );
+  return { caFile, certFile, keyFile };
 }
 
 async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -96,7 +146,7 @@ describe('the command line on agents', () => {
   it('writes, with --redis and two agents, exactly the bytes of the local run; no password anywhere', async () => {
     const queue = freshQueue();
     await writeFile(join(dir, 'mixed.json'), JSON.stringify(mixedSpec));
-    const agents = [await agent(server.url, queue), await agent(server.url, queue)];
+    const agents = [await agent(server.url, { queue }), await agent(server.url, { queue })];
     const outputs = (name: string): string[] =>
       ['--summary', `${name}.csv`, '--traces', `${name}-traces.csv`, '--json', `${name}.json`].map((x) => x);
     const remote = await cli(['mixed.json', ...outputs('remote'), '--redis', server.url, '--queue', queue], dir);
@@ -136,13 +186,13 @@ describe('the command line on agents', () => {
     // soon as Redis shows its first task taken (a fixed wait raced a fast machine, which finished the task first).
     const objective = 'ill-conditioned(dim=100000, condition=1e6)';
     const flags = ['--objective', objective, '--lr', '0.01, 0.02, 0.03', '--steps', '20000'];
-    const first = await agent(server.url, queue);
+    const first = await agent(server.url, { queue });
     const lab = cli([...flags, '--summary', 'killed.csv', '--redis', server.url, '--queue', queue], dir);
     await until('the first agent took a task', async () => (await tasks.getActiveCount()) === 1);
     first.child.kill('SIGKILL');
     expect(first.log()).not.toMatch(/Done task/);
     const killedAt = Date.now();
-    const second = await agent(server.url, queue);
+    const second = await agent(server.url, { queue });
     const remote = await lab;
     expect(remote.code).toBe(0);
     // The killed task went to the second agent once its lock expired: 4 s, plus up to two stalled checks of 2 s.
@@ -174,7 +224,7 @@ describe('the command line on agents', () => {
     const first = await agent(alice);
     const lab = cli([...flags, '--steps', '1000', '--summary', 'joined.csv', '--redis', alice], dir);
     await until('the first agent done a task', () => /Done task/.test(first.log()));
-    const second = await agent(alice, undefined, 3);
+    const second = await agent(alice, { threads: 3 });
     // Sized at the start for one agent of one thread: two tasks at once and one waiting. Followed, the second agent's
     // three threads raise that: more tasks are queued at once than the start allowed.
     await until('more tasks in flight than one agent was sized for', async () => {
@@ -209,6 +259,39 @@ describe('the command line on agents', () => {
     expect(ran.stderr).not.toContain(PASSWORD);
     expect(existsSync(join(dir, 'refused.csv'))).toBe(false);
   });
+
+  it('runs over TLS (rediss://), the CA given as docs/agents.md says: the bytes of the local run; untrusted, says why', async () => {
+    const tls = certificates(dir);
+    const secure = await startRedisServer({ password: PASSWORD, tls });
+    try {
+      const queue = freshQueue();
+      // Without the CA the agent does not trust the server: it says so, and connects to nothing.
+      const untrusting = spawn(process.execPath, [cliFile, 'agent', '--redis', secure.url, '--queue', queue]);
+      running.push(untrusting);
+      let refused = '';
+      untrusting.stderr.setEncoding('utf8').on('data', (chunk: string) => (refused += chunk));
+      await until('the agent says why', () => / is unreachable \(/.test(refused));
+      expect(refused).toMatch(new RegExp(`Redis at 127\\.0\\.0\\.1:${secure.port} is unreachable \\(.*certificate`));
+      untrusting.kill('SIGTERM');
+      const env = { ...process.env, NODE_EXTRA_CA_CERTS: tls.caFile };
+      const trusting = await agent(secure.url, { queue, env });
+      const flags = ['--lr', 'log(1e-3, 1, 30)', '--steps', '200'];
+      const remote = await cli([...flags, '--summary', 'tls.csv', '--redis', secure.url, '--queue', queue], dir, env);
+      expect(remote.code).toBe(0);
+      expect(remote.stderr).toContain(`on queue ${queue} at rediss://:***@127.0.0.1:${secure.port}`);
+      expect(trusting.log()).toMatch(/Done task/);
+      const local = await cli([...flags, '--summary', 'tls-local.csv', '--quiet'], dir);
+      expect(local.code).toBe(0);
+      const csv = await readFile(join(dir, 'tls.csv'), 'utf8');
+      expect(csv.split('\r\n')).toHaveLength(32);
+      expect(csv).toBe(await readFile(join(dir, 'tls-local.csv'), 'utf8'));
+      expect([refused, remote.stderr, trusting.log()].join('\n')).not.toContain(PASSWORD);
+      trusting.child.kill('SIGTERM');
+      expect(await trusting.ended).toBe(0);
+    } finally {
+      await secure.stop();
+    }
+  }, 60_000);
 
   it('an agent whose Redis is unreachable says so, masked, and still ends at once on SIGTERM with 0', async () => {
     const dead = `redis://lab:${PASSWORD}@127.0.0.1:${server.port === 1 ? 2 : 1}`;
