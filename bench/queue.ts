@@ -77,8 +77,13 @@ async function drive(executor: RangeExecutor, tasks: readonly RangeTask[], inFli
   const byFrom = new Map(tasks.map((task) => [task.from, task]));
   const size = tasks[0].to - tasks[0].from;
   const count = tasks.at(-1)!.to;
-  for await (const results of batchesInOrder(inFlight - 1, count, size, (from) => executor.runRange(byFrom.get(from)!)))
-    runs += results.parts.reduce((sum, part) => sum + (part.to - part.from), 0);
+  const inOrder = batchesInOrder(
+    { threads: inFlight - 1 },
+    count,
+    () => size,
+    (from) => executor.runRange(byFrom.get(from)!),
+  );
+  for await (const results of inOrder) runs += results.parts.reduce((sum, part) => sum + (part.to - part.from), 0);
   if (runs !== count) throw new Error(`${runs} runs came back of ${count}`);
   return (performance.now() - start) / 1000;
 }

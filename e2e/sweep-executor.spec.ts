@@ -44,12 +44,27 @@ test('choose agents in the panel, test the connection, and run a sweep on one ag
     await expect(toggle).toHaveText('Run on: agents (0)');
     await expect(panel.getByTestId('sweep-executor-tested')).toBeHidden();
     await expect(panel.getByTestId('sweep-executor-status')).toContainText('No agent on queue desk-e2e');
+    // The banner says where the new queue stands at once, before any sweep is launched.
+    const banner = page.getByTestId('executor-status');
+    await expect(banner).toHaveAttribute('data-state', 'no-agents');
+    await expect(banner).toContainText('No agent on queue desk-e2e');
     await page.screenshot({ path: 'test-results/sweep-executor-no-agent.png' });
+
+    // Back to this computer: the banner goes at once; then agents again for the sweep below.
+    await panel.getByRole('radio', { name: 'This computer' }).check();
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await expect(toggle).toHaveText('Run on: this computer');
+    await expect(banner).toBeHidden();
+    await panel.getByRole('radio', { name: 'Agents at a Redis' }).check();
+    await panel.getByLabel('Redis URL').fill(redis.url);
+    await panel.getByLabel('Queue (optional)').fill('desk-e2e');
+    await panel.getByRole('button', { name: 'Apply' }).click();
+    await expect(banner).toHaveAttribute('data-state', 'no-agents');
 
     // A sweep launched now waits for an agent, and the page says so.
     await fillSweepForm(page, { name: 'on one agent', lrs: '1, 0.5, 0.1', steps: '50' });
     await page.getByTestId('launch').click();
-    const waiting = page.getByTestId('executor-status');
+    const waiting = banner;
     await expect(waiting).toHaveAttribute('data-state', 'no-agents');
     await expect(page.getByTestId('progress').first()).not.toHaveAttribute('data-status', 'completed');
 

@@ -4,7 +4,7 @@
  * computed on the same worker pool and built worker as the app (built to out/main/cli.js, run by plain Node).
  *
  * Exit codes: 0 when every run was computed (a run that diverges or fails is a result), 1 when writing failed midway,
- * 2 for bad usage or bad input (nothing has run), 130 when interrupted by SIGINT, SIGTERM or SIGHUP (no output is
+ * 2 for bad usage or bad input (nothing has run; with --redis, a Redis user refused the queue too), 130 when interrupted by SIGINT, SIGTERM or SIGHUP (no output is
  * left behind).
  */
 import { join } from 'node:path';
@@ -106,30 +106,35 @@ function batchesOf(job: CliJob, args: CliArgs, engine: Engine, signal: AbortSign
       return { results, configs, counts: countsOf(results) };
     }
   };
-  return batchesInOrder(pool.threads, job.count, batchSizeOf(shapes, job.count, pool.threads, traces), run);
+  // Sized for the runs left and the threads now (agents come and go): the last runs are spread over every thread.
+  return batchesInOrder(pool, job.count, (left, threads) => batchSizeOf(shapes, left, threads, traces), run);
 }
 
 /**
- * The agents' executor, once an agent of this engine version is there (so the batches are sized to their threads);
- * null if interrupted first. Every change of its status is said, unless all is well and `quiet`.
+ * The agents' executor, once an agent of this engine version is there; 'interrupted' if a signal came first, 'denied'
+ * if Redis's ACL rules refuse the URL's user the queue (nothing can run: the status said what it lacks). Every change
+ * of its status is said, unless all is well and `quiet`.
  */
 async function agentsReady(
   { address, queue }: AgentsAt,
   quiet: boolean,
   interrupt: AbortSignal,
-): Promise<RedisExecutor | null> {
+): Promise<RedisExecutor | 'interrupted' | 'denied'> {
   const executor = createRedisExecutor({ url: address.url, queue });
-  let ready: () => void = () => undefined;
-  const someAgent = new Promise<void>((resolve) => (ready = resolve));
+  let settle: (outcome: 'ready' | 'denied') => void = () => undefined;
+  const answered = new Promise<'ready' | 'denied'>((resolve) => (settle = resolve));
   executor.onStatus((status) => {
     if (status.state !== 'ready' || !quiet) say(status.message);
-    if (status.state === 'ready') ready();
+    if (status.state === 'ready') settle('ready');
+    else if (executor.denied !== null) settle('denied');
   });
-  const interrupted = new Promise<void>((resolve) => interrupt.addEventListener('abort', () => resolve()));
-  await Promise.race([someAgent, interrupted]);
-  if (!interrupt.aborted) return executor;
+  const interrupted = new Promise<'interrupted'>((resolve) =>
+    interrupt.addEventListener('abort', () => resolve('interrupted')),
+  );
+  const outcome = await Promise.race([answered, interrupted]);
+  if (outcome === 'ready') return executor;
   await executor.close();
-  return null;
+  return outcome;
 }
 
 /** The signals that end a run cleanly: every temporary file is removed, whichever arrives. */
@@ -166,10 +171,10 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.agents) {
     exitWhenDone = true;
     const executor = await agentsReady(args.agents, args.quiet, interrupt.signal);
-    if (!executor) {
+    if (executor === 'interrupted' || executor === 'denied') {
       await outputs.abort();
-      say('\nInterrupted: no file was written.');
-      return 130;
+      say(executor === 'denied' ? 'No file was written.' : '\nInterrupted: no file was written.');
+      return executor === 'denied' ? 2 : 130;
     }
     engine = { kind: 'agents', executor };
   } else

@@ -146,8 +146,9 @@ export class SweepExecutors {
   }
 
   /**
-   * Connects to `url` for at most a few seconds and says what is there: Redis unreachable (why), or reachable with the
-   * agents on the queue, or none ("start one with …"). Nothing is changed.
+   * Connects to `url` for at most a few seconds and says what is there: Redis unreachable (why), the queue refused to
+   * the URL's user (what it lacks), or reachable with the agents on the queue, or none ("start one with …"). Nothing
+   * is changed.
    */
   async test(url: string, queue: string | undefined): Promise<Result<RedisTestOutcome>> {
     const given = this.agents && url === this.agents.shown ? this.agents.url : url;
@@ -166,6 +167,8 @@ export class SweepExecutors {
           agents: [],
         });
       }
+      // Redis answered, refusing the user this queue: what it lacks, not "no agent".
+      if (probe.denied !== null) return ok({ connected: false, message: probe.denied, agents: [] });
       const agents: AgentInfo[] = probe.agents().map((agent) => ({ ...agent }));
       const message = agents.some((agent) => agent.compatible)
         ? `Connected: ${describeAgents(agents)}`

@@ -10,6 +10,8 @@
  *   and the job fails as cancelled, unretried.
  * - close() (SIGINT, SIGTERM) aborts the running tasks and puts them back in the queue at once, for another agent.
  * - Killed outright, the agent's locks expire and BullMQ's stalled-job check hands its tasks to another agent.
+ * - Refused the queue by Redis's ACL rules (NOPERM), it says what the user lacks, once, and keeps trying, as when
+ *   Redis is away.
  */
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -18,7 +20,7 @@ import { engineVersion } from '../../src-core/contract/engine';
 import { errorMessage } from '../../src-core/contract/result';
 import type { RangeExecutor } from '../executor';
 import { countStatuses } from '../../src-core/run/result-batch';
-import { connect, unreachableMessage, watchReachability } from './connection';
+import { connect, deniedMessage, isDenied, unreachableMessage, watchReachability } from './connection';
 import {
   AGENT_TTL_MS,
   decodeTask,
@@ -38,6 +40,8 @@ import { maskPasswords, type RedisAddress } from './redis-url';
 
 /** How long an agent stays away from the queue after refusing a task of another engine version. */
 export const REFUSAL_PAUSE_MS = 30_000;
+/** How long an agent refused its queue by Redis's ACL rules waits before trying again (BullMQ would spin). */
+const DENIED_PAUSE_MS = 5_000;
 /** How long a cancellation is remembered for a task this agent has not started yet (it may be about to). */
 const CANCEL_MEMORY_MS = 60_000;
 
@@ -82,21 +86,34 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
     } else say(`${unreachableMessage(address, state.reason)}; retrying, the tasks wait`);
   });
 
+  let deniedSaid = '';
+  /** Says an ACL refusal once (BullMQ's worker meets it at every attempt). */
+  const sayDenied = (error: unknown): void => {
+    const message = `${deniedMessage(address, queue, error)}; the agent waits until it may`;
+    if (message === deniedSaid) return;
+    deniedSaid = message;
+    say(message);
+  };
+
   const running = new Set<string>();
   /** Cancellations of tasks not (yet) running here, by job id, with when they came. */
   const cancelledEarly = new Map<string, number>();
   let done = 0;
   let resumeTimer: NodeJS.Timeout | undefined;
 
+  /** Stops taking tasks for `ms` (its running ones go on). */
+  const pauseFor = (ms: number): void => {
+    if (worker.isPaused()) return;
+    worker.pause(true).catch(() => undefined);
+    resumeTimer = setTimeout(() => worker.resume(), ms);
+  };
+
   const refuse = async (job: Job<TaskData, TaskDone>, token: string | undefined): Promise<never> => {
     say(
       `Refused task ${job.id}: it needs engine version ${job.data.engine} and this agent runs engine version ${engine}, whose numbers could differ; it goes back to the queue for an agent of version ${job.data.engine}. Run the lab's version here. Pausing ${REFUSAL_PAUSE_MS / 1000} s.`,
     );
     await job.moveToWait(token);
-    if (!worker.isPaused()) {
-      worker.pause(true).catch(() => undefined);
-      resumeTimer = setTimeout(() => worker.resume(), REFUSAL_PAUSE_MS);
-    }
+    pauseFor(REFUSAL_PAUSE_MS);
     throw new WaitingError();
   };
 
@@ -152,7 +169,10 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
   });
   // Errors while Redis is away are said once, by the watcher above; others are said as they come.
   worker.on('error', (error) => {
-    if (redis.status === 'ready') say(`Queue error: ${maskPasswords(errorMessage(error))}`);
+    if (isDenied(error)) {
+      sayDenied(error);
+      pauseFor(DENIED_PAUSE_MS);
+    } else if (redis.status === 'ready') say(`Queue error: ${maskPasswords(errorMessage(error))}`);
   });
 
   subscriber.on('message', (_channel: string, jobId: string) => {
@@ -182,7 +202,9 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
       .set(keys.agent(id), JSON.stringify(announcement), 'PX', AGENT_TTL_MS)
       .sadd(keys.agents, id)
       .exec()
-      .catch(() => undefined);
+      .catch((error: unknown) => {
+        if (isDenied(error)) sayDenied(error);
+      });
   };
   announce();
   redis.on('ready', announce);
@@ -205,7 +227,13 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
       stopWatching();
       if (redis.status === 'ready') {
         await worker.close();
-        await redis.multi().del(keys.agent(id)).srem(keys.agents, id).exec();
+        // Refused (ACL rules), its announcement was never written: nothing to take back.
+        await redis
+          .multi()
+          .del(keys.agent(id))
+          .srem(keys.agents, id)
+          .exec()
+          .catch(() => undefined);
       } else {
         // Redis is away: nothing can go back to it (the tasks' locks expire and BullMQ hands them on), and a worker
         // closed gracefully would wait for it forever.

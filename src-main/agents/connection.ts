@@ -5,6 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { errorMessage } from '../../src-core/contract/result';
+import { KEY_PREFIX } from './protocol';
 import { maskPasswords, type RedisAddress } from './redis-url';
 
 /** The longest wait between two attempts to reconnect. */
@@ -25,6 +26,25 @@ export type Reachability = { reachable: true } | { reachable: false; reason: str
 /** What to say when Redis is away: "Redis at host:port is unreachable (connect ECONNREFUSED …)". */
 export const unreachableMessage = (address: RedisAddress, reason: string): string =>
   `Redis at ${address.hostPort} is unreachable (${reason})`;
+
+/** Whether Redis refused a command to this user by its ACL rules (the reply NOPERM), as opposed to being away. */
+export const isDenied = (error: unknown): boolean => /\bNOPERM\b/.test(errorMessage(error));
+
+/**
+ * What to say when the user's ACL rules refuse it the queue: "Redis user alice may not use queue lab-bob at host:port:
+ * it lacks the keys ~adagrad-lab:lab-bob:* (NOPERM …); …". What it lacks is read from Redis's reply: a command, the
+ * queue's keys or its channels (docs/agents.md has the rule that grants them all).
+ */
+export function deniedMessage(address: RedisAddress, queue: string, error: unknown): string {
+  const reply = maskPasswords(errorMessage(error));
+  const command = /permissions to run the '([^']+)' command/.exec(reply);
+  const lacks = command
+    ? `the command ${command[1].toUpperCase().replace('|', ' ')}`
+    : /channel/i.test(reply)
+      ? `the channels &${KEY_PREFIX}:${queue}:*`
+      : `the keys ~${KEY_PREFIX}:${queue}:*`;
+  return `Redis user ${address.user} may not use queue ${queue} at ${address.hostPort}: it lacks ${lacks} (${reply}); give the user the ACL rule of a lab's user (docs/agents.md) for this queue, or use the queue its rule allows`;
+}
 
 /**
  * Calls `onChange` when `redis` becomes ready or is lost (once per change, not per failed attempt), with the last

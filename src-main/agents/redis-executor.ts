@@ -7,7 +7,9 @@
  * - a task's results are accepted once (the first delivery; GETDEL of its result key), however often it was run;
  * - every RECONCILE_MS, and when Redis comes back, it checks each awaited job: results it missed the event of are
  *   taken, and a job that vanished (a Redis restarted without persistence) is added again under the same id;
- * - while Redis is unreachable nothing fails: commands wait for it (connection.ts) and onStatus says so.
+ * - while Redis is unreachable nothing fails: commands wait for it (connection.ts) and onStatus says so;
+ * - while Redis's ACL rules refuse the user this queue (NOPERM) nothing fails either: the tasks it could not add wait
+ *   and are added again every RECONCILE_MS, and onStatus says what the user lacks, until the rules allow it.
  * `threads` follows the agents' announcements: twice the threads of the live agents of this engine version, so the
  * queue never runs dry while results travel; at least 1.
  */
@@ -18,7 +20,7 @@ import { errorMessage } from '../../src-core/contract/result';
 import type { RangeExecutor } from '../executor';
 import type { EncodedResults } from '../workers/batch-codec';
 import type { RangeTask } from '../workers/range-task';
-import { connect, watchReachability } from './connection';
+import { connect, deniedMessage, isDenied, watchReachability } from './connection';
 import {
   decodeResult,
   encodeTask,
@@ -66,8 +68,13 @@ export interface RedisExecutor extends RangeExecutor {
   agents(): readonly AgentSeen[];
   /** Calls `listener` with the status now and at every change of it; returns the function that stops it. */
   onStatus(listener: (status: QueueStatus) => void): () => void;
-  /** Resolves once Redis answered and the agents were read (so `threads` counts them). */
+  /**
+   * Resolves once Redis answered: the agents were read (so `threads` counts them), or the user was refused the queue
+   * (`denied`).
+   */
   ready(): Promise<void>;
+  /** Why Redis refuses the URL's user this queue (its ACL rules), while it does; null otherwise. */
+  readonly denied: string | null;
   /** Tasks added again because their jobs vanished from Redis. */
   readonly readded: number;
 }
@@ -76,6 +83,8 @@ interface Awaited {
   readonly data: TaskData;
   /** Whether its job was added (until then, a missing job is not a lost one). */
   added: boolean;
+  /** Its job could not be added because the user is refused the queue: it is added again at the next reconcile. */
+  refused: boolean;
   readonly resolve: (results: EncodedResults) => void;
   readonly reject: (error: unknown) => void;
   readonly cleanup: () => void;
@@ -129,6 +138,9 @@ export function createRedisExecutor({
   let seen: AgentSeen[] = [];
   let reachable: { ok: true } | { ok: false; reason: string } = { ok: false, reason: 'connecting' };
   let agentsRead = false;
+  /** The ACL refusal in force, and whether a command was refused since the last look at the agents. */
+  let denied: string | null = null;
+  let deniedSinceLook = false;
   let markReady: () => void = () => undefined;
   const readyOnce = new Promise<void>((resolve) => (markReady = resolve));
 
@@ -142,6 +154,8 @@ export function createRedisExecutor({
         state: 'unreachable',
         message: `Redis at ${address.hostPort} is unreachable (${reachable.reason}); the sweep continues when it is back`,
       };
+    if (denied !== null)
+      return { state: 'unreachable', message: `${denied}; the tasks wait until it may, nothing is lost` };
     const compatible = seen.filter((agent) => agent.compatible);
     const others = seen.length - compatible.length;
     if (compatible.length === 0) {
@@ -165,6 +179,13 @@ export function createRedisExecutor({
     if (status.message === lastMessage) return;
     lastMessage = status.message;
     for (const listener of listeners) listener(status);
+  };
+
+  /** Redis refused the user a command on this queue: the status says so until a look at the agents succeeds. */
+  const refuse = (error: unknown): void => {
+    denied = deniedMessage(address, name, error);
+    deniedSinceLook = true;
+    publish();
   };
 
   // Results and failures.
@@ -199,7 +220,12 @@ export function createRedisExecutor({
         // Cancelled while it was being added: take it back.
         if (awaited.get(jobId) !== entry) void cancel(jobId);
       },
-      (error: unknown) => fail(jobId, `it could not be queued: ${errorMessage(error)}`),
+      (error: unknown) => {
+        // Refused, not failed: the task waits for the rules to allow it, as it would for Redis to come back.
+        if (!isDenied(error)) return fail(jobId, `it could not be queued: ${errorMessage(error)}`);
+        entry.refused = true;
+        refuse(error);
+      },
     );
   };
   /** A waiting job is removed; a running one is aborted on its agent (which fails it as cancelled). */
@@ -209,6 +235,10 @@ export function createRedisExecutor({
 
   const reconcile = async (): Promise<void> => {
     for (const [jobId, entry] of awaited) {
+      if (entry.refused && !closed) {
+        entry.refused = false;
+        add(jobId, entry);
+      }
       if (!entry.added || closed) continue;
       const state = await queue.getJobState(jobId);
       if (state === 'failed') {
@@ -244,11 +274,17 @@ export function createRedisExecutor({
     if (gone.length > 0) await redis.srem(keys.agents, ...gone);
     seen = alive.sort((a, b) => a.id.localeCompare(b.id));
     agentsRead = true;
+    if (!deniedSinceLook) denied = null;
+    deniedSinceLook = false;
     publish();
   };
   const look = (): void => {
     if (!reachable.ok || closed) return;
-    readAgents().then(markReady, () => undefined);
+    readAgents().then(markReady, (error: unknown) => {
+      if (!isDenied(error)) return;
+      refuse(error);
+      markReady();
+    });
   };
 
   const stopWatching = watchReachability(redis, (state) => {
@@ -270,6 +306,9 @@ export function createRedisExecutor({
     get readded() {
       return readded;
     },
+    get denied() {
+      return denied;
+    },
     agents: () => seen,
     onStatus(listener) {
       listeners.add(listener);
@@ -290,6 +329,7 @@ export function createRedisExecutor({
         const entry: Awaited = {
           data: encodeTask(task, engine),
           added: false,
+          refused: false,
           resolve,
           reject,
           cleanup: () => signal?.removeEventListener('abort', onAbort),

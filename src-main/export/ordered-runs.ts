@@ -57,30 +57,35 @@ export function batchSizeOf(shapes: Iterable<RunShape>, count: number, threads: 
 }
 
 /**
- * The batches [from, to) of `count` runs, `batchSize` at a time, each run by `run`, yielded in order: one per thread
- * in flight, plus one waiting, and no more (the next is launched only as one is taken), so memory stays bounded and
- * a slow consumer holds the runs back. A rejection is the caller's to turn into results (or to let through).
+ * The batches [from, to) of `count` runs, each run by `run`, yielded in order: one per thread of `executor` in flight,
+ * plus one waiting, and no more (the next are launched only as one is taken), so memory stays bounded and a slow
+ * consumer holds the runs back. A rejection is the caller's to turn into results (or to let through).
+ * `executor.threads` is read again as each batch is taken, as the SweepService reads it: agents that join raise it,
+ * and more batches go out at once. `batchSize` sizes each batch from the runs not yet launched and the threads now.
  */
 export async function* batchesInOrder<T>(
-  threads: number,
+  executor: { readonly threads: number },
   count: number,
-  batchSize: number,
+  batchSize: (remaining: number, threads: number) => number,
   run: (from: number, to: number) => Promise<T>,
 ): AsyncGenerator<T> {
   const queue: Promise<T>[] = [];
   let next = 0;
   const launch = (): void => {
     const from = next;
-    next = Math.min(count, next + batchSize);
+    next = Math.min(count, next + Math.max(1, batchSize(count - next, executor.threads)));
     const running = run(from, next);
     // A batch left behind when the caller stops early must not surface as an unhandled rejection.
     running.catch(() => undefined);
     queue.push(running);
   };
-  while (next < count && queue.length <= threads) launch();
+  const fill = (): void => {
+    while (next < count && queue.length <= executor.threads) launch();
+  };
+  fill();
   while (queue.length > 0) {
     const result = await queue.shift()!;
-    if (next < count) launch();
+    fill();
     yield result;
   }
 }
@@ -93,10 +98,11 @@ export async function* runInOrder(
   { traces = true }: { traces?: boolean } = {},
 ): AsyncGenerator<RunResult[]> {
   const options = traces ? undefined : { traces: false };
+  const size = batchSizeFor(configs, executor.threads, traces);
   yield* batchesInOrder(
-    executor.threads,
+    executor,
     configs.length,
-    batchSizeFor(configs, executor.threads, traces),
+    () => size,
     (from, to) => {
       const batch = configs.slice(from, to);
       return executor.runBatch(batch, signal, options).catch((error: unknown) => {

@@ -4,6 +4,7 @@
  * on the same port by the test.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 
 export interface RedisServer {
@@ -50,16 +51,35 @@ const exited = (child: ChildProcess): Promise<void> =>
     ? Promise.resolve()
     : new Promise((resolve) => child.once('exit', () => resolve()));
 
-/** `password`: the server requires it (requirepass), and `url` carries it. */
-export async function startRedisServer({ password }: { password?: string } = {}): Promise<RedisServer> {
+export interface RedisServerOptions {
+  /** The server requires it (requirepass), and `url` carries it. */
+  readonly password?: string;
+  /**
+   * ACL users, each as a `user` line of redis.conf (`user alice on >secret ~key:* +get`), given to redis-server at
+   * each start, so a restart keeps them.
+   */
+  readonly users?: readonly string[];
+  /** TLS only (no plain port), with this certificate and key: `url` is then rediss://. */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string };
+}
+
+export async function startRedisServer({ password, users = [], tls }: RedisServerOptions = {}): Promise<RedisServer> {
   const port = await freePort();
   let child: ChildProcess | null = null;
+  // With TLS, the port speaks TLS only (clients are not asked for certificates of their own).
+  const tlsFiles = tls === undefined ? [] : ['--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile];
+  const listen =
+    tls === undefined
+      ? ['--port', String(port)]
+      : ['--port', '0', '--tls-port', String(port), ...tlsFiles, '--tls-auth-clients', 'no'];
   const start = async (): Promise<void> => {
     child = spawn(
       'redis-server',
       [
-        ...['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
+        ...listen,
+        ...['--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--loglevel', 'warning'],
         ...(password === undefined ? [] : ['--requirepass', password]),
+        ...users.flatMap((line) => ['--user', ...line.replace(/^user /, '').split(' ')]),
       ],
       { stdio: 'ignore' },
     );
@@ -75,9 +95,22 @@ export async function startRedisServer({ password }: { password?: string } = {})
   await start();
   return {
     port,
-    url: `redis://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
+    url: `${tls === undefined ? 'redis' : 'rediss'}://${password === undefined ? '' : `:${encodeURIComponent(password)}@`}127.0.0.1:${port}`,
     start,
     kill: () => end('SIGKILL'),
     stop: () => end('SIGTERM'),
   };
+}
+
+/**
+ * The ACL rule docs/agents.md gives a lab's own Redis user (`alice`, default queue `lab-alice`), as its `user` line
+ * with `password`: read from the page, so the tests run with exactly what it tells people to use.
+ */
+export function documentedLabUser(password: string): string {
+  const prefix = 'user alice on >PASSWORD ';
+  const line = readFileSync('docs/agents.md', 'utf8')
+    .split('\n')
+    .find((text) => text.startsWith(prefix));
+  if (line === undefined) throw new Error(`docs/agents.md has no line starting "${prefix}"`);
+  return line.replace('>PASSWORD', `>${password}`);
 }

@@ -25,7 +25,7 @@ import {
 } from '../../src-main/sweep-executor';
 import { SweepService } from '../../src-main/sweep-service';
 import { goodSpec } from '../helpers/configs';
-import { startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { documentedLabUser, startRedisServer, type RedisServer } from '../helpers/redis-server';
 import { resultsIn } from '../helpers/sweep-events';
 
 const workerFile = resolve('out/main/run-batch.worker.js');
@@ -40,7 +40,10 @@ const freshQueue = (): string => `desk-${process.pid}-${++queues}`;
 
 beforeAll(async () => {
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npx electron-vite build\` first`);
-  [server, guarded] = await Promise.all([startRedisServer(), startRedisServer({ password: PASSWORD })]);
+  [server, guarded] = await Promise.all([
+    startRedisServer(),
+    startRedisServer({ password: PASSWORD, users: [documentedLabUser(PASSWORD)] }),
+  ]);
   local = createWorkerPool(workerFile, { threads: 1 });
 });
 afterAll(async () => {
@@ -132,6 +135,22 @@ describe('the connection test', () => {
     expect(outcome.connected).toBe(false);
     expect(outcome.message).toMatch(/^Redis at 127\.0\.0\.1:\d+ is unreachable \(.*(WRONGPASS|invalid)/i);
     expect(outcome.message).not.toContain(PASSWORD);
+  });
+
+  it("says what a lab's Redis user lacks on a queue its rule does not allow, and connects on its own", async () => {
+    const { executors } = setup();
+    const alice = `redis://alice:${PASSWORD}@127.0.0.1:${guarded.port}`;
+    const refused = valueOf(await executors.test(alice, 'lab-bob'));
+    expect(refused).toEqual({
+      connected: false,
+      message: `Redis user alice may not use queue lab-bob at 127.0.0.1:${guarded.port}: it lacks the keys ~adagrad-lab:lab-bob:* (NOPERM this user has no permissions to access one of the keys used as arguments); give the user the ACL rule of a lab's user (docs/agents.md) for this queue, or use the queue its rule allows`,
+      agents: [],
+    });
+    const own = valueOf(await executors.test(alice, undefined));
+    expect(own.connected).toBe(true);
+    expect(own.message).toMatch(
+      /^Connected, but no agent is running on queue lab-alice: start one with adagrad-lab agent --redis redis:\/\/alice:\*\*\*@/,
+    );
   });
 
   it('says no agent runs yet and how to start one; then counts the agents and their threads', async () => {

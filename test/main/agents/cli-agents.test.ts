@@ -1,10 +1,11 @@
 /**
  * The command line on agents as a person runs it: the built out/main/cli.js (`npx electron-vite build` first) as the
- * lab with --redis and as `agent` processes, against a real redis-server that requires a password; the files written
- * held byte for byte against the same command run locally.
+ * lab with --redis and as `agent` processes, against a real redis-server that requires a password and has the lab user
+ * of docs/agents.md (`alice`, confined to queue lab-alice); the files written held byte for byte against the same
+ * command run locally.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +13,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIX } from '../../../src-main/agents/protocol';
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { documentedLabUser, startRedisServer, type RedisServer } from '../../helpers/redis-server';
 import { mixedAgentsSweep } from '../../helpers/configs';
 
 const cliFile = resolve('out/main/cli.js');
@@ -24,9 +25,9 @@ interface Ran {
   stderr: string;
 }
 
-function cli(args: string[], cwd: string): Promise<Ran> {
+function cli(args: string[], cwd: string, env = process.env): Promise<Ran> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliFile, ...args], { cwd });
+    const child = spawn(process.execPath, [cliFile, ...args], { cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -44,9 +45,19 @@ interface AgentProcess {
   readonly ended: Promise<number | null>;
 }
 
-/** An agent process, resolved once it says it is connected. */
-async function agent(url: string, queue: string): Promise<AgentProcess> {
-  const child = spawn(process.execPath, [cliFile, 'agent', '--redis', url, '--queue', queue, '--threads', '1']);
+/** An agent process, resolved once it says it is connected; without `queue`, on the URL's user's default queue. */
+async function agent(
+  url: string,
+  { queue, threads = 1, env = process.env }: { queue?: string; threads?: number; env?: NodeJS.ProcessEnv } = {},
+): Promise<AgentProcess> {
+  const queueFlag = queue === undefined ? [] : ['--queue', queue];
+  const child = spawn(
+    process.execPath,
+    [cliFile, 'agent', '--redis', url, ...queueFlag, '--threads', String(threads)],
+    {
+      env,
+    },
+  );
   let log = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (log += chunk));
@@ -54,6 +65,54 @@ async function agent(url: string, queue: string): Promise<AgentProcess> {
   running.push(child);
   await until('the agent connected', () => / Connected to /.test(log));
   return { child, log: () => log, ended };
+}
+
+/** A CA, and a certificate for 127.0.0.1 it signed, made by openssl in `dir`: a Redis over TLS as docs/agents.md has it. */
+function certificates(dir: string): { caFile: string; certFile: string; keyFile: string } {
+  const [caFile, caKey, certFile, keyFile, request, extensions] = [
+    'ca.pem',
+    'ca.key',
+    's.pem',
+    's.key',
+    's.csr',
+    'ext',
+  ].map((name) => join(dir, name));
+  const openssl = (...args: string[]): void => void execFileSync('openssl', args, { stdio: 'ignore' });
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-keyout',
+    caKey,
+    '-out',
+    caFile,
+    '-days',
+    '1',
+    '-subj',
+    '/CN=lab-test-ca',
+  );
+  openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', request, '-subj', '/CN=127.0.0.1');
+  writeFileSync(extensions, 'subjectAltName=IP:127.0.0.1\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    request,
+    '-CA',
+    caFile,
+    '-CAkey',
+    caKey,
+    '-CAcreateserial',
+    '-out',
+    certFile,
+    '-days',
+    '1',
+    '-extfile',
+    extensions,
+  );
+  return { caFile, certFile, keyFile };
 }
 
 async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
@@ -74,7 +133,7 @@ const freshQueue = (): string => `cli-${process.pid}-${++queues}`;
 
 beforeAll(async () => {
   if (!existsSync(cliFile)) throw new Error(`${cliFile} is missing: run \`npx electron-vite build\` first`);
-  server = await startRedisServer({ password: PASSWORD });
+  server = await startRedisServer({ password: PASSWORD, users: [documentedLabUser(PASSWORD)] });
   dir = await mkdtemp(join(tmpdir(), 'lab-agents-'));
 });
 afterAll(async () => {
@@ -87,7 +146,7 @@ describe('the command line on agents', () => {
   it('writes, with --redis and two agents, exactly the bytes of the local run; no password anywhere', async () => {
     const queue = freshQueue();
     await writeFile(join(dir, 'mixed.json'), JSON.stringify(mixedSpec));
-    const agents = [await agent(server.url, queue), await agent(server.url, queue)];
+    const agents = [await agent(server.url, { queue }), await agent(server.url, { queue })];
     const outputs = (name: string): string[] =>
       ['--summary', `${name}.csv`, '--traces', `${name}-traces.csv`, '--json', `${name}.json`].map((x) => x);
     const remote = await cli(['mixed.json', ...outputs('remote'), '--redis', server.url, '--queue', queue], dir);
@@ -127,13 +186,13 @@ describe('the command line on agents', () => {
     // soon as Redis shows its first task taken (a fixed wait raced a fast machine, which finished the task first).
     const objective = 'ill-conditioned(dim=100000, condition=1e6)';
     const flags = ['--objective', objective, '--lr', '0.01, 0.02, 0.03', '--steps', '20000'];
-    const first = await agent(server.url, queue);
+    const first = await agent(server.url, { queue });
     const lab = cli([...flags, '--summary', 'killed.csv', '--redis', server.url, '--queue', queue], dir);
     await until('the first agent took a task', async () => (await tasks.getActiveCount()) === 1);
     first.child.kill('SIGKILL');
     expect(first.log()).not.toMatch(/Done task/);
     const killedAt = Date.now();
-    const second = await agent(server.url, queue);
+    const second = await agent(server.url, { queue });
     const remote = await lab;
     expect(remote.code).toBe(0);
     // The killed task went to the second agent once its lock expired: 4 s, plus up to two stalled checks of 2 s.
@@ -154,6 +213,85 @@ describe('the command line on agents', () => {
     await tasks.close();
     connection.disconnect();
   }, 180_000);
+
+  it('follows the agents: one at the start, a second joins mid-sweep and takes tasks; the bytes of the local run', async () => {
+    // As the lab user of docs/agents.md, on its default queue lab-alice. 240 runs of ~35 ms each: a task is one run
+    // (batches are sized by work), ~8 s on one agent here, so the second joins long before the end.
+    const alice = `redis://alice:${PASSWORD}@127.0.0.1:${server.port}`;
+    const connection = new Redis(server.url, { maxRetriesPerRequest: null });
+    const tasks = new Queue('lab-alice', { connection, prefix: KEY_PREFIX });
+    const flags = ['--objective', 'ill-conditioned(dim=10000, condition=100)', '--lr', 'log(1e-4, 1, 240)'];
+    const first = await agent(alice);
+    const lab = cli([...flags, '--steps', '1000', '--summary', 'joined.csv', '--redis', alice], dir);
+    await until('the first agent done a task', () => /Done task/.test(first.log()));
+    const second = await agent(alice, { threads: 3 });
+    // Sized at the start for one agent of one thread: two tasks at once and one waiting. Followed, the second agent's
+    // three threads raise that: more tasks are queued at once than the start allowed.
+    await until('more tasks in flight than one agent was sized for', async () => {
+      const { active, waiting } = await tasks.getJobCounts('active', 'waiting');
+      return active + waiting > 3;
+    });
+    const remote = await lab;
+    expect(remote.code).toBe(0);
+    expect(remote.stderr).toMatch(/^1 agent \(1 thread\) on queue lab-alice at redis:\/\/alice:\*\*\*@/m);
+    expect(second.log()).toMatch(/Done task/);
+    const local = await cli([...flags, '--steps', '1000', '--summary', 'joined-local.csv', '--quiet'], dir);
+    expect(local.code).toBe(0);
+    const [x, y] = [await readFile(join(dir, 'joined.csv')), await readFile(join(dir, 'joined-local.csv'))];
+    expect(x.toString().split('\r\n')).toHaveLength(242);
+    expect(x.equals(y)).toBe(true);
+    for (const { child, ended } of [first, second]) {
+      child.kill('SIGTERM');
+      expect(await ended).toBe(0);
+    }
+    await tasks.close();
+    connection.disconnect();
+  }, 120_000);
+
+  it("ends with 2 and no file when Redis refuses the URL's user the queue, saying what it lacks", async () => {
+    const alice = `redis://alice:${PASSWORD}@127.0.0.1:${server.port}`;
+    const ran = await cli(['--lr', '1', '--summary', 'refused.csv', '--redis', alice, '--queue', 'lab-bob'], dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(
+      `Redis user alice may not use queue lab-bob at 127.0.0.1:${server.port}: it lacks the keys ~adagrad-lab:lab-bob:* (NOPERM `,
+    );
+    expect(ran.stderr).toMatch(/No file was written\.\n$/);
+    expect(ran.stderr).not.toContain(PASSWORD);
+    expect(existsSync(join(dir, 'refused.csv'))).toBe(false);
+  });
+
+  it('runs over TLS (rediss://), the CA given as docs/agents.md says: the bytes of the local run; untrusted, says why', async () => {
+    const tls = certificates(dir);
+    const secure = await startRedisServer({ password: PASSWORD, tls });
+    try {
+      const queue = freshQueue();
+      // Without the CA the agent does not trust the server: it says so, and connects to nothing.
+      const untrusting = spawn(process.execPath, [cliFile, 'agent', '--redis', secure.url, '--queue', queue]);
+      running.push(untrusting);
+      let refused = '';
+      untrusting.stderr.setEncoding('utf8').on('data', (chunk: string) => (refused += chunk));
+      await until('the agent says why', () => / is unreachable \(/.test(refused));
+      expect(refused).toMatch(new RegExp(`Redis at 127\\.0\\.0\\.1:${secure.port} is unreachable \\(.*certificate`));
+      untrusting.kill('SIGTERM');
+      const env = { ...process.env, NODE_EXTRA_CA_CERTS: tls.caFile };
+      const trusting = await agent(secure.url, { queue, env });
+      const flags = ['--lr', 'log(1e-3, 1, 30)', '--steps', '200'];
+      const remote = await cli([...flags, '--summary', 'tls.csv', '--redis', secure.url, '--queue', queue], dir, env);
+      expect(remote.code).toBe(0);
+      expect(remote.stderr).toContain(`on queue ${queue} at rediss://:***@127.0.0.1:${secure.port}`);
+      expect(trusting.log()).toMatch(/Done task/);
+      const local = await cli([...flags, '--summary', 'tls-local.csv', '--quiet'], dir);
+      expect(local.code).toBe(0);
+      const csv = await readFile(join(dir, 'tls.csv'), 'utf8');
+      expect(csv.split('\r\n')).toHaveLength(32);
+      expect(csv).toBe(await readFile(join(dir, 'tls-local.csv'), 'utf8'));
+      expect([refused, remote.stderr, trusting.log()].join('\n')).not.toContain(PASSWORD);
+      trusting.child.kill('SIGTERM');
+      expect(await trusting.ended).toBe(0);
+    } finally {
+      await secure.stop();
+    }
+  }, 60_000);
 
   it('an agent whose Redis is unreachable says so, masked, and still ends at once on SIGTERM with 0', async () => {
     const dead = `redis://lab:${PASSWORD}@127.0.0.1:${server.port === 1 ? 2 : 1}`;

@@ -1,10 +1,11 @@
 /**
  * The Redis executor and its agents against a real redis-server (test/helpers/redis-server.ts), agents in this process
  * for speed, each on a worker pool of its own (the built worker: `npx electron-vite build` first). Each test has its
- * own queue.
+ * own queue. The server also has the lab user docs/agents.md describes (`alice`, confined to queue lab-alice).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
 import { validateSweepSpec } from '../../../src-core/sweep/expand';
@@ -17,7 +18,7 @@ import { createWorkerPool, type WorkerPool } from '../../../src-main/pool';
 import { countStatuses } from '../../../src-core/run/result-batch';
 import type { EncodedResults } from '../../../src-main/workers/batch-codec';
 import type { RangeTask } from '../../../src-main/workers/range-task';
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { documentedLabUser, startRedisServer, type RedisServer } from '../../helpers/redis-server';
 import { resultsIn } from '../../helpers/sweep-events';
 import { SweepService } from '../../../src-main/sweep-service';
 import type { SweepEvent } from '../../../src-core/contract/types';
@@ -59,6 +60,10 @@ const long = valid({
 
 const bytes = (results: EncodedResults): Buffer => encodeResult(results);
 
+const ALICE_PASSWORD = 'alice-lab-secret-91c2';
+/** The lab user of docs/agents.md on this server. */
+const aliceUrl = (): string => `redis://alice:${ALICE_PASSWORD}@127.0.0.1:${server.port}`;
+
 let server: RedisServer;
 let local: WorkerPool;
 const closers: (() => Promise<void>)[] = [];
@@ -67,7 +72,7 @@ const freshQueue = (): string => `test-${process.pid}-${++queues}`;
 
 beforeAll(async () => {
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npx electron-vite build\` first`);
-  server = await startRedisServer();
+  server = await startRedisServer({ users: [documentedLabUser(ALICE_PASSWORD)] });
   local = createWorkerPool(workerFile, { threads: 1 });
 });
 afterAll(async () => {
@@ -84,7 +89,10 @@ interface TestAgent {
   close(): Promise<void>;
 }
 
-async function agentOn(queue: string, { threads = 1, engine }: { threads?: number; engine?: number } = {}) {
+async function agentOn(
+  queue: string,
+  { threads = 1, engine, url = server.url }: { threads?: number; engine?: number; url?: string } = {},
+) {
   const pool = createWorkerPool(workerFile, { threads });
   const lines: string[] = [];
   const calls: TestAgent['calls'] = [];
@@ -105,7 +113,7 @@ async function agentOn(queue: string, { threads = 1, engine }: { threads?: numbe
     close: () => pool.close(),
   };
   const agent = await startAgent({
-    address: parseRedisUrl('--redis', server.url),
+    address: parseRedisUrl('--redis', url),
     queue,
     threads,
     executor: watched,
@@ -123,20 +131,38 @@ async function agentOn(queue: string, { threads = 1, engine }: { threads?: numbe
   return { agent, lines, calls, close } satisfies TestAgent;
 }
 
-function executorOn(queue: string): { executor: RedisExecutor; statuses: QueueStatus[] } {
-  const executor = createRedisExecutor({ url: server.url, queue });
+/** `queue` undefined: the URL's user names it (lab-<user>). */
+function executorOn(queue: string | undefined, url = server.url): { executor: RedisExecutor; statuses: QueueStatus[] } {
+  const executor = createRedisExecutor({ url, queue });
   const statuses: QueueStatus[] = [];
   executor.onStatus((status) => statuses.push(status));
   closers.push(() => executor.close());
   return { executor, statuses };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs = 15_000): Promise<void> {
+async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** A sweep of the mixed spec through a SweepService on `on`: its results in the order of their ids, and how it ended. */
+async function sweepOn(on: RangeExecutor) {
+  const service = new SweepService(on, { newSweepId: () => 'agents' });
+  const events: SweepEvent[] = [];
+  service.onEvent((event) => {
+    events.push(event);
+    // The window stores every part at once.
+    if (event.type === 'results')
+      service.acknowledge([{ sweepId: 'agents', from: event.batch.from, to: event.batch.to }]);
+  });
+  expect(service.launch(mixedInput)).toMatchObject({ ok: true, value: { runCount: MIXED_RUNS } });
+  await service.idle();
+  // In the order of their ids: the agents finish tasks in any order.
+  const results = resultsIn(events).sort((a, b) => (a.config.id < b.config.id ? -1 : 1));
+  return { results, threads: service.threads, finished: events.at(-1) };
 }
 
 describe('the Redis executor with agents', () => {
@@ -265,23 +291,8 @@ describe('the Redis executor with agents', () => {
     const agents = [await agentOn(queue, { threads: 1 }), await agentOn(queue, { threads: 1 })];
     await executor.ready();
     await until('both agents seen', () => executor.threads === 4);
-    const sweep = async (on: RangeExecutor) => {
-      const service = new SweepService(on, { newSweepId: () => 'agents' });
-      const events: SweepEvent[] = [];
-      service.onEvent((event) => {
-        events.push(event);
-        // The window stores every part at once.
-        if (event.type === 'results')
-          service.acknowledge([{ sweepId: 'agents', from: event.batch.from, to: event.batch.to }]);
-      });
-      expect(service.launch(mixedInput)).toMatchObject({ ok: true, value: { runCount: MIXED_RUNS } });
-      await service.idle();
-      // In the order of their ids: the agents finish tasks in any order.
-      const results = resultsIn(events).sort((a, b) => (a.config.id < b.config.id ? -1 : 1));
-      return { results, threads: service.threads, finished: events.at(-1) };
-    };
-    const remote = await sweep(executor);
-    const embedded = await sweep(local);
+    const remote = await sweepOn(executor);
+    const embedded = await sweepOn(local);
     expect(remote.finished).toEqual({ type: 'sweep-finished', sweepId: 'agents', status: 'completed' });
     expect(new Set(remote.results.map((r) => r.config.id)).size).toBe(MIXED_RUNS);
     expect(remote.results).toHaveLength(MIXED_RUNS);
@@ -290,4 +301,62 @@ describe('the Redis executor with agents', () => {
     expect(remote.threads).toBe(4);
     for (const agent of agents) expect(agent.calls.length).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe("a lab's own Redis user (the ACL rule of docs/agents.md)", () => {
+  it('runs a sweep as that user, lab and agent, on its default queue: every run once, bit for bit the pool', async () => {
+    const { executor, statuses } = executorOn(undefined, aliceUrl());
+    expect(executor.queue).toBe('lab-alice');
+    await agentOn('lab-alice', { url: aliceUrl() });
+    await until('the agent seen', () => executor.threads === 2);
+    const remote = await sweepOn(executor);
+    expect(remote.finished).toEqual({ type: 'sweep-finished', sweepId: 'agents', status: 'completed' });
+    expect(remote.results).toHaveLength(MIXED_RUNS);
+    expect(remote.results).toEqual((await sweepOn(local)).results);
+    expect(statuses.map((status) => status.state)).not.toContain('unreachable');
+    expect(executor.denied).toBeNull();
+  }, 60_000);
+
+  it("cannot read or write another queue's keys: refused, told what it lacks, nothing failed or touched", async () => {
+    const admin = new Redis(server.url);
+    const alice = new Redis(aliceUrl());
+    closers.push(async () => void (admin.disconnect(), alice.disconnect()));
+    const bobs = 'adagrad-lab:lab-bob:result:1';
+    await admin.set(bobs, 'results of another lab');
+    await expect(alice.get(bobs)).rejects.toThrow(/NOPERM/);
+    await expect(alice.set(bobs, 'forged')).rejects.toThrow(/NOPERM/);
+    await expect(alice.flushall()).rejects.toThrow(/NOPERM/);
+    await expect(alice.scan('0')).rejects.toThrow(/NOPERM/);
+
+    const { executor, statuses } = executorOn('lab-bob', aliceUrl());
+    await executor.ready();
+    const expected = `Redis user alice may not use queue lab-bob at 127.0.0.1:${server.port}: it lacks the keys ~adagrad-lab:lab-bob:* (NOPERM this user has no permissions to access one of the keys used as arguments); give the user the ACL rule of a lab's user (docs/agents.md) for this queue, or use the queue its rule allows`;
+    expect(executor.denied).toBe(expected);
+    expect(statuses.at(-1)).toEqual({
+      state: 'unreachable',
+      message: `${expected}; the tasks wait until it may, nothing is lost`,
+    });
+    // A task waits, refused, and is tried again (each try a denial in Redis's ACL log), neither failed nor run.
+    let settled = false;
+    const task = executor.runRange(taskOf(0, 4, 0)).finally(() => (settled = true));
+    task.catch(() => undefined);
+    const refusals = async (): Promise<number> => {
+      const log = (await admin.call('ACL', 'LOG')) as unknown[][];
+      return log.reduce((n, entry) => n + (entry[7] === 'adagrad-lab:lab-bob:wait' ? Number(entry[1]) : 0), 0);
+    };
+    await until('the task refused twice', async () => (await refusals()) >= 2);
+    expect(settled).toBe(false);
+    // An agent as that user on that queue says so once, and stays.
+    const agent = await agentOn('lab-bob', { url: aliceUrl() });
+    await until('the agent says it is refused', () => agent.lines.some((line) => line.startsWith('Redis user')));
+    expect(agent.lines.filter((line) => line.startsWith('Redis user'))).toEqual([
+      `${expected}; the agent waits until it may`,
+    ]);
+    expect(agent.calls).toHaveLength(0);
+    // Nothing of the other lab was read into this one, nor anything written into it.
+    expect(await admin.keys('adagrad-lab:lab-bob:*')).toEqual([bobs]);
+    expect(await admin.get(bobs)).toBe('results of another lab');
+    await executor.close();
+    await expect(task).rejects.toMatchObject({ name: 'AbortError' });
+  }, 30_000);
 });
