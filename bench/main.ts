@@ -3,9 +3,12 @@
  * rates and ratios measured in the same run. Prints a table and writes bench/results/latest.json.
  *
  *   npm run bench -- --repeats 7
- *   npm run bench -- --repeats 7 --only W2,W3   (only the workloads named, from W1, W1t, W2, W3 and pool)
+ *   npm run bench -- --repeats 7 --only W2,W3   (only the workloads named, from W1, W1t, W2, W3, pool and queue)
+ *
+ * `queue` (the agents' queue against the pool: bench/queue.ts, which prints its own figures) runs last, in a process of
+ * its own, where Debian's redis-server is installed; without it, the report says it was skipped and why.
  */
-import { execSync } from 'node:child_process';
+import { execSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -28,13 +31,28 @@ const { values } = parseArgs({
 const repeats = Number(values.repeats);
 if (!(Number.isInteger(repeats) && repeats >= 1 && repeats <= 64))
   throw new Error(`--repeats ${values.repeats}: a whole number from 1 to 64`);
-const parts = ['W1', 'W1t', 'W2', 'W3', 'pool'] as const;
+const parts = ['W1', 'W1t', 'W2', 'W3', 'pool', 'queue'] as const;
 type Part = (typeof parts)[number];
 const only = new Set(values.only?.split(',').map((p) => p.trim()) ?? parts);
 for (const p of only)
   if (!(parts as readonly string[]).includes(p))
     throw new Error(`--only ${values.only}: ${p} is not one of ${parts.join(', ')}`);
 const runs = (part: Part): boolean => only.has(part);
+
+/** The queue's figures (bench/queue.ts), printed by it, after the report: it needs redis-server and a built CLI. */
+function benchQueue(): void {
+  const redis = spawnSync('redis-server', ['--version']);
+  if (redis.error) {
+    log(`\nqueue: skipped, redis-server is not installed (sudo apt-get install -y redis-server)`);
+    return;
+  }
+  log("\nThe agents' queue against the local pool (bench/queue.ts):");
+  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+  const ran = spawnSync(tsx, [join(import.meta.dirname, 'queue.ts'), '--repeats', String(repeats)], {
+    stdio: 'inherit',
+  });
+  if (ran.status !== 0) throw new Error(`bench/queue.ts ended with ${ran.status ?? ran.signal}`);
+}
 
 const compiled: Compiled[] = cBuilds.map(compileReference);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -260,6 +278,7 @@ async function main(): Promise<void> {
   const dir = join(import.meta.dirname, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  if (runs('queue')) benchQueue();
   log(`written to ${join(dir, 'latest.json')}`);
 }
 

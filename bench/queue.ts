@@ -1,7 +1,8 @@
 /**
  * The agents' queue (src-main/agents) against the local worker pool, on this machine: a real redis-server on a free
  * loopback port, agents as processes of the built CLI (`node out/main/cli.js agent`), the lab's executor in this
- * process. Wall clock (parallel work is about waiting less), contenders in turns, medians. Not part of `npm run bench`:
+ * process. Wall clock (parallel work is about waiting less), contenders in turns, medians. `npm run bench` runs it last
+ * (its part `queue`); alone:
  *
  *   npx electron-vite build && npx tsx bench/queue.ts --repeats 5
  *
@@ -32,6 +33,9 @@ import type { RangeTask } from '../src-main/workers/range-task';
 import { startRedisServer } from '../test/helpers/redis-server';
 import { median } from './measure';
 import { w1Spec } from './workloads';
+
+/** A difference with its sign: +2.08, −11.5. */
+const signed = (x: number, digits: number): string => `${x < 0 ? '−' : '+'}${Math.abs(x).toFixed(digits)}`;
 
 const { values } = parseArgs({ options: { repeats: { type: 'string', default: '5' } } });
 const repeats = Number(values.repeats);
@@ -164,7 +168,7 @@ try {
     [2, 3],
   ])
     say(
-      `  ${contenders[agents].name} vs ${contenders[pool].name}: trivial ${(m[agents].trivial / m[pool].trivial).toFixed(2)}× (+${(((m[agents].trivial - m[pool].trivial) / trivialTasks.length) * 1e3).toFixed(2)} ms a task), W1 ${(m[agents].w1 / m[pool].w1).toFixed(2)}× (+${(((m[agents].w1 - m[pool].w1) / w1Count) * 1e6).toFixed(1)} µs a run)`,
+      `  ${contenders[agents].name} vs ${contenders[pool].name}: trivial ${(m[agents].trivial / m[pool].trivial).toFixed(2)}× (${signed(((m[agents].trivial - m[pool].trivial) / trivialTasks.length) * 1e3, 2)} ms a task), W1 ${(m[agents].w1 / m[pool].w1).toFixed(2)}× (${signed(((m[agents].w1 - m[pool].w1) / w1Count) * 1e6, 1)} µs a run)`,
     );
   say(`  2 agents / 1 agent on W1: ${(m[1].w1 / m[3].w1).toFixed(2)}× the throughput`);
 
