@@ -57,6 +57,8 @@ export function maxTraceBytes(
   return rows * (4 + 8 * (1 + 4 * width));
 }
 
+const align8 = (n: number): number => (n + 7) & ~7;
+
 /** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
 let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
 function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
@@ -154,6 +156,44 @@ export const noTrace: RunTrace = Object.freeze({
 });
 
 /**
+ * Trace memory this thread reuses from batch to batch (withReusedTraceMemory): lane blocks take their buffers from it,
+ * one after another, while a batch runs. Fresh memory is what traces cost most: writing a W1t batch's 152 MB of rows
+ * into new buffers took ~4× as long as writing them into memory written before (the first touch of every page), and
+ * its allocation and the garbage collector's sweep came on top. Only a caller that has finished with the traces before
+ * the next batch runs may reuse it (result-batch.ts executeEncoded: they are copied into the batch's columns at once).
+ */
+const reuse = { active: false, memory: new ArrayBuffer(0), used: 0, wanted: 0 };
+/** At most this much is kept between batches: a thread does not hold more than a large batch's traces. */
+const reusedBytesLimit = 256 << 20;
+
+/**
+ * Runs `fn` with lane blocks' traces recorded in this thread's reused memory, grown after a batch to what it wanted
+ * (up to reusedBytesLimit; what does not fit gets buffers of its own). Every trace made inside `fn` must be done with
+ * when it returns: the next call overwrites them.
+ */
+export function withReusedTraceMemory<T>(fn: () => T): T {
+  if (reuse.active) throw new Error('withReusedTraceMemory: already inside a call');
+  Object.assign(reuse, { active: true, used: 0, wanted: 0 });
+  try {
+    return fn();
+  } finally {
+    reuse.active = false;
+    if (reuse.wanted > reuse.memory.byteLength && reuse.wanted <= reusedBytesLimit)
+      reuse.memory = new ArrayBuffer(reuse.wanted);
+  }
+}
+
+/** `bytes` (a multiple of 8) for a lane block's traces: from the reused memory while a batch runs there, else fresh. */
+function blockMemory(bytes: number): { buffer: ArrayBuffer; at: number } {
+  if (!reuse.active) return { buffer: new ArrayBuffer(bytes), at: 0 };
+  const at = reuse.used;
+  reuse.wanted += bytes;
+  if (at + bytes > reuse.memory.byteLength) return { buffer: new ArrayBuffer(bytes), at: 0 };
+  reuse.used += bytes;
+  return { buffer: reuse.memory, at };
+}
+
+/**
  * summarizeInto's scratch, for every recorder of this thread (they record one at a time), grown to the widest vector:
  * a wide run's recorders do not each make (and the system zero) one of their own, 8 MB at a million parameters.
  */
@@ -207,18 +247,22 @@ export class TraceRecorder {
   /** The highest loss recorded so far; unrecorded steps never exceed it (else `wants` would have said yes). */
   private maxLoss = -Infinity;
 
+  /** `place`: where the scheduled rows go (forLanes: a block's traces share one buffer); by default a buffer of their own. */
   constructor(
     readonly dim: number,
     totalSteps: number,
     maxPoints: number = defaultTraceMaxPoints,
     perParameterLimit: number = defaultPerParameterLimit,
     hasAccumulator = true,
+    place?: { buffer: ArrayBuffer; at: number },
   ) {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new RangeError(`TraceRecorder: dim ${dim}`);
     this.schedule = sharedSchedule(totalSteps, maxPoints);
     this.layout = dim <= perParameterLimit ? 'parameters' : 'quantiles';
     this.width = this.layout === 'parameters' ? dim : 3;
-    this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
+    this.scheduled = place
+      ? new Rows(this.schedule.length, this.width, hasAccumulator, place.buffer, place.at)
+      : new Rows(this.schedule.length, this.width, hasAccumulator);
     this.hasAccumulator = hasAccumulator;
   }
 
@@ -256,13 +300,18 @@ export class TraceRecorder {
   }
 
   /**
-   * The recorders of `lanes` runs stepped side by side (lanes.ts), with the 'parameters' layout and an accumulator
-   * column, gathered for `recordLanes`.
+   * The recorders of `lanes` runs stepped side by side (lanes.ts), with an accumulator column, gathered for
+   * `recordLanes`. Their scheduled rows are laid out one run after another in one block of memory (blockMemory): a
+   * run's trace is views of its own bytes, which no other run's trace overlaps, and its buffer is the block's.
    */
   static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
+    const capacity = sharedSchedule(totalSteps, maxPoints).length;
+    const width = dim <= defaultPerParameterLimit ? dim : 3;
+    const bytes = align8(Rows.bytes(capacity, width, true));
+    const { buffer, at } = blockMemory(lanes * bytes);
     const recorders = Array.from(
       { length: lanes },
-      () => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true),
+      (_, r) => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true, { buffer, at: at + r * bytes }),
     );
     const rows = recorders.map((recorder) => recorder.scheduled);
     return {
