@@ -79,10 +79,8 @@ class Rows {
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   readonly update: Float64Array;
-  /** Where θ's cells start in `doubles`: the columns follow each other. */
+  /** Where θ's cells start, in doubles from the loss column's start: the columns follow each other. */
   readonly thetaAt: number;
-  private readonly doubleCount: number;
-  private allDoubles: Float64Array | null = null;
 
   /** The bytes of the buffer. The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned. */
   static bytes(capacity: number, width: number, hasAccumulator: boolean): number {
@@ -108,12 +106,6 @@ class Rows {
     this.update = new Float64Array(buffer, at + (capacity + 2 * cells + accumCells) * 8, cells);
     this.steps = new Uint32Array(buffer, at + doubles * 8, capacity);
     this.thetaAt = capacity;
-    this.doubleCount = doubles;
-  }
-
-  /** Every double of the buffer (loss, θ, ∇, G, update), made when first asked for. */
-  get doubles(): Float64Array {
-    return (this.allDoubles ??= new Float64Array(this.loss.buffer, this.loss.byteOffset, this.doubleCount));
   }
 
   /** The RunTrace these rows are. */
@@ -199,12 +191,18 @@ function blockMemory(bytes: number): { buffer: ArrayBuffer; at: number } {
  */
 let quantileScratch = new Float64Array(0);
 
-/** The recorders of a group of lanes and their traces' arrays (TraceRecorder.forLanes). */
+/**
+ * The recorders of a group of lanes and their traces' memory (TraceRecorder.forLanes): lane r's trace is `runDoubles`
+ * doubles of `doubles` from r·runDoubles (loss, θ, ∇, G, update), and its steps `steps` from r·runSteps + stepsAt.
+ */
 export interface LaneRecorders {
   readonly recorders: readonly TraceRecorder[];
-  readonly doubles: readonly Float64Array[];
-  readonly steps: readonly Uint32Array[];
-  /** Where θ starts in each trace's doubles, and how many cells a column holds (the same for every lane). */
+  readonly doubles: Float64Array;
+  readonly steps: Uint32Array;
+  readonly runDoubles: number;
+  readonly runSteps: number;
+  readonly stepsAt: number;
+  /** Where θ starts in a trace's doubles, and how many cells a column holds (the same for every lane). */
   readonly thetaAt: number;
   readonly cells: number;
 }
@@ -313,13 +311,16 @@ export class TraceRecorder {
       { length: lanes },
       (_, r) => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true, { buffer, at: at + r * bytes }),
     );
-    const rows = recorders.map((recorder) => recorder.scheduled);
+    const first = recorders[0].scheduled;
     return {
       recorders,
-      doubles: rows.map((r) => r.doubles),
-      steps: rows.map((r) => r.steps),
-      thetaAt: rows[0].thetaAt,
-      cells: rows[0].theta.length,
+      doubles: new Float64Array(buffer, at, (lanes * bytes) / 8),
+      steps: new Uint32Array(buffer, at, (lanes * bytes) / 4),
+      runDoubles: bytes / 8,
+      runSteps: bytes / 4,
+      stepsAt: (first.steps.byteOffset - at) / 4,
+      thetaAt: first.thetaAt,
+      cells: first.theta.length,
     };
   }
 
@@ -327,10 +328,11 @@ export class TraceRecorder {
    * `record` of scheduled step `step` for every lane r whose skip[r] is 0, from the coordinate-major state of runs
    * stepped side by side (lane r's coordinate d at d·stride + r; the update is θ − θ before): one pass over the lanes,
    * the same rows. Every lane still running keeps every scheduled row, so each writes its next one, through the
-   * arrays `forLanes` gathered: looking them up through each recorder per row cost more than the row's dozen numbers.
+   * block views `forLanes` made: looking a lane's arrays up per row (through its recorder, or in an array of views)
+   * cost more than the row's dozen numbers.
    */
   static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows, skip: Uint8Array): void {
-    const { recorders, doubles, steps, thetaAt, cells } = group;
+    const { recorders, doubles: out, steps, runDoubles, runSteps, stepsAt, thetaAt, cells } = group;
     const { loss, theta, grad, accum, previous, stride } = lanes;
     for (let r = 0; r < recorders.length; r++) {
       if (skip[r]) continue;
@@ -341,11 +343,11 @@ export class TraceRecorder {
       recorder.cursor = row + 1;
       const f = loss[r];
       if (f > recorder.maxLoss) recorder.maxLoss = f;
-      steps[r][row] = step;
-      const out = doubles[r];
-      out[row] = f;
+      steps[r * runSteps + stepsAt + row] = step;
+      const base = r * runDoubles;
+      out[base + row] = f;
       const dim = recorder.dim;
-      for (let d = 0, at = thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
+      for (let d = 0, at = base + thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
         const x = theta[i];
         out[at] = x;
         out[at + cells] = grad[i];
