@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createObjective } from '../src-core/objectives';
 import { executeBatch, executeRun } from '../src-core/run/execute';
+import { executeEncoded } from '../src-core/run/result-batch';
 import { w1Input, w2Input, w3Input } from './baselines/inputs';
 import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
 import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
@@ -111,7 +112,11 @@ function w1(trace: boolean): WorkloadReport {
       );
     }),
     ...(trace
-      ? []
+      ? [
+          // What a pool worker makes of the same batch for the window (range-task.ts): the traces recorded in the
+          // thread's reused memory and narrowed to float32 where faithful, in the one buffer it sends.
+          timed('worker, for the window', work, () => executeEncoded(configs, { compact: true })),
+        ]
       : [
           timed("seeds' way", work / 10, () => w1SeedsWay(tenth)),
           timed('tight JS loop', work, () => w1TightLoop(input)),

@@ -184,20 +184,70 @@ export interface FusedQuadratic {
  */
 export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQuadratic): number {
   updateRates(l, t);
-  // θ after the step goes to the buffer of θ before the last one (turnOver).
-  const { stride, dim, lanes, inside, guarded, theta, previous: next, grad, accum, eps, weightDecay, sign, rate } = l;
-  const { a, c, scale, loss, keepGradient } = q;
-  const coupled = l.decay === 'coupled';
-  const decoupled = l.decay === 'decoupled';
+  // Two loops, as the unfused step has: without decay the loop holds none of the decay's branches and loads (W1's
+  // step 1.28× faster than through the loop that takes every mode).
+  const check = l.decay === 'none' ? quadraticWithoutDecay(l, q) : quadraticWithDecay(l, q, l.decay === 'coupled');
+  turnOver(l);
+  return check;
+}
+
+// Lane by lane (the coordinates of a lane are a stride apart), each lane's hyperparameters read once: for W1's lanes
+// (dim 2) 1.7× faster than flat loops over the coordinates with the objective folded in. θ after the step goes to
+// the buffer of θ before the last one (turnOver).
+
+function quadraticWithoutDecay(
+  { stride, dim, lanes, inside, guarded, theta, previous: next, grad, accum, eps, rate }: AdagradLanes,
+  { a, c, scale, loss, keepGradient }: FusedQuadratic,
+): number {
   let check = 0;
-  // Lane by lane (the coordinates of a lane are a stride apart), each lane's hyperparameters read once: for W1's lanes
-  // (dim 2) 1.7× faster than the flat loops below with the objective folded in, loop-invariant branches and all.
+  for (let r = 0; r < lanes; r++) {
+    const e = eps[r];
+    // The rate's sign carries maximize.
+    const negativeRate = rate[r];
+    let f = 0;
+    for (let d = 0, i = r; d < dim; d++, i += stride) {
+      const p = theta[i];
+      const g = a[d] * p;
+      const newAccum = accum[i] + g * g;
+      accum[i] = newAccum;
+      const denominator = inside ? Math.sqrt(newAccum + e) : Math.sqrt(newAccum) + e;
+      const x = guarded && !(newAccum > 0) ? p : p + (negativeRate * g) / denominator;
+      next[i] = x;
+      check += x - x + (newAccum - newAccum);
+      if (keepGradient) grad[i] = g;
+      f += c[d] * (x * x);
+    }
+    loss[r] = scale * f;
+  }
+  return check;
+}
+
+function quadraticWithDecay(
+  {
+    stride,
+    dim,
+    lanes,
+    inside,
+    guarded,
+    theta,
+    previous: next,
+    grad,
+    accum,
+    eps,
+    weightDecay,
+    sign,
+    rate,
+  }: AdagradLanes,
+  { a, c, scale, loss, keepGradient }: FusedQuadratic,
+  coupled: boolean,
+): number {
+  let check = 0;
   for (let r = 0; r < lanes; r++) {
     const e = eps[r];
     const wd = weightDecay[r];
-    const negate = sign[r] < 0 && l.decay !== 'none';
-    // Without decay the rate's sign carries maximize; with it, −clr is rate·sign and g is negated first.
-    const negativeRate = l.decay === 'none' ? rate[r] : rate[r] * sign[r];
+    const negate = sign[r] < 0;
+    // −clr is rate·sign, and g is negated first.
+    const negativeRate = rate[r] * sign[r];
     let f = 0;
     for (let d = 0, i = r; d < dim; d++, i += stride) {
       const p = theta[i];
@@ -208,11 +258,11 @@ export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQu
       accum[i] = newAccum;
       const skip = guarded && !(newAccum > 0);
       const denominator = inside ? Math.sqrt(newAccum + e) : Math.sqrt(newAccum) + e;
-      const x = decoupled
-        ? p + negativeRate * ((skip ? -0 : g / denominator) + wd * p)
-        : skip
+      const x = coupled
+        ? skip
           ? p
-          : p + (negativeRate * g) / denominator;
+          : p + (negativeRate * g) / denominator
+        : p + negativeRate * ((skip ? -0 : g / denominator) + wd * p);
       next[i] = x;
       check += x - x + (newAccum - newAccum);
       if (keepGradient) grad[i] = gf;
@@ -220,7 +270,6 @@ export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQu
     }
     loss[r] = scale * f;
   }
-  turnOver(l);
   return check;
 }
 

@@ -22,9 +22,11 @@ const FLOAT32_MAX = (2 - 2 ** -23) * 2 ** 127;
 /** True when float32 keeps every value to its relative precision (or exactly: 0, ±Infinity, NaN). */
 export function fitsFloat32(values: TraceColumn): boolean {
   if (values instanceof Float32Array) return true;
+  // One comparison a value in the common case (NaN fails both): this pass reads every value a batch keeps, and with
+  // the three tests of each value written out it took ~1.2× as long (W1t: 18 million values).
   for (let i = 0; i < values.length; i++) {
     const magnitude = Math.abs(values[i]);
-    if (magnitude !== 0 && Number.isFinite(magnitude) && (magnitude < FLOAT32_MIN_NORMAL || magnitude > FLOAT32_MAX))
+    if (magnitude < FLOAT32_MIN_NORMAL ? magnitude !== 0 : magnitude > FLOAT32_MAX && magnitude !== Infinity)
       return false;
   }
   return true;

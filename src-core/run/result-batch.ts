@@ -31,7 +31,8 @@ import {
   shapeOfTrace,
   type CompactShape,
 } from './compact-trace';
-import { noTrace } from './trace';
+import { executeBatch } from './execute';
+import { noTrace, withReusedTraceMemory } from './trace';
 
 /** Per run: status, final loss, best loss, best step, steps to tolerance, diverged at, diverged in; NaN for null. */
 const SUMMARY_WIDTH = 7;
@@ -85,6 +86,14 @@ export function encodeResults(
   if (traces) results.forEach(({ trace }, r) => copyTrace(trace, traceAt(buffer, shapes, r, 0)));
   return { summaries, errors, shapes, traces: new Uint8Array(buffer) };
 }
+
+/**
+ * executeBatch's results as columns (encodeResults), their traces recorded in memory this thread reuses from batch to
+ * batch (trace.ts withReusedTraceMemory): they are copied into the columns here and never seen again, so a worker
+ * writes its batch's rows into memory it has written before, and only the columns it sends away are new.
+ */
+export const executeEncoded = (configs: readonly RunConfig[], options: EncodeOptions = {}): ResultColumns =>
+  withReusedTraceMemory(() => encodeResults(executeBatch(configs, options.traces ?? true), options));
 
 /** The buffers to transfer rather than copy. */
 export const transferablesOfColumns = ({ summaries, shapes, traces }: ResultColumns): ArrayBuffer[] => [

@@ -57,6 +57,8 @@ export function maxTraceBytes(
   return rows * (4 + 8 * (1 + 4 * width));
 }
 
+const align8 = (n: number): number => (n + 7) & ~7;
+
 /** The runs of a batch mostly share a schedule: the last one computed is kept (recorders only read it). */
 let lastSchedule: { steps: number; maxPoints: number; schedule: Uint32Array } | null = null;
 function sharedSchedule(steps: number, maxPoints: number): Uint32Array {
@@ -77,10 +79,8 @@ class Rows {
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   readonly update: Float64Array;
-  /** Where θ's cells start in `doubles`: the columns follow each other. */
+  /** Where θ's cells start, in doubles from the loss column's start: the columns follow each other. */
   readonly thetaAt: number;
-  private readonly doubleCount: number;
-  private allDoubles: Float64Array | null = null;
 
   /** The bytes of the buffer. The steps (4 bytes each) go last, so that every Float64Array view starts 8-byte aligned. */
   static bytes(capacity: number, width: number, hasAccumulator: boolean): number {
@@ -106,12 +106,6 @@ class Rows {
     this.update = new Float64Array(buffer, at + (capacity + 2 * cells + accumCells) * 8, cells);
     this.steps = new Uint32Array(buffer, at + doubles * 8, capacity);
     this.thetaAt = capacity;
-    this.doubleCount = doubles;
-  }
-
-  /** Every double of the buffer (loss, θ, ∇, G, update), made when first asked for. */
-  get doubles(): Float64Array {
-    return (this.allDoubles ??= new Float64Array(this.loss.buffer, this.loss.byteOffset, this.doubleCount));
   }
 
   /** The RunTrace these rows are. */
@@ -154,17 +148,61 @@ export const noTrace: RunTrace = Object.freeze({
 });
 
 /**
+ * Trace memory this thread reuses from batch to batch (withReusedTraceMemory): lane blocks take their buffers from it,
+ * one after another, while a batch runs. Fresh memory is what traces cost most: writing a W1t batch's 152 MB of rows
+ * into new buffers took ~4× as long as writing them into memory written before (the first touch of every page), and
+ * its allocation and the garbage collector's sweep came on top. Only a caller that has finished with the traces before
+ * the next batch runs may reuse it (result-batch.ts executeEncoded: they are copied into the batch's columns at once).
+ */
+const reuse = { active: false, memory: new ArrayBuffer(0), used: 0, wanted: 0 };
+/** At most this much is kept between batches: a thread does not hold more than a large batch's traces. */
+const reusedBytesLimit = 256 << 20;
+
+/**
+ * Runs `fn` with lane blocks' traces recorded in this thread's reused memory, grown after a batch to what it wanted
+ * (up to reusedBytesLimit; what does not fit gets buffers of its own). Every trace made inside `fn` must be done with
+ * when it returns: the next call overwrites them.
+ */
+export function withReusedTraceMemory<T>(fn: () => T): T {
+  if (reuse.active) throw new Error('withReusedTraceMemory: already inside a call');
+  Object.assign(reuse, { active: true, used: 0, wanted: 0 });
+  try {
+    return fn();
+  } finally {
+    reuse.active = false;
+    if (reuse.wanted > reuse.memory.byteLength && reuse.wanted <= reusedBytesLimit)
+      reuse.memory = new ArrayBuffer(reuse.wanted);
+  }
+}
+
+/** `bytes` (a multiple of 8) for a lane block's traces: from the reused memory while a batch runs there, else fresh. */
+function blockMemory(bytes: number): { buffer: ArrayBuffer; at: number } {
+  if (!reuse.active) return { buffer: new ArrayBuffer(bytes), at: 0 };
+  const at = reuse.used;
+  reuse.wanted += bytes;
+  if (at + bytes > reuse.memory.byteLength) return { buffer: new ArrayBuffer(bytes), at: 0 };
+  reuse.used += bytes;
+  return { buffer: reuse.memory, at };
+}
+
+/**
  * summarizeInto's scratch, for every recorder of this thread (they record one at a time), grown to the widest vector:
  * a wide run's recorders do not each make (and the system zero) one of their own, 8 MB at a million parameters.
  */
 let quantileScratch = new Float64Array(0);
 
-/** The recorders of a group of lanes and their traces' arrays (TraceRecorder.forLanes). */
+/**
+ * The recorders of a group of lanes and their traces' memory (TraceRecorder.forLanes): lane r's trace is `runDoubles`
+ * doubles of `doubles` from r·runDoubles (loss, θ, ∇, G, update), and its steps `steps` from r·runSteps + stepsAt.
+ */
 export interface LaneRecorders {
   readonly recorders: readonly TraceRecorder[];
-  readonly doubles: readonly Float64Array[];
-  readonly steps: readonly Uint32Array[];
-  /** Where θ starts in each trace's doubles, and how many cells a column holds (the same for every lane). */
+  readonly doubles: Float64Array;
+  readonly steps: Uint32Array;
+  readonly runDoubles: number;
+  readonly runSteps: number;
+  readonly stepsAt: number;
+  /** Where θ starts in a trace's doubles, and how many cells a column holds (the same for every lane). */
   readonly thetaAt: number;
   readonly cells: number;
 }
@@ -207,18 +245,22 @@ export class TraceRecorder {
   /** The highest loss recorded so far; unrecorded steps never exceed it (else `wants` would have said yes). */
   private maxLoss = -Infinity;
 
+  /** `place`: where the scheduled rows go (forLanes: a block's traces share one buffer); by default a buffer of their own. */
   constructor(
     readonly dim: number,
     totalSteps: number,
     maxPoints: number = defaultTraceMaxPoints,
     perParameterLimit: number = defaultPerParameterLimit,
     hasAccumulator = true,
+    place?: { buffer: ArrayBuffer; at: number },
   ) {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new RangeError(`TraceRecorder: dim ${dim}`);
     this.schedule = sharedSchedule(totalSteps, maxPoints);
     this.layout = dim <= perParameterLimit ? 'parameters' : 'quantiles';
     this.width = this.layout === 'parameters' ? dim : 3;
-    this.scheduled = new Rows(this.schedule.length, this.width, hasAccumulator);
+    this.scheduled = place
+      ? new Rows(this.schedule.length, this.width, hasAccumulator, place.buffer, place.at)
+      : new Rows(this.schedule.length, this.width, hasAccumulator);
     this.hasAccumulator = hasAccumulator;
   }
 
@@ -256,21 +298,29 @@ export class TraceRecorder {
   }
 
   /**
-   * The recorders of `lanes` runs stepped side by side (lanes.ts), with the 'parameters' layout and an accumulator
-   * column, gathered for `recordLanes`.
+   * The recorders of `lanes` runs stepped side by side (lanes.ts), with an accumulator column, gathered for
+   * `recordLanes`. Their scheduled rows are laid out one run after another in one block of memory (blockMemory): a
+   * run's trace is views of its own bytes, which no other run's trace overlaps, and its buffer is the block's.
    */
   static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
+    const capacity = sharedSchedule(totalSteps, maxPoints).length;
+    const width = dim <= defaultPerParameterLimit ? dim : 3;
+    const bytes = align8(Rows.bytes(capacity, width, true));
+    const { buffer, at } = blockMemory(lanes * bytes);
     const recorders = Array.from(
       { length: lanes },
-      () => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true),
+      (_, r) => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true, { buffer, at: at + r * bytes }),
     );
-    const rows = recorders.map((recorder) => recorder.scheduled);
+    const first = recorders[0].scheduled;
     return {
       recorders,
-      doubles: rows.map((r) => r.doubles),
-      steps: rows.map((r) => r.steps),
-      thetaAt: rows[0].thetaAt,
-      cells: rows[0].theta.length,
+      doubles: new Float64Array(buffer, at, (lanes * bytes) / 8),
+      steps: new Uint32Array(buffer, at, (lanes * bytes) / 4),
+      runDoubles: bytes / 8,
+      runSteps: bytes / 4,
+      stepsAt: (first.steps.byteOffset - at) / 4,
+      thetaAt: first.thetaAt,
+      cells: first.theta.length,
     };
   }
 
@@ -278,10 +328,11 @@ export class TraceRecorder {
    * `record` of scheduled step `step` for every lane r whose skip[r] is 0, from the coordinate-major state of runs
    * stepped side by side (lane r's coordinate d at d·stride + r; the update is θ − θ before): one pass over the lanes,
    * the same rows. Every lane still running keeps every scheduled row, so each writes its next one, through the
-   * arrays `forLanes` gathered: looking them up through each recorder per row cost more than the row's dozen numbers.
+   * block views `forLanes` made: looking a lane's arrays up per row (through its recorder, or in an array of views)
+   * cost more than the row's dozen numbers.
    */
   static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows, skip: Uint8Array): void {
-    const { recorders, doubles, steps, thetaAt, cells } = group;
+    const { recorders, doubles: out, steps, runDoubles, runSteps, stepsAt, thetaAt, cells } = group;
     const { loss, theta, grad, accum, previous, stride } = lanes;
     for (let r = 0; r < recorders.length; r++) {
       if (skip[r]) continue;
@@ -292,11 +343,11 @@ export class TraceRecorder {
       recorder.cursor = row + 1;
       const f = loss[r];
       if (f > recorder.maxLoss) recorder.maxLoss = f;
-      steps[r][row] = step;
-      const out = doubles[r];
-      out[row] = f;
+      steps[r * runSteps + stepsAt + row] = step;
+      const base = r * runDoubles;
+      out[base + row] = f;
       const dim = recorder.dim;
-      for (let d = 0, at = thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
+      for (let d = 0, at = base + thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
         const x = theta[i];
         out[at] = x;
         out[at + cells] = grad[i];

@@ -10,9 +10,8 @@ import type { RunConfig } from '../../src-core/contract/types';
 import { csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig } from '../../src-core/export/trace-table';
-import { executeBatch } from '../../src-core/run/execute';
 import { expandSweepRange } from '../../src-core/sweep/expand';
-import { decodeSummaries, encodeResults, splitBatch } from '../../src-core/run/result-batch';
+import { decodeSummaries, executeEncoded, splitBatch } from '../../src-core/run/result-batch';
 import type { EncodedResults } from './batch-codec';
 
 export interface RangeTask {
@@ -51,7 +50,7 @@ export function rangeConfigs({ sweepId, spec, from, to, everyStep }: RangeTask):
 export function runRangeTask(task: RangeTask): EncodedResults {
   const traces = task.traces !== false;
   const { configs, computed } = rangeConfigs(task);
-  const encoded = encodeResults(executeBatch(computed, traces), { traces, compact: task.compact === true });
+  const encoded = executeEncoded(computed, { traces, compact: task.compact === true });
   const parts = splitBatch({ ...encoded, from: task.from, to: task.to }, task.partBytes ?? Infinity);
   if (!task.summaryRows) return { parts };
   const sweepName = task.summaryRows.sweepName;

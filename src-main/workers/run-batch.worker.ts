@@ -5,8 +5,7 @@
  */
 import { Piscina } from 'piscina';
 import type { ResultColumns } from '../../src-core/contract/types';
-import { executeBatch } from '../../src-core/run/execute';
-import { encodeResults, transferablesOfColumns } from '../../src-core/run/result-batch';
+import { executeEncoded, transferablesOfColumns } from '../../src-core/run/result-batch';
 import { decodeConfigs, type EncodedConfigs, type EncodedResults } from './batch-codec';
 import { isRangeTask, runRangeTask, type RangeTask } from './range-task';
 
@@ -18,7 +17,7 @@ export default function runBatch(batch: EncodedConfigs | RangeTask): EncodedResu
     columns = encoded.parts;
   } else {
     const traces = batch.traces !== false;
-    encoded = encodeResults(executeBatch(decodeConfigs(batch), traces), { traces });
+    encoded = executeEncoded(decodeConfigs(batch), { traces });
     columns = [encoded];
   }
   return Piscina.move({

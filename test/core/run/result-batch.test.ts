@@ -12,6 +12,7 @@ import {
   decodeResults,
   decodeSummaries,
   encodeResults,
+  executeEncoded,
   splitBatch,
 } from '../../../src-core/run/result-batch';
 import { noTrace } from '../../../src-core/run/trace';
@@ -70,6 +71,21 @@ describe('results as columns', () => {
         expect(rejoined).toEqual(results.map(compactResult));
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('encodes a batch run in reused trace memory to the byte as encodeResults of executeBatch, batch after batch', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(configBatch, fc.boolean(), fc.boolean()), { minLength: 2, maxLength: 4 }),
+        (batches) => {
+          for (const [configs, compact, traces] of batches) {
+            const options = { compact, traces };
+            expect(executeEncoded(configs, options)).toEqual(encodeResults(executeBatch(configs, traces), options));
+          }
+        },
+      ),
+      { numRuns: 60 },
     );
   });
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { summarizeInto } from '../../../src-core/run/quantiles';
-import { TraceRecorder, traceSchedule } from '../../../src-core/run/trace';
+import { TraceRecorder, traceSchedule, withReusedTraceMemory } from '../../../src-core/run/trace';
 import type { RunTrace } from '../../../src-core/contract/types';
 import { executeBatch, executeRun, runStepByStep } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
@@ -170,6 +170,37 @@ describe('TraceRecorder', () => {
     expect(Array.from(t.update)).toEqual([0, 0, 0]);
     expect(Array.from(theta)).toEqual([3, -1, 7, 2, 0]); // the caller's vector is not reordered
     expectExactBuffers(t, 1);
+  });
+});
+
+describe("a lane block's traces", () => {
+  const block = Array.from({ length: 5 }, (_, i) =>
+    adagradRun(
+      { lr: 0.1 * (i + 1) },
+      { objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 30, traceMaxPoints: 12 },
+    ),
+  );
+  const columns = ['loss', 'theta', 'grad', 'accum', 'update'] as const;
+
+  it("share one buffer without overlapping: writing one run's trace changes no other run's", () => {
+    const results = executeBatch(block);
+    const expected = executeBatch(block);
+    expect(new Set(results.map((r) => r.trace.theta.buffer)).size).toBe(1);
+    for (const name of columns) results[2].trace[name].fill(7);
+    results[2].trace.steps.fill(7);
+    results.forEach(({ trace }, r) => {
+      if (r !== 2) expect(trace).toEqual(expected[r].trace);
+    });
+  });
+
+  it('recorded in reused memory are the same traces, and are reused by the next batch', () => {
+    withReusedTraceMemory(() => executeBatch(block)); // grows the reused memory to this batch's
+    const first = withReusedTraceMemory(() => executeBatch(block));
+    expect(first.map((r) => r.trace)).toEqual(executeBatch(block).map((r) => r.trace));
+    const second = withReusedTraceMemory(() => executeBatch(block.slice(1)));
+    expect(second.map((r) => r.trace)).toEqual(executeBatch(block.slice(1)).map((r) => r.trace));
+    expect(second[0].trace.theta.buffer).toBe(first[0].trace.theta.buffer);
+    expect(() => withReusedTraceMemory(() => withReusedTraceMemory(() => 0))).toThrow(/already inside/);
   });
 });
 
