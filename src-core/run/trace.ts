@@ -155,8 +155,12 @@ export const noTrace: RunTrace = Object.freeze({
  * the next batch runs may reuse it (result-batch.ts executeEncoded: they are copied into the batch's columns at once).
  */
 const reuse = { active: false, memory: new ArrayBuffer(0), used: 0, wanted: 0 };
-/** At most this much is kept between batches: a thread does not hold more than a large batch's traces. */
-const reusedBytesLimit = 256 << 20;
+/**
+ * At most this much is kept between batches, per thread: twice what a task of the app or the command line holds (they
+ * are sized to at most 16 MB of traces, src-main/batch-sizer.ts), so theirs always fit; a larger batch (the bench's
+ * 10,000-run W1t) records what does not fit in buffers of its own.
+ */
+const reusedBytesLimit = 32 << 20;
 
 /**
  * Runs `fn` with lane blocks' traces recorded in this thread's reused memory, grown after a batch to what it wanted
