@@ -12,11 +12,15 @@
  * views that read every run's read one part (`summaryField`) or a few samples (`settingSamples`) instead.
  * docs/performance-ui.md measures the bytes per run.
  *
+ * Stored pages are read straight into those columns (`load`, `upsertPages`): a page's summaries from its columns
+ * through one reused object, configs from the sweep's spec (../storage/page-codec), no StoredRun per run.
+ *
  * This tab's writes are the only ones it sees: another tab on the same database shows them after a reload.
  */
-import type { RunConfig, RunSummary } from '../../../src-core/contract/types';
+import type { RunConfig, RunSummary, SweepSpec } from '../../../src-core/contract/types';
 import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
+import { RunPageReader, specConfigs, type RunPage } from '../storage/page-codec';
 import type { RunAnnotations, StoredRun } from '../storage/records';
 import { ShapedColumns } from './shaped-columns';
 
@@ -43,15 +47,21 @@ class SweepRuns {
 
   put(run: StoredRun): void {
     const { id, sweepId, index } = run.config;
-    if (id === run.id && sweepId === run.sweepId && index === run.index) {
-      this.configs.put(run.index, run.config);
-      this.odd.delete(run.index);
-    } else this.odd.set(run.index, run.config);
-    this.summaries.put(run.index, run.summary);
-    const { tags, starred, note } = run;
-    if (tags.length > 0 || starred || note !== '') this.annotations.set(run.index, { tags, starred, note });
-    else this.annotations.delete(run.index);
-    this.rows[run.index] = new ListedRun(this, run.index);
+    const placed = id === run.id && sweepId === run.sweepId && index === run.index;
+    this.putParts(run.index, run.config, placed, run.summary, run);
+  }
+
+  /** A run's parts; `placed`: its config's id, sweep and index are its run's. The objects are copied, not kept. */
+  putParts(index: number, config: RunConfig, placed: boolean, summary: RunSummary, annotations: RunAnnotations): void {
+    if (placed) {
+      this.configs.put(index, config);
+      this.odd.delete(index);
+    } else this.odd.set(index, config);
+    this.summaries.put(index, summary);
+    const { tags, starred, note } = annotations;
+    if (tags.length > 0 || starred || note !== '') this.annotations.set(index, { tags, starred, note });
+    else this.annotations.delete(index);
+    this.rows[index] = new ListedRun(this, index);
     this.sampled = null;
   }
 
@@ -148,8 +158,12 @@ export class RunList {
   /** False until what is stored has been read once: no "no runs yet" flashes past a returning person. */
   loaded = $state(false);
   private readonly bySweep = new Map<string, SweepRuns>();
-  /** Changes not yet published, by id: a run to put, or null to remove. */
+  /** Changes not yet published, by id: a run to put, or null to remove. Applied after `pendingPages`. */
   private readonly pending = new Map<string, StoredRun | null>();
+  /** Stored pages not yet published, in the order they came, each with its sweep's spec. */
+  private pendingPages: { page: RunPage; spec: SweepSpec | undefined }[] = [];
+  /** What a page's summaries are read through before ShapedColumns copies them (see applyPage). */
+  private readonly scratch = {} as RunSummary;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastPublished = -Infinity;
 
@@ -160,9 +174,11 @@ export class RunList {
 
   /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
   async load(db: LabDatabase): Promise<void> {
-    const stored = await db.allRuns();
-    const newer = this.bySweep.size > 0 || this.pending.size > 0;
-    for (const run of stored) if (!newer || (!this.pending.has(run.id) && !this.has(run.id))) this.apply(run);
+    const { sweeps, pages } = await db.runColumns();
+    const specs = new Map(sweeps.map((sweep) => [sweep.id, sweep.spec] as const));
+    const newer = this.bySweep.size > 0 || this.pending.size > 0 || this.pendingPages.length > 0;
+    const older = newer ? (id: string) => !this.pending.has(id) && !this.has(id) : null;
+    for (const page of pages) this.applyPage(page, specs.get(page.sweepId), older);
     this.flush();
     this.loaded = true;
   }
@@ -179,6 +195,22 @@ export class RunList {
     this.schedule();
   }
 
+  /**
+   * Adds or replaces every run of these stored pages (as ../storage/db writes them); `specOf` gives a sweep's spec,
+   * where the configs the pages do not hold come from. Published within publishIntervalMs.
+   */
+  upsertPages(pages: readonly RunPage[], specOf: (sweepId: string) => SweepSpec | undefined): void {
+    for (const page of pages) {
+      this.pendingPages.push({ page, spec: specOf(page.sweepId) });
+      // A change by id made before this page is older than it.
+      if (this.pending.size > 0) {
+        const reader = new RunPageReader(page);
+        for (let r = 0; r < reader.count; r++) this.pending.delete(reader.id(r));
+      }
+    }
+    this.schedule();
+  }
+
   remove(ids: readonly string[]): void {
     for (const id of ids) this.pending.set(id, null);
     this.schedule();
@@ -189,6 +221,8 @@ export class RunList {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.lastPublished = this.now();
+    for (const { page, spec } of this.pendingPages) this.applyPage(page, spec, null);
+    this.pendingPages = [];
     for (const [id, run] of this.pending) {
       if (run) this.apply(run);
       else {
@@ -210,10 +244,35 @@ export class RunList {
   }
 
   private apply(run: StoredRun): void {
-    let sweep = this.bySweep.get(run.sweepId);
-    if (!sweep) this.bySweep.set(run.sweepId, (sweep = new SweepRuns(run.sweepId, run.createdAt)));
-    sweep.createdAt = run.createdAt;
-    sweep.put(run);
+    this.sweepOf(run.sweepId, run.createdAt).put(run);
+  }
+
+  /** The sweep's runs, made if new; its time set to `createdAt` (the latest run's). */
+  private sweepOf(sweepId: string, createdAt: number): SweepRuns {
+    let sweep = this.bySweep.get(sweepId);
+    if (!sweep) this.bySweep.set(sweepId, (sweep = new SweepRuns(sweepId, createdAt)));
+    sweep.createdAt = createdAt;
+    return sweep;
+  }
+
+  /**
+   * Every run of a stored page (those `wanted` names, when given) into its sweep's columns: a summary read from the
+   * page's columns into one reused object, which ShapedColumns copies; a config from the spec unless the page keeps it.
+   */
+  private applyPage(page: RunPage, spec: SweepSpec | undefined, wanted: ((id: string) => boolean) | null): void {
+    const reader = new RunPageReader(page);
+    if (reader.count === 0) return;
+    const sweep = this.sweepOf(page.sweepId, page.createdAt[reader.count - 1]);
+    const derived = specConfigs(page.sweepId, spec, ...reader.span());
+    for (let r = 0; r < reader.count; r++) {
+      if (wanted && !wanted(reader.id(r))) continue;
+      const index = reader.index(r);
+      const kept = reader.keptConfig(r);
+      const config = kept ?? derived.get(index);
+      if (!config) throw new Error(`Run ${reader.id(r)} has no config: its sweep's spec is not known`);
+      const placed = !kept || (kept.id === reader.id(r) && kept.sweepId === page.sweepId && kept.index === index);
+      sweep.putParts(index, config, placed, reader.summary(r, this.scratch), reader.annotations(r) ?? noAnnotations);
+    }
   }
 
   private has(id: string): boolean {
