@@ -140,8 +140,10 @@ export const rowOf = (run: StoredRun, derived: RunConfig | undefined): PageRow =
   id: run.id === runId(run.sweepId, run.index) ? null : run.id,
 });
 
-/** A page of these rows (in index order, one per index). */
-export function encodeRunPage([sweepId, page]: PageKey, rows: readonly PageRow[]): RunPage {
+/** A page of these rows (one per index), in index order whatever their order here. */
+export function encodeRunPage([sweepId, page]: PageKey, given: readonly PageRow[]): RunPage {
+  const inOrder = given.every((row, r) => r === 0 || given[r - 1].index < row.index);
+  const rows = inOrder ? given : [...given].sort((a, b) => a.index - b.index);
   const n = rows.length;
   const record: RunPage = {
     sweepId,
@@ -320,7 +322,7 @@ export function rowsOf([sweepId]: PageKey, runs: readonly StoredRun[], spec: Swe
   return runs.map((run) => rowOf(run, derived.get(run.index)));
 }
 
-/** A page of these stored runs (in index order, one per index). */
+/** A page of these stored runs (one per index). */
 export const runsPage = (key: PageKey, runs: readonly StoredRun[], spec: SweepSpec | undefined): RunPage =>
   encodeRunPage(key, rowsOf(key, runs, spec));
 

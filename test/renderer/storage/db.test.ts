@@ -85,6 +85,18 @@ describe('LabDatabase', () => {
     ]);
   });
 
+  it('stores results that arrive out of order (workers finish batches in any order) in index order', async () => {
+    db = new LabDatabase('t-order');
+    const written = await db.storeResults({ started: [sweep], results: [...results].reverse() });
+    expect(written.flatMap(idsOf)).toEqual(['s:000000', 's:000001', 's:000002']);
+    expect(await storedRuns()).toEqual(
+      results.map(({ config, summary }) => ({
+        ...{ id: config.id, sweepId: 's', index: config.index, createdAt: 7, config, summary },
+        ...{ tags: [], starred: false, note: '' },
+      })),
+    );
+  });
+
   it('storing a batch again (a resend) duplicates nothing and keeps tags, star and note', async () => {
     db = new LabDatabase('t2');
     await db.storeResults({ started: [sweep], results });
