@@ -21,11 +21,19 @@ import type { RunConfig, RunSummary, SweepSpec } from '../../../src-core/contrac
 import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
 import { RunPageReader, specConfigs, type RunPage } from '../storage/page-codec';
+import { gridSamples } from './grid-samples';
 import type { RunAnnotations, StoredRun } from '../storage/records';
 import { ShapedColumns } from './shaped-columns';
 
 const noTags: string[] = Object.freeze([]) as unknown as string[];
 const noAnnotations: RunAnnotations = Object.freeze({ tags: noTags, starred: false, note: '' });
+
+/** Where a slot's config is: its own (in `configs` or `odd`), or its spec's, built (in `configs`) or not yet. */
+const OWN = 0;
+const SPEC_BUILT = 1;
+const SPEC_LAZY = 2;
+/** Configs of a sweep built one at a time (a row drawn) before all the rest are built at once (a sort by a setting). */
+const SINGLE_BUILDS = 512;
 
 /** One sweep's runs: the published ones in the slots of their indexes, and the columns they read. */
 class SweepRuns {
@@ -37,6 +45,17 @@ class SweepRuns {
   readonly annotations = new Map<number, RunAnnotations>();
   /** Configs whose id, sweep or index are not those of their run (none the app stores): kept whole. */
   readonly odd = new Map<number, RunConfig>();
+  /**
+   * The sweep's spec, which gives the configs of runs read from stored pages (../storage/page-codec): those are built
+   * when first read, so that start-up reads none (a view reads a few rows' or, sorting by a setting, every run's).
+   */
+  spec: SweepSpec | undefined = undefined;
+  /** Per slot: OWN, SPEC_BUILT or SPEC_LAZY. */
+  private origin = new Uint8Array(0);
+  private listed = 0;
+  private fromSpec = 0;
+  private lazy = 0;
+  private singleBuilds = 0;
   /** The setting samples (RunList.settingSamples) of this sweep's runs, until one is put or deleted. */
   private sampled: ListedRun[] | null = null;
 
@@ -48,25 +67,32 @@ class SweepRuns {
   put(run: StoredRun): void {
     const { id, sweepId, index } = run.config;
     const placed = id === run.id && sweepId === run.sweepId && index === run.index;
-    this.putParts(run.index, run.config, placed, run.summary, run);
+    if (placed) this.configs.put(run.index, run.config);
+    else this.odd.set(run.index, run.config);
+    this.putParts(run.index, OWN, run.summary, run);
+    if (placed) this.odd.delete(run.index);
   }
 
-  /** A run's parts; `placed`: its config's id, sweep and index are its run's. The objects are copied, not kept. */
-  putParts(index: number, config: RunConfig, placed: boolean, summary: RunSummary, annotations: RunAnnotations): void {
-    if (placed) {
-      this.configs.put(index, config);
-      this.odd.delete(index);
-    } else this.odd.set(index, config);
+  /** A run read from a stored page whose config is its spec's (built when first read). The objects are copied, not kept. */
+  putFromSpec(index: number, summary: RunSummary, annotations: RunAnnotations): void {
+    this.configs.delete(index);
+    this.odd.delete(index);
+    this.putParts(index, SPEC_LAZY, summary, annotations);
+  }
+
+  private putParts(index: number, origin: number, summary: RunSummary, annotations: RunAnnotations): void {
+    this.forget(index);
     this.summaries.put(index, summary);
     const { tags, starred, note } = annotations;
     if (tags.length > 0 || starred || note !== '') this.annotations.set(index, { tags, starred, note });
     else this.annotations.delete(index);
     this.rows[index] = new ListedRun(this, index);
-    this.sampled = null;
+    this.setOrigin(index, origin);
+    this.listed++;
   }
 
   delete(index: number): void {
-    this.sampled = null;
+    this.forget(index);
     this.rows[index] = undefined;
     this.configs.delete(index);
     this.summaries.delete(index);
@@ -74,9 +100,70 @@ class SweepRuns {
     this.odd.delete(index);
   }
 
+  /** Un-counts what `index` held. */
+  private forget(index: number): void {
+    this.sampled = null;
+    if (this.rows[index] === undefined) return;
+    this.listed--;
+    this.setOrigin(index, OWN);
+  }
+
+  private setOrigin(index: number, origin: number): void {
+    if (index >= this.origin.length) {
+      const bigger = new Uint8Array(Math.max(index + 1, this.origin.length * 2, 64));
+      bigger.set(this.origin);
+      this.origin = bigger;
+    }
+    const before = this.origin[index];
+    this.fromSpec += Number(origin !== OWN) - Number(before !== OWN);
+    this.lazy += Number(origin === SPEC_LAZY) - Number(before === SPEC_LAZY);
+    this.origin[index] = origin;
+  }
+
+  /** The config of the run in `index`: built from the spec on its first read (every lazy one, past SINGLE_BUILDS). */
+  config(index: number): RunConfig {
+    const odd = this.odd.get(index);
+    if (odd) return odd;
+    if (this.origin[index] === SPEC_LAZY) {
+      if (++this.singleBuilds > SINGLE_BUILDS) this.buildAll();
+      else this.build(index, index);
+    }
+    return this.configs.get(index, { id: runId(this.sweepId, index), sweepId: this.sweepId, index })!;
+  }
+
+  /** Builds the lazy configs of slots first … last from the spec. */
+  private build(first: number, last: number): void {
+    const configs = specConfigs(this.sweepId, this.spec, first, last);
+    for (let index = first; index <= last; index++) {
+      if (this.origin[index] !== SPEC_LAZY) continue;
+      const config = configs.get(index);
+      if (!config)
+        throw new Error(`Run ${runId(this.sweepId, index)} has no config: its sweep's spec does not give it`);
+      this.configs.put(index, config);
+      this.setOrigin(index, SPEC_BUILT);
+    }
+  }
+
+  private buildAll(): void {
+    if (this.lazy === 0) return;
+    const first = this.origin.indexOf(SPEC_LAZY);
+    const last = this.origin.lastIndexOf(SPEC_LAZY);
+    this.build(first, last);
+  }
+
   /** Runs whose settings differ wherever this sweep's do: kept until a run is put or deleted (a publication costs O(runs) less). */
   samples(): readonly ListedRun[] {
     if (this.sampled) return this.sampled;
+    const whole =
+      this.spec && this.lazy > 0 && this.fromSpec === this.listed
+        ? gridSamples(this.sweepId, this.spec, this.listed)
+        : null;
+    if (whole) {
+      // Every run of a grid is here with its spec's config: runs that differ from the first in one coordinate show
+      // every setting that differs (./grid-samples), without building the others' configs.
+      return (this.sampled = whole.map((index) => this.rows[index]!));
+    }
+    this.buildAll();
     const listed = (index: number) => this.rows[index] !== undefined;
     const indexes = [...this.configs.samples(listed), ...[...this.odd.keys()].filter(listed)];
     return (this.sampled = indexes.map((index) => this.rows[index]!));
@@ -103,9 +190,7 @@ export class ListedRun implements StoredRun {
   }
 
   get config(): RunConfig {
-    const odd = this.sweep.odd.get(this.index);
-    if (odd) return odd;
-    return this.sweep.configs.get(this.index, { id: this.id, sweepId: this.sweepId, index: this.index })!;
+    return this.sweep.config(this.index);
   }
 
   get summary(): RunSummary {
@@ -257,21 +342,31 @@ export class RunList {
 
   /**
    * Every run of a stored page (those `wanted` names, when given) into its sweep's columns: a summary read from the
-   * page's columns into one reused object, which ShapedColumns copies; a config from the spec unless the page keeps it.
+   * page's columns into one reused object, which ShapedColumns copies; a config the page keeps is put as it is, the
+   * others are the spec's, built when first read.
    */
   private applyPage(page: RunPage, spec: SweepSpec | undefined, wanted: ((id: string) => boolean) | null): void {
     const reader = new RunPageReader(page);
     if (reader.count === 0) return;
     const sweep = this.sweepOf(page.sweepId, page.createdAt[reader.count - 1]);
-    const derived = specConfigs(page.sweepId, spec, ...reader.span());
+    sweep.spec ??= spec;
     for (let r = 0; r < reader.count; r++) {
       if (wanted && !wanted(reader.id(r))) continue;
-      const index = reader.index(r);
+      const summary = reader.summary(r, this.scratch);
+      const annotations = reader.annotations(r) ?? noAnnotations;
       const kept = reader.keptConfig(r);
-      const config = kept ?? derived.get(index);
-      if (!config) throw new Error(`Run ${reader.id(r)} has no config: its sweep's spec is not known`);
-      const placed = !kept || (kept.id === reader.id(r) && kept.sweepId === page.sweepId && kept.index === index);
-      sweep.putParts(index, config, placed, reader.summary(r, this.scratch), reader.annotations(r) ?? noAnnotations);
+      if (kept)
+        sweep.put({
+          id: reader.id(r),
+          sweepId: page.sweepId,
+          index: reader.index(r),
+          createdAt: 0,
+          config: kept,
+          summary,
+          ...annotations,
+        });
+      else if (sweep.spec) sweep.putFromSpec(reader.index(r), summary, annotations);
+      else throw new Error(`Run ${reader.id(r)} has no config: its sweep's spec is not known`);
     }
   }
 
