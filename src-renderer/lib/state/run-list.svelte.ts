@@ -32,8 +32,11 @@ const noAnnotations: RunAnnotations = Object.freeze({ tags: noTags, starred: fal
 const OWN = 0;
 const SPEC_BUILT = 1;
 const SPEC_LAZY = 2;
-/** Configs of a sweep built one at a time (a row drawn) before all the rest are built at once (a sort by a setting). */
-const SINGLE_BUILDS = 512;
+/**
+ * Lazy configs are built this many slots at a time, around the one read: a row drawn builds a few hundred
+ * microseconds' worth, and a read of every run (a sort by a setting) builds them all without one long task.
+ */
+const BUILD_BLOCK = 256;
 
 /** One sweep's runs: the published ones in the slots of their indexes, and the columns they read. */
 class SweepRuns {
@@ -55,7 +58,6 @@ class SweepRuns {
   private listed = 0;
   private fromSpec = 0;
   private lazy = 0;
-  private singleBuilds = 0;
   /** The setting samples (RunList.settingSamples) of this sweep's runs, until one is put or deleted. */
   private sampled: ListedRun[] | null = null;
 
@@ -120,13 +122,13 @@ class SweepRuns {
     this.origin[index] = origin;
   }
 
-  /** The config of the run in `index`: built from the spec on its first read (every lazy one, past SINGLE_BUILDS). */
+  /** The config of the run in `index`: built from the spec on its first read, with the rest of its BUILD_BLOCK. */
   config(index: number): RunConfig {
     const odd = this.odd.get(index);
     if (odd) return odd;
     if (this.origin[index] === SPEC_LAZY) {
-      if (++this.singleBuilds > SINGLE_BUILDS) this.buildAll();
-      else this.build(index, index);
+      const first = index - (index % BUILD_BLOCK);
+      this.build(first, Math.min(first + BUILD_BLOCK, this.origin.length) - 1);
     }
     return this.configs.get(index, { id: runId(this.sweepId, index), sweepId: this.sweepId, index })!;
   }
