@@ -5,7 +5,7 @@
  * A page of runs (v6) holds its runs as columns, and only what cannot be derived: IndexedDB structured-clones a
  * record field by field on the main thread, and a config and a summary object per run had made reading and writing
  * run pages most of the renderer's storage time (docs/performance-ui.md). A run's id follows from its place, its
- * config from its sweep's spec and index (src-core/sweep/expand; the app stores no other), so neither is stored; the
+ * config from its sweep's spec and index (src-core/sweep/expand.ts; the app stores no other), so neither is stored; the
  * summary's numbers are one Float64Array (exact: NaN, ±Infinity, −0 and subnormals as they were), its status and
  * divergence cause small codes into a table of words; error messages and what a person attached are listed only for
  * the runs that have them. Anything a column cannot hold exactly (a config the spec does not give, a summary of
