@@ -152,6 +152,8 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   // Each link works once: every repeat signs in with a fresh one from the server's local socket.
   await signIn(page, BENCH_UI_PORT);
   const form = page.getByTestId('sweep-form');
+  // The form refuses more runs than its maximum (10,000 unless raised): BENCH_UI_RUNS=100000 raises it.
+  if (RUNS > 10_000) await form.getByTestId('field-maxRuns').fill(String(RUNS));
   await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
   await form.getByTestId('field-steps').fill(String(STEPS));
