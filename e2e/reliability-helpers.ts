@@ -2,7 +2,8 @@
  * What the reliability e2e tests need beyond a person's steps: a serve-mode process of their own (to read its log, to
  * SIGKILL it and start it again on the same port, so the browser keeps the same origin and IndexedDB), and a look
  * into the page's IndexedDB to check what is stored. The store's layout (database adagrad-lab; tables runPages and
- * tracePages, pages of a sweep's runs keyed [sweepId, page], see src-renderer/lib/storage/run-pages.ts) is read in this one place.
+ * tracePages, pages of a sweep's runs keyed [sweepId, page], see src-renderer/lib/storage/run-pages.ts; a run page's
+ * columns are read by the app's own page-codec.ts) is read in this one place.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +11,9 @@ import { expect, type Page } from '@playwright/test';
 import { executeRun } from '../src-core/run/execute';
 import { requestLink } from '../src-main/serve/link';
 import { pageKey, runAddress, type PageKey } from '../src-renderer/lib/storage/run-pages';
+import { RunPageReader, type RunPage } from '../src-renderer/lib/storage/page-codec';
 import { compactColumn } from '../src-core/run/compact-trace';
-import type { RunConfig, RunSummary } from '../src-core/contract/types';
+import type { RunConfig, RunSummary, SweepSpec } from '../src-core/contract/types';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -105,7 +107,18 @@ function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
           request.onsuccess = () => resolve(request.result);
           request.onerror = () => reject(request.error);
         });
-        if (read === 'all' || 'sweepId' in read) return result;
+        // Typed arrays (a run page's columns) travel as lists, revived by `revive`.
+        const plain = (record: unknown) =>
+          Object.fromEntries(
+            Object.entries(record as object).map(([key, value]) => [
+              key,
+              ArrayBuffer.isView(value) && !(value instanceof DataView)
+                ? { typed: value.constructor.name, values: Array.from(value as unknown as ArrayLike<number>) }
+                : value,
+            ]),
+          );
+        if (read === 'all' || 'sweepId' in read)
+          return table === 'runPages' ? (result as unknown[]).map(plain) : result;
         // A trace page: one buffer, and per trace where each column is (src-renderer/lib/storage/trace-storage.ts).
         const { entries, bytes } = result as {
           entries: { runId: string; columns: [string, number, number][] }[];
@@ -123,17 +136,33 @@ function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
   ) as Promise<T>;
 }
 
-/** A page of runs or traces as stored (src-renderer/lib/storage/run-pages.ts). */
+/** A page of traces as stored (src-renderer/lib/storage/run-pages.ts). */
 interface PageRecord<T> {
   entries: T[];
 }
 
-/** The runs of one sweep as IndexedDB holds them (in their pages), and the ids of the traces stored for them. */
+const typedArrays = { Int32Array, Float64Array, Uint8Array } as const;
+
+/** A run page's record as readTable sends it, its columns typed arrays again. */
+const revive = (record: Record<string, unknown>): RunPage =>
+  Object.fromEntries(
+    Object.entries(record).map(([key, value]) => {
+      const typed = value as { typed?: keyof typeof typedArrays; values: number[] };
+      return [key, typed?.typed ? typedArrays[typed.typed].from(typed.values) : value];
+    }),
+  ) as unknown as RunPage;
+
+/**
+ * The runs of one sweep as IndexedDB holds them (in their pages: columns, configs from the sweep's spec, read by the
+ * app's own page reader), and the ids of the traces stored for them.
+ */
 export async function readStored(page: Page, sweepId: string): Promise<{ runs: StoredRunView[]; traceIds: string[] }> {
-  const runPages = await readTable<PageRecord<StoredRunView>[]>(page, 'runPages', { sweepId });
+  const runPages = await readTable<Record<string, unknown>[]>(page, 'runPages', { sweepId });
   const tracePages = await readTable<PageRecord<{ runId: string }>[]>(page, 'tracePages', { sweepId });
+  const sweeps = await readTable<{ id: string; spec: SweepSpec }[]>(page, 'sweeps', 'all');
+  const spec = sweeps.find((sweep) => sweep.id === sweepId)?.spec;
   return {
-    runs: runPages.flatMap((p) => p.entries),
+    runs: runPages.flatMap((p) => new RunPageReader(revive(p)).runs(spec)),
     traceIds: tracePages.flatMap((p) => p.entries.map((trace) => trace.runId)),
   };
 }
@@ -200,8 +229,8 @@ export function countStored(page: Page, sweepId: string, total: number): Promise
         request.onsuccess = () => resolve(request.result);
         request.onerror = () => reject(request.error);
       });
-      const pages = (table: string) =>
-        new Promise<{ entries: { id?: string; runId?: string; index?: number }[] }[]>((resolve, reject) => {
+      const pages = <T>(table: string) =>
+        new Promise<T[]>((resolve, reject) => {
           const request = db
             .transaction(table)
             .objectStore(table)
@@ -213,15 +242,18 @@ export function countStored(page: Page, sweepId: string, total: number): Promise
         const seen = new Uint8Array(total);
         let runs = 0;
         let distinctRuns = 0;
-        for (const { entries } of await pages('runPages'))
-          for (const { id, index } of entries) {
+        // A run page's runs are columns: their indexes, and ids only where not made of sweep and index (page-codec.ts).
+        for (const { indexes, ids } of await pages<{ indexes: Int32Array; ids: [number, string][] }>('runPages')) {
+          const oddIds = new Set(ids.map(([index]) => index));
+          for (const index of indexes) {
             runs++;
-            const wellNamed = index! < total && id === `${sweepId}:${String(index).padStart(6, '0')}`;
-            if (wellNamed && seen[index!] === 0) distinctRuns++;
-            if (wellNamed) seen[index!] = 1;
+            const wellNamed = index < total && !oddIds.has(index);
+            if (wellNamed && seen[index] === 0) distinctRuns++;
+            if (wellNamed) seen[index] = 1;
           }
+        }
         let traces = 0;
-        for (const { entries } of await pages('tracePages')) traces += entries.length;
+        for (const { entries } of await pages<{ entries: unknown[] }>('tracePages')) traces += entries.length;
         return { runs, distinctRuns, traces, missing: total - distinctRuns };
       } finally {
         db.close();

@@ -51,8 +51,12 @@ test('the disk fills midway through a write: nothing of it is kept, the sweep wa
             const startsNow = victim === null && before === 0;
             if (startsNow) victim = this.transaction;
             if (startsNow) {
-              const entries = (args[0] as { entries?: { id?: string; runId?: string }[] }).entries ?? [];
-              disk.passed.push({ store: this.name, ids: entries.map((entry) => entry.id ?? entry.runId ?? '?') });
+              // A trace page lists its traces; a run page holds its runs' indexes as a column (page-codec.ts).
+              const record = args[0] as { sweepId: string; indexes?: Int32Array; entries?: { runId: string }[] };
+              const ids = record.indexes
+                ? Array.from(record.indexes, (index) => `${record.sweepId}:${String(index).padStart(6, '0')}`)
+                : (record.entries ?? []).map((entry) => entry.runId);
+              disk.passed.push({ store: this.name, ids });
             } else if (victim !== null) {
               disk.refused++;
               throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');

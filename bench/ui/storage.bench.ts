@@ -55,7 +55,8 @@ const rawReadAllRuns = (page: Page) =>
           const at = performance.now();
           const read = open.result.transaction('runPages').objectStore('runPages').getAll();
           read.onsuccess = () => {
-            const runs = (read.result as { entries: unknown[] }[]).reduce((sum, p) => sum + p.entries.length, 0); // deserialised on first access
+            // Deserialised on first access; a page's runs are columns (src-renderer/lib/storage/page-codec.ts).
+            const runs = (read.result as { indexes: Int32Array }[]).reduce((sum, p) => sum + p.indexes.length, 0);
             open.result.close();
             resolve(runs > 0 ? performance.now() - at : NaN);
           };
@@ -109,14 +110,17 @@ const storedCounts = (page: Page) =>
           const runPages = tx.objectStore('runPages').getAll();
           const tracePages = tx.objectStore('tracePages').getAll();
           tx.oncomplete = () => {
-            const entries = <T>(pages: { entries: T[] }[]) => pages.flatMap((p) => p.entries);
-            // A packed trace lists where its columns are, steps first (src-renderer/lib/storage/trace-storage.ts).
-            const traces = entries<{ columns: [string, number, number][] }>(tracePages.result);
+            // A run page holds its runs' indexes as a column (src-renderer/lib/storage/page-codec.ts); a packed trace
+            // lists where its columns are, steps first (src-renderer/lib/storage/trace-storage.ts).
+            const runs = (runPages.result as { indexes: Int32Array }[]).reduce((sum, p) => sum + p.indexes.length, 0);
+            const traces = (tracePages.result as { entries: { columns: [string, number, number][] }[] }[]).flatMap(
+              (p) => p.entries,
+            );
             const columns = traces.flatMap((t) => t.columns.slice(1));
             const float64 = columns.filter(([kind]) => kind === 'f64').length;
             open.result.close();
             resolve({
-              runs: entries(runPages.result).length,
+              runs,
               traces: traces.length,
               float64Share: columns.length ? float64 / columns.length : 0,
             });
@@ -148,6 +152,8 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   // Each link works once: every repeat signs in with a fresh one from the server's local socket.
   await signIn(page, BENCH_UI_PORT);
   const form = page.getByTestId('sweep-form');
+  // The form refuses more runs than its maximum (10,000 unless raised): BENCH_UI_RUNS=100000 raises it.
+  if (RUNS > 10_000) await form.getByTestId('field-maxRuns').fill(String(RUNS));
   await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
   await form.getByTestId('field-steps').fill(String(STEPS));
@@ -224,17 +230,17 @@ async function openAndSort(page: Page, runs = RUNS, scroll = true): Promise<Open
 }
 
 /**
- * Copies the one stored sweep and its run pages `copies` times straight into IndexedDB (new sweep ids, the runs' ids
- * and sweep ids rewritten, in their configs too; each copy a moment older): a database of (copies + 1) × the sweep's runs in a second, where
- * computing them would take minutes. Their traces are not copied: the runs view never reads a trace.
+ * Copies the one stored sweep and its run pages `copies` times straight into IndexedDB (new sweep ids; each copy a
+ * moment older; a run page holds no ids or configs, src-renderer/lib/storage/page-codec.ts, so the runs are the new
+ * sweep's): a database of (copies + 1) × the sweep's runs in a second, where computing them would take minutes. Their
+ * traces are not copied: the runs view never reads a trace.
  */
 const copyStoredSweep = (page: Page, copies: number) =>
   page.evaluate(
     (copies) =>
       new Promise<void>((resolve, reject) => {
-        type Run = { id: string; sweepId: string; index: number; config: object };
         type Sweep = { id: string; name: string; createdAt: number };
-        type RunPage = { sweepId: string; entries: Run[] };
+        type RunPage = { sweepId: string; createdAt: Float64Array; configs: unknown[]; ids: unknown[] };
         const open = indexedDB.open('adagrad-lab');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -252,11 +258,10 @@ const copyStoredSweep = (page: Page, copies: number) =>
                 .objectStore('sweeps')
                 .put({ ...sweep, id, name: `${sweep.name} ${k}`, createdAt: sweep.createdAt - k });
               for (const p of own) {
-                const entries = p.entries.map((run) => {
-                  const ids = { id: `${id}:${String(run.index).padStart(6, '0')}`, sweepId: id };
-                  return { ...run, ...ids, config: { ...run.config, ...ids }, createdAt: sweep.createdAt - k };
-                });
-                write.objectStore('runPages').put({ ...p, sweepId: id, entries });
+                // The app's own runs keep no config or id on their page: a page that did would be copied wrongly.
+                if (p.configs.length + p.ids.length > 0) throw new Error('A run page keeps configs: not copied');
+                const createdAt = new Float64Array(p.createdAt.length).fill(sweep.createdAt - k);
+                write.objectStore('runPages').put({ ...p, sweepId: id, createdAt });
               }
             }
             write.oncomplete = () => (db.close(), resolve());

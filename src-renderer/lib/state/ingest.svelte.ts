@@ -22,7 +22,8 @@ import { expandSweepRange } from '../../../src-core/sweep/expand';
 import { storedRanges } from '../../../src-core/sweep/stored-ranges';
 import type { LabDatabase } from '../storage/db';
 import { PageAssembly } from '../storage/page-assembly';
-import { activeSweepStatuses, isSweepActive, type StoredRun } from '../storage/records';
+import type { RunPage } from '../storage/page-codec';
+import { activeSweepStatuses, isSweepActive } from '../storage/records';
 import { isQuotaExceeded, storageFullMessage } from '../storage/storage-errors';
 import type { StorageUsage } from '../storage/storage-usage.svelte';
 import { takeGroup, type EventGroup, type InboxEvent } from './event-groups';
@@ -203,15 +204,16 @@ export class Ingest {
   }
 
   private async store(group: EventGroup): Promise<void> {
-    let runs: StoredRun[];
+    let pages: RunPage[];
     try {
-      runs = await this.db.storeResults(group);
+      pages = await this.db.storeResults(group);
     } catch (error) {
       if (isQuotaExceeded(error)) this.hold(group);
       else this.views.problem.report('Could not store results', error);
       return;
     }
-    this.views.runList.upsert(runs);
+    // Read from the pages' columns, configs from the specs the results were expanded from (see `received`).
+    this.views.runList.upsertPages(pages, (sweepId) => this.specs.get(sweepId));
     this.views.storage.refresh();
     await this.checkCompleted(
       group.statuses.filter(({ status }) => status === 'completed').map(({ sweepId }) => sweepId),
@@ -220,9 +222,9 @@ export class Ingest {
       if (status === 'failed') this.views.problem.message = `Sweep failed: ${message ?? 'unknown reason'}`;
       if (!isSweepActive(status)) this.releaseWaiters(sweepId);
     }
-    if (runs.length > 0) {
+    if (group.results.length > 0) {
       // Not awaited: the next write need not wait for the main process to answer; it only frees memory there.
-      void this.api.acknowledge(storedRanges(runs)).then((acknowledged) => {
+      void this.api.acknowledge(storedRanges(group.results.map(({ config }) => config))).then((acknowledged) => {
         if (!acknowledged.ok) this.views.problem.message = acknowledged.error.message;
       });
     }

@@ -12,16 +12,32 @@
  * views that read every run's read one part (`summaryField`) or a few samples (`settingSamples`) instead.
  * docs/performance-ui.md measures the bytes per run.
  *
+ * Stored pages are read straight into those columns (`load`, `upsertPages`): a page's summaries from its columns
+ * through one reused object, configs from the sweep's spec (../storage/page-codec), no StoredRun per run.
+ *
  * This tab's writes are the only ones it sees: another tab on the same database shows them after a reload.
  */
-import type { RunConfig, RunSummary } from '../../../src-core/contract/types';
+import type { RunConfig, RunSummary, SweepSpec } from '../../../src-core/contract/types';
 import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
+import { RunPageReader, specConfigs, type RunPage } from '../storage/page-codec';
+import { gridSamples } from './grid-samples';
 import type { RunAnnotations, StoredRun } from '../storage/records';
 import { ShapedColumns } from './shaped-columns';
 
 const noTags: string[] = Object.freeze([]) as unknown as string[];
 const noAnnotations: RunAnnotations = Object.freeze({ tags: noTags, starred: false, note: '' });
+
+/** Where a slot's config is: its own (in `configs` or `odd`), or its spec's, built (in `configs`) or not yet. */
+const OWN = 0;
+const SPEC_BUILT = 1;
+const SPEC_LAZY = 2;
+/**
+ * Lazy configs are built this many slots at a time, around the one read: a row drawn builds a few dozen (a sort puts
+ * rows of many blocks on screen at once; at 256 a block, the rows after a sort of 100,000 runs had built ~9,000
+ * configs), and a read of every run (a sort by a setting) builds them all without one long task.
+ */
+const BUILD_BLOCK = 32;
 
 /** One sweep's runs: the published ones in the slots of their indexes, and the columns they read. */
 class SweepRuns {
@@ -33,6 +49,16 @@ class SweepRuns {
   readonly annotations = new Map<number, RunAnnotations>();
   /** Configs whose id, sweep or index are not those of their run (none the app stores): kept whole. */
   readonly odd = new Map<number, RunConfig>();
+  /**
+   * The sweep's spec, which gives the configs of runs read from stored pages (../storage/page-codec): those are built
+   * when first read, so that start-up reads none (a view reads a few rows' or, sorting by a setting, every run's).
+   */
+  spec: SweepSpec | undefined = undefined;
+  /** Per slot: OWN, SPEC_BUILT or SPEC_LAZY. */
+  private origin = new Uint8Array(0);
+  private listed = 0;
+  private fromSpec = 0;
+  private lazy = 0;
   /** The setting samples (RunList.settingSamples) of this sweep's runs, until one is put or deleted. */
   private sampled: ListedRun[] | null = null;
 
@@ -43,20 +69,33 @@ class SweepRuns {
 
   put(run: StoredRun): void {
     const { id, sweepId, index } = run.config;
-    if (id === run.id && sweepId === run.sweepId && index === run.index) {
-      this.configs.put(run.index, run.config);
-      this.odd.delete(run.index);
-    } else this.odd.set(run.index, run.config);
-    this.summaries.put(run.index, run.summary);
-    const { tags, starred, note } = run;
-    if (tags.length > 0 || starred || note !== '') this.annotations.set(run.index, { tags, starred, note });
-    else this.annotations.delete(run.index);
-    this.rows[run.index] = new ListedRun(this, run.index);
-    this.sampled = null;
+    const placed = id === run.id && sweepId === run.sweepId && index === run.index;
+    if (placed) this.configs.put(run.index, run.config);
+    else this.odd.set(run.index, run.config);
+    this.putParts(run.index, OWN, run.summary, run);
+    if (placed) this.odd.delete(run.index);
+  }
+
+  /** A run read from a stored page whose config is its spec's (built when first read). The objects are copied, not kept. */
+  putFromSpec(index: number, summary: RunSummary, annotations: RunAnnotations): void {
+    this.configs.delete(index);
+    this.odd.delete(index);
+    this.putParts(index, SPEC_LAZY, summary, annotations);
+  }
+
+  private putParts(index: number, origin: number, summary: RunSummary, annotations: RunAnnotations): void {
+    this.forget(index);
+    this.summaries.put(index, summary);
+    const { tags, starred, note } = annotations;
+    if (tags.length > 0 || starred || note !== '') this.annotations.set(index, { tags, starred, note });
+    else this.annotations.delete(index);
+    this.rows[index] = new ListedRun(this, index);
+    this.setOrigin(index, origin);
+    this.listed++;
   }
 
   delete(index: number): void {
-    this.sampled = null;
+    this.forget(index);
     this.rows[index] = undefined;
     this.configs.delete(index);
     this.summaries.delete(index);
@@ -64,9 +103,70 @@ class SweepRuns {
     this.odd.delete(index);
   }
 
+  /** Un-counts what `index` held. */
+  private forget(index: number): void {
+    this.sampled = null;
+    if (this.rows[index] === undefined) return;
+    this.listed--;
+    this.setOrigin(index, OWN);
+  }
+
+  private setOrigin(index: number, origin: number): void {
+    if (index >= this.origin.length) {
+      const bigger = new Uint8Array(Math.max(index + 1, this.origin.length * 2, 64));
+      bigger.set(this.origin);
+      this.origin = bigger;
+    }
+    const before = this.origin[index];
+    this.fromSpec += Number(origin !== OWN) - Number(before !== OWN);
+    this.lazy += Number(origin === SPEC_LAZY) - Number(before === SPEC_LAZY);
+    this.origin[index] = origin;
+  }
+
+  /** The config of the run in `index`: built from the spec on its first read, with the rest of its BUILD_BLOCK. */
+  config(index: number): RunConfig {
+    const odd = this.odd.get(index);
+    if (odd) return odd;
+    if (this.origin[index] === SPEC_LAZY) {
+      const first = index - (index % BUILD_BLOCK);
+      this.build(first, Math.min(first + BUILD_BLOCK, this.origin.length) - 1);
+    }
+    return this.configs.get(index, { id: runId(this.sweepId, index), sweepId: this.sweepId, index })!;
+  }
+
+  /** Builds the lazy configs of slots first … last from the spec. */
+  private build(first: number, last: number): void {
+    const configs = specConfigs(this.sweepId, this.spec, first, last);
+    for (let index = first; index <= last; index++) {
+      if (this.origin[index] !== SPEC_LAZY) continue;
+      const config = configs.get(index);
+      if (!config)
+        throw new Error(`Run ${runId(this.sweepId, index)} has no config: its sweep's spec does not give it`);
+      this.configs.put(index, config);
+      this.setOrigin(index, SPEC_BUILT);
+    }
+  }
+
+  private buildAll(): void {
+    if (this.lazy === 0) return;
+    const first = this.origin.indexOf(SPEC_LAZY);
+    const last = this.origin.lastIndexOf(SPEC_LAZY);
+    this.build(first, last);
+  }
+
   /** Runs whose settings differ wherever this sweep's do: kept until a run is put or deleted (a publication costs O(runs) less). */
   samples(): readonly ListedRun[] {
     if (this.sampled) return this.sampled;
+    const whole =
+      this.spec && this.lazy > 0 && this.fromSpec === this.listed
+        ? gridSamples(this.sweepId, this.spec, this.listed)
+        : null;
+    if (whole) {
+      // Every run of a grid is here with its spec's config: runs that differ from the first in one coordinate show
+      // every setting that differs (./grid-samples), without building the others' configs.
+      return (this.sampled = whole.map((index) => this.rows[index]!));
+    }
+    this.buildAll();
     const listed = (index: number) => this.rows[index] !== undefined;
     const indexes = [...this.configs.samples(listed), ...[...this.odd.keys()].filter(listed)];
     return (this.sampled = indexes.map((index) => this.rows[index]!));
@@ -93,9 +193,7 @@ export class ListedRun implements StoredRun {
   }
 
   get config(): RunConfig {
-    const odd = this.sweep.odd.get(this.index);
-    if (odd) return odd;
-    return this.sweep.configs.get(this.index, { id: this.id, sweepId: this.sweepId, index: this.index })!;
+    return this.sweep.config(this.index);
   }
 
   get summary(): RunSummary {
@@ -148,8 +246,12 @@ export class RunList {
   /** False until what is stored has been read once: no "no runs yet" flashes past a returning person. */
   loaded = $state(false);
   private readonly bySweep = new Map<string, SweepRuns>();
-  /** Changes not yet published, by id: a run to put, or null to remove. */
+  /** Changes not yet published, by id: a run to put, or null to remove. Applied after `pendingPages`. */
   private readonly pending = new Map<string, StoredRun | null>();
+  /** Stored pages not yet published, in the order they came, each with its sweep's spec. */
+  private pendingPages: { page: RunPage; spec: SweepSpec | undefined }[] = [];
+  /** What a page's summaries are read through before ShapedColumns copies them (see applyPage). */
+  private readonly scratch = {} as RunSummary;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastPublished = -Infinity;
 
@@ -160,9 +262,11 @@ export class RunList {
 
   /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
   async load(db: LabDatabase): Promise<void> {
-    const stored = await db.allRuns();
-    const newer = this.bySweep.size > 0 || this.pending.size > 0;
-    for (const run of stored) if (!newer || (!this.pending.has(run.id) && !this.has(run.id))) this.apply(run);
+    const { sweeps, pages } = await db.runColumns();
+    const specs = new Map(sweeps.map((sweep) => [sweep.id, sweep.spec] as const));
+    const newer = this.bySweep.size > 0 || this.pending.size > 0 || this.pendingPages.length > 0;
+    const older = newer ? (id: string) => !this.pending.has(id) && !this.has(id) : null;
+    for (const page of pages) this.applyPage(page, specs.get(page.sweepId), older);
     this.flush();
     this.loaded = true;
   }
@@ -179,6 +283,22 @@ export class RunList {
     this.schedule();
   }
 
+  /**
+   * Adds or replaces every run of these stored pages (as ../storage/db writes them); `specOf` gives a sweep's spec,
+   * where the configs the pages do not hold come from. Published within publishIntervalMs.
+   */
+  upsertPages(pages: readonly RunPage[], specOf: (sweepId: string) => SweepSpec | undefined): void {
+    for (const page of pages) {
+      this.pendingPages.push({ page, spec: specOf(page.sweepId) });
+      // A change by id made before this page is older than it.
+      if (this.pending.size > 0) {
+        const reader = new RunPageReader(page);
+        for (let r = 0; r < reader.count; r++) this.pending.delete(reader.id(r));
+      }
+    }
+    this.schedule();
+  }
+
   remove(ids: readonly string[]): void {
     for (const id of ids) this.pending.set(id, null);
     this.schedule();
@@ -189,6 +309,8 @@ export class RunList {
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     this.lastPublished = this.now();
+    for (const { page, spec } of this.pendingPages) this.applyPage(page, spec, null);
+    this.pendingPages = [];
     for (const [id, run] of this.pending) {
       if (run) this.apply(run);
       else {
@@ -210,10 +332,45 @@ export class RunList {
   }
 
   private apply(run: StoredRun): void {
-    let sweep = this.bySweep.get(run.sweepId);
-    if (!sweep) this.bySweep.set(run.sweepId, (sweep = new SweepRuns(run.sweepId, run.createdAt)));
-    sweep.createdAt = run.createdAt;
-    sweep.put(run);
+    this.sweepOf(run.sweepId, run.createdAt).put(run);
+  }
+
+  /** The sweep's runs, made if new; its time set to `createdAt` (the latest run's). */
+  private sweepOf(sweepId: string, createdAt: number): SweepRuns {
+    let sweep = this.bySweep.get(sweepId);
+    if (!sweep) this.bySweep.set(sweepId, (sweep = new SweepRuns(sweepId, createdAt)));
+    sweep.createdAt = createdAt;
+    return sweep;
+  }
+
+  /**
+   * Every run of a stored page (those `wanted` names, when given) into its sweep's columns: a summary read from the
+   * page's columns into one reused object, which ShapedColumns copies; a config the page keeps is put as it is, the
+   * others are the spec's, built when first read.
+   */
+  private applyPage(page: RunPage, spec: SweepSpec | undefined, wanted: ((id: string) => boolean) | null): void {
+    const reader = new RunPageReader(page);
+    if (reader.count === 0) return;
+    const sweep = this.sweepOf(page.sweepId, page.createdAt[reader.count - 1]);
+    sweep.spec ??= spec;
+    for (let r = 0; r < reader.count; r++) {
+      if (wanted && !wanted(reader.id(r))) continue;
+      const summary = reader.summary(r, this.scratch);
+      const annotations = reader.annotations(r) ?? noAnnotations;
+      const kept = reader.keptConfig(r);
+      if (kept)
+        sweep.put({
+          id: reader.id(r),
+          sweepId: page.sweepId,
+          index: reader.index(r),
+          createdAt: 0,
+          config: kept,
+          summary,
+          ...annotations,
+        });
+      else if (sweep.spec) sweep.putFromSpec(reader.index(r), summary, annotations);
+      else throw new Error(`Run ${reader.id(r)} has no config: its sweep's spec is not known`);
+    }
   }
 
   private has(id: string): boolean {

@@ -8,17 +8,23 @@
  * reads them. The tables, their indexes and every upgrade are declared in ./schema.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { CompactRunResult } from '../../../src-core/contract/types';
+import type { CompactRunResult, SweepSpec } from '../../../src-core/contract/types';
 import type { ImportedRun } from '../../../src-core/import/cli-json';
 import { firstDifference } from '../../../src-core/import/first-difference';
+import { runId } from '../../../src-core/sweep/expand';
 import {
+  encodeRunPage,
   keyOf,
-  runIndex,
-  runPage,
+  rowIndex,
+  rowOf,
+  RunPageReader,
+  rowsOf,
+  specConfigs,
   traceAddress,
   traceIndex,
   tracePage,
   tracesIn,
+  type PageRow,
   type RunPage,
   type TracePage,
 } from './page-codec';
@@ -31,7 +37,7 @@ import {
   type StoredTrace,
   type SweepStatusChange,
 } from './records';
-import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey, type StoredPage } from './run-pages';
+import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey } from './run-pages';
 import { declareSchema } from './schema';
 import { ownTrace } from './trace-storage';
 
@@ -57,27 +63,18 @@ export interface StoredCounts {
   traces: number;
 }
 
+/** Every run page and the sweeps their configs come from: what the runs list reads at start-up (RunList.load). */
+export interface StoredColumns {
+  sweeps: StoredSweep[];
+  pages: RunPage[];
+}
+
 /** A page of runs and its page of traces, built only when they are put (see putPages); either may be absent. */
 type PageWrite = () => [RunPage | null, TracePage | null];
 
-const noAnnotations = (): RunAnnotations => ({ tags: [], starred: false, note: '' });
-
-/** A result as a stored run of a sweep created at `createdAt`, with the person's annotations (none for a new run). */
-const storedRunOf = (
-  { config, summary }: Pick<CompactRunResult, 'config' | 'summary'>,
-  createdAt: number,
-  { tags, starred, note }: RunAnnotations = noAnnotations(),
-): StoredRun => ({
-  id: config.id,
-  sweepId: config.sweepId,
-  index: config.index,
-  createdAt,
-  config,
-  summary,
-  tags,
-  starred,
-  note,
-});
+/** The specs of these sweeps, by id (those not stored left out). */
+const specsOf = (sweeps: readonly (StoredSweep | undefined)[]): Map<string, SweepSpec> =>
+  new Map(sweeps.flatMap((sweep) => (sweep ? [[sweep.id, sweep.spec] as const] : [])));
 
 /** Every page of one sweep: a range of the [sweepId, page] keys. */
 const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) =>
@@ -99,19 +96,22 @@ export class LabDatabase extends Dexie {
   /**
    * Stores one write: the sweeps announced (a replayed one keeps everything stored but a status that has not ended),
    * results, and the sweeps' moves and ends, in one transaction, so either all of it is stored or none of it. Storing
-   * a run again (a resend after a reload) keeps what a person attached to it. Returns the runs as stored.
+   * a run again (a resend after a reload) keeps what a person attached to it. Returns the run pages as written (every
+   * run they hold, the stored ones besides the results): what the runs list reads them from (RunList.upsertPages).
    *
-   * A page is merged with what it holds: every run page the write touches is read (it holds the annotations to keep),
-   * a trace page only when the write does not fill it. Writes come whole pages at a time (./page-assembly), so that
-   * is rare: a resumed or slow sweep's, and a sweep's last page.
+   * A result's config is not stored when its sweep is (stored, or announced in this write): the window expanded it
+   * from that sweep's spec (../state/ingest), so the spec gives it back. A page is merged with what it holds: every
+   * run page the write touches is read (it holds the annotations to keep), a trace page only when the write does not
+   * fill it. Writes come whole pages at a time (./page-assembly), so that is rare: a resumed or slow sweep's, and a
+   * sweep's last page.
    */
-  async storeResults({ started = [], results, statuses = [] }: ResultsWrite): Promise<StoredRun[]> {
+  async storeResults({ started = [], results, statuses = [] }: ResultsWrite): Promise<RunPage[]> {
     return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
       const groups = groupByPage(results, ({ config }) => config);
       const partial = groups.filter((group) => group.items.size < PAGE_SIZE);
       const [known, sweeps, storedRunPages, storedTracePages] = await Promise.all([
         this.sweeps.bulkGet(started.map((s) => s.id)),
-        this.sweeps.bulkGet([...new Set(results.map((r) => r.config.sweepId))]),
+        this.sweeps.bulkGet([...new Set(groups.map((group) => group.key[0]))]),
         this.runPages.bulkGet(groups.map((group) => group.key)),
         this.tracePages.bulkGet(partial.map((group) => group.key)),
       ]);
@@ -129,28 +129,31 @@ export class LabDatabase extends Dexie {
       const createdAt = new Map(
         [...started, ...sweeps.flatMap((sweep) => sweep ?? [])].map((sweep) => [sweep.id, sweep.createdAt] as const),
       );
-      const annotations = new Map(
-        storedRunPages.flatMap((page) => page?.entries ?? []).map((run) => [run.id, run] as const),
-      );
-      const runs = results.map((result) =>
-        storedRunOf(result, createdAt.get(result.config.sweepId) ?? Date.now(), annotations.get(result.config.id)),
-      );
-      const runsById = new Map(runs.map((run) => [run.id, run] as const));
       const storedTraces = new Map(partial.map((group, i) => [group, tracesIn(storedTracePages[i])] as const));
+      const written: RunPage[] = [];
       await this.putPages(
         groups.map((group, i): PageWrite => () => {
-          const results = [...group.items.values()];
-          const runs = mergeEntries(
-            storedRunPages[i]?.entries ?? [],
-            results.map((r) => runsById.get(r.config.id)!),
-            runIndex,
-          );
+          const [sweepId] = group.key;
+          const time = createdAt.get(sweepId) ?? Date.now();
+          const derived = createdAt.has(sweepId);
+          const before = storedRunPages[i] && new RunPageReader(storedRunPages[i]);
+          const annotations = new Map(before?.page.annotations);
+          const incoming = [...group.items.values()].map(({ config, summary }): PageRow => ({
+            index: config.index,
+            createdAt: time,
+            summary,
+            annotations: annotations.get(config.index) ?? null,
+            config: derived ? null : config,
+            id: config.id === runId(sweepId, config.index) ? null : config.id,
+          }));
+          const runs = encodeRunPage(group.key, before ? mergeEntries(before.rows(), incoming, rowIndex) : incoming);
+          written.push(runs);
           const traces = mergeEntries(
             storedTraces.get(group) ?? [],
-            results.map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })),
+            [...group.items.values()].map((r): StoredTrace => ({ runId: r.config.id, ...r.trace })),
             traceIndex,
           );
-          return [runPage(group.key, runs), tracePage(group.key, traces)];
+          return [runs, tracePage(group.key, traces)];
         }),
       );
       for (const { sweepId, status, message } of [...replayed, ...statuses]) {
@@ -163,18 +166,31 @@ export class LabDatabase extends Dexie {
             if (ends || hasNotEnded(sweep.status)) Object.assign(sweep, change);
           });
       }
-      return runs;
+      return written;
     });
   }
 
-  /** Every stored run (the order is the pages'; RunList sorts). */
+  /** Every run page, and every sweep, read in one transaction: the runs list reads the columns (RunList.load). */
+  async runColumns(): Promise<StoredColumns> {
+    return this.transaction('r', this.sweeps, this.runPages, async () => {
+      const [sweeps, pages] = await Promise.all([this.sweeps.toArray(), this.runPages.toArray()]);
+      return { sweeps, pages };
+    });
+  }
+
+  /** Every stored run, each a whole StoredRun (the order is the pages'). */
   async allRuns(): Promise<StoredRun[]> {
-    return (await this.runPages.toArray()).flatMap((page) => page.entries);
+    const { sweeps, pages } = await this.runColumns();
+    const specs = specsOf(sweeps);
+    return pages.flatMap((page) => new RunPageReader(page).runs(specs.get(page.sweepId)));
   }
 
   /** The ids of the runs of one sweep that are stored. */
   async runIdsOf(sweepId: string): Promise<string[]> {
-    return (await pagesOfSweep(this.runPages, sweepId).toArray()).flatMap((page) => page.entries.map((run) => run.id));
+    return (await pagesOfSweep(this.runPages, sweepId).toArray()).flatMap((page) => {
+      const reader = new RunPageReader(page);
+      return Array.from({ length: reader.count }, (_, r) => reader.id(r));
+    });
   }
 
   /** How many runs of one sweep are stored, from the pages' count index (keys only: no page is read). */
@@ -205,40 +221,50 @@ export class LabDatabase extends Dexie {
 
   /** Applies `change` to each of these runs in one transaction; returns the runs as stored now (missing ones skipped). */
   async annotate(runIds: readonly string[], change: (run: StoredRun) => Partial<RunAnnotations>): Promise<StoredRun[]> {
-    return this.transaction('rw', this.runPages, async () => {
+    return this.transaction('rw', this.sweeps, this.runPages, async () => {
       const wanted = new Set(runIds);
-      const changed = new Map<string, StoredRun>();
-      const edit = (run: StoredRun): StoredRun => {
-        if (!wanted.has(run.id)) return run;
-        const edited = { ...run, ...change(run) };
-        changed.set(run.id, edited);
-        return edited;
-      };
       const pages = await this.pagesHolding(this.runPages, runIds);
-      await this.runPages.bulkPut(pages.map((page) => runPage(keyOf(page), page.entries.map(edit))));
+      const specs = await this.specsOfPages(pages);
+      const changed = new Map<string, StoredRun>();
+      const edited = pages.map((page) => {
+        const reader = new RunPageReader(page);
+        const derived = specConfigs(page.sweepId, specs.get(page.sweepId), ...reader.span());
+        const rows = reader.rows().map((row, r) => {
+          const id = reader.id(r);
+          if (!wanted.has(id)) return row;
+          const run = { ...reader.run(r, derived) };
+          Object.assign(run, change(run));
+          changed.set(id, run);
+          return rowOf(run, derived.get(run.index));
+        });
+        return encodeRunPage(keyOf(page), rows);
+      });
+      await this.runPages.bulkPut(edited);
       return runIds.flatMap((id) => changed.get(id) ?? []);
     });
   }
 
   /** Deletes these runs and their traces in one transaction; returns what was deleted. */
   async deleteRuns(runIds: readonly string[]): Promise<Deletion> {
-    return this.transaction('rw', this.runPages, this.tracePages, async () => {
+    return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
       const gone = new Set(runIds);
       const [runPages, tracePages] = await Promise.all([
         this.pagesHolding(this.runPages, runIds),
         this.pagesHolding(this.tracePages, runIds),
       ]);
+      const specs = await this.specsOfPages(runPages);
       const isGone = (id: string) => gone.has(id);
+      const deleted: StoredRun[] = [];
+      const kept = runPages.map((page) => {
+        const reader = new RunPageReader(page);
+        const derived = specConfigs(page.sweepId, specs.get(page.sweepId), ...reader.span());
+        const rows = reader
+          .rows()
+          .filter((_, r) => !isGone(reader.id(r)) || (deleted.push(reader.run(r, derived)), false));
+        return encodeRunPage(keyOf(page), rows);
+      });
       await Promise.all([
-        this.replacePages(
-          this.runPages,
-          runPages.map((page) =>
-            runPage(
-              keyOf(page),
-              page.entries.filter((run) => !isGone(run.id)),
-            ),
-          ),
-        ),
+        this.replacePages(this.runPages, kept),
         this.replacePages(
           this.tracePages,
           tracePages.map((page) =>
@@ -251,7 +277,7 @@ export class LabDatabase extends Dexie {
       ]);
       return {
         sweeps: [],
-        runs: runPages.flatMap((page) => page.entries.filter((run) => isGone(run.id))),
+        runs: deleted,
         traces: tracePages.flatMap(tracesIn).filter((trace) => isGone(trace.runId)),
       };
     });
@@ -265,16 +291,14 @@ export class LabDatabase extends Dexie {
         pagesOfSweep(this.runPages, sweepId).toArray(),
         pagesOfSweep(this.tracePages, sweepId).toArray(),
       ]);
+      // Read whole before the sweep (whose spec gives their configs) goes.
+      const runs = runPages.flatMap((page) => new RunPageReader(page).runs(sweep?.spec));
       await Promise.all([
         this.sweeps.delete(sweepId),
         pagesOfSweep(this.runPages, sweepId).delete(),
         pagesOfSweep(this.tracePages, sweepId).delete(),
       ]);
-      return {
-        sweeps: sweep ? [sweep] : [],
-        runs: runPages.flatMap((page) => page.entries),
-        traces: tracePages.flatMap(tracesIn),
-      };
+      return { sweeps: sweep ? [sweep] : [], runs, traces: tracePages.flatMap(tracesIn) };
     });
   }
 
@@ -283,16 +307,19 @@ export class LabDatabase extends Dexie {
     await this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
       const runGroups = groupByPage(deletion.runs, (run) => run);
       const traceGroups = groupByPage(deletion.traces, traceAddress);
-      const [runPages, tracePages] = await Promise.all([
+      await this.sweeps.bulkPut(deletion.sweeps);
+      const [runPages, tracePages, sweeps] = await Promise.all([
         this.runPages.bulkGet(runGroups.map((g) => g.key)),
         this.tracePages.bulkGet(traceGroups.map((g) => g.key)),
+        this.sweeps.bulkGet([...new Set(runGroups.map((g) => g.key[0]))]),
       ]);
-      await this.sweeps.bulkPut(deletion.sweeps);
+      const specs = specsOf(sweeps);
       await this.putPages([
-        ...runGroups.map(({ key, items }, i): PageWrite => () => [
-          runPage(key, mergeEntries(runPages[i]?.entries ?? [], items.values(), runIndex)),
-          null,
-        ]),
+        ...runGroups.map(({ key, items }, i): PageWrite => () => {
+          const rows = rowsOf(key, [...items.values()], specs.get(key[0]));
+          const before = runPages[i] ? new RunPageReader(runPages[i]).rows() : [];
+          return [encodeRunPage(key, mergeEntries(before, rows, rowIndex)), null];
+        }),
         ...traceGroups.map(({ key, items }, i): PageWrite => () => [
           null,
           tracePage(key, mergeEntries(tracesIn(tracePages[i]), items.values(), traceIndex)),
@@ -313,8 +340,13 @@ export class LabDatabase extends Dexie {
     return { sweeps, runs, traces };
   }
 
+  /** The specs of the sweeps these pages belong to. */
+  private async specsOfPages(pages: readonly RunPage[]): Promise<Map<string, SweepSpec>> {
+    return specsOf(await this.sweeps.bulkGet([...new Set(pages.map((page) => page.sweepId))]));
+  }
+
   /** The stored pages that hold any of these runs. */
-  private async pagesHolding<P extends StoredPage<unknown>>(
+  private async pagesHolding<P extends { count: number }>(
     table: Table<P, PageKey>,
     runIds: readonly string[],
   ): Promise<P[]> {
@@ -323,7 +355,10 @@ export class LabDatabase extends Dexie {
   }
 
   /** Writes pages back after entries were taken out: an emptied page is deleted. */
-  private async replacePages<P extends StoredPage<unknown>>(table: Table<P, PageKey>, pages: P[]): Promise<void> {
+  private async replacePages<P extends { sweepId: string; page: number; count: number }>(
+    table: Table<P, PageKey>,
+    pages: P[],
+  ): Promise<void> {
     await Promise.all([
       table.bulkPut(pages.filter((page) => page.count > 0)),
       table.bulkDelete(pages.filter((page) => page.count === 0).map(keyOf)),
@@ -347,17 +382,19 @@ export class LabDatabase extends Dexie {
    * added as given; one stored under the same id with the same spec keeps its record; one with another spec is left
    * alone with every run of it refused (`conflicting`). A run whose id is stored already is kept exactly as it is (its
    * annotations, its trace), so a re-import adds nothing. Imported runs come without traces: the charts recompute a
-   * missing trace from the run's config (../charts/recomputed-traces). No trace page is written.
+   * missing trace from the run's config (../charts/recomputed-traces). No trace page is written. An imported run's
+   * config is its spec's at its index (src-core/import checks it), so it is not stored; one that differs in any bit
+   * (the import compares −0 and 0 as JSON does) is kept whole.
    */
   async importRuns({ sweeps, runs }: ImportWrite): Promise<ImportOutcome> {
     return this.transaction('rw', this.sweeps, this.runPages, async () => {
       const stored = await this.sweeps.bulkGet(sweeps.map((sweep) => sweep.id));
       const conflicting = new Set<string>();
-      const createdAt = new Map<string, number>();
+      const kept = new Map<string, StoredSweep>();
       for (const [i, sweep] of sweeps.entries()) {
         const had = stored[i];
         if (had && firstDifference(had.spec, sweep.spec)) conflicting.add(sweep.id);
-        else createdAt.set(sweep.id, (had ?? sweep).createdAt);
+        else kept.set(sweep.id, had ?? sweep);
       }
       await this.sweeps.bulkAdd(sweeps.filter((_, i) => !stored[i]));
       const groups = groupByPage(
@@ -369,15 +406,27 @@ export class LabDatabase extends Dexie {
       let alreadyStored = 0;
       const writes: RunPage[] = [];
       for (const [i, group] of groups.entries()) {
-        const entries = pages[i]?.entries ?? [];
-        const ids = new Set(entries.map((run) => run.id));
+        const [sweepId] = group.key;
+        const before = pages[i] ? new RunPageReader(pages[i]).rows() : [];
+        const had = new Set(before.map(rowIndex));
         const fresh = [...group.items.values()]
-          .filter(({ config }) => !ids.has(config.id))
-          .map((result) => storedRunOf(result, createdAt.get(result.config.sweepId) ?? Date.now()));
+          .filter(({ config }) => !had.has(config.index))
+          .map(({ config, summary }): StoredRun => ({
+            id: config.id,
+            sweepId,
+            index: config.index,
+            createdAt: kept.get(sweepId)?.createdAt ?? Date.now(),
+            config,
+            summary,
+            tags: [],
+            starred: false,
+            note: '',
+          }));
         alreadyStored += group.items.size - fresh.length;
         if (fresh.length === 0) continue;
         added.push(...fresh);
-        writes.push(runPage(group.key, mergeEntries(entries, fresh, runIndex)));
+        const rows = rowsOf(group.key, fresh, kept.get(sweepId)?.spec);
+        writes.push(encodeRunPage(group.key, mergeEntries(before, rows, rowIndex)));
       }
       await this.runPages.bulkPut(writes);
       return { added, alreadyStored, conflicting: [...conflicting] };

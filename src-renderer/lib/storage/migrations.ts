@@ -4,8 +4,12 @@
  * v1 (the first release): AdaGrad only, f(x)=x² only, every step traced per parameter.
  * v2: the engine's configs and bounded traces, in float64.
  * v5: a trace's gradient column means the gradient step t used (what entered G), no longer ∇f at θₜ.
+ * v6: run pages hold columns (./page-codec), configs only where the sweep's spec does not give them.
  */
 import type { RunConfig, RunSummary, RunTrace, SweepSpec } from '../../../src-core/contract/types';
+import { runsPage, type RunPage } from './page-codec';
+import type { StoredRun } from './records';
+import { mergeEntries, type PageKey } from './run-pages';
 import { toStoredTrace, type PackedTrace, type StoredTrace } from './trace-storage';
 
 export interface RunV1 {
@@ -150,3 +154,32 @@ export function upgradeTracePageV4<P extends { entries: PackedTrace[] }>(page: P
     })),
   };
 }
+
+/** A page of runs as v4 and v5 stored it: each run a whole object, in index order. */
+export interface RunPageV5 {
+  sweepId: string;
+  page: number;
+  entries: StoredRun[];
+  count: number;
+  tags: string[];
+}
+
+/** A v4/v5 page of these runs (one page's), in index order. */
+export function runPageV5([sweepId, page]: PageKey, runs: readonly StoredRun[]): RunPageV5 {
+  const entries = mergeEntries([], runs, (run) => run.index);
+  return {
+    sweepId,
+    page,
+    entries,
+    count: entries.length,
+    tags: [...new Set(entries.flatMap((run) => run.tags))].sort(),
+  };
+}
+
+/**
+ * v5 → v6: a page of run objects becomes a page of columns (./page-codec), each config compared with what its sweep's
+ * spec (`spec`, undefined when the sweep is not stored) gives at its index and kept whole where it differs, so that
+ * every run reads back as it was.
+ */
+export const upgradeRunPageV5 = ({ sweepId, page, entries }: RunPageV5, spec: SweepSpec | undefined): RunPage =>
+  runsPage([sweepId, page], entries, spec);

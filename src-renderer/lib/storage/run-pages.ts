@@ -24,7 +24,7 @@ export interface RunAddress {
   index: number;
 }
 
-/** A page as stored: its entries (runs or traces) in index order. */
+/** A page of traces as stored: its entries in index order (a page of runs holds columns: ./page-codec). */
 export interface StoredPage<T> {
   sweepId: string;
   page: number;

@@ -10,6 +10,8 @@
  */
 import type { Dexie } from 'dexie';
 import {
+  runPageV5,
+  upgradeRunPageV5,
   upgradeRunV1,
   upgradeRunV2,
   upgradeSpecV1,
@@ -17,9 +19,9 @@ import {
   upgradeTraceV2,
   upgradeTracePageV4,
 } from './migrations';
-import { runIndex, runPage, traceIndex, tracePage } from './page-codec';
+import { traceIndex, tracePage } from './page-codec';
 import { groupByPage, mergeEntries, runAddress } from './run-pages';
-import type { StoredRun, StoredTrace } from './records';
+import type { StoredRun, StoredSweep, StoredTrace } from './records';
 
 /** Declares every version of the schema on `db`, with its upgrade from the one before. */
 export function declareSchema(db: Dexie): void {
@@ -66,13 +68,10 @@ export function declareSchema(db: Dexie): void {
     .stores({ runs: null, traces: null, runPages: '[sweepId+page], *tags, count', tracePages: '[sweepId+page], count' })
     .upgrade(async (tx) => {
       const runs: StoredRun[] = await tx.table('runs').toArray();
+      // v4's pages held whole runs, as v6's upgrade reads them.
       await tx
         .table('runPages')
-        .bulkAdd(
-          groupByPage(runs, (run) => run).map(({ key, items }) =>
-            runPage(key, mergeEntries([], items.values(), runIndex)),
-          ),
-        );
+        .bulkAdd(groupByPage(runs, (run) => run).map(({ key, items }) => runPageV5(key, [...items.values()])));
       const traceIds = (await tx.table('traces').toCollection().primaryKeys()) as string[];
       for (const { key, items } of groupByPage(traceIds, runAddress)) {
         const traces: StoredTrace[] = await tx.table('traces').bulkGet([...items.values()]);
@@ -88,5 +87,18 @@ export function declareSchema(db: Dexie): void {
         .table('tracePages')
         .toCollection()
         .modify((page, ref) => (ref.value = upgradeTracePageV4(page)));
+    });
+  // v6: run pages hold columns and no configs (./page-codec); a page's record is rewritten in place, its key, tags
+  // and count as they were. Within the upgrade's transaction: an upgrade that throws leaves v5 as it was.
+  db.version(6)
+    .stores({})
+    .upgrade(async (tx) => {
+      const specs = new Map(
+        ((await tx.table('sweeps').toArray()) as StoredSweep[]).map((sweep) => [sweep.id, sweep.spec] as const),
+      );
+      await tx
+        .table('runPages')
+        .toCollection()
+        .modify((page, ref) => (ref.value = upgradeRunPageV5(page, specs.get(page.sweepId))));
     });
 }

@@ -35,12 +35,13 @@ describe('ChartedSelection', () => {
     const { added } = await db.importRuns({ sweeps: [sweep], runs: plan.runs });
     // A local run beside it, with its trace stored.
     const local = executeRun({ ...plan.runs[0].config, id: 'local:000000', sweepId: 'local' });
-    const [stored] = await db.storeResults({
+    const written = await db.storeResults({
       started: [{ ...sweep, id: 'local', runCount: 1 }],
       results: [local],
     });
     const runList = new RunList();
-    runList.upsert([...added, stored]);
+    runList.upsert(added);
+    runList.upsertPages(written, () => sweep.spec);
     runList.flush();
     const asked: string[][] = [];
     const selection = new ChartedSelection(runList, db, async (configs: readonly RunConfig[]) => {

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { LabDatabase } from '../../../src-renderer/lib/storage/db';
 import type { StoredRun, StoredSweep } from '../../../src-renderer/lib/storage/records';
+import { RunPageReader, type RunPage } from '../../../src-renderer/lib/storage/page-codec';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
 import { isQuotaExceeded } from '../../../src-renderer/lib/storage/storage-errors';
 import { toStoredTrace } from '../../../src-renderer/lib/storage/trace-storage';
@@ -40,6 +41,11 @@ afterEach(async () => {
   await db.delete();
 });
 
+/** The ids of a run page's runs, in its order. */
+const idsOf = (page: RunPage): string[] => {
+  const reader = new RunPageReader(page);
+  return Array.from({ length: reader.count }, (_, r) => reader.id(r));
+};
 const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
 const storedRuns = async () => (await db.allRuns()).sort(byId);
 const storedRun = async (id: string): Promise<StoredRun | undefined> =>
@@ -55,8 +61,8 @@ const everything = async () => ({
 describe('LabDatabase', () => {
   it('stores runs with their sweep time and no annotations, and their traces in float32', async () => {
     db = new LabDatabase('t1');
-    const stored = await db.storeResults({ started: [sweep], results });
-    expect(stored.map((r) => r.id)).toEqual(['s:000000', 's:000001', 's:000002']);
+    const written = await db.storeResults({ started: [sweep], results });
+    expect(written.flatMap(idsOf)).toEqual(['s:000000', 's:000001', 's:000002']);
     expect(await storedRun('s:000001')).toEqual({
       id: 's:000001',
       sweepId: 's',
@@ -77,6 +83,18 @@ describe('LabDatabase', () => {
       undefined,
       toStoredTrace('s:000000', results[0].trace),
     ]);
+  });
+
+  it('stores results that arrive out of order (workers finish batches in any order) in index order', async () => {
+    db = new LabDatabase('t-order');
+    const written = await db.storeResults({ started: [sweep], results: [...results].reverse() });
+    expect(written.flatMap(idsOf)).toEqual(['s:000000', 's:000001', 's:000002']);
+    expect(await storedRuns()).toEqual(
+      results.map(({ config, summary }) => ({
+        ...{ id: config.id, sweepId: 's', index: config.index, createdAt: 7, config, summary },
+        ...{ tags: [], starred: false, note: '' },
+      })),
+    );
   });
 
   it('storing a batch again (a resend) duplicates nothing and keeps tags, star and note', async () => {
@@ -254,10 +272,7 @@ describe('LabDatabase pages', () => {
         expect(runPages.map((page) => page.page)).toEqual([0, 1, 2]);
         expect(tracePages.map((page) => page.page)).toEqual([0, 1, 2]);
         for (const page of runPages)
-          expect([page.count, page.entries.map((run) => run.id)]).toEqual([
-            inPage(page.page).length,
-            inPage(page.page),
-          ]);
+          expect([page.count, idsOf(page)]).toEqual([inPage(page.page).length, inPage(page.page)]);
         for (const page of tracePages)
           expect([page.count, page.entries.map((trace) => trace.runId)]).toEqual([
             inPage(page.page).length,

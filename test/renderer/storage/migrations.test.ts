@@ -5,13 +5,15 @@ import { LabDatabase } from '../../../src-renderer/lib/storage/db';
 import type { StoredRun, StoredTrace } from '../../../src-renderer/lib/storage/records';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
 import { toStoredTrace } from '../../../src-renderer/lib/storage/trace-storage';
-import { tracePage, tracesIn } from '../../../src-renderer/lib/storage/page-codec';
-import { upgradeTracePageV4 } from '../../../src-renderer/lib/storage/migrations';
-import { runId } from '../../../src-core/sweep/expand';
+import { sameValue, tracePage, tracesIn } from '../../../src-renderer/lib/storage/page-codec';
+import { runPageV5, upgradeTracePageV4 } from '../../../src-renderer/lib/storage/migrations';
+import { groupByPage } from '../../../src-renderer/lib/storage/run-pages';
+import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
+import { expandSweep, runId } from '../../../src-core/sweep/expand';
 import { executeRun } from '../../../src-core/run/execute';
 import { optimizerDefaults } from '../../../src-core/optim';
-import type { RunConfig, RunResult } from '../../../src-core/contract/types';
-import { adagradRun } from '../../helpers/configs';
+import type { RunConfig, RunResult, RunSummary } from '../../../src-core/contract/types';
+import { adagradRun, adagradSweep, summaryOf } from '../../helpers/configs';
 
 /** A database exactly as v1 of the app left it: x² from 4, lr 1, two steps, traced per step. */
 async function writeV1Fixture(name: string): Promise<void> {
@@ -254,5 +256,159 @@ describe('v4 → v5: the gradient column changed meaning', () => {
     expect(Array.from(read.update)).toEqual(Array.from(trace.update));
     expect(Array.from(read.accum)).toEqual(Array.from(trace.accum));
     expect(upgraded.bytes).toBe(page.bytes);
+  });
+});
+
+/** The schema as v5 of the app declared it (a v5 fixture is written fresh, so no upgrade runs). */
+function v5Schema(db: Dexie): void {
+  v3Schema(db);
+  db.version(4).stores({
+    runs: null,
+    traces: null,
+    runPages: '[sweepId+page], *tags, count',
+    tracePages: '[sweepId+page], count',
+  });
+  db.version(5).stores({});
+}
+
+/** A sweep of two pages and a bit, 3 steps a run; its spec is what v6 derives configs from. */
+const v5Spec = adagradSweep({
+  name: 'v5',
+  start: [4],
+  lrs: Array.from({ length: 2 * PAGE_SIZE + 5 }, (_, i) => 1 / (i + 1)),
+  eps: [1e-8],
+  weightDecays: [0],
+  steps: 3,
+});
+
+/**
+ * A database exactly as v5 of the app left it: sweep "s" with runs on three pages, gaps where runs were deleted,
+ * summaries the engine gives and ones it rarely does (NaN, ±Infinity, −0, a subnormal, an error, a v1 summary's key
+ * order, one with a key the columns do not know), tags, stars and notes, one config its spec does not give; runs of
+ * a sweep whose record is gone ("gone"); traces, which v6 leaves as they were.
+ */
+async function writeV5Fixture(name: string): Promise<{ runs: StoredRun[] }> {
+  const configs = expandSweep('s', v5Spec);
+  const kept = configs.filter(({ index }) => index % 7 !== 3 && index !== PAGE_SIZE + 1);
+  const runs = kept.map(({ id, sweepId, index }, i): StoredRun => {
+    const config = index === 5 ? { ...configs[index], steps: 4 } : configs[index];
+    return {
+      id,
+      sweepId,
+      index,
+      createdAt: 11,
+      config,
+      summary: executeRun(config).summary,
+      ...(i % 9 === 0
+        ? { tags: [`t${i % 4}`, 'nine'], starred: i % 2 === 0, note: i % 4 ? '' : `note ${i}` }
+        : { tags: [], starred: false, note: '' }),
+    };
+  });
+  const rare: RunSummary[] = [
+    { ...summaryOf('failed', NaN), error: 'the worker threw: out of memory' },
+    { ...summaryOf('diverged', -Infinity), bestLoss: 5e-324, divergedAt: 2, divergedIn: 'parameters' },
+    { ...summaryOf('converged', -0), stepsToTolerance: 0, bestLoss: Infinity },
+    // v1's summaries, upgraded, kept their keys in v1's order.
+    {
+      status: 'completed',
+      finalLoss: 1,
+      bestLoss: 1,
+      bestStep: 3,
+      divergedAt: null,
+      stepsToTolerance: null,
+      divergedIn: null,
+    },
+    { ...summaryOf('completed', 2), extra: 'kept as it was' } as RunSummary,
+    { ...summaryOf('failed', 3), error: undefined },
+  ];
+  rare.forEach((summary, i) => (runs[10 + i * 31].summary = summary));
+  const gone = [0, 1].map((index) => ({ ...runs[index], id: runId('gone', index), sweepId: 'gone', createdAt: 5 }));
+  gone.forEach((run) => (run.config = { ...run.config, id: run.id, sweepId: 'gone' }));
+  const v5 = new Dexie(name);
+  v5Schema(v5);
+  await v5
+    .table('sweeps')
+    .add({ id: 's', name: 'v5', spec: v5Spec, runCount: configs.length, createdAt: 11, status: 'completed' });
+  await v5
+    .table('runPages')
+    .bulkAdd(
+      [...groupByPage(runs, (run) => run), ...groupByPage(gone, (run) => run)].map(({ key, items }) =>
+        runPageV5(key, [...items.values()]),
+      ),
+    );
+  const traced = runs.slice(0, 3);
+  await v5.table('tracePages').add(
+    tracePage(
+      ['s', 0],
+      traced.map((run) => toStoredTrace(run.id, executeRun(run.config).trace)),
+    ),
+  );
+  v5.close();
+  return { runs: [...runs, ...gone] };
+}
+
+describe('database upgrade from v5', () => {
+  const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+
+  it('keeps every run identical (annotations, rare summaries, gaps), stores configs only where the spec does not give them', async () => {
+    const { runs } = await writeV5Fixture('upgrade-5');
+    const tracesBefore = await (async () => {
+      const v5 = new Dexie('upgrade-5');
+      v5Schema(v5);
+      const pages = await v5.table('tracePages').toArray();
+      v5.close();
+      return pages;
+    })();
+    const db = new LabDatabase('upgrade-5');
+    const after = (await db.allRuns()).sort(byId);
+    const before = [...runs].sort(byId);
+    expect(after).toEqual(before);
+    // Bit for bit, −0 and key sets included (toEqual would take a key holding undefined for an absent one).
+    expect(sameValue(after, before)).toBe(true);
+    const pages = await db.runPages.toArray();
+    expect(pages.flatMap((page) => page.configs.map(([index]) => [page.sweepId, index]))).toEqual([
+      ['gone', 0],
+      ['gone', 1],
+      ['s', 5],
+    ]);
+    // The two summaries the columns cannot hold exactly (an unknown key; an error key holding undefined) are kept whole.
+    expect(pages.flatMap((page) => page.summaries.map(([index]) => index))).toEqual(
+      [4, 5].map((k) => runs[10 + k * 31].index),
+    );
+    expect(await db.tags()).toEqual(['nine', 't0', 't1', 't2', 't3']);
+    expect(await db.counts()).toEqual({ sweeps: 1, runs: runs.length, traces: 3 });
+    expect(await db.runIdsOf('s')).toEqual(runs.filter((run) => run.sweepId === 's').map((run) => run.id));
+    expect(await db.tracePages.toArray()).toEqual(tracesBefore);
+    // The runs list reads the same runs from the columns.
+    const list = new RunList();
+    await list.load(db);
+    expect(list.runs.length).toBe(runs.length);
+    for (const run of before) {
+      const listed = list.get(run.id)!;
+      const { id, sweepId, index, createdAt, config, summary, tags, starred, note } = listed;
+      expect({ id, sweepId, index, createdAt, config, summary, tags, starred, note }, run.id).toEqual(run);
+    }
+    await db.delete();
+  });
+
+  it('an upgrade that throws leaves the v5 database exactly as it was', async () => {
+    await writeV5Fixture('upgrade-5-fails');
+    const v5 = new Dexie('upgrade-5-fails');
+    v5Schema(v5);
+    // A page no version of the app wrote (its runs are not a list): the upgrade throws on it, after other pages.
+    await v5.table('runPages').add({ sweepId: 'z', page: 0, entries: null, count: 1, tags: [] });
+    const tables = ['sweeps', 'runPages', 'tracePages'];
+    const before = await Promise.all(tables.map((table) => v5.table(table).toArray()));
+    v5.close();
+    const db = new LabDatabase('upgrade-5-fails');
+    await expect(db.open()).rejects.toThrow();
+    db.close();
+    const again = new Dexie('upgrade-5-fails');
+    v5Schema(again);
+    await again.open();
+    expect(again.verno).toBe(5);
+    expect(await Promise.all(tables.map((table) => again.table(table).toArray()))).toEqual(before);
+    again.close();
+    await Dexie.delete('upgrade-5-fails');
   });
 });

@@ -1,0 +1,71 @@
+/**
+ * The setting samples (RunList.settingSamples) of a whole grid sweep whose configs are all its spec's, found from the
+ * spec without building every run's config: what lets start-up leave configs unbuilt (./run-list.svelte.ts).
+ *
+ * A grid run's config is its objective's, its optimizer entry's fixed settings, one point of each of the entry's axes
+ * and one seed (src-core/sweep/expand.ts: objectives outermost, then the entries, then each entry's points with its
+ * axes in key-sorted order, the first key slowest, then seeds innermost). Each axis sets one setting, so a setting
+ * differs among the sweep's runs exactly when it differs among: the first run of each objective and entry, and for each
+ * axis (and the seeds) one run that moves that coordinate alone to a point whose value differs, if any does.
+ */
+import type { Axis, SweepSpec } from '../../../src-core/contract/sweep-spec';
+import { countRuns } from '../../../src-core/sweep/expand';
+import { specConfigs } from '../storage/page-codec';
+
+/** How many points of an axis are tried for one whose value differs from its first; past that, every config is built. */
+const PROBES = 8;
+
+/** A grid axis's number of points (a grid has no continuous axis). */
+const gridAxisSize = (axis: Axis): number =>
+  'values' in axis ? axis.values.length : 'linear' in axis ? axis.linear.count : 'log' in axis ? axis.log.count : NaN;
+
+/**
+ * The indexes of the samples of sweep `sweepId` when its `listed` runs are every run of its grid spec, each with the
+ * spec's config; null when they are not (a random search, runs missing) or when no differing point was found among
+ * the first PROBES of an axis that has more: the caller then builds the configs and samples them.
+ */
+export function gridSamples(sweepId: string, spec: SweepSpec, listed: number): number[] | null {
+  if (spec.search.mode !== 'grid' || listed !== countRuns(spec)) return null;
+  const seeds = spec.seeds.length;
+  const entries = spec.optimizers.map((entry) => {
+    const axes = (Object.entries(entry.axes) as [string, Axis | undefined][])
+      .filter((pair): pair is [string, Axis] => pair[1] !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const sizes = axes.map(([, axis]) => gridAxisSize(axis));
+    return { keys: axes.map(([key]) => key), sizes, points: sizes.reduce((product, n) => product * n, 1) };
+  });
+  const perObjective = entries.reduce((sum, entry) => sum + entry.points, 0) * seeds;
+  const configAt = (index: number) => specConfigs(sweepId, spec, index, index).get(index);
+  const found = new Set<number>();
+  /** Of the runs base + j·stride (j = 1 … size − 1), the first whose `value` differs from base's; -1: none; null: unknown. */
+  const differing = (base: number, stride: number, size: number, value: (index: number) => unknown): number | null => {
+    const first = value(base);
+    for (let j = 1; j < Math.min(size, PROBES + 1); j++)
+      if (value(base + j * stride) !== first) return base + j * stride;
+    return size - 1 <= PROBES ? -1 : null;
+  };
+  for (let o = 0; o < spec.objectives.length; o++) {
+    let offset = 0;
+    for (const { keys, sizes, points } of entries) {
+      const base = o * perObjective + offset * seeds;
+      offset += points;
+      found.add(base);
+      let stride = points * seeds;
+      const moves = keys.map((key, a) => {
+        stride /= sizes[a];
+        return differing(
+          base,
+          stride,
+          sizes[a],
+          (index) => (configAt(index)?.optimizer as unknown as Record<string, unknown> | undefined)?.[key],
+        );
+      });
+      moves.push(differing(base, 1, seeds, (index) => configAt(index)?.seed));
+      for (const move of moves) {
+        if (move === null) return null;
+        if (move >= 0) found.add(move);
+      }
+    }
+  }
+  return [...found];
+}

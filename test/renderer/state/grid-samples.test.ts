@@ -1,0 +1,90 @@
+import 'fake-indexeddb/auto';
+import { describe, expect } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
+import { LabDatabase } from '../../../src-renderer/lib/storage/db';
+import type { StoredSweep } from '../../../src-renderer/lib/storage/records';
+import { gridSamples } from '../../../src-renderer/lib/state/grid-samples';
+import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
+import { runColumns, varyingColumnIds } from '../../../src-renderer/lib/runs-table/run-columns';
+import { expandSweep } from '../../../src-core/sweep/expand';
+import type { SweepSpec } from '../../../src-core/contract/types';
+import { adagradSweep, summaryOf } from '../../helpers/configs';
+
+/** Grid specs of a few objectives, AdaGrad entries and seeds; axis values repeat (a setting may not differ at all). */
+const gridSpec: fc.Arbitrary<SweepSpec> = fc
+  .record({
+    lrs: fc.array(fc.constantFrom(1, 0.5, 0.1), { minLength: 1, maxLength: 12 }),
+    eps: fc.array(fc.constantFrom(1e-8, 1e-6), { minLength: 1, maxLength: 3 }),
+    weightDecays: fc.array(fc.constantFrom(0, 1e-4), { minLength: 1, maxLength: 2 }),
+    seeds: fc.uniqueArray(fc.nat({ max: 5 }), { minLength: 1, maxLength: 3 }),
+    objectives: fc.subarray(['quadratic-1d', 'elliptic-2d'] as const, { minLength: 1 }),
+    second: fc.option(fc.constantFrom(0.2, 0.3), { nil: undefined }),
+  })
+  .map(({ lrs, eps, weightDecays, seeds, objectives, second }) => {
+    const spec = adagradSweep({ name: 'grid', start: [4], lrs, eps, weightDecays, steps: 2 });
+    const entries = second === undefined ? [] : [{ kind: 'adagrad' as const, fixed: { lr: second }, axes: {} }];
+    return {
+      ...spec,
+      start: null,
+      seeds,
+      objectives: objectives.map((id) => ({ id })),
+      optimizers: [...spec.optimizers, ...entries],
+    } as SweepSpec;
+  });
+
+describe('setting samples of runs read from stored pages', () => {
+  test.prop([gridSpec, fc.array(fc.nat(), { maxLength: 4 })], { numRuns: 25 })(
+    'show exactly the settings that differ among the runs listed, whole grids without building every config',
+    async (spec, deletions) => {
+      const db = new LabDatabase('grid-samples');
+      try {
+        const configs = expandSweep('g', spec);
+        const sweep: StoredSweep = {
+          id: 'g',
+          name: 'grid',
+          spec,
+          runCount: configs.length,
+          createdAt: 1,
+          status: 'completed',
+        };
+        await db.storeResults({
+          started: [sweep],
+          results: configs.map((config) => ({
+            config,
+            summary: summaryOf('completed', config.index),
+            trace: {
+              steps: new Uint32Array(),
+              loss: new Float64Array(),
+              dim: 1,
+              layout: 'parameters',
+              width: 1,
+              theta: new Float64Array(),
+              grad: new Float64Array(),
+              accum: new Float64Array(),
+              update: new Float64Array(),
+            },
+          })),
+        });
+        const list = new RunList(0);
+        await list.load(db);
+        const columns = runColumns(() => 'a sweep');
+        const whole = gridSamples('g', spec, configs.length);
+        // Found from the spec unless an axis of more than PROBES + 1 points had no differing value among the first.
+        if (
+          spec.optimizers.every((entry) =>
+            Object.values(entry.axes).every((axis) => !axis || !('values' in axis) || axis.values.length <= 9),
+          )
+        )
+          expect(whole).not.toBeNull();
+        expect(varyingColumnIds(columns, list.settingSamples)).toEqual(varyingColumnIds(columns, list.runs));
+        expect(list.runs.map((run) => run.config)).toEqual(configs);
+        // With runs deleted, what is left is sampled from its configs.
+        list.remove(deletions.map((k) => configs[k % configs.length].id));
+        list.flush();
+        expect(varyingColumnIds(columns, list.settingSamples)).toEqual(varyingColumnIds(columns, list.runs));
+      } finally {
+        await db.delete();
+      }
+    },
+  );
+});
