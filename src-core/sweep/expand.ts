@@ -316,6 +316,36 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
   }
 }
 
+/** Where one optimizer entry's runs lie in a grid (see gridLayout). */
+export interface GridEntryLayout {
+  /** Its swept hyperparameters, in the order their indexes are counted: key-sorted, the last the fastest. */
+  keys: string[];
+  /** Each axis's number of points. */
+  sizes: number[];
+  /** Its points: the product of the sizes. */
+  points: number;
+  /** The points of the entries before it. */
+  firstPoint: number;
+}
+
+/**
+ * The layout of a grid spec's runs, as expandRuns orders them: run index = o · perObjective + (entry.firstPoint + p) ·
+ * seeds + s, for objective o, point p of the entry (its axes' indexes in mixed radix over `sizes`, the last fastest)
+ * and seed s. What lets a reader find the run that moves one setting without building any config. `seeds`,
+ * `perObjective`, `points` and `firstPoint` hold for a random search too (its points are its samples; not `sizes`).
+ */
+export function gridLayout(spec: SweepSpec): { seeds: number; perObjective: number; entries: GridEntryLayout[] } {
+  let firstPoint = 0;
+  const entries = spec.optimizers.map((entry) => {
+    const axes = axesOf(entry);
+    const sizes = axes.map(([, axis]) => axisSize(axis));
+    const layout = { keys: axes.map(([key]) => key), sizes, points: entryPoints(spec, entry), firstPoint };
+    firstPoint += layout.points;
+    return layout;
+  });
+  return { seeds: spec.seeds.length, perObjective: firstPoint * spec.seeds.length, entries };
+}
+
 /**
  * The trace size of each run when a spec leaves it open: the whole sweep keeps about `autoTraceRowBudget` rows, so a
  * sweep of 10 runs keeps 1,000 rows a run and one of 10,000 runs keeps 200: storing it stays a matter of seconds
@@ -361,8 +391,7 @@ function* expandRuns(
   skip: ReadonlySet<number> = new Set(),
 ): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
-  const seeds = spec.seeds.length;
-  const perObjective = spec.optimizers.reduce((sum, entry) => sum + entryPoints(spec, entry), 0) * seeds;
+  const { seeds, perObjective } = gridLayout(spec);
   for (const [o, objective] of spec.objectives.entries()) {
     const start = o * perObjective;
     if (start >= to) return;

@@ -3,21 +3,16 @@
  * spec without building every run's config: what lets start-up leave configs unbuilt (./run-list.svelte.ts).
  *
  * A grid run's config is its objective's, its optimizer entry's fixed settings, one point of each of the entry's axes
- * and one seed (src-core/sweep/expand.ts: objectives outermost, then the entries, then each entry's points with its
- * axes in key-sorted order, the first key slowest, then seeds innermost). Each axis sets one setting, so a setting
+ * and one seed, at the index src-core/sweep/expand.ts's gridLayout gives. Each axis sets one setting, so a setting
  * differs among the sweep's runs exactly when it differs among: the first run of each objective and entry, and for each
  * axis (and the seeds) one run that moves that coordinate alone to a point whose value differs, if any does.
  */
-import type { Axis, SweepSpec } from '../../../src-core/contract/sweep-spec';
-import { countRuns } from '../../../src-core/sweep/expand';
+import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
+import { countRuns, gridLayout } from '../../../src-core/sweep/expand';
 import { specConfigs } from '../storage/page-codec';
 
 /** How many points of an axis are tried for one whose value differs from its first; past that, every config is built. */
 const PROBES = 8;
-
-/** A grid axis's number of points (a grid has no continuous axis). */
-const gridAxisSize = (axis: Axis): number =>
-  'values' in axis ? axis.values.length : 'linear' in axis ? axis.linear.count : 'log' in axis ? axis.log.count : NaN;
 
 /**
  * The indexes of the samples of sweep `sweepId` when its `listed` runs are every run of its grid spec, each with the
@@ -26,15 +21,7 @@ const gridAxisSize = (axis: Axis): number =>
  */
 export function gridSamples(sweepId: string, spec: SweepSpec, listed: number): number[] | null {
   if (spec.search.mode !== 'grid' || listed !== countRuns(spec)) return null;
-  const seeds = spec.seeds.length;
-  const entries = spec.optimizers.map((entry) => {
-    const axes = (Object.entries(entry.axes) as [string, Axis | undefined][])
-      .filter((pair): pair is [string, Axis] => pair[1] !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    const sizes = axes.map(([, axis]) => gridAxisSize(axis));
-    return { keys: axes.map(([key]) => key), sizes, points: sizes.reduce((product, n) => product * n, 1) };
-  });
-  const perObjective = entries.reduce((sum, entry) => sum + entry.points, 0) * seeds;
+  const { seeds, perObjective, entries } = gridLayout(spec);
   const configAt = (index: number) => specConfigs(sweepId, spec, index, index).get(index);
   const found = new Set<number>();
   /** Of the runs base + j·stride (j = 1 … size − 1), the first whose `value` differs from base's; -1: none; null: unknown. */
@@ -45,10 +32,8 @@ export function gridSamples(sweepId: string, spec: SweepSpec, listed: number): n
     return size - 1 <= PROBES ? -1 : null;
   };
   for (let o = 0; o < spec.objectives.length; o++) {
-    let offset = 0;
-    for (const { keys, sizes, points } of entries) {
-      const base = o * perObjective + offset * seeds;
-      offset += points;
+    for (const { keys, sizes, points, firstPoint } of entries) {
+      const base = o * perObjective + firstPoint * seeds;
       found.add(base);
       let stride = points * seeds;
       const moves = keys.map((key, a) => {

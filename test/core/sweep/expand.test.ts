@@ -10,6 +10,7 @@ import {
   expandSweep,
   expandSweepLazily,
   expandSweepRange,
+  gridLayout,
   rangePoints,
   runIndexesOf,
   splitmix32,
@@ -538,6 +539,36 @@ describe('expandSweep', () => {
           [...new Set(picked.filter((i) => i < reference.length))].sort((a, b) => a - b),
         );
         expect([...expandSweepLazily('p', spec, skip)]).toEqual(reference.filter((run) => !storedIds.includes(run.id)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("places every grid run where gridLayout says: its objective, entry, each axis's point and seed from its index", () => {
+    fc.assert(
+      fc.property(specArb, (input) => {
+        const spec = valid(input);
+        const { seeds, perObjective, entries } = gridLayout(spec);
+        expect(perObjective * spec.objectives.length).toBe(countRuns(spec));
+        for (const run of expandSweep('p', spec)) {
+          const o = Math.floor(run.index / perObjective);
+          const point = Math.floor((run.index % perObjective) / seeds);
+          const e = entries.findLastIndex((entry) => entry.firstPoint <= point);
+          const { keys, sizes, points, firstPoint } = entries[e];
+          expect(points).toBe(sizes.reduce((product, n) => product * n, 1));
+          expect(run.objective).toEqual(spec.objectives[o]);
+          expect(run.seed).toBe(spec.seeds[run.index % seeds]);
+          expect(run.optimizer.kind).toBe(spec.optimizers[e].kind);
+          // The point's axis indexes in mixed radix, the last key fastest: each the value of that axis's point.
+          let rest = point - firstPoint;
+          for (let a = keys.length - 1; a >= 0; a--) {
+            const axis = spec.optimizers[e].axes[keys[a] as keyof (typeof spec.optimizers)[number]['axes']]!;
+            expect((run.optimizer as unknown as Record<string, unknown>)[keys[a]]).toBe(
+              axisPoints(axis)![rest % sizes[a]],
+            );
+            rest = Math.floor(rest / sizes[a]);
+          }
+        }
       }),
       { numRuns: 200 },
     );

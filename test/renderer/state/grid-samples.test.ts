@@ -2,13 +2,13 @@ import 'fake-indexeddb/auto';
 import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { LabDatabase } from '../../../src-renderer/lib/storage/db';
-import type { StoredSweep } from '../../../src-renderer/lib/storage/records';
 import { gridSamples } from '../../../src-renderer/lib/state/grid-samples';
 import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { runColumns, varyingColumnIds } from '../../../src-renderer/lib/runs-table/run-columns';
 import { expandSweep } from '../../../src-core/sweep/expand';
 import type { SweepSpec } from '../../../src-core/contract/types';
 import { adagradSweep, summaryOf } from '../../helpers/configs';
+import { completedSweep } from '../../helpers/database';
 
 /** Grid specs of a few objectives, AdaGrad entries and seeds; axis values repeat (a setting may not differ at all). */
 const gridSpec: fc.Arbitrary<SweepSpec> = fc
@@ -39,14 +39,7 @@ describe('setting samples of runs read from stored pages', () => {
       const db = new LabDatabase('grid-samples');
       try {
         const configs = expandSweep('g', spec);
-        const sweep: StoredSweep = {
-          id: 'g',
-          name: 'grid',
-          spec,
-          runCount: configs.length,
-          createdAt: 1,
-          status: 'completed',
-        };
+        const sweep = completedSweep('g', spec);
         await db.storeResults({
           started: [sweep],
           results: configs.map((config) => ({

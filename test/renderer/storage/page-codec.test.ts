@@ -3,12 +3,13 @@ import { describe, expect } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { LabDatabase } from '../../../src-renderer/lib/storage/db';
 import { encodeRunPage, RunPageReader, sameValue, specConfigs } from '../../../src-renderer/lib/storage/page-codec';
-import type { RunAnnotations, StoredRun, StoredSweep } from '../../../src-renderer/lib/storage/records';
+import type { RunAnnotations, StoredRun } from '../../../src-renderer/lib/storage/records';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
 import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { expandSweep, runId } from '../../../src-core/sweep/expand';
 import type { RunSummary } from '../../../src-core/contract/types';
 import { adagradSweep } from '../../helpers/configs';
+import { completedSweep } from '../../helpers/database';
 
 /** A sweep of a page and a half: its spec gives the configs a page does not hold. */
 const spec = adagradSweep({
@@ -20,14 +21,7 @@ const spec = adagradSweep({
   steps: 3,
 });
 const configs = expandSweep('s', spec);
-const sweep: StoredSweep = {
-  id: 's',
-  name: 'codec',
-  spec,
-  runCount: configs.length,
-  createdAt: 1,
-  status: 'completed',
-};
+const sweep = completedSweep('s', spec);
 
 /** Every double: NaN, ±Infinity, −0 and subnormals included. */
 const anyDouble = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 5e-324, -2.2e-308));
