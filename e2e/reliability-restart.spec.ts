@@ -9,6 +9,8 @@ import { fillSweepForm } from './flows';
 import { expectWholeAndUnique, readSweeps, startServe } from './reliability-helpers';
 
 const TOKEN = 'reliability-restart-token-9d2e4f60';
+/** Enough runs that the sweep is still running when the server is killed, however fast the machine stores them. */
+const RUNS = 4000;
 
 test('the server restarts under an open page: lost, interrupted, told what to do, resumed', async ({ page }) => {
   test.setTimeout(150_000);
@@ -18,16 +20,18 @@ test('the server restarts under an open page: lost, interrupted, told what to do
   let second: Awaited<ReturnType<typeof startServe>> | null = null;
   try {
     await page.goto(`${first.url}#token=${TOKEN}`);
-    await fillSweepForm(page, { name: 'restart', lrs: 'log(1e-4, 1, 1200)', steps: '20000' });
+    await fillSweepForm(page, { name: 'restart', lrs: `log(1e-4, 1, ${RUNS})`, steps: '20000' });
     await page.getByTestId('launch').click();
     const progress = page.getByTestId('progress').first();
     await expect(progress).toHaveAttribute('data-status', 'running');
     await expect(page.getByTestId('cancel-sweep')).toBeVisible();
+    // Killed as soon as runs are stored (polled every 25 ms: a fast machine stores thousands a second).
     await expect
       .poll(async () => Number((await page.getByTestId('progress-count').innerText()).split(' / ')[0]), {
         timeout: 30_000,
+        intervals: [25],
       })
-      .toBeGreaterThan(50);
+      .toBeGreaterThan(0);
 
     await first.stop('SIGKILL');
     await expect(page.getByTestId('connection')).toHaveText('Connection to the lab server lost — reconnecting…');
@@ -47,14 +51,14 @@ test('the server restarts under an open page: lost, interrupted, told what to do
     await expect(page.getByTestId('connection')).toHaveCount(0);
     const [sweep] = await readSweeps(page);
     const stored = (await expectWholeAndUnique(page, sweep.id)).ids.length;
-    await expect(page.getByTestId('resume-sweep')).toHaveText(`Resume the ${1200 - stored} missing runs`);
+    await expect(page.getByTestId('resume-sweep')).toHaveText(`Resume the ${RUNS - stored} missing runs`);
     await expect(page.getByTestId('resume-sweep')).toBeEnabled();
     await page.getByTestId('resume-sweep').click();
     await expect(progress).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
-    await expectWholeAndUnique(page, sweep.id, 1200);
+    await expectWholeAndUnique(page, sweep.id, RUNS);
     expect(problems).toEqual([]);
     console.log(
-      `reliability-restart: ${stored} of 1200 stored when the server was killed; the page said so, and Resume completed the sweep`,
+      `reliability-restart: ${stored} of ${RUNS} stored when the server was killed; the page said so, and Resume completed the sweep`,
     );
   } finally {
     await second?.stop('SIGTERM');
