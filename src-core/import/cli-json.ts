@@ -72,8 +72,8 @@ const bytes = (n: number): string => n.toLocaleString('en-US');
 export const tooLargeMessage = (size: number): string =>
   `The file is too large to import: ${bytes(size)} bytes (at most ${bytes(ImportLimits.maxBytes)}, 256 MiB). Split the sweep with the command line's --sweep-id and smaller specs.`;
 
-const IMPORTABLE =
-  'the app’s Runs JSON export or a command line --json file (npm run cli -- sweep.json --json runs.json)';
+const CLI_JSON = 'a command line --json file (npm run cli -- sweep.json --json runs.json)';
+const IMPORTABLE = `the app’s Runs JSON export or ${CLI_JSON}`;
 
 /**
  * The app's summary CSV has each run's objective as display text ("rosenbrock (dim 10)"), and neither its trace size,
@@ -82,7 +82,7 @@ const IMPORTABLE =
  */
 const SUMMARY_CSV = /^\uFEFF?run_id,sweep_id,sweep_name,/;
 const TRACES_CSV = /^\uFEFF?run_id,step,parameter,/;
-const CSV_REFUSAL = `cannot be imported: its rows show each run’s settings as table cells, without the objective’s exact config, the trace size, the divergence settings or the sweep’s spec, so its runs could not be recreated faithfully. Export the runs as Runs JSON instead (beside Summary CSV), or import ${IMPORTABLE.slice(IMPORTABLE.indexOf('a command line'))}.`;
+const CSV_REFUSAL = `cannot be imported: its rows show each run’s settings as table cells, without the objective’s exact config, the trace size, the divergence settings or the sweep’s spec, so its runs could not be recreated faithfully. Export the runs as Runs JSON instead (beside Summary CSV), or import ${CLI_JSON}.`;
 
 const FILE_SHAPE = `must be ${IMPORTABLE}: {"format": "${RunsJson.format}", "version": ${RunsJson.version}, "sweeps": […]} or {"spec": …, "runs": [{"config": …, "summary": …}, …]}`;
 
