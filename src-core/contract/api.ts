@@ -1,13 +1,16 @@
 import type { RunAnnotations } from './annotations';
 import type { MenuCommand } from './menu-commands';
 import type { LabRequests } from './methods';
-import type { ExecutorStatus, RunConfig, RunSummary, SweepEvent } from './types';
+import type { ExecutorStatus, RunConfig, RunSummary, SweepEvent, SweepSpec } from './types';
 
-/** 'summary': one row per run, every hyperparameter and metric. 'traces': long format, one row per step and parameter. */
-export const exportKinds = ['summary', 'traces'] as const;
+/**
+ * 'summary': one row per run, every hyperparameter and metric. 'traces': long format, one row per step and parameter.
+ * 'runs': the Runs JSON (src-core/export/runs-json.ts): each sweep's spec and its runs, which the app imports back.
+ */
+export const exportKinds = ['summary', 'traces', 'runs'] as const;
 export type ExportKind = (typeof exportKinds)[number];
 
-/** The start of a CSV export: what it holds and the file name to offer. */
+/** The start of an export: what it holds and the file name to offer. */
 export interface ExportStart {
   kind: ExportKind;
   suggestedName: string;
@@ -29,10 +32,19 @@ export interface ExportRun {
   annotations?: RunAnnotations;
 }
 
+/** A sweep whose runs a Runs JSON export holds: what recreates it on import. */
+export interface ExportSweep {
+  id: string;
+  name: string;
+  spec: SweepSpec;
+}
+
 /** The next runs of an export, in the order their rows are to be written. */
 export interface ExportPage {
   exportId: string;
   runs: ExportRun[];
+  /** Runs JSON: the sweeps of this page's runs that no earlier page brought (each sent once). The CSVs have none. */
+  sweeps?: ExportSweep[];
 }
 
 /** Ends an export: completes the file or the download, or with `abort` discards it. */

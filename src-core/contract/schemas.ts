@@ -7,8 +7,8 @@ import * as v from 'valibot';
 import { AnnotationLimits } from './annotations';
 import { exportKinds, type ExportEnd, type ExportPage, type ExportStart } from './api';
 import { show } from './show';
-import { RunConfigSchema, SweepLimits, whole } from './sweep-spec';
-import type { DivergedIn, RunStatus } from './types';
+import { RunConfigSchema, SweepLimits, SweepSpecSchema, whole } from './sweep-spec';
+import type { DivergedIn, RunStatus, SweepSpec } from './types';
 
 /** Limits of the messages themselves (sweep limits live in sweep-spec.ts). */
 export const Limits = {
@@ -185,19 +185,53 @@ export const RunSummarySchema = strictRequest('run summary', {
   error: v.optional(text('error', 10_000)),
 });
 
-const RunAnnotationsSchema = strictRequest('run annotations', {
+/**
+ * What the renderer lets a person type (src-renderer/lib/state/annotations.ts: trimmed, no control characters, each tag
+ * once), checked again wherever annotations arrive from outside: an export page, an imported file.
+ */
+const CONTROL = /\p{Cc}/u;
+const typed = (x: string): boolean => x.trim() === x && !CONTROL.test(x);
+const TagSchema = v.pipe(
+  text('tag', AnnotationLimits.maxTagLength),
+  v.check(
+    (tag) => tag !== '' && typed(tag),
+    (issue) =>
+      `Invalid tag: ${show(issue.input)} (must have 1 to ${AnnotationLimits.maxTagLength} characters, no leading or trailing spaces, tabs, line breaks or other control characters)`,
+  ),
+);
+
+export const RunAnnotationsSchema = strictRequest('run annotations', {
   tags: v.pipe(
-    v.array(
-      text('tag', AnnotationLimits.maxTagLength),
-      (issue) => `Invalid tag list: ${show(issue.input)} (must be a list of tags)`,
-    ),
+    v.array(TagSchema, (issue) => `Invalid tag list: ${show(issue.input)} (must be a list of tags)`),
     v.maxLength(
       AnnotationLimits.maxTagsPerRun,
       (issue) => `Invalid tag list: ${issue.input.length} tags (must be at most ${AnnotationLimits.maxTagsPerRun})`,
     ),
+    v.check(
+      (tags) => new Set(tags).size === tags.length,
+      (issue) =>
+        `Invalid tag list: ${show(issue.input.find((tag, i) => issue.input.indexOf(tag) !== i))} appears twice (each tag once)`,
+    ),
   ),
   starred: flag('star'),
-  note: text('note', AnnotationLimits.maxNoteLength),
+  note: v.pipe(
+    text('note', AnnotationLimits.maxNoteLength),
+    v.check(
+      typed,
+      (issue) =>
+        `Invalid note: ${show(issue.input)} (must have no leading or trailing spaces, tabs, line breaks or other control characters)`,
+    ),
+  ),
+});
+
+/** A sweep a Runs JSON export holds: its spec's structure is checked here; the file's reader validates it whole. */
+const ExportSweepSchema = strictRequest('export sweep', {
+  id: text('sweep id', Limits.maxIdLength),
+  name: text('sweep name', SweepLimits.maxNameLength),
+  spec: v.pipe(
+    SweepSpecSchema,
+    v.transform((spec) => spec as SweepSpec),
+  ),
 });
 
 export const ExportPageSchema = strictRequest('export page', {
@@ -215,6 +249,16 @@ export const ExportPageSchema = strictRequest('export page', {
     v.maxLength(
       Limits.maxRunsPerExportPage,
       (issue) => `Invalid export page: ${issue.input.length} runs (must be at most ${Limits.maxRunsPerExportPage})`,
+    ),
+  ),
+  sweeps: v.optional(
+    v.pipe(
+      v.array(ExportSweepSchema, (issue) => `Invalid export page sweeps: ${show(issue.input)} (must be a list)`),
+      v.maxLength(
+        Limits.maxRunsPerExportPage,
+        (issue) =>
+          `Invalid export page: ${issue.input.length} sweeps (must be at most ${Limits.maxRunsPerExportPage}, one per run)`,
+      ),
     ),
   ),
 });

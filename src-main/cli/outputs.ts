@@ -10,6 +10,7 @@ import type { Writable } from 'node:stream';
 import type { ExportRun } from '../../src-core/contract/api';
 import type { RunConfig, RunResult } from '../../src-core/contract/types';
 import { csvHeader, csvRows } from '../../src-core/export/csv';
+import { toJson } from '../../src-core/export/json';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { traceColumns, traceRecords } from '../../src-core/export/trace-table';
 import { openFileSink, type FileSink } from '../export/file-sink';
@@ -54,10 +55,6 @@ export interface CliOutputs {
   /** Discards every output: no partial file is left. */
   abort(): Promise<void>;
 }
-
-/** JSON has no NaN or ±Infinity (JSON.stringify would write null and lose them): they are written as strings. */
-const toJson = (value: unknown): string =>
-  JSON.stringify(value, (_key, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? String(x) : x));
 
 function tableOf(kind: keyof CliOutputPaths, job: CliJob): Table {
   switch (kind) {

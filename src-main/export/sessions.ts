@@ -1,21 +1,25 @@
 /**
- * The app's CSV exports, in the main process: the renderer opens one, sends the runs page by page, and ends it. Each
+ * The app's exports, in the main process: the renderer opens one, sends the runs page by page, and ends it. Each
  * page is written before its call resolves, so the renderer can never run ahead of the disk or the download, and the
- * whole file is never held anywhere. The summary is written from the stored summaries the pages carry; the traces are
- * computed afresh from the configs on the worker pool, in full precision, never taken from stored traces.
+ * whole file is never held anywhere. The summary CSV and the Runs JSON are written from the stored configs and
+ * summaries the pages carry (the Runs JSON with the specs of their sweeps, each sent with the page of its first run);
+ * the traces are computed afresh from the configs on the worker pool, in full precision, never taken from stored
+ * traces.
  */
 import { randomUUID } from 'node:crypto';
 import type {
   ExportEnd,
+  ExportKind,
   ExportOutcome,
   ExportPage,
-  ExportRun,
   ExportStart,
   ExportStarted,
+  ExportSweep,
 } from '../../src-core/contract/api';
 import { errorMessage, fail, ok, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
 import { csvHeader, csvRows } from '../../src-core/export/csv';
+import { RunsJsonWriter } from '../../src-core/export/runs-json';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig, traceColumns, traceRecords } from '../../src-core/export/trace-table';
 import type { RunExecutor } from '../pool';
@@ -23,7 +27,7 @@ import { runInOrder } from './ordered-runs';
 import type { ExportSink } from './sink';
 
 /** Opens where export `exportId` goes; null when the user declined (cancelled the save dialog). */
-export type OpenExportSink = (exportId: string, suggestedName: string) => Promise<ExportSink | null>;
+export type OpenExportSink = (exportId: string, suggestedName: string, kind: ExportKind) => Promise<ExportSink | null>;
 
 export interface ExportSessionsOptions {
   /** An export with no call for this long is discarded (the window that started it is gone). */
@@ -36,6 +40,8 @@ interface Session {
   sink: ExportSink;
   headerWritten: boolean;
   runsWritten: number;
+  /** Runs JSON: its writer, and the sweeps the pages brought so far (by id). */
+  json: { writer: RunsJsonWriter; sweeps: Map<string, ExportSweep> } | null;
   /** Calls on one export run one after another, in the order they came. */
   queue: Promise<unknown>;
   idleTimer: NodeJS.Timeout | null;
@@ -67,7 +73,7 @@ export class ExportSessions {
     const exportId = this.newExportId();
     let sink: ExportSink | null;
     try {
-      sink = await this.openSink(exportId, request.suggestedName);
+      sink = await this.openSink(exportId, request.suggestedName, request.kind);
     } catch (error) {
       return fail('internal', `Could not open ${request.suggestedName}: ${errorMessage(error)}`);
     }
@@ -77,6 +83,7 @@ export class ExportSessions {
       sink,
       headerWritten: false,
       runsWritten: 0,
+      json: request.kind === 'runs' ? { writer: new RunsJsonWriter(), sweeps: new Map() } : null,
       queue: Promise.resolve(),
       idleTimer: null,
     };
@@ -86,10 +93,10 @@ export class ExportSessions {
   }
 
   /** Writes the page's rows; resolves with the runs written so far. A failure discards the export. */
-  write({ exportId, runs }: ExportPage): Promise<Result<number>> {
-    return this.enqueue(exportId, async (session) => {
-      await this.writeRows(session, runs);
-      session.runsWritten += runs.length;
+  write(page: ExportPage): Promise<Result<number>> {
+    return this.enqueue(page.exportId, async (session) => {
+      await this.writeRows(session, page);
+      session.runsWritten += page.runs.length;
       return session.runsWritten;
     });
   }
@@ -101,7 +108,8 @@ export class ExportSessions {
         await session.sink.abort();
         return { saved: false };
       }
-      if (!session.headerWritten) await this.writeRows(session, []);
+      if (!session.headerWritten) await this.writeRows(session, { exportId, runs: [] });
+      if (session.json) await session.sink.write([session.json.writer.tail()]);
       return session.sink.finish();
     });
   }
@@ -151,12 +159,23 @@ export class ExportSessions {
     session.idleTimer.unref();
   }
 
-  /** The header first, once; then the rows of these runs. */
-  private async writeRows(session: Session, runs: readonly ExportRun[]): Promise<void> {
+  /** The header first, once; then the rows of the page's runs. */
+  private async writeRows(session: Session, { runs, sweeps = [] }: ExportPage): Promise<void> {
     const { kind, everyStep } = session.request;
+    const { json } = session;
     if (!session.headerWritten) {
-      await session.sink.write([kind === 'summary' ? csvHeader(summaryColumns) : csvHeader(traceColumns)]);
+      const header = json
+        ? json.writer.head()
+        : kind === 'summary'
+          ? csvHeader(summaryColumns)
+          : csvHeader(traceColumns);
+      await session.sink.write([header]);
       session.headerWritten = true;
+    }
+    if (json) {
+      for (const sweep of sweeps) json.sweeps.set(sweep.id, sweep);
+      await session.sink.write([json.writer.page(runs, (id) => json.sweeps.get(id))]);
+      return;
     }
     if (kind === 'summary') {
       await session.sink.write(csvRows(summaryColumns, runs));

@@ -5,6 +5,8 @@
  * for one download.
  */
 import type { ServerResponse } from 'node:http';
+import type { ExportKind } from '../../src-core/contract/api';
+import { exportFileTypes } from '../export/file-types';
 import type { ExportSink } from '../export/sink';
 import { writeChunks } from '../export/sink';
 
@@ -16,6 +18,7 @@ const stopped = (): Error => new Error('the download was stopped in the browser'
 
 interface Waiting {
   suggestedName: string;
+  kind: ExportKind;
   attach(response: ServerResponse): void;
 }
 
@@ -23,7 +26,7 @@ export class Downloads {
   private readonly waiting = new Map<string, Waiting>();
 
   /** Registers export `exportId`; its sink writes into the response of the download once the browser asks for it. */
-  open(exportId: string, suggestedName: string): ExportSink {
+  open(exportId: string, suggestedName: string, kind: ExportKind): ExportSink {
     let attach!: (response: ServerResponse) => void;
     let fail!: (error: Error) => void;
     const attached = new Promise<ServerResponse>((resolve, reject) => {
@@ -39,6 +42,7 @@ export class Downloads {
     timer.unref();
     this.waiting.set(exportId, {
       suggestedName,
+      kind,
       attach: (response) => {
         clearTimeout(timer);
         attach(response);
@@ -84,7 +88,7 @@ export class Downloads {
     res.on('error', () => undefined); // a browser that goes away is seen by the next write
     res.writeHead(200, {
       ...headers,
-      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Type': exportFileTypes[waiting.kind].mediaType,
       'Content-Disposition': contentDisposition(waiting.suggestedName),
       'Cache-Control': 'no-store',
     });

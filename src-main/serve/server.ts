@@ -98,7 +98,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
   // The id is the download's capability (a link cannot carry the session): 192 random bits.
   const exportSessions = new ExportSessions(
     options.executor,
-    async (exportId, suggestedName) => downloads.open(exportId, suggestedName),
+    async (exportId, suggestedName, kind) => downloads.open(exportId, suggestedName, kind),
     {
       newExportId: () => randomBytes(24).toString('base64url'),
     },

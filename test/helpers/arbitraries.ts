@@ -1,7 +1,8 @@
 /** fast-check arbitraries of engine configs, shared by the property tests of the optimizers and of the run paths. */
 import fc from 'fast-check';
 import type { AdagradConfig, ObjectiveConfig, OptimizerConfig } from '../../src-core/contract/engine';
-import type { RunConfig } from '../../src-core/contract/types';
+import { AnnotationLimits, type RunAnnotations } from '../../src-core/contract/annotations';
+import type { RunConfig, RunSummary } from '../../src-core/contract/types';
 import { createObjective } from '../../src-core/objectives';
 import { optimizerDefaults } from '../../src-core/optim';
 
@@ -138,3 +139,56 @@ export const configBatch = fc
   );
 
 const objectiveDim = (o: ObjectiveConfig): number => (o.id === 'quadratic-1d' ? 1 : o.id === 'elliptic-2d' ? 2 : 3);
+
+/** A summary a run of `steps` steps may have: any status, losses NaN, ±∞ or any finite double, steps within the run. */
+export const runSummary = (steps: number): fc.Arbitrary<RunSummary> => {
+  const step = fc.integer({ min: 0, max: steps });
+  const loss = fc.oneof(
+    fc.constantFrom(NaN, Infinity, -Infinity, 0, Number.MIN_VALUE, Number.MAX_VALUE),
+    // JSON has no −0: a loss is a value of f, never −0 (f(−0) of the objectives is +0).
+    fc.double().filter((x) => !Object.is(x, -0)),
+  );
+  return fc.record(
+    {
+      status: fc.constantFrom('completed' as const, 'converged' as const, 'diverged' as const, 'failed' as const),
+      finalLoss: loss,
+      bestLoss: loss,
+      bestStep: step,
+      stepsToTolerance: fc.option(step, { nil: null }),
+      divergedAt: fc.option(step, { nil: null }),
+      divergedIn: fc.constantFrom(null, 'accumulator' as const, 'parameters' as const, 'loss' as const),
+      error: fc.string({ maxLength: 30 }),
+    },
+    { requiredKeys: ['status', 'finalLoss', 'bestLoss', 'bestStep', 'stepsToTolerance', 'divergedAt', 'divergedIn'] },
+  );
+};
+
+/** Text a person may type into a tag or note: unicode, quotes and backslashes, trimmed, no control characters. */
+const typedText = (minLength: number, maxLength: number): fc.Arbitrary<string> =>
+  fc
+    .array(
+      fc.oneof(
+        fc.constantFrom('"', "'", '\\', '“', '”', 'λ', 'η', '√', '😀', '=', ' ', ','),
+        fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+      ),
+      {
+        minLength,
+        maxLength,
+      },
+    )
+    .map((chars) =>
+      chars
+        .join('')
+        .replace(/\p{Cc}/gu, '')
+        .trim()
+        .slice(0, maxLength)
+        .trim(),
+    )
+    .filter((text) => text.length >= minLength);
+
+/** Tags, a star and a note as the runs table lets a person attach them (src-renderer/lib/state/annotations.ts). */
+export const runAnnotations: fc.Arbitrary<RunAnnotations> = fc.record({
+  tags: fc.uniqueArray(typedText(1, AnnotationLimits.maxTagLength), { maxLength: 4 }),
+  starred: fc.boolean(),
+  note: fc.oneof(fc.constant(''), typedText(0, 120)),
+});

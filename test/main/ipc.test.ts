@@ -135,7 +135,7 @@ describe('registerIpc', () => {
       ok: false,
       error: {
         code: 'invalid-input',
-        message: 'kind: Invalid export kind: "everything" (must be one of summary, traces)',
+        message: 'kind: Invalid export kind: "everything" (must be one of summary, traces, runs)',
       },
     });
     const page = await invoke(Channels.writeExport, mainFrame, {

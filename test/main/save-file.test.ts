@@ -17,7 +17,7 @@ describe('createSaveDialogSink', () => {
   it('offers the suggested name with a CSV filter and writes where the user chose', async () => {
     const path = join(dir, 'runs.csv');
     const showSaveDialog = vi.fn(async () => ({ canceled: false, filePath: path }));
-    const sink = await createSaveDialogSink({ showSaveDialog })('export-1', 'runs.csv');
+    const sink = await createSaveDialogSink({ showSaveDialog })('export-1', 'runs.csv', 'summary');
     expect(showSaveDialog).toHaveBeenCalledExactlyOnceWith(
       expect.objectContaining({
         defaultPath: 'runs.csv',
@@ -29,9 +29,17 @@ describe('createSaveDialogSink', () => {
     expect(await readFile(path, 'utf8')).toBe('lr,loss\r\n1,16\r\n');
   });
 
+  it('offers a Runs JSON with a JSON filter', async () => {
+    const showSaveDialog = vi.fn(async () => ({ canceled: true, filePath: '' }));
+    await createSaveDialogSink({ showSaveDialog })('export-1', 'runs.json', 'runs');
+    expect(showSaveDialog).toHaveBeenCalledExactlyOnceWith(
+      expect.objectContaining({ filters: [{ name: 'Runs JSON', extensions: ['json'] }, expect.anything()] }),
+    );
+  });
+
   it('opens nothing when the dialog is cancelled', async () => {
     const open = createSaveDialogSink({ showSaveDialog: async () => ({ canceled: true, filePath: '' }) });
-    await expect(open('export-1', 'runs.csv')).resolves.toBeNull();
+    await expect(open('export-1', 'runs.csv', 'summary')).resolves.toBeNull();
     expect(await readdir(dir)).toEqual([]);
   });
 });

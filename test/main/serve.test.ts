@@ -10,7 +10,9 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { ExportKind } from '../../src-core/contract/api';
 import { SignInRefusal, SOCKET_PROTOCOL, type SocketReply } from '../../src-core/contract/socket';
+import { validateSweepSpec } from '../../src-core/sweep/expand';
 import { compactTrace } from '../../src-core/run/compact-trace';
 import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run/execute';
@@ -27,7 +29,7 @@ import {
 import { MAX_FAILURES_PER_MINUTE, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src-main/serve/session';
 import { SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
-import { adagradRun, adagradSweep } from '../helpers/configs';
+import { adagradRun, adagradSweep, goodSpec } from '../helpers/configs';
 import { mustSignIn, signInSocket, type Credential, type SignedInSocket } from '../helpers/serve-socket';
 import { storedRanges } from '../../src-core/sweep/stored-ranges';
 import { inProcessExecutor } from '../helpers/in-process-executor';
@@ -685,7 +687,7 @@ describe('serve mode: exports', () => {
     runs: [{ config: seedRun, summary: executeRun(seedRun).summary, sweepName: '=seeds' }],
   });
 
-  async function startExport(client: Client, kind: 'summary' | 'traces', suggestedName: string): Promise<string> {
+  async function startExport(client: Client, kind: ExportKind, suggestedName: string): Promise<string> {
     const started = await client.call('startExport', { kind, suggestedName, everyStep: false });
     if (!started.ok) throw new Error(started.error.message);
     return (started.value as { exportId: string }).exportId;
@@ -717,6 +719,47 @@ describe('serve mode: exports', () => {
     expect(lines).toHaveLength(6);
 
     expect((await raw(`/export/${exportId}`)).status).toBe(404);
+    client.close();
+  });
+
+  it('downloads a Runs JSON as JSON, its sweep given with the page of its first run', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'runs', 'runs.json');
+    const download = fetch(`${base}export/${exportId}`);
+    const spec = validateSweepSpec({ ...goodSpec, name: '=seeds' });
+    if (!spec.ok) throw new Error(spec.message);
+    const sweeps = [{ id: 's', name: '=seeds', spec: spec.value }];
+    expect(await client.call('writeExport', { ...page(exportId), sweeps })).toEqual({ ok: true, value: 1 });
+    await client.call('finishExport', { exportId, abort: false });
+    const res = await download;
+    expect(res.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const file = JSON.parse(await res.text());
+    expect(file.sweeps.map((sweep: { id: string; runs: unknown[] }) => [sweep.id, sweep.runs.length])).toEqual([
+      ['s', 1],
+    ]);
+    client.close();
+  });
+
+  it('refuses a Runs JSON page whose run has no sweep, and discards the export', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'runs', 'runs.json');
+    const download = fetch(`${base}export/${exportId}`)
+      .then((res) => res.text())
+      .then(
+        () => 'complete',
+        () => 'broken off',
+      );
+    const written = await client.call('writeExport', page(exportId));
+    expect(written).toMatchObject({
+      ok: false,
+      error: {
+        message:
+          'Could not export runs.json: run "s:000000": its sweep "s" was not given (must come with the page of its first run)',
+      },
+    });
+    expect(await client.call('finishExport', { exportId, abort: false })).toMatchObject({ ok: false });
+    // The download is broken off, never left looking complete.
+    expect(await download).toBe('broken off');
     client.close();
   });
 

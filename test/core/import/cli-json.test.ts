@@ -172,12 +172,16 @@ describe('files refused as a whole', () => {
       'run_id,step,parameter,theta\r\n',
       /^This is the app’s traces CSV export: it cannot be imported/,
     ],
-    ['text that is not JSON', '{"spec": ', /^The file is not JSON \(.+\): it must be a command line --json output/],
-    ['a list', '[]', /^The file holds a list: it must be a command line --json output/],
+    [
+      'text that is not JSON',
+      '{"spec": ',
+      /^The file is not JSON \(.+\): it must be the app’s Runs JSON export or a command line --json file/,
+    ],
+    ['a list', '[]', /^The file holds a list: it must be the app’s Runs JSON export or a command line --json file/],
     [
       'an extra field',
       '{"spec":null,"runs":[],"x":1}',
-      /^Unknown field: "x": the file must be a command line --json output/,
+      /^Unknown field: "x": the file must be the app’s Runs JSON export or a command line --json file/,
     ],
     ['runs that are not a list', '{"spec":null,"runs":{}}', /^runs: Invalid run list: object \(must be a list\)$/],
   ])('%s', (_, text, message) => {
@@ -204,5 +208,176 @@ describe('files refused as a whole', () => {
       message:
         "The file is too large to import: 268,435,457 bytes (at most 268,435,456, 256 MiB). Split the sweep with the command line's --sweep-id and smaller specs.",
     });
+  });
+});
+
+/** The fixture's runs as the app's Runs JSON would hold them: sweep "cluster-a", and a copy of it as sweep "copy". */
+function runsJsonFile(): {
+  format: string;
+  version: number;
+  sweeps: { id: string; name: string; spec: Record<string, unknown>; runs: RawRun[] }[];
+} {
+  const { spec, runs } = fixture();
+  const copy = fixture().runs.map((run) => ({
+    ...run,
+    config: { ...run.config, sweepId: 'copy', id: String(run.config.id).replace('cluster-a', 'copy') },
+  }));
+  return {
+    format: 'adagrad-lab-runs',
+    version: 1,
+    sweeps: [
+      { id: 'cluster-a', name: 'cluster lr', spec, runs },
+      { id: 'copy', name: 'cluster lr', spec, runs: copy },
+    ],
+  };
+}
+const runsJsonPlan = (edit: (file: ReturnType<typeof runsJsonFile>) => void = () => undefined) => {
+  const file = runsJsonFile();
+  edit(file);
+  return parseImport(JSON.stringify(file));
+};
+
+describe('importing the app’s Runs JSON', () => {
+  it('reads every sweep with its spec, every run, and the annotations of those that have them', () => {
+    const plan = accepted(
+      runsJsonPlan((file) => {
+        (file.sweeps[1].runs[2] as RawRun & { annotations: unknown }).annotations = {
+          tags: ['"quoted"', 'λ → 0'],
+          starred: true,
+          note: 'diverged, as expected',
+        };
+      }),
+    );
+    expect(plan.refusals).toEqual([]);
+    expect(plan.sweeps.map(({ id, runCount, runsInFile }) => ({ id, runCount, runsInFile }))).toEqual([
+      { id: 'cluster-a', runCount: 6, runsInFile: 6 },
+      { id: 'copy', runCount: 6, runsInFile: 6 },
+    ]);
+    expect(plan.runs.map((run) => run.config)).toEqual([
+      ...expandSweep('cluster-a', plan.sweeps[0].spec),
+      ...expandSweep('copy', plan.sweeps[0].spec),
+    ]);
+    expect(plan.runs[8].annotations).toEqual({
+      tags: ['"quoted"', 'λ → 0'],
+      starred: true,
+      note: 'diverged, as expected',
+    });
+    expect(plan.runs[8].summary.finalLoss).toBe(Infinity);
+    expect(plan.runs.filter((run) => run.annotations)).toHaveLength(1);
+  });
+
+  it('refuses a tampered run by field, under its sweep, and imports the rest', () => {
+    const plan = accepted(runsJsonPlan((file) => (file.sweeps[1].runs[1].config.optimizer.lr = 0.5)));
+    expect(plan.runs).toHaveLength(11);
+    expect(plan.sweeps[1].runsInFile).toBe(5);
+    expect(plan.refusals).toEqual([
+      {
+        record: 'run copy:000001',
+        message:
+          'sweeps.1.runs.1.config.optimizer.lr: 0.5 is not what its sweep’s spec gives run 1 (1), so the run cannot belong to that sweep',
+      },
+    ]);
+  });
+
+  it.each([
+    [
+      'a tag with a line break',
+      (run: Record<string, unknown>) => (run.annotations = { tags: ['a\nb'], starred: false, note: '' }),
+      'sweeps.0.runs.3.annotations.tags.0: Invalid tag: "a\\nb" (must have 1 to 40 characters, no leading or trailing spaces, tabs, line breaks or other control characters)',
+    ],
+    [
+      'a tag twice',
+      (run: Record<string, unknown>) => (run.annotations = { tags: ['x', 'x'], starred: false, note: '' }),
+      'sweeps.0.runs.3.annotations.tags: Invalid tag list: "x" appears twice (each tag once)',
+    ],
+    [
+      'a star that is not true or false',
+      (run: Record<string, unknown>) => (run.annotations = { tags: [], starred: 'yes', note: '' }),
+      'sweeps.0.runs.3.annotations.starred: Invalid star: "yes" (must be true or false)',
+    ],
+    [
+      'an unknown field',
+      (run: Record<string, unknown>) => (run.trace = []),
+      'sweeps.0.runs.3.trace: Unknown field: "trace" is not part of an imported run',
+    ],
+  ])('refuses a run with %s, by field', (_, edit, message) => {
+    const plan = accepted(runsJsonPlan((file) => edit(file.sweeps[0].runs[3] as unknown as Record<string, unknown>)));
+    expect(plan.refusals).toEqual([{ record: 'run cluster-a:000003', message }]);
+    expect(plan.runs).toHaveLength(11);
+  });
+
+  it('refuses a run listed under another sweep than its own', () => {
+    const plan = accepted(runsJsonPlan((file) => file.sweeps[0].runs.push(file.sweeps[1].runs.pop()!)));
+    expect(plan.refusals).toEqual([
+      {
+        record: 'run copy:000005',
+        message:
+          'sweeps.0.runs.6.config.sweepId: Invalid sweep id: "copy" (must be "cluster-a", the id of the sweep it is listed under)',
+      },
+    ]);
+  });
+
+  it('refuses a sweep whose spec fails, whose name is not its spec’s, or whose id came before, with its runs; the others import', () => {
+    const badSpec = accepted(runsJsonPlan((file) => (file.sweeps[0].spec = { ...file.sweeps[0].spec, steps: 0 })));
+    expect(badSpec.refusals).toEqual([
+      {
+        record: 'sweep cluster-a',
+        message:
+          'sweeps.0.spec.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000) (so its 6 runs are refused)',
+      },
+    ]);
+    expect(badSpec.sweeps.map((s) => s.id)).toEqual(['copy']);
+    const renamed = accepted(runsJsonPlan((file) => (file.sweeps[1].name = 'renamed')));
+    expect(renamed.refusals).toEqual([
+      {
+        record: 'sweep copy',
+        message:
+          'sweeps.1.name: Invalid sweep name: "renamed" (must be its spec’s name, "cluster lr"; so its 6 runs are refused)',
+      },
+    ]);
+    const twice = accepted(runsJsonPlan((file) => (file.sweeps[1] = file.sweeps[0])));
+    expect(twice.refusals).toEqual([
+      {
+        record: 'sweep cluster-a',
+        message: 'sweeps.1.id: Duplicate sweep id: "cluster-a" (sweeps.0 has it already; the first is kept)',
+      },
+    ]);
+    expect(twice.runs).toHaveLength(6);
+  });
+
+  it.each([
+    [
+      'another format',
+      { format: 'mlflow-runs', version: 1, sweeps: [] },
+      'This is a file of format "mlflow-runs", not runs: it must be the app’s Runs JSON export',
+    ],
+    [
+      'a later version',
+      { format: 'adagrad-lab-runs', version: 2, sweeps: [] },
+      'This is a Runs JSON of version 2: this app reads version 1 (export it again with this version of the app)',
+    ],
+    [
+      'sweeps that are not a list',
+      { format: 'adagrad-lab-runs', version: 1, sweeps: {} },
+      'sweeps: Invalid sweep list: object (must be a list)',
+    ],
+    [
+      'a sweep spec',
+      { name: 'x', objectives: [], optimizers: [] },
+      'This is a sweep spec, not its runs: launch it in the app, or run it with the command line',
+    ],
+  ])('refuses %s as a whole, by what it is', (_, file, message) => {
+    const plan = parseImport(JSON.stringify(file));
+    expect(plan.ok).toBe(false);
+    if (!plan.ok) expect(plan.message.startsWith(message)).toBe(true);
+  });
+
+  it('points the CSV exports to Runs JSON', () => {
+    const plan = parseImport('run_id,sweep_id,sweep_name,objective\r\n');
+    expect(plan.ok).toBe(false);
+    if (!plan.ok)
+      expect(plan.message).toContain(
+        'Export the runs as Runs JSON instead (beside Summary CSV), or import a command line --json file (npm run cli -- sweep.json --json runs.json).',
+      );
   });
 });

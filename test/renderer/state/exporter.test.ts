@@ -1,13 +1,15 @@
 /** The renderer's half of an export, against the main process's half in process: pages, cancel, failure. */
 import { describe, expect, it } from 'vitest';
-import type { ExportOutcome, ExportRun, LabApi } from '../../../src-core/contract/api';
+import type { ExportOutcome, ExportPage, ExportRun, ExportSweep, LabApi } from '../../../src-core/contract/api';
+import { parseImport } from '../../../src-core/import/cli-json';
+import { expandSweep, validateSweepSpec } from '../../../src-core/sweep/expand';
 import { executeRun } from '../../../src-core/run/execute';
 import { ExportSessions } from '../../../src-main/export/sessions';
 import type { ExportSink } from '../../../src-main/export/sink';
 import { createHandlers } from '../../../src-main/handlers';
 import { SweepService } from '../../../src-main/sweep-service';
 import { Exporter } from '../../../src-renderer/lib/state/exporter.svelte';
-import { adagradRun } from '../../helpers/configs';
+import { adagradRun, goodSpec } from '../../helpers/configs';
 import { inProcessExecutor } from '../../helpers/in-process-executor';
 
 class RecordingSink implements ExportSink {
@@ -93,6 +95,79 @@ describe('Exporter', () => {
     ).export('summary', wide, 'runs.csv', false);
     expect(sink.lines).toHaveLength(31);
     expect(calls).toBeGreaterThanOrEqual(4); // 30 × 20,000 coordinates ≈ 15 MB: not one message
+  });
+
+  it('writes a Runs JSON, sweep by sweep with each spec once, that imports back as the same runs and annotations', async () => {
+    const sweeps = ['a', 'b'].map((id): ExportSweep => {
+      const checked = validateSweepSpec({ ...goodSpec, name: `sweep ${id}` });
+      if (!checked.ok) throw new Error(checked.message);
+      return { id, name: checked.value.name, spec: checked.value };
+    });
+    // Listed as a table sorted by loss would list them: the two sweeps interleaved, out of index order.
+    const stored = sweeps
+      .flatMap((sweep) => expandSweep(sweep.id, sweep.spec))
+      .map((config, i): ExportRun => ({
+        config,
+        summary: executeRun(config).summary,
+        sweepName: `sweep ${config.sweepId}`,
+        annotations: { tags: i % 3 === 0 ? ['kept', '“best”'] : [], starred: i === 4, note: '' },
+      }))
+      .sort((x, y) => x.summary.finalLoss - y.summary.finalLoss);
+    const sink = new RecordingSink();
+    const sent: ExportPage[] = [];
+    const api = wire(sink);
+    const exporter = new Exporter(
+      {
+        ...api,
+        writeExport: (page: ExportPage) => (sent.push(page), api.writeExport(page)),
+      } as LabApi,
+      () => undefined,
+    );
+    await exporter.export('runs', stored, 'runs.json', false, new Map(sweeps.map((s) => [s.id, s])));
+    expect(sent.length).toBe(1);
+    expect(sent[0].sweeps).toEqual(sweeps);
+    expect(exporter.status).toBe('Exported 12 runs to /home/u/runs.csv');
+    const plan = parseImport(sink.lines.join('\n'));
+    if (!plan.ok) throw new Error(plan.message);
+    expect(plan.refusals).toEqual([]);
+    expect(plan.sweeps.map(({ id, spec }) => ({ id, name: spec.name, spec }))).toEqual(sweeps);
+    const byId = new Map(stored.map((run) => [run.config.id, run]));
+    for (const run of plan.runs) {
+      const before = byId.get(run.config.id)!;
+      expect(run.config).toEqual(before.config);
+      expect(run.summary).toEqual(before.summary);
+      const { tags, starred } = before.annotations!;
+      expect(run.annotations).toEqual(tags.length > 0 || starred ? before.annotations : undefined);
+    }
+    expect(plan.runs).toHaveLength(12);
+  });
+
+  it('sends each sweep’s spec once, with the page of its first run, however many pages its runs take', async () => {
+    const spec = validateSweepSpec(goodSpec);
+    if (!spec.ok) throw new Error(spec.message);
+    const sweeps = new Map(['a', 'b'].map((id): [string, ExportSweep] => [id, { id, name: 'test', spec: spec.value }]));
+    // 30 runs with 20,000-coordinate start points (~15 MB): several pages, sweep "a" in the first, "b" later.
+    const wide = runs.slice(0, 30).map((run, i) => ({
+      ...run,
+      config: { ...run.config, sweepId: i < 15 ? 'a' : 'b', start: new Array<number>(20_000).fill(1) },
+    }));
+    const sent: ExportPage[] = [];
+    const sink = new RecordingSink();
+    const api = wire(sink);
+    await new Exporter(
+      { ...api, writeExport: (page: ExportPage) => (sent.push(page), api.writeExport(page)) } as LabApi,
+      () => undefined,
+    ).export('runs', wide, 'runs.json', false, sweeps);
+    expect(sent.length).toBeGreaterThanOrEqual(4);
+    const firstOfB = sent.findIndex((page) => page.runs.some((run) => run.config.sweepId === 'b'));
+    expect(sent.map((page) => (page.sweeps ?? []).map((sweep) => sweep.id))).toEqual(
+      sent.map((_, i) => [...(i === 0 ? ['a'] : []), ...(i === firstOfB ? ['b'] : [])]),
+    );
+    const file = JSON.parse(sink.lines.join('\n'));
+    expect(file.sweeps.map((sweep: { id: string; runs: unknown[] }) => [sweep.id, sweep.runs.length])).toEqual([
+      ['a', 15],
+      ['b', 15],
+    ]);
   });
 
   it('shows why an export failed, and discards it', async () => {
