@@ -99,6 +99,7 @@ export function menuTemplate(deps: MenuDeps): MenuItemConstructorOptions[] {
           accelerator: 'CmdOrCtrl+Shift+E',
           click: send('export-traces'),
         },
+        { id: 'export-runs-json', label: 'Export Runs JSON…', click: send('export-runs-json') },
         separator,
         // macOS quits from the app menu; its File menu closes the window.
         mac ? { role: 'close' } : { role: 'quit' },

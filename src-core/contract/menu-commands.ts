@@ -10,6 +10,7 @@ export const menuCommands = [
   'import-runs',
   'export-summary',
   'export-traces',
+  'export-runs-json',
   'theme-system',
   'theme-light',
   'theme-dark',

@@ -63,6 +63,7 @@ describe('the application menu', () => {
         'import-runs',
         'export-summary',
         'export-traces',
+        'export-runs-json',
         'quit',
       ]);
       expect(roles(submenu(labelled(template, 'Window')))).toEqual(['minimize', 'close']);
@@ -86,6 +87,7 @@ describe('the application menu', () => {
       'import-runs',
       'export-summary',
       'export-traces',
+      'export-runs-json',
       'close',
     ]);
     expect(roles(submenu(labelled(template, 'Window')))).toEqual(['minimize', 'zoom', 'front', 'window']);

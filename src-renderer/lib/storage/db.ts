@@ -411,16 +411,17 @@ export class LabDatabase extends Dexie {
         const had = new Set(before.map(rowIndex));
         const fresh = [...group.items.values()]
           .filter(({ config }) => !had.has(config.index))
-          .map(({ config, summary }): StoredRun => ({
+          .map(({ config, summary, annotations }): StoredRun => ({
             id: config.id,
             sweepId,
             index: config.index,
             createdAt: kept.get(sweepId)?.createdAt ?? Date.now(),
             config,
             summary,
-            tags: [],
-            starred: false,
-            note: '',
+            // What a person attached to the run, as the app's Runs JSON carries it; none from the command line.
+            tags: annotations ? [...annotations.tags] : [],
+            starred: annotations?.starred ?? false,
+            note: annotations?.note ?? '',
           }));
         alreadyStored += group.items.size - fresh.length;
         if (fresh.length === 0) continue;

@@ -49,6 +49,18 @@ describe('LabDatabase.importRuns', () => {
     expect(await db.traces(['cluster-a:000000'])).toEqual([undefined]);
   });
 
+  it('stores the tags, star and note a Runs JSON run carries, and reads them back with the run', async () => {
+    db = new LabDatabase('import-annotations');
+    const annotations = { tags: ['baseline', 'émigré "q"'], starred: true, note: 'kept: lr 0.1' };
+    const runs = plan.runs.map((run, i) => (i === 3 ? { ...run, annotations } : run));
+    const outcome = await db.importRuns({ sweeps: [sweep], runs });
+    expect(outcome.added[3]).toMatchObject(annotations);
+    const stored = await db.allRuns();
+    expect(stored[3]).toMatchObject({ id: 'cluster-a:000003', ...annotations });
+    expect(stored[2]).toMatchObject({ tags: [], starred: false, note: '' });
+    expect(await db.tags()).toEqual(['baseline', 'émigré "q"']);
+  });
+
   it('adds nothing on a re-import, and keeps what a person attached to the runs', async () => {
     db = new LabDatabase('import-again');
     await db.importRuns({ sweeps: [sweep], runs: plan.runs.slice(0, 4) });
