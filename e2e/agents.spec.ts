@@ -1,8 +1,8 @@
 /**
  * Serve mode with --redis: sweeps run on agents (`adagrad-lab agent`, two processes of the built CLI) through a real
  * redis-server of the test's own. Until an agent is there the page says the sweep waits and why; cancelled part way
- * and resumed, it ends with every run stored once, with its trace, the same numbers as the embedded pool computes (a
- * sample recomputed bit for bit).
+ * and resumed, it ends with every run stored once, with its trace, the same numbers as the embedded pool computes
+ * (every summary recomputed bit for bit here, and a sample's traces).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
@@ -84,7 +84,7 @@ test('a 5,000-run sweep on agents through Redis: it waits for them, is cancelled
     const { ids, recomputed } = await expectWholeAndUnique(page, sweepId, RUNS);
     expect(ids).toEqual(expect.arrayContaining(kept.ids));
     console.log(
-      `agents: ${kept.ids.length} runs stored when cancelled, the rest resumed on two agents; ${RUNS} runs stored once each; ${recomputed} recomputed bit-identical`,
+      `agents: ${kept.ids.length} runs stored when cancelled, the rest resumed on two agents; ${RUNS} runs stored once each, every summary and ${recomputed} traces recomputed bit-identical`,
     );
   } finally {
     for (const agent of agents) agent.kill('SIGTERM');
