@@ -94,8 +94,20 @@ test('a random sweep of 200 runs opens on the scatter: loss against lr, diverged
   const best = new Set(lines.slice(1).map((line) => line.split(',')[7]));
   const box = (await page.getByTestId('scatter-canvas').boundingBox())!;
   const selected = page.locator('tr[aria-selected="true"]');
-  for (let k = 0; k < 9 && (await selected.count()) === 0; k++)
+  // Across the middle until a click lands on a bin; each click is given time to select (the selection bar says so)
+  // before the next, so a slow machine does not click past its bin.
+  const selectedCount = page.getByTestId('selected-count');
+  for (let k = 0; k < 9; k++) {
     await page.mouse.click(box.x + box.width * (0.3 + 0.05 * k), box.y + box.height * 0.5);
+    if (
+      await selectedCount.waitFor({ timeout: 1500 }).then(
+        () => true,
+        () => false,
+      )
+    )
+      break;
+  }
+  await expect(selectedCount).toHaveText('1 run selected');
   await expect(selected).toHaveCount(1);
   const opened = (await selected.getAttribute('data-run-id'))!;
   if (!best.has(opened)) await expect(selected.getByTestId('run-status')).toContainText('diverged');
