@@ -50,10 +50,17 @@ export class BatchSizer {
     return Math.max(1, Math.min(byTime, byBytes, this.sizing.maxRuns, fairShare));
   }
 
-  /** A task of `runs` runs took `ms`: the next sizes follow, weighting the newest timing as much as all before it. */
+  /**
+   * A task of `runs` runs took `ms`: the next sizes follow. A faster timing is taken at once, a slower one weighs as
+   * much as all before it. The first task on each worker carries its start-up (JIT, the WebAssembly module: 30–60 ms for
+   * a run of 30 µs), and a small task its fixed overhead, so early timings overstate a run tens of times; averaging
+   * them away halved the estimate once a task, and a 10,000-run sweep spent its first ~0.5 s in a dozen tiny tasks per
+   * worker (docs/performance-ui.md). A slower timing is still averaged, so one task slowed by another process taking
+   * the core does not halve the next.
+   */
   observe(runs: number, ms: number): void {
     if (!(runs > 0 && ms >= 0)) return;
     const perRun = ms / runs;
-    this.msPerRun = this.msPerRun === null ? perRun : (this.msPerRun + perRun) / 2;
+    this.msPerRun = this.msPerRun === null || perRun < this.msPerRun ? perRun : (this.msPerRun + perRun) / 2;
   }
 }

@@ -434,9 +434,11 @@ export class SweepService {
   /** Keeps and sends a task's results, in the parts its worker cut them into (of about maxResultsEventBytes each). */
   private accept(record: SweepRecord, parts: readonly ResultBatch[]): void {
     const { sweepId } = record.launched;
-    const pending = this.pending.get(sweepId) ?? new Map<number, PendingPart>();
-    this.pending.set(sweepId, pending);
     for (const part of parts) {
+      // Looked up for each part: a listener may acknowledge a part as it is sent, which drops the sweep's emptied map,
+      // and a part kept in a dropped map would count as pending for ever (and, past the limits, stop every sweep).
+      const pending = this.pending.get(sweepId) ?? new Map<number, PendingPart>();
+      this.pending.set(sweepId, pending);
       const replaced = pending.get(part.from);
       if (replaced) {
         this.pendingRuns -= replaced.batch.to - replaced.batch.from;

@@ -281,7 +281,10 @@ async function heapAfterGc(page: Page): Promise<number> {
   return usedSize;
 }
 
-/** BENCH_UI_PROFILE=1: also write a CPU profile of one more open and sort at each size to test-results/bench-ui/. */
+/**
+ * BENCH_UI_PROFILE=1: also write CPU profiles to test-results/bench-ui/: of one more open and sort at each size, and of
+ * the first end-to-end sweep (end-to-end.cpuprofile).
+ */
 const PROFILE = Boolean(process.env.BENCH_UI_PROFILE);
 
 async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
@@ -365,7 +368,7 @@ test(`storage path: ${RUNS} runs × ${STEPS} steps, end to end; then open, sort 
     // A fresh profile each time: an empty database, as a first sweep finds it.
     const context = await browser.newContext();
     const page = await context.newPage();
-    sweeps.push(await endToEnd(page));
+    sweeps.push(await (PROFILE && i === 0 ? profiled(page, 'end-to-end', () => endToEnd(page)) : endToEnd(page)));
     console.log(`sweep ${i + 1}/${REPEATS}:`, JSON.stringify(sweeps.at(-1)));
     if (i === REPEATS - 1) {
       for (let j = 0; j < REPEATS; j++) {

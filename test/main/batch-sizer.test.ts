@@ -21,6 +21,27 @@ describe('BatchSizer', () => {
     expect(sizer.next(9_999, small, 2)).toBe(100);
     sizer.observe(100, 150); // 1.5 ms a run now; smoothed to 1 ms
     expect(sizer.next(9_899, small, 2)).toBe(50);
+    sizer.observe(50, 12.5); // 0.25 ms a run: taken at once
+    expect(sizer.next(9_849, small, 2)).toBe(200);
+  });
+
+  it('reaches full-size tasks within a few tasks of a cold start, then keeps them', () => {
+    // Runs of 30 µs, a task's fixed cost 0.5 ms, and a worker's first task 40 ms more (its start-up): what the window's
+    // 10,000-run sweep found on this machine.
+    const sizing = { targetMs: 50, maxRuns: 2000, maxBytes: 1e12 };
+    const sizer = new BatchSizer(sizing);
+    const sizes: number[] = [];
+    for (let done = 0, task = 0; done < 10_000; task++) {
+      const runs = sizer.next(10_000 - done, small, 1);
+      sizer.observe(runs, (task === 0 ? 40 : 0) + 0.5 + runs * 0.03);
+      sizes.push(runs);
+      done += runs;
+    }
+    // The cold task's 40 ms are forgotten after the next one; full size (50 ms of 30 µs runs, less the fixed cost's
+    // share) from the fourth task on. (Averaging every timing took 19 tasks, 13 of them ramping: 1, 1, 2, 4, 9, …)
+    expect(sizes.slice(0, 3)).toEqual([1, 1, 94]);
+    expect(sizes[3]).toBeGreaterThan(1400);
+    expect(sizes.length).toBeLessThanOrEqual(10);
   });
 
   it('never exceeds the run and byte limits, and spreads the last runs over every worker', () => {

@@ -178,6 +178,24 @@ describe('SweepService', () => {
     expect(events.flatMap((e) => (e.type === 'results' ? [e.batch.to - e.batch.from] : []))).toEqual([3, 3]);
   });
 
+  it('keeps nothing pending when the window acknowledges each part as it is sent, so later sweeps still start', async () => {
+    const [config] = expandSweep('s', (validateSweepSpec(goodSpec) as { value: SweepSpec }).value);
+    const oneRun = transferablesOf(compactResult(executeRun(config))).reduce(
+      (sum, buffer) => sum + buffer.byteLength,
+      0,
+    );
+    // Two parts a batch. A part left counted as pending (3 runs a sweep, before) adds up until the limit stops sweeps.
+    const service = new SweepService(inProcessExecutor(), { batchSize: 6, maxResultsEventBytes: 2.5 * oneRun });
+    const { events } = collect(service);
+    service.onEvent((e) => {
+      if (e.type === 'results') service.acknowledge([{ sweepId: e.sweepId, from: e.batch.from, to: e.batch.to }]);
+    });
+    for (let i = 0; i < 3; i++) service.launch(goodSpec);
+    await service.idle();
+    expect(events.filter((e) => e.type === 'sweep-finished' && e.status === 'completed')).toHaveLength(3);
+    expect(service.resendPending()).toBe(0);
+  });
+
   it('stores the runs of a batch whose worker failed as failed, with the reason, and completes the sweep', async () => {
     let calls = 0;
     const flaky: BatchRunner = {
