@@ -16,7 +16,7 @@ import {
 } from '../../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
 import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
-import type { ObjectiveDraft, OptimizerDraft, SweepDraft } from './sweep-draft';
+import { suggestedName, type ObjectiveDraft, type OptimizerDraft, type SweepDraft } from './sweep-draft';
 
 export interface DraftCheck {
   /** Field id (see fieldIds) → what is wrong with it, without the path; 'form' for what belongs to no one field. */
@@ -91,7 +91,7 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
   const optional = (id: string, label: string, text: string) =>
     blank(text) ? null : reader.read(id, parseNumber(label, text));
   const input = {
-    name: draft.name,
+    name: draft.name.trim() === '' ? suggestedName(draft) : draft.name,
     objectives: draft.objectives.map((o, i) => readObjective(reader, o, i)),
     start:
       blank(draft.start) || draft.start.trim() === 'default'

@@ -6,6 +6,7 @@ import { objectiveInfo } from '../../../src-core/objectives';
 import type { ObjectiveConfig, ObjectiveId, OptimizerConfig, OptimizerKind } from '../../../src-core/contract/engine';
 import {
   defaultDivergenceThreshold,
+  SweepLimits,
   type Axis,
   type DivergenceThreshold,
   type HyperparameterValue,
@@ -13,7 +14,7 @@ import {
   type SweepSpec,
 } from '../../../src-core/contract/sweep-spec';
 import { formatAxis, formatValues } from '../../../src-core/sweep/parse';
-import { optimizerFields } from './optimizer-fields';
+import { optimizerFields, optimizerLabels } from './optimizer-fields';
 
 export interface ObjectiveDraft {
   id: ObjectiveId;
@@ -67,7 +68,8 @@ export function optimizerDraft(kind: OptimizerKind, values: Record<string, Hyper
 /** What the form shows first: the seeds' worked example over three learning rates. */
 export function defaultDraft(): SweepDraft {
   return {
-    name: 'x² from 4',
+    // Blank: the sweep is named after what the form holds (suggestedName) until a name is typed.
+    name: '',
     objectives: [objectiveDraft('quadratic-1d')],
     start: 'default',
     optimizers: [optimizerDraft('adagrad', { lr: '1, 0.5, 0.1' })],
@@ -82,6 +84,19 @@ export function defaultDraft(): SweepDraft {
     samples: '20',
     searchSeed: '0',
   };
+}
+
+/**
+ * The name a sweep launched without one gets, shown in the empty name field as the form changes: what it runs on what,
+ * "AdaGrad on f(w, b) = w² + 10b²", "AdaGrad, SGD on Rosenbrock, f(x) = x²", and where from when a start is typed.
+ */
+export function suggestedName(draft: SweepDraft): string {
+  const kinds = [...new Set(draft.optimizers.map((o) => optimizerLabels[o.kind]))].join(', ');
+  const objectives = [...new Set(draft.objectives.map((o) => objectiveInfo[o.id].label))].join(', ');
+  const start = draft.start.trim();
+  const name = `${kinds} on ${objectives}${start === '' || start === 'default' ? '' : ` from ${start}`}`;
+  // A long typed start point must not make the name too long to launch.
+  return name.length <= SweepLimits.maxNameLength ? name : `${name.slice(0, SweepLimits.maxNameLength - 1)}…`;
 }
 
 /** An objective's settings as text; one it leaves out stays blank (an optional setting at its default). */

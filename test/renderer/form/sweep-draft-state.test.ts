@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SweepDraftState } from '../../../src-renderer/lib/form/sweep-draft.svelte';
-import { draftFromRun } from '../../../src-renderer/lib/form/sweep-draft';
+import { draftFromRun, suggestedName } from '../../../src-renderer/lib/form/sweep-draft';
 import { adagradRun } from '../../helpers/configs';
 
 describe('the sweep form state', () => {
@@ -64,6 +64,30 @@ describe('the sweep form state', () => {
     expect(form.check.runs).toBe(1);
     form.reset();
     expect(form.origin).toBeNull();
-    expect(form.draft.name).toBe('x² from 4');
+    expect(form.draft.name).toBe('');
+  });
+
+  it('names a sweep after what the form holds until a name is typed', () => {
+    const form = new SweepDraftState();
+    const name = () => (form.check.validation?.ok ? form.check.validation.value.name : null);
+    expect(name()).toBe('AdaGrad on f(x) = x²');
+    form.setObjective(0, 'elliptic-2d');
+    expect(name()).toBe('AdaGrad on f(w, b) = w² + 10b²');
+    form.addOptimizer();
+    form.setKind(1, 'sgd');
+    form.addObjective();
+    form.setObjective(1, 'rosenbrock');
+    form.draft.start = '1, 2';
+    expect(name()).toBe('AdaGrad, SGD on f(w, b) = w² + 10b², Rosenbrock from 1, 2');
+    form.draft.start = Array.from({ length: 100 }, (_, i) => i + 0.5).join(', ');
+    // Too long a start for these objectives (its own error), yet the name stays launchable.
+    expect(form.check.errors.get('name')).toBeUndefined();
+    expect(suggestedName(form.draft)).toHaveLength(200);
+    expect(suggestedName(form.draft).endsWith('…')).toBe(true);
+    form.draft.start = '1, 2';
+    form.draft.name = '  ';
+    expect(name()).toBe('AdaGrad, SGD on f(w, b) = w² + 10b², Rosenbrock from 1, 2');
+    form.draft.name = 'my sweep';
+    expect(name()).toBe('my sweep');
   });
 });
