@@ -40,9 +40,30 @@ export function logspace(from: number, to: number, count: number): number[] {
   return Array.from({ length: count }, (_, i) => pow10(linspacePoint(a, b, count, i)));
 }
 
+/**
+ * The exponents log10(from), log10(to) of the log ranges met lately, by their ends: a sweep asks for the points of the
+ * same few axes over and over (a point alone costs one power; its two logarithms would cost twice that again). At most
+ * EXPONENT_CACHE_RANGES are kept (all are dropped when one more comes).
+ */
+const exponentCache = new Map<string, readonly [number, number]>();
+const EXPONENT_CACHE_RANGES = 16;
+
+function exponentsOf(from: number, to: number): readonly [number, number] {
+  // -0 and 0 kept apart: their logarithms differ (−∞ both, but an end's sign is the caller's to keep).
+  const key = `${Object.is(from, -0) ? '-0' : from},${Object.is(to, -0) ? '-0' : to}`;
+  let exponents = exponentCache.get(key);
+  if (!exponents) {
+    if (exponentCache.size >= EXPONENT_CACHE_RANGES) exponentCache.clear();
+    exponents = [log10(from), log10(to)];
+    exponentCache.set(key, exponents);
+  }
+  return exponents;
+}
+
 /** np.logspace(np.log10(from), np.log10(to), count)[i], computed alone. */
 export function logspacePoint(from: number, to: number, count: number, i: number): number {
-  return pow10(linspacePoint(log10(from), log10(to), count, i));
+  const [a, b] = exponentsOf(from, to);
+  return pow10(linspacePoint(a, b, count, i));
 }
 
 // Double-double arithmetic: a value is hi + lo with |lo| ≤ ulp(hi)/2, about 106 bits (Dekker, Knuth).
@@ -91,11 +112,14 @@ function divideByInteger(x: DD, n: number): DD {
 const ln10: DD = [2.302585092994046, -2.1707562233822494e-16];
 const ln2: DD = [0.6931471805599453, 2.3190468138462996e-17];
 
+/** One double's bytes, for powerOfTwo (a view per call had cost more than the bits it sets). */
+const bitsView = new DataView(new ArrayBuffer(8));
+
 /** 2^k for an integer k of the normal exponent range, built from its bits. */
 function powerOfTwo(k: number): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setUint32(0, (k + 1023) << 20);
-  return view.getFloat64(0);
+  bitsView.setUint32(0, (k + 1023) << 20);
+  bitsView.setUint32(4, 0);
+  return bitsView.getFloat64(0);
 }
 
 /** e^x as a double-double, for x whose result is in the normal range: 2^k · e^r, |r| ≤ ln2/2, e^r = (e^(r/1024))^1024. */

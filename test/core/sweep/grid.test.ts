@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { linspace, logspace, pow10 } from '../../../src-core/sweep/grid';
+import { linspace, logspace, logspacePoint, pow10 } from '../../../src-core/sweep/grid';
 import { rangePoints } from '../../../src-core/sweep/expand';
 
 interface Case {
@@ -68,6 +68,26 @@ describe('linspace and logspace: NumPy’s doubles', () => {
     expect(rangePoints('linear', 0, 1, 11)).toEqual([
       0, 0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6000000000000001, 0.7000000000000001, 0.8, 0.9, 1,
     ]);
+  });
+
+  it('a point alone is the listed point, whichever ranges were asked for in between (their exponents are kept)', () => {
+    const range = fc.record({
+      from: fc.double({ min: 1e-12, max: 1e3, noNaN: true }),
+      to: fc.double({ min: 1e-12, max: 1e3, noNaN: true }),
+      count: fc.integer({ min: 2, max: 40 }),
+    });
+    fc.assert(
+      fc.property(fc.array(range, { minLength: 1, maxLength: 24 }), fc.nat(), (ranges, seed) => {
+        const listed = ranges.map(({ from, to, count }) => logspace(from, to, count));
+        // Interleaved, as a grid of several log axes asks for them; more ranges than the cache keeps.
+        for (let k = 0; k < 3 * ranges.length; k++) {
+          const r = (seed + k * 7) % ranges.length;
+          const { from, to, count } = ranges[r];
+          const i = (seed + k) % count;
+          expect(Object.is(logspacePoint(from, to, count, i), listed[r][i])).toBe(true);
+        }
+      }),
+    );
   });
 
   it('pow10 stays within a few ulps of V8’s power everywhere', () => {
