@@ -43,8 +43,8 @@ export class BatchSizer {
   /**
    * The size of the next task, given how many runs are not yet handed out (`next` the first of them) and the number of
    * workers sharing them. Near the end tasks shrink so that the last runs are spread over every worker instead of
-   * waiting behind one long task, but not below an eighth of a full task: halving all the way down had ended each
-   * W1 sweep on two workers with ten tasks of 260 runs down to 1, each a round trip through the main thread that cost
+   * waiting behind one long task, but not below an eighth of a full task: halving all the way down had ended a W1
+   * sweep on two workers with ten tasks from 521 runs down to 1, each a round trip through the main thread that cost
    * more than the waiting it saved. The runs left after a task are never fewer than that floor: they go with it.
    */
   next(remaining: number, next: RunConfig, threads: number): number {

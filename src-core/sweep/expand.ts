@@ -282,9 +282,9 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
     skip -= skipped;
     if (random) for (let d = skipped * axes.length; d > 0; d--) random.next();
     if (skipped === points) continue;
-    // Per axis, a grid point's index or a random draw in [0, 1). Typed loosely while built: the spec's checks stand
-    // behind each point (see validateSweepSpec).
-    // `values`: per axis, the value of its pick (a plain loop: this runs once per run of a worker's task).
+    // Per axis, a grid point's index or a random draw in [0, 1), and the function that gives its value (a plain loop:
+    // this runs once per run a worker computes). Typed loosely while built: the spec's checks stand behind each point
+    // (see validateSweepSpec).
     const build =
       (picks: readonly number[], values: readonly ((pick: number) => HyperparameterValue)[]) => (): OptimizerConfig => {
         const config = { ...base };
