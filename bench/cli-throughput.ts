@@ -2,7 +2,8 @@
  * The command line end to end (`node out/main/cli.js`, a process each time, as a user runs it) on W1 made 10× larger
  * with weight decay: 100,000 runs (1,000 lr × 100 eps) × 1,000 steps of AdaGrad on w² + 10b², weight decay 1e-4,
  * `--summary` only, with `--threads 1` and `--threads 2`, against the C reference (bench/reference/reference.c, -O3, one
- * thread; it has no weight decay: one multiply-add a coordinate less) on the same lr and eps. Contenders run in turns;
+ * thread; it has no weight decay: one multiply-add a coordinate less) on the same lr and eps, and a CLI of one run of
+ * one step (a process's fixed cost: Node's start, the modules, a worker and its kernel). Contenders run in turns;
  * medians of wall clock (the whole process: start, workers, expansion, writing), with CPU seconds (user + system, every
  * thread) beside. Not part of `npm run bench`:
  *
@@ -49,11 +50,11 @@ interface Timing {
   cpu: number;
 }
 
-/** One CLI process: wall and CPU seconds from /usr/bin/time. */
-function runCli(cli: string, t: number, out: string): Timing {
+/** One CLI process on `input` (the spec file, or run flags): wall and CPU seconds from /usr/bin/time. */
+function runCli(cli: string, t: number, out: string, input: readonly string[] = [specFile]): Timing {
   const result = spawnSync(
     '/usr/bin/time',
-    ['-f', '%e %U %S', process.execPath, cli, specFile, '--summary', out, '--threads', String(t), '--quiet'],
+    ['-f', '%e %U %S', process.execPath, cli, ...input, '--summary', out, '--threads', String(t), '--quiet'],
     { encoding: 'utf8' },
   );
   if (result.status !== 0) throw new Error(`${cli} failed: ${result.stderr}`);
@@ -68,7 +69,7 @@ const c = compileReference(
 if (!c.ok) throw new Error(`C reference: ${c.reason}`);
 const cRun = referenceRunner(c.binary, 'w1', w1Bytes(w1Input(w1Configs(false, size))));
 
-const contenders: { name: string; run: () => Timing; check?: string }[] = [
+const contenders: { name: string; run: () => Timing; check?: string; oneRun?: true }[] = [
   {
     name: 'C -O3, 1 thread (no weight decay)',
     run: () => {
@@ -78,6 +79,12 @@ const contenders: { name: string; run: () => Timing; check?: string }[] = [
     },
   },
 ];
+for (const build of builds)
+  contenders.push({
+    name: `CLI ${build.label}, one run`,
+    run: () => runCli(build.cli, 1, join(dir, `${build.label}-one.csv`), ['--steps', '1']),
+    oneRun: true,
+  });
 for (const t of threads)
   for (const build of builds) {
     const out = join(dir, `${build.label}-${t}.csv`);
@@ -102,8 +109,10 @@ console.log(
 contenders.forEach((x, i) =>
   console.log(
     `${x.name.padEnd(36)} wall ${wall[i].toFixed(2).padStart(6)} s  cpu ${cpu[i].toFixed(2).padStart(6)} s  ` +
-      `wall / C wall ${(wall[i] / wall[0]).toFixed(1).padStart(5)}×  wall / C loop ${(wall[i] / cLoop).toFixed(1).padStart(5)}×  ` +
-      `${((wall[i] / runs) * 1e6).toFixed(1)} µs/run`,
+      (x.oneRun
+        ? ''
+        : `wall / C wall ${(wall[i] / wall[0]).toFixed(1).padStart(5)}×  wall / C loop ${(wall[i] / cLoop).toFixed(1).padStart(5)}×  ` +
+          `${((wall[i] / runs) * 1e6).toFixed(1)} µs/run`),
   ),
 );
 for (const build of builds)

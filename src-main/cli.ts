@@ -11,14 +11,15 @@ import { join } from 'node:path';
 import { errorMessage } from '../src-core/contract/result';
 import { everyStepConfig } from '../src-core/export/trace-table';
 import { cliUsage, CliUsageError, parseCliArgs, type AgentsAt, type CliArgs } from './cli/args';
-import { agentCommand } from './cli/agent';
 import { failedRun } from '../src-core/run/execute';
 import { CliInputError, readJob, type CliJob } from './cli/input';
 import { needsRuns, openOutputs, type CliOutputs, type ResultBatch } from './cli/outputs';
 import { removeTemporariesSync } from './export/file-sink';
 import { countsOf, ProgressReporter, type BatchCounts } from './cli/progress';
 import { batchesInOrder, batchSizeOf, runInOrder } from './export/ordered-runs';
-import { createRedisExecutor, type RedisExecutor } from './agents/redis-executor';
+// Types only: the agents' modules load bullmq and ioredis (~0.3 s of CPU at start-up, a sixth of a 100,000-run
+// sweep), so they are imported when --redis or `agent` asks for them (agentsReady, main).
+import type { RedisExecutor } from './agents/redis-executor';
 import type { RangeExecutor } from './executor';
 import { createWorkerPool, type WorkerPool } from './pool';
 import { countStatuses, decodeResults } from '../src-core/run/result-batch';
@@ -120,6 +121,7 @@ async function agentsReady(
   quiet: boolean,
   interrupt: AbortSignal,
 ): Promise<RedisExecutor | 'interrupted' | 'denied'> {
+  const { createRedisExecutor } = await import('./agents/redis-executor');
   const executor = createRedisExecutor({ url: address.url, queue });
   let settle: (outcome: 'ready' | 'denied') => void = () => undefined;
   const answered = new Promise<'ready' | 'denied'>((resolve) => (settle = resolve));
@@ -146,6 +148,7 @@ async function main(argv: readonly string[]): Promise<number> {
   // `adagrad-lab agent --redis URL`: this machine runs a lab's tasks (src-main/cli/agent.ts).
   if (argv[0] === 'agent') {
     const out = (text: string): void => void process.stdout.write(text);
+    const { agentCommand } = await import('./cli/agent');
     return agentCommand(argv.slice(1), join(import.meta.dirname, 'run-batch.worker.js'), out, say);
   }
   // A failing stdout (a closed pipe such as `| head`, a full device) is seen by the next write, which then stops the

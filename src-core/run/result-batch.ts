@@ -26,9 +26,10 @@ import type {
 import {
   compactTraceBytes,
   compactTraceOver,
-  copyTrace,
+  compactViews,
   float32Mask,
   shapeOfTrace,
+  writeCompactTrace,
   type CompactShape,
 } from './compact-trace';
 import { executeBatch } from './execute';
@@ -62,6 +63,8 @@ export function encodeResults(
   const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
   const shapes = new Int32Array(traces ? results.length * SHAPE_WIDTH : 0);
   const errors: [number, string][] = [];
+  // Per run, its shape and mask, kept for the copy below (a W1 run's whole encoding is ~1 µs: each step counts).
+  const traceShapes: CompactShape[] = traces ? new Array<CompactShape>(results.length) : [];
   let bytes = 0;
   results.forEach(({ summary: s, trace }, r) => {
     const at = r * SUMMARY_WIDTH;
@@ -74,16 +77,25 @@ export function encodeResults(
     summaries[at + 6] = s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN;
     if (s.error !== undefined) errors.push([r, s.error]);
     if (!traces) return;
-    const shape = shapeOfTrace(trace);
+    const shape = (traceShapes[r] = shapeOfTrace(trace));
     const mask = compact ? float32Mask(trace) : 0;
-    shapes.set(
-      [bytes, shape.rows, shape.dim, shape.width, layouts.indexOf(shape.layout), shape.hasAccumulator ? 1 : 0, mask],
-      r * SHAPE_WIDTH,
-    );
+    const h = r * SHAPE_WIDTH;
+    shapes[h] = bytes;
+    shapes[h + 1] = shape.rows;
+    shapes[h + 2] = shape.dim;
+    shapes[h + 3] = shape.width;
+    shapes[h + 4] = layouts.indexOf(shape.layout);
+    shapes[h + 5] = shape.hasAccumulator ? 1 : 0;
+    shapes[h + 6] = mask;
     bytes += align8(compactTraceBytes(shape, mask));
   });
   const buffer = new ArrayBuffer(bytes);
-  if (traces) results.forEach(({ trace }, r) => copyTrace(trace, traceAt(buffer, shapes, r, 0)));
+  if (traces) {
+    const views = compactViews(buffer);
+    results.forEach(({ trace }, r) =>
+      writeCompactTrace(trace, views, shapes[r * SHAPE_WIDTH], traceShapes[r], shapes[r * SHAPE_WIDTH + 6]),
+    );
+  }
   return { summaries, errors, shapes, traces: new Uint8Array(buffer) };
 }
 

@@ -282,19 +282,25 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
     skip -= skipped;
     if (random) for (let d = skipped * axes.length; d > 0; d--) random.next();
     if (skipped === points) continue;
-    // Per axis, a grid point's index or a random draw in [0, 1). Typed loosely while built: the spec's checks stand
-    // behind each point (see validateSweepSpec).
+    // Per axis, a grid point's index or a random draw in [0, 1), and the function that gives its value (a plain loop:
+    // this runs once per run a worker computes). Typed loosely while built: the spec's checks stand behind each point
+    // (see validateSweepSpec).
     const build =
-      (picks: readonly number[], value: (axis: Axis, pick: number) => HyperparameterValue) => (): OptimizerConfig => {
+      (picks: readonly number[], values: readonly ((pick: number) => HyperparameterValue)[]) => (): OptimizerConfig => {
         const config = { ...base };
-        axes.forEach(([key, axis], a) => (config[key] = value(axis, picks[a])));
+        for (let a = 0; a < axes.length; a++) config[axes[a][0]] = values[a](picks[a]);
         return config as unknown as OptimizerConfig;
       };
     if (random) {
+      const draws = axes.map(
+        ([, axis]) =>
+          (r: number) =>
+            drawn(axis, r),
+      );
       for (let s = skipped; s < random.samples; s++)
         yield build(
           axes.map(() => random.next()),
-          drawn,
+          draws,
         );
       continue;
     }
@@ -305,10 +311,9 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
       at[a] = rest % sizes[a];
       rest = Math.floor(rest / sizes[a]);
     }
-    const cached = new Map(axes.map(([, axis]) => [axis, cachedAxisPoint(axis)]));
-    const point = (axis: Axis, i: number): HyperparameterValue => cached.get(axis)!(i);
+    const pointOf = axes.map(([, axis]) => cachedAxisPoint(axis));
     for (;;) {
-      yield build(at.slice(), point);
+      yield build(at.slice(), pointOf);
       let a = axes.length - 1;
       while (a >= 0 && ++at[a] === sizes[a]) at[a--] = 0;
       if (a < 0) break;
@@ -407,7 +412,9 @@ function* expandRuns(
           continue;
         }
         optimizer ??= point();
-        yield {
+        // The optional fields are added in their place rather than spread from literals, which cost ~0.1 µs a run
+        // (a worker expands every run it computes): the same keys in the same order.
+        const config = {
           id: runId(sweepId, index),
           sweepId,
           index: index++,
@@ -417,12 +424,13 @@ function* expandRuns(
           steps: spec.steps,
           seed,
           tolerance: spec.tolerance,
-          // A sweep stored before the field existed has none: its runs read as the default, as they ran.
-          ...(spec.divergenceThreshold === undefined ? {} : { divergenceThreshold: spec.divergenceThreshold }),
-          traceMaxPoints,
-          // Only when asked for, so that every other run's config (and JSON) stays as it was.
-          ...(spec.continueAfterNonFinite ? { continueAfterNonFinite: true } : {}),
-        };
+        } as RunConfig;
+        // A sweep stored before the field existed has none: its runs read as the default, as they ran.
+        if (spec.divergenceThreshold !== undefined) config.divergenceThreshold = spec.divergenceThreshold;
+        config.traceMaxPoints = traceMaxPoints;
+        // Only when asked for, so that every other run's config (and JSON) stays as it was.
+        if (spec.continueAfterNonFinite) config.continueAfterNonFinite = true;
+        yield config;
       }
     }
   }

@@ -57,6 +57,18 @@ describe('BatchSizer', () => {
     expect(free.next(1, small, 2)).toBe(1);
   });
 
+  it('ends a sweep on two workers in tasks of at least an eighth of a full one, not halving down to single runs', () => {
+    const sizer = new BatchSizer({ targetMs: 50, maxRuns: 2000, maxBytes: 1e12 });
+    sizer.observe(1000, 1); // full tasks of 2,000 runs: the tail's floor is 250
+    const sizes: number[] = [];
+    for (let remaining = 10_000; remaining > 0; remaining -= sizes.at(-1)!) sizes.push(sizer.next(remaining, small, 2));
+    // Halving all the way down gave 2000 ×4, 1000, 500, 250, 125, 63, 31, 16, 8, 4, 2, 1, 1.
+    expect(sizes).toEqual([2000, 2000, 2000, 2000, 1000, 500, 250, 250]);
+    // Fewer runs left after a task than the floor go with it.
+    expect(sizer.next(300, small, 2)).toBe(300);
+    expect(sizer.next(2100, small, 2)).toBe(1050);
+  });
+
   it('gives a run that alone exceeds the targets a task of its own', () => {
     const sizer = new BatchSizer();
     sizer.observe(1, 2_000); // a d = 10⁶ run takes seconds
