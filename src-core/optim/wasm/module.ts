@@ -83,6 +83,7 @@ export interface AdagradExports {
     theta: number,
     accum: number,
     previous: number,
+    scratch: number,
     firstStep: number,
     lr: number,
     lrDecay: number,

@@ -14,7 +14,10 @@ import { kernelOfModule, type AdagradModule } from './module';
 export interface LogisticRun {
   readonly theta: Float64Array;
   readonly accum: Float64Array;
-  /** θ before the last step that touched each coordinate. */
+  /**
+   * θ before the step that diverged (`steps` returned a negative count) on the features it touched; the kernel writes
+   * nothing else here, so a row's θ before is the caller's to copy in.
+   */
   readonly previous: Float64Array;
   /**
    * Takes the next `size` samples of the run's order, fewer at the end of an epoch, and returns how many: SampleOrder's
@@ -46,10 +49,11 @@ export class WasmLogisticKernel {
     const samples = labels.length;
     const { exports } = this.module;
     const sizes = [dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength];
-    const [thetaAt, accumAt, previousAt, indicesAt, labelsAt, stateAt, orderAt] = this.module.regions([
+    const [thetaAt, accumAt, previousAt, indicesAt, labelsAt, stateAt, orderAt, scratchAt] = this.module.regions([
       ...sizes,
       exports.sampleOrderBytes(),
       samples * 4,
+      (k + 1) * 8, // θ before a step's features, kept by pairs (an odd last one twice)
     ]);
     const { buffer } = exports.memory; // after `regions`, which may have grown the memory (a new buffer)
     new Int32Array(buffer, indicesAt, indices.length).set(indices);
@@ -86,6 +90,7 @@ export class WasmLogisticKernel {
           thetaAt,
           accumAt,
           previousAt,
+          scratchAt,
           firstStep,
           h.lr,
           h.lrDecay,
