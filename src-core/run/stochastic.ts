@@ -146,7 +146,6 @@ export function executeStochasticRun(
   const sparse = objective.sparse!;
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
-  const state = optimizer.init(dim);
   const continuing = config.continueAfterNonFinite === true;
   const lazy = !forceDense && takesLazySteps(config);
   const gradient = new BatchGradient(sparse, dim);
@@ -155,9 +154,11 @@ export function executeStochasticRun(
     lazy && sparse.batchSize === 1 && sparse.logistic && wasm
       ? wasm.place(dim, sparse.logistic, optimizer.config as AdagradConfig, config.seed)
       : null;
+  // The optimizer's state, for the JavaScript steps only: the kernel's state is θ and G in its memory.
+  const state = run ? null : optimizer.init(dim);
   // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
   const theta = run ? run.theta : start;
-  const accum = run ? run.accum : optimizer.accum(state);
+  const accum = run ? run.accum : optimizer.accum(state!);
   const previous = run ? run.previous : new Float64Array(dim);
   if (run) theta.set(start);
   previous.set(theta);
@@ -197,7 +198,8 @@ export function executeStochasticRun(
       for (let j = 0; j < touched.nnz; j++)
         update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
     }
-    const used = k === 0 ? noStep : batch === null ? optimizer.gradient(state) : lazyUsed;
+    // No batch after step 0: a dense step, in JavaScript, whose optimizer keeps the gradient it used.
+    const used = k === 0 ? noStep : batch === null ? optimizer.gradient(state!) : lazyUsed;
     if (k > 0 && batch !== null) {
       lazyUsed.fill(0);
       for (let j = 0; j < batch.nnz; j++) lazyUsed[batch.indices[j]] = batch.values[j];
@@ -212,7 +214,7 @@ export function executeStochasticRun(
     stepInJs(
       config,
       optimizer,
-      state,
+      state!,
       lazy,
       new SampleOrder(sparse.samples, config.seed),
       gradient,
