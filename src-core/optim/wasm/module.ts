@@ -4,8 +4,9 @@
  * Where WebAssembly may not be compiled (a page whose CSP lacks 'wasm-unsafe-eval', as the renderer's does)
  * `adagradModule()` is null and every caller takes its JavaScript loop, which gives the same bits.
  *
- * The module imports two functions, Math.exp and Math.log1p themselves, so that they are JavaScript's to the bit (V8
- * calls an imported Math.exp directly, as fast as JavaScript calls it).
+ * The module imports two functions, Math.exp and Math.log1p themselves, so that they are JavaScript's to the bit. V8
+ * calls them through its wasm-to-JS wrapper; fdlibm's exp ported into the kernel, bit for bit, was still slower on
+ * W3's steps (docs/performance.md, "W3, second pass").
  */
 import { adagradWasm } from './adagrad.wasm';
 
