@@ -181,7 +181,7 @@ function w3(): WorkloadReport {
       // Summary only, as the workload is defined and as C computes it (no trace rows: `traces` false, as the command
       // line's --summary runs it); the full-data loss is still evaluated at the rows the schedule keeps (steps 0 and
       // 100,000, as C evaluates it), the rows' min, median and max of θ, ∇, G and the update over 50,000 features are
-      // not (~1.5–2 ms more: the next contender).
+      // not (~2–2.5 ms more: the next contender).
       timed(
         'engine',
         work,
