@@ -43,7 +43,7 @@ export interface CResult {
 }
 
 /** Packs numbers into the little-endian layout reference.c reads. */
-function pack(parts: (Int32Array | Float64Array | Uint8Array)[]): Uint8Array {
+function pack(parts: (Int32Array | Uint32Array | Float64Array | Uint8Array)[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
   let at = 0;
   for (const p of parts) {
@@ -61,6 +61,7 @@ export const w2Bytes = ({ steps, lr, eps, curvature }: W2Input): Uint8Array =>
 export const w3Bytes = (w: W3Input): Uint8Array =>
   pack([
     Int32Array.of(w.samples, w.features, w.nonZerosPerSample, w.order.length),
+    Uint32Array.of(w.seed, 0), // C draws the order from the seed, as the engine does, and checks it against `order`
     Float64Array.of(w.lr, w.eps),
     w.indices,
     w.order,

@@ -499,11 +499,21 @@ function quadraticOneLane<M>(
 // src-core/optim/sparse-adagrad.ts, adagradSparseKernel): a sample's loss is log(1 + e^m) − y·m with m the sum of θ
 // over its k features, its gradient σ(m) − y on each of them; the lazy step touches only those.
 
+// The eps placements of the per-sample kernel, as type arguments (placementCode's numbers at the entry): W3's steps
+// wait on each feature's square root and division, and the masks the lane kernels take (`denominator`, `update`) cost
+// an addition and a guard's selection per pair there. The forms are the masked ones without their +0 and their
+// all-false guard: √G + eps, √(G + eps), and √(G + eps) with no step where G is not > 0.
+class Outside {}
+class Inside {}
+class Guarded {}
+
 /**
  * `count` steps, step firstStep + j on sample samples[j] (i32): its features at indices[s·k …] (i32, distinct), its label
- * at labels[s] (u8, 0 or 1). Each step writes θ before it to `previous` for the features it touches, and runs the
- * features two at a time (an odd last one in both lanes). Returns count when every touched θ and G stayed finite, else
- * −(j + 1) for the first step j that made one non-finite, after which nothing ran.
+ * at labels[s] (u8, 0 or 1), the features two at a time (an odd last one in both lanes). Returns count when every
+ * touched θ and G stayed finite, else −(j + 1) for the first step j that made one non-finite, after which nothing ran;
+ * that step's θ before is then in `previous` for the features it touched (for its row: its update and the gradient
+ * it used). No other step writes `previous`: ten scattered stores a step, for a row almost no run keeps. `scratch`:
+ * k + 1 doubles (16-byte aligned) where a step keeps θ before its features until it knows it stayed finite.
  */
 export function stepLogisticSamples(
   count: i32,
@@ -514,67 +524,130 @@ export function stepLogisticSamples(
   theta: usize,
   sum: usize,
   previous: usize,
+  scratch: usize,
   firstStep: f64,
   lr: f64,
   lrDecay: f64,
   eps: f64,
   placement: i32,
 ): i32 {
-  const inside = insideMask(placement);
-  const guard = guardMask(placement);
+  if (placement == INSIDE)
+    return logisticSamples<Inside>(
+      count,
+      samples,
+      indices,
+      k,
+      labels,
+      theta,
+      sum,
+      previous,
+      scratch,
+      firstStep,
+      lr,
+      lrDecay,
+      eps,
+    );
+  if (placement == GUARDED)
+    return logisticSamples<Guarded>(
+      count,
+      samples,
+      indices,
+      k,
+      labels,
+      theta,
+      sum,
+      previous,
+      scratch,
+      firstStep,
+      lr,
+      lrDecay,
+      eps,
+    );
+  return logisticSamples<Outside>(
+    count,
+    samples,
+    indices,
+    k,
+    labels,
+    theta,
+    sum,
+    previous,
+    scratch,
+    firstStep,
+    lr,
+    lrDecay,
+    eps,
+  );
+}
+
+function logisticSamples<P>(
+  count: i32,
+  samples: usize,
+  indices: usize,
+  k: i32,
+  labels: usize,
+  theta: usize,
+  sum: usize,
+  previous: usize,
+  scratch: usize,
+  firstStep: f64,
+  lr: f64,
+  lrDecay: f64,
+  eps: f64,
+): i32 {
   const epsPair = f64x2.splat(eps);
+  const one = f64x2.splat(1);
+  const zero = f64x2.splat(0);
   const width = (<usize>k) << 2;
-  // Without lr decay the rate is −lr at every step, lr / (1 + t·0) = lr exactly, and no division a step need say so:
-  // the divider is what W3's steps wait on (a square root and a division per feature).
-  const constantRate = f64x2.splat(-lr);
   for (let j = 0; j < count; j++) {
     const s = <usize>load<i32>(samples + ((<usize>j) << 2));
     const row = indices + s * width;
     let m: f64 = 0;
     for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
-    const e = exp(-Math.abs(m));
-    const g = f64x2.splat((m >= 0 ? 1 : e) / (1 + e) - <f64>load<u8>(labels + s));
-    const rate = lrDecay == 0 ? constantRate : f64x2.splat(-(lr / (1 + (firstStep + <f64>j - 1) * lrDecay)));
-    let check = f64x2.splat(0);
+    // σ(m) − y as sampleGradient computes it, (m ≥ 0 ? 1 : e) / (1 + e) − y with e = exp(−|m|), in lanes: the sign of
+    // m is the sample's, a branch taken at random (mispredicted, it cost more than the selection).
+    const e = f64x2.splat(exp(-Math.abs(m)));
+    const numerator = v128.bitselect(one, e, f64x2.ge(f64x2.splat(m), zero));
+    const g = f64x2.sub(f64x2.div(numerator, f64x2.add(one, e)), f64x2.splat(<f64>load<u8>(labels + s)));
+    // −lr / (1 + (t − 1)·decay); without lr decay −lr itself, lr / (1 + t·0) = lr exactly, and no division a step (the
+    // divider is what W3's steps wait on: a square root and a division per feature).
+    const rate = lrDecay == 0 ? -lr : -(lr / (1 + (firstStep + <f64>j - 1) * lrDecay));
+    const step = f64x2.mul(f64x2.splat(rate), g);
+    const gg = f64x2.mul(g, g);
+    let check = zero;
     // Two features at a time; an odd last one in both lanes (written twice, the same values; its finiteness counted
-    // twice, which is 0 or NaN as once). One call site, so that binaryen inlines the step: called from two it stayed a
-    // call per pair, and W3's steps took 1.02–1.09× as long (three A/B runs).
-    for (let q: usize = 0; q < width; q += 8) {
+    // twice, which is 0 or NaN as once). One call site, so that binaryen inlines the step.
+    for (let q: usize = 0, kept = scratch; q < width; q += 8, kept += 16) {
       const a = (<usize>load<i32>(row + q)) << 3;
       const b = (<usize>load<i32>(row + (q + 4 < width ? q + 4 : q))) << 3;
-      check = f64x2.add(check, stepFeatures(theta, sum, previous, a, b, g, epsPair, inside, guard, rate));
+      const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
+      const G = f64x2.add(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), gg);
+      const x = featureStep<P>(p, G, step, epsPair);
+      v128.store(kept, p);
+      v128.store64_lane(sum + a, G, 0);
+      v128.store64_lane(sum + b, G, 1);
+      v128.store64_lane(theta + a, x, 0);
+      v128.store64_lane(theta + b, x, 1);
+      check = f64x2.add(check, nonFinite(x, G));
     }
-    if (total(check) != 0) return -(j + 1);
+    if (total(check) != 0) {
+      // θ before the step that diverged, for its features (the same order as the pairs: the odd last one twice).
+      for (let q: usize = 0, kept = scratch; q < width; q += 4, kept += 8)
+        store<f64>(previous + ((<usize>load<i32>(row + q)) << 3), load<f64>(kept));
+      return -(j + 1);
+    }
   }
   return count;
 }
 
 /**
- * The lazy step of two features at byte offsets a and b of θ, G and θ before (distinct, or the same one twice); returns
- * its finiteness.
+ * θ after the lazy step of two features from θ = p, their new accumulator G and step = rate·g (adagradKernel's order:
+ * p + (rate·g) / denominator; for Guarded, p where G is not > 0). Nothing is fused into an FMA.
  */
-function stepFeatures(
-  theta: usize,
-  sum: usize,
-  previous: usize,
-  a: usize,
-  b: usize,
-  g: v128,
-  eps: v128,
-  inside: v128,
-  guard: v128,
-  rate: v128,
-): v128 {
-  const p = v128.load64_lane(theta + b, v128.load64_zero(theta + a), 1);
-  const G = accumulate(v128.load64_lane(sum + b, v128.load64_zero(sum + a), 1), g);
-  const x = update<NoDecay>(p, g, G, eps, inside, guard, rate, f64x2.splat(0));
-  v128.store64_lane(previous + a, p, 0);
-  v128.store64_lane(previous + b, p, 1);
-  v128.store64_lane(sum + a, G, 0);
-  v128.store64_lane(sum + b, G, 1);
-  v128.store64_lane(theta + a, x, 0);
-  v128.store64_lane(theta + b, x, 1);
-  return nonFinite(x, G);
+function featureStep<P>(p: v128, G: v128, step: v128, eps: v128): v128 {
+  if (isMode<P, Outside>()) return f64x2.add(p, f64x2.div(step, f64x2.add(f64x2.sqrt(G), eps)));
+  const x = f64x2.add(p, f64x2.div(step, f64x2.sqrt(f64x2.add(G, eps))));
+  return isMode<P, Guarded>() ? v128.bitselect(x, p, f64x2.gt(G, f64x2.splat(0))) : x;
 }
 
 /**
@@ -584,10 +657,22 @@ function stepFeatures(
 export function evaluateLogistic(n: i32, indices: usize, k: i32, labels: usize, theta: usize): f64 {
   const width = (<usize>k) << 2;
   let loss: f64 = 0;
-  for (let s: usize = 0, row = indices; s < <usize>n; s++, row += width) {
+  // Two samples a turn, their terms added in order: a sample's chain (k ordered additions, exp, log1p) is long, and
+  // one at a time the calls left the processor little of the next sample in view; side by side, both exps before both
+  // log1ps, a row took 0.8× as long. An odd last sample is paired with itself, its second term not added.
+  for (let s: usize = 0, row = indices; s < <usize>n; s += 2, row += width << 1) {
+    const last = s + 1 == <usize>n;
+    const other = last ? row : row + width;
     let m: f64 = 0;
-    for (let q: usize = 0; q < width; q += 4) m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
-    loss += (m > 0 ? m : 0) + log1p(exp(-Math.abs(m))) - <f64>load<u8>(labels + s) * m;
+    let next: f64 = 0;
+    for (let q: usize = 0; q < width; q += 4) {
+      m += load<f64>(theta + ((<usize>load<i32>(row + q)) << 3));
+      next += load<f64>(theta + ((<usize>load<i32>(other + q)) << 3));
+    }
+    const e = exp(-Math.abs(m));
+    const f = exp(-Math.abs(next));
+    loss += (m > 0 ? m : 0) + log1p(e) - <f64>load<u8>(labels + s) * m;
+    if (!last) loss += (next > 0 ? next : 0) + log1p(f) - <f64>load<u8>(labels + s + 1) * next;
   }
   return loss * (1 / <f64>n);
 }
@@ -655,22 +740,25 @@ export function shuffleSamples(state: usize, order: usize, n: i32): void {
   mask |= mask >> 16;
   // The generator's position, in a local while an epoch is drawn and in memory between epochs.
   let position = <usize>load<i32>(state + (MT_N << 2));
-  for (let i = <u32>(n - 1); i >= 1; i--) {
-    if (i <= mask >> 1) mask >>= 1;
-    let j: u32;
-    do {
-      if (position == MT_N) {
-        twist(state);
-        position = 0;
-      }
-      j = temper(load<u32>(state + (position << 2))) & mask;
-      position++;
-    } while (j > i);
+  // One draw a turn, without a branch on it: a draw above i (rejected: up to half of them) swaps order[i] with itself
+  // and leaves i as it is, and the next turn draws again for the same i. As a loop of draws inside a loop of i's, the
+  // rejection was a branch taken at random, and its mispredictions were most of the shuffle's time.
+  let i = <u32>(n - 1);
+  while (i >= 1) {
+    if (position == MT_N) {
+      twist(state);
+      position = 0;
+    }
+    const j = temper(load<u32>(state + (position << 2))) & mask;
+    position++;
+    const accepted = j <= i;
     const at = order + ((<usize>i) << 2);
-    const other = order + ((<usize>j) << 2);
+    const other = order + ((<usize>select<u32>(j, i, accepted)) << 2);
     const t = load<i32>(at);
     store<i32>(at, load<i32>(other));
     store<i32>(other, t);
+    i -= <u32>accepted;
+    if (i <= mask >> 1) mask >>= 1;
   }
   store<i32>(state + (MT_N << 2), <i32>position);
 }

@@ -53,6 +53,8 @@ export interface W3Input {
   labels: Uint8Array;
   /** The sample of each step, in the engine's order (SampleOrder from the run's seed). */
   order: Int32Array;
+  /** The run's seed, which draws that order (C draws it too). */
+  seed: number;
   lr: number;
   eps: number;
 }
@@ -73,6 +75,7 @@ export function w3Input(config: RunConfig): W3Input {
     indices: data.indices,
     labels: data.labels,
     order,
+    seed: config.seed,
     lr: config.optimizer.lr,
     eps: config.optimizer.eps,
   };

@@ -145,35 +145,116 @@ static double full_loss(const double *theta, const int32_t *idx, const uint8_t *
 }
 
 /*
+ * The order of W3's samples as the engine draws it (src-core/objectives/sample-order.ts; wasm/adagrad.ts,
+ * shuffleSamples): MT19937 seeded as NumPy's RandomState(seed) (init_genrand), and each epoch a permutation of 0…n−1 by
+ * NumPy's legacy shuffle, for i from n−1 down to 1 a swap with j drawn by random_interval(i): draws masked by the
+ * smallest all-ones mask ≥ i until one is ≤ i.
+ */
+enum { MT_N = 624, MT_M = 397 };
+typedef struct { uint32_t key[MT_N]; int pos; } mt_state;
+
+static void mt_seed(mt_state *st, uint32_t seed) {
+  st->key[0] = seed;
+  for (int i = 1; i < MT_N; i++) st->key[i] = 1812433253u * (st->key[i - 1] ^ (st->key[i - 1] >> 30)) + (uint32_t)i;
+  st->pos = MT_N;
+}
+
+static void mt_twist_word(uint32_t *key, int i, int next, int far) {
+  const uint32_t y = (key[i] & 0x80000000u) | (key[next] & 0x7fffffffu);
+  key[i] = key[far] ^ (y >> 1) ^ (y & 1 ? 0x9908b0dfu : 0);
+}
+
+static uint32_t mt_next(mt_state *st) {
+  if (st->pos == MT_N) {
+    int i = 0;
+    for (; i < MT_N - MT_M; i++) mt_twist_word(st->key, i, i + 1, i + MT_M);
+    for (; i < MT_N - 1; i++) mt_twist_word(st->key, i, i + 1, i + MT_M - MT_N);
+    mt_twist_word(st->key, MT_N - 1, 0, MT_M - 1);
+    st->pos = 0;
+  }
+  uint32_t y = st->key[st->pos++];
+  y ^= y >> 11;
+  y ^= (y << 7) & 0x9d2c5680u;
+  y ^= (y << 15) & 0xefc60000u;
+  return y ^ (y >> 18);
+}
+
+/*
+ * One draw a turn, as the engine's kernel draws them: a draw above i (rejected) swaps order[i] with itself and leaves
+ * i as it is, without a branch on it (a rejection loop mispredicts about every other draw near the top of the mask).
+ */
+static void shuffle(mt_state *st, int32_t *order, int n) {
+  for (int i = 0; i < n; i++) order[i] = i;
+  if (n < 2) return;
+  uint32_t mask = (uint32_t)(n - 1);
+  mask |= mask >> 1; mask |= mask >> 2; mask |= mask >> 4; mask |= mask >> 8; mask |= mask >> 16;
+  for (uint32_t i = (uint32_t)(n - 1); i >= 1;) {
+    const uint32_t j = mt_next(st) & mask;
+    const uint32_t accepted = j <= i;
+    const uint32_t other = accepted ? j : i;
+    const int32_t t = order[i];
+    order[i] = order[other];
+    order[other] = t;
+    i -= accepted;
+    if (i <= mask >> 1) mask >>= 1;
+  }
+}
+
+/* The samples of `steps` steps from `seed`, epoch after epoch: what the engine's SampleOrder gives. */
+static int orders_agree(uint32_t seed, int n, int steps, const int32_t *expected) {
+  mt_state *mt = malloc(sizeof(mt_state));
+  int32_t *perm = malloc((size_t)n * 4);
+  int agree = 1;
+  mt_seed(mt, seed);
+  for (int t = 0; t < steps && agree; t++) {
+    if (t % n == 0) shuffle(mt, perm, n);
+    agree = perm[t % n] == expected[t];
+  }
+  free(perm);
+  free(mt);
+  return agree;
+}
+
+/*
  * W3: per-sample AdaGrad on sparse logistic regression, the lazy update on the sample's k features, the full-data
- * loss at the start and the end. Input: int32 samples, features, k, steps; float64 lr, eps; then samples·k int32
- * feature indices, `steps` int32 sample indices (the order), samples uint8 labels.
+ * loss at the start and the end; timed as the engine times its run: θ and G zeroed and each epoch's order drawn
+ * inside the timing (the engine's run does both). Input: int32 samples, features, k, steps; uint32 seed, int32 0;
+ * float64 lr, eps; then samples·k int32 feature indices, `steps` int32 sample indices (the engine's order, which the
+ * order drawn here is checked against), samples uint8 labels.
  */
 static void w3(const char *path, int repeats) {
   size_t size;
   char *in = read_file(path, &size);
   int32_t head[4];
+  uint32_t seed;
   double lr, eps;
   memcpy(head, in, 16);
-  memcpy(&lr, in + 16, 8);
-  memcpy(&eps, in + 24, 8);
+  memcpy(&seed, in + 16, 4);
+  memcpy(&lr, in + 24, 8);
+  memcpy(&eps, in + 32, 8);
   const int n = head[0], d = head[1], k = head[2], steps = head[3];
-  const int32_t *idx = (const int32_t *)(in + 32);
-  const int32_t *order = idx + (size_t)n * k;
-  const uint8_t *labels = (const uint8_t *)(order + steps);
+  const int32_t *idx = (const int32_t *)(in + 40);
+  const int32_t *expected = idx + (size_t)n * k;
+  const uint8_t *labels = (const uint8_t *)(expected + steps);
   double *theta = malloc((size_t)d * 8), *G = malloc((size_t)d * 8);
+  int32_t *perm = malloc((size_t)n * 4);
+  mt_state *mt = malloc(sizeof(mt_state));
   double seconds[64], checksum = 0;
   for (int rep = 0; rep < repeats; rep++) {
-    for (int i = 0; i < d; i++) { theta[i] = 0; G[i] = 0; }
     double t0 = now();
+    memset(theta, 0, (size_t)d * 8);
+    memset(G, 0, (size_t)d * 8);
+    mt_seed(mt, seed);
     double first = full_loss(theta, idx, labels, n, k), check = 0;
     const double rate = -lr;
     for (int t = 0; t < steps; t++) {
-      const int32_t *row = idx + (size_t)order[t] * k;
+      if (t % n == 0) shuffle(mt, perm, n);
+      const int s = perm[t % n];
+      const int32_t *row = idx + (size_t)s * k;
       double m = 0;
       for (int j = 0; j < k; j++) m += theta[row[j]];
       const double e = exp(-fabs(m));
-      const double r = (m >= 0 ? 1 : e) / (1 + e) - labels[order[t]];
+      const double r = (m >= 0 ? 1 : e) / (1 + e) - labels[s];
       for (int j = 0; j < k; j++) {
         const int i = row[j];
         const double Gi = G[i] + r * r;
@@ -186,6 +267,7 @@ static void w3(const char *path, int repeats) {
     seconds[rep] = now() - t0;
     checksum = first + last + check;
   }
+  if (!orders_agree(seed, n, steps, expected)) { fprintf(stderr, "w3: the order drawn here is not the engine's\n"); exit(3); }
   print_result("w3", seconds, repeats, checksum);
 }
 

@@ -21,8 +21,7 @@ import { TraceRecorder, keptRow, maxTraceBytes, noTrace } from './trace';
  * otherwise the composed loop (runStepByStep).
  *
  * `traces` false: the summary alone (the same bits), the trace `noTrace`. The lanes and the composed loop then record
- * nothing; a stochastic run still records its rows (its schedule decides where the full-data loss is evaluated), and
- * they are dropped.
+ * nothing; a stochastic run still evaluates the full-data loss where its schedule keeps a row, and records nothing of it.
  */
 export function executeRun(
   config: RunConfig,
@@ -30,10 +29,8 @@ export function executeRun(
   traces = true,
 ): RunResult {
   const theta = startOf(config, objective);
-  if (objective.sparse && objective.sparse.batchSize > 0) {
-    const result = executeStochasticRun(config, objective, theta);
-    return traces ? result : { ...result, trace: noTrace };
-  }
+  if (objective.sparse && objective.sparse.batchSize > 0)
+    return executeStochasticRun(config, objective, theta, { traces });
   if (laneGroupKey(config, objective) !== null) {
     checkOptimizer(config.optimizer); // the same RangeError for bad hyperparameters as the composed loop
     return executeLanes([config], objective, [theta], undefined, traces)[0];

@@ -20,7 +20,7 @@ import { createOptimizer, type Optimizer, type OptimizerState } from '../optim';
 import { adagradSparseKernel, lazyUpdateIsExact } from '../optim/sparse-adagrad';
 import { wasmLogisticKernel, type LogisticRun, type WasmLogisticKernel } from '../optim/wasm/sparse-kernel';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, keptRow, traceSchedule } from './trace';
+import { TraceRecorder, keptRow, noTrace, traceSchedule } from './trace';
 
 /** The mean gradient of a batch as (index, value) pairs: its features in order of first appearance, each once. */
 class BatchGradient {
@@ -116,24 +116,36 @@ function denseStep(optimizer: Optimizer, dim: number): SparseStep {
 export const takesLazySteps = (config: RunConfig): boolean =>
   config.continueAfterNonFinite !== true && lazyUpdateIsExact(config.optimizer);
 
+export interface StochasticOptions {
+  /** Dense steps even where the lazy one is exact: the reference the lazy paths are proven equal to. */
+  readonly forceDense?: boolean;
+  /**
+   * The kernel for per-sample logistic regression: by default this thread's, where it has one; null takes the
+   * JavaScript steps, which give the same bits.
+   */
+  readonly wasm?: WasmLogisticKernel | null;
+  /**
+   * False: the summary alone (the same bits), the trace `noTrace`, as executeRun's `traces`. The full-data loss is
+   * still evaluated where the trace's schedule keeps a row (the summary is taken over those losses), but nothing of
+   * the row is recorded: no min, median and max of θ, ∇, G and the update over every feature.
+   */
+  readonly traces?: boolean;
+}
+
 /**
  * Runs `config` from θ (stepped in place, unless the WebAssembly kernel steps a copy in its memory) with stochastic
- * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun. `forceDense` takes dense
- * steps even where the lazy one is exact: the reference the lazy paths are proven equal to
- * (test/core/run/stochastic.test.ts). `wasm`: the kernel for per-sample logistic regression where this thread has one
- * (null: the JavaScript steps, which give the same bits).
+ * steps; the objective must have `sparse` with batchSize ≥ 1. Same contract as executeRun (test/core/run/stochastic.test.ts
+ * proves every path equal to the dense one).
  */
 export function executeStochasticRun(
   config: RunConfig,
   objective: Objective,
   start: Float64Array,
-  forceDense = false,
-  wasm: WasmLogisticKernel | null = wasmLogisticKernel(),
+  { forceDense = false, wasm = wasmLogisticKernel(), traces = true }: StochasticOptions = {},
 ): RunResult {
   const sparse = objective.sparse!;
   const dim = objective.dim;
   const optimizer = createOptimizer(config.optimizer);
-  const state = optimizer.init(dim);
   const continuing = config.continueAfterNonFinite === true;
   const lazy = !forceDense && takesLazySteps(config);
   const gradient = new BatchGradient(sparse, dim);
@@ -142,9 +154,11 @@ export function executeStochasticRun(
     lazy && sparse.batchSize === 1 && sparse.logistic && wasm
       ? wasm.place(dim, sparse.logistic, optimizer.config as AdagradConfig, config.seed)
       : null;
+  // The optimizer's state, for the JavaScript steps only: the kernel's state is θ and G in its memory.
+  const state = run ? null : optimizer.init(dim);
   // The arrays the run steps: the kernel's, or θ and the optimizer's own state.
   const theta = run ? run.theta : start;
-  const accum = run ? run.accum : optimizer.accum(state);
+  const accum = run ? run.accum : optimizer.accum(state!);
   const previous = run ? run.previous : new Float64Array(dim);
   if (run) theta.set(start);
   previous.set(theta);
@@ -152,20 +166,29 @@ export function executeStochasticRun(
   const summary = new SummaryTracker(config.tolerance, continuing, config.divergenceThreshold);
   // A row keeps the gradient its step used, not the full-data one: the kernel computes none.
   const evaluate = run ? run.evaluate : fullDataLoss(objective, theta);
-  const update = new Float64Array(dim);
-  const noStep = new Float64Array(dim).fill(NaN);
-  const lazyUsed = new Float64Array(dim);
+  // A row's update and gradient columns: not made for a run that records no row.
+  const columns = traces ? dim : 0;
+  const update = new Float64Array(columns);
+  const noStep = new Float64Array(columns).fill(NaN);
+  const lazyUsed = new Float64Array(columns);
 
   /**
    * Keeps step k's row (scheduled, or the step that diverged): full-data loss, summary, update column; returns false
-   * when the run must stop there. `touched`: the only coordinates a lazy step that diverged off the schedule moved (θ
-   * before it is kept for those alone); null when `previous` holds all of θ before the step. `batch`: the gradient a
-   * lazy step k used, or null for row 0 and dense steps (the optimizer keeps what its step entered into G).
+   * when the run must stop there. `touched`: the only coordinates a lazy step k moved (θ before it is kept for those
+   * alone); null when `previous` holds all of θ before the step. `batch`: the gradient a lazy step k used, or null for
+   * row 0 and dense steps (the optimizer keeps what its step entered into G). `finite`: the steps since row 0 reported
+   * every θ and G they moved finite, so the summary need not look at all of them again (O(dim) a row).
    */
-  const keep = (k: number, touched: BatchGradient | null, batch: BatchGradient | null = null): boolean => {
+  const keep = (
+    k: number,
+    touched: BatchGradient | null,
+    batch: BatchGradient | null = null,
+    finite = false,
+  ): boolean => {
     const loss = evaluate();
     const divergedBefore = summary.divergedStep !== null;
-    const going = summary.observe(k, loss, theta, accum);
+    const going = finite ? summary.observe(k, loss, checked, null) : summary.observe(k, loss, theta, accum);
+    if (!traces) return going;
     const row = keptRow(recorder, k, loss, going, divergedBefore, summary.divergedStep === k);
     if (touched === null) {
       subtract(update, theta, previous);
@@ -175,7 +198,8 @@ export function executeStochasticRun(
       for (let j = 0; j < touched.nnz; j++)
         update[touched.indices[j]] = theta[touched.indices[j]] - previous[touched.indices[j]];
     }
-    const used = k === 0 ? noStep : batch === null ? optimizer.gradient(state) : lazyUsed;
+    // No batch after step 0: a dense step, in JavaScript, whose optimizer keeps the gradient it used.
+    const used = k === 0 ? noStep : batch === null ? optimizer.gradient(state!) : lazyUsed;
     if (k > 0 && batch !== null) {
       lazyUsed.fill(0);
       for (let j = 0; j < batch.nnz; j++) lazyUsed[batch.indices[j]] = batch.values[j];
@@ -185,12 +209,12 @@ export function executeStochasticRun(
     return going;
   };
 
-  if (run) stepInWasm(run, config, gradient, theta, keep);
+  if (run) stepInWasm(run, config, gradient, keep);
   else
     stepInJs(
       config,
       optimizer,
-      state,
+      state!,
       lazy,
       new SampleOrder(sparse.samples, config.seed),
       gradient,
@@ -200,8 +224,11 @@ export function executeStochasticRun(
       keep,
       () => summary.divergedStep !== null,
     );
-  return { config, summary: summary.finish(), trace: recorder.finish() };
+  return { config, summary: summary.finish(), trace: traces ? recorder.finish() : noTrace };
 }
+
+/** What the summary is given for θ and G known finite (a keep's `finite`): nothing left to look at. */
+const checked = new Float64Array(0);
 
 /**
  * out = a − b, element by element. A function of the module, not a loop inside a run's closures: those are made afresh
@@ -217,7 +244,7 @@ function fullDataLoss(objective: Objective, theta: Float64Array): () => number {
   return () => objective.evaluate(theta, gradient);
 }
 
-type KeepRow = (k: number, touched: BatchGradient | null, batch?: BatchGradient | null) => boolean;
+type KeepRow = (k: number, touched: BatchGradient | null, batch?: BatchGradient | null, finite?: boolean) => boolean;
 
 /** Every step in turn, one batch gradient and one optimizer step each; rows kept as `keep` says. */
 function stepInJs(
@@ -247,9 +274,11 @@ function stepInJs(
       finite = step(theta, gradient, state);
     }
     // A continuing run keeps the step it first diverged at (keptRow), then its scheduled rows.
+    // A dense step checks all of θ and G (`finite`); a lazy one the coordinates it moved, the others being as they
+    // were when last seen finite (the run stops at its first non-finite value).
     if (
       (kept || (!finite && !hasDiverged())) &&
-      !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null)
+      !keep(k, kept || !lazy ? null : gradient, lazy && k > 0 ? gradient : null, k > 0 && finite)
     )
       return;
     if (k === config.steps) return;
@@ -258,15 +287,10 @@ function stepInJs(
 
 /**
  * The steps between kept rows in the WebAssembly kernel, as many a call as the epoch allows (the kernel hands out each
- * epoch's samples in order, as SampleOrder does); each kept step alone, θ before it copied first.
+ * epoch's samples in order, as SampleOrder does); each kept step alone, its sample's gradient and θ before on its
+ * features taken first (the only coordinates it moves: its row's update is zero elsewhere).
  */
-function stepInWasm(
-  run: LogisticRun,
-  config: RunConfig,
-  gradient: BatchGradient,
-  theta: Float64Array,
-  keep: KeepRow,
-): void {
+function stepInWasm(run: LogisticRun, config: RunConfig, gradient: BatchGradient, keep: KeepRow): void {
   const schedule = traceSchedule(config.steps, config.traceMaxPoints);
   if (!keep(0, null)) return;
   let k = 0;
@@ -277,7 +301,7 @@ function stepInWasm(
       const done = run.steps(count, k + 1);
       if (done < 0) {
         // Diverged off the schedule: its row, with the sample's features as the coordinates it moved, and its gradient
-        // at θ before the step (`previous` holds it on those features).
+        // at θ before the step (the kernel wrote it to `previous` on those features).
         k += -done;
         gradient.ofSample(run.previous, run.sample(-done - 1));
         keep(k, gradient, gradient);
@@ -285,11 +309,11 @@ function stepInWasm(
       }
       k += count;
     }
-    run.previous.set(theta);
     run.nextSamples(1);
-    run.steps(1, target);
+    gradient.ofSample(run.theta, run.sample(0));
+    for (let j = 0; j < gradient.nnz; j++) run.previous[gradient.indices[j]] = run.theta[gradient.indices[j]];
+    const finite = run.steps(1, target) === 1;
     k = target;
-    gradient.ofSample(run.previous, run.sample(0));
-    if (!keep(k, null, gradient)) return;
+    if (!keep(k, gradient, gradient, finite)) return;
   }
 }

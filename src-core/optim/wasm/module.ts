@@ -4,8 +4,9 @@
  * Where WebAssembly may not be compiled (a page whose CSP lacks 'wasm-unsafe-eval', as the renderer's does)
  * `adagradModule()` is null and every caller takes its JavaScript loop, which gives the same bits.
  *
- * The module imports two functions, Math.exp and Math.log1p themselves, so that they are JavaScript's to the bit (V8
- * calls an imported Math.exp directly, as fast as JavaScript calls it).
+ * The module imports two functions, Math.exp and Math.log1p themselves, so that they are JavaScript's to the bit. V8
+ * calls them through its wasm-to-JS wrapper; fdlibm's exp ported into the kernel, bit for bit, was still slower on
+ * W3's steps (docs/performance.md, "W3, second pass").
  */
 import { adagradWasm } from './adagrad.wasm';
 
@@ -83,6 +84,7 @@ export interface AdagradExports {
     theta: number,
     accum: number,
     previous: number,
+    scratch: number,
     firstStep: number,
     lr: number,
     lrDecay: number,
@@ -101,17 +103,18 @@ export class AdagradModule {
   constructor(readonly exports: AdagradExports) {}
 
   /**
-   * Fresh zeroed regions of `sizes` bytes, replacing the previous allocation's, and returns their byte addresses: each
+   * Fresh regions of `sizes` bytes, replacing the previous allocation's, and returns their byte addresses: each
    * 16-byte aligned and padded to a multiple of 16 bytes (the kernels read and write the padding after an odd last
-   * double: wasm/adagrad.ts). Views on them stay valid until the next call.
+   * double: wasm/adagrad.ts). Views on them stay valid until the next call. Zeroed unless `zeroed` is false: a caller
+   * that writes every byte it reads before reading it (the per-sample kernel's 2 MB for W3) need not pay for it.
    */
-  regions(sizes: readonly number[]): number[] {
+  regions(sizes: readonly number[], zeroed = true): number[] {
     const { memory } = this.exports;
     const start = (this.exports.heapBase() + 15) & ~15;
     const total = sizes.reduce((sum, n) => sum + ((n + 15) & ~15), 0);
     const missing = start + total - memory.buffer.byteLength;
     if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
-    new Uint8Array(memory.buffer, start, total).fill(0);
+    if (zeroed) new Uint8Array(memory.buffer, start, total).fill(0);
     let at = start;
     return sizes.map((n) => {
       const address = at;

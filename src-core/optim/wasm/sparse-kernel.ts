@@ -14,7 +14,10 @@ import { kernelOfModule, type AdagradModule } from './module';
 export interface LogisticRun {
   readonly theta: Float64Array;
   readonly accum: Float64Array;
-  /** θ before the last step that touched each coordinate. */
+  /**
+   * θ before the step that diverged (`steps` returned a negative count) on the features it touched; the kernel writes
+   * nothing else here, so a row's θ before is the caller's to copy in.
+   */
   readonly previous: Float64Array;
   /**
    * Takes the next `size` samples of the run's order, fewer at the end of an epoch, and returns how many: SampleOrder's
@@ -36,8 +39,9 @@ export class WasmLogisticKernel {
   constructor(private readonly module: AdagradModule) {}
 
   /**
-   * Lays out a run of `dim` weights on `data` (copied in): θ and θ before zeroed, G at its initial value, and the order
-   * of its samples seeded with `seed` as SampleOrder(samples, seed) is (a whole number from 0 to 2³² − 1).
+   * Lays out a run of `dim` weights on `data` (copied in): θ zeroed, G at its initial value, θ before as the memory
+   * held it (only a step that diverges writes it: the caller's to fill for a row), and the order of its samples
+   * seeded with `seed` as SampleOrder(samples, seed) is (a whole number from 0 to 2³² − 1).
    */
   place(dim: number, data: LogisticData, h: AdagradHyperparameters, seed: number): LogisticRun {
     if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
@@ -46,11 +50,15 @@ export class WasmLogisticKernel {
     const samples = labels.length;
     const { exports } = this.module;
     const sizes = [dim * 8, dim * 8, dim * 8, indices.byteLength, labels.byteLength];
-    const [thetaAt, accumAt, previousAt, indicesAt, labelsAt, stateAt, orderAt] = this.module.regions([
-      ...sizes,
-      exports.sampleOrderBytes(),
-      samples * 4,
-    ]);
+    const [thetaAt, accumAt, previousAt, indicesAt, labelsAt, stateAt, orderAt, scratchAt] = this.module.regions(
+      [
+        ...sizes,
+        exports.sampleOrderBytes(),
+        samples * 4,
+        (k + 1) * 8, // θ before a step's features, kept by pairs (an odd last one twice)
+      ],
+      false, // every region is written here or by the kernel before it is read
+    );
     const { buffer } = exports.memory; // after `regions`, which may have grown the memory (a new buffer)
     new Int32Array(buffer, indicesAt, indices.length).set(indices);
     new Uint8Array(buffer, labelsAt, labels.length).set(labels);
@@ -62,7 +70,7 @@ export class WasmLogisticKernel {
     let batch = 0;
     const placement = placementCode[h.epsPlacement];
     return {
-      theta: new Float64Array(buffer, thetaAt, dim),
+      theta: new Float64Array(buffer, thetaAt, dim).fill(0),
       accum: new Float64Array(buffer, accumAt, dim).fill(h.initialAccumulator),
       previous: new Float64Array(buffer, previousAt, dim),
       nextSamples: (size) => {
@@ -86,6 +94,7 @@ export class WasmLogisticKernel {
           thetaAt,
           accumAt,
           previousAt,
+          scratchAt,
           firstStep,
           h.lr,
           h.lrDecay,

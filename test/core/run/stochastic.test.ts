@@ -10,7 +10,7 @@ import { adagradSparseKernel, lazyUpdateIsExact } from '../../../src-core/optim/
 import { executeRun } from '../../../src-core/run/execute';
 import { executeStochasticRun } from '../../../src-core/run/stochastic';
 import { wasmLogisticKernel } from '../../../src-core/optim/wasm/sparse-kernel';
-import { traceSchedule } from '../../../src-core/run/trace';
+import { noTrace, traceSchedule } from '../../../src-core/run/trace';
 
 type Logreg = Extract<ObjectiveConfig, { id: 'sparse-logreg' }>;
 
@@ -124,17 +124,21 @@ describe("AdaGrad's lazy sparse step", () => {
 });
 
 describe('stochastic runs of sparse logistic regression', () => {
-  /** The run through executeStochasticRun: lazy steps where exact (by default in WebAssembly for one sample a step), or dense. */
-  const stochastic = (config: RunConfig, forceDense = false, wasm = wasmLogisticKernel()): RunResult => {
+  /**
+   * The run through executeStochasticRun: lazy steps where exact (by default in WebAssembly for one sample a step), or
+   * dense; `traces` false for the summary alone.
+   */
+  const stochastic = (config: RunConfig, forceDense = false, wasm = wasmLogisticKernel(), traces = true): RunResult => {
     const objective = createObjective(config.objective);
-    return executeStochasticRun(config, objective, objective.defaultStart(), forceDense, wasm);
+    return executeStochasticRun(config, objective, objective.defaultStart(), { forceDense, wasm, traces });
   };
 
   it('have the WebAssembly kernel here (Node), so that the property below tests it', () => {
     expect(wasmLogisticKernel()).not.toBeNull();
   });
 
-  it('give the same result, trace and summary, lazy (in WebAssembly or JavaScript) or dense, wherever the lazy step is used', () => {
+  it('give the same result, trace and summary, lazy (in WebAssembly or JavaScript) or dense, wherever the lazy step is used, and the same summary without a trace', () => {
+    let diverged = 0;
     const problems = fc.record({
       samples: fc.integer({ min: 1, max: 25 }),
       features: fc.integer({ min: 4, max: 30 }),
@@ -182,9 +186,22 @@ describe('stochastic runs of sparse logistic regression', () => {
         const dense = stochastic(config, true);
         expect(stochastic(config)).toEqual(dense);
         expect(stochastic(config, false, null)).toEqual(dense);
+        // Without a trace, every path gives the same summary (the losses of the same rows) and records nothing.
+        for (const [forceDense, wasm] of [
+          [true, null],
+          [false, wasmLogisticKernel()],
+          [false, null],
+        ] as const) {
+          const summaryOnly = stochastic(config, forceDense, wasm, false);
+          expect(summaryOnly.summary).toEqual(dense.summary);
+          expect(summaryOnly.trace).toBe(noTrace);
+        }
+        if (dense.summary.status === 'diverged') diverged++;
       }),
       { numRuns: 200 },
     );
+    // The property saw runs that diverge, on the schedule or off it.
+    expect(diverged).toBeGreaterThan(0);
   });
 
   it('stop at the first kept row whose full-data loss is above threshold × f₀, lazy or dense, in WebAssembly or not', () => {
