@@ -21,6 +21,7 @@ import type { RunConfig, RunSummary, SweepSpec } from '../../../src-core/contrac
 import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
 import { RunPageReader, specConfigs, type RunPage } from '../storage/page-codec';
+import type { StoredColumns } from '../storage/stored-read';
 import { gridSamples } from './grid-samples';
 import type { RunAnnotations, StoredRun } from '../storage/records';
 import { ShapedColumns } from './shaped-columns';
@@ -260,9 +261,12 @@ export class RunList {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
-  async load(db: LabDatabase): Promise<void> {
-    const { sweeps, pages } = await db.runColumns();
+  /**
+   * Reads what is stored (once, at start-up): from `started`, the page's own start-up read, when it has it, else
+   * through `db`; runs applied meanwhile are newer and win.
+   */
+  async load(db: LabDatabase, started: Promise<StoredColumns | null> = Promise.resolve(null)): Promise<void> {
+    const { sweeps, pages } = (await started) ?? (await db.runColumns());
     const specs = new Map(sweeps.map((sweep) => [sweep.id, sweep.spec] as const));
     const newer = this.bySweep.size > 0 || this.pending.size > 0 || this.pendingPages.length > 0;
     const older = newer ? (id: string) => !this.pending.has(id) && !this.has(id) : null;
