@@ -115,6 +115,11 @@ export class LabState {
     return this.runList.runs;
   }
 
+  /** How many runs of each sweep are stored (and listed). */
+  get storedBySweep(): ReadonlyMap<string, number> {
+    return this.runList.storedBySweep;
+  }
+
   get progress(): Record<string, SweepProgress> {
     return this.ingest.progress;
   }

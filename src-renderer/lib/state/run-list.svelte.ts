@@ -244,6 +244,8 @@ export class RunList {
    * which settings vary reads instead of every run's config.
    */
   settingSamples = $state.raw<readonly StoredRun[]>([]);
+  /** How many runs of each sweep `runs` lists: counted per sweep as they are published, not per run by each view. */
+  storedBySweep = $state.raw<ReadonlyMap<string, number>>(new Map());
   /** False until what is stored has been read once: no "no runs yet" flashes past a returning person. */
   loaded = $state(false);
   private readonly bySweep = new Map<string, SweepRuns>();
@@ -325,13 +327,16 @@ export class RunList {
     this.pending.clear();
     const runs: StoredRun[] = [];
     const samples: StoredRun[] = [];
+    const counts = new Map<string, number>();
     for (const sweep of [...this.bySweep.values()].sort(newestFirst)) {
       const before = runs.length;
       for (const run of sweep.rows) if (run) runs.push(run);
       if (runs.length === before) this.bySweep.delete(sweep.sweepId);
+      else counts.set(sweep.sweepId, runs.length - before);
       samples.push(...sweep.samples());
     }
     this.settingSamples = samples;
+    this.storedBySweep = counts;
     this.runs = runs;
   }
 
