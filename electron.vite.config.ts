@@ -35,7 +35,14 @@ export default defineConfig({
       // electron-vite leaves the renderer unminified by default; the same bundle is also served over serve mode.
       // NO_MINIFY=1 npm run build keeps names readable, for profiles.
       minify: process.env.NO_MINIFY ? false : true,
-      rolldownOptions: { input: 'src-renderer/index.html' },
+      rolldownOptions: {
+        // start-read is loaded by index.html as a classic script of its own, ahead of the app's code, under a fixed
+        // name: it starts the stored runs' read while the rest is fetched (src-renderer/start-read.ts).
+        input: { index: 'src-renderer/index.html', 'start-read': 'src-renderer/start-read.ts' },
+        output: {
+          entryFileNames: (chunk) => (chunk.name === 'start-read' ? '[name].js' : 'assets/[name]-[hash].js'),
+        },
+      },
     },
     plugins: [svelte({ configFile: false })],
   },

@@ -11,6 +11,7 @@ import type { ExecutorStatus, SweepLaunched, SweepProgress } from '../../../src-
 import { TraceRecomputer } from '../charts/recomputed-traces';
 import type { LabDatabase } from '../storage/db';
 import type { StoredRun, StoredSweep, StoredTrace } from '../storage/records';
+import type { StoredColumns } from '../storage/stored-read';
 import { StorageUsage } from '../storage/storage-usage.svelte';
 import type { ClickModifiers } from '../runs-table/run-selection.svelte';
 import { Exporter } from './exporter.svelte';
@@ -21,6 +22,10 @@ import { RunEdits } from './run-edits.svelte';
 import { RunList } from './run-list.svelte';
 import { ChartedSelection } from './selection.svelte';
 import type { UndoOffers } from './undo.svelte';
+
+/** The order of the sweeps' live query: createdAt descending, then the ids descending (an index walked backwards). */
+const newestFirst = (a: StoredSweep, b: StoredSweep): number =>
+  b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 export class LabState {
   readonly runList = new RunList();
@@ -36,10 +41,14 @@ export class LabState {
   /** Serve mode's connection (the desktop's is always open): see ConnectionBanner. */
   connection = $state.raw<LabConnection>({ state: 'open' });
   private readonly problems = new ProblemReport();
+  /** Settles once the stored runs have been read (or could not be) and listed. */
+  readonly runsRead: Promise<void>;
 
+  /** `storedRead`: the page's start-up read of the stored runs, if it began one (../storage/stored-read). */
   constructor(
     private readonly api: LabApi,
     private readonly db: LabDatabase,
+    storedRead: Promise<StoredColumns | null> = Promise.resolve(null),
   ) {
     this.storage = new StorageUsage(db);
     const recomputer = new TraceRecomputer();
@@ -63,12 +72,21 @@ export class LabState {
         void this.storage.measure();
       },
     });
-    const loaded = this.runList
-      .load(db)
-      .catch((error: unknown) => this.problems.report('Could not read the stored runs', error));
+    const loaded = (this.runsRead = this.runList
+      .load(db, storedRead)
+      .catch((error: unknown) => this.problems.report('Could not read the stored runs', error)));
+    let sweepsRead = false;
     liveQuery(() => db.sweeps.orderBy('createdAt').reverse().toArray()).subscribe({
-      next: (sweeps) => (this.sweeps = sweeps),
+      next: (sweeps) => {
+        sweepsRead = true;
+        this.sweeps = sweeps;
+      },
       error: (error: unknown) => this.problems.report('Could not read the stored sweeps', error),
+    });
+    // The start-up read holds the sweeps too, and comes before the live query: shown with the runs, so that their
+    // names are there as they are listed, in the live query's order (newest first; ties by id, last first).
+    void storedRead.then((read) => {
+      if (read && !sweepsRead) this.sweeps = [...read.sweeps].sort(newestFirst);
     });
     // Counted and listed once the runs are read: they would only slow the read that the first view waits for.
     void loaded.then(() => Promise.all([this.storage.measure(), this.edits.refreshTags()]));
@@ -95,6 +113,11 @@ export class LabState {
 
   get runs(): readonly StoredRun[] {
     return this.runList.runs;
+  }
+
+  /** How many runs of each sweep are stored (and listed). */
+  get storedBySweep(): ReadonlyMap<string, number> {
+    return this.runList.storedBySweep;
   }
 
   get progress(): Record<string, SweepProgress> {

@@ -21,6 +21,7 @@ import type { RunConfig, RunSummary, SweepSpec } from '../../../src-core/contrac
 import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
 import { RunPageReader, specConfigs, type RunPage } from '../storage/page-codec';
+import type { StoredColumns } from '../storage/stored-read';
 import { gridSamples } from './grid-samples';
 import type { RunAnnotations, StoredRun } from '../storage/records';
 import { ShapedColumns } from './shaped-columns';
@@ -243,6 +244,8 @@ export class RunList {
    * which settings vary reads instead of every run's config.
    */
   settingSamples = $state.raw<readonly StoredRun[]>([]);
+  /** How many runs of each sweep `runs` lists: counted per sweep as they are published, not per run by each view. */
+  storedBySweep = $state.raw<ReadonlyMap<string, number>>(new Map());
   /** False until what is stored has been read once: no "no runs yet" flashes past a returning person. */
   loaded = $state(false);
   private readonly bySweep = new Map<string, SweepRuns>();
@@ -260,9 +263,12 @@ export class RunList {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Reads what is stored (once, at start-up); runs applied meanwhile are newer and win. */
-  async load(db: LabDatabase): Promise<void> {
-    const { sweeps, pages } = await db.runColumns();
+  /**
+   * Reads what is stored (once, at start-up): from `started`, the page's own start-up read, when it has it, else
+   * through `db`; runs applied meanwhile are newer and win.
+   */
+  async load(db: LabDatabase, started: Promise<StoredColumns | null> = Promise.resolve(null)): Promise<void> {
+    const { sweeps, pages } = (await started) ?? (await db.runColumns());
     const specs = new Map(sweeps.map((sweep) => [sweep.id, sweep.spec] as const));
     const newer = this.bySweep.size > 0 || this.pending.size > 0 || this.pendingPages.length > 0;
     const older = newer ? (id: string) => !this.pending.has(id) && !this.has(id) : null;
@@ -321,13 +327,16 @@ export class RunList {
     this.pending.clear();
     const runs: StoredRun[] = [];
     const samples: StoredRun[] = [];
+    const counts = new Map<string, number>();
     for (const sweep of [...this.bySweep.values()].sort(newestFirst)) {
       const before = runs.length;
       for (const run of sweep.rows) if (run) runs.push(run);
       if (runs.length === before) this.bySweep.delete(sweep.sweepId);
+      else counts.set(sweep.sweepId, runs.length - before);
       samples.push(...sweep.samples());
     }
     this.settingSamples = samples;
+    this.storedBySweep = counts;
     this.runs = runs;
   }
 

@@ -39,6 +39,7 @@ import {
 } from './records';
 import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey } from './run-pages';
 import { declareSchema } from './schema';
+import type { StoredColumns } from './stored-read';
 import { ownTrace } from './trace-storage';
 
 const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || isSweepActive(status);
@@ -61,12 +62,6 @@ export interface StoredCounts {
   sweeps: number;
   runs: number;
   traces: number;
-}
-
-/** Every run page and the sweeps their configs come from: what the runs list reads at start-up (RunList.load). */
-export interface StoredColumns {
-  sweeps: StoredSweep[];
-  pages: RunPage[];
 }
 
 /** A page of runs and its page of traces, built only when they are put (see putPages); either may be absent. */
@@ -170,7 +165,10 @@ export class LabDatabase extends Dexie {
     });
   }
 
-  /** Every run page, and every sweep, read in one transaction: the runs list reads the columns (RunList.load). */
+  /**
+   * Every run page, and every sweep, read in one transaction: the runs list reads the columns (RunList.load) from
+   * here when the page's own start-up read (./stored-read) had none to give.
+   */
   async runColumns(): Promise<StoredColumns> {
     return this.transaction('r', this.sweeps, this.runPages, async () => {
       const [sweeps, pages] = await Promise.all([this.sweeps.toArray(), this.runPages.toArray()]);

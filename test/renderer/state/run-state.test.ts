@@ -150,6 +150,10 @@ test.prop([
     list.flush();
     expect(list.runs.map(plain)).toEqual([...expected.values()].sort(byNewestSweepThenIndex));
     for (const [id, r] of expected) expect(plain(list.get(id))).toEqual(r);
+    // The count per sweep, kept as it publishes, is the count of the runs it lists, and names no emptied sweep.
+    const counted = new Map<string, number>();
+    for (const r of list.runs) counted.set(r.sweepId, (counted.get(r.sweepId) ?? 0) + 1);
+    expect(new Map([...list.storedBySweep].sort())).toEqual(new Map([...counted].sort()));
   },
 );
 
