@@ -21,6 +21,16 @@ const contentTypes: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
+/**
+ * How long the browser may keep a file: the build's assets/ are named by their content's hash (Vite), so a name never
+ * changes meaning and a reload takes them, and V8's compiled code, from the cache; the page itself never, and any other
+ * file only after asking (no-cache).
+ */
+function cachePolicy(rawPath: string, type: string): string {
+  if (type.startsWith('text/html')) return 'no-store';
+  return rawPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+}
+
 export class StaticFiles {
   private constructor(private readonly root: string) {}
 
@@ -40,7 +50,7 @@ export class StaticFiles {
       'Content-Type': type,
       'Content-Length': String(body.length),
       'Content-Security-Policy': csp,
-      'Cache-Control': type.startsWith('text/html') ? 'no-store' : 'no-cache',
+      'Cache-Control': cachePolicy(rawPath, type),
     });
     res.end(req.method === 'HEAD' ? undefined : body);
     return true;

@@ -276,6 +276,9 @@ describe('serve mode: HTTP', () => {
     expect(await js.text()).toBe('console.log("lab");\n');
     const css = await fetch(`${base}assets/style.css`);
     expect(css.headers.get('content-type')).toBe('text/css; charset=utf-8');
+    // Hashed build assets are kept by the browser (a reload compiles nothing again); other files are asked for again.
+    expect(css.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(js.headers.get('cache-control')).toBe('no-cache');
     const head = await raw('/app.js', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.headers['content-length']).toBe(String('console.log("lab");\n'.length));
