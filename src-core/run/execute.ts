@@ -6,7 +6,7 @@ import { checkOptimizer, createOptimizer } from '../optim';
 import { executeLanes, laneGroupKey } from './lanes';
 import { executeStochasticRun } from './stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, keptRow, maxTraceBytes, noTrace } from './trace';
+import { TraceRecorder, keptRow, maxTraceBytes, noTrace, type TraceKind } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -147,18 +147,22 @@ const laneTraceBudget = 1 << 20;
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
  * Runs that can be stepped side by side (lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts). `traces`
- * false: summaries only (executeRun), in blocks of the most lanes, as no trace weighs on the cache.
+ * false: summaries only (executeRun), in blocks of the most lanes, as no trace weighs on the cache. 'compact': the
+ * lanes' traces as compactTrace makes them (the others as executeRun's), for a caller that copies them out at once.
  */
-export function executeBatch(configs: readonly RunConfig[], traces = true): RunResult[] {
+export function executeBatch(configs: readonly RunConfig[], traces?: boolean): RunResult[];
+export function executeBatch(configs: readonly RunConfig[], traces: TraceKind): CompactRunResult[];
+export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = true): CompactRunResult[] {
   const objectiveFor = objectiveCache();
-  const results: RunResult[] = new Array(configs.length);
+  const results: CompactRunResult[] = new Array(configs.length);
+  const anyTrace = traces !== false;
   const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
   configs.forEach((config, i) => {
     try {
       const { objective, key: objectiveKey } = objectiveFor(config.objective);
       const key = laneGroupKey(config, objective, objectiveKey);
       if (key === null) {
-        results[i] = executeRun(config, objective, traces);
+        results[i] = executeRun(config, objective, anyTrace);
         return;
       }
       const start = startOf(config, objective);
@@ -169,7 +173,7 @@ export function executeBatch(configs: readonly RunConfig[], traces = true): RunR
         if (group) groups.set(`${key}#${i}`, group);
         groups.set(
           key,
-          (group = { objective, block: laneBlock(objective.dim, config, traces), indices: [], starts: [] }),
+          (group = { objective, block: laneBlock(objective.dim, config, anyTrace), indices: [], starts: [] }),
         );
       }
       group.indices.push(i);
