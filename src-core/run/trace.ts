@@ -8,6 +8,7 @@
  */
 import type { CompactTrace, RunTrace } from '../contract/types';
 import {
+  compactTrace,
   compactTraceBytes,
   compactTraceOver,
   copyTrace,
@@ -422,7 +423,11 @@ export class TraceRecorder {
   static finishLanes(group: LaneRecorders, compact: boolean): CompactTrace[];
   static finishLanes(group: LaneRecorders, compact: boolean): CompactTrace[] {
     const { recorders, layout, schedule, recorded, stride, dim } = group;
-    if (layout === null) return recorders.map((recorder) => recorder.finish());
+    if (layout === null)
+      return recorders.map((recorder) => {
+        const trace = recorder.finish();
+        return compact ? compactTrace(trace) : trace;
+      });
     const lanes = recorders.length;
     const capacity = schedule.length;
     const kept = (r: number): number => (group.keptRows[r] < 0 ? recorded : group.keptRows[r]);
