@@ -415,9 +415,9 @@ export class TraceRecorder {
   /**
    * The traces of a lane group once it has run, in order, all in one block of memory (blockMemory): as each recorder's
    * `finish` gives them (float64), or with `compact` as compact-trace.ts compactTrace makes them (each value column in
-   * float32 where that is faithful; only for traces copied out at once, result-batch.ts executeEncoded: the block may
-   * be longer than its traces). A run that kept exactly the scheduled rows (most do) is laid out straight from the
-   * group's rows; one with a spike or a divergence goes through its recorder first.
+   * float32 where that is faithful; for traces copied out at once, result-batch.ts executeEncoded). A run that kept
+   * exactly the scheduled rows (most do) is laid out straight from the group's rows (trace-layout.ts: in WebAssembly
+   * where this thread has it); one with a spike or a divergence goes through its recorder first.
    */
   static finishLanes(group: LaneRecorders, compact: false): RunTrace[];
   static finishLanes(group: LaneRecorders, compact: boolean): CompactTrace[];
