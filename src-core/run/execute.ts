@@ -129,9 +129,10 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
 
 /**
  * Lanes stepped together at most: 512 runs of a 2-parameter objective keep their ~20 arrays within ~100 KB, the size of
- * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And the traces a block
- * writes a row into at each kept step stay within ~1 MB: 512 traces of 200 rows (~8 MB, more pages than the TLB maps)
- * took twice as long to record as 64.
+ * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And a block's traces stay
+ * within ~4 MB: its rows are recorded step-major and laid out per run at the end (trace.ts finishLanes), so a block of
+ * 272 W1t runs took 0.87–0.97× the time of 68 (the size when each row was written into each run's trace, where 512 had
+ * taken twice as long as 64), and the group's rows and traces stay within the layout module's kept memory.
  */
 function laneBlock(dim: number, config: RunConfig, traces: boolean): number {
   if (!traces) return 512;
@@ -141,7 +142,7 @@ function laneBlock(dim: number, config: RunConfig, traces: boolean): number {
   );
 }
 
-const laneTraceBudget = 1 << 20;
+const laneTraceBudget = 4 << 20;
 
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
