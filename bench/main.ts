@@ -24,6 +24,7 @@ import { fastPathLines } from './fast-paths';
 import { measure, median, timed, type Contender } from './measure';
 import { openSweeper, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, type Report, type WorkloadReport } from './report';
+import { defaultBatchSizing, estimatedTraceBytes } from '../src-main/batch-sizer';
 import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from './workloads';
 
 const { values } = parseArgs({
@@ -91,8 +92,8 @@ function checkC(checksums: Map<string, number>, engine: number, relative = 0): s
   });
 }
 
-function w1(trace: boolean): WorkloadReport {
-  const configs = w1Configs(trace);
+function w1(): WorkloadReport {
+  const configs = w1Configs(false);
   const input = w1Input(configs);
   const work = configs.length * w1Size.steps * 2;
   // The seeds' way is ~100× slower: it runs a tenth of the runs, and its rate is per update like the others'.
@@ -111,25 +112,56 @@ function w1(trace: boolean): WorkloadReport {
         0,
       );
     }),
-    ...(trace
-      ? [
-          // What a pool worker makes of the same batch for the window (range-task.ts): the traces recorded in the
-          // thread's reused memory and narrowed to float32 where faithful, in the one buffer it sends.
-          timed('worker, for the window', work, () => executeEncoded(configs, { compact: true })),
-        ]
-      : [
-          timed("seeds' way", work / 10, () => w1SeedsWay(tenth)),
-          timed('tight JS loop', work, () => w1TightLoop(input)),
-        ]),
-    ...(trace ? [] : cContenders('w1', w1Bytes(input), work, checksums)),
+    timed("seeds' way", work / 10, () => w1SeedsWay(tenth)),
+    timed('tight JS loop', work, () => w1TightLoop(input)),
+    ...cContenders('w1', w1Bytes(input), work, checksums),
   ];
   const measured = measure(contenders, repeats);
   return {
-    id: trace ? 'W1t' : 'W1',
-    title: `${configs.length.toLocaleString('en')} runs × ${w1Size.steps.toLocaleString('en')} steps on w² + 10b²${trace ? `, traces of ${configs[0].traceMaxPoints} rows kept` : ', summaries only'}`,
+    id: 'W1',
+    title: `${configs.length.toLocaleString('en')} runs × ${w1Size.steps.toLocaleString('en')} steps on w² + 10b², summaries only`,
     unit: 'updates/s',
     measured,
     checks: checkC(checksums, engineChecksum),
+  };
+}
+
+/**
+ * W1t: W1's runs with the traces the app keeps for them, timed as the app computes them: a pool worker's tasks
+ * (range-task.ts), each executeEncoded with `compact` (the traces recorded, laid out float32 where faithful and put in
+ * the one buffer the task sends the window), sized by the bytes of their traces as the SweepService sizes them
+ * (src-main/batch-sizer.ts). In turns with W1 itself, so that W1t/W1 is a ratio of one run, and with the engine's
+ * float64 RunResults of the whole batch (executeBatch, what the figure was before).
+ */
+function w1t(): WorkloadReport {
+  const configs = w1Configs(true);
+  const plain = w1Configs(false);
+  const work = configs.length * w1Size.steps * 2;
+  const perTask = Math.floor(defaultBatchSizing.maxBytes / estimatedTraceBytes(configs[0]));
+  const tasks = Array.from({ length: Math.ceil(configs.length / perTask) }, (_, t) =>
+    configs.slice(t * perTask, (t + 1) * perTask),
+  );
+  const measured = measure(
+    [
+      // 'engine' for the report: the engine as the app runs it.
+      timed('engine', work, () => tasks.forEach((task) => executeEncoded(task, { compact: true }))),
+      timed('W1, in turns', work, () => executeBatch(plain)),
+      timed('executeBatch, float64', work, () => executeBatch(configs)),
+    ],
+    repeats,
+  );
+  const [app, alone, wide] = measured;
+  return {
+    id: 'W1t',
+    title:
+      `${configs.length.toLocaleString('en')} runs × ${w1Size.steps.toLocaleString('en')} steps on w² + 10b², traces of ` +
+      `${configs[0].traceMaxPoints} rows kept, as a worker sends them to the window (tasks of ${perTask} runs)`,
+    unit: 'updates/s',
+    measured,
+    checks: [
+      `W1t/W1 in turns: ${(app.median / alone.median).toFixed(2)}× (float64 RunResults of the whole batch: ` +
+        `${(wide.median / alone.median).toFixed(2)}×; target at most 1.5×: ${app.median / alone.median <= 1.5 ? 'met' : 'NOT met'})`,
+    ],
   };
 }
 
@@ -280,8 +312,8 @@ async function main(): Promise<void> {
   for (const line of fastPathLines()) log(`  ${line}`);
   const workloads: WorkloadReport[] = [];
   const workloadRuns: [Part, () => WorkloadReport][] = [
-    ['W1', () => w1(false)],
-    ['W1t', () => w1(true)],
+    ['W1', w1],
+    ['W1t', w1t],
     ['W2', w2],
     ['W3', w3],
   ];

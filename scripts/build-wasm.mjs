@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 
 export const modules = [
   { source: 'wasm/adagrad.ts', output: 'src-core/optim/wasm/adagrad.wasm.ts', name: 'adagradWasm' },
+  { source: 'wasm/trace-layout.ts', output: 'src-core/run/trace-layout.wasm.ts', name: 'traceLayoutWasm' },
 ];
 
 export const flags = ['-O3', '--enable', 'simd', '--runtime', 'stub', '--noAssert', '--initialMemory', '1'];

@@ -6,7 +6,7 @@ import { checkOptimizer, createOptimizer } from '../optim';
 import { executeLanes, laneGroupKey } from './lanes';
 import { executeStochasticRun } from './stochastic';
 import { SummaryTracker } from './summary';
-import { TraceRecorder, keptRow, maxTraceBytes, noTrace } from './trace';
+import { TraceRecorder, keptRow, maxTraceBytes, noTrace, type TraceKind } from './trace';
 
 /**
  * Runs one config to the end: a pure function of the config (the objective may be passed in, built once for many runs,
@@ -126,9 +126,10 @@ function startOf(config: RunConfig, objective: Objective): Float64Array {
 
 /**
  * Lanes stepped together at most: 512 runs of a 2-parameter objective keep their ~20 arrays within ~100 KB, the size of
- * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And the traces a block
- * writes a row into at each kept step stay within ~1 MB: 512 traces of 200 rows (~8 MB, more pages than the TLB maps)
- * took twice as long to record as 64.
+ * a core's fastest caches; ten thousand at once spilled out of them and ran slower per lane. And a block's traces stay
+ * within ~4 MB: its rows are recorded step-major and laid out per run at the end (trace.ts finishLanes), so a block of
+ * 272 W1t runs took 0.87–0.97× the time of 68 (the size when each row was written into each run's trace, where 512 had
+ * taken twice as long as 64), and the group's rows and traces stay within the layout module's kept memory.
  */
 function laneBlock(dim: number, config: RunConfig, traces: boolean): number {
   if (!traces) return 512;
@@ -138,24 +139,28 @@ function laneBlock(dim: number, config: RunConfig, traces: boolean): number {
   );
 }
 
-const laneTraceBudget = 1 << 20;
+const laneTraceBudget = 4 << 20;
 
 /**
  * Runs a batch, building each distinct objective once; a run that throws becomes a failed result and the batch goes on.
  * Runs that can be stepped side by side (lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts). `traces`
- * false: summaries only (executeRun), in blocks of the most lanes, as no trace weighs on the cache.
+ * false: summaries only (executeRun), in blocks of the most lanes, as no trace weighs on the cache. 'compact': the
+ * lanes' traces as compactTrace makes them (the others as executeRun's), for a caller that copies them out at once.
  */
-export function executeBatch(configs: readonly RunConfig[], traces = true): RunResult[] {
+export function executeBatch(configs: readonly RunConfig[], traces?: boolean): RunResult[];
+export function executeBatch(configs: readonly RunConfig[], traces: TraceKind): CompactRunResult[];
+export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = true): CompactRunResult[] {
   const objectiveFor = objectiveCache();
-  const results: RunResult[] = new Array(configs.length);
+  const results: CompactRunResult[] = new Array(configs.length);
+  const anyTrace = traces !== false;
   const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
   configs.forEach((config, i) => {
     try {
       const { objective, key: objectiveKey } = objectiveFor(config.objective);
       const key = laneGroupKey(config, objective, objectiveKey);
       if (key === null) {
-        results[i] = executeRun(config, objective, traces);
+        results[i] = executeRun(config, objective, anyTrace);
         return;
       }
       const start = startOf(config, objective);
@@ -166,7 +171,7 @@ export function executeBatch(configs: readonly RunConfig[], traces = true): RunR
         if (group) groups.set(`${key}#${i}`, group);
         groups.set(
           key,
-          (group = { objective, block: laneBlock(objective.dim, config, traces), indices: [], starts: [] }),
+          (group = { objective, block: laneBlock(objective.dim, config, anyTrace), indices: [], starts: [] }),
         );
       }
       group.indices.push(i);

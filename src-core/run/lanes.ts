@@ -18,7 +18,7 @@
  * highest loss of +∞, so that no summary pass touches what it recorded.
  */
 import type { AdagradConfig } from '../contract/engine';
-import type { RunConfig, RunResult, RunSummary } from '../contract/types';
+import type { CompactRunResult, RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
 import {
   createAdagradLanes,
@@ -36,7 +36,7 @@ import {
 } from '../optim/adagrad-lanes';
 import { quadraticLengths, wasmLaneKernel, type WasmLaneKernel } from '../optim/wasm/lane-kernel';
 import { blowUpLimit, divergedIn, summaryOf } from './summary';
-import { noTrace, TraceRecorder, traceSchedule } from './trace';
+import { noTrace, TraceRecorder, traceSchedule, type TraceKind } from './trace';
 
 /**
  * The key of the lane group `config` belongs to, or null when it must run alone (executeRun). `objectiveKey`: the
@@ -155,14 +155,29 @@ function rowBuffers(length: number, dim: number): [Float64Array, Float64Array] {
  * (or when null is passed) the JavaScript loops; both give the same bits. `traces` false records no trace (each result
  * gets `noTrace`): no step is scheduled and no lane looks for spikes (its highest loss is +∞ from the start), so only a
  * divergence stops the loop between steps; the summaries are the same bits (test/core/run/no-trace.test.ts).
+ * 'compact': the traces as compactTrace makes them (TraceRecorder.finishLanes), to be copied out at once.
  */
 export function executeLanes(
   configs: readonly RunConfig[],
   objective: Objective,
   starts: readonly Float64Array[],
+  wasm?: WasmLaneKernel | null,
+  traces?: boolean,
+): RunResult[];
+export function executeLanes(
+  configs: readonly RunConfig[],
+  objective: Objective,
+  starts: readonly Float64Array[],
+  wasm: WasmLaneKernel | null | undefined,
+  traces: TraceKind,
+): CompactRunResult[];
+export function executeLanes(
+  configs: readonly RunConfig[],
+  objective: Objective,
+  starts: readonly Float64Array[],
   wasm: WasmLaneKernel | null = wasmLaneKernel(),
-  traces = true,
-): RunResult[] {
+  traces: TraceKind = true,
+): CompactRunResult[] {
   const evaluateLanes = objective.evaluateLanes!;
   const dim = objective.dim;
   const count = configs.length;
@@ -197,7 +212,9 @@ export function executeLanes(
   });
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
-  const lanesTraces = traces ? TraceRecorder.forLanes(count, dim, steps, traceMaxPoints) : null;
+  const lanesTraces = traces
+    ? TraceRecorder.forLanes(count, stride, dim, steps, traceMaxPoints, kernel !== null)
+    : null;
   const recorders = lanesTraces ? lanesTraces.recorders : [];
   // Without traces nothing is scheduled: schedule[0] is undefined, never a step.
   const schedule = traces ? traceSchedule(steps, traceMaxPoints) : new Uint32Array(0);
@@ -322,7 +339,10 @@ export function executeLanes(
   };
   const diverge = (r: number, step: number) => {
     gather(r);
-    if (traces) recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
+    if (lanesTraces) {
+      recorders[r].recordFinal(step, loss[r], row.theta, row.grad, row.accum, row.update);
+      TraceRecorder.stopLane(lanesTraces, r);
+    }
     finish(r, step, divergedIn(loss[r], row.theta, row.accum) ?? 'loss'); // all finite: the loss blew up
   };
 
@@ -350,10 +370,10 @@ export function executeLanes(
     // A spike or a divergence off the schedule (rare): its gradient is evaluated again at θ before.
     if (step > 0) enterUsed();
     if (scheduled && wholeRows) {
-      // Every lane keeps this row: the diverged ones their last, the others in one pass (a row is a dozen numbers).
+      // Every lane keeps this row: the diverged ones their last, the others copied for all lanes at once.
       if (events > 0) for (let r = 0; r < count; r++) if (!finished[r] && event[r] === DIVERGED) diverge(r, step);
       const { theta, previous } = lanes;
-      TraceRecorder.recordLanes(lanesTraces!, step, { stride, loss, theta, grad: used, accum, previous }, finished);
+      TraceRecorder.recordLanes(lanesTraces!, step, { loss, theta, grad: used, accum, previous });
       for (let r = 0; r < count; r++)
         if (!finished[r] && loss[r] > summaries.maxLoss[r]) summaries.maxLoss[r] = loss[r];
       continue;
@@ -364,9 +384,10 @@ export function executeLanes(
       else if (scheduled || event[r] === SPIKE) record(r, step);
     }
   }
+  const laneTraces = lanesTraces ? TraceRecorder.finishLanes(lanesTraces, traces === 'compact') : null;
   return configs.map((config, r) => ({
     config,
     summary: diverged[r] ?? summaryNow(r, null, null),
-    trace: traces ? recorders[r].finish() : noTrace,
+    trace: laneTraces ? laneTraces[r] : noTrace,
   }));
 }

@@ -57,7 +57,7 @@ export interface EncodeOptions {
 
 /** The results as columns, in order. */
 export function encodeResults(
-  results: readonly Pick<RunResult, 'summary' | 'trace'>[],
+  results: readonly Pick<CompactRunResult, 'summary' | 'trace'>[],
   { traces = true, compact = false }: EncodeOptions = {},
 ): ResultColumns {
   const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
@@ -102,10 +102,15 @@ export function encodeResults(
 /**
  * executeBatch's results as columns (encodeResults), their traces recorded in memory this thread reuses from batch to
  * batch (trace.ts withReusedTraceMemory): they are copied into the columns here and never seen again, so a worker
- * writes its batch's rows into memory it has written before, and only the columns it sends away are new.
+ * writes its batch's rows into memory it has written before, and only the columns it sends away are new. With
+ * `compact` the lanes lay their traces out narrowed already (executeBatch 'compact'), each value read once: the columns
+ * are then copies of the same type.
  */
 export const executeEncoded = (configs: readonly RunConfig[], options: EncodeOptions = {}): ResultColumns =>
-  withReusedTraceMemory(() => encodeResults(executeBatch(configs, options.traces ?? true), options));
+  withReusedTraceMemory(() => {
+    const traces = options.traces ?? true;
+    return encodeResults(executeBatch(configs, traces && options.compact ? 'compact' : traces), options);
+  });
 
 /** The buffers to transfer rather than copy. */
 export const transferablesOfColumns = ({ summaries, shapes, traces }: ResultColumns): ArrayBuffer[] => [

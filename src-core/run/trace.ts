@@ -6,7 +6,18 @@
  *
  * The recorder is fed by the run loop; it allocates its rows once and copies into them, so a step costs no allocation.
  */
-import type { RunTrace } from '../contract/types';
+import type { CompactTrace, RunTrace } from '../contract/types';
+import {
+  compactTrace,
+  compactTraceBytes,
+  compactTraceOver,
+  copyTrace,
+  float32Mask,
+  shapeOfTrace,
+  traceValueColumns,
+  type CompactShape,
+} from './compact-trace';
+import { FLOAT32, FLOAT64, laneLayout, SKIP, type LaneLayout } from './trace-layout';
 import { summarizeInto } from './quantiles';
 
 export const defaultTraceMaxPoints = 1000;
@@ -132,6 +143,13 @@ export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): R
 }
 
 /**
+ * The traces a batch computes: true the engine's (float64, the RunTrace contract), false none (noTrace), 'compact' as
+ * the window keeps them (compact-trace.ts: each value column in float32 where faithful), for traces copied out at once
+ * (result-batch.ts executeEncoded).
+ */
+export type TraceKind = boolean | 'compact';
+
+/**
  * The trace of a run computed without one (executeBatch with `traces` false: the command line writing summaries only):
  * no rows. One object shared by every such result, never transferred; its buffer is empty.
  */
@@ -196,33 +214,51 @@ function blockMemory(bytes: number): { buffer: ArrayBuffer; at: number } {
 let quantileScratch = new Float64Array(0);
 
 /**
- * The recorders of a group of lanes and their traces' memory (TraceRecorder.forLanes): lane r's trace is `runDoubles`
- * doubles of `doubles` from r·runDoubles (loss, θ, ∇, G, update), and its steps `steps` from r·runSteps + stepsAt.
+ * The recorders of a group of lanes (TraceRecorder.forLanes) and, for the 'parameters' layout, the scheduled rows they
+ * keep in common while the lanes run: row k of every lane at k·rowLength of `rows`, as the lanes hold their state —
+ * the losses (stride), then θ, ∇, G and the update (dim·stride each, lane r's coordinate d at d·stride + r) — so that
+ * recording a row is a few block copies whatever the lanes, and each run's trace is laid out once, at the end
+ * (finishLanes), reading the rows while the cache still holds them. (Written into each run's trace as they came, a
+ * row's dozen numbers went to six places 15 KB apart per lane: 77 ms of W1t's 10,000 runs, against ~5 ms of copies.)
  */
 export interface LaneRecorders {
   readonly recorders: readonly TraceRecorder[];
-  readonly doubles: Float64Array;
-  readonly steps: Uint32Array;
-  readonly runDoubles: number;
-  readonly runSteps: number;
-  readonly stepsAt: number;
-  /** Where θ starts in a trace's doubles, and how many cells a column holds (the same for every lane). */
-  readonly thetaAt: number;
-  readonly cells: number;
+  readonly dim: number;
+  readonly stride: number;
+  readonly schedule: Uint32Array;
+  /** Null for the 'quantiles' layout, whose recorders keep their rows themselves. */
+  readonly layout: LaneLayout | null;
+  readonly rowLength: number;
+  /** The scheduled rows recorded so far. */
+  recorded: number;
+  /** Per lane, the scheduled rows it kept when it stopped (stopLane), −1 while it keeps them all. */
+  readonly keptRows: Int32Array;
 }
 
 /** The state of runs stepped side by side, coordinate-major, as TraceRecorder.recordLanes reads it. */
 export interface LaneRows {
-  readonly stride: number;
-  /** Per lane. */
+  /** Per lane (stride). */
   readonly loss: Float64Array;
-  /** Lane r's coordinate d at d·stride + r. */
+  /** Lane r's coordinate d at d·stride + r (dim·stride). */
   readonly theta: Float64Array;
   readonly grad: Float64Array;
   readonly accum: Float64Array;
   /** θ before the last step. */
   readonly previous: Float64Array;
 }
+
+/** Where column c (loss, θ, ∇, G, update) of lane r's first row is in a group's rows, and its values a row. */
+const columnAt = ({ stride, dim }: LaneRecorders, c: number, r: number): number =>
+  (c === 0 ? 0 : stride * (1 + (c - 1) * dim)) + r;
+const widthOf = ({ dim }: LaneRecorders, c: number): number => (c === 0 ? 1 : dim);
+
+const laneShape = ({ schedule, dim }: LaneRecorders): CompactShape => ({
+  rows: schedule.length,
+  dim,
+  layout: 'parameters',
+  width: dim,
+  hasAccumulator: true,
+});
 
 /**
  * Chooses and copies the rows of a RunTrace while a run goes.
@@ -236,10 +272,10 @@ export class TraceRecorder {
   private readonly schedule: Uint32Array;
   private cursor = 0;
   /**
-   * The scheduled rows in order, sized to the schedule: a run that records exactly its schedule (most do) finishes by
-   * handing these arrays over, without a copy.
+   * The scheduled rows in order, sized to the schedule (made when first written, at `place` if given): a run that
+   * records exactly its schedule (most do) finishes by handing these arrays over, without a copy.
    */
-  private readonly scheduled: Rows;
+  private scheduledStore: Rows | null = null;
   private scheduledRows = 0;
   /** Row 0: the loss spike between scheduled steps; row 1: the final row of a run that diverged. Made when needed. */
   private extraRows: Rows | null = null;
@@ -256,16 +292,20 @@ export class TraceRecorder {
     maxPoints: number = defaultTraceMaxPoints,
     perParameterLimit: number = defaultPerParameterLimit,
     hasAccumulator = true,
-    place?: { buffer: ArrayBuffer; at: number },
+    private place?: { buffer: ArrayBuffer; at: number },
   ) {
     if (!(Number.isInteger(dim) && dim >= 1)) throw new RangeError(`TraceRecorder: dim ${dim}`);
     this.schedule = sharedSchedule(totalSteps, maxPoints);
     this.layout = dim <= perParameterLimit ? 'parameters' : 'quantiles';
     this.width = this.layout === 'parameters' ? dim : 3;
-    this.scheduled = place
-      ? new Rows(this.schedule.length, this.width, hasAccumulator, place.buffer, place.at)
-      : new Rows(this.schedule.length, this.width, hasAccumulator);
     this.hasAccumulator = hasAccumulator;
+  }
+
+  private get scheduled(): Rows {
+    const { place } = this;
+    return (this.scheduledStore ??= place
+      ? new Rows(this.schedule.length, this.width, this.hasAccumulator, place.buffer, place.at)
+      : new Rows(this.schedule.length, this.width, this.hasAccumulator));
   }
 
   private get extra(): Rows {
@@ -302,63 +342,173 @@ export class TraceRecorder {
   }
 
   /**
-   * The recorders of `lanes` runs stepped side by side (lanes.ts), with an accumulator column, gathered for
-   * `recordLanes`. Their scheduled rows are laid out one run after another in one block of memory (blockMemory): a
-   * run's trace is views of its own bytes, which no other run's trace overlaps, and its buffer is the block's.
+   * The recorders of `lanes` runs stepped side by side (lanes.ts; `stride` lanes allocated), with an accumulator column,
+   * gathered for recordLanes. With the 'parameters' layout their scheduled rows are recorded for all lanes at once into
+   * rows they share (LaneRecorders) and laid out at the end (finishLanes); with 'quantiles' each recorder summarizes
+   * its rows itself (record), into a block of memory (blockMemory) where the group's traces follow each other.
    */
-  static forLanes(lanes: number, dim: number, totalSteps: number, maxPoints: number): LaneRecorders {
-    const capacity = sharedSchedule(totalSteps, maxPoints).length;
-    const width = dim <= defaultPerParameterLimit ? dim : 3;
-    const bytes = align8(Rows.bytes(capacity, width, true));
-    const { buffer, at } = blockMemory(lanes * bytes);
+  static forLanes(
+    lanes: number,
+    stride: number,
+    dim: number,
+    totalSteps: number,
+    maxPoints: number,
+    wasm = true,
+  ): LaneRecorders {
+    const schedule = sharedSchedule(totalSteps, maxPoints);
+    const whole = dim <= defaultPerParameterLimit;
+    const bytes = align8(Rows.bytes(schedule.length, 3, true));
+    const block = whole ? null : blockMemory(lanes * bytes);
     const recorders = Array.from(
       { length: lanes },
-      (_, r) => new TraceRecorder(dim, totalSteps, maxPoints, undefined, true, { buffer, at: at + r * bytes }),
+      (_, r) =>
+        new TraceRecorder(
+          dim,
+          totalSteps,
+          maxPoints,
+          undefined,
+          true,
+          block ? { ...block, at: block.at + r * bytes } : undefined,
+        ),
     );
-    const first = recorders[0].scheduled;
+    const rowLength = whole ? (1 + 4 * dim) * stride : 0;
+    const slot = align8(Rows.bytes(schedule.length, dim, true));
     return {
       recorders,
-      doubles: new Float64Array(buffer, at, (lanes * bytes) / 8),
-      steps: new Uint32Array(buffer, at, (lanes * bytes) / 4),
-      runDoubles: bytes / 8,
-      runSteps: bytes / 4,
-      stepsAt: (first.steps.byteOffset - at) / 4,
-      thetaAt: first.thetaAt,
-      cells: first.theta.length,
+      dim,
+      stride,
+      schedule,
+      layout: whole ? laneLayout(lanes, rowLength, schedule.length, lanes * slot, wasm) : null,
+      rowLength,
+      recorded: 0,
+      keptRows: new Int32Array(lanes).fill(-1),
     };
   }
 
   /**
-   * `record` of scheduled step `step` for every lane r whose skip[r] is 0, from the coordinate-major state of runs
-   * stepped side by side (lane r's coordinate d at d·stride + r; the update is θ − θ before): one pass over the lanes,
-   * the same rows. Every lane still running keeps every scheduled row, so each writes its next one, through the
-   * block views `forLanes` made: looking a lane's arrays up per row (through its recorder, or in an array of views)
-   * cost more than the row's dozen numbers.
+   * `record` of scheduled step `step` for every lane still going (the 'parameters' layout), from the coordinate-major
+   * state of runs stepped side by side (the update is θ − θ before): every lane still running keeps every scheduled
+   * row, so the row is copied for all of them at once, and a lane that stopped (stopLane) ignores what is copied for
+   * it after. The recorders learn of these rows in finishLanes.
    */
-  static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows, skip: Uint8Array): void {
-    const { recorders, doubles: out, steps, runDoubles, runSteps, stepsAt, thetaAt, cells } = group;
-    const { loss, theta, grad, accum, previous, stride } = lanes;
-    for (let r = 0; r < recorders.length; r++) {
-      if (skip[r]) continue;
-      const recorder = recorders[r];
-      const row = recorder.scheduledRows++;
-      if (recorder.schedule[row] !== step)
-        throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
-      recorder.cursor = row + 1;
-      const f = loss[r];
-      if (f > recorder.maxLoss) recorder.maxLoss = f;
-      steps[r * runSteps + stepsAt + row] = step;
-      const base = r * runDoubles;
-      out[base + row] = f;
-      const dim = recorder.dim;
-      for (let d = 0, at = base + thetaAt + row * dim, i = r; d < dim; d++, at++, i += stride) {
-        const x = theta[i];
-        out[at] = x;
-        out[at + cells] = grad[i];
-        out[at + 2 * cells] = accum[i];
-        out[at + 3 * cells] = x - previous[i];
-      }
+  static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows): void {
+    const { schedule, rowLength, stride } = group;
+    const rows = group.layout!.rows;
+    const k = group.recorded++;
+    if (schedule[k] !== step)
+      throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
+    const { loss, theta, grad, accum, previous } = lanes;
+    const cells = theta.length;
+    const at = k * rowLength;
+    rows.set(loss, at);
+    rows.set(theta, at + stride);
+    rows.set(grad, at + stride + cells);
+    rows.set(accum, at + stride + 2 * cells);
+    for (let i = 0, to = at + stride + 3 * cells; i < cells; i++, to++) rows[to] = theta[i] - previous[i];
+  }
+
+  /** Lane r of the group stopped (it diverged): the scheduled rows recorded from now on are not its. */
+  static stopLane(group: LaneRecorders, r: number): void {
+    if (group.keptRows[r] < 0) group.keptRows[r] = group.recorded;
+  }
+
+  /**
+   * The traces of a lane group once it has run, in order, all in one block of memory (blockMemory): as each recorder's
+   * `finish` gives them (float64), or with `compact` as compact-trace.ts compactTrace makes them (each value column in
+   * float32 where that is faithful; for traces copied out at once, result-batch.ts executeEncoded). A run that kept
+   * exactly the scheduled rows (most do) is laid out straight from the group's rows (trace-layout.ts: in WebAssembly
+   * where this thread has it); one with a spike or a divergence goes through its recorder first.
+   */
+  static finishLanes(group: LaneRecorders, compact: false): RunTrace[];
+  static finishLanes(group: LaneRecorders, compact: boolean): CompactTrace[];
+  static finishLanes(group: LaneRecorders, compact: boolean): CompactTrace[] {
+    const { recorders, layout, schedule, recorded, stride, dim } = group;
+    if (layout === null)
+      return recorders.map((recorder) => {
+        const trace = recorder.finish();
+        return compact ? compactTrace(trace) : trace;
+      });
+    const lanes = recorders.length;
+    const capacity = schedule.length;
+    const kept = (r: number): number => (group.keptRows[r] < 0 ? recorded : group.keptRows[r]);
+    const { to, kind } = layout;
+    /** Lane r's columns go where `trace` has them, from `at` (its block's start), in their types. */
+    const place = (r: number, trace: CompactTrace, at: number) =>
+      traceValueColumns.forEach((name, c) => {
+        const column = trace[name];
+        to[5 * r + c] = column.byteOffset - at;
+        kind[5 * r + c] = column instanceof Float32Array ? FLOAT32 : FLOAT64;
+      });
+    if (!compact) {
+      // Every lane's rows into its recorder's rows (recorded there as they came, a row's dozen numbers went to six
+      // places 15 KB apart per lane); each recorder then finishes.
+      const slot = align8(Rows.bytes(capacity, dim, true));
+      const block = blockMemory(lanes * slot);
+      recorders.forEach((recorder, r) => {
+        recorder.place = { buffer: block.buffer, at: block.at + r * slot };
+        recorder.scheduledRows = kept(r);
+        place(r, recorder.scheduled.trace(dim, 'parameters', dim), block.at);
+      });
+      layout.lay(stride, dim, recorded, block.buffer, block.at, lanes * slot);
+      return recorders.map((recorder) => {
+        recorder.scheduled.steps.set(schedule.subarray(0, recorded));
+        return recorder.finish();
+      });
     }
+    // Compact: each column in float32 where every value of it fits (compactTrace's mask), the values checked in one
+    // pass over the rows. A run with a spike or a divergence is finished first and copied in after the others.
+    const own = recorders.map((recorder, r) => {
+      if (kept(r) === capacity && !recorder.spikeSet && !recorder.finalSet) return null;
+      recorder.scheduledRows = kept(r);
+      recorder.layRows(group, r);
+      return recorder.finish();
+    });
+    const plain = own.some((trace) => trace === null);
+    if (plain) layout.check(capacity);
+    const shape = laneShape(group);
+    const masks = own.map((trace, r) => {
+      if (trace) return float32Mask(trace);
+      let mask = 0;
+      for (let c = 0; c < 5; c++) {
+        const from = columnAt(group, c, r);
+        let fits = true;
+        for (let d = 0; d < widthOf(group, c) && fits; d++) fits = !layout.outside(from + d * stride);
+        if (fits) mask |= 1 << c;
+      }
+      return mask;
+    });
+    const starts = new Int32Array(lanes + 1);
+    own.forEach((trace, r) => {
+      starts[r + 1] = starts[r] + align8(compactTraceBytes(trace ? shapeOfTrace(trace) : shape, masks[r]));
+    });
+    const block = blockMemory(starts[lanes]);
+    const traces = own.map((trace, r) => {
+      const laid = compactTraceOver(block.buffer, block.at + starts[r], trace ? shapeOfTrace(trace) : shape, masks[r]);
+      if (trace) kind.fill(SKIP, 5 * r, 5 * r + 5);
+      else place(r, laid, block.at);
+      return laid;
+    });
+    if (plain) layout.lay(stride, dim, capacity, block.buffer, block.at, starts[lanes]);
+    traces.forEach((laid, r) => {
+      const trace = own[r];
+      if (trace) copyTrace(trace, laid);
+      else laid.steps.set(schedule);
+    });
+    return traces;
+  }
+
+  /** Copies lane r's first scheduledRows rows of a group's rows into this recorder's scheduled rows, steps too. */
+  private layRows(group: LaneRecorders, r: number): void {
+    const { schedule, rowLength, stride } = group;
+    const count = this.scheduledRows;
+    const rows = group.layout!.rows;
+    const out = this.scheduled;
+    out.steps.set(schedule.subarray(0, count));
+    [out.loss, out.theta, out.grad, out.accum, out.update].forEach((column, c) => {
+      const width = widthOf(group, c);
+      for (let k = 0, o = 0, row = columnAt(group, c, r); k < count; k++, row += rowLength)
+        for (let d = 0, i = row; d < width; d++, i += stride) column[o++] = rows[i];
+    });
   }
 
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */

@@ -2,8 +2,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { summarizeInto } from '../../../src-core/run/quantiles';
 import { TraceRecorder, traceSchedule, withReusedTraceMemory } from '../../../src-core/run/trace';
-import type { RunTrace } from '../../../src-core/contract/types';
+import type { CompactTrace, RunConfig, RunTrace } from '../../../src-core/contract/types';
+import { createObjective } from '../../../src-core/objectives';
+import { wasmLaneKernel } from '../../../src-core/optim/wasm/lane-kernel';
+import { compactTrace, traceValueColumns } from '../../../src-core/run/compact-trace';
 import { executeBatch, executeRun, runStepByStep } from '../../../src-core/run/execute';
+import { executeLanes, laneGroupKey } from '../../../src-core/run/lanes';
+import { laneRunBatch } from '../../helpers/arbitraries';
 import { adagradRun } from '../../helpers/configs';
 
 describe('traceSchedule', () => {
@@ -201,6 +206,40 @@ describe("a lane block's traces", () => {
     expect(second.map((r) => r.trace)).toEqual(executeBatch(block.slice(1)).map((r) => r.trace));
     expect(second[0].trace.theta.buffer).toBe(first[0].trace.theta.buffer);
     expect(() => withReusedTraceMemory(() => withReusedTraceMemory(() => 0))).toThrow(/already inside/);
+  });
+});
+
+describe('lane traces laid out from the rows recorded for the whole group (trace-layout.ts)', () => {
+  /** Every byte of a trace's columns, NaN payloads included, and each column's type. */
+  const bytesOf = (trace: CompactTrace) =>
+    [trace.steps, ...traceValueColumns.map((name) => trace[name])].map((column) => [
+      column.constructor.name,
+      Array.from(new Uint8Array(column.buffer, column.byteOffset, column.byteLength)),
+    ]);
+
+  it("are the step-by-step loop's traces, and compacted the bytes compactTrace makes, in WebAssembly and in JavaScript", () => {
+    fc.assert(
+      fc.property(laneRunBatch(), (configs) => {
+        const groups = new Map<string | null, RunConfig[]>();
+        for (const c of configs) {
+          const key = laneGroupKey(c, createObjective(c.objective));
+          if (key !== null) groups.set(key, [...(groups.get(key) ?? []), c]);
+        }
+        for (const group of groups.values()) {
+          const objective = createObjective(group[0].objective);
+          const starts = group.map((c) => (c.start ? Float64Array.from(c.start) : objective.defaultStart()));
+          const expected = group.map((c) => runStepByStep(c).trace);
+          // The lanes in WebAssembly lay the traces out in WebAssembly; the JavaScript lanes, in JavaScript.
+          for (const kernel of [wasmLaneKernel(), null]) {
+            const wide = executeLanes(group, objective, starts, kernel).map((r) => r.trace);
+            expect(wide).toEqual(expected);
+            const compact = executeLanes(group, objective, starts, kernel, 'compact').map((r) => r.trace);
+            expect(compact.map(bytesOf)).toEqual(expected.map((t) => bytesOf(compactTrace(t))));
+          }
+        }
+      }),
+      { numRuns: 120 },
+    );
   });
 });
 

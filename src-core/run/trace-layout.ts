@@ -1,0 +1,139 @@
+/**
+ * Where a lane group's scheduled rows are recorded and how each run's trace is laid out from them
+ * (trace.ts TraceRecorder.finishLanes): the rows, step-major as the lanes hold their state, in the memory of this
+ * thread's WebAssembly module (wasm/trace-layout.ts, SIMD, two values a few instructions), or in plain arrays with
+ * the same loops in JavaScript where WebAssembly cannot be compiled (the renderer's CSP): the same bytes either way
+ * (test/core/run/trace.test.ts). A JavaScript pass over every value of W1t's traces (18 million) cost 60–140 ms here,
+ * as much as W1's whole computation.
+ */
+import { outsideFloat32 } from './compact-trace';
+import { traceLayoutWasm } from './trace-layout.wasm';
+
+interface LayoutExports {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  checkRows(rows: number, rowLength: number, count: number, bad: number): void;
+  layLanes(
+    rows: number,
+    rowLength: number,
+    stride: number,
+    lanes: number,
+    dim: number,
+    count: number,
+    out: number,
+    to: number,
+    kind: number,
+  ): void;
+}
+
+/** A column's kind in a layout's table: laid out in float32, in float64, or not at all (a run laid out elsewhere). */
+export const FLOAT32 = 0;
+export const FLOAT64 = 1;
+export const SKIP = 2;
+
+/**
+ * The regions of one lane group: `rows` (row k of every lane at k·rowLength), per lane and column (loss, θ, ∇, G,
+ * update: 5r + c) the byte at which lay() puts it and its kind, and room for `outBytes` of laid-out traces.
+ */
+export interface LaneLayout {
+  readonly rows: Float64Array;
+  readonly to: Int32Array;
+  readonly kind: Uint8Array;
+  /**
+   * Whether value j of some row of the first `count` is outside float32's range (compact-trace.ts outsideFloat32), for
+   * j < rowLength: `outside(j)` after `check(count)`.
+   */
+  check(count: number): void;
+  outside(j: number): boolean;
+  /** The first `count` rows of every lane, as `to` and `kind` say, into `bytes` bytes at `at` of `buffer`. */
+  lay(stride: number, dim: number, count: number, buffer: ArrayBuffer, at: number, bytes: number): void;
+}
+
+const PAGE = 65536;
+/** Past this a group's regions are plain arrays of its own: a WebAssembly memory never shrinks. */
+const keptBytes = 16 << 20;
+const align16 = (n: number): number => (n + 15) & ~15;
+
+let exports: LayoutExports | null | undefined;
+function layoutModule(): LayoutExports | null {
+  if (exports !== undefined) return exports;
+  try {
+    const bytes = Uint8Array.from(atob(traceLayoutWasm), (c) => c.charCodeAt(0));
+    exports = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as LayoutExports;
+  } catch {
+    exports = null;
+  }
+  return exports;
+}
+
+/**
+ * The regions of a lane group of `lanes` lanes, `rows` rows of `rowLength` doubles, at most `outBytes` laid out: in
+ * this thread's module's memory (replacing the previous group's), or plain arrays (`wasm` false, or too large).
+ */
+export function laneLayout(lanes: number, rowLength: number, rows: number, outBytes: number, wasm = true): LaneLayout {
+  const module = wasm ? layoutModule() : null;
+  const sizes = [rows * rowLength * 8, rowLength * 8, lanes * 5 * 4, lanes * 5, outBytes].map(align16);
+  const total = sizes.reduce((sum, n) => sum + n, 0);
+  return module && total <= keptBytes ? wasmLayout(module, sizes, lanes, rowLength) : jsLayout(lanes, rows, rowLength);
+}
+
+function wasmLayout(module: LayoutExports, sizes: number[], lanes: number, rowLength: number): LaneLayout {
+  const { memory } = module;
+  const start = align16(module.heapBase());
+  const missing = start + sizes.reduce((sum, n) => sum + n, 0) - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+  const [rowsAt, badAt, toAt, kindAt, outAt] = sizes.map(
+    (_, i) => start + sizes.slice(0, i).reduce((a, n) => a + n, 0),
+  );
+  const { buffer } = memory; // after any growth, which replaces it
+  const rows = new Float64Array(buffer, rowsAt, (badAt - rowsAt) / 8);
+  const bad = new Int32Array(buffer, badAt, rowLength * 2);
+  return {
+    rows,
+    to: new Int32Array(buffer, toAt, lanes * 5),
+    kind: new Uint8Array(buffer, kindAt, lanes * 5),
+    check(count) {
+      bad.fill(0);
+      module.checkRows(rowsAt, rowLength, count, badAt);
+    },
+    outside: (j) => bad[2 * j] !== 0,
+    lay(stride, dim, count, target, at, bytes) {
+      module.layLanes(rowsAt, rowLength, stride, lanes, dim, count, outAt, toAt, kindAt);
+      new Uint8Array(target, at, bytes).set(new Uint8Array(buffer, outAt, bytes));
+    },
+  };
+}
+
+/** The same in JavaScript, the traces laid out straight into their buffer. */
+function jsLayout(lanes: number, rowCount: number, rowLength: number): LaneLayout {
+  const rows = new Float64Array(rowCount * rowLength);
+  const bad = new Uint8Array(rowLength);
+  const to = new Int32Array(lanes * 5);
+  const kind = new Uint8Array(lanes * 5);
+  return {
+    rows,
+    to,
+    kind,
+    check(count) {
+      bad.fill(0);
+      for (let k = 0, at = 0; k < count; k++, at += rowLength)
+        for (let j = 0; j < rowLength; j++) if (outsideFloat32(rows[at + j])) bad[j] = 1;
+    },
+    outside: (j) => bad[j] !== 0,
+    lay(stride, dim, count, buffer, at) {
+      const narrow = new Float32Array(buffer);
+      const wide = new Float64Array(buffer);
+      for (let r = 0; r < lanes; r++)
+        for (let c = 0; c < 5; c++) {
+          const k = kind[5 * r + c];
+          if (k === SKIP) continue;
+          const width = c === 0 ? 1 : dim;
+          const from = (c === 0 ? 0 : stride * (1 + (c - 1) * dim)) + r;
+          const out = k === FLOAT32 ? narrow : wide;
+          let o = (at + to[5 * r + c]) / out.BYTES_PER_ELEMENT;
+          for (let j = 0, row = from; j < count; j++, row += rowLength)
+            for (let d = 0, i = row; d < width; d++, i += stride) out[o++] = rows[i];
+        }
+    },
+  };
+}
