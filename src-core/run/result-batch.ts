@@ -182,8 +182,8 @@ export function decodeCompactResults(columns: ResultColumns, configs: readonly R
   const messages = new Map(columns.errors);
   const { summaries, shapes, traces } = columns;
   const withTraces = shapes.length > 0;
-  // Float64Array views need the batch to start 8-byte aligned in its buffer: it has one of its own (encodeResults and
-  // splitBatch make one, wire.ts and structured cloning copy into one).
+  // Float64Array views need the batch to start 8-byte aligned in its buffer: encodeResults and splitBatch make one of
+  // its own, structured cloning copies into one, wire.ts decodes it at an 8-byte aligned offset of its frame.
   return configs.map((config, r) => ({
     config,
     summary: summaryAt(summaries, r, messages),

@@ -43,7 +43,12 @@ function kindOf(value: unknown): Kind | null {
   return name in kinds ? (name as Kind) : null;
 }
 
-export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
+/**
+ * A frame as the pieces it is made of, none copied: its start (the header's length, the header, padding to 8), then
+ * each array's bytes, each followed by its padding. Sent one after another (a WebSocket message's fragments) they are
+ * the frame; a batch of results goes out without being copied into one first.
+ */
+export function encodeFrameParts(message: unknown): Uint8Array<ArrayBuffer>[] {
   const arrays: Typed[] = [];
   let offset = 0;
   const header = JSON.stringify(message, (_key, value: unknown) => {
@@ -58,14 +63,27 @@ export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
     return slot;
   });
   const headerBytes = new TextEncoder().encode(header);
-  const bodyStart = align8(4 + headerBytes.length);
-  const frame = new Uint8Array(bodyStart + offset);
-  new DataView(frame.buffer).setUint32(0, headerBytes.length, true);
-  frame.set(headerBytes, 4);
-  let at = bodyStart;
+  const start = new Uint8Array(align8(4 + headerBytes.length));
+  new DataView(start.buffer).setUint32(0, headerBytes.length, true);
+  start.set(headerBytes, 4);
+  const parts = [start];
   for (const array of arrays) {
-    frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), at);
-    at += align8(array.byteLength);
+    if (array.byteLength === 0) continue;
+    parts.push(new Uint8Array(array.buffer as ArrayBuffer, array.byteOffset, array.byteLength));
+    const padding = align8(array.byteLength) - array.byteLength;
+    if (padding > 0) parts.push(new Uint8Array(padding));
+  }
+  return parts;
+}
+
+/** The frame in one buffer: its parts (encodeFrameParts) back to back. */
+export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
+  const parts = encodeFrameParts(message);
+  const frame = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+  let at = 0;
+  for (const part of parts) {
+    frame.set(part, at);
+    at += part.byteLength;
   }
   return frame;
 }
@@ -73,7 +91,12 @@ export function encodeFrame(message: unknown): Uint8Array<ArrayBuffer> {
 const isSlot = (value: unknown): value is Slot =>
   typeof value === 'object' && value !== null && '$typed' in value && typeof (value as Slot).$typed === 'string';
 
-export function decodeFrame(frame: Uint8Array): unknown {
+/**
+ * The message a frame holds. Its arrays are copies, unless `views`: then each is a view of the frame's own bytes
+ * wherever they are aligned for it — for a caller that owns the frame and never writes to it again (the window, given
+ * a message's buffer by its WebSocket), so that a batch of results is not copied once more on arrival.
+ */
+export function decodeFrame(frame: Uint8Array, { views = false }: { views?: boolean } = {}): unknown {
   if (frame.byteLength < 4) throw new Error('Invalid frame: shorter than its header length');
   const headerLength = new DataView(frame.buffer, frame.byteOffset, frame.byteLength).getUint32(0, true);
   if (4 + headerLength > frame.byteLength) throw new Error('Invalid frame: header longer than the frame');
@@ -103,7 +126,9 @@ export function decodeFrame(frame: Uint8Array): unknown {
         'Invalid frame: array slots must be disjoint and in order (one slot starts before the previous one ends)',
       );
     nextFree = start + bytes;
-    // Copy: the frame's own offset need not be aligned for the view's element size.
+    const at = frame.byteOffset + start;
+    if (views && at % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(frame.buffer, at, value.length);
+    // A copy: the frame's own offset need not be aligned for the view's element size.
     const copy = frame.slice(start, start + bytes);
     return new Ctor(copy.buffer);
   });

@@ -71,7 +71,7 @@ export function connectSocket(url = `ws://${location.host}${SOCKET_PATH}`, store
     socket = ws;
     ws.binaryType = 'arraybuffer';
     ws.addEventListener('message', (message: MessageEvent<ArrayBuffer>) => {
-      const reply = decodeFrame(new Uint8Array(message.data)) as SocketReply;
+      const reply = decodeFrame(new Uint8Array(message.data), { views: true }) as SocketReply;
       if ('signedIn' in reply) {
         if (reply.signedIn.session !== null) store.session = reply.signedIn.session;
         token = null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeFrame, encodeFrame } from '../../../src-core/transport/wire';
+import { decodeFrame, encodeFrame, encodeFrameParts } from '../../../src-core/transport/wire';
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 
@@ -144,5 +144,42 @@ describe('wire frames', () => {
       decoded.c,
     ].reduce((sum, array) => sum + array.byteLength, 0);
     expect(decodedBytes).toBeLessThanOrEqual(frame.byteLength);
+  });
+
+  it('are their parts back to back, the arrays not copied; decoded as views of the frame they are the same values', () => {
+    const typedArray = fc.oneof(
+      fc.float64Array({ maxLength: 9 }),
+      fc.float32Array({ maxLength: 9 }),
+      fc.uint8Array({ maxLength: 9 }),
+      fc.int32Array({ maxLength: 9 }),
+    );
+    fc.assert(
+      fc.property(fc.array(typedArray, { maxLength: 6 }), fc.string(), (arrays, text) => {
+        const message = { text, arrays };
+        const parts = encodeFrameParts(message);
+        const joined = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
+        parts.reduce((at, part) => (joined.set(part, at), at + part.byteLength), 0);
+        expect(joined).toEqual(encodeFrame(message));
+        // A non-empty array goes out as its own bytes, not a copy.
+        for (const array of arrays.filter((a) => a.byteLength > 0))
+          expect(parts.some((part) => part.buffer === array.buffer)).toBe(true);
+        const copied = decodeFrame(joined) as typeof message;
+        const viewed = decodeFrame(joined, { views: true }) as typeof message;
+        expect(viewed).toEqual(copied);
+        expect(viewed).toEqual(message);
+        for (const array of viewed.arrays) expect(array.buffer).toBe(joined.buffer);
+        for (const array of copied.arrays) expect(array.buffer).not.toBe(joined.buffer);
+      }),
+    );
+  });
+
+  it('decode a frame at an odd offset as copies, even when views are asked for', () => {
+    const message = { values: Float64Array.of(1.5, NaN, -0) };
+    const frame = encodeFrame(message);
+    const shifted = new Uint8Array(frame.byteLength + 1);
+    shifted.set(frame, 1);
+    const decoded = decodeFrame(shifted.subarray(1), { views: true }) as typeof message;
+    expect(decoded).toEqual(message);
+    expect(decoded.values.buffer).not.toBe(shifted.buffer);
   });
 });
