@@ -127,7 +127,7 @@ export function decodeFrame(frame: Uint8Array, { views = false }: { views?: bool
       );
     nextFree = start + bytes;
     const at = frame.byteOffset + start;
-    if (views && at % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(frame.buffer, at, value.length);
+    if (views && at % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(frame.buffer as ArrayBuffer, at, value.length);
     // A copy: the frame's own offset need not be aligned for the view's element size.
     const copy = frame.slice(start, start + bytes);
     return new Ctor(copy.buffer);
