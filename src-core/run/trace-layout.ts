@@ -26,6 +26,33 @@ interface LayoutExports {
   ): void;
 }
 
+/**
+ * Where column c (0 the loss, 1–4 θ, ∇, G and the update) of lane r's first row is in a group's rows: the losses
+ * (stride), then each other column (dim·stride, lane r's coordinate d at d·stride + r).
+ */
+export const rowColumnAt = (stride: number, dim: number, c: number, r: number): number =>
+  (c === 0 ? 0 : stride * (1 + (c - 1) * dim)) + r;
+
+/** The values column c holds a row: one loss, `dim` of the others. */
+export const rowColumnWidth = (dim: number, c: number): number => (c === 0 ? 1 : dim);
+
+/** Column c of lane r over the first `count` rows, row after row, into `out` from index `o`. */
+export function gatherColumn(
+  rows: Float64Array,
+  rowLength: number,
+  stride: number,
+  dim: number,
+  c: number,
+  r: number,
+  count: number,
+  out: Float64Array | Float32Array,
+  o: number,
+): void {
+  const width = rowColumnWidth(dim, c);
+  for (let k = 0, row = rowColumnAt(stride, dim, c, r); k < count; k++, row += rowLength)
+    for (let d = 0, i = row; d < width; d++, i += stride) out[o++] = rows[i];
+}
+
 /** A column's kind in a layout's table: laid out in float32, in float64, or not at all (a run laid out elsewhere). */
 export const FLOAT32 = 0;
 export const FLOAT64 = 1;
@@ -127,12 +154,8 @@ function jsLayout(lanes: number, rowCount: number, rowLength: number): LaneLayou
         for (let c = 0; c < 5; c++) {
           const k = kind[5 * r + c];
           if (k === SKIP) continue;
-          const width = c === 0 ? 1 : dim;
-          const from = (c === 0 ? 0 : stride * (1 + (c - 1) * dim)) + r;
           const out = k === FLOAT32 ? narrow : wide;
-          let o = (at + to[5 * r + c]) / out.BYTES_PER_ELEMENT;
-          for (let j = 0, row = from; j < count; j++, row += rowLength)
-            for (let d = 0, i = row; d < width; d++, i += stride) out[o++] = rows[i];
+          gatherColumn(rows, rowLength, stride, dim, c, r, count, out, (at + to[5 * r + c]) / out.BYTES_PER_ELEMENT);
         }
     },
   };

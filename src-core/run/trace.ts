@@ -17,7 +17,16 @@ import {
   traceValueColumns,
   type CompactShape,
 } from './compact-trace';
-import { FLOAT32, FLOAT64, laneLayout, SKIP, type LaneLayout } from './trace-layout';
+import {
+  FLOAT32,
+  FLOAT64,
+  gatherColumn,
+  laneLayout,
+  rowColumnAt,
+  rowColumnWidth,
+  SKIP,
+  type LaneLayout,
+} from './trace-layout';
 import { summarizeInto } from './quantiles';
 
 export const defaultTraceMaxPoints = 1000;
@@ -247,11 +256,6 @@ export interface LaneRows {
   readonly previous: Float64Array;
 }
 
-/** Where column c (loss, θ, ∇, G, update) of lane r's first row is in a group's rows, and its values a row. */
-const columnAt = ({ stride, dim }: LaneRecorders, c: number, r: number): number =>
-  (c === 0 ? 0 : stride * (1 + (c - 1) * dim)) + r;
-const widthOf = ({ dim }: LaneRecorders, c: number): number => (c === 0 ? 1 : dim);
-
 const laneShape = ({ schedule, dim }: LaneRecorders): CompactShape => ({
   rows: schedule.length,
   dim,
@@ -470,9 +474,9 @@ export class TraceRecorder {
       if (trace) return float32Mask(trace);
       let mask = 0;
       for (let c = 0; c < 5; c++) {
-        const from = columnAt(group, c, r);
+        const from = rowColumnAt(stride, dim, c, r);
         let fits = true;
-        for (let d = 0; d < widthOf(group, c) && fits; d++) fits = !layout.outside(from + d * stride);
+        for (let d = 0; d < rowColumnWidth(dim, c) && fits; d++) fits = !layout.outside(from + d * stride);
         if (fits) mask |= 1 << c;
       }
       return mask;
@@ -499,16 +503,14 @@ export class TraceRecorder {
 
   /** Copies lane r's first scheduledRows rows of a group's rows into this recorder's scheduled rows, steps too. */
   private layRows(group: LaneRecorders, r: number): void {
-    const { schedule, rowLength, stride } = group;
+    const { schedule, rowLength, stride, dim } = group;
     const count = this.scheduledRows;
     const rows = group.layout!.rows;
     const out = this.scheduled;
     out.steps.set(schedule.subarray(0, count));
-    [out.loss, out.theta, out.grad, out.accum, out.update].forEach((column, c) => {
-      const width = widthOf(group, c);
-      for (let k = 0, o = 0, row = columnAt(group, c, r); k < count; k++, row += rowLength)
-        for (let d = 0, i = row; d < width; d++, i += stride) column[o++] = rows[i];
-    });
+    [out.loss, out.theta, out.grad, out.accum, out.update].forEach((column, c) =>
+      gatherColumn(rows, rowLength, stride, dim, c, r, count, column, 0),
+    );
   }
 
   /** Records the step at which a run stopped early (it diverged); always kept, whatever its loss. */
