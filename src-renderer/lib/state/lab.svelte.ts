@@ -24,7 +24,7 @@ import { ChartedSelection } from './selection.svelte';
 import type { UndoOffers } from './undo.svelte';
 
 /** The order of the sweeps' live query: createdAt descending, then the ids descending (an index walked backwards). */
-const newestFirst = (a: StoredSweep, b: StoredSweep): number =>
+const liveQueryOrder = (a: StoredSweep, b: StoredSweep): number =>
   b.createdAt - a.createdAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
 export class LabState {
@@ -86,7 +86,7 @@ export class LabState {
     // The start-up read holds the sweeps too, and comes before the live query: shown with the runs, so that their
     // names are there as they are listed, in the live query's order (newest first; ties by id, last first).
     void storedRead.then((read) => {
-      if (read && !sweepsRead) this.sweeps = [...read.sweeps].sort(newestFirst);
+      if (read && !sweepsRead) this.sweeps = [...read.sweeps].sort(liveQueryOrder);
     });
     // Counted and listed once the runs are read: they would only slow the read that the first view waits for.
     void loaded.then(() => Promise.all([this.storage.measure(), this.edits.refreshTags()]));
