@@ -191,6 +191,268 @@ export function stepQuadraticAdagradLanes(l: AdagradLanes, t: number, q: FusedQu
   return check;
 }
 
+/**
+ * Per lane (stride), the summaries run/lanes.ts keeps between steps (its LaneSummaries, observeLanes's rules): the
+ * loss, the best loss and its step, the first step at or below tolerance (−1 until then; tolerance NaN for none), the
+ * highest loss the lane's trace recorded and the loss above which the lane has blown up.
+ */
+export interface BlockSummaries {
+  readonly loss: Float64Array;
+  readonly best: Float64Array;
+  readonly bestStep: Float64Array;
+  readonly reached: Float64Array;
+  readonly tolerance: Float64Array;
+  readonly maxLoss: Float64Array;
+  readonly limit: Float64Array;
+}
+
+/**
+ * Lane r stops at step `step` of a block: it `diverged` (a non-finite θ, G or loss, or a loss above its limit), or
+ * else its loss is above the highest its trace recorded (a spike). Its θ after the step is in the lanes' `theta`, θ
+ * before it in `previous`, its G, loss and summaries in place, and ∇f at θ before (the gradient the step took, before
+ * maximize and decay) in `grad`. The caller records the row, or parks the lane; the block then goes on from what the
+ * arrays hold.
+ */
+export type BlockStop = (r: number, step: number, diverged: boolean) => void;
+
+/** Whether stepQuadraticBlock takes a group of this dimension: its lanes' coordinates are held in locals. */
+export const blockDims = (dim: number): boolean => dim === 1 || dim === 2;
+
+/**
+ * Steps `from`…`to` (from 1, none of them a step whose rows are kept) of every lane, fused with the diagonal quadratic
+ * `q` (dimension 1 or 2: blockDims), and each step's summaries as observeLanes keeps them, stopping a lane only where
+ * observeLanes would give it an event (`stop`). The same operations in the same order as stepQuadraticAdagradLanes
+ * and observeLanes step after step, so the same bits; afterwards the arrays hold step `to` (θ, θ before, G, losses,
+ * rates, summaries) as if the steps had been taken one by one, and `grad` is not meaningful.
+ *
+ * Why: step by step, a lane's coordinates, hyperparameters and summaries go through memory every step, and one
+ * lane's chain (g → G → √ → / → θ, ~50 cycles) waits for the last. Here two lanes at a time are stepped for the whole
+ * block in locals, their two chains interleaved, so the loop is bound by the divider's throughput instead.
+ */
+export function stepQuadraticBlock(
+  l: AdagradLanes,
+  q: FusedQuadratic,
+  from: number,
+  to: number,
+  s: BlockSummaries,
+  stop: BlockStop,
+): void {
+  // Without lr decay a lane's rate is set once, for step 1, and kept: set it here in case `from` is 1.
+  updateRates(l, from);
+  for (let r = 0; r < l.lanes; r += 2) quadraticPair(l, q, from, to, s, stop, r);
+}
+
+/**
+ * stepQuadraticBlock for lanes r and r + 1 (lane B). With an odd number of lanes the last one is stepped as both A and
+ * B: B's numbers are then A's, written twice, and its events are not reported twice.
+ */
+function quadraticPair(
+  l: AdagradLanes,
+  { a, c, scale }: FusedQuadratic,
+  from: number,
+  to: number,
+  s: BlockSummaries,
+  stop: BlockStop,
+  rA: number,
+): void {
+  const { stride, dim, inside, guarded, decays, theta, previous, grad, accum, eps, lr, lrDecay, weightDecay, sign } = l;
+  const { loss, best, bestStep, reached, tolerance, maxLoss, limit } = s;
+  const hasB = rA + 1 < l.lanes;
+  const rB = hasB ? rA + 1 : rA;
+  const two = dim === 2;
+  const withDecay = l.decay !== 'none';
+  const coupled = l.decay === 'coupled';
+  const decoupled = l.decay === 'decoupled';
+  const a0 = a[0];
+  const c0 = c[0];
+  const a1 = two ? a[1] : 0;
+  const c1 = two ? c[1] : 0;
+  // Lane A's coordinate 1 and lane B's coordinates 0 and 1 (dim 1: coordinate 1 is never read nor written).
+  const iA1 = rA + stride;
+  const iB1 = rB + stride;
+  for (let t = from; t <= to; t++) {
+    // Each lane from the arrays: at the block's start, and after a stop (which may have parked a lane).
+    let pA0 = theta[rA];
+    let pA1 = two ? theta[iA1] : 0;
+    let GA0 = accum[rA];
+    let GA1 = two ? accum[iA1] : 0;
+    let qA0 = pA0;
+    let qA1 = pA1;
+    let gA0 = 0;
+    let gA1 = 0;
+    let fA = loss[rA];
+    const eA = eps[rA];
+    const sA = sign[rA];
+    const wA = weightDecay[rA];
+    const lrA = lr[rA];
+    const ldA = lrDecay[rA];
+    // With decay g is negated first where the lane maximizes and the rate is −clr; without, the rate's sign does it.
+    const negateA = withDecay && sA < 0;
+    let nA = withDecay ? l.rate[rA] * sA : l.rate[rA];
+    let bestA = best[rA];
+    let bestStepA = bestStep[rA];
+    let reachedA = reached[rA];
+    const toleranceA = tolerance[rA];
+    const maxA = maxLoss[rA];
+    const limitA = limit[rA];
+    let pB0 = theta[rB];
+    let pB1 = two ? theta[iB1] : 0;
+    let GB0 = accum[rB];
+    let GB1 = two ? accum[iB1] : 0;
+    let qB0 = pB0;
+    let qB1 = pB1;
+    let gB0 = 0;
+    let gB1 = 0;
+    let fB = loss[rB];
+    const eB = eps[rB];
+    const sB = sign[rB];
+    const wB = weightDecay[rB];
+    const lrB = lr[rB];
+    const ldB = lrDecay[rB];
+    const negateB = withDecay && sB < 0;
+    let nB = withDecay ? l.rate[rB] * sB : l.rate[rB];
+    let bestB = best[rB];
+    let bestStepB = bestStep[rB];
+    let reachedB = reached[rB];
+    const toleranceB = tolerance[rB];
+    const maxB = maxLoss[rB];
+    const limitB = limit[rB];
+    let stopA = false;
+    let stopB = false;
+    let divergedA = false;
+    let divergedB = false;
+    for (; t <= to; t++) {
+      if (decays) {
+        // updateRates's expression.
+        const rateA = sA * -(lrA / (1 + (t - 1) * ldA));
+        const rateB = sB * -(lrB / (1 + (t - 1) * ldB));
+        nA = withDecay ? rateA * sA : rateA;
+        nB = withDecay ? rateB * sB : rateB;
+      }
+      // The step: ∇f = a·θ, then adagradKernel's operations (stepQuadraticAdagradLanes's, coordinate by coordinate).
+      gA0 = a0 * pA0;
+      gB0 = a0 * pB0;
+      const uA0 = entering(gA0, pA0, negateA, coupled, wA);
+      const uB0 = entering(gB0, pB0, negateB, coupled, wB);
+      GA0 = GA0 + uA0 * uA0;
+      GB0 = GB0 + uB0 * uB0;
+      const xA0 = moved(pA0, uA0, GA0, eA, nA, wA, inside, guarded, decoupled);
+      const xB0 = moved(pB0, uB0, GB0, eB, nB, wB, inside, guarded, decoupled);
+      // The loss from 0, coordinate after coordinate (diagonalQuadraticLanes's sum); the finiteness of θ, G and f.
+      let sumA = 0 + c0 * (xA0 * xA0);
+      let sumB = 0 + c0 * (xB0 * xB0);
+      let checkA = xA0 - xA0 + (GA0 - GA0);
+      let checkB = xB0 - xB0 + (GB0 - GB0);
+      let xA1 = 0;
+      let xB1 = 0;
+      if (two) {
+        gA1 = a1 * pA1;
+        gB1 = a1 * pB1;
+        const uA1 = entering(gA1, pA1, negateA, coupled, wA);
+        const uB1 = entering(gB1, pB1, negateB, coupled, wB);
+        GA1 = GA1 + uA1 * uA1;
+        GB1 = GB1 + uB1 * uB1;
+        xA1 = moved(pA1, uA1, GA1, eA, nA, wA, inside, guarded, decoupled);
+        xB1 = moved(pB1, uB1, GB1, eB, nB, wB, inside, guarded, decoupled);
+        sumA += c1 * (xA1 * xA1);
+        sumB += c1 * (xB1 * xB1);
+        checkA += xA1 - xA1 + (GA1 - GA1);
+        checkB += xB1 - xB1 + (GB1 - GB1);
+      }
+      qA0 = pA0;
+      qA1 = pA1;
+      pA0 = xA0;
+      pA1 = xA1;
+      qB0 = pB0;
+      qB1 = pB1;
+      pB0 = xB0;
+      pB1 = xB1;
+      fA = scale * sumA;
+      fB = scale * sumB;
+      // observeLanes, lane by lane: diverged (then nothing else), else best, tolerance, and a spike.
+      if (fA - fA + checkA !== 0 || fA > limitA) stopA = divergedA = true;
+      else {
+        if (fA < bestA) {
+          bestA = fA;
+          bestStepA = t;
+        }
+        if (reachedA < 0 && fA <= toleranceA) reachedA = t;
+        stopA = fA > maxA;
+      }
+      if (fB - fB + checkB !== 0 || fB > limitB) stopB = divergedB = true;
+      else {
+        if (fB < bestB) {
+          bestB = fB;
+          bestStepB = t;
+        }
+        if (reachedB < 0 && fB <= toleranceB) reachedB = t;
+        stopB = fB > maxB;
+      }
+      if (stopA || stopB) break;
+    }
+    // Step t, or `to` (the loop ran out): back to the arrays, B first, so that a lone lane's A is what stays. θ before
+    // first: without a trace `previous` is `theta` (run/lanes.ts), and θ must be what stays.
+    const last = t > to ? to : t;
+    const rateAt = (sg: number, n: number) => (withDecay ? n * sg : n);
+    previous[rB] = qB0;
+    theta[rB] = pB0;
+    accum[rB] = GB0;
+    grad[rB] = gB0;
+    if (two) {
+      previous[iB1] = qB1;
+      theta[iB1] = pB1;
+      accum[iB1] = GB1;
+      grad[iB1] = gB1;
+    }
+    loss[rB] = fB;
+    best[rB] = bestB;
+    bestStep[rB] = bestStepB;
+    reached[rB] = reachedB;
+    l.rate[rB] = rateAt(sB, nB);
+    previous[rA] = qA0;
+    theta[rA] = pA0;
+    accum[rA] = GA0;
+    grad[rA] = gA0;
+    if (two) {
+      previous[iA1] = qA1;
+      theta[iA1] = pA1;
+      accum[iA1] = GA1;
+      grad[iA1] = gA1;
+    }
+    loss[rA] = fA;
+    best[rA] = bestA;
+    bestStep[rA] = bestStepA;
+    reached[rA] = reachedA;
+    l.rate[rA] = rateAt(sA, nA);
+    if (stopA) stop(rA, last, divergedA);
+    if (stopB && hasB) stop(rB, last, divergedB);
+  }
+}
+
+/** The gradient a step enters into G from ∇f = gf at θ = p: −gf where the lane maximizes with decay, + wd·p coupled. */
+function entering(gf: number, p: number, negate: boolean, coupled: boolean, wd: number): number {
+  const gi = negate ? -gf : gf;
+  return coupled ? gi + wd * p : gi;
+}
+
+/** θ after a step from p on the entering gradient g with the new G, as stepQuadraticAdagradLanes's loops take it. */
+function moved(
+  p: number,
+  g: number,
+  G: number,
+  e: number,
+  negativeRate: number,
+  wd: number,
+  inside: boolean,
+  guarded: boolean,
+  decoupled: boolean,
+): number {
+  const skip = guarded && !(G > 0);
+  const denominator = inside ? Math.sqrt(G + e) : Math.sqrt(G) + e;
+  if (decoupled) return p + negativeRate * ((skip ? -0 : g / denominator) + wd * p);
+  return skip ? p : p + (negativeRate * g) / denominator;
+}
+
 // Lane by lane (the coordinates of a lane are a stride apart), each lane's hyperparameters read once: for W1's lanes
 // (dim 2) 1.7× faster than flat loops over the coordinates with the objective folded in. θ after the step goes to
 // the buffer of θ before the last one (turnOver).
@@ -304,17 +566,21 @@ export const entersOtherThanGradient = (l: AdagradLanes): boolean => l.decay ===
  * the step: `previous` once it has run): the gradient the step enters into G from ∇f in `out`, as adagradKernel
  * computes it (negate, then the decay), for the trace's gradient column. The steps themselves fold maximize into the
  * rate's sign where there is no decay (stepWithoutDecay, the WebAssembly kernels): G takes g² either way, but the
- * gradient that entered G is −∇f, and this is what the trace records.
+ * gradient that entered G is −∇f, and this is what the trace records. `lane`: that lane's coordinates only.
  */
 export function toEnteringGradient(
   { stride, weightDecay: wd, sign, decay, previous }: AdagradLanes,
   out: Float64Array,
   at: Float64Array = previous,
+  lane?: number,
 ): void {
   const coupled = decay === 'coupled';
+  if (lane !== undefined) {
+    for (let i = lane; i < out.length; i += stride) out[i] = entering(out[i], at[i], sign[lane] < 0, coupled, wd[lane]);
+    return;
+  }
   for (let i = 0, r = 0; i < out.length; i++) {
-    const g = sign[r] < 0 ? -out[i] : out[i];
-    out[i] = coupled ? g + wd[r] * at[i] : g;
+    out[i] = entering(out[i], at[i], sign[r] < 0, coupled, wd[r]);
     if (++r === stride) r = 0;
   }
 }

@@ -21,6 +21,7 @@ import type { AdagradConfig } from '../contract/engine';
 import type { CompactRunResult, RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
 import {
+  blockDims,
   createAdagradLanes,
   entersOtherThanGradient,
   laneArrayLengths,
@@ -28,9 +29,11 @@ import {
   parkLane,
   stepAdagradLanes,
   stepQuadraticAdagradLanes,
+  stepQuadraticBlock,
   toEnteringGradient,
   updateRates,
   weightDecayMode,
+  type BlockStop,
   type FusedQuadratic,
   type LaneArrays,
 } from '../optim/adagrad-lanes';
@@ -236,6 +239,11 @@ export function executeLanes(
   let advance: (step: number, scheduled: boolean) => number;
   /** Whether `advance` leaves the gradient unevaluated at steps whose rows are not scheduled. */
   let fused = false;
+  /** The same fusion in JavaScript (stepQuadraticAdagradLanes), where there is no kernel. */
+  const jsQuadratic: FusedQuadratic | null =
+    !kernel && quadratic
+      ? { a: quadratic.gradient, c: quadratic.loss, scale: quadratic.scale, loss, keepGradient: true }
+      : null;
   if (kernel && quadratic) {
     const q = kernel.placeQuadratic(quadratic, arrays.slice(8));
     fused = true;
@@ -250,15 +258,9 @@ export function executeLanes(
             const check = kernel.stepQuadraticOneLane(lanes, q, loss, scheduled);
             return observeLanes(step, count, summaries, finished, check === 0 ? null : laneIsFinite);
           };
-  } else if (quadratic) {
-    // The same fusion in JavaScript (stepQuadraticAdagradLanes), with the JavaScript summary pass.
-    const q: FusedQuadratic = {
-      a: quadratic.gradient,
-      c: quadratic.loss,
-      scale: quadratic.scale,
-      loss,
-      keepGradient: true,
-    };
+  } else if (jsQuadratic) {
+    // With the JavaScript summary pass.
+    const q = jsQuadratic;
     fused = true;
     advance = (step, scheduled) => {
       q.keepGradient = scheduled;
@@ -346,6 +348,22 @@ export function executeLanes(
     finish(r, step, divergedIn(loss[r], row.theta, row.accum) ?? 'loss'); // all finite: the loss blew up
   };
 
+  /**
+   * Steps `from`…`to` (none scheduled) at once, where the JavaScript loop holds the lanes in locals for that
+   * (stepQuadraticBlock): a lane that stops there has its row recorded, or diverges, as the loop below would do it.
+   */
+  const stop: BlockStop = (r, step, divergedThere) => {
+    // The gradient step `step` entered into G, from the ∇f at θ before it that the block left in `grad`.
+    for (let i = r; i < used.length; i += stride) used[i] = grad[i];
+    if (transformed) toEnteringGradient(lanes, used, lanes.previous, r);
+    if (divergedThere) diverge(r, step);
+    else record(r, step);
+  };
+  const block =
+    jsQuadratic && blockDims(dim)
+      ? (from: number, to: number) => stepQuadraticBlock(lanes, jsQuadratic, from, to, summaries, stop)
+      : null;
+
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
   const wholeRows = recorders.length > 0 && recorders[0].layout === 'parameters';
 
@@ -359,6 +377,12 @@ export function executeLanes(
       evaluateLanes(lanes.theta, grad, loss, count, stride);
       configs.forEach((c, r) => (summaries.limit[r] = blowUpLimit(c.divergenceThreshold, loss[r])));
       events = observeLanes(0, count, summaries, finished, laneIsFinite);
+    } else if (block && !scheduled) {
+      // Up to the step before the next one scheduled (the last step when none is).
+      const to = cursor < schedule.length ? Math.min(schedule[cursor] - 1, steps) : steps;
+      block(step, to);
+      step = to;
+      continue;
     } else {
       // ∇f(θₜ₋₁), what a kept row's step uses: before the step overwrites it, or as a fused step writes it to `grad`.
       usedFresh = scheduled;
