@@ -201,6 +201,77 @@ describe('runs stepped side by side', () => {
   });
 });
 
+describe('the JavaScript lanes between kept rows (stepQuadraticBlock: quadratics of dimension 1 and 2)', () => {
+  // One group (same eps placement and decay mode), few kept rows so that the blocks are long, odd and even lane counts,
+  // and runs that stop inside a block: bouncing (a best loss, then a spike), reaching a tolerance, blowing up.
+  const group = fc
+    .record({
+      objective: fc.constantFrom<ObjectiveConfig>({ id: 'quadratic-1d' }, { id: 'elliptic-2d' }),
+      epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
+      weightDecay: fc.constantFrom(0, 0.05),
+      decoupledWeightDecay: fc.boolean(),
+      steps: fc.integer({ min: 1, max: 200 }),
+      traceMaxPoints: fc.integer({ min: 3, max: 8 }),
+      size: fc.integer({ min: 1, max: 9 }),
+    })
+    .chain((g) =>
+      fc
+        .array(
+          fc.record({
+            lr: fc.oneof(fc.double({ min: 1e-3, max: 6, noNaN: true }), fc.constant(1e300)),
+            eps: fc.constantFrom(0, 1e-10, 1e-3, 0.5),
+            lrDecay: fc.constantFrom(0, 0.05),
+            initialAccumulator: fc.constantFrom(0, 0.1),
+            maximize: fc.boolean(),
+            start: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 2 }),
+            tolerance: fc.option(fc.double({ min: 1e-6, max: 5, noNaN: true }), { nil: null }),
+            divergenceThreshold: fc.constantFrom(undefined, 1.5, 20),
+          }),
+          { minLength: g.size, maxLength: g.size },
+        )
+        .map((runs) =>
+          runs.map((run, index): RunConfig => ({
+            id: `s:${index}`,
+            sweepId: 's',
+            index,
+            objective: g.objective,
+            start: run.start.slice(0, createObjective(g.objective).dim),
+            steps: g.steps,
+            seed: 0,
+            tolerance: run.tolerance,
+            traceMaxPoints: g.traceMaxPoints,
+            ...(run.divergenceThreshold === undefined ? {} : { divergenceThreshold: run.divergenceThreshold }),
+            optimizer: {
+              kind: 'adagrad',
+              lr: run.lr,
+              eps: run.eps,
+              epsPlacement: g.epsPlacement,
+              weightDecay: g.weightDecay,
+              decoupledWeightDecay: g.decoupledWeightDecay,
+              initialAccumulator: run.initialAccumulator,
+              lrDecay: run.lrDecay,
+              maximize: run.maximize,
+            },
+          })),
+        ),
+    );
+
+  it("give every run the step-by-step loop's summary and trace, with and without traces", () => {
+    fc.assert(
+      fc.property(group, (configs) => {
+        const objective = createObjective(configs[0].objective);
+        const starts = () => configs.map((c) => Float64Array.from(c.start!));
+        const expected = configs.map((c) => runStepByStep(c));
+        expect(executeLanes(configs, objective, starts(), null)).toEqual(expected);
+        expect(executeLanes(configs, objective, starts(), null, false).map((r) => r.summary)).toEqual(
+          expected.map((r) => r.summary),
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
 describe('decoupled weight decay in the lanes, against the rule computed by hand', () => {
   // AdamW's rule for AdaGrad: θ ← θ·(1 − lr·λ), then the AdaGrad step on the raw gradient 2θ (never on 2θ + λθ).
   const lanes: { lr: number; wd: number }[] = [
