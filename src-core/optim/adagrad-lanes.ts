@@ -215,19 +215,16 @@ export interface BlockSummaries {
  */
 export type BlockStop = (r: number, step: number, diverged: boolean) => void;
 
-/** Whether stepQuadraticBlock takes a group of this dimension: its lanes' coordinates are held in locals. */
-export const blockDims = (dim: number): boolean => dim === 1 || dim === 2;
-
 /**
  * Steps `from`…`to` (from 1, none of them a step whose rows are kept) of every lane, fused with the diagonal quadratic
- * `q` (dimension 1 or 2: blockDims), and each step's summaries as observeLanes keeps them, stopping a lane only where
+ * `q`, and each step's summaries as observeLanes keeps them, stopping a lane only where
  * observeLanes would give it an event (`stop`). The same operations in the same order as stepQuadraticAdagradLanes
  * and observeLanes step after step, so the same bits; afterwards the arrays hold step `to` (θ, θ before, G, losses,
  * rates, summaries) as if the steps had been taken one by one, and `grad` is not meaningful.
  *
  * Why: step by step, a lane's coordinates, hyperparameters and summaries go through memory every step, and one
- * lane's chain (g → G → √ → / → θ, ~50 cycles) waits for the last. Here two lanes at a time are stepped for the whole
- * block in locals, their chains interleaved (four in flight at dimension 2): W1 in 0.37–0.43× the time of the
+ * lane's chain (g → G → √ → / → θ, ~50 cycles) waits for the last. Here, at dimension 1 or 2, two lanes at a time are
+ * stepped for the whole block in locals, their chains interleaved (four in flight at dimension 2): W1 in 0.37–0.43× the time of the
  * step-by-step loops. Four lanes in one body did better in a bare loop (0.70× two's time) but not here (1.25–1.33×:
  * past V8's inlining budget, or too many live values for the registers).
  */
@@ -241,7 +238,8 @@ export function stepQuadraticBlock(
 ): void {
   // Without lr decay a lane's rate is set once, for step 1, and kept: set it here in case `from` is 1.
   updateRates(l, from);
-  for (let r = 0; r < l.lanes; r += 2) quadraticPair(l, q, from, to, s, stop, r);
+  if (l.dim <= 2) for (let r = 0; r < l.lanes; r += 2) quadraticPair(l, q, from, to, s, stop, r);
+  else for (let r = 0; r < l.lanes; r++) quadraticLane(l, q, from, to, s, stop, r);
 }
 
 /**
@@ -431,6 +429,98 @@ function quadraticPair(
   }
 }
 
+/**
+ * stepQuadraticBlock for lane r of a quadratic of dimension 3 or more, whose coordinates are chains of their own: its θ
+ * and G stay in the arrays, which hold one lane's few cache lines through the block (step by step, a step's pass over
+ * every lane's coordinates left the cache before the next), and its summaries in locals. θ after each step goes to the
+ * lane's slots of the other buffer, so after an odd number of steps the two are exchanged for this lane.
+ */
+function quadraticLane(
+  l: AdagradLanes,
+  { a, c, scale }: FusedQuadratic,
+  from: number,
+  to: number,
+  s: BlockSummaries,
+  stop: BlockStop,
+  r: number,
+): void {
+  const { stride, dim, inside, guarded, decays, theta, previous, grad, accum, eps, weightDecay, sign } = l;
+  const { loss, best, bestStep, reached, tolerance, maxLoss, limit } = s;
+  const withDecay = l.decay !== 'none';
+  const coupled = l.decay === 'coupled';
+  const decoupled = l.decay === 'decoupled';
+  const end = r + dim * stride;
+  for (let t = from; t <= to; t++) {
+    // From the arrays: at the block's start, and after a stop (which may have parked the lane).
+    const e = eps[r];
+    const sg = sign[r];
+    const w = weightDecay[r];
+    const negate = withDecay && sg < 0;
+    let n = withDecay ? l.rate[r] * sg : l.rate[r];
+    let f = loss[r];
+    let bestR = best[r];
+    let bestStepR = bestStep[r];
+    let reachedR = reached[r];
+    const toleranceR = tolerance[r];
+    const maxR = maxLoss[r];
+    const limitR = limit[r];
+    let steps = 0;
+    let stopped = false;
+    let diverged = false;
+    // θ before the step, and where θ after it goes.
+    let current = theta;
+    let into = previous;
+    for (; t <= to; t++) {
+      if (decays) n = withDecay ? rateAt(l, r, t) * sg : rateAt(l, r, t);
+      let sum = 0;
+      let check = 0;
+      for (let i = r, d = 0; i < end; i += stride, d++) {
+        const p = current[i];
+        const u = entering(a[d] * p, p, negate, coupled, w);
+        const G = accum[i] + u * u;
+        accum[i] = G;
+        const x = moved(p, u, G, e, n, w, inside, guarded, decoupled);
+        into[i] = x;
+        sum += c[d] * (x * x);
+        check += x - x + (G - G);
+      }
+      const next = current;
+      current = into;
+      into = next;
+      steps++;
+      f = scale * sum;
+      // observeLanes's rule, as quadraticPair has it.
+      if (f - f + check !== 0 || f > limitR) stopped = diverged = true;
+      else {
+        if (f < bestR) {
+          bestR = f;
+          bestStepR = t;
+        }
+        if (reachedR < 0 && f <= toleranceR) reachedR = t;
+        stopped = f > maxR;
+      }
+      if (stopped) break;
+    }
+    // θ after the last step is in `current`: into `theta` (and θ before into `previous`) when the steps were odd.
+    if (steps & 1 && theta !== previous)
+      for (let i = r; i < end; i += stride) {
+        const x = previous[i];
+        previous[i] = theta[i];
+        theta[i] = x;
+      }
+    loss[r] = f;
+    best[r] = bestR;
+    bestStep[r] = bestStepR;
+    reached[r] = reachedR;
+    l.rate[r] = withDecay ? n * sg : n;
+    if (stopped) {
+      // The gradient the step took, ∇f at θ before it, as the step computed it.
+      for (let i = r, d = 0; i < end; i += stride, d++) grad[i] = a[d] * previous[i];
+      stop(r, t, diverged);
+    }
+  }
+}
+
 /** The gradient a step enters into G from ∇f = gf at θ = p: −gf where the lane maximizes with decay, + wd·p coupled. */
 function entering(gf: number, p: number, negate: boolean, coupled: boolean, wd: number): number {
   const gi = negate ? -gf : gf;
@@ -547,9 +637,11 @@ export function turnOver(l: AdagradLanes): void {
 /** Sets each lane's sign·(−clr) for step t (from 1), −clr as adagradKernel computes it (adagrad.ts). */
 export function updateRates(l: AdagradLanes, t: number): void {
   // lr/(1 + (t−1)·0) is lr exactly: without decay the rate is the same every step, and costs no division per lane.
-  if (t === 1 || l.decays)
-    for (let r = 0; r < l.lanes; r++) l.rate[r] = l.sign[r] * -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
+  if (t === 1 || l.decays) for (let r = 0; r < l.lanes; r++) l.rate[r] = rateAt(l, r, t);
 }
+
+/** Lane r's sign·(−clr) at step t. */
+const rateAt = (l: AdagradLanes, r: number, t: number): number => l.sign[r] * -(l.lr[r] / (1 + (t - 1) * l.lrDecay[r]));
 
 /** Puts a lane that has finished (diverged) at rest: zeros, eps 1 and rate 0 keep it finite and still from now on. */
 export function parkLane(l: AdagradLanes, r: number): void {

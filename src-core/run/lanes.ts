@@ -3,9 +3,8 @@
  * placement and weight-decay mode) becomes one set of lanes, and each step is one pass over all of them: the AdaGrad
  * step (optim/adagrad-lanes.ts, WebAssembly SIMD where available), the objective's evaluateLanes, and the summaries;
  * for a diagonal quadratic (objectives/diagonal-quadratic.ts) with the WebAssembly kernel, all three in one fused pass,
- * the gradient then evaluated only for the steps whose rows are kept; in JavaScript, for a quadratic of dimension 1 or 2,
- * the steps between two kept rows in one block, lanes held in locals (stepQuadraticBlock), stopping only a lane that has
- * an event.
+ * the gradient then evaluated only for the steps whose rows are kept; in JavaScript, the steps between two kept rows
+ * in one block, lane after lane (stepQuadraticBlock), stopping only a lane that has an event.
  * Every lane gets exactly its run's numbers from the step-by-step loop: the same operations in the same order, the
  * same summary (SummaryTracker's rules, written out per lane) and the same trace rows (a TraceRecorder per lane, fed
  * what the loop would feed it). test/core/run/lanes.test.ts proves it, with and without WebAssembly.
@@ -23,7 +22,6 @@ import type { AdagradConfig } from '../contract/engine';
 import type { CompactRunResult, RunConfig, RunResult, RunSummary } from '../contract/types';
 import type { Objective } from '../objectives';
 import {
-  blockDims,
   createAdagradLanes,
   entersOtherThanGradient,
   laneArrayLengths,
@@ -361,10 +359,9 @@ export function executeLanes(
     if (divergedThere) diverge(r, step);
     else record(r, step);
   };
-  const block =
-    jsQuadratic && blockDims(dim)
-      ? (from: number, to: number) => stepQuadraticBlock(lanes, jsQuadratic, from, to, summaries, stop)
-      : null;
+  const block = jsQuadratic
+    ? (from: number, to: number) => stepQuadraticBlock(lanes, jsQuadratic, from, to, summaries, stop)
+    : null;
 
   /** Whether rows hold every coordinate ('parameters'), so that a scheduled one can be taken for all lanes at once. */
   const wholeRows = recorders.length > 0 && recorders[0].layout === 'parameters';

@@ -201,12 +201,19 @@ describe('runs stepped side by side', () => {
   });
 });
 
-describe('the JavaScript lanes between kept rows (stepQuadraticBlock: quadratics of dimension 1 and 2)', () => {
+describe('the JavaScript lanes between kept rows (stepQuadraticBlock, on the diagonal quadratics)', () => {
   // One group (same eps placement and decay mode), few kept rows so that the blocks are long, odd and even lane counts,
-  // and runs that stop inside a block: bouncing (a best loss, then a spike), reaching a tolerance, blowing up.
+  // and runs that stop inside a block: bouncing (a best loss, then a spike), reaching a tolerance, blowing up. Two
+  // lanes at a time at dimensions 1 and 2, one at a time above (odd and even, and above 16: quantile rows).
   const group = fc
     .record({
-      objective: fc.constantFrom<ObjectiveConfig>({ id: 'quadratic-1d' }, { id: 'elliptic-2d' }),
+      objective: fc.constantFrom<ObjectiveConfig>(
+        { id: 'quadratic-1d' },
+        { id: 'elliptic-2d' },
+        { id: 'ill-conditioned', dim: 3, condition: 10 },
+        { id: 'ill-conditioned', dim: 8, condition: 100 },
+        { id: 'ill-conditioned', dim: 17, condition: 4 },
+      ),
       epsPlacement: fc.constantFrom('outside' as const, 'inside' as const, 'inside-guarded' as const),
       weightDecay: fc.constantFrom(0, 0.05),
       decoupledWeightDecay: fc.boolean(),
@@ -223,7 +230,7 @@ describe('the JavaScript lanes between kept rows (stepQuadraticBlock: quadratics
             lrDecay: fc.constantFrom(0, 0.05),
             initialAccumulator: fc.constantFrom(0, 0.1),
             maximize: fc.boolean(),
-            start: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 2, maxLength: 2 }),
+            start: fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 17, maxLength: 17 }),
             tolerance: fc.option(fc.double({ min: 1e-6, max: 5, noNaN: true }), { nil: null }),
             divergenceThreshold: fc.constantFrom(undefined, 1.5, 20),
           }),
