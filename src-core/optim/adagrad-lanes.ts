@@ -217,16 +217,17 @@ export type BlockStop = (r: number, step: number, diverged: boolean) => void;
 
 /**
  * Steps `from`…`to` (from 1, none of them a step whose rows are kept) of every lane, fused with the diagonal quadratic
- * `q`, and each step's summaries as observeLanes keeps them, stopping a lane only where
- * observeLanes would give it an event (`stop`). The same operations in the same order as stepQuadraticAdagradLanes
- * and observeLanes step after step, so the same bits; afterwards the arrays hold step `to` (θ, θ before, G, losses,
- * rates, summaries) as if the steps had been taken one by one, and `grad` is not meaningful.
+ * `q`, and each step's summaries as observeLanes keeps them, stopping a lane only where observeLanes would give it an
+ * event (`stop`). The same operations in the same order as stepQuadraticAdagradLanes and observeLanes step after step,
+ * so the same bits; afterwards the arrays hold step `to` (θ, θ before, G, losses, rates, summaries) as if the steps had
+ * been taken one by one, and `grad` is not meaningful.
  *
- * Why: step by step, a lane's coordinates, hyperparameters and summaries go through memory every step, and one
- * lane's chain (g → G → √ → / → θ, ~50 cycles) waits for the last. Here, at dimension 1 or 2, two lanes at a time are
- * stepped for the whole block in locals, their chains interleaved (four in flight at dimension 2): W1 in 0.37–0.43× the time of the
- * step-by-step loops. Four lanes in one body did better in a bare loop (0.70× two's time) but not here (1.25–1.33×:
- * past V8's inlining budget, or too many live values for the registers).
+ * Why: step by step, a lane's coordinates, hyperparameters and summaries go through memory every step, and one lane's
+ * chain (g → G → √ → / → θ, ~50 cycles) waits for the last. Here, at dimension 1 or 2, two lanes at a time are
+ * stepped for the whole block in locals, their chains interleaved (four in flight at dimension 2): W1 in 0.37–0.43× the
+ * time of the step-by-step loops. Four lanes in one body did better in a bare loop (0.70× two's time) but not here
+ * (1.25–1.33×: past V8's inlining budget, or too many live values for the registers). Above dimension 2 the
+ * coordinates are chains enough, and one lane at a time keeps its cache lines (quadraticLane).
  */
 export function stepQuadraticBlock(
   l: AdagradLanes,
