@@ -45,26 +45,24 @@ interface Prepared {
  * runs while the input is read and checked and the outputs are opened, not after; bad input closes them unused.
  */
 async function prepare(argv: readonly string[]): Promise<Prepared | number> {
+  let runner: Prepared['runner'] | undefined;
   try {
     const args = parseCliArgs(argv);
     if (args.help) {
       process.stdout.write(`${cliUsage}\n`);
       return 0;
     }
-    const runner: Prepared['runner'] = args.agents
+    runner = args.agents
       ? { kind: 'agents', at: args.agents }
       : {
           kind: 'pool',
           pool: createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads }),
         };
-    try {
-      const job = await readJob(args.input, args.sweepId);
-      return { args, job, outputs: await openOutputs(args.outputs, job, process.stdout), runner };
-    } catch (error) {
-      if (runner.kind === 'pool') await runner.pool.close();
-      throw error;
-    }
+    const job = await readJob(args.input, args.sweepId);
+    return { args, job, outputs: await openOutputs(args.outputs, job, process.stdout), runner };
   } catch (error) {
+    // Closed, not waited for: the message comes at once, and the process ends as soon as the workers have.
+    if (runner?.kind === 'pool') void runner.pool.close();
     if (error instanceof CliUsageError) say(`${error.message}\nRun with --help for how to use it.`);
     else if (error instanceof CliInputError) say(error.message);
     else throw error;
