@@ -12,7 +12,7 @@ import { isRangeTask, runRangeTask, type RangeTask } from './range-task';
 
 /**
  * piscina's class, for `Piscina.move`, loaded with the first results that carry traces. Importing it up front cost
- * every worker ~15–20 ms of its start-up (piscina's whole main module, read as CommonJS from an ES module), before its
+ * every worker ~10–20 ms of its start-up (piscina's whole main module, read as CommonJS from an ES module), before its
  * first task, on the path of every command-line run; results of summaries only (the command line's, ~100 kB a batch)
  * are cloned faster than that, and need none of it.
  */
