@@ -115,9 +115,15 @@ contenders.forEach((x, i) =>
           `${((wall[i] / runs) * 1e6).toFixed(1)} µs/run`),
   ),
 );
+// Each round's own ratio too: its two runs are seconds apart, the medians' minutes, and others' load drifts meanwhile.
 for (const build of builds)
   if (threads.includes(1) && threads.includes(2)) {
-    const at = (t: number) => wall[contenders.findIndex((x) => x.name === `CLI ${build.label}, --threads ${t}`)];
-    console.log(`CLI ${build.label}: 2 threads / 1 thread speed-up ${(at(1) / at(2)).toFixed(2)}×`);
+    const walls = (t: number) => timings[contenders.findIndex((x) => x.name === `CLI ${build.label}, --threads ${t}`)];
+    const [one, two] = [walls(1), walls(2)];
+    const rounds = one.map((t, r) => t.wall / two[r].wall);
+    console.log(
+      `CLI ${build.label}: 2 threads / 1 thread speed-up ${(median(one.map((t) => t.wall)) / median(two.map((t) => t.wall))).toFixed(2)}× ` +
+        `(medians); each round's ${rounds.map((x) => x.toFixed(2)).join(', ')}: median ${median(rounds).toFixed(2)}×`,
+    );
   }
 console.log(`load average at the end ${loadavg()[0].toFixed(1)}`);

@@ -28,17 +28,41 @@ import { linkCommand } from './serve/link';
 
 const say = (message: string): void => void process.stderr.write(`${message}\n`);
 
-/** Usage and input errors become exit 2 with their message; anything else is not bad input and goes on. */
-async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: CliJob; outputs: CliOutputs } | number> {
+/** What computes the runs: this machine's worker pool, or agents through Redis (--redis). */
+type Engine = { kind: 'pool'; pool: WorkerPool } | { kind: 'agents'; executor: RedisExecutor };
+
+interface Prepared {
+  args: CliArgs;
+  job: CliJob;
+  outputs: CliOutputs;
+  /** This machine's workers, started; or the agents the runs go to (--redis), not yet asked. */
+  runner: Extract<Engine, { kind: 'pool' }> | { kind: 'agents'; at: AgentsAt };
+}
+
+/**
+ * Usage and input errors become exit 2 with their message; anything else is not bad input and goes on. This machine's
+ * workers are started as soon as the arguments say how many, so that their start (~50 ms each: a thread, its modules)
+ * runs while the input is read and checked and the outputs are opened, not after; bad input closes them unused.
+ */
+async function prepare(argv: readonly string[]): Promise<Prepared | number> {
+  let runner: Prepared['runner'] | undefined;
   try {
     const args = parseCliArgs(argv);
     if (args.help) {
       process.stdout.write(`${cliUsage}\n`);
       return 0;
     }
+    runner = args.agents
+      ? { kind: 'agents', at: args.agents }
+      : {
+          kind: 'pool',
+          pool: createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads }),
+        };
     const job = await readJob(args.input, args.sweepId);
-    return { args, job, outputs: await openOutputs(args.outputs, job, process.stdout) };
+    return { args, job, outputs: await openOutputs(args.outputs, job, process.stdout), runner };
   } catch (error) {
+    // Closed, not waited for: the message comes at once, and the process ends as soon as the workers have.
+    if (runner?.kind === 'pool') void runner.pool.close();
     if (error instanceof CliUsageError) say(`${error.message}\nRun with --help for how to use it.`);
     else if (error instanceof CliInputError) say(error.message);
     else throw error;
@@ -47,9 +71,6 @@ async function prepare(argv: readonly string[]): Promise<{ args: CliArgs; job: C
 }
 
 type CliBatch = ResultBatch & { counts: BatchCounts };
-
-/** What computes the runs: this machine's worker pool, or agents through Redis (--redis). */
-type Engine = { kind: 'pool'; pool: WorkerPool } | { kind: 'agents'; executor: RedisExecutor };
 
 const executorOf = (engine: Engine): RangeExecutor => (engine.kind === 'pool' ? engine.pool : engine.executor);
 
@@ -169,22 +190,18 @@ async function main(argv: readonly string[]): Promise<number> {
   const prepared = await prepare(argv);
   if (typeof prepared === 'number') return prepared;
   computing = true;
-  const { args, job, outputs } = prepared;
+  const { args, job, outputs, runner } = prepared;
   let engine: Engine;
-  if (args.agents) {
+  if (runner.kind === 'agents') {
     exitWhenDone = true;
-    const executor = await agentsReady(args.agents, args.quiet, interrupt.signal);
+    const executor = await agentsReady(runner.at, args.quiet, interrupt.signal);
     if (executor === 'interrupted' || executor === 'denied') {
       await outputs.abort();
       say(executor === 'denied' ? 'No file was written.' : '\nInterrupted: no file was written.');
       return executor === 'denied' ? 2 : 130;
     }
     engine = { kind: 'agents', executor };
-  } else
-    engine = {
-      kind: 'pool',
-      pool: createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'), { threads: args.threads }),
-    };
+  } else engine = runner;
   const pool = executorOf(engine);
   const progress = args.quiet ? null : new ProgressReporter(process.stderr, job.count);
   const runs = `${job.count} run${job.count === 1 ? '' : 's'}`;
@@ -194,11 +211,14 @@ async function main(argv: readonly string[]): Promise<number> {
         ? `Running ${runs} on agents through queue ${args.agents.queue} at ${args.agents.address.shown}`
         : `Running ${runs} on ${args.threads} thread${args.threads === 1 ? '' : 's'}`,
     );
+  let closing: Promise<void> | null = null;
   try {
     for await (const batch of batchesOf(job, args, engine, interrupt.signal)) {
       await outputs.write(batch);
       progress?.add(batch.counts);
     }
+    // Every run is in: the workers end while the files are completed (each takes a few tens of milliseconds).
+    closing = pool.close();
     const written = await outputs.finish();
     progress?.finish();
     if (progress && written.length > 0) say(`Wrote ${written.join(', ')}`);
@@ -212,7 +232,7 @@ async function main(argv: readonly string[]): Promise<number> {
     say(`Failed: ${errorMessage(error)}. No file was written.`);
     return 1;
   } finally {
-    await pool.close();
+    await (closing ?? pool.close());
   }
 }
 

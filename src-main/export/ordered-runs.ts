@@ -1,8 +1,9 @@
 /**
  * Runs configs on the worker pool and yields their results in the configs' order, so a file written from them is in
- * order too, while every worker stays busy: one batch per worker is in flight, plus one waiting, and no more, so
- * memory stays bounded whatever the number of runs. A batch that fails as a whole (a worker that died) becomes failed
- * runs, as in a sweep: a run that fails is a result.
+ * order too, while every worker stays busy: one batch per worker is running, plus one waiting, and a batch that
+ * finishes ahead of an earlier one is held (one per worker at most), so memory stays bounded whatever the number of
+ * runs. A batch that fails as a whole (a worker that died) becomes failed runs, as in a sweep: a run that fails is a
+ * result.
  *
  * Without traces (`traces` false: the command line writing summaries only) a batch is sized by its work instead: a
  * result is then a few numbers, and what limits throughput is the main thread's cost per batch (a task posted, a
@@ -57,11 +58,14 @@ export function batchSizeOf(shapes: Iterable<RunShape>, count: number, threads: 
 }
 
 /**
- * The batches [from, to) of `count` runs, each run by `run`, yielded in order: one per thread of `executor` in flight,
- * plus one waiting, and no more (the next are launched only as one is taken), so memory stays bounded and a slow
- * consumer holds the runs back. A rejection is the caller's to turn into results (or to let through).
- * `executor.threads` is read again as each batch is taken, as the SweepService reads it: agents that join raise it,
- * and more batches go out at once. `batchSize` sizes each batch from the runs not yet launched and the threads now.
+ * The batches [from, to) of `count` runs, each run by `run`, yielded in order. One batch per thread of `executor` is
+ * running, plus one waiting, whichever batch finishes: a batch that finishes launches the next at once, even while an
+ * earlier one is still running, so a worker never idles behind a slow batch ahead of it (the first on a worker that
+ * is still starting, one whose core another process took). Finished batches wait for the earlier ones, one per thread
+ * at most: past that, and past what a slow consumer has not taken, nothing more is launched, so memory stays bounded
+ * and a slow consumer holds the runs back. A rejection is the caller's to turn into results (or to let through).
+ * `executor.threads` is read again at each launch, as the SweepService reads it: agents that join raise it, and more
+ * batches go out at once. `batchSize` sizes each batch from the runs not yet launched and the threads now.
  */
 export async function* batchesInOrder<T>(
   executor: { readonly threads: number },
@@ -69,24 +73,38 @@ export async function* batchesInOrder<T>(
   batchSize: (remaining: number, threads: number) => number,
   run: (from: number, to: number) => Promise<T>,
 ): AsyncGenerator<T> {
+  /** Launched and not yet yielded, in order. */
   const queue: Promise<T>[] = [];
+  let running = 0;
   let next = 0;
-  const launch = (): void => {
-    const from = next;
-    next = Math.min(count, next + Math.max(1, batchSize(count - next, executor.threads)));
-    const running = run(from, next);
-    // A batch left behind when the caller stops early must not surface as an unhandled rejection.
-    running.catch(() => undefined);
-    queue.push(running);
-  };
+  /** Set when the caller stops early: batches that finish then launch nothing more. */
+  let stopped = false;
   const fill = (): void => {
-    while (next < count && queue.length <= executor.threads) launch();
+    const threads = executor.threads;
+    while (!stopped && next < count && running <= threads && queue.length <= 2 * threads) {
+      const from = next;
+      next = Math.min(count, next + Math.max(1, batchSize(count - next, threads)));
+      running++;
+      const batch = run(from, next);
+      // Also what keeps a batch left behind when the caller stops early from surfacing as an unhandled rejection.
+      const settled = (): void => {
+        running--;
+        fill();
+      };
+      batch.then(settled, settled);
+      queue.push(batch);
+    }
   };
-  fill();
-  while (queue.length > 0) {
-    const result = await queue.shift()!;
+  try {
     fill();
-    yield result;
+    while (queue.length > 0) {
+      const result = await queue[0];
+      queue.shift();
+      fill();
+      yield result;
+    }
+  } finally {
+    stopped = true;
   }
 }
 

@@ -25,6 +25,17 @@ describe('worker pool', () => {
     expect(results[0].trace.theta).toBeInstanceOf(Float64Array);
   });
 
+  it('returns summaries only, cloned rather than transferred, equal to src-core run in process, with no trace', async () => {
+    const configs = expandSweep(
+      's',
+      adagradSweep({ name: 's', start: [4], lrs: [1, 1e300], eps: [1e-8], weightDecays: [0, 0.1], steps: 50 }),
+    );
+    const results = await pool.runBatch(configs, undefined, { traces: false });
+    expect(results.map((r) => r.summary)).toEqual(configs.map((c) => executeRun(c).summary));
+    expect(results.map((r) => r.summary.status)).toEqual(['completed', 'completed', 'diverged', 'diverged']);
+    expect(results.every((r) => r.trace.steps.length === 0)).toBe(true);
+  });
+
   it('aborts a running batch at once and keeps serving batches after it', async () => {
     const [long] = expandSweep(
       'long',
