@@ -306,11 +306,29 @@ async function heapAfterGc(page: Page): Promise<number> {
 
 /**
  * BENCH_UI_PROFILE=1: also write CPU profiles to test-results/bench-ui/: of one more open and sort at each size, and of
- * the first end-to-end sweep (end-to-end.cpuprofile).
+ * the first end-to-end sweep (end-to-end.cpuprofile). BENCH_UI_PROFILE=trace writes a Chromium trace instead
+ * (<name>.trace.json, for DevTools' Performance panel or Perfetto): its tasks, with what ran in each, are what a long
+ * task is made of, where a CPU profile shows JavaScript only and not where one task ends.
  */
-const PROFILE = Boolean(process.env.BENCH_UI_PROFILE);
+const PROFILE = process.env.BENCH_UI_PROFILE;
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'blink.user_timing',
+  'disabled-by-default-v8.cpu_profiler',
+];
 
 async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
+  const dir = join(import.meta.dirname, '../../test-results/bench-ui');
+  mkdirSync(dir, { recursive: true });
+  if (PROFILE === 'trace') {
+    const browser = page.context().browser()!;
+    await browser.startTracing(page, { path: join(dir, `${name}.trace.json`), categories: TRACE_CATEGORIES });
+    const result = await work();
+    await browser.stopTracing();
+    return result;
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -318,8 +336,6 @@ async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Pr
   const result = await work();
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.detach();
-  const dir = join(import.meta.dirname, '../../test-results/bench-ui');
-  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
   return result;
 }
