@@ -12,7 +12,7 @@
  *
  * Each is repeated (BENCH_UI_REPEATS, 3 by default) and the medians are printed and written to bench/ui/results/.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -183,7 +183,8 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
 
   const launched = await page.getByTestId('launch').evaluate((button: HTMLButtonElement) => {
-    const at = performance.now();
+    // The marks delimit the sweep in a trace (BENCH_UI_PROFILE=trace).
+    const at = performance.mark('bench:launched').startTime;
     button.click();
     return at;
   });
@@ -191,6 +192,7 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
     whenText(page, 'progress-count', `${RUNS} / ${RUNS}`),
     whenText(page, 'runs-count', `${RUNS} runs`),
   ]);
+  await page.evaluate(() => performance.mark('bench:listed'));
   const tasks = await longTasksBetween(page, launched, listed);
   const counts = await storedCounts(page);
   const estimate = await page.evaluate(() => navigator.storage.estimate());
@@ -306,11 +308,58 @@ async function heapAfterGc(page: Page): Promise<number> {
 
 /**
  * BENCH_UI_PROFILE=1: also write CPU profiles to test-results/bench-ui/: of one more open and sort at each size, and of
- * the first end-to-end sweep (end-to-end.cpuprofile).
+ * the first end-to-end sweep (end-to-end.cpuprofile). BENCH_UI_PROFILE=trace writes a Chromium trace instead
+ * (<name>.trace.json, for DevTools' Performance panel or Perfetto): its tasks, with what ran in each, are what a long
+ * task is made of, where a CPU profile shows JavaScript only and not where one task ends.
  */
-const PROFILE = Boolean(process.env.BENCH_UI_PROFILE);
+const PROFILE = process.env.BENCH_UI_PROFILE;
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'blink.user_timing',
+  'disabled-by-default-v8.cpu_profiler',
+];
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+  args: { name?: string };
+}
+
+/**
+ * The window's tasks over LONG_TASK_MS between the bench's marks, each as [wall ms, CPU ms]: on a shared machine a
+ * task can be long because the thread waited for a core (its CPU time small), which 'longtask' entries cannot tell.
+ */
+function longTasksInTrace(path: string): [wall: number, cpu: number][] {
+  const { traceEvents } = JSON.parse(readFileSync(path, 'utf8')) as { traceEvents: TraceEvent[] };
+  const mark = (name: string) => traceEvents.find((e) => e.name === name)!;
+  const [from, to] = [mark('bench:launched'), mark('bench:listed')];
+  const thread = (e: TraceEvent) => `${e.pid}:${e.tid}`;
+  return traceEvents
+    .filter((e) => e.name === 'RunTask' && thread(e) === thread(from) && e.ts >= from.ts && e.ts <= to.ts)
+    .filter((e) => e.dur! / 1000 > LONG_TASK_MS)
+    .map((e) => [e.dur! / 1000, e.tdur! / 1000]);
+}
 
 async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Promise<T> {
+  const dir = join(import.meta.dirname, '../../test-results/bench-ui');
+  mkdirSync(dir, { recursive: true });
+  if (PROFILE === 'trace') {
+    const browser = page.context().browser()!;
+    const path = join(dir, `${name}.trace.json`);
+    await browser.startTracing(page, { path, categories: TRACE_CATEGORIES });
+    const result = await work();
+    await browser.stopTracing();
+    if (name === 'end-to-end')
+      console.log('tasks over 50 ms during the sweep, [wall, CPU] ms:', longTasksInTrace(path));
+    return result;
+  }
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
@@ -318,8 +367,6 @@ async function profiled<T>(page: Page, name: string, work: () => Promise<T>): Pr
   const result = await work();
   const { profile } = await cdp.send('Profiler.stop');
   await cdp.detach();
-  const dir = join(import.meta.dirname, '../../test-results/bench-ui');
-  mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
   return result;
 }

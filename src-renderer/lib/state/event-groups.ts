@@ -4,17 +4,18 @@
  * the previous write ran is taken together and written in one transaction: the slower the disk, the larger the
  * writes, and a sweep's end is written with its last results. Order is kept: a group is a run of consecutive events.
  */
-import type { CompactRunResult, SweepEvent, SweepProgress } from '../../../src-core/contract/types';
+import type { SweepEvent, SweepProgress } from '../../../src-core/contract/types';
+import type { ResultToStore } from '../storage/db';
 import type { StoredSweep, SweepStatusChange } from '../storage/records';
 
-/** An event as the window keeps it until stored: a batch of results read back into one result per run. */
+/** An event as the window keeps it until stored: a batch of results read back into one result per run, named by place. */
 export type InboxEvent =
-  Exclude<SweepEvent, { type: 'results' }> | { type: 'results'; sweepId: string; results: CompactRunResult[] };
+  Exclude<SweepEvent, { type: 'results' }> | { type: 'results'; sweepId: string; results: ResultToStore[] };
 
 export interface EventGroup {
   /** Sweeps announced, to record (a replayed one only brings a status that has not ended up to date). */
   started: StoredSweep[];
-  results: CompactRunResult[];
+  results: ResultToStore[];
   /** Moves and ends of sweeps, in order. */
   statuses: SweepStatusChange[];
   /** The latest progress of each sweep in the group, applied once the group is stored. */

@@ -8,19 +8,22 @@
  * axis (and the seeds) one run that moves that coordinate alone to a point whose value differs, if any does.
  */
 import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
-import { countRuns, gridLayout } from '../../../src-core/sweep/expand';
+import { gridLayout } from '../../../src-core/sweep/expand';
 import { specConfigs } from '../storage/page-codec';
 
 /** How many points of an axis are tried for one whose value differs from its first; past that, every config is built. */
 const PROBES = 8;
 
 /**
- * The indexes of the samples of sweep `sweepId` when its `listed` runs are every run of its grid spec, each with the
- * spec's config; null when they are not (a random search, runs missing) or when no differing point was found among
- * the first PROBES of an axis that has more: the caller then builds the configs and samples them.
+ * The indexes of the samples of sweep `sweepId`'s listed runs (`listed`), each of which has its grid spec's config: the
+ * samples of the whole grid, when every one of them is listed. Then they are exact for the runs listed, however few:
+ * those differ in no setting the whole grid does not, and the samples, listed themselves, show each one that it does.
+ * So a sweep still coming in, or with runs deleted, is sampled without building its configs. Null when the spec is not
+ * a grid (a random search), when a sample is not listed, or when no differing point was found among the first PROBES
+ * of an axis that has more: the caller then builds the configs and samples them.
  */
-export function gridSamples(sweepId: string, spec: SweepSpec, listed: number): number[] | null {
-  if (spec.search.mode !== 'grid' || listed !== countRuns(spec)) return null;
+export function gridSamples(sweepId: string, spec: SweepSpec, listed: (index: number) => boolean): number[] | null {
+  if (spec.search.mode !== 'grid') return null;
   const { seeds, perObjective, entries } = gridLayout(spec);
   const configAt = (index: number) => specConfigs(sweepId, spec, index, index).get(index);
   const found = new Set<number>();
@@ -52,5 +55,5 @@ export function gridSamples(sweepId: string, spec: SweepSpec, listed: number): n
       }
     }
   }
-  return [...found];
+  return [...found].every(listed) ? [...found] : null;
 }

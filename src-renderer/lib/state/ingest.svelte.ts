@@ -13,14 +13,15 @@ import type { LabApi, LabConnection } from '../../../src-core/contract/api';
 import type {
   ExecutorStatus,
   ResultBatch,
+  RunConfig,
   SweepEvent,
   SweepProgress,
   SweepSpec,
 } from '../../../src-core/contract/types';
 import { decodeCompactResults } from '../../../src-core/run/result-batch';
-import { expandSweepRange } from '../../../src-core/sweep/expand';
+import { runId } from '../../../src-core/sweep/expand';
 import { storedRanges } from '../../../src-core/sweep/stored-ranges';
-import type { LabDatabase } from '../storage/db';
+import type { LabDatabase, ResultToStore, RunPlace } from '../storage/db';
 import { PageAssembly } from '../storage/page-assembly';
 import type { RunPage } from '../storage/page-codec';
 import { activeSweepStatuses, isSweepActive } from '../storage/records';
@@ -82,9 +83,10 @@ export class Ingest {
   }
 
   /**
-   * The event as the inbox keeps it: a batch of results read back into a result per run, its configs expanded from
-   * the sweep's spec, which its announcement brought before it (the main process announces a sweep again before
-   * replaying its results). Null for a batch of a sweep never announced: it stays unacknowledged, so it comes again.
+   * The event as the inbox keeps it: a batch of results read back into a result per run, each naming its run by place
+   * (storing needs no more: the sweep's spec gives the rest, see ../storage/db). The spec comes with the sweep's
+   * announcement, before its results (the main process announces a sweep again before replaying them). Null for a
+   * batch of a sweep never announced: it stays unacknowledged, so it comes again.
    */
   private received(event: SweepEvent): InboxEvent | null {
     if (event.type === 'executor-status') {
@@ -99,7 +101,7 @@ export class Ingest {
       this.views.problem.message = `Results of sweep ${event.sweepId} arrived before the sweep itself; they will be sent again`;
       return null;
     }
-    return { type: 'results', sweepId: event.sweepId, results: resultsOf(event.sweepId, spec, event.batch) };
+    return { type: 'results', sweepId: event.sweepId, results: resultsOf(event.sweepId, event.batch) };
   }
 
   /** Serve mode's connection changed: lost or refused, the running sweeps are interrupted; back, what is pending comes again. */
@@ -206,13 +208,13 @@ export class Ingest {
   private async store(group: EventGroup): Promise<void> {
     let pages: RunPage[];
     try {
-      pages = await this.db.storeResults(group);
+      pages = await this.db.storeResults({ ...group, specOf: (sweepId) => this.specs.get(sweepId) });
     } catch (error) {
       if (isQuotaExceeded(error)) this.hold(group);
       else this.views.problem.report('Could not store results', error);
       return;
     }
-    // Read from the pages' columns, configs from the specs the results were expanded from (see `received`).
+    // Read from the pages' columns, configs from the sweeps' specs (built when a view reads them).
     this.views.runList.upsertPages(pages, (sweepId) => this.specs.get(sweepId));
     this.views.storage.refresh();
     await this.checkCompleted(
@@ -263,6 +265,14 @@ export class Ingest {
   }
 }
 
-/** The batch's results, one per run, with the configs its sweep's spec gives runs [from, to). */
-const resultsOf = (sweepId: string, spec: SweepSpec, batch: ResultBatch) =>
-  decodeCompactResults(batch, [...expandSweepRange(sweepId, spec, batch.from, batch.to)]);
+/** The batch's results, one per run, each with its run's place (runs [from, to) of the sweep). */
+function resultsOf(sweepId: string, batch: ResultBatch): ResultToStore[] {
+  const places = Array.from({ length: batch.to - batch.from }, (_, r): RunPlace => ({
+    id: runId(sweepId, batch.from + r),
+    sweepId,
+    index: batch.from + r,
+  }));
+  // decodeCompactResults puts each config it is given into its run's result and reads nothing of it
+  // (src-core/run/result-batch.ts): given places, its results are ResultToStores.
+  return decodeCompactResults(batch, places as RunConfig[]);
+}

@@ -158,17 +158,15 @@ class SweepRuns {
   /** Runs whose settings differ wherever this sweep's do: kept until a run is put or deleted (a publication costs O(runs) less). */
   samples(): readonly ListedRun[] {
     if (this.sampled) return this.sampled;
+    const listed = (index: number) => this.rows[index] !== undefined;
     const whole =
-      this.spec && this.lazy > 0 && this.fromSpec === this.listed
-        ? gridSamples(this.sweepId, this.spec, this.listed)
-        : null;
+      this.spec && this.lazy > 0 && this.fromSpec === this.listed ? gridSamples(this.sweepId, this.spec, listed) : null;
     if (whole) {
-      // Every run of a grid is here with its spec's config: runs that differ from the first in one coordinate show
-      // every setting that differs (./grid-samples), without building the others' configs.
+      // Every run listed has its grid's config: runs that differ from the first in one coordinate show every setting
+      // that differs (./grid-samples), without building the others' configs, also while a sweep's runs come in.
       return (this.sampled = whole.map((index) => this.rows[index]!));
     }
     this.buildAll();
-    const listed = (index: number) => this.rows[index] !== undefined;
     const indexes = [...this.configs.samples(listed), ...[...this.odd.keys()].filter(listed)];
     return (this.sampled = indexes.map((index) => this.rows[index]!));
   }

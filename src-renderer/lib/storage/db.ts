@@ -8,7 +8,7 @@
  * reads them. The tables, their indexes and every upgrade are declared in ./schema.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { CompactRunResult, SweepSpec } from '../../../src-core/contract/types';
+import type { CompactRunResult, RunConfig, SweepSpec } from '../../../src-core/contract/types';
 import type { ImportedRun } from '../../../src-core/import/cli-json';
 import { firstDifference } from '../../../src-core/import/first-difference';
 import { runId } from '../../../src-core/sweep/expand';
@@ -44,11 +44,27 @@ import { ownTrace } from './trace-storage';
 
 const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || isSweepActive(status);
 
+/**
+ * What storing a result needs of its run's config: its place. The rest is its sweep's spec's at that index, which a
+ * run page does not keep (./page-codec), so the window never expands the configs of the results it stores.
+ */
+export type RunPlace = Pick<RunConfig, 'id' | 'sweepId' | 'index'>;
+
+/** A run's result as it is stored: its run named by its place (a CompactRunResult, its config whole, is one too). */
+export interface ResultToStore extends Omit<CompactRunResult, 'config'> {
+  config: RunPlace;
+}
+
 /** What one transaction stores: see LabDatabase.storeResults. */
 export interface ResultsWrite {
   started?: readonly StoredSweep[];
-  results: readonly CompactRunResult[];
+  results: readonly ResultToStore[];
   statuses?: readonly SweepStatusChange[];
+  /**
+   * The spec of a sweep whose results come while it is neither stored nor announced in this write (it was deleted
+   * meanwhile): its runs' configs are then kept on their page, as this spec gives them.
+   */
+  specOf?: (sweepId: string) => SweepSpec | undefined;
 }
 
 /** Exactly what a deletion removed, so that undo can put it back. */
@@ -70,6 +86,20 @@ type PageWrite = () => [RunPage | null, TracePage | null];
 /** The specs of these sweeps, by id (those not stored left out). */
 const specsOf = (sweeps: readonly (StoredSweep | undefined)[]): Map<string, SweepSpec> =>
   new Map(sweeps.flatMap((sweep) => (sweep ? [[sweep.id, sweep.spec] as const] : [])));
+
+/**
+ * The configs of a sweep's runs at these indexes, as its spec gives them: what a page keeps of runs whose sweep is not
+ * stored. Without the spec they cannot be stored (their runs could never be read back whole): an error says so.
+ */
+function ownConfigs(sweepId: string, indexes: readonly number[], spec: SweepSpec | undefined): Map<number, RunConfig> {
+  const configs = specConfigs(sweepId, spec, Math.min(...indexes), Math.max(...indexes));
+  const missing = indexes.find((index) => !configs.has(index));
+  if (missing !== undefined)
+    throw new Error(
+      `Results of sweep ${sweepId} cannot be stored: the sweep is not stored and its spec, which gives run ${missing}'s config, is not known`,
+    );
+  return configs;
+}
 
 /** Every page of one sweep: a range of the [sweepId, page] keys. */
 const pagesOfSweep = <P>(table: Table<P, PageKey>, sweepId: string) =>
@@ -94,13 +124,14 @@ export class LabDatabase extends Dexie {
    * a run again (a resend after a reload) keeps what a person attached to it. Returns the run pages as written (every
    * run they hold, the stored ones besides the results): what the runs list reads them from (RunList.upsertPages).
    *
-   * A result's config is not stored when its sweep is (stored, or announced in this write): the window expanded it
-   * from that sweep's spec (../state/ingest), so the spec gives it back. A page is merged with what it holds: every
+   * A result names its run by place only (ResultToStore): when its sweep is stored, or announced in this write, the
+   * sweep's spec gives its config back, so none is stored; otherwise (a sweep deleted while its results came) the
+   * configs are expanded from `specOf`'s spec and kept on the page. A page is merged with what it holds: every
    * run page the write touches is read (it holds the annotations to keep), a trace page only when the write does not
    * fill it. Writes come whole pages at a time (./page-assembly), so that is rare: a resumed or slow sweep's, and a
    * sweep's last page.
    */
-  async storeResults({ started = [], results, statuses = [] }: ResultsWrite): Promise<RunPage[]> {
+  async storeResults({ started = [], results, statuses = [], specOf }: ResultsWrite): Promise<RunPage[]> {
     return this.transaction('rw', this.sweeps, this.runPages, this.tracePages, async () => {
       const groups = groupByPage(results, ({ config }) => config);
       const partial = groups.filter((group) => group.items.size < PAGE_SIZE);
@@ -130,7 +161,7 @@ export class LabDatabase extends Dexie {
         groups.map((group, i): PageWrite => () => {
           const [sweepId] = group.key;
           const time = createdAt.get(sweepId) ?? Date.now();
-          const derived = createdAt.has(sweepId);
+          const own = createdAt.has(sweepId) ? null : ownConfigs(sweepId, [...group.items.keys()], specOf?.(sweepId));
           const before = storedRunPages[i] && new RunPageReader(storedRunPages[i]);
           const annotations = new Map(before?.page.annotations);
           const incoming = [...group.items.values()].map(({ config, summary }): PageRow => ({
@@ -138,7 +169,7 @@ export class LabDatabase extends Dexie {
             createdAt: time,
             summary,
             annotations: annotations.get(config.index) ?? null,
-            config: derived ? null : config,
+            config: own?.get(config.index) ?? null,
             id: config.id === runId(sweepId, config.index) ? null : config.id,
           }));
           const runs = encodeRunPage(group.key, before ? mergeEntries(before.rows(), incoming, rowIndex) : incoming);

@@ -8,7 +8,7 @@
  * What waits here is not acknowledged, so the main process keeps it, as it keeps every result not yet stored: a
  * reload loses none of it.
  */
-import type { CompactRunResult } from '../../../src-core/contract/types';
+import type { ResultToStore } from './db';
 import { groupByPage, PAGE_SIZE } from './run-pages';
 
 interface HeldPage {
@@ -16,7 +16,7 @@ interface HeldPage {
   page: number;
   /** When its first result arrived. */
   since: number;
-  results: Map<number, CompactRunResult>;
+  results: Map<number, ResultToStore>;
 }
 
 export class PageAssembly {
@@ -36,15 +36,15 @@ export class PageAssembly {
    * `runCountOf`; the results of a sweep it does not know are not held.
    */
   admit(
-    results: readonly CompactRunResult[],
+    results: readonly ResultToStore[],
     runCountOf: (sweepId: string) => number | undefined,
     now: number,
-  ): CompactRunResult[] {
-    const ready: CompactRunResult[] = [];
+  ): ResultToStore[] {
+    const ready: ResultToStore[] = [];
     for (const { key, items } of groupByPage(results, ({ config }) => config)) {
       const [sweepId, page] = key;
       const id = JSON.stringify(key);
-      const held = this.held.get(id) ?? { sweepId, page, since: now, results: new Map<number, CompactRunResult>() };
+      const held = this.held.get(id) ?? { sweepId, page, since: now, results: new Map<number, ResultToStore>() };
       for (const [index, result] of items) held.results.set(index, result);
       const runCount = runCountOf(sweepId);
       const complete = runCount === undefined || held.results.size >= Math.min(PAGE_SIZE, runCount - page * PAGE_SIZE);
@@ -59,7 +59,7 @@ export class PageAssembly {
   }
 
   /** Every result that waits for these sweeps (they ended), and every page due by `now`. */
-  release(endedSweeps: ReadonlySet<string>, now: number): CompactRunResult[] {
+  release(endedSweeps: ReadonlySet<string>, now: number): ResultToStore[] {
     return this.take((page) => endedSweeps.has(page.sweepId) || page.since + this.maxHoldMs <= now);
   }
 
@@ -68,8 +68,8 @@ export class PageAssembly {
     return this.take(() => true).length;
   }
 
-  private take(which: (page: HeldPage) => boolean): CompactRunResult[] {
-    const taken: CompactRunResult[] = [];
+  private take(which: (page: HeldPage) => boolean): ResultToStore[] {
+    const taken: ResultToStore[] = [];
     for (const [id, page] of this.held) {
       if (!which(page)) continue;
       this.held.delete(id);

@@ -6,7 +6,7 @@ import { gridSamples } from '../../../src-renderer/lib/state/grid-samples';
 import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { runColumns, varyingColumnIds } from '../../../src-renderer/lib/runs-table/run-columns';
 import { expandSweep } from '../../../src-core/sweep/expand';
-import type { SweepSpec } from '../../../src-core/contract/types';
+import type { CompactRunResult, RunConfig, SweepSpec } from '../../../src-core/contract/types';
 import { adagradSweep, summaryOf } from '../../helpers/configs';
 import { completedSweep } from '../../helpers/database';
 
@@ -32,6 +32,23 @@ const gridSpec: fc.Arbitrary<SweepSpec> = fc
     } as SweepSpec;
   });
 
+/** A completed result of this run, without a trace. */
+const resultOf = (config: RunConfig): CompactRunResult => ({
+  config,
+  summary: summaryOf('completed', config.index),
+  trace: {
+    steps: new Uint32Array(),
+    loss: new Float64Array(),
+    dim: 1,
+    layout: 'parameters',
+    width: 1,
+    theta: new Float64Array(),
+    grad: new Float64Array(),
+    accum: new Float64Array(),
+    update: new Float64Array(),
+  },
+});
+
 describe('setting samples of runs read from stored pages', () => {
   test.prop([gridSpec, fc.array(fc.nat(), { maxLength: 4 })], { numRuns: 25 })(
     'show exactly the settings that differ among the runs listed, whole grids without building every config',
@@ -42,26 +59,12 @@ describe('setting samples of runs read from stored pages', () => {
         const sweep = completedSweep('g', spec);
         await db.storeResults({
           started: [sweep],
-          results: configs.map((config) => ({
-            config,
-            summary: summaryOf('completed', config.index),
-            trace: {
-              steps: new Uint32Array(),
-              loss: new Float64Array(),
-              dim: 1,
-              layout: 'parameters',
-              width: 1,
-              theta: new Float64Array(),
-              grad: new Float64Array(),
-              accum: new Float64Array(),
-              update: new Float64Array(),
-            },
-          })),
+          results: configs.map(resultOf),
         });
         const list = new RunList(0);
         await list.load(db);
         const columns = runColumns(() => 'a sweep');
-        const whole = gridSamples('g', spec, configs.length);
+        const whole = gridSamples('g', spec, () => true);
         // Found from the spec unless an axis of more than PROBES + 1 points had no differing value among the first.
         if (
           spec.optimizers.every((entry) =>
@@ -71,10 +74,34 @@ describe('setting samples of runs read from stored pages', () => {
           expect(whole).not.toBeNull();
         expect(varyingColumnIds(columns, list.settingSamples)).toEqual(varyingColumnIds(columns, list.runs));
         expect(list.runs.map((run) => run.config)).toEqual(configs);
-        // With runs deleted, what is left is sampled from its configs.
+        // With runs deleted, what is left is sampled exactly (from the grid's samples while they are all listed).
         list.remove(deletions.map((k) => configs[k % configs.length].id));
         list.flush();
         expect(varyingColumnIds(columns, list.settingSamples)).toEqual(varyingColumnIds(columns, list.runs));
+      } finally {
+        await db.delete();
+      }
+    },
+  );
+  test.prop([gridSpec, fc.nat()], { numRuns: 25 })(
+    'show exactly the settings that differ among the runs of a sweep still coming in',
+    async (spec, cut) => {
+      const db = new LabDatabase('grid-samples-arriving');
+      try {
+        const configs = expandSweep('g', spec);
+        const arrived = configs.slice(0, 1 + (cut % configs.length));
+        await db.storeResults({
+          started: [{ ...completedSweep('g', spec), status: 'running' }],
+          results: arrived.map(resultOf),
+        });
+        const list = new RunList(0);
+        await list.load(db);
+        const columns = runColumns(() => 'a sweep');
+        expect(list.runs).toHaveLength(arrived.length);
+        expect(varyingColumnIds(columns, list.settingSamples)).toEqual(varyingColumnIds(columns, list.runs));
+        // The grid's samples are given only when every one of them has arrived.
+        const samples = gridSamples('g', spec, (index) => index < arrived.length);
+        if (samples) expect(Math.max(...samples)).toBeLessThan(arrived.length);
       } finally {
         await db.delete();
       }

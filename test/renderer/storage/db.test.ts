@@ -85,6 +85,32 @@ describe('LabDatabase', () => {
     ]);
   });
 
+  it('stores results named by place alone, their configs given back by the spec, also of a sweep deleted meanwhile', async () => {
+    db = new LabDatabase('t-places');
+    // What the window passes: each run's place, no config (../state/ingest).
+    const placed = results.map(({ config: { id, sweepId, index }, ...rest }) => ({
+      ...rest,
+      config: { id, sweepId, index },
+    }));
+    const whole = results.map(({ config, summary }) => ({
+      ...{ id: config.id, sweepId: 's', index: config.index, createdAt: 7, config, summary },
+      ...{ tags: [], starred: false, note: '' },
+    }));
+    await db.storeResults({ started: [sweep], results: placed });
+    expect(await storedRuns()).toEqual(whole);
+    // The sweep deleted while its results still come: its runs keep their configs on their page, from the spec.
+    await db.deleteSweep('s');
+    await db.storeResults({ results: placed.slice(1), specOf: (id) => (id === 's' ? spec : undefined) });
+    const orphans = await db.runPages.toArray();
+    expect(orphans.flatMap((page) => page.configs)).toEqual(results.slice(1).map((r) => [r.config.index, r.config]));
+    // Without the spec they could not be read back whole: refused, naming the sweep, and nothing stored is changed.
+    const before = await everything();
+    await expect(db.storeResults({ results: placed.slice(0, 1) })).rejects.toThrow(
+      "Results of sweep s cannot be stored: the sweep is not stored and its spec, which gives run 0's config, is not known",
+    );
+    expect(await everything()).toEqual(before);
+  });
+
   it('stores results that arrive out of order (workers finish batches in any order) in index order', async () => {
     db = new LabDatabase('t-order');
     const written = await db.storeResults({ started: [sweep], results: [...results].reverse() });

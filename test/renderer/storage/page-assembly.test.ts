@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { PageAssembly } from '../../../src-renderer/lib/storage/page-assembly';
 import { PAGE_SIZE } from '../../../src-renderer/lib/storage/run-pages';
-import type { CompactRunResult } from '../../../src-core/contract/types';
+import type { ResultToStore } from '../../../src-renderer/lib/storage/db';
 
 /** Stand-ins for results: the assembly reads only their sweep and index. */
-const result = (sweepId: string, index: number) => ({ config: { sweepId, index } }) as CompactRunResult;
+const result = (sweepId: string, index: number) => ({ config: { sweepId, index } }) as ResultToStore;
 const range = (sweepId: string, from: number, to: number) =>
   Array.from({ length: to - from }, (_, i) => result(sweepId, from + i));
-const indexes = (results: CompactRunResult[]) => results.map((r) => r.config.index);
+const indexes = (results: ResultToStore[]) => results.map((r) => r.config.index);
 const runCounts = (counts: Record<string, number>) => (sweepId: string) => counts[sweepId];
 
 describe('PageAssembly', () => {
