@@ -103,8 +103,8 @@ export function encodeResults(
  * executeBatch's results as columns (encodeResults), their traces recorded in memory this thread reuses from batch to
  * batch (trace.ts withReusedTraceMemory): they are copied into the columns here and never seen again, so a worker
  * writes its batch's rows into memory it has written before, and only the columns it sends away are new. With
- * `compact` the lanes lay their traces out narrowed already (executeBatch 'compact'), each value read once: the columns
- * are then copies of the same type.
+ * `compact` the lanes lay traces of many rows out narrowed already (executeBatch 'compact'), each value read once: the
+ * columns are then copies of the same type; shorter ones are narrowed here.
  */
 export const executeEncoded = (configs: readonly RunConfig[], options: EncodeOptions = {}): ResultColumns =>
   withReusedTraceMemory(() => {
