@@ -22,7 +22,7 @@ import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
 import { cBuilds, compileReference, referenceRunner, w1Bytes, w2Bytes, w3Bytes, type Compiled } from './c-reference';
 import { fastPathLines } from './fast-paths';
 import { measure, median, timed, type Contender } from './measure';
-import { openSweeper, workerFile, workerIsBuilt } from './pool-bench';
+import { inThreadSweep, openSweeper, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, type Report, type WorkloadReport } from './report';
 import { defaultBatchSizing, estimatedTraceBytes } from '../src-main/batch-sizer';
 import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from './workloads';
@@ -243,16 +243,19 @@ function w3(): WorkloadReport {
 }
 
 /**
- * The pool against the engine in this thread, all on the wall clock (what a user waits for), in turns (this thread, one
- * worker, every worker, …) so that other load on the machine weighs on all alike. The pool side is the app's: the
- * SweepService expanding W1's spec and sizing its batches itself.
+ * The pool against the same work in this thread, all on the wall clock (what a user waits for), in turns (this thread,
+ * one worker, every worker, …) so that other load on the machine weighs on all alike. The pool side is the app's: the
+ * SweepService handing out W1's spec in ranges sized by its own timings. This thread does what each worker does
+ * (inThreadSweep); executeBatch on W1's configs expanded beforehand (what this line compared with until issue 15's
+ * last round) is timed in the same turns and reported beside it.
  */
 async function parallel(): Promise<Report['parallel']> {
   if (!workerIsBuilt()) return { skipped: `${workerFile} is missing: run npm run build first` };
   const configs = w1Configs(false);
   const work = configs.length * w1Size.steps * 2;
   const cores = availableParallelism();
-  const inThread = async () => {
+  const inThread = inThreadSweep(w1Spec(false));
+  const engineAlone = async () => {
     const start = performance.now();
     executeBatch(configs);
     return (performance.now() - start) / 1000;
@@ -260,22 +263,25 @@ async function parallel(): Promise<Report['parallel']> {
   const one = await openSweeper(w1Spec(false), 1);
   const all = await openSweeper(w1Spec(false), cores);
   try {
-    const seconds = [[], [], []] as number[][];
+    const seconds = [[], [], [], []] as number[][];
     const mainMicros = [[], []] as number[][];
-    await inThread();
+    inThread();
+    await engineAlone();
     for (let r = 0; r < repeats; r++) {
-      seconds[0].push(await inThread());
+      // The two in this thread swap places each round, so that neither always follows a sweep's leftovers.
+      for (const k of r % 2 ? [1, 0] : [0, 1]) seconds[k].push(k === 0 ? inThread() : await engineAlone());
       for (const [i, sweeper] of [one, all].entries()) {
         const timing = await sweeper.sweep();
-        seconds[i + 1].push(timing.seconds);
+        seconds[i + 2].push(timing.seconds);
         mainMicros[i].push(timing.mainMicrosPerRun);
       }
     }
-    const [direct, oneWorker, allWorkers] = seconds.map((s) => work / median(s));
+    const [direct, engine, oneWorker, allWorkers] = seconds.map((s) => work / median(s));
     return {
       cores,
       loadAverage: loadavg()[0],
       direct,
+      engine,
       oneWorker,
       allWorkers,
       scaling: allWorkers / oneWorker,

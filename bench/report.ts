@@ -10,12 +10,18 @@ export interface WorkloadReport {
   checks: string[];
 }
 
-/** W1 updates per second on the wall clock: src-core in this thread, the SweepService on one worker, and on one per core. */
+/**
+ * W1 updates per second on the wall clock: the workers' task function in this thread, the SweepService on one worker,
+ * and on one per core.
+ */
 export interface PoolFigures {
   cores: number;
   /** The 1-minute load average when the pool's turns started. */
   loadAverage: number;
+  /** The workers' work done in this thread (bench/pool-bench.ts inThreadSweep). */
   direct: number;
+  /** executeBatch alone on configs expanded beforehand, float64 traces: no expansion, no encoding. */
+  engine: number;
   oneWorker: number;
   allWorkers: number;
   /** allWorkers / oneWorker: the all-core/1-core ratio on this machine. */
@@ -96,8 +102,10 @@ export function printReport(report: Report): void {
       `W1 through the SweepService and the worker pool, wall clock (load average ${p.loadAverage.toFixed(1)}):`,
     );
     out.push(
-      `  in this thread ${(p.direct / 1e6).toFixed(1)} M/s, 1 worker ${(p.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(p.allWorkers / 1e6).toFixed(1)} M/s`,
-      `  ${p.cores}-core/1-core ${times(p.scaling)} (target ≥ 1.7×), saturation ${p.saturation.toFixed(2)} (target ≥ ${(0.85 * p.cores).toFixed(2)})`,
+      `  in this thread ${(p.direct / 1e6).toFixed(1)} M/s (a worker's task function; executeBatch alone ${(p.engine / 1e6).toFixed(1)} M/s), ` +
+        `1 worker ${(p.oneWorker / 1e6).toFixed(1)} M/s, ${p.cores} workers ${(p.allWorkers / 1e6).toFixed(1)} M/s`,
+      `  ${p.cores} workers / this thread ${times(p.saturation)} (target ≥ 1.7×; / executeBatch alone ${times(p.allWorkers / p.engine)}), ` +
+        `${p.cores}-core/1-core ${times(p.scaling)}, 1 worker / this thread ${times(p.oneWorker / p.direct)}`,
       `  main thread ${p.mainMicrosPerRun.toFixed(2)} µs per run (target ≤ 1 µs: ${p.mainMicrosPerRun <= 1 ? 'met' : 'NOT met'}); ` +
         `one worker computes a run in ${(1e6 / p.runsPerSecondPerWorker).toFixed(1)} µs, so the main thread would keep up with ` +
         `${Math.floor(1e6 / p.runsPerSecondPerWorker / p.mainMicrosPerRun)} workers`,

@@ -61,8 +61,16 @@ export type CompactShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: 
 const columnLengths = ({ rows, width, hasAccumulator }: CompactShape): number[] =>
   traceValueColumns.map((name) => (name === 'loss' ? rows : name === 'accum' && !hasAccumulator ? 0 : rows * width));
 
+/** Where a compact trace of one shape and mask lies from its first byte, as compactTraceOver lays it out. */
+export interface CompactOffsets {
+  /** Each value column's byte offset (the steps are at 0). */
+  readonly offsets: readonly number[];
+  /** Its bytes: a multiple of 8. */
+  readonly bytes: number;
+}
+
 /** The byte offset of each column (steps first, then the value columns, each 8-byte aligned) and the total bytes. */
-function compactOffsets(shape: CompactShape, mask: Float32Mask): { offsets: number[]; bytes: number } {
+export function compactOffsets(shape: CompactShape, mask: Float32Mask): CompactOffsets {
   let bytes = align8(shape.rows * 4);
   const offsets = columnLengths(shape).map((length, i) => {
     const at = bytes;
@@ -109,16 +117,16 @@ export const compactViews = (buffer: ArrayBuffer): CompactViews => ({
 /**
  * copyTrace into the layout compactTraceOver gives at byte `at` of the buffer of `views`, through those views: a
  * small trace (W1's three rows) cost more in six views made for it than in its values (~1 µs a run when a worker
- * encodes a batch). The trace's columns must have the lengths of `shape` (shapeOfTrace), as they do.
+ * encodes a batch). The trace's columns must have the lengths of its shape (shapeOfTrace), as they do, and `offsets`
+ * be compactOffsets of that shape and its mask.
  */
 export function writeCompactTrace(
   trace: RunTrace | CompactTrace,
   views: CompactViews,
   at: number,
-  shape: CompactShape,
+  { offsets }: CompactOffsets,
   mask: Float32Mask,
 ): void {
-  const { offsets } = compactOffsets(shape, mask);
   views.u32.set(trace.steps, at >> 2);
   for (let i = 0; i < traceValueColumns.length; i++) {
     const values = trace[traceValueColumns[i]];

@@ -146,7 +146,8 @@ const laneTraceBudget = 4 << 20;
  * Runs that can be stepped side by side (lanes.ts: AdaGrad on an objective with evaluateLanes) are, in groups;
  * the others run one by one. Either way each result is exactly executeRun's (test/core/run/lanes.test.ts). `traces`
  * false: summaries only (executeRun), in blocks of the most lanes, as no trace weighs on the cache. 'compact': the
- * lanes' traces as compactTrace makes them (the others as executeRun's), for a caller that copies them out at once.
+ * lanes' traces as compactTrace makes them where runs keep many rows (compactLaneRows; the others as executeRun's), for
+ * a caller that copies them out at once and narrows the rest (result-batch.ts encodeResults).
  */
 export function executeBatch(configs: readonly RunConfig[], traces?: boolean): RunResult[];
 export function executeBatch(configs: readonly RunConfig[], traces: TraceKind): CompactRunResult[];
@@ -183,13 +184,28 @@ export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = 
   for (const { objective, indices, starts } of groups.values()) {
     const group = indices.map((i) => configs[i]);
     try {
-      executeLanes(group, objective, starts, undefined, traces).forEach((result, k) => (results[indices[k]] = result));
+      executeLanes(group, objective, starts, undefined, laneTraces(traces, group[0])).forEach(
+        (result, k) => (results[indices[k]] = result),
+      );
     } catch (error) {
       group.forEach((config, k) => (results[indices[k]] = failedRun(config, error)));
     }
   }
   return results;
 }
+
+/**
+ * Runs that keep fewer rows than this are recorded in float64 even when compact traces are asked for (their caller
+ * narrows any column that fits as it copies them out: result-batch.ts encodeResults). Laying each run out compact in
+ * its lane block (its six views, its mask) costs more than narrowing a few rows: with W1's configs in tasks of 2,000
+ * (CPU time, medians of 15, in turns, both orders), compact lanes took 1.04× the time at 2 rows a run, 1.02× at 9 and
+ * 0.93–0.97× at 29.
+ */
+const compactLaneRows = 16;
+
+/** The traces a lane group records: compact ones only where that pays (compactLaneRows). */
+const laneTraces = (traces: TraceKind, config: RunConfig): TraceKind =>
+  traces === 'compact' && config.traceMaxPoints < compactLaneRows ? true : traces;
 
 /**
  * The objectives of a batch, each built once and keyed by its config's JSON. The runs of a sweep come in long stretches

@@ -24,13 +24,15 @@ import type {
   RunTrace,
 } from '../contract/types';
 import {
-  compactTraceBytes,
+  compactOffsets,
   compactTraceOver,
   compactViews,
   float32Mask,
   shapeOfTrace,
   writeCompactTrace,
+  type CompactOffsets,
   type CompactShape,
+  type Float32Mask,
 } from './compact-trace';
 import { executeBatch } from './execute';
 import { noTrace, withReusedTraceMemory } from './trace';
@@ -46,8 +48,6 @@ const layouts: readonly RunTrace['layout'][] = ['parameters', 'quantiles'];
 
 const orNaN = (value: number | null): number => (value === null ? NaN : value);
 const orNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
-const align8 = (n: number): number => (n + 7) & ~7;
-
 export interface EncodeOptions {
   /** false: the summaries alone (the results' traces are not looked at). */
   traces?: boolean;
@@ -63,8 +63,9 @@ export function encodeResults(
   const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
   const shapes = new Int32Array(traces ? results.length * SHAPE_WIDTH : 0);
   const errors: [number, string][] = [];
-  // Per run, its shape and mask, kept for the copy below (a W1 run's whole encoding is ~1 µs: each step counts).
-  const traceShapes: CompactShape[] = traces ? new Array<CompactShape>(results.length) : [];
+  // Per run, where its columns lie, kept for the copy below (a W1 run's whole encoding is ~1 µs: each step counts).
+  const placed: CompactOffsets[] = traces ? new Array<CompactOffsets>(results.length) : [];
+  const offsetsOf = lastOffsets();
   let bytes = 0;
   results.forEach(({ summary: s, trace }, r) => {
     const at = r * SUMMARY_WIDTH;
@@ -77,7 +78,7 @@ export function encodeResults(
     summaries[at + 6] = s.divergedIn ? divergedIns.indexOf(s.divergedIn) : NaN;
     if (s.error !== undefined) errors.push([r, s.error]);
     if (!traces) return;
-    const shape = (traceShapes[r] = shapeOfTrace(trace));
+    const shape = shapeOfTrace(trace);
     const mask = compact ? float32Mask(trace) : 0;
     const h = r * SHAPE_WIDTH;
     shapes[h] = bytes;
@@ -87,24 +88,44 @@ export function encodeResults(
     shapes[h + 4] = layouts.indexOf(shape.layout);
     shapes[h + 5] = shape.hasAccumulator ? 1 : 0;
     shapes[h + 6] = mask;
-    bytes += align8(compactTraceBytes(shape, mask));
+    placed[r] = offsetsOf(shape, mask);
+    bytes += placed[r].bytes;
   });
   const buffer = new ArrayBuffer(bytes);
   if (traces) {
     const views = compactViews(buffer);
     results.forEach(({ trace }, r) =>
-      writeCompactTrace(trace, views, shapes[r * SHAPE_WIDTH], traceShapes[r], shapes[r * SHAPE_WIDTH + 6]),
+      writeCompactTrace(trace, views, shapes[r * SHAPE_WIDTH], placed[r], shapes[r * SHAPE_WIDTH + 6]),
     );
   }
   return { summaries, errors, shapes, traces: new Uint8Array(buffer) };
 }
 
 /**
+ * compactOffsets, computed again only when the shape or the mask changes (they depend on rows, width, whether there is
+ * an accumulator, and the mask): a batch's runs mostly share one, and two computations a run had made six arrays.
+ */
+function lastOffsets(): (shape: CompactShape, mask: Float32Mask) => CompactOffsets {
+  let last: { shape: CompactShape; mask: Float32Mask; offsets: CompactOffsets } | null = null;
+  return (shape, mask) => {
+    if (
+      last === null ||
+      last.mask !== mask ||
+      last.shape.rows !== shape.rows ||
+      last.shape.width !== shape.width ||
+      last.shape.hasAccumulator !== shape.hasAccumulator
+    )
+      last = { shape, mask, offsets: compactOffsets(shape, mask) };
+    return last.offsets;
+  };
+}
+
+/**
  * executeBatch's results as columns (encodeResults), their traces recorded in memory this thread reuses from batch to
  * batch (trace.ts withReusedTraceMemory): they are copied into the columns here and never seen again, so a worker
  * writes its batch's rows into memory it has written before, and only the columns it sends away are new. With
- * `compact` the lanes lay their traces out narrowed already (executeBatch 'compact'), each value read once: the columns
- * are then copies of the same type.
+ * `compact` the lanes lay traces of many rows out narrowed already (executeBatch 'compact'), each value read once: the
+ * columns are then copies of the same type; shorter ones are narrowed here.
  */
 export const executeEncoded = (configs: readonly RunConfig[], options: EncodeOptions = {}): ResultColumns =>
   withReusedTraceMemory(() => {
