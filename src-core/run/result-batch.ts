@@ -197,9 +197,13 @@ function traceAt(buffer: ArrayBuffer, shapes: Int32Array, r: number, shift: numb
 
 /**
  * The results of `configs` (the batch's runs, in order) from their columns: each trace a view of the batch's buffer,
- * or `noTrace` for results computed without traces.
+ * or `noTrace` for results computed without traces. Each config is put in its result as given and nothing of it is
+ * read, so a caller that knows its runs only by place (the window: id, sweep and index) gets results naming them so.
  */
-export function decodeCompactResults(columns: ResultColumns, configs: readonly RunConfig[]): CompactRunResult[] {
+export function decodeCompactResults<Config = RunConfig>(
+  columns: ResultColumns,
+  configs: readonly Config[],
+): (Omit<CompactRunResult, 'config'> & { config: Config })[] {
   const messages = new Map(columns.errors);
   const { summaries, shapes, traces } = columns;
   const withTraces = shapes.length > 0;

@@ -13,7 +13,6 @@ import type { LabApi, LabConnection } from '../../../src-core/contract/api';
 import type {
   ExecutorStatus,
   ResultBatch,
-  RunConfig,
   SweepEvent,
   SweepProgress,
   SweepSpec,
@@ -272,7 +271,5 @@ function resultsOf(sweepId: string, batch: ResultBatch): ResultToStore[] {
     sweepId,
     index: batch.from + r,
   }));
-  // decodeCompactResults puts each config it is given into its run's result and reads nothing of it
-  // (src-core/run/result-batch.ts): given places, its results are ResultToStores.
-  return decodeCompactResults(batch, places as RunConfig[]);
+  return decodeCompactResults(batch, places);
 }
