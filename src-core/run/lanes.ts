@@ -34,6 +34,7 @@ import {
   updateRates,
   weightDecayMode,
   type BlockStop,
+  type BlockSummaries,
   type FusedQuadratic,
   type LaneArrays,
 } from '../optim/adagrad-lanes';
@@ -57,23 +58,14 @@ export function laneGroupKey(
 }
 
 /**
- * Per lane, what SummaryTracker tracks between steps; the lane's loss, the highest loss its trace recorded, what the
- * last step asks for it (KEEP_GOING, DIVERGED, SPIKE) and the loss above which it has blown up (blowUpLimit). Eight
- * rows of one array, in the order the WebAssembly kernel reads them from one address (wasm/adagrad.ts).
+ * Per lane, what SummaryTracker tracks between steps (BlockSummaries: the loss, best, tolerance, the highest loss the
+ * trace recorded, the blow-up limit — blowUpLimit; +∞ until step 0's loss sets it, and for finished and padding lanes)
+ * and what the last step asks for the lane (KEEP_GOING, DIVERGED, SPIKE). Eight rows of one array, in the order the
+ * WebAssembly kernel reads them from one address (wasm/adagrad.ts).
  */
-interface LaneSummaries {
+interface LaneSummaries extends BlockSummaries {
   readonly rows: Float64Array;
-  readonly loss: Float64Array;
-  readonly best: Float64Array;
-  readonly bestStep: Float64Array;
-  /** The first step at or below tolerance, −1 until then. */
-  readonly reached: Float64Array;
-  /** NaN for none: loss ≤ NaN never holds. */
-  readonly tolerance: Float64Array;
-  readonly maxLoss: Float64Array;
   readonly event: Float64Array;
-  /** +∞ until step 0's loss sets it, and for finished and padding lanes. */
-  readonly limit: Float64Array;
 }
 
 const summaryRows = 8;
