@@ -107,6 +107,12 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   );
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/diverged-loss.png' });
+  // Exact digits, 23–24 characters near the overflow: every number fits its cell (none runs into the next one).
+  const overflowing = await page
+    .getByTestId('per-step-table')
+    .locator('td')
+    .evaluateAll((cells) => cells.filter((td) => td.scrollWidth > td.clientWidth).map((td) => td.textContent));
+  expect(overflowing).toEqual([]);
   await page.getByTestId('per-step').screenshot({ path: 'e2e/artifacts/diverged-table.png' });
   await page.getByTestId('tab-theta').click();
   await expect(page.getByTestId('chart-theta-markers')).toHaveText(/diverged at step 97/);
