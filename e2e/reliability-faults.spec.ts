@@ -10,19 +10,23 @@ import type { SocketReply } from '../src-core/contract/socket';
 import { decodeFrame } from '../src-core/transport/wire';
 import { runIdsIn } from '../test/helpers/sweep-events';
 import { fillSweepForm } from './flows';
-import { expectWholeAndUnique, readStored, readSweeps, startServe } from './reliability-helpers';
+import { countStored, expectWholeAndUnique, readStored, readSweeps, startServe } from './reliability-helpers';
 
 const TOKEN = 'reliability-faults-token-51c0ffee';
-const doneOf = async (page: Page): Promise<number> =>
-  Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
-
-/** Launches a sweep of `runs` learning rates from the form and waits until some, not all, of them are stored. */
+/**
+ * Launches a sweep of `runs` learning rates from the form and waits until some, not all, of them are stored: counted in
+ * IndexedDB, not read from the progress bar, which counts the runs computed (those the window has not stored yet too).
+ */
 async function launchAndWaitForSome(page: Page, name: string, runs: number, some: number): Promise<string> {
   await fillSweepForm(page, { name, lrs: `log(1e-4, 1, ${runs})`, steps: '20000' });
   await expect(page.getByTestId('run-count')).toHaveText(`${runs} runs`);
   await page.getByTestId('launch').click();
-  await expect.poll(() => doneOf(page), { timeout: 30_000 }).toBeGreaterThanOrEqual(some);
+  await expect.poll(async () => (await readSweeps(page)).length, { timeout: 30_000 }).toBe(1);
   const [sweep] = await readSweeps(page);
+  await expect
+    // Often: the window stores runs a page (200) at a time, and the kill must come well before the last page.
+    .poll(async () => (await countStored(page, sweep.id, runs)).runs, { timeout: 30_000, intervals: [50] })
+    .toBeGreaterThanOrEqual(some);
   return sweep.id;
 }
 
