@@ -271,6 +271,7 @@ function quadraticPair(
   // Lane A's coordinate 1 and lane B's coordinates 0 and 1 (dim 1: coordinate 1 is never read nor written).
   const iA1 = rA + stride;
   const iB1 = rB + stride;
+  const arrays = [previous, theta, accum, grad] as const;
   for (let t = from; t <= to; t++) {
     // Each lane from the arrays: at the block's start, and after a stop (which may have parked a lane).
     let pA0 = theta[rA];
@@ -394,40 +395,48 @@ function quadraticPair(
     // Step t, or `to` (the loop ran out): back to the arrays, B first, so that a lone lane's A is what stays. θ before
     // first: without a trace `previous` is `theta` (run/lanes.ts), and θ must be what stays.
     const last = t > to ? to : t;
-    previous[rB] = qB0;
-    theta[rB] = pB0;
-    accum[rB] = GB0;
-    grad[rB] = gB0;
-    if (two) {
-      previous[iB1] = qB1;
-      theta[iB1] = pB1;
-      accum[iB1] = GB1;
-      grad[iB1] = gB1;
-    }
-    loss[rB] = fB;
-    best[rB] = bestB;
-    bestStep[rB] = bestStepB;
-    reached[rB] = reachedB;
+    storeCoordinate(arrays, rB, qB0, pB0, GB0, gB0);
+    if (two) storeCoordinate(arrays, iB1, qB1, pB1, GB1, gB1);
+    storeSummaries(s, rB, fB, bestB, bestStepB, reachedB);
     // ±1 · ±1: the rate exactly.
     l.rate[rB] = withDecay ? nB * sB : nB;
-    previous[rA] = qA0;
-    theta[rA] = pA0;
-    accum[rA] = GA0;
-    grad[rA] = gA0;
-    if (two) {
-      previous[iA1] = qA1;
-      theta[iA1] = pA1;
-      accum[iA1] = GA1;
-      grad[iA1] = gA1;
-    }
-    loss[rA] = fA;
-    best[rA] = bestA;
-    bestStep[rA] = bestStepA;
-    reached[rA] = reachedA;
+    storeCoordinate(arrays, rA, qA0, pA0, GA0, gA0);
+    if (two) storeCoordinate(arrays, iA1, qA1, pA1, GA1, gA1);
+    storeSummaries(s, rA, fA, bestA, bestStepA, reachedA);
     l.rate[rA] = withDecay ? nA * sA : nA;
     if (stopA) stop(rA, last, divergedA);
     if (stopB && hasB) stop(rB, last, divergedB);
   }
+}
+
+/** Where a lane's coordinate i goes back to the arrays when quadraticPair leaves its locals: θ before, θ, G, ∇f. */
+function storeCoordinate(
+  [previous, theta, accum, grad]: readonly [Float64Array, Float64Array, Float64Array, Float64Array],
+  i: number,
+  before: number,
+  now: number,
+  G: number,
+  g: number,
+): void {
+  previous[i] = before;
+  theta[i] = now;
+  accum[i] = G;
+  grad[i] = g;
+}
+
+/** Lane r's loss and summaries back to the arrays when quadraticPair leaves its locals. */
+function storeSummaries(
+  s: BlockSummaries,
+  r: number,
+  loss: number,
+  best: number,
+  bestStep: number,
+  reached: number,
+): void {
+  s.loss[r] = loss;
+  s.best[r] = best;
+  s.bestStep[r] = bestStep;
+  s.reached[r] = reached;
 }
 
 /**
