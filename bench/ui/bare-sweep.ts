@@ -21,12 +21,55 @@ import { cpuSince } from './process-cpu';
 const PORT = Number(process.env.BENCH_UI_PORT ?? 7499);
 const RUNS = 10_000;
 const STEPS = 1000;
-/** BENCH_UI_PROFILE=1: a CPU profile of the window's main thread from Launch to listed (the last sweep's). */
+/**
+ * BENCH_UI_PROFILE=1: a CPU profile of the window's main thread from Launch to listed (the last sweep's, in
+ * test-results/bench-ui/bare-end-to-end.cpuprofile); =trace: a Chromium trace of every process instead
+ * (bare-end-to-end.trace.json), whose tasks show what the profile's "(program)" is.
+ */
 const PROFILE = process.env.BENCH_UI_PROFILE === '1';
+const TRACE = process.env.BENCH_UI_PROFILE === 'trace';
+const TRACE_CATEGORIES = [
+  'toplevel',
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8',
+  'v8.execute',
+  'blink',
+  'IndexedDB',
+  'blink.user_timing',
+  'disabled-by-default-v8.cpu_profiler',
+];
+const RESULTS_DIR = join(import.meta.dirname, '../../test-results/bench-ui');
+
+/** Tracing.end's trace, read from the stream it returns. */
+async function endTrace(cdp: Cdp): Promise<string> {
+  const complete = cdp.once<{ stream: string }>('Tracing.tracingComplete');
+  await cdp.send('Tracing.end');
+  const { stream } = await complete;
+  let trace = '';
+  for (let eof = false; !eof;) {
+    const chunk = await cdp.send<{ data: string; eof: boolean }>('IO.read', { handle: stream, size: 1 << 20 });
+    trace += chunk.data;
+    eof = chunk.eof;
+  }
+  await cdp.send('IO.close', { handle: stream });
+  return trace;
+}
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** As playwright.config.ts launches it, headless. */
+/** As playwright.config.ts launches it, headless, with the switches of Playwright's own that bear on timing. */
 const CHROMIUM_ARGS = [
   '--headless=new',
+  '--disable-field-trial-config',
+  '--disable-background-timer-throttling',
+  '--disable-backgrounding-occluded-windows',
+  '--disable-renderer-backgrounding',
+  '--disable-ipc-flooding-protection',
+  '--disable-hang-monitor',
+  '--disable-breakpad',
+  '--disable-extensions',
+  '--disable-component-extensions-with-background-pages',
+  '--disable-default-apps',
+  '--no-default-browser-check',
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
@@ -43,6 +86,8 @@ class Cdp {
   private next = 1;
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private buffered = '';
+  /** Who waits for the next event of a method (`once`). */
+  private readonly listeners = new Map<string, (params: unknown) => void>();
 
   constructor(
     private readonly input: Writable,
@@ -56,8 +101,14 @@ class Cdp {
           id?: number;
           result?: unknown;
           error?: { message: string };
+          method?: string;
+          params?: unknown;
         };
         this.buffered = this.buffered.slice(end + 1);
+        if (message.method) {
+          this.listeners.get(message.method)?.(message.params);
+          this.listeners.delete(message.method);
+        }
         const waiter = message.id === undefined ? undefined : this.waiting.get(message.id);
         if (!waiter) continue;
         this.waiting.delete(message.id!);
@@ -65,6 +116,11 @@ class Cdp {
         else waiter.resolve(message.result);
       }
     });
+  }
+
+  /** Resolves with the params of the next event `method`. */
+  once<T>(method: string): Promise<T> {
+    return new Promise<T>((resolve) => this.listeners.set(method, resolve as (params: unknown) => void));
   }
 
   send<T>(method: string, params: object = {}, sessionId?: string): Promise<T> {
@@ -140,16 +196,22 @@ async function sweepOnce(): Promise<Sample> {
     await evaluate(cdp, sessionId, fill('field-optimizers-0-lr', `log(1e-3, 1, ${RUNS})`));
     await evaluate(cdp, sessionId, fill('field-steps', String(STEPS)));
     await evaluate(cdp, sessionId, whenText('run-count', `${RUNS} runs`));
-    const launched = await evaluate<number>(
-      cdp,
-      sessionId,
-      `(() => { const at = performance.now(); document.querySelector('[data-testid="launch"]').click(); return at; })()`,
-    );
+    if (TRACE)
+      await cdp.send('Tracing.start', {
+        transferMode: 'ReturnAsStream',
+        traceConfig: { includedCategories: TRACE_CATEGORIES },
+      });
     if (PROFILE) {
       await cdp.send('Profiler.enable', {}, sessionId);
       await cdp.send('Profiler.setSamplingInterval', { interval: 200 }, sessionId);
       await cdp.send('Profiler.start', {}, sessionId);
     }
+    const launched = await evaluate<number>(
+      cdp,
+      sessionId,
+      // The marks delimit the sweep in a trace.
+      `(() => { const at = performance.mark('bench:launched').startTime; document.querySelector('[data-testid="launch"]').click(); return at; })()`,
+    );
     const cpu = cpuSince(process.pid, process.env.BENCH_UI_THREADS === '1');
     const [computed, listed] = await evaluate<[number, number]>(
       cdp,
@@ -157,12 +219,13 @@ async function sweepOnce(): Promise<Sample> {
       `Promise.all([${whenText('progress-count', `${RUNS} / ${RUNS}`)}, ${whenText('runs-count', `${RUNS} runs`)}])`,
     );
     const cpuMs = cpu();
+    await evaluate(cdp, sessionId, `performance.mark('bench:listed'), 0`);
+    mkdirSync(RESULTS_DIR, { recursive: true });
     if (PROFILE) {
       const { profile } = await cdp.send<{ profile: unknown }>('Profiler.stop', {}, sessionId);
-      const dir = join(import.meta.dirname, '../../test-results/bench-ui');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'bare-end-to-end.cpuprofile'), JSON.stringify(profile));
+      writeFileSync(join(RESULTS_DIR, 'bare-end-to-end.cpuprofile'), JSON.stringify(profile));
     }
+    if (TRACE) writeFileSync(join(RESULTS_DIR, 'bare-end-to-end.trace.json'), await endTrace(cdp));
     const tasks = await evaluate<number[]>(
       cdp,
       sessionId,

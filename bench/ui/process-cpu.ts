@@ -28,7 +28,9 @@ function kindOf(cmdline: string): string {
   const type = /--type=([\w-]+)/.exec(cmdline);
   if (type) {
     const service = /--utility-sub-type=([\w.]+)/.exec(cmdline);
-    return `chromium ${type[1]}${service ? ` (${service[1]})` : ''}`;
+    // Each renderer apart: besides the window's, Chromium may keep one for the first blank page or its own UI.
+    const renderer = /--renderer-client-id=(\d+)/.exec(cmdline);
+    return `chromium ${type[1]}${service ? ` (${service[1]})` : ''}${renderer ? ` ${renderer[1]}` : ''}`;
   }
   return cmdline.includes('chrom') ? 'chromium browser' : (cmdline.split('\0')[0].split('/').pop() ?? '?');
 }
