@@ -3,7 +3,10 @@
  *
  * (a) End to end: launch 10,000 runs × 1,000 steps of w² + 10b² from the form; time from the Launch click to every run
  *     stored in IndexedDB and listed in the table, and, for comparison, to the main process's last progress event (all
- *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask').
+ *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask'); the CPU
+ *     time every process spent in between (./process-cpu.ts). Playwright's own DevTools connection is part of that: it
+ *     has the window report each WebSocket frame to the test, which ./bare-sweep.ts, the same sweep without
+ *     Playwright, does not.
  * (b) With those 10,000 runs stored: open the runs view (a reload; from navigation to the count reading 10000 runs, as
  *     noted in the page) and sort it by final loss; time; then the longest task while scrolling the table from top to
  *     bottom.
