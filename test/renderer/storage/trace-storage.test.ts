@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ownTrace, packTraces, toStoredTrace, unpackTraces } from '../../../src-renderer/lib/storage/trace-storage';
 import { executeRun } from '../../../src-core/run/execute';
 import { decodeCompactResults, executeEncoded } from '../../../src-core/run/result-batch';
@@ -82,7 +82,11 @@ describe('trace columns on disk', () => {
     // The wire's columns lie in one buffer; the same traces with columns of their own take the column-by-column path.
     expect(fromWire[0].loss.buffer).toBe(fromWire[0].theta.buffer);
     const owned = fromWire.map(ownTrace);
+    const copies = vi.spyOn(Uint8Array.prototype, 'set');
     const packed = packTraces(fromWire);
+    // One copy of each trace's value columns (the step columns go through their own view).
+    expect(copies).toHaveBeenCalledTimes(fromWire.length);
+    copies.mockRestore();
     expect(new Uint8Array(packed.bytes)).toEqual(new Uint8Array(packTraces(owned).bytes));
     expect(packed.traces).toEqual(packTraces(owned).traces);
     expect(unpackTraces(packed)).toEqual(owned.map((t) => toStoredTrace(t.runId, t)));
