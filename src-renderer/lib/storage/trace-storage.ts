@@ -77,7 +77,7 @@ function laidOutAsPacked(values: readonly TraceColumn[], columns: readonly Packe
  * (compacted by the main process) or from a page read back (views): the same rule gives the same kind. Two costs are
  * cut, both measured on a 10,000-run sweep (docs/performance-ui.md): a trace whose steps are those of the trace before
  * it (runs of one sweep that ran to the end keep the same steps) points at that trace's step column instead of a copy,
- * a tenth of a page's bytes that IndexedDB would serialise and store again; and a trace from the wire, its value
+ * bytes IndexedDB would serialise and store again (6 % of a 10,000-run sweep's); and a trace from the wire, its value
  * columns already laid out as here, is copied in one piece rather than column by column.
  */
 export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
