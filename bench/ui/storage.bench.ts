@@ -3,7 +3,10 @@
  *
  * (a) End to end: launch 10,000 runs × 1,000 steps of w² + 10b² from the form; time from the Launch click to every run
  *     stored in IndexedDB and listed in the table, and, for comparison, to the main process's last progress event (all
- *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask').
+ *     computed); the IndexedDB size; the longest main-thread task in between (PerformanceObserver 'longtask'); the CPU
+ *     time every process spent in between (./process-cpu.ts). Playwright's own DevTools connection is part of that: it
+ *     has the window report each WebSocket frame to the test, which ./bare-sweep.ts, the same sweep without
+ *     Playwright, does not.
  * (b) With those 10,000 runs stored: open the runs view (a reload; from navigation to the count reading 10000 runs, as
  *     noted in the page) and sort it by final loss; time; then the longest task while scrolling the table from top to
  *     bottom.
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from '../../e2e/sign-in';
 import { BENCH_UI_PORT } from './playwright.config';
+import { cpuSince } from './process-cpu';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const STEPS = 1000;
@@ -33,6 +37,8 @@ interface EndToEnd {
   storedRuns: number;
   storedTraces: number;
   float64ColumnShare: number;
+  /** CPU time of every process of the bench (serve mode, Chromium's, the test's own) from Launch to listed, in ms. */
+  cpuTotalMs: number;
 }
 
 interface OpenAndSort {
@@ -188,10 +194,13 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
     button.click();
     return at;
   });
+  const cpu = cpuSince();
   const [computed, listed] = await Promise.all([
     whenText(page, 'progress-count', `${RUNS} / ${RUNS}`),
     whenText(page, 'runs-count', `${RUNS} runs`),
   ]);
+  const cpuMs = cpu();
+  console.log('CPU ms from Launch to listed, by process:', JSON.stringify(cpuMs));
   await page.evaluate(() => performance.mark('bench:listed'));
   const tasks = await longTasksBetween(page, launched, listed);
   const counts = await storedCounts(page);
@@ -206,6 +215,7 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
     storedRuns: counts.runs,
     storedTraces: counts.traces,
     float64ColumnShare: counts.float64Share,
+    cpuTotalMs: cpuMs.total,
   };
 }
 

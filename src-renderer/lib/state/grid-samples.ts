@@ -1,6 +1,7 @@
 /**
  * The setting samples (RunList.settingSamples) of a whole grid sweep whose configs are all its spec's, found from the
- * spec without building every run's config: what lets start-up leave configs unbuilt (./run-list.svelte.ts).
+ * spec without building every run's config: what lets start-up leave configs unbuilt (./run-list.svelte.ts); and of
+ * any part of one that is listed (listedGridSamples), found from the listed runs' places.
  *
  * A grid run's config is its objective's, its optimizer entry's fixed settings, one point of each of the entry's axes
  * and one seed, at the index src-core/sweep/expand.ts's gridLayout gives. Each axis sets one setting, so a setting
@@ -56,4 +57,83 @@ export function gridSamples(sweepId: string, spec: SweepSpec, listed: (index: nu
     }
   }
   return [...found].every(listed) ? [...found] : null;
+}
+
+/** Where a run of a grid lies: its objective and entry (its group), and its coordinate on each axis, then its seed's. */
+function placeInGrid(layout: ReturnType<typeof gridLayout>, index: number): { group: number; coordinates: number[] } {
+  const { seeds, perObjective, entries } = layout;
+  const objective = Math.floor(index / perObjective);
+  const point = Math.floor((index - objective * perObjective) / seeds);
+  let e = entries.length - 1;
+  while (entries[e].firstPoint > point) e--;
+  const { sizes, firstPoint } = entries[e];
+  const coordinates = new Array<number>(sizes.length + 1);
+  coordinates[sizes.length] = index % seeds;
+  for (let a = sizes.length - 1, rest = point - firstPoint; a >= 0; a--) {
+    coordinates[a] = rest % sizes[a];
+    rest = Math.floor(rest / sizes[a]);
+  }
+  return { group: objective * entries.length + e, coordinates };
+}
+
+/**
+ * The samples of the listed runs (`indexes`) of a grid sweep whose configs are all its spec's, when the grid's own
+ * (gridSamples) are not all listed: a sweep whose first runs are not stored yet (a worker's first run is slow, later
+ * pages come first) or were deleted. Building every listed run's config instead was a 40 ms task at a sweep's first
+ * publication (docs/performance-ui.md). Found from the runs' places: for each objective and entry, its first listed
+ * run, and for each of its axes (and the seeds) a listed run of the same objective and entry whose value there differs
+ * from that run's, if any does; only the configs compared are built. Exact, as gridSamples is: a setting that differs
+ * among the listed runs differs between two of one objective and entry along one of its axes (each value of an axis
+ * is one of its coordinates, whose first listed run is compared), or between objectives and entries (their first runs
+ * show it). Null for a random search, or when an axis has more than PROBES coordinates listed besides the first run's
+ * and none of the first PROBES differs (the caller then builds the configs and samples them).
+ */
+export function listedGridSamples(sweepId: string, spec: SweepSpec, indexes: Iterable<number>): number[] | null {
+  if (spec.search.mode !== 'grid') return null;
+  const layout = gridLayout(spec);
+  /** Per group: its first listed run, its coordinates, and per axis the first listed run at each other coordinate. */
+  const groups = new Map<
+    number,
+    { base: number; keys: string[]; at: number[]; others: Map<number, number>[]; overflow: boolean[] }
+  >();
+  for (const index of indexes) {
+    const { group, coordinates } = placeInGrid(layout, index);
+    const known = groups.get(group);
+    if (!known) {
+      const axes = coordinates.length;
+      groups.set(group, {
+        base: index,
+        keys: layout.entries[group % layout.entries.length].keys,
+        at: coordinates,
+        others: Array.from({ length: axes }, () => new Map()),
+        overflow: new Array<boolean>(axes).fill(false),
+      });
+      continue;
+    }
+    coordinates.forEach((c, a) => {
+      const others = known.others[a];
+      if (c === known.at[a] || others.has(c)) return;
+      if (others.size < PROBES) others.set(c, index);
+      else known.overflow[a] = true;
+    });
+  }
+  const configAt = (index: number) => specConfigs(sweepId, spec, index, index).get(index);
+  const found: number[] = [];
+  for (const { base, keys, others, overflow } of groups.values()) {
+    found.push(base);
+    const baseConfig = configAt(base);
+    for (let a = 0; a < others.length; a++) {
+      // The last "axis" is the seeds'.
+      const key = keys[a] as string | undefined;
+      const value = (index: number) => {
+        const config = index === base ? baseConfig : configAt(index);
+        return key === undefined ? config?.seed : (config?.optimizer as unknown as Record<string, unknown>)?.[key];
+      };
+      const first = value(base);
+      const differing = [...others[a].values()].find((index) => value(index) !== first);
+      if (differing !== undefined) found.push(differing);
+      else if (overflow[a]) return null;
+    }
+  }
+  return found;
 }

@@ -51,9 +51,34 @@ export function toStoredTrace(runId: string, trace: CompactTrace): StoredTrace {
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
+/** True when two step columns hold the same steps. */
+function sameSteps(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * True when a trace's value columns lie in one buffer exactly as `columns` places them, relative to the first (as a
+ * batch from the main process lays a trace out: src-core/run/compact-trace.ts), so that one copy takes them all.
+ */
+function laidOutAsPacked(values: readonly TraceColumn[], columns: readonly PackedColumn[]): boolean {
+  const [first] = values;
+  return values.every(
+    (column, c) =>
+      column.buffer === first.buffer &&
+      column instanceof arrays[columns[c][0]] &&
+      column.byteOffset - first.byteOffset === columns[c][1] - columns[0][1],
+  );
+}
+
 /**
  * Packs traces into one buffer, each float column narrowed where that is faithful. A trace may come from the wire
- * (compacted by the main process) or from a page read back (views): the same rule gives the same kind.
+ * (compacted by the main process) or from a page read back (views): the same rule gives the same kind. Two costs are
+ * cut, both measured on a 10,000-run sweep (docs/performance-ui.md): a trace whose steps are those of the trace before
+ * it (runs of one sweep that ran to the end keep the same steps) points at that trace's step column instead of a copy,
+ * bytes IndexedDB would serialise and store again (6 % of a 10,000-run sweep's); and a trace from the wire, its value
+ * columns already laid out as here, is copied in one piece rather than column by column.
  */
 export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
   let size = 0;
@@ -62,16 +87,21 @@ export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
     size += align8(length * arrays[kind].BYTES_PER_ELEMENT);
     return column;
   };
-  const packed = traces.map(({ runId, dim, layout, width, steps, ...columns }): PackedTrace => ({
-    runId,
-    dim,
-    layout,
-    width,
-    columns: [
-      place('u32', steps.length),
-      ...valueColumns.map((name) => place(fitsFloat32(columns[name]) ? 'f32' : 'f64', columns[name].length)),
-    ],
-  }));
+  // Whether each trace's steps are those of the trace before it: then it points at that trace's step column.
+  const sharesSteps = traces.map((trace, i) => i > 0 && sameSteps(trace.steps, traces[i - 1].steps));
+  const packed: PackedTrace[] = [];
+  traces.forEach(({ runId, dim, layout, width, steps, ...columns }, i) =>
+    packed.push({
+      runId,
+      dim,
+      layout,
+      width,
+      columns: [
+        sharesSteps[i] ? packed[i - 1].columns[0] : place('u32', steps.length),
+        ...valueColumns.map((name) => place(fitsFloat32(columns[name]) ? 'f32' : 'f64', columns[name].length)),
+      ],
+    }),
+  );
   const bytes = new ArrayBuffer(size);
   // One view of each kind over the whole buffer (offsets are 8-byte aligned): no array allocated per column.
   const views: Record<ColumnKind, Uint32Array | StoredColumn> = {
@@ -79,9 +109,18 @@ export function packTraces(traces: readonly StoredTrace[]): PackedTraces {
     f32: new Float32Array(bytes),
     f64: new Float64Array(bytes, 0, size / 8),
   };
+  const octets = new Uint8Array(bytes);
   traces.forEach((trace, i) => {
-    const sources = [trace.steps, ...valueColumns.map((name) => trace[name])];
-    packed[i].columns.forEach(([kind, at], c) => views[kind].set(sources[c], at / arrays[kind].BYTES_PER_ELEMENT));
+    const [steps, ...values] = packed[i].columns;
+    if (!sharesSteps[i]) views.u32.set(trace.steps, steps[1] / 4);
+    const sources = valueColumns.map((name) => trace[name]);
+    if (laidOutAsPacked(sources, values)) {
+      const [kind, end, length] = values[values.length - 1];
+      const span = end + length * arrays[kind].BYTES_PER_ELEMENT - values[0][1];
+      octets.set(new Uint8Array(sources[0].buffer, sources[0].byteOffset, span), values[0][1]);
+    } else {
+      values.forEach(([kind, at], c) => views[kind].set(sources[c], at / arrays[kind].BYTES_PER_ELEMENT));
+    }
   });
   return { traces: packed, bytes };
 }

@@ -1,8 +1,9 @@
 import 'fake-indexeddb/auto';
-import { describe, expect } from 'vitest';
+import { describe, expect, vi } from 'vitest';
 import { fc, test } from '@fast-check/vitest';
 import { LabDatabase } from '../../../src-renderer/lib/storage/db';
-import { gridSamples } from '../../../src-renderer/lib/state/grid-samples';
+import { gridSamples, listedGridSamples } from '../../../src-renderer/lib/state/grid-samples';
+import * as pageCodec from '../../../src-renderer/lib/storage/page-codec';
 import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { runColumns, varyingColumnIds } from '../../../src-renderer/lib/runs-table/run-columns';
 import { expandSweep } from '../../../src-core/sweep/expand';
@@ -107,4 +108,60 @@ describe('setting samples of runs read from stored pages', () => {
       }
     },
   );
+
+  test.prop([gridSpec, fc.array(fc.boolean(), { minLength: 1 })], { numRuns: 40 })(
+    'of any part of a grid listed, from its places: exactly the settings that differ among those runs',
+    (spec, pattern) => {
+      const configs = expandSweep('g', spec);
+      // Any part: the first runs missing, runs here and there, one run.
+      const listed = configs.filter((_, i) => pattern[i % pattern.length]);
+      if (listed.length === 0) return;
+      const samples = listedGridSamples(
+        'g',
+        spec,
+        listed.map((config) => config.index),
+      );
+      // The arbitrary's axes have at most 12 points: a differing one is always among the first PROBES + 1 compared.
+      expect(samples).not.toBeNull();
+      const listedIndexes = new Set(listed.map((config) => config.index));
+      expect(samples!.every((index) => listedIndexes.has(index))).toBe(true);
+      const columns = runColumns(() => 'a sweep');
+      const asRuns = (shown: RunConfig[]) => shown.map((config) => ({ config }) as never);
+      expect(varyingColumnIds(columns, asRuns(samples!.map((index) => configs[index])))).toEqual(
+        varyingColumnIds(columns, asRuns(listed)),
+      );
+    },
+  );
+
+  test('a sweep coming in without its first runs is sampled building a few configs, not one per run listed', async () => {
+    const spec: SweepSpec = {
+      ...adagradSweep({ name: 'big', start: [4], lrs: [1], eps: [1e-8], weightDecays: [0], steps: 2 }),
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 1e-3, to: 1, count: 1000 } } } }],
+    };
+    const configs = expandSweep('g', spec);
+    const db = new LabDatabase('grid-samples-late-first');
+    try {
+      // Runs 300… stored, 0… not yet (a worker's first run was slow).
+      await db.storeResults({
+        started: [{ ...completedSweep('g', spec), status: 'running' }],
+        results: configs.slice(300).map(resultOf),
+      });
+      const list = new RunList(0);
+      await list.load(db);
+      const built = vi.spyOn(pageCodec, 'specConfigs');
+      list.upsertPages(await db.runPages.toArray(), () => spec);
+      list.flush();
+      const columns = runColumns(() => 'a sweep');
+      const varying = varyingColumnIds(columns, list.settingSamples);
+      const configsBuilt = built.mock.calls.reduce((sum, [, , first, last]) => sum + last - first + 1, 0);
+      built.mockRestore();
+      // The grid's own samples tried (runs 0 and 1, not listed), the listed runs' compared, and the samples' configs
+      // the columns read: not 700, nor a block of 32 around each sample.
+      expect(configsBuilt).toBeLessThanOrEqual(10);
+      expect(list.settingSamples.map((run) => run.index).sort((a, b) => a - b)).toEqual([300, 301]);
+      expect(varying).toEqual(varyingColumnIds(columns, list.runs));
+    } finally {
+      await db.delete();
+    }
+  });
 });
