@@ -292,26 +292,27 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
         return config as unknown as OptimizerConfig;
       };
     if (random) {
-      const draws = axes.map(
+      const draws = Array.from(
+        axes,
         ([, axis]) =>
           (r: number) =>
             drawn(axis, r),
       );
       for (let s = skipped; s < random.samples; s++)
         yield build(
-          axes.map(() => random.next()),
+          Array.from(axes, () => random.next()),
           draws,
         );
       continue;
     }
     // An odometer over the axes' indices, the last axis fastest, set to point `skipped` (mixed radix).
-    const sizes = axes.map(([, axis]) => axisSize(axis));
+    const sizes = Array.from(axes, ([, axis]) => axisSize(axis));
     const at = new Array<number>(axes.length).fill(0);
     for (let a = axes.length - 1, rest = skipped; a >= 0; a--) {
       at[a] = rest % sizes[a];
       rest = Math.floor(rest / sizes[a]);
     }
-    const pointOf = axes.map(([, axis]) => cachedAxisPoint(axis));
+    const pointOf = Array.from(axes, ([, axis]) => cachedAxisPoint(axis));
     for (;;) {
       yield build(at.slice(), pointOf);
       let a = axes.length - 1;
