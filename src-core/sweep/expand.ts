@@ -386,15 +386,21 @@ export function expandSweepRange(
   from: number,
   to: number,
 ): Generator<RunConfig, void, undefined> {
-  return expandRuns(sweepId, spec, Math.max(0, from), to);
+  return expandRuns(sweepId, spec, Math.max(0, from), to, noSkip);
 }
+
+/**
+ * No index passed over. Shared, not a default parameter: a generator's code before its loop first runs before V8 keeps
+ * any feedback for it, so a Set constructed there made every worker's optimized expandRuns deoptimize once.
+ */
+const noSkip: ReadonlySet<number> = new Set();
 
 function* expandRuns(
   sweepId: string,
   spec: SweepSpec,
   from: number,
   to: number,
-  skip: ReadonlySet<number> = new Set(),
+  skip: ReadonlySet<number>,
 ): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
   const { seeds, perObjective } = gridLayout(spec);
