@@ -291,6 +291,8 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
         for (let a = 0; a < axes.length; a++) config[axes[a][0]] = values[a](picks[a]);
         return config as unknown as OptimizerConfig;
       };
+    // Its arrays are made by Array.from, not map: map's are packed while this runs interpreted and holey once V8 has
+    // optimized it, and `build`, optimized for the one, deoptimized on the other.
     if (random) {
       const draws = Array.from(
         axes,
@@ -389,10 +391,7 @@ export function expandSweepRange(
   return expandRuns(sweepId, spec, Math.max(0, from), to, noSkip);
 }
 
-/**
- * No index passed over. Shared, not a default parameter: a generator's code before its loop first runs before V8 keeps
- * any feedback for it, so a Set constructed there made every worker's optimized expandRuns deoptimize once.
- */
+/** No index passed over: one set, not one constructed by every call (a default parameter). */
 const noSkip: ReadonlySet<number> = new Set();
 
 function* expandRuns(
