@@ -16,7 +16,7 @@ import { CliInputError, readJob, type CliJob } from './cli/input';
 import { needsRuns, openOutputs, type CliOutputs, type ResultBatch } from './cli/outputs';
 import { removeTemporariesSync } from './export/file-sink';
 import { countsOf, ProgressReporter, type BatchCounts } from './cli/progress';
-import { batchesInOrder, batchSizeOf, runInOrder } from './export/ordered-runs';
+import { batchesInOrder, batchSizeOf, runInOrder, warmingBatchSize } from './export/ordered-runs';
 // Types only: the agents' modules load bullmq and ioredis (~0.3 s of CPU at start-up, a sixth of a 100,000-run
 // sweep), so they are imported when --redis or `agent` asks for them (agentsReady, main).
 import type { RedisExecutor } from './agents/redis-executor';
@@ -128,8 +128,15 @@ function batchesOf(job: CliJob, args: CliArgs, engine: Engine, signal: AbortSign
       return { results, configs, counts: countsOf(results) };
     }
   };
-  // Sized for the runs left and the threads now (agents come and go): the last runs are spread over every thread.
-  return batchesInOrder(pool, job.count, (left, threads) => batchSizeOf(shapes, left, threads, traces), run);
+  // Sized for the runs left and the threads now (agents come and go): the last runs are spread over every thread, and
+  // each worker's first batches are short while its code warms up.
+  let launched = 0;
+  return batchesInOrder(
+    pool,
+    job.count,
+    (left, threads) => warmingBatchSize(batchSizeOf(shapes, left, threads, traces), launched++, threads),
+    run,
+  );
 }
 
 /**

@@ -41,13 +41,16 @@ const CHUNK_CHARS = 1 << 16;
 
 /** The rows of `records`, each ending in CRLF, joined into chunks of about 64K characters; nothing when empty. */
 export function* csvRows<T>(columns: readonly Column<T>[], records: Iterable<T>): Generator<string> {
-  let lines: string[] = [];
-  let size = 0;
-  const cells = columns.map((c) => c.cell);
+  // The chunk so far: rows appended to one string, which is flattened once, when written (an array of lines changed
+  // its elements kind between the interpreted and the optimized loop, a deoptimization in every worker).
+  let chunk = '';
+  // Array.from, not map: map's arrays are packed while the caller runs interpreted and holey once V8 optimizes it, and
+  // code optimized for the one deoptimizes on the other.
+  const cells = Array.from(columns, (c) => c.cell);
   // Per column, its last cell and that cell's text: most of a sweep's columns repeat from row to row (its objective,
   // an axis that changes every hundred rows), and formatting a number is what a cell costs.
-  const lastCell: Cell[] = columns.map(() => null);
-  const lastText: string[] = columns.map(() => '');
+  const lastCell: Cell[] = Array.from(columns, () => null);
+  const lastText: string[] = Array.from(columns, () => '');
   const format = (c: number, cell: Cell): string => {
     if (Object.is(cell, lastCell[c])) return lastText[c];
     lastCell[c] = cell;
@@ -55,16 +58,20 @@ export function* csvRows<T>(columns: readonly Column<T>[], records: Iterable<T>)
   };
   // One array of a row's texts, reused: joined once, a row is one flat string (concatenated, it was ~70 pieces).
   const texts = new Array<string>(cells.length);
-  for (const record of records) {
-    for (let c = 0; c < cells.length; c++) texts[c] = format(c, cells[c](record));
-    const line = `${texts.join(',')}\r\n`;
-    lines.push(line);
-    size += line.length;
-    if (size >= CHUNK_CHARS) {
-      yield lines.join('');
-      lines = [];
-      size = 0;
+  const iterator = records[Symbol.iterator]();
+  for (;;) {
+    const next = iterator.next();
+    if (!next.done) {
+      for (let c = 0; c < cells.length; c++) texts[c] = format(c, cells[c](next.value));
+      chunk += `${texts.join(',')}\r\n`;
     }
+    // The last chunk leaves through the same test as every other, its threshold 1 once the records end: V8 compiles
+    // this loop while it runs (on-stack replacement) and enters that code again on every later call, and code after
+    // the loop, never run when it was compiled, made it deoptimize at the end of every call (a worker's every batch).
+    if (chunk.length >= (next.done ? 1 : CHUNK_CHARS)) {
+      yield chunk;
+      chunk = '';
+    }
+    if (next.done) return;
   }
-  if (lines.length > 0) yield lines.join('');
 }

@@ -177,7 +177,9 @@ export function executeLanes(
   const dim = objective.dim;
   const count = configs.length;
   const { steps, traceMaxPoints } = configs[0];
-  const optimizers = configs.map((c) => c.optimizer as AdagradConfig);
+  // Arrays made by Array.from, not map, here and below: map's are packed while this runs interpreted and holey once V8
+  // optimizes it, and every reader V8 optimized for the one deoptimizes on the other (a recompile of this function).
+  const optimizers = Array.from(configs, (c) => c.optimizer as AdagradConfig);
   const layout = laneLayout(optimizers, wasm);
   const { kernel, stride } = layout;
   const quadratic = objective.quadratic ?? null;
@@ -206,7 +208,7 @@ export function executeLanes(
     } else for (let d = 0, i = r; d < dim; d++, i += stride) theta[i] = previous[i] = start[d];
   });
   const finished = new Uint8Array(count);
-  const diverged: (RunSummary | null)[] = configs.map(() => null);
+  const diverged: (RunSummary | null)[] = Array.from(configs, () => null);
   const lanesTraces = traces
     ? TraceRecorder.forLanes(count, stride, dim, steps, traceMaxPoints, kernel !== null)
     : null;
@@ -400,7 +402,7 @@ export function executeLanes(
     }
   }
   const laneTraces = lanesTraces ? TraceRecorder.finishLanes(lanesTraces, traces === 'compact') : null;
-  return configs.map((config, r) => ({
+  return Array.from(configs, (config, r) => ({
     config,
     summary: diverged[r] ?? summaryNow(r, null, null),
     trace: laneTraces ? laneTraces[r] : noTrace,

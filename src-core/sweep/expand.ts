@@ -291,27 +291,30 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
         for (let a = 0; a < axes.length; a++) config[axes[a][0]] = values[a](picks[a]);
         return config as unknown as OptimizerConfig;
       };
+    // Its arrays are made by Array.from, not map: map's are packed while this runs interpreted and holey once V8 has
+    // optimized it, and `build`, optimized for the one, deoptimized on the other.
     if (random) {
-      const draws = axes.map(
+      const draws = Array.from(
+        axes,
         ([, axis]) =>
           (r: number) =>
             drawn(axis, r),
       );
       for (let s = skipped; s < random.samples; s++)
         yield build(
-          axes.map(() => random.next()),
+          Array.from(axes, () => random.next()),
           draws,
         );
       continue;
     }
     // An odometer over the axes' indices, the last axis fastest, set to point `skipped` (mixed radix).
-    const sizes = axes.map(([, axis]) => axisSize(axis));
+    const sizes = Array.from(axes, ([, axis]) => axisSize(axis));
     const at = new Array<number>(axes.length).fill(0);
     for (let a = axes.length - 1, rest = skipped; a >= 0; a--) {
       at[a] = rest % sizes[a];
       rest = Math.floor(rest / sizes[a]);
     }
-    const pointOf = axes.map(([, axis]) => cachedAxisPoint(axis));
+    const pointOf = Array.from(axes, ([, axis]) => cachedAxisPoint(axis));
     for (;;) {
       yield build(at.slice(), pointOf);
       let a = axes.length - 1;
@@ -385,15 +388,18 @@ export function expandSweepRange(
   from: number,
   to: number,
 ): Generator<RunConfig, void, undefined> {
-  return expandRuns(sweepId, spec, Math.max(0, from), to);
+  return expandRuns(sweepId, spec, Math.max(0, from), to, noSkip);
 }
+
+/** No index passed over: one set, not one constructed by every call (a default parameter). */
+const noSkip: ReadonlySet<number> = new Set();
 
 function* expandRuns(
   sweepId: string,
   spec: SweepSpec,
   from: number,
   to: number,
-  skip: ReadonlySet<number> = new Set(),
+  skip: ReadonlySet<number>,
 ): Generator<RunConfig, void, undefined> {
   const traceMaxPoints = spec.traceMaxPoints ?? autoTracePoints(countRuns(spec));
   const { seeds, perObjective } = gridLayout(spec);

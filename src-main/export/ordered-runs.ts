@@ -57,6 +57,22 @@ export function batchSizeOf(shapes: Iterable<RunShape>, count: number, threads: 
   return Math.max(1, Math.min(MAX_BATCH, Math.floor(BATCH_TRACE_CELLS / cells), spread));
 }
 
+/** How many of each worker's first batches are shortened (warmingBatchSize). */
+const WARM_UP_ROUNDS = 3;
+
+/**
+ * The size of the batch launched `launched`-th (from 0) where batches of `size` go to `threads` workers: each worker's
+ * first WARM_UP_ROUNDS batches are an eighth, a quarter and half of it. V8 optimizes a function once it is hot, from the
+ * feedback gathered so far, and keeps no feedback for a function's first moments: a first batch of full size made a
+ * worker's batch functions (the expansion, the CSV writer) hot in the middle of their first call, so each was optimized
+ * without feedback for the code ahead of its loop, deoptimized there at the next batch and optimized again, in every
+ * worker. After a few short batches they are optimized once (and the first results come back sooner).
+ */
+export function warmingBatchSize(size: number, launched: number, threads: number): number {
+  const round = Math.floor(launched / threads);
+  return round < WARM_UP_ROUNDS ? Math.max(1, size >> (WARM_UP_ROUNDS - round)) : size;
+}
+
 /**
  * The batches [from, to) of `count` runs, each run by `run`, yielded in order. One batch per thread of `executor` is
  * running, plus one waiting, whichever batch finishes: a batch that finishes launches the next at once, even while an

@@ -44,7 +44,7 @@ export function rangeConfigs({ sweepId, spec, from, to, everyStep }: RangeTask):
   computed: RunConfig[];
 } {
   const configs = [...expandSweepRange(sweepId, spec, from, to)];
-  return { configs, computed: everyStep ? configs.map(everyStepConfig) : configs };
+  return { configs, computed: everyStep ? Array.from(configs, everyStepConfig) : configs };
 }
 
 export function runRangeTask(task: RangeTask): EncodedResults {
@@ -55,6 +55,6 @@ export function runRangeTask(task: RangeTask): EncodedResults {
   if (!task.summaryRows) return { parts };
   const sweepName = task.summaryRows.sweepName;
   const summaries = decodeSummaries(encoded);
-  const rows = configs.map((config, i) => ({ config, summary: summaries[i], sweepName }));
+  const rows = Array.from(configs, (config, i) => ({ config, summary: summaries[i], sweepName }));
   return { parts, summaryCsv: [...csvRows(summaryColumns, rows)] };
 }

@@ -94,6 +94,24 @@ describe('CSV rows', () => {
     expect(lines[12_345]).toBe('12345,row 12345');
   });
 
+  it('are cut where a chunk first reaches 64K characters, the rest (never empty) in a last chunk', () => {
+    const text: Column<string>[] = [{ header: 'text', cell: (s) => s }];
+    fc.assert(
+      fc.property(fc.array(fc.nat(5_000), { maxLength: 120 }), (lengths) => {
+        const records = lengths.map((n, i) => String(i % 10).repeat(n));
+        const chunks = [...csvRows(text, records)];
+        expect(chunks.join('')).toBe(records.map((s) => `${s}\r\n`).join(''));
+        chunks.forEach((chunk, k) => {
+          expect(chunk.length).toBeGreaterThan(0);
+          if (k < chunks.length - 1) expect(chunk.length).toBeGreaterThanOrEqual(1 << 16);
+          // Without its last row, no chunk had reached the size yet.
+          const end = chunk.slice(0, -2).lastIndexOf('\r\n');
+          expect(end < 0 ? 0 : end + 2).toBeLessThan(1 << 16);
+        });
+      }),
+    );
+  });
+
   it('are produced as they are asked for, not all at once', () => {
     let produced = 0;
     function* counting(): Generator<number> {

@@ -4,7 +4,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { batchesInOrder } from '../../../src-main/export/ordered-runs';
+import { batchesInOrder, warmingBatchSize } from '../../../src-main/export/ordered-runs';
 
 interface Batch {
   from: number;
@@ -153,4 +153,23 @@ describe('batchesInOrder', () => {
     expect(launches).toBe(before);
     expect(before).toBeLessThanOrEqual(2 * 2 + 1 + 1);
   });
+});
+
+describe('warmingBatchSize', () => {
+  it("gives each worker's first three batches an eighth, a quarter and half of the size, then the size", () => {
+    expect(Array.from({ length: 8 }, (_, k) => warmingBatchSize(1600, k, 2))).toEqual([
+      200, 200, 400, 400, 800, 800, 1600, 1600,
+    ]);
+    expect(Array.from({ length: 5 }, (_, k) => warmingBatchSize(1600, k, 1))).toEqual([200, 400, 800, 1600, 1600]);
+  });
+
+  test.prop([fc.integer({ min: 1, max: 5000 }), fc.nat(40), fc.integer({ min: 1, max: 8 })])(
+    'never empty, never more than the size',
+    (size, launched, threads) => {
+      const n = warmingBatchSize(size, launched, threads);
+      expect(n).toBeGreaterThanOrEqual(1);
+      expect(n).toBeLessThanOrEqual(size);
+      if (launched >= 3 * threads) expect(n).toBe(size);
+    },
+  );
 });
