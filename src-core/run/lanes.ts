@@ -208,7 +208,7 @@ export function executeLanes(
   const finished = new Uint8Array(count);
   const diverged: (RunSummary | null)[] = configs.map(() => null);
   const lanesTraces = traces
-    ? TraceRecorder.forLanes(count, stride, dim, steps, traceMaxPoints, kernel !== null)
+    ? TraceRecorder.forLanes(count, stride, dim, steps, traceMaxPoints, kernel !== null, traces === 'compact')
     : null;
   const recorders = lanesTraces ? lanesTraces.recorders : [];
   // Without traces nothing is scheduled: schedule[0] is undefined, never a step.
