@@ -498,10 +498,19 @@ export class TraceRecorder {
       return laid;
     });
     if (plain) layout.lay(stride, dim, capacity, block.buffer, block.at, starts[lanes]);
+    // The four bytes after a column of odd length are zeroed, as in a fresh buffer (the reused memory and the
+    // layout's held other numbers there): a block's traces are then copied out whole (result-batch.ts).
+    const words = new Uint32Array(block.buffer, block.at, starts[lanes] >> 2);
+    const zeroAfter = (column: CompactTrace['steps'] | CompactTrace['loss']) => {
+      const end = column.byteOffset + column.byteLength - block.at;
+      if (end & 7) words[end >> 2] = 0;
+    };
     traces.forEach((laid, r) => {
       const trace = own[r];
       if (trace) copyTrace(trace, laid);
       else laid.steps.set(schedule);
+      zeroAfter(laid.steps);
+      for (const name of traceValueColumns) zeroAfter(laid[name]);
     });
     return traces;
   }
