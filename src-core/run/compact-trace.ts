@@ -30,10 +30,14 @@ export function outsideFloat32(x: number): boolean {
   return magnitude < FLOAT32_MIN_NORMAL ? magnitude !== 0 : magnitude > FLOAT32_MAX && magnitude !== Infinity;
 }
 
-/** True when float32 keeps every value to its relative precision (or exactly: 0, ±Infinity, NaN). */
+/**
+ * True when float32 keeps every value to its relative precision (or exactly: 0, ±Infinity, NaN). From the last value
+ * back: a column mostly leaves float32's range as its run converges (below 2⁻¹²⁶) or blows up, at its end, so a
+ * column that does not fit is told in a few values (W1t: 1,600 of its 10,000 runs have one).
+ */
 export function fitsFloat32(values: TraceColumn): boolean {
   if (values instanceof Float32Array) return true;
-  for (let i = 0; i < values.length; i++) if (outsideFloat32(values[i])) return false;
+  for (let i = values.length - 1; i >= 0; i--) if (outsideFloat32(values[i])) return false;
   return true;
 }
 
