@@ -87,22 +87,36 @@ export function compactOffsets(shape: CompactShape, mask: Float32Mask): CompactO
 /** The bytes of a compact trace of this shape and mask. */
 export const compactTraceBytes = (shape: CompactShape, mask: Float32Mask): number => compactOffsets(shape, mask).bytes;
 
-/** The compact trace of this shape and mask laid out in `buffer` from byte `at` (8-byte aligned), as views. */
+/**
+ * The compact trace of this shape and mask laid out in `buffer` from byte `at` (8-byte aligned), as views. `placed`:
+ * compactOffsets of the shape and mask, when the caller has it (a lane block's runs share a few: trace.ts finishLanes).
+ * The views are made one by one, without arrays of lengths and offsets: the window reads every run of a batch through
+ * this, and a block of W1t's runs makes 275 traces.
+ */
 export function compactTraceOver(
   buffer: ArrayBuffer,
   at: number,
   shape: CompactShape,
   mask: Float32Mask,
+  { offsets }: CompactOffsets = compactOffsets(shape, mask),
 ): CompactTrace {
-  const { offsets } = compactOffsets(shape, mask);
-  const lengths = columnLengths(shape);
-  const [loss, theta, grad, accum, update] = traceValueColumns.map((_, i) =>
+  const { rows, width } = shape;
+  const cells = rows * width;
+  const column = (i: number, length: number): TraceColumn =>
     mask & (1 << i)
-      ? new Float32Array(buffer, at + offsets[i], lengths[i])
-      : new Float64Array(buffer, at + offsets[i], lengths[i]),
-  );
-  const steps = new Uint32Array(buffer, at, shape.rows);
-  return { steps, dim: shape.dim, layout: shape.layout, width: shape.width, loss, theta, grad, accum, update };
+      ? new Float32Array(buffer, at + offsets[i], length)
+      : new Float64Array(buffer, at + offsets[i], length);
+  return {
+    steps: new Uint32Array(buffer, at, rows),
+    dim: shape.dim,
+    layout: shape.layout,
+    width,
+    loss: column(0, rows),
+    theta: column(1, cells),
+    grad: column(2, cells),
+    accum: column(3, shape.hasAccumulator ? cells : 0),
+    update: column(4, cells),
+  };
 }
 
 /** Views of a whole buffer of compact traces, made once for all of them (writeCompactTrace). */

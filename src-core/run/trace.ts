@@ -9,12 +9,13 @@
 import type { CompactTrace, RunTrace } from '../contract/types';
 import {
   compactTrace,
-  compactTraceBytes,
+  compactOffsets,
   compactTraceOver,
   copyTrace,
   float32Mask,
   shapeOfTrace,
   traceValueColumns,
+  type CompactOffsets,
   type CompactShape,
 } from './compact-trace';
 import {
@@ -486,13 +487,19 @@ export class TraceRecorder {
       }
       return mask;
     });
+    // Where each run's columns go: the plain ones share the group's shape, and so one of a few offsets by mask.
+    const offsetsByMask: CompactOffsets[] = [];
+    const placed = own.map((trace, r) =>
+      trace
+        ? compactOffsets(shapeOfTrace(trace), masks[r])
+        : (offsetsByMask[masks[r]] ??= compactOffsets(shape, masks[r])),
+    );
     const starts = new Int32Array(lanes + 1);
-    own.forEach((trace, r) => {
-      starts[r + 1] = starts[r] + align8(compactTraceBytes(trace ? shapeOfTrace(trace) : shape, masks[r]));
-    });
+    for (let r = 0; r < lanes; r++) starts[r + 1] = starts[r] + placed[r].bytes;
     const block = blockMemory(starts[lanes]);
     const traces = own.map((trace, r) => {
-      const laid = compactTraceOver(block.buffer, block.at + starts[r], trace ? shapeOfTrace(trace) : shape, masks[r]);
+      const at = block.at + starts[r];
+      const laid = compactTraceOver(block.buffer, at, trace ? shapeOfTrace(trace) : shape, masks[r], placed[r]);
       if (trace) kind.fill(SKIP, 5 * r, 5 * r + 5);
       else place(r, laid, block.at);
       return laid;
