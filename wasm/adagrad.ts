@@ -161,11 +161,13 @@ function total(check: v128): f64 {
  * are. Writes each lane's EVENT (DIVERGED: something is not finite, or the loss is above the lane's LIMIT; SPIKE: a
  * loss above the highest recorded) and
  * returns 1 when any lane has one, else 0. Finished and padding lanes hold best −∞, tolerance NaN and max +∞ at rest:
- * never touched, never counted.
+ * never touched, never counted. `kept`: the step's row is recorded for every lane, so each lane's MAX_LOSS then takes
+ * its loss where that is higher (src-core/run/lanes.ts; there, a JavaScript loop over typed arrays of this memory
+ * took 3–9 ns a lane).
  *
  * A pass of its own after a fused step rather than part of it: in one loop body the two ran at half the speed.
  */
-function observe(stride: i32, step: f64, summaries: usize, masked: bool, tolerances: bool): i32 {
+function observe(stride: i32, step: f64, summaries: usize, masked: bool, tolerances: bool, kept: bool): i32 {
   const row = (<usize>stride) << 3;
   const lossAt = LOSS * row;
   const bestAt = BEST * row;
@@ -193,7 +195,10 @@ function observe(stride: i32, step: f64, summaries: usize, masked: bool, toleran
       v128.store(base + reachedAt, v128.bitselect(at, r, reach));
     }
     const diverged = v128.not(ok);
-    const spike = v128.and(f64x2.gt(f, v128.load(base + maxLossAt)), ok);
+    const max = v128.load(base + maxLossAt);
+    const above = f64x2.gt(f, max);
+    const spike = v128.and(above, ok);
+    if (kept) v128.store(base + maxLossAt, v128.bitselect(f, max, above));
     v128.store(base + eventAt, v128.or(v128.and(diverged, f64x2.splat(DIVERGED)), v128.and(spike, f64x2.splat(SPIKE))));
     any = v128.or(any, v128.or(diverged, spike));
   }
@@ -333,7 +338,7 @@ function manyLanes<M>(
  * returned 0), the losses written by the objective. Returns 1 when any lane has an EVENT, else 0.
  */
 export function observeLanes(stride: i32, step: f64, summaries: usize, tolerances: bool): i32 {
-  return observe(stride, step, summaries, false, tolerances);
+  return observe(stride, step, summaries, false, tolerances, false);
 }
 
 // The step fused with a diagonal quadratic, f(θ) = scale · Σ_d c_d·(θ_d·θ_d) with ∇f_d = a_d·θ_d (the coefficients
@@ -383,7 +388,7 @@ export function stepQuadraticLanes(
   else if (decay == DECOUPLED)
     quadraticLanes<Decoupled>(dim, stride, theta, next, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
   else quadraticLanes<NoDecay>(dim, stride, theta, next, grad, sum, eps, rate, wd, a, c, scale, summaries, placement);
-  return observe(stride, step, summaries, true, tolerances);
+  return observe(stride, step, summaries, true, tolerances, grad != 0);
 }
 
 function quadraticLanes<M>(

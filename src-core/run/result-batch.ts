@@ -29,6 +29,7 @@ import {
   compactViews,
   float32Mask,
   shapeOfTrace,
+  traceValueColumns,
   writeCompactTrace,
   type CompactOffsets,
   type CompactShape,
@@ -58,12 +59,48 @@ export interface EncodeOptions {
 /** The results as columns, in order. */
 export function encodeResults(
   results: readonly Pick<CompactRunResult, 'summary' | 'trace'>[],
-  { traces = true, compact = false }: EncodeOptions = {},
+  options: EncodeOptions = {},
 ): ResultColumns {
+  const plan = planColumns(results, options);
+  const { summaries, errors, shapes } = plan;
+  return { summaries, errors, shapes, traces: traceBytes(results, plan, 0, results.length) };
+}
+
+/**
+ * The results as consecutive batches, runs from index `from` of the sweep, each ending with the run that brings its
+ * traces to `maxBytes` (at least one run each): splitBatch of encodeResults, the same arrays (test/core/run/
+ * result-batch.test.ts), each trace written once, straight into its part, where splitting the encoded batch copied
+ * every byte a second time.
+ */
+export function encodeParts(
+  results: readonly Pick<CompactRunResult, 'summary' | 'trace'>[],
+  options: EncodeOptions,
+  from: number,
+  maxBytes: number,
+): ResultBatch[] {
+  const plan = planColumns(results, options);
+  return partBounds(plan.shapes, plan.bytes, results.length, maxBytes).map(([first, end]) => ({
+    from: from + first,
+    to: from + end,
+    ...sliceColumns(plan, first, end, first < end && plan.shapes.length > 0 ? plan.shapes[first * SHAPE_WIDTH] : 0),
+    traces: traceBytes(results, plan, first, end),
+  }));
+}
+
+/** The columns but the traces' bytes, and where each trace goes among them (its compactOffsets) and their total. */
+interface ColumnPlan extends Omit<ResultColumns, 'traces'> {
+  readonly placed: readonly CompactOffsets[];
+  readonly bytes: number;
+}
+
+function planColumns(
+  results: readonly Pick<CompactRunResult, 'summary' | 'trace'>[],
+  { traces = true, compact = false }: EncodeOptions,
+): ColumnPlan {
   const summaries = new Float64Array(results.length * SUMMARY_WIDTH);
   const shapes = new Int32Array(traces ? results.length * SHAPE_WIDTH : 0);
   const errors: [number, string][] = [];
-  // Per run, where its columns lie, kept for the copy below (a W1 run's whole encoding is ~1 µs: each step counts).
+  // Per run, where its columns lie, kept for the copy (a W1 run's whole encoding is ~1 µs: each step counts).
   const placed: CompactOffsets[] = traces ? new Array<CompactOffsets>(results.length) : [];
   const offsetsOf = lastOffsets();
   let bytes = 0;
@@ -91,14 +128,59 @@ export function encodeResults(
     placed[r] = offsetsOf(shape, mask);
     bytes += placed[r].bytes;
   });
-  const buffer = new ArrayBuffer(bytes);
-  if (traces) {
-    const views = compactViews(buffer);
-    results.forEach(({ trace }, r) =>
-      writeCompactTrace(trace, views, shapes[r * SHAPE_WIDTH], placed[r], shapes[r * SHAPE_WIDTH + 6]),
-    );
+  return { summaries, errors, shapes, placed, bytes };
+}
+
+/**
+ * The traces of runs [first, end) in a buffer of their own, as the plan places them (from the first one's byte). A
+ * run of traces that already lie one after another in one buffer as placed, each its columns' bytes as placed (a lane
+ * block's, laid out compact: trace.ts finishLanes, padding zeroed), is copied at once; any other trace column by
+ * column (writeCompactTrace), narrowed where its mask says.
+ */
+function traceBytes(
+  results: readonly Pick<CompactRunResult, 'trace'>[],
+  { shapes, placed, bytes }: ColumnPlan,
+  first: number,
+  end: number,
+): Uint8Array {
+  if (shapes.length === 0) return new Uint8Array(0);
+  const start = first < end ? shapes[first * SHAPE_WIDTH] : 0;
+  const buffer = new ArrayBuffer((end < results.length ? shapes[end * SHAPE_WIDTH] : bytes) - start);
+  const views = compactViews(buffer);
+  for (let r = first; r < end;) {
+    const { trace } = results[r];
+    const mask = shapes[r * SHAPE_WIDTH + 6];
+    let last = r;
+    if (laidAsPlaced(trace, placed[r], mask)) {
+      // The runs after it whose traces follow on in the same buffer, as placed.
+      const source = trace.steps.buffer;
+      let next = trace.steps.byteOffset + placed[r].bytes;
+      while (last + 1 < end) {
+        const following = results[last + 1].trace;
+        const followingMask = shapes[(last + 1) * SHAPE_WIDTH + 6];
+        if (following.steps.buffer !== source || following.steps.byteOffset !== next) break;
+        if (!laidAsPlaced(following, placed[last + 1], followingMask)) break;
+        next += placed[++last].bytes;
+      }
+      const from = trace.steps.byteOffset;
+      new Uint8Array(buffer, shapes[r * SHAPE_WIDTH] - start, next - from).set(
+        new Uint8Array(source as ArrayBuffer, from, next - from),
+      );
+    } else writeCompactTrace(trace, views, shapes[r * SHAPE_WIDTH] - start, placed[r], mask);
+    r = last + 1;
   }
-  return { summaries, errors, shapes, traces: new Uint8Array(buffer) };
+  return new Uint8Array(buffer);
+}
+
+/** Whether a trace's columns lie in one buffer from its steps' byte as compactOffsets places them for its mask. */
+function laidAsPlaced(trace: RunTrace | CompactTrace, { offsets }: CompactOffsets, mask: Float32Mask): boolean {
+  const { buffer, byteOffset } = trace.steps;
+  for (let i = 0; i < traceValueColumns.length; i++) {
+    const column = trace[traceValueColumns[i]];
+    if (column.buffer !== buffer || column.byteOffset !== byteOffset + offsets[i]) return false;
+    if (column instanceof Float32Array !== ((mask & (1 << i)) !== 0)) return false;
+  }
+  return true;
 }
 
 /**
@@ -128,10 +210,24 @@ function lastOffsets(): (shape: CompactShape, mask: Float32Mask) => CompactOffse
  * columns are then copies of the same type; shorter ones are narrowed here.
  */
 export const executeEncoded = (configs: readonly RunConfig[], options: EncodeOptions = {}): ResultColumns =>
-  withReusedTraceMemory(() => {
-    const traces = options.traces ?? true;
-    return encodeResults(executeBatch(configs, traces && options.compact ? 'compact' : traces), options);
-  });
+  withReusedTraceMemory(() => encodeResults(executeForEncoding(configs, options), options));
+
+/**
+ * executeEncoded cut into parts as splitBatch cuts them (encodeParts: each trace written once, into its part), runs
+ * from index `from` of the sweep: a range task's results for the window (src-main/workers/range-task.ts).
+ */
+export const executeParts = (
+  configs: readonly RunConfig[],
+  options: EncodeOptions,
+  from: number,
+  maxBytes: number,
+): ResultBatch[] =>
+  withReusedTraceMemory(() => encodeParts(executeForEncoding(configs, options), options, from, maxBytes));
+
+function executeForEncoding(configs: readonly RunConfig[], options: EncodeOptions): CompactRunResult[] {
+  const traces = options.traces ?? true;
+  return executeBatch(configs, traces && options.compact ? 'compact' : traces);
+}
 
 /** The buffers to transfer rather than copy. */
 export const transferablesOfColumns = ({ summaries, shapes, traces }: ResultColumns): ArrayBuffer[] => [
@@ -228,15 +324,22 @@ export function sliceBatch(batch: ResultBatch, from: number, to: number): Result
   const withTraces = shapes.length > 0;
   const start = withTraces && first < runsIn(batch) ? shapes[first * SHAPE_WIDTH] : 0;
   const stop = withTraces && end < runsIn(batch) ? shapes[end * SHAPE_WIDTH] : traces.byteLength;
-  const partShapes = shapes.slice(first * SHAPE_WIDTH, withTraces ? end * SHAPE_WIDTH : 0);
+  return { from, to, ...sliceColumns(batch, first, end, start), traces: traces.slice(start, stop) };
+}
+
+/** Runs [first, end)'s summaries, errors and shapes, copies of their own, their traces counted from byte `start`. */
+function sliceColumns(
+  { summaries, errors, shapes }: Omit<ResultColumns, 'traces'>,
+  first: number,
+  end: number,
+  start: number,
+): Omit<ResultColumns, 'traces'> {
+  const partShapes = shapes.slice(first * SHAPE_WIDTH, shapes.length > 0 ? end * SHAPE_WIDTH : 0);
   for (let h = 0; h < partShapes.length; h += SHAPE_WIDTH) partShapes[h] -= start;
   return {
-    from,
-    to,
-    summaries: batch.summaries.slice(first * SUMMARY_WIDTH, end * SUMMARY_WIDTH),
-    errors: batch.errors.filter(([at]) => at >= first && at < end).map(([at, message]) => [at - first, message]),
+    summaries: summaries.slice(first * SUMMARY_WIDTH, end * SUMMARY_WIDTH),
+    errors: errors.filter(([at]) => at >= first && at < end).map(([at, message]) => [at - first, message]),
     shapes: partShapes,
-    traces: traces.slice(start, stop),
   };
 }
 
@@ -246,15 +349,23 @@ export function sliceBatch(batch: ResultBatch, from: number, to: number): Result
  * would carry the whole buffer along when cloned.
  */
 export function splitBatch(batch: ResultBatch, maxBytes: number): ResultBatch[] {
-  const { shapes, traces } = batch;
-  if (shapes.length === 0 || traces.byteLength <= maxBytes) return [batch];
-  const runs = runsIn(batch);
-  const endOf = (r: number): number => (r + 1 < runs ? shapes[(r + 1) * SHAPE_WIDTH] : traces.byteLength);
-  const parts: ResultBatch[] = [];
+  const bounds = partBounds(batch.shapes, batch.traces.byteLength, runsIn(batch), maxBytes);
+  if (bounds.length === 1) return [batch];
+  return bounds.map(([first, end]) => sliceBatch(batch, batch.from + first, batch.from + end));
+}
+
+/**
+ * Where a batch of `runs` runs, `bytes` bytes of traces placed as `shapes` says, is cut (splitBatch): [first, end) of
+ * each part, the whole batch in one when it has no traces or they fit.
+ */
+function partBounds(shapes: Int32Array, bytes: number, runs: number, maxBytes: number): [number, number][] {
+  if (shapes.length === 0 || bytes <= maxBytes) return [[0, runs]];
+  const endOf = (r: number): number => (r + 1 < runs ? shapes[(r + 1) * SHAPE_WIDTH] : bytes);
+  const parts: [number, number][] = [];
   let first = 0;
   for (let r = 0; r < runs; r++) {
     if (endOf(r) - shapes[first * SHAPE_WIDTH] < maxBytes && r < runs - 1) continue;
-    parts.push(sliceBatch(batch, batch.from + first, batch.from + r + 1));
+    parts.push([first, r + 1]);
     first = r + 1;
   }
   return parts;

@@ -12,7 +12,7 @@ import { traceLayoutWasm } from './trace-layout.wasm';
 interface LayoutExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
-  checkRows(rows: number, rowLength: number, count: number, bad: number): void;
+  finishRow(row: number, stride: number, cells: number, rowLength: number, bad: number, check: boolean): void;
   layLanes(
     rows: number,
     rowLength: number,
@@ -67,10 +67,12 @@ export interface LaneLayout {
   readonly to: Int32Array;
   readonly kind: Uint8Array;
   /**
-   * Whether value j of some row of the first `count` is outside float32's range (compact-trace.ts outsideFloat32), for
-   * j < rowLength: `outside(j)` after `check(count)`.
+   * Finishes the row just recorded from index `at` of `rows`, whose update cells hold θ before the step: they become
+   * θ − θ before (θ: the `cells` values from `at + stride`), and, for a layout made to `check`, its values' range goes
+   * into `outside`, while the row is still in the cache.
    */
-  check(count: number): void;
+  finishRow(at: number, stride: number, cells: number): void;
+  /** Whether value j (j < rowLength) of some row finished so far is outside float32's range (outsideFloat32). */
   outside(j: number): boolean;
   /** The first `count` rows of every lane, as `to` and `kind` say, into `bytes` bytes at `at` of `buffer`. */
   lay(stride: number, dim: number, count: number, buffer: ArrayBuffer, at: number, bytes: number): void;
@@ -96,15 +98,31 @@ function layoutModule(): LayoutExports | null {
 /**
  * The regions of a lane group of `lanes` lanes, `rows` rows of `rowLength` doubles, at most `outBytes` laid out: in
  * this thread's module's memory (replacing the previous group's), or plain arrays (`wasm` false, or too large).
+ * `check`: whether its rows' range is checked as they are finished (for traces laid out in float32 where faithful).
  */
-export function laneLayout(lanes: number, rowLength: number, rows: number, outBytes: number, wasm = true): LaneLayout {
+export function laneLayout(
+  lanes: number,
+  rowLength: number,
+  rows: number,
+  outBytes: number,
+  wasm: boolean,
+  check: boolean,
+): LaneLayout {
   const module = wasm ? layoutModule() : null;
   const sizes = [rows * rowLength * 8, rowLength * 8, lanes * 5 * 4, lanes * 5, outBytes].map(align16);
   const total = sizes.reduce((sum, n) => sum + n, 0);
-  return module && total <= keptBytes ? wasmLayout(module, sizes, lanes, rowLength) : jsLayout(lanes, rows, rowLength);
+  return module && total <= keptBytes
+    ? wasmLayout(module, sizes, lanes, rowLength, check)
+    : jsLayout(lanes, rows, rowLength, check);
 }
 
-function wasmLayout(module: LayoutExports, sizes: number[], lanes: number, rowLength: number): LaneLayout {
+function wasmLayout(
+  module: LayoutExports,
+  sizes: number[],
+  lanes: number,
+  rowLength: number,
+  check: boolean,
+): LaneLayout {
   const { memory } = module;
   const start = align16(module.heapBase());
   const missing = start + sizes.reduce((sum, n) => sum + n, 0) - memory.buffer.byteLength;
@@ -115,14 +133,12 @@ function wasmLayout(module: LayoutExports, sizes: number[], lanes: number, rowLe
   const { buffer } = memory; // after any growth, which replaces it
   const rows = new Float64Array(buffer, rowsAt, (badAt - rowsAt) / 8);
   const bad = new Int32Array(buffer, badAt, rowLength * 2);
+  bad.fill(0);
   return {
     rows,
     to: new Int32Array(buffer, toAt, lanes * 5),
     kind: new Uint8Array(buffer, kindAt, lanes * 5),
-    check(count) {
-      bad.fill(0);
-      module.checkRows(rowsAt, rowLength, count, badAt);
-    },
+    finishRow: (at, stride, cells) => module.finishRow(rowsAt + at * 8, stride, cells, rowLength, badAt, check),
     outside: (j) => bad[2 * j] !== 0,
     lay(stride, dim, count, target, at, bytes) {
       module.layLanes(rowsAt, rowLength, stride, lanes, dim, count, outAt, toAt, kindAt);
@@ -132,7 +148,7 @@ function wasmLayout(module: LayoutExports, sizes: number[], lanes: number, rowLe
 }
 
 /** The same in JavaScript, the traces laid out straight into their buffer. */
-function jsLayout(lanes: number, rowCount: number, rowLength: number): LaneLayout {
+function jsLayout(lanes: number, rowCount: number, rowLength: number, check: boolean): LaneLayout {
   const rows = new Float64Array(rowCount * rowLength);
   const bad = new Uint8Array(rowLength);
   const to = new Int32Array(lanes * 5);
@@ -141,10 +157,9 @@ function jsLayout(lanes: number, rowCount: number, rowLength: number): LaneLayou
     rows,
     to,
     kind,
-    check(count) {
-      bad.fill(0);
-      for (let k = 0, at = 0; k < count; k++, at += rowLength)
-        for (let j = 0; j < rowLength; j++) if (outsideFloat32(rows[at + j])) bad[j] = 1;
+    finishRow(at, stride, cells) {
+      for (let i = at + stride, u = i + 3 * cells, end = i + cells; i < end; i++, u++) rows[u] = rows[i] - rows[u];
+      if (check) for (let j = 0; j < rowLength; j++) if (outsideFloat32(rows[at + j])) bad[j] = 1;
     },
     outside: (j) => bad[j] !== 0,
     lay(stride, dim, count, buffer, at) {

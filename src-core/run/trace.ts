@@ -9,12 +9,13 @@
 import type { CompactTrace, RunTrace } from '../contract/types';
 import {
   compactTrace,
-  compactTraceBytes,
+  compactOffsets,
   compactTraceOver,
   copyTrace,
   float32Mask,
   shapeOfTrace,
   traceValueColumns,
+  type CompactOffsets,
   type CompactShape,
 } from './compact-trace';
 import {
@@ -350,6 +351,7 @@ export class TraceRecorder {
    * gathered for recordLanes. With the 'parameters' layout their scheduled rows are recorded for all lanes at once into
    * rows they share (LaneRecorders) and laid out at the end (finishLanes); with 'quantiles' each recorder summarizes
    * its rows itself (record), into a block of memory (blockMemory) where the group's traces follow each other.
+   * `compact`: the traces will be finished compact (finishLanes), so each row's range is checked as it is recorded.
    */
   static forLanes(
     lanes: number,
@@ -358,6 +360,7 @@ export class TraceRecorder {
     totalSteps: number,
     maxPoints: number,
     wasm = true,
+    compact = false,
   ): LaneRecorders {
     const schedule = sharedSchedule(totalSteps, maxPoints);
     const whole = dim <= defaultPerParameterLimit;
@@ -382,7 +385,7 @@ export class TraceRecorder {
       dim,
       stride,
       schedule,
-      layout: whole ? laneLayout(lanes, rowLength, schedule.length, lanes * slot, wasm) : null,
+      layout: whole ? laneLayout(lanes, rowLength, schedule.length, lanes * slot, wasm, compact) : null,
       rowLength,
       recorded: 0,
       keptRows: new Int32Array(lanes).fill(-1),
@@ -391,13 +394,15 @@ export class TraceRecorder {
 
   /**
    * `record` of scheduled step `step` for every lane still going (the 'parameters' layout), from the coordinate-major
-   * state of runs stepped side by side (the update is θ − θ before): every lane still running keeps every scheduled
-   * row, so the row is copied for all of them at once, and a lane that stopped (stopLane) ignores what is copied for
-   * it after. The recorders learn of these rows in finishLanes.
+   * state of runs stepped side by side (the update is θ − θ before: θ before is copied to its place and the layout
+   * finishes the row, in WebAssembly where it has it): every lane still running keeps every scheduled row, so the row
+   * is copied for all of them at once, and a lane that stopped (stopLane) ignores what is copied for it after. The
+   * recorders learn of these rows in finishLanes.
    */
   static recordLanes(group: LaneRecorders, step: number, lanes: LaneRows): void {
     const { schedule, rowLength, stride } = group;
-    const rows = group.layout!.rows;
+    const layout = group.layout!;
+    const { rows } = layout;
     const k = group.recorded++;
     if (schedule[k] !== step)
       throw new RangeError(`TraceRecorder.recordLanes: step ${step} is not the next scheduled one`);
@@ -408,7 +413,8 @@ export class TraceRecorder {
     rows.set(theta, at + stride);
     rows.set(grad, at + stride + cells);
     rows.set(accum, at + stride + 2 * cells);
-    for (let i = 0, to = at + stride + 3 * cells; i < cells; i++, to++) rows[to] = theta[i] - previous[i];
+    rows.set(previous, at + stride + 3 * cells);
+    layout.finishRow(at, stride, cells);
   }
 
   /** Lane r of the group stopped (it diverged): the scheduled rows recorded from now on are not its. */
@@ -459,8 +465,9 @@ export class TraceRecorder {
         return recorder.finish();
       });
     }
-    // Compact: each column in float32 where every value of it fits (compactTrace's mask), the values checked in one
-    // pass over the rows. A run with a spike or a divergence is finished first and copied in after the others.
+    // Compact: each column in float32 where every value of it fits (compactTrace's mask), the values checked as each
+    // row was recorded (recordLanes). A run with a spike or a divergence is finished first and copied in after the
+    // others.
     const own = recorders.map((recorder, r) => {
       if (kept(r) === capacity && !recorder.spikeSet && !recorder.finalSet) return null;
       recorder.scheduledRows = kept(r);
@@ -468,7 +475,6 @@ export class TraceRecorder {
       return recorder.finish();
     });
     const plain = own.some((trace) => trace === null);
-    if (plain) layout.check(capacity);
     const shape = laneShape(group);
     const masks = own.map((trace, r) => {
       if (trace) return float32Mask(trace);
@@ -481,22 +487,37 @@ export class TraceRecorder {
       }
       return mask;
     });
+    // Where each run's columns go: the plain ones share the group's shape, and so one of a few offsets by mask.
+    const offsetsByMask: CompactOffsets[] = [];
+    const placed = own.map((trace, r) =>
+      trace
+        ? compactOffsets(shapeOfTrace(trace), masks[r])
+        : (offsetsByMask[masks[r]] ??= compactOffsets(shape, masks[r])),
+    );
     const starts = new Int32Array(lanes + 1);
-    own.forEach((trace, r) => {
-      starts[r + 1] = starts[r] + align8(compactTraceBytes(trace ? shapeOfTrace(trace) : shape, masks[r]));
-    });
+    for (let r = 0; r < lanes; r++) starts[r + 1] = starts[r] + placed[r].bytes;
     const block = blockMemory(starts[lanes]);
     const traces = own.map((trace, r) => {
-      const laid = compactTraceOver(block.buffer, block.at + starts[r], trace ? shapeOfTrace(trace) : shape, masks[r]);
+      const at = block.at + starts[r];
+      const laid = compactTraceOver(block.buffer, at, trace ? shapeOfTrace(trace) : shape, masks[r], placed[r]);
       if (trace) kind.fill(SKIP, 5 * r, 5 * r + 5);
       else place(r, laid, block.at);
       return laid;
     });
     if (plain) layout.lay(stride, dim, capacity, block.buffer, block.at, starts[lanes]);
+    // The four bytes after a column of odd length are zeroed, as in a fresh buffer (the reused memory and the
+    // layout's held other numbers there): a block's traces are then copied out whole (result-batch.ts).
+    const words = new Uint32Array(block.buffer, block.at, starts[lanes] >> 2);
+    const zeroAfter = (column: CompactTrace['steps'] | CompactTrace['loss']) => {
+      const end = column.byteOffset + column.byteLength - block.at;
+      if (end & 7) words[end >> 2] = 0;
+    };
     traces.forEach((laid, r) => {
       const trace = own[r];
       if (trace) copyTrace(trace, laid);
       else laid.steps.set(schedule);
+      zeroAfter(laid.steps);
+      for (const name of traceValueColumns) zeroAfter(laid[name]);
     });
     return traces;
   }

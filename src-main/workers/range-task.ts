@@ -11,7 +11,7 @@ import { csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig } from '../../src-core/export/trace-table';
 import { expandSweepRange } from '../../src-core/sweep/expand';
-import { decodeSummaries, executeEncoded, splitBatch } from '../../src-core/run/result-batch';
+import { decodeSummaries, executeParts } from '../../src-core/run/result-batch';
 import type { EncodedResults } from './batch-codec';
 
 export interface RangeTask {
@@ -28,7 +28,8 @@ export interface RangeTask {
   readonly compact?: boolean;
   /**
    * Present: the results come back cut into parts that each end with the run that brings their traces to this many
-   * bytes (splitBatch), cut here so that the main process forwards each part as it is, copying nothing.
+   * bytes (splitBatch's cut), cut here so that the main process forwards each part as it is, copying nothing; each
+   * trace is written straight into its part (executeParts).
    */
   readonly partBytes?: number;
   /** Present: the results carry the batch's summary CSV rows (csvRows over summaryColumns), with this sweep name. */
@@ -50,11 +51,11 @@ export function rangeConfigs({ sweepId, spec, from, to, everyStep }: RangeTask):
 export function runRangeTask(task: RangeTask): EncodedResults {
   const traces = task.traces !== false;
   const { configs, computed } = rangeConfigs(task);
-  const encoded = executeEncoded(computed, { traces, compact: task.compact === true });
-  const parts = splitBatch({ ...encoded, from: task.from, to: task.to }, task.partBytes ?? Infinity);
+  const options = { traces, compact: task.compact === true };
+  const parts = executeParts(computed, options, task.from, task.partBytes ?? Infinity);
   if (!task.summaryRows) return { parts };
   const sweepName = task.summaryRows.sweepName;
-  const summaries = decodeSummaries(encoded);
+  const summaries = parts.flatMap(decodeSummaries);
   const rows = Array.from(configs, (config, i) => ({ config, summary: summaries[i], sweepName }));
   return { parts, summaryCsv: [...csvRows(summaryColumns, rows)] };
 }

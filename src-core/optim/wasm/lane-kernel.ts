@@ -95,8 +95,8 @@ export class WasmLaneKernel {
 
   /**
    * Step `step` of lanes whose objective is `q`, fused with the objective and the summaries (stride > 1): writes each
-   * lane's loss, summary and event, and the gradient the step used (∇f at θ before it) to l.grad when `keepGradient`
-   * (a step whose rows are kept).
+   * lane's loss, summary and event, and, when `keepGradient` (a step whose rows are kept), the gradient the step used
+   * (∇f at θ before it) to l.grad and each lane's loss as its highest recorded where it is higher.
    * Returns 0 when no lane has an event.
    */
   stepQuadraticLanes(

@@ -11,12 +11,15 @@ import {
   decodeCompactResults,
   decodeResults,
   decodeSummaries,
+  encodeParts,
   encodeResults,
   executeEncoded,
+  executeParts,
   splitBatch,
 } from '../../../src-core/run/result-batch';
 import { noTrace } from '../../../src-core/run/trace';
 import { configBatch } from '../../helpers/arbitraries';
+import { adagradRun } from '../../helpers/configs';
 
 const align8 = (n: number): number => (n + 7) & ~7;
 
@@ -87,6 +90,47 @@ describe('results as columns', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('cut as they are encoded, are the parts splitBatch cuts from the encoded batch, byte for byte, batch after batch', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(configBatch, fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 20_000 }), fc.nat(50)), {
+          minLength: 2,
+          maxLength: 4,
+        }),
+        (batches) => {
+          // In turns with other batches, so that the reused trace memory holds other runs' bytes (padding included).
+          for (const [configs, compact, traces, maxBytes, from] of batches) {
+            const options = { compact, traces };
+            const to = from + configs.length;
+            const parts = executeParts(configs, options, from, maxBytes);
+            expect(parts).toEqual(splitBatch({ ...executeEncoded(configs, options), from, to }, maxBytes));
+            // And against the float64 traces narrowed column by column, not laid out compact by the lanes.
+            const results = executeBatch(configs, traces);
+            expect(parts).toEqual(splitBatch({ ...encodeResults(results, options), from, to }, maxBytes));
+            expect(encodeParts(results, options, from, maxBytes)).toEqual(parts);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('copies a lane block whole only where its traces follow on: two groups interleaved run by run', () => {
+    // Runs 0, 2, 4 step in one lane group and 1, 3, 5 in another (eps inside the root): each group's traces lie
+    // together in its block, so no two runs that follow each other in the batch follow each other in memory.
+    const configs = Array.from({ length: 6 }, (_, index) =>
+      adagradRun(
+        { lr: 0.05 * (index + 1), epsPlacement: index % 2 ? 'inside' : 'outside' },
+        { index, objective: { id: 'elliptic-2d' }, start: [1, 1], steps: 40, traceMaxPoints: 30 },
+      ),
+    );
+    const expected = encodeResults(executeBatch(configs), { compact: true });
+    for (const maxBytes of [1, 2_000, Infinity])
+      expect(executeParts(configs, { compact: true }, 0, maxBytes)).toEqual(
+        splitBatch({ ...expected, from: 0, to: configs.length }, maxBytes),
+      );
   });
 
   it('sends summaries only for results without traces: the same summaries to the bit, no trace bytes', () => {

@@ -241,6 +241,34 @@ describe('lane traces laid out from the rows recorded for the whole group (trace
       { numRuns: 120 },
     );
   });
+
+  // Groups of 8 lanes and more are laid out eight at a time where the eight share a column's kind; a start of 1e-30
+  // or 1e25 puts that lane's loss, θ or G outside float32's range, so its column stays float64 beside float32 ones.
+  it('of wide groups, some columns float64 among float32 ones, are the bytes compactTrace makes of the loop', () => {
+    const start = fc.constantFrom(1, 0.5, -3, 1e-30, 1e25, 0);
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ lr: fc.double({ min: 1e-3, max: 0.5, noNaN: true }), x: start, y: start }), {
+          minLength: 8,
+          maxLength: 40,
+        }),
+        fc.integer({ min: 3, max: 40 }),
+        (lanes, traceMaxPoints) => {
+          const group = lanes.map(({ lr, x, y }, index) =>
+            adagradRun({ lr }, { index, objective: { id: 'elliptic-2d' }, start: [x, y], steps: 60, traceMaxPoints }),
+          );
+          const objective = createObjective(group[0].objective);
+          const starts = group.map((c) => Float64Array.from(c.start!));
+          const expected = group.map((c) => bytesOf(compactTrace(runStepByStep(c).trace)));
+          for (const kernel of [wasmLaneKernel(), null])
+            expect(executeLanes(group, objective, starts, kernel, 'compact').map((r) => bytesOf(r.trace))).toEqual(
+              expected,
+            );
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
 });
 
 describe('summarizeInto', () => {
