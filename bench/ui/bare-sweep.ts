@@ -1,6 +1,7 @@
 /**
  * The end-to-end sweep of storage.bench.ts (a), driven without Playwright: `npx tsx bench/ui/bare-sweep.ts [repeats]`
- * (after `npx electron-vite build`; BENCH_UI_PORT, 7499 unless set).
+ * (after `npx electron-vite build`; BENCH_UI_PORT, 7499 unless set); `npm run bench:ui` runs it last, five sweeps.
+ * Medians are printed and written to bench/ui/results/bare-latest.json.
  *
  * Why a second driver: Playwright turns on DevTools' Network domain in every page it drives, and Chromium then reports
  * each WebSocket message to it, its payload in base64 — for a 10,000-run sweep ~95 MB of binary frames encoded in the
@@ -16,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { requestLink } from '../../src-main/serve/link';
+import { median } from '../measure';
 import { cpuSince } from './process-cpu';
 
 const PORT = Number(process.env.BENCH_UI_PORT ?? 7499);
@@ -263,11 +265,28 @@ const repeats = Number(process.argv[2] ?? 3);
 const server = await startServer();
 try {
   const load = loadavg()[0];
+  const samples: Sample[] = [];
   for (let i = 0; i < repeats; i++) {
-    const sample = await sweepOnce();
-    console.log(`sweep ${i + 1}/${repeats}:`, JSON.stringify(sample));
+    samples.push(await sweepOnce());
+    console.log(`sweep ${i + 1}/${repeats}:`, JSON.stringify(samples[i]));
   }
-  console.log('load average before, after:', load, loadavg()[0]);
+  // What issue 15's targets read: the median sweep's time, and every task over 50 ms in all the sweeps.
+  const summary = {
+    date: new Date().toISOString(),
+    runs: RUNS,
+    steps: STEPS,
+    sweeps: repeats,
+    launchToListedMs: median(samples.map((s) => s.launchToListedMs)),
+    launchToComputedMs: median(samples.map((s) => s.launchToComputedMs)),
+    cpuTotalMs: median(samples.map((s) => s.cpuMs.total)),
+    longTasksOver50: samples.map((s) => s.longTasksOver50),
+    longestTaskMs: Math.max(...samples.map((s) => s.longestTaskMs)),
+    loadAverage: { before: load, after: loadavg()[0] },
+  };
+  const dir = join(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'bare-latest.json'), JSON.stringify({ ...summary, samples }, null, 2));
+  console.log('medians (bench/ui/results/bare-latest.json):', JSON.stringify(summary, null, 2));
 } finally {
   server.kill();
 }

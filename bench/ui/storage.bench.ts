@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from '../../e2e/sign-in';
+import { median } from '../measure';
 import { BENCH_UI_PORT } from './playwright.config';
 import { cpuSince } from './process-cpu';
 
@@ -78,12 +79,6 @@ declare global {
     benchRunsCount: Record<string, number>;
   }
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 const medians = <T extends object>(samples: T[]): T =>
   Object.fromEntries(
