@@ -1,6 +1,6 @@
 /**
  * The end-to-end sweep of storage.bench.ts (a), driven without Playwright: `npx tsx bench/ui/bare-sweep.ts [repeats]`
- * (after `npx electron-vite build`; BENCH_UI_PORT, 7499 unless set); `npm run bench:ui` runs it last, five sweeps.
+ * (after `npx electron-vite build`; BENCH_UI_PORT, 7499 unless set; BENCH_UI_RUNS, 10,000); `npm run bench:ui` runs it last, five sweeps.
  * Medians are printed and written to bench/ui/results/bare-latest.json.
  *
  * Why a second driver: Playwright turns on DevTools' Network domain in every page it drives, and Chromium then reports
@@ -21,7 +21,7 @@ import { median } from '../measure';
 import { cpuSince } from './process-cpu';
 
 const PORT = Number(process.env.BENCH_UI_PORT ?? 7499);
-const RUNS = 10_000;
+const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const STEPS = 1000;
 /**
  * BENCH_UI_PROFILE=1: a CPU profile of the window's main thread from Launch to listed (the last sweep's, in
@@ -197,6 +197,7 @@ async function sweepOnce(): Promise<Sample> {
     await evaluate(cdp, sessionId, fill('field-objectives-0', 'elliptic-2d'));
     await evaluate(cdp, sessionId, fill('field-optimizers-0-lr', `log(1e-3, 1, ${RUNS})`));
     await evaluate(cdp, sessionId, fill('field-steps', String(STEPS)));
+    await evaluate(cdp, sessionId, fill('field-maxRuns', String(RUNS)));
     await evaluate(cdp, sessionId, whenText('run-count', `${RUNS} runs`));
     if (TRACE)
       await cdp.send('Tracing.start', {
