@@ -17,10 +17,11 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { requestLink } from '../../src-main/serve/link';
+import { chromiumArgs, chromiumPath } from '../../playwright.config';
 import { median } from '../measure';
+import { BENCH_UI_PORT, BENCH_UI_TOKEN } from './playwright.config';
 import { cpuSince } from './process-cpu';
 
-const PORT = Number(process.env.BENCH_UI_PORT ?? 7499);
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const STEPS = 1000;
 /**
@@ -57,7 +58,7 @@ async function endTrace(cdp: Cdp): Promise<string> {
   await cdp.send('IO.close', { handle: stream });
   return trace;
 }
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = chromiumPath ?? '/usr/bin/chromium';
 /** As playwright.config.ts launches it, headless, with the switches of Playwright's own that bear on timing. */
 const CHROMIUM_ARGS = [
   '--headless=new',
@@ -72,13 +73,7 @@ const CHROMIUM_ARGS = [
   '--disable-component-extensions-with-background-pages',
   '--disable-default-apps',
   '--no-default-browser-check',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...chromiumArgs,
   '--window-size=1280,800',
   '--remote-debugging-pipe',
 ];
@@ -187,7 +182,7 @@ async function sweepOnce(): Promise<Sample> {
     const { targetInfos } = await cdp.send<{ targetInfos: { targetId: string; type: string }[] }>('Target.getTargets');
     const { targetId } = targetInfos.find((t) => t.type === 'page')!;
     const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', { targetId, flatten: true });
-    await cdp.send('Page.navigate', { url: await requestLink(PORT) }, sessionId);
+    await cdp.send('Page.navigate', { url: await requestLink(BENCH_UI_PORT) }, sessionId);
     await waitFor(cdp, sessionId, `!!document.querySelector('[data-testid="launch"]')`);
     await evaluate(
       cdp,
@@ -251,9 +246,9 @@ async function sweepOnce(): Promise<Sample> {
 }
 
 async function startServer(): Promise<ChildProcess> {
-  const server = spawn('node', ['out/main/serve.js', '--port', String(PORT)], {
+  const server = spawn('node', ['out/main/serve.js', '--port', String(BENCH_UI_PORT)], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ADAGRAD_LAB_TOKEN: 'bench-token-for-loopback-only' },
+    env: { ...process.env, ADAGRAD_LAB_TOKEN: BENCH_UI_TOKEN },
   });
   await new Promise<void>((resolve, reject) => {
     server.stdout!.on('data', (chunk: Buffer) => chunk.includes('serving at') && resolve());
