@@ -32,6 +32,12 @@ export async function launchAndWait(page: Page, runs: number): Promise<void> {
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(runs), { timeout: 30_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+  await runsTableBuilt(page);
+}
+
+/** The runs table is made in parts, a frame apart (new rows too): its rows in view are all there once it is not busy. */
+export async function runsTableBuilt(page: Page): Promise<void> {
+  await expect(page.getByTestId('runs-table')).toHaveAttribute('aria-busy', 'false');
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './sign-in';
-import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
+import { canvasIsPainted, fillSweepForm, launchAndWait, runsTableBuilt } from './flows';
 
 const open = async (page: Page) => {
   await signIn(page);
@@ -132,6 +132,7 @@ test('a re-run of a run and a duplicate of a sweep pre-fill the form, and Launch
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('runs-count')).toHaveText('4 runs', { timeout: 30_000 });
   await expect(page.getByTestId('prefilled')).toHaveCount(0);
+  await runsTableBuilt(page);
   // The re-run computed the same numbers as the run it came from.
   const losses = await page.getByTestId('final-loss').allInnerTexts();
   expect(losses).toContain(losses[0]);
