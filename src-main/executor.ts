@@ -11,6 +11,11 @@ export interface RangeExecutor {
   readonly threads: number;
   /** Rejects with an AbortError when `signal` aborts first (the task's runs are then not done). */
   runRange(task: RangeTask, signal?: AbortSignal): Promise<EncodedResults>;
+  /**
+   * Each part it returns has a trace buffer of its own, and it takes buffers of parts it returned before back with a
+   * task (RangeTask.spent) to write new parts into (the pool). Agents' parts come through Redis: not theirs to reuse.
+   */
+  readonly reusesParts?: boolean;
   close(): Promise<void>;
   /**
    * An executor that can be away or without workers (agents through Redis) reports where it stands, now and at each

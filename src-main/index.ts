@@ -49,7 +49,8 @@ function openWindow(): void {
 function start(): void {
   handleAppProtocol(protocol, join(import.meta.dirname, '../renderer'));
   pool = createWorkerPool(join(import.meta.dirname, 'run-batch.worker.js'));
-  const sweeps = new SweepService(pool);
+  // Parts' buffers go back to the workers once stored: this process's only listeners copy an event as it is sent.
+  const sweeps = new SweepService(pool, { recycleParts: true });
   service = sweeps;
   // Where sweeps run (this computer, or agents through Redis), as chosen last time; the URL stays in userData only.
   executors = rememberedExecutors(sweeps, app.getPath('userData'));

@@ -46,7 +46,12 @@ interface PendingPart {
   batch: ResultBatch;
   stored: Uint8Array | null;
   storedCount: number;
+  /** Its trace buffer goes back to the executor once the part is stored (recycleParts, an executor's own parts). */
+  recyclable: boolean;
 }
+
+/** At most this many parts' buffers go back with a task (a task of 16 MB of float64 traces sends ~40 parts). */
+const SPENT_PER_TASK = 64;
 
 /** Progress events are throttled to this interval (the final one always goes out). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -77,6 +82,14 @@ export interface SweepServiceOptions {
   maxResultsEventBytes?: number;
   /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */
   batchTimeoutMs?: number;
+  /**
+   * Hand the trace buffers of parts the window has stored back to the executor that made them (one that reusesParts),
+   * with its next tasks, to write new parts into: fresh memory was the costliest pass of a worker's traces
+   * (result-batch.ts PartBuffers). Only where no listener reads a results event's bytes after it returns: Electron's
+   * webContents.send copies them as it is called; serve mode's sockets queue them, for every browser connected, until
+   * written, and an acknowledgement from one window says nothing of another's socket.
+   */
+  recycleParts?: boolean;
 }
 
 /**
@@ -102,6 +115,9 @@ export class SweepService {
   private readonly maxPendingResults: number;
   private readonly maxPendingBytes: number;
   private readonly maxResultsEventBytes: number;
+  private readonly recycleParts: boolean;
+  /** Trace buffers of parts stored and let go of (recycleParts), for the executor's next tasks. */
+  private spent: ArrayBuffer[] = [];
   /** The Workers setting: null for every thread the executor has (agents may come and go: followed as they do). */
   private requestedThreads: number | null = null;
   /** Starts workers for the running sweep up to the allowed threads; null between sweeps. */
@@ -130,6 +146,7 @@ export class SweepService {
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
     this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
+    this.recycleParts = options.recycleParts === true;
     this.followStatus();
   }
 
@@ -278,6 +295,8 @@ export class SweepService {
         parts.delete(start);
         this.pendingRuns -= size;
         this.pendingBytes -= batch.traces.byteLength;
+        if (part.recyclable && this.spent.length < SPENT_PER_TASK * 4)
+          this.spent.push(batch.traces.buffer as ArrayBuffer);
       }
       if (parts.size === 0) this.pending.delete(sweepId);
     }
@@ -368,8 +387,17 @@ export class SweepService {
           const startedAt = this.now();
           const timeout = this.batchTimeoutMs ? AbortSignal.timeout(this.batchTimeoutMs) : null;
           let parts: readonly ResultBatch[];
+          const recyclable = this.recycleParts && executor.reusesParts === true;
           try {
-            const task = { sweepId, spec: record.spec, from, to, compact: true, partBytes: this.maxResultsEventBytes };
+            const task = {
+              sweepId,
+              spec: record.spec,
+              from,
+              to,
+              compact: true,
+              partBytes: this.maxResultsEventBytes,
+              ...(recyclable ? { spent: this.spent.splice(0, SPENT_PER_TASK) } : {}),
+            };
             ({ parts } = await executor.runRange(task, timeout ? AbortSignal.any([signal, timeout]) : signal));
             // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
             if (signal.aborted) return;
@@ -381,7 +409,7 @@ export class SweepService {
             const failed = [...expandSweepRange(sweepId, record.spec, from, to)].map((c) => failedRun(c, reason));
             parts = splitBatch({ ...encodeResults(failed, { compact: true }), from, to }, this.maxResultsEventBytes);
           }
-          this.accept(record, parts);
+          this.accept(record, parts, recyclable);
           // Agents that joined since raise the executor's threads: more tasks in flight at once.
           this.refill?.();
         }
@@ -431,8 +459,11 @@ export class SweepService {
     return this.pendingRuns >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
   }
 
-  /** Keeps and sends a task's results, in the parts its worker cut them into (of about maxResultsEventBytes each). */
-  private accept(record: SweepRecord, parts: readonly ResultBatch[]): void {
+  /**
+   * Keeps and sends a task's results, in the parts its worker cut them into (of about maxResultsEventBytes each);
+   * `recyclable`: their buffers go back to the executor once stored.
+   */
+  private accept(record: SweepRecord, parts: readonly ResultBatch[], recyclable: boolean): void {
     const { sweepId } = record.launched;
     for (const part of parts) {
       // Looked up for each part: a listener may acknowledge a part as it is sent, which drops the sweep's emptied map,
@@ -444,7 +475,7 @@ export class SweepService {
         this.pendingRuns -= replaced.batch.to - replaced.batch.from;
         this.pendingBytes -= replaced.batch.traces.byteLength;
       }
-      pending.set(part.from, { batch: part, stored: null, storedCount: 0 });
+      pending.set(part.from, { batch: part, stored: null, storedCount: 0, recyclable });
       this.pendingRuns += part.to - part.from;
       this.pendingBytes += part.traces.byteLength;
       this.emitBatch(record, part);

@@ -70,21 +70,64 @@ export function encodeResults(
  * The results as consecutive batches, runs from index `from` of the sweep, each ending with the run that brings its
  * traces to `maxBytes` (at least one run each): splitBatch of encodeResults, the same arrays (test/core/run/
  * result-batch.test.ts), each trace written once, straight into its part, where splitting the encoded batch copied
- * every byte a second time.
+ * every byte a second time. `memory`: where the parts' traces are written (PartBuffers: memory written before);
+ * by default a fresh buffer each, of the part's size.
  */
 export function encodeParts(
   results: readonly Pick<CompactRunResult, 'summary' | 'trace'>[],
   options: EncodeOptions,
   from: number,
   maxBytes: number,
+  memory?: PartBuffers,
 ): ResultBatch[] {
   const plan = planColumns(results, options);
   return partBounds(plan.shapes, plan.bytes, results.length, maxBytes).map(([first, end]) => ({
     from: from + first,
     to: from + end,
     ...sliceColumns(plan, first, end, first < end && plan.shapes.length > 0 ? plan.shapes[first * SHAPE_WIDTH] : 0),
-    traces: traceBytes(results, plan, first, end),
+    traces: traceBytes(results, plan, first, end, memory),
   }));
+}
+
+/** Parts' buffers are sized in steps of this many bytes, so that one handed back fits most parts of the next tasks. */
+const PART_STEP = 16 * 1024;
+/** At most this many bytes of buffers are kept for reuse (a task of 16 MB of float64 traces sends ~9 MB compact). */
+const keptPartBytes = 64 << 20;
+
+/**
+ * Buffers of parts sent before and handed back once nothing reads them any more (the SweepService's `recycleParts`:
+ * the window stored their runs and every listener copied them), for the next parts' traces. Fresh memory was the
+ * costliest pass left over W1t's values: a new 256 kB buffer per part is first touched page by page (12,000–15,000
+ * page faults per W1t batch) and its external memory drives the collector; written into buffers handed back, W1t's
+ * worker path took 0.81–0.93× the time (docs/performance.md, "W1t, fourth pass"). A part's traces are then a view of
+ * the first bytes of its buffer: the rest, up to the next PART_STEP, is zeroed, as a part's bytes are sent whole by
+ * structured cloning (Electron's IPC).
+ */
+export class PartBuffers {
+  /** By byte length. */
+  private readonly free = new Map<number, ArrayBuffer[]>();
+  private kept = 0;
+
+  /** Buffers nothing else holds or will read again, for parts to come; beyond keptPartBytes they are let go of. */
+  give(buffers: readonly ArrayBuffer[]): void {
+    for (const buffer of buffers) {
+      const bytes = buffer.byteLength;
+      if (bytes === 0 || bytes % PART_STEP !== 0 || this.kept + bytes > keptPartBytes) continue;
+      const list = this.free.get(bytes) ?? [];
+      this.free.set(bytes, list);
+      list.push(buffer);
+      this.kept += bytes;
+    }
+  }
+
+  /** A buffer for a part of `bytes`: one given back, of the same size in steps, or a fresh one; and which it is. */
+  take(bytes: number): { buffer: ArrayBuffer; reused: boolean } {
+    const size = Math.ceil(bytes / PART_STEP) * PART_STEP;
+    const buffer = this.free.get(size)?.pop();
+    if (buffer === undefined) return { buffer: new ArrayBuffer(size), reused: false };
+    this.kept -= size;
+    return { buffer, reused: true };
+  }
 }
 
 /** The columns but the traces' bytes, and where each trace goes among them (its compactOffsets) and their total. */
@@ -132,20 +175,25 @@ function planColumns(
 }
 
 /**
- * The traces of runs [first, end) in a buffer of their own, as the plan places them (from the first one's byte). A
- * run of traces that already lie one after another in one buffer as placed, each its columns' bytes as placed (a lane
- * block's, laid out compact: trace.ts finishLanes, padding zeroed), is copied at once; any other trace column by
- * column (writeCompactTrace), narrowed where its mask says.
+ * The traces of runs [first, end) in a buffer of their own (from `memory`, else a fresh one), as the plan places them
+ * (from the first one's byte). A run of traces that already lie one after another in one buffer as placed, each its
+ * columns' bytes as placed (a lane block's, laid out compact: trace.ts finishLanes, padding zeroed), is copied at
+ * once; any other trace column by column (writeCompactTrace), narrowed where its mask says, into bytes zeroed first
+ * where the buffer held an earlier part (the padding after a column of odd length is not written).
  */
 function traceBytes(
   results: readonly Pick<CompactRunResult, 'trace'>[],
   { shapes, placed, bytes }: ColumnPlan,
   first: number,
   end: number,
+  memory?: PartBuffers,
 ): Uint8Array {
   if (shapes.length === 0) return new Uint8Array(0);
   const start = first < end ? shapes[first * SHAPE_WIDTH] : 0;
-  const buffer = new ArrayBuffer((end < results.length ? shapes[end * SHAPE_WIDTH] : bytes) - start);
+  const size = (end < results.length ? shapes[end * SHAPE_WIDTH] : bytes) - start;
+  const { buffer, reused } = memory ? memory.take(size) : { buffer: new ArrayBuffer(size), reused: false };
+  const part = new Uint8Array(buffer, 0, size);
+  if (reused) new Uint8Array(buffer, size).fill(0);
   const views = compactViews(buffer);
   for (let r = first; r < end;) {
     const { trace } = results[r];
@@ -163,13 +211,15 @@ function traceBytes(
         next += placed[++last].bytes;
       }
       const from = trace.steps.byteOffset;
-      new Uint8Array(buffer, shapes[r * SHAPE_WIDTH] - start, next - from).set(
-        new Uint8Array(source as ArrayBuffer, from, next - from),
-      );
-    } else writeCompactTrace(trace, views, shapes[r * SHAPE_WIDTH] - start, placed[r], mask);
+      part.set(new Uint8Array(source as ArrayBuffer, from, next - from), shapes[r * SHAPE_WIDTH] - start);
+    } else {
+      const at = shapes[r * SHAPE_WIDTH] - start;
+      if (reused) part.fill(0, at, at + placed[r].bytes);
+      writeCompactTrace(trace, views, at, placed[r], mask);
+    }
     r = last + 1;
   }
-  return new Uint8Array(buffer);
+  return part;
 }
 
 /** Whether a trace's columns lie in one buffer from its steps' byte as compactOffsets places them for its mask. */
@@ -213,16 +263,18 @@ export const executeEncoded = (configs: readonly RunConfig[], options: EncodeOpt
   withReusedTraceMemory(() => encodeResults(executeForEncoding(configs, options), options));
 
 /**
- * executeEncoded cut into parts as splitBatch cuts them (encodeParts: each trace written once, into its part), runs
- * from index `from` of the sweep: a range task's results for the window (src-main/workers/range-task.ts).
+ * executeEncoded cut into parts as splitBatch cuts them (encodeParts: each trace written once, into its part, in
+ * `memory` if given), runs from index `from` of the sweep: a range task's results for the window
+ * (src-main/workers/range-task.ts).
  */
 export const executeParts = (
   configs: readonly RunConfig[],
   options: EncodeOptions,
   from: number,
   maxBytes: number,
+  memory?: PartBuffers,
 ): ResultBatch[] =>
-  withReusedTraceMemory(() => encodeParts(executeForEncoding(configs, options), options, from, maxBytes));
+  withReusedTraceMemory(() => encodeParts(executeForEncoding(configs, options), options, from, maxBytes, memory));
 
 function executeForEncoding(configs: readonly RunConfig[], options: EncodeOptions): CompactRunResult[] {
   const traces = options.traces ?? true;

@@ -11,7 +11,7 @@ import { csvRows } from '../../src-core/export/csv';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { everyStepConfig } from '../../src-core/export/trace-table';
 import { expandSweepRange } from '../../src-core/sweep/expand';
-import { decodeSummaries, executeParts } from '../../src-core/run/result-batch';
+import { decodeSummaries, executeParts, PartBuffers } from '../../src-core/run/result-batch';
 import type { EncodedResults } from './batch-codec';
 
 export interface RangeTask {
@@ -34,6 +34,11 @@ export interface RangeTask {
   readonly partBytes?: number;
   /** Present: the results carry the batch's summary CSV rows (csvRows over summaryColumns), with this sweep name. */
   readonly summaryRows?: { readonly sweepName: string };
+  /**
+   * Present: the parts' traces go into buffers this thread reuses (PartBuffers), and these are buffers of parts sent
+   * before that nothing reads any more (the SweepService's `recycleParts`), transferred here for it to reuse.
+   */
+  readonly spent?: readonly ArrayBuffer[];
 }
 
 export const isRangeTask = (task: unknown): task is RangeTask =>
@@ -48,11 +53,16 @@ export function rangeConfigs({ sweepId, spec, from, to, everyStep }: RangeTask):
   return { configs, computed: everyStep ? Array.from(configs, everyStepConfig) : configs };
 }
 
+/** The parts' buffers handed back to this thread (RangeTask.spent). */
+const partBuffers = new PartBuffers();
+
 export function runRangeTask(task: RangeTask): EncodedResults {
   const traces = task.traces !== false;
   const { configs, computed } = rangeConfigs(task);
   const options = { traces, compact: task.compact === true };
-  const parts = executeParts(computed, options, task.from, task.partBytes ?? Infinity);
+  if (task.spent) partBuffers.give(task.spent);
+  const memory = task.spent ? partBuffers : undefined;
+  const parts = executeParts(computed, options, task.from, task.partBytes ?? Infinity, memory);
   if (!task.summaryRows) return { parts };
   const sweepName = task.summaryRows.sweepName;
   const summaries = parts.flatMap(decodeSummaries);

@@ -528,6 +528,82 @@ describe('SweepService', () => {
   });
 });
 
+describe('SweepService with recycleParts: the buffers of stored parts go back to the executor', () => {
+  /** The in-process executor as one that reuses its parts' buffers (the pool), keeping what each task brought back. */
+  const recycling = (reusesParts = true) => {
+    const spent: (readonly ArrayBuffer[] | undefined)[] = [];
+    const inner = inProcessExecutor();
+    const executor: RangeExecutor = {
+      ...inner,
+      reusesParts,
+      runRange: async (task) => {
+        spent.push(task.spent && [...task.spent]);
+        return inner.runRange(task);
+      },
+    };
+    return { executor, spent };
+  };
+  /** Each part as sent: its buffer, and a copy of its trace bytes then. */
+  const sentParts = (service: SweepService) => {
+    const sent: { sweepId: string; from: number; buffer: ArrayBuffer; bytes: Uint8Array }[] = [];
+    service.onEvent((e) => {
+      if (e.type === 'results') {
+        const { from, traces } = e.batch;
+        sent.push({ sweepId: e.sweepId, from, buffer: traces.buffer as ArrayBuffer, bytes: traces.slice() });
+      }
+    });
+    return sent;
+  };
+  const other = { ...goodSpec, start: [-3], steps: 25 };
+
+  it('hands back only parts every run of which is stored; parts written into them, and those still pending, are intact', async () => {
+    const { executor, spent } = recycling();
+    let sweeps = 0;
+    const options = { recycleParts: true, batchSize: 2, newSweepId: () => `r${sweeps++}` };
+    const service = new SweepService(executor, options);
+    const sent = sentParts(service);
+    service.launch(goodSpec);
+    await service.idle();
+    expect(sent.map(({ from }) => from)).toEqual([0, 2, 4]); // a part a task
+    expect(spent).toEqual([[], [], []]); // nothing stored yet
+    // Parts [0, 2) and [2, 4) stored; [4, 6) only half.
+    service.acknowledge([{ sweepId: 'r0', from: 0, to: 5 }]);
+    service.launch(other);
+    await service.idle();
+    expect(spent[3]).toHaveLength(2);
+    spent[3]!.forEach((buffer, i) => expect(buffer).toBe(sent[i].buffer));
+    expect(spent.slice(4)).toEqual([[], []]);
+    // The second sweep's parts, written into the first one's buffers, are those a service that recycles nothing sends.
+    const plain = new SweepService(inProcessExecutor(), { ...options, recycleParts: false, newSweepId: () => 'r1' });
+    const expected = sentParts(plain);
+    plain.launch(other);
+    await plain.idle();
+    const bytesOf = (parts: typeof sent) => parts.map(({ from, bytes }) => ({ from, bytes }));
+    expect(bytesOf(sent.slice(3))).toEqual(bytesOf(expected));
+    // The first sweep's part not wholly stored is sent again as it was.
+    const before = sent.length;
+    service.resendPending();
+    expect(bytesOf(sent.slice(before).filter((part) => part.sweepId === 'r0'))).toEqual(bytesOf([sent[2]]));
+  });
+
+  it('hands nothing back without recycleParts, nor to an executor whose parts are not its own (agents)', async () => {
+    for (const [recycleParts, reusesParts] of [
+      [false, true],
+      [true, false],
+    ]) {
+      const { executor, spent } = recycling(reusesParts);
+      const service = new SweepService(executor, { recycleParts, batchSize: 2, maxResultsEventBytes: 1 });
+      const { results } = collect(service);
+      service.launch(goodSpec);
+      await service.idle();
+      stored(service, results());
+      service.launch(goodSpec);
+      await service.idle();
+      expect(spent).toEqual(Array.from({ length: 6 }, () => undefined));
+    }
+  });
+});
+
 describe('SweepService.useExecutor: where the next sweeps run', () => {
   /** Runs tasks in process once `open()` is called, noting which sweep each task was of. */
   function gated(): { executor: RangeExecutor; open: () => void; sweeps: string[] } {

@@ -15,6 +15,7 @@ import {
   encodeResults,
   executeEncoded,
   executeParts,
+  PartBuffers,
   splitBatch,
 } from '../../../src-core/run/result-batch';
 import { noTrace } from '../../../src-core/run/trace';
@@ -115,6 +116,39 @@ describe('results as columns', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('written into buffers handed back holding other bytes (PartBuffers), are the same parts, zeros after each', () => {
+    let reused = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(configBatch, fc.boolean(), fc.integer({ min: 1, max: 20_000 }), fc.nat(255)), {
+          minLength: 2,
+          maxLength: 4,
+        }),
+        (batches) => {
+          const memory = new PartBuffers();
+          const given = new Set<ArrayBuffer>();
+          for (const [configs, compact, maxBytes, junk] of batches) {
+            const options = { compact, traces: true };
+            const parts = executeParts(configs, options, 0, maxBytes, memory);
+            expect(parts).toEqual(executeParts(configs, options, 0, maxBytes));
+            for (const { traces } of parts) {
+              if (given.has(traces.buffer as ArrayBuffer)) reused++;
+              expect(traces.byteOffset).toBe(0);
+              expect(new Uint8Array(traces.buffer, traces.byteLength).every((byte) => byte === 0)).toBe(true);
+            }
+            // Handed back as the SweepService hands them back once stored, other bytes in them: none may show.
+            const buffers = parts.map(({ traces }) => traces.buffer as ArrayBuffer);
+            for (const buffer of buffers) new Uint8Array(buffer).fill(junk);
+            memory.give(buffers);
+            buffers.forEach((buffer) => given.add(buffer));
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+    expect(reused).toBeGreaterThan(0);
   });
 
   it('copies a lane block whole only where its traces follow on: two groups interleaved run by run', () => {
