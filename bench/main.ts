@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createObjective } from '../src-core/objectives';
 import { executeBatch, executeRun } from '../src-core/run/execute';
-import { executeParts } from '../src-core/run/result-batch';
+import { executeParts, PartBuffers } from '../src-core/run/result-batch';
 import { w1Input, w2Input, w3Input } from './baselines/inputs';
 import { w1SeedsWay, w2SeedsWay, w3SeedsWay } from './baselines/seeds-way';
 import { w1TightLoop, w2TightLoop, w3TightLoop } from './baselines/tight-loop';
@@ -137,10 +137,13 @@ const windowPartBytes = 256 * 1024;
  * (range-task.ts), each executeParts with `compact` (the traces recorded, laid out float32 where faithful and written
  * into the ~256 kB parts the task sends the window), sized by the bytes of their traces as the SweepService sizes them
  * (src-main/batch-sizer.ts). Until issue 15's third pass on traces it timed executeEncoded, the task's one buffer,
- * leaving out the copy into those parts that the worker then made (splitBatch). In turns with W1 itself, so that
- * W1t/W1 is a ratio of one run; the engine's float64 RunResults of the whole batch (executeBatch) are timed after, in
- * turns of their own: in the same turns their 152 MB of garbage was collected in the next contender's time, W1t's
- * (W1t 414–444 ms after them against 255–357 ms without them, W1 the same, load 6–7).
+ * leaving out the copy into those parts that the worker then made (splitBatch). Since its fourth pass the parts are
+ * written into the buffers of parts sent before, handed back after each task as the desktop app's SweepService hands
+ * them back once the window has stored them (recycleParts; result-batch.ts PartBuffers); serve mode, whose sockets may
+ * still hold a part's bytes, sends parts in fresh memory, timed beside it in the same turns. In turns with W1 itself,
+ * so that W1t/W1 is a ratio of one run; the engine's float64 RunResults of the whole batch (executeBatch) are timed
+ * after, in turns of their own: in the same turns their 152 MB of garbage was collected in the next contender's time,
+ * W1t's (W1t 414–444 ms after them against 255–357 ms without them, W1 the same, load 6–7).
  */
 function w1t(): WorkloadReport {
   const configs = w1Configs(true);
@@ -150,18 +153,25 @@ function w1t(): WorkloadReport {
   const tasks = Array.from({ length: Math.ceil(configs.length / perTask) }, (_, t) =>
     configs.slice(t * perTask, (t + 1) * perTask),
   );
-  const [app, alone] = measure(
+  const memory = new PartBuffers();
+  const [app, alone, fresh] = measure(
     [
-      // 'engine' for the report: the engine as the app runs it.
+      // 'engine' for the report: the engine as the desktop app runs it.
       timed('engine', work, () =>
-        tasks.forEach((task, t) => executeParts(task, { compact: true }, t * perTask, windowPartBytes)),
+        tasks.forEach((task, t) => {
+          const parts = executeParts(task, { compact: true }, t * perTask, windowPartBytes, memory);
+          memory.give(parts.map(({ traces }) => traces.buffer as ArrayBuffer));
+        }),
       ),
       timed('W1, in turns', work, () => executeBatch(plain)),
+      timed('parts in fresh memory (serve mode)', work, () =>
+        tasks.forEach((task, t) => executeParts(task, { compact: true }, t * perTask, windowPartBytes)),
+      ),
     ],
     repeats,
   );
   const [wide] = measure([timed('executeBatch, float64, after', work, () => executeBatch(configs))], repeats);
-  const measured = [app, alone, wide];
+  const measured = [app, alone, fresh, wide];
   return {
     id: 'W1t',
     title:
@@ -170,7 +180,8 @@ function w1t(): WorkloadReport {
     unit: 'updates/s',
     measured,
     checks: [
-      `W1t/W1 in turns: ${(app.median / alone.median).toFixed(2)}× (float64 RunResults of the whole batch: ` +
+      `W1t/W1 in turns: ${(app.median / alone.median).toFixed(2)}× (parts in fresh memory, as serve mode sends ` +
+        `them: ${(fresh.median / alone.median).toFixed(2)}×; float64 RunResults of the whole batch: ` +
         `${(wide.median / alone.median).toFixed(2)}×; target at most 1.5×: ${app.median / alone.median <= 1.5 ? 'met' : 'NOT met'})`,
     ],
   };
