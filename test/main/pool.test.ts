@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWorkerPool } from '../../src-main/pool';
 import { executeRun } from '../../src-core/run/execute';
-import { expandSweep } from '../../src-core/sweep/expand';
+import { executeParts } from '../../src-core/run/result-batch';
+import { expandSweep, validateSweepSpec } from '../../src-core/sweep/expand';
+import type { SweepSpec } from '../../src-core/contract/sweep-spec';
 import { adagradSweep } from '../helpers/configs';
 
 // The pool runs the worker exactly as the app ships it: the built file (npm test builds before the unit tests).
@@ -23,6 +25,25 @@ describe('worker pool', () => {
     expect(results).toHaveLength(8);
     results.forEach((result, i) => expect(result).toEqual(executeRun(configs[i])));
     expect(results[0].trace.theta).toBeInstanceOf(Float64Array);
+  });
+
+  it('takes the buffers of parts handed back with a range task (transferred) and writes its parts into them', async () => {
+    const spec = (
+      validateSweepSpec(
+        adagradSweep({ name: 'r', start: [4], lrs: [1, 0.3, 0.1], eps: [1e-8], weightDecays: [0, 0.1], steps: 300 }),
+      ) as { value: SweepSpec }
+    ).value;
+    const task = { sweepId: 'r', spec, from: 0, to: 6, compact: true, partBytes: 4096 };
+    const expected = executeParts(expandSweep('r', spec), { compact: true }, 0, 4096);
+    const first = await pool.runRange({ ...task, spent: [] });
+    expect(first.parts).toEqual(expected);
+    // Handed back with the next tasks, as the SweepService hands back parts once stored: gone from this thread.
+    const spent = first.parts.map(({ traces }) => traces.buffer as ArrayBuffer);
+    const sizes = spent.map((buffer) => buffer.byteLength);
+    for (let i = 0; i < 2; i++)
+      expect((await pool.runRange({ ...task, spent: i === 0 ? spent : [] })).parts).toEqual(expected);
+    expect(spent.every((buffer) => buffer.byteLength === 0)).toBe(true);
+    expect(sizes.every((size) => size % 16384 === 0)).toBe(true);
   });
 
   it('returns summaries only, cloned rather than transferred, equal to src-core run in process, with no trace', async () => {
