@@ -295,8 +295,8 @@ export class SweepService {
         parts.delete(start);
         this.pendingRuns -= size;
         this.pendingBytes -= batch.traces.byteLength;
-        if (part.recyclable && this.spent.length < SPENT_PER_TASK * 4)
-          this.spent.push(batch.traces.buffer as ArrayBuffer);
+        // At most a task's worth waits here for the next task (~17 MB of 256 kB parts); the rest is let go of.
+        if (part.recyclable && this.spent.length < SPENT_PER_TASK) this.spent.push(batch.traces.buffer as ArrayBuffer);
       }
       if (parts.size === 0) this.pending.delete(sweepId);
     }

@@ -91,8 +91,11 @@ export function encodeParts(
 
 /** Parts' buffers are sized in steps of this many bytes, so that one handed back fits most parts of the next tasks. */
 const PART_STEP = 16 * 1024;
-/** At most this many bytes of buffers are kept for reuse (a task of 16 MB of float64 traces sends ~9 MB compact). */
-const keptPartBytes = 64 << 20;
+/**
+ * At most this many bytes of buffers are kept for reuse, per thread: twice the most a task's parts hold (tasks are
+ * sized to 16 MB of traces, src-main/batch-sizer.ts; W1t's send ~9 MB compact).
+ */
+const keptPartBytes = 32 << 20;
 
 /**
  * Buffers of parts sent before and handed back once nothing reads them any more (the SweepService's `recycleParts`:
