@@ -15,7 +15,7 @@ import { CliInputError, readJob, type CliJob } from './input';
 import { needsRuns, openOutputs, type CliOutputs, type ResultBatch } from './outputs';
 import { removeTemporariesSync } from '../export/file-sink';
 import { countsOf, ProgressReporter, type BatchCounts } from './progress';
-import { batchesInOrder, batchSizeOf, runInOrder, warmingBatchSize } from '../export/ordered-runs';
+import { batchesInOrder, runInOrder, sweepBatchSize } from '../export/ordered-runs';
 // Types only: the agents' modules load bullmq and ioredis (~0.3 s of CPU at start-up, a sixth of a 100,000-run
 // sweep), so they are imported when --redis or `agent` asks for them (agentsReady, main).
 import type { RedisExecutor } from '../agents/redis-executor';
@@ -143,7 +143,7 @@ function batchesOf(job: CliJob, args: CliArgs, engine: Engine, signal: AbortSign
   return batchesInOrder(
     pool,
     job.count,
-    (left, threads) => warmingBatchSize(batchSizeOf(shapes, left, threads, traces), launched++, threads),
+    (left, threads) => sweepBatchSize(shapes, job.count, left, threads, traces, launched++),
     run,
   );
 }
