@@ -74,6 +74,26 @@ export function warmingBatchSize(size: number, launched: number, threads: number
 }
 
 /**
+ * The size of the command line's `launched`-th batch (from 0) of `count` runs shaped as `shapes` (batchSizeOf), `left`
+ * of them not yet launched, on `threads` workers: the size for the runs left, so that the last are spread over every
+ * worker, each worker's first batches shortened (warmingBatchSize), and none at the end shorter than a first batch (an
+ * eighth of the size): halving what was left down to a run a batch cost a round trip each, and a batch of one run
+ * took 3–4 ms where one of 200 takes ~2.
+ */
+export function sweepBatchSize(
+  shapes: Iterable<RunShape>,
+  count: number,
+  left: number,
+  threads: number,
+  traces: boolean,
+  launched: number,
+): number {
+  const whole = batchSizeOf(shapes, count, threads, traces);
+  const size = Math.max(batchSizeOf(shapes, left, threads, traces), whole >> WARM_UP_ROUNDS);
+  return warmingBatchSize(size, launched, threads);
+}
+
+/**
  * The batches [from, to) of `count` runs, each run by `run`, yielded in order. One batch per thread of `executor` is
  * running, plus one waiting, whichever batch finishes: a batch that finishes launches the next at once, even while an
  * earlier one is still running, so a worker never idles behind a slow batch ahead of it (the first on a worker that

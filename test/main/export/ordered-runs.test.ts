@@ -4,7 +4,7 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { batchesInOrder, warmingBatchSize } from '../../../src-main/export/ordered-runs';
+import { batchesInOrder, sweepBatchSize, warmingBatchSize, type RunShape } from '../../../src-main/export/ordered-runs';
 
 interface Batch {
   from: number;
@@ -170,6 +170,49 @@ describe('warmingBatchSize', () => {
       expect(n).toBeGreaterThanOrEqual(1);
       expect(n).toBeLessThanOrEqual(size);
       if (launched >= 3 * threads) expect(n).toBe(size);
+    },
+  );
+});
+
+describe('sweepBatchSize', () => {
+  /** Every batch's size, launched one after another as batchesInOrder launches them. */
+  const sizes = (shapes: RunShape[], count: number, threads: number, traces = false): number[] => {
+    const out: number[] = [];
+    for (let next = 0; next < count;) {
+      const n = Math.min(count - next, sweepBatchSize(shapes, count, count - next, threads, traces, out.length));
+      out.push(n);
+      next += n;
+    }
+    return out;
+  };
+  const w1: RunShape[] = [{ steps: 1000, objective: { id: 'elliptic-2d' }, traceMaxPoints: 3 }];
+
+  it("warms each worker up, spreads the last runs over both, and ends in batches of a first batch's size, not of one run", () => {
+    const w1Sizes = sizes(w1, 100_000, 2);
+    expect(w1Sizes.slice(0, 8)).toEqual([200, 200, 400, 400, 800, 800, 1600, 1600]);
+    expect(w1Sizes.reduce((a, b) => a + b)).toBe(100_000);
+    // The last 2,800 runs: halved down to 200 a batch, then what is left (before: 175, 88, 44, … 3, 1, 1).
+    expect(w1Sizes.slice(-6)).toEqual([1600, 1400, 700, 350, 200, 150]);
+    expect(Math.min(...w1Sizes.slice(0, -1))).toBe(200);
+  });
+
+  it('still spreads a short sweep over every worker', () => {
+    const short = sizes(w1, 100, 4);
+    expect(short.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...short)).toBeLessThanOrEqual(25);
+    expect(sizes(w1, 3, 2)).toEqual([1, 1, 1]);
+  });
+
+  test.prop([fc.integer({ min: 1, max: 20_000 }), fc.integer({ min: 1, max: 8 }), fc.boolean()])(
+    'covers every run, each batch at least one run and at most the whole size',
+    (count, threads, traces) => {
+      const all = sizes(w1, count, threads, traces);
+      expect(all.reduce((a, b) => a + b)).toBe(count);
+      const whole = sweepBatchSize(w1, count, count, threads, traces, 3 * threads);
+      for (const n of all) {
+        expect(n).toBeGreaterThanOrEqual(1);
+        expect(n).toBeLessThanOrEqual(whole);
+      }
     },
   );
 });
