@@ -23,7 +23,7 @@ import { cBuilds, compileReference, referenceRunner, w1Bytes, w2Bytes, w3Bytes, 
 import { fastPathLines } from './fast-paths';
 import { measure, median, timed, type Contender } from './measure';
 import { inThreadSweep, openSweeper, workerFile, workerIsBuilt } from './pool-bench';
-import { printReport, type Report, type WorkloadReport } from './report';
+import { printReport, w1InTurns, type Report, type WorkloadReport } from './report';
 import { defaultBatchSizing, estimatedTraceBytes } from '../src-main/batch-sizer';
 import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from './workloads';
 
@@ -163,7 +163,7 @@ function w1t(): WorkloadReport {
           memory.give(parts.map(({ traces }) => traces.buffer as ArrayBuffer));
         }),
       ),
-      timed('W1, in turns', work, () => executeBatch(plain)),
+      timed(w1InTurns, work, () => executeBatch(plain)),
       timed('parts in fresh memory (serve mode)', work, () =>
         tasks.forEach((task, t) => executeParts(task, { compact: true }, t * perTask, windowPartBytes)),
       ),

@@ -1,6 +1,9 @@
 /** The bench's figures: the JSON it writes, the derived ratios against the issue's targets, and the printed table. */
 import type { Measured } from './measure';
 
+/** The name of W1 as timed in W1t's turns (bench/main.ts), which the W1t/W1 line reads. */
+export const w1InTurns = 'W1, in turns';
+
 export interface WorkloadReport {
   id: 'W1' | 'W1t' | 'W2' | 'W3';
   title: string;
@@ -85,13 +88,15 @@ export function printReport(report: Report): void {
     }
     for (const check of w.checks) out.push(`  ${check}`);
   }
-  const w1 = report.workloads.find((w) => w.id === 'W1');
+  // W1t against the W1 timed in its own turns (bench/main.ts w1t), not W1's workload: that ran minutes apart, and this
+  // pair of shared cores changes speed by more than the ratio's margin in that time (1.61× in turns, 1.83× apart).
   const w1t = report.workloads.find((w) => w.id === 'W1t');
-  if (w1 && w1t) {
-    const cost = w1t.measured[0].median / w1.measured[0].median;
+  const inTurns = w1t?.measured.find((m) => m.name === w1InTurns);
+  if (w1t && inTurns) {
+    const cost = w1t.measured[0].median / inTurns.median;
     out.push(
       '',
-      `W1t/W1 (the cost of recording traces): ${times(cost)} (target at most 1.5×: ${cost <= 1.5 ? 'met' : 'NOT met'})`,
+      `W1t/W1 in turns (the cost of recording traces): ${times(cost)} (target at most 1.5×: ${cost <= 1.5 ? 'met' : 'NOT met'})`,
     );
   }
   const p = report.parallel;
