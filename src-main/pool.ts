@@ -1,10 +1,9 @@
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
 import type { ResultColumns, RunConfig, RunResult } from '../src-core/contract/types';
 import { decodeResults } from '../src-core/run/result-batch';
 import type { RangeExecutor } from './executor';
-import { startThreads, type PoolOptions, type StartedThreads } from './pool-threads';
 import { encodeConfigs, type EncodedResults } from './workers/batch-codec';
-
-export type { PoolOptions } from './pool-threads';
 
 /** Whatever runs batches of configs (exports, whose runs come from anywhere): the worker pool, or a test's stand-in. */
 export interface RunExecutor {
@@ -18,14 +17,30 @@ export interface RunExecutor {
   close(): Promise<void>;
 }
 
+/**
+ * Runs batches in worker threads. The worker file is a parameter because only the build knows where it lands
+ * (out/main/run-batch.worker.js); tests pass the built file too.
+ */
+export interface PoolOptions {
+  threads?: number;
+  /** Heap limit of each worker: a run that needs more fails with an out-of-memory error instead of taking the machine. */
+  maxWorkerMemoryMb?: number;
+}
+
 /** The worker pool: batches of configs, and ranges of a sweep that a worker expands itself (sweeps, the command line). */
 export type WorkerPool = RunExecutor & RangeExecutor;
 
-export const createWorkerPool = (workerFile: string, options: PoolOptions = {}): WorkerPool =>
-  poolOf(startThreads(workerFile, options));
-
-/** The pool over threads already started (startThreads): the command line starts its own before its modules load. */
-export function poolOf({ threads, piscina: pool }: StartedThreads): WorkerPool {
+export function createWorkerPool(
+  workerFile: string,
+  { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {},
+): WorkerPool {
+  const pool = new Piscina({
+    filename: workerFile,
+    minThreads: threads,
+    maxThreads: threads,
+    idleTimeout: 60_000,
+    ...(maxWorkerMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: maxWorkerMemoryMb } } : {}),
+  });
   return {
     threads,
     // Aborting a task that is running terminates its worker at once; piscina starts a fresh one for what follows.
