@@ -36,6 +36,10 @@ export interface Column<T> {
 /** The header line, CRLF included. */
 export const csvHeader = <T>(columns: readonly Column<T>[]): string => `${formatRow(columns.map((c) => c.header))}\r\n`;
 
+const cellOf = <T>(column: Column<T>): Column<T>['cell'] => column.cell;
+const noCell = (): Cell => null;
+const noText = (): string => '';
+
 /** About this many characters per chunk: large enough that writes are few, small enough to stay out of the way. */
 const CHUNK_CHARS = 1 << 16;
 
@@ -44,25 +48,28 @@ export function* csvRows<T>(columns: readonly Column<T>[], records: Iterable<T>)
   // The chunk so far: rows appended to one string, which is flattened once, when written (an array of lines changed
   // its elements kind between the interpreted and the optimized loop, a deoptimization in every worker).
   let chunk = '';
-  // Array.from, not map: map's arrays are packed while the caller runs interpreted and holey once V8 optimizes it, and
-  // code optimized for the one deoptimizes on the other.
-  const cells = Array.from(columns, (c) => c.cell);
+  // Arrays made by Array.from with functions made once, neither by map (its arrays are packed while the caller runs
+  // interpreted and holey once V8 optimizes it, and code optimized for the one deoptimizes on the other) nor with a
+  // closure made per call (which V8 compiles again in every thread).
+  const cells = Array.from(columns, cellOf);
   // Per column, its last cell and that cell's text: most of a sweep's columns repeat from row to row (its objective,
   // an axis that changes every hundred rows), and formatting a number is what a cell costs.
-  const lastCell: Cell[] = Array.from(columns, () => null);
-  const lastText: string[] = Array.from(columns, () => '');
-  const format = (c: number, cell: Cell): string => {
-    if (Object.is(cell, lastCell[c])) return lastText[c];
-    lastCell[c] = cell;
-    return (lastText[c] = formatCell(cell));
-  };
+  const lastCell = Array.from(columns, noCell);
+  const lastText = Array.from(columns, noText);
   // One array of a row's texts, reused: joined once, a row is one flat string (concatenated, it was ~70 pieces).
   const texts = new Array<string>(cells.length);
   const iterator = records[Symbol.iterator]();
   for (;;) {
     const next = iterator.next();
     if (!next.done) {
-      for (let c = 0; c < cells.length; c++) texts[c] = format(c, cells[c](next.value));
+      for (let c = 0; c < cells.length; c++) {
+        const cell = cells[c](next.value);
+        if (!Object.is(cell, lastCell[c])) {
+          lastCell[c] = cell;
+          lastText[c] = formatCell(cell);
+        }
+        texts[c] = lastText[c];
+      }
       chunk += `${texts.join(',')}\r\n`;
     }
     // The last chunk leaves through the same test as every other, its threshold 1 once the records end: V8 compiles

@@ -152,17 +152,20 @@ const laneTraceBudget = 4 << 20;
 export function executeBatch(configs: readonly RunConfig[], traces?: boolean): RunResult[];
 export function executeBatch(configs: readonly RunConfig[], traces: TraceKind): CompactRunResult[];
 export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = true): CompactRunResult[] {
-  const objectiveFor = objectiveCache();
+  // Loops, not forEach and map with closures: a closure made afresh by every batch is compiled by V8 more than once per
+  // thread (its first code specialized to the first batch's context), where this function's loops are compiled once.
+  const objectives = new ObjectiveCache();
   const results: CompactRunResult[] = new Array(configs.length);
   const anyTrace = traces !== false;
   const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
-  configs.forEach((config, i) => {
+  for (let i = 0; i < configs.length; i++) {
+    const config = configs[i];
     try {
-      const { objective, key: objectiveKey } = objectiveFor(config.objective);
+      const { objective, key: objectiveKey } = objectives.get(config.objective);
       const key = laneGroupKey(config, objective, objectiveKey);
       if (key === null) {
         results[i] = executeRun(config, objective, anyTrace);
-        return;
+        continue;
       }
       const start = startOf(config, objective);
       checkOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
@@ -180,15 +183,15 @@ export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = 
     } catch (error) {
       results[i] = failedRun(config, error);
     }
-  });
+  }
   for (const { objective, indices, starts } of groups.values()) {
-    const group = indices.map((i) => configs[i]);
+    const group = new Array<RunConfig>(indices.length);
+    for (let k = 0; k < indices.length; k++) group[k] = configs[indices[k]];
     try {
-      executeLanes(group, objective, starts, undefined, laneTraces(traces, group[0])).forEach(
-        (result, k) => (results[indices[k]] = result),
-      );
+      const computed = executeLanes(group, objective, starts, undefined, laneTraces(traces, group[0]));
+      for (let k = 0; k < indices.length; k++) results[indices[k]] = computed[k];
     } catch (error) {
-      group.forEach((config, k) => (results[indices[k]] = failedRun(config, error)));
+      for (let k = 0; k < indices.length; k++) results[indices[k]] = failedRun(group[k], error);
     }
   }
   return results;
@@ -211,17 +214,18 @@ const laneTraces = (traces: TraceKind, config: RunConfig): TraceKind =>
  * The objectives of a batch, each built once and keyed by its config's JSON. The runs of a sweep come in long stretches
  * with one objective, so a config with the same fields as the last one asked for is recognised without serialising it.
  */
-function objectiveCache(): (config: ObjectiveConfig) => { objective: Objective; key: string } {
-  const built = new Map<string, { objective: Objective; key: string }>();
-  let last: { config: ObjectiveConfig; entry: { objective: Objective; key: string } } | null = null;
-  return (config) => {
-    if (last && sameFields(last.config, config)) return last.entry;
+class ObjectiveCache {
+  private readonly built = new Map<string, { objective: Objective; key: string }>();
+  private last: { config: ObjectiveConfig; entry: { objective: Objective; key: string } } | null = null;
+
+  get(config: ObjectiveConfig): { objective: Objective; key: string } {
+    if (this.last && sameFields(this.last.config, config)) return this.last.entry;
     const key = JSON.stringify(config);
-    let entry = built.get(key);
-    if (!entry) built.set(key, (entry = { objective: createObjective(config), key }));
-    last = { config, entry };
+    let entry = this.built.get(key);
+    if (!entry) this.built.set(key, (entry = { objective: createObjective(config), key }));
+    this.last = { config, entry };
     return entry;
-  };
+  }
 }
 
 /** Whether two flat configs hold the same fields in the same order with the same values (so the same JSON). */

@@ -72,12 +72,34 @@ const axisCache = new Map<string, (HyperparameterValue | undefined)[]>();
 const AXIS_CACHE_AXES = 8;
 
 /**
- * axisPoint of one axis, each point computed once: the same doubles. An axis of more points than AXIS_CACHE_POINTS
- * computes each alone, as before (a range of 10⁶ points is never listed).
+ * The values an optimizer entry's axis gives its points: by a grid point's index (GridAxisValues) or by a random
+ * draw in [0, 1) (DrawnAxisValues). Objects with a method, not closures made per expansion: V8 compiles a closure made
+ * afresh by every task more than once per worker, a method once.
  */
-function cachedAxisPoint(axis: Axis): (i: number) => HyperparameterValue {
-  const size = axisSize(axis);
-  if ('values' in axis || !(size <= AXIS_CACHE_POINTS)) return (i) => axisPoint(axis, i);
+interface AxisValues {
+  at(pick: number): HyperparameterValue;
+}
+
+/**
+ * axisPoint of one axis, each point computed once (`known`: the axis's points in axisCache): the same doubles. An axis
+ * of more points than AXIS_CACHE_POINTS computes each alone, as before (a range of 10⁶ points is never listed).
+ */
+class GridAxisValues implements AxisValues {
+  private readonly known: (HyperparameterValue | undefined)[] | null;
+
+  constructor(private readonly axis: Axis) {
+    const size = axisSize(axis);
+    this.known = 'values' in axis || !(size <= AXIS_CACHE_POINTS) ? null : cachedPoints(axis, size);
+  }
+
+  at(i: number): HyperparameterValue {
+    const known = this.known;
+    return known ? (known[i] ??= axisPoint(this.axis, i)) : axisPoint(this.axis, i);
+  }
+}
+
+/** The points of a range axis computed so far, from axisCache (a fresh entry when it has none). */
+function cachedPoints(axis: Axis, size: number): (HyperparameterValue | undefined)[] {
   // -0 kept apart from 0 (JSON writes both as 0), should a range's points ever depend on the sign of a zero.
   const key = JSON.stringify(axis, (_key, value: unknown) => (Object.is(value, -0) ? '-0' : value));
   let points = axisCache.get(key);
@@ -86,8 +108,16 @@ function cachedAxisPoint(axis: Axis): (i: number) => HyperparameterValue {
     points = new Array<HyperparameterValue | undefined>(size);
     axisCache.set(key, points);
   }
-  const known = points;
-  return (i) => (known[i] ??= axisPoint(axis, i));
+  return points;
+}
+
+/** A random search's values of one axis, by the draw (see drawn). */
+class DrawnAxisValues implements AxisValues {
+  constructor(private readonly axis: Axis) {}
+
+  at(r: number): HyperparameterValue {
+    return drawn(this.axis, r);
+  }
 }
 
 /** A discrete axis's number of points without listing them; Infinity for a continuous one. */
@@ -263,14 +293,35 @@ const entryPoints = (spec: SweepSpec, entry: OptimizerAxis): number =>
     : axesOf(entry).reduce((product, [, axis]) => product * axisSize(axis), 1);
 
 /**
- * The optimizer points of the spec, entry by entry, in expansion order, each as the function that builds its config:
- * a point none of whose runs is wanted (Resume) costs a few integers, never its values or its config. The random
- * stream starts afresh on every call, so each objective sees the same points; one stream serves the whole sweep,
- * drawn entry by entry, sample by sample, axis by axis, whether or not a point is wanted, so it stays in step.
- * `first`: the points before it are passed over without being yielded (a grid's odometer is set at once, a random
- * stream draws the values it passes and drops them), so a worker given a range of a sweep starts where it begins.
+ * One optimizer point of a spec: its entry's hyperparameters and, per swept one, its pick (a grid point's index or a
+ * random draw); `config()` builds its config (typed loosely while built: the spec's checks stand behind each point, see
+ * validateSweepSpec). A class, not a closure made per point: compiled once per thread.
  */
-function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => OptimizerConfig> {
+class OptimizerPoint {
+  constructor(
+    private readonly base: Record<string, unknown>,
+    private readonly keys: readonly string[],
+    private readonly values: readonly AxisValues[],
+    private readonly picks: readonly number[],
+  ) {}
+
+  config(): OptimizerConfig {
+    const config = { ...this.base };
+    const { keys, values, picks } = this;
+    for (let a = 0; a < keys.length; a++) config[keys[a]] = values[a].at(picks[a]);
+    return config as unknown as OptimizerConfig;
+  }
+}
+
+/**
+ * The optimizer points of the spec, entry by entry, in expansion order, each as what builds its config: a point none
+ * of whose runs is wanted (Resume) costs a few integers, never its values or its config. The random stream starts
+ * afresh on every call, so each objective sees the same points; one stream serves the whole sweep, drawn entry by
+ * entry, sample by sample, axis by axis, whether or not a point is wanted, so it stays in step. `first`: the points
+ * before it are passed over without being yielded (a grid's odometer is set at once, a random stream draws the values
+ * it passes and drops them), so a worker given a range of a sweep starts where it begins.
+ */
+function* optimizerPoints(spec: SweepSpec, first = 0): Generator<OptimizerPoint> {
   const random =
     spec.search.mode === 'random' ? { samples: spec.search.samples, next: splitmix32(spec.search.seed) } : null;
   let skip = first;
@@ -282,41 +333,33 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<() => Optimizer
     skip -= skipped;
     if (random) for (let d = skipped * axes.length; d > 0; d--) random.next();
     if (skipped === points) continue;
-    // Per axis, a grid point's index or a random draw in [0, 1), and the function that gives its value (a plain loop:
-    // this runs once per run a worker computes). Typed loosely while built: the spec's checks stand behind each point
-    // (see validateSweepSpec).
-    const build =
-      (picks: readonly number[], values: readonly ((pick: number) => HyperparameterValue)[]) => (): OptimizerConfig => {
-        const config = { ...base };
-        for (let a = 0; a < axes.length; a++) config[axes[a][0]] = values[a](picks[a]);
-        return config as unknown as OptimizerConfig;
-      };
-    // Its arrays are made by Array.from, not map: map's are packed while this runs interpreted and holey once V8 has
-    // optimized it, and `build`, optimized for the one, deoptimized on the other.
+    // Arrays made by `new Array` and loops (this runs once per run a worker computes), not by map: map's are packed
+    // while this runs interpreted and holey once V8 has optimized it, and code optimized for the one deoptimized on the
+    // other.
+    const keys = new Array<string>(axes.length);
+    const values = new Array<AxisValues>(axes.length);
+    for (let a = 0; a < axes.length; a++) {
+      keys[a] = axes[a][0];
+      values[a] = random ? new DrawnAxisValues(axes[a][1]) : new GridAxisValues(axes[a][1]);
+    }
     if (random) {
-      const draws = Array.from(
-        axes,
-        ([, axis]) =>
-          (r: number) =>
-            drawn(axis, r),
-      );
-      for (let s = skipped; s < random.samples; s++)
-        yield build(
-          Array.from(axes, () => random.next()),
-          draws,
-        );
+      for (let s = skipped; s < random.samples; s++) {
+        const draws = new Array<number>(axes.length);
+        for (let a = 0; a < axes.length; a++) draws[a] = random.next();
+        yield new OptimizerPoint(base, keys, values, draws);
+      }
       continue;
     }
     // An odometer over the axes' indices, the last axis fastest, set to point `skipped` (mixed radix).
-    const sizes = Array.from(axes, ([, axis]) => axisSize(axis));
+    const sizes = new Array<number>(axes.length);
+    for (let a = 0; a < axes.length; a++) sizes[a] = axisSize(axes[a][1]);
     const at = new Array<number>(axes.length).fill(0);
     for (let a = axes.length - 1, rest = skipped; a >= 0; a--) {
       at[a] = rest % sizes[a];
       rest = Math.floor(rest / sizes[a]);
     }
-    const pointOf = Array.from(axes, ([, axis]) => cachedAxisPoint(axis));
     for (;;) {
-      yield build(at.slice(), pointOf);
+      yield new OptimizerPoint(base, keys, values, at.slice());
       let a = axes.length - 1;
       while (a >= 0 && ++at[a] === sizes[a]) at[a--] = 0;
       if (a < 0) break;
@@ -417,7 +460,7 @@ function* expandRuns(
           index++;
           continue;
         }
-        optimizer ??= point();
+        optimizer ??= point.config();
         // The optional fields are added in their place rather than spread from literals, which cost ~0.1 µs a run
         // (a worker expands every run it computes): the same keys in the same order.
         const config = {

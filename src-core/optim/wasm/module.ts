@@ -127,7 +127,9 @@ export class AdagradModule {
   allocate(lengths: readonly number[]): Float64Array[] {
     const addresses = this.regions(lengths.map((n) => n * 8));
     const { buffer } = this.exports.memory; // after `regions`, which may have grown the memory (a new buffer)
-    return addresses.map((at, i) => new Float64Array(buffer, at, lengths[i]));
+    // Array.from, not map: map's arrays are packed while this runs interpreted and holey once V8 has optimized it, and
+    // a caller's code optimized for the one deoptimized on the other (executeLanes, once per thread).
+    return Array.from(addresses, (at, i) => new Float64Array(buffer, at, lengths[i]));
   }
 }
 
