@@ -161,13 +161,14 @@ export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = 
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i];
     try {
-      const { objective, key: objectiveKey } = objectives.get(config.objective);
-      const key = laneGroupKey(config, objective, objectiveKey);
+      const built = objectives.get(config.objective);
+      const { objective } = built;
+      const key = laneGroupKey(config, objective, built.key);
       if (key === null) {
         results[i] = executeRun(config, objective, anyTrace);
         continue;
       }
-      const start = startOf(config, objective);
+      const start = built.startOf(config);
       checkOptimizer(config.optimizer); // refuses bad hyperparameters here, so that only this run fails
       let group = groups.get(key);
       if (!group || group.indices.length === group.block) {
@@ -215,16 +216,38 @@ const laneTraces = (traces: TraceKind, config: RunConfig): TraceKind =>
  * with one objective, so a config with the same fields as the last one asked for is recognised without serialising it.
  */
 class ObjectiveCache {
-  private readonly built = new Map<string, { objective: Objective; key: string }>();
-  private last: { config: ObjectiveConfig; entry: { objective: Objective; key: string } } | null = null;
+  private readonly built = new Map<string, BuiltObjective>();
+  // The last config asked for and its entry, as two fields: an object holding both was made for every run.
+  private lastConfig: ObjectiveConfig | null = null;
+  private lastEntry: BuiltObjective | null = null;
 
-  get(config: ObjectiveConfig): { objective: Objective; key: string } {
-    if (this.last && sameFields(this.last.config, config)) return this.last.entry;
+  get(config: ObjectiveConfig): BuiltObjective {
+    if (this.lastEntry && sameFields(this.lastConfig!, config)) return this.lastEntry;
     const key = JSON.stringify(config);
     let entry = this.built.get(key);
-    if (!entry) this.built.set(key, (entry = { objective: createObjective(config), key }));
-    this.last = { config, entry };
+    if (!entry) this.built.set(key, (entry = new BuiltObjective(createObjective(config), key)));
+    this.lastConfig = config;
+    this.lastEntry = entry;
     return entry;
+  }
+}
+
+/** An objective of a batch, its config's JSON, and its default start, made once for the runs that start there. */
+class BuiltObjective {
+  private start: Float64Array | null = null;
+
+  constructor(
+    readonly objective: Objective,
+    readonly key: string,
+  ) {}
+
+  /**
+   * The start of `config`'s run as the lanes read it (they copy it): for a run from the objective's default start,
+   * one array shared by all of them (made for every run, it was a sixth of what a worker allocated per run).
+   */
+  startOf(config: RunConfig): Float64Array {
+    if (config.start) return startOf(config, this.objective);
+    return (this.start ??= startOf(config, this.objective));
   }
 }
 

@@ -682,6 +682,22 @@ describe('expandSweep', () => {
     expect([small.traceMaxPoints, large.traceMaxPoints, chosen.traceMaxPoints]).toEqual([1000, 200, 777]);
   });
 
+  it("gives each run configs of its own: changing one run's optimizer or objective changes no other run", () => {
+    const spec = valid({
+      name: 'own',
+      objectives: [{ id: 'quadratic-1d' }],
+      optimizers: [{ kind: 'adagrad', axes: { lr: { values: [1, 2] } } }],
+      steps: 10,
+      seeds: [5, 6, 7],
+    });
+    const runs = expandSweep('o', spec);
+    const before = structuredClone(runs);
+    runs[0].optimizer.lr = 99;
+    runs[3].objective.id = 'rosenbrock';
+    expect(runs.slice(1, 3)).toEqual(before.slice(1, 3));
+    expect(runs.slice(4)).toEqual(before.slice(4));
+  });
+
   it('is deterministic, and its size is countRuns, the product of the axes', () => {
     fc.assert(
       fc.property(specArb, (input) => {
