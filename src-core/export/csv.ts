@@ -36,42 +36,65 @@ export interface Column<T> {
 /** The header line, CRLF included. */
 export const csvHeader = <T>(columns: readonly Column<T>[]): string => `${formatRow(columns.map((c) => c.header))}\r\n`;
 
+/** About this many characters per chunk: large enough that writes are few, small enough to stay out of the way. */
+const CHUNK_CHARS = 1 << 16;
+
+/**
+ * A table's rows as text, one at a time. Its own class, not csvRows' loop: formatting a row is what is hot, and a
+ * generator whose first call runs that loop is compiled while it runs, before the code ahead of its loop has V8's
+ * feedback, and deoptimized at its next call (in every worker); the loop that calls this stays small enough to run
+ * whole a few times first.
+ */
+class RowFormatter<T> {
+  private readonly cells: Column<T>['cell'][];
+  /**
+   * Per column, its last cell and that cell's text: most of a sweep's columns repeat from row to row (its objective,
+   * an axis that changes every hundred rows), and formatting a number is what a cell costs.
+   */
+  private readonly lastCell: Cell[];
+  private readonly lastText: string[];
+  /** One array of a row's texts, reused: joined once, a row is one flat string (concatenated, it was ~70 pieces). */
+  private readonly texts: string[];
+
+  constructor(columns: readonly Column<T>[]) {
+    // Arrays made by Array.from with functions made once, neither by map (its arrays are packed while the caller runs
+    // interpreted and holey once V8 optimizes it, and code optimized for the one deoptimizes on the other) nor with a
+    // closure made per call (which V8 compiles again in every thread).
+    this.cells = Array.from(columns, cellOf);
+    this.lastCell = Array.from(columns, noCell);
+    this.lastText = Array.from(columns, noText);
+    this.texts = Array.from(columns, noText);
+  }
+
+  /** The row of `record`, CRLF included. */
+  row(record: T): string {
+    const { cells, lastCell, lastText, texts } = this;
+    for (let c = 0; c < cells.length; c++) {
+      const cell = cells[c](record);
+      if (!Object.is(cell, lastCell[c])) {
+        lastCell[c] = cell;
+        lastText[c] = formatCell(cell);
+      }
+      texts[c] = lastText[c];
+    }
+    return `${texts.join(',')}\r\n`;
+  }
+}
+
 const cellOf = <T>(column: Column<T>): Column<T>['cell'] => column.cell;
 const noCell = (): Cell => null;
 const noText = (): string => '';
-
-/** About this many characters per chunk: large enough that writes are few, small enough to stay out of the way. */
-const CHUNK_CHARS = 1 << 16;
 
 /** The rows of `records`, each ending in CRLF, joined into chunks of about 64K characters; nothing when empty. */
 export function* csvRows<T>(columns: readonly Column<T>[], records: Iterable<T>): Generator<string> {
   // The chunk so far: rows appended to one string, which is flattened once, when written (an array of lines changed
   // its elements kind between the interpreted and the optimized loop, a deoptimization in every worker).
   let chunk = '';
-  // Arrays made by Array.from with functions made once, neither by map (its arrays are packed while the caller runs
-  // interpreted and holey once V8 optimizes it, and code optimized for the one deoptimizes on the other) nor with a
-  // closure made per call (which V8 compiles again in every thread).
-  const cells = Array.from(columns, cellOf);
-  // Per column, its last cell and that cell's text: most of a sweep's columns repeat from row to row (its objective,
-  // an axis that changes every hundred rows), and formatting a number is what a cell costs.
-  const lastCell = Array.from(columns, noCell);
-  const lastText = Array.from(columns, noText);
-  // One array of a row's texts, reused: joined once, a row is one flat string (concatenated, it was ~70 pieces).
-  const texts = new Array<string>(cells.length);
+  const formatter = new RowFormatter(columns);
   const iterator = records[Symbol.iterator]();
   for (;;) {
     const next = iterator.next();
-    if (!next.done) {
-      for (let c = 0; c < cells.length; c++) {
-        const cell = cells[c](next.value);
-        if (!Object.is(cell, lastCell[c])) {
-          lastCell[c] = cell;
-          lastText[c] = formatCell(cell);
-        }
-        texts[c] = lastText[c];
-      }
-      chunk += `${texts.join(',')}\r\n`;
-    }
+    if (!next.done) chunk += formatter.row(next.value);
     // The last chunk leaves through the same test as every other, its threshold 1 once the records end: V8 compiles
     // this loop while it runs (on-stack replacement) and enters that code again on every later call, and code after
     // the loop, never run when it was compiled, made it deoptimize at the end of every call (a worker's every batch).
