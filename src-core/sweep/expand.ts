@@ -460,9 +460,10 @@ function* expandRuns(
           index++;
           continue;
         }
-        // The point's config is its first run's own, each further seed's a copy: no two configs share an object, and
-        // a sweep of one seed (most) makes one optimizer config a run, not two.
-        const optimizer = built === null ? (built = point.config()) : { ...built };
+        // Each run's optimizer config is a copy of its point's, even for a single seed: the objects `config()` makes
+        // change their hidden class as the points are built, and code that had read them deoptimized (a cascade of
+        // "wrong map" deopts through every reader of a config in most one-thread runs); a copy has a settled one.
+        const optimizer = { ...(built ??= point.config()) };
         // The optional fields are added in their place rather than spread from literals, which cost ~0.1 µs a run
         // (a worker expands every run it computes): the same keys in the same order.
         const config = {
