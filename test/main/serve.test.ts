@@ -14,7 +14,7 @@ import type { ExportKind } from '../../src-core/contract/api';
 import { SignInRefusal, SOCKET_PROTOCOL, type SocketReply } from '../../src-core/contract/socket';
 import { validateSweepSpec } from '../../src-core/sweep/expand';
 import { compactTrace } from '../../src-core/run/compact-trace';
-import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
+import type { CompactRunResult, SweepEvent, SweepLaunched } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run/execute';
 import { encodeFrame } from '../../src-core/transport/wire';
 import { DEFAULT_PORT, parseServeArgs, serveToken } from '../../src-main/serve/args';
@@ -27,7 +27,7 @@ import {
   type LabServerOptions,
 } from '../../src-main/serve/server';
 import { MAX_FAILURES_PER_MINUTE, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src-main/serve/session';
-import { SweepService } from '../../src-main/sweep-service';
+import { MAX_ACTIVE_SWEEPS, SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
 import { adagradRun, adagradSweep, goodSpec } from '../helpers/configs';
 import { mustSignIn, signInSocket, type Credential, type SignedInSocket } from '../helpers/serve-socket';
@@ -534,6 +534,36 @@ describe('serve mode: WebSocket', () => {
       expect(result.error.message).toContain('Invalid learning rate: -0.1');
     }
     client.close();
+  });
+
+  it('refuses a sweep beyond MAX_ACTIVE_SWEEPS queued or running, naming the limit; cancelling one makes room', async () => {
+    // Tasks that end only when aborted: every launched sweep stays queued or running.
+    const stalled = {
+      threads: 1,
+      runRange: (_task: unknown, signal?: AbortSignal) =>
+        new Promise<never>((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError'))),
+        ),
+      close: async () => {},
+    };
+    const own = await ownServer({ service: new SweepService(stalled) });
+    const client = new Client(await mustSignIn(own.port, { token: TOKEN }));
+    const launches = await Promise.all(
+      Array.from({ length: MAX_ACTIVE_SWEEPS + 1 }, () => client.call('launchSweep', goodSpec)),
+    );
+    expect(launches.filter((r) => r.ok)).toHaveLength(MAX_ACTIVE_SWEEPS);
+    const refused = launches[MAX_ACTIVE_SWEEPS];
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.error.message).toBe(
+        `Invalid sweep: ${MAX_ACTIVE_SWEEPS} sweeps are queued or running already (must be fewer: wait for one to end, or cancel one)`,
+      );
+    const first = launches[0];
+    if (!first.ok) throw new Error(first.error.message);
+    expect(await client.call('cancelSweep', (first.value as SweepLaunched).sweepId)).toEqual({ ok: true, value: true });
+    expect((await client.call('launchSweep', goodSpec)).ok).toBe(true);
+    client.close();
+    await own.close();
   });
 
   it('runs a sweep and streams exact typed-array traces, then the finish, to the socket', async () => {
