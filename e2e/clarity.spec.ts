@@ -146,6 +146,30 @@ test('the header holds one row at 1280 × 800: the whole formula, and an export 
   await shoot(page, 'header-exported');
 });
 
+test('in a narrower window the header wraps: every control stays inside it, and the page does not scroll sideways', async ({
+  page,
+}) => {
+  await open(page);
+  for (const viewport of [
+    { width: 1100, height: 700 },
+    { width: 900, height: 600 },
+  ]) {
+    await page.setViewportSize(viewport);
+    // Below about 1230 px the export buttons had been pushed past the window's right edge.
+    const outside = await page
+      .locator('header.top')
+      .locator('button, select, input, a')
+      .evaluateAll(
+        (elements, width) =>
+          elements.filter((e) => e.getBoundingClientRect().right > width).map((e) => e.textContent?.trim()),
+        viewport.width,
+      );
+    expect(outside, `at ${viewport.width} px`).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+  }
+  await shoot(page, 'header-900');
+});
+
 test('a preset run twice makes two sweeps named apart, and says so', async ({ page }) => {
   await open(page);
   await page.getByTestId('preset-constant-gradient').click();
