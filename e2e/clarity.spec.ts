@@ -4,7 +4,7 @@
  * from the DOM; screenshots go to e2e/artifacts/clarity-*.png (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { fillSweepForm, launchAndWait, runsCount } from './flows';
+import { fillSweepForm, launchAndWait, openRunChart, runsCount } from './flows';
 import { expectWholeAndUnique, readSweeps } from './reliability-helpers';
 import { signIn } from './sign-in';
 
@@ -168,6 +168,24 @@ test('in a narrower window the header wraps: every control stays inside it, and 
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
   }
   await shoot(page, 'header-900');
+});
+
+test("at 900 × 600 the chart's tabs keep a line each, its switches going under them", async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 600 });
+  await open(page);
+  await fillSweepForm(page, { lrs: '0.1', steps: '20' });
+  await launchAndWait(page, 1);
+  await openRunChart(page, 0);
+  // Squeezed beside the smoothing slider and the log switches, the tabs had stood in a column 115 px wide.
+  const heights = await page
+    .getByRole('tablist', { name: 'Chart' })
+    .getByRole('tab')
+    .evaluateAll((tabs) =>
+      tabs.map((tab) => [tab.textContent?.trim(), Math.round(tab.getBoundingClientRect().height)]),
+    );
+  const [, oneLine] = heights[0];
+  expect(heights.filter(([, height]) => height !== oneLine)).toEqual([]);
+  await shoot(page, 'chart-tabs-900');
 });
 
 test('a preset run twice makes two sweeps named apart, and says so', async ({ page }) => {
