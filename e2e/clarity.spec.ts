@@ -188,6 +188,23 @@ test("at 900 × 600 the chart's tabs keep a line each, its switches going under 
   await shoot(page, 'chart-tabs-900');
 });
 
+test("at 900 × 600 the runs table's tools are read whole: the status choice is not cut, the count is one line", async ({
+  page,
+}) => {
+  await open(page);
+  await fillSweepForm(page, { lrs: '0.1, 0.2', steps: '20' });
+  await launchAndWait(page, 2);
+  const status = page.getByTestId('runs-status-filter');
+  const count = page.getByTestId('runs-count');
+  const [wide, line] = [(await status.boundingBox())!.width, (await count.boundingBox())!.height];
+  await page.setViewportSize({ width: 900, height: 600 });
+  await page.getByTestId('runs-filter').fill('no such run');
+  await expect(count).toHaveText('0 of 2 runs');
+  // The search box had kept its width and squeezed the others: "every stat", and "0 of 2" over "runs".
+  expect((await status.boundingBox())!.width).toBe(wide);
+  expect((await count.boundingBox())!.height).toBe(line);
+});
+
 test('a preset run twice makes two sweeps named apart, and says so', async ({ page }) => {
   await open(page);
   await page.getByTestId('preset-constant-gradient').click();
