@@ -22,6 +22,7 @@ import { contentDisposition } from '../../src-main/serve/downloads';
 import {
   createLabServer,
   HTTP_LIMITS,
+  MAX_REQUESTS_IN_FLIGHT,
   MAX_SOCKET_PAYLOAD,
   type LabServer,
   type LabServerOptions,
@@ -770,6 +771,27 @@ describe('serve mode: exports', () => {
     expect(file.sweeps.map((sweep: { id: string; runs: unknown[] }) => [sweep.id, sweep.runs.length])).toEqual([
       ['s', 1],
     ]);
+    client.close();
+  });
+
+  it('reads at most MAX_REQUESTS_IN_FLIGHT requests of a socket at once: pages waiting for their download hold the rest unread', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'summary', 'runs.csv');
+    // Every page waits for the download, not asked for yet; the request after them is quick.
+    const pages = MAX_REQUESTS_IN_FLIGHT + 4;
+    for (let i = 0; i < pages; i++)
+      client.ws.send(encodeFrame({ id: 100 + i, method: 'writeExport', payload: page(exportId) }));
+    client.ws.send(encodeFrame({ id: 99, method: 'workerThreads', payload: { threads: null } }));
+    // Read at once (the server before), it is answered while every page still waits; unread, it is not.
+    const isQuick = (m: SocketReply): m is SocketReply => 'id' in m && m.id === 99;
+    await client.waitFor(isQuick, 'the quick reply', 1000).catch(() => undefined);
+    const download = fetch(`${base}export/${exportId}`).then((res) => res.text());
+    await client.reply(100 + pages - 1);
+    await client.reply(99);
+    const answered = client.messages.flatMap((m) => ('id' in m ? [m.id] : []));
+    expect(answered.indexOf(99)).toBeGreaterThan(answered.indexOf(100));
+    expect(await client.call('finishExport', { exportId, abort: false })).toEqual({ ok: true, value: { saved: true } });
+    expect((await download).split('\r\n').filter((line) => line !== '')).toHaveLength(1 + pages);
     client.close();
   });
 
