@@ -46,6 +46,15 @@ test('importance: a random sweep where lr spans 3 decades and eps barely moves r
     await page.waitForTimeout(200);
     await page.getByTestId('sweep-summary').screenshot({ path: `test-results/importance-${theme}.png` });
   }
+
+  // In a 900-pixel window the chart goes above the table, as wide as the view: beside it, it had 210 px, 100 of
+  // them axis, and its title was squeezed unreadable.
+  await page.setViewportSize({ width: 900, height: 600 });
+  const view = (await page.getByTestId('importance').boundingBox())!;
+  await expect
+    .poll(async () => (await page.getByTestId('importance-chart').boundingBox())!.width)
+    .toBeGreaterThan(0.9 * view.width);
+  expect((await table.boundingBox())!.y).toBeGreaterThan((await page.getByTestId('importance-chart').boundingBox())!.y);
 });
 
 test('importance: a run that blew up to ∞ is left out and counted; one setting left says so instead of drawing', async ({

@@ -97,8 +97,16 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   await page.getByTestId('run-row').nth(1).click();
 
   await expect(page.getByTestId('per-step-status')).toHaveText('diverged at step 97');
+  // A step the table does not have is named with what it has (it had scrolled to the end without a word).
+  await page.getByTestId('per-step-goto').fill('500');
+  await page.getByTestId('per-step-goto').press('Enter');
+  await expect(page.locator('#per-step-goto-error')).toHaveText(
+    'Invalid step: 500 (must be a whole number from 1 to 97)',
+  );
+  await expect(page.getByTestId('per-step-goto')).toHaveAttribute('aria-invalid', 'true');
   await page.getByTestId('per-step-goto').fill('97');
   await page.getByTestId('per-step-goto').press('Enter');
+  await expect(page.locator('#per-step-goto-error')).toHaveCount(0);
   await expect(page.getByTestId('diverged-row')).toContainText('Infinity');
   await expect(page.getByTestId('diverged-row').locator('td').first()).toHaveText('97');
 

@@ -4,7 +4,7 @@
  * from the DOM; screenshots go to e2e/artifacts/clarity-*.png (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { fillSweepForm, launchAndWait, runsCount } from './flows';
+import { fillSweepForm, launchAndWait, openRunChart, runsCount } from './flows';
 import { expectWholeAndUnique, readSweeps } from './reliability-helpers';
 import { signIn } from './sign-in';
 
@@ -144,6 +144,65 @@ test('the header holds one row at 1280 × 800: the whole formula, and an export 
   expect(tall).toEqual([]);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(1280);
   await shoot(page, 'header-exported');
+});
+
+test('in a narrower window the header wraps: every control stays inside it, and the page does not scroll sideways', async ({
+  page,
+}) => {
+  await open(page);
+  for (const viewport of [
+    { width: 1100, height: 700 },
+    { width: 900, height: 600 },
+  ]) {
+    await page.setViewportSize(viewport);
+    // Below about 1230 px the export buttons had been pushed past the window's right edge.
+    const outside = await page
+      .locator('header.top')
+      .locator('button, select, input, a')
+      .evaluateAll(
+        (elements, width) =>
+          elements.filter((e) => e.getBoundingClientRect().right > width).map((e) => e.textContent?.trim()),
+        viewport.width,
+      );
+    expect(outside, `at ${viewport.width} px`).toEqual([]);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+  }
+  await shoot(page, 'header-900');
+});
+
+test("at 900 × 600 the chart's tabs keep a line each, its switches going under them", async ({ page }) => {
+  await page.setViewportSize({ width: 900, height: 600 });
+  await open(page);
+  await fillSweepForm(page, { lrs: '0.1', steps: '20' });
+  await launchAndWait(page, 1);
+  await openRunChart(page, 0);
+  // Squeezed beside the smoothing slider and the log switches, the tabs had stood in a column 115 px wide.
+  const heights = await page
+    .getByRole('tablist', { name: 'Chart' })
+    .getByRole('tab')
+    .evaluateAll((tabs) =>
+      tabs.map((tab) => [tab.textContent?.trim(), Math.round(tab.getBoundingClientRect().height)]),
+    );
+  const [, oneLine] = heights[0];
+  expect(heights.filter(([, height]) => height !== oneLine)).toEqual([]);
+  await shoot(page, 'chart-tabs-900');
+});
+
+test("at 900 × 600 the runs table's tools are read whole: the status choice is not cut, the count is one line", async ({
+  page,
+}) => {
+  await open(page);
+  await fillSweepForm(page, { lrs: '0.1, 0.2', steps: '20' });
+  await launchAndWait(page, 2);
+  const status = page.getByTestId('runs-status-filter');
+  const count = page.getByTestId('runs-count');
+  const [wide, line] = [(await status.boundingBox())!.width, (await count.boundingBox())!.height];
+  await page.setViewportSize({ width: 900, height: 600 });
+  await page.getByTestId('runs-filter').fill('no such run');
+  await expect(count).toHaveText('0 of 2 runs');
+  // The search box had kept its width and squeezed the others: "every stat", and "0 of 2" over "runs".
+  expect((await status.boundingBox())!.width).toBe(wide);
+  expect((await count.boundingBox())!.height).toBe(line);
 });
 
 test('a preset run twice makes two sweeps named apart, and says so', async ({ page }) => {

@@ -32,6 +32,35 @@ test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and 
   await page.screenshot({ path: 'e2e/artifacts/cancelled-sweep.png' });
 });
 
+test('Cancel says "Cancelling…" at once, while the sweep\'s end is still on its way', async ({ page }) => {
+  // The server's messages to the page are held after the click, as a backlog of results after a reload holds the
+  // sweep's end back for a second or two: the button had read "Cancel" all the while.
+  let held: (string | Buffer)[] | null = null;
+  let releaseHeld = (): void => {};
+  await page.routeWebSocket(/\/socket$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => (held ? held.push(message) : ws.send(message)));
+    releaseHeld = () => {
+      for (const message of held ?? []) ws.send(message);
+      held = null;
+    };
+  });
+  await signIn(page);
+  await fillSweepForm(page, { name: 'cancelling', lrs: 'log(1e-4, 1, 10000)', steps: '20000' });
+  await page.getByTestId('launch').click();
+  const progress = page.getByTestId('progress').first();
+  await expect(progress).toHaveAttribute('data-status', 'running');
+  held = [];
+  const cancel = page.getByTestId('cancel-sweep');
+  await cancel.click();
+  await expect(cancel).toHaveText('Cancelling…');
+  await expect(cancel).toBeDisabled();
+  releaseHeld();
+  await expect(progress).toHaveAttribute('data-status', 'cancelled');
+  await expect(cancel).toHaveCount(0);
+});
+
 test('reloading the page in the middle of a sweep ends with every run stored once', async ({ page }) => {
   await signIn(page);
   await fillSweepForm(page, { name: 'reload', lrs: 'log(1e-3, 1, 600)', steps: '20000' });

@@ -53,6 +53,13 @@ interface PendingPart {
 /** At most this many parts' buffers go back with a task (a task of 16 MB of float64 traces sends ~40 parts). */
 const SPENT_PER_TASK = 64;
 
+/**
+ * Sweeps queued or running at once; one more is refused. Each queued sweep keeps its spec and the runs a Resume had
+ * stored (up to 4 MB), and every client is told of it, so a client that launches in a loop must not grow them without
+ * end. A person queues a few; this leaves room for a script's while keeping the worst case to a few hundred MB.
+ */
+export const MAX_ACTIVE_SWEEPS = 100;
+
 /** Progress events are throttled to this interval (the final one always goes out). */
 const PROGRESS_INTERVAL_MS = 250;
 /** The rate is that of the runs done over about this long, so the time left follows a sweep that speeds up or slows. */
@@ -227,6 +234,11 @@ export class SweepService {
   ): Result<SweepLaunched> {
     const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
+    if (this.activeSweeps() >= MAX_ACTIVE_SWEEPS)
+      return fail(
+        'invalid-input',
+        `Invalid sweep: ${MAX_ACTIVE_SWEEPS} sweeps are queued or running already (must be fewer: wait for one to end, or cancel one)`,
+      );
     const spec = checked.value;
     // The runs are built as tasks take them, never all at once (validation has counted them without expanding).
     const runCount = countRuns(spec);

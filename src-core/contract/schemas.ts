@@ -326,24 +326,38 @@ export const TOO_LONG_TO_READ =
   'Invalid input: a text as long as JavaScript strings go (2²⁹ characters; no field allows more than 268435456)';
 
 /**
+ * valibot's safeParse, or null for an input it cannot read: valibot quotes a refused string into its issue, and for a
+ * string at V8's maximum length (2²⁹−24 characters) that concatenation throws RangeError.
+ */
+function safeParse<S extends v.GenericSchema>(schema: S, input: unknown): v.SafeParseResult<S> | null {
+  try {
+    return v.safeParse(schema, input, { abortPipeEarly: true });
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    return null;
+  }
+}
+
+/**
  * The first issue `schema` finds in `input`, or null when it passes (then `output` holds the parsed value). Never
- * throws: valibot quotes a refused string into its issue, and for a string at V8's maximum length (2²⁹−24
- * characters) that concatenation throws RangeError; such an input is refused as a whole.
+ * throws: an input too long to quote is refused as a whole.
  */
 export function firstIssue<S extends v.GenericSchema>(
   schema: S,
   input: unknown,
 ): { issue: null; output: v.InferOutput<S> } | { issue: { message: string; path: string | null; key: unknown } } {
-  let parsed: v.SafeParseResult<S>;
-  try {
-    parsed = v.safeParse(schema, input, { abortPipeEarly: true });
-  } catch (error) {
-    if (!(error instanceof RangeError)) throw error;
-    return { issue: { message: TOO_LONG_TO_READ, path: null, key: null } };
-  }
+  const parsed = safeParse(schema, input);
+  if (!parsed) return { issue: { message: TOO_LONG_TO_READ, path: null, key: null } };
   if (parsed.success) return { issue: null, output: parsed.output };
   const issue = parsed.issues[0];
   return { issue: { message: issue.message, path: v.getDotPath(issue), key: issue.path?.[0]?.key } };
+}
+
+/** Every issue `schema` finds in `input`, each with its path (null for the input as a whole): a form marks them all at once. */
+export function everyIssue(schema: v.GenericSchema, input: unknown): { message: string; path: string | null }[] {
+  const parsed = safeParse(schema, input);
+  if (!parsed) return [{ message: TOO_LONG_TO_READ, path: null }];
+  return (parsed.issues ?? []).map((issue) => ({ message: issue.message, path: v.getDotPath(issue) }));
 }
 
 /** Validates `input`; on failure the message names the field path and what is wrong. */

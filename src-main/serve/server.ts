@@ -31,7 +31,7 @@ import { shutdownOnce } from './shutdown';
 import { answerRequests, createSocketServer } from './socket-rpc';
 import { StaticFiles } from './static-files';
 
-export { MAX_SOCKET_PAYLOAD } from './socket-rpc';
+export { MAX_REQUESTS_IN_FLIGHT, MAX_SOCKET_PAYLOAD } from './socket-rpc';
 
 export interface LabServerOptions {
   service: SweepService;

@@ -14,7 +14,7 @@ import type { ExportKind } from '../../src-core/contract/api';
 import { SignInRefusal, SOCKET_PROTOCOL, type SocketReply } from '../../src-core/contract/socket';
 import { validateSweepSpec } from '../../src-core/sweep/expand';
 import { compactTrace } from '../../src-core/run/compact-trace';
-import type { CompactRunResult, SweepEvent } from '../../src-core/contract/types';
+import type { CompactRunResult, SweepEvent, SweepLaunched } from '../../src-core/contract/types';
 import { executeRun } from '../../src-core/run/execute';
 import { encodeFrame } from '../../src-core/transport/wire';
 import { DEFAULT_PORT, parseServeArgs, serveToken } from '../../src-main/serve/args';
@@ -22,12 +22,13 @@ import { contentDisposition } from '../../src-main/serve/downloads';
 import {
   createLabServer,
   HTTP_LIMITS,
+  MAX_REQUESTS_IN_FLIGHT,
   MAX_SOCKET_PAYLOAD,
   type LabServer,
   type LabServerOptions,
 } from '../../src-main/serve/server';
 import { MAX_FAILURES_PER_MINUTE, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src-main/serve/session';
-import { SweepService } from '../../src-main/sweep-service';
+import { MAX_ACTIVE_SWEEPS, SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
 import { adagradRun, adagradSweep, goodSpec } from '../helpers/configs';
 import { mustSignIn, signInSocket, type Credential, type SignedInSocket } from '../helpers/serve-socket';
@@ -536,6 +537,36 @@ describe('serve mode: WebSocket', () => {
     client.close();
   });
 
+  it('refuses a sweep beyond MAX_ACTIVE_SWEEPS queued or running, naming the limit; cancelling one makes room', async () => {
+    // Tasks that end only when aborted: every launched sweep stays queued or running.
+    const stalled = {
+      threads: 1,
+      runRange: (_task: unknown, signal?: AbortSignal) =>
+        new Promise<never>((_resolve, reject) =>
+          signal?.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError'))),
+        ),
+      close: async () => {},
+    };
+    const own = await ownServer({ service: new SweepService(stalled) });
+    const client = new Client(await mustSignIn(own.port, { token: TOKEN }));
+    const launches = await Promise.all(
+      Array.from({ length: MAX_ACTIVE_SWEEPS + 1 }, () => client.call('launchSweep', goodSpec)),
+    );
+    expect(launches.filter((r) => r.ok)).toHaveLength(MAX_ACTIVE_SWEEPS);
+    const refused = launches[MAX_ACTIVE_SWEEPS];
+    expect(refused.ok).toBe(false);
+    if (!refused.ok)
+      expect(refused.error.message).toBe(
+        `Invalid sweep: ${MAX_ACTIVE_SWEEPS} sweeps are queued or running already (must be fewer: wait for one to end, or cancel one)`,
+      );
+    const first = launches[0];
+    if (!first.ok) throw new Error(first.error.message);
+    expect(await client.call('cancelSweep', (first.value as SweepLaunched).sweepId)).toEqual({ ok: true, value: true });
+    expect((await client.call('launchSweep', goodSpec)).ok).toBe(true);
+    client.close();
+    await own.close();
+  });
+
   it('runs a sweep and streams exact typed-array traces, then the finish, to the socket', async () => {
     const client = await Client.connect();
     const result = await client.call(
@@ -740,6 +771,27 @@ describe('serve mode: exports', () => {
     expect(file.sweeps.map((sweep: { id: string; runs: unknown[] }) => [sweep.id, sweep.runs.length])).toEqual([
       ['s', 1],
     ]);
+    client.close();
+  });
+
+  it('reads at most MAX_REQUESTS_IN_FLIGHT requests of a socket at once: pages waiting for their download hold the rest unread', async () => {
+    const client = await Client.connect();
+    const exportId = await startExport(client, 'summary', 'runs.csv');
+    // Every page waits for the download, not asked for yet; the request after them is quick.
+    const pages = MAX_REQUESTS_IN_FLIGHT + 4;
+    for (let i = 0; i < pages; i++)
+      client.ws.send(encodeFrame({ id: 100 + i, method: 'writeExport', payload: page(exportId) }));
+    client.ws.send(encodeFrame({ id: 99, method: 'workerThreads', payload: { threads: null } }));
+    // Read at once (the server before), it is answered while every page still waits; unread, it is not.
+    const isQuick = (m: SocketReply): m is SocketReply => 'id' in m && m.id === 99;
+    await client.waitFor(isQuick, 'the quick reply', 1000).catch(() => undefined);
+    const download = fetch(`${base}export/${exportId}`).then((res) => res.text());
+    await client.reply(100 + pages - 1);
+    await client.reply(99);
+    const answered = client.messages.flatMap((m) => ('id' in m ? [m.id] : []));
+    expect(answered.indexOf(99)).toBeGreaterThan(answered.indexOf(100));
+    expect(await client.call('finishExport', { exportId, abort: false })).toEqual({ ok: true, value: { saved: true } });
+    expect((await download).split('\r\n').filter((line) => line !== '')).toHaveLength(1 + pages);
     client.close();
   });
 

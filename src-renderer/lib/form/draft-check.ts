@@ -4,7 +4,13 @@
  * pinned to the field its path names. Field ids ("optimizers.0.lr") name the inputs, their messages and labels.
  */
 import { objectiveInfo } from '../../../src-core/objectives';
-import type { Axis, HyperparameterValue, SweepSpecInput } from '../../../src-core/contract/sweep-spec';
+import {
+  SweepSpecSchema,
+  type Axis,
+  type HyperparameterValue,
+  type SweepSpecInput,
+} from '../../../src-core/contract/sweep-spec';
+import { everyIssue } from '../../../src-core/contract/schemas';
 import {
   formatAxis,
   formatValues,
@@ -85,8 +91,8 @@ function readOptimizer(reader: Reader, draft: OptimizerDraft, i: number, grid: b
   return { kind: draft.kind, fixed, axes };
 }
 
-/** The spec input the draft describes, or null with every field that cannot be read. */
-export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; errors: Map<string, string> } {
+/** The spec input the draft describes (without the fields that cannot be read), and every field that cannot be read. */
+export function readDraft(draft: SweepDraft): { input: SweepSpecInput; errors: Map<string, string> } {
   const reader = new Reader();
   const optional = (id: string, label: string, text: string) =>
     blank(text) ? null : reader.read(id, parseNumber(label, text));
@@ -122,7 +128,7 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput | null; er
           },
     ...(blank(draft.maxRuns) ? {} : { maxRuns: reader.read('maxRuns', parseNumber('run limit', draft.maxRuns)) }),
   };
-  return { input: reader.errors.size === 0 ? (input as SweepSpecInput) : null, errors: reader.errors };
+  return { input: input as SweepSpecInput, errors: reader.errors };
 }
 
 /** Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them. */
@@ -160,14 +166,25 @@ export function fieldOf(message: string, ids: ReadonlySet<string>): string {
   return 'form';
 }
 
-/** Reads and checks a draft as the main process will. */
+/**
+ * Reads and checks a draft as the main process will. Every field the schema refuses is marked beside those that cannot
+ * be read, so a person sees at once all they must change (the checks across fields follow once every field passes).
+ */
 export function checkDraft(draft: SweepDraft): DraftCheck {
   const { input, errors } = readDraft(draft);
-  if (!input) return { errors, validation: null, runs: null };
+  const unreadable = errors.size > 0;
+  const ids = fieldIds(draft);
+  for (const issue of everyIssue(SweepSpecSchema, input)) {
+    const field = issue.path === null ? 'form' : fieldOf(`${issue.path}: `, ids);
+    // An unreadable field is left out of the input: the schema's word on it (missing) would hide the reader's.
+    if (field !== 'form' && !errors.has(field)) errors.set(field, issue.message);
+  }
+  if (unreadable) return { errors, validation: null, runs: null };
   const validation = validateSweepSpec(input);
   if (validation.ok) return { errors, validation, runs: countRuns(validation.value) };
-  const field = fieldOf(validation.message, fieldIds(draft));
-  return { errors: new Map([[field, validation.message.replace(/^[\w.]+: /, '')]]), validation, runs: null };
+  const field = fieldOf(validation.message, ids);
+  if (!errors.has(field)) errors.set(field, validation.message.replace(/^[\w.]+: /, ''));
+  return { errors, validation, runs: null };
 }
 
 /** The id (and test id) of a field's input: "optimizers.0.lr" → "field-optimizers-0-lr". */

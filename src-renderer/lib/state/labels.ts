@@ -4,8 +4,18 @@ import { hyperparameterNames, optimizerKinds } from '../../../src-core/contract/
 import { labelOf } from '../form/optimizer-fields';
 import { runFieldLabels } from '../form/draft-check';
 
-/** A sweep's name as shown: "untitled" for a sweep that has none (or that is not known). */
-export const sweepLabel = (sweep: { name: string } | undefined): string => sweep?.name || 'untitled';
+/** Characters that set or override the direction of the text after them (Unicode's bidirectional controls). */
+const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+/**
+ * A sweep's name as shown: "untitled" for a sweep that has none (or that is not known). A name with a direction
+ * control is isolated (FSI … PDI, <bdi> in plain text, so it holds in attributes and options too): an unclosed U+202E
+ * in a name would otherwise reverse the sentence around it ("Launched “…”: 3 / 3 completed").
+ */
+export const sweepLabel = (sweep: { name: string } | undefined): string => {
+  const name = sweep?.name || 'untitled';
+  return BIDI_CONTROLS.test(name) ? `\u2068${name}\u2069` : name;
+};
 
 /** `name`, or where a sweep of that name is listed already, the first free "name (2)", "name (3)"…: one name, one sweep. */
 export function distinctName(name: string, taken: readonly string[]): string {

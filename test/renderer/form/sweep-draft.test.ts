@@ -160,6 +160,21 @@ describe('the sweep draft', () => {
     });
   });
 
+  it('marks every field the schema refuses at once, beside those it cannot read (not one after another)', () => {
+    const refused = { ...defaultDraft(), steps: '1e9', seeds: '0, -1', traceMaxPoints: '0' };
+    expect(Object.fromEntries(checkDraft(refused).errors)).toEqual({
+      steps: 'Invalid number of steps: 1000000000 (must be a whole number from 1 to 1000000)',
+      seeds: expect.stringMatching(/^Invalid seed: -1 /),
+      traceMaxPoints: expect.stringMatching(/^Invalid trace size: 0 /),
+    });
+    const alsoUnreadable = withOptimizer({ lr: 'abc' }, { steps: '2000000' });
+    expect(Object.fromEntries(checkDraft(alsoUnreadable).errors)).toEqual({
+      'optimizers.0.lr': 'Invalid learning rate: "abc" (must be a number)',
+      steps: 'Invalid number of steps: 2000000 (must be a whole number from 1 to 1000000)',
+    });
+    expect(checkDraft(alsoUnreadable).validation).toBeNull();
+  });
+
   it.each([
     {
       desc: 'NaN as a learning rate',

@@ -12,6 +12,12 @@ describe('how the app names things', () => {
     expect(sweepLabel(undefined)).toBe('untitled');
   });
 
+  it('isolates a name with a direction control, so that it cannot reverse the text around it', () => {
+    // U+202E (right-to-left override) left open would turn 'Launched “x‮evil”: 3 / 3 completed' around.
+    expect(sweepLabel({ name: 'x\u202eevil' })).toBe('\u2068x\u202eevil\u2069');
+    expect(sweepLabel({ name: 'שלום 名前 Ünï' })).toBe('שלום 名前 Ünï');
+  });
+
   it('counts in words, with thousands separated', () => {
     expect(countOf(0, 'run')).toBe('0 runs');
     expect(countOf(1, 'run')).toBe('1 run');
