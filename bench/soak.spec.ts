@@ -23,7 +23,7 @@ import { WebSocket } from 'ws';
 import { SESSION_PROTOCOL, SOCKET_PATH, SOCKET_PROTOCOL, type SocketReply } from '../src-core/contract/socket';
 import type { SweepLaunched } from '../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../src-core/transport/wire';
-import { runsCount } from '../e2e/flows';
+import { readCount, runsCount } from '../e2e/flows';
 import { startServe } from '../e2e/reliability-helpers';
 import { chromiumArgs, chromiumPath } from '../playwright.config';
 
@@ -138,7 +138,7 @@ test(`soak: ${SWEEPS} sweeps of ${RUNS.toLocaleString('en')} runs through serve 
       let completed = false;
       while (Date.now() - started < MAX_MINUTES * 60_000) {
         const text = await card.getByTestId('progress-count').innerText();
-        const done = Number(text.split(' / ')[0]);
+        const done = readCount(text.split(' / ')[0]);
         const { metrics } = (await cdp.send('Performance.getMetrics')) as {
           metrics: { name: string; value: number }[];
         };

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { expect, test } from '@playwright/test';
 import { startRedisServer } from '../test/helpers/redis-server';
-import { fillSweepForm, runsCount } from './flows';
+import { countText, fillSweepForm, runsCount } from './flows';
 import { countStored, expectWholeAndUnique, readSweeps, startServe } from './reliability-helpers';
 
 const TOKEN = 'agents-token-5e1f0a9b7c3d2e4f60';
@@ -31,7 +31,7 @@ test('a 5,000-run sweep on agents through Redis: it waits for them, is cancelled
       eps: 'log(1e-10, 1e-4, 100)',
       steps: '200',
     });
-    await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+    await expect(page.getByTestId('run-count')).toHaveText(runsCount(RUNS));
     await page.getByTestId('launch').click();
     // No agent yet: the sweep waits, and the page says why and what to start.
     await expect(waiting).toHaveAttribute('data-state', 'no-agents');
@@ -67,7 +67,7 @@ test('a 5,000-run sweep on agents through Redis: it waits for them, is cancelled
     expect(kept.ids.length).toBeGreaterThan(0);
     expect(kept.ids.length).toBeLessThan(RUNS);
     const resume = page.getByTestId('resume-sweep');
-    await expect(resume).toHaveText(`Resume the ${RUNS - kept.ids.length} missing runs`);
+    await expect(resume).toHaveText(`Resume the ${countText(RUNS - kept.ids.length)} missing runs`);
     // Resumed on two agents: only the missing runs are computed, each stored once.
     startAgent();
     startAgent();

@@ -93,9 +93,9 @@ test('importance follows a running sweep: the bars are redrawn as runs arrive an
   await page.getByTestId('open-summary').first().click();
   await page.getByRole('tab', { name: 'Importance' }).click();
   // Some answer for part of the sweep while it runs, then the answer for all of it.
-  await expect(page.getByTestId('importance-status')).toHaveText(/^Used \d+ of \d+ runs/, { timeout: 30_000 });
+  await expect(page.getByTestId('importance-status')).toHaveText(/^Used [\d,]+ of [\d,]+ runs/, { timeout: 30_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
-  await expect(page.getByTestId('importance-status')).toHaveText('Used 1500 of 1500 runs.', { timeout: 30_000 });
+  await expect(page.getByTestId('importance-status')).toHaveText('Used 1,500 of 1,500 runs.', { timeout: 30_000 });
   await expect(page.getByTestId('importance-table').locator('tbody tr')).toHaveCount(3);
   await expect(page.getByTestId('importance-table').locator('tbody tr').first()).toHaveAttribute('data-setting', 'lr');
   await page.getByTestId('sweep-summary').screenshot({ path: 'test-results/importance-three-settings.png' });

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from './sign-in';
-import { fillSweepForm, runsCount } from './flows';
+import { countText, fillSweepForm, runsCount } from './flows';
 import { readSweeps } from './reliability-helpers';
 import { expandSweep } from '../src-core/sweep/expand';
 import type { SweepSpec } from '../src-core/contract/sweep-spec';
@@ -55,7 +55,7 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await page.getByTestId('search-random').check();
   await page.getByTestId('field-search-samples').fill(String(RUNS));
   await page.getByTestId('field-search-seed').fill('11');
-  await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(RUNS));
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(RUNS), { timeout: 60_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
@@ -72,7 +72,7 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await page.getByTestId('open-summary').first().click();
   await page.getByRole('tab', { name: 'Parallel coordinates' }).click();
   await expect.poll(() => saturatedPixels(page)).toBeGreaterThan(2000);
-  await expect(page.getByTestId('parallel-caption')).toContainText(`${RUNS} runs`);
+  await expect(page.getByTestId('parallel-caption')).toContainText(runsCount(RUNS));
 
   // A selected run outside the decade: the brush will hide it from the charts, and say so.
   // (the largest lr: the table sorted by lr, descending)
@@ -92,8 +92,10 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await page.getByTestId('brush-to-lr').press('Enter');
   await expect(page.getByTestId('brush-from-lr')).toHaveValue('0.001');
   await expect(page.getByTestId('brush-to-lr')).toHaveValue('0.01');
-  await expect(page.getByTestId('runs-count')).toHaveText(`${inDecade} of ${RUNS} runs (brushed)`);
-  await expect(page.getByTestId('parallel-csv')).toHaveText(`Save CSV (${inDecade} runs)`);
+  await expect(page.getByTestId('runs-count')).toHaveText(
+    `${countText(inDecade)} of ${countText(RUNS)} runs (brushed)`,
+  );
+  await expect(page.getByTestId('parallel-csv')).toHaveText(`Save CSV (${runsCount(inDecade)})`);
   const lrs = await listedLrs(page);
   expect(lrs.length).toBe(Math.min(inDecade, lrs.length));
   expect(lrs.length).toBeGreaterThan(0);
@@ -134,7 +136,9 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await expect(page.getByTestId('brush-error')).toHaveText(
     'Learning rate to: -1 is not allowed on a log axis; type a number above 0.',
   );
-  await expect(page.getByTestId('runs-count')).toHaveText(`${inDecade} of ${RUNS} runs (brushed)`);
+  await expect(page.getByTestId('runs-count')).toHaveText(
+    `${countText(inDecade)} of ${countText(RUNS)} runs (brushed)`,
+  );
   await page.getByTestId('brush-to-lr').fill('1e-2');
   await page.getByTestId('brush-to-lr').press('Enter');
   await expect(page.getByTestId('brush-error')).toHaveCount(0);
@@ -158,14 +162,16 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
       c.optimizer.weightDecay <= to,
   ).length;
   expect(both).toBeLessThan(inDecade);
-  await expect(page.getByTestId('runs-count')).toHaveText(`${both} of ${RUNS} runs (brushed)`);
+  await expect(page.getByTestId('runs-count')).toHaveText(`${countText(both)} of ${countText(RUNS)} runs (brushed)`);
   await shoot(page, 'parallel-two-brushes');
 
   // Escape on the focused axis clears its brush; the table's button clears the rest.
   await page.getByTestId('parallel-axis-weightDecay').focus();
   await page.keyboard.press('Escape');
   await expect(page.getByTestId('brush-weightDecay')).toHaveCount(0);
-  await expect(page.getByTestId('runs-count')).toHaveText(`${inDecade} of ${RUNS} runs (brushed)`);
+  await expect(page.getByTestId('runs-count')).toHaveText(
+    `${countText(inDecade)} of ${countText(RUNS)} runs (brushed)`,
+  );
   await page.getByTestId('runs-clear-narrowing').click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(RUNS));
   await expect(page.getByTestId('brush-lr')).toHaveCount(0);

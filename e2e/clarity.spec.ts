@@ -4,7 +4,7 @@
  * from the DOM; screenshots go to e2e/artifacts/clarity-*.png (look at them).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { fillSweepForm, launchAndWait, openRunChart, runsCount } from './flows';
+import { countText, fillSweepForm, launchAndWait, openRunChart, progressDone, runsCount } from './flows';
 import { expectWholeAndUnique, readSweeps } from './reliability-helpers';
 import { signIn } from './sign-in';
 
@@ -228,11 +228,10 @@ test('a cancelled sweep resumes: exactly its missing runs are computed and store
 }) => {
   await open(page);
   await fillSweepForm(page, { name: 'stop and go', lrs: 'log(1e-4, 1, 2000)', steps: '20000' });
-  await expect(page.getByTestId('run-count')).toHaveText('2000 runs');
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(2000));
   await page.getByTestId('launch').click();
   const progress = page.getByTestId('progress').first();
-  const done = async () => Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
-  await expect.poll(done, { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(() => progressDone(page), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.getByTestId('cancel-sweep').click();
   await expect(progress).toHaveAttribute('data-status', 'cancelled');
   const [sweep] = await readSweeps(page);
@@ -240,7 +239,7 @@ test('a cancelled sweep resumes: exactly its missing runs are computed and store
   expect(kept.ids.length).toBeLessThan(2000);
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(kept.ids.length));
   const resume = page.getByTestId('resume-sweep');
-  await expect(resume).toHaveText(`Resume the ${2000 - kept.ids.length} missing runs`);
+  await expect(resume).toHaveText(`Resume the ${countText(2000 - kept.ids.length)} missing runs`);
   await shoot(page, 'cancelled');
 
   await resume.click();

@@ -23,12 +23,22 @@ export async function fillSweepForm(page: Page, fields: SweepFields): Promise<vo
   await set('field-steps', fields.steps);
 }
 
-/** What the runs table's count says of `runs` runs. */
-export const runsCount = (runs: number): string => `${runs} run${runs === 1 ? '' : 's'}`;
+/** A count as the window writes it, thousands separated: 10000 → "10,000". */
+export const countText = (count: number): string => count.toLocaleString('en-US');
+
+/** The number a count the window wrote stands for: "52,867" → 52867 (Number alone gives NaN). */
+export const readCount = (text: string): number => Number(text.replaceAll(',', ''));
+
+/** What the window says of `runs` runs: "1 run", "10,000 runs". */
+export const runsCount = (runs: number): string => `${countText(runs)} run${runs === 1 ? '' : 's'}`;
+
+/** How many runs the first sweep card counts done ("52,867 / 60,000 · running" → 52867). */
+export const progressDone = async (page: Page): Promise<number> =>
+  readCount((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
 
 /** Launches the sweep in the form and waits until `runs` rows are listed and the sweep shows completed. */
 export async function launchAndWait(page: Page, runs: number): Promise<void> {
-  await expect(page.getByTestId('run-count')).toHaveText(`${runs} run${runs === 1 ? '' : 's'}`);
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(runs));
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(runs), { timeout: 30_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');

@@ -9,7 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { SocketReply } from '../src-core/contract/socket';
 import { decodeFrame } from '../src-core/transport/wire';
 import { runIdsIn } from '../test/helpers/sweep-events';
-import { fillSweepForm } from './flows';
+import { countText, fillSweepForm, runsCount } from './flows';
 import { countStored, expectWholeAndUnique, readStored, readSweeps, startServe } from './reliability-helpers';
 
 const TOKEN = 'reliability-faults-token-51c0ffee';
@@ -19,7 +19,7 @@ const TOKEN = 'reliability-faults-token-51c0ffee';
  */
 async function launchAndWaitForSome(page: Page, name: string, runs: number, some: number): Promise<string> {
   await fillSweepForm(page, { name, lrs: `log(1e-4, 1, ${runs})`, steps: '20000' });
-  await expect(page.getByTestId('run-count')).toHaveText(`${runs} runs`);
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(runs));
   await page.getByTestId('launch').click();
   await expect.poll(async () => (await readSweeps(page)).length, { timeout: 30_000 }).toBe(1);
   const [sweep] = await readSweeps(page);
@@ -51,7 +51,7 @@ test('the renderer crashes while results are being written: what was stored is w
     await expect(reopened.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', {
       timeout: 90_000,
     });
-    await expect(reopened.getByTestId('runs-count')).toHaveText('1000 runs');
+    await expect(reopened.getByTestId('runs-count')).toHaveText(runsCount(1000));
     const { ids, recomputed } = await expectWholeAndUnique(reopened, sweepId, 1000);
     console.log(
       `reliability-faults: renderer crash with ${storedAtCrash} of 1000 stored; after reopening ${ids.length} stored, each once, ${recomputed} recomputed bit-identical`,
@@ -95,13 +95,13 @@ test('the whole app is killed mid-sweep: the sweep shows interrupted, Resume com
     expect(survived.ids.length).toBeGreaterThanOrEqual(100);
     expect(survived.ids.length).toBeLessThan(1500);
     await expect(reopened.getByTestId('resume-sweep')).toHaveText(
-      `Resume the ${1500 - survived.ids.length} missing runs`,
+      `Resume the ${countText(1500 - survived.ids.length)} missing runs`,
     );
     expect(computedAfterRestart).toEqual([]);
 
     await reopened.getByTestId('resume-sweep').click();
     await expect(progress).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });
-    await expect(reopened.getByTestId('runs-count')).toHaveText('1500 runs');
+    await expect(reopened.getByTestId('runs-count')).toHaveText(runsCount(1500));
     const final = await expectWholeAndUnique(reopened, sweepId, 1500);
 
     // Resume computed exactly the runs that were missing: none of the survivors again, each missing one once.

@@ -95,7 +95,7 @@ test('the disk fills midway through a write: nothing of it is kept, the sweep wa
 
   // Every result reaches the window (the main process computed the whole sweep and the window applied its progress):
   // none of them was stored meanwhile, and nothing more reached IndexedDB.
-  await expect(page.getByTestId('progress-count').first()).toHaveText(/^1500 \/ 1500/, { timeout: 60_000 });
+  await expect(page.getByTestId('progress-count').first()).toHaveText(/^1,500 \/ 1,500/, { timeout: 60_000 });
   expect((await readStored(page, sweep.id)).runs.length).toBe(atFull.ids.length);
   expect((await disk()).passed).toHaveLength(1);
   expect((await readSweeps(page))[0].status).not.toBe('completed');

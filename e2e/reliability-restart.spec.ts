@@ -5,7 +5,7 @@
  * with a fresh link in the same tab, the sweep is offered for Resume, which completes it.
  */
 import { expect, test } from '@playwright/test';
-import { fillSweepForm } from './flows';
+import { countText, fillSweepForm, progressDone } from './flows';
 import { expectWholeAndUnique, readSweeps, startServe } from './reliability-helpers';
 
 const TOKEN = 'reliability-restart-token-9d2e4f60';
@@ -26,12 +26,7 @@ test('the server restarts under an open page: lost, interrupted, told what to do
     await expect(progress).toHaveAttribute('data-status', 'running');
     await expect(page.getByTestId('cancel-sweep')).toBeVisible();
     // Killed as soon as runs are stored (polled every 25 ms: a fast machine stores thousands a second).
-    await expect
-      .poll(async () => Number((await page.getByTestId('progress-count').innerText()).split(' / ')[0]), {
-        timeout: 30_000,
-        intervals: [25],
-      })
-      .toBeGreaterThan(0);
+    await expect.poll(() => progressDone(page), { timeout: 30_000, intervals: [25] }).toBeGreaterThan(0);
 
     await first.stop('SIGKILL');
     await expect(page.getByTestId('connection')).toHaveText('Connection to the lab server lost — reconnecting…');
@@ -51,7 +46,7 @@ test('the server restarts under an open page: lost, interrupted, told what to do
     await expect(page.getByTestId('connection')).toHaveCount(0);
     const [sweep] = await readSweeps(page);
     const stored = (await expectWholeAndUnique(page, sweep.id)).ids.length;
-    await expect(page.getByTestId('resume-sweep')).toHaveText(`Resume the ${RUNS - stored} missing runs`);
+    await expect(page.getByTestId('resume-sweep')).toHaveText(`Resume the ${countText(RUNS - stored)} missing runs`);
     await expect(page.getByTestId('resume-sweep')).toBeEnabled();
     await page.getByTestId('resume-sweep').click();
     await expect(progress).toHaveAttribute('data-status', 'completed', { timeout: 120_000 });

@@ -1,10 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { signIn } from './sign-in';
-import { fillSweepForm, runsCount } from './flows';
-
-const doneOf = async (page: Page) =>
-  Number((await page.getByTestId('progress-count').first().innerText()).split(' / ')[0]);
+import { fillSweepForm, progressDone, runsCount } from './flows';
 
 test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and keeps the finished runs', async ({
   page,
@@ -12,20 +9,20 @@ test('a sweep of 3,000 runs: the progress bar and ETA move, Cancel stops it and 
   await signIn(page);
   // Enough runs that Cancel comes while it runs, however fast the machine (its progress polled every 25 ms).
   await fillSweepForm(page, { name: 'big', lrs: 'log(1e-4, 1, 10000)', steps: '20000' });
-  await expect(page.getByTestId('run-count')).toHaveText('10000 runs');
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(10_000));
   await page.getByTestId('launch').click();
 
   const progress = page.getByTestId('progress').first();
   await expect(progress).toHaveAttribute('data-status', 'running');
-  await expect.poll(() => doneOf(page), { timeout: 20_000, intervals: [25] }).toBeGreaterThan(0);
-  await expect(page.getByTestId('progress-rate')).toHaveText(/\d+ runs\/s/);
+  await expect.poll(() => progressDone(page), { timeout: 20_000, intervals: [25] }).toBeGreaterThan(0);
+  await expect(page.getByTestId('progress-rate')).toHaveText(/[\d,]+ runs\/s/);
   await expect(page.getByTestId('progress-eta')).toHaveText(/left$/);
-  const early = await doneOf(page);
-  await expect.poll(() => doneOf(page), { intervals: [25] }).toBeGreaterThan(early);
+  const early = await progressDone(page);
+  await expect.poll(() => progressDone(page), { intervals: [25] }).toBeGreaterThan(early);
 
   await page.getByTestId('cancel-sweep').click();
   await expect(progress).toHaveAttribute('data-status', 'cancelled', { timeout: 2000 });
-  const kept = await doneOf(page);
+  const kept = await progressDone(page);
   expect(kept).toBeLessThan(10000);
   // Every finished run is stored and listed, once.
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(kept));
@@ -65,7 +62,7 @@ test('reloading the page in the middle of a sweep ends with every run stored onc
   await signIn(page);
   await fillSweepForm(page, { name: 'reload', lrs: 'log(1e-3, 1, 600)', steps: '20000' });
   await page.getByTestId('launch').click();
-  await expect.poll(() => doneOf(page), { timeout: 20_000 }).toBeGreaterThan(0);
+  await expect.poll(() => progressDone(page), { timeout: 20_000 }).toBeGreaterThan(0);
   await page.reload();
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed', { timeout: 30_000 });
   await expect(page.getByTestId('runs-count')).toHaveText('600 runs');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { signIn } from './sign-in';
-import { canvasIsPainted, fillSweepForm, launchAndWait } from './flows';
+import { canvasIsPainted, fillSweepForm, launchAndWait, readCount } from './flows';
 
 test('a seed preset, then three runs compared on the loss, G and θ charts', async ({ page }) => {
   await signIn(page);
@@ -74,8 +74,8 @@ test('the runs table sorts, filters and stays light at thousands of rows', async
 
   await page.getByTestId('runs-filter').fill('0.0001');
   // The search narrows the table to some of the runs, never none and never all, and every row shown matches it.
-  await expect(page.getByTestId('runs-count')).toHaveText(/^\d+ of 2000 runs$/);
-  const found = Number.parseInt(await page.getByTestId('runs-count').innerText(), 10);
+  await expect(page.getByTestId('runs-count')).toHaveText(/^[\d,]+ of 2,000 runs$/);
+  const found = readCount((await page.getByTestId('runs-count').innerText()).split(' ')[0]);
   expect(found).toBeGreaterThan(0);
   expect(found).toBeLessThan(2000);
   const shownRows = await page.getByTestId('run-row').allInnerTexts();
@@ -83,5 +83,5 @@ test('the runs table sorts, filters and stays light at thousands of rows', async
   for (const text of shownRows) expect(text).toContain('0.0001');
   await page.getByTestId('runs-filter').fill('');
   await page.getByTestId('runs-status-filter').selectOption('diverged');
-  await expect(page.getByTestId('runs-count')).toHaveText('0 of 2000 runs');
+  await expect(page.getByTestId('runs-count')).toHaveText('0 of 2,000 runs');
 });

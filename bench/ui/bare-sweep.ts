@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { requestLink } from '../../src-main/serve/link';
 import { chromiumArgs, chromiumPath } from '../../playwright.config';
+import { countText, runsCount } from '../../e2e/flows';
 import { median } from '../measure';
 import { BENCH_UI_PORT, BENCH_UI_TOKEN } from './playwright.config';
 import { cpuSince } from './process-cpu';
@@ -193,7 +194,7 @@ async function sweepOnce(): Promise<Sample> {
     await evaluate(cdp, sessionId, fill('field-optimizers-0-lr', `log(1e-3, 1, ${RUNS})`));
     await evaluate(cdp, sessionId, fill('field-steps', String(STEPS)));
     await evaluate(cdp, sessionId, fill('field-maxRuns', String(RUNS)));
-    await evaluate(cdp, sessionId, whenText('run-count', `${RUNS} runs`));
+    await evaluate(cdp, sessionId, whenText('run-count', runsCount(RUNS)));
     if (TRACE)
       await cdp.send('Tracing.start', {
         transferMode: 'ReturnAsStream',
@@ -214,7 +215,7 @@ async function sweepOnce(): Promise<Sample> {
     const [computed, listed] = await evaluate<[number, number]>(
       cdp,
       sessionId,
-      `Promise.all([${whenText('progress-count', `${RUNS} / ${RUNS}`)}, ${whenText('runs-count', `${RUNS} runs`)}])`,
+      `Promise.all([${whenText('progress-count', `${countText(RUNS)} / ${countText(RUNS)}`)}, ${whenText('runs-count', runsCount(RUNS))}])`,
     );
     const cpuMs = cpu();
     await evaluate(cdp, sessionId, `performance.mark('bench:listed'), 0`);

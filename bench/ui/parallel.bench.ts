@@ -12,6 +12,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from '../../e2e/sign-in';
+import { runsCount } from '../../e2e/flows';
 import { BENCH_UI_PORT } from './playwright.config';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
@@ -45,9 +46,9 @@ async function launch(page: Page): Promise<void> {
   await form.getByTestId('field-steps').fill('10');
   await page.getByTestId('search-random').check();
   await page.getByTestId('field-search-samples').fill(String(RUNS));
-  await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(RUNS));
   await page.getByTestId('launch').click();
-  await expect(page.getByTestId('runs-count')).toHaveText(`${RUNS} runs`, { timeout: 10 * 60_000 });
+  await expect(page.getByTestId('runs-count')).toHaveText(runsCount(RUNS), { timeout: 10 * 60_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
 }
 

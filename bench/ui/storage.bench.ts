@@ -7,7 +7,7 @@
  *     time every process spent in between (./process-cpu.ts). Playwright's own DevTools connection is part of that: it
  *     has the window report each WebSocket frame to the test, which ./bare-sweep.ts, the same sweep without
  *     Playwright, does not.
- * (b) With those 10,000 runs stored: open the runs view (a reload; from navigation to the count reading 10000 runs, as
+ * (b) With those 10,000 runs stored: open the runs view (a reload; from navigation to the count reading 10,000 runs, as
  *     noted in the page) and sort it by final loss; time; then the longest task while scrolling the table from top to
  *     bottom.
  * (c) At scale: one sweep computed, then copied in IndexedDB to 100,000 runs (BENCH_UI_SCALES); open and sort at each
@@ -20,6 +20,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { signIn } from '../../e2e/sign-in';
+import { countText, runsCount } from '../../e2e/flows';
 import { median } from '../measure';
 import { BENCH_UI_PORT } from './playwright.config';
 import { cpuSince } from './process-cpu';
@@ -181,7 +182,7 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
   await form.getByTestId('field-steps').fill(String(STEPS));
-  await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(RUNS));
 
   const launched = await page.getByTestId('launch').evaluate((button: HTMLButtonElement) => {
     // The marks delimit the sweep in a trace (BENCH_UI_PROFILE=trace).
@@ -191,8 +192,8 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   });
   const cpu = cpuSince();
   const [computed, listed] = await Promise.all([
-    whenText(page, 'progress-count', `${RUNS} / ${RUNS}`),
-    whenText(page, 'runs-count', `${RUNS} runs`),
+    whenText(page, 'progress-count', `${countText(RUNS)} / ${countText(RUNS)}`),
+    whenText(page, 'runs-count', runsCount(RUNS)),
   ]);
   const cpuMs = cpu();
   console.log('CPU ms from Launch to listed, by process:', JSON.stringify(cpuMs));
@@ -217,7 +218,7 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
 /** `scroll`: also scroll the table from top to bottom (a frame per viewport: minutes at 100,000 runs). */
 async function openAndSort(page: Page, runs = RUNS, scroll = true): Promise<OpenAndSort> {
   await page.reload();
-  const opened = await runsCountSeen(page, `${runs} runs`);
+  const opened = await runsCountSeen(page, runsCount(runs));
   const sortMs = await page.getByTestId('sort-final loss').evaluate(
     (button: HTMLButtonElement) =>
       new Promise<number>((resolve) => {
@@ -394,9 +395,9 @@ test(`runs view at scale: open and sort at ${SCALES.join(', ')} runs; the render
   await form.getByTestId('field-objectives-0').selectOption('elliptic-2d');
   await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
   await form.getByTestId('field-steps').fill(String(SEED_STEPS));
-  await expect(page.getByTestId('run-count')).toHaveText(`${RUNS} runs`);
+  await expect(page.getByTestId('run-count')).toHaveText(runsCount(RUNS));
   await page.getByTestId('launch').click();
-  await expect(page.getByTestId('runs-count')).toHaveText(`${RUNS} runs`, { timeout: 120_000 });
+  await expect(page.getByTestId('runs-count')).toHaveText(runsCount(RUNS), { timeout: 120_000 });
   await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
   const scales: { runs: number; heapBytes: number; median: OpenAndSort; samples: OpenAndSort[] }[] = [];
   for (const runs of SCALES) {

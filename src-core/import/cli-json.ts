@@ -26,6 +26,7 @@ import type { RunSummary } from '../contract/types';
 import { fromNonFinite } from '../export/json';
 import { RunsJson } from '../export/runs-json';
 import { countRuns, expandSweepLazily, runId, validateSweepSpec } from '../sweep/expand';
+import { formatCount } from '../views/format';
 import { firstDifference } from './first-difference';
 import { specOfRun } from './spec-of-run';
 
@@ -66,11 +67,9 @@ export type ImportPlan =
   | { ok: true; sweeps: ImportedSweep[]; runs: ImportedRun[]; refusals: ImportRefusal[] }
   | { ok: false; message: string };
 
-const bytes = (n: number): string => n.toLocaleString('en-US');
-
 /** The refusal of a file over ImportLimits.maxBytes, by its size (checked before the file is read, and here). */
 export const tooLargeMessage = (size: number): string =>
-  `The file is too large to import: ${bytes(size)} bytes (at most ${bytes(ImportLimits.maxBytes)}, 256 MiB). Split the sweep with the command line's --sweep-id and smaller specs.`;
+  `The file is too large to import: ${formatCount(size)} bytes (at most ${formatCount(ImportLimits.maxBytes)}, 256 MiB). Split the sweep with the command line's --sweep-id and smaller specs.`;
 
 const CLI_JSON = 'a command line --json file (npm run cli -- sweep.json --json runs.json)';
 const IMPORTABLE = `the app’s Runs JSON export or ${CLI_JSON}`;
@@ -210,7 +209,7 @@ export function parseImport(text: string): ImportPlan {
 function runListProblem(path: string, runs: unknown, before: number): string | null {
   if (!Array.isArray(runs)) return `${path}: Invalid run list: ${show(runs)} (must be a list)`;
   if (before + runs.length > ImportLimits.maxRuns)
-    return `${path}: Invalid run list: ${bytes(before + runs.length)} runs in the file so far (must be at most ${bytes(ImportLimits.maxRuns)})`;
+    return `${path}: Invalid run list: ${formatCount(before + runs.length)} runs in the file so far (must be at most ${formatCount(ImportLimits.maxRuns)})`;
   return null;
 }
 

@@ -15,6 +15,9 @@ export function describeStatus(summary: RunSummary): string {
   }
 }
 
+/** A count as read in the window, "10,000" not "10000": one style beside every other count, whatever the locale. */
+export const formatCount = (count: number): string => count.toLocaleString('en-US');
+
 /** Six significant digits for tables; exact values are in the CSV export. */
 export function formatMetric(x: number): string {
   if (!Number.isFinite(x)) return String(x);

@@ -6,7 +6,7 @@
 import type { RunConfig, RunSummary } from '../contract/types';
 import type { Column } from '../export/csv';
 import { differingSettings, settingsOf, shortValue } from './compare';
-import { formatMetric } from './format';
+import { formatCount, formatMetric } from './format';
 
 /** How runs are grouped: every setting but the run's seed alike, or the chosen settings alike. */
 export type Grouping = { kind: 'seeds' } | { kind: 'settings'; names: readonly string[] };
@@ -77,9 +77,9 @@ export function groupName(group: Pick<RunGroup<GroupedRun>, 'settings'>): string
 /** The legend's entry: "lr=0.1 (5 runs, 1 diverged)", divergences and failures always said. */
 export function groupLabel(group: RunGroup<GroupedRun>): string {
   const n = group.runs.length;
-  const parts = [`${n} run${n === 1 ? '' : 's'}`];
-  if (group.diverged > 0) parts.push(`${group.diverged} diverged`);
-  if (group.failed > 0) parts.push(`${group.failed} failed`);
+  const parts = [`${formatCount(n)} run${n === 1 ? '' : 's'}`];
+  if (group.diverged > 0) parts.push(`${formatCount(group.diverged)} diverged`);
+  if (group.failed > 0) parts.push(`${formatCount(group.failed)} failed`);
   return `${groupName(group)} (${parts.join(', ')})`;
 }
 

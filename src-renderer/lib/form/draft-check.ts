@@ -21,6 +21,7 @@ import {
   type Parsed,
 } from '../../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
+import { formatCount } from '../../../src-core/views/format';
 import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
 import { suggestedName, type ObjectiveDraft, type OptimizerDraft, type SweepDraft } from './sweep-draft';
 
@@ -213,7 +214,7 @@ export function seedsHint(text: string): string {
   if (!seeds.ok || seeds.value.length === 0) return 'One run per setting for each seed listed.';
   if (seeds.value.length === 1)
     return `1 run per setting, with seed ${seeds.value[0]}. List seeds (0, 1, 2) to repeat each setting.`;
-  return `${seeds.value.length} runs per setting, one per seed.`;
+  return `${formatCount(seeds.value.length)} runs per setting, one per seed.`;
 }
 
 /** A field's label, with the objective or optimizer entry it belongs to: "Learning rate (AdaGrad 2)". */

@@ -7,6 +7,7 @@
 import type { ExportKind, ExportRun, ExportSweep, LabApi } from '../../../src-core/contract/api';
 import { toJson } from '../../../src-core/export/json';
 import { inFileOrder } from '../../../src-core/export/runs-json';
+import { countOf, formatCount } from './labels';
 
 /** Runs per call: a summary row is cheap; a page of traces is computed before its call returns, so keep it short. */
 const PAGE_RUNS: Record<ExportKind, number> = { summary: 2000, traces: 64, runs: 2000 };
@@ -102,7 +103,7 @@ export class Exporter {
     if (!started.ok) return this.fail(started.error.message);
     const { exportId } = started.value;
     if (exportId === null) return; // the save dialog was cancelled
-    this.status = `Exporting ${LABELS[kind]}: 0 of ${runs.length} runs`;
+    this.status = `Exporting ${LABELS[kind]}: 0 of ${formatCount(runs.length)} runs`;
     for (const page of pages(runs, PAGE_RUNS[kind], sweeps)) {
       if (this.cancelled) {
         await this.api.finishExport({ exportId, abort: true });
@@ -116,11 +117,11 @@ export class Exporter {
         ...(page.sweeps.length > 0 ? { sweeps: page.sweeps } : {}),
       });
       if (!written.ok) return this.fail(written.error.message);
-      this.status = `Exporting ${LABELS[kind]}: ${written.value} of ${runs.length} runs`;
+      this.status = `Exporting ${LABELS[kind]}: ${formatCount(written.value)} of ${formatCount(runs.length)} runs`;
     }
     const finished = await this.api.finishExport({ exportId, abort: false });
     if (!finished.ok) return this.fail(finished.error.message);
-    this.status = `Exported ${runs.length} run${runs.length === 1 ? '' : 's'}${finished.value.path ? ` to ${finished.value.path}` : ''}`;
+    this.status = `Exported ${countOf(runs.length, 'run')}${finished.value.path ? ` to ${finished.value.path}` : ''}`;
   }
 
   private fail(message: string): void {

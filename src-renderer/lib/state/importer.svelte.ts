@@ -11,6 +11,7 @@ import { show } from '../../../src-core/contract/show';
 import type { ImportedSweep, ImportRefusal } from '../../../src-core/import/cli-json';
 import type { ImportOutcome, ImportWrite, LabDatabase } from '../storage/db';
 import type { ImportMessage } from './import-messages';
+import { countOf, formatCount } from './labels';
 import type { StoredRun, StoredSweep } from '../storage/records';
 
 export interface ImportReport {
@@ -81,7 +82,7 @@ function sweepRecord(sweep: ImportedSweep, fileName: string, createdAt: number):
     ...(whole
       ? {}
       : {
-          message: `Imported ${sweep.runsInFile} of its ${sweep.runCount} runs from ${fileName}; the others were refused. Resume computes them.`,
+          message: `Imported ${formatCount(sweep.runsInFile)} of its ${formatCount(sweep.runCount)} runs from ${fileName}; the others were refused. Resume computes them.`,
         }),
   };
 }
@@ -138,7 +139,7 @@ export class Importer {
     } catch (error) {
       Object.assign(report, {
         phase: 'failed',
-        message: `Storing stopped: ${errorMessage(error)}. The ${report.added} runs stored so far are kept; import the file again to add the rest.`,
+        message: `Storing stopped: ${errorMessage(error)}. The ${formatCount(report.added)} runs stored so far are kept; import the file again to add the rest.`,
       });
     } finally {
       report.refusals = [
@@ -162,5 +163,5 @@ export class Importer {
 /** A sweep of the file whose id a different stored sweep has: its runs are refused, the stored sweep untouched. */
 const conflictRefusal = (sweepId: string, runs: number): ImportRefusal => ({
   record: `sweep ${sweepId}`,
-  message: `sweepId: ${show(sweepId)} is the id of a stored sweep with another spec, so its ${runs} run${runs === 1 ? '' : 's'} in this file were refused (must be an id not stored yet: run the command line with --sweep-id NAME)`,
+  message: `sweepId: ${show(sweepId)} is the id of a stored sweep with another spec, so its ${countOf(runs, 'run')} in this file were refused (must be an id not stored yet: run the command line with --sweep-id NAME)`,
 });

@@ -3,6 +3,7 @@ import { objectiveInfo } from '../../../src-core/objectives';
 import { hyperparameterNames, optimizerKinds } from '../../../src-core/contract/sweep-spec';
 import { labelOf } from '../form/optimizer-fields';
 import { runFieldLabels } from '../form/draft-check';
+import { formatCount } from '../../../src-core/views/format';
 
 /** Characters that set or override the direction of the text after them (Unicode's bidirectional controls). */
 const BIDI_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
@@ -26,9 +27,12 @@ export function distinctName(name: string, taken: readonly string[]): string {
   return `${name} (${n})`;
 }
 
+// Counts are made in src-core's views too (a group's legend); both read them through this one helper.
+export { formatCount };
+
 /** "1 run", "2 runs", "10,000 runs". */
 export const countOf = (count: number, noun: string): string =>
-  `${count.toLocaleString('en-US')} ${noun}${count === 1 ? '' : 's'}`;
+  `${formatCount(count)} ${noun}${count === 1 ? '' : 's'}`;
 
 const hyperparameters = new Set(optimizerKinds.flatMap((kind) => hyperparameterNames(kind)));
 /** The run-level names of settingsOf (src-core/views/compare.ts) that are not fields of the form under that name. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countOf, distinctName, settingLabel, sweepLabel } from '../../../src-renderer/lib/state/labels';
+import { countOf, distinctName, formatCount, settingLabel, sweepLabel } from '../../../src-renderer/lib/state/labels';
 import { settingsOf } from '../../../src-core/views/compare';
 import { optimizerFields } from '../../../src-renderer/lib/form/optimizer-fields';
 import { runFieldLabels } from '../../../src-renderer/lib/form/draft-check';
@@ -16,6 +16,12 @@ describe('how the app names things', () => {
     // U+202E (right-to-left override) left open would turn 'Launched “x‮evil”: 3 / 3 completed' around.
     expect(sweepLabel({ name: 'x\u202eevil' })).toBe('\u2068x\u202eevil\u2069');
     expect(sweepLabel({ name: 'שלום 名前 Ünï' })).toBe('שלום 名前 Ünï');
+  });
+
+  it('shows a count with thousands separated', () => {
+    expect(formatCount(10_000)).toBe('10,000');
+    expect(formatCount(1)).toBe('1');
+    expect(formatCount(0)).toBe('0');
   });
 
   it('counts in words, with thousands separated', () => {
