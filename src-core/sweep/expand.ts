@@ -350,21 +350,24 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<OptimizerPoint>
       }
       continue;
     }
-    // An odometer over the axes' indices, the last axis fastest, set to point `skipped` (mixed radix).
     const sizes = new Array<number>(axes.length);
     for (let a = 0; a < axes.length; a++) sizes[a] = axisSize(axes[a][1]);
-    const at = new Array<number>(axes.length).fill(0);
-    for (let a = axes.length - 1, rest = skipped; a >= 0; a--) {
-      at[a] = rest % sizes[a];
-      rest = Math.floor(rest / sizes[a]);
-    }
-    for (;;) {
-      yield new OptimizerPoint(base, keys, values, at.slice());
-      let a = axes.length - 1;
-      while (a >= 0 && ++at[a] === sizes[a]) at[a--] = 0;
-      if (a < 0) break;
-    }
+    for (let p = skipped; p < points; p++) yield new OptimizerPoint(base, keys, values, gridPicks(sizes, p));
   }
+}
+
+/**
+ * Point `p` of a grid as its axes' indexes, in mixed radix over `sizes` (the last axis fastest). Computed afresh for
+ * every point rather than stepped like an odometer: an odometer's carry runs only when an axis wraps, and V8, having
+ * optimized the loop before the first wrap, deoptimized it there in every worker ("insufficient type feedback").
+ */
+function gridPicks(sizes: readonly number[], p: number): number[] {
+  const picks = new Array<number>(sizes.length);
+  for (let a = sizes.length - 1, rest = p; a >= 0; a--) {
+    picks[a] = rest % sizes[a];
+    rest = Math.floor(rest / sizes[a]);
+  }
+  return picks;
 }
 
 /** Where one optimizer entry's runs lie in a grid (see gridLayout). */
