@@ -152,12 +152,34 @@ const laneTraceBudget = 4 << 20;
 export function executeBatch(configs: readonly RunConfig[], traces?: boolean): RunResult[];
 export function executeBatch(configs: readonly RunConfig[], traces: TraceKind): CompactRunResult[];
 export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = true): CompactRunResult[] {
-  // Loops, not forEach and map with closures: a closure made afresh by every batch is compiled by V8 more than once per
-  // thread (its first code specialized to the first batch's context), where this function's loops are compiled once.
-  const objectives = new ObjectiveCache();
   const results: CompactRunResult[] = new Array(configs.length);
-  const anyTrace = traces !== false;
-  const groups = new Map<string, { objective: Objective; block: number; indices: number[]; starts: Float64Array[] }>();
+  const groups = laneGroups(configs, traces !== false, results);
+  for (const group of groups.values()) runLaneGroup(configs, group, traces, results);
+  return results;
+}
+
+/** Runs of a batch stepped side by side: their objective, their lane block's size, and their indexes and starts in order. */
+interface LaneGroup {
+  objective: Objective;
+  block: number;
+  indices: number[];
+  starts: Float64Array[];
+}
+
+/**
+ * Sorts a batch's runs into lane groups by their laneGroupKey, each at most a lane block long, and runs the others at
+ * once into `results` (a run that throws, there or while its group is checked, becomes a failed result). Grouping and
+ * running the groups are two functions, and both are loops rather than forEach and map with closures: V8 compiles a
+ * long loop while it runs (on-stack replacement), and code after it that had never run deoptimized at its first use
+ * (in every worker); a closure made afresh by every batch is compiled more than once per thread.
+ */
+function laneGroups(
+  configs: readonly RunConfig[],
+  anyTrace: boolean,
+  results: CompactRunResult[],
+): Map<string, LaneGroup> {
+  const objectives = new ObjectiveCache();
+  const groups = new Map<string, LaneGroup>();
   for (let i = 0; i < configs.length; i++) {
     const config = configs[i];
     try {
@@ -185,17 +207,24 @@ export function executeBatch(configs: readonly RunConfig[], traces: TraceKind = 
       results[i] = failedRun(config, error);
     }
   }
-  for (const { objective, indices, starts } of groups.values()) {
-    const group = new Array<RunConfig>(indices.length);
-    for (let k = 0; k < indices.length; k++) group[k] = configs[indices[k]];
-    try {
-      const computed = executeLanes(group, objective, starts, undefined, laneTraces(traces, group[0]));
-      for (let k = 0; k < indices.length; k++) results[indices[k]] = computed[k];
-    } catch (error) {
-      for (let k = 0; k < indices.length; k++) results[indices[k]] = failedRun(group[k], error);
-    }
+  return groups;
+}
+
+/** Steps a lane group's runs together into `results`; should that throw, each of its runs fails with the reason. */
+function runLaneGroup(
+  configs: readonly RunConfig[],
+  { objective, indices, starts }: LaneGroup,
+  traces: TraceKind,
+  results: CompactRunResult[],
+): void {
+  const group = new Array<RunConfig>(indices.length);
+  for (let k = 0; k < indices.length; k++) group[k] = configs[indices[k]];
+  try {
+    const computed = executeLanes(group, objective, starts, undefined, laneTraces(traces, group[0]));
+    for (let k = 0; k < indices.length; k++) results[indices[k]] = computed[k];
+  } catch (error) {
+    for (let k = 0; k < indices.length; k++) results[indices[k]] = failedRun(group[k], error);
   }
-  return results;
 }
 
 /**
