@@ -60,7 +60,9 @@ async function readJson(path: string, what: string): Promise<unknown> {
     throw new CliInputError(`Cannot read ${what} ${path}: ${describeFileError(error)}`);
   }
   try {
-    return JSON.parse(text);
+    // A byte order mark, as some Windows editors write at the start of a UTF-8 file: JSON.parse would refuse it, in a
+    // message whose culprit is invisible. A browser's File.text() (the app's import) drops it too.
+    return JSON.parse(text.startsWith('\uFEFF') ? text.slice(1) : text);
   } catch (error) {
     throw new CliInputError(`Invalid JSON in ${path}: ${errorMessage(error)}`);
   }

@@ -185,6 +185,19 @@ describe('the command line', () => {
     expect((await readdir(own)).sort()).toEqual(['runs.csv', 'runs.json', 'sweep.json', 'traces.csv']);
   });
 
+  it('reads a spec or run file that starts with a byte order mark, as some Windows editors save UTF-8', async () => {
+    const own = await mkdtemp(join(dir, 'bom-'));
+    const spec = { name: 'bom', objectives: [{ id: 'quadratic-1d' }], optimizers: [{ kind: 'adagrad' }], steps: 3 };
+    await writeFile(join(own, 'sweep.json'), `\uFEFF${JSON.stringify(spec)}`);
+    await writeFile(join(own, 'run.json'), `\uFEFF${JSON.stringify(adagradRun())}`);
+    for (const args of [['sweep.json'], ['--run', 'run.json']]) {
+      const ran = await cli([...args, '--summary', '-', '--quiet'], own);
+      expect(ran.stderr).toBe('');
+      expect(ran.code).toBe(0);
+      expect(rowsOf(ran.stdout)).toHaveLength(1);
+    }
+  });
+
   it('writes the same summary CSV and JSON, byte for byte, whether it also writes traces (computed) or not', async () => {
     // A mixed sweep: lane groups (AdaGrad, with and without weight decay, one with a tolerance reached), runs that
     // diverge (lr 1e308) or go on after a non-finite value, and the step-by-step loop (Adam, RMSprop); enough runs
