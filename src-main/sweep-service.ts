@@ -54,11 +54,14 @@ interface PendingPart {
 const SPENT_PER_TASK = 64;
 
 /**
- * Sweeps queued or running at once; one more is refused. Each queued sweep keeps its spec and the runs a Resume had
- * stored (up to 4 MB), and every client is told of it, so a client that launches in a loop must not grow them without
- * end. A person queues a few; this leaves room for a script's while keeping the worst case to a few hundred MB.
+ * Sweeps kept at once: queued, running, or ended with results the window has not stored yet (their spec is sent again
+ * with those results after a reload); one more launch is refused. Each keeps its spec (a start point of up to a million
+ * numbers) and a queued one the runs a Resume had stored (up to 4 MB), and every client is told of it, so a client
+ * that launches in a loop, or never acknowledges, must not grow them without end. A sweep that has ended with every
+ * result stored is forgotten at once (forgetIfDone). A person queues a few; this leaves room for a script's while
+ * keeping the worst case to a few hundred MB.
  */
-export const MAX_ACTIVE_SWEEPS = 100;
+export const MAX_KEPT_SWEEPS = 100;
 
 /** Progress events are throttled to this interval (the final one always goes out). */
 const PROGRESS_INTERVAL_MS = 250;
@@ -234,10 +237,10 @@ export class SweepService {
   ): Result<SweepLaunched> {
     const checked = validateSweepSpec(input);
     if (!checked.ok) return fail('invalid-input', checked.message);
-    if (this.activeSweeps() >= MAX_ACTIVE_SWEEPS)
+    if (this.sweeps.size >= MAX_KEPT_SWEEPS)
       return fail(
         'invalid-input',
-        `Invalid sweep: ${MAX_ACTIVE_SWEEPS} sweeps are queued or running already (must be fewer: wait for one to end, or cancel one)`,
+        `Invalid sweep: ${MAX_KEPT_SWEEPS} sweeps are queued, running or waiting for their runs to be stored already (must be fewer: wait for one to end, or cancel one)`,
       );
     const spec = checked.value;
     // The runs are built as tasks take them, never all at once (validation has counted them without expanding).
@@ -310,7 +313,10 @@ export class SweepService {
         // At most a task's worth waits here for the next task (~17 MB of 256 kB parts); the rest is let go of.
         if (part.recyclable && this.spent.length < SPENT_PER_TASK) this.spent.push(batch.traces.buffer as ArrayBuffer);
       }
-      if (parts.size === 0) this.pending.delete(sweepId);
+      if (parts.size === 0) {
+        this.pending.delete(sweepId);
+        this.forgetIfDone(sweepId);
+      }
     }
     if (this.room && !this.tooMuchPending()) {
       this.room.release();
@@ -536,6 +542,17 @@ export class SweepService {
   private finish(record: SweepRecord, status: FinishedSweepStatus): void {
     record.status = status;
     this.emitFinished(record, status);
+    this.forgetIfDone(record.launched.sweepId);
+  }
+
+  /**
+   * Forgets a sweep that has ended with every result it sent stored: nothing reads its record any more. A reload's
+   * resendPending announces only sweeps still active or with results pending, cancel answers false for an ended sweep
+   * as for an unknown one, and a Resume of it is queued afresh from the spec and stored runs the window sends.
+   */
+  private forgetIfDone(sweepId: string): void {
+    const record = this.sweeps.get(sweepId);
+    if (record && !isSweepActive(record.status) && !this.pending.has(sweepId)) this.sweeps.delete(sweepId);
   }
 
   private emitFinished(record: SweepRecord, status: FinishedSweepStatus): void {

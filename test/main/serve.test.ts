@@ -28,7 +28,7 @@ import {
   type LabServerOptions,
 } from '../../src-main/serve/server';
 import { MAX_FAILURES_PER_MINUTE, MAX_SESSIONS, SESSION_IDLE_MS } from '../../src-main/serve/session';
-import { MAX_ACTIVE_SWEEPS, SweepService } from '../../src-main/sweep-service';
+import { MAX_KEPT_SWEEPS, SweepService } from '../../src-main/sweep-service';
 import { expectClose } from '../helpers/close';
 import { adagradRun, adagradSweep, goodSpec } from '../helpers/configs';
 import { mustSignIn, signInSocket, type Credential, type SignedInSocket } from '../helpers/serve-socket';
@@ -537,7 +537,7 @@ describe('serve mode: WebSocket', () => {
     client.close();
   });
 
-  it('refuses a sweep beyond MAX_ACTIVE_SWEEPS queued or running, naming the limit; cancelling one makes room', async () => {
+  it('refuses a sweep beyond MAX_KEPT_SWEEPS queued or running, naming the limit; cancelling one makes room', async () => {
     // Tasks that end only when aborted: every launched sweep stays queued or running.
     const stalled = {
       threads: 1,
@@ -550,14 +550,14 @@ describe('serve mode: WebSocket', () => {
     const own = await ownServer({ service: new SweepService(stalled) });
     const client = new Client(await mustSignIn(own.port, { token: TOKEN }));
     const launches = await Promise.all(
-      Array.from({ length: MAX_ACTIVE_SWEEPS + 1 }, () => client.call('launchSweep', goodSpec)),
+      Array.from({ length: MAX_KEPT_SWEEPS + 1 }, () => client.call('launchSweep', goodSpec)),
     );
-    expect(launches.filter((r) => r.ok)).toHaveLength(MAX_ACTIVE_SWEEPS);
-    const refused = launches[MAX_ACTIVE_SWEEPS];
+    expect(launches.filter((r) => r.ok)).toHaveLength(MAX_KEPT_SWEEPS);
+    const refused = launches[MAX_KEPT_SWEEPS];
     expect(refused.ok).toBe(false);
     if (!refused.ok)
       expect(refused.error.message).toBe(
-        `Invalid sweep: ${MAX_ACTIVE_SWEEPS} sweeps are queued or running already (must be fewer: wait for one to end, or cancel one)`,
+        `Invalid sweep: ${MAX_KEPT_SWEEPS} sweeps are queued, running or waiting for their runs to be stored already (must be fewer: wait for one to end, or cancel one)`,
       );
     const first = launches[0];
     if (!first.ok) throw new Error(first.error.message);

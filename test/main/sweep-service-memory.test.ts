@@ -1,8 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it, vi } from 'vitest';
-import type { RunConfig, SweepSpec } from '../../src-core/contract/types';
+import type { RunConfig, SweepEvent, SweepSpec } from '../../src-core/contract/types';
+import type { StoredRange } from '../../src-core/contract/api';
 import type { RangeExecutor } from '../../src-main/executor';
 import type { RangeTask } from '../../src-main/workers/range-task';
-import { SweepService } from '../../src-main/sweep-service';
+import { MAX_KEPT_SWEEPS, SweepService } from '../../src-main/sweep-service';
+import { instantExecutor } from '../fuzz/instant-executor';
 
 /** Every RunConfig the expansion builds, whichever form the service calls. */
 const built = vi.hoisted(() => ({ count: 0 }));
@@ -111,5 +115,74 @@ describe('SweepService with huge sweeps queued', () => {
     expect(events.filter((e) => (e as { type: string }).type === 'progress').at(-1)).toMatchObject({
       progress: { done: 999_997, total: 1_000_000 },
     });
+  });
+});
+
+/** A full collection, so that heapUsed counts what is kept, not garbage not yet collected. */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** One run on a 20,000-dimensional Rastrigin: its start point makes the spec ~160 kB, what a record keeps. */
+const heavySpec = {
+  name: 'heavy',
+  objectives: [{ id: 'rastrigin', dim: 20_000 }],
+  start: Array.from({ length: 20_000 }, (_, i) => 1 + i / 20_000),
+  optimizers: [{ kind: 'adagrad', fixed: { lr: 0.1 } }],
+  steps: 1,
+};
+
+/** The ranges of every results event, as the window acknowledges them once stored. */
+const resultRanges = (events: readonly SweepEvent[]): StoredRange[] =>
+  events.flatMap((e) => (e.type === 'results' ? [{ sweepId: e.sweepId, from: e.batch.from, to: e.batch.to }] : []));
+
+describe('SweepService over many launches', () => {
+  it('keeps no record of a sweep that ended with its runs stored: memory stays flat over 3,000 launches', async () => {
+    let n = 0;
+    const service = new SweepService(instantExecutor, { newSweepId: () => `s-${n++}` });
+    let events: SweepEvent[] = [];
+    service.onEvent((event) => events.push(event));
+    /** A script's loop: as many sweeps as may wait, then each stored and acknowledged once they have all ended. */
+    const round = async (): Promise<void> => {
+      for (let i = 0; i < MAX_KEPT_SWEEPS; i++) expect(service.launch(heavySpec).ok).toBe(true);
+      await service.idle();
+      expect(service.acknowledge(resultRanges(events))).toBe(MAX_KEPT_SWEEPS);
+      events = [];
+    };
+    await round();
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    // Kept, the 2,900 records of these rounds would hold ~460 MB of specs.
+    for (let r = 1; r < 30; r++) await round();
+    collectGarbage();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(40 * MB);
+    expect(service.resendPending()).toBe(0);
+    expect(events).toEqual([]);
+  });
+
+  it('refuses one more sweep while MAX_KEPT_SWEEPS have ended with runs not yet stored, and takes it once one is', async () => {
+    let n = 0;
+    const service = new SweepService(instantExecutor, { newSweepId: () => `w-${n++}` });
+    const events: SweepEvent[] = [];
+    service.onEvent((event) => events.push(event));
+    for (let i = 0; i < MAX_KEPT_SWEEPS; i++) expect(service.launch(heavySpec).ok).toBe(true);
+    await service.idle();
+    expect(service.activeSweeps()).toBe(0);
+    expect(service.launch(heavySpec)).toEqual({
+      ok: false,
+      error: {
+        code: 'invalid-input',
+        message: `Invalid sweep: ${MAX_KEPT_SWEEPS} sweeps are queued, running or waiting for their runs to be stored already (must be fewer: wait for one to end, or cancel one)`,
+      },
+    });
+    // Every one of them is still announced, with its results, to a window that reloads.
+    const replayed: SweepEvent[] = [];
+    service.onEvent((event) => replayed.push(event));
+    expect(service.resendPending()).toBe(MAX_KEPT_SWEEPS);
+    expect(replayed.filter((e) => e.type === 'sweep-started')).toHaveLength(MAX_KEPT_SWEEPS);
+    expect(replayed.filter((e) => e.type === 'sweep-finished')).toHaveLength(MAX_KEPT_SWEEPS);
+    const [first] = resultRanges(events);
+    expect(service.acknowledge([first])).toBe(1);
+    expect(service.launch(heavySpec).ok).toBe(true);
+    await service.idle();
   });
 });
