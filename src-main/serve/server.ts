@@ -8,6 +8,7 @@
  *   (the id, random and single-use, is the capability);
  * - serve/socket-rpc.ts: the requests over the WebSocket at SOCKET_PATH, answered by the handlers of the method registry;
  * - serve/broadcast.ts: the sweep events to every client, with the back-pressure check;
+ * - serve/heartbeat.ts: pings, cutting a client that reads nothing;
  * - serve/shutdown.ts: close().
  * No URL with a query string is logged.
  */
@@ -23,15 +24,16 @@ import type { RunExecutor } from '../pool';
 import { contentSecurityPolicy } from '../security/csp';
 import type { SweepExecutors } from '../sweep-executor';
 import type { SweepService } from '../sweep-service';
-import { broadcastEvents, deliver } from './broadcast';
+import { broadcastEvents, deliverer, MAX_BUFFERED_BYTES } from './broadcast';
 import { Downloads } from './downloads';
+import { heartbeat, PING_INTERVAL_MS } from './heartbeat';
 import { baseHeaders, errorMessage, refuseUpgrade, TextResponses, type Log } from './responses';
 import { Gate, offeredProtocols } from './session';
 import { shutdownOnce } from './shutdown';
 import { answerRequests, createSocketServer } from './socket-rpc';
 import { StaticFiles } from './static-files';
 
-export { MAX_REQUESTS_IN_FLIGHT, MAX_SOCKET_PAYLOAD } from './socket-rpc';
+export { MAX_REQUESTS_IN_FLIGHT, MAX_SOCKET_PAYLOAD, MAX_UNREAD_REPLIES } from './socket-rpc';
 
 export interface LabServerOptions {
   service: SweepService;
@@ -47,8 +49,8 @@ export interface LabServerOptions {
   port?: number;
   /** Where operational messages go (never tokens, session values or query strings). Defaults to console.error. */
   log?: Log;
-  /** The HTTP server's limits; the defaults are HTTP_LIMITS (tests shorten them). */
-  limits?: Partial<HttpLimits>;
+  /** The HTTP server's and the sockets' limits; the defaults are HTTP_LIMITS and SOCKET_LIMITS (tests shorten them). */
+  limits?: Partial<HttpLimits & SocketLimits>;
   /** The clock sessions, links and the sign-in limit are timed by (tests move it). */
   now?: () => number;
 }
@@ -71,6 +73,15 @@ export const HTTP_LIMITS: HttpLimits = {
   keepAliveTimeoutMs: 5_000,
 };
 
+export interface SocketLimits {
+  /** A client with more than this queued for it and not yet read is cut. */
+  maxBufferedBytes: number;
+  /** Each client is pinged this often; one that has not answered the previous ping is cut. */
+  pingIntervalMs: number;
+}
+
+export const SOCKET_LIMITS: SocketLimits = { maxBufferedBytes: MAX_BUFFERED_BYTES, pingIntervalMs: PING_INTERVAL_MS };
+
 export interface LabServer {
   /** http://127.0.0.1:PORT/ (without the token). */
   url: string;
@@ -92,7 +103,7 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
   const log = options.log ?? ((message: string) => console.error(message));
   const files = await StaticFiles.at(options.staticDir);
   const gate = new Gate(token, options.now);
-  const limits = { ...HTTP_LIMITS, ...options.limits };
+  const limits = { ...HTTP_LIMITS, ...SOCKET_LIMITS, ...options.limits };
   const text = new TextResponses();
   const downloads = new Downloads();
   // The id is the download's capability (a link cannot carry the session): 192 random bits.
@@ -105,7 +116,13 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
   );
   const handlers = createHandlers(service, exportSessions, options.executors);
   const wss = createSocketServer(log);
-  const unsubscribe = broadcastEvents(service, wss.clients, log);
+  const deliver = deliverer(limits.maxBufferedBytes, log);
+  const unsubscribeEvents = broadcastEvents(service, wss.clients, deliver, log);
+  const pings = heartbeat(wss.clients, limits.pingIntervalMs, log);
+  const unsubscribe = (): void => {
+    unsubscribeEvents();
+    pings.stop();
+  };
 
   const handleRequest = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const checked = gate.check(req, false);
@@ -147,12 +164,12 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
           if (!signIn.ok) return ws.close(signIn.code, signIn.reason);
           gate.inUse(signIn.session, true);
           ws.once('close', () => gate.inUse(signIn.session, false));
+          pings.watch(ws);
           deliver(
             ws,
             encodeFrame({ signedIn: { session: signIn.fresh ? signIn.session : null } } satisfies SocketReply),
-            log,
           );
-          answerRequests(ws, handlers, log);
+          answerRequests(ws, handlers, deliver, log);
         } catch (error) {
           log(`serve: could not accept a socket: ${errorMessage(error)}`);
           ws.terminate();

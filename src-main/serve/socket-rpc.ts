@@ -10,7 +10,7 @@ import { show } from '../../src-core/contract/show';
 import { SOCKET_PROTOCOL, socketMethods, type SocketReply } from '../../src-core/contract/socket';
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { Handlers } from '../handlers';
-import { deliver } from './broadcast';
+import type { Deliver } from './broadcast';
 import { errorMessage, type Log } from './responses';
 
 /** The largest WebSocket message accepted; larger ones close the socket with 1009. */
@@ -23,6 +23,14 @@ export const MAX_SOCKET_PAYLOAD = 16 * 1024 * 1024;
  * one export page and a few small requests out at a time.
  */
 export const MAX_REQUESTS_IN_FLIGHT = 8;
+
+/**
+ * Replies of one socket not yet written out (its client has not read what was queued before them); past them the
+ * socket is not read either. Without it a client that sends requests and reads nothing had every reply queued for it,
+ * up to the cut at MAX_BUFFERED_BYTES, in memory of its own (events are shared by every client; replies are not). A
+ * page has a few dozen acknowledgements out at most (one per 500 runs stored, 20,000 runs unacknowledged).
+ */
+export const MAX_UNREAD_REPLIES = 256;
 
 type Reply = Extract<SocketReply, { id: number }>;
 
@@ -60,18 +68,34 @@ export function createSocketServer(log: Log): WebSocketServer {
   return wss;
 }
 
-/** Answers every request that arrives on `ws`, at most MAX_REQUESTS_IN_FLIGHT at once. */
-export function answerRequests(ws: WebSocket, handlers: Handlers, log: Log): void {
+/**
+ * Answers every request that arrives on `ws`, at most MAX_REQUESTS_IN_FLIGHT at once, and reads no more while
+ * MAX_UNREAD_REPLIES of its replies wait to be written.
+ */
+export function answerRequests(ws: WebSocket, handlers: Handlers, deliver: Deliver, log: Log): void {
   let inFlight = 0;
+  let unread = 0;
+  const full = (): boolean => inFlight >= MAX_REQUESTS_IN_FLIGHT || unread >= MAX_UNREAD_REPLIES;
+  const resumeIfRoom = (): void => {
+    if (!full() && ws.isPaused) ws.resume();
+  };
   ws.on('error', (error) => log(`serve: socket error: ${errorMessage(error)}`));
   ws.on('message', (data, isBinary) => {
     // A message already read when the socket was paused still arrives: counted, it only delays the resume.
-    if (++inFlight >= MAX_REQUESTS_IN_FLIGHT && !ws.isPaused) ws.pause();
+    inFlight++;
+    if (full() && !ws.isPaused) ws.pause();
     answer(data, isBinary, handlers, log)
-      .then((reply) => deliver(ws, replyFrame(reply), log))
+      .then((reply) => {
+        unread++;
+        deliver(ws, replyFrame(reply), () => {
+          unread--;
+          resumeIfRoom();
+        });
+      })
       .catch((error: unknown) => log(`serve: could not answer a request: ${errorMessage(error)}`))
       .finally(() => {
-        if (--inFlight < MAX_REQUESTS_IN_FLIGHT && ws.isPaused) ws.resume();
+        inFlight--;
+        resumeIfRoom();
       });
   });
 }
