@@ -111,7 +111,7 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   await expect(page.getByTestId('diverged-row').locator('td').first()).toHaveText('97');
 
   await expect(page.getByTestId('loss-chart-markers')).toHaveText(
-    '✕ optimizer=sgd lr=2: diverged at step 97: loss = ∞',
+    '✕ optimizer=SGD lr=2: diverged at step 97: loss = ∞',
   );
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/diverged-loss.png' });

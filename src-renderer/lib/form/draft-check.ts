@@ -22,7 +22,8 @@ import {
 } from '../../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
 import { formatCount } from '../../../src-core/views/format';
-import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
+import { optimizerFields, type HyperparameterField } from './optimizer-fields';
+import { optimizerLabels } from '../../../src-core/views/names';
 import { suggestedName, type ObjectiveDraft, type OptimizerDraft, type SweepDraft } from './sweep-draft';
 
 export interface DraftCheck {
