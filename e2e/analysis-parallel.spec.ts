@@ -212,7 +212,7 @@ test('parallel coordinates: diverged runs are drawn apart and counted; the optim
   // A categorical axis brushes by name: SGD's two runs (neither diverged).
   await addAxis.selectOption('Optimizer');
   await page.getByTestId('brush-add').click();
-  await page.getByTestId('brush-optimizer').getByLabel('adagrad').uncheck();
+  await page.getByTestId('brush-optimizer').getByLabel('AdaGrad').uncheck();
   await expect(page.getByTestId('runs-count')).toHaveText('2 of 22 runs (brushed)');
   await shoot(page, 'parallel-diverged');
 
@@ -223,7 +223,7 @@ test('parallel coordinates: diverged runs are drawn apart and counted; the optim
   const tip = page.getByTestId('parallel-tip');
   const midX = (first.x + first.width / 2 + second.x + second.width / 2) / 2;
   for (let y = first.y; y < first.y + first.height && !(await tip.isVisible()); y += 3) await page.mouse.move(midX, y);
-  await expect(tip).toContainText('Optimizer sgd');
+  await expect(tip).toContainText('Optimizer SGD');
   await expect(tip).toContainText('Click to chart this run');
   const lr = /Learning rate (\S+)/.exec(await tip.innerText())![1];
   await page.screenshot({ path: 'test-results/parallel-hover.png' });

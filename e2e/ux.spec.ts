@@ -207,8 +207,8 @@ test('two optimizer entries in one random search: AdaGrad with the Keras default
   await shoot(page, 'form-random');
   await page.getByTestId('launch').click();
   await expect(page.getByTestId('runs-count')).toHaveText('8 runs', { timeout: 30_000 });
-  // The optimizer's own cell: the sweep's name ("AdaGrad, Adam on …") names both in every row.
-  await expect(page.getByTestId('run-row').filter({ has: page.locator('td', { hasText: /^adam$/ }) })).toHaveCount(4);
+  // The optimizer's own cell, named as the form names it: the sweep's name ("AdaGrad, Adam on …") names both in every row.
+  await expect(page.getByTestId('run-row').filter({ has: page.locator('td', { hasText: /^Adam$/ }) })).toHaveCount(4);
 });
 
 test('the theme follows the system until toggled, and the toggle is remembered', async ({ browser }) => {

@@ -14,6 +14,7 @@ import type { ObjectiveConfig, OptimizerConfig } from '../contract/engine';
 import type { RunConfig, RunSummary } from '../contract/types';
 import { show } from '../contract/show';
 import type { Column } from '../export/csv';
+import { optimizerLabels } from '../views/names';
 
 export interface ComparedRun {
   config: RunConfig;
@@ -70,17 +71,10 @@ export function goodFactorMessage(value: unknown): string | null {
     : `Invalid good-range factor: ${show(value)} (must be a finite number > 1)`;
 }
 
-const kindNames: Record<OptimizerConfig['kind'], string> = {
-  adagrad: 'AdaGrad',
-  sgd: 'SGD',
-  rmsprop: 'RMSProp',
-  adam: 'Adam',
-};
-
 /** The row an optimizer config belongs to: its kind, and for SGD its momentum (Momentum is SGD with momentum > 0). */
 export function optimizerRowName(c: OptimizerConfig): string {
   if (c.kind === 'sgd' && c.momentum > 0) return `SGD, momentum ${c.momentum}${c.nesterov ? ' (Nesterov)' : ''}`;
-  return kindNames[c.kind];
+  return optimizerLabels[c.kind];
 }
 
 /** An objective by its id and settings: "elliptic-2d", "rosenbrock dim=2". */

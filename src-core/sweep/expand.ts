@@ -1,27 +1,25 @@
 /**
- * Sweep specs v2 (see src-core/contract/sweep-spec.ts): the checks across fields, the run count, and the expansion to
- * RunConfigs in a fixed order so that the same spec and sweep id always give the same runs and ids.
+ * Sweep specs v2 (see src-core/contract/sweep-spec.ts): validation (validateSweepSpec, with the checks across fields
+ * of checks.ts), and the expansion to RunConfigs in a fixed order so that the same spec and sweep id always give the
+ * same runs and ids (the run count and each entry's axes: entries.ts).
  *
  * Order: objectives outermost, then the `optimizers` entries, then each entry's points (grid: its axes in key-sorted
  * order, the first key slowest; random: sample by sample), then seeds innermost.
  */
 import type { OptimizerConfig } from '../contract/engine';
-import { OptimizerConfigSchema } from '../contract/optimizer-schema';
-import { firstIssue, validate } from '../contract/schemas';
 import {
   SweepLimits,
-  SweepSpecSchema,
   type Axis,
   type HyperparameterValue,
   type OptimizerAxis,
   type RunConfig,
   type SweepSpec,
 } from '../contract/sweep-spec';
-import { objectiveDimension } from '../objectives';
-import { numberRules } from '../optim/rules';
-import { formatAxis } from './parse';
-import { optimizerDefaults } from '../optim';
+import { checkSweepSpec } from './checks';
+import { axesOf, axisSize, baseOf, countRuns } from './entries';
 import { linspace, linspacePoint, logspace, logspacePoint } from './grid';
+
+export { countRuns };
 
 export type SweepValidation = { ok: true; value: SweepSpec } | { ok: false; message: string };
 
@@ -120,148 +118,14 @@ class DrawnAxisValues implements AxisValues {
   }
 }
 
-/** A discrete axis's number of points without listing them; Infinity for a continuous one. */
-const axisSize = (axis: Axis): number =>
-  'values' in axis
-    ? axis.values.length
-    : 'linear' in axis
-      ? axis.linear.count
-      : 'log' in axis
-        ? axis.log.count
-        : Infinity;
-
-const axesOf = (entry: OptimizerAxis): [string, Axis][] =>
-  (Object.entries(entry.axes) as [string, Axis | undefined][])
-    .filter((pair): pair is [string, Axis] => pair[1] !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-
 /**
- * The number of runs a spec expands to, computed without expanding it, so that a grid of 10⁹ runs is refused at once.
- * Grid: Σ over `optimizers` of the product of its axis sizes, × objectives × seeds. Random: samples × optimizers ×
- * objectives × seeds.
- */
-export function countRuns(spec: SweepSpec): number {
-  const perObjectiveAndSeed =
-    spec.search.mode === 'random'
-      ? spec.search.samples * spec.optimizers.length
-      : spec.optimizers.reduce(
-          (sum, entry) => sum + axesOf(entry).reduce((product, [, axis]) => product * axisSize(axis), 1),
-          0,
-        );
-  return perObjectiveAndSeed * spec.objectives.length * spec.seeds.length;
-}
-
-/** The hyperparameters an entry's runs all share: the kind's defaults under `fixed`. */
-const baseOf = (entry: OptimizerAxis): Record<string, unknown> => ({
-  ...optimizerDefaults[entry.kind],
-  ...entry.fixed,
-});
-
-/**
- * Validates a sweep spec at the edge: its structure (SweepSpecSchema), then what depends on several fields. Messages
- * start with the path of the field they are about, as `validate` writes them.
- *
- * Hyperparameter values are checked by the optimizer's own schema, merged over the kind's defaults and `fixed`, one
- * axis at a time with every other axis at its first point: each listed value, and the two ends of a range (the
- * optimizers' rules are intervals, so a range whose ends pass lies inside; a continuous range's `to` must pass too).
- * In a grid every point checked is a real run, so nothing valid is refused. A rule across two swept hyperparameters
- * (SGD's nesterov needs momentum) is only checked along those lines; a run that still breaks one fails alone, with
- * the optimizer's message, when it is built.
+ * Validates a sweep spec at the edge: its structure (SweepSpecSchema), then what depends on several fields
+ * (checks.ts). The message is the first refusal of checkSweepSpec, starting with the path of the field it is about,
+ * as `validate` writes them; the form marks every one at once.
  */
 export function validateSweepSpec(input: unknown): SweepValidation {
-  // valibot's object schemas take a list for an object, and would then report its first missing key.
-  if (Array.isArray(input)) return { ok: false, message: 'Invalid sweep: a list (must be an object)' };
-  const parsed = validate(SweepSpecSchema, input);
-  if (!parsed.ok) return parsed;
-  // The schema has checked every hyperparameter name against its kind; values are checked below.
-  const spec = parsed.value as SweepSpec;
-  return (
-    checkAxesFitSearch(spec) ??
-    checkStart(spec) ??
-    checkSize(spec) ??
-    checkOptimizers(spec) ?? { ok: true, value: spec }
-  );
-}
-
-type Refusal = { ok: false; message: string } | null;
-const refuse = (message: string): Refusal => ({ ok: false, message });
-
-function checkAxesFitSearch(spec: SweepSpec): Refusal {
-  for (const [i, entry] of spec.optimizers.entries()) {
-    for (const [key, axis] of axesOf(entry)) {
-      if (spec.search.mode === 'grid' && ('uniform' in axis || 'logUniform' in axis)) {
-        const label = key in numberRules ? numberRules[key as keyof typeof numberRules].label : key;
-        return refuse(`optimizers.${i}.axes.${key}: ${randomAxisInGrid(label, axis)}`);
-      }
-      if (key in entry.fixed) {
-        return refuse(
-          `optimizers.${i}.axes.${key}: Invalid axis: ${key} is also fixed (give it in fixed or in axes, not both)`,
-        );
-      }
-    }
-  }
-  return null;
-}
-
-/** Why an interval (uniform, loguniform) cannot be a grid's axis, in plain words: what it does and what a grid takes. */
-export const randomAxisInGrid = (label: string, axis: Axis): string =>
-  `Invalid ${label}: ${formatAxis(axis)} draws values at random, so it needs a random search (a grid takes a list, lin(from, to, count) or log(from, to, count))`;
-
-function checkStart(spec: SweepSpec): Refusal {
-  if (spec.start === null) return null;
-  for (const [i, objective] of spec.objectives.entries()) {
-    const dim = objectiveDimension(objective);
-    if (spec.start.length !== dim) {
-      return refuse(
-        `start: Invalid start point: ${spec.start.length} coordinate${spec.start.length === 1 ? '' : 's'} (must be ${dim}, the dimension of objectives.${i}, ${objective.id}; ` +
-          'leave start null to use each objective’s default)',
-      );
-    }
-  }
-  return null;
-}
-
-function checkSize(spec: SweepSpec): Refusal {
-  const runs = countRuns(spec);
-  if (runs <= spec.maxRuns) return null;
-  const raise =
-    spec.maxRuns < SweepLimits.maxRunsCeiling
-      ? `; raise maxRuns up to ${SweepLimits.maxRunsCeiling} to allow more`
-      : '';
-  return refuse(`Invalid sweep size: ${runs} runs (must be at most ${spec.maxRuns}${raise})`);
-}
-
-function checkOptimizers(spec: SweepSpec): Refusal {
-  for (const [i, entry] of spec.optimizers.entries()) {
-    const axes = axesOf(entry);
-    // Ends to check per axis: a range's interior lies between its ends.
-    const checkPoints = axes.map(([, axis]): HyperparameterValue[] => {
-      if ('values' in axis) return axis.values;
-      const range =
-        'linear' in axis ? axis.linear : 'log' in axis ? axis.log : 'uniform' in axis ? axis.uniform : axis.logUniform;
-      return 'count' in range && range.count === 1 ? [range.from] : [range.from, range.to];
-    });
-    const first = { ...baseOf(entry), ...Object.fromEntries(axes.map(([key], a) => [key, checkPoints[a][0]])) };
-    const firstIssue = optimizerIssue(first);
-    if (firstIssue) {
-      const key = firstIssue.key;
-      const where = key === null ? '' : key in entry.axes ? `.axes.${key}` : `.fixed.${key}`;
-      return refuse(`optimizers.${i}${where}: ${firstIssue.message}`);
-    }
-    for (const [a, [key]] of axes.entries()) {
-      for (const point of checkPoints[a].slice(1)) {
-        const issue = optimizerIssue({ ...first, [key]: point });
-        if (issue) return refuse(`optimizers.${i}.axes.${key}: ${issue.message}`);
-      }
-    }
-  }
-  return null;
-}
-
-/** The optimizer schema's first complaint about `config`, with the top-level key it is about (null when none). */
-function optimizerIssue(config: Record<string, unknown>): { key: string | null; message: string } | null {
-  const { issue } = firstIssue(OptimizerConfigSchema, config);
-  return issue && { key: typeof issue.key === 'string' ? issue.key : null, message: issue.message };
+  const checked = checkSweepSpec(input);
+  return checked.ok ? checked : { ok: false, message: checked.messages[0] };
 }
 
 /**

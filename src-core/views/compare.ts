@@ -1,6 +1,7 @@
 /** What tells runs apart, for legends and comparison tables: only the settings that differ between them. */
 import type { RunConfig, RunSummary } from '../contract/types';
-import { describeStatus, formatMetric, formatOutcome } from './format';
+import { describeStatus, formatMetric, formatOutcome, numberText } from './format';
+import { kindLabel } from './names';
 
 /** The names a run's settings use besides its objective's own (hyperparameters come from the optimizer). */
 const runLevelNames = new Set(['objective', 'start', 'optimizer', 'kind', 'steps', 'seed', 'tolerance']);
@@ -39,17 +40,23 @@ export function differingSettings(configs: readonly RunConfig[]): string[] {
   return names.filter((name) => varies(all.map((s) => s.get(name))));
 }
 
-/** Numbers to 6 significant digits for reading; anything else as it is. */
-export function shortValue(value: string): string {
+/**
+ * A value of settingsOf for reading: an objective or optimizer by the name the form gives it ("AdaGrad"), a number
+ * by `number` (6 significant digits unless told), anything else as it is.
+ */
+export function settingText(name: string, value: string, number: (x: number) => string = formatMetric): string {
+  if (name === 'objective' || name === 'optimizer') return kindLabel(name, value);
   const x = Number(value);
-  return value.trim() !== '' && Number.isFinite(x) ? formatMetric(x) : value;
+  return value.trim() !== '' && Number.isFinite(x) ? number(x) : value;
 }
 
 /** A legend label naming only what differs and this run has: "lr=0.1 eps=1e-8"; a lone run gets optimizer and lr. */
 export function legendLabel(config: RunConfig, differing: readonly string[]): string {
   const settings = settingsOf(config);
   const names = differing.length > 0 ? differing : ['optimizer', 'lr'];
-  return names.flatMap((name) => (settings.has(name) ? [`${name}=${shortValue(settings.get(name)!)}`] : [])).join(' ');
+  return names
+    .flatMap((name) => (settings.has(name) ? [`${name}=${settingText(name, settings.get(name)!)}`] : []))
+    .join(' ');
 }
 
 export interface ComparedRun {
@@ -88,8 +95,10 @@ export function comparisonRows(runs: readonly ComparedRun[]): ComparisonRow[] {
   const all = runs.map((run) => settingsOf(run.config));
   const names = [...new Set(all.flatMap((s) => [...s.keys()]))];
   const settingRows = names.map((name): ComparisonRow => {
-    const cells = all.map((s) => s.get(name));
-    return { name, kind: 'setting', cells, differs: varies(cells) };
+    const exact = all.map((s) => s.get(name));
+    // Every digit, since the row says whether they differ, in the style every view writes numbers: 1e7, not 10000000.
+    const cells = exact.map((cell) => (cell === undefined ? undefined : settingText(name, cell, numberText)));
+    return { name, kind: 'setting', cells, differs: varies(exact) };
   });
   const outcomeRows = outcomes.flatMap(({ name, cell }): ComparisonRow[] => {
     const cells = runs.map((run) => cell(run.summary));

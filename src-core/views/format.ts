@@ -18,14 +18,22 @@ export function describeStatus(summary: RunSummary): string {
 /** A count as read in the window, "10,000" not "10000": one style beside every other count, whatever the locale. */
 export const formatCount = (count: number): string => count.toLocaleString('en-US');
 
-/** Six significant digits for tables; exact values are in the CSV export. */
-export function formatMetric(x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
+/**
+ * A number as every view writes it, tables, tooltips and axes alike, with the digits it has (round it first): plainly
+ * from 1e-4 up to 1e6, else as 1.67772e7 or 5e-8, without toExponential's "+" (the axes' form, and the shorter one).
+ */
+export function numberText(x: number): string {
   const magnitude = Math.abs(x);
+  return magnitude > 0 && magnitude < Infinity && (magnitude < 1e-4 || magnitude >= 1e6)
+    ? x.toExponential().replace('e+', 'e')
+    : String(x);
+}
+
+/** Six significant digits for tables and tooltips; exact values are in the CSV export. */
+export function formatMetric(x: number): string {
+  if (x === 0) return '0';
   // Shortest form of the 6-digit rounding: 1e-8, not 1.0000e-8.
-  const rounded = Number(x.toPrecision(6));
-  return magnitude >= 1e-4 && magnitude < 1e6 ? String(rounded) : rounded.toExponential();
+  return numberText(Number(x.toPrecision(6)));
 }
 
 /** A duration in words: "under a second", "42 s", "1 min 5 s", "2 h 3 min". */
@@ -45,10 +53,18 @@ export function formatOutcome(x: number): string {
   return Number.isNaN(x) ? 'NaN' : formatMetric(x);
 }
 
-/** An objective and its settings in one short cell: "rosenbrock(dim=2)", "quadratic-1d". */
+/** An objective's settings as "key=value" pairs, each value written by `value`: "dim=2 kappa=1000". */
+export function objectiveSettingsText(config: ObjectiveConfig, value: (x: unknown) => string): string {
+  return Object.entries(config)
+    .filter(([key]) => key !== 'id')
+    .map(([key, x]) => `${key}=${value(x)}`)
+    .join(' ');
+}
+
+/** An objective by its id and settings, as the CSV files write it: "rosenbrock(dim=2)", "quadratic-1d". */
 export function describeObjective(config: ObjectiveConfig): string {
-  const settings = Object.entries(config).filter(([key]) => key !== 'id');
-  return settings.length === 0 ? config.id : `${config.id}(${settings.map(([k, v]) => `${k}=${v}`).join(' ')})`;
+  const settings = objectiveSettingsText(config, String);
+  return settings === '' ? config.id : `${config.id}(${settings})`;
 }
 
 /** A hyperparameter of a run's optimizer, or undefined when its kind has none (SGD has no eps). */

@@ -5,7 +5,7 @@
  */
 import type { RunConfig, RunSummary } from '../contract/types';
 import type { Column } from '../export/csv';
-import { differingSettings, settingsOf, shortValue } from './compare';
+import { differingSettings, settingsOf, settingText } from './compare';
 import { formatCount, formatMetric } from './format';
 
 /** How runs are grouped: every setting but the run's seed alike, or the chosen settings alike. */
@@ -71,7 +71,7 @@ export function defaultGrouping(runs: readonly GroupedRun[]): Grouping | null {
 
 /** "lr=0.1 eps=1e-8": the group's settings, short; "all runs" when nothing tells groups apart. */
 export function groupName(group: Pick<RunGroup<GroupedRun>, 'settings'>): string {
-  return group.settings.map(([name, value]) => `${name}=${shortValue(value)}`).join(' ') || 'all runs';
+  return group.settings.map(([name, value]) => `${name}=${settingText(name, value)}`).join(' ') || 'all runs';
 }
 
 /** The legend's entry: "lr=0.1 (5 runs, 1 diverged)", divergences and failures always said. */

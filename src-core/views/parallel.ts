@@ -6,6 +6,7 @@
  */
 import type { SweepSpec } from '../contract/sweep-spec';
 import { csvHeader, csvRows, type Column } from '../export/csv';
+import { settingText } from './compare';
 import type { RunRecord } from './heatmap';
 import { settingColumns, type SettingScale } from './swept-settings';
 import { axisTicks, type AxisTick } from './ticks';
@@ -133,7 +134,8 @@ export function axisLayout(axis: ParallelAxis, request: LayoutRequest): AxisLayo
     else if (v === 0) zeros++;
   }
   if (axis.scale === 'categorical') {
-    const ticks = axis.categories.map((label, value) => ({ value, label }));
+    // Named as the form names them (AdaGrad, not adagrad); brushes and the CSV keep the ids.
+    const ticks = axis.categories.map((category, value) => ({ value, label: settingText(axis.name, category) }));
     return { axis, min: -0.5, max: axis.categories.length - 0.5, ticks, diverged, missing, zeros: 0 };
   }
   const isLog = axis.scale === 'log';

@@ -6,6 +6,7 @@
 import type { OptimizerConfig } from '../contract/engine';
 import type { RunSummary, RunTrace } from '../contract/types';
 import { effectiveStepAt } from '../optim/effective-step';
+import { formatOutcome } from './format';
 
 /**
  * A trace as the views read it: every column any array of numbers, because stored traces may keep Float32Array
@@ -99,7 +100,7 @@ export function metricSeries(trace: TraceColumns, metric: Metric, optimizer: Opt
 
 export interface Divergence {
   step: number;
-  /** "diverged at step 7: loss = NaN", naming what went non-finite first and its value. */
+  /** "diverged at step 7: loss = NaN", naming what went non-finite first and its value, as the runs table writes it. */
   text: string;
 }
 
@@ -117,7 +118,7 @@ export function divergenceOf(summary: RunSummary, trace: TraceColumns): Divergen
     const final: unknown = summary.finalLoss;
     return {
       step,
-      text: `${prefix}: loss = ${typeof final === 'number' && Number.isFinite(final) ? final : trace.loss[row]}`,
+      text: `${prefix}: loss = ${formatOutcome(typeof final === 'number' && Number.isFinite(final) ? final : trace.loss[row])}`,
     };
   }
   const [matrix, symbol] = summary.divergedIn === 'accumulator' ? [trace.accum, 'G'] : [trace.theta, 'θ'];
@@ -127,7 +128,7 @@ export function divergenceOf(summary: RunSummary, trace: TraceColumns): Divergen
     if (!Number.isFinite(value)) {
       const name =
         trace.layout === 'quantiles' ? `${symbol} ${names[i]}` : symbol === 'θ' ? names[i] : `G${names[i].slice(1)}`;
-      return { step, text: `${prefix}: ${name} = ${value}` };
+      return { step, text: `${prefix}: ${name} = ${formatOutcome(value)}` };
     }
   }
   return { step, text: prefix };

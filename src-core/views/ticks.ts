@@ -1,13 +1,8 @@
 /** Axis tick labels that stay readable on linear and log axes, over any number of decades. */
+import { numberText } from './format';
 
-const decimal = (x: number): string => {
-  const rounded = Number(x.toPrecision(3));
-  const magnitude = Math.abs(rounded);
-  // "1e18" and "5e-7", never "1000000000000000000" or "5e-7" with a "+".
-  return magnitude !== 0 && (magnitude >= 1e6 || magnitude < 1e-4)
-    ? rounded.toExponential().replace('e+', 'e')
-    : String(rounded);
-};
+/** Three significant digits: "1e18" and "5e-7", never "1000000000000000000" (numberText, as tables write numbers). */
+const decimal = (x: number): string => numberText(Number(x.toPrecision(3)));
 
 /**
  * The label of a tick at `value`: three significant digits. On a log axis only 1, 2 and 5 × 10ᵏ are labelled, and
@@ -68,9 +63,7 @@ function* niceSteps(from: number): Generator<number> {
 function labelFor(value: number, step: number): string {
   if (value === 0) return '0';
   const digits = Math.min(17, Math.max(3, Math.ceil(Math.log10(Math.abs(value) / step) + 1e-9) + 1));
-  const rounded = Number(value.toPrecision(digits));
-  const magnitude = Math.abs(rounded);
-  return magnitude >= 1e6 || magnitude < 1e-4 ? rounded.toExponential().replace('e+', 'e') : String(rounded);
+  return numberText(Number(value.toPrecision(digits)));
 }
 
 interface Candidate {

@@ -1,7 +1,7 @@
 /**
  * Reads and checks the sweep form's draft (sweep-draft.ts): each field on its own first (src-core/sweep/parse.ts: lists,
- * ranges, intervals), then the whole spec by validateSweepSpec, the check the main process runs, whose message is
- * pinned to the field its path names. Field ids ("optimizers.0.lr") name the inputs, their messages and labels.
+ * ranges, intervals), then the whole spec by checkSweepSpec, the check the main process runs (validateSweepSpec is its
+ * first refusal), each refusal pinned to the field its path names. Field ids ("optimizers.0.lr") name the inputs, their messages and labels.
  */
 import { objectiveInfo } from '../../../src-core/objectives';
 import {
@@ -20,9 +20,11 @@ import {
   parseNumberList,
   type Parsed,
 } from '../../../src-core/sweep/parse';
-import { countRuns, validateSweepSpec, type SweepValidation } from '../../../src-core/sweep/expand';
+import { countRuns, type SweepValidation } from '../../../src-core/sweep/expand';
+import { checkSweepSpec } from '../../../src-core/sweep/checks';
 import { formatCount } from '../../../src-core/views/format';
-import { optimizerFields, optimizerLabels, type HyperparameterField } from './optimizer-fields';
+import { optimizerFields, type HyperparameterField } from './optimizer-fields';
+import { optimizerLabels } from '../../../src-core/views/names';
 import { suggestedName, type ObjectiveDraft, type OptimizerDraft, type SweepDraft } from './sweep-draft';
 
 export interface DraftCheck {
@@ -169,7 +171,8 @@ export function fieldOf(message: string, ids: ReadonlySet<string>): string {
 
 /**
  * Reads and checks a draft as the main process will. Every field the schema refuses is marked beside those that cannot
- * be read, so a person sees at once all they must change (the checks across fields follow once every field passes).
+ * be read, so a person sees at once all they must change; once every field passes, every check across fields that
+ * refuses is marked on its field at once (an optimizer's values on each axis, the start point, the sweep's size).
  */
 export function checkDraft(draft: SweepDraft): DraftCheck {
   const { input, errors } = readDraft(draft);
@@ -181,11 +184,14 @@ export function checkDraft(draft: SweepDraft): DraftCheck {
     if (field !== 'form' && !errors.has(field)) errors.set(field, issue.message);
   }
   if (unreadable) return { errors, validation: null, runs: null };
-  const validation = validateSweepSpec(input);
-  if (validation.ok) return { errors, validation, runs: countRuns(validation.value) };
-  const field = fieldOf(validation.message, ids);
-  if (!errors.has(field)) errors.set(field, validation.message.replace(/^[\w.]+: /, ''));
-  return { errors, validation, runs: null };
+  const checked = checkSweepSpec(input);
+  if (checked.ok) return { errors, validation: checked, runs: countRuns(checked.value) };
+  // A field refused twice (a start point two objectives disagree with) shows the first.
+  for (const message of checked.messages) {
+    const field = fieldOf(message, ids);
+    if (!errors.has(field)) errors.set(field, message.replace(/^[\w.]+: /, ''));
+  }
+  return { errors, validation: { ok: false, message: checked.messages[0] }, runs: null };
 }
 
 /** The id (and test id) of a field's input: "optimizers.0.lr" → "field-optimizers-0-lr". */

@@ -19,13 +19,6 @@ export interface HyperparameterField {
   help: string;
 }
 
-export const optimizerLabels: Record<OptimizerKind, string> = {
-  adagrad: 'AdaGrad',
-  sgd: 'SGD',
-  rmsprop: 'RMSProp',
-  adam: 'Adam',
-};
-
 /** What each option does; a kind may say it its own way (momentum means a different buffer in RMSProp). */
 const help: Record<string, string> = {
   lr: 'Step size η. AdaGrad divides it by √G in each coordinate.',

@@ -14,7 +14,8 @@ import {
   type SweepSpec,
 } from '../../../src-core/contract/sweep-spec';
 import { formatAxis, formatValues } from '../../../src-core/sweep/parse';
-import { optimizerFields, optimizerLabels } from './optimizer-fields';
+import { optimizerFields } from './optimizer-fields';
+import { optimizerLabels } from '../../../src-core/views/names';
 
 export interface ObjectiveDraft {
   id: ObjectiveId;

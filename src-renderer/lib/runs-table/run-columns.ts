@@ -14,6 +14,7 @@ import {
   formatOutcome,
   hyperparameter,
 } from '../../../src-core/views/format';
+import { objectiveLabel, optimizerLabels } from '../../../src-core/views/names';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { settingLabel } from '../state/labels';
 import { summaryField } from '../state/run-list.svelte';
@@ -33,6 +34,8 @@ export interface RunColumn {
   kind: ColumnKind;
   value: (run: StoredRun) => number | string | null;
   text: (run: StoredRun) => string;
+  /** Other text a filter finds the run by: the id a text column showed before its name ("sgd" beside "SGD"). */
+  alias?: (run: StoredRun) => string;
 }
 
 const numberText = (x: number | null): string => (x === null ? '—' : formatMetric(x));
@@ -74,8 +77,14 @@ const lossColumn = (id: string, label: string, loss: 'finalLoss' | 'bestLoss'): 
     (r) => lossText(lossOf(summaryField(r, loss)), r.summary),
   );
 
-function textColumn(id: string, label: string, group: ColumnGroup, text: (run: StoredRun) => string): RunColumn {
-  return { id, label, group, kind: 'text', value: text, text };
+function textColumn(
+  id: string,
+  label: string,
+  group: ColumnGroup,
+  text: (run: StoredRun) => string,
+  alias?: (run: StoredRun) => string,
+): RunColumn {
+  return { id, label, group, kind: 'text', value: text, text, alias };
 }
 
 /** One column per hyperparameter name across every optimizer kind, in the engine's order; "—" where a kind has none. */
@@ -118,9 +127,21 @@ export function runColumns(sweepName: (sweepId: string) => string): RunColumn[] 
       (r) => r.index + 1,
       (r) => String(r.index + 1),
     ),
-    textColumn('objective', 'objective', 'run', (r) => describeObjective(r.config.objective)),
+    textColumn(
+      'objective',
+      'objective',
+      'run',
+      (r) => objectiveLabel(r.config.objective),
+      (r) => describeObjective(r.config.objective),
+    ),
     textColumn('start', 'start', 'run', (r) => (r.config.start ? r.config.start.join(', ') : 'default')),
-    textColumn('optimizer', 'optimizer', 'run', (r) => r.config.optimizer.kind),
+    textColumn(
+      'optimizer',
+      'optimizer',
+      'run',
+      (r) => optimizerLabels[r.config.optimizer.kind],
+      (r) => r.config.optimizer.kind,
+    ),
     ...hyperparameterColumns(),
     countColumn('steps', 'steps', 'run', (r) => r.config.steps),
     countColumn('seed', 'seed', 'run', (r) => r.config.seed),

@@ -3,7 +3,8 @@
  *   numbers:  <0.1   <=0.1   >1e-3   >=1e-3   =12   12   1e-4..1e-2 (both ends included); ∞ is above every
  *             bound (">1e6" matches a loss that overflowed), NaN passes no comparison; a word is looked for in the
  *             cell's text ("diverged", "NaN"; "inf" or "infinity" reads as ∞, "-inf" as −∞)
- *   text:     any part of it, in any case ("diverged at step 12" in the status column)
+ *   text:     any part of it, in any case ("diverged at step 12" in the status column), or of the id the column
+ *             names by its name ("sgd" finds SGD, "quadratic-1d" f(x) = x²)
  *   a flag:   on or off (the star)
  * "=" compares at the 6 significant digits the table shows, so what one reads is what one can type.
  */
@@ -82,5 +83,7 @@ export function parseColumnFilter(column: RunColumn, input: string): Parsed<RunP
   }
   if (column.kind === 'flag') return { ok: true, value: (run) => column.value(run) === 1 };
   const needle = searchedText(text);
-  return { ok: true, value: (run) => column.text(run).toLowerCase().includes(needle) };
+  const { alias } = column;
+  const found = (text: string) => text.toLowerCase().includes(needle);
+  return { ok: true, value: (run) => found(column.text(run)) || (alias !== undefined && found(alias(run))) };
 }

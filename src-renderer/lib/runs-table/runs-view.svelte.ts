@@ -141,13 +141,16 @@ export class RunsView {
     return keyed.map((entry) => entry.run);
   }
 
-  /** The run's text in the visible columns, lower-cased, built once per run object and column choice. */
+  /**
+   * The run's text in the visible columns (and the ids a column shows by name, as a filter finds them), lower-cased,
+   * built once per run object and column choice.
+   */
   private textOf(run: StoredRun): string {
     const columns = this.visibleColumns.map((c) => c.id).join();
     const cached = this.searchText.get(run);
     if (cached?.columns === columns) return cached.text;
     const text = this.visibleColumns
-      .map((c) => c.text(run))
+      .flatMap((c) => (c.alias ? [c.text(run), c.alias(run)] : [c.text(run)]))
       .join('\u0000')
       .toLowerCase();
     this.searchText.set(run, { columns, text });

@@ -1,6 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { comparisonRows, differingSettings, legendLabel, settingsOf } from '../../../src-core/views/compare';
+import { numberText } from '../../../src-core/views/format';
 import { optimizerDefaults } from '../../../src-core/optim';
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
@@ -21,12 +22,12 @@ describe('comparing runs', () => {
     const momentum = { ...a, optimizer: { ...optimizerDefaults.sgd, lr: 0.1, momentum: 0.9 } };
     const differing = differingSettings([a, sgd, momentum]);
     expect(differing).toEqual(['optimizer', 'momentum']);
-    expect(legendLabel(a, differing)).toBe('optimizer=adagrad');
-    expect(legendLabel(momentum, differing)).toBe('optimizer=sgd momentum=0.9');
+    expect(legendLabel(a, differing)).toBe('optimizer=AdaGrad');
+    expect(legendLabel(momentum, differing)).toBe('optimizer=SGD momentum=0.9');
   });
 
   it('labels a lone run by its optimizer and learning rate', () => {
-    expect(legendLabel(a, differingSettings([a]))).toBe('optimizer=adagrad lr=0.1');
+    expect(legendLabel(a, differingSettings([a]))).toBe('optimizer=AdaGrad lr=0.1');
   });
 
   it("names an objective's settings by their keys, so a legend says which draw or dimension differs", () => {
@@ -91,7 +92,16 @@ describe('the comparison table', () => {
     const byName = new Map(table.map((row) => [row.name, row]));
     expect(byName.get('eps')).toMatchObject({ cells: ['1e-8', undefined], differs: false });
     expect(byName.get('momentum')).toMatchObject({ cells: [undefined, '0'], differs: false });
-    expect(byName.get('optimizer')).toMatchObject({ cells: ['adagrad', 'sgd'], differs: true });
+    expect(byName.get('optimizer')).toMatchObject({ cells: ['AdaGrad', 'SGD'], differs: true });
+  });
+
+  it('names objectives and optimizers as the form does, and writes large settings as the axes do', () => {
+    const rosenbrock = { ...slow, objective: { id: 'rosenbrock' as const, dim: 2 }, start: null };
+    const big = adagradRun({ lr: 1e7 }, { steps: 1 });
+    const byName = new Map(rows([rosenbrock, big]).map((row) => [row.name, row]));
+    expect(byName.get('objective')!.cells).toEqual(['Rosenbrock', 'f(x) = x²']);
+    expect(byName.get('dim')!.cells).toEqual(['2', undefined]);
+    expect(byName.get('lr')!.cells).toEqual(['0.1', '1e7']);
   });
 
   it('marks a divergence as a difference even though only one run has it', () => {
@@ -112,7 +122,9 @@ describe('the comparison table', () => {
     'a setting row differs exactly when its runs were given different values',
     (lrs) => {
       const lrRow = rows(lrs.map((lr) => adagradRun({ lr }, { steps: 1 }))).find((r) => r.name === 'lr')!;
-      expect(lrRow.cells).toEqual(lrs.map(String));
+      // Every digit, in the style every view writes numbers (1e-6, not 0.000001).
+      expect(lrRow.cells.map(Number)).toEqual(lrs);
+      expect(lrRow.cells).toEqual(lrs.map(numberText));
       expect(lrRow.differs).toBe(new Set(lrs).size > 1);
     },
   );

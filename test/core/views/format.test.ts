@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { describeObjective, describeStatus, formatDuration, formatMetric } from '../../../src-core/views/format';
+import {
+  describeObjective,
+  describeStatus,
+  formatDuration,
+  formatMetric,
+  formatOutcome,
+} from '../../../src-core/views/format';
+import { tickLabel } from '../../../src-core/views/ticks';
 
 describe('formatting for tables and charts', () => {
   it.each([
@@ -8,10 +15,19 @@ describe('formatting for tables and charts', () => {
     [5.504912345e-9, '5.50491e-9'],
     [0.023854123, '0.0238541'],
     [7.25527, '7.25527'],
-    [12345678, '1.23457e+7'],
+    [12345678, '1.23457e7'],
+    [16777216, '1.67772e7'],
+    [999999.9, '1e6'],
+    [-2.5e-7, '-2.5e-7'],
     [Infinity, 'Infinity'],
     [NaN, 'NaN'],
   ])('formatMetric(%s) = %s', (x, text) => expect(formatMetric(x)).toBe(text));
+
+  it('writes a number in a table, a tooltip and on an axis alike', () => {
+    for (const x of [2e7, 1e-8, 5e-5, 0.25, 1e6, -3e9]) expect(formatOutcome(x)).toBe(tickLabel(x, false, 0));
+    expect(tickLabel(1e7, true, 8)).toBe('1e7');
+    expect(formatOutcome(1e7)).toBe('1e7');
+  });
 
   it('describes statuses and objectives in words', () => {
     const base = {

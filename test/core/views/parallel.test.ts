@@ -130,12 +130,12 @@ describe('the axes of a sweep', () => {
     expect(parallelAxes(negative, [random]).find((a) => a.name === 'final loss')!.scale).toBe('linear');
   });
 
-  it('spaces categories evenly, each in the middle of its slot, with its name as the tick', () => {
+  it('spaces categories evenly, each in the middle of its slot, with its name as the form gives it as the tick', () => {
     const layout = axisLayout(byName.get('optimizer')!, request);
     expect([positionOf(layout, 0), positionOf(layout, 1)]).toEqual([0.25, 0.75]);
     expect(layout.ticks).toEqual([
-      { value: 0, label: 'adagrad' },
-      { value: 1, label: 'sgd' },
+      { value: 0, label: 'AdaGrad' },
+      { value: 1, label: 'SGD' },
     ]);
     expect(valueAt(layout, 0.1)).toBe(0);
     expect(valueAt(layout, 0.9)).toBe(1);

@@ -70,7 +70,7 @@ describe('where a run diverged', () => {
       steps: 2000,
       divergenceThreshold: 'off',
     });
-    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 97, text: 'diverged at step 97: loss = Infinity' });
+    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 97, text: 'diverged at step 97: loss = ∞' });
   });
 
   it('names the loss when it blew up: above 10⁶ × the initial loss, by default', () => {
@@ -84,13 +84,13 @@ describe('where a run diverged', () => {
       steps: 2000,
     });
     expect(run.summary).toMatchObject({ status: 'diverged', divergedAt: 2, divergedIn: 'loss', finalLoss: 23134491 });
-    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 2, text: 'diverged at step 2: loss = 23134491' });
+    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 2, text: 'diverged at step 2: loss = 2.31345e7' });
   });
 
   it('names the accumulator coordinate when G overflowed first', () => {
     const run = executeRun(adagradRun({ lr: 1 }, { objective: { id: 'elliptic-2d' }, start: [1, 1e153], steps: 5 }));
     expect(run.summary.divergedIn).toBe('accumulator');
-    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 1, text: 'diverged at step 1: G₁ = Infinity' });
+    expect(divergenceOf(run.summary, run.trace)).toEqual({ step: 1, text: 'diverged at step 1: G₁ = ∞' });
   });
 
   it('is null for a run that did not diverge', () => {

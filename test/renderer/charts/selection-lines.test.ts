@@ -70,12 +70,12 @@ describe('group lines', () => {
       lines,
       markers,
     );
-    expect(lines.map((l) => l.label)).toEqual(['lr=0.1 (2 runs)', 'lr=2.5 (1 run)', 'lr=1e+6 (1 run, 1 diverged)']);
+    expect(lines.map((l) => l.label)).toEqual(['lr=0.1 (2 runs)', 'lr=2.5 (1 run)', 'lr=1e6 (1 run, 1 diverged)']);
     expect(markers).toEqual([
       {
         x: diverging.run.summary.divergedAt,
         color: fallbackPalette[2],
-        label: expect.stringMatching(/^lr=1e\+6 seed=4: diverged at step \d+/),
+        label: expect.stringMatching(/^lr=1e6 seed=4: diverged at step \d+/),
       },
     ]);
   });

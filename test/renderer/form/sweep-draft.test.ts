@@ -175,6 +175,24 @@ describe('the sweep draft', () => {
     expect(checkDraft(alsoUnreadable).validation).toBeNull();
   });
 
+  it('marks every check across fields that refuses at once, each on its field (not one after another)', () => {
+    const draft = withOptimizer(
+      { lr: '0.1, -0.5', eps: '-1', lrDecay: '-2', weightDecay: 'lin(0, 1, 20001)' },
+      { start: '1, 2' },
+    );
+    const check = checkDraft(draft);
+    expect(Object.fromEntries(check.errors)).toEqual({
+      start: expect.stringMatching(/^Invalid start point: 2 coordinates \(must be 1, /),
+      form: expect.stringMatching(/^Invalid sweep size: 40002 runs \(must be at most 10000; /),
+      'optimizers.0.eps': 'Invalid epsilon: -1 (must be a finite number >= 0)',
+      'optimizers.0.lrDecay': 'Invalid lr decay: -2 (must be a finite number >= 0)',
+      'optimizers.0.lr': 'Invalid learning rate: -0.5 (must be a finite number > 0)',
+    });
+    // What the main process answers is the first of them, as before.
+    expect(check.validation).toEqual({ ok: false, message: `start: ${check.errors.get('start')}` });
+    expect(check.runs).toBeNull();
+  });
+
   it.each([
     {
       desc: 'NaN as a learning rate',

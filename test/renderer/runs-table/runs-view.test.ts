@@ -151,6 +151,38 @@ describe('runs table sorting and filtering', () => {
     expect(matches('=0.00031623')).toBe(false);
   });
 
+  it('names objectives and optimizers as the form does, and finds them by that name or by their id', () => {
+    const sgd = stored(6, {});
+    sgd.config = { ...sgd.config, optimizer: { ...optimizerDefaults.sgd, lr: 0.1 } };
+    const columns = runColumns(() => '');
+    const column = (id: string) => columns.find((c) => c.id === id)!;
+    expect(column('objective').text(runs[0])).toBe('f(x) = x²');
+    expect(column('optimizer').text(runs[0])).toBe('AdaGrad');
+    expect(column('optimizer').text(sgd)).toBe('SGD');
+    const rosenbrock = { ...runs[0], config: { ...runs[0].config, objective: { id: 'rosenbrock' as const, dim: 2 } } };
+    expect(column('objective').text(rosenbrock)).toBe('Rosenbrock (dim=2)');
+    const found = (id: string, text: string) => {
+      const parsed = parseColumnFilter(column(id), text);
+      if (!parsed.ok || !parsed.value) throw new Error(`no filter from ${text}`);
+      return [runs[0], sgd, rosenbrock]
+        .filter(parsed.value)
+        .map((r) => r.config.optimizer.kind + r.config.objective.id);
+    };
+    expect(found('optimizer', 'sgd')).toEqual(['sgdquadratic-1d']);
+    expect(found('optimizer', 'adagrad')).toEqual(['adagradquadratic-1d', 'adagradrosenbrock']);
+    expect(found('objective', 'quadratic-1d')).toEqual(['adagradquadratic-1d', 'sgdquadratic-1d']);
+    expect(found('objective', 'x²')).toEqual(['adagradquadratic-1d', 'sgdquadratic-1d']);
+    expect(found('objective', 'rosenbrock(dim=2)')).toEqual(['adagradrosenbrock']);
+    expect(found('objective', 'dim=2')).toEqual(['adagradrosenbrock']);
+    const v = new RunsView(
+      () => [runs[0], rosenbrock],
+      () => 'sweep',
+      memory(),
+    );
+    v.search = 'quadratic-1d';
+    expect(ids(v)).toEqual(['s:0']);
+  });
+
   it('searches the text of the visible columns', () => {
     const v = view();
     v.search = 'SLOW';
