@@ -26,6 +26,7 @@ const runFlagOptions = {
   tolerance: { type: 'string' },
   'divergence-threshold': { type: 'string' },
   'trace-points': { type: 'string' },
+  'max-runs': { type: 'string' },
   'continue-after-non-finite': { type: 'boolean' },
   name: { type: 'string' },
   ...Object.fromEntries(numberHyperparameters.map((name) => [flagName(name), { type: 'string' }])),
@@ -116,6 +117,8 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
   --eps-placement ${epsPlacements.join('|')}, ${switchHyperparameters.map((name) => `--${flagName(name)}`).join(', ')}
   --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
   --divergence-threshold X|off  a run whose loss goes above X × its initial loss has diverged (default 1e6)
+  --max-runs N          the most runs the flags may describe: a grid larger than this is refused, not run
+                        (default ${SweepLimits.defaultMaxRuns}, at most ${SweepLimits.maxRunsCeiling})
   --continue-after-non-finite   step on after a run diverges (a non-finite loss, θ or G, or the threshold crossed),
                         as a PyTorch loop does; its summary keeps the first divergence (default: stop there)
 

@@ -147,6 +147,7 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
   const tolerance = text('tolerance');
   const tracePoints = text('trace-points');
   const threshold = text('divergence-threshold');
+  const maxRuns = text('max-runs');
   return {
     name: text('name') ?? 'cli',
     objectives: [objectiveFromFlag(text('objective') ?? 'quadratic-1d')],
@@ -156,6 +157,7 @@ export function specFromFlags(flags: RunFlags): SweepSpecInput {
     seeds: numbers('seeds', 'seed') ?? [0],
     tolerance: tolerance === undefined ? null : single('tolerance', 'tolerance', tolerance),
     traceMaxPoints: tracePoints === undefined ? null : single('trace-points', 'trace size', tracePoints),
+    ...(maxRuns === undefined ? {} : { maxRuns: single('max-runs', 'run limit', maxRuns) }),
     ...(threshold === undefined
       ? {}
       : {
@@ -173,6 +175,7 @@ const flagOfPath: [RegExp, (match: RegExpExecArray) => string][] = [
   [/^objectives\.0/, () => 'objective'],
   [/^traceMaxPoints/, () => 'trace-points'],
   [/^divergenceThreshold/, () => 'divergence-threshold'],
+  [/^maxRuns/, () => 'max-runs'],
   [/^(start|steps|seeds|tolerance|name)\b/, (m) => m[1]],
 ];
 
@@ -182,5 +185,6 @@ function flagMessage(message: string): string {
     const match = path.exec(message);
     if (match) return `--${flag(match)}${message.slice(match[0].length).replace(/^[.\w]*(?=:)/, '')}`;
   }
-  return message;
+  // The sweep size's refusal names no field but says how to allow more runs, in the spec's words.
+  return message.replace('raise maxRuns', 'raise --max-runs');
 }

@@ -198,6 +198,16 @@ describe('the command line', () => {
     }
   });
 
+  it('runs a grid of flags above the default run limit when --max-runs allows it', async () => {
+    const ran = await cli(
+      ['--lr', 'lin(0.1, 1, 101)', '--eps', 'log(1e-8, 1e-4, 100)', '--steps', '1', '--max-runs', '10100', '--quiet'],
+      dir,
+    );
+    expect(ran.stderr).toBe('');
+    expect(ran.code).toBe(0);
+    expect(rowsOf(ran.stdout)).toHaveLength(10_100);
+  });
+
   it('writes the same summary CSV and JSON, byte for byte, whether it also writes traces (computed) or not', async () => {
     // A mixed sweep: lane groups (AdaGrad, with and without weight decay, one with a tolerance reached), runs that
     // diverge (lr 1e308) or go on after a non-finite value, and the step-by-step loop (Adam, RMSprop); enough runs
@@ -400,6 +410,16 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
       args: ['--run', 'run.json'],
       file: ['run.json', JSON.stringify({ ...adagradRun(), steps: 0 })],
       expected: 'run.json: steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)',
+    },
+    {
+      desc: 'a grid of run flags larger than the run limit, saying which flag raises it',
+      args: ['--lr', 'lin(0.1, 1, 101)', '--eps', 'log(1e-8, 1e-4, 100)'],
+      expected: 'Invalid sweep size: 10100 runs (must be at most 10000; raise --max-runs up to 1000000 to allow more)',
+    },
+    {
+      desc: 'a run limit out of range',
+      args: ['--max-runs', '0'],
+      expected: '--max-runs: Invalid run limit: 0 (must be a whole number from 1 to 1000000)',
     },
     {
       desc: 'a bad learning rate flag',
