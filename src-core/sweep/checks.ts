@@ -91,10 +91,20 @@ function sizeRefusals(spec: SweepSpec): string[] {
   if (runs <= spec.maxRuns || runs === Infinity) return [];
   const raise =
     spec.maxRuns < SweepLimits.maxRunsCeiling
-      ? `; raise maxRuns up to ${SweepLimits.maxRunsCeiling} to allow more`
+      ? `; ${RAISE_RUN_LIMIT} up to ${SweepLimits.maxRunsCeiling} to allow more`
       : '';
   return [`Invalid sweep size: ${runs} runs (must be at most ${spec.maxRuns}${raise})`];
 }
+
+/** How the sweep size's refusal says to allow more runs, naming the spec's key. */
+const RAISE_RUN_LIMIT = 'raise maxRuns';
+
+/**
+ * A refusal with the run limit named as a front end names it rather than by the spec's key: the CLI's flag
+ * (`--max-runs`), the form's field ("the Run limit"). Other messages come back as they are.
+ */
+export const withRunLimitNamed = (message: string, name: string): string =>
+  message.replace(RAISE_RUN_LIMIT, `raise ${name}`);
 
 /**
  * Per entry: what its optimizer refuses with every axis at its first point, then per axis the first of its other

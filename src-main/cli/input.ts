@@ -16,6 +16,7 @@ import { objectiveInfo } from '../../src-core/objectives';
 import { numberRules } from '../../src-core/optim/rules';
 import { parseAxis, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec } from '../../src-core/sweep/expand';
+import { withRunLimitNamed } from '../../src-core/sweep/checks';
 import { flagName, numberHyperparameters, switchHyperparameters, type CliInput, type RunFlags } from './args';
 
 export interface CliJob {
@@ -185,6 +186,6 @@ function flagMessage(message: string): string {
     const match = path.exec(message);
     if (match) return `--${flag(match)}${message.slice(match[0].length).replace(/^[.\w]*(?=:)/, '')}`;
   }
-  // The sweep size's refusal names no field but says how to allow more runs, in the spec's words.
-  return message.replace('raise maxRuns', 'raise --max-runs');
+  // The sweep size's refusal names no field but says how to allow more runs.
+  return withRunLimitNamed(message, '--max-runs');
 }

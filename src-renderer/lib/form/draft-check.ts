@@ -21,7 +21,7 @@ import {
   type Parsed,
 } from '../../../src-core/sweep/parse';
 import { countRuns, type SweepValidation } from '../../../src-core/sweep/expand';
-import { checkSweepSpec } from '../../../src-core/sweep/checks';
+import { checkSweepSpec, withRunLimitNamed } from '../../../src-core/sweep/checks';
 import { formatCount } from '../../../src-core/views/format';
 import { optimizerFields, type HyperparameterField } from './optimizer-fields';
 import { optimizerLabels } from '../../../src-core/views/names';
@@ -189,7 +189,8 @@ export function checkDraft(draft: SweepDraft): DraftCheck {
   // A field refused twice (a start point two objectives disagree with) shows the first.
   for (const message of checked.messages) {
     const field = fieldOf(message, ids);
-    if (!errors.has(field)) errors.set(field, message.replace(/^[\w.]+: /, ''));
+    if (!errors.has(field))
+      errors.set(field, withRunLimitNamed(message.replace(/^[\w.]+: /, ''), `the ${runFieldLabels.maxRuns}`));
   }
   return { errors, validation: { ok: false, message: checked.messages[0] }, runs: null };
 }

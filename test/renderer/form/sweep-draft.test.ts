@@ -183,7 +183,7 @@ describe('the sweep draft', () => {
     const check = checkDraft(draft);
     expect(Object.fromEntries(check.errors)).toEqual({
       start: expect.stringMatching(/^Invalid start point: 2 coordinates \(must be 1, /),
-      form: expect.stringMatching(/^Invalid sweep size: 40002 runs \(must be at most 10000; /),
+      form: 'Invalid sweep size: 40002 runs (must be at most 10000; raise the Run limit up to 1000000 to allow more)',
       'optimizers.0.eps': 'Invalid epsilon: -1 (must be a finite number >= 0)',
       'optimizers.0.lrDecay': 'Invalid lr decay: -2 (must be a finite number >= 0)',
       'optimizers.0.lr': 'Invalid learning rate: -0.5 (must be a finite number > 0)',
