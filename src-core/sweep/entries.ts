@@ -1,7 +1,8 @@
 /**
  * What a sweep spec's optimizer entries hold, read without expanding them: their axes in the expansion's order, the
- * size of each, the hyperparameters an entry's runs share, and so the number of runs. The expansion (expand.ts) and
- * the checks across fields (checks.ts) both read a spec through these.
+ * size of each, the hyperparameters an entry's runs share, the number of runs, and a grid point's place on its axes.
+ * The expansion (expand.ts), the checks across fields (checks.ts) and the window's grid samples
+ * (src-renderer/lib/state/grid-samples.ts) read a spec through these.
  */
 import type { Axis, OptimizerAxis, SweepSpec } from '../contract/sweep-spec';
 import { optimizerDefaults } from '../optim';
@@ -43,3 +44,18 @@ export const baseOf = (entry: OptimizerAxis): Record<string, unknown> => ({
   ...optimizerDefaults[entry.kind],
   ...entry.fixed,
 });
+
+/**
+ * Point `p` of a grid entry as its axes' indexes, in mixed radix over their `sizes` (the last axis fastest, as the
+ * expansion steps them). Computed afresh for every point rather than stepped like an odometer: an odometer's carry
+ * runs only when an axis wraps, and V8, having optimized the expansion before the first wrap, deoptimized it there
+ * in every worker ("insufficient type feedback").
+ */
+export function gridPicks(sizes: readonly number[], p: number): number[] {
+  const picks = new Array<number>(sizes.length);
+  for (let a = sizes.length - 1, rest = p; a >= 0; a--) {
+    picks[a] = rest % sizes[a];
+    rest = Math.floor(rest / sizes[a]);
+  }
+  return picks;
+}

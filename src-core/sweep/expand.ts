@@ -16,7 +16,7 @@ import {
   type SweepSpec,
 } from '../contract/sweep-spec';
 import { checkSweepSpec } from './checks';
-import { axesOf, axisSize, baseOf, countRuns } from './entries';
+import { axesOf, axisSize, baseOf, countRuns, gridPicks } from './entries';
 import { linspace, linspacePoint, logspace, logspacePoint } from './grid';
 
 export { countRuns };
@@ -218,20 +218,6 @@ function* optimizerPoints(spec: SweepSpec, first = 0): Generator<OptimizerPoint>
     for (let a = 0; a < axes.length; a++) sizes[a] = axisSize(axes[a][1]);
     for (let p = skipped; p < points; p++) yield new OptimizerPoint(base, keys, values, gridPicks(sizes, p));
   }
-}
-
-/**
- * Point `p` of a grid as its axes' indexes, in mixed radix over `sizes` (the last axis fastest). Computed afresh for
- * every point rather than stepped like an odometer: an odometer's carry runs only when an axis wraps, and V8, having
- * optimized the loop before the first wrap, deoptimized it there in every worker ("insufficient type feedback").
- */
-function gridPicks(sizes: readonly number[], p: number): number[] {
-  const picks = new Array<number>(sizes.length);
-  for (let a = sizes.length - 1, rest = p; a >= 0; a--) {
-    picks[a] = rest % sizes[a];
-    rest = Math.floor(rest / sizes[a]);
-  }
-  return picks;
 }
 
 /** Where one optimizer entry's runs lie in a grid (see gridLayout). */

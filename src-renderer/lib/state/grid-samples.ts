@@ -10,6 +10,7 @@
  */
 import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
 import { gridLayout } from '../../../src-core/sweep/expand';
+import { gridPicks } from '../../../src-core/sweep/entries';
 import { specConfigs } from '../storage/page-codec';
 
 /** How many points of an axis are tried for one whose value differs from its first; past that, every config is built. */
@@ -67,12 +68,8 @@ function placeInGrid(layout: ReturnType<typeof gridLayout>, index: number): { gr
   let e = entries.length - 1;
   while (entries[e].firstPoint > point) e--;
   const { sizes, firstPoint } = entries[e];
-  const coordinates = new Array<number>(sizes.length + 1);
-  coordinates[sizes.length] = index % seeds;
-  for (let a = sizes.length - 1, rest = point - firstPoint; a >= 0; a--) {
-    coordinates[a] = rest % sizes[a];
-    rest = Math.floor(rest / sizes[a]);
-  }
+  const coordinates = gridPicks(sizes, point - firstPoint);
+  coordinates.push(index % seeds);
   return { group: objective * entries.length + e, coordinates };
 }
 
