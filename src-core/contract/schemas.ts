@@ -342,15 +342,15 @@ function safeParse<S extends v.GenericSchema>(schema: S, input: unknown): v.Safe
  * The first issue `schema` finds in `input`, or null when it passes (then `output` holds the parsed value). Never
  * throws: an input too long to quote is refused as a whole.
  */
-export function firstIssue<S extends v.GenericSchema>(
+function firstIssue<S extends v.GenericSchema>(
   schema: S,
   input: unknown,
-): { issue: null; output: v.InferOutput<S> } | { issue: { message: string; path: string | null; key: unknown } } {
+): { issue: null; output: v.InferOutput<S> } | { issue: { message: string; path: string | null } } {
   const parsed = safeParse(schema, input);
-  if (!parsed) return { issue: { message: TOO_LONG_TO_READ, path: null, key: null } };
+  if (!parsed) return { issue: { message: TOO_LONG_TO_READ, path: null } };
   if (parsed.success) return { issue: null, output: parsed.output };
   const issue = parsed.issues[0];
-  return { issue: { message: issue.message, path: v.getDotPath(issue), key: issue.path?.[0]?.key } };
+  return { issue: { message: issue.message, path: v.getDotPath(issue) } };
 }
 
 /** Every issue `schema` finds in `input`, each with its path (null for the input as a whole): a form marks them all at once. */
