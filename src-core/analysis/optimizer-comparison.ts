@@ -10,11 +10,11 @@
  * own. Where several runs share an lr (other settings swept, seeds), the lr's loss is their best; a run that diverged
  * or failed has no loss, and an lr where every run did is marked, never good.
  */
-import type { ObjectiveConfig, OptimizerConfig } from '../contract/engine';
+import type { OptimizerConfig } from '../contract/engine';
 import type { RunConfig, RunSummary } from '../contract/types';
 import { show } from '../contract/show';
 import type { Column } from '../export/csv';
-import { optimizerLabels } from '../views/names';
+import { objectiveLabel, optimizerLabels } from '../views/names';
 
 export interface ComparedRun {
   config: RunConfig;
@@ -75,12 +75,6 @@ export function goodFactorMessage(value: unknown): string | null {
 export function optimizerRowName(c: OptimizerConfig): string {
   if (c.kind === 'sgd' && c.momentum > 0) return `SGD, momentum ${c.momentum}${c.nesterov ? ' (Nesterov)' : ''}`;
   return optimizerLabels[c.kind];
-}
-
-/** An objective by its id and settings: "elliptic-2d", "rosenbrock dim=2". */
-export function objectiveName(o: ObjectiveConfig): string {
-  const { id, ...settings } = o as { id: string } & Record<string, unknown>;
-  return [id, ...Object.entries(settings).map(([k, v]) => `${k}=${String(v)}`)].join(' ');
 }
 
 const hasLoss = (s: RunSummary, metric: ComparisonMetric): boolean =>
@@ -156,7 +150,7 @@ export function compareOptimizers(runs: readonly ComparedRun[], options: Compari
   const groups = new Map<string, { optimizer: string; objective: string; runs: ComparedRun[] }>();
   for (const run of runs) {
     const optimizer = optimizerRowName(run.config.optimizer);
-    const objective = objectiveName(run.config.objective);
+    const objective = objectiveLabel(run.config.objective);
     const key = JSON.stringify([optimizer, objective]);
     let group = groups.get(key);
     if (!group) groups.set(key, (group = { optimizer, objective, runs: [] }));

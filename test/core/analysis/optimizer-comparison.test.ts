@@ -40,7 +40,7 @@ describe('the tuned comparison', () => {
     const [row] = compareOptimizers(curve(adagrad, [1, 0.009, 0.001, 0.005, 0.05, NaN]));
     expect(row).toMatchObject({
       optimizer: 'AdaGrad',
-      objective: 'elliptic-2d',
+      objective: 'f(w, b) = w² + 10b²',
       bestLoss: 0.001,
       bestLr: 0.01,
       goodFrom: 1e-3,

@@ -131,7 +131,7 @@ describe('seed presets', () => {
     expect(runs.length).toBe(5 * 21 * 2);
     const rows = compareOptimizers(runs);
     expect(rows.map((r) => `${r.optimizer} on ${r.objective}`)).toEqual(
-      ['elliptic-2d', 'rosenbrock dim=2'].flatMap((o) =>
+      ['f(w, b) = w² + 10b²', 'Rosenbrock (dim=2)'].flatMap((o) =>
         ['AdaGrad', 'SGD', 'SGD, momentum 0.9', 'RMSProp', 'Adam'].map((name) => `${name} on ${o}`),
       ),
     );
