@@ -30,6 +30,17 @@ export interface PoolOptions {
 /** The worker pool: batches of configs, and ranges of a sweep that a worker expands itself (sweeps, the command line). */
 export type WorkerPool = RunExecutor & RangeExecutor;
 
+/**
+ * Node options of every worker: its module is loaded by import(), not require(). piscina tries require() first, and
+ * Node's require() of an ES module instantiates it synchronously, where a worker terminated meanwhile (a pool closed
+ * while its workers start: bad input to the command line, an agent stopping) aborted the whole process with V8's
+ * "IsGraphAsync … must be used on an instantiated module" (4 of 8 processes that each closed 60 pools as they started;
+ * 0 of 8 with this). Only where this Node has the flag (it came with require() of ES modules).
+ */
+const workerExecArgv = process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module')
+  ? [...process.execArgv, '--no-experimental-require-module']
+  : process.execArgv;
+
 export function createWorkerPool(
   workerFile: string,
   { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {},
@@ -39,6 +50,7 @@ export function createWorkerPool(
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
+    execArgv: workerExecArgv,
     ...(maxWorkerMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: maxWorkerMemoryMb } } : {}),
   });
   return {
