@@ -165,9 +165,12 @@ describe('serve mode: clients that do not read', () => {
     const after = held();
     slowTimers.forEach(clearInterval);
     expect(await Promise.all([...silent, ...slow].map(closed))).toEqual(Array(6).fill(1006));
-    // At most one client's queue of the events all share (16 MB; 21 MB measured with the sockets' other buffers).
-    // Before the bounds, the silent clients kept every frame sent to them beyond what the kernel took: 144 MB.
-    expect(after - before).toBeLessThan(SWEEP_LIMITS.maxBufferedBytes + 8 * MB);
+    // About one client's queue of the events all share (16 MB), not one each: 21 MB measured on a quiet machine with
+    // the sockets' other buffers and the service's unacknowledged results, 28 and 46 MB under load (the clients of
+    // this test share the server's process and thread, and a queue is cut only at the next frame past its bound). Six
+    // queues of their own would hold 96 MB; before the bounds, the silent clients kept every frame sent to them beyond
+    // what the kernel took: 144 MB.
+    expect(after - before).toBeLessThan(4 * SWEEP_LIMITS.maxBufferedBytes);
   });
 
   it('cuts a client that reads nothing within two ping intervals even when nothing is sent; one that reads stays', async () => {
