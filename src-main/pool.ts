@@ -37,20 +37,34 @@ export type WorkerPool = RunExecutor & RangeExecutor;
  * "IsGraphAsync … must be used on an instantiated module" (4 of 8 processes that each closed 60 pools as they started;
  * 0 of 8 with this). Only where this Node has the flag (it came with require() of ES modules).
  */
-const workerExecArgv = process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module')
-  ? [...process.execArgv, '--no-experimental-require-module']
-  : process.execArgv;
+const importFlag = process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module')
+  ? ['--no-experimental-require-module']
+  : [];
+
+/**
+ * A worker's options are the process's Node options and the flag above, or the flag alone when the process was
+ * started with options a worker refuses (`node --max-old-space-size=8000 cli.js`: V8's flags and the process's own,
+ * which Node takes only for the whole process, where they apply to the workers too). Options are explicit here, so a
+ * worker no longer inherits them; without this fallback every such start failed with "invalid execArgv flags".
+ */
+function startPool(options: ConstructorParameters<typeof Piscina>[0]): Piscina {
+  try {
+    return new Piscina({ ...options, execArgv: [...process.execArgv, ...importFlag] });
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ERR_WORKER_INVALID_EXEC_ARGV') throw error;
+    return new Piscina({ ...options, execArgv: importFlag });
+  }
+}
 
 export function createWorkerPool(
   workerFile: string,
   { threads = availableParallelism(), maxWorkerMemoryMb }: PoolOptions = {},
 ): WorkerPool {
-  const pool = new Piscina({
+  const pool = startPool({
     filename: workerFile,
     minThreads: threads,
     maxThreads: threads,
     idleTimeout: 60_000,
-    execArgv: workerExecArgv,
     ...(maxWorkerMemoryMb ? { resourceLimits: { maxOldGenerationSizeMb: maxWorkerMemoryMb } } : {}),
   });
   return {

@@ -36,14 +36,17 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs the CLI in `cwd`; `onStderr` may act on what it prints (to interrupt it). */
+/** Runs the CLI in `cwd`, with `nodeOptions` before its file; `onStderr` may act on what it prints (to interrupt it). */
 function cli(
   args: string[],
   cwd: string,
-  onStderr?: (text: string, child: ReturnType<typeof spawn>) => void,
+  {
+    onStderr,
+    nodeOptions = [],
+  }: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; nodeOptions?: string[] } = {},
 ): Promise<Ran> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [cliFile, ...args], { cwd });
+    const child = spawn(process.execPath, [...nodeOptions, cliFile, ...args], { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -198,6 +201,19 @@ describe('the command line', () => {
     }
   });
 
+  it('runs when Node is started with its own options, V8 flags among them (node --max-old-space-size=… cli.js)', async () => {
+    // Workers refuse V8's flags and the process's own options: the pool must not hand them over (it did, and every
+    // such start failed with "Initiated Worker with invalid execArgv flags").
+    for (const nodeOptions of [['--max-old-space-size=3000'], ['--stack-trace-limit=20', '--enable-source-maps']]) {
+      const ran = await cli(['--lr', 'lin(0.1, 1, 50)', '--steps', '10', '--threads', '2', '--quiet'], dir, {
+        nodeOptions,
+      });
+      expect(ran.stderr).toBe('');
+      expect(ran.code).toBe(0);
+      expect(rowsOf(ran.stdout)).toHaveLength(50);
+    }
+  });
+
   it('runs a grid of flags above the default run limit when --max-runs allows it', async () => {
     const ran = await cli(
       ['--lr', 'lin(0.1, 1, 101)', '--eps', 'log(1e-8, 1e-4, 100)', '--steps', '1', '--max-runs', '10100', '--quiet'],
@@ -286,10 +302,12 @@ describe('the command line', () => {
     const ran = await cli(
       ['--lr', 'log(1e-3, 1, 400)', '--steps', '1000000', '--summary', 'never.csv', '--threads', '1'],
       own,
-      (text, child) => {
-        if (interrupted || !text.includes('Running')) return;
-        interrupted = true;
-        child.kill('SIGINT');
+      {
+        onStderr: (text, child) => {
+          if (interrupted || !text.includes('Running')) return;
+          interrupted = true;
+          child.kill('SIGINT');
+        },
       },
     );
     expect(ran.code).toBe(130);
@@ -656,10 +674,12 @@ describe('the command line writes its outputs all or nothing, and writes special
         '1',
       ],
       own,
-      (text, child) => {
-        if (sent || !text.includes('Running')) return;
-        sent = true;
-        child.kill(signal);
+      {
+        onStderr: (text, child) => {
+          if (sent || !text.includes('Running')) return;
+          sent = true;
+          child.kill(signal);
+        },
       },
     );
     expect(ran.signal).toBeNull();
