@@ -325,16 +325,20 @@ export class SweepService {
     return acknowledged;
   }
 
-  /** Replays every sweep that still has unacknowledged results, then those results; returns how many runs. */
-  resendPending(): number {
-    if (this.executorStatus) this.emit({ type: 'executor-status', status: this.executorStatus });
+  /**
+   * Replays every sweep that still has unacknowledged results, then those results, to `send`: by default to every
+   * listener (the desktop window's one renderer, which a reload emptied); serve mode passes the one socket that asked,
+   * as the others have what they were sent. Returns how many runs are pending.
+   */
+  resendPending(send: (event: SweepEvent) => void = (event) => this.emit(event)): number {
+    if (this.executorStatus) send({ type: 'executor-status', status: this.executorStatus });
     for (const record of this.sweeps.values()) {
       const parts = this.pending.get(record.launched.sweepId);
       if (!parts && !isSweepActive(record.status)) continue;
-      this.emit(this.startedEvent(record));
-      for (const { batch } of parts?.values() ?? []) this.emitBatch(record, batch);
-      this.emitProgress(record, true);
-      if (!isSweepActive(record.status)) this.emitFinished(record, record.status);
+      send(this.startedEvent(record));
+      for (const { batch } of parts?.values() ?? []) send(this.resultsEvent(record, batch));
+      send(this.progressEvent(record, this.now()));
+      if (!isSweepActive(record.status)) send(this.finishedEvent(record, record.status));
     }
     return this.pendingRuns;
   }
@@ -496,7 +500,7 @@ export class SweepService {
       pending.set(part.from, { batch: part, stored: null, storedCount: 0, recyclable });
       this.pendingRuns += part.to - part.from;
       this.pendingBytes += part.traces.byteLength;
-      this.emitBatch(record, part);
+      this.emit(this.resultsEvent(record, part));
       const counts = countStatuses(part);
       record.converged += counts.converged;
       record.diverged += counts.diverged;
@@ -506,13 +510,19 @@ export class SweepService {
     this.emitProgress(record, record.done === record.launched.runCount);
   }
 
-  private emitBatch(record: SweepRecord, batch: ResultBatch): void {
-    this.emit({ type: 'results', sweepId: record.launched.sweepId, batch });
+  private resultsEvent(record: SweepRecord, batch: ResultBatch): SweepEvent {
+    return { type: 'results', sweepId: record.launched.sweepId, batch };
   }
 
+  /** Sends the sweep's progress, at most once per PROGRESS_INTERVAL_MS unless forced. */
   private emitProgress(record: SweepRecord, force: boolean): void {
     const now = this.now();
     if (!force && now - record.lastProgressAt < PROGRESS_INTERVAL_MS) return;
+    this.emit(this.progressEvent(record, now));
+  }
+
+  /** The sweep's progress at `now`, which becomes a sample of its rate. */
+  private progressEvent(record: SweepRecord, now: number): SweepEvent {
     record.lastProgressAt = now;
     const { done, converged, diverged, failed } = record;
     const total = record.launched.runCount;
@@ -522,11 +532,11 @@ export class SweepService {
     const seconds = (now - samples[0].at) / 1000;
     const runsPerSecond = seconds > 0 ? (done - samples[0].done) / seconds : 0;
     const etaSeconds = runsPerSecond > 0 ? (total - done) / runsPerSecond : null;
-    this.emit({
+    return {
       type: 'progress',
       sweepId: record.launched.sweepId,
       progress: { done, total, converged, diverged, failed, runsPerSecond, etaSeconds },
-    });
+    };
   }
 
   private startedEvent(record: SweepRecord): SweepEvent {
@@ -541,7 +551,7 @@ export class SweepService {
 
   private finish(record: SweepRecord, status: FinishedSweepStatus): void {
     record.status = status;
-    this.emitFinished(record, status);
+    this.emit(this.finishedEvent(record, status));
     this.forgetIfDone(record.launched.sweepId);
   }
 
@@ -555,13 +565,13 @@ export class SweepService {
     if (record && !isSweepActive(record.status) && !this.pending.has(sweepId)) this.sweeps.delete(sweepId);
   }
 
-  private emitFinished(record: SweepRecord, status: FinishedSweepStatus): void {
-    this.emit({
+  private finishedEvent(record: SweepRecord, status: FinishedSweepStatus): SweepEvent {
+    return {
       type: 'sweep-finished',
       sweepId: record.launched.sweepId,
       status,
       ...(record.message ? { message: record.message } : {}),
-    });
+    };
   }
 
   private emit(event: SweepEvent): void {

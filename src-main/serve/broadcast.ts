@@ -1,4 +1,7 @@
-/** Frames to the browsers' sockets: the one back-pressure check, and every sweep event sent to every client. */
+/**
+ * Frames to the browsers' sockets: the one back-pressure check, every sweep event sent to every client, and a replay
+ * of what is pending to the one client that asks.
+ */
 import { WebSocket } from 'ws';
 import type { SocketReply } from '../../src-core/contract/socket';
 import type { SweepEvent } from '../../src-core/contract/types';
@@ -50,19 +53,72 @@ export function broadcastEvents(
 ): () => void {
   return service.onEvent((event: SweepEvent) => {
     if (clients.size === 0) return;
-    // In parts, not copied into one frame: a batch of results is most of a sweep's bytes.
-    let frame: Uint8Array[];
-    try {
-      frame = encodeFrameParts({ event } satisfies SocketReply);
-    } catch (error) {
-      return log(`serve: could not encode an event: ${errorMessage(error)}`);
-    }
-    for (const ws of clients) {
-      try {
-        deliver(ws, frame);
-      } catch (error) {
-        log(`serve: could not send an event: ${errorMessage(error)}`);
-      }
-    }
+    const frame = encodeEvent(event, log);
+    if (frame) for (const ws of clients) sendEvent(ws, frame, deliver, log);
   });
+}
+
+/**
+ * resendPending for one socket. The replay goes to the socket that asked, never to the others: they have what they
+ * were sent, and a replay to every client let one client calling it in a loop push every slow one past its cut. One
+ * replay at a time: a call while the previous replay is still queued for its client (not yet read) waits for it, and
+ * the calls made meanwhile share that one next replay (it starts after them, so it holds whatever was pending when
+ * they were made). A client asking in a loop makes the server encode and send no more than it reads, and holds at
+ * most one replay in its queue (the same buffers the service keeps pending, plus their headers).
+ */
+export function replayTo(ws: WebSocket, service: SweepService, deliver: Deliver, log: Log): () => Promise<number> {
+  let previousRead: Promise<void> = Promise.resolve();
+  let next: Promise<number> | null = null;
+  return () =>
+    (next ??= previousRead.then(() => {
+      next = null;
+      const { runs, read } = replayOnce(ws, service, deliver, log);
+      previousRead = read;
+      return runs;
+    }));
+}
+
+/** The service's replay, to `ws` alone: the runs pending, and when the client has read (or dropped) every frame. */
+function replayOnce(
+  ws: WebSocket,
+  service: SweepService,
+  deliver: Deliver,
+  log: Log,
+): { runs: number; read: Promise<void> } {
+  let unread = 0;
+  let queued = false;
+  let allRead!: () => void;
+  const read = new Promise<void>((resolve) => (allRead = resolve));
+  const written = (): void => {
+    if (--unread === 0 && queued) allRead();
+  };
+  const runs = service.resendPending((event) => {
+    const frame = encodeEvent(event, log);
+    if (!frame) return;
+    unread++;
+    sendEvent(ws, frame, deliver, log, written);
+  });
+  queued = true;
+  if (unread === 0) allRead();
+  return { runs, read };
+}
+
+/** An event as a frame's parts (a batch of results is most of a sweep's bytes: not copied into one); null if it cannot be. */
+function encodeEvent(event: SweepEvent, log: Log): Uint8Array[] | null {
+  try {
+    return encodeFrameParts({ event } satisfies SocketReply);
+  } catch (error) {
+    log(`serve: could not encode an event: ${errorMessage(error)}`);
+    return null;
+  }
+}
+
+/** Delivers an event's frame to one socket; a failure is logged (and counts as written), never thrown. */
+function sendEvent(ws: WebSocket, frame: Uint8Array[], deliver: Deliver, log: Log, written?: () => void): void {
+  try {
+    deliver(ws, frame, written);
+  } catch (error) {
+    log(`serve: could not send an event: ${errorMessage(error)}`);
+    written?.();
+  }
 }

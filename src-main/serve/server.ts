@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { ok } from '../../src-core/contract/result';
 import { EXPORT_PATH, SOCKET_PATH, SOCKET_PROTOCOL, type SocketReply } from '../../src-core/contract/socket';
 import { encodeFrame } from '../../src-core/transport/wire';
 import { ExportSessions } from '../export/sessions';
@@ -24,7 +25,7 @@ import type { RunExecutor } from '../pool';
 import { contentSecurityPolicy } from '../security/csp';
 import type { SweepExecutors } from '../sweep-executor';
 import type { SweepService } from '../sweep-service';
-import { broadcastEvents, deliverer, MAX_BUFFERED_BYTES } from './broadcast';
+import { broadcastEvents, deliverer, MAX_BUFFERED_BYTES, replayTo } from './broadcast';
 import { Downloads } from './downloads';
 import { heartbeat, PING_INTERVAL_MS } from './heartbeat';
 import { baseHeaders, errorMessage, refuseUpgrade, TextResponses, type Log } from './responses';
@@ -169,7 +170,8 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
             ws,
             encodeFrame({ signedIn: { session: signIn.fresh ? signIn.session : null } } satisfies SocketReply),
           );
-          answerRequests(ws, handlers, deliver, log);
+          const replay = replayTo(ws, service, deliver, log);
+          answerRequests(ws, { ...handlers, resendPending: async () => ok(await replay()) }, deliver, log);
         } catch (error) {
           log(`serve: could not accept a socket: ${errorMessage(error)}`);
           ws.terminate();

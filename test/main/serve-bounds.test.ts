@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebSocket } from 'ws';
 import type { SocketReply } from '../../src-core/contract/socket';
 import type { SweepLaunched } from '../../src-core/contract/types';
@@ -17,6 +17,7 @@ import { MAX_BUFFERED_BYTES } from '../../src-main/serve/broadcast';
 import { PING_INTERVAL_MS } from '../../src-main/serve/heartbeat';
 import {
   createLabServer,
+  MAX_REQUESTS_IN_FLIGHT,
   MAX_UNREAD_REPLIES,
   SOCKET_LIMITS,
   type LabServer,
@@ -105,17 +106,19 @@ const closed = (ws: WebSocket): Promise<number> =>
  */
 function goodClient(ws: WebSocket) {
   let nextId = 1;
-  const state = { runs: 0, finished: null as string | null, launched: null as SweepLaunched | null };
+  const state = { runs: 0, repeated: 0, finished: null as string | null, launched: null as SweepLaunched | null };
+  const arrived = new Uint8Array(RUNS);
   const finished = new Promise<void>((resolve, reject) => {
     ws.once('close', (code) => reject(new Error(`the good client was cut (${code}) after ${state.runs} runs`)));
     ws.on('message', (data: Buffer) => {
-      const message = decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketReply;
+      const message = decoded(data);
       if ('id' in message && message.result.ok && message.id === 1)
         state.launched = message.result.value as SweepLaunched;
       if (!('event' in message)) return;
       const { event } = message;
       if (event.type === 'results') {
         state.runs += event.batch.to - event.batch.from;
+        state.repeated += countRepeats(arrived, event.batch);
         const ranges = [{ sweepId: event.sweepId, from: event.batch.from, to: event.batch.to }];
         ws.send(encodeFrame({ id: ++nextId, method: 'acknowledge', payload: ranges }));
       }
@@ -128,6 +131,17 @@ function goodClient(ws: WebSocket) {
   ws.send(encodeFrame({ id: 1, method: 'launchSweep', payload: bigSweep }));
   return { state, finished };
 }
+
+/** Marks a batch's runs as arrived; returns how many of them had arrived before. */
+function countRepeats(arrived: Uint8Array, batch: { from: number; to: number }): number {
+  let repeats = 0;
+  for (let i = batch.from; i < batch.to; i++) repeats += arrived[i]++ > 0 ? 1 : 0;
+  return repeats;
+}
+
+/** Decodes a frame the server sent. */
+const decoded = (data: Buffer): SocketReply =>
+  decodeFrame(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as SocketReply;
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -187,13 +201,14 @@ describe('serve mode: clients that do not read', () => {
   it('stops reading the requests of a client that reads none of its replies, past MAX_UNREAD_REPLIES', async () => {
     const service = new SweepService(inProcessExecutor());
     let answered = 0;
-    const resendPending = service.resendPending.bind(service);
-    service.resendPending = () => (answered++, resendPending());
+    // A request answered at once with a reply of its own (resendPending's replays are shared: see below).
+    const cancel = service.cancel.bind(service);
+    service.cancel = (sweepId) => (answered++, cancel(sweepId));
     const { signIn } = await boundedServer(service);
     const ws = await signIn();
     ws.pause();
     const sent = 200_000;
-    const request = encodeFrame({ id: 7, method: 'resendPending' });
+    const request = encodeFrame({ id: 7, method: 'cancelSweep', payload: 'no-such-sweep' });
     for (let i = 0; i < sent; i++) ws.send(request);
     // Until the cut by pings: whatever the socket's buffers take, then MAX_UNREAD_REPLIES more, then nothing.
     const before = await new Promise<number>((resolve) => setTimeout(() => resolve(answered), 150));
@@ -201,6 +216,80 @@ describe('serve mode: clients that do not read', () => {
     expect(before).toBeLessThan(sent / 2);
     expect(await closed(ws)).toBe(1006);
     expect(answered).toBeLessThan(sent / 2);
+  });
+
+  it('replays pending results only to the client that asks: one asking in a loop, a slow one and a good one beside them', async () => {
+    const { signIn } = await boundedServer(undefined, SWEEP_LIMITS);
+    // Reads everything and asks for resendPending again as each answer comes, acknowledging nothing.
+    const looper = await signIn();
+    const looped = { replays: 0, results: 0, stop: false };
+    const resend = (id: number): void => looper.send(encodeFrame({ id, method: 'resendPending' }));
+    looper.on('message', (data: Buffer) => {
+      const message = decoded(data);
+      if ('event' in message && message.event.type === 'results') looped.results++;
+      if ('id' in message && !looped.stop) resend(++looped.replays);
+    });
+    resend(0);
+    // Reads 5 ms in every 100: whatever it gets, it gets once (it may be cut for falling behind the sweep itself).
+    const slow = await signIn();
+    const slowArrived = new Uint8Array(RUNS);
+    let slowRepeats = 0;
+    slow.on('message', (data: Buffer) => {
+      const message = decoded(data);
+      if ('event' in message && message.event.type === 'results')
+        slowRepeats += countRepeats(slowArrived, message.event.batch);
+    });
+    slow.pause();
+    const slowTimer = setInterval(() => {
+      slow.resume();
+      setTimeout(() => slow.pause(), 5);
+    }, 100);
+    const good = goodClient(await signIn());
+    await good.finished;
+    looped.stop = true;
+    clearInterval(slowTimer);
+    expect(good.state).toMatchObject({ runs: RUNS, repeated: 0, finished: 'completed' });
+    expect(slowRepeats).toBe(0);
+    // The looper was answered and replayed to all along (it acknowledged nothing, so its replays held results).
+    expect(looped.replays).toBeGreaterThan(0);
+    expect(looped.results).toBeGreaterThan(0);
+    looper.close();
+    slow.resume();
+    slow.close();
+  });
+
+  it('replays to a client once at a time: calls while its last replay is unread wait for it and share the next one', async () => {
+    // 1,000 runs pending (24 MB: more than the kernel's socket buffers take), under a 64 MB cut.
+    const service = new SweepService(inProcessExecutor(), { maxPendingResults: 1000, batchSize: 100 });
+    let replays = 0;
+    const resendPending = service.resendPending.bind(service);
+    service.resendPending = (send) => (replays++, resendPending(send));
+    const { signIn } = await boundedServer(service, { ...SWEEP_LIMITS, maxBufferedBytes: 64 * MB });
+    // A sweep no one acknowledges: it stops with its first results pending.
+    const launched = service.launch(bigSweep);
+    if (!launched.ok) throw new Error(launched.error.message);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const ws = await signIn();
+    const calls = 100;
+    const replies: number[] = [];
+    ws.on('message', (data: Buffer) => {
+      const message = decoded(data);
+      if ('id' in message && message.result.ok) replies.push(message.result.value as number);
+    });
+    ws.pause();
+    for (let id = 1; id <= calls; id++) ws.send(encodeFrame({ id, method: 'resendPending' }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Unread, one replay and no more (before, every call replayed: three filled the 64 MB and the client was cut).
+    expect(replays).toBe(1);
+    expect(ws.readyState).toBe(ws.OPEN);
+    ws.resume();
+    await vi.waitFor(() => expect(replies).toHaveLength(calls), { timeout: 10_000 });
+    // Every call answered with the runs pending, by one replay per MAX_REQUESTS_IN_FLIGHT calls at most.
+    expect(new Set(replies)).toEqual(new Set([replies[0]]));
+    expect(replies[0]).toBeGreaterThanOrEqual(1000);
+    expect(replays).toBeLessThanOrEqual(Math.ceil(calls / (MAX_REQUESTS_IN_FLIGHT - 1)) + 1);
+    ws.close();
+    service.cancel(launched.value.sweepId);
   });
 
   it('keeps the documented defaults: 320 MB queued for a client, a ping a minute', () => {
