@@ -2,7 +2,7 @@
  * What the command line runs: a sweep spec file, a run config file, or the run flags, each checked with the app's own
  * schemas and words before anything runs. Every refusal is a CliInputError (exit 2) naming the file or the flag.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import type { OptimizerKind } from '../../src-core/contract/engine';
 import { errorMessage } from '../../src-core/contract/result';
 import { validate } from '../../src-core/contract/schemas';
@@ -44,18 +44,44 @@ export function describeFileError(error: unknown): string {
 /** The largest spec or config file read: far above any valid one (a 10⁶-value list is ~20 MB), far below what fails. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+const READ_CHUNK_BYTES = 1024 * 1024;
+
+const byteCount = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * A file's text, refused past MAX_INPUT_BYTES: a regular file by its size, before reading it (a 1.1 GB file would
+ * otherwise fail as "Invalid string length" after reading it all); a device or a pipe (/dev/zero, /dev/stdin), which
+ * has no size, as soon as it has given more (it had been read to 512 MB, then failed the same way).
+ */
+async function readBounded(path: string, what: string): Promise<string> {
+  const tooLarge = (size: string): CliInputError =>
+    new CliInputError(
+      `Cannot read ${what} ${path}: the file is too large (${size} bytes; at most ${byteCount(MAX_INPUT_BYTES)}, 64 MiB)`,
+    );
+  const handle = await open(path, 'r');
+  try {
+    const stats = await handle.stat();
+    if (stats.isFile() && stats.size > MAX_INPUT_BYTES) throw tooLarge(byteCount(stats.size));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      // Read from where the last read ended (position null): a pipe has no positions.
+      const { bytesRead, buffer } = await handle.read(Buffer.alloc(READ_CHUNK_BYTES), 0, READ_CHUNK_BYTES, null);
+      if (bytesRead === 0) break;
+      chunks.push(buffer.subarray(0, bytesRead));
+      total += bytesRead;
+      if (total > MAX_INPUT_BYTES) throw tooLarge(`more than ${byteCount(MAX_INPUT_BYTES)}`);
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
 async function readJson(path: string, what: string): Promise<unknown> {
   let text: string;
   try {
-    // Checked before reading: a 1.1 GB file would otherwise fail as "Invalid string length" after reading it all.
-    const stats = await stat(path);
-    if (stats.isFile() && stats.size > MAX_INPUT_BYTES) {
-      const bytes = (n: number): string => n.toLocaleString('en-US');
-      throw new CliInputError(
-        `Cannot read ${what} ${path}: the file is too large (${bytes(stats.size)} bytes; at most ${bytes(MAX_INPUT_BYTES)}, 64 MiB)`,
-      );
-    }
-    text = await readFile(path, 'utf8');
+    text = await readBounded(path, what);
   } catch (error) {
     if (error instanceof CliInputError) throw error;
     throw new CliInputError(`Cannot read ${what} ${path}: ${describeFileError(error)}`);

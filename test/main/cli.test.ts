@@ -503,6 +503,17 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     expect(ran.stdout).toBe('');
   });
 
+  it('a spec from a device or pipe with no size to check (/dev/zero), refused once it gives more than the limit', async () => {
+    const own = await mkdtemp(join(dir, 'endless-'));
+    const ran = await cli(['/dev/zero'], own);
+    expect(ran.code).toBe(2);
+    // Before, it was read to 512 MB and refused as "Invalid string length".
+    expect(ran.stderr.trim()).toBe(
+      'Cannot read sweep spec /dev/zero: the file is too large (more than 67,108,864 bytes; at most 67,108,864, 64 MiB)',
+    );
+    expect(ran.stdout).toBe('');
+  });
+
   it.each(cases)('$desc', async ({ args, file, expected }) => {
     const own = await mkdtemp(join(dir, 'bad-'));
     if (file) await writeFile(join(own, file[0]), file[1]);
