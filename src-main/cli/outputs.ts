@@ -13,7 +13,7 @@ import { csvHeader, csvRows } from '../../src-core/export/csv';
 import { toJson } from '../../src-core/export/json';
 import { summaryColumns } from '../../src-core/export/summary-table';
 import { traceColumns, traceRecords } from '../../src-core/export/trace-table';
-import { openFileSink, type FileSink } from '../export/file-sink';
+import { fileIdentity, openFileSink, type FileSink } from '../export/file-sink';
 import { writeChunks } from '../export/sink';
 import type { CliOutputPaths } from './args';
 import { CliInputError, describeFileError, type CliJob } from './input';
@@ -123,7 +123,27 @@ const stdoutSink = (stdout: Writable): FileSink => ({
   abort: async () => undefined,
 });
 
+/**
+ * Refuses two outputs that lead to one file under different names (args.ts refuses the same name twice): of two files
+ * put in place there only the last would be left, and two streams into one pipe would interleave their rows. Before,
+ * `--summary a.csv --traces l.csv`, l.csv a link to a.csv, left the traces alone, exit 0.
+ */
+async function refuseSharedFiles(paths: CliOutputPaths): Promise<void> {
+  const claimed = new Map<string, string>();
+  for (const [kind, path] of Object.entries(paths) as [keyof CliOutputPaths, string][]) {
+    const named = path === '-' ? '- (stdout)' : path;
+    // stdout is the file /dev/stdout leads to, where there is one.
+    const identity = await fileIdentity(path === '-' ? '/dev/stdout' : path);
+    if (identity === null) continue;
+    const other = claimed.get(identity);
+    if (other)
+      throw new CliInputError(`Each output needs its own file: ${other} and --${kind} ${named} lead to the same file`);
+    claimed.set(identity, `--${kind} ${named}`);
+  }
+}
+
 export async function openOutputs(paths: CliOutputPaths, job: CliJob, stdout: Writable): Promise<CliOutputs> {
+  await refuseSharedFiles(paths);
   const outputs: { path: string; sink: FileSink; table: Table }[] = [];
   for (const [kind, path] of Object.entries(paths) as [keyof CliOutputPaths, string][]) {
     let sink: FileSink;

@@ -49,6 +49,17 @@ async function destinationOf(path: string): Promise<{ stream: string } | { repla
   return { replace: await linkTarget(path) };
 }
 
+/**
+ * Which file a destination is, to tell two outputs that lead to one (a link and its target, two hard links, /dev/stdout
+ * and stdout's pipe): its device and inode when it exists, else the path a write would replace. Null for a character
+ * device (/dev/null, a terminal), which several outputs may share.
+ */
+export async function fileIdentity(path: string): Promise<string | null> {
+  const stats = await stat(path).catch(() => null);
+  if (stats?.isCharacterDevice()) return null;
+  return stats ? `inode ${stats.dev}:${stats.ino}` : `path ${resolve(await linkTarget(path))}`;
+}
+
 /** Where a symlink points (through every link), the path itself when it is none; a dangling link's target, one level. */
 async function linkTarget(path: string): Promise<string> {
   try {

@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
+  link,
   lstat,
   mkdir,
   mkdtemp,
@@ -631,6 +632,42 @@ describe('the command line writes its outputs all or nothing, and writes special
     expect(rowsOf(await readFile(join(own, 'real', 'runs.csv'), 'utf8'))).toHaveLength(20);
     expect((await readdir(own)).sort()).toEqual(['real', 'runs.csv']);
     expect(await readdir(join(own, 'real'))).toEqual(['runs.csv']);
+  });
+
+  it.each([
+    {
+      desc: 'a symlink beside its target',
+      args: ['--summary', 'runs.csv', '--traces', 'link.csv'],
+      expected: '--summary runs.csv and --traces link.csv',
+    },
+    {
+      desc: 'a hard link beside the file',
+      args: ['--traces', 'runs.csv', '--json', 'hard.csv'],
+      expected: '--traces runs.csv and --json hard.csv',
+    },
+    {
+      desc: 'a dangling symlink beside the file it will make',
+      args: ['--summary', 'new.csv', '--json', 'dangling.csv'],
+      expected: '--summary new.csv and --json dangling.csv',
+    },
+    {
+      desc: '/dev/stdout beside - (a pipe here)',
+      args: ['--summary', '/dev/stdout', '--traces', '-'],
+      expected: '--summary /dev/stdout and --traces - (stdout)',
+    },
+  ])('refuses two outputs that lead to one file, $desc, with exit 2, before running', async ({ args, expected }) => {
+    const own = await mkdtemp(join(dir, 'same-'));
+    await writeFile(join(own, 'runs.csv'), 'old');
+    await symlink('runs.csv', join(own, 'link.csv'));
+    await link(join(own, 'runs.csv'), join(own, 'hard.csv'));
+    await symlink('new.csv', join(own, 'dangling.csv'));
+    const ran = await cli([...sweep, ...args], own);
+    // Before, each was written and exit 0: the file held the last output alone (or the pipe both, interleaved).
+    expect(ran.stderr.trim()).toBe(`Each output needs its own file: ${expected} lead to the same file`);
+    expect(ran.code).toBe(2);
+    expect(ran.stdout).toBe('');
+    expect(await readFile(join(own, 'runs.csv'), 'utf8')).toBe('old');
+    expect((await readdir(own)).sort()).toEqual(['dangling.csv', 'hard.csv', 'link.csv', 'runs.csv']);
   });
 
   it('writes to /dev/fd/N, as process substitution gives it (a pipe)', async () => {
