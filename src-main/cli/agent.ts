@@ -6,13 +6,12 @@
  */
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { errorMessage } from '../../src-core/contract/result';
 import { startAgent } from '../agents/agent';
 import { LOCK_MS, STALLED_INTERVAL_MS } from '../agents/protocol';
 import { maskPasswords } from '../agents/redis-url';
 import { createWorkerPool } from '../pool';
 import { maxThreads, parseWholeNumber } from '../whole-number';
-import { agentsAt, CliUsageError } from './args';
+import { agentsAt, CliUsageError, usageError } from './args';
 
 export const agentUsage = `AdaGrad Lab agent: runs a lab's sweep tasks on this machine, taken from the lab's Redis queue.
 
@@ -40,7 +39,7 @@ function parseAgentArgs(argv: readonly string[]) {
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
   } catch (error) {
-    throw new CliUsageError(maskPasswords(errorMessage(error).split('\n')[0]));
+    throw new CliUsageError(maskPasswords(usageError(error, argv).message));
   }
   if (values.help) return null;
   if (values.redis === undefined) throw new CliUsageError('Missing --redis URL: the Redis the lab queues its tasks on');

@@ -140,15 +140,24 @@ Examples:
   npm run cli -- --objective "rosenbrock(dim=2)" --optimizer adam --lr 0.01 --steps 5000 --traces adam.csv --every-step
   npm run cli -- sweep.json --summary runs.csv --traces traces.csv --json runs.json --threads 4`;
 
-/** parseArgs' own complaint, in the house style. */
-function usageError(error: unknown): CliUsageError {
+/** parseArgs' own complaint, in the house style: the flag, the value given (`argv` holds it) and what it takes. */
+export function usageError(error: unknown, argv: readonly string[]): CliUsageError {
   const message = errorMessage(error);
-  const option = /'(-{1,2}[^' ]+)/.exec(message)?.[1];
+  // The long name of '-h, --help'.
+  const option = /'(?:-\w, )?(-{1,2}[^' ]+)/.exec(message)?.[1];
   const code = (error as { code?: string }).code;
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION')
     return new CliUsageError(`Unknown option: ${option} (run with --help for the options)`);
   if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(message)) {
     return new CliUsageError(`Missing value for ${option}; a value starting with a dash goes after =, as ${option}=-1`);
+  }
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /argument missing/.test(message))
+    return new CliUsageError(`Missing value for ${option}: it was the last argument (must be followed by its value)`);
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /does not take an argument/.test(message)) {
+    const given = argv.find((arg) => arg.startsWith(`${option}=`))?.slice(`${option}=`.length);
+    return new CliUsageError(
+      `Invalid value for ${option}: ${JSON.stringify(given)} (it takes none: give ${option} alone)`,
+    );
   }
   return new CliUsageError(message.split('\n')[0]);
 }
@@ -157,7 +166,7 @@ function parse(argv: readonly string[]) {
   try {
     return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
   } catch (error) {
-    throw usageError(error);
+    throw usageError(error, argv);
   }
 }
 

@@ -471,6 +471,26 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
       expected: 'Unknown option: --learning-rate (run with --help for the options)',
     },
     {
+      desc: 'a flag without its value, last',
+      args: ['--lr', '0.1', '--steps'],
+      expected: 'Missing value for --steps: it was the last argument (must be followed by its value)',
+    },
+    {
+      desc: 'a value given to a switch',
+      args: ['--quiet=1'],
+      expected: 'Invalid value for --quiet: "1" (it takes none: give --quiet alone)',
+    },
+    {
+      desc: "an agent's flag without its value, last",
+      args: ['agent', '--redis'],
+      expected: 'Missing value for --redis: it was the last argument (must be followed by its value)',
+    },
+    {
+      desc: "a value given to an agent's switch, a password in it masked",
+      args: ['agent', '--help=redis://lab:secret@host'],
+      expected: 'Invalid value for --help: "redis://lab:***@host" (it takes none: give --help alone)',
+    },
+    {
       desc: 'two outputs on stdout',
       args: ['--summary', '-', '--json', '-'],
       expected: 'Only one output can go to stdout: --summary and --json both give -',
