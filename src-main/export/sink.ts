@@ -24,21 +24,26 @@ export async function writeChunks(stream: Writable, chunks: Iterable<string>): P
   }
 }
 
-const closedError = (stream: Writable): Error =>
-  stream.errored ?? new Error('the destination closed before everything was written');
+const closedError = (stream: Writable): Error => stream.errored ?? new Error(CLOSED);
+
+const CLOSED = 'the destination closed before everything was written';
 
 function drained(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     const settle = (error: Error | null): void => {
       stream.off('drain', onDrain);
+      stream.off('error', onError);
       stream.off('close', onClose);
       if (error) reject(error);
       else resolve();
     };
     const onDrain = (): void => settle(null);
-    // A failing stream emits 'error' and then 'close'; `errored` holds the reason by then.
+    // A failing stream emits 'error' and then 'close'; `errored` holds the reason by then, except on process.stdout,
+    // which is never destroyed and forgets it (stdout on a full disk said "closed"): the 'error' itself is taken.
+    const onError = (error: NodeJS.ErrnoException): void => settle(error.code === 'EPIPE' ? new Error(CLOSED) : error);
     const onClose = (): void => settle(closedError(stream));
     stream.on('drain', onDrain);
+    stream.on('error', onError);
     stream.on('close', onClose);
   });
 }
