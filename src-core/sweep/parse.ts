@@ -30,8 +30,24 @@ export type ParsedAxis =
 
 const tokensOf = (text: string): string[] => text.split(SEPARATORS).filter((t) => t !== '');
 
+/**
+ * A range typed where only numbers are taken (seeds, a start point, steps), refused whole and by name: split at its
+ * commas it was refused by its first fragment ("lin(0"), which said nothing. Null for anything else.
+ */
+function rangeRefused(label: string, text: string, allowed: string): { ok: false; message: string } | null {
+  const range = RANGE.exec(text.trim());
+  return range
+    ? {
+        ok: false,
+        message: `Invalid ${label}: "${text.trim()}" (must be ${allowed}: ${range[1]}(…) is for hyperparameters)`,
+      }
+    : null;
+}
+
 /** A plain list of numbers: "0.1, 0.05 1e-3". */
 export function parseNumberList(label: string, text: string): Parsed<number[]> {
+  const refused = rangeRefused(label, text, 'a list of numbers such as 0, 1, 2');
+  if (refused) return refused;
   const tokens = tokensOf(text);
   if (tokens.length === 0) return { ok: false, message: `Invalid ${label}: give at least one value` };
   const values: number[] = [];
@@ -44,7 +60,7 @@ export function parseNumberList(label: string, text: string): Parsed<number[]> {
 
 /** Exactly one number: "1000". */
 export function parseNumber(label: string, text: string): Parsed<number> {
-  const list = parseNumberList(label, text);
+  const list = rangeRefused(label, text, 'one number') ?? parseNumberList(label, text);
   if (!list.ok) return list;
   return list.value.length === 1
     ? { ok: true, value: list.value[0] }

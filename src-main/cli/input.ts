@@ -14,7 +14,7 @@ import {
 } from '../../src-core/contract/sweep-spec';
 import { objectiveInfo } from '../../src-core/objectives';
 import { numberRules } from '../../src-core/optim/rules';
-import { parseAxis, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
+import { parseAxis, parseNumber, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec } from '../../src-core/sweep/expand';
 import { withRunLimitNamed } from '../../src-core/sweep/checks';
 import { flagName, numberHyperparameters, switchHyperparameters, type CliInput, type RunFlags } from './args';
@@ -127,11 +127,9 @@ function parsed<T>(flag: string, result: Parsed<T>): T {
   return result.value;
 }
 
+/** One number, as the form's one-number fields read it. */
 function single(flag: string, label: string, given: string): number {
-  const values = parsed(flag, parseNumberList(label, given));
-  if (values.length !== 1)
-    throw new CliInputError(`--${flag}: Invalid ${label}: ${JSON.stringify(given)} (must be one number)`);
-  return values[0];
+  return parsed(flag, parseNumber(label, given));
 }
 
 /** "rosenbrock(dim=10 …)" → { id: 'rosenbrock', dim: 10 }, over the objective's defaults; the schema judges the rest. */

@@ -457,6 +457,12 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
       expected: '--eps: Invalid epsilon: "tiny" (must be a number)',
     },
     {
+      desc: 'a range where seeds are listed',
+      args: ['--seeds', 'lin(0, 5, 6)'],
+      expected:
+        '--seeds: Invalid seed: "lin(0, 5, 6)" (must be a list of numbers such as 0, 1, 2: lin(…) is for hyperparameters)',
+    },
+    {
       desc: 'a hyperparameter the optimizer lacks',
       args: ['--optimizer', 'sgd', '--beta1', '0.9'],
       expected: '--beta1: Unknown hyperparameter: "beta1" is not an option of sgd',

@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { formatAxis, parseAxis, parseChoices, parseNumber } from '../../../src-core/sweep/parse';
+import { formatAxis, parseAxis, parseChoices, parseNumber, parseNumberList } from '../../../src-core/sweep/parse';
 import type { Axis } from '../../../src-core/contract/sweep-spec';
 
 describe('random-search intervals and single numbers as typed in the form', () => {
@@ -26,6 +26,28 @@ describe('random-search intervals and single numbers as typed in the form', () =
     { text: 'many', expected: { ok: false, message: 'Invalid number of steps: "many" (must be a number)' } },
   ])('reads one number from "$text"', ({ text, expected }) => {
     expect(parseNumber('number of steps', text)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'seed',
+      'lin(0, 5, 6)',
+      'Invalid seed: "lin(0, 5, 6)" (must be a list of numbers such as 0, 1, 2: lin(…) is for hyperparameters)',
+    ],
+    [
+      'start point',
+      ' log(1, 10, 2) ',
+      'Invalid start point: "log(1, 10, 2)" (must be a list of numbers such as 0, 1, 2: log(…) is for hyperparameters)',
+    ],
+  ])('refuses a range where only numbers are taken (%s), whole and by name', (label, text, message) => {
+    expect(parseNumberList(label, text)).toEqual({ ok: false, message });
+  });
+
+  it('refuses a range where one number is taken, saying so', () => {
+    expect(parseNumber('number of steps', 'lin(10, 100, 3)')).toEqual({
+      ok: false,
+      message: 'Invalid number of steps: "lin(10, 100, 3)" (must be one number: lin(…) is for hyperparameters)',
+    });
   });
 });
 
