@@ -280,6 +280,13 @@ export const SweepSpecSchema = strict(
         (issue) => `Invalid sweep name: ${show(issue.input)} (must be at most ${SweepLimits.maxNameLength} characters)`,
       ),
       v.trim(),
+      // The name goes into every CSV row and the CLI's progress line: an escape sequence in it would drive whoever reads
+      // them in a terminal (its cursor, its title), and a line break would split a line that is read as one.
+      v.check(
+        (name) => !/\p{Cc}/u.test(name),
+        (issue) =>
+          `Invalid sweep name: ${show(issue.input)} (must not contain tabs, line breaks or other control characters)`,
+      ),
     ),
     objectives: list('objective', ObjectiveConfigSchema),
     start: v.optional(v.nullable(list('start point', finite('start point'), ObjectiveLimits.maxDim)), null),

@@ -105,6 +105,12 @@ describe('validateSweepSpec', () => {
       expectedMessage: 'name: Invalid sweep name: 5 (must be text)',
     },
     {
+      desc: 'a name with an escape sequence (it would drive a terminal that shows the CSV)',
+      input: { name: 'lr \u001b]0;owned\u0007sweep' },
+      expectedMessage:
+        'name: Invalid sweep name: "lr \\u001b]0;owned\\u0007sweep" (must not contain tabs, line breaks or other control characters)',
+    },
+    {
       desc: 'no objectives',
       input: { objectives: [] },
       expectedMessage: 'objectives: Invalid objective list: give at least one',
