@@ -5,13 +5,11 @@
  * One line per change of state on stderr, each with the time; never the Redis password.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import { startAgent } from '../agents/agent';
 import { LOCK_MS, STALLED_INTERVAL_MS } from '../agents/protocol';
-import { maskPasswords } from '../agents/redis-url';
 import { createWorkerPool } from '../pool';
-import { maxThreads, parseWholeNumber } from '../whole-number';
-import { agentsAt, CliUsageError, usageError } from './args';
+import { maxThreads, parseWholeNumber } from '../flag-values';
+import { agentsAt, CliUsageError, parseFlags } from './args';
 
 export const agentUsage = `AdaGrad Lab agent: runs a lab's sweep tasks on this machine, taken from the lab's Redis queue.
 
@@ -35,12 +33,7 @@ const options = {
 
 /** The agent's command line; a usage error is exit 2 with its message. */
 function parseAgentArgs(argv: readonly string[]) {
-  let values: { redis?: string; threads?: string; queue?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
-  } catch (error) {
-    throw new CliUsageError(maskPasswords(usageError(error, argv).message));
-  }
+  const { values } = parseFlags(argv, { options, allowPositionals: false });
   if (values.help) return null;
   if (values.redis === undefined) throw new CliUsageError('Missing --redis URL: the Redis the lab queues its tasks on');
   const threads =

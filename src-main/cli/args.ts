@@ -1,12 +1,12 @@
 /** The command line of `npm run cli`, parsed (node:util parseArgs) into what to run and where to write it. */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { errorMessage } from '../../src-core/contract/result';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { epsPlacements, flagLabels, numberRules } from '../../src-core/optim/rules';
-import { parseRedisUrl, queueName, RedisUrlError, type RedisAddress } from '../agents/redis-url';
-import { maxThreads, parseWholeNumber } from '../whole-number';
+import { maskPasswords, parseRedisUrl, queueName, RedisUrlError, type RedisAddress } from '../agents/redis-url';
+import { givenTwice, maxThreads, parseWholeNumber } from '../flag-values';
 
 /** camelCase hyperparameter names as flags: weightDecay → weight-decay. */
 export const flagName = (name: string): string => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -162,16 +162,33 @@ export function usageError(error: unknown, argv: readonly string[]): CliUsageErr
   return new CliUsageError(message.split('\n')[0]);
 }
 
-function parse(argv: readonly string[]) {
+/**
+ * parseArgs, strict, with its complaints in the house style (usageError) and a flag with a value refused when given
+ * twice; a Redis password in any message is masked (the values are quoted back).
+ */
+export function parseFlags<const T extends Pick<ParseArgsConfig, 'options' | 'allowPositionals'>>(
+  argv: readonly string[],
+  config: T,
+) {
+  let parsed;
   try {
-    return parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ ...config, args: [...argv], strict: true, tokens: true });
   } catch (error) {
-    throw usageError(error, argv);
+    throw new CliUsageError(maskPasswords(usageError(error, argv).message));
   }
+  const values = new Map<string, string>();
+  // tokens: true above; the type cannot tell it through the generic config.
+  for (const token of parsed.tokens!) {
+    if (token.kind !== 'option' || token.value === undefined) continue;
+    const first = values.get(token.name);
+    if (first !== undefined) throw new CliUsageError(maskPasswords(givenTwice(`--${token.name}`, first, token.value)));
+    values.set(token.name, token.value);
+  }
+  return parsed;
 }
 
 export function parseCliArgs(argv: readonly string[]): CliArgs {
-  const { values, positionals } = parse(argv);
+  const { values, positionals } = parseFlags(argv, { options, allowPositionals: true });
   if (positionals.length > 1)
     throw new CliUsageError(`One sweep spec at a time: got ${positionals.map((p) => JSON.stringify(p)).join(', ')}`);
   const specPath: string | undefined = positionals[0];

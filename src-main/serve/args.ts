@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { maskPasswords, parseRedisUrl, queueName, RedisUrlError } from '../agents/redis-url';
-import { maxThreads, parseWholeNumber } from '../whole-number';
+import { givenTwice, maxThreads, parseWholeNumber } from '../flag-values';
 
 export const DEFAULT_PORT = 7312;
 
@@ -35,6 +35,8 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
   const args: ServeArgs = { port: DEFAULT_PORT, threads: availableParallelism(), help: false };
   let redis: string | undefined;
   let queue: string | undefined;
+  /** Each flag's value as given, so that one given twice is refused (the last would win silently). */
+  const values = new Map<string, string>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') {
@@ -43,7 +45,14 @@ export function parseServeArgs(argv: readonly string[]): ServeArgs {
     }
     const eq = arg.indexOf('=');
     const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => (eq >= 0 ? arg.slice(eq + 1) : argv[++i]);
+    const value = (): string | undefined => {
+      const given = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+      const first = values.get(flag);
+      if (first !== undefined && given !== undefined)
+        throw new ServeUsageError(maskPasswords(givenTwice(flag, first, given)));
+      if (given !== undefined) values.set(flag, given);
+      return given;
+    };
     if (flag === '--port') args.port = parseInteger('--port', value(), 0, 65535);
     else if (flag === '--threads') args.threads = parseInteger('--threads', value(), 1, maxThreads);
     else if (flag === '--redis') redis = value() ?? '';

@@ -457,6 +457,16 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
       expected: '--eps: Invalid epsilon: "tiny" (must be a number)',
     },
     {
+      desc: 'a flag given twice (the last had won silently)',
+      args: ['--lr', '0.1', '--steps', '5', '--lr=0.2'],
+      expected: 'Invalid value for --lr: given twice, "0.1" then "0.2" (must be given once)',
+    },
+    {
+      desc: 'a Redis URL given twice, its passwords masked',
+      args: ['--redis', 'redis://:s3cret@a', '--redis', 'redis://:t0p@b'],
+      expected: 'Invalid value for --redis: given twice, "redis://:***@a" then "redis://:***@b" (must be given once)',
+    },
+    {
       desc: 'a range where seeds are listed',
       args: ['--seeds', 'lin(0, 5, 6)'],
       expected:

@@ -971,6 +971,17 @@ describe('serve mode: command line', () => {
     },
     { desc: 'threads fractional', argv: ['--threads=1.5'], expectedMessage: 'Invalid value for --threads: "1.5"' },
     { desc: 'unknown flag', argv: ['--host', '0.0.0.0'], expectedMessage: 'Unknown option: "--host"' },
+    {
+      desc: 'a flag given twice (the last had won silently)',
+      argv: ['--port', '0', '--port=1'],
+      expectedMessage: 'Invalid value for --port: given twice, "0" then "1" (must be given once)',
+    },
+    {
+      desc: '--redis given twice, its passwords masked',
+      argv: ['--redis', 'redis://:s3cret@a', '--redis', 'redis://:t0p@b'],
+      expectedMessage:
+        'Invalid value for --redis: given twice, "redis://:***@a" then "redis://:***@b" (must be given once)',
+    },
   ])('refuses $desc', ({ argv, expectedMessage }) => {
     expect(() => parseServeArgs(argv)).toThrow(expectedMessage);
   });

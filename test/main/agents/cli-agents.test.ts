@@ -339,4 +339,13 @@ describe('the command line on agents', () => {
     expect(agentRan.stderr).toContain('the database "x" is not a number');
     expect(agentRan.stderr).not.toContain(PASSWORD);
   });
+
+  it('an agent refuses a flag given twice, the passwords masked (the last had won silently)', async () => {
+    const ran = await cli(['agent', '--redis', `redis://:${PASSWORD}@a`, '--redis', `redis://:${PASSWORD}@b`], dir);
+    expect(ran.code).toBe(2);
+    expect(ran.stderr).toContain(
+      'Invalid value for --redis: given twice, "redis://:***@a" then "redis://:***@b" (must be given once)',
+    );
+    expect(ran.stderr).not.toContain(PASSWORD);
+  });
 });

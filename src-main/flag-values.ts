@@ -1,4 +1,7 @@
-/** The command lines' whole-number flags (`npm run cli`, `npm run serve`), read and refused with the same words. */
+/**
+ * The command lines' flag values (`npm run cli`, `npm run serve`, the agent), read and refused with the same words:
+ * whole numbers, and a flag given twice.
+ */
 import { Limits } from '../src-core/contract/schemas';
 
 /** The most worker threads a command line may ask for: the transports' own limit. */
@@ -20,4 +23,9 @@ export function parseWholeNumber(
     throw refuse(`Invalid value for ${flag}: ${JSON.stringify(text)} (must be a whole number from ${min} to ${max})`);
   }
   return n;
+}
+
+/** A flag that takes a value, given twice: the last would win silently, dropping what the first said. */
+export function givenTwice(flag: string, first: string, second: string): string {
+  return `Invalid value for ${flag}: given twice, ${JSON.stringify(first)} then ${JSON.stringify(second)} (must be given once)`;
 }
