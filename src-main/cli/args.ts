@@ -141,7 +141,7 @@ Examples:
   npm run cli -- sweep.json --summary runs.csv --traces traces.csv --json runs.json --threads 4`;
 
 /** parseArgs' own complaint, in the house style: the flag, the value given (`argv` holds it) and what it takes. */
-export function usageError(error: unknown, argv: readonly string[]): CliUsageError {
+function usageError(error: unknown, argv: readonly string[]): CliUsageError {
   const message = errorMessage(error);
   // The long name of '-h, --help'.
   const option = /'(?:-\w, )?(-{1,2}[^' ]+)/.exec(message)?.[1];
