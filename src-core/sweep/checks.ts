@@ -25,6 +25,7 @@ import { objectiveDimension } from '../objectives';
 import { numberRules } from '../optim/rules';
 import { axesOf, baseOf, countRuns } from './entries';
 import { formatAxis } from './parse';
+import { formatCount } from '../views/format';
 
 /**
  * A spec checked as a whole: its structure first (the schema's first complaint, since nothing across fields can be
@@ -91,9 +92,10 @@ function sizeRefusals(spec: SweepSpec): string[] {
   if (runs <= spec.maxRuns || runs === Infinity) return [];
   const raise =
     spec.maxRuns < SweepLimits.maxRunsCeiling
-      ? `; ${RAISE_RUN_LIMIT} up to ${SweepLimits.maxRunsCeiling} to allow more`
+      ? `; ${RAISE_RUN_LIMIT} up to ${formatCount(SweepLimits.maxRunsCeiling)} to allow more`
       : '';
-  return [`Invalid sweep size: ${runs} runs (must be at most ${spec.maxRuns}${raise})`];
+  // Counts read as they do everywhere else in the app ("80,004 runs"), in the form as from the CLI and serve mode.
+  return [`Invalid sweep size: ${formatCount(runs)} runs (must be at most ${formatCount(spec.maxRuns)}${raise})`];
 }
 
 /** How the sweep size's refusal says to allow more runs, naming the spec's key. */

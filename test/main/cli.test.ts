@@ -434,7 +434,8 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     {
       desc: 'a grid of run flags larger than the run limit, saying which flag raises it',
       args: ['--lr', 'lin(0.1, 1, 101)', '--eps', 'log(1e-8, 1e-4, 100)'],
-      expected: 'Invalid sweep size: 10100 runs (must be at most 10000; raise --max-runs up to 1000000 to allow more)',
+      expected:
+        'Invalid sweep size: 10,100 runs (must be at most 10,000; raise --max-runs up to 1,000,000 to allow more)',
     },
     {
       desc: 'a run limit out of range',

@@ -298,7 +298,7 @@ const rows: Row[] = [
       objectives: [{ id: 'quadratic-1d' }],
       seeds: Array.from({ length: 1000 }, (_, i) => i),
     }),
-    expectedMessage: 'Invalid sweep size: 1000000000 runs (must be at most 1000000)',
+    expectedMessage: 'Invalid sweep size: 1,000,000,000 runs (must be at most 1,000,000)',
   },
   {
     desc: 'a resumed grid of 10⁹ runs',
@@ -315,7 +315,7 @@ const rows: Row[] = [
       }),
     }),
     expectedMessage:
-      'Invalid sweep size: 1000000000 runs (must be at most 10000; raise maxRuns up to 1000000 to allow more)',
+      'Invalid sweep size: 1,000,000,000 runs (must be at most 10,000; raise maxRuns up to 1,000,000 to allow more)',
   },
   // a 1 GB string
   {

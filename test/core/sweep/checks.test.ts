@@ -40,7 +40,7 @@ describe('checkSweepSpec', () => {
       ok: false,
       messages: [
         expect.stringMatching(/^start: Invalid start point: 2 coordinates/),
-        'Invalid sweep size: 6 runs (must be at most 5; raise maxRuns up to 1000000 to allow more)',
+        'Invalid sweep size: 6 runs (must be at most 5; raise maxRuns up to 1,000,000 to allow more)',
       ],
     });
   });

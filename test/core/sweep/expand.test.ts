@@ -284,12 +284,12 @@ describe('validateSweepSpec', () => {
         ...adagrad({ axes: { lr: bigAxis(1), eps: bigAxis(0), weightDecay: bigAxis(0) } }),
       },
       expectedMessage:
-        'Invalid sweep size: 1000000000 runs (must be at most 10000; raise maxRuns up to 1000000 to allow more)',
+        'Invalid sweep size: 1,000,000,000 runs (must be at most 10,000; raise maxRuns up to 1,000,000 to allow more)',
     },
     {
       desc: 'a grid over a raised limit',
       input: { maxRuns: 1_000_000, ...adagrad({ axes: { lr: bigAxis(1), eps: bigAxis(0) } }) },
-      expectedMessage: 'Invalid sweep size: 4000000 runs (must be at most 1000000)',
+      expectedMessage: 'Invalid sweep size: 4,000,000 runs (must be at most 1,000,000)',
     },
   ])('refuses $desc', ({ input, expectedMessage }) => {
     expect(validateSweepSpec({ ...goodSpec, ...input })).toEqual({ ok: false, message: expectedMessage });
@@ -309,7 +309,10 @@ describe('validateSweepSpec', () => {
       ...goodSpec,
       ...adagrad({ axes: { lr: axis, eps: { linear: { from: 0, to: 1, count: 1000 } } } }),
     });
-    expect(result).toMatchObject({ ok: false, message: expect.stringMatching(/^Invalid sweep size: 4000000000 runs/) });
+    expect(result).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^Invalid sweep size: 4,000,000,000 runs/),
+    });
     expect(performance.now() - started).toBeLessThan(100);
   });
 

@@ -183,7 +183,7 @@ describe('the sweep draft', () => {
     const check = checkDraft(draft);
     expect(Object.fromEntries(check.errors)).toEqual({
       start: expect.stringMatching(/^Invalid start point: 2 coordinates \(must be 1, /),
-      form: 'Invalid sweep size: 40002 runs (must be at most 10000; raise the Run limit up to 1000000 to allow more)',
+      form: 'Invalid sweep size: 40,002 runs (must be at most 10,000; raise the Run limit up to 1,000,000 to allow more)',
       'optimizers.0.eps': 'Invalid epsilon: -1 (must be a finite number >= 0)',
       'optimizers.0.lrDecay': 'Invalid lr decay: -2 (must be a finite number >= 0)',
       'optimizers.0.lr': 'Invalid learning rate: -0.5 (must be a finite number > 0)',
@@ -223,7 +223,7 @@ describe('the sweep draft', () => {
       desc: 'a grid over the limit',
       draft: withOptimizer({ lr: 'log(1e-4, 1, 20001)' }),
       field: 'form',
-      message: /^Invalid sweep size: 20001 runs/,
+      message: /^Invalid sweep size: 20,001 runs/,
     },
     {
       desc: 'a zero trace size',
