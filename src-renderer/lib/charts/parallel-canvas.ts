@@ -13,6 +13,7 @@ import {
 import type { ChartTheme } from './chart-theme';
 import { DIVERGED_COLOR, scaleColor, scaleRgb } from './colors';
 import { settingLabel } from '../state/labels';
+import { formatCount } from '../../../src-core/views/format';
 
 /** Where the axes stand: x of each, and the y of their bottom and top (a value at position p is at bottom − p·(bottom − top)). */
 export interface Geometry {
@@ -191,6 +192,21 @@ function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): str
   return `${cut}…`;
 }
 
+/** The first of `texts` that fits `width` pixels whole, else the last one cut to it: a long form and a short one. */
+function fittedOf(ctx: CanvasRenderingContext2D, texts: readonly string[], width: number): string {
+  return texts.find((text) => ctx.measureText(text).width <= width) ?? fitted(ctx, texts[texts.length - 1], width);
+}
+
+/** Pixels kept clear between a label and the canvas's edge or the axis before it. */
+const EDGE = 4;
+
+/**
+ * The width a label centred at `x` may take: its share between the axes (`room`), and no more than reaches the
+ * canvas's edge at the outer axes (the last axis's "diverged" label ran off the right edge, the first's title the left).
+ */
+const centredRoom = (g: Geometry, x: number, room: number): number =>
+  Math.min(room, 2 * (Math.min(x, g.width - x) - EDGE));
+
 function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: number): void {
   const { g, theme } = s;
   const layout = s.layouts[a];
@@ -204,7 +220,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
   ctx.font = `600 ${FONT}`;
-  ctx.fillText(fitted(ctx, settingLabel(layout.axis.name), room), x, 16);
+  ctx.fillText(fitted(ctx, settingLabel(layout.axis.name), centredRoom(g, x, room)), x, 16);
   ctx.font = FONT;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
@@ -221,8 +237,10 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
     ctx.lineTo(x, y);
     ctx.stroke();
     if (tick.label && i % every === 0) {
+      // Right-aligned 10 px left of the axis, as far as the axis before it (or the canvas's left edge, where the
+      // first axis's category names were cut mid-word): "1e-100" whole where axes stand 60 px apart.
+      const label = fitted(ctx, tick.label, Math.min(room + 8, x) - 10 - EDGE);
       // Edged in the background colour: the label reads where lines cross it.
-      const label = fitted(ctx, tick.label, room - 18);
       ctx.strokeStyle = theme.background;
       ctx.lineWidth = 3;
       ctx.strokeText(label, x - 10, y);
@@ -231,15 +249,18 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
     }
   });
   ctx.textAlign = 'center';
+  // A band's label within its axis's share: two neighbouring loss axes' "diverged (960)" ran into each other.
+  const bandRoom = centredRoom(g, x, room);
   if (layout.diverged > 0) {
     ctx.fillStyle = theme.danger;
-    ctx.fillText(`diverged (${layout.diverged})`, x, g.top - BAND - 14);
+    const count = formatCount(layout.diverged);
+    ctx.fillText(fittedOf(ctx, [`diverged (${count})`, `∞ (${count})`], bandRoom), x, g.top - BAND - 14);
     ctx.fillRect(x - 6, g.top - BAND - 1, 12, 2);
   }
   if (layout.missing > 0 || layout.zeros > 0) {
     ctx.fillStyle = theme.muted;
-    const band = layout.missing > 0 ? `none (${layout.missing})` : `0 (${layout.zeros})`;
-    ctx.fillText(band, x, g.bottom + BAND + 10);
+    const band = layout.missing > 0 ? `none (${formatCount(layout.missing)})` : `0 (${formatCount(layout.zeros)})`;
+    ctx.fillText(fitted(ctx, band, bandRoom), x, g.bottom + BAND + 10);
   }
 }
 

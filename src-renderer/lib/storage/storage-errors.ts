@@ -3,6 +3,8 @@
  * Dexie passes on in one of three shapes: as is, as the `inner` of the AbortError of the transaction it aborted
  * (Chromium, at commit), or among the `failures` of a BulkError (when a single write was refused).
  */
+import { formatCount } from '../../../src-core/views/format';
+
 interface ErrorShape {
   name?: unknown;
   inner?: unknown;
@@ -19,5 +21,5 @@ export function isQuotaExceeded(error: unknown): boolean {
 
 /** What to tell a person when results could not be stored for lack of space. */
 export const storageFullMessage = (runs: number): string =>
-  `Storage is full: ${runs} finished run${runs === 1 ? ' was' : 's were'} not stored, and nothing was half-written. ` +
+  `Storage is full: ${formatCount(runs)} finished run${runs === 1 ? ' was' : 's were'} not stored, and nothing was half-written. ` +
   'The sweep is paused and its results are kept until they are stored. Delete runs or sweeps you no longer need, then press Retry.';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { geometry, nearestRun } from '../../../src-renderer/lib/charts/parallel-canvas';
+import { geometry, nearestRun, paint, type Scene } from '../../../src-renderer/lib/charts/parallel-canvas';
+import { axisLayout, type ParallelAxis } from '../../../src-core/views/parallel';
 
 // Three axes at x = 76, 438, 800 (a 916-px box); three runs, their ys run-major.
 const g = geometry(916, 400, 3);
@@ -32,5 +33,95 @@ describe('the run pointed at on the parallel coordinates', () => {
   it('with brushes, is only a run inside them: the faint ones are not candidates', () => {
     expect(nearestRun(g, ys, 3, { x: g.xs[1], y: 300 }, Uint8Array.from([1, 0, 1]))).toBe(2);
     expect(nearestRun(g, ys, 3, { x: g.xs[0], y: 100 }, Uint8Array.from([0, 0, 1]))).toBe(-1);
+  });
+});
+
+/** A 2-D context that draws nothing and records each text: where it lands, at a fixed 7 px a character. */
+function recordingContext() {
+  const texts: { text: string; left: number; right: number; y: number }[] = [];
+  const width = (text: string) => 7 * [...text].length;
+  const ctx = {
+    textAlign: 'left',
+    measureText: (text: string) => ({ width: width(text) }),
+    fillText(text: string, x: number, y: number) {
+      const w = width(text);
+      const left = this.textAlign === 'right' ? x - w : this.textAlign === 'center' ? x - w / 2 : x;
+      texts.push({ text, left, right: left + w, y });
+    },
+  };
+  const noop = () => {};
+  for (const name of [
+    'setTransform',
+    'fillRect',
+    'strokeRect',
+    'beginPath',
+    'moveTo',
+    'lineTo',
+    'stroke',
+    'strokeText',
+  ])
+    (ctx as Record<string, unknown>)[name] = noop;
+  return { ctx: ctx as unknown as CanvasRenderingContext2D, texts };
+}
+
+describe('the labels of the parallel coordinates', () => {
+  // Two runs, one diverged, on axes as a sweep of objectives × lr × weight decay makes them, at the width the summary
+  // has in a 900-px window: the objectives' names are wider than the margin left of the first axis.
+  const runs = 2;
+  const axes: ParallelAxis[] = [
+    {
+      name: 'objective',
+      scale: 'categorical',
+      categories: ['elliptic-2d', 'quadratic-1d'],
+      values: Float64Array.of(0, 1),
+      loss: false,
+    },
+    { name: 'lr', scale: 'log', categories: [], values: Float64Array.of(1e-3, 10), loss: false },
+    { name: 'weightDecay', scale: 'linear', categories: [], values: Float64Array.of(0, 10000), loss: false },
+    { name: 'final loss', scale: 'log', categories: [], values: Float64Array.of(1e-300, Infinity), loss: true },
+    { name: 'best loss', scale: 'log', categories: [], values: Float64Array.of(1e-300, Infinity), loss: true },
+  ];
+  const diverged = Array.from({ length: 4321 }, () => Infinity);
+  axes[3].values = Float64Array.from([1e-300, ...diverged]);
+  axes[4].values = Float64Array.from([1e-300, ...diverged]);
+
+  function paintedTexts(width: number) {
+    const g = geometry(width, 400, axes.length);
+    const layouts = axes.map((axis) => axisLayout(axis, { pixels: g.bottom - g.top, extent: () => 15, gap: 4 }));
+    const theme = { text: '#000000', muted: '#555555', grid: '#eeeeee', background: '#ffffff', danger: '#cc0000' };
+    const scene: Scene = {
+      g,
+      layouts,
+      ys: new Float32Array(runs * axes.length),
+      buckets: 1,
+      order: { order: Uint32Array.of(0, 1), starts: Uint32Array.of(0, runs, runs) },
+      mask: null,
+      brushes: new Map(),
+      theme,
+      color: () => '#000000',
+      ratio: 1,
+    };
+    const { ctx, texts } = recordingContext();
+    paint(ctx, scene);
+    return texts;
+  }
+
+  it.each([500, 900])('stay inside a %i-px canvas and clear of each other', (width) => {
+    const texts = paintedTexts(width);
+    for (const t of texts) {
+      expect(t.left, t.text).toBeGreaterThanOrEqual(0);
+      expect(t.right, t.text).toBeLessThanOrEqual(width);
+    }
+    for (const [i, a] of texts.entries())
+      for (const b of texts.slice(i + 1))
+        if (a.y === b.y) expect(a.right <= b.left || b.right <= a.left, `${a.text} | ${b.text}`).toBe(true);
+  });
+
+  it('count runs with thousands separators, and cut a long label rather than a short one', () => {
+    const shown = paintedTexts(900).map((t) => t.text);
+    expect(shown).toContain('diverged (4,321)');
+    expect(paintedTexts(500).map((t) => t.text)).toContain('∞ (4,321)');
+    // The first axis's names keep their start (cut with an ellipsis where they must be), not cut by the canvas's edge.
+    expect(shown.filter((text) => text.startsWith('f('))).toHaveLength(2);
   });
 });

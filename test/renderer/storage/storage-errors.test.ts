@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Dexie } from 'dexie';
-import { isQuotaExceeded } from '../../../src-renderer/lib/storage/storage-errors';
+import { isQuotaExceeded, storageFullMessage } from '../../../src-renderer/lib/storage/storage-errors';
 
 const quota = new DOMException('The quota has been exceeded.', 'QuotaExceededError');
 
@@ -25,4 +25,11 @@ describe('telling a full disk from other failures', () => {
     ['a string', 'QuotaExceededError'],
     ['nothing', undefined],
   ])('does not mistake %s for it', (_, error) => expect(isQuotaExceeded(error)).toBe(false));
+});
+
+describe('what a person is told when the disk is full', () => {
+  it('counts the runs not stored as every count in the window reads', () => {
+    expect(storageFullMessage(12_345)).toMatch(/^Storage is full: 12,345 finished runs were not stored, /);
+    expect(storageFullMessage(1)).toMatch(/^Storage is full: 1 finished run was not stored, /);
+  });
 });
