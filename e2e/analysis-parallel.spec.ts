@@ -86,6 +86,17 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
   await page.getByTestId('parallel-axis-lr').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('brush-from-lr')).toBeFocused();
+  // It starts on the whole axis, its ends written as the axis writes numbers (three digits, rounded outward so that
+  // every run is inside), not the data's raw doubles (0.00010234857203948).
+  const lrsDrawn = configs.map((c) => c.optimizer.lr);
+  for (const [end, outside] of [
+    ['from', (x: number) => x <= Math.min(...lrsDrawn)],
+    ['to', (x: number) => x >= Math.max(...lrsDrawn)],
+  ] as const) {
+    const text = await page.getByTestId(`brush-${end}-lr`).inputValue();
+    expect(text, end).toBe(String(Number(Number(text).toPrecision(3))));
+    expect(outside(Number(text)), `${end} ${text}`).toBe(true);
+  }
   await page.getByTestId('brush-from-lr').fill('1e-3');
   await page.getByTestId('brush-from-lr').press('Enter');
   await page.getByTestId('brush-to-lr').fill('1e-2');

@@ -204,11 +204,24 @@ export function brushSpans(layout: AxisLayout, brush: Brush): [number, number][]
     .map((i) => [positionOf(layout, i) - half, positionOf(layout, i) + half]);
 }
 
-/** The brush spanning the whole axis: every value, or every category; the start of a brush typed in. */
+/** `x` to three significant digits, rounded away from the inside of a range: down for its low end, up for its high. */
+function roundedOutward(x: number, end: 'low' | 'high'): number {
+  const near = rounded(x);
+  if (end === 'low' ? near <= x : near >= x) return near;
+  // One unit of the third digit further out: 15.735879502690734 → 15.8 as a high end, 0.0009996 → 0.000999 as a low.
+  const unit = 10 ** (Math.floor(Math.log10(Math.abs(x))) - 2);
+  return rounded(end === 'low' ? near - unit : near + unit);
+}
+
+/**
+ * The brush spanning the whole axis: every value, or every category; the start of a brush typed in. Its ends are the
+ * data's, rounded outward to three significant digits as the axis labels them ("0 to 15.8", not 15.735879502690734):
+ * every run stays inside.
+ */
 export function wholeAxis(axis: ParallelAxis): Brush {
   if (axis.scale === 'categorical') return { kind: 'categories', categories: [...axis.categories] };
   const [min, max] = finiteRange(axis.values);
-  return { kind: 'range', min, max };
+  return { kind: 'range', min: roundedOutward(min, 'low'), max: roundedOutward(max, 'high') };
 }
 
 /** The CSV of the runs inside the brushes: run id, each setting, the final and best loss, the status. */

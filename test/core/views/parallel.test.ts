@@ -205,6 +205,29 @@ describe('brushes', () => {
     expect(brushSpans(optimizer, { kind: 'categories', categories: ['sgd'] })).toEqual([[0.5, 1]]);
   });
 
+  it('added from the list span every run, their ends rounded outward to three digits as the axis labels them', () => {
+    const axis = (values: number[]): ParallelAxis => ({
+      name: 'final loss',
+      scale: 'log',
+      categories: [],
+      values: Float64Array.from(values),
+      loss: true,
+    });
+    // The raw ends were typed into the brush's fields as they are: "15.735879502690734".
+    expect(wholeAxis(axis([0.0009996, 3, 15.735879502690734, Infinity]))).toEqual({
+      kind: 'range',
+      min: 0.000999,
+      max: 15.8,
+    });
+    expect(wholeAxis(axis([-15.73, 0, 9.996]))).toEqual({ kind: 'range', min: -15.8, max: 10 });
+    // Ends that need no rounding, and a lone value, stay as they are.
+    expect(wholeAxis(axis([1e-10, 0.01]))).toEqual({ kind: 'range', min: 1e-10, max: 0.01 });
+    expect(wholeAxis(axis([4e-323, 4e-323]))).toEqual({ kind: 'range', min: 4e-323, max: 4e-323 });
+    const values = [0.00123456, 0.5, 2.71828, 1234567];
+    const mask = inBrushes([axis(values)], new Map([['final loss', wholeAxis(axis(values))]]));
+    expect([...mask]).toEqual([1, 1, 1, 1]);
+  });
+
   it('export the runs inside as CSV: id, settings, losses, status', () => {
     const mask = inBrushes(axes, new Map([['optimizer', { kind: 'categories', categories: ['sgd'] }]]));
     const lines = brushedCsv(runs, axes, mask).trim().split('\r\n');
