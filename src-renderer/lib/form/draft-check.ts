@@ -30,7 +30,7 @@ import { suggestedName, type ObjectiveDraft, type OptimizerDraft, type SweepDraf
 export interface DraftCheck {
   /** Field id (see fieldIds) → what is wrong with it, without the path; 'form' for what belongs to no one field. */
   errors: ReadonlyMap<string, string>;
-  /** The shared check's verdict; null while some field cannot be read. */
+  /** The shared check's verdict; null while some field cannot be read or its schema refuses it. */
   validation: SweepValidation | null;
   /** How many runs Launch would start; null until the spec is valid. */
   runs: number | null;
@@ -134,10 +134,21 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput; errors: M
   return { input: input as SweepSpecInput, errors: reader.errors };
 }
 
-/** Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them. */
+/**
+ * Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them; in the
+ * order the form shows them, so that its problems are listed top to bottom.
+ */
 export function fieldIds(draft: SweepDraft): Set<string> {
-  const ids = [
+  return new Set([
     'name',
+    ...draft.objectives.flatMap((o, i) => [
+      `objectives.${i}`,
+      ...Object.keys(o.settings).map((k) => `objectives.${i}.${k}`),
+    ]),
+    ...draft.optimizers.flatMap((o, i) => [
+      `optimizers.${i}`,
+      ...Object.keys(o.values).map((k) => `optimizers.${i}.${k}`),
+    ]),
     'start',
     'steps',
     'seeds',
@@ -147,14 +158,7 @@ export function fieldIds(draft: SweepDraft): Set<string> {
     'maxRuns',
     'search.samples',
     'search.seed',
-  ];
-  draft.objectives.forEach((o, i) =>
-    ids.push(`objectives.${i}`, ...Object.keys(o.settings).map((k) => `objectives.${i}.${k}`)),
-  );
-  draft.optimizers.forEach((o, i) =>
-    ids.push(`optimizers.${i}`, ...Object.keys(o.values).map((k) => `optimizers.${i}.${k}`)),
-  );
-  return new Set(ids);
+  ]);
 }
 
 /**
@@ -170,29 +174,63 @@ export function fieldOf(message: string, ids: ReadonlySet<string>): string {
 }
 
 /**
+ * The fields no check across fields reads, each with a value its schema takes: where only these are refused, the checks
+ * across fields run with them in its place, so that a typo in Steps does not hide a bad weight decay until it is fixed.
+ * (Where a field those checks read is refused, they wait: its value would be a guess.)
+ */
+const standIns: Record<string, unknown> = {
+  name: 'stand-in',
+  steps: 1,
+  tolerance: null,
+  divergenceThreshold: 'off',
+  traceMaxPoints: null,
+};
+
+/**
  * Reads and checks a draft as the main process will. Every field the schema refuses is marked beside those that cannot
- * be read, so a person sees at once all they must change; once every field passes, every check across fields that
- * refuses is marked on its field at once (an optimizer's values on each axis, the start point, the sweep's size).
+ * be read, so a person sees at once all they must change; and every check across fields that refuses is marked on its
+ * field at once (an optimizer's values on each axis, the start point, the sweep's size), once the fields those checks
+ * read pass.
  */
 export function checkDraft(draft: SweepDraft): DraftCheck {
   const { input, errors } = readDraft(draft);
-  const unreadable = errors.size > 0;
   const ids = fieldIds(draft);
   for (const issue of everyIssue(SweepSpecSchema, input)) {
     const field = issue.path === null ? 'form' : fieldOf(`${issue.path}: `, ids);
     // An unreadable field is left out of the input: the schema's word on it (missing) would hide the reader's.
     if (field !== 'form' && !errors.has(field)) errors.set(field, issue.message);
   }
-  if (unreadable) return { errors, validation: null, runs: null };
-  const checked = checkSweepSpec(input);
-  if (checked.ok) return { errors, validation: checked, runs: countRuns(checked.value) };
+  const verdict = checkAcrossFields(input, errors, ids);
+  return { errors: inFormOrder(errors, ids), ...verdict };
+}
+
+/** The checks across fields, each refusal added to `errors` on its field; the verdict once no field is refused. */
+function checkAcrossFields(
+  input: SweepSpecInput,
+  errors: Map<string, string>,
+  ids: ReadonlySet<string>,
+): Pick<DraftCheck, 'validation' | 'runs'> {
+  const refused = [...errors.keys()];
+  if (!refused.every((field) => field in standIns)) return { validation: null, runs: null };
+  const checked = checkSweepSpec({ ...input, ...Object.fromEntries(refused.map((field) => [field, standIns[field]])) });
+  if (checked.ok)
+    return refused.length > 0
+      ? { validation: null, runs: null }
+      : { validation: checked, runs: countRuns(checked.value) };
   // A field refused twice (a start point two objectives disagree with) shows the first.
   for (const message of checked.messages) {
     const field = fieldOf(message, ids);
     if (!errors.has(field))
       errors.set(field, withRunLimitNamed(message.replace(/^[\w.]+: /, ''), `the ${runFieldLabels.maxRuns}`));
   }
-  return { errors, validation: { ok: false, message: checked.messages[0] }, runs: null };
+  // What the main process would answer first, once the refused fields are right.
+  return { validation: refused.length > 0 ? null : { ok: false, message: checked.messages[0] }, runs: null };
+}
+
+/** The problems by field in the order the form shows the fields ("Launch waits for: Name, Learning rate, Steps"). */
+function inFormOrder(errors: ReadonlyMap<string, string>, ids: ReadonlySet<string>): Map<string, string> {
+  const order = [...ids, 'form'];
+  return new Map([...errors].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b)));
 }
 
 /** The id (and test id) of a field's input: "optimizers.0.lr" → "field-optimizers-0-lr". */

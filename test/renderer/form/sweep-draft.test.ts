@@ -175,6 +175,27 @@ describe('the sweep draft', () => {
     expect(checkDraft(alsoUnreadable).validation).toBeNull();
   });
 
+  it('marks a check across fields beside a field refused on its own that no such check reads, and waits otherwise', () => {
+    // A typo in Steps and the trace size, a bad weight decay and a start point of the wrong length: all four at once.
+    const draft = withOptimizer({ weightDecay: 'NaN' }, { steps: '0.5', traceMaxPoints: '1', start: '1, 2' });
+    const check = checkDraft(draft);
+    expect(Object.fromEntries(check.errors)).toEqual({
+      steps: expect.stringMatching(/^Invalid number of steps: 0.5 /),
+      traceMaxPoints: expect.stringMatching(/^Invalid trace size: 1 /),
+      'optimizers.0.weightDecay': 'Invalid weight decay: NaN (must be a finite number >= 0)',
+      start: expect.stringMatching(/^Invalid start point: 2 coordinates /),
+    });
+    expect(check.validation).toBeNull();
+    expect(check.runs).toBeNull();
+    // Listed as the form shows them, top to bottom ("Launch waits for: …"), not in the order they were found.
+    expect([...check.errors.keys()]).toEqual(['optimizers.0.weightDecay', 'start', 'steps', 'traceMaxPoints']);
+    const named = withOptimizer({ lr: 'abc' }, { name: 'x'.repeat(201) });
+    expect([...checkDraft(named).errors.keys()]).toEqual(['name', 'optimizers.0.lr']);
+    // Seeds feed the sweep's size: with them refused, the size is not guessed, nor anything else across fields.
+    const seeds = withOptimizer({ weightDecay: 'NaN' }, { seeds: '-1' });
+    expect([...checkDraft(seeds).errors.keys()]).toEqual(['seeds']);
+  });
+
   it('marks every check across fields that refuses at once, each on its field (not one after another)', () => {
     const draft = withOptimizer(
       { lr: '0.1, -0.5', eps: '-1', lrDecay: '-2', weightDecay: 'lin(0, 1, 20001)' },
