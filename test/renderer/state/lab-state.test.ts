@@ -136,6 +136,35 @@ describe('LabState', () => {
     await db.delete();
   });
 
+  it('after a reload mid-sweep, takes results sent before their sweep is announced again quietly: they come again', async () => {
+    // What a reloaded page meets: a batch broadcast live reaches it before the replay it asked for (resendPending)
+    // announces the batch's sweep. The replay sends that batch again, unacknowledged as it is.
+    const service = new SweepService(inProcessExecutor(), { newSweepId: () => 'live-before' });
+    const early: SweepEvent[] = [];
+    const stop = service.onEvent((event) => void (event.type === 'results' && early.push(event)));
+    service.launch(goodSpec);
+    await service.idle();
+    stop();
+    expect(early.length).toBeGreaterThan(0);
+    const api = wire(service);
+    const db = new LabDatabase('lab-state-early');
+    const lab = new LabState(
+      {
+        ...api,
+        onEvent: (listener) => {
+          early.forEach(listener);
+          return api.onEvent(listener);
+        },
+      },
+      db,
+    );
+    await vi.waitFor(async () => expect((await db.counts()).runs).toBe(6));
+    await vi.waitFor(() => expect(service.resendPending()).toBe(0));
+    // Nothing for a person to act on, so nothing said (was "Results of sweep <uuid> arrived before the sweep itself").
+    expect(lab.problem).toBeNull();
+    await db.delete();
+  });
+
   it('after a restart marks a sweep that was running as interrupted, and resume computes only the missing runs', async () => {
     // The previous app process ran sweep "old" and stored 2 of its 6 runs before it was killed.
     const before = new SweepService(inProcessExecutor(), { newSweepId: () => 'old' });
