@@ -249,3 +249,21 @@ test('a cancelled sweep resumes: exactly its missing runs are computed and store
   expect(all.ids).toEqual(expect.arrayContaining(kept.ids));
   await expect(resume).toHaveCount(0);
 });
+
+test('a resumed sweep can be cancelled again: its Cancel is not left at "Cancelling…"', async ({ page }) => {
+  await open(page);
+  // Long enough (2,000 runs of a million steps) to be running still whenever it is looked at.
+  await fillSweepForm(page, { name: 'stop, go, stop', lrs: 'log(1e-4, 1, 2000)', steps: '1000000' });
+  await page.getByTestId('launch').click();
+  const progress = page.getByTestId('progress').first();
+  const cancel = progress.getByTestId('cancel-sweep');
+  await expect.poll(() => progressDone(page), { timeout: 30_000 }).toBeGreaterThan(0);
+  await cancel.click();
+  await expect(progress).toHaveAttribute('data-status', 'cancelled');
+  await progress.getByTestId('resume-sweep').click();
+  await expect(progress).toHaveAttribute('data-status', 'running');
+  await expect(cancel).toHaveText('Cancel');
+  await expect(cancel).toBeEnabled();
+  await cancel.click();
+  await expect(progress).toHaveAttribute('data-status', 'cancelled');
+});
