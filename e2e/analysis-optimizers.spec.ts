@@ -112,10 +112,16 @@ test('the tuned comparison: one row per optimizer × objective, src-core’s num
         r.objective,
         Number.isNaN(r.bestLoss) ? 'all diverged' : formatMetric(r.bestLoss),
         r.bestLr === null ? '—' : formatMetric(r.bestLr),
+        // One good lr is written alone (AdaGrad on w² + 10b²: "1", was "1 – 1").
+        r.goodFrom === null
+          ? '—'
+          : r.goodFrom === r.goodTo
+            ? formatMetric(r.goodFrom)
+            : `${formatMetric(r.goodFrom)} – ${formatMetric(r.goodTo!)}`,
         r.widthDecades === null ? '—' : r.widthDecades.toFixed(2),
       ])
       .sort();
-  const shown = async () => (await read()).map((cells) => [...cells.slice(0, 4), cells[5]]).sort();
+  const shown = async () => (await read()).map((cells) => cells.slice(0, 6)).sort();
 
   await expect(page.getByTestId('comparison-row')).toHaveCount(10);
   expect(await shown()).toEqual(expected(10));
