@@ -12,3 +12,14 @@ export const numberField = (label: string, rule: string, allowed: (x: number) =>
     ),
     v.transform((x) => x as number),
   );
+
+/** 1000000 → "1,000,000", for rules a person reads (as every count in the window reads). */
+export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+
+/** A whole number from `min` to `max`, its bounds grouped: "(must be a whole number from 1 to 1,000,000)". */
+export const wholeNumber = (label: string, min: number, max: number) =>
+  numberField(
+    label,
+    `a whole number from ${grouped(min)} to ${grouped(max)}`,
+    (x) => Number.isInteger(x) && x >= min && x <= max,
+  );

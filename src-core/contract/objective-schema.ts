@@ -4,7 +4,7 @@
  * buffers within what a desktop worker can hold; the form reads them too, so they are exported.
  */
 import * as v from 'valibot';
-import { numberField } from './fields';
+import { grouped, numberField, wholeNumber } from './fields';
 import { show } from './show';
 import type { ObjectiveConfig, ObjectiveId } from './engine';
 
@@ -33,16 +33,6 @@ const idSet = {
   rastrigin: true,
 } as const satisfies Record<ObjectiveId, true>;
 export const objectiveIds = Object.keys(idSet) as ObjectiveId[];
-
-/** 1000000 → "1,000,000", for rules a person reads. */
-const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-
-const wholeNumber = (label: string, min: number, max: number) =>
-  numberField(
-    label,
-    `a whole number from ${grouped(min)} to ${grouped(max)}`,
-    (x) => Number.isInteger(x) && x >= min && x <= max,
-  );
 
 /** A strict object for one objective: a missing or unknown field is named, with the objective it belongs to. */
 const objective = <I extends ObjectiveId, E extends v.ObjectEntries>(id: I, entries: E) =>

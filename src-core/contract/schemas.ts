@@ -7,7 +7,8 @@ import * as v from 'valibot';
 import { AnnotationLimits } from './annotations';
 import { exportKinds, type ExportEnd, type ExportPage, type ExportStart } from './api';
 import { show } from './show';
-import { RunConfigSchema, SweepLimits, SweepSpecSchema, whole } from './sweep-spec';
+import { RunConfigSchema, SweepLimits, SweepSpecSchema } from './sweep-spec';
+import { wholeNumber } from './fields';
 import type { DivergedIn, RunStatus, SweepSpec } from './types';
 
 /** Limits of the messages themselves (sweep limits live in sweep-spec.ts). */
@@ -81,8 +82,8 @@ export const SweepIdSchema = text('sweep id', Limits.maxIdLength);
 const StoredRangeSchema = v.pipe(
   strictRequest('stored range', {
     sweepId: SweepIdSchema,
-    from: whole('range start', 0, SweepLimits.maxRunsCeiling - 1),
-    to: whole('range end', 1, SweepLimits.maxRunsCeiling),
+    from: wholeNumber('range start', 0, SweepLimits.maxRunsCeiling - 1),
+    to: wholeNumber('range end', 1, SweepLimits.maxRunsCeiling),
   }),
   v.check(
     ({ from, to }) => from < to,

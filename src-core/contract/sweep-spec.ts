@@ -13,7 +13,7 @@
  * (src-core/sweep/expand.ts), which is the function the edges call.
  */
 import * as v from 'valibot';
-import { numberField } from './fields';
+import { numberField, wholeNumber } from './fields';
 import { show } from './show';
 import type { ObjectiveConfig, OptimizerConfig, OptimizerKind } from './engine';
 import { ObjectiveConfigSchema, ObjectiveLimits } from './objective-schema';
@@ -155,9 +155,6 @@ const afterNonFinite = v.boolean(
 );
 const finite = (label: string) => numberField(label, 'a finite number', Number.isFinite);
 const positive = (label: string) => numberField(label, 'a finite number > 0', (x) => x > 0 && Number.isFinite(x));
-/** A whole number from `min` to `max`, named `label` in its message. */
-export const whole = (label: string, min: number, max: number) =>
-  numberField(label, `a whole number from ${min} to ${max}`, (x) => Number.isInteger(x) && x >= min && x <= max);
 
 /** A finite number above 1, or 'off'. */
 const DivergenceThresholdSchema = v.pipe(
@@ -196,7 +193,7 @@ const axisValue = v.pipe(
   ),
   v.transform((x) => x as HyperparameterValue),
 );
-const count = whole('number of points', 1, SweepLimits.maxAxisPoints);
+const count = wholeNumber('number of points', 1, SweepLimits.maxAxisPoints);
 const linearRange = { from: finite('range start'), to: finite('range end') };
 const logRange = { from: positive('log range start'), to: positive('log range end') };
 
@@ -260,8 +257,8 @@ const SearchSchema = v.variant(
     strict(
       {
         mode: v.literal('random'),
-        samples: whole('number of samples', 1, SweepLimits.maxSamples),
-        seed: whole('search seed', 0, SweepLimits.maxSeed),
+        samples: wholeNumber('number of samples', 1, SweepLimits.maxSamples),
+        seed: wholeNumber('search seed', 0, SweepLimits.maxSeed),
       },
       'random search',
     ),
@@ -298,10 +295,10 @@ export const SweepSpecSchema = strict(
           : `Invalid optimizer: ${show(issue.input)} (must be an object with a kind)`,
       ),
     ),
-    steps: whole('number of steps', 1, SweepLimits.maxSteps),
+    steps: wholeNumber('number of steps', 1, SweepLimits.maxSteps),
     seeds: v.optional(
       v.pipe(
-        list('seed', whole('seed', 0, SweepLimits.maxSeed)),
+        list('seed', wholeNumber('seed', 0, SweepLimits.maxSeed)),
         v.check(
           (seeds) => new Set(seeds).size === seeds.length,
           (issue) =>
@@ -314,11 +311,11 @@ export const SweepSpecSchema = strict(
     divergenceThreshold: v.optional(DivergenceThresholdSchema, defaultDivergenceThreshold),
     continueAfterNonFinite: v.optional(afterNonFinite),
     traceMaxPoints: v.optional(
-      v.nullable(whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)),
+      v.nullable(wholeNumber('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints)),
       null,
     ),
     search: v.optional(SearchSchema, { mode: 'grid' }),
-    maxRuns: v.optional(whole('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
+    maxRuns: v.optional(wholeNumber('run limit', 1, SweepLimits.maxRunsCeiling), SweepLimits.defaultMaxRuns),
   },
   'sweep',
 );
@@ -341,15 +338,15 @@ export const RunConfigSchema = strict(
       v.string((issue) => `Invalid sweep id: ${show(issue.input)} (must be text)`),
       v.maxLength(200, 'Invalid sweep id: at most 200 characters'),
     ),
-    index: whole('run index', 0, SweepLimits.maxRunsCeiling),
+    index: wholeNumber('run index', 0, SweepLimits.maxRunsCeiling),
     objective: ObjectiveConfigSchema,
     start: v.nullable(list('start point', finite('start point'), ObjectiveLimits.maxDim)),
     optimizer: OptimizerConfigSchema,
-    steps: whole('number of steps', 1, SweepLimits.maxSteps),
-    seed: whole('seed', 0, SweepLimits.maxSeed),
+    steps: wholeNumber('number of steps', 1, SweepLimits.maxSteps),
+    seed: wholeNumber('seed', 0, SweepLimits.maxSeed),
     tolerance: v.nullable(finite('tolerance')),
     divergenceThreshold: v.optional(DivergenceThresholdSchema),
-    traceMaxPoints: whole('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints),
+    traceMaxPoints: wholeNumber('trace size', SweepLimits.minTracePoints, SweepLimits.maxTracePoints),
     continueAfterNonFinite: v.optional(afterNonFinite),
   },
   'run config',

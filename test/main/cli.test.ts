@@ -429,7 +429,7 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
       desc: 'an invalid run config',
       args: ['--run', 'run.json'],
       file: ['run.json', JSON.stringify({ ...adagradRun(), steps: 0 })],
-      expected: 'run.json: steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)',
+      expected: 'run.json: steps: Invalid number of steps: 0 (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'a grid of run flags larger than the run limit, saying which flag raises it',
@@ -440,7 +440,7 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
     {
       desc: 'a run limit out of range',
       args: ['--max-runs', '0'],
-      expected: '--max-runs: Invalid run limit: 0 (must be a whole number from 1 to 1000000)',
+      expected: '--max-runs: Invalid run limit: 0 (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'a bad learning rate flag',

@@ -871,7 +871,7 @@ describe('serve mode: exports', () => {
       ok: false,
       error: {
         code: 'invalid-input',
-        message: 'runs.0.config.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)',
+        message: 'runs.0.config.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1,000,000)',
       },
     });
     expect((await raw('/export/no-such-export')).status).toBe(404);

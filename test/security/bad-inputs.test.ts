@@ -105,7 +105,7 @@ const rows: Row[] = [
     desc: 'an infinite run limit',
     handler: 'launchSweep',
     input: spec({ maxRuns: Infinity }),
-    expectedMessage: 'maxRuns: Invalid run limit: Infinity (must be a whole number from 1 to 1000000)',
+    expectedMessage: 'maxRuns: Invalid run limit: Infinity (must be a whole number from 1 to 1,000,000)',
   },
   {
     desc: 'a -Infinity creation time',
@@ -124,20 +124,20 @@ const rows: Row[] = [
     desc: 'a negative trace size',
     handler: 'launchSweep',
     input: spec({ traceMaxPoints: -5 }),
-    expectedMessage: 'traceMaxPoints: Invalid trace size: -5 (must be a whole number from 3 to 100000)',
+    expectedMessage: 'traceMaxPoints: Invalid trace size: -5 (must be a whole number from 3 to 100,000)',
   },
   {
     desc: 'a negative number of random samples',
     handler: 'launchSweep',
     input: spec({ search: { mode: 'random', samples: -1, seed: 0 } }),
-    expectedMessage: 'search.samples: Invalid number of samples: -1 (must be a whole number from 1 to 1000000)',
+    expectedMessage: 'search.samples: Invalid number of samples: -1 (must be a whole number from 1 to 1,000,000)',
   },
   // huge
   {
     desc: '10³⁰⁰ steps',
     handler: 'launchSweep',
     input: spec({ steps: 1e300 }),
-    expectedMessage: 'steps: Invalid number of steps: 1e+300 (must be a whole number from 1 to 1000000)',
+    expectedMessage: 'steps: Invalid number of steps: 1e+300 (must be a whole number from 1 to 1,000,000)',
   },
   {
     desc: 'a dimension of 10⁷',
@@ -194,7 +194,7 @@ const rows: Row[] = [
     desc: 'steps as a boolean',
     handler: 'launchSweep',
     input: spec({ steps: true }),
-    expectedMessage: 'steps: Invalid number of steps: true (must be a whole number from 1 to 1000000)',
+    expectedMessage: 'steps: Invalid number of steps: true (must be a whole number from 1 to 1,000,000)',
   },
   {
     desc: 'a spec that is a list',
@@ -218,7 +218,7 @@ const rows: Row[] = [
     desc: 'a stored range past the largest sweep',
     handler: 'acknowledge',
     input: [{ sweepId: 's', from: 0, to: 1_000_001 }],
-    expectedMessage: '0.to: Invalid range end: 1000001 (must be a whole number from 1 to 1000000)',
+    expectedMessage: '0.to: Invalid range end: 1000001 (must be a whole number from 1 to 1,000,000)',
   },
   {
     desc: 'a sweep id that is a number',
@@ -267,7 +267,7 @@ const rows: Row[] = [
     desc: 'a resumed spec without steps',
     handler: 'resumeSweep',
     input: resume({ spec: { ...goodSpec, steps: undefined } }),
-    expectedMessage: 'steps: Invalid number of steps: undefined (must be a whole number from 1 to 1000000)',
+    expectedMessage: 'steps: Invalid number of steps: undefined (must be a whole number from 1 to 1,000,000)',
   },
   // extra field
   {

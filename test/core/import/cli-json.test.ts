@@ -123,7 +123,7 @@ describe('importing a command line --json file', () => {
     const text = JSON.stringify(file).replace('"lr":0.1,"eps":0,', '"lr":1e400,"eps":0,');
     const plan = accepted(parseImport(text));
     expect(plan.refusals.map((r) => r.message)).toEqual([
-      'runs.0.config.steps: Invalid number of steps: "20" (must be a whole number from 1 to 1000000)',
+      'runs.0.config.steps: Invalid number of steps: "20" (must be a whole number from 1 to 1,000,000)',
       expect.stringMatching(
         /^runs\.1\.config\.objective\.id: Invalid objective: "himmelblau" \(must be one of quadratic-1d, /,
       ),
@@ -323,7 +323,7 @@ describe('importing the app’s Runs JSON', () => {
       {
         record: 'sweep cluster-a',
         message:
-          'sweeps.0.spec.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000) (so its 6 runs are refused)',
+          'sweeps.0.spec.steps: Invalid number of steps: 0 (must be a whole number from 1 to 1,000,000) (so its 6 runs are refused)',
       },
     ]);
     expect(badSpec.sweeps.map((s) => s.id)).toEqual(['copy']);

@@ -59,7 +59,7 @@ describe('checkSweepSpec', () => {
   it('answers a spec the schema refuses with its first complaint, and a valid one with the spec', () => {
     expect(checkSweepSpec({ ...goodSpec, steps: 0, seeds: [-1] })).toEqual({
       ok: false,
-      messages: ['steps: Invalid number of steps: 0 (must be a whole number from 1 to 1000000)'],
+      messages: ['steps: Invalid number of steps: 0 (must be a whole number from 1 to 1,000,000)'],
     });
     expect(checkSweepSpec(goodSpec)).toEqual(validateSweepSpec(goodSpec));
     expect(checkSweepSpec(goodSpec).ok).toBe(true);

@@ -61,17 +61,17 @@ describe('validateSweepSpec', () => {
     {
       desc: 'NaN steps',
       input: { steps: NaN },
-      expectedMessage: 'steps: Invalid number of steps: NaN (must be a whole number from 1 to 1000000)',
+      expectedMessage: 'steps: Invalid number of steps: NaN (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'too many steps',
       input: { steps: 2e6 },
-      expectedMessage: 'steps: Invalid number of steps: 2000000 (must be a whole number from 1 to 1000000)',
+      expectedMessage: 'steps: Invalid number of steps: 2000000 (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'steps as text',
       input: { steps: '100' },
-      expectedMessage: 'steps: Invalid number of steps: "100" (must be a whole number from 1 to 1000000)',
+      expectedMessage: 'steps: Invalid number of steps: "100" (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'an infinite tolerance',
@@ -156,7 +156,7 @@ describe('validateSweepSpec', () => {
       desc: 'a range of no points',
       input: adagrad({ axes: { lr: { linear: { from: 1, to: 2, count: 0 } } } }),
       expectedMessage:
-        'optimizers.0.axes.lr.linear.count: Invalid number of points: 0 (must be a whole number from 1 to 1000000)',
+        'optimizers.0.axes.lr.linear.count: Invalid number of points: 0 (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'a flag given a number',
@@ -253,17 +253,17 @@ describe('validateSweepSpec', () => {
     {
       desc: 'a negative seed',
       input: { seeds: [-1] },
-      expectedMessage: 'seeds.0: Invalid seed: -1 (must be a whole number from 0 to 4294967295)',
+      expectedMessage: 'seeds.0: Invalid seed: -1 (must be a whole number from 0 to 4,294,967,295)',
     },
     {
       desc: 'a trace of two points',
       input: { traceMaxPoints: 2 },
-      expectedMessage: 'traceMaxPoints: Invalid trace size: 2 (must be a whole number from 3 to 100000)',
+      expectedMessage: 'traceMaxPoints: Invalid trace size: 2 (must be a whole number from 3 to 100,000)',
     },
     {
       desc: 'a run limit above the ceiling',
       input: { maxRuns: 2e6 },
-      expectedMessage: 'maxRuns: Invalid run limit: 2000000 (must be a whole number from 1 to 1000000)',
+      expectedMessage: 'maxRuns: Invalid run limit: 2000000 (must be a whole number from 1 to 1,000,000)',
     },
     {
       desc: 'an unknown search mode',

@@ -163,14 +163,14 @@ describe('the sweep draft', () => {
   it('marks every field the schema refuses at once, beside those it cannot read (not one after another)', () => {
     const refused = { ...defaultDraft(), steps: '1e9', seeds: '0, -1', traceMaxPoints: '0' };
     expect(Object.fromEntries(checkDraft(refused).errors)).toEqual({
-      steps: 'Invalid number of steps: 1000000000 (must be a whole number from 1 to 1000000)',
+      steps: 'Invalid number of steps: 1000000000 (must be a whole number from 1 to 1,000,000)',
       seeds: expect.stringMatching(/^Invalid seed: -1 /),
       traceMaxPoints: expect.stringMatching(/^Invalid trace size: 0 /),
     });
     const alsoUnreadable = withOptimizer({ lr: 'abc' }, { steps: '2000000' });
     expect(Object.fromEntries(checkDraft(alsoUnreadable).errors)).toEqual({
       'optimizers.0.lr': 'Invalid learning rate: "abc" (must be a number)',
-      steps: 'Invalid number of steps: 2000000 (must be a whole number from 1 to 1000000)',
+      steps: 'Invalid number of steps: 2000000 (must be a whole number from 1 to 1,000,000)',
     });
     expect(checkDraft(alsoUnreadable).validation).toBeNull();
   });
@@ -250,7 +250,7 @@ describe('the sweep draft', () => {
       desc: 'a zero trace size',
       draft: { ...defaultDraft(), traceMaxPoints: '0' },
       field: 'traceMaxPoints',
-      message: 'Invalid trace size: 0 (must be a whole number from 3 to 100000)',
+      message: 'Invalid trace size: 0 (must be a whole number from 3 to 100,000)',
     },
     {
       desc: 'an objective setting out of range',
@@ -268,7 +268,7 @@ describe('the sweep draft', () => {
       desc: 'random search with no samples',
       draft: { ...defaultDraft(), search: 'random' as const, samples: '0' },
       field: 'search.samples',
-      message: 'Invalid number of samples: 0 (must be a whole number from 1 to 1000000)',
+      message: 'Invalid number of samples: 0 (must be a whole number from 1 to 1,000,000)',
     },
   ])('pins $desc to $field', ({ draft, field, message }) => {
     const check = checkDraft(draft);
