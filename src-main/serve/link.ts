@@ -8,6 +8,9 @@ import { chmod, lstat, mkdir, unlink } from 'node:fs/promises';
 import { connect, createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../../src-core/contract/result';
+import { CliUsageError, parseFlags } from '../cli/args';
+import { parseWholeNumber } from '../flag-values';
 import { DEFAULT_PORT } from './args';
 
 /** The folder the link sockets are in: the user's runtime folder, else one of the user's own in the temporary folder. */
@@ -104,6 +107,8 @@ export function requestLink(port: number, folder = linkFolder()): Promise<string
 export const linkUsage = `Usage: adagrad-lab link [--port N]
   Prints a fresh single-use sign-in link of the AdaGrad Lab server (npm run serve) on port N (default ${DEFAULT_PORT}).`;
 
+const linkOptions = { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+
 /** `adagrad-lab link [--port N]`: prints a fresh link; the exit code (0, or 2 for bad usage, 1 when no server answers). */
 export async function linkCommand(
   argv: readonly string[],
@@ -111,28 +116,23 @@ export async function linkCommand(
   err: (line: string) => void,
 ): Promise<number> {
   let port = DEFAULT_PORT;
-  for (let i = 0; i < argv.length; i++) {
-    const [flag, inline] = argv[i].split(/=(.*)/s, 2);
-    if (flag === '--help' || flag === '-h') {
+  try {
+    const { values } = parseFlags(argv, { options: linkOptions, allowPositionals: false });
+    if (values.help) {
       out(linkUsage);
       return 0;
     }
-    if (flag !== '--port') {
-      err(`Unknown option: ${JSON.stringify(argv[i])} (allowed: --port N, --help)\n${linkUsage}`);
-      return 2;
-    }
-    const value = inline ?? argv[++i] ?? '';
-    if (!/^\d{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
-      err(`Invalid value for --port: ${JSON.stringify(value)} (must be a whole number from 1 to 65535)\n${linkUsage}`);
-      return 2;
-    }
-    port = Number(value);
+    if (values.port !== undefined)
+      port = parseWholeNumber('--port', values.port, 1, 65535, (message) => new CliUsageError(message));
+  } catch (error) {
+    err(`${errorMessage(error)}\n${linkUsage}`);
+    return 2;
   }
   try {
     out(await requestLink(port));
     return 0;
   } catch (error) {
-    err(error instanceof Error ? error.message : String(error));
+    err(errorMessage(error));
     return 1;
   }
 }

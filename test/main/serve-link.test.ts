@@ -105,7 +105,11 @@ describe.skipIf(process.platform === 'win32')('fresh links over a local socket',
     });
     expect(await run(['--host', 'a'])).toMatchObject({
       code: 2,
-      err: [expect.stringContaining('Unknown option: "--host"')],
+      err: [expect.stringContaining('Unknown option: --host (run with --help for the options)')],
+    });
+    expect(await run(['--port', '7312', '--port=7313'])).toMatchObject({
+      code: 2,
+      err: [expect.stringContaining('Invalid value for --port: given twice, "7312" then "7313" (must be given once)')],
     });
     expect(await run(['--help'])).toMatchObject({ code: 0, out: [expect.stringContaining('Usage: adagrad-lab link')] });
     expect(linkFolder({ XDG_RUNTIME_DIR: '/run/user/1000' })).toBe('/run/user/1000/adagrad-lab');
