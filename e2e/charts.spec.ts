@@ -195,6 +195,27 @@ test('the sweep summary fills in while the sweep runs and draws loss against lr,
   await page.getByTestId('sweep-summary').screenshot({ path: 'e2e/artifacts/sweep-summary-curves.png' });
 });
 
+test('loss against lr where every best loss is exactly 0: drawn on a linear axis, saying why, not an empty chart', async ({
+  page,
+}) => {
+  await signIn(page);
+  // AdaGrad lands x² from 4 exactly on 0 within 300 steps at lr 4 and 5: a log axis would draw nothing at all.
+  await fillSweepForm(page, { name: 'zeros', lrs: '4, 5', steps: '300' });
+  await page.getByTestId('launch').click();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+  await page.getByTestId('open-summary').first().click();
+  await expect(page.getByTestId('curves-all-zero')).toHaveText(
+    'Every final loss here is 0 (or none, where every run diverged): a log axis would show nothing, so this one is linear.',
+  );
+  await expect(page.getByTestId('sweep-summary').getByRole('checkbox', { name: 'log y' })).toBeDisabled();
+  await expect.poll(() => canvasIsPainted(page, 'loss-curves')).toBe(true);
+  await expect(page.getByTestId('loss-curves-hidden')).toHaveCount(0);
+  await expect(page.locator('[data-points]').filter({ has: page.getByTestId('loss-curves') })).toHaveAttribute(
+    'data-points',
+    '2',
+  );
+});
+
 test('Rosenbrock in two dimensions: paths along the curved valley', async ({ page }) => {
   await signIn(page);
   await page.getByTestId('field-objectives-0').selectOption('rosenbrock');
