@@ -168,34 +168,36 @@ function* logCandidates(request: TickRequest): Generator<Candidate> {
     const candidate = within(mantissaValues(min, max, set), min, max, request);
     if (candidate.labelled.length >= 2) yield { ...candidate, minor: fine };
   }
-  // Then every k-th decade, k = 1, 2, 5, 10, 20…: the decades that bound the data always, the others at multiples
-  // of k (1e-20, 1e-10, 1, never 1e-73 between them).
-  const [lo, hi] = [
+  // Then every k-th decade, k = 1, 2, 5, 10, 20…, on multiples of k only, so the labels step evenly (1e-20, 1e-10, 1,
+  // 1e10; never 1e-19, 1e-10, 1, 1e9): each extended end is widened to the multiple of k beyond the data, as a linear
+  // axis is to its next label, unless that leaves the normal doubles (then the axis ends at its bounding decade, unlabelled).
+  const [first, last] = [
     request.extendMin ? Math.floor(a + 1e-12) : Math.ceil(a - 1e-12),
     request.extendMax ? Math.ceil(b - 1e-12) : Math.floor(b + 1e-12),
   ];
-  const span = Math.max(1, hi - lo);
-  const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
-  const decade = (e: number): AxisTick => ({
-    value: Number(`1e${e}`),
-    label: labelFor(Number(`1e${e}`), Number(`1e${e}`)),
-  });
+  const span = Math.max(1, last - first);
+  const decade = (e: number): number => Number(`1e${e}`);
   for (const k of niceSteps(1)) {
-    const range = { min: request.extendMin ? 10 ** lo : min, max: request.extendMax ? 10 ** hi : max };
-    const ends = [lo, hi].filter((e) => (e === lo ? request.extendMin : request.extendMax));
-    // An aligned decade too close to a bounding one to keep its room gives way to it.
-    const clear = (e: number) =>
-      ends.every((end) => end === e || labelsFit([decade(e), decade(end)], { ...request, ...range, log: true }));
-    const inner = decades.filter((e) => e % k === 0 && clear(e));
-    const exponents = [...new Set([...ends, ...inner])].sort((x, y) => x - y);
+    const widenedLo = Math.floor(first / k) * k;
+    const widenedHi = Math.ceil(last / k) * k;
+    const lo = request.extendMin && widenedLo >= -NORMAL_DECADES ? widenedLo : first;
+    const hi = request.extendMax && widenedHi <= NORMAL_DECADES ? widenedHi : last;
+    const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+    const labelled = decades.filter((e) => e % k === 0).map(decade);
+    // Fewer than two labels say nothing of the scale; a coarser stride would not give more.
+    if (labelled.length < 2 && k > 1) return;
     yield {
-      ...range,
-      labelled: exponents.map((e) => decade(e).value),
-      minor: k > 1 ? decades.map((e) => decade(e).value) : fine,
+      min: request.extendMin ? decade(lo) : min,
+      max: request.extendMax ? decade(hi) : max,
+      labelled,
+      minor: k > 1 ? decades.map(decade) : fine,
     };
     if (k >= span) return;
   }
 }
+
+/** 1e±307 are the widest decades that are normal doubles (1e-308 is subnormal, 1e309 is ∞). */
+const NORMAL_DECADES = 307;
 
 /** The smallest distance in pixels between two of `values` (sorted) on the axis. */
 function smallestGap(values: readonly number[], position: (value: number) => number): number {
@@ -210,8 +212,8 @@ const MIN_GRID_GAP = 6;
 /**
  * The ticks of a linear or log axis for `pixels` of length: the finest labelling whose neighbouring labels keep
  * `gap` pixels between them. A log axis labels every value in a short range (11, 12, 13), or 1–9 or 1, 2, 5 within
- * each decade, or every k-th decade (k = 1, 2, 5, 10…) aligned on multiples of k, with the decades bounding the data
- * always labelled; the decades or mantissas between labels keep their grid lines. A linear axis labels multiples of
+ * each decade, or every k-th decade (k = 1, 2, 5, 10…) on multiples of k, evenly spaced, the axis widened to the
+ * multiple of k beyond the data; the decades or mantissas between labels keep their grid lines. A linear axis labels multiples of
  * 1, 2 or 5 × 10ᵏ (integers only on a step axis). Each extended end is widened to the label beyond the data.
  */
 export function axisTicks(request: TickRequest): AxisTicks {

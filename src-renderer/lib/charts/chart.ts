@@ -47,8 +47,7 @@ export function numericTicks(this: Scale, value: string | number): string {
 
 /**
  * The ticks of a numeric axis from src-core/views/ticks.ts, placed after Chart.js has found the data's range: as many
- * labels as fit the axis's length with room between them (decades on a long log axis, the ones bounding the data
- * always), the axis widened to the labels beyond the data unless a zoom or pan set that end. `integer()` says whether
+ * labels as fit the axis's length with room between them (every k-th decade on a long log axis, evenly spaced), the axis widened to the labels beyond the data unless a zoom or pan set that end. `integer()` says whether
  * the axis counts steps (no 0.5, 1.5).
  */
 function placeTicks(scale: Scale, integer: boolean): void {
