@@ -34,6 +34,9 @@ test("a diverged run's final loss reads ∞ with its step, sorts past the finite
   // SGD on x² from 4: lr 2 triples |θ| each step until the loss overflows; lr 0.1 and 1 do not diverge.
   await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
   await fillSweepForm(page, { name: 'overflow', lrs: '0.1, 2, 1', steps: '1000' });
+  // The blank fields' defaults read as their hints write numbers (was 1000000 beside "Blank: 10⁶", 10000).
+  await expect(page.getByTestId('field-divergenceThreshold')).toHaveAttribute('placeholder', '1,000,000');
+  await expect(page.getByTestId('field-maxRuns')).toHaveAttribute('placeholder', '10,000');
   // Off: the run goes on until its loss overflows to ∞ (the default threshold would stop it, finite, when it blows up).
   await page.getByTestId('field-divergenceThreshold').fill('off');
   await launchAndWait(page, 3);

@@ -8,6 +8,15 @@
  * (genrand_res53) and `src/legacy/legacy-distributions.c::legacy_gauss` (the polar method that keeps its second value).
  */
 
+import { grouped } from '../contract/fields';
+
+/** Refuses a seed MT19937 cannot take (a whole number from 0 to 2³² − 1), its bound written as the schema's rules are. */
+export function checkSeed(seed: number): void {
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+    throw new RangeError(`Invalid seed: ${seed} (must be a whole number from 0 to ${grouped(0xffffffff)})`);
+  }
+}
+
 const N = 624;
 const M = 397;
 const MATRIX_A = 0x9908b0df;
@@ -28,9 +37,7 @@ export class RandomState {
 
   /** As `np.random.seed(seed)`: init_genrand, and any cached normal is dropped (RandomState._reset_gauss). */
   seed(seed: number): void {
-    if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
-      throw new RangeError(`Invalid seed: ${seed} (must be a whole number from 0 to 4294967295)`);
-    }
+    checkSeed(seed);
     const key = this.key;
     key[0] = seed;
     for (let i = 1; i < N; i++) {

@@ -5,6 +5,7 @@
  * `wasmLogisticKernel()` is null where WebAssembly cannot be compiled; src-core/run/stochastic.ts then takes its JavaScript
  * steps, which give the same bits.
  */
+import { checkSeed } from '../../objectives/random';
 import type { LogisticData } from '../../objectives/types';
 import type { AdagradHyperparameters } from '../adagrad';
 import { placementCode } from '../adagrad-lanes';
@@ -44,8 +45,7 @@ export class WasmLogisticKernel {
    * seeded with `seed` as SampleOrder(samples, seed) is (a whole number from 0 to 2³² − 1).
    */
   place(dim: number, data: LogisticData, h: AdagradHyperparameters, seed: number): LogisticRun {
-    if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff))
-      throw new RangeError(`Invalid seed: ${seed} (must be a whole number from 0 to 4294967295)`);
+    checkSeed(seed);
     const { indices, labels, nonZerosPerSample: k } = data;
     const samples = labels.length;
     const { exports } = this.module;

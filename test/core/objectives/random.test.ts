@@ -45,7 +45,9 @@ describe("RandomState reproduces NumPy's legacy np.random", () => {
   });
 
   it.each([-1, 1.5, 2 ** 32, NaN])('refuses the seed %s as NumPy does', (seed) => {
-    expect(() => new RandomState(seed)).toThrow(`Invalid seed: ${seed} (must be a whole number from 0 to 4294967295)`);
+    expect(() => new RandomState(seed)).toThrow(
+      `Invalid seed: ${seed} (must be a whole number from 0 to 4,294,967,295)`,
+    );
   });
 });
 

@@ -126,7 +126,7 @@ describe('the WebAssembly step of per-sample logistic regression', () => {
     }).sparse!.logistic!;
     for (const seed of [-1, 1.5, 2 ** 32, NaN]) {
       expect(() => kernel.place(1, data, optimizerDefaults.adagrad, seed)).toThrow(
-        `Invalid seed: ${seed} (must be a whole number from 0 to 4294967295)`,
+        `Invalid seed: ${seed} (must be a whole number from 0 to 4,294,967,295)`,
       );
       expect(() => new SampleOrder(3, seed)).toThrow(`Invalid seed: ${seed}`);
     }
