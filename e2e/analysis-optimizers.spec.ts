@@ -97,8 +97,9 @@ test('the tuned comparison: one row per optimizer × objective, src-core’s num
 }) => {
   test.setTimeout(120_000);
   await runPreset(page, 'tuned-comparison', 210);
-  await page.getByTestId('open-summary').first().click();
-  await page.getByTestId('sweep-view-optimizers').click();
+  // The preset opens what its card names: the sweep summary's Optimizers view (was the loss chart of 10 runs).
+  await expect(page.getByTestId('sweep-summary')).toBeVisible();
+  await expect(page.getByTestId('sweep-view-optimizers')).toHaveAttribute('aria-selected', 'true');
   const results = presetConfigs('tuned-comparison').map((config) => executeRun(config));
 
   const read = async () =>

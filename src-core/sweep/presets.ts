@@ -18,13 +18,18 @@ export interface PresetView extends ChartView {
   runs?: readonly number[];
 }
 
+/** A view of the sweep summary, for a preset about the sweep as a whole rather than its runs' steps. */
+export interface PresetSummary {
+  summary: 'optimizers';
+}
+
 export interface Preset {
   id: string;
   label: string;
   /** One line: what to look at once it has run. */
   shows: string;
   spec: SweepSpecInput;
-  view: PresetView;
+  view: PresetView | PresetSummary;
 }
 
 /** An AdaGrad entry with the seeds' class defaults (eps 1e-8 outside the root) and `extra` fixed. */
@@ -178,7 +183,7 @@ export const presets: readonly Preset[] = [
       ],
       steps: 200,
     },
-    // Most of its 210 runs are about their lr, not their steps: the loss chart of the first ones, and the summary.
-    view: { metric: 'loss', logY: true },
+    // Its 210 runs are about their lr, not their steps: the Optimizers view its card names.
+    view: { summary: 'optimizers' },
   },
 ];

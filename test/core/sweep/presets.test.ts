@@ -3,7 +3,7 @@
  * (run with NumPy 2.4, the class and cells copied verbatim from the notebook; values as `W.ravel().tolist()`).
  */
 import { describe, expect, it } from 'vitest';
-import { presets } from '../../../src-core/sweep/presets';
+import { presets, type PresetView } from '../../../src-core/sweep/presets';
 import { expandSweep, rangePoints, validateSweepSpec } from '../../../src-core/sweep/expand';
 import { compareOptimizers, comparisonMissing } from '../../../src-core/analysis/optimizer-comparison';
 import { executeRun } from '../../../src-core/run/execute';
@@ -40,7 +40,8 @@ describe('seed presets', () => {
       // The tuned comparison sweeps lr up to 10 on purpose: there, runs diverge (its own test below).
       const statuses = p.id === 'tuned-comparison' ? ['completed', 'diverged'] : ['completed'];
       for (const result of runs) expect(statuses).toContain(result.summary.status);
-      for (const index of p.view.runs ?? []) expect(index).toBeLessThan(runs.length);
+      const indices = 'runs' in p.view ? (p.view.runs ?? []) : [];
+      for (const index of indices) expect(index).toBeLessThan(runs.length);
       expect(p.shows.length).toBeGreaterThan(0);
     },
   );
@@ -78,7 +79,7 @@ describe('seed presets', () => {
 
   it('lr 0.01 vs 0.1 starts from two separate draws, W_1 and W_2, with the third draw as the gradient', () => {
     const runs = run('lr-comparison');
-    const [w1Slow, w2Fast] = preset('lr-comparison').view.runs!.map((i) => runs[i]);
+    const [w1Slow, w2Fast] = (preset('lr-comparison').view as PresetView).runs!.map((i) => runs[i]);
     expect(w1Slow.config.optimizer.lr).toBe(0.01);
     expect(w2Fast.config.optimizer.lr).toBe(0.1);
     // np.random.seed(42): W_1, W_2, grads = three randn(2, 2) calls.
