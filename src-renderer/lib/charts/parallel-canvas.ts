@@ -24,11 +24,14 @@ export interface Geometry {
   bottom: number;
 }
 
-const MARGIN = { top: 66, bottom: 34, left: 76, right: 40 };
+/** Room above the axes for a title of two lines and the diverged band with its label. */
+const MARGIN = { top: 76, bottom: 34, left: 76, right: 40 };
 /** The diverged band stands this far above an axis's top, the "none" band as far below its bottom. */
 export const BAND = 20;
 const FONT = '12px system-ui, sans-serif';
 export const LINE_HEIGHT = 15;
+/** The baseline of an axis title's last line. */
+const TITLE_BASELINE = 30;
 
 export function geometry(width: number, height: number, axes: number): Geometry {
   const span = Math.max(1, width - MARGIN.left - MARGIN.right);
@@ -192,6 +195,45 @@ function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): str
   return `${cut}…`;
 }
 
+/** An axis title's fonts, largest first, each with its line height. */
+const TITLE_FONTS = [
+  { font: `600 ${FONT}`, lineHeight: LINE_HEIGHT },
+  { font: '600 10px system-ui, sans-serif', lineHeight: 12 },
+];
+
+/** `text` on one line of `width` pixels, or on two broken between words (the first as long as can be); null if neither. */
+function wrapped(ctx: CanvasRenderingContext2D, text: string, width: number): string[] | null {
+  const fits = (line: string) => ctx.measureText(line).width <= width;
+  if (fits(text)) return [text];
+  const words = text.split(' ');
+  for (let k = words.length - 1; k >= 1; k--) {
+    const lines = [words.slice(0, k).join(' '), words.slice(k).join(' ')];
+    if (lines.every(fits)) return lines;
+  }
+  return null;
+}
+
+/**
+ * An axis's title, whole where it can be: on one line or two at 12 px, else at 10 px ("Learning" over "rate": seven
+ * axes in a 900-px window cut it to "Learnin…"); only a word wider than the axis's share is cut (the title's strip
+ * shows it in full on hover, ParallelCoordinates.svelte; the axis's handle names it to a screen reader). Bottom-aligned: its last line stands at `baseline`.
+ */
+function drawTitle(ctx: CanvasRenderingContext2D, text: string, x: number, width: number, baseline: number): void {
+  let lines: string[] | null = null;
+  let lineHeight = LINE_HEIGHT;
+  for (const title of TITLE_FONTS) {
+    ctx.font = title.font;
+    lineHeight = title.lineHeight;
+    lines = wrapped(ctx, text, width);
+    if (lines) break;
+  }
+  if (!lines) {
+    const [first, ...rest] = text.split(' ');
+    lines = [first, rest.join(' ')].filter((line) => line !== '').map((line) => fitted(ctx, line, width));
+  }
+  lines.forEach((line, i) => ctx.fillText(line, x, baseline - (lines.length - 1 - i) * lineHeight));
+}
+
 /** The first of `texts` that fits `width` pixels whole, else the last one cut to it: a long form and a short one. */
 function fittedOf(ctx: CanvasRenderingContext2D, texts: readonly string[], width: number): string {
   return texts.find((text) => ctx.measureText(text).width <= width) ?? fitted(ctx, texts[texts.length - 1], width);
@@ -219,8 +261,7 @@ function drawAxis(ctx: CanvasRenderingContext2D, s: Scene, a: number, room: numb
   ctx.fillStyle = theme.text;
   ctx.textAlign = 'center';
   ctx.textBaseline = 'alphabetic';
-  ctx.font = `600 ${FONT}`;
-  ctx.fillText(fitted(ctx, settingLabel(layout.axis.name), centredRoom(g, x, room)), x, 16);
+  drawTitle(ctx, settingLabel(layout.axis.name), x, centredRoom(g, x, room), TITLE_BASELINE);
   ctx.font = FONT;
   ctx.textAlign = 'right';
   ctx.textBaseline = 'middle';
@@ -280,13 +321,19 @@ function drawBrushes(ctx: CanvasRenderingContext2D, s: Scene): void {
   });
 }
 
+/** The width an axis's labels may take: the space between two axes, less a gap. */
+export const axisRoom = (g: Geometry): number => (g.xs.length > 1 ? g.xs[1] - g.xs[0] - 8 : g.width);
+
+/** The height of the titles' strip above the axes, two lines of 12 px. */
+export const TITLE_HEIGHT = TITLE_BASELINE + 4;
+
 /** Paints the whole scene: background, lines, axes, brushes. */
 export function paint(ctx: CanvasRenderingContext2D, s: Scene): void {
   ctx.setTransform(s.ratio, 0, 0, s.ratio, 0, 0);
   ctx.fillStyle = s.theme.background;
   ctx.fillRect(0, 0, s.g.width, s.g.height);
   drawLines(ctx, s);
-  const room = s.layouts.length > 1 ? s.g.xs[1] - s.g.xs[0] - 8 : s.g.width;
+  const room = axisRoom(s.g);
   ctx.lineWidth = 1;
   s.layouts.forEach((_, a) => drawAxis(ctx, s, a, room));
   drawBrushes(ctx, s);

@@ -38,15 +38,19 @@ describe('the run pointed at on the parallel coordinates', () => {
 
 /** A 2-D context that draws nothing and records each text: where it lands, at a fixed 7 px a character. */
 function recordingContext() {
-  const texts: { text: string; left: number; right: number; y: number }[] = [];
-  const width = (text: string) => 7 * [...text].length;
+  const texts: { text: string; left: number; right: number; x: number; y: number }[] = [];
   const ctx = {
     textAlign: 'left',
-    measureText: (text: string) => ({ width: width(text) }),
+    font: '12px sans-serif',
+    /** ~7 px a character at 12 px, in proportion at other sizes. */
+    measureText(text: string) {
+      const size = Number(/(\d+)px/.exec(this.font)?.[1] ?? 12);
+      return { width: ((7 * size) / 12) * [...text].length };
+    },
     fillText(text: string, x: number, y: number) {
-      const w = width(text);
+      const w = this.measureText(text).width;
       const left = this.textAlign === 'right' ? x - w : this.textAlign === 'center' ? x - w / 2 : x;
-      texts.push({ text, left, right: left + w, y });
+      texts.push({ text, left, right: left + w, x, y });
     },
   };
   const noop = () => {};
@@ -85,14 +89,14 @@ describe('the labels of the parallel coordinates', () => {
   axes[3].values = Float64Array.from([1e-300, ...diverged]);
   axes[4].values = Float64Array.from([1e-300, ...diverged]);
 
-  function paintedTexts(width: number) {
-    const g = geometry(width, 400, axes.length);
-    const layouts = axes.map((axis) => axisLayout(axis, { pixels: g.bottom - g.top, extent: () => 15, gap: 4 }));
+  function paintedTexts(width: number, shown = axes) {
+    const g = geometry(width, 400, shown.length);
+    const layouts = shown.map((axis) => axisLayout(axis, { pixels: g.bottom - g.top, extent: () => 15, gap: 4 }));
     const theme = { text: '#000000', muted: '#555555', grid: '#eeeeee', background: '#ffffff', danger: '#cc0000' };
     const scene: Scene = {
       g,
       layouts,
-      ys: new Float32Array(runs * axes.length),
+      ys: new Float32Array(runs * shown.length),
       buckets: 1,
       order: { order: Uint32Array.of(0, 1), starts: Uint32Array.of(0, runs, runs) },
       mask: null,
@@ -115,6 +119,35 @@ describe('the labels of the parallel coordinates', () => {
     for (const [i, a] of texts.entries())
       for (const b of texts.slice(i + 1))
         if (a.y === b.y) expect(a.right <= b.left || b.right <= a.left, `${a.text} | ${b.text}`).toBe(true);
+  });
+
+  it('write each axis title whole, on two lines or smaller, where seven axes share a 900-px window', () => {
+    const number = (name: string): ParallelAxis => ({
+      name,
+      scale: 'log',
+      categories: [],
+      values: Float64Array.of(1e-3, 1),
+      loss: false,
+    });
+    const seven = [axes[0], number('lr'), number('eps'), number('weightDecay'), number('lrDecay'), axes[3], axes[4]];
+    // The summary's canvas is about 480 px wide there: 53 px for each title, "Learning rate" is 91 at 12 px.
+    const texts = paintedTexts(480, seven);
+    const g = geometry(480, 400, seven.length);
+    const titles = seven.map((axis, a) =>
+      texts
+        .filter((t) => t.x === g.xs[a] && t.y <= 30)
+        .map((t) => t.text)
+        .join(' '),
+    );
+    expect(titles).toEqual([
+      'Objective',
+      'Learning rate',
+      'Epsilon',
+      'Weight decay',
+      'LR decay',
+      'Final loss',
+      'Best loss',
+    ]);
   });
 
   it('count runs with thousands separators, and cut a long label rather than a short one', () => {
