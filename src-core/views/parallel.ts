@@ -8,7 +8,7 @@ import type { SweepSpec } from '../contract/sweep-spec';
 import { csvHeader, csvRows, type Column } from '../export/csv';
 import { settingText } from './compare';
 import type { RunRecord } from './heatmap';
-import { settingColumns, type SettingScale } from './swept-settings';
+import { settingColumns, spansDecades, type SettingScale } from './swept-settings';
 import { axisTicks, type AxisTick } from './ticks';
 
 export interface ParallelAxis {
@@ -51,11 +51,27 @@ function lossAxis(runs: readonly RunRecord[], metric: LossMetric): ParallelAxis 
   };
 }
 
+/**
+ * A setting's scale on its axis: its own, but log where 0 stands among values spanning decades (weight decay 0, 1e-4
+ * … 1e4), 0 then in the band below the axis as a loss of 0 is (on a linear axis every value under 100 crowded at its
+ * foot). Not where a run lacks the setting: that band is its "none".
+ */
+function axisScale(scale: SettingScale, values: Float64Array): SettingScale {
+  if (scale !== 'linear') return scale;
+  let [low, high, zero] = [Infinity, -Infinity, false];
+  for (const v of values) {
+    if (!(v >= 0)) return scale;
+    if (v === 0) zero = true;
+    else [low, high] = [Math.min(low, v), Math.max(high, v)];
+  }
+  return zero && spansDecades(low, high) ? 'log' : scale;
+}
+
 /** The axes of `runs`: what the sweep varied (its `specs` say on which scale), then the final and best loss. */
 export function parallelAxes(runs: readonly RunRecord[], specs: readonly SweepSpec[]): ParallelAxis[] {
   const settings = settingColumns(runs, specs).map(({ setting, values }): ParallelAxis => ({
     name: setting.name,
-    scale: setting.scale,
+    scale: axisScale(setting.scale, values),
     categories: setting.scale === 'categorical' ? setting.values : [],
     values,
     loss: false,
@@ -104,7 +120,7 @@ export interface AxisLayout {
   diverged: number;
   /** Runs without this setting: its "none" band below the bottom is drawn. */
   missing: number;
-  /** Runs whose loss is exactly 0 on a log loss axis: its "0" band below the bottom is drawn. */
+  /** Runs whose value is exactly 0 on a log axis (a loss, or a setting such as weight decay): its "0" band below the bottom is drawn. */
   zeros: number;
 }
 
@@ -186,7 +202,7 @@ export function brushBetween(layout: AxisLayout, a: number, b: number): Brush {
     });
     return { kind: 'categories', categories: names.length > 0 ? names : [layout.axis.categories[valueAt(layout, b)]] };
   }
-  // A drag from the bottom of a log loss axis takes in its band of zeros: those are the best runs, not to be lost.
+  // A drag from the bottom of a log axis takes in its band of zeros: on a loss axis those are the best runs.
   const min = layout.zeros > 0 && lo <= 0 ? 0 : rounded(valueAt(layout, lo));
   return { kind: 'range', min, max: rounded(valueAt(layout, hi)) };
 }

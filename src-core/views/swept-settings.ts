@@ -32,8 +32,8 @@ export interface SettingColumn {
 
 const isNumber = (text: string): boolean => text.trim() !== '' && Number.isFinite(Number(text));
 
-/** Two decades: a positive list this wide was a log grid typed out. */
-const LOG_SPAN = 100;
+/** Two decades or more between positive ends: a list this wide was a log grid typed out. */
+export const spansDecades = (low: number, high: number): boolean => low > 0 && high / low >= 100;
 
 /** How each spec drew a hyperparameter: 'log' or 'linear' for a range, null for a typed list. */
 function drawnScales(specs: readonly SweepSpec[]): Map<string, 'log' | 'linear' | null> {
@@ -54,7 +54,7 @@ function scaleOf(values: readonly string[], drawn: 'log' | 'linear' | null | und
   if (drawn) return drawn;
   const numbers = values.map(Number);
   const [low, high] = [Math.min(...numbers), Math.max(...numbers)];
-  return low > 0 && high / low >= LOG_SPAN ? 'log' : 'linear';
+  return spansDecades(low, high) ? 'log' : 'linear';
 }
 
 /** The settings that vary across `runs`, each with its column; `specs`: the sweeps the runs come from (may be none). */

@@ -41,7 +41,8 @@ export function geometry(width: number, height: number, axes: number): Geometry 
 
 /**
  * The y of a position on an axis: the bands for a diverged run (+∞) above, and below a missing value (NaN) or a loss
- * of 0 under a log axis (−∞; a loss axis has no missing values, so the two never share an axis).
+ * of 0 under a log axis (−∞; a loss axis has no missing values, and a setting gets a log axis with 0
+ * below only where no run lacks it, so the two never share an axis).
  */
 export function yOf(g: Geometry, position: number): number {
   if (position === Infinity) return g.top - BAND;

@@ -104,6 +104,38 @@ describe('the axes of a sweep', () => {
     expect(colorBuckets(loss, 32).bucket[0]).toBe(0);
   });
 
+  it('puts a setting with 0 among decades on a log axis, 0 in the band below (weight decay 0, 1e-4 … 1e4)', () => {
+    const decays = [0, 1e-4, 1e-2, 1, 100, 1e4];
+    const grid = validSpec({
+      name: 'weight decay',
+      objectives: [{ id: 'quadratic-1d' }],
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: { weightDecay: { values: decays } } }],
+      steps: 5,
+    });
+    const summary = { ...runs[0].summary, status: 'completed' as const, finalLoss: 1, bestLoss: 1 };
+    const gridRuns = expandSweep('w', grid).map((config) => ({ config, summary }));
+    const decay = parallelAxes(gridRuns, [grid]).find((a) => a.name === 'weightDecay')!;
+    expect(decay.scale).toBe('log');
+    const layout = axisLayout(decay, request);
+    expect(layout.zeros).toBe(1);
+    expect(positionOf(layout, 0)).toBe(-Infinity);
+    // The decades evenly apart (on a linear axis 1e-4 … 100 all sat within 1 % of its foot).
+    const [p4, p2, p0, p100] = [1e-4, 1e-2, 1, 100].map((v) => positionOf(layout, v));
+    expect(p2 - p4).toBeCloseTo(p100 - p0, 9);
+    expect(p4).toBeGreaterThanOrEqual(0);
+    expect(layout.ticks.filter((t) => t.label !== '').length).toBeGreaterThanOrEqual(3);
+    // Where some runs lack the setting, the band below is theirs ("none"): the axis stays linear.
+    const eps = validSpec({
+      ...grid,
+      optimizers: [
+        { kind: 'adagrad', fixed: {}, axes: { eps: { values: [0, 1e-8, 1e-4] } } },
+        { kind: 'sgd', fixed: {}, axes: {} },
+      ],
+    });
+    const epsRuns = expandSweep('e', eps).map((config) => ({ config, summary }));
+    expect(parallelAxes(epsRuns, [eps]).find((a) => a.name === 'eps')!.scale).toBe('linear');
+  });
+
   it('places losses spanning more than the doubles’ range of ratios (1e-320 to 16) and colours them apart', () => {
     const extreme = runs.map((run, i) => ({
       ...run,
