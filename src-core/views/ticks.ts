@@ -185,14 +185,20 @@ function* logCandidates(request: TickRequest): Generator<Candidate> {
     const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
     const labelled = decades.filter((e) => e % k === 0).map(decade);
     // Fewer than two labels say nothing of the scale; a coarser stride would not give more.
-    if (labelled.length < 2 && k > 1) return;
+    if (labelled.length < 2 && k > 1) break;
     yield {
       min: request.extendMin ? decade(lo) : min,
       max: request.extendMax ? decade(hi) : max,
       labelled,
       minor: k > 1 ? decades.map(decade) : fine,
     };
-    if (k >= span) return;
+    if (k >= span) break;
+  }
+  // Last, where no stride fits (near 1e±307 an end cannot be widened to its multiple): the two bounding decades alone,
+  // one step apart.
+  if (first < last) {
+    const range = { min: request.extendMin ? decade(first) : min, max: request.extendMax ? decade(last) : max };
+    yield { ...range, labelled: [decade(first), decade(last)], minor: [] };
   }
 }
 
