@@ -133,7 +133,11 @@ const mantissaSets = [
 function mantissaValues(min: number, max: number, set: readonly number[]): number[] {
   const values: number[] = [];
   for (let e = Math.floor(Math.log10(min)) - 1; e <= Math.ceil(Math.log10(max)); e++) {
-    for (const m of set) values.push(Number((m * 10 ** e).toPrecision(12)));
+    for (const m of set) {
+      const value = Number((m * 10 ** e).toPrecision(12));
+      // Beyond the doubles' range a value is 0 or ∞, which a log axis cannot hold (data at 5e-324 reaches there).
+      if (value > 0 && value < Infinity) values.push(value);
+    }
   }
   return values;
 }
@@ -172,8 +176,8 @@ function* logCandidates(request: TickRequest): Generator<Candidate> {
   // 1e10; never 1e-19, 1e-10, 1, 1e9): each extended end is widened to the multiple of k beyond the data, as a linear
   // axis is to its next label, unless that leaves the normal doubles (then the axis ends at its bounding decade, unlabelled).
   const [first, last] = [
-    request.extendMin ? Math.floor(a + 1e-12) : Math.ceil(a - 1e-12),
-    request.extendMax ? Math.ceil(b - 1e-12) : Math.floor(b + 1e-12),
+    Math.max(MIN_DECADE, request.extendMin ? Math.floor(a + 1e-12) : Math.ceil(a - 1e-12)),
+    Math.min(MAX_DECADE, request.extendMax ? Math.ceil(b - 1e-12) : Math.floor(b + 1e-12)),
   ];
   const span = Math.max(1, last - first);
   const decade = (e: number): number => Number(`1e${e}`);
@@ -204,6 +208,11 @@ function* logCandidates(request: TickRequest): Generator<Candidate> {
 
 /** 1e±307 are the widest decades that are normal doubles (1e-308 is subnormal, 1e309 is ∞). */
 const NORMAL_DECADES = 307;
+/**
+ * The widest decades a double holds at all: 1e-323 (subnormal; 1e-324 is 0) and 1e308 (1e309 is ∞). A loss of 5e-324,
+ * the smallest double, lies below the lowest: the axis then ends at the data, unlabelled, as it must never reach 0.
+ */
+const [MIN_DECADE, MAX_DECADE] = [-323, 308];
 
 /** The smallest distance in pixels between two of `values` (sorted) on the axis. */
 function smallestGap(values: readonly number[], position: (value: number) => number): number {

@@ -252,4 +252,23 @@ describe('axis ticks', () => {
         expect(labelled(result).length).toBeGreaterThanOrEqual(1);
       }
   });
+
+  it('keep a log axis inside the doubles when the data reaches their ends (a loss of 5e-324 or 1e-323, 1.7e308)', () => {
+    // A best loss of 5e-324 (the smallest double) made the axis start at 1e-324, which is 0: Chart.js then drew nothing.
+    for (const [min, max] of [
+      [5e-324, 3.1e-6],
+      [1e-323, 0.5],
+      [4e-323, 1],
+      [1e-300, 1.7e308],
+    ])
+      for (const pixels of [146, 400]) {
+        const result = axisTicks({ min, max, log: true, pixels, ...vertical });
+        expect(result.min).toBeGreaterThan(0);
+        expect(result.min).toBeLessThanOrEqual(min);
+        expect(result.max).toBeLessThan(Infinity);
+        expect(result.max).toBeGreaterThanOrEqual(max);
+        expect(result.ticks.every((t) => t.value > 0 && t.value < Infinity)).toBe(true);
+        expect(labelled(result).length).toBeGreaterThanOrEqual(2);
+      }
+  });
 });
