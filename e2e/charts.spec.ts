@@ -201,8 +201,7 @@ test('loss against lr where every best loss is exactly 0: drawn on a linear axis
   await signIn(page);
   // AdaGrad lands x² from 4 exactly on 0 within 300 steps at lr 4 and 5: a log axis would draw nothing at all.
   await fillSweepForm(page, { name: 'zeros', lrs: '4, 5', steps: '300' });
-  await page.getByTestId('launch').click();
-  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+  await launchAndWait(page, 2);
   await page.getByTestId('open-summary').first().click();
   await expect(page.getByTestId('curves-all-zero')).toHaveText(
     'Every final loss here is 0 (or none, where every run diverged): a log axis would show nothing, so this one is linear.',
