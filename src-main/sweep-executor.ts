@@ -23,7 +23,7 @@ export const SWEEP_EXECUTOR_FILE = 'sweep-executor.json';
 /** A saved choice is a URL and a queue name: far under this. */
 const MAX_FILE_BYTES = 8192;
 /** How long a connection test waits for Redis, then for the agents' announcements. */
-export const TEST_TIMEOUT_MS = 3_000;
+const TEST_TIMEOUT_MS = 3_000;
 /** How long Apply waits for the new queue's first look at its agents, so the reply can count them. */
 const FIRST_LOOK_MS = 1_500;
 

@@ -29,7 +29,7 @@ interface Tracked {
 const plural = (n: number): string => `${n} run${n === 1 ? '' : 's'}`;
 
 /** The notification's words: "Sweep lr-grid completed" / "112 runs in 1 min 5 s". */
-export function describeFinishedSweep(
+function describeFinishedSweep(
   sweep: Pick<Tracked, 'name' | 'runCount' | 'done'>,
   event: Extract<SweepEvent, { type: 'sweep-finished' }>,
   ms: number,

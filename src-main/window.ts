@@ -34,7 +34,7 @@ export function isAllowedExternalLink(url: string): boolean {
  */
 export const preloadPath = (mainDir: string): string => join(mainDir, '../preload/index.cjs');
 
-export function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
+function secureWebPreferences(preload: string): NonNullable<BrowserWindowConstructorOptions['webPreferences']> {
   return {
     contextIsolation: true,
     sandbox: true,
@@ -76,9 +76,7 @@ export function hardenWebContents(contents: HardenableContents, shell: OpenExter
 }
 
 /** The app asks for no permission (camera, notifications, …), so a request means something is wrong: deny all. */
-export function denyAllPermissions(
-  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
-): void {
+function denyAllPermissions(session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>): void {
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);
 }

@@ -292,7 +292,7 @@ export const transferablesOfColumns = ({ summaries, shapes, traces }: ResultColu
 ];
 
 /** How many runs the columns hold. */
-export const runsIn = ({ summaries }: Pick<ResultColumns, 'summaries'>): number => summaries.length / SUMMARY_WIDTH;
+const runsIn = ({ summaries }: Pick<ResultColumns, 'summaries'>): number => summaries.length / SUMMARY_WIDTH;
 
 /** Run `r`'s summary; `messages`: the batch's errors by run. */
 function summaryAt(summaries: Float64Array, r: number, messages: ReadonlyMap<number, string>): RunSummary {

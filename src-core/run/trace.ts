@@ -30,7 +30,7 @@ import {
 } from './trace-layout';
 import { summarizeInto } from './quantiles';
 
-export const defaultTraceMaxPoints = 1000;
+const defaultTraceMaxPoints = 1000;
 export const defaultPerParameterLimit = 16;
 
 /**
@@ -134,22 +134,6 @@ class Rows {
     const { steps, loss, theta, grad, accum, update } = this;
     return { steps, loss, dim, layout, width, theta, grad, accum, update };
   }
-}
-
-/** The shape of a trace: what laying one out in a buffer takes (traceLayoutBytes, traceOver). */
-export type TraceShape = Pick<RunTrace, 'dim' | 'layout' | 'width'> & { rows: number; hasAccumulator: boolean };
-
-/** The bytes of a trace of this shape laid out as TraceRecorder lays one out: loss, θ, ∇, G and update, then steps. */
-export const traceLayoutBytes = ({ rows, width, hasAccumulator }: TraceShape): number =>
-  Rows.bytes(rows, width, hasAccumulator);
-
-/** A trace of this shape over `buffer` from byte `at` (8-byte aligned), laid out as TraceRecorder lays one out. */
-export function traceOver(buffer: ArrayBuffer, at: number, shape: TraceShape): RunTrace {
-  return new Rows(shape.rows, shape.width, shape.hasAccumulator, buffer, at).trace(
-    shape.dim,
-    shape.layout,
-    shape.width,
-  );
 }
 
 /**

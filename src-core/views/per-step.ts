@@ -101,7 +101,7 @@ export function perStepRows(
 const empty = () => new Float64Array(0);
 
 /** Values per column the table holds at most (8 MB per column): a longer or wider run shows its first steps. */
-export const perStepCellBudget = 1_000_000;
+const perStepCellBudget = 1_000_000;
 
 export interface ComputedPerStepTable {
   table: PerStepTable;

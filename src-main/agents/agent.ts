@@ -39,7 +39,7 @@ import {
 import { maskPasswords, type RedisAddress } from './redis-url';
 
 /** How long an agent stays away from the queue after refusing a task of another engine version. */
-export const REFUSAL_PAUSE_MS = 30_000;
+const REFUSAL_PAUSE_MS = 30_000;
 /** How long an agent refused its queue by Redis's ACL rules waits before trying again (BullMQ would spin). */
 const DENIED_PAUSE_MS = 5_000;
 /** How long a cancellation is remembered for a task this agent has not started yet (it may be about to). */

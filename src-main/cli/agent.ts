@@ -11,7 +11,7 @@ import { createWorkerPool } from '../pool';
 import { maxThreads, parseWholeNumber } from '../flag-values';
 import { agentsAt, CliUsageError, parseFlags } from './args';
 
-export const agentUsage = `AdaGrad Lab agent: runs a lab's sweep tasks on this machine, taken from the lab's Redis queue.
+const agentUsage = `AdaGrad Lab agent: runs a lab's sweep tasks on this machine, taken from the lab's Redis queue.
 
 Usage:
   adagrad-lab agent --redis URL [--threads N] [--queue NAME]

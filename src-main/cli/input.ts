@@ -42,7 +42,7 @@ export function describeFileError(error: unknown): string {
 }
 
 /** The largest spec or config file read: far above any valid one (a 10⁶-value list is ~20 MB), far below what fails. */
-export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 
@@ -152,7 +152,7 @@ function objectiveFromFlag(given: string): unknown {
 }
 
 /** The sweep the run flags describe: one objective, one optimizer kind over its defaults, each number flag an axis. */
-export function specFromFlags(flags: RunFlags): SweepSpecInput {
+function specFromFlags(flags: RunFlags): SweepSpecInput {
   const text = (key: keyof RunFlags): string | undefined =>
     typeof flags[key] === 'string' ? (flags[key] as string) : undefined;
   const numbers = (key: keyof RunFlags, label: string): number[] | undefined => {

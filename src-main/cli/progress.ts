@@ -14,7 +14,7 @@ export interface ProgressCounts {
 }
 
 /** "120/300 runs (40%) · 85.3 runs/s · 2 s left · 1 diverged, 0 failed" */
-export function describeProgress({ done, total, diverged, failed, seconds }: ProgressCounts): string {
+function describeProgress({ done, total, diverged, failed, seconds }: ProgressCounts): string {
   const rate = seconds > 0 ? done / seconds : 0;
   const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
   const pace = rate > 0 ? ` · ${rate >= 10 ? Math.round(rate) : rate.toPrecision(2)} runs/s` : '';

@@ -104,7 +104,7 @@ export function requestLink(port: number, folder = linkFolder()): Promise<string
   });
 }
 
-export const linkUsage = `Usage: adagrad-lab link [--port N]
+const linkUsage = `Usage: adagrad-lab link [--port N]
   Prints a fresh single-use sign-in link of the AdaGrad Lab server (npm run serve) on port N (default ${DEFAULT_PORT}).`;
 
 const linkOptions = { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;

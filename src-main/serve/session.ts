@@ -24,9 +24,9 @@ export const MAX_SESSIONS = 32;
 /** A session nobody has used (no socket open with it) for this long is forgotten. */
 export const SESSION_IDLE_MS = 12 * 60 * 60 * 1000;
 /** Fresh links not yet used kept at once; a new one beyond this drops the oldest. */
-export const MAX_OPEN_LINKS = 16;
+const MAX_OPEN_LINKS = 16;
 /** A fresh link (not the first, printed at start) works for this long. */
-export const LINK_TTL_MS = 15 * 60 * 1000;
+const LINK_TTL_MS = 15 * 60 * 1000;
 /** Failed sign-ins (wrong token, unknown session) allowed per minute; beyond them every sign-in is refused. */
 export const MAX_FAILURES_PER_MINUTE = 10;
 const MINUTE_MS = 60_000;

@@ -136,7 +136,7 @@ export class AdagradModule {
 let instance: AdagradModule | null | undefined;
 
 /** This thread's module, compiled on first use; null where WebAssembly cannot be compiled here. */
-export function adagradModule(): AdagradModule | null {
+function adagradModule(): AdagradModule | null {
   if (instance !== undefined) return instance;
   try {
     const bytes = Uint8Array.from(atob(adagradWasm), (c) => c.charCodeAt(0));

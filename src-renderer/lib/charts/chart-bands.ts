@@ -16,7 +16,7 @@ export interface DrawnBand {
 }
 
 /** How opaque a band is: its line stays readable over it, and two overlapping bands still show apart. */
-export const BAND_ALPHA = 0.2;
+const BAND_ALPHA = 0.2;
 
 /** A colour made translucent (for bands, and for a raw curve drawn faint behind its smoothed one). */
 export const translucent = (css: string, alpha: number): string => color(css).alpha(alpha).rgbString();

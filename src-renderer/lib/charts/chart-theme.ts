@@ -56,7 +56,7 @@ export function applyTheme(chart: Chart, theme: ChartTheme): void {
 }
 
 /** Themes a chart now and after every theme change (`ontheme` keeps the colours its plugins draw with); returns the stop. */
-export function followTheme(chart: Chart, ontheme: (theme: ChartTheme) => void): () => void {
+function followTheme(chart: Chart, ontheme: (theme: ChartTheme) => void): () => void {
   const apply = () => {
     const theme = readChartTheme();
     ontheme(theme);

@@ -27,7 +27,7 @@ export interface Geometry {
 /** Room above the axes for a title of two lines and the diverged band with its label. */
 const MARGIN = { top: 76, bottom: 34, left: 76, right: 40 };
 /** The diverged band stands this far above an axis's top, the "none" band as far below its bottom. */
-export const BAND = 20;
+const BAND = 20;
 const FONT = '12px system-ui, sans-serif';
 export const LINE_HEIGHT = 15;
 /** The baseline of an axis title's last line. */

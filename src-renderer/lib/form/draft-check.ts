@@ -95,7 +95,7 @@ function readOptimizer(reader: Reader, draft: OptimizerDraft, i: number, grid: b
 }
 
 /** The spec input the draft describes (without the fields that cannot be read), and every field that cannot be read. */
-export function readDraft(draft: SweepDraft): { input: SweepSpecInput; errors: Map<string, string> } {
+function readDraft(draft: SweepDraft): { input: SweepSpecInput; errors: Map<string, string> } {
   const reader = new Reader();
   const optional = (id: string, label: string, text: string) =>
     blank(text) ? null : reader.read(id, parseNumber(label, text));
@@ -138,7 +138,7 @@ export function readDraft(draft: SweepDraft): { input: SweepSpecInput; errors: M
  * Every field id a draft has, groups included (an objective, an optimizer entry), for pinning messages to them; in the
  * order the form shows them, so that its problems are listed top to bottom.
  */
-export function fieldIds(draft: SweepDraft): Set<string> {
+function fieldIds(draft: SweepDraft): Set<string> {
   return new Set([
     'name',
     ...draft.objectives.flatMap((o, i) => [
@@ -165,7 +165,7 @@ export function fieldIds(draft: SweepDraft): Set<string> {
  * The field a validation message is about: its path ("optimizers.0.axes.lr: …") without axes/fixed, shortened until
  * it names a field ("seeds.2" → "seeds"); 'form' for a message with no path (the sweep's size).
  */
-export function fieldOf(message: string, ids: ReadonlySet<string>): string {
+function fieldOf(message: string, ids: ReadonlySet<string>): string {
   const path = /^([\w.]+): /.exec(message)?.[1].replace(/\.(axes|fixed)\./, '.');
   for (let parts = path?.split('.') ?? []; parts.length > 0; parts = parts.slice(0, -1)) {
     if (ids.has(parts.join('.'))) return parts.join('.');

@@ -2,7 +2,7 @@
 import type { LabConnection } from '../../../src-core/contract/api';
 
 /** How to get a fresh sign-in link of the server on `port`. */
-export const freshLinkHow = (port: string): string =>
+const freshLinkHow = (port: string): string =>
   `run \`adagrad-lab link --port ${port}\` (or press Enter in the terminal of \`npm run serve\`) and open the new link`;
 
 export function connectionMessage(connection: LabConnection, port: string): string | null {

@@ -6,7 +6,7 @@
  */
 
 /** Runs `then` once the page has been idle after a pause (a person's first clicks come before it, not during it). */
-export function afterIdle(then: () => void, pauseMs = 1000): void {
+function afterIdle(then: () => void, pauseMs = 1000): void {
   setTimeout(() => requestIdleCallback(then, { timeout: pauseMs }), pauseMs);
 }
 
