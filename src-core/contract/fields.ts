@@ -13,13 +13,16 @@ export const numberField = (label: string, rule: string, allowed: (x: number) =>
     v.transform((x) => x as number),
   );
 
-/** 1000000 → "1,000,000", for rules a person reads (as every count in the window reads). */
-export const grouped = (n: number): string => String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+/**
+ * A count as a person reads it, "10,000" not "10000", whatever the locale: in the rules' messages here and in every
+ * count the window shows (src-core/views/format.ts passes this on).
+ */
+export const formatCount = (count: number): string => count.toLocaleString('en-US');
 
 /** A whole number from `min` to `max`, its bounds grouped: "(must be a whole number from 1 to 1,000,000)". */
 export const wholeNumber = (label: string, min: number, max: number) =>
   numberField(
     label,
-    `a whole number from ${grouped(min)} to ${grouped(max)}`,
+    `a whole number from ${formatCount(min)} to ${formatCount(max)}`,
     (x) => Number.isInteger(x) && x >= min && x <= max,
   );

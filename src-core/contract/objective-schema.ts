@@ -4,7 +4,7 @@
  * buffers within what a desktop worker can hold; the form reads them too, so they are exported.
  */
 import * as v from 'valibot';
-import { grouped, numberField, wholeNumber } from './fields';
+import { formatCount, numberField, wholeNumber } from './fields';
 import { show } from './show';
 import type { ObjectiveConfig, ObjectiveId } from './engine';
 
@@ -74,7 +74,7 @@ const sparseLogreg = v.pipe(
     (c) => c.samples * c.nonZerosPerSample <= ObjectiveLimits.maxTotalNonZeros,
     (issue) =>
       `Invalid data set size: ${issue.input.samples * issue.input.nonZerosPerSample} non-zeros ` +
-      `(must be at most ${grouped(ObjectiveLimits.maxTotalNonZeros)}: fewer samples or non-zeros per sample)`,
+      `(must be at most ${formatCount(ObjectiveLimits.maxTotalNonZeros)}: fewer samples or non-zeros per sample)`,
   ),
 );
 

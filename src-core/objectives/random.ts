@@ -8,12 +8,12 @@
  * (genrand_res53) and `src/legacy/legacy-distributions.c::legacy_gauss` (the polar method that keeps its second value).
  */
 
-import { grouped } from '../contract/fields';
+import { formatCount } from '../contract/fields';
 
 /** Refuses a seed MT19937 cannot take (a whole number from 0 to 2³² − 1), its bound written as the schema's rules are. */
 export function checkSeed(seed: number): void {
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
-    throw new RangeError(`Invalid seed: ${seed} (must be a whole number from 0 to ${grouped(0xffffffff)})`);
+    throw new RangeError(`Invalid seed: ${seed} (must be a whole number from 0 to ${formatCount(0xffffffff)})`);
   }
 }
 

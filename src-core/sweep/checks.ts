@@ -25,7 +25,7 @@ import { objectiveDimension } from '../objectives';
 import { numberRules } from '../optim/rules';
 import { axesOf, baseOf, countRuns } from './entries';
 import { formatAxis } from './parse';
-import { formatCount } from '../views/format';
+import { formatCount } from '../contract/fields';
 
 /**
  * A spec checked as a whole: its structure first (the schema's first complaint, since nothing across fields can be

@@ -15,8 +15,8 @@ export function describeStatus(summary: RunSummary): string {
   }
 }
 
-/** A count as read in the window, "10,000" not "10000": one style beside every other count, whatever the locale. */
-export const formatCount = (count: number): string => count.toLocaleString('en-US');
+/** A count as read in the window, "10,000" not "10000": the one style the contract's rules write counts in too. */
+export { formatCount } from '../contract/fields';
 
 /**
  * A number as every view writes it, tables, tooltips and axes alike, with the digits it has (round it first): plainly
