@@ -4,6 +4,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { OptimizerKind } from '../../src-core/contract/engine';
+import { formatCount } from '../../src-core/contract/fields';
 import { errorMessage } from '../../src-core/contract/result';
 import { validate } from '../../src-core/contract/schemas';
 import {
@@ -46,8 +47,6 @@ const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
 const READ_CHUNK_BYTES = 1024 * 1024;
 
-const byteCount = (n: number): string => n.toLocaleString('en-US');
-
 /**
  * A file's text, refused past MAX_INPUT_BYTES: a regular file by its size, before reading it (a 1.1 GB file would
  * otherwise fail as "Invalid string length" after reading it all); a device or a pipe (/dev/zero, /dev/stdin), which
@@ -56,12 +55,12 @@ const byteCount = (n: number): string => n.toLocaleString('en-US');
 async function readBounded(path: string, what: string): Promise<string> {
   const tooLarge = (size: string): CliInputError =>
     new CliInputError(
-      `Cannot read ${what} ${path}: the file is too large (${size} bytes; at most ${byteCount(MAX_INPUT_BYTES)}, 64 MiB)`,
+      `Cannot read ${what} ${path}: the file is too large (${size} bytes; at most ${formatCount(MAX_INPUT_BYTES)}, 64 MiB)`,
     );
   const handle = await open(path, 'r');
   try {
     const stats = await handle.stat();
-    if (stats.isFile() && stats.size > MAX_INPUT_BYTES) throw tooLarge(byteCount(stats.size));
+    if (stats.isFile() && stats.size > MAX_INPUT_BYTES) throw tooLarge(formatCount(stats.size));
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
@@ -70,7 +69,7 @@ async function readBounded(path: string, what: string): Promise<string> {
       if (bytesRead === 0) break;
       chunks.push(buffer.subarray(0, bytesRead));
       total += bytesRead;
-      if (total > MAX_INPUT_BYTES) throw tooLarge(`more than ${byteCount(MAX_INPUT_BYTES)}`);
+      if (total > MAX_INPUT_BYTES) throw tooLarge(`more than ${formatCount(MAX_INPUT_BYTES)}`);
     }
     return Buffer.concat(chunks, total).toString('utf8');
   } finally {
