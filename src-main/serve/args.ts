@@ -1,8 +1,9 @@
 /** The command line of `npm run serve`, parsed with messages that name the flag, the value and what is allowed. */
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { maskPasswords, parseRedisUrl, queueName, RedisUrlError } from '../agents/redis-url';
-import { givenTwice, maxThreads, parseWholeNumber } from '../flag-values';
+import { parseRedisUrl, queueName, RedisUrlError } from '../agents/redis-url';
+import { CliUsageError, parseFlags } from '../cli/args';
+import { maxThreads, parseWholeNumber } from '../flag-values';
 
 export const DEFAULT_PORT = 7312;
 
@@ -25,43 +26,33 @@ characters); otherwise a random one is made.`;
 
 export class ServeUsageError extends Error {}
 
-function parseInteger(flag: string, value: string | undefined, min: number, max: number): number {
-  if (value === undefined || value === '')
-    throw new ServeUsageError(`Missing value for ${flag} (must be a whole number from ${min} to ${max})`);
-  return parseWholeNumber(flag, value, min, max, (message) => new ServeUsageError(message));
+const options = {
+  port: { type: 'string' },
+  threads: { type: 'string' },
+  redis: { type: 'string' },
+  queue: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+/** The flags read as the CLI, the agent and `link` read theirs (parseFlags: the same words, a flag given once). */
+function readFlags(argv: readonly string[]) {
+  try {
+    return parseFlags(argv, { options, allowPositionals: false }).values;
+  } catch (error) {
+    if (error instanceof CliUsageError) throw new ServeUsageError(error.message);
+    throw error;
+  }
 }
 
 export function parseServeArgs(argv: readonly string[]): ServeArgs {
-  const args: ServeArgs = { port: DEFAULT_PORT, threads: availableParallelism(), help: false };
-  let redis: string | undefined;
-  let queue: string | undefined;
-  /** Each flag's value as given, so that one given twice is refused (the last would win silently). */
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      args.help = true;
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const flag = eq >= 0 ? arg.slice(0, eq) : arg;
-    const value = (): string | undefined => {
-      const given = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
-      const first = values.get(flag);
-      if (first !== undefined && given !== undefined)
-        throw new ServeUsageError(maskPasswords(givenTwice(flag, first, given)));
-      if (given !== undefined) values.set(flag, given);
-      return given;
-    };
-    if (flag === '--port') args.port = parseInteger('--port', value(), 0, 65535);
-    else if (flag === '--threads') args.threads = parseInteger('--threads', value(), 1, maxThreads);
-    else if (flag === '--redis') redis = value() ?? '';
-    else if (flag === '--queue') queue = value() ?? '';
-    else
-      throw new ServeUsageError(
-        `Unknown option: ${JSON.stringify(maskPasswords(arg))} (allowed: --port N, --threads N, --redis URL, --queue NAME, --help)`,
-      );
-  }
+  const { port, threads, redis, queue, help = false } = readFlags(argv);
+  const whole = (flag: string, value: string, min: number, max: number): number =>
+    parseWholeNumber(flag, value, min, max, (message) => new ServeUsageError(message));
+  const args: ServeArgs = {
+    port: port === undefined ? DEFAULT_PORT : whole('--port', port, 0, 65535),
+    threads: threads === undefined ? availableParallelism() : whole('--threads', threads, 1, maxThreads),
+    help,
+  };
   if (queue !== undefined && redis === undefined)
     throw new ServeUsageError('--queue names a queue on the Redis of --redis: add --redis URL');
   if (redis !== undefined) {

@@ -970,7 +970,11 @@ describe('serve mode: command line', () => {
       expectedMessage: 'Invalid value for --threads: "0" (must be a whole number from 1 to 256)',
     },
     { desc: 'threads fractional', argv: ['--threads=1.5'], expectedMessage: 'Invalid value for --threads: "1.5"' },
-    { desc: 'unknown flag', argv: ['--host', '0.0.0.0'], expectedMessage: 'Unknown option: "--host"' },
+    {
+      desc: 'unknown flag',
+      argv: ['--host', '0.0.0.0'],
+      expectedMessage: 'Unknown option: --host (run with --help for the options)',
+    },
     {
       desc: 'a flag given twice (the last had won silently)',
       argv: ['--port', '0', '--port=1'],
