@@ -86,8 +86,24 @@ type Table = 'sweeps' | 'runPages' | 'tracePages';
 /** Every record of a table, the pages of one sweep, or the loss column of one run's trace, from its trace page. */
 type Read = 'all' | { sweepId: string } | { page: PageKey; lossOf: string };
 
-/** One read of the page's IndexedDB. */
-function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
+/**
+ * One read of the page's IndexedDB. A read Chromium reports as an UnknownError ("Failed to read large IndexedDB
+ * value": transient, as the app's own reads treat it, src-renderer/lib/storage/transient-reads.ts) is tried again, at
+ * most twice, and said in the log; a value that stays unreadable still fails the test.
+ */
+async function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await readTableOnce<T>(page, table, read);
+    } catch (error) {
+      if (attempt === 3 || !String(error).includes('UnknownError')) throw error;
+      console.log(`reliability: a read of ${table} failed (${String(error).split('\n')[0]}); reading it again`);
+      await page.waitForTimeout(250);
+    }
+  }
+}
+
+function readTableOnce<T>(page: Page, table: Table, read: Read): Promise<T> {
   return page.evaluate(
     async ({ table, read }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {

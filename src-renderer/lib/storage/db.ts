@@ -41,6 +41,7 @@ import { groupByPage, mergeEntries, PAGE_SIZE, runAddress, type PageKey } from '
 import { declareSchema } from './schema';
 import type { StoredColumns } from './stored-read';
 import { ownTrace } from './trace-storage';
+import { transientReadRetries } from './transient-reads';
 
 const hasNotEnded = (status: StoredSweepStatus): boolean => status === 'interrupted' || isSweepActive(status);
 
@@ -116,6 +117,7 @@ export class LabDatabase extends Dexie {
     // No cache: Dexie's query cache serves live queries, and the app's only one is on the handful of sweeps.
     super(name, { chromeTransactionDurability: 'relaxed', cache: 'disabled' });
     declareSchema(this);
+    this.use(transientReadRetries);
   }
 
   /**
