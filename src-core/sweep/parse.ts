@@ -13,6 +13,8 @@ import type { Axis, HyperparameterValue } from '../contract/sweep-spec';
 const NUMBER_LITERAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?Infinity$|^NaN$/i;
 const RANGE = /^(lin|log|uniform|loguniform)\s*\(([^)]*)\)$/i;
 const SEPARATORS = /[\s,;]+/;
+/** A whole number with its thousands grouped by commas, as the app writes counts ("1,000,000"). */
+const GROUPED_THOUSANDS = /^[+-]?\d{1,3}(,\d{3})+$/;
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; message: string };
 
@@ -58,8 +60,12 @@ export function parseNumberList(label: string, text: string): Parsed<number[]> {
   return { ok: true, value: values };
 }
 
-/** Exactly one number: "1000". */
+/**
+ * Exactly one number: "1000", or "1,000" as the app writes counts (the placeholders of the run limit and the threshold
+ * do): where one number is taken, commas between groups of three digits cannot be a list.
+ */
 export function parseNumber(label: string, text: string): Parsed<number> {
+  if (GROUPED_THOUSANDS.test(text.trim())) return { ok: true, value: Number(text.replaceAll(',', '')) };
   const list = rangeRefused(label, text, 'one number') ?? parseNumberList(label, text);
   if (!list.ok) return list;
   return list.value.length === 1

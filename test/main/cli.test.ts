@@ -215,9 +215,9 @@ describe('the command line', () => {
     }
   });
 
-  it('runs a grid of flags above the default run limit when --max-runs allows it', async () => {
+  it('runs a grid of flags above the default run limit when --max-runs allows it (written as the refusal writes it)', async () => {
     const ran = await cli(
-      ['--lr', 'lin(0.1, 1, 101)', '--eps', 'log(1e-8, 1e-4, 100)', '--steps', '1', '--max-runs', '10100', '--quiet'],
+      ['--lr', 'lin(0.1, 1, 101)', '--eps', 'log(1e-8, 1e-4, 100)', '--steps', '1', '--max-runs', '10,100', '--quiet'],
       dir,
     );
     expect(ran.stderr).toBe('');

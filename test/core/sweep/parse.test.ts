@@ -22,6 +22,10 @@ describe('random-search intervals and single numbers as typed in the form', () =
   it.each([
     { text: ' 200 ', expected: { ok: true, value: 200 } },
     { text: '200, 300', expected: { ok: false, message: 'Invalid number of steps: "200, 300" (must be one number)' } },
+    { text: ' 1,000,000 ', expected: { ok: true, value: 1_000_000 } },
+    { text: '-12,345', expected: { ok: true, value: -12_345 } },
+    { text: '1,000, 2', expected: { ok: false, message: 'Invalid number of steps: "1,000, 2" (must be one number)' } },
+    { text: '1,00', expected: { ok: false, message: 'Invalid number of steps: "1,00" (must be one number)' } },
     { text: '', expected: { ok: false, message: 'Invalid number of steps: give at least one value' } },
     { text: 'many', expected: { ok: false, message: 'Invalid number of steps: "many" (must be a number)' } },
   ])('reads one number from "$text"', ({ text, expected }) => {

@@ -84,10 +84,13 @@ const handMade: [string, SweepSpecInput][] = [
 ];
 
 describe('the sweep draft', () => {
-  it('reads the divergence threshold: blank for 10⁶, off, a number above 1; refuses 1 on its field', () => {
+  it('reads the divergence threshold: blank for 10⁶, off, a number above 1, its placeholder; refuses 1 on its field', () => {
     expect(specOf(defaultDraft()).divergenceThreshold).toBe(1e6);
     expect(specOf({ ...defaultDraft(), divergenceThreshold: 'off' }).divergenceThreshold).toBe('off');
     expect(specOf({ ...defaultDraft(), divergenceThreshold: '1e3' }).divergenceThreshold).toBe(1000);
+    // Its placeholder, typed as it reads: one number, not a list.
+    expect(specOf({ ...defaultDraft(), divergenceThreshold: '1,000,000' }).divergenceThreshold).toBe(1e6);
+    expect(specOf({ ...defaultDraft(), maxRuns: '20,000' }).maxRuns).toBe(20_000);
     expect(checkDraft({ ...defaultDraft(), divergenceThreshold: '1' }).errors.get('divergenceThreshold')).toBe(
       'Invalid divergence threshold: 1 (must be > 1 or off)',
     );
