@@ -1,5 +1,6 @@
 /** What every handler returns across a process boundary: nothing throws across IPC or the socket. */
-export type ErrorCode = 'invalid-input' | 'not-found' | 'unauthorized' | 'internal' | 'cancelled';
+/** rate-limited: refused for now, not for what it asks (serve mode's launch budget, src-main/serve/launch-budget.ts). */
+export type ErrorCode = 'invalid-input' | 'not-found' | 'unauthorized' | 'internal' | 'cancelled' | 'rate-limited';
 
 export interface LabError {
   code: ErrorCode;

@@ -36,6 +36,13 @@ export function formatMetric(x: number): string {
   return numberText(Number(x.toPrecision(6)));
 }
 
+/** A size in decimal units, three significant digits: "73.7 kB", "10.7 GB", "64 MB". */
+export function formatBytes(n: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  const power = Math.min(units.length - 1, Math.max(0, Math.floor(Math.log10(Math.max(n, 1)) / 3)));
+  return `${Number((n / 1000 ** power).toPrecision(3))} ${units[power]}`;
+}
+
 /** A duration in words: "under a second", "42 s", "1 min 5 s", "2 h 3 min". */
 export function formatDuration(seconds: number): string {
   if (seconds < 1) return 'under a second';

@@ -28,6 +28,7 @@ import type { SweepService } from '../sweep-service';
 import { broadcastEvents, deliverer, MAX_BUFFERED_BYTES, replayTo } from './broadcast';
 import { Downloads } from './downloads';
 import { heartbeat, PING_INTERVAL_MS } from './heartbeat';
+import { LAUNCH_BYTES_PER_WINDOW, LaunchBudget } from './launch-budget';
 import { baseHeaders, errorMessage, refuseUpgrade, TextResponses, type Log } from './responses';
 import { Gate, offeredProtocols } from './session';
 import { shutdownOnce } from './shutdown';
@@ -77,11 +78,17 @@ export const HTTP_LIMITS: HttpLimits = {
 export interface SocketLimits {
   /** A client with more than this queued for it and not yet read is cut. */
   maxBufferedBytes: number;
+  /** Bytes of launch requests one connection may send every LAUNCH_WINDOW_MS (./launch-budget). */
+  launchBytesPerWindow: number;
   /** Each client is pinged this often; one that has not answered the previous ping is cut. */
   pingIntervalMs: number;
 }
 
-export const SOCKET_LIMITS: SocketLimits = { maxBufferedBytes: MAX_BUFFERED_BYTES, pingIntervalMs: PING_INTERVAL_MS };
+export const SOCKET_LIMITS: SocketLimits = {
+  maxBufferedBytes: MAX_BUFFERED_BYTES,
+  launchBytesPerWindow: LAUNCH_BYTES_PER_WINDOW,
+  pingIntervalMs: PING_INTERVAL_MS,
+};
 
 export interface LabServer {
   /** http://127.0.0.1:PORT/ (without the token). */
@@ -171,7 +178,8 @@ export async function createLabServer(options: LabServerOptions): Promise<LabSer
             encodeFrame({ signedIn: { session: signIn.fresh ? signIn.session : null } } satisfies SocketReply),
           );
           const replay = replayTo(ws, service, deliver, log);
-          answerRequests(ws, { ...handlers, resendPending: async () => ok(await replay()) }, deliver, log);
+          const budget = new LaunchBudget(limits.launchBytesPerWindow, options.now);
+          answerRequests(ws, { ...handlers, resendPending: async () => ok(await replay()) }, deliver, log, budget);
         } catch (error) {
           log(`serve: could not accept a socket: ${errorMessage(error)}`);
           ws.terminate();

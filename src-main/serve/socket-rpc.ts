@@ -7,10 +7,11 @@ import * as v from 'valibot';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { fail, type Result } from '../../src-core/contract/result';
 import { show } from '../../src-core/contract/show';
-import { SOCKET_PROTOCOL, socketMethods, type SocketReply } from '../../src-core/contract/socket';
+import { SOCKET_PROTOCOL, socketMethods, type SocketMethod, type SocketReply } from '../../src-core/contract/socket';
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { Handlers } from '../handlers';
 import type { Deliver } from './broadcast';
+import type { LaunchBudget } from './launch-budget';
 import { errorMessage, type Log } from './responses';
 
 /** The largest WebSocket message accepted; larger ones close the socket with 1009. */
@@ -33,6 +34,9 @@ export const MAX_REQUESTS_IN_FLIGHT = 8;
 export const MAX_UNREAD_REPLIES = 256;
 
 type Reply = Extract<SocketReply, { id: number }>;
+
+/** The requests whose sweep is announced, spec and all, to every client: they spend the connection's LaunchBudget. */
+const LAUNCHES: ReadonlySet<string> = new Set(['launchSweep', 'resumeSweep'] satisfies SocketMethod[]);
 
 const SocketRequestSchema = v.strictObject(
   {
@@ -70,9 +74,15 @@ export function createSocketServer(log: Log): WebSocketServer {
 
 /**
  * Answers every request that arrives on `ws`, at most MAX_REQUESTS_IN_FLIGHT at once, and reads no more while
- * MAX_UNREAD_REPLIES of its replies wait to be written.
+ * MAX_UNREAD_REPLIES of its replies wait to be written; its launches are held to `budget`.
  */
-export function answerRequests(ws: WebSocket, handlers: Handlers, deliver: Deliver, log: Log): void {
+export function answerRequests(
+  ws: WebSocket,
+  handlers: Handlers,
+  deliver: Deliver,
+  log: Log,
+  budget: LaunchBudget,
+): void {
   let inFlight = 0;
   let unread = 0;
   const full = (): boolean => inFlight >= MAX_REQUESTS_IN_FLIGHT || unread >= MAX_UNREAD_REPLIES;
@@ -84,7 +94,7 @@ export function answerRequests(ws: WebSocket, handlers: Handlers, deliver: Deliv
     // A message already read when the socket was paused still arrives: counted, it only delays the resume.
     inFlight++;
     if (full() && !ws.isPaused) ws.pause();
-    answer(data, isBinary, handlers, log)
+    answer(data, isBinary, handlers, budget, log)
       .then((reply) => {
         unread++;
         deliver(ws, replyFrame(reply), () => {
@@ -117,7 +127,13 @@ const readableId = (message: unknown): number =>
     ? (message as { id: number }).id
     : -1;
 
-async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log: Log): Promise<Reply> {
+async function answer(
+  data: RawData,
+  isBinary: boolean,
+  handlers: Handlers,
+  budget: LaunchBudget,
+  log: Log,
+): Promise<Reply> {
   if (!isBinary)
     return {
       id: -1,
@@ -138,6 +154,8 @@ async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log:
     return { id: readableId(message), result: fail('invalid-input', `Malformed request: ${detail}`) };
   }
   const { id, method, payload } = envelope.output;
+  const spent = LAUNCHES.has(method) ? budget.take(bytes.byteLength) : null;
+  if (spent && 'refused' in spent) return { id, result: fail('rate-limited', spent.refused) };
   let result: Result<unknown>;
   try {
     result = await handlers[method](payload);
@@ -145,5 +163,6 @@ async function answer(data: RawData, isBinary: boolean, handlers: Handlers, log:
     log(`serve: ${method} failed: ${errorMessage(error)}`);
     result = fail('internal', `${method} failed: ${errorMessage(error)}`);
   }
+  if (!result.ok) spent?.refund();
   return { id, result };
 }

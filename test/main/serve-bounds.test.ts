@@ -15,6 +15,7 @@ import type { SweepLaunched } from '../../src-core/contract/types';
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import { MAX_BUFFERED_BYTES } from '../../src-main/serve/broadcast';
 import { PING_INTERVAL_MS } from '../../src-main/serve/heartbeat';
+import { LAUNCH_WINDOW_MS } from '../../src-main/serve/launch-budget';
 import {
   createLabServer,
   MAX_REQUESTS_IN_FLIGHT,
@@ -30,7 +31,7 @@ import { mustSignIn } from '../helpers/serve-socket';
 const TOKEN = 'bounds-token-0123456789abcdef';
 const MB = 1024 * 1024;
 /** Pings every 200 ms for the test of pings; 2 s beside a sweep computed on this thread, which blocks it for a while. */
-const LIMITS: SocketLimits = { maxBufferedBytes: 16 * MB, pingIntervalMs: 200 };
+const LIMITS: SocketLimits = { ...SOCKET_LIMITS, maxBufferedBytes: 16 * MB, pingIntervalMs: 200 };
 const SWEEP_LIMITS: SocketLimits = { ...LIMITS, pingIntervalMs: 2000 };
 
 /** 6,000 runs with 1,000-row traces: 144 MB of results events, far more than a client may have queued here. */
@@ -296,8 +297,13 @@ describe('serve mode: clients that do not read', () => {
     service.cancel(launched.value.sweepId);
   });
 
-  it('keeps the documented defaults: 320 MB queued for a client, a ping a minute', () => {
-    expect(SOCKET_LIMITS).toEqual({ maxBufferedBytes: 320 * MB, pingIntervalMs: 60_000 });
+  it('keeps the documented defaults: 320 MB queued for a client, a ping a minute, 64 MB of launches every 10 s', () => {
+    expect(SOCKET_LIMITS).toEqual({
+      maxBufferedBytes: 320 * MB,
+      launchBytesPerWindow: 64_000_000,
+      pingIntervalMs: 60_000,
+    });
+    expect(LAUNCH_WINDOW_MS).toBe(10_000);
     expect(MAX_BUFFERED_BYTES).toBe(320 * MB);
     expect(PING_INTERVAL_MS).toBe(60_000);
     expect(MAX_UNREAD_REPLIES).toBe(256);

@@ -199,6 +199,16 @@ beforeAll(async () => {
 });
 
 /** A server of its own (for tests that change its clock, exhaust its limits or count its connections). */
+/** Tasks that end only when aborted: every launched sweep stays queued or running, and nothing is computed. */
+const stalledExecutor = () => ({
+  threads: 1,
+  runRange: (_task: unknown, signal?: AbortSignal) =>
+    new Promise<never>((_resolve, reject) =>
+      signal?.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError'))),
+    ),
+  close: async () => {},
+});
+
 async function ownServer(options: Partial<LabServerOptions> = {}): Promise<LabServer> {
   return createLabServer({
     service: new SweepService(executor),
@@ -538,16 +548,7 @@ describe('serve mode: WebSocket', () => {
   });
 
   it('refuses a sweep beyond MAX_KEPT_SWEEPS queued or running, naming the limit; cancelling one makes room', async () => {
-    // Tasks that end only when aborted: every launched sweep stays queued or running.
-    const stalled = {
-      threads: 1,
-      runRange: (_task: unknown, signal?: AbortSignal) =>
-        new Promise<never>((_resolve, reject) =>
-          signal?.addEventListener('abort', () => reject(new DOMException('cancelled', 'AbortError'))),
-        ),
-      close: async () => {},
-    };
-    const own = await ownServer({ service: new SweepService(stalled) });
+    const own = await ownServer({ service: new SweepService(stalledExecutor()) });
     const client = new Client(await mustSignIn(own.port, { token: TOKEN }));
     const launches = await Promise.all(
       Array.from({ length: MAX_KEPT_SWEEPS + 1 }, () => client.call('launchSweep', goodSpec)),
@@ -564,6 +565,56 @@ describe('serve mode: WebSocket', () => {
     expect(await client.call('cancelSweep', (first.value as SweepLaunched).sweepId)).toEqual({ ok: true, value: true });
     expect((await client.call('launchSweep', goodSpec)).ok).toBe(true);
     client.close();
+    await own.close();
+  });
+
+  it('holds a connection launching and cancelling in a loop to its launch budget: the other pages are sent only what it launched', async () => {
+    let now = 1_000_000;
+    // Each launch a start point of 250,000 numbers (1 MB); the budget three and a half of them.
+    const spec = {
+      ...goodSpec,
+      name: 'loop',
+      objectives: [{ id: 'ill-conditioned', dim: 250_000, condition: 100 }],
+      start: Array.from({ length: 250_000 }, (_, i) => (i % 7) + 0.5),
+    };
+    const frame = encodeFrame({ id: 1, method: 'launchSweep', payload: spec }).byteLength;
+    const own = await ownServer({
+      service: new SweepService(stalledExecutor()),
+      limits: { launchBytesPerWindow: Math.floor(3.5 * frame) },
+      now: () => now,
+    });
+    const signedIn = await mustSignIn(own.port, { token: TOKEN });
+    const looping = new Client(signedIn);
+    const other = new Client(await mustSignIn(own.port, { session: signedIn.session! }));
+    const outcomes: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const launched = await looping.call('launchSweep', spec);
+      if (!launched.ok) {
+        outcomes.push(`${launched.error.code}: ${launched.error.message}`);
+        continue;
+      }
+      outcomes.push('launched');
+      expect(await looping.call('cancelSweep', (launched.value as SweepLaunched).sweepId)).toEqual({
+        ok: true,
+        value: true,
+      });
+    }
+    const refusal =
+      'rate-limited: Too many sweeps launched: 3 MB of them from this connection in the last 10 s, and this one is ' +
+      '1 MB (must be at most 3.5 MB every 10 s, as every open page is sent each; try again in 10 s)';
+    expect(outcomes).toEqual(['launched', 'launched', 'launched', refusal, refusal, refusal]);
+    // Another connection has a budget of its own, and a launch refused for its spec spends none of it.
+    for (let i = 0; i < 3; i++) expect((await other.call('launchSweep', { ...spec, steps: 0 })).ok).toBe(false);
+    for (let i = 0; i < 3; i++) expect((await other.call('launchSweep', spec)).ok).toBe(true);
+    const started = (client: Client) =>
+      client.messages.filter((m) => 'event' in m && m.event.type === 'sweep-started').length;
+    await other.waitFor((_m): _m is SocketReply => started(other) === 6, 'the six sweeps launched announced');
+    expect(started(other)).toBe(6);
+    // Once its launches are 10 s old, the looping connection may launch again.
+    now += 10_000;
+    expect((await looping.call('launchSweep', spec)).ok).toBe(true);
+    looping.close();
+    other.close();
     await own.close();
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatBytes,
   describeObjective,
   describeStatus,
   formatDuration,
@@ -53,5 +54,20 @@ describe('formatting for tables and charts', () => {
     [7380, '2 h 3 min'],
   ])('says %s s as %s', (seconds, words) => {
     expect(formatDuration(seconds)).toBe(words);
+  });
+});
+
+describe('sizes', () => {
+  it('reads in decimal units, three significant digits, as the storage panel and serve mode write them', () => {
+    expect([0, 1, 999, 73_700, 3_000_000, 64_000_000, 10_700_000_000, 2e15].map(formatBytes)).toEqual([
+      '0 B',
+      '1 B',
+      '999 B',
+      '73.7 kB',
+      '3 MB',
+      '64 MB',
+      '10.7 GB',
+      '2000 TB',
+    ]);
   });
 });
