@@ -13,7 +13,7 @@
  * (src-core/sweep/expand.ts), which is the function the edges call.
  */
 import * as v from 'valibot';
-import { numberField, wholeNumber } from './fields';
+import { formatCount, numberField, wholeNumber } from './fields';
 import { show } from './show';
 import type { ObjectiveConfig, OptimizerConfig, OptimizerKind } from './engine';
 import { ObjectiveConfigSchema, ObjectiveLimits } from './objective-schema';
@@ -182,7 +182,11 @@ const list = <T extends v.GenericSchema>(label: string, item: T, max: number = S
   v.pipe(
     v.array(item, (issue) => `Invalid ${label} list: ${show(issue.input)} (must be a list)`),
     v.minLength(1, `Invalid ${label} list: give at least one`),
-    v.maxLength(max, `Invalid ${label} list: at most ${max}`),
+    v.maxLength(
+      max,
+      (issue) =>
+        `Invalid ${label} list: ${formatCount((issue.input as unknown[]).length)} values (must be at most ${formatCount(max)})`,
+    ),
   );
 
 const axisValue = v.pipe(

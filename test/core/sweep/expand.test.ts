@@ -111,6 +111,13 @@ describe('validateSweepSpec', () => {
         'name: Invalid sweep name: "lr \\u001b]0;owned\\u0007sweep" (must not contain tabs, line breaks or other control characters)',
     },
     {
+      desc: 'a list of 2,000 learning rates',
+      input: {
+        optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { values: Array.from({ length: 2000 }, () => 0.1) } } }],
+      },
+      expectedMessage: 'optimizers.0.axes.lr.values: Invalid axis value list: 2,000 values (must be at most 1,000)',
+    },
+    {
       desc: 'no objectives',
       input: { objectives: [] },
       expectedMessage: 'objectives: Invalid objective list: give at least one',
