@@ -9,8 +9,10 @@
 import { formatBytes } from '../../src-core/views/format';
 
 export const LAUNCH_WINDOW_MS = 10_000;
-/** Bytes of launch requests one connection may send every LAUNCH_WINDOW_MS: three of the largest spec a socket
- * accepts (16 MiB), thousands of a typical one. */
+/**
+ * Bytes of launch requests one connection may send every LAUNCH_WINDOW_MS: three of the largest spec a socket accepts
+ * (16 MiB), thousands of a typical one.
+ */
 export const LAUNCH_BYTES_PER_WINDOW = 64_000_000;
 
 export class LaunchBudget {
