@@ -2,6 +2,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { formatCount } from '../../src-core/contract/fields';
 import { errorMessage } from '../../src-core/contract/result';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { epsPlacements, flagLabels, numberRules } from '../../src-core/optim/rules';
@@ -105,7 +106,7 @@ Outputs (FILE may be - for stdout, for one of them; none given: --summary -):
   --summary FILE        one row per run: what it ran, every hyperparameter, every metric (CSV)
   --traces FILE         long format: run_id, step, parameter, theta, g, G, effective_step, loss (CSV)
   --json FILE           the sweep spec and every run's config and summary (JSON; NaN and ±Infinity as strings)
-  --every-step          traces: every step of each run (at most ${SweepLimits.maxTracePoints.toLocaleString('en')} rows a run), not only the
+  --every-step          traces: every step of each run (at most ${formatCount(SweepLimits.maxTracePoints)} rows a run), not only the
                         steps the app's charts keep
 
 Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "lin(0, 0.1, 5)": one run per point):
@@ -118,7 +119,7 @@ Run flags (a value may be a list "1, 0.5, 0.1" or a range "log(1e-3, 1, 7)", "li
   --steps N (default 100)   --seeds LIST (default 0)   --tolerance X   --trace-points N   --name TEXT
   --divergence-threshold X|off  a run whose loss goes above X × its initial loss has diverged (default 1e6)
   --max-runs N          the most runs the flags may describe: a grid larger than this is refused, not run
-                        (default ${SweepLimits.defaultMaxRuns}, at most ${SweepLimits.maxRunsCeiling})
+                        (default ${formatCount(SweepLimits.defaultMaxRuns)}, at most ${formatCount(SweepLimits.maxRunsCeiling)})
   --continue-after-non-finite   step on after a run diverges (a non-finite loss, θ or G, or the threshold crossed),
                         as a PyTorch loop does; its summary keeps the first divergence (default: stop there)
 

@@ -395,6 +395,9 @@ describe('the command line', () => {
     expect(ran.code).toBe(0);
     expect(ran.stdout).toContain('Usage:');
     expect(ran.stdout).toContain('npm run cli -- --start 4 --lr 1 --steps 3 --traces -');
+    // Counts as the refusals write them, and as --max-runs takes them.
+    expect(ran.stdout).toContain('(default 10,000, at most 1,000,000)');
+    expect(ran.stdout).toContain('(at most 100,000 rows a run)');
   });
 });
 
