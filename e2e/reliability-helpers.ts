@@ -87,21 +87,25 @@ type Table = 'sweeps' | 'runPages' | 'tracePages';
 type Read = 'all' | { sweepId: string } | { page: PageKey; lossOf: string };
 
 /**
- * One read of the page's IndexedDB. A read Chromium reports as an UnknownError ("Failed to read large IndexedDB
- * value": transient, as the app's own reads treat it, src-renderer/lib/storage/transient-reads.ts) is tried again, at
- * most twice, and said in the log; a value that stays unreadable still fails the test.
+ * A read of the page's IndexedDB that Chromium fails with an UnknownError ("Failed to read large IndexedDB value":
+ * transient, as the app's own reads treat it, src-renderer/lib/storage/transient-reads.ts) is tried again, at most
+ * twice, and said in the log; a value that stays unreadable still fails the test.
  */
-async function readTable<T>(page: Page, table: Table, read: Read): Promise<T> {
+async function readAgainIfTransient<T>(page: Page, what: string, read: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await readTableOnce<T>(page, table, read);
+      return await read();
     } catch (error) {
       if (attempt === 3 || !String(error).includes('UnknownError')) throw error;
-      console.log(`reliability: a read of ${table} failed (${String(error).split('\n')[0]}); reading it again`);
+      console.log(`reliability: a read of ${what} failed (${String(error).split('\n')[0]}); reading it again`);
       await page.waitForTimeout(250);
     }
   }
 }
+
+/** One read of the page's IndexedDB. */
+const readTable = <T>(page: Page, table: Table, read: Read): Promise<T> =>
+  readAgainIfTransient(page, table, () => readTableOnce<T>(page, table, read));
 
 function readTableOnce<T>(page: Page, table: Table, read: Read): Promise<T> {
   return page.evaluate(
@@ -238,7 +242,10 @@ export interface StoredCounts {
   missing: number;
 }
 
-export function countStored(page: Page, sweepId: string, total: number): Promise<StoredCounts> {
+export const countStored = (page: Page, sweepId: string, total: number): Promise<StoredCounts> =>
+  readAgainIfTransient(page, 'the stored pages', () => countStoredOnce(page, sweepId, total));
+
+function countStoredOnce(page: Page, sweepId: string, total: number): Promise<StoredCounts> {
   return page.evaluate(
     async ({ sweepId, total }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
