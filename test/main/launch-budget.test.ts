@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fc, test } from '@fast-check/vitest';
 import { LAUNCH_WINDOW_MS, LaunchBudget } from '../../src-main/serve/launch-budget';
 
 describe("a connection's launch budget", () => {
@@ -28,5 +29,25 @@ describe("a connection's launch budget", () => {
     taken.refund();
     expect(budget.take(80)).toHaveProperty('refund');
     expect(new LaunchBudget(100, () => 0).take(1_000)).toHaveProperty('refund');
+  });
+
+  test.prop([
+    fc.array(fc.record({ after: fc.integer({ min: 0, max: 6_000 }), bytes: fc.integer({ min: 1, max: 1_500 }) }), {
+      maxLength: 60,
+    }),
+  ])('admits a launch exactly when the window holds room for it, or nothing at all', (launches) => {
+    const BUDGET = 1_000;
+    let now = 0;
+    const budget = new LaunchBudget(BUDGET, () => now);
+    const admitted: { at: number; bytes: number }[] = [];
+    for (const { after, bytes } of launches) {
+      now += after;
+      const used = admitted
+        .filter((launch) => now - launch.at < LAUNCH_WINDOW_MS)
+        .reduce((sum, launch) => sum + launch.bytes, 0);
+      const taken = budget.take(bytes);
+      expect('refund' in taken).toBe(used === 0 || used + bytes <= BUDGET);
+      if ('refund' in taken) admitted.push({ at: now, bytes });
+    }
   });
 });

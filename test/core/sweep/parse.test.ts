@@ -2,6 +2,7 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { formatAxis, parseAxis, parseChoices, parseNumber, parseNumberList } from '../../../src-core/sweep/parse';
 import type { Axis } from '../../../src-core/contract/sweep-spec';
+import { formatCount } from '../../../src-core/contract/fields';
 
 describe('random-search intervals and single numbers as typed in the form', () => {
   it.each([
@@ -46,6 +47,14 @@ describe('random-search intervals and single numbers as typed in the form', () =
   ])('refuses a range where only numbers are taken (%s), whole and by name', (label, text, message) => {
     expect(parseNumberList(label, text)).toEqual({ ok: false, message });
   });
+
+  test.prop([fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 })])(
+    'reads back every whole number the app writes as a count, grouped or not',
+    (n) => {
+      expect(parseNumber('run limit', formatCount(n))).toEqual({ ok: true, value: n });
+      expect(parseNumber('run limit', String(n))).toEqual({ ok: true, value: n });
+    },
+  );
 
   it('refuses a range where one number is taken, saying so', () => {
     expect(parseNumber('number of steps', 'lin(10, 100, 3)')).toEqual({
