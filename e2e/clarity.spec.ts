@@ -83,6 +83,8 @@ test('swept eps placement shows in the runs table; the compare table names setti
   const table = page.getByTestId('compare-table');
   await expect(table.locator('tr[data-name="epsPlacement"] th')).toHaveText(/Eps placement$/);
   await expect(table.locator('tr[data-name="lr"] th')).toHaveText(/Learning rate$/);
+  // The form's "default" start, with the value it stands for.
+  await expect(table.locator('tr[data-name="start"] td').first()).toHaveText('default (4)');
   const names = await table.locator('tbody th[scope="row"]').allInnerTexts();
   for (const name of names) expect(name).not.toMatch(/[a-z][A-Z]/);
   // Nine runs at 1280 px: the page does not widen; the table scrolls sideways under its first column.

@@ -1,6 +1,8 @@
 /** What tells runs apart, for legends and comparison tables: only the settings that differ between them. */
+import type { ObjectiveConfig } from '../contract/engine';
 import type { RunConfig, RunSummary } from '../contract/types';
-import { describeStatus, formatMetric, formatOutcome, numberText } from './format';
+import { createObjective, objectiveDimension } from '../objectives';
+import { describeStatus, formatCount, formatMetric, formatOutcome, numberText } from './format';
 import { kindLabel } from './names';
 
 /** The names a run's settings use besides its objective's own (hyperparameters come from the optimizer). */
@@ -87,6 +89,22 @@ const outcomes: { name: string; cell: (s: RunSummary) => string | undefined }[] 
   { name: 'diverged at', cell: (s) => (s.divergedAt === null ? undefined : `step ${s.divergedAt} (${s.divergedIn})`) },
 ];
 
+/** The most coordinates of a default start the table writes out; past them it counts them. */
+const MAX_START_SHOWN = 4;
+
+/**
+ * A default start as the table reads it: "default (4)", "default (0.496714, -0.138264, …)" to six digits (the seeds'
+ * 2×2 start is NumPy's normal draws, whose exact doubles made the column three times as wide; the start is the
+ * objective's, and the objective row tells two apart), or "default (1,000 coordinates)" past MAX_START_SHOWN (the
+ * objective is built only for a small one, which builds in no time).
+ */
+function defaultStartText(objective: ObjectiveConfig): string {
+  const dim = objectiveDimension(objective);
+  return dim > MAX_START_SHOWN
+    ? `default (${formatCount(dim)} coordinates)`
+    : `default (${Array.from(createObjective(objective).defaultStart(), formatMetric).join(', ')})`;
+}
+
 /**
  * The comparison table of some runs: every setting any of them has (objective, its settings, start, optimizer, every
  * hyperparameter, steps, seed, tolerance), then their outcomes, each row marked when its values differ.
@@ -97,7 +115,13 @@ export function comparisonRows(runs: readonly ComparedRun[]): ComparisonRow[] {
   const settingRows = names.map((name): ComparisonRow => {
     const exact = all.map((s) => s.get(name));
     // Every digit, since the row says whether they differ, in the style every view writes numbers: 1e7, not 10000000.
-    const cells = exact.map((cell) => (cell === undefined ? undefined : settingText(name, cell, numberText)));
+    const cells = exact.map((cell, i) =>
+      cell === undefined
+        ? undefined
+        : name === 'start' && cell === 'default'
+          ? defaultStartText(runs[i].config.objective)
+          : settingText(name, cell, numberText),
+    );
     return { name, kind: 'setting', cells, differs: varies(exact) };
   });
   const outcomeRows = outcomes.flatMap(({ name, cell }): ComparisonRow[] => {

@@ -101,7 +101,18 @@ describe('the comparison table', () => {
     const byName = new Map(rows([rosenbrock, big]).map((row) => [row.name, row]));
     expect(byName.get('objective')!.cells).toEqual(['Rosenbrock', 'f(x) = x²']);
     expect(byName.get('dim')!.cells).toEqual(['2', undefined]);
+    // A default start is written with its values, as the objective gives them.
+    expect(byName.get('start')!.cells).toEqual(['default (-1.2, 1)', '4']);
     expect(byName.get('lr')!.cells).toEqual(['0.1', '1e7']);
+  });
+
+  it('writes a default start to six digits, and counts the coordinates of one too long to read in a cell', () => {
+    const seeds = { ...slow, objective: { id: 'constant-gradient' as const }, start: null };
+    const wide = { ...slow, objective: { id: 'ill-conditioned' as const, dim: 1000, condition: 100 }, start: null };
+    expect(rows([seeds, wide]).find((row) => row.name === 'start')!.cells).toEqual([
+      'default (0.496714, -0.138264, 0.647689, 1.52303)',
+      'default (1,000 coordinates)',
+    ]);
   });
 
   it('marks a divergence as a difference even though only one run has it', () => {
