@@ -94,9 +94,9 @@ const MAX_START_SHOWN = 4;
 
 /**
  * A default start as the table reads it: "default (4)", "default (0.496714, -0.138264, …)" to six digits (the seeds'
- * 2×2 start is NumPy's normal draws, whose exact doubles made the column three times as wide; the start is the
- * objective's, and the objective row tells two apart), or "default (1,000 coordinates)" past MAX_START_SHOWN (the
- * objective is built only for a small one, which builds in no time).
+ * 2×2 start is NumPy's normal draws: written exactly they make the column three times as wide, and the objective row
+ * already tells two defaults apart), or "default (1,000 coordinates)" past MAX_START_SHOWN (the objective is built
+ * only for a small one, which builds in no time).
  */
 function defaultStartText(objective: ObjectiveConfig): string {
   const dim = objectiveDimension(objective);
