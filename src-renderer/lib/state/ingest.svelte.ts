@@ -214,6 +214,9 @@ export class Ingest {
     }
     // Read from the pages' columns, configs from the sweeps' specs (built when a view reads them).
     this.views.runList.upsertPages(pages, (sweepId) => this.specs.get(sweepId));
+    // A sweep that ends here is listed whole at once, not at the next of the list's publications (up to 200 ms later):
+    // its last runs are what the person waits for, and one more publication a sweep is one O(runs) pass.
+    if (group.statuses.some(({ status }) => !isSweepActive(status))) this.views.runList.flush();
     this.views.storage.refresh();
     await this.checkCompleted(
       group.statuses.filter(({ status }) => status === 'completed').map(({ sweepId }) => sweepId),
