@@ -102,3 +102,30 @@ export function cpuSince(root = process.ppid, byThread = false): () => Record<st
     return { ...spent, total };
   };
 }
+
+/** What `whenQuiet` waited for: how long, and whether the processes went quiet before its time ran out. */
+export interface Settling {
+  waitedMs: number;
+  quiet: boolean;
+}
+
+/**
+ * Resolves once the processes under `root` together spend less than `busyShare` of one core over a whole `windowMs`,
+ * or after `timeoutMs`. A browser started for a bench is still starting for seconds after its page has loaded
+ * (Chromium 156's own toolbar UI, a renderer of its own, takes ~0.3 s of CPU in its first seconds); on two cores a
+ * sweep launched meanwhile is timed with that work inside it, which the desktop app (no browser UI) and a person (who
+ * launches a sweep some seconds after the window opens) never see.
+ */
+export async function whenQuiet(
+  root: number,
+  { windowMs = 500, busyShare = 0.1, timeoutMs = 15_000 } = {},
+): Promise<Settling> {
+  const started = Date.now();
+  for (;;) {
+    const spent = cpuSince(root);
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const waitedMs = Date.now() - started;
+    if (spent().total < busyShare * windowMs) return { waitedMs, quiet: true };
+    if (waitedMs >= timeoutMs) return { waitedMs, quiet: false };
+  }
+}
