@@ -25,6 +25,7 @@ import { measure, median, timed, type Contender } from './measure';
 import { inThreadSweep, openSweeper, workerFile, workerIsBuilt } from './pool-bench';
 import { printReport, w1InTurns, type Report, type WorkloadReport } from './report';
 import { defaultBatchSizing, estimatedTraceBytes } from '../src-main/batch-sizer';
+import { defaultResultsEventBytes } from '../src-main/sweep-service';
 import { w1Configs, w1Size, w1Spec, w2Config, w2Size, w3Config, w3Size } from './workloads';
 
 const { values } = parseArgs({
@@ -126,16 +127,13 @@ function w1(): WorkloadReport {
   };
 }
 
-/**
- * The bytes of traces a part of a task's results holds at most, as the SweepService cuts them for the window (its
- * maxResultsEventBytes, 256 kB by default, src-main/sweep-service.ts).
- */
-const windowPartBytes = 256 * 1024;
+/** The bytes of traces a part of a task's results holds at most, as the SweepService cuts them for the window. */
+const windowPartBytes = defaultResultsEventBytes;
 
 /**
  * W1t: W1's runs with the traces the app keeps for them, timed as the app computes them: a pool worker's tasks
  * (range-task.ts), each executeParts with `compact` (the traces recorded, laid out float32 where faithful and written
- * into the ~256 kB parts the task sends the window), sized by the bytes of their traces as the SweepService sizes them
+ * into the ~768 kB parts the task sends the window), sized by the bytes of their traces as the SweepService sizes them
  * (src-main/batch-sizer.ts). Until issue 15's third pass on traces it timed executeEncoded, the task's one buffer,
  * leaving out the copy into those parts that the worker then made (splitBatch). Since its fourth pass the parts are
  * written into the buffers of parts sent before, handed back after each task as the desktop app's SweepService hands

@@ -50,8 +50,14 @@ interface PendingPart {
   recyclable: boolean;
 }
 
-/** At most this many parts' buffers go back with a task (a task of 16 MB of float64 traces sends ~40 parts). */
-const SPENT_PER_TASK = 64;
+/** SweepServiceOptions.maxResultsEventBytes unless given. */
+export const defaultResultsEventBytes = 768 * 1024;
+
+/**
+ * At most this many bytes of parts' buffers wait here to go back with the next task: about a task's worth (a task of
+ * 16 MB of float64 traces sends ~8 MB of compact parts), whatever size the parts are cut to; the rest is let go of.
+ */
+const SPENT_BYTES = 24 << 20;
 
 /**
  * Sweeps kept at once: queued, running, or ended with results the window has not stored yet (their spec is sent again
@@ -87,7 +93,9 @@ export interface SweepServiceOptions {
   maxPendingBytes?: number;
   /**
    * A batch's results go out in parts of about this many bytes of traces at most (at least one run each): the window
-   * receives and decodes an event in one task of its main thread, and one of 1.5 MB took 40–80 ms there.
+   * receives and decodes an event in one task of its main thread, and one of 1.5 MB took 40–80 ms there; each event
+   * also costs every process on its way a fixed share, so parts of 768 kB took a 10,000-run sweep ~0.15 s sooner and
+   * ~0.27 CPU-s lighter than parts of 256 kB, with no task over 50 ms (1 MB gained nothing more: docs/performance-ui.md).
    */
   maxResultsEventBytes?: number;
   /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */
@@ -128,6 +136,7 @@ export class SweepService {
   private readonly recycleParts: boolean;
   /** Trace buffers of parts stored and let go of (recycleParts), for the executor's next tasks. */
   private spent: ArrayBuffer[] = [];
+  private spentBytes = 0;
   /** The Workers setting: null for every thread the executor has (agents may come and go: followed as they do). */
   private requestedThreads: number | null = null;
   /** Starts workers for the running sweep up to the allowed threads; null between sweeps. */
@@ -155,7 +164,7 @@ export class SweepService {
     this.batchTimeoutMs = options.batchTimeoutMs;
     this.maxPendingResults = options.maxPendingResults ?? 20_000;
     this.maxPendingBytes = options.maxPendingBytes ?? 256 * 1024 * 1024;
-    this.maxResultsEventBytes = options.maxResultsEventBytes ?? 256 * 1024;
+    this.maxResultsEventBytes = options.maxResultsEventBytes ?? defaultResultsEventBytes;
     this.recycleParts = options.recycleParts === true;
     this.followStatus();
   }
@@ -310,8 +319,7 @@ export class SweepService {
         parts.delete(start);
         this.pendingRuns -= size;
         this.pendingBytes -= batch.traces.byteLength;
-        // At most a task's worth waits here for the next task (~17 MB of 256 kB parts); the rest is let go of.
-        if (part.recyclable && this.spent.length < SPENT_PER_TASK) this.spent.push(batch.traces.buffer as ArrayBuffer);
+        if (part.recyclable) this.keepSpent(batch.traces.buffer as ArrayBuffer);
       }
       if (parts.size === 0) {
         this.pending.delete(sweepId);
@@ -418,7 +426,7 @@ export class SweepService {
               to,
               compact: true,
               partBytes: this.maxResultsEventBytes,
-              ...(recyclable ? { spent: this.spent.splice(0, SPENT_PER_TASK) } : {}),
+              ...(recyclable ? { spent: this.takeSpent() } : {}),
             };
             ({ parts } = await executor.runRange(task, timeout ? AbortSignal.any([signal, timeout]) : signal));
             // Finished as (or after) the user cancelled: dropped, as if aborted a moment sooner.
@@ -479,6 +487,19 @@ export class SweepService {
 
   private tooMuchPending(): boolean {
     return this.pendingRuns >= this.maxPendingResults || this.pendingBytes >= this.maxPendingBytes;
+  }
+
+  /** Keeps a stored part's buffer for the executor's next task, up to SPENT_BYTES; past that it is let go of. */
+  private keepSpent(buffer: ArrayBuffer): void {
+    if (this.spentBytes + buffer.byteLength > SPENT_BYTES) return;
+    this.spent.push(buffer);
+    this.spentBytes += buffer.byteLength;
+  }
+
+  /** Every buffer kept for the next task, handed over (transferred with it, so no longer this thread's). */
+  private takeSpent(): ArrayBuffer[] {
+    this.spentBytes = 0;
+    return this.spent.splice(0);
   }
 
   /**

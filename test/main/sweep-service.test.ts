@@ -586,6 +586,28 @@ describe('SweepService with recycleParts: the buffers of stored parts go back to
     expect(bytesOf(sent.slice(before).filter((part) => part.sweepId === 'r0'))).toEqual(bytesOf([sent[2]]));
   });
 
+  it("keeps about a task's worth of buffers for the next task (24 MB), however many parts were stored", async () => {
+    const { executor, spent } = recycling();
+    let sweeps = 0;
+    // A run a part: 2,000 parts, each in a buffer of its own (16 kB at least), 31 MB in all.
+    const options = { recycleParts: true, batchSize: 500, maxResultsEventBytes: 1, newSweepId: () => `m${sweeps++}` };
+    const service = new SweepService(executor, options);
+    const sent = sentParts(service);
+    const many = {
+      ...goodSpec,
+      optimizers: [{ kind: 'adagrad', fixed: {}, axes: { lr: { log: { from: 0.01, to: 1, count: 2000 } } } }],
+    };
+    expect(service.launch(many).ok).toBe(true);
+    await service.idle();
+    expect(sent.reduce((bytes, { buffer }) => bytes + buffer.byteLength, 0)).toBeGreaterThan(30 << 20);
+    service.acknowledge([{ sweepId: 'm0', from: 0, to: 2000 }]);
+    service.launch(goodSpec);
+    await service.idle();
+    const handedBack = spent[4]!.reduce((bytes, buffer) => bytes + buffer.byteLength, 0);
+    expect(handedBack).toBeLessThanOrEqual(24 << 20);
+    expect(handedBack).toBeGreaterThan((24 << 20) - sent[0].buffer.byteLength);
+  });
+
   it('hands nothing back without recycleParts, nor to an executor whose parts are not its own (agents)', async () => {
     for (const [recycleParts, reusesParts] of [
       [false, true],
