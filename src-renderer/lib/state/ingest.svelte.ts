@@ -212,6 +212,14 @@ export class Ingest {
       else this.views.problem.report('Could not store results', error);
       return;
     }
+    // Acknowledged as soon as stored, before anything shows them: a window closed the moment its runs are listed has
+    // already told the main process, which would otherwise send them again to the next window that connects.
+    if (group.results.length > 0) {
+      // Not awaited: the next write need not wait for the main process to answer; it only frees memory there.
+      void this.api.acknowledge(storedRanges(group.results.map(({ config }) => config))).then((acknowledged) => {
+        if (!acknowledged.ok) this.views.problem.message = acknowledged.error.message;
+      });
+    }
     // Read from the pages' columns, configs from the sweeps' specs (built when a view reads them).
     this.views.runList.upsertPages(pages, (sweepId) => this.specs.get(sweepId));
     // A sweep that ends here is listed whole at once, not at the next of the list's publications (up to 200 ms later):
@@ -224,12 +232,6 @@ export class Ingest {
     for (const { sweepId, status, message } of group.statuses) {
       if (status === 'failed') this.views.problem.message = `Sweep failed: ${message ?? 'unknown reason'}`;
       if (!isSweepActive(status)) this.releaseWaiters(sweepId);
-    }
-    if (group.results.length > 0) {
-      // Not awaited: the next write need not wait for the main process to answer; it only frees memory there.
-      void this.api.acknowledge(storedRanges(group.results.map(({ config }) => config))).then((acknowledged) => {
-        if (!acknowledged.ok) this.views.problem.message = acknowledged.error.message;
-      });
     }
   }
 

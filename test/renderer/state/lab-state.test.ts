@@ -63,8 +63,17 @@ describe('LabState', () => {
     const db = new LabDatabase('lab-state-group');
     const api = wire(service);
     const acknowledged: StoredRange[][] = [];
-    const lab = new LabState(
-      { ...api, acknowledge: (ranges) => (acknowledged.push(ranges), api.acknowledge(ranges)) },
+    // How many runs were listed as each acknowledgement went out: a window closed once its runs show must have sent it.
+    const listedWhenAcknowledged: number[] = [];
+    const lab: LabState = new LabState(
+      {
+        ...api,
+        acknowledge: (ranges) => (
+          acknowledged.push(ranges),
+          listedWhenAcknowledged.push(lab.runs.length),
+          api.acknowledge(ranges)
+        ),
+      },
       db,
     );
     await lab.idle();
@@ -73,6 +82,8 @@ describe('LabState', () => {
     await service.idle();
     // One acknowledgement of the one write: the six runs as one range.
     await vi.waitFor(() => expect(acknowledged).toEqual([[{ sweepId: 'grouped', from: 0, to: 6 }]]));
+    expect(listedWhenAcknowledged).toEqual([0]);
+    await vi.waitFor(() => expect(lab.runs).toHaveLength(6));
     expect((await db.counts()).runs).toBe(6);
     expect((await db.sweeps.get('grouped'))?.status).toBe('completed');
     await db.delete();
