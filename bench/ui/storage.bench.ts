@@ -23,7 +23,7 @@ import { signIn } from '../../e2e/sign-in';
 import { countText, runsCount } from '../../e2e/flows';
 import { median } from '../measure';
 import { BENCH_UI_PORT } from './playwright.config';
-import { cpuSince } from './process-cpu';
+import { cpuSince, whenQuiet } from './process-cpu';
 
 const RUNS = Number(process.env.BENCH_UI_RUNS ?? 10_000);
 const STEPS = 1000;
@@ -183,6 +183,8 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
   await form.getByTestId('field-optimizers-0-lr').fill(`log(1e-3, 1, ${RUNS})`);
   await form.getByTestId('field-steps').fill(String(STEPS));
   await expect(page.getByTestId('run-count')).toHaveText(runsCount(RUNS));
+  // As bare-sweep.ts: launched once the browser has finished starting, as a person launches.
+  await whenQuiet(process.ppid);
 
   const launched = await page.getByTestId('launch').evaluate((button: HTMLButtonElement) => {
     // The marks delimit the sweep in a trace (BENCH_UI_PROFILE=trace).
