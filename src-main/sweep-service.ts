@@ -95,7 +95,8 @@ export interface SweepServiceOptions {
    * A batch's results go out in parts of about this many bytes of traces at most (at least one run each): the window
    * receives and decodes an event in one task of its main thread, and one of 1.5 MB took 40–80 ms there; each event
    * also costs every process on its way a fixed share, so parts of 768 kB took a 10,000-run sweep ~0.15 s sooner and
-   * ~0.27 CPU-s lighter than parts of 256 kB, with no task over 50 ms (1 MB gained nothing more: docs/performance-ui.md).
+   * ~0.27 CPU-s lighter than parts of 256 kB, with no task over 50 ms (1 MB gained nothing more:
+   * docs/performance-ui.md).
    */
   maxResultsEventBytes?: number;
   /** A batch still running after this long is stopped and its runs fail as timed out; the sweep goes on. */

@@ -100,11 +100,11 @@ const keptPartBytes = 32 << 20;
 /**
  * Buffers of parts sent before and handed back once nothing reads them any more (the SweepService's `recycleParts`:
  * the window stored their runs and every listener copied them), for the next parts' traces. Fresh memory was the
- * costliest pass left over W1t's values: a new buffer a part (of 256 kB then), first touched page by page (up to 15,000 page
- * faults a W1t batch, by the allocator's state) and its external memory driving the collector; the bench's W1t took
- * 0.74× the time with its parts written into buffers handed back (docs/performance.md, "W1t, fourth pass"). A part's
- * traces are then a view of the first bytes of its buffer: the rest, up to the next PART_STEP, is zeroed, as a part's
- * buffer is sent whole by structured cloning (Electron's IPC).
+ * costliest pass left over W1t's values: a new buffer a part (of 256 kB then), first touched page by page (up to
+ * 15,000 page faults a W1t batch, by the allocator's state) and its external memory driving the collector; the
+ * bench's W1t took 0.74× the time with its parts written into buffers handed back (docs/performance.md, "W1t, fourth
+ * pass"). A part's traces are then a view of the first bytes of its buffer: the rest, up to the next PART_STEP, is
+ * zeroed, as a part's buffer is sent whole by structured cloning (Electron's IPC).
  */
 export class PartBuffers {
   /** By byte length. */
