@@ -196,28 +196,57 @@ function fitted(ctx: CanvasRenderingContext2D, text: string, width: number): str
   return `${cut}…`;
 }
 
-/** An axis title's fonts, largest first, each with its line height. */
+/**
+ * An axis title's fonts, largest first, each with its line height, how many lines of it the titles' strip holds
+ * (three lines of 8 px take the height of two of 12) and whether a word too wide for a line may be hyphenated.
+ */
 const TITLE_FONTS = [
-  { font: `600 ${FONT}`, lineHeight: LINE_HEIGHT },
-  { font: '600 10px system-ui, sans-serif', lineHeight: 12 },
+  { font: `600 ${FONT}`, lineHeight: LINE_HEIGHT, lines: 2, hyphenate: false },
+  { font: '600 10px system-ui, sans-serif', lineHeight: 12, lines: 2, hyphenate: false },
+  { font: '600 8px system-ui, sans-serif', lineHeight: 10, lines: 3, hyphenate: true },
 ];
 
-/** `text` on one line of `width` pixels, or on two broken between words (the first as long as can be); null if neither. */
-function wrapped(ctx: CanvasRenderingContext2D, text: string, width: number): string[] | null {
+/** The fewest letters a hyphenated word leaves on either side of its break. */
+const HYPHEN_PART = 3;
+
+/**
+ * `text` on at most `maxLines` lines of `width` pixels, broken between words, each as long as can be, and with
+ * `hyphenate` a word wider than a line broken too, its first part as long as fits with its hyphen; null if it does not
+ * fit.
+ */
+function wrapped(
+  ctx: CanvasRenderingContext2D,
+  text: string,
+  width: number,
+  maxLines: number,
+  hyphenate: boolean,
+): string[] | null {
   const fits = (line: string) => ctx.measureText(line).width <= width;
-  if (fits(text)) return [text];
-  const words = text.split(' ');
-  for (let k = words.length - 1; k >= 1; k--) {
-    const lines = [words.slice(0, k).join(' '), words.slice(k).join(' ')];
-    if (lines.every(fits)) return lines;
+  const lines: string[] = [];
+  for (let word of text.split(' ')) {
+    const last = lines.length - 1;
+    if (last >= 0 && fits(`${lines[last]} ${word}`)) {
+      lines[last] = `${lines[last]} ${word}`;
+      continue;
+    }
+    while (hyphenate && !fits(word)) {
+      let cut = word.length - HYPHEN_PART;
+      while (cut >= HYPHEN_PART && !fits(`${word.slice(0, cut)}-`)) cut--;
+      if (cut < HYPHEN_PART) return null;
+      lines.push(`${word.slice(0, cut)}-`);
+      word = word.slice(cut);
+    }
+    lines.push(word);
   }
-  return null;
+  return lines.length <= maxLines && lines.every(fits) ? lines : null;
 }
 
 /**
  * An axis's title, whole where it can be: on one line or two at 12 px, else at 10 px ("Learning" over "rate": seven
- * axes in a 900-px window cut it to "Learnin…"); only a word wider than the axis's share is cut (the title's strip
- * shows it in full on hover, ParallelCoordinates.svelte; the axis's handle names it to a screen reader). Bottom-aligned: its last line stands at `baseline`.
+ * axes in a 900-px window cut it to "Learnin…"), else on up to three lines at 8 px, a word wider than the axis's
+ * share hyphenated ("Initial" over "accumula-" over "tor value": seven axes at 900 px cut it to "accumula…"). Only
+ * a title that fits none of these is cut (the title's strip shows it in full on hover, ParallelCoordinates.svelte;
+ * the axis's handle names it to a screen reader). Bottom-aligned: its last line stands at `baseline`.
  */
 function drawTitle(ctx: CanvasRenderingContext2D, text: string, x: number, width: number, baseline: number): void {
   let lines: string[] | null = null;
@@ -225,7 +254,7 @@ function drawTitle(ctx: CanvasRenderingContext2D, text: string, x: number, width
   for (const title of TITLE_FONTS) {
     ctx.font = title.font;
     lineHeight = title.lineHeight;
-    lines = wrapped(ctx, text, width);
+    lines = wrapped(ctx, text, width, title.lines, title.hyphenate);
     if (lines) break;
   }
   if (!lines) {

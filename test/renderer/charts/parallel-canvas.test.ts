@@ -121,14 +121,16 @@ describe('the labels of the parallel coordinates', () => {
         if (a.y === b.y) expect(a.right <= b.left || b.right <= a.left, `${a.text} | ${b.text}`).toBe(true);
   });
 
+  /** A log axis of a setting, for its title. */
+  const number = (name: string): ParallelAxis => ({
+    name,
+    scale: 'log',
+    categories: [],
+    values: Float64Array.of(1e-3, 1),
+    loss: false,
+  });
+
   it('write each axis title whole, on two lines or smaller, where seven axes share a 900-px window', () => {
-    const number = (name: string): ParallelAxis => ({
-      name,
-      scale: 'log',
-      categories: [],
-      values: Float64Array.of(1e-3, 1),
-      loss: false,
-    });
     const seven = [axes[0], number('lr'), number('eps'), number('weightDecay'), number('lrDecay'), axes[3], axes[4]];
     // The summary's canvas is about 480 px wide there: 53 px for each title, "Learning rate" is 91 at 12 px.
     const texts = paintedTexts(480, seven);
@@ -148,6 +150,26 @@ describe('the labels of the parallel coordinates', () => {
       'Final loss',
       'Best loss',
     ]);
+  });
+
+  it('write a title whole on three smaller lines, hyphenated, where one of its words is wider than its share', () => {
+    // "accumulator" is 64 px at 10 px, wider than the 53 px each of seven axes has in a 900-px window (480 px), and
+    // 51 px at 8 px, wider than the 43 px each has in a 420-px canvas.
+    const seven = [axes[0], number('lr'), number('eps'), number('decoupledWeightDecay'), number('initialAccumulator')];
+    seven.push(axes[3], axes[4]);
+    const titles = (width: number) => {
+      const texts = paintedTexts(width, seven);
+      const g = geometry(width, 400, seven.length);
+      return [3, 4].map((a) => texts.filter((t) => t.x === g.xs[a] && t.y <= 30));
+    };
+    const [decoupled, accumulator] = titles(480);
+    expect(decoupled.map((t) => t.text).join(' ')).toBe('Decoupled weight decay');
+    expect(accumulator.map((t) => t.text)).toEqual(['Initial', 'accumulator', 'value']);
+    // Inside the titles' strip, above the bands' labels.
+    expect(Math.min(...accumulator.map((t) => t.y))).toBeGreaterThanOrEqual(8);
+    const [narrowDecoupled, narrowAccumulator] = titles(420);
+    expect(narrowDecoupled.map((t) => t.text)).toEqual(['Decoupled', 'weight', 'decay']);
+    expect(narrowAccumulator.map((t) => t.text)).toEqual(['Initial', 'accumula-', 'tor value']);
   });
 
   it('count runs with thousands separators, and cut a long label rather than a short one', () => {
