@@ -8,6 +8,7 @@ import type { SweepSpec } from '../../../src-core/contract/sweep-spec';
 import type { ImportanceOutcome } from '../../../src-core/analysis/importance';
 import type { ImportanceTarget } from '../../../src-core/analysis/importance-inputs';
 import type { RunRecord } from '../../../src-core/views/heatmap';
+import { workerFailure } from '../worker-failure';
 
 export interface ImportanceRequest {
   id: number;
@@ -60,7 +61,7 @@ export class ImportanceLoader {
     };
     worker.onerror = (event) => {
       if (id !== this.latest) return;
-      this.error = `Could not compute the importance: ${event.message}`;
+      this.error = `Could not compute the importance: ${workerFailure(event)}`;
       this.finish(worker);
     };
     this.worker = worker;

@@ -1,6 +1,7 @@
 /** Owns the per-step worker and holds the last table it computed (large: kept out of deep reactivity). */
 import type { RunConfig } from '../../../src-core/contract/types';
 import type { ComputedPerStepTable } from '../../../src-core/views/per-step';
+import { workerFailure } from '../worker-failure';
 
 export type PerStepReply =
   { id: number; ok: true; value: ComputedPerStepTable } | { id: number; ok: false; message: string };
@@ -23,7 +24,7 @@ export class PerStepLoader {
     };
     this.worker.onerror = (event) => {
       this.busy = false;
-      this.error = `Could not recompute the run: ${event.message}`;
+      this.error = `Could not recompute the run: ${workerFailure(event)}`;
     };
   }
 

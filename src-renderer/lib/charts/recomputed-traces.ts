@@ -7,6 +7,7 @@ import type { RunConfig } from '../../../src-core/contract/types';
 import { compactTrace } from '../../../src-core/run/compact-trace';
 import { executeBatch } from '../../../src-core/run/execute';
 import type { StoredTrace } from '../storage/records';
+import { workerFailure } from '../worker-failure';
 
 /**
  * The traces of these runs as a local sweep stores them: computed by the engine that computed them in the first place
@@ -47,7 +48,7 @@ export class TraceRecomputer {
     };
     worker.onerror = (event) => {
       for (const { reject } of this.pending.values())
-        reject(new Error(`Could not recompute the trace: ${event.message}`));
+        reject(new Error(`Could not recompute the trace: ${workerFailure(event)}`));
       this.pending.clear();
     };
     return worker;

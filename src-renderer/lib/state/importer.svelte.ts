@@ -13,6 +13,7 @@ import type { ImportOutcome, ImportWrite, LabDatabase } from '../storage/db';
 import type { ImportMessage } from './import-messages';
 import { countOf, formatCount } from './labels';
 import type { StoredRun, StoredSweep } from '../storage/records';
+import { workerFailure } from '../worker-failure';
 
 export interface ImportReport {
   fileName: string;
@@ -49,7 +50,7 @@ async function* messagesOf(worker: Worker, file: File): AsyncGenerator<ImportMes
     wake?.();
   };
   worker.onerror = (event) => {
-    queue.push({ type: 'refused', message: `The file could not be read: ${event.message}` });
+    queue.push({ type: 'refused', message: `The file could not be read: ${workerFailure(event)}` });
     wake?.();
   };
   worker.postMessage(file);
