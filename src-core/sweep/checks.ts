@@ -72,6 +72,9 @@ function axisRefusals(spec: SweepSpec): string[] {
 const randomAxisInGrid = (label: string, axis: Axis): string =>
   `Invalid ${label}: ${formatAxis(axis)} draws values at random, so it needs a random search (a grid takes a list, lin(from, to, count) or log(from, to, count))`;
 
+/** How the start point's refusal says to give each objective its own start, by the spec's value. */
+const DEFAULT_START = 'leave start null';
+
 function startRefusals(spec: SweepSpec): string[] {
   const { start } = spec;
   if (start === null) return [];
@@ -80,8 +83,8 @@ function startRefusals(spec: SweepSpec): string[] {
     return start.length === dim
       ? []
       : [
-          `start: Invalid start point: ${start.length} coordinate${start.length === 1 ? '' : 's'} (must be ${dim}, the dimension of objectives.${i}, ${objective.id}; ` +
-            'leave start null to use each objective’s default)',
+          `start: Invalid start point: ${start.length} coordinate${start.length === 1 ? '' : 's'} (must be ${dim}, ` +
+            `the dimension of objectives.${i}, ${objective.id}; ${DEFAULT_START} to use each objective’s default)`,
         ];
   });
 }
@@ -96,6 +99,24 @@ function sizeRefusals(spec: SweepSpec): string[] {
       : '';
   // Counts read as they do everywhere else in the app ("80,004 runs"), in the form as from the CLI and serve mode.
   return [`Invalid sweep size: ${formatCount(runs)} runs (must be at most ${formatCount(spec.maxRuns)}${raise})`];
+}
+
+/**
+ * The start point's refusal as a front end words it: the objective as it names it (the form: "f(x) = x²", not
+ * "objectives.0, quadratic-1d") and its own way to ask for the default (the form: "write default", not "leave start
+ * null"). Other messages come back as they are.
+ */
+export function withStartNamed(
+  message: string,
+  objectiveName: (index: number, id: string) => string,
+  defaultStart: string,
+): string {
+  return message
+    .replace(
+      /the dimension of objectives\.(\d+), ([\w-]+);/,
+      (_, index: string, id: string) => `the dimension of ${objectiveName(Number(index), id)};`,
+    )
+    .replace(DEFAULT_START, defaultStart);
 }
 
 /** How the sweep size's refusal says to allow more runs, naming the spec's key. */

@@ -21,10 +21,11 @@ import {
   type Parsed,
 } from '../../../src-core/sweep/parse';
 import { countRuns, type SweepValidation } from '../../../src-core/sweep/expand';
-import { checkSweepSpec, withRunLimitNamed } from '../../../src-core/sweep/checks';
+import { checkSweepSpec, withRunLimitNamed, withStartNamed } from '../../../src-core/sweep/checks';
 import { formatCount } from '../../../src-core/views/format';
 import { optimizerFields, type HyperparameterField } from './optimizer-fields';
-import { optimizerLabels } from '../../../src-core/views/names';
+import { objectiveLabel, optimizerLabels } from '../../../src-core/views/names';
+import type { ObjectiveConfig } from '../../../src-core/contract/engine';
 import { suggestedName, type ObjectiveDraft, type OptimizerDraft, type SweepDraft } from './sweep-draft';
 
 export interface DraftCheck {
@@ -220,11 +221,24 @@ function checkAcrossFields(
   // A field refused twice (a start point two objectives disagree with) shows the first.
   for (const message of checked.messages) {
     const field = fieldOf(message, ids);
-    if (!errors.has(field))
-      errors.set(field, withRunLimitNamed(message.replace(/^[\w.]+: /, ''), `the ${runFieldLabels.maxRuns}`));
+    if (!errors.has(field)) errors.set(field, inFormWords(message.replace(/^[\w.]+: /, ''), input));
   }
   // What the main process would answer first, once the refused fields are right.
   return { validation: refused.length > 0 ? null : { ok: false, message: checked.messages[0] }, runs: null };
+}
+
+/**
+ * A refusal in the form's words, not the spec's: "raise the Run limit" (not maxRuns), the objective a start point is
+ * measured against by the name its entry shows (not "objectives.0, quadratic-1d") and its default as typed there (not
+ * "leave start null").
+ */
+function inFormWords(message: string, input: SweepSpecInput): string {
+  const objectiveName = (index: number) => objectiveLabel(input.objectives[index] as ObjectiveConfig);
+  return withStartNamed(
+    withRunLimitNamed(message, `the ${runFieldLabels.maxRuns}`),
+    objectiveName,
+    `leave the ${runFieldLabels.start} blank or write default`,
+  );
 }
 
 /** The problems by field in the order the form shows the fields ("Launch waits for: Name, Learning rate, Steps"). */

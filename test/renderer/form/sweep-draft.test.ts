@@ -213,7 +213,12 @@ describe('the sweep draft', () => {
       'optimizers.0.lr': 'Invalid learning rate: -0.5 (must be a finite number > 0)',
     });
     // What the main process answers is the first of them, as before.
-    expect(check.validation).toEqual({ ok: false, message: `start: ${check.errors.get('start')}` });
+    expect(check.validation).toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /^start: Invalid start point: 2 coordinates \(must be 1, the dimension of objectives\.0/,
+      ),
+    });
     expect(check.runs).toBeNull();
   });
 
@@ -232,10 +237,11 @@ describe('the sweep draft', () => {
         'Learning rate: uniform(0.1, 1) draws values at random, which a grid does not do. Choose "Random samples" under Search, or type lin(0.1, 1, 5) for 5 values on a grid.',
     },
     {
-      desc: 'a start of the wrong length',
+      desc: 'a start of the wrong length, in the form\'s words (it read "objectives.0, quadratic-1d; leave start null")',
       draft: { ...defaultDraft(), start: '1, 2' },
       field: 'start',
-      message: /^Invalid start point: 2 coordinates/,
+      message:
+        'Invalid start point: 2 coordinates (must be 1, the dimension of f(x) = x²; leave the Start point blank or write default to use each objective’s default)',
     },
     {
       desc: 'a seed twice',
