@@ -177,7 +177,9 @@ function fieldOf(message: string, ids: ReadonlySet<string>): string {
 /**
  * The fields no check across fields reads, each with a value its schema takes: where only these are refused, the checks
  * across fields run with them in its place, so that a typo in Steps does not hide a bad weight decay until it is fixed.
- * (Where a field those checks read is refused, they wait: its value would be a guess.)
+ * A refused optimizer value is left out, its kind's default in its place (the optimizer checks each value on its own,
+ * so a typo in the learning rate no longer hides a weight decay of NaN); the sweep's size, which counts its values,
+ * then waits. (Where another field those checks read is refused, they wait: its value would be a guess.)
  */
 const standIns: Record<string, unknown> = {
   name: 'stand-in',
@@ -186,6 +188,24 @@ const standIns: Record<string, unknown> = {
   divergenceThreshold: 'off',
   traceMaxPoints: null,
 };
+
+/** An optimizer entry's value field: "optimizers.0.lr" → its entry and key. */
+const optimizerValue = /^optimizers\.(\d+)\.(\w+)$/;
+
+/** The input with the refused fields' stand-ins in place, each refused optimizer value left out. */
+function withStandIns(input: SweepSpecInput, refused: readonly string[]): SweepSpecInput {
+  const optimizers = input.optimizers.map((entry, i) => {
+    const out = refused.flatMap((field) => {
+      const match = optimizerValue.exec(field);
+      return match && Number(match[1]) === i ? [match[2]] : [];
+    });
+    const keep = (values: object | undefined) =>
+      values && Object.fromEntries(Object.entries(values).filter(([key]) => !out.includes(key)));
+    return out.length === 0 ? entry : { ...entry, fixed: keep(entry.fixed), axes: keep(entry.axes) };
+  });
+  const runFields = refused.filter((field) => field in standIns).map((field) => [field, standIns[field]]);
+  return { ...input, optimizers, ...Object.fromEntries(runFields) } as SweepSpecInput;
+}
 
 /**
  * Reads and checks a draft as the main process will. Every field the schema refuses is marked beside those that cannot
@@ -212,8 +232,10 @@ function checkAcrossFields(
   ids: ReadonlySet<string>,
 ): Pick<DraftCheck, 'validation' | 'runs'> {
   const refused = [...errors.keys()];
-  if (!refused.every((field) => field in standIns)) return { validation: null, runs: null };
-  const checked = checkSweepSpec({ ...input, ...Object.fromEntries(refused.map((field) => [field, standIns[field]])) });
+  if (!refused.every((field) => field in standIns || optimizerValue.test(field)))
+    return { validation: null, runs: null };
+  const checked = checkSweepSpec(withStandIns(input, refused));
+  const sizeWaits = refused.some((field) => optimizerValue.test(field));
   if (checked.ok)
     return refused.length > 0
       ? { validation: null, runs: null }
@@ -221,6 +243,7 @@ function checkAcrossFields(
   // A field refused twice (a start point two objectives disagree with) shows the first.
   for (const message of checked.messages) {
     const field = fieldOf(message, ids);
+    if (field === 'form' && sizeWaits) continue;
     if (!errors.has(field)) errors.set(field, inFormWords(message.replace(/^[\w.]+: /, ''), input));
   }
   // What the main process would answer first, once the refused fields are right.

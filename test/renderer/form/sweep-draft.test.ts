@@ -194,6 +194,14 @@ describe('the sweep draft', () => {
     expect([...check.errors.keys()]).toEqual(['optimizers.0.weightDecay', 'start', 'steps', 'traceMaxPoints']);
     const named = withOptimizer({ lr: 'abc' }, { name: 'x'.repeat(201) });
     expect([...checkDraft(named).errors.keys()]).toEqual(['name', 'optimizers.0.lr']);
+    // An optimizer value refused leaves its kind's default in its place: the entry's other values are still checked
+    // (a typo in the learning rate hid a weight decay of NaN), but not the sweep's size, which counts its values.
+    const typo = withOptimizer({ lr: '0.1, abc', weightDecay: 'NaN', eps: 'lin(1e-8, 1e-6, 20001)' });
+    expect(Object.fromEntries(checkDraft(typo).errors)).toEqual({
+      'optimizers.0.lr': 'Invalid learning rate: "abc" (must be a number)',
+      'optimizers.0.weightDecay': 'Invalid weight decay: NaN (must be a finite number >= 0)',
+    });
+    expect(checkDraft(typo).validation).toBeNull();
     // Seeds feed the sweep's size: with them refused, the size is not guessed, nor anything else across fields.
     const seeds = withOptimizer({ weightDecay: 'NaN' }, { seeds: '-1' });
     expect([...checkDraft(seeds).errors.keys()]).toEqual(['seeds']);
