@@ -1,0 +1,10 @@
+import { isSweepActive } from '../../../src-core/contract/types';
+
+/**
+ * How many of a sweep's runs its card counts done. While the main process works on it, the last progress heard (it
+ * runs ahead of what is stored); once the sweep has ended, what is stored, which its status waits for: a resumed
+ * sweep read "9,275 / 12,000 · completed" with all 12,000 stored, the last progress heard before its end. An
+ * interrupted sweep's last progress may count runs that never were stored.
+ */
+export const runsDone = (status: string, progressDone: number | undefined, storedRuns: number): number =>
+  isSweepActive(status) ? (progressDone ?? storedRuns) : storedRuns;
