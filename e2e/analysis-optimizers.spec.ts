@@ -150,3 +150,18 @@ test('the tuned comparison: one row per optimizer × objective, src-core’s num
   );
   await shoot(page, 'g-parts-sgd', 'accum-parts');
 });
+
+test('a sweep of one optimizer: its Optimizers view says what a comparison needs, with no controls that do nothing', async ({
+  page,
+}) => {
+  await runPreset(page, 'lr-comparison', 4);
+  await page.getByTestId('open-summary').first().click();
+  await page.getByTestId('sweep-view-optimizers').click();
+  await expect(page.getByTestId('comparison-missing')).toHaveText(
+    'Comparing optimizers needs a sweep with two optimizers or more (this sweep has 1): e.g. the preset “Tuned comparison”.',
+  );
+  // The factor, the floor, the loss and Save CSV changed nothing here (the walk saw them beside the message).
+  await expect(page.getByTestId('comparison-factor')).toHaveCount(0);
+  await expect(page.getByTestId('comparison-csv')).toHaveCount(0);
+  await shoot(page, 'optimizer-comparison-missing', 'sweep-summary');
+});
