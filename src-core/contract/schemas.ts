@@ -66,7 +66,7 @@ const strictMessage =
  * A strict object named `label` in its messages: an unknown key and a missing one are named (validate adds the path).
  * A list is refused first: valibot's object schemas take arrays for objects and would then report a missing key.
  */
-const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
+export const strictRequest = <E extends v.ObjectEntries>(label: string, entries: E) =>
   v.pipe(
     v.unknown(),
     v.check(
@@ -128,7 +128,8 @@ const FileNameSchema = v.pipe(
   ),
 );
 
-const flag = (label: string) => v.boolean((issue) => `Invalid ${label}: ${show(issue.input)} (must be true or false)`);
+export const flag = (label: string) =>
+  v.boolean((issue) => `Invalid ${label}: ${show(issue.input)} (must be true or false)`);
 
 const ExportIdSchema = text('export id', Limits.maxExportIdLength);
 

@@ -39,9 +39,9 @@ import { executeBatch } from './execute';
 import { noTrace, withReusedTraceMemory } from './trace';
 
 /** Per run: status, final loss, best loss, best step, steps to tolerance, diverged at, diverged in; NaN for null. */
-const SUMMARY_WIDTH = 7;
+export const SUMMARY_WIDTH = 7;
 /** Per run: byte offset of its trace, rows, dim, width, layout, whether it has an accumulator column, float32 mask. */
-const SHAPE_WIDTH = 7;
+export const SHAPE_WIDTH = 7;
 
 const statuses: readonly RunStatus[] = ['completed', 'converged', 'diverged', 'failed'];
 const divergedIns: readonly (RunSummary['divergedIn'] & string)[] = ['accumulator', 'parameters', 'loss'];
@@ -333,17 +333,22 @@ export function countStatuses({ summaries }: Pick<ResultColumns, 'summaries'>): 
   return counts;
 }
 
-/** Run `r`'s trace in `buffer`, where the shapes place it, `shift` bytes further (where the batch starts in it). */
-function traceAt(buffer: ArrayBuffer, shapes: Int32Array, r: number, shift: number): CompactTrace {
+/** Run `r`'s trace shape as the shapes column holds it. */
+export function shapeAt(shapes: Int32Array, r: number): CompactShape {
   const h = r * SHAPE_WIDTH;
-  const shape: CompactShape = {
+  return {
     rows: shapes[h + 1],
     dim: shapes[h + 2],
     width: shapes[h + 3],
     layout: layouts[shapes[h + 4]],
     hasAccumulator: shapes[h + 5] === 1,
   };
-  return compactTraceOver(buffer, shapes[h] + shift, shape, shapes[h + 6]);
+}
+
+/** Run `r`'s trace in `buffer`, where the shapes place it, `shift` bytes further (where the batch starts in it). */
+function traceAt(buffer: ArrayBuffer, shapes: Int32Array, r: number, shift: number): CompactTrace {
+  const h = r * SHAPE_WIDTH;
+  return compactTraceOver(buffer, shapes[h] + shift, shapeAt(shapes, r), shapes[h + 6]);
 }
 
 /**

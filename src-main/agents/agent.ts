@@ -18,6 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { engineVersion } from '../../src-core/contract/engine';
 import { errorMessage } from '../../src-core/contract/result';
+import { show } from '../../src-core/contract/show';
 import type { RangeExecutor } from '../executor';
 import { countStatuses } from '../../src-core/run/result-batch';
 import { connect, deniedMessage, isDenied, unreachableMessage, watchReachability } from './connection';
@@ -26,6 +27,7 @@ import {
   decodeTask,
   encodeResult,
   HEARTBEAT_MS,
+  isTaskData,
   KEY_PREFIX,
   keysOf,
   LOCK_MS,
@@ -124,9 +126,18 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
     signal: AbortSignal | undefined,
   ): Promise<TaskDone> => {
     const jobId = job.id ?? '';
-    if (job.data.engine !== engine) return refuse(job, token);
+    const data: unknown = job.data;
+    if (isTaskData(data) && data.engine !== engine) return refuse(job, token);
     if (cancelledEarly.delete(jobId)) throw new UnrecoverableError(CANCELLED);
-    const task = decodeTask(job.data);
+    // Anyone who can write to the lab's Redis can add a job: only a task the lab could have sent is run.
+    const checked = isTaskData(data)
+      ? decodeTask(data)
+      : { ok: false as const, message: `Invalid task data: ${show(data)} (must be an object of engine and frame)` };
+    if (!checked.ok) {
+      say(`Refused task ${jobId}, unrun: ${checked.message}`);
+      throw new UnrecoverableError(`refused by agent ${id}: ${checked.message}`);
+    }
+    const { task } = checked;
     const what = `task ${jobId} (runs ${task.from} to ${task.to - 1} of sweep ${task.sweepId})`;
     const started = performance.now();
     running.add(jobId);

@@ -12,6 +12,8 @@
 import { decodeFrame, encodeFrame } from '../../src-core/transport/wire';
 import type { EncodedResults } from '../workers/batch-codec';
 import type { RangeTask } from '../workers/range-task';
+import { errorMessage } from '../../src-core/contract/result';
+import { checkTask } from './task-checks';
 
 /** Every key of every lab's queue starts with this (BullMQ's prefix): `adagrad-lab:<queue>:…`. */
 export const KEY_PREFIX = 'adagrad-lab';
@@ -77,8 +79,23 @@ export const encodeTask = (task: RangeTask, engine: number): TaskData => ({
  */
 const plainBytes = (bytes: Uint8Array): Uint8Array => new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
-export const decodeTask = (data: TaskData): RangeTask =>
-  decodeFrame(plainBytes(Buffer.from(data.frame, 'base64'))) as RangeTask;
+/** Whether a job's data has a task's two fields (the frame's content is decodeTask's to check). */
+export const isTaskData = (data: unknown): data is TaskData =>
+  typeof data === 'object' &&
+  data !== null &&
+  Number.isSafeInteger((data as TaskData).engine) &&
+  typeof (data as TaskData).frame === 'string';
+
+/** The task a job carries, checked as the lab would have sent it (task-checks.ts), or why it is not one. */
+export function decodeTask(data: TaskData): ReturnType<typeof checkTask> {
+  let decoded: unknown;
+  try {
+    decoded = decodeFrame(plainBytes(Buffer.from(data.frame, 'base64')));
+  } catch (error) {
+    return { ok: false, message: errorMessage(error) };
+  }
+  return checkTask(decoded);
+}
 
 /** A task's results as one wire frame: typed arrays exact, NaN and ±Infinity kept (src-core/transport/wire.ts). */
 export const encodeResult = (results: EncodedResults): Buffer => {

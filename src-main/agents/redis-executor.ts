@@ -33,6 +33,7 @@ import {
   type TaskDone,
 } from './protocol';
 import { maskPasswords, parseRedisUrl, queueName } from './redis-url';
+import { checkResults } from './task-checks';
 
 /** How often the awaited jobs are checked against Redis (missed results, vanished jobs). */
 const RECONCILE_MS = 1_000;
@@ -80,6 +81,7 @@ export interface RedisExecutor extends RangeExecutor {
 }
 
 interface Awaited {
+  readonly task: RangeTask;
   readonly data: TaskData;
   /** Whether its job was added (until then, a missing job is not a lost one). */
   added: boolean;
@@ -201,7 +203,17 @@ export function createRedisExecutor({
     if (!entry) return false;
     const bytes = await redis.getdelBuffer(keys.result(jobId));
     if (bytes === null) return false;
-    if (settle(jobId, entry)) entry.resolve(decodeResult(bytes));
+    if (!settle(jobId, entry)) return true;
+    // Anyone who can write to Redis can write a result key: only this task's runs are taken, else its runs fail
+    // with the reason (a result that did not decode had left the task unsettled for ever).
+    let checked: ReturnType<typeof checkResults>;
+    try {
+      checked = checkResults(decodeResult(bytes), entry.task);
+    } catch (error) {
+      checked = { ok: false, message: `Refused the results of task ${jobId}: ${errorMessage(error)}` };
+    }
+    if (checked.ok) entry.resolve(checked.results);
+    else entry.reject(new Error(checked.message));
     return true;
   };
   const fail = (jobId: string, reason: string): void => {
@@ -327,6 +339,7 @@ export function createRedisExecutor({
           if (entry.added) void cancel(jobId).catch(() => undefined);
         };
         const entry: Awaited = {
+          task,
           data: encodeTask(task, engine),
           added: false,
           refused: false,
