@@ -11,11 +11,12 @@
  * - while Redis's ACL rules refuse the user this queue (NOPERM) nothing fails either: the tasks it could not add wait
  *   and are added again every RECONCILE_MS, and onStatus says what the user lacks, until the rules allow it.
  * `threads` follows the agents' announcements: twice the threads of the live agents of this engine version, so the
- * queue never runs dry while results travel; at least 1.
+ * queue never runs dry while results travel; at least 1 and at most MAX_TASKS_IN_FLIGHT.
  */
 import { randomBytes } from 'node:crypto';
 import { Queue, QueueEvents } from 'bullmq';
 import { engineVersion } from '../../src-core/contract/engine';
+import { Limits } from '../../src-core/contract/schemas';
 import { errorMessage } from '../../src-core/contract/result';
 import type { RangeExecutor } from '../executor';
 import type { EncodedResults } from '../workers/batch-codec';
@@ -39,6 +40,13 @@ import { checkResults } from './task-checks';
 const RECONCILE_MS = 1_000;
 /** How long a failed job is kept for a lab that missed its event (BullMQ removes older ones as others fail). */
 const FAILED_KEPT_S = 3_600;
+/**
+ * The most tasks in flight at once, however many threads the announcements claim: the SweepService and the command line
+ * start one loop per thread before any takes its runs, and a forged announcement of 10⁹ threads made the lab start
+ * 2·10⁹ of them (out of heap in a minute). 1,024 is 512 agent threads, past what Redis sustains with ~50 ms tasks
+ * here (docs/agents.md).
+ */
+const MAX_TASKS_IN_FLIGHT = 1_024;
 
 export interface RedisExecutorOptions {
   /** redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
@@ -95,7 +103,7 @@ interface Awaited {
 const abortError = (): DOMException => new DOMException('The task was cancelled', 'AbortError');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** An agent's announcement as read back, or null when it is not one. */
+/** An agent's announcement as read back, or null when it is not one (threads as an agent's --threads allows them). */
 function announcementOf(text: string | null): AgentAnnouncement | null {
   if (text === null) return null;
   try {
@@ -104,6 +112,8 @@ function announcementOf(text: string | null): AgentAnnouncement | null {
       typeof value.id === 'string' &&
       typeof value.host === 'string' &&
       Number.isSafeInteger(value.threads) &&
+      value.threads! >= 1 &&
+      value.threads! <= Limits.maxWorkerThreads &&
       Number.isSafeInteger(value.engine) &&
       typeof value.node === 'string' &&
       Number.isSafeInteger(value.pid);
@@ -313,7 +323,7 @@ export function createRedisExecutor({
   return {
     queue: name,
     get threads() {
-      return Math.max(1, 2 * threadsOf(seen));
+      return Math.min(MAX_TASKS_IN_FLIGHT, Math.max(1, 2 * threadsOf(seen)));
     },
     get readded() {
       return readded;

@@ -188,3 +188,29 @@ describe('result keys written by someone else', () => {
     expect(Buffer.from(part.summaries.buffer).equals(Buffer.from(expected.parts[0].summaries.buffer))).toBe(true);
   });
 });
+
+describe('agent announcements written by someone else', () => {
+  it('counts no announcement of more threads than an agent may have, and never more than 1,024 tasks in flight', async () => {
+    const queue = freshQueue();
+    const keys = keysOf(queue);
+    const redis = new Redis(server.port, '127.0.0.1');
+    const announce = async (id: string, threads: number): Promise<void> => {
+      const announcement = { id, host: 'h', threads, engine: engineVersion, node: '20', pid: 1 };
+      await redis.multi().set(keys.agent(id), JSON.stringify(announcement)).sadd(keys.agents, id).exec();
+    };
+    await announce('huge', 1e9);
+    const executor = createRedisExecutor({ url: server.url, queue });
+    closers.push(async () => {
+      await executor.close();
+      redis.disconnect();
+    });
+    await executor.ready();
+    expect(executor.agents()).toEqual([]);
+    expect(executor.threads).toBe(1);
+    for (let i = 0; i < 10; i++) await announce(`many-${i}`, 256);
+    const end = Date.now() + 10_000;
+    while (executor.agents().length < 10 && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+    expect(executor.agents()).toHaveLength(10);
+    expect(executor.threads).toBe(1_024);
+  });
+});
