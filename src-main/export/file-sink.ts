@@ -7,8 +7,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { createWriteStream, rmSync, type WriteStream } from 'node:fs';
-import { readlink, realpath, rename, rm, stat } from 'node:fs/promises';
+import { constants, createWriteStream, rmSync, type WriteStream } from 'node:fs';
+import { access, chmod, readlink, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeChunks, type ExportSink } from './sink';
 
@@ -33,20 +33,29 @@ export function removeTemporariesSync(): void {
  */
 export async function openFileSink(path: string): Promise<FileSink> {
   const destination = await destinationOf(path);
-  return 'stream' in destination ? openStreamSink(destination.stream) : openReplacingSink(destination.replace);
+  return 'stream' in destination
+    ? openStreamSink(destination.stream)
+    : openReplacingSink(destination.replace, destination.mode);
 }
 
 /** Paths the system makes for streams (/dev/stdout, /dev/fd/N, /proc/self/fd/N), whatever they point to. */
 const SYSTEM_STREAM = /^\/(?:dev|proc)\//;
 
-async function destinationOf(path: string): Promise<{ stream: string } | { replace: string }> {
+/**
+ * `mode`: the permission bits of the file replaced, which its replacement keeps. A file this user may not write is
+ * refused (EACCES) as a shell's `>` refuses it: the rename needs only the folder's permission, and had replaced a
+ * read-only file, or another user's, and turned a 0600 file into a 0644 one.
+ */
+async function destinationOf(path: string): Promise<{ stream: string } | { replace: string; mode?: number }> {
   const stats = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') return null;
     throw error;
   });
   if (stats?.isDirectory()) throw Object.assign(new Error(`${path} is a folder`), { code: 'EISDIR' });
   if ((stats && !stats.isFile()) || SYSTEM_STREAM.test(resolve(path))) return { stream: path };
-  return { replace: await linkTarget(path) };
+  if (!stats) return { replace: await linkTarget(path) };
+  await access(path, constants.W_OK);
+  return { replace: await linkTarget(path), mode: stats.mode & 0o777 };
 }
 
 /**
@@ -102,11 +111,13 @@ function sinkOver(
   };
 }
 
-async function openReplacingSink(path: string): Promise<FileSink> {
+async function openReplacingSink(path: string, mode: number | undefined): Promise<FileSink> {
   const temporary = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.partial`);
   const stream = createWriteStream(temporary, { flags: 'wx' });
   await once(stream, 'open');
   liveTemporaries.add(temporary);
+  // Set after it is made: the mode given at creation is narrowed by the umask.
+  if (mode !== undefined) await chmod(temporary, mode);
   const forget = (): void => void liveTemporaries.delete(temporary);
   return sinkOver(
     stream,

@@ -5,6 +5,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
+  chmod,
   link,
   lstat,
   mkdir,
@@ -37,17 +38,26 @@ interface Ran {
   stderr: string;
 }
 
-/** Runs the CLI in `cwd`, with `nodeOptions` before its file; `onStderr` may act on what it prints (to interrupt it). */
+/**
+ * Runs the CLI in `cwd`, with `nodeOptions` before its file; `onStderr` may act on what it prints (to interrupt it);
+ * `runner`: the command that starts Node (setpriv, to run it as another user).
+ */
 function cli(
   args: string[],
   cwd: string,
   {
     onStderr,
     nodeOptions = [],
-  }: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void; nodeOptions?: string[] } = {},
+    runner = [],
+  }: {
+    onStderr?: (text: string, child: ReturnType<typeof spawn>) => void;
+    nodeOptions?: string[];
+    runner?: string[];
+  } = {},
 ): Promise<Ran> {
   return new Promise((resolveRun, reject) => {
-    const child = spawn(process.execPath, [...nodeOptions, cliFile, ...args], { cwd });
+    const [command, ...before] = [...runner, process.execPath];
+    const child = spawn(command, [...before, ...nodeOptions, cliFile, ...args], { cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -673,6 +683,34 @@ describe('the command line writes its outputs all or nothing, and writes special
     expect(rowsOf(await readFile(join(own, 'real', 'runs.csv'), 'utf8'))).toHaveLength(20);
     expect((await readdir(own)).sort()).toEqual(['real', 'runs.csv']);
     expect(await readdir(join(own, 'real'))).toEqual(['runs.csv']);
+  });
+
+  it('keeps the permissions of a file it replaces: a 0600 summary stays 0600 (it became 0644, readable by all)', async () => {
+    const own = await mkdtemp(join(dir, 'mode-'));
+    await writeFile(join(own, 'runs.csv'), 'old', { mode: 0o600 });
+    const ran = await cli([...sweep, '--summary', 'runs.csv'], own);
+    expect(ran.code).toBe(0);
+    expect(rowsOf(await readFile(join(own, 'runs.csv'), 'utf8'))).toHaveLength(20);
+    expect((await stat(join(own, 'runs.csv'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('refuses a file this user may not write, as a shell’s > does, leaving it as it was (it was replaced)', async () => {
+    // Root may write any file: as root the CLI runs as nobody, in a folder nobody may write in.
+    const asRoot = process.getuid?.() === 0;
+    const own = await mkdtemp(join(tmpdir(), 'lab-cli-readonly-'));
+    try {
+      await chmod(own, 0o777);
+      await writeFile(join(own, 'runs.csv'), 'old', { mode: 0o444 });
+      const runner = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+      const ran = await cli([...sweep, '--summary', 'new.csv', '--traces', 'runs.csv'], own, { runner });
+      expect(ran.stderr.trim()).toBe('Cannot write runs.csv: permission denied');
+      expect(ran.code).toBe(2);
+      expect(await readFile(join(own, 'runs.csv'), 'utf8')).toBe('old');
+      expect((await stat(join(own, 'runs.csv'))).mode & 0o777).toBe(0o444);
+      expect(await readdir(own)).toEqual(['runs.csv']);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 
   it.each([
