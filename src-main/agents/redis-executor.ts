@@ -138,7 +138,15 @@ export function createRedisExecutor({
     prefix: KEY_PREFIX,
     defaultJobOptions: { attempts: 1, removeOnComplete: true, removeOnFail: { age: FAILED_KEPT_S } },
   });
-  const events = new QueueEvents(name, { connection: redis, prefix: KEY_PREFIX });
+  // QueueEvents reads on a blocking connection of its own, which it makes by duplicating the one it is given: this one
+  // is made here and handed over as that duplicate, so that close() can end it while Redis is away. BullMQ's own close
+  // and disconnect first wait for it to connect, and it kept reconnecting for ever: one more client for every executor
+  // closed so, as a page switching "Run on" between unreachable URLs makes one a switch.
+  const blocking = connect(address, `adagrad-lab:${labId}`);
+  const events = new QueueEvents(name, {
+    connection: Object.assign(blocking, { duplicate: () => blocking }),
+    prefix: KEY_PREFIX,
+  });
   // Errors while Redis is away are the status's to report; BullMQ's classes throw on an 'error' without a listener.
   queue.on('error', () => undefined);
   events.on('error', () => undefined);
@@ -376,10 +384,10 @@ export function createRedisExecutor({
         await events.close();
         await queue.close();
       } else {
-        // Redis is away: a graceful close would wait for it forever, and so does BullMQ's disconnect of the events'
-        // blocking connection (it keeps reconnecting: a process that must end then exits, as the command line does).
-        // Its tasks stay queued, for no one: agents compute them and their results expire (RESULT_TTL_MS).
+        // Redis is away: a graceful close would wait for it forever. Its tasks stay queued, for no one: agents compute
+        // them and their results expire (RESULT_TTL_MS).
         redis.disconnect();
+        blocking.disconnect();
         for (const closing of [events.disconnect(), queue.disconnect()]) closing.catch(() => undefined);
       }
       redis.disconnect();

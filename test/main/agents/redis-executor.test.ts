@@ -4,6 +4,7 @@
  * own queue. The server also has the lab user docs/agents.md describes (`alice`, confined to queue lab-alice).
  */
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -359,4 +360,31 @@ describe("a lab's own Redis user (the ACL rule of docs/agents.md)", () => {
     await executor.close();
     await expect(task).rejects.toMatchObject({ name: 'AbortError' });
   }, 30_000);
+});
+
+describe('an executor closed while Redis is away', () => {
+  it('stops connecting at once (its events connection had kept reconnecting for ever, one more a close)', async () => {
+    // A port where something hangs up on every connection: Redis as unreachable as a refused port, but counted.
+    let connections = 0;
+    const hangUp = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolveListen) => hangUp.listen(0, '127.0.0.1', resolveListen));
+    const { port } = hangUp.address() as AddressInfo;
+    try {
+      for (let i = 0; i < 3; i++) {
+        const executor = createRedisExecutor({ url: `redis://127.0.0.1:${port}`, queue: freshQueue() });
+        await until('its connections to be tried', () => connections > 0);
+        await executor.close();
+      }
+      await new Promise((r) => setTimeout(r, 200));
+      const closedAt = connections;
+      // Each connection retries at least every RECONNECT_MS (1 s): three seconds see any that is left.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(connections).toBe(closedAt);
+    } finally {
+      hangUp.close();
+    }
+  }, 20_000);
 });
