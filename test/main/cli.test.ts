@@ -20,7 +20,7 @@ import {
   truncate,
   writeFile,
 } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +223,26 @@ describe('the command line', () => {
       expect(ran.code).toBe(0);
       expect(rowsOf(ran.stdout)).toHaveLength(50);
     }
+  });
+
+  it('starts no more workers than cores for a one-run sweep, whatever --threads allows (256 had started 256: 2.1 GB)', async () => {
+    // Preloaded into the CLI: counts the worker threads it starts, and says so as it exits.
+    const counter = join(dir, 'count-workers.cjs');
+    await writeFile(
+      counter,
+      `const threads = require('node:worker_threads');
+      const Counted = class extends threads.Worker { constructor(...a) { super(...a); Counted.started++; } };
+      Counted.started = 0;
+      threads.Worker = Counted;
+      require('node:module').syncBuiltinESMExports();
+      process.on('exit', () => process.stderr.write('workers started: ' + Counted.started + '\\n'));`,
+    );
+    const ran = await cli(['--lr', '1', '--threads', '256', '--quiet'], dir, { nodeOptions: ['--require', counter] });
+    expect(ran.code).toBe(0);
+    expect(rowsOf(ran.stdout)).toHaveLength(1);
+    const started = Number(/workers started: (\d+)/.exec(ran.stderr)?.[1]);
+    expect(started).toBeGreaterThanOrEqual(1);
+    expect(started).toBeLessThanOrEqual(availableParallelism());
   });
 
   it('runs a grid of flags above the default run limit when --max-runs allows it (written as the refusal writes it)', async () => {
