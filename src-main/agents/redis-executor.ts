@@ -47,6 +47,7 @@ const FAILED_KEPT_S = 3_600;
  * here (docs/agents.md).
  */
 const MAX_TASKS_IN_FLIGHT = 1_024;
+const MAX_ANNOUNCEMENT_CHARS = 2_000;
 
 export interface RedisExecutorOptions {
   /** redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
@@ -105,7 +106,9 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 
 /** An agent's announcement as read back, or null when it is not one (threads as an agent's --threads allows them). */
 function announcementOf(text: string | null): AgentAnnouncement | null {
-  if (text === null) return null;
+  // An agent's is a few hundred characters (a host name is at most 253): a longer one, written by someone else, would
+  // go to every page with the agents seen.
+  if (text === null || text.length > MAX_ANNOUNCEMENT_CHARS) return null;
   try {
     const value = JSON.parse(text) as Partial<AgentAnnouncement>;
     const ok =

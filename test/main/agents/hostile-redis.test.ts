@@ -190,7 +190,7 @@ describe('result keys written by someone else', () => {
 });
 
 describe('agent announcements written by someone else', () => {
-  it('counts no announcement of more threads than an agent may have, and never more than 1,024 tasks in flight', async () => {
+  it('counts no announcement of more threads than an agent may have, or of a megabyte, and never more than 1,024 tasks in flight', async () => {
     const queue = freshQueue();
     const keys = keysOf(queue);
     const redis = new Redis(server.port, '127.0.0.1');
@@ -199,6 +199,7 @@ describe('agent announcements written by someone else', () => {
       await redis.multi().set(keys.agent(id), JSON.stringify(announcement)).sadd(keys.agents, id).exec();
     };
     await announce('huge', 1e9);
+    await announce('h'.repeat(1_000_000), 1);
     const executor = createRedisExecutor({ url: server.url, queue });
     closers.push(async () => {
       await executor.close();
