@@ -11,6 +11,7 @@
 import type { Axis, HyperparameterValue } from '../contract/sweep-spec';
 
 const NUMBER_LITERAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?Infinity$|^NaN$/i;
+const NON_FINITE_LITERAL = /^[+-]?Infinity$|^NaN$/i;
 const RANGE = /^(lin|log|uniform|loguniform)\s*\(([^)]*)\)$/i;
 const SEPARATORS = /[\s,;]+/;
 /** A whole number with its thousands grouped by commas, as the app writes counts ("1,000,000"). */
@@ -54,10 +55,28 @@ export function parseNumberList(label: string, text: string): Parsed<number[]> {
   if (tokens.length === 0) return { ok: false, message: `Invalid ${label}: give at least one value` };
   const values: number[] = [];
   for (const token of tokens) {
-    if (!NUMBER_LITERAL.test(token)) return { ok: false, message: `Invalid ${label}: "${token}" (must be a number)` };
-    values.push(Number(token));
+    const value = literalValue(label, token);
+    if (!value.ok) return value;
+    values.push(value.value);
   }
   return { ok: true, value: values };
+}
+
+/**
+ * The double a number literal names. One past the doubles' range would read silently as ±Infinity (the refusal then
+ * named a value nobody typed) and one below it as 0 ("1e-400" had run with eps 0): both are refused as typed.
+ * "Infinity" and "NaN" themselves are left to the schema's rules.
+ */
+function literalValue(label: string, token: string): Parsed<number> {
+  if (!NUMBER_LITERAL.test(token)) return { ok: false, message: `Invalid ${label}: "${token}" (must be a number)` };
+  const value = Number(token);
+  const overflows = !Number.isFinite(value) && !NON_FINITE_LITERAL.test(token);
+  const underflows = value === 0 && /[1-9]/.test(token.split(/e/i)[0]);
+  if (!overflows && !underflows) return { ok: true, value };
+  return {
+    ok: false,
+    message: `Invalid ${label}: "${token}" (must be a number a double can hold: at most 1.7976931348623157e308 and, unless 0, at least 5e-324 in size)`,
+  };
 }
 
 /**

@@ -48,6 +48,33 @@ describe('random-search intervals and single numbers as typed in the form', () =
     expect(parseNumberList(label, text)).toEqual({ ok: false, message });
   });
 
+  const beyondDoubles = (token: string) =>
+    `Invalid epsilon: "${token}" (must be a number a double can hold: at most 1.7976931348623157e308 and, unless 0, at least 5e-324 in size)`;
+
+  it.each(['1e400', '-1E309', '1e-400', '-0.0001e-321'])(
+    'refuses "%s" as typed, beyond what a double holds (it had read as ±Infinity or 0)',
+    (token) => {
+      expect(parseAxis('epsilon', `1e-8, ${token}`)).toEqual({ ok: false, message: beyondDoubles(token) });
+      expect(parseAxis('epsilon', `log(${token}, 1, 3)`)).toEqual({ ok: false, message: beyondDoubles(token) });
+    },
+  );
+
+  it.each([
+    ['0e-400', 0],
+    ['-0.000e999', -0],
+    ['1.7976931348623157e308', Number.MAX_VALUE],
+    ['5e-324', Number.MIN_VALUE],
+    ['Infinity', Infinity],
+    ['NaN', NaN],
+  ])('reads "%s" as the double it names (Infinity and NaN left to the schema)', (token, value) => {
+    expect(parseNumber('epsilon', token)).toEqual({ ok: true, value });
+  });
+
+  test.prop([fc.double({ noNaN: true })])('reads back every double as the form writes it', (x) => {
+    // String(-0) is "0": the form writes a zero without its sign.
+    expect(parseNumber('epsilon', String(x))).toEqual({ ok: true, value: Object.is(x, -0) ? 0 : x });
+  });
+
   test.prop([fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 })])(
     'reads back every whole number the app writes as a count, grouped or not',
     (n) => {
