@@ -239,3 +239,24 @@ test('switching between a two-parameter run (paths shown) and a one-parameter ru
   await page.screenshot({ path: 'test-results/t13-switching.png' });
   expect(problems).toEqual([]);
 });
+
+test("the paths' axes label one step apart, their contours' odd ends unlabelled", async ({ page }) => {
+  const problems = problemsOf(page);
+  await signIn(page);
+  await runPreset(page, 'linear-regression', 1);
+  await expect.poll(() => canvasIsPainted(page, 'trajectory-chart')).toBe(true);
+  await expect.poll(async () => (await axisLabels(page, 'trajectory-chart')).y.length).toBeGreaterThan(2);
+  const { x, y } = await axisLabels(page, 'trajectory-chart');
+  for (const labels of [x, y]) {
+    // Chart.js's own ticks had labelled the contours' ends too: b read -0.123, 0, 0.2 … 1.2, 1.36.
+    const values = labels.map((t) => Number(t.text)).sort((a, b) => a - b);
+    const step = values[1] - values[0];
+    const span = values[values.length - 1] - values[0];
+    expect(
+      values.every((v, i) => Math.abs(v - values[0] - i * step) <= 1e-9 * span),
+      labels.map((t) => t.text).join(' '),
+    ).toBe(true);
+  }
+  await page.getByTestId('trajectory').screenshot({ path: 'test-results/t14-trajectory-axes.png' });
+  expect(problems).toEqual([]);
+});

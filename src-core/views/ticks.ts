@@ -1,24 +1,6 @@
 /** Axis tick labels that stay readable on linear and log axes, over any number of decades. */
 import { numberText } from './format';
 
-/** Three significant digits: "1e18" and "5e-7", never "1000000000000000000" (numberText, as tables write numbers). */
-const decimal = (x: number): string => numberText(Number(x.toPrecision(3)));
-
-/**
- * The label of a tick at `value`: three significant digits. On a log axis only 1, 2 and 5 × 10ᵏ are labelled, and
- * only 1 × 10ᵏ when the axis spans more than `crowded` decades (Chart.js puts a tick at every mantissa; labelling
- * them all piles the labels up); the others get '' and keep their grid line. An axis within one decade labels every
- * tick: it has few, and 1, 2 and 5 alone could leave it one label or none.
- */
-export function tickLabel(value: number, log: boolean, decades: number, crowded = 3): string {
-  if (!log) return decimal(value);
-  if (!(value > 0)) return '';
-  const mantissa = Number((value / 10 ** Math.floor(Math.log10(value))).toPrecision(6));
-  const shown =
-    decades < 1 || (decades > crowded ? mantissa === 1 || mantissa === 10 : [1, 2, 5, 10].includes(mantissa));
-  return shown ? decimal(value) : '';
-}
-
 /** One tick of an axis: `label` '' draws its grid line only. */
 export interface AxisTick {
   value: number;

@@ -18,7 +18,7 @@ import {
   type Tick,
 } from 'chart.js';
 import { toFont } from 'chart.js/helpers';
-import { axisTicks, tickLabel } from '../../../src-core/views/ticks';
+import { axisTicks } from '../../../src-core/views/ticks';
 import { downloadBlob } from '../transport/download';
 
 // Decimation is not registered: series are decimated before they reach Chart.js (src-core/views/decimate.ts), per view.
@@ -39,11 +39,6 @@ Chart.register(
 );
 
 export { Chart };
-
-/** Tick labels for a numeric axis, linear or log (src-core/views/ticks.ts): readable over any number of decades. */
-export function numericTicks(this: Scale, value: string | number): string {
-  return tickLabel(Number(value), this.type === 'logarithmic', Math.log10(this.max) - Math.log10(this.min));
-}
 
 /**
  * The ticks of a numeric axis from src-core/views/ticks.ts, placed after Chart.js has found the data's range: as many
