@@ -114,3 +114,23 @@ export function documentedLabUser(password: string): string {
   if (line === undefined) throw new Error(`docs/agents.md has no line starting "${prefix}"`);
   return line.replace('>PASSWORD', `>${password}`);
 }
+
+/**
+ * What a test file on Redis holds: `closers` (agents, executors, clients it made), run newest first by `closeAll`
+ * after its tests, and `freshQueue`, a queue name no other test or process uses.
+ */
+export function redisTestResources(prefix: string): {
+  closers: (() => Promise<void>)[];
+  freshQueue: () => string;
+  closeAll: () => Promise<void>;
+} {
+  const closers: (() => Promise<void>)[] = [];
+  let queues = 0;
+  return {
+    closers,
+    freshQueue: () => `${prefix}-${process.pid}-${++queues}`,
+    closeAll: async () => {
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}

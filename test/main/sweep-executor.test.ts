@@ -25,7 +25,7 @@ import {
 } from '../../src-main/sweep-executor';
 import { SweepService } from '../../src-main/sweep-service';
 import { goodSpec } from '../helpers/configs';
-import { documentedLabUser, startRedisServer, type RedisServer } from '../helpers/redis-server';
+import { documentedLabUser, startRedisServer, type RedisServer, redisTestResources } from '../helpers/redis-server';
 import { resultsIn } from '../helpers/sweep-events';
 
 const workerFile = resolve('out/main/run-batch.worker.js');
@@ -34,9 +34,7 @@ const PASSWORD = 'hunter2-not-logged';
 let server: RedisServer;
 let guarded: RedisServer;
 let local: WorkerPool;
-const closers: (() => Promise<void>)[] = [];
-let queues = 0;
-const freshQueue = (): string => `desk-${process.pid}-${++queues}`;
+const { closers, freshQueue, closeAll } = redisTestResources('desk');
 
 beforeAll(async () => {
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npx electron-vite build\` first`);
@@ -47,7 +45,7 @@ beforeAll(async () => {
   local = createWorkerPool(workerFile, { threads: 1 });
 });
 afterAll(async () => {
-  for (const close of closers.reverse()) await close();
+  await closeAll();
   await local.close();
   await Promise.all([server.stop(), guarded.stop()]);
 });

@@ -20,7 +20,7 @@ import { parseRedisUrl } from '../../../src-main/agents/redis-url';
 import { createWorkerPool, type WorkerPool } from '../../../src-main/pool';
 import type { RangeTask } from '../../../src-main/workers/range-task';
 import { goodSpec } from '../../helpers/configs';
-import { startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { startRedisServer, type RedisServer, redisTestResources } from '../../helpers/redis-server';
 
 const workerFile = resolve('out/main/run-batch.worker.js');
 const checked = validateSweepSpec(goodSpec);
@@ -31,9 +31,7 @@ const goodTask: RangeTask = { sweepId: 's', spec, from: 0, to: 6, traces: false 
 
 let server: RedisServer;
 let pool: WorkerPool;
-const closers: (() => Promise<void>)[] = [];
-let queues = 0;
-const freshQueue = (): string => `hostile-${process.pid}-${++queues}`;
+const { closers, freshQueue, closeAll } = redisTestResources('hostile');
 
 beforeAll(async () => {
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npx electron-vite build\` first`);
@@ -41,7 +39,7 @@ beforeAll(async () => {
   pool = createWorkerPool(workerFile, { threads: 1 });
 });
 afterAll(async () => {
-  for (const close of closers.reverse()) await close();
+  await closeAll();
   await pool.close();
   await server.stop();
 });

@@ -19,7 +19,7 @@ import { createWorkerPool, type WorkerPool } from '../../../src-main/pool';
 import { countStatuses } from '../../../src-core/run/result-batch';
 import type { EncodedResults } from '../../../src-main/workers/batch-codec';
 import type { RangeTask } from '../../../src-main/workers/range-task';
-import { documentedLabUser, startRedisServer, type RedisServer } from '../../helpers/redis-server';
+import { documentedLabUser, startRedisServer, type RedisServer, redisTestResources } from '../../helpers/redis-server';
 import { resultsIn } from '../../helpers/sweep-events';
 import { SweepService } from '../../../src-main/sweep-service';
 import type { SweepEvent } from '../../../src-core/contract/types';
@@ -67,9 +67,7 @@ const aliceUrl = (): string => `redis://alice:${ALICE_PASSWORD}@127.0.0.1:${serv
 
 let server: RedisServer;
 let local: WorkerPool;
-const closers: (() => Promise<void>)[] = [];
-let queues = 0;
-const freshQueue = (): string => `test-${process.pid}-${++queues}`;
+const { closers, freshQueue, closeAll } = redisTestResources('test');
 
 beforeAll(async () => {
   if (!existsSync(workerFile)) throw new Error(`${workerFile} is missing: run \`npx electron-vite build\` first`);
@@ -77,7 +75,7 @@ beforeAll(async () => {
   local = createWorkerPool(workerFile, { threads: 1 });
 });
 afterAll(async () => {
-  for (const close of closers.reverse()) await close();
+  await closeAll();
   await local.close();
   await server.stop();
 });
