@@ -13,7 +13,12 @@ import type { AgentInfo, RedisTestOutcome, SweepExecutorChoice, SweepExecutorSta
 import { errorMessage, fail, ok, type Result } from '../src-core/contract/result';
 import type { ExecutorStatus } from '../src-core/contract/types';
 import { unreachableMessage } from './agents/connection';
-import { createRedisExecutor, type RedisExecutor, type RedisExecutorOptions } from './agents/redis-executor';
+import {
+  createRedisExecutor,
+  unreadNote,
+  type RedisExecutor,
+  type RedisExecutorOptions,
+} from './agents/redis-executor';
 import { maskPasswords, parseRedisUrl, queueName, RedisUrlError, type RedisAddress } from './agents/redis-url';
 import type { RangeExecutor } from './executor';
 import type { SweepService } from './sweep-service';
@@ -173,7 +178,7 @@ export class SweepExecutors {
       const message = agents.some((agent) => agent.compatible)
         ? `Connected: ${describeAgents(agents)}`
         : `Connected, but no agent ${agents.length > 0 ? 'of this lab’s engine version ' : ''}is running on queue ${name}: start one with adagrad-lab agent --redis ${address.shown} --queue ${name}`;
-      return ok({ connected: true, message, agents });
+      return ok({ connected: true, message: message + unreadNote(probe.unread), agents });
     } finally {
       await probe.close();
     }

@@ -18,6 +18,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { engineVersion } from '../../src-core/contract/engine';
 import { Limits } from '../../src-core/contract/schemas';
 import { errorMessage } from '../../src-core/contract/result';
+import { formatCount } from '../../src-core/contract/fields';
 import type { RangeExecutor } from '../executor';
 import type { EncodedResults } from '../workers/batch-codec';
 import type { RangeTask } from '../workers/range-task';
@@ -48,6 +49,12 @@ const FAILED_KEPT_S = 3_600;
  */
 const MAX_TASKS_IN_FLIGHT = 1_024;
 const MAX_ANNOUNCEMENT_CHARS = 2_000;
+/**
+ * The most announcements read at a look, and so listed to the pages: anyone who can write to Redis can add ids to the
+ * set, and 200,000 forged ones had each look (every HEARTBEAT_MS) take 7.4 s, 772 MB of heap and a 319 MB list for
+ * every page. 512 agents of one thread each already fill MAX_TASKS_IN_FLIGHT; the count of the rest is said.
+ */
+const MAX_AGENTS_READ = MAX_TASKS_IN_FLIGHT / 2;
 
 export interface RedisExecutorOptions {
   /** redis://[user:password@]host[:port][/db], or rediss:// for TLS. */
@@ -87,6 +94,8 @@ export interface RedisExecutor extends RangeExecutor {
   readonly denied: string | null;
   /** Tasks added again because their jobs vanished from Redis. */
   readonly readded: number;
+  /** Ids in the set of agents left unread at the last look (beyond the MAX_AGENTS_READ read). */
+  readonly unread: number;
 }
 
 interface Awaited {
@@ -103,6 +112,12 @@ interface Awaited {
 
 const abortError = (): DOMException => new DOMException('The task was cancelled', 'AbortError');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** What a status or a connection test adds when the set of agents holds more ids than a look reads. */
+export const unreadNote = (unread: number): string =>
+  unread > 0
+    ? `; ${formatCount(unread)} more announced, not read (the lab reads ${formatCount(MAX_AGENTS_READ)} at most)`
+    : '';
 
 /** An agent's announcement as read back, or null when it is not one (threads as an agent's --threads allows them). */
 function announcementOf(text: string | null): AgentAnnouncement | null {
@@ -159,6 +174,8 @@ export function createRedisExecutor({
   let readded = 0;
   let closed = false;
   let seen: AgentSeen[] = [];
+  /** Ids in the set of agents beyond the MAX_AGENTS_READ read at the last look. */
+  let unread = 0;
   let reachable: { ok: true } | { ok: false; reason: string } = { ok: false, reason: 'connecting' };
   let agentsRead = false;
   /** The ACL refusal in force, and whether a command was refused since the last look at the agents. */
@@ -186,14 +203,15 @@ export function createRedisExecutor({
       return {
         state: 'no-agents',
         message:
-          others > 0
+          (others > 0
             ? `No agent can run this lab's tasks: ${plural(others, 'agent')} on queue ${name} run engine version ${versions}, this lab needs version ${engine}; the tasks wait for an agent of version ${engine}`
-            : `No agent on queue ${name} at ${address.shown} yet; the tasks wait: start one with adagrad-lab agent --redis ${address.shown} --queue ${name}`,
+            : `No agent on queue ${name} at ${address.shown} yet; the tasks wait: start one with adagrad-lab agent --redis ${address.shown} --queue ${name}`) +
+          unreadNote(unread),
       };
     }
     return {
       state: 'ready',
-      message: `${plural(compatible.length, 'agent')} (${plural(threadsOf(seen), 'thread')}) on queue ${name} at ${address.shown}${others > 0 ? `; ${others} of another engine version left aside` : ''}`,
+      message: `${plural(compatible.length, 'agent')} (${plural(threadsOf(seen), 'thread')}) on queue ${name} at ${address.shown}${others > 0 ? `; ${others} of another engine version left aside` : ''}${unreadNote(unread)}`,
     };
   };
   let lastMessage = '';
@@ -294,30 +312,52 @@ export function createRedisExecutor({
       .finally(() => (reconciling = false));
   };
 
+  /**
+   * At most MAX_AGENTS_READ ids of the set, the first in Redis's scan order (a set has no order and an announcement no
+   * time: these are the same ids look after look while the set stands, so the list does not reshuffle).
+   */
+  const firstAgentIds = async (): Promise<string[]> => {
+    const ids = new Set<string>();
+    let cursor = '0';
+    do {
+      const [next, members] = await redis.sscan(keys.agents, cursor, 'COUNT', MAX_AGENTS_READ);
+      for (const id of members) if (ids.size < MAX_AGENTS_READ) ids.add(id);
+      cursor = next;
+    } while (cursor !== '0' && ids.size < MAX_AGENTS_READ);
+    return [...ids];
+  };
   const readAgents = async (): Promise<void> => {
-    const ids = await redis.smembers(keys.agents);
-    const texts = ids.length > 0 ? await redis.mget(ids.map(keys.agent)) : [];
+    const [total, ids] = await Promise.all([redis.scard(keys.agents), firstAgentIds()]);
+    // An id longer than an announcement is not an agent's (a host name is at most 253 characters): not looked up.
+    const gone = ids.filter((id) => id.length > MAX_ANNOUNCEMENT_CHARS);
+    const candidates = ids.filter((id) => id.length <= MAX_ANNOUNCEMENT_CHARS);
+    const texts = candidates.length > 0 ? await redis.mget(candidates.map(keys.agent)) : [];
     const alive: AgentSeen[] = [];
-    const gone: string[] = [];
-    ids.forEach((id, i) => {
+    candidates.forEach((id, i) => {
       const announcement = announcementOf(texts[i]);
       if (announcement) alive.push({ ...announcement, compatible: announcement.engine === engine });
       else gone.push(id);
     });
     if (gone.length > 0) await redis.srem(keys.agents, ...gone);
     seen = alive.sort((a, b) => a.id.localeCompare(b.id));
+    unread = Math.max(0, total - ids.length);
     agentsRead = true;
     if (!deniedSinceLook) denied = null;
     deniedSinceLook = false;
     publish();
   };
+  /** Whether a look is under way: a slow one (Redis far or busy) is not joined by the next beat's. */
+  let looking = false;
   const look = (): void => {
-    if (!reachable.ok || closed) return;
-    readAgents().then(markReady, (error: unknown) => {
-      if (!isDenied(error)) return;
-      refuse(error);
-      markReady();
-    });
+    if (!reachable.ok || closed || looking) return;
+    looking = true;
+    readAgents()
+      .then(markReady, (error: unknown) => {
+        if (!isDenied(error)) return;
+        refuse(error);
+        markReady();
+      })
+      .finally(() => (looking = false));
   };
 
   const stopWatching = watchReachability(redis, (state) => {
@@ -341,6 +381,9 @@ export function createRedisExecutor({
     },
     get denied() {
       return denied;
+    },
+    get unread() {
+      return unread;
     },
     agents: () => seen,
     onStatus(listener) {

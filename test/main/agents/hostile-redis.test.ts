@@ -213,3 +213,35 @@ describe('agent announcements written by someone else', () => {
     expect(executor.threads).toBe(1_024);
   });
 });
+
+describe('a flood of agent announcements written by someone else', () => {
+  it('reads and lists at most 512 of them, the same ones look after look, and says how many more there are', async () => {
+    const queue = freshQueue();
+    const keys = keysOf(queue);
+    const redis = new Redis(server.port, '127.0.0.1');
+    const forged = redis.multi();
+    for (let i = 0; i < 2_000; i++) {
+      const id = `forged-${i}`;
+      const announcement = { id, host: 'h', threads: 1, engine: engineVersion, node: '20', pid: 1 };
+      forged.set(keys.agent(id), JSON.stringify(announcement)).sadd(keys.agents, id);
+    }
+    await forged.exec();
+    const executor = createRedisExecutor({ url: server.url, queue });
+    const statuses: string[] = [];
+    closers.push(async () => {
+      await executor.close();
+      redis.disconnect();
+    });
+    executor.onStatus((status) => statuses.push(status.message));
+    await executor.ready();
+    const first = executor.agents().map((agent) => agent.id);
+    expect(first).toHaveLength(512);
+    expect(executor.unread).toBe(1_488);
+    expect(statuses.at(-1)).toMatch(
+      /^512 agents \(512 threads\) on queue .*; 1,488 more announced, not read \(the lab reads 512 at most\)$/,
+    );
+    // The next look (HEARTBEAT_MS later) lists the same agents.
+    await new Promise((r) => setTimeout(r, 2_500));
+    expect(executor.agents().map((agent) => agent.id)).toEqual(first);
+  });
+});
