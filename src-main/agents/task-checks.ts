@@ -10,17 +10,26 @@
 import * as v from 'valibot';
 import { SweepLimits } from '../../src-core/contract/sweep-spec';
 import { flag, strictRequest, SweepIdSchema, validate } from '../../src-core/contract/schemas';
-import { wholeNumber } from '../../src-core/contract/fields';
+import { formatCount, wholeNumber } from '../../src-core/contract/fields';
 import { show } from '../../src-core/contract/show';
 import { countRuns, validateSweepSpec } from '../../src-core/sweep/expand';
 import { compactTraceBytes } from '../../src-core/run/compact-trace';
 import { SHAPE_WIDTH, shapeAt, SUMMARY_WIDTH } from '../../src-core/run/result-batch';
 import type { ResultBatch } from '../../src-core/contract/types';
 import type { EncodedResults } from '../workers/batch-codec';
-import type { RangeTask } from '../workers/range-task';
+import { rangeConfigs, type RangeTask } from '../workers/range-task';
+import { estimatedTraceBytes } from '../batch-sizer';
 
 /** The largest part a task may ask for: the SweepService asks for 768 kB; a part is one WebSocket message. */
 const MAX_PART_BYTES = 1 << 30;
+/**
+ * The most runs a task may hold, and the most trace bytes a task of more than one run may keep: 16× and ~3× the lab's
+ * largest (the command line's summary batches of 4,096 runs, its trace batches of ~88 MB: export/ordered-runs.ts; the
+ * SweepService's are 2,000 runs and 16 MB). A forged task of a whole 1,000,000-run sweep with traces, valid in every
+ * field, grew an agent to 3.7 GB in 55 s before failing with "Invalid typed array length".
+ */
+export const MAX_TASK_RUNS = 65_536;
+export const MAX_TASK_TRACE_BYTES = 256 * 1024 * 1024;
 
 const RangeTaskSchema = strictRequest('task', {
   // Printed in the agent's log: an escape sequence would drive the terminal that shows it.
@@ -54,13 +63,29 @@ export function checkTask(decoded: unknown): { ok: true; task: RangeTask } | { o
       ok: false,
       message: `Invalid range: runs ${from} to ${to} (must be a non-empty range within the sweep's ${runs} runs)`,
     };
+  if (to - from > MAX_TASK_RUNS)
+    return {
+      ok: false,
+      message: `Invalid task size: ${formatCount(to - from)} runs (must be at most ${formatCount(MAX_TASK_RUNS)}: the lab sends no larger task)`,
+    };
+  const task = { ...shape.value, spec: spec.value };
+  const traceBytes = to - from > 1 && task.traces !== false ? tracesKept(task) : 0;
+  if (traceBytes > MAX_TASK_TRACE_BYTES)
+    return {
+      ok: false,
+      message: `Invalid task size: ${formatCount(to - from)} runs keeping up to ${formatCount(Math.ceil(traceBytes / 2 ** 20))} MiB of traces (must be at most ${formatCount(MAX_TASK_TRACE_BYTES / 2 ** 20)} MiB, or one run: the lab sends no larger task)`,
+    };
   if (summaryRows && summaryRows.sweepName !== spec.value.name)
     return {
       ok: false,
       message: `summaryRows.sweepName: Invalid sweep name: ${show(summaryRows.sweepName)} (must be the spec's name)`,
     };
-  return { ok: true, task: { ...shape.value, spec: spec.value } };
+  return { ok: true, task };
 }
+
+/** The trace bytes a task's runs keep at most, as the lab sizes its tasks (estimatedTraceBytes). */
+const tracesKept = (task: RangeTask): number =>
+  rangeConfigs(task).computed.reduce((sum, config) => sum + estimatedTraceBytes(config), 0);
 
 /** Why `part`'s columns cannot hold runs [part.from, part.to), or null when they can. */
 function partProblem(part: ResultBatch, withTraces: boolean): string | null {

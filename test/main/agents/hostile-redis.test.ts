@@ -44,6 +44,23 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** 500 learning rates × 2 weight decays × 1,000 seeds: the largest sweep the limits allow. */
+const millionRuns = {
+  ...spec,
+  optimizers: [
+    {
+      kind: 'adagrad',
+      fixed: {},
+      axes: {
+        lr: { values: Array.from({ length: 500 }, (_, i) => 0.001 * (i + 1)) },
+        weightDecay: { values: [0, 0.01] },
+      },
+    },
+  ],
+  seeds: Array.from({ length: 1_000 }, (_, i) => i),
+  maxRuns: 1_000_000,
+};
+
 /** A task as the lab would encode it, with `change` applied to the task first. */
 const taskData = (change: Record<string, unknown>) => ({
   engine: engineVersion,
@@ -87,6 +104,11 @@ describe('hostile jobs on the queue, written by someone else', () => {
         desc: 'a range of a million runs in a sweep of 6',
         data: taskData({ to: 1_000_000 }),
         message: "Invalid range: runs 0 to 1000000 (must be a non-empty range within the sweep's 6 runs)",
+      },
+      {
+        desc: 'a whole sweep of a million runs in one task, valid in every field',
+        data: taskData({ spec: millionRuns, to: 1_000_000 }),
+        message: 'Invalid task size: 1,000,000 runs (must be at most 65,536: the lab sends no larger task)',
       },
       {
         desc: 'a range start as text',
