@@ -60,7 +60,7 @@ describe('the size of a task an agent takes', () => {
   it('takes the largest tasks the lab itself makes', () => {
     // The command line's summaries: its largest batch, of the shortest runs.
     const short = specOf(1_000, 1, 1_000);
-    const summaries = batchSizeOf([{ ...short, objective: short.objectives[0] }], 1_000_000, 1, false);
+    const summaries = batchSizeOf(rangeConfigs(task(short, 1)).computed, 1_000_000, 1, false);
     expect(summaries).toBeLessThanOrEqual(MAX_TASK_RUNS);
     expect(checkTask(task(short, summaries, { traces: false, summaryRows: { sweepName: short.name } })).ok).toBe(true);
     // The command line's traces with --every-step, for each run length: its batches as ordered-runs.ts sizes them.
