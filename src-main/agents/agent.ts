@@ -39,6 +39,7 @@ import {
   type TaskDone,
 } from './protocol';
 import { maskPasswords, type RedisAddress } from './redis-url';
+import { EarlyCancels } from './early-cancels';
 
 /** How long an agent stays away from the queue after refusing a task of another engine version. */
 const REFUSAL_PAUSE_MS = 30_000;
@@ -46,6 +47,8 @@ const REFUSAL_PAUSE_MS = 30_000;
 const DENIED_PAUSE_MS = 5_000;
 /** How long a cancellation is remembered for a task this agent has not started yet (it may be about to). */
 const CANCEL_MEMORY_MS = 60_000;
+/** How many such cancellations are remembered at most: a lab cancels at most its 1,024 tasks in flight at once. */
+const MAX_EARLY_CANCELS = 4_096;
 
 /** The abort reasons this agent gives its running tasks. */
 const CANCELLED = 'cancelled by the lab';
@@ -70,6 +73,12 @@ export interface Agent {
   /** Puts its running tasks back in the queue and disconnects. */
   close(): Promise<void>;
 }
+
+/**
+ * A job id as the agent's log shows it: whoever adds a job chooses its id (the lab's are `<hex>-<n>`, BullMQ's own are
+ * numbers), and an escape sequence or a megabyte in it went raw into the terminal that shows the log.
+ */
+const shownJobId = (jobId: string): string => (/^[\w.-]{1,100}$/.test(jobId) ? jobId : show(jobId));
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -98,8 +107,8 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
   };
 
   const running = new Set<string>();
-  /** Cancellations of tasks not (yet) running here, by job id, with when they came. */
-  const cancelledEarly = new Map<string, number>();
+  /** Cancellations of tasks not (yet) running here. */
+  const cancelledEarly = new EarlyCancels(MAX_EARLY_CANCELS, CANCEL_MEMORY_MS);
   let done = 0;
   let resumeTimer: NodeJS.Timeout | undefined;
 
@@ -112,7 +121,7 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
 
   const refuse = async (job: Job<TaskData, TaskDone>, token: string | undefined): Promise<never> => {
     say(
-      `Refused task ${job.id}: it needs engine version ${job.data.engine} and this agent runs engine version ${engine}, whose numbers could differ; it goes back to the queue for an agent of version ${job.data.engine}. Run the lab's version here. Pausing ${REFUSAL_PAUSE_MS / 1000} s.`,
+      `Refused task ${shownJobId(job.id ?? '')}: it needs engine version ${job.data.engine} and this agent runs engine version ${engine}, whose numbers could differ; it goes back to the queue for an agent of version ${job.data.engine}. Run the lab's version here. Pausing ${REFUSAL_PAUSE_MS / 1000} s.`,
     );
     await job.moveToWait(token);
     pauseFor(REFUSAL_PAUSE_MS);
@@ -126,19 +135,20 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
     signal: AbortSignal | undefined,
   ): Promise<TaskDone> => {
     const jobId = job.id ?? '';
+    const shownId = shownJobId(jobId);
     const data: unknown = job.data;
     if (isTaskData(data) && data.engine !== engine) return refuse(job, token);
-    if (cancelledEarly.delete(jobId)) throw new UnrecoverableError(CANCELLED);
+    if (cancelledEarly.take(jobId)) throw new UnrecoverableError(CANCELLED);
     // Anyone who can write to the lab's Redis can add a job: only a task the lab could have sent is run.
     const checked = isTaskData(data)
       ? decodeTask(data)
       : { ok: false as const, message: `Invalid task data: ${show(data)} (must be an object of engine and frame)` };
     if (!checked.ok) {
-      say(`Refused task ${jobId}, unrun: ${checked.message}`);
+      say(`Refused task ${shownId}, unrun: ${checked.message}`);
       throw new UnrecoverableError(`refused by agent ${id}: ${checked.message}`);
     }
     const { task } = checked;
-    const what = `task ${jobId} (runs ${task.from} to ${task.to - 1} of sweep ${task.sweepId})`;
+    const what = `task ${shownId} (runs ${task.from} to ${task.to - 1} of sweep ${task.sweepId})`;
     const started = performance.now();
     running.add(jobId);
     try {
@@ -188,9 +198,7 @@ export function startAgent({ address, queue, threads, executor, engine = engineV
 
   subscriber.on('message', (_channel: string, jobId: string) => {
     if (worker.cancelJob(jobId, CANCELLED)) return;
-    const now = Date.now();
-    for (const [old, at] of cancelledEarly) if (now - at > CANCEL_MEMORY_MS) cancelledEarly.delete(old);
-    cancelledEarly.set(jobId, now);
+    cancelledEarly.remember(jobId);
   });
   subscriber.on('error', () => undefined);
   // Not awaited: an agent started while Redis is away must still close at once; ioredis subscribes when it connects

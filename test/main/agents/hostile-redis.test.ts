@@ -152,6 +152,13 @@ describe('hostile jobs on the queue, written by someone else', () => {
       await expect(job.waitUntilFinished(events, 15_000), desc).rejects.toThrow(message);
       expect(lines, desc).toContain(`Refused task ${job.id}, unrun: ${message}`);
     }
+    // Whoever adds a job chooses its id: the log shows it escaped, as a refusal shows a value.
+    const escaping = await jobs.add(JOB_NAME, 'x', { jobId: '\u001b]0;owned\u0007' });
+    await expect(escaping.waitUntilFinished(events, 15_000)).rejects.toThrow('Invalid task data');
+    expect(lines).toContain(
+      'Refused task "\\u001b]0;owned\\u0007", unrun: Invalid task data: "x" (must be an object of engine and frame)',
+    );
+    expect(lines.join('\n')).not.toContain('\u001b');
     expect(ran).toEqual([]);
     const good = await jobs.add(JOB_NAME, encodeTask(goodTask, engineVersion));
     await expect(good.waitUntilFinished(events, 15_000)).resolves.toMatchObject({ resultBytes: expect.any(Number) });
