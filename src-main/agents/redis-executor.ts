@@ -50,6 +50,11 @@ const FAILED_KEPT_S = 3_600;
 const MAX_TASKS_IN_FLIGHT = 1_024;
 const MAX_ANNOUNCEMENT_CHARS = 2_000;
 /**
+ * The most of a failed job's reason a task's failure keeps: whoever takes a job can fail it with any reason, and each
+ * of the task's runs carries it to the window (a 10 MB reason on a task of 2,000 runs: a 20 GB message).
+ */
+const MAX_REASON_CHARS = 2_000;
+/**
  * The most announcements read at a look, and so listed to the pages: anyone who can write to Redis can add ids to the
  * set, and 200,000 forged ones had each look (every HEARTBEAT_MS) take 7.4 s, 772 MB of heap and a 319 MB list for
  * every page. 512 agents of one thread each already fill MAX_TASKS_IN_FLIGHT; the count of the rest is said.
@@ -258,7 +263,11 @@ export function createRedisExecutor({
   const fail = (jobId: string, reason: string): void => {
     const entry = awaited.get(jobId);
     if (!entry || !settle(jobId, entry)) return;
-    entry.reject(new Error(`The agent failed the task: ${maskPasswords(reason)}`));
+    const shown =
+      reason.length <= MAX_REASON_CHARS
+        ? reason
+        : `${reason.slice(0, MAX_REASON_CHARS)}… (${formatCount(reason.length - MAX_REASON_CHARS)} characters more)`;
+    entry.reject(new Error(`The agent failed the task: ${maskPasswords(shown)}`));
     void queue.remove(jobId).catch(() => undefined);
   };
   events.on('completed', ({ jobId }) => void collect(jobId).catch(() => undefined));

@@ -208,6 +208,18 @@ describe('result keys written by someone else', () => {
     await expect(tooFew.runRange(goodTask)).rejects.toThrow('the part of runs 0 to 5 has 5 summaries');
   });
 
+  it('fails the task with at most 2,000 characters of a failure reason written by someone else', async () => {
+    // Each of the task's runs carries the reason to the window: 10 MB on a task of 2,000 runs was a 20 GB frame.
+    const failing = await labWithForger(async () => {
+      throw new Error('x'.repeat(10_000_000));
+    });
+    const error = await failing.runRange(goodTask).then(
+      () => null,
+      (reason: unknown) => reason as Error,
+    );
+    expect(error?.message).toMatch(/^The agent failed the task: x{2000}… \(9,998,000 characters more\)$/);
+  });
+
   it('takes the results an agent computed, bit for bit', async () => {
     const honest = await labWithForger(async (task) => encodeResult(await pool.runRange(task)));
     const expected = await pool.runRange(goodTask);
