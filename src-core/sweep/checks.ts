@@ -130,8 +130,9 @@ export const withRunLimitNamed = (message: string, name: string): string =>
   message.replace(RAISE_RUN_LIMIT, `raise ${name}`);
 
 /**
- * Per entry: what its optimizer refuses with every axis at its first point, then per axis the first of its other
- * points that brings a refusal of its own (one the first point did not have: a bad fixed value is said once).
+ * Per entry: what its optimizer refuses with every axis at its first point, then per axis each of its other points that
+ * brings a refusal of its own (one not said already: a bad fixed value is said once), so that every bad value of a list
+ * is named ("-1, -2": both).
  */
 function optimizerRefusals(spec: SweepSpec): string[] {
   const refusals: string[] = [];
@@ -156,7 +157,7 @@ function optimizerRefusals(spec: SweepSpec): string[] {
         const issue = optimizerIssues({ ...first, [key]: point }).find(({ message }) => !known.has(message));
         if (issue) {
           refusals.push(`optimizers.${i}.axes.${key}: ${issue.message}`);
-          break;
+          known.add(issue.message);
         }
       }
     }

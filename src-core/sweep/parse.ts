@@ -9,6 +9,7 @@
  * form and the main process say the same thing.
  */
 import type { Axis, HyperparameterValue } from '../contract/sweep-spec';
+import { numberRules } from '../optim/rules';
 
 const NUMBER_LITERAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$|^[+-]?Infinity$|^NaN$/i;
 const NON_FINITE_LITERAL = /^[+-]?Infinity$|^NaN$/i;
@@ -47,35 +48,66 @@ function rangeRefused(label: string, text: string, allowed: string): { ok: false
     : null;
 }
 
-/** A plain list of numbers: "0.1, 0.05 1e-3". */
-export function parseNumberList(label: string, text: string): Parsed<number[]> {
+/**
+ * What a field's rule says of one value of its list: null when the value is allowed, else what is allowed ("must be a
+ * finite number > 0"). The schema checks the same rules once the list can be read; given here, a list that cannot be
+ * read names its values that break the rule too.
+ */
+export type ValueRule = (x: number) => string | null;
+
+/**
+ * A plain list of numbers: "0.1, 0.05 1e-3". Every value that cannot be read is named in one message, in the order
+ * typed, and then also every value `rule` refuses: `Invalid learning rate: -1 (must be a finite number > 0); "abc"
+ * (must be a number)` ("-1, abc" had named only "abc"). A list read whole is left to the schema's checks, which name
+ * each of its bad values too.
+ */
+export function parseNumberList(label: string, text: string, rule?: ValueRule): Parsed<number[]> {
   const refused = rangeRefused(label, text, 'a list of numbers such as 0, 1, 2');
   if (refused) return refused;
   const tokens = tokensOf(text);
   if (tokens.length === 0) return { ok: false, message: `Invalid ${label}: give at least one value` };
-  const values: number[] = [];
-  for (const token of tokens) {
-    const value = literalValue(label, token);
-    if (!value.ok) return value;
-    values.push(value.value);
-  }
-  return { ok: true, value: values };
+  const read = tokens.map(literalValue);
+  if (read.every((value) => value.ok)) return { ok: true, value: read.map((value) => value.value) };
+  const problems = read.flatMap((value) => {
+    if (!value.ok) return [value.message];
+    const broken = rule?.(value.value) ?? null;
+    return broken === null ? [] : [`${value.value} (${broken})`];
+  });
+  return { ok: false, message: `Invalid ${label}: ${problems.join('; ')}` };
+}
+
+/** The rule of a hyperparameter's values (the schema's, src-core/optim/rules.ts) as parseAxis takes it; none for a flag. */
+export function hyperparameterRule(key: string): ValueRule | undefined {
+  if (!(key in numberRules)) return undefined;
+  const { test, rule } = numberRules[key as keyof typeof numberRules];
+  return (x) => (test(x) ? null : `must be ${rule}`);
+}
+
+/**
+ * Refusals of one field as one message: "Invalid seed: 1.5 (…)" and "Invalid seed: -1 (…)" read "Invalid seed: 1.5
+ * (…); -1 (…)". Messages that do not share their "Invalid <label>: " stay whole, joined the same way.
+ */
+export function joinRefusals(messages: readonly string[]): string {
+  const head = /^Invalid [^:]+: /.exec(messages[0] ?? '')?.[0];
+  return head !== undefined && messages.every((m) => m.startsWith(head))
+    ? head + messages.map((m) => m.slice(head.length)).join('; ')
+    : messages.join('; ');
 }
 
 /**
  * The double a number literal names. One past the doubles' range would read silently as ±Infinity (the refusal then
  * named a value nobody typed) and one below it as 0 ("1e-400" had run with eps 0): both are refused as typed.
- * "Infinity" and "NaN" themselves are left to the schema's rules.
+ * "Infinity" and "NaN" themselves are left to the schema's rules. A refusal is the token and what is allowed.
  */
-function literalValue(label: string, token: string): Parsed<number> {
-  if (!NUMBER_LITERAL.test(token)) return { ok: false, message: `Invalid ${label}: "${token}" (must be a number)` };
+function literalValue(token: string): Parsed<number> {
+  if (!NUMBER_LITERAL.test(token)) return { ok: false, message: `"${token}" (must be a number)` };
   const value = Number(token);
   const overflows = !Number.isFinite(value) && !NON_FINITE_LITERAL.test(token);
   const underflows = value === 0 && /[1-9]/.test(token.split(/e/i)[0]);
   if (!overflows && !underflows) return { ok: true, value };
   return {
     ok: false,
-    message: `Invalid ${label}: "${token}" (must be a number a double can hold: at most 1.7976931348623157e308 and, unless 0, at least 5e-324 in size)`,
+    message: `"${token}" (must be a number a double can hold: at most 1.7976931348623157e308 and, unless 0, at least 5e-324 in size)`,
   };
 }
 
@@ -92,11 +124,14 @@ export function parseNumber(label: string, text: string): Parsed<number> {
     : { ok: false, message: `Invalid ${label}: "${text.trim()}" (must be one number)` };
 }
 
-/** A list, a lin(from, to, count) / log(from, to, count) range, or a uniform(from, to) / loguniform(from, to) interval. */
-export function parseAxis(label: string, text: string): Parsed<ParsedAxis> {
+/**
+ * A list, a lin(from, to, count) / log(from, to, count) range, or a uniform(from, to) / loguniform(from, to) interval.
+ * `rule` checks a list's values (a range's numbers are ends and a count: the schema checks them).
+ */
+export function parseAxis(label: string, text: string, rule?: ValueRule): Parsed<ParsedAxis> {
   const range = RANGE.exec(text.trim());
   if (!range) {
-    const list = parseNumberList(label, text);
+    const list = parseNumberList(label, text, rule);
     return list.ok ? { ok: true, value: { values: list.value } } : list;
   }
   const kind = range[1].toLowerCase() as 'lin' | 'log' | 'uniform' | 'loguniform';

@@ -14,6 +14,8 @@ import { everyIssue } from '../../../src-core/contract/schemas';
 import {
   formatAxis,
   formatValues,
+  hyperparameterRule,
+  joinRefusals,
   parseAxis,
   parseChoices,
   parseNumber,
@@ -62,7 +64,8 @@ function readObjective(reader: Reader, draft: ObjectiveDraft, i: number): Record
 function parseField(field: HyperparameterField, text: string): Parsed<Axis> {
   // The rules' own words ("learning rate"), as the schema's messages use them.
   const label = field.label.toLowerCase();
-  if (field.control === 'number') return parseAxis(label, text);
+  // Every value of a list checked by its rule, so that "-1, abc" names both (the schema would see -1 only once "abc" is gone).
+  if (field.control === 'number') return parseAxis(label, text, hyperparameterRule(field.key));
   const choices = parseChoices(label, text, field.choices);
   return choices.ok ? { ok: true, value: { values: choices.value } } : choices;
 }
@@ -216,13 +219,30 @@ function withStandIns(input: SweepSpecInput, refused: readonly string[]): SweepS
 export function checkDraft(draft: SweepDraft): DraftCheck {
   const { input, errors } = readDraft(draft);
   const ids = fieldIds(draft);
+  const refusals = new Map<string, string[]>();
   for (const issue of everyIssue(SweepSpecSchema, input)) {
     const field = issue.path === null ? 'form' : fieldOf(`${issue.path}: `, ids);
     // An unreadable field is left out of the input: the schema's word on it (missing) would hide the reader's.
-    if (field !== 'form' && !errors.has(field)) errors.set(field, issue.message);
+    if (field === 'form' || errors.has(field)) continue;
+    refusals.set(field, [...(refusals.get(field) ?? []), inFieldWords(issue.message, issue.path!, field, draft)]);
   }
+  // Every value a field's schema refuses, in one message ("Invalid seed: 1.5 (…); -1 (…)").
+  for (const [field, messages] of refusals) errors.set(field, joinRefusals(messages));
   const verdict = checkAcrossFields(input, errors, ids);
   return { errors: inFormOrder(errors, ids), ...verdict };
+}
+
+/**
+ * A schema's refusal of a part of an optimizer value's range (its count, an end) with the field named as the form names
+ * it, as the command line names its flag: "Epsilon: Invalid number of points: 0 (…)" (the part alone says nothing of
+ * which field it is in). Other refusals name their field already.
+ */
+function inFieldWords(message: string, path: string, field: string, draft: SweepDraft): string {
+  const value = optimizerValue.exec(field);
+  const inside = path.replace(/\.(axes|fixed)\./, '.') !== field;
+  const kind = value ? draft.optimizers[Number(value[1])]?.kind : undefined;
+  const label = kind && optimizerFields(kind).find((f) => f.key === value![2])?.label;
+  return inside && label ? `${label}: ${message}` : message;
 }
 
 /** The checks across fields, each refusal added to `errors` on its field; the verdict once no field is refused. */
@@ -240,12 +260,17 @@ function checkAcrossFields(
     return refused.length > 0
       ? { validation: null, runs: null }
       : { validation: checked, runs: countRuns(checked.value) };
-  // A field refused twice (a start point two objectives disagree with) shows the first.
+  // A field refused twice over one value (a start point two objectives disagree with) shows the first; each bad value
+  // of a list is named, in one message ("Invalid learning rate: -1 (…); -2 (…)").
+  const refusals = new Map<string, string[]>();
   for (const message of checked.messages) {
     const field = fieldOf(message, ids);
-    if (field === 'form' && sizeWaits) continue;
-    if (!errors.has(field)) errors.set(field, inFormWords(message.replace(/^[\w.]+: /, ''), input));
+    if ((field === 'form' && sizeWaits) || errors.has(field)) continue;
+    const said = refusals.get(field) ?? [];
+    if (field !== 'start' || said.length === 0)
+      refusals.set(field, [...said, inFormWords(message.replace(/^[\w.]+: /, ''), input)]);
   }
+  for (const [field, messages] of refusals) errors.set(field, joinRefusals(messages));
   // What the main process would answer first, once the refused fields are right.
   return { validation: refused.length > 0 ? null : { ok: false, message: checked.messages[0] }, runs: null };
 }

@@ -1,6 +1,14 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { formatAxis, parseAxis, parseChoices, parseNumber, parseNumberList } from '../../../src-core/sweep/parse';
+import {
+  formatAxis,
+  hyperparameterRule,
+  joinRefusals,
+  parseAxis,
+  parseChoices,
+  parseNumber,
+  parseNumberList,
+} from '../../../src-core/sweep/parse';
 import type { Axis } from '../../../src-core/contract/sweep-spec';
 import { formatCount } from '../../../src-core/contract/fields';
 
@@ -82,6 +90,32 @@ describe('random-search intervals and single numbers as typed in the form', () =
       expect(parseNumber('run limit', String(n))).toEqual({ ok: true, value: n });
     },
   );
+
+  it('names every bad value of a list in one message, in the order typed, each with what is allowed', () => {
+    // "-1, abc" had named only "abc"; the -1 came up once "abc" was fixed.
+    expect(parseAxis('learning rate', '-1, abc, 0.1, x', hyperparameterRule('lr'))).toEqual({
+      ok: false,
+      message:
+        'Invalid learning rate: -1 (must be a finite number > 0); "abc" (must be a number); "x" (must be a number)',
+    });
+    // A list read whole is the schema's to check (the form then still counts the sweep's runs).
+    expect(parseNumberList('epsilon', '1e-8, -1e-9', hyperparameterRule('eps'))).toEqual({
+      ok: true,
+      value: [1e-8, -1e-9],
+    });
+    // A range's numbers are its ends and count, which the schema checks; a flag has no number rule.
+    expect(parseAxis('learning rate', 'lin(0, 1, 3)', hyperparameterRule('lr')).ok).toBe(true);
+    expect(hyperparameterRule('maximize')).toBeUndefined();
+  });
+
+  it('joins refusals of one field under one "Invalid <label>:"', () => {
+    expect(joinRefusals(['Invalid seed: 1.5 (must be whole)', 'Invalid seed: -1 (must be >= 0)'])).toBe(
+      'Invalid seed: 1.5 (must be whole); -1 (must be >= 0)',
+    );
+    expect(joinRefusals(['Invalid seed: 1.5 (x)', 'Invalid start point: 2 (y)'])).toBe(
+      'Invalid seed: 1.5 (x); Invalid start point: 2 (y)',
+    );
+  });
 
   it('refuses a range where one number is taken, saying so', () => {
     expect(parseNumber('number of steps', 'lin(10, 100, 3)')).toEqual({

@@ -152,6 +152,24 @@ describe('the sweep draft', () => {
     expect(check.runs).toBeNull();
   });
 
+  it('names every bad value of a list at once, and the field of a bad range by its label', () => {
+    // The fourteenth round's walk: "-1, abc" named only "abc", and a range's count of 0 was refused without its field.
+    const check = checkDraft(withOptimizer({ lr: '-1, abc', eps: 'log(1e-8, 1, 0)' }, { seeds: '1.5, 0, -1' }));
+    expect(Object.fromEntries(check.errors)).toEqual({
+      'optimizers.0.lr': 'Invalid learning rate: -1 (must be a finite number > 0); "abc" (must be a number)',
+      'optimizers.0.eps': 'Epsilon: Invalid number of points: 0 (must be a whole number from 1 to 1,000,000)',
+      seeds:
+        'Invalid seed: 1.5 (must be a whole number from 0 to 4,294,967,295); -1 (must be a whole number from 0 to 4,294,967,295)',
+    });
+    expect(checkDraft(withOptimizer({ lr: '-1, 0.1, -2, -3' })).errors.get('optimizers.0.lr')).toBe(
+      'Invalid learning rate: -1 (must be a finite number > 0); -2 (must be a finite number > 0); -3 (must be a finite number > 0)',
+    );
+    const sgd = { ...defaultDraft(), optimizers: [optimizerDraft('sgd', { momentum: 'lin(0, 0.9, 1e9)' })] };
+    expect(checkDraft(sgd).errors.get('optimizers.0.momentum')).toMatch(
+      /^Momentum: Invalid number of points: 1000000000 /,
+    );
+  });
+
   it('names every field it cannot read, before checking the spec', () => {
     const draft = withOptimizer({ lr: 'abc', eps: 'NaN, 1e-8' }, { steps: 'ten', seeds: '' });
     const check = checkDraft(draft);
