@@ -48,7 +48,10 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   await expect(box).toHaveAttribute('data-bands', '2');
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   // Two groups in the legend: each one line (and its band), named by its lr and its 4 runs.
-  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText(['lr=0.1 (4 runs)', 'lr=1 (4 runs)']);
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
+    'Learning rate 0.1 (4 runs)',
+    'Learning rate 1 (4 runs)',
+  ]);
 
   // The bands are painted: the translucent fill of each group's colour covers part of the plot.
   expect(await bandPixels(page, 1)).toBeGreaterThan(100);
@@ -89,16 +92,21 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   // Grouped by the settings ticked: the first that differs to begin with, then by seed alone (across learning rates).
   await page.getByTestId('group-by').selectOption('settings');
   await expect(page.getByTestId('group-setting-lr')).toBeChecked();
-  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText(['lr=0.1 (4 runs)', 'lr=1 (4 runs)']);
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
+    'Learning rate 0.1 (4 runs)',
+    'Learning rate 1 (4 runs)',
+  ]);
   await page.getByTestId('group-setting-seed').check();
   await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(8);
-  await expect(page.getByTestId('loss-chart-legend').locator('li').first()).toHaveText('lr=0.1 seed=0 (1 run)');
+  await expect(page.getByTestId('loss-chart-legend').locator('li').first()).toHaveText(
+    'Learning rate 0.1, Seed 0 (1 run)',
+  );
   await page.getByTestId('group-setting-lr').uncheck();
   await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
-    'seed=0 (2 runs)',
-    'seed=1 (2 runs)',
-    'seed=2 (2 runs)',
-    'seed=3 (2 runs)',
+    'Seed 0 (2 runs)',
+    'Seed 1 (2 runs)',
+    'Seed 2 (2 runs)',
+    'Seed 3 (2 runs)',
   ]);
   await expect(page.getByTestId('group-runs')).toHaveText(['2', '2', '2', '2']);
   await page.getByTestId('selection').screenshot({ path: 'test-results/groups-by-seed-dark.png' });
@@ -120,13 +128,13 @@ test('a group whose runs diverged: counted in its legend entry and its row, its 
   await page.getByTestId('select-shown').check();
   await expect(page.getByTestId('group-by')).toHaveValue('seeds');
   await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
-    'lr=0.05 (2 runs)',
-    'lr=2 (2 runs, 2 diverged)',
+    'Learning rate 0.05 (2 runs)',
+    'Learning rate 2 (2 runs, 2 diverged)',
   ]);
   // Each diverged run is marked where it diverged, named by its group and seed.
   await expect(page.getByTestId('loss-chart-markers').locator('li')).toHaveText([
-    /^✕ lr=2 seed=0: diverged at step \d+/,
-    /^✕ lr=2 seed=1: diverged at step \d+/,
+    /^✕ Learning rate 2, Seed 0: diverged at step \d+/,
+    /^✕ Learning rate 2, Seed 1: diverged at step \d+/,
   ]);
   const rows = page.getByTestId('group-row');
   await expect(rows.nth(1).getByTestId('group-diverged')).toHaveText('2');

@@ -111,7 +111,7 @@ test('a diverging run: "diverged at step k" in the table and a marker on every c
   await expect(page.getByTestId('diverged-row').locator('td').first()).toHaveText('97');
 
   await expect(page.getByTestId('loss-chart-markers')).toHaveText(
-    '✕ optimizer=SGD lr=2: diverged at step 97: loss = ∞',
+    '✕ SGD, Learning rate 2: diverged at step 97: loss = ∞',
   );
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   await page.locator('figure.chart').first().screenshot({ path: 'e2e/artifacts/diverged-loss.png' });
@@ -158,7 +158,7 @@ test('w² + 10b²: paths over the contours, linked to the step charts', async ({
   await expect(trajectory).toHaveAttribute('data-highlight-step', /^\d+$/);
   const step = Number(await trajectory.getAttribute('data-highlight-step'));
   expect(step).toBeGreaterThan(0);
-  await expect(page.getByTestId('trajectory-hover')).toContainText(`step ${step}: lr=0.1 at (`);
+  await expect(page.getByTestId('trajectory-hover')).toContainText(`step ${step}: Learning rate 0.1 at (`);
   await trajectory.screenshot({ path: 'e2e/artifacts/trajectory.png' });
 
   // And back: a point of a path sets the step the table highlights.

@@ -52,13 +52,37 @@ export function settingText(name: string, value: string, number: (x: number) => 
   return value.trim() !== '' && Number.isFinite(x) ? number(x) : value;
 }
 
-/** A legend label naming only what differs and this run has: "lr=0.1 eps=1e-8"; a lone run gets optimizer and lr. */
-export function legendLabel(config: RunConfig, differing: readonly string[]): string {
+/**
+ * How a view names a setting of settingsOf for people: as the form labels its field ("Learning rate" for lr), which
+ * the renderer knows (src-renderer/lib/state/labels.ts settingLabel). The spec's own names ("weightDecay=0") are for files.
+ */
+export type SettingNamer = (name: string) => string;
+
+/**
+ * Settings of settingsOf for reading, as a legend or a list names them: "Learning rate 0.1, Weight decay 0", an
+ * objective or an optimizer by its name alone ("AdaGrad", "f(x) = x²"), which says what it is.
+ */
+export function settingsText(settings: Iterable<readonly [string, string]>, label: SettingNamer): string {
+  return [...settings]
+    .map(([name, value]) =>
+      name === 'objective' || name === 'optimizer'
+        ? settingText(name, value)
+        : `${label(name)} ${settingText(name, value)}`,
+    )
+    .join(', ');
+}
+
+/**
+ * A legend label naming only what differs and this run has: "Learning rate 0.1, Epsilon 1e-8"; a lone run gets its
+ * optimizer and learning rate ("AdaGrad, Learning rate 1").
+ */
+export function legendLabel(config: RunConfig, differing: readonly string[], label: SettingNamer): string {
   const settings = settingsOf(config);
   const names = differing.length > 0 ? differing : ['optimizer', 'lr'];
-  return names
-    .flatMap((name) => (settings.has(name) ? [`${name}=${settingText(name, settings.get(name)!)}`] : []))
-    .join(' ');
+  return settingsText(
+    names.flatMap((name) => (settings.has(name) ? [[name, settings.get(name)!] as const] : [])),
+    label,
+  );
 }
 
 export interface ComparedRun {

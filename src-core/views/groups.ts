@@ -5,7 +5,7 @@
  */
 import type { RunConfig, RunSummary } from '../contract/types';
 import type { Column } from '../export/csv';
-import { differingSettings, settingsOf, settingText } from './compare';
+import { differingSettings, settingsOf, settingsText, type SettingNamer } from './compare';
 import { formatCount, formatMetric } from './format';
 
 /** How runs are grouped: every setting but the run's seed alike, or the chosen settings alike. */
@@ -69,18 +69,18 @@ export function defaultGrouping(runs: readonly GroupedRun[]): Grouping | null {
   return seeded ? { kind: 'seeds' } : null;
 }
 
-/** "lr=0.1 eps=1e-8": the group's settings, short; "all runs" when nothing tells groups apart. */
-export function groupName(group: Pick<RunGroup<GroupedRun>, 'settings'>): string {
-  return group.settings.map(([name, value]) => `${name}=${settingText(name, value)}`).join(' ') || 'all runs';
+/** "Learning rate 0.1, Epsilon 1e-8": the group's settings, as legends name them; "all runs" when nothing tells groups apart. */
+export function groupName(group: Pick<RunGroup<GroupedRun>, 'settings'>, label: SettingNamer): string {
+  return settingsText(group.settings, label) || 'all runs';
 }
 
-/** The legend's entry: "lr=0.1 (5 runs, 1 diverged)", divergences and failures always said. */
-export function groupLabel(group: RunGroup<GroupedRun>): string {
+/** The legend's entry: "Learning rate 0.1 (5 runs, 1 diverged)", divergences and failures always said. */
+export function groupLabel(group: RunGroup<GroupedRun>, label: SettingNamer): string {
   const n = group.runs.length;
   const parts = [`${formatCount(n)} run${n === 1 ? '' : 's'}`];
   if (group.diverged > 0) parts.push(`${formatCount(group.diverged)} diverged`);
   if (group.failed > 0) parts.push(`${formatCount(group.failed)} failed`);
-  return `${groupName(group)} (${parts.join(', ')})`;
+  return `${groupName(group, label)} (${parts.join(', ')})`;
 }
 
 /** One run's series in a group: its values at its steps, and the last step it may contribute at. */

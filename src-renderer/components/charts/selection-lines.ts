@@ -7,6 +7,8 @@ import type { StepMarker } from '../../lib/charts/chart-marks';
 import type { StoredRun, StoredTrace } from '../../lib/storage/records';
 import { seriesLine } from '../../lib/charts/colors';
 import { groupLabel, groupName, groupSeries, type Member, type RunGroup } from '../../../src-core/views/groups';
+import { settingLabel } from '../../lib/state/labels';
+import { settingsText } from '../../../src-core/views/compare';
 import { divergenceOf, metricSeries, type Metric } from '../../../src-core/views/series';
 import { smoothOverSteps } from '../../../src-core/views/smoothing';
 
@@ -43,7 +45,7 @@ export function addGroupLines(
         markers.push({
           x: divergence.step,
           color: style.color,
-          label: `${groupName(group)} seed=${run.config.seed}: ${divergence.text}`,
+          label: `${groupName(group, settingLabel)}, ${settingsText([['seed', String(run.config.seed)]], settingLabel)}: ${divergence.text}`,
         });
       const until = run.summary.divergedAt ?? Infinity;
       for (const series of metricSeries(trace, metric, run.config.optimizer)) {
@@ -52,7 +54,7 @@ export function addGroupLines(
         members.set(series.name, list);
       }
     }
-    const label = groupLabel(group);
+    const label = groupLabel(group, settingLabel);
     for (const [name, list] of members) {
       const stats = groupSeries(list);
       // One run has no spread: its band is its line (the table says "—" for its sd).

@@ -6,6 +6,9 @@ import { optimizerDefaults } from '../../../src-core/optim';
 import { executeRun } from '../../../src-core/run/execute';
 import { adagradRun } from '../../helpers/configs';
 
+/** A view's names for settings (the renderer's are the form's labels): here the spec's names in capitals. */
+const label = (name: string): string => name.toUpperCase();
+
 describe('comparing runs', () => {
   const a = adagradRun({ lr: 0.1 });
   const b = adagradRun({ lr: 0.5 });
@@ -14,7 +17,7 @@ describe('comparing runs', () => {
   it('names only the settings that differ', () => {
     expect(differingSettings([a, b])).toEqual(['lr']);
     expect(differingSettings([a, b, c])).toEqual(['lr', 'eps']);
-    expect(legendLabel(c, differingSettings([a, b, c]))).toBe('lr=0.5 eps=1e-10');
+    expect(legendLabel(c, differingSettings([a, b, c]), label)).toBe('LR 0.5, EPS 1e-10');
   });
 
   it('across optimizers, names the optimizer and what differs among the runs that have a setting', () => {
@@ -22,18 +25,18 @@ describe('comparing runs', () => {
     const momentum = { ...a, optimizer: { ...optimizerDefaults.sgd, lr: 0.1, momentum: 0.9 } };
     const differing = differingSettings([a, sgd, momentum]);
     expect(differing).toEqual(['optimizer', 'momentum']);
-    expect(legendLabel(a, differing)).toBe('optimizer=AdaGrad');
-    expect(legendLabel(momentum, differing)).toBe('optimizer=SGD momentum=0.9');
+    expect(legendLabel(a, differing, label)).toBe('AdaGrad');
+    expect(legendLabel(momentum, differing, label)).toBe('SGD, MOMENTUM 0.9');
   });
 
   it('labels a lone run by its optimizer and learning rate', () => {
-    expect(legendLabel(a, differingSettings([a]))).toBe('optimizer=AdaGrad lr=0.1');
+    expect(legendLabel(a, differingSettings([a]), label)).toBe('AdaGrad, LR 0.1');
   });
 
   it("names an objective's settings by their keys, so a legend says which draw or dimension differs", () => {
     const w1 = adagradRun({}, { objective: { id: 'constant-gradient', startDraw: 1, gradientDraw: 3 }, start: null });
     const w2 = adagradRun({}, { objective: { id: 'constant-gradient', startDraw: 2, gradientDraw: 3 }, start: null });
-    expect(legendLabel(w2, differingSettings([w1, w2]))).toBe('startDraw=2');
+    expect(legendLabel(w2, differingSettings([w1, w2]), label)).toBe('STARTDRAW 2');
   });
 
   it("keeps sparse-logreg's data seed apart from the run's seed", () => {

@@ -32,6 +32,9 @@ const run = (lr: number, seed: number, over: Partial<RunSummary> = {}) => ({
   summary: summary(over),
 });
 
+/** A view's names for settings (the renderer's are the form's labels): here the spec's names in capitals. */
+const label = (name: string): string => name.toUpperCase();
+
 const member = (steps: number[], values: number[], until = Infinity): Member => ({ steps, values, until });
 
 describe('groups of runs', () => {
@@ -45,7 +48,7 @@ describe('groups of runs', () => {
 
   it('puts the runs that differ only by seed together, named by what tells the groups apart, divergences counted', () => {
     const groups = groupRuns(runs, { kind: 'seeds' });
-    expect(groups.map(groupLabel)).toEqual(['lr=0.1 (3 runs)', 'lr=0.5 (2 runs, 1 diverged)']);
+    expect(groups.map((g) => groupLabel(g, label))).toEqual(['LR 0.1 (3 runs)', 'LR 0.5 (2 runs, 1 diverged)']);
     expect(groups.map((g) => g.runs.map((r) => r.config.seed))).toEqual([
       [0, 1, 2],
       [0, 1],
@@ -59,8 +62,12 @@ describe('groups of runs', () => {
 
   it('groups by a chosen setting', () => {
     const groups = groupRuns(runs, { kind: 'settings', names: ['seed'] });
-    expect(groups.map(groupLabel)).toEqual(['seed=0 (2 runs)', 'seed=1 (2 runs, 1 diverged)', 'seed=2 (1 run)']);
-    expect(groupLabel({ ...groups[2], failed: 1 })).toBe('seed=2 (1 run, 1 failed)');
+    expect(groups.map((g) => groupLabel(g, label))).toEqual([
+      'SEED 0 (2 runs)',
+      'SEED 1 (2 runs, 1 diverged)',
+      'SEED 2 (1 run)',
+    ]);
+    expect(groupLabel({ ...groups[2], failed: 1 }, label)).toBe('SEED 2 (1 run, 1 failed)');
   });
 
   it("gives each group's final and best loss as mean ± sample sd, diverged runs counted apart, '—' for one run", () => {

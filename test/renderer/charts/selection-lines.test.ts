@@ -36,8 +36,8 @@ describe('group lines', () => {
     const markers: StepMarker[] = [];
     addGroupLines({ groups, center: 'median', band: 'minmax' }, traces, 'loss', lines, markers);
     expect(lines.map((l) => [l.label, l.color])).toEqual([
-      ['lr=0.1 (2 runs)', fallbackPalette[0]],
-      ['lr=2.5 (1 run)', fallbackPalette[1]],
+      ['Learning rate 0.1 (2 runs)', fallbackPalette[0]],
+      ['Learning rate 2.5 (1 run)', fallbackPalette[1]],
     ]);
     expect(Array.from(lines[0].values)).toEqual(Array.from(made[0].trace.loss));
     expect(Array.from(lines[0].band!.upper)).toEqual(Array.from(made[0].trace.loss));
@@ -50,10 +50,10 @@ describe('group lines', () => {
     const theta: ChartLine[] = [];
     addGroupLines({ groups, center: 'median', band: 'minmax' }, traces, 'theta', theta, []);
     expect(theta.map((l) => l.label)).toEqual([
-      'lr=0.1 (2 runs) θ₀',
-      'lr=0.1 (2 runs) θ₁',
-      'lr=2.5 (1 run) θ₀',
-      'lr=2.5 (1 run) θ₁',
+      'Learning rate 0.1 (2 runs) θ₀',
+      'Learning rate 0.1 (2 runs) θ₁',
+      'Learning rate 2.5 (1 run) θ₀',
+      'Learning rate 2.5 (1 run) θ₁',
     ]);
   });
 
@@ -70,12 +70,16 @@ describe('group lines', () => {
       lines,
       markers,
     );
-    expect(lines.map((l) => l.label)).toEqual(['lr=0.1 (2 runs)', 'lr=2.5 (1 run)', 'lr=1e6 (1 run, 1 diverged)']);
+    expect(lines.map((l) => l.label)).toEqual([
+      'Learning rate 0.1 (2 runs)',
+      'Learning rate 2.5 (1 run)',
+      'Learning rate 1e6 (1 run, 1 diverged)',
+    ]);
     expect(markers).toEqual([
       {
         x: diverging.run.summary.divergedAt,
         color: fallbackPalette[2],
-        label: expect.stringMatching(/^lr=1e6 seed=4: diverged at step \d+/),
+        label: expect.stringMatching(/^Learning rate 1e6, Seed 4: diverged at step \d+/),
       },
     ]);
   });
