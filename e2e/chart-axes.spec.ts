@@ -5,7 +5,7 @@
  * fillText (text, position, alignment) per canvas since its last full repaint; the app exposes nothing for it.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { canvasIsPainted, runsCount } from './flows';
+import { canvasIsPainted, fillSweepForm, launchAndWait, runsCount } from './flows';
 import { signIn } from './sign-in';
 
 interface DrawnText {
@@ -69,6 +69,18 @@ async function axisLabels(page: Page, testid: string) {
   return { y, x, all };
 }
 
+/** At 1280 × 800, then 900 × 600 (the sizes every walk checks), once the page has been laid out again. */
+async function atEachSize(page: Page, check: (width: number) => Promise<void>): Promise<void> {
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 900, height: 600 },
+  ]) {
+    await page.setViewportSize(size);
+    await page.waitForTimeout(300);
+    await check(size.width);
+  }
+}
+
 async function runPreset(page: Page, preset: string, runs: number) {
   await page.getByTestId(`preset-${preset}`).click();
   await expect(page.getByTestId('runs-count')).toHaveText(runsCount(runs));
@@ -97,12 +109,7 @@ test('the weight-decay loss on log y: decades or 1-2-5, the top one above the da
   await page.getByTestId('tab-loss').click();
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
   await expect.poll(async () => (await axisLabels(page, 'loss-chart')).y.length).toBeGreaterThan(1);
-  for (const size of [
-    { width: 1280, height: 800 },
-    { width: 900, height: 600 },
-  ]) {
-    await page.setViewportSize(size);
-    await page.waitForTimeout(300);
+  await atEachSize(page, async (width) => {
     const { y, x } = await axisLabels(page, 'loss-chart');
     // 12 px labels: at least 1.5 label heights (14.4 px lines) between centres.
     for (let i = 1; i < y.length; i++)
@@ -113,8 +120,8 @@ test('the weight-decay loss on log y: decades or 1-2-5, the top one above the da
     await page
       .locator('figure.chart')
       .first()
-      .screenshot({ path: `test-results/t13-weight-decay-loss-${size.width}.png` });
-  }
+      .screenshot({ path: `test-results/t13-weight-decay-loss-${width}.png` });
+  });
   // The top label is at or above the largest loss (the per-step table's last column; step 0 is the run's start, above
   // them all on this objective, and the axis covers it too).
   const { y } = await axisLabels(page, 'loss-chart');
@@ -190,6 +197,39 @@ test('the update chart starts at step 1, and every line has its own legend swatc
   expect(swatches.every(Boolean)).toBe(true);
   expect(new Set(swatches).size).toBe(8);
   await page.locator('figure.chart').first().screenshot({ path: 'test-results/t13-update-legend.png' });
+  expect(problems).toEqual([]);
+});
+
+test("ten runs over lr × eps × weight decay: the legend in the form's words, every entry drawn, the plot kept tall", async ({
+  page,
+}) => {
+  const problems = problemsOf(page);
+  await signIn(page);
+  await fillSweepForm(page, {
+    name: 'legend',
+    lrs: '0.1, 1, 5',
+    eps: '1e-8, 1e-4',
+    weightDecays: '0, 0.01',
+    steps: '50',
+  });
+  await launchAndWait(page, 12);
+  await page.getByTestId('select-shown').check();
+  await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
+  // Named as the form names the fields (the legend had read "lr=0.1 eps=1e-8 weightDecay=0").
+  await expect(page.getByTestId('loss-chart-legend').locator('li').first()).toHaveText(
+    'Learning rate 0.1, Epsilon 1e-8, Weight decay 0',
+  );
+  await atEachSize(page, async (width) => {
+    const { y, all } = await axisLabels(page, 'loss-chart');
+    // Every one of the 10 charted runs in the legend: Chart.js had cut a legend at half the canvas.
+    expect(all.filter((t) => t.align === 'left' && t.text.startsWith('Learning rate '))).toHaveLength(10);
+    // The plot keeps its height beside a legend of many rows (it had been left ~70 px tall, between 1e50 and 1e-100).
+    expect(y[y.length - 1].y - y[0].y, y.map((t) => t.text).join(' ')).toBeGreaterThanOrEqual(130);
+    await page
+      .locator('figure.chart')
+      .first()
+      .screenshot({ path: `test-results/legend-words-${width}.png` });
+  });
   expect(problems).toEqual([]);
 });
 
