@@ -272,3 +272,18 @@ test('a resumed sweep can be cancelled again: its Cancel is not left at "Cancell
   await cancel.click();
   await expect(progress).toHaveAttribute('data-status', 'cancelled');
 });
+
+test('an ended sweep still counts its diverged runs after a reload (its card had lost them with the progress)', async ({
+  page,
+}) => {
+  await open(page);
+  await page.getByTestId('field-objectives-0').selectOption('elliptic-2d');
+  await page.getByTestId('field-optimizers-0-kind').selectOption('sgd');
+  await fillSweepForm(page, { name: 'counted', lrs: '0.05, 2, 3', steps: '200' });
+  await launchAndWait(page, 3);
+  const outcomes = page.getByTestId('progress').first().getByTestId('progress-outcomes');
+  await expect(outcomes).toHaveText('0 converged · 2 diverged · 0 failed');
+  await page.reload();
+  await expect(page.getByTestId('progress').first()).toHaveAttribute('data-status', 'completed');
+  await expect(outcomes).toHaveText('0 converged · 2 diverged · 0 failed');
+});

@@ -19,7 +19,7 @@ import { Importer } from './importer.svelte';
 import { Ingest } from './ingest.svelte';
 import { ProblemReport } from './problem.svelte';
 import { RunEdits } from './run-edits.svelte';
-import { RunList } from './run-list.svelte';
+import { RunList, type RunOutcomes } from './run-list.svelte';
 import { ChartedSelection } from './selection.svelte';
 import type { UndoOffers } from './undo.svelte';
 
@@ -118,6 +118,11 @@ export class LabState {
   /** How many runs of each sweep are stored (and listed). */
   get storedBySweep(): ReadonlyMap<string, number> {
     return this.runList.storedBySweep;
+  }
+
+  /** What the stored runs of a sweep came to: converged, diverged and failed counts. */
+  outcomesOf(sweepId: string): RunOutcomes | undefined {
+    return this.runList.outcomesOf(sweepId);
   }
 
   get progress(): Record<string, SweepProgress> {

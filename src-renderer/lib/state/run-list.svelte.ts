@@ -17,7 +17,7 @@
  *
  * This tab's writes are the only ones it sees: another tab on the same database shows them after a reload.
  */
-import type { RunConfig, RunSummary, SweepSpec } from '../../../src-core/contract/types';
+import type { RunConfig, RunSummary, SweepProgress, SweepSpec } from '../../../src-core/contract/types';
 import { runId } from '../../../src-core/sweep/expand';
 import type { LabDatabase } from '../storage/db';
 import { RunPageReader, specConfigs, type RunPage } from '../storage/page-codec';
@@ -25,6 +25,9 @@ import type { StoredColumns } from '../storage/stored-read';
 import { gridSamples, listedGridSamples } from './grid-samples';
 import type { RunAnnotations, StoredRun } from '../storage/records';
 import { ShapedColumns } from './shaped-columns';
+
+/** How many runs converged, diverged or failed, as a sweep's progress counts them. */
+export type RunOutcomes = Pick<SweepProgress, 'converged' | 'diverged' | 'failed'>;
 
 const noTags: string[] = Object.freeze([]) as unknown as string[];
 const noAnnotations: RunAnnotations = Object.freeze({ tags: noTags, starred: false, note: '' });
@@ -62,6 +65,8 @@ class SweepRuns {
   private lazy = 0;
   /** The setting samples (RunList.settingSamples) of this sweep's runs, until one is put or deleted. */
   private sampled: ListedRun[] | null = null;
+  /** What this sweep's listed runs came to (outcomes()), until one is put or deleted. */
+  private counted: RunOutcomes | null = null;
 
   constructor(
     readonly sweepId: string,
@@ -107,6 +112,7 @@ class SweepRuns {
   /** Un-counts what `index` held. */
   private forget(index: number): void {
     this.sampled = null;
+    this.counted = null;
     if (this.rows[index] === undefined) return;
     this.listed--;
     this.setOrigin(index, OWN);
@@ -158,6 +164,17 @@ class SweepRuns {
   /** The indexes of the runs listed, in order. */
   private *indexes(): Generator<number> {
     for (let index = 0; index < this.rows.length; index++) if (this.rows[index] !== undefined) yield index;
+  }
+
+  /** How many of the listed runs converged, diverged or failed: read once per change of the runs, not per view. */
+  outcomes(): RunOutcomes {
+    if (this.counted) return this.counted;
+    const counted = { converged: 0, diverged: 0, failed: 0 };
+    for (const index of this.indexes()) {
+      const status = this.summaries.field(index, 'status');
+      if (status === 'converged' || status === 'diverged' || status === 'failed') counted[status]++;
+    }
+    return (this.counted = counted);
   }
 
   /** Runs whose settings differ wherever this sweep's do: kept until a run is put or deleted (a publication costs O(runs) less). */
@@ -283,6 +300,12 @@ export class RunList {
     for (const page of pages) this.applyPage(page, specs.get(page.sweepId), older);
     this.flush();
     this.loaded = true;
+  }
+
+  /** What the listed runs of a sweep came to (none listed: undefined); counted when first asked after a change. */
+  outcomesOf(sweepId: string): RunOutcomes | undefined {
+    if (!this.runs) return undefined; // read to make callers follow publications
+    return this.bySweep.get(sweepId)?.outcomes();
   }
 
   get(id: string): StoredRun | undefined {

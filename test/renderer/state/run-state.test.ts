@@ -154,6 +154,16 @@ test.prop([
     const counted = new Map<string, number>();
     for (const r of list.runs) counted.set(r.sweepId, (counted.get(r.sweepId) ?? 0) + 1);
     expect(new Map([...list.storedBySweep].sort())).toEqual(new Map([...counted].sort()));
+    // What each sweep's runs came to (its card's counts once it has ended) is what the runs listed say, after removals too.
+    for (const sweepId of ['s0', 's1', 's2', 's3', 's4']) {
+      const listed = list.runs.filter((r) => r.sweepId === sweepId);
+      const outcome = (status: string) => listed.filter((r) => r.summary.status === status).length;
+      expect(list.outcomesOf(sweepId)).toEqual(
+        listed.length === 0
+          ? undefined
+          : { converged: outcome('converged'), diverged: outcome('diverged'), failed: outcome('failed') },
+      );
+    }
   },
 );
 

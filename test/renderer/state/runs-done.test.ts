@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runsDone } from '../../../src-renderer/lib/state/runs-done';
+import { outcomesShown, runsDone } from '../../../src-renderer/lib/state/runs-done';
 
 describe("the runs a sweep's card counts done", () => {
   it('are the last progress heard while the sweep runs, ahead of what is stored', () => {
@@ -12,5 +12,21 @@ describe("the runs a sweep's card counts done", () => {
     expect(runsDone('completed', 9_275, 12_000)).toBe(12_000);
     expect(runsDone('cancelled', 6_700, 6_519)).toBe(6_519);
     expect(runsDone('interrupted', 30_000, 21_345)).toBe(21_345);
+  });
+});
+
+describe("the converged, diverged and failed counts a sweep's card shows", () => {
+  const heard = { converged: 1, diverged: 6_500, failed: 0 };
+  const stored = { converged: 1, diverged: 6_884, failed: 0 };
+
+  it('are the progress heard while the sweep runs, and what is stored before any is heard', () => {
+    expect(outcomesShown('running', heard, stored)).toBe(heard);
+    expect(outcomesShown('running', undefined, stored)).toBe(stored);
+  });
+
+  it("are its stored runs' once it has ended: after a reload no progress is heard, and the card had shown none", () => {
+    expect(outcomesShown('completed', undefined, stored)).toBe(stored);
+    expect(outcomesShown('cancelled', heard, stored)).toBe(stored);
+    expect(outcomesShown('completed', undefined, undefined)).toBeUndefined();
   });
 });
