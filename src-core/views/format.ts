@@ -1,5 +1,6 @@
 import type { ObjectiveConfig } from '../contract/engine';
 import type { RunConfig, RunSummary } from '../contract/types';
+import { formatCount } from '../contract/fields';
 
 /** A run's outcome in words, as the runs table shows it. */
 export function describeStatus(summary: RunSummary): string {
@@ -16,7 +17,7 @@ export function describeStatus(summary: RunSummary): string {
 }
 
 /** A count as read in the window, "10,000" not "10000": the one style the contract's rules write counts in too. */
-export { formatCount } from '../contract/fields';
+export { formatCount };
 
 /**
  * A number as every view writes it, tables, tooltips and axes alike, with the digits it has (round it first): plainly
@@ -34,6 +35,17 @@ export function formatMetric(x: number): string {
   if (x === 0) return '0';
   // Shortest form of the 6-digit rounding: 1e-8, not 1.0000e-8.
   return numberText(Number(x.toPrecision(6)));
+}
+
+/**
+ * How fast runs are computed, as the command line's progress writes it: whole runs a second from 10 up ("1,234
+ * runs/s"), two significant digits below ("0.16 runs/s"). Rounded to a whole number, a slow sweep's card had read
+ * "0 runs/s" beside "1 min 54 s left".
+ */
+export function formatRate(runsPerSecond: number): string {
+  const rate =
+    runsPerSecond >= 10 ? formatCount(Math.round(runsPerSecond)) : numberText(Number(runsPerSecond.toPrecision(2)));
+  return `${rate} runs/s`;
 }
 
 /** A size in decimal units, three significant digits: "73.7 kB", "10.7 GB", "64 MB". */

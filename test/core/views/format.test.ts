@@ -4,6 +4,7 @@ import {
   describeObjective,
   describeStatus,
   formatDuration,
+  formatRate,
   formatMetric,
   formatOutcome,
 } from '../../../src-core/views/format';
@@ -59,6 +60,19 @@ describe('formatting for tables and charts', () => {
     [7380, '2 h 3 min'],
   ])('says %s s as %s', (seconds, words) => {
     expect(formatDuration(seconds)).toBe(words);
+  });
+});
+
+describe('rates', () => {
+  it.each([
+    [0.163, '0.16 runs/s'],
+    [0.4, '0.4 runs/s'],
+    [1.55, '1.6 runs/s'],
+    [9.96, '10 runs/s'],
+    [85.3, '85 runs/s'],
+    [12_345.6, '12,346 runs/s'],
+  ])('writes %d runs a second as "%s", never "0 runs/s" beside a time left', (rate, text) => {
+    expect(formatRate(rate)).toBe(text);
   });
 });
 
