@@ -71,12 +71,12 @@ export class RunEdits {
 
   async deleteSweep(sweep: StoredSweep): Promise<void> {
     if (isSweepActive(sweep.status)) {
-      this.views.problem.message = `Sweep "${sweepLabel(sweep)}" is still running: cancel it before deleting it.`;
+      this.views.problem.message = `Sweep “${sweepLabel(sweep)}” is still running: cancel it before deleting it.`;
       return;
     }
     const deletion = await this.views.problem.guard('Could not delete the sweep', () => this.db.deleteSweep(sweep.id));
     if (deletion)
-      this.forget(deletion, `Deleted sweep "${sweepLabel(sweep)}" (${countOf(deletion.runs.length, 'run')})`);
+      this.forget(deletion, `Deleted sweep “${sweepLabel(sweep)}” (${countOf(deletion.runs.length, 'run')})`);
   }
 
   /** Puts back exactly what the last deletion removed. */

@@ -5,7 +5,7 @@
 import type { Deletion } from '../storage/db';
 
 export interface UndoOffer {
-  /** "Deleted 3 runs", "Deleted sweep lr grid (300 runs)". */
+  /** "Deleted 3 runs", "Deleted sweep “lr grid” (300 runs)". */
   description: string;
   deletion: Deletion;
 }

@@ -382,9 +382,9 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     const { lab, db } = await sweepOfSix('gone');
     await vi.waitFor(() => expect(lab.sweeps[0]?.status).toBe('completed'));
     await lab.deleteSweep({ ...lab.sweeps[0], status: 'running' });
-    expect(lab.problem).toBe('Sweep "test" is still running: cancel it before deleting it.');
+    expect(lab.problem).toBe('Sweep “test” is still running: cancel it before deleting it.');
     await lab.deleteSweep(lab.sweeps[0]);
-    expect(lab.undo.current?.description).toBe('Deleted sweep "test" (6 runs)');
+    expect(lab.undo.current?.description).toBe('Deleted sweep “test” (6 runs)');
     expect(await db.counts()).toEqual({ sweeps: 0, runs: 0, traces: 0 });
     expect(lab.runs).toEqual([]);
     await lab.undoDelete();
@@ -400,9 +400,9 @@ describe('LabState: tags, stars, notes, deletion and undo', () => {
     await service.idle();
     await vi.waitFor(() => expect(lab.sweeps[0]?.status).toBe('completed'));
     await lab.deleteSweep({ ...lab.sweeps[0], status: 'running' });
-    expect(lab.problem).toBe('Sweep "untitled" is still running: cancel it before deleting it.');
+    expect(lab.problem).toBe('Sweep “untitled” is still running: cancel it before deleting it.');
     await lab.deleteSweep(lab.sweeps[0]);
-    expect(lab.undo.current?.description).toBe('Deleted sweep "untitled" (6 runs)');
+    expect(lab.undo.current?.description).toBe('Deleted sweep “untitled” (6 runs)');
     await db.delete();
   });
 });
