@@ -210,6 +210,46 @@ test("at 900 × 600 the runs table's tools are read whole: the status choice is 
   expect((await count.boundingBox())!.height).toBe(line);
 });
 
+test('at 900 × 600 the column chooser is read whole inside the results, its boxes in a column before their labels', async ({
+  page,
+}) => {
+  await open(page);
+  await fillSweepForm(page, { lrs: '0.1, 0.2', steps: '20' });
+  await launchAndWait(page, 2);
+  await page.setViewportSize({ width: 900, height: 600 });
+  await page.getByTestId('column-chooser').locator('summary').click();
+  const results = (await page.locator('main.content').boundingBox())!;
+  const boxes = await page
+    .getByTestId('column-chooser')
+    .locator('fieldset')
+    .evaluateAll((fieldsets) =>
+      fieldsets.map((fieldset) =>
+        [...fieldset.querySelectorAll('label')].map((label) => {
+          const [box, whole] = [label.querySelector('input')!.getBoundingClientRect(), label.getBoundingClientRect()];
+          return {
+            text: label.textContent!.trim(),
+            left: whole.left,
+            right: whole.right,
+            boxLeft: box.left,
+            boxWidth: box.width,
+          };
+        }),
+      ),
+    );
+  expect(boxes.flat().length).toBeGreaterThan(30);
+  for (const group of boxes) {
+    for (const label of group) {
+      // Its four groups had run off the results' left edge, which cut the Run group (Sweep, #, objective…) away.
+      expect(label.left, label.text).toBeGreaterThanOrEqual(results.x);
+      expect(label.right, label.text).toBeLessThanOrEqual(results.x + results.width);
+      // Each box had grown to 115 px with the search box's rule, centred, so boxes and labels stood ragged.
+      expect(label.boxWidth, label.text).toBeLessThan(20);
+      expect(label.boxLeft, label.text).toBeCloseTo(group[0].boxLeft, 0);
+    }
+  }
+  await page.screenshot({ path: 'e2e/artifacts/clarity-columns-900.png' });
+});
+
 test('a preset run twice makes two sweeps named apart, and says so', async ({ page }) => {
   await open(page);
   await page.getByTestId('preset-constant-gradient').click();
