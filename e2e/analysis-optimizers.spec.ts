@@ -44,6 +44,9 @@ test("the seeds' weight-decay preset: G's parts charted with their shares, and i
   // The preset selects both runs: the tab charts the first and says so.
   await page.getByTestId('tab-accum-parts').click();
   await expect(page.getByTestId('accum-parts')).toContainText('Showing the first of 2 selected runs');
+  // The step charts' switches go with them: log x and log y had stayed beside G's parts, switching nothing there.
+  await expect(page.getByTestId('log-x')).toBeHidden();
+  await expect(page.getByTestId('log-y')).toBeHidden();
 
   await page.getByTestId('run-row').nth(1).click();
   const parts = page.getByTestId('accum-parts');
