@@ -15,7 +15,7 @@ import {
 } from '../../src-core/contract/sweep-spec';
 import { objectiveInfo } from '../../src-core/objectives';
 import { numberRules } from '../../src-core/optim/rules';
-import { parseAxis, parseNumber, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
+import { hyperparameterRule, parseAxis, parseNumber, parseNumberList, type Parsed } from '../../src-core/sweep/parse';
 import { countRuns, validateSweepSpec } from '../../src-core/sweep/expand';
 import { withRunLimitNamed } from '../../src-core/sweep/checks';
 import { flagName, numberHyperparameters, switchHyperparameters, type CliInput, type RunFlags } from './args';
@@ -162,7 +162,8 @@ function specFromFlags(flags: RunFlags): SweepSpecInput {
   for (const name of numberHyperparameters) {
     const flag = flagName(name) as keyof RunFlags;
     const given = text(flag);
-    if (given !== undefined) axes[name] = parsed(flag, parseAxis(numberRules[name].label, given));
+    if (given !== undefined)
+      axes[name] = parsed(flag, parseAxis(numberRules[name].label, given, hyperparameterRule(name)));
   }
   const fixed: Record<string, unknown> = {};
   for (const name of switchHyperparameters) if (flags[flagName(name) as keyof RunFlags] === true) fixed[name] = true;

@@ -3,7 +3,7 @@
  * few seconds, and the last) when stderr is a file or a pipe, so a log stays readable.
  */
 import type { RunResult } from '../../src-core/contract/types';
-import { formatDuration } from '../../src-core/views/format';
+import { formatCount, formatDuration, formatRate } from '../../src-core/views/format';
 
 export interface ProgressCounts {
   done: number;
@@ -13,18 +13,18 @@ export interface ProgressCounts {
   seconds: number;
 }
 
-/** "120/300 runs (40%) · 85.3 runs/s · 2 s left · 1 diverged, 0 failed" */
+/** "1,200/3,000 runs (40%) · 85 runs/s · 2 s left · 1 diverged, 0 failed": counts and rates as the app writes them. */
 function describeProgress({ done, total, diverged, failed, seconds }: ProgressCounts): string {
   const rate = seconds > 0 ? done / seconds : 0;
   const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
-  const pace = rate > 0 ? ` · ${rate >= 10 ? Math.round(rate) : rate.toPrecision(2)} runs/s` : '';
+  const pace = rate > 0 ? ` · ${formatRate(rate)}` : '';
   const left =
     done === total
       ? ` · took ${formatDuration(seconds)}`
       : rate > 0
         ? ` · ${formatDuration((total - done) / rate)} left`
         : '';
-  return `${done}/${total} runs (${percent}%)${pace}${left} · ${diverged} diverged, ${failed} failed`;
+  return `${formatCount(done)}/${formatCount(total)} runs (${percent}%)${pace}${left} · ${formatCount(diverged)} diverged, ${formatCount(failed)} failed`;
 }
 
 /** A batch's runs, and how many of them diverged or failed. */

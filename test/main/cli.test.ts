@@ -486,6 +486,11 @@ describe('the command line refuses bad input with exit 2 and a clear message, be
       expected: '--divergence-threshold: Invalid divergence threshold: 1 (must be > 1 or off)',
     },
     {
+      desc: 'a list with two kinds of bad value, each named (only "abc" had been)',
+      args: ['--lr=-1, abc'],
+      expected: '--lr: Invalid learning rate: -1 (must be a finite number > 0); "abc" (must be a number)',
+    },
+    {
       desc: 'a flag value that is not a number',
       args: ['--eps', '1e-8, tiny'],
       expected: '--eps: Invalid epsilon: "tiny" (must be a number)',
