@@ -76,8 +76,8 @@ test('parallel coordinates: a typed lr brush lists exactly the runs in its decad
 
   // A selected run outside the decade: the brush will hide it from the charts, and say so.
   // (the largest lr: the table sorted by lr, descending)
-  await page.getByTestId('sort-Learning rate').click();
-  await page.getByTestId('sort-Learning rate').click();
+  await page.getByTestId('sort-hp.lr').click();
+  await page.getByTestId('sort-hp.lr').click();
   expect((await listedLrs(page))[0]).toBeGreaterThan(1e-2);
   await page.getByTestId('run-row').first().click();
   await expect(page.getByTestId('loss-chart')).toBeVisible();

@@ -21,7 +21,7 @@ const finalLosses = async (page: Page): Promise<string[]> => {
     .locator('table.runs thead tr')
     .first()
     .locator('th')
-    .evaluateAll((ths) => ths.findIndex((th) => th.textContent?.includes('final loss')));
+    .evaluateAll((ths) => ths.findIndex((th) => th.textContent?.includes('Final loss')));
   return page
     .getByTestId('run-row')
     .evaluateAll((rows, i) => rows.map((row) => (row.children[i] as HTMLElement).innerText.trim()), index);
@@ -46,9 +46,9 @@ test("a diverged run's final loss reads ∞ with its step, sorts past the finite
   await expect(cell).toHaveCount(1);
   expect(await page.getByTestId('run-row').allInnerTexts()).not.toContainEqual(expect.stringMatching(/\bnull\b/));
 
-  await page.getByTestId('sort-final loss').click();
+  await page.getByTestId('sort-finalLoss').click();
   expect((await finalLosses(page)).at(-1)).toMatch(/^∞ \(diverged at step \d+\)$/);
-  await page.getByTestId('sort-final loss').click();
+  await page.getByTestId('sort-finalLoss').click();
   expect((await finalLosses(page))[0]).toMatch(/^∞ /);
 
   for (const filter of ['> 1e6', 'inf', 'diverged']) {

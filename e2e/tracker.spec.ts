@@ -64,11 +64,11 @@ test('the runs table sorts, filters and stays light at thousands of rows', async
   // Virtualised: only the rows in view are in the page.
   expect(await page.getByTestId('run-row').count()).toBeLessThan(60);
 
-  await page.getByTestId('sort-final loss').click();
+  await page.getByTestId('sort-finalLoss').click();
   const losses = async () => (await page.getByTestId('final-loss').allInnerTexts()).map(Number);
   const ascending = await losses();
   expect(ascending).toEqual([...ascending].sort((a, b) => a - b));
-  await page.getByTestId('sort-final loss').click();
+  await page.getByTestId('sort-finalLoss').click();
   const descending = await losses();
   expect(descending).toEqual([...descending].sort((a, b) => b - a));
 

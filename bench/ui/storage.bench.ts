@@ -221,7 +221,7 @@ async function endToEnd(page: Page): Promise<EndToEnd> {
 async function openAndSort(page: Page, runs = RUNS, scroll = true): Promise<OpenAndSort> {
   await page.reload();
   const opened = await runsCountSeen(page, runsCount(runs));
-  const sortMs = await page.getByTestId('sort-final loss').evaluate(
+  const sortMs = await page.getByTestId('sort-finalLoss').evaluate(
     (button: HTMLButtonElement) =>
       new Promise<number>((resolve) => {
         const at = performance.now();

@@ -77,6 +77,14 @@ describe('runs table columns', () => {
     expect(columns.get('divergedAt')?.text(runs[3])).toBe(String(runs[3].summary.divergedAt));
   });
 
+  it('are headed in sentence case, as the form names settings ("Learning rate" beside "Final loss", not "final loss")', () => {
+    const labels = runColumns(() => '').map((c) => c.label);
+    expect(labels.filter((label) => /^[a-z]/.test(label))).toEqual([]);
+    expect(labels).toEqual(
+      expect.arrayContaining(['Learning rate', 'Start point', 'Final loss', 'Steps to tolerance']),
+    );
+  });
+
   it('are chosen by the person and the choice survives a restart; unknown saved ids are ignored', () => {
     const storage = memory();
     const first = view(storage);
