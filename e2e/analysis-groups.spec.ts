@@ -29,8 +29,10 @@ const bandPixels = (page: Page, k: number) =>
     return count;
   }, k);
 
-test('seed groups: a line and a band per learning rate, the group table, and smoothing', async ({ page }) => {
-  // Eight stochastic runs and many canvas reads, on a machine that may be busy.
+test('seed groups: a line and a band per learning rate over every selected run, the group table, and smoothing', async ({
+  page,
+}) => {
+  // Twelve stochastic runs and many canvas reads, on a machine that may be busy.
   test.setTimeout(120_000);
   await signIn(page);
   // Per-sample AdaGrad on sparse logistic regression: each run's path depends on its seed (the order of its samples).
@@ -39,19 +41,22 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   await page.getByTestId('field-objectives-0-features').fill('50');
   await page.getByTestId('field-objectives-0-batchSize').fill('1');
   await fillSweepForm(page, { name: 'seed-groups', lrs: '0.1, 1', steps: '1000' });
-  await page.getByTestId('field-seeds').fill('0, 1, 2, 3');
-  await launchAndWait(page, 8);
+  // Twelve runs: more than the charts draw one line each (10), all of them in the groups.
+  await page.getByTestId('field-seeds').fill('0, 1, 2, 3, 4, 5');
+  await launchAndWait(page, 12);
 
   await page.getByTestId('select-shown').check();
   await expect(page.getByTestId('group-by')).toHaveValue('seeds');
   const box = page.getByTestId('loss-chart-box');
   await expect(box).toHaveAttribute('data-bands', '2');
   await expect.poll(() => canvasIsPainted(page, 'loss-chart')).toBe(true);
-  // Two groups in the legend: each one line (and its band), named by its lr and its 4 runs.
+  // Two groups in the legend: each one line (and its band), named by its lr and its 6 runs (the groups had been made
+  // of the first 10 selected runs: 6 and 4).
   await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
-    'Learning rate 0.1 (4 runs)',
-    'Learning rate 1 (4 runs)',
+    'Learning rate 0.1 (6 runs)',
+    'Learning rate 1 (6 runs)',
   ]);
+  await expect(page.getByTestId('selection-capped')).toHaveCount(0);
 
   // The bands are painted: the translucent fill of each group's colour covers part of the plot.
   expect(await bandPixels(page, 1)).toBeGreaterThan(100);
@@ -65,7 +70,7 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   await page.getByTestId('selection').screenshot({ path: 'test-results/groups-light.png' });
 
   const groupTable = page.getByTestId('group-table');
-  await expect(groupTable.getByTestId('group-runs')).toHaveText(['4', '4']);
+  await expect(groupTable.getByTestId('group-runs')).toHaveText(['6', '6']);
   await expect(groupTable.getByTestId('group-diverged')).toHaveText(['0', '0']);
   await expect(groupTable.getByTestId('group-final')).toHaveText([/^\d\S* ± \d\S*$/, /^\d\S* ± \d\S*$/]);
   await expect(groupTable).not.toContainText(/NaN|null|undefined/);
@@ -74,7 +79,7 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   expect(csv[0]).toBe(
     'lr,runs,diverged,failed,final_loss_runs,final_loss_mean,final_loss_sd,best_loss_runs,best_loss_mean,best_loss_sd',
   );
-  expect(csv[1]).toMatch(/^0\.1,4,0,0,4,[\d.e-]+,[\d.e-]+,4,/);
+  expect(csv[1]).toMatch(/^0\.1,6,0,0,6,[\d.e-]+,[\d.e-]+,6,/);
 
   // Smoothing moves the drawn line; its value is shown and the slider works by keyboard.
   const before = await lossPixels(page);
@@ -93,11 +98,16 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
   await page.getByTestId('group-by').selectOption('settings');
   await expect(page.getByTestId('group-setting-lr')).toBeChecked();
   await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveText([
-    'Learning rate 0.1 (4 runs)',
-    'Learning rate 1 (4 runs)',
+    'Learning rate 0.1 (6 runs)',
+    'Learning rate 1 (6 runs)',
   ]);
   await page.getByTestId('group-setting-seed').check();
-  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(8);
+  // Twelve groups of one run: the chart draws ten, the table lists all twelve.
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(10);
+  await expect(page.getByTestId('selection-capped')).toHaveText(
+    'Charting the first 10 of the 12 groups; the table lists them all.',
+  );
+  await expect(page.getByTestId('group-runs')).toHaveCount(12);
   await expect(page.getByTestId('loss-chart-legend').locator('li').first()).toHaveText(
     'Learning rate 0.1, Seed 0 (1 run)',
   );
@@ -107,14 +117,17 @@ test('seed groups: a line and a band per learning rate, the group table, and smo
     'Seed 1 (2 runs)',
     'Seed 2 (2 runs)',
     'Seed 3 (2 runs)',
+    'Seed 4 (2 runs)',
+    'Seed 5 (2 runs)',
   ]);
-  await expect(page.getByTestId('group-runs')).toHaveText(['2', '2', '2', '2']);
+  await expect(page.getByTestId('group-runs')).toHaveText(['2', '2', '2', '2', '2', '2']);
   await page.getByTestId('selection').screenshot({ path: 'test-results/groups-by-seed-dark.png' });
 
   // No grouping: one line per run again, and no band.
   await page.getByTestId('group-by').selectOption('none');
   await expect(box).toHaveAttribute('data-bands', '0');
-  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(8);
+  await expect(page.getByTestId('loss-chart-legend').locator('li')).toHaveCount(10);
+  await expect(page.getByTestId('selection-capped')).toHaveText('Showing the first 10 of the 12 selected runs.');
   await expect(page.getByTestId('group-table')).toHaveCount(0);
 });
 

@@ -10,9 +10,18 @@ import type { RunList } from './run-list.svelte';
 
 /** The charts overlay at most this many of the selected runs (their traces are loaded; the rest are not). */
 export const MAX_CHARTED_RUNS = 10;
+/**
+ * Grouped, the charts take at most this many of the selected runs into their groups, whose lines and bands need every
+ * member's trace: a group of seeds cut at the tenth run had read "(1 run)" with its sweep's three selected.
+ */
+export const MAX_GROUPED_RUNS = 200;
 
 export class ChartedSelection {
   private readonly picks = new RunSelection();
+  /** How many of the first selected runs have their traces loaded (chartFirst). */
+  private charted = MAX_CHARTED_RUNS;
+  /** Loads begun, so that only the newest one's traces are kept. */
+  private loads = 0;
   /** Traces of the charted runs, loaded from IndexedDB on selection (large: kept out of deep reactivity). */
   traces = $state.raw<ReadonlyMap<string, StoredTrace>>(new Map());
 
@@ -66,18 +75,30 @@ export class ChartedSelection {
     return this.loadCharted();
   }
 
-  /** Loads the traces of the first MAX_CHARTED_RUNS selected runs. */
+  /**
+   * Loads the traces of the first `count` selected runs from now on: MAX_CHARTED_RUNS drawn one line each, up to
+   * MAX_GROUPED_RUNS while the charts group them.
+   */
+  chartFirst(count: number): Promise<void> {
+    const charted = Math.min(Math.max(count, MAX_CHARTED_RUNS), MAX_GROUPED_RUNS);
+    if (charted === this.charted) return Promise.resolve();
+    this.charted = charted;
+    return this.loadCharted();
+  }
+
+  /** Loads the traces of the first selected runs (chartFirst's count). */
   private async loadCharted(): Promise<void> {
-    const ids = this.picks.ids.slice(0, MAX_CHARTED_RUNS);
-    const selection = this.picks.ids;
+    const ids = this.picks.ids.slice(0, this.charted);
+    // A newer load (another selection, or another count) wins over this one.
+    const load = ++this.loads;
     const traces = await this.db.traces(ids);
-    if (this.picks.ids !== selection) return; // a newer selection won
+    if (load !== this.loads) return;
     const found = new Map(traces.flatMap((trace) => (trace ? [[trace.runId, trace] as const] : [])));
     this.traces = found;
     const missing = ids.flatMap((id) => (found.has(id) ? [] : (this.runList.get(id)?.config ?? [])));
     if (missing.length === 0 || !this.recompute) return;
     const recomputed = await this.recompute(missing);
-    if (this.picks.ids !== selection) return;
+    if (load !== this.loads) return;
     this.traces = new Map([...found, ...recomputed.map((trace) => [trace.runId, trace] as const)]);
   }
 }

@@ -11,6 +11,7 @@ import { computeTraces } from '../../../src-renderer/lib/charts/recomputed-trace
 import { RunList } from '../../../src-renderer/lib/state/run-list.svelte';
 import { ChartedSelection } from '../../../src-renderer/lib/state/selection.svelte';
 import { LabDatabase } from '../../../src-renderer/lib/storage/db';
+import { adagradRun } from '../../helpers/configs';
 
 const plan = parseImport(readFileSync(join(import.meta.dirname, '../../fixtures/cli-sweep.json'), 'utf8'));
 if (!plan.ok) throw new Error(plan.message);
@@ -61,5 +62,34 @@ describe('ChartedSelection', () => {
     const diverged = selection.traces.get('cluster-a:000002')!;
     expect([...diverged.steps]).toEqual([0, 1]);
     expect(diverged.loss[1]).toBe(Infinity);
+  });
+
+  it('loads the traces of the first 10 selected runs, of up to 200 while grouped, and keeps only the newest load', async () => {
+    db = new LabDatabase('selection-grouped');
+    const results = Array.from({ length: 12 }, (_, i) =>
+      executeRun(
+        adagradRun({ lr: 0.1 * (i + 1) }, { id: `g:${String(i).padStart(6, '0')}`, sweepId: 'g', index: i, steps: 5 }),
+      ),
+    );
+    const sweep = { id: 'g', name: 'g', spec: imported.spec, runCount: 12, createdAt: 1, status: 'completed' as const };
+    const written = await db.storeResults({ started: [sweep], results });
+    const runList = new RunList();
+    runList.upsertPages(written, () => sweep.spec);
+    runList.flush();
+    const selection = new ChartedSelection(runList, db);
+    const ids = results.map((r) => r.config.id);
+
+    await selection.replace(ids);
+    expect([...selection.traces.keys()]).toEqual(ids.slice(0, 10));
+    await selection.chartFirst(12);
+    expect([...selection.traces.keys()]).toEqual(ids);
+    // A newer selection wins over a load begun before it for more runs.
+    const grouped = selection.chartFirst(200);
+    const narrowed = selection.replace(ids.slice(0, 2));
+    await Promise.all([grouped, narrowed]);
+    expect([...selection.traces.keys()]).toEqual(ids.slice(0, 2));
+    await selection.chartFirst(1);
+    await selection.replace(ids);
+    expect([...selection.traces.keys()]).toEqual(ids.slice(0, 10));
   });
 });
